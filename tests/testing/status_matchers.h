@@ -26,6 +26,12 @@ MATCHER(IsOk, "is OK") {
   return s.ok();
 }
 
+MATCHER_P(StatusIs, code, "has code " + absl::StatusCodeToString(code)) {
+  const absl::Status& s = GetStatus(arg);
+  *result_listener << "status is " << s;
+  return s.code() == code;
+}
+
 MATCHER_P2(StatusIs, code, message_matcher,
            "has code " + absl::StatusCodeToString(code)) {
   const absl::Status& s = GetStatus(arg);

@@ -1,0 +1,71 @@
+#include "policy/authorization.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+
+namespace ctg::policy {
+namespace {
+
+constexpr Role kRequester = Role::kRequester;
+constexpr Role kOperator = Role::kOperator;
+constexpr Role kReviewer = Role::kReviewer;
+constexpr Role kAdmin = Role::kAdmin;
+constexpr Role kAuditor = Role::kAuditor;
+
+// R8 least privilege: api.md's "who" column, nothing more. Operators (R3:
+// analysis operators declared on a request) only read the catalogue and
+// download the extracts they are declared on.
+const std::vector<MethodRule>& Table() {
+  static const auto* table = new std::vector<MethodRule>{
+      {"/ctg.v1.DataRequests/SubmitRequest", {kRequester}},
+      {"/ctg.v1.DataRequests/GetRequest", {kRequester, kReviewer, kAuditor}},
+      {"/ctg.v1.DataRequests/ListRequests", {kRequester, kReviewer, kAuditor}},
+      {"/ctg.v1.DataRequests/AmendRequest", {kRequester}},
+      {"/ctg.v1.DataRequests/WithdrawRequest", {kRequester}},
+      {"/ctg.v1.DataRequests/StartStudy", {kReviewer}},
+      {"/ctg.v1.DataRequests/PreviewFeasibility", {kReviewer}},
+      {"/ctg.v1.DataRequests/RequestInformation", {kReviewer}},
+      {"/ctg.v1.DataRequests/DecideRequest", {kReviewer}},
+      {"/ctg.v1.DataRequests/RevokeRequest", {kReviewer, kAdmin}},
+      {"/ctg.v1.Extracts/GetExtract", {kRequester, kOperator}},
+      {"/ctg.v1.Catalogue/ListIndicators",
+       {kRequester, kOperator, kReviewer, kAdmin, kAuditor}},
+      {"/ctg.v1.Catalogue/ListTerritories",
+       {kRequester, kOperator, kReviewer, kAdmin, kAuditor}},
+      {"/ctg.v1.Conventions/CreateConvention", {kAdmin}},
+      {"/ctg.v1.Conventions/GetConvention",
+       {kAdmin, kReviewer, kAuditor, kRequester}},
+      {"/ctg.v1.Conventions/ListConventions",
+       {kAdmin, kReviewer, kAuditor, kRequester}},
+      {"/ctg.v1.Conventions/SuspendConvention", {kAdmin}},
+      {"/ctg.v1.Conventions/ReinstateConvention", {kAdmin}},
+      {"/ctg.v1.Conventions/TerminateConvention", {kAdmin}},
+      {"/ctg.v1.Statistics/ImportStatistics", {kAdmin}},
+      {"/ctg.v1.Audit/ListEvents", {kAuditor}},
+      {"/ctg.v1.Audit/GetCheckpoint", {kAuditor}},
+      {"/ctg.v1.Audit/GetInclusionProof", {kAuditor}},
+      {"/ctg.v1.Audit/GetConsistencyProof", {kAuditor}},
+  };
+  return *table;
+}
+
+}  // namespace
+
+absl::Span<const MethodRule> AuthorizationTable() { return Table(); }
+
+absl::Status Authorize(Role role, absl::string_view full_method) {
+  for (const MethodRule& rule : Table()) {
+    if (rule.full_method != full_method) continue;
+    if (std::find(rule.roles.begin(), rule.roles.end(), role) !=
+        rule.roles.end()) {
+      return absl::OkStatus();
+    }
+    return absl::PermissionDeniedError(absl::StrCat(
+        "role \"", RoleName(role), "\" may not call ", full_method));
+  }
+  return absl::PermissionDeniedError(
+      absl::StrCat("method ", full_method, " is not in the authorization table"));
+}
+
+}  // namespace ctg::policy

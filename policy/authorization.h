@@ -1,0 +1,36 @@
+// The role × method authorization table of api.md (rule R8: least
+// privilege). The gateway consults it for every call, in one place, before
+// any service code runs. Tenant checks (a commune only sees its own objects)
+// are made by the services, which know the objects.
+//
+// Pure: no I/O. Thread-safe (immutable data).
+#ifndef CTG_POLICY_AUTHORIZATION_H_
+#define CTG_POLICY_AUTHORIZATION_H_
+
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "policy/identity.h"
+
+namespace ctg::policy {
+
+// One gRPC method and the roles that may call it.
+struct MethodRule {
+  absl::string_view full_method;  // "/ctg.v1.DataRequests/SubmitRequest"
+  std::vector<Role> roles;
+};
+
+// Every method of every ctg.v1 service, in api.md order.
+absl::Span<const MethodRule> AuthorizationTable();
+
+// OK when `role` may call `full_method`.
+// Errors: kPermissionDenied naming the role and method when the role may not
+// call it; kPermissionDenied too for a method the table does not know (fail
+// closed: a method added to the proto but not to the table is refused).
+absl::Status Authorize(Role role, absl::string_view full_method);
+
+}  // namespace ctg::policy
+
+#endif  // CTG_POLICY_AUTHORIZATION_H_

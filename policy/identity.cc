@@ -1,0 +1,129 @@
+#include "policy/identity.h"
+
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace ctg::policy {
+namespace {
+
+constexpr absl::string_view kScheme = "spiffe://";
+
+absl::Status Refuse(absl::string_view why) {
+  return absl::UnauthenticatedError(
+      absl::StrCat("certificate identity refused: ", why));
+}
+
+// SPIFFE path segments: letters, digits, '.', '-', '_' (no percent-encoding).
+bool IsSegment(absl::string_view s, size_t max_length) {
+  if (s.empty() || s.size() > max_length || s == "." || s == "..") return false;
+  for (char c : s) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' &&
+        c != '-' && c != '_') {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsCafId(absl::string_view s) {
+  if (s.empty() || s.size() > 16) return false;
+  for (char c : s) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c)) &&
+        !absl::ascii_islower(static_cast<unsigned char>(c)) && c != '-') {
+      return false;
+    }
+  }
+  return true;
+}
+
+absl::StatusOr<Role> ParseRole(OrganisationKind kind, absl::string_view name) {
+  if (kind == OrganisationKind::kCommune) {
+    if (name == "requester") return Role::kRequester;
+    if (name == "operator") return Role::kOperator;
+  } else {
+    if (name == "reviewer") return Role::kReviewer;
+    if (name == "admin") return Role::kAdmin;
+    if (name == "auditor") return Role::kAuditor;
+  }
+  return Refuse(absl::StrCat("unknown role \"", name, "\" for a ",
+                             OrganisationKindName(kind)));
+}
+
+}  // namespace
+
+absl::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kRequester: return "requester";
+    case Role::kOperator: return "operator";
+    case Role::kReviewer: return "reviewer";
+    case Role::kAdmin: return "admin";
+    case Role::kAuditor: return "auditor";
+  }
+  return "unknown";
+}
+
+absl::string_view OrganisationKindName(OrganisationKind kind) {
+  return kind == OrganisationKind::kCommune ? "commune" : "caf";
+}
+
+std::string Identity::OrganisationPath() const {
+  return absl::StrCat(OrganisationKindName(kind), "/", organisation);
+}
+
+bool IsCommuneCode(absl::string_view code) {
+  if (code.size() != 5) return false;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  bool department = (digit(code[0]) && digit(code[1])) ||
+                    (code[0] == '2' && (code[1] == 'A' || code[1] == 'B'));
+  return department && digit(code[2]) && digit(code[3]) && digit(code[4]);
+}
+
+absl::StatusOr<Identity> ParseSpiffeId(absl::string_view uri,
+                                       absl::string_view trust_domain) {
+  if (uri.size() > kMaxSpiffeIdLength) return Refuse("SPIFFE ID too long");
+  if (!absl::StartsWith(uri, kScheme)) return Refuse("not a spiffe:// URI");
+  absl::string_view rest = uri.substr(kScheme.size());
+  size_t slash = rest.find('/');
+  absl::string_view domain = rest.substr(0, slash);
+  if (domain != trust_domain) {
+    return Refuse(absl::StrCat("trust domain \"", domain,
+                               "\" is not this gateway's"));
+  }
+  if (slash == absl::string_view::npos) return Refuse("SPIFFE ID has no path");
+  std::vector<absl::string_view> parts =
+      absl::StrSplit(rest.substr(slash + 1), '/');
+  if (parts.size() != 4) {
+    return Refuse("SPIFFE path must be /<kind>/<organisation>/<role>/<person>");
+  }
+  Identity id;
+  if (parts[0] == "commune") {
+    id.kind = OrganisationKind::kCommune;
+    if (!IsCommuneCode(parts[1])) {
+      return Refuse(absl::StrCat("\"", parts[1], "\" is not an INSEE commune code"));
+    }
+  } else if (parts[0] == "caf") {
+    id.kind = OrganisationKind::kCaf;
+    if (!IsCafId(parts[1])) {
+      return Refuse(absl::StrCat("\"", parts[1], "\" is not a Caf id"));
+    }
+  } else {
+    return Refuse(absl::StrCat("unknown organisation kind \"", parts[0], "\""));
+  }
+  auto role = ParseRole(id.kind, parts[2]);
+  if (!role.ok()) return role.status();
+  if (!IsSegment(parts[3], 64)) {
+    return Refuse("person must be 1-64 letters, digits, '.', '-' or '_'");
+  }
+  id.spiffe_id = std::string(uri);
+  id.organisation = std::string(parts[1]);
+  id.role = *role;
+  id.person = std::string(parts[3]);
+  return id;
+}
+
+}  // namespace ctg::policy

@@ -1,0 +1,59 @@
+// The caller's identity, read from the single SPIFFE ID of its verified
+// certificate (api.md, "Identity"):
+//
+//   spiffe://<trust-domain>/commune/<INSEE code>/requester/<person>
+//   spiffe://<trust-domain>/commune/<INSEE code>/operator/<person>
+//   spiffe://<trust-domain>/caf/<caf id>/reviewer/<person>
+//   spiffe://<trust-domain>/caf/<caf id>/admin/<person>
+//   spiffe://<trust-domain>/caf/<caf id>/auditor/<person>
+//
+// Pure: no I/O. Thread-safe (no state).
+#ifndef CTG_POLICY_IDENTITY_H_
+#define CTG_POLICY_IDENTITY_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace ctg::policy {
+
+enum class OrganisationKind { kCommune, kCaf };
+
+enum class Role { kRequester, kOperator, kReviewer, kAdmin, kAuditor };
+inline constexpr int kRoleCount = 5;
+
+// "requester", "operator", "reviewer", "admin", "auditor".
+absl::string_view RoleName(Role role);
+absl::string_view OrganisationKindName(OrganisationKind kind);
+
+struct Identity {
+  std::string spiffe_id;      // the full, validated URI
+  OrganisationKind kind;
+  std::string organisation;   // INSEE code of the commune, or the Caf's id
+  Role role;
+  std::string person;
+
+  // "commune/33069" or "caf/33": the tenant, as audit filters name it.
+  std::string OrganisationPath() const;
+  bool IsCommune() const { return kind == OrganisationKind::kCommune; }
+};
+
+// Maximum length of a SPIFFE ID (the SPIFFE spec's limit).
+inline constexpr size_t kMaxSpiffeIdLength = 2048;
+
+// Parses `uri` as a SPIFFE ID of this gateway's `trust_domain`.
+// Errors (all kUnauthenticated, the message says what is wrong): not a
+// spiffe:// URI, another trust domain, a path that is not
+// /<kind>/<org>/<role>/<person>, an unknown organisation kind, a role that
+// does not belong to that kind, a malformed INSEE code, Caf id or person.
+absl::StatusOr<Identity> ParseSpiffeId(absl::string_view uri,
+                                       absl::string_view trust_domain);
+
+// True for a valid INSEE commune code: 2 digits (or 2A / 2B, Corsica)
+// followed by 3 digits, e.g. "33069".
+bool IsCommuneCode(absl::string_view code);
+
+}  // namespace ctg::policy
+
+#endif  // CTG_POLICY_IDENTITY_H_

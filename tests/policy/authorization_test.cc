@@ -1,0 +1,127 @@
+#include "policy/authorization.h"
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "ctg/v1/audit.grpc.pb.h"
+#include "ctg/v1/catalogue.grpc.pb.h"
+#include "ctg/v1/conventions.grpc.pb.h"
+#include "ctg/v1/data_requests.grpc.pb.h"
+#include "ctg/v1/extracts.grpc.pb.h"
+#include "ctg/v1/statistics.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/descriptor.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+
+namespace ctg::policy {
+namespace {
+
+using ::ctg::testing::IsOk;
+using ::ctg::testing::StatusIs;
+using ::testing::HasSubstr;
+
+constexpr Role kAllRoles[] = {Role::kRequester, Role::kOperator,
+                              Role::kReviewer, Role::kAdmin, Role::kAuditor};
+
+// api.md's table, written out independently of the implementation: each
+// method and the set of roles allowed. Every other pair must be denied.
+const std::map<std::string, std::set<Role>>& Expected() {
+  using R = Role;
+  static const auto* expected = new std::map<std::string, std::set<Role>>{
+      {"/ctg.v1.DataRequests/SubmitRequest", {R::kRequester}},
+      {"/ctg.v1.DataRequests/GetRequest", {R::kRequester, R::kReviewer, R::kAuditor}},
+      {"/ctg.v1.DataRequests/ListRequests", {R::kRequester, R::kReviewer, R::kAuditor}},
+      {"/ctg.v1.DataRequests/AmendRequest", {R::kRequester}},
+      {"/ctg.v1.DataRequests/WithdrawRequest", {R::kRequester}},
+      {"/ctg.v1.DataRequests/StartStudy", {R::kReviewer}},
+      {"/ctg.v1.DataRequests/PreviewFeasibility", {R::kReviewer}},
+      {"/ctg.v1.DataRequests/RequestInformation", {R::kReviewer}},
+      {"/ctg.v1.DataRequests/DecideRequest", {R::kReviewer}},
+      {"/ctg.v1.DataRequests/RevokeRequest", {R::kReviewer, R::kAdmin}},
+      {"/ctg.v1.Extracts/GetExtract", {R::kRequester, R::kOperator}},
+      {"/ctg.v1.Catalogue/ListIndicators",
+       {R::kRequester, R::kOperator, R::kReviewer, R::kAdmin, R::kAuditor}},
+      {"/ctg.v1.Catalogue/ListTerritories",
+       {R::kRequester, R::kOperator, R::kReviewer, R::kAdmin, R::kAuditor}},
+      {"/ctg.v1.Conventions/CreateConvention", {R::kAdmin}},
+      {"/ctg.v1.Conventions/GetConvention",
+       {R::kAdmin, R::kReviewer, R::kAuditor, R::kRequester}},
+      {"/ctg.v1.Conventions/ListConventions",
+       {R::kAdmin, R::kReviewer, R::kAuditor, R::kRequester}},
+      {"/ctg.v1.Conventions/SuspendConvention", {R::kAdmin}},
+      {"/ctg.v1.Conventions/ReinstateConvention", {R::kAdmin}},
+      {"/ctg.v1.Conventions/TerminateConvention", {R::kAdmin}},
+      {"/ctg.v1.Statistics/ImportStatistics", {R::kAdmin}},
+      {"/ctg.v1.Audit/ListEvents", {R::kAuditor}},
+      {"/ctg.v1.Audit/GetCheckpoint", {R::kAuditor}},
+      {"/ctg.v1.Audit/GetInclusionProof", {R::kAuditor}},
+      {"/ctg.v1.Audit/GetConsistencyProof", {R::kAuditor}},
+  };
+  return *expected;
+}
+
+// Every method the proto contract declares, read from the descriptors.
+void CollectProtoMethods(std::set<std::string>& methods) {
+  // One message of each file, so the linker keeps every file's descriptors.
+  for (const google::protobuf::FileDescriptor* file :
+       {ctg::v1::DataRequest::descriptor()->file(),
+        ctg::v1::GetExtractRequest::descriptor()->file(),
+        ctg::v1::ListIndicatorsRequest::descriptor()->file(),
+        ctg::v1::Convention::descriptor()->file(),
+        ctg::v1::ImportHeader::descriptor()->file(),
+        ctg::v1::AuditEvent::descriptor()->file()}) {
+    ASSERT_EQ(file->service_count(), 1) << file->name();
+    const google::protobuf::ServiceDescriptor* service = file->service(0);
+    for (int i = 0; i < service->method_count(); ++i) {
+      methods.insert("/" + service->full_name() + "/" + service->method(i)->name());
+    }
+  }
+}
+
+std::set<std::string> ProtoMethods() {
+  std::set<std::string> methods;
+  CollectProtoMethods(methods);
+  return methods;
+}
+
+TEST(AuthorizationTest, EveryRoleTimesEveryMethod) {
+  for (const auto& [method, allowed] : Expected()) {
+    for (Role role : kAllRoles) {
+      SCOPED_TRACE(method + " as " + std::string(RoleName(role)));
+      if (allowed.count(role)) {
+        EXPECT_THAT(Authorize(role, method), IsOk());
+      } else {
+        EXPECT_THAT(Authorize(role, method),
+                    StatusIs(absl::StatusCode::kPermissionDenied,
+                             HasSubstr(std::string(RoleName(role)))));
+      }
+    }
+  }
+}
+
+TEST(AuthorizationTest, TableCoversExactlyTheProtoMethods) {
+  std::set<std::string> table;
+  for (const MethodRule& rule : AuthorizationTable()) {
+    EXPECT_TRUE(table.insert(std::string(rule.full_method)).second)
+        << "duplicate entry " << rule.full_method;
+  }
+  EXPECT_EQ(table, ProtoMethods());
+  std::set<std::string> expected;
+  for (const auto& entry : Expected()) expected.insert(entry.first);
+  EXPECT_EQ(expected, ProtoMethods());
+}
+
+TEST(AuthorizationTest, UnknownMethodIsDeniedForEveryRole) {
+  for (Role role : kAllRoles) {
+    EXPECT_THAT(Authorize(role, "/ctg.v1.Audit/DeleteEvents"),
+                StatusIs(absl::StatusCode::kPermissionDenied,
+                         HasSubstr("not in the authorization table")));
+  }
+  EXPECT_THAT(Authorize(Role::kAdmin, ""),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+}
+
+}  // namespace
+}  // namespace ctg::policy

@@ -1,0 +1,89 @@
+#include "policy/identity.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+
+namespace ctg::policy {
+namespace {
+
+using ::ctg::testing::StatusIs;
+using ::testing::HasSubstr;
+
+constexpr absl::string_view kTd = "ctg.caf33.fr";
+
+TEST(ParseSpiffeIdTest, CommuneRequester) {
+  CTG_ASSERT_OK_AND_ASSIGN(
+      Identity id,
+      ParseSpiffeId("spiffe://ctg.caf33.fr/commune/33069/requester/alice.martin", kTd));
+  EXPECT_EQ(id.kind, OrganisationKind::kCommune);
+  EXPECT_EQ(id.organisation, "33069");
+  EXPECT_EQ(id.role, Role::kRequester);
+  EXPECT_EQ(id.person, "alice.martin");
+  EXPECT_EQ(id.OrganisationPath(), "commune/33069");
+  EXPECT_TRUE(id.IsCommune());
+}
+
+TEST(ParseSpiffeIdTest, EveryCafRole) {
+  for (auto [name, role] : {std::pair{"reviewer", Role::kReviewer},
+                            std::pair{"admin", Role::kAdmin},
+                            std::pair{"auditor", Role::kAuditor}}) {
+    CTG_ASSERT_OK_AND_ASSIGN(
+        Identity id,
+        ParseSpiffeId(std::string("spiffe://ctg.caf33.fr/caf/33/") + name + "/p", kTd));
+    EXPECT_EQ(id.role, role);
+    EXPECT_EQ(id.OrganisationPath(), "caf/33");
+    EXPECT_EQ(RoleName(id.role), name);
+  }
+}
+
+TEST(ParseSpiffeIdTest, CorsicanCommune) {
+  EXPECT_TRUE(IsCommuneCode("2A004"));
+  EXPECT_TRUE(IsCommuneCode("2B033"));
+  EXPECT_FALSE(IsCommuneCode("2C033"));
+  EXPECT_FALSE(IsCommuneCode("3306"));
+  EXPECT_FALSE(IsCommuneCode("330690"));
+  EXPECT_FALSE(IsCommuneCode("33o69"));
+}
+
+struct BadCase {
+  const char* uri;
+  const char* message;
+};
+
+class ParseSpiffeIdRefusal : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(ParseSpiffeIdRefusal, IsUnauthenticatedWithReason) {
+  EXPECT_THAT(ParseSpiffeId(GetParam().uri, kTd),
+              StatusIs(absl::StatusCode::kUnauthenticated,
+                       HasSubstr(GetParam().message)));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, ParseSpiffeIdRefusal,
+    ::testing::Values(
+        BadCase{"https://ctg.caf33.fr/caf/33/admin/x", "not a spiffe:// URI"},
+        BadCase{"SPIFFE://ctg.caf33.fr/caf/33/admin/x", "not a spiffe:// URI"},
+        BadCase{"spiffe://evil.example/caf/33/admin/x", "trust domain \"evil.example\""},
+        BadCase{"spiffe://ctg.caf33.fr.evil/caf/33/admin/x", "trust domain"},
+        BadCase{"spiffe://ctg.caf33.fr", "has no path"},
+        BadCase{"spiffe://ctg.caf33.fr/caf/33/admin", "must be /<kind>"},
+        BadCase{"spiffe://ctg.caf33.fr/caf/33/admin/x/y", "must be /<kind>"},
+        BadCase{"spiffe://ctg.caf33.fr/caf/33/admin/", "person must be"},
+        BadCase{"spiffe://ctg.caf33.fr/caf/33/admin/..", "person must be"},
+        BadCase{"spiffe://ctg.caf33.fr/caf/33/admin/a%20b", "person must be"},
+        BadCase{"spiffe://ctg.caf33.fr/caf/33/superuser/x", "unknown role \"superuser\""},
+        BadCase{"spiffe://ctg.caf33.fr/caf/33/requester/x", "unknown role \"requester\" for a caf"},
+        BadCase{"spiffe://ctg.caf33.fr/commune/33069/admin/x", "unknown role \"admin\" for a commune"},
+        BadCase{"spiffe://ctg.caf33.fr/commune/3306/requester/x", "not an INSEE commune code"},
+        BadCase{"spiffe://ctg.caf33.fr/caf/CAF 33/admin/x", "not a Caf id"},
+        BadCase{"spiffe://ctg.caf33.fr/region/75/admin/x", "unknown organisation kind"}));
+
+TEST(ParseSpiffeIdTest, RefusesOverlongIds) {
+  std::string uri = "spiffe://ctg.caf33.fr/caf/33/admin/" + std::string(3000, 'a');
+  EXPECT_THAT(ParseSpiffeId(uri, kTd),
+              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("too long")));
+}
+
+}  // namespace
+}  // namespace ctg::policy
