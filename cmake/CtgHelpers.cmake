@@ -1,7 +1,10 @@
 # Helpers shared by every module so that targets are declared the same way.
 
 # Warnings for project code only (generated and third-party code is exempt).
-set(CTG_WARNINGS -Wall -Wextra -Werror -Wshadow=local -Wnon-virtual-dtor)
+# Designated initializers leave fields defaulted on purpose, hence
+# -Wno-missing-field-initializers.
+set(CTG_WARNINGS -Wall -Wextra -Werror -Wshadow=local -Wnon-virtual-dtor
+                 -Wno-missing-field-initializers)
 
 # ctg_library(NAME SOURCES ... DEPS ...)
 #   One static library per module, warnings as errors, includes from the

@@ -1,0 +1,86 @@
+// Rows of the audit trail (R9) and its signed checkpoints. The rows hold the
+// event's canonical bytes and leaf hash (computed by audit/) plus a few
+// columns copied out of the event so that auditors can filter.
+//
+// Functions take the Connection of a transaction or read; they are as
+// thread-safe as that connection (one thread at a time).
+#ifndef CTG_STORE_AUDIT_TABLE_H_
+#define CTG_STORE_AUDIT_TABLE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "store/sqlite.h"
+
+namespace ctg::store {
+
+struct AuditRow {
+  uint64_t seq = 0;
+  int64_t time_us = 0;
+  std::string caller;
+  std::string organisation;
+  std::string method;
+  std::string target_kind;
+  std::string target_id;
+  std::string request_id;
+  std::string extract_sha256;
+  int32_t code = 0;
+  std::string canonical;
+  std::string leaf_hash;
+  // Filled by ScanAuditRows: the signed note of the checkpoint whose tree
+  // size equals seq, if the gateway stored one.
+  std::string checkpoint;
+};
+
+struct AuditFilter {
+  std::optional<int64_t> start_time_us;  // inclusive
+  std::optional<int64_t> end_time_us;    // exclusive
+  std::string caller;
+  std::string organisation;
+  std::string method;
+  std::string request_id;
+  enum class Outcome { kAny, kAllowed, kDenied } outcome = Outcome::kAny;
+  uint64_t from_seq = 0;
+  uint64_t limit = 0;  // 0: no limit
+};
+
+// Appends one row. Errors: kAborted if seq is already taken.
+absl::Status InsertAuditRow(Connection& conn, const AuditRow& row);
+
+// Visits matching rows in sequence order, stopping at the first error
+// `visit` returns (and returning it).
+absl::Status ScanAuditRows(Connection& conn, const AuditFilter& filter,
+                           absl::FunctionRef<absl::Status(const AuditRow&)> visit);
+
+// Visits (seq, canonical, leaf_hash) of every row in order, for rebuilding
+// the tree at start-up.
+absl::Status ScanAllLeaves(
+    Connection& conn,
+    absl::FunctionRef<absl::Status(uint64_t seq, const std::string& canonical,
+                                   const std::string& leaf_hash)> visit);
+
+// The sequence number of the release event of an extract digest.
+// Errors: kNotFound when no release carries that digest.
+absl::StatusOr<uint64_t> FindReleaseSeq(Connection& conn,
+                                        const std::string& extract_sha256);
+
+// One stored row by sequence number. Errors: kNotFound.
+absl::StatusOr<AuditRow> GetAuditRow(Connection& conn, uint64_t seq);
+
+absl::Status InsertCheckpoint(Connection& conn, uint64_t tree_size,
+                              int64_t time_us, const std::string& note);
+
+struct StoredCheckpoint {
+  uint64_t tree_size = 0;
+  std::string note;
+};
+// The largest stored checkpoint, if any.
+absl::StatusOr<std::optional<StoredCheckpoint>> LatestCheckpoint(Connection& conn);
+
+}  // namespace ctg::store
+
+#endif  // CTG_STORE_AUDIT_TABLE_H_

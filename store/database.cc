@@ -1,0 +1,204 @@
+#include "store/database.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+
+namespace ctg::store {
+
+struct Database::Job {
+  absl::FunctionRef<absl::Status(Transaction&)> work;
+  absl::Status result;
+  bool done = false;
+};
+
+absl::Status Transaction::Savepoint(absl::FunctionRef<absl::Status()> work) {
+  std::string name = absl::StrCat("sp", ++depth_);
+  absl::Status status = conn_.Exec(absl::StrCat("SAVEPOINT ", name));
+  if (status.ok()) {
+    status = work();
+    if (!status.ok()) {
+      // Roll back this savepoint's changes only, keep the outer ones.
+      conn_.Exec(absl::StrCat("ROLLBACK TO ", name)).IgnoreError();
+    }
+    conn_.Exec(absl::StrCat("RELEASE ", name)).IgnoreError();
+  }
+  --depth_;
+  return status;
+}
+
+namespace {
+
+absl::Status Configure(Connection& conn) {
+  CTG_RETURN_IF_ERROR(conn.Exec("PRAGMA busy_timeout = 10000"));
+  CTG_RETURN_IF_ERROR(conn.Exec("PRAGMA foreign_keys = ON"));
+  return conn.Exec("PRAGMA synchronous = FULL");
+}
+
+absl::Status EnableWal(Connection& conn) {
+  CTG_ASSIGN_OR_RETURN(Statement wal, conn.Prepare("PRAGMA journal_mode = WAL"));
+  CTG_ASSIGN_OR_RETURN(bool row, wal.Step());
+  if (!row || wal.ColumnText(0) != "wal") {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "database ", conn.path(), ": cannot switch to WAL journal mode"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> UserVersion(Connection& conn) {
+  CTG_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare("PRAGMA user_version"));
+  CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? static_cast<int>(stmt.ColumnInt(0)) : 0;
+}
+
+absl::Status Migrate(Connection& conn, absl::Span<const Migration> migrations) {
+  CTG_ASSIGN_OR_RETURN(int current, UserVersion(conn));
+  int latest = migrations.empty() ? 0 : migrations.back().version;
+  if (current > latest) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "database ", conn.path(), " has schema version ", current,
+        ", newer than this gateway's ", latest, ": use a newer gateway"));
+  }
+  for (const Migration& m : migrations) {
+    if (m.version <= current) continue;
+    CTG_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
+    absl::Status s = conn.Exec(m.sql);
+    if (s.ok()) s = conn.Exec(absl::StrCat("PRAGMA user_version = ", m.version));
+    if (s.ok()) s = conn.Exec("COMMIT");
+    if (!s.ok()) {
+      conn.Exec("ROLLBACK").IgnoreError();
+      return absl::FailedPreconditionError(absl::StrCat(
+          "database ", conn.path(), ": migration ", m.version, " failed: ",
+          s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(
+    const DatabaseOptions& options, absl::Span<const Migration> migrations) {
+  std::unique_ptr<Database> db(new Database(options.path, options.max_group));
+  db->max_idle_readers_ = options.read_connections;
+  CTG_ASSIGN_OR_RETURN(db->writer_conn_, Connection::Open(options.path, false));
+  Connection& writer = *db->writer_conn_;
+  CTG_RETURN_IF_ERROR(EnableWal(writer));
+  CTG_RETURN_IF_ERROR(Configure(writer));
+  CTG_RETURN_IF_ERROR(Migrate(writer, migrations));
+  for (int i = 0; i < options.read_connections; ++i) {
+    CTG_ASSIGN_OR_RETURN(auto reader, Connection::Open(options.path, true));
+    CTG_RETURN_IF_ERROR(reader->Exec("PRAGMA busy_timeout = 10000"));
+    absl::MutexLock lock(&db->readers_mu_);
+    db->idle_readers_.push_back(std::move(reader));
+  }
+  db->writer_ = std::thread([raw = db.get()] { raw->WriterLoop(); });
+  return db;
+}
+
+Database::~Database() { Close(); }
+
+void Database::Close() {
+  {
+    absl::MutexLock lock(&queue_mu_);
+    if (closing_) {
+      if (!writer_.joinable()) return;
+    }
+    closing_ = true;
+  }
+  if (writer_.joinable()) writer_.join();
+}
+
+absl::Status Database::Write(absl::FunctionRef<absl::Status(Transaction&)> work) {
+  Job job{work, absl::OkStatus(), false};
+  absl::MutexLock lock(&queue_mu_);
+  if (closing_) {
+    return absl::UnavailableError(absl::StrCat("database ", path_, " is closed"));
+  }
+  queue_.push_back(&job);
+  queue_mu_.Await(absl::Condition(&job.done));
+  return job.result;
+}
+
+void Database::WriterLoop() {
+  std::vector<Job*> group;
+  while (true) {
+    {
+      absl::MutexLock lock(&queue_mu_);
+      queue_mu_.Await(absl::Condition(
+          +[](Database* db) ABSL_EXCLUSIVE_LOCKS_REQUIRED(db->queue_mu_) {
+            return db->closing_ || !db->queue_.empty();
+          },
+          this));
+      if (queue_.empty()) return;  // closing, and nothing left to write
+      while (!queue_.empty() && static_cast<int>(group.size()) < max_group_) {
+        group.push_back(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    RunGroup(group);
+    {
+      absl::MutexLock lock(&queue_mu_);
+      for (Job* job : group) job->done = true;
+    }
+    group.clear();
+  }
+}
+
+void Database::RunGroup(std::vector<Job*>& group) {
+  Connection& conn = *writer_conn_;
+  absl::Status begin = conn.Exec("BEGIN IMMEDIATE");
+  if (!begin.ok()) {
+    for (Job* job : group) job->result = begin;
+    return;
+  }
+  std::vector<Transaction> txs;
+  txs.reserve(group.size());
+  for (Job* job : group) {
+    Transaction& tx = txs.emplace_back(conn);
+    job->result = tx.Savepoint([&] { return job->work(tx); });
+    if (!job->result.ok()) {
+      for (auto it = tx.rollback_hooks_.rbegin(); it != tx.rollback_hooks_.rend(); ++it) (*it)();
+      tx.commit_hooks_.clear();
+      tx.rollback_hooks_.clear();
+    }
+  }
+  absl::Status commit = conn.Exec("COMMIT");
+  if (!commit.ok()) {
+    conn.Exec("ROLLBACK").IgnoreError();
+    for (size_t i = group.size(); i-- > 0;) {
+      if (group[i]->result.ok()) group[i]->result = commit;
+      auto& hooks = txs[i].rollback_hooks_;
+      for (auto it = hooks.rbegin(); it != hooks.rend(); ++it) (*it)();
+    }
+    return;
+  }
+  for (Transaction& tx : txs) {
+    for (auto& hook : tx.commit_hooks_) hook();
+  }
+}
+
+absl::Status Database::Read(absl::FunctionRef<absl::Status(Connection&)> work) {
+  std::unique_ptr<Connection> conn;
+  {
+    absl::MutexLock lock(&readers_mu_);
+    if (!idle_readers_.empty()) {
+      conn = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+    }
+  }
+  if (conn == nullptr) {
+    // All pooled readers busy: open a short-lived extra one.
+    CTG_ASSIGN_OR_RETURN(conn, Connection::Open(path_, true));
+    CTG_RETURN_IF_ERROR(conn->Exec("PRAGMA busy_timeout = 10000"));
+  }
+  absl::Status status = work(*conn);
+  absl::MutexLock lock(&readers_mu_);
+  if (static_cast<int>(idle_readers_.size()) < max_idle_readers_) {
+    idle_readers_.push_back(std::move(conn));
+  }
+  return status;
+}
+
+}  // namespace ctg::store
