@@ -1,0 +1,499 @@
+#include "statbase/base_builder.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "statbase/csv_format.h"
+
+namespace ctg::statbase {
+namespace {
+
+using internal::CellTable;
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+std::string ShapeMessage(TerritoryLevel level, absl::string_view code) {
+  switch (level) {
+    case TerritoryLevel::kCommune:
+      return absl::StrCat("\"", code,
+                          "\" is not a commune code (2 digits or 2A/2B, then "
+                          "3 digits)");
+    case TerritoryLevel::kIris:
+      return absl::StrCat("\"", code,
+                          "\" is not an IRIS code (a commune code, then 4 "
+                          "digits)");
+    case TerritoryLevel::kQpv:
+      return absl::StrCat("\"", code,
+                          "\" is not a QPV code (QP or QN, a 3-character "
+                          "department, then 3 digits or capital letters)");
+    case TerritoryLevel::kIrisQpv:
+      return absl::StrCat("\"", code,
+                          "\" is not an iris_qpv code (<IRIS code>+<QPV "
+                          "code>)");
+  }
+  return "";
+}
+
+// The parent commune a territory of this level and code must declare, for
+// levels where it is implied by the code.
+std::optional<absl::string_view> ImpliedParent(TerritoryLevel level,
+                                               absl::string_view code) {
+  switch (level) {
+    case TerritoryLevel::kCommune:
+      return absl::string_view();
+    case TerritoryLevel::kIris:
+      return CommuneOfIris(code);
+    case TerritoryLevel::kIrisQpv:
+      return CommuneOfIris(IrisOfPiece(code));
+    case TerritoryLevel::kQpv:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool IsValidPeriod(absl::string_view period) {
+  if (period.size() != 4 && period.size() != 7) return false;
+  for (size_t i = 0; i < 4; ++i) {
+    if (!IsDigit(period[i])) return false;
+  }
+  if (period.size() == 4) return true;
+  if (period[4] != '-' || !IsDigit(period[5]) || !IsDigit(period[6])) {
+    return false;
+  }
+  const int month = (period[5] - '0') * 10 + (period[6] - '0');
+  return month >= 1 && month <= 12;
+}
+
+absl::StatusOr<BaseBuilder> BaseBuilder::Create(absl::string_view period,
+                                                int64_t max_errors) {
+  if (!IsValidPeriod(period)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "period \"", period, "\" is neither YYYY nor YYYY-MM"));
+  }
+  return BaseBuilder(std::string(period), max_errors);
+}
+
+BaseBuilder::BaseBuilder(std::string period, int64_t max_errors)
+    : period_(std::move(period)),
+      errors_(max_errors),
+      cells_(CellCount(), AmountCellCount()),
+      present_(Indicators().size(), false) {}
+
+std::optional<TerritoryId> BaseBuilder::AddTerritory(const TerritoryDecl& decl,
+                                                     int64_t line) {
+  TerritoryId id = kNoTerritory;
+  if (last_ != kNoTerritory && territories_[last_].code == decl.code &&
+      territories_[last_].level == decl.level) {
+    id = last_;
+  } else {
+    if (!HasLevelShape(decl.level, decl.code)) {
+      errors_.Add(line, "territory_code", ShapeMessage(decl.level, decl.code));
+      return std::nullopt;
+    }
+    auto it = by_code_.find(decl.code);
+    if (it != by_code_.end()) id = it->second;
+  }
+
+  // The parent must fit the code (or, for a QPV, be a commune code).
+  const std::optional<absl::string_view> implied =
+      ImpliedParent(decl.level, decl.code);
+  if (implied.has_value() && decl.parent_commune != *implied) {
+    if (decl.level == TerritoryLevel::kCommune) {
+      errors_.Add(line, "parent_commune",
+                  absl::StrCat("must be empty for a commune, found \"",
+                               decl.parent_commune, "\""));
+    } else {
+      errors_.Add(line, "parent_commune",
+                  absl::StrCat("\"", decl.parent_commune,
+                               "\" is not the commune of ",
+                               TerritoryLevelName(decl.level), " ", decl.code,
+                               " (expected ", *implied, ")"));
+    }
+    return std::nullopt;
+  }
+  if (!implied.has_value() && !IsCommuneCode(decl.parent_commune)) {
+    errors_.Add(line, "parent_commune",
+                absl::StrCat("\"", decl.parent_commune,
+                             "\" is not a commune code"));
+    return std::nullopt;
+  }
+  if (decl.name.empty()) {
+    errors_.Add(line, "territory_name", "is empty");
+    return std::nullopt;
+  }
+
+  if (id != kNoTerritory) {
+    // A later row of a known territory: it must agree with the first.
+    const Territory& t = territories_[id];
+    if (decl.name != t.name) {
+      errors_.Add(line, "territory_name",
+                  absl::StrCat("\"", decl.name, "\" differs from \"", t.name,
+                               "\" on line ", first_line_[id],
+                               " for territory ", t.code));
+      return std::nullopt;
+    }
+    if (decl.level == TerritoryLevel::kQpv) {
+      const std::string& first_parent = qpv_parent_[id];
+      if (decl.parent_commune != first_parent) {
+        errors_.Add(line, "parent_commune",
+                    absl::StrCat("\"", decl.parent_commune,
+                                 "\" differs from \"", first_parent,
+                                 "\" on line ", first_line_[id],
+                                 " for territory ", t.code));
+        return std::nullopt;
+      }
+    }
+    last_ = id;
+    return id;
+  }
+
+  if (territories_.size() >= csv::kMaxTerritories) {
+    errors_.Add(line, "",
+                absl::StrCat("more than ", csv::kMaxTerritories,
+                             " territories"));
+    return std::nullopt;
+  }
+  id = static_cast<TerritoryId>(territories_.size());
+  Territory& t = territories_.emplace_back();
+  t.code = std::string(decl.code);
+  t.name = std::string(decl.name);
+  t.level = decl.level;
+  by_code_.emplace(t.code, id);
+  first_line_.push_back(line);
+  if (decl.level == TerritoryLevel::kQpv) {
+    qpv_parent_.emplace(id, std::string(decl.parent_commune));
+  }
+  cells_.Grow(id);
+  last_ = id;
+  return id;
+}
+
+bool BaseBuilder::SetCell(TerritoryId territory, CellId cell, uint32_t count,
+                          int64_t amount, int64_t line) {
+  const bool is_amount = AmountSlotOf(cell).has_value();
+  if (count > kMaxCount) {
+    errors_.Add(line, "count",
+                absl::StrCat(count, " is too large (maximum ", kMaxCount,
+                             ")"));
+    return false;
+  }
+  if (!is_amount && amount != 0) {
+    errors_.Add(line, "amount_eur", "must be empty for a count indicator");
+    return false;
+  }
+  if (amount < 0 || amount > kMaxAmount) {
+    errors_.Add(line, "amount_eur",
+                absl::StrCat(amount, " is out of range (0 to ", kMaxAmount,
+                             ")"));
+    return false;
+  }
+  if (amount > 0 && count == 0) {
+    errors_.Add(line, "amount_eur",
+                absl::StrCat(amount,
+                             " euros with no contributor (count is 0)"));
+    return false;
+  }
+  uint32_t& slot = cells_.count(territory, cell);
+  if (slot != CellTable::kUnset) {
+    errors_.Add(line, "",
+                absl::StrCat("duplicate row for territory ",
+                             territories_[territory].code, ", ",
+                             DescribeCell(cell)));
+    return false;
+  }
+  slot = count;
+  if (is_amount) cells_.amount(territory, *AmountSlotOf(cell)) = amount;
+  present_[KeyOf(cell).indicator] = true;
+  return true;
+}
+
+void BaseBuilder::ResolveTerritories() {
+  if (territories_.empty()) {
+    errors_.Add(0, "", "the base has no rows");
+    return;
+  }
+  auto find = [this](absl::string_view code) -> TerritoryId {
+    auto it = by_code_.find(code);
+    return it == by_code_.end() ? kNoTerritory : it->second;
+  };
+  for (TerritoryId id = 0; id < territories_.size(); ++id) {
+    Territory& t = territories_[id];
+    switch (t.level) {
+      case TerritoryLevel::kCommune:
+        break;
+      case TerritoryLevel::kIris: {
+        const absl::string_view commune = CommuneOfIris(t.code);
+        t.commune = find(commune);
+        if (t.commune == kNoTerritory) {
+          errors_.Add(0, "",
+                      absl::StrCat("iris ", t.code, ": its commune ", commune,
+                                   " has no rows"));
+          break;
+        }
+        territories_[t.commune].parts.push_back(id);
+        break;
+      }
+      case TerritoryLevel::kQpv: {
+        const std::string& parent = qpv_parent_[id];
+        t.commune = find(parent);
+        if (t.commune == kNoTerritory) {
+          errors_.Add(0, "",
+                      absl::StrCat("qpv ", t.code, ": its parent commune ",
+                                   parent, " has no rows"));
+        }
+        break;
+      }
+      case TerritoryLevel::kIrisQpv: {
+        const absl::string_view iris = IrisOfPiece(t.code);
+        const absl::string_view qpv = QpvOfPiece(t.code);
+        t.iris = find(iris);
+        t.qpv = find(qpv);
+        t.commune = find(CommuneOfIris(iris));
+        if (t.iris == kNoTerritory) {
+          errors_.Add(0, "",
+                      absl::StrCat("iris_qpv ", t.code, ": its IRIS ", iris,
+                                   " has no rows"));
+        } else {
+          territories_[t.iris].parts.push_back(id);
+        }
+        if (t.qpv == kNoTerritory) {
+          errors_.Add(0, "",
+                      absl::StrCat("iris_qpv ", t.code, ": its QPV ", qpv,
+                                   " has no rows"));
+        } else {
+          territories_[t.qpv].parts.push_back(id);
+        }
+        break;
+      }
+    }
+  }
+  for (TerritoryId id = 0; id < territories_.size(); ++id) {
+    Territory& t = territories_[id];
+    std::sort(t.parts.begin(), t.parts.end(),
+              [this](TerritoryId a, TerritoryId b) {
+                return territories_[a].code < territories_[b].code;
+              });
+    if (t.level != TerritoryLevel::kQpv) continue;
+    if (t.parts.empty()) {
+      errors_.Add(0, "",
+                  absl::StrCat("qpv ", t.code, " has no iris_qpv piece"));
+      continue;
+    }
+    if (t.commune == kNoTerritory) continue;
+    const bool touches_parent =
+        std::any_of(t.parts.begin(), t.parts.end(), [&](TerritoryId p) {
+          return territories_[p].commune == t.commune;
+        });
+    if (!touches_parent) {
+      errors_.Add(0, "",
+                  absl::StrCat("qpv ", t.code,
+                               ": none of its pieces lies in its parent "
+                               "commune ",
+                               territories_[t.commune].code));
+    }
+  }
+}
+
+void BaseBuilder::CheckCompleteness() {
+  for (TerritoryId id = 0; id < territories_.size(); ++id) {
+    for (IndicatorId ind = 0; ind < present_.size(); ++ind) {
+      if (!present_[ind]) continue;
+      const CellId end = static_cast<CellId>(FirstCell(ind) + CellsOf(ind));
+      for (CellId cell = FirstCell(ind); cell < end; ++cell) {
+        if (cells_.count(id, cell) == CellTable::kUnset) {
+          errors_.Add(0, "",
+                      absl::StrCat("territory ", territories_[id].code,
+                                   ": missing row for ", DescribeCell(cell)));
+        }
+      }
+    }
+  }
+}
+
+void BaseBuilder::CheckSums() {
+  // Categories sum to their total.
+  for (TerritoryId id = 0; id < territories_.size(); ++id) {
+    for (IndicatorId ind = 0; ind < present_.size(); ++ind) {
+      if (!present_[ind]) continue;
+      const Indicator& indicator = Indicators()[ind];
+      const CellId total = TotalCell(ind);
+      const std::optional<uint16_t> total_slot = AmountSlotOf(total);
+      for (size_t b = 0; b < indicator.breakdowns.size(); ++b) {
+        uint64_t count = 0;
+        int64_t amount = 0;
+        for (size_t c = 0; c < indicator.breakdowns[b].categories.size();
+             ++c) {
+          const CellId cell = CategoryCell(ind, static_cast<int>(b),
+                                           static_cast<int>(c));
+          count += cells_.count(id, cell);
+          if (total_slot) amount += cells_.amount(id, *AmountSlotOf(cell));
+        }
+        const std::string where = absl::StrCat(
+            "territory ", territories_[id].code, ", indicator \"",
+            indicator.code, "\", breakdown \"", indicator.breakdowns[b].code,
+            "\": ");
+        if (count != cells_.count(id, total)) {
+          errors_.Add(0, "",
+                      absl::StrCat(where, "categories sum to ", count,
+                                   ", the total is ", cells_.count(id, total)));
+        }
+        if (total_slot && amount != cells_.amount(id, *total_slot)) {
+          errors_.Add(0, "",
+                      absl::StrCat(where, "category amounts sum to ", amount,
+                                   " euros, the total is ",
+                                   cells_.amount(id, *total_slot), " euros"));
+        }
+      }
+    }
+  }
+  // IRIS partition their commune; pieces make up their QPV and fit in their
+  // IRIS.
+  for (TerritoryId id = 0; id < territories_.size(); ++id) {
+    const Territory& t = territories_[id];
+    if (t.parts.empty()) continue;
+    switch (t.level) {
+      case TerritoryLevel::kCommune:
+        CheckPartsSum(id, "IRIS", /*exact=*/true);
+        break;
+      case TerritoryLevel::kQpv:
+        CheckPartsSum(id, "pieces", /*exact=*/true);
+        break;
+      case TerritoryLevel::kIris:
+        CheckPartsSum(id, "pieces", /*exact=*/false);
+        break;
+      case TerritoryLevel::kIrisQpv:
+        break;
+    }
+  }
+}
+
+void BaseBuilder::CheckPartsSum(TerritoryId whole,
+                                absl::string_view parts_name, bool exact) {
+  const Territory& t = territories_[whole];
+  const absl::string_view level = TerritoryLevelName(t.level);
+  const absl::string_view whole_name =
+      t.level == TerritoryLevel::kCommune ? "commune"
+      : t.level == TerritoryLevel::kQpv   ? "QPV"
+                                          : "IRIS";
+  for (IndicatorId ind = 0; ind < present_.size(); ++ind) {
+    if (!present_[ind]) continue;
+    const CellId end = static_cast<CellId>(FirstCell(ind) + CellsOf(ind));
+    for (CellId cell = FirstCell(ind); cell < end; ++cell) {
+      const std::optional<uint16_t> slot = AmountSlotOf(cell);
+      uint64_t count = 0;
+      int64_t amount = 0;
+      for (TerritoryId p : t.parts) {
+        count += cells_.count(p, cell);
+        if (slot) amount += cells_.amount(p, *slot);
+      }
+      const uint64_t whole_count = cells_.count(whole, cell);
+      const int64_t whole_amount = slot ? cells_.amount(whole, *slot) : 0;
+      const bool count_bad = exact ? count != whole_count : count > whole_count;
+      const bool amount_bad =
+          exact ? amount != whole_amount : amount > whole_amount;
+      const std::string where =
+          absl::StrCat(level, " ", t.code, ", ", DescribeCell(cell), ": its ",
+                       parts_name);
+      if (count_bad) {
+        errors_.Add(0, "",
+                    exact ? absl::StrCat(where, " sum to ", count, ", the ",
+                                         whole_name, " has ", whole_count)
+                          : absl::StrCat(where, " sum to ", count,
+                                         ", more than the ", whole_name,
+                                         "'s ", whole_count));
+      }
+      if (slot && amount_bad) {
+        errors_.Add(
+            0, "",
+            exact ? absl::StrCat(where, " amounts sum to ", amount,
+                                 " euros, the ", whole_name, " has ",
+                                 whole_amount, " euros")
+                  : absl::StrCat(where, " amounts sum to ", amount,
+                                 " euros, more than the ", whole_name, "'s ",
+                                 whole_amount, " euros"));
+      }
+    }
+  }
+}
+
+void BaseBuilder::CheckRelations() {
+  for (IndicatorId ind = 0; ind < present_.size(); ++ind) {
+    if (!present_[ind]) continue;
+    const Indicator& indicator = Indicators()[ind];
+    // total_equals: the same number under two codes.
+    if (!indicator.total_equals.indicator.empty()) {
+      const CellRef& ref = indicator.total_equals;
+      const std::optional<CellId> other =
+          FindCell(ref.indicator, ref.breakdown, ref.category);
+      if (other && present_[KeyOf(*other).indicator]) {
+        const CellId total = TotalCell(ind);
+        for (TerritoryId id = 0; id < territories_.size(); ++id) {
+          if (cells_.count(id, total) != cells_.count(id, *other)) {
+            errors_.Add(0, "",
+                        absl::StrCat("territory ", territories_[id].code, ": ",
+                                     DescribeCell(total), " is ",
+                                     cells_.count(id, total), ", but ",
+                                     DescribeCell(*other), " is ",
+                                     cells_.count(id, *other)));
+          }
+        }
+      }
+    }
+    // bounded_by: never more than another indicator, total and shared
+    // breakdowns.
+    if (indicator.bounded_by.empty()) continue;
+    const std::optional<IndicatorId> bound =
+        FindIndicatorId(indicator.bounded_by);
+    if (!bound || !present_[*bound]) continue;
+    std::vector<std::pair<CellId, CellId>> pairs = {
+        {TotalCell(ind), TotalCell(*bound)}};
+    const Indicator& bound_indicator = Indicators()[*bound];
+    for (size_t b = 0; b < indicator.breakdowns.size(); ++b) {
+      const Breakdown& breakdown = indicator.breakdowns[b];
+      for (size_t c = 0; c < breakdown.categories.size(); ++c) {
+        const std::optional<CellId> other =
+            FindCell(bound_indicator.code, breakdown.code,
+                     breakdown.categories[c].code);
+        if (other) {
+          pairs.emplace_back(CategoryCell(ind, static_cast<int>(b),
+                                          static_cast<int>(c)),
+                             *other);
+        }
+      }
+    }
+    for (TerritoryId id = 0; id < territories_.size(); ++id) {
+      for (const auto& [cell, other] : pairs) {
+        if (cells_.count(id, cell) > cells_.count(id, other)) {
+          errors_.Add(0, "",
+                      absl::StrCat("territory ", territories_[id].code, ", ",
+                                   DescribeCell(cell), ": ",
+                                   cells_.count(id, cell), " exceeds ",
+                                   DescribeCell(other), " (",
+                                   cells_.count(id, other), ")"));
+        }
+      }
+    }
+  }
+}
+
+absl::StatusOr<Base> BaseBuilder::Build(absl::string_view subject) {
+  if (errors_.empty()) ResolveTerritories();
+  if (errors_.empty()) CheckCompleteness();
+  if (errors_.empty()) {
+    CheckSums();
+    CheckRelations();
+  }
+  if (!errors_.empty()) return errors_.ToStatus(subject);
+  by_code_.clear();
+  qpv_parent_.clear();
+  first_line_.clear();
+  first_line_.shrink_to_fit();
+  return Base(std::move(period_), std::move(territories_), std::move(cells_),
+              std::move(present_));
+}
+
+}  // namespace ctg::statbase
