@@ -1,0 +1,220 @@
+#include "audit/internal/json.h"
+
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "audit/internal/utf8.h"
+
+namespace ctg::audit::internal {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+// True for bytes that end a plain run inside a string literal.
+struct SpecialTable {
+  bool special[256];
+  constexpr SpecialTable() : special() {
+    for (int c = 0; c < 0x20; ++c) special[c] = true;
+    special[static_cast<int>('"')] = true;
+    special[static_cast<int>('\\')] = true;
+  }
+};
+constexpr SpecialTable kSpecial;
+
+bool IsSpecial(char c) { return kSpecial.special[static_cast<uint8_t>(c)]; }
+
+}  // namespace
+
+void AppendJsonString(absl::string_view s, std::string* out) {
+  out->push_back('"');
+  size_t start = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (!IsSpecial(c)) continue;
+    out->append(s.data() + start, i - start);
+    start = i + 1;
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\b': out->append("\\b"); break;
+      case '\f': out->append("\\f"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      default: {
+        const char esc[6] = {'\\', 'u', '0', '0',
+                             kHex[(static_cast<uint8_t>(c) >> 4) & 0xf],
+                             kHex[static_cast<uint8_t>(c) & 0xf]};
+        out->append(esc, sizeof(esc));
+      }
+    }
+  }
+  out->append(s.data() + start, s.size() - start);
+  out->push_back('"');
+}
+
+absl::Status JsonCursor::Error(absl::string_view what) const {
+  return absl::InvalidArgumentError(absl::StrCat("column ", column(), ": ", what));
+}
+
+void JsonCursor::SkipSpace() {
+  while (pos_ < text_.size()) {
+    const char c = text_[pos_];
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') break;
+    ++pos_;
+  }
+}
+
+bool JsonCursor::Consume(char c) {
+  SkipSpace();
+  if (pos_ < text_.size() && text_[pos_] == c) {
+    ++pos_;
+    return true;
+  }
+  return false;
+}
+
+char JsonCursor::Peek() {
+  SkipSpace();
+  return pos_ < text_.size() ? text_[pos_] : '\0';
+}
+
+absl::Status JsonCursor::Hex4(uint32_t* out) {
+  if (text_.size() - pos_ < 4) return Error("truncated \\u escape");
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) {
+    const char c = text_[pos_ + i];
+    uint32_t d;
+    if (c >= '0' && c <= '9') {
+      d = c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+      d = c - 'a' + 10;
+    } else if (c >= 'A' && c <= 'F') {
+      d = c - 'A' + 10;
+    } else {
+      return Error("bad hex digit in \\u escape");
+    }
+    v = v << 4 | d;
+  }
+  pos_ += 4;
+  *out = v;
+  return absl::OkStatus();
+}
+
+absl::Status JsonCursor::Escape(std::string* out) {
+  // At the byte after the backslash.
+  if (pos_ >= text_.size()) return Error("unterminated string");
+  const char c = text_[pos_++];
+  switch (c) {
+    case '"': out->push_back('"'); return absl::OkStatus();
+    case '\\': out->push_back('\\'); return absl::OkStatus();
+    case '/': out->push_back('/'); return absl::OkStatus();
+    case 'b': out->push_back('\b'); return absl::OkStatus();
+    case 'f': out->push_back('\f'); return absl::OkStatus();
+    case 'n': out->push_back('\n'); return absl::OkStatus();
+    case 'r': out->push_back('\r'); return absl::OkStatus();
+    case 't': out->push_back('\t'); return absl::OkStatus();
+    case 'u': break;
+    default:
+      --pos_;
+      return Error(absl::StrCat("unknown escape \\", absl::string_view(&c, 1)));
+  }
+  uint32_t cp;
+  if (auto s = Hex4(&cp); !s.ok()) return s;
+  if (cp >= 0xdc00 && cp <= 0xdfff) return Error("lone low surrogate escape");
+  if (cp >= 0xd800 && cp <= 0xdbff) {
+    if (text_.size() - pos_ < 6 || text_[pos_] != '\\' ||
+        text_[pos_ + 1] != 'u') {
+      return Error("high surrogate escape not followed by a low surrogate");
+    }
+    pos_ += 2;
+    uint32_t low;
+    if (auto s = Hex4(&low); !s.ok()) return s;
+    if (low < 0xdc00 || low > 0xdfff) {
+      return Error("high surrogate escape not followed by a low surrogate");
+    }
+    cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+  }
+  AppendUtf8(static_cast<char32_t>(cp), out);
+  return absl::OkStatus();
+}
+
+absl::Status JsonCursor::String(std::string* out) {
+  out->clear();
+  SkipSpace();
+  if (pos_ >= text_.size() || text_[pos_] != '"') {
+    return Error("expected a string");
+  }
+  const size_t start_column = column();
+  ++pos_;
+  while (true) {
+    size_t run = pos_;
+    while (run < text_.size() && !IsSpecial(text_[run])) ++run;
+    out->append(text_.data() + pos_, run - pos_);
+    pos_ = run;
+    if (pos_ >= text_.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "column ", start_column, ": unterminated string"));
+    }
+    const char c = text_[pos_++];
+    if (c == '"') break;
+    if (c == '\\') {
+      if (auto s = Escape(out); !s.ok()) return s;
+      continue;
+    }
+    --pos_;
+    return Error("raw control character in a string (must be escaped)");
+  }
+  const size_t bad = FirstInvalidUtf8(*out);
+  if (bad != out->size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "column ", start_column, ": invalid UTF-8 in string (byte ", bad,
+        " of its value)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status JsonCursor::Uint64(uint64_t* out) {
+  SkipSpace();
+  return Digits(out);
+}
+
+absl::Status JsonCursor::Digits(uint64_t* out) {
+  const size_t start = pos_;
+  uint64_t v = 0;
+  while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') {
+    const uint64_t d = text_[pos_] - '0';
+    if (v > (UINT64_MAX - d) / 10) return Error("integer overflows uint64");
+    v = v * 10 + d;
+    ++pos_;
+  }
+  if (pos_ == start) return Error("expected a non-negative integer");
+  if (text_[start] == '0' && pos_ - start > 1) {
+    pos_ = start;
+    return Error("integer with a leading zero");
+  }
+  if (pos_ < text_.size() &&
+      (text_[pos_] == '.' || text_[pos_] == 'e' || text_[pos_] == 'E')) {
+    return Error("expected an integer, found a fraction or exponent");
+  }
+  *out = v;
+  return absl::OkStatus();
+}
+
+absl::Status JsonCursor::Int32(int32_t* out) {
+  SkipSpace();
+  bool negative = false;
+  if (pos_ < text_.size() && text_[pos_] == '-') {
+    negative = true;
+    ++pos_;
+  }
+  uint64_t magnitude;
+  if (auto s = Digits(&magnitude); !s.ok()) return s;
+  const uint64_t limit = negative ? 2147483648ull : 2147483647ull;
+  if (magnitude > limit) return Error("integer out of the int32 range");
+  *out = negative ? static_cast<int32_t>(-static_cast<int64_t>(magnitude))
+                  : static_cast<int32_t>(magnitude);
+  return absl::OkStatus();
+}
+
+}  // namespace ctg::audit::internal
