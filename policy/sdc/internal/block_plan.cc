@@ -1,0 +1,93 @@
+#include "policy/sdc/internal/block_plan.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+
+namespace ctg::policy::sdc::internal {
+namespace {
+
+MaskReason ToMaskReason(PrimaryReason r) {
+  switch (r) {
+    case PrimaryReason::kNone: return MaskReason::kNone;
+    case PrimaryReason::kExcludedTerritory: return MaskReason::kExcludedTerritory;
+    case PrimaryReason::kSmallCount: return MaskReason::kSmallCount;
+    case PrimaryReason::kDerivedFigure: return MaskReason::kDerivedFigure;
+    case PrimaryReason::kDominance: return MaskReason::kDominance;
+  }
+  return MaskReason::kNone;
+}
+
+}  // namespace
+
+absl::StatusOr<absl::flat_hash_map<int32_t, const MemoryEntry*>> MatchMemory(
+    const TableModel& model, const ReleaseMemory& memory) {
+  absl::flat_hash_map<int32_t, const MemoryEntry*> out;
+  if (memory.empty()) return out;
+  std::map<BlockKey, std::vector<const std::pair<const CellKey, MemoryEntry>*>> by_block;
+  for (const auto& entry : memory.entries()) by_block[BlockOf(entry.first)].push_back(&entry);
+  for (const Block& b : model.blocks) {
+    auto it = by_block.find(b.key);
+    if (it == by_block.end()) continue;
+    absl::flat_hash_map<CellKey, int32_t> index;
+    for (int32_t c = b.first_cell; c < b.first_cell + b.num_cells; ++c) {
+      index[model.cells[c].key] = c;
+    }
+    for (const auto* entry : it->second) {
+      auto found = index.find(entry->first);
+      if (found == index.end()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "cell ", entry->first.ToString(),
+            " of an earlier release is not in the current table: the territories or "
+            "categories changed; the release cannot be checked against it"));
+      }
+      out[found->second] = &entry->second;
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<CellPlan>> PlanBlock(
+    const TableModel& model, int32_t block,
+    const absl::flat_hash_map<int32_t, const MemoryEntry*>& memory,
+    const SdcConfig& config) {
+  const Block& b = model.blocks[block];
+  std::vector<CellPlan> plan(b.num_cells);
+  for (int32_t i = 0; i < b.num_cells; ++i) {
+    const int32_t ci = b.first_cell + i;
+    const Cell& c = model.cells[ci];
+    const MaskReason rule = ToMaskReason(ClassifyPrimary(c, b, config));
+    auto mem = memory.find(ci);
+    const MemoryEntry* e = mem == memory.end() ? nullptr : mem->second;
+    CellPlan& p = plan[i];
+    if (e != nullptr && e->state == MemoryEntry::State::kMasked) {
+      p = {Role::kPrimary, rule != MaskReason::kNone ? rule : MaskReason::kEarlierRelease};
+    } else if (e != nullptr) {
+      if (rule != MaskReason::kNone) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "unsafe: cell ", c.key.ToString(), " was published in an earlier release (base ",
+            e->base_version, ", value ", e->value, ") but is now confidential (",
+            MaskReasonName(rule), "); the release is refused"));
+      }
+      p = {Role::kForced, MaskReason::kNone};
+    } else if (rule != MaskReason::kNone) {
+      p = {Role::kPrimary, rule};
+    } else if (c.requested) {
+      p = {c.value == 0 && !config.mask_zeros ? Role::kForced : Role::kCandidate,
+           MaskReason::kNone};
+    }
+  }
+  return plan;
+}
+
+AuditCell MakeAuditCell(const Cell& cell, const Block& block, AuditRole role,
+                        bool excluded, const SdcConfig& config) {
+  AuditCell a;
+  a.role = role;
+  if (role != AuditRole::kMasked) return a;
+  a.known_positive = cell.requested && !excluded && cell.value >= 1 && !config.mask_zeros;
+  a.required_upper = RequiredUpper(cell, block, config);
+  return a;
+}
+
+}  // namespace ctg::policy::sdc::internal

@@ -1,0 +1,47 @@
+// The feasibility preview for the Caf's reviewers (R1 étude de faisabilité):
+// which territories are excluded (R6), how many cells would be masked and
+// why, how many published, the information loss, and whether the LP audit
+// proved the protection. Reasons are internal: never show them to a commune.
+//
+// Plain value type built from a Release (ProtectTable); thread-compatible.
+#ifndef CTG_POLICY_SDC_PREVIEW_H_
+#define CTG_POLICY_SDC_PREVIEW_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "policy/sdc/release.h"
+
+namespace ctg::policy::sdc {
+
+struct MaskedCellView {
+  CellKey key;
+  MaskReason reason = MaskReason::kNone;
+};
+
+struct FeasibilityPreview {
+  std::vector<ExcludedTerritory> excluded;  // R6, (territory, period) pairs
+  int64_t cells_total = 0;      // requested cells
+  int64_t cells_published = 0;
+  int64_t cells_excluded = 0;   // cells of excluded territories
+  int64_t cells_masked_small = 0;      // R7 small counts and derived figures
+  int64_t cells_masked_dominance = 0;  // optional dominance rule
+  int64_t cells_masked_secondary = 0;
+  int64_t cells_masked_earlier = 0;    // masked because masked earlier
+  InformationLoss loss;
+  std::vector<MaskedCellView> masked;  // masked and excluded cells, model order
+  bool audit_ran = false;
+  bool audit_complete = false;  // every block audited (not sampled)
+  bool audit_passed = false;
+};
+
+FeasibilityPreview MakePreview(const Release& release);
+
+// A short human-readable summary (one line per figure, then excluded
+// territories), for logs and the CLI's review screen.
+std::string FormatPreview(const FeasibilityPreview& preview);
+
+}  // namespace ctg::policy::sdc
+
+#endif  // CTG_POLICY_SDC_PREVIEW_H_

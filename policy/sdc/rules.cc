@@ -1,0 +1,62 @@
+#include "policy/sdc/rules.h"
+
+namespace ctg::policy::sdc {
+
+// R6.
+bool IsExcludedTerritory(int64_t allocataires, const SdcConfig& config) {
+  return allocataires >= 0 && allocataires < config.territory_threshold;
+}
+
+// R7 (frequency).
+bool IsSmallCount(int64_t count, const SdcConfig& config) {
+  if (count == 0) return config.mask_zeros;
+  return count > 0 && count < config.frequency_threshold;
+}
+
+// R7 (derived figures).
+bool IsDerivedFigureMasked(int64_t contributors, const SdcConfig& config) {
+  if (contributors == 0) return config.mask_zeros;
+  return contributors > 0 && contributors < config.min_contributors;
+}
+
+// R7 (derived figures: ratios).
+bool IsRatioMasked(bool numerator_masked, bool denominator_masked) {
+  return numerator_masked || denominator_masked;
+}
+
+// Optional dominance rule (n, k) on amounts.
+bool IsDominated(absl::Span<const int64_t> top, int64_t amount,
+                 const SdcConfig& config) {
+  const DominanceRule& d = config.dominance;
+  if (!d.enabled || amount <= 0 || d.n <= 0 || static_cast<int>(top.size()) < d.n) {
+    return false;
+  }
+  long double sum = 0;
+  for (int i = 0; i < d.n; ++i) sum += static_cast<long double>(top[i]);
+  return sum * 100.0L > static_cast<long double>(d.k) * static_cast<long double>(amount);
+}
+
+PrimaryReason ClassifyPrimary(const Cell& cell, const Block& block,
+                              const SdcConfig& config) {
+  if ((!cell.piece || config.protect_small_pieces) &&
+      IsExcludedTerritory(cell.territory_population, config)) {
+    return PrimaryReason::kExcludedTerritory;
+  }
+  if (block.kind == IndicatorKind::kCount) {
+    if (IsSmallCount(cell.value, config)) return PrimaryReason::kSmallCount;
+    return PrimaryReason::kNone;
+  }
+  if (IsDerivedFigureMasked(cell.value, config)) return PrimaryReason::kDerivedFigure;
+  if (IsDominated(cell.top_contributions, cell.amount, config)) {
+    return PrimaryReason::kDominance;
+  }
+  return PrimaryReason::kNone;
+}
+
+bool IsSingletonRow(const InnerCell& row, const SdcConfig& config) {
+  if (config.mask_zeros) return row.value_known ? row.value == 0 : true;
+  // An unknown inner cell is a singleton when its upper bound is 1.
+  return row.value == 1;
+}
+
+}  // namespace ctg::policy::sdc

@@ -1,0 +1,108 @@
+// The primary rules of the secret statistique (domain.md R6, R7), each a named
+// pure function of one cell and the configuration, and the configuration of
+// the whole engine (SdcConfig).
+//
+// All functions are pure and thread-safe. SdcConfig is a plain value type.
+#ifndef CTG_POLICY_SDC_RULES_H_
+#define CTG_POLICY_SDC_RULES_H_
+
+#include <cstdint>
+
+#include "absl/types/span.h"
+#include "policy/sdc/table_model.h"
+
+namespace ctg::policy::sdc {
+
+// How the LP audit (lp_audit.h) runs as the safety net of every release.
+enum class AuditMode {
+  kOff,      // never (tests of the Gauss step alone, or huge tables)
+  kSampled,  // a seeded random subset of the blocks (sample_fraction)
+  kAlways,   // every block, as long as the table is below max_rows
+};
+
+struct AuditConfig {
+  AuditMode mode = AuditMode::kAlways;
+  // kAlways: tables with more inner cells than this are audited by sampling
+  // blocks up to this many inner cells (the report says so).
+  int64_t max_rows = 200'000;
+  double sample_fraction = 0.1;  // kSampled only
+  // Solve the bounds as integer programs (tighter, slower). Off: continuous
+  // LP, which is what the protection criterion of domain.md is defined by.
+  bool integer = false;
+  // When the audit finds a breach, add suppressions and re-run (at most this
+  // many rounds per block); the release is refused if a breach remains.
+  int max_repair_rounds = 60;
+};
+
+// Singleton handling in the Gauss step (design doc §3).
+enum class SingletonMethod {
+  kNone,    // plain elimination (zero/singleton leaks possible; tests only)
+  kAnySum,  // a candidate whose reduced column lies on singleton inner cells
+            // only is suppressed (default; stricter than SSBtools' anySum: no
+            // mixed-sign exception)
+};
+
+struct DominanceRule {
+  bool enabled = false;  // off by default (R7 leaves it to the Caf)
+  int n = 1;             // the n largest contributions...
+  double k = 85.0;       // ...may not exceed k % of the cell's amount
+};
+
+struct SdcConfig {
+  int64_t territory_threshold = 100;  // R6: allocataires per territory
+  int64_t frequency_threshold = 5;    // R7: counts 1..threshold-1 are masked
+  bool mask_zeros = false;            // R7: zeros are figures unless set
+  int64_t min_contributors = 5;       // R7: derived figures (amounts, means)
+  DominanceRule dominance;            // optional (n, k) rule on amounts
+  // Apply R6 to hidden pieces of the common refinement (IRIS ∩ QPV, IRIS
+  // minus its QPV parts) too, so that a small area cannot be obtained by
+  // difference of two released territories.
+  bool protect_small_pieces = true;
+  SingletonMethod singleton_method = SingletonMethod::kAnySum;
+  AuditConfig audit;
+};
+
+// Why a cell must be protected (primary suppression). Ordered by precedence:
+// the first that applies is reported.
+enum class PrimaryReason {
+  kNone,
+  kExcludedTerritory,  // R6
+  kSmallCount,         // R7 frequency (and zeros when mask_zeros)
+  kDerivedFigure,      // R7 amount/mean over < min_contributors
+  kDominance,          // optional (n, k) rule
+};
+
+// R6: a territory with fewer than `territory_threshold` allocataires is
+// excluded: no figure of it is produced and it is protected like a primary.
+bool IsExcludedTerritory(int64_t allocataires, const SdcConfig& config);
+
+// R7 frequency: counts 1..threshold-1 are masked; 0 only when mask_zeros.
+bool IsSmallCount(int64_t count, const SdcConfig& config);
+
+// R7 derived figures: an amount or mean over fewer than min_contributors
+// allocataires is masked (0 contributors means the amount is 0 and is a
+// figure like a zero count, masked only when mask_zeros).
+bool IsDerivedFigureMasked(int64_t contributors, const SdcConfig& config);
+
+// R7 derived figures: a ratio is masked when its numerator or denominator is.
+bool IsRatioMasked(bool numerator_masked, bool denominator_masked);
+
+// Dominance (n, k): the n largest contributions exceed k % of the amount.
+// `top` holds the largest contributions, descending; fewer than n entries or
+// a disabled rule never dominate.
+bool IsDominated(absl::Span<const int64_t> top, int64_t amount,
+                 const SdcConfig& config);
+
+// The primary reason of one cell of `block` (R6 first, then R7 frequency or
+// derived figure, then dominance).
+PrimaryReason ClassifyPrimary(const Cell& cell, const Block& block,
+                              const SdcConfig& config);
+
+// Whether an inner cell is a *singleton* row for the Gauss step: with zeros
+// published, an inner cell that may hold exactly 1 (a known 1, or an unknown
+// cross-classified cell bounded by 1); with zeros masked, one that may be 0.
+bool IsSingletonRow(const InnerCell& row, const SdcConfig& config);
+
+}  // namespace ctg::policy::sdc
+
+#endif  // CTG_POLICY_SDC_RULES_H_

@@ -1,0 +1,261 @@
+#include "policy/sdc/suppressor.h"
+
+#include <algorithm>
+#include <numeric>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "base/status_macros.h"
+#include "policy/sdc/internal/block_plan.h"
+#include "policy/sdc/internal/gauss_eliminator.h"
+#include "policy/sdc/internal/lp_block_audit.h"
+
+namespace ctg::policy::sdc {
+namespace {
+
+using internal::AuditRole;
+using internal::CellPlan;
+using internal::Role;
+
+uint64_t SplitMix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+std::vector<bool> SelectAuditBlocks(const TableModel& m, const AuditConfig& a,
+                                    uint64_t seed) {
+  const size_t nb = m.blocks.size();
+  std::vector<bool> sel(nb, false);
+  if (a.mode == AuditMode::kOff) return sel;
+  if (a.mode == AuditMode::kAlways &&
+      static_cast<int64_t>(m.inner.size()) <= a.max_rows) {
+    sel.assign(nb, true);
+    return sel;
+  }
+  std::vector<size_t> order(nb);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+    return SplitMix(seed ^ x) < SplitMix(seed ^ y);
+  });
+  int64_t budget = a.max_rows;
+  size_t wanted = a.mode == AuditMode::kAlways
+                      ? nb
+                      : std::max<size_t>(1, static_cast<size_t>(a.sample_fraction * nb));
+  for (size_t b : order) {
+    if (wanted == 0) break;
+    if (m.blocks[b].num_rows > budget) continue;
+    budget -= m.blocks[b].num_rows;
+    sel[b] = true;
+    --wanted;
+  }
+  return sel;
+}
+
+// The state of one block while secondary suppression and audit repair run.
+class BlockProtector {
+ public:
+  BlockProtector(const TableModel& m, int32_t block, std::vector<CellPlan> plan,
+                 const SdcConfig& config)
+      : m_(m), bi_(block), b_(m.blocks[block]), plan_(std::move(plan)), config_(config),
+        suppressed_(b_.num_cells, false) {}
+
+  absl::Status Run(bool audit, AuditReport* report) {
+    for (int round = 0;; ++round) {
+      CTG_RETURN_IF_ERROR(RunGauss());
+      if (!audit) return absl::OkStatus();
+      std::vector<internal::AuditCell> cells(b_.num_cells);
+      for (int32_t i = 0; i < b_.num_cells; ++i) {
+        const Cell& c = m_.cells[b_.first_cell + i];
+        AuditRole role = AuditRole::kIgnored;
+        if (plan_[i].role == Role::kForced ||
+            (plan_[i].role == Role::kCandidate && !suppressed_[i])) {
+          role = AuditRole::kPublished;
+        } else if (plan_[i].role != Role::kIgnored) {
+          role = AuditRole::kMasked;
+        }
+        cells[i] = internal::MakeAuditCell(
+            c, b_, role, plan_[i].reason == MaskReason::kExcludedTerritory, config_);
+      }
+      CTG_ASSIGN_OR_RETURN(internal::BlockAuditResult res,
+                           internal::AuditBlock(m_, bi_, cells, config_));
+      if (round == 0) report->cells_checked += res.cells_checked;
+      if (res.breaches.empty()) return absl::OkStatus();
+      if (round >= config_.audit.max_repair_rounds) {
+        return Refuse(res.breaches[0], "too many repair rounds");
+      }
+      for (size_t k = 0; k < res.breaches.size(); ++k) {
+        const int32_t pick = PickRepair(res.binding[k], res.breaches[k].key);
+        if (pick < 0) return Refuse(res.breaches[k], "no published cell can be suppressed");
+        plan_[pick - b_.first_cell] = {Role::kPrimary, MaskReason::kSecondary};
+      }
+      ++report->repair_rounds;
+    }
+  }
+
+  const std::vector<CellPlan>& plan() const { return plan_; }
+  bool suppressed(int32_t i) const { return suppressed_[i]; }
+
+ private:
+  absl::Status Refuse(const CellInterval& b, absl::string_view why) const {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot protect cell ", b.key.ToString(), ": a reader can bound it to [", b.lower,
+        ", ", b.upper, "] (needs an upper bound >= ", b.required_upper,
+        " and more than one value) and ", why));
+  }
+
+  // The repairable published cell (a candidate, not forced) of smallest value.
+  int32_t PickRepair(const std::vector<int32_t>& binding, const CellKey& key) const {
+    auto best_of = [&](const std::vector<int32_t>& ids) {
+      int32_t best = -1;
+      for (int32_t ci : ids) {
+        const int32_t i = ci - b_.first_cell;
+        if (plan_[i].role != Role::kCandidate || suppressed_[i]) continue;
+        if (best < 0 || m_.cells[ci].value < m_.cells[best].value) best = ci;
+      }
+      return best;
+    };
+    int32_t best = best_of(binding);
+    if (best >= 0) return best;
+    // Fallback: any repairable cell sharing an inner cell with the breach.
+    const Cell* target = nullptr;
+    for (int32_t i = 0; i < b_.num_cells && target == nullptr; ++i) {
+      if (m_.cells[b_.first_cell + i].key == key) target = &m_.cells[b_.first_cell + i];
+    }
+    std::vector<int32_t> near;
+    for (int32_t i = 0; target != nullptr && i < b_.num_cells; ++i) {
+      const Cell& c = m_.cells[b_.first_cell + i];
+      std::vector<int32_t> common;
+      std::set_intersection(c.rows.begin(), c.rows.end(), target->rows.begin(),
+                            target->rows.end(), std::back_inserter(common));
+      if (!common.empty()) near.push_back(b_.first_cell + i);
+    }
+    return best_of(near);
+  }
+
+  absl::Status RunGauss() {
+    internal::GaussProblem p;
+    p.num_rows = b_.num_rows;
+    p.singleton_row.resize(b_.num_rows);
+    for (int32_t r = 0; r < b_.num_rows; ++r) {
+      p.singleton_row[r] = IsSingletonRow(m_.inner[b_.first_row + r], config_);
+    }
+    std::vector<int32_t> forced, cands, prims;
+    for (int32_t i = 0; i < b_.num_cells; ++i) {
+      switch (plan_[i].role) {
+        case Role::kForced: forced.push_back(i); break;
+        case Role::kCandidate: cands.push_back(i); break;
+        case Role::kPrimary: prims.push_back(i); break;
+        case Role::kIgnored: break;
+      }
+    }
+    // Candidate order (design doc §2.2): large cells first, so that small
+    // cells are the natural secondaries; ties to cells over more inner cells,
+    // then by key for reproducibility across runs and releases.
+    auto cell = [&](int32_t i) -> const Cell& { return m_.cells[b_.first_cell + i]; };
+    std::sort(cands.begin(), cands.end(), [&](int32_t x, int32_t y) {
+      const Cell &a = cell(x), &c = cell(y);
+      if (a.value != c.value) return a.value > c.value;
+      if (a.rows.size() != c.rows.size()) return a.rows.size() > c.rows.size();
+      return a.key < c.key;
+    });
+    auto local = [&](int32_t i) {
+      std::vector<int32_t> rows = cell(i).rows;
+      for (int32_t& r : rows) r -= b_.first_row;
+      return rows;
+    };
+    for (int32_t i : forced) p.candidates.push_back(local(i));
+    for (int32_t i : cands) p.candidates.push_back(local(i));
+    p.num_forced = static_cast<int32_t>(forced.size());
+    for (int32_t i : prims) p.primaries.push_back(local(i));
+    CTG_ASSIGN_OR_RETURN(internal::GaussResult g,
+                         internal::RunGauss(p, config_.singleton_method));
+    if (!g.unsafe_primaries.empty()) {
+      std::vector<std::string> names;
+      for (size_t k = 0; k < g.unsafe_primaries.size() && k < 5; ++k) {
+        names.push_back(cell(prims[g.unsafe_primaries[k]]).key.ToString());
+      }
+      return absl::FailedPreconditionError(absl::StrCat(
+          "unsafe: earlier releases already reveal ", g.unsafe_primaries.size(),
+          " confidential cell(s) (", absl::StrJoin(names, ", "),
+          "); the release is refused"));
+    }
+    std::fill(suppressed_.begin(), suppressed_.end(), false);
+    for (size_t k = 0; k < cands.size(); ++k) {
+      suppressed_[cands[k]] = g.secondary[forced.size() + k];
+    }
+    return absl::OkStatus();
+  }
+
+  const TableModel& m_;
+  int32_t bi_;
+  const Block& b_;
+  std::vector<CellPlan> plan_;
+  const SdcConfig& config_;
+  std::vector<bool> suppressed_;  // candidates made secondary
+};
+
+void AddToRelease(const TableModel& m, int32_t bi, const BlockProtector& bp,
+                  Release* out, absl::flat_hash_set<std::pair<std::string, std::string>>* ex) {
+  const Block& b = m.blocks[bi];
+  for (int32_t i = 0; i < b.num_cells; ++i) {
+    const Cell& c = m.cells[b.first_cell + i];
+    if (!c.requested) continue;
+    const CellPlan& p = bp.plan()[i];
+    ReleasedCell rc{c.key, CellStatus::kPublished, MaskReason::kNone, c.value, c.amount,
+                    b.kind == IndicatorKind::kAmount};
+    if (p.role == Role::kPrimary) {
+      rc.reason = p.reason;
+      rc.status = p.reason == MaskReason::kExcludedTerritory ? CellStatus::kExcluded
+                                                             : CellStatus::kMasked;
+    } else if (p.role == Role::kCandidate && bp.suppressed(i)) {
+      rc.status = CellStatus::kMasked;
+      rc.reason = MaskReason::kSecondary;
+    }
+    if (rc.status != CellStatus::kPublished) {
+      ++out->loss.cells_masked;
+      out->loss.value_masked += c.value;
+    }
+    if (rc.reason == MaskReason::kSecondary) {
+      ++out->loss.cells_secondary;
+      out->loss.value_secondary += c.value;
+    }
+    if (rc.status == CellStatus::kExcluded &&
+        ex->insert({c.key.territory, c.key.period}).second) {
+      out->excluded.push_back({c.key.territory, c.key.period, c.territory_population});
+    }
+    out->cells.push_back(std::move(rc));
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<Release> ProtectTable(const TableModel& model, const ReleaseMemory& memory,
+                                     const SdcConfig& config,
+                                     absl::string_view base_version, uint64_t seed) {
+  CTG_RETURN_IF_ERROR(model.Validate());
+  CTG_ASSIGN_OR_RETURN(auto mem, internal::MatchMemory(model, memory));
+  const std::vector<bool> audit = SelectAuditBlocks(model, config.audit, seed);
+  Release out;
+  out.base_version = std::string(base_version);
+  out.audit.blocks_total = static_cast<int64_t>(model.blocks.size());
+  absl::flat_hash_set<std::pair<std::string, std::string>> excluded;
+  for (int32_t bi = 0; bi < static_cast<int32_t>(model.blocks.size()); ++bi) {
+    CTG_ASSIGN_OR_RETURN(std::vector<CellPlan> plan,
+                         internal::PlanBlock(model, bi, mem, config));
+    BlockProtector bp(model, bi, std::move(plan), config);
+    CTG_RETURN_IF_ERROR(bp.Run(audit[bi], &out.audit));
+    if (audit[bi]) ++out.audit.blocks_audited;
+    AddToRelease(model, bi, bp, &out, &excluded);
+  }
+  out.audit.ran = out.audit.blocks_audited > 0;
+  out.audit.complete = out.audit.blocks_audited == out.audit.blocks_total;
+  return out;
+}
+
+}  // namespace ctg::policy::sdc

@@ -1,0 +1,256 @@
+#include "policy/sdc/table_builder.h"
+
+#include <algorithm>
+#include <functional>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+
+namespace ctg::policy::sdc {
+namespace {
+
+constexpr int64_t kMaxRowsPerBlock = 4'000'000;
+
+// The figures of one block, indexed by piece and category.
+struct ParsedBlock {
+  std::vector<int32_t> ncat;  // per breakdown
+  std::vector<int64_t> stride;
+  int64_t ncross = 1;
+  std::vector<int64_t> total, total_amount;          // per piece
+  std::vector<std::vector<int64_t>> count, amount;   // [b][piece * ncat + c]
+  absl::flat_hash_map<int64_t, std::vector<int64_t>> top;  // TopKey -> list
+  int64_t TopKey(int32_t b, int32_t p, int32_t c) const {  // b = -1: total
+    return ((static_cast<int64_t>(b) + 1) * (1 << 20) + c) * (1LL << 31) + p;
+  }
+};
+
+absl::Status Bad(const BlockInput& in, absl::string_view what) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("block ", in.indicator, "/", in.period, ": ", what));
+}
+
+absl::StatusOr<ParsedBlock> Parse(const Geography& geo, const BlockInput& in) {
+  if (in.indicator.empty() || in.period.empty()) return Bad(in, "empty indicator or period");
+  ParsedBlock pb;
+  const size_t np = geo.pieces().size();
+  absl::flat_hash_map<std::string, std::pair<int32_t, absl::flat_hash_map<std::string, int32_t>>>
+      cats;
+  for (int32_t b = 0; b < static_cast<int32_t>(in.breakdowns.size()); ++b) {
+    const Breakdown& bd = in.breakdowns[b];
+    auto& [index, names] = cats[bd.code];
+    if (bd.code.empty() || !names.empty() || bd.categories.empty()) {
+      return Bad(in, absl::StrCat("breakdown \"", bd.code, "\" is empty or repeated"));
+    }
+    index = b;
+    for (int32_t c = 0; c < static_cast<int32_t>(bd.categories.size()); ++c) {
+      if (bd.categories[c].empty() || !names.emplace(bd.categories[c], c).second) {
+        return Bad(in, absl::StrCat("breakdown ", bd.code, ": category \"",
+                                    bd.categories[c], "\" is empty or repeated"));
+      }
+    }
+    pb.ncat.push_back(static_cast<int32_t>(bd.categories.size()));
+    pb.stride.push_back(pb.ncross);
+    pb.ncross *= pb.ncat.back();
+    if (pb.ncross * static_cast<int64_t>(np) > kMaxRowsPerBlock) {
+      return Bad(in, "too many cross-classified inner cells");
+    }
+    pb.count.emplace_back(np * pb.ncat.back(), 0);
+    pb.amount.emplace_back(np * pb.ncat.back(), 0);
+  }
+  pb.total.assign(np, -1);
+  pb.total_amount.assign(np, 0);
+  absl::flat_hash_set<int64_t> seen;
+  for (const Figure& f : in.figures) {
+    const int32_t p = geo.PieceIndex(f.piece);
+    if (p < 0) return Bad(in, absl::StrCat("unknown piece ", f.piece));
+    const std::string where = absl::StrCat("piece ", f.piece, " ", f.breakdown, "=", f.category);
+    if (f.count < 0 || f.amount < 0) return Bad(in, absl::StrCat(where, ": negative figure"));
+    int32_t b = -1, c = 0;
+    if (!f.breakdown.empty()) {
+      auto it = cats.find(f.breakdown);
+      if (it == cats.end()) return Bad(in, absl::StrCat(where, ": unknown breakdown"));
+      auto ct = it->second.second.find(f.category);
+      if (ct == it->second.second.end()) return Bad(in, absl::StrCat(where, ": unknown category"));
+      b = it->second.first;
+      c = ct->second;
+    } else if (!f.category.empty()) {
+      return Bad(in, absl::StrCat(where, ": category without breakdown"));
+    }
+    if (!seen.insert(pb.TopKey(b, p, c)).second) {
+      return Bad(in, absl::StrCat(where, ": figure given twice"));
+    }
+    if (b < 0) {
+      pb.total[p] = f.count;
+      pb.total_amount[p] = f.amount;
+    } else {
+      pb.count[b][static_cast<size_t>(p) * pb.ncat[b] + c] = f.count;
+      pb.amount[b][static_cast<size_t>(p) * pb.ncat[b] + c] = f.amount;
+    }
+    if (!f.top_contributions.empty()) pb.top[pb.TopKey(b, p, c)] = f.top_contributions;
+  }
+  for (size_t p = 0; p < np; ++p) {
+    if (pb.total[p] < 0) return Bad(in, absl::StrCat("piece ", geo.pieces()[p], " has no total"));
+    for (size_t b = 0; b < pb.ncat.size(); ++b) {
+      int64_t n = 0, a = 0;
+      for (int32_t c = 0; c < pb.ncat[b]; ++c) {
+        n += pb.count[b][p * pb.ncat[b] + c];
+        a += pb.amount[b][p * pb.ncat[b] + c];
+      }
+      if (n != pb.total[p] || (in.kind == IndicatorKind::kAmount && a != pb.total_amount[p])) {
+        return Bad(in, absl::StrCat("not additive: piece ", geo.pieces()[p], " breakdown ",
+                                    in.breakdowns[b].code, " sums to ", n,
+                                    " but the total is ", pb.total[p]));
+      }
+    }
+  }
+  return pb;
+}
+
+// Adds the block's inner cells (piece-major, then cross index).
+void AddRows(const ParsedBlock& pb, int32_t block, size_t np, TableModel* m) {
+  const size_t nb = pb.ncat.size();
+  for (size_t p = 0; p < np; ++p) {
+    for (int64_t x = 0; x < pb.ncross; ++x) {
+      InnerCell in{block, pb.total[p], true};
+      if (nb == 1) in.value = pb.count[0][p * pb.ncat[0] + x];
+      if (nb > 1) {
+        in.value_known = false;
+        for (size_t b = 0; b < nb; ++b) {
+          const int64_t c = (x / pb.stride[b]) % pb.ncat[b];
+          in.value = std::min(in.value, pb.count[b][p * pb.ncat[b] + c]);
+        }
+        if (in.value == 0) in.value_known = true;  // inside a zero marginal
+      }
+      m->inner.push_back(in);
+    }
+  }
+}
+
+std::vector<int64_t> MergeTop(const ParsedBlock& pb, int32_t b, int32_t c,
+                              const std::vector<int32_t>& pieces) {
+  std::vector<int64_t> all;
+  size_t keep = 0;
+  for (int32_t p : pieces) {
+    auto it = pb.top.find(pb.TopKey(b, p, c));
+    if (it == pb.top.end()) continue;
+    keep = std::max(keep, it->second.size());
+    all.insert(all.end(), it->second.begin(), it->second.end());
+  }
+  std::sort(all.begin(), all.end(), std::greater<int64_t>());
+  if (all.size() > keep) all.resize(keep);
+  return all;
+}
+
+}  // namespace
+
+absl::StatusOr<TableModel> BuildTable(const Geography& geo, const TableInput& input) {
+  if (input.blocks.empty()) return absl::InvalidArgumentError("table is empty: no block");
+  const size_t np = geo.pieces().size();
+  // R6 populations per period and piece.
+  absl::flat_hash_map<std::string, std::vector<int64_t>> pop;
+  for (const PieceAllocataires& a : input.allocataires) {
+    const int32_t p = geo.PieceIndex(a.piece);
+    if (p < 0 || a.allocataires < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "allocataires for period ", a.period, ": unknown piece or negative: ", a.piece));
+    }
+    auto [it, inserted] = pop.try_emplace(a.period, np, -1);
+    it->second[p] = a.allocataires;
+  }
+  for (const BlockInput& in : input.blocks) {
+    if (!in.allocataire_count || pop.contains(in.period)) continue;
+    std::vector<int64_t>& v = pop[in.period];
+    v.assign(np, -1);
+    for (const Figure& f : in.figures) {
+      const int32_t p = geo.PieceIndex(f.piece);
+      if (p >= 0 && f.breakdown.empty()) v[p] = f.count;
+    }
+  }
+  absl::flat_hash_set<std::string> want_t(input.requested_territories.begin(),
+                                          input.requested_territories.end());
+  absl::flat_hash_set<std::string> want_b(input.requested_breakdowns.begin(),
+                                          input.requested_breakdowns.end());
+  absl::flat_hash_map<std::string, int32_t> territory_index;
+  for (int32_t t = 0; t < static_cast<int32_t>(geo.territories().size()); ++t) {
+    territory_index[geo.territories()[t].code] = t;
+  }
+  for (const std::string& t : want_t) {
+    if (!territory_index.contains(t)) {
+      return absl::InvalidArgumentError(absl::StrCat("requested territory ", t, " is unknown"));
+    }
+  }
+  TableModel m;
+  for (const BlockInput& in : input.blocks) {
+    const int32_t bi = static_cast<int32_t>(m.blocks.size());
+    CTG_ASSIGN_OR_RETURN(ParsedBlock pb, Parse(geo, in));
+    auto pit = pop.find(in.period);
+    for (size_t p = 0; pit != pop.end() && p < np; ++p) {
+      if (pit->second[p] < 0) pit = pop.end();
+    }
+    if (pit == pop.end()) {
+      return Bad(in, "no allocataire count for every piece of this period (R6)");
+    }
+    Block blk{{in.indicator, in.period}, in.kind, in.allocataire_count,
+              static_cast<int32_t>(m.inner.size()), 0, static_cast<int32_t>(m.cells.size()), 0};
+    AddRows(pb, bi, np, &m);
+    blk.num_rows = static_cast<int32_t>(m.inner.size()) - blk.first_row;
+    auto add_area = [&](const std::string& code, const std::vector<int32_t>& pieces,
+                        bool is_piece, bool requested) {
+      int64_t popu = 0;
+      for (int32_t p : pieces) popu += pit->second[p];
+      for (int32_t b = -1; b < static_cast<int32_t>(pb.ncat.size()); ++b) {
+        const bool wanted = requested && (b < 0 || want_b.empty() ||
+                                          want_b.contains(in.breakdowns[b].code));
+        for (int32_t c = 0; c < (b < 0 ? 1 : pb.ncat[b]); ++c) {
+          Cell cell;
+          cell.key = {code, in.period, in.indicator, b < 0 ? "" : in.breakdowns[b].code,
+                      b < 0 ? "" : in.breakdowns[b].categories[c]};
+          for (int32_t p : pieces) {
+            const int64_t base = blk.first_row + static_cast<int64_t>(p) * pb.ncross;
+            for (int64_t x = 0; x < pb.ncross; ++x) {
+              if (b >= 0 && (x / pb.stride[b]) % pb.ncat[b] != c) continue;
+              cell.rows.push_back(static_cast<int32_t>(base + x));
+            }
+            const size_t k = b < 0 ? 0 : static_cast<size_t>(p) * pb.ncat[b] + c;
+            cell.value += b < 0 ? pb.total[p] : pb.count[b][k];
+            cell.amount += b < 0 ? pb.total_amount[p] : pb.amount[b][k];
+          }
+          cell.top_contributions = MergeTop(pb, b, c, pieces);
+          cell.territory_population = popu;
+          cell.requested = wanted;
+          cell.piece = is_piece;
+          m.cells.push_back(std::move(cell));
+        }
+      }
+    };
+    for (const auto& t : geo.territories()) {
+      add_area(t.code, t.pieces, false, want_t.empty() || want_t.contains(t.code));
+    }
+    for (int32_t p : geo.hidden_pieces()) add_area(geo.pieces()[p], {p}, true, false);
+    blk.num_cells = static_cast<int32_t>(m.cells.size()) - blk.first_cell;
+    // Territory figures the base computed itself must equal the sums.
+    absl::flat_hash_map<CellKey, int32_t> index;
+    if (!in.territory_figures.empty()) {
+      for (int32_t c = blk.first_cell; c < blk.first_cell + blk.num_cells; ++c) {
+        index[m.cells[c].key] = c;
+      }
+    }
+    for (const Figure& f : in.territory_figures) {
+      CellKey k{f.piece, in.period, in.indicator, f.breakdown, f.category};
+      auto it = index.find(k);
+      if (it == index.end()) return Bad(in, absl::StrCat("unknown territory figure ", k.ToString()));
+      const Cell& c = m.cells[it->second];
+      if (c.value != f.count || (in.kind == IndicatorKind::kAmount && c.amount != f.amount)) {
+        return Bad(in, absl::StrCat("not additive: ", k.ToString(), " is ", f.count,
+                                    " but its pieces sum to ", c.value));
+      }
+    }
+    m.blocks.push_back(blk);
+  }
+  return m;
+}
+
+}  // namespace ctg::policy::sdc

@@ -1,0 +1,96 @@
+// BuildTable: turns what the statistical base holds (figures per piece, per
+// indicator and period, with their breakdowns) into the TableModel the engine
+// protects.
+//
+// Per block (indicator × period):
+//   - inner cells: piece × one category of every breakdown. With one
+//     breakdown (or none) their values are the base's figures. With several
+//     breakdowns of the same indicator (e.g. allocataires by family type AND
+//     by age of the head), each a partition of the total, the
+//     cross-classification is unknown: the inner cells are the cross cells
+//     with unknown values (upper bound: the smallest marginal containing
+//     them). The breakdowns are thereby *linked tables sharing the total
+//     margin in one global formulation* (design doc §1 "global"): the Gauss
+//     step needs only the structure, and the LP audit ranges over every cross
+//     table consistent with the published margins, which is exactly what a
+//     reader can do.
+//   - cells: for every territory of the geography and every hidden piece, the
+//     total and every category of every breakdown. Cells of requested
+//     territories and breakdowns are requested; the others are hidden
+//     (protected when sensitive).
+//   - R6 populations: allocataires per (piece, period), given explicitly or
+//     taken from the period's allocataire-count block (its piece totals); a
+//     territory's population is the sum over its pieces.
+//
+// Errors: InvalidArgument naming the block and piece/category for unknown
+// pieces, breakdowns or categories, duplicate or negative figures, a piece
+// without a total, categories that do not add up to the total (not additive),
+// territory figures that differ from the sum of their pieces, no allocataire
+// count for a period, an empty request, or more than 4,000,000 inner cells in
+// one block.
+//
+// Pure function, thread-safe.
+#ifndef CTG_POLICY_SDC_TABLE_BUILDER_H_
+#define CTG_POLICY_SDC_TABLE_BUILDER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "policy/sdc/geography.h"
+#include "policy/sdc/table_model.h"
+
+namespace ctg::policy::sdc {
+
+struct Breakdown {
+  std::string code;                     // e.g. "family_type"
+  std::vector<std::string> categories;  // a partition of the total
+};
+
+// One figure of the base for one piece (or, in TerritoryFigure, a territory).
+struct Figure {
+  std::string piece;
+  std::string breakdown;  // empty: the piece's total
+  std::string category;   // empty iff breakdown is empty
+  int64_t count = 0;      // count, or number of contributors (amount blocks)
+  int64_t amount = 0;     // euros (amount blocks)
+  // Largest individual contributions, descending (optional; dominance rule).
+  std::vector<int64_t> top_contributions;
+};
+
+struct BlockInput {
+  std::string indicator;
+  std::string period;
+  IndicatorKind kind = IndicatorKind::kCount;
+  bool allocataire_count = false;  // this indicator is the R6 population
+  std::vector<Breakdown> breakdowns;
+  // Every piece needs its total; missing category figures are zeros.
+  std::vector<Figure> figures;
+  // Optional territory-level figures the base computed on its own (Figure's
+  // `piece` holds the territory code): checked against the sums.
+  std::vector<Figure> territory_figures;
+};
+
+struct PieceAllocataires {
+  std::string period;
+  std::string piece;
+  int64_t allocataires = 0;
+};
+
+struct TableInput {
+  std::vector<BlockInput> blocks;
+  // R6 populations per piece; a period without entries takes them from its
+  // allocataire_count block.
+  std::vector<PieceAllocataires> allocataires;
+  // Territories to release (empty: every territory of the geography).
+  std::vector<std::string> requested_territories;
+  // Breakdowns to release (empty: all); totals are always released.
+  std::vector<std::string> requested_breakdowns;
+};
+
+absl::StatusOr<TableModel> BuildTable(const Geography& geography, const TableInput& input);
+
+}  // namespace ctg::policy::sdc
+
+#endif  // CTG_POLICY_SDC_TABLE_BUILDER_H_

@@ -1,0 +1,103 @@
+#include "policy/sdc/table_model.h"
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+
+namespace ctg::policy::sdc {
+namespace {
+
+absl::Status CheckBlocks(const TableModel& m) {
+  if (m.blocks.empty()) return absl::InvalidArgumentError("table is empty: no block");
+  int32_t next_row = 0, next_cell = 0;
+  for (const Block& b : m.blocks) {
+    const std::string name = absl::StrCat(b.key.indicator, "/", b.key.period);
+    if (b.key.indicator.empty() || b.key.period.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("block ", name, ": empty indicator or period"));
+    }
+    if (b.first_row != next_row || b.first_cell != next_cell || b.num_rows <= 0 ||
+        b.num_cells <= 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "block ", name, ": rows and cells must be contiguous and non-empty"));
+    }
+    next_row += b.num_rows;
+    next_cell += b.num_cells;
+  }
+  if (next_row != static_cast<int64_t>(m.inner.size()) ||
+      next_cell != static_cast<int64_t>(m.cells.size())) {
+    return absl::InvalidArgumentError("blocks do not cover all rows and cells");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCell(const TableModel& m, const Block& b, int32_t block_index,
+                       const Cell& c) {
+  const std::string name = c.key.ToString();
+  if (c.key.indicator != b.key.indicator || c.key.period != b.key.period) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cell ", name, ": indicator/period differ from its block"));
+  }
+  if (c.key.territory.empty() || c.key.breakdown.empty() != c.key.category.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cell ", name, ": empty territory, or breakdown without category"));
+  }
+  if (c.value < 0 || c.amount < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("cell ", name, ": negative value"));
+  }
+  if (c.rows.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("cell ", name, ": no inner cell"));
+  }
+  int64_t sum = 0;
+  bool all_known = true;
+  for (size_t i = 0; i < c.rows.size(); ++i) {
+    const int32_t r = c.rows[i];
+    if (r < b.first_row || r >= b.first_row + b.num_rows ||
+        (i > 0 && r <= c.rows[i - 1])) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "cell ", name, ": inner cells must be sorted, distinct and in its block"));
+    }
+    const InnerCell& in = m.inner[r];
+    if (in.block != block_index || in.value < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("cell ", name, ": inner cell ", r, " is inconsistent"));
+    }
+    all_known = all_known && in.value_known;
+    sum += in.value;
+  }
+  if (all_known && sum != c.value) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "table not additive: cell ", name, " is ", c.value,
+        " but its inner cells sum to ", sum));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status TableModel::Validate() const {
+  if (absl::Status s = CheckBlocks(*this); !s.ok()) return s;
+  absl::flat_hash_set<CellKey> seen;
+  bool any_requested = false;
+  for (int32_t bi = 0; bi < static_cast<int32_t>(blocks.size()); ++bi) {
+    const Block& b = blocks[bi];
+    for (int32_t ci = b.first_cell; ci < b.first_cell + b.num_cells; ++ci) {
+      const Cell& c = cells[ci];
+      if (absl::Status s = CheckCell(*this, b, bi, c); !s.ok()) return s;
+      if (!seen.insert(c.key).second) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("cell ", c.key.ToString(), " appears twice"));
+      }
+      any_requested = any_requested || c.requested;
+    }
+  }
+  if (!any_requested) return absl::InvalidArgumentError("table is empty: no requested cell");
+  return absl::OkStatus();
+}
+
+int64_t TableModel::NumNonzeros() const {
+  int64_t n = 0;
+  for (const Cell& c : cells) n += static_cast<int64_t>(c.rows.size());
+  return n;
+}
+
+}  // namespace ctg::policy::sdc

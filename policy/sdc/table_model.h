@@ -1,0 +1,99 @@
+// TableModel: the generic table the secret statistique engine protects.
+//
+// The unknowns are *inner cells* (rows): the finest cross-classification of a
+// block (finest territory piece × finest category combination). Every figure
+// that may be released, masked or merely protected is a *cell*: a sum of inner
+// cells, i.e. one column of a sparse 0/1 model matrix X (design doc
+// secondary-suppression.md §1). Hierarchies, QPV overlays and linked
+// breakdowns are all just more columns over the same rows.
+//
+// A model is split into *blocks* (one indicator × one period). Blocks share no
+// row, so they are protected and audited independently. Within a block every
+// cell's value is known (it is a figure of the base); an inner cell's own value
+// may be unknown (cross-classification of two breakdowns that the base does
+// not hold), in which case only an upper bound is recorded.
+//
+// Cells are either *requested* (they will appear in the release as published,
+// masked or excluded) or *hidden* (never released, but protected when they are
+// sensitive: small pieces IRIS ∩ QPV, unrequested territories and categories).
+//
+// Most callers build a model with TableBuilder (table_builder.h); tests and
+// special tables may fill one by hand and must then call Validate().
+//
+// Thread-compatible value type; the engine only reads it.
+#ifndef CTG_POLICY_SDC_TABLE_MODEL_H_
+#define CTG_POLICY_SDC_TABLE_MODEL_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "policy/sdc/cell_key.h"
+
+namespace ctg::policy::sdc {
+
+enum class IndicatorKind {
+  kCount,   // number of allocataires (or persons): value = count
+  kAmount,  // amount paid: value = number of contributors, amount = euros
+};
+
+struct InnerCell {
+  int32_t block = 0;
+  // The count in this inner cell when value_known, else an upper bound on it
+  // (e.g. the smallest marginal that contains it).
+  int64_t value = 0;
+  bool value_known = true;
+};
+
+struct Cell {
+  CellKey key;
+  // Sorted, distinct indices into TableModel::inner, all in the cell's block.
+  std::vector<int32_t> rows;
+  // Count, or number of contributors for an amount block. Never negative.
+  int64_t value = 0;
+  // Euros, amount blocks only. Never negative.
+  int64_t amount = 0;
+  // Largest individual contributions, descending (optional; dominance rule).
+  std::vector<int64_t> top_contributions;
+  // Allocataires of the cell's territory in its period (R6), or -1 when the
+  // rule does not apply (the territory is never released nor protected by R6).
+  int64_t territory_population = -1;
+  bool requested = false;
+  // A piece of the common refinement (IRIS ∩ QPV, IRIS minus its QPV parts)
+  // that is not a territory of its own: never requested; R6 applies to it
+  // only with SdcConfig::protect_small_pieces.
+  bool piece = false;
+};
+
+struct Block {
+  BlockKey key;
+  IndicatorKind kind = IndicatorKind::kCount;
+  // True when this indicator *is* the number of allocataires: its territory
+  // totals are the R6 populations, and an excluded territory's total must keep
+  // an upper bound >= the R6 threshold in the LP audit.
+  bool allocataire_count = false;
+  int32_t first_row = 0, num_rows = 0;    // rows [first_row, first_row+num_rows)
+  int32_t first_cell = 0, num_cells = 0;  // cells likewise
+};
+
+struct TableModel {
+  std::vector<Block> blocks;
+  std::vector<InnerCell> inner;
+  std::vector<Cell> cells;
+
+  // Checks the structural invariants and the data: at least one block and one
+  // requested cell; contiguous, non-overlapping block ranges; every cell has
+  // sorted distinct rows inside its block and a non-empty indicator/period
+  // that match the block; no duplicate key; no negative value, amount or
+  // population; every cell whose rows all have known values equals their sum
+  // (additivity). Returns InvalidArgument naming the offending cell, or OK.
+  absl::Status Validate() const;
+
+  // Total number of nonzeros of X (the sum of the cells' row counts).
+  int64_t NumNonzeros() const;
+};
+
+}  // namespace ctg::policy::sdc
+
+#endif  // CTG_POLICY_SDC_TABLE_MODEL_H_
