@@ -11,19 +11,20 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-#define CTG_RETURN_IF_ERROR(expr)                    \
-  do {                                               \
-    if (::absl::Status ctg_status_ = (expr);         \
-        !ctg_status_.ok()) {                         \
-      return ctg_status_;                            \
-    }                                                \
-  } while (false)
-
 #define CTG_STATUS_CONCAT_INNER_(a, b) a##b
 #define CTG_STATUS_CONCAT_(a, b) CTG_STATUS_CONCAT_INNER_(a, b)
 
+// __COUNTER__ keeps the temporaries distinct when the macros nest (a lambda
+// using them inside another use).
+#define CTG_RETURN_IF_ERROR(expr) \
+  CTG_RETURN_IF_ERROR_IMPL_(CTG_STATUS_CONCAT_(ctg_status_, __COUNTER__), expr)
+#define CTG_RETURN_IF_ERROR_IMPL_(status, expr) \
+  do {                                          \
+    if (::absl::Status status = (expr); !status.ok()) return status; \
+  } while (false)
+
 #define CTG_ASSIGN_OR_RETURN(lhs, rexpr) \
-  CTG_ASSIGN_OR_RETURN_IMPL_(CTG_STATUS_CONCAT_(ctg_statusor_, __LINE__), lhs, rexpr)
+  CTG_ASSIGN_OR_RETURN_IMPL_(CTG_STATUS_CONCAT_(ctg_statusor_, __COUNTER__), lhs, rexpr)
 
 #define CTG_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \
   auto statusor = (rexpr);                               \

@@ -1,0 +1,60 @@
+// Who is calling: the verified peer certificate turned into an identity
+// (organisation, role, person) from its single SPIFFE ID, never from
+// metadata (R8).
+//
+// CallerResolver is thread-safe. It caches the parse of each certificate
+// seen (bounded), and re-checks the certificate against the current trust
+// anchors so that a certificate revoked after its connection was opened is
+// refused on its next call.
+#ifndef CTG_GATEWAY_CALLER_H_
+#define CTG_GATEWAY_CALLER_H_
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/server_context.h>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "gateway/trust_anchors.h"
+#include "policy/identity.h"
+
+namespace ctg::gateway {
+
+struct Caller {
+  std::string peer;         // gRPC peer address
+  std::string cert_sha256;  // hex; empty without a certificate
+  std::string uri;          // the certificate's URI SAN when it has one
+  // The identity, or kUnauthenticated saying why there is none.
+  absl::StatusOr<policy::Identity> identity;
+};
+
+class CallerResolver {
+ public:
+  CallerResolver(std::string trust_domain, const TrustAnchorsHolder* anchors)
+      : trust_domain_(std::move(trust_domain)), anchors_(anchors) {}
+
+  Caller Resolve(const grpc::ServerContext& context) ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  struct Parsed {
+    std::string sha256;
+    std::string uri;
+    absl::StatusOr<policy::Identity> identity;
+    // The anchors this certificate was last checked against.
+    std::shared_ptr<const TrustAnchors> checked_with;
+  };
+  Parsed Parse(const std::string& pem,
+               const std::shared_ptr<const TrustAnchors>& anchors) const;
+
+  const std::string trust_domain_;
+  const TrustAnchorsHolder* anchors_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, Parsed> cache_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace ctg::gateway
+
+#endif  // CTG_GATEWAY_CALLER_H_

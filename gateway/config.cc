@@ -1,0 +1,228 @@
+#include "gateway/config.h"
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "base/status_macros.h"
+
+namespace ctg::gateway {
+namespace {
+
+struct RawValue {
+  std::string text;
+  int line = 0;
+};
+
+class Parser {
+ public:
+  Parser(std::string file_name, std::string base_dir)
+      : file_(std::move(file_name)), base_dir_(std::move(base_dir)) {}
+
+  absl::Status Error(int line, absl::string_view what) const {
+    return absl::InvalidArgumentError(
+        line > 0 ? absl::StrCat("config ", file_, ":", line, ": ", what)
+                 : absl::StrCat("config ", file_, ": ", what));
+  }
+
+  absl::Status Parse(absl::string_view text) {
+    std::string section;
+    int line_no = 0;
+    for (absl::string_view line : absl::StrSplit(text, '\n')) {
+      ++line_no;
+      line = absl::StripAsciiWhitespace(line);
+      if (line.empty() || line[0] == '#') continue;
+      if (line.front() == '[') {
+        if (line.back() != ']') return Error(line_no, "section header lacks ']'");
+        section = std::string(absl::StripAsciiWhitespace(line.substr(1, line.size() - 2)));
+        continue;
+      }
+      size_t eq = line.find('=');
+      if (eq == absl::string_view::npos) return Error(line_no, "expected key = value");
+      std::string key(absl::StripAsciiWhitespace(line.substr(0, eq)));
+      if (key.empty()) return Error(line_no, "missing key before '='");
+      if (!section.empty()) key = absl::StrCat(section, ".", key);
+      CTG_ASSIGN_OR_RETURN(std::string value,
+                           Unquote(absl::StripAsciiWhitespace(line.substr(eq + 1)), line_no));
+      if (values_.count(key)) {
+        return Error(line_no, absl::StrCat("duplicate key ", key, " (first on line ",
+                                           values_[key].line, ")"));
+      }
+      values_[key] = RawValue{value, line_no};
+    }
+    return absl::OkStatus();
+  }
+
+  // Binds `key` to `out` when present; consumes it.
+  absl::Status String(const std::string& key, std::string& out) {
+    auto it = values_.find(key);
+    if (it == values_.end()) return absl::OkStatus();
+    out = it->second.text;
+    values_.erase(it);
+    return absl::OkStatus();
+  }
+  absl::Status Path(const std::string& key, std::string& out) {
+    int line = Line(key);
+    CTG_RETURN_IF_ERROR(String(key, out));
+    if (line > 0 && out.empty()) return Error(line, absl::StrCat(key, " is empty"));
+    if (!out.empty() && out[0] != '/') out = absl::StrCat(base_dir_, "/", out);
+    return absl::OkStatus();
+  }
+  absl::Status Int(const std::string& key, int& out, int min, int max) {
+    auto it = values_.find(key);
+    if (it == values_.end()) return absl::OkStatus();
+    int v = 0;
+    if (!absl::SimpleAtoi(it->second.text, &v) || v < min || v > max) {
+      return Error(it->second.line, absl::StrCat(key, " must be an integer from ", min,
+                                                 " to ", max, ", not \"", it->second.text, "\""));
+    }
+    out = v;
+    values_.erase(it);
+    return absl::OkStatus();
+  }
+  absl::Status Bool(const std::string& key, bool& out) {
+    auto it = values_.find(key);
+    if (it == values_.end()) return absl::OkStatus();
+    if (it->second.text != "true" && it->second.text != "false") {
+      return Error(it->second.line, absl::StrCat(key, " must be true or false"));
+    }
+    out = it->second.text == "true";
+    values_.erase(it);
+    return absl::OkStatus();
+  }
+  absl::Status Leftovers() const {
+    if (values_.empty()) return absl::OkStatus();
+    const auto& [key, value] = *values_.begin();
+    return Error(value.line, absl::StrCat("unknown key ", key));
+  }
+  int Line(const std::string& key) const {
+    auto it = values_.find(key);
+    return it == values_.end() ? 0 : it->second.line;
+  }
+
+ private:
+  absl::StatusOr<std::string> Unquote(absl::string_view v, int line) const {
+    if (v.empty() || v[0] != '"') {
+      size_t hash = v.find(" #");
+      if (hash != absl::string_view::npos) v = absl::StripAsciiWhitespace(v.substr(0, hash));
+      return std::string(v);
+    }
+    std::string out;
+    for (size_t i = 1; i < v.size(); ++i) {
+      char c = v[i];
+      if (c == '\\' && i + 1 < v.size()) {
+        out.push_back(v[++i]);
+      } else if (c == '"') {
+        absl::string_view rest = absl::StripAsciiWhitespace(v.substr(i + 1));
+        if (!rest.empty() && rest[0] != '#') return Error(line, "text after closing quote");
+        return out;
+      } else {
+        out.push_back(c);
+      }
+    }
+    return Error(line, "unterminated string");
+  }
+
+  std::string file_;
+  std::string base_dir_;
+  std::map<std::string, RawValue> values_;
+};
+
+absl::Status Bind(Parser& p, Config& c) {
+  CTG_RETURN_IF_ERROR(p.String("listen", c.listen));
+  CTG_RETURN_IF_ERROR(p.String("trust_domain", c.trust_domain));
+  CTG_RETURN_IF_ERROR(p.String("caf_id", c.caf_id));
+  CTG_RETURN_IF_ERROR(p.String("caf_name", c.caf_name));
+  CTG_RETURN_IF_ERROR(p.Path("database", c.database));
+  CTG_RETURN_IF_ERROR(p.Path("tls.ca", c.tls.ca));
+  CTG_RETURN_IF_ERROR(p.Path("tls.cert", c.tls.cert));
+  CTG_RETURN_IF_ERROR(p.Path("tls.key", c.tls.key));
+  CTG_RETURN_IF_ERROR(p.Path("tls.crl", c.tls.crl));
+  CTG_RETURN_IF_ERROR(p.Int("tls.reload_seconds", c.tls.reload_seconds, 1, 86400));
+  CTG_RETURN_IF_ERROR(p.Path("audit.signing_key", c.audit.signing_key));
+  CTG_RETURN_IF_ERROR(p.String("audit.origin", c.audit.origin));
+  CTG_RETURN_IF_ERROR(p.String("audit.key_name", c.audit.key_name));
+  CTG_RETURN_IF_ERROR(p.Int("audit.checkpoint_interval_seconds",
+                            c.audit.checkpoint_interval_seconds, 0, 86400));
+  LimitsConfig& l = c.limits;
+  CTG_RETURN_IF_ERROR(p.Int("limits.max_message_bytes", l.max_message_bytes, 4096, 1 << 30));
+  CTG_RETURN_IF_ERROR(p.Int("limits.max_cells_per_extract", l.max_cells_per_extract, 1, 50000000));
+  CTG_RETURN_IF_ERROR(p.Int("limits.max_page_size", l.max_page_size, 1, 10000));
+  CTG_RETURN_IF_ERROR(p.Int("limits.default_page_size", l.default_page_size, 1, 10000));
+  CTG_RETURN_IF_ERROR(p.Int("limits.calls_per_minute", l.calls_per_minute, 0, 1000000));
+  CTG_RETURN_IF_ERROR(p.Int("limits.max_import_bytes", l.max_import_bytes, 1024, 2000000000));
+  CTG_RETURN_IF_ERROR(p.Int("limits.idle_connection_seconds", l.idle_connection_seconds, 1, 86400));
+  CTG_RETURN_IF_ERROR(p.Int("limits.max_list_items", l.max_list_items, 1, 100000));
+  CTG_RETURN_IF_ERROR(p.Int("limits.max_text_chars", l.max_text_chars, 16, 1000000));
+  CTG_RETURN_IF_ERROR(p.Bool("workflow.four_eyes", c.workflow.four_eyes));
+  SecretStatistiqueConfig& s = c.secret;
+  CTG_RETURN_IF_ERROR(p.Int("secret_statistique.territory_threshold", s.territory_threshold, 1, 1000000));
+  CTG_RETURN_IF_ERROR(p.Int("secret_statistique.frequency_threshold", s.frequency_threshold, 1, 1000));
+  CTG_RETURN_IF_ERROR(p.Bool("secret_statistique.mask_zeros", s.mask_zeros));
+  int audit_line = p.Line("secret_statistique.lp_audit");
+  CTG_RETURN_IF_ERROR(p.String("secret_statistique.lp_audit", s.lp_audit));
+  if (s.lp_audit != "always" && s.lp_audit != "sampled" && s.lp_audit != "off") {
+    return p.Error(audit_line, "secret_statistique.lp_audit must be always, sampled or off");
+  }
+  CTG_RETURN_IF_ERROR(p.Int("secret_statistique.lp_audit_max_cells", s.lp_audit_max_cells, 1, 10000000));
+  return p.Leftovers();
+}
+
+absl::Status CheckRequired(const Parser& p, const Config& c) {
+  const std::pair<const char*, const std::string*> required[] = {
+      {"trust_domain", &c.trust_domain}, {"caf_id", &c.caf_id},
+      {"database", &c.database},         {"tls.ca", &c.tls.ca},
+      {"tls.cert", &c.tls.cert},         {"tls.key", &c.tls.key},
+      {"tls.crl", &c.tls.crl},           {"audit.signing_key", &c.audit.signing_key},
+  };
+  for (const auto& [key, value] : required) {
+    if (value->empty()) return p.Error(0, absl::StrCat("missing required key ", key));
+  }
+  if (c.limits.default_page_size > c.limits.max_page_size) {
+    return p.Error(0, "limits.default_page_size exceeds limits.max_page_size");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Config> ParseConfig(absl::string_view text,
+                                   const std::string& file_name,
+                                   const std::string& base_dir) {
+  Parser parser(file_name, base_dir);
+  CTG_RETURN_IF_ERROR(parser.Parse(text));
+  Config config;
+  config.path = file_name;
+  CTG_RETURN_IF_ERROR(Bind(parser, config));
+  CTG_RETURN_IF_ERROR(CheckRequired(parser, config));
+  if (config.audit.origin.empty()) {
+    config.audit.origin = absl::StrCat(config.trust_domain, "/ctg-audit");
+  }
+  if (config.audit.key_name.empty()) config.audit.key_name = config.audit.origin;
+  return config;
+}
+
+absl::StatusOr<Config> LoadConfig(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("config ", path, ": cannot read the file"));
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  size_t slash = path.find_last_of('/');
+  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+  if (dir.empty()) dir = "/";
+  return ParseConfig(buffer.str(), path, dir);
+}
+
+}  // namespace ctg::gateway

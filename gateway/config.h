@@ -1,0 +1,88 @@
+// The gateway's configuration file (`ctg-gateway --config FILE`).
+//
+// Format: lines of `key = value`, `[section]` headers, `#` comments. Values
+// are bare words, integers, true/false, or double-quoted strings (with \"
+// and \\ escapes). Unknown keys and sections are errors, so a typo never
+// silently falls back to a default. Relative paths are resolved against the
+// directory of the config file. The reference is docs/configuration.md.
+#ifndef CTG_GATEWAY_CONFIG_H_
+#define CTG_GATEWAY_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace ctg::gateway {
+
+struct TlsConfig {
+  std::string ca;     // PEM bundle of the Caf's CA (client certificates)
+  std::string cert;   // the gateway's certificate chain (PEM)
+  std::string key;    // the gateway's private key (PEM)
+  std::string crl;    // CRL of the CA (PEM); required: revocation is enforced
+  int reload_seconds = 60;  // how often files are checked for changes
+};
+
+struct AuditConfig {
+  std::string signing_key;  // Ed25519 private key (PEM) for checkpoints
+  std::string origin;       // checkpoint origin line; default "<trust_domain>/ctg-audit"
+  std::string key_name;     // signer name in the note; default = origin
+  int checkpoint_interval_seconds = 60;  // periodic checkpoints (0: off)
+};
+
+struct LimitsConfig {
+  int max_message_bytes = 4 << 20;
+  int max_cells_per_extract = 500000;
+  int max_page_size = 500;
+  int default_page_size = 50;
+  int calls_per_minute = 600;  // per identity; 0: unlimited
+  int max_import_bytes = 512 << 20;
+  int idle_connection_seconds = 300;
+  int max_list_items = 200;    // territories/indicators/... in one request
+  int max_text_chars = 4000;   // purpose, reasons, questions...
+};
+
+struct WorkflowConfig {
+  // Four-eyes: the opportunity and feasibility opinions must come from two
+  // different reviewers.
+  bool four_eyes = false;
+};
+
+struct SecretStatistiqueConfig {
+  int territory_threshold = 100;  // R6
+  int frequency_threshold = 5;    // R7
+  bool mask_zeros = false;        // R7: zeros are published by default
+  std::string lp_audit = "always";  // always | sampled | off
+  int lp_audit_max_cells = 20000;
+};
+
+struct Config {
+  std::string path;  // the file it was read from
+  std::string listen = "127.0.0.1:8443";
+  std::string trust_domain;
+  std::string caf_id;
+  std::string caf_name = "Caf de la Gironde";
+  std::string database;
+  TlsConfig tls;
+  AuditConfig audit;
+  LimitsConfig limits;
+  WorkflowConfig workflow;
+  SecretStatistiqueConfig secret;
+};
+
+// Reads and checks the file. Errors (kInvalidArgument, one line naming the
+// file, the line and the key): unreadable file, syntax error, unknown key,
+// duplicate key, value of the wrong type or out of range, missing required
+// key (trust_domain, caf_id, database, tls.ca, tls.cert, tls.key, tls.crl,
+// audit.signing_key).
+absl::StatusOr<Config> LoadConfig(const std::string& path);
+
+// Same, from text (for tests); relative paths resolve against `base_dir`.
+absl::StatusOr<Config> ParseConfig(absl::string_view text,
+                                   const std::string& file_name,
+                                   const std::string& base_dir);
+
+}  // namespace ctg::gateway
+
+#endif  // CTG_GATEWAY_CONFIG_H_

@@ -1,0 +1,109 @@
+#include "gateway/dispatcher.h"
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "gateway/status_mapping.h"
+#include "policy/authorization.h"
+
+namespace ctg::gateway {
+namespace {
+
+// A call whose outcome could not be made durable is reported as such; the
+// client must not believe it happened.
+grpc::Status NotRecorded(const absl::Status& why) {
+  return ToGrpcStatus(absl::UnavailableError(absl::StrCat(
+      "the call could not be recorded in the audit trail, nothing was done: ",
+      why.message())));
+}
+
+}  // namespace
+
+AuditEntry Call::ToEntry(const absl::Status& outcome) const {
+  AuditEntry entry;
+  audit::Event& e = entry.event;
+  e.caller = caller_.identity.ok() ? caller_.identity->spiffe_id : caller_.uri;
+  e.cert_sha256 = caller_.cert_sha256;
+  e.peer = caller_.peer;
+  e.method = method_;
+  e.target_kind = target_kind_;
+  e.target_id = target_id_;
+  e.code = static_cast<int32_t>(outcome.code());
+  e.message = std::string(outcome.message());
+  e.facts = facts_;
+  if (caller_.identity.ok()) entry.organisation = caller_.identity->OrganisationPath();
+  entry.request_id = request_id_;
+  // Only a successful release is findable by its digest.
+  if (outcome.ok()) entry.extract_sha256 = extract_sha256_;
+  return entry;
+}
+
+absl::Status Dispatcher::Admit(grpc::ServerContext* context, Call& call) {
+  call.caller_ = callers_->Resolve(*context);
+  if (!call.caller_.identity.ok()) return call.caller_.identity.status();
+  CTG_RETURN_IF_ERROR(policy::Authorize(call.caller_.identity->role, call.method_));
+  if (limiter_ != nullptr) {
+    CTG_RETURN_IF_ERROR(limiter_->Admit(call.caller_.identity->spiffe_id, call.now_));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Dispatcher::AppendAlone(Call& call, const absl::Status& outcome) {
+  return db_->Write([&](store::Transaction& tx) -> absl::Status {
+    CTG_ASSIGN_OR_RETURN(call.audit_sequence_, audit_->Append(tx, call.ToEntry(outcome)));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status Dispatcher::Read(grpc::ServerContext* context, absl::string_view method,
+                              absl::FunctionRef<absl::Status(Call&)> body) {
+  Call call(method, Caller{.identity = absl::UnauthenticatedError("not resolved")}, absl::Now());
+  absl::Status outcome = Admit(context, call);
+  if (outcome.ok()) outcome = body(call);
+  if (absl::Status recorded = AppendAlone(call, outcome); !recorded.ok()) {
+    return NotRecorded(recorded);
+  }
+  return ToGrpcStatus(outcome);
+}
+
+grpc::Status Dispatcher::Write(
+    grpc::ServerContext* context, absl::string_view method,
+    absl::FunctionRef<absl::Status(Call&, store::Transaction&)> body) {
+  Call call(method, Caller{.identity = absl::UnauthenticatedError("not resolved")}, absl::Now());
+  absl::Status outcome = Admit(context, call);
+  absl::Status recorded = db_->Write([&](store::Transaction& tx) -> absl::Status {
+    if (outcome.ok()) outcome = tx.Savepoint([&] { return body(call, tx); });
+    CTG_ASSIGN_OR_RETURN(call.audit_sequence_, audit_->Append(tx, call.ToEntry(outcome)));
+    return absl::OkStatus();
+  });
+  if (!recorded.ok()) return NotRecorded(recorded);
+  return ToGrpcStatus(outcome);
+}
+
+grpc::Status Dispatcher::Staged(
+    grpc::ServerContext* context, absl::string_view method,
+    absl::FunctionRef<absl::Status(Call&)> prepare,
+    absl::FunctionRef<absl::Status(Call&, store::Transaction&)> commit,
+    absl::FunctionRef<absl::Status(Call&)> after) {
+  Call call(method, Caller{.identity = absl::UnauthenticatedError("not resolved")}, absl::Now());
+  absl::Status outcome = Admit(context, call);
+  if (outcome.ok()) outcome = prepare(call);
+  absl::Status recorded = db_->Write([&](store::Transaction& tx) -> absl::Status {
+    if (outcome.ok()) outcome = tx.Savepoint([&] { return commit(call, tx); });
+    CTG_ASSIGN_OR_RETURN(call.audit_sequence_, audit_->Append(tx, call.ToEntry(outcome)));
+    return absl::OkStatus();
+  });
+  if (!recorded.ok()) return NotRecorded(recorded);
+  if (!outcome.ok()) return ToGrpcStatus(outcome);
+  return ToGrpcStatus(after(call));
+}
+
+void Dispatcher::RecordHandshakeRefusal(const std::string& cert_sha256,
+                                        const std::string& uri,
+                                        const absl::Status& why) {
+  Call call("tls-handshake", Caller{.cert_sha256 = cert_sha256, .uri = uri,
+                                    .identity = why},
+            absl::Now());
+  AppendAlone(call, why).IgnoreError();  // best effort: the handshake fails anyway
+}
+
+}  // namespace ctg::gateway

@@ -1,0 +1,210 @@
+#include "gateway/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_credentials_options.h>
+
+#include <atomic>
+#include <thread>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "audit/checkpoint.h"
+#include "audit/note_key.h"
+#include "base/status_macros.h"
+#include "gateway/audit_log.h"
+#include "gateway/caller.h"
+#include "gateway/dispatcher.h"
+#include "gateway/peer_verifier.h"
+#include "gateway/rate_limiter.h"
+#include "gateway/services/audit_service.h"
+#include "gateway/services/catalogue_service.h"
+#include "gateway/services/conventions_service.h"
+#include "gateway/services/data_requests_service.h"
+#include "gateway/services/extracts_service.h"
+#include "gateway/services/statistics_service.h"
+#include "gateway/trust_anchors.h"
+#include "gateway/x509_util.h"
+#include "store/schema.h"
+
+namespace ctg::gateway {
+
+struct Server::Impl {
+  Config config;
+  std::unique_ptr<store::Database> db;
+  std::unique_ptr<audit::NoteSigner> signer;
+  std::unique_ptr<AuditLog> audit_log;
+  std::unique_ptr<TrustAnchorsHolder> anchors;
+  std::unique_ptr<CallerResolver> callers;
+  std::unique_ptr<RateLimiter> limiter;
+  std::unique_ptr<Dispatcher> dispatcher;
+  std::vector<std::unique_ptr<grpc::Service>> services;
+  std::unique_ptr<grpc::Server> server;
+  std::string address;
+
+  absl::Notification stop_background;
+  std::thread background;  // periodic checkpoints and trust reloads
+  std::atomic<bool> shut_down{false};
+  absl::Notification done;
+
+  void Background();
+};
+
+namespace {
+
+// "host:port" with a numeric port; the host may be an IPv6 literal in [].
+absl::Status CheckListenAddress(const std::string& listen) {
+  size_t colon = listen.rfind(':');
+  int port = -1;
+  if (colon == std::string::npos || colon == 0 ||
+      !absl::SimpleAtoi(listen.substr(colon + 1), &port) || port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "listen \"", listen, "\": expected HOST:PORT with a port from 0 to 65535"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<audit::NoteSigner>> LoadSigner(const AuditConfig& audit) {
+  CTG_ASSIGN_OR_RETURN(std::string pem,
+                       ReadFileForConfig(audit.signing_key, "audit.signing_key"));
+  auto signer = audit::NoteSigner::FromPrivateKeyPem(audit.key_name, pem);
+  if (!signer.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "audit.signing_key ", audit.signing_key, ": ", signer.status().message()));
+  }
+  return signer;
+}
+
+absl::Status CheckServerIdentity(const TlsConfig& tls) {
+  CTG_ASSIGN_OR_RETURN(std::string cert, ReadFileForConfig(tls.cert, "tls.cert"));
+  CTG_ASSIGN_OR_RETURN(std::string key, ReadFileForConfig(tls.key, "tls.key"));
+  return CheckKeyMatchesCertificate(cert, tls.cert, key, tls.key);
+}
+
+std::shared_ptr<grpc::ServerCredentials> MakeCredentials(const Config& config,
+                                                         Server::Impl& impl) {
+  auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+      config.tls.key, config.tls.cert, config.tls.ca, config.tls.reload_seconds);
+  grpc::experimental::TlsServerCredentialsOptions options(provider);
+  options.watch_root_certs();
+  options.watch_identity_key_cert_pairs();
+  // gRPC requires a client certificate; PeerVerifier is the check (CA,
+  // validity, CRL), so that refusals are audited and trust reloads.
+  options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
+  Dispatcher* dispatcher = impl.dispatcher.get();
+  options.set_certificate_verifier(
+      grpc::experimental::ExternalCertificateVerifier::Create<PeerVerifier>(
+          impl.anchors.get(),
+          [dispatcher](const std::string& sha, const std::string& uri, const absl::Status& why) {
+            dispatcher->RecordHandshakeRefusal(sha, uri, why);
+          }));
+  return grpc::experimental::TlsServerCredentials(options);
+}
+
+void AddServices(Server::Impl& impl) {
+  Dispatcher* d = impl.dispatcher.get();
+  impl.services.push_back(std::make_unique<DataRequestsService>(d));
+  impl.services.push_back(std::make_unique<ExtractsService>(d));
+  impl.services.push_back(std::make_unique<CatalogueService>(d));
+  impl.services.push_back(std::make_unique<ConventionsService>(d));
+  impl.services.push_back(std::make_unique<StatisticsService>(d));
+  impl.services.push_back(std::make_unique<AuditService>(
+      d, impl.db.get(), impl.audit_log.get(), impl.config.audit.origin));
+}
+
+}  // namespace
+
+void Server::Impl::Background() {
+  const int interval = config.audit.checkpoint_interval_seconds;
+  absl::Time next_checkpoint = absl::Now() + absl::Seconds(interval);
+  absl::Time next_reload = absl::Now() + absl::Seconds(config.tls.reload_seconds);
+  while (!stop_background.WaitForNotificationWithTimeout(absl::Seconds(1))) {
+    absl::Time now = absl::Now();
+    if (interval > 0 && now >= next_checkpoint) {
+      audit_log->PeriodicCheckpoint().IgnoreError();  // retried next period
+      next_checkpoint = now + absl::Seconds(interval);
+    }
+    if (now >= next_reload) {
+      auto fresh = TrustAnchors::Load(config.tls.ca, config.tls.crl);
+      if (fresh.ok()) anchors->Set(*std::move(fresh));
+      next_reload = now + absl::Seconds(config.tls.reload_seconds);
+    }
+  }
+}
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
+  auto impl = std::make_unique<Impl>();
+  impl->config = config;
+  CTG_RETURN_IF_ERROR(CheckListenAddress(config.listen));
+  CTG_RETURN_IF_ERROR(CheckServerIdentity(config.tls));
+  CTG_ASSIGN_OR_RETURN(auto anchors, TrustAnchors::Load(config.tls.ca, config.tls.crl));
+  impl->anchors = std::make_unique<TrustAnchorsHolder>(std::move(anchors));
+  CTG_ASSIGN_OR_RETURN(impl->signer, LoadSigner(config.audit));
+  CTG_ASSIGN_OR_RETURN(impl->db, store::Database::Open({.path = config.database},
+                                                       store::GatewayMigrations()));
+  const audit::NoteSigner* signer = impl->signer.get();
+  std::string origin = config.audit.origin;
+  CTG_ASSIGN_OR_RETURN(
+      impl->audit_log,
+      AuditLog::Open(impl->db.get(), [signer, origin](uint64_t size, const audit::Hash& root) {
+        return audit::SignCheckpoint({.origin = origin, .size = size, .root = root}, *signer);
+      }));
+  impl->callers = std::make_unique<CallerResolver>(config.trust_domain, impl->anchors.get());
+  impl->limiter = std::make_unique<RateLimiter>(config.limits.calls_per_minute);
+  impl->dispatcher = std::make_unique<Dispatcher>(impl->db.get(), impl->audit_log.get(),
+                                                  impl->callers.get(), impl->limiter.get());
+  AddServices(*impl);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config.listen, MakeCredentials(config, *impl), &port);
+  builder.SetMaxReceiveMessageSize(config.limits.max_message_bytes);
+  builder.SetMaxSendMessageSize(config.limits.max_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                             config.limits.idle_connection_seconds * 1000);
+  for (auto& service : impl->services) builder.RegisterService(service.get());
+  impl->server = builder.BuildAndStart();
+  if (impl->server == nullptr || port == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("listen \"", config.listen, "\": cannot listen on this address"));
+  }
+  impl->address = absl::StrCat(config.listen.substr(0, config.listen.rfind(':')), ":", port);
+  impl->background = std::thread([raw = impl.get()] { raw->Background(); });
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() {
+  Shutdown();
+  Wait();
+}
+
+const std::string& Server::address() const { return impl_->address; }
+
+void Server::Shutdown() {
+  if (impl_->shut_down.exchange(true)) return;
+  impl_->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  impl_->stop_background.Notify();
+  if (impl_->background.joinable()) impl_->background.join();
+  impl_->audit_log->PeriodicCheckpoint().IgnoreError();
+  impl_->server->Wait();
+  impl_->db->Close();
+  impl_->done.Notify();
+}
+
+void Server::Wait() { impl_->done.WaitForNotification(); }
+
+absl::Status Server::ReloadTrust() {
+  CTG_ASSIGN_OR_RETURN(auto fresh, TrustAnchors::Load(impl_->config.tls.ca, impl_->config.tls.crl));
+  impl_->anchors->Set(std::move(fresh));
+  return absl::OkStatus();
+}
+
+}  // namespace ctg::gateway

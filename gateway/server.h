@@ -1,0 +1,49 @@
+// The assembled gateway: database, audit log, TLS credentials, services,
+// health and reflection, on one mTLS listening port (no plaintext port).
+//
+// Thread-safe: Shutdown() may be called from any thread (e.g. a signal
+// handler thread) while Wait() blocks in another.
+#ifndef CTG_GATEWAY_SERVER_H_
+#define CTG_GATEWAY_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "gateway/config.h"
+
+namespace ctg::gateway {
+
+class Server {
+ public:
+  // Checks every file the config names (readable, well-formed, key matching
+  // its certificate, CRL signed by the CA), opens the database, rebuilds the
+  // audit tree and starts listening. Errors (one line naming the file or
+  // config key): kInvalidArgument for bad files or an unusable listen
+  // address, kUnavailable / kFailedPrecondition / kDataLoss from the store.
+  static absl::StatusOr<std::unique_ptr<Server>> Start(const Config& config);
+  ~Server();
+
+  // "127.0.0.1:PORT": the address actually bound (useful with port 0).
+  const std::string& address() const;
+
+  // Stops accepting calls, lets running calls finish (up to a deadline),
+  // writes a final checkpoint and closes the database.
+  void Shutdown();
+  // Blocks until Shutdown() completes.
+  void Wait();
+
+  // Re-reads the CA bundle, the CRL and the server certificate now (also
+  // done periodically). Errors leave the previous material in place.
+  absl::Status ReloadTrust();
+
+  struct Impl;
+
+ private:
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ctg::gateway
+
+#endif  // CTG_GATEWAY_SERVER_H_

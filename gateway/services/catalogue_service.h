@@ -1,0 +1,29 @@
+// The ctg.v1.Catalogue service: thin, every call goes through the Dispatcher.
+#ifndef CTG_GATEWAY_SERVICES_CATALOGUE_SERVICE_H_
+#define CTG_GATEWAY_SERVICES_CATALOGUE_SERVICE_H_
+
+#include "ctg/v1/catalogue.grpc.pb.h"
+#include "gateway/dispatcher.h"
+
+namespace ctg::gateway {
+
+class CatalogueService final : public ctg::v1::Catalogue::Service {
+ public:
+  explicit CatalogueService(Dispatcher* dispatcher) : dispatcher_(dispatcher) {}
+
+  grpc::Status ListIndicators(
+      grpc::ServerContext* context,
+      const ctg::v1::ListIndicatorsRequest* request,
+      ctg::v1::ListIndicatorsResponse* response) override;
+  grpc::Status ListTerritories(
+      grpc::ServerContext* context,
+      const ctg::v1::ListTerritoriesRequest* request,
+      ctg::v1::ListTerritoriesResponse* response) override;
+
+ private:
+  Dispatcher* const dispatcher_;
+};
+
+}  // namespace ctg::gateway
+
+#endif  // CTG_GATEWAY_SERVICES_CATALOGUE_SERVICE_H_

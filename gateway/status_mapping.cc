@@ -1,0 +1,13 @@
+#include "gateway/status_mapping.h"
+
+#include <string>
+
+namespace ctg::gateway {
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      std::string(status.message()));
+}
+
+}  // namespace ctg::gateway

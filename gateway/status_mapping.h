@@ -1,0 +1,16 @@
+// The one place where internal absl::Status values become gRPC statuses.
+#ifndef CTG_GATEWAY_STATUS_MAPPING_H_
+#define CTG_GATEWAY_STATUS_MAPPING_H_
+
+#include <grpcpp/support/status.h>
+
+#include "absl/status/status.h"
+
+namespace ctg::gateway {
+
+// Same code (absl and gRPC share the canonical codes), same message.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+}  // namespace ctg::gateway
+
+#endif  // CTG_GATEWAY_STATUS_MAPPING_H_
