@@ -1,0 +1,90 @@
+// Each primary rule on its own (R6, R7, derived figures, ratios, dominance,
+// singletons).
+#include "policy/sdc/rules.h"
+
+#include "gtest/gtest.h"
+
+namespace ctg::policy::sdc {
+namespace {
+
+TEST(RulesTest, R6TerritoryThreshold) {
+  SdcConfig c;
+  EXPECT_TRUE(IsExcludedTerritory(0, c));
+  EXPECT_TRUE(IsExcludedTerritory(99, c));
+  EXPECT_FALSE(IsExcludedTerritory(100, c));
+  EXPECT_FALSE(IsExcludedTerritory(-1, c));  // rule does not apply
+  c.territory_threshold = 200;
+  EXPECT_TRUE(IsExcludedTerritory(150, c));
+}
+
+TEST(RulesTest, R7FrequencyMasksOneToFourAndZerosOnlyOnRequest) {
+  SdcConfig c;
+  EXPECT_FALSE(IsSmallCount(0, c));
+  for (int v = 1; v <= 4; ++v) EXPECT_TRUE(IsSmallCount(v, c)) << v;
+  EXPECT_FALSE(IsSmallCount(5, c));
+  c.mask_zeros = true;
+  EXPECT_TRUE(IsSmallCount(0, c));
+  c.frequency_threshold = 10;
+  EXPECT_TRUE(IsSmallCount(9, c));
+}
+
+TEST(RulesTest, R7DerivedFiguresAndRatios) {
+  SdcConfig c;
+  EXPECT_TRUE(IsDerivedFigureMasked(4, c));
+  EXPECT_FALSE(IsDerivedFigureMasked(5, c));
+  EXPECT_FALSE(IsDerivedFigureMasked(0, c));
+  EXPECT_TRUE(IsRatioMasked(true, false));
+  EXPECT_TRUE(IsRatioMasked(false, true));
+  EXPECT_FALSE(IsRatioMasked(false, false));
+}
+
+TEST(RulesTest, DominanceIsOffByDefault) {
+  SdcConfig c;
+  const int64_t top[] = {900, 50};
+  EXPECT_FALSE(IsDominated(top, 1000, c));
+  c.dominance.enabled = true;  // (1, 85)
+  EXPECT_TRUE(IsDominated(top, 1000, c));
+  EXPECT_FALSE(IsDominated(top, 2000, c));
+  c.dominance.n = 3;  // fewer contributions known than n: never dominated
+  EXPECT_FALSE(IsDominated(top, 1000, c));
+}
+
+TEST(RulesTest, ClassifyPrimaryOrder) {
+  SdcConfig config;
+  Block count{{"N", "2023"}, IndicatorKind::kCount, false, 0, 1, 0, 1};
+  Block amount = count;
+  amount.kind = IndicatorKind::kAmount;
+  Cell cell;
+  cell.value = 3;
+  cell.territory_population = 50;
+  EXPECT_EQ(ClassifyPrimary(cell, count, config), PrimaryReason::kExcludedTerritory);
+  cell.territory_population = 500;
+  EXPECT_EQ(ClassifyPrimary(cell, count, config), PrimaryReason::kSmallCount);
+  EXPECT_EQ(ClassifyPrimary(cell, amount, config), PrimaryReason::kDerivedFigure);
+  cell.value = 12;
+  cell.amount = 1000;
+  cell.top_contributions = {950};
+  EXPECT_EQ(ClassifyPrimary(cell, amount, config), PrimaryReason::kNone);
+  config.dominance.enabled = true;
+  EXPECT_EQ(ClassifyPrimary(cell, amount, config), PrimaryReason::kDominance);
+  // A small hidden piece is protected by R6 only with protect_small_pieces.
+  cell.piece = true;
+  cell.territory_population = 40;
+  EXPECT_EQ(ClassifyPrimary(cell, count, config), PrimaryReason::kExcludedTerritory);
+  config.protect_small_pieces = false;
+  EXPECT_EQ(ClassifyPrimary(cell, count, config), PrimaryReason::kNone);
+}
+
+TEST(RulesTest, SingletonRows) {
+  SdcConfig c;
+  EXPECT_TRUE(IsSingletonRow({0, 1, true}, c));
+  EXPECT_FALSE(IsSingletonRow({0, 2, true}, c));
+  EXPECT_FALSE(IsSingletonRow({0, 0, true}, c));
+  EXPECT_TRUE(IsSingletonRow({0, 1, false}, c));  // unknown, bounded by 1
+  c.mask_zeros = true;
+  EXPECT_TRUE(IsSingletonRow({0, 0, true}, c));
+  EXPECT_FALSE(IsSingletonRow({0, 1, true}, c));
+}
+
+}  // namespace
+}  // namespace ctg::policy::sdc
