@@ -175,13 +175,19 @@ class BlockProtector {
     for (int32_t i : prims) p.primaries.push_back(local(i));
     CTG_ASSIGN_OR_RETURN(internal::GaussResult g,
                          internal::RunGauss(p, config_.singleton_method));
-    if (!g.unsafe_primaries.empty()) {
+    // A protected cell of value 0 that published figures already pin down
+    // (e.g. under a zero total) discloses nobody while zeros are figures.
+    std::vector<int32_t> unsafe;
+    for (int32_t k : g.unsafe_primaries) {
+      if (cell(prims[k]).value != 0 || config_.mask_zeros) unsafe.push_back(prims[k]);
+    }
+    if (!unsafe.empty()) {
       std::vector<std::string> names;
-      for (size_t k = 0; k < g.unsafe_primaries.size() && k < 5; ++k) {
-        names.push_back(cell(prims[g.unsafe_primaries[k]]).key.ToString());
+      for (size_t k = 0; k < unsafe.size() && k < 5; ++k) {
+        names.push_back(cell(unsafe[k]).key.ToString());
       }
       return absl::FailedPreconditionError(absl::StrCat(
-          "unsafe: earlier releases already reveal ", g.unsafe_primaries.size(),
+          "unsafe: earlier releases (with this release's zeros) already reveal ", unsafe.size(),
           " confidential cell(s) (", absl::StrJoin(names, ", "),
           "); the release is refused"));
     }
