@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,9 @@ struct CellValue {
   uint32_t count = 0;
   int64_t amount = 0;
   friend bool operator==(const CellValue&, const CellValue&) = default;
+  friend std::ostream& operator<<(std::ostream& os, const CellValue& v) {
+    return os << "{count " << v.count << ", amount " << v.amount << "}";
+  }
 };
 
 class Base {

@@ -4,6 +4,7 @@
 #define CTG_STATBASE_IMPORT_ERROR_H_
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct ImportError {
   std::string ToString() const;
 
   friend bool operator==(const ImportError&, const ImportError&) = default;
+  friend std::ostream& operator<<(std::ostream& os, const ImportError& e) {
+    return os << e.ToString();
+  }
 };
 
 // Keeps the first `limit` errors and counts the rest.
