@@ -7,6 +7,9 @@
 // SIGHUP: reload the CA bundle and CRL now.
 #include <signal.h>
 
+#include <grpc/support/log.h>
+
+#include <atomic>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -23,6 +26,14 @@ constexpr char kUsage[] =
     "Serves the ctg.v1 gRPC API over mutually authenticated TLS.\n"
     "The configuration reference is docs/configuration.md.\n"
     "Signals: SIGTERM/SIGINT stop gracefully; SIGHUP reloads the CA and CRL.\n";
+
+// gRPC's own log lines: dropped until the server runs (a start-up failure is
+// reported once, by us, on one line), then forwarded to stderr.
+std::atomic<bool> g_serving{false};
+void GrpcLog(gpr_log_func_args* args) {
+  if (!g_serving.load()) return;
+  std::fprintf(stderr, "ctg-gateway: grpc: %s\n", args->message);
+}
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "ctg-gateway: %s\n", message.c_str());
@@ -61,6 +72,7 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  gpr_set_log_function(GrpcLog);
   absl::StatusOr<ctg::gateway::Config> config = ctg::gateway::LoadConfig(config_path);
   if (!config.ok()) return Fail(std::string(config.status().message()));
   auto server = ctg::gateway::Server::Start(*config);
@@ -68,6 +80,7 @@ int main(int argc, char** argv) {
   std::printf("ctg-gateway: listening on %s (mTLS, trust domain %s)\n",
               (*server)->address().c_str(), config->trust_domain.c_str());
   std::fflush(stdout);
+  g_serving.store(true);
 
   while (true) {
     int sig = 0;

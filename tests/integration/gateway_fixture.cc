@@ -1,0 +1,146 @@
+#include "tests/integration/gateway_fixture.h"
+
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+
+namespace ctg::testing {
+namespace {
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace
+
+std::string GatewayBinary() { return CTG_GATEWAY_BINARY; }
+std::string CtgBinary() { return CTG_CLI_BINARY; }
+std::string SourceDir() { return CTG_SOURCE_DIR; }
+
+DevPki::DevPki() {
+  RunResult r = RunProgram({"/bin/bash", SourceDir() + "/certs/make-dev-pki.sh", dir_.path()});
+  if (r.exit_code != 0) {
+    fprintf(stderr, "make-dev-pki.sh failed: %s\n", r.err.c_str());
+    std::abort();
+  }
+}
+
+const DevPki& DevPki::Get() {
+  static const DevPki* pki = new DevPki();
+  return *pki;
+}
+
+std::string DevPki::Cert(const std::string& client) const {
+  return absl::StrCat(dir(), "/clients/", client, ".pem");
+}
+std::string DevPki::Key(const std::string& client) const {
+  return absl::StrCat(dir(), "/clients/", client, ".key");
+}
+
+std::unique_ptr<grpc::ClientContext> Deadline(int seconds) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
+  return context;
+}
+
+absl::StatusOr<std::unique_ptr<TestGateway>> TestGateway::Start(const std::string& extra_config) {
+  std::unique_ptr<TestGateway> gw(new TestGateway());
+  const std::string& pki = DevPki::Get().dir();
+  std::ofstream config(gw->config_path());
+  config << "listen = \"127.0.0.1:0\"\n"
+         << "trust_domain = \"" << kTrustDomain << "\"\n"
+         << "caf_id = \"33\"\n"
+         << "caf_name = \"Caf de la Gironde\"\n"
+         << "database = \"" << gw->db_path() << "\"\n"
+         << "[tls]\n"
+         << "ca = \"" << pki << "/ca.pem\"\n"
+         << "cert = \"" << pki << "/server.pem\"\n"
+         << "key = \"" << pki << "/server.key\"\n"
+         << "crl = \"" << pki << "/crl.pem\"\n"
+         << "[audit]\n"
+         << "signing_key = \"" << pki << "/audit-signing.key\"\n"
+         << "checkpoint_interval_seconds = 0\n"
+         << "[limits]\n"
+         << "calls_per_minute = 0\n"
+         << extra_config;
+  config.close();
+  if (absl::Status s = gw->Launch(); !s.ok()) return s;
+  return gw;
+}
+
+absl::Status TestGateway::Launch() {
+  child_ = std::make_unique<Child>(
+      std::vector<std::string>{GatewayBinary(), "--config", config_path()}, stderr_path());
+  std::string line;
+  if (!child_->ReadLine(&line, 30000) || !absl::StrContains(line, "listening on ")) {
+    child_->Stop(SIGKILL);
+    return absl::UnavailableError(absl::StrCat(
+        "gateway did not start: ", line, " / stderr: ", ReadAll(stderr_path())));
+  }
+  std::string rest = line.substr(line.find("listening on ") + 13);
+  address_ = rest.substr(0, rest.find(' '));
+  // Wait for the health service (no sleeps: wait_for_ready does the polling).
+  auto stub = grpc::health::v1::Health::NewStub(Channel("auditor"));
+  grpc::health::v1::HealthCheckResponse response;
+  auto context = Deadline(30);
+  context->set_wait_for_ready(true);
+  grpc::Status status = stub->Check(context.get(), {}, &response);
+  if (!status.ok() || response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
+    return absl::UnavailableError(absl::StrCat("gateway not healthy: ", status.error_message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TestGateway::Restart() { return Launch(); }
+
+TestGateway::~TestGateway() {
+  if (child_) child_->Stop(SIGTERM);
+}
+
+std::shared_ptr<grpc::Channel> TestGateway::Channel(const std::string& client) const {
+  const DevPki& pki = DevPki::Get();
+  grpc::SslCredentialsOptions tls;
+  tls.pem_root_certs = ReadAll(pki.dir() + "/ca.pem");
+  tls.pem_cert_chain = ReadAll(pki.Cert(client));
+  tls.pem_private_key = ReadAll(pki.Key(client));
+  grpc::ChannelArguments args;
+  // A fresh connection per channel, so that each test's certificate is the
+  // one presented.
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel(address_, grpc::SslCredentials(tls), args);
+}
+
+std::map<std::string, std::string> TestGateway::CliEnv(const std::string& client) const {
+  const DevPki& pki = DevPki::Get();
+  return {{"CTG_GATEWAY", address_},
+          {"CTG_CA", pki.dir() + "/ca.pem"},
+          {"CTG_CERT", pki.Cert(client)},
+          {"CTG_KEY", pki.Key(client)}};
+}
+
+RunResult TestGateway::Ctg(const std::string& client, const std::vector<std::string>& args,
+                           const std::string& input) const {
+  std::vector<std::string> argv = {CtgBinary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunProgram(argv, CliEnv(client), input);
+}
+
+int TestGateway::Stop() { return child_ ? child_->Stop(SIGTERM) : -1; }
+
+void TestGateway::Kill() {
+  if (child_) child_->Stop(SIGKILL);
+}
+
+}  // namespace ctg::testing

@@ -1,0 +1,85 @@
+// Starts the real ctg-gateway process on 127.0.0.1 (port 0) with a fresh
+// temporary directory, the development PKI made by certs/make-dev-pki.sh and
+// a real SQLite file, waits for it through the health service, and gives
+// tests mTLS channels as any of the PKI's clients, and the `ctg` CLI.
+#ifndef CTG_TESTS_INTEGRATION_GATEWAY_FIXTURE_H_
+#define CTG_TESTS_INTEGRATION_GATEWAY_FIXTURE_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+
+#include "absl/status/statusor.h"
+#include "tests/testing/subprocess.h"
+#include "tests/testing/temp_dir.h"
+
+namespace ctg::testing {
+
+// The development PKI, generated once per test binary (see certs/).
+class DevPki {
+ public:
+  static const DevPki& Get();
+  const std::string& dir() const { return dir_.path(); }
+  std::string Cert(const std::string& client) const;  // clients/<client>.pem
+  std::string Key(const std::string& client) const;
+
+ private:
+  DevPki();
+  TempDir dir_;
+};
+
+inline constexpr char kTrustDomain[] = "ctg.caf33.fr";
+
+class TestGateway {
+ public:
+  // Writes a config (with `extra_config` appended, e.g. "[workflow]\n
+  // four_eyes = true\n"), starts the gateway and waits until it serves.
+  static absl::StatusOr<std::unique_ptr<TestGateway>> Start(
+      const std::string& extra_config = "");
+  // Starts again on the same directory and database (after Stop()).
+  absl::Status Restart();
+  ~TestGateway();
+
+  const std::string& address() const { return address_; }
+  const std::string& dir() const { return dir_.path(); }
+  std::string db_path() const { return dir_.path() + "/ctg.db"; }
+  std::string config_path() const { return dir_.path() + "/gateway.conf"; }
+  std::string stderr_path() const { return dir_.path() + "/gateway.stderr"; }
+
+  // An mTLS channel presenting the client certificate `client`
+  // ("requester-33069", "reviewer", "admin", "auditor", "expired"...).
+  std::shared_ptr<grpc::Channel> Channel(const std::string& client) const;
+  // Environment for `ctg` as `client` (CTG_GATEWAY, CTG_CA, CTG_CERT, CTG_KEY).
+  std::map<std::string, std::string> CliEnv(const std::string& client) const;
+  // Runs `ctg args...` as `client`.
+  RunResult Ctg(const std::string& client, const std::vector<std::string>& args,
+                const std::string& input = "") const;
+
+  // SIGTERM and wait; returns the exit code.
+  int Stop();
+  // SIGKILL (crash) and wait.
+  void Kill();
+
+ private:
+  TestGateway() = default;
+  absl::Status Launch();
+
+  TempDir dir_;
+  std::unique_ptr<Child> child_;
+  std::string address_;
+};
+
+// A context with a deadline, for test RPCs.
+std::unique_ptr<grpc::ClientContext> Deadline(int seconds = 20);
+
+std::string GatewayBinary();
+std::string CtgBinary();
+std::string SourceDir();
+
+}  // namespace ctg::testing
+
+#endif  // CTG_TESTS_INTEGRATION_GATEWAY_FIXTURE_H_
