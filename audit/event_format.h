@@ -47,7 +47,7 @@ inline constexpr int kStringsBeforeCode = 6;
 inline constexpr size_t kMinCanonicalEventBytes =
     kVersionBytes + kSequenceBytes + kTimeBytes +
     kStringsBeforeCode * kLengthBytes + kCodeBytes + kLengthBytes +
-    kFactCountBytes;  // = 49
+    kFactCountBytes;  // = 53
 
 // Largest accepted encoding. Events are small (a few hundred bytes); the cap
 // bounds what a corrupt or hostile export can make a verifier allocate, and

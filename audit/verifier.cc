@@ -34,6 +34,9 @@ class Verification {
   // Compares a verified checkpoint of size frontier_.size() with the
   // recomputed root.
   bool MatchRoot(const Checkpoint& cp, uint64_t line_no, absl::string_view which);
+  // Reports that something in verified_size+1..end is wrong, unless a leaf
+  // hash mismatch already pinpointed an event there.
+  void RangeFailure(uint64_t end, uint64_t line_no, std::string reason);
   void Fail(VerifyProblem problem, uint64_t first, uint64_t last,
             uint64_t line_no, std::string reason);
   void Finish();
@@ -70,6 +73,26 @@ void Verification::Fail(VerifyProblem problem, uint64_t first, uint64_t last,
   report_.reason = std::move(reason);
 }
 
+void Verification::RangeFailure(uint64_t end, uint64_t line_no,
+                                std::string reason) {
+  const uint64_t a = report_.verified_size;
+  if (first_altered_ != 0 && first_altered_ > a) {
+    // (b) already pinpointed the culprit inside the failing range.
+    Fail(VerifyProblem::kAlteredEvent, first_altered_, first_altered_,
+         first_altered_line_, "");
+    report_.reason = absl::StrCat(first_altered_reason_, "; then ", reason);
+    return;
+  }
+  Fail(VerifyProblem::kAlteredInRange, a + 1, end, line_no,
+       absl::StrCat(reason,
+                    a == 0 ? std::string("; no earlier checkpoint matched")
+                           : absl::StrCat("; the previous checkpoint (size ", a,
+                                          ") matched"),
+                    ", so an event in ", a + 1, "..", end,
+                    " was altered, inserted or removed and the leaf hashes "
+                    "rewritten to match"));
+}
+
 bool Verification::MatchRoot(const Checkpoint& cp, uint64_t line_no,
                              absl::string_view which) {
   const Hash root = frontier_.Root();
@@ -78,26 +101,10 @@ bool Verification::MatchRoot(const Checkpoint& cp, uint64_t line_no,
     report_.verified_size = std::max(report_.verified_size, cp.size);
     return true;
   }
-  const uint64_t a = report_.verified_size;
-  if (first_altered_ != 0 && first_altered_ > a) {
-    // (b) already pinpointed the culprit inside the failing range.
-    Fail(VerifyProblem::kAlteredEvent, first_altered_, first_altered_,
-         first_altered_line_, "");
-    report_.reason = absl::StrCat(first_altered_reason_, "; ", which,
-                                  " of size ", cp.size,
-                                  " does not match the recomputed root");
-    return false;
-  }
-  Fail(VerifyProblem::kAlteredInRange, a + 1, cp.size, line_no,
-       absl::StrCat(which, " of size ", cp.size, " has root ",
-                    HashToHex(cp.root), " but events 1..", cp.size,
-                    " hash to ", HashToHex(root),
-                    a == 0 ? std::string("; no earlier checkpoint matched")
-                           : absl::StrCat("; the previous checkpoint (size ", a,
-                                          ") matched"),
-                    ", so an event in ", a + 1, "..", cp.size,
-                    " was altered, inserted or removed and its leaf hash "
-                    "rewritten to match"));
+  RangeFailure(cp.size, line_no,
+               absl::StrCat(which, " of size ", cp.size, " has root ",
+                            HashToHex(cp.root), " but events 1..", cp.size,
+                            " hash to ", HashToHex(root)));
   return false;
 }
 
@@ -111,9 +118,12 @@ bool Verification::CheckEmbedded(const std::string& note, uint64_t seq,
     return false;
   }
   if (cp->size != seq) {
-    Fail(VerifyProblem::kBadCheckpoint, seq, seq, line_no,
-         absl::StrCat("line ", line_no, ": the checkpoint attached to sequence ",
-                      seq, " has tree size ", cp->size));
+    // The gateway attaches a checkpoint to the event that ends its tree:
+    // events before it were inserted or deleted and the rest renumbered
+    // (or the checkpoint was moved).
+    RangeFailure(std::max(seq, cp->size), line_no,
+                 absl::StrCat("line ", line_no, ": the checkpoint attached to "
+                              "sequence ", seq, " is for tree size ", cp->size));
     return false;
   }
   if (report_.origin.empty()) report_.origin = cp->origin;
@@ -153,11 +163,19 @@ bool Verification::OnLine(absl::string_view line, uint64_t line_no) {
     return false;
   }
   if (seq < seq_expected) {
-    Fail(VerifyProblem::kInsertedOrReordered, seq, seq, line_no,
-         absl::StrCat("line ", line_no, ": sequence ", seq,
-                      " appears after sequence ", seq_expected - 1,
-                      ": an event was inserted or reordered at sequence ",
-                      seq));
+    // Two lines carry `seq`. If a checkpoint already authenticated event
+    // `seq`, this line is the intruder; otherwise either may be.
+    const uint64_t a = report_.verified_size;
+    const uint64_t first = seq > a ? seq : seq_expected;
+    Fail(VerifyProblem::kInsertedOrReordered, first, first, line_no,
+         absl::StrCat(
+             "line ", line_no, ": sequence ", seq, " appears again after sequence ",
+             seq_expected - 1, ": ",
+             seq > a ? absl::StrCat("one of the two events numbered ", seq,
+                                    " was inserted, or events were reordered")
+                     : absl::StrCat("event ", seq, " is authenticated by a checkpoint, "
+                                    "so this line was inserted or moved here, where "
+                                    "event ", seq_expected, " belongs")));
     return false;
   }
   canonical_.clear();

@@ -1,0 +1,47 @@
+// Helpers shared by the audit tests: deterministic keys and events, and
+// signed exports built the way the gateway will build them.
+#ifndef CTG_TESTS_AUDIT_TEST_UTIL_H_
+#define CTG_TESTS_AUDIT_TEST_UTIL_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "audit/event.h"
+#include "audit/export_line.h"
+#include "audit/note_key.h"
+
+namespace ctg::audit::testing {
+
+inline constexpr char kOrigin[] = "caf33.example/ctg-audit";
+
+// Unencrypted PKCS#8 PEM of the Ed25519 private key with this 32-byte seed.
+std::string Ed25519PemFromSeed(const std::array<uint8_t, 32>& seed);
+// A seed made of `byte` repeated.
+std::array<uint8_t, 32> Seed(uint8_t byte);
+// A signer named kOrigin from Seed(byte).
+std::unique_ptr<NoteSigner> MakeSigner(uint8_t byte = 7,
+                                       const std::string& name = kOrigin);
+// The signer's verifier, bound to its name.
+NoteVerifier VerifierOf(const NoteSigner& signer);
+
+// A realistic event with the given sequence (valid, deterministic).
+Event MakeEvent(uint64_t sequence);
+
+// An export of events 1..n with a periodic checkpoint every
+// `checkpoint_every` events (0: none), like the gateway writes it.
+struct TestLog {
+  std::vector<ExportRecord> records;
+  // Signed checkpoint of the whole log (size n), as `ctg audit checkpoint`.
+  std::string latest_checkpoint;
+};
+TestLog BuildLog(uint64_t n, uint64_t checkpoint_every, const NoteSigner& signer);
+
+// Records as JSON Lines.
+std::string ToJsonl(const std::vector<ExportRecord>& records);
+
+}  // namespace ctg::audit::testing
+
+#endif  // CTG_TESTS_AUDIT_TEST_UTIL_H_
