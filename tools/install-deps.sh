@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ccache pkg-config openssl sqlite3
+  build-essential cmake ninja-build ccache pkg-config openssl sqlite3
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libssl-dev libsqlite3-dev libgtest-dev libgmock-dev
   libbenchmark-dev libglpk-dev python3-grpcio

@@ -1,0 +1,94 @@
+#include "gateway/config.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+
+namespace ctg::gateway {
+namespace {
+
+using ::ctg::testing::StatusIs;
+using ::testing::HasSubstr;
+
+constexpr char kMinimal[] = R"(
+# comment
+trust_domain = "ctg.caf33.fr"
+caf_id = 33
+database = ctg.db
+[tls]
+ca = "pki/ca.pem"
+cert = /etc/ctg/server.pem
+key = "pki/server.key"   # trailing comment
+crl = "pki/crl.pem"
+[audit]
+signing_key = "pki/audit.key"
+)";
+
+TEST(ConfigTest, MinimalFileGetsDefaultsAndResolvedPaths) {
+  CTG_ASSERT_OK_AND_ASSIGN(Config c, ParseConfig(kMinimal, "gw.conf", "/srv/ctg"));
+  EXPECT_EQ(c.listen, "127.0.0.1:8443");
+  EXPECT_EQ(c.caf_id, "33");
+  EXPECT_EQ(c.caf_name, "Caf de la Gironde");
+  EXPECT_EQ(c.database, "/srv/ctg/ctg.db");
+  EXPECT_EQ(c.tls.ca, "/srv/ctg/pki/ca.pem");
+  EXPECT_EQ(c.tls.cert, "/etc/ctg/server.pem");
+  EXPECT_EQ(c.tls.key, "/srv/ctg/pki/server.key");
+  EXPECT_EQ(c.audit.origin, "ctg.caf33.fr/ctg-audit");
+  EXPECT_EQ(c.audit.key_name, "ctg.caf33.fr/ctg-audit");
+  EXPECT_EQ(c.limits.max_page_size, 500);
+  EXPECT_FALSE(c.workflow.four_eyes);
+  EXPECT_EQ(c.secret.territory_threshold, 100);
+  EXPECT_EQ(c.secret.frequency_threshold, 5);
+}
+
+TEST(ConfigTest, OverridesEverySection) {
+  std::string text = std::string(kMinimal) +
+                     "[limits]\nmax_page_size = 20\ndefault_page_size = 10\n"
+                     "[workflow]\nfour_eyes = true\n"
+                     "[secret_statistique]\nmask_zeros = true\nlp_audit = off\n";
+  CTG_ASSERT_OK_AND_ASSIGN(Config c, ParseConfig(text, "gw.conf", "/x"));
+  EXPECT_EQ(c.limits.max_page_size, 20);
+  EXPECT_TRUE(c.workflow.four_eyes);
+  EXPECT_TRUE(c.secret.mask_zeros);
+  EXPECT_EQ(c.secret.lp_audit, "off");
+}
+
+struct Bad {
+  std::string extra;
+  std::string message;
+};
+
+class ConfigErrorTest : public ::testing::TestWithParam<Bad> {};
+
+TEST_P(ConfigErrorTest, NamesFileLineAndKey) {
+  EXPECT_THAT(ParseConfig(std::string(kMinimal) + GetParam().extra, "gw.conf", "/x"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(GetParam().message)));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Errors, ConfigErrorTest,
+    ::testing::Values(
+        Bad{"[limits]\nmax_page_size = 0\n", "gw.conf:14: limits.max_page_size must be an integer from 1"},
+        Bad{"[limits]\nbogus = 1\n", "unknown key limits.bogus"},
+        Bad{"[workflow]\nfour_eyes = yes\n", "workflow.four_eyes must be true or false"},
+        Bad{"[secret_statistique]\nlp_audit = sometimes\n", "lp_audit must be always, sampled or off"},
+        Bad{"[tls]\nca = \"x\"\n", "duplicate key tls.ca"},
+        Bad{"[tls\n", "section header lacks ']'"},
+        Bad{"just words\n", "expected key = value"},
+        Bad{"caf_name = \"open\n", "unterminated string"},
+        Bad{"[limits]\ndefault_page_size = 900\n", "default_page_size exceeds"}));
+
+TEST(ConfigTest, MissingRequiredKeyIsNamed) {
+  EXPECT_THAT(ParseConfig("trust_domain = x\n", "gw.conf", "/x"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("config gw.conf: missing required key caf_id")));
+}
+
+TEST(ConfigTest, UnreadableFileIsNamed) {
+  EXPECT_THAT(LoadConfig("/nonexistent/gw.conf"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("/nonexistent/gw.conf: cannot read the file")));
+}
+
+}  // namespace
+}  // namespace ctg::gateway
