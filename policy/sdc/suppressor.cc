@@ -63,7 +63,7 @@ class BlockProtector {
   BlockProtector(const TableModel& m, int32_t block, std::vector<CellPlan> plan,
                  const SdcConfig& config)
       : m_(m), bi_(block), b_(m.blocks[block]), plan_(std::move(plan)), config_(config),
-        suppressed_(b_.num_cells, false) {}
+        suppressed_(b_.num_cells, false), known_(b_.num_cells, false) {}
 
   absl::Status Run(bool audit, AuditReport* report) {
     for (int round = 0;; ++round) {
@@ -89,10 +89,13 @@ class BlockProtector {
       if (round >= config_.audit.max_repair_rounds) {
         return Refuse(res.breaches[0], "too many repair rounds");
       }
+      picked_.assign(b_.num_cells, false);
       for (size_t k = 0; k < res.breaches.size(); ++k) {
         const int32_t pick = PickRepair(res.binding[k], res.breaches[k].key);
+        if (pick == kHandled) continue;  // a cell picked this round may do
         if (pick < 0) return Refuse(res.breaches[k], "no published cell can be suppressed");
         plan_[pick - b_.first_cell] = {Role::kPrimary, MaskReason::kSecondary};
+        picked_[pick - b_.first_cell] = true;
       }
       ++report->repair_rounds;
     }
@@ -109,33 +112,61 @@ class BlockProtector {
         " and more than one value) and ", why));
   }
 
-  // The repairable published cell (a candidate, not forced) of smallest value.
+  bool Repairable(int32_t ci) const {
+    const int32_t i = ci - b_.first_cell;
+    return plan_[i].role == Role::kCandidate && !suppressed_[i] && !known_[i] &&
+           (m_.cells[ci].value > 0 || config_.mask_zeros);
+  }
+
+  // The published cell to suppress for a breach: among the repairable ones
+  // (candidates published now, not zeros) whose constraint binds the bound,
+  // the smallest; failing that (degenerate duals), the nearest to the
+  // breached cell in the graph of shared inner cells, smallest first.
+  static constexpr int32_t kHandled = -2;
+
   int32_t PickRepair(const std::vector<int32_t>& binding, const CellKey& key) const {
-    auto best_of = [&](const std::vector<int32_t>& ids) {
-      int32_t best = -1;
-      for (int32_t ci : ids) {
-        const int32_t i = ci - b_.first_cell;
-        if (plan_[i].role != Role::kCandidate || suppressed_[i]) continue;
-        if (best < 0 || m_.cells[ci].value < m_.cells[best].value) best = ci;
+    int32_t best = -1;
+    for (int32_t ci : binding) {
+      if (picked_[ci - b_.first_cell]) return kHandled;
+      if (Repairable(ci) && (best < 0 || m_.cells[ci].value < m_.cells[best].value)) {
+        best = ci;
       }
-      return best;
-    };
-    int32_t best = best_of(binding);
+    }
     if (best >= 0) return best;
-    // Fallback: any repairable cell sharing an inner cell with the breach.
-    const Cell* target = nullptr;
-    for (int32_t i = 0; i < b_.num_cells && target == nullptr; ++i) {
-      if (m_.cells[b_.first_cell + i].key == key) target = &m_.cells[b_.first_cell + i];
-    }
-    std::vector<int32_t> near;
-    for (int32_t i = 0; target != nullptr && i < b_.num_cells; ++i) {
+    std::vector<std::vector<int32_t>> cells_of_row(b_.num_rows);
+    int32_t start = -1;
+    for (int32_t i = 0; i < b_.num_cells; ++i) {
       const Cell& c = m_.cells[b_.first_cell + i];
-      std::vector<int32_t> common;
-      std::set_intersection(c.rows.begin(), c.rows.end(), target->rows.begin(),
-                            target->rows.end(), std::back_inserter(common));
-      if (!common.empty()) near.push_back(b_.first_cell + i);
+      if (c.key == key) start = i;
+      if (plan_[i].role == Role::kIgnored) continue;
+      for (int32_t r : c.rows) cells_of_row[r - b_.first_row].push_back(i);
     }
-    return best_of(near);
+    if (start < 0) return -1;
+    std::vector<bool> seen_row(b_.num_rows, false), seen_cell(b_.num_cells, false);
+    std::vector<int32_t> layer{start};
+    seen_cell[start] = true;
+    while (!layer.empty()) {
+      std::vector<int32_t> next;
+      for (int32_t i : layer) {
+        for (int32_t r : m_.cells[b_.first_cell + i].rows) {
+          if (seen_row[r - b_.first_row]) continue;
+          seen_row[r - b_.first_row] = true;
+          for (int32_t j : cells_of_row[r - b_.first_row]) {
+            if (seen_cell[j]) continue;
+            seen_cell[j] = true;
+            next.push_back(j);
+            if (picked_[j]) return kHandled;
+            const int32_t cj = b_.first_cell + j;
+            if (Repairable(cj) && (best < 0 || m_.cells[cj].value < m_.cells[best].value)) {
+              best = cj;
+            }
+          }
+        }
+      }
+      if (best >= 0) return best;
+      layer.swap(next);
+    }
+    return -1;
   }
 
   absl::Status RunGauss() {
@@ -150,7 +181,13 @@ class BlockProtector {
       switch (plan_[i].role) {
         case Role::kForced: forced.push_back(i); break;
         case Role::kCandidate: cands.push_back(i); break;
-        case Role::kPrimary: prims.push_back(i); break;
+        case Role::kPrimary:
+          // A zero discloses nobody while zeros are figures: it stays masked
+          // (or excluded) but needs no protection from derivation.
+          if (m_.cells[b_.first_cell + i].value != 0 || config_.mask_zeros) {
+            prims.push_back(i);
+          }
+          break;
         case Role::kIgnored: break;
       }
     }
@@ -158,8 +195,12 @@ class BlockProtector {
     // cells are the natural secondaries; ties to cells over more inner cells,
     // then by key for reproducibility across runs and releases.
     auto cell = [&](int32_t i) -> const Cell& { return m_.cells[b_.first_cell + i]; };
+    // Zeros come first while they are figures (they are almost never worth
+    // suppressing, and a masked zero would mislead a reader who knows masked
+    // cells are >= 1); they are still checked like any candidate.
     std::sort(cands.begin(), cands.end(), [&](int32_t x, int32_t y) {
       const Cell &a = cell(x), &c = cell(y);
+      if (!config_.mask_zeros && (a.value == 0) != (c.value == 0)) return a.value == 0;
       if (a.value != c.value) return a.value > c.value;
       if (a.rows.size() != c.rows.size()) return a.rows.size() > c.rows.size();
       return a.key < c.key;
@@ -181,6 +222,17 @@ class BlockProtector {
     for (int32_t k : g.unsafe_primaries) {
       if (cell(prims[k]).value != 0 || config_.mask_zeros) unsafe.push_back(prims[k]);
     }
+    // A cell suppressed by an audit repair that earlier releases already
+    // reveal was no use: publish it again and never pick it again.
+    bool retry = false;
+    for (int32_t i : unsafe) {
+      if (plan_[i].reason == MaskReason::kSecondary) {
+        plan_[i] = {Role::kCandidate, MaskReason::kNone};
+        known_[i] = true;
+        retry = true;
+      }
+    }
+    if (retry) return RunGauss();
     if (!unsafe.empty()) {
       std::vector<std::string> names;
       for (size_t k = 0; k < unsafe.size() && k < 5; ++k) {
@@ -204,6 +256,8 @@ class BlockProtector {
   std::vector<CellPlan> plan_;
   const SdcConfig& config_;
   std::vector<bool> suppressed_;  // candidates made secondary
+  std::vector<bool> known_;       // candidates earlier releases already reveal
+  std::vector<bool> picked_;      // suppressed by the current repair round
 };
 
 void AddToRelease(const TableModel& m, int32_t bi, const BlockProtector& bp,

@@ -73,8 +73,7 @@ absl::StatusOr<std::vector<CellPlan>> PlanBlock(
     } else if (rule != MaskReason::kNone) {
       p = {Role::kPrimary, rule};
     } else if (c.requested) {
-      p = {c.value == 0 && !config.mask_zeros ? Role::kForced : Role::kCandidate,
-           MaskReason::kNone};
+      p = {Role::kCandidate, MaskReason::kNone};
     }
   }
   return plan;

@@ -21,7 +21,7 @@ namespace ctg::policy::sdc::internal {
 enum class Role : uint8_t {
   kIgnored,    // hidden, not sensitive, never released before
   kCandidate,  // requested: published unless the Gauss step suppresses it
-  kForced,     // published without check: earlier release, or a zero figure
+  kForced,     // published without check: published in an earlier release
   kPrimary,    // must not be derivable (requested: masked; hidden: protected)
 };
 
