@@ -30,10 +30,22 @@ constexpr absl::string_view kNames[kNumFields] = {
 constexpr uint32_t kRequiredMask = (1u << kNumFields) - 1 - (1u << kCheckpoint);
 
 int FieldIndex(absl::string_view name) {
-  for (int i = 0; i < kNumFields; ++i) {
-    if (kNames[i] == name) return i;
+  // Dispatch on length and first byte, then one comparison.
+  int candidate = -1;
+  switch (name.size()) {
+    case 4:
+      candidate = name[0] == 't' ? kTime : name[0] == 'p' ? kPeer : kCode;
+      break;
+    case 5: candidate = kFacts; break;
+    case 6: candidate = name[0] == 'c' ? kCaller : kMethod; break;
+    case 7: candidate = kMessage; break;
+    case 8: candidate = kSequence; break;
+    case 9: candidate = name[0] == 't' ? kTargetId : kLeafHash; break;
+    case 10: candidate = kCheckpoint; break;
+    case 11: candidate = name[0] == 'c' ? kCertSha256 : kTargetKind; break;
+    default: return -1;
   }
-  return -1;
+  return kNames[candidate] == name ? candidate : -1;
 }
 
 void AppendKey(Field f, std::string* out) {
@@ -183,7 +195,7 @@ std::string FormatExportLine(const ExportRecord& record) {
 }
 
 absl::Status ParseExportLine(absl::string_view line, ExportRecord* r) {
-  thread_local std::string key;
+  thread_local std::string key_scratch;
   thread_local std::string scratch;
   JsonCursor cur(line);
   if (!cur.Consume('{')) return cur.Error("expected '{' opening an event");
@@ -192,12 +204,13 @@ absl::Status ParseExportLine(absl::string_view line, ExportRecord* r) {
   if (!cur.Consume('}')) {
     while (true) {
       const size_t key_column = cur.column();
-      if (auto s = cur.String(&key); !s.ok()) return s;
+      absl::string_view key;
+      if (auto s = cur.Key(&key, &key_scratch); !s.ok()) return s;
       const int index = FieldIndex(key);
       if (index < 0) {
         return absl::InvalidArgumentError(
             absl::StrCat("column ", key_column, ": unknown field \"",
-                         absl::string_view(key).substr(0, 64), "\""));
+                         key.substr(0, 64), "\""));
       }
       const Field f = static_cast<Field>(index);
       if (seen & (1u << f)) {

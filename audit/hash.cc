@@ -27,11 +27,18 @@ Sha256Hasher& ThreadHasher() {
 
 constexpr char kHexDigits[] = "0123456789abcdef";
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
+// Lower-case hex digit values; 0xff for every other byte. A table keeps
+// decoding branch-free: hex digits of hashes are random, and a branch on
+// "digit or letter" would mispredict half the time.
+struct HexTable {
+  uint8_t value[256];
+  constexpr HexTable() : value() {
+    for (int c = 0; c < 256; ++c) value[c] = 0xff;
+    for (int c = '0'; c <= '9'; ++c) value[c] = static_cast<uint8_t>(c - '0');
+    for (int c = 'a'; c <= 'f'; ++c) value[c] = static_cast<uint8_t>(c - 'a' + 10);
+  }
+};
+constexpr HexTable kHexTable;
 
 }  // namespace
 
@@ -111,14 +118,18 @@ absl::StatusOr<Hash> HashFromHex(absl::string_view hex) {
                      " characters"));
   }
   Hash out;
+  uint8_t bad = 0;
   for (size_t i = 0; i < kHashSize; ++i) {
-    const int hi = HexValue(hex[2 * i]);
-    const int lo = HexValue(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "not a lower-case hex digit at offset ", hi < 0 ? 2 * i : 2 * i + 1));
-    }
-    out[i] = static_cast<uint8_t>(hi << 4 | lo);
+    const uint8_t hi = kHexTable.value[static_cast<uint8_t>(hex[2 * i])];
+    const uint8_t lo = kHexTable.value[static_cast<uint8_t>(hex[2 * i + 1])];
+    bad |= hi | lo;
+    out[i] = static_cast<uint8_t>(hi << 4 | (lo & 0xf));
+  }
+  if (bad & 0xf0) {
+    size_t at = 0;
+    while (kHexTable.value[static_cast<uint8_t>(hex[at])] != 0xff) ++at;
+    return absl::InvalidArgumentError(
+        absl::StrCat("not a lower-case hex digit at offset ", at));
   }
   return out;
 }

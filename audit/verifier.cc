@@ -139,16 +139,13 @@ bool Verification::CheckEmbedded(const std::string& note, uint64_t seq,
 
 bool Verification::OnLine(absl::string_view line, uint64_t line_no) {
   const uint64_t seq_expected = expected_;
-  if (line.find_first_not_of(" \t\r") == absl::string_view::npos) {
-    Fail(VerifyProblem::kMalformedLine, seq_expected, seq_expected, line_no,
-         absl::StrCat("line ", line_no, ": empty line where event ",
-                      seq_expected, " is expected"));
-    return false;
-  }
   if (absl::Status s = ParseExportLine(line, &record_); !s.ok()) {
+    const bool blank = line.find_first_not_of(" \t\r") == absl::string_view::npos;
     Fail(VerifyProblem::kMalformedLine, seq_expected, seq_expected, line_no,
-         absl::StrCat("line ", line_no, " (where event ", seq_expected,
-                      " is expected): ", s.message()));
+         blank ? absl::StrCat("line ", line_no, ": empty line where event ",
+                              seq_expected, " is expected")
+               : absl::StrCat("line ", line_no, " (where event ", seq_expected,
+                              " is expected): ", s.message()));
     return false;
   }
   const uint64_t seq = record_.event.sequence;

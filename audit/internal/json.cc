@@ -57,28 +57,6 @@ absl::Status JsonCursor::Error(absl::string_view what) const {
   return absl::InvalidArgumentError(absl::StrCat("column ", column(), ": ", what));
 }
 
-void JsonCursor::SkipSpace() {
-  while (pos_ < text_.size()) {
-    const char c = text_[pos_];
-    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') break;
-    ++pos_;
-  }
-}
-
-bool JsonCursor::Consume(char c) {
-  SkipSpace();
-  if (pos_ < text_.size() && text_[pos_] == c) {
-    ++pos_;
-    return true;
-  }
-  return false;
-}
-
-char JsonCursor::Peek() {
-  SkipSpace();
-  return pos_ < text_.size() ? text_[pos_] : '\0';
-}
-
 absl::Status JsonCursor::Hex4(uint32_t* out) {
   if (text_.size() - pos_ < 4) return Error("truncated \\u escape");
   uint32_t v = 0;
@@ -139,6 +117,39 @@ absl::Status JsonCursor::Escape(std::string* out) {
   return absl::OkStatus();
 }
 
+namespace {
+
+// Length of the run of plain bytes (not '"', '\\' or a control character)
+// at the start of [p, end); ORs every byte of the run into `*seen` so that the
+// caller knows whether any was non-ASCII. Eight bytes at a time.
+size_t PlainRun(const char* p, const char* end, uint64_t* seen) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHighs = 0x8080808080808080ull;
+  const char* start = p;
+  uint64_t acc = 0;
+  while (end - p >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    const uint64_t quote = w ^ (kOnes * '"');
+    const uint64_t slash = w ^ (kOnes * '\\');
+    // Exact "some byte is zero" / "some byte is below 0x20" tests.
+    const uint64_t special = ((quote - kOnes) & ~quote) |
+                             ((slash - kOnes) & ~slash) |
+                             ((w - kOnes * 0x20) & ~w);
+    if (special & kHighs) break;
+    acc |= w;
+    p += 8;
+  }
+  while (p < end && !IsSpecial(*p)) {
+    acc |= static_cast<uint8_t>(*p);
+    ++p;
+  }
+  *seen |= acc;
+  return static_cast<size_t>(p - start);
+}
+
+}  // namespace
+
 absl::Status JsonCursor::String(std::string* out) {
   out->clear();
   SkipSpace();
@@ -147,11 +158,12 @@ absl::Status JsonCursor::String(std::string* out) {
   }
   const size_t start_column = column();
   ++pos_;
+  uint64_t seen = 0;
+  const char* const end = text_.data() + text_.size();
   while (true) {
-    size_t run = pos_;
-    while (run < text_.size() && !IsSpecial(text_[run])) ++run;
-    out->append(text_.data() + pos_, run - pos_);
-    pos_ = run;
+    const size_t run = PlainRun(text_.data() + pos_, end, &seen);
+    out->append(text_.data() + pos_, run);
+    pos_ += run;
     if (pos_ >= text_.size()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "column ", start_column, ": unterminated string"));
@@ -165,12 +177,36 @@ absl::Status JsonCursor::String(std::string* out) {
     --pos_;
     return Error("raw control character in a string (must be escaped)");
   }
-  const size_t bad = FirstInvalidUtf8(*out);
-  if (bad != out->size()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "column ", start_column, ": invalid UTF-8 in string (byte ", bad,
-        " of its value)"));
+  // Escapes only ever produce valid UTF-8; raw bytes need checking unless
+  // they were all ASCII.
+  if (seen & 0x8080808080808080ull) {
+    const size_t bad = FirstInvalidUtf8(*out);
+    if (bad != out->size()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "column ", start_column, ": invalid UTF-8 in string (byte ", bad,
+          " of its value)"));
+    }
   }
+  return absl::OkStatus();
+}
+
+absl::Status JsonCursor::Key(absl::string_view* out, std::string* scratch) {
+  SkipSpace();
+  if (pos_ < text_.size() && text_[pos_] == '"') {
+    // Fast path: a plain ASCII literal is its own value.
+    uint64_t seen = 0;
+    const size_t run =
+        PlainRun(text_.data() + pos_ + 1, text_.data() + text_.size(), &seen);
+    const size_t close = pos_ + 1 + run;
+    if (close < text_.size() && text_[close] == '"' &&
+        !(seen & 0x8080808080808080ull)) {
+      *out = text_.substr(pos_ + 1, run);
+      pos_ = close + 1;
+      return absl::OkStatus();
+    }
+  }
+  if (auto s = String(scratch); !s.ok()) return s;
+  *out = *scratch;
   return absl::OkStatus();
 }
 

@@ -27,18 +27,34 @@ class JsonCursor {
   bool AtEnd() const { return pos_ >= text_.size(); }
 
   // Skips JSON whitespace (space, tab, CR, LF).
-  void SkipSpace();
+  void SkipSpace() {
+    while (pos_ < text_.size() && IsSpace(text_[pos_])) ++pos_;
+  }
   // Skips whitespace, then consumes `c` if it is next. False otherwise.
-  bool Consume(char c);
+  bool Consume(char c) {
+    SkipSpace();
+    if (pos_ < text_.size() && text_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
   // Skips whitespace; returns the next byte without consuming it, or '\0'
   // at the end.
-  char Peek();
+  char Peek() {
+    SkipSpace();
+    return pos_ < text_.size() ? text_[pos_] : '\0';
+  }
 
   // Reads a string literal into `*out` (replacing its contents): escapes
   // decoded, surrogate pairs joined, and the result checked to be UTF-8.
   // InvalidArgument on a missing quote, raw control character, bad escape,
   // lone surrogate or invalid UTF-8.
   absl::Status String(std::string* out);
+  // Reads a string literal meant as an object key: `*out` views the text
+  // itself when the literal has no escapes, else the decoded copy in
+  // `*scratch`. Same errors as String().
+  absl::Status Key(absl::string_view* out, std::string* scratch);
   // Reads a JSON integer with no sign, fraction or exponent that fits a
   // uint64 (no leading zeros).
   absl::Status Uint64(uint64_t* out);
@@ -49,6 +65,9 @@ class JsonCursor {
   absl::Status Error(absl::string_view what) const;
 
  private:
+  static bool IsSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+  }
   absl::Status Escape(std::string* out);
   // Uint64() without skipping whitespace first.
   absl::Status Digits(uint64_t* out);

@@ -1,0 +1,327 @@
+// Offline verification throughput vs. the machine's SHA-256 rate.
+//
+//   ctg_audit_bench [--benchmark_filter=...]
+//
+// BM_Sha256Raw hashes the export file's bytes in one streaming digest: the
+// rate at which a verifier could at best read and hash the file.
+// BM_VerifyExport runs the whole offline verification (JSON parsing,
+// canonical re-encoding, leaf hashes, incremental Merkle tree, checkpoint
+// signatures) over the same bytes. After the run, main() prints
+// verify MB/s ÷ SHA-256 MB/s for each event mix (target: ≥ 50 %).
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "audit/canonical.h"
+#include "audit/checkpoint.h"
+#include "audit/export_line.h"
+#include "audit/hash.h"
+#include "audit/line_reader.h"
+#include "audit/merkle_tree.h"
+#include "audit/note_key.h"
+#include "audit/verifier.h"
+#include "benchmark/benchmark.h"
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+namespace ctg::audit {
+namespace {
+
+constexpr uint64_t kEvents = 100000;
+constexpr uint64_t kCheckpointEvery = 1000;
+constexpr char kOrigin[] = "caf33.example/ctg-audit";
+
+std::string PemFromSeed(uint8_t byte) {
+  uint8_t seed[32];
+  for (auto& b : seed) b = byte;
+  EVP_PKEY* key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed, 32);
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+  char* data = nullptr;
+  const long len = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<size_t>(len));
+  BIO_free(bio);
+  EVP_PKEY_free(key);
+  return pem;
+}
+
+// mix 0: a typical allowed call with its facts (purpose, objective).
+// mix 1: a denied call known only by its peer (no identity, no facts).
+Event MakeEvent(uint64_t seq, int mix) {
+  Event e;
+  e.sequence = seq;
+  e.time_micros = 1795908624123456 + static_cast<int64_t>(seq) * 1733;
+  e.peer = absl::StrCat("ipv4:10.0.", seq % 250, ".7:", 40000 + seq % 20000);
+  if (mix == 1) {
+    e.method = "/ctg.v1.DataRequests/ListRequests";
+    e.code = 16;
+    e.message = "no usable client certificate identity";
+    return e;
+  }
+  e.caller = absl::StrCat("spiffe://caf33.example/commune/33069/requester/agent", seq % 7);
+  e.cert_sha256 = std::string(64, "0123456789abcdef"[seq % 16]);
+  e.method = "/ctg.v1.DataRequests/SubmitRequest";
+  e.target_kind = "request";
+  e.target_id = absl::StrCat("req-", seq / 3);
+  e.facts = {{"objective", "Petite enfance: accueil du jeune enfant"},
+             {"purpose",
+              "Diagnostic partagé de la CTG: besoins de garde par IRIS et "
+              "évolution 2019-2023 des familles monoparentales"}};
+  return e;
+}
+
+struct Corpus {
+  std::string jsonl;
+  std::vector<std::string> canonical;
+  std::vector<Hash> leaves;
+  std::string latest_checkpoint;
+  std::unique_ptr<NoteVerifier> key;
+  uint64_t canonical_bytes = 0;
+};
+
+const Corpus& GetCorpus(int mix) {
+  static std::map<int, Corpus>* corpora = new std::map<int, Corpus>;
+  auto it = corpora->find(mix);
+  if (it != corpora->end()) return it->second;
+  Corpus& c = (*corpora)[mix];
+  auto signer = *NoteSigner::FromPrivateKeyPem(kOrigin, PemFromSeed(7));
+  c.key = std::make_unique<NoteVerifier>(
+      *NoteVerifier::FromRawPublicKey(signer->public_key(), kOrigin));
+  MerkleTree tree;
+  for (uint64_t seq = 1; seq <= kEvents; ++seq) {
+    ExportRecord r;
+    r.event = MakeEvent(seq, mix);
+    c.canonical.push_back(EncodeCanonical(r.event));
+    c.canonical_bytes += c.canonical.back().size();
+    r.leaf_hash = LeafHash(c.canonical.back());
+    c.leaves.push_back(r.leaf_hash);
+    tree.Append(r.leaf_hash);
+    if (seq % kCheckpointEvery == 0) {
+      r.checkpoint = *SignCheckpoint({.origin = kOrigin, .size = seq, .root = tree.Root()},
+                                     *signer);
+    }
+    AppendExportLine(r, &c.jsonl);
+  }
+  c.latest_checkpoint =
+      *SignCheckpoint({.origin = kOrigin, .size = kEvents, .root = tree.Root()}, *signer);
+  return c;
+}
+
+void SetRates(benchmark::State& state, uint64_t bytes) {
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kEvents));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
+}
+
+// Raw SHA-256 over the export bytes, one streaming digest.
+void BM_Sha256Raw(benchmark::State& state) {
+  const Corpus& c = GetCorpus(static_cast<int>(state.range(0)));
+  for (auto _ : state) {
+    Hash h = Sha256(c.jsonl);
+    benchmark::DoNotOptimize(h);
+  }
+  SetRates(state, c.jsonl.size());
+}
+BENCHMARK(BM_Sha256Raw)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+// Full offline verification of the export in memory (with the latest
+// checkpoint supplied, as `ctg audit verify --checkpoint` does).
+void BM_VerifyExport(benchmark::State& state) {
+  const Corpus& c = GetCorpus(static_cast<int>(state.range(0)));
+  VerifyOptions options{.checkpoint_note = c.latest_checkpoint};
+  for (auto _ : state) {
+    absl::StatusOr<VerifyReport> r = VerifyExport(c.jsonl, *c.key, options);
+    if (!r.ok() || !r->ok()) state.SkipWithError("verification failed");
+    benchmark::DoNotOptimize(r);
+  }
+  SetRates(state, c.jsonl.size());
+}
+BENCHMARK(BM_VerifyExport)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+// Same, reading through a std::istream (what the CLI does with a file).
+void BM_VerifyExportStream(benchmark::State& state) {
+  const Corpus& c = GetCorpus(static_cast<int>(state.range(0)));
+  VerifyOptions options{.checkpoint_note = c.latest_checkpoint};
+  for (auto _ : state) {
+    std::istringstream in(c.jsonl);
+    absl::StatusOr<VerifyReport> r = VerifyExport(in, *c.key, options);
+    if (!r.ok() || !r->ok()) state.SkipWithError("verification failed");
+    benchmark::DoNotOptimize(r);
+  }
+  SetRates(state, c.jsonl.size());
+}
+BENCHMARK(BM_VerifyExportStream)->Arg(0)->Unit(benchmark::kMillisecond);
+
+// Breakdown: parsing alone.
+void BM_ParseExportLines(benchmark::State& state) {
+  const Corpus& c = GetCorpus(static_cast<int>(state.range(0)));
+  ExportRecord record;
+  for (auto _ : state) {
+    LineReader lines(c.jsonl);
+    absl::string_view line;
+    while (*lines.Next(&line)) {
+      if (!ParseExportLine(line, &record).ok()) state.SkipWithError("parse");
+    }
+  }
+  SetRates(state, c.jsonl.size());
+}
+BENCHMARK(BM_ParseExportLines)->Arg(0)->Unit(benchmark::kMillisecond);
+
+// Breakdown: leaf hashes of the canonical bytes (LeafHashes, the batch
+// function for the store), bytes = canonical bytes.
+void BM_LeafHashes(benchmark::State& state) {
+  const Corpus& c = GetCorpus(static_cast<int>(state.range(0)));
+  std::vector<absl::string_view> views(c.canonical.begin(), c.canonical.end());
+  std::vector<Hash> out(views.size());
+  for (auto _ : state) {
+    LeafHashes(views, absl::MakeSpan(out));
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kEvents));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * c.canonical_bytes));
+}
+BENCHMARK(BM_LeafHashes)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+// Gateway side: appending leaf hashes to the in-memory tree.
+void BM_MerkleTreeAppend(benchmark::State& state) {
+  const Corpus& c = GetCorpus(0);
+  for (auto _ : state) {
+    MerkleTree tree;
+    for (const Hash& h : c.leaves) tree.Append(h);
+    benchmark::DoNotOptimize(tree.size());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kEvents));
+}
+BENCHMARK(BM_MerkleTreeAppend)->Unit(benchmark::kMillisecond);
+
+const MerkleTree& BigTree() {
+  static MerkleTree* tree = [] {
+    auto* t = new MerkleTree;
+    const uint64_t n = (1u << 20) + 12345;
+    t->Reserve(n);
+    for (uint64_t i = 0; i < n; ++i) t->Append(LeafHash(absl::StrCat(i)));
+    return t;
+  }();
+  return *tree;
+}
+
+void BM_InclusionProof(benchmark::State& state) {
+  const MerkleTree& tree = BigTree();
+  uint64_t i = 0;
+  for (auto _ : state) {
+    const uint64_t size = tree.size() - (i % 1000);
+    auto proof = tree.InclusionProof((i * 7919) % size, size);
+    benchmark::DoNotOptimize(proof);
+    ++i;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_InclusionProof);
+
+void BM_ConsistencyProof(benchmark::State& state) {
+  const MerkleTree& tree = BigTree();
+  uint64_t i = 0;
+  for (auto _ : state) {
+    const uint64_t size2 = tree.size() - (i % 1000);
+    auto proof = tree.ConsistencyProof(1 + (i * 7919) % size2, size2);
+    benchmark::DoNotOptimize(proof);
+    ++i;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ConsistencyProof);
+
+void BM_RootAt(benchmark::State& state) {
+  const MerkleTree& tree = BigTree();
+  uint64_t i = 0;
+  for (auto _ : state) {
+    auto root = tree.RootAt(tree.size() - (i++ % 100000));
+    benchmark::DoNotOptimize(root);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RootAt);
+
+void BM_SignCheckpoint(benchmark::State& state) {
+  auto signer = *NoteSigner::FromPrivateKeyPem(kOrigin, PemFromSeed(7));
+  const Checkpoint cp{.origin = kOrigin, .size = 123456, .root = Sha256("r")};
+  for (auto _ : state) {
+    auto note = SignCheckpoint(cp, *signer);
+    benchmark::DoNotOptimize(note);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SignCheckpoint);
+
+void BM_OpenCheckpoint(benchmark::State& state) {
+  const Corpus& c = GetCorpus(0);
+  for (auto _ : state) {
+    auto cp = OpenCheckpoint(c.latest_checkpoint, *c.key);
+    benchmark::DoNotOptimize(cp);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_OpenCheckpoint);
+
+// Console output as usual, plus the rates needed for the ratio.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& run : runs) {
+      if (run.run_type != Run::RT_Iteration || run.error_occurred) continue;
+      auto it = run.counters.find("bytes_per_second");
+      if (it != run.counters.end()) rates_[run.benchmark_name()] = it->second.value;
+      auto items = run.counters.find("items_per_second");
+      if (items != run.counters.end()) items_[run.benchmark_name()] = items->second.value;
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+
+  void PrintRatios() const {
+    std::printf("\nOffline verification vs raw SHA-256 over the same export bytes "
+                "(%llu events, a checkpoint every %llu):\n",
+                static_cast<unsigned long long>(kEvents),
+                static_cast<unsigned long long>(kCheckpointEvery));
+    const char* mixes[] = {"typical allowed calls with facts", "denied calls, no identity"};
+    for (int mix = 0; mix < 2; ++mix) {
+      for (const char* verify : {"BM_VerifyExport", "BM_VerifyExportStream"}) {
+        const std::string v = absl::StrCat(verify, "/", mix, "/min_time:2.000");
+        const std::string v2 = absl::StrCat(verify, "/", mix);
+        const std::string s = absl::StrCat("BM_Sha256Raw/", mix);
+        auto find = [&](const std::map<std::string, double>& m, const std::string& a,
+                        const std::string& b) {
+          auto it = m.find(a);
+          if (it == m.end()) it = m.find(b);
+          return it == m.end() ? 0.0 : it->second;
+        };
+        const double vr = find(rates_, v, v2);
+        const double sr = find(rates_, s, s);
+        if (vr == 0 || sr == 0) continue;
+        std::printf("  %-22s mix %d (%s): verify %.0f MB/s, %.0f events/s; "
+                    "SHA-256 %.0f MB/s; ratio %.0f %%\n",
+                    verify, mix, mixes[mix], vr / 1e6, find(items_, v, v2), sr / 1e6,
+                    100.0 * vr / sr);
+      }
+    }
+  }
+
+ private:
+  std::map<std::string, double> rates_;
+  std::map<std::string, double> items_;
+};
+
+}  // namespace
+}  // namespace ctg::audit
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  ctg::audit::RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.PrintRatios();
+  benchmark::Shutdown();
+  return 0;
+}
