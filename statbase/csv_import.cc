@@ -139,6 +139,7 @@ CsvImporter::CsvImporter(ImportOptions options, BaseBuilder builder)
 }
 
 void CsvImporter::Feed(absl::string_view bytes) {
+  if (finished_) return;
   bytes_ += static_cast<int64_t>(bytes.size());
   while (!bytes.empty()) {
     const void* nl = std::memchr(bytes.data(), '\n', bytes.size());

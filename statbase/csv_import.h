@@ -52,7 +52,7 @@ class CsvImporter {
   CsvImporter& operator=(const CsvImporter&) = delete;
 
   // Consumes the next bytes of the file. Never fails: problems are recorded
-  // and reported by Finish(). Must not be called after Finish().
+  // and reported by Finish(). Ignored after Finish().
   void Feed(absl::string_view bytes);
 
   // Ends the file: checks the last line was complete, runs the whole-base
