@@ -1,6 +1,7 @@
 #include "statbase/csv_export.h"
 
 #include <optional>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "statbase/csv_format.h"
@@ -30,7 +31,18 @@ void WriteCanonicalCsv(const Base& base,
   std::string buf;
   buf.reserve(kFlushBytes + csv::kMaxLineBytes);
   absl::StrAppend(&buf, csv::kHeader, "\n");
-  const std::vector<IndicatorId> indicators = base.indicators();
+  // Per cell, the fields from indicator to count's comma: "ind,brk,cat,".
+  std::vector<CellId> cells;
+  std::vector<std::string> keys;
+  for (IndicatorId ind : base.indicators()) {
+    for (CellId k = 0; k < CellsOf(ind); ++k) {
+      const CellId cell = static_cast<CellId>(FirstCell(ind) + k);
+      const CellRef ref = RefOf(cell);
+      cells.push_back(cell);
+      keys.push_back(absl::StrCat(ref.indicator, ",", ref.breakdown, ",",
+                                  ref.category, ","));
+    }
+  }
   std::string prefix;  // the territory's first five fields and a comma
   for (TerritoryId id : base.sorted_territories()) {
     const Territory& t = base.territory(id);
@@ -48,18 +60,13 @@ void WriteCanonicalCsv(const Base& base,
       AppendCsvField(base.territory(t.commune).code, &prefix);
     }
     prefix.push_back(',');
-    for (IndicatorId ind : indicators) {
-      const CellId first = FirstCell(ind);
-      const CellId end = static_cast<CellId>(first + CellsOf(ind));
-      for (CellId cell = first; cell < end; ++cell) {
-        const CellRef ref = RefOf(cell);
-        const CellValue v = *base.Value(id, cell);
-        buf.append(prefix);
-        absl::StrAppend(&buf, ref.indicator, ",", ref.breakdown, ",",
-                        ref.category, ",", v.count, ",");
-        if (AmountSlotOf(cell).has_value()) absl::StrAppend(&buf, v.amount);
-        buf.push_back('\n');
-      }
+    for (size_t i = 0; i < cells.size(); ++i) {
+      const CellValue v = *base.Value(id, cells[i]);
+      buf.append(prefix);
+      buf.append(keys[i]);
+      absl::StrAppend(&buf, v.count, ",");
+      if (AmountSlotOf(cells[i]).has_value()) absl::StrAppend(&buf, v.amount);
+      buf.push_back('\n');
     }
     if (buf.size() >= kFlushBytes) {
       sink(buf);

@@ -219,6 +219,19 @@ bool CsvImporter::CheckEncoding(absl::string_view line) {
   const size_t n = line.size();
   size_t i = 0;
   while (i < n) {
+    // Fast path: 8 printable ASCII bytes (0x20 to 0x7E) at a time.
+    constexpr uint64_t kOnes = 0x0101010101010101ull;
+    constexpr uint64_t kHighs = 0x8080808080808080ull;
+    while (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      const uint64_t below_space = (w - 0x20 * kOnes) & ~w & kHighs;
+      const uint64_t x = w ^ (0x7F * kOnes);
+      const uint64_t del = (x - kOnes) & ~x & kHighs;
+      if (((w & kHighs) | below_space | del) != 0) break;
+      i += 8;
+    }
+    if (i >= n) break;
     const unsigned char c = p[i];
     if (c < 0x80) {
       if (c < 0x20 || c == 0x7F) {
