@@ -1,53 +1,66 @@
 #include "audit/verifier.h"
 
 #include <algorithm>
+#include <deque>
+#include <memory>
 #include <optional>
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
 
 #include "absl/strings/str_cat.h"
 #include "audit/canonical.h"
 #include "audit/checkpoint.h"
 #include "audit/export_line.h"
 #include "audit/line_reader.h"
+#include "audit/internal/block_reader.h"
+#include "audit/internal/line_analysis.h"
 #include "audit/merkle_frontier.h"
 
 namespace ctg::audit {
 namespace {
 
-// One verification run. Holds the incremental tree and what was found.
+using internal::BlockReader;
+using internal::LineAnalyzer;
+using internal::LineResult;
+
+// One verification run: walks per-line results in order, keeping the
+// incremental tree and what was found. Single-threaded; the per-line
+// analysis may have run on other threads.
 class Verification {
  public:
-  Verification(const NoteVerifier& key, const VerifyOptions& options,
-               std::optional<Checkpoint> external)
-      : key_(key), external_(std::move(external)) {
+  Verification(const VerifyOptions& options, std::optional<Checkpoint> external)
+      : external_(std::move(external)) {
     report_.origin = options.origin;
-    if (external_.has_value()) {
-      report_.origin = report_.origin.empty() ? external_->origin : report_.origin;
+    if (external_.has_value() && report_.origin.empty()) {
+      report_.origin = external_->origin;
     }
   }
 
-  absl::StatusOr<VerifyReport> Run(LineReader& lines);
+  // Before the first line. False if verification is over.
+  bool Start();
+  // Consumes the result of line `line_no`. Returns false when verification
+  // must stop (the report says why).
+  bool OnLine(const LineResult& r, uint64_t line_no);
+  // At the end of the input.
+  void Finish();
+  VerifyReport TakeReport();
 
  private:
-  // Returns false when verification must stop.
-  bool OnLine(absl::string_view line, uint64_t line_no);
-  bool CheckEmbedded(const std::string& note, uint64_t seq, uint64_t line_no);
-  // Compares a verified checkpoint of size frontier_.size() with the
-  // recomputed root.
-  bool MatchRoot(const Checkpoint& cp, uint64_t line_no, absl::string_view which);
+  void Fail(VerifyProblem problem, uint64_t first, uint64_t last,
+            uint64_t line_no, std::string reason);
   // Reports that something in verified_size+1..end is wrong, unless a leaf
   // hash mismatch already pinpointed an event there.
   void RangeFailure(uint64_t end, uint64_t line_no, std::string reason);
-  void Fail(VerifyProblem problem, uint64_t first, uint64_t last,
-            uint64_t line_no, std::string reason);
-  void Finish();
+  // Compares a verified checkpoint of size frontier_.size() with the
+  // recomputed root.
+  bool MatchRoot(const Checkpoint& cp, uint64_t line_no, absl::string_view which);
+  bool CheckEmbedded(const LineResult& r, uint64_t line_no);
 
-  const NoteVerifier& key_;
   std::optional<Checkpoint> external_;
   VerifyReport report_;
   MerkleFrontier frontier_;
-  Sha256Hasher hasher_;
-  ExportRecord record_;
-  std::string canonical_;
   uint64_t expected_ = 1;
   uint64_t first_altered_ = 0;
   uint64_t first_altered_line_ = 0;
@@ -108,47 +121,54 @@ bool Verification::MatchRoot(const Checkpoint& cp, uint64_t line_no,
   return false;
 }
 
-bool Verification::CheckEmbedded(const std::string& note, uint64_t seq,
-                                 uint64_t line_no) {
-  absl::StatusOr<Checkpoint> cp = OpenCheckpoint(note, key_);
-  if (!cp.ok()) {
+bool Verification::CheckEmbedded(const LineResult& r, uint64_t line_no) {
+  const uint64_t seq = r.sequence;
+  if (!r.checkpoint_status.ok()) {
     Fail(VerifyProblem::kBadCheckpoint, seq, seq, line_no,
          absl::StrCat("line ", line_no, ": the checkpoint of sequence ", seq,
-                      " does not verify: ", cp.status().message()));
+                      " does not verify: ", r.checkpoint_status.message()));
     return false;
   }
-  if (cp->size != seq) {
+  const Checkpoint& cp = r.checkpoint;
+  if (cp.size != seq) {
     // The gateway attaches a checkpoint to the event that ends its tree:
     // events before it were inserted or deleted and the rest renumbered
     // (or the checkpoint was moved).
-    RangeFailure(std::max(seq, cp->size), line_no,
+    RangeFailure(std::max(seq, cp.size), line_no,
                  absl::StrCat("line ", line_no, ": the checkpoint attached to "
-                              "sequence ", seq, " is for tree size ", cp->size));
+                              "sequence ", seq, " is for tree size ", cp.size));
     return false;
   }
-  if (report_.origin.empty()) report_.origin = cp->origin;
-  if (cp->origin != report_.origin) {
+  if (report_.origin.empty()) report_.origin = cp.origin;
+  if (cp.origin != report_.origin) {
     Fail(VerifyProblem::kBadCheckpoint, seq, seq, line_no,
-         absl::StrCat("line ", line_no, ": checkpoint origin \"", cp->origin,
+         absl::StrCat("line ", line_no, ": checkpoint origin \"", cp.origin,
                       "\" differs from \"", report_.origin, "\""));
     return false;
   }
-  return MatchRoot(*cp, line_no,
-                   absl::StrCat("the checkpoint on line ", line_no));
+  return MatchRoot(cp, line_no, absl::StrCat("the checkpoint on line ", line_no));
 }
 
-bool Verification::OnLine(absl::string_view line, uint64_t line_no) {
+bool Verification::Start() {
+  if (external_.has_value() && external_->size == 0) {
+    return MatchRoot(*external_, 0, "the supplied checkpoint");
+  }
+  return true;
+}
+
+bool Verification::OnLine(const LineResult& r, uint64_t line_no) {
   const uint64_t seq_expected = expected_;
-  if (absl::Status s = ParseExportLine(line, &record_); !s.ok()) {
-    const bool blank = line.find_first_not_of(" \t\r") == absl::string_view::npos;
+  if (!r.parse.ok()) {
     Fail(VerifyProblem::kMalformedLine, seq_expected, seq_expected, line_no,
-         blank ? absl::StrCat("line ", line_no, ": empty line where event ",
-                              seq_expected, " is expected")
-               : absl::StrCat("line ", line_no, " (where event ", seq_expected,
-                              " is expected): ", s.message()));
+         r.overlong ? absl::StrCat("line ", line_no, ": ", r.parse.message(),
+                                   " (where event ", seq_expected, " is expected)")
+         : r.blank  ? absl::StrCat("line ", line_no, ": empty line where event ",
+                                   seq_expected, " is expected")
+                    : absl::StrCat("line ", line_no, " (where event ", seq_expected,
+                                   " is expected): ", r.parse.message()));
     return false;
   }
-  const uint64_t seq = record_.event.sequence;
+  const uint64_t seq = r.sequence;
   if (seq > seq_expected) {
     Fail(VerifyProblem::kMissingEvent, seq_expected, seq_expected, line_no,
          absl::StrCat("line ", line_no, ": expected sequence ", seq_expected,
@@ -175,27 +195,21 @@ bool Verification::OnLine(absl::string_view line, uint64_t line_no) {
                                     "event ", seq_expected, " belongs")));
     return false;
   }
-  canonical_.clear();
-  AppendCanonical(record_.event, &canonical_);
-  const Hash leaf = hasher_.Leaf(canonical_);
-  if (leaf != record_.leaf_hash) {
+  if (r.computed != r.recorded) {
     ++report_.altered_events;
     if (first_altered_ == 0) {
       first_altered_ = seq;
       first_altered_line_ = line_no;
       first_altered_reason_ = absl::StrCat(
           "line ", line_no, ": event ", seq, " was altered: its content hashes to ",
-          HashToHex(leaf), " but the leaf hash recorded at append time is ",
-          HashToHex(record_.leaf_hash));
+          HashToHex(r.computed), " but the leaf hash recorded at append time is ",
+          HashToHex(r.recorded));
     }
   }
-  frontier_.Append(leaf);
+  frontier_.Append(r.computed);
   ++report_.events;
   ++expected_;
-  if (!record_.checkpoint.empty() &&
-      !CheckEmbedded(record_.checkpoint, seq, line_no)) {
-    return false;
-  }
+  if (r.has_checkpoint && !CheckEmbedded(r, line_no)) return false;
   if (external_.has_value() && external_->size == seq &&
       !MatchRoot(*external_, line_no, "the supplied checkpoint")) {
     return false;
@@ -233,55 +247,194 @@ void Verification::Finish() {
   }
 }
 
-absl::StatusOr<VerifyReport> Verification::Run(LineReader& lines) {
-  if (external_.has_value() && external_->size == 0 &&
-      !MatchRoot(*external_, 0, "the supplied checkpoint")) {
-    return report_;
+VerifyReport Verification::TakeReport() {
+  report_.tree_size = frontier_.size();
+  report_.root = frontier_.Root();
+  return std::move(report_);
+}
+
+// Analyses a block of whole lines into `results` (one per line read; the
+// last may be an overlong-line error). Stops at the first line that does not
+// parse: nothing after it is used.
+void AnalyzeBlock(absl::string_view block, LineAnalyzer& analyzer,
+                  std::vector<LineResult>& results) {
+  results.clear();
+  LineReader lines(block);
+  absl::string_view line;
+  while (true) {
+    absl::StatusOr<bool> more = lines.Next(&line);
+    if (!more.ok()) {
+      LineResult& r = results.emplace_back();
+      r.overlong = true;
+      // The reader's message starts with its block-relative line number.
+      r.parse = absl::InvalidArgumentError(
+          absl::StrCat("longer than ", kMaxExportLineBytes, " bytes"));
+      return;
+    }
+    if (!*more) return;
+    LineResult& r = results.emplace_back();
+    analyzer.Analyze(line, &r);
+    if (!r.parse.ok()) return;
   }
-  bool go_on = true;
-  while (go_on) {
+}
+
+// Per-line analysis and sequencing on the calling thread, line by line.
+absl::Status RunSerial(LineReader& lines, LineAnalyzer& analyzer,
+                       Verification& v) {
+  if (!v.Start()) return absl::OkStatus();
+  LineResult result;
+  while (true) {
     absl::string_view line;
     absl::StatusOr<bool> more = lines.Next(&line);
     if (!more.ok()) {
       if (more.status().code() != absl::StatusCode::kInvalidArgument) {
         return more.status();  // the stream failed
       }
-      Fail(VerifyProblem::kMalformedLine, expected_, expected_,
-           lines.line_number() + 1,
-           absl::StrCat(more.status().message(), " (where event ", expected_,
-                        " is expected)"));
-      break;
+      result.parse = absl::InvalidArgumentError(
+          absl::StrCat("longer than ", kMaxExportLineBytes, " bytes"));
+      result.overlong = true;
+      v.OnLine(result, lines.line_number() + 1);
+      return absl::OkStatus();
     }
     if (!*more) {
-      Finish();
-      break;
+      v.Finish();
+      return absl::OkStatus();
     }
-    go_on = OnLine(line, lines.line_number());
+    analyzer.Analyze(line, &result);
+    if (!v.OnLine(result, lines.line_number())) return absl::OkStatus();
   }
-  report_.tree_size = frontier_.size();
-  report_.root = frontier_.Root();
-  return report_;
 }
 
-absl::StatusOr<VerifyReport> VerifyWith(LineReader& lines,
-                                        const NoteVerifier& key,
-                                        const VerifyOptions& options) {
-  std::optional<Checkpoint> external;
-  if (!options.checkpoint_note.empty()) {
-    absl::StatusOr<Checkpoint> cp = OpenCheckpoint(options.checkpoint_note, key);
-    if (!cp.ok()) {
-      return absl::Status(cp.status().code(),
-                          absl::StrCat("supplied ", cp.status().message()));
+// Blocks of lines analysed by `threads` workers, sequenced in order on the
+// calling thread (which also reads the input).
+absl::Status RunParallel(BlockReader& blocks, const NoteVerifier& key,
+                         int threads, Verification& v) {
+  if (!v.Start()) return absl::OkStatus();
+  struct Block {
+    std::string storage;
+    absl::string_view text;
+    std::vector<LineResult> results;
+    bool taken = false;
+    bool done = false;
+  };
+  absl::Mutex mu;
+  std::deque<std::unique_ptr<Block>> window;  // guarded by mu
+  bool stop = false;                           // guarded by mu
+  const size_t max_window = 2 * static_cast<size_t>(threads) + 2;
+
+  auto worker = [&] {
+    LineAnalyzer analyzer(key);
+    while (true) {
+      Block* block = nullptr;
+      {
+        absl::MutexLock lock(&mu);
+        auto has_work = [&] {
+          if (stop) return true;
+          for (auto& b : window) {
+            if (!b->taken) return true;
+          }
+          return false;
+        };
+        mu.Await(absl::Condition(&has_work));
+        if (stop) return;
+        for (auto& b : window) {
+          if (!b->taken) {
+            b->taken = true;
+            block = b.get();
+            break;
+          }
+        }
+      }
+      AnalyzeBlock(block->text, analyzer, block->results);
+      absl::MutexLock lock(&mu);
+      block->done = true;
     }
-    if (!options.origin.empty() && cp->origin != options.origin) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("supplied checkpoint: origin \"", cp->origin,
-                       "\", expected \"", options.origin, "\""));
+  };
+  std::vector<std::thread> pool;
+  for (int i = 0; i < threads; ++i) pool.emplace_back(worker);
+
+  absl::Status status;
+  bool eof = false;
+  uint64_t line_base = 0;  // lines in blocks already sequenced
+  bool go_on = true;
+  while (go_on) {
+    // Keep the window full.
+    while (!eof) {
+      {
+        absl::MutexLock lock(&mu);
+        if (window.size() >= max_window) break;
+      }
+      auto block = std::make_unique<Block>();
+      absl::StatusOr<bool> more = blocks.Next(&block->storage, &block->text);
+      if (!more.ok()) {
+        status = more.status();
+        eof = true;
+        break;
+      }
+      if (!*more) {
+        eof = true;
+        break;
+      }
+      absl::MutexLock lock(&mu);
+      window.push_back(std::move(block));
     }
-    external = *std::move(cp);
+    std::unique_ptr<Block> front;
+    {
+      absl::MutexLock lock(&mu);
+      if (window.empty()) break;
+      Block* first = window.front().get();
+      mu.Await(absl::Condition(+[](Block* b) { return b->done; }, first));
+      front = std::move(window.front());
+      window.pop_front();
+    }
+    for (size_t i = 0; i < front->results.size() && go_on; ++i) {
+      go_on = v.OnLine(front->results[i], line_base + i + 1);
+    }
+    line_base += front->results.size();
   }
-  Verification v(key, options, std::move(external));
-  return v.Run(lines);
+  {
+    absl::MutexLock lock(&mu);
+    stop = true;
+  }
+  for (std::thread& t : pool) t.join();
+  if (!status.ok()) return status;
+  if (go_on) v.Finish();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<Checkpoint>> OpenSupplied(const NoteVerifier& key,
+                                                      const VerifyOptions& options) {
+  if (options.checkpoint_note.empty()) return std::optional<Checkpoint>();
+  absl::StatusOr<Checkpoint> cp = OpenCheckpoint(options.checkpoint_note, key);
+  if (!cp.ok()) {
+    return absl::Status(cp.status().code(),
+                        absl::StrCat("supplied ", cp.status().message()));
+  }
+  if (!options.origin.empty() && cp->origin != options.origin) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("supplied checkpoint: origin \"", cp->origin,
+                     "\", expected \"", options.origin, "\""));
+  }
+  return std::optional<Checkpoint>(*std::move(cp));
+}
+
+template <typename Source>
+absl::StatusOr<VerifyReport> Verify(Source source, const NoteVerifier& key,
+                                    const VerifyOptions& options) {
+  absl::StatusOr<std::optional<Checkpoint>> external = OpenSupplied(key, options);
+  if (!external.ok()) return external.status();
+  Verification v(options, *std::move(external));
+  absl::Status status;
+  if (options.threads <= 1) {
+    LineReader lines(source);
+    LineAnalyzer analyzer(key);
+    status = RunSerial(lines, analyzer, v);
+  } else {
+    BlockReader blocks(source, kMaxExportLineBytes);
+    status = RunParallel(blocks, key, options.threads, v);
+  }
+  if (!status.ok()) return status;
+  return v.TakeReport();
 }
 
 }  // namespace
@@ -339,15 +492,13 @@ absl::Status VerifyReport::ToStatus() const {
 absl::StatusOr<VerifyReport> VerifyExport(std::istream& in,
                                           const NoteVerifier& key,
                                           const VerifyOptions& options) {
-  LineReader lines(&in);
-  return VerifyWith(lines, key, options);
+  return Verify<std::istream*>(&in, key, options);
 }
 
 absl::StatusOr<VerifyReport> VerifyExport(absl::string_view text,
                                           const NoteVerifier& key,
                                           const VerifyOptions& options) {
-  LineReader lines(text);
-  return VerifyWith(lines, key, options);
+  return Verify<absl::string_view>(text, key, options);
 }
 
 }  // namespace ctg::audit

@@ -2,6 +2,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "absl/strings/str_cat.h"
 #include "audit/internal/utf8.h"
 
@@ -123,10 +127,36 @@ namespace {
 // at the start of [p, end); ORs every byte of the run into `*seen` so that the
 // caller knows whether any was non-ASCII. Eight bytes at a time.
 size_t PlainRun(const char* p, const char* end, uint64_t* seen) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull;
-  constexpr uint64_t kHighs = 0x8080808080808080ull;
   const char* start = p;
   uint64_t acc = 0;
+#if defined(__SSE2__)
+  // Sixteen bytes at a time: find the first '"', '\\' or byte < 0x20.
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i slash = _mm_set1_epi8('\\');
+  const __m128i below = _mm_set1_epi8(0x1f);
+  uint32_t high = 0;
+  while (end - p >= 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i special =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, slash)),
+                     _mm_cmpeq_epi8(_mm_min_epu8(x, below), x));
+    const uint32_t mask = static_cast<uint32_t>(_mm_movemask_epi8(special));
+    const uint32_t nonascii = static_cast<uint32_t>(_mm_movemask_epi8(x));
+    if (mask != 0) {
+      const int n = __builtin_ctz(mask);
+      high |= nonascii & ((1u << n) - 1);
+      p += n;
+      if (high) acc |= 0x80;
+      *seen |= acc;
+      return static_cast<size_t>(p - start);
+    }
+    high |= nonascii;
+    p += 16;
+  }
+  if (high) acc |= 0x80;
+#else
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHighs = 0x8080808080808080ull;
   while (end - p >= 8) {
     uint64_t w;
     std::memcpy(&w, p, 8);
@@ -140,6 +170,7 @@ size_t PlainRun(const char* p, const char* end, uint64_t* seen) {
     acc |= w;
     p += 8;
   }
+#endif
   while (p < end && !IsSpecial(*p)) {
     acc |= static_cast<uint8_t>(*p);
     ++p;

@@ -25,7 +25,7 @@ using ::ctg::testing::StatusIs;
 using ::testing::HasSubstr;
 using Records = std::vector<ExportRecord>;
 
-class VerifierTest : public ::testing::Test {
+class VerifierTest : public ::testing::TestWithParam<int> {
  protected:
   VerifierTest()
       : signer_(testing::MakeSigner(7)), key_(testing::VerifierOf(*signer_)) {}
@@ -35,9 +35,16 @@ class VerifierTest : public ::testing::Test {
     return testing::BuildLog(n, every, *signer_);
   }
 
-  VerifyReport Verify(const Records& records, const std::string& checkpoint = "") {
+  // Options with the thread count under test.
+  static VerifyOptions Options(const std::string& checkpoint = "") {
     VerifyOptions options;
     options.checkpoint_note = checkpoint;
+    options.threads = GetParam();
+    return options;
+  }
+
+  VerifyReport Verify(const Records& records, const std::string& checkpoint = "") {
+    const VerifyOptions options = Options(checkpoint);
     absl::StatusOr<VerifyReport> report =
         VerifyExport(testing::ToJsonl(records), key_, options);
     EXPECT_TRUE(report.ok()) << report.status();
@@ -57,7 +64,7 @@ class VerifierTest : public ::testing::Test {
   NoteVerifier key_;
 };
 
-TEST_F(VerifierTest, IntactExportVerifies) {
+TEST_P(VerifierTest, IntactExportVerifies) {
   testing::TestLog log = Log();
   VerifyReport r = Verify(log.records, log.latest_checkpoint);
   EXPECT_TRUE(r.ok()) << r.Summary();
@@ -72,10 +79,10 @@ TEST_F(VerifierTest, IntactExportVerifies) {
   EXPECT_THAT(r.Summary(), HasSubstr("OK: 100 events, tree size 100"));
 }
 
-TEST_F(VerifierTest, StreamAndMemoryAgree) {
+TEST_P(VerifierTest, StreamAndMemoryAgree) {
   testing::TestLog log = Log(57, 5);
   std::istringstream in(testing::ToJsonl(log.records));
-  VerifyOptions options{.checkpoint_note = log.latest_checkpoint};
+  VerifyOptions options = Options(log.latest_checkpoint);
   CTG_ASSERT_OK_AND_ASSIGN(VerifyReport from_stream, VerifyExport(in, key_, options));
   VerifyReport from_memory = Verify(log.records, log.latest_checkpoint);
   EXPECT_TRUE(from_stream.ok()) << from_stream.Summary();
@@ -83,7 +90,7 @@ TEST_F(VerifierTest, StreamAndMemoryAgree) {
   EXPECT_EQ(from_stream.checkpoints_checked, from_memory.checkpoints_checked);
 }
 
-TEST_F(VerifierTest, UncoveredTailIsReportedButNotAnError) {
+TEST_P(VerifierTest, UncoveredTailIsReportedButNotAnError) {
   testing::TestLog log = Log(105);
   VerifyReport r = Verify(log.records);
   EXPECT_TRUE(r.ok()) << r.Summary();
@@ -91,7 +98,7 @@ TEST_F(VerifierTest, UncoveredTailIsReportedButNotAnError) {
   EXPECT_THAT(r.Summary(), HasSubstr("events 101..105 are not covered by a signed checkpoint"));
 }
 
-TEST_F(VerifierTest, EditedEventIsPinpointed) {
+TEST_P(VerifierTest, EditedEventIsPinpointed) {
   testing::TestLog log = Log();
   log.records[36].event.message = "nothing to see";  // event 37
   VerifyReport r = Verify(log.records, log.latest_checkpoint);
@@ -103,7 +110,7 @@ TEST_F(VerifierTest, EditedEventIsPinpointed) {
                                      HasSubstr("FAILED at sequence 37: event altered")));
 }
 
-TEST_F(VerifierTest, EditedEventWithRewrittenLeafHashIsBoundedByCheckpoints) {
+TEST_P(VerifierTest, EditedEventWithRewrittenLeafHashIsBoundedByCheckpoints) {
   testing::TestLog log = Log();
   log.records[36].event.facts[1].value = "another purpose";
   log.records[36].leaf_hash = EventLeafHash(log.records[36].event);
@@ -116,7 +123,7 @@ TEST_F(VerifierTest, EditedEventWithRewrittenLeafHashIsBoundedByCheckpoints) {
   EXPECT_THAT(r.Summary(), HasSubstr("FAILED at sequence 31 (somewhere in 31..40)"));
 }
 
-TEST_F(VerifierTest, AlteredRecordedLeafHashOnly) {
+TEST_P(VerifierTest, AlteredRecordedLeafHashOnly) {
   testing::TestLog log = Log();
   log.records[36].leaf_hash[0] ^= 1;
   VerifyReport r = Verify(log.records, log.latest_checkpoint);
@@ -126,7 +133,7 @@ TEST_F(VerifierTest, AlteredRecordedLeafHashOnly) {
   EXPECT_EQ(r.checkpoints_checked, 11u);
 }
 
-TEST_F(VerifierTest, DeletedEventIsPinpointed) {
+TEST_P(VerifierTest, DeletedEventIsPinpointed) {
   testing::TestLog log = Log();
   log.records.erase(log.records.begin() + 36);
   VerifyReport r = Verify(log.records, log.latest_checkpoint);
@@ -135,7 +142,7 @@ TEST_F(VerifierTest, DeletedEventIsPinpointed) {
   EXPECT_THAT(r.reason, HasSubstr("expected sequence 37, found 38: event 37 is missing"));
 }
 
-TEST_F(VerifierTest, DeletedEventWithRenumberingIsBoundedByCheckpoints) {
+TEST_P(VerifierTest, DeletedEventWithRenumberingIsBoundedByCheckpoints) {
   testing::TestLog log = Log();
   log.records.erase(log.records.begin() + 36);
   Renumber(log.records, 36);
@@ -146,7 +153,7 @@ TEST_F(VerifierTest, DeletedEventWithRenumberingIsBoundedByCheckpoints) {
   EXPECT_GE(r.last_bad_sequence, 37u);
 }
 
-TEST_F(VerifierTest, InsertedEventWithRenumberingIsBoundedByCheckpoints) {
+TEST_P(VerifierTest, InsertedEventWithRenumberingIsBoundedByCheckpoints) {
   testing::TestLog log = Log();
   ExportRecord fake;
   fake.event = testing::MakeEvent(37);
@@ -160,7 +167,7 @@ TEST_F(VerifierTest, InsertedEventWithRenumberingIsBoundedByCheckpoints) {
   EXPECT_LE(r.last_bad_sequence, 41u);
 }
 
-TEST_F(VerifierTest, InsertedDuplicateAfterAuthenticatedEvent) {
+TEST_P(VerifierTest, InsertedDuplicateAfterAuthenticatedEvent) {
   testing::TestLog log = Log();
   log.records.insert(log.records.begin() + 50, log.records[19]);  // copy of 20 after 50
   VerifyReport r = Verify(log.records, log.latest_checkpoint);
@@ -169,7 +176,7 @@ TEST_F(VerifierTest, InsertedDuplicateAfterAuthenticatedEvent) {
   EXPECT_THAT(r.reason, HasSubstr("sequence 20 appears again after sequence 50"));
 }
 
-TEST_F(VerifierTest, InsertedDuplicateBeforeAnyCheckpoint) {
+TEST_P(VerifierTest, InsertedDuplicateBeforeAnyCheckpoint) {
   testing::TestLog log = Log();
   ExportRecord fake = log.records[2];  // a forged event 3, placed before the real one
   fake.event.message = "forged";
@@ -181,7 +188,7 @@ TEST_F(VerifierTest, InsertedDuplicateBeforeAnyCheckpoint) {
   EXPECT_THAT(r.reason, HasSubstr("one of the two events numbered 3"));
 }
 
-TEST_F(VerifierTest, SwappedEventsArePinpointed) {
+TEST_P(VerifierTest, SwappedEventsArePinpointed) {
   testing::TestLog log = Log();
   std::swap(log.records[36], log.records[37]);
   VerifyReport r = Verify(log.records, log.latest_checkpoint);
@@ -190,7 +197,7 @@ TEST_F(VerifierTest, SwappedEventsArePinpointed) {
   EXPECT_THAT(r.reason, HasSubstr("reordered"));
 }
 
-TEST_F(VerifierTest, SwappedContentWithRenumberingIsBounded) {
+TEST_P(VerifierTest, SwappedContentWithRenumberingIsBounded) {
   testing::TestLog log = Log();
   std::swap(log.records[36].event, log.records[37].event);
   Renumber(log.records, 36);
@@ -200,7 +207,7 @@ TEST_F(VerifierTest, SwappedContentWithRenumberingIsBounded) {
   EXPECT_EQ(r.last_bad_sequence, 40u);
 }
 
-TEST_F(VerifierTest, TruncatedExportIsCaughtByTheSuppliedCheckpoint) {
+TEST_P(VerifierTest, TruncatedExportIsCaughtByTheSuppliedCheckpoint) {
   testing::TestLog log = Log();
   log.records.resize(95);
   VerifyReport r = Verify(log.records, log.latest_checkpoint);
@@ -214,14 +221,14 @@ TEST_F(VerifierTest, TruncatedExportIsCaughtByTheSuppliedCheckpoint) {
   EXPECT_EQ(alone.verified_size, 90u);
 }
 
-TEST_F(VerifierTest, EverythingDeleted) {
+TEST_P(VerifierTest, EverythingDeleted) {
   testing::TestLog log = Log();
   VerifyReport r = Verify({}, log.latest_checkpoint);
   EXPECT_EQ(r.problem, VerifyProblem::kTruncated);
   EXPECT_EQ(r.first_bad_sequence, 1u);
 }
 
-TEST_F(VerifierTest, EmptyLogWithEmptyCheckpoint) {
+TEST_P(VerifierTest, EmptyLogWithEmptyCheckpoint) {
   testing::TestLog log = Log(0);
   VerifyReport r = Verify({}, log.latest_checkpoint);
   EXPECT_TRUE(r.ok()) << r.Summary();
@@ -229,7 +236,7 @@ TEST_F(VerifierTest, EmptyLogWithEmptyCheckpoint) {
   EXPECT_EQ(r.checkpoints_checked, 1u);
 }
 
-TEST_F(VerifierTest, NoCheckpointAtAllIsNotAuthenticated) {
+TEST_P(VerifierTest, NoCheckpointAtAllIsNotAuthenticated) {
   testing::TestLog log = Log(20, 0);
   VerifyReport r = Verify(log.records);
   EXPECT_EQ(r.problem, VerifyProblem::kNoCheckpoint);
@@ -237,7 +244,7 @@ TEST_F(VerifierTest, NoCheckpointAtAllIsNotAuthenticated) {
                                      HasSubstr("nothing is authenticated")));
 }
 
-TEST_F(VerifierTest, CorruptLinesNameTheLine) {
+TEST_P(VerifierTest, CorruptLinesNameTheLine) {
   testing::TestLog log = Log();
   std::string text = testing::ToJsonl(log.records);
   // Break line 50: drop its closing brace.
@@ -245,7 +252,7 @@ TEST_F(VerifierTest, CorruptLinesNameTheLine) {
   for (int i = 0; i < 49; ++i) start = text.find('\n', start) + 1;
   const size_t end = text.find('\n', start);
   text.erase(end - 1, 1);
-  VerifyOptions options{.checkpoint_note = log.latest_checkpoint};
+  VerifyOptions options = Options(log.latest_checkpoint);
   CTG_ASSERT_OK_AND_ASSIGN(VerifyReport r, VerifyExport(text, key_, options));
   EXPECT_EQ(r.problem, VerifyProblem::kMalformedLine);
   EXPECT_EQ(r.first_bad_sequence, 50u);
@@ -254,50 +261,50 @@ TEST_F(VerifierTest, CorruptLinesNameTheLine) {
   EXPECT_THAT(r.ToStatus(), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
-TEST_F(VerifierTest, BlankAndGarbageLines) {
+TEST_P(VerifierTest, BlankAndGarbageLines) {
   testing::TestLog log = Log(12, 5);
   const std::string text = testing::ToJsonl(log.records);
   for (const std::string& bad : {text + "\n", "\n" + text, text + "garbage\n",
                                  text.substr(0, text.size() / 2), std::string("\x00\x01", 2)}) {
-    CTG_ASSERT_OK_AND_ASSIGN(VerifyReport r, VerifyExport(bad, key_));
+    CTG_ASSERT_OK_AND_ASSIGN(VerifyReport r, VerifyExport(bad, key_, Options()));
     EXPECT_EQ(r.problem, VerifyProblem::kMalformedLine) << r.Summary();
   }
 }
 
-TEST_F(VerifierTest, OverlongLine) {
+TEST_P(VerifierTest, OverlongLine) {
   testing::TestLog log = Log(3, 1);
   const std::string text =
       testing::ToJsonl(log.records) + std::string(kMaxExportLineBytes + 1, ' ') + "\n";
-  CTG_ASSERT_OK_AND_ASSIGN(VerifyReport r, VerifyExport(text, key_));
+  CTG_ASSERT_OK_AND_ASSIGN(VerifyReport r, VerifyExport(text, key_, Options()));
   EXPECT_EQ(r.problem, VerifyProblem::kMalformedLine);
   EXPECT_EQ(r.first_bad_sequence, 4u);
   EXPECT_THAT(r.reason, HasSubstr("line 4: longer than"));
 }
 
-TEST_F(VerifierTest, WrongKey) {
+TEST_P(VerifierTest, WrongKey) {
   testing::TestLog log = Log();
   auto other = testing::MakeSigner(99);
   const NoteVerifier wrong = testing::VerifierOf(*other);
   CTG_ASSERT_OK_AND_ASSIGN(VerifyReport r,
-                           VerifyExport(testing::ToJsonl(log.records), wrong));
+                           VerifyExport(testing::ToJsonl(log.records), wrong, Options()));
   EXPECT_EQ(r.problem, VerifyProblem::kBadCheckpoint);
   EXPECT_EQ(r.first_bad_sequence, 10u);
   EXPECT_THAT(r.reason, HasSubstr("wrong key"));
-  VerifyOptions options{.checkpoint_note = log.latest_checkpoint};
+  VerifyOptions options = Options(log.latest_checkpoint);
   EXPECT_THAT(VerifyExport(testing::ToJsonl(log.records), wrong, options),
               StatusIs(absl::StatusCode::kDataLoss,
                        HasSubstr("supplied checkpoint: wrong key")));
 }
 
-TEST_F(VerifierTest, MalformedSuppliedCheckpoint) {
+TEST_P(VerifierTest, MalformedSuppliedCheckpoint) {
   testing::TestLog log = Log(5, 5);
-  VerifyOptions options{.checkpoint_note = "not a checkpoint"};
+  VerifyOptions options = Options("not a checkpoint");
   EXPECT_THAT(VerifyExport(testing::ToJsonl(log.records), key_, options),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("supplied checkpoint: malformed note")));
 }
 
-TEST_F(VerifierTest, TamperedEmbeddedCheckpoint) {
+TEST_P(VerifierTest, TamperedEmbeddedCheckpoint) {
   testing::TestLog log = Log();
   std::string& note = log.records[59].checkpoint;  // size 60
   note.replace(note.find("\n60\n"), 4, "\n61\n");
@@ -307,7 +314,7 @@ TEST_F(VerifierTest, TamperedEmbeddedCheckpoint) {
   EXPECT_THAT(r.reason, HasSubstr("bad signature"));
 }
 
-TEST_F(VerifierTest, MovedCheckpoint) {
+TEST_P(VerifierTest, MovedCheckpoint) {
   testing::TestLog log = Log();
   log.records[58].checkpoint = log.records[59].checkpoint;  // size 60 on event 59
   log.records[59].checkpoint.clear();
@@ -317,9 +324,10 @@ TEST_F(VerifierTest, MovedCheckpoint) {
   EXPECT_THAT(r.reason, HasSubstr("attached to sequence 59 is for tree size 60"));
 }
 
-TEST_F(VerifierTest, OriginMismatch) {
+TEST_P(VerifierTest, OriginMismatch) {
   testing::TestLog log = Log(20, 10);
-  VerifyOptions options{.origin = "other.example/log"};
+  VerifyOptions options = Options();
+  options.origin = "other.example/log";
   CTG_ASSERT_OK_AND_ASSIGN(VerifyReport r,
                            VerifyExport(testing::ToJsonl(log.records), key_, options));
   EXPECT_EQ(r.problem, VerifyProblem::kBadCheckpoint);
@@ -329,7 +337,7 @@ TEST_F(VerifierTest, OriginMismatch) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("origin")));
 }
 
-TEST_F(VerifierTest, SmallestSequenceWinsWhenSeveralThingsAreWrong) {
+TEST_P(VerifierTest, SmallestSequenceWinsWhenSeveralThingsAreWrong) {
   testing::TestLog log = Log();
   log.records[71].event.code = 0;                   // 72: leaf mismatch
   log.records[24].event.peer = "ipv4:6.6.6.6:1";    // 25: leaf mismatch
@@ -344,7 +352,7 @@ TEST_F(VerifierTest, SmallestSequenceWinsWhenSeveralThingsAreWrong) {
 // Exhaustive: in a 30-event log with checkpoints every 5 and a supplied
 // latest checkpoint, each single edit, deletion or adjacent swap is
 // reported at its own sequence number.
-TEST_F(VerifierTest, EverySingleTamperingIsPinpointed) {
+TEST_P(VerifierTest, EverySingleTamperingIsPinpointed) {
   const testing::TestLog log = Log(30, 5);
   for (size_t k = 0; k < 30; ++k) {
     const uint64_t seq = k + 1;
@@ -365,6 +373,45 @@ TEST_F(VerifierTest, EverySingleTamperingIsPinpointed) {
     }
   }
 }
+
+
+// Large enough to span several 1 MiB blocks in parallel mode.
+TEST_P(VerifierTest, LargeExportAcrossBlocks) {
+  testing::TestLog log = Log(12000, 1000);
+  const std::string text = testing::ToJsonl(log.records);
+  ASSERT_GT(text.size(), 3u << 20);
+  CTG_ASSERT_OK_AND_ASSIGN(VerifyReport ok, VerifyExport(text, key_, Options(log.latest_checkpoint)));
+  EXPECT_TRUE(ok.ok()) << ok.Summary();
+  EXPECT_EQ(ok.events, 12000u);
+  EXPECT_EQ(ok.checkpoints_checked, 13u);
+
+  log.records[4320].event.message = "edited";  // event 4321
+  const std::string tampered = testing::ToJsonl(log.records);
+  CTG_ASSERT_OK_AND_ASSIGN(VerifyReport r,
+                           VerifyExport(tampered, key_, Options(log.latest_checkpoint)));
+  EXPECT_EQ(r.first_bad_sequence, 4321u);
+  EXPECT_EQ(r.line, 4321u);
+  std::istringstream in(tampered);
+  CTG_ASSERT_OK_AND_ASSIGN(VerifyReport s, VerifyExport(in, key_, Options(log.latest_checkpoint)));
+  EXPECT_EQ(s.first_bad_sequence, 4321u);
+  EXPECT_EQ(s.reason, r.reason);
+
+  // A corrupt line deep inside: the line number is global, not per block.
+  std::string broken = text;
+  size_t at = 0;
+  for (int i = 0; i < 9876; ++i) at = broken.find('\n', at) + 1;
+  broken.insert(at, "x");
+  std::istringstream in2(broken);
+  CTG_ASSERT_OK_AND_ASSIGN(VerifyReport b, VerifyExport(in2, key_, Options(log.latest_checkpoint)));
+  EXPECT_EQ(b.problem, VerifyProblem::kMalformedLine);
+  EXPECT_EQ(b.line, 9877u);
+  EXPECT_EQ(b.first_bad_sequence, 9877u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, VerifierTest, ::testing::Values(1, 3),
+                         [](const ::testing::TestParamInfo<int>& param) {
+                           return absl::StrCat("threads", param.param);
+                         });
 
 }  // namespace
 }  // namespace ctg::audit
