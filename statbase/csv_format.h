@@ -40,9 +40,10 @@ inline constexpr absl::string_view kHeader =
 // Longest accepted line, in bytes, not counting its CR LF or LF.
 inline constexpr size_t kMaxLineBytes = 4096;
 
-// Most territories a file may name (memory guard; the national base has
-// about 90,000 territories with pieces).
-inline constexpr size_t kMaxTerritories = 1'000'000;
+// Most territories a file may name: a memory guard (each costs about 450
+// bytes with every indicator, so at most about 90 MB). The national base has
+// about 85,000 territories with its QPV pieces.
+inline constexpr size_t kMaxTerritories = 200'000;
 
 // The UTF-8 byte order mark.
 inline constexpr absl::string_view kBom = "\xEF\xBB\xBF";

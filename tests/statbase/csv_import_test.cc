@@ -833,6 +833,23 @@ TEST(CsvImportTest, CorruptedFilesFailCleanlyWhateverTheChunking) {
   }
 }
 
+TEST(CsvImportTest, TooManyTerritories) {
+  // The memory guard: IRIS rows of communes 33000, 33001, ... (their
+  // communes have no rows, but the guard trips first).
+  const int n = static_cast<int>(csv::kMaxTerritories) + 3;
+  std::string csv = absl::StrCat(csv::kHeader, "\n");
+  for (int i = 0; i < n; ++i) {
+    const std::string commune = absl::StrCat(33000 + i / 10000);
+    absl::StrAppend(&csv, "2023,iris,", commune,
+                    absl::Dec(i % 10000, absl::kZeroPad4), ",n,", commune,
+                    ",paje,,,0,\n");
+  }
+  EXPECT_THAT(ErrorsOf(csv),
+              ElementsAre(E(200002, "", "more than 200000 territories"),
+                          E(200003, "", "more than 200000 territories"),
+                          E(200004, "", "more than 200000 territories")));
+}
+
 TEST(CsvImportTest, StatusNamesTheFile) {
   absl::StatusOr<Base> base = ImportCsv(
       Render(With(0, csv::kCount, "-3")),
