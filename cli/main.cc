@@ -4,7 +4,11 @@
 #include <string>
 #include <vector>
 
+#include <algorithm>
+
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "cli/command.h"
 #include "cli/connection.h"
 #include "cli/output.h"
@@ -39,7 +43,7 @@ void PrintOverview(const std::vector<Command>& commands, const std::string& grou
   out << "usage: ctg " << (group.empty() ? "COMMAND" : group + " VERB")
       << " [ARGS] [FLAGS]\n\nCommands:\n";
   for (const Command& c : commands) {
-    if (!group.empty() && c.group != group) continue;
+    if (!group.empty() && c.group != group && !absl::StartsWith(c.group, group + " ")) continue;
     out << "  ctg " << Name(c) << " " << c.usage << "\n";
   }
   out << "\n" << kConnectionHelp
@@ -58,26 +62,40 @@ int Run(const std::vector<std::string>& words) {
     PrintOverview(commands, "", words.empty() ? std::cerr : std::cout);
     return words.empty() ? kExitUsage : kExitOk;
   }
+  // A command is named by its group's words then its verb
+  // ("admin convention create"); the longest match wins.
   const Command* found = nullptr;
   size_t used = 0;
   for (const Command& c : commands) {
-    if (c.group.empty() && c.verb == words[0]) { found = &c; used = 1; }
-    if (!c.group.empty() && c.group == words[0] && words.size() > 1 && c.verb == words[1]) {
+    std::vector<std::string> name = absl::StrSplit(Name(c), ' ');
+    if (name.size() > words.size() || name.size() <= used) continue;
+    if (std::equal(name.begin(), name.end(), words.begin())) {
       found = &c;
-      used = 2;
+      used = name.size();
     }
   }
   if (found == nullptr) {
-    bool is_group = false;
-    for (const Command& c : commands) is_group |= c.group == words[0];
-    if (is_group) {
-      bool help = words.size() > 1 && (words[1] == "--help" || words[1] == "-h");
-      if (!help) {
-        std::cerr << "ctg: " << (words.size() > 1 ? "unknown verb \"" + words[1] + "\" for "
-                                                  : "missing verb for ")
-                  << words[0] << "\n\n";
+    // A known group (or group prefix): show its commands.
+    std::string group;
+    for (const std::string& w : words) {
+      if (absl::StartsWith(w, "-")) break;
+      std::string candidate = group.empty() ? w : absl::StrCat(group, " ", w);
+      bool known = false;
+      for (const Command& c : commands) {
+        known |= c.group == candidate || absl::StartsWith(c.group, candidate + " ");
       }
-      PrintOverview(commands, words[0], help ? std::cout : std::cerr);
+      if (!known) break;
+      group = candidate;
+    }
+    if (!group.empty()) {
+      size_t depth = std::count(group.begin(), group.end(), ' ') + 1;
+      bool help = words.size() > depth && (words[depth] == "--help" || words[depth] == "-h");
+      if (!help) {
+        std::cerr << "ctg: " << (words.size() > depth ? "unknown verb \"" + words[depth] + "\" for "
+                                                      : "missing verb for ")
+                  << group << "\n\n";
+      }
+      PrintOverview(commands, group, help ? std::cout : std::cerr);
       return help ? kExitOk : kExitUsage;
     }
     std::cerr << "ctg: unknown command \"" << words[0] << "\" (see ctg --help)\n";

@@ -1,9 +1,12 @@
 #include "gateway/dispatcher.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "gateway/status_mapping.h"
 #include "policy/authorization.h"
+#include "policy/text.h"
 
 namespace ctg::gateway {
 namespace {
@@ -16,19 +19,68 @@ grpc::Status NotRecorded(const absl::Status& why) {
       why.message())));
 }
 
+// Client-supplied text reaches the audit trail (facts, targets, error
+// messages): keep it valid UTF-8 and bounded, so that recording a call can
+// never fail because of what the client sent.
+constexpr size_t kMaxAuditTextBytes = 2048;
+
+std::string ForAudit(absl::string_view text) {
+  std::string out;
+  out.reserve(std::min(text.size(), kMaxAuditTextBytes));
+  for (size_t i = 0; i < text.size();) {
+    size_t len = 1;
+    unsigned char c = text[i];
+    if (c >= 0x80) {
+      len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+      if (len == 0 || policy::Utf8Length(text.substr(i, len)) != 1) {
+        len = 0;
+      }
+    }
+    if (out.size() + std::max<size_t>(len, 3) > kMaxAuditTextBytes) {
+      out += "[...]";
+      break;
+    }
+    if (len == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD for an invalid byte
+      ++i;
+    } else {
+      out.append(text.data() + i, len);
+      i += len;
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+void Call::SetTarget(absl::string_view kind, absl::string_view id) {
+  target_kind_ = ForAudit(kind);
+  target_id_ = ForAudit(id);
+}
+
+void Call::SetRequestId(absl::string_view id) { request_id_ = ForAudit(id); }
+
+void Call::AddFact(absl::string_view key, absl::string_view value) {
+  for (audit::Fact& fact : facts_) {
+    if (fact.key == key) {
+      fact.value = ForAudit(value);
+      return;
+    }
+  }
+  facts_.push_back({std::string(key), ForAudit(value)});
+}
 
 AuditEntry Call::ToEntry(const absl::Status& outcome) const {
   AuditEntry entry;
   audit::Event& e = entry.event;
-  e.caller = caller_.identity.ok() ? caller_.identity->spiffe_id : caller_.uri;
+  e.caller = caller_.identity.ok() ? caller_.identity->spiffe_id : ForAudit(caller_.uri);
   e.cert_sha256 = caller_.cert_sha256;
   e.peer = caller_.peer;
   e.method = method_;
   e.target_kind = target_kind_;
   e.target_id = target_id_;
   e.code = static_cast<int32_t>(outcome.code());
-  e.message = std::string(outcome.message());
+  e.message = ForAudit(outcome.message());
   e.facts = facts_;
   if (caller_.identity.ok()) entry.organisation = caller_.identity->OrganisationPath();
   entry.request_id = request_id_;

@@ -44,20 +44,19 @@ class Call {
   absl::string_view method() const { return method_; }
   absl::Time now() const { return now_; }
 
+  // Text given here may come from the client: it is made valid UTF-8 and
+  // bounded before it reaches the audit trail.
   // What the call is about ("request", "convention", "extract",
   // "statistics") and its id.
-  void SetTarget(absl::string_view kind, absl::string_view id) {
-    target_kind_ = std::string(kind);
-    target_id_ = std::string(id);
-  }
+  void SetTarget(absl::string_view kind, absl::string_view id);
   // The request concerned (indexed for auditors' filters).
-  void SetRequestId(absl::string_view id) { request_id_ = std::string(id); }
+  void SetRequestId(absl::string_view id);
   // The SHA-256 of a released extract (indexed for inclusion proofs).
   void SetExtractSha256(absl::string_view hex) { extract_sha256_ = std::string(hex); }
   // One of the action's own facts (purpose, decision, digest, counts...).
-  void AddFact(absl::string_view key, absl::string_view value) {
-    facts_.push_back({std::string(key), std::string(value)});
-  }
+  // Keys are unique per call. Values (client text included) are recorded
+  // as valid UTF-8, at most 2 KiB.
+  void AddFact(absl::string_view key, absl::string_view value);
   // The sequence number of this call's audit event, once appended.
   uint64_t audit_sequence() const { return audit_sequence_; }
 

@@ -43,8 +43,73 @@ CREATE TRIGGER audit_checkpoints_append_only_delete BEFORE DELETE ON audit_check
   BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
 )sql";
 
+// Conventions (R10-R12) and the statistical base.
+constexpr char kConventionsAndStatistics[] = R"sql(
+CREATE TABLE conventions (
+  id                         TEXT PRIMARY KEY,
+  commune                    TEXT NOT NULL,
+  commune_name               TEXT NOT NULL,
+  perimeter                  TEXT NOT NULL,   -- territory codes, space-separated
+  valid_from                 TEXT NOT NULL,   -- YYYY-MM-DD
+  valid_until                TEXT NOT NULL,
+  caf_name                   TEXT NOT NULL,
+  suspended                  INTEGER NOT NULL DEFAULT 0,
+  suspension_reason          TEXT NOT NULL DEFAULT '',
+  termination_notice_date    TEXT NOT NULL DEFAULT '',
+  termination_effective_date TEXT NOT NULL DEFAULT '',
+  create_time_us             INTEGER NOT NULL
+);
+CREATE INDEX conventions_commune ON conventions(commune);
+CREATE TABLE convention_prior_agreements (
+  convention_id TEXT NOT NULL REFERENCES conventions(id),
+  position      INTEGER NOT NULL,
+  title         TEXT NOT NULL,
+  date          TEXT NOT NULL,
+  description   TEXT NOT NULL,
+  PRIMARY KEY (convention_id, position)
+);
+CREATE TABLE convention_history (
+  convention_id TEXT NOT NULL REFERENCES conventions(id),
+  action        TEXT NOT NULL,
+  actor         TEXT NOT NULL,
+  time_us       INTEGER NOT NULL,
+  reason        TEXT NOT NULL
+);
+CREATE INDEX convention_history_id ON convention_history(convention_id);
+CREATE TRIGGER convention_history_append_only_update BEFORE UPDATE ON convention_history
+  BEGIN SELECT RAISE(ABORT, 'convention history is append-only'); END;
+CREATE TRIGGER convention_history_append_only_delete BEFORE DELETE ON convention_history
+  BEGIN SELECT RAISE(ABORT, 'convention history is append-only'); END;
+
+CREATE TABLE stat_periods (
+  period         TEXT PRIMARY KEY,
+  base_version   TEXT NOT NULL,
+  digest         TEXT NOT NULL,
+  rows           INTEGER NOT NULL,
+  import_time_us INTEGER NOT NULL,
+  imported_by    TEXT NOT NULL
+);
+CREATE TABLE stat_territories (
+  period  TEXT NOT NULL,
+  code    TEXT NOT NULL,
+  name    TEXT NOT NULL,
+  level   INTEGER NOT NULL,
+  commune TEXT NOT NULL,
+  PRIMARY KEY (period, code)
+) WITHOUT ROWID;
+CREATE INDEX stat_territories_commune ON stat_territories(period, commune);
+CREATE TABLE stat_slices (
+  period  TEXT NOT NULL,
+  commune TEXT NOT NULL,
+  part    INTEGER NOT NULL,
+  csv     BLOB NOT NULL,
+  PRIMARY KEY (period, commune, part)
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kAuditTrail},
+    {2, kConventionsAndStatistics},
 };
 
 }  // namespace

@@ -1,66 +1,174 @@
 #include "gateway/services/conventions_service.h"
 
-#include "gateway/services/not_yet.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "gateway/calendar.h"
+#include "gateway/conventions.h"
+#include "gateway/services/convention_proto.h"
+#include "gateway/services/paging.h"
+#include "policy/convention.h"
+#include "policy/text.h"
 
 namespace ctg::gateway {
+namespace {
 
-grpc::Status ConventionsService::CreateConvention(
-    grpc::ServerContext* context,
-    const ctg::v1::CreateConventionRequest* /*request*/,
-    ctg::v1::Convention* /*response*/) {
-  return dispatcher_->Read(
-      context, "/ctg.v1.Conventions/CreateConvention", [](Call&) {
-        return NotYetImplemented("Conventions.CreateConvention", 4);
+constexpr policy::TextRule kReason{.required = true, .max_chars = 4000, .multiline = true};
+
+absl::Status Respond(store::Connection& conn, const store::ConventionRow& row, absl::Time now,
+                     ctg::v1::Convention* response) {
+  CTG_ASSIGN_OR_RETURN(auto history, store::ConventionHistory(conn, row.id));
+  response->Clear();
+  return ConventionToProto(row, history, CafDay(now), response);
+}
+
+}  // namespace
+
+grpc::Status ConventionsService::CreateConvention(grpc::ServerContext* context,
+                                                  const ctg::v1::CreateConventionRequest* request,
+                                                  ctg::v1::Convention* response) {
+  return dispatcher_->Write(
+      context, "/ctg.v1.Conventions/CreateConvention",
+      [&](Call& call, store::Transaction& tx) -> absl::Status {
+        call.AddFact("commune", request->convention().commune());
+        CTG_ASSIGN_OR_RETURN(store::ConventionRow row,
+                             ConventionFromProto(request->convention(), config_->caf_name));
+        CTG_ASSIGN_OR_RETURN(int count, store::CountConventions(tx.conn(), row.commune));
+        row.id = absl::StrCat("CTG-", row.commune, "-", count + 1);
+        row.create_time_us = absl::ToUnixMicros(call.now());
+        call.SetTarget("convention", row.id);
+        call.AddFact("valid_from", row.valid_from);
+        call.AddFact("valid_until", row.valid_until);
+        call.AddFact("perimeter", absl::StrCat(row.perimeter.size(), " territories"));
+        CTG_RETURN_IF_ERROR(store::InsertConvention(tx.conn(), row));
+        CTG_RETURN_IF_ERROR(store::AppendConventionEvent(
+            tx.conn(), row.id, {"created", call.identity().spiffe_id, row.create_time_us, ""}));
+        return Respond(tx.conn(), row, call.now(), response);
       });
 }
 
-grpc::Status ConventionsService::GetConvention(
-    grpc::ServerContext* context,
-    const ctg::v1::GetConventionRequest* /*request*/,
-    ctg::v1::Convention* /*response*/) {
-  return dispatcher_->Read(
-      context, "/ctg.v1.Conventions/GetConvention",
-      [](Call&) { return NotYetImplemented("Conventions.GetConvention", 4); });
+grpc::Status ConventionsService::GetConvention(grpc::ServerContext* context,
+                                               const ctg::v1::GetConventionRequest* request,
+                                               ctg::v1::Convention* response) {
+  return dispatcher_->Read(context, "/ctg.v1.Conventions/GetConvention", [&](Call& call) {
+    call.SetTarget("convention", request->id());
+    return db_->Read([&](store::Connection& conn) -> absl::Status {
+      CTG_ASSIGN_OR_RETURN(store::ConventionRow row,
+                           ReadableConvention(conn, request->id(), call.identity()));
+      return Respond(conn, row, call.now(), response);
+    });
+  });
 }
 
-grpc::Status ConventionsService::ListConventions(
-    grpc::ServerContext* context,
-    const ctg::v1::ListConventionsRequest* /*request*/,
-    ctg::v1::ListConventionsResponse* /*response*/) {
-  return dispatcher_->Read(
-      context, "/ctg.v1.Conventions/ListConventions", [](Call&) {
-        return NotYetImplemented("Conventions.ListConventions", 4);
-      });
+grpc::Status ConventionsService::ListConventions(grpc::ServerContext* context,
+                                                 const ctg::v1::ListConventionsRequest* request,
+                                                 ctg::v1::ListConventionsResponse* response) {
+  return dispatcher_->Read(context, "/ctg.v1.Conventions/ListConventions", [&](Call& call) {
+    CTG_ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size(), config_->limits));
+    // A commune sees only its own conventions.
+    std::string commune = call.identity().IsCommune() ? call.identity().organisation : "";
+    return db_->Read([&](store::Connection& conn) -> absl::Status {
+      CTG_ASSIGN_OR_RETURN(auto rows, store::ListConventions(conn, commune, request->page_token(),
+                                                             page_size + 1));
+      bool more = static_cast<int>(rows.size()) > page_size;
+      if (more) rows.pop_back();
+      for (const store::ConventionRow& row : rows) {
+        CTG_ASSIGN_OR_RETURN(auto history, store::ConventionHistory(conn, row.id));
+        CTG_RETURN_IF_ERROR(
+            ConventionToProto(row, history, CafDay(call.now()), response->add_conventions()));
+      }
+      if (more) response->set_next_page_token(rows.back().id);
+      call.AddFact("returned", absl::StrCat(rows.size()));
+      return absl::OkStatus();
+    });
+  });
 }
 
-grpc::Status ConventionsService::SuspendConvention(
-    grpc::ServerContext* context,
-    const ctg::v1::SuspendConventionRequest* /*request*/,
-    ctg::v1::Convention* /*response*/) {
-  return dispatcher_->Read(
-      context, "/ctg.v1.Conventions/SuspendConvention", [](Call&) {
-        return NotYetImplemented("Conventions.SuspendConvention", 4);
-      });
+grpc::Status ConventionsService::Change(
+    grpc::ServerContext* context, absl::string_view method, const std::string& id,
+    const std::string& action, const std::string& reason,
+    absl::FunctionRef<absl::Status(store::ConventionRow&, Call&)> change,
+    ctg::v1::Convention* response) {
+  return dispatcher_->Write(context, method, [&](Call& call, store::Transaction& tx) -> absl::Status {
+    call.SetTarget("convention", id);
+    call.AddFact("reason", reason);
+    CTG_ASSIGN_OR_RETURN(store::ConventionRow row, store::GetConvention(tx.conn(), id));
+    CTG_RETURN_IF_ERROR(change(row, call));
+    CTG_RETURN_IF_ERROR(store::UpdateConventionState(tx.conn(), row));
+    CTG_RETURN_IF_ERROR(store::AppendConventionEvent(
+        tx.conn(), id, {action, call.identity().spiffe_id, absl::ToUnixMicros(call.now()), reason}));
+    return Respond(tx.conn(), row, call.now(), response);
+  });
+}
+
+grpc::Status ConventionsService::SuspendConvention(grpc::ServerContext* context,
+                                                   const ctg::v1::SuspendConventionRequest* request,
+                                                   ctg::v1::Convention* response) {
+  return Change(context, "/ctg.v1.Conventions/SuspendConvention", request->id(), "suspended",
+                request->reason(),
+                [&](store::ConventionRow& row, Call& call) -> absl::Status {
+                  CTG_RETURN_IF_ERROR(policy::CheckText("reason", request->reason(), kReason));
+                  CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(row));
+                  policy::ConventionStatus status = policy::EffectiveStatus(terms, CafDay(call.now()));
+                  if (status == policy::ConventionStatus::kSuspended ||
+                      status == policy::ConventionStatus::kEnded) {
+                    return absl::FailedPreconditionError(absl::StrCat(
+                        "convention ", row.id, " is ", policy::ConventionStatusName(status),
+                        ": only an active convention can be suspended"));
+                  }
+                  // R10: immediate: the next call of the commune is refused.
+                  row.suspended = true;
+                  row.suspension_reason = request->reason();
+                  return absl::OkStatus();
+                },
+                response);
 }
 
 grpc::Status ConventionsService::ReinstateConvention(
-    grpc::ServerContext* context,
-    const ctg::v1::ReinstateConventionRequest* /*request*/,
-    ctg::v1::Convention* /*response*/) {
-  return dispatcher_->Read(
-      context, "/ctg.v1.Conventions/ReinstateConvention", [](Call&) {
-        return NotYetImplemented("Conventions.ReinstateConvention", 4);
-      });
+    grpc::ServerContext* context, const ctg::v1::ReinstateConventionRequest* request,
+    ctg::v1::Convention* response) {
+  return Change(context, "/ctg.v1.Conventions/ReinstateConvention", request->id(), "reinstated",
+                request->reason(),
+                [&](store::ConventionRow& row, Call&) -> absl::Status {
+                  CTG_RETURN_IF_ERROR(policy::CheckText("reason", request->reason(), kReason));
+                  if (!row.suspended) {
+                    return absl::FailedPreconditionError(
+                        absl::StrCat("convention ", row.id, " is not suspended"));
+                  }
+                  row.suspended = false;
+                  row.suspension_reason.clear();
+                  return absl::OkStatus();
+                },
+                response);
 }
 
 grpc::Status ConventionsService::TerminateConvention(
-    grpc::ServerContext* context,
-    const ctg::v1::TerminateConventionRequest* /*request*/,
-    ctg::v1::Convention* /*response*/) {
-  return dispatcher_->Read(
-      context, "/ctg.v1.Conventions/TerminateConvention", [](Call&) {
-        return NotYetImplemented("Conventions.TerminateConvention", 4);
-      });
+    grpc::ServerContext* context, const ctg::v1::TerminateConventionRequest* request,
+    ctg::v1::Convention* response) {
+  return Change(context, "/ctg.v1.Conventions/TerminateConvention", request->id(), "terminated",
+                request->reason(),
+                [&](store::ConventionRow& row, Call& call) -> absl::Status {
+                  CTG_RETURN_IF_ERROR(policy::CheckText("reason", request->reason(), kReason));
+                  if (!row.termination_effective_date.empty()) {
+                    return absl::FailedPreconditionError(absl::StrCat(
+                        "convention ", row.id, " was already terminated (effective ",
+                        row.termination_effective_date, ")"));
+                  }
+                  absl::CivilDay notice = CafDay(call.now());
+                  if (!request->notice_date().empty()) {
+                    CTG_ASSIGN_OR_RETURN(notice, policy::ParseDate(request->notice_date(), "notice_date"));
+                  }
+                  std::optional<absl::CivilDay> agreed;
+                  if (!request->effective_date().empty()) {
+                    CTG_ASSIGN_OR_RETURN(agreed, policy::ParseDate(request->effective_date(), "effective_date"));
+                  }
+                  CTG_ASSIGN_OR_RETURN(absl::CivilDay effective,
+                                       policy::TerminationEffectiveDate(notice, agreed));
+                  row.termination_notice_date = policy::FormatDate(notice);
+                  row.termination_effective_date = policy::FormatDate(effective);
+                  call.AddFact("effective_date", row.termination_effective_date);
+                  return absl::OkStatus();
+                },
+                response);
 }
 
 }  // namespace ctg::gateway

@@ -59,6 +59,12 @@ struct SdcConfig {
   // difference of two released territories.
   bool protect_small_pieces = true;
   SingletonMethod singleton_method = SingletonMethod::kAnySum;
+  // Blocks with at least this many inner cells whose territories nest (no
+  // overlay) and that have at most one breakdown are eliminated in a sparse
+  // hierarchical basis (same decisions, no fill-in; national tables). There
+  // the singleton method is SSBtools' "subSum": every sum of two or more
+  // singleton inner cells within one cell is protected as a virtual primary.
+  int64_t hierarchical_basis_min_rows = 50'000;
   AuditConfig audit;
 };
 

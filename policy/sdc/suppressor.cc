@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "base/status_macros.h"
 #include "policy/sdc/internal/block_plan.h"
 #include "policy/sdc/internal/gauss_eliminator.h"
+#include "policy/sdc/internal/hierarchy_basis.h"
 #include "policy/sdc/internal/lp_block_audit.h"
 
 namespace ctg::policy::sdc {
@@ -210,17 +212,43 @@ class BlockProtector {
       for (int32_t& r : rows) r -= b_.first_row;
       return rows;
     };
-    for (int32_t i : forced) p.candidates.push_back(local(i));
-    for (int32_t i : cands) p.candidates.push_back(local(i));
+    if (!basis_tried_ && b_.num_rows >= config_.hierarchical_basis_min_rows) {
+      basis_ = internal::HierarchyBasis::Build(m_, b_);
+    }
+    basis_tried_ = true;
+    std::vector<int32_t> virtual_of;  // subSum virtual primary -> its cell
+    if (basis_.has_value()) {
+      p.num_rows = basis_->size();
+      p.singleton_row.clear();
+      auto add = [&](int32_t i, std::vector<std::vector<int32_t>>* cols,
+                     std::vector<std::vector<int64_t>>* vals) {
+        internal::SparseVec v = basis_->Column(i);
+        cols->push_back(std::move(v.idx));
+        vals->push_back(std::move(v.val));
+      };
+      for (int32_t i : forced) add(i, &p.candidates, &p.candidate_values);
+      for (int32_t i : cands) add(i, &p.candidates, &p.candidate_values);
+      for (int32_t i : prims) add(i, &p.primaries, &p.primary_values);
+      AddSubSumPrimaries(&p, &virtual_of);
+    } else {
+      for (int32_t i : forced) p.candidates.push_back(local(i));
+      for (int32_t i : cands) p.candidates.push_back(local(i));
+      for (int32_t i : prims) p.primaries.push_back(local(i));
+    }
     p.num_forced = static_cast<int32_t>(forced.size());
-    for (int32_t i : prims) p.primaries.push_back(local(i));
-    CTG_ASSIGN_OR_RETURN(internal::GaussResult g,
-                         internal::RunGauss(p, config_.singleton_method));
+    CTG_ASSIGN_OR_RETURN(
+        internal::GaussResult g,
+        internal::RunGauss(p, basis_.has_value() ? SingletonMethod::kNone
+                                                 : config_.singleton_method));
+    for (int32_t& k : g.unsafe_primaries) {
+      // A revealed subSum sum is reported through the cell it sums in.
+      k = k < static_cast<int32_t>(prims.size()) ? prims[k] : virtual_of[k - prims.size()];
+    }
     // A protected cell of value 0 that published figures already pin down
     // (e.g. under a zero total) discloses nobody while zeros are figures.
     std::vector<int32_t> unsafe;
-    for (int32_t k : g.unsafe_primaries) {
-      if (cell(prims[k]).value != 0 || config_.mask_zeros) unsafe.push_back(prims[k]);
+    for (int32_t i : g.unsafe_primaries) {
+      if (cell(i).value != 0 || config_.mask_zeros) unsafe.push_back(i);
     }
     // A cell suppressed by an audit repair that earlier releases already
     // reveal was no use: publish it again and never pick it again.
@@ -250,6 +278,25 @@ class BlockProtector {
     return absl::OkStatus();
   }
 
+  // SSBtools' subSum singleton method, for the hierarchical basis: every sum
+  // of two or more singleton inner cells within one cell is a virtual primary.
+  void AddSubSumPrimaries(internal::GaussProblem* p, std::vector<int32_t>* virtual_of) {
+    absl::flat_hash_set<std::vector<int32_t>> seen;
+    std::vector<int32_t> single;
+    for (int32_t i = 0; i < b_.num_cells; ++i) {
+      if (plan_[i].role == Role::kIgnored) continue;
+      single.clear();
+      for (int32_t r : m_.cells[b_.first_cell + i].rows) {
+        if (IsSingletonRow(m_.inner[r], config_)) single.push_back(r - b_.first_row);
+      }
+      if (single.size() < 2 || !seen.insert(single).second) continue;
+      internal::SparseVec v = basis_->Rows(single);
+      p->primaries.push_back(std::move(v.idx));
+      p->primary_values.push_back(std::move(v.val));
+      virtual_of->push_back(i);
+    }
+  }
+
   const TableModel& m_;
   int32_t bi_;
   const Block& b_;
@@ -258,6 +305,8 @@ class BlockProtector {
   std::vector<bool> suppressed_;  // candidates made secondary
   std::vector<bool> known_;       // candidates earlier releases already reveal
   std::vector<bool> picked_;      // suppressed by the current repair round
+  std::optional<internal::HierarchyBasis> basis_;  // large nested blocks only
+  bool basis_tried_ = false;
 };
 
 void AddToRelease(const TableModel& m, int32_t bi, const BlockProtector& bp,

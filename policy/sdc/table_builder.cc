@@ -197,6 +197,8 @@ absl::StatusOr<TableModel> BuildTable(const Geography& geo, const TableInput& in
               static_cast<int32_t>(m.inner.size()), 0, static_cast<int32_t>(m.cells.size()), 0};
     AddRows(pb, bi, np, &m);
     blk.num_rows = static_cast<int32_t>(m.inner.size()) - blk.first_row;
+    blk.layout_pieces = static_cast<int32_t>(np);
+    blk.layout_per_piece = static_cast<int32_t>(pb.ncross);
     auto add_area = [&](const std::string& code, const std::vector<int32_t>& pieces,
                         bool is_piece, bool requested) {
       int64_t popu = 0;

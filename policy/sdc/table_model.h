@@ -75,6 +75,11 @@ struct Block {
   bool allocataire_count = false;
   int32_t first_row = 0, num_rows = 0;    // rows [first_row, first_row+num_rows)
   int32_t first_cell = 0, num_cells = 0;  // cells likewise
+  // Optional layout hint (set by TableBuilder): the rows are
+  // layout_pieces × layout_per_piece, piece-major. Lets the engine use a
+  // sparse hierarchical basis for large blocks (internal/hierarchy_basis.h).
+  // 0: unknown.
+  int32_t layout_pieces = 0, layout_per_piece = 0;
 };
 
 struct TableModel {

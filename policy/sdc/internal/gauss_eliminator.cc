@@ -42,8 +42,15 @@ class Eliminator {
     cols_.resize(nc + p.primaries.size());
     for (size_t i = 0; i < cols_.size(); ++i) {
       const auto& src = i < nc ? p.candidates[i] : p.primaries[i - nc];
+      const auto& vals = i < nc ? p.candidate_values : p.primary_values;
+      const size_t k = i < nc ? i : i - nc;
       cols_[i].rows = src;
-      cols_[i].vals.assign(src.size(), T(1));
+      if (k < vals.size()) {
+        cols_[i].vals.assign(vals[k].begin(), vals[k].end());
+        Normalize(&cols_[i]);
+      } else {
+        cols_[i].vals.assign(src.size(), T(1));
+      }
       for (int32_t r : src) row_cols_[r].push_back(static_cast<int32_t>(i));
     }
     live_.assign(cols_.size(), true);
@@ -201,11 +208,7 @@ class Eliminator {
         scratch_.vals.push_back(v);
       }
     }
-    T d = 0;
-    for (T v : scratch_.vals) d = Gcd(d, v);
-    if (d > 1) {
-      for (T& v : scratch_.vals) v /= d;
-    }
+    Normalize(&scratch_);
     std::swap(t.rows, scratch_.rows);
     std::swap(t.vals, scratch_.vals);
     return true;
@@ -233,6 +236,15 @@ class Eliminator {
     return true;
   }
 
+  // Divides by the gcd of the entries (columns are kept coprime).
+  static void Normalize(Column<T>* c) {
+    T d = 0;
+    for (T v : c->vals) d = Gcd(d, v);
+    if (d > 1) {
+      for (T& v : c->vals) v /= d;
+    }
+  }
+
   const GaussProblem& p_;
   SingletonMethod method_;
   std::vector<Column<T>> cols_;
@@ -245,8 +257,17 @@ class Eliminator {
 };
 
 absl::Status CheckColumns(const std::vector<std::vector<int32_t>>& cols,
+                          const std::vector<std::vector<int64_t>>& vals,
                           int32_t num_rows, const char* what) {
+  if (!vals.empty() && vals.size() != cols.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(what, " values: wrong count"));
+  }
   for (size_t i = 0; i < cols.size(); ++i) {
+    if (!vals.empty() && (vals[i].size() != cols[i].size() ||
+                          std::count(vals[i].begin(), vals[i].end(), 0) > 0)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(what, " column ", i, ": values must be non-zero, one per row"));
+    }
     for (size_t k = 0; k < cols[i].size(); ++k) {
       const int32_t r = cols[i][k];
       if (r < 0 || r >= num_rows || (k > 0 && r <= cols[i][k - 1])) {
@@ -262,11 +283,13 @@ absl::Status CheckColumns(const std::vector<std::vector<int32_t>>& cols,
 
 absl::StatusOr<GaussResult> RunGauss(const GaussProblem& problem,
                                      SingletonMethod method) {
-  if (absl::Status s = CheckColumns(problem.candidates, problem.num_rows, "candidate");
+  if (absl::Status s = CheckColumns(problem.candidates, problem.candidate_values,
+                                  problem.num_rows, "candidate");
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = CheckColumns(problem.primaries, problem.num_rows, "primary");
+  if (absl::Status s = CheckColumns(problem.primaries, problem.primary_values,
+                                  problem.num_rows, "primary");
       !s.ok()) {
     return s;
   }

@@ -37,6 +37,10 @@ struct GaussProblem {
   std::vector<std::vector<int32_t>> candidates;
   int32_t num_forced = 0;
   std::vector<std::vector<int32_t>> primaries;
+  // Optional coefficients, parallel to the row lists (empty: all 1). Used
+  // when the columns are expressed in another basis (hierarchy_basis.h).
+  std::vector<std::vector<int64_t>> candidate_values;
+  std::vector<std::vector<int64_t>> primary_values;
 };
 
 struct GaussResult {

@@ -1,0 +1,127 @@
+#include "store/statistics_table.h"
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+
+namespace ctg::store {
+namespace {
+
+PeriodRow ReadPeriod(const Statement& s) {
+  return {s.ColumnText(0), s.ColumnText(1), s.ColumnText(2), s.ColumnInt(3), s.ColumnInt(4),
+          s.ColumnText(5)};
+}
+
+constexpr char kPeriodColumns[] =
+    "period, base_version, digest, rows, import_time_us, imported_by";
+
+}  // namespace
+
+absl::StatusOr<bool> ReplacePeriod(Connection& conn, const PeriodRow& period) {
+  bool existed = false;
+  {
+    CTG_ASSIGN_OR_RETURN(Statement stmt,
+                         conn.Prepare("SELECT 1 FROM stat_periods WHERE period = ?1"));
+    stmt.Bind(1, period.period);
+    CTG_ASSIGN_OR_RETURN(existed, stmt.Step());
+  }
+  for (const char* table : {"stat_slices", "stat_territories", "stat_periods"}) {
+    CTG_ASSIGN_OR_RETURN(Statement del, conn.Prepare(absl::StrCat(
+                                            "DELETE FROM ", table, " WHERE period = ?1")));
+    del.Bind(1, period.period);
+    CTG_RETURN_IF_ERROR(del.Run());
+  }
+  CTG_ASSIGN_OR_RETURN(
+      Statement insert,
+      conn.Prepare(absl::StrCat("INSERT INTO stat_periods (", kPeriodColumns,
+                                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)")));
+  insert.Bind(1, period.period).Bind(2, period.base_version).Bind(3, period.digest)
+      .Bind(4, period.rows).Bind(5, period.import_time_us).Bind(6, period.imported_by);
+  CTG_RETURN_IF_ERROR(insert.Run());
+  return existed;
+}
+
+absl::Status InsertTerritory(Connection& conn, const std::string& period,
+                             const TerritoryRow& t) {
+  CTG_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare("INSERT INTO stat_territories (period, code, name, level, commune) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5)"));
+  stmt.Bind(1, period).Bind(2, t.code).Bind(3, t.name).Bind(4, int64_t{t.level}).Bind(5, t.commune);
+  return stmt.Run();
+}
+
+absl::Status AppendSlice(Connection& conn, const std::string& period,
+                         const std::string& commune, const std::string& csv) {
+  CTG_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare("INSERT INTO stat_slices (period, commune, part, csv) VALUES (?1, ?2, "
+                   "(SELECT count(*) FROM stat_slices WHERE period = ?1 AND commune = ?2), ?3)"));
+  stmt.Bind(1, period).Bind(2, commune).BindBlob(3, csv);
+  return stmt.Run();
+}
+
+absl::StatusOr<std::vector<PeriodRow>> ListPeriods(Connection& conn) {
+  CTG_ASSIGN_OR_RETURN(Statement stmt,
+                       conn.Prepare(absl::StrCat("SELECT ", kPeriodColumns,
+                                                 " FROM stat_periods ORDER BY period")));
+  std::vector<PeriodRow> out;
+  while (true) {
+    CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return out;
+    out.push_back(ReadPeriod(stmt));
+  }
+}
+
+absl::StatusOr<std::optional<PeriodRow>> GetPeriod(Connection& conn, const std::string& period) {
+  CTG_ASSIGN_OR_RETURN(Statement stmt,
+                       conn.Prepare(absl::StrCat("SELECT ", kPeriodColumns,
+                                                 " FROM stat_periods WHERE period = ?1")));
+  stmt.Bind(1, period);
+  CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<PeriodRow>();
+  return std::optional<PeriodRow>(ReadPeriod(stmt));
+}
+
+absl::StatusOr<std::string> CommuneSlice(Connection& conn, const std::string& period,
+                                         const std::string& commune) {
+  CTG_ASSIGN_OR_RETURN(Statement stmt,
+                       conn.Prepare("SELECT csv FROM stat_slices WHERE period = ?1 AND "
+                                    "commune = ?2 ORDER BY part"));
+  stmt.Bind(1, period).Bind(2, commune);
+  std::string out;
+  bool any = false;
+  while (true) {
+    CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    any = true;
+    out += stmt.ColumnBlob(0);
+  }
+  if (!any) {
+    return absl::NotFoundError(
+        absl::StrCat("the statistical base has no data for commune ", commune, " in ", period));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<TerritoryRow>> ListTerritories(Connection& conn,
+                                                          const std::string& commune,
+                                                          int level,
+                                                          const std::string& after_code,
+                                                          int limit) {
+  CTG_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare("SELECT code, name, level, commune FROM stat_territories WHERE "
+                   "period = (SELECT max(period) FROM stat_periods) AND code > ?1 AND "
+                   "(?2 = '' OR commune = ?2 OR code = ?2) AND (?3 = 0 OR level = ?3) "
+                   "ORDER BY code LIMIT ?4"));
+  stmt.Bind(1, after_code).Bind(2, commune).Bind(3, int64_t{level}).Bind(4, int64_t{limit});
+  std::vector<TerritoryRow> out;
+  while (true) {
+    CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return out;
+    out.push_back({stmt.ColumnText(0), stmt.ColumnText(1), static_cast<int>(stmt.ColumnInt(2)),
+                   stmt.ColumnText(3)});
+  }
+}
+
+}  // namespace ctg::store
