@@ -41,9 +41,8 @@ struct Tally {
     if (!days.empty()) {
       std::sort(days.begin(), days.end());
       size_t mid = days.size() / 2;
-      f.median_days_to_decision = days.size() % 2 == 1
-                                      ? days[mid]
-                                      : (days[mid - 1] + days[mid]) / 2;
+      f.median_days_to_decision =
+          days.size() % 2 == 1 ? days[mid] : (days[mid - 1] + days[mid]) / 2;
     }
     return f;
   }
@@ -65,12 +64,12 @@ absl::Status CheckRecord(const RequestRecord& r, size_t index) {
                                             ") is inconsistent: ", why));
   };
   if (IsPending(r.state) && r.decision_time.has_value()) {
-    return corrupt(absl::StrCat(RequestStateName(r.state),
-                                " with a decision time"));
+    return corrupt(
+        absl::StrCat(RequestStateName(r.state), " with a decision time"));
   }
   if (!IsPending(r.state) && !r.decision_time.has_value()) {
-    return corrupt(absl::StrCat(RequestStateName(r.state),
-                                " without a decision time"));
+    return corrupt(
+        absl::StrCat(RequestStateName(r.state), " without a decision time"));
   }
   if (r.decision_time.has_value() && *r.decision_time < r.create_time) {
     return corrupt("decided before it was created");

@@ -67,7 +67,7 @@ struct ObjectiveEvaluation {
 
 struct ConventionEvaluation {
   std::string convention_id;
-  EvaluationFigures figures;                  // all its objectives together
+  EvaluationFigures figures;                    // all its objectives together
   std::vector<ObjectiveEvaluation> objectives;  // sorted by objective
 };
 
