@@ -121,9 +121,10 @@ absl::Status RequestNotFound(absl::string_view request_id);
 // The state a request is really in at `now` (R11). An APPROVED request is
 // EXPIRED once `now` >= `end_time` (the approval is valid in
 // [approval, end_time)), or once its convention has ended
-// (`convention_ended`: terminated, or past its validity window; a
-// *suspended* convention has not ended: it blocks releases, which the
-// extract service checks, but a reinstated convention finds its approvals
+// (`convention_ended`: ConventionStatus::kEnded in policy/convention.h,
+// i.e. terminated or past its validity window; a *suspended* convention has
+// not ended: it blocks releases, which the extract service checks with
+// CheckConventionActive, but a reinstated convention finds its approvals
 // intact). Pass absl::InfiniteFuture() for an approval without end time.
 // Any other state is returned unchanged.
 RequestState EffectiveState(RequestState stored, absl::Time now,

@@ -129,7 +129,7 @@ absl::Status CheckList(absl::string_view field,
 
 absl::Status CheckOpinion(absl::string_view field,
                           const std::optional<Opinion>& opinion,
-                          const Limits& limits) {
+                          const RequestLimits& limits) {
   if (!opinion.has_value()) return absl::OkStatus();
   if (opinion->value != OpinionValue::kFavourable &&
       opinion->value != OpinionValue::kUnfavourable) {
@@ -148,7 +148,7 @@ absl::Status CheckOpinion(absl::string_view field,
 absl::StatusOr<ApprovalTerms> CheckApproval(
     const DecisionInput& input, const Scope& requested,
     const CatalogueView& catalogue, const Perimeter& perimeter, absl::Time now,
-    absl::Time convention_end, const Limits& limits) {
+    absl::Time convention_end, const RequestLimits& limits) {
   // R1: both opinions of the étude, both favourable.
   for (const auto& [field, opinion] :
        {std::pair<absl::string_view, const std::optional<Opinion>*>{
@@ -198,7 +198,8 @@ absl::StatusOr<ApprovalTerms> CheckApproval(
   return terms;
 }
 
-absl::Status CheckRejection(const DecisionInput& input, const Limits& limits) {
+absl::Status CheckRejection(const DecisionInput& input,
+                            const RequestLimits& limits) {
   if (input.scope.has_value()) {
     return Invalid("scope", "only an approval has a scope");
   }
@@ -245,7 +246,8 @@ absl::Status ValidateText(absl::string_view field, absl::string_view text,
 }
 
 absl::Status ValidateScope(const Scope& scope, const CatalogueView& catalogue,
-                           const Perimeter& perimeter, const Limits& limits,
+                           const Perimeter& perimeter,
+                           const RequestLimits& limits,
                            absl::string_view field) {
   auto sub = [&](absl::string_view list) {
     return absl::StrCat(field, ".", list);
@@ -288,7 +290,7 @@ absl::Status ValidateScope(const Scope& scope, const CatalogueView& catalogue,
 }
 
 absl::Status ValidateRecipients(absl::Span<const Recipient> recipients,
-                                const Limits& limits) {
+                                const RequestLimits& limits) {
   if (recipients.size() > limits.max_recipients) {
     return Invalid("recipients",
                    absl::StrCat(recipients.size(), " items, at most ",
@@ -339,7 +341,7 @@ absl::Status ValidateRecipients(absl::Span<const Recipient> recipients,
   return absl::OkStatus();
 }
 
-absl::Status ValidateRetention(int months, const Limits& limits) {
+absl::Status ValidateRetention(int months, const RequestLimits& limits) {
   if (months < limits.min_retention_months ||
       months > limits.max_retention_months) {
     return Invalid(
@@ -353,7 +355,7 @@ absl::Status ValidateRetention(int months, const Limits& limits) {
 absl::Status ValidateSubmission(const Submission& submission,
                                 const CatalogueView& catalogue,
                                 const Perimeter& perimeter,
-                                const Limits& limits) {
+                                const RequestLimits& limits) {
   // R2: the declared purpose and the objective it serves.
   CTG_RETURN_IF_ERROR(ValidateText("purpose", submission.purpose,
                                    limits.max_purpose_chars,
@@ -384,7 +386,7 @@ absl::Status ValidateAmendment(const Amendment& amendment,
                                absl::string_view recorded_purpose,
                                const CatalogueView& catalogue,
                                const Perimeter& perimeter,
-                               const Limits& limits) {
+                               const RequestLimits& limits) {
   CTG_RETURN_IF_ERROR(
       CheckPurposeUnchanged(recorded_purpose, amendment.purpose));
   CTG_RETURN_IF_ERROR(ValidateText("answer", amendment.answer,
@@ -398,7 +400,7 @@ absl::Status ValidateAmendment(const Amendment& amendment,
 }
 
 absl::Status ValidateQuestions(absl::Span<const std::string> questions,
-                               const Limits& limits) {
+                               const RequestLimits& limits) {
   if (questions.empty()) return Invalid("questions", "at least one required");
   if (questions.size() > limits.max_questions) {
     return Invalid("questions",
@@ -438,7 +440,7 @@ absl::StatusOr<DecisionOutcome> ValidateDecision(
     const DecisionInput& input, const Scope& requested,
     const CatalogueView& catalogue, const Perimeter& perimeter, absl::Time now,
     absl::Time convention_end, const DecisionOptions& options,
-    const Limits& limits) {
+    const RequestLimits& limits) {
   if (input.decision != Decision::kApprove &&
       input.decision != Decision::kReject) {
     return Invalid("decision", "must be APPROVE or REJECT");

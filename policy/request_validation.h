@@ -14,12 +14,13 @@
 // are C-escaped and cut at 64 bytes.
 //
 // Text rules (free text and single-line fields alike): valid UTF-8; length
-// counted in Unicode characters (code points) against Limits; blank (empty
-// or ASCII whitespace only) counts as missing; no control characters: C0
+// counted in Unicode characters (code points) against RequestLimits; blank
+// (empty or ASCII whitespace only) counts as missing; no control characters: C0
 // (U+0000-U+001F) except tab and newline in free text, DEL, C1
 // (U+0080-U+009F), U+2028/U+2029 and the bidirectional embedding, override
 // and isolate controls (U+202A-U+202E, U+2066-U+2069), which could make a
-// reviewer read something else than what is stored.
+// reviewer read something else than what is stored. (policy/text.h's
+// CheckText, used for conventions, is laxer: it lets those through.)
 //
 // Pure: no I/O, no clock. Thread-safe (no state).
 #ifndef CTG_POLICY_REQUEST_VALIDATION_H_
@@ -84,14 +85,18 @@ struct CatalogueView {
   std::set<std::string> periods;
 };
 
-// The territories the commune's convention covers.
+// The territories the commune's convention covers, expanded: when the
+// convention lists the commune code alone (which covers the commune and all
+// its IRIS and QPVs, see ValidatePerimeter in policy/convention.h), the
+// caller passes the commune's territories from the statistical base.
+// Membership is exact: an IRIS is not covered because its commune is listed.
 struct Perimeter {
   std::string convention_id;  // named in messages, e.g. "CTG-33069"
   std::set<std::string> territories;
 };
 
 // Documented limits. Text limits count Unicode characters.
-struct Limits {
+struct RequestLimits {
   size_t max_purpose_chars = 2000;
   size_t max_objective_chars = 200;  // one line
   size_t max_justification_chars = 8000;
@@ -125,7 +130,8 @@ absl::Status ValidateText(absl::string_view field, absl::string_view text,
 // requested indicators. Lists are checked in that order. `field` prefixes
 // messages ("scope").
 absl::Status ValidateScope(const Scope& scope, const CatalogueView& catalogue,
-                           const Perimeter& perimeter, const Limits& limits,
+                           const Perimeter& perimeter,
+                           const RequestLimits& limits,
                            absl::string_view field = "scope");
 
 // R3: kind set; name required; an OPERATOR has an operator person (1-64
@@ -134,11 +140,11 @@ absl::Status ValidateScope(const Scope& scope, const CatalogueView& catalogue,
 // person). An empty list is valid: the data stay with the commune's
 // requesting services.
 absl::Status ValidateRecipients(absl::Span<const Recipient> recipients,
-                                const Limits& limits);
+                                const RequestLimits& limits);
 
 // min_retention_months..max_retention_months (1..120 by default). The CLI
 // must send a value: 0 ("unset" in proto3) is refused.
-absl::Status ValidateRetention(int months, const Limits& limits);
+absl::Status ValidateRetention(int months, const RequestLimits& limits);
 
 // A new request (SubmitRequest).
 struct Submission {
@@ -155,7 +161,7 @@ struct Submission {
 absl::Status ValidateSubmission(const Submission& submission,
                                 const CatalogueView& catalogue,
                                 const Perimeter& perimeter,
-                                const Limits& limits = Limits());
+                                const RequestLimits& limits = RequestLimits());
 
 // R2: OK when `proposed` is empty (unchanged) or byte-for-byte equal to the
 // recorded purpose; otherwise kInvalidArgument: `purpose: the declared
@@ -178,12 +184,12 @@ absl::Status ValidateAmendment(const Amendment& amendment,
                                absl::string_view recorded_purpose,
                                const CatalogueView& catalogue,
                                const Perimeter& perimeter,
-                               const Limits& limits = Limits());
+                               const RequestLimits& limits = RequestLimits());
 
 // RequestInformation: at least one question, at most max_questions, each
 // required free text of at most max_question_chars.
 absl::Status ValidateQuestions(absl::Span<const std::string> questions,
-                               const Limits& limits = Limits());
+                               const RequestLimits& limits = RequestLimits());
 
 // Each list of `approved` is a subset of the same list of `requested`
 // (approval may only narrow), e.g. `scope.territories[1]: "330690102" was
@@ -240,7 +246,7 @@ absl::StatusOr<DecisionOutcome> ValidateDecision(
     const DecisionInput& input, const Scope& requested,
     const CatalogueView& catalogue, const Perimeter& perimeter, absl::Time now,
     absl::Time convention_end, const DecisionOptions& options,
-    const Limits& limits = Limits());
+    const RequestLimits& limits = RequestLimits());
 
 }  // namespace ctg::policy
 

@@ -47,7 +47,8 @@ Submission Valid() {
   return s;
 }
 
-absl::Status Check(const Submission& s, const Limits& limits = Limits()) {
+absl::Status Check(const Submission& s,
+                   const RequestLimits& limits = RequestLimits()) {
   return ValidateSubmission(s, Catalogue(), BouscatPerimeter(), limits);
 }
 
@@ -80,7 +81,7 @@ TEST(RequestValidationTest, Purpose) {
   s.purpose += "\xC3\xA9";
   EXPECT_THAT(Check(s),
               StatusIs(kInvalid, "purpose: 2001 characters, at most 2000"));
-  Limits small;
+  RequestLimits small;
   small.max_purpose_chars = 10;
   s.purpose = "onze lettres";
   EXPECT_THAT(Check(s, small),
@@ -185,15 +186,15 @@ TEST(RequestValidationTest, ScopeListsRequiredAndBounded) {
   EXPECT_THAT(Check(s),
               StatusIs(kInvalid, "scope.periods: at least one required"));
 
-  Limits limits;
+  RequestLimits limits;
   limits.max_indicators = 1;
   EXPECT_THAT(Check(Valid(), limits),
               StatusIs(kInvalid, "scope.indicators: 2 items, at most 1"));
-  limits = Limits();
+  limits = RequestLimits();
   limits.max_territories = 2;
   EXPECT_THAT(Check(Valid(), limits),
               StatusIs(kInvalid, "scope.territories: 3 items, at most 2"));
-  limits = Limits();
+  limits = RequestLimits();
   limits.max_breakdowns = 0;
   EXPECT_THAT(Check(Valid(), limits),
               StatusIs(kInvalid, "scope.breakdowns: 1 items, at most 0"));
@@ -292,7 +293,7 @@ TEST(RequestValidationTest, ScopeDuplicatesAndEscaping) {
 
 TEST(RequestValidationTest, Recipients) {
   auto check = [](std::vector<Recipient> recipients,
-                  const Limits& limits = Limits()) {
+                  const RequestLimits& limits = RequestLimits()) {
     return ValidateRecipients(recipients, limits);
   };
   using K = RecipientKind;
@@ -349,7 +350,7 @@ TEST(RequestValidationTest, Recipients) {
               StatusIs(kInvalid,
                        "recipients[1].operator_person: \"alice\" is "
                        "already declared by recipients[0]"));
-  Limits limits;
+  RequestLimits limits;
   limits.max_recipients = 1;
   EXPECT_THAT(
       check({{K::kOwnService, "A", ""}, {K::kOwnService, "B", ""}}, limits),
