@@ -21,7 +21,7 @@ enum Field : int {
   kTargetId, kCode, kMessage, kFacts, kLeafHash, kCheckpoint, kNumFields
 };
 
-constexpr absl::string_view kNames[kNumFields] = {
+const absl::string_view kNames[kNumFields] = {
     kFieldSequence,   kFieldTime,     kFieldCaller,    kFieldCertSha256,
     kFieldPeer,       kFieldMethod,   kFieldTargetKind, kFieldTargetId,
     kFieldCode,       kFieldMessage,  kFieldFacts,     kFieldLeafHash,
