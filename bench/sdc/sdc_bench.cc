@@ -98,6 +98,22 @@ void BM_NationalTable(benchmark::State& state) {
   }
   Report(state, m, r);
 }
+// The national table's model alone (to separate its memory from the engine's).
+void BM_NationalBuild(benchmark::State& state) {
+  const SyntheticTable t = OrDie(NationalTable(static_cast<int>(state.range(0)),
+                                               static_cast<int>(state.range(1)),
+                                               static_cast<int>(state.range(2)), 7));
+  state.counters["input_rss_mb"] = PeakRssMb();
+  for (auto _ : state) {
+    TableModel m = OrDie(BuildTable(t.geography, t.input));
+    benchmark::DoNotOptimize(m.cells.data());
+    state.counters["model_rss_mb"] = PeakRssMb();
+    if (!m.Validate().ok()) std::abort();
+    state.counters["validate_rss_mb"] = PeakRssMb();
+  }
+}
+BENCHMARK(BM_NationalBuild)->Args({35000, 49000, 12})->Iterations(1)->Unit(benchmark::kSecond);
+
 BENCHMARK(BM_NationalTable)
     ->Args({3500, 4900, 12})
     ->Args({35000, 49000, 12})

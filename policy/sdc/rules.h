@@ -62,7 +62,7 @@ struct SdcConfig {
   // Blocks with at least this many inner cells whose territories nest (no
   // overlay) and that have at most one breakdown are eliminated in a sparse
   // hierarchical basis (same decisions, no fill-in; national tables). There
-  // the singleton method is SSBtools' "subSum": every sum of two or more
+  // the singleton method is SSBtools' "subSum": every sum of 2 to 16
   // singleton inner cells within one cell is protected as a virtual primary.
   int64_t hierarchical_basis_min_rows = 50'000;
   AuditConfig audit;

@@ -279,7 +279,12 @@ class BlockProtector {
   }
 
   // SSBtools' subSum singleton method, for the hierarchical basis: every sum
-  // of two or more singleton inner cells within one cell is a virtual primary.
+  // of two to kMaxSubSum singleton inner cells within one cell is a virtual
+  // primary. Cells holding more singletons (a département, the nation) are
+  // left out: their sum is dense in the basis, costly to carry, and the
+  // leaks it would guard against are the local ones the smaller cells that
+  // hold the same singletons already cover.
+  static constexpr size_t kMaxSubSum = 16;
   void AddSubSumPrimaries(internal::GaussProblem* p, std::vector<int32_t>* virtual_of) {
     absl::flat_hash_set<std::vector<int32_t>> seen;
     std::vector<int32_t> single;
@@ -289,7 +294,9 @@ class BlockProtector {
       for (int32_t r : m_.cells[b_.first_cell + i].rows) {
         if (IsSingletonRow(m_.inner[r], config_)) single.push_back(r - b_.first_row);
       }
-      if (single.size() < 2 || !seen.insert(single).second) continue;
+      if (single.size() < 2 || single.size() > kMaxSubSum || !seen.insert(single).second) {
+        continue;
+      }
       internal::SparseVec v = basis_->Rows(single);
       p->primaries.push_back(std::move(v.idx));
       p->primary_values.push_back(std::move(v.val));

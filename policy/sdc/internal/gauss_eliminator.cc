@@ -209,8 +209,14 @@ class Eliminator {
       }
     }
     Normalize(&scratch_);
-    std::swap(t.rows, scratch_.rows);
-    std::swap(t.vals, scratch_.vals);
+    // Copy rather than swap: swapping would hand the scratch buffer's large
+    // capacity to one column after another (gigabytes on national tables).
+    if (t.rows.capacity() > 2 * scratch_.rows.size() + 16) {
+      std::vector<int32_t>().swap(t.rows);
+      std::vector<T>().swap(t.vals);
+    }
+    t.rows.assign(scratch_.rows.begin(), scratch_.rows.end());
+    t.vals.assign(scratch_.vals.begin(), scratch_.vals.end());
     return true;
   }
 
