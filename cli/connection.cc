@@ -63,6 +63,8 @@ absl::StatusOr<Connection> Connect(const Args& args) {
   tls.pem_private_key = *key;
   grpc::ChannelArguments channel_args;
   channel_args.SetMaxReceiveMessageSize(64 << 20);
+  // Import errors list up to 100 lines in the status message (a trailer).
+  channel_args.SetInt(GRPC_ARG_MAX_METADATA_SIZE, 1 << 20);
   conn.channel = grpc::CreateCustomChannel(conn.gateway, grpc::SslCredentials(tls),
                                            channel_args);
   return conn;

@@ -28,14 +28,7 @@ std::string ForAudit(absl::string_view text) {
   std::string out;
   out.reserve(std::min(text.size(), kMaxAuditTextBytes));
   for (size_t i = 0; i < text.size();) {
-    size_t len = 1;
-    unsigned char c = text[i];
-    if (c >= 0x80) {
-      len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-      if (len == 0 || policy::Utf8Length(text.substr(i, len)) != 1) {
-        len = 0;
-      }
-    }
+    size_t len = policy::Utf8SequenceLength(text, i);
     if (out.size() + std::max<size_t>(len, 3) > kMaxAuditTextBytes) {
       out += "[...]";
       break;

@@ -111,7 +111,7 @@ void AddServices(Server::Impl& impl) {
   impl.services.push_back(std::make_unique<ExtractsService>(d));
   impl.services.push_back(std::make_unique<CatalogueService>(d));
   impl.services.push_back(std::make_unique<ConventionsService>(d, impl.db.get(), &impl.config));
-  impl.services.push_back(std::make_unique<StatisticsService>(d));
+  impl.services.push_back(std::make_unique<StatisticsService>(d, &impl.config));
   impl.services.push_back(std::make_unique<AuditService>(
       d, impl.db.get(), impl.audit_log.get(), impl.config.audit.origin));
 }

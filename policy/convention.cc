@@ -7,29 +7,13 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "policy/identity.h"
+#include "policy/territory_code.h"
 
 namespace ctg::policy {
 namespace {
 
-bool IsQpvCode(absl::string_view code) {
-  // "QP" or "QN", a 3-character department, then 3 digits or capitals.
-  if (code.size() != 8 || code[0] != 'Q' || (code[1] != 'P' && code[1] != 'N')) return false;
-  for (char c : code.substr(2)) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c)) &&
-        !absl::ascii_isupper(static_cast<unsigned char>(c))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 bool IsIrisOf(absl::string_view code, absl::string_view commune) {
-  if (code.size() != 9 || !absl::StartsWith(code, commune)) return false;
-  for (char c : code.substr(5)) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
+  return IsIrisCode(code) && absl::StartsWith(code, commune);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "policy/identity.h"
 
+#include "policy/territory_code.h"
+
 #include <vector>
 
 #include "absl/status/status.h"
@@ -73,14 +75,6 @@ absl::string_view OrganisationKindName(OrganisationKind kind) {
 
 std::string Identity::OrganisationPath() const {
   return absl::StrCat(OrganisationKindName(kind), "/", organisation);
-}
-
-bool IsCommuneCode(absl::string_view code) {
-  if (code.size() != 5) return false;
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  bool department = (digit(code[0]) && digit(code[1])) ||
-                    (code[0] == '2' && (code[1] == 'A' || code[1] == 'B'));
-  return department && digit(code[2]) && digit(code[3]) && digit(code[4]);
 }
 
 absl::StatusOr<Identity> ParseSpiffeId(absl::string_view uri,

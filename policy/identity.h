@@ -50,10 +50,6 @@ inline constexpr size_t kMaxSpiffeIdLength = 2048;
 absl::StatusOr<Identity> ParseSpiffeId(absl::string_view uri,
                                        absl::string_view trust_domain);
 
-// True for a valid INSEE commune code: 2 digits (or 2A / 2B, Corsica)
-// followed by 3 digits, e.g. "33069".
-bool IsCommuneCode(absl::string_view code);
-
 }  // namespace ctg::policy
 
 #endif  // CTG_POLICY_IDENTITY_H_

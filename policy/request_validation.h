@@ -38,6 +38,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "policy/text.h"
 
 namespace ctg::policy {
 
@@ -115,14 +116,6 @@ struct RequestLimits {
   int max_retention_months = 120;
   int max_download_quota = 100;
 };
-
-enum class Presence { kRequired, kOptional };
-enum class TextKind { kLine, kParagraph };  // kParagraph allows \n and \t
-
-// The text rules above for field `field`. kOptional accepts an empty text
-// (a blank non-empty one too).
-absl::Status ValidateText(absl::string_view field, absl::string_view text,
-                          size_t max_chars, Presence presence, TextKind kind);
 
 // Each list within its limit, indicators/territories/periods non-empty, no
 // duplicates, every code known: indicators in the catalogue, territories in

@@ -1,57 +1,115 @@
 #include "policy/text.h"
 
+#include <cstdint>
+#include <utility>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 namespace ctg::policy {
+namespace {
 
-long Utf8Length(absl::string_view s) {
-  long count = 0;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = s[i];
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return -1;
-    uint32_t cp = len == 1 ? c : len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
-    for (size_t k = 1; k < len; ++k) {
-      unsigned char cc = s[i + k];
-      if ((cc & 0xC0) != 0x80) return -1;
-      cp = (cp << 6) | (cc & 0x3F);
+absl::Status Invalid(absl::string_view field, absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", what));
+}
+
+std::string CodePoint(uint32_t c) {
+  std::string hex = absl::AsciiStrToUpper(absl::StrCat(absl::Hex(c)));
+  if (hex.size() < 4) hex.insert(0, 4 - hex.size(), '0');
+  return absl::StrCat("U+", hex);
+}
+
+// Decodes the UTF-8 sequence at text[i]: its code point and length, or a
+// length of 0 when the bytes are not well-formed UTF-8 (overlong forms,
+// surrogates and code points above U+10FFFF are not).
+std::pair<uint32_t, size_t> DecodeUtf8(absl::string_view text, size_t i) {
+  auto byte = [&](size_t k) -> uint32_t {
+    return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0;
+  };
+  auto cont = [&](size_t k, uint32_t lo = 0x80, uint32_t hi = 0xBF) {
+    return byte(k) >= lo && byte(k) <= hi;
+  };
+  uint32_t b0 = byte(0);
+  if (b0 < 0x80) return {b0, 1};
+  if (b0 >= 0xC2 && b0 <= 0xDF && cont(1)) {
+    return {((b0 & 0x1F) << 6) | (byte(1) & 0x3F), 2};
+  }
+  if (b0 >= 0xE0 && b0 <= 0xEF) {
+    uint32_t lo = b0 == 0xE0 ? 0xA0 : 0x80, hi = b0 == 0xED ? 0x9F : 0xBF;
+    if (cont(1, lo, hi) && cont(2)) {
+      return {((b0 & 0x0F) << 12) | ((byte(1) & 0x3F) << 6) | (byte(2) & 0x3F),
+              3};
     }
-    // Overlong forms, surrogates and out-of-range code points are invalid.
-    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
-    i += len;
-    ++count;
+  }
+  if (b0 >= 0xF0 && b0 <= 0xF4) {
+    uint32_t lo = b0 == 0xF0 ? 0x90 : 0x80, hi = b0 == 0xF4 ? 0x8F : 0xBF;
+    if (cont(1, lo, hi) && cont(2) && cont(3)) {
+      return {((b0 & 0x07) << 18) | ((byte(1) & 0x3F) << 12) |
+                  ((byte(2) & 0x3F) << 6) | (byte(3) & 0x3F),
+              4};
+    }
+  }
+  return {0, 0};
+}
+
+bool IsForbiddenControl(uint32_t c, TextKind kind) {
+  if (kind == TextKind::kParagraph && (c == '\n' || c == '\t')) return false;
+  return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029 ||
+         (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
+bool IsBlank(absl::string_view text) {
+  for (char c : text) {
+    if (!absl::ascii_isspace(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+// The person segment of a SPIFFE ID, as policy/identity.cc accepts it.
+}  // namespace
+
+absl::Status ValidateText(absl::string_view field, absl::string_view text,
+                          size_t max_chars, Presence presence, TextKind kind) {
+  if (IsBlank(text)) {
+    return presence == Presence::kRequired ? Invalid(field, "required")
+                                           : absl::OkStatus();
+  }
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size();) {
+    auto [c, length] = DecodeUtf8(text, i);
+    if (length == 0) {
+      return Invalid(field, absl::StrCat("invalid UTF-8 at byte ", i));
+    }
+    if (IsForbiddenControl(c, kind)) {
+      return Invalid(field,
+                     absl::StrCat("control character ", CodePoint(c),
+                                  " at character ", chars,
+                                  kind == TextKind::kParagraph
+                                      ? "; only newline and tab are allowed"
+                                      : "; a single line of text is expected"));
+    }
+    i += length;
+    ++chars;
+  }
+  if (chars > max_chars) {
+    return Invalid(field,
+                   absl::StrCat(chars, " characters, at most ", max_chars));
+  }
+  return absl::OkStatus();
+}
+
+long Utf8Length(absl::string_view text) {
+  long count = 0;
+  for (size_t i = 0; i < text.size(); ++count) {
+    size_t length = DecodeUtf8(text, i).second;
+    if (length == 0) return -1;
+    i += length;
   }
   return count;
 }
 
-absl::Status CheckText(absl::string_view field, absl::string_view value, const TextRule& rule) {
-  if (value.empty()) {
-    if (rule.required) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
-    return absl::OkStatus();
-  }
-  long length = Utf8Length(value);
-  if (length < 0) return absl::InvalidArgumentError(absl::StrCat(field, " is not valid UTF-8"));
-  if (static_cast<size_t>(length) > rule.max_chars) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is ", length,
-                                                   " characters long; the limit is ", rule.max_chars));
-  }
-  for (size_t i = 0; i < value.size(); ++i) {
-    unsigned char c = value[i];
-    bool allowed_space = rule.multiline && (c == '\n' || c == '\t');
-    bool c1 = c == 0xC2 && i + 1 < value.size() &&
-              static_cast<unsigned char>(value[i + 1]) >= 0x80 &&
-              static_cast<unsigned char>(value[i + 1]) <= 0x9F;
-    if (((c < 0x20 || c == 0x7F) && !allowed_space) || c1) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, " contains a control character at byte ", i));
-    }
-  }
-  if (absl::StripAsciiWhitespace(value).empty() && rule.required) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
-  }
-  return absl::OkStatus();
+size_t Utf8SequenceLength(absl::string_view text, size_t i) {
+  return DecodeUtf8(text, i).second;
 }
 
 }  // namespace ctg::policy

@@ -1,6 +1,8 @@
-// Checks of free text received from clients (names, reasons, purposes):
-// valid UTF-8, no control characters (newlines allowed where text spans
-// lines), bounded length in characters. Pure; thread-safe.
+// Checks of free text received from clients (purposes, names, reasons):
+// valid UTF-8, no control characters (newline and tab allowed in
+// paragraphs), no line or paragraph separators nor bidirectional overrides
+// (which can disguise what a reviewer reads), bounded length in characters.
+// Pure; thread-safe.
 #ifndef CTG_POLICY_TEXT_H_
 #define CTG_POLICY_TEXT_H_
 
@@ -11,18 +13,21 @@
 
 namespace ctg::policy {
 
-struct TextRule {
-  bool required = false;
-  size_t max_chars = 200;
-  bool multiline = false;  // allow '\n' (and '\t')
-};
+enum class Presence { kRequired, kOptional };
+enum class TextKind { kLine, kParagraph };  // kParagraph allows \n and \t
 
-// Errors: kInvalidArgument naming `field`: empty while required, invalid
-// UTF-8, a control character, more than max_chars characters.
-absl::Status CheckText(absl::string_view field, absl::string_view value, const TextRule& rule);
+// Errors: kInvalidArgument "<field>: ..." for a blank required text, invalid
+// UTF-8 (with the byte offset), a forbidden character (with its code point
+// and position), more than `max_chars` characters. kOptional accepts an
+// empty or blank text.
+absl::Status ValidateText(absl::string_view field, absl::string_view text,
+                          size_t max_chars, Presence presence, TextKind kind);
 
-// Number of Unicode code points, or -1 when `value` is not valid UTF-8.
-long Utf8Length(absl::string_view value);
+// Number of Unicode code points, or -1 when `text` is not valid UTF-8.
+long Utf8Length(absl::string_view text);
+
+// Length in bytes of the well-formed UTF-8 sequence at text[i], 0 if none.
+size_t Utf8SequenceLength(absl::string_view text, size_t i);
 
 }  // namespace ctg::policy
 

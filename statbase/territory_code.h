@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "absl/strings/string_view.h"
+#include "policy/territory_code.h"
 
 namespace ctg::statbase {
 
@@ -33,9 +34,10 @@ enum class TerritoryLevel : uint8_t {
 absl::string_view TerritoryLevelName(TerritoryLevel level);
 std::optional<TerritoryLevel> ParseTerritoryLevel(absl::string_view name);
 
-bool IsCommuneCode(absl::string_view code);
-bool IsIrisCode(absl::string_view code);
-bool IsQpvCode(absl::string_view code);
+// The code shapes themselves live in policy/territory_code.h.
+using policy::IsCommuneCode;
+using policy::IsIrisCode;
+using policy::IsQpvCode;
 bool IsPieceCode(absl::string_view code);
 // True when `code` has the shape of `level`.
 bool HasLevelShape(TerritoryLevel level, absl::string_view code);

@@ -31,8 +31,8 @@ absl::StatusOr<store::ConventionRow> ConventionFromProto(const ctg::v1::Conventi
   store::ConventionRow row;
   row.commune = in.commune();
   row.commune_name = in.commune_name();
-  CTG_RETURN_IF_ERROR(policy::CheckText("convention.commune_name", row.commune_name,
-                                        {.required = true, .max_chars = 200}));
+  CTG_RETURN_IF_ERROR(policy::ValidateText("convention.commune_name", row.commune_name, 200,
+                                           policy::Presence::kRequired, policy::TextKind::kLine));
   if (in.perimeter_size() > kMaxPerimeter) {
     return absl::InvalidArgumentError(absl::StrCat("convention.perimeter has more than ",
                                                    kMaxPerimeter, " territories"));
@@ -51,18 +51,19 @@ absl::StatusOr<store::ConventionRow> ConventionFromProto(const ctg::v1::Conventi
   row.valid_from = policy::FormatDate(from);
   row.valid_until = policy::FormatDate(until);
   row.caf_name = in.caf_name().empty() ? default_caf_name : in.caf_name();
-  CTG_RETURN_IF_ERROR(policy::CheckText("convention.caf_name", row.caf_name,
-                                        {.required = true, .max_chars = 200}));
+  CTG_RETURN_IF_ERROR(policy::ValidateText("convention.caf_name", row.caf_name, 200,
+                                           policy::Presence::kRequired, policy::TextKind::kLine));
   if (in.prior_agreements_size() > kMaxPriorAgreements) {
     return absl::InvalidArgumentError("convention.prior_agreements: too many entries");
   }
   for (int i = 0; i < in.prior_agreements_size(); ++i) {  // R12
     const ctg::v1::PriorAgreement& a = in.prior_agreements(i);
     std::string field = absl::StrCat("convention.prior_agreements[", i, "]");
-    CTG_RETURN_IF_ERROR(policy::CheckText(field + ".title", a.title(), {.required = true, .max_chars = 200}));
+    CTG_RETURN_IF_ERROR(policy::ValidateText(field + ".title", a.title(), 200, policy::Presence::kRequired,
+                                             policy::TextKind::kLine));
     CTG_ASSIGN_OR_RETURN(absl::CivilDay date, policy::ParseDate(a.date(), field + ".date"));
-    CTG_RETURN_IF_ERROR(policy::CheckText(field + ".description", a.description(),
-                                          {.max_chars = 4000, .multiline = true}));
+    CTG_RETURN_IF_ERROR(policy::ValidateText(field + ".description", a.description(), 4000,
+                                             policy::Presence::kOptional, policy::TextKind::kParagraph));
     row.prior_agreements.push_back({a.title(), policy::FormatDate(date), a.description()});
   }
   return row;

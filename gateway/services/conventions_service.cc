@@ -12,7 +12,10 @@
 namespace ctg::gateway {
 namespace {
 
-constexpr policy::TextRule kReason{.required = true, .max_chars = 4000, .multiline = true};
+absl::Status CheckReason(absl::string_view reason) {
+  return policy::ValidateText("reason", reason, 4000, policy::Presence::kRequired,
+                              policy::TextKind::kParagraph);
+}
 
 absl::Status Respond(store::Connection& conn, const store::ConventionRow& row, absl::Time now,
                      ctg::v1::Convention* response) {
@@ -106,7 +109,7 @@ grpc::Status ConventionsService::SuspendConvention(grpc::ServerContext* context,
   return Change(context, "/ctg.v1.Conventions/SuspendConvention", request->id(), "suspended",
                 request->reason(),
                 [&](store::ConventionRow& row, Call& call) -> absl::Status {
-                  CTG_RETURN_IF_ERROR(policy::CheckText("reason", request->reason(), kReason));
+                  CTG_RETURN_IF_ERROR(CheckReason(request->reason()));
                   CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(row));
                   policy::ConventionStatus status = policy::EffectiveStatus(terms, CafDay(call.now()));
                   if (status == policy::ConventionStatus::kSuspended ||
@@ -129,7 +132,7 @@ grpc::Status ConventionsService::ReinstateConvention(
   return Change(context, "/ctg.v1.Conventions/ReinstateConvention", request->id(), "reinstated",
                 request->reason(),
                 [&](store::ConventionRow& row, Call&) -> absl::Status {
-                  CTG_RETURN_IF_ERROR(policy::CheckText("reason", request->reason(), kReason));
+                  CTG_RETURN_IF_ERROR(CheckReason(request->reason()));
                   if (!row.suspended) {
                     return absl::FailedPreconditionError(
                         absl::StrCat("convention ", row.id, " is not suspended"));
@@ -147,7 +150,7 @@ grpc::Status ConventionsService::TerminateConvention(
   return Change(context, "/ctg.v1.Conventions/TerminateConvention", request->id(), "terminated",
                 request->reason(),
                 [&](store::ConventionRow& row, Call& call) -> absl::Status {
-                  CTG_RETURN_IF_ERROR(policy::CheckText("reason", request->reason(), kReason));
+                  CTG_RETURN_IF_ERROR(CheckReason(request->reason()));
                   if (!row.termination_effective_date.empty()) {
                     return absl::FailedPreconditionError(absl::StrCat(
                         "convention ", row.id, " was already terminated (effective ",

@@ -1,17 +1,98 @@
 #include "gateway/services/statistics_service.h"
 
-#include "gateway/services/not_yet.h"
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "statbase/commune_slices.h"
+#include "statbase/csv_import.h"
+#include "store/statistics_table.h"
 
 namespace ctg::gateway {
+namespace {
+
+// Reads the header then feeds every chunk to the importer.
+absl::StatusOr<statbase::Base> ReadBase(grpc::ServerContext* context,
+                                        grpc::ServerReader<ctg::v1::ImportStatisticsChunk>* reader,
+                                        int64_t max_bytes, Call& call) {
+  ctg::v1::ImportStatisticsChunk chunk;
+  if (!reader->Read(&chunk) || !chunk.has_header()) {
+    return absl::InvalidArgumentError(
+        "the first message must be the header (period and file name)");
+  }
+  const ctg::v1::ImportHeader header = chunk.header();
+  call.SetTarget("statistics", header.period());
+  call.AddFact("period", header.period());
+  call.AddFact("file_name", header.file_name());
+  CTG_ASSIGN_OR_RETURN(statbase::CsvImporter importer,
+                       statbase::CsvImporter::Create({.period = header.period(),
+                                                      .file_name = header.file_name()}));
+  while (reader->Read(&chunk)) {
+    if (!chunk.has_csv_data() && chunk.has_header()) {
+      return absl::InvalidArgumentError("header sent twice");
+    }
+    importer.Feed(chunk.csv_data());
+    if (importer.bytes() > max_bytes) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "the file exceeds limits.max_import_bytes (", max_bytes, " bytes): nothing imported"));
+    }
+  }
+  if (context->IsCancelled()) {
+    return absl::CancelledError("the upload was cut before its end: nothing imported");
+  }
+  call.AddFact("bytes", absl::StrCat(importer.bytes()));
+  return importer.Finish();
+}
+
+}  // namespace
 
 grpc::Status StatisticsService::ImportStatistics(
-    grpc::ServerContext* context,
-    grpc::ServerReader<ctg::v1::ImportStatisticsChunk>* /*reader*/,
-    ctg::v1::ImportStatisticsResponse* /*response*/) {
-  return dispatcher_->Read(
-      context, "/ctg.v1.Statistics/ImportStatistics", [](Call&) {
-        return NotYetImplemented("Statistics.ImportStatistics", 4);
-      });
+    grpc::ServerContext* context, grpc::ServerReader<ctg::v1::ImportStatisticsChunk>* reader,
+    ctg::v1::ImportStatisticsResponse* response) {
+  std::optional<statbase::Base> base;
+  return dispatcher_->Staged(
+      context, "/ctg.v1.Statistics/ImportStatistics",
+      [&](Call& call) -> absl::Status {
+        CTG_ASSIGN_OR_RETURN(statbase::Base read,
+                             ReadBase(context, reader, config_->limits.max_import_bytes, call));
+        base.emplace(std::move(read));
+        return absl::OkStatus();
+      },
+      [&](Call& call, store::Transaction& tx) -> absl::Status {
+        store::PeriodRow period{
+            .period = base->period(),
+            .base_version = absl::StrCat(base->period(), "@", base->digest().substr(7, 16)),
+            .digest = base->digest(),
+            .rows = base->row_count(),
+            .import_time_us = absl::ToUnixMicros(call.now()),
+            .imported_by = call.identity().spiffe_id};
+        CTG_ASSIGN_OR_RETURN(bool replaced, store::ReplacePeriod(tx.conn(), period));
+        for (statbase::TerritoryId id : base->sorted_territories()) {
+          const statbase::Territory& t = base->territory(id);
+          if (t.level == statbase::TerritoryLevel::kIrisQpv) continue;  // internal pieces
+          std::string commune =
+              t.commune == statbase::kNoTerritory ? "" : base->territory(t.commune).code;
+          CTG_RETURN_IF_ERROR(store::InsertTerritory(
+              tx.conn(), period.period, {t.code, t.name, static_cast<int>(t.level), commune}));
+        }
+        absl::Status sliced = absl::OkStatus();
+        statbase::WriteCommuneSlices(*base, [&](absl::string_view commune, absl::string_view rows) {
+          if (sliced.ok()) {
+            sliced = store::AppendSlice(tx.conn(), period.period, std::string(commune),
+                                        std::string(rows));
+          }
+        });
+        CTG_RETURN_IF_ERROR(sliced);
+        response->set_period(period.period);
+        response->set_rows_imported(period.rows);
+        response->set_base_version(period.base_version);
+        response->set_replaced(replaced);
+        call.AddFact("rows", absl::StrCat(period.rows));
+        call.AddFact("base_version", period.base_version);
+        call.AddFact("replaced", replaced ? "true" : "false");
+        return absl::OkStatus();
+      },
+      [](Call&) { return absl::OkStatus(); });
 }
 
 }  // namespace ctg::gateway

@@ -1,4 +1,5 @@
 #include "policy/identity.h"
+#include "policy/territory_code.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

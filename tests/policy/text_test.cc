@@ -11,30 +11,28 @@ using ::ctg::testing::IsOk;
 using ::ctg::testing::StatusIs;
 using ::testing::HasSubstr;
 
-TEST(TextTest, AcceptsFrenchText) {
-  EXPECT_THAT(CheckText("reason", "Manquement à la confidentialité", {.required = true}), IsOk());
+TEST(TextTest, CountsCharactersNotBytes) {
   EXPECT_EQ(Utf8Length("Été"), 3);
+  EXPECT_EQ(Utf8Length("\xC3"), -1);
+  EXPECT_EQ(Utf8SequenceLength("é", 0), 2u);
+  EXPECT_EQ(Utf8SequenceLength("\xED\xA0\x80", 0), 0u);  // a surrogate
+  EXPECT_THAT(ValidateText("reason", "éééé", 4, Presence::kRequired, TextKind::kLine), IsOk());
+  EXPECT_THAT(ValidateText("reason", "ééééé", 4, Presence::kRequired, TextKind::kLine),
+              StatusIs(absl::StatusCode::kInvalidArgument, "reason: 5 characters, at most 4"));
 }
 
-TEST(TextTest, Refusals) {
-  TextRule rule{.required = true, .max_chars = 5};
-  EXPECT_THAT(CheckText("reason", "", rule), StatusIs(absl::StatusCode::kInvalidArgument, "reason is required"));
-  EXPECT_THAT(CheckText("reason", "   ", rule), StatusIs(absl::StatusCode::kInvalidArgument, "reason is required"));
-  EXPECT_THAT(CheckText("reason", "abcdef", rule),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("6 characters long; the limit is 5")));
-  EXPECT_THAT(CheckText("reason", "éééé", rule), IsOk());
-  EXPECT_THAT(CheckText("reason", std::string("a\0b", 3), rule),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("control character at byte 1")));
-  EXPECT_THAT(CheckText("reason", "a\nb", rule),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("control character")));
-  EXPECT_THAT(CheckText("reason", "a\nb", {.multiline = true}), IsOk());
-  EXPECT_THAT(CheckText("reason", "\xC2\x85", rule),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("control character")));
-  for (const char* bad : {"\xC3", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xFF"}) {
-    EXPECT_THAT(CheckText("reason", bad, rule),
-                StatusIs(absl::StatusCode::kInvalidArgument, "reason is not valid UTF-8"));
-  }
-  EXPECT_THAT(CheckText("reason", "", {}), IsOk());
+TEST(TextTest, LinesAndParagraphs) {
+  EXPECT_THAT(ValidateText("reason", "a\nb", 10, Presence::kRequired, TextKind::kParagraph), IsOk());
+  EXPECT_THAT(ValidateText("reason", "a\nb", 10, Presence::kRequired, TextKind::kLine),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("control character U+000A")));
+  EXPECT_THAT(ValidateText("reason", "a\xE2\x80\xAE" "b", 10, Presence::kRequired, TextKind::kParagraph),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("U+202E")));
+}
+
+TEST(TextTest, Presence) {
+  EXPECT_THAT(ValidateText("reason", "  ", 10, Presence::kRequired, TextKind::kLine),
+              StatusIs(absl::StatusCode::kInvalidArgument, "reason: required"));
+  EXPECT_THAT(ValidateText("reason", "", 10, Presence::kOptional, TextKind::kLine), IsOk());
 }
 
 }  // namespace
