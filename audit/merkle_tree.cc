@@ -27,6 +27,17 @@ uint64_t MerkleTree::Append(const Hash& leaf_hash) {
   return levels_[0].size();
 }
 
+absl::Status MerkleTree::Truncate(uint64_t new_size) {
+  if (new_size > size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "truncate: size ", new_size, " exceeds the current tree size ", size()));
+  }
+  // Level k holds one node per complete run of 2^k leaves.
+  for (size_t k = 0; k < levels_.size(); ++k) levels_[k].resize(new_size >> k);
+  while (!levels_.empty() && levels_.back().empty()) levels_.pop_back();
+  return absl::OkStatus();
+}
+
 void MerkleTree::Reserve(uint64_t leaves) {
   for (size_t k = 0; (leaves >> k) > 0; ++k) {
     if (k == levels_.size()) levels_.emplace_back();

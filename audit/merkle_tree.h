@@ -10,7 +10,9 @@
 // costs O(log N) lookups and O(log N) hashes.
 //
 // On start-up the gateway rebuilds it by appending the persisted leaf hashes
-// in sequence order (leaf i = event with sequence i + 1).
+// in sequence order (leaf i = event with sequence i + 1). During a group
+// commit it may append the batch's leaves first (to sign a checkpoint that
+// ends inside the batch) and Truncate() them if the transaction fails.
 //
 // Thread-compatible: const methods may run concurrently with each other
 // (they hash with thread-local state), but Append() needs exclusive access.
@@ -39,6 +41,11 @@ class MerkleTree {
   // Appends a leaf hash (LeafHash(canonical bytes)); returns the new size,
   // i.e. the sequence number of the event just appended. Amortised O(1).
   uint64_t Append(const Hash& leaf_hash);
+
+  // Drops the leaves after the first `size`, e.g. to undo the appends of a
+  // group commit whose transaction failed. InvalidArgument if
+  // size > this->size(). O(log N).
+  absl::Status Truncate(uint64_t size);
 
   // Pre-allocates room for `leaves` leaves.
   void Reserve(uint64_t leaves);

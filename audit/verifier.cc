@@ -356,6 +356,9 @@ absl::Status RunParallel(BlockReader& blocks, const NoteVerifier& key,
   absl::Status status;
   bool eof = false;
   uint64_t line_base = 0;  // lines in blocks already sequenced
+  // Sequenced blocks are reused: their buffers keep their capacity (1 MiB
+  // allocations would otherwise be mapped and faulted in again each time).
+  std::vector<std::unique_ptr<Block>> spare;
   bool go_on = true;
   while (go_on) {
     // Keep the window full.
@@ -364,7 +367,15 @@ absl::Status RunParallel(BlockReader& blocks, const NoteVerifier& key,
         absl::MutexLock lock(&mu);
         if (window.size() >= max_window) break;
       }
-      auto block = std::make_unique<Block>();
+      std::unique_ptr<Block> block;
+      if (spare.empty()) {
+        block = std::make_unique<Block>();
+      } else {
+        block = std::move(spare.back());
+        spare.pop_back();
+        block->storage.clear();
+        block->taken = block->done = false;
+      }
       absl::StatusOr<bool> more = blocks.Next(&block->storage, &block->text);
       if (!more.ok()) {
         status = more.status();
@@ -391,6 +402,7 @@ absl::Status RunParallel(BlockReader& blocks, const NoteVerifier& key,
       go_on = v.OnLine(front->results[i], line_base + i + 1);
     }
     line_base += front->results.size();
+    spare.push_back(std::move(front));
   }
   {
     absl::MutexLock lock(&mu);
@@ -425,13 +437,16 @@ absl::StatusOr<VerifyReport> Verify(Source source, const NoteVerifier& key,
   if (!external.ok()) return external.status();
   Verification v(options, *std::move(external));
   absl::Status status;
-  if (options.threads <= 1) {
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : static_cast<int>(std::thread::hardware_concurrency());
+  if (threads <= 1) {
     LineReader lines(source);
     LineAnalyzer analyzer(key);
     status = RunSerial(lines, analyzer, v);
   } else {
     BlockReader blocks(source, kMaxExportLineBytes);
-    status = RunParallel(blocks, key, options.threads, v);
+    status = RunParallel(blocks, key, threads, v);
   }
   if (!status.ok()) return status;
   return v.TakeReport();

@@ -3,19 +3,24 @@
 // checkpoint against the recomputed roots, and reports the first sequence
 // number that is wrong.
 //
-// Detection model (docs/audit-log-format.md, "Verifying"):
-//  (a) structure: sequences must run 1, 2, 3... A jump from N-1 to M > N
-//      means event N is missing (deleted, or events reordered); a repeat or
-//      decrease to M means an event was inserted or reordered at M.
+// Detection model (docs/audit-log-format.md §6):
+//  (a) structure: line n must hold sequence n. A jump from N-1 to M > N
+//      means event N is missing (deleted, or events reordered). A repeat or
+//      decrease to M means an event was inserted or reordered: reported at N
+//      if a verified checkpoint already covers M (this line is the
+//      intruder), else at M. A line that is not a valid event is wrong at
+//      the sequence expected there.
 //  (b) each event's leaf hash, recomputed from its canonical bytes, must
 //      equal its recorded `leaf_hash`: otherwise event N was altered (or its
-//      recorded hash was).
+//      recorded hash was, when a later checkpoint still matches).
 //  (c) each embedded checkpoint, and the separately supplied one, must be
-//      signed by the key and match the root recomputed over events
-//      1..size. If one fails and the last good checkpoint had size a, an
-//      event in a+1..size was altered with its leaf hash rewritten to match
-//      (when (b) already pinpointed one, that one is reported). A checkpoint
-//      larger than the export means events were removed from the end.
+//      signed by the key, share one origin, sit on the event whose sequence
+//      is its size, and match the root recomputed over events 1..size. If
+//      one fails and the last good checkpoint had size a, an event in
+//      a+1..size was altered, inserted or deleted with leaf hashes rewritten
+//      (when (b) already pinpointed one there, that one is reported). A
+//      supplied checkpoint larger than the export means events were removed
+//      from the end.
 // The smallest wrong sequence number found is reported. Verification stops
 // at the first structural or checkpoint failure (later positions cannot be
 // trusted) but runs past leaf hash mismatches.
@@ -50,10 +55,10 @@ struct VerifyOptions {
   std::string origin;
   // Worker threads for the per-line work (parsing, re-encoding, leaf
   // hashes, checkpoint signatures); the tree and the checks stay in order
-  // on the calling thread. 1 (the default) verifies line by line on the
-  // calling thread; the CLI may pass std::thread::hardware_concurrency().
-  // The report is the same for any value.
-  int threads = 1;
+  // on the calling thread. 0 (the default) uses one per hardware thread;
+  // 1 verifies line by line on the calling thread alone. The report is the
+  // same for any value.
+  int threads = 0;
 };
 
 enum class VerifyProblem {

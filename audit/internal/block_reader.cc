@@ -27,7 +27,9 @@ absl::StatusOr<bool> BlockReader::Next(std::string* storage,
     text_.remove_prefix(cut);
     return true;
   }
-  storage->swap(carry_);
+  // Start with the partial line left over from the previous block, reusing
+  // the capacity of `*storage`.
+  storage->assign(carry_);
   carry_.clear();
   while (true) {
     const size_t old = storage->size();

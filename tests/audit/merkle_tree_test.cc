@@ -309,6 +309,27 @@ TEST(MerkleTreeTest, MatchesNaiveReferenceForEverySizeUpTo300) {
   EXPECT_EQ(consistency, kMaxNaiveSize * (kMaxNaiveSize + 1) / 2);
 }
 
+TEST(MerkleTreeTest, TruncateUndoesAppends) {
+  MerkleTree tree;
+  std::vector<Hash> roots = {tree.Root()};
+  for (int i = 0; i < 70; ++i) {
+    tree.Append(LeafHash(absl::StrCat("a", i)));
+    roots.push_back(tree.Root());
+  }
+  for (uint64_t size : {69u, 64u, 33u, 1u, 0u}) {
+    ASSERT_THAT(tree.Truncate(size), IsOk());
+    EXPECT_EQ(tree.size(), size);
+    EXPECT_EQ(tree.Root(), roots[size]) << size;
+  }
+  // Appending again after truncation gives the same trees.
+  for (int i = 0; i < 70; ++i) tree.Append(LeafHash(absl::StrCat("a", i)));
+  EXPECT_EQ(tree.Root(), roots[70]);
+  CTG_ASSERT_OK_AND_ASSIGN(auto proof, tree.ConsistencyProof(40, 70));
+  EXPECT_THAT(VerifyConsistency(40, 70, proof, roots[40], roots[70]), IsOk());
+  EXPECT_THAT(tree.Truncate(71), StatusIs(absl::StatusCode::kInvalidArgument,
+                                          HasSubstr("size 71 exceeds the current tree size 70")));
+}
+
 TEST(MerkleTreeTest, ReserveDoesNotChangeResults) {
   MerkleTree a, b;
   b.Reserve(1000);
