@@ -4,7 +4,6 @@
 
 namespace ctg::cli {
 
-void RegisterCatalogueCommands(std::vector<Command>&) {}
 void RegisterRequestCommands(std::vector<Command>&) {}
 void RegisterReviewCommands(std::vector<Command>&) {}
 void RegisterExtractCommands(std::vector<Command>&) {}

@@ -1,6 +1,13 @@
 #include "gateway/services/catalogue_service.h"
 
-#include "gateway/services/not_yet.h"
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "gateway/calendar.h"
+#include "gateway/conventions.h"
+#include "gateway/services/paging.h"
+#include "store/statistics_table.h"
 #include "statbase/catalogue.h"
 
 namespace ctg::gateway {
@@ -31,12 +38,48 @@ grpc::Status CatalogueService::ListIndicators(
 }
 
 grpc::Status CatalogueService::ListTerritories(
-    grpc::ServerContext* context,
-    const ctg::v1::ListTerritoriesRequest* /*request*/,
-    ctg::v1::ListTerritoriesResponse* /*response*/) {
-  return dispatcher_->Read(
-      context, "/ctg.v1.Catalogue/ListTerritories",
-      [](Call&) { return NotYetImplemented("Catalogue.ListTerritories", 4); });
+    grpc::ServerContext* context, const ctg::v1::ListTerritoriesRequest* request,
+    ctg::v1::ListTerritoriesResponse* response) {
+  return dispatcher_->Read(context, "/ctg.v1.Catalogue/ListTerritories", [&](Call& call) {
+    CTG_ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size(), config_->limits));
+    const policy::Identity& who = call.identity();
+    std::string commune = request->commune();
+    if (who.IsCommune()) {
+      // A commune sees its own perimeter only.
+      if (!commune.empty() && commune != who.organisation) return absl::OkStatus();
+      commune = who.organisation;
+    }
+    return db_->Read([&](store::Connection& conn) -> absl::Status {
+      std::optional<store::ConventionRow> convention;
+      if (who.IsCommune()) {
+        auto current = CurrentConvention(conn, who.organisation, CafDay(call.now()));
+        if (!current.ok()) return absl::OkStatus();  // no convention: nothing to ask about
+        convention = *current;
+      }
+      std::string after = request->page_token();
+      while (response->territories_size() < page_size) {
+        CTG_ASSIGN_OR_RETURN(
+            auto rows, store::ListTerritories(conn, commune, request->level(), after, page_size));
+        for (const store::TerritoryRow& row : rows) {
+          after = row.code;
+          if (convention && !InPerimeter(*convention, row.code, row.commune)) continue;
+          ctg::v1::Territory* t = response->add_territories();
+          t->set_code(row.code);
+          t->set_name(row.name);
+          t->set_level(static_cast<ctg::v1::TerritoryLevel>(row.level));
+          t->set_parent(row.commune);
+          if (response->territories_size() == page_size) break;
+        }
+        if (static_cast<int>(rows.size()) < page_size) {
+          after.clear();  // no more rows
+          break;
+        }
+      }
+      response->set_next_page_token(after);
+      call.AddFact("returned", absl::StrCat(response->territories_size()));
+      return absl::OkStatus();
+    });
+  });
 }
 
 }  // namespace ctg::gateway

@@ -3,13 +3,16 @@
 #define CTG_GATEWAY_SERVICES_CATALOGUE_SERVICE_H_
 
 #include "ctg/v1/catalogue.grpc.pb.h"
+#include "gateway/config.h"
 #include "gateway/dispatcher.h"
+#include "store/database.h"
 
 namespace ctg::gateway {
 
 class CatalogueService final : public ctg::v1::Catalogue::Service {
  public:
-  explicit CatalogueService(Dispatcher* dispatcher) : dispatcher_(dispatcher) {}
+  CatalogueService(Dispatcher* dispatcher, store::Database* db, const Config* config)
+      : dispatcher_(dispatcher), db_(db), config_(config) {}
 
   grpc::Status ListIndicators(
       grpc::ServerContext* context,
@@ -22,6 +25,8 @@ class CatalogueService final : public ctg::v1::Catalogue::Service {
 
  private:
   Dispatcher* const dispatcher_;
+  store::Database* const db_;
+  const Config* const config_;
 };
 
 }  // namespace ctg::gateway

@@ -13,6 +13,7 @@
 // validation speed.
 #include <cerrno>
 #include <cstdio>
+#include <filesystem>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -167,6 +168,13 @@ int main(int argc, char** argv) {
                              : std::vector<std::string>{"2023"};
   }
 
+  std::error_code mkdir_error;
+  std::filesystem::create_directories(out, mkdir_error);
+  if (mkdir_error) {
+    std::fprintf(stderr, "ctg-synth: cannot create %s: %s\n", out.c_str(),
+                 mkdir_error.message().c_str());
+    return 1;
+  }
   bool first = true;
   for (const std::string& period : periods) {
     absl::StatusOr<ctg::statbase::Base> base =
