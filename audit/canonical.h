@@ -5,6 +5,8 @@
 //   std::string bytes = EncodeCanonical(event);      // event must be valid
 //   Hash leaf = LeafHash(bytes);                      // hash.h
 //   absl::StatusOr<Event> back = DecodeCanonical(bytes);
+//
+// All functions are thread-safe.
 #ifndef CTG_AUDIT_CANONICAL_H_
 #define CTG_AUDIT_CANONICAL_H_
 

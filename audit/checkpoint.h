@@ -13,6 +13,8 @@
 //       {.origin = "caf33.example/ctg-audit", .size = tree.size(),
 //        .root = tree.Root()},
 //       *signer);                      // NoteSigner, loaded once at start-up
+//
+// All functions are thread-safe.
 #ifndef CTG_AUDIT_CHECKPOINT_H_
 #define CTG_AUDIT_CHECKPOINT_H_
 

@@ -5,6 +5,8 @@
 //   AppendExportLine(record, &line);            // appends JSON and '\n'
 //   ExportRecord back;
 //   absl::Status s = ParseExportLine(line_without_newline, &back);
+//
+// All functions are thread-safe (distinct records per thread).
 #ifndef CTG_AUDIT_EXPORT_LINE_H_
 #define CTG_AUDIT_EXPORT_LINE_H_
 

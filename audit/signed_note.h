@@ -4,7 +4,7 @@
 //   — <key name> <base64(4-byte big-endian key ID || signature)>\n
 //
 // (U+2014 EM DASH, a space, the name, a space, the signature). The text is
-// what is signed, through its final newline.
+// what is signed, through its final newline. All functions are thread-safe.
 #ifndef CTG_AUDIT_SIGNED_NOTE_H_
 #define CTG_AUDIT_SIGNED_NOTE_H_
 

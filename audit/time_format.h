@@ -2,6 +2,7 @@
 // digits, upper-case 'T' and 'Z', e.g. "2026-11-28T23:30:24.123456Z".
 // Times are int64 microseconds since 1970-01-01T00:00:00Z, proleptic
 // Gregorian calendar, no leap seconds (as google.protobuf.Timestamp).
+// Thread-safe.
 #ifndef CTG_AUDIT_TIME_FORMAT_H_
 #define CTG_AUDIT_TIME_FORMAT_H_
 

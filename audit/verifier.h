@@ -111,6 +111,8 @@ struct VerifyReport {
   absl::Status ToStatus() const;
 };
 
+// Thread-safe (runs may proceed concurrently); `key` is only read.
+//
 // Verifies the export read from `in` against `key`. Returns a report for
 // anything found in the export; an error Status only when verification
 // could not run: the stream failed to read (DataLoss), or
