@@ -4,8 +4,8 @@
 
 namespace ctg::cli {
 
-void RegisterRequestCommands(std::vector<Command>&) {}
-void RegisterReviewCommands(std::vector<Command>&) {}
+
+
 void RegisterExtractCommands(std::vector<Command>&) {}
 
 }  // namespace ctg::cli

@@ -107,7 +107,7 @@ std::shared_ptr<grpc::ServerCredentials> MakeCredentials(const Config& config,
 
 void AddServices(Server::Impl& impl) {
   Dispatcher* d = impl.dispatcher.get();
-  impl.services.push_back(std::make_unique<DataRequestsService>(d));
+  impl.services.push_back(std::make_unique<DataRequestsService>(d, impl.db.get(), &impl.config));
   impl.services.push_back(std::make_unique<ExtractsService>(d));
   impl.services.push_back(std::make_unique<CatalogueService>(d, impl.db.get(), &impl.config));
   impl.services.push_back(std::make_unique<ConventionsService>(d, impl.db.get(), &impl.config));

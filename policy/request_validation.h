@@ -19,8 +19,8 @@
 // (U+0000-U+001F) except tab and newline in free text, DEL, C1
 // (U+0080-U+009F), U+2028/U+2029 and the bidirectional embedding, override
 // and isolate controls (U+202A-U+202E, U+2066-U+2069), which could make a
-// reviewer read something else than what is stored. (policy/text.h's
-// CheckText, used for conventions, is laxer: it lets those through.)
+// reviewer read something else than what is stored (policy/text.h, shared
+// with the conventions).
 //
 // Pure: no I/O, no clock. Thread-safe (no state).
 #ifndef CTG_POLICY_REQUEST_VALIDATION_H_

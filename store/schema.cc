@@ -1,5 +1,7 @@
 #include "store/schema.h"
 
+#include "store/requests_table.h"
+
 namespace ctg::store {
 namespace {
 
@@ -110,6 +112,7 @@ CREATE TABLE stat_slices (
 constexpr Migration kMigrations[] = {
     {1, kAuditTrail},
     {2, kConventionsAndStatistics},
+    {3, kRequestsSchema},
 };
 
 }  // namespace

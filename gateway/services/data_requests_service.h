@@ -4,14 +4,16 @@
 #define CTG_GATEWAY_SERVICES_DATA_REQUESTS_SERVICE_H_
 
 #include "ctg/v1/data_requests.grpc.pb.h"
+#include "gateway/config.h"
 #include "gateway/dispatcher.h"
+#include "store/database.h"
 
 namespace ctg::gateway {
 
 class DataRequestsService final : public ctg::v1::DataRequests::Service {
  public:
-  explicit DataRequestsService(Dispatcher* dispatcher)
-      : dispatcher_(dispatcher) {}
+  DataRequestsService(Dispatcher* dispatcher, store::Database* db, const Config* config)
+      : dispatcher_(dispatcher), db_(db), config_(config) {}
 
   grpc::Status SubmitRequest(grpc::ServerContext* context,
                              const ctg::v1::SubmitRequestRequest* request,
@@ -48,6 +50,8 @@ class DataRequestsService final : public ctg::v1::DataRequests::Service {
 
  private:
   Dispatcher* const dispatcher_;
+  store::Database* const db_;
+  const Config* const config_;
 };
 
 }  // namespace ctg::gateway
