@@ -203,8 +203,15 @@ absl::StatusOr<BlockAuditResult> AuditBlock(const TableModel& model, int32_t blo
   }
   absl::MutexLock lock(&glpk_mu);
   glp_term_out(GLP_OFF);
-  BlockLp lp(model, b, cells, config);
-  return lp.Run();
+  absl::StatusOr<BlockAuditResult> result;
+  {
+    BlockLp lp(model, b, cells, config);
+    result = lp.Run();
+  }
+  // Debian's GLPK keeps one environment per thread: free it, or every thread
+  // that ever audited would leak it at exit.
+  glp_free_env();
+  return result;
 }
 
 }  // namespace ctg::policy::sdc::internal

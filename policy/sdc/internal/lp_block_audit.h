@@ -7,8 +7,9 @@
 // excluded, zeros published) is >= 1. For every masked cell, min and max of
 // its sum give the interval a reader can compute.
 //
-// Thread-safety: GLPK keeps global state, so every call takes a process-wide
-// mutex (GlpkMutex); concurrent audits are serialised, never unsafe.
+// Thread-safety: GLPK keeps global (at best thread-local) state, so every
+// call takes one process-wide mutex; concurrent audits are serialised, never
+// unsafe. Each call frees the thread's GLPK environment when it is done.
 #ifndef CTG_POLICY_SDC_INTERNAL_LP_BLOCK_AUDIT_H_
 #define CTG_POLICY_SDC_INTERNAL_LP_BLOCK_AUDIT_H_
 

@@ -43,13 +43,14 @@ absl::StatusOr<TableModel> MakeGrid(const std::vector<std::vector<int64_t>>& cou
 }
 
 std::string ShortName(const CellKey& key) {
-  std::string t = key.territory;
-  if (t == "33069") {
-    t = ".";
-  } else if (t.size() == 9 && t.rfind("33069", 0) == 0) {
-    t = std::string(1, static_cast<char>('A' + std::stoi(t.substr(5)) - 1));
+  const std::string& t = key.territory;
+  const std::string suffix = key.is_total() ? "." : key.category;
+  if (t == "33069") return absl::StrCat(".", suffix);
+  if (t.size() == 9 && t.rfind("33069", 0) == 0) {
+    const char letter = static_cast<char>('A' + std::stoi(t.substr(5)) - 1);
+    return absl::StrCat(absl::string_view(&letter, 1), suffix);
   }
-  return absl::StrCat(t, key.is_total() ? "." : key.category);
+  return absl::StrCat(t, suffix);
 }
 
 std::set<std::string> Masked(const Release& release) {
