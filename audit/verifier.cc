@@ -7,16 +7,14 @@
 #include <thread>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
-
 #include "absl/strings/str_cat.h"
-#include "audit/canonical.h"
+#include "absl/synchronization/mutex.h"
+#include "audit/audit_log_format.h"
 #include "audit/checkpoint.h"
-#include "audit/export_line.h"
-#include "audit/line_reader.h"
 #include "audit/internal/block_reader.h"
 #include "audit/internal/line_analysis.h"
-#include "audit/merkle_frontier.h"
+#include "audit/internal/sequencer.h"
+#include "audit/line_reader.h"
 
 namespace ctg::audit {
 namespace {
@@ -24,234 +22,7 @@ namespace {
 using internal::BlockReader;
 using internal::LineAnalyzer;
 using internal::LineResult;
-
-// One verification run: walks per-line results in order, keeping the
-// incremental tree and what was found. Single-threaded; the per-line
-// analysis may have run on other threads.
-class Verification {
- public:
-  Verification(const VerifyOptions& options, std::optional<Checkpoint> external)
-      : external_(std::move(external)) {
-    report_.origin = options.origin;
-    if (external_.has_value() && report_.origin.empty()) {
-      report_.origin = external_->origin;
-    }
-  }
-
-  // Before the first line. False if verification is over.
-  bool Start();
-  // Consumes the result of line `line_no`. Returns false when verification
-  // must stop (the report says why).
-  bool OnLine(const LineResult& r, uint64_t line_no);
-  // At the end of the input.
-  void Finish();
-  VerifyReport TakeReport();
-
- private:
-  void Fail(VerifyProblem problem, uint64_t first, uint64_t last,
-            uint64_t line_no, std::string reason);
-  // Reports that something in verified_size+1..end is wrong, unless a leaf
-  // hash mismatch already pinpointed an event there.
-  void RangeFailure(uint64_t end, uint64_t line_no, std::string reason);
-  // Compares a verified checkpoint of size frontier_.size() with the
-  // recomputed root.
-  bool MatchRoot(const Checkpoint& cp, uint64_t line_no, absl::string_view which);
-  bool CheckEmbedded(const LineResult& r, uint64_t line_no);
-
-  std::optional<Checkpoint> external_;
-  VerifyReport report_;
-  MerkleFrontier frontier_;
-  uint64_t expected_ = 1;
-  uint64_t first_altered_ = 0;
-  uint64_t first_altered_line_ = 0;
-  std::string first_altered_reason_;
-};
-
-void Verification::Fail(VerifyProblem problem, uint64_t first, uint64_t last,
-                        uint64_t line_no, std::string reason) {
-  // A leaf hash mismatch seen earlier names a smaller sequence number: it
-  // stays the headline, the stopping problem is added to the reason.
-  if (first_altered_ != 0 && (first == 0 || first_altered_ <= first)) {
-    report_.problem = VerifyProblem::kAlteredEvent;
-    report_.first_bad_sequence = report_.last_bad_sequence = first_altered_;
-    report_.line = first_altered_line_;
-    report_.reason = absl::StrCat(first_altered_reason_, "; then ",
-                                  VerifyProblemName(problem), ": ", reason);
-    return;
-  }
-  report_.problem = problem;
-  report_.first_bad_sequence = first;
-  report_.last_bad_sequence = last;
-  report_.line = line_no;
-  report_.reason = std::move(reason);
-}
-
-void Verification::RangeFailure(uint64_t end, uint64_t line_no,
-                                std::string reason) {
-  const uint64_t a = report_.verified_size;
-  if (first_altered_ != 0 && first_altered_ > a) {
-    // (b) already pinpointed the culprit inside the failing range.
-    Fail(VerifyProblem::kAlteredEvent, first_altered_, first_altered_,
-         first_altered_line_, "");
-    report_.reason = absl::StrCat(first_altered_reason_, "; then ", reason);
-    return;
-  }
-  Fail(VerifyProblem::kAlteredInRange, a + 1, end, line_no,
-       absl::StrCat(reason,
-                    a == 0 ? std::string("; no earlier checkpoint matched")
-                           : absl::StrCat("; the previous checkpoint (size ", a,
-                                          ") matched"),
-                    ", so an event in ", a + 1, "..", end,
-                    " was altered, inserted or removed and the leaf hashes "
-                    "rewritten to match"));
-}
-
-bool Verification::MatchRoot(const Checkpoint& cp, uint64_t line_no,
-                             absl::string_view which) {
-  const Hash root = frontier_.Root();
-  if (root == cp.root) {
-    ++report_.checkpoints_checked;
-    report_.verified_size = std::max(report_.verified_size, cp.size);
-    return true;
-  }
-  RangeFailure(cp.size, line_no,
-               absl::StrCat(which, " of size ", cp.size, " has root ",
-                            HashToHex(cp.root), " but events 1..", cp.size,
-                            " hash to ", HashToHex(root)));
-  return false;
-}
-
-bool Verification::CheckEmbedded(const LineResult& r, uint64_t line_no) {
-  const uint64_t seq = r.sequence;
-  if (!r.checkpoint_status.ok()) {
-    Fail(VerifyProblem::kBadCheckpoint, seq, seq, line_no,
-         absl::StrCat("line ", line_no, ": the checkpoint of sequence ", seq,
-                      " does not verify: ", r.checkpoint_status.message()));
-    return false;
-  }
-  const Checkpoint& cp = r.checkpoint;
-  if (cp.size != seq) {
-    // The gateway attaches a checkpoint to the event that ends its tree:
-    // events before it were inserted or deleted and the rest renumbered
-    // (or the checkpoint was moved).
-    RangeFailure(std::max(seq, cp.size), line_no,
-                 absl::StrCat("line ", line_no, ": the checkpoint attached to "
-                              "sequence ", seq, " is for tree size ", cp.size));
-    return false;
-  }
-  if (report_.origin.empty()) report_.origin = cp.origin;
-  if (cp.origin != report_.origin) {
-    Fail(VerifyProblem::kBadCheckpoint, seq, seq, line_no,
-         absl::StrCat("line ", line_no, ": checkpoint origin \"", cp.origin,
-                      "\" differs from \"", report_.origin, "\""));
-    return false;
-  }
-  return MatchRoot(cp, line_no, absl::StrCat("the checkpoint on line ", line_no));
-}
-
-bool Verification::Start() {
-  if (external_.has_value() && external_->size == 0) {
-    return MatchRoot(*external_, 0, "the supplied checkpoint");
-  }
-  return true;
-}
-
-bool Verification::OnLine(const LineResult& r, uint64_t line_no) {
-  const uint64_t seq_expected = expected_;
-  if (!r.parse.ok()) {
-    Fail(VerifyProblem::kMalformedLine, seq_expected, seq_expected, line_no,
-         r.overlong ? absl::StrCat("line ", line_no, ": ", r.parse.message(),
-                                   " (where event ", seq_expected, " is expected)")
-         : r.blank  ? absl::StrCat("line ", line_no, ": empty line where event ",
-                                   seq_expected, " is expected")
-                    : absl::StrCat("line ", line_no, " (where event ", seq_expected,
-                                   " is expected): ", r.parse.message()));
-    return false;
-  }
-  const uint64_t seq = r.sequence;
-  if (seq > seq_expected) {
-    Fail(VerifyProblem::kMissingEvent, seq_expected, seq_expected, line_no,
-         absl::StrCat("line ", line_no, ": expected sequence ", seq_expected,
-                      ", found ", seq, ": event ", seq_expected,
-                      seq == seq_expected + 1
-                          ? std::string(" is missing")
-                          : absl::StrCat(" (to ", seq - 1, ") is missing"),
-                      " (deleted, or events reordered)"));
-    return false;
-  }
-  if (seq < seq_expected) {
-    // Two lines carry `seq`. If a checkpoint already authenticated event
-    // `seq`, this line is the intruder; otherwise either may be.
-    const uint64_t a = report_.verified_size;
-    const uint64_t first = seq > a ? seq : seq_expected;
-    Fail(VerifyProblem::kInsertedOrReordered, first, first, line_no,
-         absl::StrCat(
-             "line ", line_no, ": sequence ", seq, " appears again after sequence ",
-             seq_expected - 1, ": ",
-             seq > a ? absl::StrCat("one of the two events numbered ", seq,
-                                    " was inserted, or events were reordered")
-                     : absl::StrCat("event ", seq, " is authenticated by a checkpoint, "
-                                    "so this line was inserted or moved here, where "
-                                    "event ", seq_expected, " belongs")));
-    return false;
-  }
-  if (r.computed != r.recorded) {
-    ++report_.altered_events;
-    if (first_altered_ == 0) {
-      first_altered_ = seq;
-      first_altered_line_ = line_no;
-      first_altered_reason_ = absl::StrCat(
-          "line ", line_no, ": event ", seq, " was altered: its content hashes to ",
-          HashToHex(r.computed), " but the leaf hash recorded at append time is ",
-          HashToHex(r.recorded));
-    }
-  }
-  frontier_.Append(r.computed);
-  ++report_.events;
-  ++expected_;
-  if (r.has_checkpoint && !CheckEmbedded(r, line_no)) return false;
-  if (external_.has_value() && external_->size == seq &&
-      !MatchRoot(*external_, line_no, "the supplied checkpoint")) {
-    return false;
-  }
-  return true;
-}
-
-void Verification::Finish() {
-  const uint64_t n = report_.events;
-  if (external_.has_value() && external_->size > n) {
-    Fail(VerifyProblem::kTruncated, n + 1, external_->size, 0,
-         absl::StrCat("the supplied checkpoint covers ", external_->size,
-                      " events but the export ends at ", n, ": events ", n + 1,
-                      "..", external_->size,
-                      " were removed from the end (or the export is incomplete)"));
-    return;
-  }
-  if (first_altered_ != 0) {
-    const bool covered = first_altered_ <= report_.verified_size;
-    Fail(VerifyProblem::kAlteredEvent, first_altered_, first_altered_,
-         first_altered_line_, "");
-    report_.reason =
-        covered ? absl::StrCat(first_altered_reason_,
-                               " (the event matches the signed checkpoint of "
-                               "size ", report_.verified_size,
-                               ": its recorded leaf hash was altered)")
-                : first_altered_reason_;
-    return;
-  }
-  if (n > 0 && report_.checkpoints_checked == 0) {
-    Fail(VerifyProblem::kNoCheckpoint, 0, 0, 0,
-         absl::StrCat("no signed checkpoint covers any of the ", n,
-                      " events: nothing is authenticated (supply the latest "
-                      "checkpoint)"));
-  }
-}
-
-VerifyReport Verification::TakeReport() {
-  report_.tree_size = frontier_.size();
-  report_.root = frontier_.Root();
-  return std::move(report_);
-}
+using internal::Sequencer;
 
 // Analyses a block of whole lines into `results` (one per line read; the
 // last may be an overlong-line error). Stops at the first line that does not
@@ -280,7 +51,7 @@ void AnalyzeBlock(absl::string_view block, LineAnalyzer& analyzer,
 
 // Per-line analysis and sequencing on the calling thread, line by line.
 absl::Status RunSerial(LineReader& lines, LineAnalyzer& analyzer,
-                       Verification& v) {
+                       Sequencer& v) {
   if (!v.Start()) return absl::OkStatus();
   LineResult result;
   while (true) {
@@ -308,7 +79,7 @@ absl::Status RunSerial(LineReader& lines, LineAnalyzer& analyzer,
 // Blocks of lines analysed by `threads` workers, sequenced in order on the
 // calling thread (which also reads the input).
 absl::Status RunParallel(BlockReader& blocks, const NoteVerifier& key,
-                         int threads, Verification& v) {
+                         int threads, Sequencer& v) {
   if (!v.Start()) return absl::OkStatus();
   struct Block {
     std::string storage;
@@ -435,7 +206,7 @@ absl::StatusOr<VerifyReport> Verify(Source source, const NoteVerifier& key,
                                     const VerifyOptions& options) {
   absl::StatusOr<std::optional<Checkpoint>> external = OpenSupplied(key, options);
   if (!external.ok()) return external.status();
-  Verification v(options, *std::move(external));
+  Sequencer v(options, *std::move(external));
   absl::Status status;
   const int threads = options.threads > 0
                           ? options.threads
