@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "audit/canonical.h"
 #include "audit/event_format.h"
+#include "audit/hash.h"
 #include "audit/internal/event_checks.h"
 #include "audit/internal/utf8.h"
 #include "audit/time_format.h"
@@ -27,12 +28,6 @@ absl::Status CheckUtf8(const Event& event, absl::string_view field,
                  absl::StrCat("invalid UTF-8 at byte ", at));
 }
 
-bool IsLowerHex(absl::string_view s) {
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -46,8 +41,8 @@ absl::Status ValidateEventFields(const Event& event, bool check_utf8) {
                    absl::StrCat(event.time_micros,
                                 " microseconds is outside years 0001..9999"));
   }
-  if (!event.cert_sha256.empty() &&
-      (event.cert_sha256.size() != 64 || !IsLowerHex(event.cert_sha256))) {
+  // HashFromHex is branch-free over the (random) hex digits.
+  if (!event.cert_sha256.empty() && !HashFromHex(event.cert_sha256).ok()) {
     return Invalid(event, "cert_sha256",
                    "must be empty or 64 lower-case hex digits");
   }
