@@ -14,19 +14,6 @@ constexpr size_t kFlushBytes = 64 * 1024;
 
 }  // namespace
 
-void AppendCsvField(absl::string_view field, std::string* out) {
-  if (field.find_first_of(",\"\r\n") == absl::string_view::npos) {
-    out->append(field.data(), field.size());
-    return;
-  }
-  out->push_back('"');
-  for (char c : field) {
-    if (c == '"') out->push_back('"');
-    out->push_back(c);
-  }
-  out->push_back('"');
-}
-
 void WriteCanonicalCsv(const Base& base,
                        absl::FunctionRef<void(absl::string_view)> sink) {
   std::string buf;

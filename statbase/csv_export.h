@@ -10,6 +10,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
+#include "base/csv.h"
 #include "statbase/base.h"
 
 namespace ctg::statbase {
@@ -22,9 +23,8 @@ void WriteCanonicalCsv(const Base& base,
 // The whole rendering in one string (small bases, tests).
 std::string CanonicalCsv(const Base& base);
 
-// Appends `field` to `out`, quoted per RFC 4180 when it contains a comma, a
-// double quote, CR or LF.
-void AppendCsvField(absl::string_view field, std::string* out);
+// RFC 4180 quoting (base/csv.h).
+using ::ctg::AppendCsvField;
 
 }  // namespace ctg::statbase
 
