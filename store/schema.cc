@@ -1,5 +1,6 @@
 #include "store/schema.h"
 
+#include "store/releases_table.h"
 #include "store/requests_table.h"
 
 namespace ctg::store {
@@ -113,6 +114,7 @@ constexpr Migration kMigrations[] = {
     {1, kAuditTrail},
     {2, kConventionsAndStatistics},
     {3, kRequestsSchema},
+    {4, kReleasesSchema},
 };
 
 }  // namespace
