@@ -33,7 +33,7 @@ CREATE TABLE release_memory (
 );
 )sql";
 
-absl::Status InsertRelease(Connection& conn, const ReleaseRow& r) {
+absl::Status InsertRelease(Connection& conn, const LedgerRow& r) {
   CTG_ASSIGN_OR_RETURN(
       Statement stmt,
       conn.Prepare("INSERT INTO releases (request_id, download, extract_id, commune, sha256, "
@@ -54,7 +54,7 @@ absl::StatusOr<int> CountReleases(Connection& conn, const std::string& request_i
   return row ? static_cast<int>(stmt.ColumnInt(0)) : 0;
 }
 
-absl::StatusOr<std::vector<ReleaseRow>> ListReleases(Connection& conn,
+absl::StatusOr<std::vector<LedgerRow>> ListReleases(Connection& conn,
                                                      const std::string& request_id) {
   CTG_ASSIGN_OR_RETURN(
       Statement stmt,
@@ -62,7 +62,7 @@ absl::StatusOr<std::vector<ReleaseRow>> ListReleases(Connection& conn,
                    "cells_published, cells_masked, cells_excluded, time_us, recipient "
                    "FROM releases WHERE request_id = ?1 ORDER BY download"));
   stmt.Bind(1, request_id);
-  std::vector<ReleaseRow> out;
+  std::vector<LedgerRow> out;
   while (true) {
     CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return out;

@@ -16,7 +16,7 @@
 
 namespace ctg::store {
 
-struct ReleaseRow {
+struct LedgerRow {
   std::string request_id;
   int download = 0;           // 1, 2, ... per request
   std::string extract_id;
@@ -31,10 +31,10 @@ struct ReleaseRow {
 };
 
 // Errors: kAborted when (request_id, download) exists.
-absl::Status InsertRelease(Connection& conn, const ReleaseRow& row);
+absl::Status InsertRelease(Connection& conn, const LedgerRow& row);
 // Downloads so far of a request.
 absl::StatusOr<int> CountReleases(Connection& conn, const std::string& request_id);
-absl::StatusOr<std::vector<ReleaseRow>> ListReleases(Connection& conn,
+absl::StatusOr<std::vector<LedgerRow>> ListReleases(Connection& conn,
                                                      const std::string& request_id);
 
 // The commune's release memory text ("" when nothing was released yet) and
