@@ -1,98 +1,566 @@
 #include "gateway/services/data_requests_service.h"
 
+#include <map>
+#include <optional>
+#include <set>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "base/status_macros.h"
+#include "gateway/calendar.h"
+#include "gateway/conventions.h"
+#include "gateway/scope_context.h"
+#include "gateway/services/audit_proto.h"
 #include "gateway/services/not_yet.h"
+#include "gateway/services/paging.h"
+#include "policy/convention.h"
+#include "policy/request_state.h"
+#include "policy/text.h"
+#include "store/requests_table.h"
 
 namespace ctg::gateway {
 
-grpc::Status DataRequestsService::SubmitRequest(
-    grpc::ServerContext* context,
-    const ctg::v1::SubmitRequestRequest* /*request*/,
-    ctg::v1::DataRequest* /*response*/) {
-  return dispatcher_->Read(
+using policy::RequestAction;
+using policy::RequestState;
+
+// A request as a write finds it.
+struct DataRequestsService::Loaded {
+  store::StoredRequest stored;
+  store::ConventionRow convention;
+  RequestState stored_state = RequestState::kSubmitted;
+  RequestState effective = RequestState::kSubmitted;  // R11: what rules apply to
+
+  const std::string& id() const { return stored.request.id; }
+  const std::string& commune() const { return stored.request.commune; }
+  const store::VersionRow& current() const { return stored.versions.back(); }
+};
+
+namespace {
+
+constexpr char kGet[] = "/ctg.v1.DataRequests/GetRequest";
+constexpr char kList[] = "/ctg.v1.DataRequests/ListRequests";
+
+// The form of an id, checked before it reaches the store or a message.
+absl::Status CheckId(const std::string& id) {
+  if (id.empty()) return absl::InvalidArgumentError("id: required (e.g. REQ-000042)");
+  if (!store::RequestNumberOf(id)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "id: \"", absl::CHexEscape(id.substr(0, 64)), id.size() > 64 ? "...\"" : "\"",
+        " is not a request id (e.g. REQ-000042)"));
+  }
+  return absl::OkStatus();
+}
+
+// The request `id` if `caller` may see it. Another commune's request is
+// NOT_FOUND with the message of a missing one.
+absl::StatusOr<store::StoredRequest> LoadVisible(store::Connection& conn, const std::string& id,
+                                                 const policy::Identity& caller) {
+  CTG_RETURN_IF_ERROR(CheckId(id));
+  absl::StatusOr<store::StoredRequest> stored = store::GetRequest(conn, id);
+  if (absl::IsNotFound(stored.status())) return policy::RequestNotFound(id);
+  if (!stored.ok()) return stored.status();
+  CTG_RETURN_IF_ERROR(policy::CheckRequestVisible(caller, stored->request.commune, id));
+  if (stored->versions.empty()) {
+    return absl::DataLossError(absl::StrCat("request ", id, " has no version"));
+  }
+  return stored;
+}
+
+absl::StatusOr<store::ConventionRow> ConventionOf(store::Connection& conn,
+                                                  const store::RequestRow& request) {
+  absl::StatusOr<store::ConventionRow> row = store::GetConvention(conn, request.convention_id);
+  if (absl::IsNotFound(row.status())) {
+    return absl::DataLossError(absl::StrCat("request ", request.id, " names convention ",
+                                            request.convention_id, ", which is not stored"));
+  }
+  return row;
+}
+
+absl::Status Respond(store::Connection& conn, const std::string& id, absl::Time now,
+                     ctg::v1::DataRequest* response) {
+  CTG_ASSIGN_OR_RETURN(store::StoredRequest stored, store::GetRequest(conn, id));
+  CTG_ASSIGN_OR_RETURN(store::ConventionRow convention, ConventionOf(conn, stored.request));
+  response->Clear();
+  return RequestToProto(stored, convention, now, response);
+}
+
+// R10, R11: the convention must allow new filings (and amendments and
+// approvals) today.
+absl::Status CheckActive(const store::ConventionRow& convention, absl::Time now) {
+  CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(convention));
+  return policy::CheckConventionActive(terms, CafDay(now));
+}
+
+std::string ScopeSummary(const ctg::v1::Scope& scope) {
+  return absl::StrCat("indicators=", absl::StrJoin(scope.indicators(), ","),
+                      " territories=", absl::StrJoin(scope.territories(), ","),
+                      " periods=", absl::StrJoin(scope.periods(), ","),
+                      " breakdowns=", absl::StrJoin(scope.breakdowns(), ","));
+}
+
+std::string OpinionFact(const ctg::v1::StudyOpinion& o) {
+  return absl::StrCat(ctg::v1::Opinion_Name(o.opinion()), ": ", o.reasoning());
+}
+
+std::string TimeText(absl::Time t) {
+  if (t == absl::InfiniteFuture()) return "no end";
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+}
+
+// A google.protobuf.Timestamp within its documented range (years 1-9999).
+absl::StatusOr<absl::Time> TimeFromProto(const google::protobuf::Timestamp& t,
+                                         absl::string_view field) {
+  if (t.seconds() < -62135596800 || t.seconds() > 253402300799 || t.nanos() < 0 ||
+      t.nanos() > 999999999) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": not a valid timestamp"));
+  }
+  return absl::FromUnixMicros(TimestampMicros(t));
+}
+
+// Records `from` -> `to` by the caller, now.
+absl::Status AppendTransition(store::Transaction& tx, const std::string& id, RequestState from, RequestState to,
+                              const Call& call, const std::string& reason) {
+  return store::AppendTransition(
+      tx.conn(), id,
+      {static_cast<int>(from), static_cast<int>(to), call.identity().spiffe_id,
+       absl::ToUnixMicros(call.now()), reason});
+}
+
+}  // namespace
+
+grpc::Status DataRequestsService::Act(
+    grpc::ServerContext* context, absl::string_view method, const std::string& id,
+    absl::FunctionRef<absl::Status(Loaded&, Call&, store::Transaction&)> act,
+    ctg::v1::DataRequest* response) {
+  return dispatcher_->Write(context, method, [&](Call& call, store::Transaction& tx) -> absl::Status {
+    call.SetTarget("request", id);
+    call.SetRequestId(id);
+    Loaded r;
+    CTG_ASSIGN_OR_RETURN(r.stored, LoadVisible(tx.conn(), id, call.identity()));
+    CTG_ASSIGN_OR_RETURN(r.convention, ConventionOf(tx.conn(), r.stored.request));
+    CTG_ASSIGN_OR_RETURN(r.stored_state, StoredState(r.stored.request));
+    CTG_ASSIGN_OR_RETURN(r.effective, EffectiveRequestState(r.stored, r.convention, call.now()));
+    call.AddFact("state", policy::RequestStateName(r.effective));
+    CTG_RETURN_IF_ERROR(act(r, call, tx));
+    return Respond(tx.conn(), id, call.now(), response);
+  });
+}
+
+grpc::Status DataRequestsService::SubmitRequest(grpc::ServerContext* context,
+                                                const ctg::v1::SubmitRequestRequest* request,
+                                                ctg::v1::DataRequest* response) {
+  return dispatcher_->Write(
       context, "/ctg.v1.DataRequests/SubmitRequest",
-      [](Call&) { return NotYetImplemented("DataRequests.SubmitRequest", 6); });
-}
+      [&](Call& call, store::Transaction& tx) -> absl::Status {
+        const policy::Identity& who = call.identity();
+        // R2: the declared purpose is in the trail, filed or refused.
+        call.AddFact("purpose", request->purpose());
+        call.AddFact("objective", request->objective());
+        call.AddFact("scope", ScopeSummary(request->scope()));
+        if (!who.IsCommune() || who.role != policy::Role::kRequester) {
+          return absl::PermissionDeniedError(absl::StrCat(
+              "role \"", policy::RoleName(who.role), "\" may not file a request; only a "
+              "requester of a commune may"));
+        }
+        absl::CivilDay today = CafDay(call.now());
+        CTG_ASSIGN_OR_RETURN(store::ConventionRow convention,
+                             CurrentConvention(tx.conn(), who.organisation, today));
+        call.AddFact("convention", convention.id);
+        CTG_RETURN_IF_ERROR(CheckActive(convention, call.now()));
+        CTG_ASSIGN_OR_RETURN(ScopeContext scope, LoadScopeContext(tx.conn(), convention));
+        policy::Submission submission = SubmissionFromProto(*request);
+        CTG_RETURN_IF_ERROR(
+            policy::ValidateSubmission(submission, scope.catalogue, scope.perimeter, limits_));
 
-grpc::Status DataRequestsService::GetRequest(
-    grpc::ServerContext* context, const ctg::v1::GetRequestRequest* /*request*/,
-    ctg::v1::DataRequest* /*response*/) {
-  return dispatcher_->Read(
-      context, "/ctg.v1.DataRequests/GetRequest",
-      [](Call&) { return NotYetImplemented("DataRequests.GetRequest", 6); });
-}
-
-grpc::Status DataRequestsService::ListRequests(
-    grpc::ServerContext* context,
-    const ctg::v1::ListRequestsRequest* /*request*/,
-    ctg::v1::ListRequestsResponse* /*response*/) {
-  return dispatcher_->Read(
-      context, "/ctg.v1.DataRequests/ListRequests",
-      [](Call&) { return NotYetImplemented("DataRequests.ListRequests", 6); });
-}
-
-grpc::Status DataRequestsService::AmendRequest(
-    grpc::ServerContext* context,
-    const ctg::v1::AmendRequestRequest* /*request*/,
-    ctg::v1::DataRequest* /*response*/) {
-  return dispatcher_->Read(
-      context, "/ctg.v1.DataRequests/AmendRequest",
-      [](Call&) { return NotYetImplemented("DataRequests.AmendRequest", 6); });
-}
-
-grpc::Status DataRequestsService::WithdrawRequest(
-    grpc::ServerContext* context,
-    const ctg::v1::WithdrawRequestRequest* /*request*/,
-    ctg::v1::DataRequest* /*response*/) {
-  return dispatcher_->Read(
-      context, "/ctg.v1.DataRequests/WithdrawRequest", [](Call&) {
-        return NotYetImplemented("DataRequests.WithdrawRequest", 6);
+        CTG_ASSIGN_OR_RETURN(std::string id, store::NextRequestId(tx.conn()));
+        call.SetTarget("request", id);
+        call.SetRequestId(id);
+        int64_t now_us = absl::ToUnixMicros(call.now());
+        store::RequestRow row;
+        row.id = id;
+        row.commune = who.organisation;
+        row.convention_id = convention.id;
+        row.purpose = submission.purpose;
+        row.objective = submission.objective;
+        row.requester = who.spiffe_id;
+        row.retention_months = submission.retention_months;
+        row.recipients = RecipientsToRows(submission.recipients);
+        row.create_time_us = now_us;
+        CTG_RETURN_IF_ERROR(store::InsertRequest(tx.conn(), row));
+        store::VersionRow first;
+        first.scope = ScopeToRow(submission.scope);
+        first.justification = submission.justification;
+        first.author = who.spiffe_id;
+        first.time_us = now_us;
+        CTG_RETURN_IF_ERROR(store::AppendVersion(tx.conn(), id, first).status());
+        CTG_RETURN_IF_ERROR(store::AppendTransition(
+            tx.conn(), id,
+            {0, static_cast<int>(RequestState::kSubmitted), who.spiffe_id, now_us, "submitted"}));
+        return Respond(tx.conn(), id, call.now(), response);
       });
 }
 
-grpc::Status DataRequestsService::StartStudy(
-    grpc::ServerContext* context, const ctg::v1::StartStudyRequest* /*request*/,
-    ctg::v1::DataRequest* /*response*/) {
-  return dispatcher_->Read(
-      context, "/ctg.v1.DataRequests/StartStudy",
-      [](Call&) { return NotYetImplemented("DataRequests.StartStudy", 6); });
+grpc::Status DataRequestsService::GetRequest(grpc::ServerContext* context,
+                                             const ctg::v1::GetRequestRequest* request,
+                                             ctg::v1::DataRequest* response) {
+  return dispatcher_->Read(context, kGet, [&](Call& call) {
+    call.SetTarget("request", request->id());
+    call.SetRequestId(request->id());
+    return db_->Read([&](store::Connection& conn) -> absl::Status {
+      CTG_ASSIGN_OR_RETURN(store::StoredRequest stored,
+                           LoadVisible(conn, request->id(), call.identity()));
+      CTG_ASSIGN_OR_RETURN(store::ConventionRow convention, ConventionOf(conn, stored.request));
+      return RequestToProto(stored, convention, call.now(), response);
+    });
+  });
+}
+
+grpc::Status DataRequestsService::ListRequests(grpc::ServerContext* context,
+                                               const ctg::v1::ListRequestsRequest* request,
+                                               ctg::v1::ListRequestsResponse* response) {
+  return dispatcher_->Read(context, kList, [&](Call& call) -> absl::Status {
+    CTG_ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size(), config_->limits));
+    const policy::Identity& who = call.identity();
+    store::RequestFilter filter;
+    filter.commune = request->commune();
+    if (who.IsCommune()) {
+      // The commune is the tenant: its own requests only.
+      if (!filter.commune.empty() && filter.commune != who.organisation) return absl::OkStatus();
+      filter.commune = who.organisation;
+    }
+    std::optional<RequestState> wanted;
+    if (request->state() != ctg::v1::REQUEST_STATE_UNSPECIFIED) {
+      wanted = policy::RequestStateFromNumber(request->state());
+      if (!wanted) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("state: ", static_cast<int>(request->state()), " is not a request state"));
+      }
+      // R11: an APPROVED request may in fact be EXPIRED; decided below.
+      if (*wanted == RequestState::kApproved || *wanted == RequestState::kExpired) {
+        filter.states = {static_cast<int>(RequestState::kApproved),
+                         static_cast<int>(RequestState::kExpired)};
+      } else {
+        filter.states = {static_cast<int>(*wanted)};
+      }
+    }
+    if (!request->page_token().empty()) {
+      std::optional<int64_t> number = store::RequestNumberOf(request->page_token());
+      if (!number) {
+        return absl::InvalidArgumentError("page_token: not a token returned by ListRequests");
+      }
+      filter.before_number = *number;
+    }
+    return db_->Read([&](store::Connection& conn) -> absl::Status {
+      std::map<std::string, store::ConventionRow> conventions;
+      bool more = true;
+      while (more && response->requests_size() < page_size) {
+        CTG_ASSIGN_OR_RETURN(std::vector<store::StoredRequest> rows,
+                             store::ListRequests(conn, filter, page_size));
+        more = static_cast<int>(rows.size()) == page_size;
+        for (size_t i = 0; i < rows.size(); ++i) {
+          const store::StoredRequest& stored = rows[i];
+          filter.before_number = *store::RequestNumberOf(stored.request.id);
+          auto it = conventions.find(stored.request.convention_id);
+          if (it == conventions.end()) {
+            CTG_ASSIGN_OR_RETURN(store::ConventionRow c, ConventionOf(conn, stored.request));
+            it = conventions.emplace(c.id, std::move(c)).first;
+          }
+          CTG_ASSIGN_OR_RETURN(RequestState effective,
+                               EffectiveRequestState(stored, it->second, call.now()));
+          if (wanted && effective != *wanted) continue;
+          CTG_RETURN_IF_ERROR(
+              RequestToProto(stored, it->second, call.now(), response->add_requests()));
+          if (response->requests_size() == page_size) {
+            more = more || i + 1 < rows.size();
+            break;
+          }
+        }
+      }
+      if (more && response->requests_size() > 0) {
+        response->set_next_page_token(
+            response->requests(response->requests_size() - 1).id());
+      }
+      call.AddFact("returned", absl::StrCat(response->requests_size()));
+      return absl::OkStatus();
+    });
+  });
+}
+
+grpc::Status DataRequestsService::AmendRequest(grpc::ServerContext* context,
+                                               const ctg::v1::AmendRequestRequest* request,
+                                               ctg::v1::DataRequest* response) {
+  return Act(
+      context, "/ctg.v1.DataRequests/AmendRequest", request->id(),
+      [&](Loaded& r, Call& call, store::Transaction& tx) -> absl::Status {
+        call.AddFact("answer", request->answer());
+        if (request->has_scope()) call.AddFact("scope", ScopeSummary(request->scope()));
+        if (!request->purpose().empty()) call.AddFact("purpose", request->purpose());
+        CTG_ASSIGN_OR_RETURN(RequestState to,
+                             policy::Transition(r.effective, RequestAction::kAmend,
+                                                call.identity(), r.commune(), r.id()));
+        CTG_RETURN_IF_ERROR(CheckActive(r.convention, call.now()));
+        CTG_ASSIGN_OR_RETURN(ScopeContext scope, LoadScopeContext(tx.conn(), r.convention));
+        policy::Amendment amendment = AmendmentFromProto(*request);
+        CTG_RETURN_IF_ERROR(policy::ValidateAmendment(amendment, r.stored.request.purpose,
+                                                      scope.catalogue, scope.perimeter, limits_));
+        // Every version is kept: the new one is whole (unchanged parts
+        // copied from the current one).
+        store::VersionRow version;
+        version.scope = amendment.scope ? ScopeToRow(*amendment.scope) : r.current().scope;
+        version.justification = amendment.justification.empty() ? r.current().justification
+                                                                : amendment.justification;
+        version.answer = amendment.answer;
+        version.author = call.identity().spiffe_id;
+        version.time_us = absl::ToUnixMicros(call.now());
+        CTG_ASSIGN_OR_RETURN(int number, store::AppendVersion(tx.conn(), r.id(), version));
+        call.AddFact("version", absl::StrCat(number));
+        return AppendTransition(tx, r.id(), r.stored_state, to, call,
+                                absl::StrCat("version ", number, ": ", amendment.answer));
+      },
+      response);
+}
+
+grpc::Status DataRequestsService::WithdrawRequest(grpc::ServerContext* context,
+                                                  const ctg::v1::WithdrawRequestRequest* request,
+                                                  ctg::v1::DataRequest* response) {
+  return Act(
+      context, "/ctg.v1.DataRequests/WithdrawRequest", request->id(),
+      [&](Loaded& r, Call& call, store::Transaction& tx) -> absl::Status {
+        call.AddFact("reason", request->reason());
+        CTG_ASSIGN_OR_RETURN(RequestState to,
+                             policy::Transition(r.effective, RequestAction::kWithdraw,
+                                                call.identity(), r.commune(), r.id()));
+        CTG_RETURN_IF_ERROR(policy::ValidateText("reason", request->reason(),
+                                                 limits_.max_reason_chars,
+                                                 policy::Presence::kOptional,
+                                                 policy::TextKind::kParagraph));
+        return AppendTransition(tx, r.id(), r.stored_state, to, call, request->reason());
+      },
+      response);
+}
+
+grpc::Status DataRequestsService::StartStudy(grpc::ServerContext* context,
+                                             const ctg::v1::StartStudyRequest* request,
+                                             ctg::v1::DataRequest* response) {
+  return Act(
+      context, "/ctg.v1.DataRequests/StartStudy", request->id(),
+      [&](Loaded& r, Call& call, store::Transaction& tx) -> absl::Status {
+        CTG_ASSIGN_OR_RETURN(RequestState to,
+                             policy::Transition(r.effective, RequestAction::kStartStudy,
+                                                call.identity(), r.commune(), r.id()));
+        return AppendTransition(tx, r.id(), r.stored_state, to, call, "study started");
+      },
+      response);
 }
 
 grpc::Status DataRequestsService::PreviewFeasibility(
-    grpc::ServerContext* context,
-    const ctg::v1::PreviewFeasibilityRequest* /*request*/,
+    grpc::ServerContext* context, const ctg::v1::PreviewFeasibilityRequest* /*request*/,
     ctg::v1::FeasibilityPreview* /*response*/) {
-  return dispatcher_->Read(
-      context, "/ctg.v1.DataRequests/PreviewFeasibility", [](Call&) {
-        return NotYetImplemented("DataRequests.PreviewFeasibility", 6);
-      });
+  return dispatcher_->Read(context, "/ctg.v1.DataRequests/PreviewFeasibility", [](Call&) {
+    return NotYetImplemented("DataRequests.PreviewFeasibility", 7);
+  });
 }
 
 grpc::Status DataRequestsService::RequestInformation(
-    grpc::ServerContext* context,
-    const ctg::v1::RequestInformationRequest* /*request*/,
-    ctg::v1::DataRequest* /*response*/) {
-  return dispatcher_->Read(
-      context, "/ctg.v1.DataRequests/RequestInformation", [](Call&) {
-        return NotYetImplemented("DataRequests.RequestInformation", 6);
-      });
+    grpc::ServerContext* context, const ctg::v1::RequestInformationRequest* request,
+    ctg::v1::DataRequest* response) {
+  return Act(
+      context, "/ctg.v1.DataRequests/RequestInformation", request->id(),
+      [&](Loaded& r, Call& call, store::Transaction& tx) -> absl::Status {
+        std::vector<std::string> questions(request->questions().begin(),
+                                           request->questions().end());
+        call.AddFact("questions", absl::StrJoin(questions, "\n"));
+        CTG_ASSIGN_OR_RETURN(RequestState to,
+                             policy::Transition(r.effective, RequestAction::kRequestInformation,
+                                                call.identity(), r.commune(), r.id()));
+        CTG_RETURN_IF_ERROR(policy::ValidateQuestions(questions, limits_));
+        CTG_RETURN_IF_ERROR(store::AppendQuestions(tx.conn(), r.id(), questions,
+                                                   call.identity().spiffe_id,
+                                                   absl::ToUnixMicros(call.now()))
+                                .status());
+        return AppendTransition(tx, r.id(), r.stored_state, to, call,
+                                absl::StrJoin(questions, "\n"));
+      },
+      response);
 }
 
-grpc::Status DataRequestsService::DecideRequest(
-    grpc::ServerContext* context,
-    const ctg::v1::DecideRequestRequest* /*request*/,
-    ctg::v1::DataRequest* /*response*/) {
-  return dispatcher_->Read(
-      context, "/ctg.v1.DataRequests/DecideRequest",
-      [](Call&) { return NotYetImplemented("DataRequests.DecideRequest", 6); });
+// DecideRequest without a decision: records the opinion(s) given, on a
+// request that can still be decided.
+absl::Status DataRequestsService::RecordOpinions(const ctg::v1::DecideRequestRequest& request,
+                                                 Loaded& r, Call& call,
+                                                 store::Transaction& tx) {
+  const policy::Identity& who = call.identity();
+  CTG_RETURN_IF_ERROR(policy::CheckRequestVisible(who, r.commune(), r.id()));
+  if (!policy::MayPerform(who.role, RequestAction::kApprove)) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "role \"", policy::RoleName(who.role), "\" may not give an opinion; only a reviewer may"));
+  }
+  if (!policy::IsLegalFrom(r.effective, RequestAction::kReject)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "request ", r.id(), " is ", policy::RequestStateName(r.effective),
+        "; opinions are given on UNDER_STUDY or INFO_REQUESTED requests"));
+  }
+  if (!request.has_opportunity() && !request.has_feasibility()) {
+    return absl::InvalidArgumentError(
+        "decision: required (APPROVE or REJECT) unless an opinion (opportunity or "
+        "feasibility) is given to be recorded");
+  }
+  if (request.has_scope() || request.has_end_time() || request.download_quota() != 0 ||
+      !request.reasons().empty()) {
+    return absl::InvalidArgumentError(
+        "decision: required (APPROVE or REJECT) with scope, end_time, download_quota or "
+        "reasons");
+  }
+  // The opinions given here and those already recorded on this version.
+  policy::DecisionInput check;
+  if (request.has_opportunity()) {
+    check.opportunity = OpinionFromProto(request.opportunity(), who.spiffe_id);
+  } else if (auto o = CurrentOpinion(r.stored, kOpportunity)) {
+    check.opportunity = OpinionFromRow(*o);
+  }
+  if (request.has_feasibility()) {
+    check.feasibility = OpinionFromProto(request.feasibility(), who.spiffe_id);
+  } else if (auto f = CurrentOpinion(r.stored, kFeasibility)) {
+    check.feasibility = OpinionFromRow(*f);
+  }
+  // policy/request_validation.h has no entry point for opinions alone;
+  // ValidateDecision checks the opinions, then the four-eyes rule, before
+  // anything else, so a rejection with a placeholder reason checks exactly
+  // them (nothing else of it can fail).
+  check.decision = policy::Decision::kReject;
+  check.reasons = "opinions only";
+  CTG_ASSIGN_OR_RETURN(ScopeContext scope, LoadScopeContext(tx.conn(), r.convention));
+  CTG_RETURN_IF_ERROR(policy::ValidateDecision(check, ScopeFromRow(r.current().scope),
+                                               scope.catalogue, scope.perimeter, call.now(),
+                                               absl::InfiniteFuture(),
+                                               {config_->workflow.four_eyes}, limits_)
+                          .status());
+  int64_t now_us = absl::ToUnixMicros(call.now());
+  int version = r.current().version;
+  if (request.has_opportunity()) {
+    CTG_RETURN_IF_ERROR(store::AppendOpinion(
+        tx.conn(), r.id(), OpinionToRow(*check.opportunity, kOpportunity, version, now_us)));
+  }
+  if (request.has_feasibility()) {
+    CTG_RETURN_IF_ERROR(store::AppendOpinion(
+        tx.conn(), r.id(), OpinionToRow(*check.feasibility, kFeasibility, version, now_us)));
+  }
+  return absl::OkStatus();
 }
 
-grpc::Status DataRequestsService::RevokeRequest(
-    grpc::ServerContext* context,
-    const ctg::v1::RevokeRequestRequest* /*request*/,
-    ctg::v1::DataRequest* /*response*/) {
-  return dispatcher_->Read(
-      context, "/ctg.v1.DataRequests/RevokeRequest",
-      [](Call&) { return NotYetImplemented("DataRequests.RevokeRequest", 6); });
+// DecideRequest with APPROVE or REJECT.
+absl::Status DataRequestsService::Decide(const ctg::v1::DecideRequestRequest& request, Loaded& r,
+                                         Call& call, store::Transaction& tx) {
+  const policy::Identity& who = call.identity();
+  bool approve = request.decision() == ctg::v1::DecideRequestRequest::APPROVE;
+  CTG_ASSIGN_OR_RETURN(
+      RequestState to,
+      policy::Transition(r.effective, approve ? RequestAction::kApprove : RequestAction::kReject,
+                         who, r.commune(), r.id()));
+  // R10, R11: no approval while the convention is suspended or over.
+  if (approve) CTG_RETURN_IF_ERROR(CheckActive(r.convention, call.now()));
+  policy::DecisionInput input;
+  input.decision = approve ? policy::Decision::kApprove : policy::Decision::kReject;
+  if (request.has_opportunity()) {
+    input.opportunity = OpinionFromProto(request.opportunity(), who.spiffe_id);
+  } else if (auto o = CurrentOpinion(r.stored, kOpportunity)) {
+    input.opportunity = OpinionFromRow(*o);
+  }
+  if (request.has_feasibility()) {
+    input.feasibility = OpinionFromProto(request.feasibility(), who.spiffe_id);
+  } else if (auto f = CurrentOpinion(r.stored, kFeasibility)) {
+    input.feasibility = OpinionFromRow(*f);
+  }
+  if (request.has_scope()) input.scope = ScopeFromProto(request.scope());
+  if (request.has_end_time()) {
+    CTG_ASSIGN_OR_RETURN(input.end_time, TimeFromProto(request.end_time(), "end_time"));
+  }
+  input.download_quota = request.download_quota();
+  input.reasons = request.reasons();
+  CTG_ASSIGN_OR_RETURN(ScopeContext scope, LoadScopeContext(tx.conn(), r.convention));
+  CTG_ASSIGN_OR_RETURN(absl::Time convention_end, ConventionEndTime(r.convention));
+  CTG_ASSIGN_OR_RETURN(
+      policy::DecisionOutcome outcome,
+      policy::ValidateDecision(input, ScopeFromRow(r.current().scope), scope.catalogue,
+                               scope.perimeter, call.now(), convention_end,
+                               {config_->workflow.four_eyes}, limits_));
+  int64_t now_us = absl::ToUnixMicros(call.now());
+  int version = r.current().version;
+  if (request.has_opportunity()) {
+    CTG_RETURN_IF_ERROR(store::AppendOpinion(
+        tx.conn(), r.id(), OpinionToRow(*input.opportunity, kOpportunity, version, now_us)));
+  }
+  if (request.has_feasibility()) {
+    CTG_RETURN_IF_ERROR(store::AppendOpinion(
+        tx.conn(), r.id(), OpinionToRow(*input.feasibility, kFeasibility, version, now_us)));
+  }
+  std::string reason = input.reasons;
+  if (outcome.approval) {
+    store::ApprovalRow approval;
+    approval.scope = ScopeToRow(outcome.approval->scope);
+    if (outcome.approval->end_time != absl::InfiniteFuture()) {
+      approval.end_time_us = absl::ToUnixMicros(outcome.approval->end_time);
+    }
+    approval.download_quota = outcome.approval->download_quota;
+    approval.time_us = now_us;
+    CTG_RETURN_IF_ERROR(store::InsertApproval(tx.conn(), r.id(), approval));
+    reason = absl::StrCat("approved until ", TimeText(outcome.approval->end_time), ", ",
+                          approval.download_quota, " download(s)");
+    call.AddFact("end_time", TimeText(outcome.approval->end_time));
+    call.AddFact("download_quota", absl::StrCat(approval.download_quota));
+  }
+  return AppendTransition(tx, r.id(), r.stored_state, to, call, reason);
+}
+
+grpc::Status DataRequestsService::DecideRequest(grpc::ServerContext* context,
+                                                const ctg::v1::DecideRequestRequest* request,
+                                                ctg::v1::DataRequest* response) {
+  return Act(
+      context, "/ctg.v1.DataRequests/DecideRequest", request->id(),
+      [&](Loaded& r, Call& call, store::Transaction& tx) -> absl::Status {
+        // R1: the decision and the opinions that ground it.
+        call.AddFact("decision",
+                     ctg::v1::DecideRequestRequest::Decision_Name(request->decision()));
+        if (request->has_opportunity()) {
+          call.AddFact("opportunity", OpinionFact(request->opportunity()));
+        }
+        if (request->has_feasibility()) {
+          call.AddFact("feasibility", OpinionFact(request->feasibility()));
+        }
+        if (!request->reasons().empty()) call.AddFact("reasons", request->reasons());
+        if (request->has_scope()) call.AddFact("scope", ScopeSummary(request->scope()));
+        switch (request->decision()) {
+          case ctg::v1::DecideRequestRequest::DECISION_UNSPECIFIED:
+            return RecordOpinions(*request, r, call, tx);
+          case ctg::v1::DecideRequestRequest::APPROVE:
+          case ctg::v1::DecideRequestRequest::REJECT:
+            return Decide(*request, r, call, tx);
+          default:
+            return absl::InvalidArgumentError(
+                "decision: must be APPROVE or REJECT (or unspecified to record opinions only)");
+        }
+      },
+      response);
+}
+
+grpc::Status DataRequestsService::RevokeRequest(grpc::ServerContext* context,
+                                                const ctg::v1::RevokeRequestRequest* request,
+                                                ctg::v1::DataRequest* response) {
+  return Act(
+      context, "/ctg.v1.DataRequests/RevokeRequest", request->id(),
+      [&](Loaded& r, Call& call, store::Transaction& tx) -> absl::Status {
+        call.AddFact("reason", request->reason());
+        CTG_ASSIGN_OR_RETURN(RequestState to,
+                             policy::Transition(r.effective, RequestAction::kRevoke,
+                                                call.identity(), r.commune(), r.id()));
+        CTG_RETURN_IF_ERROR(policy::ValidateText("reason", request->reason(),
+                                                 limits_.max_reason_chars,
+                                                 policy::Presence::kRequired,
+                                                 policy::TextKind::kParagraph));
+        return AppendTransition(tx, r.id(), r.stored_state, to, call, request->reason());
+      },
+      response);
 }
 
 }  // namespace ctg::gateway

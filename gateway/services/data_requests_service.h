@@ -1,11 +1,30 @@
-// The ctg.v1.DataRequests service: thin, every call goes through the
-// Dispatcher.
+// The ctg.v1.DataRequests service: the étude d'opportunité et de
+// faisabilité (R1, R2, R3, R11). Commune requesters file, amend and
+// withdraw requests; Caf reviewers study and decide them; reviewers and
+// admins revoke approvals. Thin: every call goes through the Dispatcher
+// (authorization, one audit event per call, writes in its transaction);
+// the rules are policy/request_state.h and policy/request_validation.h,
+// the rows store/requests_table.h, the conversions request_proto.h.
+//
+// Tenant isolation: a commune identity acting on another commune's request
+// gets NOT_FOUND with the very message of a missing id.
+//
+// Four-eyes (config workflow.four_eyes): DecideRequest without a decision
+// records the opinion(s) it carries; a decision combines the opinions it
+// carries (by the caller) with those recorded on the current version, and
+// the two must come from different reviewers. A reviewer's opinions given
+// in one call are both theirs, so under four-eyes they take two calls by
+// two reviewers.
+//
+// Thread-safe (no mutable state; the store serialises writes).
 #ifndef CTG_GATEWAY_SERVICES_DATA_REQUESTS_SERVICE_H_
 #define CTG_GATEWAY_SERVICES_DATA_REQUESTS_SERVICE_H_
 
 #include "ctg/v1/data_requests.grpc.pb.h"
 #include "gateway/config.h"
 #include "gateway/dispatcher.h"
+#include "gateway/services/request_proto.h"
+#include "policy/request_validation.h"
 #include "store/database.h"
 
 namespace ctg::gateway {
@@ -13,7 +32,10 @@ namespace ctg::gateway {
 class DataRequestsService final : public ctg::v1::DataRequests::Service {
  public:
   DataRequestsService(Dispatcher* dispatcher, store::Database* db, const Config* config)
-      : dispatcher_(dispatcher), db_(db), config_(config) {}
+      : dispatcher_(dispatcher),
+        db_(db),
+        config_(config),
+        limits_(RequestLimitsFrom(config->limits)) {}
 
   grpc::Status SubmitRequest(grpc::ServerContext* context,
                              const ctg::v1::SubmitRequestRequest* request,
@@ -49,9 +71,22 @@ class DataRequestsService final : public ctg::v1::DataRequests::Service {
                              ctg::v1::DataRequest* response) override;
 
  private:
+  // A write on an existing request: `act` runs in the transaction once
+  // the request is loaded (and visible to the caller); then `response` is
+  // filled from the stored result.
+  struct Loaded;
+  grpc::Status Act(grpc::ServerContext* context, absl::string_view method, const std::string& id,
+                   absl::FunctionRef<absl::Status(Loaded&, Call&, store::Transaction&)> act,
+                   ctg::v1::DataRequest* response);
+  absl::Status RecordOpinions(const ctg::v1::DecideRequestRequest& request, Loaded& r,
+                              Call& call, store::Transaction& tx);
+  absl::Status Decide(const ctg::v1::DecideRequestRequest& request, Loaded& r, Call& call,
+                      store::Transaction& tx);
+
   Dispatcher* const dispatcher_;
   store::Database* const db_;
   const Config* const config_;
+  const policy::RequestLimits limits_;
 };
 
 }  // namespace ctg::gateway

@@ -1,0 +1,260 @@
+#include "gateway/services/request_proto.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "gateway/calendar.h"
+#include "gateway/conventions.h"
+#include "gateway/services/audit_proto.h"
+#include "policy/convention.h"
+
+namespace ctg::gateway {
+namespace {
+
+std::vector<std::string> ToVector(const google::protobuf::RepeatedPtrField<std::string>& in) {
+  return std::vector<std::string>(in.begin(), in.end());
+}
+
+void AddAll(const std::vector<std::string>& in, google::protobuf::RepeatedPtrField<std::string>* out) {
+  for (const std::string& s : in) out->Add(std::string(s));
+}
+
+void OpinionToProto(const store::OpinionRow& in, ctg::v1::StudyOpinion* out) {
+  out->set_opinion(static_cast<ctg::v1::Opinion>(in.value));
+  out->set_reasoning(in.reasoning);
+  out->set_reviewer(in.reviewer);
+}
+
+// The reason of the last transition into `state`, or "".
+std::string LastReasonInto(const store::StoredRequest& r, policy::RequestState state) {
+  for (auto it = r.transitions.rbegin(); it != r.transitions.rend(); ++it) {
+    if (it->to_state == static_cast<int>(state)) return it->reason;
+  }
+  return "";
+}
+
+}  // namespace
+
+policy::RequestLimits RequestLimitsFrom(const LimitsConfig& limits) {
+  policy::RequestLimits out;
+  const size_t items = static_cast<size_t>(std::max(1, limits.max_list_items));
+  const size_t chars = static_cast<size_t>(std::max(1, limits.max_text_chars));
+  for (size_t* list : {&out.max_indicators, &out.max_territories, &out.max_periods,
+                       &out.max_breakdowns, &out.max_recipients, &out.max_questions}) {
+    *list = std::min(*list, items);
+  }
+  for (size_t* text : {&out.max_purpose_chars, &out.max_justification_chars,
+                       &out.max_answer_chars, &out.max_question_chars, &out.max_reasoning_chars,
+                       &out.max_reason_chars}) {
+    *text = std::min(*text, chars);
+  }
+  return out;
+}
+
+policy::Scope ScopeFromProto(const ctg::v1::Scope& in) {
+  return {ToVector(in.indicators()), ToVector(in.territories()), ToVector(in.periods()),
+          ToVector(in.breakdowns())};
+}
+
+policy::Scope ScopeFromRow(const store::ScopeRow& in) {
+  return {in.indicators, in.territories, in.periods, in.breakdowns};
+}
+
+store::ScopeRow ScopeToRow(const policy::Scope& in) {
+  return {in.indicators, in.territories, in.periods, in.breakdowns};
+}
+
+void ScopeRowToProto(const store::ScopeRow& in, ctg::v1::Scope* out) {
+  AddAll(in.indicators, out->mutable_indicators());
+  AddAll(in.territories, out->mutable_territories());
+  AddAll(in.periods, out->mutable_periods());
+  AddAll(in.breakdowns, out->mutable_breakdowns());
+}
+
+policy::Submission SubmissionFromProto(const ctg::v1::SubmitRequestRequest& in) {
+  policy::Submission s;
+  s.purpose = in.purpose();
+  s.objective = in.objective();
+  s.justification = in.justification();
+  s.scope = ScopeFromProto(in.scope());
+  for (const ctg::v1::Recipient& r : in.recipients()) {
+    s.recipients.push_back({static_cast<policy::RecipientKind>(r.kind()), r.name(),
+                            r.operator_person()});
+  }
+  s.retention_months = in.retention_months();
+  return s;
+}
+
+policy::Amendment AmendmentFromProto(const ctg::v1::AmendRequestRequest& in) {
+  policy::Amendment a;
+  if (in.has_scope()) a.scope = ScopeFromProto(in.scope());
+  a.justification = in.justification();
+  a.answer = in.answer();
+  a.purpose = in.purpose();
+  return a;
+}
+
+std::vector<store::RecipientRow> RecipientsToRows(const std::vector<policy::Recipient>& in) {
+  std::vector<store::RecipientRow> out;
+  for (const policy::Recipient& r : in) {
+    out.push_back({static_cast<int>(r.kind), r.name, r.operator_person});
+  }
+  return out;
+}
+
+policy::Opinion OpinionFromProto(const ctg::v1::StudyOpinion& in, const std::string& reviewer) {
+  return {static_cast<policy::OpinionValue>(in.opinion()), in.reasoning(), reviewer};
+}
+
+store::OpinionRow OpinionToRow(const policy::Opinion& in, int aspect, int version,
+                               int64_t time_us) {
+  return {aspect, static_cast<int>(in.value), in.reasoning, in.reviewer, version, time_us};
+}
+
+policy::Opinion OpinionFromRow(const store::OpinionRow& in) {
+  return {static_cast<policy::OpinionValue>(in.value), in.reasoning, in.reviewer};
+}
+
+std::optional<store::OpinionRow> CurrentOpinion(const store::StoredRequest& request, int aspect) {
+  int current = request.versions.empty() ? 0 : request.versions.back().version;
+  for (auto it = request.opinions.rbegin(); it != request.opinions.rend(); ++it) {
+    if (it->aspect == aspect && it->version == current) return *it;
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<absl::Time> ConventionEndTime(const store::ConventionRow& row) {
+  CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(row));
+  absl::CivilDay end = terms.valid_until + 1;
+  if (terms.termination_effective && *terms.termination_effective < end) {
+    end = *terms.termination_effective;
+  }
+  return absl::FromCivil(end, CafTimeZone());
+}
+
+absl::StatusOr<policy::RequestState> StoredState(const store::RequestRow& row) {
+  std::optional<policy::RequestState> state = policy::RequestStateFromNumber(row.state);
+  if (!state) {
+    return absl::DataLossError(
+        absl::StrCat("request ", row.id, " has an unknown stored state ", row.state));
+  }
+  return *state;
+}
+
+absl::StatusOr<std::optional<Expiry>> ExpiryOf(const store::StoredRequest& request,
+                                               const store::ConventionRow& convention,
+                                               absl::Time now) {
+  CTG_ASSIGN_OR_RETURN(policy::RequestState stored, StoredState(request.request));
+  if (stored != policy::RequestState::kApproved) return std::optional<Expiry>();
+  absl::Time end = absl::InfiniteFuture();
+  if (request.approval && request.approval->end_time_us) {
+    end = absl::FromUnixMicros(*request.approval->end_time_us);
+  }
+  CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(convention));
+  bool ended =
+      policy::EffectiveStatus(terms, CafDay(now)) == policy::ConventionStatus::kEnded;
+  if (policy::EffectiveState(stored, now, end, ended) != policy::RequestState::kExpired) {
+    return std::optional<Expiry>();
+  }
+  CTG_ASSIGN_OR_RETURN(absl::Time convention_end, ConventionEndTime(convention));
+  if (ended && convention_end < end) {
+    return std::optional<Expiry>(
+        Expiry{convention_end, absl::StrCat("convention ", convention.id, " ended (R11)")});
+  }
+  return std::optional<Expiry>(Expiry{end, "the approval's end time passed (R11)"});
+}
+
+absl::StatusOr<policy::RequestState> EffectiveRequestState(const store::StoredRequest& request,
+                                                           const store::ConventionRow& convention,
+                                                           absl::Time now) {
+  CTG_ASSIGN_OR_RETURN(std::optional<Expiry> expiry, ExpiryOf(request, convention, now));
+  if (expiry) return policy::RequestState::kExpired;
+  return StoredState(request.request);
+}
+
+absl::Status RequestToProto(const store::StoredRequest& request,
+                            const store::ConventionRow& convention, absl::Time now,
+                            ctg::v1::DataRequest* out) {
+  const store::RequestRow& r = request.request;
+  CTG_ASSIGN_OR_RETURN(std::optional<Expiry> expiry, ExpiryOf(request, convention, now));
+  CTG_ASSIGN_OR_RETURN(policy::RequestState stored, StoredState(r));
+  policy::RequestState state = expiry ? policy::RequestState::kExpired : stored;
+  out->set_id(r.id);
+  out->set_commune(r.commune);
+  out->set_convention_id(r.convention_id);
+  out->set_purpose(r.purpose);
+  out->set_objective(r.objective);
+  for (const store::RecipientRow& rec : r.recipients) {
+    ctg::v1::Recipient* p = out->add_recipients();
+    p->set_kind(static_cast<ctg::v1::Recipient::Kind>(rec.kind));
+    p->set_name(rec.name);
+    p->set_operator_person(rec.operator_person);
+  }
+  out->set_retention_months(r.retention_months);
+  out->set_requester(r.requester);
+  out->set_state(static_cast<ctg::v1::RequestState>(state));
+  if (!request.versions.empty()) {
+    const store::VersionRow& current = request.versions.back();
+    out->set_justification(current.justification);
+    ScopeRowToProto(current.scope, out->mutable_scope());
+  }
+  if (auto o = CurrentOpinion(request, kOpportunity)) OpinionToProto(*o, out->mutable_opportunity());
+  if (auto f = CurrentOpinion(request, kFeasibility)) OpinionToProto(*f, out->mutable_feasibility());
+  if (request.approval) {
+    ctg::v1::Approval* a = out->mutable_approval();
+    ScopeRowToProto(request.approval->scope, a->mutable_scope());
+    if (request.approval->end_time_us) {
+      SetTimestampMicros(*request.approval->end_time_us, a->mutable_end_time());
+    }
+    a->set_download_quota(request.approval->download_quota);
+    a->set_downloads_used(static_cast<int32_t>(request.releases.size()));
+    for (const store::ReleaseRow& release : request.releases) {
+      SetTimestampMicros(release.time_us, a->add_release_times());
+    }
+  }
+  if (stored == policy::RequestState::kRejected || stored == policy::RequestState::kRevoked) {
+    out->set_decision_reasons(LastReasonInto(request, stored));
+  }
+  for (const store::QuestionRow& q : request.questions) out->add_questions(q.text);
+  for (const store::VersionRow& v : request.versions) {
+    ctg::v1::RequestVersion* p = out->add_versions();
+    p->set_version(v.version);
+    ScopeRowToProto(v.scope, p->mutable_scope());
+    p->set_justification(v.justification);
+    p->set_answer(v.answer);
+    p->set_author(v.author);
+    SetTimestampMicros(v.time_us, p->mutable_create_time());
+  }
+  for (const store::TransitionRow& t : request.transitions) {
+    ctg::v1::Transition* p = out->add_history();
+    p->set_from_state(static_cast<ctg::v1::RequestState>(t.from_state));
+    p->set_to_state(static_cast<ctg::v1::RequestState>(t.to_state));
+    p->set_actor(t.actor);
+    SetTimestampMicros(t.time_us, p->mutable_time());
+    p->set_reason(t.reason);
+  }
+  int64_t update_us = r.update_time_us;
+  if (expiry) {
+    // R11: the expiry follows from time; it is shown, not stored.
+    ctg::v1::Transition* p = out->add_history();
+    p->set_from_state(ctg::v1::APPROVED);
+    p->set_to_state(ctg::v1::EXPIRED);
+    p->set_actor("gateway");
+    SetTimestampMicros(absl::ToUnixMicros(expiry->time), p->mutable_time());
+    p->set_reason(expiry->reason);
+    update_us = std::max(update_us, absl::ToUnixMicros(expiry->time));
+  }
+  for (const store::OpinionRow& o : request.opinions) {
+    ctg::v1::RecordedOpinion* p = out->add_opinions();
+    p->set_aspect(static_cast<ctg::v1::RecordedOpinion::Aspect>(o.aspect));
+    OpinionToProto(o, p->mutable_opinion());
+    p->set_version(o.version);
+    SetTimestampMicros(o.time_us, p->mutable_time());
+  }
+  SetTimestampMicros(r.create_time_us, out->mutable_create_time());
+  SetTimestampMicros(update_us, out->mutable_update_time());
+  return absl::OkStatus();
+}
+
+}  // namespace ctg::gateway

@@ -1,0 +1,95 @@
+// Conversions for the DataRequests service between the ctg.v1 messages, the
+// plain structs of policy/request_validation.h and the rows of
+// store/requests_table.h, and the request's effective state (R11), which
+// every reader of a request (requests, extracts) must use rather than the
+// stored one.
+//
+// Pure functions of their arguments; thread-safe.
+#ifndef CTG_GATEWAY_SERVICES_REQUEST_PROTO_H_
+#define CTG_GATEWAY_SERVICES_REQUEST_PROTO_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "ctg/v1/data_requests.pb.h"
+#include "gateway/config.h"
+#include "policy/request_state.h"
+#include "policy/request_validation.h"
+#include "store/conventions_table.h"
+#include "store/requests_table.h"
+
+namespace ctg::gateway {
+
+// The limits applied to requests: policy::RequestLimits' defaults, lists
+// capped at `limits.max_list_items` and free texts at
+// `limits.max_text_chars` (the smaller value wins).
+policy::RequestLimits RequestLimitsFrom(const LimitsConfig& limits);
+
+// Scopes.
+policy::Scope ScopeFromProto(const ctg::v1::Scope& in);
+policy::Scope ScopeFromRow(const store::ScopeRow& in);
+store::ScopeRow ScopeToRow(const policy::Scope& in);
+void ScopeRowToProto(const store::ScopeRow& in, ctg::v1::Scope* out);
+
+// What SubmitRequest declares, unvalidated.
+policy::Submission SubmissionFromProto(const ctg::v1::SubmitRequestRequest& in);
+// What AmendRequest gives, unvalidated (`scope` set only when the message
+// has one).
+policy::Amendment AmendmentFromProto(const ctg::v1::AmendRequestRequest& in);
+std::vector<store::RecipientRow> RecipientsToRows(const std::vector<policy::Recipient>& in);
+
+// An opinion given in a DecideRequest, by `reviewer` (the caller: whatever
+// reviewer the client wrote is ignored).
+policy::Opinion OpinionFromProto(const ctg::v1::StudyOpinion& in, const std::string& reviewer);
+store::OpinionRow OpinionToRow(const policy::Opinion& in, int aspect, int version,
+                               int64_t time_us);
+policy::Opinion OpinionFromRow(const store::OpinionRow& in);
+
+// Aspects of RecordedOpinion (and store::OpinionRow::aspect).
+inline constexpr int kOpportunity = 1;
+inline constexpr int kFeasibility = 2;
+
+// The latest opinion of `aspect` given on the request's current (last)
+// version; nullopt when none.
+std::optional<store::OpinionRow> CurrentOpinion(const store::StoredRequest& request, int aspect);
+
+// The instant convention `row` stops applying (exclusive): the start, in
+// the Caf's time zone (Europe/Paris), of the day after valid_until, or of
+// the termination's effective day when earlier. Errors: kDataLoss for
+// unreadable stored dates.
+absl::StatusOr<absl::Time> ConventionEndTime(const store::ConventionRow& row);
+
+// A request's state as stored. Errors: kDataLoss for a number that is not
+// a state (only corrupted storage has one).
+absl::StatusOr<policy::RequestState> StoredState(const store::RequestRow& row);
+
+// When and why an APPROVED request is in fact EXPIRED at `now` (R11:
+// policy::EffectiveState): its approval's end time passed or its convention
+// ended. Unset when the request is not expired that way.
+struct Expiry {
+  absl::Time time;
+  std::string reason;
+};
+absl::StatusOr<std::optional<Expiry>> ExpiryOf(const store::StoredRequest& request,
+                                               const store::ConventionRow& convention,
+                                               absl::Time now);
+
+// The state the request is really in at `now` (policy::EffectiveState).
+// Errors: as StoredState and ConventionEndTime.
+absl::StatusOr<policy::RequestState> EffectiveRequestState(const store::StoredRequest& request,
+                                                           const store::ConventionRow& convention,
+                                                           absl::Time now);
+
+// The message for a stored request at `now`: its effective state, current
+// version, current opinions, approval, and the whole history (an expiry
+// the gateway has not stored is shown as a last transition by "gateway").
+absl::Status RequestToProto(const store::StoredRequest& request,
+                            const store::ConventionRow& convention, absl::Time now,
+                            ctg::v1::DataRequest* out);
+
+}  // namespace ctg::gateway
+
+#endif  // CTG_GATEWAY_SERVICES_REQUEST_PROTO_H_
