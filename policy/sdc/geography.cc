@@ -99,7 +99,7 @@ absl::StatusOr<Geography> CommuneGeography(const CommuneLayout& layout) {
           absl::StrCat("QPV part ", part.qpv, " ∩ ", part.iris, " is listed twice"));
     }
     it->second.push_back(part.qpv);
-    qpv_pieces[part.qpv].push_back(absl::StrCat(part.iris, "&", part.qpv));
+    qpv_pieces[part.qpv].push_back(absl::StrCat(part.iris, "+", part.qpv));
   }
   std::vector<std::string> pieces;
   std::vector<TerritorySpec> territories;
@@ -110,7 +110,7 @@ absl::StatusOr<Geography> CommuneGeography(const CommuneLayout& layout) {
     if (qpvs.empty()) {
       zone.pieces.push_back(z);
     } else {
-      for (const std::string& q : qpvs) zone.pieces.push_back(absl::StrCat(z, "&", q));
+      for (const std::string& q : qpvs) zone.pieces.push_back(absl::StrCat(z, "+", q));
       zone.pieces.push_back(absl::StrCat(z, "-"));
     }
     for (const std::string& p : zone.pieces) {

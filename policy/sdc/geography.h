@@ -69,7 +69,7 @@ struct CommuneLayout {
   std::vector<QpvPart> qpv_parts;  // every non-empty IRIS ∩ QPV
 };
 
-// Pieces: "<iris>" for an IRIS without QPV part; "<iris>&<qpv>" for IRIS ∩
+// Pieces: "<iris>" for an IRIS without QPV part; "<iris>+<qpv>" (the base's piece code) for IRIS ∩
 // QPV and "<iris>-" for the IRIS minus its QPV parts. InvalidArgument when an
 // IRIS code is not the commune code + 4 digits, an IRIS or QPV part is
 // repeated, or a QPV part names an IRIS that is not listed.

@@ -65,7 +65,11 @@ class BlockProtector {
   BlockProtector(const TableModel& m, int32_t block, std::vector<CellPlan> plan,
                  const SdcConfig& config)
       : m_(m), bi_(block), b_(m.blocks[block]), plan_(std::move(plan)), config_(config),
-        suppressed_(b_.num_cells, false), known_(b_.num_cells, false) {}
+        suppressed_(b_.num_cells, false), known_(b_.num_cells, false) {
+    for (const Identity& id : m.identities) {
+      if (id.block == block) identities_.push_back(&id);
+    }
+  }
 
   absl::Status Run(bool audit, AuditReport* report) {
     for (int round = 0;; ++round) {
@@ -212,7 +216,8 @@ class BlockProtector {
       for (int32_t& r : rows) r -= b_.first_row;
       return rows;
     };
-    if (!basis_tried_ && b_.num_rows >= config_.hierarchical_basis_min_rows) {
+    if (!basis_tried_ && identities_.empty() &&
+        b_.num_rows >= config_.hierarchical_basis_min_rows) {
       basis_ = internal::HierarchyBasis::Build(m_, b_);
     }
     basis_tried_ = true;
@@ -231,11 +236,31 @@ class BlockProtector {
       for (int32_t i : prims) add(i, &p.primaries, &p.primary_values);
       AddSubSumPrimaries(&p, &virtual_of);
     } else {
-      for (int32_t i : forced) p.candidates.push_back(local(i));
-      for (int32_t i : cands) p.candidates.push_back(local(i));
+      // Identities of linked indicators come first: known to every reader.
+      for (const Identity* id : identities_) {
+        std::vector<std::pair<int32_t, int64_t>> col;
+        for (int32_t r : id->plus) col.push_back({r - b_.first_row, 1});
+        for (int32_t r : id->minus) col.push_back({r - b_.first_row, -1});
+        std::sort(col.begin(), col.end());
+        p.candidates.emplace_back();
+        p.candidate_values.emplace_back();
+        for (const auto& [r, v] : col) {
+          p.candidates.back().push_back(r);
+          p.candidate_values.back().push_back(v);
+        }
+      }
+      auto add_ones = [&](int32_t i) {
+        p.candidates.push_back(local(i));
+        if (!p.candidate_values.empty()) {
+          p.candidate_values.emplace_back(p.candidates.back().size(), 1);
+        }
+      };
+      for (int32_t i : forced) add_ones(i);
+      for (int32_t i : cands) add_ones(i);
       for (int32_t i : prims) p.primaries.push_back(local(i));
     }
-    p.num_forced = static_cast<int32_t>(forced.size());
+    const size_t num_identities = basis_.has_value() ? 0 : identities_.size();
+    p.num_forced = static_cast<int32_t>(num_identities + forced.size());
     CTG_ASSIGN_OR_RETURN(
         internal::GaussResult g,
         internal::RunGauss(p, basis_.has_value() ? SingletonMethod::kNone
@@ -273,7 +298,7 @@ class BlockProtector {
     }
     std::fill(suppressed_.begin(), suppressed_.end(), false);
     for (size_t k = 0; k < cands.size(); ++k) {
-      suppressed_[cands[k]] = g.secondary[forced.size() + k];
+      suppressed_[cands[k]] = g.secondary[num_identities + forced.size() + k];
     }
     return absl::OkStatus();
   }
@@ -312,6 +337,7 @@ class BlockProtector {
   std::vector<bool> suppressed_;  // candidates made secondary
   std::vector<bool> known_;       // candidates earlier releases already reveal
   std::vector<bool> picked_;      // suppressed by the current repair round
+  std::vector<const Identity*> identities_;        // linked indicators
   std::optional<internal::HierarchyBasis> basis_;  // large nested blocks only
   bool basis_tried_ = false;
 };

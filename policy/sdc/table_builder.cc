@@ -144,6 +144,153 @@ std::vector<int64_t> MergeTop(const ParsedBlock& pb, int32_t b, int32_t c,
   return all;
 }
 
+
+// Blocks of one period linked by total_equals form one model block (the
+// linked indicators share inner cells through identities). Each group lists
+// input indices, its main block first (the target of the links).
+absl::StatusOr<std::vector<std::vector<size_t>>> LinkGroups(const TableInput& input) {
+  const size_t n = input.blocks.size();
+  absl::flat_hash_map<BlockKey, size_t> index;
+  for (size_t k = 0; k < n; ++k) {
+    const BlockInput& in = input.blocks[k];
+    if (!index.emplace(BlockKey{in.indicator, in.period}, k).second) {
+      return Bad(in, "given twice");
+    }
+  }
+  std::vector<size_t> root(n);
+  for (size_t k = 0; k < n; ++k) root[k] = k;
+  std::function<size_t(size_t)> find = [&](size_t k) {
+    return root[k] == k ? k : root[k] = find(root[k]);
+  };
+  for (size_t k = 0; k < n; ++k) {
+    const BlockInput& in = input.blocks[k];
+    if (in.total_equals.indicator.empty()) continue;
+    auto it = index.find(BlockKey{in.total_equals.indicator, in.period});
+    if (it == index.end()) {
+      return Bad(in, absl::StrCat("total_equals names indicator ", in.total_equals.indicator,
+                                  ", absent from this period"));
+    }
+    if (!input.blocks[it->second].total_equals.indicator.empty()) {
+      return Bad(in, "total_equals must name an indicator that is not linked itself");
+    }
+    root[find(k)] = find(it->second);
+  }
+  std::vector<std::vector<size_t>> groups;
+  absl::flat_hash_map<size_t, size_t> group_of_root;
+  for (size_t k = 0; k < n; ++k) {
+    auto [it, inserted] = group_of_root.try_emplace(find(k), groups.size());
+    if (inserted) groups.emplace_back();
+    groups[it->second].push_back(k);
+  }
+  for (auto& g : groups) {  // the target (not linked itself) first
+    std::stable_partition(g.begin(), g.end(), [&](size_t k) {
+      return input.blocks[k].total_equals.indicator.empty();
+    });
+  }
+  return groups;
+}
+
+// The identities "total of `in` = a category of its target", per piece.
+absl::Status AddIdentities(const BlockInput& in, const ParsedBlock& pb, int32_t first_row,
+                           const std::vector<size_t>& group, const TableInput& input,
+                           const std::vector<ParsedBlock>& parsed,
+                           const std::vector<int32_t>& member_first_row, int32_t block,
+                           size_t np, TableModel* m) {
+  size_t t = 0;
+  while (input.blocks[group[t]].indicator != in.total_equals.indicator) ++t;
+  const BlockInput& target = input.blocks[group[t]];
+  const ParsedBlock& tp = parsed[t];
+  int32_t b = -1, c = -1;
+  for (int32_t k = 0; k < static_cast<int32_t>(target.breakdowns.size()); ++k) {
+    if (target.breakdowns[k].code != in.total_equals.breakdown) continue;
+    const auto& cats = target.breakdowns[k].categories;
+    auto it = std::find(cats.begin(), cats.end(), in.total_equals.category);
+    if (it != cats.end()) {
+      b = k;
+      c = static_cast<int32_t>(it - cats.begin());
+    }
+  }
+  if (b < 0) {
+    return Bad(in, absl::StrCat("total_equals names an unknown cell of ", target.indicator));
+  }
+  for (size_t p = 0; p < np; ++p) {
+    const int64_t want = tp.count[b][p * tp.ncat[b] + c];
+    if (pb.total[p] != want) {
+      return Bad(in, absl::StrCat("total of piece ", p, " is ", pb.total[p], " but ",
+                                  target.indicator, "/", target.breakdowns[b].code, "=",
+                                  in.total_equals.category, " is ", want));
+    }
+    Identity id{block, {}, {}};
+    for (int64_t x = 0; x < pb.ncross; ++x) {
+      id.plus.push_back(static_cast<int32_t>(first_row + p * pb.ncross + x));
+    }
+    const int64_t base = member_first_row[t] + static_cast<int64_t>(p) * tp.ncross;
+    for (int64_t x = 0; x < tp.ncross; ++x) {
+      if ((x / tp.stride[b]) % tp.ncat[b] == c) id.minus.push_back(static_cast<int32_t>(base + x));
+    }
+    m->identities.push_back(std::move(id));
+  }
+  return absl::OkStatus();
+}
+
+// The cells of one indicator: every territory and hidden piece, total and
+// every category; then the check of the base's own territory figures.
+absl::Status AddCells(const Geography& geo, const BlockInput& in, const ParsedBlock& pb,
+                      const std::vector<int64_t>& pop, int32_t first_row,
+                      const absl::flat_hash_set<std::string>& want_t,
+                      const absl::flat_hash_set<std::string>& want_b, TableModel* m) {
+  const size_t first_cell = m->cells.size();
+  auto add_area = [&](const std::string& code, const std::vector<int32_t>& pieces,
+                      bool is_piece, bool requested) {
+    int64_t popu = 0;
+    for (int32_t p : pieces) popu += pop[p];
+    for (int32_t b = -1; b < static_cast<int32_t>(pb.ncat.size()); ++b) {
+      const bool wanted = requested && (b < 0 || want_b.empty() ||
+                                        want_b.contains(in.breakdowns[b].code));
+      for (int32_t c = 0; c < (b < 0 ? 1 : pb.ncat[b]); ++c) {
+        Cell cell;
+        cell.key = {code, in.period, in.indicator, b < 0 ? "" : in.breakdowns[b].code,
+                    b < 0 ? "" : in.breakdowns[b].categories[c]};
+        for (int32_t p : pieces) {
+          const int64_t base = first_row + static_cast<int64_t>(p) * pb.ncross;
+          for (int64_t x = 0; x < pb.ncross; ++x) {
+            if (b >= 0 && (x / pb.stride[b]) % pb.ncat[b] != c) continue;
+            cell.rows.push_back(static_cast<int32_t>(base + x));
+          }
+          const size_t k = b < 0 ? 0 : static_cast<size_t>(p) * pb.ncat[b] + c;
+          cell.value += b < 0 ? pb.total[p] : pb.count[b][k];
+          cell.amount += b < 0 ? pb.total_amount[p] : pb.amount[b][k];
+        }
+        cell.top_contributions = MergeTop(pb, b, c, pieces);
+        cell.territory_population = popu;
+        cell.requested = wanted;
+        cell.piece = is_piece;
+        m->cells.push_back(std::move(cell));
+      }
+    }
+  };
+  for (const auto& t : geo.territories()) {
+    add_area(t.code, t.pieces, false, want_t.empty() || want_t.contains(t.code));
+  }
+  for (int32_t p : geo.hidden_pieces()) add_area(geo.pieces()[p], {p}, true, false);
+  // Territory figures the base computed itself must equal the sums.
+  absl::flat_hash_map<CellKey, size_t> index;
+  if (!in.territory_figures.empty()) {
+    for (size_t c = first_cell; c < m->cells.size(); ++c) index[m->cells[c].key] = c;
+  }
+  for (const Figure& f : in.territory_figures) {
+    CellKey k{f.piece, in.period, in.indicator, f.breakdown, f.category};
+    auto it = index.find(k);
+    if (it == index.end()) return Bad(in, absl::StrCat("unknown territory figure ", k.ToString()));
+    const Cell& c = m->cells[it->second];
+    if (c.value != f.count || (in.kind == IndicatorKind::kAmount && c.amount != f.amount)) {
+      return Bad(in, absl::StrCat("not additive: ", k.ToString(), " is ", f.count,
+                                  " but its pieces sum to ", c.value));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<TableModel> BuildTable(const Geography& geo, const TableInput& input) {
@@ -183,74 +330,45 @@ absl::StatusOr<TableModel> BuildTable(const Geography& geo, const TableInput& in
     }
   }
   TableModel m;
-  for (const BlockInput& in : input.blocks) {
+  CTG_ASSIGN_OR_RETURN(std::vector<std::vector<size_t>> groups, LinkGroups(input));
+  for (const std::vector<size_t>& group : groups) {
     const int32_t bi = static_cast<int32_t>(m.blocks.size());
-    CTG_ASSIGN_OR_RETURN(ParsedBlock pb, Parse(geo, in));
-    auto pit = pop.find(in.period);
+    const BlockInput& main = input.blocks[group[0]];
+    auto pit = pop.find(main.period);
     for (size_t p = 0; pit != pop.end() && p < np; ++p) {
       if (pit->second[p] < 0) pit = pop.end();
     }
     if (pit == pop.end()) {
-      return Bad(in, "no allocataire count for every piece of this period (R6)");
+      return Bad(main, "no allocataire count for every piece of this period (R6)");
     }
-    Block blk{{in.indicator, in.period}, in.kind, in.allocataire_count,
+    Block blk{{main.indicator, main.period}, main.kind, main.allocataire_count,
               static_cast<int32_t>(m.inner.size()), 0, static_cast<int32_t>(m.cells.size()), 0};
-    AddRows(pb, bi, np, &m);
+    std::vector<ParsedBlock> parsed;
+    std::vector<int32_t> member_first_row;
+    for (size_t k : group) {
+      const BlockInput& in = input.blocks[k];
+      if (in.kind != main.kind) return Bad(in, "linked indicators must be of the same kind");
+      CTG_ASSIGN_OR_RETURN(ParsedBlock pb, Parse(geo, in));
+      member_first_row.push_back(static_cast<int32_t>(m.inner.size()));
+      AddRows(pb, bi, np, &m);
+      if (k != group[0]) blk.linked_indicators.push_back(in.indicator);
+      parsed.push_back(std::move(pb));
+    }
     blk.num_rows = static_cast<int32_t>(m.inner.size()) - blk.first_row;
-    blk.layout_pieces = static_cast<int32_t>(np);
-    blk.layout_per_piece = static_cast<int32_t>(pb.ncross);
-    auto add_area = [&](const std::string& code, const std::vector<int32_t>& pieces,
-                        bool is_piece, bool requested) {
-      int64_t popu = 0;
-      for (int32_t p : pieces) popu += pit->second[p];
-      for (int32_t b = -1; b < static_cast<int32_t>(pb.ncat.size()); ++b) {
-        const bool wanted = requested && (b < 0 || want_b.empty() ||
-                                          want_b.contains(in.breakdowns[b].code));
-        for (int32_t c = 0; c < (b < 0 ? 1 : pb.ncat[b]); ++c) {
-          Cell cell;
-          cell.key = {code, in.period, in.indicator, b < 0 ? "" : in.breakdowns[b].code,
-                      b < 0 ? "" : in.breakdowns[b].categories[c]};
-          for (int32_t p : pieces) {
-            const int64_t base = blk.first_row + static_cast<int64_t>(p) * pb.ncross;
-            for (int64_t x = 0; x < pb.ncross; ++x) {
-              if (b >= 0 && (x / pb.stride[b]) % pb.ncat[b] != c) continue;
-              cell.rows.push_back(static_cast<int32_t>(base + x));
-            }
-            const size_t k = b < 0 ? 0 : static_cast<size_t>(p) * pb.ncat[b] + c;
-            cell.value += b < 0 ? pb.total[p] : pb.count[b][k];
-            cell.amount += b < 0 ? pb.total_amount[p] : pb.amount[b][k];
-          }
-          cell.top_contributions = MergeTop(pb, b, c, pieces);
-          cell.territory_population = popu;
-          cell.requested = wanted;
-          cell.piece = is_piece;
-          m.cells.push_back(std::move(cell));
-        }
-      }
-    };
-    for (const auto& t : geo.territories()) {
-      add_area(t.code, t.pieces, false, want_t.empty() || want_t.contains(t.code));
+    if (group.size() == 1) {
+      blk.layout_pieces = static_cast<int32_t>(np);
+      blk.layout_per_piece = static_cast<int32_t>(parsed[0].ncross);
     }
-    for (int32_t p : geo.hidden_pieces()) add_area(geo.pieces()[p], {p}, true, false);
+    for (size_t k = 0; k < group.size(); ++k) {
+      CTG_RETURN_IF_ERROR(AddCells(geo, input.blocks[group[k]], parsed[k], pit->second,
+                                   member_first_row[k], want_t, want_b, &m));
+    }
     blk.num_cells = static_cast<int32_t>(m.cells.size()) - blk.first_cell;
-    // Territory figures the base computed itself must equal the sums.
-    absl::flat_hash_map<CellKey, int32_t> index;
-    if (!in.territory_figures.empty()) {
-      for (int32_t c = blk.first_cell; c < blk.first_cell + blk.num_cells; ++c) {
-        index[m.cells[c].key] = c;
-      }
+    for (size_t k = 1; k < group.size(); ++k) {
+      CTG_RETURN_IF_ERROR(AddIdentities(input.blocks[group[k]], parsed[k], member_first_row[k],
+                                        group, input, parsed, member_first_row, bi, np, &m));
     }
-    for (const Figure& f : in.territory_figures) {
-      CellKey k{f.piece, in.period, in.indicator, f.breakdown, f.category};
-      auto it = index.find(k);
-      if (it == index.end()) return Bad(in, absl::StrCat("unknown territory figure ", k.ToString()));
-      const Cell& c = m.cells[it->second];
-      if (c.value != f.count || (in.kind == IndicatorKind::kAmount && c.amount != f.amount)) {
-        return Bad(in, absl::StrCat("not additive: ", k.ToString(), " is ", f.count,
-                                    " but its pieces sum to ", c.value));
-      }
-    }
-    m.blocks.push_back(blk);
+    m.blocks.push_back(std::move(blk));
   }
   return m;
 }

@@ -26,8 +26,9 @@
 // pieces, breakdowns or categories, duplicate or negative figures, a piece
 // without a total, categories that do not add up to the total (not additive),
 // territory figures that differ from the sum of their pieces, no allocataire
-// count for a period, an empty request, or more than 4,000,000 inner cells in
-// one block.
+// count for a period, an empty request, more than 4,000,000 inner cells in
+// one block, a block given twice, or a total_equals relation that names an
+// absent cell, a linked indicator, or does not hold piece by piece.
 //
 // Pure function, thread-safe.
 #ifndef CTG_POLICY_SDC_TABLE_BUILDER_H_
@@ -59,6 +60,15 @@ struct Figure {
   std::vector<int64_t> top_contributions;
 };
 
+// A cell of another indicator that an indicator's total equals, in every
+// territory (catalogue relation "total_equals": single-parent families =
+// allocataires whose family type is single parent).
+struct TotalEquals {
+  std::string indicator;  // empty: no relation
+  std::string breakdown;
+  std::string category;
+};
+
 struct BlockInput {
   std::string indicator;
   std::string period;
@@ -70,6 +80,10 @@ struct BlockInput {
   // Optional territory-level figures the base computed on its own (Figure's
   // `piece` holds the territory code): checked against the sums.
   std::vector<Figure> territory_figures;
+  // When set, this block and the named one (same period, same kind, itself
+  // unlinked) become one model block tied by identities per piece, so that a
+  // figure masked in one cannot be read in the other.
+  TotalEquals total_equals;
 };
 
 struct PieceAllocataires {

@@ -1,5 +1,8 @@
 #include "policy/sdc/table_model.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 
@@ -33,7 +36,11 @@ absl::Status CheckBlocks(const TableModel& m) {
 absl::Status CheckCell(const TableModel& m, const Block& b, int32_t block_index,
                        const Cell& c) {
   const std::string name = c.key.ToString();
-  if (c.key.indicator != b.key.indicator || c.key.period != b.key.period) {
+  const bool indicator_ok =
+      c.key.indicator == b.key.indicator ||
+      std::find(b.linked_indicators.begin(), b.linked_indicators.end(), c.key.indicator) !=
+          b.linked_indicators.end();
+  if (!indicator_ok || c.key.period != b.key.period) {
     return absl::InvalidArgumentError(
         absl::StrCat("cell ", name, ": indicator/period differ from its block"));
   }
@@ -72,6 +79,37 @@ absl::Status CheckCell(const TableModel& m, const Block& b, int32_t block_index,
   return absl::OkStatus();
 }
 
+absl::Status CheckIdentity(const TableModel& m, const Identity& id, size_t k) {
+  auto bad = [k](absl::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat("identity ", k, ": ", why));
+  };
+  if (id.block < 0 || id.block >= static_cast<int32_t>(m.blocks.size())) {
+    return bad("unknown block");
+  }
+  const Block& b = m.blocks[id.block];
+  int64_t sum = 0;
+  bool known = true;
+  for (const auto* side : {&id.plus, &id.minus}) {
+    for (size_t i = 0; i < side->size(); ++i) {
+      const int32_t r = (*side)[i];
+      if (r < b.first_row || r >= b.first_row + b.num_rows ||
+          (i > 0 && r <= (*side)[i - 1])) {
+        return bad("rows must be sorted, distinct and in its block");
+      }
+      known = known && m.inner[r].value_known;
+      sum += side == &id.plus ? m.inner[r].value : -m.inner[r].value;
+    }
+  }
+  std::vector<int32_t> common;
+  std::set_intersection(id.plus.begin(), id.plus.end(), id.minus.begin(), id.minus.end(),
+                        std::back_inserter(common));
+  if (id.plus.empty() || id.minus.empty() || !common.empty()) {
+    return bad("needs two non-empty disjoint sides");
+  }
+  if (known && sum != 0) return bad("does not hold on the inner cells");
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status TableModel::Validate() const {
@@ -91,6 +129,9 @@ absl::Status TableModel::Validate() const {
     }
   }
   if (!any_requested) return absl::InvalidArgumentError("table is empty: no requested cell");
+  for (size_t k = 0; k < identities.size(); ++k) {
+    if (absl::Status s = CheckIdentity(*this, identities[k], k); !s.ok()) return s;
+  }
   return absl::OkStatus();
 }
 

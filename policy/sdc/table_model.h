@@ -66,10 +66,20 @@ struct Cell {
   bool piece = false;
 };
 
+// A linear identity every reader knows, within one block:
+// sum(y[plus]) - sum(y[minus]) = 0. Used for linked indicators (an
+// indicator's total equals a category of another one, piece by piece).
+struct Identity {
+  int32_t block = 0;
+  std::vector<int32_t> plus, minus;  // sorted, disjoint rows of the block
+};
+
 struct Block {
+  // The main indicator and the period; cells of `linked_indicators` (below)
+  // live in the block too.
   BlockKey key;
   IndicatorKind kind = IndicatorKind::kCount;
-  // True when this indicator *is* the number of allocataires: its territory
+  // True when the main indicator *is* the number of allocataires: its territory
   // totals are the R6 populations, and an excluded territory's total must keep
   // an upper bound >= the R6 threshold in the LP audit.
   bool allocataire_count = false;
@@ -80,17 +90,23 @@ struct Block {
   // sparse hierarchical basis for large blocks (internal/hierarchy_basis.h).
   // 0: unknown.
   int32_t layout_pieces = 0, layout_per_piece = 0;
+  // Other indicators of the same period tied to the main one by identities
+  // (TableModel::identities): their cells are in this block.
+  std::vector<std::string> linked_indicators;
 };
 
 struct TableModel {
   std::vector<Block> blocks;
   std::vector<InnerCell> inner;
   std::vector<Cell> cells;
+  std::vector<Identity> identities;
 
   // Checks the structural invariants and the data: at least one block and one
   // requested cell; contiguous, non-overlapping block ranges; every cell has
   // sorted distinct rows inside its block and a non-empty indicator/period
-  // that match the block; no duplicate key; no negative value, amount or
+  // that match the block (its main or a linked indicator); no duplicate key;
+  // identities have sorted disjoint rows inside their block and hold when
+  // their rows' values are known; no negative value, amount or
   // population; every cell whose rows all have known values equals their sum
   // (additivity). Returns InvalidArgument naming the offending cell, or OK.
   absl::Status Validate() const;

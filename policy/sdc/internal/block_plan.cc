@@ -27,13 +27,19 @@ absl::StatusOr<absl::flat_hash_map<int32_t, const MemoryEntry*>> MatchMemory(
   std::map<BlockKey, std::vector<const std::pair<const CellKey, MemoryEntry>*>> by_block;
   for (const auto& entry : memory.entries()) by_block[BlockOf(entry.first)].push_back(&entry);
   for (const Block& b : model.blocks) {
-    auto it = by_block.find(b.key);
-    if (it == by_block.end()) continue;
+    std::vector<const std::pair<const CellKey, MemoryEntry>*> entries;
+    for (const std::string* ind = &b.key.indicator; ind != nullptr;) {
+      auto it = by_block.find(BlockKey{*ind, b.key.period});
+      if (it != by_block.end()) entries.insert(entries.end(), it->second.begin(), it->second.end());
+      const size_t next = ind == &b.key.indicator ? 0 : (ind - b.linked_indicators.data()) + 1;
+      ind = next < b.linked_indicators.size() ? &b.linked_indicators[next] : nullptr;
+    }
+    if (entries.empty()) continue;
     absl::flat_hash_map<CellKey, int32_t> index;
     for (int32_t c = b.first_cell; c < b.first_cell + b.num_cells; ++c) {
       index[model.cells[c].key] = c;
     }
-    for (const auto* entry : it->second) {
+    for (const auto* entry : entries) {
       auto found = index.find(entry->first);
       if (found == index.end()) {
         return absl::FailedPreconditionError(absl::StrCat(

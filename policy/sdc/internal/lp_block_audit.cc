@@ -100,6 +100,20 @@ class BlockLp {
         ar.push_back(1.0);
       }
     }
+    // Identities of linked indicators: every reader knows them.
+    for (const Identity& id : m_.identities) {
+      if (&m_.blocks[id.block] != &b_) continue;
+      const int row = glp_add_rows(lp_.get(), 1);
+      row_cell_.push_back(-1);
+      glp_set_row_bnds(lp_.get(), row, GLP_FX, 0.0, 0.0);
+      for (const auto* side : {&id.plus, &id.minus}) {
+        for (int32_t r : *side) {
+          ia.push_back(row);
+          ja.push_back(r - b_.first_row + 1);
+          ar.push_back(side == &id.plus ? 1.0 : -1.0);
+        }
+      }
+    }
     glp_load_matrix(lp_.get(), static_cast<int>(ia.size()) - 1, ia.data(), ja.data(),
                     ar.data());
     glp_init_smcp(&smcp_);
@@ -143,7 +157,7 @@ class BlockLp {
     std::vector<int32_t> out;
     for (size_t row = 1; row < row_cell_.size(); ++row) {
       const int32_t ci = row_cell_[row];
-      if (cells_[ci - b_.first_cell].role != AuditRole::kPublished) continue;
+      if (ci < 0 || cells_[ci - b_.first_cell].role != AuditRole::kPublished) continue;
       if (std::fabs(glp_get_row_dual(lp_.get(), static_cast<int>(row))) > 1e-9) {
         out.push_back(ci);
       }
@@ -188,7 +202,8 @@ int64_t RequiredUpper(const Cell& cell, const Block& block, const SdcConfig& con
   }
   const bool r6 = (!cell.piece || config.protect_small_pieces) &&
                   IsExcludedTerritory(cell.territory_population, config);
-  if (r6 && block.allocataire_count && cell.key.is_total()) {
+  if (r6 && block.allocataire_count && cell.key.is_total() &&
+      cell.key.indicator == block.key.indicator) {
     req = std::max(req, config.territory_threshold);
   }
   return req;

@@ -1,5 +1,7 @@
 // Property test: over random hierarchical tables (communes of 2-6 IRIS, an
 // optional QPV overlay, one or two indicators with 0-2 linked breakdowns,
+// counts or amounts, sometimes a third indicator tied to the first by a
+// total_equals relation,
 // varying sparsity and small counts, IRIS and pieces under 100 allocataires)
 // and random sequences of 2-5 overlapping releases to the same commune, the
 // independent LP audit never finds a breach. Fixed seeds: reproducible.
@@ -96,6 +98,33 @@ BlockInput RandomBlock(Rng& rng, const Geography& geo, const std::string& indica
   return b;
 }
 
+// An indicator whose total equals category c0 of `target`'s first breakdown
+// in every piece (catalogue relation total_equals), split over 0-1 breakdown.
+BlockInput LinkedBlock(Rng& rng, const BlockInput& target, const std::string& indicator) {
+  BlockInput b{indicator, "2023", IndicatorKind::kCount, false, {}, {}, {}};
+  b.total_equals = {target.indicator, target.breakdowns[0].code,
+                    target.breakdowns[0].categories[0]};
+  const int nc = static_cast<int>(Uniform(rng, 0, 3));
+  if (nc > 1) {
+    b.breakdowns.push_back({"k", {}});
+    for (int c = 0; c < nc; ++c) b.breakdowns[0].categories.push_back(absl::StrCat("k", c));
+  }
+  for (const Figure& f : target.figures) {
+    if (f.breakdown != target.breakdowns[0].code ||
+        f.category != target.breakdowns[0].categories[0]) {
+      continue;
+    }
+    b.figures.push_back({f.piece, "", "", f.count});
+    int64_t rest = f.count;
+    for (int c = 0; nc > 1 && c < nc; ++c) {
+      const int64_t v = c + 1 == nc ? rest : Uniform(rng, 0, rest);
+      rest -= v;
+      b.figures.push_back({f.piece, "k", b.breakdowns[0].categories[c], v});
+    }
+  }
+  return b;
+}
+
 RandomCommune MakeCommune(Rng& rng) {
   const int n_iris = static_cast<int>(Uniform(rng, 2, 6));
   CommuneLayout layout{"33069", {}, {}};
@@ -116,6 +145,11 @@ RandomCommune MakeCommune(Rng& rng) {
   for (int k = 0; k < n_blocks; ++k) {
     rc.input.blocks.push_back(
         RandomBlock(rng, rc.geo, absl::StrCat("I", k), p_zero, p_small));
+  }
+  const BlockInput& first = rc.input.blocks[0];
+  if (first.kind == IndicatorKind::kCount && !first.breakdowns.empty() &&
+      Uniform(rng, 0, 2) == 0) {
+    rc.input.blocks.push_back(LinkedBlock(rng, first, "L0"));
   }
   for (const std::string& piece : rc.geo.pieces()) {
     rc.input.allocataires.push_back({"2023", piece, Uniform(rng, 40, 700)});
@@ -212,6 +246,7 @@ TEST(PropertyTest, ReplacedBaseIsRefusedOrSafe) {
     // Base v2: a third of the pieces get new figures.
     RandomCommune replaced = rc;
     for (size_t k = 0; k < rc.input.blocks.size(); ++k) {
+      if (!rc.input.blocks[k].total_equals.indicator.empty()) continue;  // redone below
       BlockInput fresh = RandomBlock(rng, rc.geo, rc.input.blocks[k].indicator, 0.2, 0.3);
       fresh.kind = rc.input.blocks[k].kind;
       BlockInput& old = replaced.input.blocks[k];
@@ -225,6 +260,9 @@ TEST(PropertyTest, ReplacedBaseIsRefusedOrSafe) {
           old.figures[f] = fresh.figures[f];
         }
       }
+    }
+    for (BlockInput& b : replaced.input.blocks) {
+      if (!b.total_equals.indicator.empty()) b = LinkedBlock(rng, replaced.input.blocks[0], b.indicator);
     }
     RandomRequest(rng, &replaced);
     absl::StatusOr<TableModel> v2 = BuildTable(replaced.geo, replaced.input);

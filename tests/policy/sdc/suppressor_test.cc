@@ -62,7 +62,7 @@ TEST(SuppressorTest, QpvOverlayProtectsTheHiddenPiece) {
   CommuneLayout l{"33069", {Iris(0), Iris(1)}, {{"QN03301M", Iris(0)}}};
   CTG_ASSERT_OK_AND_ASSIGN(Geography g, CommuneGeography(l));
   BlockInput b{"N", "2023", IndicatorKind::kCount, false, {{"k", {"1", "2"}}}, {}, {}};
-  const std::string qpv_part = Iris(0) + "&QN03301M", rest = Iris(0) + "-";
+  const std::string qpv_part = Iris(0) + "+QN03301M", rest = Iris(0) + "-";
   b.figures = {{qpv_part, "", "", 150}, {qpv_part, "k", "1", 90}, {qpv_part, "k", "2", 60},
                {rest, "", "", 43},      {rest, "k", "1", 3},      {rest, "k", "2", 40},
                {Iris(1), "", "", 210},  {Iris(1), "k", "1", 110}, {Iris(1), "k", "2", 100}};
@@ -84,7 +84,7 @@ TEST(SuppressorTest, QpvOverlayProtectsTheHiddenPiece) {
 TEST(SuppressorTest, QpvOverlaySmallPieceIsProtectedByR6) {
   CommuneLayout l{"33069", {Iris(0), Iris(1)}, {{"QN03301M", Iris(0)}}};
   CTG_ASSERT_OK_AND_ASSIGN(Geography g, CommuneGeography(l));
-  const std::string qpv_part = Iris(0) + "&QN03301M", rest = Iris(0) + "-";
+  const std::string qpv_part = Iris(0) + "+QN03301M", rest = Iris(0) + "-";
   BlockInput b{"ALLOC", "2023", IndicatorKind::kCount, true, {}, {}, {}};
   b.figures = {{qpv_part, "", "", 400}, {rest, "", "", 60}, {Iris(1), "", "", 500}};
   TableInput in;
@@ -122,6 +122,73 @@ TEST(SuppressorTest, TwoLinkedTablesSharingAMargin) {
   EXPECT_EQ(MaskedWithReason(r, MaskReason::kSmallCount), Names({"Asingle"}));
   EXPECT_THAT(Masked(r), Contains("Acouple"));
   ExpectAuditPasses(m, r, config);
+}
+
+// Catalogue relation "total_equals": single-parent families = allocataires
+// whose family type is single parent. In IRIS A the couples (2) are masked
+// and the single parents (30) with them; the single-parent-families indicator
+// must not give the 30 back.
+TEST(SuppressorTest, LinkedIndicatorsShareTheirFigures) {
+  CTG_ASSERT_OK_AND_ASSIGN(Geography g, GridGeography(2));
+  BlockInput alloc{"ALLOC", "2023", IndicatorKind::kCount, false,
+                   {{"family", {"couple", "single"}}}, {}, {}};
+  alloc.figures = {{Iris(0), "", "", 32},  {Iris(0), "family", "couple", 2},
+                   {Iris(0), "family", "single", 30}, {Iris(1), "", "", 60},
+                   {Iris(1), "family", "couple", 35}, {Iris(1), "family", "single", 25}};
+  BlockInput spf{"SPF", "2023", IndicatorKind::kCount, false, {{"kids", {"1", "2+"}}}, {}, {}};
+  spf.figures = {{Iris(0), "", "", 30}, {Iris(0), "kids", "1", 18}, {Iris(0), "kids", "2+", 12},
+                 {Iris(1), "", "", 25}, {Iris(1), "kids", "1", 15}, {Iris(1), "kids", "2+", 10}};
+  spf.total_equals = {"ALLOC", "family", "single"};
+  TableInput in;
+  in.blocks = {alloc, spf};
+  in.allocataires = {{"2023", Iris(0), 500}, {"2023", Iris(1), 500}};
+  CTG_ASSERT_OK_AND_ASSIGN(TableModel m, BuildTable(g, in));
+  ASSERT_EQ(m.blocks.size(), 1u);
+  EXPECT_EQ(m.identities.size(), 2u);  // one per piece
+  SdcConfig config;
+  CTG_ASSERT_OK_AND_ASSIGN(Release r, ProtectTable(m, {}, config, "v1"));
+  const Names masked = Masked(r);
+  ASSERT_TRUE(masked.count("Acouple") > 0);
+  // A's single parents are masked in both indicators, or both published with
+  // A's total masked; never one published while the other hides it.
+  const bool single = masked.count("Asingle") > 0;
+  bool spf_a_masked = false;
+  for (const ReleasedCell& c : r.cells) {
+    if (c.key.indicator == "SPF" && c.key.territory == Iris(0) && c.key.is_total()) {
+      spf_a_masked = c.status != CellStatus::kPublished;
+    }
+  }
+  EXPECT_EQ(single, spf_a_masked);
+  ExpectAuditPasses(m, r, config);
+  // Without the link, the second indicator would give the figure away.
+  in.blocks[1].total_equals = {};
+  CTG_ASSERT_OK_AND_ASSIGN(TableModel unlinked, BuildTable(g, in));
+  CTG_ASSERT_OK_AND_ASSIGN(Release loose, ProtectTable(unlinked, {}, config, "v1"));
+  bool spf_published = false;
+  for (const ReleasedCell& c : loose.cells) {
+    if (c.key.indicator == "SPF" && c.key.territory == Iris(0) && c.key.is_total()) {
+      spf_published = c.status == CellStatus::kPublished;
+    }
+  }
+  EXPECT_TRUE(spf_published && Masked(loose).count("Asingle") > 0);
+}
+
+TEST(SuppressorTest, LinkedIndicatorsMustAgree) {
+  CTG_ASSERT_OK_AND_ASSIGN(Geography g, GridGeography(1));
+  BlockInput alloc{"ALLOC", "2023", IndicatorKind::kCount, false,
+                   {{"family", {"couple", "single"}}}, {}, {}};
+  alloc.figures = {{Iris(0), "", "", 32}, {Iris(0), "family", "couple", 2},
+                   {Iris(0), "family", "single", 30}};
+  BlockInput spf{"SPF", "2023", IndicatorKind::kCount, false, {}, {{Iris(0), "", "", 29}}, {}};
+  spf.total_equals = {"ALLOC", "family", "single"};
+  TableInput in;
+  in.blocks = {alloc, spf};
+  in.allocataires = {{"2023", Iris(0), 500}};
+  EXPECT_THAT(BuildTable(g, in), ::ctg::testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                                           ::testing::HasSubstr("is 29 but")));
+  in.blocks[1].total_equals = {"RSA", "", ""};
+  EXPECT_THAT(BuildTable(g, in), ::ctg::testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                                           ::testing::HasSubstr("absent")));
 }
 
 TEST(SuppressorTest, ZerosArePublishedByDefaultAndMaskedOnRequest) {

@@ -35,8 +35,8 @@ TEST(GeographyTest, CommuneWithQpvOverlayHasCommonRefinement) {
   CommuneLayout l{"33069", {"330690101", "330690102", "330690103"},
                   {{"QN03301M", "330690101"}, {"QN03301M", "330690102"}}};
   CTG_ASSERT_OK_AND_ASSIGN(Geography g, CommuneGeography(l));
-  EXPECT_THAT(g.pieces(), ElementsAre("330690101&QN03301M", "330690101-",
-                                      "330690102&QN03301M", "330690102-", "330690103"));
+  EXPECT_THAT(g.pieces(), ElementsAre("330690101+QN03301M", "330690101-",
+                                      "330690102+QN03301M", "330690102-", "330690103"));
   // Commune, 3 IRIS, 1 QPV; the four parts of the two cut IRIS are hidden.
   EXPECT_EQ(g.territories().size(), 5u);
   EXPECT_EQ(g.hidden_pieces().size(), 4u);
