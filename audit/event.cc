@@ -99,6 +99,29 @@ absl::Status ValidateEvent(const Event& event) {
   return internal::ValidateEventFields(event, /*check_utf8=*/true);
 }
 
+std::string SanitizeUtf8(absl::string_view s, size_t max_bytes) {
+  std::string out;
+  out.reserve(std::min(s.size(), max_bytes));
+  while (!s.empty()) {
+    const size_t good = internal::FirstInvalidUtf8(s);
+    absl::string_view chunk = s.substr(0, good);
+    if (out.size() + chunk.size() > max_bytes) {
+      // Cut before the first character that does not fit.
+      size_t n = max_bytes - out.size();
+      while (n > 0 && (static_cast<uint8_t>(chunk[n]) & 0xc0) == 0x80) --n;
+      out.append(chunk.data(), n);
+      return out;
+    }
+    out.append(chunk.data(), chunk.size());
+    s.remove_prefix(good);
+    if (s.empty()) break;
+    if (out.size() + 3 > max_bytes) return out;
+    out.append("\xef\xbf\xbd");  // U+FFFD REPLACEMENT CHARACTER
+    s.remove_prefix(1);
+  }
+  return out;
+}
+
 absl::Status SortFacts(std::vector<Fact>* facts) {
   std::sort(facts->begin(), facts->end(),
             [](const Fact& a, const Fact& b) { return a.key < b.key; });

@@ -4,11 +4,13 @@
 #ifndef CTG_AUDIT_EVENT_H_
 #define CTG_AUDIT_EVENT_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace ctg::audit {
 
@@ -56,6 +58,12 @@ struct Event {
 // kMaxCanonicalEventBytes (event_format.h). Returns InvalidArgument naming
 // the field (e.g. "facts[2].key") and the sequence number otherwise.
 absl::Status ValidateEvent(const Event& event);
+
+// `s` with every byte that does not start a valid UTF-8 sequence replaced by
+// U+FFFD, and cut to at most `max_bytes` bytes on a character boundary. For
+// the gateway, whose messages and peer strings may echo client bytes: an
+// event must be valid UTF-8 to be appended.
+std::string SanitizeUtf8(absl::string_view s, size_t max_bytes = SIZE_MAX);
 
 // Sorts `facts` by key (byte-wise). InvalidArgument naming the key if two
 // facts share it. For the gateway, which gathers facts in any order.

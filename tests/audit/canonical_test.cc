@@ -180,6 +180,21 @@ TEST(CanonicalTest, RejectsUnsortedAndDuplicateFacts) {
   EXPECT_THAT(ValidateEvent(e), IsOk());
 }
 
+TEST(CanonicalTest, SanitizeUtf8) {
+  EXPECT_EQ(SanitizeUtf8("plain é \xf0\x9f\x98\x80"), "plain é \xf0\x9f\x98\x80");
+  EXPECT_EQ(SanitizeUtf8("a\xff" "b\xc3"), "a\xef\xbf\xbd" "b\xef\xbf\xbd");
+  EXPECT_EQ(SanitizeUtf8("\xed\xa0\x80"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+  EXPECT_EQ(SanitizeUtf8("abcdef", 4), "abcd");
+  EXPECT_EQ(SanitizeUtf8("ab\xc3\xa9", 3), "ab");  // never splits "é"
+  EXPECT_EQ(SanitizeUtf8("ab\xff", 4), "ab");      // no room for U+FFFD
+  EXPECT_EQ(SanitizeUtf8(""), "");
+  for (const char* s : {"\x80\x80", "x\xe2\x82", "\xf4\x90\x80\x80z"}) {
+    Event e = DocExampleEvent();
+    e.message = SanitizeUtf8(s);
+    EXPECT_THAT(ValidateEvent(e), IsOk()) << s;
+  }
+}
+
 TEST(CanonicalTest, SortFactsSortsAndRejectsDuplicates) {
   std::vector<Fact> facts = {{"purpose", "p"}, {"decision", "d"}, {"cells", "3"}};
   ASSERT_THAT(SortFacts(&facts), IsOk());
