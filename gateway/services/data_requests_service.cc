@@ -17,6 +17,7 @@
 #include "policy/convention.h"
 #include "policy/request_state.h"
 #include "policy/text.h"
+#include "store/releases_table.h"
 #include "store/requests_table.h"
 
 namespace ctg::gateway {
@@ -77,12 +78,25 @@ absl::StatusOr<store::ConventionRow> ConventionOf(store::Connection& conn,
   return row;
 }
 
+// The message for `stored`, with its convention and releases.
+absl::Status ToProto(store::Connection& conn, const store::StoredRequest& stored, absl::Time now,
+                     ctg::v1::DataRequest* out,
+                     const store::ConventionRow* convention = nullptr) {
+  std::optional<store::ConventionRow> loaded;
+  if (convention == nullptr) {
+    CTG_ASSIGN_OR_RETURN(loaded, ConventionOf(conn, stored.request));
+    convention = &*loaded;
+  }
+  CTG_ASSIGN_OR_RETURN(std::vector<store::LedgerRow> releases,
+                       store::ListReleases(conn, stored.request.id));
+  out->Clear();
+  return RequestToProto(stored, releases, *convention, now, out);
+}
+
 absl::Status Respond(store::Connection& conn, const std::string& id, absl::Time now,
                      ctg::v1::DataRequest* response) {
   CTG_ASSIGN_OR_RETURN(store::StoredRequest stored, store::GetRequest(conn, id));
-  CTG_ASSIGN_OR_RETURN(store::ConventionRow convention, ConventionOf(conn, stored.request));
-  response->Clear();
-  return RequestToProto(stored, convention, now, response);
+  return ToProto(conn, stored, now, response);
 }
 
 // R10, R11: the convention must allow new filings (and amendments and
@@ -210,8 +224,7 @@ grpc::Status DataRequestsService::GetRequest(grpc::ServerContext* context,
     return db_->Read([&](store::Connection& conn) -> absl::Status {
       CTG_ASSIGN_OR_RETURN(store::StoredRequest stored,
                            LoadVisible(conn, request->id(), call.identity()));
-      CTG_ASSIGN_OR_RETURN(store::ConventionRow convention, ConventionOf(conn, stored.request));
-      return RequestToProto(stored, convention, call.now(), response);
+      return ToProto(conn, stored, call.now(), response);
     });
   });
 }
@@ -270,7 +283,7 @@ grpc::Status DataRequestsService::ListRequests(grpc::ServerContext* context,
                                EffectiveRequestState(stored, it->second, call.now()));
           if (wanted && effective != *wanted) continue;
           CTG_RETURN_IF_ERROR(
-              RequestToProto(stored, it->second, call.now(), response->add_requests()));
+              ToProto(conn, stored, call.now(), response->add_requests(), &it->second));
           if (response->requests_size() == page_size) {
             more = more || i + 1 < rows.size();
             break;

@@ -174,6 +174,7 @@ absl::StatusOr<policy::RequestState> EffectiveRequestState(const store::StoredRe
 }
 
 absl::Status RequestToProto(const store::StoredRequest& request,
+                            const std::vector<store::LedgerRow>& releases,
                             const store::ConventionRow& convention, absl::Time now,
                             ctg::v1::DataRequest* out) {
   const store::RequestRow& r = request.request;
@@ -208,8 +209,8 @@ absl::Status RequestToProto(const store::StoredRequest& request,
       SetTimestampMicros(*request.approval->end_time_us, a->mutable_end_time());
     }
     a->set_download_quota(request.approval->download_quota);
-    a->set_downloads_used(static_cast<int32_t>(request.releases.size()));
-    for (const store::ReleaseRow& release : request.releases) {
+    a->set_downloads_used(static_cast<int32_t>(releases.size()));
+    for (const store::LedgerRow& release : releases) {
       SetTimestampMicros(release.time_us, a->add_release_times());
     }
   }

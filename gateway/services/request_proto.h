@@ -19,6 +19,7 @@
 #include "policy/request_state.h"
 #include "policy/request_validation.h"
 #include "store/conventions_table.h"
+#include "store/releases_table.h"
 #include "store/requests_table.h"
 
 namespace ctg::gateway {
@@ -84,9 +85,12 @@ absl::StatusOr<policy::RequestState> EffectiveRequestState(const store::StoredRe
                                                            absl::Time now);
 
 // The message for a stored request at `now`: its effective state, current
-// version, current opinions, approval, and the whole history (an expiry
-// the gateway has not stored is shown as a last transition by "gateway").
+// version, current opinions, approval (with the downloads of `releases`,
+// its entries in the release ledger), and the whole history. An expiry
+// follows from time and is not stored: it is shown as a last transition
+// APPROVED -> EXPIRED by "gateway" at the instant it took effect.
 absl::Status RequestToProto(const store::StoredRequest& request,
+                            const std::vector<store::LedgerRow>& releases,
                             const store::ConventionRow& convention, absl::Time now,
                             ctg::v1::DataRequest* out);
 

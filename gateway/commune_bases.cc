@@ -1,0 +1,53 @@
+#include "gateway/commune_bases.h"
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "statbase/csv_format.h"
+#include "statbase/csv_import.h"
+#include "store/statistics_table.h"
+
+namespace ctg::gateway {
+
+absl::StatusOr<CommuneBase> CommuneBases::Get(const std::string& period,
+                                              const std::string& commune) {
+  std::optional<store::PeriodRow> period_row;
+  std::string slice;
+  CTG_RETURN_IF_ERROR(db_->Read([&](store::Connection& conn) -> absl::Status {
+    CTG_ASSIGN_OR_RETURN(period_row, store::GetPeriod(conn, period));
+    return absl::OkStatus();
+  }));
+  if (!period_row) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the statistical base has no period ", period));
+  }
+  std::string key = absl::StrCat(period_row->base_version, "/", commune);
+  {
+    absl::MutexLock lock(&mu_);
+    for (auto it = lru_.begin(); it != lru_.end(); ++it) {
+      if (it->first != key) continue;
+      lru_.splice(lru_.begin(), lru_, it);
+      return lru_.front().second;
+    }
+  }
+  absl::Status read = db_->Read([&](store::Connection& conn) -> absl::Status {
+    CTG_ASSIGN_OR_RETURN(slice, store::CommuneSlice(conn, period, commune));
+    return absl::OkStatus();
+  });
+  if (absl::IsNotFound(read)) return absl::FailedPreconditionError(read.message());
+  CTG_RETURN_IF_ERROR(read);
+  std::string csv = absl::StrCat(statbase::csv::kHeader, "\n", slice);
+  auto base = statbase::ImportCsv(csv, {.period = period, .file_name = "stored base"});
+  if (!base.ok()) {
+    return absl::DataLossError(absl::StrCat("the stored base of commune ", commune, " for ",
+                                            period, " no longer validates: ",
+                                            base.status().message()));
+  }
+  CommuneBase loaded{period_row->base_version,
+                     std::make_shared<const statbase::Base>(std::move(*base))};
+  absl::MutexLock lock(&mu_);
+  lru_.emplace_front(key, loaded);
+  if (lru_.size() > capacity_) lru_.pop_back();
+  return loaded;
+}
+
+}  // namespace ctg::gateway

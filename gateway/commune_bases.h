@@ -1,0 +1,49 @@
+// The statistical base of one commune for one period, loaded from its stored
+// slice (store/statistics_table.h) and re-validated by the importer, with a
+// small cache so that repeated extracts and previews do not parse again.
+// A re-import of the period changes its base version and so the cache key.
+//
+// Thread-safe.
+#ifndef CTG_GATEWAY_COMMUNE_BASES_H_
+#define CTG_GATEWAY_COMMUNE_BASES_H_
+
+#include <list>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "statbase/base.h"
+#include "store/database.h"
+
+namespace ctg::gateway {
+
+struct CommuneBase {
+  std::string base_version;  // of the period, e.g. "2023@61e9fe7ff8a98384"
+  std::shared_ptr<const statbase::Base> base;
+};
+
+class CommuneBases {
+ public:
+  CommuneBases(store::Database* db, size_t capacity) : db_(db), capacity_(capacity) {}
+
+  // Errors: kFailedPrecondition when the base has no such period or no data
+  // for the commune in it; kDataLoss when the stored slice no longer
+  // validates.
+  absl::StatusOr<CommuneBase> Get(const std::string& period, const std::string& commune)
+      ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  store::Database* const db_;
+  const size_t capacity_;
+  absl::Mutex mu_;
+  // Most recently used first.
+  std::list<std::pair<std::string, CommuneBase>> lru_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace ctg::gateway
+
+#endif  // CTG_GATEWAY_COMMUNE_BASES_H_

@@ -1,0 +1,215 @@
+#include "gateway/protection.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "policy/sdc/geography.h"
+#include "policy/sdc/suppressor.h"
+#include "policy/sdc/table_builder.h"
+#include "statbase/catalogue.h"
+
+namespace ctg::gateway {
+namespace {
+
+namespace sdc = ::ctg::policy::sdc;
+using statbase::TerritoryId;
+
+absl::StatusOr<TerritoryId> Find(const statbase::Base& base, const std::string& code) {
+  auto id = base.FindTerritory(code);
+  if (!id) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "territory ", code, " is not in the statistical base of ", base.period()));
+  }
+  return *id;
+}
+
+// The commune's layout as the engine wants it: its IRIS, and its QPV parts.
+absl::StatusOr<sdc::CommuneLayout> LayoutOf(const statbase::Base& base,
+                                           const std::string& commune) {
+  CTG_ASSIGN_OR_RETURN(TerritoryId id, Find(base, commune));
+  sdc::CommuneLayout layout{.commune = commune};
+  for (TerritoryId iris : base.territory(id).parts) layout.iris.push_back(base.territory(iris).code);
+  for (TerritoryId t : base.sorted_territories()) {
+    const statbase::Territory& piece = base.territory(t);
+    if (piece.level != statbase::TerritoryLevel::kIrisQpv) continue;
+    layout.qpv_parts.push_back({base.territory(piece.qpv).code, base.territory(piece.iris).code});
+  }
+  return layout;
+}
+
+// The figure of a geography piece for one cell: a base piece (IRIS ∩ QPV),
+// an IRIS minus its QPV parts ("<iris>-"), or an undivided territory.
+absl::StatusOr<statbase::CellValue> PieceValue(const statbase::Base& base,
+                                               const std::string& piece, statbase::CellId cell) {
+  if (absl::EndsWith(piece, "-")) {
+    CTG_ASSIGN_OR_RETURN(TerritoryId iris, Find(base, piece.substr(0, piece.size() - 1)));
+    statbase::CellValue rest = *base.Value(iris, cell);
+    for (TerritoryId part : base.territory(iris).parts) {
+      statbase::CellValue v = *base.Value(part, cell);
+      rest.count -= v.count;
+      rest.amount -= v.amount;
+    }
+    return rest;
+  }
+  CTG_ASSIGN_OR_RETURN(TerritoryId id, Find(base, piece));
+  return *base.Value(id, cell);
+}
+
+// The figures of one indicator for every piece.
+absl::Status AddFigures(const statbase::Base& base, const sdc::Geography& geo,
+                        statbase::IndicatorId indicator, sdc::BlockInput& block) {
+  const statbase::CellId first = statbase::FirstCell(indicator);
+  for (const std::string& piece : geo.pieces()) {
+    for (statbase::CellId cell = first; cell < first + statbase::CellsOf(indicator); ++cell) {
+      CTG_ASSIGN_OR_RETURN(statbase::CellValue v, PieceValue(base, piece, cell));
+      statbase::CellRef ref = statbase::RefOf(cell);
+      block.figures.push_back({.piece = piece,
+                               .breakdown = std::string(ref.breakdown),
+                               .category = std::string(ref.category),
+                               .count = v.count,
+                               .amount = v.amount});
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<sdc::BlockInput> BlockFor(const statbase::Base& base, const sdc::Geography& geo,
+                                         const statbase::Indicator& indicator) {
+  auto id = statbase::FindIndicatorId(indicator.code);
+  if (!id || !base.has_indicator(*id)) {
+    return absl::InvalidArgumentError(absl::StrCat("indicator ", indicator.code,
+                                                   " is not in the statistical base of ",
+                                                   base.period()));
+  }
+  sdc::BlockInput block{
+      .indicator = std::string(indicator.code),
+      .period = base.period(),
+      .kind = indicator.unit == statbase::Unit::kCount ? sdc::IndicatorKind::kCount
+                                                       : sdc::IndicatorKind::kAmount,
+      .allocataire_count = indicator.code == "allocataires",
+      .total_equals = {std::string(indicator.total_equals.indicator),
+                       std::string(indicator.total_equals.breakdown),
+                       std::string(indicator.total_equals.category)}};
+  for (const statbase::Breakdown& b : indicator.breakdowns) {
+    sdc::Breakdown out{.code = std::string(b.code)};
+    for (const statbase::Category& c : b.categories) out.categories.emplace_back(c.code);
+    block.breakdowns.push_back(std::move(out));
+  }
+  CTG_RETURN_IF_ERROR(AddFigures(base, geo, *id, block));
+  return block;
+}
+
+// Requested indicators plus the ones their totals are tied to (R7: a figure
+// masked in one must not be read in the other), which stay unreleased.
+std::vector<const statbase::Indicator*> ModelIndicators(const policy::Scope& scope) {
+  std::set<std::string> codes(scope.indicators.begin(), scope.indicators.end());
+  for (const std::string& code : scope.indicators) {
+    if (const statbase::Indicator* i = statbase::FindIndicator(code); i && !i->total_equals.indicator.empty()) {
+      codes.insert(std::string(i->total_equals.indicator));
+    }
+  }
+  std::vector<const statbase::Indicator*> out;
+  for (const statbase::Indicator& i : statbase::Indicators()) {
+    if (codes.count(std::string(i.code))) out.push_back(&i);
+  }
+  return out;
+}
+
+absl::Status AddPopulations(const statbase::Base& base, const sdc::Geography& geo,
+                            sdc::TableInput& input) {
+  const statbase::CellId total = statbase::TotalCell(*statbase::FindIndicatorId("allocataires"));
+  for (const std::string& piece : geo.pieces()) {
+    CTG_ASSIGN_OR_RETURN(statbase::CellValue v, PieceValue(base, piece, total));
+    input.allocataires.push_back({base.period(), piece, v.count});
+  }
+  return absl::OkStatus();
+}
+
+// R5-R7 apply to what is released: exactly the scope's cells are requested.
+void MarkRequested(const policy::Scope& scope, sdc::TableModel& model) {
+  std::set<std::string> territories(scope.territories.begin(), scope.territories.end());
+  std::set<std::string> indicators(scope.indicators.begin(), scope.indicators.end());
+  std::set<std::string> breakdowns(scope.breakdowns.begin(), scope.breakdowns.end());
+  for (sdc::Cell& cell : model.cells) {
+    cell.requested = !cell.piece && territories.count(cell.key.territory) &&
+                     indicators.count(cell.key.indicator) &&
+                     (cell.key.breakdown.empty() || breakdowns.count(cell.key.breakdown));
+  }
+}
+
+// Earlier releases of other indicators or periods are other tables, which
+// share nothing with this one: only the memory of the model's blocks applies.
+absl::StatusOr<sdc::ReleaseMemory> MemoryFor(const sdc::TableModel& model,
+                                             const sdc::ReleaseMemory& memory) {
+  std::set<sdc::BlockKey> blocks;
+  for (const sdc::Block& block : model.blocks) {
+    blocks.insert(block.key);
+    for (const std::string& linked : block.linked_indicators) {
+      blocks.insert({linked, block.key.period});
+    }
+  }
+  sdc::ReleaseMemory relevant;
+  for (const auto& [key, entry] : memory.entries()) {
+    if (!blocks.count(sdc::BlockOf(key))) continue;
+    CTG_RETURN_IF_ERROR(entry.state == sdc::MemoryEntry::State::kPublished
+                            ? relevant.AddPublished(key, entry.value, entry.amount,
+                                                    entry.base_version)
+                            : relevant.AddMasked(key, entry.base_version));
+  }
+  return relevant;
+}
+
+}  // namespace
+
+sdc::SdcConfig SdcConfigFrom(const SecretStatistiqueConfig& config) {
+  sdc::SdcConfig out;
+  out.territory_threshold = config.territory_threshold;
+  out.frequency_threshold = config.frequency_threshold;
+  out.min_contributors = config.frequency_threshold;
+  out.mask_zeros = config.mask_zeros;
+  out.audit.mode = config.lp_audit == "off"       ? sdc::AuditMode::kOff
+                   : config.lp_audit == "sampled" ? sdc::AuditMode::kSampled
+                                                  : sdc::AuditMode::kAlways;
+  out.audit.max_rows = config.lp_audit_max_cells;
+  return out;
+}
+
+absl::StatusOr<sdc::Release> ProtectScope(const std::string& commune, const BasesByPeriod& bases,
+                                          const policy::Scope& scope,
+                                          const sdc::ReleaseMemory& memory,
+                                          const sdc::SdcConfig& config,
+                                          const std::string& base_version) {
+  if (bases.empty()) return absl::InvalidArgumentError("no period to release");
+  const statbase::Base& first = *bases.begin()->second;
+  CTG_ASSIGN_OR_RETURN(sdc::CommuneLayout layout, LayoutOf(first, commune));
+  for (const auto& [period, base] : bases) {
+    CTG_ASSIGN_OR_RETURN(sdc::CommuneLayout other, LayoutOf(*base, commune));
+    if (other.iris != layout.iris || other.qpv_parts.size() != layout.qpv_parts.size()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the territories of commune ", commune, " differ between ", first.period(), " and ",
+          period, ": request these periods separately"));
+    }
+  }
+  CTG_ASSIGN_OR_RETURN(sdc::Geography geo, sdc::CommuneGeography(layout));
+  sdc::TableInput input;
+  for (const auto& [period, base] : bases) {
+    for (const statbase::Indicator* indicator : ModelIndicators(scope)) {
+      CTG_ASSIGN_OR_RETURN(sdc::BlockInput block, BlockFor(*base, geo, *indicator));
+      input.blocks.push_back(std::move(block));
+    }
+    CTG_RETURN_IF_ERROR(AddPopulations(*base, geo, input));
+  }
+  CTG_ASSIGN_OR_RETURN(sdc::TableModel model, sdc::BuildTable(geo, input));
+  MarkRequested(scope, model);
+  CTG_ASSIGN_OR_RETURN(sdc::ReleaseMemory relevant, MemoryFor(model, memory));
+  CTG_ASSIGN_OR_RETURN(sdc::Release release,
+                       sdc::ProtectTable(model, relevant, config, base_version));
+  std::sort(release.cells.begin(), release.cells.end(),
+            [](const sdc::ReleasedCell& a, const sdc::ReleasedCell& b) { return a.key < b.key; });
+  return release;
+}
+
+}  // namespace ctg::gateway
