@@ -69,10 +69,12 @@ struct CommuneLayout {
   std::vector<QpvPart> qpv_parts;  // every non-empty IRIS ∩ QPV
 };
 
-// Pieces: "<iris>" for an IRIS without QPV part; "<iris>+<qpv>" (the base's piece code) for IRIS ∩
-// QPV and "<iris>-" for the IRIS minus its QPV parts. InvalidArgument when an
-// IRIS code is not the commune code + 4 digits, an IRIS or QPV part is
-// repeated, or a QPV part names an IRIS that is not listed.
+// Pieces: "<iris>" for an IRIS without QPV part; "<iris>+<qpv>" (the
+// base's piece code) for IRIS ∩ QPV and "<iris>-" for the IRIS minus its QPV
+// parts (the caller computes its figures: IRIS minus its "+" pieces).
+// InvalidArgument when an IRIS code is not the commune code + 4 digits, an
+// IRIS or QPV part is repeated, or a QPV part names an IRIS that is not
+// listed.
 absl::StatusOr<Geography> CommuneGeography(const CommuneLayout& layout);
 
 }  // namespace ctg::policy::sdc

@@ -262,7 +262,9 @@ TEST(PropertyTest, ReplacedBaseIsRefusedOrSafe) {
       }
     }
     for (BlockInput& b : replaced.input.blocks) {
-      if (!b.total_equals.indicator.empty()) b = LinkedBlock(rng, replaced.input.blocks[0], b.indicator);
+      if (!b.total_equals.indicator.empty()) {
+        b = LinkedBlock(rng, replaced.input.blocks[0], b.indicator);
+      }
     }
     RandomRequest(rng, &replaced);
     absl::StatusOr<TableModel> v2 = BuildTable(replaced.geo, replaced.input);
