@@ -12,9 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
 #include "policy/sdc/internal/block_plan.h"
-#include "policy/sdc/internal/gauss_eliminator.h"
-#include "policy/sdc/internal/hierarchy_basis.h"
-#include "policy/sdc/internal/lp_block_audit.h"
+#include "policy/sdc/internal/block_protector.h"
 
 namespace ctg::policy::sdc {
 namespace {
@@ -59,303 +57,20 @@ std::vector<bool> SelectAuditBlocks(const TableModel& m, const AuditConfig& a,
   return sel;
 }
 
-// The state of one block while secondary suppression and audit repair run.
-class BlockProtector {
- public:
-  BlockProtector(const TableModel& m, int32_t block, std::vector<CellPlan> plan,
-                 const SdcConfig& config)
-      : m_(m), bi_(block), b_(m.blocks[block]), plan_(std::move(plan)), config_(config),
-        suppressed_(b_.num_cells, false), known_(b_.num_cells, false) {
-    for (const Identity& id : m.identities) {
-      if (id.block == block) identities_.push_back(&id);
-    }
-  }
-
-  absl::Status Run(bool audit, AuditReport* report) {
-    for (int round = 0;; ++round) {
-      CTG_RETURN_IF_ERROR(RunGauss());
-      if (!audit) return absl::OkStatus();
-      std::vector<internal::AuditCell> cells(b_.num_cells);
-      for (int32_t i = 0; i < b_.num_cells; ++i) {
-        const Cell& c = m_.cells[b_.first_cell + i];
-        AuditRole role = AuditRole::kIgnored;
-        if (plan_[i].role == Role::kForced ||
-            (plan_[i].role == Role::kCandidate && !suppressed_[i])) {
-          role = AuditRole::kPublished;
-        } else if (plan_[i].role != Role::kIgnored) {
-          role = AuditRole::kMasked;
-        }
-        cells[i] = internal::MakeAuditCell(
-            c, b_, role, plan_[i].reason == MaskReason::kExcludedTerritory, config_);
-      }
-      CTG_ASSIGN_OR_RETURN(internal::BlockAuditResult res,
-                           internal::AuditBlock(m_, bi_, cells, config_));
-      if (round == 0) report->cells_checked += res.cells_checked;
-      if (res.breaches.empty()) return absl::OkStatus();
-      if (round >= config_.audit.max_repair_rounds) {
-        return Refuse(res.breaches[0], "too many repair rounds");
-      }
-      picked_.assign(b_.num_cells, false);
-      for (size_t k = 0; k < res.breaches.size(); ++k) {
-        const int32_t pick = PickRepair(res.binding[k], res.breaches[k].key);
-        if (pick == kHandled) continue;  // a cell picked this round may do
-        if (pick < 0) return Refuse(res.breaches[k], "no published cell can be suppressed");
-        plan_[pick - b_.first_cell] = {Role::kPrimary, MaskReason::kSecondary};
-        picked_[pick - b_.first_cell] = true;
-      }
-      ++report->repair_rounds;
-    }
-  }
-
-  const std::vector<CellPlan>& plan() const { return plan_; }
-  bool suppressed(int32_t i) const { return suppressed_[i]; }
-
- private:
-  absl::Status Refuse(const CellInterval& b, absl::string_view why) const {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot protect cell ", b.key.ToString(), ": a reader can bound it to [", b.lower,
-        ", ", b.upper, "] (needs an upper bound >= ", b.required_upper,
-        " and more than one value) and ", why));
-  }
-
-  bool Repairable(int32_t ci) const {
-    const int32_t i = ci - b_.first_cell;
-    return plan_[i].role == Role::kCandidate && !suppressed_[i] && !known_[i] &&
-           (m_.cells[ci].value > 0 || config_.mask_zeros);
-  }
-
-  // The published cell to suppress for a breach: among the repairable ones
-  // (candidates published now, not zeros) whose constraint binds the bound,
-  // the smallest; failing that (degenerate duals), the nearest to the
-  // breached cell in the graph of shared inner cells, smallest first.
-  static constexpr int32_t kHandled = -2;
-
-  int32_t PickRepair(const std::vector<int32_t>& binding, const CellKey& key) const {
-    int32_t best = -1;
-    for (int32_t ci : binding) {
-      if (picked_[ci - b_.first_cell]) return kHandled;
-      if (Repairable(ci) && (best < 0 || m_.cells[ci].value < m_.cells[best].value)) {
-        best = ci;
-      }
-    }
-    if (best >= 0) return best;
-    std::vector<std::vector<int32_t>> cells_of_row(b_.num_rows);
-    int32_t start = -1;
-    for (int32_t i = 0; i < b_.num_cells; ++i) {
-      const Cell& c = m_.cells[b_.first_cell + i];
-      if (c.key == key) start = i;
-      if (plan_[i].role == Role::kIgnored) continue;
-      for (int32_t r : c.rows) cells_of_row[r - b_.first_row].push_back(i);
-    }
-    if (start < 0) return -1;
-    std::vector<bool> seen_row(b_.num_rows, false), seen_cell(b_.num_cells, false);
-    std::vector<int32_t> layer{start};
-    seen_cell[start] = true;
-    while (!layer.empty()) {
-      std::vector<int32_t> next;
-      for (int32_t i : layer) {
-        for (int32_t r : m_.cells[b_.first_cell + i].rows) {
-          if (seen_row[r - b_.first_row]) continue;
-          seen_row[r - b_.first_row] = true;
-          for (int32_t j : cells_of_row[r - b_.first_row]) {
-            if (seen_cell[j]) continue;
-            seen_cell[j] = true;
-            next.push_back(j);
-            if (picked_[j]) return kHandled;
-            const int32_t cj = b_.first_cell + j;
-            if (Repairable(cj) && (best < 0 || m_.cells[cj].value < m_.cells[best].value)) {
-              best = cj;
-            }
-          }
-        }
-      }
-      if (best >= 0) return best;
-      layer.swap(next);
-    }
-    return -1;
-  }
-
-  absl::Status RunGauss() {
-    internal::GaussProblem p;
-    p.num_rows = b_.num_rows;
-    p.singleton_row.resize(b_.num_rows);
-    for (int32_t r = 0; r < b_.num_rows; ++r) {
-      p.singleton_row[r] = IsSingletonRow(m_.inner[b_.first_row + r], config_);
-    }
-    std::vector<int32_t> forced, cands, prims;
-    for (int32_t i = 0; i < b_.num_cells; ++i) {
-      switch (plan_[i].role) {
-        case Role::kForced: forced.push_back(i); break;
-        case Role::kCandidate: cands.push_back(i); break;
-        case Role::kPrimary:
-          // A zero discloses nobody while zeros are figures: it stays masked
-          // (or excluded) but needs no protection from derivation.
-          if (m_.cells[b_.first_cell + i].value != 0 || config_.mask_zeros) {
-            prims.push_back(i);
-          }
-          break;
-        case Role::kIgnored: break;
-      }
-    }
-    // Candidate order (design doc §2.2): large cells first, so that small
-    // cells are the natural secondaries; ties to cells over more inner cells,
-    // then by key for reproducibility across runs and releases.
-    auto cell = [&](int32_t i) -> const Cell& { return m_.cells[b_.first_cell + i]; };
-    // Zeros come first while they are figures (they are almost never worth
-    // suppressing, and a masked zero would mislead a reader who knows masked
-    // cells are >= 1); they are still checked like any candidate.
-    std::sort(cands.begin(), cands.end(), [&](int32_t x, int32_t y) {
-      const Cell &a = cell(x), &c = cell(y);
-      if (!config_.mask_zeros && (a.value == 0) != (c.value == 0)) return a.value == 0;
-      if (a.value != c.value) return a.value > c.value;
-      if (a.rows.size() != c.rows.size()) return a.rows.size() > c.rows.size();
-      return a.key < c.key;
-    });
-    auto local = [&](int32_t i) {
-      std::vector<int32_t> rows = cell(i).rows;
-      for (int32_t& r : rows) r -= b_.first_row;
-      return rows;
-    };
-    if (!basis_tried_ && identities_.empty() &&
-        b_.num_rows >= config_.hierarchical_basis_min_rows) {
-      basis_ = internal::HierarchyBasis::Build(m_, b_);
-    }
-    basis_tried_ = true;
-    std::vector<int32_t> virtual_of;  // subSum virtual primary -> its cell
-    if (basis_.has_value()) {
-      p.num_rows = basis_->size();
-      p.singleton_row.clear();
-      auto add = [&](int32_t i, std::vector<std::vector<int32_t>>* cols,
-                     std::vector<std::vector<int64_t>>* vals) {
-        internal::SparseVec v = basis_->Column(i);
-        cols->push_back(std::move(v.idx));
-        vals->push_back(std::move(v.val));
-      };
-      for (int32_t i : forced) add(i, &p.candidates, &p.candidate_values);
-      for (int32_t i : cands) add(i, &p.candidates, &p.candidate_values);
-      for (int32_t i : prims) add(i, &p.primaries, &p.primary_values);
-      AddSubSumPrimaries(&p, &virtual_of);
-    } else {
-      // Identities of linked indicators come first: known to every reader.
-      for (const Identity* id : identities_) {
-        std::vector<std::pair<int32_t, int64_t>> col;
-        for (int32_t r : id->plus) col.push_back({r - b_.first_row, 1});
-        for (int32_t r : id->minus) col.push_back({r - b_.first_row, -1});
-        std::sort(col.begin(), col.end());
-        p.candidates.emplace_back();
-        p.candidate_values.emplace_back();
-        for (const auto& [r, v] : col) {
-          p.candidates.back().push_back(r);
-          p.candidate_values.back().push_back(v);
-        }
-      }
-      auto add_ones = [&](int32_t i) {
-        p.candidates.push_back(local(i));
-        if (!p.candidate_values.empty()) {
-          p.candidate_values.emplace_back(p.candidates.back().size(), 1);
-        }
-      };
-      for (int32_t i : forced) add_ones(i);
-      for (int32_t i : cands) add_ones(i);
-      for (int32_t i : prims) p.primaries.push_back(local(i));
-    }
-    const size_t num_identities = basis_.has_value() ? 0 : identities_.size();
-    p.num_forced = static_cast<int32_t>(num_identities + forced.size());
-    CTG_ASSIGN_OR_RETURN(
-        internal::GaussResult g,
-        internal::RunGauss(p, basis_.has_value() ? SingletonMethod::kNone
-                                                 : config_.singleton_method));
-    for (int32_t& k : g.unsafe_primaries) {
-      // A revealed subSum sum is reported through the cell it sums in.
-      k = k < static_cast<int32_t>(prims.size()) ? prims[k] : virtual_of[k - prims.size()];
-    }
-    // A protected cell of value 0 that published figures already pin down
-    // (e.g. under a zero total) discloses nobody while zeros are figures.
-    std::vector<int32_t> unsafe;
-    for (int32_t i : g.unsafe_primaries) {
-      if (cell(i).value != 0 || config_.mask_zeros) unsafe.push_back(i);
-    }
-    // A cell suppressed by an audit repair that earlier releases already
-    // reveal was no use: publish it again and never pick it again.
-    bool retry = false;
-    for (int32_t i : unsafe) {
-      if (plan_[i].reason == MaskReason::kSecondary) {
-        plan_[i] = {Role::kCandidate, MaskReason::kNone};
-        known_[i] = true;
-        retry = true;
-      }
-    }
-    if (retry) return RunGauss();
-    if (!unsafe.empty()) {
-      std::vector<std::string> names;
-      for (size_t k = 0; k < unsafe.size() && k < 5; ++k) {
-        names.push_back(cell(unsafe[k]).key.ToString());
-      }
-      return absl::FailedPreconditionError(absl::StrCat(
-          "unsafe: earlier releases (with this release's zeros) already reveal ", unsafe.size(),
-          " confidential cell(s) (", absl::StrJoin(names, ", "),
-          "); the release is refused"));
-    }
-    std::fill(suppressed_.begin(), suppressed_.end(), false);
-    for (size_t k = 0; k < cands.size(); ++k) {
-      suppressed_[cands[k]] = g.secondary[num_identities + forced.size() + k];
-    }
-    return absl::OkStatus();
-  }
-
-  // SSBtools' subSum singleton method, for the hierarchical basis: every sum
-  // of two to kMaxSubSum singleton inner cells within one cell is a virtual
-  // primary. Cells holding more singletons (a département, the nation) are
-  // left out: their sum is dense in the basis, costly to carry, and the
-  // leaks it would guard against are the local ones the smaller cells that
-  // hold the same singletons already cover.
-  static constexpr size_t kMaxSubSum = 16;
-  void AddSubSumPrimaries(internal::GaussProblem* p, std::vector<int32_t>* virtual_of) {
-    absl::flat_hash_set<std::vector<int32_t>> seen;
-    std::vector<int32_t> single;
-    for (int32_t i = 0; i < b_.num_cells; ++i) {
-      if (plan_[i].role == Role::kIgnored) continue;
-      single.clear();
-      for (int32_t r : m_.cells[b_.first_cell + i].rows) {
-        if (IsSingletonRow(m_.inner[r], config_)) single.push_back(r - b_.first_row);
-      }
-      if (single.size() < 2 || single.size() > kMaxSubSum || !seen.insert(single).second) {
-        continue;
-      }
-      internal::SparseVec v = basis_->Rows(single);
-      p->primaries.push_back(std::move(v.idx));
-      p->primary_values.push_back(std::move(v.val));
-      virtual_of->push_back(i);
-    }
-  }
-
-  const TableModel& m_;
-  int32_t bi_;
-  const Block& b_;
-  std::vector<CellPlan> plan_;
-  const SdcConfig& config_;
-  std::vector<bool> suppressed_;  // candidates made secondary
-  std::vector<bool> known_;       // candidates earlier releases already reveal
-  std::vector<bool> picked_;      // suppressed by the current repair round
-  std::vector<const Identity*> identities_;        // linked indicators
-  std::optional<internal::HierarchyBasis> basis_;  // large nested blocks only
-  bool basis_tried_ = false;
-};
-
-void AddToRelease(const TableModel& m, int32_t bi, const BlockProtector& bp,
+void AddToRelease(const TableModel& m, int32_t bi, const internal::BlockOutcome& bp,
                   Release* out, absl::flat_hash_set<std::pair<std::string, std::string>>* ex) {
   const Block& b = m.blocks[bi];
   for (int32_t i = 0; i < b.num_cells; ++i) {
     const Cell& c = m.cells[b.first_cell + i];
     if (!c.requested) continue;
-    const CellPlan& p = bp.plan()[i];
+    const CellPlan& p = bp.plan[i];
     ReleasedCell rc{c.key, CellStatus::kPublished, MaskReason::kNone, c.value, c.amount,
                     b.kind == IndicatorKind::kAmount};
     if (p.role == Role::kPrimary) {
       rc.reason = p.reason;
       rc.status = p.reason == MaskReason::kExcludedTerritory ? CellStatus::kExcluded
                                                              : CellStatus::kMasked;
-    } else if (p.role == Role::kCandidate && bp.suppressed(i)) {
+    } else if (p.role == Role::kCandidate && bp.suppressed[i]) {
       rc.status = CellStatus::kMasked;
       rc.reason = MaskReason::kSecondary;
     }
@@ -390,8 +105,9 @@ absl::StatusOr<Release> ProtectTable(const TableModel& model, const ReleaseMemor
   for (int32_t bi = 0; bi < static_cast<int32_t>(model.blocks.size()); ++bi) {
     CTG_ASSIGN_OR_RETURN(std::vector<CellPlan> plan,
                          internal::PlanBlock(model, bi, mem, config));
-    BlockProtector bp(model, bi, std::move(plan), config);
-    CTG_RETURN_IF_ERROR(bp.Run(audit[bi], &out.audit));
+    CTG_ASSIGN_OR_RETURN(internal::BlockOutcome bp,
+                         internal::ProtectBlock(model, bi, std::move(plan), config,
+                                                audit[bi], &out.audit));
     if (audit[bi]) ++out.audit.blocks_audited;
     AddToRelease(model, bi, bp, &out, &excluded);
   }
