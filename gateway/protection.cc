@@ -34,7 +34,7 @@ absl::StatusOr<sdc::CommuneLayout> LayoutOf(const statbase::Base& base,
   for (TerritoryId iris : base.territory(id).parts) layout.iris.push_back(base.territory(iris).code);
   for (TerritoryId t : base.sorted_territories()) {
     const statbase::Territory& piece = base.territory(t);
-    if (piece.level != statbase::TerritoryLevel::kIrisQpv) continue;
+    if (piece.level != statbase::TerritoryLevel::kIrisQpv || piece.commune != id) continue;
     layout.qpv_parts.push_back({base.territory(piece.qpv).code, base.territory(piece.iris).code});
   }
   return layout;
@@ -192,6 +192,9 @@ absl::StatusOr<sdc::Release> ProtectScope(const std::string& commune, const Base
           "the territories of commune ", commune, " differ between ", first.period(), " and ",
           period, ": request these periods separately"));
     }
+  }
+  for (const std::string& code : scope.territories) {
+    CTG_RETURN_IF_ERROR(Find(first, code).status());
   }
   CTG_ASSIGN_OR_RETURN(sdc::Geography geo, sdc::CommuneGeography(layout));
   sdc::TableInput input;
