@@ -150,18 +150,6 @@ CREATE TRIGGER request_approvals_append_only_update BEFORE UPDATE ON request_app
 CREATE TRIGGER request_approvals_append_only_delete BEFORE DELETE ON request_approvals
   BEGIN SELECT RAISE(ABORT, 'request approvals are append-only'); END;
 
-CREATE TABLE request_releases (
-  seq        INTEGER PRIMARY KEY,
-  request_id TEXT NOT NULL REFERENCES requests(id),
-  extract_id TEXT NOT NULL UNIQUE,
-  actor      TEXT NOT NULL,
-  time_us    INTEGER NOT NULL
-);
-CREATE INDEX request_releases_request ON request_releases(request_id, seq);
-CREATE TRIGGER request_releases_append_only_update BEFORE UPDATE ON request_releases
-  BEGIN SELECT RAISE(ABORT, 'request releases are append-only'); END;
-CREATE TRIGGER request_releases_append_only_delete BEFORE DELETE ON request_releases
-  BEGIN SELECT RAISE(ABORT, 'request releases are append-only'); END;
 )sql";
 
 namespace {
@@ -324,15 +312,6 @@ absl::Status LoadHistory(Connection& conn, StoredRequest& out) {
       out.approval = std::move(a);
     }
   }
-  {
-    CTG_ASSIGN_OR_RETURN(Statement stmt,
-                         conn.Prepare("SELECT extract_id, actor, time_us FROM request_releases "
-                                      "WHERE request_id = ?1 ORDER BY seq"));
-    stmt.Bind(1, id);
-    CTG_RETURN_IF_ERROR(ForEachRow(stmt, [&](const Statement& s) {
-      out.releases.push_back({s.ColumnText(0), s.ColumnText(1), s.ColumnInt(2)});
-    }));
-  }
   return absl::OkStatus();
 }
 
@@ -483,18 +462,6 @@ absl::Status InsertApproval(Connection& conn, const std::string& request_id,
     stmt.BindNull(6);
   }
   stmt.Bind(7, int64_t{approval.download_quota}).Bind(8, approval.time_us);
-  return stmt.Run();
-}
-
-absl::Status AppendRelease(Connection& conn, const std::string& request_id,
-                           const ReleaseRow& release) {
-  CTG_RETURN_IF_ERROR(CheckExists(conn, request_id));
-  CTG_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn.Prepare("INSERT INTO request_releases (request_id, extract_id, actor, time_us) "
-                   "VALUES (?1, ?2, ?3, ?4)"));
-  stmt.Bind(1, request_id).Bind(2, release.extract_id).Bind(3, release.actor)
-      .Bind(4, release.time_us);
   return stmt.Run();
 }
 

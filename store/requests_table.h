@@ -1,11 +1,12 @@
 // Data requests (the étude d'opportunité, rules R1-R3, R11, R13) as stored:
 // the declaration, and its history: every version of the amendable part,
-// every state transition, every question, every opinion, the approval's
-// terms and every release. Owned by the workflow (issue #6).
+// every state transition, every question, every opinion and the approval's
+// terms. Owned by the workflow (issue #6). The extracts delivered under an
+// approval are in the release ledger (store/releases_table.h).
 //
 // Nothing is edited in place. Triggers of the schema (migration 3):
 //   - refuse UPDATE and DELETE on versions, transitions, questions,
-//     opinions, recipients, approvals and releases (append-only);
+//     opinions, recipients and approvals (append-only);
 //   - refuse any change to a request's declaration (purpose, objective,
 //     commune, convention, requester, recipients, retention: R2) and the
 //     deletion of a request;
@@ -113,14 +114,6 @@ struct ApprovalRow {
   int64_t time_us = 0;
 };
 
-// One extract delivered under an approval (written by the extract service,
-// issue #7; counted for the download quota and the R13 report).
-struct ReleaseRow {
-  std::string extract_id;
-  std::string actor;
-  int64_t time_us = 0;
-};
-
 // A request with its whole history, each list in recording order.
 struct StoredRequest {
   RequestRow request;
@@ -129,7 +122,6 @@ struct StoredRequest {
   std::vector<QuestionRow> questions;
   std::vector<OpinionRow> opinions;
   std::optional<ApprovalRow> approval;
-  std::vector<ReleaseRow> releases;
 };
 
 // "REQ-000042" for 42 (at least six digits).
@@ -176,11 +168,6 @@ absl::Status AppendOpinion(Connection& conn, const std::string& request_id,
 // unknown request; kAborted when the request already has an approval.
 absl::Status InsertApproval(Connection& conn, const std::string& request_id,
                             const ApprovalRow& approval);
-
-// Records a delivered extract. Errors: kNotFound for an unknown request;
-// kAborted when the extract id was already recorded.
-absl::Status AppendRelease(Connection& conn, const std::string& request_id,
-                           const ReleaseRow& release);
 
 // The request with its history. Errors: kNotFound, `request <id> not
 // found` (the message policy::RequestNotFound gives, so that a service may

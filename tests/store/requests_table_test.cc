@@ -135,8 +135,7 @@ TEST_F(RequestsTableTest, RoundTripsARequestWithItsHistory) {
     if (auto s = AppendOpinion(c, id, {1, 1, "Dans l'axe I.2", kDenis, 2, 5000}); !s.ok()) return s;
     if (auto s = AppendOpinion(c, id, {2, 1, "Faisable", kDenis, 2, 5000}); !s.ok()) return s;
     if (auto s = InsertApproval(c, id, {{{"rsa"}, {"330690101"}, {"2023"}, {}}, 9000, 3, 5000}); !s.ok()) return s;
-    if (auto s = AppendTransition(c, id, {kUnderStudy, kApproved, kDenis, 5000, "ok"}); !s.ok()) return s;
-    return AppendRelease(c, id, {"EXT-1", kAlice, 6000});
+    return AppendTransition(c, id, {kUnderStudy, kApproved, kDenis, 5000, "ok"});
   }), IsOk());
 
   StoredRequest r = Get(id);
@@ -167,8 +166,6 @@ TEST_F(RequestsTableTest, RoundTripsARequestWithItsHistory) {
   ASSERT_TRUE(r.approval.has_value());
   EXPECT_EQ(r.approval->end_time_us, 9000);
   EXPECT_EQ(r.approval->download_quota, 3);
-  ASSERT_EQ(r.releases.size(), 1u);
-  EXPECT_EQ(r.releases[0].extract_id, "EXT-1");
 }
 
 TEST_F(RequestsTableTest, OpenEndedApprovalAndSecondApprovalRefused) {
@@ -239,11 +236,10 @@ TEST_F(RequestsTableTest, HistoryIsAppendOnly) {
     if (auto s = AppendTransition(c, id, {kSubmitted, kUnderStudy, kDenis, 2, ""}); !s.ok()) return s;
     if (auto r = AppendQuestions(c, id, {"?"}, kDenis, 3); !r.ok()) return r.status();
     if (auto s = AppendOpinion(c, id, {1, 1, "ok", kDenis, 1, 4}); !s.ok()) return s;
-    if (auto s = InsertApproval(c, id, {{{"rsa"}, {"33069"}, {"2023"}, {}}, 9, 1, 5}); !s.ok()) return s;
-    return AppendRelease(c, id, {"EXT-9", kAlice, 6});
+    return InsertApproval(c, id, {{{"rsa"}, {"33069"}, {"2023"}, {}}, 9, 1, 5});
   }), IsOk());
   for (const char* table : {"request_versions", "request_transitions", "request_questions",
-                            "request_opinions", "request_approvals", "request_releases"}) {
+                            "request_opinions", "request_approvals"}) {
     EXPECT_THAT(Exec(absl::StrCat("UPDATE ", table, " SET request_id = request_id")),
                 StatusIs(absl::StatusCode::kAborted, HasSubstr("append-only")))
         << table;
@@ -257,10 +253,6 @@ TEST_F(RequestsTableTest, HistoryIsAppendOnly) {
   EXPECT_EQ(r.questions.size(), 1u);
   EXPECT_EQ(r.opinions.size(), 1u);
   EXPECT_TRUE(r.approval.has_value());
-  EXPECT_EQ(r.releases.size(), 1u);
-  // The same extract is recorded once.
-  EXPECT_THAT(Write([&](Connection& c) { return AppendRelease(c, id, {"EXT-9", kAlice, 7}); }),
-              StatusIs(absl::StatusCode::kAborted));
 }
 
 TEST_F(RequestsTableTest, VersionsAreNumberedWithoutGaps) {
