@@ -13,6 +13,27 @@ absl::StatusOr<Args> Args::Parse(absl::Span<const std::string> argv,
   bool only_positionals = false;
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string& word = argv[i];
+    if (!only_positionals && word.size() == 2 && word[0] == '-' && word[1] != '-') {
+      // A short flag ("-o FILE") stands for its long name.
+      const FlagSpec* spec = nullptr;
+      for (const FlagSpec& f : flags) {
+        if (f.short_name == word[1]) spec = &f;
+      }
+      if (spec == nullptr) return absl::InvalidArgumentError(absl::StrCat("unknown flag ", word));
+      std::string value;
+      if (spec->takes_value) {
+        if (i + 1 >= argv.size()) {
+          return absl::InvalidArgumentError(absl::StrCat("flag ", word, " needs a value"));
+        }
+        value = argv[++i];
+      }
+      auto& values = args.values_[spec->name];
+      if (!values.empty() && !spec->repeated) {
+        return absl::InvalidArgumentError(absl::StrCat("flag --", spec->name, " given twice"));
+      }
+      values.push_back(value);
+      continue;
+    }
     if (only_positionals || !absl::StartsWith(word, "--")) {
       args.positionals_.push_back(word);
       continue;

@@ -18,6 +18,7 @@ struct FlagSpec {
   std::string name;      // without "--"
   bool takes_value = true;
   bool repeated = false;
+  char short_name = 0;   // e.g. 'o' for "-o"
 };
 
 class Args {

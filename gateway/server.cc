@@ -18,6 +18,7 @@
 #include "base/status_macros.h"
 #include "gateway/audit_log.h"
 #include "gateway/caller.h"
+#include "gateway/commune_bases.h"
 #include "gateway/dispatcher.h"
 #include "gateway/peer_verifier.h"
 #include "gateway/rate_limiter.h"
@@ -42,6 +43,7 @@ struct Server::Impl {
   std::unique_ptr<CallerResolver> callers;
   std::unique_ptr<RateLimiter> limiter;
   std::unique_ptr<Dispatcher> dispatcher;
+  std::unique_ptr<CommuneBases> bases;
   std::vector<std::unique_ptr<grpc::Service>> services;
   std::unique_ptr<grpc::Server> server;
   std::string address;
@@ -108,7 +110,8 @@ std::shared_ptr<grpc::ServerCredentials> MakeCredentials(const Config& config,
 void AddServices(Server::Impl& impl) {
   Dispatcher* d = impl.dispatcher.get();
   impl.services.push_back(std::make_unique<DataRequestsService>(d, impl.db.get(), &impl.config));
-  impl.services.push_back(std::make_unique<ExtractsService>(d));
+  impl.services.push_back(std::make_unique<ExtractsService>(
+      d, impl.db.get(), &impl.config, impl.audit_log.get(), impl.bases.get()));
   impl.services.push_back(std::make_unique<CatalogueService>(d, impl.db.get(), &impl.config));
   impl.services.push_back(std::make_unique<ConventionsService>(d, impl.db.get(), &impl.config));
   impl.services.push_back(std::make_unique<StatisticsService>(d, &impl.config));
@@ -157,6 +160,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
   impl->limiter = std::make_unique<RateLimiter>(config.limits.calls_per_minute);
   impl->dispatcher = std::make_unique<Dispatcher>(impl->db.get(), impl->audit_log.get(),
                                                   impl->callers.get(), impl->limiter.get());
+  impl->bases = std::make_unique<CommuneBases>(impl->db.get(), 64);
   AddServices(*impl);
 
   grpc::EnableDefaultHealthCheckService(true);

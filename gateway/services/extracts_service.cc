@@ -1,15 +1,115 @@
 #include "gateway/services/extracts_service.h"
 
-#include "gateway/services/not_yet.h"
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "gateway/services/audit_proto.h"
+#include "gateway/services/extract_builder.h"
+#include "store/audit_table.h"
+#include "store/releases_table.h"
 
 namespace ctg::gateway {
+namespace {
 
-grpc::Status ExtractsService::GetExtract(
-    grpc::ServerContext* context, const ctg::v1::GetExtractRequest* /*request*/,
-    grpc::ServerWriter<ctg::v1::ExtractChunk>* /*writer*/) {
-  return dispatcher_->Read(context, "/ctg.v1.Extracts/GetExtract", [](Call&) {
-    return NotYetImplemented("Extracts.GetExtract", 7);
-  });
+constexpr int kCellsPerMessage = 500;
+
+std::string Bytes(const audit::Hash& h) {
+  return std::string(reinterpret_cast<const char*>(h.data()), h.size());
+}
+
+}  // namespace
+
+grpc::Status ExtractsService::GetExtract(grpc::ServerContext* context,
+                                         const ctg::v1::GetExtractRequest* request,
+                                         grpc::ServerWriter<ctg::v1::ExtractChunk>* writer) {
+  const std::string& id = request->request_id();
+  std::optional<PreparedExtract> prepared;
+  auto prepare = [&](Call& call) -> absl::Status {
+    call.SetTarget("request", id);
+    call.SetRequestId(id);
+    if (id.empty()) return absl::InvalidArgumentError("request_id is required");
+    return db_->Read([&](store::Connection& conn) -> absl::Status {
+      int quota = 0;
+      CTG_RETURN_IF_ERROR(CheckReleasable(conn, id, call.identity(), call.now(), &quota));
+      CTG_ASSIGN_OR_RETURN(PreparedExtract extract, PrepareExtract(conn, id, *bases_, *config_));
+      if (static_cast<int64_t>(extract.cells.size()) > config_->limits.max_cells_per_extract) {
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "the extract has ", extract.cells.size(), " cells, more than limits.max_cells_per_extract (",
+            config_->limits.max_cells_per_extract, "): approve a narrower scope"));
+      }
+      prepared.emplace(std::move(extract));
+      return absl::OkStatus();
+    });
+  };
+  auto commit = [&](Call& call, store::Transaction& tx) -> absl::Status {
+    // Re-checked inside the transaction: a suspension, a revocation or
+    // another download may have committed since the table was computed.
+    int quota = 0;
+    CTG_RETURN_IF_ERROR(CheckReleasable(tx.conn(), id, call.identity(), call.now(), &quota));
+    CTG_ASSIGN_OR_RETURN(int used, store::CountReleases(tx.conn(), id));
+    policy::sdc::ReleaseMemory memory = prepared->memory;
+    CTG_RETURN_IF_ERROR(memory.Record(prepared->release));
+    CTG_RETURN_IF_ERROR(store::PutReleaseMemory(tx.conn(), prepared->commune, memory.Serialize(),
+                                                prepared->memory_version));
+    CTG_RETURN_IF_ERROR(store::InsertRelease(
+        tx.conn(), {.request_id = id,
+                    .download = used + 1,
+                    .extract_id = prepared->header.extract_id(),
+                    .commune = prepared->commune,
+                    .sha256 = prepared->sha256,
+                    .base_version = prepared->header.base_version(),
+                    .cells_published = prepared->published,
+                    .cells_masked = prepared->masked,
+                    .cells_excluded = prepared->excluded,
+                    .time_us = absl::ToUnixMicros(call.now()),
+                    .recipient = call.identity().spiffe_id}));
+    call.SetExtractSha256(prepared->sha256);
+    call.AddFact("extract_id", prepared->header.extract_id());
+    call.AddFact("sha256", prepared->sha256);
+    call.AddFact("download", absl::StrCat(used + 1, "/", quota));
+    call.AddFact("cells_published", absl::StrCat(prepared->published));
+    call.AddFact("cells_masked", absl::StrCat(prepared->masked));
+    call.AddFact("cells_excluded", absl::StrCat(prepared->excluded));
+    call.AddFact("base_version", prepared->header.base_version());
+    call.AddFact("purpose", prepared->header.purpose());
+    return absl::OkStatus();
+  };
+  auto stream = [&](Call& call) -> absl::Status {
+    ctg::v1::ExtractChunk chunk;
+    *chunk.mutable_header() = prepared->header;
+    SetTimestampMicros(absl::ToUnixMicros(call.now()), chunk.mutable_header()->mutable_release_time());
+    if (!writer->Write(chunk)) return absl::CancelledError("the client went away");
+    for (size_t i = 0; i < prepared->cells.size(); i += kCellsPerMessage) {
+      ctg::v1::ExtractChunk batch;
+      for (size_t j = i; j < std::min(prepared->cells.size(), i + kCellsPerMessage); ++j) {
+        *batch.mutable_cells()->add_cells() = prepared->cells[j];
+      }
+      if (!writer->Write(batch)) return absl::CancelledError("the client went away");
+    }
+    // The receipt: the release event, a checkpoint signed now, the proof.
+    CTG_ASSIGN_OR_RETURN(AuditLog::SignedCheckpoint checkpoint, audit_log_->Checkpoint());
+    const uint64_t seq = call.audit_sequence();
+    CTG_ASSIGN_OR_RETURN(std::vector<audit::Hash> proof,
+                         audit_log_->InclusionProof(seq - 1, checkpoint.size));
+    store::AuditRow row;
+    CTG_RETURN_IF_ERROR(db_->Read([&](store::Connection& conn) -> absl::Status {
+      CTG_ASSIGN_OR_RETURN(row, store::GetAuditRow(conn, seq));
+      return absl::OkStatus();
+    }));
+    ctg::v1::ExtractChunk trailer;
+    ctg::v1::ExtractTrailer* t = trailer.mutable_trailer();
+    t->set_sha256(prepared->sha256);
+    ctg::v1::ReleaseReceipt* receipt = t->mutable_receipt();
+    receipt->set_audit_sequence(seq);
+    receipt->set_checkpoint(checkpoint.note);
+    receipt->set_tree_size(checkpoint.size);
+    for (const audit::Hash& h : proof) receipt->add_inclusion_proof(Bytes(h));
+    receipt->set_event(row.canonical);
+    if (!writer->Write(trailer)) return absl::CancelledError("the client went away");
+    return absl::OkStatus();
+  };
+  return dispatcher_->Staged(context, "/ctg.v1.Extracts/GetExtract", prepare, commit, stream);
 }
 
 }  // namespace ctg::gateway

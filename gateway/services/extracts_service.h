@@ -1,22 +1,42 @@
-// The ctg.v1.Extracts service: thin, every call goes through the Dispatcher.
+// The ctg.v1.Extracts service: the moment data leave the Caf (R2-R7). An
+// APPROVED request's table, cut from the statistical base, protected by the
+// secret statistique with the memory of everything already released to the
+// commune, stamped with the source mention and the declared purpose, its
+// digest recorded in the release ledger and the audit trail, and streamed
+// with a signed receipt.
 #ifndef CTG_GATEWAY_SERVICES_EXTRACTS_SERVICE_H_
 #define CTG_GATEWAY_SERVICES_EXTRACTS_SERVICE_H_
 
 #include "ctg/v1/extracts.grpc.pb.h"
+#include "gateway/audit_log.h"
+#include "gateway/commune_bases.h"
+#include "gateway/config.h"
 #include "gateway/dispatcher.h"
+#include "store/database.h"
 
 namespace ctg::gateway {
 
 class ExtractsService final : public ctg::v1::Extracts::Service {
  public:
-  explicit ExtractsService(Dispatcher* dispatcher) : dispatcher_(dispatcher) {}
+  ExtractsService(Dispatcher* dispatcher, store::Database* db, const Config* config,
+                  AuditLog* audit_log, CommuneBases* bases)
+      : dispatcher_(dispatcher), db_(db), config_(config), audit_log_(audit_log), bases_(bases) {}
 
-  grpc::Status GetExtract(
-      grpc::ServerContext* context, const ctg::v1::GetExtractRequest* request,
-      grpc::ServerWriter<ctg::v1::ExtractChunk>* writer) override;
+  // Checks, in this order, each with its own FAILED_PRECONDITION: the
+  // convention is active and within its validity; the request is APPROVED
+  // (not expired nor revoked); a download is left. Another commune's request
+  // is NOT_FOUND; an operator not declared on the request is
+  // PERMISSION_DENIED. A release that fails leaves no ledger entry and
+  // consumes no download.
+  grpc::Status GetExtract(grpc::ServerContext* context, const ctg::v1::GetExtractRequest* request,
+                          grpc::ServerWriter<ctg::v1::ExtractChunk>* writer) override;
 
  private:
   Dispatcher* const dispatcher_;
+  store::Database* const db_;
+  const Config* const config_;
+  AuditLog* const audit_log_;
+  CommuneBases* const bases_;
 };
 
 }  // namespace ctg::gateway

@@ -1,0 +1,36 @@
+// Verification of the signed receipt that ends every extract stream: the
+// commune's own proof of what it received and when (R9; as X-Road gives both
+// parties a signed record of each exchange).
+//
+// A receipt holds the release's audit event (canonical bytes), a checkpoint
+// signed by the gateway just after the release, and the RFC 6962 inclusion
+// proof of the event in that checkpoint. Thread-safe (pure).
+#ifndef CTG_EXTRACT_RECEIPT_H_
+#define CTG_EXTRACT_RECEIPT_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "audit/event.h"
+#include "audit/note_key.h"
+#include "ctg/v1/extracts.pb.h"
+
+namespace ctg::extract {
+
+// Checks that the checkpoint is signed by `key`, that the event is included
+// in it, and that the event records the successful release of
+// `extract_sha256` for `request_id`. Returns the event. Errors
+// (kDataLoss): each check that fails, named.
+absl::StatusOr<audit::Event> VerifyReceipt(const ctg::v1::ReleaseReceipt& receipt,
+                                           const std::string& extract_sha256,
+                                           const std::string& request_id,
+                                           const audit::NoteVerifier& key);
+
+// The receipt as a JSON object (for a file saved beside the extract):
+// sequence, tree size, checkpoint note, proof hashes (hex), the event's
+// canonical bytes (hex) and the event as an audit export line.
+std::string ReceiptJson(const ctg::v1::ReleaseReceipt& receipt);
+
+}  // namespace ctg::extract
+
+#endif  // CTG_EXTRACT_RECEIPT_H_

@@ -1,0 +1,161 @@
+#include "gateway/services/extract_builder.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "base/status_macros.h"
+#include "extract/extract_csv.h"
+#include "gateway/calendar.h"
+#include "gateway/conventions.h"
+#include "gateway/protection.h"
+#include "policy/convention.h"
+#include "policy/request_state.h"
+#include "store/conventions_table.h"
+#include "store/releases_table.h"
+#include "store/requests_table.h"
+
+namespace ctg::gateway {
+namespace {
+
+namespace sdc = ::ctg::policy::sdc;
+
+absl::Time EndOf(const store::StoredRequest& r) {
+  if (!r.approval || !r.approval->end_time_us) return absl::InfiniteFuture();
+  return absl::FromUnixMicros(*r.approval->end_time_us);
+}
+
+bool IsDeclaredOperator(const store::StoredRequest& r, const std::string& person) {
+  return std::any_of(r.request.recipients.begin(), r.request.recipients.end(),
+                     [&](const store::RecipientRow& rec) {
+                       return rec.kind == ctg::v1::Recipient::OPERATOR &&
+                              rec.operator_person == person;
+                     });
+}
+
+ctg::v1::TerritoryLevel LevelOf(const statbase::Base& base, const std::string& code) {
+  auto id = base.FindTerritory(code);
+  if (!id) return ctg::v1::TERRITORY_LEVEL_UNSPECIFIED;
+  return static_cast<ctg::v1::TerritoryLevel>(base.territory(*id).level);
+}
+
+}  // namespace
+
+absl::Status CheckReleasable(store::Connection& conn, const std::string& request_id,
+                             const policy::Identity& caller, absl::Time now,
+                             int* download_quota) {
+  CTG_ASSIGN_OR_RETURN(store::StoredRequest r, store::GetRequest(conn, request_id));
+  CTG_RETURN_IF_ERROR(policy::CheckRequestVisible(caller, r.request.commune, request_id));
+  if (caller.role == policy::Role::kOperator && !IsDeclaredOperator(r, caller.person)) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "operator ", caller.person, " is not declared as a recipient of request ", request_id,
+        " (R3)"));
+  }
+  // 1. R10, R11: the convention allows releases today.
+  CTG_ASSIGN_OR_RETURN(store::ConventionRow convention,
+                       store::GetConvention(conn, r.request.convention_id));
+  CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(convention));
+  CTG_RETURN_IF_ERROR(policy::CheckConventionActive(terms, CafDay(now)));
+  // 2. R1: approved, and neither expired nor revoked.
+  auto stored = policy::RequestStateFromNumber(r.request.state);
+  if (!stored) return absl::DataLossError(absl::StrCat("request ", request_id, " has no state"));
+  bool ended = policy::EffectiveStatus(terms, CafDay(now)) == policy::ConventionStatus::kEnded;
+  policy::RequestState state = policy::EffectiveState(*stored, now, EndOf(r), ended);
+  if (state != policy::RequestState::kApproved || !r.approval) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "request ", request_id, " is ", policy::RequestStateName(state),
+        ": only an APPROVED request can be downloaded"));
+  }
+  // 3. The download quota of the approval.
+  CTG_ASSIGN_OR_RETURN(int used, store::CountReleases(conn, request_id));
+  if (used >= r.approval->download_quota) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the download quota of request ", request_id, " is spent (", used, " of ",
+        r.approval->download_quota, ")"));
+  }
+  *download_quota = r.approval->download_quota;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<PreparedExtract> PrepareExtract(store::Connection& conn,
+                                               const std::string& request_id,
+                                               CommuneBases& bases, const Config& config) {
+  CTG_ASSIGN_OR_RETURN(store::StoredRequest r, store::GetRequest(conn, request_id));
+  CTG_ASSIGN_OR_RETURN(store::ConventionRow convention,
+                       store::GetConvention(conn, r.request.convention_id));
+  const store::ScopeRow& approved = r.approval->scope;
+  policy::Scope scope{approved.indicators, approved.territories, approved.periods,
+                      approved.breakdowns};
+  PreparedExtract out;
+  out.request_id = request_id;
+  out.commune = r.request.commune;
+  BasesByPeriod by_period;
+  std::vector<std::string> versions;
+  for (const std::string& period : scope.periods) {
+    CTG_ASSIGN_OR_RETURN(CommuneBase base, bases.Get(period, out.commune));
+    by_period[period] = base.base;
+    versions.push_back(base.base_version);
+  }
+  std::string base_version = absl::StrJoin(versions, " ");
+  CTG_ASSIGN_OR_RETURN(store::MemoryRow memory_row, store::GetReleaseMemory(conn, out.commune));
+  out.memory_version = memory_row.version;
+  if (!memory_row.text.empty()) {
+    CTG_ASSIGN_OR_RETURN(out.memory, sdc::ReleaseMemory::Parse(memory_row.text));
+  }
+  CTG_ASSIGN_OR_RETURN(out.release, ProtectScope(out.commune, by_period, scope, out.memory,
+                                                 SdcConfigFrom(config.secret), base_version));
+  ctg::v1::ExtractHeader& h = out.header;
+  h.set_request_id(request_id);
+  h.set_commune(out.commune);
+  h.set_convention_id(convention.id);
+  h.set_source_mention(absl::StrCat("Source : ", convention.caf_name));  // R4
+  h.set_purpose(r.request.purpose);                                      // R2
+  h.set_objective(r.request.objective);
+  for (const store::RecipientRow& rec : r.request.recipients) {
+    ctg::v1::Recipient* out_rec = h.add_recipients();
+    out_rec->set_kind(static_cast<ctg::v1::Recipient::Kind>(rec.kind));
+    out_rec->set_name(rec.name);
+    out_rec->set_operator_person(rec.operator_person);
+  }
+  h.set_base_version(base_version);
+  const statbase::Base& any_base = *by_period.begin()->second;
+  for (const sdc::ReleasedCell& c : out.release.cells) {
+    ctg::v1::ExtractCell& cell = out.cells.emplace_back();
+    cell.set_territory(c.key.territory);
+    cell.set_level(LevelOf(any_base, c.key.territory));
+    cell.set_period(c.key.period);
+    cell.set_indicator(c.key.indicator);
+    cell.set_breakdown(c.key.breakdown);
+    cell.set_category(c.key.category);
+    switch (c.status) {
+      case sdc::CellStatus::kPublished:
+        cell.set_status(ctg::v1::PUBLISHED);
+        // Amount indicators publish euros; counts publish the count.
+        cell.set_value(c.amount_block ? c.amount : c.value);
+        ++out.published;
+        break;
+      case sdc::CellStatus::kMasked:
+        cell.set_status(ctg::v1::MASKED);  // R7: no figure, no reason
+        ++out.masked;
+        break;
+      case sdc::CellStatus::kExcluded:
+        cell.set_status(ctg::v1::EXCLUDED);  // R6: no figure
+        ++out.excluded;
+        break;
+    }
+  }
+  h.set_cell_count(static_cast<int64_t>(out.cells.size()));
+  // The extract id is derived from the content, so that the same table
+  // always has the same bytes (id included) and digest.
+  extract::ExtractCsvWriter content;
+  content.WriteHeader(h);
+  for (const ctg::v1::ExtractCell& cell : out.cells) content.WriteCell(cell);
+  h.set_extract_id(absl::StrCat("EXT-", content.FinishDigest().substr(0, 16)));
+  extract::ExtractCsvWriter digest;
+  digest.WriteHeader(h);
+  for (const ctg::v1::ExtractCell& cell : out.cells) digest.WriteCell(cell);
+  out.sha256 = digest.FinishDigest();
+  return out;
+}
+
+}  // namespace ctg::gateway
