@@ -1,8 +1,364 @@
-// ctg review ...: the Caf reviewer's side of the étude d'opportunité.
+// ctg review ...: the Caf reviewer's side of the étude d'opportunité
+// (study, questions, opinions, decision, revocation) and the evaluation
+// report for the steering committee (R13).
+#include <iostream>
+#include <optional>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "cli/command.h"
+#include "cli/connection.h"
+#include "cli/output.h"
+#include "cli/request_output.h"
+#include "policy/evaluation_report.h"
 
 namespace ctg::cli {
+namespace {
 
-void RegisterReviewCommands(std::vector<Command>&) {}
+using Decision = ctg::v1::DecideRequestRequest;
+
+// --<aspect>-opinion favourable|unfavourable, `fallback` when absent.
+absl::StatusOr<ctg::v1::Opinion> OpinionFlag(const Args& args, const std::string& aspect,
+                                             ctg::v1::Opinion fallback) {
+  std::string flag = aspect + "-opinion";
+  if (!args.Has(flag)) return fallback;
+  std::string value = absl::AsciiStrToLower(args.Get(flag));
+  if (value == "favourable" || value == "favorable") return ctg::v1::FAVOURABLE;
+  if (value == "unfavourable" || value == "unfavorable") return ctg::v1::UNFAVOURABLE;
+  return absl::InvalidArgumentError(
+      absl::StrCat("--", flag, " ", args.Get(flag), ": expected favourable or unfavourable"));
+}
+
+// Sets the opinions given as --opportunity / --feasibility (their reasoning).
+absl::Status SetOpinions(const Args& args, ctg::v1::Opinion fallback, Decision* request) {
+  if (args.Has("opportunity")) {
+    auto value = OpinionFlag(args, "opportunity", fallback);
+    if (!value.ok()) return value.status();
+    request->mutable_opportunity()->set_opinion(*value);
+    request->mutable_opportunity()->set_reasoning(args.Get("opportunity"));
+  } else if (args.Has("opportunity-opinion")) {
+    return absl::InvalidArgumentError("--opportunity-opinion needs --opportunity REASONING");
+  }
+  if (args.Has("feasibility")) {
+    auto value = OpinionFlag(args, "feasibility", fallback);
+    if (!value.ok()) return value.status();
+    request->mutable_feasibility()->set_opinion(*value);
+    request->mutable_feasibility()->set_reasoning(args.Get("feasibility"));
+  } else if (args.Has("feasibility-opinion")) {
+    return absl::InvalidArgumentError("--feasibility-opinion needs --feasibility REASONING");
+  }
+  return absl::OkStatus();
+}
+
+template <typename Request, typename Method>
+int Simple(const Args& args, Method method, const std::function<void(Request&)>& fill) {
+  auto id = OneRequestId(args);
+  if (!id.ok()) return ReportError(id.status(), kExitUsage);
+  Request request;
+  request.set_id(*id);
+  fill(request);
+  return RunRequestCall(args, [&](auto& stub, auto* ctx, auto* out) {
+    return (stub.*method)(ctx, request, out);
+  });
+}
+
+int Start(const Args& args) {
+  return Simple<ctg::v1::StartStudyRequest>(args, &ctg::v1::DataRequests::Stub::StartStudy,
+                                            [](auto&) {});
+}
+
+int Ask(const Args& args) {
+  return Simple<ctg::v1::RequestInformationRequest>(
+      args, &ctg::v1::DataRequests::Stub::RequestInformation, [&](auto& request) {
+        // One question per line of --question.
+        for (absl::string_view line : absl::StrSplit(args.Get("question"), '\n')) {
+          if (!absl::StripAsciiWhitespace(line).empty()) request.add_questions(std::string(line));
+        }
+        if (request.questions_size() == 0) request.add_questions(args.Get("question"));
+      });
+}
+
+int Revoke(const Args& args) {
+  return Simple<ctg::v1::RevokeRequestRequest>(
+      args, &ctg::v1::DataRequests::Stub::RevokeRequest,
+      [&](auto& request) { request.set_reason(args.Get("reason")); });
+}
+
+int Opinion(const Args& args) {
+  auto id = OneRequestId(args);
+  if (!id.ok()) return ReportError(id.status(), kExitUsage);
+  Decision request;
+  request.set_id(*id);
+  if (!args.Has("opportunity") && !args.Has("feasibility")) {
+    return ReportError(
+        absl::InvalidArgumentError("give --opportunity REASONING and/or --feasibility REASONING"),
+        kExitUsage);
+  }
+  if (auto s = SetOpinions(args, ctg::v1::FAVOURABLE, &request); !s.ok()) {
+    return ReportError(s, kExitUsage);
+  }
+  return RunRequestCall(args, [&](auto& stub, auto* ctx, auto* out) {
+    return stub.DecideRequest(ctx, request, out);
+  });
+}
+
+int Approve(const Args& args) {
+  auto id = OneRequestId(args);
+  if (!id.ok()) return ReportError(id.status(), kExitUsage);
+  Decision request;
+  request.set_id(*id);
+  request.set_decision(Decision::APPROVE);
+  // An approval needs both opinions favourable (R1).
+  if (args.Has("opportunity-opinion") || args.Has("feasibility-opinion")) {
+    return ReportError(absl::InvalidArgumentError(
+                           "an approval's opinions are favourable; use `ctg review reject` or "
+                           "`ctg review opinion` for an unfavourable one"),
+                       kExitUsage);
+  }
+  if (auto s = SetOpinions(args, ctg::v1::FAVOURABLE, &request); !s.ok()) {
+    return ReportError(s, kExitUsage);
+  }
+  if (args.Has("until")) {
+    auto day = ParseDay(args.Get("until"), "until");
+    if (!day.ok()) return ReportError(day.status(), kExitUsage);
+    // Valid through that day (Caf calendar): ends at the start of the next.
+    int64_t end = absl::ToUnixSeconds(absl::FromCivil(*day + 1, CafZone()));
+    request.mutable_end_time()->set_seconds(end);
+  }
+  if (args.Has("downloads")) {
+    int n = 0;
+    if (!absl::SimpleAtoi(args.Get("downloads"), &n)) {
+      return ReportError(absl::InvalidArgumentError("--downloads: expected a number"),
+                         kExitUsage);
+    }
+    request.set_download_quota(n);
+  }
+  auto conn = Connect(args);
+  if (!conn.ok()) return ReportError(conn.status(), kExitUsage);
+  auto stub = ctg::v1::DataRequests::NewStub(conn->channel);
+  if (HasScopeFlags(args)) {
+    // A narrower scope: the requested one with the lists given replaced.
+    ctg::v1::GetRequestRequest get;
+    get.set_id(*id);
+    ctg::v1::DataRequest current;
+    auto context = NewContext(args);
+    grpc::Status status = stub->GetRequest(context.get(), get, &current);
+    if (!status.ok()) return ReportRpcError(status);
+    *request.mutable_scope() = current.scope();
+    ApplyScopeFlags(args, request.mutable_scope());
+  }
+  return RunRequestCall(args, [&](auto& s, auto* ctx, auto* out) {
+    return s.DecideRequest(ctx, request, out);
+  });
+}
+
+int Reject(const Args& args) {
+  auto id = OneRequestId(args);
+  if (!id.ok()) return ReportError(id.status(), kExitUsage);
+  Decision request;
+  request.set_id(*id);
+  request.set_decision(Decision::REJECT);
+  request.set_reasons(args.Get("reason"));
+  if (auto s = SetOpinions(args, ctg::v1::UNFAVOURABLE, &request); !s.ok()) {
+    return ReportError(s, kExitUsage);
+  }
+  return RunRequestCall(args, [&](auto& stub, auto* ctx, auto* out) {
+    return stub.DecideRequest(ctx, request, out);
+  });
+}
+
+// ---------------------------------------------------------------------------
+// The evaluation report (R13), from the requests and their history.
+
+absl::Time TimeOf(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
+
+absl::StatusOr<policy::RequestRecord> RecordOf(const ctg::v1::DataRequest& r) {
+  policy::RequestRecord record;
+  record.convention_id = r.convention_id();
+  record.objective = r.objective();
+  record.create_time = TimeOf(r.create_time());
+  std::optional<policy::RequestState> state = policy::RequestStateFromNumber(r.state());
+  if (!state) {
+    return absl::InvalidArgumentError(absl::StrCat("request ", r.id(), " has no state"));
+  }
+  record.state = *state;
+  // The decision: the last approval, rejection or withdrawal in the history.
+  for (const ctg::v1::Transition& t : r.history()) {
+    if (t.to_state() == ctg::v1::APPROVED || t.to_state() == ctg::v1::REJECTED ||
+        t.to_state() == ctg::v1::WITHDRAWN) {
+      record.decision_time = TimeOf(t.time());
+    }
+  }
+  for (const auto& t : r.approval().release_times()) record.release_times.push_back(TimeOf(t));
+  return record;
+}
+
+std::string Median(const policy::EvaluationFigures& f) {
+  return f.median_days_to_decision ? absl::StrFormat("%.1f", *f.median_days_to_decision) : "-";
+}
+
+std::vector<std::string> Row(const std::string& convention, const std::string& objective,
+                             const policy::EvaluationFigures& f) {
+  return {convention,
+          objective,
+          absl::StrCat(f.filed),
+          absl::StrCat(f.approved),
+          absl::StrCat(f.rejected),
+          absl::StrCat(f.withdrawn),
+          absl::StrCat(f.pending),
+          Median(f),
+          absl::StrCat(f.releases)};
+}
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      out += absl::StrFormat("\\u%04x", u);
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string FiguresJson(const policy::EvaluationFigures& f) {
+  return absl::StrCat(
+      "{\"filed\":", f.filed, ",\"approved\":", f.approved, ",\"rejected\":", f.rejected,
+      ",\"withdrawn\":", f.withdrawn, ",\"pending\":", f.pending,
+      ",\"median_days_to_decision\":",
+      f.median_days_to_decision ? absl::StrFormat("%.3f", *f.median_days_to_decision) : "null",
+      ",\"releases\":", f.releases, "}");
+}
+
+int Report(const Args& args) {
+  if (!args.Has("from") || !args.Has("to")) {
+    return ReportError(absl::InvalidArgumentError("give --from YYYY-MM-DD and --to YYYY-MM-DD"),
+                       kExitUsage);
+  }
+  auto from_day = ParseDay(args.Get("from"), "from");
+  if (!from_day.ok()) return ReportError(from_day.status(), kExitUsage);
+  auto to_day = ParseDay(args.Get("to"), "to");
+  if (!to_day.ok()) return ReportError(to_day.status(), kExitUsage);
+  if (*to_day < *from_day) {
+    return ReportError(absl::InvalidArgumentError("--to is before --from"), kExitUsage);
+  }
+  // Days of the Caf's calendar, both included.
+  absl::Time from = absl::FromCivil(*from_day, CafZone());
+  absl::Time to = absl::FromCivil(*to_day + 1, CafZone());
+  grpc::Status rpc_error;
+  auto requests = FetchRequests(args, ctg::v1::REQUEST_STATE_UNSPECIFIED, "", &rpc_error);
+  if (!requests.ok()) {
+    if (!rpc_error.ok()) return ReportRpcError(rpc_error);
+    return ReportError(requests.status(), kExitUsage);
+  }
+  std::vector<policy::RequestRecord> records;
+  for (const ctg::v1::DataRequest& r : *requests) {
+    auto record = RecordOf(r);
+    if (!record.ok()) return ReportError(record.status(), kExitFailed);
+    records.push_back(*std::move(record));
+  }
+  auto report = policy::BuildEvaluationReport(records, from, to);
+  if (!report.ok()) return ReportError(report.status(), kExitFailed);
+  if (args.Get("format") == "json") {
+    std::string out = absl::StrCat("{\"from\":", JsonString(args.Get("from")),
+                                   ",\"to\":", JsonString(args.Get("to")),
+                                   ",\"total\":", FiguresJson(report->total), ",\"conventions\":[");
+    for (size_t i = 0; i < report->conventions.size(); ++i) {
+      const auto& c = report->conventions[i];
+      absl::StrAppend(&out, i ? "," : "", "{\"convention_id\":", JsonString(c.convention_id),
+                      ",\"figures\":", FiguresJson(c.figures), ",\"objectives\":[");
+      for (size_t j = 0; j < c.objectives.size(); ++j) {
+        absl::StrAppend(&out, j ? "," : "", "{\"objective\":", JsonString(c.objectives[j].objective),
+                        ",\"figures\":", FiguresJson(c.objectives[j].figures), "}");
+      }
+      out += "]}";
+    }
+    std::cout << out << "]}\n";
+    return kExitOk;
+  }
+  std::cout << "Evaluation of the exchanges from " << args.Get("from") << " to "
+            << args.Get("to") << " (R13; days of the Caf's calendar, both included)\n\n";
+  Table table({"CONVENTION", "OBJECTIVE", "FILED", "APPROVED", "REJECTED", "WITHDRAWN",
+               "PENDING", "MEDIAN DAYS", "RELEASES"});
+  for (const auto& c : report->conventions) {
+    table.Add(Row(c.convention_id, "(all objectives)", c.figures));
+    for (const auto& o : c.objectives) table.Add(Row("", o.objective, o.figures));
+  }
+  table.Add(Row("TOTAL", "", report->total));
+  table.Print(std::cout);
+  std::cout << "\nfiled, approved, rejected, withdrawn, releases: events in the window; "
+               "pending: undecided at its end;\nmedian days: from filing to decision, over "
+               "the decisions in the window.\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterReviewCommands(std::vector<Command>& commands) {
+  commands.push_back({"review", "list", "[--state STATE] [--commune INSEE]",
+                      "Lists requests of every commune (or one), newest first.",
+                      {{"state"}, {"commune"}}, ListRequestsCommand});
+  commands.push_back({"review", "show", "ID",
+                      "Shows a request with its versions, questions, opinions and history.", {},
+                      ShowRequestCommand});
+  commands.push_back({"review", "start", "ID", "Takes a SUBMITTED request into study.", {},
+                      Start});
+  commands.push_back({"review", "ask", "ID --question TEXT",
+                      "Sends questions to the commune (UNDER_STUDY -> INFO_REQUESTED); each "
+                      "line of --question is one question. The commune answers with `ctg "
+                      "request amend`.",
+                      {{"question"}}, Ask});
+  commands.push_back(
+      {"review", "opinion",
+       "ID [--opportunity REASONING] [--feasibility REASONING] "
+       "[--opportunity-opinion favourable|unfavourable] [--feasibility-opinion ...]",
+       "Records an opinion of the study without deciding (default favourable). With the "
+       "four-eyes option, each of two reviewers records one opinion; the decision combines "
+       "them.",
+       {{"opportunity"}, {"feasibility"}, {"opportunity-opinion"}, {"feasibility-opinion"}},
+       Opinion});
+  std::vector<FlagSpec> approve_flags = {
+      {"opportunity"}, {"feasibility"}, {"until"}, {"downloads"},
+      {"opportunity-opinion"}, {"feasibility-opinion"}};
+  for (const FlagSpec& f : ScopeFlags()) approve_flags.push_back(f);
+  commands.push_back(
+      {"review", "approve",
+       "ID --opportunity REASONING --feasibility REASONING [--indicator ...] [--territory ...] "
+       "[--period ...] [--breakdown ...] [--until YYYY-MM-DD] [--downloads N]",
+       "Approves a request under study (R1): both opinions favourable, with their reasoning "
+       "(an opinion already recorded with `ctg review opinion` may be left out). Scope flags "
+       "narrow that list of the requested scope; --until ends the approval after that day "
+       "(default: the convention's end); --downloads sets the number of downloads (default "
+       "1).",
+       approve_flags, Approve});
+  commands.push_back(
+      {"review", "reject",
+       "ID --reason TEXT [--opportunity REASONING] [--feasibility REASONING] "
+       "[--opportunity-opinion ...] [--feasibility-opinion ...]",
+       "Rejects a request under study or awaiting answers, with reasons; opinions given are "
+       "unfavourable unless --*-opinion favourable.",
+       {{"reason"}, {"opportunity"}, {"feasibility"}, {"opportunity-opinion"},
+        {"feasibility-opinion"}},
+       Reject});
+  commands.push_back({"review", "revoke", "ID --reason TEXT",
+                      "Ends an approval (reviewer, admin): no more extracts.", {{"reason"}},
+                      Revoke});
+  commands.push_back(
+      {"review", "report", "--from YYYY-MM-DD --to YYYY-MM-DD",
+       "The evaluation of exchanges for the steering committee (R13): per convention and "
+       "objective, requests filed, approvals, rejections, withdrawals, backlog, median days "
+       "to a decision and releases, over the days from --from to --to included.",
+       {{"from"}, {"to"}}, Report});
+}
 
 }  // namespace ctg::cli
