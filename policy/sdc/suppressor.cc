@@ -17,7 +17,6 @@
 namespace ctg::policy::sdc {
 namespace {
 
-using internal::AuditRole;
 using internal::CellPlan;
 using internal::Role;
 

@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 
 namespace ctg::policy::sdc {
@@ -110,18 +111,27 @@ absl::Status CheckIdentity(const TableModel& m, const Identity& id, size_t k) {
   return absl::OkStatus();
 }
 
+// Keys are compared through pointers: national tables hold a million keys.
+struct KeyPtrHash {
+  size_t operator()(const CellKey* k) const { return absl::HashOf(*k); }
+};
+struct KeyPtrEq {
+  bool operator()(const CellKey* a, const CellKey* b) const { return *a == *b; }
+};
+
 }  // namespace
 
 absl::Status TableModel::Validate() const {
   if (absl::Status s = CheckBlocks(*this); !s.ok()) return s;
-  absl::flat_hash_set<CellKey> seen;
+  absl::flat_hash_set<const CellKey*, KeyPtrHash, KeyPtrEq> seen;
+  seen.reserve(cells.size());
   bool any_requested = false;
   for (int32_t bi = 0; bi < static_cast<int32_t>(blocks.size()); ++bi) {
     const Block& b = blocks[bi];
     for (int32_t ci = b.first_cell; ci < b.first_cell + b.num_cells; ++ci) {
       const Cell& c = cells[ci];
       if (absl::Status s = CheckCell(*this, b, bi, c); !s.ok()) return s;
-      if (!seen.insert(c.key).second) {
+      if (!seen.insert(&c.key).second) {
         return absl::InvalidArgumentError(
             absl::StrCat("cell ", c.key.ToString(), " appears twice"));
       }
