@@ -7,7 +7,8 @@
 //      counts and derived figures, optional dominance), plus every cell masked
 //      in an earlier release (memory);
 //   2. forced publication: cells published in an earlier release (the reader
-//      knows them) and, unless zeros are masked, zero figures;
+//      knows them) and the identities of linked indicators; zero figures are
+//      the first candidates (published unless that would reveal a cell);
 //   3. secondary suppression by exact Gaussian elimination (Langsrud), block by
 //      block, preferring to suppress small cells;
 //   4. the LP audit (GLPK) as a safety net: any breach of the protection

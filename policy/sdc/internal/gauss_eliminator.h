@@ -6,7 +6,8 @@
 // row indices (0/1 entries), split into
 //   - candidates, in priority order (an earlier candidate is preferred for
 //     publication); the first `num_forced` are forced (published without any
-//     check: cells published in an earlier release, published zeros);
+//     check: cells published in an earlier release, identities of linked
+//     indicators);
 //   - primaries (cells that must not be derivable).
 // Output: which candidates must be suppressed (secondary), and which
 // primaries are already revealed by the forced cells alone ("unsafe", §2.5).
