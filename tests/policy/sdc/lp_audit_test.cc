@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "policy/sdc/suppressor.h"
+#include "tests/policy/sdc/rank_check.h"
 #include "tests/policy/sdc/sdc_test_util.h"
 #include "tests/testing/status_matchers.h"
 
@@ -39,8 +40,16 @@ TEST(LpAuditTest, PrimaryAloneIsASingleValue) {
   EXPECT_EQ(a.breaches[0].required_upper, 5);
 }
 
+TEST(LpAuditTest, RankCheckAgreesOnANaiveRelease) {
+  CTG_ASSERT_OK_AND_ASSIGN(TableModel m, MakeGrid({{20, 3}, {15, 12}, {8, 9}}));
+  EXPECT_EQ(testing::DerivableMaskedCells(m, MaskOnly(m, {"A2"}), {}, {}),
+            std::vector<std::string>{"330690001/2023/N/k=2"});
+  EXPECT_TRUE(testing::DerivableMaskedCells(m, MaskOnly(m, {"A1", "A2", "C1", "C2"}), {}, {})
+                  .empty());
+}
+
 TEST(LpAuditTest, NarrowRectangleBreachesTheUpperBound) {
-  // A2 = 3 in a rectangle with C1 = 2... no: C2 = 2 and A1 = 2 bound A2 by
+  // A2 = 3 in a rectangle where A1 = 2 and C2 = 2 bound A2 by
   // 3 + min(A1, C2) - 1 = 4 < 5 (the reader knows masked cells are >= 1).
   CTG_ASSERT_OK_AND_ASSIGN(TableModel m, MakeGrid({{2, 3}, {15, 12}, {8, 2}}));
   CTG_ASSERT_OK_AND_ASSIGN(AuditReport a,

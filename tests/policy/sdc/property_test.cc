@@ -18,6 +18,7 @@
 #include "policy/sdc/lp_audit.h"
 #include "policy/sdc/suppressor.h"
 #include "policy/sdc/table_builder.h"
+#include "tests/policy/sdc/rank_check.h"
 #include "tests/policy/sdc/sdc_test_util.h"
 
 namespace ctg::policy::sdc {
@@ -214,6 +215,11 @@ TEST(PropertyTest, LpAuditNeverFindsABreachOverReleaseSequences) {
                       << "] needs " << b.required_upper;
       }
       ASSERT_TRUE(a->breaches.empty());
+      // And, independently of the LP, no masked cell is a linear combination
+      // of what the reader knows (exact, modulo a large prime).
+      const std::vector<std::string> derivable =
+          testing::DerivableMaskedCells(*model, *r, memory, config);
+      ASSERT_TRUE(derivable.empty()) << "seed " << seed << ": " << derivable[0];
       for (const ReleasedCell& c : r->cells) masked += c.status != CellStatus::kPublished;
       ASSERT_TRUE(memory.Record(*r).ok()) << "seed " << seed;
     }
