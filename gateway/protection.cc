@@ -177,11 +177,9 @@ sdc::SdcConfig SdcConfigFrom(const SecretStatistiqueConfig& config) {
   return out;
 }
 
-absl::StatusOr<sdc::Release> ProtectScope(const std::string& commune, const BasesByPeriod& bases,
-                                          const policy::Scope& scope,
-                                          const sdc::ReleaseMemory& memory,
-                                          const sdc::SdcConfig& config,
-                                          const std::string& base_version) {
+absl::StatusOr<sdc::TableModel> BuildScopeModel(const std::string& commune,
+                                                const BasesByPeriod& bases,
+                                                const policy::Scope& scope) {
   if (bases.empty()) return absl::InvalidArgumentError("no period to release");
   const statbase::Base& first = *bases.begin()->second;
   CTG_ASSIGN_OR_RETURN(sdc::CommuneLayout layout, LayoutOf(first, commune));
@@ -207,6 +205,15 @@ absl::StatusOr<sdc::Release> ProtectScope(const std::string& commune, const Base
   }
   CTG_ASSIGN_OR_RETURN(sdc::TableModel model, sdc::BuildTable(geo, input));
   MarkRequested(scope, model);
+  return model;
+}
+
+absl::StatusOr<sdc::Release> ProtectScope(const std::string& commune, const BasesByPeriod& bases,
+                                          const policy::Scope& scope,
+                                          const sdc::ReleaseMemory& memory,
+                                          const sdc::SdcConfig& config,
+                                          const std::string& base_version) {
+  CTG_ASSIGN_OR_RETURN(sdc::TableModel model, BuildScopeModel(commune, bases, scope));
   CTG_ASSIGN_OR_RETURN(sdc::ReleaseMemory relevant, MemoryFor(model, memory));
   CTG_ASSIGN_OR_RETURN(sdc::Release release,
                        sdc::ProtectTable(model, relevant, config, base_version));
