@@ -1113,6 +1113,27 @@ TEST_F(WorkflowFourEyesTest, OpinionsGivenOnAnEarlierVersionDoNotCount) {
                 [&] { return As("reviewer").Decide(OpinionOnly(submitted, true)); });
 }
 
+TEST_F(WorkflowFourEyesTest, CliOpinionThenApprovalByASecondReviewer) {
+  std::string id = RequestIn(ctg::v1::UNDER_STUDY);
+  RunResult opinion = gateway_->Ctg("reviewer", {"review", "opinion", id, "--opportunity",
+                                                 "Dans l'axe I.2."});
+  ASSERT_EQ(opinion.exit_code, 0) << opinion.err;
+  EXPECT_THAT(opinion.out, HasSubstr("UNDER_STUDY"));
+  EXPECT_THAT(opinion.out, HasSubstr(absl::StrCat("opportunity   FAVOURABLE by ", kDenis)));
+  RunResult same = gateway_->Ctg("reviewer", {"review", "approve", id, "--feasibility",
+                                              "Faisable."});
+  EXPECT_EQ(same.exit_code, 1);
+  EXPECT_THAT(same.err, HasSubstr("ctg: FAILED_PRECONDITION: four-eyes rule"));
+  RunResult approve = gateway_->Ctg("reviewer2", {"review", "approve", id, "--feasibility",
+                                                  "Faisable."});
+  ASSERT_EQ(approve.exit_code, 0) << approve.err;
+  EXPECT_THAT(approve.out, HasSubstr("APPROVED"));
+  EXPECT_THAT(approve.out, HasSubstr(absl::StrCat("feasibility   FAVOURABLE by ", kEmma)));
+  RunResult usage = gateway_->Ctg("reviewer", {"review", "opinion", id});
+  EXPECT_EQ(usage.exit_code, 2);
+  EXPECT_THAT(usage.err, HasSubstr("give --opportunity REASONING and/or --feasibility"));
+}
+
 // ---------------------------------------------------------------------------
 // The CLI and the evaluation report (R13), on a gateway of their own so that
 // the report's figures are exactly those of this test.
