@@ -16,7 +16,11 @@
 // in one call are both theirs, so under four-eyes they take two calls by
 // two reviewers.
 //
-// Thread-safe (no mutable state; the store serialises writes).
+// Every request's state is its effective state (R11: an approval past its
+// end or its convention's is EXPIRED, shown, not stored). PreviewFeasibility
+// answers UNIMPLEMENTED until the secret statistique preview lands (#7).
+//
+// `dispatcher`, `db` and `config` must outlive the service. Thread-safe (no mutable state; the store serialises writes).
 #ifndef CTG_GATEWAY_SERVICES_DATA_REQUESTS_SERVICE_H_
 #define CTG_GATEWAY_SERVICES_DATA_REQUESTS_SERVICE_H_
 
