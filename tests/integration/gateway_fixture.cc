@@ -56,8 +56,14 @@ std::unique_ptr<grpc::ClientContext> Deadline(int seconds) {
 }
 
 absl::StatusOr<std::unique_ptr<TestGateway>> TestGateway::Start(const std::string& extra_config) {
+  return StartWithPki(DevPki::Get().dir(), extra_config);
+}
+
+absl::StatusOr<std::unique_ptr<TestGateway>> TestGateway::StartWithPki(
+    const std::string& pki_dir, const std::string& extra_config) {
   std::unique_ptr<TestGateway> gw(new TestGateway());
-  const std::string& pki = DevPki::Get().dir();
+  gw->pki_dir_ = pki_dir;
+  const std::string& pki = pki_dir;
   std::ofstream config(gw->config_path());
   config << "listen = \"127.0.0.1:0\"\n"
          << "trust_domain = \"" << kTrustDomain << "\"\n"
@@ -110,11 +116,10 @@ TestGateway::~TestGateway() {
 }
 
 std::shared_ptr<grpc::Channel> TestGateway::Channel(const std::string& client) const {
-  const DevPki& pki = DevPki::Get();
   grpc::SslCredentialsOptions tls;
-  tls.pem_root_certs = ReadAll(pki.dir() + "/ca.pem");
-  tls.pem_cert_chain = ReadAll(pki.Cert(client));
-  tls.pem_private_key = ReadAll(pki.Key(client));
+  tls.pem_root_certs = ReadAll(pki_dir_ + "/ca.pem");
+  tls.pem_cert_chain = ReadAll(absl::StrCat(pki_dir_, "/clients/", client, ".pem"));
+  tls.pem_private_key = ReadAll(absl::StrCat(pki_dir_, "/clients/", client, ".key"));
   grpc::ChannelArguments args;
   // A fresh connection per channel, so that each test's certificate is the
   // one presented.
@@ -123,11 +128,10 @@ std::shared_ptr<grpc::Channel> TestGateway::Channel(const std::string& client) c
 }
 
 std::map<std::string, std::string> TestGateway::CliEnv(const std::string& client) const {
-  const DevPki& pki = DevPki::Get();
   return {{"CTG_GATEWAY", address_},
-          {"CTG_CA", pki.dir() + "/ca.pem"},
-          {"CTG_CERT", pki.Cert(client)},
-          {"CTG_KEY", pki.Key(client)}};
+          {"CTG_CA", pki_dir_ + "/ca.pem"},
+          {"CTG_CERT", absl::StrCat(pki_dir_, "/clients/", client, ".pem")},
+          {"CTG_KEY", absl::StrCat(pki_dir_, "/clients/", client, ".key")}};
 }
 
 RunResult TestGateway::Ctg(const std::string& client, const std::vector<std::string>& args,
@@ -138,6 +142,10 @@ RunResult TestGateway::Ctg(const std::string& client, const std::vector<std::str
 }
 
 int TestGateway::Stop() { return child_ ? child_->Stop(SIGTERM) : -1; }
+
+void TestGateway::Signal(int sig) {
+  if (child_) kill(child_->pid(), sig);
+}
 
 void TestGateway::Kill() {
   if (child_) child_->Stop(SIGKILL);

@@ -40,6 +40,10 @@ class TestGateway {
   // four_eyes = true\n"), starts the gateway and waits until it serves.
   static absl::StatusOr<std::unique_ptr<TestGateway>> Start(
       const std::string& extra_config = "");
+  // Same, with the PKI in `pki_dir` (made by certs/make-dev-pki.sh) instead
+  // of the shared one: for tests that revoke or replace certificates.
+  static absl::StatusOr<std::unique_ptr<TestGateway>> StartWithPki(
+      const std::string& pki_dir, const std::string& extra_config = "");
   // Starts again on the same directory and database (after Stop()).
   absl::Status Restart();
   ~TestGateway();
@@ -63,12 +67,16 @@ class TestGateway {
   int Stop();
   // SIGKILL (crash) and wait.
   void Kill();
+  // Sends `sig` (e.g. SIGHUP) without waiting.
+  void Signal(int sig);
+  const std::string& pki_dir() const { return pki_dir_; }
 
  private:
   TestGateway() = default;
   absl::Status Launch();
 
   TempDir dir_;
+  std::string pki_dir_;
   std::unique_ptr<Child> child_;
   std::string address_;
 };

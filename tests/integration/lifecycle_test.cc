@@ -1,0 +1,58 @@
+// Issue #8, certificate lifecycle: the CA bundle and CRL reload without a
+// restart (SIGHUP); a freshly revoked client is refused on its next
+// connection, and on its next call over a connection opened before.
+#include <signal.h>
+
+#include "ctg/v1/catalogue.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "tests/integration/gateway_fixture.h"
+
+namespace ctg::testing {
+namespace {
+
+grpc::Status ListIndicators(const std::shared_ptr<grpc::Channel>& channel) {
+  auto stub = ctg::v1::Catalogue::NewStub(channel);
+  ctg::v1::ListIndicatorsResponse response;
+  return stub->ListIndicators(Deadline().get(), {}, &response);
+}
+
+// Waits, by calling it, until the gateway has handled the SIGHUP: the
+// signal thread reloads before the next health check is answered... which
+// is not ordered, so poll a refused call with a bound instead.
+bool RefusedWithin(const std::function<grpc::Status()>& call, int attempts) {
+  for (int i = 0; i < attempts; ++i) {
+    if (!call().ok()) return true;
+  }
+  return false;
+}
+
+TEST(LifecycleTest, RevokedClientIsRefusedAfterReload) {
+  TempDir pki;
+  RunResult made = RunProgram({"/bin/bash", SourceDir() + "/certs/make-dev-pki.sh", pki.path()});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  auto gw = TestGateway::StartWithPki(pki.path());
+  ASSERT_TRUE(gw.ok()) << gw.status();
+  TestGateway& gateway = **gw;
+  auto open_channel = gateway.Channel("requester2-33069");
+  ASSERT_TRUE(ListIndicators(open_channel).ok());
+
+  RunResult revoked = RunProgram({"/bin/bash", SourceDir() + "/certs/revoke-dev-cert.sh",
+                                  pki.path(), "requester2-33069"});
+  ASSERT_EQ(revoked.exit_code, 0) << revoked.err;
+  gateway.Signal(SIGHUP);
+  // A new connection is refused at the handshake...
+  EXPECT_TRUE(RefusedWithin([&] { return ListIndicators(gateway.Channel("requester2-33069")); }, 200));
+  grpc::Status fresh = ListIndicators(gateway.Channel("requester2-33069"));
+  EXPECT_EQ(fresh.error_code(), grpc::StatusCode::UNAVAILABLE);
+  // ...and the connection opened before is refused on its next call.
+  grpc::Status reused = ListIndicators(open_channel);
+  EXPECT_EQ(reused.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(reused.error_message(), ::testing::HasSubstr("revoked"));
+  // Others are unaffected.
+  EXPECT_TRUE(ListIndicators(gateway.Channel("requester-33069")).ok());
+}
+
+}  // namespace
+}  // namespace ctg::testing
