@@ -33,6 +33,7 @@ void RegisterAdminCommands(std::vector<Command>& commands);
 void RegisterCatalogueCommands(std::vector<Command>& commands);
 void RegisterRequestCommands(std::vector<Command>& commands);
 void RegisterReviewCommands(std::vector<Command>& commands);
+void RegisterPreviewCommand(std::vector<Command>& commands);
 void RegisterExtractCommands(std::vector<Command>& commands);
 
 }  // namespace ctg::cli

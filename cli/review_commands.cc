@@ -359,6 +359,7 @@ void RegisterReviewCommands(std::vector<Command>& commands) {
        "objective, requests filed, approvals, rejections, withdrawals, backlog, median days "
        "to a decision and releases, over the days from --from to --to included.",
        {{"from"}, {"to"}}, Report});
+  RegisterPreviewCommand(commands);
 }
 
 }  // namespace ctg::cli

@@ -109,7 +109,8 @@ std::shared_ptr<grpc::ServerCredentials> MakeCredentials(const Config& config,
 
 void AddServices(Server::Impl& impl) {
   Dispatcher* d = impl.dispatcher.get();
-  impl.services.push_back(std::make_unique<DataRequestsService>(d, impl.db.get(), &impl.config));
+  impl.services.push_back(
+      std::make_unique<DataRequestsService>(d, impl.db.get(), &impl.config, impl.bases.get()));
   impl.services.push_back(std::make_unique<ExtractsService>(
       d, impl.db.get(), &impl.config, impl.audit_log.get(), impl.bases.get()));
   impl.services.push_back(std::make_unique<CatalogueService>(d, impl.db.get(), &impl.config));

@@ -11,7 +11,7 @@
 #include "gateway/conventions.h"
 #include "gateway/scope_context.h"
 #include "gateway/services/audit_proto.h"
-#include "gateway/services/not_yet.h"
+#include "gateway/services/feasibility_preview.h"
 #include "gateway/services/paging.h"
 #include "policy/convention.h"
 #include "policy/request_state.h"
@@ -367,10 +367,18 @@ grpc::Status DataRequestsService::StartStudy(grpc::ServerContext* context,
 }
 
 grpc::Status DataRequestsService::PreviewFeasibility(
-    grpc::ServerContext* context, const ctg::v1::PreviewFeasibilityRequest* /*request*/,
-    ctg::v1::FeasibilityPreview* /*response*/) {
-  return dispatcher_->Read(context, "/ctg.v1.DataRequests/PreviewFeasibility", [](Call&) {
-    return NotYetImplemented("DataRequests.PreviewFeasibility", 7);
+    grpc::ServerContext* context, const ctg::v1::PreviewFeasibilityRequest* request,
+    ctg::v1::FeasibilityPreview* response) {
+  return dispatcher_->Read(context, "/ctg.v1.DataRequests/PreviewFeasibility", [&](Call& call) {
+    call.SetTarget("request", request->id());
+    call.SetRequestId(request->id());
+    return db_->Read([&](store::Connection& conn) -> absl::Status {
+      CTG_RETURN_IF_ERROR(gateway::PreviewFeasibility(conn, *request, *bases_, *config_, response));
+      call.AddFact("cells_total", absl::StrCat(response->cells_total()));
+      call.AddFact("cells_published", absl::StrCat(response->cells_published()));
+      call.AddFact("excluded_territories", absl::StrCat(response->excluded_territories_size()));
+      return absl::OkStatus();
+    });
   });
 }
 

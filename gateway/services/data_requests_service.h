@@ -25,6 +25,7 @@
 #define CTG_GATEWAY_SERVICES_DATA_REQUESTS_SERVICE_H_
 
 #include "ctg/v1/data_requests.grpc.pb.h"
+#include "gateway/commune_bases.h"
 #include "gateway/config.h"
 #include "gateway/dispatcher.h"
 #include "gateway/services/request_proto.h"
@@ -35,10 +36,12 @@ namespace ctg::gateway {
 
 class DataRequestsService final : public ctg::v1::DataRequests::Service {
  public:
-  DataRequestsService(Dispatcher* dispatcher, store::Database* db, const Config* config)
+  DataRequestsService(Dispatcher* dispatcher, store::Database* db, const Config* config,
+                      CommuneBases* bases)
       : dispatcher_(dispatcher),
         db_(db),
         config_(config),
+        bases_(bases),
         limits_(RequestLimitsFrom(config->limits)) {}
 
   grpc::Status SubmitRequest(grpc::ServerContext* context,
@@ -90,6 +93,7 @@ class DataRequestsService final : public ctg::v1::DataRequests::Service {
   Dispatcher* const dispatcher_;
   store::Database* const db_;
   const Config* const config_;
+  CommuneBases* const bases_;
   const policy::RequestLimits limits_;
 };
 

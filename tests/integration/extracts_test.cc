@@ -361,6 +361,43 @@ TEST_F(ExtractsTest, NotApprovedWithdrawnRevokedAndSuspendedAreRefused) {
   EXPECT_TRUE(Get("requester-33069", id).status.ok());
 }
 
+TEST_F(ExtractsTest, PreviewShowsTheReviewerWhatTheExtractWillRelease) {
+  std::string id = Approved(FullScope(), 1);
+  auto reviewer = ctg::v1::DataRequests::NewStub(gateway_->Channel("reviewer"));
+  ctg::v1::PreviewFeasibilityRequest request;
+  request.set_id(id);
+  ctg::v1::FeasibilityPreview preview;
+  grpc::Status s = reviewer->PreviewFeasibility(Deadline(60).get(), request, &preview);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_THAT(preview.excluded_territories(), ::testing::Contains("330690111"));
+  EXPECT_TRUE(preview.audit_passed());
+  int64_t masked = preview.cells_masked_small() + preview.cells_masked_secondary() +
+                   preview.cells_masked_earlier();
+  EXPECT_EQ(masked, preview.masked_size());
+  // The extract releases what the preview announced.
+  Received got = Get("requester-33069", id);
+  ASSERT_TRUE(got.status.ok());
+  int64_t published = 0, masked_cells = 0;
+  for (const auto& c : got.cells) {
+    published += c.status() == ctg::v1::PUBLISHED;
+    masked_cells += c.status() == ctg::v1::MASKED;
+  }
+  EXPECT_EQ(published, preview.cells_published());
+  EXPECT_EQ(masked_cells, masked);
+  EXPECT_EQ(static_cast<int64_t>(got.cells.size()), preview.cells_total());
+  // A narrower scope must stay within the request's.
+  request.mutable_scope()->add_indicators("paje");
+  request.mutable_scope()->add_territories("33069");
+  request.mutable_scope()->add_periods("2023");
+  s = reviewer->PreviewFeasibility(Deadline(60).get(), request, &preview);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("scope.indicators[0]"));
+  // Communes never see reasons.
+  auto requester = ctg::v1::DataRequests::NewStub(gateway_->Channel("requester-33069"));
+  EXPECT_EQ(requester->PreviewFeasibility(Deadline().get(), request, &preview).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
 TEST_F(ExtractsTest, DeclaredOperatorMayDownload) {
   ctg::v1::Recipient operator_recipient;
   operator_recipient.set_kind(ctg::v1::Recipient::OPERATOR);

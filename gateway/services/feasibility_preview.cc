@@ -1,0 +1,86 @@
+#include "gateway/services/feasibility_preview.h"
+
+#include <set>
+
+#include "absl/strings/str_join.h"
+#include "base/status_macros.h"
+#include "gateway/protection.h"
+#include "gateway/services/request_proto.h"
+#include "policy/request_validation.h"
+#include "policy/sdc/preview.h"
+#include "store/releases_table.h"
+#include "store/requests_table.h"
+
+namespace ctg::gateway {
+namespace {
+
+namespace sdc = ::ctg::policy::sdc;
+
+ctg::v1::MaskReason ReasonToProto(sdc::MaskReason reason) {
+  switch (reason) {
+    case sdc::MaskReason::kSmallCount:
+    case sdc::MaskReason::kDerivedFigure:
+      return ctg::v1::SMALL_COUNT;
+    case sdc::MaskReason::kSecondary: return ctg::v1::SECONDARY;
+    case sdc::MaskReason::kEarlierRelease: return ctg::v1::EARLIER_RELEASE;
+    case sdc::MaskReason::kDominance: return ctg::v1::DOMINANCE;
+    default: return ctg::v1::MASK_REASON_UNSPECIFIED;
+  }
+}
+
+}  // namespace
+
+absl::Status PreviewFeasibility(store::Connection& conn,
+                                const ctg::v1::PreviewFeasibilityRequest& request,
+                                CommuneBases& bases, const Config& config,
+                                ctg::v1::FeasibilityPreview* out) {
+  CTG_ASSIGN_OR_RETURN(store::StoredRequest stored, store::GetRequest(conn, request.id()));
+  if (stored.versions.empty()) return absl::DataLossError("request without a version");
+  policy::Scope requested = ScopeFromRow(stored.versions.back().scope);
+  policy::Scope scope = requested;
+  if (request.has_scope()) {
+    scope = ScopeFromProto(request.scope());
+    CTG_RETURN_IF_ERROR(policy::CheckNarrowing(scope, requested, "scope"));
+  }
+  const std::string& commune = stored.request.commune;
+  BasesByPeriod by_period;
+  std::vector<std::string> versions;
+  for (const std::string& period : scope.periods) {
+    CTG_ASSIGN_OR_RETURN(CommuneBase base, bases.Get(period, commune));
+    by_period[period] = base.base;
+    versions.push_back(base.base_version);
+  }
+  CTG_ASSIGN_OR_RETURN(store::MemoryRow memory_row, store::GetReleaseMemory(conn, commune));
+  sdc::ReleaseMemory memory;
+  if (!memory_row.text.empty()) {
+    CTG_ASSIGN_OR_RETURN(memory, sdc::ReleaseMemory::Parse(memory_row.text));
+  }
+  CTG_ASSIGN_OR_RETURN(sdc::Release release,
+                       ProtectScope(commune, by_period, scope, memory,
+                                    SdcConfigFrom(config.secret), absl::StrJoin(versions, " ")));
+  sdc::FeasibilityPreview preview = sdc::MakePreview(release);
+  out->set_request_id(request.id());
+  std::set<std::string> excluded;
+  for (const sdc::ExcludedTerritory& t : preview.excluded) excluded.insert(t.territory);
+  for (const std::string& code : excluded) out->add_excluded_territories(code);
+  out->set_cells_total(preview.cells_total);
+  out->set_cells_published(preview.cells_published);
+  out->set_cells_masked_small(preview.cells_masked_small);
+  out->set_cells_masked_secondary(preview.cells_masked_secondary);
+  out->set_cells_masked_earlier(preview.cells_masked_earlier);
+  out->set_value_suppressed(preview.loss.value_secondary);
+  for (const sdc::MaskedCellView& m : preview.masked) {
+    if (m.reason == sdc::MaskReason::kExcludedTerritory) continue;  // listed above
+    ctg::v1::MaskedCell* cell = out->add_masked();
+    cell->set_territory(m.key.territory);
+    cell->set_period(m.key.period);
+    cell->set_indicator(m.key.indicator);
+    cell->set_breakdown(m.key.breakdown);
+    cell->set_category(m.key.category);
+    cell->set_reason(ReasonToProto(m.reason));
+  }
+  out->set_audit_passed(preview.audit_passed);
+  return absl::OkStatus();
+}
+
+}  // namespace ctg::gateway
