@@ -19,9 +19,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "policy/sdc/lp_audit.h"
-#include "statbase/csv_export.h"
+#include "tests/integration/demo_data.h"
 #include "tests/integration/gateway_fixture.h"
-#include "tools/ctg-synth/synth.h"
 
 namespace ctg::testing {
 namespace {
@@ -42,33 +41,15 @@ class ExtractsTest : public ::testing::Test {
     auto gw = TestGateway::Start();
     ASSERT_TRUE(gw.ok()) << gw.status();
     gateway_ = gw->release();
-    for (const char* period : {"2022", "2023"}) {
-      auto base = synth::GenerateDemo(synth::kDefaultSeed, period);
-      ASSERT_TRUE(base.ok());
-      bases_[period] = std::make_shared<const statbase::Base>(std::move(*base));
-      std::string path = absl::StrCat(gateway_->dir(), "/", period, ".csv");
-      std::ofstream(path) << statbase::CanonicalCsv(*bases_[period]);
-      RunResult r = gateway_->Ctg("admin", {"admin", "import", path, "--period", period});
-      ASSERT_EQ(r.exit_code, 0) << r.err;
-    }
-    for (auto [commune, name] : {std::pair{"33069", "Le Bouscat"}, std::pair{"33162", "Eysines"}}) {
-      RunResult r = gateway_->Ctg("admin", {"admin", "convention", "create", "--commune", commune,
-                                            "--name", name, "--from", "2020-01-01", "--until",
-                                            "2030-12-31"});
-      ASSERT_EQ(r.exit_code, 0) << r.err;
-    }
+    auto bases = LoadDemoData(*gateway_);
+    ASSERT_TRUE(bases.ok()) << bases.status();
+    bases_ = *bases;
   }
   static void TearDownTestSuite() {
     delete gateway_;
     gateway_ = nullptr;
   }
 
-  static std::vector<std::string> BouscatTerritories() {
-    std::vector<std::string> out = {"33069"};
-    for (int i = 1; i <= 12; ++i) out.push_back(absl::StrCat("3306901", i < 10 ? "0" : "", i));
-    out.push_back("QN03302M");
-    return out;
-  }
   static policy::Scope FullScope() {
     return {.indicators = {"allocataires", "rsa", "housing_aid"},
             .territories = BouscatTerritories(),
@@ -80,34 +61,16 @@ class ExtractsTest : public ::testing::Test {
   static std::string Approved(const policy::Scope& scope, int quota = 2,
                               const std::string& requester = "requester-33069",
                               ctg::v1::Recipient* recipient = nullptr) {
-    auto requests = ctg::v1::DataRequests::NewStub(gateway_->Channel(requester));
-    ctg::v1::SubmitRequestRequest submit;
-    submit.set_purpose("Diagnostic social territorial par IRIS");
-    submit.set_objective("Axe I.2 veille sociale territoriale");
-    submit.set_retention_months(12);
-    for (const auto& i : scope.indicators) submit.mutable_scope()->add_indicators(i);
-    for (const auto& t : scope.territories) submit.mutable_scope()->add_territories(t);
-    for (const auto& p : scope.periods) submit.mutable_scope()->add_periods(p);
-    for (const auto& b : scope.breakdowns) submit.mutable_scope()->add_breakdowns(b);
-    if (recipient) *submit.add_recipients() = *recipient;
-    ctg::v1::DataRequest request;
-    grpc::Status s = requests->SubmitRequest(Deadline().get(), submit, &request);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    auto reviewer = ctg::v1::DataRequests::NewStub(gateway_->Channel("reviewer"));
-    ctg::v1::StartStudyRequest start;
-    start.set_id(request.id());
-    EXPECT_TRUE(reviewer->StartStudy(Deadline().get(), start, &request).ok());
-    ctg::v1::DecideRequestRequest decide;
-    decide.set_id(request.id());
-    decide.set_decision(ctg::v1::DecideRequestRequest::APPROVE);
-    decide.mutable_opportunity()->set_opinion(ctg::v1::FAVOURABLE);
-    decide.mutable_opportunity()->set_reasoning("Conforme aux objectifs de la CTG");
-    decide.mutable_feasibility()->set_opinion(ctg::v1::FAVOURABLE);
-    decide.mutable_feasibility()->set_reasoning("Faisable sous le secret statistique");
-    decide.set_download_quota(quota);
-    s = reviewer->DecideRequest(Deadline().get(), decide, &request);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return request.id();
+    ctg::v1::Scope proto;
+    for (const auto& i : scope.indicators) proto.add_indicators(i);
+    for (const auto& t : scope.territories) proto.add_territories(t);
+    for (const auto& p : scope.periods) proto.add_periods(p);
+    for (const auto& b : scope.breakdowns) proto.add_breakdowns(b);
+    std::vector<ctg::v1::Recipient> recipients;
+    if (recipient) recipients.push_back(*recipient);
+    auto id = SubmitAndApprove(*gateway_, proto, quota, requester, recipients);
+    EXPECT_TRUE(id.ok()) << id.status();
+    return id.ok() ? *id : "";
   }
 
   static Received Get(const std::string& client, const std::string& id) {
