@@ -70,6 +70,8 @@ class TestGateway {
   // Sends `sig` (e.g. SIGHUP) without waiting.
   void Signal(int sig);
   const std::string& pki_dir() const { return pki_dir_; }
+  // The gateway process's id (for /proc measurements).
+  int pid() const { return child_ ? child_->pid() : -1; }
 
  private:
   TestGateway() = default;
