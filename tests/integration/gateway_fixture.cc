@@ -79,7 +79,7 @@ absl::StatusOr<std::unique_ptr<TestGateway>> TestGateway::StartWithPki(
          << "signing_key = \"" << pki << "/audit-signing.key\"\n"
          << "checkpoint_interval_seconds = 0\n"
          << "[limits]\n"
-         << "calls_per_minute = 0\n"
+         << (absl::StrContains(extra_config, "calls_per_minute") ? "" : "calls_per_minute = 0\n")
          << extra_config;
   config.close();
   if (absl::Status s = gw->Launch(); !s.ok()) return s;
