@@ -1,0 +1,11 @@
+// libFuzzer target request_validation: see RequestValidationEntry in fuzz/entry/entry.h for the input
+// format and the invariants checked (docs/fuzzing.md).
+#include <cstddef>
+#include <cstdint>
+
+#include "fuzz/entry/entry.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  ctg::fuzz::RunOrAbort(&ctg::fuzz::RequestValidationEntry, data, size);
+  return 0;
+}
