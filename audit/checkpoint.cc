@@ -1,5 +1,7 @@
 #include "audit/checkpoint.h"
 
+#include "absl/strings/match.h"
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "audit/internal/utf8.h"
@@ -101,6 +103,24 @@ absl::StatusOr<Checkpoint> OpenCheckpoint(absl::string_view note,
   absl::StatusOr<VerifiedNote> verified = OpenNote(note, verifier);
   if (!verified.ok()) return Prefixed(verified.status());
   return ParseCheckpointBody(verified->text);
+}
+
+absl::StatusOr<Checkpoint> OpenCheckpoint(absl::string_view note,
+                                          absl::Span<const NoteVerifier> keys) {
+  if (keys.empty()) return absl::InvalidArgumentError("checkpoint: no key to verify it with");
+  absl::Status first_error;
+  for (const NoteVerifier& key : keys) {
+    absl::StatusOr<Checkpoint> opened = OpenCheckpoint(note, key);
+    if (opened.ok()) return opened;
+    // A line that claims to be from one of the keys and fails is tampering,
+    // whatever the other keys say.
+    if (absl::StrContains(opened.status().message(), "bad signature") ||
+        opened.status().code() == absl::StatusCode::kInvalidArgument) {
+      return opened.status();
+    }
+    if (first_error.ok()) first_error = opened.status();
+  }
+  return first_error;
 }
 
 }  // namespace ctg::audit

@@ -25,6 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "audit/hash.h"
 #include "audit/note_key.h"
 
@@ -61,6 +62,13 @@ absl::StatusOr<std::string> SignCheckpoint(const Checkpoint& checkpoint,
 // text. Errors as OpenNote and ParseCheckpointBody, prefixed "checkpoint: ".
 absl::StatusOr<Checkpoint> OpenCheckpoint(absl::string_view note,
                                           const NoteVerifier& verifier);
+
+// Same, accepting a signature by any of `keys` (a key ring: the current
+// signing key and the ones it replaced, so that checkpoints signed before a
+// key rotation stay verifiable). A signature line of one of the keys that
+// does not verify is an error even if another key signed.
+absl::StatusOr<Checkpoint> OpenCheckpoint(absl::string_view note,
+                                          absl::Span<const NoteVerifier> keys);
 
 }  // namespace ctg::audit
 

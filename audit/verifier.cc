@@ -78,7 +78,7 @@ absl::Status RunSerial(LineReader& lines, LineAnalyzer& analyzer,
 
 // Blocks of lines analysed by `threads` workers, sequenced in order on the
 // calling thread (which also reads the input).
-absl::Status RunParallel(BlockReader& blocks, const NoteVerifier& key,
+absl::Status RunParallel(BlockReader& blocks, absl::Span<const NoteVerifier> key,
                          int threads, Sequencer& v) {
   if (!v.Start()) return absl::OkStatus();
   struct Block {
@@ -185,7 +185,7 @@ absl::Status RunParallel(BlockReader& blocks, const NoteVerifier& key,
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::optional<Checkpoint>> OpenSupplied(const NoteVerifier& key,
+absl::StatusOr<std::optional<Checkpoint>> OpenSupplied(absl::Span<const NoteVerifier> key,
                                                       const VerifyOptions& options) {
   if (options.checkpoint_note.empty()) return std::optional<Checkpoint>();
   absl::StatusOr<Checkpoint> cp = OpenCheckpoint(options.checkpoint_note, key);
@@ -202,7 +202,7 @@ absl::StatusOr<std::optional<Checkpoint>> OpenSupplied(const NoteVerifier& key,
 }
 
 template <typename Source>
-absl::StatusOr<VerifyReport> Verify(Source source, const NoteVerifier& key,
+absl::StatusOr<VerifyReport> Verify(Source source, absl::Span<const NoteVerifier> key,
                                     const VerifyOptions& options) {
   absl::StatusOr<std::optional<Checkpoint>> external = OpenSupplied(key, options);
   if (!external.ok()) return external.status();
@@ -278,13 +278,19 @@ absl::Status VerifyReport::ToStatus() const {
 absl::StatusOr<VerifyReport> VerifyExport(std::istream& in,
                                           const NoteVerifier& key,
                                           const VerifyOptions& options) {
-  return Verify<std::istream*>(&in, key, options);
+  return Verify<std::istream*>(&in, absl::MakeConstSpan(&key, 1), options);
+}
+
+absl::StatusOr<VerifyReport> VerifyExport(std::istream& in,
+                                          absl::Span<const NoteVerifier> keys,
+                                          const VerifyOptions& options) {
+  return Verify<std::istream*>(&in, keys, options);
 }
 
 absl::StatusOr<VerifyReport> VerifyExport(absl::string_view text,
                                           const NoteVerifier& key,
                                           const VerifyOptions& options) {
-  return Verify<absl::string_view>(text, key, options);
+  return Verify<absl::string_view>(text, absl::MakeConstSpan(&key, 1), options);
 }
 
 }  // namespace ctg::audit

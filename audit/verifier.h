@@ -39,6 +39,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "audit/hash.h"
 #include "audit/note_key.h"
 
@@ -120,6 +121,11 @@ struct VerifyReport {
 // with `key` (DataLoss "bad signature" / "wrong key").
 absl::StatusOr<VerifyReport> VerifyExport(std::istream& in,
                                           const NoteVerifier& key,
+                                          const VerifyOptions& options = {});
+// Same, with a key ring: each checkpoint may be signed by any of `keys`
+// (the current key and the ones it replaced after a rotation).
+absl::StatusOr<VerifyReport> VerifyExport(std::istream& in,
+                                          absl::Span<const NoteVerifier> keys,
                                           const VerifyOptions& options = {});
 // Same, for an export in memory.
 absl::StatusOr<VerifyReport> VerifyExport(absl::string_view text,

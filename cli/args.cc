@@ -79,6 +79,11 @@ std::string Args::Get(const std::string& name, const std::string& fallback) cons
   return it == values_.end() ? fallback : it->second.back();
 }
 
+std::vector<std::string> Args::GetAll(const std::string& name) const {
+  auto it = values_.find(name);
+  return it == values_.end() ? std::vector<std::string>() : it->second;
+}
+
 std::vector<std::string> Args::GetList(const std::string& name) const {
   std::vector<std::string> out;
   auto it = values_.find(name);

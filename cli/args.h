@@ -37,6 +37,8 @@ class Args {
   // Every value of a repeated flag, in order; values containing commas are
   // split ("--territory 33069,330690101").
   std::vector<std::string> GetList(const std::string& name) const;
+  // Every value of a repeated flag, as given (no comma splitting).
+  std::vector<std::string> GetAll(const std::string& name) const;
 
  private:
   std::vector<std::string> positionals_;

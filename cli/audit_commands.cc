@@ -170,13 +170,18 @@ int Verify(const Args& args) {
     return ReportError(absl::InvalidArgumentError("--events FILE and --key FILE are required"),
                        kExitUsage);
   }
-  auto key_text = ReadFile(args.Get("key"), "--key");
-  if (!key_text.ok()) return ReportError(key_text.status(), kExitUsage);
-  auto key = audit::NoteVerifier::FromKeyText(*key_text);
-  if (!key.ok()) {
-    return ReportError(absl::InvalidArgumentError(absl::StrCat(
-                           "--key ", args.Get("key"), ": ", key.status().message())),
-                       kExitUsage);
+  // Several --key: the current signing key and those it replaced.
+  std::vector<audit::NoteVerifier> keys;
+  for (const std::string& path : args.GetAll("key")) {
+    auto key_text = ReadFile(path, "--key");
+    if (!key_text.ok()) return ReportError(key_text.status(), kExitUsage);
+    auto key = audit::NoteVerifier::FromKeyText(*key_text);
+    if (!key.ok()) {
+      return ReportError(absl::InvalidArgumentError(
+                             absl::StrCat("--key ", path, ": ", key.status().message())),
+                         kExitUsage);
+    }
+    keys.push_back(*std::move(key));
   }
   audit::VerifyOptions options;
   if (args.Has("checkpoint")) {
@@ -190,7 +195,7 @@ int Verify(const Args& args) {
                            "--events ", args.Get("events"), ": cannot read the file")),
                        kExitUsage);
   }
-  auto report = audit::VerifyExport(events, *key, options);
+  auto report = audit::VerifyExport(events, keys, options);
   if (!report.ok()) return ReportError(report.status(), kExitVerifyFailed);
   std::cout << report->Summary() << "\n";
   return report->ok() ? kExitOk : kExitVerifyFailed;
@@ -216,12 +221,13 @@ void RegisterAuditCommands(std::vector<Command>& commands) {
                       "of an extract, by its SHA-256) in a freshly signed checkpoint.",
                       {{"extract"}}, Prove});
   commands.push_back(
-      {"audit", "verify", "--events FILE --key PUBKEY [--checkpoint FILE]",
+      {"audit", "verify", "--events FILE --key PUBKEY [--key OLD_PUBKEY ...] [--checkpoint FILE]",
        "Works offline. Recomputes every leaf hash and the Merkle tree of an export made "
        "with `ctg audit events --format jsonl`, checks each signed checkpoint with the "
        "gateway's public key (PEM, or a note verifier key), and reports the first wrong "
        "sequence number if any event was altered, removed, inserted or reordered "
-       "(exit code 3).",
+       "(exit code 3). After a rotation of the signing key, give the current key and "
+       "the ones it replaced (one --key each).",
        {{"events"}, {"checkpoint"}}, Verify});
 }
 

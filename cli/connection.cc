@@ -40,7 +40,9 @@ absl::StatusOr<std::string> ReadSetting(const Args& args, const std::string& fla
 }  // namespace
 
 std::vector<FlagSpec> CommonFlags() {
-  return {{"gateway"}, {"ca"}, {"cert"}, {"key"}, {"timeout"}, {"format"},
+  // --key may repeat for `ctg audit verify` (a key ring); a connection
+  // takes exactly one.
+  return {{"gateway"}, {"ca"}, {"cert"}, {"key", true, true}, {"timeout"}, {"format"},
           {"help", false}};
 }
 
@@ -56,6 +58,9 @@ absl::StatusOr<Connection> Connect(const Args& args) {
   if (!ca.ok()) return ca.status();
   auto cert = ReadSetting(args, "cert", "CTG_CERT", "client certificate");
   if (!cert.ok()) return cert.status();
+  if (args.GetAll("key").size() > 1) {
+    return absl::InvalidArgumentError("flag --key given twice");
+  }
   auto key = ReadSetting(args, "key", "CTG_KEY", "client key");
   if (!key.ok()) return key.status();
   tls.pem_root_certs = *ca;

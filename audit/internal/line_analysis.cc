@@ -20,7 +20,7 @@ void LineAnalyzer::Analyze(absl::string_view line, LineResult* out) {
   out->computed = hasher_.Leaf(canonical_);
   if (!record_.checkpoint.empty()) {
     out->has_checkpoint = true;
-    absl::StatusOr<Checkpoint> cp = OpenCheckpoint(record_.checkpoint, key_);
+    absl::StatusOr<Checkpoint> cp = OpenCheckpoint(record_.checkpoint, keys_);
     out->checkpoint_status = cp.status();
     if (cp.ok()) out->checkpoint = *std::move(cp);
   }

@@ -14,6 +14,7 @@
 #include "audit/checkpoint.h"
 #include "audit/export_line.h"
 #include "audit/hash.h"
+#include "absl/types/span.h"
 #include "audit/note_key.h"
 
 namespace ctg::audit::internal {
@@ -37,14 +38,14 @@ struct LineResult {
 // Per-thread state for AnalyzeLine. Not thread-safe; `key` must outlive it.
 class LineAnalyzer {
  public:
-  explicit LineAnalyzer(const NoteVerifier& key) : key_(key) {}
+  explicit LineAnalyzer(absl::Span<const NoteVerifier> keys) : keys_(keys) {}
   LineAnalyzer(const LineAnalyzer&) = delete;
   LineAnalyzer& operator=(const LineAnalyzer&) = delete;
 
   void Analyze(absl::string_view line, LineResult* out);
 
  private:
-  const NoteVerifier& key_;
+  absl::Span<const NoteVerifier> keys_;
   Sha256Hasher hasher_;
   ExportRecord record_;
   std::string canonical_;

@@ -3,6 +3,8 @@
 // connection, and on its next call over a connection opened before.
 #include <signal.h>
 
+#include <fstream>
+
 #include "ctg/v1/catalogue.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -52,6 +54,48 @@ TEST(LifecycleTest, RevokedClientIsRefusedAfterReload) {
   EXPECT_THAT(reused.error_message(), ::testing::HasSubstr("revoked"));
   // Others are unaffected.
   EXPECT_TRUE(ListIndicators(gateway.Channel("requester-33069")).ok());
+}
+
+TEST(LifecycleTest, AuditKeyRotationKeepsOldCheckpointsVerifiable) {
+  TempDir pki;
+  ASSERT_EQ(RunProgram({"/bin/bash", SourceDir() + "/certs/make-dev-pki.sh", pki.path()}).exit_code, 0);
+  auto gw = TestGateway::StartWithPki(pki.path());
+  ASSERT_TRUE(gw.ok()) << gw.status();
+  TestGateway& gateway = **gw;
+  ASSERT_TRUE(ListIndicators(gateway.Channel("admin")).ok());
+  ASSERT_EQ(gateway.Ctg("auditor", {"audit", "checkpoint"}).exit_code, 0);  // signed by the old key
+  // Rotation (README, Operations): keep the old public key, install a new
+  // private key, restart.
+  const std::string old_pub = pki.path() + "/audit-signing-old.pub";
+  ASSERT_EQ(RunProgram({"/bin/cp", pki.path() + "/audit-signing.pub", old_pub}).exit_code, 0);
+  ASSERT_EQ(gateway.Stop(), 0);
+  ASSERT_EQ(RunProgram({"/usr/bin/openssl", "genpkey", "-algorithm", "ed25519", "-out",
+                        pki.path() + "/audit-signing.key"}).exit_code, 0);
+  ASSERT_EQ(RunProgram({"/usr/bin/openssl", "pkey", "-in", pki.path() + "/audit-signing.key",
+                        "-pubout", "-out", pki.path() + "/audit-signing.pub"}).exit_code, 0);
+  ASSERT_TRUE(gateway.Restart().ok());
+  ASSERT_TRUE(ListIndicators(gateway.Channel("admin")).ok());
+  RunResult checkpoint = gateway.Ctg("auditor", {"audit", "checkpoint"});  // new key
+  RunResult events = gateway.Ctg("auditor", {"audit", "events", "--format", "jsonl"});
+  ASSERT_EQ(events.exit_code, 0) << events.err;
+  std::ofstream(gateway.dir() + "/checkpoint.txt") << checkpoint.out;
+  std::ofstream(gateway.dir() + "/events.jsonl") << events.out;
+  auto verify = [&](std::vector<std::string> keys) {
+    std::vector<std::string> argv = {CtgBinary(), "audit", "verify", "--events",
+                                     gateway.dir() + "/events.jsonl", "--checkpoint",
+                                     gateway.dir() + "/checkpoint.txt"};
+    for (const auto& k : keys) {
+      argv.push_back("--key");
+      argv.push_back(k);
+    }
+    return RunProgram(argv);
+  };
+  const std::string new_pub = pki.path() + "/audit-signing.pub";
+  RunResult only_new = verify({new_pub});
+  EXPECT_EQ(only_new.exit_code, 3) << only_new.out;  // the old checkpoints need the old key
+  RunResult both = verify({new_pub, old_pub});
+  EXPECT_EQ(both.exit_code, 0) << both.out;
+  EXPECT_THAT(both.out, ::testing::HasSubstr("OK: "));
 }
 
 }  // namespace
