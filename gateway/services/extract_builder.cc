@@ -77,9 +77,25 @@ absl::Status CheckReleasable(store::Connection& conn, const std::string& request
   return absl::OkStatus();
 }
 
-absl::StatusOr<PreparedExtract> PrepareExtract(store::Connection& conn,
-                                               const std::string& request_id,
-                                               CommuneBases& bases, const Config& config) {
+std::shared_ptr<const PreparedExtract> ReleaseCache::Find(const std::string& key) {
+  absl::MutexLock lock(&mu_);
+  for (auto it = lru_.begin(); it != lru_.end(); ++it) {
+    if (it->first != key) continue;
+    lru_.splice(lru_.begin(), lru_, it);
+    return lru_.front().second;
+  }
+  return nullptr;
+}
+
+void ReleaseCache::Put(const std::string& key, std::shared_ptr<const PreparedExtract> value) {
+  absl::MutexLock lock(&mu_);
+  lru_.emplace_front(key, std::move(value));
+  if (lru_.size() > capacity_) lru_.pop_back();
+}
+
+absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
+    store::Connection& conn, const std::string& request_id, CommuneBases& bases,
+    const Config& config, ReleaseCache& cache) {
   CTG_ASSIGN_OR_RETURN(store::StoredRequest r, store::GetRequest(conn, request_id));
   CTG_ASSIGN_OR_RETURN(store::ConventionRow convention,
                        store::GetConvention(conn, r.request.convention_id));
@@ -98,6 +114,11 @@ absl::StatusOr<PreparedExtract> PrepareExtract(store::Connection& conn,
   }
   std::string base_version = absl::StrJoin(versions, " ");
   CTG_ASSIGN_OR_RETURN(store::MemoryRow memory_row, store::GetReleaseMemory(conn, out.commune));
+  // The approved scope is fixed once approved: the request, the bases and
+  // the memory determine the release.
+  const std::string key =
+      absl::StrCat(request_id, "|", base_version, "|", memory_row.version);
+  if (auto cached = cache.Find(key)) return cached;
   out.memory_version = memory_row.version;
   if (!memory_row.text.empty()) {
     CTG_ASSIGN_OR_RETURN(out.memory, sdc::ReleaseMemory::Parse(memory_row.text));
@@ -155,7 +176,9 @@ absl::StatusOr<PreparedExtract> PrepareExtract(store::Connection& conn,
   digest.WriteHeader(h);
   for (const ctg::v1::ExtractCell& cell : out.cells) digest.WriteCell(cell);
   out.sha256 = digest.FinishDigest();
-  return out;
+  auto shared = std::make_shared<const PreparedExtract>(std::move(out));
+  cache.Put(key, shared);
+  return shared;
 }
 
 }  // namespace ctg::gateway

@@ -3,10 +3,15 @@
 #ifndef CTG_GATEWAY_SERVICES_EXTRACT_BUILDER_H_
 #define CTG_GATEWAY_SERVICES_EXTRACT_BUILDER_H_
 
+#include <list>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "ctg/v1/extracts.pb.h"
 #include "gateway/commune_bases.h"
@@ -40,11 +45,30 @@ absl::Status CheckReleasable(store::Connection& conn, const std::string& request
                              const policy::Identity& caller, absl::Time now,
                              int* download_quota);
 
-// Computes the release (after CheckReleasable). Errors: those of the
-// engine (kFailedPrecondition when earlier releases make it unsafe).
-absl::StatusOr<PreparedExtract> PrepareExtract(store::Connection& conn,
-                                               const std::string& request_id,
-                                               CommuneBases& bases, const Config& config);
+// Computed releases, keyed by what determines them: the request, the
+// versions of the bases and of the commune's release memory. A re-download
+// that changes nothing is served without running the engine again.
+// Thread-safe.
+class ReleaseCache {
+ public:
+  explicit ReleaseCache(size_t capacity) : capacity_(capacity) {}
+  std::shared_ptr<const PreparedExtract> Find(const std::string& key) ABSL_LOCKS_EXCLUDED(mu_);
+  void Put(const std::string& key, std::shared_ptr<const PreparedExtract> value)
+      ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  const size_t capacity_;
+  absl::Mutex mu_;
+  std::list<std::pair<std::string, std::shared_ptr<const PreparedExtract>>> lru_
+      ABSL_GUARDED_BY(mu_);
+};
+
+// Computes the release (after CheckReleasable), or takes it from `cache`.
+// Errors: those of the engine (kFailedPrecondition when earlier releases
+// make it unsafe).
+absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
+    store::Connection& conn, const std::string& request_id, CommuneBases& bases,
+    const Config& config, ReleaseCache& cache);
 
 }  // namespace ctg::gateway
 

@@ -24,7 +24,7 @@ grpc::Status ExtractsService::GetExtract(grpc::ServerContext* context,
                                          const ctg::v1::GetExtractRequest* request,
                                          grpc::ServerWriter<ctg::v1::ExtractChunk>* writer) {
   const std::string& id = request->request_id();
-  std::optional<PreparedExtract> prepared;
+  std::shared_ptr<const PreparedExtract> prepared;
   auto prepare = [&](Call& call) -> absl::Status {
     call.SetTarget("request", id);
     call.SetRequestId(id);
@@ -32,13 +32,12 @@ grpc::Status ExtractsService::GetExtract(grpc::ServerContext* context,
     return db_->Read([&](store::Connection& conn) -> absl::Status {
       int quota = 0;
       CTG_RETURN_IF_ERROR(CheckReleasable(conn, id, call.identity(), call.now(), &quota));
-      CTG_ASSIGN_OR_RETURN(PreparedExtract extract, PrepareExtract(conn, id, *bases_, *config_));
-      if (static_cast<int64_t>(extract.cells.size()) > config_->limits.max_cells_per_extract) {
+      CTG_ASSIGN_OR_RETURN(prepared, PrepareExtract(conn, id, *bases_, *config_, cache_));
+      if (static_cast<int64_t>(prepared->cells.size()) > config_->limits.max_cells_per_extract) {
         return absl::ResourceExhaustedError(absl::StrCat(
-            "the extract has ", extract.cells.size(), " cells, more than limits.max_cells_per_extract (",
+            "the extract has ", prepared->cells.size(), " cells, more than limits.max_cells_per_extract (",
             config_->limits.max_cells_per_extract, "): approve a narrower scope"));
       }
-      prepared.emplace(std::move(extract));
       return absl::OkStatus();
     });
   };
@@ -50,8 +49,20 @@ grpc::Status ExtractsService::GetExtract(grpc::ServerContext* context,
     CTG_ASSIGN_OR_RETURN(int used, store::CountReleases(tx.conn(), id));
     policy::sdc::ReleaseMemory memory = prepared->memory;
     CTG_RETURN_IF_ERROR(memory.Record(prepared->release));
-    CTG_RETURN_IF_ERROR(store::PutReleaseMemory(tx.conn(), prepared->commune, memory.Serialize(),
-                                                prepared->memory_version));
+    std::string text = memory.Serialize();
+    if (text != prepared->memory.Serialize()) {
+      CTG_RETURN_IF_ERROR(store::PutReleaseMemory(tx.conn(), prepared->commune, text,
+                                                  prepared->memory_version));
+    } else {
+      // Nothing new disclosed (a re-download): the memory keeps its version,
+      // but must still be the one the table was computed against.
+      CTG_ASSIGN_OR_RETURN(store::MemoryRow current,
+                           store::GetReleaseMemory(tx.conn(), prepared->commune));
+      if (current.version != prepared->memory_version) {
+        return absl::AbortedError(absl::StrCat("another release to commune ", prepared->commune,
+                                               " committed meanwhile; retry"));
+      }
+    }
     CTG_RETURN_IF_ERROR(store::InsertRelease(
         tx.conn(), {.request_id = id,
                     .download = used + 1,

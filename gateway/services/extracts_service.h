@@ -12,6 +12,7 @@
 #include "gateway/commune_bases.h"
 #include "gateway/config.h"
 #include "gateway/dispatcher.h"
+#include "gateway/services/extract_builder.h"
 #include "store/database.h"
 
 namespace ctg::gateway {
@@ -37,6 +38,7 @@ class ExtractsService final : public ctg::v1::Extracts::Service {
   const Config* const config_;
   AuditLog* const audit_log_;
   CommuneBases* const bases_;
+  ReleaseCache cache_{64};
 };
 
 }  // namespace ctg::gateway
