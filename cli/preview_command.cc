@@ -34,14 +34,10 @@ int Preview(const Args& args) {
   ctg::v1::PreviewFeasibilityRequest request;
   request.set_id(args.positionals()[0]);
   if (HasScopeFlags(args)) {
-    ctg::v1::GetRequestRequest get;
-    get.set_id(request.id());
-    ctg::v1::DataRequest current;
-    auto context = NewContext(args);
-    grpc::Status status = stub->GetRequest(context.get(), get, &current);
-    if (!status.ok()) return ReportRpcError(status);
-    *request.mutable_scope() = current.scope();
-    ApplyScopeFlags(args, request.mutable_scope());
+    int code = kExitOk;
+    auto scope = ScopeWithFlags(args, request.id(), &code);
+    if (!scope.ok()) return code;
+    *request.mutable_scope() = *scope;
   }
   auto context = NewContext(args, 120);
   ctg::v1::FeasibilityPreview preview;

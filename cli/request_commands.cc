@@ -120,18 +120,10 @@ int Amend(const Args& args) {
   request.set_justification(args.Get("justification"));
   request.set_purpose(args.Get("purpose"));
   if (HasScopeFlags(args)) {
-    // The new scope: the current one with the lists given replaced.
-    auto conn = Connect(args);
-    if (!conn.ok()) return ReportError(conn.status(), kExitUsage);
-    auto stub = ctg::v1::DataRequests::NewStub(conn->channel);
-    ctg::v1::GetRequestRequest get;
-    get.set_id(*id);
-    ctg::v1::DataRequest current;
-    auto context = NewContext(args);
-    grpc::Status status = stub->GetRequest(context.get(), get, &current);
-    if (!status.ok()) return ReportRpcError(status);
-    *request.mutable_scope() = current.scope();
-    ApplyScopeFlags(args, request.mutable_scope());
+    int code = kExitOk;
+    auto scope = ScopeWithFlags(args, *id, &code);
+    if (!scope.ok()) return code;
+    *request.mutable_scope() = *scope;
   }
   return RunRequestCall(args, [&](auto& stub, auto* ctx, auto* out) {
     return stub.AmendRequest(ctx, request, out);
@@ -184,6 +176,28 @@ absl::StatusOr<ctg::v1::RequestState> ParseRequestState(const std::string& text)
         "rejected, withdrawn, revoked or expired"));
   }
   return state;
+}
+
+absl::StatusOr<ctg::v1::Scope> ScopeWithFlags(const Args& args, const std::string& id,
+                                              int* exit_code) {
+  auto conn = Connect(args);
+  if (!conn.ok()) {
+    *exit_code = ReportError(conn.status(), kExitUsage);
+    return conn.status();
+  }
+  auto stub = ctg::v1::DataRequests::NewStub(conn->channel);
+  ctg::v1::GetRequestRequest get;
+  get.set_id(id);
+  ctg::v1::DataRequest current;
+  auto context = NewContext(args);
+  grpc::Status status = stub->GetRequest(context.get(), get, &current);
+  if (!status.ok()) {
+    *exit_code = ReportRpcError(status);
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+  }
+  ctg::v1::Scope scope = current.scope();
+  ApplyScopeFlags(args, &scope);
+  return scope;
 }
 
 std::vector<FlagSpec> ScopeFlags() {

@@ -39,6 +39,12 @@ bool HasScopeFlags(const Args& args);
 // Replaces in `scope` each list whose flag was given.
 void ApplyScopeFlags(const Args& args, ctg::v1::Scope* scope);
 
+// Request `id`'s current scope with each list whose flag was given
+// replaced (to amend, narrow an approval or preview a narrower scope). On
+// a refused GetRequest, returns the exit code after printing the status.
+absl::StatusOr<ctg::v1::Scope> ScopeWithFlags(const Args& args, const std::string& id,
+                                              int* exit_code);
+
 // A request in full (human) or as one JSON line.
 void PrintRequest(const ctg::v1::DataRequest& request, bool json, std::ostream& out);
 

@@ -136,19 +136,12 @@ int Approve(const Args& args) {
     }
     request.set_download_quota(n);
   }
-  auto conn = Connect(args);
-  if (!conn.ok()) return ReportError(conn.status(), kExitUsage);
-  auto stub = ctg::v1::DataRequests::NewStub(conn->channel);
   if (HasScopeFlags(args)) {
     // A narrower scope: the requested one with the lists given replaced.
-    ctg::v1::GetRequestRequest get;
-    get.set_id(*id);
-    ctg::v1::DataRequest current;
-    auto context = NewContext(args);
-    grpc::Status status = stub->GetRequest(context.get(), get, &current);
-    if (!status.ok()) return ReportRpcError(status);
-    *request.mutable_scope() = current.scope();
-    ApplyScopeFlags(args, request.mutable_scope());
+    int code = kExitOk;
+    auto scope = ScopeWithFlags(args, *id, &code);
+    if (!scope.ok()) return code;
+    *request.mutable_scope() = *scope;
   }
   return RunRequestCall(args, [&](auto& s, auto* ctx, auto* out) {
     return s.DecideRequest(ctx, request, out);
