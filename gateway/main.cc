@@ -16,14 +16,18 @@
 #include <thread>
 
 #include "gateway/config.h"
+#include "gateway/offline_check.h"
 #include "gateway/server.h"
 
 namespace {
 
 constexpr char kUsage[] =
     "usage: ctg-gateway --config FILE\n"
+    "       ctg-gateway --config FILE --check [DATABASE]\n"
     "\n"
     "Serves the ctg.v1 gRPC API over mutually authenticated TLS.\n"
+    "--check verifies the audit trail of the configured database (or of\n"
+    "DATABASE, e.g. a backup copy) without serving or writing, and exits.\n"
     "The configuration reference is docs/configuration.md.\n"
     "Signals: SIGTERM/SIGINT stop gracefully; SIGHUP reloads the CA and CRL.\n";
 
@@ -44,6 +48,8 @@ int Fail(const std::string& message) {
 
 int main(int argc, char** argv) {
   std::string config_path;
+  bool check = false;
+  std::string check_db;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "-h" || arg == "--help") {
@@ -54,6 +60,9 @@ int main(int argc, char** argv) {
       config_path = argv[++i];
     } else if (arg.rfind("--config=", 0) == 0) {
       config_path = arg.substr(9);
+    } else if (arg == "--check") {
+      check = true;
+      if (i + 1 < argc && argv[i + 1][0] != '-') check_db = argv[++i];
     } else {
       std::fputs(kUsage, stderr);
       return Fail("unknown argument \"" + arg + "\"");
@@ -75,6 +84,12 @@ int main(int argc, char** argv) {
   gpr_set_log_function(GrpcLog);
   absl::StatusOr<ctg::gateway::Config> config = ctg::gateway::LoadConfig(config_path);
   if (!config.ok()) return Fail(std::string(config.status().message()));
+  if (check) {
+    auto summary = ctg::gateway::CheckAuditTrail(*config, check_db.empty() ? config->database : check_db);
+    if (!summary.ok()) return Fail(std::string(summary.status().message()));
+    std::printf("%s\n", summary->c_str());
+    return 0;
+  }
   auto server = ctg::gateway::Server::Start(*config);
   if (!server.ok()) return Fail(std::string(server.status().message()));
   std::printf("ctg-gateway: listening on %s (mTLS, trust domain %s)\n",

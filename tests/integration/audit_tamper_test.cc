@@ -97,6 +97,13 @@ TEST_F(AuditTamperTest, UntouchedTrailVerifies) {
   RunResult r = Verify();
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("OK: 13 events"));
+  // A backup taken online checks offline (README, Operations).
+  std::string backup = Path("backup.db");
+  RunResult copy = RunProgram({"/usr/bin/sqlite3", gateway_->db_path(), ".backup " + backup});
+  ASSERT_EQ(copy.exit_code, 0) << copy.err;
+  RunResult check = RunProgram({GatewayBinary(), "--config", gateway_->config_path(), "--check", backup});
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_THAT(check.out, HasSubstr("intact: 14 events, 1 signed checkpoints verified"));
 }
 
 TEST_F(AuditTamperTest, EditedEventIsPinpointed) {
@@ -118,6 +125,9 @@ TEST_F(AuditTamperTest, EditedEventIsPinpointed) {
   std::stringstream text;
   text << err.rdbuf();
   EXPECT_THAT(text.str(), HasSubstr("event 5 was altered"));
+  RunResult check = RunProgram({GatewayBinary(), "--config", gateway_->config_path(), "--check"});
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_THAT(check.err, HasSubstr("event 5 was altered"));
 }
 
 TEST_F(AuditTamperTest, DeletedEventIsPinpointed) {
