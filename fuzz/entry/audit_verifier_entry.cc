@@ -3,8 +3,10 @@
 //
 // The fixture (fixtures.h) is a valid export of 12 events with an embedded
 // checkpoint every 4, signed with a fixed Ed25519 key. Input: a byte that
-// chooses the supplied checkpoint (the final one of size 12, none, or the
-// signed checkpoint of some size 1..12) and the options, then up to 12
+// chooses the supplied checkpoint (bits 0-1: the final one of size 12, none,
+// or the signed checkpoint of some size 1..12), bit 2 the expected origin,
+// bit 3 CRLF line ends, bit 4 a parallel re-run (bit 5: 2 or 3 threads),
+// bit 6 a re-run from a std::istream; then up to 12
 // mutations of the export: bit flips, byte sets, inserts, deletions, line
 // drops, swaps, duplications, replacement by another original line,
 // truncation, splices of JSON-significant tokens.
@@ -143,12 +145,15 @@ std::string AuditVerifierEntry(absl::string_view data) {
   const audit::VerifyReport& rep = *report;
   const std::string summary = ReportString(rep);
 
-  // Same report from a stream and with worker threads.
-  std::istringstream in(text);
-  absl::StatusOr<audit::VerifyReport> streamed = audit::VerifyExport(in, key, options);
-  if (!streamed.ok() || ReportString(*streamed) != summary) {
-    return absl::StrCat("stream report differs: ", summary, " vs ",
-                        streamed.ok() ? ReportString(*streamed) : streamed.status().ToString());
+  // Same report from a stream and with worker threads (on the inputs whose
+  // mode asks for it: the stream reader allocates large buffers).
+  if ((mode >> 6) & 1) {
+    std::istringstream in(text);
+    absl::StatusOr<audit::VerifyReport> streamed = audit::VerifyExport(in, key, options);
+    if (!streamed.ok() || ReportString(*streamed) != summary) {
+      return absl::StrCat("stream report differs: ", summary, " vs ",
+                          streamed.ok() ? ReportString(*streamed) : streamed.status().ToString());
+    }
   }
   if ((mode >> 4) & 1) {
     audit::VerifyOptions parallel = options;

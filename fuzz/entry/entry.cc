@@ -2,8 +2,20 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 namespace ctg::fuzz {
+
+namespace {
+bool g_skip_known_bugs = false;
+}  // namespace
+
+bool SkipKnownBugs() { return g_skip_known_bugs; }
+
+void InitFuzzTarget() {
+  const char* env = std::getenv("CTG_FUZZ_KNOWN_BUGS");
+  g_skip_known_bugs = env == nullptr || std::string(env) != "1";
+}
 
 absl::Span<const EntryPoint> EntryPoints() {
   static constexpr EntryPoint kEntries[] = {

@@ -46,6 +46,15 @@ struct EntryPoint {
 // Every entry point, in the order above.
 absl::Span<const EntryPoint> EntryPoints();
 
+// Known bugs (docs/fuzzing.md, "Known bugs"): while a reported bug is not
+// fixed, the fuzz targets skip the inputs that reach it, so that a run keeps
+// exploring instead of stopping at the same crash. The replay test never
+// skips (its reproducers in fuzz/regressions/ keep failing until the fix),
+// nor do the targets when CTG_FUZZ_KNOWN_BUGS=1 is set.
+bool SkipKnownBugs();
+// For LLVMFuzzerInitialize: skip known bugs unless CTG_FUZZ_KNOWN_BUGS=1.
+void InitFuzzTarget();
+
 // For LLVMFuzzerTestOneInput: runs `entry` and aborts (printing the
 // violated invariant to stderr) when it reports one.
 void RunOrAbort(std::string (*entry)(absl::string_view), const uint8_t* data,

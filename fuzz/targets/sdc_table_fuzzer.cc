@@ -5,6 +5,11 @@
 
 #include "fuzz/entry/entry.h"
 
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
+  ctg::fuzz::InitFuzzTarget();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ctg::fuzz::RunOrAbort(&ctg::fuzz::SdcTableEntry, data, size);
   return 0;

@@ -90,10 +90,11 @@ int main(int argc, char** argv) {
   // audit_verifier: mode byte, number of mutations, mutations.
   const std::string v = "audit_verifier";
   Write(v, "genuine_final_checkpoint", '\xff', Bytes({0, 0}));
+  Write(v, "genuine_final_checkpoint_stream", '\xff', Bytes({0x40, 0}));
   Write(v, "genuine_no_checkpoint", '\xff', Bytes({2, 0}));
   Write(v, "genuine_mid_checkpoint_crlf_threads", '\xff', Bytes({0x1b, 6, 0}));
   Write(v, "flip_bit", '\xff', Bytes({0, 1, 0, 0x34, 0x02, 3}));
-  Write(v, "set_byte", '\xff', Bytes({0x10, 1, 1, 0x10, 0x05, '7'}));
+  Write(v, "set_byte", '\xff', Bytes({0x50, 1, 1, 0x10, 0x05, '7'}));
   Write(v, "insert_byte", '\xff', Bytes({0, 1, 2, 0x90, 0x00, ' '}));
   Write(v, "delete_bytes", '\xff', Bytes({2, 1, 3, 0x20, 0x01, 3}));
   Write(v, "drop_line", '\xff', Bytes({0, 1, 4, 5, 0}));
@@ -103,6 +104,6 @@ int main(int argc, char** argv) {
   Write(v, "replace_line", '\xff', Bytes({0, 1, 7, 1, 0, 2, 0}));
   Write(v, "truncate", '\xff', Bytes({0, 1, 8, 0x00, 0x0c}));
   Write(v, "splice_token", '\xff', Bytes({0x04, 1, 9, 4, 0x40, 0x00, 2}));
-  Write(v, "several", '\xff', Bytes({0x13, 4, 0, 0x10, 0x02, 1, 4, 3, 0, 9, 7, 0x80, 0x01, 1}));
+  Write(v, "several", '\xff', Bytes({0x53, 4, 0, 0x10, 0x02, 1, 4, 3, 0, 9, 7, 0x80, 0x01, 1}));
   return 0;
 }
