@@ -8,12 +8,13 @@
 #     import, the start-up and the gateway's resident memory (/proc);
 #  2. on the largest base: bench/load's ctg-load over mTLS on loopback
 #     (Health/Check, GetRequest, SubmitRequest, GetExtract of a ~1,000-cell
-#     table, Audit.ListEvents), closed loop then open loop at 50 % of each
-#     method's maximum, sampling the gateway's RSS all along; then extracts
-#     of ~100, ~1,000 and ~5,000 cells; then the audit trail grown to three
-#     sizes (GetRequest, ListEvents, start-up time and RSS at each);
-#  3. the Google Benchmark suites (secret statistique, audit append/verify,
-#     group commit).
+#     table as a re-download and as a first download, Audit.ListEvents),
+#     closed loop then open loop at 50 % of each method's maximum, sampling
+#     the gateway's RSS all along; then extracts of ~100, ~1,000 and ~5,000
+#     cells; then the audit trail grown to three sizes (GetRequest,
+#     ListEvents, start-up time and RSS at each);
+#  3. the Google Benchmark suites (secret statistique, extract build, audit
+#     append/verify, group commit).
 #
 #   tools/run-benchmarks.sh [--build DIR] [--sizes N1,N2,N3] [--duration S]
 #                           [--concurrency N] [--audit-sizes E1,E2,E3]
@@ -73,7 +74,7 @@ log() { echo "run-benchmarks: $*" >&2; }
 
 # --- build -------------------------------------------------------------------
 targets=(ctg-gateway ctg ctg-synth ctg-load)
-[ "$gbench" -eq 0 ] || targets+=(ctg_sdc_bench ctg_audit_bench ctg_append_bench)
+[ "$gbench" -eq 0 ] || targets+=(ctg_sdc_bench ctg_extract_bench ctg_audit_bench ctg_append_bench)
 if [ ! -f "$build/CMakeCache.txt" ]; then
   generator=()
   command -v ninja >/dev/null && generator=(-G Ninja)
@@ -212,7 +213,7 @@ for n in "${size_list[@]}"; do
     requesters=()
     for c in "${picked[@]}"; do issue_requester "$c"; requesters+=("requester-$c"); done
     "$load_bin" --gateway "$gw_addr" --pki "$pki" --requesters "$(IFS=,; echo "${requesters[*]}")" \
-      --methods health,get,extract --concurrency 4 --duration "$duration" --warmup "$warmup" \
+      --methods health,get,extract,extract-new --concurrency 4 --duration "$duration" --warmup "$warmup" \
       --tsv "$work/load.tsv" --label "communes=$n" > "$work/load-$n.txt" 2> "$work/load-$n.err" ||
       { cat "$work/load-$n.err" >&2; exit 1; }
     stop_gateway
@@ -237,14 +238,15 @@ load_hwm=$(rss_kib VmHWM)
 cat "$work/load-main.txt" >&2
 
 # Extracts of ~100, ~1,000 and ~5,000 cells, from the largest communes
-# (the engine's table is the whole commune, the scope a part of it).
-mapfile -t big < <(communes_with_iris "$base/territories.csv" 90 400 4)
+# (the engine's table is the whole commune, the scope a part of it: more
+# cells means more indicators and territories of the same communes).
+mapfile -t big < <(communes_with_iris "$base/territories.csv" 50 1000 4)
 big_requesters=()
 for c in "${big[@]}"; do issue_requester "$c"; big_requesters+=("requester-$c"); done
 for cells in 100 1000 5000; do
   log "extracts of ~$cells cells"
   "$load_bin" --gateway "$gw_addr" --pki "$pki" --requesters "$(IFS=,; echo "${big_requesters[*]}")" \
-    --methods extract --extract-cells "$cells" --concurrency 4 --duration "$duration" \
+    --methods extract,extract-new --extract-cells "$cells" --concurrency 4 --duration "$duration" \
     --warmup "$warmup" --rate-fraction 0.5 --tsv "$work/load.tsv" --label "cells=$cells" \
     > "$work/load-cells-$cells.txt" 2> "$work/load-cells-$cells.err" ||
     { cat "$work/load-cells-$cells.err" >&2; exit 1; }
@@ -292,16 +294,20 @@ gbench_run() {  # NAME BINARY FILTER
 if [ "$gbench" -eq 1 ]; then
   if [ "$quick" -eq 1 ]; then
     gbench_run sdc "$build/bench/sdc/ctg_sdc_bench" 'BM_Commune'
+    gbench_run extract "$build/bench/extract/ctg_extract_bench" '.'
     gbench_run audit "$build/bench/audit/ctg_audit_bench" 'BM_VerifyVsSha256|BM_SignCheckpoint|BM_InclusionProof'
     gbench_run store "$build/bench/store/ctg_append_bench" 'BM_DurableAppend/threads:(1|16|64)'
   else
     gbench_run sdc "$build/bench/sdc/ctg_sdc_bench" '.'
+    gbench_run extract "$build/bench/extract/ctg_extract_bench" '.'
     gbench_run audit "$build/bench/audit/ctg_audit_bench" '.'
     gbench_run store "$build/bench/store/ctg_append_bench" '.'
   fi
 fi
 
 # --- RESULTS.md -------------------------------------------------------------------
+rd="ctg.v1.Extracts/GetExtract (re-download)"
+fd="ctg.v1.Extracts/GetExtract (first download)"
 row() { printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4"; }
 tsv_field() {  # LABEL METHOD MODE FIELD
   awk -F'\t' -v l="$1" -v m="$2" -v mo="$3" -v f="$4" '
@@ -353,8 +359,10 @@ mem=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
   load_row main grpc.health.v1.Health/Check closed "Health/Check (gRPC + mTLS floor), closed loop"
   load_row main ctg.v1.DataRequests/GetRequest closed "GetRequest, authorized and audited (durable), closed loop" "≥ 50 % of Health/Check"
   load_row main ctg.v1.DataRequests/SubmitRequest closed "SubmitRequest (durable), closed loop" "≥ 25 % of Health/Check"
-  load_row main ctg.v1.Extracts/GetExtract closed "GetExtract, ~1,000 cells, closed loop (maximum)"
-  load_row main ctg.v1.Extracts/GetExtract open "GetExtract, ~1,000 cells, open loop at 50 % of the maximum" "p99 ≤ 20 ms"
+  load_row main "$rd" closed "GetExtract, ~1,000 cells, re-download (cached release), closed loop (maximum)"
+  load_row main "$rd" open "GetExtract, ~1,000 cells, re-download, open loop at 50 % of the maximum" "p99 ≤ 20 ms"
+  load_row main "$fd" closed "GetExtract, ~1,000 cells, first download (engine + LP audit), closed loop (maximum)"
+  load_row main "$fd" open "GetExtract, ~1,000 cells, first download, open loop at 50 % of the maximum" "p99 ≤ 20 ms"
   load_row main ctg.v1.Audit/ListEvents closed "Audit.ListEvents, limit 100, closed loop"
   load_row main grpc.health.v1.Health/Check open "Health/Check, open loop at 50 %"
   load_row main ctg.v1.DataRequests/GetRequest open "GetRequest, open loop at 50 %"
@@ -368,12 +376,15 @@ mem=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
   for n in "${size_list[@]}"; do
     [ "$n" != "$national" ] || continue
     load_row "communes=$n" ctg.v1.DataRequests/GetRequest closed "GetRequest, base of $n communes (4 streams)"
-    load_row "communes=$n" ctg.v1.Extracts/GetExtract closed "GetExtract ~1,000 cells, base of $n communes (4 streams)"
+    load_row "communes=$n" "$rd" closed "GetExtract ~1,000 cells re-download, base of $n communes (4 streams)"
+    load_row "communes=$n" "$fd" closed "GetExtract ~1,000 cells first download, base of $n communes (4 streams)"
   done
   for cells in 100 1000 5000; do
     actual=$(cat "$work/cells-$cells.txt" 2>/dev/null || echo "$cells cells")
-    load_row "cells=$cells" ctg.v1.Extracts/GetExtract closed "GetExtract, $actual, communes of 90+ IRIS, closed loop (4 streams)"
-    load_row "cells=$cells" ctg.v1.Extracts/GetExtract open "GetExtract, $actual, open loop at 50 %"
+    load_row "cells=$cells" "$fd" closed "GetExtract first download, $actual, communes of 50+ IRIS, closed loop (4 streams)"
+    load_row "cells=$cells" "$fd" open "GetExtract first download, $actual, open loop at 50 %"
+    load_row "cells=$cells" "$rd" closed "GetExtract re-download, $actual, closed loop (4 streams)"
+    load_row "cells=$cells" "$rd" open "GetExtract re-download, $actual, open loop at 50 %"
   done
   while IFS=$'\t' read -r _ what value unit note; do
     row "$what" "$value $unit" "$note" ""
@@ -382,6 +393,6 @@ mem=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
     load_row "events=$e" ctg.v1.DataRequests/GetRequest closed "GetRequest with ~$e audit events"
     load_row "events=$e" ctg.v1.Audit/ListEvents closed "ListEvents (latest 100) with ~$e audit events"
   done
-  for suite in sdc audit store; do gbench_rows "$suite"; done
+  for suite in sdc extract audit store; do gbench_rows "$suite"; done
 } > "$out"
 log "wrote $out"

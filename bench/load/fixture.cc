@@ -83,7 +83,8 @@ absl::StatusOr<std::unique_ptr<Fixture>> Fixture::SetUp(const Options& options,
     }
   }
   const bool needs_requests =
-      options.Wants("get") || options.Wants("submit") || options.Wants("extract");
+      options.Wants("get") || options.Wants("submit") || options.Wants("extract") ||
+      options.Wants("extract-new");
   for (const std::string& r : requesters) {
     CommuneSetup c{.requester = r, .commune = CommuneOfClient(r)};
     if (needs_requests) {
@@ -193,12 +194,12 @@ absl::Status Fixture::SizeScope(CommuneSetup& c) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> Fixture::NewApprovedRequest(size_t i) const {
+absl::StatusOr<std::string> Fixture::NewApprovedRequest(size_t i, int quota) const {
   if (i >= communes_.size()) return absl::OutOfRangeError("no such commune");
-  return Approve(communes_[i]);
+  return Approve(communes_[i], quota);
 }
 
-absl::StatusOr<std::string> Fixture::Approve(const CommuneSetup& c) const {
+absl::StatusOr<std::string> Fixture::Approve(const CommuneSetup& c, int quota) const {
   auto requester_channel = channels_.Get(c.requester, kSetupWorker);
   if (!requester_channel.ok()) return requester_channel.status();
   auto reviewer_channel = channels_.Get(options_.reviewer, kSetupWorker);
@@ -225,7 +226,7 @@ absl::StatusOr<std::string> Fixture::Approve(const CommuneSetup& c) const {
   decide.mutable_opportunity()->set_reasoning("Conforme aux objectifs de la CTG");
   decide.mutable_feasibility()->set_opinion(ctg::v1::FAVOURABLE);
   decide.mutable_feasibility()->set_reasoning("Faisable sous le secret statistique");
-  decide.set_download_quota(kDownloadQuota);
+  decide.set_download_quota(quota);
   s = reviewer->DecideRequest(Context(30).get(), decide, &request);
   if (!s.ok()) return Failed("DataRequests.DecideRequest as " + options_.reviewer, s);
   return request.id();
@@ -255,7 +256,7 @@ absl::Status Fixture::SetUpCommune(CommuneSetup& c) {
   absl::StatusOr<std::string> id = Approve(c);
   if (!id.ok()) return id.status();
   c.approved_id = *id;
-  if (!options_.Wants("extract")) return absl::OkStatus();
+  if (!options_.Wants("extract") && !options_.Wants("extract-new")) return absl::OkStatus();
   // Another request for downloads (GetRequest's stays free of releases),
   // downloaded once to count the cells and warm the commune's base cache.
   id = Approve(c);

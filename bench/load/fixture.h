@@ -42,15 +42,15 @@ class Fixture {
 
   const std::vector<CommuneSetup>& communes() const { return communes_; }
   // Submits, studies and approves one more request of communes()[i]'s scope
-  // (quota kDownloadQuota). Errors: the failing call's status.
-  absl::StatusOr<std::string> NewApprovedRequest(size_t i) const;
+  // with `quota` downloads. Errors: the failing call's status.
+  absl::StatusOr<std::string> NewApprovedRequest(size_t i, int quota = kDownloadQuota) const;
   // The audit trail's size when set-up ended.
   uint64_t audit_size() const { return audit_size_; }
 
  private:
   Fixture(const Options& options, Channels& channels) : options_(options), channels_(channels) {}
   absl::Status SetUpCommune(CommuneSetup& c);
-  absl::StatusOr<std::string> Approve(const CommuneSetup& c) const;
+  absl::StatusOr<std::string> Approve(const CommuneSetup& c, int quota = kDownloadQuota) const;
   absl::StatusOr<std::string> ActiveConvention(const std::string& commune);
   absl::Status SizeScope(CommuneSetup& c);
   absl::Status CountCells(CommuneSetup& c);

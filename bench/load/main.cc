@@ -25,7 +25,7 @@
 namespace ctg::load {
 namespace {
 
-constexpr const char* kOrder[] = {"health", "get", "submit", "extract", "audit"};
+constexpr const char* kOrder[] = {"health", "get", "submit", "extract", "extract-new", "audit"};
 
 // Downloads an extract phase may take, with a margin, so that approving
 // more requests does not happen while measuring.

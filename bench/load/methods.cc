@@ -1,6 +1,7 @@
 #include "bench/load/methods.h"
 
 #include <chrono>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -102,27 +103,29 @@ class SubmitLoad final : public MethodLoad {
   const int deadline_s_;
 };
 
-// Approved requests of one commune, consumed one download at a time.
+// Approved requests of one commune, consumed one download at a time; each
+// request allows `quota` downloads.
 class DownloadPool {
  public:
-  DownloadPool(const Fixture* fixture, size_t commune, std::vector<std::string> ids, int64_t used)
-      : fixture_(fixture), commune_(commune), ids_(std::move(ids)), next_(used) {}
+  DownloadPool(const Fixture* fixture, size_t commune, int quota, std::vector<std::string> ids,
+               int64_t used)
+      : fixture_(fixture), commune_(commune), quota_(quota), ids_(std::move(ids)), next_(used) {}
 
   // The request to download next. Approves a new one when all are spent
   // (or fails if there is no way to: with one certificate).
   absl::StatusOr<std::string> Take() ABSL_LOCKS_EXCLUDED(mu_) {
     absl::MutexLock lock(&mu_);
     int64_t slot = next_++;
-    while (static_cast<size_t>(slot / kDownloadQuota) >= ids_.size()) {
+    while (static_cast<size_t>(slot / quota_) >= ids_.size()) {
       if (absl::Status s = AddRequest(); !s.ok()) return s;
       ++late_approvals_;
     }
-    return ids_[slot / kDownloadQuota];
+    return ids_[slot / quota_];
   }
   // Approves requests until `downloads` more are available.
   absl::Status Provision(int64_t downloads) ABSL_LOCKS_EXCLUDED(mu_) {
     absl::MutexLock lock(&mu_);
-    while (static_cast<int64_t>(ids_.size()) * kDownloadQuota - next_ < downloads) {
+    while (static_cast<int64_t>(ids_.size()) * quota_ - next_ < downloads) {
       if (absl::Status s = AddRequest(); !s.ok()) return s;
     }
     return absl::OkStatus();
@@ -137,7 +140,7 @@ class DownloadPool {
     if (fixture_ == nullptr) {
       return absl::ResourceExhaustedError("every download of --extract-request-ids is spent");
     }
-    absl::StatusOr<std::string> id = fixture_->NewApprovedRequest(commune_);
+    absl::StatusOr<std::string> id = fixture_->NewApprovedRequest(commune_, quota_);
     if (!id.ok()) return id.status();
     ids_.push_back(*id);
     return absl::OkStatus();
@@ -145,6 +148,7 @@ class DownloadPool {
 
   const Fixture* const fixture_;  // null: no set-up possible
   const size_t commune_;
+  const int quota_;
   mutable absl::Mutex mu_;
   std::vector<std::string> ids_ ABSL_GUARDED_BY(mu_);
   int64_t next_ ABSL_GUARDED_BY(mu_);
@@ -153,11 +157,11 @@ class DownloadPool {
 
 class ExtractLoad final : public MethodLoad {
  public:
-  ExtractLoad(std::vector<std::unique_ptr<ctg::v1::Extracts::Stub>> stubs,
+  ExtractLoad(std::string name, std::vector<std::unique_ptr<ctg::v1::Extracts::Stub>> stubs,
               std::vector<std::unique_ptr<DownloadPool>> pools, int64_t cells, int deadline_s)
-      : stubs_(std::move(stubs)), pools_(std::move(pools)), next_id_(stubs_.size()),
-        cells_(cells), deadline_s_(deadline_s) {}
-  std::string name() const override { return "ctg.v1.Extracts/GetExtract"; }
+      : name_(std::move(name)), stubs_(std::move(stubs)), pools_(std::move(pools)),
+        next_id_(stubs_.size()), cells_(cells), deadline_s_(deadline_s) {}
+  std::string name() const override { return name_; }
   absl::Status Prepare(int worker) override {
     absl::StatusOr<std::string> id = pools_[worker % pools_.size()]->Take();
     if (!id.ok()) return id.status();
@@ -176,10 +180,17 @@ class ExtractLoad final : public MethodLoad {
     if (s.ok() && !trailer) return grpc::Status(grpc::StatusCode::DATA_LOSS, "no trailer");
     return s;
   }
+  // The communes' pools in parallel, so that their approvals share commits.
   absl::Status Provision(int64_t calls) override {
     const int64_t per_pool = calls / static_cast<int64_t>(pools_.size()) + 1;
-    for (auto& pool : pools_) {
-      if (absl::Status s = pool->Provision(per_pool); !s.ok()) return s;
+    std::vector<absl::Status> results(pools_.size());
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < pools_.size(); ++i) {
+      threads.emplace_back([&, i] { results[i] = pools_[i]->Provision(per_pool); });
+    }
+    for (std::thread& t : threads) t.join();
+    for (const absl::Status& s : results) {
+      if (!s.ok()) return s;
     }
     return absl::OkStatus();
   }
@@ -192,6 +203,7 @@ class ExtractLoad final : public MethodLoad {
   }
 
  private:
+  const std::string name_;
   std::vector<std::unique_ptr<ctg::v1::Extracts::Stub>> stubs_;
   std::vector<std::unique_ptr<DownloadPool>> pools_;  // per commune
   std::vector<std::string> next_id_;                  // per worker
@@ -277,25 +289,37 @@ absl::StatusOr<std::unique_ptr<MethodLoad>> MakeMethodLoad(const std::string& me
     if (!stubs.ok()) return stubs.status();
     return std::make_unique<SubmitLoad>(std::move(*stubs), std::move(requests), deadline);
   }
-  if (method == "extract") {
+  if (method == "extract" || method == "extract-new") {
+    // "extract": up to kDownloadQuota downloads of each approved request
+    // (the first computes the release, the next ones are served from the
+    // gateway's cache); "extract-new": one download per request, so that
+    // every call runs the secret statistique.
+    const bool fresh = method == "extract-new";
     std::vector<std::unique_ptr<DownloadPool>> pools;
     int64_t cells = 0;
     if (options.single_cert()) {
       if (options.extract_request_ids.empty()) {
-        return Unavailable("extract", "no request: give --extract-request-ids (or --pki)");
+        return Unavailable(method, "no request: give --extract-request-ids (or --pki)");
       }
-      pools.push_back(std::make_unique<DownloadPool>(nullptr, 0, options.extract_request_ids, 0));
+      pools.push_back(std::make_unique<DownloadPool>(nullptr, 0, fresh ? 1 : kDownloadQuota,
+                                                     options.extract_request_ids, 0));
     } else {
       // One pool per commune, used by the workers of that commune only.
       for (size_t i = 0; i < communes.size() && i < static_cast<size_t>(n); ++i) {
-        pools.push_back(std::make_unique<DownloadPool>(
-            &fixture, i, std::vector<std::string>{communes[i].extract_id}, 1));
+        pools.push_back(
+            fresh ? std::make_unique<DownloadPool>(&fixture, i, 1, std::vector<std::string>{}, 0)
+                  : std::make_unique<DownloadPool>(
+                        &fixture, i, kDownloadQuota,
+                        std::vector<std::string>{communes[i].extract_id}, 1));
         cells = communes[i].cells;
       }
     }
     auto stubs = Stubs<ctg::v1::Extracts>(channels, n, requester);
     if (!stubs.ok()) return stubs.status();
-    return std::make_unique<ExtractLoad>(std::move(*stubs), std::move(pools), cells, deadline);
+    return std::make_unique<ExtractLoad>(
+        fresh ? "ctg.v1.Extracts/GetExtract (first download)"
+              : "ctg.v1.Extracts/GetExtract (re-download)",
+        std::move(*stubs), std::move(pools), cells, deadline);
   }
   if (method == "audit") {
     auto auditor = [&](int) { return options.single_cert() ? std::string("cert") : options.auditor; };

@@ -10,7 +10,8 @@
 namespace ctg::load {
 namespace {
 
-constexpr const char* kMethods[] = {"health", "get", "submit", "extract", "audit"};
+constexpr const char* kMethods[] = {"health", "get",         "submit",
+                                    "extract", "extract-new", "audit"};
 
 std::vector<std::string> List(const std::string& value) {
   return absl::StrSplit(value, ',', absl::SkipEmpty());
@@ -117,7 +118,7 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
     for (const std::string& m : o.methods) {
       if (std::find(std::begin(kMethods), std::end(kMethods), m) == std::end(kMethods)) {
         return Bad("methods", absl::StrCat("unknown method \"", m,
-                                           "\" (health, get, submit, extract, audit)"));
+                                           "\" (health, get, submit, extract, extract-new, audit)"));
       }
     }
   }

@@ -27,7 +27,11 @@ Load:
                           (default 16)
   --duration T            measured seconds per method (default 10)
   --warmup W              seconds of calls before measuring (default 2)
-  --methods LIST          among health,get,submit,extract,audit (default all)
+  --methods LIST          among health,get,submit,extract,extract-new,audit (default
+                          all): extract downloads again approved requests (the
+                          gateway serves a re-download from its cache of computed
+                          releases); extract-new downloads each request once, so
+                          the secret statistique runs for every call
   --rate R                open loop: R calls/s offered (latency counted from each
                           call's scheduled time) instead of as many as possible
   --rate-fraction F       after each closed-loop phase, an open-loop phase at F times
@@ -59,7 +63,8 @@ struct Options {
   int concurrency = 16;
   double duration_s = 10;
   double warmup_s = 2;
-  std::vector<std::string> methods = {"health", "get", "submit", "extract", "audit"};
+  std::vector<std::string> methods = {"health", "get", "submit", "extract", "extract-new",
+                                      "audit"};
   double rate = 0;
   double rate_fraction = 0;
   std::vector<std::string> requesters;

@@ -14,12 +14,12 @@ std::string Mode(const PhaseOptions& o) {
 }  // namespace
 
 void PrintTable(std::FILE* out, const std::vector<ReportRow>& rows) {
-  absl::FPrintF(out, "%-35s %-14s %8s %9s %6s %8s %8s %8s %9s %8s %7s\n", "method", "mode",
+  absl::FPrintF(out, "%-45s %-14s %8s %9s %6s %8s %8s %8s %9s %8s %7s\n", "method", "mode",
                 "calls", "calls/s", "ratio", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms",
                 "errors");
   for (const ReportRow& row : rows) {
     const Summary& s = row.result.summary;
-    absl::FPrintF(out, "%-35s %-14s %8d %9.1f %6s %8.2f %8.2f %8.2f %9.2f %8.2f %7d\n",
+    absl::FPrintF(out, "%-45s %-14s %8d %9.1f %6s %8.2f %8.2f %8.2f %9.2f %8.2f %7d\n",
                   row.result.method, Mode(row.result.options), s.ok, s.calls_per_s,
                   row.ratio > 0 ? absl::StrFormat("%.2f", row.ratio) : "-", s.p50_ms, s.p90_ms,
                   s.p99_ms, s.p999_ms, s.max_ms, s.errors);
