@@ -13,17 +13,21 @@ absl::Status WrongLength(absl::string_view what, size_t got, int want) {
       what, ": proof has ", got, " hashes, expected ", want));
 }
 
+// `value >> bits`, 0 when bits is 64 (a plain shift by the width of the
+// type is undefined, and x86 would take it modulo 64).
+uint64_t ShiftRight(uint64_t value, int bits) { return bits >= 64 ? 0 : value >> bits; }
+
 }  // namespace
 
 int InclusionProofLength(uint64_t index, uint64_t size) {
   const int inner = std::bit_width(index ^ (size - 1));
-  return inner + std::popcount(index >> inner);
+  return inner + std::popcount(ShiftRight(index, inner));
 }
 
 int ConsistencyProofLength(uint64_t size1, uint64_t size2) {
   if (size1 == 0 || size1 >= size2) return 0;
   const int inner_full = std::bit_width((size1 - 1) ^ (size2 - 1));
-  const int border = std::popcount((size1 - 1) >> inner_full);
+  const int border = std::popcount(ShiftRight(size1 - 1, inner_full));
   const int shift = std::countr_zero(size1);
   const int start = std::has_single_bit(size1) ? 0 : 1;
   return start + (inner_full - shift) + border;
