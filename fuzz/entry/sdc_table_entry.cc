@@ -27,6 +27,8 @@
 //    masked and one published earlier stays published; Record() accepts
 //    every release.
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -197,6 +199,16 @@ std::string CheckRelease(const TableModel& model, const Release& release,
   return "";
 }
 
+// CTG_FUZZ_VERBOSE=1: one line per input on stderr (what the input reached),
+// to check that a corpus exercises the audit, not only refusals.
+bool Verbose() {
+  static const bool verbose = [] {
+    const char* env = std::getenv("CTG_FUZZ_VERBOSE");
+    return env != nullptr && std::string(env) == "1";
+  }();
+  return verbose;
+}
+
 }  // namespace
 
 std::string SdcTableEntry(absl::string_view data) {
@@ -242,6 +254,7 @@ std::string SdcTableEntry(absl::string_view data) {
   SdcConfig config;
   config.mask_zeros = r.Byte() % 8 == 0;
   ReleaseMemory memory;
+  int released = 0, refused = 0, masked = 0, cells = 0;
   const int n_releases = static_cast<int>(r.Range(1, 3));
   for (int k = 0; k < n_releases; ++k) {
     const uint8_t mask = r.Byte();
@@ -265,7 +278,13 @@ std::string SdcTableEntry(absl::string_view data) {
       if (release.status().code() != absl::StatusCode::kFailedPrecondition) {
         return absl::StrCat("ProtectTable: ", release.status().ToString());
       }
+      ++refused;
       continue;  // a reasoned refusal is safe
+    }
+    ++released;
+    for (const ReleasedCell& c : release->cells) {
+      ++cells;
+      masked += c.status != CellStatus::kPublished;
     }
     if (std::string v = CheckRelease(*model, *release, memory, config, k); !v.empty()) {
       return v;
@@ -273,6 +292,11 @@ std::string SdcTableEntry(absl::string_view data) {
     if (absl::Status s = memory.Record(*release); !s.ok()) {
       return absl::StrCat("Record: ", s.ToString());
     }
+  }
+  if (Verbose()) {
+    std::fprintf(stderr, "sdc_table: %zu pieces, %zu blocks, %d released, %d refused, "
+                 "%d of %d cells masked\n", geo->pieces().size(), input.blocks.size(),
+                 released, refused, masked, cells);
   }
   return "";
 }
