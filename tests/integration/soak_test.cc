@@ -32,6 +32,15 @@ constexpr auto kSoak = std::chrono::seconds(10);
 constexpr int64_t kRssMarginKb = 25 * 1024;
 constexpr int kFdMargin = 8;
 
+// Under AddressSanitizer freed memory sits in a quarantine of up to 256 MB
+// before reuse, so the resident set grows by design: memory stability is
+// checked in the normal build only.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kMeasureMemory = false;
+#else
+constexpr bool kMeasureMemory = true;
+#endif
+
 int64_t RssKb(int pid) {
   std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
   std::string line;
@@ -157,7 +166,7 @@ TEST(SoakTest, ManyClientsOfEveryRoleForAFixedTime) {
   EXPECT_THAT(tally.unexpected, ::testing::IsEmpty());
   EXPECT_GT(calls, 1000);
   ASSERT_GT(rss_warm, 0);
-  EXPECT_LE(rss_end, rss_warm + kRssMarginKb);
+  if (kMeasureMemory) EXPECT_LE(rss_end, rss_warm + kRssMarginKb);
   EXPECT_LE(fds_end, fds_warm + kFdMargin);
 }
 
