@@ -166,7 +166,9 @@ TEST(SoakTest, ManyClientsOfEveryRoleForAFixedTime) {
   EXPECT_THAT(tally.unexpected, ::testing::IsEmpty());
   EXPECT_GT(calls, 1000);
   ASSERT_GT(rss_warm, 0);
-  if (kMeasureMemory) EXPECT_LE(rss_end, rss_warm + kRssMarginKb);
+  if (kMeasureMemory) {
+    EXPECT_LE(rss_end, rss_warm + kRssMarginKb);
+  }
   EXPECT_LE(fds_end, fds_warm + kFdMargin);
 }
 
