@@ -46,7 +46,7 @@ struct EntryPoint {
 // Every entry point, in the order above.
 absl::Span<const EntryPoint> EntryPoints();
 
-// Known bugs (docs/fuzzing.md, "Known bugs"): while a reported bug is not
+// Known bugs (docs/fuzzing.md, "Bugs found"): while a reported bug is not
 // fixed, the fuzz targets skip the inputs that reach it, so that a run keeps
 // exploring instead of stopping at the same crash. The replay test never
 // skips (its reproducers in fuzz/regressions/ keep failing until the fix),
