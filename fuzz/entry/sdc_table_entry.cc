@@ -11,6 +11,13 @@
 //   taken from an allocataire-count block; mask_zeros sometimes; then 1-3
 //   releases to the same commune (requested territories and breakdowns from
 //   the input), each recorded into the memory of the next.
+//   The configuration varies too: mask_zeros, the hierarchical basis forced
+//   on every block, other R6/R7 thresholds, integer audit bounds.
+// Two more modes by the first byte: 0xFF parses the rest as a release
+// memory (ReleaseMemory::Parse: Serialize/Parse round trip), 0xFE decodes a
+// hand-filled TableModel, sometimes broken (ProtectTable refuses exactly
+// what Validate() refuses, with InvalidArgument, and otherwise the
+// invariants below hold).
 //
 // Invariants (docs/secret-statistique.md, suppressor.h, lp_audit.h):
 //  - the geography and the table build (the decoder only makes valid input);
@@ -199,6 +206,134 @@ std::string CheckRelease(const TableModel& model, const Release& release,
   return "";
 }
 
+// The configuration: defaults, with from the input sometimes mask_zeros,
+// the hierarchical basis for every block (normally >= 50,000 rows, so that
+// its decisions are audited on tiny tables too), other thresholds, no
+// protection of small pieces.
+SdcConfig MakeConfig(ByteReader& r) {
+  SdcConfig config;
+  const uint8_t b = r.Byte();
+  config.mask_zeros = b % 8 == 0;
+  if ((b >> 3) & 1) config.hierarchical_basis_min_rows = 1;
+  if ((b >> 7) & 1) {
+    const uint8_t t = r.Byte();
+    config.frequency_threshold = 3 + t % 4;               // 3..6
+    config.min_contributors = config.frequency_threshold;
+    config.territory_threshold = 50 + 25 * ((t >> 2) % 5);  // 50..150
+    config.protect_small_pieces = ((t >> 5) & 1) == 0;
+    config.audit.integer = ((t >> 6) & 3) == 3;
+  }
+  return config;
+}
+
+// Input starting with 0xFF: ReleaseMemory::Parse on the rest. A memory
+// that parses serialises to a text that parses to an equal memory and
+// serialises to the same bytes (equal memories give equal bytes); errors
+// are InvalidArgument.
+std::string CheckMemoryText(absl::string_view text) {
+  absl::StatusOr<ReleaseMemory> m = ReleaseMemory::Parse(text);
+  if (!m.ok()) {
+    return m.status().code() == absl::StatusCode::kInvalidArgument
+               ? ""
+               : absl::StrCat("ReleaseMemory::Parse: ", m.status().ToString());
+  }
+  const std::string once = m->Serialize();
+  absl::StatusOr<ReleaseMemory> again = ReleaseMemory::Parse(once);
+  if (!again.ok()) {
+    return absl::StrCat("Serialize() output does not parse: ", again.status().ToString());
+  }
+  if (!(*again == *m)) return "memory changed through Serialize and Parse";
+  if (again->Serialize() != once) return "Serialize is not stable";
+  return "";
+}
+
+// Input starting with 0xFE: a hand-filled TableModel (what tests and
+// special tables may build, table_model.h), usually valid by construction,
+// sometimes with one field broken. ProtectTable must refuse exactly the
+// models Validate() refuses (InvalidArgument) and otherwise release safely.
+TableModel HandFilledModel(ByteReader& r) {
+  TableModel m;
+  const int nb = static_cast<int>(r.Range(1, 2));
+  for (int bi = 0; bi < nb; ++bi) {
+    Block b;
+    b.key = {absl::StrCat("I", bi), kPeriod};
+    b.kind = r.Byte() % 4 == 0 ? IndicatorKind::kAmount : IndicatorKind::kCount;
+    b.allocataire_count = r.Byte() % 6 == 0;
+    b.first_row = static_cast<int32_t>(m.inner.size());
+    b.num_rows = static_cast<int32_t>(r.Range(1, 6));
+    b.first_cell = static_cast<int32_t>(m.cells.size());
+    for (int k = 0; k < b.num_rows; ++k) {
+      InnerCell in;
+      in.block = bi;
+      in.value = Count(r);
+      in.value_known = r.Byte() % 6 != 0;
+      m.inner.push_back(in);
+    }
+    const int nc = static_cast<int>(r.Range(1, 8));
+    for (int c = 0; c < nc; ++c) {
+      Cell cell;
+      cell.key = {absl::StrCat("T", c), kPeriod, b.key.indicator, "", ""};
+      if (r.Byte() % 3 == 0) cell.key.breakdown = "b", cell.key.category = absl::StrCat("c", c);
+      const uint8_t mask = r.Byte();
+      for (int k = 0; k < b.num_rows; ++k) {
+        if ((mask >> k) & 1) cell.rows.push_back(b.first_row + k);
+      }
+      if (cell.rows.empty()) cell.rows.push_back(b.first_row + mask % b.num_rows);
+      for (int32_t row : cell.rows) cell.value += m.inner[row].value;
+      if (b.kind == IndicatorKind::kAmount) cell.amount = cell.value * (50 + r.Byte());
+      const uint8_t flags = r.Byte();
+      cell.requested = flags & 1;
+      cell.piece = !cell.requested && ((flags >> 1) & 1);
+      cell.territory_population = (flags >> 2) & 1 ? -1 : 40 + 2 * r.Byte();
+      m.cells.push_back(std::move(cell));
+    }
+    b.num_cells = static_cast<int32_t>(m.cells.size()) - b.first_cell;
+    m.blocks.push_back(b);
+  }
+  if (!m.cells.empty()) m.cells[0].requested = true;
+  // Sometimes break one thing Validate() checks.
+  const uint8_t broken = r.Byte();
+  if (broken % 4 == 0) {
+    Cell& c = m.cells[r.Byte() % m.cells.size()];
+    switch ((broken >> 2) % 8) {
+      case 0: c.value += 1 + r.Byte() % 3; break;            // not additive
+      case 1: c.value = -1; break;                           // negative
+      case 2: c.rows.push_back(c.rows.front()); break;       // unsorted/repeated
+      case 3: c.rows.push_back(static_cast<int32_t>(m.inner.size())); break;  // out of range
+      case 4: c.key = m.cells[0].key; break;                 // duplicate key (or itself)
+      case 5: c.key.period = "2024"; break;                  // not its block's
+      case 6: c.key.breakdown = "b"; c.key.category.clear(); break;  // no category
+      default: m.blocks.back().num_cells += 1; break;        // blocks do not cover
+    }
+  }
+  return m;
+}
+
+std::string CheckHandFilledModel(ByteReader& r) {
+  const TableModel model = HandFilledModel(r);
+  const SdcConfig config = MakeConfig(r);
+  const absl::Status valid = model.Validate();
+  ReleaseMemory memory;
+  absl::StatusOr<Release> release = ProtectTable(model, memory, config, "v1");
+  if (!valid.ok()) {
+    if (valid.code() != absl::StatusCode::kInvalidArgument) {
+      return absl::StrCat("Validate: ", valid.ToString());
+    }
+    if (release.ok() || release.status().code() != absl::StatusCode::kInvalidArgument) {
+      return absl::StrCat("ProtectTable on an invalid model (", valid.message(), "): ",
+                          release.ok() ? "released" : release.status().ToString());
+    }
+    return "";
+  }
+  if (!release.ok()) {
+    if (release.status().code() != absl::StatusCode::kFailedPrecondition) {
+      return absl::StrCat("ProtectTable on a valid model: ", release.status().ToString());
+    }
+    return "";
+  }
+  return CheckRelease(model, *release, memory, config, 0);
+}
+
 // CTG_FUZZ_VERBOSE=1: one line per input on stderr (what the input reached),
 // to check that a corpus exercises the audit, not only refusals.
 bool Verbose() {
@@ -212,7 +347,14 @@ bool Verbose() {
 }  // namespace
 
 std::string SdcTableEntry(absl::string_view data) {
+  if (!data.empty() && static_cast<uint8_t>(data[0]) == 0xFF) {
+    return CheckMemoryText(data.substr(1));
+  }
   ByteReader r(data);
+  if (!data.empty() && static_cast<uint8_t>(data[0]) == 0xFE) {
+    r.Byte();
+    return CheckHandFilledModel(r);
+  }
   CommuneLayout layout{"33069", {}, {}};
   const int n_iris = static_cast<int>(r.Range(0, 3));
   for (int i = 0; i < n_iris; ++i) layout.iris.push_back(absl::StrFormat("33069%04d", i + 1));
@@ -251,8 +393,7 @@ std::string SdcTableEntry(absl::string_view data) {
   std::vector<std::string> territories;
   for (const auto& t : geo->territories()) territories.push_back(t.code);
 
-  SdcConfig config;
-  config.mask_zeros = r.Byte() % 8 == 0;
+  const SdcConfig config = MakeConfig(r);
   ReleaseMemory memory;
   int released = 0, refused = 0, masked = 0, cells = 0;
   const int n_releases = static_cast<int>(r.Range(1, 3));

@@ -138,3 +138,15 @@ for i in range(12):
 # Three IRIS, one QPV over the first two, a count block with one breakdown.
 write("sdc_table", "three_iris_qpv", bytes([3, 1, 0b011, 1, 0, 0, 1, 1]) + bytes(
     r.choice([0, 90, 120, 200, 250]) for _ in range(120)) + bytes([3, 0xff, 0, 0x7f, 1, 0x0f, 0]))
+
+# sdc_table mode 0xFF: release memories (docs/secret-statistique.md).
+write("sdc_table", "memory_text", b"\xff" + (
+    "ctg-sdc-memory v1\n"
+    "M\t330690001\t2023\tallocataires\tfamily_type\tisolated\t\t\tv1\n"
+    "P\t33069\t2023\tallocataires\t\t\t120\t0\tv1\n"
+    "P\t33069\t2023\thousing_aid_amount\t\t\t40\t9100\tv2\\twith\\\\escapes\n").encode())
+write("sdc_table", "memory_empty", b"\xffctg-sdc-memory v1\n")
+# sdc_table mode 0xFE: hand-filled models, valid and broken.
+for i in range(6):
+    write("sdc_table", "hand_filled_%d" % i,
+          b"\xfe" + bytes(r.randrange(256) for _ in range(r.choice([40, 80, 120]))))
