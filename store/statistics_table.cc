@@ -108,13 +108,26 @@ absl::StatusOr<std::vector<TerritoryRow>> ListTerritories(Connection& conn,
                                                           int level,
                                                           const std::string& after_code,
                                                           int limit) {
-  CTG_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn.Prepare("SELECT code, name, level, commune FROM stat_territories WHERE "
-                   "period = (SELECT max(period) FROM stat_periods) AND code > ?1 AND "
-                   "(?2 = '' OR commune = ?2 OR code = ?2) AND (?3 = 0 OR level = ?3) "
-                   "ORDER BY code LIMIT ?4"));
-  stmt.Bind(1, after_code).Bind(2, commune).Bind(3, int64_t{level}).Bind(4, int64_t{limit});
+  // One commune's territories through the commune index (its IRIS and QPVs,
+  // plus its own row, whose `commune` is empty); the Caf's listing of
+  // everything walks the primary key. An OR of both in one query would make
+  // SQLite scan the whole period for every commune.
+  const char* sql =
+      commune.empty()
+          ? "SELECT code, name, level, commune FROM stat_territories WHERE "
+            "period = (SELECT max(period) FROM stat_periods) AND code > ?1 AND "
+            "(?3 = 0 OR level = ?3) ORDER BY code LIMIT ?4"
+          : "SELECT code, name, level, commune FROM ("
+            "SELECT code, name, level, commune FROM stat_territories "
+            "INDEXED BY stat_territories_commune WHERE "
+            "period = (SELECT max(period) FROM stat_periods) AND commune = ?2 AND code > ?1 "
+            "UNION ALL "
+            "SELECT code, name, level, commune FROM stat_territories WHERE "
+            "period = (SELECT max(period) FROM stat_periods) AND code = ?2 AND code > ?1) "
+            "WHERE (?3 = 0 OR level = ?3) ORDER BY code LIMIT ?4";
+  CTG_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql));
+  stmt.Bind(1, after_code).Bind(3, int64_t{level}).Bind(4, int64_t{limit});
+  if (!commune.empty()) stmt.Bind(2, commune);
   std::vector<TerritoryRow> out;
   while (true) {
     CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
