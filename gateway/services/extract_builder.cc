@@ -120,11 +120,17 @@ absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
       absl::StrCat(request_id, "|", base_version, "|", memory_row.version);
   if (auto cached = cache.Find(key)) return cached;
   out.memory_version = memory_row.version;
+  sdc::ReleaseMemory memory;
   if (!memory_row.text.empty()) {
-    CTG_ASSIGN_OR_RETURN(out.memory, sdc::ReleaseMemory::Parse(memory_row.text));
+    CTG_ASSIGN_OR_RETURN(memory, sdc::ReleaseMemory::Parse(memory_row.text));
   }
-  CTG_ASSIGN_OR_RETURN(out.release, ProtectScope(out.commune, by_period, scope, out.memory,
-                                                 SdcConfigFrom(config.secret), base_version));
+  CTG_ASSIGN_OR_RETURN(sdc::Release release, ProtectScope(out.commune, by_period, scope, memory,
+                                                          SdcConfigFrom(config.secret), base_version));
+  // What the memory becomes once this release is delivered.
+  CTG_RETURN_IF_ERROR(memory.Record(release));
+  std::string after = memory.Serialize();
+  out.memory_changes = after != memory_row.text;
+  if (out.memory_changes) out.memory_after = std::move(after);
   ctg::v1::ExtractHeader& h = out.header;
   h.set_request_id(request_id);
   h.set_commune(out.commune);
@@ -140,7 +146,7 @@ absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
   }
   h.set_base_version(base_version);
   const statbase::Base& any_base = *by_period.begin()->second;
-  for (const sdc::ReleasedCell& c : out.release.cells) {
+  for (const sdc::ReleasedCell& c : release.cells) {
     ctg::v1::ExtractCell& cell = out.cells.emplace_back();
     cell.set_territory(c.key.territory);
     cell.set_level(LevelOf(any_base, c.key.territory));

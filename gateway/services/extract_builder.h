@@ -31,9 +31,13 @@ struct PreparedExtract {
   std::string sha256;
   int64_t published = 0, masked = 0, excluded = 0;
   int download_quota = 1;
-  policy::sdc::Release release;         // recorded into the memory on commit
-  policy::sdc::ReleaseMemory memory;    // the memory it was computed against
+  // The commune's release memory: the version the table was computed
+  // against, and what it becomes once this release is recorded (computed
+  // here, off the writer thread). Unchanged for a re-download that
+  // discloses nothing new.
   int64_t memory_version = 0;
+  bool memory_changes = false;
+  std::string memory_after;  // serialized; empty when !memory_changes
 };
 
 // The checks that must hold for a release, in the order the issue lists

@@ -47,11 +47,9 @@ grpc::Status ExtractsService::GetExtract(grpc::ServerContext* context,
     int quota = 0;
     CTG_RETURN_IF_ERROR(CheckReleasable(tx.conn(), id, call.identity(), call.now(), &quota));
     CTG_ASSIGN_OR_RETURN(int used, store::CountReleases(tx.conn(), id));
-    policy::sdc::ReleaseMemory memory = prepared->memory;
-    CTG_RETURN_IF_ERROR(memory.Record(prepared->release));
-    std::string text = memory.Serialize();
-    if (text != prepared->memory.Serialize()) {
-      CTG_RETURN_IF_ERROR(store::PutReleaseMemory(tx.conn(), prepared->commune, text,
+    if (prepared->memory_changes) {
+      CTG_RETURN_IF_ERROR(store::PutReleaseMemory(tx.conn(), prepared->commune,
+                                                  prepared->memory_after,
                                                   prepared->memory_version));
     } else {
       // Nothing new disclosed (a re-download): the memory keeps its version,
