@@ -102,7 +102,6 @@ class BaseBuilder {
   internal::CellTable cells_;
   std::vector<bool> present_;  // by IndicatorId
   TerritoryId last_ = kNoTerritory;  // cache: rows come grouped by territory
-  bool too_many_reported_ = false;
 };
 
 }  // namespace ctg::statbase

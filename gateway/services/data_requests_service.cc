@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
@@ -203,7 +204,9 @@ grpc::Status DataRequestsService::SubmitRequest(grpc::ServerContext* context,
         CTG_RETURN_IF_ERROR(store::InsertRequest(tx.conn(), row));
         store::VersionRow first;
         first.scope = ScopeToRow(submission.scope);
-        first.justification = submission.justification;
+        // Blank optional text counts as missing (policy/text.h): store none.
+        first.justification =
+            absl::StripAsciiWhitespace(submission.justification).empty() ? "" : submission.justification;
         first.author = who.spiffe_id;
         first.time_us = now_us;
         CTG_RETURN_IF_ERROR(store::AppendVersion(tx.conn(), id, first).status());
@@ -320,8 +323,9 @@ grpc::Status DataRequestsService::AmendRequest(grpc::ServerContext* context,
         // copied from the current one).
         store::VersionRow version;
         version.scope = amendment.scope ? ScopeToRow(*amendment.scope) : r.current().scope;
-        version.justification = amendment.justification.empty() ? r.current().justification
-                                                                : amendment.justification;
+        version.justification = absl::StripAsciiWhitespace(amendment.justification).empty()
+                                    ? r.current().justification
+                                    : amendment.justification;
         version.answer = amendment.answer;
         version.author = call.identity().spiffe_id;
         version.time_us = absl::ToUnixMicros(call.now());
