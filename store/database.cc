@@ -15,14 +15,14 @@ struct Database::Job {
 
 absl::Status Transaction::Savepoint(absl::FunctionRef<absl::Status()> work) {
   std::string name = absl::StrCat("sp", ++depth_);
-  absl::Status status = conn_.Exec(absl::StrCat("SAVEPOINT ", name));
+  absl::Status status = conn_.Run(absl::StrCat("SAVEPOINT ", name));
   if (status.ok()) {
     status = work();
     if (!status.ok()) {
       // Roll back this savepoint's changes only, keep the outer ones.
-      conn_.Exec(absl::StrCat("ROLLBACK TO ", name)).IgnoreError();
+      conn_.Run(absl::StrCat("ROLLBACK TO ", name)).IgnoreError();
     }
-    conn_.Exec(absl::StrCat("RELEASE ", name)).IgnoreError();
+    conn_.Run(absl::StrCat("RELEASE ", name)).IgnoreError();
   }
   --depth_;
   return status;
@@ -148,7 +148,7 @@ void Database::WriterLoop() {
 
 void Database::RunGroup(std::vector<Job*>& group) {
   Connection& conn = *writer_conn_;
-  absl::Status begin = conn.Exec("BEGIN IMMEDIATE");
+  absl::Status begin = conn.Run("BEGIN IMMEDIATE");
   if (!begin.ok()) {
     for (Job* job : group) job->result = begin;
     return;
@@ -164,9 +164,9 @@ void Database::RunGroup(std::vector<Job*>& group) {
       tx.rollback_hooks_.clear();
     }
   }
-  absl::Status commit = conn.Exec("COMMIT");
+  absl::Status commit = conn.Run("COMMIT");
   if (!commit.ok()) {
-    conn.Exec("ROLLBACK").IgnoreError();
+    conn.Run("ROLLBACK").IgnoreError();
     for (size_t i = group.size(); i-- > 0;) {
       if (group[i]->result.ok()) group[i]->result = commit;
       auto& hooks = txs[i].rollback_hooks_;

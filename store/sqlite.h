@@ -38,6 +38,10 @@ class Connection {
   // trigger refusal, kFailedPrecondition when the database is read-only).
   absl::Status Exec(absl::string_view sql);
 
+  // Runs one statement through the statement cache (for statements run
+  // again and again: BEGIN, COMMIT, SAVEPOINT...). Errors: as Exec.
+  absl::Status Run(absl::string_view sql);
+
   // A prepared statement for `sql`, cached by its text. Errors: as Exec.
   absl::StatusOr<Statement> Prepare(absl::string_view sql);
 
