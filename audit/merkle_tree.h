@@ -16,8 +16,8 @@
 //
 // Thread-compatible: const methods may run concurrently with each other
 // (they hash with thread-local state), but Append() needs exclusive access.
-// The gateway guards a tree with an absl::Mutex: writer lock to Append, reader
-// lock (or the same lock) for roots and proofs.
+// The gateway guards a tree with one mutex (ctg::Mutex) for Append, roots
+// and proofs.
 #ifndef CTG_AUDIT_MERKLE_TREE_H_
 #define CTG_AUDIT_MERKLE_TREE_H_
 

@@ -25,7 +25,7 @@ absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(
 }
 
 absl::Status AuditLog::Rebuild() {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   audit::Sha256Hasher hasher;
   CTG_RETURN_IF_ERROR(db_->Read([&](store::Connection& conn) -> absl::Status {
     CTG_RETURN_IF_ERROR(store::ScanAllLeaves(
@@ -58,11 +58,11 @@ absl::Status AuditLog::Rebuild() {
 absl::StatusOr<uint64_t> AuditLog::Append(store::Transaction& tx, AuditEntry entry) {
   uint64_t seq;
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     seq = ++assigned_;
   }
   tx.OnRollback([this] {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     --assigned_;
   });
   audit::Event& event = entry.event;
@@ -91,21 +91,21 @@ absl::StatusOr<uint64_t> AuditLog::Append(store::Transaction& tx, AuditEntry ent
   };
   CTG_RETURN_IF_ERROR(store::InsertAuditRow(tx.conn(), row));
   tx.OnCommit([this, leaf] {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     tree_.Append(leaf);
   });
   return seq;
 }
 
 uint64_t AuditLog::size() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return tree_.size();
 }
 
 absl::StatusOr<AuditLog::SignedCheckpoint> AuditLog::Checkpoint() {
   SignedCheckpoint checkpoint;
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     checkpoint.size = tree_.size();
     checkpoint.root = tree_.Root();
   }
@@ -114,33 +114,33 @@ absl::StatusOr<AuditLog::SignedCheckpoint> AuditLog::Checkpoint() {
   CTG_RETURN_IF_ERROR(db_->Write([&](store::Transaction& tx) {
     return store::InsertCheckpoint(tx.conn(), checkpoint.size, now, checkpoint.note);
   }));
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (checkpoint.size > last_checkpoint_size_) last_checkpoint_size_ = checkpoint.size;
   return checkpoint;
 }
 
 absl::Status AuditLog::PeriodicCheckpoint() {
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     if (tree_.size() == last_checkpoint_size_) return absl::OkStatus();
   }
   return Checkpoint().status();
 }
 
 absl::StatusOr<audit::Hash> AuditLog::RootAt(uint64_t size) const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return tree_.RootAt(size);
 }
 
 absl::StatusOr<std::vector<audit::Hash>> AuditLog::InclusionProof(uint64_t index,
                                                                   uint64_t size) const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return tree_.InclusionProof(index, size);
 }
 
 absl::StatusOr<std::vector<audit::Hash>> AuditLog::ConsistencyProof(uint64_t size1,
                                                                     uint64_t size2) const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return tree_.ConsistencyProof(size1, size2);
 }
 

@@ -17,7 +17,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "base/mutex.h"
 #include "absl/time/time.h"
 #include "audit/event.h"
 #include "audit/hash.h"
@@ -86,7 +86,7 @@ class AuditLog {
   const CheckpointSignFn sign_;
   const std::function<absl::Time()> clock_;
 
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   audit::MerkleTree tree_ ABSL_GUARDED_BY(mu_);
   // Sequence numbers handed out, committed or not (writer thread only).
   uint64_t assigned_ ABSL_GUARDED_BY(mu_) = 0;

@@ -48,7 +48,7 @@ Caller CallerResolver::Resolve(const grpc::ServerContext& context) {
   if (pems.empty()) return caller;
   std::string pem(pems.front().data(), pems.front().size());
   std::shared_ptr<const TrustAnchors> anchors = anchors_->Get();
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   auto it = cache_.find(pem);
   if (it == cache_.end() || it->second.checked_with != anchors) {
     if (cache_.size() >= kMaxCachedCertificates) cache_.clear();

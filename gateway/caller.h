@@ -17,7 +17,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "base/mutex.h"
 #include "gateway/trust_anchors.h"
 #include "policy/identity.h"
 
@@ -51,7 +51,7 @@ class CallerResolver {
 
   const std::string trust_domain_;
   const TrustAnchorsHolder* anchors_;
-  absl::Mutex mu_;
+  Mutex mu_;
   absl::flat_hash_map<std::string, Parsed> cache_ ABSL_GUARDED_BY(mu_);
 };
 

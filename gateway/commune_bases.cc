@@ -22,7 +22,7 @@ absl::StatusOr<CommuneBase> CommuneBases::Get(const std::string& period,
   }
   std::string key = absl::StrCat(period_row->base_version, "/", commune);
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     for (auto it = lru_.begin(); it != lru_.end(); ++it) {
       if (it->first != key) continue;
       lru_.splice(lru_.begin(), lru_, it);
@@ -44,7 +44,7 @@ absl::StatusOr<CommuneBase> CommuneBases::Get(const std::string& period,
   }
   CommuneBase loaded{period_row->base_version,
                      std::make_shared<const statbase::Base>(std::move(*base))};
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   lru_.emplace_front(key, loaded);
   if (lru_.size() > capacity_) lru_.pop_back();
   return loaded;

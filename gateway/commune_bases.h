@@ -15,7 +15,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "base/mutex.h"
 #include "statbase/base.h"
 #include "store/database.h"
 
@@ -39,7 +39,7 @@ class CommuneBases {
  private:
   store::Database* const db_;
   const size_t capacity_;
-  absl::Mutex mu_;
+  Mutex mu_;
   // Most recently used first.
   std::list<std::pair<std::string, CommuneBase>> lru_ ABSL_GUARDED_BY(mu_);
 };

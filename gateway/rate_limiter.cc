@@ -10,7 +10,7 @@ namespace ctg::gateway {
 absl::Status RateLimiter::Admit(const std::string& identity, absl::Time now) {
   if (per_minute_ <= 0) return absl::OkStatus();
   const double rate_per_second = per_minute_ / 60.0;
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   auto [it, inserted] = buckets_.try_emplace(identity, Bucket{double(per_minute_), now});
   Bucket& b = it->second;
   double elapsed = std::max(0.0, absl::ToDoubleSeconds(now - b.last));

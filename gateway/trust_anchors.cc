@@ -102,12 +102,12 @@ absl::Status TrustAnchors::VerifyClient(const std::string& leaf_pem,
 }
 
 std::shared_ptr<const TrustAnchors> TrustAnchorsHolder::Get() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return anchors_;
 }
 
 void TrustAnchorsHolder::Set(std::shared_ptr<const TrustAnchors> anchors) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   anchors_ = std::move(anchors);
 }
 

@@ -17,7 +17,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "base/mutex.h"
 
 namespace ctg::gateway {
 
@@ -52,7 +52,7 @@ class TrustAnchorsHolder {
   void Set(std::shared_ptr<const TrustAnchors> anchors) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   std::shared_ptr<const TrustAnchors> anchors_ ABSL_GUARDED_BY(mu_);
 };
 

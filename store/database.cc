@@ -90,7 +90,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   for (int i = 0; i < options.read_connections; ++i) {
     CTG_ASSIGN_OR_RETURN(auto reader, Connection::Open(options.path, true));
     CTG_RETURN_IF_ERROR(reader->Exec("PRAGMA busy_timeout = 10000"));
-    absl::MutexLock lock(&db->readers_mu_);
+    MutexLock lock(&db->readers_mu_);
     db->idle_readers_.push_back(std::move(reader));
   }
   db->writer_ = std::thread([raw = db.get()] { raw->WriterLoop(); });
@@ -101,23 +101,25 @@ Database::~Database() { Close(); }
 
 void Database::Close() {
   {
-    absl::MutexLock lock(&queue_mu_);
+    MutexLock lock(&queue_mu_);
     if (closing_) {
       if (!writer_.joinable()) return;
     }
     closing_ = true;
+    queue_mu_.NotifyAll();
   }
   if (writer_.joinable()) writer_.join();
 }
 
 absl::Status Database::Write(absl::FunctionRef<absl::Status(Transaction&)> work) {
   Job job{work, absl::OkStatus(), false};
-  absl::MutexLock lock(&queue_mu_);
+  MutexLock lock(&queue_mu_);
   if (closing_) {
     return absl::UnavailableError(absl::StrCat("database ", path_, " is closed"));
   }
   queue_.push_back(&job);
-  queue_mu_.Await(absl::Condition(&job.done));
+  queue_mu_.NotifyAll();
+  queue_mu_.Await([&job] { return job.done; });
   return job.result;
 }
 
@@ -125,12 +127,8 @@ void Database::WriterLoop() {
   std::vector<Job*> group;
   while (true) {
     {
-      absl::MutexLock lock(&queue_mu_);
-      queue_mu_.Await(absl::Condition(
-          +[](Database* db) ABSL_EXCLUSIVE_LOCKS_REQUIRED(db->queue_mu_) {
-            return db->closing_ || !db->queue_.empty();
-          },
-          this));
+      MutexLock lock(&queue_mu_);
+      queue_mu_.Await([this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return closing_ || !queue_.empty(); });
       if (queue_.empty()) return;  // closing, and nothing left to write
       while (!queue_.empty() && static_cast<int>(group.size()) < max_group_) {
         group.push_back(queue_.front());
@@ -139,8 +137,9 @@ void Database::WriterLoop() {
     }
     RunGroup(group);
     {
-      absl::MutexLock lock(&queue_mu_);
+      MutexLock lock(&queue_mu_);
       for (Job* job : group) job->done = true;
+      queue_mu_.NotifyAll();
     }
     group.clear();
   }
@@ -182,7 +181,7 @@ void Database::RunGroup(std::vector<Job*>& group) {
 absl::Status Database::Read(absl::FunctionRef<absl::Status(Connection&)> work) {
   std::unique_ptr<Connection> conn;
   {
-    absl::MutexLock lock(&readers_mu_);
+    MutexLock lock(&readers_mu_);
     if (!idle_readers_.empty()) {
       conn = std::move(idle_readers_.back());
       idle_readers_.pop_back();
@@ -194,7 +193,7 @@ absl::Status Database::Read(absl::FunctionRef<absl::Status(Connection&)> work) {
     CTG_RETURN_IF_ERROR(conn->Exec("PRAGMA busy_timeout = 10000"));
   }
   absl::Status status = work(*conn);
-  absl::MutexLock lock(&readers_mu_);
+  MutexLock lock(&readers_mu_);
   if (static_cast<int>(idle_readers_.size()) < max_idle_readers_) {
     idle_readers_.push_back(std::move(conn));
   }

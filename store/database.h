@@ -24,7 +24,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "base/mutex.h"
 #include "absl/types/span.h"
 #include "store/sqlite.h"
 
@@ -109,12 +109,12 @@ class Database {
   int max_idle_readers_ = 0;  // set once in Open()
   std::unique_ptr<Connection> writer_conn_;  // used only by writer_
 
-  absl::Mutex queue_mu_;
+  Mutex queue_mu_;
   std::deque<Job*> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool closing_ ABSL_GUARDED_BY(queue_mu_) = false;
   std::thread writer_;
 
-  absl::Mutex readers_mu_;
+  Mutex readers_mu_;
   std::vector<std::unique_ptr<Connection>> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
 };
 

@@ -78,7 +78,7 @@ absl::Status CheckReleasable(store::Connection& conn, const std::string& request
 }
 
 std::shared_ptr<const PreparedExtract> ReleaseCache::Find(const std::string& key) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   for (auto it = lru_.begin(); it != lru_.end(); ++it) {
     if (it->first != key) continue;
     lru_.splice(lru_.begin(), lru_, it);
@@ -88,7 +88,7 @@ std::shared_ptr<const PreparedExtract> ReleaseCache::Find(const std::string& key
 }
 
 void ReleaseCache::Put(const std::string& key, std::shared_ptr<const PreparedExtract> value) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   lru_.emplace_front(key, std::move(value));
   if (lru_.size() > capacity_) lru_.pop_back();
 }

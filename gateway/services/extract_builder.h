@@ -11,7 +11,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "base/mutex.h"
 #include "absl/time/time.h"
 #include "ctg/v1/extracts.pb.h"
 #include "gateway/commune_bases.h"
@@ -62,7 +62,7 @@ class ReleaseCache {
 
  private:
   const size_t capacity_;
-  absl::Mutex mu_;
+  Mutex mu_;
   std::list<std::pair<std::string, std::shared_ptr<const PreparedExtract>>> lru_
       ABSL_GUARDED_BY(mu_);
 };
