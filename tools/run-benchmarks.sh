@@ -88,6 +88,8 @@ IFS=, read -r -a size_list <<< "$sizes"
 IFS=, read -r -a audit_list <<< "$audit_sizes"
 national=${size_list[${#size_list[@]}-1]}
 build_targets
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo '?')
+[ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit + local changes"
 work=$(mktemp -d /tmp/ctg-bench.XXXXXX)
 gw_pid=""
 sampler_pid=""
@@ -115,7 +117,7 @@ log() { echo "run-benchmarks: $*" >&2; }
 # What write_report needs, so that --report-from can write the table again.
 save_state() {
   {
-    declare -p command_line build concurrency duration warmup national size_list audit_list
+    declare -p command_line build commit concurrency duration warmup national size_list audit_list
     declare -p load_rss_max load_hwm 2>/dev/null || true
   } > "$work/state.sh"
 }
@@ -376,13 +378,16 @@ load_row() {  # LABEL METHOD MODE TEXT [TARGET]
   row "$text" "$(printf '%.0f' "$rate") calls/s$r" \
     "p50 $p50 ms, p99 $p99 ms, p99.9 $p999 ms; errors $err" "$target"
 }
-gbench_rows() {  # NAME: one row per "_median" line (name, real time, CPU time)
+gbench_rows() {  # NAME: one row per "_median" line (name, real time, CPU time, rates)
   local file=$work/gbench-$1.txt
   [ -f "$file" ] || return 0
-  awk '$1 ~ /_median$/ && $3 ~ /^(ns|us|ms|s)$/ {
+  sed 's/\x1b\[[0-9;]*m//g' "$file" | awk '$1 ~ /_median$/ && $3 ~ /^(ns|us|ms|s)$/ {
       name = $1; sub(/_median$/, "", name)
-      printf "| Google Benchmark `%s` | %s %s wall, %s %s CPU (median of 3) | | |\n", name, $2, $3, $4, $5
-    }' "$file"
+      extra = ""
+      for (i = 7; i <= NF; i++) if ($i ~ /\/s$/) extra = extra " " $i
+      if (extra != "") extra = ";" extra
+      printf "| Google Benchmark `%s` | %s %s wall, %s %s CPU (median of 3)%s | | |\n", name, $2, $3, $4, $5, extra
+    }'
 }
 
 write_report() {
@@ -399,7 +404,7 @@ write_report() {
     echo "Written by \`tools/run-benchmarks.sh\`; README \"Benchmarks\" says what each figure means."
     echo
     echo "- machine: $(nproc) cores ($cpu), $mem, $(uname -sr), $(. /etc/os-release && echo "$PRETTY_NAME")"
-    echo "- date: $(date -u -r "$work/load.tsv" '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+    echo "- date: $(date -u -r "$work/load.tsv" '+%Y-%m-%d %H:%M UTC'); commit ${commit:-?} (what was built)"
     echo "- command: \`$command_line\` (build \`$build\`, $(awk -F= '/CMAKE_BUILD_TYPE:/ {print $2}' "$build/CMakeCache.txt"))"
     echo "- load: ctg-load, $concurrency streams (one TLS connection each) unless said, ${duration} s measured per phase after ${warmup} s warm-up; the client and the gateway share the cores; load average when the table was written: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
