@@ -163,6 +163,8 @@ absl::Status Bind(Parser& p, Config& c) {
   CTG_RETURN_IF_ERROR(p.Int("limits.idle_connection_seconds", l.idle_connection_seconds, 1, 86400));
   CTG_RETURN_IF_ERROR(p.Int("limits.max_list_items", l.max_list_items, 1, 100000));
   CTG_RETURN_IF_ERROR(p.Int("limits.max_text_chars", l.max_text_chars, 16, 1000000));
+  CTG_RETURN_IF_ERROR(p.Int("limits.concurrent_releases", l.concurrent_releases, 1, 256));
+  CTG_RETURN_IF_ERROR(p.Int("limits.release_cache_mb", l.release_cache_mb, 0, 65536));
   CTG_RETURN_IF_ERROR(p.Bool("workflow.four_eyes", c.workflow.four_eyes));
   SecretStatistiqueConfig& s = c.secret;
   CTG_RETURN_IF_ERROR(p.Int("secret_statistique.territory_threshold", s.territory_threshold, 1, 1000000));

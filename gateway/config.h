@@ -41,6 +41,8 @@ struct LimitsConfig {
   int idle_connection_seconds = 300;
   int max_list_items = 200;    // territories/indicators/... in one request
   int max_text_chars = 4000;   // purpose, reasons, questions...
+  int concurrent_releases = 2;  // secret statistique engines at once
+  int release_cache_mb = 32;    // computed releases kept for re-downloads
 };
 
 struct WorkflowConfig {

@@ -80,22 +80,58 @@ absl::Status CheckReleasable(store::Connection& conn, const std::string& request
 std::shared_ptr<const PreparedExtract> ReleaseCache::Find(const std::string& key) {
   MutexLock lock(&mu_);
   for (auto it = lru_.begin(); it != lru_.end(); ++it) {
-    if (it->first != key) continue;
+    if (it->key != key) continue;
     lru_.splice(lru_.begin(), lru_, it);
-    return lru_.front().second;
+    return lru_.front().value;
   }
   return nullptr;
 }
 
 void ReleaseCache::Put(const std::string& key, std::shared_ptr<const PreparedExtract> value) {
+  const size_t entry_bytes = EstimateBytes(*value);
+  if (entry_bytes > max_bytes_) return;
   MutexLock lock(&mu_);
-  lru_.emplace_front(key, std::move(value));
-  if (lru_.size() > capacity_) lru_.pop_back();
+  for (auto it = lru_.begin(); it != lru_.end(); ++it) {
+    if (it->key != key) continue;
+    bytes_ -= it->bytes;
+    lru_.erase(it);
+    break;
+  }
+  lru_.push_front(Entry{key, std::move(value), entry_bytes});
+  bytes_ += entry_bytes;
+  while (bytes_ > max_bytes_) {
+    bytes_ -= lru_.back().bytes;
+    lru_.pop_back();
+  }
+}
+
+size_t ReleaseCache::bytes() const {
+  MutexLock lock(&mu_);
+  return bytes_;
+}
+
+size_t ReleaseCache::EstimateBytes(const PreparedExtract& value) {
+  size_t bytes = sizeof(value) + value.header.SpaceUsedLong() + value.memory_after.capacity();
+  for (const ctg::v1::ExtractCell& cell : value.cells) bytes += cell.SpaceUsedLong();
+  return bytes;
+}
+
+std::unique_ptr<EngineSlots::Held> EngineSlots::Acquire() {
+  MutexLock lock(&mu_);
+  mu_.Await([this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return free_ > 0; });
+  --free_;
+  return std::make_unique<Held>(this);
+}
+
+void EngineSlots::Release() {
+  MutexLock lock(&mu_);
+  ++free_;
+  mu_.NotifyAll();
 }
 
 absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
     store::Connection& conn, const std::string& request_id, CommuneBases& bases,
-    const Config& config, ReleaseCache& cache) {
+    const Config& config, ReleaseCache& cache, EngineSlots& engines) {
   CTG_ASSIGN_OR_RETURN(store::StoredRequest r, store::GetRequest(conn, request_id));
   CTG_ASSIGN_OR_RETURN(store::ConventionRow convention,
                        store::GetConvention(conn, r.request.convention_id));
@@ -118,6 +154,9 @@ absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
   // the memory determine the release.
   const std::string key =
       absl::StrCat(request_id, "|", base_version, "|", memory_row.version);
+  if (auto cached = cache.Find(key)) return cached;
+  auto slot = engines.Acquire();
+  // Another call may have computed it while this one waited for a slot.
   if (auto cached = cache.Find(key)) return cached;
   out.memory_version = memory_row.version;
   sdc::ReleaseMemory memory;

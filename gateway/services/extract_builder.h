@@ -51,28 +51,65 @@ absl::Status CheckReleasable(store::Connection& conn, const std::string& request
 
 // Computed releases, keyed by what determines them: the request, the
 // versions of the bases and of the commune's release memory. A re-download
-// that changes nothing is served without running the engine again.
-// Thread-safe.
+// that changes nothing is served without running the engine again. Bounded
+// by an estimate of the bytes the entries hold (least recently used
+// first out); a release larger than the bound is not kept. Thread-safe.
 class ReleaseCache {
  public:
-  explicit ReleaseCache(size_t capacity) : capacity_(capacity) {}
+  explicit ReleaseCache(size_t max_bytes) : max_bytes_(max_bytes) {}
   std::shared_ptr<const PreparedExtract> Find(const std::string& key) ABSL_LOCKS_EXCLUDED(mu_);
   void Put(const std::string& key, std::shared_ptr<const PreparedExtract> value)
       ABSL_LOCKS_EXCLUDED(mu_);
+  size_t bytes() const ABSL_LOCKS_EXCLUDED(mu_);
+
+  // What an entry is counted for: its cells, header and serialized memory.
+  static size_t EstimateBytes(const PreparedExtract& value);
 
  private:
-  const size_t capacity_;
-  Mutex mu_;
-  std::list<std::pair<std::string, std::shared_ptr<const PreparedExtract>>> lru_
-      ABSL_GUARDED_BY(mu_);
+  struct Entry {
+    std::string key;
+    std::shared_ptr<const PreparedExtract> value;
+    size_t bytes = 0;
+  };
+  const size_t max_bytes_;
+  mutable Mutex mu_;
+  std::list<Entry> lru_ ABSL_GUARDED_BY(mu_);
+  size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
-// Computes the release (after CheckReleasable), or takes it from `cache`.
+// At most `slots` engines run at once; the others wait their turn. The
+// engine is CPU-bound, so running more of them than there are cores only
+// adds memory (each holds its tables and LP) and latency to all. Thread-safe.
+class EngineSlots {
+ public:
+  explicit EngineSlots(int slots) : free_(slots) {}
+
+  class Held {
+   public:
+    explicit Held(EngineSlots* owner) : owner_(owner) {}
+    Held(const Held&) = delete;
+    Held& operator=(const Held&) = delete;
+    ~Held() { owner_->Release(); }
+
+   private:
+    EngineSlots* const owner_;
+  };
+  // Blocks until a slot is free; the slot is returned when `Held` goes.
+  [[nodiscard]] std::unique_ptr<Held> Acquire() ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  void Release() ABSL_LOCKS_EXCLUDED(mu_);
+  Mutex mu_;
+  int free_ ABSL_GUARDED_BY(mu_);
+};
+
+// Computes the release (after CheckReleasable) in one of `engines`, or
+// takes it from `cache`.
 // Errors: those of the engine (kFailedPrecondition when earlier releases
 // make it unsafe).
 absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
     store::Connection& conn, const std::string& request_id, CommuneBases& bases,
-    const Config& config, ReleaseCache& cache);
+    const Config& config, ReleaseCache& cache, EngineSlots& engines);
 
 }  // namespace ctg::gateway
 

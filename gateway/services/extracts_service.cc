@@ -32,7 +32,7 @@ grpc::Status ExtractsService::GetExtract(grpc::ServerContext* context,
     return db_->Read([&](store::Connection& conn) -> absl::Status {
       int quota = 0;
       CTG_RETURN_IF_ERROR(CheckReleasable(conn, id, call.identity(), call.now(), &quota));
-      CTG_ASSIGN_OR_RETURN(prepared, PrepareExtract(conn, id, *bases_, *config_, cache_));
+      CTG_ASSIGN_OR_RETURN(prepared, PrepareExtract(conn, id, *bases_, *config_, cache_, engines_));
       if (static_cast<int64_t>(prepared->cells.size()) > config_->limits.max_cells_per_extract) {
         return absl::ResourceExhaustedError(absl::StrCat(
             "the extract has ", prepared->cells.size(), " cells, more than limits.max_cells_per_extract (",

@@ -21,7 +21,13 @@ class ExtractsService final : public ctg::v1::Extracts::Service {
  public:
   ExtractsService(Dispatcher* dispatcher, store::Database* db, const Config* config,
                   AuditLog* audit_log, CommuneBases* bases)
-      : dispatcher_(dispatcher), db_(db), config_(config), audit_log_(audit_log), bases_(bases) {}
+      : dispatcher_(dispatcher),
+        db_(db),
+        config_(config),
+        audit_log_(audit_log),
+        bases_(bases),
+        cache_(static_cast<size_t>(config->limits.release_cache_mb) << 20),
+        engines_(config->limits.concurrent_releases) {}
 
   // Checks, in this order, each with its own FAILED_PRECONDITION: the
   // convention is active and within its validity; the request is APPROVED
@@ -38,7 +44,8 @@ class ExtractsService final : public ctg::v1::Extracts::Service {
   const Config* const config_;
   AuditLog* const audit_log_;
   CommuneBases* const bases_;
-  ReleaseCache cache_{64};
+  ReleaseCache cache_;
+  EngineSlots engines_;
 };
 
 }  // namespace ctg::gateway

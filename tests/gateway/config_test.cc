@@ -36,6 +36,8 @@ TEST(ConfigTest, MinimalFileGetsDefaultsAndResolvedPaths) {
   EXPECT_EQ(c.audit.origin, "ctg.caf33.fr/ctg-audit");
   EXPECT_EQ(c.audit.key_name, "ctg.caf33.fr/ctg-audit");
   EXPECT_EQ(c.limits.max_page_size, 500);
+  EXPECT_EQ(c.limits.concurrent_releases, 2);
+  EXPECT_EQ(c.limits.release_cache_mb, 32);
   EXPECT_FALSE(c.workflow.four_eyes);
   EXPECT_EQ(c.secret.territory_threshold, 100);
   EXPECT_EQ(c.secret.frequency_threshold, 5);
@@ -44,10 +46,13 @@ TEST(ConfigTest, MinimalFileGetsDefaultsAndResolvedPaths) {
 TEST(ConfigTest, OverridesEverySection) {
   std::string text = std::string(kMinimal) +
                      "[limits]\nmax_page_size = 20\ndefault_page_size = 10\n"
+                     "concurrent_releases = 4\nrelease_cache_mb = 0\n"
                      "[workflow]\nfour_eyes = true\n"
                      "[secret_statistique]\nmask_zeros = true\nlp_audit = off\n";
   CTG_ASSERT_OK_AND_ASSIGN(Config c, ParseConfig(text, "gw.conf", "/x"));
   EXPECT_EQ(c.limits.max_page_size, 20);
+  EXPECT_EQ(c.limits.concurrent_releases, 4);
+  EXPECT_EQ(c.limits.release_cache_mb, 0);
   EXPECT_TRUE(c.workflow.four_eyes);
   EXPECT_TRUE(c.secret.mask_zeros);
   EXPECT_EQ(c.secret.lp_audit, "off");
