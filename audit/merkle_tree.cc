@@ -20,7 +20,7 @@ uint64_t MerkleTree::Append(const Hash& leaf_hash) {
   // node one level up.
   for (size_t k = 0; levels_[k].size() % 2 == 0; ++k) {
     if (k + 1 == levels_.size()) levels_.emplace_back();
-    const std::vector<Hash>& level = levels_[k];
+    const std::deque<Hash>& level = levels_[k];
     const Hash parent = NodeHash(level[level.size() - 2], level.back());
     levels_[k + 1].push_back(parent);
   }
@@ -36,13 +36,6 @@ absl::Status MerkleTree::Truncate(uint64_t new_size) {
   for (size_t k = 0; k < levels_.size(); ++k) levels_[k].resize(new_size >> k);
   while (!levels_.empty() && levels_.back().empty()) levels_.pop_back();
   return absl::OkStatus();
-}
-
-void MerkleTree::Reserve(uint64_t leaves) {
-  for (size_t k = 0; (leaves >> k) > 0; ++k) {
-    if (k == levels_.size()) levels_.emplace_back();
-    levels_[k].reserve(leaves >> k);
-  }
 }
 
 Hash MerkleTree::Subtree(uint64_t lo, uint64_t hi) const {

@@ -4,7 +4,8 @@
 //
 // It keeps every complete-subtree hash, level by level (level 0 = leaves,
 // level k = hashes of aligned runs of 2^k leaves): about 2N hashes, 64 bytes
-// per event. Any RFC 6962 node MTH(D[lo:hi]) is then either one lookup
+// per event, in chunked storage (std::deque) so that growing never copies a
+// level nor needs twice its memory for a moment. Any RFC 6962 node MTH(D[lo:hi]) is then either one lookup
 // (a complete subtree) or, on the right edge of a smaller tree, a fold of at
 // most log2(N) lookups; a root, an inclusion proof or a consistency proof
 // costs O(log N) lookups and O(log N) hashes.
@@ -22,6 +23,7 @@
 #define CTG_AUDIT_MERKLE_TREE_H_
 
 #include <cstdint>
+#include <deque>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -46,9 +48,6 @@ class MerkleTree {
   // group commit whose transaction failed. InvalidArgument if
   // size > this->size(). O(log N).
   absl::Status Truncate(uint64_t size);
-
-  // Pre-allocates room for `leaves` leaves.
-  void Reserve(uint64_t leaves);
 
   // Number of leaves.
   uint64_t size() const { return levels_.empty() ? 0 : levels_[0].size(); }
@@ -86,7 +85,7 @@ class MerkleTree {
                 std::vector<Hash>* out) const;
 
   // levels_[k][i] = MTH of leaves [i * 2^k, (i + 1) * 2^k).
-  std::vector<std::vector<Hash>> levels_;
+  std::vector<std::deque<Hash>> levels_;
 };
 
 }  // namespace ctg::audit

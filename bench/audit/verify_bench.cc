@@ -293,7 +293,6 @@ const MerkleTree& BigTree() {
   static MerkleTree* tree = [] {
     auto* t = new MerkleTree;
     const uint64_t n = (1u << 20) + 12345;
-    t->Reserve(n);
     for (uint64_t i = 0; i < n; ++i) t->Append(LeafHash(absl::StrCat(i)));
     return t;
   }();

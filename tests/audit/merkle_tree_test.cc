@@ -330,15 +330,5 @@ TEST(MerkleTreeTest, TruncateUndoesAppends) {
                                           HasSubstr("size 71 exceeds the current tree size 70")));
 }
 
-TEST(MerkleTreeTest, ReserveDoesNotChangeResults) {
-  MerkleTree a, b;
-  b.Reserve(1000);
-  for (int i = 0; i < 77; ++i) {
-    a.Append(LeafHash(absl::StrCat(i)));
-    b.Append(LeafHash(absl::StrCat(i)));
-  }
-  EXPECT_EQ(a.Root(), b.Root());
-}
-
 }  // namespace
 }  // namespace ctg::audit
