@@ -106,17 +106,37 @@ absl::StatusOr<AuditLog::SignedCheckpoint> AuditLog::Checkpoint() {
   SignedCheckpoint checkpoint;
   {
     MutexLock lock(&mu_);
+    mu_.Await([this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return !signing_; });
+    signing_ = true;
     checkpoint.size = tree_.size();
     checkpoint.root = tree_.Root();
   }
+  absl::Status signed_and_stored = SignAndStore(checkpoint);
+  MutexLock lock(&mu_);
+  signing_ = false;
+  mu_.NotifyAll();
+  CTG_RETURN_IF_ERROR(signed_and_stored);
+  if (checkpoint.size > last_checkpoint_size_) last_checkpoint_size_ = checkpoint.size;
+  if (!latest_signed_ || checkpoint.size >= latest_signed_->size) latest_signed_ = checkpoint;
+  return checkpoint;
+}
+
+absl::Status AuditLog::SignAndStore(SignedCheckpoint& checkpoint) {
   CTG_ASSIGN_OR_RETURN(checkpoint.note, sign_(checkpoint.size, checkpoint.root));
   int64_t now = absl::ToUnixMicros(clock_());
-  CTG_RETURN_IF_ERROR(db_->Write([&](store::Transaction& tx) {
+  return db_->Write([&](store::Transaction& tx) {
     return store::InsertCheckpoint(tx.conn(), checkpoint.size, now, checkpoint.note);
-  }));
-  MutexLock lock(&mu_);
-  if (checkpoint.size > last_checkpoint_size_) last_checkpoint_size_ = checkpoint.size;
-  return checkpoint;
+  });
+}
+
+absl::StatusOr<AuditLog::SignedCheckpoint> AuditLog::CheckpointCovering(uint64_t sequence) {
+  {
+    MutexLock lock(&mu_);
+    // A checkpoint being signed may cover the event: wait for it.
+    mu_.Await([this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return !signing_; });
+    if (latest_signed_ && latest_signed_->size >= sequence) return *latest_signed_;
+  }
+  return Checkpoint();
 }
 
 absl::Status AuditLog::PeriodicCheckpoint() {

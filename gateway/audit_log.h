@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,13 @@ class AuditLog {
   };
   absl::StatusOr<SignedCheckpoint> Checkpoint() ABSL_LOCKS_EXCLUDED(mu_);
 
+  // A checkpoint signed after event `sequence` was committed: the latest
+  // one this process signed if it covers the event, else a new one. For
+  // release receipts: concurrent releases share one signature and one
+  // stored checkpoint instead of signing one each.
+  absl::StatusOr<SignedCheckpoint> CheckpointCovering(uint64_t sequence)
+      ABSL_LOCKS_EXCLUDED(mu_);
+
   // Signs and stores a checkpoint only if the tree grew since the last one.
   absl::Status PeriodicCheckpoint() ABSL_LOCKS_EXCLUDED(mu_);
 
@@ -81,6 +89,7 @@ class AuditLog {
   AuditLog(store::Database* db, CheckpointSignFn sign, std::function<absl::Time()> clock)
       : db_(db), sign_(std::move(sign)), clock_(std::move(clock)) {}
   absl::Status Rebuild();
+  absl::Status SignAndStore(SignedCheckpoint& checkpoint);
 
   store::Database* const db_;
   const CheckpointSignFn sign_;
@@ -91,6 +100,10 @@ class AuditLog {
   // Sequence numbers handed out, committed or not (writer thread only).
   uint64_t assigned_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t last_checkpoint_size_ ABSL_GUARDED_BY(mu_) = 0;
+  // One checkpoint is signed and stored at a time, so that stored sizes
+  // grow and waiting receipts can use the one being signed.
+  bool signing_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<SignedCheckpoint> latest_signed_ ABSL_GUARDED_BY(mu_);
   std::string encode_buffer_;  // writer thread only
 };
 

@@ -96,9 +96,10 @@ grpc::Status ExtractsService::GetExtract(grpc::ServerContext* context,
       }
       if (!writer->Write(batch)) return absl::CancelledError("the client went away");
     }
-    // The receipt: the release event, a checkpoint signed now, the proof.
-    CTG_ASSIGN_OR_RETURN(AuditLog::SignedCheckpoint checkpoint, audit_log_->Checkpoint());
+    // The receipt: the release event, a checkpoint signed after it, the proof.
     const uint64_t seq = call.audit_sequence();
+    CTG_ASSIGN_OR_RETURN(AuditLog::SignedCheckpoint checkpoint,
+                         audit_log_->CheckpointCovering(seq));
     CTG_ASSIGN_OR_RETURN(std::vector<audit::Hash> proof,
                          audit_log_->InclusionProof(seq - 1, checkpoint.size));
     store::AuditRow row;

@@ -101,5 +101,56 @@ TEST_F(AuditLogTest, CheckpointsAreStoredAndTheTreeSurvivesReopen) {
   EXPECT_THAT((*reopened)->PeriodicCheckpoint(), IsOk());  // nothing new: no-op
 }
 
+TEST_F(AuditLogTest, ReceiptsShareACheckpointThatCoversTheirEvent) {
+  auto append = [&] {
+    uint64_t seq = 0;
+    EXPECT_THAT(db_->Write([&](store::Transaction& tx) -> absl::Status {
+      auto s = log_->Append(tx, Entry(static_cast<int>(log_->size())));
+      if (s.ok()) seq = *s;
+      return s.status();
+    }), IsOk());
+    return seq;
+  };
+  const uint64_t first = append();
+  const uint64_t second = append();
+  auto covering_second = log_->CheckpointCovering(second);
+  ASSERT_THAT(covering_second, IsOk());
+  EXPECT_EQ(covering_second->size, 2u);
+  // The first event is covered by the checkpoint already signed: no new one.
+  auto covering_first = log_->CheckpointCovering(first);
+  ASSERT_THAT(covering_first, IsOk());
+  EXPECT_EQ(covering_first->note, covering_second->note);
+  // A later event needs a new checkpoint, signed after it.
+  const uint64_t third = append();
+  auto covering_third = log_->CheckpointCovering(third);
+  ASSERT_THAT(covering_third, IsOk());
+  EXPECT_EQ(covering_third->size, 3u);
+  EXPECT_EQ(covering_third->note, "checkpoint of 3\n");
+}
+
+TEST_F(AuditLogTest, ConcurrentReceiptsGetCheckpointsCoveringTheirEvents) {
+  constexpr int kThreads = 8;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        uint64_t seq = 0;
+        ASSERT_THAT(db_->Write([&](store::Transaction& tx) -> absl::Status {
+          auto s = log_->Append(tx, Entry(t * 10 + i));
+          if (s.ok()) seq = *s;
+          return s.status();
+        }), IsOk());
+        auto checkpoint = log_->CheckpointCovering(seq);
+        ASSERT_THAT(checkpoint, IsOk());
+        EXPECT_GE(checkpoint->size, seq);
+        auto proof = log_->InclusionProof(seq - 1, checkpoint->size);
+        EXPECT_THAT(proof, IsOk());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(log_->size(), uint64_t{kThreads * 10});
+}
+
 }  // namespace
 }  // namespace ctg::gateway
