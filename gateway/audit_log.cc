@@ -1,6 +1,8 @@
 #include "gateway/audit_log.h"
 
+#include <cstring>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
@@ -15,11 +17,41 @@ absl::string_view HashBytes(const audit::Hash& h) {
   return absl::string_view(reinterpret_cast<const char*>(h.data()), h.size());
 }
 
+// The tree keeps blocks of 2^8 events as one node each, and the last 16
+// blocks whole: 0.25 bytes per event instead of 64 (a million events: 0.3 MB
+// instead of 64 MB). A proof inside an older block reads its 256 leaf hashes
+// back (one indexed range read).
+constexpr int kTreeBlockLevel = 8;
+constexpr uint64_t kTreeRecentBlocks = 16;
+
+audit::MerkleTree::LeafSource StoredLeaves(store::Database* db) {
+  return [db](uint64_t first, uint64_t count) -> absl::StatusOr<std::vector<audit::Hash>> {
+    std::vector<std::string> stored;
+    CTG_RETURN_IF_ERROR(db->Read([&](store::Connection& conn) -> absl::Status {
+      CTG_ASSIGN_OR_RETURN(stored, store::ReadLeafHashes(conn, first + 1, count));
+      return absl::OkStatus();
+    }));
+    std::vector<audit::Hash> leaves(stored.size());
+    for (size_t i = 0; i < stored.size(); ++i) {
+      if (stored[i].size() != leaves[i].size()) {
+        return absl::DataLossError(absl::StrCat("audit trail ", db->path(), ": event ",
+                                                first + 1 + i, " has no valid leaf hash"));
+      }
+      std::memcpy(leaves[i].data(), stored[i].data(), leaves[i].size());
+    }
+    return leaves;
+  };
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(
     store::Database* db, CheckpointSignFn sign, std::function<absl::Time()> clock) {
   std::unique_ptr<AuditLog> log(new AuditLog(db, std::move(sign), std::move(clock)));
+  {
+    MutexLock lock(&log->mu_);
+    log->tree_ = audit::MerkleTree::Compact(kTreeBlockLevel, kTreeRecentBlocks, StoredLeaves(db));
+  }
   CTG_RETURN_IF_ERROR(log->Rebuild());
   return log;
 }

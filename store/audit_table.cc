@@ -105,6 +105,22 @@ absl::Status ScanAllLeaves(
   }
 }
 
+absl::StatusOr<std::vector<std::string>> ReadLeafHashes(Connection& conn, uint64_t first_seq,
+                                                       uint64_t count) {
+  CTG_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare("SELECT leaf_hash FROM audit_events WHERE seq >= ?1 AND seq < ?2 ORDER BY seq"));
+  stmt.Bind(1, static_cast<int64_t>(first_seq));
+  stmt.Bind(2, static_cast<int64_t>(first_seq + count));
+  std::vector<std::string> out;
+  out.reserve(static_cast<size_t>(count));
+  while (true) {
+    CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return out;
+    out.push_back(stmt.ColumnBlob(0));
+  }
+}
+
 absl::StatusOr<uint64_t> FindReleaseSeq(Connection& conn,
                                         const std::string& extract_sha256) {
   CTG_ASSIGN_OR_RETURN(

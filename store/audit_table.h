@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
@@ -62,6 +63,11 @@ absl::Status ScanAllLeaves(
     Connection& conn,
     absl::FunctionRef<absl::Status(uint64_t seq, const std::string& canonical,
                                    const std::string& leaf_hash)> visit);
+
+// The stored leaf hashes of events first_seq .. first_seq + count - 1, in
+// order (fewer if the trail is shorter).
+absl::StatusOr<std::vector<std::string>> ReadLeafHashes(Connection& conn, uint64_t first_seq,
+                                                       uint64_t count);
 
 // The sequence number of the release event of an extract digest.
 // Errors: kNotFound when no release carries that digest.

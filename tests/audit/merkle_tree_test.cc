@@ -330,5 +330,103 @@ TEST(MerkleTreeTest, TruncateUndoesAppends) {
                                           HasSubstr("size 71 exceeds the current tree size 70")));
 }
 
+// A compact tree answers exactly as a full one, reading old blocks back.
+struct CompactCase {
+  int floor_level;
+  uint64_t recent_blocks;
+};
+
+class CompactMerkleTreeTest : public ::testing::TestWithParam<CompactCase> {};
+
+TEST_P(CompactMerkleTreeTest, SameRootsAndProofsAsTheFullTree) {
+  constexpr uint64_t kSize = 150;
+  std::vector<Hash> leaves;
+  int reads = 0;
+  MerkleTree full;
+  MerkleTree compact = MerkleTree::Compact(
+      GetParam().floor_level, GetParam().recent_blocks,
+      [&](uint64_t first, uint64_t count) -> absl::StatusOr<std::vector<Hash>> {
+        ++reads;
+        EXPECT_LE(first + count, leaves.size());
+        return std::vector<Hash>(leaves.begin() + first, leaves.begin() + first + count);
+      });
+  for (uint64_t n = 1; n <= kSize; ++n) {
+    leaves.push_back(LeafHash(absl::StrCat("leaf-", n)));
+    full.Append(leaves.back());
+    ASSERT_EQ(compact.Append(leaves.back()), n);
+    ASSERT_EQ(compact.Root(), full.Root()) << "size " << n;
+  }
+  EXPECT_EQ(reads, 0);  // appends and current roots never read back
+  for (uint64_t n = 1; n <= kSize; ++n) {
+    ASSERT_EQ(*compact.RootAt(n), *full.RootAt(n)) << "size " << n;
+    for (uint64_t i = 0; i < n; ++i) {
+      ASSERT_EQ(*compact.InclusionProof(i, n), *full.InclusionProof(i, n))
+          << "leaf " << i << " size " << n;
+      ASSERT_EQ(*compact.ConsistencyProof(i + 1, n), *full.ConsistencyProof(i + 1, n))
+          << "sizes " << i + 1 << " " << n;
+    }
+    ASSERT_EQ(*compact.LeafAt(n - 1), leaves[n - 1]);
+  }
+  // Blocks older than the recent ones were read back (none in a tree too
+  // small to have forgotten any).
+  const bool forgot = (kSize >> GetParam().floor_level) > GetParam().recent_blocks;
+  EXPECT_EQ(reads > 0, forgot);
+}
+
+INSTANTIATE_TEST_SUITE_P(FloorsAndRecentBlocks, CompactMerkleTreeTest,
+                         ::testing::Values(CompactCase{1, 1}, CompactCase{2, 1}, CompactCase{3, 2},
+                                           CompactCase{4, 3}, CompactCase{8, 16}),
+                         [](const ::testing::TestParamInfo<CompactCase>& param) {
+                           return absl::StrCat("floor", param.param.floor_level, "_recent",
+                                               param.param.recent_blocks);
+                         });
+
+TEST(CompactMerkleTreeTest, LeavesReadBackThatDoNotMatchAreDataLoss) {
+  std::vector<Hash> leaves;
+  bool tamper = false, short_read = false;
+  MerkleTree tree = MerkleTree::Compact(
+      2, 1, [&](uint64_t first, uint64_t count) -> absl::StatusOr<std::vector<Hash>> {
+        std::vector<Hash> out(leaves.begin() + first, leaves.begin() + first + count);
+        if (tamper) out[1] = LeafHash("forged");
+        if (short_read) out.pop_back();
+        return out;
+      });
+  for (int i = 0; i < 20; ++i) {
+    leaves.push_back(LeafHash(absl::StrCat(i)));
+    tree.Append(leaves.back());
+  }
+  tamper = true;
+  EXPECT_THAT(tree.InclusionProof(1, 20),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("read back do not match")));
+  tamper = false;
+  short_read = true;
+  EXPECT_THAT(tree.LeafAt(5), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("3 read back")));
+  short_read = false;
+  EXPECT_THAT(tree.LeafAt(5), IsOk());
+  // The current root never needs the source, even when it fails.
+  tamper = true;
+  MerkleTree full;
+  for (const Hash& h : leaves) full.Append(h);
+  EXPECT_EQ(tree.Root(), full.Root());
+}
+
+TEST(CompactMerkleTreeTest, TruncateOnlyWithinTheBlocksStillHeld) {
+  MerkleTree tree = MerkleTree::Compact(
+      2, 1, [](uint64_t, uint64_t) -> absl::StatusOr<std::vector<Hash>> {
+        return absl::UnavailableError("no source in this test");
+      });
+  MerkleTree full;
+  for (int i = 0; i < 22; ++i) {
+    tree.Append(LeafHash(absl::StrCat(i)));
+    full.Append(LeafHash(absl::StrCat(i)));
+  }
+  // Blocks of 4: 0..15 forgotten below level 2, 16..19 the recent block, 20..21 current.
+  EXPECT_THAT(tree.Truncate(15), StatusIs(absl::StatusCode::kFailedPrecondition));
+  ASSERT_THAT(tree.Truncate(17), IsOk());
+  ASSERT_THAT(full.Truncate(17), IsOk());
+  EXPECT_EQ(tree.Root(), full.Root());
+  EXPECT_THAT(tree.InclusionProof(3, 17), StatusIs(absl::StatusCode::kUnavailable));
+}
+
 }  // namespace
 }  // namespace ctg::audit

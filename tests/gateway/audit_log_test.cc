@@ -1,12 +1,15 @@
 #include "gateway/audit_log.h"
 
+#include <cstring>
 #include <thread>
 #include <vector>
 
 #include "audit/merkle_proof.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "store/audit_table.h"
 #include "store/schema.h"
+#include "base/status_macros.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
@@ -99,6 +102,44 @@ TEST_F(AuditLogTest, CheckpointsAreStoredAndTheTreeSurvivesReopen) {
   EXPECT_EQ((*reopened)->size(), 5u);
   EXPECT_EQ(*(*reopened)->RootAt(5), root);
   EXPECT_THAT((*reopened)->PeriodicCheckpoint(), IsOk());  // nothing new: no-op
+}
+
+TEST_F(AuditLogTest, ProofsOfOldEventsReadTheirLeavesBack) {
+  // More events than the tree keeps whole (16 blocks of 256): early ones
+  // are proved from leaf hashes read back from the database.
+  constexpr int kEvents = 5000;
+  for (int done = 0; done < kEvents; done += 500) {
+    ASSERT_THAT(db_->Write([&](store::Transaction& tx) -> absl::Status {
+      for (int i = done; i < done + 500; ++i) {
+        CTG_RETURN_IF_ERROR(log_->Append(tx, Entry(i)).status());
+      }
+      return absl::OkStatus();
+    }), IsOk());
+  }
+  audit::MerkleTree full;
+  ASSERT_THAT(db_->Read([&](store::Connection& conn) {
+    return store::ScanAllLeaves(conn, [&](uint64_t, const std::string&, const std::string& leaf) {
+      audit::Hash h;
+      std::memcpy(h.data(), leaf.data(), h.size());
+      full.Append(h);
+      return absl::OkStatus();
+    });
+  }), IsOk());
+  ASSERT_EQ(full.size(), uint64_t{kEvents});
+  const uint64_t size = log_->size();
+  for (uint64_t index : {0u, 1u, 255u, 256u, 1000u, 4095u, 4999u}) {
+    auto proof = log_->InclusionProof(index, size);
+    ASSERT_THAT(proof, IsOk()) << index;
+    EXPECT_EQ(*proof, *full.InclusionProof(index, size)) << index;
+    EXPECT_THAT(audit::VerifyInclusion(index, size, *full.LeafAt(index), *proof, full.Root()),
+                IsOk());
+  }
+  for (uint64_t old_size : {1u, 300u, 2049u}) {
+    auto proof = log_->ConsistencyProof(old_size, size);
+    ASSERT_THAT(proof, IsOk());
+    EXPECT_EQ(*proof, *full.ConsistencyProof(old_size, size));
+    EXPECT_EQ(*log_->RootAt(old_size), *full.RootAt(old_size));
+  }
 }
 
 TEST_F(AuditLogTest, ReceiptsShareACheckpointThatCoversTheirEvent) {
