@@ -42,7 +42,7 @@ struct LimitsConfig {
   int max_list_items = 200;    // territories/indicators/... in one request
   int max_text_chars = 4000;   // purpose, reasons, questions...
   int concurrent_releases = 2;  // secret statistique engines at once
-  int release_cache_mb = 32;    // computed releases kept for re-downloads
+  int release_cache_mb = 16;    // computed releases kept for re-downloads
 };
 
 struct WorkflowConfig {

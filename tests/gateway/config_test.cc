@@ -37,7 +37,7 @@ TEST(ConfigTest, MinimalFileGetsDefaultsAndResolvedPaths) {
   EXPECT_EQ(c.audit.key_name, "ctg.caf33.fr/ctg-audit");
   EXPECT_EQ(c.limits.max_page_size, 500);
   EXPECT_EQ(c.limits.concurrent_releases, 2);
-  EXPECT_EQ(c.limits.release_cache_mb, 32);
+  EXPECT_EQ(c.limits.release_cache_mb, 16);
   EXPECT_FALSE(c.workflow.four_eyes);
   EXPECT_EQ(c.secret.territory_threshold, 100);
   EXPECT_EQ(c.secret.frequency_threshold, 5);
