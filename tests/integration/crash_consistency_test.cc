@@ -4,6 +4,7 @@
 // client saw acknowledged has its state and its event; no transition or
 // release exists without its event; downloads match the release ledger.
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -52,9 +53,18 @@ std::vector<ctg::v1::DataRequest> ListByState(TestGateway& gw, ctg::v1::RequestS
   return {response.requests().begin(), response.requests().end()};
 }
 
+// The workers keep the pipeline balanced (each waits while the next stage
+// has enough to do), so that every kill interrupts submissions, decisions
+// and downloads alike, however slow the build (sanitizers) makes one stage.
+constexpr size_t kBacklog = 3;
+
 void Submitter(TestGateway& gw, Acknowledged& ack, const std::atomic<bool>& stop) {
   auto stub = ctg::v1::DataRequests::NewStub(gw.Channel("requester-33069"));
   while (!stop) {
+    if (ListByState(gw, ctg::v1::SUBMITTED).size() >= kBacklog) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      continue;
+    }
     ctg::v1::DataRequest out;
     if (stub->SubmitRequest(Deadline(5).get(), SubmitMessage(SmallScope()), &out).ok()) {
       std::lock_guard<std::mutex> lock(ack.mu);
@@ -66,7 +76,16 @@ void Submitter(TestGateway& gw, Acknowledged& ack, const std::atomic<bool>& stop
 
 void Reviewer(TestGateway& gw, Acknowledged& ack, const std::atomic<bool>& stop) {
   auto stub = ctg::v1::DataRequests::NewStub(gw.Channel("reviewer"));
+  auto not_downloaded = [&gw] {
+    size_t n = 0;
+    for (const auto& r : ListByState(gw, ctg::v1::APPROVED)) n += r.approval().downloads_used() == 0;
+    return n;
+  };
   while (!stop) {
+    if (not_downloaded() >= kBacklog) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      continue;
+    }
     for (const auto& r : ListByState(gw, ctg::v1::SUBMITTED)) {
       ctg::v1::StartStudyRequest start;
       start.set_id(r.id());
@@ -127,10 +146,15 @@ TEST(CrashConsistencyTest, TwentyKillsLoseNothingAndLeaveNothingHalfDone) {
     workers.emplace_back(Downloader, std::ref(gw), std::ref(ack), std::cref(stop));
     // Kill at a random point: after 2 to 8 more acknowledged calls.
     int target = ack.count + std::uniform_int_distribution<int>(2, 8)(rng);
-    while (ack.count < target) std::this_thread::yield();
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (ack.count < target && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::yield();
+    }
+    const bool progressed = ack.count >= target;
     gw.Kill();
     stop = true;
     for (auto& w : workers) w.join();
+    ASSERT_TRUE(progressed) << "no progress for 120 s before kill " << kill;
     ASSERT_TRUE(gw.Restart().ok()) << "restart after kill " << kill;
   }
   int acked_downloads = 0;
