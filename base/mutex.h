@@ -6,6 +6,7 @@
 #ifndef CTG_BASE_MUTEX_H_
 #define CTG_BASE_MUTEX_H_
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 
@@ -29,6 +30,15 @@ class ABSL_LOCKABLE Mutex {
     std::unique_lock<std::mutex> lock(mu_, std::adopt_lock);
     cv_.wait(lock, done);
     lock.release();
+  }
+  // As Await(), but gives up at `deadline`; returns whether `done()` holds.
+  template <typename Predicate>
+  bool AwaitUntil(Predicate done, std::chrono::system_clock::time_point deadline)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(this) {
+    std::unique_lock<std::mutex> lock(mu_, std::adopt_lock);
+    const bool held = cv_.wait_until(lock, deadline, done);
+    lock.release();
+    return held;
   }
   // Wakes every Await() to re-check its condition.
   void NotifyAll() { cv_.notify_all(); }

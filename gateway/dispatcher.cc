@@ -132,6 +132,13 @@ grpc::Status Dispatcher::Staged(
   Call call(method, Caller{.identity = absl::UnauthenticatedError("not resolved")}, absl::Now());
   absl::Status outcome = Admit(context, call);
   if (outcome.ok()) outcome = prepare(call);
+  // A client that has gone (cancelled, or its deadline passed) during the
+  // preparation would never see what the commit records: record nothing
+  // but the refusal.
+  if (outcome.ok() && context->IsCancelled()) {
+    outcome = absl::CancelledError(
+        "the call was cancelled or its deadline passed: nothing was recorded");
+  }
   absl::Status recorded = db_->Write([&](store::Transaction& tx) -> absl::Status {
     if (outcome.ok()) outcome = tx.Savepoint([&] { return commit(call, tx); });
     CTG_ASSIGN_OR_RETURN(call.audit_sequence_, audit_->Append(tx, call.ToEntry(outcome)));

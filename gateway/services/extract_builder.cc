@@ -116,9 +116,14 @@ size_t ReleaseCache::EstimateBytes(const PreparedExtract& value) {
   return bytes;
 }
 
-std::unique_ptr<EngineSlots::Held> EngineSlots::Acquire() {
+std::unique_ptr<EngineSlots::Held> EngineSlots::Acquire(absl::Time deadline) {
   MutexLock lock(&mu_);
-  mu_.Await([this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return free_ > 0; });
+  auto free = [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return free_ > 0; };
+  if (deadline == absl::InfiniteFuture()) {
+    mu_.Await(free);
+  } else if (!mu_.AwaitUntil(free, absl::ToChronoTime(deadline))) {
+    return nullptr;
+  }
   --free_;
   return std::make_unique<Held>(this);
 }
@@ -131,7 +136,7 @@ void EngineSlots::Release() {
 
 absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
     store::Connection& conn, const std::string& request_id, CommuneBases& bases,
-    const Config& config, ReleaseCache& cache, EngineSlots& engines) {
+    const Config& config, ReleaseCache& cache, EngineSlots& engines, absl::Time deadline) {
   CTG_ASSIGN_OR_RETURN(store::StoredRequest r, store::GetRequest(conn, request_id));
   CTG_ASSIGN_OR_RETURN(store::ConventionRow convention,
                        store::GetConvention(conn, r.request.convention_id));
@@ -155,7 +160,12 @@ absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
   const std::string key =
       absl::StrCat(request_id, "|", base_version, "|", memory_row.version);
   if (auto cached = cache.Find(key)) return cached;
-  auto slot = engines.Acquire();
+  auto slot = engines.Acquire(deadline);
+  if (slot == nullptr) {
+    return absl::DeadlineExceededError(
+        "every secret statistique engine stayed busy until the call's deadline; nothing "
+        "released, retry later");
+  }
   // Another call may have computed it while this one waited for a slot.
   if (auto cached = cache.Find(key)) return cached;
   out.memory_version = memory_row.version;

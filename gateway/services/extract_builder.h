@@ -94,8 +94,10 @@ class EngineSlots {
    private:
     EngineSlots* const owner_;
   };
-  // Blocks until a slot is free; the slot is returned when `Held` goes.
-  [[nodiscard]] std::unique_ptr<Held> Acquire() ABSL_LOCKS_EXCLUDED(mu_);
+  // Blocks until a slot is free (the slot is returned when `Held` goes), or
+  // until `deadline` (then nullptr).
+  [[nodiscard]] std::unique_ptr<Held> Acquire(absl::Time deadline = absl::InfiniteFuture())
+      ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   void Release() ABSL_LOCKS_EXCLUDED(mu_);
@@ -106,10 +108,11 @@ class EngineSlots {
 // Computes the release (after CheckReleasable) in one of `engines`, or
 // takes it from `cache`.
 // Errors: those of the engine (kFailedPrecondition when earlier releases
-// make it unsafe).
+// make it unsafe); kDeadlineExceeded when no engine is free before
+// `deadline` (the call's).
 absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
     store::Connection& conn, const std::string& request_id, CommuneBases& bases,
-    const Config& config, ReleaseCache& cache, EngineSlots& engines);
+    const Config& config, ReleaseCache& cache, EngineSlots& engines, absl::Time deadline);
 
 }  // namespace ctg::gateway
 

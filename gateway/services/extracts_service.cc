@@ -1,5 +1,6 @@
 #include "gateway/services/extracts_service.h"
 
+#include <chrono>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
@@ -11,6 +12,13 @@
 
 namespace ctg::gateway {
 namespace {
+
+// The client's deadline (none: the infinite future).
+absl::Time CallDeadline(const grpc::ServerContext& context) {
+  const auto deadline = context.deadline();
+  if (deadline == std::chrono::system_clock::time_point::max()) return absl::InfiniteFuture();
+  return absl::FromChrono(deadline);
+}
 
 constexpr int kCellsPerMessage = 500;
 
@@ -32,7 +40,8 @@ grpc::Status ExtractsService::GetExtract(grpc::ServerContext* context,
     return db_->Read([&](store::Connection& conn) -> absl::Status {
       int quota = 0;
       CTG_RETURN_IF_ERROR(CheckReleasable(conn, id, call.identity(), call.now(), &quota));
-      CTG_ASSIGN_OR_RETURN(prepared, PrepareExtract(conn, id, *bases_, *config_, cache_, engines_));
+      CTG_ASSIGN_OR_RETURN(prepared, PrepareExtract(conn, id, *bases_, *config_, cache_, engines_,
+                                                    CallDeadline(*context)));
       if (static_cast<int64_t>(prepared->cells.size()) > config_->limits.max_cells_per_extract) {
         return absl::ResourceExhaustedError(absl::StrCat(
             "the extract has ", prepared->cells.size(), " cells, more than limits.max_cells_per_extract (",

@@ -78,5 +78,14 @@ TEST(EngineSlotsTest, NeverMoreHoldersThanSlots) {
   EXPECT_GE(most.load(), 1);
 }
 
+TEST(EngineSlotsTest, GivesUpAtTheDeadlineWhenEverySlotIsHeld) {
+  EngineSlots slots(1);
+  auto held = slots.Acquire();
+  ASSERT_NE(held, nullptr);
+  EXPECT_EQ(slots.Acquire(absl::Now() + absl::Milliseconds(20)), nullptr);
+  held.reset();
+  EXPECT_NE(slots.Acquire(absl::Now() + absl::Milliseconds(20)), nullptr);
+}
+
 }  // namespace
 }  // namespace ctg::gateway

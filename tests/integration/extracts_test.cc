@@ -2,9 +2,11 @@
 // matches the base where released, carries no figure for masked or excluded
 // cells, passes an independent LP audit (also across two overlapping
 // releases), and every refusal releases nothing and is audited.
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -277,6 +279,47 @@ TEST_F(ExtractsTest, RefusalsReleaseNothingAndAreAudited) {
   for (const auto& e : events) ok += e.code() == 0;
   EXPECT_EQ(events.size(), 4u);
   EXPECT_EQ(ok, 1);
+}
+
+TEST_F(ExtractsTest, AClientGoneBeforeTheCommitConsumesNothing) {
+  // The table takes tens of milliseconds to compute; the client gives up
+  // after a few: the release must not be recorded (the client never got
+  // it). Several deadlines, each on a new request, so that at least one
+  // call reaches the gateway and expires while it computes.
+  auto stub = ctg::v1::Extracts::NewStub(gateway_->Channel("requester-33069"));
+  auto call = [&](const std::string& id, std::chrono::milliseconds deadline) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + deadline);
+    ctg::v1::GetExtractRequest request;
+    request.set_request_id(id);
+    auto reader = stub->GetExtract(&context, request);
+    ctg::v1::ExtractChunk chunk;
+    while (reader->Read(&chunk)) {
+    }
+    return reader->Finish();
+  };
+  call("REQ-999999", std::chrono::milliseconds(5000));  // connects the channel
+  int expired_in_the_gateway = 0;
+  for (int ms : {2, 4, 8, 16}) {
+    std::string id = Approved(FullScope(), 1);
+    grpc::Status status = call(id, std::chrono::milliseconds(ms));
+    std::vector<ctg::v1::AuditEvent> events;
+    for (int i = 0; i < 40 && events.empty(); ++i) {  // the gateway finishes on its side
+      events = ExtractEvents(id);
+      if (events.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (events.empty()) continue;  // expired before the gateway took the call
+    ASSERT_EQ(events.size(), 1u);
+    // A release is recorded only with its successful event, never otherwise.
+    EXPECT_EQ(Downloads(id), events[0].code() == 0 ? 1 : 0) << ms << " ms";
+    if (events[0].code() == 0) continue;
+    ++expired_in_the_gateway;
+    EXPECT_FALSE(status.ok());
+    EXPECT_THAT(events[0].message(), HasSubstr("nothing was recorded"));
+    EXPECT_TRUE(Get("requester-33069", id).status.ok());  // the download is still there
+    EXPECT_EQ(Downloads(id), 1);
+  }
+  EXPECT_GT(expired_in_the_gateway, 0);
 }
 
 TEST_F(ExtractsTest, NotApprovedWithdrawnRevokedAndSuspendedAreRefused) {
