@@ -91,7 +91,9 @@ class Dispatcher {
   // For calls that must first compute outside the transaction, then commit
   // (extracts): `prepare` runs outside, then `commit` in the transaction
   // with the event; `after` runs once the event is durable (to stream the
-  // result), and its error, if any, is returned but not audited again.
+  // result), and its error, if any, is returned but not audited again. If
+  // the client has gone (cancelled, deadline passed) when `prepare` ends,
+  // `commit` does not run and the call is recorded as CANCELLED.
   grpc::Status Staged(grpc::ServerContext* context, absl::string_view method,
                       absl::FunctionRef<absl::Status(Call&)> prepare,
                       absl::FunctionRef<absl::Status(Call&, store::Transaction&)> commit,
