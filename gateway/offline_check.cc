@@ -1,9 +1,12 @@
 #include "gateway/offline_check.h"
 
+#include <map>
+#include <string>
+
 #include "absl/strings/str_cat.h"
 #include "audit/checkpoint.h"
 #include "audit/hash.h"
-#include "audit/merkle_tree.h"
+#include "audit/merkle_frontier.h"
 #include "audit/note_key.h"
 #include "base/status_macros.h"
 #include "gateway/x509_util.h"
@@ -18,43 +21,61 @@ absl::StatusOr<std::string> CheckAuditTrail(const Config& config, const std::str
   if (!signer.ok()) return signer.status();
   CTG_ASSIGN_OR_RETURN(auto verifier, audit::NoteVerifier::FromKeyText((*signer)->PublicKeyPem()));
   CTG_ASSIGN_OR_RETURN(auto conn, store::Connection::Open(db_path, /*read_only=*/true));
-  audit::MerkleTree tree;
+  // The stored checkpoints first (few), then one pass over the events with
+  // the tree's right edge only: memory O(log N), whatever the trail's size.
+  std::map<uint64_t, std::string> notes;
   {
-    CTG_ASSIGN_OR_RETURN(store::Statement leaves,
-                         conn->Prepare("SELECT seq, canonical, leaf_hash FROM audit_events ORDER BY seq"));
+    CTG_ASSIGN_OR_RETURN(store::Statement rows,
+                         conn->Prepare("SELECT tree_size, note FROM audit_checkpoints ORDER BY tree_size"));
     while (true) {
-      CTG_ASSIGN_OR_RETURN(bool row, leaves.Step());
+      CTG_ASSIGN_OR_RETURN(bool row, rows.Step());
       if (!row) break;
-      uint64_t seq = static_cast<uint64_t>(leaves.ColumnInt(0));
-      audit::Hash leaf = audit::LeafHash(leaves.ColumnBlob(1));
-      std::string stored = leaves.ColumnBlob(2);
-      if (seq != tree.size() + 1) {
-        return absl::DataLossError(absl::StrCat("audit trail: event ", tree.size() + 1, " is missing"));
-      }
-      if (stored != std::string(leaf.begin(), leaf.end())) {
-        return absl::DataLossError(absl::StrCat("audit trail: event ", seq, " was altered"));
-      }
-      tree.Append(leaf);
+      notes[static_cast<uint64_t>(rows.ColumnInt(0))] = rows.ColumnText(1);
     }
   }
+  auto next_note = notes.begin();
   int checkpoints = 0;
-  CTG_ASSIGN_OR_RETURN(store::Statement notes,
-                       conn->Prepare("SELECT tree_size, note FROM audit_checkpoints ORDER BY tree_size"));
+  audit::MerkleFrontier tree;
+  // Checks every stored checkpoint of the current size.
+  auto check_notes = [&]() -> absl::Status {
+    for (; next_note != notes.end() && next_note->first == tree.size(); ++next_note) {
+      const uint64_t size = next_note->first;
+      auto checkpoint = audit::OpenCheckpoint(next_note->second, verifier);
+      if (!checkpoint.ok()) {
+        return absl::DataLossError(absl::StrCat("audit trail: checkpoint of size ", size, ": ",
+                                                checkpoint.status().message()));
+      }
+      if (checkpoint->size != size || checkpoint->root != tree.Root()) {
+        return absl::DataLossError(absl::StrCat("audit trail: the signed checkpoint of size ",
+                                                size, " does not match the events 1..", size));
+      }
+      ++checkpoints;
+    }
+    return absl::OkStatus();
+  };
+  CTG_RETURN_IF_ERROR(check_notes());
+  CTG_ASSIGN_OR_RETURN(store::Statement leaves,
+                       conn->Prepare("SELECT seq, canonical, leaf_hash FROM audit_events ORDER BY seq"));
   while (true) {
-    CTG_ASSIGN_OR_RETURN(bool row, notes.Step());
+    CTG_ASSIGN_OR_RETURN(bool row, leaves.Step());
     if (!row) break;
-    uint64_t size = static_cast<uint64_t>(notes.ColumnInt(0));
-    auto checkpoint = audit::OpenCheckpoint(notes.ColumnText(1), verifier);
-    if (!checkpoint.ok()) {
-      return absl::DataLossError(absl::StrCat("audit trail: checkpoint of size ", size, ": ",
-                                              checkpoint.status().message()));
+    uint64_t seq = static_cast<uint64_t>(leaves.ColumnInt(0));
+    audit::Hash leaf = audit::LeafHash(leaves.ColumnBlob(1));
+    std::string stored = leaves.ColumnBlob(2);
+    if (seq != tree.size() + 1) {
+      return absl::DataLossError(absl::StrCat("audit trail: event ", tree.size() + 1, " is missing"));
     }
-    auto root = tree.RootAt(size);
-    if (checkpoint->size != size || !root.ok() || *root != checkpoint->root) {
-      return absl::DataLossError(absl::StrCat("audit trail: the signed checkpoint of size ", size,
-                                              " does not match the events 1..", size));
+    if (stored != std::string(leaf.begin(), leaf.end())) {
+      return absl::DataLossError(absl::StrCat("audit trail: event ", seq, " was altered"));
     }
-    ++checkpoints;
+    tree.Append(leaf);
+    CTG_RETURN_IF_ERROR(check_notes());
+  }
+  if (next_note != notes.end()) {
+    return absl::DataLossError(absl::StrCat("audit trail: the signed checkpoint of size ",
+                                            next_note->first, " does not match the events 1..",
+                                            next_note->first, " (only ", tree.size(),
+                                            " events remain)"));
   }
   return absl::StrCat("audit trail of ", db_path, " intact: ", tree.size(), " events, ",
                       checkpoints, " signed checkpoints verified, root ",

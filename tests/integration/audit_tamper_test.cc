@@ -130,6 +130,19 @@ TEST_F(AuditTamperTest, EditedEventIsPinpointed) {
   EXPECT_THAT(check.err, HasSubstr("event 5 was altered"));
 }
 
+TEST_F(AuditTamperTest, EventsCutAfterASignedCheckpointAreFoundOffline) {
+  RunResult checkpoint = gateway_->Ctg("auditor", {"audit", "checkpoint"});
+  ASSERT_EQ(checkpoint.exit_code, 0) << checkpoint.err;
+  EXPECT_EQ(gateway_->Stop(), 0);
+  // The signed checkpoint covers the first 13 events (the 14th records the
+  // call that asked for it); cut the trail to 12.
+  RawDb(gateway_->db_path()).Exec("DELETE FROM audit_events WHERE seq >= 13");
+  RunResult check = RunProgram({GatewayBinary(), "--config", gateway_->config_path(), "--check"});
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_THAT(check.err, HasSubstr("the signed checkpoint of size 13 does not match the events "
+                                   "1..13 (only 12 events remain)"));
+}
+
 TEST_F(AuditTamperTest, DeletedEventIsPinpointed) {
   RawDb(gateway_->db_path()).Exec("DELETE FROM audit_events WHERE seq = 7");
   Export();
