@@ -5,9 +5,9 @@
 // It keeps every complete-subtree hash, level by level (level 0 = leaves,
 // level k = hashes of aligned runs of 2^k leaves): about 2N hashes, 64 bytes
 // per event, in chunked storage (std::deque) so that growing never copies a
-// level nor needs twice its memory for a moment. Any RFC 6962 node MTH(D[lo:hi]) is then either one lookup
-// (a complete subtree) or, on the right edge of a smaller tree, a fold of at
-// most log2(N) lookups; a root, an inclusion proof or a consistency proof
+// level nor needs twice its memory for a moment. Any RFC 6962 node
+// MTH(D[lo:hi]) is then either one lookup (a complete subtree) or, on the
+// right edge of a smaller tree, a fold of at most log2(N) lookups; a root, an inclusion proof or a consistency proof
 // costs O(log N) lookups and O(log N) hashes.
 //
 // A compact tree (Compact()) keeps only the nodes of subtrees of 2^floor
