@@ -34,15 +34,11 @@ constexpr char kGoNote[] =
     "\xe2\x80\x94 PeterNeumann "
     "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
 
-// A key made by `openssl genpkey -algorithm ed25519` (test only).
-constexpr char kOpensslPrivatePem[] =
-    "-----BEGIN PRIVATE KEY-----\n"
-    "MC4CAQAwBQYDK2VwBCIEILO9u83x/XwgYfiwtiuga2cn2yf8L3WOgRnoTqreMb0j\n"
-    "-----END PRIVATE KEY-----\n";
-constexpr char kOpensslPublicPem[] =
-    "-----BEGIN PUBLIC KEY-----\n"
-    "MCowBQYDK2VwAyEAKsNDeLFHETudWz6qBpNsCUHArX0TbLEaTl8jQQPeOzs=\n"
-    "-----END PUBLIC KEY-----\n";
+// A key pair in OpenSSL's PEM forms, generated for this run.
+const testing::Ed25519Pems& OpensslPems() {
+  static const testing::Ed25519Pems* pems = new testing::Ed25519Pems(testing::GenerateEd25519Pems());
+  return *pems;
+}
 constexpr char kP256PublicPem[] =
     "-----BEGIN PUBLIC KEY-----\n"
     "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEQQzabgNvtbUD95xRRkpndjr60y41\n"
@@ -86,17 +82,17 @@ TEST(NoteKeyTest, OpensGoSumdbNoteExample) {
 
 TEST(NoteKeyTest, LoadsOpensslPemKeys) {
   CTG_ASSERT_OK_AND_ASSIGN(auto signer,
-                           NoteSigner::FromPrivateKeyPem("caf33.example/log", kOpensslPrivatePem));
-  CTG_ASSERT_OK_AND_ASSIGN(NoteVerifier v, NoteVerifier::FromPublicKeyPem(kOpensslPublicPem));
+                           NoteSigner::FromPrivateKeyPem("caf33.example/log", OpensslPems().private_pem));
+  CTG_ASSERT_OK_AND_ASSIGN(NoteVerifier v, NoteVerifier::FromPublicKeyPem(OpensslPems().public_pem));
   EXPECT_EQ(v.public_key(), signer->public_key());
-  EXPECT_EQ(signer->PublicKeyPem(), kOpensslPublicPem);
+  EXPECT_EQ(signer->PublicKeyPem(), OpensslPems().public_pem);
   CTG_ASSERT_OK_AND_ASSIGN(std::string note, SignNote("hello\n", *signer));
   // A bare PEM key (no name) accepts the signer's name via the key ID.
   CTG_ASSERT_OK_AND_ASSIGN(VerifiedNote opened, OpenNote(note, v));
   EXPECT_EQ(opened.key_name, "caf33.example/log");
   // FromKeyText picks the right parser.
   CTG_ASSERT_OK_AND_ASSIGN(NoteVerifier from_pem,
-                           NoteVerifier::FromKeyText(std::string("\n") + kOpensslPublicPem));
+                           NoteVerifier::FromKeyText("\n" + OpensslPems().public_pem));
   EXPECT_THAT(OpenNote(note, from_pem), IsOk());
   CTG_ASSERT_OK_AND_ASSIGN(NoteVerifier from_vkey,
                            NoteVerifier::FromKeyText(signer->VerifierKey() + "\n"));
@@ -107,17 +103,17 @@ TEST(NoteKeyTest, BadKeysAreRejectedClearly) {
   EXPECT_THAT(NoteSigner::FromPrivateKeyPem("n", "not a pem"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("cannot read an unencrypted PEM private key")));
-  EXPECT_THAT(NoteSigner::FromPrivateKeyPem("n", kOpensslPublicPem),
+  EXPECT_THAT(NoteSigner::FromPrivateKeyPem("n", OpensslPems().public_pem),
               StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(NoteSigner::FromPrivateKeyPem("bad name", kOpensslPrivatePem),
+  EXPECT_THAT(NoteSigner::FromPrivateKeyPem("bad name", OpensslPems().private_pem),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("space")));
-  EXPECT_THAT(NoteSigner::FromPrivateKeyPem("a+b", kOpensslPrivatePem),
+  EXPECT_THAT(NoteSigner::FromPrivateKeyPem("a+b", OpensslPems().private_pem),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("'+'")));
-  EXPECT_THAT(NoteSigner::FromPrivateKeyPem("", kOpensslPrivatePem),
+  EXPECT_THAT(NoteSigner::FromPrivateKeyPem("", OpensslPems().private_pem),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("empty")));
   EXPECT_THAT(NoteVerifier::FromPublicKeyPem(kP256PublicPem),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not Ed25519")));
-  EXPECT_THAT(NoteVerifier::FromPublicKeyPem(kOpensslPrivatePem),
+  EXPECT_THAT(NoteVerifier::FromPublicKeyPem(OpensslPems().private_pem),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("cannot read a PEM public key")));
   EXPECT_THAT(ValidateKeyName("a\xe2\x80\x83" "b"),  // U+2003 EM SPACE

@@ -30,6 +30,27 @@ std::string Ed25519PemFromSeed(const std::array<uint8_t, 32>& seed) {
   return pem;
 }
 
+Ed25519Pems GenerateEd25519Pems() {
+  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+  BIO* private_bio = BIO_new(BIO_s_mem());
+  BIO* public_bio = BIO_new(BIO_s_mem());
+  if (key == nullptr || private_bio == nullptr || public_bio == nullptr ||
+      PEM_write_bio_PrivateKey(private_bio, key, nullptr, nullptr, 0, nullptr, nullptr) != 1 ||
+      PEM_write_bio_PUBKEY(public_bio, key) != 1) {
+    std::abort();
+  }
+  auto text = [](BIO* bio) {
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(bio, &data);
+    return std::string(data, static_cast<size_t>(len));
+  };
+  Ed25519Pems out{text(private_bio), text(public_bio)};
+  BIO_free(private_bio);
+  BIO_free(public_bio);
+  EVP_PKEY_free(key);
+  return out;
+}
+
 std::array<uint8_t, 32> Seed(uint8_t byte) {
   std::array<uint8_t, 32> seed;
   seed.fill(byte);

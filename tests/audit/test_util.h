@@ -19,6 +19,14 @@ inline constexpr char kOrigin[] = "caf33.example/ctg-audit";
 
 // Unencrypted PKCS#8 PEM of the Ed25519 private key with this 32-byte seed.
 std::string Ed25519PemFromSeed(const std::array<uint8_t, 32>& seed);
+// A fresh Ed25519 key pair, as `openssl genpkey -algorithm ed25519` and
+// `openssl pkey -pubout` write it (PKCS#8 and SubjectPublicKeyInfo PEM):
+// generated at run time, so that no private key is committed.
+struct Ed25519Pems {
+  std::string private_pem;
+  std::string public_pem;
+};
+Ed25519Pems GenerateEd25519Pems();
 // A seed made of `byte` repeated.
 std::array<uint8_t, 32> Seed(uint8_t byte);
 // A signer named kOrigin from Seed(byte).
