@@ -13,40 +13,36 @@
 
 namespace ctg::audit::testing {
 
-std::string Ed25519PemFromSeed(const std::array<uint8_t, 32>& seed) {
-  EVP_PKEY* key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
-                                               seed.data(), seed.size());
+namespace {
+
+// The PEM of `key`'s private (PKCS#8) or public (SubjectPublicKeyInfo) half.
+std::string PemOf(EVP_PKEY* key, bool private_half) {
   BIO* bio = BIO_new(BIO_s_mem());
   if (key == nullptr || bio == nullptr ||
-      PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr,
-                               nullptr) != 1) {
+      (private_half ? PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr)
+                    : PEM_write_bio_PUBKEY(bio, key)) != 1) {
     std::abort();
   }
   char* data = nullptr;
   const long len = BIO_get_mem_data(bio, &data);
   std::string pem(data, static_cast<size_t>(len));
   BIO_free(bio);
+  return pem;
+}
+
+}  // namespace
+
+std::string Ed25519PemFromSeed(const std::array<uint8_t, 32>& seed) {
+  EVP_PKEY* key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
+                                               seed.data(), seed.size());
+  std::string pem = PemOf(key, /*private_half=*/true);
   EVP_PKEY_free(key);
   return pem;
 }
 
 Ed25519Pems GenerateEd25519Pems() {
   EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
-  BIO* private_bio = BIO_new(BIO_s_mem());
-  BIO* public_bio = BIO_new(BIO_s_mem());
-  if (key == nullptr || private_bio == nullptr || public_bio == nullptr ||
-      PEM_write_bio_PrivateKey(private_bio, key, nullptr, nullptr, 0, nullptr, nullptr) != 1 ||
-      PEM_write_bio_PUBKEY(public_bio, key) != 1) {
-    std::abort();
-  }
-  auto text = [](BIO* bio) {
-    char* data = nullptr;
-    const long len = BIO_get_mem_data(bio, &data);
-    return std::string(data, static_cast<size_t>(len));
-  };
-  Ed25519Pems out{text(private_bio), text(public_bio)};
-  BIO_free(private_bio);
-  BIO_free(public_bio);
+  Ed25519Pems out{PemOf(key, /*private_half=*/true), PemOf(key, /*private_half=*/false)};
   EVP_PKEY_free(key);
   return out;
 }
