@@ -10,6 +10,7 @@
 #include "audit/note_key.h"
 #include "base/status_macros.h"
 #include "gateway/x509_util.h"
+#include "store/audit_table.h"
 #include "store/sqlite.h"
 
 namespace ctg::gateway {
@@ -54,23 +55,20 @@ absl::StatusOr<std::string> CheckAuditTrail(const Config& config, const std::str
     return absl::OkStatus();
   };
   CTG_RETURN_IF_ERROR(check_notes());
-  CTG_ASSIGN_OR_RETURN(store::Statement leaves,
-                       conn->Prepare("SELECT seq, canonical, leaf_hash FROM audit_events ORDER BY seq"));
-  while (true) {
-    CTG_ASSIGN_OR_RETURN(bool row, leaves.Step());
-    if (!row) break;
-    uint64_t seq = static_cast<uint64_t>(leaves.ColumnInt(0));
-    audit::Hash leaf = audit::LeafHash(leaves.ColumnBlob(1));
-    std::string stored = leaves.ColumnBlob(2);
-    if (seq != tree.size() + 1) {
-      return absl::DataLossError(absl::StrCat("audit trail: event ", tree.size() + 1, " is missing"));
-    }
-    if (stored != std::string(leaf.begin(), leaf.end())) {
-      return absl::DataLossError(absl::StrCat("audit trail: event ", seq, " was altered"));
-    }
-    tree.Append(leaf);
-    CTG_RETURN_IF_ERROR(check_notes());
-  }
+  CTG_RETURN_IF_ERROR(store::ScanAllLeaves(
+      *conn, [&](uint64_t seq, const std::string& canonical,
+                 const std::string& stored) -> absl::Status {
+        audit::Hash leaf = audit::LeafHash(canonical);
+        if (seq != tree.size() + 1) {
+          return absl::DataLossError(
+              absl::StrCat("audit trail: event ", tree.size() + 1, " is missing"));
+        }
+        if (stored != std::string(leaf.begin(), leaf.end())) {
+          return absl::DataLossError(absl::StrCat("audit trail: event ", seq, " was altered"));
+        }
+        tree.Append(leaf);
+        return check_notes();
+      }));
   if (next_note != notes.end()) {
     return absl::DataLossError(absl::StrCat("audit trail: the signed checkpoint of size ",
                                             next_note->first, " does not match the events 1..",

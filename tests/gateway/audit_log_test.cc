@@ -40,6 +40,16 @@ class AuditLogTest : public ::testing::Test {
     ASSERT_THAT(log, IsOk());
     log_ = std::move(*log);
   }
+  // Appends Entry(i) in a transaction of its own; returns its sequence.
+  uint64_t AppendOne(int i) {
+    uint64_t seq = 0;
+    EXPECT_THAT(db_->Write([&](store::Transaction& tx) -> absl::Status {
+      CTG_ASSIGN_OR_RETURN(seq, log_->Append(tx, Entry(i)));
+      return absl::OkStatus();
+    }), IsOk());
+    return seq;
+  }
+
   ctg::testing::TempDir dir_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<AuditLog> log_;
@@ -76,13 +86,7 @@ TEST_F(AuditLogTest, RolledBackAppendsLeaveNoGap) {
     EXPECT_THAT(seq, IsOk());
     return absl::AbortedError("the state change failed");
   }).ok());
-  uint64_t seq = 0;
-  ASSERT_THAT(db_->Write([&](store::Transaction& tx) -> absl::Status {
-    auto s = log_->Append(tx, Entry(3));
-    if (s.ok()) seq = *s;
-    return s.status();
-  }), IsOk());
-  EXPECT_EQ(seq, 2u);
+  EXPECT_EQ(AppendOne(3), 2u);
   EXPECT_EQ(log_->size(), 2u);
 }
 
@@ -143,17 +147,8 @@ TEST_F(AuditLogTest, ProofsOfOldEventsReadTheirLeavesBack) {
 }
 
 TEST_F(AuditLogTest, ReceiptsShareACheckpointThatCoversTheirEvent) {
-  auto append = [&] {
-    uint64_t seq = 0;
-    EXPECT_THAT(db_->Write([&](store::Transaction& tx) -> absl::Status {
-      auto s = log_->Append(tx, Entry(static_cast<int>(log_->size())));
-      if (s.ok()) seq = *s;
-      return s.status();
-    }), IsOk());
-    return seq;
-  };
-  const uint64_t first = append();
-  const uint64_t second = append();
+  const uint64_t first = AppendOne(1);
+  const uint64_t second = AppendOne(2);
   auto covering_second = log_->CheckpointCovering(second);
   ASSERT_THAT(covering_second, IsOk());
   EXPECT_EQ(covering_second->size, 2u);
@@ -162,7 +157,7 @@ TEST_F(AuditLogTest, ReceiptsShareACheckpointThatCoversTheirEvent) {
   ASSERT_THAT(covering_first, IsOk());
   EXPECT_EQ(covering_first->note, covering_second->note);
   // A later event needs a new checkpoint, signed after it.
-  const uint64_t third = append();
+  const uint64_t third = AppendOne(3);
   auto covering_third = log_->CheckpointCovering(third);
   ASSERT_THAT(covering_third, IsOk());
   EXPECT_EQ(covering_third->size, 3u);
@@ -175,12 +170,8 @@ TEST_F(AuditLogTest, ConcurrentReceiptsGetCheckpointsCoveringTheirEvents) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 10; ++i) {
-        uint64_t seq = 0;
-        ASSERT_THAT(db_->Write([&](store::Transaction& tx) -> absl::Status {
-          auto s = log_->Append(tx, Entry(t * 10 + i));
-          if (s.ok()) seq = *s;
-          return s.status();
-        }), IsOk());
+        const uint64_t seq = AppendOne(t * 10 + i);
+        ASSERT_GT(seq, 0u);
         auto checkpoint = log_->CheckpointCovering(seq);
         ASSERT_THAT(checkpoint, IsOk());
         EXPECT_GE(checkpoint->size, seq);
