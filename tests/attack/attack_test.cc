@@ -1,0 +1,99 @@
+// The independent attacker (docs/secret-statistique.md, "The independent
+// attacker test"): random communes are released through the gateway's
+// protection entry point, several requests each with the release memory in
+// between, and reader_model.h judges everything each commune received.
+//
+//   CTG_ATTACK_TABLES=20000 CTG_ATTACK_SEED=7 ctest --test-dir build -L attack
+#include <cstdlib>
+#include <iostream>
+#include <set>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "tests/attack/attack_session.h"
+#include "tests/attack/random_bases.h"
+#include "tests/attack/reader_model.h"
+
+namespace ctg::attack {
+namespace {
+
+int64_t EnvOr(const char* name, int64_t fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::strtoll(v, nullptr, 10) : fallback;
+}
+
+// A request a commune may make: some of its territories, indicators and
+// breakdowns.
+policy::Scope RandomScope(std::mt19937_64& rng, const RandomCommune& c) {
+  auto coin = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; };
+  policy::Scope scope{.periods = {kPeriod}};
+  std::vector<std::string> territories = {c.layout.commune};
+  territories.insert(territories.end(), c.layout.iris.begin(), c.layout.iris.end());
+  for (const auto& [qpv, iris] : c.layout.qpvs) territories.push_back(qpv);
+  const bool all = coin(0.4);
+  for (const std::string& t : territories) {
+    if (all || coin(0.5)) scope.territories.push_back(t);
+  }
+  if (scope.territories.empty()) scope.territories.push_back(territories[rng() % territories.size()]);
+  std::vector<std::string> held;
+  for (statbase::IndicatorId id : c.base->indicators()) {
+    held.emplace_back(statbase::Indicators()[id].code);
+  }
+  for (const std::string& code : held) {
+    if (coin(0.45)) scope.indicators.push_back(code);
+  }
+  if (scope.indicators.empty()) scope.indicators.push_back(held[rng() % held.size()]);
+  std::set<std::string> breakdowns;
+  for (const std::string& code : scope.indicators) {
+    for (const statbase::Breakdown& b : statbase::FindIndicator(code)->breakdowns) {
+      if (coin(0.7)) breakdowns.insert(std::string(b.code));
+    }
+  }
+  scope.breakdowns.assign(breakdowns.begin(), breakdowns.end());
+  return scope;
+}
+
+void RunRandomTables(int64_t tables, uint64_t seed, Counts& counts) {
+  for (int64_t i = 0; i < tables; ++i) {
+    const uint64_t table_seed = seed + static_cast<uint64_t>(i);
+    const std::string context = absl::StrCat("table seed ", table_seed,
+                                             " (CTG_ATTACK_SEED=", table_seed,
+                                             " CTG_ATTACK_TABLES=1)");
+    std::mt19937_64 rng(table_seed);
+    absl::StatusOr<RandomCommune> commune =
+        GenerateCommune(rng, absl::StrCat("33", 100 + table_seed % 900), kPeriod);
+    ASSERT_TRUE(commune.ok()) << context << ": " << commune.status();
+    ++counts.tables;
+    Session session(commune->layout.commune, commune->base, counts);
+    ASSERT_TRUE(session.ok()) << context;
+    const int requests = std::uniform_int_distribution<int>(2, 4)(rng);
+    for (int r = 0; r < requests; ++r) {
+      if (!session.Request(RandomScope(rng, *commune), context)) break;
+    }
+    session.Judge(context);
+  }
+}
+
+// DISABLED_ while the engine does not model bounds between indicators and
+// status words: on the default run (seed 20261207, 1,000 tables) the engine
+// of today breaches C1, C2, C3 and C4 (counts in the report this test prints;
+// docs/secret-statistique.md, "The independent attacker test"). Run it with
+// --gtest_also_run_disabled_tests.
+TEST(AttackTest, DISABLED_RandomCommunesShowNoBreach) {
+  const int64_t tables = EnvOr("CTG_ATTACK_TABLES", 1000);
+  const uint64_t seed = static_cast<uint64_t>(EnvOr("CTG_ATTACK_SEED", 20261207));
+  Counts counts;
+  counts.max_examples = EnvOr("CTG_ATTACK_EXAMPLES", 25);
+  RunRandomTables(tables, seed, counts);
+  std::cout << "[attack] seed " << seed << ": " << counts << "\n";
+  for (const std::string& e : counts.examples) std::cout << "[attack]   " << e << "\n";
+  EXPECT_GE(counts.tables, tables);
+  EXPECT_GT(counts.releases, counts.tables);
+  EXPECT_EQ(counts.total_breaches(), 0) << counts;
+}
+
+}  // namespace
+}  // namespace ctg::attack
