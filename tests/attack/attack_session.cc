@@ -10,14 +10,13 @@ namespace ctg::attack {
 
 namespace sdc = ::ctg::policy::sdc;
 
-absl::StatusOr<sdc::Release> ReleaseThroughEngine(const std::string& commune,
-                                                  const gateway::BasesByPeriod& bases,
-                                                  const policy::Scope& scope,
-                                                  const sdc::ReleaseMemory& memory,
-                                                  const std::string& base_version) {
-  return gateway::ProtectScope(commune, bases, scope, memory,
-                               gateway::SdcConfigFrom(gateway::SecretStatistiqueConfig{}),
-                               base_version);
+absl::StatusOr<sdc::Release> ReleaseThroughEngine(
+    const std::string& commune, const gateway::BasesByPeriod& bases,
+    const policy::Scope& scope, const sdc::ReleaseMemory& memory,
+    const std::string& base_version) {
+  return gateway::ProtectScope(
+      commune, bases, scope, memory,
+      gateway::SdcConfigFrom(gateway::SecretStatistiqueConfig{}), base_version);
 }
 
 Criteria DefaultCriteria() {
@@ -36,18 +35,22 @@ int64_t Counts::total_breaches() const {
 }
 
 std::ostream& operator<<(std::ostream& os, const Counts& c) {
-  os << c.tables << " tables, " << c.releases << " releases (" << c.refused << " refused), cells "
-     << c.published << " published / " << c.masked << " masked / " << c.excluded
-     << " excluded; " << c.targets << " figures judged by " << c.lp_solves << " LP solves; "
+  os << c.tables << " tables, " << c.releases << " releases (" << c.refused
+     << " refused), cells " << c.published << " published / " << c.masked
+     << " masked / " << c.excluded << " excluded; " << c.targets
+     << " figures judged by " << c.lp_solves << " LP solves; "
      << c.total_breaches() << " breaches";
-  for (const auto& [criterion, n] : c.breaches) os << " " << criterion << "=" << n;
+  for (const auto& [criterion, n] : c.breaches)
+    os << " " << criterion << "=" << n;
   return os;
 }
 
-Session::Session(std::string commune, std::shared_ptr<const statbase::Base> base, Counts& counts)
+Session::Session(std::string commune,
+                 std::shared_ptr<const statbase::Base> base, Counts& counts)
     : commune_(std::move(commune)), counts_(counts) {
   bases_[kPeriod] = std::move(base);
-  auto model = ReaderModel::Create(bases_[kPeriod], commune_, DefaultCriteria());
+  auto model =
+      ReaderModel::Create(bases_[kPeriod], commune_, DefaultCriteria());
   EXPECT_TRUE(model.ok()) << model.status();
   if (model.ok()) model_.emplace(std::move(*model));
 }

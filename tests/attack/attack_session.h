@@ -29,18 +29,21 @@ inline constexpr char kPeriod[] = "2023";
 // it (default [secret_statistique] configuration). A rename of the engine's
 // entry point is a change here only.
 absl::StatusOr<policy::sdc::Release> ReleaseThroughEngine(
-    const std::string& commune, const gateway::BasesByPeriod& bases, const policy::Scope& scope,
-    const policy::sdc::ReleaseMemory& memory, const std::string& base_version);
+    const std::string& commune, const gateway::BasesByPeriod& bases,
+    const policy::Scope& scope, const policy::sdc::ReleaseMemory& memory,
+    const std::string& base_version);
 
 // The criteria's parameters: the gateway's defaults, and the documented
 // default minimum width of an excluded territory's interval.
 Criteria DefaultCriteria();
 
 struct Counts {
-  int64_t tables = 0, releases = 0, refused = 0, published = 0, masked = 0, excluded = 0;
+  int64_t tables = 0, releases = 0, refused = 0, published = 0, masked = 0,
+          excluded = 0;
   int64_t targets = 0, lp_solves = 0;
-  std::map<std::string, int64_t> breaches;  // by criterion (and notes, not counted)
-  std::vector<std::string> examples;        // the first breaches, with their context
+  std::map<std::string, int64_t>
+      breaches;                       // by criterion (and notes, not counted)
+  std::vector<std::string> examples;  // the first breaches, with their context
   int64_t max_examples = 25;
   int64_t total_breaches() const;
 };
@@ -51,7 +54,8 @@ std::ostream& operator<<(std::ostream& os, const Counts& c);
 // with ADD_FAILURE naming `context`.
 class Session {
  public:
-  Session(std::string commune, std::shared_ptr<const statbase::Base> base, Counts& counts);
+  Session(std::string commune, std::shared_ptr<const statbase::Base> base,
+          Counts& counts);
 
   bool ok() const { return model_.has_value(); }
 

@@ -6,8 +6,8 @@
 //   CTG_ATTACK_TABLES=20000 CTG_ATTACK_SEED=7 ctest --test-dir build -L attack
 #include <cstdlib>
 #include <iostream>
-#include <set>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,16 +28,20 @@ int64_t EnvOr(const char* name, int64_t fallback) {
 // A request a commune may make: some of its territories, indicators and
 // breakdowns.
 policy::Scope RandomScope(std::mt19937_64& rng, const RandomCommune& c) {
-  auto coin = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; };
+  auto coin = [&](double p) {
+    return std::uniform_real_distribution<double>(0, 1)(rng) < p;
+  };
   policy::Scope scope{.periods = {kPeriod}};
   std::vector<std::string> territories = {c.layout.commune};
-  territories.insert(territories.end(), c.layout.iris.begin(), c.layout.iris.end());
+  territories.insert(territories.end(), c.layout.iris.begin(),
+                     c.layout.iris.end());
   for (const auto& [qpv, iris] : c.layout.qpvs) territories.push_back(qpv);
   const bool all = coin(0.4);
   for (const std::string& t : territories) {
     if (all || coin(0.5)) scope.territories.push_back(t);
   }
-  if (scope.territories.empty()) scope.territories.push_back(territories[rng() % territories.size()]);
+  if (scope.territories.empty())
+    scope.territories.push_back(territories[rng() % territories.size()]);
   std::vector<std::string> held;
   for (statbase::IndicatorId id : c.base->indicators()) {
     held.emplace_back(statbase::Indicators()[id].code);
@@ -45,10 +49,12 @@ policy::Scope RandomScope(std::mt19937_64& rng, const RandomCommune& c) {
   for (const std::string& code : held) {
     if (coin(0.45)) scope.indicators.push_back(code);
   }
-  if (scope.indicators.empty()) scope.indicators.push_back(held[rng() % held.size()]);
+  if (scope.indicators.empty())
+    scope.indicators.push_back(held[rng() % held.size()]);
   std::set<std::string> breakdowns;
   for (const std::string& code : scope.indicators) {
-    for (const statbase::Breakdown& b : statbase::FindIndicator(code)->breakdowns) {
+    for (const statbase::Breakdown& b :
+         statbase::FindIndicator(code)->breakdowns) {
       if (coin(0.7)) breakdowns.insert(std::string(b.code));
     }
   }
@@ -59,12 +65,12 @@ policy::Scope RandomScope(std::mt19937_64& rng, const RandomCommune& c) {
 void RunRandomTables(int64_t tables, uint64_t seed, Counts& counts) {
   for (int64_t i = 0; i < tables; ++i) {
     const uint64_t table_seed = seed + static_cast<uint64_t>(i);
-    const std::string context = absl::StrCat("table seed ", table_seed,
-                                             " (CTG_ATTACK_SEED=", table_seed,
-                                             " CTG_ATTACK_TABLES=1)");
+    const std::string context =
+        absl::StrCat("table seed ", table_seed,
+                     " (CTG_ATTACK_SEED=", table_seed, " CTG_ATTACK_TABLES=1)");
     std::mt19937_64 rng(table_seed);
-    absl::StatusOr<RandomCommune> commune =
-        GenerateCommune(rng, absl::StrCat("33", 100 + table_seed % 900), kPeriod);
+    absl::StatusOr<RandomCommune> commune = GenerateCommune(
+        rng, absl::StrCat("33", 100 + table_seed % 900), kPeriod);
     ASSERT_TRUE(commune.ok()) << context << ": " << commune.status();
     ++counts.tables;
     Session session(commune->layout.commune, commune->base, counts);
@@ -78,12 +84,14 @@ void RunRandomTables(int64_t tables, uint64_t seed, Counts& counts) {
 }
 
 Counts RunAndReport(int64_t tables) {
-  const uint64_t seed = static_cast<uint64_t>(EnvOr("CTG_ATTACK_SEED", 20261207));
+  const uint64_t seed =
+      static_cast<uint64_t>(EnvOr("CTG_ATTACK_SEED", 20261207));
   Counts counts;
   counts.max_examples = EnvOr("CTG_ATTACK_EXAMPLES", 25);
   RunRandomTables(tables, seed, counts);
   std::cout << "[attack] seed " << seed << ": " << counts << "\n";
-  for (const std::string& e : counts.examples) std::cout << "[attack]   " << e << "\n";
+  for (const std::string& e : counts.examples)
+    std::cout << "[attack]   " << e << "\n";
   EXPECT_GE(counts.tables, tables);
   EXPECT_GT(counts.releases, counts.tables);
   EXPECT_GT(counts.masked + counts.excluded, 0);

@@ -37,12 +37,14 @@ std::vector<std::string> Strings(const std::vector<Breach>& breaches) {
 struct SubPopulationCase {
   const char* indicator;  // rsa or low_income
   int true_value;         // couples with children in IRIS 0101
-  friend std::ostream& operator<<(std::ostream& os, const SubPopulationCase& c) {
+  friend std::ostream& operator<<(std::ostream& os,
+                                  const SubPopulationCase& c) {
     return os << c.indicator << " " << c.true_value;
   }
 };
 
-class SubPopulationBoundTest : public ::testing::TestWithParam<SubPopulationCase> {};
+class SubPopulationBoundTest
+    : public ::testing::TestWithParam<SubPopulationCase> {};
 
 // IRIS 0101: couples with children `true_value` (masked, 1-4), single
 // parents 7 (the smallest other category: its secondary), every single
@@ -76,13 +78,15 @@ TEST_P(SubPopulationBoundTest, DISABLED_MaskedFamilyTypeKeepsItsInterval) {
   Counts counts;
   Session session("33069", *base, counts);
   ASSERT_TRUE(session.ok());
-  ASSERT_TRUE(session.Request({.indicators = {"allocataires", c.indicator},
-                               .territories = {"33069", "330690101", "330690102"},
-                               .periods = {kPeriod},
-                               .breakdowns = {"family_type"}},
-                              "first release"));
+  ASSERT_TRUE(
+      session.Request({.indicators = {"allocataires", c.indicator},
+                       .territories = {"33069", "330690101", "330690102"},
+                       .periods = {kPeriod},
+                       .breakdowns = {"family_type"}},
+                      "first release"));
   EXPECT_EQ(counts.releases, 1) << "refused";
-  EXPECT_THAT(Strings(session.Judge("first release")), ::testing::IsEmpty()) << counts;
+  EXPECT_THAT(Strings(session.Judge("first release")), ::testing::IsEmpty())
+      << counts;
 }
 
 INSTANTIATE_TEST_SUITE_P(Observation1, SubPopulationBoundTest,
@@ -90,7 +94,8 @@ INSTANTIATE_TEST_SUITE_P(Observation1, SubPopulationBoundTest,
                                            SubPopulationCase{"rsa", 4},
                                            SubPopulationCase{"low_income", 3}),
                          [](const auto& p) {
-                           return absl::StrCat(p.param.indicator, "_", p.param.true_value);
+                           return absl::StrCat(p.param.indicator, "_",
+                                               p.param.true_value);
                          });
 
 struct StatusWordCase {
@@ -122,16 +127,20 @@ TEST_P(StatusWordsTest, DISABLED_ExcludedIrisKeepTheirWidth) {
   ASSERT_TRUE(session.ok());
   policy::Scope scope{.indicators = {"allocataires"}, .periods = {kPeriod}};
   scope.territories = {"33069"};
-  scope.territories.insert(scope.territories.end(), layout.iris.begin(), layout.iris.end());
+  scope.territories.insert(scope.territories.end(), layout.iris.begin(),
+                           layout.iris.end());
   ASSERT_TRUE(session.Request(scope, "first release"));
   EXPECT_EQ(counts.releases, 1) << "refused";
-  EXPECT_THAT(Strings(session.Judge("first release")), ::testing::IsEmpty()) << counts;
+  EXPECT_THAT(Strings(session.Judge("first release")), ::testing::IsEmpty())
+      << counts;
 }
 
 INSTANTIATE_TEST_SUITE_P(Observation2, StatusWordsTest,
-                         ::testing::Values(StatusWordCase{99, 99}, StatusWordCase{99, 97}),
+                         ::testing::Values(StatusWordCase{99, 99},
+                                           StatusWordCase{99, 97}),
                          [](const auto& p) {
-                           return absl::StrCat(p.param.first, "_", p.param.second);
+                           return absl::StrCat(p.param.first, "_",
+                                               p.param.second);
                          });
 
 }  // namespace

@@ -16,7 +16,8 @@ using statbase::CellValue;
 // Figures of one area or territory, by CellId.
 using Cells = std::vector<CellValue>;
 
-CellId Cell(const char* indicator, const char* breakdown = "", const char* category = "") {
+CellId Cell(const char* indicator, const char* breakdown = "",
+            const char* category = "") {
   return *statbase::FindCell(indicator, breakdown, category);
 }
 
@@ -36,16 +37,22 @@ void AddHousehold(const Household& h, Cells& c) {
   Add(c, CategoryOf("allocataires", "family_type", h.family));
   Add(c, CategoryOf("allocataires", "age_head", h.age_head));
   const bool couple = h.family == kCoupleWithout || h.family == kCoupleWith;
-  c[Cell("persons_covered")].count +=
-      1 + (couple ? 1 : 0) + static_cast<uint32_t>(h.children.size()) + h.other_dependants;
+  c[Cell("persons_covered")].count += 1 + (couple ? 1 : 0) +
+                                      static_cast<uint32_t>(h.children.size()) +
+                                      h.other_dependants;
   for (int age : h.children) {
     if (age >= 18) continue;
     Add(c, Cell("children"));
-    Add(c, CategoryOf("children", "age_band", age <= 2 ? 0 : age <= 5 ? 1 : age <= 11 ? 2 : 3));
+    Add(c, CategoryOf("children", "age_band",
+                      age <= 2    ? 0
+                      : age <= 5  ? 1
+                      : age <= 11 ? 2
+                                  : 3));
   }
   const int n = std::min<int>(3, static_cast<int>(h.children.size()));
   if (h.family == kSingleParent || h.family == kCoupleWith) {
-    const char* ind = h.family == kSingleParent ? "single_parent_families" : "couples_with_children";
+    const char* ind = h.family == kSingleParent ? "single_parent_families"
+                                                : "couples_with_children";
     Add(c, Cell(ind));
     Add(c, CategoryOf(ind, "children_count", n - 1));
   }
@@ -67,7 +74,8 @@ void AddHousehold(const Household& h, Cells& c) {
     Add(c, CategoryOf("housing_aid", "aid_type", h.housing_aid));
     if (h.housing_paid > 0) {
       Add(c, Cell("housing_aid_amount"), h.housing_paid);
-      Add(c, CategoryOf("housing_aid_amount", "aid_type", h.housing_aid), h.housing_paid);
+      Add(c, CategoryOf("housing_aid_amount", "aid_type", h.housing_aid),
+          h.housing_paid);
     }
   }
 }
@@ -88,8 +96,8 @@ struct Row {
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const statbase::Base>> AssembleBase(
-    const std::string& period, const Layout& layout, const AreaHouseholds& households,
-    const std::set<std::string>& indicators) {
+    const std::string& period, const Layout& layout,
+    const AreaHouseholds& households, const std::set<std::string>& indicators) {
   const Cells zero(statbase::CellCount());
   auto area = [&](const std::string& code) {
     Cells c = zero;
@@ -107,36 +115,45 @@ absl::StatusOr<std::shared_ptr<const statbase::Base>> AssembleBase(
     Cells whole = area(iris);
     std::vector<Row> pieces;
     for (const auto& [code, overlapped] : layout.qpvs) {
-      if (std::find(overlapped.begin(), overlapped.end(), iris) == overlapped.end()) continue;
+      if (std::find(overlapped.begin(), overlapped.end(), iris) ==
+          overlapped.end())
+        continue;
       Cells piece = area(absl::StrCat(iris, "+", code));
       AddInto(whole, piece);
       AddInto(qpv[code], piece);
-      pieces.push_back({statbase::TerritoryLevel::kIrisQpv, absl::StrCat(iris, "+", code), piece});
+      pieces.push_back({statbase::TerritoryLevel::kIrisQpv,
+                        absl::StrCat(iris, "+", code), piece});
     }
     AddInto(commune, whole);
     rows.push_back({statbase::TerritoryLevel::kIris, iris, whole});
     for (Row& p : pieces) rows.push_back(std::move(p));
   }
-  rows.insert(rows.begin(), {statbase::TerritoryLevel::kCommune, layout.commune, commune});
-  for (auto& [code, cells] : qpv) rows.push_back({statbase::TerritoryLevel::kQpv, code, cells});
+  rows.insert(rows.begin(),
+              {statbase::TerritoryLevel::kCommune, layout.commune, commune});
+  for (auto& [code, cells] : qpv)
+    rows.push_back({statbase::TerritoryLevel::kQpv, code, cells});
 
   auto builder = statbase::BaseBuilder::Create(period);
   if (!builder.ok()) return builder.status();
   int64_t line = 1;
   for (const Row& row : rows) {
     const bool is_commune = row.level == statbase::TerritoryLevel::kCommune;
-    auto id = builder->AddTerritory({.level = row.level,
-                                     .code = row.code,
-                                     .name = absl::StrCat("Territoire ", row.code),
-                                     .parent_commune = is_commune ? "" : layout.commune},
-                                    ++line);
+    auto id = builder->AddTerritory(
+        {.level = row.level,
+         .code = row.code,
+         .name = absl::StrCat("Territoire ", row.code),
+         .parent_commune = is_commune ? "" : layout.commune},
+        ++line);
     if (!id) return builder->errors().ToStatus("attack base");
     for (const std::string& code : indicators) {
       auto ind = statbase::FindIndicatorId(code);
-      if (!ind) return absl::InvalidArgumentError(absl::StrCat("unknown indicator ", code));
+      if (!ind)
+        return absl::InvalidArgumentError(
+            absl::StrCat("unknown indicator ", code));
       for (CellId cell = statbase::FirstCell(*ind);
            cell < statbase::FirstCell(*ind) + statbase::CellsOf(*ind); ++cell) {
-        builder->SetCell(*id, cell, row.cells[cell].count, row.cells[cell].amount, line);
+        builder->SetCell(*id, cell, row.cells[cell].count,
+                         row.cells[cell].amount, line);
       }
     }
   }
@@ -147,13 +164,16 @@ absl::StatusOr<std::shared_ptr<const statbase::Base>> AssembleBase(
 
 namespace {
 
-double Uniform(std::mt19937_64& rng) { return std::uniform_real_distribution<double>(0, 1)(rng); }
+double Uniform(std::mt19937_64& rng) {
+  return std::uniform_real_distribution<double>(0, 1)(rng);
+}
 int Between(std::mt19937_64& rng, int lo, int hi) {
   return std::uniform_int_distribution<int>(lo, hi)(rng);
 }
 template <typename T>
 T Pick(std::mt19937_64& rng, std::initializer_list<T> values) {
-  return *(values.begin() + Between(rng, 0, static_cast<int>(values.size()) - 1));
+  return *(values.begin() +
+           Between(rng, 0, static_cast<int>(values.size()) - 1));
 }
 
 // A territory size: often at the threshold, sometimes small.
@@ -222,7 +242,8 @@ Household RandomHousehold(std::mt19937_64& rng, const Profile& p) {
   h.rsa = Uniform(rng) < p.rsa[h.family];
   h.low_income = Uniform(rng) < p.low[h.family];
   h.aah = Uniform(rng) < p.aah;
-  bool young = std::any_of(h.children.begin(), h.children.end(), [](int a) { return a <= 2; });
+  bool young = std::any_of(h.children.begin(), h.children.end(),
+                           [](int a) { return a <= 2; });
   h.paje = young && Uniform(rng) < p.paje;
   if (Uniform(rng) < p.housing) {
     h.housing_aid = Between(rng, 0, 2);
@@ -238,7 +259,8 @@ void Fill(std::mt19937_64& rng, int n, std::vector<Household>& out) {
 
 // Splits `total` households over areas with capacities, aiming at `target`
 // for their sum when it fits.
-std::vector<int> PieceSizes(std::mt19937_64& rng, const std::vector<int>& capacity, int target) {
+std::vector<int> PieceSizes(std::mt19937_64& rng,
+                            const std::vector<int>& capacity, int target) {
   std::vector<int> out(capacity.size());
   int room = 0;
   for (int c : capacity) room += c;
@@ -264,7 +286,8 @@ std::vector<int> PieceSizes(std::mt19937_64& rng, const std::vector<int>& capaci
 
 }  // namespace
 
-absl::StatusOr<RandomCommune> GenerateCommune(std::mt19937_64& rng, const std::string& code,
+absl::StatusOr<RandomCommune> GenerateCommune(std::mt19937_64& rng,
+                                              const std::string& code,
                                               const std::string& period) {
   RandomCommune out;
   Layout& layout = out.layout;
@@ -273,7 +296,8 @@ absl::StatusOr<RandomCommune> GenerateCommune(std::mt19937_64& rng, const std::s
   std::vector<int> size(n_iris);
   const bool small_commune = Uniform(rng) < 0.05;
   for (int i = 0; i < n_iris; ++i) {
-    layout.iris.push_back(absl::StrCat(code, "01", i + 1 < 10 ? "0" : "", i + 1));
+    layout.iris.push_back(
+        absl::StrCat(code, "01", i + 1 < 10 ? "0" : "", i + 1));
     size[i] = small_commune ? Between(rng, 20, 60) : Population(rng);
   }
   // QPVs: the first spans several IRIS when it can.
@@ -281,12 +305,14 @@ absl::StatusOr<RandomCommune> GenerateCommune(std::mt19937_64& rng, const std::s
   std::vector<int> left = size;
   AreaHouseholds households;
   for (int q = 0; q < n_qpv; ++q) {
-    std::string qpv = absl::StrCat("QN033", Between(rng, 10, 99), std::string(1, static_cast<char>('A' + q)));
+    std::string qpv = absl::StrCat("QN033", Between(rng, 10, 99),
+                                   std::string(1, static_cast<char>('A' + q)));
     std::vector<int> overlapped;
     for (int i = 0; i < n_iris; ++i) {
       if (Uniform(rng) < 0.5) overlapped.push_back(i);
     }
-    if (overlapped.empty() || (q == 0 && overlapped.size() < 2)) overlapped = {0, 1};
+    if (overlapped.empty() || (q == 0 && overlapped.size() < 2))
+      overlapped = {0, 1};
     std::vector<int> capacity;
     for (int i : overlapped) capacity.push_back(left[i]);
     int target = Uniform(rng) < 0.3 ? Pick(rng, {99, 100, 101}) : -1;
@@ -298,11 +324,14 @@ absl::StatusOr<RandomCommune> GenerateCommune(std::mt19937_64& rng, const std::s
       Fill(rng, pieces[k], households[absl::StrCat(iris, "+", qpv)]);
     }
   }
-  for (int i = 0; i < n_iris; ++i) Fill(rng, left[i], households[layout.iris[i]]);
-  std::set<std::string> indicators = {"allocataires", Uniform(rng) < 0.5 ? "rsa" : "low_income"};
-  for (const char* other : {"persons_covered", "children", "single_parent_families",
-                            "couples_with_children", "rsa", "aah", "housing_aid", "paje",
-                            "low_income", "housing_aid_amount"}) {
+  for (int i = 0; i < n_iris; ++i)
+    Fill(rng, left[i], households[layout.iris[i]]);
+  std::set<std::string> indicators = {
+      "allocataires", Uniform(rng) < 0.5 ? "rsa" : "low_income"};
+  for (const char* other :
+       {"persons_covered", "children", "single_parent_families",
+        "couples_with_children", "rsa", "aah", "housing_aid", "paje",
+        "low_income", "housing_aid_amount"}) {
     if (Uniform(rng) < 0.35) indicators.insert(other);
   }
   if (indicators.count("housing_aid_amount")) indicators.insert("housing_aid");

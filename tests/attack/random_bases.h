@@ -21,19 +21,24 @@
 
 namespace ctg::attack {
 
-enum Family { kIsolated = 0, kCoupleWithout = 1, kCoupleWith = 2, kSingleParent = 3 };
+enum Family {
+  kIsolated = 0,
+  kCoupleWithout = 1,
+  kCoupleWith = 2,
+  kSingleParent = 3
+};
 
 struct Household {
   int family = kIsolated;
-  int age_head = 2;               // index in age_head's categories
-  std::vector<int> children;      // ages of the dependent children (any age)
+  int age_head = 2;           // index in age_head's categories
+  std::vector<int> children;  // ages of the dependent children (any age)
   int other_dependants = 0;
   bool rsa = false;
   bool aah = false;
   bool low_income = false;
   bool paje = false;
-  int housing_aid = -1;           // index in aid_type, -1: none
-  int64_t housing_paid = 0;       // euros paid this month (0: none)
+  int housing_aid = -1;      // index in aid_type, -1: none
+  int64_t housing_paid = 0;  // euros paid this month (0: none)
 };
 
 // The commune's geography: its IRIS, and its QPVs with the IRIS each
@@ -52,8 +57,8 @@ using AreaHouseholds = std::map<std::string, std::vector<Household>>;
 // territory gets their full grid). InvalidArgument from the builder if the
 // households break a rule of the base (a bug of the caller).
 absl::StatusOr<std::shared_ptr<const statbase::Base>> AssembleBase(
-    const std::string& period, const Layout& layout, const AreaHouseholds& households,
-    const std::set<std::string>& indicators);
+    const std::string& period, const Layout& layout,
+    const AreaHouseholds& households, const std::set<std::string>& indicators);
 
 struct RandomCommune {
   Layout layout;
@@ -66,7 +71,8 @@ struct RandomCommune {
 // (small categories lying wholly inside a sub-population); allocataires and
 // at least one sub-population indicator (rsa or low_income), other
 // indicators at random.
-absl::StatusOr<RandomCommune> GenerateCommune(std::mt19937_64& rng, const std::string& code,
+absl::StatusOr<RandomCommune> GenerateCommune(std::mt19937_64& rng,
+                                              const std::string& code,
                                               const std::string& period);
 
 }  // namespace ctg::attack

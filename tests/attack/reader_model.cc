@@ -23,7 +23,8 @@ constexpr double kEps = 1e-6;
 std::string Describe(const std::string& territory, CellId cell, bool amount) {
   statbase::CellRef ref = statbase::RefOf(cell);
   std::string out = absl::StrCat(territory, "/", ref.indicator);
-  if (!ref.breakdown.empty()) absl::StrAppend(&out, "/", ref.breakdown, "=", ref.category);
+  if (!ref.breakdown.empty())
+    absl::StrAppend(&out, "/", ref.breakdown, "=", ref.category);
   if (amount) absl::StrAppend(&out, " (euros)");
   return out;
 }
@@ -46,7 +47,8 @@ class Lp {
   Lp(const Lp&) = delete;
   Lp& operator=(const Lp&) = delete;
 
-  using Expr = std::vector<std::pair<int, double>>;  // 0-based column, coefficient
+  using Expr =
+      std::vector<std::pair<int, double>>;  // 0-based column, coefficient
 
   // lower <= expr <= upper (either may be infinite).
   void AddRow(const Expr& expr, double lower, double upper) {
@@ -57,12 +59,14 @@ class Lp {
       ind.push_back(col + 1);
       val.push_back(coef);
     }
-    glp_set_mat_row(lp_, row, static_cast<int>(expr.size()), ind.data(), val.data());
-    int type = std::isinf(lower) ? (std::isinf(upper) ? GLP_FR : GLP_UP)
+    glp_set_mat_row(lp_, row, static_cast<int>(expr.size()), ind.data(),
+                    val.data());
+    int type = std::isinf(lower)   ? (std::isinf(upper) ? GLP_FR : GLP_UP)
                : std::isinf(upper) ? GLP_LO
                : lower == upper    ? GLP_FX
                                    : GLP_DB;
-    glp_set_row_bnds(lp_, row, type, std::isinf(lower) ? 0 : lower, std::isinf(upper) ? 0 : upper);
+    glp_set_row_bnds(lp_, row, type, std::isinf(lower) ? 0 : lower,
+                     std::isinf(upper) ? 0 : upper);
   }
 
   // Optimum of expr (maximize or minimize); ±infinity when unbounded.
@@ -83,7 +87,8 @@ class Lp {
       glp_std_basis(lp_);
       rc = glp_simplex(lp_, &parm);
     }
-    if (rc != 0) return absl::InternalError(absl::StrCat("glp_simplex returned ", rc));
+    if (rc != 0)
+      return absl::InternalError(absl::StrCat("glp_simplex returned ", rc));
     switch (glp_get_status(lp_)) {
       case GLP_OPT:
         return glp_get_obj_val(lp_);
@@ -104,22 +109,26 @@ class Lp {
 }  // namespace
 
 std::string Breach::ToString() const {
-  if (lower == 0 && upper == 0 && criterion != "C1" && criterion != "C1-zero" &&
-      criterion != "C4" && criterion != "C3") {
+  if (criterion == "C0" || criterion == "note-masked-zero") {
     return absl::StrCat(criterion, " ", what, " (true ", truth, ")");
   }
-  return absl::StrCat(criterion, " ", what, ": feasible [", lower, ", ", upper, "], true ", truth);
+  return absl::StrCat(criterion, " ", what, ": feasible [", lower, ", ", upper,
+                      "], true ", truth);
 }
 
-ReaderModel::ReaderModel(std::shared_ptr<const statbase::Base> base, std::string commune,
-                         Criteria criteria)
-    : base_(std::move(base)), commune_(std::move(commune)), criteria_(criteria) {}
+ReaderModel::ReaderModel(std::shared_ptr<const statbase::Base> base,
+                         std::string commune, Criteria criteria)
+    : base_(std::move(base)),
+      commune_(std::move(commune)),
+      criteria_(criteria) {}
 
-absl::StatusOr<ReaderModel> ReaderModel::Create(std::shared_ptr<const statbase::Base> base,
-                                                std::string commune, Criteria criteria) {
+absl::StatusOr<ReaderModel> ReaderModel::Create(
+    std::shared_ptr<const statbase::Base> base, std::string commune,
+    Criteria criteria) {
   auto id = base->FindTerritory(commune);
   if (!id || base->territory(*id).level != statbase::TerritoryLevel::kCommune) {
-    return absl::InvalidArgumentError(absl::StrCat(commune, " is not a commune of the base"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(commune, " is not a commune of the base"));
   }
   if (!base->has_indicator(*statbase::FindIndicatorId("allocataires"))) {
     return absl::InvalidArgumentError("the base holds no allocataires");
@@ -132,8 +141,10 @@ absl::StatusOr<ReaderModel> ReaderModel::Create(std::shared_ptr<const statbase::
 void ReaderModel::BuildAreas() {
   const statbase::Base& b = *base_;
   const TerritoryId commune = *b.FindTerritory(commune_);
-  auto add_area = [&](TerritoryId id, std::initializer_list<std::string> territories) {
-    for (const std::string& t : territories) areas_of_[t].push_back(static_cast<int>(areas_.size()));
+  auto add_area = [&](TerritoryId id,
+                      std::initializer_list<std::string> territories) {
+    for (const std::string& t : territories)
+      areas_of_[t].push_back(static_cast<int>(areas_.size()));
     areas_.push_back(id);
   };
   const auto& iris = b.territory(commune).parts;
@@ -142,29 +153,51 @@ void ReaderModel::BuildAreas() {
     const std::string& code = b.territory(i).code;
     add_area(i, {commune_, code});  // the IRIS outside its QPVs
     for (TerritoryId piece : b.territory(i).parts) {
-      add_area(piece, {commune_, code, b.territory(b.territory(piece).qpv).code});
+      add_area(piece,
+               {commune_, code, b.territory(b.territory(piece).qpv).code});
     }
   }
 }
 
 int64_t ReaderModel::Truth(const FigureKey& key) const {
   const auto& [territory, cell, amount] = key;
-  const statbase::CellValue v = *base_->Value(*base_->FindTerritory(territory), cell);
+  const statbase::CellValue v =
+      *base_->Value(*base_->FindTerritory(territory), cell);
   return amount ? v.amount : v.count;
 }
 
 int64_t ReaderModel::Population(const std::string& territory) const {
-  return Truth({territory, statbase::TotalCell(*statbase::FindIndicatorId("allocataires")), false});
+  return Truth({territory,
+                statbase::TotalCell(*statbase::FindIndicatorId("allocataires")),
+                false});
+}
+
+int64_t ReaderModel::AreaPopulation(int area) const {
+  const CellId cell =
+      statbase::TotalCell(*statbase::FindIndicatorId("allocataires"));
+  const TerritoryId id = areas_[area];
+  int64_t n = base_->Value(id, cell)->count;
+  if (base_->territory(id).level == statbase::TerritoryLevel::kIris) {
+    for (TerritoryId piece : base_->territory(id).parts)
+      n -= base_->Value(piece, cell)->count;
+  }
+  return n;
+}
+
+const char* ReaderModel::ZeroPinned() const {
+  return criteria_.zero_pinned_is_breach ? "C1" : "note-zero-pinned";
 }
 
 absl::Status ReaderModel::Observe(const sdc::Release& release) {
   const int64_t thr = criteria_.territory_threshold;
   std::map<std::string, bool> labels;  // territory -> excluded
   for (const sdc::ReleasedCell& c : release.cells) {
-    auto cell = statbase::FindCell(c.key.indicator, c.key.breakdown, c.key.category);
+    auto cell =
+        statbase::FindCell(c.key.indicator, c.key.breakdown, c.key.category);
     if (!cell || !areas_of_.count(c.key.territory)) {
-      return absl::InvalidArgumentError(absl::StrCat("released cell ", c.key.ToString(),
-                                                     " is not a cell of commune ", commune_));
+      return absl::InvalidArgumentError(
+          absl::StrCat("released cell ", c.key.ToString(),
+                       " is not a cell of commune ", commune_));
     }
     const bool amount = c.amount_block;
     const FigureKey key{c.key.territory, *cell, amount};
@@ -175,24 +208,28 @@ absl::Status ReaderModel::Observe(const sdc::Release& release) {
     Shown shown{c.status, amount ? c.amount : c.value};
     auto direct = [&](std::string why, const char* criterion = "C0") {
       std::string text = absl::StrCat(what, ": ", why);
-      if (direct_seen_.insert(text).second) direct_.push_back({criterion, text, 0, 0, truth});
+      if (direct_seen_.insert(text).second)
+        direct_.push_back({criterion, text, 0, 0, truth});
     };
     if (c.status == sdc::CellStatus::kPublished) {
-      if (shown.figure != truth) direct(absl::StrCat("published ", shown.figure));
+      if (shown.figure != truth)
+        direct(absl::StrCat("published ", shown.figure));
       if (count >= 1 && count < criteria_.frequency_threshold) {
         direct("published over fewer contributors than the threshold");
       }
-      if (population < thr) direct("published for a territory under the threshold");
+      if (population < thr)
+        direct("published for a territory under the threshold");
     } else if (c.status == sdc::CellStatus::kMasked && count == 0) {
       direct("a zero masked while zeros are published", "note-masked-zero");
     }
-    labels[c.key.territory] = labels[c.key.territory] || c.status == sdc::CellStatus::kExcluded;
+    labels[c.key.territory] =
+        labels[c.key.territory] || c.status == sdc::CellStatus::kExcluded;
     shown_[key] = shown;
   }
   for (const auto& [territory, excluded] : labels) {
     const int64_t population = Population(territory);
-    std::string text =
-        absl::StrCat(territory, ": labelled excluded with ", population, " allocataires");
+    std::string text = absl::StrCat(territory, ": labelled excluded with ",
+                                    population, " allocataires");
     if (excluded && population >= thr && direct_seen_.insert(text).second) {
       direct_.push_back({"C0", text, 0, 0, population});
     }
@@ -201,20 +238,26 @@ absl::Status ReaderModel::Observe(const sdc::Release& release) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<Breach>> ReaderModel::Judge(JudgeStats* stats) const {
+absl::StatusOr<std::vector<Breach>> ReaderModel::Judge(
+    JudgeStats* stats) const {
   const statbase::Base& b = *base_;
   const int64_t thr = criteria_.territory_threshold;
   // Columns: per area, every cell of every held indicator (count), then the
   // amount of amount cells.
   const int cells = statbase::CellCount();
   std::vector<int> column(areas_.size() * cells * 2, -1);
+  std::map<int, int64_t> column_truth;  // allocataires of each area, by column
   int next = 0;
   const std::vector<statbase::IndicatorId> indicators = b.indicators();
   for (size_t a = 0; a < areas_.size(); ++a) {
     for (statbase::IndicatorId ind : indicators) {
-      for (CellId c = statbase::FirstCell(ind); c < statbase::FirstCell(ind) + statbase::CellsOf(ind);
-           ++c) {
+      for (CellId c = statbase::FirstCell(ind);
+           c < statbase::FirstCell(ind) + statbase::CellsOf(ind); ++c) {
         column[(a * cells + c) * 2] = next++;
+        if (c ==
+            statbase::TotalCell(*statbase::FindIndicatorId("allocataires"))) {
+          column_truth[next - 1] = AreaPopulation(a);
+        }
         if (IsAmountIndicator(c)) column[(a * cells + c) * 2 + 1] = next++;
       }
     }
@@ -224,7 +267,8 @@ absl::StatusOr<std::vector<Breach>> ReaderModel::Judge(JudgeStats* stats) const 
   };
   auto expr_of = [&](const std::string& territory, CellId cell, bool amount) {
     Lp::Expr e;
-    for (int a : areas_of_.at(territory)) e.push_back({col(a, cell, amount), 1.0});
+    for (int a : areas_of_.at(territory))
+      e.push_back({col(a, cell, amount), 1.0});
     return e;
   };
   Lp lp(next);
@@ -234,10 +278,13 @@ absl::StatusOr<std::vector<Breach>> ReaderModel::Judge(JudgeStats* stats) const 
       const statbase::Indicator& indicator = statbase::Indicators()[ind];
       for (size_t bd = 0; bd < indicator.breakdowns.size(); ++bd) {
         for (bool amount : {false, true}) {
-          if (amount && indicator.unit != statbase::Unit::kEurosPerMonth) continue;
+          if (amount && indicator.unit != statbase::Unit::kEurosPerMonth)
+            continue;
           Lp::Expr e{{col(a, statbase::TotalCell(ind), amount), -1.0}};
-          for (size_t k = 0; k < indicator.breakdowns[bd].categories.size(); ++k) {
-            e.push_back({col(a, statbase::CategoryCell(ind, bd, k), amount), 1.0});
+          for (size_t k = 0; k < indicator.breakdowns[bd].categories.size();
+               ++k) {
+            e.push_back(
+                {col(a, statbase::CategoryCell(ind, bd, k), amount), 1.0});
           }
           lp.AddRow(e, 0, 0);
         }
@@ -250,13 +297,15 @@ absl::StatusOr<std::vector<Breach>> ReaderModel::Judge(JudgeStats* stats) const 
     for (const Term& t : r.terms) {
       auto id = statbase::FindIndicatorId(t.cell.indicator);
       if (!id || !b.has_indicator(*id)) break;
-      terms.push_back({*statbase::FindCell(t.cell.indicator, t.cell.breakdown, t.cell.category),
+      terms.push_back({*statbase::FindCell(t.cell.indicator, t.cell.breakdown,
+                                           t.cell.category),
                        t.coefficient});
     }
     if (terms.size() != r.terms.size()) continue;
     for (size_t a = 0; a < areas_.size(); ++a) {
       Lp::Expr e;
-      for (const auto& [cell, coef] : terms) e.push_back({col(a, cell, false), coef});
+      for (const auto& [cell, coef] : terms)
+        e.push_back({col(a, cell, false), coef});
       lp.AddRow(e, r.equality ? 0 : -kInf, 0);
     }
   }
@@ -265,11 +314,13 @@ absl::StatusOr<std::vector<Breach>> ReaderModel::Judge(JudgeStats* stats) const 
     const auto& [territory, cell, amount] = key;
     if (shown.status == sdc::CellStatus::kPublished) {
       lp.AddRow(expr_of(territory, cell, amount), shown.figure, shown.figure);
-    } else if (shown.status == sdc::CellStatus::kMasked && Truth({territory, cell, false}) > 0) {
+    } else if (shown.status == sdc::CellStatus::kMasked &&
+               Truth({territory, cell, false}) > 0) {
       lp.AddRow(expr_of(territory, cell, false), 1, kInf);
     }
   }
-  const CellId population = statbase::TotalCell(*statbase::FindIndicatorId("allocataires"));
+  const CellId population =
+      statbase::TotalCell(*statbase::FindIndicatorId("allocataires"));
   for (const std::string& t : excluded_) {
     if (Population(t) < thr && !displayed_.count(t)) {
       lp.AddRow(expr_of(t, population, false), -kInf, thr - 1);
@@ -284,11 +335,15 @@ absl::StatusOr<std::vector<Breach>> ReaderModel::Judge(JudgeStats* stats) const 
   std::vector<Breach> out = direct_;
   for (const std::string& t : excluded_) {
     if (displayed_.count(t)) {
-      out.push_back({"C0", absl::StrCat(t, ": labelled excluded in one release, shown in another"),
-                     0, 0, Population(t)});
+      out.push_back(
+          {"C0",
+           absl::StrCat(t,
+                        ": labelled excluded in one release, shown in another"),
+           0, 0, Population(t)});
     }
   }
-  auto interval = [&](const Lp::Expr& e) -> absl::StatusOr<std::pair<double, double>> {
+  auto interval =
+      [&](const Lp::Expr& e) -> absl::StatusOr<std::pair<double, double>> {
     absl::StatusOr<double> lo = lp.Optimize(e, false);
     if (!lo.ok()) return lo.status();
     absl::StatusOr<double> hi = lp.Optimize(e, true);
@@ -307,11 +362,14 @@ absl::StatusOr<std::vector<Breach>> ReaderModel::Judge(JudgeStats* stats) const 
     const auto [lo, hi] = *range;
     const int64_t truth = Truth(key);
     const std::string what = Describe(territory, cell, amount);
-    const bool small = !amount && truth >= 1 && truth < criteria_.frequency_threshold;
+    const bool small =
+        !amount && truth >= 1 && truth < criteria_.frequency_threshold;
     if (hi - lo < 1 - kEps) {
-      std::string criterion = shown.status == sdc::CellStatus::kExcluded
-                                  ? (truth == 0 ? "C1-zero" : "C1")
-                                  : (small || amount ? "C1" : "C4");
+      std::string criterion =
+          truth == 0 ? ZeroPinned()
+          : shown.status == sdc::CellStatus::kExcluded || small || amount
+              ? "C1"
+              : "C4";
       out.push_back({criterion, what, lo, hi, truth});
     }
     if (small && shown.status == sdc::CellStatus::kMasked &&
@@ -326,8 +384,45 @@ absl::StatusOr<std::vector<Breach>> ReaderModel::Judge(JudgeStats* stats) const 
     if (!range.ok()) return range.status();
     const auto [lo, hi] = *range;
     if (hi - lo < criteria_.min_excluded_width - kEps) {
-      out.push_back({"C3", absl::StrCat(t, " (allocataires of an excluded territory)"), lo, hi,
-                     truth});
+      out.push_back(
+          {"C3", absl::StrCat(t, " (allocataires of an excluded territory)"),
+           lo, hi, truth});
+    }
+  }
+  // Hidden pieces, and territories of the commune never released, under the
+  // threshold: R6 produces no figure of them, derived ones included.
+  std::vector<std::pair<std::string, Lp::Expr>> hidden;
+  for (size_t a = 0; a < areas_.size(); ++a) {
+    const statbase::Territory& t = b.territory(areas_[a]);
+    const bool piece =
+        t.level == statbase::TerritoryLevel::kIrisQpv ||
+        (t.level == statbase::TerritoryLevel::kIris && !t.parts.empty());
+    if (piece)
+      hidden.push_back({t.level == statbase::TerritoryLevel::kIris
+                            ? t.code + " outside its QPVs"
+                            : t.code,
+                        {{col(a, population, false), 1.0}}});
+  }
+  for (const auto& [t, areas] : areas_of_) {
+    if (!excluded_.count(t) && !displayed_.count(t))
+      hidden.push_back({t, expr_of(t, population, false)});
+  }
+  for (const auto& [what, expr] : hidden) {
+    int64_t truth = 0;
+    for (const auto& [c, coef] : expr)
+      truth += static_cast<int64_t>(coef) * column_truth.at(c);
+    if (truth >= thr) continue;
+    auto range = interval(expr);
+    if (!range.ok()) return range.status();
+    const auto [lo, hi] = *range;
+    if (truth == 0 && hi - lo < 1 - kEps) {
+      out.push_back({ZeroPinned(),
+                     absl::StrCat(what, " (allocataires, never released)"), lo,
+                     hi, 0});
+    } else if (hi - lo < criteria_.min_excluded_width - kEps) {
+      out.push_back({"C3-hidden",
+                     absl::StrCat(what, " (allocataires, never released)"), lo,
+                     hi, truth});
     }
   }
   return out;

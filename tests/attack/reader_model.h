@@ -29,7 +29,11 @@
 //       territory under the threshold, or differs from the base; a masked
 //       zero while zeros are published; an excluded label on a territory
 //       that is not small (the reader's inferences would be false).
-// C1 on an excluded figure whose true value is 0 is reported as "C1-zero".
+//   C3-hidden  a hidden piece (IRIS ∩ QPV, IRIS outside its QPVs) or a
+//       territory of the commune never released, under the threshold, has
+//       a feasible allocataire interval narrower than min_excluded_width;
+// A figure whose true value is 0 pinned to 0 is C1 only when
+// zero_pinned_is_breach (default: a note, as the engine's criteria say).
 // A masked zero (while zeros are published) is not a disclosure but makes the
 // reader's "masked ⇒ at least 1" false: it is reported as
 // "note-masked-zero", not a breach, and that inference is dropped for it.
@@ -56,11 +60,16 @@ struct Criteria {
   int64_t territory_threshold = 100;
   int64_t frequency_threshold = 5;
   int64_t min_excluded_width = 10;
+  // Whether a figure whose true value is 0, pinned to 0, breaks C1. The
+  // engine's documented exception (a zero discloses nobody while zeros are
+  // figures) says no; such figures are then counted as "note-zero-pinned".
+  bool zero_pinned_is_breach = false;
 };
 
 struct Breach {
-  std::string criterion;  // "C0".."C4", "C1-zero", or "note-..." (not a breach)
-  std::string what;       // territory/indicator/breakdown=category (amount)
+  std::string
+      criterion;     // "C0".."C4", "C3-hidden", or "note-..." (not a breach)
+  std::string what;  // territory/indicator/breakdown=category (amount)
   double lower = 0;
   double upper = 0;
   int64_t truth = 0;
@@ -68,7 +77,7 @@ struct Breach {
 };
 
 struct JudgeStats {
-  int64_t targets = 0;    // figures judged
+  int64_t targets = 0;  // figures judged
   int64_t lp_solves = 0;
 };
 
@@ -76,8 +85,9 @@ class ReaderModel {
  public:
   // Fails if `commune` is not a commune of `base`, or the base holds no
   // allocataires.
-  static absl::StatusOr<ReaderModel> Create(std::shared_ptr<const statbase::Base> base,
-                                            std::string commune, Criteria criteria);
+  static absl::StatusOr<ReaderModel> Create(
+      std::shared_ptr<const statbase::Base> base, std::string commune,
+      Criteria criteria);
 
   // Adds what `release` shows the commune (every cell's status and published
   // figure; the label of each territory). Direct disclosures (C0) are kept
@@ -97,10 +107,13 @@ class ReaderModel {
   // (territory, cell, amount?)
   using FigureKey = std::tuple<std::string, statbase::CellId, bool>;
 
-  ReaderModel(std::shared_ptr<const statbase::Base> base, std::string commune, Criteria criteria);
+  ReaderModel(std::shared_ptr<const statbase::Base> base, std::string commune,
+              Criteria criteria);
   void BuildAreas();
   int64_t Truth(const FigureKey& key) const;
   int64_t Population(const std::string& territory) const;
+  int64_t AreaPopulation(int area) const;
+  const char* ZeroPinned() const;
 
   std::shared_ptr<const statbase::Base> base_;
   std::string commune_;

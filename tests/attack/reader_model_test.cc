@@ -29,10 +29,11 @@ std::vector<Household> Many(int n, int family, bool rsa = false) {
   return std::vector<Household>(n, h);
 }
 
-sdc::ReleasedCell Cell(const std::string& territory, const std::string& indicator,
-                       sdc::CellStatus status, int64_t value = 0,
-                       const std::string& category = "") {
-  return {.key = {territory, "2023", indicator, category.empty() ? "" : "family_type", category},
+sdc::ReleasedCell Cell(const std::string& territory,
+                       const std::string& indicator, sdc::CellStatus status,
+                       int64_t value = 0, const std::string& category = "") {
+  return {.key = {territory, "2023", indicator,
+                  category.empty() ? "" : "family_type", category},
           .status = status,
           .value = value};
 }
@@ -59,16 +60,21 @@ ReaderModel ModelOf(const Layout& layout, const AreaHouseholds& h,
 const Layout kTwoIris{.commune = "33069", .iris = {"330690101", "330690102"}};
 
 TEST(ReaderModelTest, AdditivityAcrossReleasesRevealsASecondaryCell) {
-  AreaHouseholds h{{"330690101", Many(120, kIsolated)}, {"330690102", Many(130, kIsolated)}};
+  AreaHouseholds h{{"330690101", Many(120, kIsolated)},
+                   {"330690102", Many(130, kIsolated)}};
   ReaderModel model = ModelOf(kTwoIris, h, {"allocataires"});
-  ASSERT_TRUE(model.Observe({.cells = {Cell("33069", "allocataires", P, 250),
-                                        Cell("330690101", "allocataires", M)}})
+  ASSERT_TRUE(model
+                  .Observe({.cells = {Cell("33069", "allocataires", P, 250),
+                                      Cell("330690101", "allocataires", M)}})
                   .ok());
   EXPECT_THAT(Judged(model), IsEmpty());
   // A later release publishes the other IRIS: the masked one is the difference.
-  ASSERT_TRUE(model.Observe({.cells = {Cell("330690102", "allocataires", P, 130)}}).ok());
-  EXPECT_THAT(Judged(model),
-              ElementsAre("C4 330690101/allocataires: feasible [120, 120], true 120"));
+  ASSERT_TRUE(
+      model.Observe({.cells = {Cell("330690102", "allocataires", P, 130)}})
+          .ok());
+  EXPECT_THAT(
+      Judged(model),
+      ElementsAre("C4 330690101/allocataires: feasible [120, 120], true 120"));
 }
 
 // IRIS 0101: 60 isolated, 40 couples without children, 3 couples with, 7
@@ -76,8 +82,8 @@ TEST(ReaderModelTest, AdditivityAcrossReleasesRevealsASecondaryCell) {
 AreaHouseholds ObservationOne() {
   AreaHouseholds h;
   auto& a = h["330690101"];
-  for (auto more : {Many(60, kIsolated), Many(40, kCoupleWithout), Many(3, kCoupleWith),
-                    Many(7, kSingleParent, true)}) {
+  for (auto more : {Many(60, kIsolated), Many(40, kCoupleWithout),
+                    Many(3, kCoupleWith), Many(7, kSingleParent, true)}) {
     a.insert(a.end(), more.begin(), more.end());
   }
   h["330690102"] = Many(150, kIsolated);
@@ -94,37 +100,61 @@ std::vector<sdc::ReleasedCell> FamilyRow(sdc::CellStatus rsa_single_parent) {
 }
 
 TEST(ReaderModelTest, SubPopulationBoundCapsAMaskedCategory) {
-  ReaderModel model = ModelOf(kTwoIris, ObservationOne(), {"allocataires", "rsa"});
+  ReaderModel model =
+      ModelOf(kTwoIris, ObservationOne(), {"allocataires", "rsa"});
   ASSERT_TRUE(model.Observe({.cells = FamilyRow(P)}).ok());
-  EXPECT_THAT(Judged(model),
-              ElementsAre("C2 330690101/allocataires/family_type=couple_with_children: "
-                          "feasible [1, 3], true 3"));
+  EXPECT_THAT(
+      Judged(model),
+      ElementsAre("C2 330690101/allocataires/family_type=couple_with_children: "
+                  "feasible [1, 3], true 3"));
 }
 
 TEST(ReaderModelTest, SameCellsWithoutTheSubPopulationFigureAreSafe) {
-  ReaderModel model = ModelOf(kTwoIris, ObservationOne(), {"allocataires", "rsa"});
+  ReaderModel model =
+      ModelOf(kTwoIris, ObservationOne(), {"allocataires", "rsa"});
   ASSERT_TRUE(model.Observe({.cells = FamilyRow(M)}).ok());
   EXPECT_THAT(Judged(model), IsEmpty());
 }
 
 TEST(ReaderModelTest, StatusWordsBoundExcludedTerritories) {
-  Layout layout{.commune = "33069", .iris = {"330690101", "330690102", "330690103"}};
+  Layout layout{.commune = "33069",
+                .iris = {"330690101", "330690102", "330690103"}};
   AreaHouseholds h{{"330690101", Many(99, kIsolated)},
                    {"330690102", Many(97, kIsolated)},
                    {"330690103", Many(150, kIsolated)}};
   ReaderModel model = ModelOf(layout, h, {"allocataires"});
-  ASSERT_TRUE(model.Observe({.cells = {Cell("330690101", "allocataires", X),
-                                        Cell("330690102", "allocataires", X),
-                                        Cell("330690103", "allocataires", P, 150)}})
-                  .ok());
+  ASSERT_TRUE(
+      model
+          .Observe({.cells = {Cell("330690101", "allocataires", X),
+                              Cell("330690102", "allocataires", X),
+                              Cell("330690103", "allocataires", P, 150)}})
+          .ok());
   // Without the commune's total: each excluded IRIS is anywhere in [0, 99].
   EXPECT_THAT(Judged(model), IsEmpty());
-  ASSERT_TRUE(model.Observe({.cells = {Cell("33069", "allocataires", P, 346)}}).ok());
-  EXPECT_THAT(Judged(model),
-              ElementsAre("C3 330690101 (allocataires of an excluded territory): "
-                          "feasible [97, 99], true 99",
-                          "C3 330690102 (allocataires of an excluded territory): "
-                          "feasible [97, 99], true 97"));
+  ASSERT_TRUE(
+      model.Observe({.cells = {Cell("33069", "allocataires", P, 346)}}).ok());
+  EXPECT_THAT(
+      Judged(model),
+      ElementsAre("C3 330690101 (allocataires of an excluded territory): "
+                  "feasible [97, 99], true 99",
+                  "C3 330690102 (allocataires of an excluded territory): "
+                  "feasible [97, 99], true 97"));
+}
+
+TEST(ReaderModelTest, AHiddenPieceUnderTheThresholdMustNotBeDerived) {
+  Layout layout{.commune = "33069",
+                .iris = {"330690101", "330690102"},
+                .qpvs = {{"QN03301M", {"330690101"}}}};
+  AreaHouseholds h{{"330690101", Many(40, kIsolated)},
+                   {"330690101+QN03301M", Many(110, kIsolated)},
+                   {"330690102", Many(150, kIsolated)}};
+  ReaderModel model = ModelOf(layout, h, {"allocataires"});
+  ASSERT_TRUE(model.Observe({.cells = {Cell("330690101", "allocataires", P, 150)}}).ok());
+  EXPECT_THAT(Judged(model), IsEmpty());
+  // The QPV lies in one IRIS: the IRIS outside it is the difference.
+  ASSERT_TRUE(model.Observe({.cells = {Cell("QN03301M", "allocataires", P, 110)}}).ok());
+  EXPECT_THAT(Judged(model), ElementsAre("C3-hidden 330690101 outside its QPVs (allocataires, "
+                                         "never released): feasible [40, 40], true 40"));
 }
 
 TEST(ReaderModelTest, DirectDisclosuresAreReported) {
@@ -132,8 +162,9 @@ TEST(ReaderModelTest, DirectDisclosuresAreReported) {
   AreaHouseholds h{{"330690101", Many(90, kIsolated)},
                    {"330690102", Many(150, kIsolated)}};
   ReaderModel model = ModelOf(layout, h, {"allocataires"});
-  ASSERT_TRUE(model.Observe({.cells = {Cell("330690101", "allocataires", P, 90),
-                                        Cell("330690102", "allocataires", X)}})
+  ASSERT_TRUE(model
+                  .Observe({.cells = {Cell("330690101", "allocataires", P, 90),
+                                      Cell("330690102", "allocataires", X)}})
                   .ok());
   auto breaches = model.Judge();
   ASSERT_TRUE(breaches.ok()) << breaches.status();
@@ -144,7 +175,8 @@ TEST(ReaderModelTest, DirectDisclosuresAreReported) {
 
 TEST(ReaderModelTest, ACellOutsideTheCommuneIsRefused) {
   ReaderModel model = ModelOf(kTwoIris, ObservationOne(), {"allocataires"});
-  EXPECT_FALSE(model.Observe({.cells = {Cell("33070", "allocataires", P, 1)}}).ok());
+  EXPECT_FALSE(
+      model.Observe({.cells = {Cell("33070", "allocataires", P, 1)}}).ok());
 }
 
 }  // namespace

@@ -22,14 +22,16 @@ void AddSubPopulation(const std::string& sub, const std::string& super,
     const statbase::Breakdown* b =
         indicator ? statbase::FindBreakdown(*indicator, breakdown) : nullptr;
     if (b == nullptr) {
-      std::cerr << "relations.cc: " << sub << " has no breakdown " << breakdown << "\n";
+      std::cerr << "relations.cc: " << sub << " has no breakdown " << breakdown
+                << "\n";
       std::abort();
     }
     for (const statbase::Category& c : b->categories) {
       std::string cat(c.code);
-      out.push_back({absl::StrCat(sub, " <= ", super, " (", breakdown, "=", cat, ")"),
-                     {{1, {sub, breakdown, cat}}, {-1, {super, breakdown, cat}}},
-                     false});
+      out.push_back(
+          {absl::StrCat(sub, " <= ", super, " (", breakdown, "=", cat, ")"),
+           {{1, {sub, breakdown, cat}}, {-1, {super, breakdown, cat}}},
+           false});
     }
   }
 }
@@ -49,30 +51,35 @@ std::vector<Relation> Build() {
   // other dependants.
   AddSubPopulation("allocataires", "persons_covered", {}, out);
   AddSubPopulation("children", "persons_covered", {}, out);
-  out.push_back({"allocataires + spouses + children <= persons_covered",
-                 {{1, {"allocataires", "", ""}},
-                  {1, {"allocataires", "family_type", "couple_without_children"}},
-                  {1, {"allocataires", "family_type", "couple_with_children"}},
-                  {1, {"children", "", ""}},
-                  {-1, {"persons_covered", "", ""}}},
-                 false});
+  out.push_back(
+      {"allocataires + spouses + children <= persons_covered",
+       {{1, {"allocataires", "", ""}},
+        {1, {"allocataires", "family_type", "couple_without_children"}},
+        {1, {"allocataires", "family_type", "couple_with_children"}},
+        {1, {"children", "", ""}},
+        {-1, {"persons_covered", "", ""}}},
+       false});
   // Single-parent families and couples with children are allocataires of
   // that family type: the same number.
-  out.push_back({"single_parent_families = allocataires (family_type=single_parent)",
-                 {{1, {"single_parent_families", "", ""}},
-                  {-1, {"allocataires", "family_type", "single_parent"}}},
-                 true});
-  out.push_back({"couples_with_children = allocataires (family_type=couple_with_children)",
-                 {{1, {"couples_with_children", "", ""}},
-                  {-1, {"allocataires", "family_type", "couple_with_children"}}},
-                 true});
+  out.push_back(
+      {"single_parent_families = allocataires (family_type=single_parent)",
+       {{1, {"single_parent_families", "", ""}},
+        {-1, {"allocataires", "family_type", "single_parent"}}},
+       true});
+  out.push_back(
+      {"couples_with_children = allocataires "
+       "(family_type=couple_with_children)",
+       {{1, {"couples_with_children", "", ""}},
+        {-1, {"allocataires", "family_type", "couple_with_children"}}},
+       true});
   return out;
 }
 
 }  // namespace
 
 const std::vector<Relation>& DefinitionalRelations() {
-  static const std::vector<Relation>* const relations = new std::vector<Relation>(Build());
+  static const std::vector<Relation>* const relations =
+      new std::vector<Relation>(Build());
   return *relations;
 }
 

@@ -1,11 +1,12 @@
 // The attacker's relations cannot silently fall behind the catalogue: every
 // relation the catalogue declares must be in DefinitionalRelations().
+#include "tests/attack/relations.h"
+
 #include <algorithm>
 #include <string>
 
 #include "gtest/gtest.h"
 #include "statbase/catalogue.h"
-#include "tests/attack/relations.h"
 
 namespace ctg::attack {
 namespace {
@@ -28,7 +29,8 @@ bool Listed(const std::vector<Term>& terms, bool equality) {
 
 std::string Str(absl::string_view s) { return std::string(s); }
 
-TEST(AttackRelationsTest, EveryCatalogueBoundIsListedForTotalAndSharedCategories) {
+TEST(AttackRelationsTest,
+     EveryCatalogueBoundIsListedForTotalAndSharedCategories) {
   int checked = 0;
   for (const statbase::Indicator& ind : statbase::Indicators()) {
     if (ind.bounded_by.empty()) continue;
@@ -43,7 +45,8 @@ TEST(AttackRelationsTest, EveryCatalogueBoundIsListedForTotalAndSharedCategories
         EXPECT_TRUE(Listed({{1, {sub, Str(b.code), Str(c.code)}},
                             {-1, {super, Str(b.code), Str(c.code)}}},
                            false))
-            << sub << " <= " << super << " (" << b.code << "=" << c.code << ") is missing";
+            << sub << " <= " << super << " (" << b.code << "=" << c.code
+            << ") is missing";
       }
     }
     ++checked;
@@ -55,11 +58,12 @@ TEST(AttackRelationsTest, EveryCatalogueIdentityIsListed) {
   int checked = 0;
   for (const statbase::Indicator& ind : statbase::Indicators()) {
     if (ind.total_equals.indicator.empty()) continue;
-    EXPECT_TRUE(Listed({{1, {Str(ind.code), "", ""}},
-                        {-1,
-                         {Str(ind.total_equals.indicator), Str(ind.total_equals.breakdown),
-                          Str(ind.total_equals.category)}}},
-                       true))
+    EXPECT_TRUE(Listed(
+        {{1, {Str(ind.code), "", ""}},
+         {-1,
+          {Str(ind.total_equals.indicator), Str(ind.total_equals.breakdown),
+           Str(ind.total_equals.category)}}},
+        true))
         << ind.code << " = " << ind.total_equals.indicator << " is missing";
     ++checked;
   }
@@ -69,9 +73,10 @@ TEST(AttackRelationsTest, EveryCatalogueIdentityIsListed) {
 TEST(AttackRelationsTest, EveryRelationNamesCatalogueCells) {
   for (const Relation& r : DefinitionalRelations()) {
     for (const Term& t : r.terms) {
-      EXPECT_TRUE(statbase::FindCell(t.cell.indicator, t.cell.breakdown, t.cell.category))
-          << r.name << ": " << t.cell.indicator << "/" << t.cell.breakdown << "/"
-          << t.cell.category;
+      EXPECT_TRUE(statbase::FindCell(t.cell.indicator, t.cell.breakdown,
+                                     t.cell.category))
+          << r.name << ": " << t.cell.indicator << "/" << t.cell.breakdown
+          << "/" << t.cell.category;
     }
   }
 }
