@@ -1,5 +1,7 @@
 #include "tests/attack/attack_session.h"
 
+#include <cstdlib>
+#include <iostream>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -21,9 +23,11 @@ absl::StatusOr<sdc::Release> ReleaseThroughEngine(
 
 Criteria DefaultCriteria() {
   gateway::SecretStatistiqueConfig config;
-  return {.territory_threshold = config.territory_threshold,
-          .frequency_threshold = config.frequency_threshold,
-          .min_excluded_width = 10};
+  return {
+      .territory_threshold = config.territory_threshold,
+      .frequency_threshold = config.frequency_threshold,
+      .min_excluded_width = 10,
+      .beyond_catalogue = std::getenv("CTG_ATTACK_CATALOGUE_ONLY") == nullptr};
 }
 
 int64_t Counts::total_breaches() const {
@@ -71,6 +75,18 @@ bool Session::Request(const policy::Scope& scope, const std::string& context) {
   absl::Status observed = model_->Observe(*release);
   EXPECT_TRUE(observed.ok()) << context << ": " << observed;
   ++counts_.releases;
+  if (std::getenv("CTG_ATTACK_DUMP") != nullptr) {
+    std::cout << "[attack] " << context << ": release " << counts_.releases
+              << "\n";
+    for (const sdc::ReleasedCell& c : release->cells) {
+      std::cout << "[attack]   " << c.key.ToString() << " "
+                << sdc::CellStatusName(c.status);
+      if (c.status == sdc::CellStatus::kPublished) {
+        std::cout << " " << (c.amount_block ? c.amount : c.value);
+      }
+      std::cout << "\n";
+    }
+  }
   for (const sdc::ReleasedCell& c : release->cells) {
     ++(c.status == sdc::CellStatus::kPublished ? counts_.published
        : c.status == sdc::CellStatus::kMasked  ? counts_.masked

@@ -34,7 +34,9 @@ absl::StatusOr<policy::sdc::Release> ReleaseThroughEngine(
     const std::string& base_version);
 
 // The criteria's parameters: the gateway's defaults, and the documented
-// default minimum width of an excluded territory's interval.
+// default minimum width of an excluded territory's interval. With
+// CTG_ATTACK_CATALOGUE_ONLY set, the reader uses only the relations the
+// catalogue declares (to tell which breaches come from the others).
 Criteria DefaultCriteria();
 
 struct Counts {
@@ -60,7 +62,8 @@ class Session {
   bool ok() const { return model_.has_value(); }
 
   // Releases `scope` and records it; a refusal (FailedPrecondition) releases
-  // nothing and is counted. False on any other error.
+  // nothing and is counted. False on any other error. With CTG_ATTACK_DUMP
+  // set, prints every released cell (to replay a seed).
   bool Request(const policy::Scope& scope, const std::string& context);
 
   // The breaches of everything released so far (also counted).

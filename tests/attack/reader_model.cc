@@ -293,6 +293,7 @@ absl::StatusOr<std::vector<Breach>> ReaderModel::Judge(
   }
   // Relations between indicators, in every area.
   for (const Relation& r : DefinitionalRelations()) {
+    if (r.beyond_catalogue && !criteria_.beyond_catalogue) continue;
     std::vector<std::pair<CellId, int>> terms;
     for (const Term& t : r.terms) {
       auto id = statbase::FindIndicatorId(t.cell.indicator);
@@ -375,6 +376,19 @@ absl::StatusOr<std::vector<Breach>> ReaderModel::Judge(
     if (small && shown.status == sdc::CellStatus::kMasked &&
         hi < criteria_.frequency_threshold - kEps) {
       out.push_back({"C2", what, lo, hi, truth});
+    }
+    // An amount over fewer contributors than the threshold: its number of
+    // contributors must be able to reach the threshold too.
+    const int64_t contributors = Truth({territory, cell, false});
+    if (amount && shown.status == sdc::CellStatus::kMasked &&
+        contributors >= 1 && contributors < criteria_.frequency_threshold) {
+      auto count = interval(expr_of(territory, cell, false));
+      if (!count.ok()) return count.status();
+      if (count->second < criteria_.frequency_threshold - kEps) {
+        out.push_back({"C2",
+                       Describe(territory, cell, false) + " (contributors)",
+                       count->first, count->second, contributors});
+      }
     }
   }
   for (const std::string& t : excluded_) {

@@ -20,7 +20,9 @@
 // max of its value (continuous LP, GLPK) and reports breaches of:
 //   C1  an excluded figure, or a masked count of 1 to threshold-1, is a
 //       single value (max - min < 1);
-//   C2  a masked count of 1 to threshold-1 has max < threshold;
+//   C2  a masked count of 1 to threshold-1 has max < threshold (for a
+//       masked amount over 1 to threshold-1 contributors: the max of its
+//       contributors);
 //   C3  an excluded territory (fewer allocataires than the threshold) has a
 //       feasible allocataire interval narrower than min_excluded_width;
 //   C4  a secondary cell (masked, true value 0 or >= threshold) is a single
@@ -64,6 +66,9 @@ struct Criteria {
   // engine's documented exception (a zero discloses nobody while zeros are
   // figures) says no; such figures are then counted as "note-zero-pinned".
   bool zero_pinned_is_breach = false;
+  // Whether the reader also uses relations true by definition that the
+  // catalogue does not declare (relations.h).
+  bool beyond_catalogue = true;
 };
 
 struct Breach {

@@ -149,12 +149,17 @@ TEST(ReaderModelTest, AHiddenPieceUnderTheThresholdMustNotBeDerived) {
                    {"330690101+QN03301M", Many(110, kIsolated)},
                    {"330690102", Many(150, kIsolated)}};
   ReaderModel model = ModelOf(layout, h, {"allocataires"});
-  ASSERT_TRUE(model.Observe({.cells = {Cell("330690101", "allocataires", P, 150)}}).ok());
+  ASSERT_TRUE(
+      model.Observe({.cells = {Cell("330690101", "allocataires", P, 150)}})
+          .ok());
   EXPECT_THAT(Judged(model), IsEmpty());
   // The QPV lies in one IRIS: the IRIS outside it is the difference.
-  ASSERT_TRUE(model.Observe({.cells = {Cell("QN03301M", "allocataires", P, 110)}}).ok());
-  EXPECT_THAT(Judged(model), ElementsAre("C3-hidden 330690101 outside its QPVs (allocataires, "
-                                         "never released): feasible [40, 40], true 40"));
+  ASSERT_TRUE(
+      model.Observe({.cells = {Cell("QN03301M", "allocataires", P, 110)}})
+          .ok());
+  EXPECT_THAT(Judged(model),
+              ElementsAre("C3-hidden 330690101 outside its QPVs (allocataires, "
+                          "never released): feasible [40, 40], true 40"));
 }
 
 TEST(ReaderModelTest, DirectDisclosuresAreReported) {

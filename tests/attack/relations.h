@@ -36,6 +36,9 @@ struct Relation {
   std::string name;
   std::vector<Term> terms;
   bool equality = false;
+  // True by definition but not declared by the catalogue (bounded_by,
+  // total_equals): an engine modelling only the catalogue misses it.
+  bool beyond_catalogue = false;
 };
 
 // Every relation, expanded: a sub-population bound yields one relation for
