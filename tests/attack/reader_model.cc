@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -27,6 +28,10 @@ std::string Describe(const std::string& territory, CellId cell, bool amount) {
     absl::StrAppend(&out, "/", ref.breakdown, "=", ref.category);
   if (amount) absl::StrAppend(&out, " (euros)");
   return out;
+}
+
+CellId PopulationCell() {
+  return statbase::TotalCell(*statbase::FindIndicatorId("allocataires"));
 }
 
 bool IsAmountIndicator(CellId cell) {
@@ -238,163 +243,213 @@ absl::Status ReaderModel::Observe(const sdc::Release& release) {
   return absl::OkStatus();
 }
 
+// The reader's LP over everything `model` observed: unknowns per area and
+// cell, and every constraint of the reader model.
+class ReaderLp {
+ public:
+  explicit ReaderLp(const ReaderModel& model) : m_(model) {
+    Number();
+    lp_ = std::make_unique<Lp>(columns_);
+    AddAdditivity();
+    AddRelations();
+    AddObservations();
+    AddLabels();
+  }
+
+  // The unknowns of one area, and of a territory (the sum of its areas).
+  Lp::Expr Area(size_t area, CellId cell, bool amount) const {
+    return {{Column(area, cell, amount), 1.0}};
+  }
+  Lp::Expr Territory(const std::string& territory, CellId cell,
+                     bool amount) const {
+    Lp::Expr e;
+    for (int a : m_.areas_of_.at(territory)) {
+      e.push_back({Column(a, cell, amount), 1.0});
+    }
+    return e;
+  }
+
+  // [min, max] of `e`.
+  absl::StatusOr<std::pair<double, double>> Interval(const Lp::Expr& e) {
+    absl::StatusOr<double> lo = lp_->Optimize(e, false);
+    if (!lo.ok()) return lo.status();
+    absl::StatusOr<double> hi = lp_->Optimize(e, true);
+    if (!hi.ok()) return hi.status();
+    stats_.lp_solves += 2;
+    ++stats_.targets;
+    return std::make_pair(*lo, *hi);
+  }
+  const JudgeStats& stats() const { return stats_; }
+
+ private:
+  int Column(size_t area, CellId cell, bool amount) const {
+    return index_[(area * statbase::CellCount() + cell) * 2 + (amount ? 1 : 0)];
+  }
+
+  void Number() {
+    index_.assign(m_.areas_.size() * statbase::CellCount() * 2, -1);
+    for (size_t a = 0; a < m_.areas_.size(); ++a) {
+      for (statbase::IndicatorId ind : m_.base_->indicators()) {
+        for (CellId c = statbase::FirstCell(ind);
+             c < statbase::FirstCell(ind) + statbase::CellsOf(ind); ++c) {
+          index_[(a * statbase::CellCount() + c) * 2] = columns_++;
+          if (IsAmountIndicator(c)) {
+            index_[(a * statbase::CellCount() + c) * 2 + 1] = columns_++;
+          }
+        }
+      }
+    }
+  }
+
+  // Categories sum to their total, in every area (counts and amounts).
+  void AddAdditivity() {
+    for (size_t a = 0; a < m_.areas_.size(); ++a) {
+      for (statbase::IndicatorId ind : m_.base_->indicators()) {
+        const statbase::Indicator& indicator = statbase::Indicators()[ind];
+        for (size_t bd = 0; bd < indicator.breakdowns.size(); ++bd) {
+          for (bool amount : {false, true}) {
+            if (amount && indicator.unit != statbase::Unit::kEurosPerMonth) {
+              continue;
+            }
+            Lp::Expr e{{Column(a, statbase::TotalCell(ind), amount), -1.0}};
+            for (size_t k = 0; k < indicator.breakdowns[bd].categories.size();
+                 ++k) {
+              e.push_back(
+                  {Column(a, statbase::CategoryCell(ind, bd, k), amount), 1.0});
+            }
+            lp_->AddRow(e, 0, 0);
+          }
+        }
+      }
+    }
+  }
+
+  // Relations between indicators the base holds, in every area.
+  void AddRelations() {
+    for (const Relation& r : DefinitionalRelations()) {
+      if (r.beyond_catalogue && !m_.criteria_.beyond_catalogue) continue;
+      std::vector<std::pair<CellId, int>> terms;
+      for (const Term& t : r.terms) {
+        auto id = statbase::FindIndicatorId(t.cell.indicator);
+        if (!id || !m_.base_->has_indicator(*id)) break;
+        terms.push_back({*statbase::FindCell(t.cell.indicator, t.cell.breakdown,
+                                             t.cell.category),
+                         t.coefficient});
+      }
+      if (terms.size() != r.terms.size()) continue;
+      for (size_t a = 0; a < m_.areas_.size(); ++a) {
+        Lp::Expr e;
+        for (const auto& [cell, coef] : terms) {
+          e.push_back({Column(a, cell, false), coef});
+        }
+        lp_->AddRow(e, r.equality ? 0 : -kInf, 0);
+      }
+    }
+  }
+
+  // Published figures; masked ⇒ at least 1 (one contributor for an amount),
+  // except for a masked zero (a note: the inference would be false).
+  void AddObservations() {
+    for (const auto& [key, shown] : m_.shown_) {
+      const auto& [territory, cell, amount] = key;
+      if (shown.status == sdc::CellStatus::kPublished) {
+        lp_->AddRow(Territory(territory, cell, amount), shown.figure,
+                    shown.figure);
+      } else if (shown.status == sdc::CellStatus::kMasked &&
+                 m_.Truth({territory, cell, false}) > 0) {
+        lp_->AddRow(Territory(territory, cell, false), 1, kInf);
+      }
+    }
+  }
+
+  // Status words, unless the label contradicts the truth (C0).
+  void AddLabels() {
+    const int64_t thr = m_.criteria_.territory_threshold;
+    const CellId population = PopulationCell();
+    for (const std::string& t : m_.excluded_) {
+      if (m_.Population(t) < thr && !m_.displayed_.count(t)) {
+        lp_->AddRow(Territory(t, population, false), -kInf, thr - 1);
+      }
+    }
+    for (const std::string& t : m_.displayed_) {
+      if (m_.Population(t) >= thr && !m_.excluded_.count(t)) {
+        lp_->AddRow(Territory(t, population, false), thr, kInf);
+      }
+    }
+  }
+
+  const ReaderModel& m_;
+  int columns_ = 0;
+  std::vector<int> index_;  // by (area, cell, amount)
+  std::unique_ptr<Lp> lp_;
+  JudgeStats stats_;
+};
+
 absl::StatusOr<std::vector<Breach>> ReaderModel::Judge(
     JudgeStats* stats) const {
-  const statbase::Base& b = *base_;
-  const int64_t thr = criteria_.territory_threshold;
-  // Columns: per area, every cell of every held indicator (count), then the
-  // amount of amount cells.
-  const int cells = statbase::CellCount();
-  std::vector<int> column(areas_.size() * cells * 2, -1);
-  std::map<int, int64_t> column_truth;  // allocataires of each area, by column
-  int next = 0;
-  const std::vector<statbase::IndicatorId> indicators = b.indicators();
-  for (size_t a = 0; a < areas_.size(); ++a) {
-    for (statbase::IndicatorId ind : indicators) {
-      for (CellId c = statbase::FirstCell(ind);
-           c < statbase::FirstCell(ind) + statbase::CellsOf(ind); ++c) {
-        column[(a * cells + c) * 2] = next++;
-        if (c ==
-            statbase::TotalCell(*statbase::FindIndicatorId("allocataires"))) {
-          column_truth[next - 1] = AreaPopulation(a);
-        }
-        if (IsAmountIndicator(c)) column[(a * cells + c) * 2 + 1] = next++;
-      }
-    }
-  }
-  auto col = [&](size_t area, CellId cell, bool amount) {
-    return column[(area * cells + cell) * 2 + (amount ? 1 : 0)];
-  };
-  auto expr_of = [&](const std::string& territory, CellId cell, bool amount) {
-    Lp::Expr e;
-    for (int a : areas_of_.at(territory))
-      e.push_back({col(a, cell, amount), 1.0});
-    return e;
-  };
-  Lp lp(next);
-  // Categories sum to their total, in every area (counts and amounts).
-  for (size_t a = 0; a < areas_.size(); ++a) {
-    for (statbase::IndicatorId ind : indicators) {
-      const statbase::Indicator& indicator = statbase::Indicators()[ind];
-      for (size_t bd = 0; bd < indicator.breakdowns.size(); ++bd) {
-        for (bool amount : {false, true}) {
-          if (amount && indicator.unit != statbase::Unit::kEurosPerMonth)
-            continue;
-          Lp::Expr e{{col(a, statbase::TotalCell(ind), amount), -1.0}};
-          for (size_t k = 0; k < indicator.breakdowns[bd].categories.size();
-               ++k) {
-            e.push_back(
-                {col(a, statbase::CategoryCell(ind, bd, k), amount), 1.0});
-          }
-          lp.AddRow(e, 0, 0);
-        }
-      }
-    }
-  }
-  // Relations between indicators, in every area.
-  for (const Relation& r : DefinitionalRelations()) {
-    if (r.beyond_catalogue && !criteria_.beyond_catalogue) continue;
-    std::vector<std::pair<CellId, int>> terms;
-    for (const Term& t : r.terms) {
-      auto id = statbase::FindIndicatorId(t.cell.indicator);
-      if (!id || !b.has_indicator(*id)) break;
-      terms.push_back({*statbase::FindCell(t.cell.indicator, t.cell.breakdown,
-                                           t.cell.category),
-                       t.coefficient});
-    }
-    if (terms.size() != r.terms.size()) continue;
-    for (size_t a = 0; a < areas_.size(); ++a) {
-      Lp::Expr e;
-      for (const auto& [cell, coef] : terms)
-        e.push_back({col(a, cell, false), coef});
-      lp.AddRow(e, r.equality ? 0 : -kInf, 0);
-    }
-  }
-  // What the releases showed.
-  for (const auto& [key, shown] : shown_) {
-    const auto& [territory, cell, amount] = key;
-    if (shown.status == sdc::CellStatus::kPublished) {
-      lp.AddRow(expr_of(territory, cell, amount), shown.figure, shown.figure);
-    } else if (shown.status == sdc::CellStatus::kMasked &&
-               Truth({territory, cell, false}) > 0) {
-      lp.AddRow(expr_of(territory, cell, false), 1, kInf);
-    }
-  }
-  const CellId population =
-      statbase::TotalCell(*statbase::FindIndicatorId("allocataires"));
-  for (const std::string& t : excluded_) {
-    if (Population(t) < thr && !displayed_.count(t)) {
-      lp.AddRow(expr_of(t, population, false), -kInf, thr - 1);
-    }
-  }
-  for (const std::string& t : displayed_) {
-    if (Population(t) >= thr && !excluded_.count(t)) {
-      lp.AddRow(expr_of(t, population, false), thr, kInf);
-    }
-  }
-  // Each masked or excluded figure: its interval.
+  ReaderLp lp(*this);
   std::vector<Breach> out = direct_;
   for (const std::string& t : excluded_) {
     if (displayed_.count(t)) {
-      out.push_back(
-          {"C0",
-           absl::StrCat(t,
-                        ": labelled excluded in one release, shown in another"),
-           0, 0, Population(t)});
+      out.push_back({"C0",
+                     absl::StrCat(t,
+                                  ": labelled excluded in one release, "
+                                  "shown in another"),
+                     0, 0, Population(t)});
     }
   }
-  auto interval =
-      [&](const Lp::Expr& e) -> absl::StatusOr<std::pair<double, double>> {
-    absl::StatusOr<double> lo = lp.Optimize(e, false);
-    if (!lo.ok()) return lo.status();
-    absl::StatusOr<double> hi = lp.Optimize(e, true);
-    if (!hi.ok()) return hi.status();
-    if (stats) {
-      stats->lp_solves += 2;
-      ++stats->targets;
-    }
-    return std::make_pair(*lo, *hi);
-  };
+  absl::Status status = CheckShown(lp, out);
+  if (status.ok()) status = CheckExcluded(lp, out);
+  if (status.ok()) status = CheckHidden(lp, out);
+  if (stats != nullptr) *stats = lp.stats();
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::Status ReaderModel::CheckShown(ReaderLp& lp,
+                                     std::vector<Breach>& out) const {
+  const int64_t small_limit = criteria_.frequency_threshold;
   for (const auto& [key, shown] : shown_) {
     if (shown.status == sdc::CellStatus::kPublished) continue;
     const auto& [territory, cell, amount] = key;
-    auto range = interval(expr_of(territory, cell, amount));
+    auto range = lp.Interval(lp.Territory(territory, cell, amount));
     if (!range.ok()) return range.status();
     const auto [lo, hi] = *range;
     const int64_t truth = Truth(key);
     const std::string what = Describe(territory, cell, amount);
-    const bool small =
-        !amount && truth >= 1 && truth < criteria_.frequency_threshold;
+    const bool small = !amount && truth >= 1 && truth < small_limit;
+    const bool masked = shown.status == sdc::CellStatus::kMasked;
     if (hi - lo < 1 - kEps) {
-      std::string criterion =
-          truth == 0 ? ZeroPinned()
-          : shown.status == sdc::CellStatus::kExcluded || small || amount
-              ? "C1"
-              : "C4";
+      const char* criterion = truth == 0                   ? ZeroPinned()
+                              : !masked || small || amount ? "C1"
+                                                           : "C4";
       out.push_back({criterion, what, lo, hi, truth});
     }
-    if (small && shown.status == sdc::CellStatus::kMasked &&
-        hi < criteria_.frequency_threshold - kEps) {
+    if (small && masked && hi < small_limit - kEps) {
       out.push_back({"C2", what, lo, hi, truth});
     }
     // An amount over fewer contributors than the threshold: its number of
     // contributors must be able to reach the threshold too.
     const int64_t contributors = Truth({territory, cell, false});
-    if (amount && shown.status == sdc::CellStatus::kMasked &&
-        contributors >= 1 && contributors < criteria_.frequency_threshold) {
-      auto count = interval(expr_of(territory, cell, false));
+    if (amount && masked && contributors >= 1 && contributors < small_limit) {
+      auto count = lp.Interval(lp.Territory(territory, cell, false));
       if (!count.ok()) return count.status();
-      if (count->second < criteria_.frequency_threshold - kEps) {
+      if (count->second < small_limit - kEps) {
         out.push_back({"C2",
                        Describe(territory, cell, false) + " (contributors)",
                        count->first, count->second, contributors});
       }
     }
   }
+  return absl::OkStatus();
+}
+
+absl::Status ReaderModel::CheckExcluded(ReaderLp& lp,
+                                        std::vector<Breach>& out) const {
   for (const std::string& t : excluded_) {
     const int64_t truth = Population(t);
-    if (truth >= thr) continue;
-    auto range = interval(expr_of(t, population, false));
+    if (truth >= criteria_.territory_threshold) continue;
+    auto range = lp.Interval(lp.Territory(t, PopulationCell(), false));
     if (!range.ok()) return range.status();
     const auto [lo, hi] = *range;
     if (hi - lo < criteria_.min_excluded_width - kEps) {
@@ -403,43 +458,49 @@ absl::StatusOr<std::vector<Breach>> ReaderModel::Judge(
            lo, hi, truth});
     }
   }
-  // Hidden pieces, and territories of the commune never released, under the
-  // threshold: R6 produces no figure of them, derived ones included.
-  std::vector<std::pair<std::string, Lp::Expr>> hidden;
+  return absl::OkStatus();
+}
+
+// Hidden pieces, and territories of the commune never released, under the
+// threshold: R6 produces no figure of them, derived ones included.
+absl::Status ReaderModel::CheckHidden(ReaderLp& lp,
+                                      std::vector<Breach>& out) const {
+  struct Hidden {
+    std::string what;
+    Lp::Expr expr;
+    int64_t truth;
+  };
+  std::vector<Hidden> hidden;
   for (size_t a = 0; a < areas_.size(); ++a) {
-    const statbase::Territory& t = b.territory(areas_[a]);
-    const bool piece =
-        t.level == statbase::TerritoryLevel::kIrisQpv ||
-        (t.level == statbase::TerritoryLevel::kIris && !t.parts.empty());
-    if (piece)
-      hidden.push_back({t.level == statbase::TerritoryLevel::kIris
-                            ? t.code + " outside its QPVs"
-                            : t.code,
-                        {{col(a, population, false), 1.0}}});
-  }
-  for (const auto& [t, areas] : areas_of_) {
-    if (!excluded_.count(t) && !displayed_.count(t))
-      hidden.push_back({t, expr_of(t, population, false)});
-  }
-  for (const auto& [what, expr] : hidden) {
-    int64_t truth = 0;
-    for (const auto& [c, coef] : expr)
-      truth += static_cast<int64_t>(coef) * column_truth.at(c);
-    if (truth >= thr) continue;
-    auto range = interval(expr);
-    if (!range.ok()) return range.status();
-    const auto [lo, hi] = *range;
-    if (truth == 0 && hi - lo < 1 - kEps) {
-      out.push_back({ZeroPinned(),
-                     absl::StrCat(what, " (allocataires, never released)"), lo,
-                     hi, 0});
-    } else if (hi - lo < criteria_.min_excluded_width - kEps) {
-      out.push_back({"C3-hidden",
-                     absl::StrCat(what, " (allocataires, never released)"), lo,
-                     hi, truth});
+    const statbase::Territory& t = base_->territory(areas_[a]);
+    const bool iris_rest = t.level == statbase::TerritoryLevel::kIris;
+    if (t.level == statbase::TerritoryLevel::kIrisQpv ||
+        (iris_rest && !t.parts.empty())) {
+      hidden.push_back({iris_rest ? t.code + " outside its QPVs" : t.code,
+                        lp.Area(a, PopulationCell(), false),
+                        AreaPopulation(static_cast<int>(a))});
     }
   }
-  return out;
+  for (const auto& [t, areas] : areas_of_) {
+    if (!excluded_.count(t) && !displayed_.count(t)) {
+      hidden.push_back(
+          {t, lp.Territory(t, PopulationCell(), false), Population(t)});
+    }
+  }
+  for (const Hidden& h : hidden) {
+    if (h.truth >= criteria_.territory_threshold) continue;
+    auto range = lp.Interval(h.expr);
+    if (!range.ok()) return range.status();
+    const auto [lo, hi] = *range;
+    const std::string what =
+        absl::StrCat(h.what, " (allocataires, never released)");
+    if (h.truth == 0 && hi - lo < 1 - kEps) {
+      out.push_back({ZeroPinned(), what, lo, hi, 0});
+    } else if (hi - lo < criteria_.min_excluded_width - kEps) {
+      out.push_back({"C3-hidden", what, lo, hi, h.truth});
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace ctg::attack

@@ -86,6 +86,8 @@ struct JudgeStats {
   int64_t lp_solves = 0;
 };
 
+class ReaderLp;
+
 class ReaderModel {
  public:
   // Fails if `commune` is not a commune of `base`, or the base holds no
@@ -112,6 +114,8 @@ class ReaderModel {
   // (territory, cell, amount?)
   using FigureKey = std::tuple<std::string, statbase::CellId, bool>;
 
+  friend class ReaderLp;
+
   ReaderModel(std::shared_ptr<const statbase::Base> base, std::string commune,
               Criteria criteria);
   void BuildAreas();
@@ -119,6 +123,10 @@ class ReaderModel {
   int64_t Population(const std::string& territory) const;
   int64_t AreaPopulation(int area) const;
   const char* ZeroPinned() const;
+  // The criteria, appending breaches to `out`; errors from the LP.
+  absl::Status CheckShown(ReaderLp& lp, std::vector<Breach>& out) const;
+  absl::Status CheckExcluded(ReaderLp& lp, std::vector<Breach>& out) const;
+  absl::Status CheckHidden(ReaderLp& lp, std::vector<Breach>& out) const;
 
   std::shared_ptr<const statbase::Base> base_;
   std::string commune_;
