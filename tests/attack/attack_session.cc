@@ -22,12 +22,13 @@ absl::StatusOr<sdc::Release> ReleaseThroughEngine(
 }
 
 Criteria DefaultCriteria() {
+  const char* catalogue_only = std::getenv("CTG_ATTACK_CATALOGUE_ONLY");
   gateway::SecretStatistiqueConfig config;
   return {
       .territory_threshold = config.territory_threshold,
       .frequency_threshold = config.frequency_threshold,
       .min_excluded_width = 10,
-      .beyond_catalogue = std::getenv("CTG_ATTACK_CATALOGUE_ONLY") == nullptr};
+      .beyond_catalogue = catalogue_only == nullptr || *catalogue_only == '\0'};
 }
 
 int64_t Counts::total_breaches() const {

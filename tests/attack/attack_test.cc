@@ -9,6 +9,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -81,6 +82,51 @@ void RunRandomTables(int64_t tables, uint64_t seed, Counts& counts) {
     }
     session.Judge(context);
   }
+}
+
+int64_t Count(const statbase::Base& base, const std::string& territory,
+              const char* indicator, const char* breakdown = "",
+              const char* category = "") {
+  auto v = base.Find(territory, indicator, breakdown, category);
+  return v.ok() ? v->count : -1;
+}
+
+// The generator makes the cases the attacker is for: territories at the
+// threshold, QPVs over several IRIS, small categories lying wholly inside a
+// sub-population.
+TEST(AttackTest, RandomCommunesCoverTheCasesThatMatter) {
+  int at_threshold = 0, straddling = 0, wholly_inside = 0, small_qpv = 0;
+  for (uint64_t seed = 1; seed <= 300; ++seed) {
+    std::mt19937_64 rng(seed);
+    auto c = GenerateCommune(rng, "33069", kPeriod);
+    ASSERT_TRUE(c.ok()) << "seed " << seed << ": " << c.status();
+    const statbase::Base& base = *c->base;
+    for (const std::string& iris : c->layout.iris) {
+      const int64_t n = Count(base, iris, "allocataires");
+      at_threshold += n >= 99 && n <= 101;
+      for (const auto& [code, label] :
+           {std::pair{"rsa", "family_type"}, {"low_income", "family_type"}}) {
+        for (const char* cat : {"isolated", "couple_without_children",
+                                "couple_with_children", "single_parent"}) {
+          const int64_t all = Count(base, iris, "allocataires", label, cat);
+          wholly_inside += all >= 1 && all <= 4 &&
+                           Count(base, iris, code, label, cat) == all;
+        }
+      }
+    }
+    for (const auto& [qpv, iris] : c->layout.qpvs) {
+      straddling += iris.size() >= 2;
+      small_qpv += Count(base, qpv, "allocataires") < 100;
+    }
+  }
+  EXPECT_GT(at_threshold, 100);
+  EXPECT_GT(straddling, 100);
+  EXPECT_GT(wholly_inside, 100);
+  EXPECT_GT(small_qpv, 20);
+  std::cout << "[attack] 300 communes: " << at_threshold << " IRIS at 99-101, "
+            << straddling << " QPVs over several IRIS, " << small_qpv
+            << " QPVs under 100, " << wholly_inside
+            << " small categories wholly inside a sub-population\n";
 }
 
 Counts RunAndReport(int64_t tables) {
