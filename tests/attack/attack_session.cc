@@ -107,7 +107,8 @@ std::vector<Breach> Session::Judge(const std::string& context) {
   }
   for (const Breach& b : *breaches) {
     ++counts_.breaches[b.criterion];
-    if (static_cast<int64_t>(counts_.examples.size()) < counts_.max_examples) {
+    if (b.criterion.rfind("note-", 0) != 0 &&
+        static_cast<int64_t>(counts_.examples.size()) < counts_.max_examples) {
       counts_.examples.push_back(absl::StrCat(context, ": ", b.ToString()));
     }
   }

@@ -453,9 +453,11 @@ absl::Status ReaderModel::CheckExcluded(ReaderLp& lp,
     if (!range.ok()) return range.status();
     const auto [lo, hi] = *range;
     if (hi - lo < criteria_.min_excluded_width - kEps) {
+      // An empty territory protects nobody.
       out.push_back(
-          {"C3", absl::StrCat(t, " (allocataires of an excluded territory)"),
-           lo, hi, truth});
+          {truth == 0 ? "note-empty" : "C3",
+           absl::StrCat(t, " (allocataires of an excluded territory)"), lo, hi,
+           truth});
     }
   }
   return absl::OkStatus();
@@ -494,10 +496,9 @@ absl::Status ReaderModel::CheckHidden(ReaderLp& lp,
     const auto [lo, hi] = *range;
     const std::string what =
         absl::StrCat(h.what, " (allocataires, never released)");
-    if (h.truth == 0 && hi - lo < 1 - kEps) {
-      out.push_back({ZeroPinned(), what, lo, hi, 0});
-    } else if (hi - lo < criteria_.min_excluded_width - kEps) {
-      out.push_back({"C3-hidden", what, lo, hi, h.truth});
+    if (hi - lo < criteria_.min_excluded_width - kEps) {
+      out.push_back(
+          {h.truth == 0 ? "note-empty" : "C3-hidden", what, lo, hi, h.truth});
     }
   }
   return absl::OkStatus();

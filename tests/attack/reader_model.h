@@ -35,7 +35,9 @@
 //       territory of the commune never released, under the threshold, has
 //       a feasible allocataire interval narrower than min_excluded_width;
 // A figure whose true value is 0 pinned to 0 is C1 only when
-// zero_pinned_is_breach (default: a note, as the engine's criteria say).
+// zero_pinned_is_breach (default: a note, as the engine's criteria say); C3
+// on a territory or piece with no allocataire is a note ("note-empty": it
+// protects nobody).
 // A masked zero (while zeros are published) is not a disclosure but makes the
 // reader's "masked ⇒ at least 1" false: it is reported as
 // "note-masked-zero", not a breach, and that inference is dropped for it.
