@@ -8,7 +8,7 @@ absl::Status CheckNotARevision(const PeriodFacts& facts) {
   // R7: a figure masked or never published must not become derivable by
   // difference between two versions of the same period's base, so a period
   // released even once is never replaced.
-  if (facts.releases == 0) return absl::OkStatus();
+  if (facts.releases == 0 || facts.same_content) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrCat(
       "period ", facts.period, " was already released (", facts.releases,
       facts.releases == 1 ? " extract" : " extracts", " to ", facts.communes,
@@ -17,8 +17,7 @@ absl::Status CheckNotARevision(const PeriodFacts& facts) {
       "versions could reveal changes concerning fewer than five allocataires (secret "
       "statistique). Nothing was imported; the base of ",
       facts.period,
-      " stays as released. Carry corrections into the base of the next period (a new "
-      "period label such as 2024 or 2024-01)."));
+      " stays as released. Carry corrections into the base of a later period."));
 }
 
 }  // namespace ctg::policy

@@ -55,11 +55,16 @@ absl::StatusOr<statbase::Base> ReadBase(grpc::ServerContext* context,
   return importer.Finish();
 }
 
-// R7: refuses to replace a period from which anything was released.
-absl::Status CheckRevision(store::Connection& conn, const std::string& period) {
-  CTG_ASSIGN_OR_RETURN(store::PeriodReleases released, store::CountReleasesOfPeriod(conn, period));
-  return policy::CheckNotARevision(
-      {.period = period, .releases = released.releases, .communes = released.communes});
+// R7: refuses to replace a period from which anything was released by
+// different figures.
+absl::Status CheckRevision(store::Connection& conn, const statbase::Base& base) {
+  CTG_ASSIGN_OR_RETURN(std::optional<store::PeriodRow> stored, store::GetPeriod(conn, base.period()));
+  CTG_ASSIGN_OR_RETURN(store::PeriodReleases released,
+                       store::CountReleasesOfPeriod(conn, base.period()));
+  return policy::CheckNotARevision({.period = base.period(),
+                                    .releases = released.releases,
+                                    .communes = released.communes,
+                                    .same_content = stored && stored->digest == base.digest()});
 }
 
 // Conventions read per query while checking perimeters.
@@ -127,7 +132,7 @@ grpc::Status StatisticsService::ImportStatistics(
             .imported_by = call.identity().spiffe_id};
         // In the transaction: no release of the period can commit between
         // this check and the replacement.
-        CTG_RETURN_IF_ERROR(CheckRevision(tx.conn(), period.period));
+        CTG_RETURN_IF_ERROR(CheckRevision(tx.conn(), *base));
         CTG_ASSIGN_OR_RETURN(bool replaced, store::ReplacePeriod(tx.conn(), period));
         // Pieces are stored too (never listed): they tell which communes a
         // QPV touches (store::ListTerritories).

@@ -243,10 +243,15 @@ TEST(RevisionTest, AReleasedPeriodIsFinalAndANeverReleasedOneReimports) {
               HasSubstr("period 2023 was already released (1 extract to 1 commune)"));
   EXPECT_THAT(refused.err, HasSubstr("Nothing was imported"));
   // Nothing changed, and the refusal is one audit event.
-  EXPECT_EQ(DumpStatistics(gateway.db_path()), before);
+  EXPECT_TRUE(DumpStatistics(gateway.db_path()) == before) << "the statistics tables changed";
   std::vector<ctg::v1::AuditEvent> events = ImportEvents(gateway);
   ASSERT_EQ(events.size(), events_before + 1);
   EXPECT_EQ(events.back().code(), static_cast<int>(grpc::StatusCode::FAILED_PRECONDITION));
+
+  // The same content again is no revision (a script run twice).
+  RunResult same = Import(gateway, original, "same-2023");
+  EXPECT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_THAT(same.out, HasSubstr("replaced period 2023"));
 
   // A second release of the same scope comes from the same base version:
   // there is no difference to read.

@@ -23,10 +23,16 @@ TEST(RevisionTest, APeriodReleasedOnceIsFinal) {
                        AllOf(HasSubstr("period 2023 was already released (1 extract to 1 "
                                        "commune)"),
                              HasSubstr("would be a revision"), HasSubstr("Nothing was imported"),
-                             HasSubstr("next period"))));
+                             HasSubstr("later period"))));
   EXPECT_THAT(CheckNotARevision({.period = "2023", .releases = 5, .communes = 2}),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("(5 extracts to 2 communes)")));
+}
+
+TEST(RevisionTest, TheSameContentAgainIsNoRevision) {
+  EXPECT_THAT(
+      CheckNotARevision({.period = "2023", .releases = 5, .communes = 2, .same_content = true}),
+      IsOk());
 }
 
 }  // namespace
