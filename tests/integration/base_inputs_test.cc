@@ -434,11 +434,14 @@ TEST(ExtractJsonTest, AStrictJsonParserReadsThePurposeBackExactly) {
   RunResult got = gateway.Ctg("requester-33069", {"extract", "get", request.id(), "--format",
                                                   "json", "--output", out});
   ASSERT_EQ(got.exit_code, 0) << got.err;
-  // Python's json module is strict (RFC 8259): "\'" is an error there.
+  // Python's json module is strict (RFC 8259): "\'" is an error there. The
+  // receipt saved beside the extract is JSON too.
   RunResult parsed = RunProgram(
       {"/usr/bin/python3", "-c",
        "import json, sys\n"
        "d = json.load(open(sys.argv[1], encoding='utf-8'))\n"
+       "r = json.load(open(sys.argv[1] + '.receipt.json', encoding='utf-8'))\n"
+       "assert r['checkpoint'].count('\\n') >= 3 and r['tree_size'] >= r['audit_sequence']\n"
        "sys.stdout.write(d['purpose'] + '\\n' + d['objective'] + '\\n' + d['source'] + '\\n' +\n"
        "                 str(len(d['cells'])))\n",
        out});
