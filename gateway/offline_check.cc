@@ -21,6 +21,11 @@ absl::StatusOr<std::string> CheckAuditTrail(const Config& config, const std::str
   auto signer = audit::NoteSigner::FromPrivateKeyPem(config.audit.key_name, pem);
   if (!signer.ok()) return signer.status();
   CTG_ASSIGN_OR_RETURN(auto verifier, audit::NoteVerifier::FromKeyText((*signer)->PublicKeyPem()));
+  return CheckAuditTrailWithKey(verifier, db_path);
+}
+
+absl::StatusOr<std::string> CheckAuditTrailWithKey(const audit::NoteVerifier& verifier,
+                                                   const std::string& db_path) {
   CTG_ASSIGN_OR_RETURN(auto conn, store::Connection::Open(db_path, /*read_only=*/true));
   // The stored checkpoints first (few), then one pass over the events with
   // the tree's right edge only: memory O(log N), whatever the trail's size.

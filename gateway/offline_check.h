@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "audit/note_key.h"
 #include "gateway/config.h"
 
 namespace ctg::gateway {
@@ -17,6 +18,11 @@ namespace ctg::gateway {
 // first bad sequence number or checkpoint; kUnavailable / kInvalidArgument
 // when the file or key cannot be read.
 absl::StatusOr<std::string> CheckAuditTrail(const Config& config, const std::string& db_path);
+
+// Same, with the checkpoints' public key given directly (a trail signed by
+// another key than the configured one, e.g. a test fixture).
+absl::StatusOr<std::string> CheckAuditTrailWithKey(const audit::NoteVerifier& verifier,
+                                                   const std::string& db_path);
 
 }  // namespace ctg::gateway
 
