@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
                   ctg::store::GatewaySchemaVersion());
       return 0;
     }
-    if (arg == "backup" && i + 1 < argc) {
+    if (arg == "backup") {
+      if (i + 1 == argc) return Fail("backup DEST: DEST is required");
       backup_dest = argv[++i];
     } else if (arg == "--config" && i + 1 < argc) {
       config_path = argv[++i];
