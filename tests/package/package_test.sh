@@ -70,6 +70,9 @@ units="$root/usr/lib/systemd/system"
 version=$("$build/gateway/ctg-gateway" --version)
 [ "$("$root/usr/bin/ctg-gateway" --version)" = "$version" ] || fail "installed --version differs"
 "$root/usr/bin/ctg" --version | grep -q "^ctg " || fail "ctg --version"
+package_version=$(dpkg-deb -f "$deb" Version)
+[ "${package_version%-*}" = "$(cut -d' ' -f2 <<<"$version")" ] \
+  || fail "package version $package_version, binaries $version (build again)"
 step "installed: $version"
 
 if command -v systemd-analyze >/dev/null; then
