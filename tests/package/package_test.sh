@@ -162,13 +162,16 @@ as admin admin convention create --commune 33069 --name "Le Bouscat" --from 2020
 as admin admin convention list | grep -q CTG-33069-1 || fail "the convention is not listed"
 
 step "backup while serving (packaged script, retention 1 day)"
-touch -d '3 days ago' "$backups/ctg-gateway-20000101T000000Z.db"
-chown "$uid:$gid" "$backups/ctg-gateway-20000101T000000Z.db"
+old_daily="$backups/ctg-gateway-20000101T000000Z.db"
+old_upgrade="$backups/ctg-gateway-before-0.0.1-1-20000101T000000Z.db"
+touch -d '3 days ago' "$old_daily" "$old_upgrade"
+chown "$uid:$gid" "$old_daily" "$old_upgrade"
 CTG_GATEWAY_CONFIG="$config" CTG_BACKUP_DIR="$backups" CTG_BACKUP_KEEP_DAYS=1 \
   CTG_GATEWAY_BIN="$root/usr/bin/ctg-gateway" \
   "${run_as[@]}" "$root/usr/libexec/ctg-gateway/ctg-gateway-backup"
-[ ! -e "$backups/ctg-gateway-20000101T000000Z.db" ] || fail "retention kept the old copy"
-copy=$(ls "$backups"/ctg-gateway-*.db)
+[ ! -e "$old_daily" ] || fail "retention kept the old daily copy"
+[ -e "$old_upgrade" ] || fail "retention deleted the copy made before an upgrade"
+copy=$(ls "$backups"/ctg-gateway-2*Z.db | grep -v 20000101)
 [ "$(stat -c '%a %u' "$copy")" = "600 $uid" ] || fail "backup mode $(stat -c '%a %u' "$copy")"
 "${run_as[@]}" "$root/usr/bin/ctg-gateway" --config "$config" --check "$copy" | tee "$work/check"
 grep -q intact "$work/check" || fail "the backup does not verify"
