@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
     --sanitize) build_dir=build-asan; cmake_args+=(-DCTG_SANITIZE=address,undefined -DCTG_BUILD_BENCH=OFF); shift ;;
     --tsan) build_dir=build-tsan; cmake_args+=(-DCTG_SANITIZE=thread -DCTG_BUILD_BENCH=OFF); shift ;;
     --) shift; break ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-tests: unknown option $1" >&2; exit 2 ;;
   esac
 done
