@@ -2,6 +2,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "audit/checkpoint.h"
@@ -20,12 +21,34 @@ absl::StatusOr<std::string> CheckAuditTrail(const Config& config, const std::str
                        ReadFileForConfig(config.audit.signing_key, "audit.signing_key"));
   auto signer = audit::NoteSigner::FromPrivateKeyPem(config.audit.key_name, pem);
   if (!signer.ok()) return signer.status();
-  CTG_ASSIGN_OR_RETURN(auto verifier, audit::NoteVerifier::FromKeyText((*signer)->PublicKeyPem()));
-  return CheckAuditTrailWithKey(verifier, db_path);
+  CTG_ASSIGN_OR_RETURN(audit::NoteVerifier current,
+                       audit::NoteVerifier::FromKeyText((*signer)->PublicKeyPem()));
+  std::vector<audit::NoteVerifier> keys = {std::move(current)};
+  if (!config.audit.previous_keys.empty()) {
+    CTG_ASSIGN_OR_RETURN(std::string bundle, ReadFileForConfig(config.audit.previous_keys,
+                                                               "audit.previous_keys"));
+    constexpr char kBegin[] = "-----BEGIN PUBLIC KEY-----";
+    for (size_t at = bundle.find(kBegin); at != std::string::npos;) {
+      size_t next = bundle.find(kBegin, at + 1);
+      auto key = audit::NoteVerifier::FromPublicKeyPem(bundle.substr(at, next - at));
+      if (!key.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat("audit.previous_keys ",
+                                                       config.audit.previous_keys, ": ",
+                                                       key.status().message()));
+      }
+      keys.push_back(*std::move(key));
+      at = next;
+    }
+    if (keys.size() == 1) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "audit.previous_keys ", config.audit.previous_keys, ": no PUBLIC KEY block"));
+    }
+  }
+  return CheckAuditTrailWithKeys(keys, db_path);
 }
 
-absl::StatusOr<std::string> CheckAuditTrailWithKey(const audit::NoteVerifier& verifier,
-                                                   const std::string& db_path) {
+absl::StatusOr<std::string> CheckAuditTrailWithKeys(absl::Span<const audit::NoteVerifier> keys,
+                                                    const std::string& db_path) {
   CTG_ASSIGN_OR_RETURN(auto conn, store::Connection::Open(db_path, /*read_only=*/true));
   // The stored checkpoints first (few), then one pass over the events with
   // the tree's right edge only: memory O(log N), whatever the trail's size.
@@ -46,7 +69,7 @@ absl::StatusOr<std::string> CheckAuditTrailWithKey(const audit::NoteVerifier& ve
   auto check_notes = [&]() -> absl::Status {
     for (; next_note != notes.end() && next_note->first == tree.size(); ++next_note) {
       const uint64_t size = next_note->first;
-      auto checkpoint = audit::OpenCheckpoint(next_note->second, verifier);
+      auto checkpoint = audit::OpenCheckpoint(next_note->second, keys);
       if (!checkpoint.ok()) {
         return absl::DataLossError(absl::StrCat("audit trail: checkpoint of size ", size, ": ",
                                                 checkpoint.status().message()));

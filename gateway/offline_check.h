@@ -2,13 +2,15 @@
 // trail without serving and without writing to it (after a restore, or on
 // a backup copy): every stored leaf hash against its event's canonical
 // bytes, dense sequence numbers, and every stored checkpoint's signature
-// (with the configured signing key's public half) and root.
+// (with the configured signing key's public half, or one of the keys it
+// replaced: audit.previous_keys) and root.
 #ifndef CTG_GATEWAY_OFFLINE_CHECK_H_
 #define CTG_GATEWAY_OFFLINE_CHECK_H_
 
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "audit/note_key.h"
 #include "gateway/config.h"
 
@@ -19,10 +21,11 @@ namespace ctg::gateway {
 // when the file or key cannot be read.
 absl::StatusOr<std::string> CheckAuditTrail(const Config& config, const std::string& db_path);
 
-// Same, with the checkpoints' public key given directly (a trail signed by
-// another key than the configured one, e.g. a test fixture).
-absl::StatusOr<std::string> CheckAuditTrailWithKey(const audit::NoteVerifier& verifier,
-                                                   const std::string& db_path);
+// Same, with the checkpoints' public keys given directly: a checkpoint
+// signed by any of `keys` verifies (a trail signed by other keys than the
+// configured ones, e.g. a test fixture).
+absl::StatusOr<std::string> CheckAuditTrailWithKeys(absl::Span<const audit::NoteVerifier> keys,
+                                                    const std::string& db_path);
 
 }  // namespace ctg::gateway
 

@@ -154,6 +154,36 @@ TEST(BackupTest, ACopyWhoseTrailDoesNotVerifyIsNotKept) {
   }
 }
 
+TEST(BackupTest, VerifiesCheckpointsSignedBeforeAKeyRotationWithThePreviousKeys) {
+  auto gateway = TestGateway::Start();
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+  TestGateway& gw = **gateway;
+  ASSERT_EQ(gw.Ctg("admin", {"admin", "convention", "list"}).exit_code, 0);
+  ASSERT_EQ(gw.Stop(), 0);  // a checkpoint signed with the first key
+  // Rotation as the README describes it: a new key, the gateway restarted.
+  std::string new_key = gw.dir() + "/audit-2.key";
+  ASSERT_EQ(RunProgram({"/usr/bin/openssl", "genpkey", "-algorithm", "ed25519", "-out", new_key}).exit_code,
+            0);
+  std::ifstream in(gw.config_path());
+  std::string config((std::istreambuf_iterator<char>(in)), {});
+  std::string old_key = gw.pki_dir() + "/audit-signing.key";
+  ASSERT_NE(config.find(old_key), std::string::npos);
+  config.replace(config.find(old_key), old_key.size(), new_key);
+  std::ofstream(gw.config_path()) << config;
+  ASSERT_TRUE(gw.Restart().ok());
+  ASSERT_EQ(gw.Ctg("admin", {"admin", "convention", "list"}).exit_code, 0);
+  ASSERT_EQ(gw.Stop(), 0);  // a checkpoint signed with the new key
+
+  RunResult refused = Backup(gw, gw.dir() + "/one.db");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("checkpoint of size 1"));
+  std::ofstream(gw.config_path(), std::ios::app)
+      << "[audit]\nprevious_keys = \"" << gw.pki_dir() << "/audit-signing.pub\"\n";
+  RunResult backup = Backup(gw, gw.dir() + "/two.db");
+  EXPECT_EQ(backup.exit_code, 0) << backup.err;
+  EXPECT_THAT(backup.out, HasSubstr("2 events, 2 signed checkpoints verified"));
+}
+
 TEST(SchemaVersionTest, ADatabaseOfANewerSchemaIsRefusedNamingBothVersions) {
   auto gateway = TestGateway::Start();
   ASSERT_TRUE(gateway.ok()) << gateway.status();

@@ -79,7 +79,7 @@ TEST(SchemaFixtureTest, EveryKeptFixtureOpensIntactWithTheCurrentCode) {
     // Its trail, untouched, before the current gateway writes to a copy.
     auto verifier = audit::NoteVerifier::FromKeyText(Slurp(fixture.key));
     ASSERT_TRUE(verifier.ok()) << verifier.status();
-    auto checked = gateway::CheckAuditTrailWithKey(*verifier, fixture.db);
+    auto checked = gateway::CheckAuditTrailWithKeys({*verifier}, fixture.db);
     ASSERT_TRUE(checked.ok()) << checked.status();
     std::string expected = Slurp(fixture.check);
     while (!expected.empty() && expected.back() == '\n') expected.pop_back();
