@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "base/version.h"
 #include "cli/command.h"
 #include "cli/connection.h"
 #include "cli/output.h"
@@ -57,6 +58,10 @@ void PrintCommandHelp(const Command& c, std::ostream& out) {
 }
 
 int Run(const std::vector<std::string>& words) {
+  if (words.size() == 1 && words[0] == "--version") {
+    std::cout << "ctg " << Version() << "\n";
+    return kExitOk;
+  }
   std::vector<Command> commands = AllCommands();
   if (words.empty() || words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
     PrintOverview(commands, "", words.empty() ? std::cerr : std::cout);

@@ -149,6 +149,7 @@ absl::Status Bind(Parser& p, Config& c) {
   CTG_RETURN_IF_ERROR(p.Path("tls.crl", c.tls.crl));
   CTG_RETURN_IF_ERROR(p.Int("tls.reload_seconds", c.tls.reload_seconds, 1, 86400));
   CTG_RETURN_IF_ERROR(p.Path("audit.signing_key", c.audit.signing_key));
+  CTG_RETURN_IF_ERROR(p.Path("audit.previous_keys", c.audit.previous_keys));
   CTG_RETURN_IF_ERROR(p.String("audit.origin", c.audit.origin));
   CTG_RETURN_IF_ERROR(p.String("audit.key_name", c.audit.key_name));
   CTG_RETURN_IF_ERROR(p.Int("audit.checkpoint_interval_seconds",

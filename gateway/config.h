@@ -29,6 +29,9 @@ struct AuditConfig {
   std::string origin;       // checkpoint origin line; default "<trust_domain>/ctg-audit"
   std::string key_name;     // signer name in the note; default = origin
   int checkpoint_interval_seconds = 60;  // periodic checkpoints (0: off)
+  // PEM public keys of the signing keys this one replaced (one or more
+  // blocks): `--check` and `backup` verify older checkpoints with them.
+  std::string previous_keys;
 };
 
 struct LimitsConfig {

@@ -53,6 +53,14 @@ absl::StatusOr<int> UserVersion(Connection& conn) {
 }
 
 absl::Status Migrate(Connection& conn, absl::Span<const Migration> migrations) {
+  // Numbered 1, 2, 3... in order: a database at schema N has exactly the
+  // first N applied.
+  for (size_t i = 0; i < migrations.size(); ++i) {
+    if (migrations[i].version != static_cast<int>(i) + 1) {
+      return absl::InternalError(absl::StrCat("migration number ", migrations[i].version,
+                                              " at position ", i + 1, ": expected ", i + 1));
+    }
+  }
   CTG_ASSIGN_OR_RETURN(int current, UserVersion(conn));
   int latest = migrations.empty() ? 0 : migrations.back().version;
   if (current > latest) {
