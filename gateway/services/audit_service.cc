@@ -47,9 +47,14 @@ grpc::Status AuditService::ListEvents(grpc::ServerContext* context,
     // is not part of its answer.
     uint64_t visible = log_->size();
     uint64_t sent = 0;
+    // Set when the scan is stopped on purpose, at the first invisible event.
+    bool reached_visible_end = false;
     absl::Status status = db_->Read([&](store::Connection& conn) {
       return store::ScanAuditRows(conn, filter, [&](const store::AuditRow& row) -> absl::Status {
-        if (row.seq > visible) return absl::CancelledError("done");
+        if (row.seq > visible) {
+          reached_visible_end = true;
+          return absl::CancelledError("stop the scan");
+        }
         ctg::v1::AuditEvent event;
         CTG_RETURN_IF_ERROR(RowToProto(row, &event));
         if (context->IsCancelled() || !writer->Write(event)) {
@@ -60,7 +65,7 @@ grpc::Status AuditService::ListEvents(grpc::ServerContext* context,
       });
     });
     call.AddFact("events_sent", absl::StrCat(sent));
-    if (absl::IsCancelled(status) && status.message() == "done") return absl::OkStatus();
+    if (reached_visible_end) return absl::OkStatus();
     return status;
   });
 }

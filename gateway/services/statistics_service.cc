@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "base/echo.h"
 #include "base/status_macros.h"
 #include "statbase/commune_slices.h"
 #include "statbase/csv_import.h"
@@ -23,9 +24,11 @@ absl::StatusOr<statbase::Base> ReadBase(grpc::ServerContext* context,
         "the first message must be the header (period and file name)");
   }
   const ctg::v1::ImportHeader header = chunk.header();
-  call.SetTarget("statistics", header.period());
-  call.AddFact("period", header.period());
-  call.AddFact("file_name", header.file_name());
+  // The client's strings are recorded bounded (the importer's errors bound
+  // them too).
+  call.SetTarget("statistics", BoundedEcho(header.period()));
+  call.AddFact("period", BoundedEcho(header.period()));
+  call.AddFact("file_name", BoundedEcho(header.file_name()));
   CTG_ASSIGN_OR_RETURN(statbase::CsvImporter importer,
                        statbase::CsvImporter::Create({.period = header.period(),
                                                       .file_name = header.file_name()}));

@@ -4,6 +4,8 @@
 #include <signal.h>
 
 #include <fstream>
+#include <sstream>
+#include <thread>
 
 #include "ctg/v1/catalogue.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -54,6 +56,55 @@ TEST(LifecycleTest, RevokedClientIsRefusedAfterReload) {
   EXPECT_THAT(reused.error_message(), ::testing::HasSubstr("revoked"));
   // Others are unaffected.
   EXPECT_TRUE(ListIndicators(gateway.Channel("requester-33069")).ok());
+}
+
+grpc::health::v1::HealthCheckResponse::ServingStatus HealthOf(const TestGateway& gateway) {
+  auto stub = grpc::health::v1::Health::NewStub(gateway.Channel("auditor"));
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::Status status = stub->Check(Deadline().get(), {}, &response);
+  return status.ok() ? response.status() : grpc::health::v1::HealthCheckResponse::UNKNOWN;
+}
+
+// Polls the health service (bounded: about 30 s) until it says `wanted`.
+bool HealthBecomes(const TestGateway& gateway,
+                   grpc::health::v1::HealthCheckResponse::ServingStatus wanted) {
+  for (int i = 0; i < 300; ++i) {
+    if (HealthOf(gateway) == wanted) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// A CRL that cannot be reloaded is not silent: health says NOT_SERVING and
+// stderr names the cause, until a good CRL is back (the previous one stays
+// in force meanwhile).
+TEST(LifecycleTest, UnloadableCrlTurnsHealthNotServingUntilRepaired) {
+  TempDir pki;
+  ASSERT_EQ(RunProgram({"/bin/bash", SourceDir() + "/certs/make-dev-pki.sh", pki.path()}).exit_code, 0);
+  auto gw = TestGateway::StartWithPki(pki.path(), "[tls]\nreload_seconds = 1\n");
+  ASSERT_TRUE(gw.ok()) << gw.status();
+  TestGateway& gateway = **gw;
+  const std::string crl = pki.path() + "/crl.pem";
+  const std::string good = Slurp(crl);
+  std::ofstream(crl, std::ios::trunc) << "not a CRL\n";
+  EXPECT_TRUE(HealthBecomes(gateway, grpc::health::v1::HealthCheckResponse::NOT_SERVING));
+  EXPECT_THAT(Slurp(gateway.stderr_path()),
+              ::testing::HasSubstr("health: trust-reload failing"));
+  EXPECT_THAT(Slurp(gateway.stderr_path()), ::testing::HasSubstr("no PEM CRL found"));
+  // The CRL loaded before is still enforced.
+  EXPECT_FALSE(ListIndicators(gateway.Channel("revoked")).ok());
+  EXPECT_TRUE(ListIndicators(gateway.Channel("requester-33069")).ok());
+
+  std::ofstream(crl, std::ios::trunc) << good;
+  EXPECT_TRUE(HealthBecomes(gateway, grpc::health::v1::HealthCheckResponse::SERVING));
+  EXPECT_THAT(Slurp(gateway.stderr_path()), ::testing::HasSubstr("SERVING"));
 }
 
 TEST(LifecycleTest, AuditKeyRotationKeepsOldCheckpointsVerifiable) {

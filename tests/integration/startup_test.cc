@@ -1,6 +1,11 @@
 // Issue #2, bad input at start: the gateway exits non-zero with one line
 // naming the file or field, and starts nothing.
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <fstream>
+#include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -93,6 +98,56 @@ TEST_F(StartupTest, UnknownAndMissingKeys) {
 TEST_F(StartupTest, BadSigningKey) {
   const std::string& pki = DevPki::Get().dir();
   ExpectRefused(Replace(pki + "/audit-signing.key", pki + "/server.key"), "audit.signing_key");
+}
+
+// gRPC would share a busy port (SO_REUSEPORT) and split the calls between
+// two gateways, two databases and two audit trails: the second one must
+// refuse to start, naming the port.
+TEST_F(StartupTest, SecondGatewayOnTheSamePortIsRefused) {
+  auto first = TestGateway::Start();
+  ASSERT_TRUE(first.ok()) << first.status();
+  const std::string& address = (*first)->address();
+  const std::string port = address.substr(address.rfind(':') + 1);
+  std::string path = dir_.path() + "/second.conf";
+  std::ofstream(path) << Replace("127.0.0.1:0", address);
+  Child second({GatewayBinary(), "--config", path}, dir_.path() + "/second.stderr");
+  std::string line;
+  bool said_listening = second.ReadLine(&line, 30000);
+  EXPECT_FALSE(said_listening) << "a second gateway serves the same port: " << line;
+  if (said_listening) second.Stop(SIGKILL);
+  EXPECT_EQ(second.Wait(30000), 1);
+  std::ifstream in(dir_.path() + "/second.stderr");
+  std::string err((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(err, HasSubstr(absl::StrCat("listen \"", address, "\": port ", port,
+                                          " is already in use")));
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+}
+
+// Private keys readable by group or others are refused, with the fix.
+TEST_F(StartupTest, KeysReadableByOthersAreRefused) {
+  const std::string& pki = DevPki::Get().dir();
+  for (const char* name : {"server.key", "audit-signing.key"}) {
+    std::string copy = absl::StrCat(dir_.path(), "/", name);
+    ASSERT_EQ(RunProgram({"/bin/cp", absl::StrCat(pki, "/", name), copy}).exit_code, 0);
+    ASSERT_EQ(chmod(copy.c_str(), 0640), 0);
+    std::string key = std::string(name) == "server.key" ? "tls.key " : "audit.signing_key ";
+    ExpectRefused(Replace(absl::StrCat(pki, "/", name), copy),
+                  absl::StrCat(key, copy, " is accessible to group or others (mode 0640)"));
+    ExpectRefused(Replace(absl::StrCat(pki, "/", name), copy),
+                  absl::StrCat("chmod 600 ", copy));
+  }
+}
+
+// The database and its WAL files hold the statistical base: 0600.
+TEST_F(StartupTest, DatabaseFilesArePrivate) {
+  auto gw = TestGateway::Start();
+  ASSERT_TRUE(gw.ok()) << gw.status();
+  for (const std::string& file :
+       {(*gw)->db_path(), (*gw)->db_path() + "-wal", (*gw)->db_path() + "-shm"}) {
+    struct stat st;
+    ASSERT_EQ(stat(file.c_str(), &st), 0) << file;
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << file;
+  }
 }
 
 }  // namespace
