@@ -100,6 +100,30 @@ TEST_F(StartupTest, BadSigningKey) {
   ExpectRefused(Replace(pki + "/audit-signing.key", pki + "/server.key"), "audit.signing_key");
 }
 
+// Starts the gateway on `config` in the background: whether it said it was
+// listening (then it is stopped), its exit code and its stderr. Unlike
+// ExpectRefused, a gateway that wrongly starts fails the test instead of
+// blocking it.
+struct Launch {
+  bool listening = false;
+  int exit_code = -1;
+  std::string err;
+};
+Launch LaunchGateway(const TempDir& dir, const std::string& config) {
+  std::string path = dir.path() + "/launch.conf";
+  std::string err_path = dir.path() + "/launch.stderr";
+  std::ofstream(path, std::ios::trunc) << config;
+  std::ofstream(err_path, std::ios::trunc).close();
+  Launch out;
+  Child child({GatewayBinary(), "--config", path}, err_path);
+  std::string line;
+  out.listening = child.ReadLine(&line, 30000);
+  out.exit_code = out.listening ? child.Stop(SIGKILL) : child.Wait(30000);
+  std::ifstream in(err_path);
+  out.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return out;
+}
+
 // gRPC would share a busy port (SO_REUSEPORT) and split the calls between
 // two gateways, two databases and two audit trails: the second one must
 // refuse to start, naming the port.
@@ -108,19 +132,12 @@ TEST_F(StartupTest, SecondGatewayOnTheSamePortIsRefused) {
   ASSERT_TRUE(first.ok()) << first.status();
   const std::string& address = (*first)->address();
   const std::string port = address.substr(address.rfind(':') + 1);
-  std::string path = dir_.path() + "/second.conf";
-  std::ofstream(path) << Replace("127.0.0.1:0", address);
-  Child second({GatewayBinary(), "--config", path}, dir_.path() + "/second.stderr");
-  std::string line;
-  bool said_listening = second.ReadLine(&line, 30000);
-  EXPECT_FALSE(said_listening) << "a second gateway serves the same port: " << line;
-  if (said_listening) second.Stop(SIGKILL);
-  EXPECT_EQ(second.Wait(30000), 1);
-  std::ifstream in(dir_.path() + "/second.stderr");
-  std::string err((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_THAT(err, HasSubstr(absl::StrCat("listen \"", address, "\": port ", port,
-                                          " is already in use")));
-  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  Launch second = LaunchGateway(dir_, Replace("127.0.0.1:0", address));
+  EXPECT_FALSE(second.listening) << "a second gateway serves the same port";
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_THAT(second.err, HasSubstr(absl::StrCat("listen \"", address, "\": port ", port,
+                                                 " is already in use")));
+  EXPECT_EQ(std::count(second.err.begin(), second.err.end(), '\n'), 1) << second.err;
 }
 
 // Private keys readable by group or others are refused, with the fix.
@@ -131,10 +148,14 @@ TEST_F(StartupTest, KeysReadableByOthersAreRefused) {
     ASSERT_EQ(RunProgram({"/bin/cp", absl::StrCat(pki, "/", name), copy}).exit_code, 0);
     ASSERT_EQ(chmod(copy.c_str(), 0640), 0);
     std::string key = std::string(name) == "server.key" ? "tls.key " : "audit.signing_key ";
-    ExpectRefused(Replace(absl::StrCat(pki, "/", name), copy),
-                  absl::StrCat(key, copy, " is accessible to group or others (mode 0640)"));
-    ExpectRefused(Replace(absl::StrCat(pki, "/", name), copy),
-                  absl::StrCat("chmod 600 ", copy));
+    Launch launch = LaunchGateway(dir_, Replace(absl::StrCat(pki, "/", name), copy));
+    EXPECT_FALSE(launch.listening) << name;
+    EXPECT_EQ(launch.exit_code, 1);
+    EXPECT_THAT(launch.err,
+                HasSubstr(absl::StrCat(key, copy, " is accessible to group or others (mode 0640)")));
+    EXPECT_THAT(launch.err, HasSubstr(absl::StrCat("fix it with: chmod 600 ", copy)));
+    EXPECT_EQ(std::count(launch.err.begin(), launch.err.end(), '\n'), 1) << launch.err;
+    ASSERT_EQ(chmod(copy.c_str(), 0600), 0);
   }
 }
 
