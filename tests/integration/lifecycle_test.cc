@@ -2,6 +2,7 @@
 // restart (SIGHUP); a freshly revoked client is refused on its next
 // connection, and on its next call over a connection opened before.
 #include <signal.h>
+#include <sqlite3.h>
 
 #include <fstream>
 #include <sstream>
@@ -62,7 +63,12 @@ grpc::health::v1::HealthCheckResponse::ServingStatus HealthOf(const TestGateway&
   auto stub = grpc::health::v1::Health::NewStub(gateway.Channel("auditor"));
   grpc::health::v1::HealthCheckResponse response;
   grpc::Status status = stub->Check(Deadline().get(), {}, &response);
-  return status.ok() ? response.status() : grpc::health::v1::HealthCheckResponse::UNKNOWN;
+  if (status.ok()) return response.status();
+  // A gateway that refuses calls while a component fails is not serving
+  // either.
+  return status.error_code() == grpc::StatusCode::UNAVAILABLE
+             ? grpc::health::v1::HealthCheckResponse::NOT_SERVING
+             : grpc::health::v1::HealthCheckResponse::UNKNOWN;
 }
 
 // Polls the health service (bounded: about 30 s) until it says `wanted`.
@@ -105,6 +111,37 @@ TEST(LifecycleTest, UnloadableCrlTurnsHealthNotServingUntilRepaired) {
   std::ofstream(crl, std::ios::trunc) << good;
   EXPECT_TRUE(HealthBecomes(gateway, grpc::health::v1::HealthCheckResponse::SERVING));
   EXPECT_THAT(Slurp(gateway.stderr_path()), ::testing::HasSubstr("SERVING"));
+}
+
+// Runs `sql` on the gateway's database through a connection of its own.
+void ExecOnDatabase(const TestGateway& gateway, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(gateway.db_path().c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 10000);
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
+      << (error ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+// A checkpoint that cannot be stored is reported (stderr, health
+// NOT_SERVING) and retried; once it works again, health is SERVING again.
+TEST(LifecycleTest, FailedCheckpointIsReportedUntilOneSucceeds) {
+  auto gw = TestGateway::Start("[audit]\ncheckpoint_interval_seconds = 1\n");
+  ASSERT_TRUE(gw.ok()) << gw.status();
+  TestGateway& gateway = **gw;
+  ExecOnDatabase(gateway,
+                 "CREATE TRIGGER refuse_checkpoints BEFORE INSERT ON audit_checkpoints "
+                 "BEGIN SELECT RAISE(ABORT, 'checkpoints refused by the test'); END");
+  ASSERT_TRUE(ListIndicators(gateway.Channel("admin")).ok());  // the tree grows
+  EXPECT_TRUE(HealthBecomes(gateway, grpc::health::v1::HealthCheckResponse::NOT_SERVING));
+  EXPECT_THAT(Slurp(gateway.stderr_path()),
+              ::testing::HasSubstr("health: audit-checkpoint failing (calls refused"));
+  EXPECT_THAT(Slurp(gateway.stderr_path()),
+              ::testing::HasSubstr("checkpoints refused by the test"));
+  ExecOnDatabase(gateway, "DROP TRIGGER refuse_checkpoints");
+  EXPECT_TRUE(HealthBecomes(gateway, grpc::health::v1::HealthCheckResponse::SERVING));
 }
 
 TEST(LifecycleTest, AuditKeyRotationKeepsOldCheckpointsVerifiable) {
