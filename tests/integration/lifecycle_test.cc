@@ -113,6 +113,37 @@ TEST(LifecycleTest, UnloadableCrlTurnsHealthNotServingUntilRepaired) {
   EXPECT_THAT(Slurp(gateway.stderr_path()), ::testing::HasSubstr("SERVING"));
 }
 
+// A CRL past its nextUpdate can no longer say who is revoked: every client
+// is refused (fail closed), and the health report names the CRL, until a
+// fresh one is installed.
+TEST(LifecycleTest, ExpiredCrlRefusesEveryoneAndIsReported) {
+  TempDir pki;
+  ASSERT_EQ(RunProgram({"/bin/bash", SourceDir() + "/certs/make-dev-pki.sh", pki.path()}).exit_code, 0);
+  auto gw = TestGateway::StartWithPki(pki.path(), "[tls]\nreload_seconds = 1\n");
+  ASSERT_TRUE(gw.ok()) << gw.status();
+  TestGateway& gateway = **gw;
+  const std::string crl = pki.path() + "/crl.pem";
+  const std::string good = Slurp(crl);
+  RunResult expired = RunProgram(
+      {"/usr/bin/openssl", "ca", "-batch", "-config", pki.path() + "/ca-db/ca.cnf", "-cert",
+       pki.path() + "/ca.pem", "-keyfile", pki.path() + "/ca.key", "-gencrl",
+       "-crl_lastupdate", "20200101000000Z", "-crl_nextupdate", "20210101000000Z", "-out",
+       pki.path() + "/crl-expired.pem"});
+  ASSERT_EQ(expired.exit_code, 0) << expired.err;
+  std::ofstream(crl, std::ios::trunc) << Slurp(pki.path() + "/crl-expired.pem");
+  EXPECT_TRUE(HealthBecomes(gateway, grpc::health::v1::HealthCheckResponse::NOT_SERVING));
+  EXPECT_THAT(Slurp(gateway.stderr_path()),
+              ::testing::HasSubstr("health: crl failing (degraded"));
+  EXPECT_THAT(Slurp(gateway.stderr_path()),
+              ::testing::HasSubstr("the CRL in force expired at 2021-01-01T00:00:00Z"));
+  EXPECT_EQ(ListIndicators(gateway.Channel("requester-33069")).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+
+  std::ofstream(crl, std::ios::trunc) << good;
+  EXPECT_TRUE(HealthBecomes(gateway, grpc::health::v1::HealthCheckResponse::SERVING));
+  EXPECT_TRUE(ListIndicators(gateway.Channel("requester-33069")).ok());
+}
+
 // Runs `sql` on the gateway's database through a connection of its own.
 void ExecOnDatabase(const TestGateway& gateway, const std::string& sql) {
   sqlite3* db = nullptr;
