@@ -14,8 +14,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
 #include "audit/checkpoint.h"
 #include "audit/note_key.h"
+#include "base/echo.h"
 #include "base/status_macros.h"
 #include "gateway/audit_log.h"
 #include "gateway/caller.h"
@@ -76,7 +78,8 @@ constexpr char kTrustReload[] = "trust-reload";
 constexpr char kCrl[] = "crl";
 constexpr char kAuditCheckpoint[] = "audit-checkpoint";
 
-// Logs each failure with its cause, on one line.
+// Logs each failure with its cause, on one line (the cause's line breaks
+// escaped).
 void LogProblem(const HealthState::Problem& problem) {
   std::fprintf(stderr, "ctg-gateway: health: %s failing (%s, failure %llu since %s): %s\n",
                problem.component.c_str(),
@@ -84,7 +87,7 @@ void LogProblem(const HealthState::Problem& problem) {
                                                                      : "degraded",
                static_cast<unsigned long long>(problem.failures),
                absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", problem.since, absl::UTCTimeZone()).c_str(),
-               std::string(problem.cause.message()).c_str());
+               BoundedEcho(problem.cause.message(), 2000).c_str());
 }
 
 absl::Status CheckKeyFileModes(const Config& config) {
