@@ -131,6 +131,9 @@ config="$conf_dir/ctg-gateway.conf"
 chown -R "0:$gid" "$conf_dir"
 chmod 0750 "$conf_dir" "$conf_dir/pki"
 chmod 0640 "$config" "$conf_dir"/pki/*
+# Private keys: the service user's own, 0600 (the gateway refuses others).
+chown "$uid:$gid" "$conf_dir/pki/server.key" "$conf_dir/pki/audit-signing.key"
+chmod 0600 "$conf_dir/pki/server.key" "$conf_dir/pki/audit-signing.key"
 chown "$uid:$gid" "$state" "$backups"
 chmod 0700 "$state" "$backups"
 
