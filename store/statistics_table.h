@@ -59,6 +59,12 @@ absl::StatusOr<std::vector<TerritoryRow>> ListTerritories(Connection& conn,
                                                           const std::string& after_code,
                                                           int limit);
 
+// Every territory of `period` (in code order), or only `commune`'s (its
+// own row, its IRIS and QPVs) when not empty.
+absl::StatusOr<std::vector<TerritoryRow>> ListPeriodTerritories(Connection& conn,
+                                                                const std::string& period,
+                                                                const std::string& commune);
+
 }  // namespace ctg::store
 
 #endif  // CTG_STORE_STATISTICS_TABLE_H_

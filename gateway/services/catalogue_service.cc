@@ -82,4 +82,42 @@ grpc::Status CatalogueService::ListTerritories(
   });
 }
 
+grpc::Status CatalogueService::ListPeriods(grpc::ServerContext* context,
+                                           const ctg::v1::ListPeriodsRequest* /*request*/,
+                                           ctg::v1::ListPeriodsResponse* response) {
+  return dispatcher_->Read(context, "/ctg.v1.Catalogue/ListPeriods", [&](Call& call) {
+    const policy::Identity& who = call.identity();
+    return db_->Read([&](store::Connection& conn) -> absl::Status {
+      std::optional<store::ConventionRow> convention;
+      std::string commune;
+      if (who.IsCommune()) {
+        // A commune counts only what it may ask about: its perimeter.
+        auto current = CurrentConvention(conn, who.organisation, CafDay(call.now()));
+        if (!current.ok()) return absl::OkStatus();  // no convention: nothing to ask about
+        convention = *current;
+        commune = who.organisation;
+      }
+      CTG_ASSIGN_OR_RETURN(std::vector<store::PeriodRow> periods, store::ListPeriods(conn));
+      for (const store::PeriodRow& p : periods) {
+        CTG_ASSIGN_OR_RETURN(auto rows, store::ListPeriodTerritories(conn, p.period, commune));
+        ctg::v1::Period* out = response->add_periods();
+        out->set_period(p.period);
+        out->set_base_version(p.base_version);
+        out->mutable_import_time()->set_seconds(p.import_time_us / 1000000);
+        for (const store::TerritoryRow& row : rows) {
+          if (convention && !InPerimeter(*convention, row.code, row.commune)) continue;
+          switch (static_cast<ctg::v1::TerritoryLevel>(row.level)) {
+            case ctg::v1::COMMUNE: out->set_communes(out->communes() + 1); break;
+            case ctg::v1::IRIS: out->set_iris(out->iris() + 1); break;
+            case ctg::v1::QPV: out->set_qpv(out->qpv() + 1); break;
+            default: break;
+          }
+        }
+      }
+      call.AddFact("returned", absl::StrCat(response->periods_size()));
+      return absl::OkStatus();
+    });
+  });
+}
+
 }  // namespace ctg::gateway
