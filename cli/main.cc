@@ -1,5 +1,6 @@
 // ctg: the command-line client of ctg-gateway, for commune requesters, Caf
 // reviewers and administrators, and auditors. `ctg --help` lists commands.
+#include <csignal>
 #include <iostream>
 #include <set>
 #include <string>
@@ -181,6 +182,9 @@ void SilentLog(gpr_log_func_args*) {}
 
 int main(int argc, char** argv) {
   gpr_set_log_function(ctg::cli::SilentLog);
+  // A gateway that closes the connection while ctg replays the handshake
+  // (cli/tls_check.h) must give an error to explain, not kill ctg.
+  signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> words(argv + 1, argv + argc);
   return ctg::cli::Run(words);
 }
