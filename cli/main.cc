@@ -165,9 +165,8 @@ int Run(const std::vector<std::string>& words) {
     PrintCommandHelp(*found, TerminalWidth(), std::cout);
     return kExitOk;
   }
-  // A command whose usage names its own formats ("--format csv|json")
-  // checks them itself.
-  if (!absl::StrContains(found->usage, "--format")) {
+  // `extract get` has its own formats ("--format csv|json") and checks them.
+  if (!absl::StrContains(found->usage, "--format csv")) {
     if (auto json = WantsJson(*args); !json.ok()) return ReportError(json.status(), kExitUsage);
   }
   return found->run(*args);
