@@ -47,6 +47,7 @@ int Territories(const Args& args) {
   }
   ctg::v1::ListTerritoriesRequest request;
   request.set_commune(args.Get("commune"));
+  request.set_period(args.Get("period"));
   std::string level = args.Get("level");
   if (level == "commune") request.set_level(ctg::v1::COMMUNE);
   else if (level == "iris") request.set_level(ctg::v1::IRIS);
@@ -113,10 +114,12 @@ void RegisterCatalogueCommands(std::vector<Command>& commands) {
                       "Lists the indicators that can be requested, with their breakdowns and "
                       "categories (codes to use in `ctg request submit`).",
                       {}, Indicators});
-  commands.push_back({"catalogue", "territories", "[--commune INSEE] [--level commune|iris|qpv]",
+  commands.push_back({"catalogue", "territories",
+                      "[--commune INSEE] [--level commune|iris|qpv] [--period P]",
                       "Lists territories: a commune sees the perimeter of its convention, the "
-                      "Caf every territory of the statistical base.",
-                      {{"commune"}, {"level"}}, Territories});
+                      "Caf every territory of the statistical base. --period lists those of "
+                      "that period (default: the latest; see `ctg catalogue periods`).",
+                      {{"commune"}, {"level"}, {"period"}}, Territories});
   commands.push_back({"catalogue", "periods", "",
                       "Lists the periods of the statistical base (the values of --period in "
                       "`ctg request submit`), with how many communes, IRIS and QPVs each "

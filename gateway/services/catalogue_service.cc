@@ -11,6 +11,45 @@
 #include "statbase/catalogue.h"
 
 namespace ctg::gateway {
+namespace {
+
+void AddTerritory(const store::TerritoryRow& row, ctg::v1::ListTerritoriesResponse* response) {
+  ctg::v1::Territory* t = response->add_territories();
+  t->set_code(row.code);
+  t->set_name(row.name);
+  t->set_level(static_cast<ctg::v1::TerritoryLevel>(row.level));
+  t->set_parent(row.commune);
+}
+
+// One page of the territories of `request.period()` (any period kept in the
+// base), within `convention`'s perimeter when given. Errors: kNotFound for a
+// period the base does not hold.
+absl::Status PeriodTerritories(store::Connection& conn, const ctg::v1::ListTerritoriesRequest& request,
+                               const std::string& commune,
+                               const std::optional<store::ConventionRow>& convention,
+                               int page_size, ctg::v1::ListTerritoriesResponse* response) {
+  CTG_ASSIGN_OR_RETURN(auto period, store::GetPeriod(conn, request.period()));
+  if (!period) {
+    return absl::NotFoundError(absl::StrCat("period: ", request.period(),
+                                            " is not in the statistical base"));
+  }
+  CTG_ASSIGN_OR_RETURN(auto rows, store::ListPeriodTerritories(conn, request.period(), commune));
+  std::string last;
+  for (const store::TerritoryRow& row : rows) {
+    if (row.code <= request.page_token()) continue;
+    if (request.level() != 0 && row.level != request.level()) continue;
+    if (convention && !InPerimeter(*convention, row.code, row.commune)) continue;
+    if (response->territories_size() == page_size) {
+      response->set_next_page_token(last);
+      return absl::OkStatus();
+    }
+    AddTerritory(row, response);
+    last = row.code;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 grpc::Status CatalogueService::ListIndicators(
     grpc::ServerContext* context, const ctg::v1::ListIndicatorsRequest* /*request*/,
@@ -57,6 +96,12 @@ grpc::Status CatalogueService::ListTerritories(
         convention = *current;
       }
       std::string after = request->page_token();
+      if (!request->period().empty()) {
+        CTG_RETURN_IF_ERROR(
+            PeriodTerritories(conn, *request, commune, convention, page_size, response));
+        call.AddFact("returned", absl::StrCat(response->territories_size()));
+        return absl::OkStatus();
+      }
       while (response->territories_size() < page_size) {
         CTG_ASSIGN_OR_RETURN(
             auto rows, store::ListTerritories(conn, commune, request->level(), after, page_size));

@@ -201,6 +201,15 @@ TEST_F(CliMessagesTest, CataloguePeriodsWithTerritoriesPerPeriod) {
   ASSERT_EQ(commune.exit_code, 0) << commune.err;
   EXPECT_THAT(commune.out, HasSubstr("\"period\":\"2023\""));
   EXPECT_THAT(commune.out, HasSubstr("\"communes\":\"1\",\"iris\":\"12\",\"qpv\":\"1\""));
+  // The territories of one period, and a period the base does not hold.
+  RunResult iris = Ctg("requester-33069",
+                       {"catalogue", "territories", "--period", "2022", "--level", "iris"});
+  ASSERT_EQ(iris.exit_code, 0) << iris.err;
+  EXPECT_THAT(iris.out, HasSubstr("330690101"));
+  EXPECT_THAT(iris.out, Not(HasSubstr("QN03302M")));
+  RunResult missing = Ctg("reviewer", {"catalogue", "territories", "--period", "1999"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("period: 1999 is not in the statistical base"));
 }
 
 // --- extract verify
