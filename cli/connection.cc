@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <grpcpp/create_channel.h>
@@ -68,8 +69,8 @@ struct LastConnection {
   int timeout_seconds = 10;
 };
 
-LastConnection*& Last() {
-  static LastConnection* last = nullptr;
+std::optional<LastConnection>& Last() {
+  static std::optional<LastConnection> last;
   return last;
 }
 
@@ -112,12 +113,11 @@ absl::StatusOr<Connection> Connect(const Args& args) {
   tls.pem_root_certs = ca->pem;
   tls.pem_cert_chain = cert->pem;
   tls.pem_private_key = key->pem;
-  delete Last();
   int timeout = 10;
   if (int asked = 0; absl::SimpleAtoi(args.Get("timeout"), &asked) && asked > 0) {
     timeout = std::min(asked, 10);
   }
-  Last() = new LastConnection{conn.gateway, std::move(files), timeout};
+  Last() = LastConnection{conn.gateway, std::move(files), timeout};
   grpc::ChannelArguments channel_args;
   channel_args.SetMaxReceiveMessageSize(64 << 20);
   // Import errors list up to 100 lines in the status message (a trailer).
@@ -128,10 +128,9 @@ absl::StatusOr<Connection> Connect(const Args& args) {
 }
 
 std::string ExplainRpcFailure(const grpc::Status& status) {
-  if (status.error_code() != grpc::StatusCode::UNAVAILABLE || Last() == nullptr) return "";
+  if (status.error_code() != grpc::StatusCode::UNAVAILABLE || !Last()) return "";
   const LastConnection& last = *Last();
-  return DiagnoseConnection(last.gateway, last.tls, absl::Seconds(last.timeout_seconds),
-                            absl::Now());
+  return DiagnoseConnection(last.gateway, last.tls, absl::Seconds(last.timeout_seconds));
 }
 
 std::unique_ptr<grpc::ClientContext> NewContext(const Args& args, int default_seconds) {

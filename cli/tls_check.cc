@@ -343,7 +343,7 @@ absl::StatusOr<std::string> CheckLocalCredentials(const ClientTls& tls, absl::Ti
 }
 
 std::string DiagnoseConnection(const std::string& gateway, const ClientTls& tls,
-                               absl::Duration timeout, absl::Time /*now*/) {
+                               absl::Duration timeout) {
   Target target;
   if (!SplitTarget(gateway, &target)) return "";
   std::string error;
@@ -390,6 +390,7 @@ std::string DiagnoseConnection(const std::string& gateway, const ClientTls& tls,
     if (SSL_read(ssl.get(), buffer, sizeof(buffer)) <= 0) out = RefusalText(tls, AlertText());
   }
   ERR_clear_error();
+  ssl.reset();
   close(fd);
   return out;
 }

@@ -48,7 +48,7 @@ absl::StatusOr<std::string> CheckLocalCredentials(const ClientTls& tls, absl::Ti
 // (with the likely causes, and "revoked" when the CRL says so). Empty when
 // the handshake and the certificate are accepted (the failure is elsewhere).
 std::string DiagnoseConnection(const std::string& gateway, const ClientTls& tls,
-                               absl::Duration timeout, absl::Time now);
+                               absl::Duration timeout);
 
 }  // namespace ctg::cli
 
