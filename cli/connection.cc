@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "cli/field_flags.h"
 #include "cli/tls_check.h"
 
 namespace ctg::cli {
@@ -128,6 +129,10 @@ absl::StatusOr<Connection> Connect(const Args& args) {
 }
 
 std::string ExplainRpcFailure(const grpc::Status& status) {
+  if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
+    std::string flagged = WithFlagName(status.error_message());
+    return flagged.empty() ? "" : flagged + "\n";
+  }
   if (status.error_code() != grpc::StatusCode::UNAVAILABLE || !Last()) return "";
   const LastConnection& last = *Last();
   return DiagnoseConnection(last.gateway, last.tls, absl::Seconds(last.timeout_seconds));

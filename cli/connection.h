@@ -36,9 +36,10 @@ struct Connection {
 // ("your certificate has expired on ...").
 absl::StatusOr<Connection> Connect(const Args& args);
 
-// When `status` is a failure to connect (UNAVAILABLE) of the last
-// Connect(), the reason in words (the TLS handshake replayed, see
-// DiagnoseConnection); "" otherwise.
+// `status` in the user's words, or "" to print it as it is: for a failure
+// to connect (UNAVAILABLE) of the last Connect(), the reason (the TLS
+// handshake replayed, see DiagnoseConnection); for INVALID_ARGUMENT, the
+// message with the flag in place of the request field (field_flags.h).
 std::string ExplainRpcFailure(const grpc::Status& status);
 
 // A client context with a deadline of `seconds` (flag --timeout).

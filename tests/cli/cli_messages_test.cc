@@ -153,6 +153,14 @@ TEST_F(CliMessagesTest, MissingFlagNamesTheFlag) {
   RunResult submit = Ctg("requester-33069", {"request", "submit", "--purpose", "Diagnostic"});
   EXPECT_EQ(submit.exit_code, 2);
   EXPECT_THAT(submit.err, HasSubstr("--objective is required"));
+  // A value the gateway refuses is reported against the flag that gave it.
+  RunResult outside = Ctg("requester-33069",
+                          {"request", "submit", "--purpose", "Diagnostic", "--objective", "Axe I",
+                           "--indicator", "allocataires", "--territory", "33069,33162",
+                           "--period", "2023"});
+  EXPECT_EQ(outside.exit_code, 1);
+  EXPECT_THAT(outside.err, HasSubstr("ctg: --territory (value 2): "));
+  EXPECT_THAT(outside.err, Not(HasSubstr("scope.territories")));
 }
 
 TEST_F(CliMessagesTest, MistypedCommandVerbAndFlagGetASuggestion) {
