@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "cli/command.h"
 #include "cli/confirm.h"
@@ -167,7 +168,10 @@ absl::StatusOr<std::string> ImmediateTermination(const Args& args, const std::st
     agreed = *parsed;
   }
   auto effective = policy::TerminationEffectiveDate(notice, agreed);  // R11
-  if (!effective.ok()) return effective.status();
+  if (!effective.ok()) {
+    return absl::InvalidArgumentError(absl::StrReplaceAll(
+        effective.status().message(), {{"effective_date", "--effective-date"}}));
+  }
   if (notice >= today && *effective > today) return std::string();
   std::string text = absl::StrCat(
       "Terminating convention ", id, " with notice on ", absl::FormatCivilTime(notice),
