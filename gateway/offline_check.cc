@@ -16,7 +16,7 @@
 
 namespace ctg::gateway {
 
-absl::StatusOr<std::string> CheckAuditTrail(const Config& config, const std::string& db_path) {
+absl::StatusOr<std::vector<audit::NoteVerifier>> CheckpointKeys(const Config& config) {
   CTG_ASSIGN_OR_RETURN(std::string pem,
                        ReadFileForConfig(config.audit.signing_key, "audit.signing_key"));
   auto signer = audit::NoteSigner::FromPrivateKeyPem(config.audit.key_name, pem);
@@ -24,26 +24,29 @@ absl::StatusOr<std::string> CheckAuditTrail(const Config& config, const std::str
   CTG_ASSIGN_OR_RETURN(audit::NoteVerifier current,
                        audit::NoteVerifier::FromKeyText((*signer)->PublicKeyPem()));
   std::vector<audit::NoteVerifier> keys = {std::move(current)};
-  if (!config.audit.previous_keys.empty()) {
-    CTG_ASSIGN_OR_RETURN(std::string bundle, ReadFileForConfig(config.audit.previous_keys,
-                                                               "audit.previous_keys"));
-    constexpr char kBegin[] = "-----BEGIN PUBLIC KEY-----";
-    for (size_t at = bundle.find(kBegin); at != std::string::npos;) {
-      size_t next = bundle.find(kBegin, at + 1);
-      auto key = audit::NoteVerifier::FromPublicKeyPem(bundle.substr(at, next - at));
-      if (!key.ok()) {
-        return absl::InvalidArgumentError(absl::StrCat("audit.previous_keys ",
-                                                       config.audit.previous_keys, ": ",
-                                                       key.status().message()));
-      }
-      keys.push_back(*std::move(key));
-      at = next;
-    }
-    if (keys.size() == 1) {
+  if (config.audit.previous_keys.empty()) return keys;
+  CTG_ASSIGN_OR_RETURN(std::string bundle,
+                       ReadFileForConfig(config.audit.previous_keys, "audit.previous_keys"));
+  constexpr char kBegin[] = "-----BEGIN PUBLIC KEY-----";
+  for (size_t at = bundle.find(kBegin); at != std::string::npos;) {
+    size_t next = bundle.find(kBegin, at + 1);
+    auto key = audit::NoteVerifier::FromPublicKeyPem(bundle.substr(at, next - at));
+    if (!key.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "audit.previous_keys ", config.audit.previous_keys, ": no PUBLIC KEY block"));
+          "audit.previous_keys ", config.audit.previous_keys, ": ", key.status().message()));
     }
+    keys.push_back(*std::move(key));
+    at = next;
   }
+  if (keys.size() == 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "audit.previous_keys ", config.audit.previous_keys, ": no PUBLIC KEY block"));
+  }
+  return keys;
+}
+
+absl::StatusOr<std::string> CheckAuditTrail(const Config& config, const std::string& db_path) {
+  CTG_ASSIGN_OR_RETURN(std::vector<audit::NoteVerifier> keys, CheckpointKeys(config));
   return CheckAuditTrailWithKeys(keys, db_path);
 }
 

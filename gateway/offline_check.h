@@ -9,6 +9,7 @@
 #define CTG_GATEWAY_OFFLINE_CHECK_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
@@ -16,6 +17,12 @@
 #include "gateway/config.h"
 
 namespace ctg::gateway {
+
+// The public keys whose signatures a stored checkpoint may carry: the
+// configured signing key's public half first, then those of
+// `audit.previous_keys`. Errors: kInvalidArgument / kNotFound naming the key
+// file that cannot be read or parsed.
+absl::StatusOr<std::vector<audit::NoteVerifier>> CheckpointKeys(const Config& config);
 
 // A one-line summary when the trail is intact. Errors: kDataLoss naming the
 // first bad event (by sequence; for events altered with their leaf hashes

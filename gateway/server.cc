@@ -24,6 +24,7 @@
 #include "gateway/commune_bases.h"
 #include "gateway/dispatcher.h"
 #include "gateway/health_state.h"
+#include "gateway/offline_check.h"
 #include "gateway/peer_verifier.h"
 #include "gateway/rate_limiter.h"
 #include "gateway/services/audit_service.h"
@@ -235,11 +236,17 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
                                                        store::GatewayMigrations()));
   const audit::NoteSigner* signer = impl->signer.get();
   std::string origin = config.audit.origin;
+  // Start-up verifies every stored checkpoint's signature with these keys
+  // (the trail is refused, naming the first bad event or checkpoint).
+  CTG_ASSIGN_OR_RETURN(std::vector<audit::NoteVerifier> keys, CheckpointKeys(config));
   CTG_ASSIGN_OR_RETURN(
       impl->audit_log,
-      AuditLog::Open(impl->db.get(), [signer, origin](uint64_t size, const audit::Hash& root) {
-        return audit::SignCheckpoint({.origin = origin, .size = size, .root = root}, *signer);
-      }));
+      AuditLog::Open(impl->db.get(),
+                     {.sign = [signer, origin](uint64_t size, const audit::Hash& root) {
+                        return audit::SignCheckpoint({.origin = origin, .size = size, .root = root},
+                                                     *signer);
+                      },
+                      .keys = std::move(keys)}));
   impl->callers = std::make_unique<CallerResolver>(config.trust_domain, impl->anchors.get());
   impl->limiter = std::make_unique<RateLimiter>(config.limits.calls_per_minute);
   impl->dispatcher = std::make_unique<Dispatcher>(impl->db.get(), impl->audit_log.get(),
