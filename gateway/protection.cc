@@ -92,7 +92,8 @@ absl::StatusOr<sdc::BlockInput> BlockFor(const statbase::Base& base, const sdc::
       .allocataire_count = indicator.code == "allocataires",
       .total_equals = {std::string(indicator.total_equals.indicator),
                        std::string(indicator.total_equals.breakdown),
-                       std::string(indicator.total_equals.category)}};
+                       std::string(indicator.total_equals.category)},
+      .bounded_by = std::string(indicator.bounded_by)};
   for (const statbase::Breakdown& b : indicator.breakdowns) {
     sdc::Breakdown out{.code = std::string(b.code)};
     for (const statbase::Category& c : b.categories) out.categories.emplace_back(c.code);
@@ -102,13 +103,23 @@ absl::StatusOr<sdc::BlockInput> BlockFor(const statbase::Base& base, const sdc::
   return block;
 }
 
-// Requested indicators plus the ones their totals are tied to (R7: a figure
-// masked in one must not be read in the other), which stay unreleased.
+// Requested indicators plus, transitively, the ones they are tied to by a
+// catalogue relation (total_equals: a figure masked in one must not be read
+// in the other; bounded_by: the reader knows a sub-population never exceeds
+// its population, and R6 status words bound the allocataires), which stay
+// unreleased unless requested. The allocataire count is always in: it
+// carries the R6 status words.
 std::vector<const statbase::Indicator*> ModelIndicators(const policy::Scope& scope) {
   std::set<std::string> codes(scope.indicators.begin(), scope.indicators.end());
-  for (const std::string& code : scope.indicators) {
-    if (const statbase::Indicator* i = statbase::FindIndicator(code); i && !i->total_equals.indicator.empty()) {
-      codes.insert(std::string(i->total_equals.indicator));
+  codes.insert("allocataires");
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const std::string& code : std::set<std::string>(codes)) {
+      const statbase::Indicator* i = statbase::FindIndicator(code);
+      if (i == nullptr) continue;
+      for (absl::string_view to : {i->total_equals.indicator, i->bounded_by}) {
+        if (!to.empty() && codes.insert(std::string(to)).second) grew = true;
+      }
     }
   }
   std::vector<const statbase::Indicator*> out;
@@ -170,6 +181,8 @@ sdc::SdcConfig SdcConfigFrom(const SecretStatistiqueConfig& config) {
   out.frequency_threshold = config.frequency_threshold;
   out.min_contributors = config.frequency_threshold;
   out.mask_zeros = config.mask_zeros;
+  out.excluded_min_width = config.excluded_min_width;
+  out.group_disclosure = config.group_disclosure;
   out.audit.mode = config.lp_audit == "off"       ? sdc::AuditMode::kOff
                    : config.lp_audit == "sampled" ? sdc::AuditMode::kSampled
                                                   : sdc::AuditMode::kAlways;
@@ -198,6 +211,11 @@ absl::StatusOr<sdc::TableModel> BuildScopeModel(const std::string& commune,
   sdc::TableInput input;
   for (const auto& [period, base] : bases) {
     for (const statbase::Indicator* indicator : ModelIndicators(scope)) {
+      // A related indicator the base lacks is knowledge no reader has.
+      auto id = statbase::FindIndicatorId(indicator->code);
+      const bool requested = std::find(scope.indicators.begin(), scope.indicators.end(),
+                                       indicator->code) != scope.indicators.end();
+      if (!requested && id && !base->has_indicator(*id)) continue;
       CTG_ASSIGN_OR_RETURN(sdc::BlockInput block, BlockFor(*base, geo, *indicator));
       input.blocks.push_back(std::move(block));
     }
