@@ -151,28 +151,6 @@ void MarkRequested(const policy::Scope& scope, sdc::TableModel& model) {
   }
 }
 
-// Earlier releases of other indicators or periods are other tables, which
-// share nothing with this one: only the memory of the model's blocks applies.
-absl::StatusOr<sdc::ReleaseMemory> MemoryFor(const sdc::TableModel& model,
-                                             const sdc::ReleaseMemory& memory) {
-  std::set<sdc::BlockKey> blocks;
-  for (const sdc::Block& block : model.blocks) {
-    blocks.insert(block.key);
-    for (const std::string& linked : block.linked_indicators) {
-      blocks.insert({linked, block.key.period});
-    }
-  }
-  sdc::ReleaseMemory relevant;
-  for (const auto& [key, entry] : memory.entries()) {
-    if (!blocks.count(sdc::BlockOf(key))) continue;
-    CTG_RETURN_IF_ERROR(entry.state == sdc::MemoryEntry::State::kPublished
-                            ? relevant.AddPublished(key, entry.value, entry.amount,
-                                                    entry.base_version)
-                            : relevant.AddMasked(key, entry.base_version));
-  }
-  return relevant;
-}
-
 }  // namespace
 
 sdc::SdcConfig SdcConfigFrom(const SecretStatistiqueConfig& config) {
@@ -232,9 +210,10 @@ absl::StatusOr<sdc::Release> ProtectScope(const std::string& commune, const Base
                                           const sdc::SdcConfig& config,
                                           const std::string& base_version) {
   CTG_ASSIGN_OR_RETURN(sdc::TableModel model, BuildScopeModel(commune, bases, scope));
-  CTG_ASSIGN_OR_RETURN(sdc::ReleaseMemory relevant, MemoryFor(model, memory));
+  // The whole memory: entries of the model's blocks are known figures, and
+  // any entry of a period tells the reader its territory's status word.
   CTG_ASSIGN_OR_RETURN(sdc::Release release,
-                       sdc::ProtectTable(model, relevant, config, base_version));
+                       sdc::ProtectTable(model, memory, config, base_version));
   std::sort(release.cells.begin(), release.cells.end(),
             [](const sdc::ReleasedCell& a, const sdc::ReleasedCell& b) { return a.key < b.key; });
   return release;

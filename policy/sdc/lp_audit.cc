@@ -36,7 +36,7 @@ absl::StatusOr<AuditReport> AuditRelease(const TableModel& model, const Release&
     }
   }
   CTG_ASSIGN_OR_RETURN(auto mem, internal::MatchMemory(model, relevant));
-  const internal::Visible visible = internal::VisibleTerritories(model, mem);
+  const internal::Visible visible = internal::VisibleTerritories(model, known);
   AuditReport report;
   report.blocks_total = static_cast<int64_t>(model.blocks.size());
   std::vector<internal::AuditCell> cells(model.cells.size());

@@ -118,7 +118,7 @@ absl::StatusOr<Release> ProtectTable(const TableModel& model, const ReleaseMemor
   CTG_RETURN_IF_ERROR(model.Validate());
   CTG_ASSIGN_OR_RETURN(ReleaseMemory known, WithOpenData(model, memory, config));
   CTG_ASSIGN_OR_RETURN(auto mem, internal::MatchMemory(model, known));
-  const internal::Visible visible = internal::VisibleTerritories(model, mem);
+  const internal::Visible visible = internal::VisibleTerritories(model, known);
   const std::vector<std::vector<int32_t>> comps = internal::Components(model);
   const std::vector<bool> audit = SelectAudited(model, comps, config.audit, seed);
   Release out;

@@ -99,15 +99,16 @@ absl::StatusOr<std::vector<CellPlan>> PlanBlock(
   return plan;
 }
 
-Visible VisibleTerritories(const TableModel& model,
-                           const absl::flat_hash_map<int32_t, const MemoryEntry*>& memory) {
-  Visible out;
+Visible VisibleTerritories(const TableModel& model, const ReleaseMemory& memory) {
+  Visible out, territories;
   for (const Cell& c : model.cells) {
-    if (c.requested && !c.piece) out.insert({c.key.territory, c.key.period});
+    if (c.piece) continue;
+    if (c.requested) out.insert({c.key.territory, c.key.period});
+    if (!memory.empty()) territories.insert({c.key.territory, c.key.period});
   }
-  for (const auto& [ci, entry] : memory) {
-    const Cell& c = model.cells[ci];
-    if (!c.piece) out.insert({c.key.territory, c.key.period});
+  for (const auto& [key, entry] : memory.entries()) {
+    std::pair<std::string, std::string> t{key.territory, key.period};
+    if (territories.contains(t)) out.insert(std::move(t));
   }
   return out;
 }
