@@ -8,7 +8,8 @@
 // breakdowns are all just more columns over the same rows.
 //
 // A model is split into *blocks* (one indicator × one period). Blocks share no
-// row, so they are protected and audited independently. Within a block every
+// row: the Gauss step protects each on its own. Blocks tied by Bounds (a
+// sub-population never exceeds its population) are audited together. Within a block every
 // cell's value is known (it is a figure of the base); an inner cell's own value
 // may be unknown (cross-classification of two breakdowns that the base does
 // not hold), in which case only an upper bound is recorded.

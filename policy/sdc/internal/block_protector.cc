@@ -41,7 +41,7 @@ class BlockProtector {
  public:
   BlockProtector(const TableModel& m, int32_t block, std::vector<CellPlan> plan,
                  const SdcConfig& config)
-      : m_(m), bi_(block), b_(m.blocks[block]), plan_(std::move(plan)), config_(config),
+      : m_(m), b_(m.blocks[block]), plan_(std::move(plan)), config_(config),
         suppressed_(b_.num_cells, false), known_(b_.num_cells, false) {
     for (const Identity& id : m.identities) {
       if (id.block == block) identities_.push_back(&id);
@@ -60,6 +60,17 @@ class BlockProtector {
   // An audit repair: the published cell `ci` becomes a primary (secondary
   // reason); the caller re-runs Gauss().
   void Suppress(int32_t ci) { plan_[ci - b_.first_cell] = {Role::kPrimary, MaskReason::kSecondary}; }
+
+  // Before a repair re-runs Gauss: the current secondaries become primaries,
+  // so that the published set only shrinks (as SSBtools' interval
+  // suppression re-runs Gauss with every suppressed cell primary).
+  void FreezeSecondaries() {
+    for (int32_t i = 0; i < b_.num_cells; ++i) {
+      if (plan_[i].role == Role::kCandidate && suppressed_[i]) {
+        plan_[i] = {Role::kPrimary, MaskReason::kSecondary};
+      }
+    }
+  }
 
   bool Repairable(int32_t ci) const {
     const int32_t i = ci - b_.first_cell;
@@ -273,7 +284,6 @@ class BlockProtector {
   }
 
   const TableModel& m_;
-  int32_t bi_;
   const Block& b_;
   std::vector<CellPlan> plan_;
   const SdcConfig& config_;
@@ -369,7 +379,10 @@ absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
       }
       std::sort(touched.begin(), touched.end());
       touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-      for (size_t k : touched) CTG_RETURN_IF_ERROR(prot[k]->Gauss());
+      for (size_t k : touched) {
+        prot[k]->FreezeSecondaries();
+        CTG_RETURN_IF_ERROR(prot[k]->Gauss());
+      }
       ++report->repair_rounds;
     }
   }

@@ -3,17 +3,17 @@
 #include <glpk.h>
 
 #include <algorithm>
-#include <iterator>
-#include <utility>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <memory>
+#include <utility>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
-#include "base/status_macros.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "base/status_macros.h"
 
 namespace ctg::policy::sdc::internal {
 namespace {
@@ -43,9 +43,15 @@ class ComponentLp {
       for (int32_t ci = b.first_cell; ci < b.first_cell + b.num_cells; ++ci) {
         const AuditCell& a = cells_[ci];
         if (a.role != AuditRole::kMasked || !a.check) continue;
-        ++out.cells_checked;
-        CTG_RETURN_IF_ERROR(Check(ci, &out));
+        todo_.push_back(ci);
+        // The true figures are one solution the reader cannot rule out.
+        const double v = static_cast<double>(m_.cells[ci].value);
+        witness_.push_back({v, v});
       }
+    }
+    for (next_ = 0; next_ < todo_.size(); ++next_) {
+      ++out.cells_checked;
+      CTG_RETURN_IF_ERROR(Check(todo_[next_], witness_[next_], &out));
     }
     return out;
   }
@@ -53,37 +59,59 @@ class ComponentLp {
  private:
   int Col(int32_t row) const { return col_of_row_[row] + 1; }
 
-  absl::Status Check(int32_t ci, BlockAuditResult* out) {
-    const Cell& c = m_.cells[ci];
-    const AuditCell& a = cells_[ci];
-    double lo = 0, up = 0;
-    bool all_fixed = true;
-    for (int32_t r : c.rows) all_fixed = all_fixed && fixed_zero_[Col(r) - 1];
-    if (!all_fixed) {
-      SetObjective(c, 1.0);
-      absl::StatusOr<double> l = Solve(GLP_MIN, c);
-      if (!l.ok()) return l.status();
-      lo = *l;
-      absl::StatusOr<double> u = Solve(GLP_MAX, c);
-      if (!u.ok()) return u.status();
-      up = *u;
-    }
+  // The criterion [lo, up] breaches, or nullptr (C1-C3).
+  const char* Breach(const Cell& c, const AuditCell& a, double lo, double up) const {
     const double lo_int = std::ceil(lo - kEps);
     const double up_int = std::isinf(up) ? kInf : std::floor(up + kEps);
-    const char* criterion = nullptr;
     // C1 (and C4): a single value. A zero pinned by published zeros discloses
     // nobody while zeros are figures.
     const bool pinned_zero = !config_.mask_zeros && c.value == 0 && up_int <= 0;
-    if (up_int <= lo_int && !pinned_zero) criterion = "C1";
+    if (up_int <= lo_int && !pinned_zero) return "C1";
     // C2: a small count must look possibly as large as the threshold.
-    if (!criterion && a.required_upper > 0 && up_int < static_cast<double>(a.required_upper)) {
-      criterion = "C2";
-    }
+    if (a.required_upper > 0 && up_int < static_cast<double>(a.required_upper)) return "C2";
     // C3: an excluded territory's interval inside what its label allows.
-    if (!criterion && a.required_width > 0 && !pinned_zero) {
+    if (a.required_width > 0 && !pinned_zero) {
       const double cap = std::min(up_int, static_cast<double>(config_.territory_threshold - 1));
-      if (cap - lo_int < static_cast<double>(a.required_width)) criterion = "C3";
+      if (cap - lo_int < static_cast<double>(a.required_width)) return "C3";
     }
+    return nullptr;
+  }
+
+  // Every LP solution is a point the reader cannot rule out: it widens the
+  // known part of the interval of every cell still to check, which often
+  // proves them safe without solving their own LPs.
+  void RecordSolution() {
+    for (size_t k = next_ + 1; k < todo_.size(); ++k) {
+      double sum = 0;
+      for (int32_t r : m_.cells[todo_[k]].rows) sum += glp_get_col_prim(lp_.get(), Col(r));
+      witness_[k].first = std::min(witness_[k].first, sum);
+      witness_[k].second = std::max(witness_[k].second, sum);
+    }
+  }
+
+  absl::Status Check(int32_t ci, std::pair<double, double> known, BlockAuditResult* out) {
+    const Cell& c = m_.cells[ci];
+    const AuditCell& a = cells_[ci];
+    bool all_fixed = true;
+    for (int32_t r : c.rows) all_fixed = all_fixed && fixed_zero_[Col(r) - 1];
+    double lo = 0, up = 0;
+    if (!all_fixed) {
+      // [known] lies inside the reader's interval: if it already meets the
+      // criteria, so does the interval. Otherwise widen it by solving, max
+      // first (it decides C2).
+      if (Breach(c, a, known.first, known.second) == nullptr) return absl::OkStatus();
+      SetObjective(c, 1.0);
+      absl::StatusOr<double> u = Solve(GLP_MAX, c);
+      if (!u.ok()) return u.status();
+      up = *u;
+      lo = known.first;
+      if (Breach(c, a, lo, up) != nullptr) {
+        absl::StatusOr<double> l = Solve(GLP_MIN, c);
+        if (!l.ok()) return l.status();
+        lo = *l;
+      }
+    }
+    const char* criterion = Breach(c, a, lo, up);
     if (criterion != nullptr) {
       CellInterval br{c.key, lo, up, a.required_upper, a.required_width, true, criterion};
       out->breached.push_back(ci);
@@ -130,17 +158,32 @@ class ComponentLp {
       for (int32_t r = b.first_row; r < b.first_row + b.num_rows; ++r) col_of_row_[r] = n++;
     }
     fixed_zero_.assign(n, false);
+    // A published cell of one inner cell fixes that variable (no row: a
+    // smaller basis); its binding shows as the column's reduced cost.
+    col_cell_.assign(n, -1);
+    std::vector<double> fixed(n, -1.0);
     for (int32_t bi : blocks_) {
       const Block& b = m_.blocks[bi];
       for (int32_t ci = b.first_cell; ci < b.first_cell + b.num_cells; ++ci) {
-        if (cells_[ci].role == AuditRole::kPublished && m_.cells[ci].value == 0) {
-          for (int32_t r : m_.cells[ci].rows) fixed_zero_[Col(r) - 1] = true;
+        const Cell& c = m_.cells[ci];
+        if (cells_[ci].role != AuditRole::kPublished) continue;
+        if (c.value == 0) {
+          for (int32_t r : c.rows) fixed_zero_[Col(r) - 1] = true;
+        } else if (c.rows.size() == 1) {
+          fixed[Col(c.rows[0]) - 1] = static_cast<double>(c.value);
+          col_cell_[Col(c.rows[0]) - 1] = ci;
         }
       }
     }
     glp_add_cols(lp_.get(), n);
     for (int32_t j = 0; j < n; ++j) {
-      glp_set_col_bnds(lp_.get(), j + 1, fixed_zero_[j] ? GLP_FX : GLP_LO, 0.0, 0.0);
+      if (fixed_zero_[j]) {
+        glp_set_col_bnds(lp_.get(), j + 1, GLP_FX, 0.0, 0.0);
+      } else if (fixed[j] >= 0) {
+        glp_set_col_bnds(lp_.get(), j + 1, GLP_FX, fixed[j], fixed[j]);
+      } else {
+        glp_set_col_bnds(lp_.get(), j + 1, GLP_LO, 0.0, 0.0);
+      }
       if (config_.audit.integer) glp_set_col_kind(lp_.get(), j + 1, GLP_IV);
     }
     ia_ = {0};
@@ -161,13 +204,16 @@ class ComponentLp {
         ones(c.rows, 1.0);
         const double v = static_cast<double>(c.value);
         if (a.role == AuditRole::kPublished) {
-          if (c.value > 0) AddRow(GLP_FX, v, v, ci, terms);
+          if (c.value > 0 && c.rows.size() > 1) AddRow(GLP_FX, v, v, ci, terms);
           continue;
         }
         if (a.label == Label::kExcluded) {
           AddRow(GLP_DB, a.known_positive ? 1.0 : 0.0, threshold - 1, -1, terms);
         } else if (a.label == Label::kShown) {
           AddRow(GLP_LO, threshold, 0.0, -1, terms);
+        } else if (a.role == AuditRole::kMasked && a.known_positive && c.rows.size() == 1 &&
+                   glp_get_col_type(lp_.get(), Col(c.rows[0])) == GLP_LO) {
+          glp_set_col_bnds(lp_.get(), Col(c.rows[0]), GLP_LO, 1.0, 0.0);
         } else if (a.role == AuditRole::kMasked && a.known_positive) {
           AddRow(GLP_LO, 1.0, 0.0, -1, terms);
         }
@@ -219,7 +265,10 @@ class ComponentLp {
       return absl::InternalError(absl::StrCat(
           "LP audit: published figures are inconsistent around cell ", c.key.ToString()));
     }
-    if (!config_.audit.integer) return glp_get_obj_val(lp_.get());
+    if (!config_.audit.integer) {
+      RecordSolution();
+      return glp_get_obj_val(lp_.get());
+    }
     if (glp_intopt(lp_.get(), &iocp_) != 0 || glp_mip_status(lp_.get()) != GLP_OPT) {
       return absl::InternalError(
           absl::StrCat("LP audit: integer solve failed on cell ", c.key.ToString()));
@@ -229,6 +278,12 @@ class ComponentLp {
 
   // Published cells whose equality binds the last solution.
   void AppendBinding(std::vector<int32_t>* out) const {
+    for (size_t j = 0; j < col_cell_.size(); ++j) {
+      if (col_cell_[j] < 0) continue;
+      if (std::fabs(glp_get_col_dual(lp_.get(), static_cast<int>(j) + 1)) > 1e-9) {
+        out->push_back(col_cell_[j]);
+      }
+    }
     for (size_t row = 1; row < row_cell_.size(); ++row) {
       const int32_t ci = row_cell_[row];
       if (ci < 0 || cells_[ci].role != AuditRole::kPublished) continue;
@@ -262,7 +317,11 @@ class ComponentLp {
   std::unique_ptr<glp_prob, ProbDeleter> lp_;
   std::vector<int32_t> col_of_row_;  // global row -> LP column - 1
   std::vector<bool> fixed_zero_;     // by LP column - 1
+  std::vector<int32_t> col_cell_;    // LP column - 1 -> published cell fixing it, or -1
   std::vector<int32_t> row_cell_;    // GLPK row -> global cell index, or -1
+  std::vector<int32_t> todo_;        // masked cells to check, in order
+  std::vector<std::pair<double, double>> witness_;  // known part of each interval
+  size_t next_ = 0;                  // position in todo_
   std::vector<int> ia_, ja_;
   std::vector<double> ar_;
   glp_smcp smcp_;

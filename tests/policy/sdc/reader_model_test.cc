@@ -145,6 +145,30 @@ TEST(ReaderModelTest, BaseContradictingARelationIsRefused) {
                                        ::testing::HasSubstr("family=sp")));
 }
 
+// Open data the Caf publishes is known to every reader and cannot be
+// suppressed: when it pins a small count through the bound, the release is
+// refused, naming the cell and the criterion.
+TEST(ReaderModelTest, UnrepairableBreachIsRefusedNamingCellAndCriterion) {
+  CTG_ASSERT_OK_AND_ASSIGN(Geography g, GridGeography(3));
+  TableInput in;
+  in.blocks.push_back(Allocataires({{80, 40, 3, 8}, {90, 60, 30, 20}, {70, 50, 25, 15}}));
+  in.blocks.push_back(Rsa({{20, 0, 0, 8}, {30, 5, 10, 12}, {25, 6, 9, 10}}));
+  CTG_ASSERT_OK_AND_ASSIGN(TableModel m, BuildTable(g, in));
+  SdcConfig config;
+  config.open_data = {{{Iris(0), "2023", "allocataires", "", ""}, 131, 0},
+                      {{Iris(0), "2023", "allocataires", "family", "iso"}, 80, 0},
+                      {{Iris(0), "2023", "allocataires", "family", "cwoc"}, 40, 0},
+                      {{Iris(0), "2023", "rsa", "family", "sp"}, 8, 0}};
+  EXPECT_THAT(ProtectTable(m, {}, config, "v1"),
+              ::ctg::testing::StatusIs(
+                  absl::StatusCode::kFailedPrecondition,
+                  ::testing::AllOf(::testing::HasSubstr("allocataires/family=cwc"),
+                                   ::testing::HasSubstr("criterion C2"))));
+  // Without the open data, the same table is released safely.
+  config.open_data.clear();
+  EXPECT_TRUE(ProtectTable(m, {}, config, "v1").ok());
+}
+
 // Optional group-attribute disclosure: every RSA recipient of IRIS A is a
 // single parent; with the rule on, that cell is masked.
 TEST(ReaderModelTest, GroupDisclosureRuleMasksAWholeCategory) {
