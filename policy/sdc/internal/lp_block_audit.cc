@@ -49,6 +49,19 @@ class ComponentLp {
         witness_.push_back({v, v});
       }
     }
+    // Two spread-out solutions first (all cells to check at their smallest,
+    // then at their largest together): their witnesses settle most cells.
+    if (todo_.size() > 8 && !config_.audit.integer) {
+      next_ = static_cast<size_t>(-1);  // RecordSolution updates every cell
+      for (int dir : {GLP_MIN, GLP_MAX}) {
+        for (int32_t ci : todo_) SetObjective(m_.cells[ci], 1.0);
+        glp_set_obj_dir(lp_.get(), dir);
+        if (glp_simplex(lp_.get(), &smcp_) == 0 && glp_get_status(lp_.get()) == GLP_OPT) {
+          RecordSolution();
+        }
+        for (int32_t ci : todo_) SetObjective(m_.cells[ci], 0.0);
+      }
+    }
     for (next_ = 0; next_ < todo_.size(); ++next_) {
       ++out.cells_checked;
       CTG_RETURN_IF_ERROR(Check(todo_[next_], witness_[next_], &out));
@@ -81,7 +94,7 @@ class ComponentLp {
   // known part of the interval of every cell still to check, which often
   // proves them safe without solving their own LPs.
   void RecordSolution() {
-    for (size_t k = next_ + 1; k < todo_.size(); ++k) {
+    for (size_t k = next_ + 1; k < todo_.size(); ++k) {  // next_ + 1 wraps to 0
       double sum = 0;
       for (int32_t r : m_.cells[todo_[k]].rows) sum += glp_get_col_prim(lp_.get(), Col(r));
       witness_[k].first = std::min(witness_[k].first, sum);
@@ -237,6 +250,7 @@ class ComponentLp {
     }
     glp_load_matrix(lp_.get(), static_cast<int>(ia_.size()) - 1, ia_.data(), ja_.data(),
                     ar_.data());
+    glp_adv_basis(lp_.get(), 0);  // a better first basis than all slacks
     glp_init_smcp(&smcp_);
     smcp_.msg_lev = GLP_MSG_OFF;
     smcp_.presolve = GLP_OFF;
