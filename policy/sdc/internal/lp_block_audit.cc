@@ -72,13 +72,16 @@ class ComponentLp {
  private:
   int Col(int32_t row) const { return col_of_row_[row] + 1; }
 
-  // The criterion [lo, up] breaches, or nullptr (C1-C3).
-  const char* Breach(const Cell& c, const AuditCell& a, double lo, double up) const {
+  // The criterion [lo, up] breaches, or nullptr (C1-C3). `up_exact`: up is
+  // the reader's maximum (not only a known point), so a zero it pins is
+  // known to be pinned.
+  const char* Breach(const Cell& c, const AuditCell& a, double lo, double up,
+                     bool up_exact = true) const {
     const double lo_int = std::ceil(lo - kEps);
     const double up_int = std::isinf(up) ? kInf : std::floor(up + kEps);
     // C1 (and C4): a single value. A zero pinned by published zeros discloses
     // nobody while zeros are figures.
-    const bool pinned_zero = !config_.mask_zeros && c.value == 0 && up_int <= 0;
+    const bool pinned_zero = up_exact && !config_.mask_zeros && c.value == 0 && up_int <= 0;
     if (up_int <= lo_int && !pinned_zero) return "C1";
     // C2: a small count must look possibly as large as the threshold.
     if (a.required_upper > 0 && up_int < static_cast<double>(a.required_upper)) return "C2";
@@ -112,7 +115,9 @@ class ComponentLp {
       // [known] lies inside the reader's interval: if it already meets the
       // criteria, so does the interval. Otherwise widen it by solving, max
       // first (it decides C2).
-      if (Breach(c, a, known.first, known.second) == nullptr) return absl::OkStatus();
+      if (Breach(c, a, known.first, known.second, /*up_exact=*/false) == nullptr) {
+        return absl::OkStatus();
+      }
       SetObjective(c, 1.0);
       absl::StatusOr<double> u = Solve(GLP_MAX, c);
       if (!u.ok()) return u.status();
