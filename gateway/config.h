@@ -58,6 +58,8 @@ struct SecretStatistiqueConfig {
   int territory_threshold = 100;  // R6
   int frequency_threshold = 5;    // R7
   bool mask_zeros = false;        // R7: zeros are published by default
+  int excluded_min_width = 10;    // C3 (policy::sdc::SdcConfig)
+  bool group_disclosure = false;  // optional group-attribute rule
   std::string lp_audit = "always";  // always | sampled | off
   int lp_audit_max_cells = 20000;
 };
