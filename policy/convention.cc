@@ -40,6 +40,18 @@ ConventionStatus EffectiveStatus(const ConventionTerms& terms, absl::CivilDay to
   return ConventionStatus::kActive;
 }
 
+absl::CivilDay ConventionEndDay(const ConventionTerms& terms) {
+  absl::CivilDay end = terms.valid_until + 1;
+  if (terms.termination_effective && *terms.termination_effective < end) {
+    end = *terms.termination_effective;
+  }
+  return end;
+}
+
+absl::Time ConventionEndTime(const ConventionTerms& terms, const absl::TimeZone& zone) {
+  return absl::FromCivil(ConventionEndDay(terms), zone);
+}
+
 absl::Status CheckConventionActive(const ConventionTerms& terms, absl::CivilDay today) {
   switch (EffectiveStatus(terms, today)) {
     case ConventionStatus::kActive:
@@ -53,10 +65,7 @@ absl::Status CheckConventionActive(const ConventionTerms& terms, absl::CivilDay 
           "convention ", terms.id, " is suspended by the Caf: no request and no release "
           "until it is reinstated"));
     case ConventionStatus::kEnded: {
-      absl::CivilDay end = terms.valid_until + 1;
-      if (terms.termination_effective && *terms.termination_effective < end) {
-        end = *terms.termination_effective;
-      }
+      absl::CivilDay end = ConventionEndDay(terms);
       return absl::FailedPreconditionError(absl::StrCat(
           "convention ", terms.id, " ended on ", FormatDate(end - 1),
           ": no request and no release (confidentiality duties remain)"));

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 
 namespace ctg::policy {
 
@@ -43,6 +44,13 @@ absl::string_view ConventionStatusName(ConventionStatus status);
 // The status on `today`. Ended wins over suspended (an ended convention stays
 // ended even if it was suspended before).
 ConventionStatus EffectiveStatus(const ConventionTerms& terms, absl::CivilDay today);
+
+// R11: the first day on which the convention no longer applies: the day
+// after valid_until, or the termination's effective day when earlier.
+absl::CivilDay ConventionEndDay(const ConventionTerms& terms);
+// R11: the instant the convention stops applying (exclusive): the start of
+// ConventionEndDay in `zone` (the Caf's calendar).
+absl::Time ConventionEndTime(const ConventionTerms& terms, const absl::TimeZone& zone);
 
 // R10, R11: OK when a request may be filed or data released on `today`.
 // Errors: kFailedPrecondition naming the convention and why (not yet valid,

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/echo.h"
+#include "base/utf8.h"
 #include "statbase/csv_format.h"
 
 namespace ctg::statbase {
@@ -244,32 +245,8 @@ bool CsvImporter::CheckEncoding(absl::string_view line) {
       ++i;
       continue;
     }
-    size_t len = 0;
-    uint32_t cp = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-      if (c == 0xE0) lo = 0xA0;  // overlong
-      if (c == 0xED) hi = 0x9F;  // surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-      if (c == 0xF0) lo = 0x90;  // overlong
-      if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
-    }
-    bool valid = len != 0 && i + len <= n;
-    for (size_t k = 1; valid && k < len; ++k) {
-      const unsigned char b = p[i + k];
-      const unsigned char min = k == 1 ? lo : 0x80;
-      const unsigned char max = k == 1 ? hi : 0xBF;
-      valid = b >= min && b <= max;
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    if (!valid) {
+    const auto [cp, len] = utf8::Decode(line, i);
+    if (len == 0) {
       builder_.errors().Add(line_no_, "",
                             absl::StrCat("invalid UTF-8 at byte ", i + 1));
       return false;
@@ -277,7 +254,8 @@ bool CsvImporter::CheckEncoding(absl::string_view line) {
     if (cp >= 0x80 && cp <= 0x9F) {
       builder_.errors().Add(
           line_no_, "",
-          absl::StrFormat("control character U+%04X at byte %d", cp, i + 1));
+          absl::StrFormat("control character U+%04X at byte %d",
+                          static_cast<uint32_t>(cp), i + 1));
       return false;
     }
     i += len;
