@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "base/utf8.h"
 
 namespace ctg {
 
@@ -22,25 +23,6 @@ namespace ctg {
 inline constexpr size_t kMaxEchoBytes = 200;
 
 namespace echo_internal {
-
-// The code point of the well-formed UTF-8 sequence at text[i] and its
-// length, or length 0 when the bytes there are not one.
-inline size_t DecodeUtf8(absl::string_view text, size_t i, char32_t* cp) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char b0 = byte(i);
-  size_t n = b0 < 0x80 ? 1 : (b0 & 0xE0) == 0xC0 ? 2 : (b0 & 0xF0) == 0xE0 ? 3
-           : (b0 & 0xF8) == 0xF0 ? 4 : 0;
-  if (n == 0 || i + n > text.size()) return 0;
-  char32_t c = n == 1 ? b0 : n == 2 ? (b0 & 0x1F) : n == 3 ? (b0 & 0x0F) : (b0 & 0x07);
-  for (size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    c = (c << 6) | (byte(i + k) & 0x3F);
-  }
-  static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (c < kMin[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
-  *cp = c;
-  return n;
-}
 
 // Control characters (C0, DEL, C1), line and paragraph separators, and the
 // bidirectional controls that can make a text read as another.
@@ -65,8 +47,9 @@ inline std::string Escape(const char* format, unsigned value) {
 inline std::string BoundedEcho(absl::string_view text, size_t max_bytes = kMaxEchoBytes) {
   std::string out;
   for (size_t i = 0; i < text.size();) {
-    char32_t c = 0;
-    size_t n = echo_internal::DecodeUtf8(text, i, &c);
+    const utf8::Sequence seq = utf8::Decode(text, i);
+    const char32_t c = seq.code_point;
+    size_t n = seq.length;
     std::string escaped;
     if (n == 0) {
       escaped = echo_internal::Escape("\\x%02X", static_cast<unsigned char>(text[i]));
