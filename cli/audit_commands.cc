@@ -14,7 +14,9 @@
 #include "audit/verifier.h"
 #include "cli/command.h"
 #include "cli/connection.h"
+#include "cli/filters.h"
 #include "cli/output.h"
+#include "cli/time_text.h"
 #include "ctg/v1/audit.grpc.pb.h"
 
 namespace ctg::cli {
@@ -30,14 +32,9 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, const char* what) 
 
 absl::Status ParseTime(const std::string& text, const char* flag,
                        google::protobuf::Timestamp* out) {
-  absl::Time t;
-  std::string err;
-  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &err) &&
-      !absl::ParseTime("%Y-%m-%d", text, &t, &err)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--", flag, " ", text, ": expected an RFC 3339 time or YYYY-MM-DD"));
-  }
-  int64_t micros = absl::ToUnixMicros(t);
+  auto t = ParseTimeFlag(text, flag);  // a plain date is a day of the Caf's calendar
+  if (!t.ok()) return t.status();
+  int64_t micros = absl::ToUnixMicros(*t);
   out->set_seconds(micros / 1000000);
   out->set_nanos(static_cast<int32_t>((micros % 1000000) * 1000));
   return absl::OkStatus();
@@ -52,6 +49,8 @@ absl::StatusOr<ctg::v1::ListEventsRequest> EventsRequest(const Args& args) {
     if (auto s = ParseTime(args.Get("until"), "until", request.mutable_end_time()); !s.ok()) return s;
   }
   request.set_caller(args.Get("actor"));
+  request.set_claimed_caller(args.Get("claimed"));
+  if (auto s = CheckOrganisationFilter(args.Get("organisation")); !s.ok()) return s;
   request.set_organisation(args.Get("organisation"));
   request.set_method(args.Get("method"));
   request.set_request_id(args.Get("request"));
@@ -84,6 +83,16 @@ absl::StatusOr<std::string> ExportLine(const ctg::v1::AuditEvent& e) {
   return audit::FormatExportLine(record);
 }
 
+// The verified caller, or the identity a refused certificate claimed,
+// marked as such.
+std::string CallerCell(const ctg::v1::AuditEvent& e) {
+  if (!e.caller().empty()) return e.caller();
+  if (!e.claimed_caller().empty()) {
+    return absl::StrCat("(unverified, claimed ", e.claimed_caller(), ")");
+  }
+  return "(no identity)";
+}
+
 int Events(const Args& args) {
   auto request = EventsRequest(args);
   if (!request.ok()) return ReportError(request.status(), kExitUsage);
@@ -103,9 +112,8 @@ int Events(const Args& args) {
       continue;
     }
     table.Add({absl::StrCat(event.sequence()),
-               absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixSeconds(event.time().seconds()),
-                                absl::UTCTimeZone()),
-               event.caller().empty() ? "(no identity)" : event.caller(), event.method(),
+               LocalTimeText(absl::FromUnixSeconds(event.time().seconds()), true),
+               CallerCell(event), event.method(),
                event.target_id().empty() ? "" : event.target_kind() + " " + event.target_id(),
                event.code() == 0 ? "OK" : absl::StrCat("denied (", event.code(), ") ", event.message())});
   }
@@ -206,11 +214,15 @@ int Verify(const Args& args) {
 void RegisterAuditCommands(std::vector<Command>& commands) {
   commands.push_back(
       {"audit", "events",
-       "[--since TIME] [--until TIME] [--actor SPIFFE_ID] [--organisation commune/33069] "
-       "[--method /ctg.v1.X/Y] [--request ID] [--outcome allowed|denied] [--format table|jsonl]",
-       "Lists audit events (auditor). With --format jsonl, writes the export that "
-       "`ctg audit verify` checks offline: keep it with a checkpoint.",
-       {{"since"}, {"until"}, {"actor"}, {"organisation"}, {"method"}, {"request"}, {"outcome"}},
+       "[--since TIME] [--until TIME] [--actor SPIFFE_ID] [--claimed SPIFFE_ID] "
+       "[--organisation commune/33069] [--method /ctg.v1.X/Y] [--request ID] "
+       "[--outcome allowed|denied] [--format table|jsonl]",
+       "Lists audit events (auditor). --actor matches verified callers only; --claimed "
+       "matches the identity claimed by refused certificates (unverified). With --format "
+       "jsonl, writes the export that `ctg audit verify` checks offline: keep it with a "
+       "checkpoint.",
+       {{"since"}, {"until"}, {"actor"}, {"claimed"}, {"organisation"}, {"method"}, {"request"},
+        {"outcome"}},
        Events});
   commands.push_back({"audit", "checkpoint", "[--format json]",
                       "Prints a freshly signed checkpoint of the audit tree (C2SP signed note). "

@@ -215,17 +215,6 @@ absl::StatusOr<RequestState> Transition(RequestState from, RequestAction action,
   return Transition(from, action, actor.role, request_id);
 }
 
-absl::StatusOr<RequestState> TransitionByGateway(RequestState from,
-                                                 RequestAction action,
-                                                 absl::string_view request_id) {
-  if (action != A::kExpire) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("the gateway may not ", RequestActionName(action),
-                     " a request on its own; ", WhoMay(action)));
-  }
-  return CheckState(from, action, request_id);
-}
-
 absl::Status CheckRequestVisible(const Identity& caller,
                                  absl::string_view request_commune,
                                  absl::string_view request_id) {

@@ -11,8 +11,9 @@
 //   start study, request information, approve, reject   reviewer
 //   amend, withdraw        requester of the request's commune
 //   revoke                 reviewer, admin
-//   expire                 nobody: the gateway itself, when the end time has
-//                          passed or the convention has ended (R11)
+//   expire                 nobody: it follows from time, when the end time has
+//                          passed or the convention has ended (R11); it is
+//                          computed on reading (policy/workflow.h), not stored
 //
 // Pure: no I/O, no clock (time is an argument). Thread-safe (no state).
 #ifndef CTG_POLICY_REQUEST_STATE_H_
@@ -74,7 +75,7 @@ RequestState TargetState(RequestAction action);
 // True when `action` applies to a request in state `state`.
 bool IsLegalFrom(RequestState state, RequestAction action);
 // True when a caller with `role` may perform `action` (tenant aside). Always
-// false for kExpire, which only the gateway performs.
+// false for kExpire, which follows from time (R11).
 bool MayPerform(Role role, RequestAction action);
 
 // The state after a caller with `actor_role` performs `action` on a request
@@ -83,7 +84,7 @@ bool MayPerform(Role role, RequestAction action);
 // Errors:
 //   kPermissionDenied  the role may not perform the action, e.g.
 //     `role "requester" may not approve a request; only a reviewer may`
-//     (for kExpire: the gateway records expiry itself).
+//     (for kExpire: `expiry is recorded by the gateway itself`).
 //   kFailedPrecondition  the action does not apply in state `from`, e.g.
 //     `request REQ-12 is APPROVED; only SUBMITTED, UNDER_STUDY or
 //     INFO_REQUESTED requests can be withdrawn`.
@@ -100,13 +101,6 @@ absl::StatusOr<RequestState> Transition(RequestState from, RequestAction action,
                                         const Identity& actor,
                                         absl::string_view request_commune,
                                         absl::string_view request_id);
-
-// A transition the gateway itself records, with no caller: only kExpire
-// (APPROVED -> EXPIRED).
-// Errors: kPermissionDenied for any other action (a caller must make it);
-// kFailedPrecondition when `from` is not APPROVED.
-absl::StatusOr<RequestState> TransitionByGateway(
-    RequestState from, RequestAction action, absl::string_view request_id = "");
 
 // OK when `caller` may see request `request_id` of commune `request_commune`:
 // Caf identities see all requests, commune identities those of their own

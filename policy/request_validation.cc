@@ -354,6 +354,23 @@ absl::Status CheckNarrowing(const Scope& approved, const Scope& requested,
   return absl::OkStatus();
 }
 
+absl::Status ValidateOpinions(const std::optional<Opinion>& opportunity,
+                              const std::optional<Opinion>& feasibility,
+                              const DecisionOptions& options,
+                              const RequestLimits& limits) {
+  CTG_RETURN_IF_ERROR(CheckOpinion("opportunity", opportunity, limits));
+  CTG_RETURN_IF_ERROR(CheckOpinion("feasibility", feasibility, limits));
+  // R1, four-eyes (configuration option): two people study the request.
+  if (options.four_eyes && opportunity.has_value() && feasibility.has_value() &&
+      opportunity->reviewer == feasibility->reviewer) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "four-eyes rule: the opportunity and feasibility opinions must come "
+        "from two different reviewers; both come from ",
+        opportunity->reviewer));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<DecisionOutcome> ValidateDecision(
     const DecisionInput& input, const Scope& requested,
     const CatalogueView& catalogue, const Perimeter& perimeter, absl::Time now,
@@ -363,17 +380,8 @@ absl::StatusOr<DecisionOutcome> ValidateDecision(
       input.decision != Decision::kReject) {
     return Invalid("decision", "must be APPROVE or REJECT");
   }
-  CTG_RETURN_IF_ERROR(CheckOpinion("opportunity", input.opportunity, limits));
-  CTG_RETURN_IF_ERROR(CheckOpinion("feasibility", input.feasibility, limits));
-  // Four-eyes (configuration option): two people study the request.
-  if (options.four_eyes && input.opportunity.has_value() &&
-      input.feasibility.has_value() &&
-      input.opportunity->reviewer == input.feasibility->reviewer) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "four-eyes rule: the opportunity and feasibility opinions must come "
-        "from two different reviewers; both come from ",
-        input.opportunity->reviewer));
-  }
+  CTG_RETURN_IF_ERROR(ValidateOpinions(input.opportunity, input.feasibility,
+                                       options, limits));
   DecisionOutcome outcome;
   outcome.decision = input.decision;
   if (input.decision == Decision::kApprove) {

@@ -221,18 +221,27 @@ struct DecisionOutcome {
   std::optional<ApprovalTerms> approval;  // set for kApprove only
 };
 
+// The opinions of the étude given or recorded on one version of a request
+// (R1). Every given opinion: value set, reasoning required (free text of at
+// most max_reasoning_chars), reviewer required. Four-eyes
+// (options.four_eyes, when both are given): the reviewers differ.
+// Errors: kInvalidArgument naming the field ("opportunity.opinion",
+// "feasibility.reasoning", ...); kFailedPrecondition for the four-eyes rule.
+absl::Status ValidateOpinions(const std::optional<Opinion>& opportunity,
+                              const std::optional<Opinion>& feasibility,
+                              const DecisionOptions& options,
+                              const RequestLimits& limits = RequestLimits());
+
 // Validates a decision on a request whose current scope is `requested`.
 // `convention_end` is the instant the convention's validity ends
 // (exclusive; absl::InfiniteFuture() when open).
-//   Every given opinion: value set, reasoning required, reviewer required.
+//   The opinions: ValidateOpinions (before anything else but the decision).
 //   Approval (R1): both opinions given and FAVOURABLE; no reasons; the scope
 //     (if given) valid (ValidateScope) and within the requested one
 //     (CheckNarrowing); now < end_time <= convention_end (R11); quota in
 //     0..max_download_quota, 0 meaning 1.
 //   Rejection: reasons required; no scope, end time nor quota; opinions
 //     optional.
-//   Four-eyes (options.four_eyes, whenever both opinions are given): the
-//     reviewers differ, else kFailedPrecondition.
 // Errors: kInvalidArgument naming the field; kFailedPrecondition for the
 // four-eyes rule.
 absl::StatusOr<DecisionOutcome> ValidateDecision(

@@ -23,10 +23,15 @@ enum class TextKind { kLine, kParagraph };  // kParagraph allows \n and \t
 absl::Status ValidateText(absl::string_view field, absl::string_view text,
                           size_t max_chars, Presence presence, TextKind kind);
 
+// True when `text` is empty or ASCII whitespace only: blank text counts as
+// missing.
+bool IsBlank(absl::string_view text);
+
 // Number of Unicode code points, or -1 when `text` is not valid UTF-8.
 long Utf8Length(absl::string_view text);
 
-// Length in bytes of the well-formed UTF-8 sequence at text[i], 0 if none.
+// Length in bytes of the well-formed UTF-8 sequence at text[i], 0 if none
+// (or if i is past the end). Decoding is base/utf8.h's.
 size_t Utf8SequenceLength(absl::string_view text, size_t i);
 
 }  // namespace ctg::policy

@@ -1,5 +1,5 @@
-// UTF-8 validation (RFC 3629): no overlong forms, no surrogates (U+D800 to
-// U+DFFF), nothing above U+10FFFF. Internal to ctg_audit.
+// UTF-8 for the audit trail: the project's one decoder (base/utf8.h) under
+// the names the audit code uses. Internal to ctg_audit.
 #ifndef CTG_AUDIT_INTERNAL_UTF8_H_
 #define CTG_AUDIT_INTERNAL_UTF8_H_
 
@@ -7,20 +7,21 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "base/utf8.h"
 
 namespace ctg::audit::internal {
 
 // Returns the byte offset of the first invalid sequence in `s`, or
 // `s.size()` when all of `s` is well-formed UTF-8.
-size_t FirstInvalidUtf8(absl::string_view s);
+inline size_t FirstInvalidUtf8(absl::string_view s) { return utf8::FirstInvalid(s); }
 
-inline bool IsValidUtf8(absl::string_view s) {
-  return FirstInvalidUtf8(s) == s.size();
-}
+inline bool IsValidUtf8(absl::string_view s) { return utf8::IsValid(s); }
 
 // Appends the UTF-8 encoding of `code_point` (must be a Unicode scalar
 // value) to `out`.
-void AppendUtf8(char32_t code_point, std::string* out);
+inline void AppendUtf8(char32_t code_point, std::string* out) {
+  utf8::Append(code_point, out);
+}
 
 }  // namespace ctg::audit::internal
 

@@ -1,5 +1,10 @@
 #include "gateway/services/conventions_service.h"
 
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "gateway/calendar.h"
@@ -7,14 +12,38 @@
 #include "gateway/services/convention_proto.h"
 #include "gateway/services/paging.h"
 #include "policy/convention.h"
-#include "policy/text.h"
+#include "policy/convention_lifecycle.h"
+#include "store/statistics_table.h"
 
 namespace ctg::gateway {
 namespace {
 
-absl::Status CheckReason(absl::string_view reason) {
-  return policy::ValidateText("reason", reason, 4000, policy::Presence::kRequired,
-                              policy::TextKind::kParagraph);
+// Territories read per query while checking a perimeter.
+constexpr int kTerritoryPage = 1000;
+
+// What the latest stored base holds for `commune`, for the perimeter check.
+absl::StatusOr<policy::CommuneTerritories> LoadCommuneTerritories(
+    store::Connection& conn, const std::string& commune, const std::vector<std::string>& perimeter) {
+  policy::CommuneTerritories facts;
+  CTG_ASSIGN_OR_RETURN(std::vector<store::PeriodRow> periods, store::ListPeriods(conn));
+  for (const store::PeriodRow& p : periods) facts.period = std::max(facts.period, p.period);
+  if (facts.period.empty()) return facts;
+  std::string after;
+  while (true) {
+    CTG_ASSIGN_OR_RETURN(std::vector<store::TerritoryRow> rows,
+                         store::ListTerritories(conn, commune, /*level=*/0, after, kTerritoryPage));
+    for (const store::TerritoryRow& row : rows) {
+      facts.codes.insert(row.code);
+      after = row.code;
+    }
+    if (static_cast<int>(rows.size()) < kTerritoryPage) break;
+  }
+  for (const std::string& code : perimeter) {
+    if (facts.codes.count(code)) continue;
+    CTG_ASSIGN_OR_RETURN(std::optional<store::TerritoryRow> row, store::GetTerritory(conn, code));
+    if (row) facts.elsewhere.insert(code);
+  }
+  return facts;
 }
 
 absl::Status Respond(store::Connection& conn, const store::ConventionRow& row, absl::Time now,
@@ -35,6 +64,9 @@ grpc::Status ConventionsService::CreateConvention(grpc::ServerContext* context,
         call.AddFact("commune", request->convention().commune());
         CTG_ASSIGN_OR_RETURN(store::ConventionRow row,
                              ConventionFromProto(request->convention(), config_->caf_name));
+        CTG_ASSIGN_OR_RETURN(policy::CommuneTerritories served,
+                             LoadCommuneTerritories(tx.conn(), row.commune, row.perimeter));
+        CTG_RETURN_IF_ERROR(policy::CheckPerimeterInBase(row.commune, row.perimeter, served));
         CTG_ASSIGN_OR_RETURN(int count, store::CountConventions(tx.conn(), row.commune));
         row.id = absl::StrCat("CTG-", row.commune, "-", count + 1);
         row.create_time_us = absl::ToUnixMicros(call.now());
@@ -109,16 +141,9 @@ grpc::Status ConventionsService::SuspendConvention(grpc::ServerContext* context,
   return Change(context, "/ctg.v1.Conventions/SuspendConvention", request->id(), "suspended",
                 request->reason(),
                 [&](store::ConventionRow& row, Call& call) -> absl::Status {
-                  CTG_RETURN_IF_ERROR(CheckReason(request->reason()));
                   CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(row));
-                  policy::ConventionStatus status = policy::EffectiveStatus(terms, CafDay(call.now()));
-                  if (status == policy::ConventionStatus::kSuspended ||
-                      status == policy::ConventionStatus::kEnded) {
-                    return absl::FailedPreconditionError(absl::StrCat(
-                        "convention ", row.id, " is ", policy::ConventionStatusName(status),
-                        ": only an active convention can be suspended"));
-                  }
-                  // R10: immediate: the next call of the commune is refused.
+                  CTG_RETURN_IF_ERROR(
+                      policy::CheckSuspend(terms, CafDay(call.now()), request->reason()));
                   row.suspended = true;
                   row.suspension_reason = request->reason();
                   return absl::OkStatus();
@@ -132,11 +157,8 @@ grpc::Status ConventionsService::ReinstateConvention(
   return Change(context, "/ctg.v1.Conventions/ReinstateConvention", request->id(), "reinstated",
                 request->reason(),
                 [&](store::ConventionRow& row, Call&) -> absl::Status {
-                  CTG_RETURN_IF_ERROR(CheckReason(request->reason()));
-                  if (!row.suspended) {
-                    return absl::FailedPreconditionError(
-                        absl::StrCat("convention ", row.id, " is not suspended"));
-                  }
+                  CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(row));
+                  CTG_RETURN_IF_ERROR(policy::CheckReinstate(terms, request->reason()));
                   row.suspended = false;
                   row.suspension_reason.clear();
                   return absl::OkStatus();
@@ -150,24 +172,13 @@ grpc::Status ConventionsService::TerminateConvention(
   return Change(context, "/ctg.v1.Conventions/TerminateConvention", request->id(), "terminated",
                 request->reason(),
                 [&](store::ConventionRow& row, Call& call) -> absl::Status {
-                  CTG_RETURN_IF_ERROR(CheckReason(request->reason()));
-                  if (!row.termination_effective_date.empty()) {
-                    return absl::FailedPreconditionError(absl::StrCat(
-                        "convention ", row.id, " was already terminated (effective ",
-                        row.termination_effective_date, ")"));
-                  }
-                  absl::CivilDay notice = CafDay(call.now());
-                  if (!request->notice_date().empty()) {
-                    CTG_ASSIGN_OR_RETURN(notice, policy::ParseDate(request->notice_date(), "notice_date"));
-                  }
-                  std::optional<absl::CivilDay> agreed;
-                  if (!request->effective_date().empty()) {
-                    CTG_ASSIGN_OR_RETURN(agreed, policy::ParseDate(request->effective_date(), "effective_date"));
-                  }
-                  CTG_ASSIGN_OR_RETURN(absl::CivilDay effective,
-                                       policy::TerminationEffectiveDate(notice, agreed));
-                  row.termination_notice_date = policy::FormatDate(notice);
-                  row.termination_effective_date = policy::FormatDate(effective);
+                  CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(row));
+                  CTG_ASSIGN_OR_RETURN(
+                      policy::Termination termination,
+                      policy::Terminate(terms, CafDay(call.now()), request->notice_date(),
+                                        request->effective_date(), request->reason()));
+                  row.termination_notice_date = policy::FormatDate(termination.notice);
+                  row.termination_effective_date = policy::FormatDate(termination.effective);
                   call.AddFact("effective_date", row.termination_effective_date);
                   return absl::OkStatus();
                 },

@@ -1,6 +1,7 @@
 // The ctg.v1.Conventions service: the Caf administrator records the
 // conventions (R10-R12); reviewers, auditors and each commune (its own) read
-// them. Thin: rules in policy/convention.h, rows in store/.
+// them. Thin: rules in policy/convention.h and
+// policy/convention_lifecycle.h, rows in store/.
 #ifndef CTG_GATEWAY_SERVICES_CONVENTIONS_SERVICE_H_
 #define CTG_GATEWAY_SERVICES_CONVENTIONS_SERVICE_H_
 

@@ -4,7 +4,6 @@
 #include <optional>
 
 #include "absl/strings/escaping.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
@@ -17,6 +16,7 @@
 #include "policy/convention.h"
 #include "policy/request_state.h"
 #include "policy/text.h"
+#include "policy/workflow.h"
 #include "store/releases_table.h"
 #include "store/requests_table.h"
 
@@ -172,11 +172,6 @@ grpc::Status DataRequestsService::SubmitRequest(grpc::ServerContext* context,
         call.AddFact("purpose", request->purpose());
         call.AddFact("objective", request->objective());
         call.AddFact("scope", ScopeSummary(request->scope()));
-        if (!who.IsCommune() || who.role != policy::Role::kRequester) {
-          return absl::PermissionDeniedError(absl::StrCat(
-              "role \"", policy::RoleName(who.role), "\" may not file a request; only a "
-              "requester of a commune may"));
-        }
         absl::CivilDay today = CafDay(call.now());
         CTG_ASSIGN_OR_RETURN(store::ConventionRow convention,
                              CurrentConvention(tx.conn(), who.organisation, today));
@@ -204,9 +199,7 @@ grpc::Status DataRequestsService::SubmitRequest(grpc::ServerContext* context,
         CTG_RETURN_IF_ERROR(store::InsertRequest(tx.conn(), row));
         store::VersionRow first;
         first.scope = ScopeToRow(submission.scope);
-        // Blank optional text counts as missing (policy/text.h): store none.
-        first.justification =
-            absl::StripAsciiWhitespace(submission.justification).empty() ? "" : submission.justification;
+        first.justification = policy::TextUnlessBlank(submission.justification, "");
         first.author = who.spiffe_id;
         first.time_us = now_us;
         CTG_RETURN_IF_ERROR(store::AppendVersion(tx.conn(), id, first).status());
@@ -323,9 +316,8 @@ grpc::Status DataRequestsService::AmendRequest(grpc::ServerContext* context,
         // copied from the current one).
         store::VersionRow version;
         version.scope = amendment.scope ? ScopeToRow(*amendment.scope) : r.current().scope;
-        version.justification = absl::StripAsciiWhitespace(amendment.justification).empty()
-                                    ? r.current().justification
-                                    : amendment.justification;
+        version.justification =
+            policy::TextUnlessBlank(amendment.justification, r.current().justification);
         version.answer = amendment.answer;
         version.author = call.identity().spiffe_id;
         version.time_us = absl::ToUnixMicros(call.now());
@@ -409,132 +401,97 @@ grpc::Status DataRequestsService::RequestInformation(
       response);
 }
 
+policy::StudiedRequest DataRequestsService::Studied(const Loaded& r) {
+  return {r.id(), r.commune(), r.effective, ScopeFromRow(r.current().scope),
+          CurrentOpinions(r.stored)};
+}
+
+namespace {
+
+// A DecideRequest as plain data: the opinions given now (by the caller),
+// the decision's terms. An unreadable end_time is refused where it is used
+// (a decision); recording opinions refuses any end_time.
+absl::StatusOr<policy::DecisionInput> DecisionFrom(
+    const ctg::v1::DecideRequestRequest& request, const std::string& reviewer) {
+  policy::DecisionInput input;
+  input.decision = static_cast<policy::Decision>(request.decision());
+  if (request.has_opportunity()) {
+    input.opportunity = OpinionFromProto(request.opportunity(), reviewer);
+  }
+  if (request.has_feasibility()) {
+    input.feasibility = OpinionFromProto(request.feasibility(), reviewer);
+  }
+  if (request.has_scope()) input.scope = ScopeFromProto(request.scope());
+  if (request.has_end_time()) {
+    absl::StatusOr<absl::Time> end = TimeFromProto(request.end_time(), "end_time");
+    if (!end.ok() && input.decision != policy::Decision::kUnspecified) return end.status();
+    input.end_time = end.value_or(absl::InfinitePast());
+  }
+  input.download_quota = request.download_quota();
+  input.reasons = request.reasons();
+  return input;
+}
+
+// Records the opinions given, on the request's current version.
+absl::Status AppendOpinions(store::Transaction& tx, const std::string& id, int version,
+                            const policy::Opinions& opinions, absl::Time now) {
+  int64_t now_us = absl::ToUnixMicros(now);
+  if (opinions.opportunity) {
+    CTG_RETURN_IF_ERROR(store::AppendOpinion(
+        tx.conn(), id, OpinionToRow(*opinions.opportunity, kOpportunity, version, now_us)));
+  }
+  if (opinions.feasibility) {
+    CTG_RETURN_IF_ERROR(store::AppendOpinion(
+        tx.conn(), id, OpinionToRow(*opinions.feasibility, kFeasibility, version, now_us)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 // DecideRequest without a decision: records the opinion(s) given, on a
 // request that can still be decided.
 absl::Status DataRequestsService::RecordOpinions(const ctg::v1::DecideRequestRequest& request,
                                                  Loaded& r, Call& call,
                                                  store::Transaction& tx) {
-  const policy::Identity& who = call.identity();
-  CTG_RETURN_IF_ERROR(policy::CheckRequestVisible(who, r.commune(), r.id()));
-  if (!policy::MayPerform(who.role, RequestAction::kApprove)) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "role \"", policy::RoleName(who.role), "\" may not give an opinion; only a reviewer may"));
-  }
-  if (!policy::IsLegalFrom(r.effective, RequestAction::kReject)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "request ", r.id(), " is ", policy::RequestStateName(r.effective),
-        "; opinions are given on UNDER_STUDY or INFO_REQUESTED requests"));
-  }
-  if (!request.has_opportunity() && !request.has_feasibility()) {
-    return absl::InvalidArgumentError(
-        "decision: required (APPROVE or REJECT) unless an opinion (opportunity or "
-        "feasibility) is given to be recorded");
-  }
-  if (request.has_scope() || request.has_end_time() || request.download_quota() != 0 ||
-      !request.reasons().empty()) {
-    return absl::InvalidArgumentError(
-        "decision: required (APPROVE or REJECT) with scope, end_time, download_quota or "
-        "reasons");
-  }
-  // The opinions given here and those already recorded on this version.
-  policy::DecisionInput check;
-  if (request.has_opportunity()) {
-    check.opportunity = OpinionFromProto(request.opportunity(), who.spiffe_id);
-  } else if (auto o = CurrentOpinion(r.stored, kOpportunity)) {
-    check.opportunity = OpinionFromRow(*o);
-  }
-  if (request.has_feasibility()) {
-    check.feasibility = OpinionFromProto(request.feasibility(), who.spiffe_id);
-  } else if (auto f = CurrentOpinion(r.stored, kFeasibility)) {
-    check.feasibility = OpinionFromRow(*f);
-  }
-  // policy/request_validation.h has no entry point for opinions alone;
-  // ValidateDecision checks the opinions, then the four-eyes rule, before
-  // anything else, so a rejection with a placeholder reason checks exactly
-  // them (nothing else of it can fail).
-  check.decision = policy::Decision::kReject;
-  check.reasons = "opinions only";
-  CTG_ASSIGN_OR_RETURN(ScopeContext scope, LoadScopeContext(tx.conn(), r.convention));
-  CTG_RETURN_IF_ERROR(policy::ValidateDecision(check, ScopeFromRow(r.current().scope),
-                                               scope.catalogue, scope.perimeter, call.now(),
-                                               absl::InfiniteFuture(),
-                                               {config_->workflow.four_eyes}, limits_)
-                          .status());
-  int64_t now_us = absl::ToUnixMicros(call.now());
-  int version = r.current().version;
-  if (request.has_opportunity()) {
-    CTG_RETURN_IF_ERROR(store::AppendOpinion(
-        tx.conn(), r.id(), OpinionToRow(*check.opportunity, kOpportunity, version, now_us)));
-  }
-  if (request.has_feasibility()) {
-    CTG_RETURN_IF_ERROR(store::AppendOpinion(
-        tx.conn(), r.id(), OpinionToRow(*check.feasibility, kFeasibility, version, now_us)));
-  }
-  return absl::OkStatus();
+  CTG_ASSIGN_OR_RETURN(policy::DecisionInput input,
+                       DecisionFrom(request, call.identity().spiffe_id));
+  CTG_ASSIGN_OR_RETURN(policy::Opinions given,
+                       policy::RecordOpinions(call.identity(), Studied(r), input,
+                                              {config_->workflow.four_eyes}, limits_));
+  return AppendOpinions(tx, r.id(), r.current().version, given, call.now());
 }
 
 // DecideRequest with APPROVE or REJECT.
 absl::Status DataRequestsService::Decide(const ctg::v1::DecideRequestRequest& request, Loaded& r,
                                          Call& call, store::Transaction& tx) {
-  const policy::Identity& who = call.identity();
-  bool approve = request.decision() == ctg::v1::DecideRequestRequest::APPROVE;
-  CTG_ASSIGN_OR_RETURN(
-      RequestState to,
-      policy::Transition(r.effective, approve ? RequestAction::kApprove : RequestAction::kReject,
-                         who, r.commune(), r.id()));
-  // R10, R11: no approval while the convention is suspended or over.
-  if (approve) CTG_RETURN_IF_ERROR(CheckActive(r.convention, call.now()));
-  policy::DecisionInput input;
-  input.decision = approve ? policy::Decision::kApprove : policy::Decision::kReject;
-  if (request.has_opportunity()) {
-    input.opportunity = OpinionFromProto(request.opportunity(), who.spiffe_id);
-  } else if (auto o = CurrentOpinion(r.stored, kOpportunity)) {
-    input.opportunity = OpinionFromRow(*o);
-  }
-  if (request.has_feasibility()) {
-    input.feasibility = OpinionFromProto(request.feasibility(), who.spiffe_id);
-  } else if (auto f = CurrentOpinion(r.stored, kFeasibility)) {
-    input.feasibility = OpinionFromRow(*f);
-  }
-  if (request.has_scope()) input.scope = ScopeFromProto(request.scope());
-  if (request.has_end_time()) {
-    CTG_ASSIGN_OR_RETURN(input.end_time, TimeFromProto(request.end_time(), "end_time"));
-  }
-  input.download_quota = request.download_quota();
-  input.reasons = request.reasons();
+  CTG_ASSIGN_OR_RETURN(policy::DecisionInput input,
+                       DecisionFrom(request, call.identity().spiffe_id));
+  CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(r.convention));
   CTG_ASSIGN_OR_RETURN(ScopeContext scope, LoadScopeContext(tx.conn(), r.convention));
-  CTG_ASSIGN_OR_RETURN(absl::Time convention_end, ConventionEndTime(r.convention));
   CTG_ASSIGN_OR_RETURN(
-      policy::DecisionOutcome outcome,
-      policy::ValidateDecision(input, ScopeFromRow(r.current().scope), scope.catalogue,
-                               scope.perimeter, call.now(), convention_end,
-                               {config_->workflow.four_eyes}, limits_));
-  int64_t now_us = absl::ToUnixMicros(call.now());
-  int version = r.current().version;
-  if (request.has_opportunity()) {
-    CTG_RETURN_IF_ERROR(store::AppendOpinion(
-        tx.conn(), r.id(), OpinionToRow(*input.opportunity, kOpportunity, version, now_us)));
-  }
-  if (request.has_feasibility()) {
-    CTG_RETURN_IF_ERROR(store::AppendOpinion(
-        tx.conn(), r.id(), OpinionToRow(*input.feasibility, kFeasibility, version, now_us)));
-  }
+      policy::DecisionPlan plan,
+      policy::Decide(call.identity(), Studied(r), input, terms, scope.catalogue,
+                     scope.perimeter, call.now(), CafTimeZone(),
+                     {config_->workflow.four_eyes}, limits_));
+  CTG_RETURN_IF_ERROR(
+      AppendOpinions(tx, r.id(), r.current().version, plan.to_record, call.now()));
   std::string reason = input.reasons;
-  if (outcome.approval) {
+  if (plan.approval) {
     store::ApprovalRow approval;
-    approval.scope = ScopeToRow(outcome.approval->scope);
-    if (outcome.approval->end_time != absl::InfiniteFuture()) {
-      approval.end_time_us = absl::ToUnixMicros(outcome.approval->end_time);
+    approval.scope = ScopeToRow(plan.approval->scope);
+    if (plan.approval->end_time != absl::InfiniteFuture()) {
+      approval.end_time_us = absl::ToUnixMicros(plan.approval->end_time);
     }
-    approval.download_quota = outcome.approval->download_quota;
-    approval.time_us = now_us;
+    approval.download_quota = plan.approval->download_quota;
+    approval.time_us = absl::ToUnixMicros(call.now());
     CTG_RETURN_IF_ERROR(store::InsertApproval(tx.conn(), r.id(), approval));
-    reason = absl::StrCat("approved until ", TimeText(outcome.approval->end_time), ", ",
+    reason = absl::StrCat("approved until ", TimeText(plan.approval->end_time), ", ",
                           approval.download_quota, " download(s)");
-    call.AddFact("end_time", TimeText(outcome.approval->end_time));
+    call.AddFact("end_time", TimeText(plan.approval->end_time));
     call.AddFact("download_quota", absl::StrCat(approval.download_quota));
   }
-  return AppendTransition(tx, r.id(), r.stored_state, to, call, reason);
+  return AppendTransition(tx, r.id(), r.stored_state, plan.to, call, reason);
 }
 
 grpc::Status DataRequestsService::DecideRequest(grpc::ServerContext* context,
@@ -554,16 +511,10 @@ grpc::Status DataRequestsService::DecideRequest(grpc::ServerContext* context,
         }
         if (!request->reasons().empty()) call.AddFact("reasons", request->reasons());
         if (request->has_scope()) call.AddFact("scope", ScopeSummary(request->scope()));
-        switch (request->decision()) {
-          case ctg::v1::DecideRequestRequest::DECISION_UNSPECIFIED:
-            return RecordOpinions(*request, r, call, tx);
-          case ctg::v1::DecideRequestRequest::APPROVE:
-          case ctg::v1::DecideRequestRequest::REJECT:
-            return Decide(*request, r, call, tx);
-          default:
-            return absl::InvalidArgumentError(
-                "decision: must be APPROVE or REJECT (or unspecified to record opinions only)");
+        if (request->decision() == ctg::v1::DecideRequestRequest::DECISION_UNSPECIFIED) {
+          return RecordOpinions(*request, r, call, tx);
         }
+        return Decide(*request, r, call, tx);
       },
       response);
 }

@@ -3,8 +3,9 @@
 // withdraw requests; Caf reviewers study and decide them; reviewers and
 // admins revoke approvals. Thin: every call goes through the Dispatcher
 // (authorization, one audit event per call, writes in its transaction);
-// the rules are policy/request_state.h and policy/request_validation.h,
-// the rows store/requests_table.h, the conversions request_proto.h.
+// the rules are policy/request_state.h, policy/request_validation.h and
+// policy/workflow.h, the rows store/requests_table.h, the conversions
+// request_proto.h.
 //
 // Tenant isolation: a commune identity acting on another commune's request
 // gets NOT_FOUND with the very message of a missing id.
@@ -18,9 +19,11 @@
 //
 // Every request's state is its effective state (R11: an approval past its
 // end or its convention's is EXPIRED, shown, not stored). PreviewFeasibility
-// answers UNIMPLEMENTED until the secret statistique preview lands (#7).
+// answers what the secret statistique would publish of a request's scope
+// (feasibility_preview.h), for the reviewer's feasibility opinion.
 //
-// `dispatcher`, `db` and `config` must outlive the service. Thread-safe (no mutable state; the store serialises writes).
+// `dispatcher`, `db`, `config` and `bases` must outlive the service.
+// Thread-safe (no mutable state; the store serialises writes).
 #ifndef CTG_GATEWAY_SERVICES_DATA_REQUESTS_SERVICE_H_
 #define CTG_GATEWAY_SERVICES_DATA_REQUESTS_SERVICE_H_
 
@@ -30,6 +33,7 @@
 #include "gateway/dispatcher.h"
 #include "gateway/services/request_proto.h"
 #include "policy/request_validation.h"
+#include "policy/workflow.h"
 #include "store/database.h"
 
 namespace ctg::gateway {
@@ -85,6 +89,8 @@ class DataRequestsService final : public ctg::v1::DataRequests::Service {
   grpc::Status Act(grpc::ServerContext* context, absl::string_view method, const std::string& id,
                    absl::FunctionRef<absl::Status(Loaded&, Call&, store::Transaction&)> act,
                    ctg::v1::DataRequest* response);
+  // The request as a decision finds it (policy/workflow.h).
+  static policy::StudiedRequest Studied(const Loaded& r);
   absl::Status RecordOpinions(const ctg::v1::DecideRequestRequest& request, Loaded& r,
                               Call& call, store::Transaction& tx);
   absl::Status Decide(const ctg::v1::DecideRequestRequest& request, Loaded& r, Call& call,

@@ -124,13 +124,23 @@ std::optional<store::OpinionRow> CurrentOpinion(const store::StoredRequest& requ
   return std::nullopt;
 }
 
+policy::Opinions CurrentOpinions(const store::StoredRequest& request) {
+  policy::Opinions out;
+  if (auto o = CurrentOpinion(request, kOpportunity)) out.opportunity = OpinionFromRow(*o);
+  if (auto f = CurrentOpinion(request, kFeasibility)) out.feasibility = OpinionFromRow(*f);
+  return out;
+}
+
+absl::Time ApprovalEnd(const store::StoredRequest& request) {
+  if (request.approval && request.approval->end_time_us) {
+    return absl::FromUnixMicros(*request.approval->end_time_us);
+  }
+  return absl::InfiniteFuture();
+}
+
 absl::StatusOr<absl::Time> ConventionEndTime(const store::ConventionRow& row) {
   CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(row));
-  absl::CivilDay end = terms.valid_until + 1;
-  if (terms.termination_effective && *terms.termination_effective < end) {
-    end = *terms.termination_effective;
-  }
-  return absl::FromCivil(end, CafTimeZone());
+  return policy::ConventionEndTime(terms, CafTimeZone());
 }
 
 absl::StatusOr<policy::RequestState> StoredState(const store::RequestRow& row) {
@@ -142,33 +152,20 @@ absl::StatusOr<policy::RequestState> StoredState(const store::RequestRow& row) {
   return *state;
 }
 
-absl::StatusOr<std::optional<Expiry>> ExpiryOf(const store::StoredRequest& request,
-                                               const store::ConventionRow& convention,
-                                               absl::Time now) {
+absl::StatusOr<std::optional<policy::Expiry>> ExpiryOf(const store::StoredRequest& request,
+                                                       const store::ConventionRow& convention,
+                                                       absl::Time now) {
   CTG_ASSIGN_OR_RETURN(policy::RequestState stored, StoredState(request.request));
-  if (stored != policy::RequestState::kApproved) return std::optional<Expiry>();
-  absl::Time end = absl::InfiniteFuture();
-  if (request.approval && request.approval->end_time_us) {
-    end = absl::FromUnixMicros(*request.approval->end_time_us);
-  }
+  if (stored != policy::RequestState::kApproved) return std::optional<policy::Expiry>();
   CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(convention));
-  bool ended =
-      policy::EffectiveStatus(terms, CafDay(now)) == policy::ConventionStatus::kEnded;
-  if (policy::EffectiveState(stored, now, end, ended) != policy::RequestState::kExpired) {
-    return std::optional<Expiry>();
-  }
-  CTG_ASSIGN_OR_RETURN(absl::Time convention_end, ConventionEndTime(convention));
-  if (ended && convention_end < end) {
-    return std::optional<Expiry>(
-        Expiry{convention_end, absl::StrCat("convention ", convention.id, " ended (R11)")});
-  }
-  return std::optional<Expiry>(Expiry{end, "the approval's end time passed (R11)"});
+  return policy::ExpiryOf(stored, ApprovalEnd(request), terms, now, CafTimeZone());
 }
 
 absl::StatusOr<policy::RequestState> EffectiveRequestState(const store::StoredRequest& request,
                                                            const store::ConventionRow& convention,
                                                            absl::Time now) {
-  CTG_ASSIGN_OR_RETURN(std::optional<Expiry> expiry, ExpiryOf(request, convention, now));
+  CTG_ASSIGN_OR_RETURN(std::optional<policy::Expiry> expiry,
+                       ExpiryOf(request, convention, now));
   if (expiry) return policy::RequestState::kExpired;
   return StoredState(request.request);
 }
@@ -178,7 +175,8 @@ absl::Status RequestToProto(const store::StoredRequest& request,
                             const store::ConventionRow& convention, absl::Time now,
                             ctg::v1::DataRequest* out) {
   const store::RequestRow& r = request.request;
-  CTG_ASSIGN_OR_RETURN(std::optional<Expiry> expiry, ExpiryOf(request, convention, now));
+  CTG_ASSIGN_OR_RETURN(std::optional<policy::Expiry> expiry,
+                       ExpiryOf(request, convention, now));
   CTG_ASSIGN_OR_RETURN(policy::RequestState stored, StoredState(r));
   policy::RequestState state = expiry ? policy::RequestState::kExpired : stored;
   out->set_id(r.id);

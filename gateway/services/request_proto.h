@@ -18,6 +18,7 @@
 #include "gateway/config.h"
 #include "policy/request_state.h"
 #include "policy/request_validation.h"
+#include "policy/workflow.h"
 #include "store/conventions_table.h"
 #include "store/releases_table.h"
 #include "store/requests_table.h"
@@ -57,28 +58,31 @@ inline constexpr int kFeasibility = 2;
 // version; nullopt when none.
 std::optional<store::OpinionRow> CurrentOpinion(const store::StoredRequest& request, int aspect);
 
-// The instant convention `row` stops applying (exclusive): the start, in
-// the Caf's time zone (Europe/Paris), of the day after valid_until, or of
-// the termination's effective day when earlier. Errors: kDataLoss for
-// unreadable stored dates.
+// The latest opinions on the request's current version.
+policy::Opinions CurrentOpinions(const store::StoredRequest& request);
+
+// The end (exclusive) of the request's approval; absl::InfiniteFuture()
+// when it has none or no end time.
+absl::Time ApprovalEnd(const store::StoredRequest& request);
+
+// The instant convention `row` stops applying (policy::ConventionEndTime in
+// the Caf's time zone, Europe/Paris). Errors: kDataLoss for unreadable
+// stored dates.
 absl::StatusOr<absl::Time> ConventionEndTime(const store::ConventionRow& row);
 
 // A request's state as stored. Errors: kDataLoss for a number that is not
 // a state (only corrupted storage has one).
 absl::StatusOr<policy::RequestState> StoredState(const store::RequestRow& row);
 
-// When and why an APPROVED request is in fact EXPIRED at `now` (R11:
-// policy::EffectiveState): its approval's end time passed or its convention
-// ended. Unset when the request is not expired that way.
-struct Expiry {
-  absl::Time time;
-  std::string reason;
-};
-absl::StatusOr<std::optional<Expiry>> ExpiryOf(const store::StoredRequest& request,
-                                               const store::ConventionRow& convention,
-                                               absl::Time now);
+// When and why an APPROVED request is in fact EXPIRED at `now`
+// (policy::ExpiryOf with the Caf's calendar). Unset when the request is not
+// expired. Errors: as StoredState and TermsOf.
+absl::StatusOr<std::optional<policy::Expiry>> ExpiryOf(const store::StoredRequest& request,
+                                                       const store::ConventionRow& convention,
+                                                       absl::Time now);
 
-// The state the request is really in at `now` (policy::EffectiveState).
+// The state the request is really in at `now` (R11: EXPIRED when ExpiryOf
+// is set, else the stored state).
 // Errors: as StoredState and ConventionEndTime.
 absl::StatusOr<policy::RequestState> EffectiveRequestState(const store::StoredRequest& request,
                                                            const store::ConventionRow& convention,

@@ -51,9 +51,9 @@ class SubPopulationBoundTest
 // parent in the sub-population, whose single-parent figure (7) is published.
 // The IRIS total and the other two categories are published, so couples with
 // children + single parents = 7 + true_value while single parents >= 7.
-// DISABLED_ while the engine ignores bounds between indicators: today the
-// masked cell is pinned to [1, true value] (C2), in all three cases.
-TEST_P(SubPopulationBoundTest, DISABLED_MaskedFamilyTypeKeepsItsInterval) {
+// Fails on an engine that ignores bounds between indicators: the masked
+// cell is then pinned to [1, true value] (C2).
+TEST_P(SubPopulationBoundTest, MaskedFamilyTypeKeepsItsInterval) {
   const SubPopulationCase& c = GetParam();
   Layout layout{.commune = "33069", .iris = {"330690101", "330690102"}};
   AreaHouseholds h;
@@ -109,9 +109,9 @@ class StatusWordsTest : public ::testing::TestWithParam<StatusWordCase> {};
 
 // Two excluded IRIS and two shown ones, the commune and the shown IRIS
 // published: the excluded pair's sum is known, and each is at most 99.
-// DISABLED_ while the engine ignores what the status words reveal: today
-// 99 + 99 pins both IRIS to 99 (C1, C3) and 99 + 97 leaves [97, 99] (C3).
-TEST_P(StatusWordsTest, DISABLED_ExcludedIrisKeepTheirWidth) {
+// Fails on an engine that ignores what the status words reveal: 99 + 99
+// then pins both IRIS to 99 (C1, C3) and 99 + 97 leaves [97, 99] (C3).
+TEST_P(StatusWordsTest, ExcludedIrisKeepTheirWidth) {
   const StatusWordCase& c = GetParam();
   Layout layout{.commune = "33069",
                 .iris = {"330690101", "330690102", "330690103", "330690104"}};

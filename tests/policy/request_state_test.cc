@@ -185,30 +185,6 @@ TEST(RequestStateTest, RoleIsCheckedBeforeState) {
               StatusIs(absl::StatusCode::kPermissionDenied));
 }
 
-TEST(RequestStateTest, GatewayOnlyExpiresApprovals) {
-  for (S from : kAllStates) {
-    for (A action : kAllActions) {
-      auto got = TransitionByGateway(from, action, "REQ-1");
-      if (action != A::kExpire) {
-        EXPECT_THAT(got, StatusIs(absl::StatusCode::kPermissionDenied));
-      } else if (from == S::kApproved) {
-        ASSERT_THAT(got, IsOk());
-        EXPECT_EQ(*got, S::kExpired);
-      } else {
-        EXPECT_THAT(got, StatusIs(absl::StatusCode::kFailedPrecondition,
-                                  absl::StrCat("request REQ-1 is ",
-                                               RequestStateName(from),
-                                               "; only APPROVED requests can "
-                                               "expire")));
-      }
-    }
-  }
-  EXPECT_THAT(TransitionByGateway(S::kApproved, A::kRevoke),
-              StatusIs(absl::StatusCode::kPermissionDenied,
-                       "the gateway may not revoke a request on its own; only "
-                       "a reviewer or an admin may"));
-}
-
 Identity MakeIdentity(OrganisationKind kind, std::string org, Role role) {
   Identity id;
   id.kind = kind;
