@@ -18,6 +18,7 @@
 
 #include "gateway/config.h"
 #include "gateway/offline_check.h"
+#include "gateway/oplog.h"
 #include "gateway/server.h"
 
 namespace {
@@ -32,12 +33,17 @@ constexpr char kUsage[] =
     "The configuration reference is docs/configuration.md.\n"
     "Signals: SIGTERM/SIGINT stop gracefully; SIGHUP reloads the CA and CRL.\n";
 
+namespace oplog = ctg::gateway::oplog;
+
 // gRPC's own log lines: dropped until the server runs (a start-up failure is
-// reported once, by us, on one line), then forwarded to stderr.
+// reported once, by us, on one line), then forwarded to the operational log.
 std::atomic<bool> g_serving{false};
 void GrpcLog(gpr_log_func_args* args) {
   if (!g_serving.load()) return;
-  std::fprintf(stderr, "ctg-gateway: grpc: %s\n", args->message);
+  oplog::Level level = args->severity == GPR_LOG_SEVERITY_ERROR ? oplog::Level::kError
+                       : args->severity == GPR_LOG_SEVERITY_INFO ? oplog::Level::kInfo
+                                                                 : oplog::Level::kDebug;
+  oplog::Log(level, "grpc", {{"message", args->message}});
 }
 
 int Fail(const std::string& message) {
@@ -96,6 +102,11 @@ int main(int argc, char** argv) {
   }
   auto server = ctg::gateway::Server::Start(*config);
   if (!server.ok()) return Fail(std::string(server.status().message()));
+  oplog::Log(oplog::Level::kInfo, "start",
+             {{"listen", (*server)->address()},
+              {"trust_domain", config->trust_domain},
+              {"metrics_listen", (*server)->metrics_address()},
+              {"config", config->path}});
   std::printf("ctg-gateway: listening on %s (mTLS, trust domain %s)\n",
               (*server)->address().c_str(), config->trust_domain.c_str());
   std::fflush(stdout);
@@ -106,15 +117,18 @@ int main(int argc, char** argv) {
     sigwait(&signals, &sig);
     if (sig == SIGHUP) {
       absl::Status reloaded = (*server)->ReloadTrust();
-      std::fprintf(stderr, "ctg-gateway: SIGHUP: %s\n",
-                   reloaded.ok() ? "CA bundle and CRL reloaded"
-                                 : std::string(reloaded.message()).c_str());
+      if (reloaded.ok()) {
+        oplog::Log(oplog::Level::kInfo, "trust-reload", {{"trigger", "SIGHUP"}});
+      } else {
+        oplog::Log(oplog::Level::kError, "trust-reload-failed",
+                   {{"trigger", "SIGHUP"}, {"cause", reloaded.message()}});
+      }
       continue;
     }
-    std::fprintf(stderr, "ctg-gateway: %s received, shutting down\n", strsignal(sig));
+    oplog::Log(oplog::Level::kInfo, "stopping", {{"signal", strsignal(sig)}});
     break;
   }
   (*server)->Shutdown();
-  std::fprintf(stderr, "ctg-gateway: stopped\n");
+  oplog::Log(oplog::Level::kInfo, "stop");
   return 0;
 }

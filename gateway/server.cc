@@ -20,6 +20,9 @@
 #include "gateway/caller.h"
 #include "gateway/commune_bases.h"
 #include "gateway/dispatcher.h"
+#include "gateway/health_state.h"
+#include "gateway/metrics.h"
+#include "gateway/oplog.h"
 #include "gateway/peer_verifier.h"
 #include "gateway/rate_limiter.h"
 #include "gateway/services/audit_service.h"
@@ -36,6 +39,7 @@ namespace ctg::gateway {
 
 struct Server::Impl {
   Config config;
+  std::unique_ptr<HealthState> health;
   std::unique_ptr<store::Database> db;
   std::unique_ptr<audit::NoteSigner> signer;
   std::unique_ptr<AuditLog> audit_log;
@@ -47,6 +51,9 @@ struct Server::Impl {
   std::vector<std::unique_ptr<grpc::Service>> services;
   std::unique_ptr<grpc::Server> server;
   std::string address;
+  const ExtractsService* extracts = nullptr;  // for metrics
+  std::unique_ptr<Metrics> metrics;           // null without [metrics] listen
+  std::string metrics_address;
 
   absl::Notification stop_background;
   std::thread background;  // periodic checkpoints and trust reloads
@@ -111,13 +118,51 @@ void AddServices(Server::Impl& impl) {
   Dispatcher* d = impl.dispatcher.get();
   impl.services.push_back(
       std::make_unique<DataRequestsService>(d, impl.db.get(), &impl.config, impl.bases.get()));
-  impl.services.push_back(std::make_unique<ExtractsService>(
-      d, impl.db.get(), &impl.config, impl.audit_log.get(), impl.bases.get()));
+  auto extracts = std::make_unique<ExtractsService>(d, impl.db.get(), &impl.config,
+                                                    impl.audit_log.get(), impl.bases.get());
+  impl.extracts = extracts.get();
+  impl.services.push_back(std::move(extracts));
   impl.services.push_back(std::make_unique<CatalogueService>(d, impl.db.get(), &impl.config));
   impl.services.push_back(std::make_unique<ConventionsService>(d, impl.db.get(), &impl.config));
   impl.services.push_back(std::make_unique<StatisticsService>(d, &impl.config));
   impl.services.push_back(std::make_unique<AuditService>(
       d, impl.db.get(), impl.audit_log.get(), impl.config.audit.origin));
+}
+
+// Logs each background failure with its cause, on one line.
+void LogProblem(const HealthState::Problem& problem) {
+  oplog::Log(oplog::Level::kError, "health-failure",
+             {{"component", problem.component},
+              {"severity",
+               problem.severity == HealthState::Severity::kIntegrity ? "calls-refused" : "degraded"},
+              {"failures", absl::StrCat(problem.failures)},
+              {"since", absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", problem.since, absl::UTCTimeZone())},
+              {"cause", problem.cause.message()}});
+}
+
+// Metrics and /healthz on their own listener (config [metrics]).
+absl::Status StartMetrics(Server::Impl& impl) {
+  const Config& config = impl.config;
+  const ExtractsService* extracts = impl.extracts;
+  impl.metrics = std::make_unique<Metrics>(MetricsSources{
+      .version = CTG_PROJECT_VERSION,
+      .health = impl.health.get(),
+      .health_components = {"audit-append", "audit-checkpoint", "crl", "trust-reload"},
+      .audit = impl.audit_log.get(),
+      .limiter = impl.limiter.get(),
+      .crl_path = config.tls.crl,
+      .cert_path = config.tls.cert,
+      .extracts = [extracts] {
+        return MetricsSources::ExtractCounters{.engine_waits = extracts->engines().waits(),
+                                               .cache_hits = extracts->cache().hits(),
+                                               .cache_misses = extracts->cache().misses()};
+      }});
+  CTG_RETURN_IF_ERROR(impl.metrics->Listen(config.metrics.listen));
+  impl.metrics_address = absl::StrCat(
+      config.metrics.listen.substr(0, config.metrics.listen.rfind(':')), ":",
+      impl.metrics->port());
+  impl.dispatcher->set_metrics(impl.metrics.get());
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -142,6 +187,8 @@ void Server::Impl::Background() {
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
   auto impl = std::make_unique<Impl>();
+  impl->health = std::make_unique<HealthState>();
+  impl->health->SetListener(LogProblem);
   impl->config = config;
   CTG_RETURN_IF_ERROR(CheckListenAddress(config.listen));
   CTG_RETURN_IF_ERROR(CheckServerIdentity(config.tls));
@@ -163,6 +210,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
                                                   impl->callers.get(), impl->limiter.get());
   impl->bases = std::make_unique<CommuneBases>(impl->db.get(), 64);
   AddServices(*impl);
+  if (!config.metrics.listen.empty()) CTG_RETURN_IF_ERROR(StartMetrics(*impl));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -192,6 +240,8 @@ Server::~Server() {
 }
 
 const std::string& Server::address() const { return impl_->address; }
+
+const std::string& Server::metrics_address() const { return impl_->metrics_address; }
 
 void Server::Shutdown() {
   if (impl_->shut_down.exchange(true)) return;
