@@ -65,6 +65,7 @@ absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(store::Database* db,
   std::unique_ptr<AuditLog> log(new AuditLog(db, std::move(options)));
   {
     MutexLock lock(&log->mu_);
+    log->last_checkpoint_time_ = log->options_.clock();
     AuditLog* raw = log.get();
     log->tree_ = audit::MerkleTree::Compact(
         kTreeBlockLevel, kTreeRecentBlocks,
@@ -200,6 +201,11 @@ uint64_t AuditLog::size() const {
   return tree_.size();
 }
 
+AuditLog::CheckpointState AuditLog::LastCheckpoint() const {
+  MutexLock lock(&mu_);
+  return {.size = last_checkpoint_size_, .time = last_checkpoint_time_};
+}
+
 absl::StatusOr<AuditLog::SignedCheckpoint> AuditLog::Checkpoint() {
   SignedCheckpoint checkpoint;
   {
@@ -215,6 +221,7 @@ absl::StatusOr<AuditLog::SignedCheckpoint> AuditLog::Checkpoint() {
   mu_.NotifyAll();
   CTG_RETURN_IF_ERROR(signed_and_stored);
   if (checkpoint.size > last_checkpoint_size_) last_checkpoint_size_ = checkpoint.size;
+  last_checkpoint_time_ = options_.clock();
   if (!latest_signed_ || checkpoint.size >= latest_signed_->size) latest_signed_ = checkpoint;
   return checkpoint;
 }

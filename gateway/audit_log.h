@@ -86,6 +86,15 @@ class AuditLog {
   // Committed size of the tree.
   uint64_t size() const ABSL_LOCKS_EXCLUDED(mu_);
 
+  // The size of the last checkpoint stored (signed by this process or
+  // found at start-up), and when this process last signed one (the time
+  // it opened the log if it has signed none). For metrics.
+  struct CheckpointState {
+    uint64_t size = 0;
+    absl::Time time;
+  };
+  CheckpointState LastCheckpoint() const ABSL_LOCKS_EXCLUDED(mu_);
+
   // Signs a checkpoint of the current tree, stores it (so that exports carry
   // it) and returns it with its size. Never signs a second root for a size:
   // if a checkpoint of this size is stored with another root (the trail was
@@ -154,6 +163,7 @@ class AuditLog {
   // Sequence numbers handed out, committed or not (writer thread only).
   uint64_t assigned_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t last_checkpoint_size_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Time last_checkpoint_time_ ABSL_GUARDED_BY(mu_);
   // One checkpoint is signed and stored at a time, so that stored sizes
   // grow and waiting receipts can use the one being signed.
   bool signing_ ABSL_GUARDED_BY(mu_) = false;

@@ -179,6 +179,7 @@ absl::Status Bind(Parser& p, Config& c) {
     return p.Error(audit_line, "secret_statistique.lp_audit must be always, sampled or off");
   }
   CTG_RETURN_IF_ERROR(p.Int("secret_statistique.lp_audit_max_cells", s.lp_audit_max_cells, 1, 10000000));
+  CTG_RETURN_IF_ERROR(p.String("metrics.listen", c.metrics.listen));
   return p.Leftovers();
 }
 

@@ -64,6 +64,12 @@ struct SecretStatistiqueConfig {
   int lp_audit_max_cells = 20000;
 };
 
+// The Prometheus metrics and /healthz listener (gateway/metrics.h), plain
+// HTTP apart from the mTLS port. Empty: no listener.
+struct MetricsConfig {
+  std::string listen;  // e.g. "127.0.0.1:9464"
+};
+
 struct Config {
   std::string path;  // the file it was read from
   std::string listen = "127.0.0.1:8443";
@@ -76,6 +82,7 @@ struct Config {
   LimitsConfig limits;
   WorkflowConfig workflow;
   SecretStatistiqueConfig secret;
+  MetricsConfig metrics;
 };
 
 // Reads and checks the file. Errors (kInvalidArgument, one line naming the

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "gateway/oplog.h"
 #include "gateway/status_mapping.h"
 #include "policy/authorization.h"
 #include "policy/text.h"
@@ -44,7 +45,37 @@ std::string ForAudit(absl::string_view text) {
   return out;
 }
 
+// The operational log line of a call (gateway/oplog.h): state changes
+// (imports, decisions, releases...) at info, refusals at warning, server
+// failures at error with their cause. Reads that succeed are not logged.
+// Client errors are logged without their message: it may quote the client
+// or the base.
+bool IsServerFailure(absl::StatusCode code) {
+  return code == absl::StatusCode::kInternal || code == absl::StatusCode::kUnavailable ||
+         code == absl::StatusCode::kDataLoss || code == absl::StatusCode::kUnknown;
+}
+
 }  // namespace
+
+void Dispatcher::LogCall(const Call& call, absl::string_view role, absl::StatusCode code,
+                         absl::string_view message, bool write) const {
+  if (code == absl::StatusCode::kOk && !write) return;
+  oplog::Level level = code == absl::StatusCode::kOk ? oplog::Level::kInfo
+                       : IsServerFailure(code)       ? oplog::Level::kError
+                                                     : oplog::Level::kWarning;
+  std::string caller = call.caller_.identity.ok() ? call.caller_.identity->spiffe_id : "";
+  std::string sequence = call.audit_sequence_ > 0 ? absl::StrCat(call.audit_sequence_) : "";
+  oplog::Log(level, "call",
+             {{"method", call.method_},
+              {"code", absl::StatusCodeToString(code)},
+              {"caller", caller},
+              {"role", role},
+              {"target_kind", call.target_kind_},
+              {"target_id", call.target_id_},
+              {"request_id", call.request_id_},
+              {"audit_seq", sequence},
+              {"cause", IsServerFailure(code) ? message : ""}});
+}
 
 void Call::SetTarget(absl::string_view kind, absl::string_view id) {
   target_kind_ = ForAudit(kind);
@@ -94,10 +125,25 @@ absl::Status Dispatcher::Admit(grpc::ServerContext* context, Call& call) {
 }
 
 absl::Status Dispatcher::AppendAlone(Call& call, const absl::Status& outcome) {
-  return db_->Write([&](store::Transaction& tx) -> absl::Status {
+  absl::Time start = absl::Now();
+  absl::Status recorded = db_->Write([&](store::Transaction& tx) -> absl::Status {
     CTG_ASSIGN_OR_RETURN(call.audit_sequence_, audit_->Append(tx, call.ToEntry(outcome)));
     return absl::OkStatus();
   });
+  if (metrics_ != nullptr) metrics_->ObserveAuditWrite(absl::ToDoubleSeconds(absl::Now() - start));
+  return recorded;
+}
+
+grpc::Status Dispatcher::Observed(const Call& call, grpc::Status sent, bool write) const {
+  absl::StatusCode code = static_cast<absl::StatusCode>(sent.error_code());
+  absl::string_view role =
+      call.caller_.identity.ok() ? policy::RoleName(call.caller_.identity->role) : "none";
+  if (metrics_ != nullptr) {
+    metrics_->ObserveCall(call.method_, role, absl::StatusCodeToString(code),
+                          absl::ToDoubleSeconds(absl::Now() - call.now_));
+  }
+  LogCall(call, role, code, sent.error_message(), write);
+  return sent;
 }
 
 grpc::Status Dispatcher::Read(grpc::ServerContext* context, absl::string_view method,
@@ -106,9 +152,9 @@ grpc::Status Dispatcher::Read(grpc::ServerContext* context, absl::string_view me
   absl::Status outcome = Admit(context, call);
   if (outcome.ok()) outcome = body(call);
   if (absl::Status recorded = AppendAlone(call, outcome); !recorded.ok()) {
-    return NotRecorded(recorded);
+    return Observed(call, NotRecorded(recorded), false);
   }
-  return ToGrpcStatus(outcome);
+  return Observed(call, ToGrpcStatus(outcome), false);
 }
 
 grpc::Status Dispatcher::Write(
@@ -121,8 +167,8 @@ grpc::Status Dispatcher::Write(
     CTG_ASSIGN_OR_RETURN(call.audit_sequence_, audit_->Append(tx, call.ToEntry(outcome)));
     return absl::OkStatus();
   });
-  if (!recorded.ok()) return NotRecorded(recorded);
-  return ToGrpcStatus(outcome);
+  if (!recorded.ok()) return Observed(call, NotRecorded(recorded), true);
+  return Observed(call, ToGrpcStatus(outcome), true);
 }
 
 grpc::Status Dispatcher::Staged(
@@ -145,9 +191,9 @@ grpc::Status Dispatcher::Staged(
     CTG_ASSIGN_OR_RETURN(call.audit_sequence_, audit_->Append(tx, call.ToEntry(outcome)));
     return absl::OkStatus();
   });
-  if (!recorded.ok()) return NotRecorded(recorded);
-  if (!outcome.ok()) return ToGrpcStatus(outcome);
-  return ToGrpcStatus(after(call));
+  if (!recorded.ok()) return Observed(call, NotRecorded(recorded), true);
+  if (!outcome.ok()) return Observed(call, ToGrpcStatus(outcome), true);
+  return Observed(call, ToGrpcStatus(after(call)), true);
 }
 
 void Dispatcher::RecordHandshakeRefusal(const std::string& cert_sha256,
@@ -157,6 +203,8 @@ void Dispatcher::RecordHandshakeRefusal(const std::string& cert_sha256,
                                     .identity = why},
             absl::Now());
   AppendAlone(call, why).IgnoreError();  // best effort: the handshake fails anyway
+  oplog::Log(oplog::Level::kWarning, "handshake-refused",
+             {{"claimed_caller", uri}, {"cert_sha256", cert_sha256}, {"reason", why.message()}});
 }
 
 }  // namespace ctg::gateway

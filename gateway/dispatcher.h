@@ -26,6 +26,7 @@
 #include "absl/time/time.h"
 #include "gateway/audit_log.h"
 #include "gateway/caller.h"
+#include "gateway/metrics.h"
 #include "gateway/rate_limiter.h"
 #include "policy/identity.h"
 #include "store/database.h"
@@ -99,6 +100,10 @@ class Dispatcher {
                       absl::FunctionRef<absl::Status(Call&, store::Transaction&)> commit,
                       absl::FunctionRef<absl::Status(Call&)> after);
 
+  // Each call is counted and timed in `metrics` (null: not measured). Set
+  // before serving.
+  void set_metrics(Metrics* metrics) { metrics_ = metrics; }
+
   // Records a refused TLS handshake (no call exists yet).
   void RecordHandshakeRefusal(const std::string& cert_sha256, const std::string& uri,
                               const absl::Status& why);
@@ -107,11 +112,17 @@ class Dispatcher {
   // Resolves and authorizes: the returned status is the refusal, if any.
   absl::Status Admit(grpc::ServerContext* context, Call& call);
   absl::Status AppendAlone(Call& call, const absl::Status& outcome);
+  // Reports the call and the status sent to metrics_ and the operational
+  // log (`write`: the call changes state); returns `sent`.
+  grpc::Status Observed(const Call& call, grpc::Status sent, bool write) const;
+  void LogCall(const Call& call, absl::string_view role, absl::StatusCode code,
+               absl::string_view message, bool write) const;
 
   store::Database* const db_;
   AuditLog* const audit_;
   CallerResolver* const callers_;
   RateLimiter* const limiter_;
+  Metrics* metrics_ = nullptr;
 };
 
 }  // namespace ctg::gateway

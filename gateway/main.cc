@@ -22,6 +22,7 @@
 #include "gateway/backup.h"
 #include "gateway/config.h"
 #include "gateway/offline_check.h"
+#include "gateway/oplog.h"
 #include "gateway/server.h"
 #include "gateway/systemd_notify.h"
 #include "store/schema.h"
@@ -42,12 +43,17 @@ constexpr char kUsage[] =
     "The configuration reference is docs/configuration.md.\n"
     "Signals: SIGTERM/SIGINT stop gracefully; SIGHUP reloads the CA and CRL.\n";
 
+namespace oplog = ctg::gateway::oplog;
+
 // gRPC's own log lines: dropped until the server runs (a start-up failure is
-// reported once, by us, on one line), then forwarded to stderr.
+// reported once, by us, on one line), then forwarded to the operational log.
 std::atomic<bool> g_serving{false};
 void GrpcLog(gpr_log_func_args* args) {
   if (!g_serving.load()) return;
-  std::fprintf(stderr, "ctg-gateway: grpc: %s\n", args->message);
+  oplog::Level level = args->severity == GPR_LOG_SEVERITY_ERROR ? oplog::Level::kError
+                       : args->severity == GPR_LOG_SEVERITY_INFO ? oplog::Level::kInfo
+                                                                 : oplog::Level::kDebug;
+  oplog::Log(level, "grpc", {{"message", args->message}});
 }
 
 int Fail(const std::string& message) {
@@ -121,6 +127,12 @@ int main(int argc, char** argv) {
   }
   auto server = ctg::gateway::Server::Start(*config);
   if (!server.ok()) return Fail(std::string(server.status().message()));
+  oplog::Log(oplog::Level::kInfo, "start",
+             {{"version", ctg::Version()},
+              {"listen", (*server)->address()},
+              {"trust_domain", config->trust_domain},
+              {"metrics_listen", (*server)->metrics_address()},
+              {"config", config->path}});
   std::printf("ctg-gateway %s: listening on %s (mTLS, trust domain %s)\n", ctg::Version(),
               (*server)->address().c_str(), config->trust_domain.c_str());
   std::fflush(stdout);
@@ -134,16 +146,19 @@ int main(int argc, char** argv) {
       ctg::gateway::NotifySystemd("RELOADING=1");
       absl::Status reloaded = (*server)->ReloadTrust();
       ctg::gateway::NotifySystemd("READY=1");
-      std::fprintf(stderr, "ctg-gateway: SIGHUP: %s\n",
-                   reloaded.ok() ? "CA bundle and CRL reloaded"
-                                 : std::string(reloaded.message()).c_str());
+      if (reloaded.ok()) {
+        oplog::Log(oplog::Level::kInfo, "trust-reload", {{"trigger", "SIGHUP"}});
+      } else {
+        oplog::Log(oplog::Level::kError, "trust-reload-failed",
+                   {{"trigger", "SIGHUP"}, {"cause", reloaded.message()}});
+      }
       continue;
     }
-    std::fprintf(stderr, "ctg-gateway: %s received, shutting down\n", strsignal(sig));
+    oplog::Log(oplog::Level::kInfo, "stopping", {{"signal", strsignal(sig)}});
     ctg::gateway::NotifySystemd("STOPPING=1");
     break;
   }
   (*server)->Shutdown();
-  std::fprintf(stderr, "ctg-gateway: stopped\n");
+  oplog::Log(oplog::Level::kInfo, "stop");
   return 0;
 }

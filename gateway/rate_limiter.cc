@@ -21,6 +21,7 @@ absl::Status RateLimiter::Admit(const std::string& identity, absl::Time now) {
     return absl::OkStatus();
   }
   int retry = static_cast<int>(std::ceil((1.0 - b.tokens) / rate_per_second));
+  refusals_.fetch_add(1, std::memory_order_relaxed);
   return absl::ResourceExhaustedError(absl::StrCat(
       "rate limit of ", per_minute_, " calls per minute reached for ", identity,
       "; retry in ", retry, " s"));

@@ -5,6 +5,8 @@
 #ifndef CTG_GATEWAY_RATE_LIMITER_H_
 #define CTG_GATEWAY_RATE_LIMITER_H_
 
+#include <atomic>
+#include <cstdint>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -23,6 +25,8 @@ class RateLimiter {
 
   // OK, or kResourceExhausted with the seconds to wait before retrying.
   absl::Status Admit(const std::string& identity, absl::Time now) ABSL_LOCKS_EXCLUDED(mu_);
+  // Calls refused since construction (for metrics).
+  uint64_t refusals() const { return refusals_.load(std::memory_order_relaxed); }
 
  private:
   struct Bucket {
@@ -30,6 +34,7 @@ class RateLimiter {
     absl::Time last;
   };
   const int per_minute_;
+  std::atomic<uint64_t> refusals_{0};
   Mutex mu_;
   absl::flat_hash_map<std::string, Bucket> buckets_ ABSL_GUARDED_BY(mu_);
 };

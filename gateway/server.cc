@@ -19,12 +19,15 @@
 #include "audit/note_key.h"
 #include "base/echo.h"
 #include "base/status_macros.h"
+#include "base/version.h"
 #include "gateway/audit_log.h"
 #include "gateway/caller.h"
 #include "gateway/commune_bases.h"
 #include "gateway/dispatcher.h"
 #include "gateway/health_state.h"
+#include "gateway/metrics.h"
 #include "gateway/offline_check.h"
+#include "gateway/oplog.h"
 #include "gateway/peer_verifier.h"
 #include "gateway/rate_limiter.h"
 #include "gateway/services/audit_service.h"
@@ -54,6 +57,9 @@ struct Server::Impl {
   std::vector<std::unique_ptr<grpc::Service>> services;
   std::unique_ptr<grpc::Server> server;
   std::string address;
+  const ExtractsService* extracts = nullptr;  // for metrics
+  std::unique_ptr<Metrics> metrics;           // null without [metrics] listen
+  std::string metrics_address;
 
   absl::Notification stop_background;
   std::thread background;  // periodic checkpoints and trust reloads
@@ -78,18 +84,6 @@ namespace {
 constexpr char kTrustReload[] = "trust-reload";
 constexpr char kCrl[] = "crl";
 constexpr char kAuditCheckpoint[] = "audit-checkpoint";
-
-// Logs each failure with its cause, on one line (the cause's line breaks
-// escaped).
-void LogProblem(const HealthState::Problem& problem) {
-  std::fprintf(stderr, "ctg-gateway: health: %s failing (%s, failure %llu since %s): %s\n",
-               problem.component.c_str(),
-               problem.severity == HealthState::Severity::kIntegrity ? "calls refused"
-                                                                     : "degraded",
-               static_cast<unsigned long long>(problem.failures),
-               absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", problem.since, absl::UTCTimeZone()).c_str(),
-               BoundedEcho(problem.cause.message(), 2000).c_str());
-}
 
 absl::Status CheckKeyFileModes(const Config& config) {
   CTG_RETURN_IF_ERROR(CheckPrivateKeyFile(config.tls.key, "tls.key"));
@@ -137,13 +131,51 @@ void AddServices(Server::Impl& impl) {
   Dispatcher* d = impl.dispatcher.get();
   impl.services.push_back(
       std::make_unique<DataRequestsService>(d, impl.db.get(), &impl.config, impl.bases.get()));
-  impl.services.push_back(std::make_unique<ExtractsService>(
-      d, impl.db.get(), &impl.config, impl.audit_log.get(), impl.bases.get()));
+  auto extracts = std::make_unique<ExtractsService>(d, impl.db.get(), &impl.config,
+                                                    impl.audit_log.get(), impl.bases.get());
+  impl.extracts = extracts.get();
+  impl.services.push_back(std::move(extracts));
   impl.services.push_back(std::make_unique<CatalogueService>(d, impl.db.get(), &impl.config));
   impl.services.push_back(std::make_unique<ConventionsService>(d, impl.db.get(), &impl.config));
   impl.services.push_back(std::make_unique<StatisticsService>(d, &impl.config));
   impl.services.push_back(std::make_unique<AuditService>(
       d, impl.db.get(), impl.audit_log.get(), impl.config.audit.origin));
+}
+
+// Logs each background failure with its cause, on one line.
+void LogProblem(const HealthState::Problem& problem) {
+  oplog::Log(oplog::Level::kError, "health-failure",
+             {{"component", problem.component},
+              {"severity",
+               problem.severity == HealthState::Severity::kIntegrity ? "calls-refused" : "degraded"},
+              {"failures", absl::StrCat(problem.failures)},
+              {"since", absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", problem.since, absl::UTCTimeZone())},
+              {"cause", problem.cause.message()}});
+}
+
+// Metrics and /healthz on their own listener (config [metrics]).
+absl::Status StartMetrics(Server::Impl& impl) {
+  const Config& config = impl.config;
+  const ExtractsService* extracts = impl.extracts;
+  impl.metrics = std::make_unique<Metrics>(MetricsSources{
+      .version = ctg::Version(),
+      .health = impl.health.get(),
+      .health_components = {"audit-append", kAuditCheckpoint, kCrl, kTrustReload},
+      .audit = impl.audit_log.get(),
+      .limiter = impl.limiter.get(),
+      .crl_path = config.tls.crl,
+      .cert_path = config.tls.cert,
+      .extracts = [extracts] {
+        return MetricsSources::ExtractCounters{.engine_waits = extracts->engines().waits(),
+                                               .cache_hits = extracts->cache().hits(),
+                                               .cache_misses = extracts->cache().misses()};
+      }});
+  CTG_RETURN_IF_ERROR(impl.metrics->Listen(config.metrics.listen));
+  impl.metrics_address = absl::StrCat(
+      config.metrics.listen.substr(0, config.metrics.listen.rfind(':')), ":",
+      impl.metrics->port());
+  impl.dispatcher->set_metrics(impl.metrics.get());
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -218,7 +250,7 @@ void Server::Impl::UpdateServingStatus() {
   if (grpc::HealthCheckServiceInterface* service = server->GetHealthCheckService()) {
     service->SetServingStatus(healthy);
   }
-  if (healthy) std::fprintf(stderr, "ctg-gateway: health: every component works again: SERVING\n");
+  if (healthy) oplog::Log(oplog::Level::kInfo, "health-recovered", {{"status", "SERVING"}});
 }
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
@@ -253,6 +285,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
                                                   impl->callers.get(), impl->limiter.get());
   impl->bases = std::make_unique<CommuneBases>(impl->db.get(), 64);
   AddServices(*impl);
+  if (!config.metrics.listen.empty()) CTG_RETURN_IF_ERROR(StartMetrics(*impl));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -286,6 +319,8 @@ Server::~Server() {
 }
 
 const std::string& Server::address() const { return impl_->address; }
+
+const std::string& Server::metrics_address() const { return impl_->metrics_address; }
 
 void Server::Shutdown() {
   if (impl_->shut_down.exchange(true)) return;

@@ -34,6 +34,8 @@ class Server {
 
   // "127.0.0.1:PORT": the address actually bound (useful with port 0).
   const std::string& address() const;
+  // "127.0.0.1:PORT" of the metrics listener; empty without one.
+  const std::string& metrics_address() const;
 
   // Stops accepting calls, lets running calls finish (up to a deadline),
   // writes a final checkpoint (a failure is logged) and closes the database.

@@ -9,6 +9,7 @@ packages=(
   libabsl-dev libssl-dev libsqlite3-dev libgtest-dev libgmock-dev
   libbenchmark-dev libglpk-dev python3-grpcio
   libsystemd-dev dpkg-dev systemd  # sd_notify; cpack's dpkg-shlibdeps; systemd-analyze
+  prometheus-cpp-dev libcivetweb-dev
 )
 
 missing=()

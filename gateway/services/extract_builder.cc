@@ -82,8 +82,10 @@ std::shared_ptr<const PreparedExtract> ReleaseCache::Find(const std::string& key
   for (auto it = lru_.begin(); it != lru_.end(); ++it) {
     if (it->key != key) continue;
     lru_.splice(lru_.begin(), lru_, it);
+    hits_.fetch_add(1, std::memory_order_relaxed);
     return lru_.front().value;
   }
+  misses_.fetch_add(1, std::memory_order_relaxed);
   return nullptr;
 }
 
@@ -119,6 +121,7 @@ size_t ReleaseCache::EstimateBytes(const PreparedExtract& value) {
 std::unique_ptr<EngineSlots::Held> EngineSlots::Acquire(absl::Time deadline) {
   MutexLock lock(&mu_);
   auto free = [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return free_ > 0; };
+  if (free_ == 0) waits_.fetch_add(1, std::memory_order_relaxed);
   if (deadline == absl::InfiniteFuture()) {
     mu_.Await(free);
   } else if (!mu_.AwaitUntil(free, absl::ToChronoTime(deadline))) {

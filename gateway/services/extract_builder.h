@@ -3,6 +3,7 @@
 #ifndef CTG_GATEWAY_SERVICES_EXTRACT_BUILDER_H_
 #define CTG_GATEWAY_SERVICES_EXTRACT_BUILDER_H_
 
+#include <atomic>
 #include <list>
 #include <memory>
 #include <string>
@@ -61,6 +62,9 @@ class ReleaseCache {
   void Put(const std::string& key, std::shared_ptr<const PreparedExtract> value)
       ABSL_LOCKS_EXCLUDED(mu_);
   size_t bytes() const ABSL_LOCKS_EXCLUDED(mu_);
+  // Find() calls that found their key, and those that did not (metrics).
+  uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
+  uint64_t misses() const { return misses_.load(std::memory_order_relaxed); }
 
   // What an entry is counted for: its cells, header and serialized memory.
   static size_t EstimateBytes(const PreparedExtract& value);
@@ -72,6 +76,7 @@ class ReleaseCache {
     size_t bytes = 0;
   };
   const size_t max_bytes_;
+  std::atomic<uint64_t> hits_{0}, misses_{0};
   mutable Mutex mu_;
   std::list<Entry> lru_ ABSL_GUARDED_BY(mu_);
   size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;
@@ -98,9 +103,12 @@ class EngineSlots {
   // until `deadline` (then nullptr).
   [[nodiscard]] std::unique_ptr<Held> Acquire(absl::Time deadline = absl::InfiniteFuture())
       ABSL_LOCKS_EXCLUDED(mu_);
+  // Acquire() calls that found no free slot and waited (metrics).
+  uint64_t waits() const { return waits_.load(std::memory_order_relaxed); }
 
  private:
   void Release() ABSL_LOCKS_EXCLUDED(mu_);
+  std::atomic<uint64_t> waits_{0};
   Mutex mu_;
   int free_ ABSL_GUARDED_BY(mu_);
 };

@@ -38,6 +38,10 @@ class ExtractsService final : public ctg::v1::Extracts::Service {
   grpc::Status GetExtract(grpc::ServerContext* context, const ctg::v1::GetExtractRequest* request,
                           grpc::ServerWriter<ctg::v1::ExtractChunk>* writer) override;
 
+  // Engine slot waits and release cache lookups so far (metrics).
+  const EngineSlots& engines() const { return engines_; }
+  const ReleaseCache& cache() const { return cache_; }
+
  private:
   Dispatcher* const dispatcher_;
   store::Database* const db_;

@@ -95,5 +95,16 @@ TEST(ConfigTest, UnreadableFileIsNamed) {
                        HasSubstr("/nonexistent/gw.conf: cannot read the file")));
 }
 
+TEST(ConfigTest, MetricsListenerIsOffByDefaultAndSetBySection) {
+  CTG_ASSERT_OK_AND_ASSIGN(Config off, ParseConfig(kMinimal, "gw.conf", "/srv/ctg"));
+  EXPECT_EQ(off.metrics.listen, "");
+  CTG_ASSERT_OK_AND_ASSIGN(
+      Config on, ParseConfig(std::string(kMinimal) + "[metrics]\nlisten = \"127.0.0.1:9464\"\n",
+                             "gw.conf", "/srv/ctg"));
+  EXPECT_EQ(on.metrics.listen, "127.0.0.1:9464");
+  EXPECT_THAT(ParseConfig(std::string(kMinimal) + "[metrics]\nport = 9464\n", "gw.conf", "/srv"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown key metrics.port")));
+}
+
 }  // namespace
 }  // namespace ctg::gateway

@@ -55,6 +55,28 @@ TEST(ReleaseCacheTest, PuttingAKeyAgainReplacesIt) {
             ReleaseCache::EstimateBytes(*ReleaseOf(10)));
 }
 
+TEST(ReleaseCacheTest, CountsHitsAndMisses) {
+  ReleaseCache cache(1 << 20);
+  EXPECT_EQ(cache.Find("a"), nullptr);
+  cache.Put("a", ReleaseOf(10));
+  EXPECT_NE(cache.Find("a"), nullptr);
+  EXPECT_NE(cache.Find("a"), nullptr);
+  EXPECT_EQ(cache.hits(), 2u);
+  EXPECT_EQ(cache.misses(), 1u);
+}
+
+TEST(EngineSlotsTest, CountsOnlyAcquisitionsThatWait) {
+  EngineSlots slots(1);
+  auto held = slots.Acquire();
+  ASSERT_NE(held, nullptr);
+  EXPECT_EQ(slots.waits(), 0u);
+  EXPECT_EQ(slots.Acquire(absl::Now() + absl::Milliseconds(10)), nullptr);
+  EXPECT_EQ(slots.waits(), 1u);
+  held.reset();
+  EXPECT_NE(slots.Acquire(), nullptr);
+  EXPECT_EQ(slots.waits(), 1u);
+}
+
 TEST(EngineSlotsTest, NeverMoreHoldersThanSlots) {
   EngineSlots slots(2);
   std::atomic<int> inside{0}, most{0};

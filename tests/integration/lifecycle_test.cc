@@ -102,7 +102,7 @@ TEST(LifecycleTest, UnloadableCrlTurnsHealthNotServingUntilRepaired) {
   std::ofstream(crl, std::ios::trunc) << "not a CRL\n";
   EXPECT_TRUE(HealthBecomes(gateway, grpc::health::v1::HealthCheckResponse::NOT_SERVING));
   EXPECT_THAT(Slurp(gateway.stderr_path()),
-              ::testing::HasSubstr("health: trust-reload failing"));
+              ::testing::HasSubstr("\"event\":\"health-failure\",\"component\":\"trust-reload\""));
   EXPECT_THAT(Slurp(gateway.stderr_path()), ::testing::HasSubstr("no PEM CRL found"));
   // The CRL loaded before is still enforced.
   EXPECT_FALSE(ListIndicators(gateway.Channel("revoked")).ok());
@@ -133,7 +133,7 @@ TEST(LifecycleTest, ExpiredCrlRefusesEveryoneAndIsReported) {
   std::ofstream(crl, std::ios::trunc) << Slurp(pki.path() + "/crl-expired.pem");
   EXPECT_TRUE(HealthBecomes(gateway, grpc::health::v1::HealthCheckResponse::NOT_SERVING));
   EXPECT_THAT(Slurp(gateway.stderr_path()),
-              ::testing::HasSubstr("health: crl failing (degraded"));
+              ::testing::HasSubstr("\"component\":\"crl\",\"severity\":\"degraded\""));
   EXPECT_THAT(Slurp(gateway.stderr_path()),
               ::testing::HasSubstr("the CRL in force expired at 2021-01-01T00:00:00Z"));
   EXPECT_EQ(ListIndicators(gateway.Channel("requester-33069")).error_code(),
@@ -168,7 +168,7 @@ TEST(LifecycleTest, FailedCheckpointIsReportedUntilOneSucceeds) {
   ASSERT_TRUE(ListIndicators(gateway.Channel("admin")).ok());  // the tree grows
   EXPECT_TRUE(HealthBecomes(gateway, grpc::health::v1::HealthCheckResponse::NOT_SERVING));
   EXPECT_THAT(Slurp(gateway.stderr_path()),
-              ::testing::HasSubstr("health: audit-checkpoint failing (calls refused"));
+              ::testing::HasSubstr("\"component\":\"audit-checkpoint\",\"severity\":\"calls-refused\""));
   EXPECT_THAT(Slurp(gateway.stderr_path()),
               ::testing::HasSubstr("checkpoints refused by the test"));
   ExecOnDatabase(gateway, "DROP TRIGGER refuse_checkpoints");
