@@ -1,8 +1,7 @@
 #include "gateway/server.h"
 
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/ext/health_check_service_server_builder_option.h>
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/security/tls_certificate_provider.h>
 #include <grpcpp/security/tls_credentials_options.h>
@@ -16,10 +15,12 @@
 #include "audit/checkpoint.h"
 #include "audit/note_key.h"
 #include "base/status_macros.h"
+#include "gateway/audit_interceptor.h"
 #include "gateway/audit_log.h"
 #include "gateway/caller.h"
 #include "gateway/commune_bases.h"
 #include "gateway/dispatcher.h"
+#include "gateway/health_state.h"
 #include "gateway/peer_verifier.h"
 #include "gateway/rate_limiter.h"
 #include "gateway/services/audit_service.h"
@@ -27,7 +28,10 @@
 #include "gateway/services/conventions_service.h"
 #include "gateway/services/data_requests_service.h"
 #include "gateway/services/extracts_service.h"
+#include "gateway/services/health_service.h"
+#include "gateway/services/reflection_service.h"
 #include "gateway/services/statistics_service.h"
+#include "gateway/services/unknown_method_service.h"
 #include "gateway/trust_anchors.h"
 #include "gateway/x509_util.h"
 #include "store/schema.h"
@@ -42,9 +46,12 @@ struct Server::Impl {
   std::unique_ptr<TrustAnchorsHolder> anchors;
   std::unique_ptr<CallerResolver> callers;
   std::unique_ptr<RateLimiter> limiter;
+  std::unique_ptr<HealthState> health;
   std::unique_ptr<Dispatcher> dispatcher;
   std::unique_ptr<CommuneBases> bases;
   std::vector<std::unique_ptr<grpc::Service>> services;
+  std::unique_ptr<UnknownMethodService> unknown_methods;
+  HealthService* health_service = nullptr;  // owned by `server`
   std::unique_ptr<grpc::Server> server;
   std::string address;
 
@@ -94,9 +101,11 @@ std::shared_ptr<grpc::ServerCredentials> MakeCredentials(const Config& config,
   grpc::experimental::TlsServerCredentialsOptions options(provider);
   options.watch_root_certs();
   options.watch_identity_key_cert_pairs();
-  // gRPC requires a client certificate; PeerVerifier is the check (CA,
-  // validity, CRL), so that refusals are audited and trust reloads.
-  options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
+  // gRPC asks for a client certificate and PeerVerifier is the one check
+  // (present, CA, validity, CRL, X.509-SVID leaf), so that every refusal,
+  // a handshake without a certificate included, is audited, and trust
+  // material reloads.
+  options.set_cert_request_type(GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
   Dispatcher* dispatcher = impl.dispatcher.get();
   options.set_certificate_verifier(
       grpc::experimental::ExternalCertificateVerifier::Create<PeerVerifier>(
@@ -118,6 +127,23 @@ void AddServices(Server::Impl& impl) {
   impl.services.push_back(std::make_unique<StatisticsService>(d, &impl.config));
   impl.services.push_back(std::make_unique<AuditService>(
       d, impl.db.get(), impl.audit_log.get(), impl.config.audit.origin));
+  impl.services.push_back(std::make_unique<ReflectionService>(d));
+  impl.unknown_methods = std::make_unique<UnknownMethodService>(d);
+}
+
+// Health, reflection and unknown methods go through the dispatcher like
+// ctg.v1 (identity, rate limit, one event each); the interceptor records
+// what gRPC answers by itself.
+void AddStandardServices(Server::Impl& impl, grpc::ServerBuilder& builder) {
+  auto health = std::make_unique<HealthService>(impl.dispatcher.get());
+  impl.health_service = health.get();
+  builder.SetOption(std::make_unique<grpc::HealthCheckServiceServerBuilderOption>(
+      std::move(health)));
+  builder.RegisterService(impl.health_service);
+  builder.RegisterCallbackGenericService(impl.unknown_methods.get());
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> audit;
+  audit.push_back(std::make_unique<AuditInterceptorFactory>(impl.dispatcher.get()));
+  builder.experimental().SetInterceptorCreators(std::move(audit));
 }
 
 }  // namespace
@@ -157,15 +183,16 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
       AuditLog::Open(impl->db.get(), [signer, origin](uint64_t size, const audit::Hash& root) {
         return audit::SignCheckpoint({.origin = origin, .size = size, .root = root}, *signer);
       }));
-  impl->callers = std::make_unique<CallerResolver>(config.trust_domain, impl->anchors.get());
+  impl->callers = std::make_unique<CallerResolver>(config.trust_domain, config.caf_id,
+                                                    impl->anchors.get());
   impl->limiter = std::make_unique<RateLimiter>(config.limits.calls_per_minute);
+  impl->health = std::make_unique<HealthState>();
   impl->dispatcher = std::make_unique<Dispatcher>(impl->db.get(), impl->audit_log.get(),
-                                                  impl->callers.get(), impl->limiter.get());
+                                                  impl->callers.get(), impl->limiter.get(),
+                                                  impl->health.get());
   impl->bases = std::make_unique<CommuneBases>(impl->db.get(), 64);
   AddServices(*impl);
 
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(config.listen, MakeCredentials(config, *impl), &port);
@@ -174,6 +201,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
                              config.limits.idle_connection_seconds * 1000);
   for (auto& service : impl->services) builder.RegisterService(service.get());
+  AddStandardServices(*impl, builder);
   impl->server = builder.BuildAndStart();
   if (impl->server == nullptr || port == 0) {
     return absl::InvalidArgumentError(
@@ -195,9 +223,11 @@ const std::string& Server::address() const { return impl_->address; }
 
 void Server::Shutdown() {
   if (impl_->shut_down.exchange(true)) return;
+  impl_->health_service->Shutdown();  // ends Watch streams at once
   impl_->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   impl_->stop_background.Notify();
   if (impl_->background.joinable()) impl_->background.join();
+  impl_->dispatcher->Shutdown();  // pending refusal summaries, before the checkpoint
   impl_->audit_log->PeriodicCheckpoint().IgnoreError();
   impl_->server->Wait();
   impl_->db->Close();
