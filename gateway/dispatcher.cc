@@ -47,6 +47,25 @@ std::string ForAudit(absl::string_view text) {
   return out;
 }
 
+// "ipv4:127.0.0.1:50312" -> "ipv4:127.0.0.1": refusals are grouped per host,
+// not per connection.
+std::string PeerHost(absl::string_view peer) {
+  size_t colon = peer.rfind(':');
+  if (colon == absl::string_view::npos || colon + 1 == peer.size()) return std::string(peer);
+  for (char c : peer.substr(colon + 1)) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return std::string(peer);
+  }
+  return std::string(peer.substr(0, colon));
+}
+
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+}
+
+Caller Unresolved() {
+  return Caller{.identity = absl::UnauthenticatedError("not resolved")};
+}
+
 }  // namespace
 
 Call::Call(absl::string_view method, Caller caller, absl::Time now)
@@ -87,29 +106,6 @@ AuditEntry Call::ToEntry(const absl::Status& outcome) const {
   if (outcome.ok()) entry.extract_sha256 = extract_sha256_;
   return entry;
 }
-
-namespace {
-
-// "ipv4:127.0.0.1:50312" -> "ipv4:127.0.0.1": refusals are grouped per host,
-// not per connection.
-std::string PeerHost(absl::string_view peer) {
-  size_t colon = peer.rfind(':');
-  if (colon == absl::string_view::npos || colon + 1 == peer.size()) return std::string(peer);
-  for (char c : peer.substr(colon + 1)) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return std::string(peer);
-  }
-  return std::string(peer.substr(0, colon));
-}
-
-std::string Rfc3339(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
-}
-
-Caller Unresolved() {
-  return Caller{.identity = absl::UnauthenticatedError("not resolved")};
-}
-
-}  // namespace
 
 Dispatcher::Dispatcher(store::Database* db, AuditLog* audit, CallerResolver* callers,
                        RateLimiter* limiter, HealthState* health, Options options)
