@@ -14,6 +14,12 @@
 
 namespace ctg::audit {
 
+// The fact that records the SPIFFE ID a refused certificate claimed: an
+// identity the gateway did not verify, so never stored as `caller` (which is
+// then empty). Events recorded before this fact existed hold such claims in
+// `caller` (docs/audit-log-format.md §1).
+inline constexpr char kClaimedCallerFact[] = "claimed_caller";
+
 // One of the action's own facts (declared purpose, decision, extract digest,
 // cell counts...). Keys are non-empty; both are UTF-8.
 struct Fact {
@@ -31,7 +37,8 @@ struct Event {
   // Microseconds since 1970-01-01T00:00:00Z (UTC, no leap seconds), within
   // years 0001..9999 so that it has an RFC 3339 form.
   int64_t time_micros = 0;
-  // Caller's SPIFFE ID; empty when no identity could be read.
+  // Caller's verified SPIFFE ID; empty when no identity was verified (a
+  // refused certificate's claimed ID is the kClaimedCallerFact fact).
   std::string caller;
   // Lower-case hex SHA-256 of the peer certificate (DER); empty if none.
   std::string cert_sha256;

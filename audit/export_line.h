@@ -34,8 +34,10 @@ struct ExportRecord {
 
 // Appends the JSON object of `record` and a '\n' to `*out`. Fields appear in
 // the order of audit_log_format.h, without whitespace; `checkpoint` only when
-// non-empty. The event must pass ValidateEvent() (in particular, strings
-// must be UTF-8), or the line will not read back.
+// non-empty. Strings escape '"', '\\', control characters, DEL, U+0085,
+// U+2028 and U+2029, so that no line splitter breaks a line inside them.
+// The event must pass ValidateEvent() (in particular, strings must be
+// UTF-8), or the line will not read back.
 void AppendExportLine(const ExportRecord& record, std::string* out);
 std::string FormatExportLine(const ExportRecord& record);
 

@@ -187,6 +187,7 @@ int Import(const Args& args) {
     std::cout << (response.replaced() ? "replaced" : "imported") << " period " << response.period()
               << ": " << response.rows_imported() << " rows, base version "
               << response.base_version() << "\n";
+    for (const std::string& warning : response.warnings()) std::cout << "warning: " << warning << "\n";
   }
   return kExitOk;
 }

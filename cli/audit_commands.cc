@@ -52,6 +52,7 @@ absl::StatusOr<ctg::v1::ListEventsRequest> EventsRequest(const Args& args) {
     if (auto s = ParseTime(args.Get("until"), "until", request.mutable_end_time()); !s.ok()) return s;
   }
   request.set_caller(args.Get("actor"));
+  request.set_claimed_caller(args.Get("claimed"));
   request.set_organisation(args.Get("organisation"));
   request.set_method(args.Get("method"));
   request.set_request_id(args.Get("request"));
@@ -84,6 +85,16 @@ absl::StatusOr<std::string> ExportLine(const ctg::v1::AuditEvent& e) {
   return audit::FormatExportLine(record);
 }
 
+// The verified caller, or the identity a refused certificate claimed,
+// marked as such.
+std::string CallerCell(const ctg::v1::AuditEvent& e) {
+  if (!e.caller().empty()) return e.caller();
+  if (!e.claimed_caller().empty()) {
+    return absl::StrCat("(unverified, claimed ", e.claimed_caller(), ")");
+  }
+  return "(no identity)";
+}
+
 int Events(const Args& args) {
   auto request = EventsRequest(args);
   if (!request.ok()) return ReportError(request.status(), kExitUsage);
@@ -105,7 +116,7 @@ int Events(const Args& args) {
     table.Add({absl::StrCat(event.sequence()),
                absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixSeconds(event.time().seconds()),
                                 absl::UTCTimeZone()),
-               event.caller().empty() ? "(no identity)" : event.caller(), event.method(),
+               CallerCell(event), event.method(),
                event.target_id().empty() ? "" : event.target_kind() + " " + event.target_id(),
                event.code() == 0 ? "OK" : absl::StrCat("denied (", event.code(), ") ", event.message())});
   }
@@ -206,11 +217,15 @@ int Verify(const Args& args) {
 void RegisterAuditCommands(std::vector<Command>& commands) {
   commands.push_back(
       {"audit", "events",
-       "[--since TIME] [--until TIME] [--actor SPIFFE_ID] [--organisation commune/33069] "
-       "[--method /ctg.v1.X/Y] [--request ID] [--outcome allowed|denied] [--format table|jsonl]",
-       "Lists audit events (auditor). With --format jsonl, writes the export that "
-       "`ctg audit verify` checks offline: keep it with a checkpoint.",
-       {{"since"}, {"until"}, {"actor"}, {"organisation"}, {"method"}, {"request"}, {"outcome"}},
+       "[--since TIME] [--until TIME] [--actor SPIFFE_ID] [--claimed SPIFFE_ID] "
+       "[--organisation commune/33069] [--method /ctg.v1.X/Y] [--request ID] "
+       "[--outcome allowed|denied] [--format table|jsonl]",
+       "Lists audit events (auditor). --actor matches verified callers only; --claimed "
+       "matches the identity claimed by refused certificates (unverified). With --format "
+       "jsonl, writes the export that `ctg audit verify` checks offline: keep it with a "
+       "checkpoint.",
+       {{"since"}, {"until"}, {"actor"}, {"claimed"}, {"organisation"}, {"method"}, {"request"},
+        {"outcome"}},
        Events});
   commands.push_back({"audit", "checkpoint", "[--format json]",
                       "Prints a freshly signed checkpoint of the audit tree (C2SP signed note). "

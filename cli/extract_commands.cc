@@ -7,9 +7,9 @@
 #include <optional>
 #include <sstream>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "audit/note_key.h"
+#include "base/json.h"
 #include "cli/command.h"
 #include "cli/connection.h"
 #include "cli/output.h"
@@ -19,10 +19,6 @@
 
 namespace ctg::cli {
 namespace {
-
-std::string JsonString(absl::string_view s) {
-  return absl::StrCat("\"", absl::Utf8SafeCEscape(s), "\"");
-}
 
 // The extract as JSON: the header's fields, then the cells; a masked or
 // excluded cell has no "value" key at all.

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "base/json.h"
 #include "cli/command.h"
 #include "cli/connection.h"
 #include "cli/output.h"
@@ -206,22 +207,6 @@ std::vector<std::string> Row(const std::string& convention, const std::string& o
           absl::StrCat(f.pending),
           Median(f),
           absl::StrCat(f.releases)};
-}
-
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      out += absl::StrFormat("\\u%04x", u);
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
 }
 
 std::string FiguresJson(const policy::EvaluationFigures& f) {

@@ -9,6 +9,7 @@
 #include "audit/checkpoint.h"
 #include "audit/hash.h"
 #include "audit/merkle_proof.h"
+#include "base/json.h"
 #include "base/status_macros.h"
 
 namespace ctg::extract {
@@ -23,10 +24,6 @@ std::string FactOf(const audit::Event& event, absl::string_view key) {
     if (f.key == key) return f.value;
   }
   return "";
-}
-
-std::string JsonString(absl::string_view s) {
-  return absl::StrCat("\"", absl::Utf8SafeCEscape(s), "\"");
 }
 
 }  // namespace

@@ -1,12 +1,16 @@
 #include "gateway/audit_log.h"
 
 #include <cstring>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "audit/canonical.h"
+#include "audit/checkpoint.h"
+#include "audit/signed_note.h"
+#include "audit/stored_trail.h"
 #include "base/status_macros.h"
 #include "store/audit_table.h"
 
@@ -20,74 +24,137 @@ absl::string_view HashBytes(const audit::Hash& h) {
 // The tree keeps blocks of 2^8 events as one node each, and the last 16
 // blocks whole: 0.25 bytes per event instead of 64 (a million events: 0.3 MB
 // instead of 64 MB). A proof inside an older block reads its 256 leaf hashes
-// back (one indexed range read).
+// back (one indexed range read, outside the lock: WithOldBlocks).
 constexpr int kTreeBlockLevel = 8;
+constexpr uint64_t kTreeBlockLeaves = uint64_t{1} << kTreeBlockLevel;
 constexpr uint64_t kTreeRecentBlocks = 16;
+// Old blocks one call may read: a proof needs at most three; the tree may
+// grow between attempts and turn a recent block old.
+constexpr int kMaxBlockReads = 8;
 
-audit::MerkleTree::LeafSource StoredLeaves(store::Database* db) {
-  return [db](uint64_t first, uint64_t count) -> absl::StatusOr<std::vector<audit::Hash>> {
-    std::vector<std::string> stored;
-    CTG_RETURN_IF_ERROR(db->Read([&](store::Connection& conn) -> absl::Status {
-      CTG_ASSIGN_OR_RETURN(stored, store::ReadLeafHashes(conn, first + 1, count));
-      return absl::OkStatus();
-    }));
-    std::vector<audit::Hash> leaves(stored.size());
-    for (size_t i = 0; i < stored.size(); ++i) {
-      if (stored[i].size() != leaves[i].size()) {
-        return absl::DataLossError(absl::StrCat("audit trail ", db->path(), ": event ",
-                                                first + 1 + i, " has no valid leaf hash"));
-      }
-      std::memcpy(leaves[i].data(), stored[i].data(), leaves[i].size());
+// Leaf hashes [first, first + count) (0-based) as stored.
+absl::StatusOr<std::vector<audit::Hash>> ReadLeaves(store::Database* db, uint64_t first,
+                                                    uint64_t count) {
+  std::vector<std::string> stored;
+  CTG_RETURN_IF_ERROR(db->Read([&](store::Connection& conn) -> absl::Status {
+    CTG_ASSIGN_OR_RETURN(stored, store::ReadLeafHashes(conn, first + 1, count));
+    return absl::OkStatus();
+  }));
+  std::vector<audit::Hash> leaves(stored.size());
+  for (size_t i = 0; i < stored.size(); ++i) {
+    if (stored[i].size() != leaves[i].size()) {
+      return absl::DataLossError(absl::StrCat("audit trail ", db->path(), ": event ",
+                                              first + 1 + i, " has no valid leaf hash"));
     }
-    return leaves;
-  };
+    std::memcpy(leaves[i].data(), stored[i].data(), leaves[i].size());
+  }
+  return leaves;
+}
+
+// The root a stored checkpoint note commits to (its signature unchecked:
+// it was checked at start-up).
+absl::StatusOr<audit::Checkpoint> StoredCheckpointBody(const std::string& note) {
+  CTG_ASSIGN_OR_RETURN(audit::ParsedNote parsed, audit::ParseNote(note));
+  return audit::ParseCheckpointBody(parsed.text);
 }
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(
-    store::Database* db, CheckpointSignFn sign, std::function<absl::Time()> clock) {
-  std::unique_ptr<AuditLog> log(new AuditLog(db, std::move(sign), std::move(clock)));
+absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(store::Database* db,
+                                                        AuditLogOptions options) {
+  std::unique_ptr<AuditLog> log(new AuditLog(db, std::move(options)));
   {
     MutexLock lock(&log->mu_);
-    log->tree_ = audit::MerkleTree::Compact(kTreeBlockLevel, kTreeRecentBlocks, StoredLeaves(db));
+    AuditLog* raw = log.get();
+    log->tree_ = audit::MerkleTree::Compact(
+        kTreeBlockLevel, kTreeRecentBlocks,
+        [raw](uint64_t first, uint64_t) { return raw->ServeBlock(first); });
   }
   CTG_RETURN_IF_ERROR(log->Rebuild());
   return log;
 }
 
+absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(store::Database* db,
+                                                        CheckpointSignFn sign,
+                                                        std::function<absl::Time()> clock) {
+  return Open(db, AuditLogOptions{.sign = std::move(sign), .clock = std::move(clock)});
+}
+
 absl::Status AuditLog::Rebuild() {
   MutexLock lock(&mu_);
-  audit::Sha256Hasher hasher;
+  auto root = [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return tree_.Root(); };
   CTG_RETURN_IF_ERROR(db_->Read([&](store::Connection& conn) -> absl::Status {
-    CTG_RETURN_IF_ERROR(store::ScanAllLeaves(
-        conn, [&](uint64_t seq, const std::string& canonical,
-                  const std::string& stored) -> absl::Status {
-          audit::Hash leaf = hasher.Leaf(canonical);
-          if (seq != tree_.size() + 1 || stored != HashBytes(leaf)) {
-            return absl::DataLossError(absl::StrCat(
-                "audit trail ", db_->path(), ": event ", tree_.size() + 1,
-                seq != tree_.size() + 1 ? " is missing" : " was altered",
-                " (run `ctg audit verify` on an export for details)"));
-          }
-          tree_.Append(leaf);
-          return absl::OkStatus();
-        }));
-    CTG_ASSIGN_OR_RETURN(auto latest, store::LatestCheckpoint(conn));
-    if (latest && latest->tree_size > tree_.size()) {
-      return absl::DataLossError(absl::StrCat(
-          "audit trail ", db_->path(), ": a checkpoint of size ",
-          latest->tree_size, " was signed but only ", tree_.size(),
-          " events remain"));
-    }
-    if (latest) last_checkpoint_size_ = latest->tree_size;
-    return absl::OkStatus();
+    CTG_ASSIGN_OR_RETURN(std::vector<store::StoredCheckpoint> stored,
+                         store::AllCheckpoints(conn));
+    if (!stored.empty()) last_checkpoint_size_ = stored.back().tree_size;
+    std::vector<audit::StoredCheckpointNote> notes;
+    notes.reserve(stored.size());
+    for (store::StoredCheckpoint& c : stored) notes.push_back({c.tree_size, std::move(c.note)});
+    audit::StoredTrailChecker checker(
+        db_->path(), std::move(notes),
+        {.keys = options_.keys, .require_known_key = false});
+    CTG_RETURN_IF_ERROR(checker.CheckCheckpointsAt(0, root));
+    CTG_RETURN_IF_ERROR(store::ScanTrail(conn, [&](const store::AuditRow& row) -> absl::Status {
+      const audit::StoredColumns columns{
+          .time_us = row.time_us,
+          .caller = row.caller,
+          .organisation = row.organisation,
+          .method = row.method,
+          .target_kind = row.target_kind,
+          .target_id = row.target_id,
+          .code = row.code,
+      };
+      CTG_ASSIGN_OR_RETURN(audit::Hash leaf,
+                           checker.CheckEvent(row.seq, row.canonical, row.leaf_hash, &columns));
+      tree_.Append(leaf);
+      return checker.CheckCheckpointsAt(tree_.size(), root);
+    }));
+    return checker.Finish(tree_.size());
   }));
   assigned_ = tree_.size();
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::vector<audit::Hash>> AuditLog::ServeBlock(uint64_t first) {
+  if (prefetched_ != nullptr) {
+    auto it = prefetched_->find(first);
+    if (it != prefetched_->end()) return it->second;
+  }
+  wanted_ = first;
+  return absl::UnavailableError("old block not read yet");
+}
+
+template <typename T>
+absl::StatusOr<T> AuditLog::WithOldBlocks(absl::FunctionRef<absl::StatusOr<T>()> compute) const {
+  Blocks blocks;
+  for (int read = 0; read <= kMaxBlockReads; ++read) {
+    uint64_t first;
+    {
+      MutexLock lock(&mu_);
+      prefetched_ = &blocks;
+      wanted_.reset();
+      absl::StatusOr<T> result = compute();
+      prefetched_ = nullptr;
+      if (!wanted_.has_value()) return result;
+      first = *wanted_;
+      wanted_.reset();
+    }
+    if (block_read_hook_) block_read_hook_();
+    CTG_ASSIGN_OR_RETURN(blocks[first], ReadLeaves(db_, first, kTreeBlockLeaves));
+  }
+  return absl::InternalError(
+      absl::StrCat("audit log: a proof needed more than ", kMaxBlockReads, " old blocks"));
+}
+
 absl::StatusOr<uint64_t> AuditLog::Append(store::Transaction& tx, AuditEntry entry) {
+  audit::Event& event = entry.event;
+  if (!entry.claimed_caller.empty()) {
+    // A claim is recorded apart from the verified caller, never as it.
+    if (!event.caller.empty() || !entry.organisation.empty()) {
+      return absl::InternalError("audit entry: a claimed caller next to a verified one");
+    }
+    event.facts.push_back({audit::kClaimedCallerFact, entry.claimed_caller});
+  }
   uint64_t seq;
   {
     MutexLock lock(&mu_);
@@ -97,9 +164,8 @@ absl::StatusOr<uint64_t> AuditLog::Append(store::Transaction& tx, AuditEntry ent
     MutexLock lock(&mu_);
     --assigned_;
   });
-  audit::Event& event = entry.event;
   event.sequence = seq;
-  event.time_micros = absl::ToUnixMicros(clock_());
+  event.time_micros = absl::ToUnixMicros(options_.clock());
   CTG_RETURN_IF_ERROR(audit::SortFacts(&event.facts));
   if (absl::Status valid = audit::ValidateEvent(event); !valid.ok()) {
     return absl::InternalError(absl::StrCat("audit event not encodable: ", valid.message()));
@@ -110,7 +176,7 @@ absl::StatusOr<uint64_t> AuditLog::Append(store::Transaction& tx, AuditEntry ent
   store::AuditRow row{
       .seq = seq,
       .time_us = event.time_micros,
-      .caller = event.caller,
+      .caller = event.caller.empty() ? std::move(entry.claimed_caller) : event.caller,
       .organisation = std::move(entry.organisation),
       .method = event.method,
       .target_kind = event.target_kind,
@@ -154,8 +220,27 @@ absl::StatusOr<AuditLog::SignedCheckpoint> AuditLog::Checkpoint() {
 }
 
 absl::Status AuditLog::SignAndStore(SignedCheckpoint& checkpoint) {
-  CTG_ASSIGN_OR_RETURN(checkpoint.note, sign_(checkpoint.size, checkpoint.root));
-  int64_t now = absl::ToUnixMicros(clock_());
+  // One size, one root: a second root for a size already signed would be
+  // two contradicting signed views of the trail (equivocation).
+  std::optional<store::StoredCheckpoint> stored;
+  CTG_RETURN_IF_ERROR(db_->Read([&](store::Connection& conn) -> absl::Status {
+    CTG_ASSIGN_OR_RETURN(stored, store::CheckpointOfSize(conn, checkpoint.size));
+    return absl::OkStatus();
+  }));
+  if (stored.has_value()) {
+    absl::StatusOr<audit::Checkpoint> body = StoredCheckpointBody(stored->note);
+    if (!body.ok() || body->size != checkpoint.size || body->root != checkpoint.root) {
+      return absl::DataLossError(absl::StrCat(
+          "audit trail ", db_->path(), ": refusing to sign a checkpoint of size ",
+          checkpoint.size, " with root ", audit::HashToHex(checkpoint.root),
+          ": the stored checkpoint of that size ",
+          body.ok() ? absl::StrCat("has root ", audit::HashToHex(body->root))
+                    : absl::StrCat("does not parse (", body.status().message(), ")"),
+          " (the trail was altered while the gateway ran)"));
+    }
+  }
+  CTG_ASSIGN_OR_RETURN(checkpoint.note, options_.sign(checkpoint.size, checkpoint.root));
+  int64_t now = absl::ToUnixMicros(options_.clock());
   return db_->Write([&](store::Transaction& tx) {
     return store::InsertCheckpoint(tx.conn(), checkpoint.size, now, checkpoint.note);
   });
@@ -180,20 +265,20 @@ absl::Status AuditLog::PeriodicCheckpoint() {
 }
 
 absl::StatusOr<audit::Hash> AuditLog::RootAt(uint64_t size) const {
-  MutexLock lock(&mu_);
-  return tree_.RootAt(size);
+  return WithOldBlocks<audit::Hash>(
+      [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return tree_.RootAt(size); });
 }
 
 absl::StatusOr<std::vector<audit::Hash>> AuditLog::InclusionProof(uint64_t index,
                                                                   uint64_t size) const {
-  MutexLock lock(&mu_);
-  return tree_.InclusionProof(index, size);
+  return WithOldBlocks<std::vector<audit::Hash>>(
+      [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return tree_.InclusionProof(index, size); });
 }
 
 absl::StatusOr<std::vector<audit::Hash>> AuditLog::ConsistencyProof(uint64_t size1,
                                                                     uint64_t size2) const {
-  MutexLock lock(&mu_);
-  return tree_.ConsistencyProof(size1, size2);
+  return WithOldBlocks<std::vector<audit::Hash>>(
+      [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return tree_.ConsistencyProof(size1, size2); });
 }
 
 }  // namespace ctg::gateway

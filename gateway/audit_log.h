@@ -5,24 +5,31 @@
 // Thread-safe. Append() must be called from inside store::Database::Write
 // (the writer thread serialises appends, which is what makes sequence
 // numbers dense and ordered); the tree grows when that write commits.
-// Lock order: mu_ is a leaf lock (nothing else is acquired under it).
+// Lock order: mu_ is a leaf lock: nothing else is acquired under it, and no
+// SQLite access happens under it. Proofs and old roots that need the leaf
+// hashes of an old block (the tree keeps only the recent ones whole) read
+// them with mu_ released, then check them against the block's node under
+// mu_, so the writer's appends never wait for an auditor's read.
 #ifndef CTG_GATEWAY_AUDIT_LOG_H_
 #define CTG_GATEWAY_AUDIT_LOG_H_
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
-#include "base/mutex.h"
 #include "absl/time/time.h"
+#include "base/mutex.h"
 #include "audit/event.h"
 #include "audit/hash.h"
 #include "audit/merkle_tree.h"
+#include "audit/note_key.h"
 #include "store/database.h"
 
 namespace ctg::gateway {
@@ -30,6 +37,10 @@ namespace ctg::gateway {
 // One event to append, with the columns auditors filter on.
 struct AuditEntry {
   audit::Event event;  // sequence and time are assigned by Append
+  // The SPIFFE ID a refused certificate claimed, when event.caller is empty
+  // (an unverified identity): recorded as the event's claimed_caller fact.
+  std::string claimed_caller;
+  // Verified callers only.
   std::string organisation;
   std::string request_id;
   std::string extract_sha256;
@@ -39,12 +50,29 @@ struct AuditEntry {
 using CheckpointSignFn =
     std::function<absl::StatusOr<std::string>(uint64_t size, const audit::Hash& root)>;
 
+struct AuditLogOptions {
+  CheckpointSignFn sign;
+  // Keys whose signatures are verified at start-up: a stored checkpoint
+  // signed by one of them must verify; one that names none of them (signed
+  // before a key rotation) is checked by its root only. Empty: roots only.
+  // The gateway passes its signing key's public half.
+  std::vector<audit::NoteVerifier> keys;
+  std::function<absl::Time()> clock = absl::Now;
+};
+
 class AuditLog {
  public:
-  // Rebuilds the tree from `db` and checks every stored leaf hash against
-  // its event's canonical bytes, and the latest stored checkpoint against
-  // the tree. Errors: kDataLoss naming the first sequence number that does
-  // not match (the trail was altered outside the gateway).
+  // Rebuilds the tree from `db`, checking the whole stored trail
+  // (audit/stored_trail.h): dense rows, each event's canonical bytes
+  // decoding to its own sequence number, each stored leaf hash, the filter
+  // columns, and every stored checkpoint (its signature by one of
+  // options.keys, its root against the recomputed root at its size).
+  // Errors: kDataLoss naming the first bad event (by sequence) or checkpoint
+  // (by size): the trail was altered outside the gateway, and serving would
+  // sign checkpoints that contradict those already signed.
+  static absl::StatusOr<std::unique_ptr<AuditLog>> Open(store::Database* db,
+                                                        AuditLogOptions options);
+  // Same, with no key (stored checkpoints are checked by their roots).
   static absl::StatusOr<std::unique_ptr<AuditLog>> Open(
       store::Database* db, CheckpointSignFn sign,
       std::function<absl::Time()> clock = absl::Now);
@@ -59,7 +87,10 @@ class AuditLog {
   uint64_t size() const ABSL_LOCKS_EXCLUDED(mu_);
 
   // Signs a checkpoint of the current tree, stores it (so that exports carry
-  // it) and returns it with its size. Errors: the signer's or the store's.
+  // it) and returns it with its size. Never signs a second root for a size:
+  // if a checkpoint of this size is stored with another root (the trail was
+  // altered since start-up), nothing is signed. Errors: kDataLoss in that
+  // case; the signer's; the store's.
   struct SignedCheckpoint {
     uint64_t size = 0;
     audit::Hash root{};
@@ -74,7 +105,11 @@ class AuditLog {
   absl::StatusOr<SignedCheckpoint> CheckpointCovering(uint64_t sequence)
       ABSL_LOCKS_EXCLUDED(mu_);
 
-  // Signs and stores a checkpoint only if the tree grew since the last one.
+  // Signs and stores a checkpoint only if the tree grew since the last one
+  // (OK without signing otherwise). Errors as Checkpoint(): nothing was
+  // stored, and the next call tries again. The caller reports them to the
+  // gateway's health (HealthState: kDataLoss is an integrity failure; any
+  // other error leaves events unsigned until a later call succeeds).
   absl::Status PeriodicCheckpoint() ABSL_LOCKS_EXCLUDED(mu_);
 
   absl::StatusOr<audit::Hash> RootAt(uint64_t size) const ABSL_LOCKS_EXCLUDED(mu_);
@@ -85,15 +120,34 @@ class AuditLog {
                                                             uint64_t size2) const
       ABSL_LOCKS_EXCLUDED(mu_);
 
+  // Tests only: runs `hook` each time a proof is about to read an old
+  // block's leaf hashes from the database (with mu_ released). Set before
+  // any proof.
+  void SetBlockReadHookForTesting(std::function<void()> hook) {
+    block_read_hook_ = std::move(hook);
+  }
+
  private:
-  AuditLog(store::Database* db, CheckpointSignFn sign, std::function<absl::Time()> clock)
-      : db_(db), sign_(std::move(sign)), clock_(std::move(clock)) {}
+  using Blocks = std::map<uint64_t, std::vector<audit::Hash>>;
+
+  explicit AuditLog(store::Database* db, AuditLogOptions options)
+      : db_(db), options_(std::move(options)) {}
   absl::Status Rebuild();
   absl::Status SignAndStore(SignedCheckpoint& checkpoint);
+  // The tree's leaf source: the old block starting at leaf `first` if the
+  // current call read it (prefetched_), else kUnavailable, noting it in
+  // wanted_. Called by tree_, under mu_.
+  absl::StatusOr<std::vector<audit::Hash>> ServeBlock(uint64_t first)
+      ABSL_NO_THREAD_SAFETY_ANALYSIS;
+  // Runs `compute` (which uses tree_) under mu_; when it needs an old block
+  // it does not have, reads that block with mu_ released and runs it again.
+  template <typename T>
+  absl::StatusOr<T> WithOldBlocks(absl::FunctionRef<absl::StatusOr<T>()> compute) const
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   store::Database* const db_;
-  const CheckpointSignFn sign_;
-  const std::function<absl::Time()> clock_;
+  const AuditLogOptions options_;
+  std::function<void()> block_read_hook_;
 
   mutable Mutex mu_;
   audit::MerkleTree tree_ ABSL_GUARDED_BY(mu_);
@@ -104,6 +158,9 @@ class AuditLog {
   // grow and waiting receipts can use the one being signed.
   bool signing_ ABSL_GUARDED_BY(mu_) = false;
   std::optional<SignedCheckpoint> latest_signed_ ABSL_GUARDED_BY(mu_);
+  // Old blocks read for the call in progress, and the one it lacks.
+  mutable const Blocks* prefetched_ ABSL_GUARDED_BY(mu_) = nullptr;
+  mutable std::optional<uint64_t> wanted_ ABSL_GUARDED_BY(mu_);
   std::string encode_buffer_;  // writer thread only
 };
 

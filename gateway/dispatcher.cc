@@ -91,7 +91,8 @@ void Call::AddFact(absl::string_view key, absl::string_view value) {
 AuditEntry Call::ToEntry(const absl::Status& outcome) const {
   AuditEntry entry;
   audit::Event& e = entry.event;
-  e.caller = caller_.identity.ok() ? caller_.identity->spiffe_id : ForAudit(caller_.uri);
+  if (caller_.identity.ok()) e.caller = caller_.identity->spiffe_id;
+  else entry.claimed_caller = ForAudit(caller_.uri);  // unverified: a claim
   e.cert_sha256 = caller_.cert_sha256;
   e.peer = caller_.peer;
   e.method = method_;

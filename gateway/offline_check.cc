@@ -1,13 +1,14 @@
 #include "gateway/offline_check.h"
 
-#include <map>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "audit/checkpoint.h"
+#include "absl/types/span.h"
 #include "audit/hash.h"
 #include "audit/merkle_frontier.h"
 #include "audit/note_key.h"
+#include "audit/stored_trail.h"
 #include "base/status_macros.h"
 #include "gateway/x509_util.h"
 #include "store/audit_table.h"
@@ -24,59 +25,34 @@ absl::StatusOr<std::string> CheckAuditTrail(const Config& config, const std::str
   CTG_ASSIGN_OR_RETURN(auto conn, store::Connection::Open(db_path, /*read_only=*/true));
   // The stored checkpoints first (few), then one pass over the events with
   // the tree's right edge only: memory O(log N), whatever the trail's size.
-  std::map<uint64_t, std::string> notes;
-  {
-    CTG_ASSIGN_OR_RETURN(store::Statement rows,
-                         conn->Prepare("SELECT tree_size, note FROM audit_checkpoints ORDER BY tree_size"));
-    while (true) {
-      CTG_ASSIGN_OR_RETURN(bool row, rows.Step());
-      if (!row) break;
-      notes[static_cast<uint64_t>(rows.ColumnInt(0))] = rows.ColumnText(1);
-    }
-  }
-  auto next_note = notes.begin();
-  int checkpoints = 0;
+  CTG_ASSIGN_OR_RETURN(std::vector<store::StoredCheckpoint> stored, store::AllCheckpoints(*conn));
+  std::vector<audit::StoredCheckpointNote> notes;
+  notes.reserve(stored.size());
+  for (store::StoredCheckpoint& c : stored) notes.push_back({c.tree_size, std::move(c.note)});
+  audit::StoredTrailChecker checker(db_path, std::move(notes),
+                                    {.keys = absl::MakeConstSpan(&verifier, 1),
+                                     .require_known_key = true});
   audit::MerkleFrontier tree;
-  // Checks every stored checkpoint of the current size.
-  auto check_notes = [&]() -> absl::Status {
-    for (; next_note != notes.end() && next_note->first == tree.size(); ++next_note) {
-      const uint64_t size = next_note->first;
-      auto checkpoint = audit::OpenCheckpoint(next_note->second, verifier);
-      if (!checkpoint.ok()) {
-        return absl::DataLossError(absl::StrCat("audit trail: checkpoint of size ", size, ": ",
-                                                checkpoint.status().message()));
-      }
-      if (checkpoint->size != size || checkpoint->root != tree.Root()) {
-        return absl::DataLossError(absl::StrCat("audit trail: the signed checkpoint of size ",
-                                                size, " does not match the events 1..", size));
-      }
-      ++checkpoints;
-    }
-    return absl::OkStatus();
-  };
-  CTG_RETURN_IF_ERROR(check_notes());
-  CTG_RETURN_IF_ERROR(store::ScanAllLeaves(
-      *conn, [&](uint64_t seq, const std::string& canonical,
-                 const std::string& stored) -> absl::Status {
-        audit::Hash leaf = audit::LeafHash(canonical);
-        if (seq != tree.size() + 1) {
-          return absl::DataLossError(
-              absl::StrCat("audit trail: event ", tree.size() + 1, " is missing"));
-        }
-        if (stored != std::string(leaf.begin(), leaf.end())) {
-          return absl::DataLossError(absl::StrCat("audit trail: event ", seq, " was altered"));
-        }
-        tree.Append(leaf);
-        return check_notes();
-      }));
-  if (next_note != notes.end()) {
-    return absl::DataLossError(absl::StrCat("audit trail: the signed checkpoint of size ",
-                                            next_note->first, " does not match the events 1..",
-                                            next_note->first, " (only ", tree.size(),
-                                            " events remain)"));
-  }
+  auto root = [&tree] { return tree.Root(); };
+  CTG_RETURN_IF_ERROR(checker.CheckCheckpointsAt(0, root));
+  CTG_RETURN_IF_ERROR(store::ScanTrail(*conn, [&](const store::AuditRow& row) -> absl::Status {
+    const audit::StoredColumns columns{
+        .time_us = row.time_us,
+        .caller = row.caller,
+        .organisation = row.organisation,
+        .method = row.method,
+        .target_kind = row.target_kind,
+        .target_id = row.target_id,
+        .code = row.code,
+    };
+    CTG_ASSIGN_OR_RETURN(audit::Hash leaf,
+                         checker.CheckEvent(row.seq, row.canonical, row.leaf_hash, &columns));
+    tree.Append(leaf);
+    return checker.CheckCheckpointsAt(tree.size(), root);
+  }));
+  CTG_RETURN_IF_ERROR(checker.Finish(tree.size()));
   return absl::StrCat("audit trail of ", db_path, " intact: ", tree.size(), " events, ",
-                      checkpoints, " signed checkpoints verified, root ",
+                      checker.checkpoints_matched(), " signed checkpoints verified, root ",
                       audit::HashToHex(tree.Root()));
 }
 

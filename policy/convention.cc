@@ -135,4 +135,38 @@ absl::Status ValidatePerimeter(absl::string_view commune,
   return absl::OkStatus();
 }
 
+absl::Status CheckPerimeterInBase(absl::string_view commune,
+                                  const std::vector<std::string>& perimeter,
+                                  const CommuneTerritories& base) {
+  // No base yet, or none holding the commune: the import that brings the
+  // commune's figures reports the gaps (PerimeterGaps).
+  if (base.period.empty() || !base.codes.count(std::string(commune))) return absl::OkStatus();
+  for (size_t i = 0; i < perimeter.size(); ++i) {
+    const std::string& code = perimeter[i];
+    if (base.codes.count(code)) continue;
+    // R2: the commune may only ask about its own territories, and only about
+    // territories the base can serve.
+    if (base.elsewhere.count(code)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "perimeter[", i, "]: territory ", code, " lies outside commune ", commune,
+          " (in the statistical base of ", base.period, " it has no part in the commune)"));
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        "perimeter[", i, "]: territory ", code, " is not in the statistical base of ",
+        base.period, " for commune ", commune,
+        " (the territories it holds for the commune: `ctg catalogue territories --commune ",
+        commune, "`)"));
+  }
+  return absl::OkStatus();
+}
+
+std::vector<std::string> PerimeterGaps(const std::vector<std::string>& perimeter,
+                                       const CommuneTerritories& base) {
+  std::vector<std::string> gaps;
+  for (const std::string& code : perimeter) {
+    if (!base.codes.count(code)) gaps.push_back(code);
+  }
+  return gaps;
+}
+
 }  // namespace ctg::policy

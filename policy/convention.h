@@ -9,6 +9,7 @@
 #define CTG_POLICY_CONVENTION_H_
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,37 @@ std::string FormatDate(absl::CivilDay day);
 // and QPVs. Errors: kInvalidArgument naming `perimeter[i]`.
 absl::Status ValidatePerimeter(absl::string_view commune,
                                const std::vector<std::string>& perimeter);
+
+// What the statistical base holds for a commune in its latest period: the
+// territories a convention's perimeter may name (the list
+// Catalogue.ListTerritories gives the commune).
+struct CommuneTerritories {
+  // The latest period stored; empty when no base is stored yet.
+  std::string period;
+  // The commune, its IRIS and every QPV with a piece in one of its IRIS.
+  std::set<std::string> codes;
+  // Codes of the perimeter that the base holds for other communes only (a
+  // QPV lying wholly in another commune).
+  std::set<std::string> elsewhere;
+};
+
+// R2: a perimeter must name territories the commune can be served. Once a
+// base is stored, every code of `perimeter` (already valid by
+// ValidatePerimeter) must be one of `base.codes`: a territory outside the
+// commune or absent from the base would only fail at the first extract,
+// after an approval. With no base stored yet, or a latest base that does
+// not hold the commune at all, OK: the import that brings the commune's
+// figures reports the gaps (PerimeterGaps). Errors: kInvalidArgument naming `perimeter[i]` and
+// the territory.
+absl::Status CheckPerimeterInBase(absl::string_view commune,
+                                  const std::vector<std::string>& perimeter,
+                                  const CommuneTerritories& base);
+
+// The codes of `perimeter` that `base` does not hold for the commune, in
+// perimeter order (empty when every territory is served). For the report
+// of an import that becomes the latest period.
+std::vector<std::string> PerimeterGaps(const std::vector<std::string>& perimeter,
+                                       const CommuneTerritories& base);
 
 }  // namespace ctg::policy
 

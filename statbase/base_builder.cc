@@ -81,6 +81,7 @@ BaseBuilder::BaseBuilder(std::string period, int64_t max_errors)
     : period_(std::move(period)),
       errors_(max_errors),
       cells_(CellCount(), AmountCellCount()),
+      lines_(CellCount(), 0),
       present_(Indicators().size(), false) {}
 
 std::optional<TerritoryId> BaseBuilder::AddTerritory(const TerritoryDecl& decl,
@@ -168,6 +169,7 @@ std::optional<TerritoryId> BaseBuilder::AddTerritory(const TerritoryDecl& decl,
     qpv_parent_.emplace(id, std::string(decl.parent_commune));
   }
   cells_.Grow(id);
+  lines_.Grow(id);
   last_ = id;
   return id;
 }
@@ -206,6 +208,8 @@ bool BaseBuilder::SetCell(TerritoryId territory, CellId cell, uint32_t count,
     return false;
   }
   slot = count;
+  lines_.count(territory, cell) =
+      static_cast<uint32_t>(std::clamp<int64_t>(line, 0, CellTable::kUnset - 1));
   if (is_amount) cells_.amount(territory, *AmountSlotOf(cell)) = amount;
   present_[KeyOf(cell).indicator] = true;
   return true;
@@ -420,6 +424,13 @@ void BaseBuilder::CheckPartsSum(TerritoryId whole,
   }
 }
 
+std::string BaseBuilder::LineOf(TerritoryId territory, CellId cell,
+                                absl::string_view before, absl::string_view after) const {
+  const uint32_t line = lines_.count(territory, cell);
+  if (line == 0 || line == CellTable::kUnset) return "";
+  return absl::StrCat(before, line, after);
+}
+
 void BaseBuilder::CheckRelations() {
   for (IndicatorId ind = 0; ind < present_.size(); ++ind) {
     if (!present_[ind]) continue;
@@ -433,22 +444,27 @@ void BaseBuilder::CheckRelations() {
         const CellId total = TotalCell(ind);
         for (TerritoryId id = 0; id < territories_.size(); ++id) {
           if (cells_.count(id, total) != cells_.count(id, *other)) {
-            errors_.Add(0, "",
+            errors_.Add(lines_.count(id, total), "",
                         absl::StrCat("territory ", territories_[id].code, ": ",
                                      DescribeCell(total), " is ",
                                      cells_.count(id, total), ", but ",
                                      DescribeCell(*other), " is ",
-                                     cells_.count(id, *other)));
+                                     cells_.count(id, *other),
+                                     LineOf(id, *other, " (line ", ")")));
           }
         }
       }
     }
     // bounded_by: never more than another indicator, total and shared
-    // breakdowns.
-    if (indicator.bounded_by.empty()) continue;
-    const std::optional<IndicatorId> bound =
-        FindIndicatorId(indicator.bounded_by);
-    if (!bound || !present_[*bound]) continue;
+    // breakdowns. When the bound is not in the base, the bound's own bound
+    // is (a sub-population of a sub-population).
+    std::optional<IndicatorId> bound =
+        indicator.bounded_by.empty() ? std::nullopt : FindIndicatorId(indicator.bounded_by);
+    while (bound && !present_[*bound]) {
+      const absl::string_view next = Indicators()[*bound].bounded_by;
+      bound = next.empty() ? std::nullopt : FindIndicatorId(next);
+    }
+    if (!bound) continue;
     std::vector<std::pair<CellId, CellId>> pairs = {
         {TotalCell(ind), TotalCell(*bound)}};
     const Indicator& bound_indicator = Indicators()[*bound];
@@ -468,12 +484,13 @@ void BaseBuilder::CheckRelations() {
     for (TerritoryId id = 0; id < territories_.size(); ++id) {
       for (const auto& [cell, other] : pairs) {
         if (cells_.count(id, cell) > cells_.count(id, other)) {
-          errors_.Add(0, "",
+          errors_.Add(lines_.count(id, cell), "",
                       absl::StrCat("territory ", territories_[id].code, ", ",
                                    DescribeCell(cell), ": ",
                                    cells_.count(id, cell), " exceeds ",
                                    DescribeCell(other), " (",
-                                   cells_.count(id, other), ")"));
+                                   cells_.count(id, other),
+                                   LineOf(id, other, ", line ", ""), ")"));
         }
       }
     }
@@ -492,6 +509,7 @@ absl::StatusOr<Base> BaseBuilder::Build(absl::string_view subject) {
   qpv_parent_.clear();
   first_line_.clear();
   first_line_.shrink_to_fit();
+  lines_ = CellTable(0, 0);
   return Base(std::move(period_), std::move(territories_), std::move(cells_),
               std::move(present_));
 }

@@ -5,7 +5,10 @@
 // whole base (docs/statistics-csv-format.md, "Validation").
 //
 // Not thread-safe. Memory: about 200 bytes per territory plus 4 bytes per
-// (territory, cell) and 8 per (territory, amount cell); rows are not kept.
+// (territory, cell) and 8 per (territory, amount cell); while building, 4
+// more bytes per (territory, cell) for the line that set it (so that the
+// whole-base checks name the lines of the cells they contradict); rows are
+// not kept.
 #ifndef CTG_STATBASE_BASE_BUILDER_H_
 #define CTG_STATBASE_BASE_BUILDER_H_
 
@@ -90,6 +93,9 @@ class BaseBuilder {
   void CheckRelations();
   void CheckPartsSum(TerritoryId whole, absl::string_view parts_name,
                      bool exact);
+  // `before` N `after`, N the line that set the cell; "" when unknown.
+  std::string LineOf(TerritoryId territory, CellId cell, absl::string_view before,
+                     absl::string_view after) const;
 
   std::string period_;
   ErrorList errors_;
@@ -100,6 +106,8 @@ class BaseBuilder {
   // The parent commune code each QPV declared (other levels derive it).
   absl::flat_hash_map<TerritoryId, std::string> qpv_parent_;
   internal::CellTable cells_;
+  // The line that set each cell (0: none given); only counts are used.
+  internal::CellTable lines_;
   std::vector<bool> present_;  // by IndicatorId
   TerritoryId last_ = kNoTerritory;  // cache: rows come grouped by territory
 };

@@ -63,12 +63,14 @@ absl::Status ScanAuditRows(Connection& conn, const AuditFilter& filter,
   std::vector<std::string> where = {"e.seq >= ?1"};
   if (filter.start_time_us) where.push_back("e.time_us >= ?2");
   if (filter.end_time_us) where.push_back("e.time_us < ?3");
-  if (!filter.caller.empty()) where.push_back("e.caller = ?4");
+  if (!filter.caller.empty()) where.push_back("e.caller = ?4 AND e.organisation != ''");
+  if (!filter.claimed_caller.empty()) where.push_back("e.caller = ?9 AND e.organisation = ''");
   if (!filter.organisation.empty()) where.push_back("e.organisation = ?5");
   if (!filter.method.empty()) where.push_back("e.method = ?6");
   if (!filter.request_id.empty()) where.push_back("e.request_id = ?7");
   if (filter.outcome == AuditFilter::Outcome::kAllowed) where.push_back("e.code = 0");
   if (filter.outcome == AuditFilter::Outcome::kDenied) where.push_back("e.code != 0");
+  if (filter.to_seq) where.push_back("e.seq <= ?10");
   std::string sql = absl::StrCat(
       "SELECT ", kColumns,
       " FROM audit_events e LEFT JOIN audit_checkpoints c ON c.tree_size = e.seq"
@@ -83,10 +85,36 @@ absl::Status ScanAuditRows(Connection& conn, const AuditFilter& filter,
   if (!filter.method.empty()) stmt.Bind(6, filter.method);
   if (!filter.request_id.empty()) stmt.Bind(7, filter.request_id);
   if (filter.limit > 0) stmt.Bind(8, static_cast<int64_t>(filter.limit));
+  if (!filter.claimed_caller.empty()) stmt.Bind(9, filter.claimed_caller);
+  if (filter.to_seq) stmt.Bind(10, static_cast<int64_t>(*filter.to_seq));
   while (true) {
     CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return absl::OkStatus();
     CTG_RETURN_IF_ERROR(visit(ReadRow(stmt)));
+  }
+}
+
+absl::Status ScanTrail(Connection& conn,
+                       absl::FunctionRef<absl::Status(const AuditRow&)> visit) {
+  CTG_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare("SELECT seq, time_us, caller, organisation, method, target_kind, target_id, "
+                   "code, canonical, leaf_hash FROM audit_events ORDER BY seq"));
+  AuditRow row;
+  while (true) {
+    CTG_ASSIGN_OR_RETURN(bool more, stmt.Step());
+    if (!more) return absl::OkStatus();
+    row.seq = static_cast<uint64_t>(stmt.ColumnInt(0));
+    row.time_us = stmt.ColumnInt(1);
+    row.caller = stmt.ColumnText(2);
+    row.organisation = stmt.ColumnText(3);
+    row.method = stmt.ColumnText(4);
+    row.target_kind = stmt.ColumnText(5);
+    row.target_id = stmt.ColumnText(6);
+    row.code = static_cast<int32_t>(stmt.ColumnInt(7));
+    row.canonical = stmt.ColumnBlob(8);
+    row.leaf_hash = stmt.ColumnBlob(9);
+    CTG_RETURN_IF_ERROR(visit(row));
   }
 }
 
@@ -168,6 +196,30 @@ absl::StatusOr<std::optional<StoredCheckpoint>> LatestCheckpoint(Connection& con
   if (!row) return std::optional<StoredCheckpoint>();
   return std::optional<StoredCheckpoint>(StoredCheckpoint{
       static_cast<uint64_t>(stmt.ColumnInt(0)), stmt.ColumnText(1)});
+}
+
+absl::StatusOr<std::optional<StoredCheckpoint>> CheckpointOfSize(Connection& conn,
+                                                                 uint64_t tree_size) {
+  CTG_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare("SELECT tree_size, note FROM audit_checkpoints WHERE tree_size = ?1"));
+  stmt.Bind(1, static_cast<int64_t>(tree_size));
+  CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<StoredCheckpoint>();
+  return std::optional<StoredCheckpoint>(StoredCheckpoint{
+      static_cast<uint64_t>(stmt.ColumnInt(0)), stmt.ColumnText(1)});
+}
+
+absl::StatusOr<std::vector<StoredCheckpoint>> AllCheckpoints(Connection& conn) {
+  CTG_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare("SELECT tree_size, note FROM audit_checkpoints ORDER BY tree_size"));
+  std::vector<StoredCheckpoint> out;
+  while (true) {
+    CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return out;
+    out.push_back({static_cast<uint64_t>(stmt.ColumnInt(0)), stmt.ColumnText(1)});
+  }
 }
 
 }  // namespace ctg::store

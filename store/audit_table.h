@@ -22,7 +22,12 @@ namespace ctg::store {
 struct AuditRow {
   uint64_t seq = 0;
   int64_t time_us = 0;
+  // The verified caller's SPIFFE ID, or, when `organisation` is empty, the
+  // identity a refused certificate claimed (the event's claimed_caller fact;
+  // in events recorded before that fact existed, its caller). Empty when
+  // there was neither.
   std::string caller;
+  // "commune/33069", "caf/33": set only for a verified caller.
   std::string organisation;
   std::string method;
   std::string target_kind;
@@ -40,12 +45,16 @@ struct AuditRow {
 struct AuditFilter {
   std::optional<int64_t> start_time_us;  // inclusive
   std::optional<int64_t> end_time_us;    // exclusive
+  // Verified caller (rows with an organisation only).
   std::string caller;
+  // Identity claimed by a refused certificate (rows without one).
+  std::string claimed_caller;
   std::string organisation;
   std::string method;
   std::string request_id;
   enum class Outcome { kAny, kAllowed, kDenied } outcome = Outcome::kAny;
   uint64_t from_seq = 0;
+  std::optional<uint64_t> to_seq;  // inclusive
   uint64_t limit = 0;  // 0: no limit
 };
 
@@ -57,8 +66,13 @@ absl::Status InsertAuditRow(Connection& conn, const AuditRow& row);
 absl::Status ScanAuditRows(Connection& conn, const AuditFilter& filter,
                            absl::FunctionRef<absl::Status(const AuditRow&)> visit);
 
-// Visits (seq, canonical, leaf_hash) of every row in order, for rebuilding
-// the tree at start-up.
+// Visits every row in order, with the columns checked at start-up (all but
+// request_id, extract_sha256 and checkpoint), stopping at the first error
+// `visit` returns (and returning it).
+absl::Status ScanTrail(Connection& conn,
+                       absl::FunctionRef<absl::Status(const AuditRow&)> visit);
+
+// Visits (seq, canonical, leaf_hash) of every row in order.
 absl::Status ScanAllLeaves(
     Connection& conn,
     absl::FunctionRef<absl::Status(uint64_t seq, const std::string& canonical,
@@ -86,6 +100,11 @@ struct StoredCheckpoint {
 };
 // The largest stored checkpoint, if any.
 absl::StatusOr<std::optional<StoredCheckpoint>> LatestCheckpoint(Connection& conn);
+// The stored checkpoint of `tree_size`, if any.
+absl::StatusOr<std::optional<StoredCheckpoint>> CheckpointOfSize(Connection& conn,
+                                                                 uint64_t tree_size);
+// Every stored checkpoint, by tree size.
+absl::StatusOr<std::vector<StoredCheckpoint>> AllCheckpoints(Connection& conn);
 
 }  // namespace ctg::store
 

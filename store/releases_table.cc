@@ -54,6 +54,19 @@ absl::StatusOr<int> CountReleases(Connection& conn, const std::string& request_i
   return row ? static_cast<int>(stmt.ColumnInt(0)) : 0;
 }
 
+absl::StatusOr<PeriodReleases> CountReleasesOfPeriod(Connection& conn,
+                                                     const std::string& period) {
+  // base_version lists "<period>@<digest>" versions separated by spaces.
+  CTG_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare("SELECT count(*), count(DISTINCT commune) FROM releases WHERE "
+                   "instr(' ' || base_version, ' ' || ?1 || '@') > 0"));
+  stmt.Bind(1, period);
+  CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return PeriodReleases{};
+  return PeriodReleases{stmt.ColumnInt(0), stmt.ColumnInt(1)};
+}
+
 absl::StatusOr<std::vector<LedgerRow>> ListReleases(Connection& conn,
                                                      const std::string& request_id) {
   CTG_ASSIGN_OR_RETURN(

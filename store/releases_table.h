@@ -34,6 +34,13 @@ struct LedgerRow {
 absl::Status InsertRelease(Connection& conn, const LedgerRow& row);
 // Downloads so far of a request.
 absl::StatusOr<int> CountReleases(Connection& conn, const std::string& request_id);
+// Releases of any version of `period` ("2023"), and to how many communes.
+struct PeriodReleases {
+  int64_t releases = 0;
+  int64_t communes = 0;
+};
+absl::StatusOr<PeriodReleases> CountReleasesOfPeriod(Connection& conn,
+                                                     const std::string& period);
 absl::StatusOr<std::vector<LedgerRow>> ListReleases(Connection& conn,
                                                      const std::string& request_id);
 

@@ -109,21 +109,32 @@ absl::StatusOr<std::vector<TerritoryRow>> ListTerritories(Connection& conn,
                                                           const std::string& after_code,
                                                           int limit) {
   // One commune's territories through the commune index (its IRIS and QPVs,
-  // plus its own row, whose `commune` is empty); the Caf's listing of
-  // everything walks the primary key. An OR of both in one query would make
-  // SQLite scan the whole period for every commune.
+  // plus its own row, whose `commune` is empty, plus the QPVs attached to
+  // another commune that have a piece in this one, reported with this
+  // commune as their parent); the Caf's listing of everything walks the
+  // primary key. An OR of these in one query would make SQLite scan the
+  // whole period for every commune. Pieces (level 4, "<IRIS>+<QPV>") are
+  // stored only to find those QPVs and are never listed.
   const char* sql =
       commune.empty()
           ? "SELECT code, name, level, commune FROM stat_territories WHERE "
-            "period = (SELECT max(period) FROM stat_periods) AND code > ?1 AND "
+            "period = (SELECT max(period) FROM stat_periods) AND code > ?1 AND level != 4 AND "
             "(?3 = 0 OR level = ?3) ORDER BY code LIMIT ?4"
           : "SELECT code, name, level, commune FROM ("
             "SELECT code, name, level, commune FROM stat_territories "
             "INDEXED BY stat_territories_commune WHERE "
             "period = (SELECT max(period) FROM stat_periods) AND commune = ?2 AND code > ?1 "
+            "AND level != 4 "
             "UNION ALL "
             "SELECT code, name, level, commune FROM stat_territories WHERE "
-            "period = (SELECT max(period) FROM stat_periods) AND code = ?2 AND code > ?1) "
+            "period = (SELECT max(period) FROM stat_periods) AND code = ?2 AND code > ?1 "
+            "UNION ALL "
+            "SELECT q.code, q.name, q.level, ?2 FROM stat_territories q WHERE "
+            "q.period = (SELECT max(period) FROM stat_periods) AND q.code > ?1 AND "
+            "q.commune != ?2 AND q.code IN (SELECT DISTINCT substr(p.code, 11) FROM "
+            "stat_territories p INDEXED BY stat_territories_commune WHERE "
+            "p.period = (SELECT max(period) FROM stat_periods) AND p.commune = ?2 AND "
+            "p.level = 4)) "
             "WHERE (?3 = 0 OR level = ?3) ORDER BY code LIMIT ?4";
   CTG_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql));
   stmt.Bind(1, after_code).Bind(3, int64_t{level}).Bind(4, int64_t{limit});
@@ -135,6 +146,19 @@ absl::StatusOr<std::vector<TerritoryRow>> ListTerritories(Connection& conn,
     out.push_back({stmt.ColumnText(0), stmt.ColumnText(1), static_cast<int>(stmt.ColumnInt(2)),
                    stmt.ColumnText(3)});
   }
+}
+
+absl::StatusOr<std::optional<TerritoryRow>> GetTerritory(Connection& conn,
+                                                         const std::string& code) {
+  CTG_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare("SELECT code, name, level, commune FROM stat_territories WHERE "
+                   "period = (SELECT max(period) FROM stat_periods) AND code = ?1 AND level != 4"));
+  stmt.Bind(1, code);
+  CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::nullopt;
+  return TerritoryRow{stmt.ColumnText(0), stmt.ColumnText(1), static_cast<int>(stmt.ColumnInt(2)),
+                      stmt.ColumnText(3)};
 }
 
 }  // namespace ctg::store

@@ -52,12 +52,20 @@ absl::StatusOr<std::string> CommuneSlice(Connection& conn, const std::string& pe
                                          const std::string& commune);
 
 // Territories of the latest period, by code, after `after_code`; filtered by
-// commune and level (0: any) when given; at most `limit`.
+// commune and level (0: any) when given; at most `limit`. A commune's
+// territories include every QPV with a piece ("<IRIS>+<QPV>" row, level 4)
+// in one of its IRIS, with that commune as `commune`. Pieces themselves are
+// never returned.
 absl::StatusOr<std::vector<TerritoryRow>> ListTerritories(Connection& conn,
                                                           const std::string& commune,
                                                           int level,
                                                           const std::string& after_code,
                                                           int limit);
+
+// The territory `code` of the latest period (never a piece); nullopt when
+// that period does not hold it, or no period is stored.
+absl::StatusOr<std::optional<TerritoryRow>> GetTerritory(Connection& conn,
+                                                         const std::string& code);
 
 }  // namespace ctg::store
 

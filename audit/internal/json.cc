@@ -14,7 +14,7 @@ namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-// True for bytes that end a plain run inside a string literal.
+// True for bytes that end a plain run inside a string literal (reader).
 struct SpecialTable {
   bool special[256];
   constexpr SpecialTable() : special() {
@@ -27,6 +27,39 @@ constexpr SpecialTable kSpecial;
 
 bool IsSpecial(char c) { return kSpecial.special[static_cast<uint8_t>(c)]; }
 
+// True for bytes the writer may have to escape: the reader's, DEL, and the
+// lead bytes of U+0085 (c2 85) and U+2028/U+2029 (e2 80 a8/a9).
+struct EscapeTable {
+  bool escape[256];
+  constexpr EscapeTable() : escape() {
+    const SpecialTable reader;
+    for (int c = 0; c < 256; ++c) escape[c] = reader.special[c];
+    escape[0x7f] = true;
+    escape[0xc2] = true;
+    escape[0xe2] = true;
+  }
+};
+constexpr EscapeTable kEscape;
+
+bool MayEscape(char c) { return kEscape.escape[static_cast<uint8_t>(c)]; }
+
+// The escape of the line break starting at s[i] (U+0085 NEL, U+2028 LINE
+// SEPARATOR, U+2029 PARAGRAPH SEPARATOR: generic line splitters break lines
+// there), or nullptr. Sets *length to its UTF-8 length.
+const char* LineBreakEscape(absl::string_view s, size_t i, size_t* length) {
+  const absl::string_view rest = s.substr(i);
+  if (rest.size() >= 2 && rest[0] == '\xc2' && rest[1] == '\x85') {
+    *length = 2;
+    return "\\u0085";
+  }
+  if (rest.size() >= 3 && rest[0] == '\xe2' && rest[1] == '\x80' &&
+      (rest[2] == '\xa8' || rest[2] == '\xa9')) {
+    *length = 3;
+    return rest[2] == '\xa8' ? "\\u2028" : "\\u2029";
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 void AppendJsonString(absl::string_view s, std::string* out) {
@@ -34,7 +67,17 @@ void AppendJsonString(absl::string_view s, std::string* out) {
   size_t start = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
-    if (!IsSpecial(c)) continue;
+    if (!MayEscape(c)) continue;
+    if (c == '\xc2' || c == '\xe2') {
+      size_t length = 0;
+      const char* escape = LineBreakEscape(s, i, &length);
+      if (escape == nullptr) continue;  // another character: copied as is
+      out->append(s.data() + start, i - start);
+      out->append(escape, 6);
+      i += length - 1;
+      start = i + 1;
+      continue;
+    }
     out->append(s.data() + start, i - start);
     start = i + 1;
     switch (c) {

@@ -15,7 +15,9 @@ namespace ctg::audit::internal {
 
 // Appends `s` (valid UTF-8) as a JSON string literal, quotes included:
 // '"' and '\' are escaped, control characters below U+0020 become \b \f \n
-// \r \t or \u00XX; everything else is copied as is.
+// \r \t or \u00XX, and DEL and the characters that generic line splitters
+// treat as line breaks (U+007F, U+0085, U+2028, U+2029) become \u007f,
+// \u0085, \u2028, \u2029; everything else is copied as is.
 void AppendJsonString(absl::string_view s, std::string* out);
 
 // A cursor over one line of JSON text. Errors name the 1-based column.

@@ -40,6 +40,7 @@ absl::Status RowToProto(const store::AuditRow& row, ctg::v1::AuditEvent* out) {
     ctg::v1::AuditFact* f = out->add_facts();
     f->set_key(fact.key);
     f->set_value(fact.value);
+    if (fact.key == audit::kClaimedCallerFact) out->set_claimed_caller(fact.value);
   }
   out->set_leaf_hash(row.leaf_hash);
   out->set_checkpoint(row.checkpoint);

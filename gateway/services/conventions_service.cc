@@ -1,5 +1,10 @@
 #include "gateway/services/conventions_service.h"
 
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "gateway/calendar.h"
@@ -8,6 +13,7 @@
 #include "gateway/services/paging.h"
 #include "policy/convention.h"
 #include "policy/text.h"
+#include "store/statistics_table.h"
 
 namespace ctg::gateway {
 namespace {
@@ -15,6 +21,34 @@ namespace {
 absl::Status CheckReason(absl::string_view reason) {
   return policy::ValidateText("reason", reason, 4000, policy::Presence::kRequired,
                               policy::TextKind::kParagraph);
+}
+
+// Territories read per query while checking a perimeter.
+constexpr int kTerritoryPage = 1000;
+
+// What the latest stored base holds for `commune`, for the perimeter check.
+absl::StatusOr<policy::CommuneTerritories> LoadCommuneTerritories(
+    store::Connection& conn, const std::string& commune, const std::vector<std::string>& perimeter) {
+  policy::CommuneTerritories facts;
+  CTG_ASSIGN_OR_RETURN(std::vector<store::PeriodRow> periods, store::ListPeriods(conn));
+  for (const store::PeriodRow& p : periods) facts.period = std::max(facts.period, p.period);
+  if (facts.period.empty()) return facts;
+  std::string after;
+  while (true) {
+    CTG_ASSIGN_OR_RETURN(std::vector<store::TerritoryRow> rows,
+                         store::ListTerritories(conn, commune, /*level=*/0, after, kTerritoryPage));
+    for (const store::TerritoryRow& row : rows) {
+      facts.codes.insert(row.code);
+      after = row.code;
+    }
+    if (static_cast<int>(rows.size()) < kTerritoryPage) break;
+  }
+  for (const std::string& code : perimeter) {
+    if (facts.codes.count(code)) continue;
+    CTG_ASSIGN_OR_RETURN(std::optional<store::TerritoryRow> row, store::GetTerritory(conn, code));
+    if (row) facts.elsewhere.insert(code);
+  }
+  return facts;
 }
 
 absl::Status Respond(store::Connection& conn, const store::ConventionRow& row, absl::Time now,
@@ -35,6 +69,9 @@ grpc::Status ConventionsService::CreateConvention(grpc::ServerContext* context,
         call.AddFact("commune", request->convention().commune());
         CTG_ASSIGN_OR_RETURN(store::ConventionRow row,
                              ConventionFromProto(request->convention(), config_->caf_name));
+        CTG_ASSIGN_OR_RETURN(policy::CommuneTerritories served,
+                             LoadCommuneTerritories(tx.conn(), row.commune, row.perimeter));
+        CTG_RETURN_IF_ERROR(policy::CheckPerimeterInBase(row.commune, row.perimeter, served));
         CTG_ASSIGN_OR_RETURN(int count, store::CountConventions(tx.conn(), row.commune));
         row.id = absl::StrCat("CTG-", row.commune, "-", count + 1);
         row.create_time_us = absl::ToUnixMicros(call.now());

@@ -2,12 +2,20 @@
 
 #include <malloc.h>
 
+#include <map>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "base/status_macros.h"
+#include "gateway/calendar.h"
+#include "gateway/conventions.h"
+#include "policy/convention.h"
+#include "policy/revision.h"
 #include "statbase/commune_slices.h"
 #include "statbase/csv_import.h"
+#include "store/conventions_table.h"
+#include "store/releases_table.h"
 #include "store/statistics_table.h"
 
 namespace ctg::gateway {
@@ -46,6 +54,59 @@ absl::StatusOr<statbase::Base> ReadBase(grpc::ServerContext* context,
   return importer.Finish();
 }
 
+// R7: refuses to replace a period from which anything was released by
+// different figures.
+absl::Status CheckRevision(store::Connection& conn, const statbase::Base& base) {
+  CTG_ASSIGN_OR_RETURN(std::optional<store::PeriodRow> stored, store::GetPeriod(conn, base.period()));
+  CTG_ASSIGN_OR_RETURN(store::PeriodReleases released,
+                       store::CountReleasesOfPeriod(conn, base.period()));
+  return policy::CheckNotARevision({.period = base.period(),
+                                    .releases = released.releases,
+                                    .communes = released.communes,
+                                    .same_content = stored && stored->digest == base.digest()});
+}
+
+// Conventions read per query while checking perimeters.
+constexpr int kConventionPage = 500;
+
+// When `base` is the latest period, one warning per convention still in
+// force whose perimeter names territories the base does not hold for its
+// commune (R2: they could not be served).
+absl::StatusOr<std::vector<std::string>> PerimeterWarnings(store::Connection& conn,
+                                                           const statbase::Base& base,
+                                                           absl::Time now) {
+  std::vector<std::string> warnings;
+  CTG_ASSIGN_OR_RETURN(std::vector<store::PeriodRow> periods, store::ListPeriods(conn));
+  for (const store::PeriodRow& p : periods) {
+    if (p.period > base.period()) return warnings;  // not the latest: not what is served
+  }
+  std::map<std::string, policy::CommuneTerritories> by_commune;
+  std::string after;
+  while (true) {
+    CTG_ASSIGN_OR_RETURN(std::vector<store::ConventionRow> rows,
+                         store::ListConventions(conn, "", after, kConventionPage));
+    for (const store::ConventionRow& row : rows) {
+      after = row.id;
+      CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(row));
+      if (policy::EffectiveStatus(terms, CafDay(now)) == policy::ConventionStatus::kEnded) continue;
+      auto [it, added] = by_commune.try_emplace(row.commune);
+      if (added) {
+        it->second.period = base.period();
+        for (std::string& code : statbase::CommuneTerritoryCodes(base, row.commune)) {
+          it->second.codes.insert(std::move(code));
+        }
+      }
+      std::vector<std::string> gaps = policy::PerimeterGaps(row.perimeter, it->second);
+      if (gaps.empty()) continue;
+      warnings.push_back(absl::StrCat("convention ", row.id, ": the base of ", base.period(),
+                                      " holds no figures for ", absl::StrJoin(gaps, ", "),
+                                      " in commune ", row.commune,
+                                      "; requests for them will be refused"));
+    }
+    if (static_cast<int>(rows.size()) < kConventionPage) return warnings;
+  }
+}
+
 }  // namespace
 
 grpc::Status StatisticsService::ImportStatistics(
@@ -68,10 +129,14 @@ grpc::Status StatisticsService::ImportStatistics(
             .rows = base->row_count(),
             .import_time_us = absl::ToUnixMicros(call.now()),
             .imported_by = call.identity().spiffe_id};
+        // In the transaction: no release of the period can commit between
+        // this check and the replacement.
+        CTG_RETURN_IF_ERROR(CheckRevision(tx.conn(), *base));
         CTG_ASSIGN_OR_RETURN(bool replaced, store::ReplacePeriod(tx.conn(), period));
+        // Pieces are stored too (never listed): they tell which communes a
+        // QPV touches (store::ListTerritories).
         for (statbase::TerritoryId id : base->sorted_territories()) {
           const statbase::Territory& t = base->territory(id);
-          if (t.level == statbase::TerritoryLevel::kIrisQpv) continue;  // internal pieces
           std::string commune =
               t.commune == statbase::kNoTerritory ? "" : base->territory(t.commune).code;
           CTG_RETURN_IF_ERROR(store::InsertTerritory(
@@ -85,6 +150,10 @@ grpc::Status StatisticsService::ImportStatistics(
           }
         });
         CTG_RETURN_IF_ERROR(sliced);
+        CTG_ASSIGN_OR_RETURN(std::vector<std::string> warnings,
+                             PerimeterWarnings(tx.conn(), *base, call.now()));
+        for (const std::string& w : warnings) response->add_warnings(w);
+        if (!warnings.empty()) call.AddFact("perimeter_warnings", absl::StrJoin(warnings, "\n"));
         response->set_period(period.period);
         response->set_rows_imported(period.rows);
         response->set_base_version(period.base_version);

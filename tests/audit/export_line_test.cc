@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "audit/audit_log_format.h"
@@ -178,6 +179,26 @@ TEST(ExportLineTest, ReusesTheRecord) {
   EXPECT_EQ(r.checkpoint, "x\n");
   ASSERT_THAT(ParseExportLine(Line(Record(3)), &r), IsOk());
   EXPECT_EQ(r, Record(3));  // checkpoint cleared, facts resized
+}
+
+TEST(ExportLineTest, LineBreaksOfOtherSplittersAndDelAreEscaped) {
+  ExportRecord r = Record(3);
+  // DEL, NEL (U+0085), LINE SEPARATOR (U+2028), PARAGRAPH SEPARATOR
+  // (U+2029), next to characters sharing their lead bytes (U+00A0, U+2014).
+  r.event.message = "a\x7f" "b\xc2\x85" "c\xe2\x80\xa8" "d\xe2\x80\xa9" "e\xc2\xa0\xe2\x80\x94";
+  r.event.facts = {{"k\xe2\x80\xa8", "v\xc2\x85"}};
+  r.leaf_hash = EventLeafHash(r.event);
+  const std::string line = Line(r);
+  EXPECT_THAT(line, HasSubstr(R"("message":"a\u007fb\u0085c\u2028d\u2029e)"
+                              "\xc2\xa0\xe2\x80\x94\""));
+  EXPECT_THAT(line, HasSubstr(R"("facts":{"k\u2028":"v\u0085"})"));
+  for (absl::string_view raw : {"\x7f", "\xc2\x85", "\xe2\x80\xa8", "\xe2\x80\xa9"}) {
+    EXPECT_EQ(absl::string_view(line).find(raw), absl::string_view::npos)
+        << "raw bytes " << absl::CHexEscape(raw);
+  }
+  auto back = ParseExportLine(line);
+  ASSERT_THAT(back, IsOk());
+  EXPECT_EQ(*back, r);
 }
 
 }  // namespace

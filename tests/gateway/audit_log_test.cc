@@ -1,10 +1,17 @@
 #include "gateway/audit_log.h"
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
 #include <cstring>
 #include <thread>
 #include <vector>
 
+#include "absl/synchronization/notification.h"
+#include "audit/canonical.h"
+#include "audit/checkpoint.h"
 #include "audit/merkle_proof.h"
+#include "audit/note_key.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "store/audit_table.h"
@@ -17,9 +24,40 @@ namespace ctg::gateway {
 namespace {
 
 using ::ctg::testing::IsOk;
+using ::ctg::testing::StatusIs;
+using ::testing::HasSubstr;
 
-absl::StatusOr<std::string> FakeSign(uint64_t size, const audit::Hash&) {
-  return absl::StrCat("checkpoint of ", size, "\n");
+constexpr char kOrigin[] = "test.example/ctg-audit";
+
+// A test-only Ed25519 signer (seed of 32 bytes 0x07).
+const audit::NoteSigner& Signer() {
+  static const audit::NoteSigner* signer = [] {
+    uint8_t seed[32];
+    std::memset(seed, 7, sizeof(seed));
+    EVP_PKEY* key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed, 32);
+    BIO* bio = BIO_new(BIO_s_mem());
+    PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(bio, &data);
+    std::string pem(data, static_cast<size_t>(len));
+    BIO_free(bio);
+    EVP_PKEY_free(key);
+    return audit::NoteSigner::FromPrivateKeyPem(kOrigin, pem)->release();
+  }();
+  return *signer;
+}
+
+absl::StatusOr<std::string> Sign(uint64_t size, const audit::Hash& root) {
+  return audit::SignCheckpoint({.origin = kOrigin, .size = size, .root = root}, Signer());
+}
+
+audit::NoteVerifier Verifier() {
+  return *audit::NoteVerifier::FromRawPublicKey(Signer().public_key(), kOrigin);
+}
+
+uint64_t NoteSize(const std::string& note) {
+  absl::StatusOr<audit::Checkpoint> checkpoint = audit::OpenCheckpoint(note, Verifier());
+  return checkpoint.ok() ? checkpoint->size : 0;
 }
 
 AuditEntry Entry(int i) {
@@ -36,10 +74,11 @@ class AuditLogTest : public ::testing::Test {
     auto db = store::Database::Open({.path = dir_.path() + "/a.db"}, store::GatewayMigrations());
     ASSERT_THAT(db, IsOk());
     db_ = std::move(*db);
-    auto log = AuditLog::Open(db_.get(), FakeSign);
+    auto log = AuditLog::Open(db_.get(), Options());
     ASSERT_THAT(log, IsOk());
     log_ = std::move(*log);
   }
+  static AuditLogOptions Options() { return {.sign = Sign, .keys = {Verifier()}}; }
   // Appends Entry(i) in a transaction of its own; returns its sequence.
   uint64_t AppendOne(int i) {
     uint64_t seq = 0;
@@ -98,10 +137,10 @@ TEST_F(AuditLogTest, CheckpointsAreStoredAndTheTreeSurvivesReopen) {
   auto checkpoint = log_->Checkpoint();
   ASSERT_THAT(checkpoint, IsOk());
   EXPECT_EQ(checkpoint->size, 5u);
-  EXPECT_EQ(checkpoint->note, "checkpoint of 5\n");
+  EXPECT_EQ(NoteSize(checkpoint->note), 5u);
   audit::Hash root = checkpoint->root;
   log_.reset();
-  auto reopened = AuditLog::Open(db_.get(), FakeSign);
+  auto reopened = AuditLog::Open(db_.get(), Options());
   ASSERT_THAT(reopened, IsOk());
   EXPECT_EQ((*reopened)->size(), 5u);
   EXPECT_EQ(*(*reopened)->RootAt(5), root);
@@ -161,7 +200,7 @@ TEST_F(AuditLogTest, ReceiptsShareACheckpointThatCoversTheirEvent) {
   auto covering_third = log_->CheckpointCovering(third);
   ASSERT_THAT(covering_third, IsOk());
   EXPECT_EQ(covering_third->size, 3u);
-  EXPECT_EQ(covering_third->note, "checkpoint of 3\n");
+  EXPECT_EQ(NoteSize(covering_third->note), 3u);
 }
 
 TEST_F(AuditLogTest, ConcurrentReceiptsGetCheckpointsCoveringTheirEvents) {
@@ -182,6 +221,120 @@ TEST_F(AuditLogTest, ConcurrentReceiptsGetCheckpointsCoveringTheirEvents) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(log_->size(), uint64_t{kThreads * 10});
+}
+
+TEST_F(AuditLogTest, ReopenRefusesAStoredCheckpointOfAnotherRoot) {
+  for (int i = 0; i < 5; ++i) AppendOne(i);
+  // A signed checkpoint of size 3 whose root is not the trail's: the trail
+  // was altered (or forked) after it was signed. Only the latest
+  // checkpoint's size used to be compared.
+  ASSERT_THAT(db_->Write([&](store::Transaction& tx) -> absl::Status {
+    CTG_ASSIGN_OR_RETURN(std::string note, Sign(3, audit::Sha256("another trail")));
+    return store::InsertCheckpoint(tx.conn(), 3, 0, note);
+  }), IsOk());
+  ASSERT_THAT(log_->Checkpoint(), IsOk());  // size 5 matches
+  log_.reset();
+  EXPECT_THAT(AuditLog::Open(db_.get(), Options()),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       HasSubstr("an event in 1..3 was altered, inserted or removed")));
+}
+
+TEST_F(AuditLogTest, NeverSignsASecondRootForASize) {
+  for (int i = 0; i < 5; ++i) AppendOne(i);
+  // A checkpoint of size 6 appears in the store with another root while the
+  // gateway runs; the tree then reaches size 6.
+  ASSERT_THAT(db_->Write([&](store::Transaction& tx) -> absl::Status {
+    CTG_ASSIGN_OR_RETURN(std::string note, Sign(6, audit::Sha256("another trail")));
+    return store::InsertCheckpoint(tx.conn(), 6, 0, note);
+  }), IsOk());
+  AppendOne(6);
+  EXPECT_THAT(log_->Checkpoint(),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       HasSubstr("refusing to sign a checkpoint of size 6")));
+  // The periodic checkpoint reports it too, for the gateway's health.
+  EXPECT_THAT(log_->PeriodicCheckpoint(), StatusIs(absl::StatusCode::kDataLoss));
+  // A size without a stored checkpoint is signed as usual.
+  AppendOne(7);
+  EXPECT_THAT(log_->PeriodicCheckpoint(), IsOk());
+}
+
+TEST_F(AuditLogTest, AProofReadingAnOldBlockDoesNotHoldUpTheWriter) {
+  constexpr int kEvents = 5000;  // more than the 16 recent blocks of 256
+  ASSERT_THAT(db_->Write([&](store::Transaction& tx) -> absl::Status {
+    for (int i = 0; i < kEvents; ++i) CTG_RETURN_IF_ERROR(log_->Append(tx, Entry(i)).status());
+    return absl::OkStatus();
+  }), IsOk());
+  const uint64_t size = log_->size();
+  auto old_root = log_->RootAt(size);
+  ASSERT_THAT(old_root, IsOk());
+  // While the proof of event 1 reads its block back, an append commits: it
+  // needs the log's lock, so the read must not hold it (before, the block
+  // was read under the lock and this append waited for the read).
+  absl::Notification appended;
+  std::thread writer;
+  int reads = 0;
+  log_->SetBlockReadHookForTesting([&] {
+    if (reads++ > 0) return;
+    writer = std::thread([&] {
+      AppendOne(kEvents);
+      appended.Notify();
+    });
+    EXPECT_TRUE(appended.WaitForNotificationWithTimeout(absl::Seconds(60)))
+        << "the append waited for the proof's read";
+  });
+  auto proof = log_->InclusionProof(0, size);
+  writer.join();
+  EXPECT_EQ(reads, 1);
+  ASSERT_THAT(proof, IsOk());
+  EXPECT_EQ(log_->size(), size + 1);
+  audit::Hash leaf;
+  ASSERT_THAT(db_->Read([&](store::Connection& conn) -> absl::Status {
+    CTG_ASSIGN_OR_RETURN(auto hashes, store::ReadLeafHashes(conn, 1, 1));
+    std::memcpy(leaf.data(), hashes[0].data(), leaf.size());
+    return absl::OkStatus();
+  }), IsOk());
+  EXPECT_THAT(audit::VerifyInclusion(0, size, leaf, *proof, *old_root), IsOk());
+}
+
+TEST_F(AuditLogTest, AClaimedCallerIsAFactNotTheCaller) {
+  AuditEntry refused;
+  refused.event.method = "/ctg.v1.Audit/ListEvents";
+  refused.event.code = 16;
+  refused.claimed_caller = "spiffe://t/commune/33069/requester/alice";
+  AuditEntry verified = Entry(1);
+  verified.event.caller = "spiffe://t/commune/33069/requester/alice";
+  verified.organisation = "commune/33069";
+  ASSERT_THAT(db_->Write([&](store::Transaction& tx) -> absl::Status {
+    CTG_RETURN_IF_ERROR(log_->Append(tx, refused).status());
+    return log_->Append(tx, verified).status();
+  }), IsOk());
+  auto scan = [&](store::AuditFilter filter) {
+    std::vector<uint64_t> seqs;
+    EXPECT_THAT(db_->Read([&](store::Connection& conn) {
+      return store::ScanAuditRows(conn, filter, [&](const store::AuditRow& row) {
+        seqs.push_back(row.seq);
+        return absl::OkStatus();
+      });
+    }), IsOk());
+    return seqs;
+  };
+  EXPECT_EQ(scan({.caller = "spiffe://t/commune/33069/requester/alice"}),
+            std::vector<uint64_t>{2});
+  EXPECT_EQ(scan({.claimed_caller = "spiffe://t/commune/33069/requester/alice"}),
+            std::vector<uint64_t>{1});
+  absl::StatusOr<store::AuditRow> row;
+  ASSERT_THAT(db_->Read([&](store::Connection& conn) -> absl::Status {
+    row = store::GetAuditRow(conn, 1);
+    return row.status();
+  }), IsOk());
+  auto event = audit::DecodeCanonical(row->canonical);
+  ASSERT_THAT(event, IsOk());
+  EXPECT_EQ(event->caller, "");
+  EXPECT_EQ(event->facts, (std::vector<audit::Fact>{
+                              {audit::kClaimedCallerFact, refused.claimed_caller}}));
+  // The trail still checks at start-up.
+  log_.reset();
+  EXPECT_THAT(AuditLog::Open(db_.get(), Options()), IsOk());
 }
 
 }  // namespace

@@ -5,7 +5,9 @@
 
 #include <fstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "audit/canonical.h"
 #include "ctg/v1/catalogue.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -43,6 +45,24 @@ class RawDb {
     sqlite3_finalize(stmt);
     return bytes;
   }
+  // Rewrites event `seq`'s caller everywhere an attacker without the
+  // signing key can: canonical bytes, leaf hash and caller column.
+  void EditAndRehash(int seq, const std::string& caller) {
+    auto event = audit::DecodeCanonical(Canonical(seq));
+    ASSERT_TRUE(event.ok()) << event.status();
+    event->caller = caller;
+    const std::string bytes = audit::EncodeCanonical(*event);
+    SetCanonical(seq, bytes);
+    const audit::Hash leaf = audit::LeafHash(bytes);
+    sqlite3_stmt* stmt;
+    sqlite3_prepare_v2(db_, "UPDATE audit_events SET leaf_hash = ?, caller = ? WHERE seq = ?", -1,
+                       &stmt, nullptr);
+    sqlite3_bind_blob(stmt, 1, leaf.data(), static_cast<int>(leaf.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt, 2, caller.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(stmt, 3, seq);
+    EXPECT_EQ(sqlite3_step(stmt), SQLITE_DONE);
+    sqlite3_finalize(stmt);
+  }
   void SetCanonical(int seq, const std::string& bytes) {
     sqlite3_stmt* stmt;
     sqlite3_prepare_v2(db_, "UPDATE audit_events SET canonical = ? WHERE seq = ?", -1, &stmt,
@@ -73,6 +93,15 @@ class AuditTamperTest : public ::testing::Test {
     }
   }
   std::string Path(const std::string& name) const { return gateway_->dir() + "/" + name; }
+  std::string GatewayStderr() const {
+    std::ifstream err(gateway_->stderr_path());
+    std::stringstream text;
+    text << err.rdbuf();
+    return text.str();
+  }
+  RunResult Check() const {
+    return RunProgram({GatewayBinary(), "--config", gateway_->config_path(), "--check"});
+  }
 
   // Checkpoint then export, as the README tells auditors.
   void Export() {
@@ -162,6 +191,57 @@ TEST_F(AuditTamperTest, SwappedEventsArePinpointed) {
   RunResult r = Verify();
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_THAT(r.out, HasSubstr("FAILED at sequence 3"));
+  // Leaf hashes still match their rows: the gateway refuses to start (it
+  // would sign checkpoints contradicting those it signed), naming event 3,
+  // and so does the offline check.
+  EXPECT_EQ(gateway_->Stop(), 0);
+  EXPECT_FALSE(gateway_->Restart().ok());
+  EXPECT_THAT(GatewayStderr(), HasSubstr("event 3 was altered or moved: row 3 holds the "
+                                         "canonical bytes of event 4"));
+  RunResult check = Check();
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_THAT(check.err, HasSubstr("event 3 was altered or moved"));
+}
+
+TEST_F(AuditTamperTest, EditedAndRehashedEventIsNamedBetweenItsCheckpoints) {
+  // Two checkpoints in a row: the second covers the first one's own event.
+  RunResult first = gateway_->Ctg("auditor", {"audit", "checkpoint"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  RunResult second = gateway_->Ctg("auditor", {"audit", "checkpoint"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  const std::vector<std::string> lines = absl::StrSplit(second.out, '\n');
+  ASSERT_GT(lines.size(), 2u);
+  int size = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(lines[1], &size)) << second.out;
+  // The event of the first GetCheckpoint call (sequence `size`) is rewritten
+  // with its leaf hash and columns: only the signed roots can tell.
+  RawDb(gateway_->db_path())
+      .EditAndRehash(size, "spiffe://ctg.caf33.fr/caf/33/auditor/someone.else");
+  Export();
+  RunResult r = Verify();
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_THAT(r.out, HasSubstr(absl::StrCat("FAILED at sequence ", size, ":")));
+  EXPECT_EQ(gateway_->Stop(), 0);
+  EXPECT_FALSE(gateway_->Restart().ok());
+  const std::string named = absl::StrCat("event ", size, " was altered, its leaf hash rewritten");
+  EXPECT_THAT(GatewayStderr(), HasSubstr(named));
+  RunResult check = Check();
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_THAT(check.err, HasSubstr(named));
+}
+
+TEST_F(AuditTamperTest, EditedAndRehashedEventAfterTheLastCheckpointIsFoundAtRestart) {
+  EXPECT_EQ(gateway_->Stop(), 0);  // signs a checkpoint of the whole trail
+  RawDb(gateway_->db_path()).EditAndRehash(5, "spiffe://ctg.caf33.fr/caf/33/admin/someone.else");
+  EXPECT_FALSE(gateway_->Restart().ok());
+  // No checkpoint before the shutdown one: the first bad event is known to
+  // be at sequence 1 or later.
+  EXPECT_THAT(GatewayStderr(), HasSubstr("was altered, inserted or removed, the leaf hashes "
+                                         "rewritten to match (the first bad event is at "
+                                         "sequence 1 or later)"));
+  RunResult check = Check();
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_THAT(check.err, HasSubstr("the first bad event is at sequence 1 or later"));
 }
 
 TEST_F(AuditTamperTest, WrongKeyAndCorruptExportAreRefusedClearly) {

@@ -192,10 +192,33 @@ TEST_F(AuditTrailTest, UnauthenticatedCallsAreRecordedWithWhatIsKnown) {
   });
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(events[0].caller(), "spiffe://ctg.caf33.fr/caf/33/superuser/mallory");
+  // The certificate's SPIFFE ID is a claim, not a verified caller.
+  EXPECT_EQ(events[0].caller(), "");
+  EXPECT_EQ(events[0].claimed_caller(), "spiffe://ctg.caf33.fr/caf/33/superuser/mallory");
   EXPECT_EQ(events[0].cert_sha256().size(), 64u);
   EXPECT_THAT(events[0].peer(), HasSubstr("127.0.0.1"));
   EXPECT_EQ(events[0].code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(AuditTrailTest, ActorListsVerifiedCallsOnlyAndClaimedListsTheClaims) {
+  const std::string mallory = "spiffe://ctg.caf33.fr/caf/33/superuser/mallory";
+  AllMethods()["/ctg.v1.Catalogue/ListIndicators"](gateway_->Channel("unknown-role"));
+  RunResult actor = gateway_->Ctg("auditor", {"audit", "events", "--actor", mallory});
+  ASSERT_EQ(actor.exit_code, 0) << actor.err;
+  EXPECT_THAT(actor.out, ::testing::Not(HasSubstr("superuser/mallory")));
+  RunResult claimed = gateway_->Ctg("auditor", {"audit", "events", "--claimed", mallory});
+  ASSERT_EQ(claimed.exit_code, 0) << claimed.err;
+  EXPECT_THAT(claimed.out, HasSubstr("(unverified, claimed " + mallory + ")"));
+  RunResult jsonl = gateway_->Ctg("auditor", {"audit", "events", "--claimed", mallory,
+                                              "--format", "jsonl"});
+  ASSERT_EQ(jsonl.exit_code, 0) << jsonl.err;
+  EXPECT_THAT(jsonl.out, HasSubstr(R"("caller":"",)"));
+  EXPECT_THAT(jsonl.out, HasSubstr(absl::StrCat(R"("claimed_caller":")", mallory, R"(")")));
+  // The auditor's own calls are verified: --actor lists them.
+  RunResult own = gateway_->Ctg("auditor", {"audit", "events", "--actor",
+                                            "spiffe://ctg.caf33.fr/caf/33/auditor/gaelle.simon"});
+  ASSERT_EQ(own.exit_code, 0) << own.err;
+  EXPECT_THAT(own.out, HasSubstr("/ctg.v1.Audit/ListEvents"));
 }
 
 TEST_F(AuditTrailTest, NotFoundIsRecorded) {

@@ -142,8 +142,9 @@ TEST_F(FoundationTest, RefusalsAreAudited) {
         e.caller() == "spiffe://ctg.caf33.fr/caf/33/admin/fabrice.moreau") {
       denied_admin = true;
     }
-    if (e.method() == "tls-handshake" && e.code() == 16 &&
-        e.caller() == "spiffe://ctg.caf33.fr/commune/33069/requester/revoked.user") {
+    // A refused certificate's SPIFFE ID is a claim, not a caller.
+    if (e.method() == "tls-handshake" && e.code() == 16 && e.caller().empty() &&
+        e.claimed_caller() == "spiffe://ctg.caf33.fr/commune/33069/requester/revoked.user") {
       EXPECT_THAT(e.message(), HasSubstr("revoked"));
       EXPECT_EQ(e.cert_sha256().size(), 64u);
       handshake_revoked = true;

@@ -92,5 +92,43 @@ TEST(ConventionTest, Perimeter) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not an INSEE commune code")));
 }
 
+CommuneTerritories BouscatIn2023() {
+  return {.period = "2023",
+          .codes = {"33069", "330690101", "330690102", "QN03302M"},
+          .elsewhere = {"QN03301M"}};
+}
+
+TEST(PerimeterInBaseTest, TerritoriesTheBaseHoldsForTheCommuneAreAccepted) {
+  EXPECT_THAT(CheckPerimeterInBase("33069", {"33069"}, BouscatIn2023()), IsOk());
+  EXPECT_THAT(CheckPerimeterInBase("33069", {"33069", "330690102", "QN03302M"}, BouscatIn2023()),
+              IsOk());
+}
+
+TEST(PerimeterInBaseTest, AnIrisAbsentFromTheBaseIsRefusedByName) {
+  EXPECT_THAT(CheckPerimeterInBase("33069", {"33069", "330690101", "330690199"}, BouscatIn2023()),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("perimeter[2]: territory 330690199 is not in the statistical "
+                                 "base of 2023 for commune 33069")));
+}
+
+TEST(PerimeterInBaseTest, AQpvOfAnotherCommuneIsRefusedAsOutside) {
+  EXPECT_THAT(CheckPerimeterInBase("33069", {"33069", "QN03301M"}, BouscatIn2023()),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("perimeter[1]: territory QN03301M lies outside commune 33069")));
+  // A QPV code the base does not hold at all.
+  EXPECT_THAT(CheckPerimeterInBase("33069", {"33069", "QN03399Z"}, BouscatIn2023()),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("territory QN03399Z is not in the statistical base")));
+}
+
+TEST(PerimeterInBaseTest, WithoutABaseForTheCommuneTheImportReportsInstead) {
+  EXPECT_THAT(CheckPerimeterInBase("33069", {"33069", "330690199"}, {}), IsOk());
+  CommuneTerritories other = {.period = "2023", .codes = {"33162", "331620101"}};
+  EXPECT_THAT(CheckPerimeterInBase("33069", {"33069", "330690199"}, other), IsOk());
+  EXPECT_THAT(PerimeterGaps({"33069", "330690199", "QN03302M", "330690101"}, BouscatIn2023()),
+              ::testing::ElementsAre("330690199"));
+  EXPECT_THAT(PerimeterGaps({"33069"}, BouscatIn2023()), ::testing::IsEmpty());
+}
+
 }  // namespace
 }  // namespace ctg::policy

@@ -261,6 +261,51 @@ TEST(BaseBuilderTest, RelationsIgnoreAbsentIndicators) {
   EXPECT_THAT(b.Build("test"), IsOk());
 }
 
+// Sets every cell of `indicator`, cell k on line first_line + k.
+void SetAllOnLines(BaseBuilder& b, TerritoryId t, absl::string_view indicator,
+                   const std::vector<uint32_t>& counts, int64_t first_line) {
+  const IndicatorId ind = *FindIndicatorId(indicator);
+  ASSERT_EQ(counts.size(), CellsOf(ind));
+  for (CellId k = 0; k < CellsOf(ind); ++k) {
+    b.SetCell(t, FirstCell(ind) + k, counts[k], 0, first_line + k);
+  }
+}
+
+TEST(BaseBuilderTest, RelationErrorsNameTheLinesOfBothCells) {
+  // allocataires on lines 2-12 (single_parent is line 6), then
+  // single_parent_families on lines 13-16 and rsa on lines 17-21.
+  CTG_ASSERT_OK_AND_ASSIGN(BaseBuilder b, BaseBuilder::Create("2023"));
+  const TerritoryId t = *b.AddTerritory(
+      {TerritoryLevel::kCommune, "33069", "Le Bouscat", ""}, 2);
+  SetAllOnLines(b, t, "allocataires", {10, 3, 2, 1, 4, 1, 1, 2, 2, 2, 2}, 2);
+  SetAllOnLines(b, t, "single_parent_families", {5, 2, 2, 1}, 13);
+  SetAllOnLines(b, t, "rsa", {6, 1, 3, 0, 2}, 17);
+  EXPECT_THAT(
+      b.Build("test"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "test: 2 errors\n"
+               "line 13: territory 33069: indicator \"single_parent_families\" is 5, but "
+               "indicator \"allocataires\", breakdown \"family_type\", category "
+               "\"single_parent\" is 4 (line 6)\n"
+               "line 19: territory 33069, indicator \"rsa\", breakdown \"family_type\", "
+               "category \"couple_without_children\": 3 exceeds indicator \"allocataires\", "
+               "breakdown \"family_type\", category \"couple_without_children\" (2, line 4)"));
+}
+
+TEST(BaseBuilderTest, BoundsFollowTheChainPastAbsentIndicators) {
+  // rsa <= allocataires <= persons_covered: without allocataires in the
+  // base, rsa is still bounded by persons_covered.
+  CTG_ASSERT_OK_AND_ASSIGN(BaseBuilder b, BaseBuilder::Create("2023"));
+  const TerritoryId t = *b.AddTerritory(
+      {TerritoryLevel::kCommune, "33069", "Le Bouscat", ""}, 0);
+  SetAll(b, t, "persons_covered", {5});
+  SetAll(b, t, "rsa", {6, 1, 3, 0, 2});
+  EXPECT_THAT(b.Build("test"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "test: 1 error\nterritory 33069, indicator \"rsa\": 6 exceeds "
+                       "indicator \"persons_covered\" (5)"));
+}
+
 TEST(BaseBuilderTest, SetCellChecks) {
   CTG_ASSERT_OK_AND_ASSIGN(BaseBuilder b, BaseBuilder::Create("2023"));
   const TerritoryId t = *b.AddTerritory(

@@ -750,12 +750,13 @@ TEST(CsvImportTest, ContributorsBoundedByRecipients) {
                             "qpv QN03302M, indicator \"housing_aid_amount\", "
                             "breakdown \"aid_type\", category \"alf\": its "
                             "pieces sum to 5, the QPV has 4"),
-                          E(0, "",
+                          E(LineOf(kPiece1 + kAmountAlf), "",
                             "territory 330690101+QN03302M, indicator "
                             "\"housing_aid_amount\", breakdown \"aid_type\", "
                             "category \"alf\": 2 exceeds indicator "
                             "\"housing_aid\", breakdown \"aid_type\", "
-                            "category \"alf\" (1)")));
+                            "category \"alf\" (1, line 36)")));
+  static_assert(kPiece1 + kAlf + 2 == 36);
 }
 
 TEST(CsvImportTest, ErrorsAreCappedAndCounted) {
