@@ -302,6 +302,7 @@ TEST_F(SecurityTest, EveryRefusalIsInTheTrailFoldedWithinTheBound) {
     for (const ctg::v1::AuditEvent& e : all) {
       if (e.cert_sha256() != sha || !absl::StrContains(e.message(), bad.reason)) continue;
       EXPECT_EQ(e.code(), static_cast<int>(StatusCode::UNAUTHENTICATED)) << e.method();
+      EXPECT_EQ(e.caller(), "") << e.method();  // a refused identity is only a claim
       if (e.method() == "refusal-summary") {
         ++summaries;
         uint64_t n = 0;
