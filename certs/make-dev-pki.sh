@@ -147,4 +147,7 @@ openssl genpkey -algorithm ed25519 -out "$out/audit-signing.key" 2>/dev/null
 openssl pkey -in "$out/audit-signing.key" -pubout -out "$out/audit-signing.pub" 2>/dev/null
 
 chmod 644 "$out"/*.pem "$out"/clients/*.pem "$out/audit-signing.pub"
+# Private keys stay private (the gateway refuses a key that group or others
+# may read).
+chmod 600 "$out"/*.key "$out"/clients/*.key
 echo "Development PKI written to $out (trust domain $trust_domain, caf id $caf_id)"

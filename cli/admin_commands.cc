@@ -1,12 +1,19 @@
 // ctg admin ...: the Caf administrator's conventions and statistical base.
 #include <fstream>
+#include <optional>
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/time/clock.h"
 #include "cli/command.h"
+#include "cli/confirm.h"
 #include "cli/connection.h"
 #include "cli/output.h"
+#include "cli/request_output.h"
+#include "cli/time_text.h"
+#include "policy/convention.h"
 #include "ctg/v1/conventions.grpc.pb.h"
 #include "ctg/v1/statistics.grpc.pb.h"
 
@@ -62,6 +69,9 @@ absl::Status NeedOneId(const Args& args) {
 }
 
 int Create(const Args& args) {
+  if (auto s = RequireFlags(args, {"commune", "name", "from", "until"}); !s.ok()) {
+    return ReportError(s, kExitUsage);
+  }
   ctg::v1::CreateConventionRequest request;
   ctg::v1::Convention* c = request.mutable_convention();
   c->set_commune(args.Get("commune"));
@@ -120,6 +130,7 @@ int List(const Args& args) {
 
 int Suspend(const Args& args) {
   if (auto s = NeedOneId(args); !s.ok()) return ReportError(s, kExitUsage);
+  if (auto s = RequireFlags(args, {"reason"}); !s.ok()) return ReportError(s, kExitUsage);
   ctg::v1::SuspendConventionRequest request;
   request.set_id(args.positionals()[0]);
   request.set_reason(args.Get("reason"));
@@ -130,6 +141,7 @@ int Suspend(const Args& args) {
 
 int Reinstate(const Args& args) {
   if (auto s = NeedOneId(args); !s.ok()) return ReportError(s, kExitUsage);
+  if (auto s = RequireFlags(args, {"reason"}); !s.ok()) return ReportError(s, kExitUsage);
   ctg::v1::ReinstateConventionRequest request;
   request.set_id(args.positionals()[0]);
   request.set_reason(args.Get("reason"));
@@ -138,8 +150,61 @@ int Reinstate(const Args& args) {
   });
 }
 
+// What terminating `id` at `notice` will end, when it takes effect at once
+// (a notice date in the past, or an effective date reached); "" otherwise.
+// Errors: a date that does not parse (the gateway would refuse it too).
+absl::StatusOr<std::string> ImmediateTermination(const Args& args, const std::string& id) {
+  absl::CivilDay today = absl::ToCivilDay(absl::Now(), CafZone());
+  absl::CivilDay notice = today;
+  if (args.Has("notice-date")) {
+    auto parsed = ParseDay(args.Get("notice-date"), "notice-date");
+    if (!parsed.ok()) return parsed.status();
+    notice = *parsed;
+  }
+  std::optional<absl::CivilDay> agreed;
+  if (args.Has("effective-date")) {
+    auto parsed = ParseDay(args.Get("effective-date"), "effective-date");
+    if (!parsed.ok()) return parsed.status();
+    agreed = *parsed;
+  }
+  auto effective = policy::TerminationEffectiveDate(notice, agreed);  // R11
+  if (!effective.ok()) {
+    return absl::InvalidArgumentError(absl::StrReplaceAll(
+        effective.status().message(), {{"effective_date", "--effective-date"}}));
+  }
+  if (notice >= today && *effective > today) return std::string();
+  std::string text = absl::StrCat(
+      "Terminating convention ", id, " with notice on ", absl::FormatCivilTime(notice),
+      notice < today ? " (in the past)" : "", ": it takes effect on ",
+      absl::FormatCivilTime(*effective),
+      *effective <= today ? ", so it ends AT ONCE" : "", ".");
+  auto conn = Connect(args);
+  if (!conn.ok()) return conn.status();
+  auto stub = ctg::v1::Conventions::NewStub(conn->channel);
+  ctg::v1::GetConventionRequest get;
+  get.set_id(id);
+  ctg::v1::Convention convention;
+  auto context = NewContext(args);
+  if (stub->GetConvention(context.get(), get, &convention).ok()) {
+    absl::StrAppend(&text, "\nThe commune ", convention.commune(), " ",
+                    convention.commune_name(), " (now ", StateName(convention.state()),
+                    ") can then file no request and download no extract under it.");
+  }
+  // Administrators do not see requests (R8): the approvals are not counted.
+  absl::StrAppend(&text, "\nEvery approved request of this convention ends with it.");
+  return text;
+}
+
 int Terminate(const Args& args) {
   if (auto s = NeedOneId(args); !s.ok()) return ReportError(s, kExitUsage);
+  if (auto s = RequireFlags(args, {"reason"}); !s.ok()) return ReportError(s, kExitUsage);
+  auto risk = ImmediateTermination(args, args.positionals()[0]);
+  if (!risk.ok()) return ReportError(risk.status(), kExitUsage);
+  if (!risk->empty()) {
+    absl::Status confirmed = ConfirmOnTerminal(args, *risk);
+    if (absl::IsCancelled(confirmed)) return ReportError(confirmed, kExitFailed);
+    if (!confirmed.ok()) return ReportError(confirmed, kExitUsage);
+  }
   ctg::v1::TerminateConventionRequest request;
   request.set_id(args.positionals()[0]);
   request.set_notice_date(args.Get("notice-date"));
@@ -151,8 +216,9 @@ int Terminate(const Args& args) {
 }
 
 int Import(const Args& args) {
-  if (args.positionals().size() != 1 || !args.Has("period")) {
-    return ReportError(absl::InvalidArgumentError("usage: ctg admin import FILE.csv --period P"),
+  if (auto s = RequireFlags(args, {"period"}); !s.ok()) return ReportError(s, kExitUsage);
+  if (args.positionals().size() != 1) {
+    return ReportError(absl::InvalidArgumentError("give exactly one FILE.csv to import"),
                        kExitUsage);
   }
   const std::string& path = args.positionals()[0];
@@ -218,10 +284,12 @@ void RegisterAdminCommands(std::vector<Command>& commands) {
                       "Lifts a suspension.", {{"reason"}}, Reinstate});
   commands.push_back(
       {"admin convention", "terminate",
-       "ID --reason TEXT [--notice-date YYYY-MM-DD] [--effective-date YYYY-MM-DD]",
+       "ID --reason TEXT [--notice-date YYYY-MM-DD] [--effective-date YYYY-MM-DD] [--yes]",
        "Terminates with notice (R11): effective three months after the notice date (default "
-       "today) unless an earlier date was agreed.",
-       {{"reason"}, {"notice-date"}, {"effective-date"}}, Terminate});
+       "today) unless an earlier date was agreed. When that ends the convention at once (a "
+       "notice date in the past), shows what it ends and asks for confirmation (--yes to "
+       "skip; required without a terminal).",
+       {{"reason"}, {"notice-date"}, {"effective-date"}, YesFlag()}, Terminate});
   commands.push_back(
       {"admin", "import", "FILE.csv --period P",
        "Loads or replaces the statistical base for one period (docs/statistics-csv-format.md). "

@@ -4,8 +4,21 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/ascii.h"
+#include "cli/suggest.h"
 
 namespace ctg::cli {
+namespace {
+
+absl::Status UnknownFlag(const std::string& word, absl::Span<const FlagSpec> flags) {
+  std::vector<std::string> names;
+  for (const FlagSpec& f : flags) names.push_back("--" + f.name);
+  std::string guess = Suggest(word, names);
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown flag ", word, guess.empty() ? "" : absl::StrCat(" (did you mean ", guess, "?)")));
+}
+
+}  // namespace
 
 absl::StatusOr<Args> Args::Parse(absl::Span<const std::string> argv,
                                  absl::Span<const FlagSpec> flags) {
@@ -19,7 +32,7 @@ absl::StatusOr<Args> Args::Parse(absl::Span<const std::string> argv,
       for (const FlagSpec& f : flags) {
         if (f.short_name == word[1]) spec = &f;
       }
-      if (spec == nullptr) return absl::InvalidArgumentError(absl::StrCat("unknown flag ", word));
+      if (spec == nullptr) return UnknownFlag(word, flags);
       std::string value;
       if (spec->takes_value) {
         if (i + 1 >= argv.size()) {
@@ -54,9 +67,7 @@ absl::StatusOr<Args> Args::Parse(absl::Span<const std::string> argv,
     for (const FlagSpec& f : flags) {
       if (f.name == name) spec = &f;
     }
-    if (spec == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat("unknown flag --", name));
-    }
+    if (spec == nullptr) return UnknownFlag("--" + name, flags);
     if (spec->takes_value && !inline_value) {
       if (i + 1 >= argv.size()) {
         return absl::InvalidArgumentError(absl::StrCat("flag --", name, " needs a value"));
@@ -94,6 +105,17 @@ std::vector<std::string> Args::GetList(const std::string& name) const {
     }
   }
   return out;
+}
+
+absl::Status RequireFlags(const Args& args, const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    bool given = false;
+    for (const std::string& v : args.GetAll(name)) {
+      given |= !absl::StripAsciiWhitespace(v).empty();
+    }
+    if (!given) return absl::InvalidArgumentError(absl::StrCat("--", name, " is required"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace ctg::cli

@@ -25,8 +25,8 @@ class Args {
  public:
   // Parses `argv` (after the command words) against `flags`. `--name value`
   // and `--name=value` both work; `--` ends flags. Errors
-  // (kInvalidArgument): an unknown flag, a missing value, a non-repeated
-  // flag given twice.
+  // (kInvalidArgument): an unknown flag (with the nearest known one, "did
+  // you mean --reason?"), a missing value, a non-repeated flag given twice.
   static absl::StatusOr<Args> Parse(absl::Span<const std::string> argv,
                                     absl::Span<const FlagSpec> flags);
 
@@ -44,6 +44,11 @@ class Args {
   std::vector<std::string> positionals_;
   std::map<std::string, std::vector<std::string>> values_;
 };
+
+// OK when every flag of `names` (without "--") was given with a non-blank
+// value; otherwise kInvalidArgument naming the first missing one:
+// "--reason is required".
+absl::Status RequireFlags(const Args& args, const std::vector<std::string>& names);
 
 }  // namespace ctg::cli
 

@@ -14,7 +14,9 @@
 #include "audit/verifier.h"
 #include "cli/command.h"
 #include "cli/connection.h"
+#include "cli/filters.h"
 #include "cli/output.h"
+#include "cli/time_text.h"
 #include "ctg/v1/audit.grpc.pb.h"
 
 namespace ctg::cli {
@@ -30,14 +32,9 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, const char* what) 
 
 absl::Status ParseTime(const std::string& text, const char* flag,
                        google::protobuf::Timestamp* out) {
-  absl::Time t;
-  std::string err;
-  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &err) &&
-      !absl::ParseTime("%Y-%m-%d", text, &t, &err)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--", flag, " ", text, ": expected an RFC 3339 time or YYYY-MM-DD"));
-  }
-  int64_t micros = absl::ToUnixMicros(t);
+  auto t = ParseTimeFlag(text, flag);  // a plain date is a day of the Caf's calendar
+  if (!t.ok()) return t.status();
+  int64_t micros = absl::ToUnixMicros(*t);
   out->set_seconds(micros / 1000000);
   out->set_nanos(static_cast<int32_t>((micros % 1000000) * 1000));
   return absl::OkStatus();
@@ -53,6 +50,7 @@ absl::StatusOr<ctg::v1::ListEventsRequest> EventsRequest(const Args& args) {
   }
   request.set_caller(args.Get("actor"));
   request.set_claimed_caller(args.Get("claimed"));
+  if (auto s = CheckOrganisationFilter(args.Get("organisation")); !s.ok()) return s;
   request.set_organisation(args.Get("organisation"));
   request.set_method(args.Get("method"));
   request.set_request_id(args.Get("request"));
@@ -114,8 +112,7 @@ int Events(const Args& args) {
       continue;
     }
     table.Add({absl::StrCat(event.sequence()),
-               absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixSeconds(event.time().seconds()),
-                                absl::UTCTimeZone()),
+               LocalTimeText(absl::FromUnixSeconds(event.time().seconds()), true),
                CallerCell(event), event.method(),
                event.target_id().empty() ? "" : event.target_kind() + " " + event.target_id(),
                event.code() == 0 ? "OK" : absl::StrCat("denied (", event.code(), ") ", event.message())});

@@ -27,6 +27,9 @@ struct Command {
   std::function<int(const Args&)> run;
 };
 
+// Every command (command_table.cc).
+std::vector<Command> AllCommands();
+
 void RegisterHealthCommands(std::vector<Command>& commands);
 void RegisterAuditCommands(std::vector<Command>& commands);
 void RegisterAdminCommands(std::vector<Command>& commands);
@@ -35,6 +38,8 @@ void RegisterRequestCommands(std::vector<Command>& commands);
 void RegisterReviewCommands(std::vector<Command>& commands);
 void RegisterPreviewCommand(std::vector<Command>& commands);
 void RegisterExtractCommands(std::vector<Command>& commands);
+void RegisterExtractVerifyCommand(std::vector<Command>& commands);
+void RegisterCompletionCommand(std::vector<Command>& commands);
 
 }  // namespace ctg::cli
 

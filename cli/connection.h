@@ -9,6 +9,7 @@
 
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
+#include <grpcpp/support/status.h>
 
 #include "absl/status/statusor.h"
 #include "cli/args.h"
@@ -18,15 +19,28 @@ namespace ctg::cli {
 // The flags every command accepts (connection and output).
 std::vector<FlagSpec> CommonFlags();
 
+// The role word of a SPIFFE ID ("reviewer" for
+// spiffe://td/caf/33/reviewer/denis.roux), "" if it has none.
+std::string RoleOf(const std::string& spiffe_id);
+
 struct Connection {
   std::string gateway;  // host:port
+  std::string spiffe_id;  // of the client certificate
   std::shared_ptr<grpc::Channel> channel;
 };
 
-// Builds an mTLS channel from flags and environment. Errors
-// (kInvalidArgument): a missing setting (naming both the flag and the
-// variable), an unreadable file (naming it).
+// Builds an mTLS channel from flags and environment, after checking the
+// client certificate locally (cli/tls_check.h). Errors (kInvalidArgument,
+// kFailedPrecondition): a missing setting (naming both the flag and the
+// variable), an unreadable file (naming it), a certificate problem in words
+// ("your certificate has expired on ...").
 absl::StatusOr<Connection> Connect(const Args& args);
+
+// `status` in the user's words, or "" to print it as it is: for a failure
+// to connect (UNAVAILABLE) of the last Connect(), the reason (the TLS
+// handshake replayed, see DiagnoseConnection); for INVALID_ARGUMENT, the
+// message with the flag in place of the request field (field_flags.h).
+std::string ExplainRpcFailure(const grpc::Status& status);
 
 // A client context with a deadline of `seconds` (flag --timeout).
 std::unique_ptr<grpc::ClientContext> NewContext(const Args& args, int default_seconds = 30);

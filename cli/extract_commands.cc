@@ -170,6 +170,7 @@ void RegisterExtractCommands(std::vector<Command>& commands) {
        "against the approval's quota. Masked cells have no value; excluded territories "
        "(under 100 allocataires) have no figure.",
        {{"output", true, false, 'o'}, {"force", false}, {"audit-key"}}, Get});
+  RegisterExtractVerifyCommand(commands);
 }
 
 }  // namespace ctg::cli

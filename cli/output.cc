@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/command.h"
+#include "cli/connection.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace ctg::cli {
@@ -30,6 +31,12 @@ size_t DisplayWidth(const std::string& s) {
 }  // namespace
 
 int ReportRpcError(const grpc::Status& status) {
+  // A connection that failed is explained (certificates, address), not
+  // shown as gRPC's "UNAVAILABLE: Socket closed".
+  if (std::string why = ExplainRpcFailure(status); !why.empty()) {
+    std::cerr << "ctg: " << why;
+    return kExitFailed;
+  }
   std::cerr << "ctg: " << CodeName(status.error_code()) << ": " << status.error_message()
             << "\n";
   return kExitFailed;

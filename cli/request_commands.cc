@@ -11,8 +11,10 @@
 #include "absl/strings/str_replace.h"
 #include "cli/command.h"
 #include "cli/connection.h"
+#include "cli/filters.h"
 #include "cli/output.h"
 #include "cli/request_output.h"
+#include "cli/time_text.h"
 
 namespace ctg::cli {
 namespace {
@@ -92,6 +94,10 @@ absl::StatusOr<std::vector<ctg::v1::Recipient>> ParseRecipients(const Args& args
 }
 
 int Submit(const Args& args) {
+  if (auto s = RequireFlags(args, {"purpose", "objective", "indicator", "territory", "period"});
+      !s.ok()) {
+    return ReportError(s, kExitUsage);
+  }
   ctg::v1::SubmitRequestRequest request;
   request.set_purpose(args.Get("purpose"));
   request.set_objective(args.Get("objective"));
@@ -114,6 +120,7 @@ int Submit(const Args& args) {
 int Amend(const Args& args) {
   auto id = OneRequestId(args);
   if (!id.ok()) return ReportError(id.status(), kExitUsage);
+  if (auto s = RequireFlags(args, {"answer"}); !s.ok()) return ReportError(s, kExitUsage);
   ctg::v1::AmendRequestRequest request;
   request.set_id(*id);
   request.set_answer(args.Get("answer"));
@@ -143,18 +150,9 @@ int Withdraw(const Args& args) {
 
 }  // namespace
 
-const absl::TimeZone& CafZone() {
-  static const absl::TimeZone* zone = [] {
-    auto* z = new absl::TimeZone();
-    if (!absl::LoadTimeZone("Europe/Paris", z)) *z = absl::UTCTimeZone();
-    return z;
-  }();
-  return *zone;
-}
-
 std::string TimeText(const google::protobuf::Timestamp& t) {
   if (t.seconds() == 0 && t.nanos() == 0) return "-";
-  return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(t.seconds()), CafZone());
+  return LocalTimeText(absl::FromUnixSeconds(t.seconds()));
 }
 
 absl::StatusOr<absl::CivilDay> ParseDay(const std::string& text, const std::string& flag) {
@@ -243,7 +241,9 @@ void PrintRequest(const ctg::v1::DataRequest& r, bool json, std::ostream& out) {
     const ctg::v1::Approval& a = r.approval();
     out << "  approved      " << ScopeText(a.scope()) << "\n"
         << "  until         "
-        << (a.has_end_time() ? TimeText(a.end_time()) : std::string("the convention's end"))
+        << (a.has_end_time() ? ApprovalEndText(absl::FromUnixSeconds(a.end_time().seconds()))
+                             : std::string("the convention's end"))
+        << (a.has_end_time() ? " included" : "")
         << "; downloads " << a.downloads_used() << " of " << a.download_quota() << "\n";
   }
   if (!r.decision_reasons().empty()) {
@@ -318,6 +318,9 @@ int ListRequestsCommand(const Args& args) {
     auto parsed = ParseRequestState(args.Get("state"));
     if (!parsed.ok()) return ReportError(parsed.status(), kExitUsage);
     state = *parsed;
+  }
+  if (auto s = CheckCommuneFilter("commune", args.Get("commune")); !s.ok()) {
+    return ReportError(s, kExitUsage);
   }
   grpc::Status rpc_error;
   auto requests = FetchRequests(args, state, args.Get("commune"), &rpc_error);

@@ -17,14 +17,13 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "cli/args.h"
+#include "cli/time_text.h"
 #include "ctg/v1/data_requests.grpc.pb.h"
 
 namespace ctg::cli {
 
-// The Caf's calendar (Europe/Paris; UTC when the zone database is missing):
-// dates on the command line are days of it, times are printed in it.
-const absl::TimeZone& CafZone();
-// "2024-05-02 14:03" in CafZone(); "-" for an unset timestamp.
+// "2024-05-02 14:03 +02:00" (local time, cli/time_text.h); "-" for an unset
+// timestamp.
 std::string TimeText(const google::protobuf::Timestamp& t);
 // Parses YYYY-MM-DD. Errors (kInvalidArgument) name `flag`.
 absl::StatusOr<absl::CivilDay> ParseDay(const std::string& text, const std::string& flag);

@@ -11,9 +11,11 @@
 #include "absl/strings/str_split.h"
 #include "base/json.h"
 #include "cli/command.h"
+#include "cli/confirm.h"
 #include "cli/connection.h"
 #include "cli/output.h"
 #include "cli/request_output.h"
+#include "cli/time_text.h"
 #include "policy/evaluation_report.h"
 
 namespace ctg::cli {
@@ -72,6 +74,7 @@ int Start(const Args& args) {
 }
 
 int Ask(const Args& args) {
+  if (auto s = RequireFlags(args, {"question"}); !s.ok()) return ReportError(s, kExitUsage);
   return Simple<ctg::v1::RequestInformationRequest>(
       args, &ctg::v1::DataRequests::Stub::RequestInformation, [&](auto& request) {
         // One question per line of --question.
@@ -82,7 +85,39 @@ int Ask(const Args& args) {
       });
 }
 
+// What revoking `id` ends: the approval as a reviewer sees it; an
+// administrator, who does not read requests (R8), gets the general rule.
+std::string RevocationConsequences(const Args& args, const std::string& id) {
+  std::string general = absl::StrCat(
+      "Revoking ", id, " ends its approval: no more extract can be downloaded under it, and "
+      "this cannot be undone.");
+  auto conn = Connect(args);
+  if (!conn.ok() || RoleOf(conn->spiffe_id) != "reviewer") return general;
+  auto stub = ctg::v1::DataRequests::NewStub(conn->channel);
+  ctg::v1::GetRequestRequest get;
+  get.set_id(id);
+  ctg::v1::DataRequest r;
+  auto context = NewContext(args);
+  if (!stub->GetRequest(context.get(), get, &r).ok() || !r.has_approval()) return general;
+  const ctg::v1::Approval& a = r.approval();
+  return absl::StrCat(
+      "Revoking ", id, " (commune ", r.commune(), ", convention ", r.convention_id(), ", ",
+      ctg::v1::RequestState_Name(r.state()), ") ends its approval:\n  ",
+      a.scope().indicators_size(), " indicator(s), ", a.scope().territories_size(),
+      " territory(ies), ", a.scope().periods_size(), " period(s); downloads used ",
+      a.downloads_used(), " of ", a.download_quota(), ", until ",
+      a.has_end_time() ? ApprovalEndText(absl::FromUnixSeconds(a.end_time().seconds()))
+                       : std::string("the convention's end"),
+      ".\nNo more extract can be downloaded under it, and this cannot be undone.");
+}
+
 int Revoke(const Args& args) {
+  auto id = OneRequestId(args);
+  if (!id.ok()) return ReportError(id.status(), kExitUsage);
+  if (auto s = RequireFlags(args, {"reason"}); !s.ok()) return ReportError(s, kExitUsage);
+  absl::Status confirmed = ConfirmOnTerminal(args, RevocationConsequences(args, *id));
+  if (absl::IsCancelled(confirmed)) return ReportError(confirmed, kExitFailed);
+  if (!confirmed.ok()) return ReportError(confirmed, kExitUsage);
   return Simple<ctg::v1::RevokeRequestRequest>(
       args, &ctg::v1::DataRequests::Stub::RevokeRequest,
       [&](auto& request) { request.set_reason(args.Get("reason")); });
@@ -152,6 +187,7 @@ int Approve(const Args& args) {
 int Reject(const Args& args) {
   auto id = OneRequestId(args);
   if (!id.ok()) return ReportError(id.status(), kExitUsage);
+  if (auto s = RequireFlags(args, {"reason"}); !s.ok()) return ReportError(s, kExitUsage);
   Decision request;
   request.set_id(*id);
   request.set_decision(Decision::REJECT);
@@ -219,10 +255,7 @@ std::string FiguresJson(const policy::EvaluationFigures& f) {
 }
 
 int Report(const Args& args) {
-  if (!args.Has("from") || !args.Has("to")) {
-    return ReportError(absl::InvalidArgumentError("give --from YYYY-MM-DD and --to YYYY-MM-DD"),
-                       kExitUsage);
-  }
+  if (auto s = RequireFlags(args, {"from", "to"}); !s.ok()) return ReportError(s, kExitUsage);
   auto from_day = ParseDay(args.Get("from"), "from");
   if (!from_day.ok()) return ReportError(from_day.status(), kExitUsage);
   auto to_day = ParseDay(args.Get("to"), "to");
@@ -328,9 +361,10 @@ void RegisterReviewCommands(std::vector<Command>& commands) {
        {{"reason"}, {"opportunity"}, {"feasibility"}, {"opportunity-opinion"},
         {"feasibility-opinion"}},
        Reject});
-  commands.push_back({"review", "revoke", "ID --reason TEXT",
-                      "Ends an approval (reviewer, admin): no more extracts.", {{"reason"}},
-                      Revoke});
+  commands.push_back({"review", "revoke", "ID --reason TEXT [--yes]",
+                      "Ends an approval (reviewer, admin): no more extracts. Shows what it ends "
+                      "and asks for confirmation (--yes to skip; required without a terminal).",
+                      {{"reason"}, YesFlag()}, Revoke});
   commands.push_back(
       {"review", "report", "--from YYYY-MM-DD --to YYYY-MM-DD",
        "The evaluation of exchanges for the steering committee (R13): per convention and "

@@ -10,12 +10,18 @@ namespace ctg::gateway {
 
 absl::StatusOr<CommuneBase> CommuneBases::Get(const std::string& period,
                                               const std::string& commune) {
-  std::optional<store::PeriodRow> period_row;
-  std::string slice;
+  absl::StatusOr<CommuneBase> out = absl::UnknownError("not read");
   CTG_RETURN_IF_ERROR(db_->Read([&](store::Connection& conn) -> absl::Status {
-    CTG_ASSIGN_OR_RETURN(period_row, store::GetPeriod(conn, period));
+    out = Get(conn, period, commune);
     return absl::OkStatus();
   }));
+  return out;
+}
+
+absl::StatusOr<CommuneBase> CommuneBases::Get(store::Connection& conn, const std::string& period,
+                                              const std::string& commune) {
+  CTG_ASSIGN_OR_RETURN(std::optional<store::PeriodRow> period_row,
+                       store::GetPeriod(conn, period));
   if (!period_row) {
     return absl::FailedPreconditionError(
         absl::StrCat("the statistical base has no period ", period));
@@ -29,13 +35,13 @@ absl::StatusOr<CommuneBase> CommuneBases::Get(const std::string& period,
       return lru_.front().second;
     }
   }
-  absl::Status read = db_->Read([&](store::Connection& conn) -> absl::Status {
-    CTG_ASSIGN_OR_RETURN(slice, store::CommuneSlice(conn, period, commune));
-    return absl::OkStatus();
-  });
-  if (absl::IsNotFound(read)) return absl::FailedPreconditionError(read.message());
-  CTG_RETURN_IF_ERROR(read);
-  std::string csv = absl::StrCat(statbase::csv::kHeader, "\n", slice);
+  // Same connection, same read transaction: the slice of that version.
+  absl::StatusOr<std::string> slice = store::CommuneSlice(conn, period, commune);
+  if (absl::IsNotFound(slice.status())) {
+    return absl::FailedPreconditionError(slice.status().message());
+  }
+  CTG_RETURN_IF_ERROR(slice.status());
+  std::string csv = absl::StrCat(statbase::csv::kHeader, "\n", *slice);
   auto base = statbase::ImportCsv(csv, {.period = period, .file_name = "stored base"});
   if (!base.ok()) {
     return absl::DataLossError(absl::StrCat("the stored base of commune ", commune, " for ",

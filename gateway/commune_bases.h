@@ -2,6 +2,9 @@
 // slice (store/statistics_table.h) and re-validated by the importer, with a
 // small cache so that repeated extracts and previews do not parse again.
 // A re-import of the period changes its base version and so the cache key.
+// The period's base version and the commune's slice are read in one read
+// transaction, so that a re-import between them cannot label new figures
+// with the old version.
 //
 // Thread-safe.
 #ifndef CTG_GATEWAY_COMMUNE_BASES_H_
@@ -32,9 +35,13 @@ class CommuneBases {
 
   // Errors: kFailedPrecondition when the base has no such period or no data
   // for the commune in it; kDataLoss when the stored slice no longer
-  // validates.
+  // validates; the store's errors.
   absl::StatusOr<CommuneBase> Get(const std::string& period, const std::string& commune)
       ABSL_LOCKS_EXCLUDED(mu_);
+  // Same, reading through `conn` (a store::Database::Read connection), so
+  // that the base belongs to the caller's snapshot.
+  absl::StatusOr<CommuneBase> Get(store::Connection& conn, const std::string& period,
+                                  const std::string& commune) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   store::Database* const db_;

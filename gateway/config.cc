@@ -149,6 +149,7 @@ absl::Status Bind(Parser& p, Config& c) {
   CTG_RETURN_IF_ERROR(p.Path("tls.crl", c.tls.crl));
   CTG_RETURN_IF_ERROR(p.Int("tls.reload_seconds", c.tls.reload_seconds, 1, 86400));
   CTG_RETURN_IF_ERROR(p.Path("audit.signing_key", c.audit.signing_key));
+  CTG_RETURN_IF_ERROR(p.Path("audit.previous_keys", c.audit.previous_keys));
   CTG_RETURN_IF_ERROR(p.String("audit.origin", c.audit.origin));
   CTG_RETURN_IF_ERROR(p.String("audit.key_name", c.audit.key_name));
   CTG_RETURN_IF_ERROR(p.Int("audit.checkpoint_interval_seconds",
@@ -170,6 +171,8 @@ absl::Status Bind(Parser& p, Config& c) {
   CTG_RETURN_IF_ERROR(p.Int("secret_statistique.territory_threshold", s.territory_threshold, 1, 1000000));
   CTG_RETURN_IF_ERROR(p.Int("secret_statistique.frequency_threshold", s.frequency_threshold, 1, 1000));
   CTG_RETURN_IF_ERROR(p.Bool("secret_statistique.mask_zeros", s.mask_zeros));
+  CTG_RETURN_IF_ERROR(p.Int("secret_statistique.excluded_min_width", s.excluded_min_width, 1, 1000));
+  CTG_RETURN_IF_ERROR(p.Bool("secret_statistique.group_disclosure", s.group_disclosure));
   int audit_line = p.Line("secret_statistique.lp_audit");
   CTG_RETURN_IF_ERROR(p.String("secret_statistique.lp_audit", s.lp_audit));
   if (s.lp_audit != "always" && s.lp_audit != "sampled" && s.lp_audit != "off") {

@@ -29,6 +29,9 @@ struct AuditConfig {
   std::string origin;       // checkpoint origin line; default "<trust_domain>/ctg-audit"
   std::string key_name;     // signer name in the note; default = origin
   int checkpoint_interval_seconds = 60;  // periodic checkpoints (0: off)
+  // PEM public keys of the signing keys this one replaced (one or more
+  // blocks): `--check` and `backup` verify older checkpoints with them.
+  std::string previous_keys;
 };
 
 struct LimitsConfig {
@@ -55,6 +58,8 @@ struct SecretStatistiqueConfig {
   int territory_threshold = 100;  // R6
   int frequency_threshold = 5;    // R7
   bool mask_zeros = false;        // R7: zeros are published by default
+  int excluded_min_width = 10;    // C3 (policy::sdc::SdcConfig)
+  bool group_disclosure = false;  // optional group-attribute rule
   std::string lp_audit = "always";  // always | sampled | off
   int lp_audit_max_cells = 20000;
 };

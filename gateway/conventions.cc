@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "base/echo.h"
 #include "base/status_macros.h"
 
 namespace ctg::gateway {
@@ -55,7 +56,7 @@ absl::StatusOr<store::ConventionRow> ReadableConvention(store::Connection& conn,
   if (caller.IsCommune() && row->commune != caller.organisation) {
     // Same answer as a missing one: another commune's convention does not
     // exist for this caller.
-    return absl::NotFoundError(absl::StrCat("convention ", id, " not found"));
+    return absl::NotFoundError(absl::StrCat("convention ", BoundedEcho(id), " not found"));
   }
   return row;
 }

@@ -1,6 +1,8 @@
 // ctg-gateway: the Caf's data-exchange gateway. See README.md.
 //
 //   ctg-gateway --config FILE
+//   ctg-gateway --config FILE backup DEST
+//   ctg-gateway --version
 //
 // Exits non-zero with one line naming the file or key at fault when the
 // configuration cannot be used. SIGTERM or SIGINT: graceful shutdown.
@@ -16,19 +18,27 @@
 #include <string>
 #include <thread>
 
+#include "base/version.h"
+#include "gateway/backup.h"
 #include "gateway/config.h"
 #include "gateway/offline_check.h"
 #include "gateway/server.h"
+#include "gateway/systemd_notify.h"
+#include "store/schema.h"
 
 namespace {
 
 constexpr char kUsage[] =
     "usage: ctg-gateway --config FILE\n"
     "       ctg-gateway --config FILE --check [DATABASE]\n"
+    "       ctg-gateway --config FILE backup DEST\n"
+    "       ctg-gateway --version\n"
     "\n"
     "Serves the ctg.v1 gRPC API over mutually authenticated TLS.\n"
     "--check verifies the audit trail of the configured database (or of\n"
     "DATABASE, e.g. a backup copy) without serving or writing, and exits.\n"
+    "backup copies the configured database to DEST (a new file, mode 0600)\n"
+    "while it serves, then runs the --check verification on the copy.\n"
     "The configuration reference is docs/configuration.md.\n"
     "Signals: SIGTERM/SIGINT stop gracefully; SIGHUP reloads the CA and CRL.\n";
 
@@ -51,13 +61,22 @@ int main(int argc, char** argv) {
   std::string config_path;
   bool check = false;
   std::string check_db;
+  std::string backup_dest;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "-h" || arg == "--help") {
       std::fputs(kUsage, stdout);
       return 0;
     }
-    if (arg == "--config" && i + 1 < argc) {
+    if (arg == "--version") {
+      std::printf("ctg-gateway %s (database schema %d)\n", ctg::Version(),
+                  ctg::store::GatewaySchemaVersion());
+      return 0;
+    }
+    if (arg == "backup") {
+      if (i + 1 == argc) return Fail("backup DEST: DEST is required");
+      backup_dest = argv[++i];
+    } else if (arg == "--config" && i + 1 < argc) {
       config_path = argv[++i];
     } else if (arg.rfind("--config=", 0) == 0) {
       config_path = arg.substr(9);
@@ -94,24 +113,34 @@ int main(int argc, char** argv) {
     std::printf("%s\n", summary->c_str());
     return 0;
   }
+  if (!backup_dest.empty()) {
+    auto summary = ctg::gateway::BackupDatabase(*config, backup_dest);
+    if (!summary.ok()) return Fail(std::string(summary.status().message()));
+    std::printf("%s\n", summary->c_str());
+    return 0;
+  }
   auto server = ctg::gateway::Server::Start(*config);
   if (!server.ok()) return Fail(std::string(server.status().message()));
-  std::printf("ctg-gateway: listening on %s (mTLS, trust domain %s)\n",
+  std::printf("ctg-gateway %s: listening on %s (mTLS, trust domain %s)\n", ctg::Version(),
               (*server)->address().c_str(), config->trust_domain.c_str());
   std::fflush(stdout);
+  ctg::gateway::NotifySystemd("READY=1\nSTATUS=listening on " + (*server)->address());
   g_serving.store(true);
 
   while (true) {
     int sig = 0;
     sigwait(&signals, &sig);
     if (sig == SIGHUP) {
+      ctg::gateway::NotifySystemd("RELOADING=1");
       absl::Status reloaded = (*server)->ReloadTrust();
+      ctg::gateway::NotifySystemd("READY=1");
       std::fprintf(stderr, "ctg-gateway: SIGHUP: %s\n",
                    reloaded.ok() ? "CA bundle and CRL reloaded"
                                  : std::string(reloaded.message()).c_str());
       continue;
     }
     std::fprintf(stderr, "ctg-gateway: %s received, shutting down\n", strsignal(sig));
+    ctg::gateway::NotifySystemd("STOPPING=1");
     break;
   }
   (*server)->Shutdown();

@@ -16,12 +16,42 @@
 
 namespace ctg::gateway {
 
-absl::StatusOr<std::string> CheckAuditTrail(const Config& config, const std::string& db_path) {
+absl::StatusOr<std::vector<audit::NoteVerifier>> CheckpointKeys(const Config& config) {
   CTG_ASSIGN_OR_RETURN(std::string pem,
                        ReadFileForConfig(config.audit.signing_key, "audit.signing_key"));
   auto signer = audit::NoteSigner::FromPrivateKeyPem(config.audit.key_name, pem);
   if (!signer.ok()) return signer.status();
-  CTG_ASSIGN_OR_RETURN(auto verifier, audit::NoteVerifier::FromKeyText((*signer)->PublicKeyPem()));
+  CTG_ASSIGN_OR_RETURN(audit::NoteVerifier current,
+                       audit::NoteVerifier::FromKeyText((*signer)->PublicKeyPem()));
+  std::vector<audit::NoteVerifier> keys = {std::move(current)};
+  if (config.audit.previous_keys.empty()) return keys;
+  CTG_ASSIGN_OR_RETURN(std::string bundle,
+                       ReadFileForConfig(config.audit.previous_keys, "audit.previous_keys"));
+  constexpr char kBegin[] = "-----BEGIN PUBLIC KEY-----";
+  for (size_t at = bundle.find(kBegin); at != std::string::npos;) {
+    size_t next = bundle.find(kBegin, at + 1);
+    auto key = audit::NoteVerifier::FromPublicKeyPem(bundle.substr(at, next - at));
+    if (!key.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "audit.previous_keys ", config.audit.previous_keys, ": ", key.status().message()));
+    }
+    keys.push_back(*std::move(key));
+    at = next;
+  }
+  if (keys.size() == 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "audit.previous_keys ", config.audit.previous_keys, ": no PUBLIC KEY block"));
+  }
+  return keys;
+}
+
+absl::StatusOr<std::string> CheckAuditTrail(const Config& config, const std::string& db_path) {
+  CTG_ASSIGN_OR_RETURN(std::vector<audit::NoteVerifier> keys, CheckpointKeys(config));
+  return CheckAuditTrailWithKeys(keys, db_path);
+}
+
+absl::StatusOr<std::string> CheckAuditTrailWithKeys(absl::Span<const audit::NoteVerifier> keys,
+                                                    const std::string& db_path) {
   CTG_ASSIGN_OR_RETURN(auto conn, store::Connection::Open(db_path, /*read_only=*/true));
   // The stored checkpoints first (few), then one pass over the events with
   // the tree's right edge only: memory O(log N), whatever the trail's size.
@@ -30,7 +60,7 @@ absl::StatusOr<std::string> CheckAuditTrail(const Config& config, const std::str
   notes.reserve(stored.size());
   for (store::StoredCheckpoint& c : stored) notes.push_back({c.tree_size, std::move(c.note)});
   audit::StoredTrailChecker checker(db_path, std::move(notes),
-                                    {.keys = absl::MakeConstSpan(&verifier, 1),
+                                    {.keys = keys,
                                      .require_known_key = true});
   audit::MerkleFrontier tree;
   auto root = [&tree] { return tree.Root(); };

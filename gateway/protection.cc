@@ -92,7 +92,8 @@ absl::StatusOr<sdc::BlockInput> BlockFor(const statbase::Base& base, const sdc::
       .allocataire_count = indicator.code == "allocataires",
       .total_equals = {std::string(indicator.total_equals.indicator),
                        std::string(indicator.total_equals.breakdown),
-                       std::string(indicator.total_equals.category)}};
+                       std::string(indicator.total_equals.category)},
+      .bounded_by = std::string(indicator.bounded_by)};
   for (const statbase::Breakdown& b : indicator.breakdowns) {
     sdc::Breakdown out{.code = std::string(b.code)};
     for (const statbase::Category& c : b.categories) out.categories.emplace_back(c.code);
@@ -102,13 +103,23 @@ absl::StatusOr<sdc::BlockInput> BlockFor(const statbase::Base& base, const sdc::
   return block;
 }
 
-// Requested indicators plus the ones their totals are tied to (R7: a figure
-// masked in one must not be read in the other), which stay unreleased.
+// Requested indicators plus, transitively, the ones they are tied to by a
+// catalogue relation (total_equals: a figure masked in one must not be read
+// in the other; bounded_by: the reader knows a sub-population never exceeds
+// its population, and R6 status words bound the allocataires), which stay
+// unreleased unless requested. The allocataire count is always in: it
+// carries the R6 status words.
 std::vector<const statbase::Indicator*> ModelIndicators(const policy::Scope& scope) {
   std::set<std::string> codes(scope.indicators.begin(), scope.indicators.end());
-  for (const std::string& code : scope.indicators) {
-    if (const statbase::Indicator* i = statbase::FindIndicator(code); i && !i->total_equals.indicator.empty()) {
-      codes.insert(std::string(i->total_equals.indicator));
+  codes.insert("allocataires");
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const std::string& code : std::set<std::string>(codes)) {
+      const statbase::Indicator* i = statbase::FindIndicator(code);
+      if (i == nullptr) continue;
+      for (absl::string_view to : {i->total_equals.indicator, i->bounded_by}) {
+        if (!to.empty() && codes.insert(std::string(to)).second) grew = true;
+      }
     }
   }
   std::vector<const statbase::Indicator*> out;
@@ -140,28 +151,6 @@ void MarkRequested(const policy::Scope& scope, sdc::TableModel& model) {
   }
 }
 
-// Earlier releases of other indicators or periods are other tables, which
-// share nothing with this one: only the memory of the model's blocks applies.
-absl::StatusOr<sdc::ReleaseMemory> MemoryFor(const sdc::TableModel& model,
-                                             const sdc::ReleaseMemory& memory) {
-  std::set<sdc::BlockKey> blocks;
-  for (const sdc::Block& block : model.blocks) {
-    blocks.insert(block.key);
-    for (const std::string& linked : block.linked_indicators) {
-      blocks.insert({linked, block.key.period});
-    }
-  }
-  sdc::ReleaseMemory relevant;
-  for (const auto& [key, entry] : memory.entries()) {
-    if (!blocks.count(sdc::BlockOf(key))) continue;
-    CTG_RETURN_IF_ERROR(entry.state == sdc::MemoryEntry::State::kPublished
-                            ? relevant.AddPublished(key, entry.value, entry.amount,
-                                                    entry.base_version)
-                            : relevant.AddMasked(key, entry.base_version));
-  }
-  return relevant;
-}
-
 }  // namespace
 
 sdc::SdcConfig SdcConfigFrom(const SecretStatistiqueConfig& config) {
@@ -170,6 +159,8 @@ sdc::SdcConfig SdcConfigFrom(const SecretStatistiqueConfig& config) {
   out.frequency_threshold = config.frequency_threshold;
   out.min_contributors = config.frequency_threshold;
   out.mask_zeros = config.mask_zeros;
+  out.excluded_min_width = config.excluded_min_width;
+  out.group_disclosure = config.group_disclosure;
   out.audit.mode = config.lp_audit == "off"       ? sdc::AuditMode::kOff
                    : config.lp_audit == "sampled" ? sdc::AuditMode::kSampled
                                                   : sdc::AuditMode::kAlways;
@@ -198,6 +189,11 @@ absl::StatusOr<sdc::TableModel> BuildScopeModel(const std::string& commune,
   sdc::TableInput input;
   for (const auto& [period, base] : bases) {
     for (const statbase::Indicator* indicator : ModelIndicators(scope)) {
+      // A related indicator the base lacks is knowledge no reader has.
+      auto id = statbase::FindIndicatorId(indicator->code);
+      const bool requested = std::find(scope.indicators.begin(), scope.indicators.end(),
+                                       indicator->code) != scope.indicators.end();
+      if (!requested && id && !base->has_indicator(*id)) continue;
       CTG_ASSIGN_OR_RETURN(sdc::BlockInput block, BlockFor(*base, geo, *indicator));
       input.blocks.push_back(std::move(block));
     }
@@ -214,9 +210,10 @@ absl::StatusOr<sdc::Release> ProtectScope(const std::string& commune, const Base
                                           const sdc::SdcConfig& config,
                                           const std::string& base_version) {
   CTG_ASSIGN_OR_RETURN(sdc::TableModel model, BuildScopeModel(commune, bases, scope));
-  CTG_ASSIGN_OR_RETURN(sdc::ReleaseMemory relevant, MemoryFor(model, memory));
+  // The whole memory: entries of the model's blocks are known figures, and
+  // any entry of a period tells the reader its territory's status word.
   CTG_ASSIGN_OR_RETURN(sdc::Release release,
-                       sdc::ProtectTable(model, relevant, config, base_version));
+                       sdc::ProtectTable(model, memory, config, base_version));
   std::sort(release.cells.begin(), release.cells.end(),
             [](const sdc::ReleasedCell& a, const sdc::ReleasedCell& b) { return a.key < b.key; });
   return release;

@@ -2,18 +2,22 @@
 
 #include <grpcpp/ext/health_check_service_server_builder_option.h>
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/security/tls_certificate_provider.h>
 #include <grpcpp/security/tls_credentials_options.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <thread>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
 #include "audit/checkpoint.h"
 #include "audit/note_key.h"
+#include "base/echo.h"
 #include "base/status_macros.h"
 #include "gateway/audit_interceptor.h"
 #include "gateway/audit_log.h"
@@ -21,6 +25,7 @@
 #include "gateway/commune_bases.h"
 #include "gateway/dispatcher.h"
 #include "gateway/health_state.h"
+#include "gateway/offline_check.h"
 #include "gateway/peer_verifier.h"
 #include "gateway/rate_limiter.h"
 #include "gateway/services/audit_service.h"
@@ -32,6 +37,7 @@
 #include "gateway/services/reflection_service.h"
 #include "gateway/services/statistics_service.h"
 #include "gateway/services/unknown_method_service.h"
+#include "gateway/startup_checks.h"
 #include "gateway/trust_anchors.h"
 #include "gateway/x509_util.h"
 #include "store/schema.h"
@@ -40,13 +46,13 @@ namespace ctg::gateway {
 
 struct Server::Impl {
   Config config;
+  std::unique_ptr<HealthState> health;
   std::unique_ptr<store::Database> db;
   std::unique_ptr<audit::NoteSigner> signer;
   std::unique_ptr<AuditLog> audit_log;
   std::unique_ptr<TrustAnchorsHolder> anchors;
   std::unique_ptr<CallerResolver> callers;
   std::unique_ptr<RateLimiter> limiter;
-  std::unique_ptr<HealthState> health;
   std::unique_ptr<Dispatcher> dispatcher;
   std::unique_ptr<CommuneBases> bases;
   std::vector<std::unique_ptr<grpc::Service>> services;
@@ -57,24 +63,43 @@ struct Server::Impl {
 
   absl::Notification stop_background;
   std::thread background;  // periodic checkpoints and trust reloads
+  bool serving = true;     // what the health service says; background thread only
   std::atomic<bool> shut_down{false};
   absl::Notification done;
 
   void Background();
+  // Re-reads the CA bundle and the CRL; reports to `health`.
+  absl::Status ReloadTrust();
+  // Reports the CRL in force as failing once it is past its nextUpdate.
+  void CheckCrlFreshness(absl::Time now);
+  // Signs a checkpoint if the tree grew; reports to `health`.
+  absl::Status Checkpoint();
+  // The health service follows `health`: NOT_SERVING while it is unhealthy.
+  void UpdateServingStatus();
 };
 
 namespace {
 
-// "host:port" with a numeric port; the host may be an IPv6 literal in [].
-absl::Status CheckListenAddress(const std::string& listen) {
-  size_t colon = listen.rfind(':');
-  int port = -1;
-  if (colon == std::string::npos || colon == 0 ||
-      !absl::SimpleAtoi(listen.substr(colon + 1), &port) || port < 0 || port > 65535) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "listen \"", listen, "\": expected HOST:PORT with a port from 0 to 65535"));
-  }
-  return absl::OkStatus();
+// The components the background thread reports to HealthState.
+constexpr char kTrustReload[] = "trust-reload";
+constexpr char kCrl[] = "crl";
+constexpr char kAuditCheckpoint[] = "audit-checkpoint";
+
+// Logs each failure with its cause, on one line (the cause's line breaks
+// escaped).
+void LogProblem(const HealthState::Problem& problem) {
+  std::fprintf(stderr, "ctg-gateway: health: %s failing (%s, failure %llu since %s): %s\n",
+               problem.component.c_str(),
+               problem.severity == HealthState::Severity::kIntegrity ? "calls refused"
+                                                                     : "degraded",
+               static_cast<unsigned long long>(problem.failures),
+               absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", problem.since, absl::UTCTimeZone()).c_str(),
+               BoundedEcho(problem.cause.message(), 2000).c_str());
+}
+
+absl::Status CheckKeyFileModes(const Config& config) {
+  CTG_RETURN_IF_ERROR(CheckPrivateKeyFile(config.tls.key, "tls.key"));
+  return CheckPrivateKeyFile(config.audit.signing_key, "audit.signing_key");
 }
 
 absl::StatusOr<std::unique_ptr<audit::NoteSigner>> LoadSigner(const AuditConfig& audit) {
@@ -150,26 +175,84 @@ void AddStandardServices(Server::Impl& impl, grpc::ServerBuilder& builder) {
 
 void Server::Impl::Background() {
   const int interval = config.audit.checkpoint_interval_seconds;
+  // A failed checkpoint is retried sooner than the period: calls are
+  // refused meanwhile.
+  const int retry = std::min(interval, 5);
   absl::Time next_checkpoint = absl::Now() + absl::Seconds(interval);
   absl::Time next_reload = absl::Now() + absl::Seconds(config.tls.reload_seconds);
   while (!stop_background.WaitForNotificationWithTimeout(absl::Seconds(1))) {
     absl::Time now = absl::Now();
     if (interval > 0 && now >= next_checkpoint) {
-      audit_log->PeriodicCheckpoint().IgnoreError();  // retried next period
-      next_checkpoint = now + absl::Seconds(interval);
+      bool ok = Checkpoint().ok();
+      next_checkpoint = now + absl::Seconds(ok ? interval : retry);
     }
     if (now >= next_reload) {
-      auto fresh = TrustAnchors::Load(config.tls.ca, config.tls.crl);
-      if (fresh.ok()) anchors->Set(*std::move(fresh));
+      ReloadTrust().IgnoreError();  // reported to health, retried next period
       next_reload = now + absl::Seconds(config.tls.reload_seconds);
     }
+    UpdateServingStatus();
   }
+}
+
+absl::Status Server::Impl::ReloadTrust() {
+  absl::Time now = absl::Now();
+  auto fresh = TrustAnchors::Load(config.tls.ca, config.tls.crl);
+  if (!fresh.ok()) {
+    // The previous CA bundle and CRL stay in force (checked below).
+    health->ReportFailure(kTrustReload, HealthState::Severity::kDegraded, fresh.status(), now);
+  } else {
+    anchors->Set(*std::move(fresh));
+    health->ReportRecovered(kTrustReload);
+  }
+  CheckCrlFreshness(now);
+  return fresh.status();
+}
+
+void Server::Impl::CheckCrlFreshness(absl::Time now) {
+  absl::Time next_update = anchors->Get()->crl_next_update();
+  if (now < next_update) {
+    health->ReportRecovered(kCrl);
+    return;
+  }
+  // R8, fail closed: TrustAnchors refuses every client certificate until a
+  // CRL within its validity is installed.
+  health->ReportFailure(
+      kCrl, HealthState::Severity::kDegraded,
+      absl::FailedPreconditionError(absl::StrCat(
+          "tls.crl ", config.tls.crl, ": the CRL in force expired at ",
+          absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", next_update, absl::UTCTimeZone()),
+          " (its nextUpdate); every client certificate is refused until a fresh CRL is "
+          "installed")),
+      now);
+}
+
+absl::Status Server::Impl::Checkpoint() {
+  absl::Status status = audit_log->PeriodicCheckpoint();
+  if (status.ok()) {
+    health->ReportRecovered(kAuditCheckpoint);
+  } else {
+    health->ReportFailure(kAuditCheckpoint, HealthState::Severity::kIntegrity, status);
+  }
+  return status;
+}
+
+void Server::Impl::UpdateServingStatus() {
+  bool healthy = health->healthy();
+  if (healthy == serving) return;
+  serving = healthy;
+  if (grpc::HealthCheckServiceInterface* service = server->GetHealthCheckService()) {
+    service->SetServingStatus(healthy);
+  }
+  if (healthy) std::fprintf(stderr, "ctg-gateway: health: every component works again: SERVING\n");
 }
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
   auto impl = std::make_unique<Impl>();
+  impl->health = std::make_unique<HealthState>();
+  impl->health->SetListener(LogProblem);
   impl->config = config;
   CTG_RETURN_IF_ERROR(CheckListenAddress(config.listen));
+  CTG_RETURN_IF_ERROR(CheckKeyFileModes(config));
   CTG_RETURN_IF_ERROR(CheckServerIdentity(config.tls));
   CTG_ASSIGN_OR_RETURN(auto anchors, TrustAnchors::Load(config.tls.ca, config.tls.crl));
   impl->anchors = std::make_unique<TrustAnchorsHolder>(std::move(anchors));
@@ -178,15 +261,20 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
                                                        store::GatewayMigrations()));
   const audit::NoteSigner* signer = impl->signer.get();
   std::string origin = config.audit.origin;
+  // Start-up verifies every stored checkpoint's signature with these keys
+  // (the trail is refused, naming the first bad event or checkpoint).
+  CTG_ASSIGN_OR_RETURN(std::vector<audit::NoteVerifier> keys, CheckpointKeys(config));
   CTG_ASSIGN_OR_RETURN(
       impl->audit_log,
-      AuditLog::Open(impl->db.get(), [signer, origin](uint64_t size, const audit::Hash& root) {
-        return audit::SignCheckpoint({.origin = origin, .size = size, .root = root}, *signer);
-      }));
+      AuditLog::Open(impl->db.get(),
+                     {.sign = [signer, origin](uint64_t size, const audit::Hash& root) {
+                        return audit::SignCheckpoint({.origin = origin, .size = size, .root = root},
+                                                     *signer);
+                      },
+                      .keys = std::move(keys)}));
   impl->callers = std::make_unique<CallerResolver>(config.trust_domain, config.caf_id,
                                                     impl->anchors.get());
   impl->limiter = std::make_unique<RateLimiter>(config.limits.calls_per_minute);
-  impl->health = std::make_unique<HealthState>();
   impl->dispatcher = std::make_unique<Dispatcher>(impl->db.get(), impl->audit_log.get(),
                                                   impl->callers.get(), impl->limiter.get(),
                                                   impl->health.get());
@@ -200,14 +288,18 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
   builder.SetMaxSendMessageSize(config.limits.max_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
                              config.limits.idle_connection_seconds * 1000);
+  // gRPC would share a busy port with another process (SO_REUSEPORT),
+  // splitting calls between two databases and two audit trails.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   for (auto& service : impl->services) builder.RegisterService(service.get());
   AddStandardServices(*impl, builder);
   impl->server = builder.BuildAndStart();
-  if (impl->server == nullptr || port == 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("listen \"", config.listen, "\": cannot listen on this address"));
-  }
+  if (impl->server == nullptr || port == 0) return ExplainListenFailure(config.listen);
   impl->address = absl::StrCat(config.listen.substr(0, config.listen.rfind(':')), ":", port);
+  // A CRL already past its nextUpdate: serve (refusing every client) but
+  // say so.
+  impl->CheckCrlFreshness(absl::Now());
+  impl->UpdateServingStatus();
   impl->background = std::thread([raw = impl.get()] { raw->Background(); });
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
@@ -228,7 +320,9 @@ void Server::Shutdown() {
   impl_->stop_background.Notify();
   if (impl_->background.joinable()) impl_->background.join();
   impl_->dispatcher->Shutdown();  // pending refusal summaries, before the checkpoint
-  impl_->audit_log->PeriodicCheckpoint().IgnoreError();
+  // The final checkpoint: a failure is reported (and so logged) like the
+  // periodic ones.
+  impl_->Checkpoint().IgnoreError();
   impl_->server->Wait();
   impl_->db->Close();
   impl_->done.Notify();
@@ -236,10 +330,6 @@ void Server::Shutdown() {
 
 void Server::Wait() { impl_->done.WaitForNotification(); }
 
-absl::Status Server::ReloadTrust() {
-  CTG_ASSIGN_OR_RETURN(auto fresh, TrustAnchors::Load(impl_->config.tls.ca, impl_->config.tls.crl));
-  impl_->anchors->Set(std::move(fresh));
-  return absl::OkStatus();
-}
+absl::Status Server::ReloadTrust() { return impl_->ReloadTrust(); }
 
 }  // namespace ctg::gateway

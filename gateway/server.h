@@ -17,10 +17,18 @@ namespace ctg::gateway {
 class Server {
  public:
   // Checks every file the config names (readable, well-formed, key matching
-  // its certificate, CRL signed by the CA), opens the database, rebuilds the
-  // audit tree and starts listening. Errors (one line naming the file or
-  // config key): kInvalidArgument for bad files or an unusable listen
-  // address, kUnavailable / kFailedPrecondition / kDataLoss from the store.
+  // its certificate, CRL signed by the CA, private keys not accessible to
+  // group or others), opens the database, rebuilds the audit tree and starts
+  // listening (never on a port another process holds: SO_REUSEPORT is off).
+  // Errors (one line naming the file or config key): kInvalidArgument for
+  // bad files or an unusable listen address, kFailedPrecondition for a key
+  // file's mode or a port already in use, kUnavailable /
+  // kFailedPrecondition / kDataLoss from the store.
+  //
+  // Once started, failures off the request path (trust reloads, a CRL past
+  // its nextUpdate, audit checkpoints) are logged on stderr with their cause
+  // and kept in a HealthState; the health service answers NOT_SERVING until
+  // every failing component works again.
   static absl::StatusOr<std::unique_ptr<Server>> Start(const Config& config);
   ~Server();
 
@@ -28,13 +36,14 @@ class Server {
   const std::string& address() const;
 
   // Stops accepting calls, lets running calls finish (up to a deadline),
-  // writes a final checkpoint and closes the database.
+  // writes a final checkpoint (a failure is logged) and closes the database.
   void Shutdown();
   // Blocks until Shutdown() completes.
   void Wait();
 
-  // Re-reads the CA bundle, the CRL and the server certificate now (also
-  // done periodically). Errors leave the previous material in place.
+  // Re-reads the CA bundle and the CRL now (also done periodically). Errors
+  // leave the previous material in place and are reported to health
+  // ("trust-reload") until a reload succeeds.
   absl::Status ReloadTrust();
 
   struct Impl;

@@ -2,12 +2,38 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
 namespace ctg::gateway {
+namespace {
+
+// Longest status message sent. gRPC clients refuse response metadata over
+// 8 KiB by default (the caller would see RESOURCE_EXHAUSTED instead of the
+// real error), and the message travels percent-encoded there (up to three
+// bytes per byte).
+constexpr size_t kMaxMessageBytes = 2048;
+// Room kept for the note saying the message was cut.
+constexpr size_t kNoteBytes = 64;
+
+// `message`, or its first lines (or bytes, at a UTF-8 boundary) with a note
+// giving its full size.
+std::string Bounded(absl::string_view message) {
+  if (message.size() <= kMaxMessageBytes) return std::string(message);
+  size_t cut = message.rfind('\n', kMaxMessageBytes - kNoteBytes);
+  if (cut == absl::string_view::npos || cut == 0) {
+    cut = kMaxMessageBytes - kNoteBytes;
+    while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) --cut;
+  }
+  return absl::StrCat(message.substr(0, cut), "\n\u2026 (message cut: ", message.size(),
+                      " bytes in all)");
+}
+
+}  // namespace
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()));
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), Bounded(status.message()));
 }
 
 }  // namespace ctg::gateway

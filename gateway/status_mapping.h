@@ -8,7 +8,9 @@
 
 namespace ctg::gateway {
 
-// Same code (absl and gRPC share the canonical codes), same message.
+// Same code (absl and gRPC share the canonical codes), same message, cut
+// to its first 2 KiB (at a line break when there is one) with a note giving
+// its size: a longer one would not reach the client.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 }  // namespace ctg::gateway

@@ -1,5 +1,8 @@
 #include "gateway/trust_anchors.h"
 
+#include <algorithm>
+#include <ctime>
+
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -42,6 +45,14 @@ bool SignedByOneOf(X509_CRL* crl, const std::vector<X509Ptr>& cas) {
   return false;
 }
 
+// nextUpdate of `crl`, or InfiniteFuture when it has none.
+absl::Time NextUpdate(const X509_CRL* crl) {
+  const ASN1_TIME* next = X509_CRL_get0_nextUpdate(crl);
+  struct tm tm {};
+  if (next == nullptr || ASN1_TIME_to_tm(next, &tm) != 1) return absl::InfiniteFuture();
+  return absl::FromTimeT(timegm(&tm));
+}
+
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const TrustAnchors>> TrustAnchors::Load(
@@ -55,7 +66,8 @@ absl::StatusOr<std::shared_ptr<const TrustAnchors>> TrustAnchors::Load(
   }
   CTG_ASSIGN_OR_RETURN(auto crls, ParseCrls(crl_pem, crl_path));
   X509_STORE* store = X509_STORE_new();
-  auto anchors = std::shared_ptr<const TrustAnchors>(new TrustAnchors(store));
+  auto* raw = new TrustAnchors(store);
+  auto anchors = std::shared_ptr<const TrustAnchors>(raw);
   for (const X509Ptr& ca : *cas) X509_STORE_add_cert(store, ca.get());
   for (auto& crl : crls) {
     if (!SignedByOneOf(crl.get(), *cas)) {
@@ -63,6 +75,7 @@ absl::StatusOr<std::shared_ptr<const TrustAnchors>> TrustAnchors::Load(
           "tls.crl ", crl_path, ": not signed by a CA of tls.ca ", ca_path));
     }
     X509_STORE_add_crl(store, crl.get());
+    raw->crl_next_update_ = std::min(raw->crl_next_update_, NextUpdate(crl.get()));
   }
   // R8: revocation is checked for every client certificate; a missing or
   // expired CRL fails verification (fail closed).

@@ -17,6 +17,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "base/mutex.h"
 
 namespace ctg::gateway {
@@ -42,9 +43,15 @@ class TrustAnchors {
   absl::Status VerifyClient(const std::string& leaf_pem,
                             const std::string& chain_pem, time_t now) const;
 
+  // The earliest nextUpdate of the loaded CRLs (InfiniteFuture when none
+  // has one). Past it, VerifyClient refuses every certificate ("CRL has
+  // expired"): revocation cannot be checked, so access fails closed.
+  absl::Time crl_next_update() const { return crl_next_update_; }
+
  private:
   explicit TrustAnchors(X509_STORE* store) : store_(store) {}
   X509_STORE* store_;
+  absl::Time crl_next_update_ = absl::InfiniteFuture();
 };
 
 class TrustAnchorsHolder {

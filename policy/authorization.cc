@@ -33,6 +33,8 @@ const std::vector<MethodRule>& Table() {
        {kRequester, kOperator, kReviewer, kAdmin, kAuditor}},
       {"/ctg.v1.Catalogue/ListTerritories",
        {kRequester, kOperator, kReviewer, kAdmin, kAuditor}},
+      {"/ctg.v1.Catalogue/ListPeriods",
+       {kRequester, kOperator, kReviewer, kAdmin, kAuditor}},
       {"/ctg.v1.Conventions/CreateConvention", {kAdmin}},
       {"/ctg.v1.Conventions/GetConvention",
        {kAdmin, kReviewer, kAuditor, kRequester}},

@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "base/echo.h"
 #include "statbase/csv_format.h"
 
 namespace ctg::statbase {
@@ -17,19 +18,19 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 std::string ShapeMessage(TerritoryLevel level, absl::string_view code) {
   switch (level) {
     case TerritoryLevel::kCommune:
-      return absl::StrCat("\"", code,
+      return absl::StrCat("\"", BoundedEcho(code),
                           "\" is not a commune code (2 digits or 2A/2B, then "
                           "3 digits)");
     case TerritoryLevel::kIris:
-      return absl::StrCat("\"", code,
+      return absl::StrCat("\"", BoundedEcho(code),
                           "\" is not an IRIS code (a commune code, then 4 "
                           "digits)");
     case TerritoryLevel::kQpv:
-      return absl::StrCat("\"", code,
+      return absl::StrCat("\"", BoundedEcho(code),
                           "\" is not a QPV code (QP or QN, a 3-character "
                           "department, then 3 digits or capital letters)");
     case TerritoryLevel::kIrisQpv:
-      return absl::StrCat("\"", code,
+      return absl::StrCat("\"", BoundedEcho(code),
                           "\" is not an iris_qpv code (<IRIS code>+<QPV "
                           "code>)");
   }
@@ -72,7 +73,7 @@ absl::StatusOr<BaseBuilder> BaseBuilder::Create(absl::string_view period,
                                                 int64_t max_errors) {
   if (!IsValidPeriod(period)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "period \"", period, "\" is neither YYYY nor YYYY-MM"));
+        "period \"", BoundedEcho(period), "\" is neither YYYY nor YYYY-MM"));
   }
   return BaseBuilder(std::string(period), max_errors);
 }
@@ -106,10 +107,10 @@ std::optional<TerritoryId> BaseBuilder::AddTerritory(const TerritoryDecl& decl,
     if (decl.level == TerritoryLevel::kCommune) {
       errors_.Add(line, "parent_commune",
                   absl::StrCat("must be empty for a commune, found \"",
-                               decl.parent_commune, "\""));
+                               BoundedEcho(decl.parent_commune), "\""));
     } else {
       errors_.Add(line, "parent_commune",
-                  absl::StrCat("\"", decl.parent_commune,
+                  absl::StrCat("\"", BoundedEcho(decl.parent_commune),
                                "\" is not the commune of ",
                                TerritoryLevelName(decl.level), " ", decl.code,
                                " (expected ", *implied, ")"));
@@ -118,7 +119,7 @@ std::optional<TerritoryId> BaseBuilder::AddTerritory(const TerritoryDecl& decl,
   }
   if (!implied.has_value() && !IsCommuneCode(decl.parent_commune)) {
     errors_.Add(line, "parent_commune",
-                absl::StrCat("\"", decl.parent_commune,
+                absl::StrCat("\"", BoundedEcho(decl.parent_commune),
                              "\" is not a commune code"));
     return std::nullopt;
   }
@@ -132,7 +133,8 @@ std::optional<TerritoryId> BaseBuilder::AddTerritory(const TerritoryDecl& decl,
     const Territory& t = territories_[id];
     if (decl.name != t.name) {
       errors_.Add(line, "territory_name",
-                  absl::StrCat("\"", decl.name, "\" differs from \"", t.name,
+                  absl::StrCat("\"", BoundedEcho(decl.name), "\" differs from \"",
+                               BoundedEcho(t.name),
                                "\" on line ", first_line_[id],
                                " for territory ", t.code));
       return std::nullopt;
@@ -141,8 +143,8 @@ std::optional<TerritoryId> BaseBuilder::AddTerritory(const TerritoryDecl& decl,
       const std::string& first_parent = qpv_parent_[id];
       if (decl.parent_commune != first_parent) {
         errors_.Add(line, "parent_commune",
-                    absl::StrCat("\"", decl.parent_commune,
-                                 "\" differs from \"", first_parent,
+                    absl::StrCat("\"", BoundedEcho(decl.parent_commune),
+                                 "\" differs from \"", BoundedEcho(first_parent),
                                  "\" on line ", first_line_[id],
                                  " for territory ", t.code));
         return std::nullopt;

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/echo.h"
 #include "statbase/csv_format.h"
 
 namespace ctg::statbase {
@@ -98,17 +99,17 @@ std::optional<std::string> ParseInteger(absl::string_view s, uint64_t max,
   bool digits = true;
   for (char c : s) digits = digits && IsDigit(c);
   if (!digits) {
-    if (s[0] == '-') return absl::StrCat("\"", s, "\" is negative");
-    if (s[0] == '+') return absl::StrCat("\"", s, "\" has a sign");
+    if (s[0] == '-') return absl::StrCat("\"", BoundedEcho(s), "\" is negative");
+    if (s[0] == '+') return absl::StrCat("\"", BoundedEcho(s), "\" has a sign");
     bool numeric = true;
     for (char c : s) {
       numeric = numeric && (IsDigit(c) || c == '.' || c == ',' || c == 'e' ||
                             c == 'E');
     }
     if (numeric && IsDigit(s[0])) {
-      return absl::StrCat("\"", s, "\" is not an integer");
+      return absl::StrCat("\"", BoundedEcho(s), "\" is not an integer");
     }
-    return absl::StrCat("\"", s, "\" is not a non-negative integer");
+    return absl::StrCat("\"", BoundedEcho(s), "\" is not a non-negative integer");
   }
   size_t first = 0;
   while (first + 1 < s.size() && s[first] == '0') ++first;
@@ -118,7 +119,7 @@ std::optional<std::string> ParseInteger(absl::string_view s, uint64_t max,
     for (char c : significant) v = v * 10 + static_cast<uint64_t>(c - '0');
   }
   if (significant.size() > 19 || v > max) {
-    return absl::StrCat("\"", s, "\" is too large (maximum ", max, ")");
+    return absl::StrCat("\"", BoundedEcho(s), "\" is too large (maximum ", max, ")");
   }
   *out = v;
   return std::nullopt;
@@ -312,15 +313,15 @@ void CsvImporter::ProcessRow(absl::string_view line) {
 
   if (f[csv::kPeriod] != options_.period) {
     fail(csv::kPeriod,
-         absl::StrCat("\"", f[csv::kPeriod],
+         absl::StrCat("\"", BoundedEcho(f[csv::kPeriod]),
                       "\" differs from the imported period \"",
-                      options_.period, "\""));
+                      BoundedEcho(options_.period), "\""));
   }
   const std::optional<TerritoryLevel> level =
       ParseTerritoryLevel(f[csv::kTerritoryLevel]);
   if (!level) {
     fail(csv::kTerritoryLevel,
-         absl::StrCat("\"", f[csv::kTerritoryLevel],
+         absl::StrCat("\"", BoundedEcho(f[csv::kTerritoryLevel]),
                       "\" is not a territory level (commune, iris, qpv, "
                       "iris_qpv)"));
   }
@@ -331,7 +332,7 @@ void CsvImporter::ProcessRow(absl::string_view line) {
   const absl::string_view category_code = f[csv::kCategory];
   const std::optional<IndicatorId> ind = FindIndicatorId(f[csv::kIndicator]);
   if (!ind) {
-    fail(csv::kIndicator, absl::StrCat("\"", f[csv::kIndicator],
+    fail(csv::kIndicator, absl::StrCat("\"", BoundedEcho(f[csv::kIndicator]),
                                        "\" is not a known indicator"));
   } else {
     const Indicator& indicator = Indicators()[*ind];
@@ -341,7 +342,7 @@ void CsvImporter::ProcessRow(absl::string_view line) {
       } else {
         fail(csv::kCategory,
              absl::StrCat("must be empty when breakdown is empty, found \"",
-                          category_code, "\""));
+                          BoundedEcho(category_code), "\""));
       }
     } else {
       int b = -1;
@@ -352,7 +353,7 @@ void CsvImporter::ProcessRow(absl::string_view line) {
       }
       if (b < 0) {
         fail(csv::kBreakdown,
-             absl::StrCat("\"", breakdown_code,
+             absl::StrCat("\"", BoundedEcho(breakdown_code),
                           "\" is not a breakdown of indicator \"",
                           indicator.code, "\""));
       } else {
@@ -365,13 +366,13 @@ void CsvImporter::ProcessRow(absl::string_view line) {
           cell = CategoryCell(*ind, b, c);
         } else if (category_code.empty()) {
           fail(csv::kCategory, absl::StrCat("is empty (breakdown \"",
-                                            breakdown_code,
+                                            BoundedEcho(breakdown_code),
                                             "\" needs a category)"));
         } else {
           fail(csv::kCategory,
-               absl::StrCat("\"", category_code,
+               absl::StrCat("\"", BoundedEcho(category_code),
                             "\" is not a category of breakdown \"",
-                            breakdown_code, "\""));
+                            BoundedEcho(breakdown_code), "\""));
         }
       }
     }
@@ -394,7 +395,7 @@ void CsvImporter::ProcessRow(absl::string_view line) {
     } else if (!f[csv::kAmountEur].empty()) {
       fail(csv::kAmountEur,
            absl::StrCat("must be empty for a count indicator, found \"",
-                        f[csv::kAmountEur], "\""));
+                        BoundedEcho(f[csv::kAmountEur]), "\""));
     }
   }
   if (!ok) return;
@@ -420,8 +421,8 @@ absl::StatusOr<Base> CsvImporter::Finish() {
   }
   const std::string subject =
       absl::StrCat(options_.file_name.empty() ? "statistics file"
-                                              : options_.file_name,
-                   " (period ", options_.period, ")");
+                                              : BoundedEcho(options_.file_name),
+                   " (period ", BoundedEcho(options_.period), ")");
   return builder_.Build(subject);
 }
 

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "base/echo.h"
 #include "base/status_macros.h"
 
 namespace ctg::store {
@@ -77,7 +78,7 @@ absl::StatusOr<ConventionRow> GetConvention(Connection& conn, const std::string&
       conn.Prepare(absl::StrCat("SELECT ", kColumns, " FROM conventions WHERE id = ?1")));
   stmt.Bind(1, id);
   CTG_ASSIGN_OR_RETURN(bool found, stmt.Step());
-  if (!found) return absl::NotFoundError(absl::StrCat("convention ", id, " not found"));
+  if (!found) return absl::NotFoundError(absl::StrCat("convention ", BoundedEcho(id), " not found"));
   ConventionRow row = ReadRow(stmt);
   CTG_ASSIGN_OR_RETURN(row.prior_agreements, PriorAgreements(conn, id));
   return row;
@@ -114,7 +115,7 @@ absl::Status UpdateConventionState(Connection& conn, const ConventionRow& row) {
   stmt.Bind(1, row.id).Bind(2, int64_t{row.suspended}).Bind(3, row.suspension_reason)
       .Bind(4, row.termination_notice_date).Bind(5, row.termination_effective_date);
   CTG_RETURN_IF_ERROR(stmt.Run());
-  if (conn.Changes() != 1) return absl::NotFoundError(absl::StrCat("convention ", row.id, " not found"));
+  if (conn.Changes() != 1) return absl::NotFoundError(absl::StrCat("convention ", BoundedEcho(row.id), " not found"));
   return absl::OkStatus();
 }
 

@@ -1,5 +1,11 @@
 #include "store/database.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -18,11 +24,18 @@ absl::Status Transaction::Savepoint(absl::FunctionRef<absl::Status()> work) {
   absl::Status status = conn_.Run(absl::StrCat("SAVEPOINT ", name));
   if (status.ok()) {
     status = work();
-    if (!status.ok()) {
-      // Roll back this savepoint's changes only, keep the outer ones.
-      conn_.Run(absl::StrCat("ROLLBACK TO ", name)).IgnoreError();
+    // Roll back this savepoint's changes only, keep the outer ones. If that
+    // fails, the changes are still there: releasing the savepoint would
+    // merge them into the transaction, so it is abandoned instead.
+    absl::Status rolled_back =
+        status.ok() ? absl::OkStatus() : conn_.Run(absl::StrCat("ROLLBACK TO ", name));
+    if (rolled_back.ok()) {
+      conn_.Run(absl::StrCat("RELEASE ", name)).IgnoreError();
+    } else if (abandoned_.ok()) {
+      abandoned_ = absl::InternalError(absl::StrCat(
+          "a failed write could not be rolled back (", rolled_back.message(),
+          "): nothing of its transaction was committed; first error: ", status.message()));
     }
-    conn_.Run(absl::StrCat("RELEASE ", name)).IgnoreError();
   }
   --depth_;
   return status;
@@ -53,6 +66,14 @@ absl::StatusOr<int> UserVersion(Connection& conn) {
 }
 
 absl::Status Migrate(Connection& conn, absl::Span<const Migration> migrations) {
+  // Numbered 1, 2, 3... in order: a database at schema N has exactly the
+  // first N applied.
+  for (size_t i = 0; i < migrations.size(); ++i) {
+    if (migrations[i].version != static_cast<int>(i) + 1) {
+      return absl::InternalError(absl::StrCat("migration number ", migrations[i].version,
+                                              " at position ", i + 1, ": expected ", i + 1));
+    }
+  }
   CTG_ASSIGN_OR_RETURN(int current, UserVersion(conn));
   int latest = migrations.empty() ? 0 : migrations.back().version;
   if (current > latest) {
@@ -76,12 +97,36 @@ absl::Status Migrate(Connection& conn, absl::Span<const Migration> migrations) {
   return absl::OkStatus();
 }
 
+// Creates `path` with mode 0600 if it does not exist, and narrows it and its
+// -wal and -shm files to 0600 if they exist with wider modes. SQLite gives
+// the -wal and -shm files it creates the mode of the database file.
+absl::Status MakePrivate(const std::string& path) {
+  if (path.empty() || path[0] == ':') return absl::OkStatus();  // in-memory
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    return absl::UnavailableError(
+        absl::StrCat("database ", path, ": cannot open: ", std::strerror(errno)));
+  }
+  close(fd);
+  for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+    struct stat st;
+    if (stat(file.c_str(), &st) != 0 || (st.st_mode & 077) == 0) continue;
+    if (chmod(file.c_str(), st.st_mode & 0700) != 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "database ", file, " is readable by other users and cannot be made private (",
+          std::strerror(errno), "): chmod 600 ", file));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(
     const DatabaseOptions& options, absl::Span<const Migration> migrations) {
   std::unique_ptr<Database> db(new Database(options.path, options.max_group));
   db->max_idle_readers_ = options.read_connections;
+  CTG_RETURN_IF_ERROR(MakePrivate(options.path));
   CTG_ASSIGN_OR_RETURN(db->writer_conn_, Connection::Open(options.path, false));
   Connection& writer = *db->writer_conn_;
   CTG_RETURN_IF_ERROR(EnableWal(writer));
@@ -162,19 +207,31 @@ void Database::RunGroup(std::vector<Job*>& group) {
       tx.commit_hooks_.clear();
       tx.rollback_hooks_.clear();
     }
+    if (!tx.abandoned_.ok()) {
+      // Changes that could not be rolled back are in the transaction: the
+      // jobs not run yet are refused with the same error.
+      for (size_t i = txs.size(); i < group.size(); ++i) group[i]->result = tx.abandoned_;
+      AbandonGroup(group, txs, tx.abandoned_);
+      return;
+    }
   }
   absl::Status commit = conn.Run("COMMIT");
   if (!commit.ok()) {
-    conn.Run("ROLLBACK").IgnoreError();
-    for (size_t i = group.size(); i-- > 0;) {
-      if (group[i]->result.ok()) group[i]->result = commit;
-      auto& hooks = txs[i].rollback_hooks_;
-      for (auto it = hooks.rbegin(); it != hooks.rend(); ++it) (*it)();
-    }
+    AbandonGroup(group, txs, commit);
     return;
   }
   for (Transaction& tx : txs) {
     for (auto& hook : tx.commit_hooks_) hook();
+  }
+}
+
+void Database::AbandonGroup(std::vector<Job*>& group, std::vector<Transaction>& txs,
+                            const absl::Status& cause) {
+  writer_conn_->Run("ROLLBACK").IgnoreError();
+  for (size_t i = txs.size(); i-- > 0;) {
+    if (group[i]->result.ok()) group[i]->result = cause;
+    auto& hooks = txs[i].rollback_hooks_;
+    for (auto it = hooks.rbegin(); it != hooks.rend(); ++it) (*it)();
   }
 }
 
@@ -192,9 +249,21 @@ absl::Status Database::Read(absl::FunctionRef<absl::Status(Connection&)> work) {
     CTG_ASSIGN_OR_RETURN(conn, Connection::Open(path_, true));
     CTG_RETURN_IF_ERROR(conn->Exec("PRAGMA busy_timeout = 10000"));
   }
-  absl::Status status = work(*conn);
+  // One read transaction: SQLite takes its snapshot at the first read and
+  // keeps it until the end, so that the statements of `work` agree.
+  absl::Status status = conn->Run("BEGIN");
+  bool reusable = status.ok();
+  if (status.ok()) {
+    status = work(*conn);
+    absl::Status end = conn->Run("COMMIT");
+    if (!end.ok()) {
+      // A connection still in its transaction would serve an old snapshot.
+      reusable = false;
+      if (status.ok()) status = end;
+    }
+  }
   MutexLock lock(&readers_mu_);
-  if (static_cast<int>(idle_readers_.size()) < max_idle_readers_) {
+  if (reusable && static_cast<int>(idle_readers_.size()) < max_idle_readers_) {
     idle_readers_.push_back(std::move(conn));
   }
   return status;

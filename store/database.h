@@ -7,7 +7,14 @@
 // own SAVEPOINT, then commits them all with one fsync (group commit). Write()
 // returns only once that commit is durable, so anything a caller is told was
 // done survives a crash. A function that fails is rolled back alone and does
-// not disturb the others in its group.
+// not disturb the others in its group; if that rollback itself fails, nothing
+// of the group is committed (every function of the group gets the error).
+//
+// Reads run on a pool of read connections, each Read() in one read
+// transaction: every statement of a Read() sees the same snapshot.
+//
+// The database file and its -wal and -shm files are private to the gateway's
+// user (mode 0600): created so, and tightened to it when found wider.
 //
 // Thread-safe: Write() and Read() may be called from any number of threads.
 #ifndef CTG_STORE_DATABASE_H_
@@ -58,7 +65,8 @@ class Transaction {
   void OnRollback(std::function<void()> hook) { rollback_hooks_.push_back(std::move(hook)); }
 
   // Runs `work` in a nested savepoint: on error its changes (only) are
-  // rolled back and the error returned.
+  // rolled back and the error returned. If they cannot be rolled back, the
+  // whole transaction is abandoned (see Database::Write).
   absl::Status Savepoint(absl::FunctionRef<absl::Status()> work);
 
  private:
@@ -67,12 +75,16 @@ class Transaction {
   std::vector<std::function<void()>> commit_hooks_;
   std::vector<std::function<void()>> rollback_hooks_;
   int depth_ = 0;
+  // Set when a savepoint could not be rolled back: its changes are still in
+  // the transaction, which must then not be committed.
+  absl::Status abandoned_;
 };
 
 class Database {
  public:
-  // Opens or creates the database at options.path, sets WAL and
-  // synchronous=FULL, and applies the migrations not yet applied.
+  // Opens or creates the database at options.path (mode 0600, see the class
+  // comment), sets WAL and synchronous=FULL, and applies the migrations not
+  // yet applied.
   // Errors: kUnavailable naming the path when it cannot be opened;
   // kFailedPrecondition when the file's schema is newer than `migrations`
   // (a downgrade) or a migration fails.
@@ -85,12 +97,16 @@ class Database {
   // Runs `work` in a write transaction (see the class comment) and returns
   // its status once the outcome is durable. Errors: whatever `work` returns
   // (its changes rolled back), or the commit's error (kInternal,
-  // kResourceExhausted for a full disk), or kUnavailable after Close().
+  // kResourceExhausted for a full disk), or kInternal when a function of the
+  // group could not be rolled back (nothing of the group committed), or
+  // kUnavailable after Close().
   absl::Status Write(absl::FunctionRef<absl::Status(Transaction&)> work);
 
-  // Runs `work` on a read connection (a consistent snapshot of committed
-  // data for the duration of the call when `work` reads in one statement or
-  // opens its own BEGIN). Errors: whatever `work` returns.
+  // Runs `work` on a read connection inside one read transaction: all its
+  // statements see the same snapshot of committed data, whatever is written
+  // meanwhile. `work` must not open transactions of its own. Errors:
+  // whatever `work` returns, or the store's error starting or ending the
+  // read transaction.
   absl::Status Read(absl::FunctionRef<absl::Status(Connection&)> work);
 
   // Stops the writer after the queued writes; later writes fail.
@@ -103,6 +119,9 @@ class Database {
   Database(std::string path, int max_group) : path_(std::move(path)), max_group_(max_group) {}
   void WriterLoop();
   void RunGroup(std::vector<Job*>& group);
+  // Rolls back the whole group: every job not failed yet gets `cause`.
+  void AbandonGroup(std::vector<Job*>& group, std::vector<Transaction>& txs,
+                    const absl::Status& cause);
 
   const std::string path_;
   const int max_group_;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "base/echo.h"
 #include "base/status_macros.h"
 
 namespace ctg::store {
@@ -197,7 +198,7 @@ ScopeRow ReadScope(const Statement& s, int first) {
 }
 
 absl::Status NotFound(const std::string& id) {
-  return absl::NotFoundError(absl::StrCat("request ", id, " not found"));
+  return absl::NotFoundError(absl::StrCat("request ", BoundedEcho(id), " not found"));
 }
 
 absl::Status CheckExists(Connection& conn, const std::string& id) {

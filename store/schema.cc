@@ -121,4 +121,6 @@ constexpr Migration kMigrations[] = {
 
 absl::Span<const Migration> GatewayMigrations() { return kMigrations; }
 
+int GatewaySchemaVersion() { return GatewayMigrations().back().version; }
+
 }  // namespace ctg::store

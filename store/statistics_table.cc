@@ -161,4 +161,21 @@ absl::StatusOr<std::optional<TerritoryRow>> GetTerritory(Connection& conn,
                       stmt.ColumnText(3)};
 }
 
+absl::StatusOr<std::vector<TerritoryRow>> ListPeriodTerritories(Connection& conn,
+                                                                const std::string& period,
+                                                                const std::string& commune) {
+  CTG_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare("SELECT code, name, level, commune FROM stat_territories WHERE period = ?1 "
+                   "AND level != 4 AND (?2 = '' OR commune = ?2 OR code = ?2) ORDER BY code"));
+  stmt.Bind(1, period).Bind(2, commune);
+  std::vector<TerritoryRow> out;
+  while (true) {
+    CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return out;
+    out.push_back({stmt.ColumnText(0), stmt.ColumnText(1), static_cast<int>(stmt.ColumnInt(2)),
+                   stmt.ColumnText(3)});
+  }
+}
+
 }  // namespace ctg::store

@@ -67,6 +67,12 @@ absl::StatusOr<std::vector<TerritoryRow>> ListTerritories(Connection& conn,
 absl::StatusOr<std::optional<TerritoryRow>> GetTerritory(Connection& conn,
                                                          const std::string& code);
 
+// Every territory of `period` (in code order), or only `commune`'s (its
+// own row, its IRIS and QPVs) when not empty.
+absl::StatusOr<std::vector<TerritoryRow>> ListPeriodTerritories(Connection& conn,
+                                                                const std::string& period,
+                                                                const std::string& commune);
+
 }  // namespace ctg::store
 
 #endif  // CTG_STORE_STATISTICS_TABLE_H_

@@ -8,6 +8,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libssl-dev libsqlite3-dev libgtest-dev libgmock-dev
   libbenchmark-dev libglpk-dev python3-grpcio
+  libsystemd-dev dpkg-dev systemd  # sd_notify; cpack's dpkg-shlibdeps; systemd-analyze
 )
 
 missing=()

@@ -33,6 +33,9 @@ demo="$root/demo"
 [ "$fresh" -eq 0 ] || rm -rf "$demo"
 mkdir -p "$demo"
 [ -f "$demo/pki/ca.pem" ] || certs/make-dev-pki.sh "$demo/pki" >/dev/null
+# The gateway refuses private keys that group or others may read (a demo/
+# made by an older version may have them 0644).
+chmod 600 "$demo"/pki/*.key "$demo"/pki/clients/*.key
 
 cat > "$demo/gateway.conf" <<CONF
 # Demo configuration (docs/configuration.md is the reference).

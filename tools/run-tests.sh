@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Builds ctg-gateway and runs every test (unit, integration over mTLS).
+# Builds ctg-gateway and runs every test (unit, integration over mTLS, and
+# the packaging check: the Debian package built, unpacked into a scratch
+# root, started as its service user and backed up; ctest label "package").
 #
 #   tools/run-tests.sh              # RelWithDebInfo build in build/
 #   tools/run-tests.sh --sanitize   # AddressSanitizer + UBSan, in build-asan/
 #   tools/run-tests.sh --tsan       # ThreadSanitizer, in build-tsan/
 #
-# Extra arguments after -- go to ctest (e.g. -- -R Foundation).
+# Extra arguments after -- go to ctest (e.g. -- -R Foundation, -- -L package).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +18,7 @@ while [ $# -gt 0 ]; do
     --sanitize) build_dir=build-asan; cmake_args+=(-DCTG_SANITIZE=address,undefined -DCTG_BUILD_BENCH=OFF); shift ;;
     --tsan) build_dir=build-tsan; cmake_args+=(-DCTG_SANITIZE=thread -DCTG_BUILD_BENCH=OFF); shift ;;
     --) shift; break ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-tests: unknown option $1" >&2; exit 2 ;;
   esac
 done

@@ -65,6 +65,7 @@ void Run(benchmark::State& state, const BasesByPeriod& bases, const ctg::policy:
   config.lp_audit = audit ? "always" : "off";
   sdc::SdcConfig sdc_config = ctg::gateway::SdcConfigFrom(config);
   size_t cells = 0;
+  sdc::InformationLoss loss;
   for (auto _ : state) {
     auto release = ctg::gateway::ProtectScope("33069", bases, scope, {}, sdc_config, "bench");
     if (!release.ok()) {
@@ -73,8 +74,14 @@ void Run(benchmark::State& state, const BasesByPeriod& bases, const ctg::policy:
     }
     benchmark::DoNotOptimize(Digest(*release));
     cells = release->cells.size();
+    loss = release->loss;
   }
   state.counters["cells"] = static_cast<double>(cells);
+  // Information loss (what the safety costs on the demo base).
+  state.counters["masked"] = static_cast<double>(loss.cells_masked);
+  state.counters["value_masked"] = static_cast<double>(loss.value_masked);
+  state.counters["secondary"] = static_cast<double>(loss.cells_secondary);
+  state.counters["value_secondary"] = static_cast<double>(loss.value_secondary);
 }
 
 // Every indicator and every breakdown of the catalogue, over `territories`.

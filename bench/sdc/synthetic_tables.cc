@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -65,7 +66,27 @@ void AddBlock(Rng& rng, const std::vector<std::string>& pieces,
 
 }  // namespace
 
-absl::StatusOr<SyntheticTable> CommuneRelease(uint64_t seed) {
+// A sub-population of `population` (same pieces and categories): each figure
+// thinned by `rate`, bounded by it.
+void AddSubPopulation(Rng& rng, const BlockInput& population, double rate,
+                      const std::string& indicator, policy::sdc::TableInput* in) {
+  BlockInput b = population;
+  b.indicator = indicator;
+  b.allocataire_count = false;
+  b.bounded_by = population.indicator;
+  absl::flat_hash_map<std::string, int64_t> totals;
+  for (policy::sdc::Figure& f : b.figures) {
+    if (f.breakdown.empty()) continue;
+    f.count = std::binomial_distribution<int64_t>(f.count, rate)(rng);
+    totals[f.piece] += f.count;
+  }
+  for (policy::sdc::Figure& f : b.figures) {
+    if (f.breakdown.empty()) f.count = totals[f.piece];
+  }
+  in->blocks.push_back(std::move(b));
+}
+
+absl::StatusOr<SyntheticTable> CommuneRelease(uint64_t seed, bool linked) {
   Rng rng(seed);
   policy::sdc::CommuneLayout layout{"33069", {}, {}};
   for (int i = 0; i < 12; ++i) layout.iris.push_back(absl::StrFormat("33069%04d", 101 + i));
@@ -79,8 +100,14 @@ absl::StatusOr<SyntheticTable> CommuneRelease(uint64_t seed) {
   }
   for (int period = 0; period < 3; ++period) {
     const std::string year = absl::StrCat(2021 + period);
+    const size_t first = t.input.blocks.size();
     for (int k = 0; k < 15; ++k) {
       const double rate = k == 0 ? 1.0 : std::uniform_real_distribution<double>(0.02, 0.6)(rng);
+      if (linked && k > 0) {
+        const BlockInput population = t.input.blocks[first];
+        AddSubPopulation(rng, population, rate, absl::StrCat("IND", k), &t.input);
+        continue;
+      }
       AddBlock(rng, t.geography.pieces(), size, rate, absl::StrCat("IND", k), year, 5, k == 0,
                &t.input);
     }

@@ -20,8 +20,10 @@ struct SyntheticTable {
 
 // One commune (33069) with 12 IRIS and a QPV over three of them; 15
 // indicators (the first is the allocataire count) × 3 periods, each with one
-// breakdown of 5 categories.
-absl::StatusOr<SyntheticTable> CommuneRelease(uint64_t seed);
+// breakdown of 5 categories. `linked`: the 14 others are sub-populations of
+// the first (each category a binomial thinning of the allocataires'), tied to
+// it by bounded_by, as in the Caf's catalogue: the full reader model.
+absl::StatusOr<SyntheticTable> CommuneRelease(uint64_t seed, bool linked = false);
 
 // France-like: 101 départements, `communes` communes of which about one in
 // seven is divided into IRIS, `iris` IRIS in all (an undivided commune counts

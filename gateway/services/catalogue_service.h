@@ -22,6 +22,10 @@ class CatalogueService final : public ctg::v1::Catalogue::Service {
       grpc::ServerContext* context,
       const ctg::v1::ListTerritoriesRequest* request,
       ctg::v1::ListTerritoriesResponse* response) override;
+  grpc::Status ListPeriods(
+      grpc::ServerContext* context,
+      const ctg::v1::ListPeriodsRequest* request,
+      ctg::v1::ListPeriodsResponse* response) override;
 
  private:
   Dispatcher* const dispatcher_;

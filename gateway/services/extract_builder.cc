@@ -149,7 +149,7 @@ absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
   BasesByPeriod by_period;
   std::vector<std::string> versions;
   for (const std::string& period : scope.periods) {
-    CTG_ASSIGN_OR_RETURN(CommuneBase base, bases.Get(period, out.commune));
+    CTG_ASSIGN_OR_RETURN(CommuneBase base, bases.Get(conn, period, out.commune));
     by_period[period] = base.base;
     versions.push_back(base.base_version);
   }

@@ -46,7 +46,7 @@ absl::Status PreviewFeasibility(store::Connection& conn,
   BasesByPeriod by_period;
   std::vector<std::string> versions;
   for (const std::string& period : scope.periods) {
-    CTG_ASSIGN_OR_RETURN(CommuneBase base, bases.Get(period, commune));
+    CTG_ASSIGN_OR_RETURN(CommuneBase base, bases.Get(conn, period, commune));
     by_period[period] = base.base;
     versions.push_back(base.base_version);
   }

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/echo.h"
 #include "base/status_macros.h"
 #include "gateway/calendar.h"
 #include "gateway/conventions.h"
@@ -31,9 +32,11 @@ absl::StatusOr<statbase::Base> ReadBase(grpc::ServerContext* context,
         "the first message must be the header (period and file name)");
   }
   const ctg::v1::ImportHeader header = chunk.header();
-  call.SetTarget("statistics", header.period());
-  call.AddFact("period", header.period());
-  call.AddFact("file_name", header.file_name());
+  // The client's strings are recorded bounded (the importer's errors bound
+  // them too).
+  call.SetTarget("statistics", BoundedEcho(header.period()));
+  call.AddFact("period", BoundedEcho(header.period()));
+  call.AddFact("file_name", BoundedEcho(header.file_name()));
   CTG_ASSIGN_OR_RETURN(statbase::CsvImporter importer,
                        statbase::CsvImporter::Create({.period = header.period(),
                                                       .file_name = header.file_name()}));

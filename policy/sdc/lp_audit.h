@@ -2,23 +2,27 @@
 // criterion, used by tests, by the feasibility preview and (through
 // ProtectTable) as the safety net of every release.
 //
-// The reader is assumed to know every figure published in the release and in
-// earlier releases to the same commune (memory; at their *current* value in
-// the model, which overstates what a reader of an older base knows), the
-// additivity of the table, that inner cells are >= 0, and, when zeros are
-// published, that every requested masked (not excluded) cell is >= 1. For
-// every masked cell (requested masked or excluded, hidden cells protected by
-// the rules, cells masked in an earlier release) the audit computes the
-// interval [min, max] of its value. The criterion (issue #5, domain.md):
-//   - a cell masked by the frequency rule has max >= the R7 threshold (5);
-//     a derived figure's contributors likewise (min_contributors);
-//   - an excluded territory's total in the allocataire-count block has max >=
-//     the R6 threshold (100);
-//   - no masked cell's interval holds a single integer, except a cell of true
-//     value 0 pinned by published zeros (zeros are figures by default, and a
-//     zero discloses nobody).
-// Amount blocks are audited on their contributor counts (the amounts share
-// the same suppression pattern and model matrix).
+// The reader is the one of docs/secret-statistique.md ("The reader model"):
+// every figure published in the release, in earlier releases to the same
+// commune (memory, at their *current* value in the model) and in the open
+// data (SdcConfig::open_data); additivity and the identities of linked
+// indicators; inner cells >= 0; while zeros are published, every cell shown
+// masked (now or earlier, not excluded) >= 1; the status words on the
+// allocataire-count total of every territory of the release or the memory
+// (excluded <= threshold - 1, shown >= threshold); every Bound between
+// indicators (a sub-population never exceeds its population, per piece).
+// Blocks tied by Bounds are audited as one LP. For every masked cell
+// (requested masked or excluded, hidden cells protected by the rules, cells
+// masked in an earlier release) the audit computes the interval [min, max]
+// of its value and applies the criteria:
+//   C1/C4 no masked cell's interval holds a single integer, except a cell of
+//      true value 0 pinned by published zeros (zeros are figures);
+//   C2 a cell masked by the frequency rule has max >= the R7 threshold (5);
+//      a derived figure's contributors likewise (min_contributors);
+//   C3 an excluded territory's (or small piece's) allocataire total keeps
+//      min(max, threshold - 1) - min >= excluded_min_width.
+// Each breach names its criterion. Amount blocks are audited on their
+// contributor counts (the amounts share the same suppression pattern).
 //
 // Thread-safety: safe to call from several threads. GLPK's environment is
 // process-global (thread-local at best), so all GLPK work is serialised by

@@ -17,7 +17,8 @@ FeasibilityPreview MakePreview(const Release& release) {
       ++p.cells_published;
       continue;
     }
-    p.masked.push_back({c.key, c.reason});
+    p.masked.push_back({c.key, c.status, c.reason});
+    ++(c.status == CellStatus::kExcluded ? p.cells_shown_excluded : p.cells_shown_masked);
     switch (c.reason) {
       case MaskReason::kExcludedTerritory: ++p.cells_excluded; break;
       case MaskReason::kSmallCount:
@@ -25,6 +26,7 @@ FeasibilityPreview MakePreview(const Release& release) {
       case MaskReason::kDominance: ++p.cells_masked_dominance; break;
       case MaskReason::kSecondary: ++p.cells_masked_secondary; break;
       case MaskReason::kEarlierRelease: ++p.cells_masked_earlier; break;
+      case MaskReason::kGroupDisclosure: ++p.cells_masked_group; break;
       case MaskReason::kNone: break;
     }
   }
@@ -39,6 +41,10 @@ std::string FormatPreview(const FeasibilityPreview& p) {
       "\ncells masked, dominance: ", p.cells_masked_dominance,
       "\ncells masked, secondary: ", p.cells_masked_secondary,
       "\ncells masked, earlier release: ", p.cells_masked_earlier,
+      "\ncells masked, group disclosure: ", p.cells_masked_group,
+      "\nthe commune sees: ", p.cells_published, " published, ", p.cells_shown_masked,
+      " \"masked\" (one marker, no reason), ", p.cells_shown_excluded,
+      " \"excluded\" (territory under the threshold)",
       "\ninformation loss: ", p.loss.cells_secondary, " secondary cells, value ",
       p.loss.value_secondary, "\nLP audit: ",
       !p.audit_ran ? "not run" : (p.audit_passed ? "passed" : "FAILED"),

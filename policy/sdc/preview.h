@@ -17,7 +17,10 @@ namespace ctg::policy::sdc {
 
 struct MaskedCellView {
   CellKey key;
-  MaskReason reason = MaskReason::kNone;
+  // The word the commune sees for this cell: kMasked or kExcluded (an
+  // extract shows exactly this, never the reason).
+  CellStatus status = CellStatus::kMasked;
+  MaskReason reason = MaskReason::kNone;  // reviewers only
 };
 
 struct FeasibilityPreview {
@@ -29,6 +32,11 @@ struct FeasibilityPreview {
   int64_t cells_masked_dominance = 0;  // optional dominance rule
   int64_t cells_masked_secondary = 0;
   int64_t cells_masked_earlier = 0;    // masked because masked earlier
+  int64_t cells_masked_group = 0;      // optional group-disclosure rule
+  // What the commune will see: cells shown "masked" (every reason but R6)
+  // and cells shown "excluded" (R6), as in the extract.
+  int64_t cells_shown_masked = 0;
+  int64_t cells_shown_excluded = 0;
   InformationLoss loss;
   std::vector<MaskedCellView> masked;  // masked and excluded cells, model order
   bool audit_ran = false;

@@ -11,6 +11,7 @@ const char* MaskReasonName(MaskReason reason) {
     case MaskReason::kDominance: return "dominance";
     case MaskReason::kEarlierRelease: return "earlier_release";
     case MaskReason::kSecondary: return "secondary";
+    case MaskReason::kGroupDisclosure: return "group_disclosure";
   }
   return "unknown";
 }

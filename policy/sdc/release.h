@@ -30,6 +30,7 @@ enum class MaskReason {
   kDominance,          // optional (n, k) dominance on amounts
   kEarlierRelease,     // masked in an earlier release to the same commune
   kSecondary,          // protects another cell (Gauss step or audit repair)
+  kGroupDisclosure,    // optional: one category holds the whole total
 };
 
 const char* MaskReasonName(MaskReason reason);
@@ -52,8 +53,13 @@ struct CellInterval {
   CellKey key;
   double lower = 0;
   double upper = 0;  // +infinity when unbounded
-  int64_t required_upper = 0;  // 0: only "not a single value"
+  int64_t required_upper = 0;  // C2; 0: only "not a single value"
+  // C3: minimum width of [lower, min(upper, territory_threshold - 1)].
+  int64_t required_width = 0;
   bool breach = false;
+  // The criterion it breaches: "C1" (a single value), "C2" (max below the
+  // frequency threshold) or "C3" (excluded territory interval too narrow).
+  std::string criterion;
 };
 
 struct AuditReport {

@@ -53,6 +53,12 @@ PrimaryReason ClassifyPrimary(const Cell& cell, const Block& block,
   return PrimaryReason::kNone;
 }
 
+// Group attribute disclosure (optional, R7 in spirit: a figure about every
+// contributor of a territory at once).
+bool IsGroupDisclosure(int64_t category_value, int64_t total, const SdcConfig& config) {
+  return config.group_disclosure && total > 0 && category_value == total;
+}
+
 bool IsSingletonRow(const InnerCell& row, const SdcConfig& config) {
   if (config.mask_zeros) return row.value_known ? row.value == 0 : true;
   // An unknown inner cell is a singleton when its upper bound is 1.

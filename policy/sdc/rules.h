@@ -7,8 +7,10 @@
 #define CTG_POLICY_SDC_RULES_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "absl/types/span.h"
+#include "policy/sdc/cell_key.h"
 #include "policy/sdc/table_model.h"
 
 namespace ctg::policy::sdc {
@@ -48,10 +50,35 @@ struct DominanceRule {
   double k = 85.0;       // ...may not exceed k % of the cell's amount
 };
 
+// A figure the Caf publishes openly (commune-level open data): known to every
+// reader, treated like a figure published in an earlier release.
+struct OpenFigure {
+  CellKey key;
+  int64_t value = 0;   // count, or contributors
+  int64_t amount = 0;  // euros (amount indicators)
+};
+
+// The whole configuration of the secret statistique, with the protection
+// criteria of docs/secret-statistique.md ("The protection criteria"):
+//   C1 no masked or excluded figure is a single value (always);
+//   C2 a small-count cell's feasible max >= frequency_threshold;
+//   C3 an excluded territory's allocataire count keeps a feasible interval
+//      of width >= excluded_min_width inside [0, territory_threshold - 1];
+//   C4 a secondary cell is never exact (C1).
 struct SdcConfig {
   int64_t territory_threshold = 100;  // R6: allocataires per territory
   int64_t frequency_threshold = 5;    // R7: counts 1..threshold-1 are masked
   bool mask_zeros = false;            // R7: zeros are figures unless set
+  // C3: W, the minimum width of an excluded territory's allocataire interval
+  // (inside what its label allows). Ten: twice the R7 threshold (see the doc).
+  int64_t excluded_min_width = 10;
+  // Group attribute disclosure: a category cell holding every contributor of
+  // its territory's total (the other categories are zeros) is masked, so that
+  // the table never says "all the RSA recipients of this IRIS are single
+  // parents". Off by default (see docs/secret-statistique.md).
+  bool group_disclosure = false;
+  // Figures published openly by the Caf (empty by default).
+  std::vector<OpenFigure> open_data;
   int64_t min_contributors = 5;       // R7: derived figures (amounts, means)
   DominanceRule dominance;            // optional (n, k) rule on amounts
   // Apply R6 to hidden pieces of the common refinement (IRIS ∩ QPV, IRIS
@@ -76,6 +103,7 @@ enum class PrimaryReason {
   kSmallCount,         // R7 frequency (and zeros when mask_zeros)
   kDerivedFigure,      // R7 amount/mean over < min_contributors
   kDominance,          // optional (n, k) rule
+  kGroupDisclosure,    // optional: one category holds the whole total
 };
 
 // R6: a territory with fewer than `territory_threshold` allocataires is
@@ -103,6 +131,10 @@ bool IsDominated(absl::Span<const int64_t> top, int64_t amount,
 // derived figure, then dominance).
 PrimaryReason ClassifyPrimary(const Cell& cell, const Block& block,
                               const SdcConfig& config);
+
+// Group attribute disclosure (optional): a category of a breakdown holds the
+// whole (non-zero) total of its territory.
+bool IsGroupDisclosure(int64_t category_value, int64_t total, const SdcConfig& config);
 
 // Whether an inner cell is a *singleton* row for the Gauss step: with zeros
 // published, an inner cell that may hold exactly 1 (a known 1, or an unknown

@@ -13,6 +13,7 @@
 #include "base/status_macros.h"
 #include "policy/sdc/internal/block_plan.h"
 #include "policy/sdc/internal/block_protector.h"
+#include "policy/sdc/internal/lp_block_audit.h"
 
 namespace ctg::policy::sdc {
 namespace {
@@ -27,33 +28,53 @@ uint64_t SplitMix(uint64_t x) {
   return x ^ (x >> 31);
 }
 
-std::vector<bool> SelectAuditBlocks(const TableModel& m, const AuditConfig& a,
-                                    uint64_t seed) {
-  const size_t nb = m.blocks.size();
-  std::vector<bool> sel(nb, false);
+// Which components the audit covers (all of them below max_rows inner cells
+// in kAlways mode; otherwise a seeded sample within that budget).
+std::vector<bool> SelectAudited(const TableModel& m,
+                                const std::vector<std::vector<int32_t>>& comps,
+                                const AuditConfig& a, uint64_t seed) {
+  const size_t nc = comps.size();
+  std::vector<bool> sel(nc, false);
   if (a.mode == AuditMode::kOff) return sel;
   if (a.mode == AuditMode::kAlways &&
       static_cast<int64_t>(m.inner.size()) <= a.max_rows) {
-    sel.assign(nb, true);
+    sel.assign(nc, true);
     return sel;
   }
-  std::vector<size_t> order(nb);
+  std::vector<size_t> order(nc);
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
     return SplitMix(seed ^ x) < SplitMix(seed ^ y);
   });
   int64_t budget = a.max_rows;
   size_t wanted = a.mode == AuditMode::kAlways
-                      ? nb
-                      : std::max<size_t>(1, static_cast<size_t>(a.sample_fraction * nb));
-  for (size_t b : order) {
+                      ? nc
+                      : std::max<size_t>(1, static_cast<size_t>(a.sample_fraction * nc));
+  for (size_t c : order) {
     if (wanted == 0) break;
-    if (m.blocks[b].num_rows > budget) continue;
-    budget -= m.blocks[b].num_rows;
-    sel[b] = true;
+    int64_t rows = 0;
+    for (int32_t b : comps[c]) rows += m.blocks[b].num_rows;
+    if (rows > budget) continue;
+    budget -= rows;
+    sel[c] = true;
     --wanted;
   }
   return sel;
+}
+
+// Open data (SdcConfig::open_data) is known to every reader: added to the
+// memory as published figures, for the cells the model has.
+absl::StatusOr<ReleaseMemory> WithOpenData(const TableModel& model, const ReleaseMemory& memory,
+                                           const SdcConfig& config) {
+  ReleaseMemory out = memory;
+  if (config.open_data.empty()) return out;
+  absl::flat_hash_set<CellKey> keys;
+  for (const Cell& c : model.cells) keys.insert(c.key);
+  for (const OpenFigure& f : config.open_data) {
+    if (!keys.contains(f.key) || out.Find(f.key) != nullptr) continue;
+    CTG_RETURN_IF_ERROR(out.AddPublished(f.key, f.value, f.amount, "open-data"));
+  }
+  return out;
 }
 
 void AddToRelease(const TableModel& m, int32_t bi, const internal::BlockOutcome& bp,
@@ -95,20 +116,38 @@ absl::StatusOr<Release> ProtectTable(const TableModel& model, const ReleaseMemor
                                      const SdcConfig& config,
                                      absl::string_view base_version, uint64_t seed) {
   CTG_RETURN_IF_ERROR(model.Validate());
-  CTG_ASSIGN_OR_RETURN(auto mem, internal::MatchMemory(model, memory));
-  const std::vector<bool> audit = SelectAuditBlocks(model, config.audit, seed);
+  CTG_ASSIGN_OR_RETURN(ReleaseMemory known, WithOpenData(model, memory, config));
+  CTG_ASSIGN_OR_RETURN(auto mem, internal::MatchMemory(model, known));
+  const internal::Visible visible = internal::VisibleTerritories(model, known);
+  const std::vector<std::vector<int32_t>> comps = internal::Components(model);
+  const std::vector<bool> audit = SelectAudited(model, comps, config.audit, seed);
   Release out;
   out.base_version = std::string(base_version);
   out.audit.blocks_total = static_cast<int64_t>(model.blocks.size());
+  auto audit_cell = [&](int32_t ci, internal::AuditRole role, const CellPlan& plan) {
+    const Cell& c = model.cells[ci];
+    return internal::MakeAuditCell(c, model.blocks[model.inner[c.rows[0]].block], role, plan,
+                                   visible, config);
+  };
+  std::vector<internal::BlockOutcome> outcomes(model.blocks.size());
+  for (size_t k = 0; k < comps.size(); ++k) {
+    std::vector<std::vector<CellPlan>> plans;
+    for (int32_t bi : comps[k]) {
+      CTG_ASSIGN_OR_RETURN(std::vector<CellPlan> plan,
+                           internal::PlanBlock(model, bi, mem, config));
+      plans.push_back(std::move(plan));
+    }
+    CTG_ASSIGN_OR_RETURN(std::vector<internal::BlockOutcome> done,
+                         internal::ProtectComponent(model, comps[k], std::move(plans), config,
+                                                    audit[k], audit_cell, &out.audit));
+    for (size_t j = 0; j < comps[k].size(); ++j) {
+      outcomes[comps[k][j]] = std::move(done[j]);
+      if (audit[k]) ++out.audit.blocks_audited;
+    }
+  }
   absl::flat_hash_set<std::pair<std::string, std::string>> excluded;
   for (int32_t bi = 0; bi < static_cast<int32_t>(model.blocks.size()); ++bi) {
-    CTG_ASSIGN_OR_RETURN(std::vector<CellPlan> plan,
-                         internal::PlanBlock(model, bi, mem, config));
-    CTG_ASSIGN_OR_RETURN(internal::BlockOutcome bp,
-                         internal::ProtectBlock(model, bi, std::move(plan), config,
-                                                audit[bi], &out.audit));
-    if (audit[bi]) ++out.audit.blocks_audited;
-    AddToRelease(model, bi, bp, &out, &excluded);
+    AddToRelease(model, bi, outcomes[bi], &out, &excluded);
   }
   out.audit.ran = out.audit.blocks_audited > 0;
   out.audit.complete = out.audit.blocks_audited == out.audit.blocks_total;

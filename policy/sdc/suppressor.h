@@ -10,21 +10,24 @@
 //      knows them) and the identities of linked indicators; zero figures are
 //      the first candidates (published unless that would reveal a cell);
 //   3. secondary suppression by exact Gaussian elimination (Langsrud), block by
-//      block, preferring to suppress small cells;
-//   4. the LP audit (GLPK) as a safety net: any breach of the protection
-//      criterion adds suppressions (the binding published cell of smallest
-//      value) and step 3 is re-run, until no breach remains.
+//      block (Gauss sees equalities only), preferring to suppress small cells;
+//   4. the LP audit (GLPK) of the full reader model (lp_audit.h), one LP per
+//      component of blocks tied by Bounds: any breach of the criteria C1-C3
+//      adds suppressions (the binding published cell of smallest value, in
+//      any block of the component) and step 3 is re-run for that block,
+//      until no breach remains.
 //
 // Errors (never a partial release):
 //   - InvalidArgument: the model is invalid (TableModel::Validate).
 //   - FailedPrecondition: "unsafe": earlier releases already reveal a cell that
 //     is confidential now, or a memory cell is not in the model, or no
-//     suppression can satisfy the audit; the message names the cell.
+//     suppression can satisfy the audit; the message names the cell and the
+//     criterion (C1, C2, C3). Nothing is released.
 //   - OutOfRange: exact arithmetic overflowed 128 bits (not seen in practice).
 //   - Internal: GLPK failed.
 //
 // Deterministic: the same inputs and seed give the same release (the seed
-// only chooses the blocks of a sampled audit). Thread-safe; GLPK calls are
+// only chooses the components of a sampled audit). Thread-safe; GLPK calls are
 // serialised internally (see lp_audit.h).
 #ifndef CTG_POLICY_SDC_SUPPRESSOR_H_
 #define CTG_POLICY_SDC_SUPPRESSOR_H_

@@ -291,6 +291,64 @@ absl::Status AddCells(const Geography& geo, const BlockInput& in, const ParsedBl
   return absl::OkStatus();
 }
 
+// The code under which a piece's own cells are keyed: the territory made of
+// that piece alone, or the hidden piece's id.
+std::vector<std::string> PieceCodes(const Geography& geo) {
+  std::vector<std::string> code(geo.pieces().size());
+  for (int32_t p : geo.hidden_pieces()) code[p] = geo.pieces()[p];
+  for (const auto& t : geo.territories()) {
+    if (t.pieces.size() == 1 && code[t.pieces[0]].empty()) code[t.pieces[0]] = t.code;
+  }
+  return code;
+}
+
+// bounded_by: one Bound per piece, for the total and each shared category.
+absl::Status AddBounds(const Geography& geo, const TableInput& input, TableModel* m) {
+  absl::flat_hash_map<CellKey, int32_t> index;
+  const std::vector<std::string> codes = PieceCodes(geo);
+  for (const BlockInput& in : input.blocks) {
+    if (in.bounded_by.empty()) continue;
+    const BlockInput* pop = nullptr;
+    for (const BlockInput& other : input.blocks) {
+      if (other.indicator == in.bounded_by && other.period == in.period) pop = &other;
+    }
+    if (pop == nullptr || pop == &in) continue;
+    if (index.empty()) {
+      for (int32_t c = 0; c < static_cast<int32_t>(m->cells.size()); ++c) {
+        index[m->cells[c].key] = c;
+      }
+    }
+    std::vector<std::pair<std::string, std::string>> pairs = {{"", ""}};
+    for (const Breakdown& b : in.breakdowns) {
+      for (const Breakdown& pb : pop->breakdowns) {
+        if (pb.code != b.code) continue;
+        for (const std::string& c : b.categories) {
+          if (std::find(pb.categories.begin(), pb.categories.end(), c) != pb.categories.end()) {
+            pairs.push_back({b.code, c});
+          }
+        }
+      }
+    }
+    for (const std::string& piece : codes) {
+      if (piece.empty()) continue;
+      for (const auto& [breakdown, category] : pairs) {
+        auto sub = index.find(CellKey{piece, in.period, in.indicator, breakdown, category});
+        auto big = index.find(CellKey{piece, in.period, pop->indicator, breakdown, category});
+        if (sub == index.end() || big == index.end()) continue;
+        const Cell& s = m->cells[sub->second];
+        const Cell& b = m->cells[big->second];
+        if (s.value > b.value) {
+          return Bad(in, absl::StrCat("bounded_by ", pop->indicator, " does not hold: ",
+                                      s.key.ToString(), " is ", s.value, " but ",
+                                      b.key.ToString(), " is ", b.value));
+        }
+        m->bounds.push_back(Bound{s.rows, b.rows});
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<TableModel> BuildTable(const Geography& geo, const TableInput& input) {
@@ -370,6 +428,7 @@ absl::StatusOr<TableModel> BuildTable(const Geography& geo, const TableInput& in
     }
     m.blocks.push_back(std::move(blk));
   }
+  CTG_RETURN_IF_ERROR(AddBounds(geo, input, &m));
   return m;
 }
 

@@ -26,7 +26,8 @@
 // pieces, breakdowns or categories, duplicate or negative figures, a piece
 // without a total, categories that do not add up to the total (not additive),
 // territory figures that differ from the sum of their pieces, no allocataire
-// count for a period, an empty request, more than 4,000,000 inner cells in
+// count for a period, an empty request, a bounded_by relation that the
+// figures contradict (a sub-population above its population), more than 4,000,000 inner cells in
 // one block, a block given twice, or a total_equals relation that names an
 // absent cell, a linked indicator, or does not hold piece by piece.
 //
@@ -84,6 +85,11 @@ struct BlockInput {
   // unlinked) become one model block tied by identities per piece, so that a
   // figure masked in one cannot be read in the other.
   TotalEquals total_equals;
+  // When set, this indicator never exceeds that one (same period), per piece,
+  // for the total and for every category of a breakdown both have (same
+  // breakdown and category codes): the model gets one Bound per such pair.
+  // Ignored when that indicator is not among the blocks of the period.
+  std::string bounded_by;
 };
 
 struct PieceAllocataires {

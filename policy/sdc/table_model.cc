@@ -111,6 +111,37 @@ absl::Status CheckIdentity(const TableModel& m, const Identity& id, size_t k) {
   return absl::OkStatus();
 }
 
+absl::Status CheckBound(const TableModel& m, const Bound& bound, size_t k) {
+  auto bad = [k](absl::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat("bound ", k, ": ", why));
+  };
+  int64_t sums[2] = {0, 0};
+  bool known = true;
+  int32_t blocks[2] = {-1, -1};
+  int side_index = 0;
+  for (const auto* side : {&bound.sub, &bound.pop}) {
+    if (side->empty()) return bad("empty side");
+    for (size_t i = 0; i < side->size(); ++i) {
+      const int32_t r = (*side)[i];
+      if (r < 0 || r >= static_cast<int32_t>(m.inner.size()) ||
+          (i > 0 && r <= (*side)[i - 1])) {
+        return bad("rows must be sorted, distinct and valid");
+      }
+      const int32_t b = m.inner[r].block;
+      if (i == 0) blocks[side_index] = b;
+      if (b != blocks[side_index]) return bad("a side spans two blocks");
+      known = known && m.inner[r].value_known;
+      sums[side_index] += m.inner[r].value;
+    }
+    ++side_index;
+  }
+  if (m.blocks[blocks[0]].key.period != m.blocks[blocks[1]].key.period) {
+    return bad("its sides belong to different periods");
+  }
+  if (known && sums[0] > sums[1]) return bad("does not hold on the inner cells");
+  return absl::OkStatus();
+}
+
 // Keys are compared through pointers: national tables hold a million keys.
 struct KeyPtrHash {
   size_t operator()(const CellKey* k) const { return absl::HashOf(*k); }
@@ -141,6 +172,9 @@ absl::Status TableModel::Validate() const {
   if (!any_requested) return absl::InvalidArgumentError("table is empty: no requested cell");
   for (size_t k = 0; k < identities.size(); ++k) {
     if (absl::Status s = CheckIdentity(*this, identities[k], k); !s.ok()) return s;
+  }
+  for (size_t k = 0; k < bounds.size(); ++k) {
+    if (absl::Status s = CheckBound(*this, bounds[k], k); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

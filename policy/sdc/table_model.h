@@ -8,7 +8,8 @@
 // breakdowns are all just more columns over the same rows.
 //
 // A model is split into *blocks* (one indicator × one period). Blocks share no
-// row, so they are protected and audited independently. Within a block every
+// row: the Gauss step protects each on its own. Blocks tied by Bounds (a
+// sub-population never exceeds its population) are audited together. Within a block every
 // cell's value is known (it is a figure of the base); an inner cell's own value
 // may be unknown (cross-classification of two breakdowns that the base does
 // not hold), in which case only an upper bound is recorded.
@@ -74,6 +75,14 @@ struct Identity {
   std::vector<int32_t> plus, minus;  // sorted, disjoint rows of the block
 };
 
+// An inequality every reader knows, possibly across blocks of one period:
+// sum(y[sub]) <= sum(y[pop]). A sub-population never exceeds its population
+// (catalogue "bounded_by": RSA recipients <= allocataires), per piece, for the
+// total and for every category both indicators have.
+struct Bound {
+  std::vector<int32_t> sub, pop;  // sorted, distinct global rows, non-empty
+};
+
 struct Block {
   // The main indicator and the period; cells of `linked_indicators` (below)
   // live in the block too.
@@ -100,13 +109,15 @@ struct TableModel {
   std::vector<InnerCell> inner;
   std::vector<Cell> cells;
   std::vector<Identity> identities;
+  std::vector<Bound> bounds;
 
   // Checks the structural invariants and the data: at least one block and one
   // requested cell; contiguous, non-overlapping block ranges; every cell has
   // sorted distinct rows inside its block and a non-empty indicator/period
   // that match the block (its main or a linked indicator); no duplicate key;
   // identities have sorted disjoint rows inside their block and hold when
-  // their rows' values are known; no negative value, amount or
+  // their rows' values are known; bounds have sorted distinct rows, each
+  // side inside one block of the same period, and hold when known; no negative value, amount or
   // population; every cell whose rows all have known values equals their sum
   // (additivity). Returns InvalidArgument naming the offending cell, or OK.
   absl::Status Validate() const;

@@ -1,5 +1,9 @@
 #include "gateway/protection.h"
 
+#include <map>
+#include <set>
+#include <string>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "policy/sdc/lp_audit.h"
@@ -101,6 +105,38 @@ TEST_F(ProtectionTest, MemoryKeepsMaskedCellsMasked) {
               cell.status != sdc::CellStatus::kPublished)
         << cell.key.ToString();
   }
+}
+
+// The reader knows that RSA recipients never outnumber allocataires and
+// what the status words say: a release of RSA alone is modelled with the
+// allocataire count (and, transitively, persons covered) tied to it by
+// bounds, unreleased, and passes the audit of that full model.
+TEST_F(ProtectionTest, RelatedIndicatorsAreModelledUnreleased) {
+  policy::Scope scope = AllOf33069();
+  scope.indicators = {"rsa"};
+  CTG_ASSERT_OK_AND_ASSIGN(sdc::TableModel model, BuildScopeModel("33069", bases_, scope));
+  std::set<std::string> blocks;
+  for (const sdc::Block& b : model.blocks) blocks.insert(b.key.indicator);
+  EXPECT_TRUE(blocks.count("rsa") && blocks.count("allocataires") &&
+              blocks.count("persons_covered"));
+  EXPECT_FALSE(model.bounds.empty());
+  CTG_ASSERT_OK_AND_ASSIGN(sdc::Release release,
+                           ProtectScope("33069", bases_, scope, {}, config_, "v"));
+  for (const sdc::ReleasedCell& cell : release.cells) {
+    EXPECT_EQ(cell.key.indicator, "rsa") << cell.key.ToString();
+  }
+  EXPECT_TRUE(release.audit.passed());
+  // AuditRelease wants the requested cells in model order.
+  std::map<sdc::CellKey, sdc::ReleasedCell> by_key;
+  for (const sdc::ReleasedCell& cell : release.cells) by_key[cell.key] = cell;
+  sdc::Release ordered = release;
+  ordered.cells.clear();
+  for (const sdc::Cell& cell : model.cells) {
+    if (cell.requested) ordered.cells.push_back(by_key.at(cell.key));
+  }
+  CTG_ASSERT_OK_AND_ASSIGN(sdc::AuditReport audit,
+                           sdc::AuditRelease(model, ordered, {}, config_));
+  EXPECT_TRUE(audit.passed());
 }
 
 TEST_F(ProtectionTest, UnknownTerritoryIsRefused) {

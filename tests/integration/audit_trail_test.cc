@@ -61,6 +61,7 @@ std::map<std::string, CallFn> AllMethods() {
   };
   m["/ctg.v1.Catalogue/ListIndicators"] = [](const Channel& c) { return Unary(c, &CA::ListIndicators); };
   m["/ctg.v1.Catalogue/ListTerritories"] = [](const Channel& c) { return Unary(c, &CA::ListTerritories); };
+  m["/ctg.v1.Catalogue/ListPeriods"] = [](const Channel& c) { return Unary(c, &CA::ListPeriods); };
   m["/ctg.v1.Conventions/CreateConvention"] = [](const Channel& c) { return Unary(c, &CV::CreateConvention); };
   m["/ctg.v1.Conventions/GetConvention"] = [](const Channel& c) { return Unary(c, &CV::GetConvention); };
   m["/ctg.v1.Conventions/ListConventions"] = [](const Channel& c) { return Unary(c, &CV::ListConventions); };

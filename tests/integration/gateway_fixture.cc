@@ -76,7 +76,9 @@ absl::StatusOr<std::unique_ptr<TestGateway>> TestGateway::StartWithPki(
          << "crl = \"" << pki << "/crl.pem\"\n"
          << "[audit]\n"
          << "signing_key = \"" << pki << "/audit-signing.key\"\n"
-         << "checkpoint_interval_seconds = 0\n"
+         << (absl::StrContains(extra_config, "checkpoint_interval_seconds")
+                 ? ""
+                 : "checkpoint_interval_seconds = 0\n")
          << "[limits]\n"
          << (absl::StrContains(extra_config, "calls_per_minute") ? "" : "calls_per_minute = 0\n")
          << extra_config;

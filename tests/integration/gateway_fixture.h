@@ -38,6 +38,8 @@ class TestGateway {
  public:
   // Writes a config (with `extra_config` appended, e.g. "[workflow]\n
   // four_eyes = true\n"), starts the gateway and waits until it serves.
+  // Periodic checkpoints are off unless `extra_config` sets
+  // checkpoint_interval_seconds (under "[audit]\n").
   static absl::StatusOr<std::unique_ptr<TestGateway>> Start(
       const std::string& extra_config = "");
   // Same, with the PKI in `pki_dir` (made by certs/make-dev-pki.sh) instead

@@ -2,8 +2,11 @@
 // restart (SIGHUP); a freshly revoked client is refused on its next
 // connection, and on its next call over a connection opened before.
 #include <signal.h>
+#include <sqlite3.h>
 
 #include <fstream>
+#include <sstream>
+#include <thread>
 
 #include "ctg/v1/catalogue.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -54,6 +57,122 @@ TEST(LifecycleTest, RevokedClientIsRefusedAfterReload) {
   EXPECT_THAT(reused.error_message(), ::testing::HasSubstr("revoked"));
   // Others are unaffected.
   EXPECT_TRUE(ListIndicators(gateway.Channel("requester-33069")).ok());
+}
+
+grpc::health::v1::HealthCheckResponse::ServingStatus HealthOf(const TestGateway& gateway) {
+  auto stub = grpc::health::v1::Health::NewStub(gateway.Channel("auditor"));
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::Status status = stub->Check(Deadline().get(), {}, &response);
+  if (status.ok()) return response.status();
+  // A gateway that refuses calls while a component fails is not serving
+  // either.
+  return status.error_code() == grpc::StatusCode::UNAVAILABLE
+             ? grpc::health::v1::HealthCheckResponse::NOT_SERVING
+             : grpc::health::v1::HealthCheckResponse::UNKNOWN;
+}
+
+// Polls the health service (bounded: about 30 s) until it says `wanted`.
+bool HealthBecomes(const TestGateway& gateway,
+                   grpc::health::v1::HealthCheckResponse::ServingStatus wanted) {
+  for (int i = 0; i < 300; ++i) {
+    if (HealthOf(gateway) == wanted) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// A CRL that cannot be reloaded is not silent: health says NOT_SERVING and
+// stderr names the cause, until a good CRL is back (the previous one stays
+// in force meanwhile).
+TEST(LifecycleTest, UnloadableCrlTurnsHealthNotServingUntilRepaired) {
+  TempDir pki;
+  ASSERT_EQ(RunProgram({"/bin/bash", SourceDir() + "/certs/make-dev-pki.sh", pki.path()}).exit_code, 0);
+  auto gw = TestGateway::StartWithPki(pki.path(), "[tls]\nreload_seconds = 1\n");
+  ASSERT_TRUE(gw.ok()) << gw.status();
+  TestGateway& gateway = **gw;
+  const std::string crl = pki.path() + "/crl.pem";
+  const std::string good = Slurp(crl);
+  std::ofstream(crl, std::ios::trunc) << "not a CRL\n";
+  EXPECT_TRUE(HealthBecomes(gateway, grpc::health::v1::HealthCheckResponse::NOT_SERVING));
+  EXPECT_THAT(Slurp(gateway.stderr_path()),
+              ::testing::HasSubstr("health: trust-reload failing"));
+  EXPECT_THAT(Slurp(gateway.stderr_path()), ::testing::HasSubstr("no PEM CRL found"));
+  // The CRL loaded before is still enforced.
+  EXPECT_FALSE(ListIndicators(gateway.Channel("revoked")).ok());
+  EXPECT_TRUE(ListIndicators(gateway.Channel("requester-33069")).ok());
+
+  std::ofstream(crl, std::ios::trunc) << good;
+  EXPECT_TRUE(HealthBecomes(gateway, grpc::health::v1::HealthCheckResponse::SERVING));
+  EXPECT_THAT(Slurp(gateway.stderr_path()), ::testing::HasSubstr("SERVING"));
+}
+
+// A CRL past its nextUpdate can no longer say who is revoked: every client
+// is refused (fail closed), and the health report names the CRL, until a
+// fresh one is installed.
+TEST(LifecycleTest, ExpiredCrlRefusesEveryoneAndIsReported) {
+  TempDir pki;
+  ASSERT_EQ(RunProgram({"/bin/bash", SourceDir() + "/certs/make-dev-pki.sh", pki.path()}).exit_code, 0);
+  auto gw = TestGateway::StartWithPki(pki.path(), "[tls]\nreload_seconds = 1\n");
+  ASSERT_TRUE(gw.ok()) << gw.status();
+  TestGateway& gateway = **gw;
+  const std::string crl = pki.path() + "/crl.pem";
+  const std::string good = Slurp(crl);
+  RunResult expired = RunProgram(
+      {"/usr/bin/openssl", "ca", "-batch", "-config", pki.path() + "/ca-db/ca.cnf", "-cert",
+       pki.path() + "/ca.pem", "-keyfile", pki.path() + "/ca.key", "-gencrl",
+       "-crl_lastupdate", "20200101000000Z", "-crl_nextupdate", "20210101000000Z", "-out",
+       pki.path() + "/crl-expired.pem"});
+  ASSERT_EQ(expired.exit_code, 0) << expired.err;
+  std::ofstream(crl, std::ios::trunc) << Slurp(pki.path() + "/crl-expired.pem");
+  EXPECT_TRUE(HealthBecomes(gateway, grpc::health::v1::HealthCheckResponse::NOT_SERVING));
+  EXPECT_THAT(Slurp(gateway.stderr_path()),
+              ::testing::HasSubstr("health: crl failing (degraded"));
+  EXPECT_THAT(Slurp(gateway.stderr_path()),
+              ::testing::HasSubstr("the CRL in force expired at 2021-01-01T00:00:00Z"));
+  EXPECT_EQ(ListIndicators(gateway.Channel("requester-33069")).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+
+  std::ofstream(crl, std::ios::trunc) << good;
+  EXPECT_TRUE(HealthBecomes(gateway, grpc::health::v1::HealthCheckResponse::SERVING));
+  EXPECT_TRUE(ListIndicators(gateway.Channel("requester-33069")).ok());
+}
+
+// Runs `sql` on the gateway's database through a connection of its own.
+void ExecOnDatabase(const TestGateway& gateway, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(gateway.db_path().c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 10000);
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
+      << (error ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+// A checkpoint that cannot be stored is reported (stderr, health
+// NOT_SERVING) and retried; once it works again, health is SERVING again.
+TEST(LifecycleTest, FailedCheckpointIsReportedUntilOneSucceeds) {
+  auto gw = TestGateway::Start("[audit]\ncheckpoint_interval_seconds = 1\n");
+  ASSERT_TRUE(gw.ok()) << gw.status();
+  TestGateway& gateway = **gw;
+  ExecOnDatabase(gateway,
+                 "CREATE TRIGGER refuse_checkpoints BEFORE INSERT ON audit_checkpoints "
+                 "BEGIN SELECT RAISE(ABORT, 'checkpoints refused by the test'); END");
+  ASSERT_TRUE(ListIndicators(gateway.Channel("admin")).ok());  // the tree grows
+  EXPECT_TRUE(HealthBecomes(gateway, grpc::health::v1::HealthCheckResponse::NOT_SERVING));
+  EXPECT_THAT(Slurp(gateway.stderr_path()),
+              ::testing::HasSubstr("health: audit-checkpoint failing (calls refused"));
+  EXPECT_THAT(Slurp(gateway.stderr_path()),
+              ::testing::HasSubstr("checkpoints refused by the test"));
+  ExecOnDatabase(gateway, "DROP TRIGGER refuse_checkpoints");
+  EXPECT_TRUE(HealthBecomes(gateway, grpc::health::v1::HealthCheckResponse::SERVING));
 }
 
 TEST(LifecycleTest, AuditKeyRotationKeepsOldCheckpointsVerifiable) {

@@ -4,6 +4,8 @@
 #include "ctg/v1/catalogue.grpc.pb.h"
 #include "ctg/v1/conventions.grpc.pb.h"
 #include "ctg/v1/data_requests.grpc.pb.h"
+#include "ctg/v1/statistics.grpc.pb.h"
+#include "statbase/csv_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/gateway_fixture.h"
@@ -52,6 +54,53 @@ TEST(LimitsTest, OversizedMessagesAndPageSizes) {
   EXPECT_THAT(s.error_message(), HasSubstr("page_size -1"));
   list.set_page_size(100000);  // clamped to max_page_size, not refused
   EXPECT_TRUE(conventions->ListConventions(Deadline().get(), list, &page).ok());
+}
+
+grpc::Status ImportNamed(const TestGateway& gw, const std::string& file_name,
+                         const std::string& csv) {
+  auto stub = ctg::v1::Statistics::NewStub(gw.Channel("admin"));
+  ctg::v1::ImportStatisticsResponse response;
+  auto context = Deadline(60);
+  auto writer = stub->ImportStatistics(context.get(), &response);
+  ctg::v1::ImportStatisticsChunk chunk;
+  chunk.mutable_header()->set_period("2023");
+  chunk.mutable_header()->set_file_name(file_name);
+  writer->Write(chunk);
+  chunk.set_csv_data(csv);
+  writer->Write(chunk);
+  writer->WritesDone();
+  return writer->Finish();
+}
+
+// Client strings echoed in a status are bounded: a 1 MiB file name gives the
+// real error (not RESOURCE_EXHAUSTED for an oversized status), with the name
+// cut and its size given.
+TEST(LimitsTest, HugeFileNameGetsTheRealErrorBounded) {
+  auto gw = TestGateway::Start();
+  ASSERT_TRUE(gw.ok()) << gw.status();
+  grpc::Status s = ImportNamed(**gw, std::string(1 << 20, 'f'), "not,the,header\n");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message().size();
+  EXPECT_THAT(s.error_message(), HasSubstr("the first line must be the header"));
+  EXPECT_THAT(s.error_message(), HasSubstr("(1048576 bytes) (period 2023)"));
+  EXPECT_LT(s.error_message().size(), 1000u);
+}
+
+// A file with many long bad values: the report (its count and first errors,
+// each value bounded, the message cut to what a client accepts) reaches the
+// client as INVALID_ARGUMENT.
+TEST(LimitsTest, LongImportReportReachesTheClient) {
+  auto gw = TestGateway::Start();
+  ASSERT_TRUE(gw.ok()) << gw.status();
+  std::string csv = absl::StrCat(statbase::csv::kHeader, "\n");
+  for (int i = 0; i < 300; ++i) {
+    absl::StrAppend(&csv, "2023,commune,33069,M\xc3\xa9rignac,,", std::string(3000, 'x'),
+                    ",,,1,\n");
+  }
+  grpc::Status s = ImportNamed(**gw, "base.csv", csv);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message().substr(0, 300) << " (" << s.error_message().size() << " bytes)";
+  EXPECT_THAT(s.error_message(), HasSubstr("base.csv (period 2023): 300 errors"));
+  EXPECT_THAT(s.error_message(), HasSubstr("is not a known indicator"));
+  EXPECT_THAT(s.error_message(), HasSubstr("(message cut: "));
 }
 
 // Runs `openssl s_client` with the given protocol flag and a valid client

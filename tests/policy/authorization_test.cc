@@ -47,6 +47,8 @@ const std::map<std::string, std::set<Role>>& Expected() {
        {R::kRequester, R::kOperator, R::kReviewer, R::kAdmin, R::kAuditor}},
       {"/ctg.v1.Catalogue/ListTerritories",
        {R::kRequester, R::kOperator, R::kReviewer, R::kAdmin, R::kAuditor}},
+      {"/ctg.v1.Catalogue/ListPeriods",
+       {R::kRequester, R::kOperator, R::kReviewer, R::kAdmin, R::kAuditor}},
       {"/ctg.v1.Conventions/CreateConvention", {R::kAdmin}},
       {"/ctg.v1.Conventions/GetConvention",
        {R::kAdmin, R::kReviewer, R::kAuditor, R::kRequester}},

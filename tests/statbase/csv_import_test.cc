@@ -66,6 +66,19 @@ TEST(CsvImportTest, ValidFileImports) {
   EXPECT_EQ(v, (CellValue{14, 3500}));
 }
 
+// The file name and the values quoted in errors come from the client: they
+// are bounded, so that the report stays readable and small.
+TEST(CsvImportTest, EchoedClientTextIsBounded) {
+  const std::string huge_name(1 << 20, 'n');
+  ImportOptions options = Options();
+  options.file_name = huge_name;
+  std::vector<Row> rows = With(0, csv::kCount, std::string(3000, '-'));
+  absl::StatusOr<Base> base = ImportCsv(Render(rows), options);
+  ASSERT_THAT(base, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("is negative")));
+  EXPECT_THAT(base.status().message(), HasSubstr("(1048576 bytes) (period 2023): 1 error"));
+  EXPECT_LT(base.status().message().size(), 1000u);
+}
+
 TEST(CsvImportTest, ReportsRowsLinesAndBytes) {
   CTG_ASSERT_OK_AND_ASSIGN(CsvImporter importer,
                            CsvImporter::Create(Options()));

@@ -1,5 +1,7 @@
 #include "store/database.h"
 
+#include <sys/stat.h>
+
 #include <atomic>
 #include <filesystem>
 #include <thread>
@@ -138,6 +140,86 @@ TEST_F(DatabaseTest, NestedSavepointRollsBackInnerOnly) {
     return absl::OkStatus();
   }), IsOk());
   EXPECT_EQ(Count(*db), 1);
+}
+
+// A body that fails after its savepoint can no longer be rolled back (here it
+// released the savepoint itself, so that ROLLBACK TO fails): its row must not
+// be committed by the group's COMMIT.
+TEST_F(DatabaseTest, FailedRollbackCommitsNothing) {
+  auto db = OpenDb();
+  absl::Status s = db->Write([&](Transaction& tx) -> absl::Status {
+    auto stmt = tx.conn().Prepare("INSERT INTO t (v) VALUES ('half-done')");
+    if (auto r = stmt->Run(); !r.ok()) return r;
+    if (auto r = tx.conn().Exec("RELEASE sp1"); !r.ok()) return r;
+    return absl::FailedPreconditionError("refused after writing");
+  });
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(Count(*db), 0);
+  // The writer is usable afterwards.
+  ASSERT_THAT(Insert(*db, "next"), IsOk());
+  EXPECT_EQ(Count(*db), 1);
+}
+
+TEST_F(DatabaseTest, FailedNestedRollbackAbandonsTheWholeTransaction) {
+  auto db = OpenDb();
+  absl::Status s = db->Write([&](Transaction& tx) -> absl::Status {
+    auto outer = tx.conn().Prepare("INSERT INTO t (v) VALUES ('outer')");
+    if (auto r = outer->Run(); !r.ok()) return r;
+    // The body ignores the inner failure, but the inner row could not be
+    // rolled back: nothing may be committed.
+    tx.Savepoint([&]() -> absl::Status {
+      auto stmt = tx.conn().Prepare("INSERT INTO t (v) VALUES ('inner')");
+      if (auto r = stmt->Run(); !r.ok()) return r;
+      if (auto r = tx.conn().Exec("RELEASE sp2"); !r.ok()) return r;
+      return absl::FailedPreconditionError("inner refused");
+    }).IgnoreError();
+    return absl::OkStatus();
+  });
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInternal, HasSubstr("could not be rolled back")));
+  EXPECT_EQ(Count(*db), 0);
+}
+
+// Every statement of one Read() sees the same snapshot, even when a write
+// commits between two of them.
+TEST_F(DatabaseTest, ReadIsOneSnapshot) {
+  auto db = OpenDb();
+  ASSERT_THAT(Insert(*db, "a"), IsOk());
+  int64_t before = -1, after = -1;
+  auto count = [](Connection& c, int64_t* n) -> absl::Status {
+    auto stmt = c.Prepare("SELECT count(*) FROM t");
+    if (!stmt.ok()) return stmt.status();
+    if (auto row = stmt->Step(); !row.ok()) return row.status();
+    *n = stmt->ColumnInt(0);
+    return absl::OkStatus();
+  };
+  ASSERT_THAT(db->Read([&](Connection& c) -> absl::Status {
+    if (auto s = count(c, &before); !s.ok()) return s;
+    if (auto s = Insert(*db, "b"); !s.ok()) return s;  // committed meanwhile
+    return count(c, &after);
+  }), IsOk());
+  EXPECT_EQ(before, 1);
+  EXPECT_EQ(after, 1);
+  EXPECT_EQ(Count(*db), 2);  // the next read sees it
+}
+
+TEST_F(DatabaseTest, FilesArePrivateToTheUser) {
+  mode_t old_umask = umask(022);
+  {
+    auto db = OpenDb();
+    ASSERT_THAT(Insert(*db, "a"), IsOk());
+    for (const std::string& file : {path_, path_ + "-wal", path_ + "-shm"}) {
+      struct stat st;
+      ASSERT_EQ(stat(file.c_str(), &st), 0) << file;
+      EXPECT_EQ(st.st_mode & 0777, 0600u) << file;
+    }
+  }
+  // A file found wider (e.g. restored from a backup) is narrowed at open.
+  ASSERT_EQ(chmod(path_.c_str(), 0644), 0);
+  auto db = OpenDb();
+  struct stat st;
+  ASSERT_EQ(stat(path_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  umask(old_umask);
 }
 
 TEST_F(DatabaseTest, WritesAfterCloseAreRefused) {

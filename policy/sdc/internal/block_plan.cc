@@ -14,6 +14,7 @@ MaskReason ToMaskReason(PrimaryReason r) {
     case PrimaryReason::kSmallCount: return MaskReason::kSmallCount;
     case PrimaryReason::kDerivedFigure: return MaskReason::kDerivedFigure;
     case PrimaryReason::kDominance: return MaskReason::kDominance;
+    case PrimaryReason::kGroupDisclosure: return MaskReason::kGroupDisclosure;
   }
   return MaskReason::kNone;
 }
@@ -59,15 +60,28 @@ absl::StatusOr<std::vector<CellPlan>> PlanBlock(
     const SdcConfig& config) {
   const Block& b = model.blocks[block];
   std::vector<CellPlan> plan(b.num_cells);
+  // Totals per (territory, indicator), for the optional group-disclosure rule.
+  absl::flat_hash_map<std::pair<std::string, std::string>, int64_t> totals;
+  if (config.group_disclosure) {
+    for (int32_t ci = b.first_cell; ci < b.first_cell + b.num_cells; ++ci) {
+      const Cell& c = model.cells[ci];
+      if (c.key.is_total()) totals[{c.key.territory, c.key.indicator}] = c.value;
+    }
+  }
   for (int32_t i = 0; i < b.num_cells; ++i) {
     const int32_t ci = b.first_cell + i;
     const Cell& c = model.cells[ci];
-    const MaskReason rule = ToMaskReason(ClassifyPrimary(c, b, config));
+    MaskReason rule = ToMaskReason(ClassifyPrimary(c, b, config));
+    if (rule == MaskReason::kNone && config.group_disclosure && !c.key.is_total() &&
+        IsGroupDisclosure(c.value, totals[{c.key.territory, c.key.indicator}], config)) {
+      rule = MaskReason::kGroupDisclosure;  // R7 option: group attribute disclosure
+    }
     auto mem = memory.find(ci);
     const MemoryEntry* e = mem == memory.end() ? nullptr : mem->second;
     CellPlan& p = plan[i];
     if (e != nullptr && e->state == MemoryEntry::State::kMasked) {
-      p = {Role::kPrimary, rule != MaskReason::kNone ? rule : MaskReason::kEarlierRelease};
+      p = {Role::kPrimary, rule != MaskReason::kNone ? rule : MaskReason::kEarlierRelease,
+           /*seen_masked=*/true};
     } else if (e != nullptr) {
       if (rule != MaskReason::kNone) {
         return absl::FailedPreconditionError(absl::StrCat(
@@ -85,13 +99,40 @@ absl::StatusOr<std::vector<CellPlan>> PlanBlock(
   return plan;
 }
 
+Visible VisibleTerritories(const TableModel& model, const ReleaseMemory& memory) {
+  Visible out, territories;
+  for (const Cell& c : model.cells) {
+    if (c.piece) continue;
+    if (c.requested) out.insert({c.key.territory, c.key.period});
+    if (!memory.empty()) territories.insert({c.key.territory, c.key.period});
+  }
+  for (const auto& [key, entry] : memory.entries()) {
+    std::pair<std::string, std::string> t{key.territory, key.period};
+    if (territories.contains(t)) out.insert(std::move(t));
+  }
+  return out;
+}
+
 AuditCell MakeAuditCell(const Cell& cell, const Block& block, AuditRole role,
-                        bool excluded, const SdcConfig& config) {
+                        const CellPlan& plan, const Visible& visible,
+                        const SdcConfig& config) {
   AuditCell a;
   a.role = role;
+  // Status words (reader model 4): excluded <= threshold - 1, shown >= it.
+  if (block.allocataire_count && cell.key.is_total() && !cell.piece &&
+      cell.key.indicator == block.key.indicator && cell.territory_population >= 0 &&
+      visible.contains(std::make_pair(cell.key.territory, cell.key.period))) {
+    a.label = IsExcludedTerritory(cell.territory_population, config) ? Label::kExcluded
+                                                                      : Label::kShown;
+  }
   if (role != AuditRole::kMasked) return a;
-  a.known_positive = cell.requested && !excluded && cell.value >= 1 && !config.mask_zeros;
+  const bool excluded = plan.reason == MaskReason::kExcludedTerritory ||
+                        IsExcludedTerritory(cell.territory_population, config);
+  // Reader model 3: a cell shown "masked" is >= 1 while zeros are figures.
+  a.known_positive = (cell.requested || plan.seen_masked) && !cell.piece && !excluded &&
+                     cell.value >= 1 && !config.mask_zeros;
   a.required_upper = RequiredUpper(cell, block, config);
+  a.required_width = RequiredWidth(cell, block, config);
   return a;
 }
 

@@ -6,9 +6,12 @@
 #define CTG_POLICY_SDC_INTERNAL_BLOCK_PLAN_H_
 
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "policy/sdc/internal/lp_block_audit.h"
 #include "policy/sdc/release.h"
@@ -28,7 +31,15 @@ enum class Role : uint8_t {
 struct CellPlan {
   Role role = Role::kIgnored;
   MaskReason reason = MaskReason::kNone;  // primaries only
+  // Shown "masked" (not excluded) to this commune in an earlier release.
+  bool seen_masked = false;
 };
+
+// (territory, period) pairs whose status word a reader sees: territories of
+// requested cells, and territories of the model named by any memory entry
+// of that period, whatever its indicator (pieces never have one).
+using Visible = absl::flat_hash_set<std::pair<std::string, std::string>>;
+Visible VisibleTerritories(const TableModel& model, const ReleaseMemory& memory);
 
 // The memory entries of each block of the model, by global cell index.
 // FailedPrecondition when an entry belongs to a block of the model but names a
@@ -43,9 +54,12 @@ absl::StatusOr<std::vector<CellPlan>> PlanBlock(
     const absl::flat_hash_map<int32_t, const MemoryEntry*>& memory,
     const SdcConfig& config);
 
-// What the LP audit sees of a cell, given its final status.
+// What the LP audit sees of a cell, given its role: the reader's knowledge
+// (>= 1 when shown masked while zeros are figures; the status word of its
+// territory on the allocataire-count total) and the criteria C2, C3.
 AuditCell MakeAuditCell(const Cell& cell, const Block& block, AuditRole role,
-                        bool excluded, const SdcConfig& config);
+                        const CellPlan& plan, const Visible& visible,
+                        const SdcConfig& config);
 
 }  // namespace ctg::policy::sdc::internal
 

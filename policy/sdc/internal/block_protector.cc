@@ -1,12 +1,14 @@
 #include "policy/sdc/internal/block_protector.h"
 
 #include <algorithm>
+#include <memory>
 #include <iterator>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -18,63 +20,56 @@
 namespace ctg::policy::sdc::internal {
 namespace {
 
+const char* CriterionText(const std::string& c) {
+  if (c == "C2") return "a small count must keep a feasible maximum of at least the threshold";
+  if (c == "C3") {
+    return "an excluded territory's allocataire count must keep a feasible interval of at "
+           "least the minimum width below the threshold";
+  }
+  return "a masked or excluded figure must not be a single value";
+}
+
+absl::Status Refuse(const CellInterval& b, absl::string_view why) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      "cannot protect cell ", b.key.ToString(), " (criterion ", b.criterion, ": ",
+      CriterionText(b.criterion), "): a reader can bound it to [", b.lower, ", ", b.upper,
+      "] and ", why, "; the release is refused"));
+}
+
 // The state of one block while secondary suppression and audit repair run.
 class BlockProtector {
  public:
   BlockProtector(const TableModel& m, int32_t block, std::vector<CellPlan> plan,
                  const SdcConfig& config)
-      : m_(m), bi_(block), b_(m.blocks[block]), plan_(std::move(plan)), config_(config),
+      : m_(m), b_(m.blocks[block]), plan_(std::move(plan)), config_(config),
         suppressed_(b_.num_cells, false), known_(b_.num_cells, false) {
     for (const Identity& id : m.identities) {
       if (id.block == block) identities_.push_back(&id);
     }
   }
 
-  absl::Status Run(bool audit, AuditReport* report) {
-    for (int round = 0;; ++round) {
-      CTG_RETURN_IF_ERROR(RunGauss());
-      if (!audit) return absl::OkStatus();
-      std::vector<AuditCell> cells(b_.num_cells);
-      for (int32_t i = 0; i < b_.num_cells; ++i) {
-        const Cell& c = m_.cells[b_.first_cell + i];
-        AuditRole role = AuditRole::kIgnored;
-        if (plan_[i].role == Role::kForced ||
-            (plan_[i].role == Role::kCandidate && !suppressed_[i])) {
-          role = AuditRole::kPublished;
-        } else if (plan_[i].role != Role::kIgnored) {
-          role = AuditRole::kMasked;
-        }
-        cells[i] = MakeAuditCell(
-            c, b_, role, plan_[i].reason == MaskReason::kExcludedTerritory, config_);
-      }
-      CTG_ASSIGN_OR_RETURN(BlockAuditResult res,
-                           AuditBlock(m_, bi_, cells, config_));
-      if (round == 0) report->cells_checked += res.cells_checked;
-      if (res.breaches.empty()) return absl::OkStatus();
-      if (round >= config_.audit.max_repair_rounds) {
-        return Refuse(res.breaches[0], "too many repair rounds");
-      }
-      picked_.assign(b_.num_cells, false);
-      for (size_t k = 0; k < res.breaches.size(); ++k) {
-        const int32_t pick = PickRepair(res.binding[k], res.breaches[k].key);
-        if (pick == kHandled) continue;  // a cell picked this round may do
-        if (pick < 0) return Refuse(res.breaches[k], "no published cell can be suppressed");
-        plan_[pick - b_.first_cell] = {Role::kPrimary, MaskReason::kSecondary};
-        picked_[pick - b_.first_cell] = true;
-      }
-      ++report->repair_rounds;
-    }
+  absl::Status Gauss() { return RunGauss(); }
+
+  // Whether a cell (global index) of this block is published now.
+  bool Published(int32_t ci) const {
+    const int32_t i = ci - b_.first_cell;
+    return plan_[i].role == Role::kForced ||
+           (plan_[i].role == Role::kCandidate && !suppressed_[i]);
   }
 
-  const std::vector<CellPlan>& plan() const { return plan_; }
-  bool suppressed(int32_t i) const { return suppressed_[i]; }
+  // An audit repair: the published cell `ci` becomes a primary (secondary
+  // reason); the caller re-runs Gauss().
+  void Suppress(int32_t ci) { plan_[ci - b_.first_cell] = {Role::kPrimary, MaskReason::kSecondary}; }
 
- private:
-  absl::Status Refuse(const CellInterval& b, absl::string_view why) const {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot protect cell ", b.key.ToString(), ": a reader can bound it to [", b.lower,
-        ", ", b.upper, "] (needs an upper bound >= ", b.required_upper,
-        " and more than one value) and ", why));
+  // Before a repair re-runs Gauss: the current secondaries become primaries,
+  // so that the published set only shrinks (as SSBtools' interval
+  // suppression re-runs Gauss with every suppressed cell primary).
+  void FreezeSecondaries() {
+    for (int32_t i = 0; i < b_.num_cells; ++i) {
+      if (plan_[i].role == Role::kCandidate && suppressed_[i]) {
+        plan_[i] = {Role::kPrimary, MaskReason::kSecondary};
+      }
+    }
   }
 
   bool Repairable(int32_t ci) const {
@@ -83,21 +78,21 @@ class BlockProtector {
            (m_.cells[ci].value > 0 || config_.mask_zeros);
   }
 
-  // The published cell to suppress for a breach: among the repairable ones
-  // (candidates published now, not zeros) whose constraint binds the bound,
-  // the smallest; failing that (degenerate duals), the nearest to the
-  // breached cell in the graph of shared inner cells, smallest first.
+  // Fallback when no binding cell is repairable: the nearest repairable cell
+  // to `key` in the graph of shared inner cells, smallest first; kHandled if
+  // a cell in `picked` (global flags) is met first; -1 if none.
   static constexpr int32_t kHandled = -2;
+  int32_t Nearest(const CellKey& key, const std::vector<bool>& picked) const {
+    return PickNearest(key, picked);
+  }
 
-  int32_t PickRepair(const std::vector<int32_t>& binding, const CellKey& key) const {
+  const std::vector<CellPlan>& plan() const { return plan_; }
+  bool suppressed(int32_t i) const { return suppressed_[i]; }
+
+ private:
+  int32_t PickNearest(const CellKey& key, const std::vector<bool>& picked) const {
+    auto cj_of = [&](int32_t j) { return b_.first_cell + j; };
     int32_t best = -1;
-    for (int32_t ci : binding) {
-      if (picked_[ci - b_.first_cell]) return kHandled;
-      if (Repairable(ci) && (best < 0 || m_.cells[ci].value < m_.cells[best].value)) {
-        best = ci;
-      }
-    }
-    if (best >= 0) return best;
     std::vector<std::vector<int32_t>> cells_of_row(b_.num_rows);
     int32_t start = -1;
     for (int32_t i = 0; i < b_.num_cells; ++i) {
@@ -120,7 +115,7 @@ class BlockProtector {
             if (seen_cell[j]) continue;
             seen_cell[j] = true;
             next.push_back(j);
-            if (picked_[j]) return kHandled;
+            if (picked[cj_of(j)]) return kHandled;
             const int32_t cj = b_.first_cell + j;
             if (Repairable(cj) && (best < 0 || m_.cells[cj].value < m_.cells[best].value)) {
               best = cj;
@@ -289,13 +284,11 @@ class BlockProtector {
   }
 
   const TableModel& m_;
-  int32_t bi_;
   const Block& b_;
   std::vector<CellPlan> plan_;
   const SdcConfig& config_;
   std::vector<bool> suppressed_;  // candidates made secondary
   std::vector<bool> known_;       // candidates earlier releases already reveal
-  std::vector<bool> picked_;      // suppressed by the current repair round
   std::vector<const Identity*> identities_;        // linked indicators
   std::optional<HierarchyBasis> basis_;  // large nested blocks only
   bool basis_tried_ = false;
@@ -303,17 +296,103 @@ class BlockProtector {
 
 }  // namespace
 
-absl::StatusOr<BlockOutcome> ProtectBlock(const TableModel& model, int32_t block,
-                                          std::vector<CellPlan> plan,
-                                          const SdcConfig& config, bool audit,
-                                          AuditReport* report) {
-  BlockProtector bp(model, block, std::move(plan), config);
-  CTG_RETURN_IF_ERROR(bp.Run(audit, report));
-  BlockOutcome out;
-  out.plan = bp.plan();
-  out.suppressed.resize(out.plan.size());
-  for (size_t i = 0; i < out.plan.size(); ++i) {
-    out.suppressed[i] = bp.suppressed(static_cast<int32_t>(i));
+absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
+    const TableModel& model, const std::vector<int32_t>& blocks,
+    std::vector<std::vector<CellPlan>> plans, const SdcConfig& config, bool audit,
+    const AuditCellFn& audit_cell, AuditReport* report) {
+  std::vector<std::unique_ptr<BlockProtector>> prot;
+  absl::flat_hash_map<int32_t, size_t> index;  // block -> position
+  for (size_t k = 0; k < blocks.size(); ++k) {
+    index[blocks[k]] = k;
+    prot.push_back(std::make_unique<BlockProtector>(model, blocks[k], std::move(plans[k]), config));
+    CTG_RETURN_IF_ERROR(prot.back()->Gauss());
+  }
+  auto of_cell = [&](int32_t ci) -> BlockProtector& {
+    return *prot[index.at(model.inner[model.cells[ci].rows[0]].block)];
+  };
+  if (audit) {
+    std::vector<AuditCell> cells(model.cells.size());
+    std::vector<bool> passed(model.cells.size(), false), picked(model.cells.size(), false);
+    std::vector<bool> was_published(model.cells.size(), false);
+    for (int round = 0;; ++round) {
+      bool republished = false;
+      for (size_t k = 0; k < blocks.size(); ++k) {
+        const Block& b = model.blocks[blocks[k]];
+        for (int32_t ci = b.first_cell; ci < b.first_cell + b.num_cells; ++ci) {
+          const CellPlan& p = prot[k]->plan()[ci - b.first_cell];
+          const bool published = prot[k]->Published(ci);
+          // Fewer published cells only widen every interval: a cell that
+          // passed stays passed unless a cell was published again.
+          republished = republished || (published && !was_published[ci]);
+          was_published[ci] = published;
+          const AuditRole role = published                   ? AuditRole::kPublished
+                                 : p.role == Role::kIgnored ? AuditRole::kIgnored
+                                                            : AuditRole::kMasked;
+          cells[ci] = audit_cell(ci, role, p);
+        }
+      }
+      if (republished) std::fill(passed.begin(), passed.end(), false);
+      for (size_t ci = 0; ci < cells.size(); ++ci) cells[ci].check = !passed[ci];
+      CTG_ASSIGN_OR_RETURN(BlockAuditResult res, AuditComponent(model, blocks, cells, config));
+      report->cells_checked += res.cells_checked;
+      for (size_t ci = 0; ci < cells.size(); ++ci) {
+        if (cells[ci].role == AuditRole::kMasked) passed[ci] = true;
+      }
+      for (int32_t ci : res.breached) passed[ci] = false;
+      if (res.breaches.empty()) break;
+      if (round >= config.audit.max_repair_rounds) {
+        return Refuse(res.breaches[0], "too many repair rounds");
+      }
+      std::fill(picked.begin(), picked.end(), false);
+      std::vector<size_t> touched;
+      for (size_t k = 0; k < res.breaches.size(); ++k) {
+        int32_t pick = -1;
+        bool handled = false;
+        for (int32_t ci : res.binding[k]) {
+          if (picked[ci]) handled = true;
+          if (of_cell(ci).Repairable(ci) &&
+              (pick < 0 || model.cells[ci].value < model.cells[pick].value)) {
+            pick = ci;
+          }
+        }
+        if (handled) continue;  // a cell picked this round may do
+        if (pick < 0) pick = of_cell(res.breached[k]).Nearest(res.breaches[k].key, picked);
+        if (pick == BlockProtector::kHandled) continue;
+        if (pick < 0) {
+          // The bound comes through another indicator: the smallest
+          // repairable cell of the same territory in the component.
+          for (int32_t bi : blocks) {
+            const Block& b = model.blocks[bi];
+            for (int32_t ci = b.first_cell; ci < b.first_cell + b.num_cells; ++ci) {
+              if (model.cells[ci].key.territory != res.breaches[k].key.territory ||
+                  !of_cell(ci).Repairable(ci)) {
+                continue;
+              }
+              if (pick < 0 || model.cells[ci].value < model.cells[pick].value) pick = ci;
+            }
+          }
+        }
+        if (pick < 0) return Refuse(res.breaches[k], "no published cell can be suppressed");
+        of_cell(pick).Suppress(pick);
+        picked[pick] = true;
+        touched.push_back(index.at(model.inner[model.cells[pick].rows[0]].block));
+      }
+      std::sort(touched.begin(), touched.end());
+      touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+      for (size_t k : touched) {
+        prot[k]->FreezeSecondaries();
+        CTG_RETURN_IF_ERROR(prot[k]->Gauss());
+      }
+      ++report->repair_rounds;
+    }
+  }
+  std::vector<BlockOutcome> out(blocks.size());
+  for (size_t k = 0; k < blocks.size(); ++k) {
+    out[k].plan = prot[k]->plan();
+    out[k].suppressed.resize(out[k].plan.size());
+    for (size_t i = 0; i < out[k].plan.size(); ++i) {
+      out[k].suppressed[i] = prot[k]->suppressed(static_cast<int32_t>(i));
+    }
   }
   return out;
 }

@@ -1,25 +1,32 @@
-// Secondary suppression of one block, with the LP audit's repair loop
-// (internal to ctg_sdc; ProtectTable in suppressor.h is the entry point).
+// Secondary suppression of the blocks of one component (blocks tied by
+// Bounds; internal to ctg_sdc; ProtectTable in suppressor.h is the entry
+// point), with the LP audit's repair loop over the whole component.
 //
-// Given the block's plan (internal/block_plan.h), runs the Gauss step
-// (internal/gauss_eliminator.h) in the inner-cell basis, or in the
-// hierarchical basis for large nested blocks (internal/hierarchy_basis.h,
-// with subSum singleton protection); identities of linked indicators are
-// forced first. When `audit` is set, audits the result (GLPK) and, while a
-// breach remains, suppresses one more published cell per breach (a binding
-// one, else the nearest) as a new primary and runs again.
+// Each block runs the Gauss step (internal/gauss_eliminator.h) on its own, in
+// the inner-cell basis or, for large nested blocks, in the hierarchical basis
+// (internal/hierarchy_basis.h, with subSum singleton protection); identities
+// of linked indicators are forced first. Gauss sees only equalities. When
+// `audit` is set, the component is audited as one LP (every block, every
+// Bound, the status words; internal/lp_block_audit.h) and, while a breach
+// remains, one more published cell per breach (a binding one, else the
+// nearest) becomes a primary and the Gauss step of its block runs again.
+// Cells that passed are not re-checked while the published set only shrinks
+// (fewer equalities only widen intervals).
 //
 // Errors: FailedPrecondition when earlier releases reveal a protected cell
-// ("unsafe") or a breach cannot be repaired; whatever RunGauss/AuditBlock
-// return. Pure, thread-safe (GLPK is serialised inside AuditBlock).
+// ("unsafe") or a breach cannot be repaired (the message names the cell and
+// the criterion); whatever RunGauss/AuditComponent return. Pure, thread-safe
+// (GLPK is serialised inside AuditComponent).
 #ifndef CTG_POLICY_SDC_INTERNAL_BLOCK_PROTECTOR_H_
 #define CTG_POLICY_SDC_INTERNAL_BLOCK_PROTECTOR_H_
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "policy/sdc/internal/block_plan.h"
+#include "policy/sdc/internal/lp_block_audit.h"
 #include "policy/sdc/release.h"
 #include "policy/sdc/rules.h"
 #include "policy/sdc/table_model.h"
@@ -31,11 +38,16 @@ struct BlockOutcome {
   std::vector<bool> suppressed;  // candidates made secondary by the Gauss step
 };
 
+// What the audit sees of cell `ci` (global index) given its role now.
+using AuditCellFn = std::function<AuditCell(int32_t ci, AuditRole role, const CellPlan& plan)>;
+
+// `blocks`: the component (Components() in lp_block_audit.h); `plans`: one
+// per block, in the same order. Returns one outcome per block, same order.
 // `report` (not owned) gains the cells checked and the repair rounds.
-absl::StatusOr<BlockOutcome> ProtectBlock(const TableModel& model, int32_t block,
-                                          std::vector<CellPlan> plan,
-                                          const SdcConfig& config, bool audit,
-                                          AuditReport* report);
+absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
+    const TableModel& model, const std::vector<int32_t>& blocks,
+    std::vector<std::vector<CellPlan>> plans, const SdcConfig& config, bool audit,
+    const AuditCellFn& audit_cell, AuditReport* report);
 
 }  // namespace ctg::policy::sdc::internal
 

@@ -1,11 +1,19 @@
-// The LP audit of one block (GLPK), shared by ProtectTable's safety net and
-// the public AuditRelease (lp_audit.h). Internal to ctg_sdc.
+// The LP audit of one *component* of a model (GLPK): the blocks of one
+// period tied by Bounds (a sub-population never exceeds its population), or
+// a single block. Shared by ProtectTable's repair loop and the public
+// AuditRelease (lp_audit.h). Internal to ctg_sdc.
 //
-// Variables: the block's inner cells, y >= 0 (fixed to 0 when a published
-// cell of value 0 contains them). Constraints: every published cell equals its
-// value; every masked cell the reader knows to be >= 1 (requested, not
-// excluded, zeros published) is >= 1. For every masked cell, min and max of
-// its sum give the interval a reader can compute.
+// The reader model of docs/secret-statistique.md, over the component's inner
+// cells y >= 0 (fixed to 0 when a published cell of value 0 contains them):
+//   - every published cell (this release, earlier ones, open data) equals its
+//     value; identities of linked indicators hold;
+//   - every Bound of the component holds (sum sub <= sum pop);
+//   - a masked cell the reader knows to be >= 1 (shown "masked" while zeros
+//     are published) is >= 1;
+//   - a status word on an allocataire-count total: excluded <= threshold - 1,
+//     shown >= threshold.
+// For every masked cell still to check, min and max of its sum give the
+// interval a reader can compute; the criteria C1-C3 are applied to it.
 //
 // Thread-safety: GLPK keeps global (at best thread-local) state, so every
 // call takes one process-wide mutex; concurrent audits are serialised, never
@@ -25,35 +33,50 @@ namespace ctg::policy::sdc::internal {
 
 enum class AuditRole : uint8_t {
   kIgnored,    // hidden and not protected: neither known nor checked
-  kPublished,  // known to the reader (this release or an earlier one)
+  kPublished,  // known to the reader (this release, an earlier one, open data)
   kMasked,     // masked or protected: its interval is checked
 };
+
+// The status word a reader sees on a territory, carried by the territory's
+// allocataire-count total (the R6 population).
+enum class Label : uint8_t { kNone, kExcluded, kShown };
 
 struct AuditCell {
   AuditRole role = AuditRole::kIgnored;
   bool known_positive = false;  // the reader knows it is >= 1
-  int64_t required_upper = 0;   // 0: only "not a single value"
+  Label label = Label::kNone;
+  int64_t required_upper = 0;   // C2; 0: none
+  int64_t required_width = 0;   // C3; 0: none
+  bool check = true;            // kMasked: compute its interval (false: known to pass)
 };
 
-// The protection a masked cell needs (domain.md, issue criterion): the R7
-// frequency threshold for small counts (min_contributors for derived
-// figures), the R6 threshold for an excluded territory's total in the
-// allocataire-count block, else 0.
+// The protection a masked cell needs (C2): the R7 frequency threshold for
+// small counts (min_contributors for derived figures), else 0.
 int64_t RequiredUpper(const Cell& cell, const Block& block, const SdcConfig& config);
+
+// C3: W for an R6-excluded territory's (or piece's) allocataire-count total,
+// else 0.
+int64_t RequiredWidth(const Cell& cell, const Block& block, const SdcConfig& config);
+
+// The blocks tied by Bounds, transitively: each component sorted, components
+// ordered by their first block.
+std::vector<std::vector<int32_t>> Components(const TableModel& model);
 
 struct BlockAuditResult {
   int64_t cells_checked = 0;
+  std::vector<int32_t> breached;  // global cell index of each breach
   std::vector<CellInterval> breaches;
   // For each breach, the published cells (global indices) whose constraint
   // binds the violated bound (non-zero dual): suppressing one relaxes it.
   std::vector<std::vector<int32_t>> binding;
 };
 
-// `cells` has one entry per cell of the block (model.blocks[block]).
-// Internal if GLPK fails or the published figures are inconsistent.
-absl::StatusOr<BlockAuditResult> AuditBlock(const TableModel& model, int32_t block,
-                                            const std::vector<AuditCell>& cells,
-                                            const SdcConfig& config);
+// `cells` has one entry per cell of the model; only the component's blocks
+// are read. Internal if GLPK fails or the published figures are inconsistent.
+absl::StatusOr<BlockAuditResult> AuditComponent(const TableModel& model,
+                                                const std::vector<int32_t>& blocks,
+                                                const std::vector<AuditCell>& cells,
+                                                const SdcConfig& config);
 
 }  // namespace ctg::policy::sdc::internal
 

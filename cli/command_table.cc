@@ -1,0 +1,19 @@
+// Every `ctg` command, in the order help lists them.
+#include "cli/command.h"
+
+namespace ctg::cli {
+
+std::vector<Command> AllCommands() {
+  std::vector<Command> commands;
+  RegisterHealthCommands(commands);
+  RegisterRequestCommands(commands);
+  RegisterReviewCommands(commands);
+  RegisterExtractCommands(commands);
+  RegisterCatalogueCommands(commands);
+  RegisterAdminCommands(commands);
+  RegisterAuditCommands(commands);
+  RegisterCompletionCommand(commands);
+  return commands;
+}
+
+}  // namespace ctg::cli
