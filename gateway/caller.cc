@@ -35,11 +35,11 @@ CallerResolver::Parsed CallerResolver::Parse(
         uris.size()));
     return parsed;
   }
-  parsed.identity = policy::ParseSpiffeId(uris.front(), trust_domain_);
+  parsed.identity = policy::AcceptSpiffeId(uris.front(), trust_domain_, caf_id_);
   return parsed;
 }
 
-Caller CallerResolver::Resolve(const grpc::ServerContext& context) {
+Caller CallerResolver::Resolve(const grpc::ServerContextBase& context) {
   Caller caller{.peer = context.peer(),
                 .identity = absl::UnauthenticatedError("no client certificate")};
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();

@@ -1,6 +1,7 @@
 // Who is calling: the verified peer certificate turned into an identity
 // (organisation, role, person) from its single SPIFFE ID, never from
-// metadata (R8).
+// metadata (R8). Only an identity of this gateway's trust domain and, for a
+// Caf role, of its own Caf is accepted (policy::AcceptSpiffeId).
 //
 // CallerResolver is thread-safe. It caches the parse of each certificate
 // seen (bounded), and re-checks the certificate against the current trust
@@ -33,10 +34,13 @@ struct Caller {
 
 class CallerResolver {
  public:
-  CallerResolver(std::string trust_domain, const TrustAnchorsHolder* anchors)
-      : trust_domain_(std::move(trust_domain)), anchors_(anchors) {}
+  // `trust_domain` and `caf_id` are this gateway's (policy::AcceptSpiffeId);
+  // `anchors` must outlive the resolver.
+  CallerResolver(std::string trust_domain, std::string caf_id,
+                 const TrustAnchorsHolder* anchors)
+      : trust_domain_(std::move(trust_domain)), caf_id_(std::move(caf_id)), anchors_(anchors) {}
 
-  Caller Resolve(const grpc::ServerContext& context) ABSL_LOCKS_EXCLUDED(mu_);
+  Caller Resolve(const grpc::ServerContextBase& context) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   struct Parsed {
@@ -50,6 +54,7 @@ class CallerResolver {
                const std::shared_ptr<const TrustAnchors>& anchors) const;
 
   const std::string trust_domain_;
+  const std::string caf_id_;
   const TrustAnchorsHolder* anchors_;
   Mutex mu_;
   absl::flat_hash_map<std::string, Parsed> cache_ ABSL_GUARDED_BY(mu_);

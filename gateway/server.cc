@@ -1,6 +1,6 @@
 #include "gateway/server.h"
 
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/ext/health_check_service_server_builder_option.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
@@ -20,6 +20,7 @@
 #include "base/echo.h"
 #include "base/status_macros.h"
 #include "base/version.h"
+#include "gateway/audit_interceptor.h"
 #include "gateway/audit_log.h"
 #include "gateway/caller.h"
 #include "gateway/commune_bases.h"
@@ -35,7 +36,10 @@
 #include "gateway/services/conventions_service.h"
 #include "gateway/services/data_requests_service.h"
 #include "gateway/services/extracts_service.h"
+#include "gateway/services/health_service.h"
+#include "gateway/services/reflection_service.h"
 #include "gateway/services/statistics_service.h"
+#include "gateway/services/unknown_method_service.h"
 #include "gateway/startup_checks.h"
 #include "gateway/trust_anchors.h"
 #include "gateway/x509_util.h"
@@ -55,6 +59,8 @@ struct Server::Impl {
   std::unique_ptr<Dispatcher> dispatcher;
   std::unique_ptr<CommuneBases> bases;
   std::vector<std::unique_ptr<grpc::Service>> services;
+  std::unique_ptr<UnknownMethodService> unknown_methods;
+  HealthService* health_service = nullptr;  // owned by `server`
   std::unique_ptr<grpc::Server> server;
   std::string address;
   const ExtractsService* extracts = nullptr;  // for metrics
@@ -114,9 +120,11 @@ std::shared_ptr<grpc::ServerCredentials> MakeCredentials(const Config& config,
   grpc::experimental::TlsServerCredentialsOptions options(provider);
   options.watch_root_certs();
   options.watch_identity_key_cert_pairs();
-  // gRPC requires a client certificate; PeerVerifier is the check (CA,
-  // validity, CRL), so that refusals are audited and trust reloads.
-  options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
+  // gRPC asks for a client certificate and PeerVerifier is the one check
+  // (present, CA, validity, CRL, X.509-SVID leaf), so that every refusal,
+  // a handshake without a certificate included, is audited, and trust
+  // material reloads.
+  options.set_cert_request_type(GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
   Dispatcher* dispatcher = impl.dispatcher.get();
   options.set_certificate_verifier(
       grpc::experimental::ExternalCertificateVerifier::Create<PeerVerifier>(
@@ -140,6 +148,23 @@ void AddServices(Server::Impl& impl) {
   impl.services.push_back(std::make_unique<StatisticsService>(d, &impl.config));
   impl.services.push_back(std::make_unique<AuditService>(
       d, impl.db.get(), impl.audit_log.get(), impl.config.audit.origin));
+  impl.services.push_back(std::make_unique<ReflectionService>(d));
+  impl.unknown_methods = std::make_unique<UnknownMethodService>(d);
+}
+
+// Health, reflection and unknown methods go through the dispatcher like
+// ctg.v1 (identity, rate limit, one event each); the interceptor records
+// what gRPC answers by itself.
+void AddStandardServices(Server::Impl& impl, grpc::ServerBuilder& builder) {
+  auto health = std::make_unique<HealthService>(impl.dispatcher.get());
+  impl.health_service = health.get();
+  builder.SetOption(std::make_unique<grpc::HealthCheckServiceServerBuilderOption>(
+      std::move(health)));
+  builder.RegisterService(impl.health_service);
+  builder.RegisterCallbackGenericService(impl.unknown_methods.get());
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> audit;
+  audit.push_back(std::make_unique<AuditInterceptorFactory>(impl.dispatcher.get()));
+  builder.experimental().SetInterceptorCreators(std::move(audit));
 }
 
 // Logs each background failure with its cause, on one line.
@@ -279,16 +304,16 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
                                                      *signer);
                       },
                       .keys = std::move(keys)}));
-  impl->callers = std::make_unique<CallerResolver>(config.trust_domain, impl->anchors.get());
+  impl->callers = std::make_unique<CallerResolver>(config.trust_domain, config.caf_id,
+                                                    impl->anchors.get());
   impl->limiter = std::make_unique<RateLimiter>(config.limits.calls_per_minute);
   impl->dispatcher = std::make_unique<Dispatcher>(impl->db.get(), impl->audit_log.get(),
-                                                  impl->callers.get(), impl->limiter.get());
+                                                  impl->callers.get(), impl->limiter.get(),
+                                                  impl->health.get());
   impl->bases = std::make_unique<CommuneBases>(impl->db.get(), 64);
   AddServices(*impl);
   if (!config.metrics.listen.empty()) CTG_RETURN_IF_ERROR(StartMetrics(*impl));
 
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(config.listen, MakeCredentials(config, *impl), &port);
@@ -300,6 +325,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
   // splitting calls between two databases and two audit trails.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   for (auto& service : impl->services) builder.RegisterService(service.get());
+  AddStandardServices(*impl, builder);
   impl->server = builder.BuildAndStart();
   if (impl->server == nullptr || port == 0) return ExplainListenFailure(config.listen);
   impl->address = absl::StrCat(config.listen.substr(0, config.listen.rfind(':')), ":", port);
@@ -324,9 +350,11 @@ const std::string& Server::metrics_address() const { return impl_->metrics_addre
 
 void Server::Shutdown() {
   if (impl_->shut_down.exchange(true)) return;
+  impl_->health_service->Shutdown();  // ends Watch streams at once
   impl_->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   impl_->stop_background.Notify();
   if (impl_->background.joinable()) impl_->background.join();
+  impl_->dispatcher->Shutdown();  // pending refusal summaries, before the checkpoint
   // The final checkpoint: a failure is reported (and so logged) like the
   // periodic ones.
   impl_->Checkpoint().IgnoreError();

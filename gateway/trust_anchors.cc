@@ -109,9 +109,16 @@ absl::Status TrustAnchors::VerifyClient(const std::string& leaf_pem,
   X509_STORE_CTX_free(ctx);
   sk_X509_free(untrusted);
   ERR_clear_error();
-  if (ok == 1) return absl::OkStatus();
-  return absl::UnauthenticatedError(absl::StrCat(
-      "client certificate refused: ", X509_verify_cert_error_string(error)));
+  if (ok != 1) {
+    return absl::UnauthenticatedError(absl::StrCat(
+        "client certificate refused: ", X509_verify_cert_error_string(error),
+        error == X509_V_ERR_INVALID_PURPOSE
+            ? " (a client certificate needs the clientAuth extended key usage)"
+            : ""));
+  }
+  // R8: X509_verify_cert accepts a CA certificate as the leaf; an
+  // X.509-SVID is an end entity.
+  return CheckSvidLeafProfile(leaf->get());
 }
 
 std::shared_ptr<const TrustAnchors> TrustAnchorsHolder::Get() const {

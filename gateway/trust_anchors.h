@@ -35,8 +35,11 @@ class TrustAnchors {
 
   // Verifies a client certificate `leaf_pem` (with optional untrusted
   // intermediates `chain_pem`) at time `now`: issued by the CA, within its
-  // validity, not revoked, usable for client authentication.
-  // Errors: kUnauthenticated with OpenSSL's reason.
+  // validity, not revoked, usable for client authentication, and shaped as
+  // an X.509-SVID leaf (CheckSvidLeafProfile: not a CA, no keyCertSign or
+  // cRLSign, clientAuth if it has an extendedKeyUsage).
+  // Errors: kUnauthenticated with OpenSSL's reason or the profile's; an
+  // empty `leaf_pem` is "no client certificate presented".
   absl::Status VerifyClient(const std::string& leaf_pem,
                             const std::string& chain_pem, time_t now) const;
 

@@ -81,6 +81,29 @@ std::vector<std::string> UriSans(X509* cert) {
   return uris;
 }
 
+absl::Status CheckSvidLeafProfile(X509* cert) {
+  auto refuse = [](absl::string_view why) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("client certificate refused: not an X.509-SVID leaf: ", why));
+  };
+  const uint32_t flags = X509_get_extension_flags(cert);
+  if ((flags & EXFLAG_INVALID) != 0) {
+    return refuse("its extensions cannot be decoded");
+  }
+  if ((flags & EXFLAG_CA) != 0) {
+    return refuse("basicConstraints CA:TRUE (a CA certificate is not a client identity)");
+  }
+  if ((flags & EXFLAG_KUSAGE) != 0 &&
+      (X509_get_key_usage(cert) & (KU_KEY_CERT_SIGN | KU_CRL_SIGN)) != 0) {
+    return refuse("keyUsage allows keyCertSign or cRLSign");
+  }
+  if ((flags & EXFLAG_XKUSAGE) != 0 &&
+      (X509_get_extended_key_usage(cert) & XKU_SSL_CLIENT) == 0) {
+    return refuse("extendedKeyUsage does not include clientAuth");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckKeyMatchesCertificate(absl::string_view cert_pem,
                                         const std::string& cert_path,
                                         absl::string_view key_pem,

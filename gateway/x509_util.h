@@ -35,6 +35,13 @@ std::string CertificateSha256(X509* cert);
 // The URI entries of the certificate's subjectAltName, in order.
 std::vector<std::string> UriSans(X509* cert);
 
+// The X.509-SVID leaf profile (SPIFFE X509-SVID, "Leaf Validation"), R8: a
+// client certificate is an end entity. Errors (kUnauthenticated, naming the
+// extension): basicConstraints CA:TRUE; keyUsage with keyCertSign or
+// cRLSign; an extendedKeyUsage extension without clientAuth; extensions
+// OpenSSL cannot decode.
+absl::Status CheckSvidLeafProfile(X509* cert);
+
 // Checks a server identity: `cert_pem` parses, `key_pem` parses, and the
 // key is the certificate's. Errors (kInvalidArgument) name the files given
 // as `cert_path` / `key_path`.

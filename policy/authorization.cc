@@ -52,15 +52,43 @@ const std::vector<MethodRule>& Table() {
   return *table;
 }
 
+// R8: health and reflection answer every accepted identity, and only those
+// (the dispatcher resolves the identity before it consults this table).
+const std::vector<MethodRule>& StandardTable() {
+  static const auto* table = new std::vector<MethodRule>{
+      {"/grpc.health.v1.Health/Check",
+       {kRequester, kOperator, kReviewer, kAdmin, kAuditor}},
+      {"/grpc.health.v1.Health/Watch",
+       {kRequester, kOperator, kReviewer, kAdmin, kAuditor}},
+      {"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+       {kRequester, kOperator, kReviewer, kAdmin, kAuditor}},
+  };
+  return *table;
+}
+
+const MethodRule* FindRule(absl::string_view full_method) {
+  for (const auto* table : {&Table(), &StandardTable()}) {
+    for (const MethodRule& rule : *table) {
+      if (rule.full_method == full_method) return &rule;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 absl::Span<const MethodRule> AuthorizationTable() { return Table(); }
 
+absl::Span<const MethodRule> StandardServicesTable() { return StandardTable(); }
+
+bool IsKnownMethod(absl::string_view full_method) {
+  return FindRule(full_method) != nullptr;
+}
+
 absl::Status Authorize(Role role, absl::string_view full_method) {
-  for (const MethodRule& rule : Table()) {
-    if (rule.full_method != full_method) continue;
-    if (std::find(rule.roles.begin(), rule.roles.end(), role) !=
-        rule.roles.end()) {
+  if (const MethodRule* rule = FindRule(full_method); rule != nullptr) {
+    if (std::find(rule->roles.begin(), rule->roles.end(), role) !=
+        rule->roles.end()) {
       return absl::OkStatus();
     }
     return absl::PermissionDeniedError(absl::StrCat(

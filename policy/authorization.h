@@ -25,7 +25,17 @@ struct MethodRule {
 // Every method of every ctg.v1 service, in api.md order.
 absl::Span<const MethodRule> AuthorizationTable();
 
-// OK when `role` may call `full_method`.
+// The standard services served on the same mTLS port: grpc.health.v1.Health
+// (Check, Watch) and grpc.reflection.v1alpha.ServerReflection. R8: they
+// answer only an identity the gateway accepts elsewhere; every role may call
+// them (they reveal the serving state and the public contract, nothing of a
+// tenant). Orchestrators' probes use a separate local endpoint, not these.
+absl::Span<const MethodRule> StandardServicesTable();
+
+// True when `full_method` is in either table (a method this gateway serves).
+bool IsKnownMethod(absl::string_view full_method);
+
+// OK when `role` may call `full_method` (a method of either table).
 // Errors: kPermissionDenied naming the role and method when the role may not
 // call it; kPermissionDenied too for a method the table does not know (fail
 // closed: a method added to the proto but not to the table is refused).

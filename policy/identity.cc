@@ -120,4 +120,20 @@ absl::StatusOr<Identity> ParseSpiffeId(absl::string_view uri,
   return id;
 }
 
+absl::Status CheckOwnCaf(const Identity& identity, absl::string_view caf_id) {
+  if (identity.kind != OrganisationKind::kCaf) return absl::OkStatus();
+  if (!caf_id.empty() && identity.organisation == caf_id) return absl::OkStatus();
+  return Refuse(absl::StrCat("Caf \"", identity.organisation,
+                             "\" is not this gateway's Caf (\"", caf_id, "\")"));
+}
+
+absl::StatusOr<Identity> AcceptSpiffeId(absl::string_view uri,
+                                        absl::string_view trust_domain,
+                                        absl::string_view caf_id) {
+  absl::StatusOr<Identity> id = ParseSpiffeId(uri, trust_domain);
+  if (!id.ok()) return id;
+  if (absl::Status own = CheckOwnCaf(*id, caf_id); !own.ok()) return own;
+  return id;
+}
+
 }  // namespace ctg::policy

@@ -50,6 +50,21 @@ inline constexpr size_t kMaxSpiffeIdLength = 2048;
 absl::StatusOr<Identity> ParseSpiffeId(absl::string_view uri,
                                        absl::string_view trust_domain);
 
+// R8 (access control, least privilege): a Caf's gateway serves its own Caf
+// and the communes it has conventions with. OK for every commune identity
+// (conventions decide what a commune may see) and for a Caf role
+// (reviewer, admin, auditor) whose <caf id> is `caf_id`, this gateway's.
+// Errors: kUnauthenticated naming both Caf ids when a Caf role belongs to
+// another Caf (or when `caf_id` is empty: fail closed). UNAUTHENTICATED, not
+// PERMISSION_DENIED: another Caf's staff is not an identity this gateway
+// knows, exactly like another trust domain.
+absl::Status CheckOwnCaf(const Identity& identity, absl::string_view caf_id);
+
+// ParseSpiffeId then CheckOwnCaf: the identity this gateway accepts.
+absl::StatusOr<Identity> AcceptSpiffeId(absl::string_view uri,
+                                        absl::string_view trust_domain,
+                                        absl::string_view caf_id);
+
 }  // namespace ctg::policy
 
 #endif  // CTG_POLICY_IDENTITY_H_

@@ -1,6 +1,6 @@
 // Starts the real ctg-gateway process on 127.0.0.1 (port 0) with a fresh
 // temporary directory, the development PKI made by certs/make-dev-pki.sh and
-// a real SQLite file, waits for it through the health service, and gives
+// a real SQLite file, waits until it accepts mTLS connections, and gives
 // tests mTLS channels as any of the PKI's clients, and the `ctg` CLI.
 #ifndef CTG_TESTS_INTEGRATION_GATEWAY_FIXTURE_H_
 #define CTG_TESTS_INTEGRATION_GATEWAY_FIXTURE_H_

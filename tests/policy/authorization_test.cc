@@ -11,6 +11,8 @@
 #include "ctg/v1/extracts.grpc.pb.h"
 #include "ctg/v1/statistics.grpc.pb.h"
 #include "gmock/gmock.h"
+#include "grpc/health/v1/health.pb.h"
+#include "grpc/reflection/v1alpha/reflection.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
@@ -113,6 +115,39 @@ TEST(AuthorizationTest, TableCoversExactlyTheProtoMethods) {
   std::set<std::string> expected;
   for (const auto& entry : Expected()) expected.insert(entry.first);
   EXPECT_EQ(expected, ProtoMethods());
+}
+
+// R8: health and reflection answer every accepted identity.
+TEST(AuthorizationTest, StandardServicesAreOpenToEveryRole) {
+  std::set<std::string> expected;
+  for (const google::protobuf::FileDescriptor* file :
+       {grpc::health::v1::HealthCheckRequest::descriptor()->file(),
+        grpc::reflection::v1alpha::ServerReflectionRequest::descriptor()->file()}) {
+    ASSERT_EQ(file->service_count(), 1) << file->name();
+    const google::protobuf::ServiceDescriptor* service = file->service(0);
+    for (int i = 0; i < service->method_count(); ++i) {
+      expected.insert("/" + service->full_name() + "/" + service->method(i)->name());
+    }
+  }
+  std::set<std::string> table;
+  for (const MethodRule& rule : StandardServicesTable()) {
+    table.insert(std::string(rule.full_method));
+    for (Role role : kAllRoles) {
+      EXPECT_THAT(Authorize(role, rule.full_method), IsOk()) << rule.full_method;
+    }
+  }
+  EXPECT_EQ(table, expected);
+  for (const std::string& method : expected) {
+    EXPECT_TRUE(IsKnownMethod(method)) << method;
+    EXPECT_FALSE(ProtoMethods().count(method)) << method;
+  }
+}
+
+TEST(AuthorizationTest, KnownMethodsAreTheTwoTables) {
+  for (const std::string& method : ProtoMethods()) EXPECT_TRUE(IsKnownMethod(method)) << method;
+  EXPECT_FALSE(IsKnownMethod("/ctg.v1.Audit/DeleteEvents"));
+  EXPECT_FALSE(IsKnownMethod("/grpc.health.v1.Health/Check/"));
+  EXPECT_FALSE(IsKnownMethod(""));
 }
 
 TEST(AuthorizationTest, UnknownMethodIsDeniedForEveryRole) {

@@ -86,5 +86,47 @@ TEST(ParseSpiffeIdTest, RefusesOverlongIds) {
               StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("too long")));
 }
 
+// R8: a Caf role is accepted only for this gateway's own Caf.
+TEST(CheckOwnCafTest, AcceptsTheOwnCafsRoles) {
+  for (const char* role : {"reviewer", "admin", "auditor"}) {
+    CTG_ASSERT_OK_AND_ASSIGN(
+        Identity id,
+        AcceptSpiffeId(std::string("spiffe://ctg.caf33.fr/caf/33/") + role + "/p", kTd, "33"));
+    EXPECT_EQ(id.organisation, "33");
+  }
+}
+
+TEST(CheckOwnCafTest, RefusesAnotherCafsRolesAsUnauthenticated) {
+  for (const char* role : {"reviewer", "admin", "auditor"}) {
+    std::string uri = std::string("spiffe://ctg.caf33.fr/caf/34/") + role + "/mallory";
+    SCOPED_TRACE(uri);
+    EXPECT_THAT(AcceptSpiffeId(uri, kTd, "33"),
+                StatusIs(absl::StatusCode::kUnauthenticated,
+                         HasSubstr("Caf \"34\" is not this gateway's Caf (\"33\")")));
+    CTG_ASSERT_OK_AND_ASSIGN(Identity parsed, ParseSpiffeId(uri, kTd));
+    EXPECT_THAT(CheckOwnCaf(parsed, "33"), StatusIs(absl::StatusCode::kUnauthenticated));
+  }
+  // A prefix or an extension of the Caf id is another Caf.
+  EXPECT_THAT(AcceptSpiffeId("spiffe://ctg.caf33.fr/caf/3/admin/x", kTd, "33"),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_THAT(AcceptSpiffeId("spiffe://ctg.caf33.fr/caf/333/admin/x", kTd, "33"),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST(CheckOwnCafTest, EmptyConfiguredCafRefusesEveryCafRole) {
+  EXPECT_THAT(AcceptSpiffeId("spiffe://ctg.caf33.fr/caf/33/admin/x", kTd, ""),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST(CheckOwnCafTest, CommunesAreNotTiedToTheCafId) {
+  EXPECT_TRUE(AcceptSpiffeId("spiffe://ctg.caf33.fr/commune/33069/requester/a", kTd, "33").ok());
+  EXPECT_TRUE(AcceptSpiffeId("spiffe://ctg.caf33.fr/commune/75056/operator/b", kTd, "33").ok());
+}
+
+TEST(CheckOwnCafTest, ParseErrorsComeFirst) {
+  EXPECT_THAT(AcceptSpiffeId("spiffe://evil.example/caf/33/admin/x", kTd, "33"),
+              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("trust domain")));
+}
+
 }  // namespace
 }  // namespace ctg::policy

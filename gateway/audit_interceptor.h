@@ -1,0 +1,41 @@
+// The safety net behind the Dispatcher (R9: every call is an event): a
+// server interceptor that sees the status of every call as gRPC sends it,
+// and has the Dispatcher record the calls that never reached a service
+// body (Dispatcher::FinishCall), e.g. a request message gRPC could not
+// parse (the generated handler answers INTERNAL before any project code
+// runs; the client gets INVALID_ARGUMENT saying so instead).
+//
+// What no interceptor sees in gRPC 1.51, so what leaves no event: a
+// message larger than limits.max_message_bytes and metadata larger than
+// gRPC's limit are refused by the transport, which cancels the stream
+// before a call exists for the server; a connection that fails before or
+// during the TLS handshake for reasons other than its certificate (e.g.
+// plaintext, an unsupported TLS version) is refused by gRPC's TLS layer
+// before the certificate verifier runs.
+//
+// Thread-safe (one interceptor per call, created by gRPC).
+#ifndef CTG_GATEWAY_AUDIT_INTERCEPTOR_H_
+#define CTG_GATEWAY_AUDIT_INTERCEPTOR_H_
+
+#include <grpcpp/support/server_interceptor.h>
+
+#include "gateway/dispatcher.h"
+
+namespace ctg::gateway {
+
+class AuditInterceptorFactory final
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  // `dispatcher` must outlive the server; its call tracking is turned on.
+  explicit AuditInterceptorFactory(Dispatcher* dispatcher);
+
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override;
+
+ private:
+  Dispatcher* const dispatcher_;
+};
+
+}  // namespace ctg::gateway
+
+#endif  // CTG_GATEWAY_AUDIT_INTERCEPTOR_H_

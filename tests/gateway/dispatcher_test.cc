@@ -1,0 +1,115 @@
+// The dispatcher's failure paths without a network: refused handshakes go
+// through the refusal throttle, and a failure to append an event is an
+// integrity failure of the health state that refuses calls.
+#include "gateway/dispatcher.h"
+
+#include <grpcpp/server_context.h>
+
+#include "audit/canonical.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "store/audit_table.h"
+#include "store/schema.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace ctg::gateway {
+namespace {
+
+using ::ctg::testing::IsOk;
+using ::testing::HasSubstr;
+
+absl::StatusOr<std::string> FakeSign(uint64_t size, const audit::Hash&) {
+  return absl::StrCat("checkpoint of ", size, "\n");
+}
+
+constexpr char kSha[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+class DispatcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = store::Database::Open({.path = dir_.path() + "/d.db"}, store::GatewayMigrations());
+    ASSERT_THAT(db, IsOk());
+    db_ = std::move(*db);
+    auto log = AuditLog::Open(db_.get(), FakeSign);
+    ASSERT_THAT(log, IsOk());
+    log_ = std::move(*log);
+    dispatcher_ = std::make_unique<Dispatcher>(
+        db_.get(), log_.get(), &callers_, nullptr, &health_,
+        Dispatcher::Options{.flush_every = absl::ZeroDuration()});
+  }
+
+  audit::Event EventAt(uint64_t seq) {
+    audit::Event event;
+    EXPECT_THAT(db_->Read([&](store::Connection& conn) -> absl::Status {
+      auto row = store::GetAuditRow(conn, seq);
+      if (!row.ok()) return row.status();
+      auto decoded = audit::DecodeCanonical(row->canonical);
+      if (!decoded.ok()) return decoded.status();
+      event = *decoded;
+      return absl::OkStatus();
+    }), IsOk());
+    return event;
+  }
+
+  ctg::testing::TempDir dir_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<AuditLog> log_;
+  CallerResolver callers_{"ctg.caf33.fr", "33", nullptr};
+  HealthState health_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+};
+
+TEST_F(DispatcherTest, RepeatedHandshakeRefusalsAreFoldedIntoOneSummary) {
+  absl::Status why = absl::UnauthenticatedError("client certificate refused: certificate revoked");
+  for (int i = 0; i < 5; ++i) {
+    dispatcher_->RecordHandshakeRefusal(kSha, "spiffe://ctg.caf33.fr/commune/33069/requester/x",
+                                        why);
+  }
+  ASSERT_EQ(log_->size(), 1u);  // the first one, at once
+  EXPECT_EQ(EventAt(1).method, kHandshakeMethod);
+  dispatcher_->Shutdown();  // the window's summary
+  ASSERT_EQ(log_->size(), 2u);
+  audit::Event summary = EventAt(2);
+  EXPECT_EQ(summary.method, kRefusalSummaryMethod);
+  EXPECT_EQ(summary.code, static_cast<int>(absl::StatusCode::kUnauthenticated));
+  EXPECT_EQ(summary.cert_sha256, kSha);
+  EXPECT_EQ(summary.message, why.message());
+  EXPECT_THAT(summary.facts, ::testing::Contains(audit::Fact{"refusals", "4"}));
+  EXPECT_THAT(summary.facts, ::testing::Contains(audit::Fact{"methods", "tls-handshake"}));
+  EXPECT_TRUE(health_.healthy());
+}
+
+TEST_F(DispatcherTest, AFailureToRecordAHandshakeRefusalRefusesCalls) {
+  db_->Close();  // every append now fails
+  dispatcher_->RecordHandshakeRefusal(kSha, "", absl::UnauthenticatedError("no client certificate presented"));
+  EXPECT_EQ(health_.TotalFailures("audit-append"), 1u);
+  EXPECT_THAT(health_.IntegrityStatus(),
+              ctg::testing::StatusIs(absl::StatusCode::kUnavailable, HasSubstr("audit-append")));
+  grpc::ServerContext context;
+  bool ran = false;
+  grpc::Status status = dispatcher_->Read(&context, "/ctg.v1.Catalogue/ListIndicators",
+                                          [&](Call&) {
+                                            ran = true;
+                                            return absl::OkStatus();
+                                          });
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), HasSubstr("could not record"));
+  EXPECT_FALSE(ran);
+}
+
+TEST_F(DispatcherTest, CallsAreRefusedWhileAnyIntegrityProblemLasts) {
+  health_.ReportFailure("audit-checkpoint", HealthState::Severity::kIntegrity,
+                        absl::InternalError("disk"));
+  grpc::ServerContext context;
+  grpc::Status status = dispatcher_->Write(
+      &context, "/ctg.v1.Conventions/CreateConvention",
+      [](Call&, store::Transaction&) { return absl::OkStatus(); });
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(log_->size(), 0u);  // nothing served, nothing written
+  health_.ReportRecovered("audit-checkpoint");
+  EXPECT_THAT(health_.IntegrityStatus(), IsOk());
+}
+
+}  // namespace
+}  // namespace ctg::gateway
