@@ -147,7 +147,8 @@ TEST(BackupTest, ACopyWhoseTrailDoesNotVerifyIsNotKept) {
   std::string dest = gw.dir() + "/copy.db";
   RunResult r = Backup(gw, dest);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("the copy does not verify: audit trail: event 1 was altered"));
+  EXPECT_THAT(r.err, HasSubstr("the copy does not verify: audit trail"));
+  EXPECT_THAT(r.err, HasSubstr("event 1 was altered"));
   EXPECT_FALSE(std::filesystem::exists(dest));
   for (const auto& entry : std::filesystem::directory_iterator(gw.dir())) {
     EXPECT_THAT(entry.path().filename().string(), ::testing::Not(HasSubstr("partial")));

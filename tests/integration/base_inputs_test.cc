@@ -385,13 +385,12 @@ TEST(PerimeterTest, TerritoriesOutsideTheCommuneOrAbsentFromTheBaseAreRefusedAtC
   // With a base: an IRIS it does not hold, a QPV of another commune.
   RunResult absent = CreateConvention(gateway, "33069", "Le Bouscat", "33069,330690199");
   EXPECT_NE(absent.exit_code, 0);
-  EXPECT_THAT(absent.err, HasSubstr("INVALID_ARGUMENT"));
-  EXPECT_THAT(absent.err, HasSubstr("perimeter[1]: territory 330690199 is not in the "
+  EXPECT_THAT(absent.err, HasSubstr("--perimeter (value 2): territory 330690199 is not in the "
                                     "statistical base of 2023 for commune 33069"));
   RunResult outside = CreateConvention(gateway, "33162", "Eysines", "33162,QN03302M");
   EXPECT_NE(outside.exit_code, 0);
   EXPECT_THAT(outside.err,
-              HasSubstr("perimeter[1]: territory QN03302M lies outside commune 33162"));
+              HasSubstr("--perimeter (value 2): territory QN03302M lies outside commune 33162"));
   // What the base holds is accepted.
   RunResult fine = CreateConvention(gateway, "33069", "Le Bouscat", "33069,330690102,QN03302M");
   EXPECT_EQ(fine.exit_code, 0) << fine.err;
