@@ -12,6 +12,7 @@
 #include "audit/signed_note.h"
 #include "audit/stored_trail.h"
 #include "base/status_macros.h"
+#include "gateway/trail_check.h"
 #include "store/audit_table.h"
 
 namespace ctg::gateway {
@@ -85,32 +86,15 @@ absl::Status AuditLog::Rebuild() {
   MutexLock lock(&mu_);
   auto root = [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return tree_.Root(); };
   CTG_RETURN_IF_ERROR(db_->Read([&](store::Connection& conn) -> absl::Status {
-    CTG_ASSIGN_OR_RETURN(std::vector<store::StoredCheckpoint> stored,
-                         store::AllCheckpoints(conn));
-    if (!stored.empty()) last_checkpoint_size_ = stored.back().tree_size;
-    std::vector<audit::StoredCheckpointNote> notes;
-    notes.reserve(stored.size());
-    for (store::StoredCheckpoint& c : stored) notes.push_back({c.tree_size, std::move(c.note)});
-    audit::StoredTrailChecker checker(
-        db_->path(), std::move(notes),
-        {.keys = options_.keys, .require_known_key = false});
-    CTG_RETURN_IF_ERROR(checker.CheckCheckpointsAt(0, root));
-    CTG_RETURN_IF_ERROR(store::ScanTrail(conn, [&](const store::AuditRow& row) -> absl::Status {
-      const audit::StoredColumns columns{
-          .time_us = row.time_us,
-          .caller = row.caller,
-          .organisation = row.organisation,
-          .method = row.method,
-          .target_kind = row.target_kind,
-          .target_id = row.target_id,
-          .code = row.code,
-      };
-      CTG_ASSIGN_OR_RETURN(audit::Hash leaf,
-                           checker.CheckEvent(row.seq, row.canonical, row.leaf_hash, &columns));
+    auto append = [this](const audit::Hash& leaf) ABSL_NO_THREAD_SAFETY_ANALYSIS {
       tree_.Append(leaf);
-      return checker.CheckCheckpointsAt(tree_.size(), root);
-    }));
-    return checker.Finish(tree_.size());
+    };
+    CTG_ASSIGN_OR_RETURN(
+        TrailCheckResult checked,
+        CheckStoredTrail(conn, db_->path(), {.keys = options_.keys, .require_known_key = false},
+                         append, root));
+    last_checkpoint_size_ = checked.last_checkpoint_size;
+    return absl::OkStatus();
   }));
   assigned_ = tree_.size();
   return absl::OkStatus();

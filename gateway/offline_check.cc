@@ -10,6 +10,7 @@
 #include "audit/note_key.h"
 #include "audit/stored_trail.h"
 #include "base/status_macros.h"
+#include "gateway/trail_check.h"
 #include "gateway/x509_util.h"
 #include "store/audit_table.h"
 #include "store/sqlite.h"
@@ -55,34 +56,14 @@ absl::StatusOr<std::string> CheckAuditTrailWithKeys(absl::Span<const audit::Note
   CTG_ASSIGN_OR_RETURN(auto conn, store::Connection::Open(db_path, /*read_only=*/true));
   // The stored checkpoints first (few), then one pass over the events with
   // the tree's right edge only: memory O(log N), whatever the trail's size.
-  CTG_ASSIGN_OR_RETURN(std::vector<store::StoredCheckpoint> stored, store::AllCheckpoints(*conn));
-  std::vector<audit::StoredCheckpointNote> notes;
-  notes.reserve(stored.size());
-  for (store::StoredCheckpoint& c : stored) notes.push_back({c.tree_size, std::move(c.note)});
-  audit::StoredTrailChecker checker(db_path, std::move(notes),
-                                    {.keys = keys,
-                                     .require_known_key = true});
   audit::MerkleFrontier tree;
-  auto root = [&tree] { return tree.Root(); };
-  CTG_RETURN_IF_ERROR(checker.CheckCheckpointsAt(0, root));
-  CTG_RETURN_IF_ERROR(store::ScanTrail(*conn, [&](const store::AuditRow& row) -> absl::Status {
-    const audit::StoredColumns columns{
-        .time_us = row.time_us,
-        .caller = row.caller,
-        .organisation = row.organisation,
-        .method = row.method,
-        .target_kind = row.target_kind,
-        .target_id = row.target_id,
-        .code = row.code,
-    };
-    CTG_ASSIGN_OR_RETURN(audit::Hash leaf,
-                         checker.CheckEvent(row.seq, row.canonical, row.leaf_hash, &columns));
-    tree.Append(leaf);
-    return checker.CheckCheckpointsAt(tree.size(), root);
-  }));
-  CTG_RETURN_IF_ERROR(checker.Finish(tree.size()));
+  CTG_ASSIGN_OR_RETURN(
+      TrailCheckResult checked,
+      CheckStoredTrail(*conn, db_path, {.keys = keys, .require_known_key = true},
+                       [&tree](const audit::Hash& leaf) { tree.Append(leaf); },
+                       [&tree] { return tree.Root(); }));
   return absl::StrCat("audit trail of ", db_path, " intact: ", tree.size(), " events, ",
-                      checker.checkpoints_matched(), " signed checkpoints verified, root ",
+                      checked.checkpoints_matched, " signed checkpoints verified, root ",
                       audit::HashToHex(tree.Root()));
 }
 
