@@ -103,15 +103,21 @@ absl::StatusOr<sdc::BlockInput> BlockFor(const statbase::Base& base, const sdc::
   return block;
 }
 
-// Requested indicators plus, transitively, the ones they are tied to by a
-// catalogue relation (total_equals: a figure masked in one must not be read
-// in the other; bounded_by: the reader knows a sub-population never exceeds
-// its population, and R6 status words bound the allocataires), which stay
+// Requested indicators, the indicators of every earlier release to the
+// commune (their published figures are known to the reader, and a catalogue
+// relation may tie them to a requested cell: a single-parent family total
+// published once is the allocataires' single-parent cell, R7), plus,
+// transitively, the ones they are tied to by a catalogue relation
+// (total_equals: a figure masked in one must not be read in the other;
+// bounded_by: the reader knows a sub-population never exceeds its
+// population, and R6 status words bound the allocataires), which stay
 // unreleased unless requested. The allocataire count is always in: it
 // carries the R6 status words.
-std::vector<const statbase::Indicator*> ModelIndicators(const policy::Scope& scope) {
+std::vector<const statbase::Indicator*> ModelIndicators(const policy::Scope& scope,
+                                                        const sdc::ReleaseMemory& memory) {
   std::set<std::string> codes(scope.indicators.begin(), scope.indicators.end());
   codes.insert("allocataires");
+  for (const auto& [key, entry] : memory.entries()) codes.insert(key.indicator);
   for (bool grew = true; grew;) {
     grew = false;
     for (const std::string& code : std::set<std::string>(codes)) {
@@ -170,7 +176,8 @@ sdc::SdcConfig SdcConfigFrom(const SecretStatistiqueConfig& config) {
 
 absl::StatusOr<sdc::TableModel> BuildScopeModel(const std::string& commune,
                                                 const BasesByPeriod& bases,
-                                                const policy::Scope& scope) {
+                                                const policy::Scope& scope,
+                                                const sdc::ReleaseMemory& memory) {
   if (bases.empty()) return absl::InvalidArgumentError("no period to release");
   const statbase::Base& first = *bases.begin()->second;
   CTG_ASSIGN_OR_RETURN(sdc::CommuneLayout layout, LayoutOf(first, commune));
@@ -188,7 +195,7 @@ absl::StatusOr<sdc::TableModel> BuildScopeModel(const std::string& commune,
   CTG_ASSIGN_OR_RETURN(sdc::Geography geo, sdc::CommuneGeography(layout));
   sdc::TableInput input;
   for (const auto& [period, base] : bases) {
-    for (const statbase::Indicator* indicator : ModelIndicators(scope)) {
+    for (const statbase::Indicator* indicator : ModelIndicators(scope, memory)) {
       // A related indicator the base lacks is knowledge no reader has.
       auto id = statbase::FindIndicatorId(indicator->code);
       const bool requested = std::find(scope.indicators.begin(), scope.indicators.end(),
@@ -209,7 +216,7 @@ absl::StatusOr<sdc::Release> ProtectScope(const std::string& commune, const Base
                                           const sdc::ReleaseMemory& memory,
                                           const sdc::SdcConfig& config,
                                           const std::string& base_version) {
-  CTG_ASSIGN_OR_RETURN(sdc::TableModel model, BuildScopeModel(commune, bases, scope));
+  CTG_ASSIGN_OR_RETURN(sdc::TableModel model, BuildScopeModel(commune, bases, scope, memory));
   // The whole memory: entries of the model's blocks are known figures, and
   // any entry of a period tells the reader its territory's status word.
   CTG_ASSIGN_OR_RETURN(sdc::Release release,

@@ -29,13 +29,13 @@ using BasesByPeriod = std::map<std::string, std::shared_ptr<const statbase::Base
 // The engine's configuration from the gateway's [secret_statistique].
 policy::sdc::SdcConfig SdcConfigFrom(const SecretStatistiqueConfig& config);
 
-// The table model of `scope` (every indicator of the scope and those tied
-// to them, every territory of the commune and its hidden pieces), with
-// exactly the scope's cells requested. Errors: as ProtectScope, before
-// protection.
-absl::StatusOr<policy::sdc::TableModel> BuildScopeModel(const std::string& commune,
-                                                       const BasesByPeriod& bases,
-                                                       const policy::Scope& scope);
+// The table model of `scope` (every indicator of the scope and of `memory`,
+// the earlier releases to the commune, and those tied to them, every
+// territory of the commune and its hidden pieces), with exactly the scope's
+// cells requested. Errors: as ProtectScope, before protection.
+absl::StatusOr<policy::sdc::TableModel> BuildScopeModel(
+    const std::string& commune, const BasesByPeriod& bases, const policy::Scope& scope,
+    const policy::sdc::ReleaseMemory& memory = {});
 
 // Protects `scope` (indicators, territories, periods, breakdowns; empty
 // breakdowns: totals only) of `commune`. The release lists exactly the

@@ -143,5 +143,45 @@ INSTANTIATE_TEST_SUITE_P(Observation2, StatusWordsTest,
                                                p.param.second);
                          });
 
+// Two IRIS with 3 and 2 single parents (both masked, R7): their sum, the
+// commune's single-parent cell (5), must stay masked, or each would be at
+// most 4. A first release publishes the commune's single-parent family
+// total, which the catalogue defines as that same cell (total_equals); a
+// second release of allocataires by family type must count it as known:
+// refused, or protected some other way, never masked as if unknown. Fails
+// on an engine that models only the requested indicators and their
+// relations: the memory's figure is then ignored and the masked pair is
+// pinned below the threshold (C2, C4).
+TEST(LinkedIndicatorMemoryTest, FigureOfALinkedIndicatorReleasedEarlierIsKnown) {
+  Layout layout{.commune = "33069", .iris = {"330690101", "330690102"}};
+  AreaHouseholds h;
+  for (const auto& [iris, single_parents] :
+       {std::pair{"330690101", 3}, std::pair{"330690102", 2}}) {
+    auto& a = h[iris];
+    Append(a, Many(60, kIsolated));
+    Append(a, Many(30, kCoupleWithout));
+    Append(a, Many(20, kCoupleWith));
+    Append(a, Many(single_parents, kSingleParent));
+  }
+  auto base = AssembleBase(kPeriod, layout, h,
+                           {"allocataires", "single_parent_families"});
+  ASSERT_TRUE(base.ok()) << base.status();
+  Counts counts;
+  Session session("33069", *base, counts);
+  ASSERT_TRUE(session.ok());
+  ASSERT_TRUE(session.Request({.indicators = {"single_parent_families"},
+                               .territories = {"33069"},
+                               .periods = {kPeriod}},
+                              "first release"));
+  ASSERT_EQ(counts.published, 1) << counts;
+  ASSERT_TRUE(session.Request({.indicators = {"allocataires"},
+                               .territories = {"33069", "330690101", "330690102"},
+                               .periods = {kPeriod},
+                               .breakdowns = {"family_type"}},
+                              "second release"));
+  EXPECT_THAT(Strings(session.Judge("both releases")), ::testing::IsEmpty())
+      << counts;
+}
+
 }  // namespace
 }  // namespace ctg::attack
