@@ -12,7 +12,8 @@
 // Base being built. The import is all-or-nothing: Finish() returns the Base
 // only if the whole file is valid; otherwise InvalidArgument whose message is
 // "<file> (period <P>): <N> errors" followed by the first 100 errors, one per
-// line ("line 12, field \"count\": \"-3\" is negative"), then "... and <M>
+// line ("line 12, field \"count\": \"-3\" is negative"; the same error on
+// consecutive lines is one run, "lines 2–101 (100 lines), ..."), then "... and <M>
 // more errors" if there were more. errors() gives the same list structured.
 //
 // Not thread-safe: one importer per import, used by one thread at a time.

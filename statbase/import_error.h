@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
@@ -21,9 +23,13 @@ struct ImportError {
   // the base as a whole.
   std::string field;
   std::string message;
+  // Last line of a run of consecutive lines that failed with the same field
+  // and message (ErrorList groups them); 0 for a single line.
+  int64_t last_line = 0;
 
   // `line 12, field "count": "-3" is negative`, `line 3: expected 10 fields,
-  // found 9`, or the bare message when line is 0.
+  // found 9`, `lines 2–101 (100 lines), field "period": "2022" differs from
+  // the imported period "2023"` for a run, or the bare message when line is 0.
   std::string ToString() const;
 
   friend bool operator==(const ImportError&, const ImportError&) = default;
@@ -32,7 +38,10 @@ struct ImportError {
   }
 };
 
-// Keeps the first `limit` errors and counts the rest.
+// Keeps the first `limit` errors and counts the rest. An error with the same
+// field and message as a kept one, on the line right after that one's last
+// line, extends it into a run (one entry, "lines 2–101 (100 lines)"), so that
+// a file whose every row fails the same way reports one line, not one per row.
 class ErrorList {
  public:
   static constexpr int64_t kDefaultLimit = 100;
@@ -45,7 +54,7 @@ class ErrorList {
   bool empty() const { return total_ == 0; }
   // Every error found, kept or not.
   int64_t total() const { return total_; }
-  // The first min(total(), limit) errors, in the order found.
+  // The first min(total(), limit) errors or runs of errors, in the order found.
   const std::vector<ImportError>& kept() const { return kept_; }
 
   // OkStatus when empty; otherwise InvalidArgument whose message is
@@ -53,10 +62,19 @@ class ErrorList {
   // with one kept error per line.
   absl::Status ToStatus(absl::string_view subject) const;
 
+  // One line for an audit fact: "<total> error(s); first: <first kept error>",
+  // cut to at most `max_bytes` bytes (on a UTF-8 boundary, ending "[...]");
+  // empty when there is no error.
+  std::string Summary(size_t max_bytes = kSummaryMaxBytes) const;
+  static constexpr size_t kSummaryMaxBytes = 300;
+
  private:
   int64_t limit_;
   int64_t total_ = 0;
+  int64_t represented_ = 0;  // errors that kept_ covers, runs counted in full
   std::vector<ImportError> kept_;
+  // For each (field, message) of a kept error, the index of its latest entry.
+  absl::flat_hash_map<std::pair<std::string, std::string>, size_t> latest_;
 };
 
 }  // namespace ctg::statbase

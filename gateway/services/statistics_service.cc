@@ -54,7 +54,10 @@ absl::StatusOr<statbase::Base> ReadBase(grpc::ServerContext* context,
     return absl::CancelledError("the upload was cut before its end: nothing imported");
   }
   call.AddFact("bytes", absl::StrCat(importer.bytes()));
-  return importer.Finish();
+  absl::StatusOr<statbase::Base> base = importer.Finish();
+  // The event's message holds the report (bounded); the fact is one line.
+  if (!importer.errors().empty()) call.AddFact("import_errors", importer.errors().Summary());
+  return base;
 }
 
 // R7: refuses to replace a period from which anything was released by

@@ -93,7 +93,10 @@ TEST(LimitsTest, LongImportReportReachesTheClient) {
   ASSERT_TRUE(gw.ok()) << gw.status();
   std::string csv = absl::StrCat(statbase::csv::kHeader, "\n");
   for (int i = 0; i < 300; ++i) {
-    absl::StrAppend(&csv, "2023,commune,33069,M\xc3\xa9rignac,,", std::string(3000, 'x'),
+    // A different indicator on each line: identical errors on consecutive
+    // lines would be reported as one run.
+    absl::StrAppend(&csv, "2023,commune,33069,M\xc3\xa9rignac,,",
+                    std::string(3000, static_cast<char>('a' + i % 26)),
                     ",,,1,\n");
   }
   grpc::Status s = ImportNamed(**gw, "base.csv", csv);

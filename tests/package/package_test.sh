@@ -3,7 +3,9 @@
 # CPack, unpacks it into a scratch root (dpkg -x), verifies the systemd units
 # (systemd-analyze verify, when available), creates the service user in the
 # scratch root (systemd-sysusers --root), starts the installed ctg-gateway
-# with the packaged configuration layout as that user (setpriv), calls it
+# with the packaged configuration layout as that user (setpriv), scrapes its
+# metrics listener (enabled on port 0; address from the oplog start event:
+# /metrics has ctg_build_info and ctg_health_serving 1, /healthz SERVING), calls it
 # with the installed ctg (health, an administrator call), backs it up while
 # it serves with the packaged backup script (retention included) and checks
 # the copy. Exit 77 (skipped) when cpack or dpkg-deb is missing, or for a
@@ -126,7 +128,9 @@ done
 # scratch root's paths.
 sed -e 's|^#trust_domain = .*|trust_domain = "ctg.caf33.fr"|' -e 's|^#caf_id = .*|caf_id = "33"|' \
     -e "s|/var/lib/ctg-gateway|$state|" -e 's|^listen = .*|listen = "127.0.0.1:0"|' \
+    -e 's|^#\[metrics\]$|[metrics]|' -e 's|^#listen = "127.0.0.1:9464"$|listen = "127.0.0.1:0"|' \
     "$conf_dir/ctg-gateway.conf" >"$work/conf" && cat "$work/conf" >"$conf_dir/ctg-gateway.conf"
+grep -qx '\[metrics\]' "$conf_dir/ctg-gateway.conf" || fail "no [metrics] section to enable in the packaged file"
 config="$conf_dir/ctg-gateway.conf"
 chown -R "0:$gid" "$conf_dir"
 chmod 0750 "$conf_dir" "$conf_dir/pki"
@@ -153,6 +157,30 @@ head -1 "$work/gateway.out"
 grep -qF "ctg-gateway $(cut -d' ' -f2 <<<"$version"): listening on" "$work/gateway.out" \
   || fail "no version in the start-up line"
 [ "$(stat -c '%a %u' "$state/ctg.db")" = "600 $uid" ] || fail "database mode $(stat -c '%a %u' "$state/ctg.db")"
+
+# GET of a plain-HTTP path on HOST:PORT: status line, headers and body.
+http_get() {
+  if command -v curl >/dev/null; then
+    curl -si --max-time 10 "http://$1$2"
+  else
+    local host=${1%:*} port=${1##*:}
+    exec 3<>"/dev/tcp/$host/$port" || return 1
+    printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$2" "$1" >&3
+    timeout 10 cat <&3
+    exec 3<&-
+  fi
+}
+step "metrics and /healthz on the address of the start event"
+metrics=$(grep '"event":"start"' "$work/gateway.err" | sed -n 's/.*"metrics_listen":"\([^"]*\)".*/\1/p')
+[[ "$metrics" =~ ^127\.0\.0\.1:[1-9][0-9]*$ ]] \
+  || { cat "$work/gateway.err" >&2; fail "no bound metrics address in the start event ($metrics)"; }
+http_get "$metrics" /metrics >"$work/metrics" || fail "GET /metrics on $metrics"
+head -1 "$work/metrics" | grep -q ' 200' || fail "GET /metrics: $(head -1 "$work/metrics")"
+grep -q '^ctg_build_info{.* 1$' "$work/metrics" || fail "no ctg_build_info in /metrics"
+grep -qx 'ctg_health_serving 1' "$work/metrics" || fail "ctg_health_serving is not 1"
+http_get "$metrics" /healthz >"$work/healthz" || fail "GET /healthz on $metrics"
+head -1 "$work/healthz" | grep -q ' 200' || fail "GET /healthz: $(head -1 "$work/healthz")"
+grep -q SERVING "$work/healthz" || fail "/healthz does not say SERVING"
 
 as() {
   CTG_GATEWAY="$address" CTG_CA="$work/pki/ca.pem" CTG_CERT="$work/pki/clients/$1.pem" \

@@ -774,9 +774,10 @@ TEST(CsvImportTest, ContributorsBoundedByRecipients) {
 
 TEST(CsvImportTest, ErrorsAreCappedAndCounted) {
   std::vector<Row> rows = Rows();
-  for (int i = 0; i < 48; ++i) rows[i][csv::kCount] = "-1";
-  for (int i = 0; i < 48; ++i) rows[i][csv::kPeriod] = "2022";
-  for (int i = 0; i < 48; ++i) rows[i][csv::kIndicator] = "x";
+  // A different message on every line, so that no two errors form a run.
+  for (int i = 0; i < 48; ++i) rows[i][csv::kCount] = absl::StrCat("-", i + 1);
+  for (int i = 0; i < 48; ++i) rows[i][csv::kPeriod] = absl::StrCat(1950 + i);
+  for (int i = 0; i < 48; ++i) rows[i][csv::kIndicator] = absl::StrCat("x", i);
   // 48 lines x 3 errors = 144 errors; the count column of the amount rows
   // adds no error of its own.
   absl::StatusOr<Base> base = ImportCsv(Render(rows), Options());
@@ -785,7 +786,7 @@ TEST(CsvImportTest, ErrorsAreCappedAndCounted) {
   EXPECT_THAT(message,
               ::testing::StartsWith("statistics file (period 2023): 144 "
                                     "errors\nline 2, field \"period\": "
-                                    "\"2022\" differs"));
+                                    "\"1950\" differs"));
   EXPECT_THAT(message, ::testing::EndsWith("\n... and 44 more errors"));
   EXPECT_EQ(std::count(message.begin(), message.end(), '\n'), 101);
 
@@ -795,6 +796,69 @@ TEST(CsvImportTest, ErrorsAreCappedAndCounted) {
   EXPECT_FALSE(importer.Finish().ok());
   EXPECT_EQ(importer.errors().total(), 144);
   EXPECT_THAT(importer.errors().kept(), SizeIs(100));
+}
+
+TEST(CsvImportTest, SameErrorOnConsecutiveLinesIsOneRun) {
+  // A file of another period: one summary line, not one per row.
+  std::vector<Row> rows = Rows();
+  for (Row& row : rows) row[csv::kPeriod] = "2022";
+  absl::StatusOr<Base> base = ImportCsv(Render(rows), Options());
+  EXPECT_THAT(base, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(base.status().message(),
+            "statistics file (period 2023): 48 errors\n"
+            "lines 2\u201349 (48 lines), field \"period\": \"2022\" differs "
+            "from the imported period \"2023\"");
+}
+
+TEST(CsvImportTest, SummaryIsOneBoundedLine) {
+  std::vector<Row> rows = Rows();
+  for (Row& row : rows) row[csv::kPeriod] = "2022";
+  CTG_ASSERT_OK_AND_ASSIGN(CsvImporter importer, CsvImporter::Create(Options()));
+  importer.Feed(Render(rows));
+  EXPECT_FALSE(importer.Finish().ok());
+  EXPECT_EQ(importer.errors().Summary(),
+            "48 errors; first: lines 2\u201349 (48 lines), field \"period\": \"2022\" "
+            "differs from the imported period \"2023\"");
+  ErrorList long_one;
+  long_one.Add(3, "place", std::string(400, 'x') + "\n\u00e9");
+  const std::string cut = long_one.Summary(100);
+  EXPECT_EQ(cut.size(), 100u);
+  EXPECT_THAT(cut, ::testing::EndsWith("x[...]"));
+  ErrorList accent;
+  accent.Add(3, "place", "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9");
+  // Never cut inside a character: 49 bytes leave room for half of the third "é".
+  EXPECT_EQ(accent.Summary(49), "1 error; first: line 3, field \"place\": \u00e9\u00e9[...]");
+  EXPECT_EQ(ErrorList().Summary(), "");
+}
+
+TEST(CsvImportTest, RunsBreakOnAGapAndInterleaveWithOtherErrors) {
+  std::vector<Row> rows = Rows();
+  for (int i = 0; i < 48; ++i) rows[i][csv::kPeriod] = "2022";
+  rows[10][csv::kPeriod] = kPeriod;  // line 12 is right: two runs
+  rows[3][csv::kIndicator] = "nope";  // line 5: another error inside the run
+  const std::string period_error = "\"2022\" differs from the imported period \"2023\"";
+  ImportError first = E(2, "period", period_error);
+  first.last_line = 11;
+  ImportError second = E(13, "period", period_error);
+  second.last_line = 49;
+  EXPECT_THAT(ErrorsOf(rows),
+              ElementsAre(first, E(5, "indicator", "\"nope\" is not a known indicator"),
+                          second));
+}
+
+TEST(CsvImportTest, RunsGrowOnceTheListIsFull) {
+  ErrorList errors(/*limit=*/2);
+  errors.Add(2, "period", "p");
+  errors.Add(2, "count", "c");
+  errors.Add(3, "indicator", "i");  // beyond the limit: counted only
+  errors.Add(3, "period", "p");     // extends the kept run
+  errors.Add(4, "period", "p");
+  EXPECT_EQ(errors.total(), 5);
+  ASSERT_THAT(errors.kept(), SizeIs(2));
+  EXPECT_EQ(errors.kept()[0].ToString(), "lines 2\u20134 (3 lines), field \"period\": p");
+  EXPECT_EQ(errors.ToStatus("f").message(),
+            "f: 5 errors\nlines 2\u20134 (3 lines), field \"period\": p\n"
+            "line 2, field \"count\": c\n... and 1 more error");
 }
 
 TEST(CsvImportTest, CorruptedFilesFailCleanlyWhateverTheChunking) {
@@ -858,10 +922,9 @@ TEST(CsvImportTest, TooManyTerritories) {
                     absl::Dec(i % 10000, absl::kZeroPad4), ",n,", commune,
                     ",paje,,,0,\n");
   }
-  EXPECT_THAT(ErrorsOf(csv),
-              ElementsAre(E(200002, "", "more than 200000 territories"),
-                          E(200003, "", "more than 200000 territories"),
-                          E(200004, "", "more than 200000 territories")));
+  ImportError run = E(200002, "", "more than 200000 territories");
+  run.last_line = 200004;  // the three lines past the guard, as one run
+  EXPECT_THAT(ErrorsOf(csv), ElementsAre(run));
 }
 
 TEST(CsvImportTest, StatusNamesTheFile) {
