@@ -14,13 +14,13 @@ constexpr Role kAdmin = Role::kAdmin;
 constexpr Role kAuditor = Role::kAuditor;
 
 // R8 least privilege: api.md's "who" column, nothing more. Operators (R3:
-// analysis operators declared on a request) only read the catalogue and
-// download the extracts they are declared on.
+// analysis operators declared on a request) only read the catalogue, read
+// the requests they are declared on and download their extracts.
 const std::vector<MethodRule>& Table() {
   static const auto* table = new std::vector<MethodRule>{
       {"/ctg.v1.DataRequests/SubmitRequest", {kRequester}},
-      {"/ctg.v1.DataRequests/GetRequest", {kRequester, kReviewer, kAuditor}},
-      {"/ctg.v1.DataRequests/ListRequests", {kRequester, kReviewer, kAuditor}},
+      {"/ctg.v1.DataRequests/GetRequest", {kRequester, kOperator, kReviewer, kAuditor}},
+      {"/ctg.v1.DataRequests/ListRequests", {kRequester, kOperator, kReviewer, kAuditor}},
       {"/ctg.v1.DataRequests/AmendRequest", {kRequester}},
       {"/ctg.v1.DataRequests/WithdrawRequest", {kRequester}},
       {"/ctg.v1.DataRequests/StartStudy", {kReviewer}},

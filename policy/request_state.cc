@@ -1,5 +1,6 @@
 #include "policy/request_state.h"
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -228,6 +229,14 @@ absl::Status CheckRequestVisible(const Identity& caller,
 absl::Status RequestNotFound(absl::string_view request_id) {
   return absl::NotFoundError(
       absl::StrCat("request ", request_id, " not found"));
+}
+
+bool IsDeclaredOperator(absl::Span<const std::string> declared_operators,
+                        absl::string_view person) {
+  // R3: only the operators the request names as recipients.
+  return !person.empty() &&
+         std::find(declared_operators.begin(), declared_operators.end(), person) !=
+             declared_operators.end();
 }
 
 RequestState EffectiveState(RequestState stored, absl::Time now,

@@ -20,10 +20,12 @@
 #define CTG_POLICY_REQUEST_STATE_H_
 
 #include <optional>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "absl/time/time.h"
 #include "policy/identity.h"
 
@@ -111,6 +113,12 @@ absl::Status CheckRequestVisible(const Identity& caller,
                                  absl::string_view request_id);
 // kNotFound: `request <id> not found`.
 absl::Status RequestNotFound(absl::string_view request_id);
+
+// R3: true if `person` is one of `declared_operators`, the persons of the
+// analysis-operator recipients a request declares. An operator sees
+// (GetRequest, ListRequests) and downloads (GetExtract) only such requests.
+bool IsDeclaredOperator(absl::Span<const std::string> declared_operators,
+                        absl::string_view person);
 
 // The state a request is really in at `now` (R11). An APPROVED request is
 // EXPIRED once `now` >= `end_time` (the approval is valid in

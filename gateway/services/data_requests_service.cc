@@ -11,6 +11,7 @@
 #include "gateway/conventions.h"
 #include "gateway/scope_context.h"
 #include "gateway/services/audit_proto.h"
+#include "gateway/services/extract_builder.h"
 #include "gateway/services/feasibility_preview.h"
 #include "gateway/services/paging.h"
 #include "policy/convention.h"
@@ -53,15 +54,26 @@ absl::Status CheckId(const std::string& id) {
   return absl::OkStatus();
 }
 
-// The request `id` if `caller` may see it. Another commune's request is
-// NOT_FOUND with the message of a missing one.
+// True if `caller` may see `stored`: its commune's (or, for the Caf, any)
+// request; an operator only those declaring it as a recipient (R3).
+bool Visible(const policy::Identity& caller, const store::StoredRequest& stored) {
+  if (!policy::CheckRequestVisible(caller, stored.request.commune, stored.request.id).ok()) {
+    return false;
+  }
+  return caller.role != policy::Role::kOperator ||
+         policy::IsDeclaredOperator(DeclaredOperators(stored), caller.person);
+}
+
+// The request `id` if `caller` may see it. Another commune's request, or
+// one not declaring the calling operator, is NOT_FOUND with the message of
+// a missing one.
 absl::StatusOr<store::StoredRequest> LoadVisible(store::Connection& conn, const std::string& id,
                                                  const policy::Identity& caller) {
   CTG_RETURN_IF_ERROR(CheckId(id));
   absl::StatusOr<store::StoredRequest> stored = store::GetRequest(conn, id);
   if (absl::IsNotFound(stored.status())) return policy::RequestNotFound(id);
   if (!stored.ok()) return stored.status();
-  CTG_RETURN_IF_ERROR(policy::CheckRequestVisible(caller, stored->request.commune, id));
+  if (!Visible(caller, *stored)) return policy::RequestNotFound(id);
   if (stored->versions.empty()) {
     return absl::DataLossError(absl::StrCat("request ", id, " has no version"));
   }
@@ -269,6 +281,7 @@ grpc::Status DataRequestsService::ListRequests(grpc::ServerContext* context,
         for (size_t i = 0; i < rows.size(); ++i) {
           const store::StoredRequest& stored = rows[i];
           filter.before_number = *store::RequestNumberOf(stored.request.id);
+          if (!Visible(who, stored)) continue;
           auto it = conventions.find(stored.request.convention_id);
           if (it == conventions.end()) {
             CTG_ASSIGN_OR_RETURN(store::ConventionRow c, ConventionOf(conn, stored.request));

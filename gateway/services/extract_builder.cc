@@ -25,14 +25,6 @@ absl::Time EndOf(const store::StoredRequest& r) {
   return absl::FromUnixMicros(*r.approval->end_time_us);
 }
 
-bool IsDeclaredOperator(const store::StoredRequest& r, const std::string& person) {
-  return std::any_of(r.request.recipients.begin(), r.request.recipients.end(),
-                     [&](const store::RecipientRow& rec) {
-                       return rec.kind == ctg::v1::Recipient::OPERATOR &&
-                              rec.operator_person == person;
-                     });
-}
-
 ctg::v1::TerritoryLevel LevelOf(const statbase::Base& base, const std::string& code) {
   auto id = base.FindTerritory(code);
   if (!id) return ctg::v1::TERRITORY_LEVEL_UNSPECIFIED;
@@ -41,12 +33,20 @@ ctg::v1::TerritoryLevel LevelOf(const statbase::Base& base, const std::string& c
 
 }  // namespace
 
+std::vector<std::string> DeclaredOperators(const store::StoredRequest& r) {
+  std::vector<std::string> persons;
+  for (const store::RecipientRow& rec : r.request.recipients) {
+    if (rec.kind == ctg::v1::Recipient::OPERATOR) persons.push_back(rec.operator_person);
+  }
+  return persons;
+}
+
 absl::Status CheckReleasable(store::Connection& conn, const std::string& request_id,
                              const policy::Identity& caller, absl::Time now,
                              int* download_quota) {
   CTG_ASSIGN_OR_RETURN(store::StoredRequest r, store::GetRequest(conn, request_id));
   CTG_RETURN_IF_ERROR(policy::CheckRequestVisible(caller, r.request.commune, request_id));
-  if (caller.role == policy::Role::kOperator && !IsDeclaredOperator(r, caller.person)) {
+  if (caller.role == policy::Role::kOperator && !policy::IsDeclaredOperator(DeclaredOperators(r), caller.person)) {
     return absl::PermissionDeniedError(absl::StrCat(
         "operator ", caller.person, " is not declared as a recipient of request ", request_id,
         " (R3)"));

@@ -20,6 +20,7 @@
 #include "policy/identity.h"
 #include "policy/sdc/release.h"
 #include "policy/sdc/release_memory.h"
+#include "store/requests_table.h"
 #include "store/sqlite.h"
 
 namespace ctg::gateway {
@@ -40,6 +41,10 @@ struct PreparedExtract {
   bool memory_changes = false;
   std::string memory_after;  // serialized; empty when !memory_changes
 };
+
+// The persons of the analysis-operator recipients `r` declares (R3; see
+// policy::IsDeclaredOperator).
+std::vector<std::string> DeclaredOperators(const store::StoredRequest& r);
 
 // The checks that must hold for a release, in the order the issue lists
 // them (convention, request state, quota), against what `conn` reads now.

@@ -48,6 +48,7 @@ constexpr char kObjective[] = "Axe I.2 veille sociale territoriale";
 
 constexpr char kSubmit[] = "/ctg.v1.DataRequests/SubmitRequest";
 constexpr char kGet[] = "/ctg.v1.DataRequests/GetRequest";
+constexpr char kList[] = "/ctg.v1.DataRequests/ListRequests";
 constexpr char kAmend[] = "/ctg.v1.DataRequests/AmendRequest";
 constexpr char kWithdraw[] = "/ctg.v1.DataRequests/WithdrawRequest";
 constexpr char kStart[] = "/ctg.v1.DataRequests/StartStudy";
@@ -667,8 +668,62 @@ TEST_F(WorkflowTest, WrongRoleForAnActionIsPermissionDenied) {
                 "role \"requester\" may not call /ctg.v1.DataRequests/RevokeRequest",
                 [&] { return As("requester-33069").Revoke(id, "x"); });
   ExpectRefused(id, kGet, Code::PERMISSION_DENIED,
-                "role \"operator\" may not call /ctg.v1.DataRequests/GetRequest",
-                [&] { return As("operator-33069").Get(id); });
+                "role \"admin\" may not call /ctg.v1.DataRequests/GetRequest",
+                [&] { return As("admin").Get(id); });
+}
+
+// R3: an operator reads, and only reads, the requests of its commune that
+// declare it as a recipient; any other is NOT_FOUND, as a missing one.
+TEST_F(WorkflowTest, DeclaredOperatorSeesItsRequestsOnly) {
+  // operator-33069 is compas-analyse, declared by ValidSubmission.
+  ctg::v1::DataRequest declared;
+  ASSERT_TRUE(As("requester-33069").Submit(ValidSubmission(), &declared).ok());
+  ctg::v1::SubmitRequestRequest without = ValidSubmission();
+  without.mutable_recipients()->RemoveLast();  // the operator
+  ctg::v1::DataRequest undeclared;
+  ASSERT_TRUE(As("requester-33069").Submit(without, &undeclared).ok());
+  Client op = As("operator-33069");
+
+  uint64_t mark = TreeSize(gateway_);
+  ctg::v1::DataRequest seen;
+  grpc::Status s = op.Get(declared.id(), &seen);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(seen.id(), declared.id());
+  std::vector<ctg::v1::AuditEvent> events = EventsSince(gateway_, mark, kGet);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].code(), 0);
+
+  ExpectRefused(undeclared.id(), kGet, Code::NOT_FOUND,
+                absl::StrCat("request ", undeclared.id(), " not found"),
+                [&] { return op.Get(undeclared.id()); });
+  std::string other = RequestIn(ctg::v1::SUBMITTED, "requester-33162");
+  ExpectRefused(other, kGet, Code::NOT_FOUND, absl::StrCat("request ", other, " not found"),
+                [&] { return op.Get(other); });
+
+  mark = TreeSize(gateway_);
+  ctg::v1::ListRequestsRequest list;
+  list.set_page_size(1000);
+  ctg::v1::ListRequestsResponse listed;
+  ASSERT_TRUE(op.List(list, &listed).ok());
+  std::vector<std::string> ids;
+  for (const ctg::v1::DataRequest& r : listed.requests()) {
+    ids.push_back(r.id());
+    EXPECT_EQ(r.commune(), "33069") << r.id();
+    bool names_it = false;
+    for (const ctg::v1::Recipient& rec : r.recipients()) {
+      names_it = names_it || rec.operator_person() == "compas-analyse";
+    }
+    EXPECT_TRUE(names_it) << r.id();
+  }
+  EXPECT_THAT(ids, ::testing::Contains(declared.id()));
+  EXPECT_THAT(ids, ::testing::Not(::testing::Contains(undeclared.id())));
+  EXPECT_THAT(ids, ::testing::Not(::testing::Contains(other)));
+  // Another commune's list is empty, as for a requester.
+  list.set_commune("33162");
+  ctg::v1::ListRequestsResponse none;
+  ASSERT_TRUE(op.List(list, &none).ok());
+  EXPECT_EQ(none.requests_size(), 0);
+  EXPECT_EQ(EventsSince(gateway_, mark, kList).size(), 2u);
 }
 
 TEST_F(WorkflowTest, OperatorCannotSubmit) {

@@ -282,5 +282,14 @@ TEST(RequestStateTest, NamesAndNumbers) {
   EXPECT_EQ(action_names.size(), static_cast<size_t>(kRequestActionCount));
 }
 
+TEST(IsDeclaredOperatorTest, OnlyTheOperatorsTheRequestNames) {
+  const std::vector<std::string> declared = {"compas-analyse", "autre"};
+  EXPECT_TRUE(IsDeclaredOperator(declared, "compas-analyse"));
+  EXPECT_TRUE(IsDeclaredOperator(declared, "autre"));
+  EXPECT_FALSE(IsDeclaredOperator(declared, "compas"));
+  EXPECT_FALSE(IsDeclaredOperator(declared, ""));
+  EXPECT_FALSE(IsDeclaredOperator({}, "compas-analyse"));
+}
+
 }  // namespace
 }  // namespace ctg::policy
