@@ -46,7 +46,8 @@ absl::Status CheckReleasable(store::Connection& conn, const std::string& request
                              int* download_quota) {
   CTG_ASSIGN_OR_RETURN(store::StoredRequest r, store::GetRequest(conn, request_id));
   CTG_RETURN_IF_ERROR(policy::CheckRequestVisible(caller, r.request.commune, request_id));
-  if (caller.role == policy::Role::kOperator && !policy::IsDeclaredOperator(DeclaredOperators(r), caller.person)) {
+  if (caller.role == policy::Role::kOperator &&
+      !policy::IsDeclaredOperator(DeclaredOperators(r), caller.person)) {
     return absl::PermissionDeniedError(absl::StrCat(
         "operator ", caller.person, " is not declared as a recipient of request ", request_id,
         " (R3)"));

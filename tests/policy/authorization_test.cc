@@ -33,8 +33,10 @@ const std::map<std::string, std::set<Role>>& Expected() {
   using R = Role;
   static const auto* expected = new std::map<std::string, std::set<Role>>{
       {"/ctg.v1.DataRequests/SubmitRequest", {R::kRequester}},
-      {"/ctg.v1.DataRequests/GetRequest", {R::kRequester, R::kOperator, R::kReviewer, R::kAuditor}},
-      {"/ctg.v1.DataRequests/ListRequests", {R::kRequester, R::kOperator, R::kReviewer, R::kAuditor}},
+      {"/ctg.v1.DataRequests/GetRequest",
+       {R::kRequester, R::kOperator, R::kReviewer, R::kAuditor}},
+      {"/ctg.v1.DataRequests/ListRequests",
+       {R::kRequester, R::kOperator, R::kReviewer, R::kAuditor}},
       {"/ctg.v1.DataRequests/AmendRequest", {R::kRequester}},
       {"/ctg.v1.DataRequests/WithdrawRequest", {R::kRequester}},
       {"/ctg.v1.DataRequests/StartStudy", {R::kReviewer}},
