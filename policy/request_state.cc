@@ -239,6 +239,12 @@ bool IsDeclaredOperator(absl::Span<const std::string> declared_operators,
              declared_operators.end();
 }
 
+bool MayReadRequest(const Identity& caller, absl::string_view commune, absl::string_view id,
+                    absl::Span<const std::string> declared_operators) {
+  if (!CheckRequestVisible(caller, commune, id).ok()) return false;
+  return caller.role != Role::kOperator || IsDeclaredOperator(declared_operators, caller.person);
+}
+
 RequestState EffectiveState(RequestState stored, absl::Time now,
                             absl::Time end_time, bool convention_ended) {
   // R11: no release outside the approval's window nor after the convention.

@@ -120,6 +120,12 @@ absl::Status RequestNotFound(absl::string_view request_id);
 bool IsDeclaredOperator(absl::Span<const std::string> declared_operators,
                         absl::string_view person);
 
+// R3, R8: true if `caller` may read request `id` of `commune`, which
+// declares `declared_operators`: CheckRequestVisible, and for an analysis
+// operator, only a request that declares it.
+bool MayReadRequest(const Identity& caller, absl::string_view commune, absl::string_view id,
+                    absl::Span<const std::string> declared_operators);
+
 // The state a request is really in at `now` (R11). An APPROVED request is
 // EXPIRED once `now` >= `end_time` (the approval is valid in
 // [approval, end_time)), or once its convention has ended

@@ -57,11 +57,8 @@ absl::Status CheckId(const std::string& id) {
 // True if `caller` may see `stored`: its commune's (or, for the Caf, any)
 // request; an operator only those declaring it as a recipient (R3).
 bool Visible(const policy::Identity& caller, const store::StoredRequest& stored) {
-  if (!policy::CheckRequestVisible(caller, stored.request.commune, stored.request.id).ok()) {
-    return false;
-  }
-  return caller.role != policy::Role::kOperator ||
-         policy::IsDeclaredOperator(DeclaredOperators(stored), caller.person);
+  return policy::MayReadRequest(caller, stored.request.commune, stored.request.id,
+                                DeclaredOperators(stored));
 }
 
 // The request `id` if `caller` may see it. Another commune's request, or

@@ -291,5 +291,21 @@ TEST(IsDeclaredOperatorTest, OnlyTheOperatorsTheRequestNames) {
   EXPECT_FALSE(IsDeclaredOperator({}, "compas-analyse"));
 }
 
+TEST(MayReadRequestTest, AnOperatorReadsOnlyTheRequestsOfItsCommuneThatDeclareIt) {
+  const Identity op{.kind = OrganisationKind::kCommune, .organisation = "33069",
+                    .role = Role::kOperator, .person = "compas-analyse"};
+  const Identity requester{.kind = OrganisationKind::kCommune, .organisation = "33069",
+                           .role = Role::kRequester, .person = "alice"};
+  const Identity reviewer{.kind = OrganisationKind::kCaf, .organisation = "33",
+                          .role = Role::kReviewer, .person = "bob"};
+  const std::vector<std::string> declared = {"compas-analyse"};
+  EXPECT_TRUE(MayReadRequest(op, "33069", "REQ-000001", declared));
+  EXPECT_FALSE(MayReadRequest(op, "33069", "REQ-000001", {}));
+  EXPECT_FALSE(MayReadRequest(op, "33162", "REQ-000001", declared));
+  EXPECT_TRUE(MayReadRequest(requester, "33069", "REQ-000001", {}));
+  EXPECT_FALSE(MayReadRequest(requester, "33162", "REQ-000001", {}));
+  EXPECT_TRUE(MayReadRequest(reviewer, "33162", "REQ-000001", {}));
+}
+
 }  // namespace
 }  // namespace ctg::policy
