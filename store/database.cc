@@ -30,7 +30,14 @@ absl::Status Transaction::Savepoint(absl::FunctionRef<absl::Status()> work) {
     absl::Status rolled_back =
         status.ok() ? absl::OkStatus() : conn_.Run(absl::StrCat("ROLLBACK TO ", name));
     if (rolled_back.ok()) {
-      conn_.Run(absl::StrCat("RELEASE ", name)).IgnoreError();
+      // A savepoint that cannot be released leaves the transaction in a
+      // state nobody checked: abandoned too, rather than committed.
+      absl::Status released = conn_.Run(absl::StrCat("RELEASE ", name));
+      if (!released.ok() && abandoned_.ok()) {
+        abandoned_ = absl::InternalError(absl::StrCat(
+            "a savepoint could not be released (", released.message(),
+            "): nothing of its transaction was committed"));
+      }
     } else if (abandoned_.ok()) {
       abandoned_ = absl::InternalError(absl::StrCat(
           "a failed write could not be rolled back (", rolled_back.message(),
