@@ -180,6 +180,9 @@ absl::Status Bind(Parser& p, Config& c) {
   }
   CTG_RETURN_IF_ERROR(p.Int("secret_statistique.lp_audit_max_cells", s.lp_audit_max_cells, 1, 10000000));
   CTG_RETURN_IF_ERROR(p.String("metrics.listen", c.metrics.listen));
+  CTG_RETURN_IF_ERROR(p.String("web.listen", c.web.listen));
+  CTG_RETURN_IF_ERROR(p.Int("web.max_body_bytes", c.web.max_body_bytes, 4096, 1 << 30));
+  CTG_RETURN_IF_ERROR(p.String("web.time_zone", c.web.time_zone));
   return p.Leftovers();
 }
 
