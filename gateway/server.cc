@@ -182,7 +182,8 @@ absl::Status StartWeb(Server::Impl& impl) {
                                                         .callers = impl.in_process.get(),
                                                         .resolver = impl.callers.get(),
                                                         .dispatcher = impl.dispatcher.get(),
-                                                        .channel = impl.server->InProcessChannel(args)}));
+                                                        .channel = impl.server->InProcessChannel(args),
+                                                        .audit_verifier_key = impl.signer->VerifierKey()}));
   return absl::OkStatus();
 }
 

@@ -114,8 +114,12 @@ absl::Status ConfigureTls(SSL_CTX& ctx, const std::string& cert_path,
                           "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
                           "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
                           "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305");
+  // No session resumption: every connection is a full handshake whose
+  // certificate is checked against the trust anchors in force.
   SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
-                                SSL_OP_CIPHER_SERVER_PREFERENCE);
+                                SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_TICKET);
+  SSL_CTX_set_session_cache_mode(&ctx, SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_num_tickets(&ctx, 0);
   if (SSL_CTX_use_certificate_chain_file(&ctx, cert_path.c_str()) != 1) {
     return OpenSslError(absl::StrCat("tls.cert ", cert_path));
   }

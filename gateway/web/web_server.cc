@@ -8,9 +8,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "ctg/v1/data_requests.pb.h"
+#include <google/protobuf/util/json_util.h>
 #include "base/json.h"
+#include "base/status_macros.h"
 #include "gateway/status_mapping.h"
 #include "gateway/web/assets.h"
+#include "gateway/web/evaluation_report_json.h"
 #include "gateway/web/http_security.h"
 #include "gateway/web/json_api.h"
 #include "gateway/web/tls_setup.h"
@@ -31,6 +36,9 @@ struct WebServer::Impl {
   void Routes();
   void Session(const httplib::Request& req, httplib::Response& res);
   void Api(const httplib::Request& req, httplib::Response& res);
+  void Report(const httplib::Request& req, httplib::Response& res);
+  // The CSRF verdict of a state-changing or data-reading request.
+  absl::Status CheckCsrf(const httplib::Request& req, const InProcessCallers::Binding& caller);
   void Static(const httplib::Request& req, httplib::Response& res);
   // Records the refusal of `method` for `why` as the Dispatcher records any
   // refused call of this caller (identity, rate limit and authorization
@@ -107,31 +115,79 @@ void WebServer::Impl::Session(const httplib::Request& req, httplib::Response& re
                        ",\"cafName\":", JsonString(c.caf_name),
                        ",\"timeZone\":", JsonString(c.web.time_zone),
                        ",\"auditOrigin\":", JsonString(c.audit.origin),
+                       ",\"auditVerifierKey\":", JsonString(deps.audit_verifier_key),
                        ",\"csrfToken\":", JsonString(token), "}"));
+}
+
+absl::Status WebServer::Impl::CheckCsrf(const httplib::Request& req,
+                                        const InProcessCallers::Binding& caller) {
+  CTG_RETURN_IF_ERROR(csrf.Check(req.get_header_value(kCsrfHeader),
+                                 CsrfTokens::FromCookieHeader(req.get_header_value("Cookie")),
+                                 CertSha256(caller.cert_pem)));
+  // A cross-site page cannot send the header; a same-site one is this one.
+  if (req.has_header("Origin")) {
+    std::string expected = absl::StrCat("https://", req.get_header_value("Host"));
+    if (req.get_header_value("Origin") != expected) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("web console: calls from another origin are refused (Origin ",
+                       req.get_header_value("Origin").substr(0, 200), ")"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 void WebServer::Impl::Api(const httplib::Request& req, httplib::Response& res) {
   std::string method = req.matches[1];
   InProcessCallers::Binding caller = BindingOf(req);
-  absl::Status csrf_ok = csrf.Check(req.get_header_value(kCsrfHeader),
-                                    CsrfTokens::FromCookieHeader(req.get_header_value("Cookie")),
-                                    CertSha256(caller.cert_pem));
-  // A cross-site page cannot send the header; a same-site one is this one.
-  if (csrf_ok.ok() && req.has_header("Origin")) {
-    std::string expected = absl::StrCat("https://", req.get_header_value("Host"));
-    if (req.get_header_value("Origin") != expected) {
-      csrf_ok = absl::PermissionDeniedError(
-          absl::StrCat("web console: calls from another origin are refused (Origin ",
-                       req.get_header_value("Origin").substr(0, 200), ")"));
-    }
-  }
-  if (!csrf_ok.ok()) {
+  if (absl::Status csrf_ok = CheckCsrf(req, caller); !csrf_ok.ok()) {
     grpc::Status refused = Refuse(absl::StrCat("/", method), caller, csrf_ok);
     SetJson(res, HttpStatusFor(refused.error_code()), ErrorJson(refused));
     return;
   }
   ApiAnswer answer = api->Call(method, req.body, caller);
   SetJson(res, answer.http_status, answer.json);
+}
+
+void WebServer::Impl::Report(const httplib::Request& req, httplib::Response& res) {
+  constexpr char kList[] = "ctg.v1.DataRequests/ListRequests";
+  InProcessCallers::Binding caller = BindingOf(req);
+  if (absl::Status csrf_ok = CheckCsrf(req, caller); !csrf_ok.ok()) {
+    grpc::Status refused = Refuse(absl::StrCat("/", kList), caller, csrf_ok);
+    SetJson(res, HttpStatusFor(refused.error_code()), ErrorJson(refused));
+    return;
+  }
+  absl::CivilDay from, to;
+  if (!absl::ParseCivilTime(req.get_param_value("from"), &from) ||
+      !absl::ParseCivilTime(req.get_param_value("to"), &to)) {
+    SetJson(res, 400, ErrorJson(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                             "from, to: days as YYYY-MM-DD")));
+    return;
+  }
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(deps.config->web.time_zone, &zone)) zone = absl::UTCTimeZone();
+  std::vector<ctg::v1::DataRequest> requests;
+  std::string token;
+  do {
+    ApiAnswer page = api->Call(
+        kList, absl::StrCat("{\"pageSize\":500,\"pageToken\":", JsonString(token), "}"), caller);
+    if (page.http_status != 200) {
+      SetJson(res, page.http_status, page.json);
+      return;
+    }
+    ctg::v1::ListRequestsResponse list;
+    if (!google::protobuf::util::JsonStringToMessage(page.json, &list).ok()) {
+      SetJson(res, 500, ErrorJson(grpc::Status(grpc::StatusCode::INTERNAL, "unreadable list")));
+      return;
+    }
+    for (auto& r : *list.mutable_requests()) requests.push_back(std::move(r));
+    token = list.next_page_token();
+  } while (!token.empty());
+  auto json = EvaluationReportJson(requests, from, to, zone);
+  if (!json.ok()) {
+    SetJson(res, 400, ErrorJson(ToGrpcStatus(json.status())));
+    return;
+  }
+  SetJson(res, 200, *json);
 }
 
 void WebServer::Impl::Static(const httplib::Request& req, httplib::Response& res) {
@@ -150,7 +206,8 @@ void WebServer::Impl::Static(const httplib::Request& req, httplib::Response& res
 void WebServer::Impl::Routes() {
   http->set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
     for (const auto& [name, value] : SecurityHeaders(absl::StartsWith(req.path, "/api/") ||
-                                                     req.path == "/session")) {
+                                                     req.path == "/session" ||
+                                                     req.path == "/report/evaluation")) {
       res.set_header(name, value);
     }
   });
@@ -159,6 +216,9 @@ void WebServer::Impl::Routes() {
   });
   http->Post(R"(/api/([^?]*))", [this](const httplib::Request& req, httplib::Response& res) {
     Api(req, res);
+  });
+  http->Post("/report/evaluation", [this](const httplib::Request& req, httplib::Response& res) {
+    Report(req, res);
   });
   http->Get(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
     Static(req, res);

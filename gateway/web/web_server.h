@@ -4,7 +4,9 @@
 //
 // Every connection presents a client certificate verified like the gRPC
 // port's (tls_setup.h); every API call is checked for its CSRF token
-// (http_security.h), and a call refused for it is recorded through the
+// (http_security.h); POST /report/evaluation?from=DAY&to=DAY gives the R13
+// report (evaluation_report_json.h) from ListRequests calls made as the
+// caller. A call refused for it is recorded through the
 // Dispatcher as a refusal of that method (PERMISSION_DENIED) without
 // running it. Served by cpp-httplib (Debian's libcpp-httplib-dev) on its
 // own threads.
@@ -35,6 +37,9 @@ struct WebServerDeps {
   Dispatcher* dispatcher;
   // The gRPC server's in-process channel.
   std::shared_ptr<grpc::Channel> channel;
+  // The checkpoint signer's note verifier key, shown to auditors' browsers
+  // (which verify checkpoint signatures with it).
+  std::string audit_verifier_key;
 };
 
 class WebServer {
