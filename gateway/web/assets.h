@@ -6,6 +6,7 @@
 #define CTG_GATEWAY_WEB_ASSETS_H_
 
 #include <cstddef>
+#include <string>
 
 #include "absl/strings/string_view.h"
 
@@ -19,6 +20,9 @@ struct Asset {
 
 // The asset served at `path`, or null.
 const Asset* FindAsset(absl::string_view path);
+
+// A strong validator of the asset's content (for If-None-Match).
+std::string AssetEtag(const Asset& asset);
 
 // The Content-Type of a path, by its extension.
 const char* MimeType(absl::string_view path);

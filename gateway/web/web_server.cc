@@ -50,6 +50,7 @@ struct WebServer::Impl {
 namespace {
 
 constexpr int kMaxStreamMessages = 100000;
+constexpr size_t kWorkerThreads = 48;
 
 // "ipv4:127.0.0.1:50312", as gRPC names its peers.
 std::string PeerOf(const httplib::Request& req) {
@@ -200,6 +201,12 @@ void WebServer::Impl::Static(const httplib::Request& req, httplib::Response& res
     res.set_content("Page introuvable.\n", "text/plain; charset=utf-8");
     return;
   }
+  std::string etag = AssetEtag(*asset);
+  res.set_header("ETag", etag);
+  if (req.get_header_value("If-None-Match") == etag) {
+    res.status = 304;
+    return;
+  }
   res.set_content(reinterpret_cast<const char*>(asset->data), asset->size, MimeType(path));
 }
 
@@ -250,6 +257,11 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(WebServerDeps deps) 
   if (!impl->http->is_valid()) return absl::InternalError("web: the TLS context cannot be made");
   impl->api = std::make_unique<JsonApi>(deps.channel, deps.callers, kMaxStreamMessages);
   impl->http->set_payload_max_length(static_cast<size_t>(config.web.max_body_bytes));
+  impl->http->set_tcp_nodelay(true);  // small JSON answers: no Nagle delay
+  impl->http->set_keep_alive_max_count(1000);
+  // A browser keeps up to six connections open, each holding a worker while
+  // it idles (keep-alive): enough workers for several users at once.
+  impl->http->new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
   impl->http->set_read_timeout(30, 0);
   impl->http->set_write_timeout(30, 0);
   // Never share the port with another process (no SO_REUSEPORT).

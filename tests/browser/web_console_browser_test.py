@@ -156,7 +156,7 @@ class Browser:
         self.driver.get(f'{self.base}/?v={self.loads}{fragment}')
         return self
 
-    def wait(self, cond, what, timeout=30):
+    def wait(self, cond, what, timeout=30, poll=0.1):
         end = time.time() + timeout
         last = None
         while time.time() < end:
@@ -166,7 +166,7 @@ class Browser:
                     return v
             except Exception as e:  # element not there yet
                 last = e
-            time.sleep(0.1)
+            time.sleep(poll)
         self.driver.save_screenshot('/tmp/browser-timeout.png')
         raise Failure(f'{self.client}: timed out waiting for {what} ({last}); status: {self.status()};'
                       f' url {self.driver.current_url}; title {self.driver.title}')

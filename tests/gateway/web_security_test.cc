@@ -84,7 +84,9 @@ TEST(AssetsTest, ThePagesAreEmbeddedWithTheirTypes) {
   EXPECT_NE(FindAsset("/lib/chart.umd.min.js"), nullptr);
   EXPECT_EQ(FindAsset("/../CMakeLists.txt"), nullptr);
   EXPECT_EQ(FindAsset("/axe.min.js"), nullptr);  // test-only library: not served
-  EXPECT_THAT(MimeType("/app.js"), HasSubstr("text/javascript"));
+  EXPECT_THAT(MimeType("/app.js"), HasSubstr("application/javascript"));
+  EXPECT_EQ(AssetEtag(*index), AssetEtag(*FindAsset("/index.html")));
+  EXPECT_NE(AssetEtag(*index), AssetEtag(*FindAsset("/app.js")));
   EXPECT_THAT(MimeType("/index.html"), HasSubstr("text/html"));
 }
 

@@ -146,7 +146,10 @@ async function route() {
       case 'rapport': return await viewReport();
       default: location.hash = HOME[S.session.role] || '#/catalogue';
     }
-  } catch (e) { setView('Erreur'); fail(e); }
+  } catch (e) { setView('Erreur'); fail(e); } finally {
+    // Milliseconds from navigation to this view on screen (measured by bench/web/).
+    document.documentElement.dataset.renderedMs = String(Math.round(performance.now()));
+  }
 }
 
 // ---------------------------------------------------------------- catalogue
@@ -226,8 +229,14 @@ async function viewNewRequest() {
 
 async function viewRequests(page) {
   const wanted = new URLSearchParams(location.hash.split('?')[1] || '').get('etat') || '';
-  const list = await api('ctg.v1.DataRequests/ListRequests', { state: wanted || undefined, pageSize: 500 });
-  const requests = (list.requests || []).slice().sort((a, b) => new Date(a.createTime) - new Date(b.createTime));
+  const all = [];
+  let pageToken = '';
+  do {  // every page (the gateway serves at most limits.max_page_size a call)
+    const list = await api('ctg.v1.DataRequests/ListRequests', { state: wanted || undefined, pageSize: 500, pageToken });
+    all.push(...(list.requests || []));
+    pageToken = list.nextPageToken || '';
+  } while (pageToken && all.length < 20000);
+  const requests = all.sort((a, b) => new Date(a.createTime) - new Date(b.createTime));
   const filter = h('select', { id: 'state-filter' }, h('option', { value: '' }, 'Tous les états'),
     Object.entries(STATE_FR).map(([k, v]) => h('option', { value: k, selected: k === wanted }, v)));
   filter.addEventListener('change', () => { location.hash = '#/' + page + (filter.value ? '?etat=' + filter.value : ''); });
