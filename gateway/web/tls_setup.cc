@@ -83,10 +83,11 @@ void OnInfo(const SSL* ssl, int where, int ret) {
   const auto* v = static_cast<const Verification*>(
       SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ContextIndex()));
   if (v == nullptr) return;
-  X509* peer = SSL_get0_peer_certificate(ssl);
-  if (peer != nullptr) return;  // refused for another reason (reported, or not a client's)
-  // Only a handshake that got as far as asking for the certificate.
-  if (SSL_get_state(ssl) == TLS_ST_BEFORE) return;
+  // Only the failure that follows reading the client's (empty) Certificate
+  // message: other failures (no shared cipher, not TLS) are not a refused
+  // identity.
+  if (SSL_get_state(ssl) != TLS_ST_SR_CERT) return;
+  if (SSL_get0_peer_certificate(ssl) != nullptr) return;
   int alert = ret & 0xff;
   if (alert != SSL_AD_CERTIFICATE_REQUIRED && alert != SSL_AD_HANDSHAKE_FAILURE) return;
   SSL_set_ex_data(const_cast<SSL*>(ssl), ReportedIndex(), const_cast<Verification*>(v));

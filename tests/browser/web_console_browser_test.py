@@ -235,7 +235,9 @@ def journey(gw, tmp, chk, data):
     req.type('textarea[name="purpose"]', 'Diagnostic social de territoire : repérer les IRIS prioritaires')
     req.type('input[name="objective"]', 'Axe I.2 veille sociale territoriale')
     req.type('textarea[name="justification"]', "Préparation de l'analyse des besoins sociaux")
-    for sel in ['#indicator-allocataires', '#territory-33069', '#territory-330690101', '#period-2022']:
+    for sel in ['#indicator-allocataires', '#indicator-single_parent_families', '#breakdown-family_type',
+                '#territory-33069', '#territory-330690101', '#territory-330690102', '#territory-QN03302M',
+                '#period-2022']:
         req.css(sel).click()
     req.type('input[name="own"]', 'Direction de la cohésion sociale')
     chk.page(req, 'requester-new-request')
@@ -258,6 +260,7 @@ def journey(gw, tmp, chk, data):
     rev.wait_css('#preview-result table')
     check('Synthèse du secret statistique' in rev.css('#preview-result').text, 'feasibility preview shown')
     check(len(rev.driver.find_elements('css selector', '.legend li')) >= 4, 'preview has a legend')
+    rev.driver.execute_script("document.getElementById('preview-result').scrollIntoView()")
     chk.page(rev, 'reviewer-study-preview')
     rev.type('textarea[name="questions"]', 'Quels IRIS sont prioritaires ?')
     rev.driver.find_element('xpath', "//button[text()='Envoyer les questions']").click()
@@ -296,6 +299,7 @@ def journey(gw, tmp, chk, data):
     verdict = req.wait_css('#receipt-verdict', 'receipt verdict')
     check(verdict.text == 'Reçu vérifié.', 'extract receipt verified in the browser: ' + req.css('#extract').text)
     check('Source : Caf de la Gironde' in req.css('#extract').text, 'extract carries the source mention')
+    req.driver.execute_script("document.getElementById('extract').scrollIntoView()")
     chk.page(req, 'requester-extract-receipt')
     req.open('#/demandes').wait_title('Demandes de la commune')
     req.wait_css('table tbody tr')

@@ -26,6 +26,7 @@
 #include "gtest/gtest.h"
 #include "tests/integration/demo_data.h"
 #include "tests/integration/gateway_fixture.h"
+#include "tests/testing/subprocess.h"
 
 namespace ctg::testing {
 namespace {
@@ -409,6 +410,40 @@ TEST_F(WebConsoleTest, AnOversizedUploadIsRefusedLikeAnOversizedGrpcMessage) {
   WebAnswer huge = web.Api("ctg.v1.DataRequests/SubmitRequest", std::string(2 << 20, ' '));
   EXPECT_EQ(huge.status, 413);
   EXPECT_EQ(StatusOf(huge).error_code(), StatusCode::RESOURCE_EXHAUSTED);
+}
+
+// TLS 1.2 and 1.3 only; a client that is not TLS, or too old, is turned
+// away without being recorded as a refused identity (it never got as far
+// as presenting a certificate).
+TEST_F(WebConsoleTest, OnlyTls12AndLaterAreServedAndOtherFailuresAreNotIdentityRefusals) {
+  uint64_t first = NextSequence(*gw_);
+  auto s_client = [&](const std::string& version,
+                      const std::string& cipher = "DEFAULT@SECLEVEL=0") {
+    return RunProgram({"/usr/bin/openssl", "s_client", "-connect", gw_->web_address(), version, "-cipher",
+                       cipher, "-CAfile", gw_->pki_dir() + "/ca.pem", "-cert",
+                       gw_->pki_dir() + "/clients/requester-33069.pem", "-key",
+                       gw_->pki_dir() + "/clients/requester-33069.key"},
+                      {}, "");
+  };
+  RunResult tls11 = s_client("-tls1_1");
+  EXPECT_EQ(tls11.exit_code, 1) << tls11.out;  // the handshake failed (not: no program)
+  EXPECT_THAT(tls11.out + tls11.err, HasSubstr("alert protocol version"));
+  // A TLS 1.2 suite without forward secrecy: no shared cipher.
+  RunResult weak = s_client("-tls1_2", "AES128-SHA@SECLEVEL=0");
+  EXPECT_EQ(weak.exit_code, 1);
+  EXPECT_THAT(weak.out + weak.err, HasSubstr("handshake failure"));
+  RunResult tls12 = s_client("-tls1_2");
+  EXPECT_EQ(tls12.exit_code, 0) << tls12.err;
+  EXPECT_THAT(tls12.out, HasSubstr("TLSv1.2"));
+  size_t colon = gw_->web_address().rfind(':');
+  httplib::Client plain(gw_->web_address().substr(0, colon),
+                        std::stoi(gw_->web_address().substr(colon + 1)));
+  plain.set_read_timeout(5, 0);
+  httplib::Result answer = plain.Get("/");
+  EXPECT_FALSE(answer && answer->status == 200);
+  for (const auto& e : EventsFrom(*gw_, first)) {
+    EXPECT_NE(e.method(), "tls-handshake") << e.message();
+  }
 }
 
 }  // namespace
