@@ -16,18 +16,6 @@ namespace {
 
 namespace sdc = ::ctg::policy::sdc;
 
-ctg::v1::MaskReason ReasonToProto(sdc::MaskReason reason) {
-  switch (reason) {
-    case sdc::MaskReason::kSmallCount:
-    case sdc::MaskReason::kDerivedFigure:
-      return ctg::v1::SMALL_COUNT;
-    case sdc::MaskReason::kSecondary: return ctg::v1::SECONDARY;
-    case sdc::MaskReason::kEarlierRelease: return ctg::v1::EARLIER_RELEASE;
-    case sdc::MaskReason::kDominance: return ctg::v1::DOMINANCE;
-    default: return ctg::v1::MASK_REASON_UNSPECIFIED;
-  }
-}
-
 }  // namespace
 
 absl::Status PreviewFeasibility(store::Connection& conn,
@@ -77,10 +65,26 @@ absl::Status PreviewFeasibility(store::Connection& conn,
     cell->set_indicator(m.key.indicator);
     cell->set_breakdown(m.key.breakdown);
     cell->set_category(m.key.category);
-    cell->set_reason(ReasonToProto(m.reason));
+    cell->set_reason(MaskReasonToProto(m.reason));
   }
   out->set_audit_passed(preview.audit_passed);
   return absl::OkStatus();
+}
+
+ctg::v1::MaskReason MaskReasonToProto(sdc::MaskReason reason) {
+  switch (reason) {
+    case sdc::MaskReason::kSmallCount:
+    case sdc::MaskReason::kDerivedFigure:
+      return ctg::v1::SMALL_COUNT;
+    case sdc::MaskReason::kSecondary: return ctg::v1::SECONDARY;
+    case sdc::MaskReason::kEarlierRelease: return ctg::v1::EARLIER_RELEASE;
+    case sdc::MaskReason::kDominance: return ctg::v1::DOMINANCE;
+    case sdc::MaskReason::kGroupDisclosure: return ctg::v1::GROUP_DISCLOSURE;
+    case sdc::MaskReason::kNone:
+    case sdc::MaskReason::kExcludedTerritory:
+      break;
+  }
+  return ctg::v1::MASK_REASON_UNSPECIFIED;
 }
 
 }  // namespace ctg::gateway

@@ -9,6 +9,7 @@
 #include "ctg/v1/data_requests.pb.h"
 #include "gateway/commune_bases.h"
 #include "gateway/config.h"
+#include "policy/sdc/release.h"
 #include "store/sqlite.h"
 
 namespace ctg::gateway {
@@ -21,6 +22,10 @@ absl::Status PreviewFeasibility(store::Connection& conn,
                                 const ctg::v1::PreviewFeasibilityRequest& request,
                                 CommuneBases& bases, const Config& config,
                                 ctg::v1::FeasibilityPreview* out);
+
+// The reason a reviewer sees for a masked cell; UNSPECIFIED for a
+// published cell or an excluded territory (listed apart).
+ctg::v1::MaskReason MaskReasonToProto(policy::sdc::MaskReason reason);
 
 }  // namespace ctg::gateway
 
