@@ -8,8 +8,8 @@
 #include "gateway/services/request_proto.h"
 #include "policy/request_validation.h"
 #include "policy/sdc/preview.h"
-#include "store/releases_table.h"
-#include "store/requests_table.h"
+#include "store/release_ledger.h"
+#include "store/request_store.h"
 
 namespace ctg::gateway {
 namespace {
@@ -18,11 +18,11 @@ namespace sdc = ::ctg::policy::sdc;
 
 }  // namespace
 
-absl::Status PreviewFeasibility(store::Connection& conn,
+absl::Status PreviewFeasibility(store::ReadSession& session,
                                 const ctg::v1::PreviewFeasibilityRequest& request,
                                 CommuneBases& bases, const Config& config,
                                 ctg::v1::FeasibilityPreview* out) {
-  CTG_ASSIGN_OR_RETURN(store::StoredRequest stored, store::GetRequest(conn, request.id()));
+  CTG_ASSIGN_OR_RETURN(store::StoredRequest stored, session.requests().Get(request.id()));
   if (stored.versions.empty()) return absl::DataLossError("request without a version");
   policy::Scope requested = ScopeFromRow(stored.versions.back().scope);
   policy::Scope scope = requested;
@@ -34,11 +34,11 @@ absl::Status PreviewFeasibility(store::Connection& conn,
   BasesByPeriod by_period;
   std::vector<std::string> versions;
   for (const std::string& period : scope.periods) {
-    CTG_ASSIGN_OR_RETURN(CommuneBase base, bases.Get(conn, period, commune));
+    CTG_ASSIGN_OR_RETURN(CommuneBase base, bases.Get(session, period, commune));
     by_period[period] = base.base;
     versions.push_back(base.base_version);
   }
-  CTG_ASSIGN_OR_RETURN(store::MemoryRow memory_row, store::GetReleaseMemory(conn, commune));
+  CTG_ASSIGN_OR_RETURN(store::MemoryRow memory_row, session.releases().GetMemory(commune));
   sdc::ReleaseMemory memory;
   if (!memory_row.text.empty()) {
     CTG_ASSIGN_OR_RETURN(memory, sdc::ReleaseMemory::Parse(memory_row.text));

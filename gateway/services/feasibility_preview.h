@@ -10,7 +10,7 @@
 #include "gateway/commune_bases.h"
 #include "gateway/config.h"
 #include "policy/sdc/release.h"
-#include "store/sqlite.h"
+#include "store/session.h"
 
 namespace ctg::gateway {
 
@@ -18,7 +18,7 @@ namespace ctg::gateway {
 // request; kInvalidArgument when the given scope is not within the
 // request's current scope (naming the field); the engine's errors
 // (kFailedPrecondition when earlier releases make the scope unsafe).
-absl::Status PreviewFeasibility(store::Connection& conn,
+absl::Status PreviewFeasibility(store::ReadSession& session,
                                 const ctg::v1::PreviewFeasibilityRequest& request,
                                 CommuneBases& bases, const Config& config,
                                 ctg::v1::FeasibilityPreview* out);
