@@ -40,11 +40,14 @@ class CallerResolver {
   CallerResolver(std::string trust_domain, std::string caf_id,
                  const TrustAnchorsHolder* anchors)
       : trust_domain_(std::move(trust_domain)), caf_id_(std::move(caf_id)), anchors_(anchors) {}
+  virtual ~CallerResolver() = default;
 
   // The caller of a call over the gRPC port is its TLS peer certificate;
   // that of an in-process call (web console) is the certificate bound in
   // `in_process` (set before serving; may stay null: no such calls).
-  Caller Resolve(const grpc::ServerContextBase& context) ABSL_LOCKS_EXCLUDED(mu_);
+  // Virtual so that services' unit tests can name the caller without TLS
+  // (the gateway itself uses only this class).
+  virtual Caller Resolve(const grpc::ServerContextBase& context) ABSL_LOCKS_EXCLUDED(mu_);
   void set_in_process(const InProcessCallers* in_process) { in_process_ = in_process; }
 
  private:
