@@ -76,7 +76,7 @@ const STATE_FR = {
 };
 const CONV_FR = { ACTIVE: 'Active', NOT_YET_VALID: 'Pas encore valide', SUSPENDED: 'Suspendue', TERMINATION_NOTIFIED: 'Résiliation notifiée', ENDED: 'Terminée' };
 const OPINION_FR = { FAVOURABLE: 'Favorable', UNFAVOURABLE: 'Défavorable', OPINION_UNSPECIFIED: '—' };
-const REASON_FR = { SMALL_COUNT: 'Effectif inférieur à 5 (secret primaire)', SECONDARY: 'Protection d\'une autre case (secret secondaire)', EARLIER_RELEASE: 'Diffusion antérieure', DOMINANCE: 'Dominance' };
+const REASON_FR = { SMALL_COUNT: 'Effectif inférieur à 5 (secret primaire)', SECONDARY: 'Protection d\'une autre case (secret secondaire)', EARLIER_RELEASE: 'Diffusion antérieure', DOMINANCE: 'Dominance', GROUP_DISCLOSURE: 'Catégorie regroupant tous les contributeurs du territoire (divulgation de groupe)' };
 
 function stateBadge(s) { return h('span', { class: 'badge state-' + s }, STATE_FR[s] || s); }
 
@@ -418,6 +418,7 @@ async function showPreview(id) {
     h('li', {}, h('span', { class: 'swatch cell-SMALL_COUNT' }), REASON_FR.SMALL_COUNT),
     h('li', {}, h('span', { class: 'swatch cell-SECONDARY' }), REASON_FR.SECONDARY),
     h('li', {}, h('span', { class: 'swatch cell-EARLIER_RELEASE' }), REASON_FR.EARLIER_RELEASE),
+    h('li', {}, h('span', { class: 'swatch cell-GROUP_DISCLOSURE' }), REASON_FR.GROUP_DISCLOSURE),
     h('li', {}, h('span', { class: 'swatch cell-excluded' }), 'territoire exclu (moins de 100 allocataires, R6)'));
   document.getElementById('preview-result').replaceChildren(
     table('Synthèse du secret statistique', ['Cases', 'Nombre', 'Part'], [
