@@ -508,15 +508,23 @@ async function downloadExtract(id) {
   const header = chunks.find((c) => c.header).header;
   const trailer = chunks.find((c) => c.trailer).trailer;
   const cells = chunks.filter((c) => c.cells).flatMap((c) => c.cells.cells || []);
-  const lines = [
-    '# ' + header.sourceMention, '# extract_id,' + csvCell(header.extractId), '# request_id,' + csvCell(header.requestId),
-    '# purpose,' + csvCell(header.purpose), '# sha256,' + trailer.sha256,
-    'territory,period,indicator,breakdown,category,value,status'];
+  // The extract's canonical CSV (extract/extract_csv.cc), byte for byte: its
+  // SHA-256 is the digest the release event records.
+  const row = (k, v) => csvCell(k) + ',' + csvCell(v) + '\n';
+  const recipients = (header.recipients || []).map((r) => (r.kind === 'OPERATOR' ? 'operator:' + r.operatorPerson + ':' + r.name : 'own:' + r.name)).join('; ');
+  let csv = row('source', header.sourceMention) + row('extract_id', header.extractId) + row('request_id', header.requestId) +
+    row('commune', header.commune) + row('convention_id', header.conventionId) + row('purpose', header.purpose) +
+    row('objective', header.objective) + row('recipients', recipients) + row('base_version', header.baseVersion) +
+    '\nterritory,level,period,indicator,breakdown,category,value,status\n';
+  const LEVEL = { COMMUNE: 'commune', IRIS: 'iris', QPV: 'qpv' };
+  const STATUS = { PUBLISHED: 'published', MASKED: 'masked', EXCLUDED: 'excluded' };
   for (const c of cells) {
-    const status = { PUBLISHED: 'published', MASKED: 'masked', EXCLUDED: 'excluded' }[c.status] || c.status;
-    lines.push([c.territory, c.period, c.indicator, c.breakdown, c.category, c.status === 'PUBLISHED' ? c.value : '', status].map(csvCell).join(','));
+    csv += [c.territory, LEVEL[c.level] || '', c.period, c.indicator, c.breakdown, c.category].map(csvCell).join(',') + ',' +
+      (c.status === 'PUBLISHED' && c.value !== undefined ? c.value : '') + ',' + (STATUS[c.status] || 'masked') + '\n';
   }
-  const blob = new Blob([lines.join('\n') + '\n'], { type: 'text/csv;charset=utf-8' });
+  const bytes = new TextEncoder().encode(csv);
+  const fileMatches = hex(await sha256(bytes)) === trailer.sha256;
+  const blob = new Blob([bytes], { type: 'text/csv;charset=utf-8' });
   const link = h('a', { href: URL.createObjectURL(blob), download: header.extractId + '.csv', id: 'csv-link' }, 'Enregistrer le fichier CSV (' + cells.length + ' cases)');
   // The receipt: the release event is in the audit log's tree whose root
   // the gateway signed.
@@ -530,7 +538,7 @@ async function downloadExtract(id) {
     included = eq(root, cp.root) && cp.size === BigInt(rc.treeSize);
   } catch (e) { included = false; }
   const namesDigest = new TextDecoder().decode(event).includes(trailer.sha256);
-  const ok = included && namesDigest && cp.signature !== false;
+  const ok = fileMatches && included && namesDigest && cp.signature !== false;
   document.getElementById('extract').replaceChildren(
     h('p', { class: 'source' }, header.sourceMention),
     h('dl', { class: 'kv' }, h('dt', {}, 'Extrait'), h('dd', {}, header.extractId), h('dt', {}, 'Diffusé le'), h('dd', {}, fmtDate(header.releaseTime) + ' (' + S.session.timeZone + ')'),
@@ -538,6 +546,7 @@ async function downloadExtract(id) {
     link,
     h('h4', {}, 'Reçu de diffusion'),
     verdictList([
+      [fileMatches, 'Le fichier CSV, reconstitué dans le navigateur, a cette empreinte SHA-256'],
       [namesDigest, "L'événement de diffusion n° " + rc.auditSequence + ' nomme cette empreinte SHA-256'],
       [included, "Cet événement est dans l'arbre du journal d'audit de taille " + rc.treeSize + ' (preuve d\'inclusion recalculée en SHA-256 dans le navigateur)'],
       [cp.signature, 'Le point de contrôle est signé (Ed25519, clé ' + cp.keyName + ')' + (cp.signature === null ? ' — ce navigateur ne sait pas vérifier Ed25519' : '')],
