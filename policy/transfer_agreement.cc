@@ -16,6 +16,13 @@ absl::string_view AgreementStateName(AgreementState state) {
   return "UNKNOWN";
 }
 
+AgreementCarrier CarrierOf(RequestState request_state, const ConventionTerms& convention,
+                           absl::CivilDay today) {
+  // R10: a revoked request; R11: a convention terminated or past its window.
+  return {request_state == RequestState::kRevoked,
+          EffectiveStatus(convention, today) == ConventionStatus::kEnded};
+}
+
 absl::Status ReleaseNotFound(absl::string_view extract_id) {
   return absl::NotFoundError(absl::StrCat("release ", extract_id, " not found"));
 }

@@ -22,6 +22,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "policy/convention.h"
 #include "policy/identity.h"
 #include "policy/request_state.h"
 #include "policy/request_validation.h"
@@ -44,6 +46,16 @@ struct HeldRelease {
   bool request_revoked = false;   // the request is REVOKED (R10)
   bool convention_ended = false;  // terminated or past its window (R11)
 };
+
+// What an agreement's life depends on (R3 with R10, R11): its request was
+// revoked, its convention has ended (terminated or past its window) on
+// `today` (the Caf's day).
+struct AgreementCarrier {
+  bool request_revoked = false;
+  bool convention_ended = false;
+};
+AgreementCarrier CarrierOf(RequestState request_state, const ConventionTerms& convention,
+                           absl::CivilDay today);
 
 // kNotFound `release <id> not found`.
 absl::Status ReleaseNotFound(absl::string_view extract_id);

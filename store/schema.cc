@@ -1,7 +1,9 @@
 #include "store/schema.h"
 
+#include "store/caf_requests_table.h"
 #include "store/releases_table.h"
 #include "store/requests_table.h"
+#include "store/transfer_agreements_table.h"
 
 namespace ctg::store {
 namespace {
@@ -115,6 +117,8 @@ constexpr Migration kMigrations[] = {
     {2, kConventionsAndStatistics},
     {3, kRequestsSchema},
     {4, kReleasesSchema},
+    {5, kCafRequestsSchema},
+    {6, kTransferAgreementsSchema},
 };
 
 }  // namespace

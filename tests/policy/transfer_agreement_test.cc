@@ -83,3 +83,21 @@ TEST(TransferAgreementTest, RevocationEndsAgreements) {
 
 }  // namespace
 }  // namespace ctg::policy
+
+namespace ctg::policy {
+namespace {
+
+TEST(TransferAgreementTest, CarrierEndsWithRevocationOrTheConvention) {
+  ConventionTerms c;
+  c.id = "CTG-33069-1";
+  c.valid_from = absl::CivilDay(2024, 1, 1);
+  c.valid_until = absl::CivilDay(2024, 12, 31);
+  AgreementCarrier live = CarrierOf(RequestState::kApproved, c, absl::CivilDay(2024, 6, 1));
+  EXPECT_FALSE(live.request_revoked);
+  EXPECT_FALSE(live.convention_ended);
+  EXPECT_TRUE(CarrierOf(RequestState::kRevoked, c, absl::CivilDay(2024, 6, 1)).request_revoked);
+  EXPECT_TRUE(CarrierOf(RequestState::kApproved, c, absl::CivilDay(2025, 1, 1)).convention_ended);
+}
+
+}  // namespace
+}  // namespace ctg::policy
