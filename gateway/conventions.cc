@@ -25,6 +25,8 @@ absl::StatusOr<policy::ConventionTerms> TermsOf(const store::ConventionRow& row)
       return absl::DataLossError(absl::StrCat("convention ", row.id, " has unreadable dates"));
     }
     terms.termination_effective = *effective;
+    auto notice = policy::ParseDate(row.termination_notice_date, "notice");
+    if (notice.ok()) terms.termination_notice = *notice;
   }
   return terms;
 }

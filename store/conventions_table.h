@@ -37,7 +37,7 @@ struct ConventionRow {
 };
 
 struct ConventionEventRow {
-  std::string action;  // created, suspended, reinstated, terminated
+  std::string action;  // created, suspended, reinstated, terminated, termination-corrected
   std::string actor;
   int64_t time_us = 0;
   std::string reason;

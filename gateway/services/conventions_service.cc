@@ -169,14 +169,20 @@ grpc::Status ConventionsService::ReinstateConvention(
 grpc::Status ConventionsService::TerminateConvention(
     grpc::ServerContext* context, const ctg::v1::TerminateConventionRequest* request,
     ctg::v1::Convention* response) {
-  return Change(context, "/ctg.v1.Conventions/TerminateConvention", request->id(), "terminated",
+  const std::string action = request->correct() ? "termination-corrected" : "terminated";
+  return Change(context, "/ctg.v1.Conventions/TerminateConvention", request->id(), action,
                 request->reason(),
                 [&](store::ConventionRow& row, Call& call) -> absl::Status {
                   CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(row));
                   CTG_ASSIGN_OR_RETURN(
                       policy::Termination termination,
                       policy::Terminate(terms, CafDay(call.now()), request->notice_date(),
-                                        request->effective_date(), request->reason()));
+                                        request->effective_date(), request->reason(),
+                                        request->correct()));
+                  if (request->correct()) {
+                    call.AddFact("corrected_notice_date", row.termination_notice_date);
+                    call.AddFact("corrected_effective_date", row.termination_effective_date);
+                  }
                   row.termination_notice_date = policy::FormatDate(termination.notice);
                   row.termination_effective_date = policy::FormatDate(termination.effective);
                   call.AddFact("effective_date", row.termination_effective_date);

@@ -146,6 +146,19 @@ Counts RunAndReport(int64_t tables) {
   return counts;
 }
 
+// The commune where the reader combined "allocataires + spouses (couples) +
+// children <= persons covered" (catalogue SumBound) with the status words:
+// an excluded IRIS was left at [90, 99], a width of 9 < W = 10 (C3), while
+// the engine modelled each of those relations only pairwise.
+TEST(AttackTest, TheSumBoundOfPersonsCoveredKeepsAnExcludedIrisWide) {
+  Counts counts;
+  counts.max_examples = 5;
+  RunRandomTables(1, 20262198, counts);
+  for (const std::string& e : counts.examples) std::cout << "[attack]   " << e << "\n";
+  EXPECT_GT(counts.releases, 0);
+  EXPECT_EQ(counts.total_breaches(), 0) << counts;
+}
+
 // The pipeline on a small sample: every release is consistent with the
 // reader model (its LP is feasible at the truth) and nothing is disclosed
 // directly (no small count or small territory published, no wrong figure or
