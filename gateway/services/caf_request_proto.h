@@ -1,6 +1,6 @@
 // Conversions for the CafRequests service (R1, Caf -> commune) between the
 // ctg.v1 messages, the plain structs of policy/caf_request.h and
-// policy/upload.h, and the rows of store/caf_requests_table.h; and the
+// policy/upload.h, and the rows of store/caf_request_store.h; and the
 // request's effective state (R11) at a given time.
 //
 // Pure functions of their arguments; thread-safe.
@@ -17,8 +17,8 @@
 #include "policy/request_state.h"
 #include "policy/upload.h"
 #include "policy/workflow.h"
-#include "store/caf_requests_table.h"
-#include "store/conventions_table.h"
+#include "store/caf_request_store.h"
+#include "store/convention_store.h"
 
 namespace ctg::gateway {
 

@@ -23,7 +23,8 @@
 #include "policy/text.h"
 #include "policy/upload.h"
 #include "policy/workflow.h"
-#include "store/caf_requests_table.h"
+#include "store/caf_request_store.h"
+#include "store/session.h"
 
 namespace ctg::gateway {
 
@@ -58,11 +59,11 @@ absl::Status CheckId(const std::string& id, absl::string_view field = "id") {
 
 // The request if the caller may see it; another commune's is NOT_FOUND
 // with the message of a missing one (R8).
-absl::StatusOr<store::StoredCafRequest> LoadVisible(store::Connection& conn, const std::string& id,
+absl::StatusOr<store::StoredCafRequest> LoadVisible(store::ReadSession& session, const std::string& id,
                                                     const policy::Identity& caller,
                                                     absl::string_view field = "id") {
   CTG_RETURN_IF_ERROR(CheckId(id, field));
-  absl::StatusOr<store::StoredCafRequest> stored = store::GetCafRequest(conn, id);
+  absl::StatusOr<store::StoredCafRequest> stored = session.caf_requests().Get(id);
   if (absl::IsNotFound(stored.status())) return policy::RequestNotFound(id);
   if (!stored.ok()) return stored.status();
   CTG_RETURN_IF_ERROR(policy::CheckRequestVisible(caller, stored->request.commune, id));
@@ -72,9 +73,9 @@ absl::StatusOr<store::StoredCafRequest> LoadVisible(store::Connection& conn, con
   return stored;
 }
 
-absl::StatusOr<store::ConventionRow> ConventionOf(store::Connection& conn,
+absl::StatusOr<store::ConventionRow> ConventionOf(store::ReadSession& session,
                                                   const store::CafRequestRow& request) {
-  absl::StatusOr<store::ConventionRow> row = store::GetConvention(conn, request.convention_id);
+  absl::StatusOr<store::ConventionRow> row = session.conventions().Get(request.convention_id);
   if (absl::IsNotFound(row.status())) {
     return absl::DataLossError(absl::StrCat("request ", request.id, " names convention ",
                                             request.convention_id, ", which is not stored"));
@@ -82,10 +83,10 @@ absl::StatusOr<store::ConventionRow> ConventionOf(store::Connection& conn,
   return row;
 }
 
-absl::Status Respond(store::Connection& conn, const std::string& id, absl::Time now,
+absl::Status Respond(store::ReadSession& session, const std::string& id, absl::Time now,
                      ctg::v1::CafRequest* response) {
-  CTG_ASSIGN_OR_RETURN(store::StoredCafRequest stored, store::GetCafRequest(conn, id));
-  CTG_ASSIGN_OR_RETURN(store::ConventionRow convention, ConventionOf(conn, stored.request));
+  CTG_ASSIGN_OR_RETURN(store::StoredCafRequest stored, session.caf_requests().Get(id));
+  CTG_ASSIGN_OR_RETURN(store::ConventionRow convention, ConventionOf(session, stored.request));
   return CafRequestToProto(stored, convention, now, response);
 }
 
@@ -95,10 +96,10 @@ absl::Status CheckActive(const store::ConventionRow& convention, absl::Time now)
   return policy::CheckConventionActive(terms, CafDay(now));
 }
 
-absl::Status AppendTransition(store::Transaction& tx, const std::string& id, RequestState from,
+absl::Status AppendTransition(store::WriteSession& tx, const std::string& id, RequestState from,
                               RequestState to, const Call& call, const std::string& reason) {
-  return store::AppendCafTransition(
-      tx.conn(), id,
+  return tx.caf_requests().AppendTransition(
+      id,
       {static_cast<int>(from), static_cast<int>(to), call.identity().spiffe_id,
        absl::ToUnixMicros(call.now()), reason});
 }
@@ -118,15 +119,15 @@ std::string TimeText(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
 }
 
-absl::Status AppendOpinions(store::Transaction& tx, const std::string& id, int version,
+absl::Status AppendOpinions(store::WriteSession& tx, const std::string& id, int version,
                             const policy::Opinions& opinions, absl::Time now) {
   int64_t now_us = absl::ToUnixMicros(now);
   for (const auto& [aspect, opinion] :
        {std::pair{1, &opinions.opportunity}, std::pair{2, &opinions.feasibility}}) {
     if (!opinion->has_value()) continue;
     const policy::Opinion& o = **opinion;
-    CTG_RETURN_IF_ERROR(store::AppendCafOpinion(
-        tx.conn(), id,
+    CTG_RETURN_IF_ERROR(tx.caf_requests().AppendOpinion(
+        id,
         {aspect, static_cast<int>(o.value), o.reasoning, o.reviewer, version, now_us}));
   }
   return absl::OkStatus();
@@ -159,7 +160,7 @@ std::string Sha256Hex(absl::string_view data) { return audit::HashToHex(audit::S
 
 }  // namespace
 
-CafRequestsService::CafRequestsService(Dispatcher* dispatcher, store::Database* db,
+CafRequestsService::CafRequestsService(Dispatcher* dispatcher, store::Backend* db,
                                        const Config* config, AuditLog* audit_log)
     : dispatcher_(dispatcher),
       db_(db),
@@ -169,14 +170,14 @@ CafRequestsService::CafRequestsService(Dispatcher* dispatcher, store::Database* 
 
 grpc::Status CafRequestsService::Act(
     grpc::ServerContext* context, absl::string_view method, const std::string& id,
-    absl::FunctionRef<absl::Status(Loaded&, Call&, store::Transaction&)> act,
+    absl::FunctionRef<absl::Status(Loaded&, Call&, store::WriteSession&)> act,
     ctg::v1::CafRequest* response) {
-  return dispatcher_->Write(context, method, [&](Call& call, store::Transaction& tx) -> absl::Status {
+  return dispatcher_->Write(context, method, [&](Call& call, store::WriteSession& tx) -> absl::Status {
     call.SetTarget("caf-request", id);
     call.SetRequestId(id);
     Loaded r;
-    CTG_ASSIGN_OR_RETURN(r.stored, LoadVisible(tx.conn(), id, call.identity()));
-    CTG_ASSIGN_OR_RETURN(r.convention, ConventionOf(tx.conn(), r.stored.request));
+    CTG_ASSIGN_OR_RETURN(r.stored, LoadVisible(tx, id, call.identity()));
+    CTG_ASSIGN_OR_RETURN(r.convention, ConventionOf(tx, r.stored.request));
     std::optional<RequestState> stored = policy::RequestStateFromNumber(r.stored.request.state);
     if (!stored) return absl::DataLossError(absl::StrCat("request ", id, " has no valid state"));
     r.stored_state = *stored;
@@ -184,7 +185,7 @@ grpc::Status CafRequestsService::Act(
                          EffectiveCafRequestState(r.stored, r.convention, call.now()));
     call.AddFact("state", policy::RequestStateName(r.effective));
     CTG_RETURN_IF_ERROR(act(r, call, tx));
-    return Respond(tx.conn(), id, call.now(), response);
+    return Respond(tx, id, call.now(), response);
   });
 }
 
@@ -193,7 +194,7 @@ grpc::Status CafRequestsService::SubmitCafRequest(grpc::ServerContext* context,
                                                   ctg::v1::CafRequest* response) {
   return dispatcher_->Write(
       context, "/ctg.v1.CafRequests/SubmitCafRequest",
-      [&](Call& call, store::Transaction& tx) -> absl::Status {
+      [&](Call& call, store::WriteSession& tx) -> absl::Status {
         const policy::Identity& who = call.identity();
         // R2: the declared purpose is in the trail, filed or refused.
         call.AddFact("commune", request->commune());
@@ -207,14 +208,14 @@ grpc::Status CafRequestsService::SubmitCafRequest(grpc::ServerContext* context,
           return absl::InvalidArgumentError("commune: required (the INSEE code, e.g. 33069)");
         }
         CTG_ASSIGN_OR_RETURN(store::ConventionRow convention,
-                             CurrentConvention(tx.conn(), request->commune(), CafDay(call.now())));
+                             CurrentConvention(tx, request->commune(), CafDay(call.now())));
         call.AddFact("convention", convention.id);
         CTG_RETURN_IF_ERROR(CheckActive(convention, call.now()));
-        CTG_ASSIGN_OR_RETURN(policy::Perimeter perimeter, LoadPerimeter(tx.conn(), convention));
+        CTG_ASSIGN_OR_RETURN(policy::Perimeter perimeter, LoadPerimeter(tx, convention));
         policy::CafSubmission submission = CafSubmissionFromProto(*request);
         CTG_RETURN_IF_ERROR(policy::ValidateCafSubmission(submission, perimeter, limits_));
 
-        CTG_ASSIGN_OR_RETURN(std::string id, store::NextCafRequestId(tx.conn()));
+        CTG_ASSIGN_OR_RETURN(std::string id, tx.caf_requests().NextId());
         call.SetTarget("caf-request", id);
         call.SetRequestId(id);
         int64_t now_us = absl::ToUnixMicros(call.now());
@@ -228,17 +229,17 @@ grpc::Status CafRequestsService::SubmitCafRequest(grpc::ServerContext* context,
         row.retention_months = submission.retention_months;
         for (const policy::Recipient& r : submission.recipients) row.recipients.push_back(r.name);
         row.create_time_us = now_us;
-        CTG_RETURN_IF_ERROR(store::InsertCafRequest(tx.conn(), row));
+        CTG_RETURN_IF_ERROR(tx.caf_requests().Insert(row));
         store::CafVersionRow first;
         first.description = submission.description;
         if (submission.data_template) first.data_template = TemplateToRow(*submission.data_template);
         first.author = who.spiffe_id;
         first.time_us = now_us;
-        CTG_RETURN_IF_ERROR(store::AppendCafVersion(tx.conn(), id, first).status());
-        CTG_RETURN_IF_ERROR(store::AppendCafTransition(
-            tx.conn(), id,
+        CTG_RETURN_IF_ERROR(tx.caf_requests().AppendVersion(id, first).status());
+        CTG_RETURN_IF_ERROR(tx.caf_requests().AppendTransition(
+            id,
             {0, static_cast<int>(RequestState::kSubmitted), who.spiffe_id, now_us, "submitted"}));
-        return Respond(tx.conn(), id, call.now(), response);
+        return Respond(tx, id, call.now(), response);
       });
 }
 
@@ -248,10 +249,10 @@ grpc::Status CafRequestsService::GetCafRequest(grpc::ServerContext* context,
   return dispatcher_->Read(context, "/ctg.v1.CafRequests/GetCafRequest", [&](Call& call) {
     call.SetTarget("caf-request", request->id());
     call.SetRequestId(request->id());
-    return db_->Read([&](store::Connection& conn) -> absl::Status {
+    return db_->Read([&](store::ReadSession& session) -> absl::Status {
       CTG_ASSIGN_OR_RETURN(store::StoredCafRequest stored,
-                           LoadVisible(conn, request->id(), call.identity()));
-      CTG_ASSIGN_OR_RETURN(store::ConventionRow convention, ConventionOf(conn, stored.request));
+                           LoadVisible(session, request->id(), call.identity()));
+      CTG_ASSIGN_OR_RETURN(store::ConventionRow convention, ConventionOf(session, stored.request));
       return CafRequestToProto(stored, convention, call.now(), response);
     });
   });
@@ -289,12 +290,12 @@ grpc::Status CafRequestsService::ListCafRequests(grpc::ServerContext* context,
           }
           filter.before_number = *number;
         }
-        return db_->Read([&](store::Connection& conn) -> absl::Status {
+        return db_->Read([&](store::ReadSession& session) -> absl::Status {
           std::map<std::string, store::ConventionRow> conventions;
           bool more = true;
           while (more && response->requests_size() < page_size) {
             CTG_ASSIGN_OR_RETURN(std::vector<store::StoredCafRequest> rows,
-                                 store::ListCafRequests(conn, filter, page_size));
+                                 session.caf_requests().List(filter, page_size));
             more = static_cast<int>(rows.size()) == page_size;
             for (size_t i = 0; i < rows.size(); ++i) {
               const store::StoredCafRequest& stored = rows[i];
@@ -305,7 +306,7 @@ grpc::Status CafRequestsService::ListCafRequests(grpc::ServerContext* context,
               }
               auto it = conventions.find(stored.request.convention_id);
               if (it == conventions.end()) {
-                CTG_ASSIGN_OR_RETURN(store::ConventionRow c, ConventionOf(conn, stored.request));
+                CTG_ASSIGN_OR_RETURN(store::ConventionRow c, ConventionOf(session, stored.request));
                 it = conventions.emplace(c.id, std::move(c)).first;
               }
               CTG_ASSIGN_OR_RETURN(RequestState effective,
@@ -334,7 +335,7 @@ grpc::Status CafRequestsService::AmendCafRequest(grpc::ServerContext* context,
                                                  ctg::v1::CafRequest* response) {
   return Act(
       context, "/ctg.v1.CafRequests/AmendCafRequest", request->id(),
-      [&](Loaded& r, Call& call, store::Transaction& tx) -> absl::Status {
+      [&](Loaded& r, Call& call, store::WriteSession& tx) -> absl::Status {
         call.AddFact("answer", request->answer());
         if (request->has_data_template()) {
           call.AddFact("data_template", TemplateSummary(request->data_template()));
@@ -343,7 +344,7 @@ grpc::Status CafRequestsService::AmendCafRequest(grpc::ServerContext* context,
                              policy::Transition(r.effective, RequestAction::kAmend,
                                                 call.identity(), r.commune(), r.id(), kDirection));
         CTG_RETURN_IF_ERROR(CheckActive(r.convention, call.now()));
-        CTG_ASSIGN_OR_RETURN(policy::Perimeter perimeter, LoadPerimeter(tx.conn(), r.convention));
+        CTG_ASSIGN_OR_RETURN(policy::Perimeter perimeter, LoadPerimeter(tx, r.convention));
         policy::CafAmendment amendment = CafAmendmentFromProto(*request);
         CTG_RETURN_IF_ERROR(policy::ValidateCafAmendment(amendment, r.stored.request.purpose,
                                                          perimeter, limits_));
@@ -356,7 +357,7 @@ grpc::Status CafRequestsService::AmendCafRequest(grpc::ServerContext* context,
         version.answer = amendment.answer;
         version.author = call.identity().spiffe_id;
         version.time_us = absl::ToUnixMicros(call.now());
-        CTG_ASSIGN_OR_RETURN(int number, store::AppendCafVersion(tx.conn(), r.id(), version));
+        CTG_ASSIGN_OR_RETURN(int number, tx.caf_requests().AppendVersion(r.id(), version));
         call.AddFact("version", absl::StrCat(number));
         return AppendTransition(tx, r.id(), r.stored_state, to, call,
                                 absl::StrCat("version ", number, ": ", amendment.answer));
@@ -369,7 +370,7 @@ grpc::Status CafRequestsService::WithdrawCafRequest(
     ctg::v1::CafRequest* response) {
   return Act(
       context, "/ctg.v1.CafRequests/WithdrawCafRequest", request->id(),
-      [&](Loaded& r, Call& call, store::Transaction& tx) -> absl::Status {
+      [&](Loaded& r, Call& call, store::WriteSession& tx) -> absl::Status {
         call.AddFact("reason", request->reason());
         CTG_ASSIGN_OR_RETURN(RequestState to,
                              policy::Transition(r.effective, RequestAction::kWithdraw,
@@ -388,7 +389,7 @@ grpc::Status CafRequestsService::StartCafRequestStudy(
     ctg::v1::CafRequest* response) {
   return Act(
       context, "/ctg.v1.CafRequests/StartCafRequestStudy", request->id(),
-      [&](Loaded& r, Call& call, store::Transaction& tx) -> absl::Status {
+      [&](Loaded& r, Call& call, store::WriteSession& tx) -> absl::Status {
         CTG_ASSIGN_OR_RETURN(RequestState to,
                              policy::Transition(r.effective, RequestAction::kStartStudy,
                                                 call.identity(), r.commune(), r.id(), kDirection));
@@ -402,7 +403,7 @@ grpc::Status CafRequestsService::RequestCafRequestInformation(
     ctg::v1::CafRequest* response) {
   return Act(
       context, "/ctg.v1.CafRequests/RequestCafRequestInformation", request->id(),
-      [&](Loaded& r, Call& call, store::Transaction& tx) -> absl::Status {
+      [&](Loaded& r, Call& call, store::WriteSession& tx) -> absl::Status {
         std::vector<std::string> questions(request->questions().begin(),
                                            request->questions().end());
         call.AddFact("questions", absl::StrJoin(questions, "\n"));
@@ -411,7 +412,7 @@ grpc::Status CafRequestsService::RequestCafRequestInformation(
             policy::Transition(r.effective, RequestAction::kRequestInformation, call.identity(),
                                r.commune(), r.id(), kDirection));
         CTG_RETURN_IF_ERROR(policy::ValidateQuestions(questions, limits_));
-        CTG_RETURN_IF_ERROR(store::AppendCafQuestions(tx.conn(), r.id(), questions,
+        CTG_RETURN_IF_ERROR(tx.caf_requests().AppendQuestions(r.id(), questions,
                                                       call.identity().spiffe_id,
                                                       absl::ToUnixMicros(call.now()))
                                 .status());
@@ -422,7 +423,7 @@ grpc::Status CafRequestsService::RequestCafRequestInformation(
 }
 
 absl::Status CafRequestsService::Decide(const ctg::v1::DecideCafRequestRequest& request,
-                                        Loaded& r, Call& call, store::Transaction& tx) {
+                                        Loaded& r, Call& call, store::WriteSession& tx) {
   CTG_ASSIGN_OR_RETURN(policy::DecisionInput input,
                        DecisionFrom(request, call.identity().spiffe_id));
   const policy::StudiedRequest studied = StudiedCafRequest(r.stored, r.effective);
@@ -448,7 +449,7 @@ absl::Status CafRequestsService::Decide(const ctg::v1::DecideCafRequestRequest& 
     }
     approval.download_quota = plan.approval->download_quota;
     approval.time_us = absl::ToUnixMicros(call.now());
-    CTG_RETURN_IF_ERROR(store::InsertCafApproval(tx.conn(), r.id(), approval));
+    CTG_RETURN_IF_ERROR(tx.caf_requests().InsertApproval(r.id(), approval));
     reason = absl::StrCat("approved until ", TimeText(plan.approval->end_time), ", ",
                           approval.download_quota, " download(s)");
     call.AddFact("end_time", TimeText(plan.approval->end_time));
@@ -462,7 +463,7 @@ grpc::Status CafRequestsService::DecideCafRequest(grpc::ServerContext* context,
                                                   ctg::v1::CafRequest* response) {
   return Act(
       context, "/ctg.v1.CafRequests/DecideCafRequest", request->id(),
-      [&](Loaded& r, Call& call, store::Transaction& tx) -> absl::Status {
+      [&](Loaded& r, Call& call, store::WriteSession& tx) -> absl::Status {
         call.AddFact("decision",
                      ctg::v1::DecideRequestRequest::Decision_Name(request->decision()));
         if (request->has_opportunity()) {
@@ -482,7 +483,7 @@ grpc::Status CafRequestsService::RevokeCafRequest(grpc::ServerContext* context,
                                                   ctg::v1::CafRequest* response) {
   return Act(
       context, "/ctg.v1.CafRequests/RevokeCafRequest", request->id(),
-      [&](Loaded& r, Call& call, store::Transaction& tx) -> absl::Status {
+      [&](Loaded& r, Call& call, store::WriteSession& tx) -> absl::Status {
         call.AddFact("reason", request->reason());
         CTG_ASSIGN_OR_RETURN(RequestState to,
                              policy::Transition(r.effective, RequestAction::kRevoke,
@@ -503,11 +504,11 @@ grpc::Status CafRequestsService::UploadCafRequestData(
   std::string content;
   const int64_t max_bytes = config_->limits.max_upload_bytes;
   // Loads the request and checks who may upload now (R1, R8).
-  auto check = [&](store::Connection& conn, const Call& call,
+  auto check = [&](store::ReadSession& session, const Call& call,
                    store::StoredCafRequest* out) -> absl::Status {
-    CTG_ASSIGN_OR_RETURN(*out, LoadVisible(conn, header.request_id(), call.identity(),
+    CTG_ASSIGN_OR_RETURN(*out, LoadVisible(session, header.request_id(), call.identity(),
                                            "header.request_id"));
-    CTG_ASSIGN_OR_RETURN(store::ConventionRow convention, ConventionOf(conn, out->request));
+    CTG_ASSIGN_OR_RETURN(store::ConventionRow convention, ConventionOf(session, out->request));
     CTG_ASSIGN_OR_RETURN(RequestState effective,
                          EffectiveCafRequestState(*out, convention, call.now()));
     return policy::CheckMayUpload(call.identity(), UploadTargetOf(*out, effective));
@@ -524,7 +525,7 @@ grpc::Status CafRequestsService::UploadCafRequestData(
     // Refused before any byte is read when the caller may not upload.
     store::StoredCafRequest stored;
     CTG_RETURN_IF_ERROR(
-        db_->Read([&](store::Connection& conn) { return check(conn, call, &stored); }));
+        db_->Read([&](store::ReadSession& session) { return check(session, call, &stored); }));
     while (reader->Read(&chunk)) {
       if (!chunk.has_data()) {
         return absl::InvalidArgumentError("data: only data follows the header");
@@ -536,9 +537,9 @@ grpc::Status CafRequestsService::UploadCafRequestData(
     }
     return absl::OkStatus();
   };
-  auto commit = [&](Call& call, store::Transaction& tx) -> absl::Status {
+  auto commit = [&](Call& call, store::WriteSession& tx) -> absl::Status {
     store::StoredCafRequest stored;
-    CTG_RETURN_IF_ERROR(check(tx.conn(), call, &stored));
+    CTG_RETURN_IF_ERROR(check(tx, call, &stored));
     policy::Upload upload;
     upload.content = content;
     upload.sha256 = Sha256Hex(content);
@@ -556,7 +557,7 @@ grpc::Status CafRequestsService::UploadCafRequestData(
     row.uploader = call.identity().spiffe_id;
     row.no_personal_data = true;
     row.time_us = absl::ToUnixMicros(call.now());
-    CTG_RETURN_IF_ERROR(store::InsertCafUpload(tx.conn(), header.request_id(), row, content));
+    CTG_RETURN_IF_ERROR(tx.caf_requests().InsertUpload(header.request_id(), row, content));
     call.SetExtractSha256(upload.sha256);
     call.AddFact("rows", absl::StrCat(rows));
     UploadToProto(header.request_id(), row, response);
@@ -575,9 +576,9 @@ grpc::Status CafRequestsService::GetCafRequestData(
   const std::string& id = request->request_id();
   store::StoredCafRequest stored;
   std::string content;
-  auto check = [&](store::Connection& conn, const Call& call) -> absl::Status {
-    CTG_ASSIGN_OR_RETURN(stored, LoadVisible(conn, id, call.identity(), "request_id"));
-    CTG_ASSIGN_OR_RETURN(store::ConventionRow convention, ConventionOf(conn, stored.request));
+  auto check = [&](store::ReadSession& session, const Call& call) -> absl::Status {
+    CTG_ASSIGN_OR_RETURN(stored, LoadVisible(session, id, call.identity(), "request_id"));
+    CTG_ASSIGN_OR_RETURN(store::ConventionRow convention, ConventionOf(session, stored.request));
     CTG_ASSIGN_OR_RETURN(RequestState effective,
                          EffectiveCafRequestState(stored, convention, call.now()));
     return policy::CheckMayDownload(call.identity(), UploadTargetOf(stored, effective));
@@ -585,16 +586,16 @@ grpc::Status CafRequestsService::GetCafRequestData(
   auto prepare = [&](Call& call) -> absl::Status {
     call.SetTarget("caf-request", id);
     call.SetRequestId(id);
-    return db_->Read([&](store::Connection& conn) -> absl::Status {
-      CTG_RETURN_IF_ERROR(check(conn, call));
-      CTG_ASSIGN_OR_RETURN(content, store::GetCafFile(conn, stored.upload->sha256));
+    return db_->Read([&](store::ReadSession& session) -> absl::Status {
+      CTG_RETURN_IF_ERROR(check(session, call));
+      CTG_ASSIGN_OR_RETURN(content, session.caf_requests().File(stored.upload->sha256));
       return absl::OkStatus();
     });
   };
-  auto commit = [&](Call& call, store::Transaction& tx) -> absl::Status {
+  auto commit = [&](Call& call, store::WriteSession& tx) -> absl::Status {
     // Re-checked: a revocation or another download may have committed.
-    CTG_RETURN_IF_ERROR(check(tx.conn(), call));
-    CTG_ASSIGN_OR_RETURN(int download, store::AppendCafDownload(tx.conn(), id,
+    CTG_RETURN_IF_ERROR(check(tx, call));
+    CTG_ASSIGN_OR_RETURN(int download, tx.caf_requests().AppendDownload(id,
                                                                 call.identity().spiffe_id,
                                                                 absl::ToUnixMicros(call.now())));
     call.SetExtractSha256(stored.upload->sha256);

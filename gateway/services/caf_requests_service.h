@@ -25,13 +25,13 @@
 #include "gateway/config.h"
 #include "gateway/dispatcher.h"
 #include "policy/request_validation.h"
-#include "store/database.h"
+#include "store/backend.h"
 
 namespace ctg::gateway {
 
 class CafRequestsService final : public ctg::v1::CafRequests::Service {
  public:
-  CafRequestsService(Dispatcher* dispatcher, store::Database* db, const Config* config,
+  CafRequestsService(Dispatcher* dispatcher, store::Backend* db, const Config* config,
                      AuditLog* audit_log);
 
   grpc::Status SubmitCafRequest(grpc::ServerContext* context,
@@ -79,13 +79,13 @@ class CafRequestsService final : public ctg::v1::CafRequests::Service {
   // Loads request `id` in the write transaction (visible to the caller),
   // runs `act`, answers with the request as written.
   grpc::Status Act(grpc::ServerContext* context, absl::string_view method, const std::string& id,
-                   absl::FunctionRef<absl::Status(Loaded&, Call&, store::Transaction&)> act,
+                   absl::FunctionRef<absl::Status(Loaded&, Call&, store::WriteSession&)> act,
                    ctg::v1::CafRequest* response);
   absl::Status Decide(const ctg::v1::DecideCafRequestRequest& request, Loaded& r, Call& call,
-                      store::Transaction& tx);
+                      store::WriteSession& tx);
 
   Dispatcher* const dispatcher_;
-  store::Database* const db_;
+  store::Backend* const db_;
   const Config* const config_;
   AuditLog* const audit_log_;
   const policy::RequestLimits limits_;

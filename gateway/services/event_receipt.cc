@@ -4,19 +4,19 @@
 #include <vector>
 
 #include "base/status_macros.h"
-#include "store/audit_table.h"
+#include "store/audit_trail_store.h"
 
 namespace ctg::gateway {
 
-absl::Status BuildEventReceipt(AuditLog& audit_log, store::Database& db, uint64_t sequence,
+absl::Status BuildEventReceipt(AuditLog& audit_log, store::Backend& db, uint64_t sequence,
                                ctg::v1::ReleaseReceipt* out) {
   CTG_ASSIGN_OR_RETURN(AuditLog::SignedCheckpoint checkpoint,
                        audit_log.CheckpointCovering(sequence));
   CTG_ASSIGN_OR_RETURN(std::vector<audit::Hash> proof,
                        audit_log.InclusionProof(sequence - 1, checkpoint.size));
   store::AuditRow row;
-  CTG_RETURN_IF_ERROR(db.Read([&](store::Connection& conn) -> absl::Status {
-    CTG_ASSIGN_OR_RETURN(row, store::GetAuditRow(conn, sequence));
+  CTG_RETURN_IF_ERROR(db.Read([&](store::ReadSession& session) -> absl::Status {
+    CTG_ASSIGN_OR_RETURN(row, session.audit().Get(sequence));
     return absl::OkStatus();
   }));
   out->Clear();

@@ -13,14 +13,14 @@
 #include "absl/status/status.h"
 #include "ctg/v1/extracts.pb.h"
 #include "gateway/audit_log.h"
-#include "store/database.h"
+#include "store/backend.h"
 
 namespace ctg::gateway {
 
 // Fills `out` for event `sequence`, which must be durable (call it once
 // the dispatcher's commit is done: in a Staged call's `after`). Errors:
 // the audit log's (signing, proofs) and the store's.
-absl::Status BuildEventReceipt(AuditLog& audit_log, store::Database& db, uint64_t sequence,
+absl::Status BuildEventReceipt(AuditLog& audit_log, store::Backend& db, uint64_t sequence,
                                ctg::v1::ReleaseReceipt* out);
 
 }  // namespace ctg::gateway

@@ -15,8 +15,8 @@
 #include "gateway/services/request_proto.h"
 #include "policy/convention.h"
 #include "policy/transfer_agreement.h"
-#include "store/requests_table.h"
-#include "store/transfer_agreements_table.h"
+#include "store/session.h"
+#include "store/transfer_agreement_store.h"
 
 namespace ctg::gateway {
 namespace {
@@ -31,11 +31,11 @@ struct Carrier {
   policy::RequestState request_state = policy::RequestState::kApproved;
 };
 
-absl::StatusOr<Carrier> CarrierOf(store::Connection& conn, const std::string& request_id,
+absl::StatusOr<Carrier> CarrierOf(store::ReadSession& session, const std::string& request_id,
                                   absl::Time now) {
-  CTG_ASSIGN_OR_RETURN(store::StoredRequest request, store::GetRequest(conn, request_id));
+  CTG_ASSIGN_OR_RETURN(store::StoredRequest request, session.requests().Get(request_id));
   CTG_ASSIGN_OR_RETURN(store::ConventionRow convention,
-                       store::GetConvention(conn, request.request.convention_id));
+                       session.conventions().Get(request.request.convention_id));
   CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(convention));
   Carrier c;
   c.convention_id = convention.id;
@@ -51,10 +51,10 @@ AgreementState StoredState(const store::AgreementRow& row) {
                       : AgreementState::kRequested;
 }
 
-absl::StatusOr<AgreementState> StateNow(store::Connection& conn,
+absl::StatusOr<AgreementState> StateNow(store::ReadSession& session,
                                               const store::AgreementRow& row, absl::Time now,
                                               std::string* end_reason) {
-  CTG_ASSIGN_OR_RETURN(Carrier c, CarrierOf(conn, row.request_id, now));
+  CTG_ASSIGN_OR_RETURN(Carrier c, CarrierOf(session, row.request_id, now));
   AgreementState state =
       policy::EffectiveAgreementState(StoredState(row), c.request_revoked, c.convention_ended);
   if (state == AgreementState::kEnded && end_reason != nullptr) {
@@ -65,10 +65,10 @@ absl::StatusOr<AgreementState> StateNow(store::Connection& conn,
   return state;
 }
 
-absl::Status ToProto(store::Connection& conn, const store::AgreementRow& row, absl::Time now,
+absl::Status ToProto(store::ReadSession& session, const store::AgreementRow& row, absl::Time now,
                      ctg::v1::TransferAgreement* out) {
   std::string end_reason;
-  CTG_ASSIGN_OR_RETURN(AgreementState state, StateNow(conn, row, now, &end_reason));
+  CTG_ASSIGN_OR_RETURN(AgreementState state, StateNow(session, row, now, &end_reason));
   out->Clear();
   out->set_id(row.id);
   out->set_extract_id(row.extract_id);
@@ -97,10 +97,10 @@ absl::Status CheckAgreementId(const std::string& id) {
                                                  "\" is not an agreement id (e.g. AGR-000001)"));
 }
 
-absl::StatusOr<store::AgreementRow> LoadVisible(store::Connection& conn, const std::string& id,
+absl::StatusOr<store::AgreementRow> LoadVisible(store::ReadSession& session, const std::string& id,
                                                 const policy::Identity& who) {
   CTG_RETURN_IF_ERROR(CheckAgreementId(id));
-  absl::StatusOr<store::AgreementRow> row = store::GetAgreement(conn, id);
+  absl::StatusOr<store::AgreementRow> row = session.agreements().Get(id);
   if (absl::IsNotFound(row.status())) return policy::AgreementNotFound(id);
   if (!row.ok()) return row.status();
   CTG_RETURN_IF_ERROR(policy::CheckAgreementVisible(who, row->commune, id));
@@ -109,7 +109,7 @@ absl::StatusOr<store::AgreementRow> LoadVisible(store::Connection& conn, const s
 
 }  // namespace
 
-TransferAgreementsService::TransferAgreementsService(Dispatcher* dispatcher, store::Database* db,
+TransferAgreementsService::TransferAgreementsService(Dispatcher* dispatcher, store::Backend* db,
                                                      const Config* config, AuditLog* audit_log)
     : dispatcher_(dispatcher),
       db_(db),
@@ -122,7 +122,7 @@ grpc::Status TransferAgreementsService::RequestTransferAgreement(
     ctg::v1::TransferAgreement* response) {
   return dispatcher_->Write(
       context, "/ctg.v1.TransferAgreements/RequestTransferAgreement",
-      [&](Call& call, store::Transaction& tx) -> absl::Status {
+      [&](Call& call, store::WriteSession& tx) -> absl::Status {
         const policy::Identity& who = call.identity();
         call.SetTarget("release", request->extract_id());
         call.AddFact("extract_id", request->extract_id());
@@ -132,7 +132,7 @@ grpc::Status TransferAgreementsService::RequestTransferAgreement(
           return absl::InvalidArgumentError("extract_id: required (the release's extract id)");
         }
         absl::StatusOr<store::ReleaseRef> release =
-            store::GetReleaseByExtractId(tx.conn(), request->extract_id());
+            tx.agreements().FindRelease(request->extract_id());
         if (absl::IsNotFound(release.status())) {
           return policy::ReleaseNotFound(request->extract_id());
         }
@@ -144,7 +144,7 @@ grpc::Status TransferAgreementsService::RequestTransferAgreement(
         // Another commune's release is refused before its request is read.
         std::optional<Carrier> carrier;
         if (!who.IsCommune() || who.organisation == release->commune) {
-          CTG_ASSIGN_OR_RETURN(carrier, CarrierOf(tx.conn(), release->request_id, call.now()));
+          CTG_ASSIGN_OR_RETURN(carrier, CarrierOf(tx, release->request_id, call.now()));
           held.request_state = carrier->request_state;
           held.request_revoked = carrier->request_revoked;
           held.convention_ended = carrier->convention_ended;
@@ -153,7 +153,7 @@ grpc::Status TransferAgreementsService::RequestTransferAgreement(
         CTG_RETURN_IF_ERROR(policy::CheckMayAskAgreement(
             who, held, {request->recipient(), request->purpose()}, limits_));
         call.SetRequestId(release->request_id);
-        CTG_ASSIGN_OR_RETURN(std::string id, store::NextAgreementId(tx.conn()));
+        CTG_ASSIGN_OR_RETURN(std::string id, tx.agreements().NextId());
         call.SetTarget("agreement", id);
         call.SetExtractSha256(release->sha256);
         store::AgreementRow row;
@@ -167,9 +167,9 @@ grpc::Status TransferAgreementsService::RequestTransferAgreement(
         row.purpose = request->purpose();
         row.requester = who.spiffe_id;
         row.create_time_us = absl::ToUnixMicros(call.now());
-        CTG_RETURN_IF_ERROR(store::InsertAgreement(tx.conn(), row));
-        CTG_ASSIGN_OR_RETURN(store::AgreementRow stored, store::GetAgreement(tx.conn(), id));
-        return ToProto(tx.conn(), stored, call.now(), response);
+        CTG_RETURN_IF_ERROR(tx.agreements().Insert(row));
+        CTG_ASSIGN_OR_RETURN(store::AgreementRow stored, tx.agreements().Get(id));
+        return ToProto(tx, stored, call.now(), response);
       });
 }
 
@@ -181,12 +181,12 @@ grpc::Status TransferAgreementsService::GetTransferAgreement(
       [&](Call& call) -> absl::Status {
         call.SetTarget("agreement", request->id());
         uint64_t decision_event = 0;
-        CTG_RETURN_IF_ERROR(db_->Read([&](store::Connection& conn) -> absl::Status {
+        CTG_RETURN_IF_ERROR(db_->Read([&](store::ReadSession& session) -> absl::Status {
           CTG_ASSIGN_OR_RETURN(store::AgreementRow row,
-                               LoadVisible(conn, request->id(), call.identity()));
+                               LoadVisible(session, request->id(), call.identity()));
           call.SetRequestId(row.request_id);
-          CTG_ASSIGN_OR_RETURN(decision_event, store::FindDecisionEvent(conn, row.id));
-          return ToProto(conn, row, call.now(), response);
+          CTG_ASSIGN_OR_RETURN(decision_event, session.agreements().DecisionEvent(row.id));
+          return ToProto(session, row, call.now(), response);
         }));
         // R9: the decision's receipt, for the commune to keep with the release.
         if (decision_event == 0) return absl::OkStatus();
@@ -215,9 +215,9 @@ grpc::Status TransferAgreementsService::ListTransferAgreements(
           }
           filter.before_number = *number;
         }
-        return db_->Read([&](store::Connection& conn) -> absl::Status {
+        return db_->Read([&](store::ReadSession& session) -> absl::Status {
           CTG_ASSIGN_OR_RETURN(std::vector<store::AgreementRow> rows,
-                               store::ListAgreements(conn, filter, page_size + 1));
+                               session.agreements().List(filter, page_size + 1));
           for (const store::AgreementRow& row : rows) {
             if (response->agreements_size() == page_size) {
               response->set_next_page_token(
@@ -225,7 +225,7 @@ grpc::Status TransferAgreementsService::ListTransferAgreements(
               break;
             }
             ctg::v1::TransferAgreement agreement;
-            CTG_RETURN_IF_ERROR(ToProto(conn, row, call.now(), &agreement));
+            CTG_RETURN_IF_ERROR(ToProto(session, row, call.now(), &agreement));
             if (request->state() != ctg::v1::TRANSFER_AGREEMENT_STATE_UNSPECIFIED &&
                 agreement.state() != request->state()) {
               continue;
@@ -252,9 +252,9 @@ grpc::Status TransferAgreementsService::DecideTransferAgreement(
     }
     return absl::OkStatus();
   };
-  auto commit = [&](Call& call, store::Transaction& tx) -> absl::Status {
+  auto commit = [&](Call& call, store::WriteSession& tx) -> absl::Status {
     CTG_ASSIGN_OR_RETURN(store::AgreementRow row,
-                         LoadVisible(tx.conn(), request->id(), call.identity()));
+                         LoadVisible(tx, request->id(), call.identity()));
     call.SetRequestId(row.request_id);
     call.SetExtractSha256(row.extract_sha256);
     call.AddFact("extract_id", row.extract_id);
@@ -262,7 +262,7 @@ grpc::Status TransferAgreementsService::DecideTransferAgreement(
     call.AddFact("recipient", row.recipient);
     call.AddFact("purpose", row.purpose);
     CTG_ASSIGN_OR_RETURN(AgreementState effective,
-                         StateNow(tx.conn(), row, call.now(), nullptr));
+                         StateNow(tx, row, call.now(), nullptr));
     const bool approve =
         request->decision() == ctg::v1::DecideTransferAgreementRequest::APPROVE;
     // R3: the Caf's prior agreement, with reasons.
@@ -270,12 +270,12 @@ grpc::Status TransferAgreementsService::DecideTransferAgreement(
         AgreementState to,
         policy::DecideAgreement(call.identity(), {row.id, row.commune, effective}, approve,
                                 request->reasons(), limits_));
-    CTG_RETURN_IF_ERROR(store::InsertAgreementDecision(
-        tx.conn(), row.id,
+    CTG_RETURN_IF_ERROR(tx.agreements().InsertDecision(
+        row.id,
         {static_cast<int>(to), request->reasons(), call.identity().spiffe_id,
          absl::ToUnixMicros(call.now())}));
-    CTG_ASSIGN_OR_RETURN(store::AgreementRow stored, store::GetAgreement(tx.conn(), row.id));
-    return ToProto(tx.conn(), stored, call.now(), response);
+    CTG_ASSIGN_OR_RETURN(store::AgreementRow stored, tx.agreements().Get(row.id));
+    return ToProto(tx, stored, call.now(), response);
   };
   auto after = [&](Call& call) -> absl::Status {
     response->set_decision_audit_sequence(call.audit_sequence());

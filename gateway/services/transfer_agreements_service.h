@@ -20,13 +20,13 @@
 #include "gateway/config.h"
 #include "gateway/dispatcher.h"
 #include "policy/request_validation.h"
-#include "store/database.h"
+#include "store/backend.h"
 
 namespace ctg::gateway {
 
 class TransferAgreementsService final : public ctg::v1::TransferAgreements::Service {
  public:
-  TransferAgreementsService(Dispatcher* dispatcher, store::Database* db, const Config* config,
+  TransferAgreementsService(Dispatcher* dispatcher, store::Backend* db, const Config* config,
                             AuditLog* audit_log);
 
   // Errors, with one event and nothing stored: a release of another
@@ -48,7 +48,7 @@ class TransferAgreementsService final : public ctg::v1::TransferAgreements::Serv
 
  private:
   Dispatcher* const dispatcher_;
-  store::Database* const db_;
+  store::Backend* const db_;
   const Config* const config_;
   AuditLog* const audit_log_;
   const policy::RequestLimits limits_;
