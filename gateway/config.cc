@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/time.h"
 #include "base/status_macros.h"
 
 namespace ctg::gateway {
@@ -181,6 +182,14 @@ absl::Status Bind(Parser& p, Config& c) {
   }
   CTG_RETURN_IF_ERROR(p.Int("secret_statistique.lp_audit_max_cells", s.lp_audit_max_cells, 1, 10000000));
   CTG_RETURN_IF_ERROR(p.String("metrics.listen", c.metrics.listen));
+  CTG_RETURN_IF_ERROR(p.String("web.listen", c.web.listen));
+  CTG_RETURN_IF_ERROR(p.Int("web.max_body_bytes", c.web.max_body_bytes, 4096, 1 << 30));
+  int zone_line = p.Line("web.time_zone");
+  CTG_RETURN_IF_ERROR(p.String("web.time_zone", c.web.time_zone));
+  if (absl::TimeZone zone; !absl::LoadTimeZone(c.web.time_zone, &zone)) {
+    return p.Error(zone_line, absl::StrCat("web.time_zone \"", c.web.time_zone,
+                                           "\" is not a known time zone (e.g. Europe/Paris)"));
+  }
   return p.Leftovers();
 }
 

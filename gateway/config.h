@@ -71,6 +71,17 @@ struct MetricsConfig {
   std::string listen;  // e.g. "127.0.0.1:9464"
 };
 
+// The web console (gateway/web/): its own HTTPS listener, same certificate
+// and trust anchors as the gRPC port. Empty `listen`: no console.
+struct WebConfig {
+  std::string listen;  // e.g. "127.0.0.1:8444"
+  // Largest request body accepted; larger ones are refused before they are
+  // read (HTTP 413, RESOURCE_EXHAUSTED).
+  int max_body_bytes = 64 << 20;
+  // The Caf's time zone, in which the pages show dates (IANA name).
+  std::string time_zone = "Europe/Paris";
+};
+
 struct Config {
   std::string path;  // the file it was read from
   std::string listen = "127.0.0.1:8443";
@@ -84,6 +95,7 @@ struct Config {
   WorkflowConfig workflow;
   SecretStatistiqueConfig secret;
   MetricsConfig metrics;
+  WebConfig web;
 };
 
 // Reads and checks the file. Errors (kInvalidArgument, one line naming the
