@@ -162,6 +162,7 @@ absl::Status Bind(Parser& p, Config& c) {
   CTG_RETURN_IF_ERROR(p.Int("limits.default_page_size", l.default_page_size, 1, 10000));
   CTG_RETURN_IF_ERROR(p.Int("limits.calls_per_minute", l.calls_per_minute, 0, 1000000));
   CTG_RETURN_IF_ERROR(p.Int("limits.max_import_bytes", l.max_import_bytes, 1024, 2000000000));
+  CTG_RETURN_IF_ERROR(p.Int("limits.max_upload_bytes", l.max_upload_bytes, 1, 1 << 30));
   CTG_RETURN_IF_ERROR(p.Int("limits.idle_connection_seconds", l.idle_connection_seconds, 1, 86400));
   CTG_RETURN_IF_ERROR(p.Int("limits.max_list_items", l.max_list_items, 1, 100000));
   CTG_RETURN_IF_ERROR(p.Int("limits.max_text_chars", l.max_text_chars, 16, 1000000));

@@ -46,6 +46,7 @@ struct LimitsConfig {
   int max_text_chars = 4000;   // purpose, reasons, questions...
   int concurrent_releases = 2;  // secret statistique engines at once
   int release_cache_mb = 16;    // computed releases kept for re-downloads
+  int max_upload_bytes = 16 << 20;  // a commune's file for a Caf request (R1)
 };
 
 struct WorkflowConfig {

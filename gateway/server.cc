@@ -33,6 +33,7 @@
 #include "gateway/peer_verifier.h"
 #include "gateway/rate_limiter.h"
 #include "gateway/services/audit_service.h"
+#include "gateway/services/caf_requests_service.h"
 #include "gateway/services/catalogue_service.h"
 #include "gateway/services/conventions_service.h"
 #include "gateway/services/data_requests_service.h"
@@ -40,6 +41,7 @@
 #include "gateway/services/health_service.h"
 #include "gateway/services/reflection_service.h"
 #include "gateway/services/statistics_service.h"
+#include "gateway/services/transfer_agreements_service.h"
 #include "gateway/services/unknown_method_service.h"
 #include "gateway/startup_checks.h"
 #include "gateway/trust_anchors.h"
@@ -152,6 +154,10 @@ void AddServices(Server::Impl& impl) {
   impl.services.push_back(std::make_unique<StatisticsService>(d, &impl.config));
   impl.services.push_back(std::make_unique<AuditService>(
       d, impl.db.get(), impl.audit_log.get(), impl.config.audit.origin));
+  impl.services.push_back(std::make_unique<CafRequestsService>(d, impl.db.get(), &impl.config,
+                                                               impl.audit_log.get()));
+  impl.services.push_back(std::make_unique<TransferAgreementsService>(
+      d, impl.db.get(), &impl.config, impl.audit_log.get()));
   impl.services.push_back(std::make_unique<ReflectionService>(d));
   impl.unknown_methods = std::make_unique<UnknownMethodService>(d);
 }
