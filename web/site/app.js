@@ -121,6 +121,12 @@ const MENUS = {
   auditor: [['#/audit', 'Journal d\'audit'], ['#/rapport', 'Évaluation (R13)'], ['#/file', 'Demandes']],
 };
 const HOME = { requester: '#/demandes', operator: '#/demandes', reviewer: '#/file', admin: '#/conventions', auditor: '#/audit' };
+// Roles without pages yet (requests from the Caf to a commune): a notice;
+// their methods are in the JSON API (docs/web-api.md).
+function viewNoPages() {
+  setView('Console', h('p', {}, 'La console n\'a pas encore de pages pour le rôle « ' + S.session.role +
+    ' ». Utilisez la commande ctg ; les méthodes de ce rôle sont servies par l\'API JSON de la console.'));
+}
 
 function renderNav() {
   const items = MENUS[S.session.role] || [];
@@ -131,7 +137,8 @@ function renderNav() {
 
 async function route() {
   clearStatus();
-  const parts = (location.hash || HOME[S.session.role] || '#/catalogue').slice(2).split('/');
+  if (!HOME[S.session.role]) { renderNav(); return viewNoPages(); }
+  const parts = (location.hash || HOME[S.session.role]).slice(2).split('/');
   renderNav();
   const [page, arg] = parts;
   try {
