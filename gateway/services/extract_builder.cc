@@ -3,12 +3,13 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "base/status_macros.h"
 #include "extract/extract_csv.h"
 #include "gateway/calendar.h"
 #include "gateway/conventions.h"
 #include "gateway/protection.h"
+#include "gateway/services/release_inputs.h"
+#include "gateway/services/request_proto.h"
 #include "policy/convention.h"
 #include "policy/request_state.h"
 #include "store/convention_store.h"
@@ -19,11 +20,6 @@ namespace ctg::gateway {
 namespace {
 
 namespace sdc = ::ctg::policy::sdc;
-
-absl::Time EndOf(const store::StoredRequest& r) {
-  if (!r.approval || !r.approval->end_time_us) return absl::InfiniteFuture();
-  return absl::FromUnixMicros(*r.approval->end_time_us);
-}
 
 ctg::v1::TerritoryLevel LevelOf(const statbase::Base& base, const std::string& code) {
   auto id = base.FindTerritory(code);
@@ -45,23 +41,15 @@ absl::Status CheckReleasable(store::ReadSession& session, const std::string& req
                              const policy::Identity& caller, absl::Time now,
                              int* download_quota) {
   CTG_ASSIGN_OR_RETURN(store::StoredRequest r, session.requests().Get(request_id));
-  CTG_RETURN_IF_ERROR(policy::CheckRequestVisible(caller, r.request.commune, request_id));
-  if (caller.role == policy::Role::kOperator &&
-      !policy::IsDeclaredOperator(DeclaredOperators(r), caller.person)) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "operator ", caller.person, " is not declared as a recipient of request ", request_id,
-        " (R3)"));
-  }
+  CTG_RETURN_IF_ERROR(
+      policy::CheckMayDownload(caller, r.request.commune, request_id, DeclaredOperators(r)));
   // 1. R10, R11: the convention allows releases today.
   CTG_ASSIGN_OR_RETURN(store::ConventionRow convention,
                        session.conventions().Get(r.request.convention_id));
   CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(convention));
   CTG_RETURN_IF_ERROR(policy::CheckConventionActive(terms, CafDay(now)));
   // 2. R1: approved, and neither expired nor revoked.
-  auto stored = policy::RequestStateFromNumber(r.request.state);
-  if (!stored) return absl::DataLossError(absl::StrCat("request ", request_id, " has no state"));
-  bool ended = policy::EffectiveStatus(terms, CafDay(now)) == policy::ConventionStatus::kEnded;
-  policy::RequestState state = policy::EffectiveState(*stored, now, EndOf(r), ended);
+  CTG_ASSIGN_OR_RETURN(policy::RequestState state, EffectiveRequestState(r, convention, now));
   if (state != policy::RequestState::kApproved || !r.approval) {
     return absl::FailedPreconditionError(absl::StrCat(
         "request ", request_id, " is ", policy::RequestStateName(state),
@@ -80,37 +68,20 @@ absl::Status CheckReleasable(store::ReadSession& session, const std::string& req
 
 std::shared_ptr<const PreparedExtract> ReleaseCache::Find(const std::string& key) {
   MutexLock lock(&mu_);
-  for (auto it = lru_.begin(); it != lru_.end(); ++it) {
-    if (it->key != key) continue;
-    lru_.splice(lru_.begin(), lru_, it);
-    hits_.fetch_add(1, std::memory_order_relaxed);
-    return lru_.front().value;
-  }
-  misses_.fetch_add(1, std::memory_order_relaxed);
-  return nullptr;
+  std::optional<std::shared_ptr<const PreparedExtract>> found = lru_.Find(key);
+  (found ? hits_ : misses_).fetch_add(1, std::memory_order_relaxed);
+  return found ? *found : nullptr;
 }
 
 void ReleaseCache::Put(const std::string& key, std::shared_ptr<const PreparedExtract> value) {
   const size_t entry_bytes = EstimateBytes(*value);
-  if (entry_bytes > max_bytes_) return;
   MutexLock lock(&mu_);
-  for (auto it = lru_.begin(); it != lru_.end(); ++it) {
-    if (it->key != key) continue;
-    bytes_ -= it->bytes;
-    lru_.erase(it);
-    break;
-  }
-  lru_.push_front(Entry{key, std::move(value), entry_bytes});
-  bytes_ += entry_bytes;
-  while (bytes_ > max_bytes_) {
-    bytes_ -= lru_.back().bytes;
-    lru_.pop_back();
-  }
+  lru_.Put(key, std::move(value), entry_bytes);
 }
 
 size_t ReleaseCache::bytes() const {
   MutexLock lock(&mu_);
-  return bytes_;
+  return lru_.cost();
 }
 
 size_t ReleaseCache::EstimateBytes(const PreparedExtract& value) {
@@ -150,15 +121,11 @@ absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
   PreparedExtract out;
   out.request_id = request_id;
   out.commune = r.request.commune;
-  BasesByPeriod by_period;
-  std::vector<std::string> versions;
-  for (const std::string& period : scope.periods) {
-    CTG_ASSIGN_OR_RETURN(CommuneBase base, bases.Get(session, period, out.commune));
-    by_period[period] = base.base;
-    versions.push_back(base.base_version);
-  }
-  std::string base_version = absl::StrJoin(versions, " ");
-  CTG_ASSIGN_OR_RETURN(store::MemoryRow memory_row, session.releases().GetMemory(out.commune));
+  CTG_ASSIGN_OR_RETURN(ReleaseInputs in,
+                       LoadReleaseInputs(session, bases, out.commune, scope.periods));
+  const BasesByPeriod& by_period = in.bases;
+  const std::string& base_version = in.base_version;
+  const store::MemoryRow& memory_row = in.memory;
   // The approved scope is fixed once approved: the request, the bases and
   // the memory determine the release.
   const std::string key =
@@ -173,10 +140,7 @@ absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
   // Another call may have computed it while this one waited for a slot.
   if (auto cached = cache.Find(key)) return cached;
   out.memory_version = memory_row.version;
-  sdc::ReleaseMemory memory;
-  if (!memory_row.text.empty()) {
-    CTG_ASSIGN_OR_RETURN(memory, sdc::ReleaseMemory::Parse(memory_row.text));
-  }
+  CTG_ASSIGN_OR_RETURN(sdc::ReleaseMemory memory, ParseMemory(memory_row));
   CTG_ASSIGN_OR_RETURN(sdc::Release release, ProtectScope(out.commune, by_period, scope, memory,
                                                           SdcConfigFrom(config.secret), base_version));
   // What the memory becomes once this release is delivered.

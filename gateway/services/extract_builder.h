@@ -4,7 +4,6 @@
 #define CTG_GATEWAY_SERVICES_EXTRACT_BUILDER_H_
 
 #include <atomic>
-#include <list>
 #include <memory>
 #include <string>
 #include <utility>
@@ -12,6 +11,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "base/lru_cache.h"
 #include "base/mutex.h"
 #include "absl/time/time.h"
 #include "ctg/v1/extracts.pb.h"
@@ -62,7 +62,7 @@ absl::Status CheckReleasable(store::ReadSession& session, const std::string& req
 // first out); a release larger than the bound is not kept. Thread-safe.
 class ReleaseCache {
  public:
-  explicit ReleaseCache(size_t max_bytes) : max_bytes_(max_bytes) {}
+  explicit ReleaseCache(size_t max_bytes) : lru_(max_bytes) {}
   std::shared_ptr<const PreparedExtract> Find(const std::string& key) ABSL_LOCKS_EXCLUDED(mu_);
   void Put(const std::string& key, std::shared_ptr<const PreparedExtract> value)
       ABSL_LOCKS_EXCLUDED(mu_);
@@ -75,16 +75,9 @@ class ReleaseCache {
   static size_t EstimateBytes(const PreparedExtract& value);
 
  private:
-  struct Entry {
-    std::string key;
-    std::shared_ptr<const PreparedExtract> value;
-    size_t bytes = 0;
-  };
-  const size_t max_bytes_;
   std::atomic<uint64_t> hits_{0}, misses_{0};
   mutable Mutex mu_;
-  std::list<Entry> lru_ ABSL_GUARDED_BY(mu_);
-  size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  LruCache<std::shared_ptr<const PreparedExtract>> lru_ ABSL_GUARDED_BY(mu_);  // bytes
 };
 
 // At most `slots` engines run at once; the others wait their turn. The

@@ -15,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "policy/identity.h"
+#include "tests/gateway/service_test_util.h"
 #include "tests/testing/fake_store.h"
 #include "tests/testing/status_matchers.h"
 
@@ -27,29 +28,10 @@ using ::ctg::testing::IsOk;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-constexpr char kTrustDomain[] = "ctg.caf33.fr";
-constexpr char kAdmin[] = "spiffe://ctg.caf33.fr/caf/33/admin/alice";
-constexpr char kRequester[] = "spiffe://ctg.caf33.fr/commune/33069/requester/bob";
-
-// Names the caller of every call, as a verified certificate would.
-class FixedCaller final : public CallerResolver {
- public:
-  FixedCaller() : CallerResolver(kTrustDomain, "33", nullptr) {}
-  void set_uri(std::string uri) { uri_ = std::move(uri); }
-  Caller Resolve(const grpc::ServerContextBase&) override {
-    return {.peer = "ipv4:127.0.0.1:1",
-            .cert_sha256 = std::string(64, 'a'),
-            .uri = uri_,
-            .identity = policy::AcceptSpiffeId(uri_, kTrustDomain, "33")};
-  }
-
- private:
-  std::string uri_ = kAdmin;
-};
-
-absl::StatusOr<std::string> FakeSign(uint64_t size, const audit::Hash&) {
-  return absl::StrCat("checkpoint of ", size, "\n");
-}
+using ::ctg::gateway::testing::FakeSign;
+using ::ctg::gateway::testing::FixedCaller;
+using ::ctg::gateway::testing::kAdmin;
+using ::ctg::gateway::testing::kRequester;
 
 class ConventionsServiceTest : public ::testing::Test {
  protected:
