@@ -21,6 +21,15 @@ namespace {
 
 namespace sdc = ::ctg::policy::sdc;
 
+// The SHA-256 of the canonical CSV of `header` and `cells`.
+std::string CsvDigest(const ctg::v1::ExtractHeader& header,
+                      const std::vector<ctg::v1::ExtractCell>& cells) {
+  extract::ExtractCsvWriter csv;
+  csv.WriteHeader(header);
+  for (const ctg::v1::ExtractCell& cell : cells) csv.WriteCell(cell);
+  return csv.FinishDigest();
+}
+
 ctg::v1::TerritoryLevel LevelOf(const statbase::Base& base, const std::string& code) {
   auto id = base.FindTerritory(code);
   if (!id) return ctg::v1::TERRITORY_LEVEL_UNSPECIFIED;
@@ -28,86 +37,6 @@ ctg::v1::TerritoryLevel LevelOf(const statbase::Base& base, const std::string& c
 }
 
 }  // namespace
-
-std::vector<std::string> DeclaredOperators(const store::StoredRequest& r) {
-  std::vector<std::string> persons;
-  for (const store::RecipientRow& rec : r.request.recipients) {
-    if (rec.kind == ctg::v1::Recipient::OPERATOR) persons.push_back(rec.operator_person);
-  }
-  return persons;
-}
-
-absl::Status CheckReleasable(store::ReadSession& session, const std::string& request_id,
-                             const policy::Identity& caller, absl::Time now,
-                             int* download_quota) {
-  CTG_ASSIGN_OR_RETURN(store::StoredRequest r, session.requests().Get(request_id));
-  CTG_RETURN_IF_ERROR(
-      policy::CheckMayDownload(caller, r.request.commune, request_id, DeclaredOperators(r)));
-  // 1. R10, R11: the convention allows releases today.
-  CTG_ASSIGN_OR_RETURN(store::ConventionRow convention,
-                       session.conventions().Get(r.request.convention_id));
-  CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(convention));
-  CTG_RETURN_IF_ERROR(policy::CheckConventionActive(terms, CafDay(now)));
-  // 2. R1: approved, and neither expired nor revoked.
-  CTG_ASSIGN_OR_RETURN(policy::RequestState state, EffectiveRequestState(r, convention, now));
-  if (state != policy::RequestState::kApproved || !r.approval) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "request ", request_id, " is ", policy::RequestStateName(state),
-        ": only an APPROVED request can be downloaded"));
-  }
-  // 3. The download quota of the approval.
-  CTG_ASSIGN_OR_RETURN(int used, session.releases().CountForRequest(request_id));
-  if (used >= r.approval->download_quota) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the download quota of request ", request_id, " is spent (", used, " of ",
-        r.approval->download_quota, ")"));
-  }
-  *download_quota = r.approval->download_quota;
-  return absl::OkStatus();
-}
-
-std::shared_ptr<const PreparedExtract> ReleaseCache::Find(const std::string& key) {
-  MutexLock lock(&mu_);
-  std::optional<std::shared_ptr<const PreparedExtract>> found = lru_.Find(key);
-  (found ? hits_ : misses_).fetch_add(1, std::memory_order_relaxed);
-  return found ? *found : nullptr;
-}
-
-void ReleaseCache::Put(const std::string& key, std::shared_ptr<const PreparedExtract> value) {
-  const size_t entry_bytes = EstimateBytes(*value);
-  MutexLock lock(&mu_);
-  lru_.Put(key, std::move(value), entry_bytes);
-}
-
-size_t ReleaseCache::bytes() const {
-  MutexLock lock(&mu_);
-  return lru_.cost();
-}
-
-size_t ReleaseCache::EstimateBytes(const PreparedExtract& value) {
-  size_t bytes = sizeof(value) + value.header.SpaceUsedLong() + value.memory_after.capacity();
-  for (const ctg::v1::ExtractCell& cell : value.cells) bytes += cell.SpaceUsedLong();
-  return bytes;
-}
-
-std::unique_ptr<EngineSlots::Held> EngineSlots::Acquire(absl::Time deadline) {
-  MutexLock lock(&mu_);
-  auto free = [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return free_ > 0; };
-  if (free_ == 0) waits_.fetch_add(1, std::memory_order_relaxed);
-  if (deadline == absl::InfiniteFuture()) {
-    mu_.Await(free);
-  } else if (!mu_.AwaitUntil(free, absl::ToChronoTime(deadline))) {
-    return nullptr;
-  }
-  --free_;
-  return std::make_unique<Held>(this);
-}
-
-void EngineSlots::Release() {
-  MutexLock lock(&mu_);
-  ++free_;
-  mu_.NotifyAll();
-}
 
 absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
     store::ReadSession& session, const std::string& request_id, CommuneBases& bases,
@@ -191,14 +120,8 @@ absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
   h.set_cell_count(static_cast<int64_t>(out.cells.size()));
   // The extract id is derived from the content, so that the same table
   // always has the same bytes (id included) and digest.
-  extract::ExtractCsvWriter content;
-  content.WriteHeader(h);
-  for (const ctg::v1::ExtractCell& cell : out.cells) content.WriteCell(cell);
-  h.set_extract_id(absl::StrCat("EXT-", content.FinishDigest().substr(0, 16)));
-  extract::ExtractCsvWriter digest;
-  digest.WriteHeader(h);
-  for (const ctg::v1::ExtractCell& cell : out.cells) digest.WriteCell(cell);
-  out.sha256 = digest.FinishDigest();
+  h.set_extract_id(absl::StrCat("EXT-", CsvDigest(h, out.cells).substr(0, 16)));
+  out.sha256 = CsvDigest(h, out.cells);
   auto shared = std::make_shared<const PreparedExtract>(std::move(out));
   cache.Put(key, shared);
   return shared;

@@ -32,22 +32,17 @@ using ::ctg::gateway::testing::FakeSign;
 using ::ctg::gateway::testing::FixedCaller;
 using ::ctg::gateway::testing::kAdmin;
 using ::ctg::gateway::testing::kRequester;
+using ::ctg::gateway::testing::MakeDispatcher;
+using ::ctg::gateway::testing::WritePessacBase;
 
 class ConventionsServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    // A base of 2023 that holds Pessac (33069) and one of its IRIS.
-    ASSERT_THAT(store_.Write([](store::WriteSession& tx) -> absl::Status {
-      CTG_RETURN_IF_ERROR(tx.statistics().ReplacePeriod({.period = "2023"}).status());
-      CTG_RETURN_IF_ERROR(tx.statistics().InsertTerritory("2023", {"33069", "Pessac", 1, ""}));
-      return tx.statistics().InsertTerritory("2023", {"330690101", "Pessac 1", 2, "33069"});
-    }), IsOk());
+    ASSERT_THAT(WritePessacBase(store_), IsOk());
     auto log = AuditLog::Open(&store_, FakeSign);
     ASSERT_THAT(log, IsOk());
     log_ = std::move(*log);
-    dispatcher_ = std::make_unique<Dispatcher>(
-        &store_, log_.get(), &callers_, nullptr, nullptr,
-        Dispatcher::Options{.flush_every = absl::ZeroDuration()});
+    dispatcher_ = MakeDispatcher(store_, *log_, callers_);
     service_ = std::make_unique<ConventionsService>(dispatcher_.get(), &store_, &config_);
   }
 

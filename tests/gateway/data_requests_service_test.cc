@@ -27,6 +27,8 @@ using ::ctg::gateway::testing::FixedCaller;
 using ::ctg::gateway::testing::kAdmin;
 using ::ctg::gateway::testing::kRequester;
 using ::ctg::gateway::testing::kReviewer;
+using ::ctg::gateway::testing::MakeDispatcher;
+using ::ctg::gateway::testing::WritePessacBase;
 using ::ctg::testing::FakeBackend;
 using ::ctg::testing::IsOk;
 using ::testing::ElementsAre;
@@ -39,17 +41,11 @@ constexpr char kDecide[] = "/ctg.v1.DataRequests/DecideRequest";
 class DataRequestsServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_THAT(store_.Write([](store::WriteSession& tx) -> absl::Status {
-      CTG_RETURN_IF_ERROR(tx.statistics().ReplacePeriod({.period = "2023"}).status());
-      CTG_RETURN_IF_ERROR(tx.statistics().InsertTerritory("2023", {"33069", "Pessac", 1, ""}));
-      return tx.statistics().InsertTerritory("2023", {"330690101", "Pessac 1", 2, "33069"});
-    }), IsOk());
+    ASSERT_THAT(WritePessacBase(store_), IsOk());
     auto log = AuditLog::Open(&store_, FakeSign);
     ASSERT_THAT(log, IsOk());
     log_ = std::move(*log);
-    dispatcher_ = std::make_unique<Dispatcher>(
-        &store_, log_.get(), &callers_, nullptr, nullptr,
-        Dispatcher::Options{.flush_every = absl::ZeroDuration()});
+    dispatcher_ = MakeDispatcher(store_, *log_, callers_);
     service_ = std::make_unique<DataRequestsService>(dispatcher_.get(), &store_, &config_,
                                                      &bases_);
     // The commune's convention, created by the Caf's administrator.

@@ -6,13 +6,19 @@
 
 #include <grpcpp/server_context.h>
 
+#include <memory>
 #include <string>
 #include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "audit/hash.h"
+#include "base/status_macros.h"
+#include "gateway/audit_log.h"
 #include "gateway/caller.h"
+#include "gateway/dispatcher.h"
+#include "store/backend.h"
+#include "store/statistics_store.h"
 #include "policy/identity.h"
 
 namespace ctg::gateway::testing {
@@ -37,6 +43,23 @@ class FixedCaller final : public CallerResolver {
  private:
   std::string uri_ = kAdmin;
 };
+
+// Stores a base of 2023 that holds Pessac (33069) and one of its IRIS.
+inline absl::Status WritePessacBase(store::Backend& store) {
+  return store.Write([](store::WriteSession& tx) -> absl::Status {
+    CTG_RETURN_IF_ERROR(tx.statistics().ReplacePeriod({.period = "2023"}).status());
+    CTG_RETURN_IF_ERROR(tx.statistics().InsertTerritory("2023", {"33069", "Pessac", 1, ""}));
+    return tx.statistics().InsertTerritory("2023", {"330690101", "Pessac 1", 2, "33069"});
+  });
+}
+
+// The dispatcher of the services under test: no rate limiter, no health
+// reporting, every checkpoint at once.
+inline std::unique_ptr<Dispatcher> MakeDispatcher(store::Backend& store, AuditLog& log,
+                                                  CallerResolver& callers) {
+  return std::make_unique<Dispatcher>(&store, &log, &callers, nullptr, nullptr,
+                                      Dispatcher::Options{.flush_every = absl::ZeroDuration()});
+}
 
 inline absl::StatusOr<std::string> FakeSign(uint64_t size, const audit::Hash&) {
   return absl::StrCat("checkpoint of ", size, "\n");
