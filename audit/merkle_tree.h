@@ -12,7 +12,7 @@
 //
 // A compact tree (Compact()) keeps only the nodes of subtrees of 2^floor
 // leaves or more, plus every node of the last few blocks of 2^floor leaves:
-// with floor 8, about 0.25 bytes per event instead of 64. A proof or an old
+// with floor 8, about 0.25 bytes per event (the full tree: 64). A proof or an old
 // root that needs a node inside an older block reads that block's leaf
 // hashes back from a LeafSource (the gateway: its audit_events table),
 // rebuilds the block and checks it against the block's node kept in memory.

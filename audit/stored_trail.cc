@@ -12,10 +12,6 @@
 namespace ctg::audit {
 namespace {
 
-absl::string_view Bytes(const Hash& h) {
-  return absl::string_view(reinterpret_cast<const char*>(h.data()), h.size());
-}
-
 // The claimed identity of an event: the claimed_caller fact, if any.
 absl::string_view ClaimedCaller(const Event& event) {
   for (const Fact& fact : event.facts) {
@@ -59,7 +55,7 @@ absl::StatusOr<Hash> StoredTrailChecker::CheckEvent(uint64_t row_seq,
                              " (rows swapped or renumbered)"));
   }
   const Hash leaf = hasher_.Leaf(canonical);
-  if (stored_leaf_hash != Bytes(leaf)) {
+  if (stored_leaf_hash != AsBytes(leaf)) {
     return Fail(absl::StrCat("event ", seq,
                              " was altered: its canonical bytes do not hash to the leaf hash "
                              "stored when it was appended"));

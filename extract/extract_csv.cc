@@ -92,10 +92,6 @@ void ExtractCsvWriter::WriteCell(const ctg::v1::ExtractCell& c) {
   ++cells_;
 }
 
-void ExtractCsvWriter::WriteCells(const ctg::v1::CellBatch& batch) {
-  for (const ctg::v1::ExtractCell& cell : batch.cells()) WriteCell(cell);
-}
-
 std::string ExtractCsvWriter::FinishDigest() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;

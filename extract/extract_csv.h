@@ -49,8 +49,7 @@ class ExtractCsvWriter {
 
   // The metadata block and the table's header line. Call once, first.
   void WriteHeader(const ctg::v1::ExtractHeader& header);
-  // Rows of cells, in the order received.
-  void WriteCells(const ctg::v1::CellBatch& batch);
+  // One row of the table; rows are written in the order received.
   void WriteCell(const ctg::v1::ExtractCell& cell);
   // Lower-case hex SHA-256 of everything written. Call once, last.
   std::string FinishDigest();

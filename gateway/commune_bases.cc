@@ -1,5 +1,7 @@
 #include "gateway/commune_bases.h"
 
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "statbase/csv_format.h"
@@ -29,11 +31,7 @@ absl::StatusOr<CommuneBase> CommuneBases::Get(store::ReadSession& session, const
   std::string key = absl::StrCat(period_row->base_version, "/", commune);
   {
     MutexLock lock(&mu_);
-    for (auto it = lru_.begin(); it != lru_.end(); ++it) {
-      if (it->first != key) continue;
-      lru_.splice(lru_.begin(), lru_, it);
-      return lru_.front().second;
-    }
+    if (std::optional<CommuneBase> cached = lru_.Find(key)) return *std::move(cached);
   }
   // Same connection, same read transaction: the slice of that version.
   absl::StatusOr<std::string> slice = session.statistics().CommuneSlice(period, commune);
@@ -51,8 +49,7 @@ absl::StatusOr<CommuneBase> CommuneBases::Get(store::ReadSession& session, const
   CommuneBase loaded{period_row->base_version,
                      std::make_shared<const statbase::Base>(std::move(*base))};
   MutexLock lock(&mu_);
-  lru_.emplace_front(key, loaded);
-  if (lru_.size() > capacity_) lru_.pop_back();
+  lru_.Put(key, loaded, 1);
   return loaded;
 }
 

@@ -10,7 +10,6 @@
 #ifndef CTG_GATEWAY_COMMUNE_BASES_H_
 #define CTG_GATEWAY_COMMUNE_BASES_H_
 
-#include <list>
 #include <memory>
 #include <string>
 #include <utility>
@@ -18,6 +17,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "base/lru_cache.h"
 #include "base/mutex.h"
 #include "statbase/base.h"
 #include "store/backend.h"
@@ -31,7 +31,8 @@ struct CommuneBase {
 
 class CommuneBases {
  public:
-  CommuneBases(store::Backend* db, size_t capacity) : db_(db), capacity_(capacity) {}
+  // Keeps the `capacity` most recently used bases.
+  CommuneBases(store::Backend* db, size_t capacity) : db_(db), lru_(capacity) {}
 
   // Errors: kFailedPrecondition when the base has no such period or no data
   // for the commune in it; kDataLoss when the stored slice no longer
@@ -45,10 +46,8 @@ class CommuneBases {
 
  private:
   store::Backend* const db_;
-  const size_t capacity_;
   Mutex mu_;
-  // Most recently used first.
-  std::list<std::pair<std::string, CommuneBase>> lru_ ABSL_GUARDED_BY(mu_);
+  LruCache<CommuneBase> lru_ ABSL_GUARDED_BY(mu_);  // each base costs 1
 };
 
 }  // namespace ctg::gateway

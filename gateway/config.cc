@@ -78,15 +78,16 @@ class Parser {
     if (!out.empty() && out[0] != '/') out = absl::StrCat(base_dir_, "/", out);
     return absl::OkStatus();
   }
-  absl::Status Int(const std::string& key, int& out, int min, int max) {
+  template <typename T>
+  absl::Status Int(const std::string& key, T& out, int min, int max) {
     auto it = values_.find(key);
     if (it == values_.end()) return absl::OkStatus();
-    int v = 0;
+    int64_t v = 0;
     if (!absl::SimpleAtoi(it->second.text, &v) || v < min || v > max) {
       return Error(it->second.line, absl::StrCat(key, " must be an integer from ", min,
                                                  " to ", max, ", not \"", it->second.text, "\""));
     }
-    out = v;
+    out = static_cast<T>(v);
     values_.erase(it);
     return absl::OkStatus();
   }
@@ -170,11 +171,12 @@ absl::Status Bind(Parser& p, Config& c) {
   CTG_RETURN_IF_ERROR(p.Int("limits.release_cache_mb", l.release_cache_mb, 0, 65536));
   CTG_RETURN_IF_ERROR(p.Bool("workflow.four_eyes", c.workflow.four_eyes));
   SecretStatistiqueConfig& s = c.secret;
-  CTG_RETURN_IF_ERROR(p.Int("secret_statistique.territory_threshold", s.territory_threshold, 1, 1000000));
-  CTG_RETURN_IF_ERROR(p.Int("secret_statistique.frequency_threshold", s.frequency_threshold, 1, 1000));
-  CTG_RETURN_IF_ERROR(p.Bool("secret_statistique.mask_zeros", s.mask_zeros));
-  CTG_RETURN_IF_ERROR(p.Int("secret_statistique.excluded_min_width", s.excluded_min_width, 1, 1000));
-  CTG_RETURN_IF_ERROR(p.Bool("secret_statistique.group_disclosure", s.group_disclosure));
+  policy::sdc::SdcConfig& r = s.rules;
+  CTG_RETURN_IF_ERROR(p.Int("secret_statistique.territory_threshold", r.territory_threshold, 1, 1000000));
+  CTG_RETURN_IF_ERROR(p.Int("secret_statistique.frequency_threshold", r.frequency_threshold, 1, 1000));
+  CTG_RETURN_IF_ERROR(p.Bool("secret_statistique.mask_zeros", r.mask_zeros));
+  CTG_RETURN_IF_ERROR(p.Int("secret_statistique.excluded_min_width", r.excluded_min_width, 1, 1000));
+  CTG_RETURN_IF_ERROR(p.Bool("secret_statistique.group_disclosure", r.group_disclosure));
   int audit_line = p.Line("secret_statistique.lp_audit");
   CTG_RETURN_IF_ERROR(p.String("secret_statistique.lp_audit", s.lp_audit));
   if (s.lp_audit != "always" && s.lp_audit != "sampled" && s.lp_audit != "off") {

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "policy/sdc/rules.h"
 
 namespace ctg::gateway {
 
@@ -55,12 +56,12 @@ struct WorkflowConfig {
   bool four_eyes = false;
 };
 
+// [secret_statistique]: the rules' settings and their defaults are those of
+// policy::sdc::SdcConfig (R6, R7, C3, group disclosure: the file sets
+// territory_threshold, frequency_threshold, mask_zeros, excluded_min_width,
+// group_disclosure); the gateway adds how the LP audit runs here.
 struct SecretStatistiqueConfig {
-  int territory_threshold = 100;  // R6
-  int frequency_threshold = 5;    // R7
-  bool mask_zeros = false;        // R7: zeros are published by default
-  int excluded_min_width = 10;    // C3 (policy::sdc::SdcConfig)
-  bool group_disclosure = false;  // optional group-attribute rule
+  policy::sdc::SdcConfig rules;
   std::string lp_audit = "always";  // always | sampled | off
   int lp_audit_max_cells = 20000;
 };

@@ -89,7 +89,7 @@ absl::StatusOr<sdc::BlockInput> BlockFor(const statbase::Base& base, const sdc::
       .period = base.period(),
       .kind = indicator.unit == statbase::Unit::kCount ? sdc::IndicatorKind::kCount
                                                        : sdc::IndicatorKind::kAmount,
-      .allocataire_count = indicator.code == "allocataires",
+      .allocataire_count = indicator.code == statbase::PopulationIndicator().code,
       .total_equals = {std::string(indicator.total_equals.indicator),
                        std::string(indicator.total_equals.breakdown),
                        std::string(indicator.total_equals.category)},
@@ -131,7 +131,7 @@ std::vector<sdc::SumBoundInput> SumBoundInputs() {
 std::vector<const statbase::Indicator*> ModelIndicators(const policy::Scope& scope,
                                                         const sdc::ReleaseMemory& memory) {
   std::set<std::string> codes(scope.indicators.begin(), scope.indicators.end());
-  codes.insert("allocataires");
+  codes.insert(std::string(statbase::PopulationIndicator().code));
   for (const auto& [key, entry] : memory.entries()) codes.insert(key.indicator);
   for (bool grew = true; grew;) {
     grew = false;
@@ -160,7 +160,7 @@ std::vector<const statbase::Indicator*> ModelIndicators(const policy::Scope& sco
 
 absl::Status AddPopulations(const statbase::Base& base, const sdc::Geography& geo,
                             sdc::TableInput& input) {
-  const statbase::CellId total = statbase::TotalCell(*statbase::FindIndicatorId("allocataires"));
+  const statbase::CellId total = statbase::TotalCell(statbase::PopulationIndicatorId());
   for (const std::string& piece : geo.pieces()) {
     CTG_ASSIGN_OR_RETURN(statbase::CellValue v, PieceValue(base, piece, total));
     input.allocataires.push_back({base.period(), piece, v.count});
@@ -168,28 +168,10 @@ absl::Status AddPopulations(const statbase::Base& base, const sdc::Geography& ge
   return absl::OkStatus();
 }
 
-// R5-R7 apply to what is released: exactly the scope's cells are requested.
-void MarkRequested(const policy::Scope& scope, sdc::TableModel& model) {
-  std::set<std::string> territories(scope.territories.begin(), scope.territories.end());
-  std::set<std::string> indicators(scope.indicators.begin(), scope.indicators.end());
-  std::set<std::string> breakdowns(scope.breakdowns.begin(), scope.breakdowns.end());
-  for (sdc::Cell& cell : model.cells) {
-    cell.requested = !cell.piece && territories.count(cell.key.territory) &&
-                     indicators.count(cell.key.indicator) &&
-                     (cell.key.breakdown.empty() || breakdowns.count(cell.key.breakdown));
-  }
-}
-
 }  // namespace
 
 sdc::SdcConfig SdcConfigFrom(const SecretStatistiqueConfig& config) {
-  sdc::SdcConfig out;
-  out.territory_threshold = config.territory_threshold;
-  out.frequency_threshold = config.frequency_threshold;
-  out.min_contributors = config.frequency_threshold;
-  out.mask_zeros = config.mask_zeros;
-  out.excluded_min_width = config.excluded_min_width;
-  out.group_disclosure = config.group_disclosure;
+  sdc::SdcConfig out = config.rules;
   out.audit.mode = config.lp_audit == "off"       ? sdc::AuditMode::kOff
                    : config.lp_audit == "sampled" ? sdc::AuditMode::kSampled
                                                   : sdc::AuditMode::kAlways;
@@ -231,7 +213,7 @@ absl::StatusOr<sdc::TableModel> BuildScopeModel(const std::string& commune,
     CTG_RETURN_IF_ERROR(AddPopulations(*base, geo, input));
   }
   CTG_ASSIGN_OR_RETURN(sdc::TableModel model, sdc::BuildTable(geo, input));
-  MarkRequested(scope, model);
+  sdc::MarkRequested(scope.territories, scope.indicators, scope.breakdowns, model);
   return model;
 }
 

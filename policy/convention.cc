@@ -40,6 +40,10 @@ ConventionStatus EffectiveStatus(const ConventionTerms& terms, absl::CivilDay to
   return ConventionStatus::kActive;
 }
 
+bool HasEnded(const ConventionTerms& terms, absl::CivilDay today) {
+  return EffectiveStatus(terms, today) == ConventionStatus::kEnded;  // R11
+}
+
 absl::CivilDay ConventionEndDay(const ConventionTerms& terms) {
   absl::CivilDay end = terms.valid_until + 1;
   if (terms.termination_effective && *terms.termination_effective < end) {

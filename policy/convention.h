@@ -26,7 +26,11 @@ struct ConventionTerms {
   absl::CivilDay valid_from;   // first valid day
   absl::CivilDay valid_until;  // last valid day (inclusive)
   bool suspended = false;
-  // R11: the first day on which the convention no longer applies after a
+  // R11: the convention has ended on `today` (past valid_until, or its
+// termination took effect): nothing more is served under it.
+bool HasEnded(const ConventionTerms& terms, absl::CivilDay today);
+
+// R11: the first day on which the convention no longer applies after a
   // termination; unset while not terminated.
   std::optional<absl::CivilDay> termination_effective;
   // The day the termination's notice was given; set with the above.
@@ -46,6 +50,10 @@ absl::string_view ConventionStatusName(ConventionStatus status);
 // The status on `today`. Ended wins over suspended (an ended convention stays
 // ended even if it was suspended before).
 ConventionStatus EffectiveStatus(const ConventionTerms& terms, absl::CivilDay today);
+
+// R11: the convention has ended on `today` (past valid_until, or its
+// termination took effect): nothing more is served under it.
+bool HasEnded(const ConventionTerms& terms, absl::CivilDay today);
 
 // R11: the first day on which the convention no longer applies: the day
 // after valid_until, or the termination's effective day when earlier.

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 
 namespace ctg::policy {
 namespace {
@@ -282,6 +283,17 @@ bool MayReadRequest(const Identity& caller, absl::string_view commune, absl::str
                     absl::Span<const std::string> declared_operators) {
   if (!CheckRequestVisible(caller, commune, id).ok()) return false;
   return caller.role != Role::kOperator || IsDeclaredOperator(declared_operators, caller.person);
+}
+
+absl::Status CheckMayDownload(const Identity& caller, absl::string_view commune,
+                              absl::string_view id,
+                              absl::Span<const std::string> declared_operators) {
+  CTG_RETURN_IF_ERROR(CheckRequestVisible(caller, commune, id));
+  if (caller.role == Role::kOperator && !IsDeclaredOperator(declared_operators, caller.person)) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "operator ", caller.person, " is not declared as a recipient of request ", id, " (R3)"));
+  }
+  return absl::OkStatus();
 }
 
 RequestState EffectiveState(RequestState stored, absl::Time now,

@@ -147,6 +147,14 @@ bool IsDeclaredOperator(absl::Span<const std::string> declared_operators,
 bool MayReadRequest(const Identity& caller, absl::string_view commune, absl::string_view id,
                     absl::Span<const std::string> declared_operators);
 
+// R3, R8: OK when `caller` may download the extract of request `id` of
+// `commune`. Errors: as CheckRequestVisible; kPermissionDenied `operator <p>
+// is not declared as a recipient of request <id> (R3)` for an analysis
+// operator the request does not declare.
+absl::Status CheckMayDownload(const Identity& caller, absl::string_view commune,
+                              absl::string_view id,
+                              absl::Span<const std::string> declared_operators);
+
 // The state a request is really in at `now` (R11). An APPROVED request is
 // EXPIRED once `now` >= `end_time` (the approval is valid in
 // [approval, end_time)), or once its convention has ended

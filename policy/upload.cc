@@ -184,7 +184,7 @@ absl::StatusOr<int64_t> ValidateUpload(const Upload& upload,
   return static_cast<int64_t>(rows.size()) - 1;
 }
 
-absl::Status CheckMayDownload(const Identity& who, const UploadTarget& target) {
+absl::Status CheckMayDownloadUpload(const Identity& who, const UploadTarget& target) {
   // R1: the data goes to the party that asked, the Caf.
   if (who.role != Role::kCafRequester) {
     return absl::PermissionDeniedError(absl::StrCat(

@@ -78,7 +78,7 @@ absl::StatusOr<int64_t> ValidateUpload(const Upload& upload,
 // revoked nor expired; kFailedPrecondition); uploaded (kFailedPrecondition
 // `the commune has not uploaded the data of request ... yet`); a download
 // left (kFailedPrecondition naming the quota).
-absl::Status CheckMayDownload(const Identity& who, const UploadTarget& target);
+absl::Status CheckMayDownloadUpload(const Identity& who, const UploadTarget& target);
 
 // The rows of a CSV text (RFC 4180). Error: kInvalidArgument
 // `data: line <n>: ...` for an unterminated quote or a character after a

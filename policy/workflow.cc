@@ -9,8 +9,7 @@ namespace ctg::policy {
 std::optional<Expiry> ExpiryOf(RequestState stored, absl::Time approval_end,
                                const ConventionTerms& convention, absl::Time now,
                                const absl::TimeZone& zone) {
-  bool ended = EffectiveStatus(convention, absl::ToCivilDay(now, zone)) ==
-               ConventionStatus::kEnded;
+  const bool ended = HasEnded(convention, absl::ToCivilDay(now, zone));
   // R11: no release outside the approval's window nor after the convention.
   if (EffectiveState(stored, now, approval_end, ended) != RequestState::kExpired) {
     return std::nullopt;

@@ -163,6 +163,13 @@ absl::Span<const Indicator> Indicators() { return kIndicators; }
 
 absl::Span<const SumBound> SumBounds() { return kSumBounds; }
 
+const Indicator& PopulationIndicator() { return kIndicators[PopulationIndicatorId()]; }
+
+IndicatorId PopulationIndicatorId() {
+  static const IndicatorId id = *FindIndicatorId("allocataires");
+  return id;
+}
+
 const Indicator* FindIndicator(absl::string_view code) {
   for (const Indicator& ind : kIndicators) {
     if (ind.code == code) return &ind;

@@ -96,6 +96,12 @@ absl::Span<const Indicator> Indicators();
 // Every SumBound the catalogue states.
 absl::Span<const SumBound> SumBounds();
 
+// The population indicator: the count of allocataires, whose total in a
+// territory decides R6 (excluded under the threshold) and carries the
+// territory's status word. Always in the catalogue.
+const Indicator& PopulationIndicator();
+IndicatorId PopulationIndicatorId();
+
 // Lookups by code; nullptr / nullopt when unknown.
 const Indicator* FindIndicator(absl::string_view code);
 std::optional<IndicatorId> FindIndicatorId(absl::string_view code);

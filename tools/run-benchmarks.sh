@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks of ctg-gateway (issue #9), written as ONE table into
+# Benchmarks of ctg-gateway, written as ONE table into
 # bench/RESULTS.md (machine, date, command, figures, ratios, targets):
 #
 #  1. for each base size (--sizes, communes of the national synthetic base):

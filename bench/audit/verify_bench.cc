@@ -43,6 +43,7 @@
 #include "audit/note_key.h"
 #include "audit/verifier.h"
 #include "benchmark/benchmark.h"
+#include "tests/testing/ed25519_pem.h"
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
@@ -52,20 +53,6 @@ namespace {
 constexpr uint64_t kEvents = 100000;
 constexpr uint64_t kCheckpointEvery = 1000;
 constexpr char kOrigin[] = "caf33.example/ctg-audit";
-
-std::string PemFromSeed(uint8_t byte) {
-  uint8_t seed[32];
-  for (auto& b : seed) b = byte;
-  EVP_PKEY* key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed, 32);
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  const long len = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<size_t>(len));
-  BIO_free(bio);
-  EVP_PKEY_free(key);
-  return pem;
-}
 
 // mix 0: a typical allowed call with its facts (purpose, objective).
 // mix 1: a denied call known only by its peer (no identity, no facts).
@@ -106,7 +93,7 @@ const Corpus& GetCorpus(int mix) {
   auto it = corpora->find(mix);
   if (it != corpora->end()) return it->second;
   Corpus& c = (*corpora)[mix];
-  auto signer = *NoteSigner::FromPrivateKeyPem(kOrigin, PemFromSeed(7));
+  auto signer = *NoteSigner::FromPrivateKeyPem(kOrigin, ::ctg::testing::Ed25519PemFromByte(7));
   c.key = std::make_unique<NoteVerifier>(
       *NoteVerifier::FromRawPublicKey(signer->public_key(), kOrigin));
   MerkleTree tree;
@@ -337,7 +324,7 @@ void BM_RootAt(benchmark::State& state) {
 BENCHMARK(BM_RootAt);
 
 void BM_SignCheckpoint(benchmark::State& state) {
-  auto signer = *NoteSigner::FromPrivateKeyPem(kOrigin, PemFromSeed(7));
+  auto signer = *NoteSigner::FromPrivateKeyPem(kOrigin, ::ctg::testing::Ed25519PemFromByte(7));
   const Checkpoint cp{.origin = kOrigin, .size = 123456, .root = Sha256("r")};
   for (auto _ : state) {
     auto note = SignCheckpoint(cp, *signer);

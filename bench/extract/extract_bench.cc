@@ -3,7 +3,7 @@
 //
 //   build/bench/extract/ctg_extract_bench
 //
-// Two sizes (issue #7): about 1,000 cells (every indicator and breakdown,
+// Two sizes: about 1,000 cells (every indicator and breakdown,
 // two periods, ten territories of Le Bouscat), and the commune-wide extract
 // (every indicator and breakdown, two periods, the commune, its 12 IRIS and
 // its QPV). Synthetic demo data (ctg-synth).

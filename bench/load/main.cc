@@ -1,4 +1,4 @@
-// ctg-load: a load generator for ctg-gateway (issue #9). See kUsage in
+// ctg-load: a load generator for ctg-gateway. See kUsage in
 // options.h, and README "Benchmarks" for how tools/run-benchmarks.sh uses it.
 //
 // Each method runs in its own phase (warm-up, then the measured window),

@@ -1,4 +1,4 @@
-// Benchmarks of the secret statistique engine (issue #5 targets, single
+// Benchmarks of the secret statistique engine against its targets (single
 // thread on the 2-core machine): a commune-size release (<= 50 ms), the LP
 // audit of a commune-size release (<= 5 s), a national table of over
 // 1,000,000 cells (<= 60 s, <= 4 GB).

@@ -4,7 +4,7 @@
 //
 //   build/bench/store/ctg_append_bench
 //
-// Target (issue #3): durable appends >= 50 % of the raw batched-insert rate.
+// Target: durable appends >= 50 % of the raw batched-insert rate.
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
 #include <stdlib.h>

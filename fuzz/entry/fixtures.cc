@@ -13,6 +13,7 @@
 #include "audit/canonical.h"
 #include "audit/checkpoint.h"
 #include "audit/merkle_tree.h"
+#include "tests/testing/ed25519_pem.h"
 
 namespace ctg::fuzz {
 namespace {
@@ -22,26 +23,8 @@ namespace {
   std::abort();
 }
 
-std::string PemFromSeed(uint8_t byte) {
-  std::array<uint8_t, 32> seed;
-  seed.fill(byte);
-  EVP_PKEY* key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
-                                               seed.data(), seed.size());
-  BIO* bio = BIO_new(BIO_s_mem());
-  if (key == nullptr || bio == nullptr ||
-      PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
-    Die("cannot make an Ed25519 PEM");
-  }
-  char* data = nullptr;
-  const long len = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<size_t>(len));
-  BIO_free(bio);
-  EVP_PKEY_free(key);
-  return pem;
-}
-
 const audit::NoteSigner* MakeSigner(uint8_t byte) {
-  auto signer = audit::NoteSigner::FromPrivateKeyPem(kAuditOrigin, PemFromSeed(byte));
+  auto signer = audit::NoteSigner::FromPrivateKeyPem(kAuditOrigin, ::ctg::testing::Ed25519PemFromByte(byte));
   if (!signer.ok()) Die("NoteSigner::FromPrivateKeyPem failed");
   return signer->release();
 }

@@ -218,7 +218,6 @@ SdcConfig MakeConfig(ByteReader& r) {
   if ((b >> 7) & 1) {
     const uint8_t t = r.Byte();
     config.frequency_threshold = 3 + t % 4;               // 3..6
-    config.min_contributors = config.frequency_threshold;
     config.territory_threshold = 50 + 25 * ((t >> 2) % 5);  // 50..150
     config.protect_small_pieces = ((t >> 5) & 1) == 0;
     config.audit.integer = ((t >> 6) & 3) == 3;

@@ -13,6 +13,8 @@ set(CTG_FUZZ_ENTRY_SOURCES
   ${PROJECT_SOURCE_DIR}/fuzz/entry/spiffe_id_entry.cc
   # Independent exact rank check of a release (the sdc property test's).
   ${PROJECT_SOURCE_DIR}/tests/policy/sdc/rank_check.cc
+  # The test-only Ed25519 key from a seed.
+  ${PROJECT_SOURCE_DIR}/tests/testing/ed25519_pem.cc
 )
 set(CTG_FUZZ_ENTRY_DEPS ctg_statbase ctg_policy ctg_sdc ctg_audit OpenSSL::Crypto)
 # Target names: fuzz/targets/<name>_fuzzer.cc, fuzz/corpus/<name>/,

@@ -10,10 +10,6 @@
 namespace ctg::gateway {
 namespace {
 
-std::string Bytes(const audit::Hash& h) {
-  return std::string(reinterpret_cast<const char*>(h.data()), h.size());
-}
-
 absl::StatusOr<store::AuditFilter> ToFilter(const ctg::v1::ListEventsRequest& r) {
   store::AuditFilter f;
   if (r.has_start_time()) f.start_time_us = TimestampMicros(r.start_time());
@@ -68,7 +64,7 @@ absl::Status AuditService::FillCheckpoint(ctg::v1::Checkpoint* out) {
   CTG_ASSIGN_OR_RETURN(AuditLog::SignedCheckpoint checkpoint, log_->Checkpoint());
   out->set_note(checkpoint.note);
   out->set_tree_size(checkpoint.size);
-  out->set_root_hash(Bytes(checkpoint.root));
+  out->set_root_hash(std::string(audit::AsBytes(checkpoint.root)));
   out->set_origin(origin_);
   return absl::OkStatus();
 }
@@ -117,7 +113,7 @@ grpc::Status AuditService::GetInclusionProof(grpc::ServerContext* context,
     response->set_leaf_index(seq - 1);
     response->set_tree_size(size);
     response->set_leaf_hash(row.leaf_hash);
-    for (const audit::Hash& h : proof) response->add_hashes(Bytes(h));
+    for (const audit::Hash& h : proof) response->add_hashes(std::string(audit::AsBytes(h)));
     call.AddFact("sequence", absl::StrCat(seq));
     call.AddFact("tree_size", absl::StrCat(size));
     return absl::OkStatus();
@@ -141,7 +137,7 @@ grpc::Status AuditService::GetConsistencyProof(grpc::ServerContext* context,
                          log_->ConsistencyProof(request->first_size(), request->second_size()));
     response->set_first_size(request->first_size());
     response->set_second_size(request->second_size());
-    for (const audit::Hash& h : proof) response->add_hashes(Bytes(h));
+    for (const audit::Hash& h : proof) response->add_hashes(std::string(audit::AsBytes(h)));
     return absl::OkStatus();
   });
 }

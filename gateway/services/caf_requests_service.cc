@@ -581,7 +581,7 @@ grpc::Status CafRequestsService::GetCafRequestData(
     CTG_ASSIGN_OR_RETURN(store::ConventionRow convention, ConventionOf(session, stored.request));
     CTG_ASSIGN_OR_RETURN(RequestState effective,
                          EffectiveCafRequestState(stored, convention, call.now()));
-    return policy::CheckMayDownload(call.identity(), UploadTargetOf(stored, effective));
+    return policy::CheckMayDownloadUpload(call.identity(), UploadTargetOf(stored, effective));
   };
   auto prepare = [&](Call& call) -> absl::Status {
     call.SetTarget("caf-request", id);

@@ -3,12 +3,13 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "base/status_macros.h"
 #include "extract/extract_csv.h"
 #include "gateway/calendar.h"
 #include "gateway/conventions.h"
 #include "gateway/protection.h"
+#include "gateway/services/release_inputs.h"
+#include "gateway/services/request_proto.h"
 #include "policy/convention.h"
 #include "policy/request_state.h"
 #include "store/convention_store.h"
@@ -20,9 +21,13 @@ namespace {
 
 namespace sdc = ::ctg::policy::sdc;
 
-absl::Time EndOf(const store::StoredRequest& r) {
-  if (!r.approval || !r.approval->end_time_us) return absl::InfiniteFuture();
-  return absl::FromUnixMicros(*r.approval->end_time_us);
+// The SHA-256 of the canonical CSV of `header` and `cells`.
+std::string CsvDigest(const ctg::v1::ExtractHeader& header,
+                      const std::vector<ctg::v1::ExtractCell>& cells) {
+  extract::ExtractCsvWriter csv;
+  csv.WriteHeader(header);
+  for (const ctg::v1::ExtractCell& cell : cells) csv.WriteCell(cell);
+  return csv.FinishDigest();
 }
 
 ctg::v1::TerritoryLevel LevelOf(const statbase::Base& base, const std::string& code) {
@@ -32,111 +37,6 @@ ctg::v1::TerritoryLevel LevelOf(const statbase::Base& base, const std::string& c
 }
 
 }  // namespace
-
-std::vector<std::string> DeclaredOperators(const store::StoredRequest& r) {
-  std::vector<std::string> persons;
-  for (const store::RecipientRow& rec : r.request.recipients) {
-    if (rec.kind == ctg::v1::Recipient::OPERATOR) persons.push_back(rec.operator_person);
-  }
-  return persons;
-}
-
-absl::Status CheckReleasable(store::ReadSession& session, const std::string& request_id,
-                             const policy::Identity& caller, absl::Time now,
-                             int* download_quota) {
-  CTG_ASSIGN_OR_RETURN(store::StoredRequest r, session.requests().Get(request_id));
-  CTG_RETURN_IF_ERROR(policy::CheckRequestVisible(caller, r.request.commune, request_id));
-  if (caller.role == policy::Role::kOperator &&
-      !policy::IsDeclaredOperator(DeclaredOperators(r), caller.person)) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "operator ", caller.person, " is not declared as a recipient of request ", request_id,
-        " (R3)"));
-  }
-  // 1. R10, R11: the convention allows releases today.
-  CTG_ASSIGN_OR_RETURN(store::ConventionRow convention,
-                       session.conventions().Get(r.request.convention_id));
-  CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(convention));
-  CTG_RETURN_IF_ERROR(policy::CheckConventionActive(terms, CafDay(now)));
-  // 2. R1: approved, and neither expired nor revoked.
-  auto stored = policy::RequestStateFromNumber(r.request.state);
-  if (!stored) return absl::DataLossError(absl::StrCat("request ", request_id, " has no state"));
-  bool ended = policy::EffectiveStatus(terms, CafDay(now)) == policy::ConventionStatus::kEnded;
-  policy::RequestState state = policy::EffectiveState(*stored, now, EndOf(r), ended);
-  if (state != policy::RequestState::kApproved || !r.approval) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "request ", request_id, " is ", policy::RequestStateName(state),
-        ": only an APPROVED request can be downloaded"));
-  }
-  // 3. The download quota of the approval.
-  CTG_ASSIGN_OR_RETURN(int used, session.releases().CountForRequest(request_id));
-  if (used >= r.approval->download_quota) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the download quota of request ", request_id, " is spent (", used, " of ",
-        r.approval->download_quota, ")"));
-  }
-  *download_quota = r.approval->download_quota;
-  return absl::OkStatus();
-}
-
-std::shared_ptr<const PreparedExtract> ReleaseCache::Find(const std::string& key) {
-  MutexLock lock(&mu_);
-  for (auto it = lru_.begin(); it != lru_.end(); ++it) {
-    if (it->key != key) continue;
-    lru_.splice(lru_.begin(), lru_, it);
-    hits_.fetch_add(1, std::memory_order_relaxed);
-    return lru_.front().value;
-  }
-  misses_.fetch_add(1, std::memory_order_relaxed);
-  return nullptr;
-}
-
-void ReleaseCache::Put(const std::string& key, std::shared_ptr<const PreparedExtract> value) {
-  const size_t entry_bytes = EstimateBytes(*value);
-  if (entry_bytes > max_bytes_) return;
-  MutexLock lock(&mu_);
-  for (auto it = lru_.begin(); it != lru_.end(); ++it) {
-    if (it->key != key) continue;
-    bytes_ -= it->bytes;
-    lru_.erase(it);
-    break;
-  }
-  lru_.push_front(Entry{key, std::move(value), entry_bytes});
-  bytes_ += entry_bytes;
-  while (bytes_ > max_bytes_) {
-    bytes_ -= lru_.back().bytes;
-    lru_.pop_back();
-  }
-}
-
-size_t ReleaseCache::bytes() const {
-  MutexLock lock(&mu_);
-  return bytes_;
-}
-
-size_t ReleaseCache::EstimateBytes(const PreparedExtract& value) {
-  size_t bytes = sizeof(value) + value.header.SpaceUsedLong() + value.memory_after.capacity();
-  for (const ctg::v1::ExtractCell& cell : value.cells) bytes += cell.SpaceUsedLong();
-  return bytes;
-}
-
-std::unique_ptr<EngineSlots::Held> EngineSlots::Acquire(absl::Time deadline) {
-  MutexLock lock(&mu_);
-  auto free = [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return free_ > 0; };
-  if (free_ == 0) waits_.fetch_add(1, std::memory_order_relaxed);
-  if (deadline == absl::InfiniteFuture()) {
-    mu_.Await(free);
-  } else if (!mu_.AwaitUntil(free, absl::ToChronoTime(deadline))) {
-    return nullptr;
-  }
-  --free_;
-  return std::make_unique<Held>(this);
-}
-
-void EngineSlots::Release() {
-  MutexLock lock(&mu_);
-  ++free_;
-  mu_.NotifyAll();
-}
 
 absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
     store::ReadSession& session, const std::string& request_id, CommuneBases& bases,
@@ -150,15 +50,11 @@ absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
   PreparedExtract out;
   out.request_id = request_id;
   out.commune = r.request.commune;
-  BasesByPeriod by_period;
-  std::vector<std::string> versions;
-  for (const std::string& period : scope.periods) {
-    CTG_ASSIGN_OR_RETURN(CommuneBase base, bases.Get(session, period, out.commune));
-    by_period[period] = base.base;
-    versions.push_back(base.base_version);
-  }
-  std::string base_version = absl::StrJoin(versions, " ");
-  CTG_ASSIGN_OR_RETURN(store::MemoryRow memory_row, session.releases().GetMemory(out.commune));
+  CTG_ASSIGN_OR_RETURN(ReleaseInputs in,
+                       LoadReleaseInputs(session, bases, out.commune, scope.periods));
+  const BasesByPeriod& by_period = in.bases;
+  const std::string& base_version = in.base_version;
+  const store::MemoryRow& memory_row = in.memory;
   // The approved scope is fixed once approved: the request, the bases and
   // the memory determine the release.
   const std::string key =
@@ -173,10 +69,7 @@ absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
   // Another call may have computed it while this one waited for a slot.
   if (auto cached = cache.Find(key)) return cached;
   out.memory_version = memory_row.version;
-  sdc::ReleaseMemory memory;
-  if (!memory_row.text.empty()) {
-    CTG_ASSIGN_OR_RETURN(memory, sdc::ReleaseMemory::Parse(memory_row.text));
-  }
+  CTG_ASSIGN_OR_RETURN(sdc::ReleaseMemory memory, ParseMemory(memory_row));
   CTG_ASSIGN_OR_RETURN(sdc::Release release, ProtectScope(out.commune, by_period, scope, memory,
                                                           SdcConfigFrom(config.secret), base_version));
   // What the memory becomes once this release is delivered.
@@ -227,14 +120,8 @@ absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
   h.set_cell_count(static_cast<int64_t>(out.cells.size()));
   // The extract id is derived from the content, so that the same table
   // always has the same bytes (id included) and digest.
-  extract::ExtractCsvWriter content;
-  content.WriteHeader(h);
-  for (const ctg::v1::ExtractCell& cell : out.cells) content.WriteCell(cell);
-  h.set_extract_id(absl::StrCat("EXT-", content.FinishDigest().substr(0, 16)));
-  extract::ExtractCsvWriter digest;
-  digest.WriteHeader(h);
-  for (const ctg::v1::ExtractCell& cell : out.cells) digest.WriteCell(cell);
-  out.sha256 = digest.FinishDigest();
+  h.set_extract_id(absl::StrCat("EXT-", CsvDigest(h, out.cells).substr(0, 16)));
+  out.sha256 = CsvDigest(h, out.cells);
   auto shared = std::make_shared<const PreparedExtract>(std::move(out));
   cache.Put(key, shared);
   return shared;

@@ -22,10 +22,6 @@ absl::Time CallDeadline(const grpc::ServerContext& context) {
 
 constexpr int kCellsPerMessage = 500;
 
-std::string Bytes(const audit::Hash& h) {
-  return std::string(reinterpret_cast<const char*>(h.data()), h.size());
-}
-
 }  // namespace
 
 grpc::Status ExtractsService::GetExtract(grpc::ServerContext* context,
@@ -123,7 +119,7 @@ grpc::Status ExtractsService::GetExtract(grpc::ServerContext* context,
     receipt->set_audit_sequence(seq);
     receipt->set_checkpoint(checkpoint.note);
     receipt->set_tree_size(checkpoint.size);
-    for (const audit::Hash& h : proof) receipt->add_inclusion_proof(Bytes(h));
+    for (const audit::Hash& h : proof) receipt->add_inclusion_proof(std::string(audit::AsBytes(h)));
     receipt->set_event(row.canonical);
     if (!writer->Write(trailer)) return absl::CancelledError("the client went away");
     return absl::OkStatus();

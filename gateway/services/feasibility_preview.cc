@@ -2,9 +2,9 @@
 
 #include <set>
 
-#include "absl/strings/str_join.h"
 #include "base/status_macros.h"
 #include "gateway/protection.h"
+#include "gateway/services/release_inputs.h"
 #include "gateway/services/request_proto.h"
 #include "policy/request_validation.h"
 #include "policy/sdc/preview.h"
@@ -31,21 +31,11 @@ absl::Status PreviewFeasibility(store::ReadSession& session,
     CTG_RETURN_IF_ERROR(policy::CheckNarrowing(scope, requested, "scope"));
   }
   const std::string& commune = stored.request.commune;
-  BasesByPeriod by_period;
-  std::vector<std::string> versions;
-  for (const std::string& period : scope.periods) {
-    CTG_ASSIGN_OR_RETURN(CommuneBase base, bases.Get(session, period, commune));
-    by_period[period] = base.base;
-    versions.push_back(base.base_version);
-  }
-  CTG_ASSIGN_OR_RETURN(store::MemoryRow memory_row, session.releases().GetMemory(commune));
-  sdc::ReleaseMemory memory;
-  if (!memory_row.text.empty()) {
-    CTG_ASSIGN_OR_RETURN(memory, sdc::ReleaseMemory::Parse(memory_row.text));
-  }
+  CTG_ASSIGN_OR_RETURN(ReleaseInputs in, LoadReleaseInputs(session, bases, commune, scope.periods));
+  CTG_ASSIGN_OR_RETURN(sdc::ReleaseMemory memory, ParseMemory(in.memory));
   CTG_ASSIGN_OR_RETURN(sdc::Release release,
-                       ProtectScope(commune, by_period, scope, memory,
-                                    SdcConfigFrom(config.secret), absl::StrJoin(versions, " ")));
+                       ProtectScope(commune, in.bases, scope, memory, SdcConfigFrom(config.secret),
+                                    in.base_version));
   sdc::FeasibilityPreview preview = sdc::MakePreview(release);
   out->set_request_id(request.id());
   std::set<std::string> excluded;

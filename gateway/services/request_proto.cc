@@ -164,10 +164,11 @@ absl::StatusOr<std::optional<policy::Expiry>> ExpiryOf(const store::StoredReques
 absl::StatusOr<policy::RequestState> EffectiveRequestState(const store::StoredRequest& request,
                                                            const store::ConventionRow& convention,
                                                            absl::Time now) {
-  CTG_ASSIGN_OR_RETURN(std::optional<policy::Expiry> expiry,
-                       ExpiryOf(request, convention, now));
-  if (expiry) return policy::RequestState::kExpired;
-  return StoredState(request.request);
+  CTG_ASSIGN_OR_RETURN(policy::RequestState stored, StoredState(request.request));
+  // Only an approval expires: the convention's terms matter for no other state.
+  if (stored != policy::RequestState::kApproved) return stored;
+  CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(convention));
+  return policy::EffectiveRequestState(stored, ApprovalEnd(request), terms, now, CafTimeZone());
 }
 
 absl::Status RequestToProto(const store::StoredRequest& request,

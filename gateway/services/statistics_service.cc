@@ -94,7 +94,7 @@ absl::StatusOr<std::vector<std::string>> PerimeterWarnings(store::ReadSession& s
     for (const store::ConventionRow& row : rows) {
       after = row.id;
       CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(row));
-      if (policy::EffectiveStatus(terms, CafDay(now)) == policy::ConventionStatus::kEnded) continue;
+      if (policy::HasEnded(terms, CafDay(now))) continue;  // R11
       auto [it, added] = by_commune.try_emplace(row.commune);
       if (added) {
         it->second.period = base.period();

@@ -5,9 +5,9 @@
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "policy/territory_code.h"
 
 namespace ctg::policy::sdc {
 
@@ -68,16 +68,15 @@ int32_t Geography::PieceIndex(absl::string_view id) const {
 
 absl::StatusOr<Geography> CommuneGeography(const CommuneLayout& layout) {
   const std::string& commune = layout.commune;
-  if (commune.size() != 5) {
+  if (!IsCommuneCode(commune)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("commune code \"", commune, "\" must have 5 characters"));
+        absl::StrCat("commune code \"", commune, "\" is not an INSEE commune code"));
   }
   std::vector<std::string> zones = layout.iris;
   if (zones.empty()) zones.push_back(commune);
   std::map<std::string, std::vector<std::string>> parts_of_zone;  // zone -> qpvs
   for (const std::string& z : layout.iris) {
-    if (z.size() != 9 || !absl::StartsWith(z, commune) ||
-        !std::all_of(z.begin() + 5, z.end(), absl::ascii_isdigit)) {
+    if (!IsIrisCode(z) || !absl::StartsWith(z, commune)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "inconsistent hierarchy: IRIS ", z, " is not an IRIS of commune ", commune));
     }

@@ -18,7 +18,7 @@
 //   C1/C4 no masked cell's interval holds a single integer, except a cell of
 //      true value 0 pinned by published zeros (zeros are figures);
 //   C2 a cell masked by the frequency rule has max >= the R7 threshold (5);
-//      a derived figure's contributors likewise (min_contributors);
+//      a derived figure's contributors likewise (frequency_threshold);
 //   C3 an excluded territory's (or small piece's) allocataire total keeps
 //      min(max, threshold - 1) - min >= excluded_min_width.
 // Each breach names its criterion. Amount blocks are audited on their

@@ -7,21 +7,22 @@ bool IsExcludedTerritory(int64_t allocataires, const SdcConfig& config) {
   return allocataires >= 0 && allocataires < config.territory_threshold;
 }
 
+// R6, on a cell of the table (pieces too when protect_small_pieces).
+bool IsExcludedCell(const Cell& cell, const SdcConfig& config) {
+  return (!cell.piece || config.protect_small_pieces) &&
+         IsExcludedTerritory(cell.territory_population, config);
+}
+
 // R7 (frequency).
 bool IsSmallCount(int64_t count, const SdcConfig& config) {
   if (count == 0) return config.mask_zeros;
   return count > 0 && count < config.frequency_threshold;
 }
 
-// R7 (derived figures).
+// R7 (derived figures): the frequency threshold, on the contributors.
 bool IsDerivedFigureMasked(int64_t contributors, const SdcConfig& config) {
   if (contributors == 0) return config.mask_zeros;
-  return contributors > 0 && contributors < config.min_contributors;
-}
-
-// R7 (derived figures: ratios).
-bool IsRatioMasked(bool numerator_masked, bool denominator_masked) {
-  return numerator_masked || denominator_masked;
+  return contributors > 0 && contributors < config.frequency_threshold;
 }
 
 // Optional dominance rule (n, k) on amounts.
@@ -38,8 +39,7 @@ bool IsDominated(absl::Span<const int64_t> top, int64_t amount,
 
 PrimaryReason ClassifyPrimary(const Cell& cell, const Block& block,
                               const SdcConfig& config) {
-  if ((!cell.piece || config.protect_small_pieces) &&
-      IsExcludedTerritory(cell.territory_population, config)) {
+  if (IsExcludedCell(cell, config)) {  // R6
     return PrimaryReason::kExcludedTerritory;
   }
   if (block.kind == IndicatorKind::kCount) {

@@ -67,7 +67,9 @@ struct OpenFigure {
 //   C4 a secondary cell is never exact (C1).
 struct SdcConfig {
   int64_t territory_threshold = 100;  // R6: allocataires per territory
-  int64_t frequency_threshold = 5;    // R7: counts 1..threshold-1 are masked
+  // R7: counts 1..threshold-1 are masked, and so are derived figures
+  // (amounts, means) over 1..threshold-1 contributors.
+  int64_t frequency_threshold = 5;
   bool mask_zeros = false;            // R7: zeros are figures unless set
   // C3: W, the minimum width of an excluded territory's allocataire interval
   // (inside what its label allows). Ten: twice the R7 threshold (see the doc).
@@ -79,7 +81,6 @@ struct SdcConfig {
   bool group_disclosure = false;
   // Figures published openly by the Caf (empty by default).
   std::vector<OpenFigure> open_data;
-  int64_t min_contributors = 5;       // R7: derived figures (amounts, means)
   DominanceRule dominance;            // optional (n, k) rule on amounts
   // Apply R6 to hidden pieces of the common refinement (IRIS ∩ QPV, IRIS
   // minus its QPV parts) too, so that a small area cannot be obtained by
@@ -101,7 +102,7 @@ enum class PrimaryReason {
   kNone,
   kExcludedTerritory,  // R6
   kSmallCount,         // R7 frequency (and zeros when mask_zeros)
-  kDerivedFigure,      // R7 amount/mean over < min_contributors
+  kDerivedFigure,      // R7 amount/mean over < frequency_threshold
   kDominance,          // optional (n, k) rule
   kGroupDisclosure,    // optional: one category holds the whole total
 };
@@ -110,16 +111,17 @@ enum class PrimaryReason {
 // excluded: no figure of it is produced and it is protected like a primary.
 bool IsExcludedTerritory(int64_t allocataires, const SdcConfig& config);
 
+// R6 applied to one cell of the table: its territory is excluded, and it is
+// a released territory or, with protect_small_pieces, a hidden piece.
+bool IsExcludedCell(const Cell& cell, const SdcConfig& config);
+
 // R7 frequency: counts 1..threshold-1 are masked; 0 only when mask_zeros.
 bool IsSmallCount(int64_t count, const SdcConfig& config);
 
-// R7 derived figures: an amount or mean over fewer than min_contributors
+// R7 derived figures: an amount or mean over fewer than frequency_threshold
 // allocataires is masked (0 contributors means the amount is 0 and is a
 // figure like a zero count, masked only when mask_zeros).
 bool IsDerivedFigureMasked(int64_t contributors, const SdcConfig& config);
-
-// R7 derived figures: a ratio is masked when its numerator or denominator is.
-bool IsRatioMasked(bool numerator_masked, bool denominator_masked);
 
 // Dominance (n, k): the n largest contributions exceed k % of the amount.
 // `top` holds the largest contributions, descending; fewer than n entries or

@@ -488,4 +488,17 @@ absl::StatusOr<TableModel> BuildTable(const Geography& geo, const TableInput& in
   return m;
 }
 
+void MarkRequested(absl::Span<const std::string> territories,
+                   absl::Span<const std::string> indicators,
+                   absl::Span<const std::string> breakdowns, TableModel& model) {
+  const absl::flat_hash_set<std::string> t(territories.begin(), territories.end());
+  const absl::flat_hash_set<std::string> i(indicators.begin(), indicators.end());
+  const absl::flat_hash_set<std::string> b(breakdowns.begin(), breakdowns.end());
+  for (Cell& cell : model.cells) {
+    cell.requested = !cell.piece && t.contains(cell.key.territory) &&
+                     i.contains(cell.key.indicator) &&
+                     (cell.key.breakdown.empty() || b.contains(cell.key.breakdown));
+  }
+}
+
 }  // namespace ctg::policy::sdc

@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "policy/sdc/geography.h"
 #include "policy/sdc/table_model.h"
 
@@ -126,6 +127,14 @@ struct TableInput {
 };
 
 absl::StatusOr<TableModel> BuildTable(const Geography& geography, const TableInput& input);
+
+// R5-R7 apply to what is released: marks requested exactly the cells of
+// `model` that are released territories (never pieces) among `territories`,
+// of an indicator among `indicators`, and totals or of a breakdown among
+// `breakdowns` (empty: totals only); every other cell is not requested.
+void MarkRequested(absl::Span<const std::string> territories,
+                   absl::Span<const std::string> indicators,
+                   absl::Span<const std::string> breakdowns, TableModel& model);
 
 }  // namespace ctg::policy::sdc
 

@@ -25,9 +25,9 @@ Criteria DefaultCriteria() {
   const char* catalogue_only = std::getenv("CTG_ATTACK_CATALOGUE_ONLY");
   gateway::SecretStatistiqueConfig config;
   return {
-      .territory_threshold = config.territory_threshold,
-      .frequency_threshold = config.frequency_threshold,
-      .min_excluded_width = 10,
+      .territory_threshold = config.rules.territory_threshold,
+      .frequency_threshold = config.rules.frequency_threshold,
+      .min_excluded_width = config.rules.excluded_min_width,
       .beyond_catalogue = catalogue_only == nullptr || *catalogue_only == '\0'};
 }
 

@@ -32,14 +32,6 @@ std::string PemOf(EVP_PKEY* key, bool private_half) {
 
 }  // namespace
 
-std::string Ed25519PemFromSeed(const std::array<uint8_t, 32>& seed) {
-  EVP_PKEY* key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
-                                               seed.data(), seed.size());
-  std::string pem = PemOf(key, /*private_half=*/true);
-  EVP_PKEY_free(key);
-  return pem;
-}
-
 Ed25519Pems GenerateEd25519Pems() {
   EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
   Ed25519Pems out{PemOf(key, /*private_half=*/true), PemOf(key, /*private_half=*/false)};

@@ -13,12 +13,13 @@
 #include "audit/export_line.h"
 #include "audit/note_key.h"
 
+#include "tests/testing/ed25519_pem.h"
+
 namespace ctg::audit::testing {
 
 inline constexpr char kOrigin[] = "caf33.example/ctg-audit";
 
-// Unencrypted PKCS#8 PEM of the Ed25519 private key with this 32-byte seed.
-std::string Ed25519PemFromSeed(const std::array<uint8_t, 32>& seed);
+using ::ctg::testing::Ed25519PemFromSeed;  // tests/testing/ed25519_pem.h
 // A fresh Ed25519 key pair, as `openssl genpkey -algorithm ed25519` and
 // `openssl pkey -pubout` write it (PKCS#8 and SubjectPublicKeyInfo PEM):
 // generated at run time, so that no private key is committed.

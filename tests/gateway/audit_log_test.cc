@@ -18,6 +18,7 @@
 #include "store/sqlite/sqlite_backend.h"
 #include "base/status_macros.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/ed25519_pem.h"
 #include "tests/testing/temp_dir.h"
 
 namespace ctg::gateway {
@@ -32,16 +33,7 @@ constexpr char kOrigin[] = "test.example/ctg-audit";
 // A test-only Ed25519 signer (seed of 32 bytes 0x07).
 const audit::NoteSigner& Signer() {
   static const audit::NoteSigner* signer = [] {
-    uint8_t seed[32];
-    std::memset(seed, 7, sizeof(seed));
-    EVP_PKEY* key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed, 32);
-    BIO* bio = BIO_new(BIO_s_mem());
-    PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-    char* data = nullptr;
-    const long len = BIO_get_mem_data(bio, &data);
-    std::string pem(data, static_cast<size_t>(len));
-    BIO_free(bio);
-    EVP_PKEY_free(key);
+    const std::string pem = ::ctg::testing::Ed25519PemFromByte(7);
     return audit::NoteSigner::FromPrivateKeyPem(kOrigin, pem)->release();
   }();
   return *signer;

@@ -39,8 +39,8 @@ TEST(ConfigTest, MinimalFileGetsDefaultsAndResolvedPaths) {
   EXPECT_EQ(c.limits.concurrent_releases, 2);
   EXPECT_EQ(c.limits.release_cache_mb, 16);
   EXPECT_FALSE(c.workflow.four_eyes);
-  EXPECT_EQ(c.secret.territory_threshold, 100);
-  EXPECT_EQ(c.secret.frequency_threshold, 5);
+  EXPECT_EQ(c.secret.rules.territory_threshold, 100);
+  EXPECT_EQ(c.secret.rules.frequency_threshold, 5);
 }
 
 TEST(ConfigTest, OverridesEverySection) {
@@ -54,7 +54,7 @@ TEST(ConfigTest, OverridesEverySection) {
   EXPECT_EQ(c.limits.concurrent_releases, 4);
   EXPECT_EQ(c.limits.release_cache_mb, 0);
   EXPECT_TRUE(c.workflow.four_eyes);
-  EXPECT_TRUE(c.secret.mask_zeros);
+  EXPECT_TRUE(c.secret.rules.mask_zeros);
   EXPECT_EQ(c.secret.lp_audit, "off");
 }
 

@@ -15,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "policy/identity.h"
+#include "tests/gateway/service_test_util.h"
 #include "tests/testing/fake_store.h"
 #include "tests/testing/status_matchers.h"
 
@@ -27,45 +28,21 @@ using ::ctg::testing::IsOk;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-constexpr char kTrustDomain[] = "ctg.caf33.fr";
-constexpr char kAdmin[] = "spiffe://ctg.caf33.fr/caf/33/admin/alice";
-constexpr char kRequester[] = "spiffe://ctg.caf33.fr/commune/33069/requester/bob";
-
-// Names the caller of every call, as a verified certificate would.
-class FixedCaller final : public CallerResolver {
- public:
-  FixedCaller() : CallerResolver(kTrustDomain, "33", nullptr) {}
-  void set_uri(std::string uri) { uri_ = std::move(uri); }
-  Caller Resolve(const grpc::ServerContextBase&) override {
-    return {.peer = "ipv4:127.0.0.1:1",
-            .cert_sha256 = std::string(64, 'a'),
-            .uri = uri_,
-            .identity = policy::AcceptSpiffeId(uri_, kTrustDomain, "33")};
-  }
-
- private:
-  std::string uri_ = kAdmin;
-};
-
-absl::StatusOr<std::string> FakeSign(uint64_t size, const audit::Hash&) {
-  return absl::StrCat("checkpoint of ", size, "\n");
-}
+using ::ctg::gateway::testing::FakeSign;
+using ::ctg::gateway::testing::FixedCaller;
+using ::ctg::gateway::testing::kAdmin;
+using ::ctg::gateway::testing::kRequester;
+using ::ctg::gateway::testing::MakeDispatcher;
+using ::ctg::gateway::testing::WritePessacBase;
 
 class ConventionsServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    // A base of 2023 that holds Pessac (33069) and one of its IRIS.
-    ASSERT_THAT(store_.Write([](store::WriteSession& tx) -> absl::Status {
-      CTG_RETURN_IF_ERROR(tx.statistics().ReplacePeriod({.period = "2023"}).status());
-      CTG_RETURN_IF_ERROR(tx.statistics().InsertTerritory("2023", {"33069", "Pessac", 1, ""}));
-      return tx.statistics().InsertTerritory("2023", {"330690101", "Pessac 1", 2, "33069"});
-    }), IsOk());
+    ASSERT_THAT(WritePessacBase(store_), IsOk());
     auto log = AuditLog::Open(&store_, FakeSign);
     ASSERT_THAT(log, IsOk());
     log_ = std::move(*log);
-    dispatcher_ = std::make_unique<Dispatcher>(
-        &store_, log_.get(), &callers_, nullptr, nullptr,
-        Dispatcher::Options{.flush_every = absl::ZeroDuration()});
+    dispatcher_ = MakeDispatcher(store_, *log_, callers_);
     service_ = std::make_unique<ConventionsService>(dispatcher_.get(), &store_, &config_);
   }
 

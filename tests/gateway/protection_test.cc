@@ -46,9 +46,21 @@ TEST_F(ProtectionTest, ReleasesExactlyTheScopeProtected) {
   CTG_ASSERT_OK_AND_ASSIGN(sdc::Release release,
                            ProtectScope("33069", bases_, scope, {}, config_, "2023@test"));
   const statbase::Base& base = *bases_.at("2023");
+  // The model holds more than the scope (breakdowns not asked for, the
+  // hidden pieces): the release is exactly the scope's cells.
+  CTG_ASSERT_OK_AND_ASSIGN(sdc::TableModel model, BuildScopeModel("33069", bases_, scope));
+  std::set<sdc::CellKey> requested, released;
+  for (const sdc::Cell& cell : model.cells) {
+    if (cell.requested) requested.insert(cell.key);
+  }
+  ASSERT_LT(requested.size(), model.cells.size());
+  const std::set<std::string> indicators(scope.indicators.begin(), scope.indicators.end());
+  const std::set<std::string> territories(scope.territories.begin(), scope.territories.end());
   int published = 0, masked = 0, excluded = 0;
   for (const sdc::ReleasedCell& cell : release.cells) {
-    EXPECT_NE(cell.key.indicator, "allocataires_linked_only");
+    released.insert(cell.key);
+    EXPECT_TRUE(indicators.count(cell.key.indicator)) << cell.key.ToString();
+    EXPECT_TRUE(territories.count(cell.key.territory)) << cell.key.ToString();
     EXPECT_TRUE(cell.key.breakdown.empty() || cell.key.breakdown == "family_type") << cell.key.ToString();
     if (cell.status == sdc::CellStatus::kPublished) {
       ++published;
@@ -65,6 +77,7 @@ TEST_F(ProtectionTest, ReleasesExactlyTheScopeProtected) {
       ++excluded;
     }
   }
+  EXPECT_EQ(released, requested);
   EXPECT_GT(published, 0);
   EXPECT_GT(masked, 0);
   // R6: the demo's small IRIS is excluded.

@@ -53,6 +53,18 @@ TEST(ConventionTest, TerminationTakesEffectAfterNotice) {  // R11
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("ended on 2024-02-28")));
 }
 
+TEST(ConventionTest, HasEndedAfterValidityOrTerminationNotWhenSuspended) {  // R11
+  ConventionTerms t = Ctg();
+  EXPECT_FALSE(HasEnded(t, absl::CivilDay(2019, 1, 1)));
+  EXPECT_FALSE(HasEnded(t, absl::CivilDay(2024, 12, 31)));
+  EXPECT_TRUE(HasEnded(t, absl::CivilDay(2025, 1, 1)));
+  t.suspended = true;
+  EXPECT_FALSE(HasEnded(t, absl::CivilDay(2023, 5, 5)));
+  t.termination_effective = absl::CivilDay(2023, 6, 1);
+  EXPECT_FALSE(HasEnded(t, absl::CivilDay(2023, 5, 31)));
+  EXPECT_TRUE(HasEnded(t, absl::CivilDay(2023, 6, 1)));
+}
+
 TEST(ConventionTest, AgreedEarlierTermination) {
   absl::CivilDay notice(2023, 6, 15);
   CTG_ASSERT_OK_AND_ASSIGN(absl::CivilDay d,

@@ -373,5 +373,21 @@ TEST(MayReadRequestTest, AnOperatorReadsOnlyTheRequestsOfItsCommuneThatDeclareIt
   EXPECT_TRUE(MayReadRequest(reviewer, "33162", "REQ-000001", {}));
 }
 
+TEST(CheckMayDownloadTest, AnOperatorDownloadsOnlyWhatDeclaresItR3) {
+  const Identity op{.kind = OrganisationKind::kCommune, .organisation = "33069",
+                    .role = Role::kOperator, .person = "compas-analyse"};
+  const Identity requester{.kind = OrganisationKind::kCommune, .organisation = "33069",
+                           .role = Role::kRequester, .person = "alice"};
+  const std::vector<std::string> declared = {"compas-analyse"};
+  EXPECT_THAT(CheckMayDownload(op, "33069", "REQ-000001", declared), IsOk());
+  EXPECT_THAT(CheckMayDownload(op, "33069", "REQ-000001", {}),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       HasSubstr("operator compas-analyse is not declared as a recipient of "
+                                 "request REQ-000001 (R3)")));
+  EXPECT_THAT(CheckMayDownload(op, "33162", "REQ-000001", declared),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(CheckMayDownload(requester, "33069", "REQ-000001", {}), IsOk());
+}
+
 }  // namespace
 }  // namespace ctg::policy

@@ -1,6 +1,6 @@
 #!/bin/bash
-# Fails when a domain rule's decision appears outside policy/ (issue "one
-# rule, one place"; docs/architecture.md has the rule -> function table).
+# Fails when a domain rule's decision appears outside policy/ (one rule, one
+# place: docs/architecture.md has the rule -> function table).
 # Usage: rules_in_policy_check.sh <source root>
 #
 # Mechanised checks on the C++ sources of gateway/ (services load, call one
@@ -18,7 +18,14 @@
 #                               policy::IsBlank / TextUnlessBlank decide;
 #   population (R6)             no "allocataires" literal in gateway/: the
 #                               indicator that counts the population is a
-#                               property of the catalogue.
+#                               property of the catalogue;
+#   secret statistique settings no R6/R7 threshold set in gateway/: the
+#   (R6, R7)                    settings and their defaults live in
+#                               policy::sdc::SdcConfig;
+#   requested cells (R5-R7)     no cell marked requested in gateway/:
+#                               policy::sdc::MarkRequested decides;
+#   declared operator (R3)      no IsDeclaredOperator in gateway/:
+#                               policy::CheckMayDownload decides.
 # KNOWN lists the places that still decide outside policy/, with the rule;
 # they are reported, not failed. An entry whose place is gone is reported
 # too, to be removed.
@@ -33,15 +40,13 @@ CHECKS=(
   '\bRole::k[A-Za-z]+@@gateway/services@@role decision (R8): policy/authorization.h or policy::Transition'
   'StripAsciiWhitespace\(@@gateway/services@@blank text rule (R2): policy::IsBlank or policy::TextUnlessBlank'
   '"allocataires"@@gateway@@population indicator by name (R6): a catalogue property'
+  '\.(territory_threshold|frequency_threshold|min_contributors|excluded_min_width|mask_zeros) *=[^=]@@gateway@@secret statistique setting (R6, R7): policy::sdc::SdcConfig holds it'
+  '\.requested *=[^=]@@gateway@@requested cells (R5-R7): policy::sdc::MarkRequested'
+  '\bIsDeclaredOperator\(@@gateway@@declared operator check (R3): policy::CheckMayDownload'
 )
 
 # file:substring @@ why: known to remain (owned by other work in progress).
 KNOWN=(
-  'gateway/services/extract_builder.cc:EffectiveState(@@R11 expiry glue: should call policy::EffectiveRequestState'
-  'gateway/services/extract_builder.cc:ConventionStatus::kEnded@@R11 expiry glue: should call policy::EffectiveRequestState'
-  'gateway/services/extract_builder.cc:Role::kOperator@@R3 declared operator check'
-  'gateway/services/statistics_service.cc:ConventionStatus::kEnded@@R11 ended conventions skipped in statistics'
-  'gateway/protection.cc:"allocataires"@@R6 population indicator found by name'
 )
 
 failures=0

@@ -116,18 +116,18 @@ TEST(UploadTest, RefusalsNameTheProblem) {
 TEST(UploadTest, WhoAndWhenMayDownload) {
   UploadTarget t = Approved();
   t.uploaded = true;
-  EXPECT_THAT(CheckMayDownload(CafRequester(), t), IsOk());
-  EXPECT_THAT(CheckMayDownload(CommuneReviewer(), t),
+  EXPECT_THAT(CheckMayDownloadUpload(CafRequester(), t), IsOk());
+  EXPECT_THAT(CheckMayDownloadUpload(CommuneReviewer(), t),
               StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("commune-reviewer")));
   t.downloads_used = 1;
-  EXPECT_THAT(CheckMayDownload(CafRequester(), t),
+  EXPECT_THAT(CheckMayDownloadUpload(CafRequester(), t),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("quota (1) is spent")));
   t.downloads_used = 0;
   t.state = RequestState::kRevoked;
-  EXPECT_THAT(CheckMayDownload(CafRequester(), t),
+  EXPECT_THAT(CheckMayDownloadUpload(CafRequester(), t),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("REVOKED")));
   t = Approved();
-  EXPECT_THAT(CheckMayDownload(CafRequester(), t),
+  EXPECT_THAT(CheckMayDownloadUpload(CafRequester(), t),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not uploaded")));
 }
 

@@ -361,15 +361,14 @@ int64_t RequiredUpper(const Cell& cell, const Block& block, const SdcConfig& con
     return config.frequency_threshold;
   }
   if (block.kind == IndicatorKind::kAmount && IsDerivedFigureMasked(cell.value, config)) {
-    return config.min_contributors;
+    return config.frequency_threshold;  // R7, derived figures
   }
   return 0;
 }
 
 int64_t RequiredWidth(const Cell& cell, const Block& block, const SdcConfig& config) {
-  const bool r6 = (!cell.piece || config.protect_small_pieces) &&
-                  IsExcludedTerritory(cell.territory_population, config);
-  if (r6 && block.allocataire_count && cell.key.is_total() &&
+  // R6: the allocataire-count total of an excluded territory or piece.
+  if (IsExcludedCell(cell, config) && block.allocataire_count && cell.key.is_total() &&
       cell.key.indicator == block.key.indicator) {
     return config.excluded_min_width;
   }

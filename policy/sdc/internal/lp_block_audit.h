@@ -51,7 +51,7 @@ struct AuditCell {
 };
 
 // The protection a masked cell needs (C2): the R7 frequency threshold for
-// small counts (min_contributors for derived figures), else 0.
+// small counts and derived figures, else 0.
 int64_t RequiredUpper(const Cell& cell, const Block& block, const SdcConfig& config);
 
 // C3: W for an R6-excluded territory's (or piece's) allocataire-count total,

@@ -1,4 +1,4 @@
-// Each primary rule on its own (R6, R7, derived figures, ratios, dominance,
+// Each primary rule on its own (R6, R7, derived figures, dominance,
 // singletons).
 #include "policy/sdc/rules.h"
 
@@ -28,14 +28,28 @@ TEST(RulesTest, R7FrequencyMasksOneToFourAndZerosOnlyOnRequest) {
   EXPECT_TRUE(IsSmallCount(9, c));
 }
 
-TEST(RulesTest, R7DerivedFiguresAndRatios) {
+TEST(RulesTest, R7DerivedFiguresUseTheFrequencyThreshold) {
   SdcConfig c;
   EXPECT_TRUE(IsDerivedFigureMasked(4, c));
   EXPECT_FALSE(IsDerivedFigureMasked(5, c));
   EXPECT_FALSE(IsDerivedFigureMasked(0, c));
-  EXPECT_TRUE(IsRatioMasked(true, false));
-  EXPECT_TRUE(IsRatioMasked(false, true));
-  EXPECT_FALSE(IsRatioMasked(false, false));
+  c.frequency_threshold = 10;  // one R7 threshold, counts and contributors
+  EXPECT_TRUE(IsDerivedFigureMasked(9, c));
+  EXPECT_FALSE(IsDerivedFigureMasked(10, c));
+}
+
+TEST(RulesTest, R6OnACellCoversPiecesOnlyWhenAsked) {
+  SdcConfig c;
+  Cell cell;
+  cell.territory_population = 99;
+  EXPECT_TRUE(IsExcludedCell(cell, c));
+  cell.piece = true;
+  EXPECT_TRUE(IsExcludedCell(cell, c));
+  c.protect_small_pieces = false;
+  EXPECT_FALSE(IsExcludedCell(cell, c));
+  cell.piece = false;
+  cell.territory_population = 100;
+  EXPECT_FALSE(IsExcludedCell(cell, c));
 }
 
 TEST(RulesTest, DominanceIsOffByDefault) {

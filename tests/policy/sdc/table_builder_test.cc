@@ -67,6 +67,23 @@ TEST(TableBuilderTest, GridHasAllMarginsAndRequestedFlags) {
   EXPECT_EQ(Find(m, "33069", "k", "2")->territory_population, 2000);
 }
 
+TEST(TableBuilderTest, MarkRequestedKeepsExactlyTheScope) {
+  CTG_ASSERT_OK_AND_ASSIGN(Geography g, GridGeography(2));
+  CTG_ASSERT_OK_AND_ASSIGN(TableModel m, BuildTable(g, GridInput({{20, 3}, {15, 12}})));
+  const std::string indicator = m.cells[0].key.indicator;
+  const std::vector<std::string> territories = {Iris(1)}, indicators = {indicator};
+  MarkRequested(territories, indicators, {}, m);  // totals only
+  EXPECT_TRUE(Find(m, Iris(1))->requested);
+  EXPECT_FALSE(Find(m, Iris(1), "k", "2")->requested);
+  EXPECT_FALSE(Find(m, Iris(0))->requested);
+  EXPECT_FALSE(Find(m, "33069")->requested);
+  const std::vector<std::string> breakdowns = {"k"};
+  MarkRequested(territories, indicators, breakdowns, m);
+  EXPECT_TRUE(Find(m, Iris(1), "k", "2")->requested);
+  MarkRequested(territories, {}, breakdowns, m);  // no indicator: nothing
+  EXPECT_FALSE(Find(m, Iris(1))->requested);
+}
+
 TEST(TableBuilderTest, LinkedBreakdownsShareTheTotalOverCrossCells) {
   CTG_ASSERT_OK_AND_ASSIGN(Geography g, GridGeography(1));
   BlockInput b{"N", "2023", IndicatorKind::kCount, false,
