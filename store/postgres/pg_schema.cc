@@ -255,10 +255,15 @@ BEGIN
 END $$;
 CREATE TRIGGER requests_state_follows_transitions BEFORE UPDATE OF state ON requests
   FOR EACH ROW EXECUTE FUNCTION ctg_requests_state_follows_transitions();
+-- The request takes the state of its latest transition. (AFTER ROW triggers
+-- run at the end of the statement: with several transitions of a request
+-- in one INSERT, each run applies the latest one.)
 CREATE FUNCTION ctg_request_transitions_apply() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE requests SET state = NEW.to_state, update_time_us = NEW.time_us
-    WHERE id = NEW.request_id;
+  UPDATE requests r SET state = t.to_state, update_time_us = t.time_us
+    FROM (SELECT to_state, time_us FROM request_transitions
+          WHERE request_id = NEW.request_id ORDER BY seq DESC LIMIT 1) t
+    WHERE r.id = NEW.request_id;
   RETURN NULL;
 END $$;
 CREATE TRIGGER request_transitions_apply AFTER INSERT ON request_transitions
