@@ -51,7 +51,8 @@ constexpr TableSpec kTables[] = {
     {"audit_checkpoints", "tree_size"},
 };
 // PostgreSQL's own bookkeeping, not copied.
-const std::set<std::string> kBookkeeping = {"ctg_schema", "ctg_meta", "audit_sequencer"};
+const std::set<std::string> kBookkeeping = {"ctg_schema", "ctg_meta", "ctg_versions",
+                                            "audit_sequencer"};
 // Tables whose `seq` is an identity column to move past the copied rows.
 constexpr const char* kIdentityTables[] = {"request_transitions", "request_questions",
                                            "request_opinions"};

@@ -42,7 +42,8 @@ struct CopyReport {
 };
 
 // The tables copied, in copy order (every table of the schema but
-// PostgreSQL's bookkeeping: ctg_schema, ctg_meta, audit_sequencer).
+// PostgreSQL's bookkeeping: ctg_schema, ctg_meta, ctg_versions,
+// audit_sequencer).
 const std::vector<std::string>& CopiedTables();
 
 // Copies `sqlite_path` into the database of `options` (opened, migrated and

@@ -20,6 +20,13 @@ CREATE TABLE ctg_meta (
 CREATE TRIGGER ctg_meta_append_only BEFORE UPDATE OR DELETE ON ctg_meta
   FOR EACH ROW EXECUTE FUNCTION ctg_refuse_change('database facts are append-only');
 
+-- Versions of what replicas cache (the statistical base, conventions...):
+-- bumped in the transaction that changes it, with a NOTIFY on ctg_changes.
+CREATE TABLE ctg_versions (
+  topic   text PRIMARY KEY,
+  version bigint NOT NULL
+);
+
 CREATE TABLE audit_sequencer (
   singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
   next_seq  bigint NOT NULL CHECK (next_seq >= 1)
@@ -355,6 +362,7 @@ struct TableRights {
 constexpr TableRights kRights[] = {
     {"ctg_schema", "SELECT"},
     {"ctg_meta", "SELECT, INSERT"},
+    {"ctg_versions", "SELECT, INSERT, UPDATE"},
     {"audit_sequencer", "SELECT"},
     {"audit_events", "SELECT, INSERT"},
     {"audit_checkpoints", "SELECT, INSERT"},

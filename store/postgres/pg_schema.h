@@ -5,6 +5,8 @@
 // - ctg_schema: the version (SQLite's PRAGMA user_version);
 // - ctg_meta: facts about the database, append-only ("caf": the Caf whose
 //   trail it holds);
+// - ctg_versions: a version per cached topic, for invalidation across
+//   replicas (pg_changes.h);
 // - audit_sequencer: one row, the next audit sequence number. A write group
 //   locks it first (ctg_lock_sequencer()), so writes of all replicas commit
 //   one at a time in sequence order; a trigger makes every audit event take
