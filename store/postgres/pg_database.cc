@@ -102,11 +102,12 @@ void PgDatabase::RunGroup(std::vector<Job*>& group) {
     writer_conn_ = *std::move(conn);
   }
   std::unique_ptr<pqxx::work> work;
+  uint64_t next_seq = 0;
   absl::Status begin = PgCall("BEGIN", [&] {
     work = std::make_unique<pqxx::work>(writer_conn_->raw());
     // First lock of every write group: the groups of all replicas commit
     // one after another, in audit sequence order.
-    work->exec("SELECT ctg_lock_sequencer()");
+    next_seq = work->exec("SELECT ctg_lock_sequencer()")[0][0].as<uint64_t>();
   });
   if (!begin.ok()) {
     if (IsConnectionLost(begin)) {
@@ -120,9 +121,11 @@ void PgDatabase::RunGroup(std::vector<Job*>& group) {
   txs.reserve(group.size());
   absl::Status abandon;
   for (Job* job : group) {
-    PgTransaction& tx = *txs.emplace_back(std::make_unique<PgTransaction>(*work));
+    PgTransaction& tx = *txs.emplace_back(std::make_unique<PgTransaction>(*work, &next_seq));
+    const uint64_t seq_before = next_seq;
     job->result = tx.Savepoint([&] { return job->work(tx); });
     if (!job->result.ok()) {
+      next_seq = seq_before;
       for (auto it = tx.rollback_hooks_.rbegin(); it != tx.rollback_hooks_.rend(); ++it) (*it)();
       tx.commit_hooks_.clear();
       tx.rollback_hooks_.clear();

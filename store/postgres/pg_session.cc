@@ -15,7 +15,10 @@ void PgTransaction::OnError(const absl::Status& s) {
 
 // Savepoints are plain SQL on the group's transaction (libpqxx's
 // subtransaction begins lazily and would not roll back statements run with
-// exec_params).
+// exec_params). A savepoint that succeeded is not released: releasing
+// would cost a round trip per call and free nothing the server keeps until
+// the commit anyway (the subtransaction's id); a later savepoint of the
+// same name hides it, and ROLLBACK TO names the latest.
 absl::Status PgTransaction::Savepoint(absl::FunctionRef<absl::Status()> work) {
   if (!abandoned_.ok()) return abandoned_;
   const std::string name = absl::StrCat("sp", ++depth_);
@@ -27,18 +30,13 @@ absl::Status PgTransaction::Savepoint(absl::FunctionRef<absl::Status()> work) {
     return opened;
   }
   absl::Status result = work();
-  absl::Status closed = PgCall(result.ok() ? "RELEASE SAVEPOINT" : "ROLLBACK TO SAVEPOINT", [&] {
-    if (result.ok()) {
-      base_.exec("RELEASE SAVEPOINT " + name);
-    } else {
-      base_.exec("ROLLBACK TO SAVEPOINT " + name);
-    }
-  });
   --depth_;
-  if (!closed.ok()) {
-    OnError(closed);
-    abandoned_ = closed;
-    return result.ok() ? closed : result;
+  if (result.ok()) return result;
+  absl::Status undone =
+      PgCall("ROLLBACK TO SAVEPOINT", [&] { base_.exec("ROLLBACK TO SAVEPOINT " + name); });
+  if (!undone.ok()) {
+    OnError(undone);
+    abandoned_ = undone;
   }
   return result;
 }

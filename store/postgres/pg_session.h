@@ -56,7 +56,8 @@ class PgSession {
 // The transaction of a write function (PgDatabase::Write).
 class PgTransaction final : public PgSession {
  public:
-  explicit PgTransaction(pqxx::transaction_base& base) : base_(base) {}
+  PgTransaction(pqxx::transaction_base& base, uint64_t* next_seq)
+      : base_(base), next_seq_(next_seq) {}
   PgTransaction(const PgTransaction&) = delete;
   PgTransaction& operator=(const PgTransaction&) = delete;
 
@@ -71,8 +72,14 @@ class PgTransaction final : public PgSession {
   absl::Status Savepoint(absl::FunctionRef<absl::Status()> work);
 
   // The sequence number the next audit event of this transaction must take
-  // (the group holds the sequencer, so no other replica takes it).
+  // (the group holds the sequencer, so no other replica takes it), read
+  // from the database.
   absl::StatusOr<uint64_t> NextAuditSeq();
+
+  // Same without a round trip: hands out the next number from the value
+  // the group read when it locked the sequencer. Numbers handed out to a
+  // function whose changes are rolled back are handed out again.
+  uint64_t TakeAuditSeq() { return (*next_seq_)++; }
 
  private:
   friend class PgDatabase;
@@ -80,6 +87,7 @@ class PgTransaction final : public PgSession {
   void OnError(const absl::Status& s) override;
 
   pqxx::transaction_base& base_;
+  uint64_t* const next_seq_;  // the group's
   int depth_ = 0;  // savepoints open
   std::vector<std::function<void()>> commit_hooks_;
   std::vector<std::function<void()>> rollback_hooks_;
