@@ -35,6 +35,98 @@ absl::StatusOr<std::vector<std::string>> ReadPgLeafHashes(PgSession& session, ui
   return out;
 }
 
+namespace {
+
+constexpr char kRowColumns[] =
+    "e.seq, e.time_us, e.caller, e.organisation, e.method, e.target_kind, e.target_id, "
+    "e.request_id, e.extract_sha256, e.code, e.canonical, e.leaf_hash, coalesce(c.note, '')";
+
+AuditRow ReadFullRow(const pqxx::row& row) {
+  AuditRow a;
+  a.seq = row[0].as<uint64_t>();
+  a.time_us = row[1].as<int64_t>();
+  a.caller = row[2].as<std::string>();
+  a.organisation = row[3].as<std::string>();
+  a.method = row[4].as<std::string>();
+  a.target_kind = row[5].as<std::string>();
+  a.target_id = row[6].as<std::string>();
+  a.request_id = row[7].as<std::string>();
+  a.extract_sha256 = row[8].as<std::string>();
+  a.code = row[9].as<int32_t>();
+  a.canonical = BytesOf(row[10]);
+  a.leaf_hash = BytesOf(row[11]);
+  a.checkpoint = row[12].as<std::string>();
+  return a;
+}
+
+}  // namespace
+
+absl::Status ScanPgAuditRows(PgSession& session, const AuditFilter& f,
+                             absl::FunctionRef<absl::Status(const AuditRow&)> visit) {
+  // One fixed statement: an unset filter is a parameter that disables its
+  // condition (each call is planned with its values, so the planner drops
+  // the disabled ones). Pages keep memory bounded.
+  constexpr int64_t kPage = 1000;
+  const int64_t outcome = f.outcome == AuditFilter::Outcome::kAllowed  ? 1
+                          : f.outcome == AuditFilter::Outcome::kDenied ? 2
+                                                                       : 0;
+  int64_t from = static_cast<int64_t>(f.from_seq);
+  uint64_t left = f.limit;  // 0: no limit
+  while (true) {
+    const int64_t page = left == 0 ? kPage : std::min<int64_t>(kPage, static_cast<int64_t>(left));
+    CTG_ASSIGN_OR_RETURN(
+        pqxx::result r,
+        session.Exec(absl::StrCat(
+                         "SELECT ", kRowColumns,
+                         " FROM audit_events e LEFT JOIN audit_checkpoints c ON c.tree_size = e.seq"
+                         " WHERE e.seq >= $1"
+                         " AND (NOT $2 OR e.time_us >= $3) AND (NOT $4 OR e.time_us < $5)"
+                         " AND ($6 = '' OR (e.caller = $6 AND e.organisation <> ''))"
+                         " AND ($7 = '' OR (e.caller = $7 AND e.organisation = ''))"
+                         " AND ($8 = '' OR e.organisation = $8) AND ($9 = '' OR e.method = $9)"
+                         " AND ($10 = '' OR e.request_id = $10)"
+                         " AND ($11 = 0 OR ($11 = 1 AND e.code = 0) OR ($11 = 2 AND e.code <> 0))"
+                         " AND (NOT $12 OR e.seq <= $13)"
+                         " ORDER BY e.seq LIMIT $14"),
+                     from, f.start_time_us.has_value(), f.start_time_us.value_or(0),
+                     f.end_time_us.has_value(), f.end_time_us.value_or(0), f.caller,
+                     f.claimed_caller, f.organisation, f.method, f.request_id, outcome,
+                     f.to_seq.has_value(), static_cast<int64_t>(f.to_seq.value_or(0)), page));
+    for (const auto& row : r) {
+      AuditRow a = ReadFullRow(row);
+      from = static_cast<int64_t>(a.seq) + 1;
+      CTG_RETURN_IF_ERROR(visit(a));
+    }
+    if (left != 0) left -= r.size();
+    if (static_cast<int64_t>(r.size()) < page || (f.limit != 0 && left == 0)) {
+      return absl::OkStatus();
+    }
+  }
+}
+
+absl::StatusOr<AuditRow> GetPgAuditRow(PgSession& session, uint64_t seq) {
+  CTG_ASSIGN_OR_RETURN(
+      pqxx::result r,
+      session.Exec(absl::StrCat("SELECT ", kRowColumns,
+                                " FROM audit_events e LEFT JOIN audit_checkpoints c"
+                                " ON c.tree_size = e.seq WHERE e.seq = $1"),
+                   static_cast<int64_t>(seq)));
+  if (r.empty()) return absl::NotFoundError(absl::StrCat("no audit event ", seq));
+  return ReadFullRow(r[0]);
+}
+
+absl::StatusOr<uint64_t> FindPgReleaseSeq(PgSession& session, const std::string& extract_sha256) {
+  CTG_ASSIGN_OR_RETURN(pqxx::result r,
+                       session.Exec("SELECT seq FROM audit_events WHERE extract_sha256 = $1 "
+                                    "AND code = 0 ORDER BY seq LIMIT 1",
+                                    extract_sha256));
+  if (r.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("no release of an extract with SHA-256 ", extract_sha256));
+  }
+  return r[0][0].as<uint64_t>();
+}
+
 absl::Status ScanPgTrail(PgSession& session,
                          absl::FunctionRef<absl::Status(const AuditRow&)> visit) {
   // Pages of rows, so that memory stays bounded whatever the trail's size.
@@ -109,6 +201,14 @@ absl::StatusOr<std::optional<PgCheckpoint>> PgCheckpointOfSize(PgSession& sessio
       pqxx::result r,
       session.Exec("SELECT tree_size, root, note FROM audit_checkpoints WHERE tree_size = $1",
                    static_cast<int64_t>(tree_size)));
+  if (r.empty()) return std::nullopt;
+  return ReadCheckpoint(r[0]);
+}
+
+absl::StatusOr<std::optional<PgCheckpoint>> LatestPgCheckpoint(PgSession& session) {
+  CTG_ASSIGN_OR_RETURN(pqxx::result r,
+                       session.Exec("SELECT tree_size, root, note FROM audit_checkpoints "
+                                    "ORDER BY tree_size DESC LIMIT 1"));
   if (r.empty()) return std::nullopt;
   return ReadCheckpoint(r[0]);
 }

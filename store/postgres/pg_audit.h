@@ -33,6 +33,19 @@ absl::StatusOr<uint64_t> PgTrailSize(PgSession& session);
 absl::StatusOr<std::vector<std::string>> ReadPgLeafHashes(PgSession& session,
                                                           uint64_t first_seq, uint64_t count);
 
+// Visits matching rows in sequence order (with their checkpoint note, if
+// any), stopping at the first error `visit` returns (and returning it). The
+// filter means what it means for store::ScanAuditRows.
+absl::Status ScanPgAuditRows(PgSession& session, const AuditFilter& filter,
+                             absl::FunctionRef<absl::Status(const AuditRow&)> visit);
+
+// One stored row by sequence number. Errors: kNotFound.
+absl::StatusOr<AuditRow> GetPgAuditRow(PgSession& session, uint64_t seq);
+
+// The sequence number of the release event of an extract digest.
+// Errors: kNotFound when no release carries that digest.
+absl::StatusOr<uint64_t> FindPgReleaseSeq(PgSession& session, const std::string& extract_sha256);
+
 // Visits every event in order with the columns checked at start-up.
 absl::Status ScanPgTrail(PgSession& session,
                          absl::FunctionRef<absl::Status(const AuditRow&)> visit);
@@ -54,6 +67,8 @@ struct PgCheckpoint {
 // The stored checkpoint of `tree_size`, if any.
 absl::StatusOr<std::optional<PgCheckpoint>> PgCheckpointOfSize(PgSession& session,
                                                                uint64_t tree_size);
+// The largest stored checkpoint, if any.
+absl::StatusOr<std::optional<PgCheckpoint>> LatestPgCheckpoint(PgSession& session);
 // Every stored checkpoint, by tree size.
 absl::StatusOr<std::vector<PgCheckpoint>> AllPgCheckpoints(PgSession& session);
 

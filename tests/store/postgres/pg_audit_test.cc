@@ -167,6 +167,73 @@ TEST(PgAuditTest, OneSizeOneRootEverAcrossReplicas) {
   EXPECT_EQ(all[0].note, "note-a");
 }
 
+// Filters mean what they mean on SQLite (store::ScanAuditRows).
+TEST(PgAuditTest, FilteredScanLookupsAndLatestCheckpoint) {
+  std::string db = NewDatabase();
+  CTG_ASSERT_OK_AND_ASSIGN(auto pg, PgDatabase::Open(GatewayOptions(db)));
+  struct Spec {
+    const char* caller;
+    const char* organisation;
+    const char* request;
+    int32_t code;
+    const char* sha;
+  };
+  const Spec specs[] = {
+      {"spiffe://td/commune/33069/requester/a", "commune/33069", "REQ-000001", 0, ""},
+      {"spiffe://td/commune/33069/requester/a", "", "", 16, ""},  // a refused claim
+      {"spiffe://td/caf/33/reviewer/r", "caf/33", "REQ-000001", 7, ""},
+      {"spiffe://td/commune/33069/requester/a", "commune/33069", "REQ-000001", 0, "d1"},
+      {"spiffe://td/commune/33162/requester/b", "commune/33162", "REQ-000002", 0, ""},
+  };
+  for (size_t i = 0; i < std::size(specs); ++i) {
+    ASSERT_THAT(pg->Write([&](PgTransaction& tx) {
+      AuditRow r = Row(tx.TakeAuditSeq(), "x");
+      r.time_us = 100 * static_cast<int64_t>(r.seq);
+      r.caller = specs[i].caller;
+      r.organisation = specs[i].organisation;
+      r.request_id = specs[i].request;
+      r.code = specs[i].code;
+      r.extract_sha256 = specs[i].sha;
+      return InsertPgAuditRow(tx, r);
+    }), IsOk());
+  }
+  ASSERT_THAT(pg->Write([](PgTransaction& tx) {
+    return StorePgCheckpoint(tx, 4, std::string(32, 'r'), 0, "note-4");
+  }), IsOk());
+  auto seqs = [&](const AuditFilter& f) {
+    std::vector<uint64_t> out;
+    EXPECT_THAT(pg->Read([&](PgReadSession& s) {
+      return ScanPgAuditRows(s, f, [&](const AuditRow& r) {
+        out.push_back(r.seq);
+        return absl::OkStatus();
+      });
+    }), IsOk());
+    return out;
+  };
+  EXPECT_THAT(seqs({}), ElementsAre(1, 2, 3, 4, 5));
+  EXPECT_THAT(seqs({.caller = "spiffe://td/commune/33069/requester/a"}), ElementsAre(1, 4));
+  EXPECT_THAT(seqs({.claimed_caller = "spiffe://td/commune/33069/requester/a"}), ElementsAre(2));
+  EXPECT_THAT(seqs({.organisation = "commune/33069"}), ElementsAre(1, 4));
+  EXPECT_THAT(seqs({.request_id = "REQ-000001", .outcome = AuditFilter::Outcome::kDenied}),
+              ElementsAre(3));
+  EXPECT_THAT(seqs({.outcome = AuditFilter::Outcome::kAllowed}), ElementsAre(1, 4, 5));
+  EXPECT_THAT(seqs({.start_time_us = 200, .end_time_us = 500}), ElementsAre(2, 3, 4));
+  EXPECT_THAT(seqs({.from_seq = 2, .to_seq = 4}), ElementsAre(2, 3, 4));
+  EXPECT_THAT(seqs({.from_seq = 2, .limit = 2}), ElementsAre(2, 3));
+  ASSERT_THAT(pg->Read([&](PgReadSession& s) -> absl::Status {
+    CTG_ASSIGN_OR_RETURN(AuditRow four, GetPgAuditRow(s, 4));
+    EXPECT_EQ(four.checkpoint, "note-4");
+    EXPECT_EQ(four.extract_sha256, "d1");
+    EXPECT_THAT(GetPgAuditRow(s, 9).status(), StatusIs(absl::StatusCode::kNotFound));
+    CTG_ASSIGN_OR_RETURN(uint64_t release, FindPgReleaseSeq(s, "d1"));
+    EXPECT_EQ(release, 4u);
+    EXPECT_THAT(FindPgReleaseSeq(s, "d2").status(), StatusIs(absl::StatusCode::kNotFound));
+    CTG_ASSIGN_OR_RETURN(std::optional<PgCheckpoint> latest, LatestPgCheckpoint(s));
+    EXPECT_TRUE(latest.has_value() && latest->tree_size == 4 && latest->note == "note-4");
+    return absl::OkStatus();
+  }), IsOk());
+}
+
 TEST(PgAuditTest, ScanVisitsEveryEventInOrder) {
   std::string db = NewDatabase();
   CTG_ASSERT_OK_AND_ASSIGN(auto pg, PgDatabase::Open(GatewayOptions(db)));
