@@ -53,6 +53,11 @@ constexpr TableSpec kTables[] = {
 // PostgreSQL's own bookkeeping, not copied.
 const std::set<std::string> kBookkeeping = {"ctg_schema", "ctg_meta", "ctg_versions",
                                             "audit_sequencer"};
+// Columns only PostgreSQL has, filled by PostgreSQL (SQLite's rowid made
+// explicit): not copied, not compared.
+bool PgOnly(const std::string& table, const std::string& column) {
+  return table == "convention_history" && column == "seq";
+}
 // Tables whose `seq` is an identity column to move past the copied rows.
 constexpr const char* kIdentityTables[] = {"request_transitions", "request_questions",
                                            "request_opinions"};
@@ -208,7 +213,10 @@ absl::StatusOr<RowDigest> CopyTable(Connection& sqlite, pqxx::transaction_base& 
   const std::string table = spec.name;
   const bool checkpoints = table == "audit_checkpoints";
   digest_cols.clear();
+  std::vector<Column> insert_cols;
   for (const Column& c : pg_cols) {
+    if (PgOnly(table, c.name)) continue;
+    insert_cols.push_back(c);
     if (!(checkpoints && c.name == "root")) digest_cols.push_back(c);
   }
   CTG_ASSIGN_OR_RETURN(
@@ -216,7 +224,7 @@ absl::StatusOr<RowDigest> CopyTable(Connection& sqlite, pqxx::transaction_base& 
       sqlite.Prepare(absl::StrCat("SELECT ", absl::StrJoin(Names(digest_cols), ", "), " FROM ",
                                   table, " ORDER BY ", spec.sqlite_order)));
   const std::string insert_head =
-      absl::StrCat("INSERT INTO ", table, " (", absl::StrJoin(Names(pg_cols), ", "), ") VALUES ");
+      absl::StrCat("INSERT INTO ", table, " (", absl::StrJoin(Names(insert_cols), ", "), ") VALUES ");
   RowDigest digest;
   std::string batch;
   int batched = 0;
@@ -244,7 +252,7 @@ absl::StatusOr<RowDigest> CopyTable(Connection& sqlite, pqxx::transaction_base& 
     digest.Add(digest_cols, row);
     std::vector<std::string> literals;
     size_t d = 0;
-    for (const Column& c : pg_cols) {
+    for (const Column& c : insert_cols) {
       if (checkpoints && c.name == "root") {
         CTG_ASSIGN_OR_RETURN(std::string root, RootOfNote(row[0].i, row[2].s));
         literals.push_back(Literal(tx, Type::kBytes, Value{false, 0, root}));

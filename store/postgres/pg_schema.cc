@@ -131,6 +131,7 @@ CREATE TABLE convention_prior_agreements (
   PRIMARY KEY (convention_id, position)
 );
 CREATE TABLE convention_history (
+  seq           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,  -- SQLite's rowid
   convention_id text NOT NULL REFERENCES conventions(id),
   action        text NOT NULL,
   actor         text NOT NULL,

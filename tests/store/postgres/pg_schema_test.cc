@@ -37,7 +37,8 @@ class AppendOnlyTest : public ::testing::Test {
       INSERT INTO conventions (id, commune, commune_name, perimeter, valid_from, valid_until,
                                caf_name, create_time_us)
         VALUES ('CONV-1', '33069', 'Lormont', '33069', '2024-01-01', '2027-12-31', 'Caf', 0);
-      INSERT INTO convention_history VALUES ('CONV-1', 'create', 'a', 0, '');
+      INSERT INTO convention_history (convention_id, action, actor, time_us, reason)
+        VALUES ('CONV-1', 'create', 'a', 0, '');
       INSERT INTO releases VALUES ('REQ-000001', 1, 'X', '33069', 'd', 'v', 1, 0, 0, 0, 'r');
       INSERT INTO requests VALUES ('REQ-000001', 1, '33069', 'CONV-1', 'p', 'o', 'r', 12, 0, 0, 0);
       INSERT INTO request_transitions (request_id, from_state, to_state, actor, time_us, reason)
