@@ -54,8 +54,9 @@
 namespace ctg::audit {
 
 // The columns the gateway copies out of an event so that auditors can
-// filter (store/audit_table.h). `caller` holds the verified caller or, for a
-// refused certificate, the claimed identity (then `organisation` is empty).
+// filter (store/audit_trail_store.h). `caller` holds the verified caller
+// or, for a refused certificate, the claimed identity (then `organisation`
+// is empty).
 struct StoredColumns {
   int64_t time_us = 0;
   absl::string_view caller;

@@ -173,8 +173,10 @@ absl::StatusOr<std::string> ImmediateTermination(const Args& args, const std::st
         effective.status().message(), {{"effective_date", "--effective-date"}}));
   }
   if (notice >= today && *effective > today) return std::string();
+  const char* what =
+      args.Has("correct") ? "Correcting the termination of convention " : "Terminating convention ";
   std::string text = absl::StrCat(
-      "Terminating convention ", id, " with notice on ", absl::FormatCivilTime(notice),
+      what, id, " with notice on ", absl::FormatCivilTime(notice),
       notice < today ? " (in the past)" : "", ": it takes effect on ",
       absl::FormatCivilTime(*effective),
       *effective <= today ? ", so it ends AT ONCE" : "", ".");
@@ -210,6 +212,7 @@ int Terminate(const Args& args) {
   request.set_notice_date(args.Get("notice-date"));
   request.set_effective_date(args.Get("effective-date"));
   request.set_reason(args.Get("reason"));
+  request.set_correct(args.Has("correct"));
   return WithConventions(args, [&](auto& stub, auto* ctx, auto* out) {
     return stub.TerminateConvention(ctx, request, out);
   });
@@ -284,12 +287,17 @@ void RegisterAdminCommands(std::vector<Command>& commands) {
                       "Lifts a suspension.", {{"reason"}}, Reinstate});
   commands.push_back(
       {"admin convention", "terminate",
-       "ID --reason TEXT [--notice-date YYYY-MM-DD] [--effective-date YYYY-MM-DD] [--yes]",
+       "ID --reason TEXT [--notice-date YYYY-MM-DD] [--effective-date YYYY-MM-DD] [--correct] "
+       "[--yes]",
        "Terminates with notice (R11): effective three months after the notice date (default "
        "today) unless an earlier date was agreed. When that ends the convention at once (a "
        "notice date in the past), shows what it ends and asks for confirmation (--yes to "
-       "skip; required without a terminal).",
-       {{"reason"}, {"notice-date"}, {"effective-date"}, YesFlag()}, Terminate});
+       "skip; required without a terminal). --correct replaces the dates of a termination "
+       "already recorded (a date typed wrong), even one that has taken effect; the history "
+       "keeps a \"termination-corrected\" event and the audit trail the earlier dates.",
+       {{"reason"}, {"notice-date"}, {"effective-date"}, {"correct", false},
+        YesFlag()},
+       Terminate});
   commands.push_back(
       {"admin", "import", "FILE.csv --period P",
        "Loads or replaces the statistical base for one period (docs/statistics-csv-format.md). "

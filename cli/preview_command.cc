@@ -20,6 +20,7 @@ std::string ReasonWord(ctg::v1::MaskReason r) {
     case ctg::v1::SECONDARY: return "protects another cell";
     case ctg::v1::EARLIER_RELEASE: return "masked in an earlier release";
     case ctg::v1::DOMINANCE: return "dominance";
+    case ctg::v1::GROUP_DISCLOSURE: return "one category holds the whole total";
     default: return "masked";
   }
 }

@@ -13,7 +13,7 @@
 #include "audit/stored_trail.h"
 #include "base/status_macros.h"
 #include "gateway/trail_check.h"
-#include "store/audit_table.h"
+#include "store/audit_trail_store.h"
 
 namespace ctg::gateway {
 namespace {
@@ -34,17 +34,17 @@ constexpr uint64_t kTreeRecentBlocks = 16;
 constexpr int kMaxBlockReads = 8;
 
 // Leaf hashes [first, first + count) (0-based) as stored.
-absl::StatusOr<std::vector<audit::Hash>> ReadLeaves(store::Database* db, uint64_t first,
+absl::StatusOr<std::vector<audit::Hash>> ReadLeaves(store::Backend* db, uint64_t first,
                                                     uint64_t count) {
   std::vector<std::string> stored;
-  CTG_RETURN_IF_ERROR(db->Read([&](store::Connection& conn) -> absl::Status {
-    CTG_ASSIGN_OR_RETURN(stored, store::ReadLeafHashes(conn, first + 1, count));
+  CTG_RETURN_IF_ERROR(db->Read([&](store::ReadSession& session) -> absl::Status {
+    CTG_ASSIGN_OR_RETURN(stored, session.audit().LeafHashes(first + 1, count));
     return absl::OkStatus();
   }));
   std::vector<audit::Hash> leaves(stored.size());
   for (size_t i = 0; i < stored.size(); ++i) {
     if (stored[i].size() != leaves[i].size()) {
-      return absl::DataLossError(absl::StrCat("audit trail ", db->path(), ": event ",
+      return absl::DataLossError(absl::StrCat("audit trail ", db->name(), ": event ",
                                               first + 1 + i, " has no valid leaf hash"));
     }
     std::memcpy(leaves[i].data(), stored[i].data(), leaves[i].size());
@@ -61,7 +61,7 @@ absl::StatusOr<audit::Checkpoint> StoredCheckpointBody(const std::string& note) 
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(store::Database* db,
+absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(store::Backend* db,
                                                         AuditLogOptions options) {
   std::unique_ptr<AuditLog> log(new AuditLog(db, std::move(options)));
   {
@@ -76,7 +76,7 @@ absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(store::Database* db,
   return log;
 }
 
-absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(store::Database* db,
+absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(store::Backend* db,
                                                         CheckpointSignFn sign,
                                                         std::function<absl::Time()> clock) {
   return Open(db, AuditLogOptions{.sign = std::move(sign), .clock = std::move(clock)});
@@ -85,13 +85,13 @@ absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(store::Database* db,
 absl::Status AuditLog::Rebuild() {
   MutexLock lock(&mu_);
   auto root = [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return tree_.Root(); };
-  CTG_RETURN_IF_ERROR(db_->Read([&](store::Connection& conn) -> absl::Status {
+  CTG_RETURN_IF_ERROR(db_->Read([&](store::ReadSession& session) -> absl::Status {
     auto append = [this](const audit::Hash& leaf) ABSL_NO_THREAD_SAFETY_ANALYSIS {
       tree_.Append(leaf);
     };
     CTG_ASSIGN_OR_RETURN(
         TrailCheckResult checked,
-        CheckStoredTrail(conn, db_->path(), {.keys = options_.keys, .require_known_key = false},
+        CheckStoredTrail(session, db_->name(), {.keys = options_.keys, .require_known_key = false},
                          append, root));
     last_checkpoint_size_ = checked.last_checkpoint_size;
     return absl::OkStatus();
@@ -131,7 +131,7 @@ absl::StatusOr<T> AuditLog::WithOldBlocks(absl::FunctionRef<absl::StatusOr<T>()>
       absl::StrCat("audit log: a proof needed more than ", kMaxBlockReads, " old blocks"));
 }
 
-absl::StatusOr<uint64_t> AuditLog::Append(store::Transaction& tx, AuditEntry entry) {
+absl::StatusOr<uint64_t> AuditLog::Append(store::WriteSession& tx, AuditEntry entry) {
   audit::Event& event = entry.event;
   if (!entry.claimed_caller.empty()) {
     // A claim is recorded apart from the verified caller, never as it.
@@ -172,7 +172,7 @@ absl::StatusOr<uint64_t> AuditLog::Append(store::Transaction& tx, AuditEntry ent
       .canonical = encode_buffer_,
       .leaf_hash = std::string(HashBytes(leaf)),
   };
-  CTG_RETURN_IF_ERROR(store::InsertAuditRow(tx.conn(), row));
+  CTG_RETURN_IF_ERROR(tx.audit().Append(row));
   tx.OnCommit([this, leaf] {
     MutexLock lock(&mu_);
     tree_.Append(leaf);
@@ -214,15 +214,15 @@ absl::Status AuditLog::SignAndStore(SignedCheckpoint& checkpoint) {
   // One size, one root: a second root for a size already signed would be
   // two contradicting signed views of the trail (equivocation).
   std::optional<store::StoredCheckpoint> stored;
-  CTG_RETURN_IF_ERROR(db_->Read([&](store::Connection& conn) -> absl::Status {
-    CTG_ASSIGN_OR_RETURN(stored, store::CheckpointOfSize(conn, checkpoint.size));
+  CTG_RETURN_IF_ERROR(db_->Read([&](store::ReadSession& session) -> absl::Status {
+    CTG_ASSIGN_OR_RETURN(stored, session.audit().CheckpointOfSize(checkpoint.size));
     return absl::OkStatus();
   }));
   if (stored.has_value()) {
     absl::StatusOr<audit::Checkpoint> body = StoredCheckpointBody(stored->note);
     if (!body.ok() || body->size != checkpoint.size || body->root != checkpoint.root) {
       return absl::DataLossError(absl::StrCat(
-          "audit trail ", db_->path(), ": refusing to sign a checkpoint of size ",
+          "audit trail ", db_->name(), ": refusing to sign a checkpoint of size ",
           checkpoint.size, " with root ", audit::HashToHex(checkpoint.root),
           ": the stored checkpoint of that size ",
           body.ok() ? absl::StrCat("has root ", audit::HashToHex(body->root))
@@ -232,8 +232,8 @@ absl::Status AuditLog::SignAndStore(SignedCheckpoint& checkpoint) {
   }
   CTG_ASSIGN_OR_RETURN(checkpoint.note, options_.sign(checkpoint.size, checkpoint.root));
   int64_t now = absl::ToUnixMicros(options_.clock());
-  return db_->Write([&](store::Transaction& tx) {
-    return store::InsertCheckpoint(tx.conn(), checkpoint.size, now, checkpoint.note);
+  return db_->Write([&](store::WriteSession& tx) {
+    return tx.audit().InsertCheckpoint(checkpoint.size, now, checkpoint.note);
   });
 }
 

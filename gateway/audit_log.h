@@ -1,12 +1,12 @@
 // The gateway's audit trail (R9): every call becomes an event appended in
-// the same SQLite transaction as the state change it describes, a leaf of an
+// the same write session as the state change it describes, a leaf of an
 // RFC 6962 Merkle tree kept in memory for proofs and signed checkpoints.
 //
-// Thread-safe. Append() must be called from inside store::Database::Write
-// (the writer thread serialises appends, which is what makes sequence
+// Thread-safe. Append() must be called from inside store::Backend::Write
+// (the backend serialises write sessions, which is what makes sequence
 // numbers dense and ordered); the tree grows when that write commits.
 // Lock order: mu_ is a leaf lock: nothing else is acquired under it, and no
-// SQLite access happens under it. Proofs and old roots that need the leaf
+// store access happens under it. Proofs and old roots that need the leaf
 // hashes of an old block (the tree keeps only the recent ones whole) read
 // them with mu_ released, then check them against the block's node under
 // mu_, so the writer's appends never wait for an auditor's read.
@@ -30,7 +30,7 @@
 #include "audit/hash.h"
 #include "audit/merkle_tree.h"
 #include "audit/note_key.h"
-#include "store/database.h"
+#include "store/backend.h"
 
 namespace ctg::gateway {
 
@@ -70,18 +70,18 @@ class AuditLog {
   // Errors: kDataLoss naming the first bad event (by sequence) or checkpoint
   // (by size): the trail was altered outside the gateway, and serving would
   // sign checkpoints that contradict those already signed.
-  static absl::StatusOr<std::unique_ptr<AuditLog>> Open(store::Database* db,
+  static absl::StatusOr<std::unique_ptr<AuditLog>> Open(store::Backend* db,
                                                         AuditLogOptions options);
   // Same, with no key (stored checkpoints are checked by their roots).
   static absl::StatusOr<std::unique_ptr<AuditLog>> Open(
-      store::Database* db, CheckpointSignFn sign,
+      store::Backend* db, CheckpointSignFn sign,
       std::function<absl::Time()> clock = absl::Now);
 
   // Assigns the next sequence number and the current time to `entry`,
   // validates and encodes it, and inserts it in `tx`. Returns the sequence
   // number. Errors: kInternal if the event cannot be encoded (a bug), or the
   // store's error.
-  absl::StatusOr<uint64_t> Append(store::Transaction& tx, AuditEntry entry);
+  absl::StatusOr<uint64_t> Append(store::WriteSession& tx, AuditEntry entry);
 
   // Committed size of the tree.
   uint64_t size() const ABSL_LOCKS_EXCLUDED(mu_);
@@ -139,7 +139,7 @@ class AuditLog {
  private:
   using Blocks = std::map<uint64_t, std::vector<audit::Hash>>;
 
-  explicit AuditLog(store::Database* db, AuditLogOptions options)
+  explicit AuditLog(store::Backend* db, AuditLogOptions options)
       : db_(db), options_(std::move(options)) {}
   absl::Status Rebuild();
   absl::Status SignAndStore(SignedCheckpoint& checkpoint);
@@ -154,7 +154,7 @@ class AuditLog {
   absl::StatusOr<T> WithOldBlocks(absl::FunctionRef<absl::StatusOr<T>()> compute) const
       ABSL_LOCKS_EXCLUDED(mu_);
 
-  store::Database* const db_;
+  store::Backend* const db_;
   const AuditLogOptions options_;
   std::function<void()> block_read_hook_;
 

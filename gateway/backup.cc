@@ -13,7 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "gateway/offline_check.h"
-#include "store/backup.h"
+#include "gateway/store_backend.h"
 
 namespace ctg::gateway {
 namespace {
@@ -52,8 +52,16 @@ absl::Status SyncDirectory(const std::string& dir) {
 
 absl::StatusOr<std::string> CopyAndCheck(const Config& config, const std::string& temporary,
                                          const std::string& dest) {
-  CTG_RETURN_IF_ERROR(store::CopyDatabase(config.database, temporary));
-  CTG_ASSIGN_OR_RETURN(int schema, store::SchemaVersionOf(temporary));
+  {
+    CTG_ASSIGN_OR_RETURN(std::unique_ptr<store::Backend> source,
+                         OpenStoreForCheck(config.database));
+    CTG_RETURN_IF_ERROR(source->CopyTo(temporary));
+  }
+  int schema;
+  {
+    CTG_ASSIGN_OR_RETURN(std::unique_ptr<store::Backend> copy, OpenStoreForCheck(temporary));
+    CTG_ASSIGN_OR_RETURN(schema, copy->SchemaVersion());
+  }
   absl::StatusOr<std::string> trail = CheckAuditTrail(config, temporary);
   if (!trail.ok()) {
     return absl::Status(trail.status().code(),

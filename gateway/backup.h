@@ -1,5 +1,5 @@
 // `ctg-gateway --config FILE backup DEST`: an online, consistent copy of the
-// configured database (SQLite backup API, while the gateway serves), then
+// configured store (store::Backend::CopyTo, while the gateway serves), then
 // the same verification as `--check` on the copy.
 //
 // DEST is created with mode 0600 and appears only once the copy is complete,

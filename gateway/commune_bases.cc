@@ -4,24 +4,24 @@
 #include "base/status_macros.h"
 #include "statbase/csv_format.h"
 #include "statbase/csv_import.h"
-#include "store/statistics_table.h"
+#include "store/statistics_store.h"
 
 namespace ctg::gateway {
 
 absl::StatusOr<CommuneBase> CommuneBases::Get(const std::string& period,
                                               const std::string& commune) {
   absl::StatusOr<CommuneBase> out = absl::UnknownError("not read");
-  CTG_RETURN_IF_ERROR(db_->Read([&](store::Connection& conn) -> absl::Status {
-    out = Get(conn, period, commune);
+  CTG_RETURN_IF_ERROR(db_->Read([&](store::ReadSession& session) -> absl::Status {
+    out = Get(session, period, commune);
     return absl::OkStatus();
   }));
   return out;
 }
 
-absl::StatusOr<CommuneBase> CommuneBases::Get(store::Connection& conn, const std::string& period,
+absl::StatusOr<CommuneBase> CommuneBases::Get(store::ReadSession& session, const std::string& period,
                                               const std::string& commune) {
   CTG_ASSIGN_OR_RETURN(std::optional<store::PeriodRow> period_row,
-                       store::GetPeriod(conn, period));
+                       session.statistics().GetPeriod(period));
   if (!period_row) {
     return absl::FailedPreconditionError(
         absl::StrCat("the statistical base has no period ", period));
@@ -36,7 +36,7 @@ absl::StatusOr<CommuneBase> CommuneBases::Get(store::Connection& conn, const std
     }
   }
   // Same connection, same read transaction: the slice of that version.
-  absl::StatusOr<std::string> slice = store::CommuneSlice(conn, period, commune);
+  absl::StatusOr<std::string> slice = session.statistics().CommuneSlice(period, commune);
   if (absl::IsNotFound(slice.status())) {
     return absl::FailedPreconditionError(slice.status().message());
   }

@@ -1,5 +1,5 @@
 // The statistical base of one commune for one period, loaded from its stored
-// slice (store/statistics_table.h) and re-validated by the importer, with a
+// slice (store/statistics_store.h) and re-validated by the importer, with a
 // small cache so that repeated extracts and previews do not parse again.
 // A re-import of the period changes its base version and so the cache key.
 // The period's base version and the commune's slice are read in one read
@@ -20,7 +20,7 @@
 #include "absl/status/statusor.h"
 #include "base/mutex.h"
 #include "statbase/base.h"
-#include "store/database.h"
+#include "store/backend.h"
 
 namespace ctg::gateway {
 
@@ -31,20 +31,20 @@ struct CommuneBase {
 
 class CommuneBases {
  public:
-  CommuneBases(store::Database* db, size_t capacity) : db_(db), capacity_(capacity) {}
+  CommuneBases(store::Backend* db, size_t capacity) : db_(db), capacity_(capacity) {}
 
   // Errors: kFailedPrecondition when the base has no such period or no data
   // for the commune in it; kDataLoss when the stored slice no longer
   // validates; the store's errors.
   absl::StatusOr<CommuneBase> Get(const std::string& period, const std::string& commune)
       ABSL_LOCKS_EXCLUDED(mu_);
-  // Same, reading through `conn` (a store::Database::Read connection), so
+  // Same, reading through `session` (a store::Backend::Read session), so
   // that the base belongs to the caller's snapshot.
-  absl::StatusOr<CommuneBase> Get(store::Connection& conn, const std::string& period,
+  absl::StatusOr<CommuneBase> Get(store::ReadSession& session, const std::string& period,
                                   const std::string& commune) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  store::Database* const db_;
+  store::Backend* const db_;
   const size_t capacity_;
   Mutex mu_;
   // Most recently used first.

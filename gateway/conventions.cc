@@ -25,15 +25,17 @@ absl::StatusOr<policy::ConventionTerms> TermsOf(const store::ConventionRow& row)
       return absl::DataLossError(absl::StrCat("convention ", row.id, " has unreadable dates"));
     }
     terms.termination_effective = *effective;
+    auto notice = policy::ParseDate(row.termination_notice_date, "notice");
+    if (notice.ok()) terms.termination_notice = *notice;
   }
   return terms;
 }
 
-absl::StatusOr<store::ConventionRow> CurrentConvention(store::Connection& conn,
+absl::StatusOr<store::ConventionRow> CurrentConvention(store::ReadSession& session,
                                                        const std::string& commune,
                                                        absl::CivilDay today) {
   CTG_ASSIGN_OR_RETURN(std::vector<store::ConventionRow> rows,
-                       store::ListConventions(conn, commune, "", 1000));
+                       session.conventions().List(commune, "", 1000));
   if (rows.empty()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "commune ", commune, " has no convention with the Caf: no request can be filed"));
@@ -48,10 +50,10 @@ absl::StatusOr<store::ConventionRow> CurrentConvention(store::Connection& conn,
   return rows.front();
 }
 
-absl::StatusOr<store::ConventionRow> ReadableConvention(store::Connection& conn,
+absl::StatusOr<store::ConventionRow> ReadableConvention(store::ReadSession& session,
                                                        const std::string& id,
                                                        const policy::Identity& caller) {
-  auto row = store::GetConvention(conn, id);
+  auto row = session.conventions().Get(id);
   if (!row.ok()) return row.status();
   if (caller.IsCommune() && row->commune != caller.organisation) {
     // Same answer as a missing one: another commune's convention does not

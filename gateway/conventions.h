@@ -1,5 +1,5 @@
 // Loading conventions with their rules applied: the bridge between the
-// stored rows (store/conventions_table.h) and policy/convention.h, shared by
+// stored rows (store/convention_store.h) and policy/convention.h, shared by
 // every service that must check a commune's convention (requests, extracts,
 // catalogue).
 #ifndef CTG_GATEWAY_CONVENTIONS_H_
@@ -11,8 +11,8 @@
 #include "absl/time/civil_time.h"
 #include "policy/convention.h"
 #include "policy/identity.h"
-#include "store/conventions_table.h"
-#include "store/sqlite.h"
+#include "store/convention_store.h"
+#include "store/session.h"
 
 namespace ctg::gateway {
 
@@ -23,13 +23,13 @@ absl::StatusOr<policy::ConventionTerms> TermsOf(const store::ConventionRow& row)
 // The convention a commune works under on `today`: the most recent one
 // whose window contains today, else the most recent one. Errors:
 // kFailedPrecondition when the commune has no convention at all.
-absl::StatusOr<store::ConventionRow> CurrentConvention(store::Connection& conn,
+absl::StatusOr<store::ConventionRow> CurrentConvention(store::ReadSession& session,
                                                        const std::string& commune,
                                                        absl::CivilDay today);
 
 // A convention the caller may read: Caf roles read all, a commune only its
 // own; another commune's convention is kNotFound, like a missing one.
-absl::StatusOr<store::ConventionRow> ReadableConvention(store::Connection& conn,
+absl::StatusOr<store::ConventionRow> ReadableConvention(store::ReadSession& session,
                                                        const std::string& id,
                                                        const policy::Identity& caller);
 

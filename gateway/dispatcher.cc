@@ -151,7 +151,7 @@ AuditEntry Call::ToEntry(const absl::Status& outcome) const {
   return entry;
 }
 
-Dispatcher::Dispatcher(store::Database* db, AuditLog* audit, CallerResolver* callers,
+Dispatcher::Dispatcher(store::Backend* db, AuditLog* audit, CallerResolver* callers,
                        RateLimiter* limiter, HealthState* health, Options options)
     : db_(db),
       audit_(audit),
@@ -249,7 +249,7 @@ void Dispatcher::RecordRefusal(Call& call, const absl::Status& outcome) {
 
 absl::Status Dispatcher::AppendAlone(Call& call, const absl::Status& outcome) {
   absl::Time start = absl::Now();
-  absl::Status recorded = db_->Write([&](store::Transaction& tx) -> absl::Status {
+  absl::Status recorded = db_->Write([&](store::WriteSession& tx) -> absl::Status {
     CTG_ASSIGN_OR_RETURN(call.audit_sequence_, audit_->Append(tx, call.ToEntry(outcome)));
     return absl::OkStatus();
   });
@@ -341,11 +341,11 @@ grpc::Status Dispatcher::Read(grpc::ServerContextBase* context, absl::string_vie
 
 grpc::Status Dispatcher::Write(
     grpc::ServerContextBase* context, absl::string_view method,
-    absl::FunctionRef<absl::Status(Call&, store::Transaction&)> body) {
+    absl::FunctionRef<absl::Status(Call&, store::WriteSession&)> body) {
   Call call(method, Unresolved(), absl::Now());
   if (auto refused = Gate(context, call)) return Observed(call, *refused, true);
   absl::Status outcome;
-  absl::Status recorded = db_->Write([&](store::Transaction& tx) -> absl::Status {
+  absl::Status recorded = db_->Write([&](store::WriteSession& tx) -> absl::Status {
     outcome = tx.Savepoint([&] { return body(call, tx); });
     CTG_ASSIGN_OR_RETURN(call.audit_sequence_, audit_->Append(tx, call.ToEntry(outcome)));
     return absl::OkStatus();
@@ -358,7 +358,7 @@ grpc::Status Dispatcher::Write(
 grpc::Status Dispatcher::Staged(
     grpc::ServerContextBase* context, absl::string_view method,
     absl::FunctionRef<absl::Status(Call&)> prepare,
-    absl::FunctionRef<absl::Status(Call&, store::Transaction&)> commit,
+    absl::FunctionRef<absl::Status(Call&, store::WriteSession&)> commit,
     absl::FunctionRef<absl::Status(Call&)> after) {
   Call call(method, Unresolved(), absl::Now());
   if (auto refused = Gate(context, call)) return Observed(call, *refused, true);
@@ -370,7 +370,7 @@ grpc::Status Dispatcher::Staged(
     outcome = absl::CancelledError(
         "the call was cancelled or its deadline passed: nothing was recorded");
   }
-  absl::Status recorded = db_->Write([&](store::Transaction& tx) -> absl::Status {
+  absl::Status recorded = db_->Write([&](store::WriteSession& tx) -> absl::Status {
     if (outcome.ok()) outcome = tx.Savepoint([&] { return commit(call, tx); });
     CTG_ASSIGN_OR_RETURN(call.audit_sequence_, audit_->Append(tx, call.ToEntry(outcome)));
     return absl::OkStatus();

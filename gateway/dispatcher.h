@@ -50,7 +50,7 @@
 #include "gateway/rate_limiter.h"
 #include "gateway/refusal_throttle.h"
 #include "policy/identity.h"
-#include "store/database.h"
+#include "store/backend.h"
 
 namespace ctg::gateway {
 
@@ -110,9 +110,9 @@ class Dispatcher {
 
   // `db`, `audit`, `callers` must outlive the dispatcher; `limiter` and
   // `health` may be null (no rate limit; failures not reported).
-  Dispatcher(store::Database* db, AuditLog* audit, CallerResolver* callers,
+  Dispatcher(store::Backend* db, AuditLog* audit, CallerResolver* callers,
              RateLimiter* limiter, HealthState* health, Options options);
-  Dispatcher(store::Database* db, AuditLog* audit, CallerResolver* callers,
+  Dispatcher(store::Backend* db, AuditLog* audit, CallerResolver* callers,
              RateLimiter* limiter, HealthState* health = nullptr)
       : Dispatcher(db, audit, callers, limiter, health, Options()) {}
   ~Dispatcher();
@@ -130,7 +130,7 @@ class Dispatcher {
   // A call that changes state: `body` runs in the write transaction, with
   // the event appended in the same transaction.
   grpc::Status Write(grpc::ServerContextBase* context, absl::string_view method,
-                     absl::FunctionRef<absl::Status(Call&, store::Transaction&)> body);
+                     absl::FunctionRef<absl::Status(Call&, store::WriteSession&)> body);
 
   // For calls that must first compute outside the transaction, then commit
   // (extracts): `prepare` runs outside, then `commit` in the transaction
@@ -140,7 +140,7 @@ class Dispatcher {
   // `commit` does not run and the call is recorded as CANCELLED.
   grpc::Status Staged(grpc::ServerContextBase* context, absl::string_view method,
                       absl::FunctionRef<absl::Status(Call&)> prepare,
-                      absl::FunctionRef<absl::Status(Call&, store::Transaction&)> commit,
+                      absl::FunctionRef<absl::Status(Call&, store::WriteSession&)> commit,
                       absl::FunctionRef<absl::Status(Call&)> after);
 
   // Each call is counted and timed in `metrics` (null: not measured). Set
@@ -194,7 +194,7 @@ class Dispatcher {
       ABSL_LOCKS_EXCLUDED(tracked_mu_);
   void FlushLoop();
 
-  store::Database* const db_;
+  store::Backend* const db_;
   AuditLog* const audit_;
   CallerResolver* const callers_;
   RateLimiter* const limiter_;

@@ -27,7 +27,7 @@
 #include "gateway/pg_migrate_command.h"
 #include "gateway/server.h"
 #include "gateway/systemd_notify.h"
-#include "store/schema.h"
+#include "gateway/store_backend.h"
 
 namespace {
 
@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
     }
     if (arg == "--version") {
       std::printf("ctg-gateway %s (database schema %d)\n", ctg::Version(),
-                  ctg::store::GatewaySchemaVersion());
+                  ctg::gateway::GatewaySchemaVersion());
       return 0;
     }
     if (arg == "migrate") {

@@ -12,8 +12,7 @@
 #include "base/status_macros.h"
 #include "gateway/trail_check.h"
 #include "gateway/x509_util.h"
-#include "store/audit_table.h"
-#include "store/sqlite.h"
+#include "gateway/store_backend.h"
 
 namespace ctg::gateway {
 
@@ -53,15 +52,18 @@ absl::StatusOr<std::string> CheckAuditTrail(const Config& config, const std::str
 
 absl::StatusOr<std::string> CheckAuditTrailWithKeys(absl::Span<const audit::NoteVerifier> keys,
                                                     const std::string& db_path) {
-  CTG_ASSIGN_OR_RETURN(auto conn, store::Connection::Open(db_path, /*read_only=*/true));
+  CTG_ASSIGN_OR_RETURN(std::unique_ptr<store::Backend> store, OpenStoreForCheck(db_path));
   // The stored checkpoints first (few), then one pass over the events with
   // the tree's right edge only: memory O(log N), whatever the trail's size.
   audit::MerkleFrontier tree;
-  CTG_ASSIGN_OR_RETURN(
-      TrailCheckResult checked,
-      CheckStoredTrail(*conn, db_path, {.keys = keys, .require_known_key = true},
-                       [&tree](const audit::Hash& leaf) { tree.Append(leaf); },
-                       [&tree] { return tree.Root(); }));
+  TrailCheckResult checked;
+  CTG_RETURN_IF_ERROR(store->Read([&](store::ReadSession& session) -> absl::Status {
+    CTG_ASSIGN_OR_RETURN(
+        checked, CheckStoredTrail(session, db_path, {.keys = keys, .require_known_key = true},
+                                  [&tree](const audit::Hash& leaf) { tree.Append(leaf); },
+                                  [&tree] { return tree.Root(); }));
+    return absl::OkStatus();
+  }));
   return absl::StrCat("audit trail of ", db_path, " intact: ", tree.size(), " events, ",
                       checked.checkpoints_matched, " signed checkpoints verified, root ",
                       audit::HashToHex(tree.Root()));

@@ -103,6 +103,20 @@ absl::StatusOr<sdc::BlockInput> BlockFor(const statbase::Base& base, const sdc::
   return block;
 }
 
+// The catalogue's sum bounds, which every reader knows.
+std::vector<sdc::SumBoundInput> SumBoundInputs() {
+  std::vector<sdc::SumBoundInput> out;
+  for (const statbase::SumBound& bound : statbase::SumBounds()) {
+    sdc::SumBoundInput in{.population = std::string(bound.population)};
+    for (const statbase::CellRef& t : bound.terms) {
+      in.terms.push_back({std::string(t.indicator), std::string(t.breakdown),
+                          std::string(t.category)});
+    }
+    out.push_back(std::move(in));
+  }
+  return out;
+}
+
 // Requested indicators, the indicators of every earlier release to the
 // commune (their published figures are known to the reader, and a catalogue
 // relation may tie them to a requested cell: a single-parent family total
@@ -110,7 +124,8 @@ absl::StatusOr<sdc::BlockInput> BlockFor(const statbase::Base& base, const sdc::
 // transitively, the ones they are tied to by a catalogue relation
 // (total_equals: a figure masked in one must not be read in the other;
 // bounded_by: the reader knows a sub-population never exceeds its
-// population, and R6 status words bound the allocataires), which stay
+// population, and R6 status words bound the allocataires; a sum bound's
+// population when one of its terms is in), which stay
 // unreleased unless requested. The allocataire count is always in: it
 // carries the R6 status words.
 std::vector<const statbase::Indicator*> ModelIndicators(const policy::Scope& scope,
@@ -125,6 +140,14 @@ std::vector<const statbase::Indicator*> ModelIndicators(const policy::Scope& sco
       if (i == nullptr) continue;
       for (absl::string_view to : {i->total_equals.indicator, i->bounded_by}) {
         if (!to.empty() && codes.insert(std::string(to)).second) grew = true;
+      }
+    }
+    for (const statbase::SumBound& bound : statbase::SumBounds()) {
+      for (const statbase::CellRef& term : bound.terms) {
+        if (codes.count(std::string(term.indicator)) &&
+            codes.insert(std::string(bound.population)).second) {
+          grew = true;
+        }
       }
     }
   }
@@ -194,6 +217,7 @@ absl::StatusOr<sdc::TableModel> BuildScopeModel(const std::string& commune,
   }
   CTG_ASSIGN_OR_RETURN(sdc::Geography geo, sdc::CommuneGeography(layout));
   sdc::TableInput input;
+  input.sum_bounds = SumBoundInputs();
   for (const auto& [period, base] : bases) {
     for (const statbase::Indicator* indicator : ModelIndicators(scope, memory)) {
       // A related indicator the base lacks is knowledge no reader has.

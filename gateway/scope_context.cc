@@ -6,7 +6,7 @@
 #include "base/status_macros.h"
 #include "gateway/conventions.h"
 #include "statbase/catalogue.h"
-#include "store/statistics_table.h"
+#include "store/statistics_store.h"
 
 namespace ctg::gateway {
 namespace {
@@ -27,14 +27,14 @@ policy::CatalogueView CatalogueIndicators() {
   return view;
 }
 
-absl::StatusOr<policy::CatalogueView> LoadCatalogueView(store::Connection& conn) {
+absl::StatusOr<policy::CatalogueView> LoadCatalogueView(store::ReadSession& session) {
   policy::CatalogueView view = CatalogueIndicators();
-  CTG_ASSIGN_OR_RETURN(std::vector<store::PeriodRow> periods, store::ListPeriods(conn));
+  CTG_ASSIGN_OR_RETURN(std::vector<store::PeriodRow> periods, session.statistics().ListPeriods());
   for (const store::PeriodRow& p : periods) view.periods.insert(p.period);
   return view;
 }
 
-absl::StatusOr<policy::Perimeter> LoadPerimeter(store::Connection& conn,
+absl::StatusOr<policy::Perimeter> LoadPerimeter(store::ReadSession& session,
                                                 const store::ConventionRow& convention) {
   policy::Perimeter perimeter;
   perimeter.convention_id = convention.id;
@@ -46,7 +46,7 @@ absl::StatusOr<policy::Perimeter> LoadPerimeter(store::Connection& conn,
   std::string after;
   while (true) {
     CTG_ASSIGN_OR_RETURN(std::vector<store::TerritoryRow> rows,
-                         store::ListTerritories(conn, convention.commune, /*level=*/0, after,
+                         session.statistics().ListTerritories(convention.commune, /*level=*/0, after,
                                                 kTerritoryPage));
     for (const store::TerritoryRow& row : rows) {
       if (InPerimeter(convention, row.code, row.commune)) perimeter.territories.insert(row.code);
@@ -57,11 +57,11 @@ absl::StatusOr<policy::Perimeter> LoadPerimeter(store::Connection& conn,
   return perimeter;
 }
 
-absl::StatusOr<ScopeContext> LoadScopeContext(store::Connection& conn,
+absl::StatusOr<ScopeContext> LoadScopeContext(store::ReadSession& session,
                                               const store::ConventionRow& convention) {
   ScopeContext context;
-  CTG_ASSIGN_OR_RETURN(context.catalogue, LoadCatalogueView(conn));
-  CTG_ASSIGN_OR_RETURN(context.perimeter, LoadPerimeter(conn, convention));
+  CTG_ASSIGN_OR_RETURN(context.catalogue, LoadCatalogueView(session));
+  CTG_ASSIGN_OR_RETURN(context.perimeter, LoadPerimeter(session, convention));
   return context;
 }
 

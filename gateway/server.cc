@@ -43,14 +43,14 @@
 #include "gateway/startup_checks.h"
 #include "gateway/trust_anchors.h"
 #include "gateway/x509_util.h"
-#include "store/schema.h"
+#include "gateway/store_backend.h"
 
 namespace ctg::gateway {
 
 struct Server::Impl {
   Config config;
   std::unique_ptr<HealthState> health;
-  std::unique_ptr<store::Database> db;
+  std::unique_ptr<store::Backend> db;
   std::unique_ptr<audit::NoteSigner> signer;
   std::unique_ptr<AuditLog> audit_log;
   std::unique_ptr<TrustAnchorsHolder> anchors;
@@ -294,8 +294,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
         "database.url: this gateway does not yet serve from PostgreSQL (the services are not "
         "wired to store/postgres): set database = FILE for SQLite");
   }
-  CTG_ASSIGN_OR_RETURN(impl->db, store::Database::Open({.path = config.database},
-                                                       store::GatewayMigrations()));
+  CTG_ASSIGN_OR_RETURN(impl->db, OpenGatewayStore(config.database));
   const audit::NoteSigner* signer = impl->signer.get();
   std::string origin = config.audit.origin;
   // Start-up verifies every stored checkpoint's signature with these keys

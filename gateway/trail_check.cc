@@ -4,22 +4,22 @@
 #include <vector>
 
 #include "base/status_macros.h"
-#include "store/audit_table.h"
+#include "store/audit_trail_store.h"
 
 namespace ctg::gateway {
 
 absl::StatusOr<TrailCheckResult> CheckStoredTrail(
-    store::Connection& conn, const std::string& name, audit::StoredTrailOptions options,
+    store::ReadSession& session, const std::string& name, audit::StoredTrailOptions options,
     absl::FunctionRef<void(const audit::Hash&)> append, absl::FunctionRef<audit::Hash()> root) {
   TrailCheckResult result;
-  CTG_ASSIGN_OR_RETURN(std::vector<store::StoredCheckpoint> stored, store::AllCheckpoints(conn));
+  CTG_ASSIGN_OR_RETURN(std::vector<store::StoredCheckpoint> stored, session.audit().AllCheckpoints());
   if (!stored.empty()) result.last_checkpoint_size = stored.back().tree_size;
   std::vector<audit::StoredCheckpointNote> notes;
   notes.reserve(stored.size());
   for (store::StoredCheckpoint& c : stored) notes.push_back({c.tree_size, std::move(c.note)});
   audit::StoredTrailChecker checker(name, std::move(notes), options);
   CTG_RETURN_IF_ERROR(checker.CheckCheckpointsAt(0, root));
-  CTG_RETURN_IF_ERROR(store::ScanTrail(conn, [&](const store::AuditRow& row) -> absl::Status {
+  CTG_RETURN_IF_ERROR(session.audit().ScanTrail([&](const store::AuditRow& row) -> absl::Status {
     const audit::StoredColumns columns{
         .time_us = row.time_us,
         .caller = row.caller,

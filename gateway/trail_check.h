@@ -14,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "audit/hash.h"
 #include "audit/stored_trail.h"
-#include "store/sqlite.h"
+#include "store/session.h"
 
 namespace ctg::gateway {
 
@@ -24,12 +24,12 @@ struct TrailCheckResult {
   uint64_t last_checkpoint_size = 0;  // the largest stored checkpoint (0: none)
 };
 
-// Reads the trail of `conn` in sequence order: each checked leaf is passed
+// Reads the trail of `session` in sequence order: each checked leaf is passed
 // to `append` (the caller's tree), whose root `root()` must then return.
 // `name` (e.g. the database path) prefixes every message. Errors: kDataLoss
 // naming the first bad event or checkpoint; the store's errors.
 absl::StatusOr<TrailCheckResult> CheckStoredTrail(
-    store::Connection& conn, const std::string& name, audit::StoredTrailOptions options,
+    store::ReadSession& session, const std::string& name, audit::StoredTrailOptions options,
     absl::FunctionRef<void(const audit::Hash&)> append, absl::FunctionRef<audit::Hash()> root);
 
 }  // namespace ctg::gateway

@@ -29,6 +29,8 @@ struct ConventionTerms {
   // R11: the first day on which the convention no longer applies after a
   // termination; unset while not terminated.
   std::optional<absl::CivilDay> termination_effective;
+  // The day the termination's notice was given; set with the above.
+  std::optional<absl::CivilDay> termination_notice;
 };
 
 enum class ConventionStatus {

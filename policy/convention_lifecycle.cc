@@ -38,12 +38,17 @@ absl::Status CheckReinstate(const ConventionTerms& terms, absl::string_view reas
 absl::StatusOr<Termination> Terminate(const ConventionTerms& terms, absl::CivilDay today,
                                       absl::string_view notice_date,
                                       absl::string_view effective_date,
-                                      absl::string_view reason) {
+                                      absl::string_view reason, bool correct) {
   CTG_RETURN_IF_ERROR(CheckReason(reason));
-  if (terms.termination_effective) {
+  if (terms.termination_effective && !correct) {
     return absl::FailedPreconditionError(
         absl::StrCat("convention ", terms.id, " was already terminated (effective ",
-                     FormatDate(*terms.termination_effective), ")"));
+                     FormatDate(*terms.termination_effective),
+                     "); to change its dates, correct it"));
+  }
+  if (!terms.termination_effective && correct) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("convention ", terms.id, " is not terminated: there is nothing to correct"));
   }
   Termination out;
   out.notice = today;
@@ -55,6 +60,12 @@ absl::StatusOr<Termination> Terminate(const ConventionTerms& terms, absl::CivilD
     CTG_ASSIGN_OR_RETURN(agreed, ParseDate(effective_date, "effective_date"));
   }
   CTG_ASSIGN_OR_RETURN(out.effective, TerminationEffectiveDate(out.notice, agreed));
+  if (correct && out.effective == *terms.termination_effective &&
+      terms.termination_notice == out.notice) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "convention ", terms.id, " is already terminated with these dates (notice ",
+        FormatDate(out.notice), ", effective ", FormatDate(out.effective), ")"));
+  }
   return out;
 }
 

@@ -44,13 +44,22 @@ struct Termination {
 // ("YYYY-MM-DD"), or `today` when empty; the effective date is
 // TerminationEffectiveDate (three months' notice unless an earlier
 // `effective_date` is agreed).
+//
+// With `correct`, the termination already recorded is replaced by these
+// dates (a date typed wrong, a notice given on another day), checked as a
+// first termination would be, even once it has taken effect: the dates are
+// a record of what the parties did (the gateway keeps the earlier ones in
+// the correction's audit event). Requests follow the corrected dates (R11's
+// effective state is computed from them).
 // Errors: kInvalidArgument naming "reason", "notice_date" or
 // "effective_date"; kFailedPrecondition `convention <id> was already
-// terminated (effective <date>)`.
+// terminated (effective <date>); to change its dates, correct it` or, with
+// `correct`, `convention <id> is not terminated: there is nothing to
+// correct` or `... already terminated with these dates`.
 absl::StatusOr<Termination> Terminate(const ConventionTerms& terms, absl::CivilDay today,
                                       absl::string_view notice_date,
                                       absl::string_view effective_date,
-                                      absl::string_view reason);
+                                      absl::string_view reason, bool correct = false);
 
 }  // namespace ctg::policy
 

@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "base/echo.h"
 #include "statbase/csv_format.h"
 
@@ -499,12 +500,38 @@ void BaseBuilder::CheckRelations() {
   }
 }
 
+void BaseBuilder::CheckSumBounds() {
+  for (const SumBound& bound : SumBounds()) {
+    const std::optional<IndicatorId> population = FindIndicatorId(bound.population);
+    if (!population || !present_[*population]) continue;
+    std::vector<CellId> terms;
+    for (const CellRef& ref : bound.terms) {
+      const std::optional<CellId> cell = FindCell(ref.indicator, ref.breakdown, ref.category);
+      if (cell && present_[KeyOf(*cell).indicator]) terms.push_back(*cell);
+    }
+    if (terms.size() != bound.terms.size()) continue;
+    const CellId whole = TotalCell(*population);
+    for (TerritoryId id = 0; id < territories_.size(); ++id) {
+      int64_t sum = 0;
+      for (CellId cell : terms) sum += cells_.count(id, cell);
+      if (sum <= cells_.count(id, whole)) continue;
+      std::vector<std::string> names;
+      for (CellId cell : terms) names.push_back(DescribeCell(cell));
+      errors_.Add(lines_.count(id, whole), "",
+                  absl::StrCat("territory ", territories_[id].code, ": ",
+                               absl::StrJoin(names, " + "), " is ", sum, ", more than ",
+                               DescribeCell(whole), " (", cells_.count(id, whole), ")"));
+    }
+  }
+}
+
 absl::StatusOr<Base> BaseBuilder::Build(absl::string_view subject) {
   if (errors_.empty()) ResolveTerritories();
   if (errors_.empty()) CheckCompleteness();
   if (errors_.empty()) {
     CheckSums();
     CheckRelations();
+    CheckSumBounds();
   }
   if (!errors_.empty()) return errors_.ToStatus(subject);
   by_code_.clear();

@@ -91,6 +91,8 @@ class BaseBuilder {
   void CheckCompleteness();
   void CheckSums();
   void CheckRelations();
+  // Catalogue SumBounds whose indicators are all in the base.
+  void CheckSumBounds();
   void CheckPartsSum(TerritoryId whole, absl::string_view parts_name,
                      bool exact);
   // `before` N `after`, N the line that set the cell; "" when unknown.

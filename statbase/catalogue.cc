@@ -107,6 +107,19 @@ constexpr Indicator kIndicators[] = {
      kNoRelation, "housing_aid"},
 };
 
+// The persons covered: the allocataires, one spouse per couple, the
+// children under 18 and other dependants (SumBound).
+constexpr CellRef kPersonsCoveredTerms[] = {
+    {"allocataires", "", ""},
+    {"allocataires", "family_type", "couple_without_children"},
+    {"allocataires", "family_type", "couple_with_children"},
+    {"children", "", ""},
+};
+
+constexpr SumBound kSumBounds[] = {
+    {kPersonsCoveredTerms, "persons_covered"},
+};
+
 struct Layout {
   std::vector<CellKey> keys;                    // by CellId
   std::vector<CellId> first;                    // by IndicatorId
@@ -147,6 +160,8 @@ const Layout& GetLayout() {
 }  // namespace
 
 absl::Span<const Indicator> Indicators() { return kIndicators; }
+
+absl::Span<const SumBound> SumBounds() { return kSumBounds; }
 
 const Indicator* FindIndicator(absl::string_view code) {
   for (const Indicator& ind : kIndicators) {

@@ -10,8 +10,10 @@
 // Different indicator codes are different quantities, except where the
 // catalogue states a relation explicitly (Indicator::total_equals: the same
 // number published twice; Indicator::bounded_by: never more than another
-// indicator). The secret statistique engine must treat linked quantities as
-// one table (total_equals) or may ignore the inequality (bounded_by).
+// indicator; SumBound: a sum of cells never more than an indicator). The
+// secret statistique engine must treat linked quantities as one table
+// (total_equals) and assume every reader knows the inequalities (bounded_by,
+// SumBound).
 //
 // Everything here is immutable static data: thread-safe, no ownership.
 #ifndef CTG_STATBASE_CATALOGUE_H_
@@ -70,6 +72,19 @@ struct Indicator {
   absl::string_view bounded_by;
 };
 
+// A sum of cells that never exceeds another indicator's total, in every
+// territory, by definition rather than by a single bounded_by: the persons
+// covered are the allocataires, their spouses (one per couple), their
+// children and other dependants, so allocataires + couples + children never
+// exceed them. A term may repeat a quantity (the couples are in the
+// allocataires' total and again as their own category). The importer checks
+// it when the population and every term's indicator are in the base; the
+// secret statistique engine must assume every reader knows it.
+struct SumBound {
+  absl::Span<const CellRef> terms;
+  absl::string_view population;  // an indicator code: its total bounds the sum
+};
+
 // Index of an indicator in Indicators().
 using IndicatorId = uint16_t;
 // Index of a cell in the catalogue's dense numbering (see above).
@@ -77,6 +92,9 @@ using CellId = uint16_t;
 
 // Every indicator, in catalogue order (stable: new indicators are appended).
 absl::Span<const Indicator> Indicators();
+
+// Every SumBound the catalogue states.
+absl::Span<const SumBound> SumBounds();
 
 // Lookups by code; nullptr / nullopt when unknown.
 const Indicator* FindIndicator(absl::string_view code);

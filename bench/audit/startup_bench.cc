@@ -41,9 +41,9 @@
 #include "audit/note_key.h"
 #include "base/status_macros.h"
 #include "gateway/audit_log.h"
-#include "store/audit_table.h"
-#include "store/database.h"
-#include "store/schema.h"
+#include "store/sqlite/audit_table.h"
+#include "store/sqlite/sqlite.h"
+#include "store/sqlite/sqlite_backend.h"
 
 namespace ctg {
 namespace {
@@ -101,8 +101,7 @@ gateway::AuditEntry Entry(uint64_t i) {
 }
 
 absl::Status Write(const Flags& flags, const audit::NoteSigner& signer) {
-  CTG_ASSIGN_OR_RETURN(auto db, store::Database::Open({.path = flags.db},
-                                                      store::GatewayMigrations()));
+  CTG_ASSIGN_OR_RETURN(auto db, store::sqlite::OpenBackend({.path = flags.db}));
   CTG_ASSIGN_OR_RETURN(
       auto log, gateway::AuditLog::Open(db.get(), [&](uint64_t size, const audit::Hash& root) {
         return audit::SignCheckpoint({.origin = kOrigin, .size = size, .root = root}, signer);
@@ -113,7 +112,7 @@ absl::Status Write(const Flags& flags, const audit::NoteSigner& signer) {
     // Batches end on checkpoint sizes, as a periodic checkpoint would.
     uint64_t end = std::min(flags.events, done + kBatch);
     if (flags.checkpoint_every > 0) end = std::min(end, next_checkpoint);
-    CTG_RETURN_IF_ERROR(db->Write([&](store::Transaction& tx) -> absl::Status {
+    CTG_RETURN_IF_ERROR(db->Write([&](store::WriteSession& tx) -> absl::Status {
       for (uint64_t i = done; i < end; ++i) CTG_RETURN_IF_ERROR(log->Append(tx, Entry(i)).status());
       return absl::OkStatus();
     }));
@@ -130,10 +129,10 @@ absl::Status Write(const Flags& flags, const audit::NoteSigner& signer) {
 
 // The former start-up check: leaf hashes and the tree, nothing else.
 absl::Status Baseline(const Flags& flags) {
-  CTG_ASSIGN_OR_RETURN(auto conn, store::Connection::Open(flags.db, /*read_only=*/true));
+  CTG_ASSIGN_OR_RETURN(auto conn, store::sqlite::Connection::Open(flags.db, /*read_only=*/true));
   audit::Sha256Hasher hasher;
   audit::MerkleTree tree = audit::MerkleTree::Compact(8, 16, nullptr);
-  CTG_RETURN_IF_ERROR(store::ScanAllLeaves(
+  CTG_RETURN_IF_ERROR(store::sqlite::ScanAllLeaves(
       *conn, [&](uint64_t, const std::string& canonical, const std::string& stored) {
         audit::Hash leaf = hasher.Leaf(canonical);
         if (stored.size() != leaf.size() || std::memcmp(stored.data(), leaf.data(), 32) != 0) {
@@ -147,8 +146,7 @@ absl::Status Baseline(const Flags& flags) {
 }
 
 absl::Status OpenLog(const Flags& flags, std::vector<audit::NoteVerifier> keys) {
-  CTG_ASSIGN_OR_RETURN(auto db, store::Database::Open({.path = flags.db},
-                                                      store::GatewayMigrations()));
+  CTG_ASSIGN_OR_RETURN(auto db, store::sqlite::OpenBackend({.path = flags.db}));
   CTG_ASSIGN_OR_RETURN(
       auto log, gateway::AuditLog::Open(
                     db.get(), {.sign = [](uint64_t, const audit::Hash&)

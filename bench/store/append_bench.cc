@@ -18,9 +18,9 @@
 #include "absl/strings/str_cat.h"
 #include "audit/canonical.h"
 #include "gateway/audit_log.h"
-#include "store/audit_table.h"
-#include "store/database.h"
-#include "store/schema.h"
+#include "store/sqlite/database.h"
+#include "store/sqlite/schema.h"
+#include "store/sqlite/sqlite_backend.h"
 
 namespace {
 
@@ -55,15 +55,14 @@ ctg::gateway::AuditEntry SampleEntry() {
 }
 
 struct AppendFixture {
-  std::unique_ptr<ctg::store::Database> db;
+  std::unique_ptr<ctg::store::Backend> db;
   std::unique_ptr<ctg::gateway::AuditLog> log;
 };
 
 AppendFixture* Fixture() {
   static AppendFixture* fixture = [] {
     auto* f = new AppendFixture();
-    f->db = *ctg::store::Database::Open({.path = TempDbPath("append")},
-                                        ctg::store::GatewayMigrations());
+    f->db = *ctg::store::sqlite::OpenBackend({.path = TempDbPath("append")});
     f->log = *ctg::gateway::AuditLog::Open(
         f->db.get(), [](uint64_t, const ctg::audit::Hash&) -> absl::StatusOr<std::string> {
           return std::string("unused");
@@ -78,7 +77,7 @@ void BM_DurableAppend(benchmark::State& state) {
   AppendFixture* f = Fixture();
   const ctg::gateway::AuditEntry entry = SampleEntry();
   for (auto _ : state) {
-    absl::Status s = f->db->Write([&](ctg::store::Transaction& tx) {
+    absl::Status s = f->db->Write([&](ctg::store::WriteSession& tx) {
       return f->log->Append(tx, entry).status();
     });
     if (!s.ok()) state.SkipWithError(std::string(s.message()).c_str());
@@ -92,7 +91,8 @@ BENCHMARK(BM_DurableAppend)->ThreadRange(1, 64)->UseRealTime();
 void BM_RawBatchedInsert(benchmark::State& state) {
   const int batch = static_cast<int>(state.range(0));
   std::string path = TempDbPath(absl::StrCat("raw", batch));
-  auto db = *ctg::store::Database::Open({.path = path}, ctg::store::GatewayMigrations());
+  auto db = *ctg::store::sqlite::Database::Open({.path = path},
+                                                ctg::store::sqlite::GatewayMigrations());
   db->Close();
   sqlite3* raw = nullptr;
   sqlite3_open(path.c_str(), &raw);

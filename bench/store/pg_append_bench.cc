@@ -25,7 +25,7 @@
 #include "absl/strings/str_split.h"
 #include "audit/canonical.h"
 #include "audit/event.h"
-#include "store/audit_table.h"
+#include "store/audit_trail_store.h"
 #include "store/postgres/pg_audit.h"
 #include "store/postgres/pg_database.h"
 

@@ -7,7 +7,7 @@
 #include "absl/status/status.h"
 #include "ctg/v1/audit.pb.h"
 #include "google/protobuf/timestamp.pb.h"
-#include "store/audit_table.h"
+#include "store/audit_trail_store.h"
 
 namespace ctg::gateway {
 

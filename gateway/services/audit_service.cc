@@ -5,7 +5,7 @@
 #include "audit/canonical.h"
 #include "base/status_macros.h"
 #include "gateway/services/audit_proto.h"
-#include "store/audit_table.h"
+#include "store/audit_trail_store.h"
 
 namespace ctg::gateway {
 namespace {
@@ -48,8 +48,8 @@ grpc::Status AuditService::ListEvents(grpc::ServerContext* context,
     // is not part of its answer.
     filter.to_seq = log_->size();
     uint64_t sent = 0;
-    absl::Status status = db_->Read([&](store::Connection& conn) {
-      return store::ScanAuditRows(conn, filter, [&](const store::AuditRow& row) -> absl::Status {
+    absl::Status status = db_->Read([&](store::ReadSession& session) {
+      return session.audit().Scan(filter, [&](const store::AuditRow& row) -> absl::Status {
         ctg::v1::AuditEvent event;
         CTG_RETURN_IF_ERROR(RowToProto(row, &event));
         if (context->IsCancelled() || !writer->Write(event)) {
@@ -90,8 +90,8 @@ grpc::Status AuditService::GetInclusionProof(grpc::ServerContext* context,
     uint64_t seq = request->sequence();
     if (request->target_case() == ctg::v1::GetInclusionProofRequest::kExtractSha256) {
       call.AddFact("extract_sha256", request->extract_sha256());
-      CTG_RETURN_IF_ERROR(db_->Read([&](store::Connection& conn) -> absl::Status {
-        CTG_ASSIGN_OR_RETURN(seq, store::FindReleaseSeq(conn, request->extract_sha256()));
+      CTG_RETURN_IF_ERROR(db_->Read([&](store::ReadSession& session) -> absl::Status {
+        CTG_ASSIGN_OR_RETURN(seq, session.audit().FindReleaseSeq(request->extract_sha256()));
         return absl::OkStatus();
       }));
     } else if (request->target_case() != ctg::v1::GetInclusionProofRequest::kSequence) {
@@ -108,8 +108,8 @@ grpc::Status AuditService::GetInclusionProof(grpc::ServerContext* context,
     }
     CTG_ASSIGN_OR_RETURN(std::vector<audit::Hash> proof, log_->InclusionProof(seq - 1, size));
     store::AuditRow row;
-    CTG_RETURN_IF_ERROR(db_->Read([&](store::Connection& conn) -> absl::Status {
-      CTG_ASSIGN_OR_RETURN(row, store::GetAuditRow(conn, seq));
+    CTG_RETURN_IF_ERROR(db_->Read([&](store::ReadSession& session) -> absl::Status {
+      CTG_ASSIGN_OR_RETURN(row, session.audit().Get(seq));
       return absl::OkStatus();
     }));
     CTG_RETURN_IF_ERROR(RowToProto(row, response->mutable_event()));

@@ -6,13 +6,13 @@
 #include "ctg/v1/audit.grpc.pb.h"
 #include "gateway/audit_log.h"
 #include "gateway/dispatcher.h"
-#include "store/database.h"
+#include "store/backend.h"
 
 namespace ctg::gateway {
 
 class AuditService final : public ctg::v1::Audit::Service {
  public:
-  AuditService(Dispatcher* dispatcher, store::Database* db, AuditLog* log,
+  AuditService(Dispatcher* dispatcher, store::Backend* db, AuditLog* log,
                std::string origin)
       : dispatcher_(dispatcher), db_(db), log_(log), origin_(std::move(origin)) {}
 
@@ -33,7 +33,7 @@ class AuditService final : public ctg::v1::Audit::Service {
   absl::Status FillCheckpoint(ctg::v1::Checkpoint* out);
 
   Dispatcher* const dispatcher_;
-  store::Database* const db_;
+  store::Backend* const db_;
   AuditLog* const log_;
   const std::string origin_;
 };

@@ -7,7 +7,7 @@
 #include "gateway/calendar.h"
 #include "gateway/conventions.h"
 #include "gateway/services/paging.h"
-#include "store/statistics_table.h"
+#include "store/statistics_store.h"
 #include "statbase/catalogue.h"
 
 namespace ctg::gateway {
@@ -24,16 +24,16 @@ void AddTerritory(const store::TerritoryRow& row, ctg::v1::ListTerritoriesRespon
 // One page of the territories of `request.period()` (any period kept in the
 // base), within `convention`'s perimeter when given. Errors: kNotFound for a
 // period the base does not hold.
-absl::Status PeriodTerritories(store::Connection& conn, const ctg::v1::ListTerritoriesRequest& request,
+absl::Status PeriodTerritories(store::ReadSession& session, const ctg::v1::ListTerritoriesRequest& request,
                                const std::string& commune,
                                const std::optional<store::ConventionRow>& convention,
                                int page_size, ctg::v1::ListTerritoriesResponse* response) {
-  CTG_ASSIGN_OR_RETURN(auto period, store::GetPeriod(conn, request.period()));
+  CTG_ASSIGN_OR_RETURN(auto period, session.statistics().GetPeriod(request.period()));
   if (!period) {
     return absl::NotFoundError(absl::StrCat("period: ", request.period(),
                                             " is not in the statistical base"));
   }
-  CTG_ASSIGN_OR_RETURN(auto rows, store::ListPeriodTerritories(conn, request.period(), commune));
+  CTG_ASSIGN_OR_RETURN(auto rows, session.statistics().ListPeriodTerritories(request.period(), commune));
   std::string last;
   for (const store::TerritoryRow& row : rows) {
     if (row.code <= request.page_token()) continue;
@@ -88,23 +88,23 @@ grpc::Status CatalogueService::ListTerritories(
       if (!commune.empty() && commune != who.organisation) return absl::OkStatus();
       commune = who.organisation;
     }
-    return db_->Read([&](store::Connection& conn) -> absl::Status {
+    return db_->Read([&](store::ReadSession& session) -> absl::Status {
       std::optional<store::ConventionRow> convention;
       if (who.IsCommune()) {
-        auto current = CurrentConvention(conn, who.organisation, CafDay(call.now()));
+        auto current = CurrentConvention(session, who.organisation, CafDay(call.now()));
         if (!current.ok()) return absl::OkStatus();  // no convention: nothing to ask about
         convention = *current;
       }
       std::string after = request->page_token();
       if (!request->period().empty()) {
         CTG_RETURN_IF_ERROR(
-            PeriodTerritories(conn, *request, commune, convention, page_size, response));
+            PeriodTerritories(session, *request, commune, convention, page_size, response));
         call.AddFact("returned", absl::StrCat(response->territories_size()));
         return absl::OkStatus();
       }
       while (response->territories_size() < page_size) {
         CTG_ASSIGN_OR_RETURN(
-            auto rows, store::ListTerritories(conn, commune, request->level(), after, page_size));
+            auto rows, session.statistics().ListTerritories(commune, request->level(), after, page_size));
         for (const store::TerritoryRow& row : rows) {
           after = row.code;
           if (convention && !InPerimeter(*convention, row.code, row.commune)) continue;
@@ -132,19 +132,19 @@ grpc::Status CatalogueService::ListPeriods(grpc::ServerContext* context,
                                            ctg::v1::ListPeriodsResponse* response) {
   return dispatcher_->Read(context, "/ctg.v1.Catalogue/ListPeriods", [&](Call& call) {
     const policy::Identity& who = call.identity();
-    return db_->Read([&](store::Connection& conn) -> absl::Status {
+    return db_->Read([&](store::ReadSession& session) -> absl::Status {
       std::optional<store::ConventionRow> convention;
       std::string commune;
       if (who.IsCommune()) {
         // A commune counts only what it may ask about: its perimeter.
-        auto current = CurrentConvention(conn, who.organisation, CafDay(call.now()));
+        auto current = CurrentConvention(session, who.organisation, CafDay(call.now()));
         if (!current.ok()) return absl::OkStatus();  // no convention: nothing to ask about
         convention = *current;
         commune = who.organisation;
       }
-      CTG_ASSIGN_OR_RETURN(std::vector<store::PeriodRow> periods, store::ListPeriods(conn));
+      CTG_ASSIGN_OR_RETURN(std::vector<store::PeriodRow> periods, session.statistics().ListPeriods());
       for (const store::PeriodRow& p : periods) {
-        CTG_ASSIGN_OR_RETURN(auto rows, store::ListPeriodTerritories(conn, p.period, commune));
+        CTG_ASSIGN_OR_RETURN(auto rows, session.statistics().ListPeriodTerritories(p.period, commune));
         ctg::v1::Period* out = response->add_periods();
         out->set_period(p.period);
         out->set_base_version(p.base_version);

@@ -5,13 +5,13 @@
 #include "ctg/v1/catalogue.grpc.pb.h"
 #include "gateway/config.h"
 #include "gateway/dispatcher.h"
-#include "store/database.h"
+#include "store/backend.h"
 
 namespace ctg::gateway {
 
 class CatalogueService final : public ctg::v1::Catalogue::Service {
  public:
-  CatalogueService(Dispatcher* dispatcher, store::Database* db, const Config* config)
+  CatalogueService(Dispatcher* dispatcher, store::Backend* db, const Config* config)
       : dispatcher_(dispatcher), db_(db), config_(config) {}
 
   grpc::Status ListIndicators(
@@ -29,7 +29,7 @@ class CatalogueService final : public ctg::v1::Catalogue::Service {
 
  private:
   Dispatcher* const dispatcher_;
-  store::Database* const db_;
+  store::Backend* const db_;
   const Config* const config_;
 };
 

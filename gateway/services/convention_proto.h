@@ -7,7 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "ctg/v1/conventions.pb.h"
-#include "store/conventions_table.h"
+#include "store/convention_store.h"
 
 namespace ctg::gateway {
 

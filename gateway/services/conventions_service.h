@@ -8,14 +8,14 @@
 #include "ctg/v1/conventions.grpc.pb.h"
 #include "gateway/config.h"
 #include "gateway/dispatcher.h"
-#include "store/conventions_table.h"
-#include "store/database.h"
+#include "store/convention_store.h"
+#include "store/backend.h"
 
 namespace ctg::gateway {
 
 class ConventionsService final : public ctg::v1::Conventions::Service {
  public:
-  ConventionsService(Dispatcher* dispatcher, store::Database* db, const Config* config)
+  ConventionsService(Dispatcher* dispatcher, store::Backend* db, const Config* config)
       : dispatcher_(dispatcher), db_(db), config_(config) {}
 
   grpc::Status CreateConvention(grpc::ServerContext* context,
@@ -47,7 +47,7 @@ class ConventionsService final : public ctg::v1::Conventions::Service {
                       ctg::v1::Convention* response);
 
   Dispatcher* const dispatcher_;
-  store::Database* const db_;
+  store::Backend* const db_;
   const Config* const config_;
 };
 

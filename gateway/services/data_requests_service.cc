@@ -18,8 +18,8 @@
 #include "policy/request_state.h"
 #include "policy/text.h"
 #include "policy/workflow.h"
-#include "store/releases_table.h"
-#include "store/requests_table.h"
+#include "store/release_ledger.h"
+#include "store/request_store.h"
 
 namespace ctg::gateway {
 
@@ -64,10 +64,10 @@ bool Visible(const policy::Identity& caller, const store::StoredRequest& stored)
 // The request `id` if `caller` may see it. Another commune's request, or
 // one not declaring the calling operator, is NOT_FOUND with the message of
 // a missing one.
-absl::StatusOr<store::StoredRequest> LoadVisible(store::Connection& conn, const std::string& id,
+absl::StatusOr<store::StoredRequest> LoadVisible(store::ReadSession& session, const std::string& id,
                                                  const policy::Identity& caller) {
   CTG_RETURN_IF_ERROR(CheckId(id));
-  absl::StatusOr<store::StoredRequest> stored = store::GetRequest(conn, id);
+  absl::StatusOr<store::StoredRequest> stored = session.requests().Get(id);
   if (absl::IsNotFound(stored.status())) return policy::RequestNotFound(id);
   if (!stored.ok()) return stored.status();
   if (!Visible(caller, *stored)) return policy::RequestNotFound(id);
@@ -77,9 +77,9 @@ absl::StatusOr<store::StoredRequest> LoadVisible(store::Connection& conn, const 
   return stored;
 }
 
-absl::StatusOr<store::ConventionRow> ConventionOf(store::Connection& conn,
+absl::StatusOr<store::ConventionRow> ConventionOf(store::ReadSession& session,
                                                   const store::RequestRow& request) {
-  absl::StatusOr<store::ConventionRow> row = store::GetConvention(conn, request.convention_id);
+  absl::StatusOr<store::ConventionRow> row = session.conventions().Get(request.convention_id);
   if (absl::IsNotFound(row.status())) {
     return absl::DataLossError(absl::StrCat("request ", request.id, " names convention ",
                                             request.convention_id, ", which is not stored"));
@@ -88,24 +88,24 @@ absl::StatusOr<store::ConventionRow> ConventionOf(store::Connection& conn,
 }
 
 // The message for `stored`, with its convention and releases.
-absl::Status ToProto(store::Connection& conn, const store::StoredRequest& stored, absl::Time now,
+absl::Status ToProto(store::ReadSession& session, const store::StoredRequest& stored, absl::Time now,
                      ctg::v1::DataRequest* out,
                      const store::ConventionRow* convention = nullptr) {
   std::optional<store::ConventionRow> loaded;
   if (convention == nullptr) {
-    CTG_ASSIGN_OR_RETURN(loaded, ConventionOf(conn, stored.request));
+    CTG_ASSIGN_OR_RETURN(loaded, ConventionOf(session, stored.request));
     convention = &*loaded;
   }
   CTG_ASSIGN_OR_RETURN(std::vector<store::LedgerRow> releases,
-                       store::ListReleases(conn, stored.request.id));
+                       session.releases().List(stored.request.id));
   out->Clear();
   return RequestToProto(stored, releases, *convention, now, out);
 }
 
-absl::Status Respond(store::Connection& conn, const std::string& id, absl::Time now,
+absl::Status Respond(store::ReadSession& session, const std::string& id, absl::Time now,
                      ctg::v1::DataRequest* response) {
-  CTG_ASSIGN_OR_RETURN(store::StoredRequest stored, store::GetRequest(conn, id));
-  return ToProto(conn, stored, now, response);
+  CTG_ASSIGN_OR_RETURN(store::StoredRequest stored, session.requests().Get(id));
+  return ToProto(session, stored, now, response);
 }
 
 // R10, R11: the convention must allow new filings (and amendments and
@@ -142,10 +142,10 @@ absl::StatusOr<absl::Time> TimeFromProto(const google::protobuf::Timestamp& t,
 }
 
 // Records `from` -> `to` by the caller, now.
-absl::Status AppendTransition(store::Transaction& tx, const std::string& id, RequestState from, RequestState to,
+absl::Status AppendTransition(store::WriteSession& tx, const std::string& id, RequestState from, RequestState to,
                               const Call& call, const std::string& reason) {
-  return store::AppendTransition(
-      tx.conn(), id,
+  return tx.requests().AppendTransition(
+      id,
       {static_cast<int>(from), static_cast<int>(to), call.identity().spiffe_id,
        absl::ToUnixMicros(call.now()), reason});
 }
@@ -154,19 +154,19 @@ absl::Status AppendTransition(store::Transaction& tx, const std::string& id, Req
 
 grpc::Status DataRequestsService::Act(
     grpc::ServerContext* context, absl::string_view method, const std::string& id,
-    absl::FunctionRef<absl::Status(Loaded&, Call&, store::Transaction&)> act,
+    absl::FunctionRef<absl::Status(Loaded&, Call&, store::WriteSession&)> act,
     ctg::v1::DataRequest* response) {
-  return dispatcher_->Write(context, method, [&](Call& call, store::Transaction& tx) -> absl::Status {
+  return dispatcher_->Write(context, method, [&](Call& call, store::WriteSession& tx) -> absl::Status {
     call.SetTarget("request", id);
     call.SetRequestId(id);
     Loaded r;
-    CTG_ASSIGN_OR_RETURN(r.stored, LoadVisible(tx.conn(), id, call.identity()));
-    CTG_ASSIGN_OR_RETURN(r.convention, ConventionOf(tx.conn(), r.stored.request));
+    CTG_ASSIGN_OR_RETURN(r.stored, LoadVisible(tx, id, call.identity()));
+    CTG_ASSIGN_OR_RETURN(r.convention, ConventionOf(tx, r.stored.request));
     CTG_ASSIGN_OR_RETURN(r.stored_state, StoredState(r.stored.request));
     CTG_ASSIGN_OR_RETURN(r.effective, EffectiveRequestState(r.stored, r.convention, call.now()));
     call.AddFact("state", policy::RequestStateName(r.effective));
     CTG_RETURN_IF_ERROR(act(r, call, tx));
-    return Respond(tx.conn(), id, call.now(), response);
+    return Respond(tx, id, call.now(), response);
   });
 }
 
@@ -175,7 +175,7 @@ grpc::Status DataRequestsService::SubmitRequest(grpc::ServerContext* context,
                                                 ctg::v1::DataRequest* response) {
   return dispatcher_->Write(
       context, "/ctg.v1.DataRequests/SubmitRequest",
-      [&](Call& call, store::Transaction& tx) -> absl::Status {
+      [&](Call& call, store::WriteSession& tx) -> absl::Status {
         const policy::Identity& who = call.identity();
         // R2: the declared purpose is in the trail, filed or refused.
         call.AddFact("purpose", request->purpose());
@@ -183,15 +183,15 @@ grpc::Status DataRequestsService::SubmitRequest(grpc::ServerContext* context,
         call.AddFact("scope", ScopeSummary(request->scope()));
         absl::CivilDay today = CafDay(call.now());
         CTG_ASSIGN_OR_RETURN(store::ConventionRow convention,
-                             CurrentConvention(tx.conn(), who.organisation, today));
+                             CurrentConvention(tx, who.organisation, today));
         call.AddFact("convention", convention.id);
         CTG_RETURN_IF_ERROR(CheckActive(convention, call.now()));
-        CTG_ASSIGN_OR_RETURN(ScopeContext scope, LoadScopeContext(tx.conn(), convention));
+        CTG_ASSIGN_OR_RETURN(ScopeContext scope, LoadScopeContext(tx, convention));
         policy::Submission submission = SubmissionFromProto(*request);
         CTG_RETURN_IF_ERROR(
             policy::ValidateSubmission(submission, scope.catalogue, scope.perimeter, limits_));
 
-        CTG_ASSIGN_OR_RETURN(std::string id, store::NextRequestId(tx.conn()));
+        CTG_ASSIGN_OR_RETURN(std::string id, tx.requests().NextId());
         call.SetTarget("request", id);
         call.SetRequestId(id);
         int64_t now_us = absl::ToUnixMicros(call.now());
@@ -205,17 +205,17 @@ grpc::Status DataRequestsService::SubmitRequest(grpc::ServerContext* context,
         row.retention_months = submission.retention_months;
         row.recipients = RecipientsToRows(submission.recipients);
         row.create_time_us = now_us;
-        CTG_RETURN_IF_ERROR(store::InsertRequest(tx.conn(), row));
+        CTG_RETURN_IF_ERROR(tx.requests().Insert(row));
         store::VersionRow first;
         first.scope = ScopeToRow(submission.scope);
         first.justification = policy::TextUnlessBlank(submission.justification, "");
         first.author = who.spiffe_id;
         first.time_us = now_us;
-        CTG_RETURN_IF_ERROR(store::AppendVersion(tx.conn(), id, first).status());
-        CTG_RETURN_IF_ERROR(store::AppendTransition(
-            tx.conn(), id,
+        CTG_RETURN_IF_ERROR(tx.requests().AppendVersion(id, first).status());
+        CTG_RETURN_IF_ERROR(tx.requests().AppendTransition(
+            id,
             {0, static_cast<int>(RequestState::kSubmitted), who.spiffe_id, now_us, "submitted"}));
-        return Respond(tx.conn(), id, call.now(), response);
+        return Respond(tx, id, call.now(), response);
       });
 }
 
@@ -225,10 +225,10 @@ grpc::Status DataRequestsService::GetRequest(grpc::ServerContext* context,
   return dispatcher_->Read(context, kGet, [&](Call& call) {
     call.SetTarget("request", request->id());
     call.SetRequestId(request->id());
-    return db_->Read([&](store::Connection& conn) -> absl::Status {
+    return db_->Read([&](store::ReadSession& session) -> absl::Status {
       CTG_ASSIGN_OR_RETURN(store::StoredRequest stored,
-                           LoadVisible(conn, request->id(), call.identity()));
-      return ToProto(conn, stored, call.now(), response);
+                           LoadVisible(session, request->id(), call.identity()));
+      return ToProto(session, stored, call.now(), response);
     });
   });
 }
@@ -268,12 +268,12 @@ grpc::Status DataRequestsService::ListRequests(grpc::ServerContext* context,
       }
       filter.before_number = *number;
     }
-    return db_->Read([&](store::Connection& conn) -> absl::Status {
+    return db_->Read([&](store::ReadSession& session) -> absl::Status {
       std::map<std::string, store::ConventionRow> conventions;
       bool more = true;
       while (more && response->requests_size() < page_size) {
         CTG_ASSIGN_OR_RETURN(std::vector<store::StoredRequest> rows,
-                             store::ListRequests(conn, filter, page_size));
+                             session.requests().List(filter, page_size));
         more = static_cast<int>(rows.size()) == page_size;
         for (size_t i = 0; i < rows.size(); ++i) {
           const store::StoredRequest& stored = rows[i];
@@ -281,14 +281,14 @@ grpc::Status DataRequestsService::ListRequests(grpc::ServerContext* context,
           if (!Visible(who, stored)) continue;
           auto it = conventions.find(stored.request.convention_id);
           if (it == conventions.end()) {
-            CTG_ASSIGN_OR_RETURN(store::ConventionRow c, ConventionOf(conn, stored.request));
+            CTG_ASSIGN_OR_RETURN(store::ConventionRow c, ConventionOf(session, stored.request));
             it = conventions.emplace(c.id, std::move(c)).first;
           }
           CTG_ASSIGN_OR_RETURN(RequestState effective,
                                EffectiveRequestState(stored, it->second, call.now()));
           if (wanted && effective != *wanted) continue;
           CTG_RETURN_IF_ERROR(
-              ToProto(conn, stored, call.now(), response->add_requests(), &it->second));
+              ToProto(session, stored, call.now(), response->add_requests(), &it->second));
           if (response->requests_size() == page_size) {
             more = more || i + 1 < rows.size();
             break;
@@ -310,7 +310,7 @@ grpc::Status DataRequestsService::AmendRequest(grpc::ServerContext* context,
                                                ctg::v1::DataRequest* response) {
   return Act(
       context, "/ctg.v1.DataRequests/AmendRequest", request->id(),
-      [&](Loaded& r, Call& call, store::Transaction& tx) -> absl::Status {
+      [&](Loaded& r, Call& call, store::WriteSession& tx) -> absl::Status {
         call.AddFact("answer", request->answer());
         if (request->has_scope()) call.AddFact("scope", ScopeSummary(request->scope()));
         if (!request->purpose().empty()) call.AddFact("purpose", request->purpose());
@@ -318,7 +318,7 @@ grpc::Status DataRequestsService::AmendRequest(grpc::ServerContext* context,
                              policy::Transition(r.effective, RequestAction::kAmend,
                                                 call.identity(), r.commune(), r.id()));
         CTG_RETURN_IF_ERROR(CheckActive(r.convention, call.now()));
-        CTG_ASSIGN_OR_RETURN(ScopeContext scope, LoadScopeContext(tx.conn(), r.convention));
+        CTG_ASSIGN_OR_RETURN(ScopeContext scope, LoadScopeContext(tx, r.convention));
         policy::Amendment amendment = AmendmentFromProto(*request);
         CTG_RETURN_IF_ERROR(policy::ValidateAmendment(amendment, r.stored.request.purpose,
                                                       scope.catalogue, scope.perimeter, limits_));
@@ -331,7 +331,7 @@ grpc::Status DataRequestsService::AmendRequest(grpc::ServerContext* context,
         version.answer = amendment.answer;
         version.author = call.identity().spiffe_id;
         version.time_us = absl::ToUnixMicros(call.now());
-        CTG_ASSIGN_OR_RETURN(int number, store::AppendVersion(tx.conn(), r.id(), version));
+        CTG_ASSIGN_OR_RETURN(int number, tx.requests().AppendVersion(r.id(), version));
         call.AddFact("version", absl::StrCat(number));
         return AppendTransition(tx, r.id(), r.stored_state, to, call,
                                 absl::StrCat("version ", number, ": ", amendment.answer));
@@ -344,7 +344,7 @@ grpc::Status DataRequestsService::WithdrawRequest(grpc::ServerContext* context,
                                                   ctg::v1::DataRequest* response) {
   return Act(
       context, "/ctg.v1.DataRequests/WithdrawRequest", request->id(),
-      [&](Loaded& r, Call& call, store::Transaction& tx) -> absl::Status {
+      [&](Loaded& r, Call& call, store::WriteSession& tx) -> absl::Status {
         call.AddFact("reason", request->reason());
         CTG_ASSIGN_OR_RETURN(RequestState to,
                              policy::Transition(r.effective, RequestAction::kWithdraw,
@@ -363,7 +363,7 @@ grpc::Status DataRequestsService::StartStudy(grpc::ServerContext* context,
                                              ctg::v1::DataRequest* response) {
   return Act(
       context, "/ctg.v1.DataRequests/StartStudy", request->id(),
-      [&](Loaded& r, Call& call, store::Transaction& tx) -> absl::Status {
+      [&](Loaded& r, Call& call, store::WriteSession& tx) -> absl::Status {
         CTG_ASSIGN_OR_RETURN(RequestState to,
                              policy::Transition(r.effective, RequestAction::kStartStudy,
                                                 call.identity(), r.commune(), r.id()));
@@ -378,8 +378,8 @@ grpc::Status DataRequestsService::PreviewFeasibility(
   return dispatcher_->Read(context, "/ctg.v1.DataRequests/PreviewFeasibility", [&](Call& call) {
     call.SetTarget("request", request->id());
     call.SetRequestId(request->id());
-    return db_->Read([&](store::Connection& conn) -> absl::Status {
-      CTG_RETURN_IF_ERROR(gateway::PreviewFeasibility(conn, *request, *bases_, *config_, response));
+    return db_->Read([&](store::ReadSession& session) -> absl::Status {
+      CTG_RETURN_IF_ERROR(gateway::PreviewFeasibility(session, *request, *bases_, *config_, response));
       call.AddFact("cells_total", absl::StrCat(response->cells_total()));
       call.AddFact("cells_published", absl::StrCat(response->cells_published()));
       call.AddFact("excluded_territories", absl::StrCat(response->excluded_territories_size()));
@@ -393,7 +393,7 @@ grpc::Status DataRequestsService::RequestInformation(
     ctg::v1::DataRequest* response) {
   return Act(
       context, "/ctg.v1.DataRequests/RequestInformation", request->id(),
-      [&](Loaded& r, Call& call, store::Transaction& tx) -> absl::Status {
+      [&](Loaded& r, Call& call, store::WriteSession& tx) -> absl::Status {
         std::vector<std::string> questions(request->questions().begin(),
                                            request->questions().end());
         call.AddFact("questions", absl::StrJoin(questions, "\n"));
@@ -401,7 +401,7 @@ grpc::Status DataRequestsService::RequestInformation(
                              policy::Transition(r.effective, RequestAction::kRequestInformation,
                                                 call.identity(), r.commune(), r.id()));
         CTG_RETURN_IF_ERROR(policy::ValidateQuestions(questions, limits_));
-        CTG_RETURN_IF_ERROR(store::AppendQuestions(tx.conn(), r.id(), questions,
+        CTG_RETURN_IF_ERROR(tx.requests().AppendQuestions(r.id(), questions,
                                                    call.identity().spiffe_id,
                                                    absl::ToUnixMicros(call.now()))
                                 .status());
@@ -443,16 +443,16 @@ absl::StatusOr<policy::DecisionInput> DecisionFrom(
 }
 
 // Records the opinions given, on the request's current version.
-absl::Status AppendOpinions(store::Transaction& tx, const std::string& id, int version,
+absl::Status AppendOpinions(store::WriteSession& tx, const std::string& id, int version,
                             const policy::Opinions& opinions, absl::Time now) {
   int64_t now_us = absl::ToUnixMicros(now);
   if (opinions.opportunity) {
-    CTG_RETURN_IF_ERROR(store::AppendOpinion(
-        tx.conn(), id, OpinionToRow(*opinions.opportunity, kOpportunity, version, now_us)));
+    CTG_RETURN_IF_ERROR(tx.requests().AppendOpinion(
+        id, OpinionToRow(*opinions.opportunity, kOpportunity, version, now_us)));
   }
   if (opinions.feasibility) {
-    CTG_RETURN_IF_ERROR(store::AppendOpinion(
-        tx.conn(), id, OpinionToRow(*opinions.feasibility, kFeasibility, version, now_us)));
+    CTG_RETURN_IF_ERROR(tx.requests().AppendOpinion(
+        id, OpinionToRow(*opinions.feasibility, kFeasibility, version, now_us)));
   }
   return absl::OkStatus();
 }
@@ -463,7 +463,7 @@ absl::Status AppendOpinions(store::Transaction& tx, const std::string& id, int v
 // request that can still be decided.
 absl::Status DataRequestsService::RecordOpinions(const ctg::v1::DecideRequestRequest& request,
                                                  Loaded& r, Call& call,
-                                                 store::Transaction& tx) {
+                                                 store::WriteSession& tx) {
   CTG_ASSIGN_OR_RETURN(policy::DecisionInput input,
                        DecisionFrom(request, call.identity().spiffe_id));
   CTG_ASSIGN_OR_RETURN(policy::Opinions given,
@@ -474,11 +474,11 @@ absl::Status DataRequestsService::RecordOpinions(const ctg::v1::DecideRequestReq
 
 // DecideRequest with APPROVE or REJECT.
 absl::Status DataRequestsService::Decide(const ctg::v1::DecideRequestRequest& request, Loaded& r,
-                                         Call& call, store::Transaction& tx) {
+                                         Call& call, store::WriteSession& tx) {
   CTG_ASSIGN_OR_RETURN(policy::DecisionInput input,
                        DecisionFrom(request, call.identity().spiffe_id));
   CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(r.convention));
-  CTG_ASSIGN_OR_RETURN(ScopeContext scope, LoadScopeContext(tx.conn(), r.convention));
+  CTG_ASSIGN_OR_RETURN(ScopeContext scope, LoadScopeContext(tx, r.convention));
   CTG_ASSIGN_OR_RETURN(
       policy::DecisionPlan plan,
       policy::Decide(call.identity(), Studied(r), input, terms, scope.catalogue,
@@ -495,7 +495,7 @@ absl::Status DataRequestsService::Decide(const ctg::v1::DecideRequestRequest& re
     }
     approval.download_quota = plan.approval->download_quota;
     approval.time_us = absl::ToUnixMicros(call.now());
-    CTG_RETURN_IF_ERROR(store::InsertApproval(tx.conn(), r.id(), approval));
+    CTG_RETURN_IF_ERROR(tx.requests().InsertApproval(r.id(), approval));
     reason = absl::StrCat("approved until ", TimeText(plan.approval->end_time), ", ",
                           approval.download_quota, " download(s)");
     call.AddFact("end_time", TimeText(plan.approval->end_time));
@@ -509,7 +509,7 @@ grpc::Status DataRequestsService::DecideRequest(grpc::ServerContext* context,
                                                 ctg::v1::DataRequest* response) {
   return Act(
       context, "/ctg.v1.DataRequests/DecideRequest", request->id(),
-      [&](Loaded& r, Call& call, store::Transaction& tx) -> absl::Status {
+      [&](Loaded& r, Call& call, store::WriteSession& tx) -> absl::Status {
         // R1: the decision and the opinions that ground it.
         call.AddFact("decision",
                      ctg::v1::DecideRequestRequest::Decision_Name(request->decision()));
@@ -534,7 +534,7 @@ grpc::Status DataRequestsService::RevokeRequest(grpc::ServerContext* context,
                                                 ctg::v1::DataRequest* response) {
   return Act(
       context, "/ctg.v1.DataRequests/RevokeRequest", request->id(),
-      [&](Loaded& r, Call& call, store::Transaction& tx) -> absl::Status {
+      [&](Loaded& r, Call& call, store::WriteSession& tx) -> absl::Status {
         call.AddFact("reason", request->reason());
         CTG_ASSIGN_OR_RETURN(RequestState to,
                              policy::Transition(r.effective, RequestAction::kRevoke,

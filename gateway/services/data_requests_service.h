@@ -4,7 +4,7 @@
 // admins revoke approvals. Thin: every call goes through the Dispatcher
 // (authorization, one audit event per call, writes in its transaction);
 // the rules are policy/request_state.h, policy/request_validation.h and
-// policy/workflow.h, the rows store/requests_table.h, the conversions
+// policy/workflow.h, the rows store/request_store.h, the conversions
 // request_proto.h.
 //
 // Tenant isolation: a commune identity acting on another commune's request
@@ -34,13 +34,13 @@
 #include "gateway/services/request_proto.h"
 #include "policy/request_validation.h"
 #include "policy/workflow.h"
-#include "store/database.h"
+#include "store/backend.h"
 
 namespace ctg::gateway {
 
 class DataRequestsService final : public ctg::v1::DataRequests::Service {
  public:
-  DataRequestsService(Dispatcher* dispatcher, store::Database* db, const Config* config,
+  DataRequestsService(Dispatcher* dispatcher, store::Backend* db, const Config* config,
                       CommuneBases* bases)
       : dispatcher_(dispatcher),
         db_(db),
@@ -87,17 +87,17 @@ class DataRequestsService final : public ctg::v1::DataRequests::Service {
   // filled from the stored result.
   struct Loaded;
   grpc::Status Act(grpc::ServerContext* context, absl::string_view method, const std::string& id,
-                   absl::FunctionRef<absl::Status(Loaded&, Call&, store::Transaction&)> act,
+                   absl::FunctionRef<absl::Status(Loaded&, Call&, store::WriteSession&)> act,
                    ctg::v1::DataRequest* response);
   // The request as a decision finds it (policy/workflow.h).
   static policy::StudiedRequest Studied(const Loaded& r);
   absl::Status RecordOpinions(const ctg::v1::DecideRequestRequest& request, Loaded& r,
-                              Call& call, store::Transaction& tx);
+                              Call& call, store::WriteSession& tx);
   absl::Status Decide(const ctg::v1::DecideRequestRequest& request, Loaded& r, Call& call,
-                      store::Transaction& tx);
+                      store::WriteSession& tx);
 
   Dispatcher* const dispatcher_;
-  store::Database* const db_;
+  store::Backend* const db_;
   const Config* const config_;
   CommuneBases* const bases_;
   const policy::RequestLimits limits_;

@@ -11,9 +11,9 @@
 #include "gateway/protection.h"
 #include "policy/convention.h"
 #include "policy/request_state.h"
-#include "store/conventions_table.h"
-#include "store/releases_table.h"
-#include "store/requests_table.h"
+#include "store/convention_store.h"
+#include "store/release_ledger.h"
+#include "store/request_store.h"
 
 namespace ctg::gateway {
 namespace {
@@ -41,10 +41,10 @@ std::vector<std::string> DeclaredOperators(const store::StoredRequest& r) {
   return persons;
 }
 
-absl::Status CheckReleasable(store::Connection& conn, const std::string& request_id,
+absl::Status CheckReleasable(store::ReadSession& session, const std::string& request_id,
                              const policy::Identity& caller, absl::Time now,
                              int* download_quota) {
-  CTG_ASSIGN_OR_RETURN(store::StoredRequest r, store::GetRequest(conn, request_id));
+  CTG_ASSIGN_OR_RETURN(store::StoredRequest r, session.requests().Get(request_id));
   CTG_RETURN_IF_ERROR(policy::CheckRequestVisible(caller, r.request.commune, request_id));
   if (caller.role == policy::Role::kOperator &&
       !policy::IsDeclaredOperator(DeclaredOperators(r), caller.person)) {
@@ -54,7 +54,7 @@ absl::Status CheckReleasable(store::Connection& conn, const std::string& request
   }
   // 1. R10, R11: the convention allows releases today.
   CTG_ASSIGN_OR_RETURN(store::ConventionRow convention,
-                       store::GetConvention(conn, r.request.convention_id));
+                       session.conventions().Get(r.request.convention_id));
   CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(convention));
   CTG_RETURN_IF_ERROR(policy::CheckConventionActive(terms, CafDay(now)));
   // 2. R1: approved, and neither expired nor revoked.
@@ -68,7 +68,7 @@ absl::Status CheckReleasable(store::Connection& conn, const std::string& request
         ": only an APPROVED request can be downloaded"));
   }
   // 3. The download quota of the approval.
-  CTG_ASSIGN_OR_RETURN(int used, store::CountReleases(conn, request_id));
+  CTG_ASSIGN_OR_RETURN(int used, session.releases().CountForRequest(request_id));
   if (used >= r.approval->download_quota) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the download quota of request ", request_id, " is spent (", used, " of ",
@@ -139,11 +139,11 @@ void EngineSlots::Release() {
 }
 
 absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
-    store::Connection& conn, const std::string& request_id, CommuneBases& bases,
+    store::ReadSession& session, const std::string& request_id, CommuneBases& bases,
     const Config& config, ReleaseCache& cache, EngineSlots& engines, absl::Time deadline) {
-  CTG_ASSIGN_OR_RETURN(store::StoredRequest r, store::GetRequest(conn, request_id));
+  CTG_ASSIGN_OR_RETURN(store::StoredRequest r, session.requests().Get(request_id));
   CTG_ASSIGN_OR_RETURN(store::ConventionRow convention,
-                       store::GetConvention(conn, r.request.convention_id));
+                       session.conventions().Get(r.request.convention_id));
   const store::ScopeRow& approved = r.approval->scope;
   policy::Scope scope{approved.indicators, approved.territories, approved.periods,
                       approved.breakdowns};
@@ -153,12 +153,12 @@ absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
   BasesByPeriod by_period;
   std::vector<std::string> versions;
   for (const std::string& period : scope.periods) {
-    CTG_ASSIGN_OR_RETURN(CommuneBase base, bases.Get(conn, period, out.commune));
+    CTG_ASSIGN_OR_RETURN(CommuneBase base, bases.Get(session, period, out.commune));
     by_period[period] = base.base;
     versions.push_back(base.base_version);
   }
   std::string base_version = absl::StrJoin(versions, " ");
-  CTG_ASSIGN_OR_RETURN(store::MemoryRow memory_row, store::GetReleaseMemory(conn, out.commune));
+  CTG_ASSIGN_OR_RETURN(store::MemoryRow memory_row, session.releases().GetMemory(out.commune));
   // The approved scope is fixed once approved: the request, the bases and
   // the memory determine the release.
   const std::string key =

@@ -20,8 +20,8 @@
 #include "policy/identity.h"
 #include "policy/sdc/release.h"
 #include "policy/sdc/release_memory.h"
-#include "store/requests_table.h"
-#include "store/sqlite.h"
+#include "store/request_store.h"
+#include "store/session.h"
 
 namespace ctg::gateway {
 
@@ -47,11 +47,11 @@ struct PreparedExtract {
 std::vector<std::string> DeclaredOperators(const store::StoredRequest& r);
 
 // The checks that must hold for a release, in the order the issue lists
-// them (convention, request state, quota), against what `conn` reads now.
+// them (convention, request state, quota), against what `session` reads now.
 // Errors: kNotFound (missing or another commune's request),
 // kPermissionDenied (undeclared operator), kFailedPrecondition naming what
 // blocks the release.
-absl::Status CheckReleasable(store::Connection& conn, const std::string& request_id,
+absl::Status CheckReleasable(store::ReadSession& session, const std::string& request_id,
                              const policy::Identity& caller, absl::Time now,
                              int* download_quota);
 
@@ -124,7 +124,7 @@ class EngineSlots {
 // make it unsafe); kDeadlineExceeded when no engine is free before
 // `deadline` (the call's).
 absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
-    store::Connection& conn, const std::string& request_id, CommuneBases& bases,
+    store::ReadSession& session, const std::string& request_id, CommuneBases& bases,
     const Config& config, ReleaseCache& cache, EngineSlots& engines, absl::Time deadline);
 
 }  // namespace ctg::gateway

@@ -7,8 +7,8 @@
 #include "base/status_macros.h"
 #include "gateway/services/audit_proto.h"
 #include "gateway/services/extract_builder.h"
-#include "store/audit_table.h"
-#include "store/releases_table.h"
+#include "store/audit_trail_store.h"
+#include "store/release_ledger.h"
 
 namespace ctg::gateway {
 namespace {
@@ -37,10 +37,10 @@ grpc::Status ExtractsService::GetExtract(grpc::ServerContext* context,
     call.SetTarget("request", id);
     call.SetRequestId(id);
     if (id.empty()) return absl::InvalidArgumentError("request_id is required");
-    return db_->Read([&](store::Connection& conn) -> absl::Status {
+    return db_->Read([&](store::ReadSession& session) -> absl::Status {
       int quota = 0;
-      CTG_RETURN_IF_ERROR(CheckReleasable(conn, id, call.identity(), call.now(), &quota));
-      CTG_ASSIGN_OR_RETURN(prepared, PrepareExtract(conn, id, *bases_, *config_, cache_, engines_,
+      CTG_RETURN_IF_ERROR(CheckReleasable(session, id, call.identity(), call.now(), &quota));
+      CTG_ASSIGN_OR_RETURN(prepared, PrepareExtract(session, id, *bases_, *config_, cache_, engines_,
                                                     CallDeadline(*context)));
       if (static_cast<int64_t>(prepared->cells.size()) > config_->limits.max_cells_per_extract) {
         return absl::ResourceExhaustedError(absl::StrCat(
@@ -50,28 +50,28 @@ grpc::Status ExtractsService::GetExtract(grpc::ServerContext* context,
       return absl::OkStatus();
     });
   };
-  auto commit = [&](Call& call, store::Transaction& tx) -> absl::Status {
+  auto commit = [&](Call& call, store::WriteSession& tx) -> absl::Status {
     // Re-checked inside the transaction: a suspension, a revocation or
     // another download may have committed since the table was computed.
     int quota = 0;
-    CTG_RETURN_IF_ERROR(CheckReleasable(tx.conn(), id, call.identity(), call.now(), &quota));
-    CTG_ASSIGN_OR_RETURN(int used, store::CountReleases(tx.conn(), id));
+    CTG_RETURN_IF_ERROR(CheckReleasable(tx, id, call.identity(), call.now(), &quota));
+    CTG_ASSIGN_OR_RETURN(int used, tx.releases().CountForRequest(id));
     if (prepared->memory_changes) {
-      CTG_RETURN_IF_ERROR(store::PutReleaseMemory(tx.conn(), prepared->commune,
+      CTG_RETURN_IF_ERROR(tx.releases().PutMemory(prepared->commune,
                                                   prepared->memory_after,
                                                   prepared->memory_version));
     } else {
       // Nothing new disclosed (a re-download): the memory keeps its version,
       // but must still be the one the table was computed against.
       CTG_ASSIGN_OR_RETURN(store::MemoryRow current,
-                           store::GetReleaseMemory(tx.conn(), prepared->commune));
+                           tx.releases().GetMemory(prepared->commune));
       if (current.version != prepared->memory_version) {
         return absl::AbortedError(absl::StrCat("another release to commune ", prepared->commune,
                                                " committed meanwhile; retry"));
       }
     }
-    CTG_RETURN_IF_ERROR(store::InsertRelease(
-        tx.conn(), {.request_id = id,
+    CTG_RETURN_IF_ERROR(tx.releases().Insert(
+        {.request_id = id,
                     .download = used + 1,
                     .extract_id = prepared->header.extract_id(),
                     .commune = prepared->commune,
@@ -112,8 +112,8 @@ grpc::Status ExtractsService::GetExtract(grpc::ServerContext* context,
     CTG_ASSIGN_OR_RETURN(std::vector<audit::Hash> proof,
                          audit_log_->InclusionProof(seq - 1, checkpoint.size));
     store::AuditRow row;
-    CTG_RETURN_IF_ERROR(db_->Read([&](store::Connection& conn) -> absl::Status {
-      CTG_ASSIGN_OR_RETURN(row, store::GetAuditRow(conn, seq));
+    CTG_RETURN_IF_ERROR(db_->Read([&](store::ReadSession& session) -> absl::Status {
+      CTG_ASSIGN_OR_RETURN(row, session.audit().Get(seq));
       return absl::OkStatus();
     }));
     ctg::v1::ExtractChunk trailer;

@@ -13,13 +13,13 @@
 #include "gateway/config.h"
 #include "gateway/dispatcher.h"
 #include "gateway/services/extract_builder.h"
-#include "store/database.h"
+#include "store/backend.h"
 
 namespace ctg::gateway {
 
 class ExtractsService final : public ctg::v1::Extracts::Service {
  public:
-  ExtractsService(Dispatcher* dispatcher, store::Database* db, const Config* config,
+  ExtractsService(Dispatcher* dispatcher, store::Backend* db, const Config* config,
                   AuditLog* audit_log, CommuneBases* bases)
       : dispatcher_(dispatcher),
         db_(db),
@@ -44,7 +44,7 @@ class ExtractsService final : public ctg::v1::Extracts::Service {
 
  private:
   Dispatcher* const dispatcher_;
-  store::Database* const db_;
+  store::Backend* const db_;
   const Config* const config_;
   AuditLog* const audit_log_;
   CommuneBases* const bases_;

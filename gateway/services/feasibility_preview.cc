@@ -8,33 +8,21 @@
 #include "gateway/services/request_proto.h"
 #include "policy/request_validation.h"
 #include "policy/sdc/preview.h"
-#include "store/releases_table.h"
-#include "store/requests_table.h"
+#include "store/release_ledger.h"
+#include "store/request_store.h"
 
 namespace ctg::gateway {
 namespace {
 
 namespace sdc = ::ctg::policy::sdc;
 
-ctg::v1::MaskReason ReasonToProto(sdc::MaskReason reason) {
-  switch (reason) {
-    case sdc::MaskReason::kSmallCount:
-    case sdc::MaskReason::kDerivedFigure:
-      return ctg::v1::SMALL_COUNT;
-    case sdc::MaskReason::kSecondary: return ctg::v1::SECONDARY;
-    case sdc::MaskReason::kEarlierRelease: return ctg::v1::EARLIER_RELEASE;
-    case sdc::MaskReason::kDominance: return ctg::v1::DOMINANCE;
-    default: return ctg::v1::MASK_REASON_UNSPECIFIED;
-  }
-}
-
 }  // namespace
 
-absl::Status PreviewFeasibility(store::Connection& conn,
+absl::Status PreviewFeasibility(store::ReadSession& session,
                                 const ctg::v1::PreviewFeasibilityRequest& request,
                                 CommuneBases& bases, const Config& config,
                                 ctg::v1::FeasibilityPreview* out) {
-  CTG_ASSIGN_OR_RETURN(store::StoredRequest stored, store::GetRequest(conn, request.id()));
+  CTG_ASSIGN_OR_RETURN(store::StoredRequest stored, session.requests().Get(request.id()));
   if (stored.versions.empty()) return absl::DataLossError("request without a version");
   policy::Scope requested = ScopeFromRow(stored.versions.back().scope);
   policy::Scope scope = requested;
@@ -46,11 +34,11 @@ absl::Status PreviewFeasibility(store::Connection& conn,
   BasesByPeriod by_period;
   std::vector<std::string> versions;
   for (const std::string& period : scope.periods) {
-    CTG_ASSIGN_OR_RETURN(CommuneBase base, bases.Get(conn, period, commune));
+    CTG_ASSIGN_OR_RETURN(CommuneBase base, bases.Get(session, period, commune));
     by_period[period] = base.base;
     versions.push_back(base.base_version);
   }
-  CTG_ASSIGN_OR_RETURN(store::MemoryRow memory_row, store::GetReleaseMemory(conn, commune));
+  CTG_ASSIGN_OR_RETURN(store::MemoryRow memory_row, session.releases().GetMemory(commune));
   sdc::ReleaseMemory memory;
   if (!memory_row.text.empty()) {
     CTG_ASSIGN_OR_RETURN(memory, sdc::ReleaseMemory::Parse(memory_row.text));
@@ -77,10 +65,26 @@ absl::Status PreviewFeasibility(store::Connection& conn,
     cell->set_indicator(m.key.indicator);
     cell->set_breakdown(m.key.breakdown);
     cell->set_category(m.key.category);
-    cell->set_reason(ReasonToProto(m.reason));
+    cell->set_reason(MaskReasonToProto(m.reason));
   }
   out->set_audit_passed(preview.audit_passed);
   return absl::OkStatus();
+}
+
+ctg::v1::MaskReason MaskReasonToProto(sdc::MaskReason reason) {
+  switch (reason) {
+    case sdc::MaskReason::kSmallCount:
+    case sdc::MaskReason::kDerivedFigure:
+      return ctg::v1::SMALL_COUNT;
+    case sdc::MaskReason::kSecondary: return ctg::v1::SECONDARY;
+    case sdc::MaskReason::kEarlierRelease: return ctg::v1::EARLIER_RELEASE;
+    case sdc::MaskReason::kDominance: return ctg::v1::DOMINANCE;
+    case sdc::MaskReason::kGroupDisclosure: return ctg::v1::GROUP_DISCLOSURE;
+    case sdc::MaskReason::kNone:
+    case sdc::MaskReason::kExcludedTerritory:
+      break;
+  }
+  return ctg::v1::MASK_REASON_UNSPECIFIED;
 }
 
 }  // namespace ctg::gateway

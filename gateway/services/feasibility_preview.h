@@ -9,7 +9,8 @@
 #include "ctg/v1/data_requests.pb.h"
 #include "gateway/commune_bases.h"
 #include "gateway/config.h"
-#include "store/sqlite.h"
+#include "policy/sdc/release.h"
+#include "store/session.h"
 
 namespace ctg::gateway {
 
@@ -17,10 +18,14 @@ namespace ctg::gateway {
 // request; kInvalidArgument when the given scope is not within the
 // request's current scope (naming the field); the engine's errors
 // (kFailedPrecondition when earlier releases make the scope unsafe).
-absl::Status PreviewFeasibility(store::Connection& conn,
+absl::Status PreviewFeasibility(store::ReadSession& session,
                                 const ctg::v1::PreviewFeasibilityRequest& request,
                                 CommuneBases& bases, const Config& config,
                                 ctg::v1::FeasibilityPreview* out);
+
+// The reason a reviewer sees for a masked cell; UNSPECIFIED for a
+// published cell or an excluded territory (listed apart).
+ctg::v1::MaskReason MaskReasonToProto(policy::sdc::MaskReason reason);
 
 }  // namespace ctg::gateway
 

@@ -112,7 +112,7 @@ grpc::Status HealthService::Watch(grpc::ServerContext* context,
         call.SetTarget("service", request->service());
         return absl::OkStatus();
       },
-      [](Call&, store::Transaction&) { return absl::OkStatus(); },
+      [](Call&, store::WriteSession&) { return absl::OkStatus(); },
       [&](Call&) { return Stream(context, request->service(), writer); });
 }
 

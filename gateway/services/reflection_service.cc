@@ -135,7 +135,7 @@ grpc::Status ReflectionService::ServerReflectionInfo(
     grpc::ServerReaderWriter<ServerReflectionResponse, ServerReflectionRequest>* stream) {
   return dispatcher_->Staged(
       context, kMethod, [](Call&) { return absl::OkStatus(); },
-      [](Call&, store::Transaction&) { return absl::OkStatus(); },
+      [](Call&, store::WriteSession&) { return absl::OkStatus(); },
       [&](Call&) -> absl::Status {
         std::set<std::string> sent;
         ServerReflectionRequest request;

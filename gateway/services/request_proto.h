@@ -1,6 +1,6 @@
 // Conversions for the DataRequests service between the ctg.v1 messages, the
 // plain structs of policy/request_validation.h and the rows of
-// store/requests_table.h, and the request's effective state (R11), which
+// store/request_store.h, and the request's effective state (R11), which
 // every reader of a request (requests, extracts) must use rather than the
 // stored one.
 //
@@ -19,9 +19,9 @@
 #include "policy/request_state.h"
 #include "policy/request_validation.h"
 #include "policy/workflow.h"
-#include "store/conventions_table.h"
-#include "store/releases_table.h"
-#include "store/requests_table.h"
+#include "store/convention_store.h"
+#include "store/release_ledger.h"
+#include "store/request_store.h"
 
 namespace ctg::gateway {
 

@@ -15,9 +15,9 @@
 #include "policy/revision.h"
 #include "statbase/commune_slices.h"
 #include "statbase/csv_import.h"
-#include "store/conventions_table.h"
-#include "store/releases_table.h"
-#include "store/statistics_table.h"
+#include "store/convention_store.h"
+#include "store/release_ledger.h"
+#include "store/statistics_store.h"
 
 namespace ctg::gateway {
 namespace {
@@ -62,10 +62,10 @@ absl::StatusOr<statbase::Base> ReadBase(grpc::ServerContext* context,
 
 // R7: refuses to replace a period from which anything was released by
 // different figures.
-absl::Status CheckRevision(store::Connection& conn, const statbase::Base& base) {
-  CTG_ASSIGN_OR_RETURN(std::optional<store::PeriodRow> stored, store::GetPeriod(conn, base.period()));
+absl::Status CheckRevision(store::ReadSession& session, const statbase::Base& base) {
+  CTG_ASSIGN_OR_RETURN(std::optional<store::PeriodRow> stored, session.statistics().GetPeriod(base.period()));
   CTG_ASSIGN_OR_RETURN(store::PeriodReleases released,
-                       store::CountReleasesOfPeriod(conn, base.period()));
+                       session.releases().CountForPeriod(base.period()));
   return policy::CheckNotARevision({.period = base.period(),
                                     .releases = released.releases,
                                     .communes = released.communes,
@@ -78,11 +78,11 @@ constexpr int kConventionPage = 500;
 // When `base` is the latest period, one warning per convention still in
 // force whose perimeter names territories the base does not hold for its
 // commune (R2: they could not be served).
-absl::StatusOr<std::vector<std::string>> PerimeterWarnings(store::Connection& conn,
+absl::StatusOr<std::vector<std::string>> PerimeterWarnings(store::ReadSession& session,
                                                            const statbase::Base& base,
                                                            absl::Time now) {
   std::vector<std::string> warnings;
-  CTG_ASSIGN_OR_RETURN(std::vector<store::PeriodRow> periods, store::ListPeriods(conn));
+  CTG_ASSIGN_OR_RETURN(std::vector<store::PeriodRow> periods, session.statistics().ListPeriods());
   for (const store::PeriodRow& p : periods) {
     if (p.period > base.period()) return warnings;  // not the latest: not what is served
   }
@@ -90,7 +90,7 @@ absl::StatusOr<std::vector<std::string>> PerimeterWarnings(store::Connection& co
   std::string after;
   while (true) {
     CTG_ASSIGN_OR_RETURN(std::vector<store::ConventionRow> rows,
-                         store::ListConventions(conn, "", after, kConventionPage));
+                         session.conventions().List("", after, kConventionPage));
     for (const store::ConventionRow& row : rows) {
       after = row.id;
       CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(row));
@@ -127,7 +127,7 @@ grpc::Status StatisticsService::ImportStatistics(
         base.emplace(std::move(read));
         return absl::OkStatus();
       },
-      [&](Call& call, store::Transaction& tx) -> absl::Status {
+      [&](Call& call, store::WriteSession& tx) -> absl::Status {
         store::PeriodRow period{
             .period = base->period(),
             .base_version = absl::StrCat(base->period(), "@", base->digest().substr(7, 16)),
@@ -137,27 +137,27 @@ grpc::Status StatisticsService::ImportStatistics(
             .imported_by = call.identity().spiffe_id};
         // In the transaction: no release of the period can commit between
         // this check and the replacement.
-        CTG_RETURN_IF_ERROR(CheckRevision(tx.conn(), *base));
-        CTG_ASSIGN_OR_RETURN(bool replaced, store::ReplacePeriod(tx.conn(), period));
+        CTG_RETURN_IF_ERROR(CheckRevision(tx, *base));
+        CTG_ASSIGN_OR_RETURN(bool replaced, tx.statistics().ReplacePeriod(period));
         // Pieces are stored too (never listed): they tell which communes a
-        // QPV touches (store::ListTerritories).
+        // QPV touches (store::StatisticsStore::ListTerritories).
         for (statbase::TerritoryId id : base->sorted_territories()) {
           const statbase::Territory& t = base->territory(id);
           std::string commune =
               t.commune == statbase::kNoTerritory ? "" : base->territory(t.commune).code;
-          CTG_RETURN_IF_ERROR(store::InsertTerritory(
-              tx.conn(), period.period, {t.code, t.name, static_cast<int>(t.level), commune}));
+          CTG_RETURN_IF_ERROR(tx.statistics().InsertTerritory(
+              period.period, {t.code, t.name, static_cast<int>(t.level), commune}));
         }
         absl::Status sliced = absl::OkStatus();
         statbase::WriteCommuneSlices(*base, [&](absl::string_view commune, absl::string_view rows) {
           if (sliced.ok()) {
-            sliced = store::AppendSlice(tx.conn(), period.period, std::string(commune),
+            sliced = tx.statistics().AppendSlice(period.period, std::string(commune),
                                         std::string(rows));
           }
         });
         CTG_RETURN_IF_ERROR(sliced);
         CTG_ASSIGN_OR_RETURN(std::vector<std::string> warnings,
-                             PerimeterWarnings(tx.conn(), *base, call.now()));
+                             PerimeterWarnings(tx, *base, call.now()));
         for (const std::string& w : warnings) response->add_warnings(w);
         if (!warnings.empty()) call.AddFact("perimeter_warnings", absl::StrJoin(warnings, "\n"));
         response->set_period(period.period);

@@ -6,7 +6,7 @@
 #include "ctg/v1/statistics.grpc.pb.h"
 #include "gateway/config.h"
 #include "gateway/dispatcher.h"
-#include "store/database.h"
+#include "store/backend.h"
 
 namespace ctg::gateway {
 

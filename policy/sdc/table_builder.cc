@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "base/status_macros.h"
 
 namespace ctg::policy::sdc {
@@ -302,22 +303,29 @@ std::vector<std::string> PieceCodes(const Geography& geo) {
   return code;
 }
 
+using CellIndex = absl::flat_hash_map<CellKey, int32_t>;
+
+CellIndex IndexCells(const TableModel& m) {
+  CellIndex index;
+  for (int32_t c = 0; c < static_cast<int32_t>(m.cells.size()); ++c) index[m.cells[c].key] = c;
+  return index;
+}
+
+const BlockInput* FindBlock(const TableInput& input, absl::string_view indicator,
+                            absl::string_view period) {
+  for (const BlockInput& b : input.blocks) {
+    if (b.indicator == indicator && b.period == period) return &b;
+  }
+  return nullptr;
+}
+
 // bounded_by: one Bound per piece, for the total and each shared category.
-absl::Status AddBounds(const Geography& geo, const TableInput& input, TableModel* m) {
-  absl::flat_hash_map<CellKey, int32_t> index;
-  const std::vector<std::string> codes = PieceCodes(geo);
+absl::Status AddBoundedBy(const std::vector<std::string>& codes, const TableInput& input,
+                          const CellIndex& index, TableModel* m) {
   for (const BlockInput& in : input.blocks) {
     if (in.bounded_by.empty()) continue;
-    const BlockInput* pop = nullptr;
-    for (const BlockInput& other : input.blocks) {
-      if (other.indicator == in.bounded_by && other.period == in.period) pop = &other;
-    }
+    const BlockInput* pop = FindBlock(input, in.bounded_by, in.period);
     if (pop == nullptr || pop == &in) continue;
-    if (index.empty()) {
-      for (int32_t c = 0; c < static_cast<int32_t>(m->cells.size()); ++c) {
-        index[m->cells[c].key] = c;
-      }
-    }
     std::vector<std::pair<std::string, std::string>> pairs = {{"", ""}};
     for (const Breakdown& b : in.breakdowns) {
       for (const Breakdown& pb : pop->breakdowns) {
@@ -344,6 +352,54 @@ absl::Status AddBounds(const Geography& geo, const TableInput& input, TableModel
         }
         m->bounds.push_back(Bound{s.rows, b.rows});
       }
+    }
+  }
+  return absl::OkStatus();
+}
+
+// One sum bound in one period: one Bound per piece whose sub side holds the
+// rows of every present term (a row named by two terms twice).
+absl::Status AddSumBound(const std::vector<std::string>& codes, const SumBoundInput& sb,
+                         const BlockInput& pop, const CellIndex& index, TableModel* m) {
+  for (const std::string& piece : codes) {
+    if (piece.empty()) continue;
+    auto whole = index.find(CellKey{piece, pop.period, pop.indicator, "", ""});
+    if (whole == index.end()) continue;
+    Bound bound{{}, m->cells[whole->second].rows};
+    int64_t sum = 0;
+    std::vector<std::string> names;
+    for (const CellName& t : sb.terms) {
+      auto it = index.find(CellKey{piece, pop.period, t.indicator, t.breakdown, t.category});
+      if (it == index.end()) continue;
+      const Cell& c = m->cells[it->second];
+      bound.sub.insert(bound.sub.end(), c.rows.begin(), c.rows.end());
+      sum += c.value;
+      names.push_back(c.key.ToString());
+    }
+    if (bound.sub.empty()) continue;
+    const int64_t population = m->cells[whole->second].value;
+    if (sum > population) {
+      return Bad(pop, absl::StrCat("sum bound does not hold: ", absl::StrJoin(names, " + "),
+                                   " is ", sum, " but ", piece, " has ", population));
+    }
+    std::sort(bound.sub.begin(), bound.sub.end());
+    m->bounds.push_back(std::move(bound));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AddBounds(const Geography& geo, const TableInput& input, TableModel* m) {
+  const bool any = !input.sum_bounds.empty() ||
+                   std::any_of(input.blocks.begin(), input.blocks.end(),
+                               [](const BlockInput& b) { return !b.bounded_by.empty(); });
+  if (!any) return absl::OkStatus();  // national tables: no index of a million keys
+  const std::vector<std::string> codes = PieceCodes(geo);
+  const CellIndex index = IndexCells(*m);
+  CTG_RETURN_IF_ERROR(AddBoundedBy(codes, input, index, m));
+  for (const SumBoundInput& sb : input.sum_bounds) {
+    for (const BlockInput& pop : input.blocks) {
+      if (pop.indicator != sb.population) continue;
+      CTG_RETURN_IF_ERROR(AddSumBound(codes, sb, pop, index, m));
     }
   }
   return absl::OkStatus();

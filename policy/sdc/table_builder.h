@@ -26,8 +26,8 @@
 // pieces, breakdowns or categories, duplicate or negative figures, a piece
 // without a total, categories that do not add up to the total (not additive),
 // territory figures that differ from the sum of their pieces, no allocataire
-// count for a period, an empty request, a bounded_by relation that the
-// figures contradict (a sub-population above its population), more than 4,000,000 inner cells in
+// count for a period, an empty request, a bounded_by or sum bound relation
+// that the figures contradict (a sub-population above its population), more than 4,000,000 inner cells in
 // one block, a block given twice, or a total_equals relation that names an
 // absent cell, a linked indicator, or does not hold piece by piece.
 //
@@ -61,14 +61,17 @@ struct Figure {
   std::vector<int64_t> top_contributions;
 };
 
-// A cell of another indicator that an indicator's total equals, in every
-// territory (catalogue relation "total_equals": single-parent families =
-// allocataires whose family type is single parent).
-struct TotalEquals {
-  std::string indicator;  // empty: no relation
+// A cell of an indicator, by codes (breakdown and category empty: the total).
+struct CellName {
+  std::string indicator;
   std::string breakdown;
   std::string category;
 };
+
+// A cell of another indicator that an indicator's total equals, in every
+// territory (catalogue relation "total_equals": single-parent families =
+// allocataires whose family type is single parent). Empty indicator: none.
+using TotalEquals = CellName;
 
 struct BlockInput {
   std::string indicator;
@@ -92,6 +95,17 @@ struct BlockInput {
   std::string bounded_by;
 };
 
+// A sum of cells of several indicators of one period that never exceeds an
+// indicator's total, per piece (catalogue SumBound: allocataires + couples +
+// children <= persons covered). A term may name a quantity twice (the
+// couples are in the allocataires' total and in their category). Terms of an
+// indicator absent from the period's blocks are left out (each is >= 0, so
+// the rest still holds); ignored when the population or every term is absent.
+struct SumBoundInput {
+  std::vector<CellName> terms;
+  std::string population;          // an indicator code: its total
+};
+
 struct PieceAllocataires {
   std::string period;
   std::string piece;
@@ -100,6 +114,8 @@ struct PieceAllocataires {
 
 struct TableInput {
   std::vector<BlockInput> blocks;
+  // Applied to every period of `blocks`.
+  std::vector<SumBoundInput> sum_bounds;
   // R6 populations per piece; a period without entries takes them from its
   // allocataire_count block.
   std::vector<PieceAllocataires> allocataires;

@@ -117,26 +117,22 @@ absl::Status CheckBound(const TableModel& m, const Bound& bound, size_t k) {
   };
   int64_t sums[2] = {0, 0};
   bool known = true;
-  int32_t blocks[2] = {-1, -1};
-  int side_index = 0;
-  for (const auto* side : {&bound.sub, &bound.pop}) {
-    if (side->empty()) return bad("empty side");
-    for (size_t i = 0; i < side->size(); ++i) {
-      const int32_t r = (*side)[i];
-      if (r < 0 || r >= static_cast<int32_t>(m.inner.size()) ||
-          (i > 0 && r <= (*side)[i - 1])) {
-        return bad("rows must be sorted, distinct and valid");
+  const std::string* period = nullptr;
+  for (int side_index : {0, 1}) {
+    const std::vector<int32_t>& side = side_index == 0 ? bound.sub : bound.pop;
+    if (side.empty()) return bad("empty side");
+    for (size_t i = 0; i < side.size(); ++i) {
+      const int32_t r = side[i];
+      const bool ordered = i == 0 || r > side[i - 1] || (side_index == 0 && r == side[i - 1]);
+      if (r < 0 || r >= static_cast<int32_t>(m.inner.size()) || !ordered) {
+        return bad("rows must be sorted, valid, and distinct on the population side");
       }
-      const int32_t b = m.inner[r].block;
-      if (i == 0) blocks[side_index] = b;
-      if (b != blocks[side_index]) return bad("a side spans two blocks");
+      const std::string& p = m.blocks[m.inner[r].block].key.period;
+      if (period == nullptr) period = &p;
+      if (p != *period) return bad("its rows belong to different periods");
       known = known && m.inner[r].value_known;
       sums[side_index] += m.inner[r].value;
     }
-    ++side_index;
-  }
-  if (m.blocks[blocks[0]].key.period != m.blocks[blocks[1]].key.period) {
-    return bad("its sides belong to different periods");
   }
   if (known && sums[0] > sums[1]) return bad("does not hold on the inner cells");
   return absl::OkStatus();

@@ -78,9 +78,14 @@ struct Identity {
 // An inequality every reader knows, possibly across blocks of one period:
 // sum(y[sub]) <= sum(y[pop]). A sub-population never exceeds its population
 // (catalogue "bounded_by": RSA recipients <= allocataires), per piece, for the
-// total and for every category both indicators have.
+// total and for every category both indicators have; a sum of cells of
+// several indicators never exceeds a population (catalogue SumBound:
+// allocataires + couples + children <= persons covered), per piece.
 struct Bound {
-  std::vector<int32_t> sub, pop;  // sorted, distinct global rows, non-empty
+  // Sorted, non-empty global rows of blocks of one period (either side may
+  // span several blocks). `sub` may repeat a row: its coefficient is the
+  // number of times it appears. `pop` rows are distinct.
+  std::vector<int32_t> sub, pop;
 };
 
 struct Block {
@@ -116,8 +121,8 @@ struct TableModel {
   // sorted distinct rows inside its block and a non-empty indicator/period
   // that match the block (its main or a linked indicator); no duplicate key;
   // identities have sorted disjoint rows inside their block and hold when
-  // their rows' values are known; bounds have sorted distinct rows, each
-  // side inside one block of the same period, and hold when known; no negative value, amount or
+  // their rows' values are known; bounds have sorted rows (distinct on the
+  // pop side) of blocks of one period, and hold when known; no negative value, amount or
   // population; every cell whose rows all have known values equals their sum
   // (additivity). Returns InvalidArgument naming the offending cell, or OK.
   absl::Status Validate() const;

@@ -14,7 +14,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "store/audit_table.h"
+#include "store/audit_trail_store.h"
 #include "store/postgres/pg_session.h"
 
 namespace ctg::store::postgres {

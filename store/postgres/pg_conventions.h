@@ -1,5 +1,5 @@
 // Conventions (R10-R12), their prior agreements and history in PostgreSQL:
-// the counterpart of store/conventions_table.h, same rows and errors.
+// the counterpart of store/convention_store.h, same rows and errors.
 // Identifiers are ordered byte-wise (COLLATE "C"), as SQLite orders them,
 // whatever the database's collation, so that pages are the same.
 //
@@ -12,7 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "store/conventions_table.h"
+#include "store/convention_store.h"
 #include "store/postgres/pg_session.h"
 
 namespace ctg::store::postgres {

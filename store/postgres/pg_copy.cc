@@ -19,11 +19,15 @@
 #include "store/postgres/pg_database.h"
 #include "store/postgres/pg_session.h"
 #include "store/postgres/pg_status.h"
-#include "store/schema.h"
-#include "store/sqlite.h"
+#include "store/sqlite/schema.h"
+#include "store/sqlite/sqlite.h"
 
 namespace ctg::store::postgres {
 namespace {
+
+using sqlite::Connection;
+using sqlite::GatewaySchemaVersion;
+using sqlite::Statement;
 
 // Copy order (foreign keys, then the triggers' order: requests before their
 // transitions, events in sequence order) and the SQLite order of rows.

@@ -1,5 +1,5 @@
 // The release ledger and each commune's release memory in PostgreSQL (the
-// counterpart of store/releases_table.h, same rows and errors).
+// counterpart of store/release_ledger.h, same rows and errors).
 //
 // Across replicas: these run inside PgDatabase::Write, whose transaction
 // holds the audit sequencer, so a release's re-checks (quota, memory
@@ -16,7 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "store/postgres/pg_session.h"
-#include "store/releases_table.h"
+#include "store/release_ledger.h"
 
 namespace ctg::store::postgres {
 

@@ -1,5 +1,5 @@
 // The gateway's schema in PostgreSQL's dialect: the same numbered,
-// forward-only migrations as SQLite's (store/schema.h), the same tables and
+// forward-only migrations as SQLite's (store/sqlite/schema.h), the same tables and
 // columns, the same refusals by triggers, plus what several replicas need:
 //
 // - ctg_schema: the version (SQLite's PRAGMA user_version);

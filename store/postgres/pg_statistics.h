@@ -1,5 +1,5 @@
 // The statistical base in PostgreSQL: the counterpart of
-// store/statistics_table.h, same rows, order and errors (codes and periods
+// store/statistics_store.h, same rows, order and errors (codes and periods
 // compared byte-wise, COLLATE "C", as SQLite compares them).
 //
 // Functions use the session they are given (one thread at a time).
@@ -13,7 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "store/postgres/pg_session.h"
-#include "store/statistics_table.h"
+#include "store/statistics_store.h"
 
 namespace ctg::store::postgres {
 

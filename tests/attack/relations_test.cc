@@ -70,6 +70,18 @@ TEST(AttackRelationsTest, EveryCatalogueIdentityIsListed) {
   EXPECT_GT(checked, 0);
 }
 
+TEST(AttackRelationsTest, EveryCatalogueSumBoundIsListed) {
+  ASSERT_FALSE(statbase::SumBounds().empty());
+  for (const statbase::SumBound& bound : statbase::SumBounds()) {
+    std::vector<Term> terms;
+    for (const statbase::CellRef& t : bound.terms) {
+      terms.push_back({1, {Str(t.indicator), Str(t.breakdown), Str(t.category)}});
+    }
+    terms.push_back({-1, {Str(bound.population), "", ""}});
+    EXPECT_TRUE(Listed(terms, false)) << "sum bound of " << bound.population << " is missing";
+  }
+}
+
 TEST(AttackRelationsTest, EveryRelationNamesCatalogueCells) {
   for (const Relation& r : DefinitionalRelations()) {
     for (const Term& t : r.terms) {

@@ -14,8 +14,8 @@
 #include "audit/note_key.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "store/audit_table.h"
-#include "store/schema.h"
+#include "store/audit_trail_store.h"
+#include "store/sqlite/sqlite_backend.h"
 #include "base/status_macros.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -71,7 +71,7 @@ AuditEntry Entry(int i) {
 class AuditLogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = store::Database::Open({.path = dir_.path() + "/a.db"}, store::GatewayMigrations());
+    auto db = store::sqlite::OpenBackend({.path = dir_.path() + "/a.db"});
     ASSERT_THAT(db, IsOk());
     db_ = std::move(*db);
     auto log = AuditLog::Open(db_.get(), Options());
@@ -82,7 +82,7 @@ class AuditLogTest : public ::testing::Test {
   // Appends Entry(i) in a transaction of its own; returns its sequence.
   uint64_t AppendOne(int i) {
     uint64_t seq = 0;
-    EXPECT_THAT(db_->Write([&](store::Transaction& tx) -> absl::Status {
+    EXPECT_THAT(db_->Write([&](store::WriteSession& tx) -> absl::Status {
       CTG_ASSIGN_OR_RETURN(seq, log_->Append(tx, Entry(i)));
       return absl::OkStatus();
     }), IsOk());
@@ -90,7 +90,7 @@ class AuditLogTest : public ::testing::Test {
   }
 
   ctg::testing::TempDir dir_;
-  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<store::Backend> db_;
   std::unique_ptr<AuditLog> log_;
 };
 
@@ -100,7 +100,7 @@ TEST_F(AuditLogTest, ConcurrentAppendsGetDenseSequencesAndProvableLeaves) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        EXPECT_THAT(db_->Write([&](store::Transaction& tx) {
+        EXPECT_THAT(db_->Write([&](store::WriteSession& tx) {
           return log_->Append(tx, Entry(t * kPerThread + i)).status();
         }), IsOk());
       }
@@ -117,10 +117,10 @@ TEST_F(AuditLogTest, ConcurrentAppendsGetDenseSequencesAndProvableLeaves) {
 }
 
 TEST_F(AuditLogTest, RolledBackAppendsLeaveNoGap) {
-  ASSERT_THAT(db_->Write([&](store::Transaction& tx) { return log_->Append(tx, Entry(1)).status(); }),
+  ASSERT_THAT(db_->Write([&](store::WriteSession& tx) { return log_->Append(tx, Entry(1)).status(); }),
               IsOk());
   // An append whose transaction fails afterwards is rolled back with it.
-  EXPECT_FALSE(db_->Write([&](store::Transaction& tx) -> absl::Status {
+  EXPECT_FALSE(db_->Write([&](store::WriteSession& tx) -> absl::Status {
     auto seq = log_->Append(tx, Entry(2));
     EXPECT_THAT(seq, IsOk());
     return absl::AbortedError("the state change failed");
@@ -131,7 +131,7 @@ TEST_F(AuditLogTest, RolledBackAppendsLeaveNoGap) {
 
 TEST_F(AuditLogTest, CheckpointsAreStoredAndTheTreeSurvivesReopen) {
   for (int i = 0; i < 5; ++i) {
-    ASSERT_THAT(db_->Write([&](store::Transaction& tx) { return log_->Append(tx, Entry(i)).status(); }),
+    ASSERT_THAT(db_->Write([&](store::WriteSession& tx) { return log_->Append(tx, Entry(i)).status(); }),
                 IsOk());
   }
   auto checkpoint = log_->Checkpoint();
@@ -152,7 +152,7 @@ TEST_F(AuditLogTest, ProofsOfOldEventsReadTheirLeavesBack) {
   // are proved from leaf hashes read back from the database.
   constexpr int kEvents = 5000;
   for (int done = 0; done < kEvents; done += 500) {
-    ASSERT_THAT(db_->Write([&](store::Transaction& tx) -> absl::Status {
+    ASSERT_THAT(db_->Write([&](store::WriteSession& tx) -> absl::Status {
       for (int i = done; i < done + 500; ++i) {
         CTG_RETURN_IF_ERROR(log_->Append(tx, Entry(i)).status());
       }
@@ -160,8 +160,8 @@ TEST_F(AuditLogTest, ProofsOfOldEventsReadTheirLeavesBack) {
     }), IsOk());
   }
   audit::MerkleTree full;
-  ASSERT_THAT(db_->Read([&](store::Connection& conn) {
-    return store::ScanAllLeaves(conn, [&](uint64_t, const std::string&, const std::string& leaf) {
+  ASSERT_THAT(db_->Read([&](store::ReadSession& session) {
+    return session.audit().ScanLeaves([&](uint64_t, const std::string&, const std::string& leaf) {
       audit::Hash h;
       std::memcpy(h.data(), leaf.data(), h.size());
       full.Append(h);
@@ -228,9 +228,9 @@ TEST_F(AuditLogTest, ReopenRefusesAStoredCheckpointOfAnotherRoot) {
   // A signed checkpoint of size 3 whose root is not the trail's: the trail
   // was altered (or forked) after it was signed. Only the latest
   // checkpoint's size used to be compared.
-  ASSERT_THAT(db_->Write([&](store::Transaction& tx) -> absl::Status {
+  ASSERT_THAT(db_->Write([&](store::WriteSession& tx) -> absl::Status {
     CTG_ASSIGN_OR_RETURN(std::string note, Sign(3, audit::Sha256("another trail")));
-    return store::InsertCheckpoint(tx.conn(), 3, 0, note);
+    return tx.audit().InsertCheckpoint(3, 0, note);
   }), IsOk());
   ASSERT_THAT(log_->Checkpoint(), IsOk());  // size 5 matches
   log_.reset();
@@ -243,9 +243,9 @@ TEST_F(AuditLogTest, NeverSignsASecondRootForASize) {
   for (int i = 0; i < 5; ++i) AppendOne(i);
   // A checkpoint of size 6 appears in the store with another root while the
   // gateway runs; the tree then reaches size 6.
-  ASSERT_THAT(db_->Write([&](store::Transaction& tx) -> absl::Status {
+  ASSERT_THAT(db_->Write([&](store::WriteSession& tx) -> absl::Status {
     CTG_ASSIGN_OR_RETURN(std::string note, Sign(6, audit::Sha256("another trail")));
-    return store::InsertCheckpoint(tx.conn(), 6, 0, note);
+    return tx.audit().InsertCheckpoint(6, 0, note);
   }), IsOk());
   AppendOne(6);
   EXPECT_THAT(log_->Checkpoint(),
@@ -260,7 +260,7 @@ TEST_F(AuditLogTest, NeverSignsASecondRootForASize) {
 
 TEST_F(AuditLogTest, AProofReadingAnOldBlockDoesNotHoldUpTheWriter) {
   constexpr int kEvents = 5000;  // more than the 16 recent blocks of 256
-  ASSERT_THAT(db_->Write([&](store::Transaction& tx) -> absl::Status {
+  ASSERT_THAT(db_->Write([&](store::WriteSession& tx) -> absl::Status {
     for (int i = 0; i < kEvents; ++i) CTG_RETURN_IF_ERROR(log_->Append(tx, Entry(i)).status());
     return absl::OkStatus();
   }), IsOk());
@@ -288,8 +288,8 @@ TEST_F(AuditLogTest, AProofReadingAnOldBlockDoesNotHoldUpTheWriter) {
   ASSERT_THAT(proof, IsOk());
   EXPECT_EQ(log_->size(), size + 1);
   audit::Hash leaf;
-  ASSERT_THAT(db_->Read([&](store::Connection& conn) -> absl::Status {
-    CTG_ASSIGN_OR_RETURN(auto hashes, store::ReadLeafHashes(conn, 1, 1));
+  ASSERT_THAT(db_->Read([&](store::ReadSession& session) -> absl::Status {
+    CTG_ASSIGN_OR_RETURN(auto hashes, session.audit().LeafHashes(1, 1));
     std::memcpy(leaf.data(), hashes[0].data(), leaf.size());
     return absl::OkStatus();
   }), IsOk());
@@ -304,14 +304,14 @@ TEST_F(AuditLogTest, AClaimedCallerIsAFactNotTheCaller) {
   AuditEntry verified = Entry(1);
   verified.event.caller = "spiffe://t/commune/33069/requester/alice";
   verified.organisation = "commune/33069";
-  ASSERT_THAT(db_->Write([&](store::Transaction& tx) -> absl::Status {
+  ASSERT_THAT(db_->Write([&](store::WriteSession& tx) -> absl::Status {
     CTG_RETURN_IF_ERROR(log_->Append(tx, refused).status());
     return log_->Append(tx, verified).status();
   }), IsOk());
   auto scan = [&](store::AuditFilter filter) {
     std::vector<uint64_t> seqs;
-    EXPECT_THAT(db_->Read([&](store::Connection& conn) {
-      return store::ScanAuditRows(conn, filter, [&](const store::AuditRow& row) {
+    EXPECT_THAT(db_->Read([&](store::ReadSession& session) {
+      return session.audit().Scan(filter, [&](const store::AuditRow& row) {
         seqs.push_back(row.seq);
         return absl::OkStatus();
       });
@@ -323,8 +323,8 @@ TEST_F(AuditLogTest, AClaimedCallerIsAFactNotTheCaller) {
   EXPECT_EQ(scan({.claimed_caller = "spiffe://t/commune/33069/requester/alice"}),
             std::vector<uint64_t>{1});
   absl::StatusOr<store::AuditRow> row;
-  ASSERT_THAT(db_->Read([&](store::Connection& conn) -> absl::Status {
-    row = store::GetAuditRow(conn, 1);
+  ASSERT_THAT(db_->Read([&](store::ReadSession& session) -> absl::Status {
+    row = session.audit().Get(1);
     return row.status();
   }), IsOk());
   auto event = audit::DecodeCanonical(row->canonical);

@@ -9,8 +9,8 @@
 #include "gtest/gtest.h"
 #include "statbase/commune_slices.h"
 #include "statbase/csv_import.h"
-#include "store/schema.h"
-#include "store/statistics_table.h"
+#include "store/sqlite/sqlite_backend.h"
+#include "store/statistics_store.h"
 #include "tests/statbase/fixture.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -32,19 +32,19 @@ statbase::Base MakeBase(const std::string& name) {
 }
 
 // Stores `base` as the statistics service does; returns its base version.
-std::string Import(store::Database& db, const statbase::Base& base) {
+std::string Import(store::Backend& db, const statbase::Base& base) {
   std::string version = absl::StrCat(base.period(), "@", base.digest().substr(7, 16));
-  EXPECT_THAT(db.Write([&](store::Transaction& tx) -> absl::Status {
+  EXPECT_THAT(db.Write([&](store::WriteSession& tx) -> absl::Status {
     store::PeriodRow period{.period = base.period(), .base_version = version,
                             .digest = base.digest(), .rows = base.row_count(),
                             .import_time_us = 1, .imported_by = "test"};
-    if (auto replaced = store::ReplacePeriod(tx.conn(), period); !replaced.ok()) {
+    if (auto replaced = tx.statistics().ReplacePeriod(period); !replaced.ok()) {
       return replaced.status();
     }
     absl::Status sliced = absl::OkStatus();
     statbase::WriteCommuneSlices(base, [&](absl::string_view commune, absl::string_view rows) {
       if (sliced.ok()) {
-        sliced = store::AppendSlice(tx.conn(), period.period, std::string(commune),
+        sliced = tx.statistics().AppendSlice(period.period, std::string(commune),
                                     std::string(rows));
       }
     });
@@ -60,20 +60,20 @@ std::string CommuneName(const CommuneBase& base) {
 
 TEST(CommuneBasesTest, ReimportDuringAReadCannotMixVersions) {
   ctg::testing::TempDir dir;
-  auto db = store::Database::Open({.path = dir.path() + "/ctg.db"}, store::GatewayMigrations());
+  auto db = store::sqlite::OpenBackend({.path = dir.path() + "/ctg.db"});
   ASSERT_THAT(db, IsOk());
   const std::string v1 = Import(**db, MakeBase("Le Bouscat"));
   CommuneBases bases(db->get(), 8);
   std::string v2;
-  ASSERT_THAT((*db)->Read([&](store::Connection& conn) -> absl::Status {
+  ASSERT_THAT((*db)->Read([&](store::ReadSession& session) -> absl::Status {
     // The caller's snapshot starts here (e.g. the request it checks)...
-    auto period = store::GetPeriod(conn, fixture::kPeriod);
+    auto period = session.statistics().GetPeriod(fixture::kPeriod);
     EXPECT_THAT(period, IsOk());
     // ...a re-import commits before the base is read...
     v2 = Import(**db, MakeBase("Le Bouscat (2)"));
     // ...and the base read is still the one of the snapshot: version and
     // figures agree.
-    auto base = bases.Get(conn, fixture::kPeriod, "33069");
+    auto base = bases.Get(session, fixture::kPeriod, "33069");
     EXPECT_THAT(base, IsOk());
     if (base.ok()) {
       EXPECT_EQ(base->base_version, v1);

@@ -8,8 +8,8 @@
 #include "audit/canonical.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "store/audit_table.h"
-#include "store/schema.h"
+#include "store/audit_trail_store.h"
+#include "store/sqlite/sqlite_backend.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
@@ -28,7 +28,7 @@ constexpr char kSha[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456
 class DispatcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = store::Database::Open({.path = dir_.path() + "/d.db"}, store::GatewayMigrations());
+    auto db = store::sqlite::OpenBackend({.path = dir_.path() + "/d.db"});
     ASSERT_THAT(db, IsOk());
     db_ = std::move(*db);
     auto log = AuditLog::Open(db_.get(), FakeSign);
@@ -41,8 +41,8 @@ class DispatcherTest : public ::testing::Test {
 
   audit::Event EventAt(uint64_t seq) {
     audit::Event event;
-    EXPECT_THAT(db_->Read([&](store::Connection& conn) -> absl::Status {
-      auto row = store::GetAuditRow(conn, seq);
+    EXPECT_THAT(db_->Read([&](store::ReadSession& session) -> absl::Status {
+      auto row = session.audit().Get(seq);
       if (!row.ok()) return row.status();
       auto decoded = audit::DecodeCanonical(row->canonical);
       if (!decoded.ok()) return decoded.status();
@@ -53,7 +53,7 @@ class DispatcherTest : public ::testing::Test {
   }
 
   ctg::testing::TempDir dir_;
-  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<store::Backend> db_;
   std::unique_ptr<AuditLog> log_;
   CallerResolver callers_{"ctg.caf33.fr", "33", nullptr};
   HealthState health_;
@@ -104,7 +104,7 @@ TEST_F(DispatcherTest, CallsAreRefusedWhileAnyIntegrityProblemLasts) {
   grpc::ServerContext context;
   grpc::Status status = dispatcher_->Write(
       &context, "/ctg.v1.Conventions/CreateConvention",
-      [](Call&, store::Transaction&) { return absl::OkStatus(); });
+      [](Call&, store::WriteSession&) { return absl::OkStatus(); });
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(log_->size(), 0u);  // nothing served, nothing written
   health_.ReportRecovered("audit-checkpoint");

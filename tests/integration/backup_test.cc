@@ -17,7 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "store/schema.h"
+#include "store/sqlite/schema.h"
 #include "tests/integration/demo_data.h"
 #include "tests/integration/gateway_fixture.h"
 
@@ -190,13 +190,13 @@ TEST(SchemaVersionTest, ADatabaseOfANewerSchemaIsRefusedNamingBothVersions) {
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   TestGateway& gw = **gateway;
   ASSERT_EQ(gw.Stop(), 0);
-  const int newer = store::GatewaySchemaVersion() + 1;
+  const int newer = store::sqlite::GatewaySchemaVersion() + 1;
   ExecSql(gw.db_path(), absl::StrCat("PRAGMA user_version = ", newer));
   RunResult r = RunProgram({GatewayBinary(), "--config", gw.config_path()});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, absl::StrCat("ctg-gateway: database ", gw.db_path(), " has schema version ",
                                 newer, ", newer than this gateway's ",
-                                store::GatewaySchemaVersion(), ": use a newer gateway\n"));
+                                store::sqlite::GatewaySchemaVersion(), ": use a newer gateway\n"));
   EXPECT_EQ(r.out, "");
 }
 
@@ -209,7 +209,7 @@ TEST(VersionTest, BothBinariesReportTheBuildAndTheGatewayLogsIt) {
   ASSERT_GE(words.size(), 2u);
   const std::string version = words[1];
   EXPECT_EQ(gateway.out, absl::StrCat("ctg-gateway ", version, " (database schema ",
-                                      store::GatewaySchemaVersion(), ")\n"));
+                                      store::sqlite::GatewaySchemaVersion(), ")\n"));
   EXPECT_EQ(cli.out, "ctg " + version + "\n");
   EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(version[0]))) << version;
 

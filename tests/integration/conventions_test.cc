@@ -5,6 +5,8 @@
 #include <sqlite3.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 #include "ctg/v1/audit.grpc.pb.h"
 #include "ctg/v1/catalogue.grpc.pb.h"
 #include "ctg/v1/conventions.grpc.pb.h"
@@ -178,6 +180,46 @@ TEST_F(ConventionsTest, SuspendReinstateTerminate) {
   EXPECT_EQ(out.termination_effective_date(), "2026-04-15");  // R11: three months
   EXPECT_EQ(out.state(), ctg::v1::ENDED);
   EXPECT_EQ(out.history_size(), 4);
+}
+
+// A notice date typed a year early ended the convention at once; the
+// administrator corrects the termination: the convention applies again
+// until the corrected effective date, and the history says so.
+TEST_F(ConventionsTest, AWrongTerminationIsCorrected) {
+  ctg::v1::Convention c;
+  ASSERT_TRUE(Create("33069", "Le Bouscat", {"33069"}, &c).ok());
+  auto stub = ctg::v1::Conventions::NewStub(gateway_->Channel("admin"));
+  ctg::v1::TerminateConventionRequest terminate;
+  terminate.set_id(c.id());
+  terminate.set_reason("Fin du partenariat");
+  terminate.set_correct(true);
+  ctg::v1::Convention out;
+  grpc::Status nothing = stub->TerminateConvention(Deadline().get(), terminate, &out);
+  EXPECT_EQ(nothing.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(nothing.error_message(), HasSubstr("nothing to correct"));
+
+  terminate.set_correct(false);
+  terminate.set_notice_date("2025-01-15");  // meant: a year later than today
+  ASSERT_TRUE(stub->TerminateConvention(Deadline().get(), terminate, &out).ok());
+  EXPECT_EQ(out.state(), ctg::v1::ENDED);
+  grpc::Status twice = stub->TerminateConvention(Deadline().get(), terminate, &out);
+  EXPECT_EQ(twice.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(twice.error_message(), HasSubstr("correct it"));
+
+  const absl::CivilDay next_year = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) + 365;
+  terminate.set_notice_date(absl::FormatCivilTime(next_year));
+  terminate.set_reason("Année de préavis mal saisie");
+  terminate.set_correct(true);
+  ASSERT_TRUE(stub->TerminateConvention(Deadline().get(), terminate, &out).ok());
+  EXPECT_EQ(out.termination_notice_date(), absl::FormatCivilTime(next_year));
+  EXPECT_NE(out.state(), ctg::v1::ENDED);
+  ASSERT_EQ(out.history_size(), 3);
+  EXPECT_EQ(out.history(2).action(), "termination-corrected");
+  EXPECT_EQ(out.history(2).reason(), "Année de préavis mal saisie");
+  // Not an administrator: refused, nothing changed.
+  auto reviewer = ctg::v1::Conventions::NewStub(gateway_->Channel("reviewer"));
+  EXPECT_EQ(reviewer->TerminateConvention(Deadline().get(), terminate, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(ConventionsTest, BadConventionsAreRefusedByField) {

@@ -20,8 +20,8 @@
 #include "gateway/offline_check.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "store/backup.h"
-#include "store/schema.h"
+#include "store/sqlite/backup.h"
+#include "store/sqlite/schema.h"
 #include "tests/integration/demo_data.h"
 #include "tests/integration/gateway_fixture.h"
 
@@ -71,8 +71,8 @@ TEST(SchemaFixtureTest, EveryKeptFixtureOpensIntactWithTheCurrentCode) {
   bool today = false;
   for (const Fixture& fixture : fixtures) {
     SCOPED_TRACE(fixture.db);
-    today |= fixture.schema == store::GatewaySchemaVersion();
-    auto schema = store::SchemaVersionOf(fixture.db);
+    today |= fixture.schema == store::sqlite::GatewaySchemaVersion();
+    auto schema = store::sqlite::SchemaVersionOf(fixture.db);
     ASSERT_TRUE(schema.ok()) << schema.status();
     EXPECT_EQ(*schema, fixture.schema) << "the fixture records its schema";
 
@@ -111,11 +111,11 @@ TEST(SchemaFixtureTest, EveryKeptFixtureOpensIntactWithTheCurrentCode) {
     EXPECT_EQ(extract.exit_code, 0) << extract.err;
     EXPECT_THAT(Slurp(gw.dir() + "/e.csv"), HasSubstr("allocataires"));
     ASSERT_EQ(gw.Stop(), 0);
-    auto upgraded = store::SchemaVersionOf(gw.db_path());
+    auto upgraded = store::sqlite::SchemaVersionOf(gw.db_path());
     ASSERT_TRUE(upgraded.ok());
-    EXPECT_EQ(*upgraded, store::GatewaySchemaVersion());
+    EXPECT_EQ(*upgraded, store::sqlite::GatewaySchemaVersion());
   }
-  EXPECT_TRUE(today) << "no fixture of today's schema " << store::GatewaySchemaVersion()
+  EXPECT_TRUE(today) << "no fixture of today's schema " << store::sqlite::GatewaySchemaVersion()
                      << ": run tests/fixtures/make-schema-fixtures.sh";
 }
 
@@ -143,7 +143,7 @@ TEST(SchemaFixtureWriter, DISABLED_WriteTodaysFixture) {
   ASSERT_NE(gw.Ctg("requester-33162", {"request", "show", *id}).exit_code, 0);
   ASSERT_EQ(gw.Stop(), 0);  // signs a final checkpoint
 
-  std::string stem = absl::StrCat(out, "/gateway-schema-", store::GatewaySchemaVersion());
+  std::string stem = absl::StrCat(out, "/gateway-schema-", store::sqlite::GatewaySchemaVersion());
   std::filesystem::remove(stem + ".db");
   RunResult backup =
       RunProgram({GatewayBinary(), "--config", gw.config_path(), "backup", stem + ".db"});

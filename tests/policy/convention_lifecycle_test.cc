@@ -69,7 +69,29 @@ TEST(ConventionLifecycleTest, TerminateOnceWithReadableDates) {
   t.termination_effective = absl::CivilDay(2025, 8, 15);
   EXPECT_THAT(Terminate(t, kToday, "", "", "r"),
               StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("was already terminated (effective 2025-08-15)")));
+                       HasSubstr("was already terminated (effective 2025-08-15); to "
+                                 "change its dates, correct it")));
+}
+
+// A termination typed with a wrong notice date (in the past: the convention
+// ended at once) is corrected, even after it took effect; a correction
+// needs a termination to correct and new dates.
+TEST(ConventionLifecycleTest, CorrectATermination) {
+  ConventionTerms t = Terms();
+  EXPECT_THAT(Terminate(t, kToday, "2025-05-20", "", "typo fixed", /*correct=*/true),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("is not terminated: there is nothing to correct")));
+  t.termination_notice = absl::CivilDay(2024, 5, 20);  // typed 2024 for 2025
+  t.termination_effective = absl::CivilDay(2024, 8, 20);
+  auto corrected = Terminate(t, kToday, "2025-05-20", "", "year typed wrong", true);
+  ASSERT_THAT(corrected.status(), IsOk());
+  EXPECT_EQ(corrected->notice, absl::CivilDay(2025, 5, 20));
+  EXPECT_EQ(corrected->effective, absl::CivilDay(2025, 8, 20));
+  EXPECT_THAT(Terminate(t, kToday, "2024-05-20", "", "same", true),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("already terminated with these dates")));
+  EXPECT_THAT(Terminate(t, kToday, "2025-05-20", "", " ", true),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reason")));
 }
 
 }  // namespace

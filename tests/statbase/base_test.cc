@@ -252,6 +252,32 @@ TEST(BaseBuilderTest, BoundedByRelation) {
                        "category \"couple_without_children\" (2)"));
 }
 
+// Persons covered are at least the allocataires, one spouse per couple and
+// the children (catalogue SumBound): 10 + (2 + 1) + 6 = 19.
+TEST(BaseBuilderTest, SumBoundOfPersonsCovered) {
+  for (uint32_t persons : {18u, 19u}) {
+    SCOPED_TRACE(persons);
+    CTG_ASSERT_OK_AND_ASSIGN(BaseBuilder b, BaseBuilder::Create("2023"));
+    const TerritoryId t = *b.AddTerritory(
+        {TerritoryLevel::kCommune, "33069", "Le Bouscat", ""}, 0);
+    SetAll(b, t, "allocataires", {10, 3, 2, 1, 4, 1, 1, 2, 2, 2, 2});
+    SetAll(b, t, "children", {6, 1, 2, 2, 1});
+    SetAll(b, t, "persons_covered", {persons});
+    if (persons == 19) {
+      EXPECT_THAT(b.Build("test"), IsOk());
+      continue;
+    }
+    EXPECT_THAT(
+        b.Build("test"),
+        StatusIs(absl::StatusCode::kInvalidArgument,
+                 "test: 1 error\nterritory 33069: indicator \"allocataires\" + indicator "
+                 "\"allocataires\", breakdown \"family_type\", category "
+                 "\"couple_without_children\" + indicator \"allocataires\", breakdown "
+                 "\"family_type\", category \"couple_with_children\" + indicator "
+                 "\"children\" is 19, more than indicator \"persons_covered\" (18)"));
+  }
+}
+
 TEST(BaseBuilderTest, RelationsIgnoreAbsentIndicators) {
   // rsa alone: its bound (allocataires) is not in the base.
   CTG_ASSERT_OK_AND_ASSIGN(BaseBuilder b, BaseBuilder::Create("2023"));

@@ -245,12 +245,19 @@ class ComponentLp {
       ones(id.minus, -1.0);
       AddRow(GLP_FX, 0.0, 0.0, -1, terms);
     }
-    // Sub-populations never exceed their populations.
+    // Sub-populations never exceed their populations. A row repeated on the
+    // sub side is one term (GLPK refuses a column twice in a row).
     for (const Bound& bound : m_.bounds) {
       if (!in_component.contains(m_.inner[bound.sub[0]].block)) continue;
       terms.clear();
       ones(bound.pop, 1.0);
-      ones(bound.sub, -1.0);
+      for (int32_t r : bound.sub) {
+        if (!terms.empty() && terms.back().first == r) {
+          terms.back().second -= 1.0;
+        } else {
+          terms.push_back({r, -1.0});
+        }
+      }
       AddRow(GLP_LO, 0.0, 0.0, -1, terms);
     }
     glp_load_matrix(lp_.get(), static_cast<int>(ia_.size()) - 1, ia_.data(), ja_.data(),
@@ -378,9 +385,13 @@ std::vector<std::vector<int32_t>> Components(const TableModel& model) {
     return b;
   };
   for (const Bound& bound : model.bounds) {
-    const int32_t x = find(model.inner[bound.sub[0]].block);
-    const int32_t y = find(model.inner[bound.pop[0]].block);
-    if (x != y) root[std::max(x, y)] = std::min(x, y);
+    const int32_t first = find(model.inner[bound.sub[0]].block);
+    for (const std::vector<int32_t>* side : {&bound.sub, &bound.pop}) {
+      for (int32_t r : *side) {
+        const int32_t x = find(first), y = find(model.inner[r].block);
+        if (x != y) root[std::max(x, y)] = std::min(x, y);
+      }
+    }
   }
   std::vector<std::vector<int32_t>> out;
   std::vector<int32_t> index(nb, -1);

@@ -4,6 +4,7 @@
 // protected by an engine blind to the relations and the status words (no
 // Bound, no allocataire-count block: the engine as it was) is broken by that
 // reader, which shows that the case is a real attack.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -194,6 +195,70 @@ TEST(ReaderModelTest, GroupDisclosureRuleMasksAWholeCategory) {
   ReaderModel reader;
   reader.relations = RsaRelations(3);
   EXPECT_THAT(Breaches(m, on, reader), IsEmpty());
+}
+
+
+// Persons covered, one figure per IRIS: no breakdown.
+BlockInput Persons(const std::vector<int64_t>& per_iris) {
+  BlockInput b{"persons", "2023", IndicatorKind::kCount, false, {}, {}, {}};
+  for (size_t i = 0; i < per_iris.size(); ++i) {
+    b.figures.push_back({Iris(static_cast<int>(i)), "", "", per_iris[i]});
+  }
+  return b;
+}
+
+// allocataires + couples (cwoc, cwc) <= persons: a bound whose sub side
+// names the couples' rows twice (in the total and in their category).
+SumBoundInput PersonsCovered() {
+  return {{{"allocataires", "", ""}, {"allocataires", "family", "cwoc"},
+           {"allocataires", "family", "cwc"}, {"children", "", ""}},
+          "persons"};
+}
+
+TEST(SumBoundTest, OneBoundPerPieceWithCouplesCountedTwice) {
+  CTG_ASSERT_OK_AND_ASSIGN(Geography g, GridGeography(2));
+  TableInput in;
+  in.blocks.push_back(Allocataires({{10, 5, 6, 4}, {30, 20, 20, 30}}));
+  in.blocks.push_back(Persons({36, 140}));  // 25 + 11 = 36; 100 + 40 = 140
+  in.sum_bounds = {PersonsCovered()};        // children: absent, left out
+  CTG_ASSERT_OK_AND_ASSIGN(TableModel m, BuildTable(g, in));
+  ASSERT_THAT(m.Validate(), ::ctg::testing::IsOk());
+  ASSERT_EQ(m.bounds.size(), 2u);
+  const Bound& b = m.bounds[0];
+  EXPECT_EQ(b.sub.size(), 6u);  // 4 family rows, then cwoc and cwc again
+  EXPECT_EQ(std::adjacent_find(b.sub.begin(), b.sub.end()) != b.sub.end(), true);
+  EXPECT_EQ(b.pop.size(), 1u);
+  EXPECT_NE(m.inner[b.sub[0]].block, m.inner[b.pop[0]].block);
+
+  in.blocks[1] = Persons({35, 140});
+  EXPECT_THAT(BuildTable(g, in),
+              ::ctg::testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                       ::testing::HasSubstr("sum bound does not hold")));
+}
+
+// R7 through a sum bound: IRIS 0 has 100 allocataires, 3 couples without
+// and 2 with children (both masked), 105 persons covered. Published: the
+// allocataires' total and the persons covered, so a reader knows
+// cwoc + cwc <= 5, and with each masked count >= 1, cwoc <= 4: it can never
+// reach 5. The engine that ignores the sum bound releases that; the one
+// that models it does not.
+TEST(SumBoundTest, CouplesCannotBeCappedThroughPersonsCovered) {
+  CTG_ASSERT_OK_AND_ASSIGN(Geography g, GridGeography(3));
+  TableInput in;
+  in.blocks.push_back(Allocataires({{75, 3, 2, 20}, {90, 60, 30, 20}, {70, 50, 25, 15}}));
+  in.blocks.push_back(Persons({105, 400, 300}));
+  CTG_ASSERT_OK_AND_ASSIGN(TableModel blind, BuildTable(g, in));
+  in.sum_bounds = {PersonsCovered()};
+  CTG_ASSERT_OK_AND_ASSIGN(TableModel m, BuildTable(g, in));
+  SdcConfig config;
+
+  CTG_ASSERT_OK_AND_ASSIGN(Release old, ProtectTable(blind, {}, config, "v1"));
+  CTG_ASSERT_OK_AND_ASSIGN(AuditReport old_audit, AuditRelease(m, old, {}, config));
+  EXPECT_FALSE(old_audit.passed());
+
+  CTG_ASSERT_OK_AND_ASSIGN(Release r, ProtectTable(m, {}, config, "v1"));
+  CTG_ASSERT_OK_AND_ASSIGN(AuditReport audit, AuditRelease(m, r, {}, config));
+  EXPECT_TRUE(audit.passed());
 }
 
 }  // namespace

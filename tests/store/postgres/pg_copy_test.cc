@@ -13,7 +13,7 @@
 #include "gtest/gtest.h"
 #include "store/postgres/pg_audit.h"
 #include "store/postgres/pg_database.h"
-#include "store/sqlite.h"
+#include "store/sqlite/sqlite.h"
 #include "tests/store/postgres/pg_test_cluster.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -147,7 +147,7 @@ TEST(PgCopyTest, RefusesASourceOfAnotherSchemaOrNone) {
   ctg::testing::TempDir dir;
   std::string source = FixtureCopy(dir);
   {
-    CTG_ASSERT_OK_AND_ASSIGN(auto conn, Connection::Open(source, false));
+    CTG_ASSERT_OK_AND_ASSIGN(auto conn, sqlite::Connection::Open(source, false));
     ASSERT_THAT(conn->Exec("PRAGMA user_version = 3"), IsOk());
   }
   std::string db = NewDatabase();

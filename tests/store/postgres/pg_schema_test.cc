@@ -3,7 +3,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "store/postgres/pg_database.h"
-#include "store/schema.h"
+#include "store/sqlite/schema.h"
 #include "tests/store/postgres/pg_test_cluster.h"
 #include "tests/testing/status_matchers.h"
 
@@ -16,11 +16,11 @@ using ::testing::HasSubstr;
 using namespace ::ctg::store::postgres::testing;
 
 TEST(PgSchemaTest, SameMigrationNumbersAsSqlite) {
-  ASSERT_EQ(PgMigrations().size(), GatewayMigrations().size());
+  ASSERT_EQ(PgMigrations().size(), sqlite::GatewayMigrations().size());
   for (size_t i = 0; i < PgMigrations().size(); ++i) {
-    EXPECT_EQ(PgMigrations()[i].version, GatewayMigrations()[i].version);
+    EXPECT_EQ(PgMigrations()[i].version, sqlite::GatewayMigrations()[i].version);
   }
-  EXPECT_EQ(PgSchemaVersion(), GatewaySchemaVersion());
+  EXPECT_EQ(PgSchemaVersion(), sqlite::GatewaySchemaVersion());
 }
 
 // A database at the current schema with one row in each append-only table,

@@ -5,9 +5,10 @@
 #include "base/status_macros.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "store/database.h"
+#include "store/sqlite/database.h"
+#include "store/sqlite/statistics_table.h"
 #include "store/postgres/pg_database.h"
-#include "store/schema.h"
+#include "store/sqlite/schema.h"
 #include "tests/store/postgres/pg_test_cluster.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -29,6 +30,7 @@ namespace {
 using ::ctg::testing::IsOk;
 using ::ctg::testing::StatusIs;
 using namespace ::ctg::store::postgres::testing;
+using namespace ::ctg::store::sqlite;
 
 // Two periods; commune 33069 with two IRIS and a QPV of its own; commune
 // 33063 whose QPV has a piece in 33069 (level 4 "<IRIS>+<QPV>").

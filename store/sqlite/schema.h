@@ -5,19 +5,19 @@
 // N, Database::Open applies those not yet applied (each in its own
 // transaction) and records the schema in PRAGMA user_version; a database
 // of a newer schema than GatewaySchemaVersion() is refused.
-#ifndef CTG_STORE_SCHEMA_H_
-#define CTG_STORE_SCHEMA_H_
+#ifndef CTG_STORE_SQLITE_SCHEMA_H_
+#define CTG_STORE_SQLITE_SCHEMA_H_
 
 #include "absl/types/span.h"
-#include "store/database.h"
+#include "store/sqlite/database.h"
 
-namespace ctg::store {
+namespace ctg::store::sqlite {
 
 absl::Span<const Migration> GatewayMigrations();
 
 // The schema this build writes: the last migration's number.
 int GatewaySchemaVersion();
 
-}  // namespace ctg::store
+}  // namespace ctg::store::sqlite
 
-#endif  // CTG_STORE_SCHEMA_H_
+#endif  // CTG_STORE_SQLITE_SCHEMA_H_

@@ -17,8 +17,8 @@
 // user (mode 0600): created so, and tightened to it when found wider.
 //
 // Thread-safe: Write() and Read() may be called from any number of threads.
-#ifndef CTG_STORE_DATABASE_H_
-#define CTG_STORE_DATABASE_H_
+#ifndef CTG_STORE_SQLITE_DATABASE_H_
+#define CTG_STORE_SQLITE_DATABASE_H_
 
 #include <deque>
 #include <functional>
@@ -33,9 +33,9 @@
 #include "absl/status/statusor.h"
 #include "base/mutex.h"
 #include "absl/types/span.h"
-#include "store/sqlite.h"
+#include "store/sqlite/sqlite.h"
 
-namespace ctg::store {
+namespace ctg::store::sqlite {
 
 // One schema step. Migrations are applied in order; the database records how
 // many were applied in PRAGMA user_version.
@@ -137,6 +137,6 @@ class Database {
   std::vector<std::unique_ptr<Connection>> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
 };
 
-}  // namespace ctg::store
+}  // namespace ctg::store::sqlite
 
-#endif  // CTG_STORE_DATABASE_H_
+#endif  // CTG_STORE_SQLITE_DATABASE_H_

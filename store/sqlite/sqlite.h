@@ -4,8 +4,8 @@
 // A Connection is NOT thread-safe: one thread at a time (Database hands
 // connections out under a lock). Statements borrowed from a Connection must
 // not outlive it and are reset when destroyed.
-#ifndef CTG_STORE_SQLITE_H_
-#define CTG_STORE_SQLITE_H_
+#ifndef CTG_STORE_SQLITE_SQLITE_H_
+#define CTG_STORE_SQLITE_SQLITE_H_
 
 #include <cstdint>
 #include <map>
@@ -19,7 +19,7 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace ctg::store {
+namespace ctg::store::sqlite {
 
 class Statement;
 
@@ -94,6 +94,6 @@ class Statement {
   int bind_error_ = 0;
 };
 
-}  // namespace ctg::store
+}  // namespace ctg::store::sqlite
 
-#endif  // CTG_STORE_SQLITE_H_
+#endif  // CTG_STORE_SQLITE_SQLITE_H_

@@ -1,9 +1,9 @@
-#include "store/schema.h"
+#include "store/sqlite/schema.h"
 
-#include "store/releases_table.h"
-#include "store/requests_table.h"
+#include "store/sqlite/releases_table.h"
+#include "store/sqlite/requests_table.h"
 
-namespace ctg::store {
+namespace ctg::store::sqlite {
 namespace {
 
 // R9: the audit trail. Rows are append-only: triggers refuse UPDATE and
@@ -123,4 +123,4 @@ absl::Span<const Migration> GatewayMigrations() { return kMigrations; }
 
 int GatewaySchemaVersion() { return GatewayMigrations().back().version; }
 
-}  // namespace ctg::store
+}  // namespace ctg::store::sqlite

@@ -1,4 +1,4 @@
-#include "store/database.h"
+#include "store/sqlite/database.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 
-namespace ctg::store {
+namespace ctg::store::sqlite {
 
 struct Database::Job {
   absl::FunctionRef<absl::Status(Transaction&)> work;
@@ -276,4 +276,4 @@ absl::Status Database::Read(absl::FunctionRef<absl::Status(Connection&)> work) {
   return status;
 }
 
-}  // namespace ctg::store
+}  // namespace ctg::store::sqlite

@@ -1,4 +1,4 @@
-#include "store/conventions_table.h"
+#include "store/sqlite/conventions_table.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -6,7 +6,7 @@
 #include "base/echo.h"
 #include "base/status_macros.h"
 
-namespace ctg::store {
+namespace ctg::store::sqlite {
 namespace {
 
 constexpr char kColumns[] =
@@ -153,4 +153,4 @@ absl::StatusOr<std::vector<ConventionEventRow>> ConventionHistory(Connection& co
   }
 }
 
-}  // namespace ctg::store
+}  // namespace ctg::store::sqlite

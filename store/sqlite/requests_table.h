@@ -1,8 +1,8 @@
 // Data requests (the étude d'opportunité, rules R1-R3, R11, R13) as stored:
 // the declaration, and its history: every version of the amendable part,
 // every state transition, every question, every opinion and the approval's
-// terms. Owned by the workflow (issue #6). The extracts delivered under an
-// approval are in the release ledger (store/releases_table.h).
+// terms. The extracts delivered under an
+// approval are in the release ledger (store/sqlite/releases_table.h).
 //
 // Nothing is edited in place. Triggers of the schema (migration 3):
 //   - refuse UPDATE and DELETE on versions, transitions, questions,
@@ -14,7 +14,7 @@
 //     ended in (0 for the first), and the request's `state` column is set
 //     from it, never written directly;
 //   - number versions 1, 2, 3... without gaps.
-// A refusal by a trigger is kAborted (store/sqlite.h).
+// A refusal by a trigger is kAborted (store/sqlite/sqlite.h).
 //
 // Rows are plain data: states, recipient kinds, opinions and aspects are
 // the numbers of the ctg.v1 enums (RequestState, Recipient.Kind, Opinion,
@@ -22,8 +22,8 @@
 // policy/request_validation.h) decide what they allow. Times are Unix
 // microseconds. Functions take the Connection of a transaction (writes) or
 // of a read; they are not thread-safe beyond the Connection's own rules.
-#ifndef CTG_STORE_REQUESTS_TABLE_H_
-#define CTG_STORE_REQUESTS_TABLE_H_
+#ifndef CTG_STORE_SQLITE_REQUESTS_TABLE_H_
+#define CTG_STORE_SQLITE_REQUESTS_TABLE_H_
 
 #include <cstdint>
 #include <optional>
@@ -33,101 +33,13 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "store/sqlite.h"
+#include "store/request_store.h"
+#include "store/sqlite/sqlite.h"
 
-namespace ctg::store {
+namespace ctg::store::sqlite {
 
-// Migration 3 of store/schema.cc.
+// Migration 3 of store/sqlite/schema.cc.
 extern const char kRequestsSchema[];
-
-// What a request asks for or an approval releases. Codes must be non-empty
-// and contain no whitespace (they are validated codes; the store refuses
-// others with kInvalidArgument).
-struct ScopeRow {
-  std::vector<std::string> indicators;
-  std::vector<std::string> territories;
-  std::vector<std::string> periods;
-  std::vector<std::string> breakdowns;
-};
-
-struct RecipientRow {
-  int kind = 0;  // ctg.v1.Recipient.Kind
-  std::string name;
-  std::string operator_person;
-};
-
-// The declaration, immutable once inserted, and the current state.
-struct RequestRow {
-  std::string id;  // "REQ-000042" (RequestIdOf(42))
-  std::string commune;
-  std::string convention_id;
-  std::string purpose;
-  std::string objective;
-  std::string requester;  // SPIFFE ID of the person who filed it
-  int retention_months = 0;
-  std::vector<RecipientRow> recipients;
-  int64_t create_time_us = 0;
-  // Read only: set by the last transition (the stored state; the effective
-  // one also depends on time, policy::EffectiveState).
-  int state = 0;
-  int64_t update_time_us = 0;
-};
-
-// One version of the amendable part. Version 1 is the submission.
-struct VersionRow {
-  int version = 0;  // read only: numbered by AppendVersion
-  ScopeRow scope;
-  std::string justification;
-  std::string answer;  // the answer to the questions that led to it
-  std::string author;
-  int64_t time_us = 0;
-};
-
-struct TransitionRow {
-  int from_state = 0;  // 0 for the submission
-  int to_state = 0;
-  std::string actor;  // SPIFFE ID
-  int64_t time_us = 0;
-  std::string reason;
-};
-
-struct QuestionRow {
-  int round = 0;  // read only: 1 for the first RequestInformation, ...
-  std::string text;
-  std::string author;
-  int64_t time_us = 0;
-};
-
-struct OpinionRow {
-  int aspect = 0;  // 1 opportunity, 2 feasibility
-  int value = 0;   // ctg.v1.Opinion
-  std::string reasoning;
-  std::string reviewer;  // SPIFFE ID
-  int version = 0;       // the request version it was given on
-  int64_t time_us = 0;
-};
-
-struct ApprovalRow {
-  ScopeRow scope;
-  std::optional<int64_t> end_time_us;  // unset: no end (open convention)
-  int download_quota = 1;
-  int64_t time_us = 0;
-};
-
-// A request with its whole history, each list in recording order.
-struct StoredRequest {
-  RequestRow request;
-  std::vector<VersionRow> versions;
-  std::vector<TransitionRow> transitions;
-  std::vector<QuestionRow> questions;
-  std::vector<OpinionRow> opinions;
-  std::optional<ApprovalRow> approval;
-};
-
-// "REQ-000042" for 42 (at least six digits).
-std::string RequestIdOf(int64_t number);
-// 42 for "REQ-000042"; nullopt for anything that is not such an id.
-std::optional<int64_t> RequestNumberOf(const std::string& id);
 
 // The id the next inserted request should take (one more than the highest
 // number so far). Call in the transaction that inserts it.
@@ -174,19 +86,12 @@ absl::Status InsertApproval(Connection& conn, const std::string& request_id,
 // return it as is).
 absl::StatusOr<StoredRequest> GetRequest(Connection& conn, const std::string& id);
 
-struct RequestFilter {
-  std::string commune;   // "" for every commune
-  std::set<int> states;  // stored states; empty for any
-  // Only requests numbered below this (paging, newest first); 0: no bound.
-  int64_t before_number = 0;
-};
-
 // Requests matching `filter`, newest (highest number) first, at most
 // `limit`, each with its history.
 absl::StatusOr<std::vector<StoredRequest>> ListRequests(Connection& conn,
                                                         const RequestFilter& filter,
                                                         int limit);
 
-}  // namespace ctg::store
+}  // namespace ctg::store::sqlite
 
-#endif  // CTG_STORE_REQUESTS_TABLE_H_
+#endif  // CTG_STORE_SQLITE_REQUESTS_TABLE_H_

@@ -1,7 +1,7 @@
 // store/statistics_table and the release ledger's per-period count: a QPV
 // straddling two communes is listed for both (pieces are never listed), and
 // releases count per period, not per prefix ("2023" is not "2023-06").
-#include "store/statistics_table.h"
+#include "store/sqlite/statistics_table.h"
 
 #include <memory>
 #include <string>
@@ -9,13 +9,13 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "store/database.h"
-#include "store/releases_table.h"
-#include "store/schema.h"
+#include "store/sqlite/database.h"
+#include "store/sqlite/releases_table.h"
+#include "store/sqlite/schema.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
-namespace ctg::store {
+namespace ctg::store::sqlite {
 namespace {
 
 using ::ctg::testing::IsOk;
@@ -119,4 +119,4 @@ TEST_F(StatisticsTableTest, ReleasesAreCountedPerPeriod) {
 }
 
 }  // namespace
-}  // namespace ctg::store
+}  // namespace ctg::store::sqlite

@@ -1,9 +1,9 @@
-#include "store/statistics_table.h"
+#include "store/sqlite/statistics_table.h"
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 
-namespace ctg::store {
+namespace ctg::store::sqlite {
 namespace {
 
 PeriodRow ReadPeriod(const Statement& s) {
@@ -178,4 +178,4 @@ absl::StatusOr<std::vector<TerritoryRow>> ListPeriodTerritories(Connection& conn
   }
 }
 
-}  // namespace ctg::store
+}  // namespace ctg::store::sqlite

@@ -3,15 +3,15 @@
 // The copy is one consistent snapshot (one read transaction on the source:
 // writers keep going meanwhile in WAL mode), taken without the gateway's
 // cooperation. Thread-safe: each call uses its own connections.
-#ifndef CTG_STORE_BACKUP_H_
-#define CTG_STORE_BACKUP_H_
+#ifndef CTG_STORE_SQLITE_BACKUP_H_
+#define CTG_STORE_SQLITE_BACKUP_H_
 
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-namespace ctg::store {
+namespace ctg::store::sqlite {
 
 // Copies the database at `source` into `dest`, a file that must exist and be
 // empty (the caller creates it with the mode it wants, e.g. mkstemp's 0600).
@@ -26,6 +26,6 @@ absl::Status CopyDatabase(const std::string& source, const std::string& dest);
 // number of the last migration applied. Errors: kUnavailable naming `path`.
 absl::StatusOr<int> SchemaVersionOf(const std::string& path);
 
-}  // namespace ctg::store
+}  // namespace ctg::store::sqlite
 
-#endif  // CTG_STORE_BACKUP_H_
+#endif  // CTG_STORE_SQLITE_BACKUP_H_

@@ -2,8 +2,8 @@
 // (for the catalogue) and, per commune, a slice of the canonical CSV
 // (statbase/csv_export.h) holding the commune, its IRIS, its QPVs and their
 // pieces. An extract loads only its commune's slice and re-validates it.
-#ifndef CTG_STORE_STATISTICS_TABLE_H_
-#define CTG_STORE_STATISTICS_TABLE_H_
+#ifndef CTG_STORE_SQLITE_STATISTICS_TABLE_H_
+#define CTG_STORE_SQLITE_STATISTICS_TABLE_H_
 
 #include <cstdint>
 #include <optional>
@@ -13,25 +13,10 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "store/sqlite.h"
+#include "store/statistics_store.h"
+#include "store/sqlite/sqlite.h"
 
-namespace ctg::store {
-
-struct PeriodRow {
-  std::string period;
-  std::string base_version;
-  std::string digest;  // "sha256:..." of the canonical CSV
-  int64_t rows = 0;
-  int64_t import_time_us = 0;
-  std::string imported_by;
-};
-
-struct TerritoryRow {
-  std::string code;
-  std::string name;
-  int level = 0;        // statbase::TerritoryLevel value
-  std::string commune;  // parent commune; empty for a commune
-};
+namespace ctg::store::sqlite {
 
 // Deletes everything stored for `period.period` (returns whether there was
 // anything) and inserts the new period row. Call inside a transaction,
@@ -73,6 +58,6 @@ absl::StatusOr<std::vector<TerritoryRow>> ListPeriodTerritories(Connection& conn
                                                                 const std::string& period,
                                                                 const std::string& commune);
 
-}  // namespace ctg::store
+}  // namespace ctg::store::sqlite
 
-#endif  // CTG_STORE_STATISTICS_TABLE_H_
+#endif  // CTG_STORE_SQLITE_STATISTICS_TABLE_H_

@@ -1,10 +1,10 @@
-#include "store/sqlite.h"
+#include "store/sqlite/sqlite.h"
 
 #include <sqlite3.h>
 
 #include "absl/strings/str_cat.h"
 
-namespace ctg::store {
+namespace ctg::store::sqlite {
 
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
     const std::string& path, bool read_only) {
@@ -152,4 +152,4 @@ bool Statement::ColumnIsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-}  // namespace ctg::store
+}  // namespace ctg::store::sqlite

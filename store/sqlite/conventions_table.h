@@ -1,8 +1,8 @@
 // Conventions (one per commune and period of validity) and their history.
 // Rows are plain data; the rules (policy/convention.h) decide what they
 // allow. Functions take the Connection of a transaction or read.
-#ifndef CTG_STORE_CONVENTIONS_TABLE_H_
-#define CTG_STORE_CONVENTIONS_TABLE_H_
+#ifndef CTG_STORE_SQLITE_CONVENTIONS_TABLE_H_
+#define CTG_STORE_SQLITE_CONVENTIONS_TABLE_H_
 
 #include <cstdint>
 #include <string>
@@ -10,38 +10,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "store/sqlite.h"
+#include "store/convention_store.h"
+#include "store/sqlite/sqlite.h"
 
-namespace ctg::store {
-
-struct PriorAgreementRow {
-  std::string title;
-  std::string date;  // YYYY-MM-DD
-  std::string description;
-};
-
-struct ConventionRow {
-  std::string id;
-  std::string commune;
-  std::string commune_name;
-  std::vector<std::string> perimeter;
-  std::string valid_from;   // YYYY-MM-DD
-  std::string valid_until;  // YYYY-MM-DD
-  std::string caf_name;
-  std::vector<PriorAgreementRow> prior_agreements;
-  bool suspended = false;
-  std::string suspension_reason;
-  std::string termination_notice_date;     // "" when not terminated
-  std::string termination_effective_date;  // "" when not terminated
-  int64_t create_time_us = 0;
-};
-
-struct ConventionEventRow {
-  std::string action;  // created, suspended, reinstated, terminated
-  std::string actor;
-  int64_t time_us = 0;
-  std::string reason;
-};
+namespace ctg::store::sqlite {
 
 // Errors: kAborted when the id exists.
 absl::Status InsertConvention(Connection& conn, const ConventionRow& row);
@@ -63,6 +35,6 @@ absl::Status AppendConventionEvent(Connection& conn, const std::string& conventi
 absl::StatusOr<std::vector<ConventionEventRow>> ConventionHistory(Connection& conn,
                                                                   const std::string& id);
 
-}  // namespace ctg::store
+}  // namespace ctg::store::sqlite
 
-#endif  // CTG_STORE_CONVENTIONS_TABLE_H_
+#endif  // CTG_STORE_SQLITE_CONVENTIONS_TABLE_H_

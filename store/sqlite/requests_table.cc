@@ -1,4 +1,4 @@
-#include "store/requests_table.h"
+#include "store/sqlite/requests_table.h"
 
 #include <cstdio>
 
@@ -12,7 +12,7 @@
 #include "base/echo.h"
 #include "base/status_macros.h"
 
-namespace ctg::store {
+namespace ctg::store::sqlite {
 
 // R2: the declaration never changes; its history is append-only (see the
 // header). Scope lists are codes joined by single spaces.
@@ -154,8 +154,6 @@ CREATE TRIGGER request_approvals_append_only_delete BEFORE DELETE ON request_app
 )sql";
 
 namespace {
-
-constexpr char kPrefix[] = "REQ-";
 
 constexpr char kRequestColumns[] =
     "id, commune, convention_id, purpose, objective, requester, retention_months, "
@@ -317,26 +315,6 @@ absl::Status LoadHistory(Connection& conn, StoredRequest& out) {
 }
 
 }  // namespace
-
-std::string RequestIdOf(int64_t number) {
-  char digits[32];
-  std::snprintf(digits, sizeof(digits), "%06lld", static_cast<long long>(number));
-  return absl::StrCat(kPrefix, digits);
-}
-
-std::optional<int64_t> RequestNumberOf(const std::string& id) {
-  if (!absl::StartsWith(id, kPrefix)) return std::nullopt;
-  absl::string_view digits = absl::string_view(id).substr(sizeof(kPrefix) - 1);
-  if (digits.size() < 6 || digits.size() > 18) return std::nullopt;
-  for (char c : digits) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return std::nullopt;
-  }
-  int64_t number = 0;
-  if (!absl::SimpleAtoi(digits, &number) || number <= 0) return std::nullopt;
-  // Canonical spelling only, so that one request has one id.
-  if (RequestIdOf(number) != id) return std::nullopt;
-  return number;
-}
 
 absl::StatusOr<std::string> NextRequestId(Connection& conn) {
   CTG_ASSIGN_OR_RETURN(Statement stmt,
@@ -504,4 +482,4 @@ absl::StatusOr<std::vector<StoredRequest>> ListRequests(Connection& conn,
   return out;
 }
 
-}  // namespace ctg::store
+}  // namespace ctg::store::sqlite

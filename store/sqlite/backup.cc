@@ -1,4 +1,4 @@
-#include "store/backup.h"
+#include "store/sqlite/backup.h"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -9,9 +9,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
-#include "store/sqlite.h"
+#include "store/sqlite/sqlite.h"
 
-namespace ctg::store {
+namespace ctg::store::sqlite {
 namespace {
 
 absl::Status Fsync(const std::string& path) {
@@ -77,4 +77,4 @@ absl::StatusOr<int> SchemaVersionOf(const std::string& path) {
   return static_cast<int>(stmt.ColumnInt(0));
 }
 
-}  // namespace ctg::store
+}  // namespace ctg::store::sqlite

@@ -1,7 +1,7 @@
 // store/requests_table: rows round-trip, ids, paging and filters, and the
 // schema's guarantees: the declaration is immutable, the history is
 // append-only, transitions chain and drive the state, versions have no gaps.
-#include "store/requests_table.h"
+#include "store/sqlite/requests_table.h"
 
 #include <memory>
 #include <string>
@@ -9,13 +9,13 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "store/conventions_table.h"
-#include "store/database.h"
-#include "store/schema.h"
+#include "store/sqlite/conventions_table.h"
+#include "store/sqlite/database.h"
+#include "store/sqlite/schema.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
-namespace ctg::store {
+namespace ctg::store::sqlite {
 namespace {
 
 using ::ctg::testing::IsOk;
@@ -343,4 +343,4 @@ TEST_F(RequestsTableTest, ListsNewestFirstWithFiltersAndPaging) {
 }
 
 }  // namespace
-}  // namespace ctg::store
+}  // namespace ctg::store::sqlite

@@ -4,8 +4,8 @@
 //
 // Functions take the Connection of a transaction or read; they are as
 // thread-safe as that connection (one thread at a time).
-#ifndef CTG_STORE_AUDIT_TABLE_H_
-#define CTG_STORE_AUDIT_TABLE_H_
+#ifndef CTG_STORE_SQLITE_AUDIT_TABLE_H_
+#define CTG_STORE_SQLITE_AUDIT_TABLE_H_
 
 #include <cstdint>
 #include <optional>
@@ -15,48 +15,10 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "store/sqlite.h"
+#include "store/audit_trail_store.h"
+#include "store/sqlite/sqlite.h"
 
-namespace ctg::store {
-
-struct AuditRow {
-  uint64_t seq = 0;
-  int64_t time_us = 0;
-  // The verified caller's SPIFFE ID, or, when `organisation` is empty, the
-  // identity a refused certificate claimed (the event's claimed_caller fact;
-  // in events recorded before that fact existed, its caller). Empty when
-  // there was neither.
-  std::string caller;
-  // "commune/33069", "caf/33": set only for a verified caller.
-  std::string organisation;
-  std::string method;
-  std::string target_kind;
-  std::string target_id;
-  std::string request_id;
-  std::string extract_sha256;
-  int32_t code = 0;
-  std::string canonical;
-  std::string leaf_hash;
-  // Filled by ScanAuditRows: the signed note of the checkpoint whose tree
-  // size equals seq, if the gateway stored one.
-  std::string checkpoint;
-};
-
-struct AuditFilter {
-  std::optional<int64_t> start_time_us;  // inclusive
-  std::optional<int64_t> end_time_us;    // exclusive
-  // Verified caller (rows with an organisation only).
-  std::string caller;
-  // Identity claimed by a refused certificate (rows without one).
-  std::string claimed_caller;
-  std::string organisation;
-  std::string method;
-  std::string request_id;
-  enum class Outcome { kAny, kAllowed, kDenied } outcome = Outcome::kAny;
-  uint64_t from_seq = 0;
-  std::optional<uint64_t> to_seq;  // inclusive
-  uint64_t limit = 0;  // 0: no limit
-};
+namespace ctg::store::sqlite {
 
 // Appends one row. Errors: kAborted if seq is already taken.
 absl::Status InsertAuditRow(Connection& conn, const AuditRow& row);
@@ -94,10 +56,6 @@ absl::StatusOr<AuditRow> GetAuditRow(Connection& conn, uint64_t seq);
 absl::Status InsertCheckpoint(Connection& conn, uint64_t tree_size,
                               int64_t time_us, const std::string& note);
 
-struct StoredCheckpoint {
-  uint64_t tree_size = 0;
-  std::string note;
-};
 // The largest stored checkpoint, if any.
 absl::StatusOr<std::optional<StoredCheckpoint>> LatestCheckpoint(Connection& conn);
 // The stored checkpoint of `tree_size`, if any.
@@ -106,6 +64,6 @@ absl::StatusOr<std::optional<StoredCheckpoint>> CheckpointOfSize(Connection& con
 // Every stored checkpoint, by tree size.
 absl::StatusOr<std::vector<StoredCheckpoint>> AllCheckpoints(Connection& conn);
 
-}  // namespace ctg::store
+}  // namespace ctg::store::sqlite
 
-#endif  // CTG_STORE_AUDIT_TABLE_H_
+#endif  // CTG_STORE_SQLITE_AUDIT_TABLE_H_

@@ -1,4 +1,4 @@
-#include "store/database.h"
+#include "store/sqlite/database.h"
 
 #include <sys/stat.h>
 
@@ -10,12 +10,12 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "store/audit_table.h"
-#include "store/schema.h"
+#include "store/sqlite/audit_table.h"
+#include "store/sqlite/schema.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
-namespace ctg::store {
+namespace ctg::store::sqlite {
 namespace {
 
 using ::ctg::testing::IsOk;
@@ -260,4 +260,4 @@ TEST_F(DatabaseTest, AuditRowsAreAppendOnly) {
 }
 
 }  // namespace
-}  // namespace ctg::store
+}  // namespace ctg::store::sqlite

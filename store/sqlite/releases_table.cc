@@ -1,9 +1,9 @@
-#include "store/releases_table.h"
+#include "store/sqlite/releases_table.h"
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 
-namespace ctg::store {
+namespace ctg::store::sqlite {
 
 const char kReleasesSchema[] = R"sql(
 CREATE TABLE releases (
@@ -112,4 +112,4 @@ absl::Status PutReleaseMemory(Connection& conn, const std::string& commune,
   return stmt.Run();
 }
 
-}  // namespace ctg::store
+}  // namespace ctg::store::sqlite

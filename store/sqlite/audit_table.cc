@@ -1,4 +1,4 @@
-#include "store/audit_table.h"
+#include "store/sqlite/audit_table.h"
 
 #include <vector>
 
@@ -6,7 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
 
-namespace ctg::store {
+namespace ctg::store::sqlite {
 namespace {
 
 constexpr char kColumns[] =
@@ -222,4 +222,4 @@ absl::StatusOr<std::vector<StoredCheckpoint>> AllCheckpoints(Connection& conn) {
   }
 }
 
-}  // namespace ctg::store
+}  // namespace ctg::store::sqlite

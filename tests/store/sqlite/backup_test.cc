@@ -1,4 +1,4 @@
-#include "store/backup.h"
+#include "store/sqlite/backup.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,11 +10,11 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "store/database.h"
+#include "store/sqlite/database.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
-namespace ctg::store {
+namespace ctg::store::sqlite {
 namespace {
 
 using ::ctg::testing::IsOk;
@@ -119,4 +119,4 @@ TEST(MigrationsTest, NumbersMustRunFromOneWithoutGaps) {
 }
 
 }  // namespace
-}  // namespace ctg::store
+}  // namespace ctg::store::sqlite

@@ -1,0 +1,31 @@
+// The storage backend the gateway runs on: SQLite, in the file that the
+// configuration's `database` names (store/sqlite/). The one place in
+// gateway/ that knows which backend it is; everything else sees
+// store::Backend (store/backend.h) and its sessions.
+#ifndef CTG_GATEWAY_STORE_BACKEND_H_
+#define CTG_GATEWAY_STORE_BACKEND_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "store/backend.h"
+
+namespace ctg::gateway {
+
+// Opens the store at `database`, creating it and bringing its schema up to
+// GatewaySchemaVersion(). Errors: kUnavailable naming `database` when it
+// cannot be opened; kFailedPrecondition for a newer schema (a downgrade) or
+// a failed migration.
+absl::StatusOr<std::unique_ptr<store::Backend>> OpenGatewayStore(const std::string& database);
+
+// Opens the store at `database` read-only and as it is (no migration): for
+// `--check` and to check a backup copy. Errors: kUnavailable naming it.
+absl::StatusOr<std::unique_ptr<store::Backend>> OpenStoreForCheck(const std::string& database);
+
+// The schema this build writes.
+int GatewaySchemaVersion();
+
+}  // namespace ctg::gateway
+
+#endif  // CTG_GATEWAY_STORE_BACKEND_H_
