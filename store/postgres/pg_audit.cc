@@ -6,7 +6,7 @@
 
 namespace ctg::store::postgres {
 
-absl::Status InsertPgAuditRow(PgTransaction& tx, const AuditRow& r) {
+absl::Status InsertPgAuditRow(PgSession& tx, const AuditRow& r) {
   return tx
       .Exec("INSERT INTO audit_events (seq, time_us, caller, organisation, method, target_kind, "
             "target_id, request_id, extract_sha256, code, canonical, leaf_hash) "
@@ -158,7 +158,7 @@ absl::Status ScanPgTrail(PgSession& session,
   }
 }
 
-absl::Status StorePgCheckpoint(PgTransaction& tx, uint64_t tree_size, const std::string& root,
+absl::Status StorePgCheckpoint(PgSession& tx, uint64_t tree_size, const std::string& root,
                                int64_t time_us, const std::string& note) {
   if (root.size() != 32) {
     return absl::InvalidArgumentError(

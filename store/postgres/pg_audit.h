@@ -22,7 +22,7 @@ namespace ctg::store::postgres {
 // Appends one event. Errors: kAborted when row.seq is not the trail's next
 // sequence number (the schema refuses gaps and duplicates), or the
 // session's.
-absl::Status InsertPgAuditRow(PgTransaction& tx, const AuditRow& row);
+absl::Status InsertPgAuditRow(PgSession& tx, const AuditRow& row);
 
 // Number of events in the trail as this session sees it.
 absl::StatusOr<uint64_t> PgTrailSize(PgSession& session);
@@ -56,7 +56,7 @@ absl::Status ScanPgTrail(PgSession& session,
 // stored and OK is returned (the existing note is left as it is). Errors:
 // kDataLoss when it is stored with another root (the trail diverged:
 // never sign it); kAborted when the trail has fewer than tree_size events.
-absl::Status StorePgCheckpoint(PgTransaction& tx, uint64_t tree_size, const std::string& root,
+absl::Status StorePgCheckpoint(PgSession& tx, uint64_t tree_size, const std::string& root,
                                int64_t time_us, const std::string& note);
 
 struct PgCheckpoint {

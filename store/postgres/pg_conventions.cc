@@ -50,7 +50,7 @@ absl::Status NotFound(const std::string& id) {
 
 }  // namespace
 
-absl::Status PgInsertConvention(PgTransaction& tx, const ConventionRow& row) {
+absl::Status PgInsertConvention(PgSession& tx, const ConventionRow& row) {
   CTG_RETURN_IF_ERROR(
       tx.Exec(absl::StrCat("INSERT INTO conventions (", kColumns,
                            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"),
@@ -96,7 +96,7 @@ absl::StatusOr<std::vector<ConventionRow>> PgListConventions(PgSession& session,
   return rows;
 }
 
-absl::Status PgUpdateConventionState(PgTransaction& tx, const ConventionRow& row) {
+absl::Status PgUpdateConventionState(PgSession& tx, const ConventionRow& row) {
   CTG_ASSIGN_OR_RETURN(
       pqxx::result r,
       tx.Exec("UPDATE conventions SET suspended = $2, suspension_reason = $3, "
@@ -113,7 +113,7 @@ absl::StatusOr<int> PgCountConventions(PgSession& session, const std::string& co
   return r[0][0].as<int>();
 }
 
-absl::Status PgAppendConventionEvent(PgTransaction& tx, const std::string& convention_id,
+absl::Status PgAppendConventionEvent(PgSession& tx, const std::string& convention_id,
                                      const ConventionEventRow& e) {
   return tx
       .Exec("INSERT INTO convention_history (convention_id, action, actor, time_us, reason) "

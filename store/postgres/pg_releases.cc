@@ -5,7 +5,7 @@
 
 namespace ctg::store::postgres {
 
-absl::Status PgInsertRelease(PgTransaction& tx, const LedgerRow& r) {
+absl::Status PgInsertRelease(PgSession& tx, const LedgerRow& r) {
   return tx
       .Exec("INSERT INTO releases (request_id, download, extract_id, commune, sha256, "
             "base_version, cells_published, cells_masked, cells_excluded, time_us, recipient) "
@@ -59,7 +59,7 @@ absl::StatusOr<MemoryRow> PgGetReleaseMemory(PgSession& session, const std::stri
   return MemoryRow{r[0][0].as<std::string>(), r[0][1].as<int64_t>()};
 }
 
-absl::Status PgPutReleaseMemory(PgTransaction& tx, const std::string& commune,
+absl::Status PgPutReleaseMemory(PgSession& tx, const std::string& commune,
                                 const std::string& text, int64_t expected_version) {
   CTG_ASSIGN_OR_RETURN(
       pqxx::result r,

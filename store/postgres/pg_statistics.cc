@@ -29,7 +29,7 @@ constexpr char kLatest[] = "(SELECT max(period COLLATE \"C\") FROM stat_periods)
 
 }  // namespace
 
-absl::StatusOr<bool> PgReplacePeriod(PgTransaction& tx, const PeriodRow& p) {
+absl::StatusOr<bool> PgReplacePeriod(PgSession& tx, const PeriodRow& p) {
   CTG_ASSIGN_OR_RETURN(pqxx::result existing,
                        tx.Exec("SELECT 1 FROM stat_periods WHERE period = $1", p.period));
   for (const char* table : {"stat_slices", "stat_territories", "stat_periods"}) {
@@ -44,7 +44,7 @@ absl::StatusOr<bool> PgReplacePeriod(PgTransaction& tx, const PeriodRow& p) {
   return !existing.empty();
 }
 
-absl::Status PgInsertTerritory(PgTransaction& tx, const std::string& period,
+absl::Status PgInsertTerritory(PgSession& tx, const std::string& period,
                                const TerritoryRow& t) {
   return tx
       .Exec("INSERT INTO stat_territories (period, code, name, level, commune) "
@@ -53,7 +53,7 @@ absl::Status PgInsertTerritory(PgTransaction& tx, const std::string& period,
       .status();
 }
 
-absl::Status PgAppendSlice(PgTransaction& tx, const std::string& period,
+absl::Status PgAppendSlice(PgSession& tx, const std::string& period,
                            const std::string& commune, const std::string& csv) {
   return tx
       .Exec("INSERT INTO stat_slices (period, commune, part, csv) VALUES ($1, $2, "

@@ -20,11 +20,11 @@ namespace ctg::store::postgres {
 // Deletes everything stored for `period.period` (returns whether there was
 // anything) and inserts the new period row; then PgInsertTerritory /
 // PgAppendSlice in the same transaction.
-absl::StatusOr<bool> PgReplacePeriod(PgTransaction& tx, const PeriodRow& period);
-absl::Status PgInsertTerritory(PgTransaction& tx, const std::string& period,
+absl::StatusOr<bool> PgReplacePeriod(PgSession& tx, const PeriodRow& period);
+absl::Status PgInsertTerritory(PgSession& tx, const std::string& period,
                                const TerritoryRow& territory);
 // Appends `csv` (whole lines, no header) to `commune`'s slice of `period`.
-absl::Status PgAppendSlice(PgTransaction& tx, const std::string& period,
+absl::Status PgAppendSlice(PgSession& tx, const std::string& period,
                            const std::string& commune, const std::string& csv);
 
 absl::StatusOr<std::vector<PeriodRow>> PgListPeriods(PgSession& session);
