@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <pqxx/connection>
@@ -120,6 +121,15 @@ absl::StatusOr<std::unique_ptr<TestGateway>> TestGateway::StartWithPki(
          << (absl::StrContains(extra_config, "calls_per_minute") ? "" : "calls_per_minute = 0\n")
          << extra_config;
   config.close();
+  if (absl::Status s = gw->Launch(); !s.ok()) return s;
+  return gw;
+}
+
+absl::StatusOr<std::unique_ptr<TestGateway>> TestGateway::StartReplicaOf(
+    const TestGateway& first) {
+  std::unique_ptr<TestGateway> gw(new TestGateway());
+  gw->pki_dir_ = first.pki_dir_;
+  std::filesystem::copy_file(first.config_path(), gw->config_path());
   if (absl::Status s = gw->Launch(); !s.ok()) return s;
   return gw;
 }
