@@ -46,7 +46,8 @@ struct Event {
   std::string peer;
   // Full gRPC method name, e.g. "/ctg.v1.DataRequests/SubmitRequest".
   std::string method;
-  // "request", "convention", "extract", "statistics" or empty.
+  // "request", "convention", "extract", "statistics", "caf-request",
+  // "agreement", "release" or empty.
   std::string target_kind;
   std::string target_id;
   // Outcome: gRPC status code (0 = OK) and message.

@@ -40,6 +40,8 @@ void RegisterPreviewCommand(std::vector<Command>& commands);
 void RegisterExtractCommands(std::vector<Command>& commands);
 void RegisterExtractVerifyCommand(std::vector<Command>& commands);
 void RegisterCompletionCommand(std::vector<Command>& commands);
+void RegisterCafRequestCommands(std::vector<Command>& commands);
+void RegisterTransferCommands(std::vector<Command>& commands);
 
 }  // namespace ctg::cli
 

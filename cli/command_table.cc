@@ -9,6 +9,8 @@ std::vector<Command> AllCommands() {
   RegisterRequestCommands(commands);
   RegisterReviewCommands(commands);
   RegisterExtractCommands(commands);
+  RegisterTransferCommands(commands);
+  RegisterCafRequestCommands(commands);
   RegisterCatalogueCommands(commands);
   RegisterAdminCommands(commands);
   RegisterAuditCommands(commands);

@@ -61,12 +61,10 @@ bool FromHex(const std::string& hex, std::string* out) {
   return true;
 }
 
-// The receipt saved by `ctg extract get` (extract::ReceiptJson).
-absl::StatusOr<ctg::v1::ReleaseReceipt> ParseReceipt(const std::string& text,
-                                                     const std::string& path) {
-  auto json = ParseJson(text, path);
-  if (!json.ok()) return json.status();
-  const auto& f = json->fields();
+// A receipt as extract::ReceiptJson writes it, already parsed.
+absl::StatusOr<ctg::v1::ReleaseReceipt> ReceiptFromStruct(const google::protobuf::Struct& json,
+                                                          const std::string& path) {
+  const auto& f = json.fields();
   ctg::v1::ReleaseReceipt receipt;
   auto number = [&](const char* key) -> int64_t {
     auto it = f.find(key);
@@ -74,9 +72,9 @@ absl::StatusOr<ctg::v1::ReleaseReceipt> ParseReceipt(const std::string& text,
   };
   receipt.set_audit_sequence(number("audit_sequence"));
   receipt.set_tree_size(number("tree_size"));
-  receipt.set_checkpoint(Field(*json, "checkpoint"));
+  receipt.set_checkpoint(Field(json, "checkpoint"));
   std::string event;
-  if (!FromHex(Field(*json, "event_canonical_hex"), &event) || event.empty()) {
+  if (!FromHex(Field(json, "event_canonical_hex"), &event) || event.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": no event_canonical_hex"));
   }
   receipt.set_event(event);
@@ -90,6 +88,57 @@ absl::StatusOr<ctg::v1::ReleaseReceipt> ParseReceipt(const std::string& text,
     }
   }
   return receipt;
+}
+
+// The receipt saved by `ctg extract get` (extract::ReceiptJson).
+absl::StatusOr<ctg::v1::ReleaseReceipt> ParseReceipt(const std::string& text,
+                                                     const std::string& path) {
+  auto json = ParseJson(text, path);
+  if (!json.ok()) return json.status();
+  return ReceiptFromStruct(*json, path);
+}
+
+// R3: the onward-transfer agreements attached to the release's receipt
+// (`ctg transfer show ID --attach FILE`). Each one's receipt must verify
+// and record the Caf's successful decision on this very release; printed
+// one per line. Errors (kDataLoss) name the agreement.
+absl::Status VerifyAgreements(const std::string& receipt_text, const std::string& path,
+                              const std::string& release_sha256,
+                              const audit::NoteVerifier& key) {
+  auto json = ParseJson(receipt_text, path);
+  if (!json.ok()) return json.status();
+  auto list = json->fields().find("agreements");
+  if (list == json->fields().end()) return absl::OkStatus();
+  for (const auto& v : list->second.list_value().values()) {
+    const google::protobuf::Struct& a = v.struct_value();
+    const std::string id = Field(a, "id");
+    auto receipt_field = a.fields().find("receipt");
+    if (receipt_field == a.fields().end()) {
+      return absl::DataLossError(absl::StrCat("agreement ", id, ": no receipt"));
+    }
+    auto receipt = ReceiptFromStruct(receipt_field->second.struct_value(), path);
+    if (!receipt.ok()) return receipt.status();
+    auto event = extract::VerifyEventReceipt(*receipt, key);
+    if (!event.ok()) {
+      return absl::DataLossError(absl::StrCat("agreement ", id, ": ", event.status().message()));
+    }
+    if (event->method != "/ctg.v1.TransferAgreements/DecideTransferAgreement" ||
+        event->code != 0 || event->target_id != id) {
+      return absl::DataLossError(
+          absl::StrCat("agreement ", id, ": the event is not the Caf's decision on it"));
+    }
+    if (extract::EventFact(*event, "extract_sha256") != release_sha256) {
+      return absl::DataLossError(
+          absl::StrCat("agreement ", id, ": the decision concerns another release"));
+    }
+    const std::string decision = extract::EventFact(*event, "decision");
+    std::cout << "  agreement " << id << ": onward transfer to "
+              << extract::EventFact(*event, "recipient") << " "
+              << (decision == "APPROVE" ? "APPROVED" : "REJECTED") << " by the Caf ("
+              << extract::EventFact(*event, "reasons") << "), audit event " << event->sequence
+              << "\n";
+  }
+  return absl::OkStatus();
 }
 
 struct SavedExtract {
@@ -240,6 +289,10 @@ int Verify(const Args& args) {
             << saved->request_id << ": audit event " << event->sequence
             << ", in a checkpoint of " << receipt->tree_size()
             << " events signed by the audit key\n";
+  if (absl::Status s = VerifyAgreements(*receipt_text, receipt_path, saved->sha256, *key);
+      !s.ok()) {
+    return ReportError(s, kExitVerifyFailed);
+  }
   return kExitOk;
 }
 

@@ -16,6 +16,8 @@
 #include "cli/output.h"
 #include "cli/request_output.h"
 #include "cli/time_text.h"
+#include "ctg/v1/caf_requests.grpc.pb.h"
+#include "ctg/v1/transfer_agreements.grpc.pb.h"
 #include "policy/evaluation_report.h"
 
 namespace ctg::cli {
@@ -228,6 +230,78 @@ absl::StatusOr<policy::RequestRecord> RecordOf(const ctg::v1::DataRequest& r) {
   return record;
 }
 
+// R1, R3: the Caf's requests to communes and the onward-transfer
+// agreements, for the report. A role that may not list them (the Caf's
+// reviewers do not see the Caf's own requests) gets a note instead.
+absl::Status AddCafRecords(const Args& args, std::vector<policy::RequestRecord>& records,
+                           std::vector<policy::AgreementRecord>& agreements,
+                           std::string* note) {
+  auto conn = Connect(args);
+  if (!conn.ok()) return conn.status();
+  auto caf = ctg::v1::CafRequests::NewStub(conn->channel);
+  ctg::v1::ListCafRequestsRequest list;
+  list.set_page_size(500);
+  do {
+    ctg::v1::ListCafRequestsResponse response;
+    auto context = NewContext(args);
+    grpc::Status status = caf->ListCafRequests(context.get(), list, &response);
+    if (status.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
+      absl::StrAppend(note, "the Caf's requests to communes are not visible to this role; ");
+      break;
+    }
+    if (!status.ok()) return absl::UnavailableError(status.error_message());
+    for (const ctg::v1::CafRequest& r : response.requests()) {
+      ctg::v1::DataRequest as_request;
+      as_request.set_id(r.id());
+      as_request.set_convention_id(r.convention_id());
+      as_request.set_objective(r.objective());
+      *as_request.mutable_create_time() = r.create_time();
+      as_request.set_state(r.state());
+      *as_request.mutable_history() = r.history();
+      *as_request.mutable_approval() = r.approval();
+      auto record = RecordOf(as_request);
+      if (!record.ok()) return record.status();
+      record->direction = policy::Direction::kCafToCommune;
+      records.push_back(*std::move(record));
+    }
+    list.set_page_token(response.next_page_token());
+  } while (!list.page_token().empty());
+  auto transfers = ctg::v1::TransferAgreements::NewStub(conn->channel);
+  ctg::v1::ListTransferAgreementsRequest agreements_list;
+  agreements_list.set_page_size(500);
+  do {
+    ctg::v1::ListTransferAgreementsResponse response;
+    auto context = NewContext(args);
+    grpc::Status status =
+        transfers->ListTransferAgreements(context.get(), agreements_list, &response);
+    if (status.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
+      absl::StrAppend(note, "onward-transfer agreements are not visible to this role; ");
+      break;
+    }
+    if (!status.ok()) return absl::UnavailableError(status.error_message());
+    for (const ctg::v1::TransferAgreement& a : response.agreements()) {
+      policy::AgreementRecord record;
+      record.create_time = TimeOf(a.create_time());
+      if (a.has_decide_time()) {
+        record.decision_time = TimeOf(a.decide_time());
+        // An ENDED agreement was approved if it has a decision.
+        record.approved = a.state() != ctg::v1::AGREEMENT_REJECTED;
+      }
+      agreements.push_back(record);
+    }
+    agreements_list.set_page_token(response.next_page_token());
+  } while (!agreements_list.page_token().empty());
+  return absl::OkStatus();
+}
+
+std::string AgreementsJson(const policy::AgreementFigures& f) {
+  return absl::StrCat(
+      "{\"filed\":", f.filed, ",\"approved\":", f.approved, ",\"rejected\":", f.rejected,
+      ",\"median_days_to_decision\":",
+      f.median_days_to_decision ? absl::StrFormat("%.3f", *f.median_days_to_decision) : "null",
+      "}");
+}
+
 std::string Median(const policy::EvaluationFigures& f) {
   return f.median_days_to_decision ? absl::StrFormat("%.1f", *f.median_days_to_decision) : "-";
 }
@@ -278,7 +352,12 @@ int Report(const Args& args) {
     if (!record.ok()) return ReportError(record.status(), kExitFailed);
     records.push_back(*std::move(record));
   }
-  auto report = policy::BuildEvaluationReport(records, from, to);
+  std::vector<policy::AgreementRecord> agreements;
+  std::string note;
+  if (absl::Status s = AddCafRecords(args, records, agreements, &note); !s.ok()) {
+    return ReportError(s, kExitFailed);
+  }
+  auto report = policy::BuildEvaluationReport(records, agreements, from, to);
   if (!report.ok()) return ReportError(report.status(), kExitFailed);
   if (args.Get("format") == "json") {
     std::string out = absl::StrCat("{\"from\":", JsonString(args.Get("from")),
@@ -294,7 +373,9 @@ int Report(const Args& args) {
       }
       out += "]}";
     }
-    std::cout << out << "]}\n";
+    absl::StrAppend(&out, "],\"caf_requests\":", FiguresJson(report->caf_requests),
+                    ",\"agreements\":", AgreementsJson(report->agreements));
+    std::cout << out << "}\n";
     return kExitOk;
   }
   std::cout << "Evaluation of the exchanges from " << args.Get("from") << " to "
@@ -306,7 +387,17 @@ int Report(const Args& args) {
     for (const auto& o : c.objectives) table.Add(Row("", o.objective, o.figures));
   }
   table.Add(Row("TOTAL", "", report->total));
+  // R1: the other direction; releases are the Caf's downloads of the
+  // communes' files.
+  table.Add(Row("CAF -> COMMUNES", "(the Caf's requests)", report->caf_requests));
   table.Print(std::cout);
+  const policy::AgreementFigures& a = report->agreements;
+  std::cout << "\nOnward-transfer agreements (R3): filed " << a.filed << ", approved "
+            << a.approved << ", rejected " << a.rejected << ", median days to decision "
+            << (a.median_days_to_decision ? absl::StrFormat("%.1f", *a.median_days_to_decision)
+                                          : std::string("-"))
+            << "\n";
+  if (!note.empty()) std::cout << "(" << note.substr(0, note.size() - 2) << ")\n";
   std::cout << "\nfiled, approved, rejected, withdrawn, releases: events in the window; "
                "pending: undecided at its end;\nmedian days: from filing to decision, over "
                "the decisions in the window.\n";

@@ -28,10 +28,12 @@ std::string FactOf(const audit::Event& event, absl::string_view key) {
 
 }  // namespace
 
-absl::StatusOr<audit::Event> VerifyReceipt(const ctg::v1::ReleaseReceipt& receipt,
-                                           const std::string& extract_sha256,
-                                           const std::string& request_id,
-                                           const audit::NoteVerifier& key) {
+std::string EventFact(const audit::Event& event, absl::string_view key) {
+  return FactOf(event, key);
+}
+
+absl::StatusOr<audit::Event> VerifyEventReceipt(const ctg::v1::ReleaseReceipt& receipt,
+                                                const audit::NoteVerifier& key) {
   auto checkpoint = audit::OpenCheckpoint(receipt.checkpoint(), key);
   if (!checkpoint.ok()) return Bad(checkpoint.status().message());
   if (checkpoint->size != receipt.tree_size()) return Bad("tree size differs from the checkpoint's");
@@ -51,6 +53,15 @@ absl::StatusOr<audit::Event> VerifyReceipt(const ctg::v1::ReleaseReceipt& receip
       !s.ok()) {
     return Bad(absl::StrCat("inclusion proof: ", s.message()));
   }
+  return *event;
+}
+
+absl::StatusOr<audit::Event> VerifyReceipt(const ctg::v1::ReleaseReceipt& receipt,
+                                           const std::string& extract_sha256,
+                                           const std::string& request_id,
+                                           const audit::NoteVerifier& key) {
+  auto event = VerifyEventReceipt(receipt, key);
+  if (!event.ok()) return event.status();
   if (event->code != 0 || event->method != "/ctg.v1.Extracts/GetExtract") {
     return Bad("the event is not a successful GetExtract");
   }

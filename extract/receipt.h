@@ -26,6 +26,17 @@ absl::StatusOr<audit::Event> VerifyReceipt(const ctg::v1::ReleaseReceipt& receip
                                            const std::string& request_id,
                                            const audit::NoteVerifier& key);
 
+// The checks of VerifyReceipt that hold for any event's receipt (an
+// upload, a download of a commune's data, an onward-transfer decision): the
+// checkpoint is signed by `key` and the event is included in it. Returns
+// the event, for the caller to check its method and facts. Errors
+// (kDataLoss): each check that fails, named.
+absl::StatusOr<audit::Event> VerifyEventReceipt(const ctg::v1::ReleaseReceipt& receipt,
+                                                const audit::NoteVerifier& key);
+
+// The value of fact `key` of `event`, "" when it has none.
+std::string EventFact(const audit::Event& event, absl::string_view key);
+
 // The receipt as a JSON object (for a file saved beside the extract):
 // sequence, tree size, checkpoint note, proof hashes (hex), the event's
 // canonical bytes (hex) and the event as an audit export line.

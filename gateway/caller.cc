@@ -42,11 +42,22 @@ CallerResolver::Parsed CallerResolver::Parse(
 Caller CallerResolver::Resolve(const grpc::ServerContextBase& context) {
   Caller caller{.peer = context.peer(),
                 .identity = absl::UnauthenticatedError("no client certificate")};
+  if (in_process_ != nullptr) {
+    if (std::optional<InProcessCallers::Binding> bound = in_process_->Find(context)) {
+      caller.peer = bound->peer;
+      FromCertificate(bound->cert_pem, caller);
+      return caller;
+    }
+  }
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
   if (auth == nullptr) return caller;
   std::vector<grpc::string_ref> pems = auth->FindPropertyValues("x509_pem_cert");
   if (pems.empty()) return caller;
-  std::string pem(pems.front().data(), pems.front().size());
+  FromCertificate(std::string(pems.front().data(), pems.front().size()), caller);
+  return caller;
+}
+
+void CallerResolver::FromCertificate(const std::string& pem, Caller& caller) {
   std::shared_ptr<const TrustAnchors> anchors = anchors_->Get();
   MutexLock lock(&mu_);
   auto it = cache_.find(pem);
@@ -57,7 +68,6 @@ Caller CallerResolver::Resolve(const grpc::ServerContextBase& context) {
   caller.cert_sha256 = it->second.sha256;
   caller.uri = it->second.uri;
   caller.identity = it->second.identity;
-  return caller;
 }
 
 }  // namespace ctg::gateway

@@ -19,6 +19,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "base/mutex.h"
+#include "gateway/in_process_callers.h"
 #include "gateway/trust_anchors.h"
 #include "policy/identity.h"
 
@@ -41,11 +42,19 @@ class CallerResolver {
       : trust_domain_(std::move(trust_domain)), caf_id_(std::move(caf_id)), anchors_(anchors) {}
   virtual ~CallerResolver() = default;
 
+  // The caller of a call over the gRPC port is its TLS peer certificate;
+  // that of an in-process call (web console) is the certificate bound in
+  // `in_process` (set before serving; may stay null: no such calls).
   // Virtual so that services' unit tests can name the caller without TLS
   // (the gateway itself uses only this class).
   virtual Caller Resolve(const grpc::ServerContextBase& context) ABSL_LOCKS_EXCLUDED(mu_);
+  void set_in_process(const InProcessCallers* in_process) { in_process_ = in_process; }
 
  private:
+  // Fills `caller` from the certificate `pem`, re-checked against the
+  // current anchors.
+  void FromCertificate(const std::string& pem, Caller& caller) ABSL_LOCKS_EXCLUDED(mu_);
+
   struct Parsed {
     std::string sha256;
     std::string uri;
@@ -59,6 +68,7 @@ class CallerResolver {
   const std::string trust_domain_;
   const std::string caf_id_;
   const TrustAnchorsHolder* anchors_;
+  const InProcessCallers* in_process_ = nullptr;
   Mutex mu_;
   absl::flat_hash_map<std::string, Parsed> cache_ ABSL_GUARDED_BY(mu_);
 };

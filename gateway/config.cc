@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/time.h"
 #include "base/status_macros.h"
 
 namespace ctg::gateway {
@@ -182,6 +183,7 @@ absl::Status Bind(Parser& p, Config& c) {
   CTG_RETURN_IF_ERROR(p.Int("limits.default_page_size", l.default_page_size, 1, 10000));
   CTG_RETURN_IF_ERROR(p.Int("limits.calls_per_minute", l.calls_per_minute, 0, 1000000));
   CTG_RETURN_IF_ERROR(p.Int("limits.max_import_bytes", l.max_import_bytes, 1024, 2000000000));
+  CTG_RETURN_IF_ERROR(p.Int("limits.max_upload_bytes", l.max_upload_bytes, 1, 1 << 30));
   CTG_RETURN_IF_ERROR(p.Int("limits.idle_connection_seconds", l.idle_connection_seconds, 1, 86400));
   CTG_RETURN_IF_ERROR(p.Int("limits.max_list_items", l.max_list_items, 1, 100000));
   CTG_RETURN_IF_ERROR(p.Int("limits.max_text_chars", l.max_text_chars, 16, 1000000));
@@ -201,6 +203,14 @@ absl::Status Bind(Parser& p, Config& c) {
   }
   CTG_RETURN_IF_ERROR(p.Int("secret_statistique.lp_audit_max_cells", s.lp_audit_max_cells, 1, 10000000));
   CTG_RETURN_IF_ERROR(p.String("metrics.listen", c.metrics.listen));
+  CTG_RETURN_IF_ERROR(p.String("web.listen", c.web.listen));
+  CTG_RETURN_IF_ERROR(p.Int("web.max_body_bytes", c.web.max_body_bytes, 4096, 1 << 30));
+  int zone_line = p.Line("web.time_zone");
+  CTG_RETURN_IF_ERROR(p.String("web.time_zone", c.web.time_zone));
+  if (absl::TimeZone zone; !absl::LoadTimeZone(c.web.time_zone, &zone)) {
+    return p.Error(zone_line, absl::StrCat("web.time_zone \"", c.web.time_zone,
+                                           "\" is not a known time zone (e.g. Europe/Paris)"));
+  }
   return p.Leftovers();
 }
 

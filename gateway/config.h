@@ -46,6 +46,7 @@ struct LimitsConfig {
   int max_text_chars = 4000;   // purpose, reasons, questions...
   int concurrent_releases = 2;  // secret statistique engines at once
   int release_cache_mb = 16;    // computed releases kept for re-downloads
+  int max_upload_bytes = 16 << 20;  // a commune's file for a Caf request (R1)
 };
 
 struct WorkflowConfig {
@@ -80,6 +81,17 @@ struct PostgresConfig {
   int connect_timeout_seconds = 5;
 };
 
+// The web console (gateway/web/): its own HTTPS listener, same certificate
+// and trust anchors as the gRPC port. Empty `listen`: no console.
+struct WebConfig {
+  std::string listen;  // e.g. "127.0.0.1:8444"
+  // Largest request body accepted; larger ones are refused before they are
+  // read (HTTP 413, RESOURCE_EXHAUSTED).
+  int max_body_bytes = 64 << 20;
+  // The Caf's time zone, in which the pages show dates (IANA name).
+  std::string time_zone = "Europe/Paris";
+};
+
 struct Config {
   std::string path;  // the file it was read from
   std::string listen = "127.0.0.1:8443";
@@ -94,6 +106,7 @@ struct Config {
   WorkflowConfig workflow;
   SecretStatistiqueConfig secret;
   MetricsConfig metrics;
+  WebConfig web;
 };
 
 // Reads and checks the file. Errors (kInvalidArgument, one line naming the

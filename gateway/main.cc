@@ -147,9 +147,13 @@ int main(int argc, char** argv) {
               {"listen", (*server)->address()},
               {"trust_domain", config->trust_domain},
               {"metrics_listen", (*server)->metrics_address()},
+              {"web_listen", (*server)->web_address()},
               {"config", config->path}});
-  std::printf("ctg-gateway %s: listening on %s (mTLS, trust domain %s)\n", ctg::Version(),
-              (*server)->address().c_str(), config->trust_domain.c_str());
+  std::string web = (*server)->web_address().empty()
+                        ? ""
+                        : " web console on https://" + (*server)->web_address();
+  std::printf("ctg-gateway %s: listening on %s (mTLS, trust domain %s)%s\n", ctg::Version(),
+              (*server)->address().c_str(), config->trust_domain.c_str(), web.c_str());
   std::fflush(stdout);
   ctg::gateway::NotifySystemd("READY=1\nSTATUS=listening on " + (*server)->address());
   g_serving.store(true);

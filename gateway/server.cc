@@ -26,12 +26,14 @@
 #include "gateway/commune_bases.h"
 #include "gateway/dispatcher.h"
 #include "gateway/health_state.h"
+#include "gateway/in_process_callers.h"
 #include "gateway/metrics.h"
 #include "gateway/offline_check.h"
 #include "gateway/oplog.h"
 #include "gateway/peer_verifier.h"
 #include "gateway/rate_limiter.h"
 #include "gateway/services/audit_service.h"
+#include "gateway/services/caf_requests_service.h"
 #include "gateway/services/catalogue_service.h"
 #include "gateway/services/conventions_service.h"
 #include "gateway/services/data_requests_service.h"
@@ -39,9 +41,11 @@
 #include "gateway/services/health_service.h"
 #include "gateway/services/reflection_service.h"
 #include "gateway/services/statistics_service.h"
+#include "gateway/services/transfer_agreements_service.h"
 #include "gateway/services/unknown_method_service.h"
 #include "gateway/startup_checks.h"
 #include "gateway/trust_anchors.h"
+#include "gateway/web/web_server.h"
 #include "gateway/x509_util.h"
 #include "gateway/store_backend.h"
 
@@ -55,6 +59,7 @@ struct Server::Impl {
   std::unique_ptr<AuditLog> audit_log;
   std::unique_ptr<TrustAnchorsHolder> anchors;
   std::unique_ptr<CallerResolver> callers;
+  std::unique_ptr<InProcessCallers> in_process;  // web console callers
   std::unique_ptr<RateLimiter> limiter;
   std::unique_ptr<Dispatcher> dispatcher;
   std::unique_ptr<CommuneBases> bases;
@@ -66,6 +71,7 @@ struct Server::Impl {
   const ExtractsService* extracts = nullptr;  // for metrics
   std::unique_ptr<Metrics> metrics;           // null without [metrics] listen
   std::string metrics_address;
+  std::unique_ptr<web::WebServer> web;  // null without [web] listen
 
   absl::Notification stop_background;
   std::thread background;  // periodic checkpoints and trust reloads
@@ -148,6 +154,10 @@ void AddServices(Server::Impl& impl) {
   impl.services.push_back(std::make_unique<StatisticsService>(d, &impl.config));
   impl.services.push_back(std::make_unique<AuditService>(
       d, impl.db.get(), impl.audit_log.get(), impl.config.audit.origin));
+  impl.services.push_back(std::make_unique<CafRequestsService>(d, impl.db.get(), &impl.config,
+                                                               impl.audit_log.get()));
+  impl.services.push_back(std::make_unique<TransferAgreementsService>(
+      d, impl.db.get(), &impl.config, impl.audit_log.get()));
   impl.services.push_back(std::make_unique<ReflectionService>(d));
   impl.unknown_methods = std::make_unique<UnknownMethodService>(d);
 }
@@ -165,6 +175,22 @@ void AddStandardServices(Server::Impl& impl, grpc::ServerBuilder& builder) {
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> audit;
   audit.push_back(std::make_unique<AuditInterceptorFactory>(impl.dispatcher.get()));
   builder.experimental().SetInterceptorCreators(std::move(audit));
+}
+
+// The web console (config [web]) on its own HTTPS listener; it calls the
+// services through the server's in-process channel.
+absl::Status StartWeb(Server::Impl& impl) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(-1);  // the server's own limits apply
+  args.SetMaxSendMessageSize(-1);
+  CTG_ASSIGN_OR_RETURN(impl.web, web::WebServer::Start({.config = &impl.config,
+                                                        .anchors = impl.anchors.get(),
+                                                        .callers = impl.in_process.get(),
+                                                        .resolver = impl.callers.get(),
+                                                        .dispatcher = impl.dispatcher.get(),
+                                                        .channel = impl.server->InProcessChannel(args),
+                                                        .audit_verifier_key = impl.signer->VerifierKey()}));
+  return absl::OkStatus();
 }
 
 // Logs each background failure with its cause, on one line.
@@ -305,6 +331,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
                       .keys = std::move(keys)}));
   impl->callers = std::make_unique<CallerResolver>(config.trust_domain, config.caf_id,
                                                     impl->anchors.get());
+  impl->in_process = std::make_unique<InProcessCallers>();
+  impl->callers->set_in_process(impl->in_process.get());
   impl->limiter = std::make_unique<RateLimiter>(config.limits.calls_per_minute);
   impl->dispatcher = std::make_unique<Dispatcher>(impl->db.get(), impl->audit_log.get(),
                                                   impl->callers.get(), impl->limiter.get(),
@@ -328,6 +356,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
   impl->server = builder.BuildAndStart();
   if (impl->server == nullptr || port == 0) return ExplainListenFailure(config.listen);
   impl->address = absl::StrCat(config.listen.substr(0, config.listen.rfind(':')), ":", port);
+  if (!config.web.listen.empty()) {
+    if (absl::Status web = StartWeb(*impl); !web.ok()) {
+      impl->server->Shutdown();
+      impl->dispatcher->Shutdown();
+      return web;
+    }
+  }
   // A CRL already past its nextUpdate: serve (refusing every client) but
   // say so.
   impl->CheckCrlFreshness(absl::Now());
@@ -347,8 +382,14 @@ const std::string& Server::address() const { return impl_->address; }
 
 const std::string& Server::metrics_address() const { return impl_->metrics_address; }
 
+const std::string& Server::web_address() const {
+  static const std::string kNone;
+  return impl_->web != nullptr ? impl_->web->address() : kNone;
+}
+
 void Server::Shutdown() {
   if (impl_->shut_down.exchange(true)) return;
+  if (impl_->web != nullptr) impl_->web->Shutdown();  // no new calls from browsers
   impl_->health_service->Shutdown();  // ends Watch streams at once
   impl_->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   impl_->stop_background.Notify();

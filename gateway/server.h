@@ -36,6 +36,8 @@ class Server {
   const std::string& address() const;
   // "127.0.0.1:PORT" of the metrics listener; empty without one.
   const std::string& metrics_address() const;
+  // "127.0.0.1:PORT" of the web console's HTTPS listener; empty without one.
+  const std::string& web_address() const;
 
   // Stops accepting calls, lets running calls finish (up to a deadline),
   // writes a final checkpoint (a failure is logged) and closes the database.

@@ -12,10 +12,16 @@ constexpr Role kOperator = Role::kOperator;
 constexpr Role kReviewer = Role::kReviewer;
 constexpr Role kAdmin = Role::kAdmin;
 constexpr Role kAuditor = Role::kAuditor;
+constexpr Role kCafRequester = Role::kCafRequester;
+constexpr Role kCommuneReviewer = Role::kCommuneReviewer;
 
 // R8 least privilege: api.md's "who" column, nothing more. Operators (R3:
 // analysis operators declared on a request) only read the catalogue, read
-// the requests they are declared on and download their extracts.
+// the requests they are declared on and download their extracts. The
+// Caf's requests to a commune (R1, the other direction) are filed by a
+// caf-requester and studied by a commune-reviewer; onward-transfer
+// agreements (R3) are asked by the commune's requester and decided by the
+// Caf's reviewer.
 const std::vector<MethodRule>& Table() {
   static const auto* table = new std::vector<MethodRule>{
       {"/ctg.v1.DataRequests/SubmitRequest", {kRequester}},
@@ -30,16 +36,16 @@ const std::vector<MethodRule>& Table() {
       {"/ctg.v1.DataRequests/RevokeRequest", {kReviewer, kAdmin}},
       {"/ctg.v1.Extracts/GetExtract", {kRequester, kOperator}},
       {"/ctg.v1.Catalogue/ListIndicators",
-       {kRequester, kOperator, kReviewer, kAdmin, kAuditor}},
+       {kRequester, kOperator, kReviewer, kAdmin, kAuditor, kCafRequester, kCommuneReviewer}},
       {"/ctg.v1.Catalogue/ListTerritories",
-       {kRequester, kOperator, kReviewer, kAdmin, kAuditor}},
+       {kRequester, kOperator, kReviewer, kAdmin, kAuditor, kCafRequester, kCommuneReviewer}},
       {"/ctg.v1.Catalogue/ListPeriods",
-       {kRequester, kOperator, kReviewer, kAdmin, kAuditor}},
+       {kRequester, kOperator, kReviewer, kAdmin, kAuditor, kCafRequester, kCommuneReviewer}},
       {"/ctg.v1.Conventions/CreateConvention", {kAdmin}},
       {"/ctg.v1.Conventions/GetConvention",
-       {kAdmin, kReviewer, kAuditor, kRequester}},
+       {kAdmin, kReviewer, kAuditor, kRequester, kCafRequester, kCommuneReviewer}},
       {"/ctg.v1.Conventions/ListConventions",
-       {kAdmin, kReviewer, kAuditor, kRequester}},
+       {kAdmin, kReviewer, kAuditor, kRequester, kCafRequester, kCommuneReviewer}},
       {"/ctg.v1.Conventions/SuspendConvention", {kAdmin}},
       {"/ctg.v1.Conventions/ReinstateConvention", {kAdmin}},
       {"/ctg.v1.Conventions/TerminateConvention", {kAdmin}},
@@ -48,6 +54,21 @@ const std::vector<MethodRule>& Table() {
       {"/ctg.v1.Audit/GetCheckpoint", {kAuditor}},
       {"/ctg.v1.Audit/GetInclusionProof", {kAuditor}},
       {"/ctg.v1.Audit/GetConsistencyProof", {kAuditor}},
+      {"/ctg.v1.CafRequests/SubmitCafRequest", {kCafRequester}},
+      {"/ctg.v1.CafRequests/GetCafRequest", {kCafRequester, kCommuneReviewer, kAuditor}},
+      {"/ctg.v1.CafRequests/ListCafRequests", {kCafRequester, kCommuneReviewer, kAuditor}},
+      {"/ctg.v1.CafRequests/AmendCafRequest", {kCafRequester}},
+      {"/ctg.v1.CafRequests/WithdrawCafRequest", {kCafRequester}},
+      {"/ctg.v1.CafRequests/StartCafRequestStudy", {kCommuneReviewer}},
+      {"/ctg.v1.CafRequests/RequestCafRequestInformation", {kCommuneReviewer}},
+      {"/ctg.v1.CafRequests/DecideCafRequest", {kCommuneReviewer}},
+      {"/ctg.v1.CafRequests/RevokeCafRequest", {kCommuneReviewer}},
+      {"/ctg.v1.CafRequests/UploadCafRequestData", {kCommuneReviewer}},
+      {"/ctg.v1.CafRequests/GetCafRequestData", {kCafRequester}},
+      {"/ctg.v1.TransferAgreements/RequestTransferAgreement", {kRequester}},
+      {"/ctg.v1.TransferAgreements/GetTransferAgreement", {kRequester, kReviewer, kAuditor}},
+      {"/ctg.v1.TransferAgreements/ListTransferAgreements", {kRequester, kReviewer, kAuditor}},
+      {"/ctg.v1.TransferAgreements/DecideTransferAgreement", {kReviewer}},
   };
   return *table;
 }
@@ -57,11 +78,11 @@ const std::vector<MethodRule>& Table() {
 const std::vector<MethodRule>& StandardTable() {
   static const auto* table = new std::vector<MethodRule>{
       {"/grpc.health.v1.Health/Check",
-       {kRequester, kOperator, kReviewer, kAdmin, kAuditor}},
+       {kRequester, kOperator, kReviewer, kAdmin, kAuditor, kCafRequester, kCommuneReviewer}},
       {"/grpc.health.v1.Health/Watch",
-       {kRequester, kOperator, kReviewer, kAdmin, kAuditor}},
+       {kRequester, kOperator, kReviewer, kAdmin, kAuditor, kCafRequester, kCommuneReviewer}},
       {"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
-       {kRequester, kOperator, kReviewer, kAdmin, kAuditor}},
+       {kRequester, kOperator, kReviewer, kAdmin, kAuditor, kCafRequester, kCommuneReviewer}},
   };
   return *table;
 }

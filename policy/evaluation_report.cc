@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 
 namespace ctg::policy {
 namespace {
@@ -101,19 +102,53 @@ Tally Count(const RequestRecord& r, absl::Time from, absl::Time to) {
   return tally;
 }
 
+// R3: the agreements filed and decided in [from, to).
+absl::StatusOr<AgreementFigures> CountAgreements(absl::Span<const AgreementRecord> agreements,
+                                                 absl::Time from, absl::Time to) {
+  auto in_window = [&](absl::Time t) { return t >= from && t < to; };
+  AgreementFigures f;
+  Tally delays;
+  for (size_t i = 0; i < agreements.size(); ++i) {
+    const AgreementRecord& a = agreements[i];
+    if (a.decision_time && *a.decision_time < a.create_time) {
+      return absl::InternalError(absl::StrCat("agreement record ", i,
+                                              " is inconsistent: decided before it was created"));
+    }
+    if (in_window(a.create_time)) ++f.filed;
+    if (a.decision_time && in_window(*a.decision_time)) {
+      (a.approved ? f.approved : f.rejected) += 1;
+      delays.days_to_decision.push_back(absl::ToDoubleHours(*a.decision_time - a.create_time) /
+                                        24);
+    }
+  }
+  f.median_days_to_decision = delays.Finish().median_days_to_decision;
+  return f;
+}
+
 }  // namespace
 
 absl::StatusOr<EvaluationReport> BuildEvaluationReport(
     absl::Span<const RequestRecord> records, absl::Time from, absl::Time to) {
+  return BuildEvaluationReport(records, {}, from, to);
+}
+
+absl::StatusOr<EvaluationReport> BuildEvaluationReport(
+    absl::Span<const RequestRecord> records, absl::Span<const AgreementRecord> agreements,
+    absl::Time from, absl::Time to) {
   if (from >= to) {
     return absl::InvalidArgumentError(absl::StrCat(
         "from: ", Time(from), " is not before to (", Time(to), ")"));
   }
   // convention id -> objective -> tally.
   std::map<std::string, std::map<std::string, Tally>> tallies;
+  Tally caf_requests;  // R1: the other direction, counted apart
   for (size_t i = 0; i < records.size(); ++i) {
     if (absl::Status s = CheckRecord(records[i], i); !s.ok()) return s;
     Tally tally = Count(records[i], from, to);
+    if (records[i].direction == Direction::kCafToCommune) {
+      caf_requests.Add(tally);
+      continue;
+    }
     if (tally.Empty()) continue;
     tallies[records[i].convention_id][records[i].objective].Add(tally);
   }
@@ -134,6 +169,8 @@ absl::StatusOr<EvaluationReport> BuildEvaluationReport(
     report.conventions.push_back(std::move(convention));
   }
   report.total = total.Finish();
+  report.caf_requests = caf_requests.Finish();
+  CTG_ASSIGN_OR_RETURN(report.agreements, CountAgreements(agreements, from, to));
   return report;
 }
 

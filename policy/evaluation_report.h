@@ -20,6 +20,13 @@
 //   releases   extracts delivered in [from, to)
 // A convention or objective appears when one of its figures is not zero.
 //
+// R1 both ways: the commune's requests to the Caf make `total` and
+// `conventions`; the Caf's requests to communes (direction
+// kCafToCommune; their releases are the Caf's downloads of the commune's
+// data) make `caf_requests`, by the same definitions. R3: onward-transfer
+// agreements make `agreements`: filed, approved, rejected in the window
+// and the median days to decision, as above.
+//
 // Pure: no I/O, no clock. Thread-safe (no state).
 #ifndef CTG_POLICY_EVALUATION_REPORT_H_
 #define CTG_POLICY_EVALUATION_REPORT_H_
@@ -48,6 +55,22 @@ struct RequestRecord {
   std::optional<absl::Time> decision_time;
   // When each extract of the request was delivered.
   std::vector<absl::Time> release_times;
+  // R1: who asked whom.
+  Direction direction = Direction::kCommuneToCaf;
+};
+
+// One onward-transfer agreement (R3), as the report needs it.
+struct AgreementRecord {
+  absl::Time create_time;
+  bool approved = false;  // the decision, when decided
+  std::optional<absl::Time> decision_time;  // nullopt while undecided
+};
+
+struct AgreementFigures {
+  int64_t filed = 0;
+  int64_t approved = 0;
+  int64_t rejected = 0;
+  std::optional<double> median_days_to_decision;
 };
 
 struct EvaluationFigures {
@@ -76,6 +99,8 @@ struct EvaluationReport {
   absl::Time to;
   EvaluationFigures total;                        // every convention together
   std::vector<ConventionEvaluation> conventions;  // sorted by id
+  EvaluationFigures caf_requests;  // the Caf's requests to communes (R1)
+  AgreementFigures agreements;     // onward-transfer agreements (R3)
 };
 
 // The report over [from, to).
@@ -86,6 +111,12 @@ struct EvaluationReport {
 // produce.
 absl::StatusOr<EvaluationReport> BuildEvaluationReport(
     absl::Span<const RequestRecord> records, absl::Time from, absl::Time to);
+
+// The same, with the agreements counted too. Errors as above; kInternal
+// too for an agreement decided before it was created.
+absl::StatusOr<EvaluationReport> BuildEvaluationReport(
+    absl::Span<const RequestRecord> records, absl::Span<const AgreementRecord> agreements,
+    absl::Time from, absl::Time to);
 
 }  // namespace ctg::policy
 

@@ -47,7 +47,9 @@ absl::StatusOr<Role> ParseRole(OrganisationKind kind, absl::string_view name) {
   if (kind == OrganisationKind::kCommune) {
     if (name == "requester") return Role::kRequester;
     if (name == "operator") return Role::kOperator;
+    if (name == "reviewer") return Role::kCommuneReviewer;  // R1: Caf requests
   } else {
+    if (name == "requester") return Role::kCafRequester;  // R1: Caf requests
     if (name == "reviewer") return Role::kReviewer;
     if (name == "admin") return Role::kAdmin;
     if (name == "auditor") return Role::kAuditor;
@@ -65,6 +67,8 @@ absl::string_view RoleName(Role role) {
     case Role::kReviewer: return "reviewer";
     case Role::kAdmin: return "admin";
     case Role::kAuditor: return "auditor";
+    case Role::kCafRequester: return "caf-requester";
+    case Role::kCommuneReviewer: return "commune-reviewer";
   }
   return "unknown";
 }

@@ -6,6 +6,14 @@
 //   spiffe://<trust-domain>/caf/<caf id>/reviewer/<person>
 //   spiffe://<trust-domain>/caf/<caf id>/admin/<person>
 //   spiffe://<trust-domain>/caf/<caf id>/auditor/<person>
+//   spiffe://<trust-domain>/caf/<caf id>/requester/<person>
+//   spiffe://<trust-domain>/commune/<INSEE code>/reviewer/<person>
+//
+// The last two serve the Caf's own requests to a commune (R1, both
+// directions): a Caf requester files them, a commune reviewer studies them.
+// They are distinct roles (Role::kCafRequester, Role::kCommuneReviewer), so
+// that no table keyed by role confuses them with the commune's requester or
+// the Caf's reviewer.
 //
 // Pure: no I/O. Thread-safe (no state).
 #ifndef CTG_POLICY_IDENTITY_H_
@@ -20,10 +28,20 @@ namespace ctg::policy {
 
 enum class OrganisationKind { kCommune, kCaf };
 
-enum class Role { kRequester, kOperator, kReviewer, kAdmin, kAuditor };
-inline constexpr int kRoleCount = 5;
+enum class Role {
+  kRequester,        // commune/<INSEE>/requester
+  kOperator,         // commune/<INSEE>/operator
+  kReviewer,         // caf/<id>/reviewer
+  kAdmin,            // caf/<id>/admin
+  kAuditor,          // caf/<id>/auditor
+  kCafRequester,     // caf/<id>/requester: files the Caf's requests (R1)
+  kCommuneReviewer,  // commune/<INSEE>/reviewer: studies them (R1)
+};
+inline constexpr int kRoleCount = 7;
 
-// "requester", "operator", "reviewer", "admin", "auditor".
+// "requester", "operator", "reviewer", "admin", "auditor", "caf-requester",
+// "commune-reviewer" (the last two differ from their SPIFFE segment, which
+// is "requester" under caf/ and "reviewer" under commune/).
 absl::string_view RoleName(Role role);
 absl::string_view OrganisationKindName(OrganisationKind kind);
 

@@ -52,7 +52,22 @@ Rule RuleOf(A action) {
 }
 
 // Who may act, in the words of the PermissionDenied message.
-absl::string_view WhoMay(A action) {
+absl::string_view WhoMay(A action, Direction direction) {
+  if (direction == Direction::kCafToCommune) {
+    switch (action) {
+      case A::kStartStudy:
+      case A::kRequestInformation:
+      case A::kApprove:
+      case A::kReject:
+      case A::kRevoke:
+        return "only a reviewer of the commune may";
+      case A::kAmend:
+      case A::kWithdraw:
+        return "only a requester of the Caf may";
+      case A::kExpire:
+        return "expiry is recorded by the gateway itself";
+    }
+  }
   switch (action) {
     case A::kStartStudy:
     case A::kRequestInformation:
@@ -175,7 +190,29 @@ bool IsLegalFrom(RequestState state, RequestAction action) {
   return false;
 }
 
-bool MayPerform(Role role, RequestAction action) {
+absl::string_view DirectionName(Direction direction) {
+  return direction == Direction::kCafToCommune ? "caf-to-commune" : "commune-to-caf";
+}
+
+bool MayPerform(Role role, RequestAction action, Direction direction) {
+  if (direction == Direction::kCafToCommune) {
+    switch (action) {
+      case A::kStartStudy:
+      case A::kRequestInformation:
+      case A::kApprove:
+      case A::kReject:
+      case A::kRevoke:
+        // R1: the other party, the commune, studies, decides and may end
+        // its own approval.
+        return role == Role::kCommuneReviewer;
+      case A::kAmend:
+      case A::kWithdraw:
+        return role == Role::kCafRequester;  // R2: the Caf's own request.
+      case A::kExpire:
+        return false;  // R11: the clock, not a person.
+    }
+    return false;
+  }
   switch (action) {
     case A::kStartStudy:
     case A::kRequestInformation:
@@ -195,11 +232,12 @@ bool MayPerform(Role role, RequestAction action) {
 
 absl::StatusOr<RequestState> Transition(RequestState from, RequestAction action,
                                         Role actor_role,
-                                        absl::string_view request_id) {
-  if (!MayPerform(actor_role, action)) {
+                                        absl::string_view request_id,
+                                        Direction direction) {
+  if (!MayPerform(actor_role, action, direction)) {
     return absl::PermissionDeniedError(absl::StrCat(
         "role \"", RoleName(actor_role), "\" may not ",
-        RequestActionName(action), " a request; ", WhoMay(action)));
+        RequestActionName(action), " a request; ", WhoMay(action, direction)));
   }
   return CheckState(from, action, request_id);
 }
@@ -207,13 +245,14 @@ absl::StatusOr<RequestState> Transition(RequestState from, RequestAction action,
 absl::StatusOr<RequestState> Transition(RequestState from, RequestAction action,
                                         const Identity& actor,
                                         absl::string_view request_commune,
-                                        absl::string_view request_id) {
+                                        absl::string_view request_id,
+                                        Direction direction) {
   if (absl::Status visible =
           CheckRequestVisible(actor, request_commune, request_id);
       !visible.ok()) {
     return visible;
   }
-  return Transition(from, action, actor.role, request_id);
+  return Transition(from, action, actor.role, request_id, direction);
 }
 
 absl::Status CheckRequestVisible(const Identity& caller,

@@ -7,10 +7,14 @@
 //   SUBMITTED, UNDER_STUDY or INFO_REQUESTED --withdraw--> WITHDRAWN
 //   APPROVED --revoke--> REVOKED      APPROVED --expire--> EXPIRED
 //
-// Who may act (api.md's "who" column):
-//   start study, request information, approve, reject   reviewer
-//   amend, withdraw        requester of the request's commune
-//   revoke                 reviewer, admin
+// Both directions of Article 7 (R1) go through this one machine; the
+// direction is data (Direction below) and only changes who may act:
+//
+//                      commune -> Caf              Caf -> commune
+//   start study, request information, approve, reject
+//                      reviewer (Caf)              commune-reviewer
+//   amend, withdraw    requester (the commune's)   caf-requester
+//   revoke             reviewer, admin (R10)       commune-reviewer
 //   expire                 nobody: it follows from time, when the end time has
 //                          passed or the convention has ended (R11); it is
 //                          computed on reading (policy/workflow.h), not stored
@@ -59,6 +63,15 @@ enum class RequestAction {
 };
 inline constexpr int kRequestActionCount = 8;
 
+// R1: "les demandes d'échange de données par l'une des parties" are studied
+// by the other party. Which party files and which studies.
+enum class Direction {
+  kCommuneToCaf,  // a commune's requester asks the Caf; Caf reviewers decide
+  kCafToCommune,  // the Caf's requester asks a commune; its reviewers decide
+};
+// "commune-to-caf", "caf-to-commune".
+absl::string_view DirectionName(Direction direction);
+
 // "SUBMITTED", "UNDER_STUDY", ... : the proto enum's spelling.
 absl::string_view RequestStateName(RequestState state);
 // The state of a ctg.v1.RequestState number; nullopt for 0 (unspecified) and
@@ -76,9 +89,11 @@ bool IsPending(RequestState state);
 RequestState TargetState(RequestAction action);
 // True when `action` applies to a request in state `state`.
 bool IsLegalFrom(RequestState state, RequestAction action);
-// True when a caller with `role` may perform `action` (tenant aside). Always
-// false for kExpire, which follows from time (R11).
-bool MayPerform(Role role, RequestAction action);
+// True when a caller with `role` may perform `action` on a request of
+// `direction` (tenant aside). Always false for kExpire, which follows from
+// time (R11).
+bool MayPerform(Role role, RequestAction action,
+                Direction direction = Direction::kCommuneToCaf);
 
 // The state after a caller with `actor_role` performs `action` on a request
 // in state `from`. `request_id`, when given, is named in error messages.
@@ -90,19 +105,25 @@ bool MayPerform(Role role, RequestAction action);
 //   kFailedPrecondition  the action does not apply in state `from`, e.g.
 //     `request REQ-12 is APPROVED; only SUBMITTED, UNDER_STUDY or
 //     INFO_REQUESTED requests can be withdrawn`.
+// The PermissionDenied message names who may act in `direction`.
 absl::StatusOr<RequestState> Transition(RequestState from, RequestAction action,
                                         Role actor_role,
-                                        absl::string_view request_id = "");
+                                        absl::string_view request_id = "",
+                                        Direction direction = Direction::kCommuneToCaf);
 
 // As above, for a caller identity acting on a request of commune
 // `request_commune`. A commune identity (requester, operator) acting on
 // another commune's request gets kNotFound with RequestNotFound's message,
 // whatever the action, before any other check: another commune's request is
 // indistinguishable from a missing one. Caf identities see every commune.
+// In the Caf -> commune direction the commune is the tenant too: the
+// commune the request is addressed to; another commune's reviewer gets
+// kNotFound.
 absl::StatusOr<RequestState> Transition(RequestState from, RequestAction action,
                                         const Identity& actor,
                                         absl::string_view request_commune,
-                                        absl::string_view request_id);
+                                        absl::string_view request_id,
+                                        Direction direction = Direction::kCommuneToCaf);
 
 // OK when `caller` may see request `request_id` of commune `request_commune`:
 // Caf identities see all requests, commune identities those of their own

@@ -43,9 +43,10 @@ Opinions MergeOpinions(const Opinions& given, const Opinions& recorded) {
 absl::Status CheckMayGiveOpinion(const Identity& who, const StudiedRequest& request) {
   CTG_RETURN_IF_ERROR(CheckRequestVisible(who, request.commune, request.id));
   // R1: the reviewers who decide give the opinions.
-  if (!MayPerform(who.role, RequestAction::kApprove)) {
+  if (!MayPerform(who.role, RequestAction::kApprove, request.direction)) {
     return absl::PermissionDeniedError(absl::StrCat(
-        "role \"", RoleName(who.role), "\" may not give an opinion; only a reviewer may"));
+        "role \"", RoleName(who.role), "\" may not give an opinion; only a reviewer ",
+        request.direction == Direction::kCafToCommune ? "of the commune " : "", "may"));
   }
   // R1: opinions ground a decision still to come: wherever a rejection is
   // possible.
@@ -97,7 +98,13 @@ absl::StatusOr<DecisionPlan> Decide(const Identity& who, const StudiedRequest& r
   CTG_ASSIGN_OR_RETURN(
       plan.to, Transition(request.state,
                           approve ? RequestAction::kApprove : RequestAction::kReject, who,
-                          request.commune, request.id));
+                          request.commune, request.id, request.direction));
+  // R1: a request to a commune describes its data; there is no catalogue
+  // scope to narrow.
+  if (request.direction == Direction::kCafToCommune && input.scope) {
+    return absl::InvalidArgumentError(
+        "scope: a request of the Caf to a commune has no catalogue scope to narrow");
+  }
   // R10, R11: no approval while the convention is suspended or over.
   if (approve) {
     CTG_RETURN_IF_ERROR(CheckConventionActive(convention, absl::ToCivilDay(now, zone)));

@@ -68,12 +68,15 @@ struct StudiedRequest {
   RequestState state = RequestState::kSubmitted;  // EffectiveRequestState
   Scope requested;      // the current version's scope
   Opinions recorded;    // the latest opinions on the current version
+  // R1: who filed it and who studies it. Caf -> commune requests have no
+  // catalogue scope (`requested` is empty): an approval cannot narrow one.
+  Direction direction = Direction::kCommuneToCaf;
 };
 
 // R1: OK when `who` may give an opinion on `request` now: visible to the
-// caller (else kNotFound, as CheckRequestVisible), a reviewer (else
-// kPermissionDenied `role "<r>" may not give an opinion; only a reviewer
-// may`), and a request that can still be decided, UNDER_STUDY or
+// caller (else kNotFound, as CheckRequestVisible), a reviewer of the
+// deciding party for the request's direction (else kPermissionDenied
+// `role "<r>" may not give an opinion; only a reviewer may`), and a request that can still be decided, UNDER_STUDY or
 // INFO_REQUESTED (else kFailedPrecondition).
 absl::Status CheckMayGiveOpinion(const Identity& who, const StudiedRequest& request);
 
@@ -104,6 +107,9 @@ struct DecisionPlan {
 // allows it on the Caf's day of `now` (R10, R11: CheckConventionActive);
 // ValidateDecision with the merged opinions, the requested scope, and the
 // convention's end (ConventionEndTime) bounding the approval's end time.
+// A Caf -> commune request has no scope to narrow: `input.scope` set is
+// kInvalidArgument naming "scope" (the catalogue and perimeter are then not
+// consulted: pass empty ones).
 absl::StatusOr<DecisionPlan> Decide(const Identity& who, const StudiedRequest& request,
                                     const DecisionInput& input,
                                     const ConventionTerms& convention,

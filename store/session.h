@@ -16,10 +16,12 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "store/audit_trail_store.h"
+#include "store/caf_request_store.h"
 #include "store/convention_store.h"
 #include "store/release_ledger.h"
 #include "store/request_store.h"
 #include "store/statistics_store.h"
+#include "store/transfer_agreement_store.h"
 
 namespace ctg::store {
 
@@ -35,6 +37,10 @@ class ReadSession {
   virtual const ReleaseLedger& releases() = 0;
   virtual const StatisticsStore& statistics() = 0;
   virtual const AuditTrailStore& audit() = 0;
+  // Article 7's other exchanges: the Caf's requests to communes (R1) and
+  // onward-transfer agreements (R3).
+  virtual const CafRequestStore& caf_requests() = 0;
+  virtual const TransferAgreementStore& agreements() = 0;
 };
 
 // One transaction: everything written through it is committed together,
@@ -46,6 +52,8 @@ class WriteSession : public ReadSession {
   ReleaseLedger& releases() override = 0;
   StatisticsStore& statistics() override = 0;
   AuditTrailStore& audit() override = 0;
+  CafRequestStore& caf_requests() override = 0;
+  TransferAgreementStore& agreements() override = 0;
 
   // `hook` runs after the session's changes are durably committed, in
   // registration order (across the sessions committed together, in their

@@ -109,6 +109,12 @@ stop_gateway
 [ "$gbench" -eq 0 ] || run_gbench
 save_state
 write_report
+# The web console's page and action latency (headless Chromium, as root:
+# it writes a Chromium policy under /etc); skipped without Chromium.
+if command -v chromium >/dev/null && [ "$(id -u)" -eq 0 ]; then
+  log "web console latency (bench/web/web_console_latency.py)"
+  { echo; /usr/bin/python3 bench/web/web_console_latency.py --build "$build"; } >> "$out"
+fi
 log "wrote $out"
 }
 

@@ -36,6 +36,13 @@ mkdir -p "$demo"
 # The gateway refuses private keys that group or others may read (a demo/
 # made by an older version may have them 0644).
 chmod 600 "$demo"/pki/*.key "$demo"/pki/clients/*.key
+# PKCS#12 copies of the client certificates, to import into a browser for
+# the web console (password "demo").
+for pem in "$demo"/pki/clients/*.pem; do
+  p12="${pem%.pem}.p12"
+  [ -f "$p12" ] || openssl pkcs12 -export -in "$pem" -inkey "${pem%.pem}.key" -out "$p12" \
+    -name "$(basename "${pem%.pem}")" -passout pass:demo 2>/dev/null && chmod 600 "$p12"
+done
 
 cat > "$demo/gateway.conf" <<CONF
 # Demo configuration (docs/configuration.md is the reference).
@@ -54,6 +61,9 @@ crl = "pki/crl.pem"
 [audit]
 signing_key = "pki/audit-signing.key"
 checkpoint_interval_seconds = 60
+
+[web]
+listen = "127.0.0.1:$((port + 1))"
 CONF
 
 gateway_log="$demo/gateway.log"
@@ -86,6 +96,10 @@ Call it as any demo identity, e.g. the requester of Le Bouscat:
 
 Other identities in demo/pki/clients/: requester-33162 (Eysines), operator-33069,
 reviewer, reviewer2, admin, auditor. The README walks through each role.
+
+The web console is on https://127.0.0.1:$((port + 1))/ : import demo/pki/ca.pem as
+a trusted CA and one of demo/pki/clients/*.p12 (password "demo") into your
+browser (README, "Web console").
 Ctrl-C stops the gateway.
 TXT
 wait $gateway_pid

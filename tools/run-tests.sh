@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds ctg-gateway and runs every test (unit, integration over mTLS, and
-# the packaging check: the Debian package built, unpacked into a scratch
-# root, started as its service user and backed up; ctest label "package").
+# Builds ctg-gateway and runs every test (unit, integration over mTLS, the
+# web console in headless Chromium (ctest label "browser"), and the
+# packaging check: the Debian package built, unpacked into a scratch root,
+# started as its service user and backed up; ctest label "package").
 #
 #   tools/run-tests.sh              # RelWithDebInfo build in build/
 #   tools/run-tests.sh --sanitize   # AddressSanitizer + UBSan, in build-asan/
@@ -24,6 +25,7 @@ while [ $# -gt 0 ]; do
 done
 
 tools/install-deps.sh
+tools/install-browser-deps.sh  # headless Chromium for the web console's browser test
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then

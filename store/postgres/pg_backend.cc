@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "store/postgres/pg_article7.h"
 #include "store/postgres/pg_requests.h"
 #include "store/postgres/pg_stores.h"
 
@@ -17,6 +18,8 @@ class PgRead final : public ReadSession {
   const ReleaseLedger& releases() override { return releases_; }
   const StatisticsStore& statistics() override { return statistics_; }
   const AuditTrailStore& audit() override { return audit_; }
+  const CafRequestStore& caf_requests() override { return caf_requests_; }
+  const TransferAgreementStore& agreements() override { return agreements_; }
 
  private:
   PgRequestStore requests_;
@@ -24,6 +27,8 @@ class PgRead final : public ReadSession {
   PgReleaseLedger releases_;
   PgStatisticsStore statistics_;
   PgAuditTrailStore audit_;
+  PgCafRequestStore caf_requests_;
+  PgTransferAgreementStore agreements_;
 };
 
 class PgWrite final : public WriteSession {
@@ -35,6 +40,8 @@ class PgWrite final : public WriteSession {
   ReleaseLedger& releases() override { return releases_; }
   StatisticsStore& statistics() override { return statistics_; }
   AuditTrailStore& audit() override { return audit_; }
+  CafRequestStore& caf_requests() override { return caf_requests_; }
+  TransferAgreementStore& agreements() override { return agreements_; }
   void OnCommit(std::function<void()> hook) override { tx_.OnCommit(std::move(hook)); }
   void OnRollback(std::function<void()> hook) override { tx_.OnRollback(std::move(hook)); }
   absl::Status Savepoint(absl::FunctionRef<absl::Status()> work) override {
@@ -48,6 +55,8 @@ class PgWrite final : public WriteSession {
   PgReleaseLedger releases_;
   PgStatisticsStore statistics_;
   PgAuditTrailStore audit_;
+  PgCafRequestStore caf_requests_;
+  PgTransferAgreementStore agreements_;
 };
 
 }  // namespace

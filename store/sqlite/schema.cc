@@ -1,7 +1,9 @@
 #include "store/sqlite/schema.h"
 
+#include "store/sqlite/caf_requests_table.h"
 #include "store/sqlite/releases_table.h"
 #include "store/sqlite/requests_table.h"
+#include "store/sqlite/transfer_agreements_table.h"
 
 namespace ctg::store::sqlite {
 namespace {
@@ -115,6 +117,8 @@ constexpr Migration kMigrations[] = {
     {2, kConventionsAndStatistics},
     {3, kRequestsSchema},
     {4, kReleasesSchema},
+    {5, kCafRequestsSchema},
+    {6, kTransferAgreementsSchema},
 };
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "store/session.h"
+#include "store/sqlite/article7_stores.h"
 #include "store/sqlite/database.h"
 #include "store/sqlite/sqlite.h"
 
@@ -126,12 +127,20 @@ class SqliteAuditTrailStore final : public AuditTrailStore {
 // The five stores over one connection.
 struct ConnectionStores {
   explicit ConnectionStores(Connection& conn)
-      : requests(conn), conventions(conn), releases(conn), statistics(conn), audit(conn) {}
+      : requests(conn),
+        conventions(conn),
+        releases(conn),
+        statistics(conn),
+        audit(conn),
+        caf_requests(conn),
+        agreements(conn) {}
   SqliteRequestStore requests;
   SqliteConventionStore conventions;
   SqliteReleaseLedger releases;
   SqliteStatisticsStore statistics;
   SqliteAuditTrailStore audit;
+  SqliteCafRequestStore caf_requests;
+  SqliteTransferAgreementStore agreements;
 };
 
 // A read session over a connection inside one read transaction.
@@ -143,6 +152,8 @@ class SqliteReadSession final : public ReadSession {
   const ReleaseLedger& releases() override { return stores_.releases; }
   const StatisticsStore& statistics() override { return stores_.statistics; }
   const AuditTrailStore& audit() override { return stores_.audit; }
+  const CafRequestStore& caf_requests() override { return stores_.caf_requests; }
+  const TransferAgreementStore& agreements() override { return stores_.agreements; }
 
  private:
   ConnectionStores stores_;
@@ -157,6 +168,8 @@ class SqliteWriteSession final : public WriteSession {
   ReleaseLedger& releases() override { return stores_.releases; }
   StatisticsStore& statistics() override { return stores_.statistics; }
   AuditTrailStore& audit() override { return stores_.audit; }
+  CafRequestStore& caf_requests() override { return stores_.caf_requests; }
+  TransferAgreementStore& agreements() override { return stores_.agreements; }
   void OnCommit(std::function<void()> hook) override { tx_.OnCommit(std::move(hook)); }
   void OnRollback(std::function<void()> hook) override { tx_.OnRollback(std::move(hook)); }
   absl::Status Savepoint(absl::FunctionRef<absl::Status()> work) override {

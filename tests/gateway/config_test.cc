@@ -144,5 +144,24 @@ TEST(ConfigTest, MetricsListenerIsOffByDefaultAndSetBySection) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown key metrics.port")));
 }
 
+TEST(ConfigTest, WebConsoleIsOffByDefaultAndSetBySection) {
+  CTG_ASSERT_OK_AND_ASSIGN(Config off, ParseConfig(kMinimal, "gw.conf", "/srv/ctg"));
+  EXPECT_EQ(off.web.listen, "");
+  EXPECT_EQ(off.web.time_zone, "Europe/Paris");
+  CTG_ASSERT_OK_AND_ASSIGN(
+      Config on, ParseConfig(std::string(kMinimal) +
+                                 "[web]\nlisten = \"127.0.0.1:8444\"\nmax_body_bytes = 8192\n"
+                                 "time_zone = \"America/Cayenne\"\n",
+                             "gw.conf", "/srv/ctg"));
+  EXPECT_EQ(on.web.listen, "127.0.0.1:8444");
+  EXPECT_EQ(on.web.max_body_bytes, 8192);
+  EXPECT_EQ(on.web.time_zone, "America/Cayenne");
+  EXPECT_THAT(ParseConfig(std::string(kMinimal) + "[web]\ntime_zone = \"Mars/Olympus\"\n",
+                          "gw.conf", "/srv"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("web.time_zone")));
+  EXPECT_THAT(ParseConfig(std::string(kMinimal) + "[web]\nmax_body_bytes = 10\n", "gw.conf", "/srv"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("web.max_body_bytes")));
+}
+
 }  // namespace
 }  // namespace ctg::gateway

@@ -8,11 +8,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "ctg/v1/audit.grpc.pb.h"
+#include "ctg/v1/caf_requests.grpc.pb.h"
 #include "ctg/v1/catalogue.grpc.pb.h"
 #include "ctg/v1/conventions.grpc.pb.h"
 #include "ctg/v1/data_requests.grpc.pb.h"
 #include "ctg/v1/extracts.grpc.pb.h"
 #include "ctg/v1/statistics.grpc.pb.h"
+#include "ctg/v1/transfer_agreements.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "policy/authorization.h"
@@ -76,6 +78,48 @@ std::map<std::string, CallFn> AllMethods() {
     writer->WritesDone();
     return writer->Finish();
   };
+  using CR = ctg::v1::CafRequests::Stub;
+  m["/ctg.v1.CafRequests/SubmitCafRequest"] = [](const Channel& c) { return Unary(c, &CR::SubmitCafRequest); };
+  m["/ctg.v1.CafRequests/GetCafRequest"] = [](const Channel& c) { return Unary(c, &CR::GetCafRequest); };
+  m["/ctg.v1.CafRequests/ListCafRequests"] = [](const Channel& c) { return Unary(c, &CR::ListCafRequests); };
+  m["/ctg.v1.CafRequests/AmendCafRequest"] = [](const Channel& c) { return Unary(c, &CR::AmendCafRequest); };
+  m["/ctg.v1.CafRequests/WithdrawCafRequest"] = [](const Channel& c) { return Unary(c, &CR::WithdrawCafRequest); };
+  m["/ctg.v1.CafRequests/StartCafRequestStudy"] = [](const Channel& c) { return Unary(c, &CR::StartCafRequestStudy); };
+  m["/ctg.v1.CafRequests/RequestCafRequestInformation"] = [](const Channel& c) {
+    return Unary(c, &CR::RequestCafRequestInformation);
+  };
+  m["/ctg.v1.CafRequests/DecideCafRequest"] = [](const Channel& c) { return Unary(c, &CR::DecideCafRequest); };
+  m["/ctg.v1.CafRequests/RevokeCafRequest"] = [](const Channel& c) { return Unary(c, &CR::RevokeCafRequest); };
+  m["/ctg.v1.CafRequests/UploadCafRequestData"] = [](const Channel& c) {
+    auto stub = ctg::v1::CafRequests::NewStub(c);
+    auto context = Deadline();
+    ctg::v1::CafRequestUpload response;
+    auto writer = stub->UploadCafRequestData(context.get(), &response);
+    writer->WritesDone();
+    return writer->Finish();
+  };
+  m["/ctg.v1.CafRequests/GetCafRequestData"] = [](const Channel& c) {
+    auto stub = ctg::v1::CafRequests::NewStub(c);
+    auto context = Deadline();
+    auto reader = stub->GetCafRequestData(context.get(), {});
+    ctg::v1::CafRequestDataChunk chunk;
+    while (reader->Read(&chunk)) {
+    }
+    return reader->Finish();
+  };
+  using TA = ctg::v1::TransferAgreements::Stub;
+  m["/ctg.v1.TransferAgreements/RequestTransferAgreement"] = [](const Channel& c) {
+    return Unary(c, &TA::RequestTransferAgreement);
+  };
+  m["/ctg.v1.TransferAgreements/GetTransferAgreement"] = [](const Channel& c) {
+    return Unary(c, &TA::GetTransferAgreement);
+  };
+  m["/ctg.v1.TransferAgreements/ListTransferAgreements"] = [](const Channel& c) {
+    return Unary(c, &TA::ListTransferAgreements);
+  };
+  m["/ctg.v1.TransferAgreements/DecideTransferAgreement"] = [](const Channel& c) {
+    return Unary(c, &TA::DecideTransferAgreement);
+  };
   m["/ctg.v1.Audit/ListEvents"] = [](const Channel& c) {
     auto stub = ctg::v1::Audit::NewStub(c);
     auto context = Deadline();
@@ -98,6 +142,8 @@ const char* ClientOf(policy::Role role) {
     case policy::Role::kReviewer: return "reviewer";
     case policy::Role::kAdmin: return "admin";
     case policy::Role::kAuditor: return "auditor";
+    case policy::Role::kCafRequester: return "caf-requester";
+    case policy::Role::kCommuneReviewer: return "commune-reviewer-33069";
   }
   return "";
 }

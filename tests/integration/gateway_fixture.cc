@@ -145,6 +145,10 @@ absl::Status TestGateway::Launch() {
   }
   std::string rest = line.substr(line.find("listening on ") + 13);
   address_ = rest.substr(0, rest.find(' '));
+  if (size_t web = line.find("web console on https://"); web != std::string::npos) {
+    std::string tail = line.substr(web + 23);
+    web_address_ = tail.substr(0, tail.find_first_of(" \n"));
+  }
   // Wait until it accepts a TLS connection with a valid certificate (no
   // sleeps: the channel does the polling). Not a health call: that would
   // be an audit event, and tests count events.

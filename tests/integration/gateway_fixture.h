@@ -55,6 +55,8 @@ class TestGateway {
   ~TestGateway();
 
   const std::string& address() const { return address_; }
+  // "127.0.0.1:PORT" of the web console (config [web] listen); empty without.
+  const std::string& web_address() const { return web_address_; }
   const std::string& dir() const { return dir_.path(); }
   std::string db_path() const { return dir_.path() + "/ctg.db"; }
   std::string config_path() const { return dir_.path() + "/gateway.conf"; }
@@ -87,6 +89,7 @@ class TestGateway {
   std::string pki_dir_;
   std::unique_ptr<Child> child_;
   std::string address_;
+  std::string web_address_;
 };
 
 // A context with a deadline, for test RPCs.

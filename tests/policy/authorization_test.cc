@@ -1,15 +1,18 @@
 #include "policy/authorization.h"
 
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
 
 #include "ctg/v1/audit.grpc.pb.h"
+#include "ctg/v1/caf_requests.grpc.pb.h"
 #include "ctg/v1/catalogue.grpc.pb.h"
 #include "ctg/v1/conventions.grpc.pb.h"
 #include "ctg/v1/data_requests.grpc.pb.h"
 #include "ctg/v1/extracts.grpc.pb.h"
 #include "ctg/v1/statistics.grpc.pb.h"
+#include "ctg/v1/transfer_agreements.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.pb.h"
 #include "grpc/reflection/v1alpha/reflection.pb.h"
@@ -24,8 +27,11 @@ using ::ctg::testing::IsOk;
 using ::ctg::testing::StatusIs;
 using ::testing::HasSubstr;
 
-constexpr Role kAllRoles[] = {Role::kRequester, Role::kOperator,
-                              Role::kReviewer, Role::kAdmin, Role::kAuditor};
+constexpr Role kAllRoles[] = {Role::kRequester,    Role::kOperator,
+                              Role::kReviewer,     Role::kAdmin,
+                              Role::kAuditor,      Role::kCafRequester,
+                              Role::kCommuneReviewer};
+static_assert(std::size(kAllRoles) == kRoleCount);
 
 // api.md's table, written out independently of the implementation: each
 // method and the set of roles allowed. Every other pair must be denied.
@@ -46,16 +52,19 @@ const std::map<std::string, std::set<Role>>& Expected() {
       {"/ctg.v1.DataRequests/RevokeRequest", {R::kReviewer, R::kAdmin}},
       {"/ctg.v1.Extracts/GetExtract", {R::kRequester, R::kOperator}},
       {"/ctg.v1.Catalogue/ListIndicators",
-       {R::kRequester, R::kOperator, R::kReviewer, R::kAdmin, R::kAuditor}},
+       {R::kRequester, R::kOperator, R::kReviewer, R::kAdmin, R::kAuditor,
+        R::kCafRequester, R::kCommuneReviewer}},
       {"/ctg.v1.Catalogue/ListTerritories",
-       {R::kRequester, R::kOperator, R::kReviewer, R::kAdmin, R::kAuditor}},
+       {R::kRequester, R::kOperator, R::kReviewer, R::kAdmin, R::kAuditor,
+        R::kCafRequester, R::kCommuneReviewer}},
       {"/ctg.v1.Catalogue/ListPeriods",
-       {R::kRequester, R::kOperator, R::kReviewer, R::kAdmin, R::kAuditor}},
+       {R::kRequester, R::kOperator, R::kReviewer, R::kAdmin, R::kAuditor,
+        R::kCafRequester, R::kCommuneReviewer}},
       {"/ctg.v1.Conventions/CreateConvention", {R::kAdmin}},
       {"/ctg.v1.Conventions/GetConvention",
-       {R::kAdmin, R::kReviewer, R::kAuditor, R::kRequester}},
+       {R::kAdmin, R::kReviewer, R::kAuditor, R::kRequester, R::kCafRequester, R::kCommuneReviewer}},
       {"/ctg.v1.Conventions/ListConventions",
-       {R::kAdmin, R::kReviewer, R::kAuditor, R::kRequester}},
+       {R::kAdmin, R::kReviewer, R::kAuditor, R::kRequester, R::kCafRequester, R::kCommuneReviewer}},
       {"/ctg.v1.Conventions/SuspendConvention", {R::kAdmin}},
       {"/ctg.v1.Conventions/ReinstateConvention", {R::kAdmin}},
       {"/ctg.v1.Conventions/TerminateConvention", {R::kAdmin}},
@@ -64,6 +73,27 @@ const std::map<std::string, std::set<Role>>& Expected() {
       {"/ctg.v1.Audit/GetCheckpoint", {R::kAuditor}},
       {"/ctg.v1.Audit/GetInclusionProof", {R::kAuditor}},
       {"/ctg.v1.Audit/GetConsistencyProof", {R::kAuditor}},
+      // R1, the Caf's requests to a commune.
+      {"/ctg.v1.CafRequests/SubmitCafRequest", {R::kCafRequester}},
+      {"/ctg.v1.CafRequests/GetCafRequest",
+       {R::kCafRequester, R::kCommuneReviewer, R::kAuditor}},
+      {"/ctg.v1.CafRequests/ListCafRequests",
+       {R::kCafRequester, R::kCommuneReviewer, R::kAuditor}},
+      {"/ctg.v1.CafRequests/AmendCafRequest", {R::kCafRequester}},
+      {"/ctg.v1.CafRequests/WithdrawCafRequest", {R::kCafRequester}},
+      {"/ctg.v1.CafRequests/StartCafRequestStudy", {R::kCommuneReviewer}},
+      {"/ctg.v1.CafRequests/RequestCafRequestInformation", {R::kCommuneReviewer}},
+      {"/ctg.v1.CafRequests/DecideCafRequest", {R::kCommuneReviewer}},
+      {"/ctg.v1.CafRequests/RevokeCafRequest", {R::kCommuneReviewer}},
+      {"/ctg.v1.CafRequests/UploadCafRequestData", {R::kCommuneReviewer}},
+      {"/ctg.v1.CafRequests/GetCafRequestData", {R::kCafRequester}},
+      // R3, onward-transfer agreements.
+      {"/ctg.v1.TransferAgreements/RequestTransferAgreement", {R::kRequester}},
+      {"/ctg.v1.TransferAgreements/GetTransferAgreement",
+       {R::kRequester, R::kReviewer, R::kAuditor}},
+      {"/ctg.v1.TransferAgreements/ListTransferAgreements",
+       {R::kRequester, R::kReviewer, R::kAuditor}},
+      {"/ctg.v1.TransferAgreements/DecideTransferAgreement", {R::kReviewer}},
   };
   return *expected;
 }
@@ -77,7 +107,9 @@ void CollectProtoMethods(std::set<std::string>& methods) {
         ctg::v1::ListIndicatorsRequest::descriptor()->file(),
         ctg::v1::Convention::descriptor()->file(),
         ctg::v1::ImportHeader::descriptor()->file(),
-        ctg::v1::AuditEvent::descriptor()->file()}) {
+        ctg::v1::AuditEvent::descriptor()->file(),
+        ctg::v1::CafRequest::descriptor()->file(),
+        ctg::v1::TransferAgreement::descriptor()->file()}) {
     ASSERT_EQ(file->service_count(), 1) << file->name();
     const google::protobuf::ServiceDescriptor* service = file->service(0);
     for (int i = 0; i < service->method_count(); ++i) {

@@ -38,6 +38,24 @@ TEST(ParseSpiffeIdTest, EveryCafRole) {
   }
 }
 
+// R1 both ways: the Caf files requests to a commune, the commune studies
+// them. Distinct roles, so that the tables keyed by role keep them apart.
+TEST(ParseSpiffeIdTest, RolesOfTheCafsRequests) {
+  CTG_ASSERT_OK_AND_ASSIGN(
+      Identity caf, ParseSpiffeId("spiffe://ctg.caf33.fr/caf/33/requester/paul", kTd));
+  EXPECT_EQ(caf.role, Role::kCafRequester);
+  EXPECT_EQ(caf.kind, OrganisationKind::kCaf);
+  EXPECT_EQ(RoleName(caf.role), "caf-requester");
+  CTG_ASSERT_OK_AND_ASSIGN(
+      Identity commune,
+      ParseSpiffeId("spiffe://ctg.caf33.fr/commune/33069/reviewer/claire", kTd));
+  EXPECT_EQ(commune.role, Role::kCommuneReviewer);
+  EXPECT_TRUE(commune.IsCommune());
+  EXPECT_EQ(RoleName(commune.role), "commune-reviewer");
+  EXPECT_THAT(AcceptSpiffeId("spiffe://ctg.caf33.fr/caf/40/requester/paul", kTd, "33"),
+              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("\"40\"")));
+}
+
 TEST(ParseSpiffeIdTest, CorsicanCommune) {
   EXPECT_TRUE(IsCommuneCode("2A004"));
   EXPECT_TRUE(IsCommuneCode("2B033"));
@@ -74,7 +92,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"spiffe://ctg.caf33.fr/caf/33/admin/..", "person must be"},
         BadCase{"spiffe://ctg.caf33.fr/caf/33/admin/a%20b", "person must be"},
         BadCase{"spiffe://ctg.caf33.fr/caf/33/superuser/x", "unknown role \"superuser\""},
-        BadCase{"spiffe://ctg.caf33.fr/caf/33/requester/x", "unknown role \"requester\" for a caf"},
+        BadCase{"spiffe://ctg.caf33.fr/caf/33/operator/x", "unknown role \"operator\" for a caf"},
         BadCase{"spiffe://ctg.caf33.fr/commune/33069/admin/x", "unknown role \"admin\" for a commune"},
         BadCase{"spiffe://ctg.caf33.fr/commune/3306/requester/x", "not an INSEE commune code"},
         BadCase{"spiffe://ctg.caf33.fr/caf/CAF 33/admin/x", "not a Caf id"},

@@ -28,8 +28,9 @@ constexpr S kAllStates[] = {S::kSubmitted, S::kUnderStudy, S::kInfoRequested,
 constexpr A kAllActions[] = {
     A::kStartStudy, A::kRequestInformation, A::kAmend,  A::kApprove,
     A::kReject,     A::kWithdraw,           A::kRevoke, A::kExpire};
-constexpr R kAllRoles[] = {R::kRequester, R::kOperator, R::kReviewer, R::kAdmin,
-                           R::kAuditor};
+constexpr R kAllRoles[] = {R::kRequester, R::kOperator,     R::kReviewer,
+                           R::kAdmin,     R::kAuditor,      R::kCafRequester,
+                           R::kCommuneReviewer};
 
 // The and domain.md's lifecycle, written out independently of the
 // implementation: every legal (state, action) and where it leads.
@@ -95,6 +96,71 @@ TEST(RequestStateTest, EveryStateActionAndRoleMatchesTheTable) {
   }
   // Expiry is legal for nobody; revoke has two roles.
   EXPECT_EQ(legal, 10 + 1);
+}
+
+// R1 the other way: the Caf files, the commune studies and decides, with
+// the same states and moves; only who may act changes.
+const std::map<A, std::set<R>>& ExpectedCafToCommuneRoles() {
+  static const auto* roles = new std::map<A, std::set<R>>{
+      {A::kStartStudy, {R::kCommuneReviewer}},
+      {A::kRequestInformation, {R::kCommuneReviewer}},
+      {A::kAmend, {R::kCafRequester}},
+      {A::kApprove, {R::kCommuneReviewer}},
+      {A::kReject, {R::kCommuneReviewer}},
+      {A::kWithdraw, {R::kCafRequester}},
+      {A::kRevoke, {R::kCommuneReviewer}},
+      {A::kExpire, {}},
+  };
+  return *roles;
+}
+
+TEST(RequestStateTest, CafToCommuneUsesTheSameMachineWithTheOtherParty) {
+  const Direction d = Direction::kCafToCommune;
+  int legal = 0;
+  for (S from : kAllStates) {
+    for (A action : kAllActions) {
+      for (R role : kAllRoles) {
+        SCOPED_TRACE(absl::StrCat(RequestStateName(from), " ", RequestActionName(action),
+                                  " by ", RoleName(role)));
+        EXPECT_EQ(MayPerform(role, action, d),
+                  ExpectedCafToCommuneRoles().at(action).count(role) > 0);
+        auto got = Transition(from, action, role, "CREQ-000001", d);
+        auto move = ExpectedMoves().find({from, action});
+        if (!MayPerform(role, action, d)) {
+          EXPECT_THAT(got, StatusIs(absl::StatusCode::kPermissionDenied));
+        } else if (move == ExpectedMoves().end()) {
+          EXPECT_THAT(got, StatusIs(absl::StatusCode::kFailedPrecondition));
+        } else {
+          ASSERT_THAT(got, IsOk());
+          EXPECT_EQ(*got, move->second);
+          ++legal;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(legal, 10);
+  EXPECT_THAT(Transition(S::kUnderStudy, A::kApprove, R::kReviewer, "CREQ-1", d),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       HasSubstr("only a reviewer of the commune may")));
+  EXPECT_THAT(Transition(S::kSubmitted, A::kWithdraw, R::kRequester, "CREQ-1", d),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       HasSubstr("only a requester of the Caf may")));
+}
+
+// R8: tenant isolation holds the other way too: another commune's reviewer
+// finds nothing.
+TEST(RequestStateTest, CafToCommuneOtherCommuneIsNotFound) {
+  Identity other;
+  other.kind = OrganisationKind::kCommune;
+  other.organisation = "33063";
+  other.role = R::kCommuneReviewer;
+  EXPECT_THAT(Transition(S::kSubmitted, A::kStartStudy, other, "33069", "CREQ-000001",
+                         Direction::kCafToCommune),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("request CREQ-000001 not found")));
+  other.organisation = "33069";
+  EXPECT_THAT(Transition(S::kSubmitted, A::kStartStudy, other, "33069", "CREQ-000001",
+                         Direction::kCafToCommune),
+              IsOk());
 }
 
 TEST(RequestStateTest, PredicatesMatchTheTable) {

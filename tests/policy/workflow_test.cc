@@ -215,3 +215,78 @@ TEST(WorkflowTest, DecisionChecksTransitionThenConventionThenTerms) {
 
 }  // namespace
 }  // namespace ctg::policy
+
+namespace ctg::policy {
+namespace {
+
+Identity CommuneReviewer(const std::string& person, const std::string& commune = "33069") {
+  Identity id;
+  id.spiffe_id = "spiffe://caf.example/commune/" + commune + "/reviewer/" + person;
+  id.kind = OrganisationKind::kCommune;
+  id.organisation = commune;
+  id.role = Role::kCommuneReviewer;
+  id.person = person;
+  return id;
+}
+
+StudiedRequest CafRequestUnderStudy() {
+  StudiedRequest r;
+  r.id = "CREQ-000001";
+  r.commune = "33069";
+  r.state = RequestState::kUnderStudy;
+  r.direction = Direction::kCafToCommune;
+  return r;
+}
+
+// R1 both ways: the commune's reviewers decide the Caf's requests, with the
+// same opinions and four-eyes rule; the Caf's reviewers may not.
+TEST(WorkflowTest, CafRequestIsDecidedByTheCommune) {
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  ConventionTerms c;
+  c.id = "CTG-33069-1";
+  c.valid_from = absl::CivilDay(2024, 1, 1);
+  c.valid_until = absl::CivilDay(2026, 12, 31);
+  const absl::Time now = absl::FromCivil(absl::CivilDay(2025, 1, 10), utc);
+  DecisionInput input;
+  input.decision = Decision::kApprove;
+  input.opportunity = Opinion{OpinionValue::kFavourable, "utile au diagnostic",
+                              CommuneReviewer("anne").spiffe_id};
+  input.feasibility = Opinion{OpinionValue::kFavourable, "données disponibles",
+                              CommuneReviewer("bruno").spiffe_id};
+  DecisionOptions four_eyes{true};
+  auto plan = Decide(CommuneReviewer("anne"), CafRequestUnderStudy(), input, c, {}, {}, now, utc,
+                     four_eyes, RequestLimits());
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->to, RequestState::kApproved);
+
+  Identity caf_reviewer;
+  caf_reviewer.kind = OrganisationKind::kCaf;
+  caf_reviewer.organisation = "33";
+  caf_reviewer.role = Role::kReviewer;
+  EXPECT_THAT(Decide(caf_reviewer, CafRequestUnderStudy(), input, c, {}, {}, now, utc,
+                     four_eyes, RequestLimits()),
+              ::ctg::testing::StatusIs(absl::StatusCode::kPermissionDenied,
+                                       ::testing::HasSubstr("reviewer of the commune")));
+  EXPECT_THAT(Decide(CommuneReviewer("anne", "33063"), CafRequestUnderStudy(), input, c, {}, {},
+                     now, utc, four_eyes, RequestLimits()),
+              ::ctg::testing::StatusIs(absl::StatusCode::kNotFound));
+  // Four-eyes: one reviewer cannot give both opinions.
+  DecisionInput same = input;
+  same.feasibility->reviewer = input.opportunity->reviewer;
+  EXPECT_THAT(Decide(CommuneReviewer("anne"), CafRequestUnderStudy(), same, c, {}, {}, now, utc,
+                     four_eyes, RequestLimits()),
+              ::ctg::testing::StatusIs(absl::StatusCode::kFailedPrecondition));
+  // No catalogue scope to narrow.
+  DecisionInput narrowed = input;
+  narrowed.scope = Scope{};
+  EXPECT_THAT(Decide(CommuneReviewer("anne"), CafRequestUnderStudy(), narrowed, c, {}, {}, now,
+                     utc, four_eyes, RequestLimits()),
+              ::ctg::testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                       ::testing::HasSubstr("scope")));
+  EXPECT_THAT(CheckMayGiveOpinion(caf_reviewer, CafRequestUnderStudy()),
+              ::ctg::testing::StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_TRUE(CheckMayGiveOpinion(CommuneReviewer("anne"), CafRequestUnderStudy()).ok());
+}
+
+}  // namespace
+}  // namespace ctg::policy

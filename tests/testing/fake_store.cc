@@ -389,6 +389,64 @@ class Audit final : public store::AuditTrailStore {
   FakeData& d_;
 };
 
+// The fake keeps no Caf requests nor agreements: every call is refused.
+absl::Status NotKept() { return absl::UnimplementedError("the fake store keeps no such rows"); }
+
+class NoCafRequests final : public store::CafRequestStore {
+ public:
+  absl::StatusOr<std::string> NextId() const override { return NotKept(); }
+  absl::Status Insert(const store::CafRequestRow&) override { return NotKept(); }
+  absl::StatusOr<int> AppendVersion(const std::string&, const store::CafVersionRow&) override {
+    return NotKept();
+  }
+  absl::Status AppendTransition(const std::string&, const store::CafTransitionRow&) override {
+    return NotKept();
+  }
+  absl::StatusOr<int> AppendQuestions(const std::string&, const std::vector<std::string>&,
+                                      const std::string&, int64_t) override {
+    return NotKept();
+  }
+  absl::Status AppendOpinion(const std::string&, const store::CafOpinionRow&) override {
+    return NotKept();
+  }
+  absl::Status InsertApproval(const std::string&, const store::CafApprovalRow&) override {
+    return NotKept();
+  }
+  absl::Status InsertUpload(const std::string&, const store::CafUploadRow&,
+                            const std::string&) override {
+    return NotKept();
+  }
+  absl::StatusOr<std::string> File(const std::string&) const override { return NotKept(); }
+  absl::StatusOr<int> AppendDownload(const std::string&, const std::string&, int64_t) override {
+    return NotKept();
+  }
+  absl::StatusOr<store::StoredCafRequest> Get(const std::string&) const override {
+    return NotKept();
+  }
+  absl::StatusOr<std::vector<store::StoredCafRequest>> List(const store::CafRequestFilter&,
+                                                            int) const override {
+    return NotKept();
+  }
+};
+
+class NoAgreements final : public store::TransferAgreementStore {
+ public:
+  absl::StatusOr<std::string> NextId() const override { return NotKept(); }
+  absl::Status Insert(const store::AgreementRow&) override { return NotKept(); }
+  absl::Status InsertDecision(const std::string&, const store::AgreementDecisionRow&) override {
+    return NotKept();
+  }
+  absl::StatusOr<store::AgreementRow> Get(const std::string&) const override { return NotKept(); }
+  absl::StatusOr<std::vector<store::AgreementRow>> List(const store::AgreementFilter&,
+                                                        int) const override {
+    return NotKept();
+  }
+  absl::StatusOr<uint64_t> DecisionEvent(const std::string&) const override { return NotKept(); }
+  absl::StatusOr<store::ReleaseRef> FindRelease(const std::string&) const override {
+    return NotKept();
+  }
+};
+
 class Session final : public store::WriteSession {
  public:
   explicit Session(FakeData& d)
@@ -398,6 +456,8 @@ class Session final : public store::WriteSession {
   store::ReleaseLedger& releases() override { return releases_; }
   store::StatisticsStore& statistics() override { return statistics_; }
   store::AuditTrailStore& audit() override { return audit_; }
+  store::CafRequestStore& caf_requests() override { return caf_requests_; }
+  store::TransferAgreementStore& agreements() override { return agreements_; }
   void OnCommit(std::function<void()> hook) override { commit_.push_back(std::move(hook)); }
   void OnRollback(std::function<void()> hook) override { rollback_.push_back(std::move(hook)); }
   absl::Status Savepoint(absl::FunctionRef<absl::Status()> work) override {
@@ -421,6 +481,8 @@ class Session final : public store::WriteSession {
   Releases releases_;
   Statistics statistics_;
   Audit audit_;
+  NoCafRequests caf_requests_;
+  NoAgreements agreements_;
   std::vector<std::function<void()>> commit_;
   std::vector<std::function<void()>> rollback_;
 };
