@@ -9,8 +9,8 @@
 //    input byte for byte, and spiffe_id is the input;
 //  - the parts obey the header's grammar, checked by an independent
 //    re-implementation written from the header and api.md (commune: INSEE
-//    code, role requester|operator; caf: 1-16 of [0-9a-z-], role
-//    reviewer|admin|auditor; person: 1-64 of [A-Za-z0-9._-], not "." or
+//    code, role requester|operator|reviewer; caf: 1-16 of [0-9a-z-], role
+//    reviewer|admin|auditor|requester; person: 1-64 of [A-Za-z0-9._-], not "." or
 //    ".."; at most 2048 bytes) — and that re-implementation accepts exactly
 //    what ParseSpiffeId accepts (both directions).
 #include <string>
@@ -71,13 +71,22 @@ bool ModelAccepts(absl::string_view uri) {
   if (!ModelPerson(parts[3])) return false;
   if (parts[0] == "commune") {
     return ModelCommune(parts[1]) &&
-           (parts[2] == "requester" || parts[2] == "operator");
+           (parts[2] == "requester" || parts[2] == "operator" || parts[2] == "reviewer");
   }
   if (parts[0] == "caf") {
     return ModelCaf(parts[1]) &&
-           (parts[2] == "reviewer" || parts[2] == "admin" || parts[2] == "auditor");
+           (parts[2] == "reviewer" || parts[2] == "admin" || parts[2] == "auditor" ||
+            parts[2] == "requester");
   }
   return false;
+}
+
+// The role's SPIFFE path segment: the Caf's requester and the commune's
+// reviewer are distinct roles written like the other side's.
+std::string SegmentOf(policy::Role role) {
+  if (role == policy::Role::kCafRequester) return "requester";
+  if (role == policy::Role::kCommuneReviewer) return "reviewer";
+  return std::string(policy::RoleName(role));
 }
 
 }  // namespace
@@ -99,15 +108,16 @@ std::string SpiffeIdEntry(absl::string_view data) {
   if (!model) return "ParseSpiffeId accepted an identity the grammar refuses";
   const std::string rebuilt = absl::StrCat(
       "spiffe://", kTrustDomain, "/", policy::OrganisationKindName(id->kind), "/",
-      id->organisation, "/", policy::RoleName(id->role), "/", id->person);
+      id->organisation, "/", SegmentOf(id->role), "/", id->person);
   if (rebuilt != data) return absl::StrCat("re-built ID differs: ", rebuilt);
   if (id->spiffe_id != data) return "spiffe_id is not the input";
   if (id->OrganisationPath() !=
       absl::StrCat(policy::OrganisationKindName(id->kind), "/", id->organisation)) {
     return "OrganisationPath() inconsistent";
   }
-  const bool commune_role =
-      id->role == policy::Role::kRequester || id->role == policy::Role::kOperator;
+  const bool commune_role = id->role == policy::Role::kRequester ||
+                            id->role == policy::Role::kOperator ||
+                            id->role == policy::Role::kCommuneReviewer;
   if (id->IsCommune() != commune_role) return "role does not belong to the kind";
   return "";
 }
