@@ -51,6 +51,17 @@ constexpr TableSpec kTables[] = {
     {"request_approvals", "rowid"},
     {"releases", "rowid"},
     {"release_memory", "rowid"},
+    {"caf_requests", "number"},
+    {"caf_request_versions", "request_id, version"},
+    {"caf_request_transitions", "seq"},
+    {"caf_request_questions", "seq"},
+    {"caf_request_opinions", "seq"},
+    {"caf_request_approvals", "rowid"},
+    {"caf_files", "rowid"},
+    {"caf_request_uploads", "rowid"},
+    {"caf_request_downloads", "rowid"},
+    {"transfer_agreements", "number"},
+    {"transfer_agreement_decisions", "rowid"},
     {"audit_events", "seq"},
     {"audit_checkpoints", "tree_size"},
 };
@@ -63,8 +74,9 @@ bool PgOnly(const std::string& table, const std::string& column) {
   return table == "convention_history" && column == "seq";
 }
 // Tables whose `seq` is an identity column to move past the copied rows.
-constexpr const char* kIdentityTables[] = {"request_transitions", "request_questions",
-                                           "request_opinions"};
+constexpr const char* kIdentityTables[] = {
+    "request_transitions",     "request_questions",     "request_opinions",
+    "caf_request_transitions", "caf_request_questions", "caf_request_opinions"};
 
 enum class Type { kInt, kText, kBytes };
 struct Column {

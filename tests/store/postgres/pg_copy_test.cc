@@ -13,6 +13,8 @@
 #include "gtest/gtest.h"
 #include "store/postgres/pg_audit.h"
 #include "store/postgres/pg_database.h"
+#include "store/sqlite/database.h"
+#include "store/sqlite/schema.h"
 #include "store/sqlite/sqlite.h"
 #include "tests/store/postgres/pg_test_cluster.h"
 #include "tests/testing/status_matchers.h"
@@ -39,11 +41,19 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
+// Brings a SQLite database to this gateway's schema, as its first opening
+// by the gateway does (the copy takes only the current schema).
+void UpgradeSqlite(const std::string& path) {
+  auto db = sqlite::Database::Open({.path = path}, sqlite::GatewayMigrations());
+  ASSERT_TRUE(db.ok()) << db.status();
+}
+
 // The fixture copied into a temporary directory (read-only opens of a WAL
 // database still write its -shm file).
 std::string FixtureCopy(const ctg::testing::TempDir& dir) {
   std::string path = dir.path() + "/ctg.db";
   std::filesystem::copy_file(kFixture, path);
+  UpgradeSqlite(path);
   return path;
 }
 

@@ -43,6 +43,15 @@ class AppendOnlyTest : public ::testing::Test {
       INSERT INTO requests VALUES ('REQ-000001', 1, '33069', 'CONV-1', 'p', 'o', 'r', 12, 0, 0, 0);
       INSERT INTO request_transitions (request_id, from_state, to_state, actor, time_us, reason)
         VALUES ('REQ-000001', 0, 1, 'a', 0, '');
+      INSERT INTO caf_requests VALUES ('CREQ-000001', 1, '33069', 'CONV-1', 'p', 'o', 'r', 12,
+                                       'service', 0, 0, 0);
+      INSERT INTO caf_request_transitions (request_id, from_state, to_state, actor, time_us,
+                                           reason)
+        VALUES ('CREQ-000001', 0, 1, 'a', 0, '');
+      INSERT INTO caf_request_downloads VALUES ('CREQ-000001', 1, 'd', 0);
+      INSERT INTO transfer_agreements VALUES ('AGR-000001', 1, 'X', 'REQ-000001', '33069',
+                                              'CONV-1', 'd', 'third party', 'p', 'r', 0);
+      INSERT INTO transfer_agreement_decisions VALUES ('AGR-000001', 2, '', 'rev', 0);
     )sql"), IsOk());
   }
   absl::Status Owner(const std::string& sql) {
@@ -54,8 +63,10 @@ class AppendOnlyTest : public ::testing::Test {
   std::string db_;
 };
 
-constexpr const char* kAppendOnly[] = {"audit_events", "audit_checkpoints", "convention_history",
-                                       "releases", "request_transitions"};
+constexpr const char* kAppendOnly[] = {
+    "audit_events",          "audit_checkpoints",     "convention_history",
+    "releases",              "request_transitions",   "caf_request_transitions",
+    "caf_request_downloads", "transfer_agreement_decisions"};
 
 TEST_F(AppendOnlyTest, GatewayRoleHoldsNoUpdateOrDeleteRight) {
   for (const char* table : kAppendOnly) {
@@ -90,6 +101,20 @@ TEST_F(AppendOnlyTest, TriggersRefuseEvenTheOwner) {
               StatusIs(absl::StatusCode::kAborted, HasSubstr("immutable (R2)")));
   EXPECT_THAT(Owner("UPDATE requests SET state = 5"),
               StatusIs(absl::StatusCode::kAborted, HasSubstr("recorded transition")));
+}
+
+TEST_F(AppendOnlyTest, CafRequestsAndAgreementsKeepTheirDeclaration) {
+  EXPECT_THAT(Owner("UPDATE caf_requests SET purpose = 'other'"),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("immutable (R2)")));
+  EXPECT_THAT(Owner("UPDATE caf_requests SET state = 5"),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("recorded transition")));
+  EXPECT_THAT(Owner("UPDATE transfer_agreements SET recipient = 'other'"),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("immutable (R3)")));
+  EXPECT_THAT(Gateway("DELETE FROM transfer_agreements"),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(Gateway("INSERT INTO caf_request_transitions (request_id, from_state, to_state, "
+                      "actor, time_us, reason) VALUES ('CREQ-000001', 0, 2, 'a', 5, '')"),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("current state")));
 }
 
 TEST_F(AppendOnlyTest, TransitionsChainAndApplyAsInSqlite) {
