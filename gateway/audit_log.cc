@@ -136,6 +136,10 @@ absl::StatusOr<uint64_t> AuditLog::Append(store::WriteSession& tx, AuditEntry en
     }
     event.facts.push_back({audit::kClaimedCallerFact, entry.claimed_caller});
   }
+  // Another gateway on the same store may have appended since this one's
+  // last event: its leaves come first (the store serialises writers, so none
+  // can be added while this session lasts).
+  CTG_RETURN_IF_ERROR(Follow(tx));
   uint64_t seq;
   {
     MutexLock lock(&mu_);
@@ -169,11 +173,44 @@ absl::StatusOr<uint64_t> AuditLog::Append(store::WriteSession& tx, AuditEntry en
       .leaf_hash = std::string(audit::AsBytes(leaf)),
   };
   CTG_RETURN_IF_ERROR(tx.audit().Append(row));
-  tx.OnCommit([this, leaf] {
+  tx.OnCommit([this, leaf, seq] {
     MutexLock lock(&mu_);
-    tree_.Append(leaf);
+    // Unless a reader already followed the store past it.
+    if (tree_.size() + 1 == seq) tree_.Append(leaf);
   });
   return seq;
+}
+
+absl::Status AuditLog::Follow(store::ReadSession& session) {
+  while (true) {
+    uint64_t from;
+    {
+      MutexLock lock(&mu_);
+      // This process's own events in flight: it holds the store's writes,
+      // so nobody else appended meanwhile.
+      if (assigned_ > tree_.size()) return absl::OkStatus();
+      from = tree_.size() + 1;
+    }
+    CTG_ASSIGN_OR_RETURN(std::vector<std::string> stored,
+                         session.audit().LeafHashes(from, kTreeBlockLeaves));
+    MutexLock lock(&mu_);
+    for (size_t i = 0; i < stored.size(); ++i) {
+      if (stored[i].size() != audit::kHashSize) {
+        return absl::DataLossError(absl::StrCat("audit trail ", db_->name(), ": event ",
+                                                from + i, " has no valid leaf hash"));
+      }
+      if (from + i != tree_.size() + 1) continue;  // appended meanwhile
+      audit::Hash leaf;
+      std::memcpy(leaf.data(), stored[i].data(), leaf.size());
+      tree_.Append(leaf);
+    }
+    if (assigned_ < tree_.size()) assigned_ = tree_.size();
+    if (stored.size() < kTreeBlockLeaves) return absl::OkStatus();
+  }
+}
+
+absl::Status AuditLog::FollowOthers() {
+  return db_->Read([this](store::ReadSession& session) { return Follow(session); });
 }
 
 uint64_t AuditLog::size() const {
@@ -187,6 +224,8 @@ AuditLog::CheckpointState AuditLog::LastCheckpoint() const {
 }
 
 absl::StatusOr<AuditLog::SignedCheckpoint> AuditLog::Checkpoint() {
+  // Sign the trail as the store holds it, others' events included.
+  CTG_RETURN_IF_ERROR(FollowOthers());
   SignedCheckpoint checkpoint;
   {
     MutexLock lock(&mu_);

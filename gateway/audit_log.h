@@ -86,6 +86,13 @@ class AuditLog {
   // Committed size of the tree.
   uint64_t size() const ABSL_LOCKS_EXCLUDED(mu_);
 
+  // Extends the tree with the events other gateway processes appended to
+  // the same store (PostgreSQL replicas) since this one last looked, so
+  // that a proof or a checkpoint covers them. Append() and Checkpoint() do
+  // it themselves; the audit service does it before answering a proof.
+  // Errors: the store's; kDataLoss for a stored leaf hash of the wrong size.
+  absl::Status FollowOthers() ABSL_LOCKS_EXCLUDED(mu_);
+
   // The size of the last checkpoint stored (signed by this process or
   // found at start-up), and when this process last signed one (the time
   // it opened the log if it has signed none). For metrics.
@@ -142,6 +149,8 @@ class AuditLog {
   explicit AuditLog(store::Backend* db, AuditLogOptions options)
       : db_(db), options_(std::move(options)) {}
   absl::Status Rebuild();
+  // FollowOthers() within `session`.
+  absl::Status Follow(store::ReadSession& session) ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status SignAndStore(SignedCheckpoint& checkpoint);
   // The tree's leaf source: the old block starting at leaf `first` if the
   // current call read it (prefetched_), else kUnavailable, noting it in

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -139,12 +140,32 @@ class Parser {
   std::map<std::string, RawValue> values_;
 };
 
+absl::Status PostgresUrl(Parser& p, const std::string& key, std::string& out) {
+  int line = p.Line(key);
+  CTG_RETURN_IF_ERROR(p.String(key, out));
+  if (line > 0 && !absl::StartsWith(out, "postgresql://") && !absl::StartsWith(out, "postgres://")) {
+    return p.Error(line, absl::StrCat(key, " must be a postgresql:// URL"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BindPostgres(Parser& p, PostgresConfig& pg) {
+  CTG_RETURN_IF_ERROR(PostgresUrl(p, "database.url", pg.url));
+  CTG_RETURN_IF_ERROR(PostgresUrl(p, "database.migrate_url", pg.migrate_url));
+  CTG_RETURN_IF_ERROR(p.Int("database.pool_size", pg.pool_size, 1, 64));
+  CTG_RETURN_IF_ERROR(p.Int("database.statement_timeout_ms", pg.statement_timeout_ms, 1, 3600000));
+  CTG_RETURN_IF_ERROR(
+      p.Int("database.connect_timeout_seconds", pg.connect_timeout_seconds, 1, 600));
+  return absl::OkStatus();
+}
+
 absl::Status Bind(Parser& p, Config& c) {
   CTG_RETURN_IF_ERROR(p.String("listen", c.listen));
   CTG_RETURN_IF_ERROR(p.String("trust_domain", c.trust_domain));
   CTG_RETURN_IF_ERROR(p.String("caf_id", c.caf_id));
   CTG_RETURN_IF_ERROR(p.String("caf_name", c.caf_name));
   CTG_RETURN_IF_ERROR(p.Path("database", c.database));
+  CTG_RETURN_IF_ERROR(BindPostgres(p, c.postgres));
   CTG_RETURN_IF_ERROR(p.Path("tls.ca", c.tls.ca));
   CTG_RETURN_IF_ERROR(p.Path("tls.cert", c.tls.cert));
   CTG_RETURN_IF_ERROR(p.Path("tls.key", c.tls.key));
@@ -198,12 +219,19 @@ absl::Status Bind(Parser& p, Config& c) {
 absl::Status CheckRequired(const Parser& p, const Config& c) {
   const std::pair<const char*, const std::string*> required[] = {
       {"trust_domain", &c.trust_domain}, {"caf_id", &c.caf_id},
-      {"database", &c.database},         {"tls.ca", &c.tls.ca},
+      {"tls.ca", &c.tls.ca},
       {"tls.cert", &c.tls.cert},         {"tls.key", &c.tls.key},
       {"tls.crl", &c.tls.crl},           {"audit.signing_key", &c.audit.signing_key},
   };
   for (const auto& [key, value] : required) {
     if (value->empty()) return p.Error(0, absl::StrCat("missing required key ", key));
+  }
+  // One backend: SQLite (database = FILE) or PostgreSQL ([database] url).
+  if (c.database.empty() && c.postgres.url.empty()) {
+    return p.Error(0, "missing required key database (an SQLite file) or database.url");
+  }
+  if (!c.database.empty() && !c.postgres.url.empty()) {
+    return p.Error(0, "database and database.url are both set: choose SQLite or PostgreSQL");
   }
   if (c.limits.default_page_size > c.limits.max_page_size) {
     return p.Error(0, "limits.default_page_size exceeds limits.max_page_size");

@@ -72,6 +72,16 @@ struct MetricsConfig {
   std::string listen;  // e.g. "127.0.0.1:9464"
 };
 
+// The PostgreSQL backend (`[database]` section; README, "PostgreSQL
+// backend"). `url` empty: SQLite, in the file named by `database`.
+struct PostgresConfig {
+  std::string url;          // postgresql://... (libpq URI, TLS options included)
+  std::string migrate_url;  // the schema owner's URL, for migrations at start
+  int pool_size = 4;        // read sessions per replica
+  int statement_timeout_ms = 10000;
+  int connect_timeout_seconds = 5;
+};
+
 // The web console (gateway/web/): its own HTTPS listener, same certificate
 // and trust anchors as the gRPC port. Empty `listen`: no console.
 struct WebConfig {
@@ -89,7 +99,8 @@ struct Config {
   std::string trust_domain;
   std::string caf_id;
   std::string caf_name = "Caf de la Gironde";
-  std::string database;
+  std::string database;  // SQLite file; empty when postgres.url is set
+  PostgresConfig postgres;
   TlsConfig tls;
   AuditConfig audit;
   LimitsConfig limits;
@@ -102,7 +113,7 @@ struct Config {
 // Reads and checks the file. Errors (kInvalidArgument, one line naming the
 // file, the line and the key): unreadable file, syntax error, unknown key,
 // duplicate key, value of the wrong type or out of range, missing required
-// key (trust_domain, caf_id, database, tls.ca, tls.cert, tls.key, tls.crl,
+// key (trust_domain, caf_id, database or database.url, tls.ca, tls.cert, tls.key, tls.crl,
 // audit.signing_key).
 absl::StatusOr<Config> LoadConfig(const std::string& path);
 

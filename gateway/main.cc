@@ -2,6 +2,7 @@
 //
 //   ctg-gateway --config FILE
 //   ctg-gateway --config FILE backup DEST
+//   ctg-gateway --config FILE migrate SQLITE_FILE
 //   ctg-gateway --version
 //
 // Exits non-zero with one line naming the file or key at fault when the
@@ -23,6 +24,7 @@
 #include "gateway/config.h"
 #include "gateway/offline_check.h"
 #include "gateway/oplog.h"
+#include "gateway/pg_migrate_command.h"
 #include "gateway/server.h"
 #include "gateway/systemd_notify.h"
 #include "gateway/store_backend.h"
@@ -33,6 +35,7 @@ constexpr char kUsage[] =
     "usage: ctg-gateway --config FILE\n"
     "       ctg-gateway --config FILE --check [DATABASE]\n"
     "       ctg-gateway --config FILE backup DEST\n"
+    "       ctg-gateway --config FILE migrate SQLITE_FILE\n"
     "       ctg-gateway --version\n"
     "\n"
     "Serves the ctg.v1 gRPC API over mutually authenticated TLS.\n"
@@ -40,6 +43,8 @@ constexpr char kUsage[] =
     "DATABASE, e.g. a backup copy) without serving or writing, and exits.\n"
     "backup copies the configured database to DEST (a new file, mode 0600)\n"
     "while it serves, then runs the --check verification on the copy.\n"
+    "migrate copies an SQLite database (gateways stopped) into the empty\n"
+    "PostgreSQL database of [database] url, then checks the copy and its trail.\n"
     "The configuration reference is docs/configuration.md.\n"
     "Signals: SIGTERM/SIGINT stop gracefully; SIGHUP reloads the CA and CRL.\n";
 
@@ -68,6 +73,7 @@ int main(int argc, char** argv) {
   bool check = false;
   std::string check_db;
   std::string backup_dest;
+  std::string migrate_from;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "-h" || arg == "--help") {
@@ -79,7 +85,10 @@ int main(int argc, char** argv) {
                   ctg::gateway::GatewaySchemaVersion());
       return 0;
     }
-    if (arg == "backup") {
+    if (arg == "migrate") {
+      if (i + 1 == argc) return Fail("migrate SQLITE_FILE: SQLITE_FILE is required");
+      migrate_from = argv[++i];
+    } else if (arg == "backup") {
       if (i + 1 == argc) return Fail("backup DEST: DEST is required");
       backup_dest = argv[++i];
     } else if (arg == "--config" && i + 1 < argc) {
@@ -115,6 +124,12 @@ int main(int argc, char** argv) {
   if (!config.ok()) return Fail(std::string(config.status().message()));
   if (check) {
     auto summary = ctg::gateway::CheckAuditTrail(*config, check_db.empty() ? config->database : check_db);
+    if (!summary.ok()) return Fail(std::string(summary.status().message()));
+    std::printf("%s\n", summary->c_str());
+    return 0;
+  }
+  if (!migrate_from.empty()) {
+    auto summary = ctg::gateway::MigrateToPostgres(*config, migrate_from);
     if (!summary.ok()) return Fail(std::string(summary.status().message()));
     std::printf("%s\n", summary->c_str());
     return 0;

@@ -315,7 +315,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
   CTG_ASSIGN_OR_RETURN(auto anchors, TrustAnchors::Load(config.tls.ca, config.tls.crl));
   impl->anchors = std::make_unique<TrustAnchorsHolder>(std::move(anchors));
   CTG_ASSIGN_OR_RETURN(impl->signer, LoadSigner(config.audit));
-  CTG_ASSIGN_OR_RETURN(impl->db, OpenGatewayStore(config.database));
+  CTG_ASSIGN_OR_RETURN(impl->db, OpenGatewayStore(config));
   const audit::NoteSigner* signer = impl->signer.get();
   std::string origin = config.audit.origin;
   // Start-up verifies every stored checkpoint's signature with these keys

@@ -1,5 +1,6 @@
 // The storage backend the gateway runs on: SQLite, in the file that the
-// configuration's `database` names (store/sqlite/). The one place in
+// configuration's `database` names (store/sqlite/), or PostgreSQL when it
+// has a `[database] url` (store/postgres/). The one place in
 // gateway/ that knows which backend it is; everything else sees
 // store::Backend (store/backend.h) and its sessions.
 #ifndef CTG_GATEWAY_STORE_BACKEND_H_
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "gateway/config.h"
 #include "store/backend.h"
 
 namespace ctg::gateway {
@@ -18,6 +20,11 @@ namespace ctg::gateway {
 // cannot be opened; kFailedPrecondition for a newer schema (a downgrade) or
 // a failed migration.
 absl::StatusOr<std::unique_ptr<store::Backend>> OpenGatewayStore(const std::string& database);
+
+// The configuration's backend: PostgreSQL when `config.postgres.url` is set
+// (errors of store::postgres::PgDatabase::Open, each one line naming the
+// cause, nothing written), else SQLite at `config.database` as above.
+absl::StatusOr<std::unique_ptr<store::Backend>> OpenGatewayStore(const Config& config);
 
 // Opens the store at `database` read-only and as it is (no migration): for
 // `--check` and to check a backup copy. Errors: kUnavailable naming it.

@@ -10,6 +10,7 @@ packages=(
   libbenchmark-dev libglpk-dev python3-grpcio
   libsystemd-dev dpkg-dev systemd  # sd_notify; cpack's dpkg-shlibdeps; systemd-analyze
   prometheus-cpp-dev libcivetweb-dev
+  postgresql-15 libpq-dev libpqxx-dev  # PostgreSQL backend and its throw-away test cluster
   libcpp-httplib-dev  # the web console's HTTPS listener (gateway/web/)
 )
 

@@ -42,6 +42,7 @@ grpc::Status AuditService::ListEvents(grpc::ServerContext* context,
     CTG_ASSIGN_OR_RETURN(store::AuditFilter filter, ToFilter(*request));
     // Only events committed before this call started: the call's own event
     // is not part of its answer.
+    CTG_RETURN_IF_ERROR(log_->FollowOthers());
     filter.to_seq = log_->size();
     uint64_t sent = 0;
     absl::Status status = db_->Read([&](store::ReadSession& session) {
@@ -93,6 +94,7 @@ grpc::Status AuditService::GetInclusionProof(grpc::ServerContext* context,
     } else if (request->target_case() != ctg::v1::GetInclusionProofRequest::kSequence) {
       return absl::InvalidArgumentError("sequence or extract_sha256 is required");
     }
+    CTG_RETURN_IF_ERROR(log_->FollowOthers());
     uint64_t size = request->tree_size();
     if (size == 0) {
       CTG_RETURN_IF_ERROR(FillCheckpoint(response->mutable_checkpoint()));
@@ -126,6 +128,7 @@ grpc::Status AuditService::GetConsistencyProof(grpc::ServerContext* context,
   return dispatcher_->Read(context, "/ctg.v1.Audit/GetConsistencyProof", [&](Call& call) -> absl::Status {
     call.AddFact("first_size", absl::StrCat(request->first_size()));
     call.AddFact("second_size", absl::StrCat(request->second_size()));
+    CTG_RETURN_IF_ERROR(log_->FollowOthers());
     uint64_t size = log_->size();
     if (request->first_size() > request->second_size() || request->second_size() > size) {
       return absl::InvalidArgumentError(absl::StrCat(

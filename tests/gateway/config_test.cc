@@ -24,6 +24,44 @@ crl = "pki/crl.pem"
 signing_key = "pki/audit.key"
 )";
 
+// kMinimal with `database = ctg.db` replaced by `replacement`.
+std::string WithDatabase(const std::string& replacement) {
+  std::string text = kMinimal;
+  text.replace(text.find("database = ctg.db"), 17, replacement);
+  return text;
+}
+
+TEST(ConfigTest, DatabaseSectionSelectsPostgres) {
+  CTG_ASSERT_OK_AND_ASSIGN(
+      Config c, ParseConfig(WithDatabase("[database]\n"
+                                         "url = \"postgresql://ctg@db.caf33.fr/ctg?sslmode=verify-full\"\n"
+                                         "migrate_url = \"postgresql://ctg_owner@db.caf33.fr/ctg\"\n"
+                                         "pool_size = 8\n"
+                                         "statement_timeout_ms = 2500"),
+                            "gw.conf", "/srv/ctg"));
+  EXPECT_EQ(c.database, "");
+  EXPECT_EQ(c.postgres.url, "postgresql://ctg@db.caf33.fr/ctg?sslmode=verify-full");
+  EXPECT_EQ(c.postgres.migrate_url, "postgresql://ctg_owner@db.caf33.fr/ctg");
+  EXPECT_EQ(c.postgres.pool_size, 8);
+  EXPECT_EQ(c.postgres.statement_timeout_ms, 2500);
+  EXPECT_EQ(c.postgres.connect_timeout_seconds, 5);
+}
+
+TEST(ConfigTest, ExactlyOneBackend) {
+  EXPECT_THAT(ParseConfig(WithDatabase(""), "gw.conf", "/srv"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("missing required key database (an SQLite file) or database.url")));
+  EXPECT_THAT(ParseConfig(WithDatabase("database = ctg.db\n[database]\nurl = postgresql://db/ctg"),
+                          "gw.conf", "/srv"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("both set")));
+  EXPECT_THAT(ParseConfig(WithDatabase("[database]\nurl = \"ctg.db\""), "gw.conf", "/srv"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("database.url must be a postgresql:// URL")));
+  EXPECT_THAT(ParseConfig(WithDatabase("[database]\nurl = postgresql://db/ctg\npool_size = 0"),
+                          "gw.conf", "/srv"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("database.pool_size")));
+}
+
 TEST(ConfigTest, MinimalFileGetsDefaultsAndResolvedPaths) {
   CTG_ASSERT_OK_AND_ASSIGN(Config c, ParseConfig(kMinimal, "gw.conf", "/srv/ctg"));
   EXPECT_EQ(c.listen, "127.0.0.1:8443");

@@ -1,9 +1,16 @@
 #include "tests/integration/gateway_fixture.h"
 
 #include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <atomic>
+#include <filesystem>
 #include <fstream>
+#include <map>
+#include <pqxx/connection>
+#include <pqxx/nontransaction>
 #include <sstream>
 
 #include <grpcpp/create_channel.h>
@@ -54,6 +61,34 @@ std::unique_ptr<grpc::ClientContext> Deadline(int seconds) {
   return context;
 }
 
+// When CTG_TEST_PG_DIR names a throw-away PostgreSQL cluster
+// (tools/pg-test-cluster.sh), each gateway gets a new database of its own
+// there instead of an SQLite file: the `[database]` section, else "".
+absl::StatusOr<std::string> PostgresSection() {
+  const char* dir = getenv("CTG_TEST_PG_DIR");
+  if (dir == nullptr || *dir == '\0') return std::string();
+  std::map<std::string, std::string> env;
+  std::ifstream in(std::string(dir) + "/env");
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t eq = line.find('=');
+    if (eq != std::string::npos) env[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  auto with_db = [](const std::string& url, const std::string& db) {
+    return url.substr(0, url.rfind('/') + 1) + db;
+  };
+  static std::atomic<int> counter{0};
+  const std::string db = absl::StrCat("gw", getpid(), "_", counter.fetch_add(1));
+  try {
+    pqxx::connection admin(env["CTG_TEST_PG_ADMIN_URL"]);
+    pqxx::nontransaction(admin).exec("CREATE DATABASE " + db + " OWNER ctg_owner");
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(absl::StrCat("test cluster in ", dir, ": ", e.what()));
+  }
+  return absl::StrCat("[database]\nurl = \"", with_db(env["CTG_TEST_PG_GATEWAY_URL"], db),
+                      "\"\nmigrate_url = \"", with_db(env["CTG_TEST_PG_OWNER_URL"], db), "\"\n");
+}
+
 absl::StatusOr<std::unique_ptr<TestGateway>> TestGateway::Start(const std::string& extra_config) {
   return StartWithPki(DevPki::Get().dir(), extra_config);
 }
@@ -63,12 +98,15 @@ absl::StatusOr<std::unique_ptr<TestGateway>> TestGateway::StartWithPki(
   std::unique_ptr<TestGateway> gw(new TestGateway());
   gw->pki_dir_ = pki_dir;
   const std::string& pki = pki_dir;
+  absl::StatusOr<std::string> postgres = PostgresSection();
+  if (!postgres.ok()) return postgres.status();
   std::ofstream config(gw->config_path());
   config << "listen = \"127.0.0.1:0\"\n"
          << "trust_domain = \"" << kTrustDomain << "\"\n"
          << "caf_id = \"33\"\n"
          << "caf_name = \"Caf de la Gironde\"\n"
-         << "database = \"" << gw->db_path() << "\"\n"
+         << (postgres->empty() ? absl::StrCat("database = \"", gw->db_path(), "\"\n")
+                               : *postgres)
          << "[tls]\n"
          << "ca = \"" << pki << "/ca.pem\"\n"
          << "cert = \"" << pki << "/server.pem\"\n"
@@ -83,6 +121,15 @@ absl::StatusOr<std::unique_ptr<TestGateway>> TestGateway::StartWithPki(
          << (absl::StrContains(extra_config, "calls_per_minute") ? "" : "calls_per_minute = 0\n")
          << extra_config;
   config.close();
+  if (absl::Status s = gw->Launch(); !s.ok()) return s;
+  return gw;
+}
+
+absl::StatusOr<std::unique_ptr<TestGateway>> TestGateway::StartReplicaOf(
+    const TestGateway& first) {
+  std::unique_ptr<TestGateway> gw(new TestGateway());
+  gw->pki_dir_ = first.pki_dir_;
+  std::filesystem::copy_file(first.config_path(), gw->config_path());
   if (absl::Status s = gw->Launch(); !s.ok()) return s;
   return gw;
 }

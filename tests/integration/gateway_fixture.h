@@ -46,6 +46,10 @@ class TestGateway {
   // of the shared one: for tests that revoke or replace certificates.
   static absl::StatusOr<std::unique_ptr<TestGateway>> StartWithPki(
       const std::string& pki_dir, const std::string& extra_config = "");
+  // Another gateway with `first`'s configuration, so on the same database:
+  // a second replica (PostgreSQL only; two processes never share an SQLite
+  // file).
+  static absl::StatusOr<std::unique_ptr<TestGateway>> StartReplicaOf(const TestGateway& first);
   // Starts again on the same directory and database (after Stop()).
   absl::Status Restart();
   ~TestGateway();

@@ -1,0 +1,218 @@
+#include "store/postgres/pg_database.h"
+
+#include <pqxx/connection>
+#include <pqxx/transaction>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "store/postgres/pg_migrate.h"
+#include "store/postgres/pg_schema.h"
+#include "store/postgres/pg_status.h"
+
+namespace ctg::store::postgres {
+
+struct PgDatabase::Job {
+  absl::FunctionRef<absl::Status(PgTransaction&)> work;
+  absl::Status result;
+  bool done = false;
+};
+
+PgDatabase::PgDatabase(const PgOptions& options)
+    : options_(options), connector_(options.url, "database.url", options) {}
+
+absl::StatusOr<std::unique_ptr<PgDatabase>> PgDatabase::Open(const PgOptions& options) {
+  CTG_RETURN_IF_ERROR(CheckPgOptions(options));
+  std::unique_ptr<PgDatabase> db(new PgDatabase(options));
+  CTG_ASSIGN_OR_RETURN(db->writer_conn_, db->connector_.Connect());
+  PgConnection& conn = *db->writer_conn_;
+  db->role_ = conn.role();
+  // Read-only checks first: a refused database is left untouched.
+  CTG_RETURN_IF_ERROR(CheckPgDatabase(conn, options.caf));
+  CTG_ASSIGN_OR_RETURN(int version, ReadPgSchemaVersion(conn));
+  if (version < PgSchemaVersion()) {
+    std::unique_ptr<PgConnection> owner;
+    if (!options.migrate_url.empty()) {
+      CTG_ASSIGN_OR_RETURN(owner,
+                           PgConnection::Open(options.migrate_url, "database.migrate_url", options));
+    }
+    CTG_RETURN_IF_ERROR(MigratePg(owner ? *owner : conn, db->role_));
+  }
+  CTG_RETURN_IF_ERROR(ClaimPgDatabase(conn, options.caf));
+  db->writer_ = std::thread([raw = db.get()] { raw->WriterLoop(); });
+  return db;
+}
+
+PgDatabase::~PgDatabase() { Close(); }
+
+void PgDatabase::Close() {
+  {
+    MutexLock lock(&queue_mu_);
+    closing_ = true;
+    queue_mu_.NotifyAll();
+  }
+  if (writer_.joinable()) writer_.join();
+}
+
+absl::Status PgDatabase::health() const { return connector_.health(); }
+
+absl::Status PgDatabase::Write(absl::FunctionRef<absl::Status(PgTransaction&)> work) {
+  Job job{work, absl::OkStatus(), false};
+  MutexLock lock(&queue_mu_);
+  if (closing_) return absl::UnavailableError("database is closed");
+  queue_.push_back(&job);
+  queue_mu_.NotifyAll();
+  queue_mu_.Await([&job] { return job.done; });
+  return job.result;
+}
+
+void PgDatabase::WriterLoop() {
+  std::vector<Job*> group;
+  while (true) {
+    {
+      MutexLock lock(&queue_mu_);
+      queue_mu_.Await([this]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        return closing_ || !queue_.empty();
+      });
+      if (queue_.empty()) return;
+      while (!queue_.empty() && static_cast<int>(group.size()) < options_.max_group) {
+        group.push_back(queue_.front());
+        queue_.pop_front();
+      }
+      group_running_ = true;
+    }
+    RunGroup(group);
+    {
+      MutexLock lock(&queue_mu_);
+      for (Job* job : group) job->done = true;
+      group_running_ = false;
+      queue_mu_.NotifyAll();
+    }
+    group.clear();
+  }
+}
+
+void PgDatabase::RunGroup(std::vector<Job*>& group) {
+  auto fail_all = [&](const absl::Status& s) {
+    for (Job* job : group) job->result = s;
+  };
+  if (writer_conn_ == nullptr || !writer_conn_->is_open()) {
+    writer_conn_.reset();
+    absl::StatusOr<std::unique_ptr<PgConnection>> conn = connector_.Connect();
+    if (!conn.ok()) return fail_all(conn.status());
+    writer_conn_ = *std::move(conn);
+  }
+  std::unique_ptr<pqxx::work> work;
+  uint64_t next_seq = 0;
+  absl::Status begin = PgCall("BEGIN", [&] {
+    work = std::make_unique<pqxx::work>(writer_conn_->raw());
+    // First lock of every write group: the groups of all replicas commit
+    // one after another, in audit sequence order.
+    next_seq = work->exec("SELECT ctg_lock_sequencer()")[0][0].as<uint64_t>();
+  });
+  if (!begin.ok()) {
+    if (IsConnectionLost(begin)) {
+      connector_.ReportLost(begin);
+      work.reset();
+      writer_conn_.reset();
+    }
+    return fail_all(begin);
+  }
+  std::vector<std::unique_ptr<PgTransaction>> txs;
+  txs.reserve(group.size());
+  absl::Status abandon;
+  for (Job* job : group) {
+    PgTransaction& tx = *txs.emplace_back(std::make_unique<PgTransaction>(*work, &next_seq));
+    const uint64_t seq_before = next_seq;
+    job->result = tx.Savepoint([&] { return job->work(tx); });
+    if (!job->result.ok()) {
+      next_seq = seq_before;
+      for (auto it = tx.rollback_hooks_.rbegin(); it != tx.rollback_hooks_.rend(); ++it) (*it)();
+      tx.commit_hooks_.clear();
+      tx.rollback_hooks_.clear();
+    }
+    if (!tx.lost_.ok()) abandon = tx.lost_;
+    if (!tx.abandoned_.ok() && abandon.ok()) abandon = tx.abandoned_;
+    if (!abandon.ok()) {
+      for (size_t i = txs.size(); i < group.size(); ++i) group[i]->result = abandon;
+      break;
+    }
+  }
+  if (abandon.ok()) {
+    abandon = PgCall("COMMIT", [&] { work->commit(); });
+  }
+  if (!abandon.ok()) {
+    PgCall("ROLLBACK", [&] { work->abort(); }).IgnoreError();
+    work.reset();
+    if (IsConnectionLost(abandon)) {
+      connector_.ReportLost(abandon);
+      writer_conn_.reset();
+    }
+    for (size_t i = txs.size(); i-- > 0;) {
+      if (group[i]->result.ok()) group[i]->result = abandon;
+      auto& hooks = txs[i]->rollback_hooks_;
+      for (auto it = hooks.rbegin(); it != hooks.rend(); ++it) (*it)();
+    }
+    return;
+  }
+  work.reset();
+  for (auto& tx : txs) {
+    for (auto& hook : tx->commit_hooks_) hook();
+  }
+}
+
+absl::Status PgDatabase::Read(absl::FunctionRef<absl::Status(PgReadSession&)> work) {
+  std::unique_ptr<PgConnection> conn;
+  {
+    MutexLock lock(&readers_mu_);
+    if (!idle_readers_.empty()) {
+      conn = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+    }
+  }
+  if (conn == nullptr || !conn->is_open()) {
+    CTG_ASSIGN_OR_RETURN(conn, connector_.Connect());
+  }
+  absl::Status status;
+  absl::Status lost;
+  std::unique_ptr<pqxx::transaction<pqxx::isolation_level::repeatable_read,
+                                    pqxx::readwrite_policy::read_only>>
+      tx;
+  status = PgCall("BEGIN READ ONLY", [&] {
+    tx = std::make_unique<pqxx::transaction<pqxx::isolation_level::repeatable_read,
+                                            pqxx::readwrite_policy::read_only>>(conn->raw());
+  });
+  if (status.ok()) {
+    PgReadSession session(*tx);
+    status = work(session);
+    lost = session.lost();
+    absl::Status end = PgCall("COMMIT", [&] { tx->commit(); });
+    if (status.ok()) status = end;
+    if (lost.ok() && IsConnectionLost(end)) lost = end;
+  } else if (IsConnectionLost(status)) {
+    lost = status;
+  }
+  tx.reset();
+  if (!lost.ok()) {
+    connector_.ReportLost(lost);
+    return status;
+  }
+  MutexLock lock(&readers_mu_);
+  if (static_cast<int>(idle_readers_.size()) < options_.pool_size) {
+    idle_readers_.push_back(std::move(conn));
+  }
+  return status;
+}
+
+std::vector<int> PgDatabase::BackendPidsForTesting() {
+  std::vector<int> pids;
+  {
+    MutexLock lock(&queue_mu_);
+    queue_mu_.Await([this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return !group_running_; });
+    if (writer_conn_ != nullptr) pids.push_back(writer_conn_->backend_pid());
+  }
+  MutexLock lock(&readers_mu_);
+  for (auto& c : idle_readers_) pids.push_back(c->backend_pid());
+  return pids;
+}
+
+}  // namespace ctg::store::postgres
