@@ -47,9 +47,11 @@ absl::StatusOr<int> PgCafRequestStore::AppendDownload(const std::string&, const 
 absl::StatusOr<StoredCafRequest> PgCafRequestStore::Get(const std::string&) const {
   return CafRequests();
 }
+// Nothing can be stored here (every write is refused), so a listing is
+// truthfully empty: the R13 report and the listings keep working.
 absl::StatusOr<std::vector<StoredCafRequest>> PgCafRequestStore::List(const CafRequestFilter&,
                                                                       int) const {
-  return CafRequests();
+  return std::vector<StoredCafRequest>{};
 }
 
 absl::StatusOr<std::string> PgTransferAgreementStore::NextId() const { return Agreements(); }
@@ -63,7 +65,7 @@ absl::StatusOr<AgreementRow> PgTransferAgreementStore::Get(const std::string&) c
 }
 absl::StatusOr<std::vector<AgreementRow>> PgTransferAgreementStore::List(const AgreementFilter&,
                                                                          int) const {
-  return Agreements();
+  return std::vector<AgreementRow>{};  // empty, as above
 }
 absl::StatusOr<uint64_t> PgTransferAgreementStore::DecisionEvent(const std::string&) const {
   return Agreements();
