@@ -49,9 +49,9 @@ class Reader {
   size_t left() const { return in_.size() - pos_; }
 
   absl::Status Short(absl::string_view field, size_t need) const {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "canonical event: field ", field, " at offset ", pos_, " needs ",
-        need, " bytes, only ", left(), " left"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("canonical event: field ", field, " at offset ", pos_,
+                     " needs ", need, " bytes, only ", left(), " left"));
   }
 
   template <typename T>
@@ -72,9 +72,8 @@ class Reader {
     if (auto s = Int(field, &len); !s.ok()) return s;
     if (len > left()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "canonical event: field ", field, " at offset ",
-          pos_ - kLengthBytes, ": length ", len, " runs past the end (",
-          left(), " bytes left)"));
+          "canonical event: field ", field, " at offset ", pos_ - kLengthBytes,
+          ": length ", len, " runs past the end (", left(), " bytes left)"));
     }
     absl::string_view value = in_.substr(pos_, len);
     const size_t bad = internal::FirstInvalidUtf8(value);
@@ -142,9 +141,9 @@ Hash EventLeafHash(const Event& event) {
 
 absl::Status DecodeCanonicalInto(absl::string_view bytes, Event* e) {
   if (bytes.size() > kMaxCanonicalEventBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("canonical event: ", bytes.size(),
-                     " bytes, more than the limit of ", kMaxCanonicalEventBytes));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "canonical event: ", bytes.size(), " bytes, more than the limit of ",
+        kMaxCanonicalEventBytes));
   }
   Reader r(bytes);
   uint8_t version = 0;
@@ -170,10 +169,10 @@ absl::Status DecodeCanonicalInto(absl::string_view bytes, Event* e) {
   // Each fact takes at least two length prefixes: a count larger than the
   // bytes left allow is corrupt (and must not drive a huge allocation).
   if (fact_count > r.left() / (2 * kLengthBytes)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "canonical event: fact_count ", fact_count, " at offset ",
-        r.offset() - kFactCountBytes, " cannot fit in the ", r.left(),
-        " bytes left"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("canonical event: fact_count ", fact_count, " at offset ",
+                     r.offset() - kFactCountBytes, " cannot fit in the ",
+                     r.left(), " bytes left"));
   }
   e->facts.resize(fact_count);
   for (uint32_t i = 0; i < fact_count; ++i) {
@@ -184,10 +183,9 @@ absl::Status DecodeCanonicalInto(absl::string_view bytes, Event* e) {
     if (!s.ok()) return s;
   }
   if (r.left() != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("canonical event: ", r.left(),
-                     " trailing bytes after the last field at offset ",
-                     r.offset()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "canonical event: ", r.left(),
+        " trailing bytes after the last field at offset ", r.offset()));
   }
   return internal::ValidateEventFields(*e, /*check_utf8=*/false);
 }

@@ -1,7 +1,6 @@
 #include "audit/checkpoint.h"
 
 #include "absl/strings/match.h"
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "audit/internal/utf8.h"
@@ -12,7 +11,8 @@ namespace {
 
 absl::Status CheckLine(absl::string_view line, absl::string_view what) {
   if (line.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("checkpoint: ", what, " is empty"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("checkpoint: ", what, " is empty"));
   }
   if (!internal::IsValidUtf8(line)) {
     return absl::InvalidArgumentError(
@@ -35,8 +35,8 @@ absl::Status Prefixed(const absl::Status& s) {
 
 absl::StatusOr<std::string> FormatCheckpointBody(const Checkpoint& c) {
   if (auto s = CheckLine(c.origin, "origin"); !s.ok()) return s;
-  std::string out = absl::StrCat(c.origin, "\n", c.size, "\n",
-                                 HashToBase64(c.root), "\n");
+  std::string out =
+      absl::StrCat(c.origin, "\n", c.size, "\n", HashToBase64(c.root), "\n");
   for (const std::string& ext : c.extensions) {
     if (auto s = CheckLine(ext, "extension line"); !s.ok()) return s;
     absl::StrAppend(&out, ext, "\n");
@@ -46,7 +46,8 @@ absl::StatusOr<std::string> FormatCheckpointBody(const Checkpoint& c) {
 
 absl::StatusOr<Checkpoint> ParseCheckpointBody(absl::string_view text) {
   if (text.empty() || text.back() != '\n') {
-    return absl::InvalidArgumentError("checkpoint: text does not end in a newline");
+    return absl::InvalidArgumentError(
+        "checkpoint: text does not end in a newline");
   }
   text.remove_suffix(1);
   std::vector<absl::string_view> lines = absl::StrSplit(text, '\n');
@@ -59,8 +60,8 @@ absl::StatusOr<Checkpoint> ParseCheckpointBody(absl::string_view text) {
   if (auto s = CheckLine(lines[0], "origin (line 1)"); !s.ok()) return s;
   c.origin = std::string(lines[0]);
   const absl::string_view size = lines[1];
-  bool size_ok = !size.empty() && size.size() <= 20 &&
-                 (size == "0" || size[0] != '0');
+  bool size_ok =
+      !size.empty() && size.size() <= 20 && (size == "0" || size[0] != '0');
   uint64_t value = 0;
   for (char ch : size) {
     if (!size_ok) break;
@@ -71,19 +72,20 @@ absl::StatusOr<Checkpoint> ParseCheckpointBody(absl::string_view text) {
     value = value * 10 + (ch - '0');
   }
   if (!size_ok) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "checkpoint: tree size (line 2) \"", size.substr(0, 32),
-        "\" is not a decimal number without leading zeros"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("checkpoint: tree size (line 2) \"", size.substr(0, 32),
+                     "\" is not a decimal number without leading zeros"));
   }
   c.size = value;
   absl::StatusOr<Hash> root = HashFromBase64(lines[2]);
   if (!root.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("checkpoint: root hash (line 3): ", root.status().message()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "checkpoint: root hash (line 3): ", root.status().message()));
   }
   c.root = *root;
   for (size_t i = 3; i < lines.size(); ++i) {
-    if (auto s = CheckLine(lines[i], absl::StrCat("extension line ", i + 1)); !s.ok()) {
+    if (auto s = CheckLine(lines[i], absl::StrCat("extension line ", i + 1));
+        !s.ok()) {
       return s;
     }
     c.extensions.emplace_back(lines[i]);
@@ -107,7 +109,8 @@ absl::StatusOr<Checkpoint> OpenCheckpoint(absl::string_view note,
 
 absl::StatusOr<Checkpoint> OpenCheckpoint(absl::string_view note,
                                           absl::Span<const NoteVerifier> keys) {
-  if (keys.empty()) return absl::InvalidArgumentError("checkpoint: no key to verify it with");
+  if (keys.empty())
+    return absl::InvalidArgumentError("checkpoint: no key to verify it with");
   absl::Status first_error;
   for (const NoteVerifier& key : keys) {
     absl::StatusOr<Checkpoint> opened = OpenCheckpoint(note, key);

@@ -24,10 +24,8 @@ absl::Status CheckUtf8(const Event& event, absl::string_view field,
                        absl::string_view value) {
   const size_t at = FirstInvalidUtf8(value);
   if (at == value.size()) return absl::OkStatus();
-  return Invalid(event, field,
-                 absl::StrCat("invalid UTF-8 at byte ", at));
+  return Invalid(event, field, absl::StrCat("invalid UTF-8 at byte ", at));
 }
-
 
 }  // namespace
 
@@ -48,10 +46,13 @@ absl::Status ValidateEventFields(const Event& event, bool check_utf8) {
   }
   if (check_utf8) {
     const std::pair<absl::string_view, const std::string*> fields[] = {
-        {"caller", &event.caller},         {"cert_sha256", &event.cert_sha256},
-        {"peer", &event.peer},             {"method", &event.method},
+        {"caller", &event.caller},
+        {"cert_sha256", &event.cert_sha256},
+        {"peer", &event.peer},
+        {"method", &event.method},
         {"target_kind", &event.target_kind},
-        {"target_id", &event.target_id},   {"message", &event.message},
+        {"target_id", &event.target_id},
+        {"message", &event.message},
     };
     for (const auto& [name, value] : fields) {
       if (auto s = CheckUtf8(event, name, *value); !s.ok()) return s;
@@ -63,8 +64,8 @@ absl::Status ValidateEventFields(const Event& event, bool check_utf8) {
       return Invalid(event, absl::StrCat("facts[", i, "].key"), "empty");
     }
     if (check_utf8) {
-      if (auto s = CheckUtf8(event, absl::StrCat("facts[", i, "].key"),
-                             fact.key);
+      if (auto s =
+              CheckUtf8(event, absl::StrCat("facts[", i, "].key"), fact.key);
           !s.ok()) {
         return s;
       }

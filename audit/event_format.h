@@ -36,7 +36,7 @@ inline constexpr size_t kVersionBytes = 1;
 inline constexpr size_t kSequenceBytes = 8;
 inline constexpr size_t kTimeBytes = 8;
 inline constexpr size_t kCodeBytes = 4;
-inline constexpr size_t kLengthBytes = 4;      // prefix of every string
+inline constexpr size_t kLengthBytes = 4;  // prefix of every string
 inline constexpr size_t kFactCountBytes = 4;
 
 // Number of string fields before `code` (caller .. target_id) and after it

@@ -17,14 +17,26 @@ using internal::AppendJsonString;
 using internal::JsonCursor;
 
 enum Field : int {
-  kSequence, kTime, kCaller, kCertSha256, kPeer, kMethod, kTargetKind,
-  kTargetId, kCode, kMessage, kFacts, kLeafHash, kCheckpoint, kNumFields
+  kSequence,
+  kTime,
+  kCaller,
+  kCertSha256,
+  kPeer,
+  kMethod,
+  kTargetKind,
+  kTargetId,
+  kCode,
+  kMessage,
+  kFacts,
+  kLeafHash,
+  kCheckpoint,
+  kNumFields
 };
 
 const absl::string_view kNames[kNumFields] = {
-    kFieldSequence,   kFieldTime,     kFieldCaller,    kFieldCertSha256,
-    kFieldPeer,       kFieldMethod,   kFieldTargetKind, kFieldTargetId,
-    kFieldCode,       kFieldMessage,  kFieldFacts,     kFieldLeafHash,
+    kFieldSequence,  kFieldTime,    kFieldCaller,     kFieldCertSha256,
+    kFieldPeer,      kFieldMethod,  kFieldTargetKind, kFieldTargetId,
+    kFieldCode,      kFieldMessage, kFieldFacts,      kFieldLeafHash,
     kFieldCheckpoint};
 
 constexpr uint32_t kRequiredMask = (1u << kNumFields) - 1 - (1u << kCheckpoint);
@@ -36,14 +48,29 @@ int FieldIndex(absl::string_view name) {
     case 4:
       candidate = name[0] == 't' ? kTime : name[0] == 'p' ? kPeer : kCode;
       break;
-    case 5: candidate = kFacts; break;
-    case 6: candidate = name[0] == 'c' ? kCaller : kMethod; break;
-    case 7: candidate = kMessage; break;
-    case 8: candidate = kSequence; break;
-    case 9: candidate = name[0] == 't' ? kTargetId : kLeafHash; break;
-    case 10: candidate = kCheckpoint; break;
-    case 11: candidate = name[0] == 'c' ? kCertSha256 : kTargetKind; break;
-    default: return -1;
+    case 5:
+      candidate = kFacts;
+      break;
+    case 6:
+      candidate = name[0] == 'c' ? kCaller : kMethod;
+      break;
+    case 7:
+      candidate = kMessage;
+      break;
+    case 8:
+      candidate = kSequence;
+      break;
+    case 9:
+      candidate = name[0] == 't' ? kTargetId : kLeafHash;
+      break;
+    case 10:
+      candidate = kCheckpoint;
+      break;
+    case 11:
+      candidate = name[0] == 'c' ? kCertSha256 : kTargetKind;
+      break;
+    default:
+      return -1;
   }
   return kNames[candidate] == name ? candidate : -1;
 }
@@ -70,8 +97,8 @@ absl::Status ParseFacts(JsonCursor& cur, std::vector<Fact>* facts) {
       if (auto s = cur.String(&fact.key); !s.ok()) return s;
       if (!cur.Consume(':')) return cur.Error("expected ':' after a fact key");
       if (cur.Peek() != '"') {
-        return cur.Error(absl::StrCat("value of fact \"", fact.key,
-                                      "\" must be a string"));
+        return cur.Error(
+            absl::StrCat("value of fact \"", fact.key, "\" must be a string"));
       }
       if (auto s = cur.String(&fact.value); !s.ok()) return s;
       ++n;
@@ -81,8 +108,9 @@ absl::Status ParseFacts(JsonCursor& cur, std::vector<Fact>* facts) {
     }
   }
   facts->resize(n);
-  if (!std::is_sorted(facts->begin(), facts->end(),
-                      [](const Fact& a, const Fact& b) { return a.key < b.key; })) {
+  if (!std::is_sorted(
+          facts->begin(), facts->end(),
+          [](const Fact& a, const Fact& b) { return a.key < b.key; })) {
     std::sort(facts->begin(), facts->end(),
               [](const Fact& a, const Fact& b) { return a.key < b.key; });
   }
@@ -99,25 +127,35 @@ absl::Status ParseValue(Field f, JsonCursor& cur, ExportRecord* r,
                         std::string* scratch) {
   Event& e = r->event;
   switch (f) {
-    case kSequence: return cur.Uint64(&e.sequence);
-    case kCode: return cur.Int32(&e.code);
-    case kCaller: return cur.String(&e.caller);
-    case kCertSha256: return cur.String(&e.cert_sha256);
-    case kPeer: return cur.String(&e.peer);
-    case kMethod: return cur.String(&e.method);
-    case kTargetKind: return cur.String(&e.target_kind);
-    case kTargetId: return cur.String(&e.target_id);
-    case kMessage: return cur.String(&e.message);
-    case kFacts: return ParseFacts(cur, &e.facts);
+    case kSequence:
+      return cur.Uint64(&e.sequence);
+    case kCode:
+      return cur.Int32(&e.code);
+    case kCaller:
+      return cur.String(&e.caller);
+    case kCertSha256:
+      return cur.String(&e.cert_sha256);
+    case kPeer:
+      return cur.String(&e.peer);
+    case kMethod:
+      return cur.String(&e.method);
+    case kTargetKind:
+      return cur.String(&e.target_kind);
+    case kTargetId:
+      return cur.String(&e.target_id);
+    case kMessage:
+      return cur.String(&e.message);
+    case kFacts:
+      return ParseFacts(cur, &e.facts);
     case kCheckpoint: {
       if (auto s = cur.String(&r->checkpoint); !s.ok()) return s;
       if (r->checkpoint.empty()) {
         return absl::InvalidArgumentError("empty (omit the field instead)");
       }
       if (r->checkpoint.size() > kMaxNoteBytes) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            r->checkpoint.size(), " bytes, more than the limit of ",
-            kMaxNoteBytes));
+        return absl::InvalidArgumentError(
+            absl::StrCat(r->checkpoint.size(),
+                         " bytes, more than the limit of ", kMaxNoteBytes));
       }
       return absl::OkStatus();
     }
@@ -135,7 +173,8 @@ absl::Status ParseValue(Field f, JsonCursor& cur, ExportRecord* r,
       r->leaf_hash = *h;
       return absl::OkStatus();
     }
-    case kNumFields: break;
+    case kNumFields:
+      break;
   }
   return absl::InternalError("unreachable");
 }
@@ -153,9 +192,12 @@ void AppendExportLine(const ExportRecord& r, std::string* out) {
   AppendRfc3339Micros(e.time_micros, out);
   out->append("\",");
   const std::pair<Field, const std::string*> strings[] = {
-      {kCaller, &e.caller},           {kCertSha256, &e.cert_sha256},
-      {kPeer, &e.peer},               {kMethod, &e.method},
-      {kTargetKind, &e.target_kind},  {kTargetId, &e.target_id}};
+      {kCaller, &e.caller},
+      {kCertSha256, &e.cert_sha256},
+      {kPeer, &e.peer},
+      {kMethod, &e.method},
+      {kTargetKind, &e.target_kind},
+      {kTargetId, &e.target_id}};
   for (const auto& [field, value] : strings) {
     AppendKey(field, out);
     AppendJsonString(*value, out);
@@ -218,7 +260,8 @@ absl::Status ParseExportLine(absl::string_view line, ExportRecord* r) {
             "column ", key_column, ": duplicate field \"", kNames[f], "\""));
       }
       seen |= 1u << f;
-      if (!cur.Consume(':')) return cur.Error("expected ':' after a field name");
+      if (!cur.Consume(':'))
+        return cur.Error("expected ':' after a field name");
       if (auto s = ParseValue(f, cur, r, &scratch); !s.ok()) {
         return InField(f, s);
       }

@@ -35,7 +35,8 @@ struct HexTable {
   constexpr HexTable() : value() {
     for (int c = 0; c < 256; ++c) value[c] = 0xff;
     for (int c = '0'; c <= '9'; ++c) value[c] = static_cast<uint8_t>(c - '0');
-    for (int c = 'a'; c <= 'f'; ++c) value[c] = static_cast<uint8_t>(c - 'a' + 10);
+    for (int c = 'a'; c <= 'f'; ++c)
+      value[c] = static_cast<uint8_t>(c - 'a' + 10);
   }
 };
 constexpr HexTable kHexTable;
@@ -113,9 +114,8 @@ std::string HashToHex(const Hash& hash) {
 
 absl::StatusOr<Hash> HashFromHex(absl::string_view hex) {
   if (hex.size() != 2 * kHashSize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("expected 64 lower-case hex digits, got ", hex.size(),
-                     " characters"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "expected 64 lower-case hex digits, got ", hex.size(), " characters"));
   }
   Hash out;
   uint8_t bad = 0;

@@ -67,7 +67,8 @@ Hash NodeHash(const Hash& left, const Hash& right);
 // Leaf hashes of many leaves at once: out[i] = LeafHash(leaves[i]). The fast
 // path for the store (rehashing a batch read back from disk) and for bulk
 // verification. Requires out.size() == leaves.size().
-void LeafHashes(absl::Span<const absl::string_view> leaves, absl::Span<Hash> out);
+void LeafHashes(absl::Span<const absl::string_view> leaves,
+                absl::Span<Hash> out);
 
 // The root of the empty tree, SHA-256 of the empty string (RFC 6962 §2.1).
 const Hash& EmptyTreeRoot();

@@ -20,9 +20,8 @@ LineReader::LineReader(std::istream* in, size_t max_line_bytes)
     : in_(in), max_line_bytes_(max_line_bytes) {}
 
 absl::Status LineReader::TooLong() const {
-  return absl::InvalidArgumentError(
-      absl::StrCat("line ", line_number_ + 1, ": longer than ",
-                   max_line_bytes_, " bytes"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "line ", line_number_ + 1, ": longer than ", max_line_bytes_, " bytes"));
 }
 
 absl::StatusOr<bool> LineReader::Next(absl::string_view* line) {
@@ -79,9 +78,9 @@ absl::StatusOr<bool> LineReader::NextFromStream(absl::string_view* line) {
     end_ += static_cast<size_t>(got);
     if (!*in_) {
       if (in_->bad()) {
-        return absl::DataLossError(absl::StrCat(
-            "read error after line ", line_number_, " (byte ",
-            bytes_read_ + (end_ - begin_), ")"));
+        return absl::DataLossError(
+            absl::StrCat("read error after line ", line_number_, " (byte ",
+                         bytes_read_ + (end_ - begin_), ")"));
       }
       eof_ = true;
     }

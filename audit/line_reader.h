@@ -43,9 +43,9 @@ class LineReader {
   absl::StatusOr<bool> NextFromStream(absl::string_view* line);
   absl::Status TooLong() const;
 
-  absl::string_view text_;       // memory mode: what is left
-  std::istream* in_ = nullptr;   // stream mode
-  std::string buffer_;           // stream mode: buffer_[begin_, end_) unread
+  absl::string_view text_;      // memory mode: what is left
+  std::istream* in_ = nullptr;  // stream mode
+  std::string buffer_;          // stream mode: buffer_[begin_, end_) unread
   size_t begin_ = 0;
   size_t end_ = 0;
   bool eof_ = false;

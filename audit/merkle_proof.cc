@@ -9,13 +9,15 @@ namespace ctg::audit {
 namespace {
 
 absl::Status WrongLength(absl::string_view what, size_t got, int want) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      what, ": proof has ", got, " hashes, expected ", want));
+  return absl::InvalidArgumentError(
+      absl::StrCat(what, ": proof has ", got, " hashes, expected ", want));
 }
 
 // `value >> bits`, 0 when bits is 64 (a plain shift by the width of the
 // type is undefined, and x86 would take it modulo 64).
-uint64_t ShiftRight(uint64_t value, int bits) { return bits >= 64 ? 0 : value >> bits; }
+uint64_t ShiftRight(uint64_t value, int bits) {
+  return bits >= 64 ? 0 : value >> bits;
+}
 
 }  // namespace
 
@@ -37,15 +39,15 @@ absl::StatusOr<Hash> RootFromInclusionProof(uint64_t index, uint64_t size,
                                             const Hash& leaf_hash,
                                             absl::Span<const Hash> proof) {
   if (index >= size) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "inclusion proof: leaf index ", index, " is not below the tree size ",
-        size));
+    return absl::InvalidArgumentError(
+        absl::StrCat("inclusion proof: leaf index ", index,
+                     " is not below the tree size ", size));
   }
   const int want = InclusionProofLength(index, size);
   if (proof.size() != static_cast<size_t>(want)) {
-    return WrongLength(absl::StrCat("inclusion proof of leaf ", index,
-                                    " in tree size ", size),
-                       proof.size(), want);
+    return WrongLength(
+        absl::StrCat("inclusion proof of leaf ", index, " in tree size ", size),
+        proof.size(), want);
   }
   // RFC 9162 §2.1.3.2.
   uint64_t fn = index;
@@ -76,25 +78,26 @@ absl::StatusOr<Hash> RootFromInclusionProof(uint64_t index, uint64_t size,
 absl::Status VerifyInclusion(uint64_t index, uint64_t size,
                              const Hash& leaf_hash,
                              absl::Span<const Hash> proof, const Hash& root) {
-  absl::StatusOr<Hash> got = RootFromInclusionProof(index, size, leaf_hash, proof);
+  absl::StatusOr<Hash> got =
+      RootFromInclusionProof(index, size, leaf_hash, proof);
   if (!got.ok()) return got.status();
   if (*got != root) {
-    return absl::DataLossError(absl::StrCat(
-        "inclusion proof of leaf ", index, " in tree size ", size,
-        " leads to root ", HashToHex(*got), ", not the expected ",
-        HashToHex(root)));
+    return absl::DataLossError(
+        absl::StrCat("inclusion proof of leaf ", index, " in tree size ", size,
+                     " leads to root ", HashToHex(*got), ", not the expected ",
+                     HashToHex(root)));
   }
   return absl::OkStatus();
 }
 
 absl::Status VerifyConsistency(uint64_t size1, uint64_t size2,
-                               absl::Span<const Hash> proof,
-                               const Hash& root1, const Hash& root2) {
+                               absl::Span<const Hash> proof, const Hash& root1,
+                               const Hash& root2) {
   const std::string what =
       absl::StrCat("consistency proof from size ", size1, " to ", size2);
   if (size1 > size2) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        what, ": the first size exceeds the second"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": the first size exceeds the second"));
   }
   const int want = ConsistencyProofLength(size1, size2);
   if (proof.size() != static_cast<size_t>(want)) {
@@ -103,9 +106,9 @@ absl::Status VerifyConsistency(uint64_t size1, uint64_t size2,
   if (size1 == 0) return absl::OkStatus();
   if (size1 == size2) {
     if (root1 != root2) {
-      return absl::DataLossError(absl::StrCat(
-          what, ": equal sizes but different roots ", HashToHex(root1),
-          " and ", HashToHex(root2)));
+      return absl::DataLossError(
+          absl::StrCat(what, ": equal sizes but different roots ",
+                       HashToHex(root1), " and ", HashToHex(root2)));
     }
     return absl::OkStatus();
   }
@@ -125,7 +128,8 @@ absl::Status VerifyConsistency(uint64_t size1, uint64_t size2,
   for (size_t i = 1; i < path.size(); ++i) {
     const Hash& c = path[i];
     if (sn == 0) {
-      return absl::InvalidArgumentError(absl::StrCat(what, ": too many hashes"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(what, ": too many hashes"));
     }
     if ((fn & 1) || fn == sn) {
       fr = NodeHash(c, fr);
@@ -144,14 +148,14 @@ absl::Status VerifyConsistency(uint64_t size1, uint64_t size2,
     return absl::InvalidArgumentError(absl::StrCat(what, ": too few hashes"));
   }
   if (fr != root1) {
-    return absl::DataLossError(absl::StrCat(
-        what, ": proof leads to first root ", HashToHex(fr),
-        ", not the expected ", HashToHex(root1)));
+    return absl::DataLossError(
+        absl::StrCat(what, ": proof leads to first root ", HashToHex(fr),
+                     ", not the expected ", HashToHex(root1)));
   }
   if (sr != root2) {
-    return absl::DataLossError(absl::StrCat(
-        what, ": proof leads to second root ", HashToHex(sr),
-        ", not the expected ", HashToHex(root2)));
+    return absl::DataLossError(
+        absl::StrCat(what, ": proof leads to second root ", HashToHex(sr),
+                     ", not the expected ", HashToHex(root2)));
   }
   return absl::OkStatus();
 }

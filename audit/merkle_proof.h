@@ -45,8 +45,8 @@ absl::Status VerifyInclusion(uint64_t index, uint64_t size,
 // the proof must be empty (any tree extends the empty one); with size1 ==
 // size2 it must be empty and the roots equal.
 absl::Status VerifyConsistency(uint64_t size1, uint64_t size2,
-                               absl::Span<const Hash> proof,
-                               const Hash& root1, const Hash& root2);
+                               absl::Span<const Hash> proof, const Hash& root1,
+                               const Hash& root2);
 
 }  // namespace ctg::audit
 

@@ -18,7 +18,8 @@ uint64_t SplitPoint(uint64_t n) { return std::bit_floor(n - 1); }
 
 }  // namespace
 
-MerkleTree MerkleTree::Compact(int floor_level, uint64_t recent_blocks, LeafSource source) {
+MerkleTree MerkleTree::Compact(int floor_level, uint64_t recent_blocks,
+                               LeafSource source) {
   MerkleTree tree;
   tree.floor_ = std::clamp(floor_level, 1, 20);
   tree.recent_blocks_ = std::max<uint64_t>(recent_blocks, 1);
@@ -50,7 +51,8 @@ void MerkleTree::ForgetOldBlocks() {
   const uint64_t blocks = size() >> floor_;
   if (blocks <= recent_blocks_) return;
   const uint64_t keep_from_block = blocks - recent_blocks_;
-  for (size_t k = 0; k < static_cast<size_t>(floor_) && k < levels_.size(); ++k) {
+  for (size_t k = 0; k < static_cast<size_t>(floor_) && k < levels_.size();
+       ++k) {
     const uint64_t keep_from = keep_from_block << (floor_ - k);
     while (first_[k] < keep_from && !levels_[k].empty()) {
       levels_[k].pop_front();
@@ -61,12 +63,14 @@ void MerkleTree::ForgetOldBlocks() {
 
 absl::Status MerkleTree::Truncate(uint64_t new_size) {
   if (new_size > size()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "truncate: size ", new_size, " exceeds the current tree size ", size()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("truncate: size ", new_size,
+                     " exceeds the current tree size ", size()));
   }
   if (!levels_.empty() && new_size < first_[0]) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "truncate: size ", new_size, " is in a block this compact tree no longer holds"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("truncate: size ", new_size,
+                     " is in a block this compact tree no longer holds"));
   }
   // Level k holds one node per complete run of 2^k leaves.
   for (size_t k = 0; k < levels_.size(); ++k) {
@@ -84,11 +88,13 @@ absl::Status MerkleTree::LoadBlock(uint64_t block) const {
   if (block_index_ == block) return absl::OkStatus();
   const uint64_t width = uint64_t{1} << floor_;
   const uint64_t first = block << floor_;
-  if (!source_) return absl::InternalError("merkle tree: no leaf source for an old block");
+  if (!source_)
+    return absl::InternalError("merkle tree: no leaf source for an old block");
   CTG_ASSIGN_OR_RETURN(std::vector<Hash> leaves, source_(first, width));
   if (leaves.size() != width) {
-    return absl::DataLossError(absl::StrCat("audit leaves ", first, "..", first + width - 1,
-                                            ": ", leaves.size(), " read back"));
+    return absl::DataLossError(absl::StrCat("audit leaves ", first, "..",
+                                            first + width - 1, ": ",
+                                            leaves.size(), " read back"));
   }
   std::vector<std::vector<Hash>> levels(static_cast<size_t>(floor_));
   levels[0] = std::move(leaves);
@@ -101,8 +107,9 @@ absl::Status MerkleTree::LoadBlock(uint64_t block) const {
   const std::vector<Hash>& top = levels.back();
   // The block's own node is in memory: what was read back must match it.
   if (NodeHash(top[0], top[1]) != levels_[floor_][block]) {
-    return absl::DataLossError(absl::StrCat("audit leaves ", first, "..", first + width - 1,
-                                            " read back do not match the tree"));
+    return absl::DataLossError(
+        absl::StrCat("audit leaves ", first, "..", first + width - 1,
+                     " read back do not match the tree"));
   }
   block_ = std::move(levels);
   block_index_ = block;
@@ -194,8 +201,8 @@ absl::StatusOr<std::vector<Hash>> MerkleTree::InclusionProof(
   return proof;
 }
 
-absl::Status MerkleTree::SubProof(uint64_t m, uint64_t lo, uint64_t hi, bool whole,
-                                  std::vector<Hash>* out) const {
+absl::Status MerkleTree::SubProof(uint64_t m, uint64_t lo, uint64_t hi,
+                                  bool whole, std::vector<Hash>* out) const {
   // RFC 6962 §2.1.2 SUBPROOF(m, D[lo:hi], b), m relative to lo.
   const uint64_t n = hi - lo;
   if (m == n) {

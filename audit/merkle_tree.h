@@ -7,13 +7,14 @@
 // per event, in chunked storage (std::deque) so that growing never copies a
 // level nor needs twice its memory for a moment. Any RFC 6962 node
 // MTH(D[lo:hi]) is then either one lookup (a complete subtree) or, on the
-// right edge of a smaller tree, a fold of at most log2(N) lookups; a root, an inclusion proof or a consistency proof
-// costs O(log N) lookups and O(log N) hashes.
+// right edge of a smaller tree, a fold of at most log2(N) lookups; a root, an
+// inclusion proof or a consistency proof costs O(log N) lookups and O(log N)
+// hashes.
 //
 // A compact tree (Compact()) keeps only the nodes of subtrees of 2^floor
 // leaves or more, plus every node of the last few blocks of 2^floor leaves:
-// with floor 8, about 0.25 bytes per event (the full tree: 64). A proof or an old
-// root that needs a node inside an older block reads that block's leaf
+// with floor 8, about 0.25 bytes per event (the full tree: 64). A proof or an
+// old root that needs a node inside an older block reads that block's leaf
 // hashes back from a LeafSource (the gateway: its audit_events table),
 // rebuilds the block and checks it against the block's node kept in memory.
 //
@@ -42,15 +43,16 @@ namespace ctg::audit {
 class MerkleTree {
  public:
   // Reads back leaf hashes [first, first + count) (0-based leaf indices).
-  using LeafSource =
-      std::function<absl::StatusOr<std::vector<Hash>>(uint64_t first, uint64_t count)>;
+  using LeafSource = std::function<absl::StatusOr<std::vector<Hash>>(
+      uint64_t first, uint64_t count)>;
 
   // A full tree: every node in memory.
   MerkleTree() = default;
 
   // A compact tree (see above): blocks of 2^floor_level leaves (1..20), the
   // last `recent_blocks` (>= 1) of them kept whole in memory.
-  static MerkleTree Compact(int floor_level, uint64_t recent_blocks, LeafSource source);
+  static MerkleTree Compact(int floor_level, uint64_t recent_blocks,
+                            LeafSource source);
 
   // Movable (cheap), not copyable (it may hold gigabytes).
   MerkleTree(MerkleTree&&) = default;
@@ -68,7 +70,9 @@ class MerkleTree {
   absl::Status Truncate(uint64_t size);
 
   // Number of leaves.
-  uint64_t size() const { return levels_.empty() ? 0 : first_[0] + levels_[0].size(); }
+  uint64_t size() const {
+    return levels_.empty() ? 0 : first_[0] + levels_[0].size();
+  }
 
   // Root of the current tree (EmptyTreeRoot() when empty). Never reads the
   // leaf source: the right edge of the tree is always in memory.
@@ -98,7 +102,8 @@ class MerkleTree {
                                                      uint64_t size2) const;
 
  private:
-  // Nodes per level and block: kept for level k >= floor_, or index >= first_[k].
+  // Nodes per level and block: kept for level k >= floor_, or index >=
+  // first_[k].
   uint64_t Count(size_t k) const { return first_[k] + levels_[k].size(); }
   absl::StatusOr<Hash> Node(size_t k, uint64_t index) const;
   // Reads block `block` back into block_ (unless it is there already).
@@ -109,11 +114,13 @@ class MerkleTree {
   // MTH(D[lo:hi]) for a node of an RFC 6962 tree: 0 <= lo < hi <= size()
   // and lo a multiple of the largest power of two below hi - lo.
   absl::StatusOr<Hash> Subtree(uint64_t lo, uint64_t hi) const;
-  absl::Status Path(uint64_t index, uint64_t lo, uint64_t hi, std::vector<Hash>* out) const;
+  absl::Status Path(uint64_t index, uint64_t lo, uint64_t hi,
+                    std::vector<Hash>* out) const;
   absl::Status SubProof(uint64_t m, uint64_t lo, uint64_t hi, bool whole,
                         std::vector<Hash>* out) const;
 
-  // levels_[k][i] = MTH of leaves [(first_[k] + i) * 2^k, (first_[k] + i + 1) * 2^k).
+  // levels_[k][i] = MTH of leaves [(first_[k] + i) * 2^k, (first_[k] + i + 1) *
+  // 2^k).
   std::vector<std::deque<Hash>> levels_;
   std::vector<uint64_t> first_;
   // Compact trees only (floor_ == 0: a full tree).

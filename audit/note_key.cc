@@ -53,8 +53,12 @@ int NoPassword(char*, int, int, void*) { return 0; }
 char32_t NextCodePoint(absl::string_view s, size_t* i) {
   const auto c = static_cast<uint8_t>(s[*i]);
   int len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-  char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1f) : len == 3 ? (c & 0x0f) : (c & 0x07);
-  for (int k = 1; k < len; ++k) cp = cp << 6 | (static_cast<uint8_t>(s[*i + k]) & 0x3f);
+  char32_t cp = len == 1   ? c
+                : len == 2 ? (c & 0x1f)
+                : len == 3 ? (c & 0x0f)
+                           : (c & 0x07);
+  for (int k = 1; k < len; ++k)
+    cp = cp << 6 | (static_cast<uint8_t>(s[*i + k]) & 0x3f);
   *i += len;
   return cp;
 }
@@ -77,7 +81,8 @@ absl::StatusOr<Ed25519PublicKey> RawPublicKey(EVP_PKEY* key) {
   return raw;
 }
 
-std::string VerifierKeyString(absl::string_view name, const Ed25519PublicKey& key) {
+std::string VerifierKeyString(absl::string_view name,
+                              const Ed25519PublicKey& key) {
   std::string encoded(1, static_cast<char>(kNoteEd25519));
   encoded.append(reinterpret_cast<const char*>(key.data()), key.size());
   return absl::StrFormat("%s+%08x+%s", name, NoteKeyId(name, key),
@@ -94,9 +99,9 @@ absl::Status ValidateKeyName(absl::string_view name) {
   for (size_t i = 0; i < name.size();) {
     const char32_t c = NextCodePoint(name, &i);
     if (c == '+' || c < 0x20 || c == 0x7f || IsUnicodeSpace(c)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "key name \"", name,
-          "\" contains a space, '+' or a control character"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("key name \"", name,
+                       "\" contains a space, '+' or a control character"));
     }
   }
   return absl::OkStatus();
@@ -134,9 +139,9 @@ absl::StatusOr<std::unique_ptr<NoteSigner>> NoteSigner::FromPrivateKeyPem(
         OpensslError()));
   }
   if (EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the private key is ", OBJ_nid2sn(EVP_PKEY_get_id(key.get())),
-        ", not Ed25519"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the private key is ",
+                     OBJ_nid2sn(EVP_PKEY_get_id(key.get())), ", not Ed25519"));
   }
   absl::StatusOr<Ed25519PublicKey> pub = RawPublicKey(key.get());
   if (!pub.ok()) return pub.status();
@@ -164,9 +169,11 @@ absl::StatusOr<std::string> NoteSigner::Sign(absl::string_view message) const {
   std::string sig(kEd25519SignatureBytes, '\0');
   size_t len = sig.size();
   if (ctx == nullptr ||
-      EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key_.get()) != 1 ||
+      EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key_.get()) !=
+          1 ||
       EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()),
-                     &len, reinterpret_cast<const unsigned char*>(message.data()),
+                     &len,
+                     reinterpret_cast<const unsigned char*>(message.data()),
                      message.size()) != 1 ||
       len != kEd25519SignatureBytes) {
     return absl::InternalError(
@@ -225,9 +232,9 @@ absl::StatusOr<NoteVerifier> NoteVerifier::FromPublicKeyPem(
         OpensslError()));
   }
   if (EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the public key is ", OBJ_nid2sn(EVP_PKEY_get_id(key.get())),
-        ", not Ed25519"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the public key is ",
+                     OBJ_nid2sn(EVP_PKEY_get_id(key.get())), ", not Ed25519"));
   }
   absl::StatusOr<Ed25519PublicKey> pub = RawPublicKey(key.get());
   if (!pub.ok()) return pub.status();
@@ -248,7 +255,8 @@ absl::StatusOr<NoteVerifier> NoteVerifier::FromVerifierKey(
   const absl::string_view b64 =
       vkey.substr(name.size() + 1 + id_hex.size() + 1);
   if (auto s = ValidateKeyName(name); !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("verifier key: ", s.message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("verifier key: ", s.message()));
   }
   uint32_t id = 0;
   if (id_hex.size() != 8 || !absl::SimpleHexAtoi(id_hex, &id)) {
@@ -257,7 +265,8 @@ absl::StatusOr<NoteVerifier> NoteVerifier::FromVerifierKey(
   }
   std::string raw;
   if (!absl::Base64Unescape(b64, &raw) || absl::Base64Escape(raw) != b64) {
-    return absl::InvalidArgumentError("verifier key: key is not standard base64");
+    return absl::InvalidArgumentError(
+        "verifier key: key is not standard base64");
   }
   if (raw.size() != 1 + kEd25519PublicKeyBytes ||
       static_cast<uint8_t>(raw[0]) != kNoteEd25519) {
@@ -292,11 +301,13 @@ bool NoteVerifier::Matches(absl::string_view name, uint32_t key_id) const {
 
 bool NoteVerifier::Verify(absl::string_view message,
                           absl::string_view signature) const {
-  if (signature.size() != kEd25519SignatureBytes || key_ == nullptr) return false;
+  if (signature.size() != kEd25519SignatureBytes || key_ == nullptr)
+    return false;
   std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
   const bool ok =
       ctx != nullptr &&
-      EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key_.get()) == 1 &&
+      EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key_.get()) ==
+          1 &&
       EVP_DigestVerify(ctx.get(),
                        reinterpret_cast<const unsigned char*>(signature.data()),
                        signature.size(),

@@ -2,7 +2,8 @@
 // gateway's checkpoint signer and the auditors' verifier.
 //
 //   key ID       = SHA-256(key name || 0x0A || 0x01 || 32-byte public key)[:4]
-//   verifier key = "<name>+<8 hex digits of key ID>+<base64(0x01 || public key)>"
+//   verifier key = "<name>+<8 hex digits of key ID>+<base64(0x01 || public
+//   key)>"
 //
 // Keys are PEM files as made by `openssl genpkey -algorithm ed25519` (private,
 // "BEGIN PRIVATE KEY", unencrypted PKCS#8) and `openssl pkey -pubout` (public,
@@ -91,8 +92,8 @@ class NoteVerifier {
  public:
   // `name` may be empty (see above). InvalidArgument for unreadable PEM, a
   // non-Ed25519 key, or a bad name.
-  static absl::StatusOr<NoteVerifier> FromPublicKeyPem(absl::string_view pem,
-                                                       absl::string_view name = "");
+  static absl::StatusOr<NoteVerifier> FromPublicKeyPem(
+      absl::string_view pem, absl::string_view name = "");
   // Parses "<name>+<hex id>+<base64(0x01||key)>". InvalidArgument if
   // malformed, of another algorithm, or if the key ID does not match.
   static absl::StatusOr<NoteVerifier> FromVerifierKey(absl::string_view vkey);

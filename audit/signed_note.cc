@@ -20,13 +20,15 @@ absl::Status Malformed(absl::string_view why) {
 absl::Status CheckNoteChars(absl::string_view s, absl::string_view what) {
   const size_t bad = internal::FirstInvalidUtf8(s);
   if (bad != s.size()) {
-    return Malformed(absl::StrCat(what, " is not valid UTF-8 (byte ", bad, ")"));
+    return Malformed(
+        absl::StrCat(what, " is not valid UTF-8 (byte ", bad, ")"));
   }
   for (size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<uint8_t>(s[i]);
     if ((c < 0x20 && c != '\n') || c == 0x7f) {
       return Malformed(absl::StrCat(what, " holds control character 0x",
-                                    absl::Hex(c, absl::kZeroPad2), " at byte ", i));
+                                    absl::Hex(c, absl::kZeroPad2), " at byte ",
+                                    i));
     }
   }
   return absl::OkStatus();
@@ -36,8 +38,8 @@ absl::Status CheckNoteChars(absl::string_view s, absl::string_view what) {
 
 absl::StatusOr<ParsedNote> ParseNote(absl::string_view note) {
   if (note.size() > kMaxNoteBytes) {
-    return Malformed(absl::StrCat(note.size(), " bytes, more than the limit of ",
-                                  kMaxNoteBytes));
+    return Malformed(absl::StrCat(
+        note.size(), " bytes, more than the limit of ", kMaxNoteBytes));
   }
   if (auto s = CheckNoteChars(note, "note"); !s.ok()) return s;
   const size_t split = note.rfind("\n\n");
@@ -48,27 +50,32 @@ absl::StatusOr<ParsedNote> ParseNote(absl::string_view note) {
   out.text = std::string(note.substr(0, split + 1));
   absl::string_view sigs = note.substr(split + 2);
   if (sigs.empty()) return Malformed("no signature lines after the blank line");
-  if (sigs.back() != '\n') return Malformed("last signature line does not end in a newline");
+  if (sigs.back() != '\n')
+    return Malformed("last signature line does not end in a newline");
   sigs.remove_suffix(1);
   int line_no = 0;
   for (absl::string_view line : absl::StrSplit(sigs, '\n')) {
     ++line_no;
     if (out.signatures.size() == kMaxNoteSignatures) {
-      return Malformed(absl::StrCat("more than ", kMaxNoteSignatures, " signatures"));
+      return Malformed(
+          absl::StrCat("more than ", kMaxNoteSignatures, " signatures"));
     }
     if (!absl::ConsumePrefix(&line, kNoteSignaturePrefix)) {
-      return Malformed(absl::StrCat("signature line ", line_no,
-                                    " does not start with \"\xe2\x80\x94 \" (em dash, space)"));
+      return Malformed(absl::StrCat(
+          "signature line ", line_no,
+          " does not start with \"\xe2\x80\x94 \" (em dash, space)"));
     }
     const size_t space = line.find(' ');
     if (space == absl::string_view::npos) {
-      return Malformed(absl::StrCat("signature line ", line_no,
-                                    " has no space between key name and signature"));
+      return Malformed(
+          absl::StrCat("signature line ", line_no,
+                       " has no space between key name and signature"));
     }
     NoteSignature sig;
     sig.key_name = std::string(line.substr(0, space));
     if (auto s = ValidateKeyName(sig.key_name); !s.ok()) {
-      return Malformed(absl::StrCat("signature line ", line_no, ": ", s.message()));
+      return Malformed(
+          absl::StrCat("signature line ", line_no, ": ", s.message()));
     }
     const absl::string_view b64 = line.substr(space + 1);
     std::string raw;
@@ -93,7 +100,8 @@ absl::StatusOr<ParsedNote> ParseNote(absl::string_view note) {
 absl::StatusOr<std::string> SignNote(absl::string_view text,
                                      const NoteSigner& signer) {
   if (text.empty() || text.back() != '\n') {
-    return absl::InvalidArgumentError("note text must be non-empty and end in a newline");
+    return absl::InvalidArgumentError(
+        "note text must be non-empty and end in a newline");
   }
   if (auto s = CheckNoteChars(text, "note text"); !s.ok()) {
     return absl::InvalidArgumentError(s.message());
@@ -115,7 +123,8 @@ absl::StatusOr<VerifiedNote> OpenNote(absl::string_view note,
   std::vector<std::string> others;
   for (const NoteSignature& sig : parsed->signatures) {
     if (!verifier.Matches(sig.key_name, sig.key_id)) {
-      others.push_back(absl::StrFormat("\"%s\" (key id %08x)", sig.key_name, sig.key_id));
+      others.push_back(
+          absl::StrFormat("\"%s\" (key id %08x)", sig.key_name, sig.key_id));
       continue;
     }
     if (!verifier.Verify(parsed->text, sig.signature)) {
@@ -131,9 +140,9 @@ absl::StatusOr<VerifiedNote> OpenNote(absl::string_view note,
           ? std::string("the given public key")
           : absl::StrFormat("key \"%s\" (key id %08x)", verifier.name(),
                             verifier.KeyIdFor(verifier.name()));
-  return absl::DataLossError(absl::StrCat(
-      "wrong key: the note is not signed by ", expected, "; it is signed by ",
-      absl::StrJoin(others, ", ")));
+  return absl::DataLossError(
+      absl::StrCat("wrong key: the note is not signed by ", expected,
+                   "; it is signed by ", absl::StrJoin(others, ", ")));
 }
 
 }  // namespace ctg::audit

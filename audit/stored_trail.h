@@ -24,7 +24,8 @@
 //   CTG_RETURN_IF_ERROR(checker.CheckCheckpointsAt(0, root_fn));
 //   for each row: CTG_ASSIGN_OR_RETURN(Hash leaf, checker.CheckEvent(...));
 //                 tree.Append(leaf);
-//                 CTG_RETURN_IF_ERROR(checker.CheckCheckpointsAt(tree.size(), root_fn));
+//                 CTG_RETURN_IF_ERROR(checker.CheckCheckpointsAt(tree.size(),
+//                 root_fn));
 //   CTG_RETURN_IF_ERROR(checker.Finish(tree.size()));
 //
 // Every error is kDataLoss, its message starting "audit trail <name>: " and
@@ -86,7 +87,8 @@ class StoredTrailChecker {
  public:
   // `name` (e.g. the database path) prefixes every message; `checkpoints`
   // in any order.
-  StoredTrailChecker(std::string name, std::vector<StoredCheckpointNote> checkpoints,
+  StoredTrailChecker(std::string name,
+                     std::vector<StoredCheckpointNote> checkpoints,
                      StoredTrailOptions options);
 
   // Checks row `row_seq` (see above) and returns its leaf hash, for the
@@ -98,7 +100,8 @@ class StoredTrailChecker {
   // Checks the stored checkpoints of tree size `size` (the caller's tree
   // after its size-th leaf) against `root()`, called only if there is one.
   // Call it with 0 before the first row, then after every row.
-  absl::Status CheckCheckpointsAt(uint64_t size, absl::FunctionRef<Hash()> root);
+  absl::Status CheckCheckpointsAt(uint64_t size,
+                                  absl::FunctionRef<Hash()> root);
 
   // After the last row, with `size` events read: checkpoints larger than
   // the trail mean events were removed from the end.
@@ -112,7 +115,8 @@ class StoredTrailChecker {
 
  private:
   absl::Status Fail(absl::string_view what) const;
-  absl::Status CheckColumns(const Event& event, const StoredColumns& columns) const;
+  absl::Status CheckColumns(const Event& event,
+                            const StoredColumns& columns) const;
   absl::Status CheckOne(const StoredCheckpointNote& stored, const Hash& root);
 
   const std::string name_;

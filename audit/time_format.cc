@@ -106,17 +106,16 @@ std::string FormatRfc3339Micros(int64_t micros) {
 
 absl::StatusOr<int64_t> ParseRfc3339Micros(absl::string_view text) {
   auto bad = [&](absl::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "timestamp \"", text.substr(0, 40), "\": ", why,
-        " (expected the form 2026-11-28T23:30:24.123456Z)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("timestamp \"", text.substr(0, 40), "\": ", why,
+                     " (expected the form 2026-11-28T23:30:24.123456Z)"));
   };
   if (text.size() != kRfc3339MicrosLength) {
     return bad(absl::StrCat("length ", text.size(), ", expected ",
                             kRfc3339MicrosLength));
   }
-  if (text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
-      text[13] != ':' || text[16] != ':' || text[19] != '.' ||
-      text[26] != 'Z') {
+  if (text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+      text[16] != ':' || text[19] != '.' || text[26] != 'Z') {
     return bad("misplaced separator");
   }
   int64_t y, mo, d, h, mi, s, f;

@@ -78,8 +78,9 @@ absl::Status RunSerial(LineReader& lines, LineAnalyzer& analyzer,
 
 // Blocks of lines analysed by `threads` workers, sequenced in order on the
 // calling thread (which also reads the input).
-absl::Status RunParallel(BlockReader& blocks, absl::Span<const NoteVerifier> key,
-                         int threads, Sequencer& v) {
+absl::Status RunParallel(BlockReader& blocks,
+                         absl::Span<const NoteVerifier> key, int threads,
+                         Sequencer& v) {
   if (!v.Start()) return absl::OkStatus();
   struct Block {
     std::string storage;
@@ -90,7 +91,7 @@ absl::Status RunParallel(BlockReader& blocks, absl::Span<const NoteVerifier> key
   };
   absl::Mutex mu;
   std::deque<std::unique_ptr<Block>> window;  // guarded by mu
-  bool stop = false;                           // guarded by mu
+  bool stop = false;                          // guarded by mu
   const size_t max_window = 2 * static_cast<size_t>(threads) + 2;
 
   auto worker = [&] {
@@ -165,7 +166,8 @@ absl::Status RunParallel(BlockReader& blocks, absl::Span<const NoteVerifier> key
       absl::MutexLock lock(&mu);
       if (window.empty()) break;
       Block* first = window.front().get();
-      mu.Await(absl::Condition(+[](Block* b) { return b->done; }, first));
+      mu.Await(absl::Condition(
+          +[](Block* b) { return b->done; }, first));
       front = std::move(window.front());
       window.pop_front();
     }
@@ -185,8 +187,8 @@ absl::Status RunParallel(BlockReader& blocks, absl::Span<const NoteVerifier> key
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::optional<Checkpoint>> OpenSupplied(absl::Span<const NoteVerifier> key,
-                                                      const VerifyOptions& options) {
+absl::StatusOr<std::optional<Checkpoint>> OpenSupplied(
+    absl::Span<const NoteVerifier> key, const VerifyOptions& options) {
   if (options.checkpoint_note.empty()) return std::optional<Checkpoint>();
   absl::StatusOr<Checkpoint> cp = OpenCheckpoint(options.checkpoint_note, key);
   if (!cp.ok()) {
@@ -202,15 +204,18 @@ absl::StatusOr<std::optional<Checkpoint>> OpenSupplied(absl::Span<const NoteVeri
 }
 
 template <typename Source>
-absl::StatusOr<VerifyReport> Verify(Source source, absl::Span<const NoteVerifier> key,
+absl::StatusOr<VerifyReport> Verify(Source source,
+                                    absl::Span<const NoteVerifier> key,
                                     const VerifyOptions& options) {
-  absl::StatusOr<std::optional<Checkpoint>> external = OpenSupplied(key, options);
+  absl::StatusOr<std::optional<Checkpoint>> external =
+      OpenSupplied(key, options);
   if (!external.ok()) return external.status();
   Sequencer v(options, *std::move(external));
   absl::Status status;
-  const int threads = options.threads > 0
-                          ? options.threads
-                          : static_cast<int>(std::thread::hardware_concurrency());
+  const int threads =
+      options.threads > 0
+          ? options.threads
+          : static_cast<int>(std::thread::hardware_concurrency());
   if (threads <= 1) {
     LineReader lines(source);
     LineAnalyzer analyzer(key);
@@ -227,25 +232,35 @@ absl::StatusOr<VerifyReport> Verify(Source source, absl::Span<const NoteVerifier
 
 absl::string_view VerifyProblemName(VerifyProblem problem) {
   switch (problem) {
-    case VerifyProblem::kNone: return "none";
-    case VerifyProblem::kMalformedLine: return "malformed line";
-    case VerifyProblem::kMissingEvent: return "event missing";
-    case VerifyProblem::kInsertedOrReordered: return "event inserted or reordered";
-    case VerifyProblem::kAlteredEvent: return "event altered";
-    case VerifyProblem::kAlteredInRange: return "event altered in range";
-    case VerifyProblem::kTruncated: return "events removed from the end";
-    case VerifyProblem::kBadCheckpoint: return "bad checkpoint";
-    case VerifyProblem::kNoCheckpoint: return "no checkpoint";
+    case VerifyProblem::kNone:
+      return "none";
+    case VerifyProblem::kMalformedLine:
+      return "malformed line";
+    case VerifyProblem::kMissingEvent:
+      return "event missing";
+    case VerifyProblem::kInsertedOrReordered:
+      return "event inserted or reordered";
+    case VerifyProblem::kAlteredEvent:
+      return "event altered";
+    case VerifyProblem::kAlteredInRange:
+      return "event altered in range";
+    case VerifyProblem::kTruncated:
+      return "events removed from the end";
+    case VerifyProblem::kBadCheckpoint:
+      return "bad checkpoint";
+    case VerifyProblem::kNoCheckpoint:
+      return "no checkpoint";
   }
   return "unknown";
 }
 
 std::string VerifyReport::Summary() const {
-  const std::string head = absl::StrCat(
-      events, " events, tree size ", tree_size, ", root ", HashToHex(root), "; ",
-      checkpoints_checked, " checkpoint", checkpoints_checked == 1 ? "" : "s",
-      " verified",
-      origin.empty() ? std::string() : absl::StrCat(" (origin \"", origin, "\")"));
+  const std::string head =
+      absl::StrCat(events, " events, tree size ", tree_size, ", root ",
+                   HashToHex(root), "; ", checkpoints_checked, " checkpoint",
+                   checkpoints_checked == 1 ? "" : "s", " verified",
+                   origin.empty() ? std::string()
+                                  : absl::StrCat(" (origin \"", origin, "\")"));
   if (ok()) {
     std::string out = absl::StrCat("OK: ", head);
     if (verified_size < events) {
@@ -258,8 +273,9 @@ std::string VerifyReport::Summary() const {
   std::string where;
   if (first_bad_sequence != 0) {
     where = last_bad_sequence > first_bad_sequence
-                ? absl::StrCat(" at sequence ", first_bad_sequence, " (somewhere in ",
-                               first_bad_sequence, "..", last_bad_sequence, ")")
+                ? absl::StrCat(" at sequence ", first_bad_sequence,
+                               " (somewhere in ", first_bad_sequence, "..",
+                               last_bad_sequence, ")")
                 : absl::StrCat(" at sequence ", first_bad_sequence);
   }
   return absl::StrCat("FAILED", where, ": ", VerifyProblemName(problem), ": ",
@@ -268,10 +284,14 @@ std::string VerifyReport::Summary() const {
 
 absl::Status VerifyReport::ToStatus() const {
   switch (problem) {
-    case VerifyProblem::kNone: return absl::OkStatus();
-    case VerifyProblem::kMalformedLine: return absl::InvalidArgumentError(Summary());
-    case VerifyProblem::kNoCheckpoint: return absl::FailedPreconditionError(Summary());
-    default: return absl::DataLossError(Summary());
+    case VerifyProblem::kNone:
+      return absl::OkStatus();
+    case VerifyProblem::kMalformedLine:
+      return absl::InvalidArgumentError(Summary());
+    case VerifyProblem::kNoCheckpoint:
+      return absl::FailedPreconditionError(Summary());
+    default:
+      return absl::DataLossError(Summary());
   }
 }
 

@@ -64,14 +64,14 @@ struct VerifyOptions {
 
 enum class VerifyProblem {
   kNone,
-  kMalformedLine,     // a line is not a valid event (JSON, fields, values)
-  kMissingEvent,      // (a) sequence jumps: event first_bad_sequence missing
+  kMalformedLine,        // a line is not a valid event (JSON, fields, values)
+  kMissingEvent,         // (a) sequence jumps: event first_bad_sequence missing
   kInsertedOrReordered,  // (a) sequence repeats or goes back
-  kAlteredEvent,      // (b) recomputed leaf hash differs from the recorded one
-  kAlteredInRange,    // (c) checkpoint root mismatch with no (b) culprit
-  kTruncated,         // (c) checkpoint larger than the export
-  kBadCheckpoint,     // (c) checkpoint malformed, unsigned, wrong size/origin
-  kNoCheckpoint,      // nothing in the export is covered by a signature
+  kAlteredEvent,    // (b) recomputed leaf hash differs from the recorded one
+  kAlteredInRange,  // (c) checkpoint root mismatch with no (b) culprit
+  kTruncated,       // (c) checkpoint larger than the export
+  kBadCheckpoint,   // (c) checkpoint malformed, unsigned, wrong size/origin
+  kNoCheckpoint,    // nothing in the export is covered by a signature
 };
 
 // Name of a problem for messages, e.g. "event altered".

@@ -44,7 +44,8 @@ inline std::string Escape(const char* format, unsigned value) {
 // \uNNNN, each byte that is not UTF-8 as \xNN, and, when the result would
 // exceed `max_bytes`, cut at a character boundary and followed by
 // "… (N bytes)" giving the original size.
-inline std::string BoundedEcho(absl::string_view text, size_t max_bytes = kMaxEchoBytes) {
+inline std::string BoundedEcho(absl::string_view text,
+                               size_t max_bytes = kMaxEchoBytes) {
   std::string out;
   for (size_t i = 0; i < text.size();) {
     const utf8::Sequence seq = utf8::Decode(text, i);
@@ -52,7 +53,8 @@ inline std::string BoundedEcho(absl::string_view text, size_t max_bytes = kMaxEc
     size_t n = seq.length;
     std::string escaped;
     if (n == 0) {
-      escaped = echo_internal::Escape("\\x%02X", static_cast<unsigned char>(text[i]));
+      escaped =
+          echo_internal::Escape("\\x%02X", static_cast<unsigned char>(text[i]));
       n = 1;
     } else if (echo_internal::IsUnsafe(c)) {
       escaped = echo_internal::Escape(c < 0x100 ? "\\x%02X" : "\\u%04X", c);

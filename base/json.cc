@@ -48,8 +48,8 @@ size_t DecodeUtf8(absl::string_view s, size_t i, uint32_t* code_point) {
     }
     if (b0 == 0xF0 && b(1) < 0x90) return 0;  // overlong
     if (b0 == 0xF4 && b(1) > 0x8F) return 0;  // above U+10FFFF
-    *code_point = (b0 & 0x07u) << 18 | (b(1) & 0x3Fu) << 12 | (b(2) & 0x3Fu) << 6 |
-                  (b(3) & 0x3Fu);
+    *code_point = (b0 & 0x07u) << 18 | (b(1) & 0x3Fu) << 12 |
+                  (b(2) & 0x3Fu) << 6 | (b(3) & 0x3Fu);
     return 4;
   }
   return 0;
@@ -69,21 +69,44 @@ void AppendJsonString(absl::string_view s, std::string* out) {
       continue;
     }
     switch (c) {
-      case '"': out->append("\\\""); ++i; continue;
-      case '\\': out->append("\\\\"); ++i; continue;
-      case '\b': out->append("\\b"); ++i; continue;
-      case '\f': out->append("\\f"); ++i; continue;
-      case '\n': out->append("\\n"); ++i; continue;
-      case '\r': out->append("\\r"); ++i; continue;
-      case '\t': out->append("\\t"); ++i; continue;
-      default: break;
+      case '"':
+        out->append("\\\"");
+        ++i;
+        continue;
+      case '\\':
+        out->append("\\\\");
+        ++i;
+        continue;
+      case '\b':
+        out->append("\\b");
+        ++i;
+        continue;
+      case '\f':
+        out->append("\\f");
+        ++i;
+        continue;
+      case '\n':
+        out->append("\\n");
+        ++i;
+        continue;
+      case '\r':
+        out->append("\\r");
+        ++i;
+        continue;
+      case '\t':
+        out->append("\\t");
+        ++i;
+        continue;
+      default:
+        break;
     }
     uint32_t code_point = 0;
     const size_t n = DecodeUtf8(s, i, &code_point);
     if (n == 0) {
       out->append("\xEF\xBF\xBD");  // U+FFFD for one stray byte
       ++i;
-    } else if (code_point < 0x20 || (code_point >= 0x7F && code_point <= 0x9F) ||
+    } else if (code_point < 0x20 ||
+               (code_point >= 0x7F && code_point <= 0x9F) ||
                code_point == 0x2028 || code_point == 0x2029) {
       AppendUnicodeEscape(code_point, out);
       i += n;

@@ -33,7 +33,8 @@ class ABSL_LOCKABLE Mutex {
   }
   // As Await(), but gives up at `deadline`; returns whether `done()` holds.
   template <typename Predicate>
-  bool AwaitUntil(Predicate done, std::chrono::system_clock::time_point deadline)
+  bool AwaitUntil(Predicate done,
+                  std::chrono::system_clock::time_point deadline)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(this) {
     std::unique_lock<std::mutex> lock(mu_, std::adopt_lock);
     const bool held = cv_.wait_until(lock, deadline, done);
@@ -50,7 +51,9 @@ class ABSL_LOCKABLE Mutex {
 
 class ABSL_SCOPED_LOCKABLE MutexLock {
  public:
-  explicit MutexLock(Mutex* mu) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu) : mu_(mu) { mu_->Lock(); }
+  explicit MutexLock(Mutex* mu) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu) : mu_(mu) {
+    mu_->Lock();
+  }
   ~MutexLock() ABSL_UNLOCK_FUNCTION() { mu_->Unlock(); }
   MutexLock(const MutexLock&) = delete;
   MutexLock& operator=(const MutexLock&) = delete;

@@ -18,16 +18,17 @@
 // using them inside another use).
 #define CTG_RETURN_IF_ERROR(expr) \
   CTG_RETURN_IF_ERROR_IMPL_(CTG_STATUS_CONCAT_(ctg_status_, __COUNTER__), expr)
-#define CTG_RETURN_IF_ERROR_IMPL_(status, expr) \
-  do {                                          \
+#define CTG_RETURN_IF_ERROR_IMPL_(status, expr)                      \
+  do {                                                               \
     if (::absl::Status status = (expr); !status.ok()) return status; \
   } while (false)
 
-#define CTG_ASSIGN_OR_RETURN(lhs, rexpr) \
-  CTG_ASSIGN_OR_RETURN_IMPL_(CTG_STATUS_CONCAT_(ctg_statusor_, __COUNTER__), lhs, rexpr)
+#define CTG_ASSIGN_OR_RETURN(lhs, rexpr)                                     \
+  CTG_ASSIGN_OR_RETURN_IMPL_(CTG_STATUS_CONCAT_(ctg_statusor_, __COUNTER__), \
+                             lhs, rexpr)
 
-#define CTG_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \
-  auto statusor = (rexpr);                               \
+#define CTG_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr)   \
+  auto statusor = (rexpr);                                 \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = std::move(statusor).value()
 

@@ -1,7 +1,7 @@
 // ctg admin ...: the Caf administrator's conventions and statistical base.
 #include <fstream>
-#include <optional>
 #include <iostream>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -13,9 +13,9 @@
 #include "cli/output.h"
 #include "cli/request_output.h"
 #include "cli/time_text.h"
-#include "policy/convention.h"
 #include "ctg/v1/conventions.grpc.pb.h"
 #include "ctg/v1/statistics.grpc.pb.h"
+#include "policy/convention.h"
 
 namespace ctg::cli {
 namespace {
@@ -31,13 +31,15 @@ void PrintConvention(const ctg::v1::Convention& c, bool json) {
   }
   std::cout << c.id() << "  " << c.commune() << " " << c.commune_name() << "  "
             << StateName(c.state()) << "\n"
-            << "  valid        " << c.valid_from() << " to " << c.valid_until() << "\n"
+            << "  valid        " << c.valid_from() << " to " << c.valid_until()
+            << "\n"
             << "  source       Source : " << c.caf_name() << "\n"
             << "  perimeter    " << absl::StrJoin(c.perimeter(), " ") << "\n";
-  if (!c.suspension_reason().empty()) std::cout << "  suspended    " << c.suspension_reason() << "\n";
+  if (!c.suspension_reason().empty())
+    std::cout << "  suspended    " << c.suspension_reason() << "\n";
   if (!c.termination_effective_date().empty()) {
-    std::cout << "  terminated   notice " << c.termination_notice_date() << ", effective "
-              << c.termination_effective_date() << "\n";
+    std::cout << "  terminated   notice " << c.termination_notice_date()
+              << ", effective " << c.termination_effective_date() << "\n";
   }
   for (const auto& a : c.prior_agreements()) {
     std::cout << "  prior        " << a.date() << " " << a.title() << "\n";
@@ -63,13 +65,15 @@ int WithConventions(const Args& args, Fn fn) {
 
 absl::Status NeedOneId(const Args& args) {
   if (args.positionals().size() != 1) {
-    return absl::InvalidArgumentError("give exactly one convention ID (e.g. CTG-33069-1)");
+    return absl::InvalidArgumentError(
+        "give exactly one convention ID (e.g. CTG-33069-1)");
   }
   return absl::OkStatus();
 }
 
 int Create(const Args& args) {
-  if (auto s = RequireFlags(args, {"commune", "name", "from", "until"}); !s.ok()) {
+  if (auto s = RequireFlags(args, {"commune", "name", "from", "until"});
+      !s.ok()) {
     return ReportError(s, kExitUsage);
   }
   ctg::v1::CreateConventionRequest request;
@@ -112,14 +116,15 @@ int List(const Args& args) {
   do {
     ctg::v1::ListConventionsResponse response;
     auto context = NewContext(args);
-    grpc::Status status = stub->ListConventions(context.get(), request, &response);
+    grpc::Status status =
+        stub->ListConventions(context.get(), request, &response);
     if (!status.ok()) return ReportRpcError(status);
     for (const auto& c : response.conventions()) {
       if (json) {
         std::cout << ToJson(c) << "\n";
       } else {
-        table.Add({c.id(), c.commune(), c.commune_name(), StateName(c.state()), c.valid_from(),
-                   c.valid_until()});
+        table.Add({c.id(), c.commune(), c.commune_name(), StateName(c.state()),
+                   c.valid_from(), c.valid_until()});
       }
     }
     request.set_page_token(response.next_page_token());
@@ -130,7 +135,8 @@ int List(const Args& args) {
 
 int Suspend(const Args& args) {
   if (auto s = NeedOneId(args); !s.ok()) return ReportError(s, kExitUsage);
-  if (auto s = RequireFlags(args, {"reason"}); !s.ok()) return ReportError(s, kExitUsage);
+  if (auto s = RequireFlags(args, {"reason"}); !s.ok())
+    return ReportError(s, kExitUsage);
   ctg::v1::SuspendConventionRequest request;
   request.set_id(args.positionals()[0]);
   request.set_reason(args.Get("reason"));
@@ -141,7 +147,8 @@ int Suspend(const Args& args) {
 
 int Reinstate(const Args& args) {
   if (auto s = NeedOneId(args); !s.ok()) return ReportError(s, kExitUsage);
-  if (auto s = RequireFlags(args, {"reason"}); !s.ok()) return ReportError(s, kExitUsage);
+  if (auto s = RequireFlags(args, {"reason"}); !s.ok())
+    return ReportError(s, kExitUsage);
   ctg::v1::ReinstateConventionRequest request;
   request.set_id(args.positionals()[0]);
   request.set_reason(args.Get("reason"));
@@ -153,7 +160,8 @@ int Reinstate(const Args& args) {
 // What terminating `id` at `notice` will end, when it takes effect at once
 // (a notice date in the past, or an effective date reached); "" otherwise.
 // Errors: a date that does not parse (the gateway would refuse it too).
-absl::StatusOr<std::string> ImmediateTermination(const Args& args, const std::string& id) {
+absl::StatusOr<std::string> ImmediateTermination(const Args& args,
+                                                 const std::string& id) {
   absl::CivilDay today = absl::ToCivilDay(absl::Now(), CafZone());
   absl::CivilDay notice = today;
   if (args.Has("notice-date")) {
@@ -169,17 +177,19 @@ absl::StatusOr<std::string> ImmediateTermination(const Args& args, const std::st
   }
   auto effective = policy::TerminationEffectiveDate(notice, agreed);  // R11
   if (!effective.ok()) {
-    return absl::InvalidArgumentError(absl::StrReplaceAll(
-        effective.status().message(), {{"effective_date", "--effective-date"}}));
+    return absl::InvalidArgumentError(
+        absl::StrReplaceAll(effective.status().message(),
+                            {{"effective_date", "--effective-date"}}));
   }
   if (notice >= today && *effective > today) return std::string();
-  const char* what =
-      args.Has("correct") ? "Correcting the termination of convention " : "Terminating convention ";
-  std::string text = absl::StrCat(
-      what, id, " with notice on ", absl::FormatCivilTime(notice),
-      notice < today ? " (in the past)" : "", ": it takes effect on ",
-      absl::FormatCivilTime(*effective),
-      *effective <= today ? ", so it ends AT ONCE" : "", ".");
+  const char* what = args.Has("correct")
+                         ? "Correcting the termination of convention "
+                         : "Terminating convention ";
+  std::string text =
+      absl::StrCat(what, id, " with notice on ", absl::FormatCivilTime(notice),
+                   notice < today ? " (in the past)" : "",
+                   ": it takes effect on ", absl::FormatCivilTime(*effective),
+                   *effective <= today ? ", so it ends AT ONCE" : "", ".");
   auto conn = Connect(args);
   if (!conn.ok()) return conn.status();
   auto stub = ctg::v1::Conventions::NewStub(conn->channel);
@@ -188,23 +198,27 @@ absl::StatusOr<std::string> ImmediateTermination(const Args& args, const std::st
   ctg::v1::Convention convention;
   auto context = NewContext(args);
   if (stub->GetConvention(context.get(), get, &convention).ok()) {
-    absl::StrAppend(&text, "\nThe commune ", convention.commune(), " ",
-                    convention.commune_name(), " (now ", StateName(convention.state()),
-                    ") can then file no request and download no extract under it.");
+    absl::StrAppend(
+        &text, "\nThe commune ", convention.commune(), " ",
+        convention.commune_name(), " (now ", StateName(convention.state()),
+        ") can then file no request and download no extract under it.");
   }
   // Administrators do not see requests (R8): the approvals are not counted.
-  absl::StrAppend(&text, "\nEvery approved request of this convention ends with it.");
+  absl::StrAppend(&text,
+                  "\nEvery approved request of this convention ends with it.");
   return text;
 }
 
 int Terminate(const Args& args) {
   if (auto s = NeedOneId(args); !s.ok()) return ReportError(s, kExitUsage);
-  if (auto s = RequireFlags(args, {"reason"}); !s.ok()) return ReportError(s, kExitUsage);
+  if (auto s = RequireFlags(args, {"reason"}); !s.ok())
+    return ReportError(s, kExitUsage);
   auto risk = ImmediateTermination(args, args.positionals()[0]);
   if (!risk.ok()) return ReportError(risk.status(), kExitUsage);
   if (!risk->empty()) {
     absl::Status confirmed = ConfirmOnTerminal(args, *risk);
-    if (absl::IsCancelled(confirmed)) return ReportError(confirmed, kExitFailed);
+    if (absl::IsCancelled(confirmed))
+      return ReportError(confirmed, kExitFailed);
     if (!confirmed.ok()) return ReportError(confirmed, kExitUsage);
   }
   ctg::v1::TerminateConventionRequest request;
@@ -219,15 +233,18 @@ int Terminate(const Args& args) {
 }
 
 int Import(const Args& args) {
-  if (auto s = RequireFlags(args, {"period"}); !s.ok()) return ReportError(s, kExitUsage);
+  if (auto s = RequireFlags(args, {"period"}); !s.ok())
+    return ReportError(s, kExitUsage);
   if (args.positionals().size() != 1) {
-    return ReportError(absl::InvalidArgumentError("give exactly one FILE.csv to import"),
-                       kExitUsage);
+    return ReportError(
+        absl::InvalidArgumentError("give exactly one FILE.csv to import"),
+        kExitUsage);
   }
   const std::string& path = args.positionals()[0];
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return ReportError(absl::InvalidArgumentError(absl::StrCat(path, ": cannot read the file")),
+    return ReportError(absl::InvalidArgumentError(
+                           absl::StrCat(path, ": cannot read the file")),
                        kExitUsage);
   }
   auto conn = Connect(args);
@@ -238,7 +255,8 @@ int Import(const Args& args) {
   auto writer = stub->ImportStatistics(context.get(), &response);
   ctg::v1::ImportStatisticsChunk chunk;
   chunk.mutable_header()->set_period(args.Get("period"));
-  chunk.mutable_header()->set_file_name(path.substr(path.find_last_of('/') + 1));
+  chunk.mutable_header()->set_file_name(
+      path.substr(path.find_last_of('/') + 1));
   bool open = writer->Write(chunk);
   std::string buffer(1 << 20, '\0');
   while (open && in) {
@@ -253,10 +271,11 @@ int Import(const Args& args) {
   if (args.Get("format") == "json") {
     std::cout << ToJson(response) << "\n";
   } else {
-    std::cout << (response.replaced() ? "replaced" : "imported") << " period " << response.period()
-              << ": " << response.rows_imported() << " rows, base version "
-              << response.base_version() << "\n";
-    for (const std::string& warning : response.warnings()) std::cout << "warning: " << warning << "\n";
+    std::cout << (response.replaced() ? "replaced" : "imported") << " period "
+              << response.period() << ": " << response.rows_imported()
+              << " rows, base version " << response.base_version() << "\n";
+    for (const std::string& warning : response.warnings())
+      std::cout << "warning: " << warning << "\n";
   }
   return kExitOk;
 }
@@ -264,46 +283,87 @@ int Import(const Args& args) {
 }  // namespace
 
 void RegisterAdminCommands(std::vector<Command>& commands) {
+  commands.push_back({"admin convention",
+                      "create",
+                      "--commune INSEE --name NAME --from YYYY-MM-DD --until "
+                      "YYYY-MM-DD [--perimeter CODE,...] "
+                      "[--caf-name NAME] [--prior YYYY-MM-DD:TITLE ...]",
+                      "Records a convention with a commune (admin). The "
+                      "perimeter lists the territories the "
+                      "commune may ask about (its commune code, IRIS and QPV "
+                      "codes); the commune code alone "
+                      "covers all of them. --caf-name sets the source mention "
+                      "(default: the gateway's "
+                      "caf_name). --prior records an exchange agreement that "
+                      "predates the convention (R12).",
+                      {{"commune"},
+                       {"name"},
+                       {"from"},
+                       {"until"},
+                       {"perimeter", true, true},
+                       {"caf-name"},
+                       {"prior", true, true}},
+                      Create});
   commands.push_back(
-      {"admin convention", "create",
-       "--commune INSEE --name NAME --from YYYY-MM-DD --until YYYY-MM-DD [--perimeter CODE,...] "
-       "[--caf-name NAME] [--prior YYYY-MM-DD:TITLE ...]",
-       "Records a convention with a commune (admin). The perimeter lists the territories the "
-       "commune may ask about (its commune code, IRIS and QPV codes); the commune code alone "
-       "covers all of them. --caf-name sets the source mention (default: the gateway's "
-       "caf_name). --prior records an exchange agreement that predates the convention (R12).",
-       {{"commune"}, {"name"}, {"from"}, {"until"}, {"perimeter", true, true}, {"caf-name"},
-        {"prior", true, true}},
-       Create});
-  commands.push_back({"admin convention", "list", "",
-                      "Lists conventions with their current state (a commune sees its own).", {},
-                      List});
-  commands.push_back({"admin convention", "show", "ID",
-                      "Shows a convention with its perimeter, state and history.", {}, Show});
-  commands.push_back({"admin convention", "suspend", "ID --reason TEXT",
-                      "Suspends a convention at once (R10): the commune's next call is refused.",
-                      {{"reason"}}, Suspend});
-  commands.push_back({"admin convention", "reinstate", "ID --reason TEXT",
-                      "Lifts a suspension.", {{"reason"}}, Reinstate});
+      {"admin convention",
+       "list",
+       "",
+       "Lists conventions with their current state (a commune sees its own).",
+       {},
+       List});
   commands.push_back(
-      {"admin convention", "terminate",
-       "ID --reason TEXT [--notice-date YYYY-MM-DD] [--effective-date YYYY-MM-DD] [--correct] "
-       "[--yes]",
-       "Terminates with notice (R11): effective three months after the notice date (default "
-       "today) unless an earlier date was agreed. When that ends the convention at once (a "
-       "notice date in the past), shows what it ends and asks for confirmation (--yes to "
-       "skip; required without a terminal). --correct replaces the dates of a termination "
-       "already recorded (a date typed wrong), even one that has taken effect; the history "
-       "keeps a \"termination-corrected\" event and the audit trail the earlier dates.",
-       {{"reason"}, {"notice-date"}, {"effective-date"}, {"correct", false},
-        YesFlag()},
-       Terminate});
-  commands.push_back(
-      {"admin", "import", "FILE.csv --period P",
-       "Loads or replaces the statistical base for one period (docs/statistics-csv-format.md). "
-       "All or nothing: on any error nothing is imported and the first 100 errors are printed "
-       "with their line and field.",
-       {{"period"}}, Import});
+      {"admin convention",
+       "show",
+       "ID",
+       "Shows a convention with its perimeter, state and history.",
+       {},
+       Show});
+  commands.push_back({"admin convention",
+                      "suspend",
+                      "ID --reason TEXT",
+                      "Suspends a convention at once (R10): the commune's next "
+                      "call is refused.",
+                      {{"reason"}},
+                      Suspend});
+  commands.push_back({"admin convention",
+                      "reinstate",
+                      "ID --reason TEXT",
+                      "Lifts a suspension.",
+                      {{"reason"}},
+                      Reinstate});
+  commands.push_back({"admin convention",
+                      "terminate",
+                      "ID --reason TEXT [--notice-date YYYY-MM-DD] "
+                      "[--effective-date YYYY-MM-DD] [--correct] "
+                      "[--yes]",
+                      "Terminates with notice (R11): effective three months "
+                      "after the notice date (default "
+                      "today) unless an earlier date was agreed. When that "
+                      "ends the convention at once (a "
+                      "notice date in the past), shows what it ends and asks "
+                      "for confirmation (--yes to "
+                      "skip; required without a terminal). --correct replaces "
+                      "the dates of a termination "
+                      "already recorded (a date typed wrong), even one that "
+                      "has taken effect; the history "
+                      "keeps a \"termination-corrected\" event and the audit "
+                      "trail the earlier dates.",
+                      {{"reason"},
+                       {"notice-date"},
+                       {"effective-date"},
+                       {"correct", false},
+                       YesFlag()},
+                      Terminate});
+  commands.push_back({"admin",
+                      "import",
+                      "FILE.csv --period P",
+                      "Loads or replaces the statistical base for one period "
+                      "(docs/statistics-csv-format.md). "
+                      "All or nothing: on any error nothing is imported and "
+                      "the first 100 errors are printed "
+                      "with their line and field.",
+                      {{"period"}},
+                      Import});
 }
 
 }  // namespace ctg::cli

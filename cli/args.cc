@@ -1,21 +1,23 @@
 #include "cli/args.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/ascii.h"
 #include "cli/suggest.h"
 
 namespace ctg::cli {
 namespace {
 
-absl::Status UnknownFlag(const std::string& word, absl::Span<const FlagSpec> flags) {
+absl::Status UnknownFlag(const std::string& word,
+                         absl::Span<const FlagSpec> flags) {
   std::vector<std::string> names;
   for (const FlagSpec& f : flags) names.push_back("--" + f.name);
   std::string guess = Suggest(word, names);
   return absl::InvalidArgumentError(absl::StrCat(
-      "unknown flag ", word, guess.empty() ? "" : absl::StrCat(" (did you mean ", guess, "?)")));
+      "unknown flag ", word,
+      guess.empty() ? "" : absl::StrCat(" (did you mean ", guess, "?)")));
 }
 
 }  // namespace
@@ -26,7 +28,8 @@ absl::StatusOr<Args> Args::Parse(absl::Span<const std::string> argv,
   bool only_positionals = false;
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string& word = argv[i];
-    if (!only_positionals && word.size() == 2 && word[0] == '-' && word[1] != '-') {
+    if (!only_positionals && word.size() == 2 && word[0] == '-' &&
+        word[1] != '-') {
       // A short flag ("-o FILE") stands for its long name.
       const FlagSpec* spec = nullptr;
       for (const FlagSpec& f : flags) {
@@ -36,13 +39,15 @@ absl::StatusOr<Args> Args::Parse(absl::Span<const std::string> argv,
       std::string value;
       if (spec->takes_value) {
         if (i + 1 >= argv.size()) {
-          return absl::InvalidArgumentError(absl::StrCat("flag ", word, " needs a value"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("flag ", word, " needs a value"));
         }
         value = argv[++i];
       }
       auto& values = args.values_[spec->name];
       if (!values.empty() && !spec->repeated) {
-        return absl::InvalidArgumentError(absl::StrCat("flag --", spec->name, " given twice"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("flag --", spec->name, " given twice"));
       }
       values.push_back(value);
       continue;
@@ -70,22 +75,26 @@ absl::StatusOr<Args> Args::Parse(absl::Span<const std::string> argv,
     if (spec == nullptr) return UnknownFlag("--" + name, flags);
     if (spec->takes_value && !inline_value) {
       if (i + 1 >= argv.size()) {
-        return absl::InvalidArgumentError(absl::StrCat("flag --", name, " needs a value"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("flag --", name, " needs a value"));
       }
       value = argv[++i];
     } else if (!spec->takes_value && inline_value) {
-      return absl::InvalidArgumentError(absl::StrCat("flag --", name, " takes no value"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("flag --", name, " takes no value"));
     }
     auto& values = args.values_[name];
     if (!values.empty() && !spec->repeated) {
-      return absl::InvalidArgumentError(absl::StrCat("flag --", name, " given twice"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("flag --", name, " given twice"));
     }
     values.push_back(value);
   }
   return args;
 }
 
-std::string Args::Get(const std::string& name, const std::string& fallback) const {
+std::string Args::Get(const std::string& name,
+                      const std::string& fallback) const {
   auto it = values_.find(name);
   return it == values_.end() ? fallback : it->second.back();
 }
@@ -107,13 +116,16 @@ std::vector<std::string> Args::GetList(const std::string& name) const {
   return out;
 }
 
-absl::Status RequireFlags(const Args& args, const std::vector<std::string>& names) {
+absl::Status RequireFlags(const Args& args,
+                          const std::vector<std::string>& names) {
   for (const std::string& name : names) {
     bool given = false;
     for (const std::string& v : args.GetAll(name)) {
       given |= !absl::StripAsciiWhitespace(v).empty();
     }
-    if (!given) return absl::InvalidArgumentError(absl::StrCat("--", name, " is required"));
+    if (!given)
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", name, " is required"));
   }
   return absl::OkStatus();
 }

@@ -15,10 +15,10 @@
 namespace ctg::cli {
 
 struct FlagSpec {
-  std::string name;      // without "--"
+  std::string name;  // without "--"
   bool takes_value = true;
   bool repeated = false;
-  char short_name = 0;   // e.g. 'o' for "-o"
+  char short_name = 0;  // e.g. 'o' for "-o"
 };
 
 class Args {
@@ -33,7 +33,8 @@ class Args {
   const std::vector<std::string>& positionals() const { return positionals_; }
   bool Has(const std::string& name) const { return values_.count(name) > 0; }
   // The flag's value, or `fallback` when absent.
-  std::string Get(const std::string& name, const std::string& fallback = "") const;
+  std::string Get(const std::string& name,
+                  const std::string& fallback = "") const;
   // Every value of a repeated flag, in order; values containing commas are
   // split ("--territory 33069,330690101").
   std::vector<std::string> GetList(const std::string& name) const;
@@ -48,7 +49,8 @@ class Args {
 // OK when every flag of `names` (without "--") was given with a non-blank
 // value; otherwise kInvalidArgument naming the first missing one:
 // "--reason is required".
-absl::Status RequireFlags(const Args& args, const std::vector<std::string>& names);
+absl::Status RequireFlags(const Args& args,
+                          const std::vector<std::string>& names);
 
 }  // namespace ctg::cli
 

@@ -32,9 +32,11 @@ int Indicators(const Args& args) {
     for (const auto& b : i.breakdowns()) {
       std::vector<std::string> categories;
       for (const auto& c : b.categories()) categories.push_back(c.code());
-      breakdowns.push_back(absl::StrCat(b.code(), " (", absl::StrJoin(categories, " "), ")"));
+      breakdowns.push_back(
+          absl::StrCat(b.code(), " (", absl::StrJoin(categories, " "), ")"));
     }
-    table.Add({i.code(), i.label(), i.unit() == ctg::v1::COUNT ? "count" : "EUR/month",
+    table.Add({i.code(), i.label(),
+               i.unit() == ctg::v1::COUNT ? "count" : "EUR/month",
                absl::StrJoin(breakdowns, "; ")});
   }
   table.Print(std::cout);
@@ -49,12 +51,16 @@ int Territories(const Args& args) {
   request.set_commune(args.Get("commune"));
   request.set_period(args.Get("period"));
   std::string level = args.Get("level");
-  if (level == "commune") request.set_level(ctg::v1::COMMUNE);
-  else if (level == "iris") request.set_level(ctg::v1::IRIS);
-  else if (level == "qpv") request.set_level(ctg::v1::QPV);
+  if (level == "commune")
+    request.set_level(ctg::v1::COMMUNE);
+  else if (level == "iris")
+    request.set_level(ctg::v1::IRIS);
+  else if (level == "qpv")
+    request.set_level(ctg::v1::QPV);
   else if (!level.empty()) {
-    return ReportError(absl::InvalidArgumentError("--level: expected commune, iris or qpv"),
-                       kExitUsage);
+    return ReportError(
+        absl::InvalidArgumentError("--level: expected commune, iris or qpv"),
+        kExitUsage);
   }
   auto conn = Connect(args);
   if (!conn.ok()) return ReportError(conn.status(), kExitUsage);
@@ -65,14 +71,16 @@ int Territories(const Args& args) {
   do {
     auto context = NewContext(args);
     ctg::v1::ListTerritoriesResponse response;
-    grpc::Status status = stub->ListTerritories(context.get(), request, &response);
+    grpc::Status status =
+        stub->ListTerritories(context.get(), request, &response);
     if (!status.ok()) return ReportRpcError(status);
     for (const auto& t : response.territories()) {
       if (json) {
         std::cout << ToJson(t) << "\n";
       } else {
         std::string name = ctg::v1::TerritoryLevel_Name(t.level());
-        table.Add({t.code(), absl::AsciiStrToLower(name), t.name(), t.parent()});
+        table.Add(
+            {t.code(), absl::AsciiStrToLower(name), t.name(), t.parent()});
       }
     }
     request.set_page_token(response.next_page_token());
@@ -97,11 +105,13 @@ int Periods(const Args& args) {
     std::cout << "no period in the statistical base you may ask about\n";
     return kExitOk;
   }
-  Table table({"PERIOD", "COMMUNES", "IRIS", "QPV", "BASE VERSION", "IMPORTED"});
+  Table table(
+      {"PERIOD", "COMMUNES", "IRIS", "QPV", "BASE VERSION", "IMPORTED"});
   for (const auto& p : response.periods()) {
-    table.Add({p.period(), absl::StrCat(p.communes()), absl::StrCat(p.iris()),
-               absl::StrCat(p.qpv()), p.base_version(),
-               LocalTimeText(absl::FromUnixSeconds(p.import_time().seconds()))});
+    table.Add(
+        {p.period(), absl::StrCat(p.communes()), absl::StrCat(p.iris()),
+         absl::StrCat(p.qpv()), p.base_version(),
+         LocalTimeText(absl::FromUnixSeconds(p.import_time().seconds()))});
   }
   table.Print(std::cout);
   return kExitOk;
@@ -110,22 +120,33 @@ int Periods(const Args& args) {
 }  // namespace
 
 void RegisterCatalogueCommands(std::vector<Command>& commands) {
-  commands.push_back({"catalogue", "indicators", "",
-                      "Lists the indicators that can be requested, with their breakdowns and "
-                      "categories (codes to use in `ctg request submit`).",
-                      {}, Indicators});
-  commands.push_back({"catalogue", "territories",
-                      "[--commune INSEE] [--level commune|iris|qpv] [--period P]",
-                      "Lists territories: a commune sees the perimeter of its convention, the "
-                      "Caf every territory of the statistical base. --period lists those of "
-                      "that period (default: the latest; see `ctg catalogue periods`).",
-                      {{"commune"}, {"level"}, {"period"}}, Territories});
-  commands.push_back({"catalogue", "periods", "",
-                      "Lists the periods of the statistical base (the values of --period in "
-                      "`ctg request submit`), with how many communes, IRIS and QPVs each "
-                      "covers: the whole base for the Caf, your convention's perimeter for a "
-                      "commune.",
-                      {}, Periods});
+  commands.push_back(
+      {"catalogue",
+       "indicators",
+       "",
+       "Lists the indicators that can be requested, with their breakdowns and "
+       "categories (codes to use in `ctg request submit`).",
+       {},
+       Indicators});
+  commands.push_back(
+      {"catalogue",
+       "territories",
+       "[--commune INSEE] [--level commune|iris|qpv] [--period P]",
+       "Lists territories: a commune sees the perimeter of its convention, the "
+       "Caf every territory of the statistical base. --period lists those of "
+       "that period (default: the latest; see `ctg catalogue periods`).",
+       {{"commune"}, {"level"}, {"period"}},
+       Territories});
+  commands.push_back(
+      {"catalogue",
+       "periods",
+       "",
+       "Lists the periods of the statistical base (the values of --period in "
+       "`ctg request submit`), with how many communes, IRIS and QPVs each "
+       "covers: the whole base for the Caf, your convention's perimeter for a "
+       "commune.",
+       {},
+       Periods});
 }
 
 }  // namespace ctg::cli

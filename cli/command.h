@@ -19,10 +19,10 @@ inline constexpr int kExitUsage = 2;
 inline constexpr int kExitVerifyFailed = 3;
 
 struct Command {
-  std::string group;   // "audit"; "" for top-level commands like "health"
-  std::string verb;    // "verify"
-  std::string usage;   // "--events FILE --key FILE [--checkpoint FILE]"
-  std::string help;    // one paragraph
+  std::string group;  // "audit"; "" for top-level commands like "health"
+  std::string verb;   // "verify"
+  std::string usage;  // "--events FILE --key FILE [--checkpoint FILE]"
+  std::string help;   // one paragraph
   std::vector<FlagSpec> flags;  // besides CommonFlags()
   std::function<int(const Args&)> run;
 };

@@ -12,9 +12,10 @@ namespace {
 
 int Completion(const Args& args) {
   if (!args.positionals().empty()) {
-    return ReportError(absl::InvalidArgumentError(absl::StrCat(
-                           "unexpected ", args.positionals()[0], ": only bash is supported")),
-                       kExitUsage);
+    return ReportError(
+        absl::InvalidArgumentError(absl::StrCat(
+            "unexpected ", args.positionals()[0], ": only bash is supported")),
+        kExitUsage);
   }
   std::cout << BashCompletion(AllCommands());
   return kExitOk;
@@ -23,11 +24,15 @@ int Completion(const Args& args) {
 }  // namespace
 
 void RegisterCompletionCommand(std::vector<Command>& commands) {
-  commands.push_back(
-      {"completion", "bash", "",
-       "Prints the bash completion script for ctg: command words, then each command's "
-       "flags. The package installs it; otherwise: source <(ctg completion bash).",
-       {}, Completion});
+  commands.push_back({"completion",
+                      "bash",
+                      "",
+                      "Prints the bash completion script for ctg: command "
+                      "words, then each command's "
+                      "flags. The package installs it; otherwise: source <(ctg "
+                      "completion bash).",
+                      {},
+                      Completion});
 }
 
 }  // namespace ctg::cli

@@ -11,13 +11,15 @@ namespace ctg::cli {
 
 FlagSpec YesFlag() { return {"yes", false, false, 'y'}; }
 
-absl::Status Confirm(const Args& args, const std::string& consequences, bool interactive,
-                     std::istream& in, std::ostream& out) {
+absl::Status Confirm(const Args& args, const std::string& consequences,
+                     bool interactive, std::istream& in, std::ostream& out) {
   if (args.Has("yes")) return absl::OkStatus();
   if (!interactive) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        consequences, "\nThis needs confirmation and there is no terminal to ask on: pass --yes "
-        "to proceed. Nothing was changed."));
+    return absl::FailedPreconditionError(
+        absl::StrCat(consequences,
+                     "\nThis needs confirmation and there is no terminal to "
+                     "ask on: pass --yes "
+                     "to proceed. Nothing was changed."));
   }
   out << consequences << "\nProceed? [y/N] " << std::flush;
   std::string answer;
@@ -27,7 +29,8 @@ absl::Status Confirm(const Args& args, const std::string& consequences, bool int
   return absl::CancelledError("not confirmed: nothing was changed");
 }
 
-absl::Status ConfirmOnTerminal(const Args& args, const std::string& consequences) {
+absl::Status ConfirmOnTerminal(const Args& args,
+                               const std::string& consequences) {
   bool interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
   return Confirm(args, consequences, interactive, std::cin, std::cerr);
 }

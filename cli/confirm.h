@@ -21,12 +21,13 @@ FlagSpec YesFlag();
 // kCancelled when the answer is anything else; kFailedPrecondition without
 // --yes when not `interactive` (standard input or error is not a
 // terminal), saying to pass --yes. Nothing is sent to the gateway on error.
-absl::Status Confirm(const Args& args, const std::string& consequences, bool interactive,
-                     std::istream& in, std::ostream& out);
+absl::Status Confirm(const Args& args, const std::string& consequences,
+                     bool interactive, std::istream& in, std::ostream& out);
 
 // Confirm() on the process's terminal (interactive when stdin and stderr
 // are terminals).
-absl::Status ConfirmOnTerminal(const Args& args, const std::string& consequences);
+absl::Status ConfirmOnTerminal(const Args& args,
+                               const std::string& consequences);
 
 }  // namespace ctg::cli
 

@@ -1,14 +1,14 @@
 #include "cli/connection.h"
 
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <sstream>
-
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -21,25 +21,27 @@
 namespace ctg::cli {
 namespace {
 
-std::string Setting(const Args& args, const std::string& flag, const char* env) {
+std::string Setting(const Args& args, const std::string& flag,
+                    const char* env) {
   if (args.Has(flag)) return args.Get(flag);
   const char* value = std::getenv(env);
   return value ? value : "";
 }
 
-absl::StatusOr<TlsFile> ReadSetting(const Args& args, const std::string& flag, const char* env,
-                                    const char* what) {
-  TlsFile file{absl::StrCat("--", flag, " or ", env), Setting(args, flag, env), ""};
+absl::StatusOr<TlsFile> ReadSetting(const Args& args, const std::string& flag,
+                                    const char* env, const char* what) {
+  TlsFile file{absl::StrCat("--", flag, " or ", env), Setting(args, flag, env),
+               ""};
   if (file.path.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "no ", what, ": pass --", flag, " FILE or set ", env));
+    return absl::InvalidArgumentError(
+        absl::StrCat("no ", what, ": pass --", flag, " FILE or set ", env));
   }
   std::ifstream in(file.path, std::ios::binary);
   std::stringstream buffer;
   buffer << in.rdbuf();
   if (!in) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, " ", file.path, " (", file.label, "): cannot read the file"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        what, " ", file.path, " (", file.label, "): cannot read the file"));
   }
   file.pem = buffer.str();
   return file;
@@ -51,7 +53,8 @@ TlsFile CrlSetting(const Args& args, const std::string& ca_path) {
   TlsFile file{"--crl or CTG_CRL", Setting(args, "crl", "CTG_CRL"), ""};
   if (file.path.empty()) {
     size_t slash = ca_path.find_last_of('/');
-    file.path = (slash == std::string::npos ? std::string() : ca_path.substr(0, slash + 1)) +
+    file.path = (slash == std::string::npos ? std::string()
+                                            : ca_path.substr(0, slash + 1)) +
                 "crl.pem";
     file.label = "beside the CA certificate";
   }
@@ -80,8 +83,8 @@ std::optional<LastConnection>& Last() {
 std::vector<FlagSpec> CommonFlags() {
   // --key may repeat for `ctg audit verify` (a key ring); a connection
   // takes exactly one.
-  return {{"gateway"}, {"ca"}, {"cert"}, {"key", true, true}, {"crl"}, {"timeout"},
-          {"format"}, {"help", false}};
+  return {{"gateway"}, {"ca"},      {"cert"},   {"key", true, true},
+          {"crl"},     {"timeout"}, {"format"}, {"help", false}};
 }
 
 std::string RoleOf(const std::string& spiffe_id) {
@@ -115,7 +118,8 @@ absl::StatusOr<Connection> Connect(const Args& args) {
   tls.pem_cert_chain = cert->pem;
   tls.pem_private_key = key->pem;
   int timeout = 10;
-  if (int asked = 0; absl::SimpleAtoi(args.Get("timeout"), &asked) && asked > 0) {
+  if (int asked = 0;
+      absl::SimpleAtoi(args.Get("timeout"), &asked) && asked > 0) {
     timeout = std::min(asked, 10);
   }
   Last() = LastConnection{conn.gateway, std::move(files), timeout};
@@ -123,8 +127,8 @@ absl::StatusOr<Connection> Connect(const Args& args) {
   channel_args.SetMaxReceiveMessageSize(64 << 20);
   // Import errors list up to 100 lines in the status message (a trailer).
   channel_args.SetInt(GRPC_ARG_MAX_METADATA_SIZE, 1 << 20);
-  conn.channel = grpc::CreateCustomChannel(conn.gateway, grpc::SslCredentials(tls),
-                                           channel_args);
+  conn.channel = grpc::CreateCustomChannel(
+      conn.gateway, grpc::SslCredentials(tls), channel_args);
   return conn;
 }
 
@@ -133,18 +137,23 @@ std::string ExplainRpcFailure(const grpc::Status& status) {
     std::string flagged = WithFlagName(status.error_message());
     return flagged.empty() ? "" : flagged + "\n";
   }
-  if (status.error_code() != grpc::StatusCode::UNAVAILABLE || !Last()) return "";
+  if (status.error_code() != grpc::StatusCode::UNAVAILABLE || !Last())
+    return "";
   const LastConnection& last = *Last();
-  return DiagnoseConnection(last.gateway, last.tls, absl::Seconds(last.timeout_seconds));
+  return DiagnoseConnection(last.gateway, last.tls,
+                            absl::Seconds(last.timeout_seconds));
 }
 
-std::unique_ptr<grpc::ClientContext> NewContext(const Args& args, int default_seconds) {
+std::unique_ptr<grpc::ClientContext> NewContext(const Args& args,
+                                                int default_seconds) {
   int seconds = default_seconds;
-  if (args.Has("timeout") && (!absl::SimpleAtoi(args.Get("timeout"), &seconds) || seconds <= 0)) {
+  if (args.Has("timeout") &&
+      (!absl::SimpleAtoi(args.Get("timeout"), &seconds) || seconds <= 0)) {
     seconds = default_seconds;
   }
   auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::seconds(seconds));
   return context;
 }
 

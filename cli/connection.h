@@ -3,13 +3,13 @@
 #ifndef CTG_CLI_CONNECTION_H_
 #define CTG_CLI_CONNECTION_H_
 
-#include <memory>
-#include <string>
-#include <vector>
-
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/support/status.h>
+
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "cli/args.h"
@@ -24,7 +24,7 @@ std::vector<FlagSpec> CommonFlags();
 std::string RoleOf(const std::string& spiffe_id);
 
 struct Connection {
-  std::string gateway;  // host:port
+  std::string gateway;    // host:port
   std::string spiffe_id;  // of the client certificate
   std::shared_ptr<grpc::Channel> channel;
 };
@@ -43,7 +43,8 @@ absl::StatusOr<Connection> Connect(const Args& args);
 std::string ExplainRpcFailure(const grpc::Status& status);
 
 // A client context with a deadline of `seconds` (flag --timeout).
-std::unique_ptr<grpc::ClientContext> NewContext(const Args& args, int default_seconds = 30);
+std::unique_ptr<grpc::ClientContext> NewContext(const Args& args,
+                                                int default_seconds = 30);
 
 }  // namespace ctg::cli
 

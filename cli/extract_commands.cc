@@ -22,25 +22,33 @@ namespace {
 
 // The extract as JSON: the header's fields, then the cells; a masked or
 // excluded cell has no "value" key at all.
-std::string ExtractJson(const ctg::v1::ExtractHeader& h, const std::vector<ctg::v1::ExtractCell>& cells,
+std::string ExtractJson(const ctg::v1::ExtractHeader& h,
+                        const std::vector<ctg::v1::ExtractCell>& cells,
                         const std::string& sha256) {
-  std::string out = absl::StrCat(
-      "{\"source\":", JsonString(h.source_mention()), ",\"extract_id\":", JsonString(h.extract_id()),
-      ",\"request_id\":", JsonString(h.request_id()), ",\"commune\":", JsonString(h.commune()),
-      ",\"convention_id\":", JsonString(h.convention_id()), ",\"purpose\":", JsonString(h.purpose()),
-      ",\"objective\":", JsonString(h.objective()),
-      ",\"recipients\":", JsonString(extract::RecipientsText(h)),
-      ",\"base_version\":", JsonString(h.base_version()), ",\"sha256\":", JsonString(sha256),
-      ",\"cells\":[");
+  std::string out =
+      absl::StrCat("{\"source\":", JsonString(h.source_mention()),
+                   ",\"extract_id\":", JsonString(h.extract_id()),
+                   ",\"request_id\":", JsonString(h.request_id()),
+                   ",\"commune\":", JsonString(h.commune()),
+                   ",\"convention_id\":", JsonString(h.convention_id()),
+                   ",\"purpose\":", JsonString(h.purpose()),
+                   ",\"objective\":", JsonString(h.objective()),
+                   ",\"recipients\":", JsonString(extract::RecipientsText(h)),
+                   ",\"base_version\":", JsonString(h.base_version()),
+                   ",\"sha256\":", JsonString(sha256), ",\"cells\":[");
   for (size_t i = 0; i < cells.size(); ++i) {
     const ctg::v1::ExtractCell& c = cells[i];
-    absl::StrAppend(&out, i ? "," : "", "{\"territory\":", JsonString(c.territory()),
+    absl::StrAppend(&out, i ? "," : "",
+                    "{\"territory\":", JsonString(c.territory()),
                     ",\"level\":", JsonString(extract::LevelWord(c.level())),
-                    ",\"period\":", JsonString(c.period()), ",\"indicator\":", JsonString(c.indicator()),
+                    ",\"period\":", JsonString(c.period()),
+                    ",\"indicator\":", JsonString(c.indicator()),
                     ",\"breakdown\":", JsonString(c.breakdown()),
                     ",\"category\":", JsonString(c.category()));
-    if (c.status() == ctg::v1::PUBLISHED && c.has_value()) absl::StrAppend(&out, ",\"value\":", c.value());
-    absl::StrAppend(&out, ",\"status\":", JsonString(extract::CellStatusWord(c.status())), "}");
+    if (c.status() == ctg::v1::PUBLISHED && c.has_value())
+      absl::StrAppend(&out, ",\"value\":", c.value());
+    absl::StrAppend(&out, ",\"status\":",
+                    JsonString(extract::CellStatusWord(c.status())), "}");
   }
   out += "]}\n";
   return out;
@@ -55,43 +63,52 @@ absl::Status WriteFile(const std::string& path, const std::string& bytes) {
     if (!out) {
       std::error_code ignored;
       std::filesystem::remove(partial, ignored);
-      return absl::UnavailableError(absl::StrCat("cannot write ", path, " (disk full?)"));
+      return absl::UnavailableError(
+          absl::StrCat("cannot write ", path, " (disk full?)"));
     }
   }
   std::error_code error;
   std::filesystem::rename(partial, path, error);
-  if (error) return absl::UnavailableError(absl::StrCat("cannot write ", path, ": ", error.message()));
+  if (error)
+    return absl::UnavailableError(
+        absl::StrCat("cannot write ", path, ": ", error.message()));
   return absl::OkStatus();
 }
 
 int Get(const Args& args) {
   if (args.positionals().size() != 1) {
-    return ReportError(absl::InvalidArgumentError("give exactly one request ID"), kExitUsage);
+    return ReportError(
+        absl::InvalidArgumentError("give exactly one request ID"), kExitUsage);
   }
   std::string format = args.Get("format", "csv");
   if (format != "csv" && format != "json") {
-    return ReportError(absl::InvalidArgumentError(absl::StrCat("--format ", format, ": expected csv or json")),
+    return ReportError(absl::InvalidArgumentError(absl::StrCat(
+                           "--format ", format, ": expected csv or json")),
                        kExitUsage);
   }
   std::string output = args.Get("output");
   // Checked before contacting the gateway: a refused overwrite must not
   // spend a download.
-  if (!output.empty() && std::filesystem::exists(output) && !args.Has("force")) {
+  if (!output.empty() && std::filesystem::exists(output) &&
+      !args.Has("force")) {
     return ReportError(absl::InvalidArgumentError(absl::StrCat(
                            output, " exists: pass --force to overwrite it")),
                        kExitUsage);
   }
   std::optional<audit::NoteVerifier> key;
-  std::string key_path = args.Get("audit-key", std::getenv("CTG_AUDIT_KEY") ? std::getenv("CTG_AUDIT_KEY") : "");
+  std::string key_path = args.Get(
+      "audit-key",
+      std::getenv("CTG_AUDIT_KEY") ? std::getenv("CTG_AUDIT_KEY") : "");
   if (!key_path.empty()) {
     std::ifstream in(key_path);
     std::stringstream text;
     text << in.rdbuf();
     auto parsed = audit::NoteVerifier::FromKeyText(text.str());
     if (!in || !parsed.ok()) {
-      return ReportError(absl::InvalidArgumentError(absl::StrCat("--audit-key ", key_path,
-                                                                 ": not a readable public key")),
-                         kExitUsage);
+      return ReportError(
+          absl::InvalidArgumentError(absl::StrCat(
+              "--audit-key ", key_path, ": not a readable public key")),
+          kExitUsage);
     }
     key = *parsed;
   }
@@ -121,39 +138,49 @@ int Get(const Args& args) {
   grpc::Status status = reader->Finish();
   if (!status.ok()) return ReportRpcError(status);
   std::string csv;
-  extract::ExtractCsvWriter writer([&csv](absl::string_view s) { csv.append(s.data(), s.size()); });
+  extract::ExtractCsvWriter writer(
+      [&csv](absl::string_view s) { csv.append(s.data(), s.size()); });
   writer.WriteHeader(header);
   for (const auto& c : cells) writer.WriteCell(c);
   std::string digest = writer.FinishDigest();
   if (!trailer || trailer->sha256() != digest ||
       static_cast<int64_t>(cells.size()) != header.cell_count()) {
-    return ReportError(absl::DataLossError(absl::StrCat(
-                           "the extract received does not match its digest (got ", digest,
-                           "): discard it and download again")),
-                       kExitVerifyFailed);
+    return ReportError(
+        absl::DataLossError(
+            absl::StrCat("the extract received does not match its digest (got ",
+                         digest, "): discard it and download again")),
+        kExitVerifyFailed);
   }
-  std::string receipt_note = "receipt not verified (give --audit-key or CTG_AUDIT_KEY)";
+  std::string receipt_note =
+      "receipt not verified (give --audit-key or CTG_AUDIT_KEY)";
   if (key) {
-    auto event = extract::VerifyReceipt(trailer->receipt(), digest, header.request_id(), *key);
+    auto event = extract::VerifyReceipt(trailer->receipt(), digest,
+                                        header.request_id(), *key);
     if (!event.ok()) return ReportError(event.status(), kExitVerifyFailed);
-    receipt_note = absl::StrCat("receipt verified: audit event ", event->sequence,
-                                " in a checkpoint of ", trailer->receipt().tree_size(), " events");
+    receipt_note = absl::StrCat("receipt verified: audit event ",
+                                event->sequence, " in a checkpoint of ",
+                                trailer->receipt().tree_size(), " events");
   }
-  std::string body = format == "json" ? ExtractJson(header, cells, digest) : csv;
+  std::string body =
+      format == "json" ? ExtractJson(header, cells, digest) : csv;
   if (output.empty()) {
     std::cout << body;
   } else {
-    if (auto s = WriteFile(output, body); !s.ok()) return ReportError(s, kExitFailed);
-    if (auto s = WriteFile(output + ".receipt.json", extract::ReceiptJson(trailer->receipt()));
+    if (auto s = WriteFile(output, body); !s.ok())
+      return ReportError(s, kExitFailed);
+    if (auto s = WriteFile(output + ".receipt.json",
+                           extract::ReceiptJson(trailer->receipt()));
         !s.ok()) {
       return ReportError(s, kExitFailed);
     }
   }
-  std::fprintf(stderr, "ctg: extract %s of %s: %zu cells, sha256 %s verified; %s\n",
-               header.extract_id().c_str(), header.request_id().c_str(), cells.size(),
-               digest.c_str(), receipt_note.c_str());
-  std::fprintf(stderr, "ctg: cite it as \"%s\"; use it only for the declared purpose.\n",
-               header.source_mention().c_str());
+  std::fprintf(stderr,
+               "ctg: extract %s of %s: %zu cells, sha256 %s verified; %s\n",
+               header.extract_id().c_str(), header.request_id().c_str(),
+               cells.size(), digest.c_str(), receipt_note.c_str());
+  std::fprintf(
+      stderr, "ctg: cite it as \"%s\"; use it only for the declared purpose.\n",
+      header.source_mention().c_str());
   return kExitOk;
 }
 
@@ -161,15 +188,24 @@ int Get(const Args& args) {
 
 void RegisterExtractCommands(std::vector<Command>& commands) {
   commands.push_back(
-      {"extract", "get", "ID [--format csv|json] [-o FILE] [--force] [--audit-key PUBKEY]",
-       "Downloads the extract of an approved request (a requester of the commune, or an "
-       "operator declared on the request). Checks the extract's SHA-256 digest and, with "
-       "--audit-key (or CTG_AUDIT_KEY), the signed receipt proving the release is in the "
-       "Caf's audit trail. With -o, writes FILE and FILE.receipt.json (never overwrites "
-       "without --force); otherwise prints to standard output. Each download counts "
-       "against the approval's quota. Masked cells have no value; excluded territories "
+      {"extract",
+       "get",
+       "ID [--format csv|json] [-o FILE] [--force] [--audit-key PUBKEY]",
+       "Downloads the extract of an approved request (a requester of the "
+       "commune, or an "
+       "operator declared on the request). Checks the extract's SHA-256 digest "
+       "and, with "
+       "--audit-key (or CTG_AUDIT_KEY), the signed receipt proving the release "
+       "is in the "
+       "Caf's audit trail. With -o, writes FILE and FILE.receipt.json (never "
+       "overwrites "
+       "without --force); otherwise prints to standard output. Each download "
+       "counts "
+       "against the approval's quota. Masked cells have no value; excluded "
+       "territories "
        "(under 100 allocataires) have no figure.",
-       {{"output", true, false, 'o'}, {"force", false}, {"audit-key"}}, Get});
+       {{"output", true, false, 'o'}, {"force", false}, {"audit-key"}},
+       Get});
   RegisterExtractVerifyCommand(commands);
 }
 

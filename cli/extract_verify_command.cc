@@ -26,22 +26,25 @@
 namespace ctg::cli {
 namespace {
 
-absl::StatusOr<std::string> ReadFile(const std::string& path, const std::string& what) {
+absl::StatusOr<std::string> ReadFile(const std::string& path,
+                                     const std::string& what) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream buffer;
   buffer << in.rdbuf();
   if (!in) {
-    return absl::InvalidArgumentError(absl::StrCat(what, " ", path, ": cannot read the file"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " ", path, ": cannot read the file"));
   }
   return buffer.str();
 }
 
-absl::StatusOr<google::protobuf::Struct> ParseJson(const std::string& text, const std::string& path) {
+absl::StatusOr<google::protobuf::Struct> ParseJson(const std::string& text,
+                                                   const std::string& path) {
   google::protobuf::Struct out;
   auto status = google::protobuf::util::JsonStringToMessage(text, &out);
   if (!status.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": not valid JSON (",
-                                                   std::string(status.message()), ")"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": not valid JSON (", std::string(status.message()), ")"));
   }
   return out;
 }
@@ -62,8 +65,8 @@ bool FromHex(const std::string& hex, std::string* out) {
 }
 
 // A receipt as extract::ReceiptJson writes it, already parsed.
-absl::StatusOr<ctg::v1::ReleaseReceipt> ReceiptFromStruct(const google::protobuf::Struct& json,
-                                                          const std::string& path) {
+absl::StatusOr<ctg::v1::ReleaseReceipt> ReceiptFromStruct(
+    const google::protobuf::Struct& json, const std::string& path) {
   const auto& f = json.fields();
   ctg::v1::ReleaseReceipt receipt;
   auto number = [&](const char* key) -> int64_t {
@@ -75,14 +78,16 @@ absl::StatusOr<ctg::v1::ReleaseReceipt> ReceiptFromStruct(const google::protobuf
   receipt.set_checkpoint(Field(json, "checkpoint"));
   std::string event;
   if (!FromHex(Field(json, "event_canonical_hex"), &event) || event.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": no event_canonical_hex"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": no event_canonical_hex"));
   }
   receipt.set_event(event);
   if (auto it = f.find("inclusion_proof"); it != f.end()) {
     for (const auto& h : it->second.list_value().values()) {
       std::string bytes;
       if (!FromHex(h.string_value(), &bytes)) {
-        return absl::InvalidArgumentError(absl::StrCat(path, ": inclusion_proof: not hex"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, ": inclusion_proof: not hex"));
       }
       receipt.add_inclusion_proof(bytes);
     }
@@ -102,7 +107,8 @@ absl::StatusOr<ctg::v1::ReleaseReceipt> ParseReceipt(const std::string& text,
 // (`ctg transfer show ID --attach FILE`). Each one's receipt must verify
 // and record the Caf's successful decision on this very release; printed
 // one per line. Errors (kDataLoss) name the agreement.
-absl::Status VerifyAgreements(const std::string& receipt_text, const std::string& path,
+absl::Status VerifyAgreements(const std::string& receipt_text,
+                              const std::string& path,
                               const std::string& release_sha256,
                               const audit::NoteVerifier& key) {
   auto json = ParseJson(receipt_text, path);
@@ -114,29 +120,32 @@ absl::Status VerifyAgreements(const std::string& receipt_text, const std::string
     const std::string id = Field(a, "id");
     auto receipt_field = a.fields().find("receipt");
     if (receipt_field == a.fields().end()) {
-      return absl::DataLossError(absl::StrCat("agreement ", id, ": no receipt"));
+      return absl::DataLossError(
+          absl::StrCat("agreement ", id, ": no receipt"));
     }
-    auto receipt = ReceiptFromStruct(receipt_field->second.struct_value(), path);
+    auto receipt =
+        ReceiptFromStruct(receipt_field->second.struct_value(), path);
     if (!receipt.ok()) return receipt.status();
     auto event = extract::VerifyEventReceipt(*receipt, key);
     if (!event.ok()) {
-      return absl::DataLossError(absl::StrCat("agreement ", id, ": ", event.status().message()));
+      return absl::DataLossError(
+          absl::StrCat("agreement ", id, ": ", event.status().message()));
     }
     if (event->method != "/ctg.v1.TransferAgreements/DecideTransferAgreement" ||
         event->code != 0 || event->target_id != id) {
-      return absl::DataLossError(
-          absl::StrCat("agreement ", id, ": the event is not the Caf's decision on it"));
+      return absl::DataLossError(absl::StrCat(
+          "agreement ", id, ": the event is not the Caf's decision on it"));
     }
     if (extract::EventFact(*event, "extract_sha256") != release_sha256) {
-      return absl::DataLossError(
-          absl::StrCat("agreement ", id, ": the decision concerns another release"));
+      return absl::DataLossError(absl::StrCat(
+          "agreement ", id, ": the decision concerns another release"));
     }
     const std::string decision = extract::EventFact(*event, "decision");
     std::cout << "  agreement " << id << ": onward transfer to "
               << extract::EventFact(*event, "recipient") << " "
-              << (decision == "APPROVE" ? "APPROVED" : "REJECTED") << " by the Caf ("
-              << extract::EventFact(*event, "reasons") << "), audit event " << event->sequence
-              << "\n";
+              << (decision == "APPROVE" ? "APPROVED" : "REJECTED")
+              << " by the Caf (" << extract::EventFact(*event, "reasons")
+              << "), audit event " << event->sequence << "\n";
   }
   return absl::OkStatus();
 }
@@ -168,7 +177,8 @@ SavedExtract FromCsv(const std::string& bytes) {
 void SetRecipients(const std::string& text, ctg::v1::ExtractHeader* header) {
   if (text.empty()) return;
   ctg::v1::Recipient* r = header->add_recipients();
-  if (absl::StartsWith(text, "operator:") && text.find(':', 9) != std::string::npos) {
+  if (absl::StartsWith(text, "operator:") &&
+      text.find(':', 9) != std::string::npos) {
     size_t colon = text.find(':', 9);
     r->set_kind(ctg::v1::Recipient::OPERATOR);
     r->set_operator_person(text.substr(9, colon - 9));
@@ -181,7 +191,8 @@ void SetRecipients(const std::string& text, ctg::v1::ExtractHeader* header) {
 
 // A JSON extract is rendered back to the canonical CSV, whose digest the
 // receipt names.
-absl::StatusOr<SavedExtract> FromJson(const std::string& text, const std::string& path) {
+absl::StatusOr<SavedExtract> FromJson(const std::string& text,
+                                      const std::string& path) {
   auto json = ParseJson(text, path);
   if (!json.ok()) return json.status();
   ctg::v1::ExtractHeader header;
@@ -198,7 +209,8 @@ absl::StatusOr<SavedExtract> FromJson(const std::string& text, const std::string
   writer.WriteHeader(header);
   auto cells = json->fields().find("cells");
   if (cells == json->fields().end()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": no \"cells\" list"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": no \"cells\" list"));
   }
   for (const auto& v : cells->second.list_value().values()) {
     const google::protobuf::Struct& c = v.struct_value();
@@ -214,13 +226,14 @@ absl::StatusOr<SavedExtract> FromJson(const std::string& text, const std::string
     cell.set_breakdown(Field(c, "breakdown"));
     cell.set_category(Field(c, "category"));
     std::string status = Field(c, "status");
-    cell.set_status(status == "published" ? ctg::v1::PUBLISHED
+    cell.set_status(status == "published"  ? ctg::v1::PUBLISHED
                     : status == "excluded" ? ctg::v1::EXCLUDED
                                            : ctg::v1::MASKED);
     if (auto value = c.fields().find("value"); value != c.fields().end()) {
       double number = value->second.number_value();
       if (number != static_cast<double>(static_cast<int64_t>(number))) {
-        return absl::InvalidArgumentError(absl::StrCat(path, ": a value is not a whole number"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, ": a value is not a whole number"));
       }
       cell.set_value(static_cast<int64_t>(number));
     }
@@ -230,66 +243,79 @@ absl::StatusOr<SavedExtract> FromJson(const std::string& text, const std::string
   out.request_id = header.request_id();
   out.cells = writer.cells();
   out.sha256 = writer.FinishDigest();
-  if (std::string stated = Field(*json, "sha256"); !stated.empty() && stated != out.sha256) {
+  if (std::string stated = Field(*json, "sha256");
+      !stated.empty() && stated != out.sha256) {
     return absl::DataLossError(absl::StrCat(
-        path, ": its content does not match the sha256 it states (", stated, "; content ",
-        out.sha256, "): the file was changed"));
+        path, ": its content does not match the sha256 it states (", stated,
+        "; content ", out.sha256, "): the file was changed"));
   }
   return out;
 }
 
 int Verify(const Args& args) {
   if (args.positionals().size() != 1) {
-    return ReportError(absl::InvalidArgumentError("give exactly one extract FILE"), kExitUsage);
+    return ReportError(
+        absl::InvalidArgumentError("give exactly one extract FILE"),
+        kExitUsage);
   }
   const std::string& path = args.positionals()[0];
   std::string receipt_path = args.Get("receipt", path + ".receipt.json");
-  std::string key_path = args.Get("audit-key", std::getenv("CTG_AUDIT_KEY") ? std::getenv("CTG_AUDIT_KEY") : "");
+  std::string key_path = args.Get(
+      "audit-key",
+      std::getenv("CTG_AUDIT_KEY") ? std::getenv("CTG_AUDIT_KEY") : "");
   if (key_path.empty()) {
-    return ReportError(absl::InvalidArgumentError(
-                           "--audit-key is required (or set CTG_AUDIT_KEY): the Caf's audit "
-                           "public key"),
-                       kExitUsage);
+    return ReportError(
+        absl::InvalidArgumentError(
+            "--audit-key is required (or set CTG_AUDIT_KEY): the Caf's audit "
+            "public key"),
+        kExitUsage);
   }
   auto key_text = ReadFile(key_path, "--audit-key");
   if (!key_text.ok()) return ReportError(key_text.status(), kExitUsage);
   auto key = audit::NoteVerifier::FromKeyText(*key_text);
   if (!key.ok()) {
     return ReportError(absl::InvalidArgumentError(absl::StrCat(
-                           "--audit-key ", key_path, ": not a public key (", key.status().message(), ")")),
+                           "--audit-key ", key_path, ": not a public key (",
+                           key.status().message(), ")")),
                        kExitUsage);
   }
   auto bytes = ReadFile(path, "extract");
   if (!bytes.ok()) return ReportError(bytes.status(), kExitUsage);
   auto receipt_text = ReadFile(receipt_path, "receipt");
   if (!receipt_text.ok()) {
-    return ReportError(absl::InvalidArgumentError(absl::StrCat(
-                           receipt_text.status().message(),
-                           " (saved beside the extract by `ctg extract get -o FILE`; or give "
-                           "--receipt FILE)")),
-                       kExitUsage);
+    return ReportError(
+        absl::InvalidArgumentError(absl::StrCat(
+            receipt_text.status().message(),
+            " (saved beside the extract by `ctg extract get -o FILE`; or give "
+            "--receipt FILE)")),
+        kExitUsage);
   }
   auto receipt = ParseReceipt(*receipt_text, receipt_path);
   if (!receipt.ok()) return ReportError(receipt.status(), kExitVerifyFailed);
   bool json = !bytes->empty() && (*bytes)[0] == '{';
-  auto saved = json ? FromJson(*bytes, path) : absl::StatusOr<SavedExtract>(FromCsv(*bytes));
+  auto saved = json ? FromJson(*bytes, path)
+                    : absl::StatusOr<SavedExtract>(FromCsv(*bytes));
   if (!saved.ok()) return ReportError(saved.status(), kExitVerifyFailed);
   if (saved->request_id.empty()) {
-    return ReportError(absl::DataLossError(absl::StrCat(path, ": no request_id: not an extract")),
-                       kExitVerifyFailed);
-  }
-  auto event = extract::VerifyReceipt(*receipt, saved->sha256, saved->request_id, *key);
-  if (!event.ok()) {
     return ReportError(absl::DataLossError(absl::StrCat(
-                           path, " does not match its receipt: ", event.status().message())),
+                           path, ": no request_id: not an extract")),
                        kExitVerifyFailed);
   }
-  std::cout << "OK: " << path << " (" << (json ? "JSON" : "CSV") << ", " << saved->cells
-            << " cells, sha256 " << saved->sha256 << ") is the extract released for "
-            << saved->request_id << ": audit event " << event->sequence
-            << ", in a checkpoint of " << receipt->tree_size()
-            << " events signed by the audit key\n";
-  if (absl::Status s = VerifyAgreements(*receipt_text, receipt_path, saved->sha256, *key);
+  auto event =
+      extract::VerifyReceipt(*receipt, saved->sha256, saved->request_id, *key);
+  if (!event.ok()) {
+    return ReportError(
+        absl::DataLossError(absl::StrCat(
+            path, " does not match its receipt: ", event.status().message())),
+        kExitVerifyFailed);
+  }
+  std::cout << "OK: " << path << " (" << (json ? "JSON" : "CSV") << ", "
+            << saved->cells << " cells, sha256 " << saved->sha256
+            << ") is the extract released for " << saved->request_id
+            << ": audit event " << event->sequence << ", in a checkpoint of "
+            << receipt->tree_size() << " events signed by the audit key\n";
+  if (absl::Status s =
+          VerifyAgreements(*receipt_text, receipt_path, saved->sha256, *key);
       !s.ok()) {
     return ReportError(s, kExitVerifyFailed);
   }
@@ -299,14 +325,20 @@ int Verify(const Args& args) {
 }  // namespace
 
 void RegisterExtractVerifyCommand(std::vector<Command>& commands) {
-  commands.push_back(
-      {"extract", "verify", "FILE [--receipt FILE.receipt.json] --audit-key PUBKEY",
-       "Re-checks, offline and at any time, an extract saved by `ctg extract get -o FILE` "
-       "(CSV or JSON): its content has the digest its signed receipt records, the receipt's "
-       "audit event is the release of that request, and the event is in a checkpoint signed "
-       "by the Caf's audit key (--audit-key or CTG_AUDIT_KEY). Exit code 3 when anything "
-       "differs.",
-       {{"receipt"}, {"audit-key"}}, Verify});
+  commands.push_back({"extract",
+                      "verify",
+                      "FILE [--receipt FILE.receipt.json] --audit-key PUBKEY",
+                      "Re-checks, offline and at any time, an extract saved by "
+                      "`ctg extract get -o FILE` "
+                      "(CSV or JSON): its content has the digest its signed "
+                      "receipt records, the receipt's "
+                      "audit event is the release of that request, and the "
+                      "event is in a checkpoint signed "
+                      "by the Caf's audit key (--audit-key or CTG_AUDIT_KEY). "
+                      "Exit code 3 when anything "
+                      "differs.",
+                      {{"receipt"}, {"audit-key"}},
+                      Verify});
 }
 
 }  // namespace ctg::cli

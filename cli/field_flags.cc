@@ -13,19 +13,32 @@ namespace {
 // Request fields (the last part of their path) and the flags that set them.
 const std::map<std::string, std::string>& Flags() {
   static const auto* flags = new std::map<std::string, std::string>{
-      {"purpose", "--purpose"},         {"objective", "--objective"},
-      {"justification", "--justification"}, {"answer", "--answer"},
-      {"reason", "--reason"},           {"reasons", "--reason"},
-      {"questions", "--question"},      {"opportunity", "--opportunity"},
-      {"feasibility", "--feasibility"}, {"indicators", "--indicator"},
-      {"territories", "--territory"},   {"periods", "--period"},
-      {"breakdowns", "--breakdown"},    {"recipients", "--recipient"},
-      {"retention_months", "--retention"}, {"end_time", "--until"},
-      {"download_quota", "--downloads"}, {"commune", "--commune"},
-      {"commune_name", "--name"},       {"valid_from", "--from"},
-      {"valid_until", "--until"},       {"perimeter", "--perimeter"},
-      {"caf_name", "--caf-name"},       {"prior_agreements", "--prior"},
-      {"notice_date", "--notice-date"}, {"effective_date", "--effective-date"},
+      {"purpose", "--purpose"},
+      {"objective", "--objective"},
+      {"justification", "--justification"},
+      {"answer", "--answer"},
+      {"reason", "--reason"},
+      {"reasons", "--reason"},
+      {"questions", "--question"},
+      {"opportunity", "--opportunity"},
+      {"feasibility", "--feasibility"},
+      {"indicators", "--indicator"},
+      {"territories", "--territory"},
+      {"periods", "--period"},
+      {"breakdowns", "--breakdown"},
+      {"recipients", "--recipient"},
+      {"retention_months", "--retention"},
+      {"end_time", "--until"},
+      {"download_quota", "--downloads"},
+      {"commune", "--commune"},
+      {"commune_name", "--name"},
+      {"valid_from", "--from"},
+      {"valid_until", "--until"},
+      {"perimeter", "--perimeter"},
+      {"caf_name", "--caf-name"},
+      {"prior_agreements", "--prior"},
+      {"notice_date", "--notice-date"},
+      {"effective_date", "--effective-date"},
   };
   return *flags;
 }
@@ -36,7 +49,8 @@ std::string WithFlagName(const std::string& message) {
   size_t colon = message.find(": ");
   if (colon == std::string::npos) return "";
   std::string path = message.substr(0, colon);
-  if (path.find_first_not_of("abcdefghijklmnopqrstuvwxyz_.[]0123456789") != std::string::npos) {
+  if (path.find_first_not_of("abcdefghijklmnopqrstuvwxyz_.[]0123456789") !=
+      std::string::npos) {
     return "";
   }
   // The last part naming a flag wins: "scope.territories[2]" -> --territory,

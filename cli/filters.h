@@ -11,7 +11,8 @@ namespace ctg::cli {
 
 // --commune: empty, or an INSEE commune code (5 characters, "33069").
 // Errors (kInvalidArgument) name --`flag` and the expected form.
-absl::Status CheckCommuneFilter(const std::string& flag, const std::string& value);
+absl::Status CheckCommuneFilter(const std::string& flag,
+                                const std::string& value);
 
 // --organisation of audit events: empty, "commune/INSEE" or "caf/ID", the
 // organisation part of a SPIFFE ID. Errors (kInvalidArgument) say what was

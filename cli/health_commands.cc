@@ -19,19 +19,25 @@ int Health(const Args& args) {
   grpc::Status status = stub->Check(context.get(), request, &response);
   if (!status.ok()) return ReportRpcError(status);
   std::cout << conn->gateway << ": "
-            << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status())
+            << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
+                   response.status())
             << "\n";
-  return response.status() == grpc::health::v1::HealthCheckResponse::SERVING ? kExitOk
-                                                                            : kExitFailed;
+  return response.status() == grpc::health::v1::HealthCheckResponse::SERVING
+             ? kExitOk
+             : kExitFailed;
 }
 
 }  // namespace
 
 void RegisterHealthCommands(std::vector<Command>& commands) {
-  commands.push_back({"", "health", "",
-                      "Checks that the gateway is serving (grpc.health.v1), over mTLS "
-                      "with your certificate.",
-                      {}, Health});
+  commands.push_back(
+      {"",
+       "health",
+       "",
+       "Checks that the gateway is serving (grpc.health.v1), over mTLS "
+       "with your certificate.",
+       {},
+       Health});
 }
 
 }  // namespace ctg::cli

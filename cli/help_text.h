@@ -26,14 +26,16 @@ int TerminalWidth();
 // `text` wrapped at spaces to `width` columns (code points), the first line
 // of each paragraph starting with `indent` spaces and the next ones with
 // `hanging` (default: `indent`); existing line breaks are kept.
-std::string Wrap(const std::string& text, int width, int indent = 0, int hanging = -1);
+std::string Wrap(const std::string& text, int width, int indent = 0,
+                 int hanging = -1);
 
 // `ctg --help` or `ctg GROUP --help`: the commands (of `group`, "" for all).
-void PrintOverview(const std::vector<Command>& commands, const std::string& group, int width,
-                   std::ostream& out);
+void PrintOverview(const std::vector<Command>& commands,
+                   const std::string& group, int width, std::ostream& out);
 // `ctg GROUP VERB --help`: usage, description and only this command's flags.
 void PrintCommandHelp(const Command& c, int width, std::ostream& out);
-// `ctg help connection`: the flags and variables every connecting command takes.
+// `ctg help connection`: the flags and variables every connecting command
+// takes.
 void PrintConnectionHelp(int width, std::ostream& out);
 
 // The ctg(1) manual page (roff), every command included.

@@ -1,14 +1,13 @@
 // ctg: the command-line client of ctg-gateway, for commune requesters, Caf
 // reviewers and administrators, and auditors. `ctg --help` lists commands.
+#include <grpc/support/log.h>
+
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <algorithm>
-
-#include <grpc/support/log.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -28,7 +27,8 @@ namespace {
 // "admin convention create"; the longest match wins), and how many words
 // it used.
 const Command* FindCommand(const std::vector<Command>& commands,
-                           const std::vector<std::string>& words, size_t* used) {
+                           const std::vector<std::string>& words,
+                           size_t* used) {
   const Command* found = nullptr;
   *used = 0;
   for (const Command& c : commands) {
@@ -51,7 +51,8 @@ std::string KnownGroup(const std::vector<Command>& commands,
     std::string candidate = group.empty() ? w : absl::StrCat(group, " ", w);
     bool known = false;
     for (const Command& c : commands) {
-      known |= c.group == candidate || absl::StartsWith(c.group, candidate + " ");
+      known |=
+          c.group == candidate || absl::StartsWith(c.group, candidate + " ");
     }
     if (!known) break;
     group = candidate;
@@ -60,9 +61,11 @@ std::string KnownGroup(const std::vector<Command>& commands,
 }
 
 // The words that may follow `prefix` ("" for the first word).
-std::vector<std::string> NextWords(const std::vector<Command>& commands, const std::string& prefix) {
+std::vector<std::string> NextWords(const std::vector<Command>& commands,
+                                   const std::string& prefix) {
   std::set<std::string> out;
-  size_t depth = prefix.empty() ? 0 : std::count(prefix.begin(), prefix.end(), ' ') + 1;
+  size_t depth =
+      prefix.empty() ? 0 : std::count(prefix.begin(), prefix.end(), ' ') + 1;
   for (const Command& c : commands) {
     std::vector<std::string> name = absl::StrSplit(CommandName(c), ' ');
     std::string joined;
@@ -75,15 +78,18 @@ std::vector<std::string> NextWords(const std::vector<Command>& commands, const s
   return {out.begin(), out.end()};
 }
 
-std::string DidYouMean(const std::string& word, const std::vector<std::string>& candidates,
+std::string DidYouMean(const std::string& word,
+                       const std::vector<std::string>& candidates,
                        const std::string& prefix) {
   std::string guess = Suggest(word, candidates);
   if (guess.empty()) return "";
-  return absl::StrCat(" (did you mean `ctg ", prefix.empty() ? "" : prefix + " ", guess, "`?)");
+  return absl::StrCat(" (did you mean `ctg ",
+                      prefix.empty() ? "" : prefix + " ", guess, "`?)");
 }
 
 // `ctg help [WORDS...]` and `ctg help --man`.
-int Help(const std::vector<Command>& commands, const std::vector<std::string>& words) {
+int Help(const std::vector<Command>& commands,
+         const std::vector<std::string>& words) {
   int width = TerminalWidth();
   if (words.empty()) {
     PrintOverview(commands, "", width, std::cout);
@@ -104,7 +110,8 @@ int Help(const std::vector<Command>& commands, const std::vector<std::string>& w
     return kExitOk;
   }
   std::string group = KnownGroup(commands, words);
-  size_t depth = group.empty() ? 0 : std::count(group.begin(), group.end(), ' ') + 1;
+  size_t depth =
+      group.empty() ? 0 : std::count(group.begin(), group.end(), ' ') + 1;
   if (!group.empty() && depth == words.size()) {
     PrintOverview(commands, group, width, std::cout);
     return kExitOk;
@@ -112,7 +119,8 @@ int Help(const std::vector<Command>& commands, const std::vector<std::string>& w
   std::vector<std::string> candidates = NextWords(commands, group);
   candidates.push_back("connection");
   std::cerr << "ctg help: no command \"" << absl::StrJoin(words, " ") << "\""
-            << DidYouMean(words[depth], candidates, group.empty() ? "help" : "help " + group)
+            << DidYouMean(words[depth], candidates,
+                          group.empty() ? "help" : "help " + group)
             << " (see ctg help)\n";
   return kExitUsage;
 }
@@ -128,7 +136,8 @@ int Run(const std::vector<std::string>& words) {
     return kExitUsage;
   }
   if (words[0] == "--help" || words[0] == "-h") return Help(commands, {});
-  if (words[0] == "help") return Help(commands, {words.begin() + 1, words.end()});
+  if (words[0] == "help")
+    return Help(commands, {words.begin() + 1, words.end()});
   size_t used = 0;
   const Command* found = FindCommand(commands, words, &used);
   if (found == nullptr) {
@@ -136,11 +145,14 @@ int Run(const std::vector<std::string>& words) {
     if (!group.empty()) {
       // A known group (or group prefix): show its commands.
       size_t depth = std::count(group.begin(), group.end(), ' ') + 1;
-      bool help = words.size() > depth && (words[depth] == "--help" || words[depth] == "-h");
+      bool help = words.size() > depth &&
+                  (words[depth] == "--help" || words[depth] == "-h");
       if (help) return Help(commands, {words.begin(), words.begin() + depth});
       if (words.size() > depth) {
-        std::cerr << "ctg: unknown verb \"" << words[depth] << "\" for " << group
-                  << DidYouMean(words[depth], NextWords(commands, group), group) << "\n\n";
+        std::cerr << "ctg: unknown verb \"" << words[depth] << "\" for "
+                  << group
+                  << DidYouMean(words[depth], NextWords(commands, group), group)
+                  << "\n\n";
       } else {
         std::cerr << "ctg: missing verb for " << group << "\n\n";
       }
@@ -148,13 +160,16 @@ int Run(const std::vector<std::string>& words) {
       return kExitUsage;
     }
     std::cerr << "ctg: unknown command \"" << words[0] << "\""
-              << DidYouMean(words[0], NextWords(commands, ""), "") << " (see ctg help)\n";
+              << DidYouMean(words[0], NextWords(commands, ""), "")
+              << " (see ctg help)\n";
     return kExitUsage;
   }
   std::vector<FlagSpec> flags = found->flags;
   for (const FlagSpec& f : CommonFlags()) {
-    if (Connects(*found) || f.name == "help" || f.name == "format" || f.name == "key") {
-      if (std::none_of(flags.begin(), flags.end(), [&](const FlagSpec& g) { return g.name == f.name; })) {
+    if (Connects(*found) || f.name == "help" || f.name == "format" ||
+        f.name == "key") {
+      if (std::none_of(flags.begin(), flags.end(),
+                       [&](const FlagSpec& g) { return g.name == f.name; })) {
         flags.push_back(f);
       }
     }
@@ -162,8 +177,9 @@ int Run(const std::vector<std::string>& words) {
   std::vector<std::string> rest(words.begin() + used, words.end());
   auto args = Args::Parse(rest, flags);
   if (!args.ok()) {
-    std::cerr << "ctg " << CommandName(*found) << ": " << args.status().message()
-              << " (see ctg help " << CommandName(*found) << ")\n";
+    std::cerr << "ctg " << CommandName(*found) << ": "
+              << args.status().message() << " (see ctg help "
+              << CommandName(*found) << ")\n";
     return kExitUsage;
   }
   if (args->Has("help")) {
@@ -172,7 +188,8 @@ int Run(const std::vector<std::string>& words) {
   }
   // `extract get` has its own formats ("--format csv|json") and checks them.
   if (!absl::StrContains(found->usage, "--format csv")) {
-    if (auto json = WantsJson(*args); !json.ok()) return ReportError(json.status(), kExitUsage);
+    if (auto json = WantsJson(*args); !json.ok())
+      return ReportError(json.status(), kExitUsage);
   }
   return found->run(*args);
 }

@@ -12,11 +12,23 @@ namespace ctg::cli {
 namespace {
 
 const char* CodeName(grpc::StatusCode code) {
-  static const char* const kNames[] = {
-      "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
-      "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
-      "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
-      "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  static const char* const kNames[] = {"OK",
+                                       "CANCELLED",
+                                       "UNKNOWN",
+                                       "INVALID_ARGUMENT",
+                                       "DEADLINE_EXCEEDED",
+                                       "NOT_FOUND",
+                                       "ALREADY_EXISTS",
+                                       "PERMISSION_DENIED",
+                                       "RESOURCE_EXHAUSTED",
+                                       "FAILED_PRECONDITION",
+                                       "ABORTED",
+                                       "OUT_OF_RANGE",
+                                       "UNIMPLEMENTED",
+                                       "INTERNAL",
+                                       "UNAVAILABLE",
+                                       "DATA_LOSS",
+                                       "UNAUTHENTICATED"};
   int i = static_cast<int>(code);
   return i >= 0 && i <= 16 ? kNames[i] : "UNKNOWN";
 }
@@ -37,8 +49,8 @@ int ReportRpcError(const grpc::Status& status) {
     std::cerr << "ctg: " << why;
     return kExitFailed;
   }
-  std::cerr << "ctg: " << CodeName(status.error_code()) << ": " << status.error_message()
-            << "\n";
+  std::cerr << "ctg: " << CodeName(status.error_code()) << ": "
+            << status.error_message() << "\n";
   return kExitFailed;
 }
 
@@ -67,13 +79,15 @@ void Table::Print(std::ostream& out) const {
   std::vector<size_t> widths;
   for (const auto& row : rows_) {
     if (widths.size() < row.size()) widths.resize(row.size(), 0);
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], DisplayWidth(row[i]));
+    for (size_t i = 0; i < row.size(); ++i)
+      widths[i] = std::max(widths[i], DisplayWidth(row[i]));
   }
   for (const auto& row : rows_) {
     std::string line;
     for (size_t i = 0; i < row.size(); ++i) {
       line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - DisplayWidth(row[i]) + 2, ' ');
+      if (i + 1 < row.size())
+        line += std::string(widths[i] - DisplayWidth(row[i]) + 2, ' ');
     }
     out << line << "\n";
   }

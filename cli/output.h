@@ -2,11 +2,11 @@
 #ifndef CTG_CLI_OUTPUT_H_
 #define CTG_CLI_OUTPUT_H_
 
+#include <grpcpp/support/status.h>
+
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <grpcpp/support/status.h>
 
 #include "absl/status/status.h"
 #include "cli/args.h"
@@ -28,7 +28,9 @@ std::string ToJson(const google::protobuf::Message& message);
 // A text table with a header row, columns padded to their widest cell.
 class Table {
  public:
-  explicit Table(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
+  explicit Table(std::vector<std::string> header) {
+    rows_.push_back(std::move(header));
+  }
   void Add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
   void Print(std::ostream& out) const;
 

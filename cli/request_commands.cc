@@ -19,12 +19,15 @@
 namespace ctg::cli {
 namespace {
 
-std::string StateName(ctg::v1::RequestState s) { return ctg::v1::RequestState_Name(s); }
+std::string StateName(ctg::v1::RequestState s) {
+  return ctg::v1::RequestState_Name(s);
+}
 
 std::string ScopeText(const ctg::v1::Scope& s) {
-  std::string out = absl::StrCat("indicators ", absl::StrJoin(s.indicators(), ","),
-                                 "; territories ", absl::StrJoin(s.territories(), ","),
-                                 "; periods ", absl::StrJoin(s.periods(), ","));
+  std::string out =
+      absl::StrCat("indicators ", absl::StrJoin(s.indicators(), ","),
+                   "; territories ", absl::StrJoin(s.territories(), ","),
+                   "; periods ", absl::StrJoin(s.periods(), ","));
   if (s.breakdowns_size() > 0) {
     absl::StrAppend(&out, "; breakdowns ", absl::StrJoin(s.breakdowns(), ","));
   }
@@ -37,8 +40,8 @@ std::string Indented(const std::string& text) {
 }
 
 std::string OpinionText(const ctg::v1::StudyOpinion& o) {
-  return absl::StrCat(ctg::v1::Opinion_Name(o.opinion()), " by ", o.reviewer(), ": ",
-                      Indented(o.reasoning()));
+  return absl::StrCat(ctg::v1::Opinion_Name(o.opinion()), " by ", o.reviewer(),
+                      ": ", Indented(o.reasoning()));
 }
 
 std::string RecipientText(const ctg::v1::Recipient& r) {
@@ -62,7 +65,8 @@ std::string Cut(const std::string& text, size_t n) {
 // --recipient own:NAME | operator:PERSON:NAME. Values are split at commas
 // (Args::GetList), so a piece without a kind prefix continues the previous
 // name ("own:Direction de la cohésion sociale, CCAS").
-absl::StatusOr<std::vector<ctg::v1::Recipient>> ParseRecipients(const Args& args) {
+absl::StatusOr<std::vector<ctg::v1::Recipient>> ParseRecipients(
+    const Args& args) {
   std::vector<ctg::v1::Recipient> out;
   for (const std::string& piece : args.GetList("recipient")) {
     if (absl::StartsWith(piece, "own:")) {
@@ -74,9 +78,10 @@ absl::StatusOr<std::vector<ctg::v1::Recipient>> ParseRecipients(const Args& args
       std::string rest = piece.substr(9);
       size_t colon = rest.find(':');
       if (colon == std::string::npos) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "--recipient ", piece, ": expected operator:PERSON:NAME (PERSON as in the "
-            "operator's certificate)"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("--recipient ", piece,
+                         ": expected operator:PERSON:NAME (PERSON as in the "
+                         "operator's certificate)"));
       }
       ctg::v1::Recipient r;
       r.set_kind(ctg::v1::Recipient::OPERATOR);
@@ -86,15 +91,17 @@ absl::StatusOr<std::vector<ctg::v1::Recipient>> ParseRecipients(const Args& args
     } else if (!out.empty()) {
       out.back().set_name(absl::StrCat(out.back().name(), ",", piece));
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--recipient ", piece, ": expected own:NAME or operator:PERSON:NAME"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--recipient ", piece,
+                       ": expected own:NAME or operator:PERSON:NAME"));
     }
   }
   return out;
 }
 
 int Submit(const Args& args) {
-  if (auto s = RequireFlags(args, {"purpose", "objective", "indicator", "territory", "period"});
+  if (auto s = RequireFlags(
+          args, {"purpose", "objective", "indicator", "territory", "period"});
       !s.ok()) {
     return ReportError(s, kExitUsage);
   }
@@ -108,8 +115,9 @@ int Submit(const Args& args) {
   for (const auto& r : *recipients) *request.add_recipients() = r;
   int retention = 0;
   if (!absl::SimpleAtoi(args.Get("retention", "12"), &retention)) {
-    return ReportError(absl::InvalidArgumentError("--retention: expected a number of months"),
-                       kExitUsage);
+    return ReportError(
+        absl::InvalidArgumentError("--retention: expected a number of months"),
+        kExitUsage);
   }
   request.set_retention_months(retention);
   return RunRequestCall(args, [&](auto& stub, auto* ctx, auto* out) {
@@ -120,7 +128,8 @@ int Submit(const Args& args) {
 int Amend(const Args& args) {
   auto id = OneRequestId(args);
   if (!id.ok()) return ReportError(id.status(), kExitUsage);
-  if (auto s = RequireFlags(args, {"answer"}); !s.ok()) return ReportError(s, kExitUsage);
+  if (auto s = RequireFlags(args, {"answer"}); !s.ok())
+    return ReportError(s, kExitUsage);
   ctg::v1::AmendRequestRequest request;
   request.set_id(*id);
   request.set_answer(args.Get("answer"));
@@ -155,7 +164,8 @@ std::string TimeText(const google::protobuf::Timestamp& t) {
   return LocalTimeText(absl::FromUnixSeconds(t.seconds()));
 }
 
-absl::StatusOr<absl::CivilDay> ParseDay(const std::string& text, const std::string& flag) {
+absl::StatusOr<absl::CivilDay> ParseDay(const std::string& text,
+                                        const std::string& flag) {
   absl::CivilDay day;
   if (text.size() != 10 || !absl::ParseCivilTime(text, &day)) {
     return absl::InvalidArgumentError(
@@ -164,19 +174,23 @@ absl::StatusOr<absl::CivilDay> ParseDay(const std::string& text, const std::stri
   return day;
 }
 
-absl::StatusOr<ctg::v1::RequestState> ParseRequestState(const std::string& text) {
-  std::string name = absl::AsciiStrToUpper(absl::StrReplaceAll(text, {{"-", "_"}}));
+absl::StatusOr<ctg::v1::RequestState> ParseRequestState(
+    const std::string& text) {
+  std::string name =
+      absl::AsciiStrToUpper(absl::StrReplaceAll(text, {{"-", "_"}}));
   ctg::v1::RequestState state;
   if (!ctg::v1::RequestState_Parse(name, &state) ||
       state == ctg::v1::REQUEST_STATE_UNSPECIFIED) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "--state ", text, ": expected submitted, under_study, info_requested, approved, "
+        "--state ", text,
+        ": expected submitted, under_study, info_requested, approved, "
         "rejected, withdrawn, revoked or expired"));
   }
   return state;
 }
 
-absl::StatusOr<ctg::v1::Scope> ScopeWithFlags(const Args& args, const std::string& id,
+absl::StatusOr<ctg::v1::Scope> ScopeWithFlags(const Args& args,
+                                              const std::string& id,
                                               int* exit_code) {
   auto conn = Connect(args);
   if (!conn.ok()) {
@@ -191,7 +205,8 @@ absl::StatusOr<ctg::v1::Scope> ScopeWithFlags(const Args& args, const std::strin
   grpc::Status status = stub->GetRequest(context.get(), get, &current);
   if (!status.ok()) {
     *exit_code = ReportRpcError(status);
-    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                        status.error_message());
   }
   ctg::v1::Scope scope = current.scope();
   ApplyScopeFlags(args, &scope);
@@ -199,7 +214,9 @@ absl::StatusOr<ctg::v1::Scope> ScopeWithFlags(const Args& args, const std::strin
 }
 
 std::vector<FlagSpec> ScopeFlags() {
-  return {{"indicator", true, true}, {"territory", true, true}, {"period", true, true},
+  return {{"indicator", true, true},
+          {"territory", true, true},
+          {"period", true, true},
           {"breakdown", true, true}};
 }
 
@@ -209,7 +226,8 @@ bool HasScopeFlags(const Args& args) {
 }
 
 void ApplyScopeFlags(const Args& args, ctg::v1::Scope* scope) {
-  auto apply = [&](const char* flag, google::protobuf::RepeatedPtrField<std::string>* list) {
+  auto apply = [&](const char* flag,
+                   google::protobuf::RepeatedPtrField<std::string>* list) {
     if (!args.Has(flag)) return;
     list->Clear();
     for (const std::string& v : args.GetList(flag)) list->Add(std::string(v));
@@ -225,26 +243,31 @@ void PrintRequest(const ctg::v1::DataRequest& r, bool json, std::ostream& out) {
     out << ToJson(r) << "\n";
     return;
   }
-  out << r.id() << "  " << StateName(r.state()) << "  commune " << r.commune() << "  convention "
-      << r.convention_id() << "\n"
+  out << r.id() << "  " << StateName(r.state()) << "  commune " << r.commune()
+      << "  convention " << r.convention_id() << "\n"
       << "  purpose       " << Indented(r.purpose()) << "\n"
       << "  objective     " << r.objective() << "\n"
-      << "  requester     " << r.requester() << "  (filed " << TimeText(r.create_time())
-      << ")\n"
+      << "  requester     " << r.requester() << "  (filed "
+      << TimeText(r.create_time()) << ")\n"
       << "  scope         " << ScopeText(r.scope()) << "\n";
-  if (!r.justification().empty()) out << "  justification " << Indented(r.justification()) << "\n";
-  for (const auto& rec : r.recipients()) out << "  recipient     " << RecipientText(rec) << "\n";
+  if (!r.justification().empty())
+    out << "  justification " << Indented(r.justification()) << "\n";
+  for (const auto& rec : r.recipients())
+    out << "  recipient     " << RecipientText(rec) << "\n";
   out << "  retention     " << r.retention_months() << " months\n";
-  if (r.has_opportunity()) out << "  opportunity   " << OpinionText(r.opportunity()) << "\n";
-  if (r.has_feasibility()) out << "  feasibility   " << OpinionText(r.feasibility()) << "\n";
+  if (r.has_opportunity())
+    out << "  opportunity   " << OpinionText(r.opportunity()) << "\n";
+  if (r.has_feasibility())
+    out << "  feasibility   " << OpinionText(r.feasibility()) << "\n";
   if (r.has_approval()) {
     const ctg::v1::Approval& a = r.approval();
     out << "  approved      " << ScopeText(a.scope()) << "\n"
         << "  until         "
-        << (a.has_end_time() ? ApprovalEndText(absl::FromUnixSeconds(a.end_time().seconds()))
-                             : std::string("the convention's end"))
-        << (a.has_end_time() ? " included" : "")
-        << "; downloads " << a.downloads_used() << " of " << a.download_quota() << "\n";
+        << (a.has_end_time()
+                ? ApprovalEndText(absl::FromUnixSeconds(a.end_time().seconds()))
+                : std::string("the convention's end"))
+        << (a.has_end_time() ? " included" : "") << "; downloads "
+        << a.downloads_used() << " of " << a.download_quota() << "\n";
   }
   if (!r.decision_reasons().empty()) {
     out << "  reasons       " << Indented(r.decision_reasons()) << "\n";
@@ -253,29 +276,32 @@ void PrintRequest(const ctg::v1::DataRequest& r, bool json, std::ostream& out) {
     out << "  question " << i + 1 << "    " << Indented(r.questions(i)) << "\n";
   }
   for (const auto& v : r.versions()) {
-    out << "  version " << v.version() << "     " << TimeText(v.create_time()) << " by "
-        << v.author() << ": " << ScopeText(v.scope()) << "\n";
-    if (!v.answer().empty()) out << "                answer: " << Indented(v.answer()) << "\n";
+    out << "  version " << v.version() << "     " << TimeText(v.create_time())
+        << " by " << v.author() << ": " << ScopeText(v.scope()) << "\n";
+    if (!v.answer().empty())
+      out << "                answer: " << Indented(v.answer()) << "\n";
   }
   for (const auto& h : r.history()) {
     out << "  history       " << TimeText(h.time()) << "  "
-        << (h.from_state() == ctg::v1::REQUEST_STATE_UNSPECIFIED ? std::string("")
-                                                                 : StateName(h.from_state()) +
-                                                                       " -> ")
+        << (h.from_state() == ctg::v1::REQUEST_STATE_UNSPECIFIED
+                ? std::string("")
+                : StateName(h.from_state()) + " -> ")
         << StateName(h.to_state()) << " by " << h.actor()
         << (h.reason().empty() ? "" : ": " + Indented(h.reason())) << "\n";
   }
   for (const auto& o : r.opinions()) {
     out << "  opinion       " << TimeText(o.time()) << "  "
-        << absl::AsciiStrToLower(ctg::v1::RecordedOpinion::Aspect_Name(o.aspect()))
-        << " (version " << o.version() << ") " << OpinionText(o.opinion()) << "\n";
+        << absl::AsciiStrToLower(
+               ctg::v1::RecordedOpinion::Aspect_Name(o.aspect()))
+        << " (version " << o.version() << ") " << OpinionText(o.opinion())
+        << "\n";
   }
 }
 
 int RunRequestCall(const Args& args,
-                   const std::function<grpc::Status(ctg::v1::DataRequests::Stub&,
-                                                    grpc::ClientContext*,
-                                                    ctg::v1::DataRequest*)>& call) {
+                   const std::function<grpc::Status(
+                       ctg::v1::DataRequests::Stub&, grpc::ClientContext*,
+                       ctg::v1::DataRequest*)>& call) {
   auto conn = Connect(args);
   if (!conn.ok()) return ReportError(conn.status(), kExitUsage);
   auto stub = ctg::v1::DataRequests::NewStub(conn->channel);
@@ -329,14 +355,17 @@ int ListRequestsCommand(const Args& args) {
     return ReportError(requests.status(), kExitUsage);
   }
   bool json = args.Get("format") == "json";
-  Table table({"ID", "STATE", "COMMUNE", "FILED", "UPDATED", "OBJECTIVE", "PURPOSE"});
+  Table table(
+      {"ID", "STATE", "COMMUNE", "FILED", "UPDATED", "OBJECTIVE", "PURPOSE"});
   for (const auto& r : *requests) {
     if (json) {
       std::cout << ToJson(r) << "\n";
     } else {
-      std::string purpose = absl::StrReplaceAll(r.purpose(), {{"\n", " "}, {"\t", " "}});
-      table.Add({r.id(), StateName(r.state()), r.commune(), TimeText(r.create_time()),
-                 TimeText(r.update_time()), Cut(r.objective(), 40), Cut(purpose, 50)});
+      std::string purpose =
+          absl::StrReplaceAll(r.purpose(), {{"\n", " "}, {"\t", " "}});
+      table.Add({r.id(), StateName(r.state()), r.commune(),
+                 TimeText(r.create_time()), TimeText(r.update_time()),
+                 Cut(r.objective(), 40), Cut(purpose, 50)});
     }
   }
   if (!json) table.Print(std::cout);
@@ -345,7 +374,8 @@ int ListRequestsCommand(const Args& args) {
 
 absl::StatusOr<std::string> OneRequestId(const Args& args) {
   if (args.positionals().size() != 1) {
-    return absl::InvalidArgumentError("give exactly one request ID (e.g. REQ-000042)");
+    return absl::InvalidArgumentError(
+        "give exactly one request ID (e.g. REQ-000042)");
   }
   return args.positionals()[0];
 }
@@ -361,42 +391,68 @@ int ShowRequestCommand(const Args& args) {
 }
 
 void RegisterRequestCommands(std::vector<Command>& commands) {
-  std::vector<FlagSpec> submit_flags = {{"purpose"},   {"objective"},
-                                        {"justification"}, {"recipient", true, true},
+  std::vector<FlagSpec> submit_flags = {{"purpose"},
+                                        {"objective"},
+                                        {"justification"},
+                                        {"recipient", true, true},
                                         {"retention"}};
   for (const FlagSpec& f : ScopeFlags()) submit_flags.push_back(f);
   commands.push_back(
       {"request", "submit",
-       "--purpose TEXT --objective TEXT --indicator CODE,... --territory CODE,... "
+       "--purpose TEXT --objective TEXT --indicator CODE,... --territory "
+       "CODE,... "
        "--period P,... [--breakdown CODE,...] [--recipient own:NAME | "
        "operator:PERSON:NAME ...] [--retention MONTHS] [--justification TEXT]",
-       "Files a request to the Caf (requester). The purpose is the declared usage (R2): it "
-       "can never change afterwards and every extract is bound to it. --objective names the "
-       "convention objective served (e.g. \"Axe I.2 veille sociale territoriale\"). "
-       "Indicators come from `ctg catalogue indicators`, territories from `ctg catalogue "
-       "territories` (your convention's perimeter), periods from the statistical base. "
-       "--recipient declares who receives the data besides the requesting services (R3): "
-       "own:NAME for one of the commune's services, operator:PERSON:NAME for an analysis "
-       "operator (PERSON as in its certificate). --retention is in months (default 12).",
+       "Files a request to the Caf (requester). The purpose is the declared "
+       "usage (R2): it "
+       "can never change afterwards and every extract is bound to it. "
+       "--objective names the "
+       "convention objective served (e.g. \"Axe I.2 veille sociale "
+       "territoriale\"). "
+       "Indicators come from `ctg catalogue indicators`, territories from `ctg "
+       "catalogue "
+       "territories` (your convention's perimeter), periods from the "
+       "statistical base. "
+       "--recipient declares who receives the data besides the requesting "
+       "services (R3): "
+       "own:NAME for one of the commune's services, operator:PERSON:NAME for "
+       "an analysis "
+       "operator (PERSON as in its certificate). --retention is in months "
+       "(default 12).",
        submit_flags, Submit});
-  commands.push_back({"request", "list", "[--state STATE]",
+  commands.push_back({"request",
+                      "list",
+                      "[--state STATE]",
                       "Lists your commune's requests, newest first.",
-                      {{"state"}}, ListRequestsCommand});
-  commands.push_back({"request", "show", "ID",
-                      "Shows a request with its versions, questions, opinions and history.", {},
-                      ShowRequestCommand});
-  std::vector<FlagSpec> amend_flags = {{"answer"}, {"justification"}, {"purpose"}};
+                      {{"state"}},
+                      ListRequestsCommand});
+  commands.push_back(
+      {"request",
+       "show",
+       "ID",
+       "Shows a request with its versions, questions, opinions and history.",
+       {},
+       ShowRequestCommand});
+  std::vector<FlagSpec> amend_flags = {
+      {"answer"}, {"justification"}, {"purpose"}};
   for (const FlagSpec& f : ScopeFlags()) amend_flags.push_back(f);
   commands.push_back(
       {"request", "amend",
-       "ID --answer TEXT [--justification TEXT] [--indicator ...] [--territory ...] "
+       "ID --answer TEXT [--justification TEXT] [--indicator ...] [--territory "
+       "...] "
        "[--period ...] [--breakdown ...]",
-       "Answers the Caf's questions on a request in INFO_REQUESTED: a new version, back to "
-       "UNDER_STUDY. Scope flags replace that list of the current scope (the others are "
+       "Answers the Caf's questions on a request in INFO_REQUESTED: a new "
+       "version, back to "
+       "UNDER_STUDY. Scope flags replace that list of the current scope (the "
+       "others are "
        "kept); the justification may change; the purpose may not (R2).",
        amend_flags, Amend});
-  commands.push_back({"request", "withdraw", "ID [--reason TEXT]",
-                      "Withdraws a request not yet decided.", {{"reason"}}, Withdraw});
+  commands.push_back({"request",
+                      "withdraw",
+                      "ID [--reason TEXT]",
+                      "Withdraws a request not yet decided.",
+                      {{"reason"}},
+                      Withdraw});
 }
 
 }  // namespace ctg::cli

@@ -5,13 +5,13 @@
 #ifndef CTG_CLI_REQUEST_OUTPUT_H_
 #define CTG_CLI_REQUEST_OUTPUT_H_
 
+#include <grpcpp/client_context.h>
+#include <grpcpp/support/status.h>
+
 #include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <grpcpp/client_context.h>
-#include <grpcpp/support/status.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
@@ -26,10 +26,12 @@ namespace ctg::cli {
 // timestamp.
 std::string TimeText(const google::protobuf::Timestamp& t);
 // Parses YYYY-MM-DD. Errors (kInvalidArgument) name `flag`.
-absl::StatusOr<absl::CivilDay> ParseDay(const std::string& text, const std::string& flag);
+absl::StatusOr<absl::CivilDay> ParseDay(const std::string& text,
+                                        const std::string& flag);
 
 // "submitted", "under_study", "UNDER-STUDY"... Errors name --state.
-absl::StatusOr<ctg::v1::RequestState> ParseRequestState(const std::string& text);
+absl::StatusOr<ctg::v1::RequestState> ParseRequestState(
+    const std::string& text);
 
 // --indicator, --territory, --period, --breakdown (repeatable, commas
 // split): the flags of a scope.
@@ -41,18 +43,20 @@ void ApplyScopeFlags(const Args& args, ctg::v1::Scope* scope);
 // Request `id`'s current scope with each list whose flag was given
 // replaced (to amend, narrow an approval or preview a narrower scope). On
 // a refused GetRequest, returns the exit code after printing the status.
-absl::StatusOr<ctg::v1::Scope> ScopeWithFlags(const Args& args, const std::string& id,
+absl::StatusOr<ctg::v1::Scope> ScopeWithFlags(const Args& args,
+                                              const std::string& id,
                                               int* exit_code);
 
 // A request in full (human) or as one JSON line.
-void PrintRequest(const ctg::v1::DataRequest& request, bool json, std::ostream& out);
+void PrintRequest(const ctg::v1::DataRequest& request, bool json,
+                  std::ostream& out);
 
 // Connects, runs `call` and prints the request it returns. Exit code as
 // every command (command.h).
 int RunRequestCall(const Args& args,
-                   const std::function<grpc::Status(ctg::v1::DataRequests::Stub&,
-                                                    grpc::ClientContext*,
-                                                    ctg::v1::DataRequest*)>& call);
+                   const std::function<grpc::Status(
+                       ctg::v1::DataRequests::Stub&, grpc::ClientContext*,
+                       ctg::v1::DataRequest*)>& call);
 
 // Every request the caller may see (all pages), filtered by state and
 // commune when given.

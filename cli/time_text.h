@@ -30,7 +30,8 @@ std::string ApprovalEndText(absl::Time end);
 // ("2026-12-01T08:00:00+01:00"), "YYYY-MM-DD HH:MM[:SS]" (local time) or a
 // plain date YYYY-MM-DD (its first instant in the Caf's calendar). Errors
 // (kInvalidArgument) name --`flag` and the forms accepted.
-absl::StatusOr<absl::Time> ParseTimeFlag(const std::string& text, const std::string& flag);
+absl::StatusOr<absl::Time> ParseTimeFlag(const std::string& text,
+                                         const std::string& flag);
 
 }  // namespace ctg::cli
 

@@ -32,7 +32,8 @@ struct ClientTls {
   TlsFile ca;    // the CA that signed the gateway's certificate
   TlsFile cert;  // the client certificate (first PEM block; a chain may follow)
   TlsFile key;
-  TlsFile crl;   // optional (empty path): the Caf's CRL, to recognise a revocation
+  TlsFile
+      crl;  // optional (empty path): the Caf's CRL, to recognise a revocation
 };
 
 // Checks, in this order, that the CA and the certificate parse as PEM, that
@@ -40,7 +41,8 @@ struct ClientTls {
 // `now` and that it holds exactly one spiffe:// URI SAN; returns that URI.
 // Errors (kInvalidArgument, kFailedPrecondition for dates) say what is
 // wrong and name the file.
-absl::StatusOr<std::string> CheckLocalCredentials(const ClientTls& tls, absl::Time now);
+absl::StatusOr<std::string> CheckLocalCredentials(const ClientTls& tls,
+                                                  absl::Time now);
 
 // Why a connection to `gateway` (HOST:PORT) failed, as one or more lines
 // for a person: unreachable address, a gateway certificate not signed by

@@ -34,46 +34,51 @@ void Print(const ctg::v1::TransferAgreement& a, bool json) {
     std::cout << ToJson(a) << "\n";
     return;
   }
-  std::cout << a.id() << "  " << StateName(a.state()) << "  release " << a.extract_id()
-            << " (request " << a.request_id() << ", commune " << a.commune() << ")\n"
+  std::cout << a.id() << "  " << StateName(a.state()) << "  release "
+            << a.extract_id() << " (request " << a.request_id() << ", commune "
+            << a.commune() << ")\n"
             << "  recipient     " << a.recipient() << "\n"
             << "  purpose       " << a.purpose() << "\n"
-            << "  requester     " << a.requester() << "  (asked " << TimeText(a.create_time())
-            << ")\n";
+            << "  requester     " << a.requester() << "  (asked "
+            << TimeText(a.create_time()) << ")\n";
   if (!a.reviewer().empty()) {
-    std::cout << "  decided       " << TimeText(a.decide_time()) << " by " << a.reviewer()
-              << ": " << a.decision_reasons() << "\n";
+    std::cout << "  decided       " << TimeText(a.decide_time()) << " by "
+              << a.reviewer() << ": " << a.decision_reasons() << "\n";
   }
-  if (!a.end_reason().empty()) std::cout << "  ended         " << a.end_reason() << "\n";
+  if (!a.end_reason().empty())
+    std::cout << "  ended         " << a.end_reason() << "\n";
   if (a.decision_audit_sequence() != 0) {
     std::cout << "  receipt       audit event " << a.decision_audit_sequence()
-              << " in a signed checkpoint of " << a.decision_receipt().tree_size()
-              << " events\n";
+              << " in a signed checkpoint of "
+              << a.decision_receipt().tree_size() << " events\n";
   }
 }
 
 // Adds (or replaces) `a` in the "agreements" list of the release receipt
 // at `receipt_path`, with its decision's receipt.
-absl::Status Attach(const ctg::v1::TransferAgreement& a, const std::string& receipt_path) {
+absl::Status Attach(const ctg::v1::TransferAgreement& a,
+                    const std::string& receipt_path) {
   std::ifstream in(receipt_path, std::ios::binary);
   std::stringstream buffer;
   buffer << in.rdbuf();
   if (!in) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--attach: cannot read ", receipt_path,
-                     " (the receipt `ctg extract get -o FILE` saved beside the extract)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--attach: cannot read ", receipt_path,
+        " (the receipt `ctg extract get -o FILE` saved beside the extract)"));
   }
   google::protobuf::Struct receipt;
-  if (!google::protobuf::util::JsonStringToMessage(buffer.str(), &receipt).ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(receipt_path, ": not valid JSON"));
+  if (!google::protobuf::util::JsonStringToMessage(buffer.str(), &receipt)
+           .ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(receipt_path, ": not valid JSON"));
   }
   if (a.decision_audit_sequence() == 0) {
     return absl::FailedPreconditionError(
         absl::StrCat("agreement ", a.id(), " has no decision to attach yet"));
   }
   google::protobuf::Struct decision;
-  if (!google::protobuf::util::JsonStringToMessage(extract::ReceiptJson(a.decision_receipt()),
-                                                   &decision)
+  if (!google::protobuf::util::JsonStringToMessage(
+           extract::ReceiptJson(a.decision_receipt()), &decision)
            .ok()) {
     return absl::InternalError("the decision's receipt is not valid JSON");
   }
@@ -89,7 +94,8 @@ absl::Status Attach(const ctg::v1::TransferAgreement& a, const std::string& rece
   google::protobuf::ListValue kept;
   for (const auto& v : list->values()) {
     auto it = v.struct_value().fields().find("id");
-    if (it == v.struct_value().fields().end() || it->second.string_value() != a.id()) {
+    if (it == v.struct_value().fields().end() ||
+        it->second.string_value() != a.id()) {
       *kept.add_values() = v;
     }
   }
@@ -99,7 +105,8 @@ absl::Status Attach(const ctg::v1::TransferAgreement& a, const std::string& rece
   if (!google::protobuf::util::MessageToJsonString(receipt, &text).ok()) {
     return absl::InternalError("cannot write the receipt");
   }
-  std::ofstream(receipt_path, std::ios::binary | std::ios::trunc) << text << "\n";
+  std::ofstream(receipt_path, std::ios::binary | std::ios::trunc)
+      << text << "\n";
   return absl::OkStatus();
 }
 
@@ -116,7 +123,8 @@ int Run(const Args& args,
   Print(out, args.Get("format") == "json");
   if (args.Has("attach")) {
     std::string path = args.Get("attach") + ".receipt.json";
-    if (absl::Status s = Attach(out, path); !s.ok()) return ReportError(s, kExitFailed);
+    if (absl::Status s = Attach(out, path); !s.ok())
+      return ReportError(s, kExitFailed);
     std::cout << "attached " << out.id() << " to " << path << "\n";
   }
   return kExitOk;
@@ -124,7 +132,8 @@ int Run(const Args& args,
 
 absl::StatusOr<std::string> OneId(const Args& args, const char* example) {
   if (args.positionals().size() != 1) {
-    return absl::InvalidArgumentError(absl::StrCat("give exactly one ID (e.g. ", example, ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("give exactly one ID (e.g. ", example, ")"));
   }
   return args.positionals()[0];
 }
@@ -149,14 +158,16 @@ int Show(const Args& args) {
   if (!id.ok()) return ReportError(id.status(), kExitUsage);
   ctg::v1::GetTransferAgreementRequest request;
   request.set_id(*id);
-  return Run(args,
-             [&](Stub& s, auto* ctx, auto* out) { return s.GetTransferAgreement(ctx, request, out); });
+  return Run(args, [&](Stub& s, auto* ctx, auto* out) {
+    return s.GetTransferAgreement(ctx, request, out);
+  });
 }
 
 int DecideAs(const Args& args, Decision::Decision decision) {
   auto id = OneId(args, "AGR-000001");
   if (!id.ok()) return ReportError(id.status(), kExitUsage);
-  if (auto s = RequireFlags(args, {"reason"}); !s.ok()) return ReportError(s, kExitUsage);
+  if (auto s = RequireFlags(args, {"reason"}); !s.ok())
+    return ReportError(s, kExitUsage);
   Decision request;
   request.set_id(*id);
   request.set_decision(decision);
@@ -178,14 +189,15 @@ int List(const Args& args) {
   do {
     ctg::v1::ListTransferAgreementsResponse response;
     auto context = NewContext(args);
-    grpc::Status status = stub->ListTransferAgreements(context.get(), request, &response);
+    grpc::Status status =
+        stub->ListTransferAgreements(context.get(), request, &response);
     if (!status.ok()) return ReportRpcError(status);
     for (const auto& a : response.agreements()) {
       if (json) {
         std::cout << ToJson(a) << "\n";
       } else {
-        table.Add({a.id(), StateName(a.state()), a.extract_id(), a.request_id(), a.commune(),
-                   a.recipient()});
+        table.Add({a.id(), StateName(a.state()), a.extract_id(), a.request_id(),
+                   a.commune(), a.recipient()});
       }
     }
     request.set_page_token(response.next_page_token());
@@ -197,27 +209,46 @@ int List(const Args& args) {
 }  // namespace
 
 void RegisterTransferCommands(std::vector<Command>& commands) {
+  commands.push_back({"transfer",
+                      "ask",
+                      "EXTRACT_ID --recipient NAME --purpose TEXT",
+                      "Asks the Caf's prior agreement to pass a release your "
+                      "commune holds (its extract id, "
+                      "printed by `ctg extract get`) to a third party, for a "
+                      "stated purpose (R3; requester). "
+                      "Operators declared on the request need none.",
+                      {{"recipient"}, {"purpose"}},
+                      Ask});
   commands.push_back(
-      {"transfer", "ask", "EXTRACT_ID --recipient NAME --purpose TEXT",
-       "Asks the Caf's prior agreement to pass a release your commune holds (its extract id, "
-       "printed by `ctg extract get`) to a third party, for a stated purpose (R3; requester). "
-       "Operators declared on the request need none.",
-       {{"recipient"}, {"purpose"}}, Ask});
-  commands.push_back({"transfer", "list", "[--extract EXTRACT_ID]",
-                      "Lists the onward-transfer agreements you may see, newest first.",
-                      {{"extract"}}, List});
-  commands.push_back({"transfer", "show", "ID [--attach EXTRACT_FILE]",
-                      "Shows an agreement. --attach adds its decision's signed receipt to "
-                      "EXTRACT_FILE.receipt.json, where `ctg extract verify EXTRACT_FILE` "
-                      "checks and lists it.",
-                      {{"attach"}}, Show});
-  commands.push_back({"transfer", "approve", "ID --reason TEXT [--attach EXTRACT_FILE]",
-                      "Approves an onward transfer, with reasons (Caf reviewer).",
-                      {{"reason"}, {"attach"}},
-                      [](const Args& a) { return DecideAs(a, Decision::APPROVE); }});
-  commands.push_back({"transfer", "reject", "ID --reason TEXT",
-                      "Rejects an onward transfer, with reasons (Caf reviewer).", {{"reason"}},
-                      [](const Args& a) { return DecideAs(a, Decision::REJECT); }});
+      {"transfer",
+       "list",
+       "[--extract EXTRACT_ID]",
+       "Lists the onward-transfer agreements you may see, newest first.",
+       {{"extract"}},
+       List});
+  commands.push_back(
+      {"transfer",
+       "show",
+       "ID [--attach EXTRACT_FILE]",
+       "Shows an agreement. --attach adds its decision's signed receipt to "
+       "EXTRACT_FILE.receipt.json, where `ctg extract verify EXTRACT_FILE` "
+       "checks and lists it.",
+       {{"attach"}},
+       Show});
+  commands.push_back(
+      {"transfer",
+       "approve",
+       "ID --reason TEXT [--attach EXTRACT_FILE]",
+       "Approves an onward transfer, with reasons (Caf reviewer).",
+       {{"reason"}, {"attach"}},
+       [](const Args& a) { return DecideAs(a, Decision::APPROVE); }});
+  commands.push_back(
+      {"transfer",
+       "reject",
+       "ID --reason TEXT",
+       "Rejects an onward transfer, with reasons (Caf reviewer).",
+       {{"reason"}},
+       [](const Args& a) { return DecideAs(a, Decision::REJECT); }});
 }
 
 }  // namespace ctg::cli

@@ -20,19 +20,27 @@ void Row(std::string* out, absl::string_view key, absl::string_view value) {
 
 absl::string_view CellStatusWord(ctg::v1::CellStatus status) {
   switch (status) {
-    case ctg::v1::PUBLISHED: return "published";
-    case ctg::v1::MASKED: return "masked";
-    case ctg::v1::EXCLUDED: return "excluded";
-    default: return "masked";  // never show a figure for an unknown status
+    case ctg::v1::PUBLISHED:
+      return "published";
+    case ctg::v1::MASKED:
+      return "masked";
+    case ctg::v1::EXCLUDED:
+      return "excluded";
+    default:
+      return "masked";  // never show a figure for an unknown status
   }
 }
 
 absl::string_view LevelWord(ctg::v1::TerritoryLevel level) {
   switch (level) {
-    case ctg::v1::COMMUNE: return "commune";
-    case ctg::v1::IRIS: return "iris";
-    case ctg::v1::QPV: return "qpv";
-    default: return "";
+    case ctg::v1::COMMUNE:
+      return "commune";
+    case ctg::v1::IRIS:
+      return "iris";
+    case ctg::v1::QPV:
+      return "qpv";
+    default:
+      return "";
   }
 }
 
@@ -78,15 +86,16 @@ void ExtractCsvWriter::WriteHeader(const ctg::v1::ExtractHeader& h) {
 
 void ExtractCsvWriter::WriteCell(const ctg::v1::ExtractCell& c) {
   line_.clear();
-  for (absl::string_view field : {absl::string_view(c.territory()), LevelWord(c.level()),
-                                  absl::string_view(c.period()), absl::string_view(c.indicator()),
-                                  absl::string_view(c.breakdown()),
-                                  absl::string_view(c.category())}) {
+  for (absl::string_view field :
+       {absl::string_view(c.territory()), LevelWord(c.level()),
+        absl::string_view(c.period()), absl::string_view(c.indicator()),
+        absl::string_view(c.breakdown()), absl::string_view(c.category())}) {
     AppendCsvField(field, &line_);
     line_.push_back(',');
   }
   // R5-R7: a figure only for a published cell.
-  if (c.status() == ctg::v1::PUBLISHED && c.has_value()) absl::StrAppend(&line_, c.value());
+  if (c.status() == ctg::v1::PUBLISHED && c.has_value())
+    absl::StrAppend(&line_, c.value());
   absl::StrAppend(&line_, ",", CellStatusWord(c.status()), "\n");
   Emit(line_);
   ++cells_;

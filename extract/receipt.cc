@@ -32,14 +32,17 @@ std::string EventFact(const audit::Event& event, absl::string_view key) {
   return FactOf(event, key);
 }
 
-absl::StatusOr<audit::Event> VerifyEventReceipt(const ctg::v1::ReleaseReceipt& receipt,
-                                                const audit::NoteVerifier& key) {
+absl::StatusOr<audit::Event> VerifyEventReceipt(
+    const ctg::v1::ReleaseReceipt& receipt, const audit::NoteVerifier& key) {
   auto checkpoint = audit::OpenCheckpoint(receipt.checkpoint(), key);
   if (!checkpoint.ok()) return Bad(checkpoint.status().message());
-  if (checkpoint->size != receipt.tree_size()) return Bad("tree size differs from the checkpoint's");
+  if (checkpoint->size != receipt.tree_size())
+    return Bad("tree size differs from the checkpoint's");
   auto event = audit::DecodeCanonical(receipt.event());
-  if (!event.ok()) return Bad(absl::StrCat("event: ", event.status().message()));
-  if (event->sequence != receipt.audit_sequence()) return Bad("event sequence differs");
+  if (!event.ok())
+    return Bad(absl::StrCat("event: ", event.status().message()));
+  if (event->sequence != receipt.audit_sequence())
+    return Bad("event sequence differs");
   std::vector<audit::Hash> proof;
   for (const std::string& h : receipt.inclusion_proof()) {
     if (h.size() != audit::kHashSize) return Bad("malformed proof hash");
@@ -47,19 +50,18 @@ absl::StatusOr<audit::Event> VerifyEventReceipt(const ctg::v1::ReleaseReceipt& r
     std::copy(h.begin(), h.end(), hash.begin());
     proof.push_back(hash);
   }
-  if (absl::Status s = audit::VerifyInclusion(event->sequence - 1, checkpoint->size,
-                                              audit::LeafHash(receipt.event()), proof,
-                                              checkpoint->root);
+  if (absl::Status s = audit::VerifyInclusion(
+          event->sequence - 1, checkpoint->size,
+          audit::LeafHash(receipt.event()), proof, checkpoint->root);
       !s.ok()) {
     return Bad(absl::StrCat("inclusion proof: ", s.message()));
   }
   return *event;
 }
 
-absl::StatusOr<audit::Event> VerifyReceipt(const ctg::v1::ReleaseReceipt& receipt,
-                                           const std::string& extract_sha256,
-                                           const std::string& request_id,
-                                           const audit::NoteVerifier& key) {
+absl::StatusOr<audit::Event> VerifyReceipt(
+    const ctg::v1::ReleaseReceipt& receipt, const std::string& extract_sha256,
+    const std::string& request_id, const audit::NoteVerifier& key) {
   auto event = VerifyEventReceipt(receipt, key);
   if (!event.ok()) return event.status();
   if (event->code != 0 || event->method != "/ctg.v1.Extracts/GetExtract") {
@@ -68,7 +70,8 @@ absl::StatusOr<audit::Event> VerifyReceipt(const ctg::v1::ReleaseReceipt& receip
   if (FactOf(*event, "sha256") != extract_sha256) {
     return Bad("the event records another extract digest");
   }
-  if (event->target_id != request_id) return Bad("the event records another request");
+  if (event->target_id != request_id)
+    return Bad("the event records another request");
   return *event;
 }
 
@@ -81,7 +84,8 @@ std::string ReceiptJson(const ctg::v1::ReleaseReceipt& receipt) {
                       ",\"tree_size\":", receipt.tree_size(),
                       ",\"checkpoint\":", JsonString(receipt.checkpoint()),
                       ",\"inclusion_proof\":[", absl::StrJoin(proof, ","), "]",
-                      ",\"event_canonical_hex\":", JsonString(absl::BytesToHexString(receipt.event())),
+                      ",\"event_canonical_hex\":",
+                      JsonString(absl::BytesToHexString(receipt.event())),
                       "}\n");
 }
 

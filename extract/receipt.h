@@ -21,18 +21,17 @@ namespace ctg::extract {
 // in it, and that the event records the successful release of
 // `extract_sha256` for `request_id`. Returns the event. Errors
 // (kDataLoss): each check that fails, named.
-absl::StatusOr<audit::Event> VerifyReceipt(const ctg::v1::ReleaseReceipt& receipt,
-                                           const std::string& extract_sha256,
-                                           const std::string& request_id,
-                                           const audit::NoteVerifier& key);
+absl::StatusOr<audit::Event> VerifyReceipt(
+    const ctg::v1::ReleaseReceipt& receipt, const std::string& extract_sha256,
+    const std::string& request_id, const audit::NoteVerifier& key);
 
 // The checks of VerifyReceipt that hold for any event's receipt (an
 // upload, a download of a commune's data, an onward-transfer decision): the
 // checkpoint is signed by `key` and the event is included in it. Returns
 // the event, for the caller to check its method and facts. Errors
 // (kDataLoss): each check that fails, named.
-absl::StatusOr<audit::Event> VerifyEventReceipt(const ctg::v1::ReleaseReceipt& receipt,
-                                                const audit::NoteVerifier& key);
+absl::StatusOr<audit::Event> VerifyEventReceipt(
+    const ctg::v1::ReleaseReceipt& receipt, const audit::NoteVerifier& key);
 
 // The value of fact `key` of `event`, "" when it has none.
 std::string EventFact(const audit::Event& event, absl::string_view key);

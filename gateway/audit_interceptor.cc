@@ -7,7 +7,8 @@ using grpc::experimental::InterceptionHookPoints;
 
 class AuditInterceptor final : public grpc::experimental::Interceptor {
  public:
-  AuditInterceptor(Dispatcher* dispatcher, grpc::experimental::ServerRpcInfo* info)
+  AuditInterceptor(Dispatcher* dispatcher,
+                   grpc::experimental::ServerRpcInfo* info)
       : dispatcher_(dispatcher),
         context_(info->server_context()),
         method_(info->method() != nullptr ? info->method() : "") {}
@@ -16,11 +17,13 @@ class AuditInterceptor final : public grpc::experimental::Interceptor {
     if (!finished_) dispatcher_->Forget(context_);
   }
 
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (!finished_ &&
-        methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (!finished_ && methods->QueryInterceptionHookPoint(
+                          InterceptionHookPoints::PRE_SEND_STATUS)) {
       finished_ = true;
-      if (auto replaced = dispatcher_->FinishCall(context_, method_, methods->GetSendStatus())) {
+      if (auto replaced = dispatcher_->FinishCall(context_, method_,
+                                                  methods->GetSendStatus())) {
         methods->ModifySendStatus(*replaced);
       }
     }
@@ -41,7 +44,8 @@ AuditInterceptorFactory::AuditInterceptorFactory(Dispatcher* dispatcher)
   dispatcher_->TrackCalls();
 }
 
-grpc::experimental::Interceptor* AuditInterceptorFactory::CreateServerInterceptor(
+grpc::experimental::Interceptor*
+AuditInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
   return new AuditInterceptor(dispatcher_, info);
 }

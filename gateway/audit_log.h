@@ -25,11 +25,11 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "base/mutex.h"
 #include "audit/event.h"
 #include "audit/hash.h"
 #include "audit/merkle_tree.h"
 #include "audit/note_key.h"
+#include "base/mutex.h"
 #include "store/backend.h"
 
 namespace ctg::gateway {
@@ -47,8 +47,8 @@ struct AuditEntry {
 };
 
 // Signs checkpoints (C2SP signed note) of a given tree size and root.
-using CheckpointSignFn =
-    std::function<absl::StatusOr<std::string>(uint64_t size, const audit::Hash& root)>;
+using CheckpointSignFn = std::function<absl::StatusOr<std::string>(
+    uint64_t size, const audit::Hash& root)>;
 
 struct AuditLogOptions {
   CheckpointSignFn sign;
@@ -70,8 +70,8 @@ class AuditLog {
   // Errors: kDataLoss naming the first bad event (by sequence) or checkpoint
   // (by size): the trail was altered outside the gateway, and serving would
   // sign checkpoints that contradict those already signed.
-  static absl::StatusOr<std::unique_ptr<AuditLog>> Open(store::Backend* db,
-                                                        AuditLogOptions options);
+  static absl::StatusOr<std::unique_ptr<AuditLog>> Open(
+      store::Backend* db, AuditLogOptions options);
   // Same, with no key (stored checkpoints are checked by their roots).
   static absl::StatusOr<std::unique_ptr<AuditLog>> Open(
       store::Backend* db, CheckpointSignFn sign,
@@ -128,13 +128,13 @@ class AuditLog {
   // other error leaves events unsigned until a later call succeeds).
   absl::Status PeriodicCheckpoint() ABSL_LOCKS_EXCLUDED(mu_);
 
-  absl::StatusOr<audit::Hash> RootAt(uint64_t size) const ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<audit::Hash> RootAt(uint64_t size) const
+      ABSL_LOCKS_EXCLUDED(mu_);
   absl::StatusOr<std::vector<audit::Hash>> InclusionProof(uint64_t index,
                                                           uint64_t size) const
       ABSL_LOCKS_EXCLUDED(mu_);
-  absl::StatusOr<std::vector<audit::Hash>> ConsistencyProof(uint64_t size1,
-                                                            uint64_t size2) const
-      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<std::vector<audit::Hash>> ConsistencyProof(
+      uint64_t size1, uint64_t size2) const ABSL_LOCKS_EXCLUDED(mu_);
 
   // Tests only: runs `hook` each time a proof is about to read an old
   // block's leaf hashes from the database (with mu_ released). Set before
@@ -160,7 +160,8 @@ class AuditLog {
   // Runs `compute` (which uses tree_) under mu_; when it needs an old block
   // it does not have, reads that block with mu_ released and runs it again.
   template <typename T>
-  absl::StatusOr<T> WithOldBlocks(absl::FunctionRef<absl::StatusOr<T>()> compute) const
+  absl::StatusOr<T> WithOldBlocks(
+      absl::FunctionRef<absl::StatusOr<T>()> compute) const
       ABSL_LOCKS_EXCLUDED(mu_);
 
   store::Backend* const db_;

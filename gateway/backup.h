@@ -20,7 +20,8 @@ namespace ctg::gateway {
 // kUnavailable when the database or DEST's directory cannot be used;
 // kDataLoss when the copy's audit trail does not verify; kInternal /
 // kResourceExhausted when the copy cannot be written.
-absl::StatusOr<std::string> BackupDatabase(const Config& config, const std::string& dest);
+absl::StatusOr<std::string> BackupDatabase(const Config& config,
+                                           const std::string& dest);
 
 }  // namespace ctg::gateway
 

@@ -11,6 +11,8 @@ const absl::TimeZone& CafTimeZone() {
   return *zone;
 }
 
-absl::CivilDay CafDay(absl::Time t) { return absl::ToCivilDay(t, CafTimeZone()); }
+absl::CivilDay CafDay(absl::Time t) {
+  return absl::ToCivilDay(t, CafTimeZone());
+}
 
 }  // namespace ctg::gateway

@@ -15,8 +15,9 @@ constexpr size_t kMaxCachedCertificates = 4096;
 CallerResolver::Parsed CallerResolver::Parse(
     const std::string& pem,
     const std::shared_ptr<const TrustAnchors>& anchors) const {
-  Parsed parsed{.identity = absl::UnauthenticatedError("unreadable client certificate"),
-                .checked_with = anchors};
+  Parsed parsed{
+      .identity = absl::UnauthenticatedError("unreadable client certificate"),
+      .checked_with = anchors};
   auto cert = ParsePemCertificate(pem);
   if (!cert.ok()) return parsed;
   parsed.sha256 = CertificateSha256(cert->get());
@@ -35,15 +36,18 @@ CallerResolver::Parsed CallerResolver::Parse(
         uris.size()));
     return parsed;
   }
-  parsed.identity = policy::AcceptSpiffeId(uris.front(), trust_domain_, caf_id_);
+  parsed.identity =
+      policy::AcceptSpiffeId(uris.front(), trust_domain_, caf_id_);
   return parsed;
 }
 
 Caller CallerResolver::Resolve(const grpc::ServerContextBase& context) {
-  Caller caller{.peer = context.peer(),
-                .identity = absl::UnauthenticatedError("no client certificate")};
+  Caller caller{
+      .peer = context.peer(),
+      .identity = absl::UnauthenticatedError("no client certificate")};
   if (in_process_ != nullptr) {
-    if (std::optional<InProcessCallers::Binding> bound = in_process_->Find(context)) {
+    if (std::optional<InProcessCallers::Binding> bound =
+            in_process_->Find(context)) {
       caller.peer = bound->peer;
       FromCertificate(bound->cert_pem, caller);
       return caller;
@@ -51,9 +55,11 @@ Caller CallerResolver::Resolve(const grpc::ServerContextBase& context) {
   }
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
   if (auth == nullptr) return caller;
-  std::vector<grpc::string_ref> pems = auth->FindPropertyValues("x509_pem_cert");
+  std::vector<grpc::string_ref> pems =
+      auth->FindPropertyValues("x509_pem_cert");
   if (pems.empty()) return caller;
-  FromCertificate(std::string(pems.front().data(), pems.front().size()), caller);
+  FromCertificate(std::string(pems.front().data(), pems.front().size()),
+                  caller);
   return caller;
 }
 

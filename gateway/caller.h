@@ -10,10 +10,10 @@
 #ifndef CTG_GATEWAY_CALLER_H_
 #define CTG_GATEWAY_CALLER_H_
 
+#include <grpcpp/server_context.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/server_context.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -39,7 +39,9 @@ class CallerResolver {
   // `anchors` must outlive the resolver.
   CallerResolver(std::string trust_domain, std::string caf_id,
                  const TrustAnchorsHolder* anchors)
-      : trust_domain_(std::move(trust_domain)), caf_id_(std::move(caf_id)), anchors_(anchors) {}
+      : trust_domain_(std::move(trust_domain)),
+        caf_id_(std::move(caf_id)),
+        anchors_(anchors) {}
   virtual ~CallerResolver() = default;
 
   // The caller of a call over the gRPC port is its TLS peer certificate;
@@ -47,13 +49,17 @@ class CallerResolver {
   // `in_process` (set before serving; may stay null: no such calls).
   // Virtual so that services' unit tests can name the caller without TLS
   // (the gateway itself uses only this class).
-  virtual Caller Resolve(const grpc::ServerContextBase& context) ABSL_LOCKS_EXCLUDED(mu_);
-  void set_in_process(const InProcessCallers* in_process) { in_process_ = in_process; }
+  virtual Caller Resolve(const grpc::ServerContextBase& context)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  void set_in_process(const InProcessCallers* in_process) {
+    in_process_ = in_process;
+  }
 
  private:
   // Fills `caller` from the certificate `pem`, re-checked against the
   // current anchors.
-  void FromCertificate(const std::string& pem, Caller& caller) ABSL_LOCKS_EXCLUDED(mu_);
+  void FromCertificate(const std::string& pem, Caller& caller)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   struct Parsed {
     std::string sha256;

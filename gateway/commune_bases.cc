@@ -13,14 +13,16 @@ namespace ctg::gateway {
 absl::StatusOr<CommuneBase> CommuneBases::Get(const std::string& period,
                                               const std::string& commune) {
   absl::StatusOr<CommuneBase> out = absl::UnknownError("not read");
-  CTG_RETURN_IF_ERROR(db_->Read([&](store::ReadSession& session) -> absl::Status {
-    out = Get(session, period, commune);
-    return absl::OkStatus();
-  }));
+  CTG_RETURN_IF_ERROR(
+      db_->Read([&](store::ReadSession& session) -> absl::Status {
+        out = Get(session, period, commune);
+        return absl::OkStatus();
+      }));
   return out;
 }
 
-absl::StatusOr<CommuneBase> CommuneBases::Get(store::ReadSession& session, const std::string& period,
+absl::StatusOr<CommuneBase> CommuneBases::Get(store::ReadSession& session,
+                                              const std::string& period,
                                               const std::string& commune) {
   CTG_ASSIGN_OR_RETURN(std::optional<store::PeriodRow> period_row,
                        session.statistics().GetPeriod(period));
@@ -31,20 +33,23 @@ absl::StatusOr<CommuneBase> CommuneBases::Get(store::ReadSession& session, const
   std::string key = absl::StrCat(period_row->base_version, "/", commune);
   {
     MutexLock lock(&mu_);
-    if (std::optional<CommuneBase> cached = lru_.Find(key)) return *std::move(cached);
+    if (std::optional<CommuneBase> cached = lru_.Find(key))
+      return *std::move(cached);
   }
   // Same connection, same read transaction: the slice of that version.
-  absl::StatusOr<std::string> slice = session.statistics().CommuneSlice(period, commune);
+  absl::StatusOr<std::string> slice =
+      session.statistics().CommuneSlice(period, commune);
   if (absl::IsNotFound(slice.status())) {
     return absl::FailedPreconditionError(slice.status().message());
   }
   CTG_RETURN_IF_ERROR(slice.status());
   std::string csv = absl::StrCat(statbase::csv::kHeader, "\n", *slice);
-  auto base = statbase::ImportCsv(csv, {.period = period, .file_name = "stored base"});
+  auto base =
+      statbase::ImportCsv(csv, {.period = period, .file_name = "stored base"});
   if (!base.ok()) {
-    return absl::DataLossError(absl::StrCat("the stored base of commune ", commune, " for ",
-                                            period, " no longer validates: ",
-                                            base.status().message()));
+    return absl::DataLossError(
+        absl::StrCat("the stored base of commune ", commune, " for ", period,
+                     " no longer validates: ", base.status().message()));
   }
   CommuneBase loaded{period_row->base_version,
                      std::make_shared<const statbase::Base>(std::move(*base))};

@@ -37,12 +37,15 @@ class CommuneBases {
   // Errors: kFailedPrecondition when the base has no such period or no data
   // for the commune in it; kDataLoss when the stored slice no longer
   // validates; the store's errors.
-  absl::StatusOr<CommuneBase> Get(const std::string& period, const std::string& commune)
+  absl::StatusOr<CommuneBase> Get(const std::string& period,
+                                  const std::string& commune)
       ABSL_LOCKS_EXCLUDED(mu_);
   // Same, reading through `session` (a store::Backend::Read session), so
   // that the base belongs to the caller's snapshot.
-  absl::StatusOr<CommuneBase> Get(store::ReadSession& session, const std::string& period,
-                                  const std::string& commune) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<CommuneBase> Get(store::ReadSession& session,
+                                  const std::string& period,
+                                  const std::string& commune)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   store::Backend* const db_;

@@ -18,17 +18,18 @@
 namespace ctg::gateway {
 
 struct TlsConfig {
-  std::string ca;     // PEM bundle of the Caf's CA (client certificates)
-  std::string cert;   // the gateway's certificate chain (PEM)
-  std::string key;    // the gateway's private key (PEM)
-  std::string crl;    // CRL of the CA (PEM); required: revocation is enforced
+  std::string ca;    // PEM bundle of the Caf's CA (client certificates)
+  std::string cert;  // the gateway's certificate chain (PEM)
+  std::string key;   // the gateway's private key (PEM)
+  std::string crl;   // CRL of the CA (PEM); required: revocation is enforced
   int reload_seconds = 60;  // how often files are checked for changes
 };
 
 struct AuditConfig {
   std::string signing_key;  // Ed25519 private key (PEM) for checkpoints
-  std::string origin;       // checkpoint origin line; default "<trust_domain>/ctg-audit"
-  std::string key_name;     // signer name in the note; default = origin
+  std::string
+      origin;  // checkpoint origin line; default "<trust_domain>/ctg-audit"
+  std::string key_name;  // signer name in the note; default = origin
   int checkpoint_interval_seconds = 60;  // periodic checkpoints (0: off)
   // PEM public keys of the signing keys this one replaced (one or more
   // blocks): `--check` and `backup` verify older checkpoints with them.
@@ -43,10 +44,10 @@ struct LimitsConfig {
   int calls_per_minute = 600;  // per identity; 0: unlimited
   int max_import_bytes = 512 << 20;
   int idle_connection_seconds = 300;
-  int max_list_items = 200;    // territories/indicators/... in one request
-  int max_text_chars = 4000;   // purpose, reasons, questions...
-  int concurrent_releases = 2;  // secret statistique engines at once
-  int release_cache_mb = 16;    // computed releases kept for re-downloads
+  int max_list_items = 200;         // territories/indicators/... in one request
+  int max_text_chars = 4000;        // purpose, reasons, questions...
+  int concurrent_releases = 2;      // secret statistique engines at once
+  int release_cache_mb = 16;        // computed releases kept for re-downloads
   int max_upload_bytes = 16 << 20;  // a commune's file for a Caf request (R1)
 };
 
@@ -75,7 +76,7 @@ struct MetricsConfig {
 // The PostgreSQL backend (`[database]` section; README, "PostgreSQL
 // backend"). `url` empty: SQLite, in the file named by `database`.
 struct PostgresConfig {
-  std::string url;          // postgresql://... (libpq URI, TLS options included)
+  std::string url;  // postgresql://... (libpq URI, TLS options included)
   std::string migrate_url;  // the schema owner's URL, for migrations at start
   int pool_size = 4;        // read sessions per replica
   int statement_timeout_ms = 10000;
@@ -113,8 +114,8 @@ struct Config {
 // Reads and checks the file. Errors (kInvalidArgument, one line naming the
 // file, the line and the key): unreadable file, syntax error, unknown key,
 // duplicate key, value of the wrong type or out of range, missing required
-// key (trust_domain, caf_id, database or database.url, tls.ca, tls.cert, tls.key, tls.crl,
-// audit.signing_key).
+// key (trust_domain, caf_id, database or database.url, tls.ca, tls.cert,
+// tls.key, tls.crl, audit.signing_key).
 absl::StatusOr<Config> LoadConfig(const std::string& path);
 
 // Same, from text (for tests); relative paths resolve against `base_dir`.

@@ -54,17 +54,21 @@ std::string ForAudit(absl::string_view text) {
 // Client errors are logged without their message: it may quote the client
 // or the base.
 bool IsServerFailure(absl::StatusCode code) {
-  return code == absl::StatusCode::kInternal || code == absl::StatusCode::kUnavailable ||
-         code == absl::StatusCode::kDataLoss || code == absl::StatusCode::kUnknown;
+  return code == absl::StatusCode::kInternal ||
+         code == absl::StatusCode::kUnavailable ||
+         code == absl::StatusCode::kDataLoss ||
+         code == absl::StatusCode::kUnknown;
 }
 
 // "ipv4:127.0.0.1:50312" -> "ipv4:127.0.0.1": refusals are grouped per host,
 // not per connection.
 std::string PeerHost(absl::string_view peer) {
   size_t colon = peer.rfind(':');
-  if (colon == absl::string_view::npos || colon + 1 == peer.size()) return std::string(peer);
+  if (colon == absl::string_view::npos || colon + 1 == peer.size())
+    return std::string(peer);
   for (char c : peer.substr(colon + 1)) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return std::string(peer);
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c)))
+      return std::string(peer);
   }
   return std::string(peer.substr(0, colon));
 }
@@ -79,14 +83,17 @@ Caller Unresolved() {
 
 }  // namespace
 
-void Dispatcher::LogCall(const Call& call, absl::string_view role, absl::StatusCode code,
-                         absl::string_view message, bool write) const {
+void Dispatcher::LogCall(const Call& call, absl::string_view role,
+                         absl::StatusCode code, absl::string_view message,
+                         bool write) const {
   if (code == absl::StatusCode::kOk && !write) return;
   oplog::Level level = code == absl::StatusCode::kOk ? oplog::Level::kInfo
                        : IsServerFailure(code)       ? oplog::Level::kError
                                                      : oplog::Level::kWarning;
-  std::string caller = call.caller_.identity.ok() ? call.caller_.identity->spiffe_id : "";
-  std::string sequence = call.audit_sequence_ > 0 ? absl::StrCat(call.audit_sequence_) : "";
+  std::string caller =
+      call.caller_.identity.ok() ? call.caller_.identity->spiffe_id : "";
+  std::string sequence =
+      call.audit_sequence_ > 0 ? absl::StrCat(call.audit_sequence_) : "";
   oplog::Log(level, "call",
              {{"method", call.method_},
               {"code", absl::StatusCodeToString(code)},
@@ -99,10 +106,12 @@ void Dispatcher::LogCall(const Call& call, absl::string_view role, absl::StatusC
               {"cause", IsServerFailure(code) ? message : ""}});
 }
 
-grpc::Status Dispatcher::Observed(const Call& call, grpc::Status sent, bool write) const {
+grpc::Status Dispatcher::Observed(const Call& call, grpc::Status sent,
+                                  bool write) const {
   absl::StatusCode code = static_cast<absl::StatusCode>(sent.error_code());
-  absl::string_view role =
-      call.caller_.identity.ok() ? policy::RoleName(call.caller_.identity->role) : "none";
+  absl::string_view role = call.caller_.identity.ok()
+                               ? policy::RoleName(call.caller_.identity->role)
+                               : "none";
   if (metrics_ != nullptr) {
     metrics_->ObserveCall(call.method_, role, absl::StatusCodeToString(code),
                           absl::ToDoubleSeconds(absl::Now() - call.now_));
@@ -134,8 +143,10 @@ void Call::AddFact(absl::string_view key, absl::string_view value) {
 AuditEntry Call::ToEntry(const absl::Status& outcome) const {
   AuditEntry entry;
   audit::Event& e = entry.event;
-  if (caller_.identity.ok()) e.caller = caller_.identity->spiffe_id;
-  else entry.claimed_caller = ForAudit(caller_.uri);  // unverified: a claim
+  if (caller_.identity.ok())
+    e.caller = caller_.identity->spiffe_id;
+  else
+    entry.claimed_caller = ForAudit(caller_.uri);  // unverified: a claim
   e.cert_sha256 = caller_.cert_sha256;
   e.peer = caller_.peer;
   e.method = method_;
@@ -144,15 +155,17 @@ AuditEntry Call::ToEntry(const absl::Status& outcome) const {
   e.code = static_cast<int32_t>(outcome.code());
   e.message = ForAudit(outcome.message());
   e.facts = facts_;
-  if (caller_.identity.ok()) entry.organisation = caller_.identity->OrganisationPath();
+  if (caller_.identity.ok())
+    entry.organisation = caller_.identity->OrganisationPath();
   entry.request_id = request_id_;
   // Only a successful release is findable by its digest.
   if (outcome.ok()) entry.extract_sha256 = extract_sha256_;
   return entry;
 }
 
-Dispatcher::Dispatcher(store::Backend* db, AuditLog* audit, CallerResolver* callers,
-                       RateLimiter* limiter, HealthState* health, Options options)
+Dispatcher::Dispatcher(store::Backend* db, AuditLog* audit,
+                       CallerResolver* callers, RateLimiter* limiter,
+                       HealthState* health, Options options)
     : db_(db),
       audit_(audit),
       callers_(callers),
@@ -189,11 +202,13 @@ void Dispatcher::FlushRefusals(absl::Time now) {
   }
 }
 
-absl::Status Dispatcher::Failed(const absl::Status& why, absl::string_view what) {
+absl::Status Dispatcher::Failed(const absl::Status& why,
+                                absl::string_view what) {
   if (health_ != nullptr) {
     health_->ReportFailure(
         "audit-append", HealthState::Severity::kIntegrity,
-        absl::Status(why.code(), absl::StrCat("could not record ", what, ": ", why.message())));
+        absl::Status(why.code(), absl::StrCat("could not record ", what, ": ",
+                                              why.message())));
   }
   return why;
 }
@@ -204,19 +219,23 @@ absl::Status Dispatcher::Admit(grpc::ServerContextBase* context, Call& call) {
   // Every call of an accepted identity counts against its rate, refused
   // ones included, so that refusals cannot flood the trail either.
   if (limiter_ != nullptr) {
-    CTG_RETURN_IF_ERROR(limiter_->Admit(call.caller_.identity->spiffe_id, call.now_));
+    CTG_RETURN_IF_ERROR(
+        limiter_->Admit(call.caller_.identity->spiffe_id, call.now_));
   }
   if (!policy::IsKnownMethod(call.method_)) {
-    return absl::UnimplementedError(absl::StrCat(
-        "method ", ForAudit(call.method_.substr(0, 256)), " is not served by this gateway"));
+    return absl::UnimplementedError(
+        absl::StrCat("method ", ForAudit(call.method_.substr(0, 256)),
+                     " is not served by this gateway"));
   }
   return policy::Authorize(call.caller_.identity->role, call.method_);
 }
 
-std::optional<grpc::Status> Dispatcher::Gate(grpc::ServerContextBase* context, Call& call) {
+std::optional<grpc::Status> Dispatcher::Gate(grpc::ServerContextBase* context,
+                                             Call& call) {
   if (health_ != nullptr) {
     if (absl::Status integrity = health_->IntegrityStatus(); !integrity.ok()) {
-      MarkRecorded(context);  // deliberately not recorded: the trail is in doubt
+      MarkRecorded(
+          context);  // deliberately not recorded: the trail is in doubt
       return ToGrpcStatus(integrity);
     }
   }
@@ -249,16 +268,21 @@ void Dispatcher::RecordRefusal(Call& call, const absl::Status& outcome) {
 
 absl::Status Dispatcher::AppendAlone(Call& call, const absl::Status& outcome) {
   absl::Time start = absl::Now();
-  absl::Status recorded = db_->Write([&](store::WriteSession& tx) -> absl::Status {
-    CTG_ASSIGN_OR_RETURN(call.audit_sequence_, audit_->Append(tx, call.ToEntry(outcome)));
-    return absl::OkStatus();
-  });
-  if (metrics_ != nullptr) metrics_->ObserveAuditWrite(absl::ToDoubleSeconds(absl::Now() - start));
-  if (!recorded.ok()) return Failed(recorded, absl::StrCat("the event of ", call.method_));
+  absl::Status recorded =
+      db_->Write([&](store::WriteSession& tx) -> absl::Status {
+        CTG_ASSIGN_OR_RETURN(call.audit_sequence_,
+                             audit_->Append(tx, call.ToEntry(outcome)));
+        return absl::OkStatus();
+      });
+  if (metrics_ != nullptr)
+    metrics_->ObserveAuditWrite(absl::ToDoubleSeconds(absl::Now() - start));
+  if (!recorded.ok())
+    return Failed(recorded, absl::StrCat("the event of ", call.method_));
   return recorded;
 }
 
-void Dispatcher::AppendSummary(const RefusalThrottle::Summary& summary, absl::Time now) {
+void Dispatcher::AppendSummary(const RefusalThrottle::Summary& summary,
+                               absl::Time now) {
   if (health_ != nullptr && !health_->IntegrityStatus().ok()) return;
   Call call(kRefusalSummaryMethod,
             Caller{.peer = summary.key.peer,
@@ -274,15 +298,16 @@ void Dispatcher::AppendSummary(const RefusalThrottle::Summary& summary, absl::Ti
   std::string message = summary.key.reason;
   if (summary.overflow) {
     call.AddFact("overflow", "true");
-    message = absl::StrCat("refusals of callers beyond the first ",
-                           options_.refusals.max_keys,
-                           " distinct (peer, reason, certificate) of the window");
+    message = absl::StrCat(
+        "refusals of callers beyond the first ", options_.refusals.max_keys,
+        " distinct (peer, reason, certificate) of the window");
   }
   oplog::Log(oplog::Level::kWarning, "refusal-summary",
              {{"peer", summary.key.peer},
               {"reason", message},
               {"refusals", absl::StrCat(summary.folded)}});
-  AppendAlone(call, absl::Status(static_cast<absl::StatusCode>(summary.code), message))
+  AppendAlone(
+      call, absl::Status(static_cast<absl::StatusCode>(summary.code), message))
       .IgnoreError();  // reported to the health state
 }
 
@@ -298,9 +323,9 @@ void Dispatcher::Forget(const grpc::ServerContextBase* context) {
   recorded_.erase(context);
 }
 
-std::optional<grpc::Status> Dispatcher::FinishCall(grpc::ServerContextBase* context,
-                                                   absl::string_view method,
-                                                   const grpc::Status& sent) {
+std::optional<grpc::Status> Dispatcher::FinishCall(
+    grpc::ServerContextBase* context, absl::string_view method,
+    const grpc::Status& sent) {
   {
     MutexLock lock(&tracked_mu_);
     if (recorded_.erase(context) > 0) return std::nullopt;
@@ -308,18 +333,21 @@ std::optional<grpc::Status> Dispatcher::FinishCall(grpc::ServerContextBase* cont
   std::optional<grpc::Status> replaced;
   // gRPC's generated handlers answer INTERNAL with no message when the
   // request message does not parse, before any project code runs.
-  if (sent.error_code() == grpc::StatusCode::INTERNAL && sent.error_message().empty()) {
-    replaced = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                            "request: the message could not be parsed as this method's "
-                            "request type");
+  if (sent.error_code() == grpc::StatusCode::INTERNAL &&
+      sent.error_message().empty()) {
+    replaced = grpc::Status(
+        grpc::StatusCode::INVALID_ARGUMENT,
+        "request: the message could not be parsed as this method's "
+        "request type");
   }
   const grpc::Status& answer = replaced ? *replaced : sent;
   if (health_ != nullptr && !health_->IntegrityStatus().ok()) return replaced;
   Call call(method, Unresolved(), absl::Now());
   call.caller_ = callers_->Resolve(*context);
   absl::Status outcome(static_cast<absl::StatusCode>(answer.error_code()),
-                       answer.ok() ? "the call ended without passing the dispatcher"
-                                   : answer.error_message());
+                       answer.ok()
+                           ? "the call ended without passing the dispatcher"
+                           : answer.error_message());
   call.AddFact("answered_by", "grpc");
   if (!call.caller_.identity.ok()) {
     call.AddFact("identity_refused", call.caller_.identity.status().message());
@@ -328,10 +356,12 @@ std::optional<grpc::Status> Dispatcher::FinishCall(grpc::ServerContextBase* cont
   return replaced;
 }
 
-grpc::Status Dispatcher::Read(grpc::ServerContextBase* context, absl::string_view method,
+grpc::Status Dispatcher::Read(grpc::ServerContextBase* context,
+                              absl::string_view method,
                               absl::FunctionRef<absl::Status(Call&)> body) {
   Call call(method, Unresolved(), absl::Now());
-  if (auto refused = Gate(context, call)) return Observed(call, *refused, false);
+  if (auto refused = Gate(context, call))
+    return Observed(call, *refused, false);
   absl::Status outcome = body(call);
   absl::Status recorded = AppendAlone(call, outcome);
   MarkRecorded(context);
@@ -345,13 +375,19 @@ grpc::Status Dispatcher::Write(
   Call call(method, Unresolved(), absl::Now());
   if (auto refused = Gate(context, call)) return Observed(call, *refused, true);
   absl::Status outcome;
-  absl::Status recorded = db_->Write([&](store::WriteSession& tx) -> absl::Status {
-    outcome = tx.Savepoint([&] { return body(call, tx); });
-    CTG_ASSIGN_OR_RETURN(call.audit_sequence_, audit_->Append(tx, call.ToEntry(outcome)));
-    return absl::OkStatus();
-  });
+  absl::Status recorded =
+      db_->Write([&](store::WriteSession& tx) -> absl::Status {
+        outcome = tx.Savepoint([&] { return body(call, tx); });
+        CTG_ASSIGN_OR_RETURN(call.audit_sequence_,
+                             audit_->Append(tx, call.ToEntry(outcome)));
+        return absl::OkStatus();
+      });
   MarkRecorded(context);
-  if (!recorded.ok()) return Observed(call, NotRecorded(Failed(recorded, absl::StrCat("the event of ", method))), true);
+  if (!recorded.ok())
+    return Observed(
+        call,
+        NotRecorded(Failed(recorded, absl::StrCat("the event of ", method))),
+        true);
   return Observed(call, ToGrpcStatus(outcome), true);
 }
 
@@ -370,13 +406,20 @@ grpc::Status Dispatcher::Staged(
     outcome = absl::CancelledError(
         "the call was cancelled or its deadline passed: nothing was recorded");
   }
-  absl::Status recorded = db_->Write([&](store::WriteSession& tx) -> absl::Status {
-    if (outcome.ok()) outcome = tx.Savepoint([&] { return commit(call, tx); });
-    CTG_ASSIGN_OR_RETURN(call.audit_sequence_, audit_->Append(tx, call.ToEntry(outcome)));
-    return absl::OkStatus();
-  });
+  absl::Status recorded =
+      db_->Write([&](store::WriteSession& tx) -> absl::Status {
+        if (outcome.ok())
+          outcome = tx.Savepoint([&] { return commit(call, tx); });
+        CTG_ASSIGN_OR_RETURN(call.audit_sequence_,
+                             audit_->Append(tx, call.ToEntry(outcome)));
+        return absl::OkStatus();
+      });
   MarkRecorded(context);
-  if (!recorded.ok()) return Observed(call, NotRecorded(Failed(recorded, absl::StrCat("the event of ", method))), true);
+  if (!recorded.ok())
+    return Observed(
+        call,
+        NotRecorded(Failed(recorded, absl::StrCat("the event of ", method))),
+        true);
   if (!outcome.ok()) return Observed(call, ToGrpcStatus(outcome), true);
   return Observed(call, ToGrpcStatus(after(call)), true);
 }
@@ -386,7 +429,8 @@ void Dispatcher::RecordHandshakeRefusal(const std::string& cert_sha256,
                                         const absl::Status& why) {
   if (health_ != nullptr && !health_->IntegrityStatus().ok()) return;
   Call call(kHandshakeMethod,
-            Caller{.cert_sha256 = cert_sha256, .uri = uri, .identity = why}, absl::Now());
+            Caller{.cert_sha256 = cert_sha256, .uri = uri, .identity = why},
+            absl::Now());
   // The handshake fails whatever happens here; a failure to record it is
   // reported to the health state (integrity: calls are refused until then).
   RecordRefusal(call, why);

@@ -25,15 +25,15 @@
 #ifndef CTG_GATEWAY_DISPATCHER_H_
 #define CTG_GATEWAY_DISPATCHER_H_
 
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/status.h>
+
 #include <atomic>
 #include <optional>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
-
-#include <grpcpp/server_context.h>
-#include <grpcpp/support/status.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
@@ -45,8 +45,8 @@
 #include "base/mutex.h"
 #include "gateway/audit_log.h"
 #include "gateway/caller.h"
-#include "gateway/metrics.h"
 #include "gateway/health_state.h"
+#include "gateway/metrics.h"
 #include "gateway/rate_limiter.h"
 #include "gateway/refusal_throttle.h"
 #include "policy/identity.h"
@@ -75,7 +75,9 @@ class Call {
   // The request concerned (indexed for auditors' filters).
   void SetRequestId(absl::string_view id);
   // The SHA-256 of a released extract (indexed for inclusion proofs).
-  void SetExtractSha256(absl::string_view hex) { extract_sha256_ = std::string(hex); }
+  void SetExtractSha256(absl::string_view hex) {
+    extract_sha256_ = std::string(hex);
+  }
   // One of the action's own facts (purpose, decision, digest, counts...).
   // Keys are unique per call. Values (client text included) are recorded
   // as valid UTF-8, at most 2 KiB.
@@ -129,8 +131,9 @@ class Dispatcher {
 
   // A call that changes state: `body` runs in the write transaction, with
   // the event appended in the same transaction.
-  grpc::Status Write(grpc::ServerContextBase* context, absl::string_view method,
-                     absl::FunctionRef<absl::Status(Call&, store::WriteSession&)> body);
+  grpc::Status Write(
+      grpc::ServerContextBase* context, absl::string_view method,
+      absl::FunctionRef<absl::Status(Call&, store::WriteSession&)> body);
 
   // For calls that must first compute outside the transaction, then commit
   // (extracts): `prepare` runs outside, then `commit` in the transaction
@@ -138,10 +141,11 @@ class Dispatcher {
   // result), and its error, if any, is returned but not audited again. If
   // the client has gone (cancelled, deadline passed) when `prepare` ends,
   // `commit` does not run and the call is recorded as CANCELLED.
-  grpc::Status Staged(grpc::ServerContextBase* context, absl::string_view method,
-                      absl::FunctionRef<absl::Status(Call&)> prepare,
-                      absl::FunctionRef<absl::Status(Call&, store::WriteSession&)> commit,
-                      absl::FunctionRef<absl::Status(Call&)> after);
+  grpc::Status Staged(
+      grpc::ServerContextBase* context, absl::string_view method,
+      absl::FunctionRef<absl::Status(Call&)> prepare,
+      absl::FunctionRef<absl::Status(Call&, store::WriteSession&)> commit,
+      absl::FunctionRef<absl::Status(Call&)> after);
 
   // Each call is counted and timed in `metrics` (null: not measured). Set
   // before serving.
@@ -149,8 +153,8 @@ class Dispatcher {
 
   // Records a refused TLS handshake (no call exists yet; the verifier does
   // not know the peer's address), through the refusal throttle.
-  void RecordHandshakeRefusal(const std::string& cert_sha256, const std::string& uri,
-                              const absl::Status& why);
+  void RecordHandshakeRefusal(const std::string& cert_sha256,
+                              const std::string& uri, const absl::Status& why);
 
   // For the audit interceptor. Once TrackCalls() was called, each call that
   // went through Read/Write/Staged is remembered until FinishCall(): a call
@@ -162,9 +166,11 @@ class Dispatcher {
   // that is over without FinishCall().
   void TrackCalls() { tracking_.store(true); }
   std::optional<grpc::Status> FinishCall(grpc::ServerContextBase* context,
-                                         absl::string_view method, const grpc::Status& sent)
+                                         absl::string_view method,
+                                         const grpc::Status& sent)
       ABSL_LOCKS_EXCLUDED(tracked_mu_);
-  void Forget(const grpc::ServerContextBase* context) ABSL_LOCKS_EXCLUDED(tracked_mu_);
+  void Forget(const grpc::ServerContextBase* context)
+      ABSL_LOCKS_EXCLUDED(tracked_mu_);
 
   // Appends the refusal summaries of the windows ended by `now`.
   void FlushRefusals(absl::Time now);
@@ -178,7 +184,8 @@ class Dispatcher {
   absl::Status Admit(grpc::ServerContextBase* context, Call& call);
   // The status to send when the call may not run at all (integrity), or
   // when it was refused (then recorded).
-  std::optional<grpc::Status> Gate(grpc::ServerContextBase* context, Call& call);
+  std::optional<grpc::Status> Gate(grpc::ServerContextBase* context,
+                                   Call& call);
   // Records a call refused before its body (throttled without an identity).
   void RecordRefusal(Call& call, const absl::Status& outcome);
   absl::Status AppendAlone(Call& call, const absl::Status& outcome);

@@ -49,9 +49,9 @@ absl::Status HealthState::IntegrityStatus() const {
   MutexLock lock(&mu_);
   for (const auto& [name, problem] : problems_) {
     if (problem.severity != Severity::kIntegrity) continue;
-    return absl::UnavailableError(absl::StrCat(
-        "the gateway refuses calls while its ", name, " is failing: ",
-        problem.cause.message()));
+    return absl::UnavailableError(
+        absl::StrCat("the gateway refuses calls while its ", name,
+                     " is failing: ", problem.cause.message()));
   }
   return absl::OkStatus();
 }

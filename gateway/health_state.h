@@ -41,8 +41,8 @@ class HealthState {
     std::string component;  // "crl", "trust-reload", "audit-append", ...
     Severity severity;
     absl::Status cause;
-    absl::Time since;    // first failure of the current streak
-    uint64_t failures;   // failures in the current streak
+    absl::Time since;   // first failure of the current streak
+    uint64_t failures;  // failures in the current streak
   };
 
   // Called (outside the lock) on each new failure, e.g. to log it.

@@ -15,10 +15,10 @@
 #ifndef CTG_GATEWAY_IN_PROCESS_CALLERS_H_
 #define CTG_GATEWAY_IN_PROCESS_CALLERS_H_
 
+#include <grpcpp/server_context.h>
+
 #include <optional>
 #include <string>
-
-#include <grpcpp/server_context.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -46,7 +46,8 @@ class InProcessCallers {
   // Registers `binding` for calls made with `context` (not from a transport).
   void BindContext(const grpc::ServerContextBase* context, Binding binding)
       ABSL_LOCKS_EXCLUDED(mu_);
-  void UnbindContext(const grpc::ServerContextBase* context) ABSL_LOCKS_EXCLUDED(mu_);
+  void UnbindContext(const grpc::ServerContextBase* context)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // The binding of `context`, if it is an in-process call of a bound user.
   std::optional<Binding> Find(const grpc::ServerContextBase& context) const

@@ -8,10 +8,9 @@
 // Exits non-zero with one line naming the file or key at fault when the
 // configuration cannot be used. SIGTERM or SIGINT: graceful shutdown.
 // SIGHUP: reload the CA bundle and CRL now.
+#include <grpc/support/log.h>
 #include <malloc.h>
 #include <signal.h>
-
-#include <grpc/support/log.h>
 
 #include <atomic>
 #include <cstdio>
@@ -26,8 +25,8 @@
 #include "gateway/oplog.h"
 #include "gateway/pg_migrate_command.h"
 #include "gateway/server.h"
-#include "gateway/systemd_notify.h"
 #include "gateway/store_backend.h"
+#include "gateway/systemd_notify.h"
 
 namespace {
 
@@ -44,7 +43,8 @@ constexpr char kUsage[] =
     "backup copies the configured database to DEST (a new file, mode 0600)\n"
     "while it serves, then runs the --check verification on the copy.\n"
     "migrate copies an SQLite database (gateways stopped) into the empty\n"
-    "PostgreSQL database of [database] url, then checks the copy and its trail.\n"
+    "PostgreSQL database of [database] url, then checks the copy and its "
+    "trail.\n"
     "The configuration reference is docs/configuration.md.\n"
     "Signals: SIGTERM/SIGINT stop gracefully; SIGHUP reloads the CA and CRL.\n";
 
@@ -55,9 +55,10 @@ namespace oplog = ctg::gateway::oplog;
 std::atomic<bool> g_serving{false};
 void GrpcLog(gpr_log_func_args* args) {
   if (!g_serving.load()) return;
-  oplog::Level level = args->severity == GPR_LOG_SEVERITY_ERROR ? oplog::Level::kError
-                       : args->severity == GPR_LOG_SEVERITY_INFO ? oplog::Level::kInfo
-                                                                 : oplog::Level::kDebug;
+  oplog::Level level =
+      args->severity == GPR_LOG_SEVERITY_ERROR  ? oplog::Level::kError
+      : args->severity == GPR_LOG_SEVERITY_INFO ? oplog::Level::kInfo
+                                                : oplog::Level::kDebug;
   oplog::Log(level, "grpc", {{"message", args->message}});
 }
 
@@ -86,7 +87,8 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (arg == "migrate") {
-      if (i + 1 == argc) return Fail("migrate SQLITE_FILE: SQLITE_FILE is required");
+      if (i + 1 == argc)
+        return Fail("migrate SQLITE_FILE: SQLITE_FILE is required");
       migrate_from = argv[++i];
     } else if (arg == "backup") {
       if (i + 1 == argc) return Fail("backup DEST: DEST is required");
@@ -120,10 +122,12 @@ int main(int argc, char** argv) {
   // arena per thread (docs/performance.md).
   mallopt(M_ARENA_MAX, 2);
   gpr_set_log_function(GrpcLog);
-  absl::StatusOr<ctg::gateway::Config> config = ctg::gateway::LoadConfig(config_path);
+  absl::StatusOr<ctg::gateway::Config> config =
+      ctg::gateway::LoadConfig(config_path);
   if (!config.ok()) return Fail(std::string(config.status().message()));
   if (check) {
-    auto summary = ctg::gateway::CheckAuditTrail(*config, check_db.empty() ? config->database : check_db);
+    auto summary = ctg::gateway::CheckAuditTrail(
+        *config, check_db.empty() ? config->database : check_db);
     if (!summary.ok()) return Fail(std::string(summary.status().message()));
     std::printf("%s\n", summary->c_str());
     return 0;
@@ -152,10 +156,12 @@ int main(int argc, char** argv) {
   std::string web = (*server)->web_address().empty()
                         ? ""
                         : " web console on https://" + (*server)->web_address();
-  std::printf("ctg-gateway %s: listening on %s (mTLS, trust domain %s)%s\n", ctg::Version(),
-              (*server)->address().c_str(), config->trust_domain.c_str(), web.c_str());
+  std::printf("ctg-gateway %s: listening on %s (mTLS, trust domain %s)%s\n",
+              ctg::Version(), (*server)->address().c_str(),
+              config->trust_domain.c_str(), web.c_str());
   std::fflush(stdout);
-  ctg::gateway::NotifySystemd("READY=1\nSTATUS=listening on " + (*server)->address());
+  ctg::gateway::NotifySystemd("READY=1\nSTATUS=listening on " +
+                              (*server)->address());
   g_serving.store(true);
 
   while (true) {
@@ -166,7 +172,8 @@ int main(int argc, char** argv) {
       absl::Status reloaded = (*server)->ReloadTrust();
       ctg::gateway::NotifySystemd("READY=1");
       if (reloaded.ok()) {
-        oplog::Log(oplog::Level::kInfo, "trust-reload", {{"trigger", "SIGHUP"}});
+        oplog::Log(oplog::Level::kInfo, "trust-reload",
+                   {{"trigger", "SIGHUP"}});
       } else {
         oplog::Log(oplog::Level::kError, "trust-reload-failed",
                    {{"trigger", "SIGHUP"}, {"cause", reloaded.message()}});

@@ -1,9 +1,8 @@
 #include "gateway/metrics.h"
 
+#include <CivetServer.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
-
-#include <CivetServer.h>
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
@@ -36,13 +35,15 @@ constexpr char kTrustReloadComponent[] = "trust-reload";
 
 const Histogram::BucketBoundaries& CallBuckets() {
   static const auto* buckets = new Histogram::BucketBoundaries{
-      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+      0.5,   1,      2.5,   5,    10,    30,   60};
   return *buckets;
 }
 
 const Histogram::BucketBoundaries& AuditBuckets() {
   static const auto* buckets = new Histogram::BucketBoundaries{
-      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1};
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+      0.01,   0.025,   0.05,   0.1,   0.25,   1};
   return *buckets;
 }
 
@@ -59,7 +60,8 @@ std::optional<absl::Time> CrlNextUpdate(const std::string& path) {
   if (!pem.ok()) return std::nullopt;
   BIO* bio = BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size()));
   std::optional<absl::Time> earliest;
-  while (X509_CRL* crl = PEM_read_bio_X509_CRL(bio, nullptr, nullptr, nullptr)) {
+  while (X509_CRL* crl =
+             PEM_read_bio_X509_CRL(bio, nullptr, nullptr, nullptr)) {
     std::optional<absl::Time> next = FromAsn1(X509_CRL_get0_nextUpdate(crl));
     if (next && (!earliest || *next < *earliest)) earliest = next;
     X509_CRL_free(crl);
@@ -83,9 +85,11 @@ absl::Status CheckListen(const std::string& listen) {
   size_t colon = listen.rfind(':');
   int port = -1;
   if (colon == std::string::npos || colon == 0 ||
-      !absl::SimpleAtoi(listen.substr(colon + 1), &port) || port < 0 || port > 65535) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "metrics.listen \"", listen, "\": expected HOST:PORT with a port from 0 to 65535"));
+      !absl::SimpleAtoi(listen.substr(colon + 1), &port) || port < 0 ||
+      port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("metrics.listen \"", listen,
+                     "\": expected HOST:PORT with a port from 0 to 65535"));
   }
   return absl::OkStatus();
 }
@@ -96,7 +100,8 @@ void Send(mg_connection* conn, int status, absl::string_view content_type,
             "HTTP/1.1 %d %s\r\nContent-Type: %.*s\r\nContent-Length: %zu\r\n"
             "Cache-Control: no-store\r\nConnection: close\r\n\r\n",
             status, mg_get_response_code_text(conn, status),
-            static_cast<int>(content_type.size()), content_type.data(), body.size());
+            static_cast<int>(content_type.size()), content_type.data(),
+            body.size());
   mg_write(conn, body.data(), body.size());
 }
 
@@ -104,7 +109,8 @@ class MetricsHandler : public CivetHandler {
  public:
   explicit MetricsHandler(Metrics* metrics) : metrics_(metrics) {}
   bool handleGet(CivetServer*, mg_connection* conn) override {
-    Send(conn, 200, "text/plain; version=0.0.4; charset=utf-8", metrics_->Scrape());
+    Send(conn, 200, "text/plain; version=0.0.4; charset=utf-8",
+         metrics_->Scrape());
     return true;
   }
 
@@ -133,58 +139,70 @@ struct Metrics::Impl {
         registry(std::make_shared<prometheus::Registry>()),
         calls(prometheus::BuildCounter()
                   .Name("ctg_calls_total")
-                  .Help("Calls through the dispatcher, by method, caller role and gRPC code")
+                  .Help("Calls through the dispatcher, by method, caller role "
+                        "and gRPC code")
                   .Register(*registry)),
-        call_seconds(prometheus::BuildHistogram()
-                         .Name("ctg_call_duration_seconds")
-                         .Help("Duration of calls through the dispatcher, audit included")
-                         .Register(*registry)),
-        audit_write_seconds(prometheus::BuildHistogram()
-                                .Name("ctg_audit_write_duration_seconds")
-                                .Help("Write transactions carrying an audit event: append "
-                                      "and commit (WAL fsync)")
-                                .Register(*registry)
-                                .Add({}, AuditBuckets())),
+        call_seconds(
+            prometheus::BuildHistogram()
+                .Name("ctg_call_duration_seconds")
+                .Help(
+                    "Duration of calls through the dispatcher, audit included")
+                .Register(*registry)),
+        audit_write_seconds(
+            prometheus::BuildHistogram()
+                .Name("ctg_audit_write_duration_seconds")
+                .Help("Write transactions carrying an audit event: append "
+                      "and commit (WAL fsync)")
+                .Register(*registry)
+                .Add({}, AuditBuckets())),
         build_info(prometheus::BuildGauge()
-                   .Name("ctg_build_info")
-                   .Help("The gateway's version (value 1)")
-                   .Register(*registry)) {
+                       .Name("ctg_build_info")
+                       .Help("The gateway's version (value 1)")
+                       .Register(*registry)) {
     build_info.Add({{"version", sources.version}}).Set(1);
     auto g = [this](const char* name, const char* help) -> Family<Gauge>& {
       return prometheus::BuildGauge().Name(name).Help(help).Register(*registry);
     };
     if (sources.audit != nullptr) {
-      tree_size = &g("ctg_audit_tree_size", "Events in the audit trail's tree").Add({});
+      tree_size =
+          &g("ctg_audit_tree_size", "Events in the audit trail's tree").Add({});
       unsigned_events = &g("ctg_audit_unsigned_events",
                            "Events appended since the last signed checkpoint")
                              .Add({});
-      checkpoint_age = &g("ctg_audit_checkpoint_age_seconds",
-                          "Seconds since the last checkpoint was signed (or since start "
-                          "when none was signed by this process)")
-                            .Add({});
+      checkpoint_age =
+          &g("ctg_audit_checkpoint_age_seconds",
+             "Seconds since the last checkpoint was signed (or since start "
+             "when none was signed by this process)")
+               .Add({});
     }
     if (sources.health != nullptr) {
-      healthy = &g("ctg_health_serving", "1 while every background component works").Add({});
-      trust_reload_ok = &g("ctg_trust_reload_ok",
-                           "1 unless the last reload of the CA bundle and CRL failed "
-                           "(the previous ones stay in force)")
-                             .Add({});
-      failing = &g("ctg_health_component_failing",
-                   "1 while the component is failing (2 when calls are refused)");
+      healthy =
+          &g("ctg_health_serving", "1 while every background component works")
+               .Add({});
+      trust_reload_ok =
+          &g("ctg_trust_reload_ok",
+             "1 unless the last reload of the CA bundle and CRL failed "
+             "(the previous ones stay in force)")
+               .Add({});
+      failing =
+          &g("ctg_health_component_failing",
+             "1 while the component is failing (2 when calls are refused)");
       failures = &prometheus::BuildCounter()
                       .Name("ctg_health_failures_total")
                       .Help("Failures reported by the component since start")
                       .Register(*registry);
     }
     if (!sources.crl_path.empty()) {
-      crl_next_update = &g("ctg_crl_next_update_seconds",
-                           "Seconds until the nextUpdate of the CRL file (negative: expired)")
-                             .Add({});
+      crl_next_update =
+          &g("ctg_crl_next_update_seconds",
+             "Seconds until the nextUpdate of the CRL file (negative: expired)")
+               .Add({});
     }
     if (!sources.cert_path.empty()) {
-      cert_expiry = &g("ctg_server_certificate_expiry_days",
-                       "Days until the server certificate's notAfter (negative: expired)")
-                         .Add({});
+      cert_expiry =
+          &g("ctg_server_certificate_expiry_days",
+             "Days until the server certificate's notAfter (negative: expired)")
+               .Add({});
     }
     if (sources.limiter != nullptr) {
       rate_limited = &prometheus::BuildCounter()
@@ -194,11 +212,13 @@ struct Metrics::Impl {
                           .Add({});
     }
     if (sources.extracts) {
-      engine_waits = &prometheus::BuildCounter()
-                          .Name("ctg_engine_slot_waits_total")
-                          .Help("Releases that waited for a free secret statistique engine")
-                          .Register(*registry)
-                          .Add({});
+      engine_waits =
+          &prometheus::BuildCounter()
+               .Name("ctg_engine_slot_waits_total")
+               .Help(
+                   "Releases that waited for a free secret statistique engine")
+               .Register(*registry)
+               .Add({});
       auto& cache = prometheus::BuildCounter()
                         .Name("ctg_release_cache_lookups_total")
                         .Help("Release cache lookups, by result (hit, miss)")
@@ -242,7 +262,8 @@ namespace {
 // Counters from a source that counts by itself: advanced to its value.
 void CatchUp(Counter* counter, uint64_t total) {
   double now = static_cast<double>(total);
-  if (counter != nullptr && now > counter->Value()) counter->Increment(now - counter->Value());
+  if (counter != nullptr && now > counter->Value())
+    counter->Increment(now - counter->Value());
 }
 
 }  // namespace
@@ -256,14 +277,15 @@ Metrics::~Metrics() {
 
 absl::Status Metrics::Listen(const std::string& listen) {
   if (auto valid = CheckListen(listen); !valid.ok()) return valid;
-  std::vector<std::string> options = {"listening_ports", listen, "num_threads", "2",
+  std::vector<std::string> options = {"listening_ports",    listen,
+                                      "num_threads",        "2",
                                       "request_timeout_ms", "10000"};
   try {
     impl_->server = std::make_unique<CivetServer>(options);
   } catch (const CivetException& e) {
     return absl::InvalidArgumentError(
-        absl::StrCat("metrics.listen \"", listen, "\": cannot listen on this address (",
-                     e.what(), ")"));
+        absl::StrCat("metrics.listen \"", listen,
+                     "\": cannot listen on this address (", e.what(), ")"));
   }
   impl_->metrics_handler = std::make_unique<MetricsHandler>(this);
   impl_->health_handler = std::make_unique<HealthHandler>(this);
@@ -277,13 +299,17 @@ absl::Status Metrics::Listen(const std::string& listen) {
 void Metrics::ObserveCall(absl::string_view method, absl::string_view role,
                           absl::string_view code, double seconds) {
   impl_->calls
-      .Add({{"method", std::string(method)}, {"role", std::string(role)},
+      .Add({{"method", std::string(method)},
+            {"role", std::string(role)},
             {"code", std::string(code)}})
       .Increment();
-  impl_->call_seconds.Add({{"method", std::string(method)}}, CallBuckets()).Observe(seconds);
+  impl_->call_seconds.Add({{"method", std::string(method)}}, CallBuckets())
+      .Observe(seconds);
 }
 
-void Metrics::ObserveAuditWrite(double seconds) { impl_->audit_write_seconds.Observe(seconds); }
+void Metrics::ObserveAuditWrite(double seconds) {
+  impl_->audit_write_seconds.Observe(seconds);
+}
 
 void Metrics::Refresh() {
   Impl& m = *impl_;
@@ -294,7 +320,8 @@ void Metrics::Refresh() {
     AuditLog::CheckpointState state = s.audit->LastCheckpoint();
     uint64_t size = s.audit->size();
     m.tree_size->Set(static_cast<double>(size));
-    m.unsigned_events->Set(static_cast<double>(size - std::min(size, state.size)));
+    m.unsigned_events->Set(
+        static_cast<double>(size - std::min(size, state.size)));
     m.checkpoint_age->Set(absl::ToDoubleSeconds(now - state.time));
   }
   if (s.health != nullptr) {
@@ -339,7 +366,8 @@ std::string Metrics::Scrape() {
 
 Metrics::Health Metrics::CheckHealth() const {
   if (impl_->sources.health == nullptr) return {200, "SERVING\n"};
-  std::vector<HealthState::Problem> problems = impl_->sources.health->Problems();
+  std::vector<HealthState::Problem> problems =
+      impl_->sources.health->Problems();
   if (problems.empty()) return {200, "SERVING\n"};
   std::string body = "NOT_SERVING\n";
   for (const auto& p : problems) {

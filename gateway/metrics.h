@@ -36,14 +36,14 @@ class RateLimiter;
 // What the gauges are read from at scrape time. Pointers may be null (the
 // gauge is then not exported) and must outlive the Metrics.
 struct MetricsSources {
-  std::string version;                    // ctg_build_info{version}
-  const HealthState* health = nullptr;    // ctg_health_*, /healthz
+  std::string version;                  // ctg_build_info{version}
+  const HealthState* health = nullptr;  // ctg_health_*, /healthz
   // Components always exported (0 while working), besides failing ones.
   std::vector<std::string> health_components;
-  const AuditLog* audit = nullptr;        // tree size, checkpoint age
-  const RateLimiter* limiter = nullptr;   // rate-limit refusals
-  std::string crl_path;                   // seconds to the CRL's nextUpdate
-  std::string cert_path;                  // days to the server certificate's notAfter
+  const AuditLog* audit = nullptr;       // tree size, checkpoint age
+  const RateLimiter* limiter = nullptr;  // rate-limit refusals
+  std::string crl_path;                  // seconds to the CRL's nextUpdate
+  std::string cert_path;  // days to the server certificate's notAfter
   // Engine slot waits and release cache hits/misses, if known.
   struct ExtractCounters {
     uint64_t engine_waits = 0, cache_hits = 0, cache_misses = 0;

@@ -22,19 +22,21 @@ namespace ctg::gateway {
 // configured signing key's public half first, then those of
 // `audit.previous_keys`. Errors: kInvalidArgument / kNotFound naming the key
 // file that cannot be read or parsed.
-absl::StatusOr<std::vector<audit::NoteVerifier>> CheckpointKeys(const Config& config);
+absl::StatusOr<std::vector<audit::NoteVerifier>> CheckpointKeys(
+    const Config& config);
 
 // A one-line summary when the trail is intact. Errors: kDataLoss naming the
 // first bad event (by sequence; for events altered with their leaf hashes
-// rewritten, the first one the checkpoints allow) or checkpoint; kUnavailable / kInvalidArgument
-// when the file or key cannot be read.
-absl::StatusOr<std::string> CheckAuditTrail(const Config& config, const std::string& db_path);
+// rewritten, the first one the checkpoints allow) or checkpoint; kUnavailable /
+// kInvalidArgument when the file or key cannot be read.
+absl::StatusOr<std::string> CheckAuditTrail(const Config& config,
+                                            const std::string& db_path);
 
 // Same, with the checkpoints' public keys given directly: a checkpoint
 // signed by any of `keys` verifies (a trail signed by other keys than the
 // configured ones, e.g. a test fixture).
-absl::StatusOr<std::string> CheckAuditTrailWithKeys(absl::Span<const audit::NoteVerifier> keys,
-                                                    const std::string& db_path);
+absl::StatusOr<std::string> CheckAuditTrailWithKeys(
+    absl::Span<const audit::NoteVerifier> keys, const std::string& db_path);
 
 }  // namespace ctg::gateway
 

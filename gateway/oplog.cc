@@ -12,7 +12,8 @@ namespace {
 
 struct Output {
   Mutex mu;
-  std::function<void(absl::string_view)> sink ABSL_GUARDED_BY(mu);  // empty: stderr
+  std::function<void(absl::string_view)> sink
+      ABSL_GUARDED_BY(mu);  // empty: stderr
 };
 
 Output& GetOutput() {
@@ -24,10 +25,14 @@ Output& GetOutput() {
 
 absl::string_view LevelName(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarning: return "warning";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarning:
+      return "warning";
+    case Level::kError:
+      return "error";
   }
   return "info";
 }
@@ -75,9 +80,12 @@ std::string JsonString(absl::string_view s) {
 
 std::string FormatLine(absl::Time ts, Level level, absl::string_view event,
                        std::initializer_list<Field> fields) {
-  std::string line = absl::StrCat(
-      "{\"ts\":", JsonString(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", ts, absl::UTCTimeZone())),
-      ",\"level\":", JsonString(LevelName(level)), ",\"event\":", JsonString(event));
+  std::string line =
+      absl::StrCat("{\"ts\":",
+                   JsonString(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", ts,
+                                               absl::UTCTimeZone())),
+                   ",\"level\":", JsonString(LevelName(level)),
+                   ",\"event\":", JsonString(event));
   for (const auto& [key, value] : fields) {
     if (value.empty()) continue;
     absl::StrAppend(&line, ",", JsonString(key), ":", JsonString(value));
@@ -86,7 +94,8 @@ std::string FormatLine(absl::Time ts, Level level, absl::string_view event,
   return line;
 }
 
-void Log(Level level, absl::string_view event, std::initializer_list<Field> fields) {
+void Log(Level level, absl::string_view event,
+         std::initializer_list<Field> fields) {
   std::string line = FormatLine(absl::Now(), level, event, fields);
   Output& output = GetOutput();
   MutexLock lock(&output.mu);

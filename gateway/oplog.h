@@ -36,7 +36,8 @@ absl::string_view LevelName(Level level);
 using Field = std::pair<absl::string_view, absl::string_view>;
 
 // Writes one line for `event` with `fields`.
-void Log(Level level, absl::string_view event, std::initializer_list<Field> fields = {});
+void Log(Level level, absl::string_view event,
+         std::initializer_list<Field> fields = {});
 
 // The line Log() writes, without its newline (for tests and other sinks).
 std::string FormatLine(absl::Time ts, Level level, absl::string_view event,

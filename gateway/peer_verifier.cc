@@ -6,13 +6,14 @@
 
 namespace ctg::gateway {
 
-bool PeerVerifier::Verify(grpc::experimental::TlsCustomVerificationCheckRequest* request,
-                          std::function<void(grpc::Status)> /*callback*/,
-                          grpc::Status* sync_status) {
+bool PeerVerifier::Verify(
+    grpc::experimental::TlsCustomVerificationCheckRequest* request,
+    std::function<void(grpc::Status)> /*callback*/, grpc::Status* sync_status) {
   std::string leaf(request->peer_cert().data(), request->peer_cert().size());
   std::string chain(request->peer_cert_full_chain().data(),
                     request->peer_cert_full_chain().size());
-  absl::Status verdict = anchors_->Get()->VerifyClient(leaf, chain, std::time(nullptr));
+  absl::Status verdict =
+      anchors_->Get()->VerifyClient(leaf, chain, std::time(nullptr));
   if (verdict.ok()) {
     *sync_status = grpc::Status::OK;
     return true;

@@ -12,10 +12,10 @@
 #ifndef CTG_GATEWAY_PEER_VERIFIER_H_
 #define CTG_GATEWAY_PEER_VERIFIER_H_
 
+#include <grpcpp/security/tls_certificate_verifier.h>
+
 #include <functional>
 #include <string>
-
-#include <grpcpp/security/tls_certificate_verifier.h>
 
 #include "absl/status/status.h"
 #include "gateway/trust_anchors.h"
@@ -25,10 +25,11 @@ namespace ctg::gateway {
 // Called for each refused handshake with the certificate's SHA-256 (hex,
 // empty if none), its first URI SAN, and why it was refused. It may block
 // (it records the refusal); the handshake fails whatever it does.
-using HandshakeRefusalFn =
-    std::function<void(const std::string&, const std::string&, const absl::Status&)>;
+using HandshakeRefusalFn = std::function<void(
+    const std::string&, const std::string&, const absl::Status&)>;
 
-class PeerVerifier final : public grpc::experimental::ExternalCertificateVerifier {
+class PeerVerifier final
+    : public grpc::experimental::ExternalCertificateVerifier {
  public:
   PeerVerifier(const TrustAnchorsHolder* anchors, HandshakeRefusalFn on_refusal)
       : anchors_(anchors), on_refusal_(std::move(on_refusal)) {}
@@ -36,7 +37,8 @@ class PeerVerifier final : public grpc::experimental::ExternalCertificateVerifie
   bool Verify(grpc::experimental::TlsCustomVerificationCheckRequest* request,
               std::function<void(grpc::Status)> callback,
               grpc::Status* sync_status) override;
-  void Cancel(grpc::experimental::TlsCustomVerificationCheckRequest*) override {}
+  void Cancel(grpc::experimental::TlsCustomVerificationCheckRequest*) override {
+  }
 
  private:
   const TrustAnchorsHolder* anchors_;

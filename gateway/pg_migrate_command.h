@@ -32,8 +32,9 @@ store::postgres::PgOptions PgOptionsOf(const Config& config);
 // Checks the audit trail stored in `db` (audit/stored_trail.h) with the
 // checkpoint keys `keys`. Returns a one-line summary. Errors: kDataLoss
 // naming the first bad event or checkpoint; the database's.
-absl::StatusOr<std::string> CheckPgAuditTrail(store::postgres::PgDatabase& db,
-                                              absl::Span<const audit::NoteVerifier> keys);
+absl::StatusOr<std::string> CheckPgAuditTrail(
+    store::postgres::PgDatabase& db,
+    absl::Span<const audit::NoteVerifier> keys);
 
 // The whole command; returns its one-line report. Errors: kInvalidArgument
 // when the configuration has no [database] url; those of the three steps

@@ -17,25 +17,31 @@ namespace {
 namespace sdc = ::ctg::policy::sdc;
 using statbase::TerritoryId;
 
-absl::StatusOr<TerritoryId> Find(const statbase::Base& base, const std::string& code) {
+absl::StatusOr<TerritoryId> Find(const statbase::Base& base,
+                                 const std::string& code) {
   auto id = base.FindTerritory(code);
   if (!id) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "territory ", code, " is not in the statistical base of ", base.period()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("territory ", code, " is not in the statistical base of ",
+                     base.period()));
   }
   return *id;
 }
 
 // The commune's layout as the engine wants it: its IRIS, and its QPV parts.
 absl::StatusOr<sdc::CommuneLayout> LayoutOf(const statbase::Base& base,
-                                           const std::string& commune) {
+                                            const std::string& commune) {
   CTG_ASSIGN_OR_RETURN(TerritoryId id, Find(base, commune));
   sdc::CommuneLayout layout{.commune = commune};
-  for (TerritoryId iris : base.territory(id).parts) layout.iris.push_back(base.territory(iris).code);
+  for (TerritoryId iris : base.territory(id).parts)
+    layout.iris.push_back(base.territory(iris).code);
   for (TerritoryId t : base.sorted_territories()) {
     const statbase::Territory& piece = base.territory(t);
-    if (piece.level != statbase::TerritoryLevel::kIrisQpv || piece.commune != id) continue;
-    layout.qpv_parts.push_back({base.territory(piece.qpv).code, base.territory(piece.iris).code});
+    if (piece.level != statbase::TerritoryLevel::kIrisQpv ||
+        piece.commune != id)
+      continue;
+    layout.qpv_parts.push_back(
+        {base.territory(piece.qpv).code, base.territory(piece.iris).code});
   }
   return layout;
 }
@@ -43,9 +49,11 @@ absl::StatusOr<sdc::CommuneLayout> LayoutOf(const statbase::Base& base,
 // The figure of a geography piece for one cell: a base piece (IRIS ∩ QPV),
 // an IRIS minus its QPV parts ("<iris>-"), or an undivided territory.
 absl::StatusOr<statbase::CellValue> PieceValue(const statbase::Base& base,
-                                               const std::string& piece, statbase::CellId cell) {
+                                               const std::string& piece,
+                                               statbase::CellId cell) {
   if (absl::EndsWith(piece, "-")) {
-    CTG_ASSIGN_OR_RETURN(TerritoryId iris, Find(base, piece.substr(0, piece.size() - 1)));
+    CTG_ASSIGN_OR_RETURN(TerritoryId iris,
+                         Find(base, piece.substr(0, piece.size() - 1)));
     statbase::CellValue rest = *base.Value(iris, cell);
     for (TerritoryId part : base.territory(iris).parts) {
       statbase::CellValue v = *base.Value(part, cell);
@@ -60,11 +68,14 @@ absl::StatusOr<statbase::CellValue> PieceValue(const statbase::Base& base,
 
 // The figures of one indicator for every piece.
 absl::Status AddFigures(const statbase::Base& base, const sdc::Geography& geo,
-                        statbase::IndicatorId indicator, sdc::BlockInput& block) {
+                        statbase::IndicatorId indicator,
+                        sdc::BlockInput& block) {
   const statbase::CellId first = statbase::FirstCell(indicator);
   for (const std::string& piece : geo.pieces()) {
-    for (statbase::CellId cell = first; cell < first + statbase::CellsOf(indicator); ++cell) {
-      CTG_ASSIGN_OR_RETURN(statbase::CellValue v, PieceValue(base, piece, cell));
+    for (statbase::CellId cell = first;
+         cell < first + statbase::CellsOf(indicator); ++cell) {
+      CTG_ASSIGN_OR_RETURN(statbase::CellValue v,
+                           PieceValue(base, piece, cell));
       statbase::CellRef ref = statbase::RefOf(cell);
       block.figures.push_back({.piece = piece,
                                .breakdown = std::string(ref.breakdown),
@@ -76,27 +87,31 @@ absl::Status AddFigures(const statbase::Base& base, const sdc::Geography& geo,
   return absl::OkStatus();
 }
 
-absl::StatusOr<sdc::BlockInput> BlockFor(const statbase::Base& base, const sdc::Geography& geo,
+absl::StatusOr<sdc::BlockInput> BlockFor(const statbase::Base& base,
+                                         const sdc::Geography& geo,
                                          const statbase::Indicator& indicator) {
   auto id = statbase::FindIndicatorId(indicator.code);
   if (!id || !base.has_indicator(*id)) {
-    return absl::InvalidArgumentError(absl::StrCat("indicator ", indicator.code,
-                                                   " is not in the statistical base of ",
-                                                   base.period()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("indicator ", indicator.code,
+                     " is not in the statistical base of ", base.period()));
   }
   sdc::BlockInput block{
       .indicator = std::string(indicator.code),
       .period = base.period(),
-      .kind = indicator.unit == statbase::Unit::kCount ? sdc::IndicatorKind::kCount
-                                                       : sdc::IndicatorKind::kAmount,
-      .allocataire_count = indicator.code == statbase::PopulationIndicator().code,
+      .kind = indicator.unit == statbase::Unit::kCount
+                  ? sdc::IndicatorKind::kCount
+                  : sdc::IndicatorKind::kAmount,
+      .allocataire_count =
+          indicator.code == statbase::PopulationIndicator().code,
       .total_equals = {std::string(indicator.total_equals.indicator),
                        std::string(indicator.total_equals.breakdown),
                        std::string(indicator.total_equals.category)},
       .bounded_by = std::string(indicator.bounded_by)};
   for (const statbase::Breakdown& b : indicator.breakdowns) {
     sdc::Breakdown out{.code = std::string(b.code)};
-    for (const statbase::Category& c : b.categories) out.categories.emplace_back(c.code);
+    for (const statbase::Category& c : b.categories)
+      out.categories.emplace_back(c.code);
     block.breakdowns.push_back(std::move(out));
   }
   CTG_RETURN_IF_ERROR(AddFigures(base, geo, *id, block));
@@ -128,8 +143,8 @@ std::vector<sdc::SumBoundInput> SumBoundInputs() {
 // population when one of its terms is in), which stay
 // unreleased unless requested. The allocataire count is always in: it
 // carries the R6 status words.
-std::vector<const statbase::Indicator*> ModelIndicators(const policy::Scope& scope,
-                                                        const sdc::ReleaseMemory& memory) {
+std::vector<const statbase::Indicator*> ModelIndicators(
+    const policy::Scope& scope, const sdc::ReleaseMemory& memory) {
   std::set<std::string> codes(scope.indicators.begin(), scope.indicators.end());
   codes.insert(std::string(statbase::PopulationIndicator().code));
   for (const auto& [key, entry] : memory.entries()) codes.insert(key.indicator);
@@ -158,9 +173,10 @@ std::vector<const statbase::Indicator*> ModelIndicators(const policy::Scope& sco
   return out;
 }
 
-absl::Status AddPopulations(const statbase::Base& base, const sdc::Geography& geo,
-                            sdc::TableInput& input) {
-  const statbase::CellId total = statbase::TotalCell(statbase::PopulationIndicatorId());
+absl::Status AddPopulations(const statbase::Base& base,
+                            const sdc::Geography& geo, sdc::TableInput& input) {
+  const statbase::CellId total =
+      statbase::TotalCell(statbase::PopulationIndicatorId());
   for (const std::string& piece : geo.pieces()) {
     CTG_ASSIGN_OR_RETURN(statbase::CellValue v, PieceValue(base, piece, total));
     input.allocataires.push_back({base.period(), piece, v.count});
@@ -179,19 +195,20 @@ sdc::SdcConfig SdcConfigFrom(const SecretStatistiqueConfig& config) {
   return out;
 }
 
-absl::StatusOr<sdc::TableModel> BuildScopeModel(const std::string& commune,
-                                                const BasesByPeriod& bases,
-                                                const policy::Scope& scope,
-                                                const sdc::ReleaseMemory& memory) {
+absl::StatusOr<sdc::TableModel> BuildScopeModel(
+    const std::string& commune, const BasesByPeriod& bases,
+    const policy::Scope& scope, const sdc::ReleaseMemory& memory) {
   if (bases.empty()) return absl::InvalidArgumentError("no period to release");
   const statbase::Base& first = *bases.begin()->second;
   CTG_ASSIGN_OR_RETURN(sdc::CommuneLayout layout, LayoutOf(first, commune));
   for (const auto& [period, base] : bases) {
     CTG_ASSIGN_OR_RETURN(sdc::CommuneLayout other, LayoutOf(*base, commune));
-    if (other.iris != layout.iris || other.qpv_parts.size() != layout.qpv_parts.size()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the territories of commune ", commune, " differ between ", first.period(), " and ",
-          period, ": request these periods separately"));
+    if (other.iris != layout.iris ||
+        other.qpv_parts.size() != layout.qpv_parts.size()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the territories of commune ", commune,
+                       " differ between ", first.period(), " and ", period,
+                       ": request these periods separately"));
     }
   }
   for (const std::string& code : scope.territories) {
@@ -201,34 +218,42 @@ absl::StatusOr<sdc::TableModel> BuildScopeModel(const std::string& commune,
   sdc::TableInput input;
   input.sum_bounds = SumBoundInputs();
   for (const auto& [period, base] : bases) {
-    for (const statbase::Indicator* indicator : ModelIndicators(scope, memory)) {
+    for (const statbase::Indicator* indicator :
+         ModelIndicators(scope, memory)) {
       // A related indicator the base lacks is knowledge no reader has.
       auto id = statbase::FindIndicatorId(indicator->code);
-      const bool requested = std::find(scope.indicators.begin(), scope.indicators.end(),
-                                       indicator->code) != scope.indicators.end();
+      const bool requested =
+          std::find(scope.indicators.begin(), scope.indicators.end(),
+                    indicator->code) != scope.indicators.end();
       if (!requested && id && !base->has_indicator(*id)) continue;
-      CTG_ASSIGN_OR_RETURN(sdc::BlockInput block, BlockFor(*base, geo, *indicator));
+      CTG_ASSIGN_OR_RETURN(sdc::BlockInput block,
+                           BlockFor(*base, geo, *indicator));
       input.blocks.push_back(std::move(block));
     }
     CTG_RETURN_IF_ERROR(AddPopulations(*base, geo, input));
   }
   CTG_ASSIGN_OR_RETURN(sdc::TableModel model, sdc::BuildTable(geo, input));
-  sdc::MarkRequested(scope.territories, scope.indicators, scope.breakdowns, model);
+  sdc::MarkRequested(scope.territories, scope.indicators, scope.breakdowns,
+                     model);
   return model;
 }
 
-absl::StatusOr<sdc::Release> ProtectScope(const std::string& commune, const BasesByPeriod& bases,
+absl::StatusOr<sdc::Release> ProtectScope(const std::string& commune,
+                                          const BasesByPeriod& bases,
                                           const policy::Scope& scope,
                                           const sdc::ReleaseMemory& memory,
                                           const sdc::SdcConfig& config,
                                           const std::string& base_version) {
-  CTG_ASSIGN_OR_RETURN(sdc::TableModel model, BuildScopeModel(commune, bases, scope, memory));
+  CTG_ASSIGN_OR_RETURN(sdc::TableModel model,
+                       BuildScopeModel(commune, bases, scope, memory));
   // The whole memory: entries of the model's blocks are known figures, and
   // any entry of a period tells the reader its territory's status word.
   CTG_ASSIGN_OR_RETURN(sdc::Release release,
                        sdc::ProtectTable(model, memory, config, base_version));
   std::sort(release.cells.begin(), release.cells.end(),
-            [](const sdc::ReleasedCell& a, const sdc::ReleasedCell& b) { return a.key < b.key; });
+            [](const sdc::ReleasedCell& a, const sdc::ReleasedCell& b) {
+              return a.key < b.key;
+            });
   return release;
 }
 

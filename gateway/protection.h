@@ -24,7 +24,8 @@
 namespace ctg::gateway {
 
 // The commune's base per period of the scope.
-using BasesByPeriod = std::map<std::string, std::shared_ptr<const statbase::Base>>;
+using BasesByPeriod =
+    std::map<std::string, std::shared_ptr<const statbase::Base>>;
 
 // The engine's configuration from the gateway's [secret_statistique].
 policy::sdc::SdcConfig SdcConfigFrom(const SecretStatistiqueConfig& config);
@@ -34,8 +35,8 @@ policy::sdc::SdcConfig SdcConfigFrom(const SecretStatistiqueConfig& config);
 // territory of the commune and its hidden pieces), with exactly the scope's
 // cells requested. Errors: as ProtectScope, before protection.
 absl::StatusOr<policy::sdc::TableModel> BuildScopeModel(
-    const std::string& commune, const BasesByPeriod& bases, const policy::Scope& scope,
-    const policy::sdc::ReleaseMemory& memory = {});
+    const std::string& commune, const BasesByPeriod& bases,
+    const policy::Scope& scope, const policy::sdc::ReleaseMemory& memory = {});
 
 // Protects `scope` (indicators, territories, periods, breakdowns; empty
 // breakdowns: totals only) of `commune`. The release lists exactly the
@@ -44,12 +45,10 @@ absl::StatusOr<policy::sdc::TableModel> BuildScopeModel(
 // have the same territories, or when earlier releases make the table unsafe
 // (ProtectTable's message); kInvalidArgument for a scope the bases cannot
 // answer (unknown territory or indicator).
-absl::StatusOr<policy::sdc::Release> ProtectScope(const std::string& commune,
-                                                  const BasesByPeriod& bases,
-                                                  const policy::Scope& scope,
-                                                  const policy::sdc::ReleaseMemory& memory,
-                                                  const policy::sdc::SdcConfig& config,
-                                                  const std::string& base_version);
+absl::StatusOr<policy::sdc::Release> ProtectScope(
+    const std::string& commune, const BasesByPeriod& bases,
+    const policy::Scope& scope, const policy::sdc::ReleaseMemory& memory,
+    const policy::sdc::SdcConfig& config, const std::string& base_version);
 
 }  // namespace ctg::gateway
 

@@ -12,8 +12,8 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
-#include "base/mutex.h"
 #include "absl/time/time.h"
+#include "base/mutex.h"
 
 namespace ctg::gateway {
 
@@ -24,9 +24,12 @@ class RateLimiter {
   explicit RateLimiter(int per_minute) : per_minute_(per_minute) {}
 
   // OK, or kResourceExhausted with the seconds to wait before retrying.
-  absl::Status Admit(const std::string& identity, absl::Time now) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status Admit(const std::string& identity, absl::Time now)
+      ABSL_LOCKS_EXCLUDED(mu_);
   // Calls refused since construction (for metrics).
-  uint64_t refusals() const { return refusals_.load(std::memory_order_relaxed); }
+  uint64_t refusals() const {
+    return refusals_.load(std::memory_order_relaxed);
+  }
 
  private:
   struct Bucket {

@@ -15,11 +15,13 @@ RefusalThrottle::Options Sanitized(RefusalThrottle::Options options) {
 
 }  // namespace
 
-RefusalThrottle::RefusalThrottle(Options options) : options_(Sanitized(options)) {}
+RefusalThrottle::RefusalThrottle(Options options)
+    : options_(Sanitized(options)) {}
 
 absl::Time RefusalThrottle::WindowEnd(absl::Time now) const {
   absl::Duration since_epoch = now - absl::UnixEpoch();
-  return absl::UnixEpoch() + absl::Floor(since_epoch, options_.window) + options_.window;
+  return absl::UnixEpoch() + absl::Floor(since_epoch, options_.window) +
+         options_.window;
 }
 
 void RefusalThrottle::AddMethod(Summary& summary, absl::string_view method) {
@@ -44,7 +46,8 @@ void RefusalThrottle::Close() {
 }
 
 void RefusalThrottle::Roll(absl::Time now) {
-  if (window_start_ != absl::InfinitePast() && now < window_start_ + options_.window) {
+  if (window_start_ != absl::InfinitePast() &&
+      now < window_start_ + options_.window) {
     return;
   }
   Close();
@@ -81,7 +84,8 @@ bool RefusalThrottle::Offer(const Key& key, absl::string_view method, int code,
   return false;
 }
 
-std::vector<RefusalThrottle::Summary> RefusalThrottle::TakeEnded(absl::Time now) {
+std::vector<RefusalThrottle::Summary> RefusalThrottle::TakeEnded(
+    absl::Time now) {
   MutexLock lock(&mu_);
   Roll(now);
   return std::exchange(ended_, {});

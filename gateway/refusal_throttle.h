@@ -54,10 +54,10 @@ class RefusalThrottle {
   struct Summary {
     bool overflow = false;  // true: all keys beyond max_keys (key is empty)
     Key key;
-    int code = 0;            // the status code of the key's first refusal
-    std::string claim;       // the identity the first refusal's certificate claimed
+    int code = 0;       // the status code of the key's first refusal
+    std::string claim;  // the identity the first refusal's certificate claimed
     absl::Time window_start, window_end;
-    uint64_t folded = 0;     // refusals counted, not recorded one by one
+    uint64_t folded = 0;  // refusals counted, not recorded one by one
     std::vector<std::string> methods;  // distinct methods, at most kMaxMethods
     bool more_methods = false;         // methods beyond kMaxMethods were seen
   };

@@ -34,20 +34,21 @@ policy::CatalogueView CatalogueIndicators();
 // CatalogueIndicators() plus the periods of the statistical base (empty
 // when nothing was imported yet: then no period can be asked for).
 // Errors: the store's (kInternal, kUnavailable).
-absl::StatusOr<policy::CatalogueView> LoadCatalogueView(store::ReadSession& session);
+absl::StatusOr<policy::CatalogueView> LoadCatalogueView(
+    store::ReadSession& session);
 
 // The expanded perimeter of `convention` (see the file comment), named by
 // its id in policy messages. Errors: the store's.
-absl::StatusOr<policy::Perimeter> LoadPerimeter(store::ReadSession& session,
-                                                const store::ConventionRow& convention);
+absl::StatusOr<policy::Perimeter> LoadPerimeter(
+    store::ReadSession& session, const store::ConventionRow& convention);
 
 // Both, for one convention.
 struct ScopeContext {
   policy::CatalogueView catalogue;
   policy::Perimeter perimeter;
 };
-absl::StatusOr<ScopeContext> LoadScopeContext(store::ReadSession& session,
-                                              const store::ConventionRow& convention);
+absl::StatusOr<ScopeContext> LoadScopeContext(
+    store::ReadSession& session, const store::ConventionRow& convention);
 
 }  // namespace ctg::gateway
 

@@ -44,10 +44,10 @@
 #include "gateway/services/transfer_agreements_service.h"
 #include "gateway/services/unknown_method_service.h"
 #include "gateway/startup_checks.h"
+#include "gateway/store_backend.h"
 #include "gateway/trust_anchors.h"
 #include "gateway/web/web_server.h"
 #include "gateway/x509_util.h"
-#include "gateway/store_backend.h"
 
 namespace ctg::gateway {
 
@@ -75,7 +75,7 @@ struct Server::Impl {
 
   absl::Notification stop_background;
   std::thread background;  // periodic checkpoints and trust reloads
-  bool serving = true;     // what the health service says; background thread only
+  bool serving = true;  // what the health service says; background thread only
   std::atomic<bool> shut_down{false};
   absl::Notification done;
 
@@ -102,27 +102,32 @@ absl::Status CheckKeyFileModes(const Config& config) {
   return CheckPrivateKeyFile(config.audit.signing_key, "audit.signing_key");
 }
 
-absl::StatusOr<std::unique_ptr<audit::NoteSigner>> LoadSigner(const AuditConfig& audit) {
-  CTG_ASSIGN_OR_RETURN(std::string pem,
-                       ReadFileForConfig(audit.signing_key, "audit.signing_key"));
+absl::StatusOr<std::unique_ptr<audit::NoteSigner>> LoadSigner(
+    const AuditConfig& audit) {
+  CTG_ASSIGN_OR_RETURN(std::string pem, ReadFileForConfig(audit.signing_key,
+                                                          "audit.signing_key"));
   auto signer = audit::NoteSigner::FromPrivateKeyPem(audit.key_name, pem);
   if (!signer.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "audit.signing_key ", audit.signing_key, ": ", signer.status().message()));
+    return absl::InvalidArgumentError(absl::StrCat("audit.signing_key ",
+                                                   audit.signing_key, ": ",
+                                                   signer.status().message()));
   }
   return signer;
 }
 
 absl::Status CheckServerIdentity(const TlsConfig& tls) {
-  CTG_ASSIGN_OR_RETURN(std::string cert, ReadFileForConfig(tls.cert, "tls.cert"));
+  CTG_ASSIGN_OR_RETURN(std::string cert,
+                       ReadFileForConfig(tls.cert, "tls.cert"));
   CTG_ASSIGN_OR_RETURN(std::string key, ReadFileForConfig(tls.key, "tls.key"));
   return CheckKeyMatchesCertificate(cert, tls.cert, key, tls.key);
 }
 
 std::shared_ptr<grpc::ServerCredentials> MakeCredentials(const Config& config,
                                                          Server::Impl& impl) {
-  auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
-      config.tls.key, config.tls.cert, config.tls.ca, config.tls.reload_seconds);
+  auto provider =
+      std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+          config.tls.key, config.tls.cert, config.tls.ca,
+          config.tls.reload_seconds);
   grpc::experimental::TlsServerCredentialsOptions options(provider);
   options.watch_root_certs();
   options.watch_identity_key_cert_pairs();
@@ -130,12 +135,14 @@ std::shared_ptr<grpc::ServerCredentials> MakeCredentials(const Config& config,
   // (present, CA, validity, CRL, X.509-SVID leaf), so that every refusal,
   // a handshake without a certificate included, is audited, and trust
   // material reloads.
-  options.set_cert_request_type(GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
+  options.set_cert_request_type(
+      GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
   Dispatcher* dispatcher = impl.dispatcher.get();
   options.set_certificate_verifier(
       grpc::experimental::ExternalCertificateVerifier::Create<PeerVerifier>(
           impl.anchors.get(),
-          [dispatcher](const std::string& sha, const std::string& uri, const absl::Status& why) {
+          [dispatcher](const std::string& sha, const std::string& uri,
+                       const absl::Status& why) {
             dispatcher->RecordHandshakeRefusal(sha, uri, why);
           }));
   return grpc::experimental::TlsServerCredentials(options);
@@ -143,19 +150,21 @@ std::shared_ptr<grpc::ServerCredentials> MakeCredentials(const Config& config,
 
 void AddServices(Server::Impl& impl) {
   Dispatcher* d = impl.dispatcher.get();
-  impl.services.push_back(
-      std::make_unique<DataRequestsService>(d, impl.db.get(), &impl.config, impl.bases.get()));
-  auto extracts = std::make_unique<ExtractsService>(d, impl.db.get(), &impl.config,
-                                                    impl.audit_log.get(), impl.bases.get());
+  impl.services.push_back(std::make_unique<DataRequestsService>(
+      d, impl.db.get(), &impl.config, impl.bases.get()));
+  auto extracts = std::make_unique<ExtractsService>(
+      d, impl.db.get(), &impl.config, impl.audit_log.get(), impl.bases.get());
   impl.extracts = extracts.get();
   impl.services.push_back(std::move(extracts));
-  impl.services.push_back(std::make_unique<CatalogueService>(d, impl.db.get(), &impl.config));
-  impl.services.push_back(std::make_unique<ConventionsService>(d, impl.db.get(), &impl.config));
+  impl.services.push_back(
+      std::make_unique<CatalogueService>(d, impl.db.get(), &impl.config));
+  impl.services.push_back(
+      std::make_unique<ConventionsService>(d, impl.db.get(), &impl.config));
   impl.services.push_back(std::make_unique<StatisticsService>(d, &impl.config));
   impl.services.push_back(std::make_unique<AuditService>(
       d, impl.db.get(), impl.audit_log.get(), impl.config.audit.origin));
-  impl.services.push_back(std::make_unique<CafRequestsService>(d, impl.db.get(), &impl.config,
-                                                               impl.audit_log.get()));
+  impl.services.push_back(std::make_unique<CafRequestsService>(
+      d, impl.db.get(), &impl.config, impl.audit_log.get()));
   impl.services.push_back(std::make_unique<TransferAgreementsService>(
       d, impl.db.get(), &impl.config, impl.audit_log.get()));
   impl.services.push_back(std::make_unique<ReflectionService>(d));
@@ -168,12 +177,16 @@ void AddServices(Server::Impl& impl) {
 void AddStandardServices(Server::Impl& impl, grpc::ServerBuilder& builder) {
   auto health = std::make_unique<HealthService>(impl.dispatcher.get());
   impl.health_service = health.get();
-  builder.SetOption(std::make_unique<grpc::HealthCheckServiceServerBuilderOption>(
-      std::move(health)));
+  builder.SetOption(
+      std::make_unique<grpc::HealthCheckServiceServerBuilderOption>(
+          std::move(health)));
   builder.RegisterService(impl.health_service);
   builder.RegisterCallbackGenericService(impl.unknown_methods.get());
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> audit;
-  audit.push_back(std::make_unique<AuditInterceptorFactory>(impl.dispatcher.get()));
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      audit;
+  audit.push_back(
+      std::make_unique<AuditInterceptorFactory>(impl.dispatcher.get()));
   builder.experimental().SetInterceptorCreators(std::move(audit));
 }
 
@@ -183,13 +196,15 @@ absl::Status StartWeb(Server::Impl& impl) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(-1);  // the server's own limits apply
   args.SetMaxSendMessageSize(-1);
-  CTG_ASSIGN_OR_RETURN(impl.web, web::WebServer::Start({.config = &impl.config,
-                                                        .anchors = impl.anchors.get(),
-                                                        .callers = impl.in_process.get(),
-                                                        .resolver = impl.callers.get(),
-                                                        .dispatcher = impl.dispatcher.get(),
-                                                        .channel = impl.server->InProcessChannel(args),
-                                                        .audit_verifier_key = impl.signer->VerifierKey()}));
+  CTG_ASSIGN_OR_RETURN(impl.web,
+                       web::WebServer::Start(
+                           {.config = &impl.config,
+                            .anchors = impl.anchors.get(),
+                            .callers = impl.in_process.get(),
+                            .resolver = impl.callers.get(),
+                            .dispatcher = impl.dispatcher.get(),
+                            .channel = impl.server->InProcessChannel(args),
+                            .audit_verifier_key = impl.signer->VerifierKey()}));
   return absl::OkStatus();
 }
 
@@ -197,10 +212,12 @@ absl::Status StartWeb(Server::Impl& impl) {
 void LogProblem(const HealthState::Problem& problem) {
   oplog::Log(oplog::Level::kError, "health-failure",
              {{"component", problem.component},
-              {"severity",
-               problem.severity == HealthState::Severity::kIntegrity ? "calls-refused" : "degraded"},
+              {"severity", problem.severity == HealthState::Severity::kIntegrity
+                               ? "calls-refused"
+                               : "degraded"},
               {"failures", absl::StrCat(problem.failures)},
-              {"since", absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", problem.since, absl::UTCTimeZone())},
+              {"since", absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", problem.since,
+                                         absl::UTCTimeZone())},
               {"cause", problem.cause.message()}});
 }
 
@@ -208,19 +225,21 @@ void LogProblem(const HealthState::Problem& problem) {
 absl::Status StartMetrics(Server::Impl& impl) {
   const Config& config = impl.config;
   const ExtractsService* extracts = impl.extracts;
-  impl.metrics = std::make_unique<Metrics>(MetricsSources{
-      .version = ctg::Version(),
-      .health = impl.health.get(),
-      .health_components = {"audit-append", kAuditCheckpoint, kCrl, kTrustReload},
-      .audit = impl.audit_log.get(),
-      .limiter = impl.limiter.get(),
-      .crl_path = config.tls.crl,
-      .cert_path = config.tls.cert,
-      .extracts = [extracts] {
-        return MetricsSources::ExtractCounters{.engine_waits = extracts->engines().waits(),
-                                               .cache_hits = extracts->cache().hits(),
-                                               .cache_misses = extracts->cache().misses()};
-      }});
+  impl.metrics = std::make_unique<Metrics>(
+      MetricsSources{.version = ctg::Version(),
+                     .health = impl.health.get(),
+                     .health_components = {"audit-append", kAuditCheckpoint,
+                                           kCrl, kTrustReload},
+                     .audit = impl.audit_log.get(),
+                     .limiter = impl.limiter.get(),
+                     .crl_path = config.tls.crl,
+                     .cert_path = config.tls.cert,
+                     .extracts = [extracts] {
+                       return MetricsSources::ExtractCounters{
+                           .engine_waits = extracts->engines().waits(),
+                           .cache_hits = extracts->cache().hits(),
+                           .cache_misses = extracts->cache().misses()};
+                     }});
   CTG_RETURN_IF_ERROR(impl.metrics->Listen(config.metrics.listen));
   impl.metrics_address = absl::StrCat(
       config.metrics.listen.substr(0, config.metrics.listen.rfind(':')), ":",
@@ -237,7 +256,8 @@ void Server::Impl::Background() {
   // refused meanwhile.
   const int retry = std::min(interval, 5);
   absl::Time next_checkpoint = absl::Now() + absl::Seconds(interval);
-  absl::Time next_reload = absl::Now() + absl::Seconds(config.tls.reload_seconds);
+  absl::Time next_reload =
+      absl::Now() + absl::Seconds(config.tls.reload_seconds);
   while (!stop_background.WaitForNotificationWithTimeout(absl::Seconds(1))) {
     absl::Time now = absl::Now();
     if (interval > 0 && now >= next_checkpoint) {
@@ -257,7 +277,8 @@ absl::Status Server::Impl::ReloadTrust() {
   auto fresh = TrustAnchors::Load(config.tls.ca, config.tls.crl);
   if (!fresh.ok()) {
     // The previous CA bundle and CRL stay in force (checked below).
-    health->ReportFailure(kTrustReload, HealthState::Severity::kDegraded, fresh.status(), now);
+    health->ReportFailure(kTrustReload, HealthState::Severity::kDegraded,
+                          fresh.status(), now);
   } else {
     anchors->Set(*std::move(fresh));
     health->ReportRecovered(kTrustReload);
@@ -278,8 +299,10 @@ void Server::Impl::CheckCrlFreshness(absl::Time now) {
       kCrl, HealthState::Severity::kDegraded,
       absl::FailedPreconditionError(absl::StrCat(
           "tls.crl ", config.tls.crl, ": the CRL in force expired at ",
-          absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", next_update, absl::UTCTimeZone()),
-          " (its nextUpdate); every client certificate is refused until a fresh CRL is "
+          absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", next_update,
+                           absl::UTCTimeZone()),
+          " (its nextUpdate); every client certificate is refused until a "
+          "fresh CRL is "
           "installed")),
       now);
 }
@@ -289,7 +312,8 @@ absl::Status Server::Impl::Checkpoint() {
   if (status.ok()) {
     health->ReportRecovered(kAuditCheckpoint);
   } else {
-    health->ReportFailure(kAuditCheckpoint, HealthState::Severity::kIntegrity, status);
+    health->ReportFailure(kAuditCheckpoint, HealthState::Severity::kIntegrity,
+                          status);
   }
   return status;
 }
@@ -298,10 +322,13 @@ void Server::Impl::UpdateServingStatus() {
   bool healthy = health->healthy();
   if (healthy == serving) return;
   serving = healthy;
-  if (grpc::HealthCheckServiceInterface* service = server->GetHealthCheckService()) {
+  if (grpc::HealthCheckServiceInterface* service =
+          server->GetHealthCheckService()) {
     service->SetServingStatus(healthy);
   }
-  if (healthy) oplog::Log(oplog::Level::kInfo, "health-recovered", {{"status", "SERVING"}});
+  if (healthy)
+    oplog::Log(oplog::Level::kInfo, "health-recovered",
+               {{"status", "SERVING"}});
 }
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
@@ -312,7 +339,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
   CTG_RETURN_IF_ERROR(CheckListenAddress(config.listen));
   CTG_RETURN_IF_ERROR(CheckKeyFileModes(config));
   CTG_RETURN_IF_ERROR(CheckServerIdentity(config.tls));
-  CTG_ASSIGN_OR_RETURN(auto anchors, TrustAnchors::Load(config.tls.ca, config.tls.crl));
+  CTG_ASSIGN_OR_RETURN(auto anchors,
+                       TrustAnchors::Load(config.tls.ca, config.tls.crl));
   impl->anchors = std::make_unique<TrustAnchorsHolder>(std::move(anchors));
   CTG_ASSIGN_OR_RETURN(impl->signer, LoadSigner(config.audit));
   CTG_ASSIGN_OR_RETURN(impl->db, OpenGatewayStore(config));
@@ -320,30 +348,34 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
   std::string origin = config.audit.origin;
   // Start-up verifies every stored checkpoint's signature with these keys
   // (the trail is refused, naming the first bad event or checkpoint).
-  CTG_ASSIGN_OR_RETURN(std::vector<audit::NoteVerifier> keys, CheckpointKeys(config));
+  CTG_ASSIGN_OR_RETURN(std::vector<audit::NoteVerifier> keys,
+                       CheckpointKeys(config));
   CTG_ASSIGN_OR_RETURN(
       impl->audit_log,
-      AuditLog::Open(impl->db.get(),
-                     {.sign = [signer, origin](uint64_t size, const audit::Hash& root) {
-                        return audit::SignCheckpoint({.origin = origin, .size = size, .root = root},
-                                                     *signer);
-                      },
-                      .keys = std::move(keys)}));
-  impl->callers = std::make_unique<CallerResolver>(config.trust_domain, config.caf_id,
-                                                    impl->anchors.get());
+      AuditLog::Open(
+          impl->db.get(),
+          {.sign =
+               [signer, origin](uint64_t size, const audit::Hash& root) {
+                 return audit::SignCheckpoint(
+                     {.origin = origin, .size = size, .root = root}, *signer);
+               },
+           .keys = std::move(keys)}));
+  impl->callers = std::make_unique<CallerResolver>(
+      config.trust_domain, config.caf_id, impl->anchors.get());
   impl->in_process = std::make_unique<InProcessCallers>();
   impl->callers->set_in_process(impl->in_process.get());
   impl->limiter = std::make_unique<RateLimiter>(config.limits.calls_per_minute);
-  impl->dispatcher = std::make_unique<Dispatcher>(impl->db.get(), impl->audit_log.get(),
-                                                  impl->callers.get(), impl->limiter.get(),
-                                                  impl->health.get());
+  impl->dispatcher = std::make_unique<Dispatcher>(
+      impl->db.get(), impl->audit_log.get(), impl->callers.get(),
+      impl->limiter.get(), impl->health.get());
   impl->bases = std::make_unique<CommuneBases>(impl->db.get(), 64);
   AddServices(*impl);
   if (!config.metrics.listen.empty()) CTG_RETURN_IF_ERROR(StartMetrics(*impl));
 
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(config.listen, MakeCredentials(config, *impl), &port);
+  builder.AddListeningPort(config.listen, MakeCredentials(config, *impl),
+                           &port);
   builder.SetMaxReceiveMessageSize(config.limits.max_message_bytes);
   builder.SetMaxSendMessageSize(config.limits.max_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
@@ -354,8 +386,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
   for (auto& service : impl->services) builder.RegisterService(service.get());
   AddStandardServices(*impl, builder);
   impl->server = builder.BuildAndStart();
-  if (impl->server == nullptr || port == 0) return ExplainListenFailure(config.listen);
-  impl->address = absl::StrCat(config.listen.substr(0, config.listen.rfind(':')), ":", port);
+  if (impl->server == nullptr || port == 0)
+    return ExplainListenFailure(config.listen);
+  impl->address = absl::StrCat(
+      config.listen.substr(0, config.listen.rfind(':')), ":", port);
   if (!config.web.listen.empty()) {
     if (absl::Status web = StartWeb(*impl); !web.ok()) {
       impl->server->Shutdown();
@@ -380,7 +414,9 @@ Server::~Server() {
 
 const std::string& Server::address() const { return impl_->address; }
 
-const std::string& Server::metrics_address() const { return impl_->metrics_address; }
+const std::string& Server::metrics_address() const {
+  return impl_->metrics_address;
+}
 
 const std::string& Server::web_address() const {
   static const std::string kNone;
@@ -389,12 +425,15 @@ const std::string& Server::web_address() const {
 
 void Server::Shutdown() {
   if (impl_->shut_down.exchange(true)) return;
-  if (impl_->web != nullptr) impl_->web->Shutdown();  // no new calls from browsers
+  if (impl_->web != nullptr)
+    impl_->web->Shutdown();           // no new calls from browsers
   impl_->health_service->Shutdown();  // ends Watch streams at once
-  impl_->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  impl_->server->Shutdown(std::chrono::system_clock::now() +
+                          std::chrono::seconds(10));
   impl_->stop_background.Notify();
   if (impl_->background.joinable()) impl_->background.join();
-  impl_->dispatcher->Shutdown();  // pending refusal summaries, before the checkpoint
+  impl_->dispatcher
+      ->Shutdown();  // pending refusal summaries, before the checkpoint
   // The final checkpoint: a failure is reported (and so logged) like the
   // periodic ones.
   impl_->Checkpoint().IgnoreError();

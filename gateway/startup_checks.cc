@@ -23,12 +23,13 @@ struct HostPort {
 bool Split(const std::string& listen, HostPort* out) {
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0 ||
-      !absl::SimpleAtoi(listen.substr(colon + 1), &out->port) || out->port < 0 ||
-      out->port > 65535) {
+      !absl::SimpleAtoi(listen.substr(colon + 1), &out->port) ||
+      out->port < 0 || out->port > 65535) {
     return false;
   }
   out->host = listen.substr(0, colon);
-  if (out->host.size() >= 2 && out->host.front() == '[' && out->host.back() == ']') {
+  if (out->host.size() >= 2 && out->host.front() == '[' &&
+      out->host.back() == ']') {
     out->host = out->host.substr(1, out->host.size() - 2);
   }
   return true;
@@ -43,11 +44,13 @@ int ProbeBind(const HostPort& hp) {
   hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
   addrinfo* found = nullptr;
   std::string port = absl::StrCat(hp.port);
-  if (getaddrinfo(hp.host.c_str(), port.c_str(), &hints, &found) != 0 || found == nullptr) {
+  if (getaddrinfo(hp.host.c_str(), port.c_str(), &hints, &found) != 0 ||
+      found == nullptr) {
     return EADDRNOTAVAIL;
   }
   int error = 0;
-  int fd = socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, found->ai_protocol);
+  int fd = socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC,
+                  found->ai_protocol);
   if (fd < 0) {
     error = errno;
   } else {
@@ -65,8 +68,9 @@ int ProbeBind(const HostPort& hp) {
 absl::Status CheckListenAddress(const std::string& listen) {
   HostPort hp;
   if (!Split(listen, &hp)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "listen \"", listen, "\": expected HOST:PORT with a port from 0 to 65535"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("listen \"", listen,
+                     "\": expected HOST:PORT with a port from 0 to 65535"));
   }
   return absl::OkStatus();
 }
@@ -75,25 +79,30 @@ absl::Status ExplainListenFailure(const std::string& listen) {
   HostPort hp;
   int error = Split(listen, &hp) ? ProbeBind(hp) : 0;
   if (error == EADDRINUSE) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "listen \"", listen, "\": port ", hp.port,
-        " is already in use (another ctg-gateway or another program listens there): "
-        "stop it or choose another port"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("listen \"", listen, "\": port ", hp.port,
+                     " is already in use (another ctg-gateway or another "
+                     "program listens there): "
+                     "stop it or choose another port"));
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("listen \"", listen, "\": cannot listen on this address",
-                   error != 0 ? absl::StrCat(" (", std::strerror(error), ")") : ""));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "listen \"", listen, "\": cannot listen on this address",
+      error != 0 ? absl::StrCat(" (", std::strerror(error), ")") : ""));
 }
 
-absl::Status CheckPrivateKeyFile(const std::string& path, absl::string_view key) {
+absl::Status CheckPrivateKeyFile(const std::string& path,
+                                 absl::string_view key) {
   struct stat st;
-  if (stat(path.c_str(), &st) != 0) return absl::OkStatus();  // the reader says why
+  if (stat(path.c_str(), &st) != 0)
+    return absl::OkStatus();  // the reader says why
   if ((st.st_mode & 077) == 0) return absl::OkStatus();
   char mode[8];
-  std::snprintf(mode, sizeof(mode), "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  std::snprintf(mode, sizeof(mode), "%04o",
+                static_cast<unsigned>(st.st_mode & 07777));
   return absl::FailedPreconditionError(absl::StrCat(
       key, " ", path, " is accessible to group or others (mode ", mode,
-      "): a private key must be private to the gateway's user; fix it with: chmod 600 ",
+      "): a private key must be private to the gateway's user; fix it with: "
+      "chmod 600 ",
       path));
 }
 

@@ -28,7 +28,8 @@ absl::Status ExplainListenFailure(const std::string& listen);
 // readable or writable by group or others. Errors: kFailedPrecondition
 // naming the file, its mode and the fix (chmod 600 FILE). A file that cannot
 // be examined is left to the reader's error.
-absl::Status CheckPrivateKeyFile(const std::string& path, absl::string_view key);
+absl::Status CheckPrivateKeyFile(const std::string& path,
+                                 absl::string_view key);
 
 }  // namespace ctg::gateway
 

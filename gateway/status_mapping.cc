@@ -23,9 +23,11 @@ std::string Bounded(absl::string_view message) {
   size_t cut = message.rfind('\n', kMaxMessageBytes - kNoteBytes);
   if (cut == absl::string_view::npos || cut == 0) {
     cut = kMaxMessageBytes - kNoteBytes;
-    while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) --cut;
+    while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80)
+      --cut;
   }
-  return absl::StrCat(message.substr(0, cut), "\n\u2026 (message cut: ", message.size(),
+  return absl::StrCat(message.substr(0, cut),
+                      "\n\u2026 (message cut: ", message.size(),
                       " bytes in all)");
 }
 
@@ -33,7 +35,8 @@ std::string Bounded(absl::string_view message) {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), Bounded(status.message()));
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      Bounded(status.message()));
 }
 
 }  // namespace ctg::gateway

@@ -7,11 +7,13 @@
 
 namespace ctg::gateway {
 
-absl::StatusOr<std::unique_ptr<store::Backend>> OpenGatewayStore(const std::string& database) {
+absl::StatusOr<std::unique_ptr<store::Backend>> OpenGatewayStore(
+    const std::string& database) {
   return store::sqlite::OpenBackend({.path = database});
 }
 
-absl::StatusOr<std::unique_ptr<store::Backend>> OpenGatewayStore(const Config& config) {
+absl::StatusOr<std::unique_ptr<store::Backend>> OpenGatewayStore(
+    const Config& config) {
   if (config.postgres.url.empty()) return OpenGatewayStore(config.database);
   absl::StatusOr<std::unique_ptr<store::postgres::PgBackend>> pg =
       store::postgres::PgBackend::Open(PgOptionsOf(config));
@@ -19,7 +21,8 @@ absl::StatusOr<std::unique_ptr<store::Backend>> OpenGatewayStore(const Config& c
   return std::unique_ptr<store::Backend>(*std::move(pg));
 }
 
-absl::StatusOr<std::unique_ptr<store::Backend>> OpenStoreForCheck(const std::string& database) {
+absl::StatusOr<std::unique_ptr<store::Backend>> OpenStoreForCheck(
+    const std::string& database) {
   return store::sqlite::OpenReadOnlyBackend(database);
 }
 

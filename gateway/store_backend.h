@@ -19,16 +19,19 @@ namespace ctg::gateway {
 // GatewaySchemaVersion(). Errors: kUnavailable naming `database` when it
 // cannot be opened; kFailedPrecondition for a newer schema (a downgrade) or
 // a failed migration.
-absl::StatusOr<std::unique_ptr<store::Backend>> OpenGatewayStore(const std::string& database);
+absl::StatusOr<std::unique_ptr<store::Backend>> OpenGatewayStore(
+    const std::string& database);
 
 // The configuration's backend: PostgreSQL when `config.postgres.url` is set
 // (errors of store::postgres::PgDatabase::Open, each one line naming the
 // cause, nothing written), else SQLite at `config.database` as above.
-absl::StatusOr<std::unique_ptr<store::Backend>> OpenGatewayStore(const Config& config);
+absl::StatusOr<std::unique_ptr<store::Backend>> OpenGatewayStore(
+    const Config& config);
 
 // Opens the store at `database` read-only and as it is (no migration): for
 // `--check` and to check a backup copy. Errors: kUnavailable naming it.
-absl::StatusOr<std::unique_ptr<store::Backend>> OpenStoreForCheck(const std::string& database);
+absl::StatusOr<std::unique_ptr<store::Backend>> OpenStoreForCheck(
+    const std::string& database);
 
 // The schema this build writes.
 int GatewaySchemaVersion();

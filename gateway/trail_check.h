@@ -29,8 +29,10 @@ struct TrailCheckResult {
 // `name` (e.g. the database path) prefixes every message. Errors: kDataLoss
 // naming the first bad event or checkpoint; the store's errors.
 absl::StatusOr<TrailCheckResult> CheckStoredTrail(
-    store::ReadSession& session, const std::string& name, audit::StoredTrailOptions options,
-    absl::FunctionRef<void(const audit::Hash&)> append, absl::FunctionRef<audit::Hash()> root);
+    store::ReadSession& session, const std::string& name,
+    audit::StoredTrailOptions options,
+    absl::FunctionRef<void(const audit::Hash&)> append,
+    absl::FunctionRef<audit::Hash()> root);
 
 }  // namespace ctg::gateway
 

@@ -1,13 +1,13 @@
 #include "gateway/trust_anchors.h"
 
-#include <algorithm>
-#include <ctime>
-
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <ctime>
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
@@ -24,7 +24,8 @@ absl::StatusOr<std::vector<std::unique_ptr<X509_CRL, CrlDeleter>>> ParseCrls(
     const std::string& pem, const std::string& path) {
   BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
   std::vector<std::unique_ptr<X509_CRL, CrlDeleter>> crls;
-  while (X509_CRL* crl = PEM_read_bio_X509_CRL(bio, nullptr, nullptr, nullptr)) {
+  while (X509_CRL* crl =
+             PEM_read_bio_X509_CRL(bio, nullptr, nullptr, nullptr)) {
     crls.emplace_back(crl);
   }
   BIO_free(bio);
@@ -49,7 +50,8 @@ bool SignedByOneOf(X509_CRL* crl, const std::vector<X509Ptr>& cas) {
 absl::Time NextUpdate(const X509_CRL* crl) {
   const ASN1_TIME* next = X509_CRL_get0_nextUpdate(crl);
   struct tm tm {};
-  if (next == nullptr || ASN1_TIME_to_tm(next, &tm) != 1) return absl::InfiniteFuture();
+  if (next == nullptr || ASN1_TIME_to_tm(next, &tm) != 1)
+    return absl::InfiniteFuture();
   return absl::FromTimeT(timegm(&tm));
 }
 
@@ -57,8 +59,10 @@ absl::Time NextUpdate(const X509_CRL* crl) {
 
 absl::StatusOr<std::shared_ptr<const TrustAnchors>> TrustAnchors::Load(
     const std::string& ca_path, const std::string& crl_path) {
-  CTG_ASSIGN_OR_RETURN(std::string ca_pem, ReadFileForConfig(ca_path, "tls.ca"));
-  CTG_ASSIGN_OR_RETURN(std::string crl_pem, ReadFileForConfig(crl_path, "tls.crl"));
+  CTG_ASSIGN_OR_RETURN(std::string ca_pem,
+                       ReadFileForConfig(ca_path, "tls.ca"));
+  CTG_ASSIGN_OR_RETURN(std::string crl_pem,
+                       ReadFileForConfig(crl_path, "tls.crl"));
   auto cas = ParsePemCertificates(ca_pem);
   if (!cas.ok()) {
     return absl::InvalidArgumentError(
@@ -75,7 +79,8 @@ absl::StatusOr<std::shared_ptr<const TrustAnchors>> TrustAnchors::Load(
           "tls.crl ", crl_path, ": not signed by a CA of tls.ca ", ca_path));
     }
     X509_STORE_add_crl(store, crl.get());
-    raw->crl_next_update_ = std::min(raw->crl_next_update_, NextUpdate(crl.get()));
+    raw->crl_next_update_ =
+        std::min(raw->crl_next_update_, NextUpdate(crl.get()));
   }
   // R8: revocation is checked for every client certificate; a missing or
   // expired CRL fails verification (fail closed).
@@ -93,7 +98,8 @@ absl::Status TrustAnchors::VerifyClient(const std::string& leaf_pem,
     return absl::UnauthenticatedError("no client certificate presented");
   }
   auto leaf = ParsePemCertificate(leaf_pem);
-  if (!leaf.ok()) return absl::UnauthenticatedError("unreadable client certificate");
+  if (!leaf.ok())
+    return absl::UnauthenticatedError("unreadable client certificate");
   STACK_OF(X509)* untrusted = sk_X509_new_null();
   std::vector<X509Ptr> chain;
   if (auto parsed = ParsePemCertificates(chain_pem); parsed.ok()) {

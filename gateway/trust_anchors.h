@@ -7,12 +7,12 @@
 #ifndef CTG_GATEWAY_TRUST_ANCHORS_H_
 #define CTG_GATEWAY_TRUST_ANCHORS_H_
 
+#include <openssl/x509.h>
+
 #include <ctime>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <openssl/x509.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -59,7 +59,8 @@ class TrustAnchorsHolder {
   explicit TrustAnchorsHolder(std::shared_ptr<const TrustAnchors> anchors)
       : anchors_(std::move(anchors)) {}
   std::shared_ptr<const TrustAnchors> Get() const ABSL_LOCKS_EXCLUDED(mu_);
-  void Set(std::shared_ptr<const TrustAnchors> anchors) ABSL_LOCKS_EXCLUDED(mu_);
+  void Set(std::shared_ptr<const TrustAnchors> anchors)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   mutable Mutex mu_;

@@ -1,13 +1,13 @@
 #include "gateway/x509_util.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
+
+#include <fstream>
+#include <sstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
@@ -42,18 +42,21 @@ absl::StatusOr<std::string> ReadFileForConfig(const std::string& path,
 absl::StatusOr<X509Ptr> ParsePemCertificate(absl::string_view pem) {
   BioPtr bio = MemBio(pem);
   X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-  if (cert == nullptr) return absl::InvalidArgumentError("not a PEM certificate");
+  if (cert == nullptr)
+    return absl::InvalidArgumentError("not a PEM certificate");
   return cert;
 }
 
-absl::StatusOr<std::vector<X509Ptr>> ParsePemCertificates(absl::string_view pem) {
+absl::StatusOr<std::vector<X509Ptr>> ParsePemCertificates(
+    absl::string_view pem) {
   BioPtr bio = MemBio(pem);
   std::vector<X509Ptr> certs;
   while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
     certs.emplace_back(cert);
   }
   ERR_clear_error();  // the loop ends on an expected "no start line"
-  if (certs.empty()) return absl::InvalidArgumentError("no PEM certificate found");
+  if (certs.empty())
+    return absl::InvalidArgumentError("no PEM certificate found");
   return certs;
 }
 
@@ -83,15 +86,16 @@ std::vector<std::string> UriSans(X509* cert) {
 
 absl::Status CheckSvidLeafProfile(X509* cert) {
   auto refuse = [](absl::string_view why) {
-    return absl::UnauthenticatedError(
-        absl::StrCat("client certificate refused: not an X.509-SVID leaf: ", why));
+    return absl::UnauthenticatedError(absl::StrCat(
+        "client certificate refused: not an X.509-SVID leaf: ", why));
   };
   const uint32_t flags = X509_get_extension_flags(cert);
   if ((flags & EXFLAG_INVALID) != 0) {
     return refuse("its extensions cannot be decoded");
   }
   if ((flags & EXFLAG_CA) != 0) {
-    return refuse("basicConstraints CA:TRUE (a CA certificate is not a client identity)");
+    return refuse(
+        "basicConstraints CA:TRUE (a CA certificate is not a client identity)");
   }
   if ((flags & EXFLAG_KUSAGE) != 0 &&
       (X509_get_key_usage(cert) & (KU_KEY_CERT_SIGN | KU_CRL_SIGN)) != 0) {
@@ -117,8 +121,8 @@ absl::Status CheckKeyMatchesCertificate(absl::string_view cert_pem,
   EVP_PKEY* key = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
   if (key == nullptr) {
     ERR_clear_error();
-    return absl::InvalidArgumentError(
-        absl::StrCat("tls.key ", key_path, ": not an unencrypted PEM private key"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "tls.key ", key_path, ": not an unencrypted PEM private key"));
   }
   bool match = X509_check_private_key(cert->get(), key) == 1;
   EVP_PKEY_free(key);

@@ -3,11 +3,11 @@
 #ifndef CTG_GATEWAY_X509_UTIL_H_
 #define CTG_GATEWAY_X509_UTIL_H_
 
+#include <openssl/x509.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <openssl/x509.h>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -27,7 +27,8 @@ absl::StatusOr<std::string> ReadFileForConfig(const std::string& path,
 absl::StatusOr<X509Ptr> ParsePemCertificate(absl::string_view pem);
 
 // Every certificate of a PEM bundle (at least one). Errors: kInvalidArgument.
-absl::StatusOr<std::vector<X509Ptr>> ParsePemCertificates(absl::string_view pem);
+absl::StatusOr<std::vector<X509Ptr>> ParsePemCertificates(
+    absl::string_view pem);
 
 // Lower-case hex SHA-256 of the certificate's DER encoding.
 std::string CertificateSha256(X509* cert);

@@ -25,8 +25,10 @@ constexpr Role kCommuneReviewer = Role::kCommuneReviewer;
 const std::vector<MethodRule>& Table() {
   static const auto* table = new std::vector<MethodRule>{
       {"/ctg.v1.DataRequests/SubmitRequest", {kRequester}},
-      {"/ctg.v1.DataRequests/GetRequest", {kRequester, kOperator, kReviewer, kAuditor}},
-      {"/ctg.v1.DataRequests/ListRequests", {kRequester, kOperator, kReviewer, kAuditor}},
+      {"/ctg.v1.DataRequests/GetRequest",
+       {kRequester, kOperator, kReviewer, kAuditor}},
+      {"/ctg.v1.DataRequests/ListRequests",
+       {kRequester, kOperator, kReviewer, kAuditor}},
       {"/ctg.v1.DataRequests/AmendRequest", {kRequester}},
       {"/ctg.v1.DataRequests/WithdrawRequest", {kRequester}},
       {"/ctg.v1.DataRequests/StartStudy", {kReviewer}},
@@ -36,16 +38,21 @@ const std::vector<MethodRule>& Table() {
       {"/ctg.v1.DataRequests/RevokeRequest", {kReviewer, kAdmin}},
       {"/ctg.v1.Extracts/GetExtract", {kRequester, kOperator}},
       {"/ctg.v1.Catalogue/ListIndicators",
-       {kRequester, kOperator, kReviewer, kAdmin, kAuditor, kCafRequester, kCommuneReviewer}},
+       {kRequester, kOperator, kReviewer, kAdmin, kAuditor, kCafRequester,
+        kCommuneReviewer}},
       {"/ctg.v1.Catalogue/ListTerritories",
-       {kRequester, kOperator, kReviewer, kAdmin, kAuditor, kCafRequester, kCommuneReviewer}},
+       {kRequester, kOperator, kReviewer, kAdmin, kAuditor, kCafRequester,
+        kCommuneReviewer}},
       {"/ctg.v1.Catalogue/ListPeriods",
-       {kRequester, kOperator, kReviewer, kAdmin, kAuditor, kCafRequester, kCommuneReviewer}},
+       {kRequester, kOperator, kReviewer, kAdmin, kAuditor, kCafRequester,
+        kCommuneReviewer}},
       {"/ctg.v1.Conventions/CreateConvention", {kAdmin}},
       {"/ctg.v1.Conventions/GetConvention",
-       {kAdmin, kReviewer, kAuditor, kRequester, kCafRequester, kCommuneReviewer}},
+       {kAdmin, kReviewer, kAuditor, kRequester, kCafRequester,
+        kCommuneReviewer}},
       {"/ctg.v1.Conventions/ListConventions",
-       {kAdmin, kReviewer, kAuditor, kRequester, kCafRequester, kCommuneReviewer}},
+       {kAdmin, kReviewer, kAuditor, kRequester, kCafRequester,
+        kCommuneReviewer}},
       {"/ctg.v1.Conventions/SuspendConvention", {kAdmin}},
       {"/ctg.v1.Conventions/ReinstateConvention", {kAdmin}},
       {"/ctg.v1.Conventions/TerminateConvention", {kAdmin}},
@@ -55,8 +62,10 @@ const std::vector<MethodRule>& Table() {
       {"/ctg.v1.Audit/GetInclusionProof", {kAuditor}},
       {"/ctg.v1.Audit/GetConsistencyProof", {kAuditor}},
       {"/ctg.v1.CafRequests/SubmitCafRequest", {kCafRequester}},
-      {"/ctg.v1.CafRequests/GetCafRequest", {kCafRequester, kCommuneReviewer, kAuditor}},
-      {"/ctg.v1.CafRequests/ListCafRequests", {kCafRequester, kCommuneReviewer, kAuditor}},
+      {"/ctg.v1.CafRequests/GetCafRequest",
+       {kCafRequester, kCommuneReviewer, kAuditor}},
+      {"/ctg.v1.CafRequests/ListCafRequests",
+       {kCafRequester, kCommuneReviewer, kAuditor}},
       {"/ctg.v1.CafRequests/AmendCafRequest", {kCafRequester}},
       {"/ctg.v1.CafRequests/WithdrawCafRequest", {kCafRequester}},
       {"/ctg.v1.CafRequests/StartCafRequestStudy", {kCommuneReviewer}},
@@ -66,8 +75,10 @@ const std::vector<MethodRule>& Table() {
       {"/ctg.v1.CafRequests/UploadCafRequestData", {kCommuneReviewer}},
       {"/ctg.v1.CafRequests/GetCafRequestData", {kCafRequester}},
       {"/ctg.v1.TransferAgreements/RequestTransferAgreement", {kRequester}},
-      {"/ctg.v1.TransferAgreements/GetTransferAgreement", {kRequester, kReviewer, kAuditor}},
-      {"/ctg.v1.TransferAgreements/ListTransferAgreements", {kRequester, kReviewer, kAuditor}},
+      {"/ctg.v1.TransferAgreements/GetTransferAgreement",
+       {kRequester, kReviewer, kAuditor}},
+      {"/ctg.v1.TransferAgreements/ListTransferAgreements",
+       {kRequester, kReviewer, kAuditor}},
       {"/ctg.v1.TransferAgreements/DecideTransferAgreement", {kReviewer}},
   };
   return *table;
@@ -78,11 +89,14 @@ const std::vector<MethodRule>& Table() {
 const std::vector<MethodRule>& StandardTable() {
   static const auto* table = new std::vector<MethodRule>{
       {"/grpc.health.v1.Health/Check",
-       {kRequester, kOperator, kReviewer, kAdmin, kAuditor, kCafRequester, kCommuneReviewer}},
+       {kRequester, kOperator, kReviewer, kAdmin, kAuditor, kCafRequester,
+        kCommuneReviewer}},
       {"/grpc.health.v1.Health/Watch",
-       {kRequester, kOperator, kReviewer, kAdmin, kAuditor, kCafRequester, kCommuneReviewer}},
+       {kRequester, kOperator, kReviewer, kAdmin, kAuditor, kCafRequester,
+        kCommuneReviewer}},
       {"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
-       {kRequester, kOperator, kReviewer, kAdmin, kAuditor, kCafRequester, kCommuneReviewer}},
+       {kRequester, kOperator, kReviewer, kAdmin, kAuditor, kCafRequester,
+        kCommuneReviewer}},
   };
   return *table;
 }
@@ -115,8 +129,8 @@ absl::Status Authorize(Role role, absl::string_view full_method) {
     return absl::PermissionDeniedError(absl::StrCat(
         "role \"", RoleName(role), "\" may not call ", full_method));
   }
-  return absl::PermissionDeniedError(
-      absl::StrCat("method ", full_method, " is not in the authorization table"));
+  return absl::PermissionDeniedError(absl::StrCat(
+      "method ", full_method, " is not in the authorization table"));
 }
 
 }  // namespace ctg::policy

@@ -51,7 +51,8 @@ struct CafRequestLimits {
 // no duplicates; territories: in `perimeter` (the commune's convention),
 // and then the template has a "territory" column; periods: "YYYY" or
 // "YYYY-MM", and then a "period" column. `field` prefixes messages.
-absl::Status ValidateTemplate(const DataTemplate& tmpl, const Perimeter& perimeter,
+absl::Status ValidateTemplate(const DataTemplate& tmpl,
+                              const Perimeter& perimeter,
                               const CafRequestLimits& caf_limits,
                               absl::string_view field = "data_template");
 
@@ -69,26 +70,26 @@ struct CafSubmission {
 // (ValidateTemplate), recipients (ValidateRecipients, and every one an
 // OWN_SERVICE: the Caf declares its own services; analysis operators are
 // the commune's), retention_months.
-absl::Status ValidateCafSubmission(const CafSubmission& submission, const Perimeter& perimeter,
-                                   const RequestLimits& limits = RequestLimits(),
-                                   const CafRequestLimits& caf_limits = CafRequestLimits());
+absl::Status ValidateCafSubmission(
+    const CafSubmission& submission, const Perimeter& perimeter,
+    const RequestLimits& limits = RequestLimits(),
+    const CafRequestLimits& caf_limits = CafRequestLimits());
 
 // An answer of the Caf to the commune's questions: a new description
 // and/or template may replace the current ones; the purpose may not change
 // (CheckPurposeUnchanged).
 struct CafAmendment {
-  std::string answer;       // required
-  std::string description;  // empty: unchanged
+  std::string answer;                         // required
+  std::string description;                    // empty: unchanged
   std::optional<DataTemplate> data_template;  // unset: unchanged
-  std::string purpose;      // empty, or equal to the recorded purpose
+  std::string purpose;  // empty, or equal to the recorded purpose
 };
 
 // Checks, in order: purpose, answer, description, data_template.
-absl::Status ValidateCafAmendment(const CafAmendment& amendment,
-                                  absl::string_view recorded_purpose,
-                                  const Perimeter& perimeter,
-                                  const RequestLimits& limits = RequestLimits(),
-                                  const CafRequestLimits& caf_limits = CafRequestLimits());
+absl::Status ValidateCafAmendment(
+    const CafAmendment& amendment, absl::string_view recorded_purpose,
+    const Perimeter& perimeter, const RequestLimits& limits = RequestLimits(),
+    const CafRequestLimits& caf_limits = CafRequestLimits());
 
 }  // namespace ctg::policy
 

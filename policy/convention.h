@@ -27,10 +27,10 @@ struct ConventionTerms {
   absl::CivilDay valid_until;  // last valid day (inclusive)
   bool suspended = false;
   // R11: the convention has ended on `today` (past valid_until, or its
-// termination took effect): nothing more is served under it.
-bool HasEnded(const ConventionTerms& terms, absl::CivilDay today);
+  // termination took effect): nothing more is served under it.
+  bool HasEnded(const ConventionTerms& terms, absl::CivilDay today);
 
-// R11: the first day on which the convention no longer applies after a
+  // R11: the first day on which the convention no longer applies after a
   // termination; unset while not terminated.
   std::optional<absl::CivilDay> termination_effective;
   // The day the termination's notice was given; set with the above.
@@ -49,7 +49,8 @@ absl::string_view ConventionStatusName(ConventionStatus status);
 
 // The status on `today`. Ended wins over suspended (an ended convention stays
 // ended even if it was suspended before).
-ConventionStatus EffectiveStatus(const ConventionTerms& terms, absl::CivilDay today);
+ConventionStatus EffectiveStatus(const ConventionTerms& terms,
+                                 absl::CivilDay today);
 
 // R11: the convention has ended on `today` (past valid_until, or its
 // termination took effect): nothing more is served under it.
@@ -60,12 +61,14 @@ bool HasEnded(const ConventionTerms& terms, absl::CivilDay today);
 absl::CivilDay ConventionEndDay(const ConventionTerms& terms);
 // R11: the instant the convention stops applying (exclusive): the start of
 // ConventionEndDay in `zone` (the Caf's calendar).
-absl::Time ConventionEndTime(const ConventionTerms& terms, const absl::TimeZone& zone);
+absl::Time ConventionEndTime(const ConventionTerms& terms,
+                             const absl::TimeZone& zone);
 
 // R10, R11: OK when a request may be filed or data released on `today`.
 // Errors: kFailedPrecondition naming the convention and why (not yet valid,
 // suspended, ended on <date>).
-absl::Status CheckConventionActive(const ConventionTerms& terms, absl::CivilDay today);
+absl::Status CheckConventionActive(const ConventionTerms& terms,
+                                   absl::CivilDay today);
 
 // R11: termination takes effect three months after the notice date unless
 // the parties agreed an earlier date. Errors (kInvalidArgument): an agreed
@@ -78,7 +81,8 @@ absl::StatusOr<absl::CivilDay> TerminationEffectiveDate(
 absl::CivilDay AddMonths(absl::CivilDay day, int months);
 
 // Parses "YYYY-MM-DD". Errors: kInvalidArgument naming `field`.
-absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view text, absl::string_view field);
+absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view text,
+                                         absl::string_view field);
 std::string FormatDate(absl::CivilDay day);
 
 // The commune's perimeter (R2 scope): the territories it may ask about.
@@ -108,8 +112,8 @@ struct CommuneTerritories {
 // commune or absent from the base would only fail at the first extract,
 // after an approval. With no base stored yet, or a latest base that does
 // not hold the commune at all, OK: the import that brings the commune's
-// figures reports the gaps (PerimeterGaps). Errors: kInvalidArgument naming `perimeter[i]` and
-// the territory.
+// figures reports the gaps (PerimeterGaps). Errors: kInvalidArgument naming
+// `perimeter[i]` and the territory.
 absl::Status CheckPerimeterInBase(absl::string_view commune,
                                   const std::vector<std::string>& perimeter,
                                   const CommuneTerritories& base);
@@ -117,8 +121,8 @@ absl::Status CheckPerimeterInBase(absl::string_view commune,
 // The codes of `perimeter` that `base` does not hold for the commune, in
 // perimeter order (empty when every territory is served). For the report
 // of an import that becomes the latest period.
-std::vector<std::string> PerimeterGaps(const std::vector<std::string>& perimeter,
-                                       const CommuneTerritories& base);
+std::vector<std::string> PerimeterGaps(
+    const std::vector<std::string>& perimeter, const CommuneTerritories& base);
 
 }  // namespace ctg::policy
 

@@ -32,7 +32,8 @@ absl::Status CheckSuspend(const ConventionTerms& terms, absl::CivilDay today,
 // R10: only a suspended convention may be reinstated.
 // Errors: kInvalidArgument naming "reason"; kFailedPrecondition `convention
 // <id> is not suspended`.
-absl::Status CheckReinstate(const ConventionTerms& terms, absl::string_view reason);
+absl::Status CheckReinstate(const ConventionTerms& terms,
+                            absl::string_view reason);
 
 // A termination's dates.
 struct Termination {
@@ -56,10 +57,12 @@ struct Termination {
 // terminated (effective <date>); to change its dates, correct it` or, with
 // `correct`, `convention <id> is not terminated: there is nothing to
 // correct` or `... already terminated with these dates`.
-absl::StatusOr<Termination> Terminate(const ConventionTerms& terms, absl::CivilDay today,
+absl::StatusOr<Termination> Terminate(const ConventionTerms& terms,
+                                      absl::CivilDay today,
                                       absl::string_view notice_date,
                                       absl::string_view effective_date,
-                                      absl::string_view reason, bool correct = false);
+                                      absl::string_view reason,
+                                      bool correct = false);
 
 }  // namespace ctg::policy
 

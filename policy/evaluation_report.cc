@@ -103,22 +103,24 @@ Tally Count(const RequestRecord& r, absl::Time from, absl::Time to) {
 }
 
 // R3: the agreements filed and decided in [from, to).
-absl::StatusOr<AgreementFigures> CountAgreements(absl::Span<const AgreementRecord> agreements,
-                                                 absl::Time from, absl::Time to) {
+absl::StatusOr<AgreementFigures> CountAgreements(
+    absl::Span<const AgreementRecord> agreements, absl::Time from,
+    absl::Time to) {
   auto in_window = [&](absl::Time t) { return t >= from && t < to; };
   AgreementFigures f;
   Tally delays;
   for (size_t i = 0; i < agreements.size(); ++i) {
     const AgreementRecord& a = agreements[i];
     if (a.decision_time && *a.decision_time < a.create_time) {
-      return absl::InternalError(absl::StrCat("agreement record ", i,
-                                              " is inconsistent: decided before it was created"));
+      return absl::InternalError(
+          absl::StrCat("agreement record ", i,
+                       " is inconsistent: decided before it was created"));
     }
     if (in_window(a.create_time)) ++f.filed;
     if (a.decision_time && in_window(*a.decision_time)) {
       (a.approved ? f.approved : f.rejected) += 1;
-      delays.days_to_decision.push_back(absl::ToDoubleHours(*a.decision_time - a.create_time) /
-                                        24);
+      delays.days_to_decision.push_back(
+          absl::ToDoubleHours(*a.decision_time - a.create_time) / 24);
     }
   }
   f.median_days_to_decision = delays.Finish().median_days_to_decision;
@@ -133,8 +135,9 @@ absl::StatusOr<EvaluationReport> BuildEvaluationReport(
 }
 
 absl::StatusOr<EvaluationReport> BuildEvaluationReport(
-    absl::Span<const RequestRecord> records, absl::Span<const AgreementRecord> agreements,
-    absl::Time from, absl::Time to) {
+    absl::Span<const RequestRecord> records,
+    absl::Span<const AgreementRecord> agreements, absl::Time from,
+    absl::Time to) {
   if (from >= to) {
     return absl::InvalidArgumentError(absl::StrCat(
         "from: ", Time(from), " is not before to (", Time(to), ")"));
@@ -170,7 +173,8 @@ absl::StatusOr<EvaluationReport> BuildEvaluationReport(
   }
   report.total = total.Finish();
   report.caf_requests = caf_requests.Finish();
-  CTG_ASSIGN_OR_RETURN(report.agreements, CountAgreements(agreements, from, to));
+  CTG_ASSIGN_OR_RETURN(report.agreements,
+                       CountAgreements(agreements, from, to));
   return report;
 }
 

@@ -62,7 +62,7 @@ struct RequestRecord {
 // One onward-transfer agreement (R3), as the report needs it.
 struct AgreementRecord {
   absl::Time create_time;
-  bool approved = false;  // the decision, when decided
+  bool approved = false;                    // the decision, when decided
   std::optional<absl::Time> decision_time;  // nullopt while undecided
 };
 
@@ -115,8 +115,9 @@ absl::StatusOr<EvaluationReport> BuildEvaluationReport(
 // The same, with the agreements counted too. Errors as above; kInternal
 // too for an agreement decided before it was created.
 absl::StatusOr<EvaluationReport> BuildEvaluationReport(
-    absl::Span<const RequestRecord> records, absl::Span<const AgreementRecord> agreements,
-    absl::Time from, absl::Time to);
+    absl::Span<const RequestRecord> records,
+    absl::Span<const AgreementRecord> agreements, absl::Time from,
+    absl::Time to);
 
 }  // namespace ctg::policy
 

@@ -1,7 +1,5 @@
 #include "policy/identity.h"
 
-#include "policy/territory_code.h"
-
 #include <vector>
 
 #include "absl/status/status.h"
@@ -9,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "policy/territory_code.h"
 
 namespace ctg::policy {
 namespace {
@@ -62,13 +61,20 @@ absl::StatusOr<Role> ParseRole(OrganisationKind kind, absl::string_view name) {
 
 absl::string_view RoleName(Role role) {
   switch (role) {
-    case Role::kRequester: return "requester";
-    case Role::kOperator: return "operator";
-    case Role::kReviewer: return "reviewer";
-    case Role::kAdmin: return "admin";
-    case Role::kAuditor: return "auditor";
-    case Role::kCafRequester: return "caf-requester";
-    case Role::kCommuneReviewer: return "commune-reviewer";
+    case Role::kRequester:
+      return "requester";
+    case Role::kOperator:
+      return "operator";
+    case Role::kReviewer:
+      return "reviewer";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kAuditor:
+      return "auditor";
+    case Role::kCafRequester:
+      return "caf-requester";
+    case Role::kCommuneReviewer:
+      return "commune-reviewer";
   }
   return "unknown";
 }
@@ -89,8 +95,8 @@ absl::StatusOr<Identity> ParseSpiffeId(absl::string_view uri,
   size_t slash = rest.find('/');
   absl::string_view domain = rest.substr(0, slash);
   if (domain != trust_domain) {
-    return Refuse(absl::StrCat("trust domain \"", domain,
-                               "\" is not this gateway's"));
+    return Refuse(
+        absl::StrCat("trust domain \"", domain, "\" is not this gateway's"));
   }
   if (slash == absl::string_view::npos) return Refuse("SPIFFE ID has no path");
   std::vector<absl::string_view> parts =
@@ -102,7 +108,8 @@ absl::StatusOr<Identity> ParseSpiffeId(absl::string_view uri,
   if (parts[0] == "commune") {
     id.kind = OrganisationKind::kCommune;
     if (!IsCommuneCode(parts[1])) {
-      return Refuse(absl::StrCat("\"", parts[1], "\" is not an INSEE commune code"));
+      return Refuse(
+          absl::StrCat("\"", parts[1], "\" is not an INSEE commune code"));
     }
   } else if (parts[0] == "caf") {
     id.kind = OrganisationKind::kCaf;
@@ -126,9 +133,11 @@ absl::StatusOr<Identity> ParseSpiffeId(absl::string_view uri,
 
 absl::Status CheckOwnCaf(const Identity& identity, absl::string_view caf_id) {
   if (identity.kind != OrganisationKind::kCaf) return absl::OkStatus();
-  if (!caf_id.empty() && identity.organisation == caf_id) return absl::OkStatus();
+  if (!caf_id.empty() && identity.organisation == caf_id)
+    return absl::OkStatus();
   return Refuse(absl::StrCat("Caf \"", identity.organisation,
-                             "\" is not this gateway's Caf (\"", caf_id, "\")"));
+                             "\" is not this gateway's Caf (\"", caf_id,
+                             "\")"));
 }
 
 absl::StatusOr<Identity> AcceptSpiffeId(absl::string_view uri,

@@ -46,9 +46,9 @@ absl::string_view RoleName(Role role);
 absl::string_view OrganisationKindName(OrganisationKind kind);
 
 struct Identity {
-  std::string spiffe_id;      // the full, validated URI
+  std::string spiffe_id;  // the full, validated URI
   OrganisationKind kind;
-  std::string organisation;   // INSEE code of the commune, or the Caf's id
+  std::string organisation;  // INSEE code of the commune, or the Caf's id
   Role role;
   std::string person;
 

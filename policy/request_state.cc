@@ -192,7 +192,8 @@ bool IsLegalFrom(RequestState state, RequestAction action) {
 }
 
 absl::string_view DirectionName(Direction direction) {
-  return direction == Direction::kCafToCommune ? "caf-to-commune" : "commune-to-caf";
+  return direction == Direction::kCafToCommune ? "caf-to-commune"
+                                               : "commune-to-caf";
 }
 
 bool MayPerform(Role role, RequestAction action, Direction direction) {
@@ -275,23 +276,27 @@ bool IsDeclaredOperator(absl::Span<const std::string> declared_operators,
                         absl::string_view person) {
   // R3: only the operators the request names as recipients.
   return !person.empty() &&
-         std::find(declared_operators.begin(), declared_operators.end(), person) !=
-             declared_operators.end();
+         std::find(declared_operators.begin(), declared_operators.end(),
+                   person) != declared_operators.end();
 }
 
-bool MayReadRequest(const Identity& caller, absl::string_view commune, absl::string_view id,
+bool MayReadRequest(const Identity& caller, absl::string_view commune,
+                    absl::string_view id,
                     absl::Span<const std::string> declared_operators) {
   if (!CheckRequestVisible(caller, commune, id).ok()) return false;
-  return caller.role != Role::kOperator || IsDeclaredOperator(declared_operators, caller.person);
+  return caller.role != Role::kOperator ||
+         IsDeclaredOperator(declared_operators, caller.person);
 }
 
-absl::Status CheckMayDownload(const Identity& caller, absl::string_view commune,
-                              absl::string_view id,
-                              absl::Span<const std::string> declared_operators) {
+absl::Status CheckMayDownload(
+    const Identity& caller, absl::string_view commune, absl::string_view id,
+    absl::Span<const std::string> declared_operators) {
   CTG_RETURN_IF_ERROR(CheckRequestVisible(caller, commune, id));
-  if (caller.role == Role::kOperator && !IsDeclaredOperator(declared_operators, caller.person)) {
+  if (caller.role == Role::kOperator &&
+      !IsDeclaredOperator(declared_operators, caller.person)) {
     return absl::PermissionDeniedError(absl::StrCat(
-        "operator ", caller.person, " is not declared as a recipient of request ", id, " (R3)"));
+        "operator ", caller.person,
+        " is not declared as a recipient of request ", id, " (R3)"));
   }
   return absl::OkStatus();
 }

@@ -29,8 +29,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/types/span.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "policy/identity.h"
 
 namespace ctg::policy {
@@ -106,10 +106,10 @@ bool MayPerform(Role role, RequestAction action,
 //     `request REQ-12 is APPROVED; only SUBMITTED, UNDER_STUDY or
 //     INFO_REQUESTED requests can be withdrawn`.
 // The PermissionDenied message names who may act in `direction`.
-absl::StatusOr<RequestState> Transition(RequestState from, RequestAction action,
-                                        Role actor_role,
-                                        absl::string_view request_id = "",
-                                        Direction direction = Direction::kCommuneToCaf);
+absl::StatusOr<RequestState> Transition(
+    RequestState from, RequestAction action, Role actor_role,
+    absl::string_view request_id = "",
+    Direction direction = Direction::kCommuneToCaf);
 
 // As above, for a caller identity acting on a request of commune
 // `request_commune`. A commune identity (requester, operator) acting on
@@ -119,11 +119,10 @@ absl::StatusOr<RequestState> Transition(RequestState from, RequestAction action,
 // In the Caf -> commune direction the commune is the tenant too: the
 // commune the request is addressed to; another commune's reviewer gets
 // kNotFound.
-absl::StatusOr<RequestState> Transition(RequestState from, RequestAction action,
-                                        const Identity& actor,
-                                        absl::string_view request_commune,
-                                        absl::string_view request_id,
-                                        Direction direction = Direction::kCommuneToCaf);
+absl::StatusOr<RequestState> Transition(
+    RequestState from, RequestAction action, const Identity& actor,
+    absl::string_view request_commune, absl::string_view request_id,
+    Direction direction = Direction::kCommuneToCaf);
 
 // OK when `caller` may see request `request_id` of commune `request_commune`:
 // Caf identities see all requests, commune identities those of their own
@@ -144,7 +143,8 @@ bool IsDeclaredOperator(absl::Span<const std::string> declared_operators,
 // R3, R8: true if `caller` may read request `id` of `commune`, which
 // declares `declared_operators`: CheckRequestVisible, and for an analysis
 // operator, only a request that declares it.
-bool MayReadRequest(const Identity& caller, absl::string_view commune, absl::string_view id,
+bool MayReadRequest(const Identity& caller, absl::string_view commune,
+                    absl::string_view id,
                     absl::Span<const std::string> declared_operators);
 
 // R3, R8: OK when `caller` may download the extract of request `id` of

@@ -380,8 +380,8 @@ absl::StatusOr<DecisionOutcome> ValidateDecision(
       input.decision != Decision::kReject) {
     return Invalid("decision", "must be APPROVE or REJECT");
   }
-  CTG_RETURN_IF_ERROR(ValidateOpinions(input.opportunity, input.feasibility,
-                                       options, limits));
+  CTG_RETURN_IF_ERROR(
+      ValidateOpinions(input.opportunity, input.feasibility, options, limits));
   DecisionOutcome outcome;
   outcome.decision = input.decision;
   if (input.decision == Decision::kApprove) {

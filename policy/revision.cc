@@ -13,11 +13,14 @@ absl::Status CheckNotARevision(const PeriodFacts& facts) {
       "period ", facts.period, " was already released (", facts.releases,
       facts.releases == 1 ? " extract" : " extracts", " to ", facts.communes,
       facts.communes == 1 ? " commune" : " communes",
-      "): importing it again would be a revision, and the differences between the two "
-      "versions could reveal changes concerning fewer than five allocataires (secret "
+      "): importing it again would be a revision, and the differences between "
+      "the two "
+      "versions could reveal changes concerning fewer than five allocataires "
+      "(secret "
       "statistique). Nothing was imported; the base of ",
       facts.period,
-      " stays as released. Carry corrections into the base of a later period."));
+      " stays as released. Carry corrections into the base of a later "
+      "period."));
 }
 
 }  // namespace ctg::policy

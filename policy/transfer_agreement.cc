@@ -8,15 +8,20 @@ namespace ctg::policy {
 
 absl::string_view AgreementStateName(AgreementState state) {
   switch (state) {
-    case AgreementState::kRequested: return "REQUESTED";
-    case AgreementState::kApproved: return "APPROVED";
-    case AgreementState::kRejected: return "REJECTED";
-    case AgreementState::kEnded: return "ENDED";
+    case AgreementState::kRequested:
+      return "REQUESTED";
+    case AgreementState::kApproved:
+      return "APPROVED";
+    case AgreementState::kRejected:
+      return "REJECTED";
+    case AgreementState::kEnded:
+      return "ENDED";
   }
   return "UNKNOWN";
 }
 
-AgreementCarrier CarrierOf(RequestState request_state, const ConventionTerms& convention,
+AgreementCarrier CarrierOf(RequestState request_state,
+                           const ConventionTerms& convention,
                            absl::CivilDay today) {
   // R10: a revoked request; R11: a convention terminated or past its window.
   return {request_state == RequestState::kRevoked,
@@ -24,24 +29,30 @@ AgreementCarrier CarrierOf(RequestState request_state, const ConventionTerms& co
 }
 
 absl::Status ReleaseNotFound(absl::string_view extract_id) {
-  return absl::NotFoundError(absl::StrCat("release ", extract_id, " not found"));
+  return absl::NotFoundError(
+      absl::StrCat("release ", extract_id, " not found"));
 }
 
 absl::Status AgreementNotFound(absl::string_view agreement_id) {
-  return absl::NotFoundError(absl::StrCat("agreement ", agreement_id, " not found"));
+  return absl::NotFoundError(
+      absl::StrCat("agreement ", agreement_id, " not found"));
 }
 
-absl::Status CheckMayAskAgreement(const Identity& who, const HeldRelease& release,
-                                  const AgreementInput& input, const RequestLimits& limits) {
+absl::Status CheckMayAskAgreement(const Identity& who,
+                                  const HeldRelease& release,
+                                  const AgreementInput& input,
+                                  const RequestLimits& limits) {
   // R3: the commune that holds the data asks.
   if (who.role != Role::kRequester) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "role \"", RoleName(who.role),
-        "\" may not ask an onward-transfer agreement; only a requester of the commune may"));
+    return absl::PermissionDeniedError(
+        absl::StrCat("role \"", RoleName(who.role),
+                     "\" may not ask an onward-transfer agreement; only a "
+                     "requester of the commune may"));
   }
   // R8: only a release this commune holds; another's is indistinguishable
   // from a missing one.
-  if (who.organisation != release.commune) return ReleaseNotFound(release.extract_id);
+  if (who.organisation != release.commune)
+    return ReleaseNotFound(release.extract_id);
   // R10, R11: a revoked request or an ended convention ends every transfer.
   if (release.request_revoked) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -49,51 +60,58 @@ absl::Status CheckMayAskAgreement(const Identity& who, const HeldRelease& releas
         " is REVOKED; its data may not be passed on"));
   }
   if (release.convention_ended) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the convention of release ", release.extract_id,
-        " has ended; its data may not be passed on"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the convention of release ", release.extract_id,
+                     " has ended; its data may not be passed on"));
   }
-  CTG_RETURN_IF_ERROR(ValidateText("recipient", input.recipient, limits.max_name_chars,
-                                   Presence::kRequired, TextKind::kLine));
+  CTG_RETURN_IF_ERROR(ValidateText("recipient", input.recipient,
+                                   limits.max_name_chars, Presence::kRequired,
+                                   TextKind::kLine));
   return ValidateText("purpose", input.purpose, limits.max_purpose_chars,
                       Presence::kRequired, TextKind::kParagraph);
 }
 
-AgreementState EffectiveAgreementState(AgreementState stored, bool request_revoked,
+AgreementState EffectiveAgreementState(AgreementState stored,
+                                       bool request_revoked,
                                        bool convention_ended) {
   // R3 with R10, R11: the agreement lives no longer than what it carries.
-  if ((stored == AgreementState::kRequested || stored == AgreementState::kApproved) &&
+  if ((stored == AgreementState::kRequested ||
+       stored == AgreementState::kApproved) &&
       (request_revoked || convention_ended)) {
     return AgreementState::kEnded;
   }
   return stored;
 }
 
-absl::StatusOr<AgreementState> DecideAgreement(const Identity& who,
-                                               const StudiedAgreement& agreement,
-                                               bool approve, absl::string_view reasons,
-                                               const RequestLimits& limits) {
-  CTG_RETURN_IF_ERROR(CheckAgreementVisible(who, agreement.commune, agreement.id));
+absl::StatusOr<AgreementState> DecideAgreement(
+    const Identity& who, const StudiedAgreement& agreement, bool approve,
+    absl::string_view reasons, const RequestLimits& limits) {
+  CTG_RETURN_IF_ERROR(
+      CheckAgreementVisible(who, agreement.commune, agreement.id));
   // R3: "accord préalable de la Caf": the Caf's reviewers decide.
   if (who.role != Role::kReviewer) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "role \"", RoleName(who.role),
-        "\" may not decide an onward-transfer agreement; only a reviewer of the Caf may"));
+    return absl::PermissionDeniedError(
+        absl::StrCat("role \"", RoleName(who.role),
+                     "\" may not decide an onward-transfer agreement; only a "
+                     "reviewer of the Caf may"));
   }
   if (agreement.state != AgreementState::kRequested) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("agreement ", agreement.id, " is ", AgreementStateName(agreement.state),
-                     "; only REQUESTED agreements can be decided"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "agreement ", agreement.id, " is ", AgreementStateName(agreement.state),
+        "; only REQUESTED agreements can be decided"));
   }
   // R3: the Caf records why it agrees or refuses.
-  CTG_RETURN_IF_ERROR(ValidateText("reasons", reasons, limits.max_reasoning_chars,
+  CTG_RETURN_IF_ERROR(ValidateText("reasons", reasons,
+                                   limits.max_reasoning_chars,
                                    Presence::kRequired, TextKind::kParagraph));
   return approve ? AgreementState::kApproved : AgreementState::kRejected;
 }
 
-absl::Status CheckAgreementVisible(const Identity& who, absl::string_view commune,
+absl::Status CheckAgreementVisible(const Identity& who,
+                                   absl::string_view commune,
                                    absl::string_view agreement_id) {
-  if (who.IsCommune() && who.organisation != commune) return AgreementNotFound(agreement_id);
+  if (who.IsCommune() && who.organisation != commune)
+    return AgreementNotFound(agreement_id);
   return absl::OkStatus();
 }
 

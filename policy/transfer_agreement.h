@@ -31,7 +31,12 @@
 namespace ctg::policy {
 
 // The values are those of ctg.v1.TransferAgreementState.
-enum class AgreementState { kRequested = 1, kApproved = 2, kRejected = 3, kEnded = 4 };
+enum class AgreementState {
+  kRequested = 1,
+  kApproved = 2,
+  kRejected = 3,
+  kEnded = 4
+};
 
 // "REQUESTED", "APPROVED", "REJECTED", "ENDED".
 absl::string_view AgreementStateName(AgreementState state);
@@ -42,7 +47,8 @@ struct HeldRelease {
   std::string extract_id;  // e.g. "EXT-..."; named in messages
   std::string request_id;
   std::string commune;  // the commune it was released to
-  RequestState request_state = RequestState::kApproved;  // EffectiveRequestState
+  RequestState request_state =
+      RequestState::kApproved;    // EffectiveRequestState
   bool request_revoked = false;   // the request is REVOKED (R10)
   bool convention_ended = false;  // terminated or past its window (R11)
 };
@@ -54,7 +60,8 @@ struct AgreementCarrier {
   bool request_revoked = false;
   bool convention_ended = false;
 };
-AgreementCarrier CarrierOf(RequestState request_state, const ConventionTerms& convention,
+AgreementCarrier CarrierOf(RequestState request_state,
+                           const ConventionTerms& convention,
                            absl::CivilDay today);
 
 // kNotFound `release <id> not found`.
@@ -74,9 +81,9 @@ struct AgreementInput {
 // a commune asks only about releases it holds); the request not revoked
 // and the convention not ended (kFailedPrecondition: nothing may be passed
 // on any more); recipient and purpose (kInvalidArgument naming the field).
-absl::Status CheckMayAskAgreement(const Identity& who, const HeldRelease& release,
-                                  const AgreementInput& input,
-                                  const RequestLimits& limits = RequestLimits());
+absl::Status CheckMayAskAgreement(
+    const Identity& who, const HeldRelease& release,
+    const AgreementInput& input, const RequestLimits& limits = RequestLimits());
 
 // An agreement as a decision finds it.
 struct StudiedAgreement {
@@ -89,7 +96,8 @@ struct StudiedAgreement {
 // REQUESTED or APPROVED and its request was revoked or its convention
 // ended (R10, R11: "revoking the request or the convention ends the
 // agreements it carries"); `stored` otherwise.
-AgreementState EffectiveAgreementState(AgreementState stored, bool request_revoked,
+AgreementState EffectiveAgreementState(AgreementState stored,
+                                       bool request_revoked,
                                        bool convention_ended);
 
 // R3: the state after a Caf reviewer decides. Checks, in order: visible
@@ -98,14 +106,14 @@ AgreementState EffectiveAgreementState(AgreementState stored, bool request_revok
 // ENDED; only REQUESTED agreements can be decided`); reasons required for
 // both outcomes (kInvalidArgument naming "reasons", free text of at most
 // max_reasoning_chars).
-absl::StatusOr<AgreementState> DecideAgreement(const Identity& who,
-                                               const StudiedAgreement& agreement,
-                                               bool approve, absl::string_view reasons,
-                                               const RequestLimits& limits = RequestLimits());
+absl::StatusOr<AgreementState> DecideAgreement(
+    const Identity& who, const StudiedAgreement& agreement, bool approve,
+    absl::string_view reasons, const RequestLimits& limits = RequestLimits());
 
 // R3, R8: a commune identity sees its own commune's agreements; the Caf
 // sees all. kNotFound as AgreementNotFound otherwise.
-absl::Status CheckAgreementVisible(const Identity& who, absl::string_view commune,
+absl::Status CheckAgreementVisible(const Identity& who,
+                                   absl::string_view commune,
                                    absl::string_view agreement_id);
 
 }  // namespace ctg::policy

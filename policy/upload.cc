@@ -18,7 +18,8 @@ absl::Status Invalid(absl::string_view field, absl::string_view what) {
 
 std::string Quote(absl::string_view value) {
   bool cut = value.size() > 64;
-  return absl::StrCat("\"", absl::CHexEscape(value.substr(0, 64)), cut ? "...\"" : "\"");
+  return absl::StrCat("\"", absl::CHexEscape(value.substr(0, 64)),
+                      cut ? "...\"" : "\"");
 }
 
 bool Contains(const std::vector<std::string>& list, absl::string_view value) {
@@ -26,7 +27,8 @@ bool Contains(const std::vector<std::string>& list, absl::string_view value) {
 }
 
 // The index of `column` in `header`, or -1.
-int ColumnIndex(const std::vector<std::string>& header, absl::string_view column) {
+int ColumnIndex(const std::vector<std::string>& header,
+                absl::string_view column) {
   for (size_t i = 0; i < header.size(); ++i) {
     if (header[i] == column) return static_cast<int>(i);
   }
@@ -34,17 +36,18 @@ int ColumnIndex(const std::vector<std::string>& header, absl::string_view column
 }
 
 // Each row's value in `column` is one of `allowed` (when it lists some).
-absl::Status CheckColumnValues(const std::vector<std::vector<std::string>>& rows,
-                               absl::string_view column,
-                               const std::vector<std::string>& allowed) {
+absl::Status CheckColumnValues(
+    const std::vector<std::vector<std::string>>& rows, absl::string_view column,
+    const std::vector<std::string>& allowed) {
   if (allowed.empty() || rows.empty()) return absl::OkStatus();
   int index = ColumnIndex(rows[0], column);
   if (index < 0) return absl::OkStatus();  // the header check names it
   for (size_t r = 1; r < rows.size(); ++r) {
     const std::string& value = rows[r][index];
     if (!Contains(allowed, value)) {
-      return Invalid("data", absl::StrCat("line ", r + 1, ", column ", column, ": ",
-                                          Quote(value), " is not in the approved template (",
+      return Invalid("data", absl::StrCat("line ", r + 1, ", column ", column,
+                                          ": ", Quote(value),
+                                          " is not in the approved template (",
                                           absl::StrJoin(allowed, ", "), ")"));
     }
   }
@@ -63,13 +66,14 @@ absl::Status CheckMayUpload(const Identity& who, const UploadTarget& target) {
   }
   // R1: no data moves before approval.
   if (target.state != RequestState::kApproved) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("request ", target.id, " is ", RequestStateName(target.state),
-                     "; data is uploaded once the commune approved the request"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "request ", target.id, " is ", RequestStateName(target.state),
+        "; data is uploaded once the commune approved the request"));
   }
   if (target.uploaded) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "request ", target.id, " already has its data; an upload is never replaced"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("request ", target.id,
+                     " already has its data; an upload is never replaced"));
   }
   return absl::OkStatus();
 }
@@ -77,12 +81,14 @@ absl::Status CheckMayUpload(const Identity& who, const UploadTarget& target) {
 absl::Status CheckUploadSize(int64_t size, int64_t max_bytes) {
   if (size > max_bytes) {
     return absl::ResourceExhaustedError(absl::StrCat(
-        "data: ", size, " bytes, more than limits.max_upload_bytes (", max_bytes, ")"));
+        "data: ", size, " bytes, more than limits.max_upload_bytes (",
+        max_bytes, ")"));
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(absl::string_view text) {
+absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(
+    absl::string_view text) {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> row;
   std::string field;
@@ -101,7 +107,8 @@ absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(absl::string_view
       ++i;
       for (;;) {
         if (i >= n) {
-          return Invalid("data", absl::StrCat("line ", start_line, ": unterminated quote"));
+          return Invalid("data", absl::StrCat("line ", start_line,
+                                              ": unterminated quote"));
         }
         if (text[i] == '"') {
           if (i + 1 < n && text[i + 1] == '"') {
@@ -116,7 +123,9 @@ absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(absl::string_view
         field.push_back(text[i++]);
       }
       if (i < n && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
-        return Invalid("data", absl::StrCat("line ", line, ": character after a closing quote"));
+        return Invalid(
+            "data",
+            absl::StrCat("line ", line, ": character after a closing quote"));
       }
       continue;
     }
@@ -142,22 +151,26 @@ absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(absl::string_view
   return rows;
 }
 
-absl::StatusOr<int64_t> ValidateUpload(const Upload& upload,
-                                       const std::optional<DataTemplate>& data_template,
-                                       int64_t max_bytes) {
-  CTG_RETURN_IF_ERROR(CheckUploadSize(static_cast<int64_t>(upload.content.size()), max_bytes));
+absl::StatusOr<int64_t> ValidateUpload(
+    const Upload& upload, const std::optional<DataTemplate>& data_template,
+    int64_t max_bytes) {
+  CTG_RETURN_IF_ERROR(
+      CheckUploadSize(static_cast<int64_t>(upload.content.size()), max_bytes));
   // R5: the commune states that its file holds no personal data.
   if (!upload.no_personal_data) {
     return Invalid("no_personal_data",
-                   "required: attest that the file holds no personal data (aggregates only)");
+                   "required: attest that the file holds no personal data "
+                   "(aggregates only)");
   }
   if (!upload.declared_sha256.empty() &&
       absl::AsciiStrToLower(upload.declared_sha256) != upload.sha256) {
-    return Invalid("sha256", absl::StrCat(Quote(upload.declared_sha256),
-                                          " is not the digest of the data received (",
-                                          upload.sha256, ")"));
+    return Invalid("sha256",
+                   absl::StrCat(Quote(upload.declared_sha256),
+                                " is not the digest of the data received (",
+                                upload.sha256, ")"));
   }
-  if (upload.content.empty()) return Invalid("data", "required: the file is empty");
+  if (upload.content.empty())
+    return Invalid("data", "required: the file is empty");
   if (Utf8Length(upload.content) < 0) return Invalid("data", "not UTF-8 text");
   if (upload.content.find('\0') != std::string::npos) {
     return Invalid("data", "not a text file (NUL byte)");
@@ -167,39 +180,46 @@ absl::StatusOr<int64_t> ValidateUpload(const Upload& upload,
   const std::vector<std::string>& header = rows[0];
   for (size_t r = 1; r < rows.size(); ++r) {
     if (rows[r].size() != header.size()) {
-      return Invalid("data", absl::StrCat("line ", r + 1, ": ", rows[r].size(),
-                                          " fields, the header has ", header.size()));
+      return Invalid("data",
+                     absl::StrCat("line ", r + 1, ": ", rows[r].size(),
+                                  " fields, the header has ", header.size()));
     }
   }
   if (data_template) {
     if (header != data_template->columns) {
-      return Invalid("data", absl::StrCat("line 1: the header (",
-                                          Quote(absl::StrJoin(header, ",")),
-                                          ") is not the approved template's columns (",
-                                          absl::StrJoin(data_template->columns, ","), ")"));
+      return Invalid(
+          "data", absl::StrCat(
+                      "line 1: the header (", Quote(absl::StrJoin(header, ",")),
+                      ") is not the approved template's columns (",
+                      absl::StrJoin(data_template->columns, ","), ")"));
     }
-    CTG_RETURN_IF_ERROR(CheckColumnValues(rows, kTerritoryColumn, data_template->territories));
-    CTG_RETURN_IF_ERROR(CheckColumnValues(rows, kPeriodColumn, data_template->periods));
+    CTG_RETURN_IF_ERROR(
+        CheckColumnValues(rows, kTerritoryColumn, data_template->territories));
+    CTG_RETURN_IF_ERROR(
+        CheckColumnValues(rows, kPeriodColumn, data_template->periods));
   }
   return static_cast<int64_t>(rows.size()) - 1;
 }
 
-absl::Status CheckMayDownloadUpload(const Identity& who, const UploadTarget& target) {
+absl::Status CheckMayDownloadUpload(const Identity& who,
+                                    const UploadTarget& target) {
   // R1: the data goes to the party that asked, the Caf.
   if (who.role != Role::kCafRequester) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "role \"", RoleName(who.role),
-        "\" may not download a commune's data; only a requester of the Caf may"));
+    return absl::PermissionDeniedError(
+        absl::StrCat("role \"", RoleName(who.role),
+                     "\" may not download a commune's data; only a requester "
+                     "of the Caf may"));
   }
   // R1, R11: only while the approval stands.
   if (target.state != RequestState::kApproved) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("request ", target.id, " is ", RequestStateName(target.state),
-                     "; the commune's data is downloaded only while it is APPROVED"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "request ", target.id, " is ", RequestStateName(target.state),
+        "; the commune's data is downloaded only while it is APPROVED"));
   }
   if (!target.uploaded) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the commune has not uploaded the data of request ", target.id, " yet"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the commune has not uploaded the data of request ",
+                     target.id, " yet"));
   }
   if (target.downloads_used >= target.download_quota) {
     return absl::FailedPreconditionError(

@@ -61,29 +61,31 @@ absl::Status CheckMayUpload(const Identity& who, const UploadTarget& target);
 absl::Status CheckUploadSize(int64_t size, int64_t max_bytes);
 
 struct Upload {
-  std::string content;          // the file's bytes
-  std::string sha256;           // lower-case hex of `content`, by the gateway
-  std::string declared_sha256;  // the client's statement; empty: none
+  std::string content;            // the file's bytes
+  std::string sha256;             // lower-case hex of `content`, by the gateway
+  std::string declared_sha256;    // the client's statement; empty: none
   bool no_personal_data = false;  // the commune's attestation (R5)
 };
 
 // The checks of the header comment, in that order. Returns the number of
 // data rows (the header excluded).
-absl::StatusOr<int64_t> ValidateUpload(const Upload& upload,
-                                       const std::optional<DataTemplate>& data_template,
-                                       int64_t max_bytes);
+absl::StatusOr<int64_t> ValidateUpload(
+    const Upload& upload, const std::optional<DataTemplate>& data_template,
+    int64_t max_bytes);
 
 // R1, R8: OK when `who` may download the commune's data for `target`.
 // Checks, in order: a Caf requester (kPermissionDenied); APPROVED (not
 // revoked nor expired; kFailedPrecondition); uploaded (kFailedPrecondition
 // `the commune has not uploaded the data of request ... yet`); a download
 // left (kFailedPrecondition naming the quota).
-absl::Status CheckMayDownloadUpload(const Identity& who, const UploadTarget& target);
+absl::Status CheckMayDownloadUpload(const Identity& who,
+                                    const UploadTarget& target);
 
 // The rows of a CSV text (RFC 4180). Error: kInvalidArgument
 // `data: line <n>: ...` for an unterminated quote or a character after a
 // closing quote.
-absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(absl::string_view text);
+absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(
+    absl::string_view text);
 
 }  // namespace ctg::policy
 

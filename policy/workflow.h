@@ -38,14 +38,14 @@ struct Expiry {
 // end time has passed or its convention has ended (EffectiveState). When
 // both, the earlier of the two instants is given.
 std::optional<Expiry> ExpiryOf(RequestState stored, absl::Time approval_end,
-                               const ConventionTerms& convention, absl::Time now,
-                               const absl::TimeZone& zone);
+                               const ConventionTerms& convention,
+                               absl::Time now, const absl::TimeZone& zone);
 
 // R11: the state the request is really in at `now` (EXPIRED when ExpiryOf
 // is set, else `stored`). Every reader of a request uses it.
 RequestState EffectiveRequestState(RequestState stored, absl::Time approval_end,
-                                   const ConventionTerms& convention, absl::Time now,
-                                   const absl::TimeZone& zone);
+                                   const ConventionTerms& convention,
+                                   absl::Time now, const absl::TimeZone& zone);
 
 // Blank optional text (empty or ASCII whitespace only) counts as missing:
 // `given` unless it is blank, then `current` (what is kept: "" for a new
@@ -66,8 +66,8 @@ struct StudiedRequest {
   std::string id;       // e.g. "REQ-000042", named in messages
   std::string commune;  // its tenant
   RequestState state = RequestState::kSubmitted;  // EffectiveRequestState
-  Scope requested;      // the current version's scope
-  Opinions recorded;    // the latest opinions on the current version
+  Scope requested;                                // the current version's scope
+  Opinions recorded;  // the latest opinions on the current version
   // R1: who filed it and who studies it. Caf -> commune requests have no
   // catalogue scope (`requested` is empty): an approval cannot narrow one.
   Direction direction = Direction::kCommuneToCaf;
@@ -76,9 +76,11 @@ struct StudiedRequest {
 // R1: OK when `who` may give an opinion on `request` now: visible to the
 // caller (else kNotFound, as CheckRequestVisible), a reviewer of the
 // deciding party for the request's direction (else kPermissionDenied
-// `role "<r>" may not give an opinion; only a reviewer may`), and a request that can still be decided, UNDER_STUDY or
-// INFO_REQUESTED (else kFailedPrecondition).
-absl::Status CheckMayGiveOpinion(const Identity& who, const StudiedRequest& request);
+// `role "<r>" may not give an opinion; only a reviewer may`), and a request
+// that can still be decided, UNDER_STUDY or INFO_REQUESTED (else
+// kFailedPrecondition).
+absl::Status CheckMayGiveOpinion(const Identity& who,
+                                 const StudiedRequest& request);
 
 // DecideRequest without a decision (`input.decision` kUnspecified): the
 // opinions to record. Checks, in order: CheckMayGiveOpinion; at least one
@@ -97,7 +99,7 @@ absl::StatusOr<Opinions> RecordOpinions(const Identity& who,
 // What an approval or a rejection changes.
 struct DecisionPlan {
   RequestState to = RequestState::kRejected;  // APPROVED or REJECTED
-  Opinions to_record;                 // the opinions given with the decision
+  Opinions to_record;  // the opinions given with the decision
   std::optional<ApprovalTerms> approval;  // set for an approval
 };
 
@@ -110,14 +112,12 @@ struct DecisionPlan {
 // A Caf -> commune request has no scope to narrow: `input.scope` set is
 // kInvalidArgument naming "scope" (the catalogue and perimeter are then not
 // consulted: pass empty ones).
-absl::StatusOr<DecisionPlan> Decide(const Identity& who, const StudiedRequest& request,
-                                    const DecisionInput& input,
-                                    const ConventionTerms& convention,
-                                    const CatalogueView& catalogue,
-                                    const Perimeter& perimeter, absl::Time now,
-                                    const absl::TimeZone& zone,
-                                    const DecisionOptions& options,
-                                    const RequestLimits& limits);
+absl::StatusOr<DecisionPlan> Decide(
+    const Identity& who, const StudiedRequest& request,
+    const DecisionInput& input, const ConventionTerms& convention,
+    const CatalogueView& catalogue, const Perimeter& perimeter, absl::Time now,
+    const absl::TimeZone& zone, const DecisionOptions& options,
+    const RequestLimits& limits);
 
 }  // namespace ctg::policy
 

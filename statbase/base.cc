@@ -31,9 +31,8 @@ std::string ComputeDigest(const Base& base) {
   if (!ok || EVP_DigestFinal_ex(ctx.get(), md, &len) != 1) {
     return "sha256:error";
   }
-  return absl::StrCat(
-      "sha256:", absl::BytesToHexString(absl::string_view(
-                     reinterpret_cast<const char*>(md), len)));
+  return absl::StrCat("sha256:", absl::BytesToHexString(absl::string_view(
+                                     reinterpret_cast<const char*>(md), len)));
 }
 
 }  // namespace
@@ -91,9 +90,8 @@ absl::StatusOr<CellValue> Base::Find(absl::string_view territory,
                                      absl::string_view category) const {
   std::optional<TerritoryId> id = FindTerritory(territory);
   if (!id.has_value()) {
-    return absl::NotFoundError(absl::StrCat("territory ", territory,
-                                            " is not in the base for ",
-                                            period_));
+    return absl::NotFoundError(absl::StrCat(
+        "territory ", territory, " is not in the base for ", period_));
   }
   std::optional<CellId> cell = FindCell(indicator, breakdown, category);
   if (!cell.has_value()) {
@@ -103,15 +101,15 @@ absl::StatusOr<CellValue> Base::Find(absl::string_view territory,
   }
   std::optional<CellValue> v = Value(*id, *cell);
   if (!v.has_value()) {
-    return absl::NotFoundError(absl::StrCat("indicator \"", indicator,
-                                            "\" is not in the base for ",
-                                            period_));
+    return absl::NotFoundError(absl::StrCat(
+        "indicator \"", indicator, "\" is not in the base for ", period_));
   }
   return *v;
 }
 
 size_t Base::memory_bytes() const {
-  size_t bytes = cells_.memory_bytes() + sorted_.capacity() * sizeof(TerritoryId);
+  size_t bytes =
+      cells_.memory_bytes() + sorted_.capacity() * sizeof(TerritoryId);
   for (const Territory& t : territories_) {
     bytes += sizeof(Territory) + t.parts.capacity() * sizeof(TerritoryId);
     if (t.code.capacity() > 15) bytes += t.code.capacity() + 1;

@@ -79,9 +79,7 @@ class Base {
   const Territory& territory(TerritoryId id) const { return territories_[id]; }
   // Every territory id, sorted by code (a commune is followed by its IRIS,
   // each IRIS by its pieces; QPVs come last).
-  const std::vector<TerritoryId>& sorted_territories() const {
-    return sorted_;
-  }
+  const std::vector<TerritoryId>& sorted_territories() const { return sorted_; }
   // O(log n); nullopt when the base has no such territory.
   std::optional<TerritoryId> FindTerritory(absl::string_view code) const;
 

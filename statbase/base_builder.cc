@@ -133,11 +133,11 @@ std::optional<TerritoryId> BaseBuilder::AddTerritory(const TerritoryDecl& decl,
     // A later row of a known territory: it must agree with the first.
     const Territory& t = territories_[id];
     if (decl.name != t.name) {
-      errors_.Add(line, "territory_name",
-                  absl::StrCat("\"", BoundedEcho(decl.name), "\" differs from \"",
-                               BoundedEcho(t.name),
-                               "\" on line ", first_line_[id],
-                               " for territory ", t.code));
+      errors_.Add(
+          line, "territory_name",
+          absl::StrCat("\"", BoundedEcho(decl.name), "\" differs from \"",
+                       BoundedEcho(t.name), "\" on line ", first_line_[id],
+                       " for territory ", t.code));
       return std::nullopt;
     }
     if (decl.level == TerritoryLevel::kQpv) {
@@ -145,9 +145,9 @@ std::optional<TerritoryId> BaseBuilder::AddTerritory(const TerritoryDecl& decl,
       if (decl.parent_commune != first_parent) {
         errors_.Add(line, "parent_commune",
                     absl::StrCat("\"", BoundedEcho(decl.parent_commune),
-                                 "\" differs from \"", BoundedEcho(first_parent),
-                                 "\" on line ", first_line_[id],
-                                 " for territory ", t.code));
+                                 "\" differs from \"",
+                                 BoundedEcho(first_parent), "\" on line ",
+                                 first_line_[id], " for territory ", t.code));
         return std::nullopt;
       }
     }
@@ -156,9 +156,9 @@ std::optional<TerritoryId> BaseBuilder::AddTerritory(const TerritoryDecl& decl,
   }
 
   if (territories_.size() >= csv::kMaxTerritories) {
-    errors_.Add(line, "",
-                absl::StrCat("more than ", csv::kMaxTerritories,
-                             " territories"));
+    errors_.Add(
+        line, "",
+        absl::StrCat("more than ", csv::kMaxTerritories, " territories"));
     return std::nullopt;
   }
   id = static_cast<TerritoryId>(territories_.size());
@@ -182,8 +182,7 @@ bool BaseBuilder::SetCell(TerritoryId territory, CellId cell, uint32_t count,
   const bool is_amount = AmountSlotOf(cell).has_value();
   if (count > kMaxCount) {
     errors_.Add(line, "count",
-                absl::StrCat(count, " is too large (maximum ", kMaxCount,
-                             ")"));
+                absl::StrCat(count, " is too large (maximum ", kMaxCount, ")"));
     return false;
   }
   if (!is_amount && amount != 0) {
@@ -191,28 +190,28 @@ bool BaseBuilder::SetCell(TerritoryId territory, CellId cell, uint32_t count,
     return false;
   }
   if (amount < 0 || amount > kMaxAmount) {
-    errors_.Add(line, "amount_eur",
-                absl::StrCat(amount, " is out of range (0 to ", kMaxAmount,
-                             ")"));
+    errors_.Add(
+        line, "amount_eur",
+        absl::StrCat(amount, " is out of range (0 to ", kMaxAmount, ")"));
     return false;
   }
   if (amount > 0 && count == 0) {
-    errors_.Add(line, "amount_eur",
-                absl::StrCat(amount,
-                             " euros with no contributor (count is 0)"));
+    errors_.Add(
+        line, "amount_eur",
+        absl::StrCat(amount, " euros with no contributor (count is 0)"));
     return false;
   }
   uint32_t& slot = cells_.count(territory, cell);
   if (slot != CellTable::kUnset) {
-    errors_.Add(line, "",
-                absl::StrCat("duplicate row for territory ",
-                             territories_[territory].code, ", ",
-                             DescribeCell(cell)));
+    errors_.Add(
+        line, "",
+        absl::StrCat("duplicate row for territory ",
+                     territories_[territory].code, ", ", DescribeCell(cell)));
     return false;
   }
   slot = count;
-  lines_.count(territory, cell) =
-      static_cast<uint32_t>(std::clamp<int64_t>(line, 0, CellTable::kUnset - 1));
+  lines_.count(territory, cell) = static_cast<uint32_t>(
+      std::clamp<int64_t>(line, 0, CellTable::kUnset - 1));
   if (is_amount) cells_.amount(territory, *AmountSlotOf(cell)) = amount;
   present_[KeyOf(cell).indicator] = true;
   return true;
@@ -291,10 +290,9 @@ void BaseBuilder::ResolveTerritories() {
       continue;
     }
     if (t.commune == kNoTerritory) continue;
-    const bool touches_parent =
-        std::any_of(t.parts.begin(), t.parts.end(), [&](TerritoryId p) {
-          return territories_[p].commune == t.commune;
-        });
+    const bool touches_parent = std::any_of(
+        t.parts.begin(), t.parts.end(),
+        [&](TerritoryId p) { return territories_[p].commune == t.commune; });
     if (!touches_parent) {
       errors_.Add(0, "",
                   absl::StrCat("qpv ", t.code,
@@ -332,17 +330,16 @@ void BaseBuilder::CheckSums() {
       for (size_t b = 0; b < indicator.breakdowns.size(); ++b) {
         uint64_t count = 0;
         int64_t amount = 0;
-        for (size_t c = 0; c < indicator.breakdowns[b].categories.size();
-             ++c) {
-          const CellId cell = CategoryCell(ind, static_cast<int>(b),
-                                           static_cast<int>(c));
+        for (size_t c = 0; c < indicator.breakdowns[b].categories.size(); ++c) {
+          const CellId cell =
+              CategoryCell(ind, static_cast<int>(b), static_cast<int>(c));
           count += cells_.count(id, cell);
           if (total_slot) amount += cells_.amount(id, *AmountSlotOf(cell));
         }
-        const std::string where = absl::StrCat(
-            "territory ", territories_[id].code, ", indicator \"",
-            indicator.code, "\", breakdown \"", indicator.breakdowns[b].code,
-            "\": ");
+        const std::string where =
+            absl::StrCat("territory ", territories_[id].code, ", indicator \"",
+                         indicator.code, "\", breakdown \"",
+                         indicator.breakdowns[b].code, "\": ");
         if (count != cells_.count(id, total)) {
           errors_.Add(0, "",
                       absl::StrCat(where, "categories sum to ", count,
@@ -378,8 +375,8 @@ void BaseBuilder::CheckSums() {
   }
 }
 
-void BaseBuilder::CheckPartsSum(TerritoryId whole,
-                                absl::string_view parts_name, bool exact) {
+void BaseBuilder::CheckPartsSum(TerritoryId whole, absl::string_view parts_name,
+                                bool exact) {
   const Territory& t = territories_[whole];
   const absl::string_view level = TerritoryLevelName(t.level);
   const absl::string_view whole_name =
@@ -402,33 +399,32 @@ void BaseBuilder::CheckPartsSum(TerritoryId whole,
       const bool count_bad = exact ? count != whole_count : count > whole_count;
       const bool amount_bad =
           exact ? amount != whole_amount : amount > whole_amount;
-      const std::string where =
-          absl::StrCat(level, " ", t.code, ", ", DescribeCell(cell), ": its ",
-                       parts_name);
+      const std::string where = absl::StrCat(
+          level, " ", t.code, ", ", DescribeCell(cell), ": its ", parts_name);
       if (count_bad) {
-        errors_.Add(0, "",
-                    exact ? absl::StrCat(where, " sum to ", count, ", the ",
-                                         whole_name, " has ", whole_count)
-                          : absl::StrCat(where, " sum to ", count,
-                                         ", more than the ", whole_name,
-                                         "'s ", whole_count));
-      }
-      if (slot && amount_bad) {
         errors_.Add(
             0, "",
-            exact ? absl::StrCat(where, " amounts sum to ", amount,
-                                 " euros, the ", whole_name, " has ",
-                                 whole_amount, " euros")
-                  : absl::StrCat(where, " amounts sum to ", amount,
-                                 " euros, more than the ", whole_name, "'s ",
-                                 whole_amount, " euros"));
+            exact ? absl::StrCat(where, " sum to ", count, ", the ", whole_name,
+                                 " has ", whole_count)
+                  : absl::StrCat(where, " sum to ", count, ", more than the ",
+                                 whole_name, "'s ", whole_count));
+      }
+      if (slot && amount_bad) {
+        errors_.Add(0, "",
+                    exact ? absl::StrCat(where, " amounts sum to ", amount,
+                                         " euros, the ", whole_name, " has ",
+                                         whole_amount, " euros")
+                          : absl::StrCat(where, " amounts sum to ", amount,
+                                         " euros, more than the ", whole_name,
+                                         "'s ", whole_amount, " euros"));
       }
     }
   }
 }
 
 std::string BaseBuilder::LineOf(TerritoryId territory, CellId cell,
-                                absl::string_view before, absl::string_view after) const {
+                                absl::string_view before,
+                                absl::string_view after) const {
   const uint32_t line = lines_.count(territory, cell);
   if (line == 0 || line == CellTable::kUnset) return "";
   return absl::StrCat(before, line, after);
@@ -462,7 +458,8 @@ void BaseBuilder::CheckRelations() {
     // breakdowns. When the bound is not in the base, the bound's own bound
     // is (a sub-population of a sub-population).
     std::optional<IndicatorId> bound =
-        indicator.bounded_by.empty() ? std::nullopt : FindIndicatorId(indicator.bounded_by);
+        indicator.bounded_by.empty() ? std::nullopt
+                                     : FindIndicatorId(indicator.bounded_by);
     while (bound && !present_[*bound]) {
       const absl::string_view next = Indicators()[*bound].bounded_by;
       bound = next.empty() ? std::nullopt : FindIndicatorId(next);
@@ -474,26 +471,25 @@ void BaseBuilder::CheckRelations() {
     for (size_t b = 0; b < indicator.breakdowns.size(); ++b) {
       const Breakdown& breakdown = indicator.breakdowns[b];
       for (size_t c = 0; c < breakdown.categories.size(); ++c) {
-        const std::optional<CellId> other =
-            FindCell(bound_indicator.code, breakdown.code,
-                     breakdown.categories[c].code);
+        const std::optional<CellId> other = FindCell(
+            bound_indicator.code, breakdown.code, breakdown.categories[c].code);
         if (other) {
-          pairs.emplace_back(CategoryCell(ind, static_cast<int>(b),
-                                          static_cast<int>(c)),
-                             *other);
+          pairs.emplace_back(
+              CategoryCell(ind, static_cast<int>(b), static_cast<int>(c)),
+              *other);
         }
       }
     }
     for (TerritoryId id = 0; id < territories_.size(); ++id) {
       for (const auto& [cell, other] : pairs) {
         if (cells_.count(id, cell) > cells_.count(id, other)) {
-          errors_.Add(lines_.count(id, cell), "",
-                      absl::StrCat("territory ", territories_[id].code, ", ",
-                                   DescribeCell(cell), ": ",
-                                   cells_.count(id, cell), " exceeds ",
-                                   DescribeCell(other), " (",
-                                   cells_.count(id, other),
-                                   LineOf(id, other, ", line ", ""), ")"));
+          errors_.Add(
+              lines_.count(id, cell), "",
+              absl::StrCat("territory ", territories_[id].code, ", ",
+                           DescribeCell(cell), ": ", cells_.count(id, cell),
+                           " exceeds ", DescribeCell(other), " (",
+                           cells_.count(id, other),
+                           LineOf(id, other, ", line ", ""), ")"));
         }
       }
     }
@@ -502,11 +498,13 @@ void BaseBuilder::CheckRelations() {
 
 void BaseBuilder::CheckSumBounds() {
   for (const SumBound& bound : SumBounds()) {
-    const std::optional<IndicatorId> population = FindIndicatorId(bound.population);
+    const std::optional<IndicatorId> population =
+        FindIndicatorId(bound.population);
     if (!population || !present_[*population]) continue;
     std::vector<CellId> terms;
     for (const CellRef& ref : bound.terms) {
-      const std::optional<CellId> cell = FindCell(ref.indicator, ref.breakdown, ref.category);
+      const std::optional<CellId> cell =
+          FindCell(ref.indicator, ref.breakdown, ref.category);
       if (cell && present_[KeyOf(*cell).indicator]) terms.push_back(*cell);
     }
     if (terms.size() != bound.terms.size()) continue;
@@ -519,8 +517,9 @@ void BaseBuilder::CheckSumBounds() {
       for (CellId cell : terms) names.push_back(DescribeCell(cell));
       errors_.Add(lines_.count(id, whole), "",
                   absl::StrCat("territory ", territories_[id].code, ": ",
-                               absl::StrJoin(names, " + "), " is ", sum, ", more than ",
-                               DescribeCell(whole), " (", cells_.count(id, whole), ")"));
+                               absl::StrJoin(names, " + "), " is ", sum,
+                               ", more than ", DescribeCell(whole), " (",
+                               cells_.count(id, whole), ")"));
     }
   }
 }

@@ -96,8 +96,8 @@ class BaseBuilder {
   void CheckPartsSum(TerritoryId whole, absl::string_view parts_name,
                      bool exact);
   // `before` N `after`, N the line that set the cell; "" when unknown.
-  std::string LineOf(TerritoryId territory, CellId cell, absl::string_view before,
-                     absl::string_view after) const;
+  std::string LineOf(TerritoryId territory, CellId cell,
+                     absl::string_view before, absl::string_view after) const;
 
   std::string period_;
   ErrorList errors_;
@@ -110,7 +110,7 @@ class BaseBuilder {
   internal::CellTable cells_;
   // The line that set each cell (0: none given); only counts are used.
   internal::CellTable lines_;
-  std::vector<bool> present_;  // by IndicatorId
+  std::vector<bool> present_;        // by IndicatorId
   TerritoryId last_ = kNoTerritory;  // cache: rows come grouped by territory
 };
 

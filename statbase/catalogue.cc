@@ -14,9 +14,9 @@ constexpr Category kFamilyType[] = {
 };
 
 constexpr Category kAgeHead[] = {
-    {"under_25", "Moins de 25 ans"},  {"25_29", "25 à 29 ans"},
-    {"30_39", "30 à 39 ans"},         {"40_49", "40 à 49 ans"},
-    {"50_64", "50 à 64 ans"},         {"65_plus", "65 ans ou plus"},
+    {"under_25", "Moins de 25 ans"}, {"25_29", "25 à 29 ans"},
+    {"30_39", "30 à 39 ans"},        {"40_49", "40 à 49 ans"},
+    {"50_64", "50 à 64 ans"},        {"65_plus", "65 ans ou plus"},
 };
 
 constexpr Category kAgeBand[] = {
@@ -38,15 +38,15 @@ constexpr Category kAidType[] = {
     {"als", "Allocation de logement sociale (ALS)"},
 };
 
-constexpr Breakdown kByFamilyType = {
-    "family_type", "Type de famille", kFamilyType};
-constexpr Breakdown kByAgeHead = {
-    "age_head", "Âge du responsable du dossier", kAgeHead};
+constexpr Breakdown kByFamilyType = {"family_type", "Type de famille",
+                                     kFamilyType};
+constexpr Breakdown kByAgeHead = {"age_head", "Âge du responsable du dossier",
+                                  kAgeHead};
 constexpr Breakdown kByAgeBand = {"age_band", "Tranche d'âge", kAgeBand};
 constexpr Breakdown kByChildrenCount = {
     "children_count", "Nombre d'enfants à charge", kChildrenCount};
-constexpr Breakdown kByAidType = {
-    "aid_type", "Type d'aide au logement", kAidType};
+constexpr Breakdown kByAidType = {"aid_type", "Type d'aide au logement",
+                                  kAidType};
 
 constexpr Breakdown kAllocatairesBreakdowns[] = {kByFamilyType, kByAgeHead};
 constexpr Breakdown kFamilyTypeOnly[] = {kByFamilyType};
@@ -63,23 +63,33 @@ constexpr Indicator kIndicators[] = {
      "Foyers allocataires (responsables du dossier) ayant un droit versable "
      "au mois de référence.",
      kNoRelation, "persons_covered"},
-    {"persons_covered", "Personnes couvertes", Unit::kCount, {},
+    {"persons_covered",
+     "Personnes couvertes",
+     Unit::kCount,
+     {},
      "Allocataires, conjoints, enfants et autres personnes à charge des "
      "foyers allocataires.",
-     kNoRelation, ""},
+     kNoRelation,
+     ""},
     {"children", "Enfants de moins de 18 ans", Unit::kCount, kAgeBandOnly,
      "Enfants à charge âgés de moins de 18 ans des foyers allocataires.",
      kNoRelation, "persons_covered"},
-    {"single_parent_families", "Familles monoparentales", Unit::kCount,
+    {"single_parent_families",
+     "Familles monoparentales",
+     Unit::kCount,
      kChildrenCountOnly,
      "Allocataires isolés avec au moins un enfant à charge. Total identique "
      "à allocataires / family_type / single_parent.",
-     {"allocataires", "family_type", "single_parent"}, ""},
-    {"couples_with_children", "Couples avec enfant(s)", Unit::kCount,
+     {"allocataires", "family_type", "single_parent"},
+     ""},
+    {"couples_with_children",
+     "Couples avec enfant(s)",
+     Unit::kCount,
      kChildrenCountOnly,
      "Allocataires en couple avec au moins un enfant à charge. Total "
      "identique à allocataires / family_type / couple_with_children.",
-     {"allocataires", "family_type", "couple_with_children"}, ""},
+     {"allocataires", "family_type", "couple_with_children"},
+     ""},
     {"rsa", "Allocataires du RSA", Unit::kCount, kFamilyTypeOnly,
      "Foyers allocataires percevant le revenu de solidarité active.",
      kNoRelation, "allocataires"},
@@ -91,12 +101,15 @@ constexpr Indicator kIndicators[] = {
      "Foyers allocataires ayant droit à une aide au logement (APL, ALF ou "
      "ALS), y compris les droits non versés au mois de référence.",
      kNoRelation, "allocataires"},
-    {"paje", "Allocataires de la PAJE", Unit::kCount, {},
+    {"paje",
+     "Allocataires de la PAJE",
+     Unit::kCount,
+     {},
      "Foyers allocataires percevant au moins une prestation de la prestation "
      "d'accueil du jeune enfant.",
-     kNoRelation, "allocataires"},
-    {"low_income", "Allocataires à bas revenus", Unit::kCount,
-     kFamilyTypeOnly,
+     kNoRelation,
+     "allocataires"},
+    {"low_income", "Allocataires à bas revenus", Unit::kCount, kFamilyTypeOnly,
      "Foyers allocataires dont le revenu par unité de consommation est "
      "inférieur au seuil de bas revenus.",
      kNoRelation, "allocataires"},
@@ -138,12 +151,10 @@ const Layout& GetLayout() {
       for (size_t b = 0; b < ind.breakdowns.size(); ++b) {
         for (size_t c = 0; c < ind.breakdowns[b].categories.size(); ++c) {
           l->keys.push_back({static_cast<IndicatorId>(i),
-                             static_cast<int16_t>(b),
-                             static_cast<int16_t>(c)});
+                             static_cast<int16_t>(b), static_cast<int16_t>(c)});
         }
       }
-      l->count.push_back(
-          static_cast<CellId>(l->keys.size() - l->first.back()));
+      l->count.push_back(static_cast<CellId>(l->keys.size() - l->first.back()));
       for (CellId k = 0; k < l->count.back(); ++k) {
         if (ind.unit == Unit::kEurosPerMonth) {
           l->amount.push_back(l->amount_cells++);
@@ -163,7 +174,9 @@ absl::Span<const Indicator> Indicators() { return kIndicators; }
 
 absl::Span<const SumBound> SumBounds() { return kSumBounds; }
 
-const Indicator& PopulationIndicator() { return kIndicators[PopulationIndicatorId()]; }
+const Indicator& PopulationIndicator() {
+  return kIndicators[PopulationIndicatorId()];
+}
 
 IndicatorId PopulationIndicatorId() {
   static const IndicatorId id = *FindIndicatorId("allocataires");
@@ -202,20 +215,15 @@ const Category* FindCategory(const Breakdown& breakdown,
 
 CellId CellCount() { return static_cast<CellId>(GetLayout().keys.size()); }
 
-CellId TotalCell(IndicatorId indicator) {
-  return GetLayout().first[indicator];
-}
+CellId TotalCell(IndicatorId indicator) { return GetLayout().first[indicator]; }
 
-CellId FirstCell(IndicatorId indicator) {
-  return GetLayout().first[indicator];
-}
+CellId FirstCell(IndicatorId indicator) { return GetLayout().first[indicator]; }
 
 CellId CellsOf(IndicatorId indicator) { return GetLayout().count[indicator]; }
 
 CellId CategoryCell(IndicatorId indicator, int breakdown, int category) {
   const Indicator& ind = kIndicators[indicator];
-  assert(breakdown >= 0 &&
-         breakdown < static_cast<int>(ind.breakdowns.size()));
+  assert(breakdown >= 0 && breakdown < static_cast<int>(ind.breakdowns.size()));
   int offset = 1;
   for (int b = 0; b < breakdown; ++b) {
     offset += static_cast<int>(ind.breakdowns[b].categories.size());

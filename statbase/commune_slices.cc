@@ -32,7 +32,8 @@ void AppendRows(const Base& base, const Territory& t, absl::string_view parent,
       const CellRef ref = RefOf(cell);
       const CellValue v = value(cell);
       out->append(prefix);
-      absl::StrAppend(out, ref.indicator, ",", ref.breakdown, ",", ref.category, ",", v.count, ",");
+      absl::StrAppend(out, ref.indicator, ",", ref.breakdown, ",", ref.category,
+                      ",", v.count, ",");
       if (AmountSlotOf(cell).has_value()) absl::StrAppend(out, v.amount);
       out->push_back('\n');
     }
@@ -42,46 +43,55 @@ void AppendRows(const Base& base, const Territory& t, absl::string_view parent,
 }  // namespace
 
 void AppendTerritoryRows(const Base& base, TerritoryId id,
-                         const std::vector<IndicatorId>& indicators, std::string* out) {
+                         const std::vector<IndicatorId>& indicators,
+                         std::string* out) {
   const Territory& t = base.territory(id);
-  const absl::string_view parent =
-      t.commune == kNoTerritory ? absl::string_view() : base.territory(t.commune).code;
-  AppendRows(base, t, parent, indicators, [&](CellId cell) { return *base.Value(id, cell); },
-             out);
+  const absl::string_view parent = t.commune == kNoTerritory
+                                       ? absl::string_view()
+                                       : base.territory(t.commune).code;
+  AppendRows(
+      base, t, parent, indicators,
+      [&](CellId cell) { return *base.Value(id, cell); }, out);
 }
 
 std::vector<QpvPart> QpvParts(const Base& base, TerritoryId qpv) {
   std::vector<QpvPart> parts;
   for (TerritoryId piece : base.territory(qpv).parts) {
     const TerritoryId commune = base.territory(piece).commune;
-    auto it = std::find_if(parts.begin(), parts.end(),
-                           [&](const QpvPart& p) { return p.commune == commune; });
+    auto it = std::find_if(parts.begin(), parts.end(), [&](const QpvPart& p) {
+      return p.commune == commune;
+    });
     if (it == parts.end()) it = parts.insert(parts.end(), QpvPart{commune, {}});
     it->pieces.push_back(piece);
   }
-  std::sort(parts.begin(), parts.end(), [&](const QpvPart& a, const QpvPart& b) {
-    return base.territory(a.commune).code < base.territory(b.commune).code;
-  });
+  std::sort(
+      parts.begin(), parts.end(), [&](const QpvPart& a, const QpvPart& b) {
+        return base.territory(a.commune).code < base.territory(b.commune).code;
+      });
   return parts;
 }
 
-std::vector<std::string> CommuneTerritoryCodes(const Base& base, absl::string_view commune) {
+std::vector<std::string> CommuneTerritoryCodes(const Base& base,
+                                               absl::string_view commune) {
   std::vector<std::string> codes;
   const std::optional<TerritoryId> id = base.FindTerritory(commune);
-  if (!id || base.territory(*id).level != TerritoryLevel::kCommune) return codes;
+  if (!id || base.territory(*id).level != TerritoryLevel::kCommune)
+    return codes;
   codes.push_back(std::string(commune));
   for (TerritoryId iris : base.territory(*id).parts) {
     codes.push_back(base.territory(iris).code);
     for (TerritoryId piece : base.territory(iris).parts) {
       const std::string& qpv = base.territory(base.territory(piece).qpv).code;
-      if (std::find(codes.begin(), codes.end(), qpv) == codes.end()) codes.push_back(qpv);
+      if (std::find(codes.begin(), codes.end(), qpv) == codes.end())
+        codes.push_back(qpv);
     }
   }
   return codes;
 }
 
-void WriteCommuneSlices(const Base& base,
-                        absl::FunctionRef<void(absl::string_view, absl::string_view)> sink) {
+void WriteCommuneSlices(
+    const Base& base,
+    absl::FunctionRef<void(absl::string_view, absl::string_view)> sink) {
   const std::vector<IndicatorId> indicators = base.indicators();
   // Canonical order keeps a commune, its IRIS and their pieces together and
   // puts QPVs last: stream one commune at a time, then each QPV as an extra
@@ -98,17 +108,18 @@ void WriteCommuneSlices(const Base& base,
           rows.clear();
         }
         current = commune;
-        AppendRows(base, t, commune, indicators,
-                   [&](CellId cell) {
-                     CellValue sum;
-                     for (TerritoryId piece : part.pieces) {
-                       const CellValue v = *base.Value(piece, cell);
-                       sum.count += v.count;
-                       sum.amount += v.amount;
-                     }
-                     return sum;
-                   },
-                   &rows);
+        AppendRows(
+            base, t, commune, indicators,
+            [&](CellId cell) {
+              CellValue sum;
+              for (TerritoryId piece : part.pieces) {
+                const CellValue v = *base.Value(piece, cell);
+                sum.count += v.count;
+                sum.amount += v.amount;
+              }
+              return sum;
+            },
+            &rows);
       }
       continue;
     }

@@ -24,7 +24,8 @@ namespace ctg::statbase {
 // Appends the canonical rows of territory `id` (every cell of `indicators`)
 // to `*out`.
 void AppendTerritoryRows(const Base& base, TerritoryId id,
-                         const std::vector<IndicatorId>& indicators, std::string* out);
+                         const std::vector<IndicatorId>& indicators,
+                         std::string* out);
 
 // The communes whose IRIS hold pieces of QPV `qpv`, sorted by code, each
 // with its pieces of that QPV.
@@ -37,14 +38,16 @@ std::vector<QpvPart> QpvParts(const Base& base, TerritoryId qpv);
 // The codes a commune's slice holds: the commune, its IRIS and every QPV
 // with a piece in one of its IRIS (what Catalogue.ListTerritories lists for
 // the commune). Empty when the base has no such commune.
-std::vector<std::string> CommuneTerritoryCodes(const Base& base, absl::string_view commune);
+std::vector<std::string> CommuneTerritoryCodes(const Base& base,
+                                               absl::string_view commune);
 
 // Calls `sink(commune code, rows)` for every commune of the base, possibly
 // several times per commune (a commune's QPVs come after all communes, as
 // canonical order has them). Rows are whole lines; concatenating a
 // commune's calls in call order gives its slice. Memory: one commune's rows.
-void WriteCommuneSlices(const Base& base,
-                        absl::FunctionRef<void(absl::string_view, absl::string_view)> sink);
+void WriteCommuneSlices(
+    const Base& base,
+    absl::FunctionRef<void(absl::string_view, absl::string_view)> sink);
 
 }  // namespace ctg::statbase
 

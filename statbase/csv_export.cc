@@ -32,9 +32,8 @@ void WriteCanonicalCsv(const Base& base,
 
 std::string CanonicalCsv(const Base& base) {
   std::string out;
-  WriteCanonicalCsv(base, [&out](absl::string_view s) {
-    out.append(s.data(), s.size());
-  });
+  WriteCanonicalCsv(
+      base, [&out](absl::string_view s) { out.append(s.data(), s.size()); });
   return out;
 }
 

@@ -27,9 +27,9 @@ enum Column : int {
 };
 
 inline constexpr absl::string_view kColumnNames[kColumnCount] = {
-    "period",    "territory_level", "territory_code", "territory_name",
-    "parent_commune", "indicator",  "breakdown",      "category",
-    "count",     "amount_eur",
+    "period",         "territory_level", "territory_code", "territory_name",
+    "parent_commune", "indicator",       "breakdown",      "category",
+    "count",          "amount_eur",
 };
 
 // The first line of every file, exactly (a UTF-8 BOM before it is tolerated).

@@ -100,17 +100,19 @@ std::optional<std::string> ParseInteger(absl::string_view s, uint64_t max,
   bool digits = true;
   for (char c : s) digits = digits && IsDigit(c);
   if (!digits) {
-    if (s[0] == '-') return absl::StrCat("\"", BoundedEcho(s), "\" is negative");
+    if (s[0] == '-')
+      return absl::StrCat("\"", BoundedEcho(s), "\" is negative");
     if (s[0] == '+') return absl::StrCat("\"", BoundedEcho(s), "\" has a sign");
     bool numeric = true;
     for (char c : s) {
-      numeric = numeric && (IsDigit(c) || c == '.' || c == ',' || c == 'e' ||
-                            c == 'E');
+      numeric = numeric &&
+                (IsDigit(c) || c == '.' || c == ',' || c == 'e' || c == 'E');
     }
     if (numeric && IsDigit(s[0])) {
       return absl::StrCat("\"", BoundedEcho(s), "\" is not an integer");
     }
-    return absl::StrCat("\"", BoundedEcho(s), "\" is not a non-negative integer");
+    return absl::StrCat("\"", BoundedEcho(s),
+                        "\" is not a non-negative integer");
   }
   size_t first = 0;
   while (first + 1 < s.size() && s[first] == '0') ++first;
@@ -120,7 +122,8 @@ std::optional<std::string> ParseInteger(absl::string_view s, uint64_t max,
     for (char c : significant) v = v * 10 + static_cast<uint64_t>(c - '0');
   }
   if (significant.size() > 19 || v > max) {
-    return absl::StrCat("\"", BoundedEcho(s), "\" is too large (maximum ", max, ")");
+    return absl::StrCat("\"", BoundedEcho(s), "\" is too large (maximum ", max,
+                        ")");
   }
   *out = v;
   return std::nullopt;
@@ -145,10 +148,10 @@ void CsvImporter::Feed(absl::string_view bytes) {
   bytes_ += static_cast<int64_t>(bytes.size());
   while (!bytes.empty()) {
     const void* nl = std::memchr(bytes.data(), '\n', bytes.size());
-    const size_t take = nl == nullptr
-                            ? bytes.size()
-                            : static_cast<size_t>(
-                                  static_cast<const char*>(nl) - bytes.data());
+    const size_t take =
+        nl == nullptr
+            ? bytes.size()
+            : static_cast<size_t>(static_cast<const char*>(nl) - bytes.data());
     const absl::string_view piece = bytes.substr(0, take);
     if (nl == nullptr) {
       // No line end yet: keep the bytes, unless the line is already too long
@@ -164,12 +167,11 @@ void CsvImporter::Feed(absl::string_view bytes) {
       return;
     }
     ++line_no_;
-    if (overlong_ ||
-        pending_.size() + piece.size() > csv::kMaxLineBytes + 1) {
+    if (overlong_ || pending_.size() + piece.size() > csv::kMaxLineBytes + 1) {
       if (!fatal_) {
-        builder_.errors().Add(line_no_, "",
-                              absl::StrCat("longer than ", csv::kMaxLineBytes,
-                                           " bytes"));
+        builder_.errors().Add(
+            line_no_, "",
+            absl::StrCat("longer than ", csv::kMaxLineBytes, " bytes"));
       }
       if (line_no_ == 1) fatal_ = true;  // no header could be read
     } else if (pending_.empty()) {
@@ -270,16 +272,15 @@ void CsvImporter::ProcessRow(absl::string_view line) {
   int count = 0;
   if (std::optional<SplitError> e = SplitRecord(line, f, &count, scratch)) {
     errors.Add(line_no_,
-               e->field >= 0 && e->field < kColumnCount
-                   ? kColumnNames[e->field]
-                   : absl::string_view(),
+               e->field >= 0 && e->field < kColumnCount ? kColumnNames[e->field]
+                                                        : absl::string_view(),
                std::move(e->message));
     return;
   }
   if (count != kColumnCount) {
-    errors.Add(line_no_, "",
-               absl::StrCat("expected ", kColumnCount, " fields, found ",
-                            count));
+    errors.Add(
+        line_no_, "",
+        absl::StrCat("expected ", kColumnCount, " fields, found ", count));
     return;
   }
 
@@ -290,10 +291,9 @@ void CsvImporter::ProcessRow(absl::string_view line) {
   };
 
   if (f[csv::kPeriod] != options_.period) {
-    fail(csv::kPeriod,
-         absl::StrCat("\"", BoundedEcho(f[csv::kPeriod]),
-                      "\" differs from the imported period \"",
-                      BoundedEcho(options_.period), "\""));
+    fail(csv::kPeriod, absl::StrCat("\"", BoundedEcho(f[csv::kPeriod]),
+                                    "\" differs from the imported period \"",
+                                    BoundedEcho(options_.period), "\""));
   }
   const std::optional<TerritoryLevel> level =
       ParseTerritoryLevel(f[csv::kTerritoryLevel]);
@@ -365,9 +365,9 @@ void CsvImporter::ProcessRow(absl::string_view line) {
   uint64_t amount_value = 0;
   if (ind) {
     if (Indicators()[*ind].unit == Unit::kEurosPerMonth) {
-      if (std::optional<std::string> e = ParseInteger(
-              f[csv::kAmountEur], static_cast<uint64_t>(kMaxAmount),
-              &amount_value)) {
+      if (std::optional<std::string> e =
+              ParseInteger(f[csv::kAmountEur],
+                           static_cast<uint64_t>(kMaxAmount), &amount_value)) {
         fail(csv::kAmountEur, *std::move(e));
       }
     } else if (!f[csv::kAmountEur].empty()) {
@@ -378,10 +378,10 @@ void CsvImporter::ProcessRow(absl::string_view line) {
   }
   if (!ok) return;
 
-  const std::optional<TerritoryId> territory = builder_.AddTerritory(
-      {*level, f[csv::kTerritoryCode], f[csv::kTerritoryName],
-       f[csv::kParentCommune]},
-      line_no_);
+  const std::optional<TerritoryId> territory =
+      builder_.AddTerritory({*level, f[csv::kTerritoryCode],
+                             f[csv::kTerritoryName], f[csv::kParentCommune]},
+                            line_no_);
   if (!territory) return;
   if (builder_.SetCell(*territory, *cell, static_cast<uint32_t>(count_value),
                        static_cast<int64_t>(amount_value), line_no_)) {

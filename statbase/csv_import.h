@@ -13,8 +13,8 @@
 // only if the whole file is valid; otherwise InvalidArgument whose message is
 // "<file> (period <P>): <N> errors" followed by the first 100 errors, one per
 // line ("line 12, field \"count\": \"-3\" is negative"; the same error on
-// consecutive lines is one run, "lines 2–101 (100 lines), ..."), then "... and <M>
-// more errors" if there were more. errors() gives the same list structured.
+// consecutive lines is one run, "lines 2–101 (100 lines), ..."), then "... and
+// <M> more errors" if there were more. errors() gives the same list structured.
 //
 // Not thread-safe: one importer per import, used by one thread at a time.
 #ifndef CTG_STATBASE_CSV_IMPORT_H_
@@ -78,9 +78,9 @@ class CsvImporter {
 
   ImportOptions options_;
   BaseBuilder builder_;
-  std::string pending_;     // the current line's bytes so far
-  bool overlong_ = false;   // the current line exceeded the limit
-  bool fatal_ = false;      // bad header: the rest is not read
+  std::string pending_;    // the current line's bytes so far
+  bool overlong_ = false;  // the current line exceeded the limit
+  bool fatal_ = false;     // bad header: the rest is not read
   bool finished_ = false;
   int64_t line_no_ = 0;
   int64_t rows_ = 0;

@@ -9,17 +9,19 @@ namespace ctg::statbase {
 
 std::string ImportError::ToString() const {
   if (line == 0) return message;
-  std::string where =
-      last_line > line
-          ? absl::StrCat("lines ", line, "\u2013", last_line, " (", last_line - line + 1, " lines)")
-          : absl::StrCat("line ", line);
+  std::string where = last_line > line
+                          ? absl::StrCat("lines ", line, "\u2013", last_line,
+                                         " (", last_line - line + 1, " lines)")
+                          : absl::StrCat("line ", line);
   if (field.empty()) return absl::StrCat(where, ": ", message);
   return absl::StrCat(where, ", field \"", field, "\": ", message);
 }
 
 void ErrorList::Add(int64_t line, absl::string_view field,
                     std::string message) {
-  Add(ImportError{.line = line, .field = std::string(field), .message = std::move(message)});
+  Add(ImportError{.line = line,
+                  .field = std::string(field),
+                  .message = std::move(message)});
 }
 
 void ErrorList::Add(ImportError error) {
@@ -61,7 +63,8 @@ absl::Status ErrorList::ToStatus(absl::string_view subject) const {
 std::string ErrorList::Summary(size_t max_bytes) const {
   if (empty()) return "";
   std::string line = absl::StrCat(total_, total_ == 1 ? " error" : " errors");
-  if (!kept_.empty()) absl::StrAppend(&line, "; first: ", kept_.front().ToString());
+  if (!kept_.empty())
+    absl::StrAppend(&line, "; first: ", kept_.front().ToString());
   // Kept errors are one line each; a stray line break would still end it.
   for (char& c : line) {
     if (c == '\n' || c == '\r') c = ' ';
@@ -69,7 +72,8 @@ std::string ErrorList::Summary(size_t max_bytes) const {
   constexpr absl::string_view kCut = "[...]";
   if (line.size() > max_bytes && max_bytes > kCut.size()) {
     size_t end = max_bytes - kCut.size();
-    while (end > 0 && (static_cast<unsigned char>(line[end]) & 0xC0) == 0x80) --end;
+    while (end > 0 && (static_cast<unsigned char>(line[end]) & 0xC0) == 0x80)
+      --end;
     line.resize(end);
     absl::StrAppend(&line, kCut);
   }

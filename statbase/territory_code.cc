@@ -24,8 +24,8 @@ std::optional<TerritoryLevel> ParseTerritoryLevel(absl::string_view name) {
 }
 
 bool IsPieceCode(absl::string_view code) {
-  return code.size() == 18 && code[9] == '+' &&
-         IsIrisCode(code.substr(0, 9)) && IsQpvCode(code.substr(10));
+  return code.size() == 18 && code[9] == '+' && IsIrisCode(code.substr(0, 9)) &&
+         IsQpvCode(code.substr(10));
 }
 
 bool HasLevelShape(TerritoryLevel level, absl::string_view code) {

@@ -60,7 +60,7 @@ struct AuditFilter {
   enum class Outcome { kAny, kAllowed, kDenied } outcome = Outcome::kAny;
   uint64_t from_seq = 0;
   std::optional<uint64_t> to_seq;  // inclusive
-  uint64_t limit = 0;  // 0: no limit
+  uint64_t limit = 0;              // 0: no limit
 };
 
 struct StoredCheckpoint {
@@ -77,8 +77,9 @@ class AuditTrailStore {
 
   // Visits matching rows in sequence order, stopping at the first error
   // `visit` returns (and returning it).
-  virtual absl::Status Scan(const AuditFilter& filter,
-                            absl::FunctionRef<absl::Status(const AuditRow&)> visit) const = 0;
+  virtual absl::Status Scan(
+      const AuditFilter& filter,
+      absl::FunctionRef<absl::Status(const AuditRow&)> visit) const = 0;
 
   // Visits every row in sequence order, with the columns checked at
   // start-up (all but request_id, extract_sha256 and checkpoint), stopping
@@ -89,16 +90,18 @@ class AuditTrailStore {
   // Visits (seq, canonical, leaf_hash) of every row in sequence order.
   virtual absl::Status ScanLeaves(
       absl::FunctionRef<absl::Status(uint64_t seq, const std::string& canonical,
-                                     const std::string& leaf_hash)> visit) const = 0;
+                                     const std::string& leaf_hash)>
+          visit) const = 0;
 
   // The stored leaf hashes of events first_seq .. first_seq + count - 1, in
   // order (fewer if the trail is shorter).
-  virtual absl::StatusOr<std::vector<std::string>> LeafHashes(uint64_t first_seq,
-                                                              uint64_t count) const = 0;
+  virtual absl::StatusOr<std::vector<std::string>> LeafHashes(
+      uint64_t first_seq, uint64_t count) const = 0;
 
   // The sequence number of the release event of an extract digest.
   // Errors: kNotFound when no release carries that digest.
-  virtual absl::StatusOr<uint64_t> FindReleaseSeq(const std::string& extract_sha256) const = 0;
+  virtual absl::StatusOr<uint64_t> FindReleaseSeq(
+      const std::string& extract_sha256) const = 0;
 
   // One row by sequence number. Errors: kNotFound.
   virtual absl::StatusOr<AuditRow> Get(uint64_t seq) const = 0;
@@ -108,12 +111,14 @@ class AuditTrailStore {
   virtual absl::Status InsertCheckpoint(uint64_t tree_size, int64_t time_us,
                                         const std::string& note) = 0;
   // The largest stored checkpoint, if any.
-  virtual absl::StatusOr<std::optional<StoredCheckpoint>> LatestCheckpoint() const = 0;
+  virtual absl::StatusOr<std::optional<StoredCheckpoint>> LatestCheckpoint()
+      const = 0;
   // The stored checkpoint of `tree_size`, if any.
   virtual absl::StatusOr<std::optional<StoredCheckpoint>> CheckpointOfSize(
       uint64_t tree_size) const = 0;
   // Every stored checkpoint, by tree size.
-  virtual absl::StatusOr<std::vector<StoredCheckpoint>> AllCheckpoints() const = 0;
+  virtual absl::StatusOr<std::vector<StoredCheckpoint>> AllCheckpoints()
+      const = 0;
 };
 
 }  // namespace ctg::store

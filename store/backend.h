@@ -41,12 +41,14 @@ class Backend {
   // kResourceExhausted for a full disk); kInternal when the session was
   // abandoned (WriteSession::Savepoint); kFailedPrecondition for a backend
   // opened read-only; kUnavailable after Close().
-  virtual absl::Status Write(absl::FunctionRef<absl::Status(WriteSession&)> work) = 0;
+  virtual absl::Status Write(
+      absl::FunctionRef<absl::Status(WriteSession&)> work) = 0;
 
   // Runs `work` in a read session: all its reads see the same snapshot.
   // Errors: whatever `work` returns, or the backend's error opening or
   // ending the snapshot.
-  virtual absl::Status Read(absl::FunctionRef<absl::Status(ReadSession&)> work) = 0;
+  virtual absl::Status Read(
+      absl::FunctionRef<absl::Status(ReadSession&)> work) = 0;
 
   // Stops accepting writes once those queued are done; later writes fail
   // with kUnavailable. Idempotent.

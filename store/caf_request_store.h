@@ -141,26 +141,30 @@ class CafRequestStore {
   // kAborted when `from_state` is not the current state.
   virtual absl::Status AppendTransition(const std::string& id,
                                         const CafTransitionRow& transition) = 0;
-  virtual absl::StatusOr<int> AppendQuestions(const std::string& id,
-                                              const std::vector<std::string>& questions,
-                                              const std::string& author, int64_t time_us) = 0;
-  virtual absl::Status AppendOpinion(const std::string& id, const CafOpinionRow& opinion) = 0;
+  virtual absl::StatusOr<int> AppendQuestions(
+      const std::string& id, const std::vector<std::string>& questions,
+      const std::string& author, int64_t time_us) = 0;
+  virtual absl::Status AppendOpinion(const std::string& id,
+                                     const CafOpinionRow& opinion) = 0;
   // Once per request (kAborted otherwise).
-  virtual absl::Status InsertApproval(const std::string& id, const CafApprovalRow& approval) = 0;
+  virtual absl::Status InsertApproval(const std::string& id,
+                                      const CafApprovalRow& approval) = 0;
   // The file under its SHA-256 (stored once per content) and the upload,
   // once per request (kAborted otherwise).
-  virtual absl::Status InsertUpload(const std::string& id, const CafUploadRow& upload,
+  virtual absl::Status InsertUpload(const std::string& id,
+                                    const CafUploadRow& upload,
                                     const std::string& content) = 0;
   // The uploaded file's bytes. Errors: kNotFound.
   virtual absl::StatusOr<std::string> File(const std::string& sha256) const = 0;
   // Appends the next download (1, 2, ...) and returns its number.
-  virtual absl::StatusOr<int> AppendDownload(const std::string& id, const std::string& downloader,
+  virtual absl::StatusOr<int> AppendDownload(const std::string& id,
+                                             const std::string& downloader,
                                              int64_t time_us) = 0;
   // Errors: kNotFound `request <id> not found`.
   virtual absl::StatusOr<StoredCafRequest> Get(const std::string& id) const = 0;
   // Newest first, at most `limit`, each with its history.
-  virtual absl::StatusOr<std::vector<StoredCafRequest>> List(const CafRequestFilter& filter,
-                                                             int limit) const = 0;
+  virtual absl::StatusOr<std::vector<StoredCafRequest>> List(
+      const CafRequestFilter& filter, int limit) const = 0;
 };
 
 }  // namespace ctg::store

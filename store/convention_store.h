@@ -44,7 +44,8 @@ struct ConventionRow {
 };
 
 struct ConventionEventRow {
-  std::string action;  // created, suspended, reinstated, terminated, termination-corrected
+  std::string action;  // created, suspended, reinstated, terminated,
+                       // termination-corrected
   std::string actor;
   int64_t time_us = 0;
   std::string reason;
@@ -60,15 +61,16 @@ class ConventionStore {
   virtual absl::StatusOr<ConventionRow> Get(const std::string& id) const = 0;
   // Conventions ordered by id, after `after_id`, at most `limit`; only those
   // of `commune` when non-empty.
-  virtual absl::StatusOr<std::vector<ConventionRow>> List(const std::string& commune,
-                                                          const std::string& after_id,
-                                                          int limit) const = 0;
+  virtual absl::StatusOr<std::vector<ConventionRow>> List(
+      const std::string& commune, const std::string& after_id,
+      int limit) const = 0;
   // Writes the state (suspension, termination) of `row.id`; the rest of
   // `row` is ignored. Errors: kNotFound naming the id.
   virtual absl::Status UpdateState(const ConventionRow& row) = 0;
   // Number of conventions ever created for `commune` (to number the next
   // one).
-  virtual absl::StatusOr<int> CountForCommune(const std::string& commune) const = 0;
+  virtual absl::StatusOr<int> CountForCommune(
+      const std::string& commune) const = 0;
 
   // Appends one event to the convention's history.
   virtual absl::Status AppendEvent(const std::string& convention_id,

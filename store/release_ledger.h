@@ -24,16 +24,16 @@ namespace ctg::store {
 
 struct LedgerRow {
   std::string request_id;
-  int download = 0;           // 1, 2, ... per request
+  int download = 0;  // 1, 2, ... per request
   std::string extract_id;
   std::string commune;
-  std::string sha256;         // hex digest of the extract's canonical CSV
+  std::string sha256;  // hex digest of the extract's canonical CSV
   std::string base_version;
   int64_t cells_published = 0;
   int64_t cells_masked = 0;
   int64_t cells_excluded = 0;
   int64_t time_us = 0;
-  std::string recipient;      // SPIFFE ID of the downloader
+  std::string recipient;  // SPIFFE ID of the downloader
 };
 
 // Releases of any version of `period` ("2023"), and to how many communes.
@@ -56,17 +56,22 @@ class ReleaseLedger {
   // Errors: kAborted when (request_id, download) exists.
   virtual absl::Status Insert(const LedgerRow& row) = 0;
   // Downloads so far of a request.
-  virtual absl::StatusOr<int> CountForRequest(const std::string& request_id) const = 0;
-  virtual absl::StatusOr<PeriodReleases> CountForPeriod(const std::string& period) const = 0;
+  virtual absl::StatusOr<int> CountForRequest(
+      const std::string& request_id) const = 0;
+  virtual absl::StatusOr<PeriodReleases> CountForPeriod(
+      const std::string& period) const = 0;
   // The releases of a request, by download number.
-  virtual absl::StatusOr<std::vector<LedgerRow>> List(const std::string& request_id) const = 0;
+  virtual absl::StatusOr<std::vector<LedgerRow>> List(
+      const std::string& request_id) const = 0;
 
   // The commune's release memory ({"", 0} when nothing was released yet).
-  virtual absl::StatusOr<MemoryRow> GetMemory(const std::string& commune) const = 0;
+  virtual absl::StatusOr<MemoryRow> GetMemory(
+      const std::string& commune) const = 0;
   // Stores `text` as version expected_version + 1. Errors: kAborted when the
   // stored version is no longer `expected_version` (another release of the
   // same commune committed meanwhile: recompute and retry).
-  virtual absl::Status PutMemory(const std::string& commune, const std::string& text,
+  virtual absl::Status PutMemory(const std::string& commune,
+                                 const std::string& text,
                                  int64_t expected_version) = 0;
 };
 

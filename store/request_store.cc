@@ -17,7 +17,8 @@ constexpr char kPrefix[] = "REQ-";
 
 std::string RequestIdOf(int64_t number) {
   char digits[32];
-  std::snprintf(digits, sizeof(digits), "%06lld", static_cast<long long>(number));
+  std::snprintf(digits, sizeof(digits), "%06lld",
+                static_cast<long long>(number));
   return absl::StrCat(kPrefix, digits);
 }
 
@@ -26,7 +27,8 @@ std::optional<int64_t> RequestNumberOf(const std::string& id) {
   absl::string_view digits = absl::string_view(id).substr(sizeof(kPrefix) - 1);
   if (digits.size() < 6 || digits.size() > 18) return std::nullopt;
   for (char c : digits) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c)))
+      return std::nullopt;
   }
   int64_t number = 0;
   if (!absl::SimpleAtoi(digits, &number) || number <= 0) return std::nullopt;

@@ -161,9 +161,9 @@ class RequestStore {
 
   // Appends one round of questions (numbered 1, 2, ...) and returns its
   // number. Errors: kNotFound for an unknown request.
-  virtual absl::StatusOr<int> AppendQuestions(const std::string& request_id,
-                                              const std::vector<std::string>& questions,
-                                              const std::string& author, int64_t time_us) = 0;
+  virtual absl::StatusOr<int> AppendQuestions(
+      const std::string& request_id, const std::vector<std::string>& questions,
+      const std::string& author, int64_t time_us) = 0;
 
   // Appends an opinion. Errors: kNotFound for an unknown request;
   // kInvalidArgument for an aspect other than 1 or 2.
@@ -182,8 +182,8 @@ class RequestStore {
 
   // Requests matching `filter`, newest (highest number) first, at most
   // `limit`, each with its history.
-  virtual absl::StatusOr<std::vector<StoredRequest>> List(const RequestFilter& filter,
-                                                          int limit) const = 0;
+  virtual absl::StatusOr<std::vector<StoredRequest>> List(
+      const RequestFilter& filter, int limit) const = 0;
 };
 
 }  // namespace ctg::store

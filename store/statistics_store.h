@@ -50,7 +50,8 @@ class StatisticsStore {
   virtual absl::Status InsertTerritory(const std::string& period,
                                        const TerritoryRow& territory) = 0;
   // Appends `csv` (whole lines, no header) to `commune`'s slice of `period`.
-  virtual absl::Status AppendSlice(const std::string& period, const std::string& commune,
+  virtual absl::Status AppendSlice(const std::string& period,
+                                   const std::string& commune,
                                    const std::string& csv) = 0;
 
   // Every period, by period code.
@@ -61,8 +62,8 @@ class StatisticsStore {
   // The commune's slice (without header), parts concatenated in the order
   // they were appended. Errors: kNotFound when the period has no data for
   // that commune.
-  virtual absl::StatusOr<std::string> CommuneSlice(const std::string& period,
-                                                   const std::string& commune) const = 0;
+  virtual absl::StatusOr<std::string> CommuneSlice(
+      const std::string& period, const std::string& commune) const = 0;
 
   // Territories of the latest period, by code, after `after_code`; filtered
   // by commune and level (0: any) when given; at most `limit`. A commune's

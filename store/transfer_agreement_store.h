@@ -78,14 +78,16 @@ class TransferAgreementStore {
   // Errors: kNotFound `agreement <id> not found`.
   virtual absl::StatusOr<AgreementRow> Get(const std::string& id) const = 0;
   // Newest first, at most `limit`.
-  virtual absl::StatusOr<std::vector<AgreementRow>> List(const AgreementFilter& filter,
-                                                         int limit) const = 0;
+  virtual absl::StatusOr<std::vector<AgreementRow>> List(
+      const AgreementFilter& filter, int limit) const = 0;
   // The audit sequence of the successful DecideTransferAgreement event of
   // agreement `id`; 0 when there is none.
-  virtual absl::StatusOr<uint64_t> DecisionEvent(const std::string& id) const = 0;
+  virtual absl::StatusOr<uint64_t> DecisionEvent(
+      const std::string& id) const = 0;
   // The release recorded with `extract_id`. Errors: kNotFound `release
   // <id> not found`.
-  virtual absl::StatusOr<ReleaseRef> FindRelease(const std::string& extract_id) const = 0;
+  virtual absl::StatusOr<ReleaseRef> FindRelease(
+      const std::string& extract_id) const = 0;
 };
 
 }  // namespace ctg::store

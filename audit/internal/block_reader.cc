@@ -35,10 +35,12 @@ absl::StatusOr<bool> BlockReader::Next(std::string* storage,
     const size_t old = storage->size();
     if (!eof_) {
       storage->resize(old + kBlockBytes);
-      in_->read(storage->data() + old, static_cast<std::streamsize>(kBlockBytes));
+      in_->read(storage->data() + old,
+                static_cast<std::streamsize>(kBlockBytes));
       storage->resize(old + static_cast<size_t>(in_->gcount()));
       if (!*in_) {
-        if (in_->bad()) return absl::DataLossError("read error in the export stream");
+        if (in_->bad())
+          return absl::DataLossError("read error in the export stream");
         eof_ = true;
       }
     }

@@ -81,15 +81,32 @@ void AppendJsonString(absl::string_view s, std::string* out) {
     out->append(s.data() + start, i - start);
     start = i + 1;
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       default: {
-        const char esc[6] = {'\\', 'u', '0', '0',
+        const char esc[6] = {'\\',
+                             'u',
+                             '0',
+                             '0',
                              kHex[(static_cast<uint8_t>(c) >> 4) & 0xf],
                              kHex[static_cast<uint8_t>(c) & 0xf]};
         out->append(esc, sizeof(esc));
@@ -101,7 +118,8 @@ void AppendJsonString(absl::string_view s, std::string* out) {
 }
 
 absl::Status JsonCursor::Error(absl::string_view what) const {
-  return absl::InvalidArgumentError(absl::StrCat("column ", column(), ": ", what));
+  return absl::InvalidArgumentError(
+      absl::StrCat("column ", column(), ": ", what));
 }
 
 absl::Status JsonCursor::Hex4(uint32_t* out) {
@@ -131,15 +149,32 @@ absl::Status JsonCursor::Escape(std::string* out) {
   if (pos_ >= text_.size()) return Error("unterminated string");
   const char c = text_[pos_++];
   switch (c) {
-    case '"': out->push_back('"'); return absl::OkStatus();
-    case '\\': out->push_back('\\'); return absl::OkStatus();
-    case '/': out->push_back('/'); return absl::OkStatus();
-    case 'b': out->push_back('\b'); return absl::OkStatus();
-    case 'f': out->push_back('\f'); return absl::OkStatus();
-    case 'n': out->push_back('\n'); return absl::OkStatus();
-    case 'r': out->push_back('\r'); return absl::OkStatus();
-    case 't': out->push_back('\t'); return absl::OkStatus();
-    case 'u': break;
+    case '"':
+      out->push_back('"');
+      return absl::OkStatus();
+    case '\\':
+      out->push_back('\\');
+      return absl::OkStatus();
+    case '/':
+      out->push_back('/');
+      return absl::OkStatus();
+    case 'b':
+      out->push_back('\b');
+      return absl::OkStatus();
+    case 'f':
+      out->push_back('\f');
+      return absl::OkStatus();
+    case 'n':
+      out->push_back('\n');
+      return absl::OkStatus();
+    case 'r':
+      out->push_back('\r');
+      return absl::OkStatus();
+    case 't':
+      out->push_back('\t');
+      return absl::OkStatus();
+    case 'u':
+      break;
     default:
       --pos_;
       return Error(absl::StrCat("unknown escape \\", absl::string_view(&c, 1)));
@@ -180,9 +215,9 @@ size_t PlainRun(const char* p, const char* end, uint64_t* seen) {
   uint32_t high = 0;
   while (end - p >= 16) {
     const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i special =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, slash)),
-                     _mm_cmpeq_epi8(_mm_min_epu8(x, below), x));
+    const __m128i special = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, slash)),
+        _mm_cmpeq_epi8(_mm_min_epu8(x, below), x));
     const uint32_t mask = static_cast<uint32_t>(_mm_movemask_epi8(special));
     const uint32_t nonascii = static_cast<uint32_t>(_mm_movemask_epi8(x));
     if (mask != 0) {
@@ -239,8 +274,8 @@ absl::Status JsonCursor::String(std::string* out) {
     out->append(text_.data() + pos_, run);
     pos_ += run;
     if (pos_ >= text_.size()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "column ", start_column, ": unterminated string"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("column ", start_column, ": unterminated string"));
     }
     const char c = text_[pos_++];
     if (c == '"') break;

@@ -11,10 +11,10 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "audit/checkpoint.h"
 #include "audit/export_line.h"
 #include "audit/hash.h"
-#include "absl/types/span.h"
 #include "audit/note_key.h"
 
 namespace ctg::audit::internal {

@@ -8,7 +8,7 @@
 namespace ctg::audit::internal {
 
 void Sequencer::Fail(VerifyProblem problem, uint64_t first, uint64_t last,
-                        uint64_t line_no, std::string reason) {
+                     uint64_t line_no, std::string reason) {
   // A leaf hash mismatch seen earlier names a smaller sequence number: it
   // stays the headline, the stopping problem is added to the reason.
   if (first_altered_ != 0 && (first == 0 || first_altered_ <= first)) {
@@ -27,7 +27,7 @@ void Sequencer::Fail(VerifyProblem problem, uint64_t first, uint64_t last,
 }
 
 void Sequencer::RangeFailure(uint64_t end, uint64_t line_no,
-                                std::string reason) {
+                             std::string reason) {
   const uint64_t a = report_.verified_size;
   if (first_altered_ != 0 && first_altered_ > a) {
     // (b) already pinpointed the culprit inside the failing range.
@@ -47,7 +47,7 @@ void Sequencer::RangeFailure(uint64_t end, uint64_t line_no,
 }
 
 bool Sequencer::MatchRoot(const Checkpoint& cp, uint64_t line_no,
-                             absl::string_view which) {
+                          absl::string_view which) {
   const Hash root = frontier_.Root();
   if (root == cp.root) {
     ++report_.checkpoints_checked;
@@ -75,8 +75,10 @@ bool Sequencer::CheckEmbedded(const LineResult& r, uint64_t line_no) {
     // events before it were inserted or deleted and the rest renumbered
     // (or the checkpoint was moved).
     RangeFailure(std::max(seq, cp.size), line_no,
-                 absl::StrCat("line ", line_no, ": the checkpoint attached to "
-                              "sequence ", seq, " is for tree size ", cp.size));
+                 absl::StrCat("line ", line_no,
+                              ": the checkpoint attached to "
+                              "sequence ",
+                              seq, " is for tree size ", cp.size));
     return false;
   }
   if (report_.origin.empty()) report_.origin = cp.origin;
@@ -86,7 +88,8 @@ bool Sequencer::CheckEmbedded(const LineResult& r, uint64_t line_no) {
                       "\" differs from \"", report_.origin, "\""));
     return false;
   }
-  return MatchRoot(cp, line_no, absl::StrCat("the checkpoint on line ", line_no));
+  return MatchRoot(cp, line_no,
+                   absl::StrCat("the checkpoint on line ", line_no));
 }
 
 bool Sequencer::Start() {
@@ -100,12 +103,14 @@ bool Sequencer::OnLine(const LineResult& r, uint64_t line_no) {
   const uint64_t seq_expected = expected_;
   if (!r.parse.ok()) {
     Fail(VerifyProblem::kMalformedLine, seq_expected, seq_expected, line_no,
-         r.overlong ? absl::StrCat("line ", line_no, ": ", r.parse.message(),
-                                   " (where event ", seq_expected, " is expected)")
-         : r.blank  ? absl::StrCat("line ", line_no, ": empty line where event ",
-                                   seq_expected, " is expected")
-                    : absl::StrCat("line ", line_no, " (where event ", seq_expected,
-                                   " is expected): ", r.parse.message()));
+         r.overlong
+             ? absl::StrCat("line ", line_no, ": ", r.parse.message(),
+                            " (where event ", seq_expected, " is expected)")
+         : r.blank
+             ? absl::StrCat("line ", line_no, ": empty line where event ",
+                            seq_expected, " is expected")
+             : absl::StrCat("line ", line_no, " (where event ", seq_expected,
+                            " is expected): ", r.parse.message()));
     return false;
   }
   const uint64_t seq = r.sequence;
@@ -126,13 +131,16 @@ bool Sequencer::OnLine(const LineResult& r, uint64_t line_no) {
     const uint64_t first = seq > a ? seq : seq_expected;
     Fail(VerifyProblem::kInsertedOrReordered, first, first, line_no,
          absl::StrCat(
-             "line ", line_no, ": sequence ", seq, " appears again after sequence ",
-             seq_expected - 1, ": ",
+             "line ", line_no, ": sequence ", seq,
+             " appears again after sequence ", seq_expected - 1, ": ",
              seq > a ? absl::StrCat("one of the two events numbered ", seq,
                                     " was inserted, or events were reordered")
-                     : absl::StrCat("event ", seq, " is authenticated by a checkpoint, "
-                                    "so this line was inserted or moved here, where "
-                                    "event ", seq_expected, " belongs")));
+                     : absl::StrCat(
+                           "event ", seq,
+                           " is authenticated by a checkpoint, "
+                           "so this line was inserted or moved here, where "
+                           "event ",
+                           seq_expected, " belongs")));
     return false;
   }
   if (r.computed != r.recorded) {
@@ -141,8 +149,9 @@ bool Sequencer::OnLine(const LineResult& r, uint64_t line_no) {
       first_altered_ = seq;
       first_altered_line_ = line_no;
       first_altered_reason_ = absl::StrCat(
-          "line ", line_no, ": event ", seq, " was altered: its content hashes to ",
-          HashToHex(r.computed), " but the leaf hash recorded at append time is ",
+          "line ", line_no, ": event ", seq,
+          " was altered: its content hashes to ", HashToHex(r.computed),
+          " but the leaf hash recorded at append time is ",
           HashToHex(r.recorded));
     }
   }
@@ -161,10 +170,11 @@ void Sequencer::Finish() {
   const uint64_t n = report_.events;
   if (external_.has_value() && external_->size > n) {
     Fail(VerifyProblem::kTruncated, n + 1, external_->size, 0,
-         absl::StrCat("the supplied checkpoint covers ", external_->size,
-                      " events but the export ends at ", n, ": events ", n + 1,
-                      "..", external_->size,
-                      " were removed from the end (or the export is incomplete)"));
+         absl::StrCat(
+             "the supplied checkpoint covers ", external_->size,
+             " events but the export ends at ", n, ": events ", n + 1, "..",
+             external_->size,
+             " were removed from the end (or the export is incomplete)"));
     return;
   }
   if (first_altered_ != 0) {
@@ -174,7 +184,8 @@ void Sequencer::Finish() {
     report_.reason =
         covered ? absl::StrCat(first_altered_reason_,
                                " (the event matches the signed checkpoint of "
-                               "size ", report_.verified_size,
+                               "size ",
+                               report_.verified_size,
                                ": its recorded leaf hash was altered)")
                 : first_altered_reason_;
     return;

@@ -47,7 +47,8 @@ class Sequencer {
   void RangeFailure(uint64_t end, uint64_t line_no, std::string reason);
   // Compares a verified checkpoint of size frontier_.size() with the
   // recomputed root.
-  bool MatchRoot(const Checkpoint& cp, uint64_t line_no, absl::string_view which);
+  bool MatchRoot(const Checkpoint& cp, uint64_t line_no,
+                 absl::string_view which);
   bool CheckEmbedded(const LineResult& r, uint64_t line_no);
 
   std::optional<Checkpoint> external_;

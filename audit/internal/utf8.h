@@ -13,7 +13,9 @@ namespace ctg::audit::internal {
 
 // Returns the byte offset of the first invalid sequence in `s`, or
 // `s.size()` when all of `s` is well-formed UTF-8.
-inline size_t FirstInvalidUtf8(absl::string_view s) { return utf8::FirstInvalid(s); }
+inline size_t FirstInvalidUtf8(absl::string_view s) {
+  return utf8::FirstInvalid(s);
+}
 
 inline bool IsValidUtf8(absl::string_view s) { return utf8::IsValid(s); }
 

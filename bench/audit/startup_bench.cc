@@ -1,7 +1,9 @@
 // Start-up verification of a long stored audit trail.
 //
-//   build/bench/audit/ctg_audit_startup_bench --db /tmp/trail.db --events 1000000
-//       --checkpoint-every 1000 --key demo/pki/audit-signing.key      (one line)
+//   build/bench/audit/ctg_audit_startup_bench --db /tmp/trail.db --events
+//   1000000
+//       --checkpoint-every 1000 --key demo/pki/audit-signing.key      (one
+//       line)
 //
 // Writes a trail of --events events through the gateway's own append path
 // (AuditLog::Append, 10,000 events per transaction), with a checkpoint
@@ -63,8 +65,10 @@ class Timer {
   Timer() : wall_(std::chrono::steady_clock::now()), cpu_(CpuSeconds()) {}
   std::string Format() const {
     const double wall =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_).count();
-    return absl::StrFormat("%.2f s wall, %.2f s CPU", wall, CpuSeconds() - cpu_);
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_)
+            .count();
+    return absl::StrFormat("%.2f s wall, %.2f s CPU", wall,
+                           CpuSeconds() - cpu_);
   }
 
  private:
@@ -92,10 +96,12 @@ gateway::AuditEntry Entry(uint64_t i) {
     e.method = "/ctg.v1.DataRequests/GetRequest";
     e.target_kind = "request";
     e.target_id = absl::StrCat("REQ-", 100000 + i % 5000);
-    e.facts = {{"purpose", "Diagnostic des familles monoparentales par IRIS pour la CTG"}};
+    e.facts = {{"purpose",
+                "Diagnostic des familles monoparentales par IRIS pour la CTG"}};
     entry.request_id = e.target_id;
   }
-  e.caller = absl::StrCat("spiffe://ctg.caf33.fr/commune/33069/requester/agent", i % 7);
+  e.caller = absl::StrCat("spiffe://ctg.caf33.fr/commune/33069/requester/agent",
+                          i % 7);
   entry.organisation = "commune/33069";
   return entry;
 }
@@ -103,8 +109,10 @@ gateway::AuditEntry Entry(uint64_t i) {
 absl::Status Write(const Flags& flags, const audit::NoteSigner& signer) {
   CTG_ASSIGN_OR_RETURN(auto db, store::sqlite::OpenBackend({.path = flags.db}));
   CTG_ASSIGN_OR_RETURN(
-      auto log, gateway::AuditLog::Open(db.get(), [&](uint64_t size, const audit::Hash& root) {
-        return audit::SignCheckpoint({.origin = kOrigin, .size = size, .root = root}, signer);
+      auto log, gateway::AuditLog::Open(db.get(), [&](uint64_t size,
+                                                      const audit::Hash& root) {
+        return audit::SignCheckpoint(
+            {.origin = kOrigin, .size = size, .root = root}, signer);
       }));
   constexpr uint64_t kBatch = 10000;
   uint64_t next_checkpoint = flags.checkpoint_every;
@@ -113,7 +121,8 @@ absl::Status Write(const Flags& flags, const audit::NoteSigner& signer) {
     uint64_t end = std::min(flags.events, done + kBatch);
     if (flags.checkpoint_every > 0) end = std::min(end, next_checkpoint);
     CTG_RETURN_IF_ERROR(db->Write([&](store::WriteSession& tx) -> absl::Status {
-      for (uint64_t i = done; i < end; ++i) CTG_RETURN_IF_ERROR(log->Append(tx, Entry(i)).status());
+      for (uint64_t i = done; i < end; ++i)
+        CTG_RETURN_IF_ERROR(log->Append(tx, Entry(i)).status());
       return absl::OkStatus();
     }));
     done = end;
@@ -129,13 +138,16 @@ absl::Status Write(const Flags& flags, const audit::NoteSigner& signer) {
 
 // The former start-up check: leaf hashes and the tree, nothing else.
 absl::Status Baseline(const Flags& flags) {
-  CTG_ASSIGN_OR_RETURN(auto conn, store::sqlite::Connection::Open(flags.db, /*read_only=*/true));
+  CTG_ASSIGN_OR_RETURN(
+      auto conn, store::sqlite::Connection::Open(flags.db, /*read_only=*/true));
   audit::Sha256Hasher hasher;
   audit::MerkleTree tree = audit::MerkleTree::Compact(8, 16, nullptr);
   CTG_RETURN_IF_ERROR(store::sqlite::ScanAllLeaves(
-      *conn, [&](uint64_t, const std::string& canonical, const std::string& stored) {
+      *conn,
+      [&](uint64_t, const std::string& canonical, const std::string& stored) {
         audit::Hash leaf = hasher.Leaf(canonical);
-        if (stored.size() != leaf.size() || std::memcmp(stored.data(), leaf.data(), 32) != 0) {
+        if (stored.size() != leaf.size() ||
+            std::memcmp(stored.data(), leaf.data(), 32) != 0) {
           return absl::DataLossError("leaf hash mismatch");
         }
         tree.Append(leaf);
@@ -145,13 +157,16 @@ absl::Status Baseline(const Flags& flags) {
   return absl::OkStatus();
 }
 
-absl::Status OpenLog(const Flags& flags, std::vector<audit::NoteVerifier> keys) {
+absl::Status OpenLog(const Flags& flags,
+                     std::vector<audit::NoteVerifier> keys) {
   CTG_ASSIGN_OR_RETURN(auto db, store::sqlite::OpenBackend({.path = flags.db}));
-  CTG_ASSIGN_OR_RETURN(
-      auto log, gateway::AuditLog::Open(
-                    db.get(), {.sign = [](uint64_t, const audit::Hash&)
-                                   -> absl::StatusOr<std::string> { return std::string(); },
-                               .keys = std::move(keys)}));
+  CTG_ASSIGN_OR_RETURN(auto log,
+                       gateway::AuditLog::Open(
+                           db.get(), {.sign = [](uint64_t, const audit::Hash&)
+                                          -> absl::StatusOr<std::string> {
+                                        return std::string();
+                                      },
+                                      .keys = std::move(keys)}));
   std::printf("  events: %llu\n", static_cast<unsigned long long>(log->size()));
   db->Close();
   return absl::OkStatus();
@@ -159,12 +174,15 @@ absl::Status OpenLog(const Flags& flags, std::vector<audit::NoteVerifier> keys) 
 
 absl::Status Run(const Flags& flags) {
   std::ifstream in(flags.key);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("--key ", flags.key, ": cannot read"));
+  if (!in)
+    return absl::InvalidArgumentError(
+        absl::StrCat("--key ", flags.key, ": cannot read"));
   std::stringstream pem;
   pem << in.rdbuf();
-  CTG_ASSIGN_OR_RETURN(auto signer, audit::NoteSigner::FromPrivateKeyPem(kOrigin, pem.str()));
-  CTG_ASSIGN_OR_RETURN(auto verifier,
-                       audit::NoteVerifier::FromRawPublicKey(signer->public_key(), kOrigin));
+  CTG_ASSIGN_OR_RETURN(
+      auto signer, audit::NoteSigner::FromPrivateKeyPem(kOrigin, pem.str()));
+  CTG_ASSIGN_OR_RETURN(auto verifier, audit::NoteVerifier::FromRawPublicKey(
+                                          signer->public_key(), kOrigin));
   if (!std::filesystem::exists(flags.db)) {
     Timer timer;
     CTG_RETURN_IF_ERROR(Write(flags, *signer));
@@ -174,7 +192,8 @@ absl::Status Run(const Flags& flags) {
     std::printf("pass %d\n", pass + 1);
     Timer baseline;
     CTG_RETURN_IF_ERROR(Baseline(flags));
-    std::printf("  baseline (leaf hashes and tree only): %s\n", baseline.Format().c_str());
+    std::printf("  baseline (leaf hashes and tree only): %s\n",
+                baseline.Format().c_str());
     Timer unsigned_open;
     CTG_RETURN_IF_ERROR(OpenLog(flags, {}));
     std::printf("  AuditLog::Open, every check but signatures: %s\n",

@@ -21,6 +21,8 @@
 // parser does; `VerifyOptions::threads` spreads the per-line work (parsing,
 // re-encoding, leaf hashes, signatures) over cores while the tree stays in
 // order on one thread.
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -44,8 +46,6 @@
 #include "audit/verifier.h"
 #include "benchmark/benchmark.h"
 #include "tests/testing/ed25519_pem.h"
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 
 namespace ctg::audit {
 namespace {
@@ -67,7 +67,8 @@ Event MakeEvent(uint64_t seq, int mix) {
     e.message = "no usable client certificate identity";
     return e;
   }
-  e.caller = absl::StrCat("spiffe://caf33.example/commune/33069/requester/agent", seq % 7);
+  e.caller = absl::StrCat(
+      "spiffe://caf33.example/commune/33069/requester/agent", seq % 7);
   e.cert_sha256 = std::string(64, "0123456789abcdef"[seq % 16]);
   e.method = "/ctg.v1.DataRequests/SubmitRequest";
   e.target_kind = "request";
@@ -93,7 +94,8 @@ const Corpus& GetCorpus(int mix) {
   auto it = corpora->find(mix);
   if (it != corpora->end()) return it->second;
   Corpus& c = (*corpora)[mix];
-  auto signer = *NoteSigner::FromPrivateKeyPem(kOrigin, ::ctg::testing::Ed25519PemFromByte(7));
+  auto signer = *NoteSigner::FromPrivateKeyPem(
+      kOrigin, ::ctg::testing::Ed25519PemFromByte(7));
   c.key = std::make_unique<NoteVerifier>(
       *NoteVerifier::FromRawPublicKey(signer->public_key(), kOrigin));
   MerkleTree tree;
@@ -106,13 +108,13 @@ const Corpus& GetCorpus(int mix) {
     c.leaves.push_back(r.leaf_hash);
     tree.Append(r.leaf_hash);
     if (seq % kCheckpointEvery == 0) {
-      r.checkpoint = *SignCheckpoint({.origin = kOrigin, .size = seq, .root = tree.Root()},
-                                     *signer);
+      r.checkpoint = *SignCheckpoint(
+          {.origin = kOrigin, .size = seq, .root = tree.Root()}, *signer);
     }
     AppendExportLine(r, &c.jsonl);
   }
-  c.latest_checkpoint =
-      *SignCheckpoint({.origin = kOrigin, .size = kEvents, .root = tree.Root()}, *signer);
+  c.latest_checkpoint = *SignCheckpoint(
+      {.origin = kOrigin, .size = kEvents, .root = tree.Root()}, *signer);
   return c;
 }
 
@@ -122,8 +124,9 @@ std::string ExportFile(int mix) {
   auto it = paths->find(mix);
   if (it != paths->end()) return it->second;
   const char* tmp = std::getenv("TMPDIR");
-  std::string path = absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/ctg_audit_bench_",
-                                  getpid(), "_", mix, ".jsonl");
+  std::string path =
+      absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/ctg_audit_bench_", getpid(),
+                   "_", mix, ".jsonl");
   std::ofstream out(path, std::ios::binary);
   out << GetCorpus(mix).jsonl;
   (*paths)[mix] = path;
@@ -133,8 +136,9 @@ std::string ExportFile(int mix) {
 void RemoveExportFiles() {
   for (int mix : {0, 1}) {
     const char* tmp = std::getenv("TMPDIR");
-    std::remove(absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/ctg_audit_bench_", getpid(),
-                             "_", mix, ".jsonl").c_str());
+    std::remove(absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/ctg_audit_bench_",
+                             getpid(), "_", mix, ".jsonl")
+                    .c_str());
   }
 }
 
@@ -152,7 +156,12 @@ void BM_Sha256Raw(benchmark::State& state) {
   }
   SetRates(state, c.jsonl.size());
 }
-BENCHMARK(BM_Sha256Raw)->ArgName("mix")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Sha256Raw)
+    ->ArgName("mix")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // Full offline verification of the export in memory (with the latest
 // checkpoint supplied, as `ctg audit verify --checkpoint` does).
@@ -247,7 +256,10 @@ void BM_ParseExportLines(benchmark::State& state) {
   }
   SetRates(state, c.jsonl.size());
 }
-BENCHMARK(BM_ParseExportLines)->ArgName("mix")->Arg(0)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ParseExportLines)
+    ->ArgName("mix")
+    ->Arg(0)
+    ->Unit(benchmark::kMillisecond);
 
 // Breakdown: leaf hashes of the canonical bytes (LeafHashes, the batch
 // function for the store), bytes = canonical bytes.
@@ -260,9 +272,14 @@ void BM_LeafHashes(benchmark::State& state) {
     benchmark::DoNotOptimize(out.data());
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kEvents));
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * c.canonical_bytes));
+  state.SetBytesProcessed(
+      static_cast<int64_t>(state.iterations() * c.canonical_bytes));
 }
-BENCHMARK(BM_LeafHashes)->ArgName("mix")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_LeafHashes)
+    ->ArgName("mix")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond);
 
 // Gateway side: appending leaf hashes to the in-memory tree.
 void BM_MerkleTreeAppend(benchmark::State& state) {
@@ -324,7 +341,8 @@ void BM_RootAt(benchmark::State& state) {
 BENCHMARK(BM_RootAt);
 
 void BM_SignCheckpoint(benchmark::State& state) {
-  auto signer = *NoteSigner::FromPrivateKeyPem(kOrigin, ::ctg::testing::Ed25519PemFromByte(7));
+  auto signer = *NoteSigner::FromPrivateKeyPem(
+      kOrigin, ::ctg::testing::Ed25519PemFromByte(7));
   const Checkpoint cp{.origin = kOrigin, .size = 123456, .root = Sha256("r")};
   for (auto _ : state) {
     auto note = SignCheckpoint(cp, *signer);
@@ -352,29 +370,38 @@ class RatioReporter : public benchmark::ConsoleReporter {
       if (run.run_type != Run::RT_Iteration || run.error_occurred) continue;
       if (run.counters.count("ratio_pct")) paired_.push_back(run);
       auto it = run.counters.find("bytes_per_second");
-      if (it != run.counters.end()) rates_[run.benchmark_name()] = it->second.value;
+      if (it != run.counters.end())
+        rates_[run.benchmark_name()] = it->second.value;
       auto items = run.counters.find("items_per_second");
-      if (items != run.counters.end()) items_[run.benchmark_name()] = items->second.value;
+      if (items != run.counters.end())
+        items_[run.benchmark_name()] = items->second.value;
     }
     ConsoleReporter::ReportRuns(runs);
   }
 
   void PrintRatios() const {
-    std::printf("\nOffline verification vs raw SHA-256 (one thread, one streaming digest) "
-                "over the same export bytes\n(%llu events, a signed checkpoint every %llu; "
-                "rates in wall-clock time):\n",
-                static_cast<unsigned long long>(kEvents),
-                static_cast<unsigned long long>(kCheckpointEvery));
-    const char* mixes[] = {"typical calls with facts", "denied calls, no identity"};
-    std::printf(" Paired (SHA-256 and verification alternate in each iteration):\n");
+    std::printf(
+        "\nOffline verification vs raw SHA-256 (one thread, one streaming "
+        "digest) "
+        "over the same export bytes\n(%llu events, a signed checkpoint every "
+        "%llu; "
+        "rates in wall-clock time):\n",
+        static_cast<unsigned long long>(kEvents),
+        static_cast<unsigned long long>(kCheckpointEvery));
+    const char* mixes[] = {"typical calls with facts",
+                           "denied calls, no identity"};
+    std::printf(
+        " Paired (SHA-256 and verification alternate in each iteration):\n");
     for (const Run& run : paired_) {
       const std::string name = run.benchmark_name();
       const int mix = name.find("mix:1") != std::string::npos ? 1 : 0;
-      std::printf("  %-44s %-26s verify %5.0f MB/s %8.0f events/s | SHA-256 %5.0f MB/s "
-                  "| ratio %3.0f %%\n",
-                  name.c_str(), mixes[mix], run.counters.at("verify_MBps").value,
-                  run.counters.at("verify_events_per_s").value,
-                  run.counters.at("sha256_MBps").value, run.counters.at("ratio_pct").value);
+      std::printf(
+          "  %-44s %-26s verify %5.0f MB/s %8.0f events/s | SHA-256 %5.0f MB/s "
+          "| ratio %3.0f %%\n",
+          name.c_str(), mixes[mix], run.counters.at("verify_MBps").value,
+          run.counters.at("verify_events_per_s").value,
+          run.counters.at("sha256_MBps").value,
+          run.counters.at("ratio_pct").value);
     }
     std::printf(" Separate runs:\n");
     for (const auto& [name, rate] : rates_) {
@@ -382,14 +409,16 @@ class RatioReporter : public benchmark::ConsoleReporter {
       const bool file = name.rfind("BM_VerifyExportFile/", 0) == 0;
       if (!memory && !file) continue;
       const int mix = name.find("mix:1") != std::string::npos ? 1 : 0;
-      auto sha = rates_.find(absl::StrCat("BM_Sha256Raw/mix:", mix, "/real_time"));
+      auto sha =
+          rates_.find(absl::StrCat("BM_Sha256Raw/mix:", mix, "/real_time"));
       if (sha == rates_.end()) continue;
       auto items = items_.find(name);
-      std::printf("  %-44s %-26s verify %5.0f MB/s %8.0f events/s | SHA-256 %5.0f MB/s "
-                  "| ratio %3.0f %%\n",
-                  name.c_str(), mixes[mix], rate / 1e6,
-                  items == items_.end() ? 0.0 : items->second, sha->second / 1e6,
-                  100.0 * rate / sha->second);
+      std::printf(
+          "  %-44s %-26s verify %5.0f MB/s %8.0f events/s | SHA-256 %5.0f MB/s "
+          "| ratio %3.0f %%\n",
+          name.c_str(), mixes[mix], rate / 1e6,
+          items == items_.end() ? 0.0 : items->second, sha->second / 1e6,
+          100.0 * rate / sha->second);
     }
   }
 

@@ -35,7 +35,8 @@ BasesByPeriod Bases(const std::vector<std::string>& periods) {
 
 std::vector<std::string> Territories() {
   std::vector<std::string> out = {"33069", "QN03302M"};
-  for (int i = 1; i <= 12; ++i) out.push_back(absl::StrCat("3306901", i < 10 ? "0" : "", i));
+  for (int i = 1; i <= 12; ++i)
+    out.push_back(absl::StrCat("3306901", i < 10 ? "0" : "", i));
   return out;
 }
 
@@ -52,22 +53,27 @@ std::string Digest(const sdc::Release& release) {
     cell.set_indicator(c.key.indicator);
     cell.set_breakdown(c.key.breakdown);
     cell.set_category(c.key.category);
-    cell.set_status(c.status == sdc::CellStatus::kPublished ? ctg::v1::PUBLISHED : ctg::v1::MASKED);
-    if (c.status == sdc::CellStatus::kPublished) cell.set_value(c.value); else cell.clear_value();
+    cell.set_status(c.status == sdc::CellStatus::kPublished ? ctg::v1::PUBLISHED
+                                                            : ctg::v1::MASKED);
+    if (c.status == sdc::CellStatus::kPublished)
+      cell.set_value(c.value);
+    else
+      cell.clear_value();
     writer.WriteCell(cell);
   }
   return writer.FinishDigest();
 }
 
-void Run(benchmark::State& state, const BasesByPeriod& bases, const ctg::policy::Scope& scope,
-         bool audit) {
+void Run(benchmark::State& state, const BasesByPeriod& bases,
+         const ctg::policy::Scope& scope, bool audit) {
   ctg::gateway::SecretStatistiqueConfig config;
   config.lp_audit = audit ? "always" : "off";
   sdc::SdcConfig sdc_config = ctg::gateway::SdcConfigFrom(config);
   size_t cells = 0;
   sdc::InformationLoss loss;
   for (auto _ : state) {
-    auto release = ctg::gateway::ProtectScope("33069", bases, scope, {}, sdc_config, "bench");
+    auto release = ctg::gateway::ProtectScope("33069", bases, scope, {},
+                                              sdc_config, "bench");
     if (!release.ok()) {
       state.SkipWithError(std::string(release.status().message()).c_str());
       return;
@@ -86,12 +92,14 @@ void Run(benchmark::State& state, const BasesByPeriod& bases, const ctg::policy:
 
 // Every indicator and every breakdown of the catalogue, over `territories`.
 ctg::policy::Scope EveryIndicator(std::vector<std::string> territories) {
-  ctg::policy::Scope scope{.territories = std::move(territories), .periods = {"2022", "2023"}};
+  ctg::policy::Scope scope{.territories = std::move(territories),
+                           .periods = {"2022", "2023"}};
   for (const auto& indicator : ctg::statbase::Indicators()) {
     scope.indicators.emplace_back(indicator.code);
     for (const auto& b : indicator.breakdowns) {
       std::string code(b.code);
-      if (std::find(scope.breakdowns.begin(), scope.breakdowns.end(), code) == scope.breakdowns.end()) {
+      if (std::find(scope.breakdowns.begin(), scope.breakdowns.end(), code) ==
+          scope.breakdowns.end()) {
         scope.breakdowns.push_back(code);
       }
     }
@@ -100,7 +108,8 @@ ctg::policy::Scope EveryIndicator(std::vector<std::string> territories) {
 }
 
 const BasesByPeriod& TwoPeriods() {
-  static const BasesByPeriod* bases = new BasesByPeriod(Bases({"2022", "2023"}));
+  static const BasesByPeriod* bases =
+      new BasesByPeriod(Bases({"2022", "2023"}));
   return *bases;
 }
 
@@ -109,12 +118,22 @@ void BM_Extract1000Cells(benchmark::State& state) {
   ten.resize(10);
   Run(state, TwoPeriods(), EveryIndicator(ten), state.range(0) == 1);
 }
-BENCHMARK(BM_Extract1000Cells)->Arg(0)->Arg(1)->ArgName("lp_audit")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Extract1000Cells)
+    ->Arg(0)
+    ->Arg(1)
+    ->ArgName("lp_audit")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 void BM_ExtractCommuneEveryIndicator(benchmark::State& state) {
   Run(state, TwoPeriods(), EveryIndicator(Territories()), state.range(0) == 1);
 }
-BENCHMARK(BM_ExtractCommuneEveryIndicator)->Arg(0)->Arg(1)->ArgName("lp_audit")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ExtractCommuneEveryIndicator)
+    ->Arg(0)
+    ->Arg(1)
+    ->ArgName("lp_audit")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 

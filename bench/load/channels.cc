@@ -1,10 +1,10 @@
 #include "bench/load/channels.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 
@@ -12,14 +12,15 @@ namespace ctg::load {
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read the file"));
+  if (!in)
+    return absl::NotFoundError(absl::StrCat(path, ": cannot read the file"));
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
 }
 
-absl::StatusOr<std::unique_ptr<Channels>> Channels::FromPki(const std::string& gateway,
-                                                            const std::string& dir) {
+absl::StatusOr<std::unique_ptr<Channels>> Channels::FromPki(
+    const std::string& gateway, const std::string& dir) {
   std::unique_ptr<Channels> c(new Channels(gateway, dir));
   auto ca = ReadFile(dir + "/ca.pem");
   if (!ca.ok()) return ca.status();
@@ -27,10 +28,9 @@ absl::StatusOr<std::unique_ptr<Channels>> Channels::FromPki(const std::string& g
   return c;
 }
 
-absl::StatusOr<std::unique_ptr<Channels>> Channels::FromFiles(const std::string& gateway,
-                                                              const std::string& ca,
-                                                              const std::string& cert,
-                                                              const std::string& key) {
+absl::StatusOr<std::unique_ptr<Channels>> Channels::FromFiles(
+    const std::string& gateway, const std::string& ca, const std::string& cert,
+    const std::string& key) {
   std::unique_ptr<Channels> c(new Channels(gateway, ""));
   auto ca_pem = ReadFile(ca);
   if (!ca_pem.ok()) return ca_pem.status();
@@ -41,19 +41,22 @@ absl::StatusOr<std::unique_ptr<Channels>> Channels::FromFiles(const std::string&
 }
 
 std::string Channels::CertPath(const std::string& client) const {
-  return pki_dir_.empty() ? single_cert_ : absl::StrCat(pki_dir_, "/clients/", client, ".pem");
+  return pki_dir_.empty() ? single_cert_
+                          : absl::StrCat(pki_dir_, "/clients/", client, ".pem");
 }
 std::string Channels::KeyPath(const std::string& client) const {
-  return pki_dir_.empty() ? single_key_ : absl::StrCat(pki_dir_, "/clients/", client, ".key");
+  return pki_dir_.empty() ? single_key_
+                          : absl::StrCat(pki_dir_, "/clients/", client, ".key");
 }
 
 bool Channels::HasClient(const std::string& client) const {
   if (pki_dir_.empty()) return client == "cert";
-  return std::ifstream(CertPath(client)).good() && std::ifstream(KeyPath(client)).good();
+  return std::ifstream(CertPath(client)).good() &&
+         std::ifstream(KeyPath(client)).good();
 }
 
-absl::StatusOr<std::shared_ptr<grpc::Channel>> Channels::Get(const std::string& client,
-                                                             int worker) {
+absl::StatusOr<std::shared_ptr<grpc::Channel>> Channels::Get(
+    const std::string& client, int worker) {
   absl::MutexLock lock(&mu_);
   auto key = std::make_pair(client, worker);
   if (auto it = channels_.find(key); it != channels_.end()) return it->second;
@@ -72,7 +75,8 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Channels::Get(const std::string& 
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   // Distinct channel arguments also keep channels apart.
   args.SetInt("ctg.load.worker", worker);
-  auto channel = grpc::CreateCustomChannel(gateway_, grpc::SslCredentials(tls), args);
+  auto channel =
+      grpc::CreateCustomChannel(gateway_, grpc::SslCredentials(tls), args);
   channels_.emplace(key, channel);
   return channel;
 }

@@ -5,12 +5,12 @@
 #ifndef CTG_BENCH_LOAD_CHANNELS_H_
 #define CTG_BENCH_LOAD_CHANNELS_H_
 
+#include <grpcpp/channel.h>
+
 #include <map>
 #include <memory>
 #include <string>
 #include <utility>
-
-#include <grpcpp/channel.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -21,25 +21,25 @@ namespace ctg::load {
 class Channels {
  public:
   // With a PKI: clients are DIR/clients/<name>.pem/.key and the CA DIR/ca.pem.
-  static absl::StatusOr<std::unique_ptr<Channels>> FromPki(const std::string& gateway,
-                                                           const std::string& dir);
+  static absl::StatusOr<std::unique_ptr<Channels>> FromPki(
+      const std::string& gateway, const std::string& dir);
   // With one client certificate, known by the name "cert".
-  static absl::StatusOr<std::unique_ptr<Channels>> FromFiles(const std::string& gateway,
-                                                             const std::string& ca,
-                                                             const std::string& cert,
-                                                             const std::string& key);
+  static absl::StatusOr<std::unique_ptr<Channels>> FromFiles(
+      const std::string& gateway, const std::string& ca,
+      const std::string& cert, const std::string& key);
 
   // The channel of `client` for `worker` (created on first use; the same
   // afterwards). Errors: kNotFound when the client's files cannot be read.
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> Get(const std::string& client, int worker)
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> Get(const std::string& client,
+                                                     int worker)
       ABSL_LOCKS_EXCLUDED(mu_);
 
   bool HasClient(const std::string& client) const;
   const std::string& pki_dir() const { return pki_dir_; }
 
  private:
-  Channels(std::string gateway, std::string pki_dir) : gateway_(std::move(gateway)),
-                                                       pki_dir_(std::move(pki_dir)) {}
+  Channels(std::string gateway, std::string pki_dir)
+      : gateway_(std::move(gateway)), pki_dir_(std::move(pki_dir)) {}
   std::string CertPath(const std::string& client) const;
   std::string KeyPath(const std::string& client) const;
 
@@ -48,8 +48,8 @@ class Channels {
   std::string ca_pem_;
   std::string single_cert_, single_key_;  // paths, with one certificate
   absl::Mutex mu_;
-  std::map<std::pair<std::string, int>, std::shared_ptr<grpc::Channel>> channels_
-      ABSL_GUARDED_BY(mu_);
+  std::map<std::pair<std::string, int>, std::shared_ptr<grpc::Channel>>
+      channels_ ABSL_GUARDED_BY(mu_);
 };
 
 // Reads a whole file. Errors: kNotFound naming it.

@@ -19,7 +19,8 @@ double Micros(Clock::duration d) {
 }
 
 Clock::duration Seconds(double s) {
-  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+  return std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(s));
 }
 
 struct Shared {
@@ -42,7 +43,8 @@ void ClosedWorker(MethodLoad& load, int worker, Clock::time_point measure_from,
     if (t0 >= end) return;
     grpc::Status status = load.Call(worker);
     const Clock::time_point t1 = Clock::now();
-    if (t1 < measure_from || t1 > end) continue;  // completions in the window only
+    if (t1 < measure_from || t1 > end)
+      continue;  // completions in the window only
     if (status.ok()) {
       log.RecordOk(Micros(t1 - t0));
     } else {
@@ -62,10 +64,11 @@ struct OpenSchedule {
   std::atomic<int64_t> max_lag_us{0};
 };
 
-void OpenWorker(MethodLoad& load, int worker, OpenSchedule& plan, LatencyLog& log,
-                Shared& shared) {
+void OpenWorker(MethodLoad& load, int worker, OpenSchedule& plan,
+                LatencyLog& log, Shared& shared) {
   for (int64_t i = plan.next++; i < plan.total; i = plan.next++) {
-    const Clock::time_point scheduled = plan.start + Seconds(plan.interval_s * static_cast<double>(i));
+    const Clock::time_point scheduled =
+        plan.start + Seconds(plan.interval_s * static_cast<double>(i));
     if (Clock::now() > plan.give_up) {
       ++plan.unsent;
       continue;
@@ -77,8 +80,8 @@ void OpenWorker(MethodLoad& load, int worker, OpenSchedule& plan, LatencyLog& lo
     std::this_thread::sleep_until(scheduled);
     const Clock::time_point t0 = Clock::now();
     int64_t lag = static_cast<int64_t>(Micros(t0 - scheduled));
-    for (int64_t seen = plan.max_lag_us.load(); lag > seen &&
-         !plan.max_lag_us.compare_exchange_weak(seen, lag);) {
+    for (int64_t seen = plan.max_lag_us.load();
+         lag > seen && !plan.max_lag_us.compare_exchange_weak(seen, lag);) {
     }
     grpc::Status status = load.Call(worker);
     const Clock::time_point t1 = Clock::now();

@@ -23,11 +23,11 @@ struct PhaseOptions {
 struct PhaseResult {
   std::string method;
   PhaseOptions options;
-  LatencyLog log;          // calls completed (closed) or scheduled (open) in the window
+  LatencyLog log;  // calls completed (closed) or scheduled (open) in the window
   Summary summary;
-  int64_t unsent = 0;      // open loop: scheduled calls never started (gave up)
-  double max_lag_ms = 0;   // open loop: latest start after the scheduled time
-  std::string stop_reason; // a worker's Prepare error, if any
+  int64_t unsent = 0;     // open loop: scheduled calls never started (gave up)
+  double max_lag_ms = 0;  // open loop: latest start after the scheduled time
+  std::string stop_reason;  // a worker's Prepare error, if any
 };
 
 // Bounded: workers stop taking calls at the end of the window (closed loop)

@@ -28,7 +28,8 @@ struct CommuneSetup {
   ctg::v1::Scope scope;   // of the extract requests (and of SubmitRequest)
   int64_t cells = 0;      // cells of that scope, as the first download counted
   double first_extract_ms = 0;
-  std::string approved_id;  // an APPROVED request (GetRequest's target), never downloaded
+  std::string approved_id;  // an APPROVED request (GetRequest's target), never
+                            // downloaded
   std::string extract_id;   // an APPROVED request for extracts, downloaded once
 };
 
@@ -43,14 +44,17 @@ class Fixture {
   const std::vector<CommuneSetup>& communes() const { return communes_; }
   // Submits, studies and approves one more request of communes()[i]'s scope
   // with `quota` downloads. Errors: the failing call's status.
-  absl::StatusOr<std::string> NewApprovedRequest(size_t i, int quota = kDownloadQuota) const;
+  absl::StatusOr<std::string> NewApprovedRequest(
+      size_t i, int quota = kDownloadQuota) const;
   // The audit trail's size when set-up ended.
   uint64_t audit_size() const { return audit_size_; }
 
  private:
-  Fixture(const Options& options, Channels& channels) : options_(options), channels_(channels) {}
+  Fixture(const Options& options, Channels& channels)
+      : options_(options), channels_(channels) {}
   absl::Status SetUpCommune(CommuneSetup& c);
-  absl::StatusOr<std::string> Approve(const CommuneSetup& c, int quota = kDownloadQuota) const;
+  absl::StatusOr<std::string> Approve(const CommuneSetup& c,
+                                      int quota = kDownloadQuota) const;
   absl::StatusOr<std::string> ActiveConvention(const std::string& commune);
   absl::Status SizeScope(CommuneSetup& c);
   absl::Status CountCells(CommuneSetup& c);

@@ -12,9 +12,11 @@ void LatencyLog::RecordError(int grpc_code, const std::string& message) {
 }
 
 void LatencyLog::Merge(const LatencyLog& other) {
-  ok_micros_.insert(ok_micros_.end(), other.ok_micros_.begin(), other.ok_micros_.end());
+  ok_micros_.insert(ok_micros_.end(), other.ok_micros_.begin(),
+                    other.ok_micros_.end());
   for (const auto& [code, n] : other.errors_) errors_[code] += n;
-  for (const auto& [code, m] : other.error_examples_) error_examples_.emplace(code, m);
+  for (const auto& [code, m] : other.error_examples_)
+    error_examples_.emplace(code, m);
 }
 
 namespace {
@@ -23,7 +25,8 @@ namespace {
 // below it.
 double Percentile(const std::vector<double>& sorted, double q) {
   if (sorted.empty()) return 0;
-  size_t rank = static_cast<size_t>(std::ceil(q * static_cast<double>(sorted.size())));
+  size_t rank =
+      static_cast<size_t>(std::ceil(q * static_cast<double>(sorted.size())));
   rank = std::clamp<size_t>(rank, 1, sorted.size());
   return sorted[rank - 1];
 }
@@ -43,19 +46,33 @@ Summary Summarize(const LatencyLog& log, double seconds) {
   s.p99_ms = Percentile(sorted, 0.99) / 1000;
   s.p999_ms = Percentile(sorted, 0.999) / 1000;
   s.max_ms = sorted.empty() ? 0 : sorted.back() / 1000;
-  s.mean_ms = sorted.empty() ? 0
-                             : std::accumulate(sorted.begin(), sorted.end(), 0.0) /
-                                   static_cast<double>(sorted.size()) / 1000;
+  s.mean_ms = sorted.empty()
+                  ? 0
+                  : std::accumulate(sorted.begin(), sorted.end(), 0.0) /
+                        static_cast<double>(sorted.size()) / 1000;
   return s;
 }
 
 std::string CodeName(int code) {
-  static const char* const kNames[] = {
-      "OK",      "CANCELLED",         "UNKNOWN",          "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
-  if (code >= 0 && code < static_cast<int>(std::size(kNames))) return kNames[code];
+  static const char* const kNames[] = {"OK",
+                                       "CANCELLED",
+                                       "UNKNOWN",
+                                       "INVALID_ARGUMENT",
+                                       "DEADLINE_EXCEEDED",
+                                       "NOT_FOUND",
+                                       "ALREADY_EXISTS",
+                                       "PERMISSION_DENIED",
+                                       "RESOURCE_EXHAUSTED",
+                                       "FAILED_PRECONDITION",
+                                       "ABORTED",
+                                       "OUT_OF_RANGE",
+                                       "UNIMPLEMENTED",
+                                       "INTERNAL",
+                                       "UNAVAILABLE",
+                                       "DATA_LOSS",
+                                       "UNAUTHENTICATED"};
+  if (code >= 0 && code < static_cast<int>(std::size(kNames)))
+    return kNames[code];
   return "CODE_" + std::to_string(code);
 }
 

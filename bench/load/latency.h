@@ -22,7 +22,9 @@ class LatencyLog {
   const std::vector<double>& ok_micros() const { return ok_micros_; }
   const std::map<int, int64_t>& errors() const { return errors_; }
   // One message per error code (the first seen), to say why.
-  const std::map<int, std::string>& error_examples() const { return error_examples_; }
+  const std::map<int, std::string>& error_examples() const {
+    return error_examples_;
+  }
 
  private:
   std::vector<double> ok_micros_;
@@ -33,9 +35,10 @@ class LatencyLog {
 struct Summary {
   int64_t ok = 0;
   int64_t errors = 0;
-  double seconds = 0;       // measured window
-  double calls_per_s = 0;   // successful calls completed in the window / seconds
-  double p50_ms = 0, p90_ms = 0, p99_ms = 0, p999_ms = 0, max_ms = 0, mean_ms = 0;
+  double seconds = 0;      // measured window
+  double calls_per_s = 0;  // successful calls completed in the window / seconds
+  double p50_ms = 0, p90_ms = 0, p99_ms = 0, p999_ms = 0, max_ms = 0,
+         mean_ms = 0;
 };
 
 // Sorts a copy of the samples; nearest-rank percentiles.

@@ -19,7 +19,8 @@ namespace {
 // client `client_of(worker)`.
 template <typename Service>
 absl::StatusOr<std::vector<std::unique_ptr<typename Service::Stub>>> Stubs(
-    Channels& channels, int workers, const std::function<std::string(int)>& client_of) {
+    Channels& channels, int workers,
+    const std::function<std::string(int)>& client_of) {
   std::vector<std::unique_ptr<typename Service::Stub>> out;
   for (int w = 0; w < workers; ++w) {
     auto channel = channels.Get(client_of(w), w);
@@ -32,7 +33,8 @@ absl::StatusOr<std::vector<std::unique_ptr<typename Service::Stub>>> Stubs(
 class CallContext {
  public:
   explicit CallContext(int deadline_s) {
-    context_.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(deadline_s));
+    context_.set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::seconds(deadline_s));
   }
   grpc::ClientContext* get() { return &context_; }
 
@@ -42,7 +44,8 @@ class CallContext {
 
 class HealthLoad final : public MethodLoad {
  public:
-  HealthLoad(std::vector<std::unique_ptr<grpc::health::v1::Health::Stub>> stubs, int deadline_s)
+  HealthLoad(std::vector<std::unique_ptr<grpc::health::v1::Health::Stub>> stubs,
+             int deadline_s)
       : stubs_(std::move(stubs)), deadline_s_(deadline_s) {}
   std::string name() const override { return "grpc.health.v1.Health/Check"; }
   grpc::Status Call(int worker) override {
@@ -50,7 +53,8 @@ class HealthLoad final : public MethodLoad {
     grpc::health::v1::HealthCheckRequest request;
     grpc::health::v1::HealthCheckResponse response;
     grpc::Status s = stubs_[worker]->Check(context.get(), request, &response);
-    if (s.ok() && response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
+    if (s.ok() &&
+        response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
       return grpc::Status(grpc::StatusCode::UNAVAILABLE, "not SERVING");
     }
     return s;
@@ -63,9 +67,12 @@ class HealthLoad final : public MethodLoad {
 
 class GetRequestLoad final : public MethodLoad {
  public:
-  GetRequestLoad(std::vector<std::unique_ptr<ctg::v1::DataRequests::Stub>> stubs,
-                 std::vector<std::string> ids, int deadline_s)
-      : stubs_(std::move(stubs)), ids_(std::move(ids)), deadline_s_(deadline_s) {}
+  GetRequestLoad(
+      std::vector<std::unique_ptr<ctg::v1::DataRequests::Stub>> stubs,
+      std::vector<std::string> ids, int deadline_s)
+      : stubs_(std::move(stubs)),
+        ids_(std::move(ids)),
+        deadline_s_(deadline_s) {}
   std::string name() const override { return "ctg.v1.DataRequests/GetRequest"; }
   grpc::Status Call(int worker) override {
     CallContext context(deadline_s_);
@@ -84,16 +91,23 @@ class GetRequestLoad final : public MethodLoad {
 class SubmitLoad final : public MethodLoad {
  public:
   SubmitLoad(std::vector<std::unique_ptr<ctg::v1::DataRequests::Stub>> stubs,
-             std::vector<ctg::v1::SubmitRequestRequest> requests, int deadline_s)
-      : stubs_(std::move(stubs)), requests_(std::move(requests)), deadline_s_(deadline_s) {}
-  std::string name() const override { return "ctg.v1.DataRequests/SubmitRequest"; }
+             std::vector<ctg::v1::SubmitRequestRequest> requests,
+             int deadline_s)
+      : stubs_(std::move(stubs)),
+        requests_(std::move(requests)),
+        deadline_s_(deadline_s) {}
+  std::string name() const override {
+    return "ctg.v1.DataRequests/SubmitRequest";
+  }
   grpc::Status Call(int worker) override {
     CallContext context(deadline_s_);
     ctg::v1::DataRequest response;
-    return stubs_[worker]->SubmitRequest(context.get(), requests_[worker], &response);
+    return stubs_[worker]->SubmitRequest(context.get(), requests_[worker],
+                                         &response);
   }
   std::string Note() const override {
-    return absl::StrCat("scope of ", requests_[0].scope().territories_size(), " territories, ",
+    return absl::StrCat("scope of ", requests_[0].scope().territories_size(),
+                        " territories, ",
                         requests_[0].scope().indicators_size(), " indicators");
   }
 
@@ -107,9 +121,13 @@ class SubmitLoad final : public MethodLoad {
 // request allows `quota` downloads.
 class DownloadPool {
  public:
-  DownloadPool(const Fixture* fixture, size_t commune, int quota, std::vector<std::string> ids,
-               int64_t used)
-      : fixture_(fixture), commune_(commune), quota_(quota), ids_(std::move(ids)), next_(used) {}
+  DownloadPool(const Fixture* fixture, size_t commune, int quota,
+               std::vector<std::string> ids, int64_t used)
+      : fixture_(fixture),
+        commune_(commune),
+        quota_(quota),
+        ids_(std::move(ids)),
+        next_(used) {}
 
   // The request to download next. Approves a new one when all are spent
   // (or fails if there is no way to: with one certificate).
@@ -138,9 +156,11 @@ class DownloadPool {
  private:
   absl::Status AddRequest() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (fixture_ == nullptr) {
-      return absl::ResourceExhaustedError("every download of --extract-request-ids is spent");
+      return absl::ResourceExhaustedError(
+          "every download of --extract-request-ids is spent");
     }
-    absl::StatusOr<std::string> id = fixture_->NewApprovedRequest(commune_, quota_);
+    absl::StatusOr<std::string> id =
+        fixture_->NewApprovedRequest(commune_, quota_);
     if (!id.ok()) return id.status();
     ids_.push_back(*id);
     return absl::OkStatus();
@@ -157,10 +177,16 @@ class DownloadPool {
 
 class ExtractLoad final : public MethodLoad {
  public:
-  ExtractLoad(std::string name, std::vector<std::unique_ptr<ctg::v1::Extracts::Stub>> stubs,
-              std::vector<std::unique_ptr<DownloadPool>> pools, int64_t cells, int deadline_s)
-      : name_(std::move(name)), stubs_(std::move(stubs)), pools_(std::move(pools)),
-        next_id_(stubs_.size()), cells_(cells), deadline_s_(deadline_s) {}
+  ExtractLoad(std::string name,
+              std::vector<std::unique_ptr<ctg::v1::Extracts::Stub>> stubs,
+              std::vector<std::unique_ptr<DownloadPool>> pools, int64_t cells,
+              int deadline_s)
+      : name_(std::move(name)),
+        stubs_(std::move(stubs)),
+        pools_(std::move(pools)),
+        next_id_(stubs_.size()),
+        cells_(cells),
+        deadline_s_(deadline_s) {}
   std::string name() const override { return name_; }
   absl::Status Prepare(int worker) override {
     absl::StatusOr<std::string> id = pools_[worker % pools_.size()]->Take();
@@ -177,7 +203,8 @@ class ExtractLoad final : public MethodLoad {
     bool trailer = false;
     while (reader->Read(&chunk)) trailer = chunk.has_trailer();
     grpc::Status s = reader->Finish();
-    if (s.ok() && !trailer) return grpc::Status(grpc::StatusCode::DATA_LOSS, "no trailer");
+    if (s.ok() && !trailer)
+      return grpc::Status(grpc::StatusCode::DATA_LOSS, "no trailer");
     return s;
   }
   // The communes' pools in parallel, so that their approvals share commits.
@@ -186,7 +213,8 @@ class ExtractLoad final : public MethodLoad {
     std::vector<absl::Status> results(pools_.size());
     std::vector<std::thread> threads;
     for (size_t i = 0; i < pools_.size(); ++i) {
-      threads.emplace_back([&, i] { results[i] = pools_[i]->Provision(per_pool); });
+      threads.emplace_back(
+          [&, i] { results[i] = pools_[i]->Provision(per_pool); });
     }
     for (std::thread& t : threads) t.join();
     for (const absl::Status& s : results) {
@@ -197,9 +225,10 @@ class ExtractLoad final : public MethodLoad {
   std::string Note() const override {
     int64_t late = 0;
     for (const auto& pool : pools_) late += pool->late_approvals();
-    return absl::StrCat(cells_, " cells, ", pools_.size(), " commune(s)",
-                        late ? absl::StrCat(", ", late, " request(s) approved during the run")
-                             : "");
+    return absl::StrCat(
+        cells_, " cells, ", pools_.size(), " commune(s)",
+        late ? absl::StrCat(", ", late, " request(s) approved during the run")
+             : "");
   }
 
  private:
@@ -213,9 +242,12 @@ class ExtractLoad final : public MethodLoad {
 
 class ListEventsLoad final : public MethodLoad {
  public:
-  ListEventsLoad(std::vector<std::unique_ptr<ctg::v1::Audit::Stub>> stubs, uint64_t from,
-                 int limit, int deadline_s)
-      : stubs_(std::move(stubs)), from_(from), limit_(limit), deadline_s_(deadline_s) {}
+  ListEventsLoad(std::vector<std::unique_ptr<ctg::v1::Audit::Stub>> stubs,
+                 uint64_t from, int limit, int deadline_s)
+      : stubs_(std::move(stubs)),
+        from_(from),
+        limit_(limit),
+        deadline_s_(deadline_s) {}
   std::string name() const override { return "ctg.v1.Audit/ListEvents"; }
   grpc::Status Call(int worker) override {
     CallContext context(deadline_s_);
@@ -250,13 +282,14 @@ absl::Status Unavailable(const std::string& method, const std::string& why) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<MethodLoad>> MakeMethodLoad(const std::string& method,
-                                                           const Options& options,
-                                                           Channels& channels,
-                                                           const Fixture& fixture) {
+absl::StatusOr<std::unique_ptr<MethodLoad>> MakeMethodLoad(
+    const std::string& method, const Options& options, Channels& channels,
+    const Fixture& fixture) {
   const int n = options.concurrency;
   const auto& communes = fixture.communes();
-  auto requester = [&](int w) { return communes[w % communes.size()].requester; };
+  auto requester = [&](int w) {
+    return communes[w % communes.size()].requester;
+  };
   const int deadline = options.deadline_s;
   if (method == "health") {
     auto stubs = Stubs<grpc::health::v1::Health>(channels, n, requester);
@@ -265,21 +298,26 @@ absl::StatusOr<std::unique_ptr<MethodLoad>> MakeMethodLoad(const std::string& me
   }
   if (method == "get") {
     std::vector<std::string> ids;
-    for (int w = 0; w < n; ++w) ids.push_back(communes[w % communes.size()].approved_id);
-    if (ids[0].empty()) return Unavailable("get", "no request: give --request-id (or --pki)");
+    for (int w = 0; w < n; ++w)
+      ids.push_back(communes[w % communes.size()].approved_id);
+    if (ids[0].empty())
+      return Unavailable("get", "no request: give --request-id (or --pki)");
     auto stubs = Stubs<ctg::v1::DataRequests>(channels, n, requester);
     if (!stubs.ok()) return stubs.status();
-    return std::make_unique<GetRequestLoad>(std::move(*stubs), std::move(ids), deadline);
+    return std::make_unique<GetRequestLoad>(std::move(*stubs), std::move(ids),
+                                            deadline);
   }
   if (method == "submit") {
     std::vector<ctg::v1::SubmitRequestRequest> requests;
     for (int w = 0; w < n; ++w) {
       const CommuneSetup& c = communes[w % communes.size()];
       if (c.scope.territories_size() == 0) {
-        return Unavailable("submit", "no scope: give --submit-commune (or --pki)");
+        return Unavailable("submit",
+                           "no scope: give --submit-commune (or --pki)");
       }
       ctg::v1::SubmitRequestRequest& r = requests.emplace_back();
-      r.set_purpose("Mesure de charge (ctg-load) : diagnostic social de territoire");
+      r.set_purpose(
+          "Mesure de charge (ctg-load) : diagnostic social de territoire");
       r.set_objective("Axe I.2 veille sociale territoriale");
       r.set_justification("Requête de banc d'essai");
       r.set_retention_months(12);
@@ -287,7 +325,8 @@ absl::StatusOr<std::unique_ptr<MethodLoad>> MakeMethodLoad(const std::string& me
     }
     auto stubs = Stubs<ctg::v1::DataRequests>(channels, n, requester);
     if (!stubs.ok()) return stubs.status();
-    return std::make_unique<SubmitLoad>(std::move(*stubs), std::move(requests), deadline);
+    return std::make_unique<SubmitLoad>(std::move(*stubs), std::move(requests),
+                                        deadline);
   }
   if (method == "extract" || method == "extract-new") {
     // "extract": up to kDownloadQuota downloads of each approved request
@@ -299,15 +338,19 @@ absl::StatusOr<std::unique_ptr<MethodLoad>> MakeMethodLoad(const std::string& me
     int64_t cells = 0;
     if (options.single_cert()) {
       if (options.extract_request_ids.empty()) {
-        return Unavailable(method, "no request: give --extract-request-ids (or --pki)");
+        return Unavailable(method,
+                           "no request: give --extract-request-ids (or --pki)");
       }
-      pools.push_back(std::make_unique<DownloadPool>(nullptr, 0, fresh ? 1 : kDownloadQuota,
-                                                     options.extract_request_ids, 0));
+      pools.push_back(
+          std::make_unique<DownloadPool>(nullptr, 0, fresh ? 1 : kDownloadQuota,
+                                         options.extract_request_ids, 0));
     } else {
       // One pool per commune, used by the workers of that commune only.
-      for (size_t i = 0; i < communes.size() && i < static_cast<size_t>(n); ++i) {
+      for (size_t i = 0; i < communes.size() && i < static_cast<size_t>(n);
+           ++i) {
         pools.push_back(
-            fresh ? std::make_unique<DownloadPool>(&fixture, i, 1, std::vector<std::string>{}, 0)
+            fresh ? std::make_unique<DownloadPool>(
+                        &fixture, i, 1, std::vector<std::string>{}, 0)
                   : std::make_unique<DownloadPool>(
                         &fixture, i, kDownloadQuota,
                         std::vector<std::string>{communes[i].extract_id}, 1));
@@ -322,15 +365,17 @@ absl::StatusOr<std::unique_ptr<MethodLoad>> MakeMethodLoad(const std::string& me
         std::move(*stubs), std::move(pools), cells, deadline);
   }
   if (method == "audit") {
-    auto auditor = [&](int) { return options.single_cert() ? std::string("cert") : options.auditor; };
+    auto auditor = [&](int) {
+      return options.single_cert() ? std::string("cert") : options.auditor;
+    };
     auto stubs = Stubs<ctg::v1::Audit>(channels, n, auditor);
     if (!stubs.ok()) return stubs.status();
     uint64_t size = fixture.audit_size();
     uint64_t from = size > static_cast<uint64_t>(options.audit_limit)
                         ? size - static_cast<uint64_t>(options.audit_limit) + 1
                         : 1;
-    return std::make_unique<ListEventsLoad>(std::move(*stubs), from, options.audit_limit,
-                                            deadline);
+    return std::make_unique<ListEventsLoad>(std::move(*stubs), from,
+                                            options.audit_limit, deadline);
   }
   return absl::InvalidArgumentError(absl::StrCat("unknown method ", method));
 }

@@ -3,10 +3,10 @@
 #ifndef CTG_BENCH_LOAD_METHODS_H_
 #define CTG_BENCH_LOAD_METHODS_H_
 
+#include <grpcpp/support/status.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/support/status.h>
 
 #include "absl/status/statusor.h"
 #include "bench/load/channels.h"
@@ -38,10 +38,9 @@ class MethodLoad {
 // `method` is one of health, get, submit, extract, audit. Errors:
 // kFailedPrecondition when the options give nothing to call it with (e.g.
 // get without --request-id and without --pki); a channel's error.
-absl::StatusOr<std::unique_ptr<MethodLoad>> MakeMethodLoad(const std::string& method,
-                                                           const Options& options,
-                                                           Channels& channels,
-                                                           const Fixture& fixture);
+absl::StatusOr<std::unique_ptr<MethodLoad>> MakeMethodLoad(
+    const std::string& method, const Options& options, Channels& channels,
+    const Fixture& fixture);
 
 }  // namespace ctg::load
 

@@ -10,7 +10,7 @@
 namespace ctg::load {
 namespace {
 
-constexpr const char* kMethods[] = {"health", "get",         "submit",
+constexpr const char* kMethods[] = {"health",  "get",         "submit",
                                     "extract", "extract-new", "audit"};
 
 std::vector<std::string> List(const std::string& value) {
@@ -26,12 +26,14 @@ absl::Status CheckLoopback(const std::string& address) {
   size_t colon = address.rfind(':');
   std::string host = colon == std::string::npos ? "" : address.substr(0, colon);
   int port = 0;
-  if (colon == std::string::npos || !absl::SimpleAtoi(address.substr(colon + 1), &port) ||
-      port <= 0 || port > 65535) {
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(address.substr(colon + 1), &port) || port <= 0 ||
+      port > 65535) {
     return Bad("gateway", absl::StrCat("\"", address, "\" is not HOST:PORT"));
   }
   if (host != "localhost" && host != "[::1]" && host.rfind("127.", 0) != 0) {
-    return Bad("gateway", absl::StrCat("\"", host, "\" is not a loopback address"));
+    return Bad("gateway",
+               absl::StrCat("\"", host, "\" is not a loopback address"));
   }
   return absl::OkStatus();
 }
@@ -48,7 +50,8 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "-h" || arg == "--help") return absl::CancelledError("help");
-    if (arg.rfind("--", 0) != 0) return absl::InvalidArgumentError(absl::StrCat("unexpected ", arg));
+    if (arg.rfind("--", 0) != 0)
+      return absl::InvalidArgumentError(absl::StrCat("unexpected ", arg));
     std::string name = arg.substr(2), value;
     if (size_t eq = name.find('='); eq != std::string::npos) {
       value = name.substr(eq + 1);
@@ -65,13 +68,15 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
       flags.erase(it);
     }
   };
-  auto take_number = [&](const char* name, auto& out, double min, double max) -> absl::Status {
+  auto take_number = [&](const char* name, auto& out, double min,
+                         double max) -> absl::Status {
     std::string text;
     take(name, text);
     if (text.empty()) return absl::OkStatus();
     double v = 0;
     if (!absl::SimpleAtod(text, &v) || v < min || v > max) {
-      return Bad(name, absl::StrCat("\"", text, "\" is not a number in [", min, ", ", max, "]"));
+      return Bad(name, absl::StrCat("\"", text, "\" is not a number in [", min,
+                                    ", ", max, "]"));
     }
     out = static_cast<std::remove_reference_t<decltype(out)>>(v);
     return absl::OkStatus();
@@ -104,27 +109,34 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
     if (!s.ok()) return s;
   }
   if (!flags.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("unknown flag --", flags.begin()->first));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown flag --", flags.begin()->first));
   }
   if (o.gateway.empty()) return Bad("gateway", "required");
   if (absl::Status s = CheckLoopback(o.gateway); !s.ok()) return s;
   const bool single = !o.ca.empty() || !o.cert.empty() || !o.key.empty();
-  if (single == !o.pki.empty()) return Bad("pki", "give either --pki DIR or --ca, --cert and --key");
+  if (single == !o.pki.empty())
+    return Bad("pki", "give either --pki DIR or --ca, --cert and --key");
   if (single && (o.ca.empty() || o.cert.empty() || o.key.empty())) {
     return Bad("cert", "--ca, --cert and --key go together");
   }
   if (!methods.empty()) {
     o.methods = List(methods);
     for (const std::string& m : o.methods) {
-      if (std::find(std::begin(kMethods), std::end(kMethods), m) == std::end(kMethods)) {
-        return Bad("methods", absl::StrCat("unknown method \"", m,
-                                           "\" (health, get, submit, extract, extract-new, audit)"));
+      if (std::find(std::begin(kMethods), std::end(kMethods), m) ==
+          std::end(kMethods)) {
+        return Bad(
+            "methods",
+            absl::StrCat(
+                "unknown method \"", m,
+                "\" (health, get, submit, extract, extract-new, audit)"));
       }
     }
   }
   if (!requesters.empty()) o.requesters = List(requesters);
   if (!extract_ids.empty()) o.extract_request_ids = List(extract_ids);
-  if (o.rate > 0 && o.rate_fraction > 0) return Bad("rate", "give --rate or --rate-fraction, not both");
+  if (o.rate > 0 && o.rate_fraction > 0)
+    return Bad("rate", "give --rate or --rate-fraction, not both");
   return o;
 }
 

@@ -9,7 +9,8 @@
 
 namespace ctg::load {
 
-inline constexpr char kUsage[] = R"(usage: ctg-load --gateway 127.0.0.1:PORT (--pki DIR | --ca F --cert F --key F) [options]
+inline constexpr char kUsage[] =
+    R"(usage: ctg-load --gateway 127.0.0.1:PORT (--pki DIR | --ca F --cert F --key F) [options]
 
 Drives a running ctg-gateway over mTLS on loopback, one method after the
 other, and prints for each calls/s, latency p50/p90/p99/p99.9 and its
@@ -63,8 +64,8 @@ struct Options {
   int concurrency = 16;
   double duration_s = 10;
   double warmup_s = 2;
-  std::vector<std::string> methods = {"health", "get", "submit", "extract", "extract-new",
-                                      "audit"};
+  std::vector<std::string> methods = {"health",  "get",         "submit",
+                                      "extract", "extract-new", "audit"};
   double rate = 0;
   double rate_fraction = 0;
   std::vector<std::string> requesters;

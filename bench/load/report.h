@@ -12,7 +12,8 @@ namespace ctg::load {
 
 struct ReportRow {
   PhaseResult result;
-  double ratio = 0;  // calls/s over Health/Check's closed-loop calls/s; 0 if unknown
+  double ratio =
+      0;  // calls/s over Health/Check's closed-loop calls/s; 0 if unknown
   std::string note;
 };
 

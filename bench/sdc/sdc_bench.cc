@@ -3,7 +3,8 @@
 // audit of a commune-size release (<= 5 s), a national table of over
 // 1,000,000 cells (<= 60 s, <= 4 GB).
 //
-//   cmake --build build-sdc --target ctg_sdc_bench && build-sdc/bench/sdc/ctg_sdc_bench
+//   cmake --build build-sdc --target ctg_sdc_bench &&
+//   build-sdc/bench/sdc/ctg_sdc_bench
 #include <sys/resource.h>
 
 #include <cstdio>
@@ -43,8 +44,10 @@ void Report(benchmark::State& state, const TableModel& m, const Release& r) {
   state.counters["inner"] = static_cast<double>(m.inner.size());
   state.counters["masked"] = static_cast<double>(r.loss.cells_masked);
   state.counters["secondary"] = static_cast<double>(r.loss.cells_secondary);
-  state.counters["value_secondary"] = static_cast<double>(r.loss.value_secondary);
-  state.counters["excluded_territories"] = static_cast<double>(r.excluded.size());
+  state.counters["value_secondary"] =
+      static_cast<double>(r.loss.value_secondary);
+  state.counters["excluded_territories"] =
+      static_cast<double>(r.excluded.size());
   state.counters["peak_rss_mb"] = PeakRssMb();
 }
 
@@ -91,9 +94,9 @@ BENCHMARK(BM_CommuneAudit)->Unit(benchmark::kMillisecond);
 // The national table: build + Gauss (the LP audit is above its size limit).
 // Args: communes, IRIS, categories.
 void BM_NationalTable(benchmark::State& state) {
-  const SyntheticTable t = OrDie(NationalTable(static_cast<int>(state.range(0)),
-                                               static_cast<int>(state.range(1)),
-                                               static_cast<int>(state.range(2)), 7));
+  const SyntheticTable t = OrDie(NationalTable(
+      static_cast<int>(state.range(0)), static_cast<int>(state.range(1)),
+      static_cast<int>(state.range(2)), 7));
   SdcConfig config;
   config.audit.mode = AuditMode::kOff;
   TableModel m;
@@ -107,9 +110,9 @@ void BM_NationalTable(benchmark::State& state) {
 }
 // The national table's model alone (to separate its memory from the engine's).
 void BM_NationalBuild(benchmark::State& state) {
-  const SyntheticTable t = OrDie(NationalTable(static_cast<int>(state.range(0)),
-                                               static_cast<int>(state.range(1)),
-                                               static_cast<int>(state.range(2)), 7));
+  const SyntheticTable t = OrDie(NationalTable(
+      static_cast<int>(state.range(0)), static_cast<int>(state.range(1)),
+      static_cast<int>(state.range(2)), 7));
   state.counters["input_rss_mb"] = PeakRssMb();
   for (auto _ : state) {
     TableModel m = OrDie(BuildTable(t.geography, t.input));
@@ -119,7 +122,10 @@ void BM_NationalBuild(benchmark::State& state) {
     state.counters["validate_rss_mb"] = PeakRssMb();
   }
 }
-BENCHMARK(BM_NationalBuild)->Args({35000, 49000, 12})->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK(BM_NationalBuild)
+    ->Args({35000, 49000, 12})
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond);
 
 BENCHMARK(BM_NationalTable)
     ->Args({3500, 4900, 12})

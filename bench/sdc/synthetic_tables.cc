@@ -19,7 +19,8 @@ using policy::sdc::IndicatorKind;
 using Rng = std::mt19937_64;
 
 // Splits `total` over `shares` (multinomial by sequential binomials).
-std::vector<int64_t> Split(Rng& rng, int64_t total, const std::vector<double>& shares) {
+std::vector<int64_t> Split(Rng& rng, int64_t total,
+                           const std::vector<double>& shares) {
   std::vector<int64_t> out(shares.size(), 0);
   double rest = 1.0;
   for (size_t c = 0; c + 1 < shares.size(); ++c) {
@@ -35,7 +36,8 @@ std::vector<int64_t> Split(Rng& rng, int64_t total, const std::vector<double>& s
 std::vector<double> Shares(Rng& rng, int n) {
   std::vector<double> s(n);
   double sum = 0;
-  for (int c = 0; c < n; ++c) sum += s[c] = std::exp(std::normal_distribution<double>(0, 1.2)(rng));
+  for (int c = 0; c < n; ++c)
+    sum += s[c] = std::exp(std::normal_distribution<double>(0, 1.2)(rng));
   for (double& v : s) v /= sum;
   return s;
 }
@@ -43,18 +45,21 @@ std::vector<double> Shares(Rng& rng, int n) {
 // Adds one block: per piece a total from `size[p]` scaled by `rate`, split
 // over the categories.
 void AddBlock(Rng& rng, const std::vector<std::string>& pieces,
-              const std::vector<int64_t>& size, double rate, const std::string& indicator,
-              const std::string& period, int categories, bool allocataires,
-              policy::sdc::TableInput* in) {
-  BlockInput b{indicator, period, IndicatorKind::kCount, allocataires, {}, {}, {}};
+              const std::vector<int64_t>& size, double rate,
+              const std::string& indicator, const std::string& period,
+              int categories, bool allocataires, policy::sdc::TableInput* in) {
+  BlockInput b{indicator, period, IndicatorKind::kCount, allocataires, {},
+               {},        {}};
   Breakdown bd{"cat", {}};
-  for (int c = 0; c < categories; ++c) bd.categories.push_back(absl::StrCat("c", c));
+  for (int c = 0; c < categories; ++c)
+    bd.categories.push_back(absl::StrCat("c", c));
   b.breakdowns.push_back(bd);
   const std::vector<double> shares = Shares(rng, categories);
   b.figures.reserve(pieces.size() * (categories + 1));
   for (size_t p = 0; p < pieces.size(); ++p) {
-    const int64_t total = allocataires ? size[p]
-                                       : std::binomial_distribution<int64_t>(size[p], rate)(rng);
+    const int64_t total =
+        allocataires ? size[p]
+                     : std::binomial_distribution<int64_t>(size[p], rate)(rng);
     b.figures.push_back({pieces[p], "", "", total});
     const std::vector<int64_t> split = Split(rng, total, shares);
     for (int c = 0; c < categories; ++c) {
@@ -69,7 +74,8 @@ void AddBlock(Rng& rng, const std::vector<std::string>& pieces,
 // A sub-population of `population` (same pieces and categories): each figure
 // thinned by `rate`, bounded by it.
 void AddSubPopulation(Rng& rng, const BlockInput& population, double rate,
-                      const std::string& indicator, policy::sdc::TableInput* in) {
+                      const std::string& indicator,
+                      policy::sdc::TableInput* in) {
   BlockInput b = population;
   b.indicator = indicator;
   b.allocataire_count = false;
@@ -89,9 +95,12 @@ void AddSubPopulation(Rng& rng, const BlockInput& population, double rate,
 absl::StatusOr<SyntheticTable> CommuneRelease(uint64_t seed, bool linked) {
   Rng rng(seed);
   policy::sdc::CommuneLayout layout{"33069", {}, {}};
-  for (int i = 0; i < 12; ++i) layout.iris.push_back(absl::StrFormat("33069%04d", 101 + i));
-  for (int i = 3; i < 6; ++i) layout.qpv_parts.push_back({"QN03301M", layout.iris[i]});
-  absl::StatusOr<policy::sdc::Geography> geo = policy::sdc::CommuneGeography(layout);
+  for (int i = 0; i < 12; ++i)
+    layout.iris.push_back(absl::StrFormat("33069%04d", 101 + i));
+  for (int i = 3; i < 6; ++i)
+    layout.qpv_parts.push_back({"QN03301M", layout.iris[i]});
+  absl::StatusOr<policy::sdc::Geography> geo =
+      policy::sdc::CommuneGeography(layout);
   if (!geo.ok()) return geo.status();
   SyntheticTable t{*std::move(geo), {}};
   std::vector<int64_t> size;
@@ -102,21 +111,23 @@ absl::StatusOr<SyntheticTable> CommuneRelease(uint64_t seed, bool linked) {
     const std::string year = absl::StrCat(2021 + period);
     const size_t first = t.input.blocks.size();
     for (int k = 0; k < 15; ++k) {
-      const double rate = k == 0 ? 1.0 : std::uniform_real_distribution<double>(0.02, 0.6)(rng);
+      const double rate =
+          k == 0 ? 1.0 : std::uniform_real_distribution<double>(0.02, 0.6)(rng);
       if (linked && k > 0) {
         const BlockInput population = t.input.blocks[first];
-        AddSubPopulation(rng, population, rate, absl::StrCat("IND", k), &t.input);
+        AddSubPopulation(rng, population, rate, absl::StrCat("IND", k),
+                         &t.input);
         continue;
       }
-      AddBlock(rng, t.geography.pieces(), size, rate, absl::StrCat("IND", k), year, 5, k == 0,
-               &t.input);
+      AddBlock(rng, t.geography.pieces(), size, rate, absl::StrCat("IND", k),
+               year, 5, k == 0, &t.input);
     }
   }
   return t;
 }
 
-absl::StatusOr<SyntheticTable> NationalTable(int communes, int iris, int categories,
-                                             uint64_t seed) {
+absl::StatusOr<SyntheticTable> NationalTable(int communes, int iris,
+                                             int categories, uint64_t seed) {
   Rng rng(seed);
   const int depts = 101;
   // One commune in seven is divided into IRIS (at least 2 each); the others
@@ -130,7 +141,8 @@ absl::StatusOr<SyntheticTable> NationalTable(int communes, int iris, int categor
   std::vector<std::string> pieces;
   std::vector<policy::sdc::TerritorySpec> territories;
   territories.push_back({"FR", {}});
-  for (int d = 0; d < depts; ++d) territories.push_back({absl::StrFormat("D%03d", d), {}});
+  for (int d = 0; d < depts; ++d)
+    territories.push_back({absl::StrFormat("D%03d", d), {}});
   std::vector<policy::sdc::TerritorySpec> commune_specs, iris_specs;
   std::vector<int64_t> size;
   for (int c = 0; c < communes; ++c) {
@@ -138,13 +150,16 @@ absl::StatusOr<SyntheticTable> NationalTable(int communes, int iris, int categor
     const std::string code = absl::StrFormat("%05d", 1000 + c);
     policy::sdc::TerritorySpec commune{code, {}};
     // Many small rural communes: a log-normal commune size.
-    const double mean = std::exp(std::normal_distribution<double>(4.6, 1.1)(rng));
+    const double mean =
+        std::exp(std::normal_distribution<double>(4.6, 1.1)(rng));
     for (int i = 0; i < n_iris[c]; ++i) {
-      const std::string ic = n_iris[c] == 1 ? absl::StrCat(code, "0000")
-                                            : absl::StrFormat("%s%04d", code, 101 + i);
+      const std::string ic = n_iris[c] == 1
+                                 ? absl::StrCat(code, "0000")
+                                 : absl::StrFormat("%s%04d", code, 101 + i);
       pieces.push_back(ic);
       size.push_back(n_iris[c] == 1 ? static_cast<int64_t>(mean)
-                                    : std::uniform_int_distribution<int64_t>(150, 900)(rng));
+                                    : std::uniform_int_distribution<int64_t>(
+                                          150, 900)(rng));
       commune.pieces.push_back(ic);
       territories[0].pieces.push_back(ic);
       territories[1 + d].pieces.push_back(ic);
@@ -160,7 +175,8 @@ absl::StatusOr<SyntheticTable> NationalTable(int communes, int iris, int categor
       policy::sdc::Geography::Create(std::move(pieces), std::move(territories));
   if (!geo.ok()) return geo.status();
   SyntheticTable t{*std::move(geo), {}};
-  AddBlock(rng, t.geography.pieces(), size, 1.0, "ALLOC", "2023", categories, true, &t.input);
+  AddBlock(rng, t.geography.pieces(), size, 1.0, "ALLOC", "2023", categories,
+           true, &t.input);
   return t;
 }
 

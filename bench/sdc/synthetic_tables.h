@@ -23,14 +23,15 @@ struct SyntheticTable {
 // breakdown of 5 categories. `linked`: the 14 others are sub-populations of
 // the first (each category a binomial thinning of the allocataires'), tied to
 // it by bounded_by, as in the Caf's catalogue: the full reader model.
-absl::StatusOr<SyntheticTable> CommuneRelease(uint64_t seed, bool linked = false);
+absl::StatusOr<SyntheticTable> CommuneRelease(uint64_t seed,
+                                              bool linked = false);
 
 // France-like: 101 départements, `communes` communes of which about one in
 // seven is divided into IRIS, `iris` IRIS in all (an undivided commune counts
 // as one IRIS, code commune + "0000", as INSEE does), one allocataire-count
 // indicator with a breakdown of `categories` categories, one period.
-absl::StatusOr<SyntheticTable> NationalTable(int communes, int iris, int categories,
-                                             uint64_t seed);
+absl::StatusOr<SyntheticTable> NationalTable(int communes, int iris,
+                                             int categories, uint64_t seed);
 
 }  // namespace ctg::bench::sdc
 

@@ -11,9 +11,9 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <string>
 #include <utility>
 #include <vector>
-#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "audit/canonical.h"
@@ -26,7 +26,8 @@ namespace {
 
 std::string TempDbPath(const std::string& name) {
   static const std::string dir = [] {
-    std::string pattern = (std::filesystem::temp_directory_path() / "ctg-bench-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "ctg-bench-XXXXXX").string();
     return std::string(mkdtemp(pattern.data()));
   }();
   std::string path = absl::StrCat(dir, "/", name, ".db");
@@ -48,7 +49,8 @@ ctg::gateway::AuditEntry SampleEntry() {
   e.target_id = "REQ-000042";
   e.code = 0;
   e.facts = {{"objective", "Axe I.2 veille sociale territoriale"},
-             {"purpose", "Diagnostic des familles monoparentales par IRIS pour le CTG"}};
+             {"purpose",
+              "Diagnostic des familles monoparentales par IRIS pour le CTG"}};
   entry.organisation = "commune/33069";
   entry.request_id = "REQ-000042";
   return entry;
@@ -64,7 +66,8 @@ AppendFixture* Fixture() {
     auto* f = new AppendFixture();
     f->db = *ctg::store::sqlite::OpenBackend({.path = TempDbPath("append")});
     f->log = *ctg::gateway::AuditLog::Open(
-        f->db.get(), [](uint64_t, const ctg::audit::Hash&) -> absl::StatusOr<std::string> {
+        f->db.get(),
+        [](uint64_t, const ctg::audit::Hash&) -> absl::StatusOr<std::string> {
           return std::string("unused");
         });
     return f;
@@ -91,34 +94,42 @@ BENCHMARK(BM_DurableAppend)->ThreadRange(1, 64)->UseRealTime();
 void BM_RawBatchedInsert(benchmark::State& state) {
   const int batch = static_cast<int>(state.range(0));
   std::string path = TempDbPath(absl::StrCat("raw", batch));
-  auto db = *ctg::store::sqlite::Database::Open({.path = path},
-                                                ctg::store::sqlite::GatewayMigrations());
+  auto db = *ctg::store::sqlite::Database::Open(
+      {.path = path}, ctg::store::sqlite::GatewayMigrations());
   db->Close();
   sqlite3* raw = nullptr;
   sqlite3_open(path.c_str(), &raw);
-  sqlite3_exec(raw, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, nullptr);
+  sqlite3_exec(raw, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+               nullptr, nullptr, nullptr);
   ctg::gateway::AuditEntry entry = SampleEntry();
   entry.event.sequence = 1;
   const std::string canonical = ctg::audit::EncodeCanonical(entry.event);
   const std::string leaf(32, 'h');
   sqlite3_stmt* insert = nullptr;
-  sqlite3_prepare_v2(raw,
-                     "INSERT INTO audit_events (seq, time_us, caller, organisation, method, "
-                     "target_kind, target_id, request_id, extract_sha256, code, canonical, "
-                     "leaf_hash) VALUES (?1, 0, ?2, ?3, ?4, ?5, ?6, ?7, '', 0, ?8, ?9)",
-                     -1, &insert, nullptr);
+  sqlite3_prepare_v2(
+      raw,
+      "INSERT INTO audit_events (seq, time_us, caller, organisation, method, "
+      "target_kind, target_id, request_id, extract_sha256, code, canonical, "
+      "leaf_hash) VALUES (?1, 0, ?2, ?3, ?4, ?5, ?6, ?7, '', 0, ?8, ?9)",
+      -1, &insert, nullptr);
   int64_t seq = 0;
   for (auto _ : state) {
     sqlite3_exec(raw, "BEGIN", nullptr, nullptr, nullptr);
     for (int i = 0; i < batch; ++i) {
       sqlite3_bind_int64(insert, 1, ++seq);
-      sqlite3_bind_text(insert, 2, entry.event.caller.data(), -1, SQLITE_STATIC);
-      sqlite3_bind_text(insert, 3, entry.organisation.data(), -1, SQLITE_STATIC);
-      sqlite3_bind_text(insert, 4, entry.event.method.data(), -1, SQLITE_STATIC);
-      sqlite3_bind_text(insert, 5, entry.event.target_kind.data(), -1, SQLITE_STATIC);
-      sqlite3_bind_text(insert, 6, entry.event.target_id.data(), -1, SQLITE_STATIC);
+      sqlite3_bind_text(insert, 2, entry.event.caller.data(), -1,
+                        SQLITE_STATIC);
+      sqlite3_bind_text(insert, 3, entry.organisation.data(), -1,
+                        SQLITE_STATIC);
+      sqlite3_bind_text(insert, 4, entry.event.method.data(), -1,
+                        SQLITE_STATIC);
+      sqlite3_bind_text(insert, 5, entry.event.target_kind.data(), -1,
+                        SQLITE_STATIC);
+      sqlite3_bind_text(insert, 6, entry.event.target_id.data(), -1,
+                        SQLITE_STATIC);
       sqlite3_bind_text(insert, 7, entry.request_id.data(), -1, SQLITE_STATIC);
-      sqlite3_bind_blob(insert, 8, canonical.data(), static_cast<int>(canonical.size()), SQLITE_STATIC);
+      sqlite3_bind_blob(insert, 8, canonical.data(),
+                        static_cast<int>(canonical.size()), SQLITE_STATIC);
       sqlite3_bind_blob(insert, 9, leaf.data(), 32, SQLITE_STATIC);
       sqlite3_step(insert);
       sqlite3_reset(insert);
@@ -137,21 +148,26 @@ class RatioReporter : public benchmark::ConsoleReporter {
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const Run& run : runs) {
       auto it = run.counters.find("items_per_second");
-      if (it != run.counters.end()) rates_.emplace_back(run.benchmark_name(), it->second);
+      if (it != run.counters.end())
+        rates_.emplace_back(run.benchmark_name(), it->second);
     }
     ConsoleReporter::ReportRuns(runs);
   }
   void PrintRatios() const {
     double raw = 0;
     for (const auto& [name, rate] : rates_) {
-      if (name.rfind("BM_RawBatchedInsert", 0) == 0) raw = std::max(raw, double(rate));
+      if (name.rfind("BM_RawBatchedInsert", 0) == 0)
+        raw = std::max(raw, double(rate));
     }
     if (raw == 0) return;
-    std::printf("\nDurable appends as a share of the best raw batched insert (%.0f rows/s):\n", raw);
+    std::printf(
+        "\nDurable appends as a share of the best raw batched insert (%.0f "
+        "rows/s):\n",
+        raw);
     for (const auto& [name, rate] : rates_) {
       if (name.rfind("BM_DurableAppend", 0) != 0) continue;
-      std::printf("  %-40s %10.0f events/s  %5.1f %%\n", name.c_str(), double(rate),
-                  100.0 * rate / raw);
+      std::printf("  %-40s %10.0f events/s  %5.1f %%\n", name.c_str(),
+                  double(rate), 100.0 * rate / raw);
     }
   }
 

@@ -42,7 +42,8 @@ std::map<std::string, std::string> ClusterEnv() {
   std::ifstream in(std::string(dir) + "/env");
   std::string line;
   while (std::getline(in, line)) {
-    std::pair<std::string, std::string> kv = absl::StrSplit(line, absl::MaxSplits('=', 1));
+    std::pair<std::string, std::string> kv =
+        absl::StrSplit(line, absl::MaxSplits('=', 1));
     out[kv.first] = kv.second;
   }
   return out;
@@ -56,7 +57,9 @@ std::string WithDatabase(const std::string& url, const std::string& db) {
 PgOptions NewDatabase(const std::string& name) {
   static const std::map<std::string, std::string> env = ClusterEnv();
   if (env.empty()) {
-    std::fprintf(stderr, "run under tools/pg-test-cluster.sh run -- (CTG_TEST_PG_DIR unset)\n");
+    std::fprintf(
+        stderr,
+        "run under tools/pg-test-cluster.sh run -- (CTG_TEST_PG_DIR unset)\n");
     std::exit(2);
   }
   {
@@ -83,7 +86,8 @@ ctg::store::AuditRow SampleRow(uint64_t seq) {
   e.target_kind = "request";
   e.target_id = "REQ-000042";
   e.facts = {{"objective", "Axe I.2 veille sociale territoriale"},
-             {"purpose", "Diagnostic des familles monoparentales par IRIS pour le CTG"}};
+             {"purpose",
+              "Diagnostic des familles monoparentales par IRIS pour le CTG"}};
   ctg::store::AuditRow row;
   row.seq = seq;
   row.time_us = e.time_micros;
@@ -127,7 +131,9 @@ void Append(benchmark::State& state, PgDatabase& db) {
 }
 
 // One replica: every thread's appends go through one writer.
-void BM_PgDurableAppend(benchmark::State& state) { Append(state, *Shared()->a); }
+void BM_PgDurableAppend(benchmark::State& state) {
+  Append(state, *Shared()->a);
+}
 BENCHMARK(BM_PgDurableAppend)->ThreadRange(1, 64)->UseRealTime();
 
 // Two replicas on one database: threads alternate between them; their
@@ -150,18 +156,21 @@ void BM_PgRawBatchedInsert(benchmark::State& state) {
     pqxx::nontransaction tx(conn);
     tx.exec("ALTER TABLE audit_events DISABLE TRIGGER audit_events_dense");
   }
-  conn.prepare("insert",
-               "INSERT INTO audit_events (seq, time_us, caller, organisation, method, target_kind, "
-               "target_id, request_id, extract_sha256, code, canonical, leaf_hash) "
-               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', 0, $9, $10)");
+  conn.prepare(
+      "insert",
+      "INSERT INTO audit_events (seq, time_us, caller, organisation, method, "
+      "target_kind, "
+      "target_id, request_id, extract_sha256, code, canonical, leaf_hash) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', 0, $9, $10)");
   ctg::store::AuditRow row = SampleRow(1);
   const pqxx::binarystring canonical(row.canonical), leaf(row.leaf_hash);
   int64_t seq = 0;
   for (auto _ : state) {
     pqxx::work tx(conn);
     for (int i = 0; i < batch; ++i) {
-      tx.exec_prepared("insert", ++seq, row.time_us, row.caller, row.organisation, row.method,
-                       row.target_kind, row.target_id, row.request_id, canonical, leaf);
+      tx.exec_prepared("insert", ++seq, row.time_us, row.caller,
+                       row.organisation, row.method, row.target_kind,
+                       row.target_id, row.request_id, canonical, leaf);
     }
     tx.commit();
   }
@@ -175,21 +184,26 @@ class RatioReporter : public benchmark::ConsoleReporter {
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const Run& run : runs) {
       auto it = run.counters.find("items_per_second");
-      if (it != run.counters.end()) rates_.emplace_back(run.benchmark_name(), it->second);
+      if (it != run.counters.end())
+        rates_.emplace_back(run.benchmark_name(), it->second);
     }
     ConsoleReporter::ReportRuns(runs);
   }
   void PrintRatios() const {
     double raw = 0;
     for (const auto& [name, rate] : rates_) {
-      if (name.rfind("BM_PgRawBatchedInsert", 0) == 0) raw = std::max(raw, double(rate));
+      if (name.rfind("BM_PgRawBatchedInsert", 0) == 0)
+        raw = std::max(raw, double(rate));
     }
     if (raw == 0) return;
-    std::printf("\nDurable appends as a share of the best raw batched insert (%.0f rows/s):\n", raw);
+    std::printf(
+        "\nDurable appends as a share of the best raw batched insert (%.0f "
+        "rows/s):\n",
+        raw);
     for (const auto& [name, rate] : rates_) {
       if (name.rfind("BM_PgDurableAppend", 0) != 0) continue;
-      std::printf("  %-48s %10.0f events/s  %5.1f %%\n", name.c_str(), double(rate),
-                  100.0 * rate / raw);
+      std::printf("  %-48s %10.0f events/s  %5.1f %%\n", name.c_str(),
+                  double(rate), 100.0 * rate / raw);
     }
   }
 

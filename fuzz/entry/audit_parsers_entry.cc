@@ -28,8 +28,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "audit/canonical.h"
 #include "audit/checkpoint.h"
 #include "audit/export_line.h"
@@ -47,7 +47,8 @@ namespace {
 
 using audit::Hash;
 
-bool CodeIs(const absl::Status& s, std::initializer_list<absl::StatusCode> codes) {
+bool CodeIs(const absl::Status& s,
+            std::initializer_list<absl::StatusCode> codes) {
   for (absl::StatusCode c : codes) {
     if (s.code() == c) return true;
   }
@@ -63,7 +64,8 @@ std::string Reserialize(const audit::ParsedNote& note) {
   std::string out = absl::StrCat(note.text, "\n");
   for (const audit::NoteSignature& sig : note.signatures) {
     std::string blob(4, '\0');
-    for (int i = 0; i < 4; ++i) blob[i] = static_cast<char>(sig.key_id >> (24 - 8 * i));
+    for (int i = 0; i < 4; ++i)
+      blob[i] = static_cast<char>(sig.key_id >> (24 - 8 * i));
     blob += sig.signature;
     absl::StrAppend(&out, audit::kNoteSignaturePrefix, sig.key_name, " ",
                     absl::Base64Escape(blob), "\n");
@@ -88,7 +90,8 @@ std::string CheckGenuine(absl::string_view note, absl::string_view text,
       return "";
     }
   }
-  return "a note opened without the key's genuine signature of its text (forgery)";
+  return "a note opened without the key's genuine signature of its text "
+         "(forgery)";
 }
 
 std::string CheckCheckpointBody(absl::string_view text) {
@@ -99,8 +102,11 @@ std::string CheckCheckpointBody(absl::string_view text) {
                : Unexpected("ParseCheckpointBody", cp.status());
   }
   absl::StatusOr<std::string> again = audit::FormatCheckpointBody(*cp);
-  if (!again.ok()) return absl::StrCat("parsed checkpoint does not format: ", again.status().ToString());
-  if (*again != text) return "ParseCheckpointBody is not the inverse of FormatCheckpointBody";
+  if (!again.ok())
+    return absl::StrCat("parsed checkpoint does not format: ",
+                        again.status().ToString());
+  if (*again != text)
+    return "ParseCheckpointBody is not the inverse of FormatCheckpointBody";
   return "";
 }
 
@@ -108,7 +114,8 @@ std::string CheckOpenCheckpoint(absl::string_view note) {
   const audit::NoteVerifier& key = *FuzzAuditKeys().verifier;
   absl::StatusOr<audit::Checkpoint> cp = audit::OpenCheckpoint(note, key);
   if (!cp.ok()) {
-    return CodeIs(cp.status(), {absl::StatusCode::kInvalidArgument, absl::StatusCode::kDataLoss})
+    return CodeIs(cp.status(), {absl::StatusCode::kInvalidArgument,
+                                absl::StatusCode::kDataLoss})
                ? ""
                : Unexpected("OpenCheckpoint", cp.status());
   }
@@ -116,35 +123,41 @@ std::string CheckOpenCheckpoint(absl::string_view note) {
   if (!opened.ok()) return "OpenCheckpoint accepted a note OpenNote refuses";
   if (std::string v = CheckGenuine(note, opened->text); !v.empty()) return v;
   absl::StatusOr<std::string> body = audit::FormatCheckpointBody(*cp);
-  if (!body.ok() || *body != opened->text) return "checkpoint is not the signed text";
+  if (!body.ok() || *body != opened->text)
+    return "checkpoint is not the signed text";
   return "";
 }
 
 std::string CheckOpenNote(absl::string_view note) {
   absl::StatusOr<audit::ParsedNote> parsed = audit::ParseNote(note);
   if (parsed.ok()) {
-    if (Reserialize(*parsed) != note) return "ParseNote is not exact: re-serialised note differs";
-    if (parsed->signatures.empty() || parsed->signatures.size() > audit::kMaxNoteSignatures) {
+    if (Reserialize(*parsed) != note)
+      return "ParseNote is not exact: re-serialised note differs";
+    if (parsed->signatures.empty() ||
+        parsed->signatures.size() > audit::kMaxNoteSignatures) {
       return "ParseNote: signature count out of bounds";
     }
     for (const audit::NoteSignature& sig : parsed->signatures) {
-      if (!audit::ValidateKeyName(sig.key_name).ok()) return "ParseNote: invalid key name kept";
+      if (!audit::ValidateKeyName(sig.key_name).ok())
+        return "ParseNote: invalid key name kept";
     }
   } else if (!CodeIs(parsed.status(), {absl::StatusCode::kInvalidArgument})) {
     return Unexpected("ParseNote", parsed.status());
   }
   for (const audit::NoteVerifier* key :
-       {FuzzAuditKeys().verifier, static_cast<const audit::NoteVerifier*>(nullptr)}) {
+       {FuzzAuditKeys().verifier,
+        static_cast<const audit::NoteVerifier*>(nullptr)}) {
     absl::StatusOr<audit::NoteVerifier> unbound;
     if (key == nullptr) {  // the same key without a name (bare PEM)
-      unbound = audit::NoteVerifier::FromRawPublicKey(FuzzAuditKeys().signer->public_key());
+      unbound = audit::NoteVerifier::FromRawPublicKey(
+          FuzzAuditKeys().signer->public_key());
       if (!unbound.ok()) return "FromRawPublicKey failed";
       key = &*unbound;
     }
     absl::StatusOr<audit::VerifiedNote> opened = audit::OpenNote(note, *key);
     if (!opened.ok()) {
-      if (!CodeIs(opened.status(),
-                  {absl::StatusCode::kInvalidArgument, absl::StatusCode::kDataLoss})) {
+      if (!CodeIs(opened.status(), {absl::StatusCode::kInvalidArgument,
+                                    absl::StatusCode::kDataLoss})) {
         return Unexpected("OpenNote", opened.status());
       }
       continue;
@@ -154,7 +167,8 @@ std::string CheckOpenNote(absl::string_view note) {
       return "OpenNote: key name differs from the verifier's";
     }
     // Unbound: any name, but the key ID must be the key's for that name.
-    if (std::string v = CheckGenuine(note, opened->text, opened->key_name); !v.empty()) {
+    if (std::string v = CheckGenuine(note, opened->text, opened->key_name);
+        !v.empty()) {
       return v;
     }
   }
@@ -162,14 +176,16 @@ std::string CheckOpenNote(absl::string_view note) {
 }
 
 std::string CheckKeyText(absl::string_view text) {
-  absl::StatusOr<audit::NoteVerifier> v = audit::NoteVerifier::FromKeyText(text);
+  absl::StatusOr<audit::NoteVerifier> v =
+      audit::NoteVerifier::FromKeyText(text);
   if (!v.ok()) {
     return CodeIs(v.status(), {absl::StatusCode::kInvalidArgument})
                ? ""
                : Unexpected("FromKeyText", v.status());
   }
   if (!v->name().empty()) {
-    if (!audit::ValidateKeyName(v->name()).ok()) return "FromKeyText kept an invalid name";
+    if (!audit::ValidateKeyName(v->name()).ok())
+      return "FromKeyText kept an invalid name";
     absl::StatusOr<audit::NoteVerifier> again =
         audit::NoteVerifier::FromVerifierKey(v->VerifierKey());
     if (!again.ok()) return "VerifierKey() does not parse back";
@@ -244,7 +260,8 @@ audit::MerkleTree MakeTree(ByteReader& r) {
   audit::MerkleTree tree;
   const uint64_t n = static_cast<uint64_t>(r.Range(1, 64));
   const uint8_t salt = r.Byte();
-  for (uint64_t i = 0; i < n; ++i) tree.Append(audit::LeafHash(absl::StrCat(salt, ":", i)));
+  for (uint64_t i = 0; i < n; ++i)
+    tree.Append(audit::LeafHash(absl::StrCat(salt, ":", i)));
   return tree;
 }
 
@@ -255,37 +272,49 @@ std::string CheckInclusion(ByteReader& r) {
     const Hash leaf = HashFrom(r), root = HashFrom(r);
     std::vector<Hash> proof(static_cast<size_t>(r.Range(0, 70)));
     for (Hash& h : proof) h = HashFrom(r);
-    if (index < size &&
-        audit::InclusionProofLength(index, size) != ModelInclusionLength(index, size)) {
-      return absl::StrCat("InclusionProofLength(", index, ", ", size, ") = ",
-                          audit::InclusionProofLength(index, size), ", RFC 6962 PATH has ",
+    if (index < size && audit::InclusionProofLength(index, size) !=
+                            ModelInclusionLength(index, size)) {
+      return absl::StrCat("InclusionProofLength(", index, ", ", size,
+                          ") = ", audit::InclusionProofLength(index, size),
+                          ", RFC 6962 PATH has ",
                           ModelInclusionLength(index, size));
     }
-    const absl::Status s = audit::VerifyInclusion(index, size, leaf, proof, root);
+    const absl::Status s =
+        audit::VerifyInclusion(index, size, leaf, proof, root);
     if (!s.ok()) {
-      return CodeIs(s, {absl::StatusCode::kInvalidArgument, absl::StatusCode::kDataLoss})
+      return CodeIs(s, {absl::StatusCode::kInvalidArgument,
+                        absl::StatusCode::kDataLoss})
                  ? ""
                  : Unexpected("VerifyInclusion", s);
     }
     if (index >= size ||
-        proof.size() != static_cast<size_t>(audit::InclusionProofLength(index, size))) {
+        proof.size() !=
+            static_cast<size_t>(audit::InclusionProofLength(index, size))) {
       return "VerifyInclusion accepted an impossible request or proof length";
     }
-    absl::StatusOr<Hash> got = audit::RootFromInclusionProof(index, size, leaf, proof);
-    if (!got.ok() || *got != root) return "VerifyInclusion accepted a proof leading elsewhere";
+    absl::StatusOr<Hash> got =
+        audit::RootFromInclusionProof(index, size, leaf, proof);
+    if (!got.ok() || *got != root)
+      return "VerifyInclusion accepted a proof leading elsewhere";
     return "";
   }
   const audit::MerkleTree tree = MakeTree(r);
-  const uint64_t size = static_cast<uint64_t>(r.Range(1, static_cast<int64_t>(tree.size())));
-  const uint64_t index = static_cast<uint64_t>(r.Range(0, static_cast<int64_t>(size) - 1));
+  const uint64_t size =
+      static_cast<uint64_t>(r.Range(1, static_cast<int64_t>(tree.size())));
+  const uint64_t index =
+      static_cast<uint64_t>(r.Range(0, static_cast<int64_t>(size) - 1));
   absl::StatusOr<std::vector<Hash>> proof = tree.InclusionProof(index, size);
   absl::StatusOr<Hash> root = tree.RootAt(size);
   absl::StatusOr<Hash> leaf = tree.LeafAt(index);
-  if (!proof.ok() || !root.ok() || !leaf.ok()) return "MerkleTree refused a valid request";
-  if (proof->size() != static_cast<size_t>(audit::InclusionProofLength(index, size))) {
+  if (!proof.ok() || !root.ok() || !leaf.ok())
+    return "MerkleTree refused a valid request";
+  if (proof->size() !=
+      static_cast<size_t>(audit::InclusionProofLength(index, size))) {
     return "InclusionProofLength disagrees with MerkleTree";
   }
-  if (absl::Status s = audit::VerifyInclusion(index, size, *leaf, *proof, *root); !s.ok()) {
+  if (absl::Status s =
+          audit::VerifyInclusion(index, size, *leaf, *proof, *root);
+      !s.ok()) {
     return absl::StrCat("genuine inclusion proof refused: ", s.ToString());
   }
   // One flipped bit anywhere must be caught.
@@ -301,7 +330,8 @@ std::string CheckInclusion(ByteReader& r) {
   }
   const absl::Status s = audit::VerifyInclusion(index, size, l, p, t);
   if (s.code() != absl::StatusCode::kDataLoss) {
-    return absl::StrCat("tampered inclusion proof (element ", where, ") gave ", s.ToString());
+    return absl::StrCat("tampered inclusion proof (element ", where, ") gave ",
+                        s.ToString());
   }
   return "";
 }
@@ -314,19 +344,24 @@ std::string CheckConsistency(ByteReader& r) {
     std::vector<Hash> proof(static_cast<size_t>(r.Range(0, 130)));
     for (Hash& h : proof) h = HashFrom(r);
     if (size1 > 0 && size1 < size2 &&
-        audit::ConsistencyProofLength(size1, size2) != ModelConsistencyLength(size1, size2)) {
-      return absl::StrCat("ConsistencyProofLength(", size1, ", ", size2, ") = ",
-                          audit::ConsistencyProofLength(size1, size2),
-                          ", RFC 6962 SUBPROOF has ", ModelConsistencyLength(size1, size2));
+        audit::ConsistencyProofLength(size1, size2) !=
+            ModelConsistencyLength(size1, size2)) {
+      return absl::StrCat("ConsistencyProofLength(", size1, ", ", size2,
+                          ") = ", audit::ConsistencyProofLength(size1, size2),
+                          ", RFC 6962 SUBPROOF has ",
+                          ModelConsistencyLength(size1, size2));
     }
-    const absl::Status s = audit::VerifyConsistency(size1, size2, proof, root1, root2);
+    const absl::Status s =
+        audit::VerifyConsistency(size1, size2, proof, root1, root2);
     if (!s.ok()) {
-      return CodeIs(s, {absl::StatusCode::kInvalidArgument, absl::StatusCode::kDataLoss})
+      return CodeIs(s, {absl::StatusCode::kInvalidArgument,
+                        absl::StatusCode::kDataLoss})
                  ? ""
                  : Unexpected("VerifyConsistency", s);
     }
     if (size1 > size2 ||
-        proof.size() != static_cast<size_t>(audit::ConsistencyProofLength(size1, size2))) {
+        proof.size() !=
+            static_cast<size_t>(audit::ConsistencyProofLength(size1, size2))) {
       return "VerifyConsistency accepted an impossible request or proof length";
     }
     if (size1 == size2 && size1 != 0 && root1 != root2) {
@@ -335,15 +370,20 @@ std::string CheckConsistency(ByteReader& r) {
     return "";
   }
   const audit::MerkleTree tree = MakeTree(r);
-  const uint64_t size2 = static_cast<uint64_t>(r.Range(0, static_cast<int64_t>(tree.size())));
-  const uint64_t size1 = static_cast<uint64_t>(r.Range(0, static_cast<int64_t>(size2)));
+  const uint64_t size2 =
+      static_cast<uint64_t>(r.Range(0, static_cast<int64_t>(tree.size())));
+  const uint64_t size1 =
+      static_cast<uint64_t>(r.Range(0, static_cast<int64_t>(size2)));
   absl::StatusOr<std::vector<Hash>> proof = tree.ConsistencyProof(size1, size2);
   absl::StatusOr<Hash> root1 = tree.RootAt(size1), root2 = tree.RootAt(size2);
-  if (!proof.ok() || !root1.ok() || !root2.ok()) return "MerkleTree refused a valid request";
-  if (proof->size() != static_cast<size_t>(audit::ConsistencyProofLength(size1, size2))) {
+  if (!proof.ok() || !root1.ok() || !root2.ok())
+    return "MerkleTree refused a valid request";
+  if (proof->size() !=
+      static_cast<size_t>(audit::ConsistencyProofLength(size1, size2))) {
     return "ConsistencyProofLength disagrees with MerkleTree";
   }
-  if (absl::Status s = audit::VerifyConsistency(size1, size2, *proof, *root1, *root2);
+  if (absl::Status s =
+          audit::VerifyConsistency(size1, size2, *proof, *root1, *root2);
       !s.ok()) {
     return absl::StrCat("genuine consistency proof refused: ", s.ToString());
   }
@@ -360,8 +400,8 @@ std::string CheckConsistency(ByteReader& r) {
   }
   const absl::Status s = audit::VerifyConsistency(size1, size2, p, a, b);
   if (s.code() != absl::StatusCode::kDataLoss) {
-    return absl::StrCat("tampered consistency proof ", size1, "->", size2, " (element ",
-                        where, ") gave ", s.ToString());
+    return absl::StrCat("tampered consistency proof ", size1, "->", size2,
+                        " (element ", where, ") gave ", s.ToString());
   }
   return "";
 }
@@ -373,8 +413,10 @@ std::string CheckCanonical(absl::string_view bytes) {
                ? ""
                : Unexpected("DecodeCanonical", e.status());
   }
-  if (!audit::ValidateEvent(*e).ok()) return "DecodeCanonical accepted an invalid event";
-  if (audit::EncodeCanonical(*e) != bytes) return "DecodeCanonical then EncodeCanonical differs";
+  if (!audit::ValidateEvent(*e).ok())
+    return "DecodeCanonical accepted an invalid event";
+  if (audit::EncodeCanonical(*e) != bytes)
+    return "DecodeCanonical then EncodeCanonical differs";
   if (audit::CanonicalSize(*e) != bytes.size()) return "CanonicalSize differs";
   return "";
 }
@@ -386,12 +428,16 @@ std::string CheckExportLine(absl::string_view line) {
                ? ""
                : Unexpected("ParseExportLine", rec.status());
   }
-  if (!audit::ValidateEvent(rec->event).ok()) return "ParseExportLine accepted an invalid event";
+  if (!audit::ValidateEvent(rec->event).ok())
+    return "ParseExportLine accepted an invalid event";
   std::string again = audit::FormatExportLine(*rec);
-  if (again.empty() || again.back() != '\n') return "FormatExportLine without newline";
+  if (again.empty() || again.back() != '\n')
+    return "FormatExportLine without newline";
   again.pop_back();
   absl::StatusOr<audit::ExportRecord> back = audit::ParseExportLine(again);
-  if (!back.ok()) return absl::StrCat("formatted line does not parse: ", back.status().ToString());
+  if (!back.ok())
+    return absl::StrCat("formatted line does not parse: ",
+                        back.status().ToString());
   if (!(*back == *rec)) return "export line round trip changed the record";
   return "";
 }
@@ -410,13 +456,17 @@ std::string CheckSignRoundTrip(ByteReader& r) {
                ? ""
                : Unexpected("SignCheckpoint", note.status());
   }
-  absl::StatusOr<audit::Checkpoint> back = audit::OpenCheckpoint(*note, *keys.verifier);
-  if (!back.ok()) return absl::StrCat("signed checkpoint does not open: ", back.status().ToString());
+  absl::StatusOr<audit::Checkpoint> back =
+      audit::OpenCheckpoint(*note, *keys.verifier);
+  if (!back.ok())
+    return absl::StrCat("signed checkpoint does not open: ",
+                        back.status().ToString());
   if (!(*back == cp)) return "checkpoint changed through sign and open";
   // Another key of the same name must be told apart.
   absl::StatusOr<std::string> forged = audit::SignCheckpoint(cp, *keys.other);
   if (!forged.ok()) return "SignCheckpoint with the other key failed";
-  absl::StatusOr<audit::Checkpoint> wrong = audit::OpenCheckpoint(*forged, *keys.verifier);
+  absl::StatusOr<audit::Checkpoint> wrong =
+      audit::OpenCheckpoint(*forged, *keys.verifier);
   if (wrong.ok() || wrong.status().code() != absl::StatusCode::kDataLoss) {
     return "a checkpoint signed by another key opened (or wrong code)";
   }
@@ -429,15 +479,24 @@ std::string AuditParsersEntry(absl::string_view data) {
   ByteReader r(data);
   const uint8_t selector = r.Byte();
   switch (selector % 9) {
-    case 0: return CheckCheckpointBody(r.Rest());
-    case 1: return CheckOpenCheckpoint(r.Rest());
-    case 2: return CheckOpenNote(r.Rest());
-    case 3: return CheckKeyText(r.Rest());
-    case 4: return CheckInclusion(r);
-    case 5: return CheckConsistency(r);
-    case 6: return CheckCanonical(r.Rest());
-    case 7: return CheckExportLine(r.Rest());
-    default: return CheckSignRoundTrip(r);
+    case 0:
+      return CheckCheckpointBody(r.Rest());
+    case 1:
+      return CheckOpenCheckpoint(r.Rest());
+    case 2:
+      return CheckOpenNote(r.Rest());
+    case 3:
+      return CheckKeyText(r.Rest());
+    case 4:
+      return CheckInclusion(r);
+    case 5:
+      return CheckConsistency(r);
+    case 6:
+      return CheckCanonical(r.Rest());
+    case 7:
+      return CheckExportLine(r.Rest());
+    default:
+      return CheckSignRoundTrip(r);
   }
 }
 

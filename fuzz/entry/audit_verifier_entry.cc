@@ -43,19 +43,39 @@
 namespace ctg::fuzz {
 namespace {
 
-constexpr absl::string_view kTokens[] = {
-    "\"sequence\":", "\"leaf_hash\":\"", "\"checkpoint\":\"", "\"facts\":{",
-    "\\u0000", "\\n", "\\\"", "\r", "\n", " ", ",", "}", "{", "0", "1", "13",
-    "-1", "1e3", "18446744073709551616", "null", "\xc3\xa9", "\xff",
-    "\\ud800", "\"time\":\"2026-11-22T00:00:00Z\""};
+constexpr absl::string_view kTokens[] = {"\"sequence\":",
+                                         "\"leaf_hash\":\"",
+                                         "\"checkpoint\":\"",
+                                         "\"facts\":{",
+                                         "\\u0000",
+                                         "\\n",
+                                         "\\\"",
+                                         "\r",
+                                         "\n",
+                                         " ",
+                                         ",",
+                                         "}",
+                                         "{",
+                                         "0",
+                                         "1",
+                                         "13",
+                                         "-1",
+                                         "1e3",
+                                         "18446744073709551616",
+                                         "null",
+                                         "\xc3\xa9",
+                                         "\xff",
+                                         "\\ud800",
+                                         "\"time\":\"2026-11-22T00:00:00Z\""};
 
 std::string ReportString(const audit::VerifyReport& r) {
-  return absl::StrCat(audit::VerifyProblemName(r.problem), " first=", r.first_bad_sequence,
-                      " last=", r.last_bad_sequence, " line=", r.line, " events=", r.events,
-                      " tree=", r.tree_size, " verified=", r.verified_size,
-                      " checkpoints=", r.checkpoints_checked, " altered=", r.altered_events,
-                      " origin=", r.origin, " root=", audit::HashToHex(r.root),
-                      " reason=", r.reason);
+  return absl::StrCat(
+      audit::VerifyProblemName(r.problem), " first=", r.first_bad_sequence,
+      " last=", r.last_bad_sequence, " line=", r.line, " events=", r.events,
+      " tree=", r.tree_size, " verified=", r.verified_size,
+      " checkpoints=", r.checkpoints_checked, " altered=", r.altered_events,
+      " origin=", r.origin, " root=", audit::HashToHex(r.root),
+      " reason=", r.reason);
 }
 
 void Mutate(ByteReader& r, std::string& text) {
@@ -64,16 +84,23 @@ void Mutate(ByteReader& r, std::string& text) {
     std::vector<std::string> out = absl::StrSplit(text, '\n');
     return out;  // the last element is what follows the last '\n'
   };
-  auto join = [](const std::vector<std::string>& ls) { return absl::StrJoin(ls, "\n"); };
-  auto pos = [&](size_t n) { return n == 0 ? 0 : static_cast<size_t>(r.Uint(2) % n); };
+  auto join = [](const std::vector<std::string>& ls) {
+    return absl::StrJoin(ls, "\n");
+  };
+  auto pos = [&](size_t n) {
+    return n == 0 ? 0 : static_cast<size_t>(r.Uint(2) % n);
+  };
   switch (r.Byte() % 10) {
     case 0:
-      if (!text.empty()) text[pos(text.size())] ^= static_cast<char>(1u << (r.Byte() & 7));
+      if (!text.empty())
+        text[pos(text.size())] ^= static_cast<char>(1u << (r.Byte() & 7));
       break;
     case 1:
       if (!text.empty()) text[pos(text.size())] = static_cast<char>(r.Byte());
       break;
-    case 2: text.insert(pos(text.size() + 1), 1, static_cast<char>(r.Byte())); break;
+    case 2:
+      text.insert(pos(text.size() + 1), 1, static_cast<char>(r.Byte()));
+      break;
     case 3:
       if (!text.empty()) text.erase(pos(text.size()), 1 + r.Byte() % 8);
       break;
@@ -104,7 +131,9 @@ void Mutate(ByteReader& r, std::string& text) {
       text = join(ls);
       break;
     }
-    case 8: text.resize(pos(text.size() + 1)); break;
+    case 8:
+      text.resize(pos(text.size() + 1));
+      break;
     default: {
       const absl::string_view token = kTokens[r.Byte() % std::size(kTokens)];
       const size_t at = pos(text.size() + 1);
@@ -127,9 +156,15 @@ std::string AuditVerifierEntry(absl::string_view data) {
   options.threads = 1;
   switch (mode % 4) {
     case 0:
-    case 1: supplied = kExportEvents; break;
-    case 2: supplied = 0; break;
-    default: supplied = 1 + r.Byte() % kExportEvents; break;
+    case 1:
+      supplied = kExportEvents;
+      break;
+    case 2:
+      supplied = 0;
+      break;
+    default:
+      supplied = 1 + r.Byte() % kExportEvents;
+      break;
   }
   if (supplied > 0) options.checkpoint_note = fx.checkpoints[supplied];
   if ((mode >> 2) & 1) options.origin = kAuditOrigin;
@@ -140,8 +175,10 @@ std::string AuditVerifierEntry(absl::string_view data) {
   const int64_t n_ops = r.Range(0, 12);
   for (int64_t i = 0; i < n_ops; ++i) Mutate(r, text);
 
-  absl::StatusOr<audit::VerifyReport> report = audit::VerifyExport(text, key, options);
-  if (!report.ok()) return absl::StrCat("VerifyExport error: ", report.status().ToString());
+  absl::StatusOr<audit::VerifyReport> report =
+      audit::VerifyExport(text, key, options);
+  if (!report.ok())
+    return absl::StrCat("VerifyExport error: ", report.status().ToString());
   const audit::VerifyReport& rep = *report;
   const std::string summary = ReportString(rep);
 
@@ -149,27 +186,34 @@ std::string AuditVerifierEntry(absl::string_view data) {
   // mode asks for it: the stream reader allocates large buffers).
   if ((mode >> 6) & 1) {
     std::istringstream in(text);
-    absl::StatusOr<audit::VerifyReport> streamed = audit::VerifyExport(in, key, options);
+    absl::StatusOr<audit::VerifyReport> streamed =
+        audit::VerifyExport(in, key, options);
     if (!streamed.ok() || ReportString(*streamed) != summary) {
       return absl::StrCat("stream report differs: ", summary, " vs ",
-                          streamed.ok() ? ReportString(*streamed) : streamed.status().ToString());
+                          streamed.ok() ? ReportString(*streamed)
+                                        : streamed.status().ToString());
     }
   }
   if ((mode >> 4) & 1) {
     audit::VerifyOptions parallel = options;
     parallel.threads = 2 + ((mode >> 5) & 1);
-    absl::StatusOr<audit::VerifyReport> p = audit::VerifyExport(text, key, parallel);
+    absl::StatusOr<audit::VerifyReport> p =
+        audit::VerifyExport(text, key, parallel);
     if (!p.ok() || ReportString(*p) != summary) {
-      return absl::StrCat("threads=", parallel.threads, " report differs: ", summary,
-                          " vs ", p.ok() ? ReportString(*p) : p.status().ToString());
+      return absl::StrCat("threads=", parallel.threads,
+                          " report differs: ", summary, " vs ",
+                          p.ok() ? ReportString(*p) : p.status().ToString());
     }
   }
 
   // Coherence.
-  if (rep.ok() != (rep.problem == audit::VerifyProblem::kNone)) return "ok() incoherent";
+  if (rep.ok() != (rep.problem == audit::VerifyProblem::kNone))
+    return "ok() incoherent";
   if (!rep.ok()) {
-    if (rep.reason.empty()) return absl::StrCat("failure without reason: ", summary);
-    if (rep.problem != audit::VerifyProblem::kNoCheckpoint && rep.first_bad_sequence == 0) {
+    if (rep.reason.empty())
+      return absl::StrCat("failure without reason: ", summary);
+    if (rep.problem != audit::VerifyProblem::kNoCheckpoint &&
+        rep.first_bad_sequence == 0) {
       return absl::StrCat("failure without a sequence: ", summary);
     }
     if (rep.last_bad_sequence < rep.first_bad_sequence) {
@@ -179,7 +223,8 @@ std::string AuditVerifierEntry(absl::string_view data) {
   if (rep.verified_size > rep.tree_size) {
     return absl::StrCat("verified_size beyond the tree: ", summary);
   }
-  if (text == (crlf ? absl::StrReplaceAll(fx.text, {{"\n", "\r\n"}}) : fx.text)) {
+  if (text ==
+      (crlf ? absl::StrReplaceAll(fx.text, {{"\n", "\r\n"}}) : fx.text)) {
     if (!rep.ok() || rep.verified_size != kExportEvents) {
       return absl::StrCat("the genuine export does not verify: ", summary);
     }
@@ -193,17 +238,22 @@ std::string AuditVerifierEntry(absl::string_view data) {
   }
   std::vector<absl::string_view> lines = absl::StrSplit(text, '\n');
   if (lines.size() < rep.verified_size) {
-    return absl::StrCat("OK with ", rep.verified_size, " events verified but only ",
-                        lines.size(), " lines: ", summary);
+    return absl::StrCat("OK with ", rep.verified_size,
+                        " events verified but only ", lines.size(),
+                        " lines: ", summary);
   }
   for (uint64_t k = 0; k < rep.verified_size; ++k) {
     absl::StatusOr<audit::ExportRecord> rec = audit::ParseExportLine(lines[k]);
     if (!rec.ok()) {
-      return absl::StrCat("OK but line ", k + 1, " does not parse: ", rec.status().ToString());
+      return absl::StrCat("OK but line ", k + 1,
+                          " does not parse: ", rec.status().ToString());
     }
-    if (!(rec->event == fx.records[k].event) || rec->leaf_hash != fx.records[k].leaf_hash) {
-      return absl::StrCat("OK but event ", k + 1, " differs from the original (undetected "
-                          "alteration): ", summary);
+    if (!(rec->event == fx.records[k].event) ||
+        rec->leaf_hash != fx.records[k].leaf_hash) {
+      return absl::StrCat("OK but event ", k + 1,
+                          " differs from the original (undetected "
+                          "alteration): ",
+                          summary);
     }
   }
   return "";

@@ -33,21 +33,26 @@ class ByteReader {
   // Little-endian, `bytes` (1..8) bytes.
   uint64_t Uint(int bytes) {
     uint64_t v = 0;
-    for (int i = 0; i < bytes; ++i) v |= static_cast<uint64_t>(Byte()) << (8 * i);
+    for (int i = 0; i < bytes; ++i)
+      v |= static_cast<uint64_t>(Byte()) << (8 * i);
     return v;
   }
   // Uniform-ish in [lo, hi] (one byte when the range fits, else more).
   int64_t Range(int64_t lo, int64_t hi) {
     if (hi <= lo) return lo;
     const uint64_t span = static_cast<uint64_t>(hi - lo) + 1;
-    const int bytes = span <= 0x100 ? 1 : span <= 0x10000 ? 2 : span <= 0x100000000ull ? 4 : 8;
+    const int bytes = span <= 0x100            ? 1
+                      : span <= 0x10000        ? 2
+                      : span <= 0x100000000ull ? 4
+                                               : 8;
     const uint64_t v = Uint(bytes);
     return lo + static_cast<int64_t>(span == 0 ? v : v % span);
   }
   // One of `options` (the first when the input is exhausted).
   template <typename T>
   const T& Pick(absl::Span<const T> options) {
-    return options[static_cast<size_t>(Range(0, static_cast<int64_t>(options.size()) - 1))];
+    return options[static_cast<size_t>(
+        Range(0, static_cast<int64_t>(options.size()) - 1))];
   }
   // A length byte then that many bytes (capped at what remains).
   absl::string_view ShortString() { return Bytes(Byte()); }

@@ -89,18 +89,20 @@ std::string CheckRows(absl::string_view data, const statbase::Base& base) {
     if (f.size() != 10) return absl::StrCat("line ", i + 1, ": not 10 fields");
     absl::StatusOr<statbase::CellValue> v = base.Find(f[2], f[5], f[6], f[7]);
     if (!v.ok()) {
-      return absl::StrCat("line ", i + 1, " accepted but its cell is not in the base: ",
-                          v.status().ToString());
+      return absl::StrCat(
+          "line ", i + 1,
+          " accepted but its cell is not in the base: ", v.status().ToString());
     }
     const int64_t amount = Number(f[9]);
     if (static_cast<int64_t>(v->count) != Number(f[8]) ||
         v->amount != (amount < 0 ? 0 : amount)) {
-      return absl::StrCat("line ", i + 1, ": base holds ", v->count, "/", v->amount,
-                          ", the file says ", f[8], "/", f[9]);
+      return absl::StrCat("line ", i + 1, ": base holds ", v->count, "/",
+                          v->amount, ", the file says ", f[8], "/", f[9]);
     }
     std::optional<statbase::TerritoryId> t = base.FindTerritory(f[2]);
     if (!t.has_value() || base.territory(*t).name != f[3]) {
-      return absl::StrCat("line ", i + 1, ": territory name differs from \"", f[3], "\"");
+      return absl::StrCat("line ", i + 1, ": territory name differs from \"",
+                          f[3], "\"");
     }
   }
   return "";
@@ -118,7 +120,8 @@ std::string CsvImportEntry(absl::string_view data) {
                                         .file_name = "fuzz.csv"};
   absl::StatusOr<statbase::CsvImporter> importer =
       statbase::CsvImporter::Create(options);
-  if (!importer.ok()) return absl::StrCat("Create: ", importer.status().ToString());
+  if (!importer.ok())
+    return absl::StrCat("Create: ", importer.status().ToString());
 
   // Chunk sizes from the input's hash: 1-byte runs, small or large chunks.
   SplitMix64 rng(Fnv1a(data));
@@ -139,9 +142,8 @@ std::string CsvImportEntry(absl::string_view data) {
   if (chunked.ok() != whole.ok() ||
       (chunked.ok() && chunked->digest() != whole->digest()) ||
       (!chunked.ok() && chunked.status() != whole.status())) {
-    return absl::StrCat("slicing changed the outcome: chunked (max ",
-                        max_chunk, ") ", Describe(chunked), " vs whole ",
-                        Describe(whole));
+    return absl::StrCat("slicing changed the outcome: chunked (max ", max_chunk,
+                        ") ", Describe(chunked), " vs whole ", Describe(whole));
   }
 
   if (!chunked.ok()) {
@@ -172,7 +174,8 @@ std::string CsvImportEntry(absl::string_view data) {
   if (std::string v = CheckRows(data, *chunked); !v.empty()) return v;
   // The canonical rendering is a fixpoint with the same digest.
   const std::string canonical = statbase::CanonicalCsv(*chunked);
-  absl::StatusOr<statbase::Base> again = statbase::ImportCsv(canonical, options);
+  absl::StatusOr<statbase::Base> again =
+      statbase::ImportCsv(canonical, options);
   if (!again.ok()) {
     return absl::StrCat("canonical CSV does not re-import: ",
                         again.status().ToString(), "\n", canonical);
@@ -186,7 +189,8 @@ std::string CsvImportEntry(absl::string_view data) {
   }
   const int64_t data_lines =
       static_cast<int64_t>(absl::StrSplit(canonical, '\n', absl::SkipEmpty())
-                               .operator std::vector<absl::string_view>()
+                               .
+                               operator std::vector<absl::string_view>()
                                .size()) -
       1;
   if (chunked->row_count() != data_lines) {

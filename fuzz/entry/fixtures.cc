@@ -24,7 +24,8 @@ namespace {
 }
 
 const audit::NoteSigner* MakeSigner(uint8_t byte) {
-  auto signer = audit::NoteSigner::FromPrivateKeyPem(kAuditOrigin, ::ctg::testing::Ed25519PemFromByte(byte));
+  auto signer = audit::NoteSigner::FromPrivateKeyPem(
+      kAuditOrigin, ::ctg::testing::Ed25519PemFromByte(byte));
   if (!signer.ok()) Die("NoteSigner::FromPrivateKeyPem failed");
   return signer->release();
 }
@@ -33,7 +34,8 @@ audit::Event MakeEvent(uint64_t seq) {
   audit::Event e;
   e.sequence = seq;
   e.time_micros = 1795217424123456 + static_cast<int64_t>(seq) * 1733;
-  e.caller = absl::StrCat("spiffe://caf33.example/commune/33069/requester/agent", seq % 3);
+  e.caller = absl::StrCat(
+      "spiffe://caf33.example/commune/33069/requester/agent", seq % 3);
   e.cert_sha256 = std::string(64, "0123456789abcdef"[seq % 16]);
   e.peer = absl::StrCat("ipv4:10.0.0.7:", 40000 + seq);
   e.method = seq % 3 == 0 ? "/ctg.v1.Extracts/GetExtract"
@@ -54,8 +56,8 @@ audit::Event MakeEvent(uint64_t seq) {
 const AuditKeys& FuzzAuditKeys() {
   static const AuditKeys* keys = [] {
     const audit::NoteSigner* signer = MakeSigner(0x2a);
-    auto verifier =
-        audit::NoteVerifier::FromRawPublicKey(signer->public_key(), signer->name());
+    auto verifier = audit::NoteVerifier::FromRawPublicKey(signer->public_key(),
+                                                          signer->name());
     if (!verifier.ok()) Die("NoteVerifier::FromRawPublicKey failed");
     return new AuditKeys{signer, new audit::NoteVerifier(*std::move(verifier)),
                          MakeSigner(0x17)};
@@ -82,7 +84,8 @@ const ExportFixture& FuzzExport() {
       r.leaf_hash = audit::EventLeafHash(r.event);
       tree.Append(r.leaf_hash);
       f->checkpoints.push_back(sign(seq));
-      if (seq % kExportCheckpointEvery == 0) r.checkpoint = f->checkpoints.back();
+      if (seq % kExportCheckpointEvery == 0)
+        r.checkpoint = f->checkpoints.back();
       f->lines.push_back(audit::FormatExportLine(r));
       f->text += f->lines.back();
       f->records.push_back(std::move(r));

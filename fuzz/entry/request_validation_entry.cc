@@ -52,29 +52,48 @@ using policy::Scope;
 using policy::Submission;
 
 constexpr absl::string_view kIndicators[] = {
-    "allocataires", "rsa", "paje", "housing_aid", "children", "Allocataires",
-    "rsa ", "", "unknown"};
+    "allocataires", "rsa",  "paje", "housing_aid", "children",
+    "Allocataires", "rsa ", "",     "unknown"};
 constexpr absl::string_view kTerritories[] = {
-    "33069", "330690101", "330690102", "QN03302M", "33063", "330690103",
-    "33069 ", "", "QN03302m"};
-constexpr absl::string_view kPeriods[] = {"2023", "2022", "2023-06", "2021",
-                                          "2023-13", "", "2023 "};
+    "33069",     "330690101", "330690102", "QN03302M", "33063",
+    "330690103", "33069 ",    "",          "QN03302m"};
+constexpr absl::string_view kPeriods[] = {"2023",    "2022", "2023-06", "2021",
+                                          "2023-13", "",     "2023 "};
 constexpr absl::string_view kBreakdowns[] = {
-    "family_type", "age_head", "aid_type", "age_band", "children_count", "",
-    "family_type\n"};
-constexpr absl::string_view kNames[] = {
-    "Service petite enfance", "service petite enfance", "Observatoire",
-    "Agence d'urbanisme", "", " ", "Bureau d’études"};
-constexpr absl::string_view kPersons[] = {"marie.dupont", "ops-1", "a_b", "",
-                                          ".", "..", "x y", "é"};
+    "family_type",    "age_head", "aid_type",     "age_band",
+    "children_count", "",         "family_type\n"};
+constexpr absl::string_view kNames[] = {"Service petite enfance",
+                                        "service petite enfance",
+                                        "Observatoire",
+                                        "Agence d'urbanisme",
+                                        "",
+                                        " ",
+                                        "Bureau d’études"};
+constexpr absl::string_view kPersons[] = {
+    "marie.dupont", "ops-1", "a_b", "", ".", "..", "x y", "é"};
 constexpr absl::string_view kReviewers[] = {
     "spiffe://caf33.example/caf/33/reviewer/alice",
     "spiffe://caf33.example/caf/33/reviewer/bob", ""};
 // Units repeated to build long or tricky texts.
-constexpr absl::string_view kUnits[] = {
-    "a", " ", "é", "\n", "\t", "\r", "\v", "\x7f", "\xc2\x85", "\xe2\x80\xa8",
-    "\xe2\x80\xae", "\xe2\x81\xa6", "\xe2\x82\xac", "\xf0\x9d\x84\x9e",
-    "\xed\xa0\x80", "\xc0\xaf", "\xff", "Diagnostic CTG", absl::string_view("\0", 1)};
+constexpr absl::string_view kUnits[] = {"a",
+                                        " ",
+                                        "é",
+                                        "\n",
+                                        "\t",
+                                        "\r",
+                                        "\v",
+                                        "\x7f",
+                                        "\xc2\x85",
+                                        "\xe2\x80\xa8",
+                                        "\xe2\x80\xae",
+                                        "\xe2\x81\xa6",
+                                        "\xe2\x82\xac",
+                                        "\xf0\x9d\x84\x9e",
+                                        "\xed\xa0\x80",
+                                        "\xc0\xaf",
+                                        "\xff",
+                                        "Diagnostic CTG",
+                                        absl::string_view("\0", 1)};
 
 std::string Code(ByteReader& r, absl::Span<const absl::string_view> dict) {
   const uint8_t sel = r.Byte();
@@ -85,7 +104,8 @@ std::string Code(ByteReader& r, absl::Span<const absl::string_view> dict) {
 std::string Text(ByteReader& r) {
   const uint8_t sel = r.Byte();
   switch (sel % 4) {
-    case 0: return std::string(r.ShortString());
+    case 0:
+      return std::string(r.ShortString());
     case 1: {
       // A unit repeated n times, possibly after a prefix.
       std::string s(r.Byte() % 2 ? "Objet " : "");
@@ -97,14 +117,17 @@ std::string Text(ByteReader& r) {
     case 2: {
       std::string s;
       const int64_t pieces = r.Range(1, 5);
-      for (int64_t i = 0; i < pieces; ++i) absl::StrAppend(&s, kUnits[r.Byte() % std::size(kUnits)]);
+      for (int64_t i = 0; i < pieces; ++i)
+        absl::StrAppend(&s, kUnits[r.Byte() % std::size(kUnits)]);
       return s;
     }
-    default: return std::string(r.String());
+    default:
+      return std::string(r.String());
   }
 }
 
-std::vector<std::string> List(ByteReader& r, absl::Span<const absl::string_view> dict) {
+std::vector<std::string> List(ByteReader& r,
+                              absl::Span<const absl::string_view> dict) {
   std::vector<std::string> out(static_cast<size_t>(r.Range(0, 5)));
   for (std::string& s : out) s = Code(r, dict);
   return out;
@@ -118,10 +141,10 @@ Scope MakeScope(ByteReader& r) {
 RequestLimits MakeLimits(ByteReader& r) {
   RequestLimits l;
   if (r.Byte() % 3 != 0) return l;  // mostly the documented defaults
-  for (size_t* v : {&l.max_purpose_chars, &l.max_objective_chars,
-                    &l.max_justification_chars, &l.max_answer_chars,
-                    &l.max_question_chars, &l.max_reasoning_chars,
-                    &l.max_reason_chars, &l.max_name_chars}) {
+  for (size_t* v :
+       {&l.max_purpose_chars, &l.max_objective_chars,
+        &l.max_justification_chars, &l.max_answer_chars, &l.max_question_chars,
+        &l.max_reasoning_chars, &l.max_reason_chars, &l.max_name_chars}) {
     *v = static_cast<size_t>(r.Range(0, 12));
   }
   for (size_t* v : {&l.max_indicators, &l.max_territories, &l.max_periods,
@@ -135,26 +158,31 @@ RequestLimits MakeLimits(ByteReader& r) {
 }
 
 int SmallInt(ByteReader& r) {
-  if (r.Byte() % 4 == 0) return static_cast<int>(static_cast<int32_t>(r.Uint(4)));
+  if (r.Byte() % 4 == 0)
+    return static_cast<int>(static_cast<int32_t>(r.Uint(4)));
   return static_cast<int>(r.Range(-3, 130));
 }
 
 absl::Time MakeTime(ByteReader& r, absl::Time base) {
   switch (r.Byte() % 6) {
-    case 0: return absl::InfiniteFuture();
-    case 1: return absl::InfinitePast();
-    case 2: return base;
-    default: return base + absl::Seconds(r.Range(-100000, 100000));
+    case 0:
+      return absl::InfiniteFuture();
+    case 1:
+      return absl::InfinitePast();
+    case 2:
+      return base;
+    default:
+      return base + absl::Seconds(r.Range(-100000, 100000));
   }
 }
 
 const CatalogueView& Catalogue() {
-  static const CatalogueView* c = new CatalogueView{
-      {{"allocataires", {"family_type", "age_head"}},
-       {"rsa", {"family_type"}},
-       {"paje", {}},
-       {"housing_aid", {"aid_type"}}},
-      {"2022", "2023", "2023-06"}};
+  static const CatalogueView* c =
+      new CatalogueView{{{"allocataires", {"family_type", "age_head"}},
+                         {"rsa", {"family_type"}},
+                         {"paje", {}},
+                         {"housing_aid", {"aid_type"}}},
+                        {"2022", "2023", "2023-06"}};
   return *c;
 }
 
@@ -185,13 +213,15 @@ bool ListOk(const std::vector<std::string>& items, size_t max, bool required,
 std::string ModelScope(const Scope& s, const RequestLimits& l,
                        const std::string& field) {
   const CatalogueView& cat = Catalogue();
-  if (!ListOk(s.indicators, l.max_indicators, true,
-              [&](const std::string& c) { return cat.indicators.count(c) > 0; })) {
+  if (!ListOk(s.indicators, l.max_indicators, true, [&](const std::string& c) {
+        return cat.indicators.count(c) > 0;
+      })) {
     return field + ".indicators";
   }
-  if (!ListOk(s.territories, l.max_territories, true, [&](const std::string& c) {
-        return ThePerimeter().territories.count(c) > 0;
-      })) {
+  if (!ListOk(s.territories, l.max_territories, true,
+              [&](const std::string& c) {
+                return ThePerimeter().territories.count(c) > 0;
+              })) {
     return field + ".territories";
   }
   if (!ListOk(s.periods, l.max_periods, true,
@@ -220,12 +250,14 @@ bool PersonOk(const std::string& s) {
   return true;
 }
 
-std::string ModelRecipients(const std::vector<Recipient>& rs, const RequestLimits& l) {
+std::string ModelRecipients(const std::vector<Recipient>& rs,
+                            const RequestLimits& l) {
   if (rs.size() > l.max_recipients) return "recipients";
   std::set<std::pair<int, std::string>> names;
   std::set<std::string> persons;
   for (const Recipient& r : rs) {
-    if (r.kind != RecipientKind::kOwnService && r.kind != RecipientKind::kOperator) {
+    if (r.kind != RecipientKind::kOwnService &&
+        r.kind != RecipientKind::kOperator) {
       return "recipients";
     }
     if (!TextOk(r.name, l.max_name_chars, true, false)) return "recipients";
@@ -233,21 +265,24 @@ std::string ModelRecipients(const std::vector<Recipient>& rs, const RequestLimit
       return "recipients";
     }
     if (r.kind == RecipientKind::kOperator &&
-        (!PersonOk(r.operator_person) || !persons.insert(r.operator_person).second)) {
+        (!PersonOk(r.operator_person) ||
+         !persons.insert(r.operator_person).second)) {
       return "recipients";
     }
     std::string lower = r.name;
     for (char& c : lower) {
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     }
-    if (!names.insert({static_cast<int>(r.kind), lower}).second) return "recipients";
+    if (!names.insert({static_cast<int>(r.kind), lower}).second)
+      return "recipients";
   }
   return "";
 }
 
 std::string ModelSubmission(const Submission& s, const RequestLimits& l) {
   if (!TextOk(s.purpose, l.max_purpose_chars, true, true)) return "purpose";
-  if (!TextOk(s.objective, l.max_objective_chars, true, false)) return "objective";
+  if (!TextOk(s.objective, l.max_objective_chars, true, false))
+    return "objective";
   if (!TextOk(s.justification, l.max_justification_chars, false, true)) {
     return "justification";
   }
@@ -261,13 +296,13 @@ std::string ModelSubmission(const Submission& s, const RequestLimits& l) {
 }
 
 // Checks `status` against the model's verdict `field` ("" = must be OK).
-std::string Compare(const char* what, const absl::Status& status,
-                    const std::string& field,
-                    absl::StatusCode code = absl::StatusCode::kInvalidArgument) {
+std::string Compare(
+    const char* what, const absl::Status& status, const std::string& field,
+    absl::StatusCode code = absl::StatusCode::kInvalidArgument) {
   if (field.empty()) {
     if (!status.ok()) {
-      return absl::StrCat(what, ": refused what the model accepts: ",
-                          status.ToString());
+      return absl::StrCat(
+          what, ": refused what the model accepts: ", status.ToString());
     }
     return "";
   }
@@ -284,8 +319,8 @@ std::string Compare(const char* what, const absl::Status& status,
                         ", got: ", status.ToString());
   }
   if (!ModelPrintable(m)) {
-    return absl::StrCat(what, ": message is not printable UTF-8: ",
-                        absl::CHexEscape(m));
+    return absl::StrCat(
+        what, ": message is not printable UTF-8: ", absl::CHexEscape(m));
   }
   return "";
 }
@@ -332,9 +367,10 @@ std::string CheckAmendment(ByteReader& r) {
   } else if (a.scope.has_value()) {
     field = ModelScope(*a.scope, l, "scope");
   }
-  return Compare("ValidateAmendment",
-                 policy::ValidateAmendment(a, recorded, Catalogue(), ThePerimeter(), l),
-                 field);
+  return Compare(
+      "ValidateAmendment",
+      policy::ValidateAmendment(a, recorded, Catalogue(), ThePerimeter(), l),
+      field);
 }
 
 std::string CheckQuestions(ByteReader& r) {
@@ -352,7 +388,8 @@ std::string CheckQuestions(ByteReader& r) {
 std::optional<policy::Opinion> MakeOpinion(ByteReader& r) {
   if (r.Byte() % 4 == 0) return std::nullopt;
   policy::Opinion o;
-  o.value = static_cast<policy::OpinionValue>(r.Byte() % 5 == 0 ? r.Range(0, 3) : 1);
+  o.value =
+      static_cast<policy::OpinionValue>(r.Byte() % 5 == 0 ? r.Range(0, 3) : 1);
   o.reasoning = Text(r);
   o.reviewer = Code(r, kReviewers);
   return o;
@@ -376,16 +413,17 @@ std::string ModelOpinion(const std::string& field,
 std::string CheckDecision(ByteReader& r) {
   const RequestLimits l = MakeLimits(r);
   DecisionInput in;
-  in.decision = static_cast<policy::Decision>(r.Byte() % 7 == 0 ? r.Range(0, 3)
-                                                                : r.Range(1, 2));
+  in.decision = static_cast<policy::Decision>(
+      r.Byte() % 7 == 0 ? r.Range(0, 3) : r.Range(1, 2));
   in.opportunity = MakeOpinion(r);
   in.feasibility = MakeOpinion(r);
   // The requested scope comes from the store: valid (but fuzzed lists).
   Scope requested = MakeScope(r);
   if (r.Bool()) in.scope = MakeScope(r);
-  const absl::Time now = absl::FromUnixSeconds(1700000000 + r.Range(-1000, 1000));
-  const absl::Time convention_end = r.Byte() % 3 == 0 ? absl::InfiniteFuture()
-                                                      : MakeTime(r, now);
+  const absl::Time now =
+      absl::FromUnixSeconds(1700000000 + r.Range(-1000, 1000));
+  const absl::Time convention_end =
+      r.Byte() % 3 == 0 ? absl::InfiniteFuture() : MakeTime(r, now);
   if (r.Bool()) in.end_time = MakeTime(r, now);
   in.download_quota = r.Byte() % 3 == 0 ? SmallInt(r) : 0;
   in.reasons = r.Bool() ? Text(r) : "";
@@ -398,8 +436,10 @@ std::string CheckDecision(ByteReader& r) {
   const bool approve = in.decision == policy::Decision::kApprove;
   if (!approve && in.decision != policy::Decision::kReject) {
     field = "decision";
-  } else if (field = ModelOpinion("opportunity", in.opportunity, l); !field.empty()) {
-  } else if (field = ModelOpinion("feasibility", in.feasibility, l); !field.empty()) {
+  } else if (field = ModelOpinion("opportunity", in.opportunity, l);
+             !field.empty()) {
+  } else if (field = ModelOpinion("feasibility", in.feasibility, l);
+             !field.empty()) {
   } else if (options.four_eyes && in.opportunity && in.feasibility &&
              in.opportunity->reviewer == in.feasibility->reviewer) {
     field = "four-eyes rule";
@@ -419,11 +459,11 @@ std::string CheckDecision(ByteReader& r) {
       terms.scope = in.scope.value_or(requested);
       if (in.scope.has_value()) {
         field = ModelScope(*in.scope, l, "scope");
-        const std::pair<const char*, std::vector<std::string> Scope::*> lists[] = {
-            {"scope.indicators", &Scope::indicators},
-            {"scope.territories", &Scope::territories},
-            {"scope.periods", &Scope::periods},
-            {"scope.breakdowns", &Scope::breakdowns}};
+        const std::pair<const char*, std::vector<std::string> Scope::*>
+            lists[] = {{"scope.indicators", &Scope::indicators},
+                       {"scope.territories", &Scope::territories},
+                       {"scope.periods", &Scope::periods},
+                       {"scope.breakdowns", &Scope::breakdowns}};
         for (const auto& [name, member] : lists) {
           if (!field.empty()) break;
           const std::set<std::string> asked(((requested).*member).begin(),
@@ -440,7 +480,8 @@ std::string CheckDecision(ByteReader& r) {
       if (!field.empty()) {
       } else if (terms.end_time <= now || terms.end_time > convention_end) {
         field = "end_time";
-      } else if (in.download_quota < 0 || in.download_quota > l.max_download_quota) {
+      } else if (in.download_quota < 0 ||
+                 in.download_quota > l.max_download_quota) {
         field = "download_quota";
       }
       terms.download_quota = in.download_quota == 0 ? 1 : in.download_quota;
@@ -457,8 +498,9 @@ std::string CheckDecision(ByteReader& r) {
     }
   }
 
-  absl::StatusOr<policy::DecisionOutcome> got = policy::ValidateDecision(
-      in, requested, Catalogue(), ThePerimeter(), now, convention_end, options, l);
+  absl::StatusOr<policy::DecisionOutcome> got =
+      policy::ValidateDecision(in, requested, Catalogue(), ThePerimeter(), now,
+                               convention_end, options, l);
   if (code == absl::StatusCode::kFailedPrecondition) {
     if (got.ok() || got.status().code() != code) {
       return absl::StrCat("ValidateDecision: four-eyes not enforced: ",
@@ -468,7 +510,8 @@ std::string CheckDecision(ByteReader& r) {
                ? ""
                : "ValidateDecision: four-eyes message not printable";
   }
-  if (std::string v = Compare("ValidateDecision", got.status(), field); !v.empty()) {
+  if (std::string v = Compare("ValidateDecision", got.status(), field);
+      !v.empty()) {
     return v;
   }
   if (!got.ok()) return "";
@@ -482,7 +525,8 @@ std::string CheckDecision(ByteReader& r) {
         t.scope.territories != terms.scope.territories ||
         t.scope.periods != terms.scope.periods ||
         t.scope.breakdowns != terms.scope.breakdowns) {
-      return "ValidateDecision: approved scope is not the given or requested one";
+      return "ValidateDecision: approved scope is not the given or requested "
+             "one";
     }
     if (t.end_time != terms.end_time || !(now < t.end_time) ||
         t.end_time > convention_end) {
@@ -505,8 +549,9 @@ std::string CheckText(ByteReader& r) {
       "field", text, max,
       required ? policy::Presence::kRequired : policy::Presence::kOptional,
       paragraph ? policy::TextKind::kParagraph : policy::TextKind::kLine);
-  if (std::string v = Compare("ValidateText", s,
-                              TextOk(text, max, required, paragraph) ? "" : "field");
+  if (std::string v =
+          Compare("ValidateText", s,
+                  TextOk(text, max, required, paragraph) ? "" : "field");
       !v.empty()) {
     return v;
   }
@@ -539,11 +584,16 @@ std::string CheckText(ByteReader& r) {
 std::string RequestValidationEntry(absl::string_view data) {
   ByteReader r(data);
   switch (r.Byte() % 5) {
-    case 0: return CheckSubmission(r);
-    case 1: return CheckAmendment(r);
-    case 2: return CheckDecision(r);
-    case 3: return CheckQuestions(r);
-    default: return CheckText(r);
+    case 0:
+      return CheckSubmission(r);
+    case 1:
+      return CheckAmendment(r);
+    case 2:
+      return CheckDecision(r);
+    case 3:
+      return CheckQuestions(r);
+    default:
+      return CheckText(r);
   }
 }
 

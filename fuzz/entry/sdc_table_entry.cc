@@ -65,11 +65,16 @@ int64_t Count(ByteReader& r) {
   return 5 + b % 60;
 }
 
-BlockInput RandomBlock(ByteReader& r, const Geography& geo, const std::string& indicator,
-                       bool allocataire_count) {
+BlockInput RandomBlock(ByteReader& r, const Geography& geo,
+                       const std::string& indicator, bool allocataire_count) {
   const bool amount = !allocataire_count && r.Byte() % 4 == 0;
-  BlockInput b{indicator, kPeriod, amount ? IndicatorKind::kAmount : IndicatorKind::kCount,
-               allocataire_count, {}, {}, {}};
+  BlockInput b{indicator,
+               kPeriod,
+               amount ? IndicatorKind::kAmount : IndicatorKind::kCount,
+               allocataire_count,
+               {},
+               {},
+               {}};
   const int nb = static_cast<int>(r.Range(0, 2));
   for (int k = 0; k < nb; ++k) {
     Breakdown bd{absl::StrCat("b", k), {}};
@@ -107,8 +112,9 @@ BlockInput RandomBlock(ByteReader& r, const Geography& geo, const std::string& i
     b.figures.push_back({piece, "", "", total, total_euros});
     for (int k = 0; k < nb; ++k) {
       for (int64_t c = 0; c < ncat[k]; ++c) {
-        b.figures.push_back({piece, b.breakdowns[k].code, b.breakdowns[k].categories[c],
-                             margin[k][c], euros[k][c]});
+        b.figures.push_back({piece, b.breakdowns[k].code,
+                             b.breakdowns[k].categories[c], margin[k][c],
+                             euros[k][c]});
       }
     }
   }
@@ -124,7 +130,8 @@ BlockInput LinkedBlock(ByteReader& r, const BlockInput& target) {
   const int nc = static_cast<int>(r.Range(0, 3));
   if (nc > 1) {
     b.breakdowns.push_back({"k", {}});
-    for (int c = 0; c < nc; ++c) b.breakdowns[0].categories.push_back(absl::StrCat("k", c));
+    for (int c = 0; c < nc; ++c)
+      b.breakdowns[0].categories.push_back(absl::StrCat("k", c));
   }
   for (const Figure& f : target.figures) {
     if (f.breakdown != target.breakdowns[0].code ||
@@ -151,8 +158,8 @@ std::string CheckRelease(const TableModel& model, const Release& release,
     if (c.requested) requested.push_back(&c);
   }
   if (release.cells.size() != requested.size()) {
-    return absl::StrCat(at, release.cells.size(), " cells for ", requested.size(),
-                        " requested");
+    return absl::StrCat(at, release.cells.size(), " cells for ",
+                        requested.size(), " requested");
   }
   for (size_t i = 0; i < requested.size(); ++i) {
     const ReleasedCell& rc = release.cells[i];
@@ -164,7 +171,8 @@ std::string CheckRelease(const TableModel& model, const Release& release,
         mc.territory_population < config.territory_threshold;
     if ((rc.status == CellStatus::kExcluded) != excluded_territory) {
       return absl::StrCat(at, name, " status ", CellStatusName(rc.status),
-                          " but territory population ", mc.territory_population);
+                          " but territory population ",
+                          mc.territory_population);
     }
     if (rc.status == CellStatus::kPublished) {
       if (rc.value != mc.value || rc.amount != mc.amount) {
@@ -178,7 +186,8 @@ std::string CheckRelease(const TableModel& model, const Release& release,
     if (const MemoryEntry* e = memory.Find(rc.key); e != nullptr) {
       const bool was_published = e->state == MemoryEntry::State::kPublished;
       if (was_published != (rc.status == CellStatus::kPublished)) {
-        return absl::StrCat(at, name, " was ", was_published ? "published" : "masked",
+        return absl::StrCat(at, name, " was ",
+                            was_published ? "published" : "masked",
                             " earlier, now ", CellStatusName(rc.status));
       }
     }
@@ -189,8 +198,10 @@ std::string CheckRelease(const TableModel& model, const Release& release,
 
   SdcConfig audit_config = config;
   audit_config.audit.mode = AuditMode::kAlways;
-  absl::StatusOr<AuditReport> audit = AuditRelease(model, release, memory, audit_config);
-  if (!audit.ok()) return absl::StrCat(at, "AuditRelease: ", audit.status().ToString());
+  absl::StatusOr<AuditReport> audit =
+      AuditRelease(model, release, memory, audit_config);
+  if (!audit.ok())
+    return absl::StrCat(at, "AuditRelease: ", audit.status().ToString());
   if (!audit->breaches.empty()) {
     const CellInterval& b = audit->breaches[0];
     return absl::StrCat(at, audit->breaches.size(), " breach(es), first ",
@@ -198,10 +209,11 @@ std::string CheckRelease(const TableModel& model, const Release& release,
                         "], needs upper >= ", b.required_upper);
   }
   const std::vector<std::string> derivable =
-      policy::sdc::testing::DerivableMaskedCells(model, release, memory, config);
+      policy::sdc::testing::DerivableMaskedCells(model, release, memory,
+                                                 config);
   if (!derivable.empty()) {
-    return absl::StrCat(at, "masked cell derivable from what the reader knows: ",
-                        derivable[0]);
+    return absl::StrCat(
+        at, "masked cell derivable from what the reader knows: ", derivable[0]);
   }
   return "";
 }
@@ -217,7 +229,7 @@ SdcConfig MakeConfig(ByteReader& r) {
   if ((b >> 3) & 1) config.hierarchical_basis_min_rows = 1;
   if ((b >> 7) & 1) {
     const uint8_t t = r.Byte();
-    config.frequency_threshold = 3 + t % 4;               // 3..6
+    config.frequency_threshold = 3 + t % 4;                 // 3..6
     config.territory_threshold = 50 + 25 * ((t >> 2) % 5);  // 50..150
     config.protect_small_pieces = ((t >> 5) & 1) == 0;
     config.audit.integer = ((t >> 6) & 3) == 3;
@@ -239,7 +251,8 @@ std::string CheckMemoryText(absl::string_view text) {
   const std::string once = m->Serialize();
   absl::StatusOr<ReleaseMemory> again = ReleaseMemory::Parse(once);
   if (!again.ok()) {
-    return absl::StrCat("Serialize() output does not parse: ", again.status().ToString());
+    return absl::StrCat("Serialize() output does not parse: ",
+                        again.status().ToString());
   }
   if (!(*again == *m)) return "memory changed through Serialize and Parse";
   if (again->Serialize() != once) return "Serialize is not stable";
@@ -272,14 +285,17 @@ TableModel HandFilledModel(ByteReader& r) {
     for (int c = 0; c < nc; ++c) {
       Cell cell;
       cell.key = {absl::StrCat("T", c), kPeriod, b.key.indicator, "", ""};
-      if (r.Byte() % 3 == 0) cell.key.breakdown = "b", cell.key.category = absl::StrCat("c", c);
+      if (r.Byte() % 3 == 0)
+        cell.key.breakdown = "b", cell.key.category = absl::StrCat("c", c);
       const uint8_t mask = r.Byte();
       for (int k = 0; k < b.num_rows; ++k) {
         if ((mask >> k) & 1) cell.rows.push_back(b.first_row + k);
       }
-      if (cell.rows.empty()) cell.rows.push_back(b.first_row + mask % b.num_rows);
+      if (cell.rows.empty())
+        cell.rows.push_back(b.first_row + mask % b.num_rows);
       for (int32_t row : cell.rows) cell.value += m.inner[row].value;
-      if (b.kind == IndicatorKind::kAmount) cell.amount = cell.value * (50 + r.Byte());
+      if (b.kind == IndicatorKind::kAmount)
+        cell.amount = cell.value * (50 + r.Byte());
       const uint8_t flags = r.Byte();
       cell.requested = flags & 1;
       cell.piece = !cell.requested && ((flags >> 1) & 1);
@@ -295,14 +311,31 @@ TableModel HandFilledModel(ByteReader& r) {
   if (broken % 4 == 0) {
     Cell& c = m.cells[r.Byte() % m.cells.size()];
     switch ((broken >> 2) % 8) {
-      case 0: c.value += 1 + r.Byte() % 3; break;            // not additive
-      case 1: c.value = -1; break;                           // negative
-      case 2: c.rows.push_back(c.rows.front()); break;       // unsorted/repeated
-      case 3: c.rows.push_back(static_cast<int32_t>(m.inner.size())); break;  // out of range
-      case 4: c.key = m.cells[0].key; break;                 // duplicate key (or itself)
-      case 5: c.key.period = "2024"; break;                  // not its block's
-      case 6: c.key.breakdown = "b"; c.key.category.clear(); break;  // no category
-      default: m.blocks.back().num_cells += 1; break;        // blocks do not cover
+      case 0:
+        c.value += 1 + r.Byte() % 3;
+        break;  // not additive
+      case 1:
+        c.value = -1;
+        break;  // negative
+      case 2:
+        c.rows.push_back(c.rows.front());
+        break;  // unsorted/repeated
+      case 3:
+        c.rows.push_back(static_cast<int32_t>(m.inner.size()));
+        break;  // out of range
+      case 4:
+        c.key = m.cells[0].key;
+        break;  // duplicate key (or itself)
+      case 5:
+        c.key.period = "2024";
+        break;  // not its block's
+      case 6:
+        c.key.breakdown = "b";
+        c.key.category.clear();
+        break;  // no category
+      default:
+        m.blocks.back().num_cells += 1;
+        break;  // blocks do not cover
     }
   }
   return m;
@@ -318,15 +351,18 @@ std::string CheckHandFilledModel(ByteReader& r) {
     if (valid.code() != absl::StatusCode::kInvalidArgument) {
       return absl::StrCat("Validate: ", valid.ToString());
     }
-    if (release.ok() || release.status().code() != absl::StatusCode::kInvalidArgument) {
-      return absl::StrCat("ProtectTable on an invalid model (", valid.message(), "): ",
-                          release.ok() ? "released" : release.status().ToString());
+    if (release.ok() ||
+        release.status().code() != absl::StatusCode::kInvalidArgument) {
+      return absl::StrCat(
+          "ProtectTable on an invalid model (", valid.message(),
+          "): ", release.ok() ? "released" : release.status().ToString());
     }
     return "";
   }
   if (!release.ok()) {
     if (release.status().code() != absl::StatusCode::kFailedPrecondition) {
-      return absl::StrCat("ProtectTable on a valid model: ", release.status().ToString());
+      return absl::StrCat("ProtectTable on a valid model: ",
+                          release.status().ToString());
     }
     return "";
   }
@@ -356,7 +392,8 @@ std::string SdcTableEntry(absl::string_view data) {
   }
   CommuneLayout layout{"33069", {}, {}};
   const int n_iris = static_cast<int>(r.Range(0, 3));
-  for (int i = 0; i < n_iris; ++i) layout.iris.push_back(absl::StrFormat("33069%04d", i + 1));
+  for (int i = 0; i < n_iris; ++i)
+    layout.iris.push_back(absl::StrFormat("33069%04d", i + 1));
   const int n_qpv = static_cast<int>(r.Range(0, 2));
   for (int q = 0; q < n_qpv; ++q) {
     const std::string qpv = q == 0 ? "QN03301M" : "QN03302M";
@@ -364,24 +401,30 @@ std::string SdcTableEntry(absl::string_view data) {
     bool any = false;
     for (int i = 0; i < std::max(n_iris, 1); ++i) {
       if ((mask >> i) & 1) {
-        layout.qpv_parts.push_back({qpv, n_iris == 0 ? layout.commune : layout.iris[i]});
+        layout.qpv_parts.push_back(
+            {qpv, n_iris == 0 ? layout.commune : layout.iris[i]});
         any = true;
       }
     }
-    if (!any) layout.qpv_parts.push_back({qpv, n_iris == 0 ? layout.commune : layout.iris[0]});
+    if (!any)
+      layout.qpv_parts.push_back(
+          {qpv, n_iris == 0 ? layout.commune : layout.iris[0]});
   }
   absl::StatusOr<Geography> geo = CommuneGeography(layout);
-  if (!geo.ok()) return absl::StrCat("CommuneGeography: ", geo.status().ToString());
+  if (!geo.ok())
+    return absl::StrCat("CommuneGeography: ", geo.status().ToString());
 
   TableInput input;
   const bool population_block = r.Byte() % 4 == 0;
-  if (population_block) input.blocks.push_back(RandomBlock(r, *geo, "allocataires", true));
+  if (population_block)
+    input.blocks.push_back(RandomBlock(r, *geo, "allocataires", true));
   const int n_blocks = static_cast<int>(r.Range(1, 2));
   for (int k = 0; k < n_blocks; ++k) {
     input.blocks.push_back(RandomBlock(r, *geo, absl::StrCat("I", k), false));
   }
   const BlockInput& first = input.blocks[population_block ? 1 : 0];
-  if (first.kind == IndicatorKind::kCount && !first.breakdowns.empty() && r.Byte() % 3 == 0) {
+  if (first.kind == IndicatorKind::kCount && !first.breakdowns.empty() &&
+      r.Byte() % 3 == 0) {
     input.blocks.push_back(LinkedBlock(r, first));
   }
   if (!population_block) {
@@ -400,7 +443,8 @@ std::string SdcTableEntry(absl::string_view data) {
     const uint8_t mask = r.Byte();
     input.requested_territories.clear();
     for (size_t i = 0; i < territories.size(); ++i) {
-      if (i >= 8 || ((mask >> i) & 1)) input.requested_territories.push_back(territories[i]);
+      if (i >= 8 || ((mask >> i) & 1))
+        input.requested_territories.push_back(territories[i]);
     }
     if (input.requested_territories.empty()) {
       input.requested_territories.push_back(territories[0]);
@@ -410,7 +454,8 @@ std::string SdcTableEntry(absl::string_view data) {
 
     absl::StatusOr<TableModel> model = BuildTable(*geo, input);
     if (!model.ok()) {
-      return absl::StrCat("BuildTable refused a valid table: ", model.status().ToString());
+      return absl::StrCat("BuildTable refused a valid table: ",
+                          model.status().ToString());
     }
     absl::StatusOr<Release> release =
         ProtectTable(*model, memory, config, "v1", /*seed=*/k);
@@ -426,7 +471,8 @@ std::string SdcTableEntry(absl::string_view data) {
       ++cells;
       masked += c.status != CellStatus::kPublished;
     }
-    if (std::string v = CheckRelease(*model, *release, memory, config, k); !v.empty()) {
+    if (std::string v = CheckRelease(*model, *release, memory, config, k);
+        !v.empty()) {
       return v;
     }
     if (absl::Status s = memory.Record(*release); !s.ok()) {
@@ -434,9 +480,11 @@ std::string SdcTableEntry(absl::string_view data) {
     }
   }
   if (Verbose()) {
-    std::fprintf(stderr, "sdc_table: %zu pieces, %zu blocks, %d released, %d refused, "
-                 "%d of %d cells masked\n", geo->pieces().size(), input.blocks.size(),
-                 released, refused, masked, cells);
+    std::fprintf(stderr,
+                 "sdc_table: %zu pieces, %zu blocks, %d released, %d refused, "
+                 "%d of %d cells masked\n",
+                 geo->pieces().size(), input.blocks.size(), released, refused,
+                 masked, cells);
   }
   return "";
 }

@@ -10,7 +10,8 @@
 //  - the parts obey the header's grammar, checked by an independent
 //    re-implementation written from the header and api.md (commune: INSEE
 //    code, role requester|operator|reviewer; caf: 1-16 of [0-9a-z-], role
-//    reviewer|admin|auditor|requester; person: 1-64 of [A-Za-z0-9._-], not "." or
+//    reviewer|admin|auditor|requester; person: 1-64 of [A-Za-z0-9._-], not "."
+//    or
 //    ".."; at most 2048 bytes) — and that re-implementation accepts exactly
 //    what ParseSpiffeId accepts (both directions).
 #include <string>
@@ -47,7 +48,8 @@ bool ModelCaf(const std::string& s) {
 bool ModelPerson(const std::string& s) {
   if (s.empty() || s.size() > 64 || s == "." || s == "..") return false;
   for (char c : s) {
-    if (!Digit(c) && !Lower(c) && !Upper(c) && c != '.' && c != '-' && c != '_') {
+    if (!Digit(c) && !Lower(c) && !Upper(c) && c != '.' && c != '-' &&
+        c != '_') {
       return false;
     }
   }
@@ -71,12 +73,13 @@ bool ModelAccepts(absl::string_view uri) {
   if (!ModelPerson(parts[3])) return false;
   if (parts[0] == "commune") {
     return ModelCommune(parts[1]) &&
-           (parts[2] == "requester" || parts[2] == "operator" || parts[2] == "reviewer");
+           (parts[2] == "requester" || parts[2] == "operator" ||
+            parts[2] == "reviewer");
   }
   if (parts[0] == "caf") {
     return ModelCaf(parts[1]) &&
-           (parts[2] == "reviewer" || parts[2] == "admin" || parts[2] == "auditor" ||
-            parts[2] == "requester");
+           (parts[2] == "reviewer" || parts[2] == "admin" ||
+            parts[2] == "auditor" || parts[2] == "requester");
   }
   return false;
 }
@@ -107,18 +110,20 @@ std::string SpiffeIdEntry(absl::string_view data) {
   }
   if (!model) return "ParseSpiffeId accepted an identity the grammar refuses";
   const std::string rebuilt = absl::StrCat(
-      "spiffe://", kTrustDomain, "/", policy::OrganisationKindName(id->kind), "/",
-      id->organisation, "/", SegmentOf(id->role), "/", id->person);
+      "spiffe://", kTrustDomain, "/", policy::OrganisationKindName(id->kind),
+      "/", id->organisation, "/", SegmentOf(id->role), "/", id->person);
   if (rebuilt != data) return absl::StrCat("re-built ID differs: ", rebuilt);
   if (id->spiffe_id != data) return "spiffe_id is not the input";
   if (id->OrganisationPath() !=
-      absl::StrCat(policy::OrganisationKindName(id->kind), "/", id->organisation)) {
+      absl::StrCat(policy::OrganisationKindName(id->kind), "/",
+                   id->organisation)) {
     return "OrganisationPath() inconsistent";
   }
   const bool commune_role = id->role == policy::Role::kRequester ||
                             id->role == policy::Role::kOperator ||
                             id->role == policy::Role::kCommuneReviewer;
-  if (id->IsCommune() != commune_role) return "role does not belong to the kind";
+  if (id->IsCommune() != commune_role)
+    return "role does not belong to the kind";
   return "";
 }
 

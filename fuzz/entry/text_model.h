@@ -57,7 +57,8 @@ inline std::optional<std::vector<uint32_t>> ModelUtf8(absl::string_view s) {
 
 inline bool ModelBlank(absl::string_view s) {
   for (char c : s) {
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r') {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\v' && c != '\f' &&
+        c != '\r') {
       return false;
     }
   }

@@ -1,5 +1,5 @@
-// libFuzzer target csv_import: see CsvImportEntry in fuzz/entry/entry.h for the input
-// format and the invariants checked (docs/fuzzing.md).
+// libFuzzer target csv_import: see CsvImportEntry in fuzz/entry/entry.h for the
+// input format and the invariants checked (docs/fuzzing.md).
 #include <cstddef>
 #include <cstdint>
 

@@ -1,5 +1,6 @@
-// libFuzzer target request_validation: see RequestValidationEntry in fuzz/entry/entry.h for the input
-// format and the invariants checked (docs/fuzzing.md).
+// libFuzzer target request_validation: see RequestValidationEntry in
+// fuzz/entry/entry.h for the input format and the invariants checked
+// (docs/fuzzing.md).
 #include <cstddef>
 #include <cstdint>
 

@@ -1,5 +1,5 @@
-// libFuzzer target sdc_table: see SdcTableEntry in fuzz/entry/entry.h for the input
-// format and the invariants checked (docs/fuzzing.md).
+// libFuzzer target sdc_table: see SdcTableEntry in fuzz/entry/entry.h for the
+// input format and the invariants checked (docs/fuzzing.md).
 #include <cstddef>
 #include <cstdint>
 

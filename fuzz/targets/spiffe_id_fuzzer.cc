@@ -1,5 +1,5 @@
-// libFuzzer target spiffe_id: see SpiffeIdEntry in fuzz/entry/entry.h for the input
-// format and the invariants checked (docs/fuzzing.md).
+// libFuzzer target spiffe_id: see SpiffeIdEntry in fuzz/entry/entry.h for the
+// input format and the invariants checked (docs/fuzzing.md).
 #include <cstddef>
 #include <cstdint>
 

@@ -23,8 +23,9 @@ void SetTimestampMicros(int64_t micros, google::protobuf::Timestamp* t) {
 absl::Status RowToProto(const store::AuditRow& row, ctg::v1::AuditEvent* out) {
   absl::StatusOr<audit::Event> event = audit::DecodeCanonical(row.canonical);
   if (!event.ok()) {
-    return absl::DataLossError(absl::StrCat("audit event ", row.seq,
-                                            " does not decode: ", event.status().message()));
+    return absl::DataLossError(
+        absl::StrCat("audit event ", row.seq,
+                     " does not decode: ", event.status().message()));
   }
   out->set_sequence(event->sequence);
   SetTimestampMicros(event->time_micros, out->mutable_time());
@@ -40,7 +41,8 @@ absl::Status RowToProto(const store::AuditRow& row, ctg::v1::AuditEvent* out) {
     ctg::v1::AuditFact* f = out->add_facts();
     f->set_key(fact.key);
     f->set_value(fact.value);
-    if (fact.key == audit::kClaimedCallerFact) out->set_claimed_caller(fact.value);
+    if (fact.key == audit::kClaimedCallerFact)
+      out->set_claimed_caller(fact.value);
   }
   out->set_leaf_hash(row.leaf_hash);
   out->set_checkpoint(row.checkpoint);

@@ -14,20 +14,25 @@ class AuditService final : public ctg::v1::Audit::Service {
  public:
   AuditService(Dispatcher* dispatcher, store::Backend* db, AuditLog* log,
                std::string origin)
-      : dispatcher_(dispatcher), db_(db), log_(log), origin_(std::move(origin)) {}
+      : dispatcher_(dispatcher),
+        db_(db),
+        log_(log),
+        origin_(std::move(origin)) {}
 
-  grpc::Status ListEvents(grpc::ServerContext* context,
-                          const ctg::v1::ListEventsRequest* request,
-                          grpc::ServerWriter<ctg::v1::AuditEvent>* writer) override;
+  grpc::Status ListEvents(
+      grpc::ServerContext* context, const ctg::v1::ListEventsRequest* request,
+      grpc::ServerWriter<ctg::v1::AuditEvent>* writer) override;
   grpc::Status GetCheckpoint(grpc::ServerContext* context,
                              const ctg::v1::GetCheckpointRequest* request,
                              ctg::v1::Checkpoint* response) override;
-  grpc::Status GetInclusionProof(grpc::ServerContext* context,
-                                 const ctg::v1::GetInclusionProofRequest* request,
-                                 ctg::v1::InclusionProof* response) override;
-  grpc::Status GetConsistencyProof(grpc::ServerContext* context,
-                                   const ctg::v1::GetConsistencyProofRequest* request,
-                                   ctg::v1::ConsistencyProof* response) override;
+  grpc::Status GetInclusionProof(
+      grpc::ServerContext* context,
+      const ctg::v1::GetInclusionProofRequest* request,
+      ctg::v1::InclusionProof* response) override;
+  grpc::Status GetConsistencyProof(
+      grpc::ServerContext* context,
+      const ctg::v1::GetConsistencyProofRequest* request,
+      ctg::v1::ConsistencyProof* response) override;
 
  private:
   absl::Status FillCheckpoint(ctg::v1::Checkpoint* out);

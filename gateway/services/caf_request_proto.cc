@@ -19,25 +19,31 @@ policy::DataTemplate TemplateFromProto(const ctg::v1::DataTemplate& in) {
 }
 
 bool HasTemplate(const ctg::v1::DataTemplate& in) {
-  return in.columns_size() > 0 || in.territories_size() > 0 || in.periods_size() > 0;
+  return in.columns_size() > 0 || in.territories_size() > 0 ||
+         in.periods_size() > 0;
 }
 
-void TemplateToProto(const store::CafTemplateRow& in, ctg::v1::DataTemplate* out) {
+void TemplateToProto(const store::CafTemplateRow& in,
+                     ctg::v1::DataTemplate* out) {
   for (const std::string& c : in.columns) out->add_columns(c);
   for (const std::string& t : in.territories) out->add_territories(t);
   for (const std::string& p : in.periods) out->add_periods(p);
 }
 
 absl::Time ApprovalEndOf(const store::StoredCafRequest& request) {
-  if (!request.approval || !request.approval->end_time_us) return absl::InfiniteFuture();
+  if (!request.approval || !request.approval->end_time_us)
+    return absl::InfiniteFuture();
   return absl::FromUnixMicros(*request.approval->end_time_us);
 }
 
-absl::StatusOr<policy::RequestState> StoredStateOf(const store::CafRequestRow& row) {
-  std::optional<policy::RequestState> s = policy::RequestStateFromNumber(row.state);
+absl::StatusOr<policy::RequestState> StoredStateOf(
+    const store::CafRequestRow& row) {
+  std::optional<policy::RequestState> s =
+      policy::RequestStateFromNumber(row.state);
   if (!s) {
-    return absl::DataLossError(
-        absl::StrCat("request ", row.id, " has stored state ", row.state, ", which is none"));
+    return absl::DataLossError(absl::StrCat("request ", row.id,
+                                            " has stored state ", row.state,
+                                            ", which is none"));
   }
   return *s;
 }
@@ -50,7 +56,8 @@ void OpinionToProto(const store::CafOpinionRow& o, ctg::v1::StudyOpinion* out) {
 
 }  // namespace
 
-policy::CafSubmission CafSubmissionFromProto(const ctg::v1::SubmitCafRequestRequest& in) {
+policy::CafSubmission CafSubmissionFromProto(
+    const ctg::v1::SubmitCafRequestRequest& in) {
   policy::CafSubmission s;
   s.purpose = in.purpose();
   s.objective = in.objective();
@@ -59,14 +66,15 @@ policy::CafSubmission CafSubmissionFromProto(const ctg::v1::SubmitCafRequestRequ
     s.data_template = TemplateFromProto(in.data_template());
   }
   for (const ctg::v1::Recipient& r : in.recipients()) {
-    s.recipients.push_back({static_cast<policy::RecipientKind>(r.kind()), r.name(),
-                            r.operator_person()});
+    s.recipients.push_back({static_cast<policy::RecipientKind>(r.kind()),
+                            r.name(), r.operator_person()});
   }
   s.retention_months = in.retention_months();
   return s;
 }
 
-policy::CafAmendment CafAmendmentFromProto(const ctg::v1::AmendCafRequestRequest& in) {
+policy::CafAmendment CafAmendmentFromProto(
+    const ctg::v1::AmendCafRequestRequest& in) {
   policy::CafAmendment a;
   a.answer = in.answer();
   a.description = in.description();
@@ -93,19 +101,21 @@ policy::Opinions CurrentCafOpinions(const store::StoredCafRequest& request) {
   const int version = request.versions.back().version;
   for (const store::CafOpinionRow& o : request.opinions) {
     if (o.version != version) continue;
-    policy::Opinion opinion{static_cast<policy::OpinionValue>(o.value), o.reasoning, o.reviewer};
+    policy::Opinion opinion{static_cast<policy::OpinionValue>(o.value),
+                            o.reasoning, o.reviewer};
     (o.aspect == kOpportunity ? out.opportunity : out.feasibility) = opinion;
   }
   return out;
 }
 
 absl::StatusOr<policy::RequestState> EffectiveCafRequestState(
-    const store::StoredCafRequest& request, const store::ConventionRow& convention,
-    absl::Time now) {
-  CTG_ASSIGN_OR_RETURN(policy::RequestState stored, StoredStateOf(request.request));
+    const store::StoredCafRequest& request,
+    const store::ConventionRow& convention, absl::Time now) {
+  CTG_ASSIGN_OR_RETURN(policy::RequestState stored,
+                       StoredStateOf(request.request));
   CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(convention));
-  return policy::EffectiveRequestState(stored, ApprovalEndOf(request), terms, now,
-                                       CafTimeZone());
+  return policy::EffectiveRequestState(stored, ApprovalEndOf(request), terms,
+                                       now, CafTimeZone());
 }
 
 policy::StudiedRequest StudiedCafRequest(const store::StoredCafRequest& request,
@@ -125,14 +135,16 @@ policy::UploadTarget UploadTargetOf(const store::StoredCafRequest& request,
   t.id = request.request.id;
   t.commune = request.request.commune;
   t.state = effective;
-  if (!request.versions.empty()) t.data_template = TemplateFromRow(request.versions.back().data_template);
+  if (!request.versions.empty())
+    t.data_template = TemplateFromRow(request.versions.back().data_template);
   t.uploaded = request.upload.has_value();
   t.downloads_used = static_cast<int>(request.downloads.size());
   t.download_quota = request.approval ? request.approval->download_quota : 1;
   return t;
 }
 
-void UploadToProto(const std::string& request_id, const store::CafUploadRow& row,
+void UploadToProto(const std::string& request_id,
+                   const store::CafUploadRow& row,
                    ctg::v1::CafRequestUpload* out) {
   out->set_request_id(request_id);
   out->set_sha256(row.sha256);
@@ -144,8 +156,8 @@ void UploadToProto(const std::string& request_id, const store::CafUploadRow& row
 }
 
 absl::Status CafRequestToProto(const store::StoredCafRequest& request,
-                               const store::ConventionRow& convention, absl::Time now,
-                               ctg::v1::CafRequest* out) {
+                               const store::ConventionRow& convention,
+                               absl::Time now, ctg::v1::CafRequest* out) {
   const store::CafRequestRow& r = request.request;
   CTG_ASSIGN_OR_RETURN(policy::RequestState effective,
                        EffectiveCafRequestState(request, convention, now));
@@ -169,7 +181,8 @@ absl::Status CafRequestToProto(const store::StoredCafRequest& request,
     ctg::v1::CafRequestVersion* p = out->add_versions();
     p->set_version(v.version);
     p->set_description(v.description);
-    if (v.data_template) TemplateToProto(*v.data_template, p->mutable_data_template());
+    if (v.data_template)
+      TemplateToProto(*v.data_template, p->mutable_data_template());
     p->set_answer(v.answer);
     p->set_author(v.author);
     SetTimestampMicros(v.time_us, p->mutable_create_time());
@@ -187,12 +200,14 @@ absl::Status CafRequestToProto(const store::StoredCafRequest& request,
       p->set_version(o.version);
       SetTimestampMicros(o.time_us, p->mutable_time());
       if (o.version == current.version) {
-        OpinionToProto(o, o.aspect == kOpportunity ? out->mutable_opportunity()
-                                                   : out->mutable_feasibility());
+        OpinionToProto(o, o.aspect == kOpportunity
+                              ? out->mutable_opportunity()
+                              : out->mutable_feasibility());
       }
     }
   }
-  for (const store::CafQuestionRow& q : request.questions) out->add_questions(q.text);
+  for (const store::CafQuestionRow& q : request.questions)
+    out->add_questions(q.text);
   for (const store::CafTransitionRow& t : request.transitions) {
     ctg::v1::Transition* p = out->add_history();
     p->set_from_state(static_cast<ctg::v1::RequestState>(t.from_state));
@@ -216,7 +231,8 @@ absl::Status CafRequestToProto(const store::StoredCafRequest& request,
       SetTimestampMicros(d.time_us, a->add_release_times());
     }
   }
-  if (request.upload) UploadToProto(r.id, *request.upload, out->mutable_upload());
+  if (request.upload)
+    UploadToProto(r.id, *request.upload, out->mutable_upload());
   return absl::OkStatus();
 }
 

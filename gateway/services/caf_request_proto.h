@@ -23,9 +23,12 @@
 namespace ctg::gateway {
 
 // Unvalidated: a template only when the message has one with a column.
-policy::CafSubmission CafSubmissionFromProto(const ctg::v1::SubmitCafRequestRequest& in);
-policy::CafAmendment CafAmendmentFromProto(const ctg::v1::AmendCafRequestRequest& in);
-std::optional<policy::DataTemplate> TemplateFromRow(const std::optional<store::CafTemplateRow>& in);
+policy::CafSubmission CafSubmissionFromProto(
+    const ctg::v1::SubmitCafRequestRequest& in);
+policy::CafAmendment CafAmendmentFromProto(
+    const ctg::v1::AmendCafRequestRequest& in);
+std::optional<policy::DataTemplate> TemplateFromRow(
+    const std::optional<store::CafTemplateRow>& in);
 store::CafTemplateRow TemplateToRow(const policy::DataTemplate& in);
 
 // The latest opinions on the current version.
@@ -35,8 +38,8 @@ policy::Opinions CurrentCafOpinions(const store::StoredCafRequest& request);
 // convention ended). Errors: kDataLoss for a stored state that is none, or
 // unreadable convention dates.
 absl::StatusOr<policy::RequestState> EffectiveCafRequestState(
-    const store::StoredCafRequest& request, const store::ConventionRow& convention,
-    absl::Time now);
+    const store::StoredCafRequest& request,
+    const store::ConventionRow& convention, absl::Time now);
 
 // What the workflow's decisions need (policy/workflow.h), direction
 // kCafToCommune, no catalogue scope.
@@ -49,11 +52,12 @@ policy::UploadTarget UploadTargetOf(const store::StoredCafRequest& request,
 
 // The message at `now`, with its effective state and whole history.
 absl::Status CafRequestToProto(const store::StoredCafRequest& request,
-                               const store::ConventionRow& convention, absl::Time now,
-                               ctg::v1::CafRequest* out);
+                               const store::ConventionRow& convention,
+                               absl::Time now, ctg::v1::CafRequest* out);
 
 // The upload's description (without receipt).
-void UploadToProto(const std::string& request_id, const store::CafUploadRow& row,
+void UploadToProto(const std::string& request_id,
+                   const store::CafUploadRow& row,
                    ctg::v1::CafRequestUpload* out);
 
 }  // namespace ctg::gateway

@@ -31,8 +31,8 @@ namespace ctg::gateway {
 
 class CafRequestsService final : public ctg::v1::CafRequests::Service {
  public:
-  CafRequestsService(Dispatcher* dispatcher, store::Backend* db, const Config* config,
-                     AuditLog* audit_log);
+  CafRequestsService(Dispatcher* dispatcher, store::Backend* db,
+                     const Config* config, AuditLog* audit_log);
 
   grpc::Status SubmitCafRequest(grpc::ServerContext* context,
                                 const ctg::v1::SubmitCafRequestRequest* request,
@@ -40,20 +40,24 @@ class CafRequestsService final : public ctg::v1::CafRequests::Service {
   grpc::Status GetCafRequest(grpc::ServerContext* context,
                              const ctg::v1::GetCafRequestRequest* request,
                              ctg::v1::CafRequest* response) override;
-  grpc::Status ListCafRequests(grpc::ServerContext* context,
-                               const ctg::v1::ListCafRequestsRequest* request,
-                               ctg::v1::ListCafRequestsResponse* response) override;
+  grpc::Status ListCafRequests(
+      grpc::ServerContext* context,
+      const ctg::v1::ListCafRequestsRequest* request,
+      ctg::v1::ListCafRequestsResponse* response) override;
   grpc::Status AmendCafRequest(grpc::ServerContext* context,
                                const ctg::v1::AmendCafRequestRequest* request,
                                ctg::v1::CafRequest* response) override;
-  grpc::Status WithdrawCafRequest(grpc::ServerContext* context,
-                                  const ctg::v1::WithdrawCafRequestRequest* request,
-                                  ctg::v1::CafRequest* response) override;
-  grpc::Status StartCafRequestStudy(grpc::ServerContext* context,
-                                    const ctg::v1::StartCafRequestStudyRequest* request,
-                                    ctg::v1::CafRequest* response) override;
+  grpc::Status WithdrawCafRequest(
+      grpc::ServerContext* context,
+      const ctg::v1::WithdrawCafRequestRequest* request,
+      ctg::v1::CafRequest* response) override;
+  grpc::Status StartCafRequestStudy(
+      grpc::ServerContext* context,
+      const ctg::v1::StartCafRequestStudyRequest* request,
+      ctg::v1::CafRequest* response) override;
   grpc::Status RequestCafRequestInformation(
-      grpc::ServerContext* context, const ctg::v1::RequestCafRequestInformationRequest* request,
+      grpc::ServerContext* context,
+      const ctg::v1::RequestCafRequestInformationRequest* request,
       ctg::v1::CafRequest* response) override;
   grpc::Status DecideCafRequest(grpc::ServerContext* context,
                                 const ctg::v1::DecideCafRequestRequest* request,
@@ -70,19 +74,22 @@ class CafRequestsService final : public ctg::v1::CafRequests::Service {
       grpc::ServerContext* context,
       grpc::ServerReader<ctg::v1::UploadCafRequestDataChunk>* reader,
       ctg::v1::CafRequestUpload* response) override;
-  grpc::Status GetCafRequestData(grpc::ServerContext* context,
-                                 const ctg::v1::GetCafRequestDataRequest* request,
-                                 grpc::ServerWriter<ctg::v1::CafRequestDataChunk>* writer) override;
+  grpc::Status GetCafRequestData(
+      grpc::ServerContext* context,
+      const ctg::v1::GetCafRequestDataRequest* request,
+      grpc::ServerWriter<ctg::v1::CafRequestDataChunk>* writer) override;
 
  private:
   struct Loaded;
   // Loads request `id` in the write transaction (visible to the caller),
   // runs `act`, answers with the request as written.
-  grpc::Status Act(grpc::ServerContext* context, absl::string_view method, const std::string& id,
-                   absl::FunctionRef<absl::Status(Loaded&, Call&, store::WriteSession&)> act,
-                   ctg::v1::CafRequest* response);
-  absl::Status Decide(const ctg::v1::DecideCafRequestRequest& request, Loaded& r, Call& call,
-                      store::WriteSession& tx);
+  grpc::Status Act(
+      grpc::ServerContext* context, absl::string_view method,
+      const std::string& id,
+      absl::FunctionRef<absl::Status(Loaded&, Call&, store::WriteSession&)> act,
+      ctg::v1::CafRequest* response);
+  absl::Status Decide(const ctg::v1::DecideCafRequestRequest& request,
+                      Loaded& r, Call& call, store::WriteSession& tx);
 
   Dispatcher* const dispatcher_;
   store::Backend* const db_;

@@ -11,7 +11,8 @@ namespace ctg::gateway {
 
 class CatalogueService final : public ctg::v1::Catalogue::Service {
  public:
-  CatalogueService(Dispatcher* dispatcher, store::Backend* db, const Config* config)
+  CatalogueService(Dispatcher* dispatcher, store::Backend* db,
+                   const Config* config)
       : dispatcher_(dispatcher), db_(db), config_(config) {}
 
   grpc::Status ListIndicators(
@@ -22,10 +23,9 @@ class CatalogueService final : public ctg::v1::Catalogue::Service {
       grpc::ServerContext* context,
       const ctg::v1::ListTerritoriesRequest* request,
       ctg::v1::ListTerritoriesResponse* response) override;
-  grpc::Status ListPeriods(
-      grpc::ServerContext* context,
-      const ctg::v1::ListPeriodsRequest* request,
-      ctg::v1::ListPeriodsResponse* response) override;
+  grpc::Status ListPeriods(grpc::ServerContext* context,
+                           const ctg::v1::ListPeriodsRequest* request,
+                           ctg::v1::ListPeriodsResponse* response) override;
 
  private:
   Dispatcher* const dispatcher_;

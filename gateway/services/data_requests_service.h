@@ -40,8 +40,8 @@ namespace ctg::gateway {
 
 class DataRequestsService final : public ctg::v1::DataRequests::Service {
  public:
-  DataRequestsService(Dispatcher* dispatcher, store::Backend* db, const Config* config,
-                      CommuneBases* bases)
+  DataRequestsService(Dispatcher* dispatcher, store::Backend* db,
+                      const Config* config, CommuneBases* bases)
       : dispatcher_(dispatcher),
         db_(db),
         config_(config),
@@ -86,15 +86,17 @@ class DataRequestsService final : public ctg::v1::DataRequests::Service {
   // the request is loaded (and visible to the caller); then `response` is
   // filled from the stored result.
   struct Loaded;
-  grpc::Status Act(grpc::ServerContext* context, absl::string_view method, const std::string& id,
-                   absl::FunctionRef<absl::Status(Loaded&, Call&, store::WriteSession&)> act,
-                   ctg::v1::DataRequest* response);
+  grpc::Status Act(
+      grpc::ServerContext* context, absl::string_view method,
+      const std::string& id,
+      absl::FunctionRef<absl::Status(Loaded&, Call&, store::WriteSession&)> act,
+      ctg::v1::DataRequest* response);
   // The request as a decision finds it (policy/workflow.h).
   static policy::StudiedRequest Studied(const Loaded& r);
-  absl::Status RecordOpinions(const ctg::v1::DecideRequestRequest& request, Loaded& r,
-                              Call& call, store::WriteSession& tx);
-  absl::Status Decide(const ctg::v1::DecideRequestRequest& request, Loaded& r, Call& call,
-                      store::WriteSession& tx);
+  absl::Status RecordOpinions(const ctg::v1::DecideRequestRequest& request,
+                              Loaded& r, Call& call, store::WriteSession& tx);
+  absl::Status Decide(const ctg::v1::DecideRequestRequest& request, Loaded& r,
+                      Call& call, store::WriteSession& tx);
 
   Dispatcher* const dispatcher_;
   store::Backend* const db_;

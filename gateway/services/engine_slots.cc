@@ -1,6 +1,5 @@
 #include "gateway/services/engine_slots.h"
 
-
 namespace ctg::gateway {
 
 std::unique_ptr<EngineSlots::Held> EngineSlots::Acquire(absl::Time deadline) {

@@ -30,8 +30,8 @@ class EngineSlots {
   };
   // Blocks until a slot is free (the slot is returned when `Held` goes), or
   // until `deadline` (then nullptr).
-  [[nodiscard]] std::unique_ptr<Held> Acquire(absl::Time deadline = absl::InfiniteFuture())
-      ABSL_LOCKS_EXCLUDED(mu_);
+  [[nodiscard]] std::unique_ptr<Held> Acquire(
+      absl::Time deadline = absl::InfiniteFuture()) ABSL_LOCKS_EXCLUDED(mu_);
   // Acquire() calls that found no free slot and waited (metrics).
   uint64_t waits() const { return waits_.load(std::memory_order_relaxed); }
 

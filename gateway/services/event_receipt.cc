@@ -8,7 +8,8 @@
 
 namespace ctg::gateway {
 
-absl::Status BuildEventReceipt(AuditLog& audit_log, store::Backend& db, uint64_t sequence,
+absl::Status BuildEventReceipt(AuditLog& audit_log, store::Backend& db,
+                               uint64_t sequence,
                                ctg::v1::ReleaseReceipt* out) {
   CTG_ASSIGN_OR_RETURN(AuditLog::SignedCheckpoint checkpoint,
                        audit_log.CheckpointCovering(sequence));
@@ -24,7 +25,8 @@ absl::Status BuildEventReceipt(AuditLog& audit_log, store::Backend& db, uint64_t
   out->set_checkpoint(checkpoint.note);
   out->set_tree_size(checkpoint.size);
   for (const audit::Hash& h : proof) {
-    out->add_inclusion_proof(std::string(reinterpret_cast<const char*>(h.data()), h.size()));
+    out->add_inclusion_proof(
+        std::string(reinterpret_cast<const char*>(h.data()), h.size()));
   }
   out->set_event(row.canonical);
   return absl::OkStatus();

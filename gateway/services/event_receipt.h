@@ -20,8 +20,8 @@ namespace ctg::gateway {
 // Fills `out` for event `sequence`, which must be durable (call it once
 // the dispatcher's commit is done: in a Staged call's `after`). Errors:
 // the audit log's (signing, proofs) and the store's.
-absl::Status BuildEventReceipt(AuditLog& audit_log, store::Backend& db, uint64_t sequence,
-                               ctg::v1::ReleaseReceipt* out);
+absl::Status BuildEventReceipt(AuditLog& audit_log, store::Backend& db,
+                               uint64_t sequence, ctg::v1::ReleaseReceipt* out);
 
 }  // namespace ctg::gateway
 

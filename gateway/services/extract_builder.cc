@@ -30,7 +30,8 @@ std::string CsvDigest(const ctg::v1::ExtractHeader& header,
   return csv.FinishDigest();
 }
 
-ctg::v1::TerritoryLevel LevelOf(const statbase::Base& base, const std::string& code) {
+ctg::v1::TerritoryLevel LevelOf(const statbase::Base& base,
+                                const std::string& code) {
   auto id = base.FindTerritory(code);
   if (!id) return ctg::v1::TERRITORY_LEVEL_UNSPECIFIED;
   return static_cast<ctg::v1::TerritoryLevel>(base.territory(*id).level);
@@ -39,19 +40,22 @@ ctg::v1::TerritoryLevel LevelOf(const statbase::Base& base, const std::string& c
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
-    store::ReadSession& session, const std::string& request_id, CommuneBases& bases,
-    const Config& config, ReleaseCache& cache, EngineSlots& engines, absl::Time deadline) {
-  CTG_ASSIGN_OR_RETURN(store::StoredRequest r, session.requests().Get(request_id));
+    store::ReadSession& session, const std::string& request_id,
+    CommuneBases& bases, const Config& config, ReleaseCache& cache,
+    EngineSlots& engines, absl::Time deadline) {
+  CTG_ASSIGN_OR_RETURN(store::StoredRequest r,
+                       session.requests().Get(request_id));
   CTG_ASSIGN_OR_RETURN(store::ConventionRow convention,
                        session.conventions().Get(r.request.convention_id));
   const store::ScopeRow& approved = r.approval->scope;
-  policy::Scope scope{approved.indicators, approved.territories, approved.periods,
-                      approved.breakdowns};
+  policy::Scope scope{approved.indicators, approved.territories,
+                      approved.periods, approved.breakdowns};
   PreparedExtract out;
   out.request_id = request_id;
   out.commune = r.request.commune;
-  CTG_ASSIGN_OR_RETURN(ReleaseInputs in,
-                       LoadReleaseInputs(session, bases, out.commune, scope.periods));
+  CTG_ASSIGN_OR_RETURN(
+      ReleaseInputs in,
+      LoadReleaseInputs(session, bases, out.commune, scope.periods));
   const BasesByPeriod& by_period = in.bases;
   const std::string& base_version = in.base_version;
   const store::MemoryRow& memory_row = in.memory;
@@ -63,15 +67,18 @@ absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
   auto slot = engines.Acquire(deadline);
   if (slot == nullptr) {
     return absl::DeadlineExceededError(
-        "every secret statistique engine stayed busy until the call's deadline; nothing "
+        "every secret statistique engine stayed busy until the call's "
+        "deadline; nothing "
         "released, retry later");
   }
   // Another call may have computed it while this one waited for a slot.
   if (auto cached = cache.Find(key)) return cached;
   out.memory_version = memory_row.version;
   CTG_ASSIGN_OR_RETURN(sdc::ReleaseMemory memory, ParseMemory(memory_row));
-  CTG_ASSIGN_OR_RETURN(sdc::Release release, ProtectScope(out.commune, by_period, scope, memory,
-                                                          SdcConfigFrom(config.secret), base_version));
+  CTG_ASSIGN_OR_RETURN(
+      sdc::Release release,
+      ProtectScope(out.commune, by_period, scope, memory,
+                   SdcConfigFrom(config.secret), base_version));
   // What the memory becomes once this release is delivered.
   CTG_RETURN_IF_ERROR(memory.Record(release));
   std::string after = memory.Serialize();

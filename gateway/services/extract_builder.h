@@ -26,8 +26,9 @@ namespace ctg::gateway {
 // make it unsafe); kDeadlineExceeded when no engine is free before
 // `deadline` (the call's).
 absl::StatusOr<std::shared_ptr<const PreparedExtract>> PrepareExtract(
-    store::ReadSession& session, const std::string& request_id, CommuneBases& bases,
-    const Config& config, ReleaseCache& cache, EngineSlots& engines, absl::Time deadline);
+    store::ReadSession& session, const std::string& request_id,
+    CommuneBases& bases, const Config& config, ReleaseCache& cache,
+    EngineSlots& engines, absl::Time deadline);
 
 }  // namespace ctg::gateway
 

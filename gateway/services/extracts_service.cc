@@ -16,7 +16,8 @@ namespace {
 // The client's deadline (none: the infinite future).
 absl::Time CallDeadline(const grpc::ServerContext& context) {
   const auto deadline = context.deadline();
-  if (deadline == std::chrono::system_clock::time_point::max()) return absl::InfiniteFuture();
+  if (deadline == std::chrono::system_clock::time_point::max())
+    return absl::InfiniteFuture();
   return absl::FromChrono(deadline);
 }
 
@@ -24,9 +25,9 @@ constexpr int kCellsPerMessage = 500;
 
 }  // namespace
 
-grpc::Status ExtractsService::GetExtract(grpc::ServerContext* context,
-                                         const ctg::v1::GetExtractRequest* request,
-                                         grpc::ServerWriter<ctg::v1::ExtractChunk>* writer) {
+grpc::Status ExtractsService::GetExtract(
+    grpc::ServerContext* context, const ctg::v1::GetExtractRequest* request,
+    grpc::ServerWriter<ctg::v1::ExtractChunk>* writer) {
   const std::string& id = request->request_id();
   std::shared_ptr<const PreparedExtract> prepared;
   auto prepare = [&](Call& call) -> absl::Status {
@@ -35,13 +36,18 @@ grpc::Status ExtractsService::GetExtract(grpc::ServerContext* context,
     if (id.empty()) return absl::InvalidArgumentError("request_id is required");
     return db_->Read([&](store::ReadSession& session) -> absl::Status {
       int quota = 0;
-      CTG_RETURN_IF_ERROR(CheckReleasable(session, id, call.identity(), call.now(), &quota));
-      CTG_ASSIGN_OR_RETURN(prepared, PrepareExtract(session, id, *bases_, *config_, cache_, engines_,
-                                                    CallDeadline(*context)));
-      if (static_cast<int64_t>(prepared->cells.size()) > config_->limits.max_cells_per_extract) {
-        return absl::ResourceExhaustedError(absl::StrCat(
-            "the extract has ", prepared->cells.size(), " cells, more than limits.max_cells_per_extract (",
-            config_->limits.max_cells_per_extract, "): approve a narrower scope"));
+      CTG_RETURN_IF_ERROR(
+          CheckReleasable(session, id, call.identity(), call.now(), &quota));
+      CTG_ASSIGN_OR_RETURN(
+          prepared, PrepareExtract(session, id, *bases_, *config_, cache_,
+                                   engines_, CallDeadline(*context)));
+      if (static_cast<int64_t>(prepared->cells.size()) >
+          config_->limits.max_cells_per_extract) {
+        return absl::ResourceExhaustedError(
+            absl::StrCat("the extract has ", prepared->cells.size(),
+                         " cells, more than limits.max_cells_per_extract (",
+                         config_->limits.max_cells_per_extract,
+                         "): approve a narrower scope"));
       }
       return absl::OkStatus();
     });
@@ -50,34 +56,35 @@ grpc::Status ExtractsService::GetExtract(grpc::ServerContext* context,
     // Re-checked inside the transaction: a suspension, a revocation or
     // another download may have committed since the table was computed.
     int quota = 0;
-    CTG_RETURN_IF_ERROR(CheckReleasable(tx, id, call.identity(), call.now(), &quota));
+    CTG_RETURN_IF_ERROR(
+        CheckReleasable(tx, id, call.identity(), call.now(), &quota));
     CTG_ASSIGN_OR_RETURN(int used, tx.releases().CountForRequest(id));
     if (prepared->memory_changes) {
-      CTG_RETURN_IF_ERROR(tx.releases().PutMemory(prepared->commune,
-                                                  prepared->memory_after,
-                                                  prepared->memory_version));
+      CTG_RETURN_IF_ERROR(tx.releases().PutMemory(
+          prepared->commune, prepared->memory_after, prepared->memory_version));
     } else {
       // Nothing new disclosed (a re-download): the memory keeps its version,
       // but must still be the one the table was computed against.
       CTG_ASSIGN_OR_RETURN(store::MemoryRow current,
                            tx.releases().GetMemory(prepared->commune));
       if (current.version != prepared->memory_version) {
-        return absl::AbortedError(absl::StrCat("another release to commune ", prepared->commune,
+        return absl::AbortedError(absl::StrCat("another release to commune ",
+                                               prepared->commune,
                                                " committed meanwhile; retry"));
       }
     }
-    CTG_RETURN_IF_ERROR(tx.releases().Insert(
-        {.request_id = id,
-                    .download = used + 1,
-                    .extract_id = prepared->header.extract_id(),
-                    .commune = prepared->commune,
-                    .sha256 = prepared->sha256,
-                    .base_version = prepared->header.base_version(),
-                    .cells_published = prepared->published,
-                    .cells_masked = prepared->masked,
-                    .cells_excluded = prepared->excluded,
-                    .time_us = absl::ToUnixMicros(call.now()),
-                    .recipient = call.identity().spiffe_id}));
+    CTG_RETURN_IF_ERROR(
+        tx.releases().Insert({.request_id = id,
+                              .download = used + 1,
+                              .extract_id = prepared->header.extract_id(),
+                              .commune = prepared->commune,
+                              .sha256 = prepared->sha256,
+                              .base_version = prepared->header.base_version(),
+                              .cells_published = prepared->published,
+                              .cells_masked = prepared->masked,
+                              .cells_excluded = prepared->excluded,
+                              .time_us = absl::ToUnixMicros(call.now()),
+                              .recipient = call.identity().spiffe_id}));
     call.SetExtractSha256(prepared->sha256);
     call.AddFact("extract_id", prepared->header.extract_id());
     call.AddFact("sha256", prepared->sha256);
@@ -92,14 +99,18 @@ grpc::Status ExtractsService::GetExtract(grpc::ServerContext* context,
   auto stream = [&](Call& call) -> absl::Status {
     ctg::v1::ExtractChunk chunk;
     *chunk.mutable_header() = prepared->header;
-    SetTimestampMicros(absl::ToUnixMicros(call.now()), chunk.mutable_header()->mutable_release_time());
-    if (!writer->Write(chunk)) return absl::CancelledError("the client went away");
+    SetTimestampMicros(absl::ToUnixMicros(call.now()),
+                       chunk.mutable_header()->mutable_release_time());
+    if (!writer->Write(chunk))
+      return absl::CancelledError("the client went away");
     for (size_t i = 0; i < prepared->cells.size(); i += kCellsPerMessage) {
       ctg::v1::ExtractChunk batch;
-      for (size_t j = i; j < std::min(prepared->cells.size(), i + kCellsPerMessage); ++j) {
+      for (size_t j = i;
+           j < std::min(prepared->cells.size(), i + kCellsPerMessage); ++j) {
         *batch.mutable_cells()->add_cells() = prepared->cells[j];
       }
-      if (!writer->Write(batch)) return absl::CancelledError("the client went away");
+      if (!writer->Write(batch))
+        return absl::CancelledError("the client went away");
     }
     // The receipt: the release event, a checkpoint signed after it, the proof.
     const uint64_t seq = call.audit_sequence();
@@ -108,10 +119,11 @@ grpc::Status ExtractsService::GetExtract(grpc::ServerContext* context,
     CTG_ASSIGN_OR_RETURN(std::vector<audit::Hash> proof,
                          audit_log_->InclusionProof(seq - 1, checkpoint.size));
     store::AuditRow row;
-    CTG_RETURN_IF_ERROR(db_->Read([&](store::ReadSession& session) -> absl::Status {
-      CTG_ASSIGN_OR_RETURN(row, session.audit().Get(seq));
-      return absl::OkStatus();
-    }));
+    CTG_RETURN_IF_ERROR(
+        db_->Read([&](store::ReadSession& session) -> absl::Status {
+          CTG_ASSIGN_OR_RETURN(row, session.audit().Get(seq));
+          return absl::OkStatus();
+        }));
     ctg::v1::ExtractChunk trailer;
     ctg::v1::ExtractTrailer* t = trailer.mutable_trailer();
     t->set_sha256(prepared->sha256);
@@ -119,12 +131,15 @@ grpc::Status ExtractsService::GetExtract(grpc::ServerContext* context,
     receipt->set_audit_sequence(seq);
     receipt->set_checkpoint(checkpoint.note);
     receipt->set_tree_size(checkpoint.size);
-    for (const audit::Hash& h : proof) receipt->add_inclusion_proof(std::string(audit::AsBytes(h)));
+    for (const audit::Hash& h : proof)
+      receipt->add_inclusion_proof(std::string(audit::AsBytes(h)));
     receipt->set_event(row.canonical);
-    if (!writer->Write(trailer)) return absl::CancelledError("the client went away");
+    if (!writer->Write(trailer))
+      return absl::CancelledError("the client went away");
     return absl::OkStatus();
   };
-  return dispatcher_->Staged(context, "/ctg.v1.Extracts/GetExtract", prepare, commit, stream);
+  return dispatcher_->Staged(context, "/ctg.v1.Extracts/GetExtract", prepare,
+                             commit, stream);
 }
 
 }  // namespace ctg::gateway

@@ -19,8 +19,9 @@ namespace ctg::gateway {
 
 class ExtractsService final : public ctg::v1::Extracts::Service {
  public:
-  ExtractsService(Dispatcher* dispatcher, store::Backend* db, const Config* config,
-                  AuditLog* audit_log, CommuneBases* bases)
+  ExtractsService(Dispatcher* dispatcher, store::Backend* db,
+                  const Config* config, AuditLog* audit_log,
+                  CommuneBases* bases)
       : dispatcher_(dispatcher),
         db_(db),
         config_(config),
@@ -35,8 +36,9 @@ class ExtractsService final : public ctg::v1::Extracts::Service {
   // is NOT_FOUND; an operator not declared on the request is
   // PERMISSION_DENIED. A release that fails leaves no ledger entry and
   // consumes no download.
-  grpc::Status GetExtract(grpc::ServerContext* context, const ctg::v1::GetExtractRequest* request,
-                          grpc::ServerWriter<ctg::v1::ExtractChunk>* writer) override;
+  grpc::Status GetExtract(
+      grpc::ServerContext* context, const ctg::v1::GetExtractRequest* request,
+      grpc::ServerWriter<ctg::v1::ExtractChunk>* writer) override;
 
   // Engine slot waits and release cache lookups so far (metrics).
   const EngineSlots& engines() const { return engines_; }

@@ -18,10 +18,10 @@ namespace ctg::gateway {
 // request; kInvalidArgument when the given scope is not within the
 // request's current scope (naming the field); the engine's errors
 // (kFailedPrecondition when earlier releases make the scope unsafe).
-absl::Status PreviewFeasibility(store::ReadSession& session,
-                                const ctg::v1::PreviewFeasibilityRequest& request,
-                                CommuneBases& bases, const Config& config,
-                                ctg::v1::FeasibilityPreview* out);
+absl::Status PreviewFeasibility(
+    store::ReadSession& session,
+    const ctg::v1::PreviewFeasibilityRequest& request, CommuneBases& bases,
+    const Config& config, ctg::v1::FeasibilityPreview* out);
 
 // The reason a reviewer sees for a masked cell; UNSPECIFIED for a
 // published cell or an excluded territory (listed apart).

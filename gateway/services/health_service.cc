@@ -23,7 +23,8 @@ HealthService::HealthService(Dispatcher* dispatcher) : dispatcher_(dispatcher) {
   serving_[""] = true;
 }
 
-void HealthService::SetServingStatus(const std::string& service_name, bool serving) {
+void HealthService::SetServingStatus(const std::string& service_name,
+                                     bool serving) {
   MutexLock lock(&mu_);
   if (shut_down_) return;
   serving_[service_name] = serving;
@@ -44,15 +45,18 @@ void HealthService::Shutdown() {
   mu_.NotifyAll();
 }
 
-HealthService::ServingStatus HealthService::StatusOf(const std::string& name) const {
+HealthService::ServingStatus HealthService::StatusOf(
+    const std::string& name) const {
   auto it = serving_.find(name);
   if (it == serving_.end()) return HealthCheckResponse::SERVICE_UNKNOWN;
-  return it->second ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING;
+  return it->second ? HealthCheckResponse::SERVING
+                    : HealthCheckResponse::NOT_SERVING;
 }
 
-grpc::Status HealthService::Check(grpc::ServerContext* context,
-                                  const grpc::health::v1::HealthCheckRequest* request,
-                                  HealthCheckResponse* response) {
+grpc::Status HealthService::Check(
+    grpc::ServerContext* context,
+    const grpc::health::v1::HealthCheckRequest* request,
+    HealthCheckResponse* response) {
   return dispatcher_->Read(context, kCheck, [&](Call& call) -> absl::Status {
     call.SetTarget("service", request->service());
     ServingStatus status;
@@ -61,8 +65,9 @@ grpc::Status HealthService::Check(grpc::ServerContext* context,
       status = StatusOf(request->service());
     }
     if (status == HealthCheckResponse::SERVICE_UNKNOWN) {
-      return absl::NotFoundError(absl::StrCat(
-          "health: unknown service \"", request->service().substr(0, kMaxEchoedName), "\""));
+      return absl::NotFoundError(
+          absl::StrCat("health: unknown service \"",
+                       request->service().substr(0, kMaxEchoedName), "\""));
     }
     response->set_status(status);
     call.AddFact("status", HealthCheckResponse::ServingStatus_Name(status));
@@ -80,10 +85,11 @@ absl::Status HealthService::Stream(
     bool ended;
     {
       MutexLock lock(&mu_);
-      mu_.AwaitUntil([&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
-                       return first || shut_down_ || StatusOf(name) != last;
-                     },
-                     std::chrono::system_clock::now() + kWatchPoll);
+      mu_.AwaitUntil(
+          [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+            return first || shut_down_ || StatusOf(name) != last;
+          },
+          std::chrono::system_clock::now() + kWatchPoll);
       now = StatusOf(name);
       ended = shut_down_;
     }
@@ -103,9 +109,10 @@ absl::Status HealthService::Stream(
   }
 }
 
-grpc::Status HealthService::Watch(grpc::ServerContext* context,
-                                  const grpc::health::v1::HealthCheckRequest* request,
-                                  grpc::ServerWriter<HealthCheckResponse>* writer) {
+grpc::Status HealthService::Watch(
+    grpc::ServerContext* context,
+    const grpc::health::v1::HealthCheckRequest* request,
+    grpc::ServerWriter<HealthCheckResponse>* writer) {
   return dispatcher_->Staged(
       context, kWatch,
       [&](Call& call) {

@@ -15,10 +15,10 @@
 #ifndef CTG_GATEWAY_SERVICES_HEALTH_SERVICE_H_
 #define CTG_GATEWAY_SERVICES_HEALTH_SERVICE_H_
 
+#include <grpcpp/health_check_service_interface.h>
+
 #include <map>
 #include <string>
-
-#include <grpcpp/health_check_service_interface.h>
 
 #include "absl/base/thread_annotations.h"
 #include "base/mutex.h"
@@ -47,13 +47,16 @@ class HealthService final : public grpc::health::v1::Health::Service,
   // each change, until the client leaves or the service shuts down.
   grpc::Status Watch(grpc::ServerContext* context,
                      const grpc::health::v1::HealthCheckRequest* request,
-                     grpc::ServerWriter<grpc::health::v1::HealthCheckResponse>* writer) override;
+                     grpc::ServerWriter<grpc::health::v1::HealthCheckResponse>*
+                         writer) override;
 
  private:
   using ServingStatus = grpc::health::v1::HealthCheckResponse::ServingStatus;
-  ServingStatus StatusOf(const std::string& name) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status Stream(grpc::ServerContext* context, const std::string& name,
-                      grpc::ServerWriter<grpc::health::v1::HealthCheckResponse>* writer)
+  ServingStatus StatusOf(const std::string& name) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status Stream(
+      grpc::ServerContext* context, const std::string& name,
+      grpc::ServerWriter<grpc::health::v1::HealthCheckResponse>* writer)
       ABSL_LOCKS_EXCLUDED(mu_);
 
   Dispatcher* const dispatcher_;

@@ -14,7 +14,8 @@ namespace ctg::gateway {
 
 inline absl::StatusOr<int> PageSize(int requested, const LimitsConfig& limits) {
   if (requested < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("page_size ", requested, " is negative"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size ", requested, " is negative"));
   }
   if (requested == 0) return limits.default_page_size;
   return std::min(requested, limits.max_page_size);

@@ -13,7 +13,8 @@ namespace pb = google::protobuf;
 using grpc::reflection::v1alpha::ServerReflectionRequest;
 using grpc::reflection::v1alpha::ServerReflectionResponse;
 
-constexpr char kMethod[] = "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
+constexpr char kMethod[] =
+    "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
 constexpr size_t kMaxEchoedName = 128;
 
 // "/ctg.v1.Audit/ListEvents" -> "ctg.v1.Audit".
@@ -22,7 +23,8 @@ std::string ServiceOf(absl::string_view method) {
   return std::string(method.substr(0, method.find('/')));
 }
 
-void AddFileAndDependencies(const pb::FileDescriptor* file, std::set<std::string>& files) {
+void AddFileAndDependencies(const pb::FileDescriptor* file,
+                            std::set<std::string>& files) {
   if (!files.insert(file->name()).second) return;
   for (int i = 0; i < file->dependency_count(); ++i) {
     AddFileAndDependencies(file->dependency(i), files);
@@ -41,10 +43,13 @@ std::string Echo(absl::string_view name) {
 
 }  // namespace
 
-ReflectionService::ReflectionService(Dispatcher* dispatcher) : dispatcher_(dispatcher) {
+ReflectionService::ReflectionService(Dispatcher* dispatcher)
+    : dispatcher_(dispatcher) {
   std::set<std::string> names;
-  for (auto table : {policy::AuthorizationTable(), policy::StandardServicesTable()}) {
-    for (const policy::MethodRule& rule : table) names.insert(ServiceOf(rule.full_method));
+  for (auto table :
+       {policy::AuthorizationTable(), policy::StandardServicesTable()}) {
+    for (const policy::MethodRule& rule : table)
+      names.insert(ServiceOf(rule.full_method));
   }
   const pb::DescriptorPool* pool = pb::DescriptorPool::generated_pool();
   for (const std::string& name : names) {
@@ -55,8 +60,8 @@ ReflectionService::ReflectionService(Dispatcher* dispatcher) : dispatcher_(dispa
   }
 }
 
-ServerReflectionResponse ReflectionService::Answer(const ServerReflectionRequest& request,
-                                                   std::set<std::string>& sent) const {
+ServerReflectionResponse ReflectionService::Answer(
+    const ServerReflectionRequest& request, std::set<std::string>& sent) const {
   const pb::DescriptorPool* pool = pb::DescriptorPool::generated_pool();
   ServerReflectionResponse response;
   response.set_valid_host(request.host());
@@ -66,7 +71,8 @@ ServerReflectionResponse ReflectionService::Answer(const ServerReflectionRequest
   switch (request.message_request_case()) {
     case ServerReflectionRequest::kListServices:
       for (const std::string& name : services_) {
-        response.mutable_list_services_response()->add_service()->set_name(name);
+        response.mutable_list_services_response()->add_service()->set_name(
+            name);
       }
       return response;
     case ServerReflectionRequest::kFileByFilename:
@@ -74,16 +80,20 @@ ServerReflectionResponse ReflectionService::Answer(const ServerReflectionRequest
       file = pool->FindFileByName(request.file_by_filename());
       break;
     case ServerReflectionRequest::kFileContainingSymbol:
-      what = absl::StrCat("symbol \"", Echo(request.file_containing_symbol()), "\"");
+      what = absl::StrCat("symbol \"", Echo(request.file_containing_symbol()),
+                          "\"");
       file = pool->FindFileContainingSymbol(request.file_containing_symbol());
       break;
     case ServerReflectionRequest::kFileContainingExtension: {
       const auto& ext = request.file_containing_extension();
       what = absl::StrCat("extension ", ext.extension_number(), " of \"",
                           Echo(ext.containing_type()), "\"");
-      const pb::Descriptor* type = pool->FindMessageTypeByName(ext.containing_type());
+      const pb::Descriptor* type =
+          pool->FindMessageTypeByName(ext.containing_type());
       const pb::FieldDescriptor* field =
-          type == nullptr ? nullptr : pool->FindExtensionByNumber(type, ext.extension_number());
+          type == nullptr
+              ? nullptr
+              : pool->FindExtensionByNumber(type, ext.extension_number());
       if (field != nullptr) file = field->file();
       break;
     }
@@ -92,7 +102,8 @@ ServerReflectionResponse ReflectionService::Answer(const ServerReflectionRequest
           pool->FindMessageTypeByName(request.all_extension_numbers_of_type());
       if (type == nullptr || files_.count(type->file()->name()) == 0) {
         SetError(response, grpc::StatusCode::NOT_FOUND,
-                 absl::StrCat("type \"", Echo(request.all_extension_numbers_of_type()),
+                 absl::StrCat("type \"",
+                              Echo(request.all_extension_numbers_of_type()),
                               "\" not found"));
         return response;
       }
@@ -101,7 +112,8 @@ ServerReflectionResponse ReflectionService::Answer(const ServerReflectionRequest
       auto* out = response.mutable_all_extension_numbers_response();
       out->set_base_type_name(type->full_name());
       for (const pb::FieldDescriptor* e : extensions) {
-        if (files_.count(e->file()->name()) > 0) out->add_extension_number(e->number());
+        if (files_.count(e->file()->name()) > 0)
+          out->add_extension_number(e->number());
       }
       return response;
     }
@@ -112,7 +124,8 @@ ServerReflectionResponse ReflectionService::Answer(const ServerReflectionRequest
   }
   // Only the files of the served services are described.
   if (file == nullptr || files_.count(file->name()) == 0) {
-    SetError(response, grpc::StatusCode::NOT_FOUND, absl::StrCat(what, " not found"));
+    SetError(response, grpc::StatusCode::NOT_FOUND,
+             absl::StrCat(what, " not found"));
     return response;
   }
   // The file, then those it depends on that this stream has not sent yet.
@@ -125,14 +138,16 @@ ServerReflectionResponse ReflectionService::Answer(const ServerReflectionRequest
     pb::FileDescriptorProto proto;
     f->CopyTo(&proto);
     proto.SerializeToString(out->add_file_descriptor_proto());
-    for (int i = 0; i < f->dependency_count(); ++i) pending.push_back(f->dependency(i));
+    for (int i = 0; i < f->dependency_count(); ++i)
+      pending.push_back(f->dependency(i));
   }
   return response;
 }
 
 grpc::Status ReflectionService::ServerReflectionInfo(
     grpc::ServerContext* context,
-    grpc::ServerReaderWriter<ServerReflectionResponse, ServerReflectionRequest>* stream) {
+    grpc::ServerReaderWriter<ServerReflectionResponse, ServerReflectionRequest>*
+        stream) {
   return dispatcher_->Staged(
       context, kMethod, [](Call&) { return absl::OkStatus(); },
       [](Call&, store::WriteSession&) { return absl::OkStatus(); },
@@ -141,9 +156,9 @@ grpc::Status ReflectionService::ServerReflectionInfo(
         ServerReflectionRequest request;
         for (int n = 0; stream->Read(&request); ++n) {
           if (n >= kMaxRequestsPerStream) {
-            return absl::ResourceExhaustedError(absl::StrCat(
-                "reflection: at most ", kMaxRequestsPerStream,
-                " requests per stream; open a new one"));
+            return absl::ResourceExhaustedError(
+                absl::StrCat("reflection: at most ", kMaxRequestsPerStream,
+                             " requests per stream; open a new one"));
           }
           if (!stream->Write(Answer(request, sent))) {
             return absl::CancelledError("reflection: the client has gone");

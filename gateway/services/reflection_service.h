@@ -28,9 +28,9 @@ class ReflectionService final
 
   grpc::Status ServerReflectionInfo(
       grpc::ServerContext* context,
-      grpc::ServerReaderWriter<grpc::reflection::v1alpha::ServerReflectionResponse,
-                               grpc::reflection::v1alpha::ServerReflectionRequest>* stream)
-      override;
+      grpc::ServerReaderWriter<
+          grpc::reflection::v1alpha::ServerReflectionResponse,
+          grpc::reflection::v1alpha::ServerReflectionRequest>* stream) override;
 
   // At most this many requests in one stream (then RESOURCE_EXHAUSTED).
   static constexpr int kMaxRequestsPerStream = 1000;

@@ -21,7 +21,8 @@ namespace ctg::gateway {
 class ReleaseCache {
  public:
   explicit ReleaseCache(size_t max_bytes) : lru_(max_bytes) {}
-  std::shared_ptr<const PreparedExtract> Find(const std::string& key) ABSL_LOCKS_EXCLUDED(mu_);
+  std::shared_ptr<const PreparedExtract> Find(const std::string& key)
+      ABSL_LOCKS_EXCLUDED(mu_);
   void Put(const std::string& key, std::shared_ptr<const PreparedExtract> value)
       ABSL_LOCKS_EXCLUDED(mu_);
   size_t bytes() const ABSL_LOCKS_EXCLUDED(mu_);
@@ -35,7 +36,8 @@ class ReleaseCache {
  private:
   std::atomic<uint64_t> hits_{0}, misses_{0};
   mutable Mutex mu_;
-  LruCache<std::shared_ptr<const PreparedExtract>> lru_ ABSL_GUARDED_BY(mu_);  // bytes
+  LruCache<std::shared_ptr<const PreparedExtract>> lru_
+      ABSL_GUARDED_BY(mu_);  // bytes
 };
 
 }  // namespace ctg::gateway

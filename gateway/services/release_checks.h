@@ -25,7 +25,8 @@ std::vector<std::string> DeclaredOperators(const store::StoredRequest& r);
 // Errors: kNotFound (missing or another commune's request),
 // kPermissionDenied (undeclared operator), kFailedPrecondition naming what
 // blocks the release.
-absl::Status CheckReleasable(store::ReadSession& session, const std::string& request_id,
+absl::Status CheckReleasable(store::ReadSession& session,
+                             const std::string& request_id,
                              const policy::Identity& caller, absl::Time now,
                              int* download_quota);
 

@@ -5,9 +5,9 @@
 
 namespace ctg::gateway {
 
-absl::StatusOr<ReleaseInputs> LoadReleaseInputs(store::ReadSession& session, CommuneBases& bases,
-                                                const std::string& commune,
-                                                const std::vector<std::string>& periods) {
+absl::StatusOr<ReleaseInputs> LoadReleaseInputs(
+    store::ReadSession& session, CommuneBases& bases,
+    const std::string& commune, const std::vector<std::string>& periods) {
   ReleaseInputs out;
   std::vector<std::string> versions;
   for (const std::string& period : periods) {
@@ -20,7 +20,8 @@ absl::StatusOr<ReleaseInputs> LoadReleaseInputs(store::ReadSession& session, Com
   return out;
 }
 
-absl::StatusOr<policy::sdc::ReleaseMemory> ParseMemory(const store::MemoryRow& row) {
+absl::StatusOr<policy::sdc::ReleaseMemory> ParseMemory(
+    const store::MemoryRow& row) {
   if (row.text.empty()) return policy::sdc::ReleaseMemory();
   return policy::sdc::ReleaseMemory::Parse(row.text);
 }

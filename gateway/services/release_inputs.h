@@ -26,13 +26,14 @@ struct ReleaseInputs {
 };
 
 // Errors: as CommuneBases::Get and ReleaseLedger::GetMemory.
-absl::StatusOr<ReleaseInputs> LoadReleaseInputs(store::ReadSession& session, CommuneBases& bases,
-                                                const std::string& commune,
-                                                const std::vector<std::string>& periods);
+absl::StatusOr<ReleaseInputs> LoadReleaseInputs(
+    store::ReadSession& session, CommuneBases& bases,
+    const std::string& commune, const std::vector<std::string>& periods);
 
 // The stored memory parsed (empty when nothing was released yet). Errors: as
 // policy::sdc::ReleaseMemory::Parse.
-absl::StatusOr<policy::sdc::ReleaseMemory> ParseMemory(const store::MemoryRow& row);
+absl::StatusOr<policy::sdc::ReleaseMemory> ParseMemory(
+    const store::MemoryRow& row);
 
 }  // namespace ctg::gateway
 

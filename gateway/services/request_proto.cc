@@ -12,11 +12,13 @@
 namespace ctg::gateway {
 namespace {
 
-std::vector<std::string> ToVector(const google::protobuf::RepeatedPtrField<std::string>& in) {
+std::vector<std::string> ToVector(
+    const google::protobuf::RepeatedPtrField<std::string>& in) {
   return std::vector<std::string>(in.begin(), in.end());
 }
 
-void AddAll(const std::vector<std::string>& in, google::protobuf::RepeatedPtrField<std::string>* out) {
+void AddAll(const std::vector<std::string>& in,
+            google::protobuf::RepeatedPtrField<std::string>* out) {
   for (const std::string& s : in) out->Add(std::string(s));
 }
 
@@ -27,7 +29,8 @@ void OpinionToProto(const store::OpinionRow& in, ctg::v1::StudyOpinion* out) {
 }
 
 // The reason of the last transition into `state`, or "".
-std::string LastReasonInto(const store::StoredRequest& r, policy::RequestState state) {
+std::string LastReasonInto(const store::StoredRequest& r,
+                           policy::RequestState state) {
   for (auto it = r.transitions.rbegin(); it != r.transitions.rend(); ++it) {
     if (it->to_state == static_cast<int>(state)) return it->reason;
   }
@@ -40,21 +43,22 @@ policy::RequestLimits RequestLimitsFrom(const LimitsConfig& limits) {
   policy::RequestLimits out;
   const size_t items = static_cast<size_t>(std::max(1, limits.max_list_items));
   const size_t chars = static_cast<size_t>(std::max(1, limits.max_text_chars));
-  for (size_t* list : {&out.max_indicators, &out.max_territories, &out.max_periods,
-                       &out.max_breakdowns, &out.max_recipients, &out.max_questions}) {
+  for (size_t* list :
+       {&out.max_indicators, &out.max_territories, &out.max_periods,
+        &out.max_breakdowns, &out.max_recipients, &out.max_questions}) {
     *list = std::min(*list, items);
   }
   for (size_t* text : {&out.max_purpose_chars, &out.max_justification_chars,
-                       &out.max_answer_chars, &out.max_question_chars, &out.max_reasoning_chars,
-                       &out.max_reason_chars}) {
+                       &out.max_answer_chars, &out.max_question_chars,
+                       &out.max_reasoning_chars, &out.max_reason_chars}) {
     *text = std::min(*text, chars);
   }
   return out;
 }
 
 policy::Scope ScopeFromProto(const ctg::v1::Scope& in) {
-  return {ToVector(in.indicators()), ToVector(in.territories()), ToVector(in.periods()),
-          ToVector(in.breakdowns())};
+  return {ToVector(in.indicators()), ToVector(in.territories()),
+          ToVector(in.periods()), ToVector(in.breakdowns())};
 }
 
 policy::Scope ScopeFromRow(const store::ScopeRow& in) {
@@ -72,15 +76,16 @@ void ScopeRowToProto(const store::ScopeRow& in, ctg::v1::Scope* out) {
   AddAll(in.breakdowns, out->mutable_breakdowns());
 }
 
-policy::Submission SubmissionFromProto(const ctg::v1::SubmitRequestRequest& in) {
+policy::Submission SubmissionFromProto(
+    const ctg::v1::SubmitRequestRequest& in) {
   policy::Submission s;
   s.purpose = in.purpose();
   s.objective = in.objective();
   s.justification = in.justification();
   s.scope = ScopeFromProto(in.scope());
   for (const ctg::v1::Recipient& r : in.recipients()) {
-    s.recipients.push_back({static_cast<policy::RecipientKind>(r.kind()), r.name(),
-                            r.operator_person()});
+    s.recipients.push_back({static_cast<policy::RecipientKind>(r.kind()),
+                            r.name(), r.operator_person()});
   }
   s.retention_months = in.retention_months();
   return s;
@@ -95,7 +100,8 @@ policy::Amendment AmendmentFromProto(const ctg::v1::AmendRequestRequest& in) {
   return a;
 }
 
-std::vector<store::RecipientRow> RecipientsToRows(const std::vector<policy::Recipient>& in) {
+std::vector<store::RecipientRow> RecipientsToRows(
+    const std::vector<policy::Recipient>& in) {
   std::vector<store::RecipientRow> out;
   for (const policy::Recipient& r : in) {
     out.push_back({static_cast<int>(r.kind), r.name, r.operator_person});
@@ -103,22 +109,29 @@ std::vector<store::RecipientRow> RecipientsToRows(const std::vector<policy::Reci
   return out;
 }
 
-policy::Opinion OpinionFromProto(const ctg::v1::StudyOpinion& in, const std::string& reviewer) {
-  return {static_cast<policy::OpinionValue>(in.opinion()), in.reasoning(), reviewer};
+policy::Opinion OpinionFromProto(const ctg::v1::StudyOpinion& in,
+                                 const std::string& reviewer) {
+  return {static_cast<policy::OpinionValue>(in.opinion()), in.reasoning(),
+          reviewer};
 }
 
-store::OpinionRow OpinionToRow(const policy::Opinion& in, int aspect, int version,
-                               int64_t time_us) {
-  return {aspect, static_cast<int>(in.value), in.reasoning, in.reviewer, version, time_us};
+store::OpinionRow OpinionToRow(const policy::Opinion& in, int aspect,
+                               int version, int64_t time_us) {
+  return {aspect,       static_cast<int>(in.value),
+          in.reasoning, in.reviewer,
+          version,      time_us};
 }
 
 policy::Opinion OpinionFromRow(const store::OpinionRow& in) {
-  return {static_cast<policy::OpinionValue>(in.value), in.reasoning, in.reviewer};
+  return {static_cast<policy::OpinionValue>(in.value), in.reasoning,
+          in.reviewer};
 }
 
-std::optional<store::OpinionRow> CurrentOpinion(const store::StoredRequest& request, int aspect) {
+std::optional<store::OpinionRow> CurrentOpinion(
+    const store::StoredRequest& request, int aspect) {
   int current = request.versions.empty() ? 0 : request.versions.back().version;
-  for (auto it = request.opinions.rbegin(); it != request.opinions.rend(); ++it) {
+  for (auto it = request.opinions.rbegin(); it != request.opinions.rend();
+       ++it) {
     if (it->aspect == aspect && it->version == current) return *it;
   }
   return std::nullopt;
@@ -126,8 +139,10 @@ std::optional<store::OpinionRow> CurrentOpinion(const store::StoredRequest& requ
 
 policy::Opinions CurrentOpinions(const store::StoredRequest& request) {
   policy::Opinions out;
-  if (auto o = CurrentOpinion(request, kOpportunity)) out.opportunity = OpinionFromRow(*o);
-  if (auto f = CurrentOpinion(request, kFeasibility)) out.feasibility = OpinionFromRow(*f);
+  if (auto o = CurrentOpinion(request, kOpportunity))
+    out.opportunity = OpinionFromRow(*o);
+  if (auto f = CurrentOpinion(request, kFeasibility))
+    out.feasibility = OpinionFromRow(*f);
   return out;
 }
 
@@ -144,37 +159,43 @@ absl::StatusOr<absl::Time> ConventionEndTime(const store::ConventionRow& row) {
 }
 
 absl::StatusOr<policy::RequestState> StoredState(const store::RequestRow& row) {
-  std::optional<policy::RequestState> state = policy::RequestStateFromNumber(row.state);
+  std::optional<policy::RequestState> state =
+      policy::RequestStateFromNumber(row.state);
   if (!state) {
-    return absl::DataLossError(
-        absl::StrCat("request ", row.id, " has an unknown stored state ", row.state));
+    return absl::DataLossError(absl::StrCat(
+        "request ", row.id, " has an unknown stored state ", row.state));
   }
   return *state;
 }
 
-absl::StatusOr<std::optional<policy::Expiry>> ExpiryOf(const store::StoredRequest& request,
-                                                       const store::ConventionRow& convention,
-                                                       absl::Time now) {
-  CTG_ASSIGN_OR_RETURN(policy::RequestState stored, StoredState(request.request));
-  if (stored != policy::RequestState::kApproved) return std::optional<policy::Expiry>();
+absl::StatusOr<std::optional<policy::Expiry>> ExpiryOf(
+    const store::StoredRequest& request, const store::ConventionRow& convention,
+    absl::Time now) {
+  CTG_ASSIGN_OR_RETURN(policy::RequestState stored,
+                       StoredState(request.request));
+  if (stored != policy::RequestState::kApproved)
+    return std::optional<policy::Expiry>();
   CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(convention));
-  return policy::ExpiryOf(stored, ApprovalEnd(request), terms, now, CafTimeZone());
+  return policy::ExpiryOf(stored, ApprovalEnd(request), terms, now,
+                          CafTimeZone());
 }
 
-absl::StatusOr<policy::RequestState> EffectiveRequestState(const store::StoredRequest& request,
-                                                           const store::ConventionRow& convention,
-                                                           absl::Time now) {
-  CTG_ASSIGN_OR_RETURN(policy::RequestState stored, StoredState(request.request));
+absl::StatusOr<policy::RequestState> EffectiveRequestState(
+    const store::StoredRequest& request, const store::ConventionRow& convention,
+    absl::Time now) {
+  CTG_ASSIGN_OR_RETURN(policy::RequestState stored,
+                       StoredState(request.request));
   // Only an approval expires: the convention's terms matter for no other state.
   if (stored != policy::RequestState::kApproved) return stored;
   CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(convention));
-  return policy::EffectiveRequestState(stored, ApprovalEnd(request), terms, now, CafTimeZone());
+  return policy::EffectiveRequestState(stored, ApprovalEnd(request), terms, now,
+                                       CafTimeZone());
 }
 
 absl::Status RequestToProto(const store::StoredRequest& request,
                             const std::vector<store::LedgerRow>& releases,
-                            const store::ConventionRow& convention, absl::Time now,
-                            ctg::v1::DataRequest* out) {
+                            const store::ConventionRow& convention,
+                            absl::Time now, ctg::v1::DataRequest* out) {
   const store::RequestRow& r = request.request;
   CTG_ASSIGN_OR_RETURN(std::optional<policy::Expiry> expiry,
                        ExpiryOf(request, convention, now));
@@ -199,8 +220,10 @@ absl::Status RequestToProto(const store::StoredRequest& request,
     out->set_justification(current.justification);
     ScopeRowToProto(current.scope, out->mutable_scope());
   }
-  if (auto o = CurrentOpinion(request, kOpportunity)) OpinionToProto(*o, out->mutable_opportunity());
-  if (auto f = CurrentOpinion(request, kFeasibility)) OpinionToProto(*f, out->mutable_feasibility());
+  if (auto o = CurrentOpinion(request, kOpportunity))
+    OpinionToProto(*o, out->mutable_opportunity());
+  if (auto f = CurrentOpinion(request, kFeasibility))
+    OpinionToProto(*f, out->mutable_feasibility());
   if (request.approval) {
     ctg::v1::Approval* a = out->mutable_approval();
     ScopeRowToProto(request.approval->scope, a->mutable_scope());
@@ -213,10 +236,12 @@ absl::Status RequestToProto(const store::StoredRequest& request,
       SetTimestampMicros(release.time_us, a->add_release_times());
     }
   }
-  if (stored == policy::RequestState::kRejected || stored == policy::RequestState::kRevoked) {
+  if (stored == policy::RequestState::kRejected ||
+      stored == policy::RequestState::kRevoked) {
     out->set_decision_reasons(LastReasonInto(request, stored));
   }
-  for (const store::QuestionRow& q : request.questions) out->add_questions(q.text);
+  for (const store::QuestionRow& q : request.questions)
+    out->add_questions(q.text);
   for (const store::VersionRow& v : request.versions) {
     ctg::v1::RequestVersion* p = out->add_versions();
     p->set_version(v.version);

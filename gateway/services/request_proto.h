@@ -41,13 +41,15 @@ policy::Submission SubmissionFromProto(const ctg::v1::SubmitRequestRequest& in);
 // What AmendRequest gives, unvalidated (`scope` set only when the message
 // has one).
 policy::Amendment AmendmentFromProto(const ctg::v1::AmendRequestRequest& in);
-std::vector<store::RecipientRow> RecipientsToRows(const std::vector<policy::Recipient>& in);
+std::vector<store::RecipientRow> RecipientsToRows(
+    const std::vector<policy::Recipient>& in);
 
 // An opinion given in a DecideRequest, by `reviewer` (the caller: whatever
 // reviewer the client wrote is ignored).
-policy::Opinion OpinionFromProto(const ctg::v1::StudyOpinion& in, const std::string& reviewer);
-store::OpinionRow OpinionToRow(const policy::Opinion& in, int aspect, int version,
-                               int64_t time_us);
+policy::Opinion OpinionFromProto(const ctg::v1::StudyOpinion& in,
+                                 const std::string& reviewer);
+store::OpinionRow OpinionToRow(const policy::Opinion& in, int aspect,
+                               int version, int64_t time_us);
 policy::Opinion OpinionFromRow(const store::OpinionRow& in);
 
 // Aspects of RecordedOpinion (and store::OpinionRow::aspect).
@@ -56,7 +58,8 @@ inline constexpr int kFeasibility = 2;
 
 // The latest opinion of `aspect` given on the request's current (last)
 // version; nullopt when none.
-std::optional<store::OpinionRow> CurrentOpinion(const store::StoredRequest& request, int aspect);
+std::optional<store::OpinionRow> CurrentOpinion(
+    const store::StoredRequest& request, int aspect);
 
 // The latest opinions on the request's current version.
 policy::Opinions CurrentOpinions(const store::StoredRequest& request);
@@ -77,16 +80,16 @@ absl::StatusOr<policy::RequestState> StoredState(const store::RequestRow& row);
 // When and why an APPROVED request is in fact EXPIRED at `now`
 // (policy::ExpiryOf with the Caf's calendar). Unset when the request is not
 // expired. Errors: as StoredState and TermsOf.
-absl::StatusOr<std::optional<policy::Expiry>> ExpiryOf(const store::StoredRequest& request,
-                                                       const store::ConventionRow& convention,
-                                                       absl::Time now);
+absl::StatusOr<std::optional<policy::Expiry>> ExpiryOf(
+    const store::StoredRequest& request, const store::ConventionRow& convention,
+    absl::Time now);
 
 // The state the request is really in at `now` (R11: EXPIRED when ExpiryOf
 // is set, else the stored state).
 // Errors: as StoredState and ConventionEndTime.
-absl::StatusOr<policy::RequestState> EffectiveRequestState(const store::StoredRequest& request,
-                                                           const store::ConventionRow& convention,
-                                                           absl::Time now);
+absl::StatusOr<policy::RequestState> EffectiveRequestState(
+    const store::StoredRequest& request, const store::ConventionRow& convention,
+    absl::Time now);
 
 // The message for a stored request at `now`: its effective state, current
 // version, current opinions, approval (with the downloads of `releases`,
@@ -95,8 +98,8 @@ absl::StatusOr<policy::RequestState> EffectiveRequestState(const store::StoredRe
 // APPROVED -> EXPIRED by "gateway" at the instant it took effect.
 absl::Status RequestToProto(const store::StoredRequest& request,
                             const std::vector<store::LedgerRow>& releases,
-                            const store::ConventionRow& convention, absl::Time now,
-                            ctg::v1::DataRequest* out);
+                            const store::ConventionRow& convention,
+                            absl::Time now, ctg::v1::DataRequest* out);
 
 }  // namespace ctg::gateway
 

@@ -23,9 +23,10 @@ namespace ctg::gateway {
 namespace {
 
 // Reads the header then feeds every chunk to the importer.
-absl::StatusOr<statbase::Base> ReadBase(grpc::ServerContext* context,
-                                        grpc::ServerReader<ctg::v1::ImportStatisticsChunk>* reader,
-                                        int64_t max_bytes, Call& call) {
+absl::StatusOr<statbase::Base> ReadBase(
+    grpc::ServerContext* context,
+    grpc::ServerReader<ctg::v1::ImportStatisticsChunk>* reader,
+    int64_t max_bytes, Call& call) {
   ctg::v1::ImportStatisticsChunk chunk;
   if (!reader->Read(&chunk) || !chunk.has_header()) {
     return absl::InvalidArgumentError(
@@ -37,39 +38,46 @@ absl::StatusOr<statbase::Base> ReadBase(grpc::ServerContext* context,
   call.SetTarget("statistics", BoundedEcho(header.period()));
   call.AddFact("period", BoundedEcho(header.period()));
   call.AddFact("file_name", BoundedEcho(header.file_name()));
-  CTG_ASSIGN_OR_RETURN(statbase::CsvImporter importer,
-                       statbase::CsvImporter::Create({.period = header.period(),
-                                                      .file_name = header.file_name()}));
+  CTG_ASSIGN_OR_RETURN(
+      statbase::CsvImporter importer,
+      statbase::CsvImporter::Create(
+          {.period = header.period(), .file_name = header.file_name()}));
   while (reader->Read(&chunk)) {
     if (!chunk.has_csv_data() && chunk.has_header()) {
       return absl::InvalidArgumentError("header sent twice");
     }
     importer.Feed(chunk.csv_data());
     if (importer.bytes() > max_bytes) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "the file exceeds limits.max_import_bytes (", max_bytes, " bytes): nothing imported"));
+      return absl::ResourceExhaustedError(
+          absl::StrCat("the file exceeds limits.max_import_bytes (", max_bytes,
+                       " bytes): nothing imported"));
     }
   }
   if (context->IsCancelled()) {
-    return absl::CancelledError("the upload was cut before its end: nothing imported");
+    return absl::CancelledError(
+        "the upload was cut before its end: nothing imported");
   }
   call.AddFact("bytes", absl::StrCat(importer.bytes()));
   absl::StatusOr<statbase::Base> base = importer.Finish();
   // The event's message holds the report (bounded); the fact is one line.
-  if (!importer.errors().empty()) call.AddFact("import_errors", importer.errors().Summary());
+  if (!importer.errors().empty())
+    call.AddFact("import_errors", importer.errors().Summary());
   return base;
 }
 
 // R7: refuses to replace a period from which anything was released by
 // different figures.
-absl::Status CheckRevision(store::ReadSession& session, const statbase::Base& base) {
-  CTG_ASSIGN_OR_RETURN(std::optional<store::PeriodRow> stored, session.statistics().GetPeriod(base.period()));
+absl::Status CheckRevision(store::ReadSession& session,
+                           const statbase::Base& base) {
+  CTG_ASSIGN_OR_RETURN(std::optional<store::PeriodRow> stored,
+                       session.statistics().GetPeriod(base.period()));
   CTG_ASSIGN_OR_RETURN(store::PeriodReleases released,
                        session.releases().CountForPeriod(base.period()));
-  return policy::CheckNotARevision({.period = base.period(),
-                                    .releases = released.releases,
-                                    .communes = released.communes,
-                                    .same_content = stored && stored->digest == base.digest()});
+  return policy::CheckNotARevision(
+      {.period = base.period(),
+       .releases = released.releases,
+       .communes = released.communes,
+       .same_content = stored && stored->digest == base.digest()});
 }
 
 // Conventions read per query while checking perimeters.
@@ -78,19 +86,21 @@ constexpr int kConventionPage = 500;
 // When `base` is the latest period, one warning per convention still in
 // force whose perimeter names territories the base does not hold for its
 // commune (R2: they could not be served).
-absl::StatusOr<std::vector<std::string>> PerimeterWarnings(store::ReadSession& session,
-                                                           const statbase::Base& base,
-                                                           absl::Time now) {
+absl::StatusOr<std::vector<std::string>> PerimeterWarnings(
+    store::ReadSession& session, const statbase::Base& base, absl::Time now) {
   std::vector<std::string> warnings;
-  CTG_ASSIGN_OR_RETURN(std::vector<store::PeriodRow> periods, session.statistics().ListPeriods());
+  CTG_ASSIGN_OR_RETURN(std::vector<store::PeriodRow> periods,
+                       session.statistics().ListPeriods());
   for (const store::PeriodRow& p : periods) {
-    if (p.period > base.period()) return warnings;  // not the latest: not what is served
+    if (p.period > base.period())
+      return warnings;  // not the latest: not what is served
   }
   std::map<std::string, policy::CommuneTerritories> by_commune;
   std::string after;
   while (true) {
-    CTG_ASSIGN_OR_RETURN(std::vector<store::ConventionRow> rows,
-                         session.conventions().List("", after, kConventionPage));
+    CTG_ASSIGN_OR_RETURN(
+        std::vector<store::ConventionRow> rows,
+        session.conventions().List("", after, kConventionPage));
     for (const store::ConventionRow& row : rows) {
       after = row.id;
       CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(row));
@@ -98,16 +108,18 @@ absl::StatusOr<std::vector<std::string>> PerimeterWarnings(store::ReadSession& s
       auto [it, added] = by_commune.try_emplace(row.commune);
       if (added) {
         it->second.period = base.period();
-        for (std::string& code : statbase::CommuneTerritoryCodes(base, row.commune)) {
+        for (std::string& code :
+             statbase::CommuneTerritoryCodes(base, row.commune)) {
           it->second.codes.insert(std::move(code));
         }
       }
-      std::vector<std::string> gaps = policy::PerimeterGaps(row.perimeter, it->second);
+      std::vector<std::string> gaps =
+          policy::PerimeterGaps(row.perimeter, it->second);
       if (gaps.empty()) continue;
-      warnings.push_back(absl::StrCat("convention ", row.id, ": the base of ", base.period(),
-                                      " holds no figures for ", absl::StrJoin(gaps, ", "),
-                                      " in commune ", row.commune,
-                                      "; requests for them will be refused"));
+      warnings.push_back(absl::StrCat(
+          "convention ", row.id, ": the base of ", base.period(),
+          " holds no figures for ", absl::StrJoin(gaps, ", "), " in commune ",
+          row.commune, "; requests for them will be refused"));
     }
     if (static_cast<int>(rows.size()) < kConventionPage) return warnings;
   }
@@ -116,21 +128,24 @@ absl::StatusOr<std::vector<std::string>> PerimeterWarnings(store::ReadSession& s
 }  // namespace
 
 grpc::Status StatisticsService::ImportStatistics(
-    grpc::ServerContext* context, grpc::ServerReader<ctg::v1::ImportStatisticsChunk>* reader,
+    grpc::ServerContext* context,
+    grpc::ServerReader<ctg::v1::ImportStatisticsChunk>* reader,
     ctg::v1::ImportStatisticsResponse* response) {
   std::optional<statbase::Base> base;
   return dispatcher_->Staged(
       context, "/ctg.v1.Statistics/ImportStatistics",
       [&](Call& call) -> absl::Status {
-        CTG_ASSIGN_OR_RETURN(statbase::Base read,
-                             ReadBase(context, reader, config_->limits.max_import_bytes, call));
+        CTG_ASSIGN_OR_RETURN(
+            statbase::Base read,
+            ReadBase(context, reader, config_->limits.max_import_bytes, call));
         base.emplace(std::move(read));
         return absl::OkStatus();
       },
       [&](Call& call, store::WriteSession& tx) -> absl::Status {
         store::PeriodRow period{
             .period = base->period(),
-            .base_version = absl::StrCat(base->period(), "@", base->digest().substr(7, 16)),
+            .base_version =
+                absl::StrCat(base->period(), "@", base->digest().substr(7, 16)),
             .digest = base->digest(),
             .rows = base->row_count(),
             .import_time_us = absl::ToUnixMicros(call.now()),
@@ -138,28 +153,33 @@ grpc::Status StatisticsService::ImportStatistics(
         // In the transaction: no release of the period can commit between
         // this check and the replacement.
         CTG_RETURN_IF_ERROR(CheckRevision(tx, *base));
-        CTG_ASSIGN_OR_RETURN(bool replaced, tx.statistics().ReplacePeriod(period));
+        CTG_ASSIGN_OR_RETURN(bool replaced,
+                             tx.statistics().ReplacePeriod(period));
         // Pieces are stored too (never listed): they tell which communes a
         // QPV touches (store::StatisticsStore::ListTerritories).
         for (statbase::TerritoryId id : base->sorted_territories()) {
           const statbase::Territory& t = base->territory(id);
-          std::string commune =
-              t.commune == statbase::kNoTerritory ? "" : base->territory(t.commune).code;
+          std::string commune = t.commune == statbase::kNoTerritory
+                                    ? ""
+                                    : base->territory(t.commune).code;
           CTG_RETURN_IF_ERROR(tx.statistics().InsertTerritory(
-              period.period, {t.code, t.name, static_cast<int>(t.level), commune}));
+              period.period,
+              {t.code, t.name, static_cast<int>(t.level), commune}));
         }
         absl::Status sliced = absl::OkStatus();
-        statbase::WriteCommuneSlices(*base, [&](absl::string_view commune, absl::string_view rows) {
-          if (sliced.ok()) {
-            sliced = tx.statistics().AppendSlice(period.period, std::string(commune),
-                                        std::string(rows));
-          }
-        });
+        statbase::WriteCommuneSlices(
+            *base, [&](absl::string_view commune, absl::string_view rows) {
+              if (sliced.ok()) {
+                sliced = tx.statistics().AppendSlice(
+                    period.period, std::string(commune), std::string(rows));
+              }
+            });
         CTG_RETURN_IF_ERROR(sliced);
         CTG_ASSIGN_OR_RETURN(std::vector<std::string> warnings,
                              PerimeterWarnings(tx, *base, call.now()));
         for (const std::string& w : warnings) response->add_warnings(w);
-        if (!warnings.empty()) call.AddFact("perimeter_warnings", absl::StrJoin(warnings, "\n"));
+        if (!warnings.empty())
+          call.AddFact("perimeter_warnings", absl::StrJoin(warnings, "\n"));
         response->set_period(period.period);
         response->set_rows_imported(period.rows);
         response->set_base_version(period.base_version);

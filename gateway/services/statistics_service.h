@@ -20,9 +20,10 @@ class StatisticsService final : public ctg::v1::Statistics::Service {
   // with its audit event. Errors: INVALID_ARGUMENT listing up to 100 errors
   // with their line and field; RESOURCE_EXHAUSTED beyond
   // limits.max_import_bytes; CANCELLED when the stream is cut.
-  grpc::Status ImportStatistics(grpc::ServerContext* context,
-                                grpc::ServerReader<ctg::v1::ImportStatisticsChunk>* reader,
-                                ctg::v1::ImportStatisticsResponse* response) override;
+  grpc::Status ImportStatistics(
+      grpc::ServerContext* context,
+      grpc::ServerReader<ctg::v1::ImportStatisticsChunk>* reader,
+      ctg::v1::ImportStatisticsResponse* response) override;
 
  private:
   Dispatcher* const dispatcher_;

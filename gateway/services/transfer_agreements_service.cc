@@ -31,16 +31,21 @@ struct Carrier {
   policy::RequestState request_state = policy::RequestState::kApproved;
 };
 
-absl::StatusOr<Carrier> CarrierOf(store::ReadSession& session, const std::string& request_id,
+absl::StatusOr<Carrier> CarrierOf(store::ReadSession& session,
+                                  const std::string& request_id,
                                   absl::Time now) {
-  CTG_ASSIGN_OR_RETURN(store::StoredRequest request, session.requests().Get(request_id));
-  CTG_ASSIGN_OR_RETURN(store::ConventionRow convention,
-                       session.conventions().Get(request.request.convention_id));
+  CTG_ASSIGN_OR_RETURN(store::StoredRequest request,
+                       session.requests().Get(request_id));
+  CTG_ASSIGN_OR_RETURN(
+      store::ConventionRow convention,
+      session.conventions().Get(request.request.convention_id));
   CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(convention));
   Carrier c;
   c.convention_id = convention.id;
-  CTG_ASSIGN_OR_RETURN(c.request_state, EffectiveRequestState(request, convention, now));
-  policy::AgreementCarrier carrier = policy::CarrierOf(c.request_state, terms, CafDay(now));
+  CTG_ASSIGN_OR_RETURN(c.request_state,
+                       EffectiveRequestState(request, convention, now));
+  policy::AgreementCarrier carrier =
+      policy::CarrierOf(c.request_state, terms, CafDay(now));
   c.request_revoked = carrier.request_revoked;
   c.convention_ended = carrier.convention_ended;
   return c;
@@ -52,23 +57,27 @@ AgreementState StoredState(const store::AgreementRow& row) {
 }
 
 absl::StatusOr<AgreementState> StateNow(store::ReadSession& session,
-                                              const store::AgreementRow& row, absl::Time now,
-                                              std::string* end_reason) {
+                                        const store::AgreementRow& row,
+                                        absl::Time now,
+                                        std::string* end_reason) {
   CTG_ASSIGN_OR_RETURN(Carrier c, CarrierOf(session, row.request_id, now));
-  AgreementState state =
-      policy::EffectiveAgreementState(StoredState(row), c.request_revoked, c.convention_ended);
+  AgreementState state = policy::EffectiveAgreementState(
+      StoredState(row), c.request_revoked, c.convention_ended);
   if (state == AgreementState::kEnded && end_reason != nullptr) {
-    *end_reason = c.request_revoked
-                      ? absl::StrCat("request ", row.request_id, " was revoked (R10)")
-                      : absl::StrCat("convention ", c.convention_id, " ended (R11)");
+    *end_reason =
+        c.request_revoked
+            ? absl::StrCat("request ", row.request_id, " was revoked (R10)")
+            : absl::StrCat("convention ", c.convention_id, " ended (R11)");
   }
   return state;
 }
 
-absl::Status ToProto(store::ReadSession& session, const store::AgreementRow& row, absl::Time now,
+absl::Status ToProto(store::ReadSession& session,
+                     const store::AgreementRow& row, absl::Time now,
                      ctg::v1::TransferAgreement* out) {
   std::string end_reason;
-  CTG_ASSIGN_OR_RETURN(AgreementState state, StateNow(session, row, now, &end_reason));
+  CTG_ASSIGN_OR_RETURN(AgreementState state,
+                       StateNow(session, row, now, &end_reason));
   out->Clear();
   out->set_id(row.id);
   out->set_extract_id(row.extract_id);
@@ -92,12 +101,15 @@ absl::Status ToProto(store::ReadSession& session, const store::AgreementRow& row
 
 absl::Status CheckAgreementId(const std::string& id) {
   if (store::AgreementNumberOf(id)) return absl::OkStatus();
-  if (id.empty()) return absl::InvalidArgumentError("id: required (e.g. AGR-000001)");
-  return absl::InvalidArgumentError(absl::StrCat("id: \"", absl::CHexEscape(id.substr(0, 64)),
-                                                 "\" is not an agreement id (e.g. AGR-000001)"));
+  if (id.empty())
+    return absl::InvalidArgumentError("id: required (e.g. AGR-000001)");
+  return absl::InvalidArgumentError(
+      absl::StrCat("id: \"", absl::CHexEscape(id.substr(0, 64)),
+                   "\" is not an agreement id (e.g. AGR-000001)"));
 }
 
-absl::StatusOr<store::AgreementRow> LoadVisible(store::ReadSession& session, const std::string& id,
+absl::StatusOr<store::AgreementRow> LoadVisible(store::ReadSession& session,
+                                                const std::string& id,
                                                 const policy::Identity& who) {
   CTG_RETURN_IF_ERROR(CheckAgreementId(id));
   absl::StatusOr<store::AgreementRow> row = session.agreements().Get(id);
@@ -109,8 +121,10 @@ absl::StatusOr<store::AgreementRow> LoadVisible(store::ReadSession& session, con
 
 }  // namespace
 
-TransferAgreementsService::TransferAgreementsService(Dispatcher* dispatcher, store::Backend* db,
-                                                     const Config* config, AuditLog* audit_log)
+TransferAgreementsService::TransferAgreementsService(Dispatcher* dispatcher,
+                                                     store::Backend* db,
+                                                     const Config* config,
+                                                     AuditLog* audit_log)
     : dispatcher_(dispatcher),
       db_(db),
       config_(config),
@@ -118,7 +132,8 @@ TransferAgreementsService::TransferAgreementsService(Dispatcher* dispatcher, sto
       limits_(RequestLimitsFrom(config->limits)) {}
 
 grpc::Status TransferAgreementsService::RequestTransferAgreement(
-    grpc::ServerContext* context, const ctg::v1::RequestTransferAgreementRequest* request,
+    grpc::ServerContext* context,
+    const ctg::v1::RequestTransferAgreementRequest* request,
     ctg::v1::TransferAgreement* response) {
   return dispatcher_->Write(
       context, "/ctg.v1.TransferAgreements/RequestTransferAgreement",
@@ -129,7 +144,8 @@ grpc::Status TransferAgreementsService::RequestTransferAgreement(
         call.AddFact("recipient", request->recipient());
         call.AddFact("purpose", request->purpose());
         if (request->extract_id().empty()) {
-          return absl::InvalidArgumentError("extract_id: required (the release's extract id)");
+          return absl::InvalidArgumentError(
+              "extract_id: required (the release's extract id)");
         }
         absl::StatusOr<store::ReleaseRef> release =
             tx.agreements().FindRelease(request->extract_id());
@@ -144,7 +160,8 @@ grpc::Status TransferAgreementsService::RequestTransferAgreement(
         // Another commune's release is refused before its request is read.
         std::optional<Carrier> carrier;
         if (!who.IsCommune() || who.organisation == release->commune) {
-          CTG_ASSIGN_OR_RETURN(carrier, CarrierOf(tx, release->request_id, call.now()));
+          CTG_ASSIGN_OR_RETURN(carrier,
+                               CarrierOf(tx, release->request_id, call.now()));
           held.request_state = carrier->request_state;
           held.request_revoked = carrier->request_revoked;
           held.convention_ended = carrier->convention_ended;
@@ -168,26 +185,31 @@ grpc::Status TransferAgreementsService::RequestTransferAgreement(
         row.requester = who.spiffe_id;
         row.create_time_us = absl::ToUnixMicros(call.now());
         CTG_RETURN_IF_ERROR(tx.agreements().Insert(row));
-        CTG_ASSIGN_OR_RETURN(store::AgreementRow stored, tx.agreements().Get(id));
+        CTG_ASSIGN_OR_RETURN(store::AgreementRow stored,
+                             tx.agreements().Get(id));
         return ToProto(tx, stored, call.now(), response);
       });
 }
 
 grpc::Status TransferAgreementsService::GetTransferAgreement(
-    grpc::ServerContext* context, const ctg::v1::GetTransferAgreementRequest* request,
+    grpc::ServerContext* context,
+    const ctg::v1::GetTransferAgreementRequest* request,
     ctg::v1::TransferAgreement* response) {
   return dispatcher_->Read(
       context, "/ctg.v1.TransferAgreements/GetTransferAgreement",
       [&](Call& call) -> absl::Status {
         call.SetTarget("agreement", request->id());
         uint64_t decision_event = 0;
-        CTG_RETURN_IF_ERROR(db_->Read([&](store::ReadSession& session) -> absl::Status {
-          CTG_ASSIGN_OR_RETURN(store::AgreementRow row,
-                               LoadVisible(session, request->id(), call.identity()));
-          call.SetRequestId(row.request_id);
-          CTG_ASSIGN_OR_RETURN(decision_event, session.agreements().DecisionEvent(row.id));
-          return ToProto(session, row, call.now(), response);
-        }));
+        CTG_RETURN_IF_ERROR(
+            db_->Read([&](store::ReadSession& session) -> absl::Status {
+              CTG_ASSIGN_OR_RETURN(
+                  store::AgreementRow row,
+                  LoadVisible(session, request->id(), call.identity()));
+              call.SetRequestId(row.request_id);
+              CTG_ASSIGN_OR_RETURN(decision_event,
+                                   session.agreements().DecisionEvent(row.id));
+              return ToProto(session, row, call.now(), response);
+            }));
         // R9: the decision's receipt, for the commune to keep with the release.
         if (decision_event == 0) return absl::OkStatus();
         response->set_decision_audit_sequence(decision_event);
@@ -197,18 +219,22 @@ grpc::Status TransferAgreementsService::GetTransferAgreement(
 }
 
 grpc::Status TransferAgreementsService::ListTransferAgreements(
-    grpc::ServerContext* context, const ctg::v1::ListTransferAgreementsRequest* request,
+    grpc::ServerContext* context,
+    const ctg::v1::ListTransferAgreementsRequest* request,
     ctg::v1::ListTransferAgreementsResponse* response) {
   return dispatcher_->Read(
       context, "/ctg.v1.TransferAgreements/ListTransferAgreements",
       [&](Call& call) -> absl::Status {
-        CTG_ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size(), config_->limits));
+        CTG_ASSIGN_OR_RETURN(int page_size,
+                             PageSize(request->page_size(), config_->limits));
         store::AgreementFilter filter;
         filter.extract_id = request->extract_id();
         // R8: the commune is the tenant.
-        if (call.identity().IsCommune()) filter.commune = call.identity().organisation;
+        if (call.identity().IsCommune())
+          filter.commune = call.identity().organisation;
         if (!request->page_token().empty()) {
-          std::optional<int64_t> number = store::AgreementNumberOf(request->page_token());
+          std::optional<int64_t> number =
+              store::AgreementNumberOf(request->page_token());
           if (!number) {
             return absl::InvalidArgumentError(
                 "page_token: not a token returned by ListTransferAgreements");
@@ -216,8 +242,9 @@ grpc::Status TransferAgreementsService::ListTransferAgreements(
           filter.before_number = *number;
         }
         return db_->Read([&](store::ReadSession& session) -> absl::Status {
-          CTG_ASSIGN_OR_RETURN(std::vector<store::AgreementRow> rows,
-                               session.agreements().List(filter, page_size + 1));
+          CTG_ASSIGN_OR_RETURN(
+              std::vector<store::AgreementRow> rows,
+              session.agreements().List(filter, page_size + 1));
           for (const store::AgreementRow& row : rows) {
             if (response->agreements_size() == page_size) {
               response->set_next_page_token(
@@ -226,7 +253,8 @@ grpc::Status TransferAgreementsService::ListTransferAgreements(
             }
             ctg::v1::TransferAgreement agreement;
             CTG_RETURN_IF_ERROR(ToProto(session, row, call.now(), &agreement));
-            if (request->state() != ctg::v1::TRANSFER_AGREEMENT_STATE_UNSPECIFIED &&
+            if (request->state() !=
+                    ctg::v1::TRANSFER_AGREEMENT_STATE_UNSPECIFIED &&
                 agreement.state() != request->state()) {
               continue;
             }
@@ -239,12 +267,14 @@ grpc::Status TransferAgreementsService::ListTransferAgreements(
 }
 
 grpc::Status TransferAgreementsService::DecideTransferAgreement(
-    grpc::ServerContext* context, const ctg::v1::DecideTransferAgreementRequest* request,
+    grpc::ServerContext* context,
+    const ctg::v1::DecideTransferAgreementRequest* request,
     ctg::v1::TransferAgreement* response) {
   auto prepare = [&](Call& call) -> absl::Status {
     call.SetTarget("agreement", request->id());
     call.AddFact("decision",
-                 ctg::v1::DecideTransferAgreementRequest::Decision_Name(request->decision()));
+                 ctg::v1::DecideTransferAgreementRequest::Decision_Name(
+                     request->decision()));
     call.AddFact("reasons", request->reasons());
     using D = ctg::v1::DecideTransferAgreementRequest;
     if (request->decision() != D::APPROVE && request->decision() != D::REJECT) {
@@ -266,15 +296,15 @@ grpc::Status TransferAgreementsService::DecideTransferAgreement(
     const bool approve =
         request->decision() == ctg::v1::DecideTransferAgreementRequest::APPROVE;
     // R3: the Caf's prior agreement, with reasons.
-    CTG_ASSIGN_OR_RETURN(
-        AgreementState to,
-        policy::DecideAgreement(call.identity(), {row.id, row.commune, effective}, approve,
-                                request->reasons(), limits_));
+    CTG_ASSIGN_OR_RETURN(AgreementState to,
+                         policy::DecideAgreement(
+                             call.identity(), {row.id, row.commune, effective},
+                             approve, request->reasons(), limits_));
     CTG_RETURN_IF_ERROR(tx.agreements().InsertDecision(
-        row.id,
-        {static_cast<int>(to), request->reasons(), call.identity().spiffe_id,
-         absl::ToUnixMicros(call.now())}));
-    CTG_ASSIGN_OR_RETURN(store::AgreementRow stored, tx.agreements().Get(row.id));
+        row.id, {static_cast<int>(to), request->reasons(),
+                 call.identity().spiffe_id, absl::ToUnixMicros(call.now())}));
+    CTG_ASSIGN_OR_RETURN(store::AgreementRow stored,
+                         tx.agreements().Get(row.id));
     return ToProto(tx, stored, call.now(), response);
   };
   auto after = [&](Call& call) -> absl::Status {
@@ -282,8 +312,9 @@ grpc::Status TransferAgreementsService::DecideTransferAgreement(
     return BuildEventReceipt(*audit_log_, *db_, call.audit_sequence(),
                              response->mutable_decision_receipt());
   };
-  return dispatcher_->Staged(context, "/ctg.v1.TransferAgreements/DecideTransferAgreement",
-                             prepare, commit, after);
+  return dispatcher_->Staged(
+      context, "/ctg.v1.TransferAgreements/DecideTransferAgreement", prepare,
+      commit, after);
 }
 
 }  // namespace ctg::gateway

@@ -24,27 +24,32 @@
 
 namespace ctg::gateway {
 
-class TransferAgreementsService final : public ctg::v1::TransferAgreements::Service {
+class TransferAgreementsService final
+    : public ctg::v1::TransferAgreements::Service {
  public:
-  TransferAgreementsService(Dispatcher* dispatcher, store::Backend* db, const Config* config,
-                            AuditLog* audit_log);
+  TransferAgreementsService(Dispatcher* dispatcher, store::Backend* db,
+                            const Config* config, AuditLog* audit_log);
 
   // Errors, with one event and nothing stored: a release of another
   // commune or none NOT_FOUND (`release <id> not found`); its request
   // revoked or its convention ended FAILED_PRECONDITION; recipient or
   // purpose missing INVALID_ARGUMENT naming the field.
-  grpc::Status RequestTransferAgreement(grpc::ServerContext* context,
-                                        const ctg::v1::RequestTransferAgreementRequest* request,
-                                        ctg::v1::TransferAgreement* response) override;
-  grpc::Status GetTransferAgreement(grpc::ServerContext* context,
-                                    const ctg::v1::GetTransferAgreementRequest* request,
-                                    ctg::v1::TransferAgreement* response) override;
-  grpc::Status ListTransferAgreements(grpc::ServerContext* context,
-                                      const ctg::v1::ListTransferAgreementsRequest* request,
-                                      ctg::v1::ListTransferAgreementsResponse* response) override;
-  grpc::Status DecideTransferAgreement(grpc::ServerContext* context,
-                                       const ctg::v1::DecideTransferAgreementRequest* request,
-                                       ctg::v1::TransferAgreement* response) override;
+  grpc::Status RequestTransferAgreement(
+      grpc::ServerContext* context,
+      const ctg::v1::RequestTransferAgreementRequest* request,
+      ctg::v1::TransferAgreement* response) override;
+  grpc::Status GetTransferAgreement(
+      grpc::ServerContext* context,
+      const ctg::v1::GetTransferAgreementRequest* request,
+      ctg::v1::TransferAgreement* response) override;
+  grpc::Status ListTransferAgreements(
+      grpc::ServerContext* context,
+      const ctg::v1::ListTransferAgreementsRequest* request,
+      ctg::v1::ListTransferAgreementsResponse* response) override;
+  grpc::Status DecideTransferAgreement(
+      grpc::ServerContext* context,
+      const ctg::v1::DecideTransferAgreementRequest* request,
+      ctg::v1::TransferAgreement* response) override;
 
  private:
   Dispatcher* const dispatcher_;

@@ -18,10 +18,11 @@ grpc::ServerGenericBidiReactor* UnknownMethodService::CreateReactor(
     grpc::GenericCallbackServerContext* context) {
   // The dispatcher refuses a method outside the authorization tables
   // (UNIMPLEMENTED) once the identity is accepted; the body never runs.
-  grpc::Status status = dispatcher_->Read(context, context->method(), [](Call& call) {
-    return absl::UnimplementedError(
-        absl::StrCat("method ", call.method(), " is not served by this gateway"));
-  });
+  grpc::Status status =
+      dispatcher_->Read(context, context->method(), [](Call& call) {
+        return absl::UnimplementedError(absl::StrCat(
+            "method ", call.method(), " is not served by this gateway"));
+      });
   return new Refusal(std::move(status));
 }
 

@@ -19,7 +19,8 @@ namespace ctg::gateway {
 class UnknownMethodService final : public grpc::CallbackGenericService {
  public:
   // `dispatcher` must outlive the service.
-  explicit UnknownMethodService(Dispatcher* dispatcher) : dispatcher_(dispatcher) {}
+  explicit UnknownMethodService(Dispatcher* dispatcher)
+      : dispatcher_(dispatcher) {}
 
   grpc::ServerGenericBidiReactor* CreateReactor(
       grpc::GenericCallbackServerContext* context) override;

@@ -12,7 +12,8 @@ extern const size_t kWebAssetCount;
 std::string AssetEtag(const Asset& asset) {
   // FNV-1a of the content: the assets change only with the binary.
   uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < asset.size; ++i) h = (h ^ asset.data[i]) * 1099511628211ull;
+  for (size_t i = 0; i < asset.size; ++i)
+    h = (h ^ asset.data[i]) * 1099511628211ull;
   return absl::StrCat("\"", absl::Hex(h, absl::kZeroPad16), "\"");
 }
 
@@ -28,7 +29,8 @@ const char* MimeType(absl::string_view path) {
   // Not text/javascript: cpp-httplib compresses every text/* answer
   // (brotli at its slowest setting), which costs more than it saves on
   // loopback or a LAN, and compressed HTTPS answers invite BREACH.
-  if (absl::EndsWith(path, ".js")) return "application/javascript; charset=utf-8";
+  if (absl::EndsWith(path, ".js"))
+    return "application/javascript; charset=utf-8";
   if (absl::EndsWith(path, ".css")) return "text/css; charset=utf-8";
   if (absl::EndsWith(path, ".svg")) return "image/svg+xml";
   if (absl::EndsWith(path, ".png")) return "image/png";

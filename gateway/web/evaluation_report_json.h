@@ -19,9 +19,9 @@ namespace ctg::gateway::web {
 
 // Days `from` to `to` of `zone`, both included. Errors: kInvalidArgument
 // when `to` is before `from`; kInternal for a request without a state.
-absl::StatusOr<std::string> EvaluationReportJson(const std::vector<ctg::v1::DataRequest>& requests,
-                                                 absl::CivilDay from, absl::CivilDay to,
-                                                 absl::TimeZone zone);
+absl::StatusOr<std::string> EvaluationReportJson(
+    const std::vector<ctg::v1::DataRequest>& requests, absl::CivilDay from,
+    absl::CivilDay to, absl::TimeZone zone);
 
 }  // namespace ctg::gateway::web
 

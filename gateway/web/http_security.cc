@@ -17,14 +17,16 @@ namespace {
 
 std::string RandomBytes(size_t n) {
   std::string out(n, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()),
+                 static_cast<int>(n)) != 1) {
     std::abort();  // no entropy: never issue guessable tokens
   }
   return out;
 }
 
 bool ConstantTimeEqual(absl::string_view a, absl::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+  return a.size() == b.size() &&
+         CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace
@@ -32,8 +34,10 @@ bool ConstantTimeEqual(absl::string_view a, absl::string_view b) {
 std::map<std::string, std::string> SecurityHeaders(bool api) {
   std::map<std::string, std::string> headers = {
       {"Content-Security-Policy",
-       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
+       "default-src 'none'; script-src 'self'; style-src 'self'; img-src "
+       "'self' data:; "
+       "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri "
+       "'none'; "
        "frame-ancestors 'none'"},
       {"Strict-Transport-Security", "max-age=31536000; includeSubDomains"},
       {"X-Content-Type-Options", "nosniff"},
@@ -49,13 +53,16 @@ std::map<std::string, std::string> SecurityHeaders(bool api) {
 
 CsrfTokens::CsrfTokens() : key_(RandomBytes(32)) {}
 
-std::string CsrfTokens::Mac(absl::string_view nonce_hex, absl::string_view cert_sha256) const {
+std::string CsrfTokens::Mac(absl::string_view nonce_hex,
+                            absl::string_view cert_sha256) const {
   std::string data = absl::StrCat(nonce_hex, "|", cert_sha256);
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &len);
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(mac), len));
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac,
+       &len);
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(mac), len));
 }
 
 std::string CsrfTokens::Issue(absl::string_view cert_sha256) const {
@@ -64,20 +71,23 @@ std::string CsrfTokens::Issue(absl::string_view cert_sha256) const {
 }
 
 std::string CsrfTokens::Cookie(absl::string_view token) {
-  return absl::StrCat(kCsrfCookie, "=", token, "; Path=/; Secure; HttpOnly; SameSite=Strict");
+  return absl::StrCat(kCsrfCookie, "=", token,
+                      "; Path=/; Secure; HttpOnly; SameSite=Strict");
 }
 
 std::string CsrfTokens::FromCookieHeader(absl::string_view cookie_header) {
   for (absl::string_view part : absl::StrSplit(cookie_header, ';')) {
     part = absl::StripAsciiWhitespace(part);
-    if (absl::ConsumePrefix(&part, kCsrfCookie) && absl::ConsumePrefix(&part, "=")) {
+    if (absl::ConsumePrefix(&part, kCsrfCookie) &&
+        absl::ConsumePrefix(&part, "=")) {
       return std::string(part);
     }
   }
   return "";
 }
 
-absl::Status CsrfTokens::Check(absl::string_view header, absl::string_view cookie,
+absl::Status CsrfTokens::Check(absl::string_view header,
+                               absl::string_view cookie,
                                absl::string_view cert_sha256) const {
   if (header.empty()) {
     return absl::PermissionDeniedError(
@@ -93,9 +103,11 @@ absl::Status CsrfTokens::Check(absl::string_view header, absl::string_view cooki
   }
   size_t dot = header.find('.');
   if (dot == absl::string_view::npos ||
-      !ConstantTimeEqual(header.substr(dot + 1), Mac(header.substr(0, dot), cert_sha256))) {
+      !ConstantTimeEqual(header.substr(dot + 1),
+                         Mac(header.substr(0, dot), cert_sha256))) {
     return absl::PermissionDeniedError(
-        "web console: the CSRF token was not issued for this certificate; reload the page");
+        "web console: the CSRF token was not issued for this certificate; "
+        "reload the page");
   }
   return absl::OkStatus();
 }

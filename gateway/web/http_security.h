@@ -45,7 +45,8 @@ class CsrfTokens {
                      absl::string_view cert_sha256) const;
 
  private:
-  std::string Mac(absl::string_view nonce_hex, absl::string_view cert_sha256) const;
+  std::string Mac(absl::string_view nonce_hex,
+                  absl::string_view cert_sha256) const;
   std::string key_;
 };
 

@@ -42,17 +42,23 @@ std::string FromBuffer(const grpc::ByteBuffer& buffer) {
   std::vector<grpc::Slice> slices;
   std::string out;
   if (!buffer.Dump(&slices).ok()) return out;
-  for (const grpc::Slice& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  for (const grpc::Slice& s : slices)
+    out.append(reinterpret_cast<const char*>(s.begin()), s.size());
   return out;
 }
 
 // A method name from a URL: "pkg.Service/Method", letters, digits, '.', '_'.
 bool WellFormedMethod(absl::string_view method) {
   size_t slash = method.find('/');
-  if (slash == absl::string_view::npos || slash == 0 || slash + 1 == method.size()) return false;
-  if (method.size() > 200 || method.find('/', slash + 1) != absl::string_view::npos) return false;
+  if (slash == absl::string_view::npos || slash == 0 ||
+      slash + 1 == method.size())
+    return false;
+  if (method.size() > 200 ||
+      method.find('/', slash + 1) != absl::string_view::npos)
+    return false;
   for (char c : method) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '/') {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' &&
+        c != '_' && c != '/') {
       return false;
     }
   }
@@ -60,11 +66,23 @@ bool WellFormedMethod(absl::string_view method) {
 }
 
 const char* StatusName(grpc::StatusCode code) {
-  static const char* const kNames[] = {
-      "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-      "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
-      "UNAUTHENTICATED"};
+  static const char* const kNames[] = {"OK",
+                                       "CANCELLED",
+                                       "UNKNOWN",
+                                       "INVALID_ARGUMENT",
+                                       "DEADLINE_EXCEEDED",
+                                       "NOT_FOUND",
+                                       "ALREADY_EXISTS",
+                                       "PERMISSION_DENIED",
+                                       "RESOURCE_EXHAUSTED",
+                                       "FAILED_PRECONDITION",
+                                       "ABORTED",
+                                       "OUT_OF_RANGE",
+                                       "UNIMPLEMENTED",
+                                       "INTERNAL",
+                                       "UNAVAILABLE",
+                                       "DATA_LOSS",
+                                       "UNAUTHENTICATED"};
   int i = static_cast<int>(code);
   return i >= 0 && i <= 16 ? kNames[i] : "UNKNOWN";
 }
@@ -76,15 +94,18 @@ pb::util::JsonPrintOptions PrintOptions() {
 }
 
 // Parses `json` as `type`; the error says why it is not that message.
-absl::StatusOr<std::string> JsonToBytes(absl::string_view json, const pb::Descriptor* type) {
+absl::StatusOr<std::string> JsonToBytes(absl::string_view json,
+                                        const pb::Descriptor* type) {
   std::unique_ptr<pb::Message> message(
       pb::MessageFactory::generated_factory()->GetPrototype(type)->New());
   pb::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
-  pb::util::Status parsed = pb::util::JsonStringToMessage(std::string(json), message.get(), options);
+  pb::util::Status parsed =
+      pb::util::JsonStringToMessage(std::string(json), message.get(), options);
   if (!parsed.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("the body is not a JSON ", type->full_name(), ": ", parsed.message().as_string()));
+        absl::StrCat("the body is not a JSON ", type->full_name(), ": ",
+                     parsed.message().as_string()));
   }
   return message->SerializeAsString();
 }
@@ -92,25 +113,28 @@ absl::StatusOr<std::string> JsonToBytes(absl::string_view json, const pb::Descri
 // The elements of a JSON array, each as JSON text.
 absl::StatusOr<std::vector<std::string>> SplitArray(absl::string_view json) {
   pb::ListValue list;
-  pb::util::Status parsed = pb::util::JsonStringToMessage(std::string(json), &list);
+  pb::util::Status parsed =
+      pb::util::JsonStringToMessage(std::string(json), &list);
   if (!parsed.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the body of a client-streaming method is a JSON array of its "
-                     "request messages: ",
-                     parsed.message().as_string()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the body of a client-streaming method is a JSON array of its "
+        "request messages: ",
+        parsed.message().as_string()));
   }
   std::vector<std::string> out;
   for (const pb::Value& value : list.values()) {
     std::string text;
     if (!pb::util::MessageToJsonString(value, &text).ok()) {
-      return absl::InvalidArgumentError("an element of the array cannot be read");
+      return absl::InvalidArgumentError(
+          "an element of the array cannot be read");
     }
     out.push_back(std::move(text));
   }
   return out;
 }
 
-absl::StatusOr<std::string> BytesToJson(const std::string& bytes, const pb::Descriptor* type) {
+absl::StatusOr<std::string> BytesToJson(const std::string& bytes,
+                                        const pb::Descriptor* type) {
   std::unique_ptr<pb::Message> message(
       pb::MessageFactory::generated_factory()->GetPrototype(type)->New());
   if (!message->ParseFromString(bytes)) {
@@ -118,22 +142,26 @@ absl::StatusOr<std::string> BytesToJson(const std::string& bytes, const pb::Desc
   }
   std::string json;
   if (!pb::util::MessageToJsonString(*message, &json, PrintOptions()).ok()) {
-    return absl::InternalError("the gateway's answer could not be written as JSON");
+    return absl::InternalError(
+        "the gateway's answer could not be written as JSON");
   }
   return json;
 }
 
 ApiAnswer Failure(const grpc::Status& status, absl::string_view detail = "") {
-  return ApiAnswer{HttpStatusFor(status.error_code()), ErrorJson(status, detail)};
+  return ApiAnswer{HttpStatusFor(status.error_code()),
+                   ErrorJson(status, detail)};
 }
 
 // One call's client context, with the caller's token.
 class BoundContext {
  public:
-  BoundContext(InProcessCallers* callers, const InProcessCallers::Binding& caller)
+  BoundContext(InProcessCallers* callers,
+               const InProcessCallers::Binding& caller)
       : callers_(callers), token_(callers->BindToken(caller)) {
     context_.AddMetadata(kInProcessTokenKey, token_);
-    context_.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(kCallSeconds));
+    context_.set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::seconds(kCallSeconds));
   }
   ~BoundContext() { callers_->UnbindToken(token_); }
   grpc::ClientContext* get() { return &context_; }
@@ -148,34 +176,48 @@ class BoundContext {
 
 int HttpStatusFor(grpc::StatusCode code) {
   switch (code) {
-    case grpc::StatusCode::OK: return 200;
-    case grpc::StatusCode::CANCELLED: return 499;
+    case grpc::StatusCode::OK:
+      return 200;
+    case grpc::StatusCode::CANCELLED:
+      return 499;
     case grpc::StatusCode::INVALID_ARGUMENT:
     case grpc::StatusCode::FAILED_PRECONDITION:
-    case grpc::StatusCode::OUT_OF_RANGE: return 400;
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return 504;
-    case grpc::StatusCode::NOT_FOUND: return 404;
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return 400;
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return 504;
+    case grpc::StatusCode::NOT_FOUND:
+      return 404;
     case grpc::StatusCode::ALREADY_EXISTS:
-    case grpc::StatusCode::ABORTED: return 409;
-    case grpc::StatusCode::PERMISSION_DENIED: return 403;
-    case grpc::StatusCode::UNAUTHENTICATED: return 401;
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return 429;
-    case grpc::StatusCode::UNIMPLEMENTED: return 501;
-    case grpc::StatusCode::UNAVAILABLE: return 503;
-    default: return 500;
+    case grpc::StatusCode::ABORTED:
+      return 409;
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return 403;
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return 401;
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return 429;
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return 501;
+    case grpc::StatusCode::UNAVAILABLE:
+      return 503;
+    default:
+      return 500;
   }
 }
 
 std::string ErrorJson(const grpc::Status& status, absl::string_view detail) {
-  std::string json = absl::StrCat("{\"code\":", static_cast<int>(status.error_code()),
-                                  ",\"status\":\"", StatusName(status.error_code()),
-                                  "\",\"message\":", JsonString(status.error_message()));
-  if (!detail.empty()) absl::StrAppend(&json, ",\"detail\":", JsonString(detail));
+  std::string json =
+      absl::StrCat("{\"code\":", static_cast<int>(status.error_code()),
+                   ",\"status\":\"", StatusName(status.error_code()),
+                   "\",\"message\":", JsonString(status.error_message()));
+  if (!detail.empty())
+    absl::StrAppend(&json, ",\"detail\":", JsonString(detail));
   return absl::StrCat(json, "}");
 }
 
-JsonApi::JsonApi(std::shared_ptr<grpc::Channel> channel, InProcessCallers* callers,
-                 int max_stream_messages)
+JsonApi::JsonApi(std::shared_ptr<grpc::Channel> channel,
+                 InProcessCallers* callers, int max_stream_messages)
     : channel_(std::move(channel)),
       callers_(callers),
       max_stream_messages_(max_stream_messages) {}
@@ -183,21 +225,28 @@ JsonApi::JsonApi(std::shared_ptr<grpc::Channel> channel, InProcessCallers* calle
 ApiAnswer JsonApi::Call(absl::string_view method, absl::string_view body,
                         const InProcessCallers::Binding& caller) const {
   if (!WellFormedMethod(method)) {
-    return Failure(grpc::Status(grpc::StatusCode::NOT_FOUND,
-                                "the API's URLs are /api/<package.Service>/<Method>"));
+    return Failure(
+        grpc::Status(grpc::StatusCode::NOT_FOUND,
+                     "the API's URLs are /api/<package.Service>/<Method>"));
   }
   const std::string path = absl::StrCat("/", method);
-  const pb::MethodDescriptor* descriptor = pb::DescriptorPool::generated_pool()->FindMethodByName(
-      absl::StrReplaceAll(method, {{"/", "."}}));
+  const pb::MethodDescriptor* descriptor =
+      pb::DescriptorPool::generated_pool()->FindMethodByName(
+          absl::StrReplaceAll(method, {{"/", "."}}));
   BoundContext context(callers_, caller);
   if (descriptor == nullptr) {
     // Not a method of the gateway: the server refuses it (and records it)
     // as it refuses an unknown method from a gRPC client.
     grpc::ByteBuffer request = ToBuffer(""), response;
-    grpc::Status status = grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
-        channel_.get(), grpc::internal::RpcMethod(path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC),
-        context.get(), request, &response);
-    return Failure(status.ok() ? grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "") : status);
+    grpc::Status status =
+        grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+            channel_.get(),
+            grpc::internal::RpcMethod(path.c_str(),
+                                      grpc::internal::RpcMethod::NORMAL_RPC),
+            context.get(), request, &response);
+    return Failure(status.ok()
+                       ? grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "")
+                       : status);
   }
   const pb::Descriptor* in = descriptor->input_type();
   const pb::Descriptor* out = descriptor->output_type();
@@ -208,7 +257,8 @@ ApiAnswer JsonApi::Call(absl::string_view method, absl::string_view body,
   if (descriptor->client_streaming()) {
     auto elements = SplitArray(body);
     if (!elements.ok()) detail = std::string(elements.status().message());
-    for (const std::string& element : elements.ok() ? *elements : std::vector<std::string>()) {
+    for (const std::string& element :
+         elements.ok() ? *elements : std::vector<std::string>()) {
       auto bytes = JsonToBytes(element, in);
       if (!bytes.ok()) {
         detail = std::string(bytes.status().message());
@@ -220,17 +270,19 @@ ApiAnswer JsonApi::Call(absl::string_view method, absl::string_view body,
   } else {
     auto bytes = JsonToBytes(body, in);
     if (!bytes.ok()) detail = std::string(bytes.status().message());
-    requests.push_back(bytes.ok() ? *std::move(bytes) : std::string(kUnparseable));
+    requests.push_back(bytes.ok() ? *std::move(bytes)
+                                  : std::string(kUnparseable));
   }
 
   std::vector<std::string> answers;
   grpc::Status status;
   if (descriptor->client_streaming()) {
-    grpc::internal::RpcMethod rpc(path.c_str(), grpc::internal::RpcMethod::CLIENT_STREAMING);
+    grpc::internal::RpcMethod rpc(path.c_str(),
+                                  grpc::internal::RpcMethod::CLIENT_STREAMING);
     grpc::ByteBuffer response;
     std::unique_ptr<grpc::ClientWriter<grpc::ByteBuffer>> writer(
-        grpc::internal::ClientWriterFactory<grpc::ByteBuffer>::Create(channel_.get(), rpc,
-                                                                       context.get(), &response));
+        grpc::internal::ClientWriterFactory<grpc::ByteBuffer>::Create(
+            channel_.get(), rpc, context.get(), &response));
     for (const std::string& r : requests) {
       if (!writer->Write(ToBuffer(r))) break;
     }
@@ -238,7 +290,8 @@ ApiAnswer JsonApi::Call(absl::string_view method, absl::string_view body,
     status = writer->Finish();
     if (status.ok()) answers.push_back(FromBuffer(response));
   } else if (descriptor->server_streaming()) {
-    grpc::internal::RpcMethod rpc(path.c_str(), grpc::internal::RpcMethod::SERVER_STREAMING);
+    grpc::internal::RpcMethod rpc(path.c_str(),
+                                  grpc::internal::RpcMethod::SERVER_STREAMING);
     std::unique_ptr<grpc::ClientReader<grpc::ByteBuffer>> reader(
         grpc::internal::ClientReaderFactory<grpc::ByteBuffer>::Create(
             channel_.get(), rpc, context.get(), ToBuffer(requests.front())));
@@ -254,15 +307,19 @@ ApiAnswer JsonApi::Call(absl::string_view method, absl::string_view body,
     }
     status = reader->Finish();
     if (too_many) {
-      status = grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                            absl::StrCat("more than ", max_stream_messages_,
-                                         " messages in one answer: ask for fewer (paging)"));
+      status = grpc::Status(
+          grpc::StatusCode::RESOURCE_EXHAUSTED,
+          absl::StrCat("more than ", max_stream_messages_,
+                       " messages in one answer: ask for fewer (paging)"));
     }
   } else {
     grpc::ByteBuffer response;
-    status = grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
-        channel_.get(), grpc::internal::RpcMethod(path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC),
-        context.get(), ToBuffer(requests.front()), &response);
+    status =
+        grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+            channel_.get(),
+            grpc::internal::RpcMethod(path.c_str(),
+                                      grpc::internal::RpcMethod::NORMAL_RPC),
+            context.get(), ToBuffer(requests.front()), &response);
     if (status.ok()) answers.push_back(FromBuffer(response));
   }
   if (!status.ok()) return Failure(status, detail);
@@ -271,7 +328,8 @@ ApiAnswer JsonApi::Call(absl::string_view method, absl::string_view body,
   for (const std::string& answer : answers) {
     auto json = BytesToJson(answer, out);
     if (!json.ok()) {
-      return Failure(grpc::Status(grpc::StatusCode::INTERNAL, std::string(json.status().message())));
+      return Failure(grpc::Status(grpc::StatusCode::INTERNAL,
+                                  std::string(json.status().message())));
     }
     jsons.push_back(*std::move(json));
   }

@@ -21,11 +21,11 @@
 #ifndef CTG_GATEWAY_WEB_JSON_API_H_
 #define CTG_GATEWAY_WEB_JSON_API_H_
 
-#include <memory>
-#include <string>
-
 #include <grpcpp/channel.h>
 #include <grpcpp/support/status.h>
+
+#include <memory>
+#include <string>
 
 #include "absl/strings/string_view.h"
 #include "gateway/in_process_callers.h"
@@ -40,7 +40,8 @@ struct ApiAnswer {
 // The HTTP status standing for a gRPC code (google.rpc's mapping).
 int HttpStatusFor(grpc::StatusCode code);
 // {"code":3,"status":"INVALID_ARGUMENT","message":"...","detail":"..."}.
-std::string ErrorJson(const grpc::Status& status, absl::string_view detail = "");
+std::string ErrorJson(const grpc::Status& status,
+                      absl::string_view detail = "");
 
 class JsonApi {
  public:

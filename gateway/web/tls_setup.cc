@@ -31,7 +31,8 @@ int ContextIndex() {
 // Set on a connection once its refusal was reported, so that the alert
 // that follows does not report it again.
 int ReportedIndex() {
-  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  static const int index =
+      SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
   return index;
 }
 
@@ -64,11 +65,13 @@ int VerifyChain(X509_STORE_CTX* store_ctx, void* arg) {
     }
   }
   std::string leaf_pem = leaf != nullptr ? ToPem(leaf) : "";
-  absl::Status verdict = v->anchors->Get()->VerifyClient(leaf_pem, chain, std::time(nullptr));
+  absl::Status verdict =
+      v->anchors->Get()->VerifyClient(leaf_pem, chain, std::time(nullptr));
   if (verdict.ok()) return 1;
-  auto* ssl = static_cast<SSL*>(
-      X509_STORE_CTX_get_ex_data(store_ctx, SSL_get_ex_data_X509_STORE_CTX_idx()));
-  if (ssl != nullptr) SSL_set_ex_data(ssl, ReportedIndex(), const_cast<Verification*>(v));
+  auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(
+      store_ctx, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  if (ssl != nullptr)
+    SSL_set_ex_data(ssl, ReportedIndex(), const_cast<Verification*>(v));
   Report(*v, leaf, verdict);
   X509_STORE_CTX_set_error(store_ctx, X509_V_ERR_APPLICATION_VERIFICATION);
   return 0;
@@ -89,9 +92,12 @@ void OnInfo(const SSL* ssl, int where, int ret) {
   if (SSL_get_state(ssl) != TLS_ST_SR_CERT) return;
   if (SSL_get0_peer_certificate(ssl) != nullptr) return;
   int alert = ret & 0xff;
-  if (alert != SSL_AD_CERTIFICATE_REQUIRED && alert != SSL_AD_HANDSHAKE_FAILURE) return;
-  SSL_set_ex_data(const_cast<SSL*>(ssl), ReportedIndex(), const_cast<Verification*>(v));
-  Report(*v, nullptr, v->anchors->Get()->VerifyClient("", "", std::time(nullptr)));
+  if (alert != SSL_AD_CERTIFICATE_REQUIRED && alert != SSL_AD_HANDSHAKE_FAILURE)
+    return;
+  SSL_set_ex_data(const_cast<SSL*>(ssl), ReportedIndex(),
+                  const_cast<Verification*>(v));
+  Report(*v, nullptr,
+         v->anchors->Get()->VerifyClient("", "", std::time(nullptr)));
 }
 
 absl::Status OpenSslError(absl::string_view what) {
@@ -104,33 +110,38 @@ absl::Status OpenSslError(absl::string_view what) {
 }  // namespace
 
 absl::Status ConfigureTls(SSL_CTX& ctx, const std::string& cert_path,
-                          const std::string& key_path, const std::string& ca_path,
+                          const std::string& key_path,
+                          const std::string& ca_path,
                           const TrustAnchorsHolder* anchors,
                           HandshakeRefusalFn on_refusal) {
   if (SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION) != 1) {
     return absl::InternalError("web: cannot require TLS 1.2 or later");
   }
   // TLS 1.2: forward-secret AEAD suites only.
-  SSL_CTX_set_cipher_list(&ctx,
-                          "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
-                          "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-                          "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305");
+  SSL_CTX_set_cipher_list(
+      &ctx,
+      "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+      "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+      "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305");
   // No session resumption: every connection is a full handshake whose
   // certificate is checked against the trust anchors in force.
   SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
-                                SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_TICKET);
+                                SSL_OP_CIPHER_SERVER_PREFERENCE |
+                                SSL_OP_NO_TICKET);
   SSL_CTX_set_session_cache_mode(&ctx, SSL_SESS_CACHE_OFF);
   SSL_CTX_set_num_tickets(&ctx, 0);
   if (SSL_CTX_use_certificate_chain_file(&ctx, cert_path.c_str()) != 1) {
     return OpenSslError(absl::StrCat("tls.cert ", cert_path));
   }
-  if (SSL_CTX_use_PrivateKey_file(&ctx, key_path.c_str(), SSL_FILETYPE_PEM) != 1 ||
+  if (SSL_CTX_use_PrivateKey_file(&ctx, key_path.c_str(), SSL_FILETYPE_PEM) !=
+          1 ||
       SSL_CTX_check_private_key(&ctx) != 1) {
     return OpenSslError(absl::StrCat("tls.key ", key_path));
   }
   auto* v = new Verification{anchors, std::move(on_refusal)};
   SSL_CTX_set_ex_data(&ctx, ContextIndex(), v);
-  SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+  SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+                     nullptr);
   SSL_CTX_set_cert_verify_callback(&ctx, VerifyChain, v);
   SSL_CTX_set_info_callback(&ctx, OnInfo);
   // Browsers are told which CAs to pick a certificate from.

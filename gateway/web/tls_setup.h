@@ -20,11 +20,12 @@
 
 namespace ctg::gateway::web {
 
-// Errors: kInvalidArgument naming tls.cert / tls.key / tls.ca when they cannot be
-// loaded; kInternal when OpenSSL refuses a setting.
-// `ca_path` names the CAs browsers are told to pick a certificate from.
+// Errors: kInvalidArgument naming tls.cert / tls.key / tls.ca when they cannot
+// be loaded; kInternal when OpenSSL refuses a setting. `ca_path` names the CAs
+// browsers are told to pick a certificate from.
 absl::Status ConfigureTls(SSL_CTX& ctx, const std::string& cert_path,
-                          const std::string& key_path, const std::string& ca_path,
+                          const std::string& key_path,
+                          const std::string& ca_path,
                           const TrustAnchorsHolder* anchors,
                           HandshakeRefusalFn on_refusal);
 

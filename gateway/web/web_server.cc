@@ -1,5 +1,6 @@
 #include "gateway/web/web_server.h"
 
+#include <google/protobuf/util/json_util.h>
 #include <httplib.h>
 #include <sys/socket.h>
 
@@ -9,10 +10,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
-#include "ctg/v1/data_requests.pb.h"
-#include <google/protobuf/util/json_util.h>
 #include "base/json.h"
 #include "base/status_macros.h"
+#include "ctg/v1/data_requests.pb.h"
 #include "gateway/status_mapping.h"
 #include "gateway/web/assets.h"
 #include "gateway/web/evaluation_report_json.h"
@@ -38,12 +38,14 @@ struct WebServer::Impl {
   void Api(const httplib::Request& req, httplib::Response& res);
   void Report(const httplib::Request& req, httplib::Response& res);
   // The CSRF verdict of a state-changing or data-reading request.
-  absl::Status CheckCsrf(const httplib::Request& req, const InProcessCallers::Binding& caller);
+  absl::Status CheckCsrf(const httplib::Request& req,
+                         const InProcessCallers::Binding& caller);
   void Static(const httplib::Request& req, httplib::Response& res);
   // Records the refusal of `method` for `why` as the Dispatcher records any
   // refused call of this caller (identity, rate limit and authorization
   // first), without running it.
-  grpc::Status Refuse(const std::string& method, const InProcessCallers::Binding& caller,
+  grpc::Status Refuse(const std::string& method,
+                      const InProcessCallers::Binding& caller,
                       const absl::Status& why);
 };
 
@@ -81,16 +83,18 @@ grpc::Status WebServer::Impl::Refuse(const std::string& method,
                                      const absl::Status& why) {
   grpc::ServerContext context;  // made here: never from a transport
   deps.callers->BindContext(&context, caller);
-  grpc::Status status = deps.dispatcher->Read(&context, method, [&](Call& call) {
-    call.AddFact("answered_by", "web");
-    return why;
-  });
+  grpc::Status status =
+      deps.dispatcher->Read(&context, method, [&](Call& call) {
+        call.AddFact("answered_by", "web");
+        return why;
+      });
   deps.dispatcher->Forget(&context);
   deps.callers->UnbindContext(&context);
   return status;
 }
 
-void WebServer::Impl::Session(const httplib::Request& req, httplib::Response& res) {
+void WebServer::Impl::Session(const httplib::Request& req,
+                              httplib::Response& res) {
   InProcessCallers::Binding caller = BindingOf(req);
   grpc::ServerContext context;
   deps.callers->BindContext(&context, caller);
@@ -101,37 +105,41 @@ void WebServer::Impl::Session(const httplib::Request& req, httplib::Response& re
     return;
   }
   const policy::Identity& id = *resolved.identity;
-  std::string token = CsrfTokens::FromCookieHeader(req.get_header_value("Cookie"));
+  std::string token =
+      CsrfTokens::FromCookieHeader(req.get_header_value("Cookie"));
   if (!csrf.Check(token, token, resolved.cert_sha256).ok()) {
     token = csrf.Issue(resolved.cert_sha256);
     res.set_header("Set-Cookie", CsrfTokens::Cookie(token));
   }
   const Config& c = *deps.config;
   SetJson(res, 200,
-          absl::StrCat("{\"spiffeId\":", JsonString(id.spiffe_id),
-                       ",\"role\":", JsonString(policy::RoleName(id.role)),
-                       ",\"organisation\":", JsonString(id.organisation),
-                       ",\"organisationPath\":", JsonString(id.OrganisationPath()),
-                       ",\"person\":", JsonString(id.person),
-                       ",\"cafName\":", JsonString(c.caf_name),
-                       ",\"timeZone\":", JsonString(c.web.time_zone),
-                       ",\"auditOrigin\":", JsonString(c.audit.origin),
-                       ",\"auditVerifierKey\":", JsonString(deps.audit_verifier_key),
-                       ",\"csrfToken\":", JsonString(token), "}"));
+          absl::StrCat(
+              "{\"spiffeId\":", JsonString(id.spiffe_id),
+              ",\"role\":", JsonString(policy::RoleName(id.role)),
+              ",\"organisation\":", JsonString(id.organisation),
+              ",\"organisationPath\":", JsonString(id.OrganisationPath()),
+              ",\"person\":", JsonString(id.person),
+              ",\"cafName\":", JsonString(c.caf_name),
+              ",\"timeZone\":", JsonString(c.web.time_zone),
+              ",\"auditOrigin\":", JsonString(c.audit.origin),
+              ",\"auditVerifierKey\":", JsonString(deps.audit_verifier_key),
+              ",\"csrfToken\":", JsonString(token), "}"));
 }
 
-absl::Status WebServer::Impl::CheckCsrf(const httplib::Request& req,
-                                        const InProcessCallers::Binding& caller) {
-  CTG_RETURN_IF_ERROR(csrf.Check(req.get_header_value(kCsrfHeader),
-                                 CsrfTokens::FromCookieHeader(req.get_header_value("Cookie")),
-                                 CertSha256(caller.cert_pem)));
+absl::Status WebServer::Impl::CheckCsrf(
+    const httplib::Request& req, const InProcessCallers::Binding& caller) {
+  CTG_RETURN_IF_ERROR(
+      csrf.Check(req.get_header_value(kCsrfHeader),
+                 CsrfTokens::FromCookieHeader(req.get_header_value("Cookie")),
+                 CertSha256(caller.cert_pem)));
   // A cross-site page cannot send the header; a same-site one is this one.
   if (req.has_header("Origin")) {
-    std::string expected = absl::StrCat("https://", req.get_header_value("Host"));
+    std::string expected =
+        absl::StrCat("https://", req.get_header_value("Host"));
     if (req.get_header_value("Origin") != expected) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("web console: calls from another origin are refused (Origin ",
-                       req.get_header_value("Origin").substr(0, 200), ")"));
+      return absl::PermissionDeniedError(absl::StrCat(
+          "web console: calls from another origin are refused (Origin ",
+          req.get_header_value("Origin").substr(0, 200), ")"));
     }
   }
   return absl::OkStatus();
@@ -149,7 +157,8 @@ void WebServer::Impl::Api(const httplib::Request& req, httplib::Response& res) {
   SetJson(res, answer.http_status, answer.json);
 }
 
-void WebServer::Impl::Report(const httplib::Request& req, httplib::Response& res) {
+void WebServer::Impl::Report(const httplib::Request& req,
+                             httplib::Response& res) {
   constexpr char kList[] = "ctg.v1.DataRequests/ListRequests";
   InProcessCallers::Binding caller = BindingOf(req);
   if (absl::Status csrf_ok = CheckCsrf(req, caller); !csrf_ok.ok()) {
@@ -160,24 +169,30 @@ void WebServer::Impl::Report(const httplib::Request& req, httplib::Response& res
   absl::CivilDay from, to;
   if (!absl::ParseCivilTime(req.get_param_value("from"), &from) ||
       !absl::ParseCivilTime(req.get_param_value("to"), &to)) {
-    SetJson(res, 400, ErrorJson(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                             "from, to: days as YYYY-MM-DD")));
+    SetJson(res, 400,
+            ErrorJson(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                   "from, to: days as YYYY-MM-DD")));
     return;
   }
   absl::TimeZone zone;
-  if (!absl::LoadTimeZone(deps.config->web.time_zone, &zone)) zone = absl::UTCTimeZone();
+  if (!absl::LoadTimeZone(deps.config->web.time_zone, &zone))
+    zone = absl::UTCTimeZone();
   std::vector<ctg::v1::DataRequest> requests;
   std::string token;
   do {
-    ApiAnswer page = api->Call(
-        kList, absl::StrCat("{\"pageSize\":500,\"pageToken\":", JsonString(token), "}"), caller);
+    ApiAnswer page = api->Call(kList,
+                               absl::StrCat("{\"pageSize\":500,\"pageToken\":",
+                                            JsonString(token), "}"),
+                               caller);
     if (page.http_status != 200) {
       SetJson(res, page.http_status, page.json);
       return;
     }
     ctg::v1::ListRequestsResponse list;
     if (!google::protobuf::util::JsonStringToMessage(page.json, &list).ok()) {
-      SetJson(res, 500, ErrorJson(grpc::Status(grpc::StatusCode::INTERNAL, "unreadable list")));
+      SetJson(res, 500,
+              ErrorJson(
+                  grpc::Status(grpc::StatusCode::INTERNAL, "unreadable list")));
       return;
     }
     for (auto& r : *list.mutable_requests()) requests.push_back(std::move(r));
@@ -191,7 +206,8 @@ void WebServer::Impl::Report(const httplib::Request& req, httplib::Response& res
   SetJson(res, 200, *json);
 }
 
-void WebServer::Impl::Static(const httplib::Request& req, httplib::Response& res) {
+void WebServer::Impl::Static(const httplib::Request& req,
+                             httplib::Response& res) {
   std::string path = req.path;
   // The console is one page; its views are fragments (#/requester/...).
   if (path == "/") path = "/index.html";
@@ -207,39 +223,43 @@ void WebServer::Impl::Static(const httplib::Request& req, httplib::Response& res
     res.status = 304;
     return;
   }
-  res.set_content(reinterpret_cast<const char*>(asset->data), asset->size, MimeType(path));
+  res.set_content(reinterpret_cast<const char*>(asset->data), asset->size,
+                  MimeType(path));
 }
 
 void WebServer::Impl::Routes() {
-  http->set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-    for (const auto& [name, value] : SecurityHeaders(absl::StartsWith(req.path, "/api/") ||
-                                                     req.path == "/session" ||
-                                                     req.path == "/report/evaluation")) {
-      res.set_header(name, value);
-    }
-  });
-  http->Get("/session", [this](const httplib::Request& req, httplib::Response& res) {
-    Session(req, res);
-  });
-  http->Post(R"(/api/([^?]*))", [this](const httplib::Request& req, httplib::Response& res) {
-    Api(req, res);
-  });
-  http->Post("/report/evaluation", [this](const httplib::Request& req, httplib::Response& res) {
-    Report(req, res);
-  });
-  http->Get(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
-    Static(req, res);
-  });
+  http->set_post_routing_handler(
+      [](const httplib::Request& req, httplib::Response& res) {
+        for (const auto& [name, value] : SecurityHeaders(
+                 absl::StartsWith(req.path, "/api/") ||
+                 req.path == "/session" || req.path == "/report/evaluation")) {
+          res.set_header(name, value);
+        }
+      });
+  http->Get("/session", [this](const httplib::Request& req,
+                               httplib::Response& res) { Session(req, res); });
+  http->Post(R"(/api/([^?]*))",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               Api(req, res);
+             });
+  http->Post("/report/evaluation",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               Report(req, res);
+             });
+  http->Get(R"(/.*)", [this](const httplib::Request& req,
+                             httplib::Response& res) { Static(req, res); });
   http->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.status == 413) {
       SetJson(res, 413,
-              ErrorJson(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                                     "the request body exceeds web.max_body_bytes")));
+              ErrorJson(
+                  grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                               "the request body exceeds web.max_body_bytes")));
     }
   });
 }
 
-absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(WebServerDeps deps) {
+absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
+    WebServerDeps deps) {
   const Config& config = *deps.config;
   auto impl = std::make_unique<Impl>();
   impl->deps = deps;
@@ -248,20 +268,26 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(WebServerDeps deps) 
   impl->http = std::make_unique<httplib::SSLServer>([&](SSL_CTX& ctx) {
     tls = ConfigureTls(
         ctx, config.tls.cert, config.tls.key, config.tls.ca, deps.anchors,
-        [dispatcher](const std::string& sha, const std::string& uri, const absl::Status& why) {
+        [dispatcher](const std::string& sha, const std::string& uri,
+                     const absl::Status& why) {
           dispatcher->RecordHandshakeRefusal(sha, uri, why);
         });
     return tls.ok();
   });
   if (!tls.ok()) return tls;
-  if (!impl->http->is_valid()) return absl::InternalError("web: the TLS context cannot be made");
-  impl->api = std::make_unique<JsonApi>(deps.channel, deps.callers, kMaxStreamMessages);
-  impl->http->set_payload_max_length(static_cast<size_t>(config.web.max_body_bytes));
+  if (!impl->http->is_valid())
+    return absl::InternalError("web: the TLS context cannot be made");
+  impl->api =
+      std::make_unique<JsonApi>(deps.channel, deps.callers, kMaxStreamMessages);
+  impl->http->set_payload_max_length(
+      static_cast<size_t>(config.web.max_body_bytes));
   impl->http->set_tcp_nodelay(true);  // small JSON answers: no Nagle delay
   impl->http->set_keep_alive_max_count(1000);
   // A browser keeps up to six connections open, each holding a worker while
   // it idles (keep-alive): enough workers for several users at once.
-  impl->http->new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
+  impl->http->new_task_queue = [] {
+    return new httplib::ThreadPool(kWorkerThreads);
+  };
   impl->http->set_read_timeout(30, 0);
   impl->http->set_write_timeout(30, 0);
   // Never share the port with another process (no SO_REUSEPORT).
@@ -274,8 +300,9 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(WebServerDeps deps) 
   const std::string& listen = config.web.listen;
   size_t colon = listen.rfind(':');
   int port = -1;
-  if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port) ||
-      port < 0 || port > 65535) {
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(listen.substr(colon + 1), &port) || port < 0 ||
+      port > 65535) {
     return absl::InvalidArgumentError(
         absl::StrCat("web.listen \"", listen, "\": expected HOST:PORT"));
   }
@@ -290,8 +317,9 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(WebServerDeps deps) 
     port = 0;
   }
   if (port == 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "web.listen ", listen, ": cannot listen there (address in use or not local)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("web.listen ", listen,
+                     ": cannot listen there (address in use or not local)"));
   }
   impl->address = absl::StrCat(listen.substr(0, colon), ":", port);
   httplib::SSLServer* http = impl->http.get();

@@ -15,10 +15,10 @@
 #ifndef CTG_GATEWAY_WEB_WEB_SERVER_H_
 #define CTG_GATEWAY_WEB_WEB_SERVER_H_
 
+#include <grpcpp/channel.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/channel.h>
 
 #include "absl/status/statusor.h"
 #include "gateway/caller.h"

@@ -5,9 +5,10 @@
 namespace ctg::policy::sdc {
 
 std::string CellKey::ToString() const {
-  if (breakdown.empty()) return absl::StrCat(territory, "/", period, "/", indicator);
-  return absl::StrCat(territory, "/", period, "/", indicator, "/", breakdown, "=",
-                      category);
+  if (breakdown.empty())
+    return absl::StrCat(territory, "/", period, "/", indicator);
+  return absl::StrCat(territory, "/", period, "/", indicator, "/", breakdown,
+                      "=", category);
 }
 
 }  // namespace ctg::policy::sdc

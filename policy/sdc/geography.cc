@@ -11,23 +11,25 @@
 
 namespace ctg::policy::sdc {
 
-absl::StatusOr<Geography> Geography::Create(std::vector<std::string> pieces,
-                                            std::vector<TerritorySpec> territories) {
+absl::StatusOr<Geography> Geography::Create(
+    std::vector<std::string> pieces, std::vector<TerritorySpec> territories) {
   Geography g;
   g.pieces_ = std::move(pieces);
   for (int32_t i = 0; i < static_cast<int32_t>(g.pieces_.size()); ++i) {
-    if (g.pieces_[i].empty() || !g.piece_index_.emplace(g.pieces_[i], i).second) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("geography: piece \"", g.pieces_[i], "\" is empty or repeated"));
+    if (g.pieces_[i].empty() ||
+        !g.piece_index_.emplace(g.pieces_[i], i).second) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "geography: piece \"", g.pieces_[i], "\" is empty or repeated"));
     }
   }
-  if (g.pieces_.empty()) return absl::InvalidArgumentError("geography: no piece");
+  if (g.pieces_.empty())
+    return absl::InvalidArgumentError("geography: no piece");
   absl::flat_hash_set<std::string> codes;
   std::vector<bool> is_territory(g.pieces_.size(), false);
   for (TerritorySpec& t : territories) {
     if (t.code.empty() || !codes.insert(t.code).second) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("geography: territory \"", t.code, "\" is empty or repeated"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "geography: territory \"", t.code, "\" is empty or repeated"));
     }
     if (t.pieces.empty()) {
       return absl::InvalidArgumentError(
@@ -37,13 +39,14 @@ absl::StatusOr<Geography> Geography::Create(std::vector<std::string> pieces,
     for (const std::string& p : t.pieces) {
       const int32_t i = g.PieceIndex(p);
       if (i < 0) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("geography: territory ", out.code, " names unknown piece ", p));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "geography: territory ", out.code, " names unknown piece ", p));
       }
       out.pieces.push_back(i);
     }
     std::sort(out.pieces.begin(), out.pieces.end());
-    if (std::adjacent_find(out.pieces.begin(), out.pieces.end()) != out.pieces.end()) {
+    if (std::adjacent_find(out.pieces.begin(), out.pieces.end()) !=
+        out.pieces.end()) {
       return absl::InvalidArgumentError(
           absl::StrCat("geography: territory ", out.code, " repeats a piece"));
     }
@@ -53,8 +56,9 @@ absl::StatusOr<Geography> Geography::Create(std::vector<std::string> pieces,
   for (int32_t i = 0; i < static_cast<int32_t>(g.pieces_.size()); ++i) {
     if (is_territory[i]) continue;
     if (codes.contains(g.pieces_[i])) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "geography: piece id ", g.pieces_[i], " is also the code of a larger territory"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("geography: piece id ", g.pieces_[i],
+                       " is also the code of a larger territory"));
     }
     g.hidden_pieces_.push_back(i);
   }
@@ -69,19 +73,22 @@ int32_t Geography::PieceIndex(absl::string_view id) const {
 absl::StatusOr<Geography> CommuneGeography(const CommuneLayout& layout) {
   const std::string& commune = layout.commune;
   if (!IsCommuneCode(commune)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("commune code \"", commune, "\" is not an INSEE commune code"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "commune code \"", commune, "\" is not an INSEE commune code"));
   }
   std::vector<std::string> zones = layout.iris;
   if (zones.empty()) zones.push_back(commune);
-  std::map<std::string, std::vector<std::string>> parts_of_zone;  // zone -> qpvs
+  std::map<std::string, std::vector<std::string>>
+      parts_of_zone;  // zone -> qpvs
   for (const std::string& z : layout.iris) {
     if (!IsIrisCode(z) || !absl::StartsWith(z, commune)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "inconsistent hierarchy: IRIS ", z, " is not an IRIS of commune ", commune));
+      return absl::InvalidArgumentError(
+          absl::StrCat("inconsistent hierarchy: IRIS ", z,
+                       " is not an IRIS of commune ", commune));
     }
     if (!parts_of_zone.emplace(z, std::vector<std::string>{}).second) {
-      return absl::InvalidArgumentError(absl::StrCat("IRIS ", z, " is listed twice"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("IRIS ", z, " is listed twice"));
     }
   }
   if (layout.iris.empty()) parts_of_zone[commune];
@@ -93,9 +100,10 @@ absl::StatusOr<Geography> CommuneGeography(const CommuneLayout& layout) {
           "inconsistent hierarchy: QPV ", part.qpv, " part names ", part.iris,
           ", which is not an IRIS of commune ", commune));
     }
-    if (std::find(it->second.begin(), it->second.end(), part.qpv) != it->second.end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("QPV part ", part.qpv, " ∩ ", part.iris, " is listed twice"));
+    if (std::find(it->second.begin(), it->second.end(), part.qpv) !=
+        it->second.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "QPV part ", part.qpv, " ∩ ", part.iris, " is listed twice"));
     }
     it->second.push_back(part.qpv);
     qpv_pieces[part.qpv].push_back(absl::StrCat(part.iris, "+", part.qpv));
@@ -109,7 +117,8 @@ absl::StatusOr<Geography> CommuneGeography(const CommuneLayout& layout) {
     if (qpvs.empty()) {
       zone.pieces.push_back(z);
     } else {
-      for (const std::string& q : qpvs) zone.pieces.push_back(absl::StrCat(z, "+", q));
+      for (const std::string& q : qpvs)
+        zone.pieces.push_back(absl::StrCat(z, "+", q));
       zone.pieces.push_back(absl::StrCat(z, "-"));
     }
     for (const std::string& p : zone.pieces) {

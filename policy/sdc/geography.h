@@ -41,8 +41,8 @@ class Geography {
   // or repeated, a territory code is empty or repeated (also against piece
   // ids of other areas), a territory is empty, repeats a piece or names an
   // unknown piece.
-  static absl::StatusOr<Geography> Create(std::vector<std::string> pieces,
-                                          std::vector<TerritorySpec> territories);
+  static absl::StatusOr<Geography> Create(
+      std::vector<std::string> pieces, std::vector<TerritorySpec> territories);
 
   const std::vector<std::string>& pieces() const { return pieces_; }
   const std::vector<Territory>& territories() const { return territories_; }
@@ -60,8 +60,9 @@ class Geography {
 
 // One commune, its IRIS and its QPVs.
 struct CommuneLayout {
-  std::string commune;            // "33069"
-  std::vector<std::string> iris;  // "330690101", ...; empty: commune not divided
+  std::string commune;  // "33069"
+  std::vector<std::string>
+      iris;  // "330690101", ...; empty: commune not divided
   struct QpvPart {
     std::string qpv;   // "QN03301M"
     std::string iris;  // an IRIS of the commune (the commune if not divided)

@@ -44,7 +44,8 @@ namespace ctg::policy::sdc {
 // InvalidArgument if the release does not list exactly the requested cells of
 // the model in model order; Internal if GLPK fails. A breach is not an error:
 // it is listed in the report (report.passed() is false).
-absl::StatusOr<AuditReport> AuditRelease(const TableModel& model, const Release& release,
+absl::StatusOr<AuditReport> AuditRelease(const TableModel& model,
+                                         const Release& release,
                                          const ReleaseMemory& memory,
                                          const SdcConfig& config);
 

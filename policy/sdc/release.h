@@ -52,7 +52,7 @@ struct ReleasedCell {
 struct CellInterval {
   CellKey key;
   double lower = 0;
-  double upper = 0;  // +infinity when unbounded
+  double upper = 0;            // +infinity when unbounded
   int64_t required_upper = 0;  // C2; 0: only "not a single value"
   // C3: minimum width of [lower, min(upper, territory_threshold - 1)].
   int64_t required_width = 0;
@@ -63,12 +63,12 @@ struct CellInterval {
 };
 
 struct AuditReport {
-  bool ran = false;        // false: mode kOff, or nothing masked
-  bool complete = false;   // every block audited (not sampled or truncated)
+  bool ran = false;       // false: mode kOff, or nothing masked
+  bool complete = false;  // every block audited (not sampled or truncated)
   int64_t blocks_audited = 0;
   int64_t blocks_total = 0;
   int64_t cells_checked = 0;
-  int64_t repair_rounds = 0;     // extra suppressions added after a breach
+  int64_t repair_rounds = 0;  // extra suppressions added after a breach
   std::vector<CellInterval> breaches;  // empty in any returned Release
   bool passed() const { return ran && breaches.empty(); }
 };

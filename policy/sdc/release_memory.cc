@@ -14,11 +14,20 @@ constexpr absl::string_view kHeader = "ctg-sdc-memory v1";
 void Escape(absl::string_view in, std::string* out) {
   for (char c : in) {
     switch (c) {
-      case '\\': out->append("\\\\"); break;
-      case '\t': out->append("\\t"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      default: out->push_back(c);
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      default:
+        out->push_back(c);
     }
   }
 }
@@ -32,11 +41,20 @@ bool Unescape(absl::string_view in, std::string* out) {
     }
     if (++i >= in.size()) return false;
     switch (in[i]) {
-      case '\\': out->push_back('\\'); break;
-      case 't': out->push_back('\t'); break;
-      case 'n': out->push_back('\n'); break;
-      case 'r': out->push_back('\r'); break;
-      default: return false;
+      case '\\':
+        out->push_back('\\');
+        break;
+      case 't':
+        out->push_back('\t');
+        break;
+      case 'n':
+        out->push_back('\n');
+        break;
+      case 'r':
+        out->push_back('\r');
+        break;
+      default:
+        return false;
     }
   }
   return true;
@@ -53,45 +71,54 @@ bool operator==(const ReleaseMemory& a, const ReleaseMemory& b) {
   return a.entries_ == b.entries_;
 }
 
-absl::Status ReleaseMemory::Check(const CellKey& key, MemoryEntry::State state) const {
+absl::Status ReleaseMemory::Check(const CellKey& key,
+                                  MemoryEntry::State state) const {
   const MemoryEntry* e = Find(key);
   if (e == nullptr || e->state == state) return absl::OkStatus();
   if (state == MemoryEntry::State::kPublished) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "cell ", key.ToString(), " was masked in an earlier release and cannot be published"));
+        "cell ", key.ToString(),
+        " was masked in an earlier release and cannot be published"));
   }
   return absl::FailedPreconditionError(absl::StrCat(
-      "cell ", key.ToString(), " was published in an earlier release and cannot be masked"));
+      "cell ", key.ToString(),
+      " was published in an earlier release and cannot be masked"));
 }
 
 absl::Status ReleaseMemory::AddPublished(const CellKey& key, int64_t value,
                                          int64_t amount,
                                          absl::string_view base_version) {
-  if (absl::Status s = Check(key, MemoryEntry::State::kPublished); !s.ok()) return s;
+  if (absl::Status s = Check(key, MemoryEntry::State::kPublished); !s.ok())
+    return s;
   entries_[key] = MemoryEntry{MemoryEntry::State::kPublished, value, amount,
                               std::string(base_version)};
   return absl::OkStatus();
 }
 
-absl::Status ReleaseMemory::AddMasked(const CellKey& key, absl::string_view base_version) {
-  if (absl::Status s = Check(key, MemoryEntry::State::kMasked); !s.ok()) return s;
+absl::Status ReleaseMemory::AddMasked(const CellKey& key,
+                                      absl::string_view base_version) {
+  if (absl::Status s = Check(key, MemoryEntry::State::kMasked); !s.ok())
+    return s;
   auto [it, inserted] = entries_.try_emplace(key);
   if (inserted) {
-    it->second = MemoryEntry{MemoryEntry::State::kMasked, 0, 0, std::string(base_version)};
+    it->second = MemoryEntry{MemoryEntry::State::kMasked, 0, 0,
+                             std::string(base_version)};
   }
   return absl::OkStatus();
 }
 
 absl::Status ReleaseMemory::Record(const Release& release) {
   for (const ReleasedCell& c : release.cells) {
-    const auto state = c.status == CellStatus::kPublished ? MemoryEntry::State::kPublished
-                                                          : MemoryEntry::State::kMasked;
+    const auto state = c.status == CellStatus::kPublished
+                           ? MemoryEntry::State::kPublished
+                           : MemoryEntry::State::kMasked;
     if (absl::Status s = Check(c.key, state); !s.ok()) return s;
   }
   for (const ReleasedCell& c : release.cells) {
-    absl::Status s = c.status == CellStatus::kPublished
-                         ? AddPublished(c.key, c.value, c.amount, release.base_version)
-                         : AddMasked(c.key, release.base_version);
+    absl::Status s =
+        c.status == CellStatus::kPublished
+            ? AddPublished(c.key, c.value, c.amount, release.base_version)
+            : AddMasked(c.key, release.base_version);
     if (!s.ok()) return s;  // cannot happen after the check above
   }
   return absl::OkStatus();
@@ -108,8 +135,8 @@ std::string ReleaseMemory::Serialize() const {
   for (const auto& [k, e] : entries_) {
     const bool pub = e.state == MemoryEntry::State::kPublished;
     out.push_back(pub ? 'P' : 'M');
-    for (const std::string* f : {&k.territory, &k.period, &k.indicator, &k.breakdown,
-                                 &k.category}) {
+    for (const std::string* f :
+         {&k.territory, &k.period, &k.indicator, &k.breakdown, &k.category}) {
       out.push_back('\t');
       Escape(*f, &out);
     }
@@ -128,8 +155,8 @@ absl::StatusOr<ReleaseMemory> ReleaseMemory::Parse(absl::string_view text) {
   std::vector<absl::string_view> lines = absl::StrSplit(text, '\n');
   if (!lines.empty() && lines.back().empty()) lines.pop_back();
   if (lines.empty() || lines[0] != kHeader) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("release memory line 1: expected header \"", kHeader, "\""));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "release memory line 1: expected header \"", kHeader, "\""));
   }
   ReleaseMemory m;
   for (size_t n = 1; n < lines.size(); ++n) {
@@ -149,13 +176,14 @@ absl::StatusOr<ReleaseMemory> ReleaseMemory::Parse(absl::string_view text) {
     if (key.territory.empty() || key.period.empty() || key.indicator.empty()) {
       return bad("empty territory, period or indicator");
     }
-    if (m.entries_.count(key) > 0) return bad(absl::StrCat("duplicate cell ", key.ToString()));
+    if (m.entries_.count(key) > 0)
+      return bad(absl::StrCat("duplicate cell ", key.ToString()));
     MemoryEntry e;
     e.base_version = fields[5];
     if (f[0] == "P") {
       e.state = MemoryEntry::State::kPublished;
-      if (!absl::SimpleAtoi(f[6], &e.value) || !absl::SimpleAtoi(f[7], &e.amount) ||
-          e.value < 0 || e.amount < 0) {
+      if (!absl::SimpleAtoi(f[6], &e.value) ||
+          !absl::SimpleAtoi(f[7], &e.amount) || e.value < 0 || e.amount < 0) {
         return bad("published value and amount must be non-negative integers");
       }
     } else if (!f[6].empty() || !f[7].empty()) {

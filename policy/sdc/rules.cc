@@ -29,12 +29,14 @@ bool IsDerivedFigureMasked(int64_t contributors, const SdcConfig& config) {
 bool IsDominated(absl::Span<const int64_t> top, int64_t amount,
                  const SdcConfig& config) {
   const DominanceRule& d = config.dominance;
-  if (!d.enabled || amount <= 0 || d.n <= 0 || static_cast<int>(top.size()) < d.n) {
+  if (!d.enabled || amount <= 0 || d.n <= 0 ||
+      static_cast<int>(top.size()) < d.n) {
     return false;
   }
   long double sum = 0;
   for (int i = 0; i < d.n; ++i) sum += static_cast<long double>(top[i]);
-  return sum * 100.0L > static_cast<long double>(d.k) * static_cast<long double>(amount);
+  return sum * 100.0L >
+         static_cast<long double>(d.k) * static_cast<long double>(amount);
 }
 
 PrimaryReason ClassifyPrimary(const Cell& cell, const Block& block,
@@ -46,7 +48,8 @@ PrimaryReason ClassifyPrimary(const Cell& cell, const Block& block,
     if (IsSmallCount(cell.value, config)) return PrimaryReason::kSmallCount;
     return PrimaryReason::kNone;
   }
-  if (IsDerivedFigureMasked(cell.value, config)) return PrimaryReason::kDerivedFigure;
+  if (IsDerivedFigureMasked(cell.value, config))
+    return PrimaryReason::kDerivedFigure;
   if (IsDominated(cell.top_contributions, cell.amount, config)) {
     return PrimaryReason::kDominance;
   }
@@ -55,7 +58,8 @@ PrimaryReason ClassifyPrimary(const Cell& cell, const Block& block,
 
 // Group attribute disclosure (optional, R7 in spirit: a figure about every
 // contributor of a territory at once).
-bool IsGroupDisclosure(int64_t category_value, int64_t total, const SdcConfig& config) {
+bool IsGroupDisclosure(int64_t category_value, int64_t total,
+                       const SdcConfig& config) {
   return config.group_disclosure && total > 0 && category_value == total;
 }
 

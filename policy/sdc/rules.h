@@ -70,7 +70,7 @@ struct SdcConfig {
   // R7: counts 1..threshold-1 are masked, and so are derived figures
   // (amounts, means) over 1..threshold-1 contributors.
   int64_t frequency_threshold = 5;
-  bool mask_zeros = false;            // R7: zeros are figures unless set
+  bool mask_zeros = false;  // R7: zeros are figures unless set
   // C3: W, the minimum width of an excluded territory's allocataire interval
   // (inside what its label allows). Ten: twice the R7 threshold (see the doc).
   int64_t excluded_min_width = 10;
@@ -81,7 +81,7 @@ struct SdcConfig {
   bool group_disclosure = false;
   // Figures published openly by the Caf (empty by default).
   std::vector<OpenFigure> open_data;
-  DominanceRule dominance;            // optional (n, k) rule on amounts
+  DominanceRule dominance;  // optional (n, k) rule on amounts
   // Apply R6 to hidden pieces of the common refinement (IRIS ∩ QPV, IRIS
   // minus its QPV parts) too, so that a small area cannot be obtained by
   // difference of two released territories.
@@ -136,7 +136,8 @@ PrimaryReason ClassifyPrimary(const Cell& cell, const Block& block,
 
 // Group attribute disclosure (optional): a category of a breakdown holds the
 // whole (non-zero) total of its territory.
-bool IsGroupDisclosure(int64_t category_value, int64_t total, const SdcConfig& config);
+bool IsGroupDisclosure(int64_t category_value, int64_t total,
+                       const SdcConfig& config);
 
 // Whether an inner cell is a *singleton* row for the Gauss step: with zeros
 // published, an inner cell that may hold exactly 1 (a known 1, or an unknown

@@ -47,9 +47,10 @@ std::vector<bool> SelectAudited(const TableModel& m,
     return SplitMix(seed ^ x) < SplitMix(seed ^ y);
   });
   int64_t budget = a.max_rows;
-  size_t wanted = a.mode == AuditMode::kAlways
-                      ? nc
-                      : std::max<size_t>(1, static_cast<size_t>(a.sample_fraction * nc));
+  size_t wanted =
+      a.mode == AuditMode::kAlways
+          ? nc
+          : std::max<size_t>(1, static_cast<size_t>(a.sample_fraction * nc));
   for (size_t c : order) {
     if (wanted == 0) break;
     int64_t rows = 0;
@@ -64,7 +65,8 @@ std::vector<bool> SelectAudited(const TableModel& m,
 
 // Open data (SdcConfig::open_data) is known to every reader: added to the
 // memory as published figures, for the cells the model has.
-absl::StatusOr<ReleaseMemory> WithOpenData(const TableModel& model, const ReleaseMemory& memory,
+absl::StatusOr<ReleaseMemory> WithOpenData(const TableModel& model,
+                                           const ReleaseMemory& memory,
                                            const SdcConfig& config) {
   ReleaseMemory out = memory;
   if (config.open_data.empty()) return out;
@@ -72,24 +74,29 @@ absl::StatusOr<ReleaseMemory> WithOpenData(const TableModel& model, const Releas
   for (const Cell& c : model.cells) keys.insert(c.key);
   for (const OpenFigure& f : config.open_data) {
     if (!keys.contains(f.key) || out.Find(f.key) != nullptr) continue;
-    CTG_RETURN_IF_ERROR(out.AddPublished(f.key, f.value, f.amount, "open-data"));
+    CTG_RETURN_IF_ERROR(
+        out.AddPublished(f.key, f.value, f.amount, "open-data"));
   }
   return out;
 }
 
-void AddToRelease(const TableModel& m, int32_t bi, const internal::BlockOutcome& bp,
-                  Release* out, absl::flat_hash_set<std::pair<std::string, std::string>>* ex) {
+void AddToRelease(
+    const TableModel& m, int32_t bi, const internal::BlockOutcome& bp,
+    Release* out,
+    absl::flat_hash_set<std::pair<std::string, std::string>>* ex) {
   const Block& b = m.blocks[bi];
   for (int32_t i = 0; i < b.num_cells; ++i) {
     const Cell& c = m.cells[b.first_cell + i];
     if (!c.requested) continue;
     const CellPlan& p = bp.plan[i];
-    ReleasedCell rc{c.key, CellStatus::kPublished, MaskReason::kNone, c.value, c.amount,
-                    b.kind == IndicatorKind::kAmount};
+    ReleasedCell rc{
+        c.key,    CellStatus::kPublished,          MaskReason::kNone, c.value,
+        c.amount, b.kind == IndicatorKind::kAmount};
     if (p.role == Role::kPrimary) {
       rc.reason = p.reason;
-      rc.status = p.reason == MaskReason::kExcludedTerritory ? CellStatus::kExcluded
-                                                             : CellStatus::kMasked;
+      rc.status = p.reason == MaskReason::kExcludedTerritory
+                      ? CellStatus::kExcluded
+                      : CellStatus::kMasked;
     } else if (p.role == Role::kCandidate && bp.suppressed[i]) {
       rc.status = CellStatus::kMasked;
       rc.reason = MaskReason::kSecondary;
@@ -104,7 +111,8 @@ void AddToRelease(const TableModel& m, int32_t bi, const internal::BlockOutcome&
     }
     if (rc.status == CellStatus::kExcluded &&
         ex->insert({c.key.territory, c.key.period}).second) {
-      out->excluded.push_back({c.key.territory, c.key.period, c.territory_population});
+      out->excluded.push_back(
+          {c.key.territory, c.key.period, c.territory_population});
     }
     out->cells.push_back(std::move(rc));
   }
@@ -112,22 +120,28 @@ void AddToRelease(const TableModel& m, int32_t bi, const internal::BlockOutcome&
 
 }  // namespace
 
-absl::StatusOr<Release> ProtectTable(const TableModel& model, const ReleaseMemory& memory,
+absl::StatusOr<Release> ProtectTable(const TableModel& model,
+                                     const ReleaseMemory& memory,
                                      const SdcConfig& config,
-                                     absl::string_view base_version, uint64_t seed) {
+                                     absl::string_view base_version,
+                                     uint64_t seed) {
   CTG_RETURN_IF_ERROR(model.Validate());
-  CTG_ASSIGN_OR_RETURN(ReleaseMemory known, WithOpenData(model, memory, config));
+  CTG_ASSIGN_OR_RETURN(ReleaseMemory known,
+                       WithOpenData(model, memory, config));
   CTG_ASSIGN_OR_RETURN(auto mem, internal::MatchMemory(model, known));
   const internal::Visible visible = internal::VisibleTerritories(model, known);
   const std::vector<std::vector<int32_t>> comps = internal::Components(model);
-  const std::vector<bool> audit = SelectAudited(model, comps, config.audit, seed);
+  const std::vector<bool> audit =
+      SelectAudited(model, comps, config.audit, seed);
   Release out;
   out.base_version = std::string(base_version);
   out.audit.blocks_total = static_cast<int64_t>(model.blocks.size());
-  auto audit_cell = [&](int32_t ci, internal::AuditRole role, const CellPlan& plan) {
+  auto audit_cell = [&](int32_t ci, internal::AuditRole role,
+                        const CellPlan& plan) {
     const Cell& c = model.cells[ci];
-    return internal::MakeAuditCell(c, model.blocks[model.inner[c.rows[0]].block], role, plan,
-                                   visible, config);
+    return internal::MakeAuditCell(c,
+                                   model.blocks[model.inner[c.rows[0]].block],
+                                   role, plan, visible, config);
   };
   std::vector<internal::BlockOutcome> outcomes(model.blocks.size());
   for (size_t k = 0; k < comps.size(); ++k) {
@@ -137,9 +151,10 @@ absl::StatusOr<Release> ProtectTable(const TableModel& model, const ReleaseMemor
                            internal::PlanBlock(model, bi, mem, config));
       plans.push_back(std::move(plan));
     }
-    CTG_ASSIGN_OR_RETURN(std::vector<internal::BlockOutcome> done,
-                         internal::ProtectComponent(model, comps[k], std::move(plans), config,
-                                                    audit[k], audit_cell, &out.audit));
+    CTG_ASSIGN_OR_RETURN(
+        std::vector<internal::BlockOutcome> done,
+        internal::ProtectComponent(model, comps[k], std::move(plans), config,
+                                   audit[k], audit_cell, &out.audit));
     for (size_t j = 0; j < comps[k].size(); ++j) {
       outcomes[comps[k][j]] = std::move(done[j]);
       if (audit[k]) ++out.audit.blocks_audited;

@@ -20,8 +20,8 @@ struct ParsedBlock {
   std::vector<int32_t> ncat;  // per breakdown
   std::vector<int64_t> stride;
   int64_t ncross = 1;
-  std::vector<int64_t> total, total_amount;          // per piece
-  std::vector<std::vector<int64_t>> count, amount;   // [b][piece * ncat + c]
+  std::vector<int64_t> total, total_amount;         // per piece
+  std::vector<std::vector<int64_t>> count, amount;  // [b][piece * ncat + c]
   absl::flat_hash_map<int64_t, std::vector<int64_t>> top;  // TopKey -> list
   int64_t TopKey(int32_t b, int32_t p, int32_t c) const {  // b = -1: total
     return ((static_cast<int64_t>(b) + 1) * (1 << 20) + c) * (1LL << 31) + p;
@@ -34,22 +34,28 @@ absl::Status Bad(const BlockInput& in, absl::string_view what) {
 }
 
 absl::StatusOr<ParsedBlock> Parse(const Geography& geo, const BlockInput& in) {
-  if (in.indicator.empty() || in.period.empty()) return Bad(in, "empty indicator or period");
+  if (in.indicator.empty() || in.period.empty())
+    return Bad(in, "empty indicator or period");
   ParsedBlock pb;
   const size_t np = geo.pieces().size();
-  absl::flat_hash_map<std::string, std::pair<int32_t, absl::flat_hash_map<std::string, int32_t>>>
+  absl::flat_hash_map<
+      std::string,
+      std::pair<int32_t, absl::flat_hash_map<std::string, int32_t>>>
       cats;
   for (int32_t b = 0; b < static_cast<int32_t>(in.breakdowns.size()); ++b) {
     const Breakdown& bd = in.breakdowns[b];
     auto& [index, names] = cats[bd.code];
     if (bd.code.empty() || !names.empty() || bd.categories.empty()) {
-      return Bad(in, absl::StrCat("breakdown \"", bd.code, "\" is empty or repeated"));
+      return Bad(
+          in, absl::StrCat("breakdown \"", bd.code, "\" is empty or repeated"));
     }
     index = b;
     for (int32_t c = 0; c < static_cast<int32_t>(bd.categories.size()); ++c) {
-      if (bd.categories[c].empty() || !names.emplace(bd.categories[c], c).second) {
-        return Bad(in, absl::StrCat("breakdown ", bd.code, ": category \"",
-                                    bd.categories[c], "\" is empty or repeated"));
+      if (bd.categories[c].empty() ||
+          !names.emplace(bd.categories[c], c).second) {
+        return Bad(in,
+                   absl::StrCat("breakdown ", bd.code, ": category \"",
+                                bd.categories[c], "\" is empty or repeated"));
       }
     }
     pb.ncat.push_back(static_cast<int32_t>(bd.categories.size()));
@@ -67,14 +73,18 @@ absl::StatusOr<ParsedBlock> Parse(const Geography& geo, const BlockInput& in) {
   for (const Figure& f : in.figures) {
     const int32_t p = geo.PieceIndex(f.piece);
     if (p < 0) return Bad(in, absl::StrCat("unknown piece ", f.piece));
-    const std::string where = absl::StrCat("piece ", f.piece, " ", f.breakdown, "=", f.category);
-    if (f.count < 0 || f.amount < 0) return Bad(in, absl::StrCat(where, ": negative figure"));
+    const std::string where =
+        absl::StrCat("piece ", f.piece, " ", f.breakdown, "=", f.category);
+    if (f.count < 0 || f.amount < 0)
+      return Bad(in, absl::StrCat(where, ": negative figure"));
     int32_t b = -1, c = 0;
     if (!f.breakdown.empty()) {
       auto it = cats.find(f.breakdown);
-      if (it == cats.end()) return Bad(in, absl::StrCat(where, ": unknown breakdown"));
+      if (it == cats.end())
+        return Bad(in, absl::StrCat(where, ": unknown breakdown"));
       auto ct = it->second.second.find(f.category);
-      if (ct == it->second.second.end()) return Bad(in, absl::StrCat(where, ": unknown category"));
+      if (ct == it->second.second.end())
+        return Bad(in, absl::StrCat(where, ": unknown category"));
       b = it->second.first;
       c = ct->second;
     } else if (!f.category.empty()) {
@@ -90,20 +100,24 @@ absl::StatusOr<ParsedBlock> Parse(const Geography& geo, const BlockInput& in) {
       pb.count[b][static_cast<size_t>(p) * pb.ncat[b] + c] = f.count;
       pb.amount[b][static_cast<size_t>(p) * pb.ncat[b] + c] = f.amount;
     }
-    if (!f.top_contributions.empty()) pb.top[pb.TopKey(b, p, c)] = f.top_contributions;
+    if (!f.top_contributions.empty())
+      pb.top[pb.TopKey(b, p, c)] = f.top_contributions;
   }
   for (size_t p = 0; p < np; ++p) {
-    if (pb.total[p] < 0) return Bad(in, absl::StrCat("piece ", geo.pieces()[p], " has no total"));
+    if (pb.total[p] < 0)
+      return Bad(in, absl::StrCat("piece ", geo.pieces()[p], " has no total"));
     for (size_t b = 0; b < pb.ncat.size(); ++b) {
       int64_t n = 0, a = 0;
       for (int32_t c = 0; c < pb.ncat[b]; ++c) {
         n += pb.count[b][p * pb.ncat[b] + c];
         a += pb.amount[b][p * pb.ncat[b] + c];
       }
-      if (n != pb.total[p] || (in.kind == IndicatorKind::kAmount && a != pb.total_amount[p])) {
-        return Bad(in, absl::StrCat("not additive: piece ", geo.pieces()[p], " breakdown ",
-                                    in.breakdowns[b].code, " sums to ", n,
-                                    " but the total is ", pb.total[p]));
+      if (n != pb.total[p] ||
+          (in.kind == IndicatorKind::kAmount && a != pb.total_amount[p])) {
+        return Bad(
+            in, absl::StrCat("not additive: piece ", geo.pieces()[p],
+                             " breakdown ", in.breakdowns[b].code, " sums to ",
+                             n, " but the total is ", pb.total[p]));
       }
     }
   }
@@ -145,11 +159,11 @@ std::vector<int64_t> MergeTop(const ParsedBlock& pb, int32_t b, int32_t c,
   return all;
 }
 
-
 // Blocks of one period linked by total_equals form one model block (the
 // linked indicators share inner cells through identities). Each group lists
 // input indices, its main block first (the target of the links).
-absl::StatusOr<std::vector<std::vector<size_t>>> LinkGroups(const TableInput& input) {
+absl::StatusOr<std::vector<std::vector<size_t>>> LinkGroups(
+    const TableInput& input) {
   const size_t n = input.blocks.size();
   absl::flat_hash_map<BlockKey, size_t> index;
   for (size_t k = 0; k < n; ++k) {
@@ -168,11 +182,13 @@ absl::StatusOr<std::vector<std::vector<size_t>>> LinkGroups(const TableInput& in
     if (in.total_equals.indicator.empty()) continue;
     auto it = index.find(BlockKey{in.total_equals.indicator, in.period});
     if (it == index.end()) {
-      return Bad(in, absl::StrCat("total_equals names indicator ", in.total_equals.indicator,
+      return Bad(in, absl::StrCat("total_equals names indicator ",
+                                  in.total_equals.indicator,
                                   ", absent from this period"));
     }
     if (!input.blocks[it->second].total_equals.indicator.empty()) {
-      return Bad(in, "total_equals must name an indicator that is not linked itself");
+      return Bad(
+          in, "total_equals must name an indicator that is not linked itself");
     }
     root[find(k)] = find(it->second);
   }
@@ -192,11 +208,12 @@ absl::StatusOr<std::vector<std::vector<size_t>>> LinkGroups(const TableInput& in
 }
 
 // The identities "total of `in` = a category of its target", per piece.
-absl::Status AddIdentities(const BlockInput& in, const ParsedBlock& pb, int32_t first_row,
-                           const std::vector<size_t>& group, const TableInput& input,
+absl::Status AddIdentities(const BlockInput& in, const ParsedBlock& pb,
+                           int32_t first_row, const std::vector<size_t>& group,
+                           const TableInput& input,
                            const std::vector<ParsedBlock>& parsed,
-                           const std::vector<int32_t>& member_first_row, int32_t block,
-                           size_t np, TableModel* m) {
+                           const std::vector<int32_t>& member_first_row,
+                           int32_t block, size_t np, TableModel* m) {
   size_t t = 0;
   while (input.blocks[group[t]].indicator != in.total_equals.indicator) ++t;
   const BlockInput& target = input.blocks[group[t]];
@@ -212,22 +229,26 @@ absl::Status AddIdentities(const BlockInput& in, const ParsedBlock& pb, int32_t 
     }
   }
   if (b < 0) {
-    return Bad(in, absl::StrCat("total_equals names an unknown cell of ", target.indicator));
+    return Bad(in, absl::StrCat("total_equals names an unknown cell of ",
+                                target.indicator));
   }
   for (size_t p = 0; p < np; ++p) {
     const int64_t want = tp.count[b][p * tp.ncat[b] + c];
     if (pb.total[p] != want) {
-      return Bad(in, absl::StrCat("total of piece ", p, " is ", pb.total[p], " but ",
-                                  target.indicator, "/", target.breakdowns[b].code, "=",
-                                  in.total_equals.category, " is ", want));
+      return Bad(
+          in, absl::StrCat("total of piece ", p, " is ", pb.total[p], " but ",
+                           target.indicator, "/", target.breakdowns[b].code,
+                           "=", in.total_equals.category, " is ", want));
     }
     Identity id{block, {}, {}};
     for (int64_t x = 0; x < pb.ncross; ++x) {
       id.plus.push_back(static_cast<int32_t>(first_row + p * pb.ncross + x));
     }
-    const int64_t base = member_first_row[t] + static_cast<int64_t>(p) * tp.ncross;
+    const int64_t base =
+        member_first_row[t] + static_cast<int64_t>(p) * tp.ncross;
     for (int64_t x = 0; x < tp.ncross; ++x) {
-      if ((x / tp.stride[b]) % tp.ncat[b] == c) id.minus.push_back(static_cast<int32_t>(base + x));
+      if ((x / tp.stride[b]) % tp.ncat[b] == c)
+        id.minus.push_back(static_cast<int32_t>(base + x));
     }
     m->identities.push_back(std::move(id));
   }
@@ -236,13 +257,16 @@ absl::Status AddIdentities(const BlockInput& in, const ParsedBlock& pb, int32_t 
 
 // The cells of one indicator: every territory and hidden piece, total and
 // every category; then the check of the base's own territory figures.
-absl::Status AddCells(const Geography& geo, const BlockInput& in, const ParsedBlock& pb,
-                      const std::vector<int64_t>& pop, int32_t first_row,
+absl::Status AddCells(const Geography& geo, const BlockInput& in,
+                      const ParsedBlock& pb, const std::vector<int64_t>& pop,
+                      int32_t first_row,
                       const absl::flat_hash_set<std::string>& want_t,
-                      const absl::flat_hash_set<std::string>& want_b, TableModel* m) {
+                      const absl::flat_hash_set<std::string>& want_b,
+                      TableModel* m) {
   const size_t first_cell = m->cells.size();
-  auto add_area = [&](const std::string& code, const std::vector<int32_t>& pieces,
-                      bool is_piece, bool requested) {
+  auto add_area = [&](const std::string& code,
+                      const std::vector<int32_t>& pieces, bool is_piece,
+                      bool requested) {
     int64_t popu = 0;
     for (int32_t p : pieces) popu += pop[p];
     for (int32_t b = -1; b < static_cast<int32_t>(pb.ncat.size()); ++b) {
@@ -250,7 +274,8 @@ absl::Status AddCells(const Geography& geo, const BlockInput& in, const ParsedBl
                                         want_b.contains(in.breakdowns[b].code));
       for (int32_t c = 0; c < (b < 0 ? 1 : pb.ncat[b]); ++c) {
         Cell cell;
-        cell.key = {code, in.period, in.indicator, b < 0 ? "" : in.breakdowns[b].code,
+        cell.key = {code, in.period, in.indicator,
+                    b < 0 ? "" : in.breakdowns[b].code,
                     b < 0 ? "" : in.breakdowns[b].categories[c]};
         for (int32_t p : pieces) {
           const int64_t base = first_row + static_cast<int64_t>(p) * pb.ncross;
@@ -271,22 +296,27 @@ absl::Status AddCells(const Geography& geo, const BlockInput& in, const ParsedBl
     }
   };
   for (const auto& t : geo.territories()) {
-    add_area(t.code, t.pieces, false, want_t.empty() || want_t.contains(t.code));
+    add_area(t.code, t.pieces, false,
+             want_t.empty() || want_t.contains(t.code));
   }
-  for (int32_t p : geo.hidden_pieces()) add_area(geo.pieces()[p], {p}, true, false);
+  for (int32_t p : geo.hidden_pieces())
+    add_area(geo.pieces()[p], {p}, true, false);
   // Territory figures the base computed itself must equal the sums.
   absl::flat_hash_map<CellKey, size_t> index;
   if (!in.territory_figures.empty()) {
-    for (size_t c = first_cell; c < m->cells.size(); ++c) index[m->cells[c].key] = c;
+    for (size_t c = first_cell; c < m->cells.size(); ++c)
+      index[m->cells[c].key] = c;
   }
   for (const Figure& f : in.territory_figures) {
     CellKey k{f.piece, in.period, in.indicator, f.breakdown, f.category};
     auto it = index.find(k);
-    if (it == index.end()) return Bad(in, absl::StrCat("unknown territory figure ", k.ToString()));
+    if (it == index.end())
+      return Bad(in, absl::StrCat("unknown territory figure ", k.ToString()));
     const Cell& c = m->cells[it->second];
-    if (c.value != f.count || (in.kind == IndicatorKind::kAmount && c.amount != f.amount)) {
-      return Bad(in, absl::StrCat("not additive: ", k.ToString(), " is ", f.count,
-                                  " but its pieces sum to ", c.value));
+    if (c.value != f.count ||
+        (in.kind == IndicatorKind::kAmount && c.amount != f.amount)) {
+      return Bad(in, absl::StrCat("not additive: ", k.ToString(), " is ",
+                                  f.count, " but its pieces sum to ", c.value));
     }
   }
   return absl::OkStatus();
@@ -298,7 +328,8 @@ std::vector<std::string> PieceCodes(const Geography& geo) {
   std::vector<std::string> code(geo.pieces().size());
   for (int32_t p : geo.hidden_pieces()) code[p] = geo.pieces()[p];
   for (const auto& t : geo.territories()) {
-    if (t.pieces.size() == 1 && code[t.pieces[0]].empty()) code[t.pieces[0]] = t.code;
+    if (t.pieces.size() == 1 && code[t.pieces[0]].empty())
+      code[t.pieces[0]] = t.code;
   }
   return code;
 }
@@ -307,11 +338,13 @@ using CellIndex = absl::flat_hash_map<CellKey, int32_t>;
 
 CellIndex IndexCells(const TableModel& m) {
   CellIndex index;
-  for (int32_t c = 0; c < static_cast<int32_t>(m.cells.size()); ++c) index[m.cells[c].key] = c;
+  for (int32_t c = 0; c < static_cast<int32_t>(m.cells.size()); ++c)
+    index[m.cells[c].key] = c;
   return index;
 }
 
-const BlockInput* FindBlock(const TableInput& input, absl::string_view indicator,
+const BlockInput* FindBlock(const TableInput& input,
+                            absl::string_view indicator,
                             absl::string_view period) {
   for (const BlockInput& b : input.blocks) {
     if (b.indicator == indicator && b.period == period) return &b;
@@ -320,8 +353,9 @@ const BlockInput* FindBlock(const TableInput& input, absl::string_view indicator
 }
 
 // bounded_by: one Bound per piece, for the total and each shared category.
-absl::Status AddBoundedBy(const std::vector<std::string>& codes, const TableInput& input,
-                          const CellIndex& index, TableModel* m) {
+absl::Status AddBoundedBy(const std::vector<std::string>& codes,
+                          const TableInput& input, const CellIndex& index,
+                          TableModel* m) {
   for (const BlockInput& in : input.blocks) {
     if (in.bounded_by.empty()) continue;
     const BlockInput* pop = FindBlock(input, in.bounded_by, in.period);
@@ -331,7 +365,8 @@ absl::Status AddBoundedBy(const std::vector<std::string>& codes, const TableInpu
       for (const Breakdown& pb : pop->breakdowns) {
         if (pb.code != b.code) continue;
         for (const std::string& c : b.categories) {
-          if (std::find(pb.categories.begin(), pb.categories.end(), c) != pb.categories.end()) {
+          if (std::find(pb.categories.begin(), pb.categories.end(), c) !=
+              pb.categories.end()) {
             pairs.push_back({b.code, c});
           }
         }
@@ -340,14 +375,17 @@ absl::Status AddBoundedBy(const std::vector<std::string>& codes, const TableInpu
     for (const std::string& piece : codes) {
       if (piece.empty()) continue;
       for (const auto& [breakdown, category] : pairs) {
-        auto sub = index.find(CellKey{piece, in.period, in.indicator, breakdown, category});
-        auto big = index.find(CellKey{piece, in.period, pop->indicator, breakdown, category});
+        auto sub = index.find(
+            CellKey{piece, in.period, in.indicator, breakdown, category});
+        auto big = index.find(
+            CellKey{piece, in.period, pop->indicator, breakdown, category});
         if (sub == index.end() || big == index.end()) continue;
         const Cell& s = m->cells[sub->second];
         const Cell& b = m->cells[big->second];
         if (s.value > b.value) {
-          return Bad(in, absl::StrCat("bounded_by ", pop->indicator, " does not hold: ",
-                                      s.key.ToString(), " is ", s.value, " but ",
+          return Bad(in, absl::StrCat("bounded_by ", pop->indicator,
+                                      " does not hold: ", s.key.ToString(),
+                                      " is ", s.value, " but ",
                                       b.key.ToString(), " is ", b.value));
         }
         m->bounds.push_back(Bound{s.rows, b.rows});
@@ -359,8 +397,9 @@ absl::Status AddBoundedBy(const std::vector<std::string>& codes, const TableInpu
 
 // One sum bound in one period: one Bound per piece whose sub side holds the
 // rows of every present term (a row named by two terms twice).
-absl::Status AddSumBound(const std::vector<std::string>& codes, const SumBoundInput& sb,
-                         const BlockInput& pop, const CellIndex& index, TableModel* m) {
+absl::Status AddSumBound(const std::vector<std::string>& codes,
+                         const SumBoundInput& sb, const BlockInput& pop,
+                         const CellIndex& index, TableModel* m) {
   for (const std::string& piece : codes) {
     if (piece.empty()) continue;
     auto whole = index.find(CellKey{piece, pop.period, pop.indicator, "", ""});
@@ -369,7 +408,8 @@ absl::Status AddSumBound(const std::vector<std::string>& codes, const SumBoundIn
     int64_t sum = 0;
     std::vector<std::string> names;
     for (const CellName& t : sb.terms) {
-      auto it = index.find(CellKey{piece, pop.period, t.indicator, t.breakdown, t.category});
+      auto it = index.find(
+          CellKey{piece, pop.period, t.indicator, t.breakdown, t.category});
       if (it == index.end()) continue;
       const Cell& c = m->cells[it->second];
       bound.sub.insert(bound.sub.end(), c.rows.begin(), c.rows.end());
@@ -379,8 +419,9 @@ absl::Status AddSumBound(const std::vector<std::string>& codes, const SumBoundIn
     if (bound.sub.empty()) continue;
     const int64_t population = m->cells[whole->second].value;
     if (sum > population) {
-      return Bad(pop, absl::StrCat("sum bound does not hold: ", absl::StrJoin(names, " + "),
-                                   " is ", sum, " but ", piece, " has ", population));
+      return Bad(pop, absl::StrCat("sum bound does not hold: ",
+                                   absl::StrJoin(names, " + "), " is ", sum,
+                                   " but ", piece, " has ", population));
     }
     std::sort(bound.sub.begin(), bound.sub.end());
     m->bounds.push_back(std::move(bound));
@@ -388,11 +429,14 @@ absl::Status AddSumBound(const std::vector<std::string>& codes, const SumBoundIn
   return absl::OkStatus();
 }
 
-absl::Status AddBounds(const Geography& geo, const TableInput& input, TableModel* m) {
-  const bool any = !input.sum_bounds.empty() ||
-                   std::any_of(input.blocks.begin(), input.blocks.end(),
-                               [](const BlockInput& b) { return !b.bounded_by.empty(); });
-  if (!any) return absl::OkStatus();  // national tables: no index of a million keys
+absl::Status AddBounds(const Geography& geo, const TableInput& input,
+                       TableModel* m) {
+  const bool any =
+      !input.sum_bounds.empty() ||
+      std::any_of(input.blocks.begin(), input.blocks.end(),
+                  [](const BlockInput& b) { return !b.bounded_by.empty(); });
+  if (!any)
+    return absl::OkStatus();  // national tables: no index of a million keys
   const std::vector<std::string> codes = PieceCodes(geo);
   const CellIndex index = IndexCells(*m);
   CTG_RETURN_IF_ERROR(AddBoundedBy(codes, input, index, m));
@@ -407,16 +451,19 @@ absl::Status AddBounds(const Geography& geo, const TableInput& input, TableModel
 
 }  // namespace
 
-absl::StatusOr<TableModel> BuildTable(const Geography& geo, const TableInput& input) {
-  if (input.blocks.empty()) return absl::InvalidArgumentError("table is empty: no block");
+absl::StatusOr<TableModel> BuildTable(const Geography& geo,
+                                      const TableInput& input) {
+  if (input.blocks.empty())
+    return absl::InvalidArgumentError("table is empty: no block");
   const size_t np = geo.pieces().size();
   // R6 populations per period and piece.
   absl::flat_hash_map<std::string, std::vector<int64_t>> pop;
   for (const PieceAllocataires& a : input.allocataires) {
     const int32_t p = geo.PieceIndex(a.piece);
     if (p < 0 || a.allocataires < 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "allocataires for period ", a.period, ": unknown piece or negative: ", a.piece));
+      return absl::InvalidArgumentError(
+          absl::StrCat("allocataires for period ", a.period,
+                       ": unknown piece or negative: ", a.piece));
     }
     auto [it, inserted] = pop.try_emplace(a.period, np, -1);
     it->second[p] = a.allocataires;
@@ -440,11 +487,13 @@ absl::StatusOr<TableModel> BuildTable(const Geography& geo, const TableInput& in
   }
   for (const std::string& t : want_t) {
     if (!territory_index.contains(t)) {
-      return absl::InvalidArgumentError(absl::StrCat("requested territory ", t, " is unknown"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("requested territory ", t, " is unknown"));
     }
   }
   TableModel m;
-  CTG_ASSIGN_OR_RETURN(std::vector<std::vector<size_t>> groups, LinkGroups(input));
+  CTG_ASSIGN_OR_RETURN(std::vector<std::vector<size_t>> groups,
+                       LinkGroups(input));
   for (const std::vector<size_t>& group : groups) {
     const int32_t bi = static_cast<int32_t>(m.blocks.size());
     const BlockInput& main = input.blocks[group[0]];
@@ -453,15 +502,22 @@ absl::StatusOr<TableModel> BuildTable(const Geography& geo, const TableInput& in
       if (pit->second[p] < 0) pit = pop.end();
     }
     if (pit == pop.end()) {
-      return Bad(main, "no allocataire count for every piece of this period (R6)");
+      return Bad(main,
+                 "no allocataire count for every piece of this period (R6)");
     }
-    Block blk{{main.indicator, main.period}, main.kind, main.allocataire_count,
-              static_cast<int32_t>(m.inner.size()), 0, static_cast<int32_t>(m.cells.size()), 0};
+    Block blk{{main.indicator, main.period},
+              main.kind,
+              main.allocataire_count,
+              static_cast<int32_t>(m.inner.size()),
+              0,
+              static_cast<int32_t>(m.cells.size()),
+              0};
     std::vector<ParsedBlock> parsed;
     std::vector<int32_t> member_first_row;
     for (size_t k : group) {
       const BlockInput& in = input.blocks[k];
-      if (in.kind != main.kind) return Bad(in, "linked indicators must be of the same kind");
+      if (in.kind != main.kind)
+        return Bad(in, "linked indicators must be of the same kind");
       CTG_ASSIGN_OR_RETURN(ParsedBlock pb, Parse(geo, in));
       member_first_row.push_back(static_cast<int32_t>(m.inner.size()));
       AddRows(pb, bi, np, &m);
@@ -474,13 +530,15 @@ absl::StatusOr<TableModel> BuildTable(const Geography& geo, const TableInput& in
       blk.layout_per_piece = static_cast<int32_t>(parsed[0].ncross);
     }
     for (size_t k = 0; k < group.size(); ++k) {
-      CTG_RETURN_IF_ERROR(AddCells(geo, input.blocks[group[k]], parsed[k], pit->second,
-                                   member_first_row[k], want_t, want_b, &m));
+      CTG_RETURN_IF_ERROR(AddCells(geo, input.blocks[group[k]], parsed[k],
+                                   pit->second, member_first_row[k], want_t,
+                                   want_b, &m));
     }
     blk.num_cells = static_cast<int32_t>(m.cells.size()) - blk.first_cell;
     for (size_t k = 1; k < group.size(); ++k) {
-      CTG_RETURN_IF_ERROR(AddIdentities(input.blocks[group[k]], parsed[k], member_first_row[k],
-                                        group, input, parsed, member_first_row, bi, np, &m));
+      CTG_RETURN_IF_ERROR(AddIdentities(input.blocks[group[k]], parsed[k],
+                                        member_first_row[k], group, input,
+                                        parsed, member_first_row, bi, np, &m));
     }
     m.blocks.push_back(std::move(blk));
   }
@@ -490,14 +548,19 @@ absl::StatusOr<TableModel> BuildTable(const Geography& geo, const TableInput& in
 
 void MarkRequested(absl::Span<const std::string> territories,
                    absl::Span<const std::string> indicators,
-                   absl::Span<const std::string> breakdowns, TableModel& model) {
-  const absl::flat_hash_set<std::string> t(territories.begin(), territories.end());
-  const absl::flat_hash_set<std::string> i(indicators.begin(), indicators.end());
-  const absl::flat_hash_set<std::string> b(breakdowns.begin(), breakdowns.end());
+                   absl::Span<const std::string> breakdowns,
+                   TableModel& model) {
+  const absl::flat_hash_set<std::string> t(territories.begin(),
+                                           territories.end());
+  const absl::flat_hash_set<std::string> i(indicators.begin(),
+                                           indicators.end());
+  const absl::flat_hash_set<std::string> b(breakdowns.begin(),
+                                           breakdowns.end());
   for (Cell& cell : model.cells) {
-    cell.requested = !cell.piece && t.contains(cell.key.territory) &&
-                     i.contains(cell.key.indicator) &&
-                     (cell.key.breakdown.empty() || b.contains(cell.key.breakdown));
+    cell.requested =
+        !cell.piece && t.contains(cell.key.territory) &&
+        i.contains(cell.key.indicator) &&
+        (cell.key.breakdown.empty() || b.contains(cell.key.breakdown));
   }
 }
 

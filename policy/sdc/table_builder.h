@@ -27,9 +27,10 @@
 // without a total, categories that do not add up to the total (not additive),
 // territory figures that differ from the sum of their pieces, no allocataire
 // count for a period, an empty request, a bounded_by or sum bound relation
-// that the figures contradict (a sub-population above its population), more than 4,000,000 inner cells in
-// one block, a block given twice, or a total_equals relation that names an
-// absent cell, a linked indicator, or does not hold piece by piece.
+// that the figures contradict (a sub-population above its population), more
+// than 4,000,000 inner cells in one block, a block given twice, or a
+// total_equals relation that names an absent cell, a linked indicator, or does
+// not hold piece by piece.
 //
 // Pure function, thread-safe.
 #ifndef CTG_POLICY_SDC_TABLE_BUILDER_H_
@@ -104,7 +105,7 @@ struct BlockInput {
 // the rest still holds); ignored when the population or every term is absent.
 struct SumBoundInput {
   std::vector<CellName> terms;
-  std::string population;          // an indicator code: its total
+  std::string population;  // an indicator code: its total
 };
 
 struct PieceAllocataires {
@@ -126,7 +127,8 @@ struct TableInput {
   std::vector<std::string> requested_breakdowns;
 };
 
-absl::StatusOr<TableModel> BuildTable(const Geography& geography, const TableInput& input);
+absl::StatusOr<TableModel> BuildTable(const Geography& geography,
+                                      const TableInput& input);
 
 // R5-R7 apply to what is released: marks requested exactly the cells of
 // `model` that are released territories (never pieces) among `territories`,

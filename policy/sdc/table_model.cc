@@ -11,7 +11,8 @@ namespace ctg::policy::sdc {
 namespace {
 
 absl::Status CheckBlocks(const TableModel& m) {
-  if (m.blocks.empty()) return absl::InvalidArgumentError("table is empty: no block");
+  if (m.blocks.empty())
+    return absl::InvalidArgumentError("table is empty: no block");
   int32_t next_row = 0, next_cell = 0;
   for (const Block& b : m.blocks) {
     const std::string name = absl::StrCat(b.key.indicator, "/", b.key.period);
@@ -19,8 +20,8 @@ absl::Status CheckBlocks(const TableModel& m) {
       return absl::InvalidArgumentError(
           absl::StrCat("block ", name, ": empty indicator or period"));
     }
-    if (b.first_row != next_row || b.first_cell != next_cell || b.num_rows <= 0 ||
-        b.num_cells <= 0) {
+    if (b.first_row != next_row || b.first_cell != next_cell ||
+        b.num_rows <= 0 || b.num_cells <= 0) {
       return absl::InvalidArgumentError(absl::StrCat(
           "block ", name, ": rows and cells must be contiguous and non-empty"));
     }
@@ -39,21 +40,24 @@ absl::Status CheckCell(const TableModel& m, const Block& b, int32_t block_index,
   const std::string name = c.key.ToString();
   const bool indicator_ok =
       c.key.indicator == b.key.indicator ||
-      std::find(b.linked_indicators.begin(), b.linked_indicators.end(), c.key.indicator) !=
-          b.linked_indicators.end();
+      std::find(b.linked_indicators.begin(), b.linked_indicators.end(),
+                c.key.indicator) != b.linked_indicators.end();
   if (!indicator_ok || c.key.period != b.key.period) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cell ", name, ": indicator/period differ from its block"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cell ", name, ": indicator/period differ from its block"));
   }
-  if (c.key.territory.empty() || c.key.breakdown.empty() != c.key.category.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cell ", name, ": empty territory, or breakdown without category"));
+  if (c.key.territory.empty() ||
+      c.key.breakdown.empty() != c.key.category.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cell ", name, ": empty territory, or breakdown without category"));
   }
   if (c.value < 0 || c.amount < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("cell ", name, ": negative value"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cell ", name, ": negative value"));
   }
   if (c.rows.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("cell ", name, ": no inner cell"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cell ", name, ": no inner cell"));
   }
   int64_t sum = 0;
   bool all_known = true;
@@ -62,7 +66,8 @@ absl::Status CheckCell(const TableModel& m, const Block& b, int32_t block_index,
     if (r < b.first_row || r >= b.first_row + b.num_rows ||
         (i > 0 && r <= c.rows[i - 1])) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "cell ", name, ": inner cells must be sorted, distinct and in its block"));
+          "cell ", name,
+          ": inner cells must be sorted, distinct and in its block"));
     }
     const InnerCell& in = m.inner[r];
     if (in.block != block_index || in.value < 0) {
@@ -73,9 +78,9 @@ absl::Status CheckCell(const TableModel& m, const Block& b, int32_t block_index,
     sum += in.value;
   }
   if (all_known && sum != c.value) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "table not additive: cell ", name, " is ", c.value,
-        " but its inner cells sum to ", sum));
+    return absl::InvalidArgumentError(
+        absl::StrCat("table not additive: cell ", name, " is ", c.value,
+                     " but its inner cells sum to ", sum));
   }
   return absl::OkStatus();
 }
@@ -102,8 +107,8 @@ absl::Status CheckIdentity(const TableModel& m, const Identity& id, size_t k) {
     }
   }
   std::vector<int32_t> common;
-  std::set_intersection(id.plus.begin(), id.plus.end(), id.minus.begin(), id.minus.end(),
-                        std::back_inserter(common));
+  std::set_intersection(id.plus.begin(), id.plus.end(), id.minus.begin(),
+                        id.minus.end(), std::back_inserter(common));
   if (id.plus.empty() || id.minus.empty() || !common.empty()) {
     return bad("needs two non-empty disjoint sides");
   }
@@ -123,9 +128,11 @@ absl::Status CheckBound(const TableModel& m, const Bound& bound, size_t k) {
     if (side.empty()) return bad("empty side");
     for (size_t i = 0; i < side.size(); ++i) {
       const int32_t r = side[i];
-      const bool ordered = i == 0 || r > side[i - 1] || (side_index == 0 && r == side[i - 1]);
+      const bool ordered =
+          i == 0 || r > side[i - 1] || (side_index == 0 && r == side[i - 1]);
       if (r < 0 || r >= static_cast<int32_t>(m.inner.size()) || !ordered) {
-        return bad("rows must be sorted, valid, and distinct on the population side");
+        return bad(
+            "rows must be sorted, valid, and distinct on the population side");
       }
       const std::string& p = m.blocks[m.inner[r].block].key.period;
       if (period == nullptr) period = &p;
@@ -134,7 +141,8 @@ absl::Status CheckBound(const TableModel& m, const Bound& bound, size_t k) {
       sums[side_index] += m.inner[r].value;
     }
   }
-  if (known && sums[0] > sums[1]) return bad("does not hold on the inner cells");
+  if (known && sums[0] > sums[1])
+    return bad("does not hold on the inner cells");
   return absl::OkStatus();
 }
 
@@ -165,9 +173,11 @@ absl::Status TableModel::Validate() const {
       any_requested = any_requested || c.requested;
     }
   }
-  if (!any_requested) return absl::InvalidArgumentError("table is empty: no requested cell");
+  if (!any_requested)
+    return absl::InvalidArgumentError("table is empty: no requested cell");
   for (size_t k = 0; k < identities.size(); ++k) {
-    if (absl::Status s = CheckIdentity(*this, identities[k], k); !s.ok()) return s;
+    if (absl::Status s = CheckIdentity(*this, identities[k], k); !s.ok())
+      return s;
   }
   for (size_t k = 0; k < bounds.size(); ++k) {
     if (absl::Status s = CheckBound(*this, bounds[k], k); !s.ok()) return s;

@@ -9,10 +9,10 @@
 //
 // A model is split into *blocks* (one indicator × one period). Blocks share no
 // row: the Gauss step protects each on its own. Blocks tied by Bounds (a
-// sub-population never exceeds its population) are audited together. Within a block every
-// cell's value is known (it is a figure of the base); an inner cell's own value
-// may be unknown (cross-classification of two breakdowns that the base does
-// not hold), in which case only an upper bound is recorded.
+// sub-population never exceeds its population) are audited together. Within a
+// block every cell's value is known (it is a figure of the base); an inner
+// cell's own value may be unknown (cross-classification of two breakdowns that
+// the base does not hold), in which case only an upper bound is recorded.
 //
 // Cells are either *requested* (they will appear in the release as published,
 // masked or excluded) or *hidden* (never released, but protected when they are
@@ -97,7 +97,7 @@ struct Block {
   // totals are the R6 populations, and an excluded territory's total must keep
   // an upper bound >= the R6 threshold in the LP audit.
   bool allocataire_count = false;
-  int32_t first_row = 0, num_rows = 0;    // rows [first_row, first_row+num_rows)
+  int32_t first_row = 0, num_rows = 0;  // rows [first_row, first_row+num_rows)
   int32_t first_cell = 0, num_cells = 0;  // cells likewise
   // Optional layout hint (set by TableBuilder): the rows are
   // layout_pieces × layout_per_piece, piece-major. Lets the engine use a
@@ -122,9 +122,10 @@ struct TableModel {
   // that match the block (its main or a linked indicator); no duplicate key;
   // identities have sorted disjoint rows inside their block and hold when
   // their rows' values are known; bounds have sorted rows (distinct on the
-  // pop side) of blocks of one period, and hold when known; no negative value, amount or
-  // population; every cell whose rows all have known values equals their sum
-  // (additivity). Returns InvalidArgument naming the offending cell, or OK.
+  // pop side) of blocks of one period, and hold when known; no negative value,
+  // amount or population; every cell whose rows all have known values equals
+  // their sum (additivity). Returns InvalidArgument naming the offending cell,
+  // or OK.
   absl::Status Validate() const;
 
   // Total number of nonzeros of X (the sum of the cells' row counts).

@@ -29,8 +29,8 @@ class CellTable {
   // Makes room for territory index `t` (and every index below it).
   void Grow(size_t t) {
     while (t >= count_blocks_.size() * kBlockTerritories) {
-      auto counts =
-          std::make_unique_for_overwrite<uint32_t[]>(kBlockTerritories * cells_);
+      auto counts = std::make_unique_for_overwrite<uint32_t[]>(
+          kBlockTerritories * cells_);
       for (size_t i = 0; i < kBlockTerritories * cells_; ++i) {
         counts[i] = kUnset;
       }

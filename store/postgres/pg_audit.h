@@ -31,24 +31,27 @@ absl::StatusOr<uint64_t> PgTrailSize(PgSession& session);
 // order (fewer if the trail is shorter): what a replica reads to extend its
 // tree with the events others appended.
 absl::StatusOr<std::vector<std::string>> ReadPgLeafHashes(PgSession& session,
-                                                          uint64_t first_seq, uint64_t count);
+                                                          uint64_t first_seq,
+                                                          uint64_t count);
 
 // Visits matching rows in sequence order (with their checkpoint note, if
 // any), stopping at the first error `visit` returns (and returning it). The
 // filter means what it means for store::ScanAuditRows.
-absl::Status ScanPgAuditRows(PgSession& session, const AuditFilter& filter,
-                             absl::FunctionRef<absl::Status(const AuditRow&)> visit);
+absl::Status ScanPgAuditRows(
+    PgSession& session, const AuditFilter& filter,
+    absl::FunctionRef<absl::Status(const AuditRow&)> visit);
 
 // One stored row by sequence number. Errors: kNotFound.
 absl::StatusOr<AuditRow> GetPgAuditRow(PgSession& session, uint64_t seq);
 
 // The sequence number of the release event of an extract digest.
 // Errors: kNotFound when no release carries that digest.
-absl::StatusOr<uint64_t> FindPgReleaseSeq(PgSession& session, const std::string& extract_sha256);
+absl::StatusOr<uint64_t> FindPgReleaseSeq(PgSession& session,
+                                          const std::string& extract_sha256);
 
 // Visits every event in order with the columns checked at start-up.
-absl::Status ScanPgTrail(PgSession& session,
-                         absl::FunctionRef<absl::Status(const AuditRow&)> visit);
+absl::Status ScanPgTrail(
+    PgSession& session, absl::FunctionRef<absl::Status(const AuditRow&)> visit);
 
 // Stores the signed checkpoint of `tree_size` with its 32-byte `root`.
 // One size has one root, ever: when a checkpoint of this size is stored
@@ -56,8 +59,9 @@ absl::Status ScanPgTrail(PgSession& session,
 // stored and OK is returned (the existing note is left as it is). Errors:
 // kDataLoss when it is stored with another root (the trail diverged:
 // never sign it); kAborted when the trail has fewer than tree_size events.
-absl::Status StorePgCheckpoint(PgSession& tx, uint64_t tree_size, const std::string& root,
-                               int64_t time_us, const std::string& note);
+absl::Status StorePgCheckpoint(PgSession& tx, uint64_t tree_size,
+                               const std::string& root, int64_t time_us,
+                               const std::string& note);
 
 struct PgCheckpoint {
   uint64_t tree_size = 0;
@@ -65,10 +69,11 @@ struct PgCheckpoint {
   std::string note;
 };
 // The stored checkpoint of `tree_size`, if any.
-absl::StatusOr<std::optional<PgCheckpoint>> PgCheckpointOfSize(PgSession& session,
-                                                               uint64_t tree_size);
+absl::StatusOr<std::optional<PgCheckpoint>> PgCheckpointOfSize(
+    PgSession& session, uint64_t tree_size);
 // The largest stored checkpoint, if any.
-absl::StatusOr<std::optional<PgCheckpoint>> LatestPgCheckpoint(PgSession& session);
+absl::StatusOr<std::optional<PgCheckpoint>> LatestPgCheckpoint(
+    PgSession& session);
 // Every stored checkpoint, by tree size.
 absl::StatusOr<std::vector<PgCheckpoint>> AllPgCheckpoints(PgSession& session);
 

@@ -12,7 +12,11 @@ namespace {
 class PgRead final : public ReadSession {
  public:
   explicit PgRead(PgSession& s)
-      : requests_(s), conventions_(s), releases_(s), statistics_(s), audit_(s) {}
+      : requests_(s),
+        conventions_(s),
+        releases_(s),
+        statistics_(s),
+        audit_(s) {}
   const RequestStore& requests() override { return requests_; }
   const ConventionStore& conventions() override { return conventions_; }
   const ReleaseLedger& releases() override { return releases_; }
@@ -34,7 +38,12 @@ class PgRead final : public ReadSession {
 class PgWrite final : public WriteSession {
  public:
   explicit PgWrite(PgTransaction& tx)
-      : tx_(tx), requests_(tx), conventions_(tx), releases_(tx), statistics_(tx), audit_(tx) {}
+      : tx_(tx),
+        requests_(tx),
+        conventions_(tx),
+        releases_(tx),
+        statistics_(tx),
+        audit_(tx) {}
   RequestStore& requests() override { return requests_; }
   ConventionStore& conventions() override { return conventions_; }
   ReleaseLedger& releases() override { return releases_; }
@@ -42,8 +51,12 @@ class PgWrite final : public WriteSession {
   AuditTrailStore& audit() override { return audit_; }
   CafRequestStore& caf_requests() override { return caf_requests_; }
   TransferAgreementStore& agreements() override { return agreements_; }
-  void OnCommit(std::function<void()> hook) override { tx_.OnCommit(std::move(hook)); }
-  void OnRollback(std::function<void()> hook) override { tx_.OnRollback(std::move(hook)); }
+  void OnCommit(std::function<void()> hook) override {
+    tx_.OnCommit(std::move(hook));
+  }
+  void OnRollback(std::function<void()> hook) override {
+    tx_.OnRollback(std::move(hook));
+  }
   absl::Status Savepoint(absl::FunctionRef<absl::Status()> work) override {
     return tx_.Savepoint(work);
   }
@@ -61,20 +74,24 @@ class PgWrite final : public WriteSession {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<PgBackend>> PgBackend::Open(const PgOptions& options) {
-  CTG_ASSIGN_OR_RETURN(std::unique_ptr<PgDatabase> db, PgDatabase::Open(options));
-  return std::unique_ptr<PgBackend>(
-      new PgBackend(std::move(db), absl::StrCat("postgresql ", RedactPgUrl(options.url))));
+absl::StatusOr<std::unique_ptr<PgBackend>> PgBackend::Open(
+    const PgOptions& options) {
+  CTG_ASSIGN_OR_RETURN(std::unique_ptr<PgDatabase> db,
+                       PgDatabase::Open(options));
+  return std::unique_ptr<PgBackend>(new PgBackend(
+      std::move(db), absl::StrCat("postgresql ", RedactPgUrl(options.url))));
 }
 
-absl::Status PgBackend::Write(absl::FunctionRef<absl::Status(WriteSession&)> work) {
+absl::Status PgBackend::Write(
+    absl::FunctionRef<absl::Status(WriteSession&)> work) {
   return db_->Write([&](PgTransaction& tx) {
     PgWrite session(tx);
     return work(session);
   });
 }
 
-absl::Status PgBackend::Read(absl::FunctionRef<absl::Status(ReadSession&)> work) {
+absl::Status PgBackend::Read(
+    absl::FunctionRef<absl::Status(ReadSession&)> work) {
   return db_->Read([&](PgReadSession& s) {
     PgRead session(s);
     return work(session);
@@ -84,7 +101,8 @@ absl::Status PgBackend::Read(absl::FunctionRef<absl::Status(ReadSession&)> work)
 absl::StatusOr<int> PgBackend::SchemaVersion() {
   int version = 0;
   CTG_RETURN_IF_ERROR(db_->Read([&](PgReadSession& s) -> absl::Status {
-    CTG_ASSIGN_OR_RETURN(pqxx::result r, s.Exec("SELECT version FROM ctg_schema"));
+    CTG_ASSIGN_OR_RETURN(pqxx::result r,
+                         s.Exec("SELECT version FROM ctg_schema"));
     version = r.empty() ? 0 : r[0][0].as<int>();
     return absl::OkStatus();
   }));
@@ -93,8 +111,10 @@ absl::StatusOr<int> PgBackend::SchemaVersion() {
 
 absl::Status PgBackend::CopyTo(const std::string&) {
   return absl::FailedPreconditionError(
-      "backup: the database is PostgreSQL: back it up with PostgreSQL's tools (pg_basebackup "
-      "with WAL archiving, or pg_dump), then check a restored copy with a gateway's start");
+      "backup: the database is PostgreSQL: back it up with PostgreSQL's tools "
+      "(pg_basebackup "
+      "with WAL archiving, or pg_dump), then check a restored copy with a "
+      "gateway's start");
 }
 
 }  // namespace ctg::store::postgres

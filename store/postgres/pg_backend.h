@@ -24,10 +24,13 @@ namespace ctg::store::postgres {
 class PgBackend final : public Backend {
  public:
   // Opens the database as PgDatabase::Open does (same errors).
-  static absl::StatusOr<std::unique_ptr<PgBackend>> Open(const PgOptions& options);
+  static absl::StatusOr<std::unique_ptr<PgBackend>> Open(
+      const PgOptions& options);
 
-  absl::Status Write(absl::FunctionRef<absl::Status(WriteSession&)> work) override;
-  absl::Status Read(absl::FunctionRef<absl::Status(ReadSession&)> work) override;
+  absl::Status Write(
+      absl::FunctionRef<absl::Status(WriteSession&)> work) override;
+  absl::Status Read(
+      absl::FunctionRef<absl::Status(ReadSession&)> work) override;
   void Close() override { db_->Close(); }
   absl::StatusOr<int> SchemaVersion() override;
   // Errors: kFailedPrecondition (use pg_basebackup or pg_dump).

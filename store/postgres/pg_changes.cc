@@ -15,10 +15,12 @@ constexpr char kChannel[] = "ctg_changes";
 
 class Receiver final : public pqxx::notification_receiver {
  public:
-  Receiver(pqxx::connection_base& conn, const PgChangeListener::Callback& on_change)
+  Receiver(pqxx::connection_base& conn,
+           const PgChangeListener::Callback& on_change)
       : pqxx::notification_receiver(conn, kChannel), on_change_(on_change) {}
   void operator()(const std::string& payload, int) override {
-    std::pair<std::string, std::string> parts = absl::StrSplit(payload, absl::MaxSplits(' ', 1));
+    std::pair<std::string, std::string> parts =
+        absl::StrSplit(payload, absl::MaxSplits(' ', 1));
     int64_t version = 0;
     if (!absl::SimpleAtoi(parts.second, &version)) version = 0;
     on_change_(parts.first, version);
@@ -30,35 +32,43 @@ class Receiver final : public pqxx::notification_receiver {
 
 }  // namespace
 
-absl::StatusOr<int64_t> BumpPgVersion(PgTransaction& tx, const std::string& topic) {
+absl::StatusOr<int64_t> BumpPgVersion(PgTransaction& tx,
+                                      const std::string& topic) {
   CTG_ASSIGN_OR_RETURN(
       pqxx::result r,
       tx.Exec("INSERT INTO ctg_versions (topic, version) VALUES ($1, 1) "
-              "ON CONFLICT (topic) DO UPDATE SET version = ctg_versions.version + 1 "
+              "ON CONFLICT (topic) DO UPDATE SET version = "
+              "ctg_versions.version + 1 "
               "RETURNING version",
               topic));
   int64_t version = r[0][0].as<int64_t>();
-  CTG_RETURN_IF_ERROR(
-      tx.Exec("SELECT pg_notify($1, $2)", std::string(kChannel), topic + " " + std::to_string(version))
-          .status());
+  CTG_RETURN_IF_ERROR(tx.Exec("SELECT pg_notify($1, $2)", std::string(kChannel),
+                              topic + " " + std::to_string(version))
+                          .status());
   return version;
 }
 
-absl::StatusOr<int64_t> ReadPgVersion(PgSession& session, const std::string& topic) {
-  CTG_ASSIGN_OR_RETURN(pqxx::result r,
-                       session.Exec("SELECT version FROM ctg_versions WHERE topic = $1", topic));
+absl::StatusOr<int64_t> ReadPgVersion(PgSession& session,
+                                      const std::string& topic) {
+  CTG_ASSIGN_OR_RETURN(
+      pqxx::result r,
+      session.Exec("SELECT version FROM ctg_versions WHERE topic = $1", topic));
   return r.empty() ? 0 : r[0][0].as<int64_t>();
 }
 
 PgChangeListener::PgChangeListener(const PgOptions& options, Callback on_change)
-    : connector_(options.url, "database.url", options), on_change_(std::move(on_change)) {}
+    : connector_(options.url, "database.url", options),
+      on_change_(std::move(on_change)) {}
 
 absl::StatusOr<std::unique_ptr<PgChangeListener>> PgChangeListener::Start(
     const PgOptions& options, Callback on_change) {
-  std::unique_ptr<PgChangeListener> listener(new PgChangeListener(options, std::move(on_change)));
-  CTG_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> first, listener->connector_.Connect());
-  listener->thread_ =
-      std::thread([raw = listener.get(), c = first.release()] { raw->Loop(std::unique_ptr<PgConnection>(c)); });
+  std::unique_ptr<PgChangeListener> listener(
+      new PgChangeListener(options, std::move(on_change)));
+  CTG_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> first,
+                       listener->connector_.Connect());
+  listener->thread_ = std::thread([raw = listener.get(), c = first.release()] {
+    raw->Loop(std::unique_ptr<PgConnection>(c));
+  });
   return listener;
 }
 
@@ -90,7 +100,8 @@ void PgChangeListener::Loop(std::unique_ptr<PgConnection> conn) {
       while (!stop_ && s.ok()) {
         s = PgCall("waiting for notifications",
                    [&] { conn->raw().await_notification(0, 200000); });
-        if (s.ok() && !conn->is_open()) s = absl::UnavailableError("session closed");
+        if (s.ok() && !conn->is_open())
+          s = absl::UnavailableError("session closed");
       }
     }
     receiver.reset();

@@ -30,10 +30,12 @@ namespace ctg::store::postgres {
 
 // Increments `topic`'s version (creating it at 1) and notifies at commit.
 // Returns the new version. Errors: the session's.
-absl::StatusOr<int64_t> BumpPgVersion(PgTransaction& tx, const std::string& topic);
+absl::StatusOr<int64_t> BumpPgVersion(PgTransaction& tx,
+                                      const std::string& topic);
 
 // `topic`'s version as `session` sees it (0 when never bumped).
-absl::StatusOr<int64_t> ReadPgVersion(PgSession& session, const std::string& topic);
+absl::StatusOr<int64_t> ReadPgVersion(PgSession& session,
+                                      const std::string& topic);
 
 // Listens to "ctg_changes" on a session of its own and calls `on_change`
 // on its thread: (topic, version) for each committed bump, and ("", 0)
@@ -44,10 +46,11 @@ absl::StatusOr<int64_t> ReadPgVersion(PgSession& session, const std::string& top
 // time, and must not block for long.
 class PgChangeListener {
  public:
-  using Callback = std::function<void(const std::string& topic, int64_t version)>;
+  using Callback =
+      std::function<void(const std::string& topic, int64_t version)>;
   // Errors: those of PgConnection::Open for the first session.
-  static absl::StatusOr<std::unique_ptr<PgChangeListener>> Start(const PgOptions& options,
-                                                                 Callback on_change);
+  static absl::StatusOr<std::unique_ptr<PgChangeListener>> Start(
+      const PgOptions& options, Callback on_change);
   ~PgChangeListener();
   PgChangeListener(const PgChangeListener&) = delete;
   PgChangeListener& operator=(const PgChangeListener&) = delete;

@@ -8,7 +8,8 @@
 
 namespace ctg::store::postgres {
 
-PgConnection::PgConnection(std::unique_ptr<pqxx::connection> conn) : conn_(std::move(conn)) {}
+PgConnection::PgConnection(std::unique_ptr<pqxx::connection> conn)
+    : conn_(std::move(conn)) {}
 
 PgConnection::~PgConnection() = default;
 
@@ -16,9 +17,9 @@ int PgConnection::backend_pid() const { return conn_->backendpid(); }
 
 bool PgConnection::is_open() const { return conn_->is_open(); }
 
-absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url,
-                                                                 const std::string& field,
-                                                                 const PgOptions& options) {
+absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Open(
+    const std::string& url, const std::string& field,
+    const PgOptions& options) {
   if (absl::Status s = CheckPgUrl(url, field); !s.ok()) return s;
   std::unique_ptr<pqxx::connection> conn;
   std::string role;
@@ -27,7 +28,8 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Open(const std::stri
     conn = std::make_unique<pqxx::connection>(PgConnectionString(url, options));
     pqxx::nontransaction tx(*conn);
     tx.exec(absl::StrCat(
-        "SET statement_timeout = ", absl::ToInt64Milliseconds(options.statement_timeout),
+        "SET statement_timeout = ",
+        absl::ToInt64Milliseconds(options.statement_timeout),
         "; SET idle_in_transaction_session_timeout = ",
         absl::ToInt64Milliseconds(options.idle_in_transaction_timeout),
         "; SET TimeZone = 'UTC'"));
@@ -44,12 +46,14 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgConnector::Connect() {
     MutexLock lock(&mu_);
     absl::Time now = clock_();
     if (now < next_attempt_) {
-      return absl::Status(last_.code(),
-                          absl::StrCat(last_.message(), " (next attempt in ",
-                                       absl::ToInt64Milliseconds(next_attempt_ - now), " ms)"));
+      return absl::Status(
+          last_.code(),
+          absl::StrCat(last_.message(), " (next attempt in ",
+                       absl::ToInt64Milliseconds(next_attempt_ - now), " ms)"));
     }
   }
-  absl::StatusOr<std::unique_ptr<PgConnection>> conn = PgConnection::Open(url_, field_, options_);
+  absl::StatusOr<std::unique_ptr<PgConnection>> conn =
+      PgConnection::Open(url_, field_, options_);
   MutexLock lock(&mu_);
   if (conn.ok()) {
     last_ = absl::OkStatus();
@@ -57,8 +61,9 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgConnector::Connect() {
     next_attempt_ = absl::InfinitePast();
   } else {
     last_ = conn.status();
-    delay_ = delay_ == absl::ZeroDuration() ? options_.reconnect_min
-                                            : std::min(delay_ * 2, options_.reconnect_max);
+    delay_ = delay_ == absl::ZeroDuration()
+                 ? options_.reconnect_min
+                 : std::min(delay_ * 2, options_.reconnect_max);
     next_attempt_ = clock_() + delay_;
   }
   return conn;

@@ -12,9 +12,8 @@
 
 #include <functional>
 #include <memory>
-#include <string>
-
 #include <pqxx/connection>
+#include <string>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -22,7 +21,6 @@
 #include "absl/time/time.h"
 #include "base/mutex.h"
 #include "store/postgres/pg_options.h"
-
 
 namespace ctg::store::postgres {
 
@@ -32,9 +30,9 @@ class PgConnection {
   // Errors, one line naming the field and the server's reason, the password
   // redacted: kPermissionDenied for bad credentials, kNotFound when the
   // database does not exist, kUnavailable when the server cannot be reached.
-  static absl::StatusOr<std::unique_ptr<PgConnection>> Open(const std::string& url,
-                                                            const std::string& field,
-                                                            const PgOptions& options);
+  static absl::StatusOr<std::unique_ptr<PgConnection>> Open(
+      const std::string& url, const std::string& field,
+      const PgOptions& options);
   ~PgConnection();
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
@@ -61,12 +59,15 @@ class PgConnector {
  public:
   PgConnector(std::string url, std::string field, PgOptions options,
               std::function<absl::Time()> clock = absl::Now)
-      : url_(std::move(url)), field_(std::move(field)), options_(std::move(options)),
+      : url_(std::move(url)),
+        field_(std::move(field)),
+        options_(std::move(options)),
         clock_(std::move(clock)) {}
 
   // Errors: those of PgConnection::Open, or, within the back-off delay, the
   // last one with "(next attempt in N ms)".
-  absl::StatusOr<std::unique_ptr<PgConnection>> Connect() ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<std::unique_ptr<PgConnection>> Connect()
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // Records that a session of this URL was lost: the next Connect() tries at
   // once (the first retry is immediate), later failures back off.

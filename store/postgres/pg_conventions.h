@@ -20,20 +20,22 @@ namespace ctg::store::postgres {
 // Errors: kAborted when the id exists.
 absl::Status PgInsertConvention(PgSession& tx, const ConventionRow& row);
 // Errors: kNotFound.
-absl::StatusOr<ConventionRow> PgGetConvention(PgSession& session, const std::string& id);
+absl::StatusOr<ConventionRow> PgGetConvention(PgSession& session,
+                                              const std::string& id);
 // Conventions with id > after_id (of `commune` unless empty), by id.
-absl::StatusOr<std::vector<ConventionRow>> PgListConventions(PgSession& session,
-                                                             const std::string& commune,
-                                                             const std::string& after_id,
-                                                             int limit);
+absl::StatusOr<std::vector<ConventionRow>> PgListConventions(
+    PgSession& session, const std::string& commune, const std::string& after_id,
+    int limit);
 // Suspension and termination fields. Errors: kNotFound.
 absl::Status PgUpdateConventionState(PgSession& tx, const ConventionRow& row);
-absl::StatusOr<int> PgCountConventions(PgSession& session, const std::string& commune);
-absl::Status PgAppendConventionEvent(PgSession& tx, const std::string& convention_id,
+absl::StatusOr<int> PgCountConventions(PgSession& session,
+                                       const std::string& commune);
+absl::Status PgAppendConventionEvent(PgSession& tx,
+                                     const std::string& convention_id,
                                      const ConventionEventRow& event);
 // In the order appended.
-absl::StatusOr<std::vector<ConventionEventRow>> PgConventionHistory(PgSession& session,
-                                                                    const std::string& id);
+absl::StatusOr<std::vector<ConventionEventRow>> PgConventionHistory(
+    PgSession& session, const std::string& id);
 
 }  // namespace ctg::store::postgres
 

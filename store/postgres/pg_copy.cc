@@ -66,8 +66,8 @@ constexpr TableSpec kTables[] = {
     {"audit_checkpoints", "tree_size"},
 };
 // PostgreSQL's own bookkeeping, not copied.
-const std::set<std::string> kBookkeeping = {"ctg_schema", "ctg_meta", "ctg_versions",
-                                            "audit_sequencer"};
+const std::set<std::string> kBookkeeping = {"ctg_schema", "ctg_meta",
+                                            "ctg_versions", "audit_sequencer"};
 // Columns only PostgreSQL has, filled by PostgreSQL (SQLite's rowid made
 // explicit): not copied, not compared.
 bool PgOnly(const std::string& table, const std::string& column) {
@@ -103,7 +103,8 @@ class RowDigest {
       } else if (cols[c].type == Type::kInt) {
         absl::StrAppend(&bytes, "I", v.i, ";");
       } else {
-        absl::StrAppend(&bytes, cols[c].type == Type::kText ? "T" : "B", v.s.size(), ":", v.s);
+        absl::StrAppend(&bytes, cols[c].type == Type::kText ? "T" : "B",
+                        v.s.size(), ":", v.s);
       }
     }
     unsigned char h[32];
@@ -118,8 +119,10 @@ class RowDigest {
   }
   int64_t rows() const { return rows_; }
   std::string hex() const {
-    return absl::StrCat(absl::Hex(lanes_[0], absl::kZeroPad16), absl::Hex(lanes_[1], absl::kZeroPad16),
-                        absl::Hex(lanes_[2], absl::kZeroPad16), absl::Hex(lanes_[3], absl::kZeroPad16));
+    return absl::StrCat(absl::Hex(lanes_[0], absl::kZeroPad16),
+                        absl::Hex(lanes_[1], absl::kZeroPad16),
+                        absl::Hex(lanes_[2], absl::kZeroPad16),
+                        absl::Hex(lanes_[3], absl::kZeroPad16));
   }
 
  private:
@@ -127,38 +130,44 @@ class RowDigest {
   int64_t rows_ = 0;
 };
 
-absl::StatusOr<std::vector<Column>> PgColumns(pqxx::transaction_base& tx, const std::string& table) {
+absl::StatusOr<std::vector<Column>> PgColumns(pqxx::transaction_base& tx,
+                                              const std::string& table) {
   std::vector<Column> cols;
   absl::Status s = PgCall("reading the PostgreSQL columns", [&] {
     pqxx::result r = tx.exec_params(
         "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
+        "WHERE table_schema = 'public' AND table_name = $1 ORDER BY "
+        "ordinal_position",
         table);
     for (const auto& row : r) {
       std::string type = row[1].as<std::string>();
       cols.push_back({row[0].as<std::string>(),
-                      type == "bytea" ? Type::kBytes
-                                      : (type == "text" ? Type::kText : Type::kInt)});
+                      type == "bytea"
+                          ? Type::kBytes
+                          : (type == "text" ? Type::kText : Type::kInt)});
     }
   });
   if (!s.ok()) return s;
   if (cols.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("table ", table, " is missing from the PostgreSQL schema"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "table ", table, " is missing from the PostgreSQL schema"));
   }
   return cols;
 }
 
 // The checkpoint note's root: its third line, base64 of 32 bytes; its
 // second line must be `tree_size`.
-absl::StatusOr<std::string> RootOfNote(int64_t tree_size, const std::string& note) {
+absl::StatusOr<std::string> RootOfNote(int64_t tree_size,
+                                       const std::string& note) {
   std::vector<std::string> lines = absl::StrSplit(note, '\n');
   std::string root;
   int64_t size = 0;
-  if (lines.size() < 3 || !absl::SimpleAtoi(lines[1], &size) || size != tree_size ||
-      !absl::Base64Unescape(lines[2], &root) || root.size() != 32) {
-    return absl::DataLossError(absl::StrCat(
-        "audit checkpoint of size ", tree_size, ": its note does not hold that size and a root"));
+  if (lines.size() < 3 || !absl::SimpleAtoi(lines[1], &size) ||
+      size != tree_size || !absl::Base64Unescape(lines[2], &root) ||
+      root.size() != 32) {
+    return absl::DataLossError(
+        absl::StrCat("audit checkpoint of size ", tree_size,
+                     ": its note does not hold that size and a root"));
   }
   return root;
 }
@@ -186,9 +195,10 @@ absl::Status CheckTableSets(Connection& sqlite, pqxx::transaction_base& tx) {
   std::set<std::string> expected;
   for (const TableSpec& t : kTables) expected.insert(t.name);
   std::set<std::string> in_sqlite;
-  CTG_ASSIGN_OR_RETURN(Statement stmt,
-                       sqlite.Prepare("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                      "AND name NOT LIKE 'sqlite_%'"));
+  CTG_ASSIGN_OR_RETURN(
+      Statement stmt,
+      sqlite.Prepare("SELECT name FROM sqlite_master WHERE type = 'table' "
+                     "AND name NOT LIKE 'sqlite_%'"));
   while (true) {
     CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
@@ -196,8 +206,9 @@ absl::Status CheckTableSets(Connection& sqlite, pqxx::transaction_base& tx) {
   }
   std::set<std::string> in_pg;
   CTG_RETURN_IF_ERROR(PgCall("listing the PostgreSQL tables", [&] {
-    for (const auto& row : tx.exec("SELECT table_name FROM information_schema.tables WHERE "
-                                   "table_schema = 'public' AND table_type = 'BASE TABLE'")) {
+    for (const auto& row :
+         tx.exec("SELECT table_name FROM information_schema.tables WHERE "
+                 "table_schema = 'public' AND table_type = 'BASE TABLE'")) {
       std::string name = row[0].as<std::string>();
       if (kBookkeeping.count(name) == 0) in_pg.insert(name);
     }
@@ -205,16 +216,17 @@ absl::Status CheckTableSets(Connection& sqlite, pqxx::transaction_base& tx) {
   for (const auto* side : {&in_sqlite, &in_pg}) {
     for (const std::string& name : *side) {
       if (expected.count(name) == 0) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "table ", name, " of the ", side == &in_sqlite ? "SQLite" : "PostgreSQL",
-            " schema is not copied"));
+        return absl::FailedPreconditionError(
+            absl::StrCat("table ", name, " of the ",
+                         side == &in_sqlite ? "SQLite" : "PostgreSQL",
+                         " schema is not copied"));
       }
     }
     for (const std::string& name : expected) {
       if (side->count(name) == 0) {
         return absl::FailedPreconditionError(absl::StrCat(
-            "table ", name, " is missing from the ", side == &in_sqlite ? "SQLite" : "PostgreSQL",
-            " database"));
+            "table ", name, " is missing from the ",
+            side == &in_sqlite ? "SQLite" : "PostgreSQL", " database"));
       }
     }
   }
@@ -223,8 +235,10 @@ absl::Status CheckTableSets(Connection& sqlite, pqxx::transaction_base& tx) {
 
 // Copies one table; returns the digest of the SQLite rows (over the columns
 // SQLite has: the checkpoints' root is PostgreSQL's own).
-absl::StatusOr<RowDigest> CopyTable(Connection& sqlite, pqxx::transaction_base& tx,
-                                    const TableSpec& spec, const std::vector<Column>& pg_cols,
+absl::StatusOr<RowDigest> CopyTable(Connection& sqlite,
+                                    pqxx::transaction_base& tx,
+                                    const TableSpec& spec,
+                                    const std::vector<Column>& pg_cols,
                                     std::vector<Column>& digest_cols) {
   const std::string table = spec.name;
   const bool checkpoints = table == "audit_checkpoints";
@@ -235,18 +249,20 @@ absl::StatusOr<RowDigest> CopyTable(Connection& sqlite, pqxx::transaction_base& 
     insert_cols.push_back(c);
     if (!(checkpoints && c.name == "root")) digest_cols.push_back(c);
   }
-  CTG_ASSIGN_OR_RETURN(
-      Statement stmt,
-      sqlite.Prepare(absl::StrCat("SELECT ", absl::StrJoin(Names(digest_cols), ", "), " FROM ",
-                                  table, " ORDER BY ", spec.sqlite_order)));
+  CTG_ASSIGN_OR_RETURN(Statement stmt,
+                       sqlite.Prepare(absl::StrCat(
+                           "SELECT ", absl::StrJoin(Names(digest_cols), ", "),
+                           " FROM ", table, " ORDER BY ", spec.sqlite_order)));
   const std::string insert_head =
-      absl::StrCat("INSERT INTO ", table, " (", absl::StrJoin(Names(insert_cols), ", "), ") VALUES ");
+      absl::StrCat("INSERT INTO ", table, " (",
+                   absl::StrJoin(Names(insert_cols), ", "), ") VALUES ");
   RowDigest digest;
   std::string batch;
   int batched = 0;
   auto flush = [&]() -> absl::Status {
     if (batched == 0) return absl::OkStatus();
-    absl::Status s = PgCall(absl::StrCat("copying ", table), [&] { tx.exec(batch); });
+    absl::Status s =
+        PgCall(absl::StrCat("copying ", table), [&] { tx.exec(batch); });
     batch.clear();
     batched = 0;
     return s;
@@ -260,9 +276,15 @@ absl::StatusOr<RowDigest> CopyTable(Connection& sqlite, pqxx::transaction_base& 
       v.null = stmt.ColumnIsNull(static_cast<int>(c));
       if (v.null) continue;
       switch (digest_cols[c].type) {
-        case Type::kInt: v.i = stmt.ColumnInt(static_cast<int>(c)); break;
-        case Type::kText: v.s = stmt.ColumnText(static_cast<int>(c)); break;
-        case Type::kBytes: v.s = stmt.ColumnBlob(static_cast<int>(c)); break;
+        case Type::kInt:
+          v.i = stmt.ColumnInt(static_cast<int>(c));
+          break;
+        case Type::kText:
+          v.s = stmt.ColumnText(static_cast<int>(c));
+          break;
+        case Type::kBytes:
+          v.s = stmt.ColumnBlob(static_cast<int>(c));
+          break;
       }
     }
     digest.Add(digest_cols, row);
@@ -282,18 +304,20 @@ absl::StatusOr<RowDigest> CopyTable(Connection& sqlite, pqxx::transaction_base& 
     }
     absl::StrAppend(&batch, batched == 0 ? insert_head : ", ", "(",
                     absl::StrJoin(literals, ", "), ")");
-    if (++batched >= 500 || batch.size() > (4 << 20)) CTG_RETURN_IF_ERROR(flush());
+    if (++batched >= 500 || batch.size() > (4 << 20))
+      CTG_RETURN_IF_ERROR(flush());
   }
   CTG_RETURN_IF_ERROR(flush());
   return digest;
 }
 
-absl::StatusOr<RowDigest> PgDigest(pqxx::transaction_base& tx, const std::string& table,
+absl::StatusOr<RowDigest> PgDigest(pqxx::transaction_base& tx,
+                                   const std::string& table,
                                    const std::vector<Column>& cols) {
   RowDigest digest;
   CTG_RETURN_IF_ERROR(PgCall(absl::StrCat("reading back ", table), [&] {
-    pqxx::result r =
-        tx.exec(absl::StrCat("SELECT ", absl::StrJoin(Names(cols), ", "), " FROM ", table));
+    pqxx::result r = tx.exec(absl::StrCat(
+        "SELECT ", absl::StrJoin(Names(cols), ", "), " FROM ", table));
     for (const auto& pg_row : r) {
       std::vector<Value> row(cols.size());
       for (size_t c = 0; c < cols.size(); ++c) {
@@ -301,9 +325,15 @@ absl::StatusOr<RowDigest> PgDigest(pqxx::transaction_base& tx, const std::string
         row[c].null = f.is_null();
         if (row[c].null) continue;
         switch (cols[c].type) {
-          case Type::kInt: row[c].i = f.as<int64_t>(); break;
-          case Type::kText: row[c].s = f.as<std::string>(); break;
-          case Type::kBytes: row[c].s = BytesOf(f); break;
+          case Type::kInt:
+            row[c].i = f.as<int64_t>();
+            break;
+          case Type::kText:
+            row[c].s = f.as<std::string>();
+            break;
+          case Type::kBytes:
+            row[c].s = BytesOf(f);
+            break;
         }
       }
       digest.Add(cols, row);
@@ -318,8 +348,9 @@ absl::Status CheckSource(const std::string& path, Connection& sqlite) {
   int64_t version = row ? stmt.ColumnInt(0) : 0;
   if (version != GatewaySchemaVersion()) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "SQLite database ", path, " is at schema ", version, ", this gateway copies schema ",
-        GatewaySchemaVersion(), ": open it once with this gateway (or its --check) first"));
+        "SQLite database ", path, " is at schema ", version,
+        ", this gateway copies schema ", GatewaySchemaVersion(),
+        ": open it once with this gateway (or its --check) first"));
   }
   return absl::OkStatus();
 }
@@ -339,17 +370,21 @@ absl::StatusOr<CopyReport> CopySqliteToPg(const std::string& sqlite_path,
                                           const PgOptions& options) {
   struct stat st;
   if (stat(sqlite_path.c_str(), &st) != 0) {
-    return absl::NotFoundError(absl::StrCat("SQLite database ", sqlite_path, " does not exist"));
+    return absl::NotFoundError(
+        absl::StrCat("SQLite database ", sqlite_path, " does not exist"));
   }
-  CTG_ASSIGN_OR_RETURN(std::unique_ptr<Connection> sqlite, Connection::Open(sqlite_path, true));
+  CTG_ASSIGN_OR_RETURN(std::unique_ptr<Connection> sqlite,
+                       Connection::Open(sqlite_path, true));
   CTG_RETURN_IF_ERROR(CheckSource(sqlite_path, *sqlite));
   // Schema, grants and the Caf's claim, as a gateway's start does.
   { CTG_ASSIGN_OR_RETURN(auto db, PgDatabase::Open(options)); }
-  const std::string& url = options.migrate_url.empty() ? options.url : options.migrate_url;
-  CTG_ASSIGN_OR_RETURN(
-      auto pg, PgConnection::Open(url, options.migrate_url.empty() ? "database.url"
-                                                                   : "database.migrate_url",
-                                  options));
+  const std::string& url =
+      options.migrate_url.empty() ? options.url : options.migrate_url;
+  CTG_ASSIGN_OR_RETURN(auto pg, PgConnection::Open(url,
+                                                   options.migrate_url.empty()
+                                                       ? "database.url"
+                                                       : "database.migrate_url",
+                                                   options));
   // One snapshot of the SQLite file for the whole copy.
   CTG_RETURN_IF_ERROR(sqlite->Exec("BEGIN"));
   CopyReport report;
@@ -367,27 +402,33 @@ absl::StatusOr<CopyReport> CopySqliteToPg(const std::string& sqlite_path,
     for (const TableSpec& t : kTables) {
       int64_t rows = 0;
       CTG_RETURN_IF_ERROR(PgCall("checking that the target is empty", [&] {
-        rows = tx->exec(absl::StrCat("SELECT count(*) FROM ", t.name))[0][0].as<int64_t>();
+        rows = tx->exec(absl::StrCat("SELECT count(*) FROM ", t.name))[0][0]
+                   .as<int64_t>();
       }));
       if (rows != 0) {
         return absl::FailedPreconditionError(absl::StrCat(
-            "database.url: the PostgreSQL database already holds data (table ", t.name, ": ",
-            rows, " rows): copy only into a new, empty database"));
+            "database.url: the PostgreSQL database already holds data (table ",
+            t.name, ": ", rows,
+            " rows): copy only into a new, empty database"));
       }
     }
     for (size_t i = 0; i < std::size(kTables); ++i) {
-      CTG_ASSIGN_OR_RETURN(std::vector<Column> cols, PgColumns(*tx, kTables[i].name));
-      CTG_ASSIGN_OR_RETURN(RowDigest d, CopyTable(*sqlite, *tx, kTables[i], cols, digest_cols[i]));
+      CTG_ASSIGN_OR_RETURN(std::vector<Column> cols,
+                           PgColumns(*tx, kTables[i].name));
+      CTG_ASSIGN_OR_RETURN(RowDigest d, CopyTable(*sqlite, *tx, kTables[i],
+                                                  cols, digest_cols[i]));
       source.push_back(d);
     }
     CTG_RETURN_IF_ERROR(PgCall("moving identity sequences", [&] {
       for (const char* t : kIdentityTables) {
-        tx->exec(absl::StrCat("SELECT setval(pg_get_serial_sequence('", t,
-                              "', 'seq'), coalesce(max(seq), 0) + 1, false) FROM ", t));
+        tx->exec(absl::StrCat(
+            "SELECT setval(pg_get_serial_sequence('", t,
+            "', 'seq'), coalesce(max(seq), 0) + 1, false) FROM ", t));
       }
-      tx->exec_params("INSERT INTO ctg_meta (key, value) VALUES ('copied_from', $1) "
-                      "ON CONFLICT DO NOTHING",
-                      sqlite_path);
+      tx->exec_params(
+          "INSERT INTO ctg_meta (key, value) VALUES ('copied_from', $1) "
+          "ON CONFLICT DO NOTHING",
+          sqlite_path);
       tx->commit();
     }));
   }
@@ -397,20 +438,24 @@ absl::StatusOr<CopyReport> CopySqliteToPg(const std::string& sqlite_path,
                                     pqxx::readwrite_policy::read_only>>
       check;
   CTG_RETURN_IF_ERROR(PgCall("BEGIN", [&] {
-    check = std::make_unique<pqxx::transaction<pqxx::isolation_level::repeatable_read,
-                                               pqxx::readwrite_policy::read_only>>(pg->raw());
+    check = std::make_unique<
+        pqxx::transaction<pqxx::isolation_level::repeatable_read,
+                          pqxx::readwrite_policy::read_only>>(pg->raw());
   }));
   for (size_t i = 0; i < std::size(kTables); ++i) {
-    CTG_ASSIGN_OR_RETURN(RowDigest d, PgDigest(*check, kTables[i].name, digest_cols[i]));
+    CTG_ASSIGN_OR_RETURN(RowDigest d,
+                         PgDigest(*check, kTables[i].name, digest_cols[i]));
     if (d.rows() != source[i].rows() || d.hex() != source[i].hex()) {
       return absl::DataLossError(absl::StrCat(
-          "copy check: table ", kTables[i].name, " differs (SQLite ", source[i].rows(),
-          " rows, digest ", source[i].hex(), "; PostgreSQL ", d.rows(), " rows, digest ", d.hex(),
-          ")"));
+          "copy check: table ", kTables[i].name, " differs (SQLite ",
+          source[i].rows(), " rows, digest ", source[i].hex(), "; PostgreSQL ",
+          d.rows(), " rows, digest ", d.hex(), ")"));
     }
     report.tables.push_back({kTables[i].name, d.rows(), d.hex()});
-    if (std::string(kTables[i].name) == "audit_events") report.events = d.rows();
-    if (std::string(kTables[i].name) == "audit_checkpoints") report.checkpoints = d.rows();
+    if (std::string(kTables[i].name) == "audit_events")
+      report.events = d.rows();
+    if (std::string(kTables[i].name) == "audit_checkpoints")
+      report.checkpoints = d.rows();
   }
   return report;
 }

@@ -20,7 +20,8 @@ struct PgDatabase::Job {
 PgDatabase::PgDatabase(const PgOptions& options)
     : options_(options), connector_(options.url, "database.url", options) {}
 
-absl::StatusOr<std::unique_ptr<PgDatabase>> PgDatabase::Open(const PgOptions& options) {
+absl::StatusOr<std::unique_ptr<PgDatabase>> PgDatabase::Open(
+    const PgOptions& options) {
   CTG_RETURN_IF_ERROR(CheckPgOptions(options));
   std::unique_ptr<PgDatabase> db(new PgDatabase(options));
   CTG_ASSIGN_OR_RETURN(db->writer_conn_, db->connector_.Connect());
@@ -32,8 +33,9 @@ absl::StatusOr<std::unique_ptr<PgDatabase>> PgDatabase::Open(const PgOptions& op
   if (version < PgSchemaVersion()) {
     std::unique_ptr<PgConnection> owner;
     if (!options.migrate_url.empty()) {
-      CTG_ASSIGN_OR_RETURN(owner,
-                           PgConnection::Open(options.migrate_url, "database.migrate_url", options));
+      CTG_ASSIGN_OR_RETURN(
+          owner, PgConnection::Open(options.migrate_url, "database.migrate_url",
+                                    options));
     }
     CTG_RETURN_IF_ERROR(MigratePg(owner ? *owner : conn, db->role_));
   }
@@ -55,7 +57,8 @@ void PgDatabase::Close() {
 
 absl::Status PgDatabase::health() const { return connector_.health(); }
 
-absl::Status PgDatabase::Write(absl::FunctionRef<absl::Status(PgTransaction&)> work) {
+absl::Status PgDatabase::Write(
+    absl::FunctionRef<absl::Status(PgTransaction&)> work) {
   Job job{work, absl::OkStatus(), false};
   MutexLock lock(&queue_mu_);
   if (closing_) return absl::UnavailableError("database is closed");
@@ -74,7 +77,8 @@ void PgDatabase::WriterLoop() {
         return closing_ || !queue_.empty();
       });
       if (queue_.empty()) return;
-      while (!queue_.empty() && static_cast<int>(group.size()) < options_.max_group) {
+      while (!queue_.empty() &&
+             static_cast<int>(group.size()) < options_.max_group) {
         group.push_back(queue_.front());
         queue_.pop_front();
       }
@@ -121,19 +125,23 @@ void PgDatabase::RunGroup(std::vector<Job*>& group) {
   txs.reserve(group.size());
   absl::Status abandon;
   for (Job* job : group) {
-    PgTransaction& tx = *txs.emplace_back(std::make_unique<PgTransaction>(*work, &next_seq));
+    PgTransaction& tx =
+        *txs.emplace_back(std::make_unique<PgTransaction>(*work, &next_seq));
     const uint64_t seq_before = next_seq;
     job->result = tx.Savepoint([&] { return job->work(tx); });
     if (!job->result.ok()) {
       next_seq = seq_before;
-      for (auto it = tx.rollback_hooks_.rbegin(); it != tx.rollback_hooks_.rend(); ++it) (*it)();
+      for (auto it = tx.rollback_hooks_.rbegin();
+           it != tx.rollback_hooks_.rend(); ++it)
+        (*it)();
       tx.commit_hooks_.clear();
       tx.rollback_hooks_.clear();
     }
     if (!tx.lost_.ok()) abandon = tx.lost_;
     if (!tx.abandoned_.ok() && abandon.ok()) abandon = tx.abandoned_;
     if (!abandon.ok()) {
-      for (size_t i = txs.size(); i < group.size(); ++i) group[i]->result = abandon;
+      for (size_t i = txs.size(); i < group.size(); ++i)
+        group[i]->result = abandon;
       break;
     }
   }
@@ -160,7 +168,8 @@ void PgDatabase::RunGroup(std::vector<Job*>& group) {
   }
 }
 
-absl::Status PgDatabase::Read(absl::FunctionRef<absl::Status(PgReadSession&)> work) {
+absl::Status PgDatabase::Read(
+    absl::FunctionRef<absl::Status(PgReadSession&)> work) {
   std::unique_ptr<PgConnection> conn;
   {
     MutexLock lock(&readers_mu_);
@@ -178,8 +187,9 @@ absl::Status PgDatabase::Read(absl::FunctionRef<absl::Status(PgReadSession&)> wo
                                     pqxx::readwrite_policy::read_only>>
       tx;
   status = PgCall("BEGIN READ ONLY", [&] {
-    tx = std::make_unique<pqxx::transaction<pqxx::isolation_level::repeatable_read,
-                                            pqxx::readwrite_policy::read_only>>(conn->raw());
+    tx = std::make_unique<
+        pqxx::transaction<pqxx::isolation_level::repeatable_read,
+                          pqxx::readwrite_policy::read_only>>(conn->raw());
   });
   if (status.ok()) {
     PgReadSession session(*tx);
@@ -207,7 +217,8 @@ std::vector<int> PgDatabase::BackendPidsForTesting() {
   std::vector<int> pids;
   {
     MutexLock lock(&queue_mu_);
-    queue_mu_.Await([this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return !group_running_; });
+    queue_mu_.Await(
+        [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return !group_running_; });
     if (writer_conn_ != nullptr) pids.push_back(writer_conn_->backend_pid());
   }
   MutexLock lock(&readers_mu_);

@@ -53,7 +53,8 @@ class PgDatabase {
   // database does not exist; kUnavailable when the server cannot be
   // reached; kFailedPrecondition for a database of a newer schema, one that
   // holds another Caf's trail, or a failed migration.
-  static absl::StatusOr<std::unique_ptr<PgDatabase>> Open(const PgOptions& options);
+  static absl::StatusOr<std::unique_ptr<PgDatabase>> Open(
+      const PgOptions& options);
   ~PgDatabase();
   PgDatabase(const PgDatabase&) = delete;
   PgDatabase& operator=(const PgDatabase&) = delete;
@@ -80,7 +81,8 @@ class PgDatabase {
   void Close();
 
   // Tests only: the server process ids of the sessions open now.
-  std::vector<int> BackendPidsForTesting() ABSL_LOCKS_EXCLUDED(readers_mu_, queue_mu_);
+  std::vector<int> BackendPidsForTesting()
+      ABSL_LOCKS_EXCLUDED(readers_mu_, queue_mu_);
 
  private:
   struct Job;
@@ -102,7 +104,8 @@ class PgDatabase {
   std::thread writer_;
 
   Mutex readers_mu_;
-  std::vector<std::unique_ptr<PgConnection>> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
+  std::vector<std::unique_ptr<PgConnection>> idle_readers_
+      ABSL_GUARDED_BY(readers_mu_);
 };
 
 }  // namespace ctg::store::postgres

@@ -19,15 +19,16 @@ int VersionIn(pqxx::transaction_base& tx) {
 }
 
 absl::Status NewerSchema(int version) {
-  return absl::FailedPreconditionError(absl::StrCat(
-      "database.url: the database's schema is version ", version, ", newer than this gateway's (",
-      PgSchemaVersion(), "): run a gateway of that version or later (no downgrade)"));
+  return absl::FailedPreconditionError(
+      absl::StrCat("database.url: the database's schema is version ", version,
+                   ", newer than this gateway's (", PgSchemaVersion(),
+                   "): run a gateway of that version or later (no downgrade)"));
 }
 
 absl::Status OtherCaf(const std::string& stored, const std::string& caf) {
-  return absl::FailedPreconditionError(
-      absl::StrCat("database.url: the database holds the audit trail of ", stored,
-                   ", not of ", caf, " (trust_domain/caf_id): use this Caf's own database"));
+  return absl::FailedPreconditionError(absl::StrCat(
+      "database.url: the database holds the audit trail of ", stored,
+      ", not of ", caf, " (trust_domain/caf_id): use this Caf's own database"));
 }
 
 }  // namespace
@@ -46,7 +47,8 @@ absl::StatusOr<std::string> ReadPgOwnerCaf(PgConnection& conn) {
   std::string caf;
   absl::Status s = PgCall("reading the database's Caf", [&] {
     pqxx::nontransaction tx(conn.raw());
-    if (!tx.exec("SELECT to_regclass('ctg_meta') IS NOT NULL")[0][0].as<bool>()) return;
+    if (!tx.exec("SELECT to_regclass('ctg_meta') IS NOT NULL")[0][0].as<bool>())
+      return;
     pqxx::result r = tx.exec("SELECT value FROM ctg_meta WHERE key = 'caf'");
     if (!r.empty()) caf = r[0][0].as<std::string>();
   });
@@ -71,15 +73,19 @@ absl::Status MigratePg(PgConnection& owner, const std::string& gateway_role) {
   int found = 0;
   absl::Status s = PgCall("migrating the schema", [&] {
     pqxx::work tx(owner.raw());
-    tx.exec(absl::StrCat("SELECT pg_advisory_xact_lock(", kPgMigrationLock, ")"));
+    tx.exec(
+        absl::StrCat("SELECT pg_advisory_xact_lock(", kPgMigrationLock, ")"));
     found = VersionIn(tx);
     if (found > PgSchemaVersion()) {
       newer = true;
       return;  // the transaction rolls back
     }
-    if (found == 0 && !tx.exec("SELECT to_regclass('ctg_schema') IS NOT NULL")[0][0].as<bool>()) {
-      tx.exec("CREATE TABLE ctg_schema (singleton boolean PRIMARY KEY DEFAULT true "
-              "CHECK (singleton), version integer NOT NULL)");
+    if (found == 0 &&
+        !tx.exec("SELECT to_regclass('ctg_schema') IS NOT NULL")[0][0]
+             .as<bool>()) {
+      tx.exec(
+          "CREATE TABLE ctg_schema (singleton boolean PRIMARY KEY DEFAULT true "
+          "CHECK (singleton), version integer NOT NULL)");
       tx.exec("INSERT INTO ctg_schema VALUES (true, 0)");
     }
     for (const PgMigration& m : PgMigrations()) {
@@ -90,7 +96,8 @@ absl::Status MigratePg(PgConnection& owner, const std::string& gateway_role) {
     }
     failed_at = 0;
     if (gateway_role != owner.role()) {
-      for (const std::string& grant : PgGatewayGrants(gateway_role)) tx.exec(grant);
+      for (const std::string& grant : PgGatewayGrants(gateway_role))
+        tx.exec(grant);
     }
     tx.commit();
   });
@@ -98,8 +105,9 @@ absl::Status MigratePg(PgConnection& owner, const std::string& gateway_role) {
   if (s.ok()) return s;
   if (s.code() == absl::StatusCode::kPermissionDenied) {
     return absl::PermissionDeniedError(absl::StrCat(
-        "database: role ", owner.role(), " may not create or upgrade the schema (",
-        s.message(), "): set database.migrate_url to the URL of the schema's owner"));
+        "database: role ", owner.role(),
+        " may not create or upgrade the schema (", s.message(),
+        "): set database.migrate_url to the URL of the schema's owner"));
   }
   if (failed_at != 0) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -113,9 +121,12 @@ absl::Status ClaimPgDatabase(PgConnection& conn, const std::string& caf) {
   std::string stored;
   absl::Status s = PgCall("recording the database's Caf", [&] {
     pqxx::work tx(conn.raw());
-    tx.exec_params("INSERT INTO ctg_meta (key, value) VALUES ('caf', $1) ON CONFLICT DO NOTHING",
-                   caf);
-    stored = tx.exec("SELECT value FROM ctg_meta WHERE key = 'caf'")[0][0].as<std::string>();
+    tx.exec_params(
+        "INSERT INTO ctg_meta (key, value) VALUES ('caf', $1) ON CONFLICT DO "
+        "NOTHING",
+        caf);
+    stored = tx.exec("SELECT value FROM ctg_meta WHERE key = 'caf'")[0][0]
+                 .as<std::string>();
     if (stored == caf) tx.commit();
   });
   if (!s.ok()) return s;

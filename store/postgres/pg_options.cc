@@ -18,7 +18,8 @@ absl::string_view Authority(absl::string_view rest) {
 
 absl::string_view StripScheme(absl::string_view url) {
   for (absl::string_view scheme : kSchemes) {
-    if (absl::StartsWithIgnoreCase(url, scheme)) return url.substr(scheme.size());
+    if (absl::StartsWithIgnoreCase(url, scheme))
+      return url.substr(scheme.size());
   }
   return absl::string_view();
 }
@@ -35,8 +36,8 @@ std::string RedactPgUrl(absl::string_view url) {
   size_t colon = userinfo.find(':');
   if (colon == absl::string_view::npos) return std::string(url);
   size_t scheme_len = url.size() - rest.size();
-  return absl::StrCat(url.substr(0, scheme_len), userinfo.substr(0, colon), ":****",
-                      rest.substr(at));
+  return absl::StrCat(url.substr(0, scheme_len), userinfo.substr(0, colon),
+                      ":****", rest.substr(at));
 }
 
 absl::Status CheckPgUrl(absl::string_view url, absl::string_view field) {
@@ -44,7 +45,8 @@ absl::Status CheckPgUrl(absl::string_view url, absl::string_view field) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, ": \"", RedactPgUrl(url), "\" ", why));
   };
-  if (url.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is empty"));
+  if (url.empty())
+    return absl::InvalidArgumentError(absl::StrCat(field, " is empty"));
   for (char c : url) {
     if (static_cast<unsigned char>(c) < 0x20 || c == ' ' || c == 0x7f) {
       return bad("contains a space or a control character (percent-encode it)");
@@ -66,15 +68,18 @@ absl::Status CheckPgUrl(absl::string_view url, absl::string_view field) {
 absl::Status CheckPgOptions(const PgOptions& o) {
   if (absl::Status s = CheckPgUrl(o.url, "database.url"); !s.ok()) return s;
   if (!o.migrate_url.empty()) {
-    if (absl::Status s = CheckPgUrl(o.migrate_url, "database.migrate_url"); !s.ok()) return s;
+    if (absl::Status s = CheckPgUrl(o.migrate_url, "database.migrate_url");
+        !s.ok())
+      return s;
   }
   if (o.pool_size < 1 || o.pool_size > 64) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("database.pool_size: ", o.pool_size, " is not within 1..64"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "database.pool_size: ", o.pool_size, " is not within 1..64"));
   }
   if (o.statement_timeout < absl::Milliseconds(1)) {
     return absl::InvalidArgumentError(
-        "database.statement_timeout_ms: must be at least 1 (statements are never unbounded)");
+        "database.statement_timeout_ms: must be at least 1 (statements are "
+        "never unbounded)");
   }
   if (o.max_group < 1) {
     return absl::InvalidArgumentError("database max_group: must be at least 1");
@@ -82,7 +87,8 @@ absl::Status CheckPgOptions(const PgOptions& o) {
   return absl::OkStatus();
 }
 
-std::string PgConnectionString(absl::string_view url, const PgOptions& options) {
+std::string PgConnectionString(absl::string_view url,
+                               const PgOptions& options) {
   std::string out(url);
   char sep = absl::StrContains(out, '?') ? '&' : '?';
   auto add = [&](absl::string_view key, absl::string_view value) {

@@ -22,18 +22,21 @@ namespace ctg::store::postgres {
 
 // Errors: kAborted when (request_id, download) exists.
 absl::Status PgInsertRelease(PgSession& tx, const LedgerRow& row);
-absl::StatusOr<int> PgCountReleases(PgSession& session, const std::string& request_id);
-absl::StatusOr<PeriodReleases> PgCountReleasesOfPeriod(PgSession& session,
-                                                       const std::string& period);
-absl::StatusOr<std::vector<LedgerRow>> PgListReleases(PgSession& session,
-                                                      const std::string& request_id);
+absl::StatusOr<int> PgCountReleases(PgSession& session,
+                                    const std::string& request_id);
+absl::StatusOr<PeriodReleases> PgCountReleasesOfPeriod(
+    PgSession& session, const std::string& period);
+absl::StatusOr<std::vector<LedgerRow>> PgListReleases(
+    PgSession& session, const std::string& request_id);
 
-absl::StatusOr<MemoryRow> PgGetReleaseMemory(PgSession& session, const std::string& commune);
+absl::StatusOr<MemoryRow> PgGetReleaseMemory(PgSession& session,
+                                             const std::string& commune);
 // Stores `text` as version expected_version + 1. Errors: kAborted when the
 // stored version is no longer `expected_version` (another release to the
 // commune committed meanwhile, on any replica: recompute and retry).
 absl::Status PgPutReleaseMemory(PgSession& tx, const std::string& commune,
-                                const std::string& text, int64_t expected_version);
+                                const std::string& text,
+                                int64_t expected_version);
 
 }  // namespace ctg::store::postgres
 

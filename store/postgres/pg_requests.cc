@@ -12,16 +12,19 @@ namespace ctg::store::postgres {
 namespace {
 
 constexpr char kRequestColumns[] =
-    "id, commune, convention_id, purpose, objective, requester, retention_months, "
+    "id, commune, convention_id, purpose, objective, requester, "
+    "retention_months, "
     "create_time_us, state, update_time_us";
 
-absl::StatusOr<std::string> JoinCodes(const char* list, const std::vector<std::string>& codes) {
+absl::StatusOr<std::string> JoinCodes(const char* list,
+                                      const std::vector<std::string>& codes) {
   for (const std::string& code : codes) {
     bool bad = code.empty();
-    for (char c : code) bad |= absl::ascii_isspace(static_cast<unsigned char>(c));
+    for (char c : code)
+      bad |= absl::ascii_isspace(static_cast<unsigned char>(c));
     if (bad) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("scope.", list, ": \"", absl::CEscape(code), "\" is not a code"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "scope.", list, ": \"", absl::CEscape(code), "\" is not a code"));
     }
   }
   return absl::StrJoin(codes, " ");
@@ -33,7 +36,8 @@ struct JoinedScope {
 absl::StatusOr<JoinedScope> Join(const ScopeRow& scope) {
   JoinedScope j;
   CTG_ASSIGN_OR_RETURN(j.indicators, JoinCodes("indicators", scope.indicators));
-  CTG_ASSIGN_OR_RETURN(j.territories, JoinCodes("territories", scope.territories));
+  CTG_ASSIGN_OR_RETURN(j.territories,
+                       JoinCodes("territories", scope.territories));
   CTG_ASSIGN_OR_RETURN(j.periods, JoinCodes("periods", scope.periods));
   CTG_ASSIGN_OR_RETURN(j.breakdowns, JoinCodes("breakdowns", scope.breakdowns));
   return j;
@@ -44,8 +48,10 @@ std::vector<std::string> SplitCodes(const std::string& joined) {
 }
 
 ScopeRow ReadScope(const pqxx::row& r, int first) {
-  return {SplitCodes(r[first].as<std::string>()), SplitCodes(r[first + 1].as<std::string>()),
-          SplitCodes(r[first + 2].as<std::string>()), SplitCodes(r[first + 3].as<std::string>())};
+  return {SplitCodes(r[first].as<std::string>()),
+          SplitCodes(r[first + 1].as<std::string>()),
+          SplitCodes(r[first + 2].as<std::string>()),
+          SplitCodes(r[first + 3].as<std::string>())};
 }
 
 RequestRow ReadRequest(const pqxx::row& r) {
@@ -64,31 +70,35 @@ RequestRow ReadRequest(const pqxx::row& r) {
 }
 
 absl::Status NotFound(const std::string& id) {
-  return absl::NotFoundError(absl::StrCat("request ", BoundedEcho(id), " not found"));
+  return absl::NotFoundError(
+      absl::StrCat("request ", BoundedEcho(id), " not found"));
 }
 
 }  // namespace
 
 absl::Status PgRequestStore::CheckExists(const std::string& id) const {
-  CTG_ASSIGN_OR_RETURN(pqxx::result r, s_.Exec("SELECT 1 FROM requests WHERE id = $1", id));
+  CTG_ASSIGN_OR_RETURN(pqxx::result r,
+                       s_.Exec("SELECT 1 FROM requests WHERE id = $1", id));
   return r.empty() ? NotFound(id) : absl::OkStatus();
 }
 
 absl::Status PgRequestStore::LoadHistory(StoredRequest& out) const {
   const std::string& id = out.request.id;
-  CTG_ASSIGN_OR_RETURN(pqxx::result recipients,
-                       s_.Exec("SELECT kind, name, operator_person FROM request_recipients "
-                               "WHERE request_id = $1 ORDER BY position",
-                               id));
+  CTG_ASSIGN_OR_RETURN(
+      pqxx::result recipients,
+      s_.Exec("SELECT kind, name, operator_person FROM request_recipients "
+              "WHERE request_id = $1 ORDER BY position",
+              id));
   for (const auto& r : recipients) {
     out.request.recipients.push_back(
         {r[0].as<int>(), r[1].as<std::string>(), r[2].as<std::string>()});
   }
-  CTG_ASSIGN_OR_RETURN(pqxx::result versions,
-                       s_.Exec("SELECT version, indicators, territories, periods, breakdowns, "
-                               "justification, answer, author, create_time_us FROM "
-                               "request_versions WHERE request_id = $1 ORDER BY version",
-                               id));
+  CTG_ASSIGN_OR_RETURN(
+      pqxx::result versions,
+      s_.Exec("SELECT version, indicators, territories, periods, breakdowns, "
+              "justification, answer, author, create_time_us FROM "
+              "request_versions WHERE request_id = $1 ORDER BY version",
+              id));
   for (const auto& r : versions) {
     VersionRow v;
     v.version = r[0].as<int>();
@@ -99,35 +109,41 @@ absl::Status PgRequestStore::LoadHistory(StoredRequest& out) const {
     v.time_us = r[8].as<int64_t>();
     out.versions.push_back(std::move(v));
   }
-  CTG_ASSIGN_OR_RETURN(pqxx::result transitions,
-                       s_.Exec("SELECT from_state, to_state, actor, time_us, reason FROM "
-                               "request_transitions WHERE request_id = $1 ORDER BY seq",
-                               id));
+  CTG_ASSIGN_OR_RETURN(
+      pqxx::result transitions,
+      s_.Exec("SELECT from_state, to_state, actor, time_us, reason FROM "
+              "request_transitions WHERE request_id = $1 ORDER BY seq",
+              id));
   for (const auto& r : transitions) {
-    out.transitions.push_back({r[0].as<int>(), r[1].as<int>(), r[2].as<std::string>(),
-                               r[3].as<int64_t>(), r[4].as<std::string>()});
+    out.transitions.push_back({r[0].as<int>(), r[1].as<int>(),
+                               r[2].as<std::string>(), r[3].as<int64_t>(),
+                               r[4].as<std::string>()});
   }
-  CTG_ASSIGN_OR_RETURN(pqxx::result questions,
-                       s_.Exec("SELECT round, question, author, time_us FROM request_questions "
-                               "WHERE request_id = $1 ORDER BY seq",
-                               id));
+  CTG_ASSIGN_OR_RETURN(
+      pqxx::result questions,
+      s_.Exec("SELECT round, question, author, time_us FROM request_questions "
+              "WHERE request_id = $1 ORDER BY seq",
+              id));
   for (const auto& r : questions) {
-    out.questions.push_back(
-        {r[0].as<int>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<int64_t>()});
+    out.questions.push_back({r[0].as<int>(), r[1].as<std::string>(),
+                             r[2].as<std::string>(), r[3].as<int64_t>()});
   }
-  CTG_ASSIGN_OR_RETURN(pqxx::result opinions,
-                       s_.Exec("SELECT aspect, opinion, reasoning, reviewer, version, time_us "
-                               "FROM request_opinions WHERE request_id = $1 ORDER BY seq",
-                               id));
+  CTG_ASSIGN_OR_RETURN(
+      pqxx::result opinions,
+      s_.Exec("SELECT aspect, opinion, reasoning, reviewer, version, time_us "
+              "FROM request_opinions WHERE request_id = $1 ORDER BY seq",
+              id));
   for (const auto& r : opinions) {
-    out.opinions.push_back({r[0].as<int>(), r[1].as<int>(), r[2].as<std::string>(),
-                            r[3].as<std::string>(), r[4].as<int>(), r[5].as<int64_t>()});
+    out.opinions.push_back({r[0].as<int>(), r[1].as<int>(),
+                            r[2].as<std::string>(), r[3].as<std::string>(),
+                            r[4].as<int>(), r[5].as<int64_t>()});
   }
-  CTG_ASSIGN_OR_RETURN(pqxx::result approval,
-                       s_.Exec("SELECT indicators, territories, periods, breakdowns, "
-                               "end_time_us, download_quota, time_us FROM request_approvals "
-                               "WHERE request_id = $1",
-                               id));
+  CTG_ASSIGN_OR_RETURN(
+      pqxx::result approval,
+      s_.Exec("SELECT indicators, territories, periods, breakdowns, "
+              "end_time_us, download_quota, time_us FROM request_approvals "
+              "WHERE request_id = $1",
+              id));
   if (!approval.empty()) {
     const auto& r = approval[0];
     ApprovalRow a;
@@ -141,30 +157,36 @@ absl::Status PgRequestStore::LoadHistory(StoredRequest& out) const {
 }
 
 absl::StatusOr<std::string> PgRequestStore::NextId() const {
-  CTG_ASSIGN_OR_RETURN(pqxx::result r, s_.Exec("SELECT coalesce(max(number), 0) + 1 FROM requests"));
+  CTG_ASSIGN_OR_RETURN(
+      pqxx::result r,
+      s_.Exec("SELECT coalesce(max(number), 0) + 1 FROM requests"));
   return RequestIdOf(r[0][0].as<int64_t>());
 }
 
 absl::Status PgRequestStore::Insert(const RequestRow& row) {
   std::optional<int64_t> number = RequestNumberOf(row.id);
   if (!number) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", absl::CEscape(row.id), "\" is not a request id (REQ-000042)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", absl::CEscape(row.id), "\" is not a request id (REQ-000042)"));
   }
   CTG_RETURN_IF_ERROR(
-      s_.Exec("INSERT INTO requests (id, number, commune, convention_id, purpose, objective, "
-              "requester, retention_months, create_time_us, state, update_time_us) "
+      s_.Exec("INSERT INTO requests (id, number, commune, convention_id, "
+              "purpose, objective, "
+              "requester, retention_months, create_time_us, state, "
+              "update_time_us) "
               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $9)",
-              row.id, *number, row.commune, row.convention_id, row.purpose, row.objective,
-              row.requester, int64_t{row.retention_months}, row.create_time_us)
+              row.id, *number, row.commune, row.convention_id, row.purpose,
+              row.objective, row.requester, int64_t{row.retention_months},
+              row.create_time_us)
           .status());
   for (size_t i = 0; i < row.recipients.size(); ++i) {
     const RecipientRow& r = row.recipients[i];
-    CTG_RETURN_IF_ERROR(s_.Exec("INSERT INTO request_recipients (request_id, position, kind, "
-                                "name, operator_person) VALUES ($1, $2, $3, $4, $5)",
-                                row.id, static_cast<int64_t>(i), int64_t{r.kind}, r.name,
-                                r.operator_person)
-                            .status());
+    CTG_RETURN_IF_ERROR(
+        s_.Exec("INSERT INTO request_recipients (request_id, position, kind, "
+                "name, operator_person) VALUES ($1, $2, $3, $4, $5)",
+                row.id, static_cast<int64_t>(i), int64_t{r.kind}, r.name,
+                r.operator_person)
+            .status());
   }
   return absl::OkStatus();
 }
@@ -175,12 +197,16 @@ absl::StatusOr<int> PgRequestStore::AppendVersion(const std::string& request_id,
   CTG_ASSIGN_OR_RETURN(JoinedScope scope, Join(version.scope));
   CTG_ASSIGN_OR_RETURN(
       pqxx::result r,
-      s_.Exec("INSERT INTO request_versions (request_id, version, indicators, territories, "
-              "periods, breakdowns, justification, answer, author, create_time_us) "
-              "SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9 "
-              "FROM request_versions WHERE request_id = $1 RETURNING version",
-              request_id, scope.indicators, scope.territories, scope.periods, scope.breakdowns,
-              version.justification, version.answer, version.author, version.time_us));
+      s_.Exec(
+          "INSERT INTO request_versions (request_id, version, indicators, "
+          "territories, "
+          "periods, breakdowns, justification, answer, author, create_time_us) "
+          "SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7, "
+          "$8, $9 "
+          "FROM request_versions WHERE request_id = $1 RETURNING version",
+          request_id, scope.indicators, scope.territories, scope.periods,
+          scope.breakdowns, version.justification, version.answer,
+          version.author, version.time_us));
   return r[0][0].as<int>();
 }
 
@@ -188,27 +214,31 @@ absl::Status PgRequestStore::AppendTransition(const std::string& request_id,
                                               const TransitionRow& t) {
   CTG_RETURN_IF_ERROR(CheckExists(request_id));
   return s_
-      .Exec("INSERT INTO request_transitions (request_id, from_state, to_state, actor, time_us, "
-            "reason) VALUES ($1, $2, $3, $4, $5, $6)",
-            request_id, int64_t{t.from_state}, int64_t{t.to_state}, t.actor, t.time_us, t.reason)
+      .Exec(
+          "INSERT INTO request_transitions (request_id, from_state, to_state, "
+          "actor, time_us, "
+          "reason) VALUES ($1, $2, $3, $4, $5, $6)",
+          request_id, int64_t{t.from_state}, int64_t{t.to_state}, t.actor,
+          t.time_us, t.reason)
       .status();
 }
 
-absl::StatusOr<int> PgRequestStore::AppendQuestions(const std::string& request_id,
-                                                    const std::vector<std::string>& questions,
-                                                    const std::string& author,
-                                                    int64_t time_us) {
+absl::StatusOr<int> PgRequestStore::AppendQuestions(
+    const std::string& request_id, const std::vector<std::string>& questions,
+    const std::string& author, int64_t time_us) {
   CTG_RETURN_IF_ERROR(CheckExists(request_id));
-  CTG_ASSIGN_OR_RETURN(pqxx::result last,
-                       s_.Exec("SELECT coalesce(max(round), 0) + 1 FROM request_questions "
-                               "WHERE request_id = $1",
-                               request_id));
+  CTG_ASSIGN_OR_RETURN(
+      pqxx::result last,
+      s_.Exec("SELECT coalesce(max(round), 0) + 1 FROM request_questions "
+              "WHERE request_id = $1",
+              request_id));
   const int round = last[0][0].as<int>();
   for (const std::string& question : questions) {
-    CTG_RETURN_IF_ERROR(s_.Exec("INSERT INTO request_questions (request_id, round, question, "
-                                "author, time_us) VALUES ($1, $2, $3, $4, $5)",
-                                request_id, int64_t{round}, question, author, time_us)
-                            .status());
+    CTG_RETURN_IF_ERROR(
+        s_.Exec("INSERT INTO request_questions (request_id, round, question, "
+                "author, time_us) VALUES ($1, $2, $3, $4, $5)",
+                request_id, int64_t{round}, question, author, time_us)
+            .status());
   }
   return round;
 }
@@ -221,10 +251,13 @@ absl::Status PgRequestStore::AppendOpinion(const std::string& request_id,
   }
   CTG_RETURN_IF_ERROR(CheckExists(request_id));
   return s_
-      .Exec("INSERT INTO request_opinions (request_id, aspect, opinion, reasoning, reviewer, "
-            "version, time_us) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            request_id, int64_t{opinion.aspect}, int64_t{opinion.value}, opinion.reasoning,
-            opinion.reviewer, int64_t{opinion.version}, opinion.time_us)
+      .Exec(
+          "INSERT INTO request_opinions (request_id, aspect, opinion, "
+          "reasoning, reviewer, "
+          "version, time_us) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+          request_id, int64_t{opinion.aspect}, int64_t{opinion.value},
+          opinion.reasoning, opinion.reviewer, int64_t{opinion.version},
+          opinion.time_us)
       .status();
 }
 
@@ -234,19 +267,24 @@ absl::Status PgRequestStore::InsertApproval(const std::string& request_id,
   CTG_ASSIGN_OR_RETURN(JoinedScope scope, Join(approval.scope));
   // No end: NULL (the CASE has no ELSE).
   return s_
-      .Exec("INSERT INTO request_approvals (request_id, indicators, territories, periods, "
-            "breakdowns, end_time_us, download_quota, time_us) "
-            "VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN $7::bigint END, $8, $9)",
-            request_id, scope.indicators, scope.territories, scope.periods, scope.breakdowns,
-            approval.end_time_us.has_value(), approval.end_time_us.value_or(0),
-            int64_t{approval.download_quota}, approval.time_us)
+      .Exec(
+          "INSERT INTO request_approvals (request_id, indicators, territories, "
+          "periods, "
+          "breakdowns, end_time_us, download_quota, time_us) "
+          "VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN $7::bigint END, $8, "
+          "$9)",
+          request_id, scope.indicators, scope.territories, scope.periods,
+          scope.breakdowns, approval.end_time_us.has_value(),
+          approval.end_time_us.value_or(0), int64_t{approval.download_quota},
+          approval.time_us)
       .status();
 }
 
 absl::StatusOr<StoredRequest> PgRequestStore::Get(const std::string& id) const {
-  CTG_ASSIGN_OR_RETURN(
-      pqxx::result r,
-      s_.Exec(absl::StrCat("SELECT ", kRequestColumns, " FROM requests WHERE id = $1"), id));
+  CTG_ASSIGN_OR_RETURN(pqxx::result r,
+                       s_.Exec(absl::StrCat("SELECT ", kRequestColumns,
+                                            " FROM requests WHERE id = $1"),
+                               id));
   if (r.empty()) return NotFound(id);
   StoredRequest out;
   out.request = ReadRequest(r[0]);
@@ -254,18 +292,21 @@ absl::StatusOr<StoredRequest> PgRequestStore::Get(const std::string& id) const {
   return out;
 }
 
-absl::StatusOr<std::vector<StoredRequest>> PgRequestStore::List(const RequestFilter& filter,
-                                                                int limit) const {
+absl::StatusOr<std::vector<StoredRequest>> PgRequestStore::List(
+    const RequestFilter& filter, int limit) const {
   // The state filter is a set of small numbers: written into the SQL as a
   // list of integers (never client text).
   std::string states;
-  for (int st : filter.states) absl::StrAppend(&states, states.empty() ? "" : ", ", st);
+  for (int st : filter.states)
+    absl::StrAppend(&states, states.empty() ? "" : ", ", st);
   CTG_ASSIGN_OR_RETURN(
       pqxx::result r,
       s_.Exec(absl::StrCat("SELECT ", kRequestColumns,
                            " FROM requests WHERE ($1 = '' OR commune = $1) AND "
                            "($2 = 0 OR number < $2)",
-                           states.empty() ? "" : absl::StrCat(" AND state IN (", states, ")"),
+                           states.empty()
+                               ? ""
+                               : absl::StrCat(" AND state IN (", states, ")"),
                            " ORDER BY number DESC LIMIT $3"),
               filter.commune, filter.before_number, int64_t{limit}));
   std::vector<StoredRequest> out;

@@ -27,8 +27,10 @@ class PgRequestStore final : public RequestStore {
                                 const TransitionRow& transition) override;
   absl::StatusOr<int> AppendQuestions(const std::string& request_id,
                                       const std::vector<std::string>& questions,
-                                      const std::string& author, int64_t time_us) override;
-  absl::Status AppendOpinion(const std::string& request_id, const OpinionRow& opinion) override;
+                                      const std::string& author,
+                                      int64_t time_us) override;
+  absl::Status AppendOpinion(const std::string& request_id,
+                             const OpinionRow& opinion) override;
   absl::Status InsertApproval(const std::string& request_id,
                               const ApprovalRow& approval) override;
   absl::StatusOr<StoredRequest> Get(const std::string& id) const override;

@@ -559,12 +559,9 @@ CREATE INDEX releases_extract_id ON releases(extract_id);
 )sql";
 
 constexpr PgMigration kMigrations[] = {
-    {1, kAuditTrail},
-    {2, kConventionsAndStatistics},
-    {3, kRequests},
-    {4, kReleases},
-    {5, kCafRequests},
-    {6, kTransferAgreements},
+    {1, kAuditTrail},  {2, kConventionsAndStatistics},
+    {3, kRequests},    {4, kReleases},
+    {5, kCafRequests}, {6, kTransferAgreements},
 };
 
 // Tables and the rights the gateway's role gets on them.
@@ -614,16 +611,21 @@ absl::Span<const PgMigration> PgMigrations() { return kMigrations; }
 int PgSchemaVersion() { return PgMigrations().back().version; }
 
 std::vector<std::string> PgGatewayGrants(const std::string& role) {
-  std::string quoted = absl::StrCat("\"", absl::StrReplaceAll(role, {{"\"", "\"\""}}), "\"");
+  std::string quoted =
+      absl::StrCat("\"", absl::StrReplaceAll(role, {{"\"", "\"\""}}), "\"");
   std::vector<std::string> out;
   out.push_back(absl::StrCat("GRANT USAGE ON SCHEMA public TO ", quoted));
   for (const TableRights& t : kRights) {
     out.push_back(absl::StrCat("REVOKE ALL ON ", t.table, " FROM ", quoted));
-    out.push_back(absl::StrCat("GRANT ", t.rights, " ON ", t.table, " TO ", quoted));
+    out.push_back(
+        absl::StrCat("GRANT ", t.rights, " ON ", t.table, " TO ", quoted));
   }
-  out.push_back(absl::StrCat("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ", quoted));
-  out.push_back(absl::StrCat("REVOKE EXECUTE ON FUNCTION ctg_lock_sequencer() FROM PUBLIC"));
-  out.push_back(absl::StrCat("GRANT EXECUTE ON FUNCTION ctg_lock_sequencer() TO ", quoted));
+  out.push_back(absl::StrCat(
+      "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ", quoted));
+  out.push_back(absl::StrCat(
+      "REVOKE EXECUTE ON FUNCTION ctg_lock_sequencer() FROM PUBLIC"));
+  out.push_back(absl::StrCat(
+      "GRANT EXECUTE ON FUNCTION ctg_lock_sequencer() TO ", quoted));
   return out;
 }
 

@@ -1,6 +1,6 @@
 // The gateway's schema in PostgreSQL's dialect: the same numbered,
-// forward-only migrations as SQLite's (store/sqlite/schema.h), the same tables and
-// columns, the same refusals by triggers, plus what several replicas need:
+// forward-only migrations as SQLite's (store/sqlite/schema.h), the same tables
+// and columns, the same refusals by triggers, plus what several replicas need:
 //
 // - ctg_schema: the version (SQLite's PRAGMA user_version);
 // - ctg_meta: facts about the database, append-only ("caf": the Caf whose

@@ -22,7 +22,8 @@ void PgTransaction::OnError(const absl::Status& s) {
 absl::Status PgTransaction::Savepoint(absl::FunctionRef<absl::Status()> work) {
   if (!abandoned_.ok()) return abandoned_;
   const std::string name = absl::StrCat("sp", ++depth_);
-  absl::Status opened = PgCall("SAVEPOINT", [&] { base_.exec("SAVEPOINT " + name); });
+  absl::Status opened =
+      PgCall("SAVEPOINT", [&] { base_.exec("SAVEPOINT " + name); });
   if (!opened.ok()) {
     --depth_;
     OnError(opened);
@@ -32,8 +33,9 @@ absl::Status PgTransaction::Savepoint(absl::FunctionRef<absl::Status()> work) {
   absl::Status result = work();
   --depth_;
   if (result.ok()) return result;
-  absl::Status undone =
-      PgCall("ROLLBACK TO SAVEPOINT", [&] { base_.exec("ROLLBACK TO SAVEPOINT " + name); });
+  absl::Status undone = PgCall("ROLLBACK TO SAVEPOINT", [&] {
+    base_.exec("ROLLBACK TO SAVEPOINT " + name);
+  });
   if (!undone.ok()) {
     OnError(undone);
     abandoned_ = undone;

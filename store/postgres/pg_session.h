@@ -11,13 +11,12 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <string>
-#include <utility>
-#include <vector>
-
 #include <pqxx/binarystring>
 #include <pqxx/result>
 #include <pqxx/transaction_base>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
@@ -27,7 +26,9 @@
 namespace ctg::store::postgres {
 
 // A bytea parameter.
-inline pqxx::binarystring Bytes(const std::string& bytes) { return pqxx::binarystring(bytes); }
+inline pqxx::binarystring Bytes(const std::string& bytes) {
+  return pqxx::binarystring(bytes);
+}
 // A bytea column's bytes.
 std::string BytesOf(const pqxx::field& field);
 
@@ -37,7 +38,8 @@ class PgSession {
 
   // Runs `sql` with `args` as $1, $2... Errors: see pg_status.h.
   template <typename... Args>
-  absl::StatusOr<pqxx::result> Exec(const std::string& sql, const Args&... args) {
+  absl::StatusOr<pqxx::result> Exec(const std::string& sql,
+                                    const Args&... args) {
     pqxx::result out;
     absl::Status s = PgCall(sql.substr(0, sql.find_first_of("(\n")),
                             [&] { out = current().exec_params(sql, args...); });
@@ -62,9 +64,13 @@ class PgTransaction final : public PgSession {
   PgTransaction& operator=(const PgTransaction&) = delete;
 
   // `hook` runs on the writer thread after the group's commit is durable.
-  void OnCommit(std::function<void()> hook) { commit_hooks_.push_back(std::move(hook)); }
+  void OnCommit(std::function<void()> hook) {
+    commit_hooks_.push_back(std::move(hook));
+  }
   // `hook` runs if this function's changes are rolled back, in reverse order.
-  void OnRollback(std::function<void()> hook) { rollback_hooks_.push_back(std::move(hook)); }
+  void OnRollback(std::function<void()> hook) {
+    rollback_hooks_.push_back(std::move(hook));
+  }
 
   // Runs `work` in a nested savepoint: on error its changes (only) are
   // rolled back and the error returned. If they cannot be rolled back, the
@@ -88,7 +94,7 @@ class PgTransaction final : public PgSession {
 
   pqxx::transaction_base& base_;
   uint64_t* const next_seq_;  // the group's
-  int depth_ = 0;  // savepoints open
+  int depth_ = 0;             // savepoints open
   std::vector<std::function<void()>> commit_hooks_;
   std::vector<std::function<void()>> rollback_hooks_;
   absl::Status abandoned_;  // set when a savepoint could not be undone

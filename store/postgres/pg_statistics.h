@@ -31,18 +31,17 @@ absl::StatusOr<std::vector<PeriodRow>> PgListPeriods(PgSession& session);
 absl::StatusOr<std::optional<PeriodRow>> PgGetPeriod(PgSession& session,
                                                      const std::string& period);
 // Errors: kNotFound when the commune has no data in the period.
-absl::StatusOr<std::string> PgCommuneSlice(PgSession& session, const std::string& period,
+absl::StatusOr<std::string> PgCommuneSlice(PgSession& session,
+                                           const std::string& period,
                                            const std::string& commune);
 // Territories of the latest period, as store::ListTerritories.
-absl::StatusOr<std::vector<TerritoryRow>> PgListTerritories(PgSession& session,
-                                                            const std::string& commune, int level,
-                                                            const std::string& after_code,
-                                                            int limit);
-absl::StatusOr<std::optional<TerritoryRow>> PgGetTerritory(PgSession& session,
-                                                           const std::string& code);
-absl::StatusOr<std::vector<TerritoryRow>> PgListPeriodTerritories(PgSession& session,
-                                                                  const std::string& period,
-                                                                  const std::string& commune);
+absl::StatusOr<std::vector<TerritoryRow>> PgListTerritories(
+    PgSession& session, const std::string& commune, int level,
+    const std::string& after_code, int limit);
+absl::StatusOr<std::optional<TerritoryRow>> PgGetTerritory(
+    PgSession& session, const std::string& code);
+absl::StatusOr<std::vector<TerritoryRow>> PgListPeriodTerritories(
+    PgSession& session, const std::string& period, const std::string& commune);
 
 }  // namespace ctg::store::postgres
 

@@ -20,7 +20,8 @@ constexpr char kLostPayload[] = "ctg.store.postgres/connection-lost";
 std::string FirstLine(absl::string_view text) {
   text = absl::StripAsciiWhitespace(text);
   size_t nl = text.find('\n');
-  absl::string_view line = nl == absl::string_view::npos ? text : text.substr(0, nl);
+  absl::string_view line =
+      nl == absl::string_view::npos ? text : text.substr(0, nl);
   // "connection to server on socket "..." failed: FATAL:  password ..."
   size_t fatal = line.find("FATAL:");
   if (fatal != absl::string_view::npos) line = line.substr(fatal + 6);
@@ -35,7 +36,8 @@ absl::Status Lost(absl::Status s) {
 
 // Connection failures carry no SQLSTATE in libpqxx 6: classify by libpq's
 // message.
-absl::Status FromBrokenConnection(absl::string_view what, absl::string_view raw) {
+absl::Status FromBrokenConnection(absl::string_view what,
+                                  absl::string_view raw) {
   std::string line = FirstLine(raw);
   std::string message = absl::StrCat(what, ": ", line);
   if (absl::StrContains(line, "password authentication failed") ||
@@ -44,7 +46,8 @@ absl::Status FromBrokenConnection(absl::string_view what, absl::string_view raw)
       absl::StrContains(line, "authentication failed")) {
     return Lost(absl::PermissionDeniedError(message));
   }
-  if (absl::StrContains(line, "database \"") && absl::StrContains(line, "does not exist")) {
+  if (absl::StrContains(line, "database \"") &&
+      absl::StrContains(line, "does not exist")) {
     return Lost(absl::NotFoundError(message));
   }
   return Lost(absl::UnavailableError(message));
@@ -54,13 +57,17 @@ absl::Status FromBrokenConnection(absl::string_view what, absl::string_view raw)
 // (insufficient_privilege among them): fall back on the type.
 std::string SqlStateOf(const pqxx::sql_error& e) {
   if (!e.sqlstate().empty()) return e.sqlstate();
-  if (dynamic_cast<const pqxx::insufficient_privilege*>(&e) != nullptr) return "42501";
-  if (dynamic_cast<const pqxx::integrity_constraint_violation*>(&e) != nullptr) return "23000";
-  if (dynamic_cast<const pqxx::transaction_rollback*>(&e) != nullptr) return "40000";
+  if (dynamic_cast<const pqxx::insufficient_privilege*>(&e) != nullptr)
+    return "42501";
+  if (dynamic_cast<const pqxx::integrity_constraint_violation*>(&e) != nullptr)
+    return "23000";
+  if (dynamic_cast<const pqxx::transaction_rollback*>(&e) != nullptr)
+    return "40000";
   if (dynamic_cast<const pqxx::plpgsql_raise*>(&e) != nullptr) return "P0001";
   if (dynamic_cast<const pqxx::disk_full*>(&e) != nullptr) return "53100";
   if (dynamic_cast<const pqxx::out_of_memory*>(&e) != nullptr) return "53200";
-  if (dynamic_cast<const pqxx::insufficient_resources*>(&e) != nullptr) return "53000";
+  if (dynamic_cast<const pqxx::insufficient_resources*>(&e) != nullptr)
+    return "53000";
   return "";
 }
 
@@ -77,11 +84,14 @@ absl::Status StatusFromSqlState(absl::string_view state, absl::string_view what,
     return absl::PermissionDeniedError(message);
   }
   if (state == "3D000") return absl::NotFoundError(message);
-  if (absl::StartsWith(state, "23") || state == "P0001" || absl::StartsWith(state, "40")) {
+  if (absl::StartsWith(state, "23") || state == "P0001" ||
+      absl::StartsWith(state, "40")) {
     return absl::AbortedError(message);
   }
-  if (state == "57014" || state == "55P03") return absl::DeadlineExceededError(message);
-  if (absl::StartsWith(state, "53")) return absl::ResourceExhaustedError(message);
+  if (state == "57014" || state == "55P03")
+    return absl::DeadlineExceededError(message);
+  if (absl::StartsWith(state, "53"))
+    return absl::ResourceExhaustedError(message);
   return absl::InternalError(message);
 }
 
@@ -94,15 +104,18 @@ absl::Status PgCall(absl::string_view what, absl::FunctionRef<void()> f) {
     f();
     return absl::OkStatus();
   } catch (const pqxx::in_doubt_error& e) {
-    return Lost(absl::UnavailableError(absl::StrCat(
-        what, ": the connection was lost during COMMIT, whether it committed is unknown: ",
-        FirstLine(e.what()))));
+    return Lost(absl::UnavailableError(
+        absl::StrCat(what,
+                     ": the connection was lost during COMMIT, whether it "
+                     "committed is unknown: ",
+                     FirstLine(e.what()))));
   } catch (const pqxx::broken_connection& e) {
     return FromBrokenConnection(what, e.what());
   } catch (const pqxx::sql_error& e) {
     return StatusFromSqlState(SqlStateOf(e), what, e.what());
   } catch (const pqxx::usage_error& e) {
-    return absl::InternalError(absl::StrCat(what, ": libpqxx usage: ", FirstLine(e.what())));
+    return absl::InternalError(
+        absl::StrCat(what, ": libpqxx usage: ", FirstLine(e.what())));
   } catch (const std::bad_alloc&) {
     return absl::ResourceExhaustedError(absl::StrCat(what, ": out of memory"));
   } catch (const std::exception& e) {

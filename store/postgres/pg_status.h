@@ -30,7 +30,8 @@ absl::Status PgCall(absl::string_view what, absl::FunctionRef<void()> f);
 
 // The Status for an error of SQLSTATE `sqlstate` with server message
 // `message` (exposed for tests).
-absl::Status StatusFromSqlState(absl::string_view sqlstate, absl::string_view what,
+absl::Status StatusFromSqlState(absl::string_view sqlstate,
+                                absl::string_view what,
                                 absl::string_view message);
 
 // True for the errors after which the session must be dropped and opened

@@ -11,40 +11,42 @@ absl::StatusOr<std::string> SqliteCafRequestStore::NextId() const {
 absl::Status SqliteCafRequestStore::Insert(const CafRequestRow& row) {
   return InsertCafRequest(conn_, row);
 }
-absl::StatusOr<int> SqliteCafRequestStore::AppendVersion(const std::string& id,
-                                                         const CafVersionRow& version) {
+absl::StatusOr<int> SqliteCafRequestStore::AppendVersion(
+    const std::string& id, const CafVersionRow& version) {
   return AppendCafVersion(conn_, id, version);
 }
-absl::Status SqliteCafRequestStore::AppendTransition(const std::string& id,
-                                                     const CafTransitionRow& transition) {
+absl::Status SqliteCafRequestStore::AppendTransition(
+    const std::string& id, const CafTransitionRow& transition) {
   return AppendCafTransition(conn_, id, transition);
 }
 absl::StatusOr<int> SqliteCafRequestStore::AppendQuestions(
-    const std::string& id, const std::vector<std::string>& questions, const std::string& author,
-    int64_t time_us) {
+    const std::string& id, const std::vector<std::string>& questions,
+    const std::string& author, int64_t time_us) {
   return AppendCafQuestions(conn_, id, questions, author, time_us);
 }
-absl::Status SqliteCafRequestStore::AppendOpinion(const std::string& id,
-                                                  const CafOpinionRow& opinion) {
+absl::Status SqliteCafRequestStore::AppendOpinion(
+    const std::string& id, const CafOpinionRow& opinion) {
   return AppendCafOpinion(conn_, id, opinion);
 }
-absl::Status SqliteCafRequestStore::InsertApproval(const std::string& id,
-                                                   const CafApprovalRow& approval) {
+absl::Status SqliteCafRequestStore::InsertApproval(
+    const std::string& id, const CafApprovalRow& approval) {
   return InsertCafApproval(conn_, id, approval);
 }
-absl::Status SqliteCafRequestStore::InsertUpload(const std::string& id, const CafUploadRow& upload,
+absl::Status SqliteCafRequestStore::InsertUpload(const std::string& id,
+                                                 const CafUploadRow& upload,
                                                  const std::string& content) {
   return InsertCafUpload(conn_, id, upload, content);
 }
-absl::StatusOr<std::string> SqliteCafRequestStore::File(const std::string& sha256) const {
+absl::StatusOr<std::string> SqliteCafRequestStore::File(
+    const std::string& sha256) const {
   return GetCafFile(conn_, sha256);
 }
-absl::StatusOr<int> SqliteCafRequestStore::AppendDownload(const std::string& id,
-                                                          const std::string& downloader,
-                                                          int64_t time_us) {
+absl::StatusOr<int> SqliteCafRequestStore::AppendDownload(
+    const std::string& id, const std::string& downloader, int64_t time_us) {
   return AppendCafDownload(conn_, id, downloader, time_us);
 }
-absl::StatusOr<StoredCafRequest> SqliteCafRequestStore::Get(const std::string& id) const {
+absl::StatusOr<StoredCafRequest> SqliteCafRequestStore::Get(
+    const std::string& id) const {
   return GetCafRequest(conn_, id);
 }
 absl::StatusOr<std::vector<StoredCafRequest>> SqliteCafRequestStore::List(
@@ -58,18 +60,20 @@ absl::StatusOr<std::string> SqliteTransferAgreementStore::NextId() const {
 absl::Status SqliteTransferAgreementStore::Insert(const AgreementRow& row) {
   return InsertAgreement(conn_, row);
 }
-absl::Status SqliteTransferAgreementStore::InsertDecision(const std::string& id,
-                                                          const AgreementDecisionRow& decision) {
+absl::Status SqliteTransferAgreementStore::InsertDecision(
+    const std::string& id, const AgreementDecisionRow& decision) {
   return InsertAgreementDecision(conn_, id, decision);
 }
-absl::StatusOr<AgreementRow> SqliteTransferAgreementStore::Get(const std::string& id) const {
+absl::StatusOr<AgreementRow> SqliteTransferAgreementStore::Get(
+    const std::string& id) const {
   return GetAgreement(conn_, id);
 }
 absl::StatusOr<std::vector<AgreementRow>> SqliteTransferAgreementStore::List(
     const AgreementFilter& filter, int limit) const {
   return ListAgreements(conn_, filter, limit);
 }
-absl::StatusOr<uint64_t> SqliteTransferAgreementStore::DecisionEvent(const std::string& id) const {
+absl::StatusOr<uint64_t> SqliteTransferAgreementStore::DecisionEvent(
+    const std::string& id) const {
   return FindDecisionEvent(conn_, id);
 }
 absl::StatusOr<ReleaseRef> SqliteTransferAgreementStore::FindRelease(

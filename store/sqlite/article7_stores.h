@@ -20,22 +20,27 @@ class SqliteCafRequestStore final : public CafRequestStore {
   explicit SqliteCafRequestStore(Connection& conn) : conn_(conn) {}
   absl::StatusOr<std::string> NextId() const override;
   absl::Status Insert(const CafRequestRow& row) override;
-  absl::StatusOr<int> AppendVersion(const std::string& id, const CafVersionRow& version) override;
+  absl::StatusOr<int> AppendVersion(const std::string& id,
+                                    const CafVersionRow& version) override;
   absl::Status AppendTransition(const std::string& id,
                                 const CafTransitionRow& transition) override;
   absl::StatusOr<int> AppendQuestions(const std::string& id,
                                       const std::vector<std::string>& questions,
-                                      const std::string& author, int64_t time_us) override;
-  absl::Status AppendOpinion(const std::string& id, const CafOpinionRow& opinion) override;
-  absl::Status InsertApproval(const std::string& id, const CafApprovalRow& approval) override;
+                                      const std::string& author,
+                                      int64_t time_us) override;
+  absl::Status AppendOpinion(const std::string& id,
+                             const CafOpinionRow& opinion) override;
+  absl::Status InsertApproval(const std::string& id,
+                              const CafApprovalRow& approval) override;
   absl::Status InsertUpload(const std::string& id, const CafUploadRow& upload,
                             const std::string& content) override;
   absl::StatusOr<std::string> File(const std::string& sha256) const override;
-  absl::StatusOr<int> AppendDownload(const std::string& id, const std::string& downloader,
+  absl::StatusOr<int> AppendDownload(const std::string& id,
+                                     const std::string& downloader,
                                      int64_t time_us) override;
   absl::StatusOr<StoredCafRequest> Get(const std::string& id) const override;
-  absl::StatusOr<std::vector<StoredCafRequest>> List(const CafRequestFilter& filter,
-                                                     int limit) const override;
+  absl::StatusOr<std::vector<StoredCafRequest>> List(
+      const CafRequestFilter& filter, int limit) const override;
 
  private:
   Connection& conn_;
@@ -52,7 +57,8 @@ class SqliteTransferAgreementStore final : public TransferAgreementStore {
   absl::StatusOr<std::vector<AgreementRow>> List(const AgreementFilter& filter,
                                                  int limit) const override;
   absl::StatusOr<uint64_t> DecisionEvent(const std::string& id) const override;
-  absl::StatusOr<ReleaseRef> FindRelease(const std::string& extract_id) const override;
+  absl::StatusOr<ReleaseRef> FindRelease(
+      const std::string& extract_id) const override;
 
  private:
   Connection& conn_;

@@ -56,26 +56,33 @@ absl::Status InsertAuditRow(Connection& conn, const AuditRow& row) {
   return stmt.Run();
 }
 
-absl::Status ScanAuditRows(Connection& conn, const AuditFilter& filter,
-                           absl::FunctionRef<absl::Status(const AuditRow&)> visit) {
+absl::Status ScanAuditRows(
+    Connection& conn, const AuditFilter& filter,
+    absl::FunctionRef<absl::Status(const AuditRow&)> visit) {
   // The WHERE clause is built from fixed fragments only; every value is a
   // bound parameter.
   std::vector<std::string> where = {"e.seq >= ?1"};
   if (filter.start_time_us) where.push_back("e.time_us >= ?2");
   if (filter.end_time_us) where.push_back("e.time_us < ?3");
-  if (!filter.caller.empty()) where.push_back("e.caller = ?4 AND e.organisation != ''");
-  if (!filter.claimed_caller.empty()) where.push_back("e.caller = ?9 AND e.organisation = ''");
+  if (!filter.caller.empty())
+    where.push_back("e.caller = ?4 AND e.organisation != ''");
+  if (!filter.claimed_caller.empty())
+    where.push_back("e.caller = ?9 AND e.organisation = ''");
   if (!filter.organisation.empty()) where.push_back("e.organisation = ?5");
   if (!filter.method.empty()) where.push_back("e.method = ?6");
   if (!filter.request_id.empty()) where.push_back("e.request_id = ?7");
-  if (filter.outcome == AuditFilter::Outcome::kAllowed) where.push_back("e.code = 0");
-  if (filter.outcome == AuditFilter::Outcome::kDenied) where.push_back("e.code != 0");
+  if (filter.outcome == AuditFilter::Outcome::kAllowed)
+    where.push_back("e.code = 0");
+  if (filter.outcome == AuditFilter::Outcome::kDenied)
+    where.push_back("e.code != 0");
   if (filter.to_seq) where.push_back("e.seq <= ?10");
-  std::string sql = absl::StrCat(
-      "SELECT ", kColumns,
-      " FROM audit_events e LEFT JOIN audit_checkpoints c ON c.tree_size = e.seq"
-      " WHERE ", absl::StrJoin(where, " AND "), " ORDER BY e.seq",
-      filter.limit > 0 ? " LIMIT ?8" : "");
+  std::string sql =
+      absl::StrCat("SELECT ", kColumns,
+                   " FROM audit_events e LEFT JOIN audit_checkpoints c ON "
+                   "c.tree_size = e.seq"
+                   " WHERE ",
+                   absl::StrJoin(where, " AND "), " ORDER BY e.seq",
+                   filter.limit > 0 ? " LIMIT ?8" : "");
   CTG_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql));
   stmt.Bind(1, static_cast<int64_t>(filter.from_seq));
   if (filter.start_time_us) stmt.Bind(2, *filter.start_time_us);
@@ -98,8 +105,10 @@ absl::Status ScanTrail(Connection& conn,
                        absl::FunctionRef<absl::Status(const AuditRow&)> visit) {
   CTG_ASSIGN_OR_RETURN(
       Statement stmt,
-      conn.Prepare("SELECT seq, time_us, caller, organisation, method, target_kind, target_id, "
-                   "code, canonical, leaf_hash FROM audit_events ORDER BY seq"));
+      conn.Prepare(
+          "SELECT seq, time_us, caller, organisation, method, target_kind, "
+          "target_id, "
+          "code, canonical, leaf_hash FROM audit_events ORDER BY seq"));
   AuditRow row;
   while (true) {
     CTG_ASSIGN_OR_RETURN(bool more, stmt.Step());
@@ -120,11 +129,13 @@ absl::Status ScanTrail(Connection& conn,
 
 absl::Status ScanAllLeaves(
     Connection& conn,
-    absl::FunctionRef<absl::Status(uint64_t, const std::string&, const std::string&)>
+    absl::FunctionRef<absl::Status(uint64_t, const std::string&,
+                                   const std::string&)>
         visit) {
   CTG_ASSIGN_OR_RETURN(
       Statement stmt,
-      conn.Prepare("SELECT seq, canonical, leaf_hash FROM audit_events ORDER BY seq"));
+      conn.Prepare(
+          "SELECT seq, canonical, leaf_hash FROM audit_events ORDER BY seq"));
   while (true) {
     CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return absl::OkStatus();
@@ -133,11 +144,12 @@ absl::Status ScanAllLeaves(
   }
 }
 
-absl::StatusOr<std::vector<std::string>> ReadLeafHashes(Connection& conn, uint64_t first_seq,
-                                                       uint64_t count) {
-  CTG_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn.Prepare("SELECT leaf_hash FROM audit_events WHERE seq >= ?1 AND seq < ?2 ORDER BY seq"));
+absl::StatusOr<std::vector<std::string>> ReadLeafHashes(Connection& conn,
+                                                        uint64_t first_seq,
+                                                        uint64_t count) {
+  CTG_ASSIGN_OR_RETURN(Statement stmt,
+                       conn.Prepare("SELECT leaf_hash FROM audit_events WHERE "
+                                    "seq >= ?1 AND seq < ?2 ORDER BY seq"));
   stmt.Bind(1, static_cast<int64_t>(first_seq));
   stmt.Bind(2, static_cast<int64_t>(first_seq + count));
   std::vector<std::string> out;
@@ -167,10 +179,10 @@ absl::StatusOr<uint64_t> FindReleaseSeq(Connection& conn,
 absl::StatusOr<AuditRow> GetAuditRow(Connection& conn, uint64_t seq) {
   CTG_ASSIGN_OR_RETURN(
       Statement stmt,
-      conn.Prepare(absl::StrCat(
-          "SELECT ", kColumns,
-          " FROM audit_events e LEFT JOIN audit_checkpoints c ON c.tree_size = e.seq"
-          " WHERE e.seq = ?1")));
+      conn.Prepare(absl::StrCat("SELECT ", kColumns,
+                                " FROM audit_events e LEFT JOIN "
+                                "audit_checkpoints c ON c.tree_size = e.seq"
+                                " WHERE e.seq = ?1")));
   stmt.Bind(1, static_cast<int64_t>(seq));
   CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return absl::NotFoundError(absl::StrCat("no audit event ", seq));
@@ -181,13 +193,15 @@ absl::Status InsertCheckpoint(Connection& conn, uint64_t tree_size,
                               int64_t time_us, const std::string& note) {
   CTG_ASSIGN_OR_RETURN(
       Statement stmt,
-      conn.Prepare("INSERT OR IGNORE INTO audit_checkpoints (tree_size, time_us, "
-                   "note) VALUES (?1, ?2, ?3)"));
+      conn.Prepare(
+          "INSERT OR IGNORE INTO audit_checkpoints (tree_size, time_us, "
+          "note) VALUES (?1, ?2, ?3)"));
   stmt.Bind(1, static_cast<int64_t>(tree_size)).Bind(2, time_us).Bind(3, note);
   return stmt.Run();
 }
 
-absl::StatusOr<std::optional<StoredCheckpoint>> LatestCheckpoint(Connection& conn) {
+absl::StatusOr<std::optional<StoredCheckpoint>> LatestCheckpoint(
+    Connection& conn) {
   CTG_ASSIGN_OR_RETURN(
       Statement stmt,
       conn.Prepare("SELECT tree_size, note FROM audit_checkpoints "
@@ -198,11 +212,11 @@ absl::StatusOr<std::optional<StoredCheckpoint>> LatestCheckpoint(Connection& con
       static_cast<uint64_t>(stmt.ColumnInt(0)), stmt.ColumnText(1)});
 }
 
-absl::StatusOr<std::optional<StoredCheckpoint>> CheckpointOfSize(Connection& conn,
-                                                                 uint64_t tree_size) {
-  CTG_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn.Prepare("SELECT tree_size, note FROM audit_checkpoints WHERE tree_size = ?1"));
+absl::StatusOr<std::optional<StoredCheckpoint>> CheckpointOfSize(
+    Connection& conn, uint64_t tree_size) {
+  CTG_ASSIGN_OR_RETURN(Statement stmt,
+                       conn.Prepare("SELECT tree_size, note FROM "
+                                    "audit_checkpoints WHERE tree_size = ?1"));
   stmt.Bind(1, static_cast<int64_t>(tree_size));
   CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return std::optional<StoredCheckpoint>();
@@ -213,12 +227,14 @@ absl::StatusOr<std::optional<StoredCheckpoint>> CheckpointOfSize(Connection& con
 absl::StatusOr<std::vector<StoredCheckpoint>> AllCheckpoints(Connection& conn) {
   CTG_ASSIGN_OR_RETURN(
       Statement stmt,
-      conn.Prepare("SELECT tree_size, note FROM audit_checkpoints ORDER BY tree_size"));
+      conn.Prepare(
+          "SELECT tree_size, note FROM audit_checkpoints ORDER BY tree_size"));
   std::vector<StoredCheckpoint> out;
   while (true) {
     CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return out;
-    out.push_back({static_cast<uint64_t>(stmt.ColumnInt(0)), stmt.ColumnText(1)});
+    out.push_back(
+        {static_cast<uint64_t>(stmt.ColumnInt(0)), stmt.ColumnText(1)});
   }
 }
 

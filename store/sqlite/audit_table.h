@@ -25,8 +25,9 @@ absl::Status InsertAuditRow(Connection& conn, const AuditRow& row);
 
 // Visits matching rows in sequence order, stopping at the first error
 // `visit` returns (and returning it).
-absl::Status ScanAuditRows(Connection& conn, const AuditFilter& filter,
-                           absl::FunctionRef<absl::Status(const AuditRow&)> visit);
+absl::Status ScanAuditRows(
+    Connection& conn, const AuditFilter& filter,
+    absl::FunctionRef<absl::Status(const AuditRow&)> visit);
 
 // Visits every row in order, with the columns checked at start-up (all but
 // request_id, extract_sha256 and checkpoint), stopping at the first error
@@ -38,12 +39,14 @@ absl::Status ScanTrail(Connection& conn,
 absl::Status ScanAllLeaves(
     Connection& conn,
     absl::FunctionRef<absl::Status(uint64_t seq, const std::string& canonical,
-                                   const std::string& leaf_hash)> visit);
+                                   const std::string& leaf_hash)>
+        visit);
 
 // The stored leaf hashes of events first_seq .. first_seq + count - 1, in
 // order (fewer if the trail is shorter).
-absl::StatusOr<std::vector<std::string>> ReadLeafHashes(Connection& conn, uint64_t first_seq,
-                                                       uint64_t count);
+absl::StatusOr<std::vector<std::string>> ReadLeafHashes(Connection& conn,
+                                                        uint64_t first_seq,
+                                                        uint64_t count);
 
 // The sequence number of the release event of an extract digest.
 // Errors: kNotFound when no release carries that digest.
@@ -57,10 +60,11 @@ absl::Status InsertCheckpoint(Connection& conn, uint64_t tree_size,
                               int64_t time_us, const std::string& note);
 
 // The largest stored checkpoint, if any.
-absl::StatusOr<std::optional<StoredCheckpoint>> LatestCheckpoint(Connection& conn);
+absl::StatusOr<std::optional<StoredCheckpoint>> LatestCheckpoint(
+    Connection& conn);
 // The stored checkpoint of `tree_size`, if any.
-absl::StatusOr<std::optional<StoredCheckpoint>> CheckpointOfSize(Connection& conn,
-                                                                 uint64_t tree_size);
+absl::StatusOr<std::optional<StoredCheckpoint>> CheckpointOfSize(
+    Connection& conn, uint64_t tree_size);
 // Every stored checkpoint, by tree size.
 absl::StatusOr<std::vector<StoredCheckpoint>> AllCheckpoints(Connection& conn);
 

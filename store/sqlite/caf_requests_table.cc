@@ -12,7 +12,9 @@
 
 namespace ctg::store {
 
-std::string CafRequestIdOf(int64_t number) { return absl::StrFormat("CREQ-%06d", number); }
+std::string CafRequestIdOf(int64_t number) {
+  return absl::StrFormat("CREQ-%06d", number);
+}
 
 std::optional<int64_t> CafRequestNumberOf(const std::string& id) {
   constexpr absl::string_view kPrefix = "CREQ-";
@@ -20,7 +22,8 @@ std::optional<int64_t> CafRequestNumberOf(const std::string& id) {
   absl::string_view digits = absl::string_view(id).substr(kPrefix.size());
   if (digits.size() < 6 || digits.size() > 18) return std::nullopt;
   for (char c : digits) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c)))
+      return std::nullopt;
   }
   int64_t number = 0;
   if (!absl::SimpleAtoi(digits, &number) || number <= 0) return std::nullopt;
@@ -189,14 +192,16 @@ CREATE TRIGGER caf_request_downloads_append_only_delete BEFORE DELETE ON caf_req
 
 namespace {
 
-
-absl::StatusOr<std::string> JoinCodes(const char* list, const std::vector<std::string>& codes) {
+absl::StatusOr<std::string> JoinCodes(const char* list,
+                                      const std::vector<std::string>& codes) {
   for (const std::string& code : codes) {
     bool bad = code.empty();
-    for (char c : code) bad |= absl::ascii_isspace(static_cast<unsigned char>(c));
+    for (char c : code)
+      bad |= absl::ascii_isspace(static_cast<unsigned char>(c));
     if (bad) {
-      return absl::InvalidArgumentError(absl::StrCat("data_template.", list, ": \"",
-                                                     absl::CEscape(code), "\" is not a code"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("data_template.", list, ": \"", absl::CEscape(code),
+                       "\" is not a code"));
     }
   }
   return absl::StrJoin(codes, " ");
@@ -211,14 +216,16 @@ absl::Status NotFound(const std::string& id) {
 }
 
 absl::Status RequireRequest(Connection& conn, const std::string& id) {
-  CTG_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare("SELECT 1 FROM caf_requests WHERE id = ?1"));
+  CTG_ASSIGN_OR_RETURN(
+      Statement stmt, conn.Prepare("SELECT 1 FROM caf_requests WHERE id = ?1"));
   stmt.Bind(1, id);
   CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
   return row ? absl::OkStatus() : NotFound(id);
 }
 
 constexpr char kColumns[] =
-    "id, commune, convention_id, purpose, objective, requester, retention_months, recipients, "
+    "id, commune, convention_id, purpose, objective, requester, "
+    "retention_months, recipients, "
     "create_time_us, state, update_time_us";
 
 CafRequestRow ReadRequest(const Statement& s) {
@@ -241,9 +248,11 @@ absl::Status LoadHistory(Connection& conn, StoredCafRequest& out) {
   const std::string& id = out.request.id;
   {
     CTG_ASSIGN_OR_RETURN(
-        Statement s, conn.Prepare("SELECT version, description, has_template, columns, "
-                                  "territories, periods, answer, author, create_time_us FROM "
-                                  "caf_request_versions WHERE request_id = ?1 ORDER BY version"));
+        Statement s,
+        conn.Prepare(
+            "SELECT version, description, has_template, columns, "
+            "territories, periods, answer, author, create_time_us FROM "
+            "caf_request_versions WHERE request_id = ?1 ORDER BY version"));
     s.Bind(1, id);
     for (;;) {
       CTG_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -252,7 +261,8 @@ absl::Status LoadHistory(Connection& conn, StoredCafRequest& out) {
       v.version = static_cast<int>(s.ColumnInt(0));
       v.description = s.ColumnText(1);
       if (s.ColumnInt(2) != 0) {
-        v.data_template = CafTemplateRow{SplitCodes(s.ColumnText(3)), SplitCodes(s.ColumnText(4)),
+        v.data_template = CafTemplateRow{SplitCodes(s.ColumnText(3)),
+                                         SplitCodes(s.ColumnText(4)),
                                          SplitCodes(s.ColumnText(5))};
       }
       v.answer = s.ColumnText(6);
@@ -262,46 +272,56 @@ absl::Status LoadHistory(Connection& conn, StoredCafRequest& out) {
     }
   }
   {
-    CTG_ASSIGN_OR_RETURN(Statement s,
-                         conn.Prepare("SELECT from_state, to_state, actor, time_us, reason FROM "
-                                      "caf_request_transitions WHERE request_id = ?1 ORDER BY seq"));
+    CTG_ASSIGN_OR_RETURN(
+        Statement s,
+        conn.Prepare(
+            "SELECT from_state, to_state, actor, time_us, reason FROM "
+            "caf_request_transitions WHERE request_id = ?1 ORDER BY seq"));
     s.Bind(1, id);
     for (;;) {
       CTG_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
-      out.transitions.push_back({static_cast<int>(s.ColumnInt(0)), static_cast<int>(s.ColumnInt(1)),
-                                 s.ColumnText(2), s.ColumnInt(3), s.ColumnText(4)});
-    }
-  }
-  {
-    CTG_ASSIGN_OR_RETURN(Statement s,
-                         conn.Prepare("SELECT round, question, author, time_us FROM "
-                                      "caf_request_questions WHERE request_id = ?1 ORDER BY seq"));
-    s.Bind(1, id);
-    for (;;) {
-      CTG_ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
-      out.questions.push_back(
-          {static_cast<int>(s.ColumnInt(0)), s.ColumnText(1), s.ColumnText(2), s.ColumnInt(3)});
+      out.transitions.push_back(
+          {static_cast<int>(s.ColumnInt(0)), static_cast<int>(s.ColumnInt(1)),
+           s.ColumnText(2), s.ColumnInt(3), s.ColumnText(4)});
     }
   }
   {
     CTG_ASSIGN_OR_RETURN(
-        Statement s, conn.Prepare("SELECT aspect, opinion, reasoning, reviewer, version, time_us "
-                                  "FROM caf_request_opinions WHERE request_id = ?1 ORDER BY seq"));
+        Statement s,
+        conn.Prepare(
+            "SELECT round, question, author, time_us FROM "
+            "caf_request_questions WHERE request_id = ?1 ORDER BY seq"));
     s.Bind(1, id);
     for (;;) {
       CTG_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
-      out.opinions.push_back({static_cast<int>(s.ColumnInt(0)), static_cast<int>(s.ColumnInt(1)),
-                              s.ColumnText(2), s.ColumnText(3), static_cast<int>(s.ColumnInt(4)),
+      out.questions.push_back({static_cast<int>(s.ColumnInt(0)),
+                               s.ColumnText(1), s.ColumnText(2),
+                               s.ColumnInt(3)});
+    }
+  }
+  {
+    CTG_ASSIGN_OR_RETURN(
+        Statement s,
+        conn.Prepare(
+            "SELECT aspect, opinion, reasoning, reviewer, version, time_us "
+            "FROM caf_request_opinions WHERE request_id = ?1 ORDER BY seq"));
+    s.Bind(1, id);
+    for (;;) {
+      CTG_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      out.opinions.push_back({static_cast<int>(s.ColumnInt(0)),
+                              static_cast<int>(s.ColumnInt(1)), s.ColumnText(2),
+                              s.ColumnText(3), static_cast<int>(s.ColumnInt(4)),
                               s.ColumnInt(5)});
     }
   }
   {
-    CTG_ASSIGN_OR_RETURN(Statement s,
-                         conn.Prepare("SELECT end_time_us, download_quota, time_us FROM "
-                                      "caf_request_approvals WHERE request_id = ?1"));
+    CTG_ASSIGN_OR_RETURN(
+        Statement s,
+        conn.Prepare("SELECT end_time_us, download_quota, time_us FROM "
+                     "caf_request_approvals WHERE request_id = ?1"));
     s.Bind(1, id);
     CTG_ASSIGN_OR_RETURN(bool row, s.Step());
     if (row) {
@@ -314,8 +334,10 @@ absl::Status LoadHistory(Connection& conn, StoredCafRequest& out) {
   }
   {
     CTG_ASSIGN_OR_RETURN(
-        Statement s, conn.Prepare("SELECT sha256, size_bytes, rows, uploader, no_personal_data, "
-                                  "time_us FROM caf_request_uploads WHERE request_id = ?1"));
+        Statement s,
+        conn.Prepare(
+            "SELECT sha256, size_bytes, rows, uploader, no_personal_data, "
+            "time_us FROM caf_request_uploads WHERE request_id = ?1"));
     s.Bind(1, id);
     CTG_ASSIGN_OR_RETURN(bool row, s.Step());
     if (row) {
@@ -330,15 +352,16 @@ absl::Status LoadHistory(Connection& conn, StoredCafRequest& out) {
     }
   }
   {
-    CTG_ASSIGN_OR_RETURN(Statement s,
-                         conn.Prepare("SELECT download, downloader, time_us FROM "
-                                      "caf_request_downloads WHERE request_id = ?1 "
-                                      "ORDER BY download"));
+    CTG_ASSIGN_OR_RETURN(
+        Statement s, conn.Prepare("SELECT download, downloader, time_us FROM "
+                                  "caf_request_downloads WHERE request_id = ?1 "
+                                  "ORDER BY download"));
     s.Bind(1, id);
     for (;;) {
       CTG_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
-      out.downloads.push_back({static_cast<int>(s.ColumnInt(0)), s.ColumnText(1), s.ColumnInt(2)});
+      out.downloads.push_back(
+          {static_cast<int>(s.ColumnInt(0)), s.ColumnText(1), s.ColumnInt(2)});
     }
   }
   return absl::OkStatus();
@@ -347,8 +370,9 @@ absl::Status LoadHistory(Connection& conn, StoredCafRequest& out) {
 }  // namespace
 
 absl::StatusOr<std::string> NextCafRequestId(Connection& conn) {
-  CTG_ASSIGN_OR_RETURN(Statement stmt,
-                       conn.Prepare("SELECT coalesce(max(number), 0) + 1 FROM caf_requests"));
+  CTG_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare("SELECT coalesce(max(number), 0) + 1 FROM caf_requests"));
   CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
   return CafRequestIdOf(row ? stmt.ColumnInt(0) : 1);
 }
@@ -356,22 +380,30 @@ absl::StatusOr<std::string> NextCafRequestId(Connection& conn) {
 absl::Status InsertCafRequest(Connection& conn, const CafRequestRow& row) {
   std::optional<int64_t> number = CafRequestNumberOf(row.id);
   if (!number) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", absl::CEscape(row.id), "\" is not a request id (CREQ-000001)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", absl::CEscape(row.id), "\" is not a request id (CREQ-000001)"));
   }
   for (const std::string& r : row.recipients) {
     if (r.find('\n') != std::string::npos) {
       return absl::InvalidArgumentError("recipients: a name is one line");
     }
   }
-  CTG_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn.Prepare("INSERT INTO caf_requests (id, number, commune, convention_id, purpose, "
-                   "objective, requester, retention_months, recipients, create_time_us, state, "
-                   "update_time_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?10)"));
-  stmt.Bind(1, row.id).Bind(2, *number).Bind(3, row.commune).Bind(4, row.convention_id)
-      .Bind(5, row.purpose).Bind(6, row.objective).Bind(7, row.requester)
-      .Bind(8, int64_t{row.retention_months}).Bind(9, absl::StrJoin(row.recipients, "\n"))
+  CTG_ASSIGN_OR_RETURN(Statement stmt,
+                       conn.Prepare("INSERT INTO caf_requests (id, number, "
+                                    "commune, convention_id, purpose, "
+                                    "objective, requester, retention_months, "
+                                    "recipients, create_time_us, state, "
+                                    "update_time_us) VALUES (?1, ?2, ?3, ?4, "
+                                    "?5, ?6, ?7, ?8, ?9, ?10, 0, ?10)"));
+  stmt.Bind(1, row.id)
+      .Bind(2, *number)
+      .Bind(3, row.commune)
+      .Bind(4, row.convention_id)
+      .Bind(5, row.purpose)
+      .Bind(6, row.objective)
+      .Bind(7, row.requester)
+      .Bind(8, int64_t{row.retention_months})
+      .Bind(9, absl::StrJoin(row.recipients, "\n"))
       .Bind(10, row.create_time_us);
   return stmt.Run();
 }
@@ -380,19 +412,31 @@ absl::StatusOr<int> AppendCafVersion(Connection& conn, const std::string& id,
                                      const CafVersionRow& version) {
   CTG_RETURN_IF_ERROR(RequireRequest(conn, id));
   CafTemplateRow empty;
-  const CafTemplateRow& t = version.data_template ? *version.data_template : empty;
+  const CafTemplateRow& t =
+      version.data_template ? *version.data_template : empty;
   CTG_ASSIGN_OR_RETURN(std::string columns, JoinCodes("columns", t.columns));
-  CTG_ASSIGN_OR_RETURN(std::string territories, JoinCodes("territories", t.territories));
+  CTG_ASSIGN_OR_RETURN(std::string territories,
+                       JoinCodes("territories", t.territories));
   CTG_ASSIGN_OR_RETURN(std::string periods, JoinCodes("periods", t.periods));
   CTG_ASSIGN_OR_RETURN(
       Statement stmt,
-      conn.Prepare("INSERT INTO caf_request_versions (request_id, version, description, "
-                   "has_template, columns, territories, periods, answer, author, create_time_us) "
-                   "VALUES (?1, (SELECT coalesce(max(version), 0) + 1 FROM caf_request_versions "
-                   "WHERE request_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING version"));
-  stmt.Bind(1, id).Bind(2, version.description)
-      .Bind(3, int64_t{version.data_template.has_value()}).Bind(4, columns).Bind(5, territories)
-      .Bind(6, periods).Bind(7, version.answer).Bind(8, version.author).Bind(9, version.time_us);
+      conn.Prepare(
+          "INSERT INTO caf_request_versions (request_id, version, description, "
+          "has_template, columns, territories, periods, answer, author, "
+          "create_time_us) "
+          "VALUES (?1, (SELECT coalesce(max(version), 0) + 1 FROM "
+          "caf_request_versions "
+          "WHERE request_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING "
+          "version"));
+  stmt.Bind(1, id)
+      .Bind(2, version.description)
+      .Bind(3, int64_t{version.data_template.has_value()})
+      .Bind(4, columns)
+      .Bind(5, territories)
+      .Bind(6, periods)
+      .Bind(7, version.answer)
+      .Bind(8, version.author)
+      .Bind(9, version.time_us);
   CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return absl::InternalError("no version number returned");
   int number = static_cast<int>(stmt.ColumnInt(0));
@@ -405,55 +449,76 @@ absl::Status AppendCafTransition(Connection& conn, const std::string& id,
   CTG_RETURN_IF_ERROR(RequireRequest(conn, id));
   CTG_ASSIGN_OR_RETURN(
       Statement stmt,
-      conn.Prepare("INSERT INTO caf_request_transitions (request_id, from_state, to_state, "
+      conn.Prepare("INSERT INTO caf_request_transitions (request_id, "
+                   "from_state, to_state, "
                    "actor, time_us, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
-  stmt.Bind(1, id).Bind(2, int64_t{t.from_state}).Bind(3, int64_t{t.to_state}).Bind(4, t.actor)
-      .Bind(5, t.time_us).Bind(6, t.reason);
+  stmt.Bind(1, id)
+      .Bind(2, int64_t{t.from_state})
+      .Bind(3, int64_t{t.to_state})
+      .Bind(4, t.actor)
+      .Bind(5, t.time_us)
+      .Bind(6, t.reason);
   return stmt.Run();
 }
 
-absl::StatusOr<int> AppendCafQuestions(Connection& conn, const std::string& id,
-                                       const std::vector<std::string>& questions,
-                                       const std::string& author, int64_t time_us) {
+absl::StatusOr<int> AppendCafQuestions(
+    Connection& conn, const std::string& id,
+    const std::vector<std::string>& questions, const std::string& author,
+    int64_t time_us) {
   CTG_RETURN_IF_ERROR(RequireRequest(conn, id));
-  CTG_ASSIGN_OR_RETURN(Statement next,
-                       conn.Prepare("SELECT coalesce(max(round), 0) + 1 FROM "
-                                    "caf_request_questions WHERE request_id = ?1"));
+  CTG_ASSIGN_OR_RETURN(
+      Statement next,
+      conn.Prepare("SELECT coalesce(max(round), 0) + 1 FROM "
+                   "caf_request_questions WHERE request_id = ?1"));
   next.Bind(1, id);
   CTG_ASSIGN_OR_RETURN(bool row, next.Step());
   int round = row ? static_cast<int>(next.ColumnInt(0)) : 1;
   CTG_RETURN_IF_ERROR(next.Run());
   for (const std::string& q : questions) {
-    CTG_ASSIGN_OR_RETURN(
-        Statement stmt,
-        conn.Prepare("INSERT INTO caf_request_questions (request_id, round, question, author, "
-                     "time_us) VALUES (?1, ?2, ?3, ?4, ?5)"));
-    stmt.Bind(1, id).Bind(2, int64_t{round}).Bind(3, q).Bind(4, author).Bind(5, time_us);
+    CTG_ASSIGN_OR_RETURN(Statement stmt,
+                         conn.Prepare("INSERT INTO caf_request_questions "
+                                      "(request_id, round, question, author, "
+                                      "time_us) VALUES (?1, ?2, ?3, ?4, ?5)"));
+    stmt.Bind(1, id)
+        .Bind(2, int64_t{round})
+        .Bind(3, q)
+        .Bind(4, author)
+        .Bind(5, time_us);
     CTG_RETURN_IF_ERROR(stmt.Run());
   }
   return round;
 }
 
-absl::Status AppendCafOpinion(Connection& conn, const std::string& id, const CafOpinionRow& o) {
+absl::Status AppendCafOpinion(Connection& conn, const std::string& id,
+                              const CafOpinionRow& o) {
   CTG_RETURN_IF_ERROR(RequireRequest(conn, id));
   if (o.aspect != 1 && o.aspect != 2) {
-    return absl::InvalidArgumentError(absl::StrCat("aspect ", o.aspect, " is not 1 or 2"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("aspect ", o.aspect, " is not 1 or 2"));
   }
   CTG_ASSIGN_OR_RETURN(
       Statement stmt,
-      conn.Prepare("INSERT INTO caf_request_opinions (request_id, aspect, opinion, reasoning, "
-                   "reviewer, version, time_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
-  stmt.Bind(1, id).Bind(2, int64_t{o.aspect}).Bind(3, int64_t{o.value}).Bind(4, o.reasoning)
-      .Bind(5, o.reviewer).Bind(6, int64_t{o.version}).Bind(7, o.time_us);
+      conn.Prepare(
+          "INSERT INTO caf_request_opinions (request_id, aspect, opinion, "
+          "reasoning, "
+          "reviewer, version, time_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+  stmt.Bind(1, id)
+      .Bind(2, int64_t{o.aspect})
+      .Bind(3, int64_t{o.value})
+      .Bind(4, o.reasoning)
+      .Bind(5, o.reviewer)
+      .Bind(6, int64_t{o.version})
+      .Bind(7, o.time_us);
   return stmt.Run();
 }
 
-absl::Status InsertCafApproval(Connection& conn, const std::string& id, const CafApprovalRow& a) {
+absl::Status InsertCafApproval(Connection& conn, const std::string& id,
+                               const CafApprovalRow& a) {
   CTG_RETURN_IF_ERROR(RequireRequest(conn, id));
-  CTG_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn.Prepare("INSERT INTO caf_request_approvals (request_id, end_time_us, download_quota, "
-                   "time_us) VALUES (?1, ?2, ?3, ?4)"));
+  CTG_ASSIGN_OR_RETURN(Statement stmt,
+                       conn.Prepare("INSERT INTO caf_request_approvals "
+                                    "(request_id, end_time_us, download_quota, "
+                                    "time_us) VALUES (?1, ?2, ?3, ?4)"));
   stmt.Bind(1, id);
   if (a.end_time_us) {
     stmt.Bind(2, *a.end_time_us);
@@ -464,39 +529,54 @@ absl::Status InsertCafApproval(Connection& conn, const std::string& id, const Ca
   return stmt.Run();
 }
 
-absl::Status InsertCafUpload(Connection& conn, const std::string& id, const CafUploadRow& u,
+absl::Status InsertCafUpload(Connection& conn, const std::string& id,
+                             const CafUploadRow& u,
                              const std::string& content) {
   CTG_RETURN_IF_ERROR(RequireRequest(conn, id));
-  CTG_ASSIGN_OR_RETURN(Statement file,
-                       conn.Prepare("INSERT OR IGNORE INTO caf_files (sha256, content) "
-                                    "VALUES (?1, ?2)"));
+  CTG_ASSIGN_OR_RETURN(
+      Statement file,
+      conn.Prepare("INSERT OR IGNORE INTO caf_files (sha256, content) "
+                   "VALUES (?1, ?2)"));
   file.Bind(1, u.sha256).BindBlob(2, content);
   CTG_RETURN_IF_ERROR(file.Run());
-  CTG_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn.Prepare("INSERT INTO caf_request_uploads (request_id, sha256, size_bytes, rows, "
-                   "uploader, no_personal_data, time_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
-  stmt.Bind(1, id).Bind(2, u.sha256).Bind(3, u.size_bytes).Bind(4, u.rows).Bind(5, u.uploader)
-      .Bind(6, int64_t{u.no_personal_data}).Bind(7, u.time_us);
+  CTG_ASSIGN_OR_RETURN(Statement stmt,
+                       conn.Prepare("INSERT INTO caf_request_uploads "
+                                    "(request_id, sha256, size_bytes, rows, "
+                                    "uploader, no_personal_data, time_us) "
+                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+  stmt.Bind(1, id)
+      .Bind(2, u.sha256)
+      .Bind(3, u.size_bytes)
+      .Bind(4, u.rows)
+      .Bind(5, u.uploader)
+      .Bind(6, int64_t{u.no_personal_data})
+      .Bind(7, u.time_us);
   return stmt.Run();
 }
 
-absl::StatusOr<std::string> GetCafFile(Connection& conn, const std::string& sha256) {
-  CTG_ASSIGN_OR_RETURN(Statement s, conn.Prepare("SELECT content FROM caf_files WHERE sha256 = ?1"));
+absl::StatusOr<std::string> GetCafFile(Connection& conn,
+                                       const std::string& sha256) {
+  CTG_ASSIGN_OR_RETURN(
+      Statement s,
+      conn.Prepare("SELECT content FROM caf_files WHERE sha256 = ?1"));
   s.Bind(1, sha256);
   CTG_ASSIGN_OR_RETURN(bool row, s.Step());
-  if (!row) return absl::NotFoundError(absl::StrCat("file ", sha256, " not found"));
+  if (!row)
+    return absl::NotFoundError(absl::StrCat("file ", sha256, " not found"));
   return s.ColumnBlob(0);
 }
 
 absl::StatusOr<int> AppendCafDownload(Connection& conn, const std::string& id,
-                                      const std::string& downloader, int64_t time_us) {
+                                      const std::string& downloader,
+                                      int64_t time_us) {
   CTG_RETURN_IF_ERROR(RequireRequest(conn, id));
   CTG_ASSIGN_OR_RETURN(
       Statement stmt,
-      conn.Prepare("INSERT INTO caf_request_downloads (request_id, download, downloader, time_us) "
+      conn.Prepare("INSERT INTO caf_request_downloads (request_id, download, "
+                   "downloader, time_us) "
                    "VALUES (?1, (SELECT coalesce(max(download), 0) + 1 FROM "
-                   "caf_request_downloads WHERE request_id = ?1), ?2, ?3) RETURNING download"));
+                   "caf_request_downloads WHERE request_id = ?1), ?2, ?3) "
+                   "RETURNING download"));
   stmt.Bind(1, id).Bind(2, downloader).Bind(3, time_us);
   CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return absl::InternalError("no download number returned");
@@ -505,9 +585,11 @@ absl::StatusOr<int> AppendCafDownload(Connection& conn, const std::string& id,
   return number;
 }
 
-absl::StatusOr<StoredCafRequest> GetCafRequest(Connection& conn, const std::string& id) {
+absl::StatusOr<StoredCafRequest> GetCafRequest(Connection& conn,
+                                               const std::string& id) {
   CTG_ASSIGN_OR_RETURN(Statement s, conn.Prepare(absl::StrCat(
-                                        "SELECT ", kColumns, " FROM caf_requests WHERE id = ?1")));
+                                        "SELECT ", kColumns,
+                                        " FROM caf_requests WHERE id = ?1")));
   s.Bind(1, id);
   CTG_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return NotFound(id);
@@ -518,16 +600,17 @@ absl::StatusOr<StoredCafRequest> GetCafRequest(Connection& conn, const std::stri
   return out;
 }
 
-absl::StatusOr<std::vector<StoredCafRequest>> ListCafRequests(Connection& conn,
-                                                              const CafRequestFilter& filter,
-                                                              int limit) {
+absl::StatusOr<std::vector<StoredCafRequest>> ListCafRequests(
+    Connection& conn, const CafRequestFilter& filter, int limit) {
   CTG_ASSIGN_OR_RETURN(
-      Statement s,
-      conn.Prepare(absl::StrCat("SELECT ", kColumns,
-                                " FROM caf_requests WHERE (?1 = '' OR commune = ?1) AND "
-                                "(?2 = 0 OR state = ?2) AND (?3 = 0 OR number < ?3) "
-                                "ORDER BY number DESC LIMIT ?4")));
-  s.Bind(1, filter.commune).Bind(2, int64_t{filter.state}).Bind(3, filter.before_number)
+      Statement s, conn.Prepare(absl::StrCat(
+                       "SELECT ", kColumns,
+                       " FROM caf_requests WHERE (?1 = '' OR commune = ?1) AND "
+                       "(?2 = 0 OR state = ?2) AND (?3 = 0 OR number < ?3) "
+                       "ORDER BY number DESC LIMIT ?4")));
+  s.Bind(1, filter.commune)
+      .Bind(2, int64_t{filter.state})
+      .Bind(3, filter.before_number)
       .Bind(4, int64_t{limit});
   std::vector<StoredCafRequest> out;
   for (;;) {

@@ -31,9 +31,10 @@ absl::StatusOr<int> AppendCafVersion(Connection& conn, const std::string& id,
                                      const CafVersionRow& version);
 absl::Status AppendCafTransition(Connection& conn, const std::string& id,
                                  const CafTransitionRow& transition);
-absl::StatusOr<int> AppendCafQuestions(Connection& conn, const std::string& id,
-                                       const std::vector<std::string>& questions,
-                                       const std::string& author, int64_t time_us);
+absl::StatusOr<int> AppendCafQuestions(
+    Connection& conn, const std::string& id,
+    const std::vector<std::string>& questions, const std::string& author,
+    int64_t time_us);
 absl::Status AppendCafOpinion(Connection& conn, const std::string& id,
                               const CafOpinionRow& opinion);
 // Once per request (kAborted otherwise).
@@ -41,21 +42,23 @@ absl::Status InsertCafApproval(Connection& conn, const std::string& id,
                                const CafApprovalRow& approval);
 // The file under its SHA-256 (stored once per content) and the upload,
 // once per request (kAborted otherwise).
-absl::Status InsertCafUpload(Connection& conn, const std::string& id, const CafUploadRow& upload,
+absl::Status InsertCafUpload(Connection& conn, const std::string& id,
+                             const CafUploadRow& upload,
                              const std::string& content);
 // The uploaded file's bytes. Errors: kNotFound.
-absl::StatusOr<std::string> GetCafFile(Connection& conn, const std::string& sha256);
+absl::StatusOr<std::string> GetCafFile(Connection& conn,
+                                       const std::string& sha256);
 // Appends the next download (1, 2, ...) and returns its number.
 absl::StatusOr<int> AppendCafDownload(Connection& conn, const std::string& id,
-                                      const std::string& downloader, int64_t time_us);
+                                      const std::string& downloader,
+                                      int64_t time_us);
 
 // Errors: kNotFound `request <id> not found`.
-absl::StatusOr<StoredCafRequest> GetCafRequest(Connection& conn, const std::string& id);
+absl::StatusOr<StoredCafRequest> GetCafRequest(Connection& conn,
+                                               const std::string& id);
 
-
-absl::StatusOr<std::vector<StoredCafRequest>> ListCafRequests(Connection& conn,
-                                                              const CafRequestFilter& filter,
-                                                              int limit);
+absl::StatusOr<std::vector<StoredCafRequest>> ListCafRequests(
+    Connection& conn, const CafRequestFilter& filter, int limit);
 
 }  // namespace ctg::store::sqlite
 

@@ -28,7 +28,8 @@ absl::Status Transaction::Savepoint(absl::FunctionRef<absl::Status()> work) {
     // fails, the changes are still there: releasing the savepoint would
     // merge them into the transaction, so it is abandoned instead.
     absl::Status rolled_back =
-        status.ok() ? absl::OkStatus() : conn_.Run(absl::StrCat("ROLLBACK TO ", name));
+        status.ok() ? absl::OkStatus()
+                    : conn_.Run(absl::StrCat("ROLLBACK TO ", name));
     if (rolled_back.ok()) {
       // A savepoint that cannot be released leaves the transaction in a
       // state nobody checked: abandoned too, rather than committed.
@@ -41,7 +42,8 @@ absl::Status Transaction::Savepoint(absl::FunctionRef<absl::Status()> work) {
     } else if (abandoned_.ok()) {
       abandoned_ = absl::InternalError(absl::StrCat(
           "a failed write could not be rolled back (", rolled_back.message(),
-          "): nothing of its transaction was committed; first error: ", status.message()));
+          "): nothing of its transaction was committed; first error: ",
+          status.message()));
     }
   }
   --depth_;
@@ -57,7 +59,8 @@ absl::Status Configure(Connection& conn) {
 }
 
 absl::Status EnableWal(Connection& conn) {
-  CTG_ASSIGN_OR_RETURN(Statement wal, conn.Prepare("PRAGMA journal_mode = WAL"));
+  CTG_ASSIGN_OR_RETURN(Statement wal,
+                       conn.Prepare("PRAGMA journal_mode = WAL"));
   CTG_ASSIGN_OR_RETURN(bool row, wal.Step());
   if (!row || wal.ColumnText(0) != "wal") {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -77,8 +80,9 @@ absl::Status Migrate(Connection& conn, absl::Span<const Migration> migrations) {
   // first N applied.
   for (size_t i = 0; i < migrations.size(); ++i) {
     if (migrations[i].version != static_cast<int>(i) + 1) {
-      return absl::InternalError(absl::StrCat("migration number ", migrations[i].version,
-                                              " at position ", i + 1, ": expected ", i + 1));
+      return absl::InternalError(
+          absl::StrCat("migration number ", migrations[i].version,
+                       " at position ", i + 1, ": expected ", i + 1));
     }
   }
   CTG_ASSIGN_OR_RETURN(int current, UserVersion(conn));
@@ -92,13 +96,14 @@ absl::Status Migrate(Connection& conn, absl::Span<const Migration> migrations) {
     if (m.version <= current) continue;
     CTG_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
     absl::Status s = conn.Exec(m.sql);
-    if (s.ok()) s = conn.Exec(absl::StrCat("PRAGMA user_version = ", m.version));
+    if (s.ok())
+      s = conn.Exec(absl::StrCat("PRAGMA user_version = ", m.version));
     if (s.ok()) s = conn.Exec("COMMIT");
     if (!s.ok()) {
       conn.Exec("ROLLBACK").IgnoreError();
-      return absl::FailedPreconditionError(absl::StrCat(
-          "database ", conn.path(), ": migration ", m.version, " failed: ",
-          s.message()));
+      return absl::FailedPreconditionError(
+          absl::StrCat("database ", conn.path(), ": migration ", m.version,
+                       " failed: ", s.message()));
     }
   }
   return absl::OkStatus();
@@ -111,8 +116,8 @@ absl::Status MakePrivate(const std::string& path) {
   if (path.empty() || path[0] == ':') return absl::OkStatus();  // in-memory
   int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
-    return absl::UnavailableError(
-        absl::StrCat("database ", path, ": cannot open: ", std::strerror(errno)));
+    return absl::UnavailableError(absl::StrCat(
+        "database ", path, ": cannot open: ", std::strerror(errno)));
   }
   close(fd);
   for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
@@ -120,7 +125,8 @@ absl::Status MakePrivate(const std::string& path) {
     if (stat(file.c_str(), &st) != 0 || (st.st_mode & 077) == 0) continue;
     if (chmod(file.c_str(), st.st_mode & 0700) != 0) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "database ", file, " is readable by other users and cannot be made private (",
+          "database ", file,
+          " is readable by other users and cannot be made private (",
           std::strerror(errno), "): chmod 600 ", file));
     }
   }
@@ -163,11 +169,13 @@ void Database::Close() {
   if (writer_.joinable()) writer_.join();
 }
 
-absl::Status Database::Write(absl::FunctionRef<absl::Status(Transaction&)> work) {
+absl::Status Database::Write(
+    absl::FunctionRef<absl::Status(Transaction&)> work) {
   Job job{work, absl::OkStatus(), false};
   MutexLock lock(&queue_mu_);
   if (closing_) {
-    return absl::UnavailableError(absl::StrCat("database ", path_, " is closed"));
+    return absl::UnavailableError(
+        absl::StrCat("database ", path_, " is closed"));
   }
   queue_.push_back(&job);
   queue_mu_.NotifyAll();
@@ -180,7 +188,9 @@ void Database::WriterLoop() {
   while (true) {
     {
       MutexLock lock(&queue_mu_);
-      queue_mu_.Await([this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return closing_ || !queue_.empty(); });
+      queue_mu_.Await([this]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        return closing_ || !queue_.empty();
+      });
       if (queue_.empty()) return;  // closing, and nothing left to write
       while (!queue_.empty() && static_cast<int>(group.size()) < max_group_) {
         group.push_back(queue_.front());
@@ -210,14 +220,17 @@ void Database::RunGroup(std::vector<Job*>& group) {
     Transaction& tx = txs.emplace_back(conn);
     job->result = tx.Savepoint([&] { return job->work(tx); });
     if (!job->result.ok()) {
-      for (auto it = tx.rollback_hooks_.rbegin(); it != tx.rollback_hooks_.rend(); ++it) (*it)();
+      for (auto it = tx.rollback_hooks_.rbegin();
+           it != tx.rollback_hooks_.rend(); ++it)
+        (*it)();
       tx.commit_hooks_.clear();
       tx.rollback_hooks_.clear();
     }
     if (!tx.abandoned_.ok()) {
       // Changes that could not be rolled back are in the transaction: the
       // jobs not run yet are refused with the same error.
-      for (size_t i = txs.size(); i < group.size(); ++i) group[i]->result = tx.abandoned_;
+      for (size_t i = txs.size(); i < group.size(); ++i)
+        group[i]->result = tx.abandoned_;
       AbandonGroup(group, txs, tx.abandoned_);
       return;
     }
@@ -232,7 +245,8 @@ void Database::RunGroup(std::vector<Job*>& group) {
   }
 }
 
-void Database::AbandonGroup(std::vector<Job*>& group, std::vector<Transaction>& txs,
+void Database::AbandonGroup(std::vector<Job*>& group,
+                            std::vector<Transaction>& txs,
                             const absl::Status& cause) {
   writer_conn_->Run("ROLLBACK").IgnoreError();
   for (size_t i = txs.size(); i-- > 0;) {

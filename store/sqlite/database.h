@@ -31,8 +31,8 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "base/mutex.h"
 #include "absl/types/span.h"
+#include "base/mutex.h"
 #include "store/sqlite/sqlite.h"
 
 namespace ctg::store::sqlite {
@@ -40,8 +40,8 @@ namespace ctg::store::sqlite {
 // One schema step. Migrations are applied in order; the database records how
 // many were applied in PRAGMA user_version.
 struct Migration {
-  int version;       // 1, 2, 3... without gaps
-  const char* sql;   // one or more statements
+  int version;      // 1, 2, 3... without gaps
+  const char* sql;  // one or more statements
 };
 
 struct DatabaseOptions {
@@ -59,10 +59,14 @@ class Transaction {
 
   // `hook` runs on the writer thread after the group's commit is durable,
   // in registration order across the group.
-  void OnCommit(std::function<void()> hook) { commit_hooks_.push_back(std::move(hook)); }
+  void OnCommit(std::function<void()> hook) {
+    commit_hooks_.push_back(std::move(hook));
+  }
   // `hook` runs if this function's changes are rolled back (its own failure
   // or the group's failed commit), in reverse registration order.
-  void OnRollback(std::function<void()> hook) { rollback_hooks_.push_back(std::move(hook)); }
+  void OnRollback(std::function<void()> hook) {
+    rollback_hooks_.push_back(std::move(hook));
+  }
 
   // Runs `work` in a nested savepoint: on error its changes (only) are
   // rolled back and the error returned. If they cannot be rolled back, the
@@ -116,7 +120,8 @@ class Database {
 
  private:
   struct Job;
-  Database(std::string path, int max_group) : path_(std::move(path)), max_group_(max_group) {}
+  Database(std::string path, int max_group)
+      : path_(std::move(path)), max_group_(max_group) {}
   void WriterLoop();
   void RunGroup(std::vector<Job*>& group);
   // Rolls back the whole group: every job not failed yet gets `cause`.
@@ -125,7 +130,7 @@ class Database {
 
   const std::string path_;
   const int max_group_;
-  int max_idle_readers_ = 0;  // set once in Open()
+  int max_idle_readers_ = 0;                 // set once in Open()
   std::unique_ptr<Connection> writer_conn_;  // used only by writer_
 
   Mutex queue_mu_;
@@ -134,7 +139,8 @@ class Database {
   std::thread writer_;
 
   Mutex readers_mu_;
-  std::vector<std::unique_ptr<Connection>> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
+  std::vector<std::unique_ptr<Connection>> idle_readers_
+      ABSL_GUARDED_BY(readers_mu_);
 };
 
 }  // namespace ctg::store::sqlite

@@ -20,18 +20,21 @@ namespace ctg::store::sqlite {
 // Errors: kAborted when (request_id, download) exists.
 absl::Status InsertRelease(Connection& conn, const LedgerRow& row);
 // Downloads so far of a request.
-absl::StatusOr<int> CountReleases(Connection& conn, const std::string& request_id);
+absl::StatusOr<int> CountReleases(Connection& conn,
+                                  const std::string& request_id);
 absl::StatusOr<PeriodReleases> CountReleasesOfPeriod(Connection& conn,
                                                      const std::string& period);
-absl::StatusOr<std::vector<LedgerRow>> ListReleases(Connection& conn,
-                                                     const std::string& request_id);
+absl::StatusOr<std::vector<LedgerRow>> ListReleases(
+    Connection& conn, const std::string& request_id);
 
-absl::StatusOr<MemoryRow> GetReleaseMemory(Connection& conn, const std::string& commune);
+absl::StatusOr<MemoryRow> GetReleaseMemory(Connection& conn,
+                                           const std::string& commune);
 // Stores `text` as version expected_version + 1. Errors: kAborted when the
 // stored version is no longer `expected_version` (another release of the
 // same commune committed meanwhile: recompute and retry).
 absl::Status PutReleaseMemory(Connection& conn, const std::string& commune,
-                              const std::string& text, int64_t expected_version);
+                              const std::string& text,
+                              int64_t expected_version);
 
 // Migration 4 of store/sqlite/schema.cc.
 extern const char kReleasesSchema[];

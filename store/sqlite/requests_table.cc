@@ -4,8 +4,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -156,16 +156,19 @@ CREATE TRIGGER request_approvals_append_only_delete BEFORE DELETE ON request_app
 namespace {
 
 constexpr char kRequestColumns[] =
-    "id, commune, convention_id, purpose, objective, requester, retention_months, "
+    "id, commune, convention_id, purpose, objective, requester, "
+    "retention_months, "
     "create_time_us, state, update_time_us";
 
-absl::StatusOr<std::string> JoinCodes(const char* list, const std::vector<std::string>& codes) {
+absl::StatusOr<std::string> JoinCodes(const char* list,
+                                      const std::vector<std::string>& codes) {
   for (const std::string& code : codes) {
     bool bad = code.empty();
-    for (char c : code) bad |= absl::ascii_isspace(static_cast<unsigned char>(c));
+    for (char c : code)
+      bad |= absl::ascii_isspace(static_cast<unsigned char>(c));
     if (bad) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("scope.", list, ": \"", absl::CEscape(code), "\" is not a code"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "scope.", list, ": \"", absl::CEscape(code), "\" is not a code"));
     }
   }
   return absl::StrJoin(codes, " ");
@@ -177,11 +180,17 @@ std::vector<std::string> SplitCodes(const std::string& joined) {
 
 // Binds the four lists of `scope` at `first`..`first + 3`.
 absl::Status BindScope(Statement& stmt, int first, const ScopeRow& scope) {
-  CTG_ASSIGN_OR_RETURN(std::string indicators, JoinCodes("indicators", scope.indicators));
-  CTG_ASSIGN_OR_RETURN(std::string territories, JoinCodes("territories", scope.territories));
-  CTG_ASSIGN_OR_RETURN(std::string periods, JoinCodes("periods", scope.periods));
-  CTG_ASSIGN_OR_RETURN(std::string breakdowns, JoinCodes("breakdowns", scope.breakdowns));
-  stmt.Bind(first, indicators).Bind(first + 1, territories).Bind(first + 2, periods)
+  CTG_ASSIGN_OR_RETURN(std::string indicators,
+                       JoinCodes("indicators", scope.indicators));
+  CTG_ASSIGN_OR_RETURN(std::string territories,
+                       JoinCodes("territories", scope.territories));
+  CTG_ASSIGN_OR_RETURN(std::string periods,
+                       JoinCodes("periods", scope.periods));
+  CTG_ASSIGN_OR_RETURN(std::string breakdowns,
+                       JoinCodes("breakdowns", scope.breakdowns));
+  stmt.Bind(first, indicators)
+      .Bind(first + 1, territories)
+      .Bind(first + 2, periods)
       .Bind(first + 3, breakdowns);
   return absl::OkStatus();
 }
@@ -196,11 +205,13 @@ ScopeRow ReadScope(const Statement& s, int first) {
 }
 
 absl::Status NotFound(const std::string& id) {
-  return absl::NotFoundError(absl::StrCat("request ", BoundedEcho(id), " not found"));
+  return absl::NotFoundError(
+      absl::StrCat("request ", BoundedEcho(id), " not found"));
 }
 
 absl::Status CheckExists(Connection& conn, const std::string& id) {
-  CTG_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare("SELECT 1 FROM requests WHERE id = ?1"));
+  CTG_ASSIGN_OR_RETURN(Statement stmt,
+                       conn.Prepare("SELECT 1 FROM requests WHERE id = ?1"));
   stmt.Bind(1, id);
   CTG_ASSIGN_OR_RETURN(bool found, stmt.Step());
   return found ? absl::OkStatus() : NotFound(id);
@@ -235,9 +246,11 @@ absl::Status ForEachRow(Statement& stmt, Read read) {
 absl::Status LoadHistory(Connection& conn, StoredRequest& out) {
   const std::string& id = out.request.id;
   {
-    CTG_ASSIGN_OR_RETURN(Statement stmt,
-                         conn.Prepare("SELECT kind, name, operator_person FROM request_recipients "
-                                      "WHERE request_id = ?1 ORDER BY position"));
+    CTG_ASSIGN_OR_RETURN(
+        Statement stmt,
+        conn.Prepare(
+            "SELECT kind, name, operator_person FROM request_recipients "
+            "WHERE request_id = ?1 ORDER BY position"));
     stmt.Bind(1, id);
     CTG_RETURN_IF_ERROR(ForEachRow(stmt, [&](const Statement& s) {
       out.request.recipients.push_back(
@@ -247,9 +260,11 @@ absl::Status LoadHistory(Connection& conn, StoredRequest& out) {
   {
     CTG_ASSIGN_OR_RETURN(
         Statement stmt,
-        conn.Prepare("SELECT version, indicators, territories, periods, breakdowns, "
-                     "justification, answer, author, create_time_us FROM request_versions "
-                     "WHERE request_id = ?1 ORDER BY version"));
+        conn.Prepare(
+            "SELECT version, indicators, territories, periods, breakdowns, "
+            "justification, answer, author, create_time_us FROM "
+            "request_versions "
+            "WHERE request_id = ?1 ORDER BY version"));
     stmt.Bind(1, id);
     CTG_RETURN_IF_ERROR(ForEachRow(stmt, [&](const Statement& s) {
       VersionRow v;
@@ -263,43 +278,50 @@ absl::Status LoadHistory(Connection& conn, StoredRequest& out) {
     }));
   }
   {
-    CTG_ASSIGN_OR_RETURN(Statement stmt,
-                         conn.Prepare("SELECT from_state, to_state, actor, time_us, reason FROM "
-                                      "request_transitions WHERE request_id = ?1 ORDER BY seq"));
+    CTG_ASSIGN_OR_RETURN(
+        Statement stmt,
+        conn.Prepare("SELECT from_state, to_state, actor, time_us, reason FROM "
+                     "request_transitions WHERE request_id = ?1 ORDER BY seq"));
     stmt.Bind(1, id);
     CTG_RETURN_IF_ERROR(ForEachRow(stmt, [&](const Statement& s) {
-      out.transitions.push_back({static_cast<int>(s.ColumnInt(0)),
-                                 static_cast<int>(s.ColumnInt(1)), s.ColumnText(2),
-                                 s.ColumnInt(3), s.ColumnText(4)});
-    }));
-  }
-  {
-    CTG_ASSIGN_OR_RETURN(Statement stmt,
-                         conn.Prepare("SELECT round, question, author, time_us FROM "
-                                      "request_questions WHERE request_id = ?1 ORDER BY seq"));
-    stmt.Bind(1, id);
-    CTG_RETURN_IF_ERROR(ForEachRow(stmt, [&](const Statement& s) {
-      out.questions.push_back(
-          {static_cast<int>(s.ColumnInt(0)), s.ColumnText(1), s.ColumnText(2), s.ColumnInt(3)});
+      out.transitions.push_back(
+          {static_cast<int>(s.ColumnInt(0)), static_cast<int>(s.ColumnInt(1)),
+           s.ColumnText(2), s.ColumnInt(3), s.ColumnText(4)});
     }));
   }
   {
     CTG_ASSIGN_OR_RETURN(
         Statement stmt,
-        conn.Prepare("SELECT aspect, opinion, reasoning, reviewer, version, time_us FROM "
+        conn.Prepare("SELECT round, question, author, time_us FROM "
+                     "request_questions WHERE request_id = ?1 ORDER BY seq"));
+    stmt.Bind(1, id);
+    CTG_RETURN_IF_ERROR(ForEachRow(stmt, [&](const Statement& s) {
+      out.questions.push_back({static_cast<int>(s.ColumnInt(0)),
+                               s.ColumnText(1), s.ColumnText(2),
+                               s.ColumnInt(3)});
+    }));
+  }
+  {
+    CTG_ASSIGN_OR_RETURN(
+        Statement stmt,
+        conn.Prepare("SELECT aspect, opinion, reasoning, reviewer, version, "
+                     "time_us FROM "
                      "request_opinions WHERE request_id = ?1 ORDER BY seq"));
     stmt.Bind(1, id);
     CTG_RETURN_IF_ERROR(ForEachRow(stmt, [&](const Statement& s) {
-      out.opinions.push_back({static_cast<int>(s.ColumnInt(0)), static_cast<int>(s.ColumnInt(1)),
-                              s.ColumnText(2), s.ColumnText(3), static_cast<int>(s.ColumnInt(4)),
+      out.opinions.push_back({static_cast<int>(s.ColumnInt(0)),
+                              static_cast<int>(s.ColumnInt(1)), s.ColumnText(2),
+                              s.ColumnText(3), static_cast<int>(s.ColumnInt(4)),
                               s.ColumnInt(5)});
     }));
   }
   {
     CTG_ASSIGN_OR_RETURN(
         Statement stmt,
-        conn.Prepare("SELECT indicators, territories, periods, breakdowns, end_time_us, "
-                     "download_quota, time_us FROM request_approvals WHERE request_id = ?1"));
+        conn.Prepare(
+            "SELECT indicators, territories, periods, breakdowns, end_time_us, "
+            "download_quota, time_us FROM request_approvals WHERE request_id = "
+            "?1"));
     stmt.Bind(1, id);
     CTG_ASSIGN_OR_RETURN(bool found, stmt.Step());
     if (found) {
@@ -317,8 +339,9 @@ absl::Status LoadHistory(Connection& conn, StoredRequest& out) {
 }  // namespace
 
 absl::StatusOr<std::string> NextRequestId(Connection& conn) {
-  CTG_ASSIGN_OR_RETURN(Statement stmt,
-                       conn.Prepare("SELECT coalesce(max(number), 0) + 1 FROM requests"));
+  CTG_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare("SELECT coalesce(max(number), 0) + 1 FROM requests"));
   CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
   return RequestIdOf(row ? stmt.ColumnInt(0) : 1);
 }
@@ -326,43 +349,61 @@ absl::StatusOr<std::string> NextRequestId(Connection& conn) {
 absl::Status InsertRequest(Connection& conn, const RequestRow& row) {
   std::optional<int64_t> number = RequestNumberOf(row.id);
   if (!number) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", absl::CEscape(row.id), "\" is not a request id (REQ-000042)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", absl::CEscape(row.id), "\" is not a request id (REQ-000042)"));
   }
   CTG_ASSIGN_OR_RETURN(
       Statement stmt,
-      conn.Prepare("INSERT INTO requests (id, number, commune, convention_id, purpose, objective, "
-                   "requester, retention_months, create_time_us, state, update_time_us) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?9)"));
-  stmt.Bind(1, row.id).Bind(2, *number).Bind(3, row.commune).Bind(4, row.convention_id)
-      .Bind(5, row.purpose).Bind(6, row.objective).Bind(7, row.requester)
-      .Bind(8, int64_t{row.retention_months}).Bind(9, row.create_time_us);
+      conn.Prepare(
+          "INSERT INTO requests (id, number, commune, convention_id, purpose, "
+          "objective, "
+          "requester, retention_months, create_time_us, state, update_time_us) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?9)"));
+  stmt.Bind(1, row.id)
+      .Bind(2, *number)
+      .Bind(3, row.commune)
+      .Bind(4, row.convention_id)
+      .Bind(5, row.purpose)
+      .Bind(6, row.objective)
+      .Bind(7, row.requester)
+      .Bind(8, int64_t{row.retention_months})
+      .Bind(9, row.create_time_us);
   CTG_RETURN_IF_ERROR(stmt.Run());
   for (size_t i = 0; i < row.recipients.size(); ++i) {
     const RecipientRow& r = row.recipients[i];
     CTG_ASSIGN_OR_RETURN(
         Statement insert,
-        conn.Prepare("INSERT INTO request_recipients (request_id, position, kind, name, "
-                     "operator_person) VALUES (?1, ?2, ?3, ?4, ?5)"));
-    insert.Bind(1, row.id).Bind(2, static_cast<int64_t>(i)).Bind(3, int64_t{r.kind})
-        .Bind(4, r.name).Bind(5, r.operator_person);
+        conn.Prepare(
+            "INSERT INTO request_recipients (request_id, position, kind, name, "
+            "operator_person) VALUES (?1, ?2, ?3, ?4, ?5)"));
+    insert.Bind(1, row.id)
+        .Bind(2, static_cast<int64_t>(i))
+        .Bind(3, int64_t{r.kind})
+        .Bind(4, r.name)
+        .Bind(5, r.operator_person);
     CTG_RETURN_IF_ERROR(insert.Run());
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<int> AppendVersion(Connection& conn, const std::string& request_id,
+absl::StatusOr<int> AppendVersion(Connection& conn,
+                                  const std::string& request_id,
                                   const VersionRow& version) {
   CTG_RETURN_IF_ERROR(CheckExists(conn, request_id));
   CTG_ASSIGN_OR_RETURN(
       Statement stmt,
-      conn.Prepare("INSERT INTO request_versions (request_id, version, indicators, territories, "
-                   "periods, breakdowns, justification, answer, author, create_time_us) "
-                   "SELECT ?1, coalesce(max(version), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 "
-                   "FROM request_versions WHERE request_id = ?1"));
+      conn.Prepare(
+          "INSERT INTO request_versions (request_id, version, indicators, "
+          "territories, "
+          "periods, breakdowns, justification, answer, author, create_time_us) "
+          "SELECT ?1, coalesce(max(version), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, "
+          "?8, ?9 "
+          "FROM request_versions WHERE request_id = ?1"));
   stmt.Bind(1, request_id);
   CTG_RETURN_IF_ERROR(BindScope(stmt, 2, version.scope));
-  stmt.Bind(6, version.justification).Bind(7, version.answer).Bind(8, version.author)
+  stmt.Bind(6, version.justification)
+      .Bind(7, version.answer)
+      .Bind(8, version.author)
       .Bind(9, version.time_us);
   CTG_RETURN_IF_ERROR(stmt.Run());
   CTG_ASSIGN_OR_RETURN(Statement count,
@@ -378,30 +419,40 @@ absl::Status AppendTransition(Connection& conn, const std::string& request_id,
   CTG_RETURN_IF_ERROR(CheckExists(conn, request_id));
   CTG_ASSIGN_OR_RETURN(
       Statement stmt,
-      conn.Prepare("INSERT INTO request_transitions (request_id, from_state, to_state, actor, "
+      conn.Prepare("INSERT INTO request_transitions (request_id, from_state, "
+                   "to_state, actor, "
                    "time_us, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
-  stmt.Bind(1, request_id).Bind(2, int64_t{transition.from_state})
-      .Bind(3, int64_t{transition.to_state}).Bind(4, transition.actor)
-      .Bind(5, transition.time_us).Bind(6, transition.reason);
+  stmt.Bind(1, request_id)
+      .Bind(2, int64_t{transition.from_state})
+      .Bind(3, int64_t{transition.to_state})
+      .Bind(4, transition.actor)
+      .Bind(5, transition.time_us)
+      .Bind(6, transition.reason);
   return stmt.Run();
 }
 
-absl::StatusOr<int> AppendQuestions(Connection& conn, const std::string& request_id,
+absl::StatusOr<int> AppendQuestions(Connection& conn,
+                                    const std::string& request_id,
                                     const std::vector<std::string>& questions,
-                                    const std::string& author, int64_t time_us) {
+                                    const std::string& author,
+                                    int64_t time_us) {
   CTG_RETURN_IF_ERROR(CheckExists(conn, request_id));
-  CTG_ASSIGN_OR_RETURN(Statement last,
-                       conn.Prepare("SELECT coalesce(max(round), 0) + 1 FROM request_questions "
-                                    "WHERE request_id = ?1"));
+  CTG_ASSIGN_OR_RETURN(
+      Statement last,
+      conn.Prepare("SELECT coalesce(max(round), 0) + 1 FROM request_questions "
+                   "WHERE request_id = ?1"));
   last.Bind(1, request_id);
   CTG_ASSIGN_OR_RETURN(bool row, last.Step());
   int round = row ? static_cast<int>(last.ColumnInt(0)) : 1;
   for (const std::string& question : questions) {
-    CTG_ASSIGN_OR_RETURN(
-        Statement stmt,
-        conn.Prepare("INSERT INTO request_questions (request_id, round, question, author, "
-                     "time_us) VALUES (?1, ?2, ?3, ?4, ?5)"));
-    stmt.Bind(1, request_id).Bind(2, int64_t{round}).Bind(3, question).Bind(4, author)
+    CTG_ASSIGN_OR_RETURN(Statement stmt,
+                         conn.Prepare("INSERT INTO request_questions "
+                                      "(request_id, round, question, author, "
+                                      "time_us) VALUES (?1, ?2, ?3, ?4, ?5)"));
+    stmt.Bind(1, request_id)
+        .Bind(2, int64_t{round})
+        .Bind(3, question)
+        .Bind(4, author)
         .Bind(5, time_us);
     CTG_RETURN_IF_ERROR(stmt.Run());
   }
@@ -417,10 +468,16 @@ absl::Status AppendOpinion(Connection& conn, const std::string& request_id,
   CTG_RETURN_IF_ERROR(CheckExists(conn, request_id));
   CTG_ASSIGN_OR_RETURN(
       Statement stmt,
-      conn.Prepare("INSERT INTO request_opinions (request_id, aspect, opinion, reasoning, "
-                   "reviewer, version, time_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
-  stmt.Bind(1, request_id).Bind(2, int64_t{opinion.aspect}).Bind(3, int64_t{opinion.value})
-      .Bind(4, opinion.reasoning).Bind(5, opinion.reviewer).Bind(6, int64_t{opinion.version})
+      conn.Prepare(
+          "INSERT INTO request_opinions (request_id, aspect, opinion, "
+          "reasoning, "
+          "reviewer, version, time_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+  stmt.Bind(1, request_id)
+      .Bind(2, int64_t{opinion.aspect})
+      .Bind(3, int64_t{opinion.value})
+      .Bind(4, opinion.reasoning)
+      .Bind(5, opinion.reviewer)
+      .Bind(6, int64_t{opinion.version})
       .Bind(7, opinion.time_us);
   return stmt.Run();
 }
@@ -430,7 +487,8 @@ absl::Status InsertApproval(Connection& conn, const std::string& request_id,
   CTG_RETURN_IF_ERROR(CheckExists(conn, request_id));
   CTG_ASSIGN_OR_RETURN(
       Statement stmt,
-      conn.Prepare("INSERT INTO request_approvals (request_id, indicators, territories, periods, "
+      conn.Prepare("INSERT INTO request_approvals (request_id, indicators, "
+                   "territories, periods, "
                    "breakdowns, end_time_us, download_quota, time_us) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
   stmt.Bind(1, request_id);
@@ -444,10 +502,11 @@ absl::Status InsertApproval(Connection& conn, const std::string& request_id,
   return stmt.Run();
 }
 
-absl::StatusOr<StoredRequest> GetRequest(Connection& conn, const std::string& id) {
-  CTG_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn.Prepare(absl::StrCat("SELECT ", kRequestColumns, " FROM requests WHERE id = ?1")));
+absl::StatusOr<StoredRequest> GetRequest(Connection& conn,
+                                         const std::string& id) {
+  CTG_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(absl::StrCat(
+                                           "SELECT ", kRequestColumns,
+                                           " FROM requests WHERE id = ?1")));
   stmt.Bind(1, id);
   CTG_ASSIGN_OR_RETURN(bool found, stmt.Step());
   if (!found) return NotFound(id);
@@ -457,22 +516,25 @@ absl::StatusOr<StoredRequest> GetRequest(Connection& conn, const std::string& id
   return out;
 }
 
-absl::StatusOr<std::vector<StoredRequest>> ListRequests(Connection& conn,
-                                                        const RequestFilter& filter,
-                                                        int limit) {
+absl::StatusOr<std::vector<StoredRequest>> ListRequests(
+    Connection& conn, const RequestFilter& filter, int limit) {
   // The state filter is a set of small numbers: written into the SQL as a
   // list of integers (never client text).
   std::string states;
-  for (int s : filter.states) absl::StrAppend(&states, states.empty() ? "" : ", ", s);
+  for (int s : filter.states)
+    absl::StrAppend(&states, states.empty() ? "" : ", ", s);
   std::string sql = absl::StrCat(
       "SELECT ", kRequestColumns,
-      " FROM requests WHERE (?1 = '' OR commune = ?1) AND (?2 = 0 OR number < ?2)",
+      " FROM requests WHERE (?1 = '' OR commune = ?1) AND (?2 = 0 OR number < "
+      "?2)",
       states.empty() ? "" : absl::StrCat(" AND state IN (", states, ")"),
       " ORDER BY number DESC LIMIT ?3");
   std::vector<StoredRequest> out;
   {
     CTG_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql));
-    stmt.Bind(1, filter.commune).Bind(2, filter.before_number).Bind(3, int64_t{limit});
+    stmt.Bind(1, filter.commune)
+        .Bind(2, filter.before_number)
+        .Bind(3, int64_t{limit});
     CTG_RETURN_IF_ERROR(ForEachRow(stmt, [&](const Statement& s) {
       out.emplace_back();
       out.back().request = ReadRequest(s);

@@ -56,7 +56,8 @@ absl::Status InsertRequest(Connection& conn, const RequestRow& row);
 // Appends the next version (numbered 1, 2, ...) and returns its number.
 // Errors: kNotFound for an unknown request; kInvalidArgument for a code
 // with whitespace.
-absl::StatusOr<int> AppendVersion(Connection& conn, const std::string& request_id,
+absl::StatusOr<int> AppendVersion(Connection& conn,
+                                  const std::string& request_id,
                                   const VersionRow& version);
 
 // Appends a transition and moves the request's state to `to_state`.
@@ -67,7 +68,8 @@ absl::Status AppendTransition(Connection& conn, const std::string& request_id,
 
 // Appends one round of questions (numbered 1, 2, ...) and returns its
 // number. Errors: kNotFound for an unknown request.
-absl::StatusOr<int> AppendQuestions(Connection& conn, const std::string& request_id,
+absl::StatusOr<int> AppendQuestions(Connection& conn,
+                                    const std::string& request_id,
                                     const std::vector<std::string>& questions,
                                     const std::string& author, int64_t time_us);
 
@@ -84,13 +86,13 @@ absl::Status InsertApproval(Connection& conn, const std::string& request_id,
 // The request with its history. Errors: kNotFound, `request <id> not
 // found` (the message policy::RequestNotFound gives, so that a service may
 // return it as is).
-absl::StatusOr<StoredRequest> GetRequest(Connection& conn, const std::string& id);
+absl::StatusOr<StoredRequest> GetRequest(Connection& conn,
+                                         const std::string& id);
 
 // Requests matching `filter`, newest (highest number) first, at most
 // `limit`, each with its history.
-absl::StatusOr<std::vector<StoredRequest>> ListRequests(Connection& conn,
-                                                        const RequestFilter& filter,
-                                                        int limit);
+absl::StatusOr<std::vector<StoredRequest>> ListRequests(
+    Connection& conn, const RequestFilter& filter, int limit);
 
 }  // namespace ctg::store::sqlite
 

@@ -113,12 +113,9 @@ CREATE TABLE stat_slices (
 )sql";
 
 constexpr Migration kMigrations[] = {
-    {1, kAuditTrail},
-    {2, kConventionsAndStatistics},
-    {3, kRequestsSchema},
-    {4, kReleasesSchema},
-    {5, kCafRequestsSchema},
-    {6, kTransferAgreementsSchema},
+    {1, kAuditTrail},        {2, kConventionsAndStatistics},
+    {3, kRequestsSchema},    {4, kReleasesSchema},
+    {5, kCafRequestsSchema}, {6, kTransferAgreementsSchema},
 };
 
 }  // namespace

@@ -65,7 +65,8 @@ absl::StatusOr<Statement> Connection::Prepare(absl::string_view sql) {
     sqlite3_stmt* stmt = nullptr;
     int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                 SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-    if (rc != SQLITE_OK) return Error(rc, absl::StrCat("prepare \"", sql, "\""));
+    if (rc != SQLITE_OK)
+      return Error(rc, absl::StrCat("prepare \"", sql, "\""));
     it = cache_.emplace(std::string(sql), stmt).first;
   }
   return Statement(this, it->second);

@@ -87,7 +87,8 @@ class Statement {
 
  private:
   friend class Connection;
-  Statement(const Connection* conn, sqlite3_stmt* stmt) : conn_(conn), stmt_(stmt) {}
+  Statement(const Connection* conn, sqlite3_stmt* stmt)
+      : conn_(conn), stmt_(stmt) {}
 
   const Connection* conn_;
   sqlite3_stmt* stmt_;

@@ -26,13 +26,15 @@ struct BackendOptions {
 // Errors: kUnavailable naming the path when it cannot be opened;
 // kFailedPrecondition when the file's schema is newer than this build's (a
 // downgrade) or a migration fails.
-absl::StatusOr<std::unique_ptr<Backend>> OpenBackend(const BackendOptions& options);
+absl::StatusOr<std::unique_ptr<Backend>> OpenBackend(
+    const BackendOptions& options);
 
 // Opens the database file at `path` read-only, as it is (no migration), for
 // checks and copies of a file no gateway writes meanwhile (a backup, a
 // restored copy). Its Write() fails with kFailedPrecondition; Read()
 // sessions read the file directly. Errors: kUnavailable naming the path.
-absl::StatusOr<std::unique_ptr<Backend>> OpenReadOnlyBackend(const std::string& path);
+absl::StatusOr<std::unique_ptr<Backend>> OpenReadOnlyBackend(
+    const std::string& path);
 
 }  // namespace ctg::store::sqlite
 

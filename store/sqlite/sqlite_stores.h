@@ -31,8 +31,10 @@ class SqliteRequestStore final : public RequestStore {
                                 const TransitionRow& transition) override;
   absl::StatusOr<int> AppendQuestions(const std::string& request_id,
                                       const std::vector<std::string>& questions,
-                                      const std::string& author, int64_t time_us) override;
-  absl::Status AppendOpinion(const std::string& request_id, const OpinionRow& opinion) override;
+                                      const std::string& author,
+                                      int64_t time_us) override;
+  absl::Status AppendOpinion(const std::string& request_id,
+                             const OpinionRow& opinion) override;
   absl::Status InsertApproval(const std::string& request_id,
                               const ApprovalRow& approval) override;
   absl::StatusOr<StoredRequest> Get(const std::string& id) const override;
@@ -52,10 +54,12 @@ class SqliteConventionStore final : public ConventionStore {
                                                   const std::string& after_id,
                                                   int limit) const override;
   absl::Status UpdateState(const ConventionRow& row) override;
-  absl::StatusOr<int> CountForCommune(const std::string& commune) const override;
+  absl::StatusOr<int> CountForCommune(
+      const std::string& commune) const override;
   absl::Status AppendEvent(const std::string& convention_id,
                            const ConventionEventRow& event) override;
-  absl::StatusOr<std::vector<ConventionEventRow>> History(const std::string& id) const override;
+  absl::StatusOr<std::vector<ConventionEventRow>> History(
+      const std::string& id) const override;
 
  private:
   Connection& conn_;
@@ -65,10 +69,14 @@ class SqliteReleaseLedger final : public ReleaseLedger {
  public:
   explicit SqliteReleaseLedger(Connection& conn) : conn_(conn) {}
   absl::Status Insert(const LedgerRow& row) override;
-  absl::StatusOr<int> CountForRequest(const std::string& request_id) const override;
-  absl::StatusOr<PeriodReleases> CountForPeriod(const std::string& period) const override;
-  absl::StatusOr<std::vector<LedgerRow>> List(const std::string& request_id) const override;
-  absl::StatusOr<MemoryRow> GetMemory(const std::string& commune) const override;
+  absl::StatusOr<int> CountForRequest(
+      const std::string& request_id) const override;
+  absl::StatusOr<PeriodReleases> CountForPeriod(
+      const std::string& period) const override;
+  absl::StatusOr<std::vector<LedgerRow>> List(
+      const std::string& request_id) const override;
+  absl::StatusOr<MemoryRow> GetMemory(
+      const std::string& commune) const override;
   absl::Status PutMemory(const std::string& commune, const std::string& text,
                          int64_t expected_version) override;
 
@@ -80,18 +88,21 @@ class SqliteStatisticsStore final : public StatisticsStore {
  public:
   explicit SqliteStatisticsStore(Connection& conn) : conn_(conn) {}
   absl::StatusOr<bool> ReplacePeriod(const PeriodRow& period) override;
-  absl::Status InsertTerritory(const std::string& period, const TerritoryRow& territory) override;
-  absl::Status AppendSlice(const std::string& period, const std::string& commune,
+  absl::Status InsertTerritory(const std::string& period,
+                               const TerritoryRow& territory) override;
+  absl::Status AppendSlice(const std::string& period,
+                           const std::string& commune,
                            const std::string& csv) override;
   absl::StatusOr<std::vector<PeriodRow>> ListPeriods() const override;
-  absl::StatusOr<std::optional<PeriodRow>> GetPeriod(const std::string& period) const override;
-  absl::StatusOr<std::string> CommuneSlice(const std::string& period,
-                                           const std::string& commune) const override;
-  absl::StatusOr<std::vector<TerritoryRow>> ListTerritories(const std::string& commune,
-                                                            int level,
-                                                            const std::string& after_code,
-                                                            int limit) const override;
-  absl::StatusOr<std::optional<TerritoryRow>> GetTerritory(const std::string& code) const override;
+  absl::StatusOr<std::optional<PeriodRow>> GetPeriod(
+      const std::string& period) const override;
+  absl::StatusOr<std::string> CommuneSlice(
+      const std::string& period, const std::string& commune) const override;
+  absl::StatusOr<std::vector<TerritoryRow>> ListTerritories(
+      const std::string& commune, int level, const std::string& after_code,
+      int limit) const override;
+  absl::StatusOr<std::optional<TerritoryRow>> GetTerritory(
+      const std::string& code) const override;
   absl::StatusOr<std::vector<TerritoryRow>> ListPeriodTerritories(
       const std::string& period, const std::string& commune) const override;
 
@@ -103,19 +114,24 @@ class SqliteAuditTrailStore final : public AuditTrailStore {
  public:
   explicit SqliteAuditTrailStore(Connection& conn) : conn_(conn) {}
   absl::Status Append(const AuditRow& row) override;
-  absl::Status Scan(const AuditFilter& filter,
-                    absl::FunctionRef<absl::Status(const AuditRow&)> visit) const override;
-  absl::Status ScanTrail(absl::FunctionRef<absl::Status(const AuditRow&)> visit) const override;
+  absl::Status Scan(
+      const AuditFilter& filter,
+      absl::FunctionRef<absl::Status(const AuditRow&)> visit) const override;
+  absl::Status ScanTrail(
+      absl::FunctionRef<absl::Status(const AuditRow&)> visit) const override;
   absl::Status ScanLeaves(
       absl::FunctionRef<absl::Status(uint64_t seq, const std::string& canonical,
-                                     const std::string& leaf_hash)> visit) const override;
-  absl::StatusOr<std::vector<std::string>> LeafHashes(uint64_t first_seq,
-                                                      uint64_t count) const override;
-  absl::StatusOr<uint64_t> FindReleaseSeq(const std::string& extract_sha256) const override;
+                                     const std::string& leaf_hash)>
+          visit) const override;
+  absl::StatusOr<std::vector<std::string>> LeafHashes(
+      uint64_t first_seq, uint64_t count) const override;
+  absl::StatusOr<uint64_t> FindReleaseSeq(
+      const std::string& extract_sha256) const override;
   absl::StatusOr<AuditRow> Get(uint64_t seq) const override;
   absl::Status InsertCheckpoint(uint64_t tree_size, int64_t time_us,
                                 const std::string& note) override;
-  absl::StatusOr<std::optional<StoredCheckpoint>> LatestCheckpoint() const override;
+  absl::StatusOr<std::optional<StoredCheckpoint>> LatestCheckpoint()
+      const override;
   absl::StatusOr<std::optional<StoredCheckpoint>> CheckpointOfSize(
       uint64_t tree_size) const override;
   absl::StatusOr<std::vector<StoredCheckpoint>> AllCheckpoints() const override;
@@ -152,8 +168,12 @@ class SqliteReadSession final : public ReadSession {
   const ReleaseLedger& releases() override { return stores_.releases; }
   const StatisticsStore& statistics() override { return stores_.statistics; }
   const AuditTrailStore& audit() override { return stores_.audit; }
-  const CafRequestStore& caf_requests() override { return stores_.caf_requests; }
-  const TransferAgreementStore& agreements() override { return stores_.agreements; }
+  const CafRequestStore& caf_requests() override {
+    return stores_.caf_requests;
+  }
+  const TransferAgreementStore& agreements() override {
+    return stores_.agreements;
+  }
 
  private:
   ConnectionStores stores_;
@@ -170,8 +190,12 @@ class SqliteWriteSession final : public WriteSession {
   AuditTrailStore& audit() override { return stores_.audit; }
   CafRequestStore& caf_requests() override { return stores_.caf_requests; }
   TransferAgreementStore& agreements() override { return stores_.agreements; }
-  void OnCommit(std::function<void()> hook) override { tx_.OnCommit(std::move(hook)); }
-  void OnRollback(std::function<void()> hook) override { tx_.OnRollback(std::move(hook)); }
+  void OnCommit(std::function<void()> hook) override {
+    tx_.OnCommit(std::move(hook));
+  }
+  void OnRollback(std::function<void()> hook) override {
+    tx_.OnRollback(std::move(hook));
+  }
   absl::Status Savepoint(absl::FunctionRef<absl::Status()> work) override {
     return tx_.Savepoint(work);
   }

@@ -13,8 +13,8 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "store/statistics_store.h"
 #include "store/sqlite/sqlite.h"
+#include "store/statistics_store.h"
 
 namespace ctg::store::sqlite {
 
@@ -29,11 +29,13 @@ absl::Status AppendSlice(Connection& conn, const std::string& period,
                          const std::string& commune, const std::string& csv);
 
 absl::StatusOr<std::vector<PeriodRow>> ListPeriods(Connection& conn);
-absl::StatusOr<std::optional<PeriodRow>> GetPeriod(Connection& conn, const std::string& period);
+absl::StatusOr<std::optional<PeriodRow>> GetPeriod(Connection& conn,
+                                                   const std::string& period);
 
 // The commune's slice (without header), parts concatenated in order.
 // Errors: kNotFound when the period has no data for that commune.
-absl::StatusOr<std::string> CommuneSlice(Connection& conn, const std::string& period,
+absl::StatusOr<std::string> CommuneSlice(Connection& conn,
+                                         const std::string& period,
                                          const std::string& commune);
 
 // Territories of the latest period, by code, after `after_code`; filtered by
@@ -41,22 +43,19 @@ absl::StatusOr<std::string> CommuneSlice(Connection& conn, const std::string& pe
 // territories include every QPV with a piece ("<IRIS>+<QPV>" row, level 4)
 // in one of its IRIS, with that commune as `commune`. Pieces themselves are
 // never returned.
-absl::StatusOr<std::vector<TerritoryRow>> ListTerritories(Connection& conn,
-                                                          const std::string& commune,
-                                                          int level,
-                                                          const std::string& after_code,
-                                                          int limit);
+absl::StatusOr<std::vector<TerritoryRow>> ListTerritories(
+    Connection& conn, const std::string& commune, int level,
+    const std::string& after_code, int limit);
 
 // The territory `code` of the latest period (never a piece); nullopt when
 // that period does not hold it, or no period is stored.
-absl::StatusOr<std::optional<TerritoryRow>> GetTerritory(Connection& conn,
-                                                         const std::string& code);
+absl::StatusOr<std::optional<TerritoryRow>> GetTerritory(
+    Connection& conn, const std::string& code);
 
 // Every territory of `period` (in code order), or only `commune`'s (its
 // own row, its IRIS and QPVs) when not empty.
-absl::StatusOr<std::vector<TerritoryRow>> ListPeriodTerritories(Connection& conn,
-                                                                const std::string& period,
-                                                                const std::string& commune);
+absl::StatusOr<std::vector<TerritoryRow>> ListPeriodTerritories(
+    Connection& conn, const std::string& period, const std::string& commune);
 
 }  // namespace ctg::store::sqlite
 

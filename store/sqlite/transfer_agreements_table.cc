@@ -10,14 +10,17 @@
 
 namespace ctg::store {
 
-std::string AgreementIdOf(int64_t number) { return absl::StrFormat("%s%06d", "AGR-", number); }
+std::string AgreementIdOf(int64_t number) {
+  return absl::StrFormat("%s%06d", "AGR-", number);
+}
 
 std::optional<int64_t> AgreementNumberOf(const std::string& id) {
   if (!absl::StartsWith(id, "AGR-")) return std::nullopt;
   absl::string_view digits = absl::string_view(id).substr(4);
   if (digits.size() < 6 || digits.size() > 18) return std::nullopt;
   for (char c : digits) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c)))
+      return std::nullopt;
   }
   int64_t number = 0;
   if (!absl::SimpleAtoi(digits, &number) || number <= 0) return std::nullopt;
@@ -69,11 +72,13 @@ CREATE INDEX releases_extract_id ON releases(extract_id);
 
 namespace {
 
-
 constexpr char kSelect[] =
-    "SELECT a.id, a.extract_id, a.request_id, a.commune, a.convention_id, a.extract_sha256, "
-    "a.recipient, a.purpose, a.requester, a.create_time_us, d.state, d.reasons, d.reviewer, "
-    "d.time_us FROM transfer_agreements a LEFT JOIN transfer_agreement_decisions d "
+    "SELECT a.id, a.extract_id, a.request_id, a.commune, a.convention_id, "
+    "a.extract_sha256, "
+    "a.recipient, a.purpose, a.requester, a.create_time_us, d.state, "
+    "d.reasons, d.reviewer, "
+    "d.time_us FROM transfer_agreements a LEFT JOIN "
+    "transfer_agreement_decisions d "
     "ON d.agreement_id = a.id ";
 
 AgreementRow Read(const Statement& s) {
@@ -102,8 +107,9 @@ AgreementRow Read(const Statement& s) {
 }  // namespace
 
 absl::StatusOr<std::string> NextAgreementId(Connection& conn) {
-  CTG_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare("SELECT coalesce(max(number), 0) + 1 "
-                                                    "FROM transfer_agreements"));
+  CTG_ASSIGN_OR_RETURN(Statement stmt,
+                       conn.Prepare("SELECT coalesce(max(number), 0) + 1 "
+                                    "FROM transfer_agreements"));
   CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
   return AgreementIdOf(row ? stmt.ColumnInt(0) : 1);
 }
@@ -111,17 +117,26 @@ absl::StatusOr<std::string> NextAgreementId(Connection& conn) {
 absl::Status InsertAgreement(Connection& conn, const AgreementRow& row) {
   std::optional<int64_t> number = AgreementNumberOf(row.id);
   if (!number) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", absl::CEscape(row.id), "\" is not an agreement id (AGR-000001)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", absl::CEscape(row.id), "\" is not an agreement id (AGR-000001)"));
   }
-  CTG_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn.Prepare("INSERT INTO transfer_agreements (id, number, extract_id, request_id, "
-                   "commune, convention_id, extract_sha256, recipient, purpose, requester, "
-                   "create_time_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
-  stmt.Bind(1, row.id).Bind(2, *number).Bind(3, row.extract_id).Bind(4, row.request_id)
-      .Bind(5, row.commune).Bind(6, row.convention_id).Bind(7, row.extract_sha256)
-      .Bind(8, row.recipient).Bind(9, row.purpose).Bind(10, row.requester)
+  CTG_ASSIGN_OR_RETURN(Statement stmt,
+                       conn.Prepare("INSERT INTO transfer_agreements (id, "
+                                    "number, extract_id, request_id, "
+                                    "commune, convention_id, extract_sha256, "
+                                    "recipient, purpose, requester, "
+                                    "create_time_us) VALUES (?1, ?2, ?3, ?4, "
+                                    "?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
+  stmt.Bind(1, row.id)
+      .Bind(2, *number)
+      .Bind(3, row.extract_id)
+      .Bind(4, row.request_id)
+      .Bind(5, row.commune)
+      .Bind(6, row.convention_id)
+      .Bind(7, row.extract_sha256)
+      .Bind(8, row.recipient)
+      .Bind(9, row.purpose)
+      .Bind(10, row.requester)
       .Bind(11, row.create_time_us);
   return stmt.Run();
 }
@@ -131,34 +146,44 @@ absl::Status InsertAgreementDecision(Connection& conn, const std::string& id,
   CTG_RETURN_IF_ERROR(GetAgreement(conn, id).status());
   CTG_ASSIGN_OR_RETURN(
       Statement stmt,
-      conn.Prepare("INSERT INTO transfer_agreement_decisions (agreement_id, state, reasons, "
+      conn.Prepare("INSERT INTO transfer_agreement_decisions (agreement_id, "
+                   "state, reasons, "
                    "reviewer, time_us) VALUES (?1, ?2, ?3, ?4, ?5)"));
-  stmt.Bind(1, id).Bind(2, int64_t{d.state}).Bind(3, d.reasons).Bind(4, d.reviewer)
+  stmt.Bind(1, id)
+      .Bind(2, int64_t{d.state})
+      .Bind(3, d.reasons)
+      .Bind(4, d.reviewer)
       .Bind(5, d.time_us);
   return stmt.Run();
 }
 
-absl::StatusOr<AgreementRow> GetAgreement(Connection& conn, const std::string& id) {
-  CTG_ASSIGN_OR_RETURN(Statement s, conn.Prepare(absl::StrCat(kSelect, "WHERE a.id = ?1")));
+absl::StatusOr<AgreementRow> GetAgreement(Connection& conn,
+                                          const std::string& id) {
+  CTG_ASSIGN_OR_RETURN(Statement s,
+                       conn.Prepare(absl::StrCat(kSelect, "WHERE a.id = ?1")));
   s.Bind(1, id);
   CTG_ASSIGN_OR_RETURN(bool row, s.Step());
-  if (!row) return absl::NotFoundError(absl::StrCat("agreement ", id, " not found"));
+  if (!row)
+    return absl::NotFoundError(absl::StrCat("agreement ", id, " not found"));
   AgreementRow out = Read(s);
   CTG_RETURN_IF_ERROR(s.Run());
   return out;
 }
 
-absl::StatusOr<std::vector<AgreementRow>> ListAgreements(Connection& conn,
-                                                         const AgreementFilter& filter,
-                                                         int limit) {
+absl::StatusOr<std::vector<AgreementRow>> ListAgreements(
+    Connection& conn, const AgreementFilter& filter, int limit) {
   CTG_ASSIGN_OR_RETURN(
       Statement s,
-      conn.Prepare(absl::StrCat(kSelect,
-                                "WHERE (?1 = '' OR a.commune = ?1) AND (?2 = '' OR "
-                                "a.extract_id = ?2) AND (?3 = '' OR a.request_id = ?3) AND "
-                                "(?4 = 0 OR a.number < ?4) ORDER BY a.number DESC LIMIT ?5")));
-  s.Bind(1, filter.commune).Bind(2, filter.extract_id).Bind(3, filter.request_id)
-      .Bind(4, filter.before_number).Bind(5, int64_t{limit});
+      conn.Prepare(absl::StrCat(
+          kSelect,
+          "WHERE (?1 = '' OR a.commune = ?1) AND (?2 = '' OR "
+          "a.extract_id = ?2) AND (?3 = '' OR a.request_id = ?3) AND "
+          "(?4 = 0 OR a.number < ?4) ORDER BY a.number DESC LIMIT ?5")));
+  s.Bind(1, filter.commune)
+      .Bind(2, filter.extract_id)
+      .Bind(3, filter.request_id)
+      .Bind(4, filter.before_number)
+      .Bind(5, int64_t{limit});
   std::vector<AgreementRow> out;
   for (;;) {
     CTG_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -168,12 +193,14 @@ absl::StatusOr<std::vector<AgreementRow>> ListAgreements(Connection& conn,
   return out;
 }
 
-absl::StatusOr<uint64_t> FindDecisionEvent(Connection& conn, const std::string& id) {
+absl::StatusOr<uint64_t> FindDecisionEvent(Connection& conn,
+                                           const std::string& id) {
   CTG_ASSIGN_OR_RETURN(
       Statement s,
-      conn.Prepare("SELECT seq FROM audit_events WHERE target_kind = 'agreement' AND "
-                   "target_id = ?1 AND method = '/ctg.v1.TransferAgreements/"
-                   "DecideTransferAgreement' AND code = 0 ORDER BY seq LIMIT 1"));
+      conn.Prepare(
+          "SELECT seq FROM audit_events WHERE target_kind = 'agreement' AND "
+          "target_id = ?1 AND method = '/ctg.v1.TransferAgreements/"
+          "DecideTransferAgreement' AND code = 0 ORDER BY seq LIMIT 1"));
   s.Bind(1, id);
   CTG_ASSIGN_OR_RETURN(bool row, s.Step());
   uint64_t seq = row ? static_cast<uint64_t>(s.ColumnInt(0)) : 0;
@@ -181,17 +208,20 @@ absl::StatusOr<uint64_t> FindDecisionEvent(Connection& conn, const std::string& 
   return seq;
 }
 
-absl::StatusOr<ReleaseRef> GetReleaseByExtractId(Connection& conn,
-                                                 const std::string& extract_id) {
-  CTG_ASSIGN_OR_RETURN(Statement s,
-                       conn.Prepare("SELECT extract_id, request_id, commune, sha256, time_us "
-                                    "FROM releases WHERE extract_id = ?1 ORDER BY download "
-                                    "LIMIT 1"));
+absl::StatusOr<ReleaseRef> GetReleaseByExtractId(
+    Connection& conn, const std::string& extract_id) {
+  CTG_ASSIGN_OR_RETURN(
+      Statement s,
+      conn.Prepare("SELECT extract_id, request_id, commune, sha256, time_us "
+                   "FROM releases WHERE extract_id = ?1 ORDER BY download "
+                   "LIMIT 1"));
   s.Bind(1, extract_id);
   CTG_ASSIGN_OR_RETURN(bool row, s.Step());
-  if (!row) return absl::NotFoundError(absl::StrCat("release ", extract_id, " not found"));
-  ReleaseRef r{s.ColumnText(0), s.ColumnText(1), s.ColumnText(2), s.ColumnText(3),
-               s.ColumnInt(4)};
+  if (!row)
+    return absl::NotFoundError(
+        absl::StrCat("release ", extract_id, " not found"));
+  ReleaseRef r{s.ColumnText(0), s.ColumnText(1), s.ColumnText(2),
+               s.ColumnText(3), s.ColumnInt(4)};
   CTG_RETURN_IF_ERROR(s.Run());
   return r;
 }

@@ -23,12 +23,14 @@ absl::StatusOr<std::string> NextAgreementId(Connection& conn);
 absl::Status InsertAgreement(Connection& conn, const AgreementRow& row);
 absl::Status InsertAgreementDecision(Connection& conn, const std::string& id,
                                      const AgreementDecisionRow& decision);
-absl::StatusOr<AgreementRow> GetAgreement(Connection& conn, const std::string& id);
-absl::StatusOr<std::vector<AgreementRow>> ListAgreements(Connection& conn,
-                                                         const AgreementFilter& filter,
-                                                         int limit);
-absl::StatusOr<uint64_t> FindDecisionEvent(Connection& conn, const std::string& id);
-absl::StatusOr<ReleaseRef> GetReleaseByExtractId(Connection& conn, const std::string& extract_id);
+absl::StatusOr<AgreementRow> GetAgreement(Connection& conn,
+                                          const std::string& id);
+absl::StatusOr<std::vector<AgreementRow>> ListAgreements(
+    Connection& conn, const AgreementFilter& filter, int limit);
+absl::StatusOr<uint64_t> FindDecisionEvent(Connection& conn,
+                                           const std::string& id);
+absl::StatusOr<ReleaseRef> GetReleaseByExtractId(Connection& conn,
+                                                 const std::string& extract_id);
 
 }  // namespace ctg::store::sqlite
 

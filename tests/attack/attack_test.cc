@@ -152,7 +152,8 @@ TEST(AttackTest, TheSumBoundOfPersonsCoveredKeepsAnExcludedIrisWide) {
   Counts counts;
   counts.max_examples = 5;
   RunRandomTables(1, 20262198, counts);
-  for (const std::string& e : counts.examples) std::cout << "[attack]   " << e << "\n";
+  for (const std::string& e : counts.examples)
+    std::cout << "[attack]   " << e << "\n";
   EXPECT_GT(counts.releases, 0);
   EXPECT_EQ(counts.total_breaches(), 0) << counts;
 }

@@ -152,7 +152,8 @@ INSTANTIATE_TEST_SUITE_P(Observation2, StatusWordsTest,
 // on an engine that models only the requested indicators and their
 // relations: the memory's figure is then ignored and the masked pair is
 // pinned below the threshold (C2, C4).
-TEST(LinkedIndicatorMemoryTest, FigureOfALinkedIndicatorReleasedEarlierIsKnown) {
+TEST(LinkedIndicatorMemoryTest,
+     FigureOfALinkedIndicatorReleasedEarlierIsKnown) {
   Layout layout{.commune = "33069", .iris = {"330690101", "330690102"}};
   AreaHouseholds h;
   for (const auto& [iris, single_parents] :
@@ -174,11 +175,12 @@ TEST(LinkedIndicatorMemoryTest, FigureOfALinkedIndicatorReleasedEarlierIsKnown) 
                                .periods = {kPeriod}},
                               "first release"));
   ASSERT_EQ(counts.published, 1) << counts;
-  ASSERT_TRUE(session.Request({.indicators = {"allocataires"},
-                               .territories = {"33069", "330690101", "330690102"},
-                               .periods = {kPeriod},
-                               .breakdowns = {"family_type"}},
-                              "second release"));
+  ASSERT_TRUE(
+      session.Request({.indicators = {"allocataires"},
+                       .territories = {"33069", "330690101", "330690102"},
+                       .periods = {kPeriod},
+                       .breakdowns = {"family_type"}},
+                      "second release"));
   EXPECT_THAT(Strings(session.Judge("both releases")), ::testing::IsEmpty())
       << counts;
 }

@@ -75,10 +75,12 @@ TEST(AttackRelationsTest, EveryCatalogueSumBoundIsListed) {
   for (const statbase::SumBound& bound : statbase::SumBounds()) {
     std::vector<Term> terms;
     for (const statbase::CellRef& t : bound.terms) {
-      terms.push_back({1, {Str(t.indicator), Str(t.breakdown), Str(t.category)}});
+      terms.push_back(
+          {1, {Str(t.indicator), Str(t.breakdown), Str(t.category)}});
     }
     terms.push_back({-1, {Str(bound.population), "", ""}});
-    EXPECT_TRUE(Listed(terms, false)) << "sum bound of " << bound.population << " is missing";
+    EXPECT_TRUE(Listed(terms, false))
+        << "sum bound of " << bound.population << " is missing";
   }
 }
 

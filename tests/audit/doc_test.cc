@@ -33,7 +33,9 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-std::string Doc() { return ReadFile(CTG_SOURCE_DIR "/docs/audit-log-format.md"); }
+std::string Doc() {
+  return ReadFile(CTG_SOURCE_DIR "/docs/audit-log-format.md");
+}
 
 // The fenced block between two HTML comment markers.
 std::string DocBlock(const std::string& doc, const std::string& begin_marker,
@@ -71,7 +73,8 @@ TEST(DocTest, ExampleExportLineVerifiesWithTheDocumentedKey) {
       VerifyExport(line + "\n", testing::VerifierOf(*signer)));
   EXPECT_TRUE(report.ok()) << report.Summary();
   // And the standalone checkpoint block matches the embedded one.
-  EXPECT_THAT(doc, HasSubstr(record.checkpoint.substr(0, record.checkpoint.size() - 1)));
+  EXPECT_THAT(doc, HasSubstr(record.checkpoint.substr(
+                       0, record.checkpoint.size() - 1)));
 }
 
 class PythonReferenceTest : public ::testing::Test {
@@ -97,14 +100,15 @@ class PythonReferenceTest : public ::testing::Test {
   }
 
   // Runs the reference verifier; returns its output line.
-  std::string RunPython(const std::string& export_text, const std::string& pub_pem,
+  std::string RunPython(const std::string& export_text,
+                        const std::string& pub_pem,
                         const std::string& checkpoint) {
     Write("export.jsonl", export_text);
     Write("key.pub", pub_pem);
     Write("checkpoint.txt", checkpoint);
-    const std::string cmd =
-        absl::StrCat("cd '", dir_, "' && python3 verify_export.py export.jsonl key.pub",
-                     checkpoint.empty() ? "" : " checkpoint.txt", " 2>&1");
+    const std::string cmd = absl::StrCat(
+        "cd '", dir_, "' && python3 verify_export.py export.jsonl key.pub",
+        checkpoint.empty() ? "" : " checkpoint.txt", " 2>&1");
     FILE* p = popen(cmd.c_str(), "r");
     std::string out;
     char buf[4096];
@@ -127,26 +131,27 @@ TEST_F(PythonReferenceTest, AgreesWithTheCppVerifier) {
   VerifyOptions options{.checkpoint_note = log.latest_checkpoint};
   CTG_ASSERT_OK_AND_ASSIGN(VerifyReport cpp, VerifyExport(text, key, options));
   ASSERT_TRUE(cpp.ok()) << cpp.Summary();
-  EXPECT_THAT(RunPython(text, signer->PublicKeyPem(), log.latest_checkpoint),
-              StartsWith(absl::StrCat("OK: 60 events, root ", HashToHex(cpp.root))));
+  EXPECT_THAT(
+      RunPython(text, signer->PublicKeyPem(), log.latest_checkpoint),
+      StartsWith(absl::StrCat("OK: 60 events, root ", HashToHex(cpp.root))));
 
   testing::TestLog edited = log;
   edited.records[36].event.message = "edited\n\x01";
-  EXPECT_THAT(RunPython(testing::ToJsonl(edited.records), signer->PublicKeyPem(),
-                        log.latest_checkpoint),
+  EXPECT_THAT(RunPython(testing::ToJsonl(edited.records),
+                        signer->PublicKeyPem(), log.latest_checkpoint),
               StartsWith("FAILED at sequence 37"));
 
   testing::TestLog rehashed = log;
   rehashed.records[36].event.facts[0].value = "other";
   rehashed.records[36].leaf_hash = EventLeafHash(rehashed.records[36].event);
-  EXPECT_THAT(RunPython(testing::ToJsonl(rehashed.records), signer->PublicKeyPem(),
-                        log.latest_checkpoint),
+  EXPECT_THAT(RunPython(testing::ToJsonl(rehashed.records),
+                        signer->PublicKeyPem(), log.latest_checkpoint),
               StartsWith("FAILED at sequence 31 (somewhere in 31..40"));
 
   testing::TestLog truncated = log;
   truncated.records.resize(55);
-  EXPECT_THAT(RunPython(testing::ToJsonl(truncated.records), signer->PublicKeyPem(),
-                        log.latest_checkpoint),
+  EXPECT_THAT(RunPython(testing::ToJsonl(truncated.records),
+                        signer->PublicKeyPem(), log.latest_checkpoint),
               StartsWith("FAILED at sequence 56"));
 }
 

@@ -44,14 +44,15 @@ TEST(ExportLineTest, ExactShape) {
   r.event.facts = {{"k", "v"}};
   r.leaf_hash = Sha256("x");
   r.checkpoint = "o\n1\nAAA=\n\n\xe2\x80\x94 o AAAA\n";
-  EXPECT_EQ(FormatExportLine(r),
-            absl::StrCat(
-                R"({"sequence":7,"time":"2026-11-28T23:30:24.123456Z",)",
-                R"("caller":"spiffe://x/caf/33/auditor/b","cert_sha256":"","peer":"",)",
-                R"("method":"/ctg.v1.Audit/ListEvents","target_kind":"","target_id":"",)",
-                R"("code":-3,"message":"tab\there \"quoted\" back\\slash \u0001 é",)",
-                R"("facts":{"k":"v"},"leaf_hash":")", HashToHex(Sha256("x")), R"(",)",
-                R"("checkpoint":"o\n1\nAAA=\n\n— o AAAA\n"})", "\n"));
+  EXPECT_EQ(
+      FormatExportLine(r),
+      absl::StrCat(
+          R"({"sequence":7,"time":"2026-11-28T23:30:24.123456Z",)",
+          R"("caller":"spiffe://x/caf/33/auditor/b","cert_sha256":"","peer":"",)",
+          R"("method":"/ctg.v1.Audit/ListEvents","target_kind":"","target_id":"",)",
+          R"("code":-3,"message":"tab\there \"quoted\" back\\slash \u0001 é",)",
+          R"("facts":{"k":"v"},"leaf_hash":")", HashToHex(Sha256("x")), R"(",)",
+          R"("checkpoint":"o\n1\nAAA=\n\n— o AAAA\n"})", "\n"));
 }
 
 TEST(ExportLineTest, RoundTrips) {
@@ -62,7 +63,8 @@ TEST(ExportLineTest, RoundTrips) {
     EXPECT_EQ(back, r);
   }
   ExportRecord r = Record(1);
-  for (int c = 0; c < 0x20; ++c) r.event.message.push_back(static_cast<char>(c));
+  for (int c = 0; c < 0x20; ++c)
+    r.event.message.push_back(static_cast<char>(c));
   r.event.message += "\x7f\"\\/\xf0\x9f\x98\x80";
   CTG_ASSERT_OK_AND_ASSIGN(ExportRecord back, ParseExportLine(Line(r)));
   EXPECT_EQ(back, r);
@@ -74,10 +76,14 @@ TEST(ExportLineTest, AcceptsJsonWhitespaceAnyFieldOrderAndEscapes) {
   // '/' and a letter of a key, spell a fact in \u form and facts unsorted.
   std::string line = absl::StrCat(
       " {\r\n \"leaf_hash\" : \"", HashToHex(r.leaf_hash), "\" ,\t",
-      "\"facts\":{\"purpose\":\"", "Diagnostic partag\\u00e9 de la CTG: besoins de garde par IRIS, \\\"quartiers\\\" prioritaires\\tet \\u00e9volution 2019-2023",
+      "\"facts\":{\"purpose\":\"",
+      "Diagnostic partag\\u00e9 de la CTG: besoins de garde par IRIS, "
+      "\\\"quartiers\\\" prioritaires\\tet \\u00e9volution 2019-2023",
       "\", \"objective\" : \"Petite enfance: accueil du jeune enfant\"},",
-      "\"message\":\"\",\"code\":0,\"target_id\":\"req-1\",\"target_kind\":\"request\",",
-      "\"method\":\"\\/ctg.v1.Extracts\\/GetExtract\",\"peer\":\"ipv4:10.0.3.7:40003\",",
+      "\"message\":\"\",\"code\":0,\"target_id\":\"req-1\",\"target_kind\":"
+      "\"request\",",
+      "\"method\":\"\\/ctg.v1.Extracts\\/"
+      "GetExtract\",\"peer\":\"ipv4:10.0.3.7:40003\",",
       "\"cert_sha256\":\"", r.event.cert_sha256, "\",",
       "\"caller\":\"spiffe://caf33.example/commune/33069/requester/agent3\",",
       "\"tim\\u0065\":\"", FormatRfc3339Micros(r.event.time_micros), "\",",
@@ -89,14 +95,16 @@ TEST(ExportLineTest, AcceptsJsonWhitespaceAnyFieldOrderAndEscapes) {
 TEST(ExportLineTest, SurrogatePairs) {
   ExportRecord r = Record(1);
   std::string line = Line(r);
-  line = absl::StrReplaceAll(line, {{R"("message":"")", R"("message":"\ud83d\ude00")"}});
+  line = absl::StrReplaceAll(
+      line, {{R"("message":"")", R"("message":"\ud83d\ude00")"}});
   CTG_ASSERT_OK_AND_ASSIGN(ExportRecord back, ParseExportLine(line));
   EXPECT_EQ(back.event.message, "\xf0\x9f\x98\x80");
-  for (const char* bad : {R"("message":"\ud83d")", R"("message":"\ude00")",
-                          R"("message":"\ud83d\u0041")", R"("message":"\ud83")"}) {
+  for (const char* bad :
+       {R"("message":"\ud83d")", R"("message":"\ude00")",
+        R"("message":"\ud83d\u0041")", R"("message":"\ud83")"}) {
     std::string l = absl::StrReplaceAll(Line(r), {{R"("message":"")", bad}});
-    EXPECT_THAT(ParseExportLine(l),
-                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("field \"message\"")))
+    EXPECT_THAT(ParseExportLine(l), StatusIs(absl::StatusCode::kInvalidArgument,
+                                             HasSubstr("field \"message\"")))
         << bad;
   }
 }
@@ -112,37 +120,51 @@ TEST(ExportLineTest, RejectsBadLinesWithClearErrors) {
   const std::string good = Line(r);
   const std::string hex = HashToHex(r.leaf_hash);
   const BadCase cases[] = {
-      {R"("sequence":5)", R"("sequence":"5")", "field \"sequence\": column 13: expected a non-negative integer"},
+      {R"("sequence":5)", R"("sequence":"5")",
+       "field \"sequence\": column 13: expected a non-negative integer"},
       {R"("sequence":5)", R"("sequence":-5)", "field \"sequence\""},
       {R"("sequence":5)", R"("sequence":5.0)", "fraction or exponent"},
       {R"("sequence":5)", R"("sequence":5e0)", "fraction or exponent"},
       {R"("sequence":5)", R"("sequence":05)", "leading zero"},
-      {R"("sequence":5)", R"("sequence":18446744073709551616)", "overflows uint64"},
+      {R"("sequence":5)", R"("sequence":18446744073709551616)",
+       "overflows uint64"},
       {R"("sequence":5)", R"("sequence":0)", "sequence: must be >= 1"},
       {R"("code":7)", R"("code":2147483648)", "int32 range"},
       {R"("code":7)", R"("code":- 7)", "field \"code\""},
       {R"("code":7)", R"("code":null)", "field \"code\""},
-      {R"("sequence":5,)", R"("sequence":5,"sequence":5,)", "duplicate field \"sequence\""},
-      {R"("sequence":5,)", R"("sequence":5,"extra":1,)", "unknown field \"extra\""},
+      {R"("sequence":5,)", R"("sequence":5,"sequence":5,)",
+       "duplicate field \"sequence\""},
+      {R"("sequence":5,)", R"("sequence":5,"extra":1,)",
+       "unknown field \"extra\""},
       {R"("sequence":5,)", "", "missing required field \"sequence\""},
-      {R"("peer":"ipv4:10.0.5.7:40005",)", "", "missing required field \"peer\""},
-      {R"("peer":"ipv4:10.0.5.7:40005")", R"("peer":5)", "field \"peer\": column"},
-      {R"("peer":"ipv4:10.0.5.7:40005")", "\"peer\":\"a\tb\"", "raw control character"},
+      {R"("peer":"ipv4:10.0.5.7:40005",)", "",
+       "missing required field \"peer\""},
+      {R"("peer":"ipv4:10.0.5.7:40005")", R"("peer":5)",
+       "field \"peer\": column"},
+      {R"("peer":"ipv4:10.0.5.7:40005")", "\"peer\":\"a\tb\"",
+       "raw control character"},
       {R"("peer":"ipv4:10.0.5.7:40005")", "\"peer\":\"\xff\"", "invalid UTF-8"},
-      {R"("peer":"ipv4:10.0.5.7:40005")", R"("peer":"\x41")", "unknown escape \\x"},
-      {R"("peer":"ipv4:10.0.5.7:40005")", R"("peer":"\u12G4")", "bad hex digit"},
+      {R"("peer":"ipv4:10.0.5.7:40005")", R"("peer":"\x41")",
+       "unknown escape \\x"},
+      {R"("peer":"ipv4:10.0.5.7:40005")", R"("peer":"\u12G4")",
+       "bad hex digit"},
       {R"("time":"2026-)", R"("time":"2026-13)", "field \"time\": timestamp"},
       {R"("time":")", R"("time":1)", "field \"time\""},
-      {hex, hex.substr(1), "field \"leaf_hash\": expected 64 lower-case hex digits"},
-      {hex, "A" + hex.substr(1), "field \"leaf_hash\": not a lower-case hex digit"},
-      {R"("facts":{)", R"("facts":{"objective":"x",)", "duplicate fact key \"objective\""},
-      {R"("facts":{)", R"("facts":{"n":1,)", "value of fact \"n\" must be a string"},
+      {hex, hex.substr(1),
+       "field \"leaf_hash\": expected 64 lower-case hex digits"},
+      {hex, "A" + hex.substr(1),
+       "field \"leaf_hash\": not a lower-case hex digit"},
+      {R"("facts":{)", R"("facts":{"objective":"x",)",
+       "duplicate fact key \"objective\""},
+      {R"("facts":{)", R"("facts":{"n":1,)",
+       "value of fact \"n\" must be a string"},
       {R"("facts":{)", R"("facts":{"":"x",)", "facts[0].key: empty"},
       {R"("facts":{)", R"("facts":[)", "field \"facts\""},
       {hex + "\"}", hex + "\"},", "unexpected text after the event object"},
       {hex + "\"}", hex + "\"", "expected ',' or '}'"},
       {"{", "[", "expected '{'"},
-      {R"("code":7)", R"("code":7,"checkpoint":"")", "field \"checkpoint\": empty"},
+      {R"("code":7)", R"("code":7,"checkpoint":"")",
+       "field \"checkpoint\": empty"},
       {R"("code":7)", R"("code":7,"checkpoint":7)", "field \"checkpoint\""},
       {R"("caller":"spiffe)", R"("caller":"spiffe\)", "field \"caller\""},
   };
@@ -151,12 +173,14 @@ TEST(ExportLineTest, RejectsBadLinesWithClearErrors) {
     ASSERT_NE(at, std::string::npos) << c.from;
     std::string bad = good;
     bad.replace(at, c.from.size(), c.to);
-    EXPECT_THAT(ParseExportLine(bad),
-                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.error)))
+    EXPECT_THAT(
+        ParseExportLine(bad),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.error)))
         << bad;
   }
-  EXPECT_THAT(ParseExportLine(""), StatusIs(absl::StatusCode::kInvalidArgument,
-                                            HasSubstr("column 1: expected '{'")));
+  EXPECT_THAT(ParseExportLine(""),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("column 1: expected '{'")));
   EXPECT_THAT(ParseExportLine(good.substr(0, good.size() / 2)),
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
@@ -185,14 +209,20 @@ TEST(ExportLineTest, LineBreaksOfOtherSplittersAndDelAreEscaped) {
   ExportRecord r = Record(3);
   // DEL, NEL (U+0085), LINE SEPARATOR (U+2028), PARAGRAPH SEPARATOR
   // (U+2029), next to characters sharing their lead bytes (U+00A0, U+2014).
-  r.event.message = "a\x7f" "b\xc2\x85" "c\xe2\x80\xa8" "d\xe2\x80\xa9" "e\xc2\xa0\xe2\x80\x94";
+  r.event.message =
+      "a\x7f"
+      "b\xc2\x85"
+      "c\xe2\x80\xa8"
+      "d\xe2\x80\xa9"
+      "e\xc2\xa0\xe2\x80\x94";
   r.event.facts = {{"k\xe2\x80\xa8", "v\xc2\x85"}};
   r.leaf_hash = EventLeafHash(r.event);
   const std::string line = Line(r);
   EXPECT_THAT(line, HasSubstr(R"("message":"a\u007fb\u0085c\u2028d\u2029e)"
                               "\xc2\xa0\xe2\x80\x94\""));
   EXPECT_THAT(line, HasSubstr(R"("facts":{"k\u2028":"v\u0085"})"));
-  for (absl::string_view raw : {"\x7f", "\xc2\x85", "\xe2\x80\xa8", "\xe2\x80\xa9"}) {
+  for (absl::string_view raw :
+       {"\x7f", "\xc2\x85", "\xe2\x80\xa8", "\xe2\x80\xa9"}) {
     EXPECT_EQ(absl::string_view(line).find(raw), absl::string_view::npos)
         << "raw bytes " << absl::CHexEscape(raw);
   }

@@ -18,7 +18,8 @@ namespace {
 
 std::string Mutate(std::string s, std::mt19937& rng) {
   std::uniform_int_distribution<size_t> pos(0, s.empty() ? 0 : s.size() - 1);
-  const char alphabet[] = "{}[]\":,\\u0123456789abcdefABCDEF \n\t\x01\x7f\xc3\xa9\xff-+.eE";
+  const char alphabet[] =
+      "{}[]\":,\\u0123456789abcdefABCDEF \n\t\x01\x7f\xc3\xa9\xff-+.eE";
   std::uniform_int_distribution<size_t> pick(0, sizeof(alphabet) - 2);
   switch (rng() % 4) {
     case 0:  // flip a bit
@@ -28,7 +29,8 @@ std::string Mutate(std::string s, std::mt19937& rng) {
       if (!s.empty()) s[pos(rng)] = alphabet[pick(rng)];
       break;
     case 2:  // insert
-      s.insert(s.begin() + static_cast<long>(s.empty() ? 0 : pos(rng)), alphabet[pick(rng)]);
+      s.insert(s.begin() + static_cast<long>(s.empty() ? 0 : pos(rng)),
+               alphabet[pick(rng)]);
       break;
     case 3:  // delete
       if (!s.empty()) s.erase(pos(rng), 1);
@@ -80,13 +82,14 @@ TEST(FuzzTest, EverySemanticChangeToAnExportIsDetected) {
       continue;
     }
     // Accepted: it must say exactly what the original says.
-    std::vector<std::string> lines = absl::StrSplit(mutated, '\n', absl::SkipEmpty());
+    std::vector<std::string> lines =
+        absl::StrSplit(mutated, '\n', absl::SkipEmpty());
     ASSERT_EQ(lines.size(), log.records.size()) << "mutation " << i;
     for (size_t k = 0; k < lines.size(); ++k) {
       absl::StatusOr<ExportRecord> r = ParseExportLine(lines[k]);
       ASSERT_TRUE(r.ok());
-      EXPECT_EQ(*r, log.records[k]) << "mutation " << i << " changed line " << k + 1
-                                    << " undetected";
+      EXPECT_EQ(*r, log.records[k])
+          << "mutation " << i << " changed line " << k + 1 << " undetected";
     }
   }
   EXPECT_GT(detected, 1000);

@@ -67,9 +67,11 @@ TEST(HashTest, Base64RoundTripAndStrictness) {
   EXPECT_EQ(b64, "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
   CTG_ASSERT_OK_AND_ASSIGN(Hash back, HashFromBase64(b64));
   EXPECT_EQ(back, h);
-  EXPECT_FALSE(HashFromBase64(b64.substr(0, 43)).ok());          // no padding
-  EXPECT_FALSE(HashFromBase64("ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0=").ok());  // URL alphabet
-  EXPECT_FALSE(HashFromBase64("ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa1=").ok());  // non-canonical
+  EXPECT_FALSE(HashFromBase64(b64.substr(0, 43)).ok());  // no padding
+  EXPECT_FALSE(HashFromBase64("ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0=")
+                   .ok());  // URL alphabet
+  EXPECT_FALSE(HashFromBase64("ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa1=")
+                   .ok());  // non-canonical
   EXPECT_FALSE(HashFromBase64("").ok());
 }
 

@@ -54,7 +54,8 @@ TEST(LineReaderTest, StreamHandlesLinesAcrossChunks) {
   std::string text;
   std::vector<std::string> want;
   for (int i = 0; i < 5; ++i) {
-    want.push_back(std::string((1 << 20) + 1000 * i + 7, static_cast<char>('a' + i)));
+    want.push_back(
+        std::string((1 << 20) + 1000 * i + 7, static_cast<char>('a' + i)));
     text += want.back() + "\n";
     for (int j = 0; j < 1000; ++j) {
       want.push_back(std::to_string(j));
@@ -70,18 +71,21 @@ TEST(LineReaderTest, StreamHandlesLinesAcrossChunks) {
 TEST(LineReaderTest, RejectsOverlongLinesNamingTheLine) {
   const std::string text = "short\n" + std::string(100, 'x') + "\nnext\n";
   LineReader memory(text, 50);
-  EXPECT_THAT(ReadAll(memory), StatusIs(absl::StatusCode::kInvalidArgument,
-                                        HasSubstr("line 2: longer than 50 bytes")));
+  EXPECT_THAT(ReadAll(memory),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("line 2: longer than 50 bytes")));
   std::istringstream in(text);
   LineReader stream(&in, 50);
-  EXPECT_THAT(ReadAll(stream), StatusIs(absl::StatusCode::kInvalidArgument,
-                                        HasSubstr("line 2: longer than 50 bytes")));
+  EXPECT_THAT(ReadAll(stream),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("line 2: longer than 50 bytes")));
   // Without a newline at all, the stream reader stops once the cap is
   // passed instead of buffering everything.
   std::istringstream endless(std::string(3 << 20, 'y'));
   LineReader capped(&endless, 1 << 20);
-  EXPECT_THAT(ReadAll(capped), StatusIs(absl::StatusCode::kInvalidArgument,
-                                        HasSubstr("line 1: longer than 1048576 bytes")));
+  EXPECT_THAT(ReadAll(capped),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("line 1: longer than 1048576 bytes")));
 }
 
 }  // namespace

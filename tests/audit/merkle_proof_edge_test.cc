@@ -1,7 +1,6 @@
 // Proof lengths for trees larger than 2^63 leaves (a fuzzer found the
 // shift by 64 that made them wrong; fuzz/regressions/audit_parsers/).
 #include "audit/merkle_proof.h"
-
 #include "gtest/gtest.h"
 
 namespace ctg::audit {

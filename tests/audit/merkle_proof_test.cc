@@ -34,19 +34,22 @@ Hash Flip(Hash h, int bit) {
 }
 
 // Every mutation of a good inclusion proof must fail.
-void ExpectInclusionProbesFail(const Fixture& f, uint64_t index, uint64_t size) {
+void ExpectInclusionProbesFail(const Fixture& f, uint64_t index,
+                               uint64_t size) {
   const std::vector<Hash> proof = *f.tree.InclusionProof(index, size);
   const Hash root = f.Root(size);
   const Hash leaf = f.leaves[index];
   ASSERT_THAT(VerifyInclusion(index, size, leaf, proof, root), IsOk());
   auto fails = [&](uint64_t i, uint64_t n, const Hash& l,
-                   const std::vector<Hash>& p, const Hash& r, const char* what) {
+                   const std::vector<Hash>& p, const Hash& r,
+                   const char* what) {
     EXPECT_FALSE(VerifyInclusion(i, n, l, p, r).ok())
         << what << " (leaf " << index << ", size " << size << ")";
   };
   if (index > 0) fails(index - 1, size, leaf, proof, root, "index - 1");
   fails(index + 1, size, leaf, proof, root, "index + 1");
-  if ((index ^ 2) != index) fails(index ^ 2, size, leaf, proof, root, "index ^ 2");
+  if ((index ^ 2) != index)
+    fails(index ^ 2, size, leaf, proof, root, "index ^ 2");
   fails(index, size * 2, leaf, proof, root, "size * 2");
   if (size / 2 > index) fails(index, size / 2, leaf, proof, root, "size / 2");
   fails(index, size, LeafHash("wrong"), proof, root, "wrong leaf");
@@ -88,8 +91,9 @@ TEST(MerkleProofTest, InclusionErrorsSayWhat) {
   EXPECT_THAT(VerifyInclusion(3, 8, f.leaves[3], {}, f.Root(8)),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("proof has 0 hashes, expected 3")));
-  EXPECT_THAT(VerifyInclusion(3, 8, f.leaves[4], proof, f.Root(8)),
-              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("leads to root")));
+  EXPECT_THAT(
+      VerifyInclusion(3, 8, f.leaves[4], proof, f.Root(8)),
+      StatusIs(absl::StatusCode::kDataLoss, HasSubstr("leads to root")));
   EXPECT_THAT(VerifyInclusion(0, 0, f.leaves[0], {}, EmptyTreeRoot()),
               StatusIs(absl::StatusCode::kInvalidArgument));
   // A one-leaf tree: the root is the leaf hash and the proof is empty.
@@ -112,7 +116,8 @@ TEST(MerkleProofTest, ConsistencyProbesFail) {
       };
       fails(size1 - 1, size2, proof, r1, r2, "size1 - 1");
       fails(size1 + 1, size2, proof, r1, r2, "size1 + 1");
-      if ((size1 ^ 2) != size1) fails(size1 ^ 2, size2, proof, r1, r2, "size1 ^ 2");
+      if ((size1 ^ 2) != size1)
+        fails(size1 ^ 2, size2, proof, r1, r2, "size1 ^ 2");
       fails(size1, size2 * 2, proof, r1, r2, "size2 * 2");
       if (size2 / 2 >= size1 && size2 / 2 != size2) {
         fails(size1, size2 / 2, proof, r1, r2, "size2 / 2");
@@ -143,15 +148,17 @@ TEST(MerkleProofTest, ConsistencyEdgeCases) {
   Fixture f(4);
   const Hash r1 = f.Root(1), r2 = f.Root(2);
   // Always consistent with the empty tree; the proof must be empty.
-  EXPECT_THAT(VerifyConsistency(0, 0, {}, EmptyTreeRoot(), EmptyTreeRoot()), IsOk());
+  EXPECT_THAT(VerifyConsistency(0, 0, {}, EmptyTreeRoot(), EmptyTreeRoot()),
+              IsOk());
   EXPECT_THAT(VerifyConsistency(0, 2, {}, EmptyTreeRoot(), r2), IsOk());
   EXPECT_THAT(VerifyConsistency(0, 2, {r1}, EmptyTreeRoot(), r2),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("proof has 1 hashes, expected 0")));
   // Equal sizes: empty proof and equal roots.
   EXPECT_THAT(VerifyConsistency(2, 2, {}, r2, r2), IsOk());
-  EXPECT_THAT(VerifyConsistency(2, 2, {}, r1, r2),
-              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("different roots")));
+  EXPECT_THAT(
+      VerifyConsistency(2, 2, {}, r1, r2),
+      StatusIs(absl::StatusCode::kDataLoss, HasSubstr("different roots")));
   EXPECT_THAT(VerifyConsistency(2, 2, {r1}, r2, r2),
               StatusIs(absl::StatusCode::kInvalidArgument));
   // Time travel.

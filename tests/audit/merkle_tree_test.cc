@@ -36,8 +36,14 @@ std::vector<Hash> Hs(std::initializer_list<absl::string_view> hexes) {
 // The 8-leaf reference tree of the RFC 6962 test vectors, as published in
 // transparency-dev/merkle (proof/verify_test.go) and certificate-transparency.
 std::vector<std::string> ReferenceLeaves() {
-  const char* hex[] = {"", "00", "10", "2021", "3031", "40414243",
-                       "5051525354555657", "606162636465666768696a6b6c6d6e6f"};
+  const char* hex[] = {"",
+                       "00",
+                       "10",
+                       "2021",
+                       "3031",
+                       "40414243",
+                       "5051525354555657",
+                       "606162636465666768696a6b6c6d6e6f"};
   std::vector<std::string> out;
   for (const char* h : hex) out.push_back(absl::HexStringToBytes(h));
   return out;
@@ -100,17 +106,21 @@ std::vector<InclusionVector> ReferenceInclusionProofs() {
       {0, 8,
        Hs({"96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
            "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-           "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"})},
+           "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e"
+           "4"})},
       {5, 8,
        Hs({"bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
            "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-           "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"})},
+           "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b"
+           "7"})},
       {2, 3,
-       Hs({"fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"})},
+       Hs({"fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c12"
+           "5"})},
       {1, 5,
        Hs({"6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
            "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-           "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"})},
+           "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6"
+           "b"})},
   };
 }
 
@@ -126,18 +136,22 @@ std::vector<ConsistencyVector> ReferenceConsistencyProofs() {
       {1, 8,
        Hs({"96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
            "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-           "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"})},
+           "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e"
+           "4"})},
       {6, 8,
        Hs({"0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
            "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-           "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"})},
+           "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b"
+           "7"})},
       {2, 5,
        Hs({"5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-           "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"})},
+           "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6"
+           "b"})},
       {6, 7,
        Hs({"0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
            "b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f",
-           "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"})},
+           "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b"
+           "7"})},
   };
 }
 
@@ -171,23 +185,29 @@ TEST(MerkleTreeTest, ReferenceConsistencyProofs) {
 
 TEST(MerkleTreeTest, OutOfRangeRequestsNameTheValues) {
   MerkleTree tree = ReferenceTree();
-  EXPECT_THAT(tree.RootAt(9), StatusIs(absl::StatusCode::kInvalidArgument,
-                                       HasSubstr("tree size 9 exceeds the current tree size 8")));
+  EXPECT_THAT(
+      tree.RootAt(9),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("tree size 9 exceeds the current tree size 8")));
   EXPECT_THAT(tree.InclusionProof(8, 8),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("leaf index 8 is not below the tree size 8")));
-  EXPECT_THAT(tree.InclusionProof(0, 0),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("leaf index 0")));
-  EXPECT_THAT(tree.InclusionProof(0, 9),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("tree size 9")));
+  EXPECT_THAT(
+      tree.InclusionProof(0, 0),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("leaf index 0")));
+  EXPECT_THAT(
+      tree.InclusionProof(0, 9),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("tree size 9")));
   EXPECT_THAT(tree.ConsistencyProof(5, 4),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("first size 5 exceeds the second size 4")));
-  EXPECT_THAT(tree.ConsistencyProof(2, 100),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("second size 100 exceeds the current tree size 8")));
-  EXPECT_THAT(tree.ConsistencyProof(UINT64_MAX, UINT64_MAX),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("second size")));
+  EXPECT_THAT(
+      tree.ConsistencyProof(2, 100),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("second size 100 exceeds the current tree size 8")));
+  EXPECT_THAT(
+      tree.ConsistencyProof(UINT64_MAX, UINT64_MAX),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("second size")));
   EXPECT_THAT(tree.LeafAt(8), StatusIs(absl::StatusCode::kInvalidArgument,
                                        HasSubstr("leaf index 8")));
   EXPECT_THAT(MerkleTree().InclusionProof(0, 0),
@@ -287,7 +307,8 @@ TEST(MerkleTreeTest, MatchesNaiveReferenceForEverySizeUpTo300) {
     CTG_ASSERT_OK_AND_ASSIGN(Hash root, tree.RootAt(n));
     ASSERT_EQ(root, roots[n]);
     for (uint64_t i = 0; i < n; ++i) {
-      CTG_ASSERT_OK_AND_ASSIGN(std::vector<Hash> proof, tree.InclusionProof(i, n));
+      CTG_ASSERT_OK_AND_ASSIGN(std::vector<Hash> proof,
+                               tree.InclusionProof(i, n));
       ASSERT_EQ(proof, naive.Path(i, 0, n)) << "leaf " << i << " size " << n;
       ASSERT_EQ(static_cast<int>(proof.size()), InclusionProofLength(i, n));
       ASSERT_THAT(VerifyInclusion(i, n, leaves[i], proof, roots[n]), IsOk())
@@ -295,7 +316,8 @@ TEST(MerkleTreeTest, MatchesNaiveReferenceForEverySizeUpTo300) {
       ++inclusion;
     }
     for (uint64_t m = 1; m <= n; ++m) {
-      CTG_ASSERT_OK_AND_ASSIGN(std::vector<Hash> proof, tree.ConsistencyProof(m, n));
+      CTG_ASSERT_OK_AND_ASSIGN(std::vector<Hash> proof,
+                               tree.ConsistencyProof(m, n));
       const std::vector<Hash> want =
           m == n ? std::vector<Hash>{} : naive.Subproof(m, 0, n, true);
       ASSERT_EQ(proof, want) << "sizes " << m << " " << n;
@@ -326,8 +348,9 @@ TEST(MerkleTreeTest, TruncateUndoesAppends) {
   EXPECT_EQ(tree.Root(), roots[70]);
   CTG_ASSERT_OK_AND_ASSIGN(auto proof, tree.ConsistencyProof(40, 70));
   EXPECT_THAT(VerifyConsistency(40, 70, proof, roots[40], roots[70]), IsOk());
-  EXPECT_THAT(tree.Truncate(71), StatusIs(absl::StatusCode::kInvalidArgument,
-                                          HasSubstr("size 71 exceeds the current tree size 70")));
+  EXPECT_THAT(tree.Truncate(71),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("size 71 exceeds the current tree size 70")));
 }
 
 // A compact tree answers exactly as a full one, reading old blocks back.
@@ -348,7 +371,8 @@ TEST_P(CompactMerkleTreeTest, SameRootsAndProofsAsTheFullTree) {
       [&](uint64_t first, uint64_t count) -> absl::StatusOr<std::vector<Hash>> {
         ++reads;
         EXPECT_LE(first + count, leaves.size());
-        return std::vector<Hash>(leaves.begin() + first, leaves.begin() + first + count);
+        return std::vector<Hash>(leaves.begin() + first,
+                                 leaves.begin() + first + count);
       });
   for (uint64_t n = 1; n <= kSize; ++n) {
     leaves.push_back(LeafHash(absl::StrCat("leaf-", n)));
@@ -362,31 +386,36 @@ TEST_P(CompactMerkleTreeTest, SameRootsAndProofsAsTheFullTree) {
     for (uint64_t i = 0; i < n; ++i) {
       ASSERT_EQ(*compact.InclusionProof(i, n), *full.InclusionProof(i, n))
           << "leaf " << i << " size " << n;
-      ASSERT_EQ(*compact.ConsistencyProof(i + 1, n), *full.ConsistencyProof(i + 1, n))
+      ASSERT_EQ(*compact.ConsistencyProof(i + 1, n),
+                *full.ConsistencyProof(i + 1, n))
           << "sizes " << i + 1 << " " << n;
     }
     ASSERT_EQ(*compact.LeafAt(n - 1), leaves[n - 1]);
   }
   // Blocks older than the recent ones were read back (none in a tree too
   // small to have forgotten any).
-  const bool forgot = (kSize >> GetParam().floor_level) > GetParam().recent_blocks;
+  const bool forgot =
+      (kSize >> GetParam().floor_level) > GetParam().recent_blocks;
   EXPECT_EQ(reads > 0, forgot);
 }
 
-INSTANTIATE_TEST_SUITE_P(FloorsAndRecentBlocks, CompactMerkleTreeTest,
-                         ::testing::Values(CompactCase{1, 1}, CompactCase{2, 1}, CompactCase{3, 2},
-                                           CompactCase{4, 3}, CompactCase{8, 16}),
-                         [](const ::testing::TestParamInfo<CompactCase>& param) {
-                           return absl::StrCat("floor", param.param.floor_level, "_recent",
-                                               param.param.recent_blocks);
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    FloorsAndRecentBlocks, CompactMerkleTreeTest,
+    ::testing::Values(CompactCase{1, 1}, CompactCase{2, 1}, CompactCase{3, 2},
+                      CompactCase{4, 3}, CompactCase{8, 16}),
+    [](const ::testing::TestParamInfo<CompactCase>& param) {
+      return absl::StrCat("floor", param.param.floor_level, "_recent",
+                          param.param.recent_blocks);
+    });
 
 TEST(CompactMerkleTreeTest, LeavesReadBackThatDoNotMatchAreDataLoss) {
   std::vector<Hash> leaves;
   bool tamper = false, short_read = false;
   MerkleTree tree = MerkleTree::Compact(
-      2, 1, [&](uint64_t first, uint64_t count) -> absl::StatusOr<std::vector<Hash>> {
-        std::vector<Hash> out(leaves.begin() + first, leaves.begin() + first + count);
+      2, 1,
+      [&](uint64_t first, uint64_t count) -> absl::StatusOr<std::vector<Hash>> {
+        std::vector<Hash> out(leaves.begin() + first,
+                              leaves.begin() + first + count);
         if (tamper) out[1] = LeafHash("forged");
         if (short_read) out.pop_back();
         return out;
@@ -397,10 +426,12 @@ TEST(CompactMerkleTreeTest, LeavesReadBackThatDoNotMatchAreDataLoss) {
   }
   tamper = true;
   EXPECT_THAT(tree.InclusionProof(1, 20),
-              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("read back do not match")));
+              StatusIs(absl::StatusCode::kDataLoss,
+                       HasSubstr("read back do not match")));
   tamper = false;
   short_read = true;
-  EXPECT_THAT(tree.LeafAt(5), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("3 read back")));
+  EXPECT_THAT(tree.LeafAt(5),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("3 read back")));
   short_read = false;
   EXPECT_THAT(tree.LeafAt(5), IsOk());
   // The current root never needs the source, even when it fails.
@@ -420,12 +451,15 @@ TEST(CompactMerkleTreeTest, TruncateOnlyWithinTheBlocksStillHeld) {
     tree.Append(LeafHash(absl::StrCat(i)));
     full.Append(LeafHash(absl::StrCat(i)));
   }
-  // Blocks of 4: 0..15 forgotten below level 2, 16..19 the recent block, 20..21 current.
-  EXPECT_THAT(tree.Truncate(15), StatusIs(absl::StatusCode::kFailedPrecondition));
+  // Blocks of 4: 0..15 forgotten below level 2, 16..19 the recent block, 20..21
+  // current.
+  EXPECT_THAT(tree.Truncate(15),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
   ASSERT_THAT(tree.Truncate(17), IsOk());
   ASSERT_THAT(full.Truncate(17), IsOk());
   EXPECT_EQ(tree.Root(), full.Root());
-  EXPECT_THAT(tree.InclusionProof(3, 17), StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_THAT(tree.InclusionProof(3, 17),
+              StatusIs(absl::StatusCode::kUnavailable));
 }
 
 }  // namespace

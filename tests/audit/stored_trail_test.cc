@@ -40,7 +40,8 @@ class StoredTrailTest : public ::testing::Test {
       SetCanonical(row, r.event);
       row.caller = r.event.caller;
       rows_.push_back(row);
-      if (!r.checkpoint.empty()) checkpoints_.push_back({r.event.sequence, r.checkpoint});
+      if (!r.checkpoint.empty())
+        checkpoints_.push_back({r.event.sequence, r.checkpoint});
     }
   }
   static void SetCanonical(Row& row, const Event& event) {
@@ -50,10 +51,11 @@ class StoredTrailTest : public ::testing::Test {
   }
   // Runs the checker over rows_ as the gateway does.
   absl::Status Check(bool with_key = true, bool require_known_key = true) {
-    StoredTrailChecker checker("t.db", checkpoints_,
-                               {.keys = with_key ? absl::MakeConstSpan(&verifier_, 1)
-                                                 : absl::Span<const NoteVerifier>(),
-                                .require_known_key = require_known_key});
+    StoredTrailChecker checker(
+        "t.db", checkpoints_,
+        {.keys = with_key ? absl::MakeConstSpan(&verifier_, 1)
+                          : absl::Span<const NoteVerifier>(),
+         .require_known_key = require_known_key});
     MerkleFrontier tree;
     auto root = [&tree] { return tree.Root(); };
     if (auto s = checker.CheckCheckpointsAt(0, root); !s.ok()) return s;
@@ -65,11 +67,12 @@ class StoredTrailTest : public ::testing::Test {
                                   .target_kind = row.event.target_kind,
                                   .target_id = row.event.target_id,
                                   .code = row.event.code};
-      absl::StatusOr<Hash> leaf = checker.CheckEvent(row.seq, row.canonical, row.leaf_hash,
-                                                     &columns);
+      absl::StatusOr<Hash> leaf =
+          checker.CheckEvent(row.seq, row.canonical, row.leaf_hash, &columns);
       if (!leaf.ok()) return leaf.status();
       tree.Append(*leaf);
-      if (auto s = checker.CheckCheckpointsAt(tree.size(), root); !s.ok()) return s;
+      if (auto s = checker.CheckCheckpointsAt(tree.size(), root); !s.ok())
+        return s;
     }
     matched_ = checker.checkpoints_matched();
     signatures_ = checker.signatures_verified();
@@ -106,16 +109,20 @@ TEST_F(StoredTrailTest, SwappedRowsAreNamedAtTheFirstMovedRow) {
   std::swap(rows_[2].leaf_hash, rows_[3].leaf_hash);
   std::swap(rows_[2].event, rows_[3].event);
   std::swap(rows_[2].caller, rows_[3].caller);
-  EXPECT_THAT(Check(), StatusIs(absl::StatusCode::kDataLoss,
-                                HasSubstr("event 3 was altered or moved: row 3 holds the "
-                                          "canonical bytes of event 4")));
+  EXPECT_THAT(
+      Check(),
+      StatusIs(absl::StatusCode::kDataLoss,
+               HasSubstr("event 3 was altered or moved: row 3 holds the "
+                         "canonical bytes of event 4")));
 }
 
 TEST_F(StoredTrailTest, EditedAndRehashedEventIsNamedBetweenTwoCheckpoints) {
   Build(10, 1);  // a checkpoint on every event: the range is one event
   EditAndRehash(6);
-  EXPECT_THAT(Check(), StatusIs(absl::StatusCode::kDataLoss,
-                                HasSubstr("event 6 was altered, its leaf hash rewritten")));
+  EXPECT_THAT(
+      Check(),
+      StatusIs(absl::StatusCode::kDataLoss,
+               HasSubstr("event 6 was altered, its leaf hash rewritten")));
 }
 
 TEST_F(StoredTrailTest, EditedAndRehashedEventIsBoundedByTheCheckpoints) {
@@ -131,8 +138,9 @@ TEST_F(StoredTrailTest, EditedEventWithoutItsColumnsIsNamed) {
   Event edited = row.event;
   edited.caller = "spiffe://caf33.example/caf/33/admin/x";
   SetCanonical(row, edited);  // row.caller, the column, keeps the old caller
-  EXPECT_THAT(Check(), StatusIs(absl::StatusCode::kDataLoss,
-                                HasSubstr("event 7 was altered: its caller column")));
+  EXPECT_THAT(Check(),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       HasSubstr("event 7 was altered: its caller column")));
 }
 
 TEST_F(StoredTrailTest, ClaimedCallerIsTheCallerColumnOfAnUnverifiedCall) {
@@ -141,31 +149,37 @@ TEST_F(StoredTrailTest, ClaimedCallerIsTheCallerColumnOfAnUnverifiedCall) {
   Event refused = row.event;
   refused.caller.clear();
   refused.code = 16;
-  refused.facts = {{kClaimedCallerFact, "spiffe://caf33.example/commune/33069/requester/alice"}};
+  refused.facts = {{kClaimedCallerFact,
+                    "spiffe://caf33.example/commune/33069/requester/alice"}};
   SetCanonical(row, refused);
   row.caller = "spiffe://caf33.example/commune/33069/requester/alice";
   EXPECT_THAT(Check(), IsOk());
   // An organisation next to an unverified caller is not what was recorded.
   row.organisation = "commune/33069";
-  EXPECT_THAT(Check(), StatusIs(absl::StatusCode::kDataLoss,
-                                HasSubstr("event 2 was altered: its organisation column")));
+  EXPECT_THAT(
+      Check(),
+      StatusIs(absl::StatusCode::kDataLoss,
+               HasSubstr("event 2 was altered: its organisation column")));
 }
 
 TEST_F(StoredTrailTest, MissingRowAndChangedLeafHashAreNamed) {
   Build(10, 5);
   std::vector<Row> all = rows_;
   rows_.erase(rows_.begin() + 4);
-  EXPECT_THAT(Check(), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("event 5 is missing")));
+  EXPECT_THAT(Check(), StatusIs(absl::StatusCode::kDataLoss,
+                                HasSubstr("event 5 is missing")));
   rows_ = all;
   rows_[8].leaf_hash[0] ^= 1;
-  EXPECT_THAT(Check(), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("event 9 was altered")));
+  EXPECT_THAT(Check(), StatusIs(absl::StatusCode::kDataLoss,
+                                HasSubstr("event 9 was altered")));
 }
 
 TEST_F(StoredTrailTest, EventsCutAfterACheckpointAreNamed) {
   Build(10, 5);
   rows_.resize(8);
-  EXPECT_THAT(Check(), StatusIs(absl::StatusCode::kDataLoss,
-                                HasSubstr("events 9..10 were removed from the end")));
+  EXPECT_THAT(Check(),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       HasSubstr("events 9..10 were removed from the end")));
 }
 
 TEST_F(StoredTrailTest, ForgedCheckpointFailsItsSignatureNotOnlyItsRoot) {
@@ -179,14 +193,17 @@ TEST_F(StoredTrailTest, ForgedCheckpointFailsItsSignatureNotOnlyItsRoot) {
     std::copy(row.leaf_hash.begin(), row.leaf_hash.end(), h.begin());
     tree.Append(h);
   }
-  absl::StatusOr<Checkpoint> genuine = OpenCheckpoint(checkpoints_[1].note, verifier_);
+  absl::StatusOr<Checkpoint> genuine =
+      OpenCheckpoint(checkpoints_[1].note, verifier_);
   ASSERT_THAT(genuine, IsOk());
   const std::string forged_text = *FormatCheckpointBody(
       {.origin = genuine->origin, .size = 10, .root = tree.Root()});
   const std::string& note = checkpoints_[1].note;
   checkpoints_[1].note = forged_text + note.substr(note.find("\n\n") + 1);
-  EXPECT_THAT(Check(), StatusIs(absl::StatusCode::kDataLoss,
-                                HasSubstr("the stored checkpoint of size 10 does not verify")));
+  EXPECT_THAT(
+      Check(),
+      StatusIs(absl::StatusCode::kDataLoss,
+               HasSubstr("the stored checkpoint of size 10 does not verify")));
   // Without the key only the roots are compared, and the forgery passes:
   // the gateway is given its key.
   EXPECT_THAT(Check(/*with_key=*/false), IsOk());
@@ -199,9 +216,10 @@ TEST_F(StoredTrailTest, CheckpointsOfARotatedKeyAreCheckedByTheirRoots) {
   checkpoints_[0].note = old_log.records[4].checkpoint;  // same events, old key
   EXPECT_THAT(Check(/*with_key=*/true, /*require_known_key=*/false), IsOk());
   EXPECT_EQ(signatures_, 1u);
-  EXPECT_THAT(Check(/*with_key=*/true, /*require_known_key=*/true),
-              StatusIs(absl::StatusCode::kDataLoss,
-                       HasSubstr("the stored checkpoint of size 5 does not verify")));
+  EXPECT_THAT(
+      Check(/*with_key=*/true, /*require_known_key=*/true),
+      StatusIs(absl::StatusCode::kDataLoss,
+               HasSubstr("the stored checkpoint of size 5 does not verify")));
 }
 
 }  // namespace

@@ -19,7 +19,8 @@ namespace {
 std::string PemOf(EVP_PKEY* key, bool private_half) {
   BIO* bio = BIO_new(BIO_s_mem());
   if (key == nullptr || bio == nullptr ||
-      (private_half ? PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr)
+      (private_half ? PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0,
+                                               nullptr, nullptr)
                     : PEM_write_bio_PUBKEY(bio, key)) != 1) {
     std::abort();
   }
@@ -34,7 +35,8 @@ std::string PemOf(EVP_PKEY* key, bool private_half) {
 
 Ed25519Pems GenerateEd25519Pems() {
   EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
-  Ed25519Pems out{PemOf(key, /*private_half=*/true), PemOf(key, /*private_half=*/false)};
+  Ed25519Pems out{PemOf(key, /*private_half=*/true),
+                  PemOf(key, /*private_half=*/false)};
   EVP_PKEY_free(key);
   return out;
 }
@@ -46,7 +48,8 @@ std::array<uint8_t, 32> Seed(uint8_t byte) {
 }
 
 std::unique_ptr<NoteSigner> MakeSigner(uint8_t byte, const std::string& name) {
-  auto signer = NoteSigner::FromPrivateKeyPem(name, Ed25519PemFromSeed(Seed(byte)));
+  auto signer =
+      NoteSigner::FromPrivateKeyPem(name, Ed25519PemFromSeed(Seed(byte)));
   if (!signer.ok()) std::abort();
   return *std::move(signer);
 }
@@ -61,8 +64,8 @@ Event MakeEvent(uint64_t seq) {
   Event e;
   e.sequence = seq;
   e.time_micros = 1795217424123456 + static_cast<int64_t>(seq) * 1733;
-  e.caller = absl::StrCat("spiffe://caf33.example/commune/33069/requester/agent",
-                          seq % 7);
+  e.caller = absl::StrCat(
+      "spiffe://caf33.example/commune/33069/requester/agent", seq % 7);
   e.cert_sha256 = std::string(64, "0123456789abcdef"[seq % 16]);
   e.peer = absl::StrCat("ipv4:10.0.", seq % 250, ".7:", 40000 + seq % 20000);
   e.method = seq % 3 == 0 ? "/ctg.v1.Extracts/GetExtract"
@@ -78,7 +81,8 @@ Event MakeEvent(uint64_t seq) {
   return e;
 }
 
-TestLog BuildLog(uint64_t n, uint64_t checkpoint_every, const NoteSigner& signer) {
+TestLog BuildLog(uint64_t n, uint64_t checkpoint_every,
+                 const NoteSigner& signer) {
   TestLog log;
   MerkleTree tree;
   log.records.reserve(n);
@@ -88,15 +92,15 @@ TestLog BuildLog(uint64_t n, uint64_t checkpoint_every, const NoteSigner& signer
     r.leaf_hash = EventLeafHash(r.event);
     tree.Append(r.leaf_hash);
     if (checkpoint_every != 0 && seq % checkpoint_every == 0) {
-      auto note = SignCheckpoint({.origin = kOrigin, .size = seq, .root = tree.Root()},
-                                 signer);
+      auto note = SignCheckpoint(
+          {.origin = kOrigin, .size = seq, .root = tree.Root()}, signer);
       if (!note.ok()) std::abort();
       r.checkpoint = *note;
     }
     log.records.push_back(std::move(r));
   }
-  auto latest = SignCheckpoint({.origin = kOrigin, .size = n, .root = tree.Root()},
-                               signer);
+  auto latest = SignCheckpoint(
+      {.origin = kOrigin, .size = n, .root = tree.Root()}, signer);
   if (!latest.ok()) std::abort();
   log.latest_checkpoint = *latest;
   return log;

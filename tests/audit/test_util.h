@@ -12,7 +12,6 @@
 #include "audit/event.h"
 #include "audit/export_line.h"
 #include "audit/note_key.h"
-
 #include "tests/testing/ed25519_pem.h"
 
 namespace ctg::audit::testing {
@@ -46,7 +45,8 @@ struct TestLog {
   // Signed checkpoint of the whole log (size n), as `ctg audit checkpoint`.
   std::string latest_checkpoint;
 };
-TestLog BuildLog(uint64_t n, uint64_t checkpoint_every, const NoteSigner& signer);
+TestLog BuildLog(uint64_t n, uint64_t checkpoint_every,
+                 const NoteSigner& signer);
 
 // Records as JSON Lines.
 std::string ToJsonl(const std::vector<ExportRecord>& records);

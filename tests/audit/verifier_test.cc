@@ -43,7 +43,8 @@ class VerifierTest : public ::testing::TestWithParam<int> {
     return options;
   }
 
-  VerifyReport Verify(const Records& records, const std::string& checkpoint = "") {
+  VerifyReport Verify(const Records& records,
+                      const std::string& checkpoint = "") {
     const VerifyOptions options = Options(checkpoint);
     absl::StatusOr<VerifyReport> report =
         VerifyExport(testing::ToJsonl(records), key_, options);
@@ -73,7 +74,8 @@ TEST_P(VerifierTest, IntactExportVerifies) {
   EXPECT_EQ(r.checkpoints_checked, 11u);  // 10 periodic + the supplied one
   EXPECT_EQ(r.verified_size, 100u);
   EXPECT_EQ(r.origin, testing::kOrigin);
-  CTG_ASSERT_OK_AND_ASSIGN(Checkpoint latest, OpenCheckpoint(log.latest_checkpoint, key_));
+  CTG_ASSERT_OK_AND_ASSIGN(Checkpoint latest,
+                           OpenCheckpoint(log.latest_checkpoint, key_));
   EXPECT_EQ(r.root, latest.root);
   EXPECT_THAT(r.ToStatus(), IsOk());
   EXPECT_THAT(r.Summary(), HasSubstr("OK: 100 events, tree size 100"));
@@ -83,7 +85,8 @@ TEST_P(VerifierTest, StreamAndMemoryAgree) {
   testing::TestLog log = Log(57, 5);
   std::istringstream in(testing::ToJsonl(log.records));
   VerifyOptions options = Options(log.latest_checkpoint);
-  CTG_ASSERT_OK_AND_ASSIGN(VerifyReport from_stream, VerifyExport(in, key_, options));
+  CTG_ASSERT_OK_AND_ASSIGN(VerifyReport from_stream,
+                           VerifyExport(in, key_, options));
   VerifyReport from_memory = Verify(log.records, log.latest_checkpoint);
   EXPECT_TRUE(from_stream.ok()) << from_stream.Summary();
   EXPECT_EQ(from_stream.root, from_memory.root);
@@ -95,7 +98,9 @@ TEST_P(VerifierTest, UncoveredTailIsReportedButNotAnError) {
   VerifyReport r = Verify(log.records);
   EXPECT_TRUE(r.ok()) << r.Summary();
   EXPECT_EQ(r.verified_size, 100u);
-  EXPECT_THAT(r.Summary(), HasSubstr("events 101..105 are not covered by a signed checkpoint"));
+  EXPECT_THAT(
+      r.Summary(),
+      HasSubstr("events 101..105 are not covered by a signed checkpoint"));
 }
 
 TEST_P(VerifierTest, EditedEventIsPinpointed) {
@@ -106,8 +111,9 @@ TEST_P(VerifierTest, EditedEventIsPinpointed) {
   EXPECT_EQ(r.first_bad_sequence, 37u);
   EXPECT_EQ(r.line, 37u);
   EXPECT_THAT(r.reason, HasSubstr("event 37 was altered"));
-  EXPECT_THAT(r.ToStatus(), StatusIs(absl::StatusCode::kDataLoss,
-                                     HasSubstr("FAILED at sequence 37: event altered")));
+  EXPECT_THAT(r.ToStatus(),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       HasSubstr("FAILED at sequence 37: event altered")));
 }
 
 TEST_P(VerifierTest, EditedEventWithRewrittenLeafHashIsBoundedByCheckpoints) {
@@ -120,7 +126,8 @@ TEST_P(VerifierTest, EditedEventWithRewrittenLeafHashIsBoundedByCheckpoints) {
   EXPECT_EQ(r.last_bad_sequence, 40u);
   EXPECT_EQ(r.line, 40u);
   EXPECT_THAT(r.reason, HasSubstr("previous checkpoint (size 30) matched"));
-  EXPECT_THAT(r.Summary(), HasSubstr("FAILED at sequence 31 (somewhere in 31..40)"));
+  EXPECT_THAT(r.Summary(),
+              HasSubstr("FAILED at sequence 31 (somewhere in 31..40)"));
 }
 
 TEST_P(VerifierTest, AlteredRecordedLeafHashOnly) {
@@ -139,7 +146,8 @@ TEST_P(VerifierTest, DeletedEventIsPinpointed) {
   VerifyReport r = Verify(log.records, log.latest_checkpoint);
   EXPECT_EQ(r.problem, VerifyProblem::kMissingEvent);
   EXPECT_EQ(r.first_bad_sequence, 37u);
-  EXPECT_THAT(r.reason, HasSubstr("expected sequence 37, found 38: event 37 is missing"));
+  EXPECT_THAT(r.reason,
+              HasSubstr("expected sequence 37, found 38: event 37 is missing"));
 }
 
 TEST_P(VerifierTest, DeletedEventWithRenumberingIsBoundedByCheckpoints) {
@@ -169,16 +177,19 @@ TEST_P(VerifierTest, InsertedEventWithRenumberingIsBoundedByCheckpoints) {
 
 TEST_P(VerifierTest, InsertedDuplicateAfterAuthenticatedEvent) {
   testing::TestLog log = Log();
-  log.records.insert(log.records.begin() + 50, log.records[19]);  // copy of 20 after 50
+  log.records.insert(log.records.begin() + 50,
+                     log.records[19]);  // copy of 20 after 50
   VerifyReport r = Verify(log.records, log.latest_checkpoint);
   EXPECT_EQ(r.problem, VerifyProblem::kInsertedOrReordered);
   EXPECT_EQ(r.first_bad_sequence, 51u);
-  EXPECT_THAT(r.reason, HasSubstr("sequence 20 appears again after sequence 50"));
+  EXPECT_THAT(r.reason,
+              HasSubstr("sequence 20 appears again after sequence 50"));
 }
 
 TEST_P(VerifierTest, InsertedDuplicateBeforeAnyCheckpoint) {
   testing::TestLog log = Log();
-  ExportRecord fake = log.records[2];  // a forged event 3, placed before the real one
+  ExportRecord fake =
+      log.records[2];  // a forged event 3, placed before the real one
   fake.event.message = "forged";
   fake.leaf_hash = EventLeafHash(fake.event);
   log.records.insert(log.records.begin() + 2, fake);
@@ -257,24 +268,27 @@ TEST_P(VerifierTest, CorruptLinesNameTheLine) {
   EXPECT_EQ(r.problem, VerifyProblem::kMalformedLine);
   EXPECT_EQ(r.first_bad_sequence, 50u);
   EXPECT_EQ(r.line, 50u);
-  EXPECT_THAT(r.reason, HasSubstr("line 50 (where event 50 is expected): column"));
+  EXPECT_THAT(r.reason,
+              HasSubstr("line 50 (where event 50 is expected): column"));
   EXPECT_THAT(r.ToStatus(), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST_P(VerifierTest, BlankAndGarbageLines) {
   testing::TestLog log = Log(12, 5);
   const std::string text = testing::ToJsonl(log.records);
-  for (const std::string& bad : {text + "\n", "\n" + text, text + "garbage\n",
-                                 text.substr(0, text.size() / 2), std::string("\x00\x01", 2)}) {
-    CTG_ASSERT_OK_AND_ASSIGN(VerifyReport r, VerifyExport(bad, key_, Options()));
+  for (const std::string& bad :
+       {text + "\n", "\n" + text, text + "garbage\n",
+        text.substr(0, text.size() / 2), std::string("\x00\x01", 2)}) {
+    CTG_ASSERT_OK_AND_ASSIGN(VerifyReport r,
+                             VerifyExport(bad, key_, Options()));
     EXPECT_EQ(r.problem, VerifyProblem::kMalformedLine) << r.Summary();
   }
 }
 
 TEST_P(VerifierTest, OverlongLine) {
   testing::TestLog log = Log(3, 1);
-  const std::string text =
-      testing::ToJsonl(log.records) + std::string(kMaxExportLineBytes + 1, ' ') + "\n";
+  const std::string text = testing::ToJsonl(log.records) +
+                           std::string(kMaxExportLineBytes + 1, ' ') + "\n";
   CTG_ASSERT_OK_AND_ASSIGN(VerifyReport r, VerifyExport(text, key_, Options()));
   EXPECT_EQ(r.problem, VerifyProblem::kMalformedLine);
   EXPECT_EQ(r.first_bad_sequence, 4u);
@@ -285,8 +299,9 @@ TEST_P(VerifierTest, WrongKey) {
   testing::TestLog log = Log();
   auto other = testing::MakeSigner(99);
   const NoteVerifier wrong = testing::VerifierOf(*other);
-  CTG_ASSERT_OK_AND_ASSIGN(VerifyReport r,
-                           VerifyExport(testing::ToJsonl(log.records), wrong, Options()));
+  CTG_ASSERT_OK_AND_ASSIGN(
+      VerifyReport r,
+      VerifyExport(testing::ToJsonl(log.records), wrong, Options()));
   EXPECT_EQ(r.problem, VerifyProblem::kBadCheckpoint);
   EXPECT_EQ(r.first_bad_sequence, 10u);
   EXPECT_THAT(r.reason, HasSubstr("wrong key"));
@@ -316,32 +331,37 @@ TEST_P(VerifierTest, TamperedEmbeddedCheckpoint) {
 
 TEST_P(VerifierTest, MovedCheckpoint) {
   testing::TestLog log = Log();
-  log.records[58].checkpoint = log.records[59].checkpoint;  // size 60 on event 59
+  log.records[58].checkpoint =
+      log.records[59].checkpoint;  // size 60 on event 59
   log.records[59].checkpoint.clear();
   VerifyReport r = Verify(log.records, log.latest_checkpoint);
   EXPECT_EQ(r.problem, VerifyProblem::kAlteredInRange);
   EXPECT_EQ(r.first_bad_sequence, 51u);
-  EXPECT_THAT(r.reason, HasSubstr("attached to sequence 59 is for tree size 60"));
+  EXPECT_THAT(r.reason,
+              HasSubstr("attached to sequence 59 is for tree size 60"));
 }
 
 TEST_P(VerifierTest, OriginMismatch) {
   testing::TestLog log = Log(20, 10);
   VerifyOptions options = Options();
   options.origin = "other.example/log";
-  CTG_ASSERT_OK_AND_ASSIGN(VerifyReport r,
-                           VerifyExport(testing::ToJsonl(log.records), key_, options));
+  CTG_ASSERT_OK_AND_ASSIGN(
+      VerifyReport r,
+      VerifyExport(testing::ToJsonl(log.records), key_, options));
   EXPECT_EQ(r.problem, VerifyProblem::kBadCheckpoint);
-  EXPECT_THAT(r.reason, HasSubstr("origin \"caf33.example/ctg-audit\" differs"));
+  EXPECT_THAT(r.reason,
+              HasSubstr("origin \"caf33.example/ctg-audit\" differs"));
   options.checkpoint_note = log.latest_checkpoint;
-  EXPECT_THAT(VerifyExport(testing::ToJsonl(log.records), key_, options),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("origin")));
+  EXPECT_THAT(
+      VerifyExport(testing::ToJsonl(log.records), key_, options),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("origin")));
 }
 
 TEST_P(VerifierTest, SmallestSequenceWinsWhenSeveralThingsAreWrong) {
   testing::TestLog log = Log();
-  log.records[71].event.code = 0;                   // 72: leaf mismatch
-  log.records[24].event.peer = "ipv4:6.6.6.6:1";    // 25: leaf mismatch
-  log.records.erase(log.records.begin() + 80);      // 81 missing
+  log.records[71].event.code = 0;                 // 72: leaf mismatch
+  log.records[24].event.peer = "ipv4:6.6.6.6:1";  // 25: leaf mismatch
+  log.records.erase(log.records.begin() + 80);    // 81 missing
   VerifyReport r = Verify(log.records, log.latest_checkpoint);
   EXPECT_EQ(r.problem, VerifyProblem::kAlteredEvent);
   EXPECT_EQ(r.first_bad_sequence, 25u);
@@ -358,12 +378,14 @@ TEST_P(VerifierTest, EverySingleTamperingIsPinpointed) {
     const uint64_t seq = k + 1;
     Records edited = log.records;
     edited[k].event.target_id += "x";
-    EXPECT_EQ(Verify(edited, log.latest_checkpoint).first_bad_sequence, seq) << "edit " << seq;
+    EXPECT_EQ(Verify(edited, log.latest_checkpoint).first_bad_sequence, seq)
+        << "edit " << seq;
 
     Records deleted = log.records;
     deleted.erase(deleted.begin() + k);
     VerifyReport d = Verify(deleted, log.latest_checkpoint);
-    EXPECT_EQ(d.first_bad_sequence, seq) << "delete " << seq << ": " << d.Summary();
+    EXPECT_EQ(d.first_bad_sequence, seq)
+        << "delete " << seq << ": " << d.Summary();
 
     if (k + 1 < 30) {
       Records swapped = log.records;
@@ -374,25 +396,28 @@ TEST_P(VerifierTest, EverySingleTamperingIsPinpointed) {
   }
 }
 
-
 // Large enough to span several 1 MiB blocks in parallel mode.
 TEST_P(VerifierTest, LargeExportAcrossBlocks) {
   testing::TestLog log = Log(12000, 1000);
   const std::string text = testing::ToJsonl(log.records);
   ASSERT_GT(text.size(), 3u << 20);
-  CTG_ASSERT_OK_AND_ASSIGN(VerifyReport ok, VerifyExport(text, key_, Options(log.latest_checkpoint)));
+  CTG_ASSERT_OK_AND_ASSIGN(
+      VerifyReport ok,
+      VerifyExport(text, key_, Options(log.latest_checkpoint)));
   EXPECT_TRUE(ok.ok()) << ok.Summary();
   EXPECT_EQ(ok.events, 12000u);
   EXPECT_EQ(ok.checkpoints_checked, 13u);
 
   log.records[4320].event.message = "edited";  // event 4321
   const std::string tampered = testing::ToJsonl(log.records);
-  CTG_ASSERT_OK_AND_ASSIGN(VerifyReport r,
-                           VerifyExport(tampered, key_, Options(log.latest_checkpoint)));
+  CTG_ASSERT_OK_AND_ASSIGN(
+      VerifyReport r,
+      VerifyExport(tampered, key_, Options(log.latest_checkpoint)));
   EXPECT_EQ(r.first_bad_sequence, 4321u);
   EXPECT_EQ(r.line, 4321u);
   std::istringstream in(tampered);
-  CTG_ASSERT_OK_AND_ASSIGN(VerifyReport s, VerifyExport(in, key_, Options(log.latest_checkpoint)));
+  CTG_ASSERT_OK_AND_ASSIGN(
+      VerifyReport s, VerifyExport(in, key_, Options(log.latest_checkpoint)));
   EXPECT_EQ(s.first_bad_sequence, 4321u);
   EXPECT_EQ(s.reason, r.reason);
 
@@ -402,7 +427,8 @@ TEST_P(VerifierTest, LargeExportAcrossBlocks) {
   for (int i = 0; i < 9876; ++i) at = broken.find('\n', at) + 1;
   broken.insert(at, "x");
   std::istringstream in2(broken);
-  CTG_ASSERT_OK_AND_ASSIGN(VerifyReport b, VerifyExport(in2, key_, Options(log.latest_checkpoint)));
+  CTG_ASSERT_OK_AND_ASSIGN(
+      VerifyReport b, VerifyExport(in2, key_, Options(log.latest_checkpoint)));
   EXPECT_EQ(b.problem, VerifyProblem::kMalformedLine);
   EXPECT_EQ(b.line, 9877u);
   EXPECT_EQ(b.first_bad_sequence, 9877u);

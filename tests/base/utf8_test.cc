@@ -18,9 +18,10 @@ TEST(Utf8Test, DecodesEachLength) {
 }
 
 TEST(Utf8Test, RefusesIllFormedSequences) {
-  for (const char* bad : {"\x80", "\xC0\xAF", "\xC1\xBF", "\xE0\x80\xAF", "\xED\xA0\x80",
-                          "\xF0\x80\x80\xAF", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xFF",
-                          "\xC3", "\xE2\x80", "\xF0\x9F\x98", "\xE2\x28\xA1"}) {
+  for (const char* bad :
+       {"\x80", "\xC0\xAF", "\xC1\xBF", "\xE0\x80\xAF", "\xED\xA0\x80",
+        "\xF0\x80\x80\xAF", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xFF",
+        "\xC3", "\xE2\x80", "\xF0\x9F\x98", "\xE2\x28\xA1"}) {
     EXPECT_EQ(Decode(bad, 0).length, 0u) << bad;
   }
 }
@@ -34,8 +35,8 @@ TEST(Utf8Test, FirstInvalidSkipsAsciiRuns) {
 }
 
 TEST(Utf8Test, AppendRoundTrips) {
-  for (char32_t cp : {U'\0', U'a', U'\u00E9', U'\u07FF', U'\u0800', U'\uFFFD', U'\U00010000',
-                      U'\U0010FFFF'}) {
+  for (char32_t cp : {U'\0', U'a', U'\u00E9', U'\u07FF', U'\u0800', U'\uFFFD',
+                      U'\U00010000', U'\U0010FFFF'}) {
     std::string s;
     Append(cp, &s);
     Sequence d = Decode(s, 0);

@@ -10,13 +10,16 @@ namespace {
 using ::ctg::testing::StatusIs;
 using ::testing::HasSubstr;
 
-std::vector<FlagSpec> Flags() { return {{"reason"}, {"notice-date"}, {"yes", false}}; }
+std::vector<FlagSpec> Flags() {
+  return {{"reason"}, {"notice-date"}, {"yes", false}};
+}
 
 TEST(Args, UnknownFlagSuggestsTheNearest) {
   std::vector<std::string> argv = {"CTG-1", "--reasn", "x"};
-  EXPECT_THAT(Args::Parse(argv, Flags()).status(),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("unknown flag --reasn (did you mean --reason?)")));
+  EXPECT_THAT(
+      Args::Parse(argv, Flags()).status(),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("unknown flag --reasn (did you mean --reason?)")));
 }
 
 TEST(Args, UnknownFlagFarFromAnyHasNoSuggestion) {
@@ -30,8 +33,9 @@ TEST(RequireFlags, NamesTheMissingFlag) {
   std::vector<std::string> argv = {"CTG-1", "--notice-date", "2026-01-01"};
   auto args = Args::Parse(argv, Flags());
   ASSERT_TRUE(args.ok());
-  EXPECT_THAT(RequireFlags(*args, {"notice-date", "reason"}),
-              StatusIs(absl::StatusCode::kInvalidArgument, "--reason is required"));
+  EXPECT_THAT(
+      RequireFlags(*args, {"notice-date", "reason"}),
+      StatusIs(absl::StatusCode::kInvalidArgument, "--reason is required"));
   EXPECT_TRUE(RequireFlags(*args, {"notice-date"}).ok());
 }
 
@@ -39,8 +43,9 @@ TEST(RequireFlags, BlankValueIsMissing) {
   std::vector<std::string> argv = {"--reason", "  "};
   auto args = Args::Parse(argv, Flags());
   ASSERT_TRUE(args.ok());
-  EXPECT_THAT(RequireFlags(*args, {"reason"}),
-              StatusIs(absl::StatusCode::kInvalidArgument, "--reason is required"));
+  EXPECT_THAT(
+      RequireFlags(*args, {"reason"}),
+      StatusIs(absl::StatusCode::kInvalidArgument, "--reason is required"));
 }
 
 }  // namespace

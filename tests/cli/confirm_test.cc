@@ -22,7 +22,9 @@ Args Parse(std::vector<std::string> argv) {
 TEST(Confirm, YesSkipsTheQuestion) {
   std::istringstream in;
   std::ostringstream out;
-  EXPECT_THAT(Confirm(Parse({"--yes"}), "Revoking REQ-1 ends it.", false, in, out), IsOk());
+  EXPECT_THAT(
+      Confirm(Parse({"--yes"}), "Revoking REQ-1 ends it.", false, in, out),
+      IsOk());
   EXPECT_EQ(out.str(), "");
 }
 
@@ -37,11 +39,13 @@ TEST(Confirm, WithoutTerminalNorYesRefusesAndSaysToPassYes) {
 TEST(Confirm, AsksOnTheTerminal) {
   std::ostringstream out;
   std::istringstream yes("y\n");
-  EXPECT_THAT(Confirm(Parse({}), "Revoking REQ-1 ends it.", true, yes, out), IsOk());
+  EXPECT_THAT(Confirm(Parse({}), "Revoking REQ-1 ends it.", true, yes, out),
+              IsOk());
   EXPECT_THAT(out.str(), HasSubstr("Revoking REQ-1 ends it.\nProceed? [y/N] "));
   std::istringstream no("\n");
-  EXPECT_THAT(Confirm(Parse({}), "Revoking REQ-1 ends it.", true, no, out),
-              StatusIs(absl::StatusCode::kCancelled, HasSubstr("nothing was changed")));
+  EXPECT_THAT(
+      Confirm(Parse({}), "Revoking REQ-1 ends it.", true, no, out),
+      StatusIs(absl::StatusCode::kCancelled, HasSubstr("nothing was changed")));
 }
 
 }  // namespace

@@ -14,7 +14,8 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-const Command* Find(const std::vector<Command>& commands, const std::string& name) {
+const Command* Find(const std::vector<Command>& commands,
+                    const std::string& name) {
   for (const Command& c : commands) {
     if (CommandName(c) == name) return &c;
   }
@@ -22,9 +23,11 @@ const Command* Find(const std::vector<Command>& commands, const std::string& nam
 }
 
 TEST(Wrap, BreaksAtSpacesWithinTheWidth) {
-  std::string text = "one two three four five six seven eight nine ten eleven twelve";
+  std::string text =
+      "one two three four five six seven eight nine ten eleven twelve";
   std::string wrapped = Wrap(text, 20, 2);
-  for (absl::string_view line : absl::StrSplit(wrapped, '\n', absl::SkipEmpty())) {
+  for (absl::string_view line :
+       absl::StrSplit(wrapped, '\n', absl::SkipEmpty())) {
     EXPECT_LE(line.size(), 20u) << line;
     EXPECT_EQ(line.substr(0, 2), "  ");
   }
@@ -50,7 +53,8 @@ TEST(CommandHelp, ShowsOnlyItsOwnOptions) {
   ASSERT_NE(revoke, nullptr);
   std::ostringstream out;
   PrintCommandHelp(*revoke, 80, out);
-  EXPECT_THAT(out.str(), HasSubstr("usage: ctg review revoke ID --reason TEXT"));
+  EXPECT_THAT(out.str(),
+              HasSubstr("usage: ctg review revoke ID --reason TEXT"));
   EXPECT_THAT(out.str(), Not(HasSubstr("--opportunity")));
   EXPECT_THAT(out.str(), Not(HasSubstr("Exit codes")));
   const Command* verify = Find(commands, "extract verify");
@@ -80,17 +84,19 @@ TEST(Generated, ManPageHasEveryCommand) {
   std::string man = ManPage(commands);
   EXPECT_THAT(man, HasSubstr(".TH CTG 1"));
   for (const Command& c : commands) {
-    EXPECT_THAT(man, HasSubstr("\\fBctg " + absl::StrReplaceAll(CommandName(c), {{"-", "\\-"}})));
+    EXPECT_THAT(man,
+                HasSubstr("\\fBctg " +
+                          absl::StrReplaceAll(CommandName(c), {{"-", "\\-"}})));
   }
   // Only the page's own requests start a line with '.': help text that
   // does is escaped.
   for (absl::string_view line : absl::StrSplit(man, '\n')) {
     if (line.empty() || line[0] != '.') continue;
     std::string request(line.substr(1, line.find(' ') == absl::string_view::npos
-                                            ? absl::string_view::npos
-                                            : line.find(' ') - 1));
-    EXPECT_TRUE(request == "TH" || request == "SH" || request == "TP" || request == "B" ||
-                request == "br")
+                                           ? absl::string_view::npos
+                                           : line.find(' ') - 1));
+    EXPECT_TRUE(request == "TH" || request == "SH" || request == "TP" ||
+                request == "B" || request == "br")
         << line;
   }
 }
@@ -101,8 +107,8 @@ TEST(Generated, BashCompletionKnowsCommandsAndFlags) {
   EXPECT_THAT(script, HasSubstr("\"review\") words=\""));
   EXPECT_THAT(script, HasSubstr("revoke"));
   EXPECT_THAT(script, HasSubstr("\"admin convention\") words=\"create list"));
-  EXPECT_THAT(script,
-              HasSubstr("\"review revoke\" | \"review revoke \"*) [[ $cur == -* ]] && words=\"--reason --yes"));
+  EXPECT_THAT(script, HasSubstr("\"review revoke\" | \"review revoke \"*) [[ "
+                                "$cur == -* ]] && words=\"--reason --yes"));
 }
 
 }  // namespace

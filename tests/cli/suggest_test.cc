@@ -15,8 +15,8 @@ TEST(EditDistance, CountsEditsAndTranspositions) {
 }
 
 TEST(Suggest, NearestCloseEnoughCandidate) {
-  std::vector<std::string> words = {"health", "request", "review", "extract", "catalogue",
-                                    "admin", "audit"};
+  std::vector<std::string> words = {"health",    "request", "review", "extract",
+                                    "catalogue", "admin",   "audit"};
   EXPECT_EQ(Suggest("reqest", words), "request");
   EXPECT_EQ(Suggest("reveiw", words), "review");
   EXPECT_EQ(Suggest("catalog", words), "catalogue");
@@ -26,9 +26,11 @@ TEST(Suggest, NearestCloseEnoughCandidate) {
 }
 
 TEST(Suggest, FlagsAndUniquePrefixes) {
-  std::vector<std::string> flags = {"--reason", "--notice-date", "--effective-date", "--yes"};
+  std::vector<std::string> flags = {"--reason", "--notice-date",
+                                    "--effective-date", "--yes"};
   EXPECT_EQ(Suggest("--reasn", flags), "--reason");
-  EXPECT_EQ(Suggest("--notice", flags), "--notice-date");  // the only one it starts
+  EXPECT_EQ(Suggest("--notice", flags),
+            "--notice-date");  // the only one it starts
   EXPECT_EQ(Suggest("--resaon", flags), "--reason");
 }
 

@@ -20,13 +20,15 @@ class TimeTextTest : public ::testing::Test {
 };
 
 absl::Time Utc(int y, int m, int d, int hh = 0, int mm = 0) {
-  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm, 0), absl::UTCTimeZone());
+  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm, 0),
+                         absl::UTCTimeZone());
 }
 
 TEST_F(TimeTextTest, LocalTimeCarriesItsOffset) {
   EXPECT_EQ(LocalTimeText(Utc(2026, 12, 1, 13, 3)), "2026-12-01 14:03 +01:00");
   EXPECT_EQ(LocalTimeText(Utc(2026, 7, 1, 13, 3)), "2026-07-01 15:03 +02:00");
-  EXPECT_EQ(LocalTimeText(Utc(2026, 7, 1, 13, 3), true), "2026-07-01 15:03:00 +02:00");
+  EXPECT_EQ(LocalTimeText(Utc(2026, 7, 1, 13, 3), true),
+            "2026-07-01 15:03:00 +02:00");
 }
 
 TEST_F(TimeTextTest, ApprovalEndIsTheDayTheReviewerTyped) {
@@ -38,15 +40,19 @@ TEST_F(TimeTextTest, ApprovalEndIsTheDayTheReviewerTyped) {
 }
 
 TEST_F(TimeTextTest, SinceAcceptsPlainDatesLocalTimesAndRfc3339) {
-  CTG_ASSERT_OK_AND_ASSIGN(absl::Time day, ParseTimeFlag("2026-12-01", "since"));
+  CTG_ASSERT_OK_AND_ASSIGN(absl::Time day,
+                           ParseTimeFlag("2026-12-01", "since"));
   EXPECT_EQ(day, Utc(2026, 11, 30, 23, 0));  // midnight in the Caf's calendar
-  CTG_ASSERT_OK_AND_ASSIGN(absl::Time local, ParseTimeFlag("2026-12-01 08:30", "since"));
+  CTG_ASSERT_OK_AND_ASSIGN(absl::Time local,
+                           ParseTimeFlag("2026-12-01 08:30", "since"));
   EXPECT_EQ(local, Utc(2026, 12, 1, 7, 30));
-  CTG_ASSERT_OK_AND_ASSIGN(absl::Time rfc, ParseTimeFlag("2026-12-01T08:30:00Z", "since"));
+  CTG_ASSERT_OK_AND_ASSIGN(absl::Time rfc,
+                           ParseTimeFlag("2026-12-01T08:30:00Z", "since"));
   EXPECT_EQ(rfc, Utc(2026, 12, 1, 8, 30));
-  EXPECT_THAT(ParseTimeFlag("1/12/2026", "since").status(),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("--since 1/12/2026: expected a date (2026-12-01)")));
+  EXPECT_THAT(
+      ParseTimeFlag("1/12/2026", "since").status(),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("--since 1/12/2026: expected a date (2026-12-01)")));
 }
 
 }  // namespace

@@ -84,15 +84,17 @@ std::string TargetName(const ::testing::TestParamInfo<EntryPoint>& target) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Targets, FuzzReplayTest,
-                         ::testing::ValuesIn(EntryPoints().begin(), EntryPoints().end()),
+                         ::testing::ValuesIn(EntryPoints().begin(),
+                                             EntryPoints().end()),
                          TargetName);
 
 // The list of entry points matches the target directories CMake builds.
 TEST(FuzzReplayTest, EveryTargetHasAnEntryPoint) {
-  for (const char* name : {"csv_import", "spiffe_id", "request_validation", "sdc_table",
-                           "audit_parsers", "audit_verifier"}) {
+  for (const char* name : {"csv_import", "spiffe_id", "request_validation",
+                           "sdc_table", "audit_parsers", "audit_verifier"}) {
     bool found = false;
-    for (const EntryPoint& e : EntryPoints()) found = found || std::string(e.name) == name;
+    for (const EntryPoint& e : EntryPoints())
+      found = found || std::string(e.name) == name;
     EXPECT_TRUE(found) << name;
     EXPECT_TRUE(fs::exists(fs::path(CTG_SOURCE_DIR) / "fuzz" / "targets" /
                            (std::string(name) + "_fuzzer.cc")))

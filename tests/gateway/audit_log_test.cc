@@ -12,13 +12,13 @@
 #include "audit/checkpoint.h"
 #include "audit/merkle_proof.h"
 #include "audit/note_key.h"
+#include "base/status_macros.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "store/audit_trail_store.h"
 #include "store/sqlite/sqlite_backend.h"
-#include "base/status_macros.h"
-#include "tests/testing/status_matchers.h"
 #include "tests/testing/ed25519_pem.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace ctg::gateway {
@@ -40,7 +40,8 @@ const audit::NoteSigner& Signer() {
 }
 
 absl::StatusOr<std::string> Sign(uint64_t size, const audit::Hash& root) {
-  return audit::SignCheckpoint({.origin = kOrigin, .size = size, .root = root}, Signer());
+  return audit::SignCheckpoint({.origin = kOrigin, .size = size, .root = root},
+                               Signer());
 }
 
 audit::NoteVerifier Verifier() {
@@ -48,7 +49,8 @@ audit::NoteVerifier Verifier() {
 }
 
 uint64_t NoteSize(const std::string& note) {
-  absl::StatusOr<audit::Checkpoint> checkpoint = audit::OpenCheckpoint(note, Verifier());
+  absl::StatusOr<audit::Checkpoint> checkpoint =
+      audit::OpenCheckpoint(note, Verifier());
   return checkpoint.ok() ? checkpoint->size : 0;
 }
 
@@ -70,14 +72,17 @@ class AuditLogTest : public ::testing::Test {
     ASSERT_THAT(log, IsOk());
     log_ = std::move(*log);
   }
-  static AuditLogOptions Options() { return {.sign = Sign, .keys = {Verifier()}}; }
+  static AuditLogOptions Options() {
+    return {.sign = Sign, .keys = {Verifier()}};
+  }
   // Appends Entry(i) in a transaction of its own; returns its sequence.
   uint64_t AppendOne(int i) {
     uint64_t seq = 0;
     EXPECT_THAT(db_->Write([&](store::WriteSession& tx) -> absl::Status {
       CTG_ASSIGN_OR_RETURN(seq, log_->Append(tx, Entry(i)));
       return absl::OkStatus();
-    }), IsOk());
+    }),
+                IsOk());
     return seq;
   }
 
@@ -94,7 +99,8 @@ TEST_F(AuditLogTest, ConcurrentAppendsGetDenseSequencesAndProvableLeaves) {
       for (int i = 0; i < kPerThread; ++i) {
         EXPECT_THAT(db_->Write([&](store::WriteSession& tx) {
           return log_->Append(tx, Entry(t * kPerThread + i)).status();
-        }), IsOk());
+        }),
+                    IsOk());
       }
     });
   }
@@ -105,25 +111,32 @@ TEST_F(AuditLogTest, ConcurrentAppendsGetDenseSequencesAndProvableLeaves) {
   auto proof = log_->ConsistencyProof(10, log_->size());
   ASSERT_THAT(proof, IsOk());
   auto old_root = log_->RootAt(10);
-  EXPECT_THAT(audit::VerifyConsistency(10, log_->size(), *proof, *old_root, *root), IsOk());
+  EXPECT_THAT(
+      audit::VerifyConsistency(10, log_->size(), *proof, *old_root, *root),
+      IsOk());
 }
 
 TEST_F(AuditLogTest, RolledBackAppendsLeaveNoGap) {
-  ASSERT_THAT(db_->Write([&](store::WriteSession& tx) { return log_->Append(tx, Entry(1)).status(); }),
+  ASSERT_THAT(db_->Write([&](store::WriteSession& tx) {
+    return log_->Append(tx, Entry(1)).status();
+  }),
               IsOk());
   // An append whose transaction fails afterwards is rolled back with it.
   EXPECT_FALSE(db_->Write([&](store::WriteSession& tx) -> absl::Status {
-    auto seq = log_->Append(tx, Entry(2));
-    EXPECT_THAT(seq, IsOk());
-    return absl::AbortedError("the state change failed");
-  }).ok());
+                    auto seq = log_->Append(tx, Entry(2));
+                    EXPECT_THAT(seq, IsOk());
+                    return absl::AbortedError("the state change failed");
+                  })
+                   .ok());
   EXPECT_EQ(AppendOne(3), 2u);
   EXPECT_EQ(log_->size(), 2u);
 }
 
 TEST_F(AuditLogTest, CheckpointsAreStoredAndTheTreeSurvivesReopen) {
   for (int i = 0; i < 5; ++i) {
-    ASSERT_THAT(db_->Write([&](store::WriteSession& tx) { return log_->Append(tx, Entry(i)).status(); }),
+    ASSERT_THAT(db_->Write([&](store::WriteSession& tx) {
+      return log_->Append(tx, Entry(i)).status();
+    }),
                 IsOk());
   }
   auto checkpoint = log_->Checkpoint();
@@ -149,24 +162,28 @@ TEST_F(AuditLogTest, ProofsOfOldEventsReadTheirLeavesBack) {
         CTG_RETURN_IF_ERROR(log_->Append(tx, Entry(i)).status());
       }
       return absl::OkStatus();
-    }), IsOk());
+    }),
+                IsOk());
   }
   audit::MerkleTree full;
   ASSERT_THAT(db_->Read([&](store::ReadSession& session) {
-    return session.audit().ScanLeaves([&](uint64_t, const std::string&, const std::string& leaf) {
-      audit::Hash h;
-      std::memcpy(h.data(), leaf.data(), h.size());
-      full.Append(h);
-      return absl::OkStatus();
-    });
-  }), IsOk());
+    return session.audit().ScanLeaves(
+        [&](uint64_t, const std::string&, const std::string& leaf) {
+          audit::Hash h;
+          std::memcpy(h.data(), leaf.data(), h.size());
+          full.Append(h);
+          return absl::OkStatus();
+        });
+  }),
+              IsOk());
   ASSERT_EQ(full.size(), uint64_t{kEvents});
   const uint64_t size = log_->size();
   for (uint64_t index : {0u, 1u, 255u, 256u, 1000u, 4095u, 4999u}) {
     auto proof = log_->InclusionProof(index, size);
     ASSERT_THAT(proof, IsOk()) << index;
     EXPECT_EQ(*proof, *full.InclusionProof(index, size)) << index;
-    EXPECT_THAT(audit::VerifyInclusion(index, size, *full.LeafAt(index), *proof, full.Root()),
+    EXPECT_THAT(audit::VerifyInclusion(index, size, *full.LeafAt(index), *proof,
+                                       full.Root()),
                 IsOk());
   }
   for (uint64_t old_size : {1u, 300u, 2049u}) {
@@ -221,14 +238,17 @@ TEST_F(AuditLogTest, ReopenRefusesAStoredCheckpointOfAnotherRoot) {
   // was altered (or forked) after it was signed. Only the latest
   // checkpoint's size used to be compared.
   ASSERT_THAT(db_->Write([&](store::WriteSession& tx) -> absl::Status {
-    CTG_ASSIGN_OR_RETURN(std::string note, Sign(3, audit::Sha256("another trail")));
+    CTG_ASSIGN_OR_RETURN(std::string note,
+                         Sign(3, audit::Sha256("another trail")));
     return tx.audit().InsertCheckpoint(3, 0, note);
-  }), IsOk());
+  }),
+              IsOk());
   ASSERT_THAT(log_->Checkpoint(), IsOk());  // size 5 matches
   log_.reset();
-  EXPECT_THAT(AuditLog::Open(db_.get(), Options()),
-              StatusIs(absl::StatusCode::kDataLoss,
-                       HasSubstr("an event in 1..3 was altered, inserted or removed")));
+  EXPECT_THAT(
+      AuditLog::Open(db_.get(), Options()),
+      StatusIs(absl::StatusCode::kDataLoss,
+               HasSubstr("an event in 1..3 was altered, inserted or removed")));
 }
 
 TEST_F(AuditLogTest, NeverSignsASecondRootForASize) {
@@ -236,15 +256,18 @@ TEST_F(AuditLogTest, NeverSignsASecondRootForASize) {
   // A checkpoint of size 6 appears in the store with another root while the
   // gateway runs; the tree then reaches size 6.
   ASSERT_THAT(db_->Write([&](store::WriteSession& tx) -> absl::Status {
-    CTG_ASSIGN_OR_RETURN(std::string note, Sign(6, audit::Sha256("another trail")));
+    CTG_ASSIGN_OR_RETURN(std::string note,
+                         Sign(6, audit::Sha256("another trail")));
     return tx.audit().InsertCheckpoint(6, 0, note);
-  }), IsOk());
+  }),
+              IsOk());
   AppendOne(6);
   EXPECT_THAT(log_->Checkpoint(),
               StatusIs(absl::StatusCode::kDataLoss,
                        HasSubstr("refusing to sign a checkpoint of size 6")));
   // The periodic checkpoint reports it too, for the gateway's health.
-  EXPECT_THAT(log_->PeriodicCheckpoint(), StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(log_->PeriodicCheckpoint(),
+              StatusIs(absl::StatusCode::kDataLoss));
   // A size without a stored checkpoint is signed as usual.
   AppendOne(7);
   EXPECT_THAT(log_->PeriodicCheckpoint(), IsOk());
@@ -253,9 +276,11 @@ TEST_F(AuditLogTest, NeverSignsASecondRootForASize) {
 TEST_F(AuditLogTest, AProofReadingAnOldBlockDoesNotHoldUpTheWriter) {
   constexpr int kEvents = 5000;  // more than the 16 recent blocks of 256
   ASSERT_THAT(db_->Write([&](store::WriteSession& tx) -> absl::Status {
-    for (int i = 0; i < kEvents; ++i) CTG_RETURN_IF_ERROR(log_->Append(tx, Entry(i)).status());
+    for (int i = 0; i < kEvents; ++i)
+      CTG_RETURN_IF_ERROR(log_->Append(tx, Entry(i)).status());
     return absl::OkStatus();
-  }), IsOk());
+  }),
+              IsOk());
   const uint64_t size = log_->size();
   auto old_root = log_->RootAt(size);
   ASSERT_THAT(old_root, IsOk());
@@ -284,7 +309,8 @@ TEST_F(AuditLogTest, AProofReadingAnOldBlockDoesNotHoldUpTheWriter) {
     CTG_ASSIGN_OR_RETURN(auto hashes, session.audit().LeafHashes(1, 1));
     std::memcpy(leaf.data(), hashes[0].data(), leaf.size());
     return absl::OkStatus();
-  }), IsOk());
+  }),
+              IsOk());
   EXPECT_THAT(audit::VerifyInclusion(0, size, leaf, *proof, *old_root), IsOk());
 }
 
@@ -299,7 +325,8 @@ TEST_F(AuditLogTest, AClaimedCallerIsAFactNotTheCaller) {
   ASSERT_THAT(db_->Write([&](store::WriteSession& tx) -> absl::Status {
     CTG_RETURN_IF_ERROR(log_->Append(tx, refused).status());
     return log_->Append(tx, verified).status();
-  }), IsOk());
+  }),
+              IsOk());
   auto scan = [&](store::AuditFilter filter) {
     std::vector<uint64_t> seqs;
     EXPECT_THAT(db_->Read([&](store::ReadSession& session) {
@@ -307,23 +334,26 @@ TEST_F(AuditLogTest, AClaimedCallerIsAFactNotTheCaller) {
         seqs.push_back(row.seq);
         return absl::OkStatus();
       });
-    }), IsOk());
+    }),
+                IsOk());
     return seqs;
   };
   EXPECT_EQ(scan({.caller = "spiffe://t/commune/33069/requester/alice"}),
             std::vector<uint64_t>{2});
-  EXPECT_EQ(scan({.claimed_caller = "spiffe://t/commune/33069/requester/alice"}),
-            std::vector<uint64_t>{1});
+  EXPECT_EQ(
+      scan({.claimed_caller = "spiffe://t/commune/33069/requester/alice"}),
+      std::vector<uint64_t>{1});
   absl::StatusOr<store::AuditRow> row;
   ASSERT_THAT(db_->Read([&](store::ReadSession& session) -> absl::Status {
     row = session.audit().Get(1);
     return row.status();
-  }), IsOk());
+  }),
+              IsOk());
   auto event = audit::DecodeCanonical(row->canonical);
   ASSERT_THAT(event, IsOk());
   EXPECT_EQ(event->caller, "");
-  EXPECT_EQ(event->facts, (std::vector<audit::Fact>{
-                              {audit::kClaimedCallerFact, refused.claimed_caller}}));
+  EXPECT_EQ(event->facts, (std::vector<audit::Fact>{{audit::kClaimedCallerFact,
+                                                     refused.claimed_caller}}));
   // The trail still checks at start-up.
   log_.reset();
   EXPECT_THAT(AuditLog::Open(db_.get(), Options()), IsOk());

@@ -25,31 +25,39 @@ namespace fixture = ::ctg::statbase::testing;
 // digest, another base version).
 statbase::Base MakeBase(const std::string& name) {
   std::vector<fixture::Row> rows = fixture::Rows();
-  for (int i = 0; i < 8; ++i) rows[fixture::kCommune + i][statbase::csv::kTerritoryName] = name;
-  auto base = statbase::ImportCsv(fixture::Render(rows), {.period = fixture::kPeriod});
+  for (int i = 0; i < 8; ++i)
+    rows[fixture::kCommune + i][statbase::csv::kTerritoryName] = name;
+  auto base =
+      statbase::ImportCsv(fixture::Render(rows), {.period = fixture::kPeriod});
   EXPECT_THAT(base, IsOk());
   return *std::move(base);
 }
 
 // Stores `base` as the statistics service does; returns its base version.
 std::string Import(store::Backend& db, const statbase::Base& base) {
-  std::string version = absl::StrCat(base.period(), "@", base.digest().substr(7, 16));
+  std::string version =
+      absl::StrCat(base.period(), "@", base.digest().substr(7, 16));
   EXPECT_THAT(db.Write([&](store::WriteSession& tx) -> absl::Status {
-    store::PeriodRow period{.period = base.period(), .base_version = version,
-                            .digest = base.digest(), .rows = base.row_count(),
-                            .import_time_us = 1, .imported_by = "test"};
+    store::PeriodRow period{.period = base.period(),
+                            .base_version = version,
+                            .digest = base.digest(),
+                            .rows = base.row_count(),
+                            .import_time_us = 1,
+                            .imported_by = "test"};
     if (auto replaced = tx.statistics().ReplacePeriod(period); !replaced.ok()) {
       return replaced.status();
     }
     absl::Status sliced = absl::OkStatus();
-    statbase::WriteCommuneSlices(base, [&](absl::string_view commune, absl::string_view rows) {
-      if (sliced.ok()) {
-        sliced = tx.statistics().AppendSlice(period.period, std::string(commune),
-                                    std::string(rows));
-      }
-    });
+    statbase::WriteCommuneSlices(
+        base, [&](absl::string_view commune, absl::string_view rows) {
+          if (sliced.ok()) {
+            sliced = tx.statistics().AppendSlice(
+                period.period, std::string(commune), std::string(rows));
+          }
+        });
     return sliced;
-  }), IsOk());
+  }),
+              IsOk());
   return version;
 }
 
@@ -80,7 +88,8 @@ TEST(CommuneBasesTest, ReimportDuringAReadCannotMixVersions) {
       EXPECT_EQ(CommuneName(*base), "Le Bouscat");
     }
     return absl::OkStatus();
-  }), IsOk());
+  }),
+              IsOk());
   ASSERT_NE(v1, v2);
   auto now = bases.Get(fixture::kPeriod, "33069");
   ASSERT_THAT(now, IsOk());

@@ -33,14 +33,18 @@ std::string WithDatabase(const std::string& replacement) {
 
 TEST(ConfigTest, DatabaseSectionSelectsPostgres) {
   CTG_ASSERT_OK_AND_ASSIGN(
-      Config c, ParseConfig(WithDatabase("[database]\n"
-                                         "url = \"postgresql://ctg@db.caf33.fr/ctg?sslmode=verify-full\"\n"
-                                         "migrate_url = \"postgresql://ctg_owner@db.caf33.fr/ctg\"\n"
-                                         "pool_size = 8\n"
-                                         "statement_timeout_ms = 2500"),
-                            "gw.conf", "/srv/ctg"));
+      Config c,
+      ParseConfig(
+          WithDatabase(
+              "[database]\n"
+              "url = \"postgresql://ctg@db.caf33.fr/ctg?sslmode=verify-full\"\n"
+              "migrate_url = \"postgresql://ctg_owner@db.caf33.fr/ctg\"\n"
+              "pool_size = 8\n"
+              "statement_timeout_ms = 2500"),
+          "gw.conf", "/srv/ctg"));
   EXPECT_EQ(c.database, "");
-  EXPECT_EQ(c.postgres.url, "postgresql://ctg@db.caf33.fr/ctg?sslmode=verify-full");
+  EXPECT_EQ(c.postgres.url,
+            "postgresql://ctg@db.caf33.fr/ctg?sslmode=verify-full");
   EXPECT_EQ(c.postgres.migrate_url, "postgresql://ctg_owner@db.caf33.fr/ctg");
   EXPECT_EQ(c.postgres.pool_size, 8);
   EXPECT_EQ(c.postgres.statement_timeout_ms, 2500);
@@ -50,20 +54,29 @@ TEST(ConfigTest, DatabaseSectionSelectsPostgres) {
 TEST(ConfigTest, ExactlyOneBackend) {
   EXPECT_THAT(ParseConfig(WithDatabase(""), "gw.conf", "/srv"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("missing required key database (an SQLite file) or database.url")));
-  EXPECT_THAT(ParseConfig(WithDatabase("database = ctg.db\n[database]\nurl = postgresql://db/ctg"),
+                       HasSubstr("missing required key database (an SQLite "
+                                 "file) or database.url")));
+  EXPECT_THAT(
+      ParseConfig(
+          WithDatabase(
+              "database = ctg.db\n[database]\nurl = postgresql://db/ctg"),
+          "gw.conf", "/srv"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("both set")));
+  EXPECT_THAT(ParseConfig(WithDatabase("[database]\nurl = \"ctg.db\""),
                           "gw.conf", "/srv"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("both set")));
-  EXPECT_THAT(ParseConfig(WithDatabase("[database]\nurl = \"ctg.db\""), "gw.conf", "/srv"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("database.url must be a postgresql:// URL")));
-  EXPECT_THAT(ParseConfig(WithDatabase("[database]\nurl = postgresql://db/ctg\npool_size = 0"),
-                          "gw.conf", "/srv"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("database.pool_size")));
+  EXPECT_THAT(
+      ParseConfig(
+          WithDatabase("[database]\nurl = postgresql://db/ctg\npool_size = 0"),
+          "gw.conf", "/srv"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("database.pool_size")));
 }
 
 TEST(ConfigTest, MinimalFileGetsDefaultsAndResolvedPaths) {
-  CTG_ASSERT_OK_AND_ASSIGN(Config c, ParseConfig(kMinimal, "gw.conf", "/srv/ctg"));
+  CTG_ASSERT_OK_AND_ASSIGN(Config c,
+                           ParseConfig(kMinimal, "gw.conf", "/srv/ctg"));
   EXPECT_EQ(c.listen, "127.0.0.1:8443");
   EXPECT_EQ(c.caf_id, "33");
   EXPECT_EQ(c.caf_name, "Caf de la Gironde");
@@ -82,11 +95,12 @@ TEST(ConfigTest, MinimalFileGetsDefaultsAndResolvedPaths) {
 }
 
 TEST(ConfigTest, OverridesEverySection) {
-  std::string text = std::string(kMinimal) +
-                     "[limits]\nmax_page_size = 20\ndefault_page_size = 10\n"
-                     "concurrent_releases = 4\nrelease_cache_mb = 0\n"
-                     "[workflow]\nfour_eyes = true\n"
-                     "[secret_statistique]\nmask_zeros = true\nlp_audit = off\n";
+  std::string text =
+      std::string(kMinimal) +
+      "[limits]\nmax_page_size = 20\ndefault_page_size = 10\n"
+      "concurrent_releases = 4\nrelease_cache_mb = 0\n"
+      "[workflow]\nfour_eyes = true\n"
+      "[secret_statistique]\nmask_zeros = true\nlp_audit = off\n";
   CTG_ASSERT_OK_AND_ASSIGN(Config c, ParseConfig(text, "gw.conf", "/x"));
   EXPECT_EQ(c.limits.max_page_size, 20);
   EXPECT_EQ(c.limits.concurrent_releases, 4);
@@ -104,63 +118,83 @@ struct Bad {
 class ConfigErrorTest : public ::testing::TestWithParam<Bad> {};
 
 TEST_P(ConfigErrorTest, NamesFileLineAndKey) {
-  EXPECT_THAT(ParseConfig(std::string(kMinimal) + GetParam().extra, "gw.conf", "/x"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(GetParam().message)));
+  EXPECT_THAT(
+      ParseConfig(std::string(kMinimal) + GetParam().extra, "gw.conf", "/x"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr(GetParam().message)));
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Errors, ConfigErrorTest,
     ::testing::Values(
-        Bad{"[limits]\nmax_page_size = 0\n", "gw.conf:14: limits.max_page_size must be an integer from 1"},
+        Bad{"[limits]\nmax_page_size = 0\n",
+            "gw.conf:14: limits.max_page_size must be an integer from 1"},
         Bad{"[limits]\nbogus = 1\n", "unknown key limits.bogus"},
-        Bad{"[workflow]\nfour_eyes = yes\n", "workflow.four_eyes must be true or false"},
-        Bad{"[secret_statistique]\nlp_audit = sometimes\n", "lp_audit must be always, sampled or off"},
+        Bad{"[workflow]\nfour_eyes = yes\n",
+            "workflow.four_eyes must be true or false"},
+        Bad{"[secret_statistique]\nlp_audit = sometimes\n",
+            "lp_audit must be always, sampled or off"},
         Bad{"[tls]\nca = \"x\"\n", "duplicate key tls.ca"},
         Bad{"[tls\n", "section header lacks ']'"},
         Bad{"just words\n", "expected key = value"},
         Bad{"caf_name = \"open\n", "unterminated string"},
-        Bad{"[limits]\ndefault_page_size = 900\n", "default_page_size exceeds"}));
+        Bad{"[limits]\ndefault_page_size = 900\n",
+            "default_page_size exceeds"}));
 
 TEST(ConfigTest, MissingRequiredKeyIsNamed) {
-  EXPECT_THAT(ParseConfig("trust_domain = x\n", "gw.conf", "/x"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("config gw.conf: missing required key caf_id")));
+  EXPECT_THAT(
+      ParseConfig("trust_domain = x\n", "gw.conf", "/x"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("config gw.conf: missing required key caf_id")));
 }
 
 TEST(ConfigTest, UnreadableFileIsNamed) {
-  EXPECT_THAT(LoadConfig("/nonexistent/gw.conf"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("/nonexistent/gw.conf: cannot read the file")));
+  EXPECT_THAT(
+      LoadConfig("/nonexistent/gw.conf"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("/nonexistent/gw.conf: cannot read the file")));
 }
 
 TEST(ConfigTest, MetricsListenerIsOffByDefaultAndSetBySection) {
-  CTG_ASSERT_OK_AND_ASSIGN(Config off, ParseConfig(kMinimal, "gw.conf", "/srv/ctg"));
+  CTG_ASSERT_OK_AND_ASSIGN(Config off,
+                           ParseConfig(kMinimal, "gw.conf", "/srv/ctg"));
   EXPECT_EQ(off.metrics.listen, "");
   CTG_ASSERT_OK_AND_ASSIGN(
-      Config on, ParseConfig(std::string(kMinimal) + "[metrics]\nlisten = \"127.0.0.1:9464\"\n",
+      Config on, ParseConfig(std::string(kMinimal) +
+                                 "[metrics]\nlisten = \"127.0.0.1:9464\"\n",
                              "gw.conf", "/srv/ctg"));
   EXPECT_EQ(on.metrics.listen, "127.0.0.1:9464");
-  EXPECT_THAT(ParseConfig(std::string(kMinimal) + "[metrics]\nport = 9464\n", "gw.conf", "/srv"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown key metrics.port")));
+  EXPECT_THAT(ParseConfig(std::string(kMinimal) + "[metrics]\nport = 9464\n",
+                          "gw.conf", "/srv"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("unknown key metrics.port")));
 }
 
 TEST(ConfigTest, WebConsoleIsOffByDefaultAndSetBySection) {
-  CTG_ASSERT_OK_AND_ASSIGN(Config off, ParseConfig(kMinimal, "gw.conf", "/srv/ctg"));
+  CTG_ASSERT_OK_AND_ASSIGN(Config off,
+                           ParseConfig(kMinimal, "gw.conf", "/srv/ctg"));
   EXPECT_EQ(off.web.listen, "");
   EXPECT_EQ(off.web.time_zone, "Europe/Paris");
   CTG_ASSERT_OK_AND_ASSIGN(
-      Config on, ParseConfig(std::string(kMinimal) +
-                                 "[web]\nlisten = \"127.0.0.1:8444\"\nmax_body_bytes = 8192\n"
-                                 "time_zone = \"America/Cayenne\"\n",
-                             "gw.conf", "/srv/ctg"));
+      Config on,
+      ParseConfig(
+          std::string(kMinimal) +
+              "[web]\nlisten = \"127.0.0.1:8444\"\nmax_body_bytes = 8192\n"
+              "time_zone = \"America/Cayenne\"\n",
+          "gw.conf", "/srv/ctg"));
   EXPECT_EQ(on.web.listen, "127.0.0.1:8444");
   EXPECT_EQ(on.web.max_body_bytes, 8192);
   EXPECT_EQ(on.web.time_zone, "America/Cayenne");
-  EXPECT_THAT(ParseConfig(std::string(kMinimal) + "[web]\ntime_zone = \"Mars/Olympus\"\n",
-                          "gw.conf", "/srv"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("web.time_zone")));
-  EXPECT_THAT(ParseConfig(std::string(kMinimal) + "[web]\nmax_body_bytes = 10\n", "gw.conf", "/srv"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("web.max_body_bytes")));
+  EXPECT_THAT(
+      ParseConfig(
+          std::string(kMinimal) + "[web]\ntime_zone = \"Mars/Olympus\"\n",
+          "gw.conf", "/srv"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("web.time_zone")));
+  EXPECT_THAT(
+      ParseConfig(std::string(kMinimal) + "[web]\nmax_body_bytes = 10\n",
+                  "gw.conf", "/srv"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("web.max_body_bytes")));
 }
 
 }  // namespace

@@ -43,12 +43,14 @@ class ConventionsServiceTest : public ::testing::Test {
     ASSERT_THAT(log, IsOk());
     log_ = std::move(*log);
     dispatcher_ = MakeDispatcher(store_, *log_, callers_);
-    service_ = std::make_unique<ConventionsService>(dispatcher_.get(), &store_, &config_);
+    service_ = std::make_unique<ConventionsService>(dispatcher_.get(), &store_,
+                                                    &config_);
   }
 
   void TearDown() override { dispatcher_->Shutdown(); }
 
-  grpc::Status Create(std::vector<std::string> perimeter, ctg::v1::Convention* out) {
+  grpc::Status Create(std::vector<std::string> perimeter,
+                      ctg::v1::Convention* out) {
     ctg::v1::CreateConventionRequest request;
     ctg::v1::Convention& c = *request.mutable_convention();
     c.set_commune("33069");
@@ -95,7 +97,8 @@ class ConventionsServiceTest : public ::testing::Test {
   std::unique_ptr<ConventionsService> service_;
 };
 
-TEST_F(ConventionsServiceTest, SuspendAndReinstateAreStoredWithTheirHistoryAndAudited) {
+TEST_F(ConventionsServiceTest,
+       SuspendAndReinstateAreStoredWithTheirHistoryAndAudited) {
   ctg::v1::Convention created;
   grpc::Status status = Create({"33069", "330690101"}, &created);
   ASSERT_TRUE(status.ok()) << status.error_message();
@@ -108,7 +111,8 @@ TEST_F(ConventionsServiceTest, SuspendAndReinstateAreStoredWithTheirHistoryAndAu
   EXPECT_EQ(suspended.state(), ctg::v1::SUSPENDED);
   FakeData data = store_.Snapshot();
   EXPECT_TRUE(data.conventions.at("CTG-33069-1").suspended);
-  EXPECT_EQ(data.conventions.at("CTG-33069-1").suspension_reason, "contrôle en cours");
+  EXPECT_EQ(data.conventions.at("CTG-33069-1").suspension_reason,
+            "contrôle en cours");
 
   ctg::v1::Convention reinstated;
   ASSERT_TRUE(Reinstate(created.id(), "contrôle terminé", &reinstated).ok());
@@ -119,9 +123,10 @@ TEST_F(ConventionsServiceTest, SuspendAndReinstateAreStoredWithTheirHistoryAndAu
   EXPECT_EQ(reinstated.history(2).action(), "reinstated");
   EXPECT_FALSE(store_.Snapshot().conventions.at("CTG-33069-1").suspended);
 
-  EXPECT_THAT(Audited(), ElementsAre("/ctg.v1.Conventions/CreateConvention 0",
-                                     "/ctg.v1.Conventions/SuspendConvention 0",
-                                     "/ctg.v1.Conventions/ReinstateConvention 0"));
+  EXPECT_THAT(Audited(),
+              ElementsAre("/ctg.v1.Conventions/CreateConvention 0",
+                          "/ctg.v1.Conventions/SuspendConvention 0",
+                          "/ctg.v1.Conventions/ReinstateConvention 0"));
   EXPECT_EQ(log_->size(), 3u);
 }
 
@@ -137,7 +142,8 @@ TEST_F(ConventionsServiceTest, ARefusedChangeWritesNothingButItsAuditEvent) {
   // history stay as they were.
   grpc::Status again = Suspend(created.id(), "encore", &out);
   EXPECT_EQ(again.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(again.error_message(), HasSubstr("only an active convention can be suspended"));
+  EXPECT_THAT(again.error_message(),
+              HasSubstr("only an active convention can be suspended"));
   const FakeData after = store_.Snapshot();
   EXPECT_EQ(after.conventions.at(created.id()).suspension_reason, "contrôle");
   EXPECT_EQ(after.convention_events.at(created.id()).size(),
@@ -146,10 +152,11 @@ TEST_F(ConventionsServiceTest, ARefusedChangeWritesNothingButItsAuditEvent) {
   grpc::Status unknown = Suspend("CTG-33069-9", "contrôle", &out);
   EXPECT_EQ(unknown.error_code(), grpc::StatusCode::NOT_FOUND);
 
-  EXPECT_THAT(Audited(), ElementsAre("/ctg.v1.Conventions/CreateConvention 0",
-                                     "/ctg.v1.Conventions/SuspendConvention 0",
-                                     "/ctg.v1.Conventions/SuspendConvention 9",
-                                     "/ctg.v1.Conventions/SuspendConvention 5"));
+  EXPECT_THAT(Audited(),
+              ElementsAre("/ctg.v1.Conventions/CreateConvention 0",
+                          "/ctg.v1.Conventions/SuspendConvention 0",
+                          "/ctg.v1.Conventions/SuspendConvention 9",
+                          "/ctg.v1.Conventions/SuspendConvention 5"));
 }
 
 TEST_F(ConventionsServiceTest, APerimeterOutsideTheStoredBaseIsRefused) {
@@ -163,7 +170,8 @@ TEST_F(ConventionsServiceTest, APerimeterOutsideTheStoredBaseIsRefused) {
 TEST_F(ConventionsServiceTest, OnlyAnAdminCreatesAConvention) {
   callers_.set_uri(kRequester);
   ctg::v1::Convention out;
-  EXPECT_EQ(Create({"33069"}, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Create({"33069"}, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_TRUE(store_.Snapshot().conventions.empty());
   EXPECT_THAT(Audited(), ElementsAre("/ctg.v1.Conventions/CreateConvention 7"));
 }

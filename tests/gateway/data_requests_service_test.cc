@@ -46,8 +46,8 @@ class DataRequestsServiceTest : public ::testing::Test {
     ASSERT_THAT(log, IsOk());
     log_ = std::move(*log);
     dispatcher_ = MakeDispatcher(store_, *log_, callers_);
-    service_ = std::make_unique<DataRequestsService>(dispatcher_.get(), &store_, &config_,
-                                                     &bases_);
+    service_ = std::make_unique<DataRequestsService>(dispatcher_.get(), &store_,
+                                                     &config_, &bases_);
     // The commune's convention, created by the Caf's administrator.
     ConventionsService conventions(dispatcher_.get(), &store_, &config_);
     ctg::v1::CreateConventionRequest create;
@@ -59,7 +59,8 @@ class DataRequestsServiceTest : public ::testing::Test {
     c.set_valid_until("2099-12-31");
     grpc::ServerContext context;
     ctg::v1::Convention created;
-    grpc::Status status = conventions.CreateConvention(&context, &create, &created);
+    grpc::Status status =
+        conventions.CreateConvention(&context, &create, &created);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
@@ -79,7 +80,8 @@ class DataRequestsServiceTest : public ::testing::Test {
     return service_->SubmitRequest(&context, &request, out);
   }
 
-  grpc::Status Start(const std::string& id, const std::string& who, ctg::v1::DataRequest* out) {
+  grpc::Status Start(const std::string& id, const std::string& who,
+                     ctg::v1::DataRequest* out) {
     callers_.set_uri(who);
     ctg::v1::StartStudyRequest request;
     request.set_id(id);
@@ -94,9 +96,11 @@ class DataRequestsServiceTest : public ::testing::Test {
     request.set_id(id);
     request.set_decision(ctg::v1::DecideRequestRequest::APPROVE);
     request.mutable_opportunity()->set_opinion(ctg::v1::FAVOURABLE);
-    request.mutable_opportunity()->set_reasoning("Conforme aux objectifs de la CTG");
+    request.mutable_opportunity()->set_reasoning(
+        "Conforme aux objectifs de la CTG");
     request.mutable_feasibility()->set_opinion(feasibility);
-    request.mutable_feasibility()->set_reasoning("Étudiée sous le secret statistique");
+    request.mutable_feasibility()->set_reasoning(
+        "Étudiée sous le secret statistique");
     grpc::ServerContext context;
     return service_->DecideRequest(&context, &request, out);
   }
@@ -121,7 +125,8 @@ class DataRequestsServiceTest : public ::testing::Test {
   std::unique_ptr<DataRequestsService> service_;
 };
 
-TEST_F(DataRequestsServiceTest, FiledStudiedAndApprovedWithTheTransitionsStored) {
+TEST_F(DataRequestsServiceTest,
+       FiledStudiedAndApprovedWithTheTransitionsStored) {
   ctg::v1::DataRequest request;
   grpc::Status status = Submit(&request);
   ASSERT_TRUE(status.ok()) << status.error_message();
@@ -137,19 +142,24 @@ TEST_F(DataRequestsServiceTest, FiledStudiedAndApprovedWithTheTransitionsStored)
   const ::ctg::testing::FakeData data = store_.Snapshot();
   const store::StoredRequest& stored = data.requests.at(request.id());
   ASSERT_TRUE(stored.approval.has_value());
-  EXPECT_EQ(stored.approval->scope.territories, std::vector<std::string>{"330690101"});
+  EXPECT_EQ(stored.approval->scope.territories,
+            std::vector<std::string>{"330690101"});
   ASSERT_EQ(stored.transitions.size(), 3u);
-  EXPECT_EQ(stored.transitions.back().to_state, static_cast<int>(ctg::v1::APPROVED));
+  EXPECT_EQ(stored.transitions.back().to_state,
+            static_cast<int>(ctg::v1::APPROVED));
   EXPECT_EQ(stored.transitions.back().actor, kReviewer);
-  EXPECT_THAT(Audited(), ElementsAre(absl::StrCat(kSubmit, " 0"), absl::StrCat(kStart, " 0"),
+  EXPECT_THAT(Audited(), ElementsAre(absl::StrCat(kSubmit, " 0"),
+                                     absl::StrCat(kStart, " 0"),
                                      absl::StrCat(kDecide, " 0")));
 }
 
-TEST_F(DataRequestsServiceTest, AnApprovalOnAnUnfavourableOpinionWritesNothing) {  // R1
+TEST_F(DataRequestsServiceTest,
+       AnApprovalOnAnUnfavourableOpinionWritesNothing) {  // R1
   ctg::v1::DataRequest request;
   ASSERT_TRUE(Submit(&request).ok());
   ASSERT_TRUE(Start(request.id(), kReviewer, &request).ok());
-  const size_t transitions = store_.Snapshot().requests.at(request.id()).transitions.size();
+  const size_t transitions =
+      store_.Snapshot().requests.at(request.id()).transitions.size();
 
   grpc::Status status = Decide(request.id(), ctg::v1::UNFAVOURABLE, &request);
   EXPECT_FALSE(status.ok());
@@ -159,7 +169,8 @@ TEST_F(DataRequestsServiceTest, AnApprovalOnAnUnfavourableOpinionWritesNothing) 
   EXPECT_FALSE(stored.approval.has_value());
   EXPECT_EQ(stored.transitions.size(), transitions);
   EXPECT_EQ(stored.request.state, static_cast<int>(ctg::v1::UNDER_STUDY));
-  EXPECT_EQ(Audited().back(), absl::StrCat(kDecide, " ", static_cast<int>(status.error_code())));
+  EXPECT_EQ(Audited().back(),
+            absl::StrCat(kDecide, " ", static_cast<int>(status.error_code())));
 }
 
 TEST_F(DataRequestsServiceTest, OnlyAReviewerStartsTheStudy) {  // R8
@@ -168,10 +179,12 @@ TEST_F(DataRequestsServiceTest, OnlyAReviewerStartsTheStudy) {  // R8
   ctg::v1::DataRequest out;
   EXPECT_EQ(Start(request.id(), kRequester, &out).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(Start(request.id(), kAdmin, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Start(request.id(), kAdmin, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(store_.Snapshot().requests.at(request.id()).request.state,
             static_cast<int>(ctg::v1::SUBMITTED));
-  EXPECT_THAT(Audited(), ElementsAre(absl::StrCat(kSubmit, " 0"), absl::StrCat(kStart, " 7"),
+  EXPECT_THAT(Audited(), ElementsAre(absl::StrCat(kSubmit, " 0"),
+                                     absl::StrCat(kStart, " 7"),
                                      absl::StrCat(kStart, " 7")));
 }
 

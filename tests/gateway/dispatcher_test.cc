@@ -23,7 +23,8 @@ absl::StatusOr<std::string> FakeSign(uint64_t size, const audit::Hash&) {
   return absl::StrCat("checkpoint of ", size, "\n");
 }
 
-constexpr char kSha[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+constexpr char kSha[] =
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 class DispatcherTest : public ::testing::Test {
  protected:
@@ -48,7 +49,8 @@ class DispatcherTest : public ::testing::Test {
       if (!decoded.ok()) return decoded.status();
       event = *decoded;
       return absl::OkStatus();
-    }), IsOk());
+    }),
+                IsOk());
     return event;
   }
 
@@ -61,10 +63,11 @@ class DispatcherTest : public ::testing::Test {
 };
 
 TEST_F(DispatcherTest, RepeatedHandshakeRefusalsAreFoldedIntoOneSummary) {
-  absl::Status why = absl::UnauthenticatedError("client certificate refused: certificate revoked");
+  absl::Status why = absl::UnauthenticatedError(
+      "client certificate refused: certificate revoked");
   for (int i = 0; i < 5; ++i) {
-    dispatcher_->RecordHandshakeRefusal(kSha, "spiffe://ctg.caf33.fr/commune/33069/requester/x",
-                                        why);
+    dispatcher_->RecordHandshakeRefusal(
+        kSha, "spiffe://ctg.caf33.fr/commune/33069/requester/x", why);
   }
   ASSERT_EQ(log_->size(), 1u);  // the first one, at once
   EXPECT_EQ(EventAt(1).method, kHandshakeMethod);
@@ -76,23 +79,26 @@ TEST_F(DispatcherTest, RepeatedHandshakeRefusalsAreFoldedIntoOneSummary) {
   EXPECT_EQ(summary.cert_sha256, kSha);
   EXPECT_EQ(summary.message, why.message());
   EXPECT_THAT(summary.facts, ::testing::Contains(audit::Fact{"refusals", "4"}));
-  EXPECT_THAT(summary.facts, ::testing::Contains(audit::Fact{"methods", "tls-handshake"}));
+  EXPECT_THAT(summary.facts,
+              ::testing::Contains(audit::Fact{"methods", "tls-handshake"}));
   EXPECT_TRUE(health_.healthy());
 }
 
 TEST_F(DispatcherTest, AFailureToRecordAHandshakeRefusalRefusesCalls) {
   db_->Close();  // every append now fails
-  dispatcher_->RecordHandshakeRefusal(kSha, "", absl::UnauthenticatedError("no client certificate presented"));
+  dispatcher_->RecordHandshakeRefusal(
+      kSha, "", absl::UnauthenticatedError("no client certificate presented"));
   EXPECT_EQ(health_.TotalFailures("audit-append"), 1u);
   EXPECT_THAT(health_.IntegrityStatus(),
-              ctg::testing::StatusIs(absl::StatusCode::kUnavailable, HasSubstr("audit-append")));
+              ctg::testing::StatusIs(absl::StatusCode::kUnavailable,
+                                     HasSubstr("audit-append")));
   grpc::ServerContext context;
   bool ran = false;
-  grpc::Status status = dispatcher_->Read(&context, "/ctg.v1.Catalogue/ListIndicators",
-                                          [&](Call&) {
-                                            ran = true;
-                                            return absl::OkStatus();
-                                          });
+  grpc::Status status = dispatcher_->Read(
+      &context, "/ctg.v1.Catalogue/ListIndicators", [&](Call&) {
+        ran = true;
+        return absl::OkStatus();
+      });
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_THAT(status.error_message(), HasSubstr("could not record"));
   EXPECT_FALSE(ran);

@@ -10,14 +10,19 @@ namespace {
 namespace sdc = ::ctg::policy::sdc;
 
 TEST(FeasibilityPreviewTest, EveryMaskReasonHasItsOwnProtoValue) {
-  EXPECT_EQ(MaskReasonToProto(sdc::MaskReason::kSmallCount), ctg::v1::SMALL_COUNT);
-  EXPECT_EQ(MaskReasonToProto(sdc::MaskReason::kDerivedFigure), ctg::v1::SMALL_COUNT);
+  EXPECT_EQ(MaskReasonToProto(sdc::MaskReason::kSmallCount),
+            ctg::v1::SMALL_COUNT);
+  EXPECT_EQ(MaskReasonToProto(sdc::MaskReason::kDerivedFigure),
+            ctg::v1::SMALL_COUNT);
   EXPECT_EQ(MaskReasonToProto(sdc::MaskReason::kSecondary), ctg::v1::SECONDARY);
-  EXPECT_EQ(MaskReasonToProto(sdc::MaskReason::kEarlierRelease), ctg::v1::EARLIER_RELEASE);
+  EXPECT_EQ(MaskReasonToProto(sdc::MaskReason::kEarlierRelease),
+            ctg::v1::EARLIER_RELEASE);
   EXPECT_EQ(MaskReasonToProto(sdc::MaskReason::kDominance), ctg::v1::DOMINANCE);
-  EXPECT_EQ(MaskReasonToProto(sdc::MaskReason::kGroupDisclosure), ctg::v1::GROUP_DISCLOSURE);
+  EXPECT_EQ(MaskReasonToProto(sdc::MaskReason::kGroupDisclosure),
+            ctg::v1::GROUP_DISCLOSURE);
   // Not masked cells: a published figure, an excluded territory (listed apart).
-  EXPECT_EQ(MaskReasonToProto(sdc::MaskReason::kNone), ctg::v1::MASK_REASON_UNSPECIFIED);
+  EXPECT_EQ(MaskReasonToProto(sdc::MaskReason::kNone),
+            ctg::v1::MASK_REASON_UNSPECIFIED);
   EXPECT_EQ(MaskReasonToProto(sdc::MaskReason::kExcludedTerritory),
             ctg::v1::MASK_REASON_UNSPECIFIED);
 }

@@ -19,8 +19,10 @@ TEST(HealthStateTest, StartsHealthy) {
 
 TEST(HealthStateTest, DegradedFailureIsStickyButDoesNotRefuseCalls) {
   HealthState health;
-  health.ReportFailure("crl", Severity::kDegraded, absl::NotFoundError("crl.pem: missing"));
-  health.ReportFailure("crl", Severity::kDegraded, absl::NotFoundError("crl.pem: missing"));
+  health.ReportFailure("crl", Severity::kDegraded,
+                       absl::NotFoundError("crl.pem: missing"));
+  health.ReportFailure("crl", Severity::kDegraded,
+                       absl::NotFoundError("crl.pem: missing"));
   EXPECT_FALSE(health.healthy());
   EXPECT_TRUE(health.IntegrityStatus().ok());
   ASSERT_EQ(health.Problems().size(), 1u);
@@ -45,11 +47,15 @@ TEST(HealthStateTest, IntegrityFailureRefusesUntilRecovered) {
 TEST(HealthStateTest, ListenerSeesEachFailureWithItsStreakCount) {
   HealthState health;
   std::vector<uint64_t> seen;
-  health.SetListener([&](const HealthState::Problem& p) { seen.push_back(p.failures); });
-  health.ReportFailure("trust-reload", Severity::kDegraded, absl::InternalError("x"));
-  health.ReportFailure("trust-reload", Severity::kDegraded, absl::InternalError("x"));
+  health.SetListener(
+      [&](const HealthState::Problem& p) { seen.push_back(p.failures); });
+  health.ReportFailure("trust-reload", Severity::kDegraded,
+                       absl::InternalError("x"));
+  health.ReportFailure("trust-reload", Severity::kDegraded,
+                       absl::InternalError("x"));
   health.ReportRecovered("trust-reload");
-  health.ReportFailure("trust-reload", Severity::kDegraded, absl::InternalError("x"));
+  health.ReportFailure("trust-reload", Severity::kDegraded,
+                       absl::InternalError("x"));
   EXPECT_EQ(seen, (std::vector<uint64_t>{1, 2, 1}));
 }
 

@@ -25,15 +25,17 @@ class ProtectionTest : public ::testing::Test {
     bases_["2023"] = std::make_shared<const statbase::Base>(std::move(*base));
   }
   policy::Scope AllOf33069() const {
-    policy::Scope scope{.indicators = {"allocataires", "single_parent_families"},
-                        .periods = {"2023"},
-                        .breakdowns = {"family_type"}};
+    policy::Scope scope{
+        .indicators = {"allocataires", "single_parent_families"},
+        .periods = {"2023"},
+        .breakdowns = {"family_type"}};
     const statbase::Base& b = *bases_.at("2023");
     for (statbase::TerritoryId id : b.sorted_territories()) {
       const statbase::Territory& t = b.territory(id);
-      bool mine = t.code == "33069" ||
-                  (t.commune != statbase::kNoTerritory && b.territory(t.commune).code == "33069");
-      if (mine && t.level != statbase::TerritoryLevel::kIrisQpv) scope.territories.push_back(t.code);
+      bool mine = t.code == "33069" || (t.commune != statbase::kNoTerritory &&
+                                        b.territory(t.commune).code == "33069");
+      if (mine && t.level != statbase::TerritoryLevel::kIrisQpv)
+        scope.territories.push_back(t.code);
     }
     return scope;
   }
@@ -43,31 +45,38 @@ class ProtectionTest : public ::testing::Test {
 
 TEST_F(ProtectionTest, ReleasesExactlyTheScopeProtected) {
   policy::Scope scope = AllOf33069();
-  CTG_ASSERT_OK_AND_ASSIGN(sdc::Release release,
-                           ProtectScope("33069", bases_, scope, {}, config_, "2023@test"));
+  CTG_ASSERT_OK_AND_ASSIGN(
+      sdc::Release release,
+      ProtectScope("33069", bases_, scope, {}, config_, "2023@test"));
   const statbase::Base& base = *bases_.at("2023");
   // The model holds more than the scope (breakdowns not asked for, the
   // hidden pieces): the release is exactly the scope's cells.
-  CTG_ASSERT_OK_AND_ASSIGN(sdc::TableModel model, BuildScopeModel("33069", bases_, scope));
+  CTG_ASSERT_OK_AND_ASSIGN(sdc::TableModel model,
+                           BuildScopeModel("33069", bases_, scope));
   std::set<sdc::CellKey> requested, released;
   for (const sdc::Cell& cell : model.cells) {
     if (cell.requested) requested.insert(cell.key);
   }
   ASSERT_LT(requested.size(), model.cells.size());
-  const std::set<std::string> indicators(scope.indicators.begin(), scope.indicators.end());
-  const std::set<std::string> territories(scope.territories.begin(), scope.territories.end());
+  const std::set<std::string> indicators(scope.indicators.begin(),
+                                         scope.indicators.end());
+  const std::set<std::string> territories(scope.territories.begin(),
+                                          scope.territories.end());
   int published = 0, masked = 0, excluded = 0;
   for (const sdc::ReleasedCell& cell : release.cells) {
     released.insert(cell.key);
     EXPECT_TRUE(indicators.count(cell.key.indicator)) << cell.key.ToString();
     EXPECT_TRUE(territories.count(cell.key.territory)) << cell.key.ToString();
-    EXPECT_TRUE(cell.key.breakdown.empty() || cell.key.breakdown == "family_type") << cell.key.ToString();
+    EXPECT_TRUE(cell.key.breakdown.empty() ||
+                cell.key.breakdown == "family_type")
+        << cell.key.ToString();
     if (cell.status == sdc::CellStatus::kPublished) {
       ++published;
       // A published figure is the base's figure.
-      CTG_ASSERT_OK_AND_ASSIGN(statbase::CellValue v,
-                               base.Find(cell.key.territory, cell.key.indicator,
-                                         cell.key.breakdown, cell.key.category));
+      CTG_ASSERT_OK_AND_ASSIGN(
+          statbase::CellValue v,
+          base.Find(cell.key.territory, cell.key.indicator, cell.key.breakdown,
+                    cell.key.category));
       EXPECT_EQ(cell.value, v.count) << cell.key.ToString();
       // R7: nothing published is a small count.
       EXPECT_TRUE(cell.value == 0 || cell.value >= 5) << cell.key.ToString();
@@ -93,8 +102,9 @@ TEST_F(ProtectionTest, ReleasesExactlyTheScopeProtected) {
 TEST_F(ProtectionTest, TotalsOnlyWhenNoBreakdownIsAsked) {
   policy::Scope scope = AllOf33069();
   scope.breakdowns.clear();
-  CTG_ASSERT_OK_AND_ASSIGN(sdc::Release release,
-                           ProtectScope("33069", bases_, scope, {}, config_, "v"));
+  CTG_ASSERT_OK_AND_ASSIGN(
+      sdc::Release release,
+      ProtectScope("33069", bases_, scope, {}, config_, "v"));
   for (const sdc::ReleasedCell& cell : release.cells) {
     EXPECT_TRUE(cell.key.breakdown.empty()) << cell.key.ToString();
   }
@@ -102,15 +112,17 @@ TEST_F(ProtectionTest, TotalsOnlyWhenNoBreakdownIsAsked) {
 
 TEST_F(ProtectionTest, MemoryKeepsMaskedCellsMasked) {
   policy::Scope scope = AllOf33069();
-  CTG_ASSERT_OK_AND_ASSIGN(sdc::Release first,
-                           ProtectScope("33069", bases_, scope, {}, config_, "v"));
+  CTG_ASSERT_OK_AND_ASSIGN(
+      sdc::Release first,
+      ProtectScope("33069", bases_, scope, {}, config_, "v"));
   sdc::ReleaseMemory memory;
   ASSERT_TRUE(memory.Record(first).ok());
   // A narrower second release: the commune without one IRIS.
   policy::Scope narrower = scope;
   narrower.territories.erase(narrower.territories.begin() + 1);
-  CTG_ASSERT_OK_AND_ASSIGN(sdc::Release second,
-                           ProtectScope("33069", bases_, narrower, memory, config_, "v"));
+  CTG_ASSERT_OK_AND_ASSIGN(
+      sdc::Release second,
+      ProtectScope("33069", bases_, narrower, memory, config_, "v"));
   for (const sdc::ReleasedCell& cell : second.cells) {
     const sdc::MemoryEntry* before = memory.Find(cell.key);
     ASSERT_NE(before, nullptr) << cell.key.ToString();
@@ -127,14 +139,16 @@ TEST_F(ProtectionTest, MemoryKeepsMaskedCellsMasked) {
 TEST_F(ProtectionTest, RelatedIndicatorsAreModelledUnreleased) {
   policy::Scope scope = AllOf33069();
   scope.indicators = {"rsa"};
-  CTG_ASSERT_OK_AND_ASSIGN(sdc::TableModel model, BuildScopeModel("33069", bases_, scope));
+  CTG_ASSERT_OK_AND_ASSIGN(sdc::TableModel model,
+                           BuildScopeModel("33069", bases_, scope));
   std::set<std::string> blocks;
   for (const sdc::Block& b : model.blocks) blocks.insert(b.key.indicator);
   EXPECT_TRUE(blocks.count("rsa") && blocks.count("allocataires") &&
               blocks.count("persons_covered"));
   EXPECT_FALSE(model.bounds.empty());
-  CTG_ASSERT_OK_AND_ASSIGN(sdc::Release release,
-                           ProtectScope("33069", bases_, scope, {}, config_, "v"));
+  CTG_ASSERT_OK_AND_ASSIGN(
+      sdc::Release release,
+      ProtectScope("33069", bases_, scope, {}, config_, "v"));
   for (const sdc::ReleasedCell& cell : release.cells) {
     EXPECT_EQ(cell.key.indicator, "rsa") << cell.key.ToString();
   }
@@ -155,9 +169,12 @@ TEST_F(ProtectionTest, RelatedIndicatorsAreModelledUnreleased) {
 TEST_F(ProtectionTest, UnknownTerritoryIsRefused) {
   policy::Scope scope = AllOf33069();
   scope.territories.push_back("330699999");
-  EXPECT_THAT(ProtectScope("33069", bases_, scope, {}, config_, "v"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("territory 330699999 is not in the statistical base of 2023")));
+  EXPECT_THAT(
+      ProtectScope("33069", bases_, scope, {}, config_, "v"),
+      StatusIs(
+          absl::StatusCode::kInvalidArgument,
+          HasSubstr(
+              "territory 330699999 is not in the statistical base of 2023")));
 }
 
 }  // namespace

@@ -15,8 +15,9 @@ TEST(RateLimiterTest, BurstThenRefillPerIdentity) {
   RateLimiter limiter(60);  // one per second, bursts of 60
   absl::Time t0 = absl::FromUnixSeconds(1000);
   for (int i = 0; i < 60; ++i) ASSERT_THAT(limiter.Admit("a", t0), IsOk()) << i;
-  EXPECT_THAT(limiter.Admit("a", t0), StatusIs(absl::StatusCode::kResourceExhausted,
-                                               HasSubstr("retry in 1 s")));
+  EXPECT_THAT(limiter.Admit("a", t0),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       HasSubstr("retry in 1 s")));
   EXPECT_THAT(limiter.Admit("b", t0), IsOk());  // per identity
   EXPECT_THAT(limiter.Admit("a", t0 + absl::Seconds(1)), IsOk());
   EXPECT_THAT(limiter.Admit("a", t0 + absl::Seconds(1)),
@@ -25,7 +26,8 @@ TEST(RateLimiterTest, BurstThenRefillPerIdentity) {
 
 TEST(RateLimiterTest, ZeroMeansUnlimited) {
   RateLimiter limiter(0);
-  for (int i = 0; i < 10000; ++i) ASSERT_THAT(limiter.Admit("a", absl::UnixEpoch()), IsOk());
+  for (int i = 0; i < 10000; ++i)
+    ASSERT_THAT(limiter.Admit("a", absl::UnixEpoch()), IsOk());
 }
 
 TEST(RateLimiterTest, TimeGoingBackwardsGrantsNothing) {
@@ -34,7 +36,8 @@ TEST(RateLimiterTest, TimeGoingBackwardsGrantsNothing) {
   ASSERT_THAT(limiter.Admit("a", t0), IsOk());
   ASSERT_THAT(limiter.Admit("a", t0), IsOk());
   EXPECT_THAT(limiter.Admit("a", t0 - absl::Hours(1)),
-              StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("retry in 30 s")));
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       HasSubstr("retry in 30 s")));
 }
 
 }  // namespace

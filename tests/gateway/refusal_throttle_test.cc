@@ -15,15 +15,18 @@ using Key = RefusalThrottle::Key;
 const absl::Time kT0 = absl::FromUnixSeconds(1'800'000'000);  // a window start
 
 Key K(const std::string& peer, const std::string& sha = "aa") {
-  return Key{.peer = peer, .reason = "client certificate refused: revoked", .cert_sha256 = sha};
+  return Key{.peer = peer,
+             .reason = "client certificate refused: revoked",
+             .cert_sha256 = sha};
 }
 
 TEST(RefusalThrottleTest, FirstOfAKeyIsRecordedTheRestFoldedIntoOneSummary) {
   RefusalThrottle throttle({.window = absl::Minutes(1), .max_keys = 10});
-  EXPECT_TRUE(throttle.Offer(K("ipv4:10.0.0.1"), "tls-handshake", 16, "spiffe://x", kT0));
+  EXPECT_TRUE(throttle.Offer(K("ipv4:10.0.0.1"), "tls-handshake", 16,
+                             "spiffe://x", kT0));
   for (int i = 1; i <= 999; ++i) {
-    EXPECT_FALSE(throttle.Offer(K("ipv4:10.0.0.1"), i % 2 ? "/a/B" : "/a/C", 16, "spiffe://x",
-                                kT0 + absl::Milliseconds(i)));
+    EXPECT_FALSE(throttle.Offer(K("ipv4:10.0.0.1"), i % 2 ? "/a/B" : "/a/C", 16,
+                                "spiffe://x", kT0 + absl::Milliseconds(i)));
   }
   EXPECT_THAT(throttle.TakeEnded(kT0 + absl::Seconds(59)), IsEmpty());
   auto ended = throttle.TakeEnded(kT0 + absl::Seconds(60));
@@ -36,9 +39,11 @@ TEST(RefusalThrottleTest, FirstOfAKeyIsRecordedTheRestFoldedIntoOneSummary) {
   EXPECT_EQ(ended[0].window_start, kT0);
   EXPECT_EQ(ended[0].window_end, kT0 + absl::Minutes(1));
   EXPECT_THAT(ended[0].methods, ElementsAre("/a/B", "/a/C"));
-  EXPECT_THAT(throttle.TakeEnded(kT0 + absl::Seconds(61)), IsEmpty());  // taken once
+  EXPECT_THAT(throttle.TakeEnded(kT0 + absl::Seconds(61)),
+              IsEmpty());  // taken once
   // A new window records the key's first refusal at once again.
-  EXPECT_TRUE(throttle.Offer(K("ipv4:10.0.0.1"), "tls-handshake", 16, "", kT0 + absl::Seconds(61)));
+  EXPECT_TRUE(throttle.Offer(K("ipv4:10.0.0.1"), "tls-handshake", 16, "",
+                             kT0 + absl::Seconds(61)));
 }
 
 TEST(RefusalThrottleTest, AKeySeenOnceHasNoSummary) {
@@ -68,8 +73,9 @@ TEST(RefusalThrottleTest, AFloodOfDistinctKeysIsBounded) {
   size_t at_once = 0;
   for (int i = 0; i < 100000; ++i) {
     // 1000 distinct certificates, each refused 100 times.
-    at_once += throttle.Offer(K("ipv4:10.0.0.1", std::to_string(i % 1000)), "tls-handshake", 16,
-                              "", kT0 + absl::Microseconds(i));
+    at_once +=
+        throttle.Offer(K("ipv4:10.0.0.1", std::to_string(i % 1000)),
+                       "tls-handshake", 16, "", kT0 + absl::Microseconds(i));
   }
   EXPECT_EQ(at_once, kMaxKeys);
   auto ended = throttle.TakeEnded(kT0 + absl::Seconds(10));
@@ -87,7 +93,8 @@ TEST(RefusalThrottleTest, AFloodOfDistinctKeysIsBounded) {
 TEST(RefusalThrottleTest, MethodsListIsBounded) {
   RefusalThrottle throttle({});
   throttle.Offer(K("p"), "first", 16, "", kT0);
-  for (int i = 0; i < 50; ++i) throttle.Offer(K("p"), "/m/" + std::to_string(i), 16, "", kT0);
+  for (int i = 0; i < 50; ++i)
+    throttle.Offer(K("p"), "/m/" + std::to_string(i), 16, "", kT0);
   auto all = throttle.TakeAll();
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0].methods.size(), RefusalThrottle::kMaxMethods);
@@ -107,9 +114,11 @@ TEST(RefusalThrottleTest, TakeAllEndsTheCurrentWindow) {
 
 TEST(RefusalThrottleTest, WindowsAreAlignedAndZeroOptionsAreSane) {
   RefusalThrottle throttle({.window = absl::ZeroDuration(), .max_keys = 0});
-  EXPECT_EQ(throttle.WindowEnd(kT0 + absl::Seconds(30)), kT0 + absl::Minutes(1));
+  EXPECT_EQ(throttle.WindowEnd(kT0 + absl::Seconds(30)),
+            kT0 + absl::Minutes(1));
   EXPECT_TRUE(throttle.Offer(K("p1"), "m", 16, "", kT0));
-  EXPECT_FALSE(throttle.Offer(K("p2"), "m", 16, "", kT0));  // max_keys 1: overflow
+  EXPECT_FALSE(
+      throttle.Offer(K("p2"), "m", 16, "", kT0));  // max_keys 1: overflow
 }
 
 }  // namespace

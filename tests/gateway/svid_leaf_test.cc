@@ -38,7 +38,8 @@ class SvidLeafTest : public ::testing::Test {
   void SetUp() override {
     testing::WriteFile(dir_.path() + "/ca.pem", ca_->cert);
     testing::WriteFile(dir_.path() + "/crl.pem", testing::MakeEmptyCrl(*ca_));
-    auto anchors = TrustAnchors::Load(dir_.path() + "/ca.pem", dir_.path() + "/crl.pem");
+    auto anchors =
+        TrustAnchors::Load(dir_.path() + "/ca.pem", dir_.path() + "/crl.pem");
     ASSERT_THAT(anchors, IsOk());
     anchors_ = *anchors;
   }
@@ -63,7 +64,8 @@ PemPair* SvidLeafTest::ca_ = nullptr;
 TEST_F(SvidLeafTest, AnOrdinaryClientCertificateIsAccepted) {
   EXPECT_THAT(Profile(ClientSpec(kId)), IsOk());
   EXPECT_THAT(Verify(ClientSpec(kId)), IsOk());
-  CertSpec minimal = ClientSpec(kId);  // no basicConstraints, no EKU: still a leaf
+  CertSpec minimal =
+      ClientSpec(kId);  // no basicConstraints, no EKU: still a leaf
   minimal.basic_constraints = "";
   minimal.extended_key_usage = "";
   EXPECT_THAT(Verify(minimal), IsOk());
@@ -73,8 +75,10 @@ TEST_F(SvidLeafTest, ACaCertificateIsNotAClientIdentity) {
   CertSpec spec = ClientSpec(kId);
   spec.basic_constraints = "critical,CA:TRUE";
   spec.key_usage = "critical,digitalSignature,keyCertSign";
-  EXPECT_THAT(Profile(spec), StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("CA:TRUE")));
-  EXPECT_THAT(Verify(spec), StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("CA:TRUE")));
+  EXPECT_THAT(Profile(spec), StatusIs(absl::StatusCode::kUnauthenticated,
+                                      HasSubstr("CA:TRUE")));
+  EXPECT_THAT(Verify(spec), StatusIs(absl::StatusCode::kUnauthenticated,
+                                     HasSubstr("CA:TRUE")));
 }
 
 TEST_F(SvidLeafTest, KeyCertSignOrCrlSignIsRefusedEvenWithoutCa) {
@@ -96,21 +100,25 @@ TEST_F(SvidLeafTest, KeyCertSignOrCrlSignIsRefusedEvenWithoutCa) {
 TEST_F(SvidLeafTest, AnExtendedKeyUsageWithoutClientAuthIsRefused) {
   CertSpec spec = ClientSpec(kId);
   spec.extended_key_usage = "serverAuth";
-  EXPECT_THAT(Profile(spec), StatusIs(absl::StatusCode::kUnauthenticated,
-                                      HasSubstr("does not include clientAuth")));
-  EXPECT_THAT(Verify(spec), StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("clientAuth")));
+  EXPECT_THAT(Profile(spec),
+              StatusIs(absl::StatusCode::kUnauthenticated,
+                       HasSubstr("does not include clientAuth")));
+  EXPECT_THAT(Verify(spec), StatusIs(absl::StatusCode::kUnauthenticated,
+                                     HasSubstr("clientAuth")));
   spec.extended_key_usage = "serverAuth,clientAuth";
   EXPECT_THAT(Verify(spec), IsOk());
 }
 
 TEST_F(SvidLeafTest, SelfSignedWithAGoodSanIsRefused) {
   EXPECT_THAT(Verify(ClientSpec(kId), /*self_signed=*/true),
-              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("client certificate refused")));
+              StatusIs(absl::StatusCode::kUnauthenticated,
+                       HasSubstr("client certificate refused")));
 }
 
 TEST_F(SvidLeafTest, NoCertificateIsRefused) {
   EXPECT_THAT(anchors_->VerifyClient("", "", std::time(nullptr)),
-              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("no client certificate")));
+              StatusIs(absl::StatusCode::kUnauthenticated,
+                       HasSubstr("no client certificate")));
 }
 
 }  // namespace

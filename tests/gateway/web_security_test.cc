@@ -17,33 +17,46 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr char kCert[] = "2d31fb0622f71c6a80563f6205d7f07e5af415b1aa799e4a79868e32c337d219";
-constexpr char kOtherCert[] = "b1d019fa61c8b4bf5155ca92a53400cf0c2df098e4f7f5dceed522a2cd64f405";
+constexpr char kCert[] =
+    "2d31fb0622f71c6a80563f6205d7f07e5af415b1aa799e4a79868e32c337d219";
+constexpr char kOtherCert[] =
+    "b1d019fa61c8b4bf5155ca92a53400cf0c2df098e4f7f5dceed522a2cd64f405";
 
-TEST(CsrfTokensTest, AnIssuedTokenIsAcceptedOnlyDoubleSubmittedForItsCertificate) {
+TEST(CsrfTokensTest,
+     AnIssuedTokenIsAcceptedOnlyDoubleSubmittedForItsCertificate) {
   CsrfTokens csrf;
   std::string token = csrf.Issue(kCert);
   EXPECT_TRUE(csrf.Check(token, token, kCert).ok());
-  EXPECT_THAT(csrf.Check("", token, kCert).message(), HasSubstr("X-CSRF-Token header is missing"));
-  EXPECT_THAT(csrf.Check(token, "", kCert).message(), HasSubstr("cookie is missing"));
-  EXPECT_THAT(csrf.Check(token, csrf.Issue(kCert), kCert).message(), HasSubstr("does not match"));
-  EXPECT_EQ(csrf.Check(token, token, kOtherCert).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(csrf.Check("", token, kCert).message(),
+              HasSubstr("X-CSRF-Token header is missing"));
+  EXPECT_THAT(csrf.Check(token, "", kCert).message(),
+              HasSubstr("cookie is missing"));
+  EXPECT_THAT(csrf.Check(token, csrf.Issue(kCert), kCert).message(),
+              HasSubstr("does not match"));
+  EXPECT_EQ(csrf.Check(token, token, kOtherCert).code(),
+            absl::StatusCode::kPermissionDenied);
   // Another process's key, or a made-up MAC.
   CsrfTokens other;
   std::string foreign = other.Issue(kCert);
-  EXPECT_EQ(csrf.Check(foreign, foreign, kCert).code(), absl::StatusCode::kPermissionDenied);
-  std::string forged = token.substr(0, token.find('.') + 1) + std::string(64, '0');
-  EXPECT_EQ(csrf.Check(forged, forged, kCert).code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(csrf.Check("no-dot", "no-dot", kCert).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(csrf.Check(foreign, foreign, kCert).code(),
+            absl::StatusCode::kPermissionDenied);
+  std::string forged =
+      token.substr(0, token.find('.') + 1) + std::string(64, '0');
+  EXPECT_EQ(csrf.Check(forged, forged, kCert).code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(csrf.Check("no-dot", "no-dot", kCert).code(),
+            absl::StatusCode::kPermissionDenied);
 }
 
 TEST(CsrfTokensTest, TheCookieIsLockedDownAndReadBack) {
   std::string cookie = CsrfTokens::Cookie("abc.def");
   EXPECT_THAT(cookie, HasSubstr("__Host-ctg_csrf=abc.def"));
-  for (const char* attribute : {"Secure", "HttpOnly", "SameSite=Strict", "Path=/"}) {
+  for (const char* attribute :
+       {"Secure", "HttpOnly", "SameSite=Strict", "Path=/"}) {
     EXPECT_THAT(cookie, HasSubstr(attribute));
   }
-  EXPECT_EQ(CsrfTokens::FromCookieHeader("a=1; __Host-ctg_csrf=abc.def; b=2"), "abc.def");
+  EXPECT_EQ(CsrfTokens::FromCookieHeader("a=1; __Host-ctg_csrf=abc.def; b=2"),
+            "abc.def");
   EXPECT_EQ(CsrfTokens::FromCookieHeader("ctg_csrf=abc.def"), "");
 }
 
@@ -70,8 +83,11 @@ TEST(JsonApiTest, ErrorsCarryTheGrpcCodeAndItsHttpStatus) {
   EXPECT_EQ(HttpStatusFor(grpc::StatusCode::RESOURCE_EXHAUSTED), 429);
   EXPECT_EQ(HttpStatusFor(grpc::StatusCode::UNIMPLEMENTED), 501);
   EXPECT_EQ(HttpStatusFor(grpc::StatusCode::DATA_LOSS), 500);
-  EXPECT_EQ(ErrorJson(grpc::Status(grpc::StatusCode::NOT_FOUND, "request \"R\" not found"), "x"),
-            R"({"code":5,"status":"NOT_FOUND","message":"request \"R\" not found","detail":"x"})");
+  EXPECT_EQ(
+      ErrorJson(
+          grpc::Status(grpc::StatusCode::NOT_FOUND, "request \"R\" not found"),
+          "x"),
+      R"({"code":5,"status":"NOT_FOUND","message":"request \"R\" not found","detail":"x"})");
 }
 
 TEST(AssetsTest, ThePagesAreEmbeddedWithTheirTypes) {
@@ -83,7 +99,8 @@ TEST(AssetsTest, ThePagesAreEmbeddedWithTheirTypes) {
   EXPECT_NE(FindAsset("/app.js"), nullptr);
   EXPECT_NE(FindAsset("/lib/chart.umd.min.js"), nullptr);
   EXPECT_EQ(FindAsset("/../CMakeLists.txt"), nullptr);
-  EXPECT_EQ(FindAsset("/axe.min.js"), nullptr);  // test-only library: not served
+  EXPECT_EQ(FindAsset("/axe.min.js"),
+            nullptr);  // test-only library: not served
   EXPECT_THAT(MimeType("/app.js"), HasSubstr("application/javascript"));
   EXPECT_EQ(AssetEtag(*index), AssetEtag(*FindAsset("/index.html")));
   EXPECT_NE(AssetEtag(*index), AssetEtag(*FindAsset("/app.js")));
@@ -94,7 +111,8 @@ TEST(InProcessCallersTest, AContextIsBoundOnlyWhileRegistered) {
   InProcessCallers callers;
   grpc::ServerContext context, other;
   EXPECT_FALSE(callers.Find(context).has_value());
-  callers.BindContext(&context, {.cert_pem = "PEM", .peer = "ipv4:127.0.0.1:1"});
+  callers.BindContext(&context,
+                      {.cert_pem = "PEM", .peer = "ipv4:127.0.0.1:1"});
   ASSERT_TRUE(callers.Find(context).has_value());
   EXPECT_EQ(callers.Find(context)->peer, "ipv4:127.0.0.1:1");
   EXPECT_FALSE(callers.Find(other).has_value());  // no metadata token either

@@ -4,6 +4,8 @@
 // reviewer: NOT_FOUND); bad uploads refused with the right code, nothing
 // stored and one event each; onward-transfer agreements approved and
 // rejected, with the decision's receipt; revocation ending agreements.
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -20,9 +22,6 @@
 #include "gtest/gtest.h"
 #include "tests/integration/demo_data.h"
 #include "tests/integration/gateway_fixture.h"
-
-#include <fstream>
-#include <sstream>
 
 namespace ctg::testing {
 namespace {
@@ -50,7 +49,8 @@ std::string Slurp(const std::string& path) {
 class Article7Test : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto gw = TestGateway::Start(absl::StrCat("[limits]\nmax_upload_bytes = ", kMaxUpload, "\n"));
+    auto gw = TestGateway::Start(
+        absl::StrCat("[limits]\nmax_upload_bytes = ", kMaxUpload, "\n"));
     ASSERT_TRUE(gw.ok()) << gw.status();
     gateway_ = gw->release();
     auto loaded = LoadDemoData(*gateway_, {"2023"});
@@ -62,10 +62,12 @@ class Article7Test : public ::testing::Test {
   }
   void SetUp() override { ASSERT_NE(gateway_, nullptr); }
 
-  static std::unique_ptr<ctg::v1::CafRequests::Stub> Caf(const std::string& who) {
+  static std::unique_ptr<ctg::v1::CafRequests::Stub> Caf(
+      const std::string& who) {
     return ctg::v1::CafRequests::NewStub(gateway_->Channel(who));
   }
-  static std::unique_ptr<ctg::v1::TransferAgreements::Stub> Agreements(const std::string& who) {
+  static std::unique_ptr<ctg::v1::TransferAgreements::Stub> Agreements(
+      const std::string& who) {
     return ctg::v1::TransferAgreements::NewStub(gateway_->Channel(who));
   }
 
@@ -77,7 +79,8 @@ class Article7Test : public ::testing::Test {
   }
 
   // Events after `mark` of `method` (all methods when empty).
-  static std::vector<ctg::v1::AuditEvent> EventsSince(uint64_t mark, const std::string& method) {
+  static std::vector<ctg::v1::AuditEvent> EventsSince(
+      uint64_t mark, const std::string& method) {
     auto stub = ctg::v1::Audit::NewStub(gateway_->Channel("auditor"));
     ctg::v1::ListEventsRequest request;
     request.set_from_sequence(mark + 1);
@@ -91,15 +94,20 @@ class Article7Test : public ::testing::Test {
     return events;
   }
 
-  static ctg::v1::SubmitCafRequestRequest Submission(bool with_template = true) {
+  static ctg::v1::SubmitCafRequestRequest Submission(
+      bool with_template = true) {
     ctg::v1::SubmitCafRequestRequest r;
     r.set_commune("33069");
-    r.set_purpose("Diagnostic partagé de la CTG : offre d'accueil du jeune enfant par IRIS");
+    r.set_purpose(
+        "Diagnostic partagé de la CTG : offre d'accueil du jeune enfant par "
+        "IRIS");
     r.set_objective("Axe II.1 petite enfance");
-    r.set_description("Places en crèche municipale par IRIS, au 31 décembre 2023");
+    r.set_description(
+        "Places en crèche municipale par IRIS, au 31 décembre 2023");
     if (with_template) {
       ctg::v1::DataTemplate* t = r.mutable_data_template();
-      for (const char* c : {"territory", "period", "places_creche"}) t->add_columns(c);
+      for (const char* c : {"territory", "period", "places_creche"})
+        t->add_columns(c);
       t->add_territories("330690101");
       t->add_territories("330690102");
       t->add_periods("2023");
@@ -113,7 +121,8 @@ class Article7Test : public ::testing::Test {
 
   static ctg::v1::CafRequest Submit(bool with_template = true) {
     ctg::v1::CafRequest out;
-    grpc::Status s = Caf(kCaf)->SubmitCafRequest(Deadline().get(), Submission(with_template), &out);
+    grpc::Status s = Caf(kCaf)->SubmitCafRequest(
+        Deadline().get(), Submission(with_template), &out);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return out;
   }
@@ -125,8 +134,8 @@ class Article7Test : public ::testing::Test {
     return Caf(who)->StartCafRequestStudy(Deadline().get(), r, &out);
   }
 
-  static grpc::Status Decide(const std::string& who, const std::string& id, Decision::Decision d,
-                             ctg::v1::CafRequest* out) {
+  static grpc::Status Decide(const std::string& who, const std::string& id,
+                             Decision::Decision d, ctg::v1::CafRequest* out) {
     ctg::v1::DecideCafRequestRequest r;
     r.set_id(id);
     r.set_decision(d);
@@ -134,7 +143,8 @@ class Article7Test : public ::testing::Test {
       r.mutable_opportunity()->set_opinion(ctg::v1::FAVOURABLE);
       r.mutable_opportunity()->set_reasoning("Utile au diagnostic partagé");
       r.mutable_feasibility()->set_opinion(ctg::v1::FAVOURABLE);
-      r.mutable_feasibility()->set_reasoning("Données tenues par le service petite enfance");
+      r.mutable_feasibility()->set_reasoning(
+          "Données tenues par le service petite enfance");
       r.set_download_quota(2);
     } else {
       r.set_reasons("Données déjà publiées en open data");
@@ -154,7 +164,8 @@ class Article7Test : public ::testing::Test {
 
   static grpc::Status Upload(const std::string& who, const std::string& id,
                              const std::string& content, bool attested,
-                             ctg::v1::CafRequestUpload* out, const std::string& sha256 = "") {
+                             ctg::v1::CafRequestUpload* out,
+                             const std::string& sha256 = "") {
     auto context = Deadline();
     auto writer = Caf(who)->UploadCafRequestData(context.get(), out);
     ctg::v1::UploadCafRequestDataChunk chunk;
@@ -192,7 +203,8 @@ class Article7Test : public ::testing::Test {
     return out;
   }
 
-  static ctg::v1::CafRequest Get(const std::string& who, const std::string& id) {
+  static ctg::v1::CafRequest Get(const std::string& who,
+                                 const std::string& id) {
     ctg::v1::GetCafRequestRequest r;
     r.set_id(id);
     ctg::v1::CafRequest out;
@@ -221,14 +233,16 @@ TEST_F(Article7Test, CafRequestFromFilingToUploadAndDownload) {
   EXPECT_EQ(r.state(), ctg::v1::SUBMITTED);
   EXPECT_EQ(r.commune(), "33069");
   EXPECT_EQ(r.convention_id(), "CTG-33069-1");
-  EXPECT_EQ(r.requester(), "spiffe://ctg.caf33.fr/caf/33/requester/hugo.bernard");
+  EXPECT_EQ(r.requester(),
+            "spiffe://ctg.caf33.fr/caf/33/requester/hugo.bernard");
   const std::string id = r.id();
   ASSERT_TRUE(Start(kIneS, id).ok());
 
   ctg::v1::RequestCafRequestInformationRequest ask;
   ask.set_id(id);
   ask.add_questions("Les micro-crèches privées sont-elles incluses ?");
-  ASSERT_TRUE(Caf(kIneS)->RequestCafRequestInformation(Deadline().get(), ask, &r).ok());
+  ASSERT_TRUE(
+      Caf(kIneS)->RequestCafRequestInformation(Deadline().get(), ask, &r).ok());
   EXPECT_EQ(r.state(), ctg::v1::INFO_REQUESTED);
   ctg::v1::AmendCafRequestRequest amend;
   amend.set_id(id);
@@ -251,7 +265,8 @@ TEST_F(Article7Test, CafRequestFromFilingToUploadAndDownload) {
   EXPECT_EQ(uploaded.sha256(), sha);
   EXPECT_EQ(uploaded.rows(), 2);
   // The commune's own receipt of its upload.
-  auto upload_event = extract::VerifyEventReceipt(uploaded.receipt(), AuditKey());
+  auto upload_event =
+      extract::VerifyEventReceipt(uploaded.receipt(), AuditKey());
   ASSERT_TRUE(upload_event.ok()) << upload_event.status();
   EXPECT_EQ(upload_event->method, "/ctg.v1.CafRequests/UploadCafRequestData");
   EXPECT_EQ(extract::EventFact(*upload_event, "sha256"), sha);
@@ -270,7 +285,8 @@ TEST_F(Article7Test, CafRequestFromFilingToUploadAndDownload) {
   ctg::v1::CafRequest shown = Get("auditor", id);
   EXPECT_EQ(shown.approval().downloads_used(), 1);
   EXPECT_EQ(shown.upload().sha256(), sha);
-  EXPECT_EQ(shown.history_size(), 5);  // submitted, study, questions, amended, approved
+  EXPECT_EQ(shown.history_size(),
+            5);  // submitted, study, questions, amended, approved
   // Every call one event (the caf requester's refused decision included).
   for (const auto& [method, count] :
        std::vector<std::pair<std::string, size_t>>{
@@ -292,14 +308,16 @@ TEST_F(Article7Test, RejectionWithReasons) {
   ctg::v1::DecideCafRequestRequest no_reasons;
   no_reasons.set_id(id);
   no_reasons.set_decision(Decision::REJECT);
-  grpc::Status s = Caf(kIneS)->DecideCafRequest(Deadline().get(), no_reasons, &r);
+  grpc::Status s =
+      Caf(kIneS)->DecideCafRequest(Deadline().get(), no_reasons, &r);
   EXPECT_EQ(s.error_code(), Code::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("reasons"));
   ASSERT_TRUE(Decide(kIneS, id, Decision::REJECT, &r).ok());
   EXPECT_EQ(r.state(), ctg::v1::REJECTED);
   EXPECT_EQ(r.decision_reasons(), "Données déjà publiées en open data");
   ctg::v1::CafRequestUpload uploaded;
-  EXPECT_EQ(Upload(kIneS, id, kGoodCsv, true, &uploaded).error_code(), Code::FAILED_PRECONDITION);
+  EXPECT_EQ(Upload(kIneS, id, kGoodCsv, true, &uploaded).error_code(),
+            Code::FAILED_PRECONDITION);
 }
 
 // R8: another commune's reviewer finds nothing, whatever it tries.
@@ -312,15 +330,20 @@ TEST_F(Article7Test, AnotherCommunesReviewerGetsNotFound) {
   ctg::v1::GetCafRequestRequest get;
   get.set_id(id);
   ctg::v1::CafRequest r;
-  EXPECT_EQ(Caf(kEysines)->GetCafRequest(Deadline().get(), get, &r).error_code(), Code::NOT_FOUND);
+  EXPECT_EQ(
+      Caf(kEysines)->GetCafRequest(Deadline().get(), get, &r).error_code(),
+      Code::NOT_FOUND);
   ctg::v1::ListCafRequestsResponse list;
   ASSERT_TRUE(Caf(kEysines)->ListCafRequests(Deadline().get(), {}, &list).ok());
   EXPECT_EQ(list.requests_size(), 0);
   ctg::v1::CafRequestUpload uploaded;
-  EXPECT_EQ(Upload(kEysines, id, kGoodCsv, true, &uploaded).error_code(), Code::NOT_FOUND);
+  EXPECT_EQ(Upload(kEysines, id, kGoodCsv, true, &uploaded).error_code(),
+            Code::NOT_FOUND);
   // Each refusal one event.
-  EXPECT_EQ(EventsSince(mark, "/ctg.v1.CafRequests/StartCafRequestStudy").size(), 1u);
-  EXPECT_EQ(EventsSince(mark, "/ctg.v1.CafRequests/UploadCafRequestData").size(), 1u);
+  EXPECT_EQ(
+      EventsSince(mark, "/ctg.v1.CafRequests/StartCafRequestStudy").size(), 1u);
+  EXPECT_EQ(
+      EventsSince(mark, "/ctg.v1.CafRequests/UploadCafRequestData").size(), 1u);
   // The commune's own reviewer sees it.
   ASSERT_TRUE(Caf(kIneS)->ListCafRequests(Deadline().get(), {}, &list).ok());
   EXPECT_GE(list.requests_size(), 1);
@@ -342,11 +365,14 @@ TEST_F(Article7Test, BadUploadsAreRefusedAndStoreNothing) {
        "is SUBMITTED; data is uploaded once the commune approved"},
       {kEysines, id, kGoodCsv, true, Code::NOT_FOUND, "not found"},
       {kCaf, id, kGoodCsv, true, Code::PERMISSION_DENIED, "caf-requester"},
-      {kIneS, id, "territory,places_creche\n330690101,4\n", true, Code::INVALID_ARGUMENT,
-       "is not the approved template's columns"},
+      {kIneS, id, "territory,places_creche\n330690101,4\n", true,
+       Code::INVALID_ARGUMENT, "is not the approved template's columns"},
       {kIneS, id, "territory,period,places_creche\n330690104,2023,4\n", true,
-       Code::INVALID_ARGUMENT, "column territory: \"330690104\" is not in the approved template"},
-      {kIneS, id, std::string("territory,period,places_creche\n") + std::string(kMaxUpload, '1'),
+       Code::INVALID_ARGUMENT,
+       "column territory: \"330690104\" is not in the approved template"},
+      {kIneS, id,
+       std::string("territory,period,places_creche\n") +
+           std::string(kMaxUpload, '1'),
        true, Code::RESOURCE_EXHAUSTED, "limits.max_upload_bytes (4096)"},
       {kIneS, id, kGoodCsv, false, Code::INVALID_ARGUMENT, "no_personal_data"},
   };
@@ -367,7 +393,8 @@ TEST_F(Article7Test, BadUploadsAreRefusedAndStoreNothing) {
   }
   // A digest that is not the data's.
   ctg::v1::CafRequestUpload uploaded;
-  grpc::Status s = Upload(kIneS, id, kGoodCsv, true, &uploaded, std::string(64, '0'));
+  grpc::Status s =
+      Upload(kIneS, id, kGoodCsv, true, &uploaded, std::string(64, '0'));
   EXPECT_EQ(s.error_code(), Code::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("sha256"));
   // Before any upload the Caf has nothing to download.
@@ -410,7 +437,8 @@ class TransferAgreementsTest : public Article7Test {
     scope.add_periods("2023");
     auto id = SubmitAndApprove(*gateway_, scope, 1);
     EXPECT_TRUE(id.ok()) << id.status();
-    auto stub = ctg::v1::Extracts::NewStub(gateway_->Channel("requester-33069"));
+    auto stub =
+        ctg::v1::Extracts::NewStub(gateway_->Channel("requester-33069"));
     auto context = Deadline(60);
     ctg::v1::GetExtractRequest request;
     request.set_request_id(*id);
@@ -425,31 +453,37 @@ class TransferAgreementsTest : public Article7Test {
     return out;
   }
 
-  static grpc::Status Ask(const std::string& who, const std::string& extract_id,
-                          ctg::v1::TransferAgreement* out,
-                          const std::string& recipient = "Centre social et culturel du Bouscat") {
+  static grpc::Status Ask(
+      const std::string& who, const std::string& extract_id,
+      ctg::v1::TransferAgreement* out,
+      const std::string& recipient = "Centre social et culturel du Bouscat") {
     ctg::v1::RequestTransferAgreementRequest r;
     r.set_extract_id(extract_id);
     r.set_recipient(recipient);
-    r.set_purpose("Préparer l'atelier parentalité du quartier Champ de courses");
+    r.set_purpose(
+        "Préparer l'atelier parentalité du quartier Champ de courses");
     return Agreements(who)->RequestTransferAgreement(Deadline().get(), r, out);
   }
 
-  static grpc::Status DecideAgreement(const std::string& id, AgreementDecision::Decision d,
+  static grpc::Status DecideAgreement(const std::string& id,
+                                      AgreementDecision::Decision d,
                                       const std::string& reasons,
                                       ctg::v1::TransferAgreement* out) {
     ctg::v1::DecideTransferAgreementRequest r;
     r.set_id(id);
     r.set_decision(d);
     r.set_reasons(reasons);
-    return Agreements("reviewer")->DecideTransferAgreement(Deadline().get(), r, out);
+    return Agreements("reviewer")
+        ->DecideTransferAgreement(Deadline().get(), r, out);
   }
 
-  static ctg::v1::TransferAgreement GetAgreement(const std::string& who, const std::string& id) {
+  static ctg::v1::TransferAgreement GetAgreement(const std::string& who,
+                                                 const std::string& id) {
     ctg::v1::GetTransferAgreementRequest r;
     r.set_id(id);
     ctg::v1::TransferAgreement out;
-    grpc::Status s = Agreements(who)->GetTransferAgreement(Deadline().get(), r, &out);
+    grpc::Status s =
+        Agreements(who)->GetTransferAgreement(Deadline().get(), r, &out);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return out;
   }
@@ -466,38 +500,54 @@ TEST_F(TransferAgreementsTest, ApprovedAndRejectedWithReceipts) {
   EXPECT_EQ(a.extract_sha256(), release.sha256);
 
   ctg::v1::TransferAgreement decided;
-  grpc::Status no_reasons = DecideAgreement(a.id(), AgreementDecision::APPROVE, "", &decided);
+  grpc::Status no_reasons =
+      DecideAgreement(a.id(), AgreementDecision::APPROVE, "", &decided);
   EXPECT_EQ(no_reasons.error_code(), Code::INVALID_ARGUMENT);
   EXPECT_THAT(no_reasons.error_message(), HasSubstr("reasons"));
   ASSERT_TRUE(DecideAgreement(a.id(), AgreementDecision::APPROVE,
-                              "Partenaire de la CTG, usage dans ses objectifs", &decided)
+                              "Partenaire de la CTG, usage dans ses objectifs",
+                              &decided)
                   .ok());
   EXPECT_EQ(decided.state(), ctg::v1::AGREEMENT_APPROVED);
-  EXPECT_EQ(decided.reviewer(), "spiffe://ctg.caf33.fr/caf/33/reviewer/denis.roux");
-  auto event = extract::VerifyEventReceipt(decided.decision_receipt(), AuditKey());
+  EXPECT_EQ(decided.reviewer(),
+            "spiffe://ctg.caf33.fr/caf/33/reviewer/denis.roux");
+  auto event =
+      extract::VerifyEventReceipt(decided.decision_receipt(), AuditKey());
   ASSERT_TRUE(event.ok()) << event.status();
-  EXPECT_EQ(event->method, "/ctg.v1.TransferAgreements/DecideTransferAgreement");
+  EXPECT_EQ(event->method,
+            "/ctg.v1.TransferAgreements/DecideTransferAgreement");
   EXPECT_EQ(extract::EventFact(*event, "extract_sha256"), release.sha256);
   EXPECT_EQ(extract::EventFact(*event, "decision"), "APPROVE");
   // Decided once.
-  EXPECT_EQ(DecideAgreement(a.id(), AgreementDecision::REJECT, "x", &decided).error_code(),
+  EXPECT_EQ(DecideAgreement(a.id(), AgreementDecision::REJECT, "x", &decided)
+                .error_code(),
             Code::FAILED_PRECONDITION);
 
   ctg::v1::TransferAgreement b;
-  ASSERT_TRUE(Ask("requester2-33069", release.extract_id, &b, "Journal municipal").ok());
-  ASSERT_TRUE(DecideAgreement(b.id(), AgreementDecision::REJECT,
-                              "Diffusion publique : hors de l'usage déclaré (R2)", &decided)
+  ASSERT_TRUE(
+      Ask("requester2-33069", release.extract_id, &b, "Journal municipal")
+          .ok());
+  ASSERT_TRUE(DecideAgreement(
+                  b.id(), AgreementDecision::REJECT,
+                  "Diffusion publique : hors de l'usage déclaré (R2)", &decided)
                   .ok());
   EXPECT_EQ(decided.state(), ctg::v1::AGREEMENT_REJECTED);
 
   ctg::v1::ListTransferAgreementsRequest list;
   list.set_extract_id(release.extract_id);
   ctg::v1::ListTransferAgreementsResponse listed;
-  ASSERT_TRUE(Agreements("requester-33069")->ListTransferAgreements(Deadline().get(), list,
-                                                                     &listed).ok());
+  ASSERT_TRUE(Agreements("requester-33069")
+                  ->ListTransferAgreements(Deadline().get(), list, &listed)
+                  .ok());
   EXPECT_EQ(listed.agreements_size(), 2);
-  EXPECT_EQ(EventsSince(mark, "/ctg.v1.TransferAgreements/RequestTransferAgreement").size(), 2u);
-  EXPECT_EQ(EventsSince(mark, "/ctg.v1.TransferAgreements/DecideTransferAgreement").size(), 4u);
+  EXPECT_EQ(
+      EventsSince(mark, "/ctg.v1.TransferAgreements/RequestTransferAgreement")
+          .size(),
+      2u);
+  EXPECT_EQ(
+      EventsSince(mark, "/ctg.v1.TransferAgreements/DecideTransferAgreement")
+          .size(),
+      4u);
 }
 
 // Bad input: a release the commune does not hold, unknown, or missing
@@ -508,17 +558,23 @@ TEST_F(TransferAgreementsTest, OnlyOnReleasesTheCommuneHolds) {
   ctg::v1::TransferAgreement a;
   grpc::Status other = Ask("requester-33162", release.extract_id, &a);
   EXPECT_EQ(other.error_code(), Code::NOT_FOUND);
-  EXPECT_EQ(other.error_message(), absl::StrCat("release ", release.extract_id, " not found"));
+  EXPECT_EQ(other.error_message(),
+            absl::StrCat("release ", release.extract_id, " not found"));
   grpc::Status unknown = Ask("requester-33069", "EXT-does-not-exist", &a);
   EXPECT_EQ(unknown.error_code(), Code::NOT_FOUND);
   grpc::Status blank = Ask("requester-33069", release.extract_id, &a, " ");
   EXPECT_EQ(blank.error_code(), Code::INVALID_ARGUMENT);
   EXPECT_THAT(blank.error_message(), HasSubstr("recipient"));
-  EXPECT_EQ(EventsSince(mark, "/ctg.v1.TransferAgreements/RequestTransferAgreement").size(), 3u);
+  EXPECT_EQ(
+      EventsSince(mark, "/ctg.v1.TransferAgreements/RequestTransferAgreement")
+          .size(),
+      3u);
   ctg::v1::ListTransferAgreementsRequest list;
   list.set_extract_id(release.extract_id);
   ctg::v1::ListTransferAgreementsResponse listed;
-  ASSERT_TRUE(Agreements("reviewer")->ListTransferAgreements(Deadline().get(), list, &listed).ok());
+  ASSERT_TRUE(Agreements("reviewer")
+                  ->ListTransferAgreements(Deadline().get(), list, &listed)
+                  .ok());
   EXPECT_EQ(listed.agreements_size(), 0);
 }
 
@@ -528,10 +584,12 @@ TEST_F(TransferAgreementsTest, RevocationEndsAgreements) {
   Release release = Released();
   ctg::v1::TransferAgreement approved, pending;
   ASSERT_TRUE(Ask("requester-33069", release.extract_id, &approved).ok());
-  ASSERT_TRUE(DecideAgreement(approved.id(), AgreementDecision::APPROVE, "Partenaire CTG",
-                              &approved)
+  ASSERT_TRUE(DecideAgreement(approved.id(), AgreementDecision::APPROVE,
+                              "Partenaire CTG", &approved)
                   .ok());
-  ASSERT_TRUE(Ask("requester-33069", release.extract_id, &pending, "Autre partenaire").ok());
+  ASSERT_TRUE(
+      Ask("requester-33069", release.extract_id, &pending, "Autre partenaire")
+          .ok());
 
   auto reviewer = ctg::v1::DataRequests::NewStub(gateway_->Channel("reviewer"));
   ctg::v1::RevokeRequestRequest revoke;
@@ -540,13 +598,17 @@ TEST_F(TransferAgreementsTest, RevocationEndsAgreements) {
   ctg::v1::DataRequest revoked;
   ASSERT_TRUE(reviewer->RevokeRequest(Deadline().get(), revoke, &revoked).ok());
 
-  ctg::v1::TransferAgreement now = GetAgreement("requester-33069", approved.id());
+  ctg::v1::TransferAgreement now =
+      GetAgreement("requester-33069", approved.id());
   EXPECT_EQ(now.state(), ctg::v1::AGREEMENT_ENDED);
   EXPECT_THAT(now.end_reason(), HasSubstr("revoked"));
-  EXPECT_EQ(GetAgreement("auditor", pending.id()).state(), ctg::v1::AGREEMENT_ENDED);
+  EXPECT_EQ(GetAgreement("auditor", pending.id()).state(),
+            ctg::v1::AGREEMENT_ENDED);
   ctg::v1::TransferAgreement refused;
-  EXPECT_EQ(DecideAgreement(pending.id(), AgreementDecision::APPROVE, "x", &refused).error_code(),
-            Code::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      DecideAgreement(pending.id(), AgreementDecision::APPROVE, "x", &refused)
+          .error_code(),
+      Code::FAILED_PRECONDITION);
   grpc::Status ask = Ask("requester-33069", release.extract_id, &refused);
   EXPECT_EQ(ask.error_code(), Code::FAILED_PRECONDITION);
   EXPECT_THAT(ask.error_message(), HasSubstr("REVOKED"));

@@ -20,7 +20,8 @@ namespace {
 using ::testing::HasSubstr;
 
 // One call whose audit event carries `marker` (in its "filter" fact).
-bool MarkedCall(const std::shared_ptr<grpc::Channel>& channel, const std::string& marker) {
+bool MarkedCall(const std::shared_ptr<grpc::Channel>& channel,
+                const std::string& marker) {
   auto stub = ctg::v1::Audit::NewStub(channel);
   auto context = Deadline(5);
   ctg::v1::ListEventsRequest request;
@@ -67,11 +68,13 @@ TEST(AuditCrashTest, AcknowledgedCallsSurviveSigkill) {
   // Every acknowledged call has its event.
   RunResult checkpoint = gateway->Ctg("auditor", {"audit", "checkpoint"});
   ASSERT_EQ(checkpoint.exit_code, 0);
-  RunResult events = gateway->Ctg("auditor", {"audit", "events", "--format", "jsonl"});
+  RunResult events =
+      gateway->Ctg("auditor", {"audit", "events", "--format", "jsonl"});
   ASSERT_EQ(events.exit_code, 0) << events.err;
   size_t found = 0;
   for (const std::string& marker : acknowledged) {
-    found += events.out.find(absl::StrCat("request_id: \\\"", marker, "\\\"")) != std::string::npos;
+    found += events.out.find(absl::StrCat("request_id: \\\"", marker,
+                                          "\\\"")) != std::string::npos;
   }
   EXPECT_EQ(found, acknowledged.size());
   EXPECT_GE(acknowledged.size(), static_cast<size_t>(40 * kRounds));
@@ -79,8 +82,9 @@ TEST(AuditCrashTest, AcknowledgedCallsSurviveSigkill) {
   std::string dir = gateway->dir();
   std::ofstream(dir + "/events.jsonl") << events.out;
   std::ofstream(dir + "/checkpoint.txt") << checkpoint.out;
-  RunResult verify = RunProgram({CtgBinary(), "audit", "verify", "--events", dir + "/events.jsonl",
-                                 "--key", DevPki::Get().dir() + "/audit-signing.pub",
+  RunResult verify = RunProgram({CtgBinary(), "audit", "verify", "--events",
+                                 dir + "/events.jsonl", "--key",
+                                 DevPki::Get().dir() + "/audit-signing.pub",
                                  "--checkpoint", dir + "/checkpoint.txt"});
   EXPECT_EQ(verify.exit_code, 0) << verify.out;
   EXPECT_THAT(verify.out, HasSubstr("OK: "));

@@ -31,13 +31,15 @@ class RawDb {
   ~RawDb() { sqlite3_close(db_); }
   void Exec(const std::string& sql) {
     char* error = nullptr;
-    EXPECT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
+    EXPECT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error),
+              SQLITE_OK)
         << sql << ": " << (error ? error : "");
     sqlite3_free(error);
   }
   std::string Canonical(int seq) {
     sqlite3_stmt* stmt;
-    sqlite3_prepare_v2(db_, "SELECT canonical FROM audit_events WHERE seq = ?", -1, &stmt, nullptr);
+    sqlite3_prepare_v2(db_, "SELECT canonical FROM audit_events WHERE seq = ?",
+                       -1, &stmt, nullptr);
     sqlite3_bind_int(stmt, 1, seq);
     EXPECT_EQ(sqlite3_step(stmt), SQLITE_ROW);
     std::string bytes(static_cast<const char*>(sqlite3_column_blob(stmt, 0)),
@@ -55,9 +57,11 @@ class RawDb {
     SetCanonical(seq, bytes);
     const audit::Hash leaf = audit::LeafHash(bytes);
     sqlite3_stmt* stmt;
-    sqlite3_prepare_v2(db_, "UPDATE audit_events SET leaf_hash = ?, caller = ? WHERE seq = ?", -1,
-                       &stmt, nullptr);
-    sqlite3_bind_blob(stmt, 1, leaf.data(), static_cast<int>(leaf.size()), SQLITE_TRANSIENT);
+    sqlite3_prepare_v2(
+        db_, "UPDATE audit_events SET leaf_hash = ?, caller = ? WHERE seq = ?",
+        -1, &stmt, nullptr);
+    sqlite3_bind_blob(stmt, 1, leaf.data(), static_cast<int>(leaf.size()),
+                      SQLITE_TRANSIENT);
     sqlite3_bind_text(stmt, 2, caller.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(stmt, 3, seq);
     EXPECT_EQ(sqlite3_step(stmt), SQLITE_DONE);
@@ -65,9 +69,11 @@ class RawDb {
   }
   void SetCanonical(int seq, const std::string& bytes) {
     sqlite3_stmt* stmt;
-    sqlite3_prepare_v2(db_, "UPDATE audit_events SET canonical = ? WHERE seq = ?", -1, &stmt,
-                       nullptr);
-    sqlite3_bind_blob(stmt, 1, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+    sqlite3_prepare_v2(db_,
+                       "UPDATE audit_events SET canonical = ? WHERE seq = ?",
+                       -1, &stmt, nullptr);
+    sqlite3_bind_blob(stmt, 1, bytes.data(), static_cast<int>(bytes.size()),
+                      SQLITE_TRANSIENT);
     sqlite3_bind_int(stmt, 2, seq);
     EXPECT_EQ(sqlite3_step(stmt), SQLITE_DONE);
     sqlite3_finalize(stmt);
@@ -84,15 +90,18 @@ class AuditTamperTest : public ::testing::Test {
     ASSERT_TRUE(gw.ok()) << gw.status();
     gateway_ = std::move(*gw);
     // Twelve events: some allowed, some refused.
-    for (const char* client : {"admin", "requester-33069", "reviewer", "auditor", "admin",
-                               "operator-33069", "reviewer", "requester-33162", "admin",
-                               "auditor", "reviewer", "admin"}) {
+    for (const char* client :
+         {"admin", "requester-33069", "reviewer", "auditor", "admin",
+          "operator-33069", "reviewer", "requester-33162", "admin", "auditor",
+          "reviewer", "admin"}) {
       auto stub = ctg::v1::Catalogue::NewStub(gateway_->Channel(client));
       ctg::v1::ListIndicatorsResponse response;
       ASSERT_TRUE(stub->ListIndicators(Deadline().get(), {}, &response).ok());
     }
   }
-  std::string Path(const std::string& name) const { return gateway_->dir() + "/" + name; }
+  std::string Path(const std::string& name) const {
+    return gateway_->dir() + "/" + name;
+  }
   std::string GatewayStderr() const {
     std::ifstream err(gateway_->stderr_path());
     std::stringstream text;
@@ -100,7 +109,8 @@ class AuditTamperTest : public ::testing::Test {
     return text.str();
   }
   RunResult Check() const {
-    return RunProgram({GatewayBinary(), "--config", gateway_->config_path(), "--check"});
+    return RunProgram(
+        {GatewayBinary(), "--config", gateway_->config_path(), "--check"});
   }
 
   // Checkpoint then export, as the README tells auditors.
@@ -108,14 +118,17 @@ class AuditTamperTest : public ::testing::Test {
     RunResult checkpoint = gateway_->Ctg("auditor", {"audit", "checkpoint"});
     ASSERT_EQ(checkpoint.exit_code, 0) << checkpoint.err;
     std::ofstream(Path("checkpoint.txt")) << checkpoint.out;
-    RunResult events = gateway_->Ctg("auditor", {"audit", "events", "--format", "jsonl"});
+    RunResult events =
+        gateway_->Ctg("auditor", {"audit", "events", "--format", "jsonl"});
     ASSERT_EQ(events.exit_code, 0) << events.err;
     std::ofstream(Path("events.jsonl")) << events.out;
   }
   RunResult Verify(const std::string& key = "") {
-    return RunProgram({CtgBinary(), "audit", "verify", "--events", Path("events.jsonl"), "--key",
-                       key.empty() ? DevPki::Get().dir() + "/audit-signing.pub" : key,
-                       "--checkpoint", Path("checkpoint.txt")});
+    return RunProgram(
+        {CtgBinary(), "audit", "verify", "--events", Path("events.jsonl"),
+         "--key",
+         key.empty() ? DevPki::Get().dir() + "/audit-signing.pub" : key,
+         "--checkpoint", Path("checkpoint.txt")});
   }
 
   std::unique_ptr<TestGateway> gateway_;
@@ -128,11 +141,14 @@ TEST_F(AuditTamperTest, UntouchedTrailVerifies) {
   EXPECT_THAT(r.out, HasSubstr("OK: 13 events"));
   // A backup taken online checks offline (README, Operations).
   std::string backup = Path("backup.db");
-  RunResult copy = RunProgram({"/usr/bin/sqlite3", gateway_->db_path(), ".backup " + backup});
+  RunResult copy = RunProgram(
+      {"/usr/bin/sqlite3", gateway_->db_path(), ".backup " + backup});
   ASSERT_EQ(copy.exit_code, 0) << copy.err;
-  RunResult check = RunProgram({GatewayBinary(), "--config", gateway_->config_path(), "--check", backup});
+  RunResult check = RunProgram({GatewayBinary(), "--config",
+                                gateway_->config_path(), "--check", backup});
   EXPECT_EQ(check.exit_code, 0) << check.err;
-  EXPECT_THAT(check.out, HasSubstr("intact: 14 events, 1 signed checkpoints verified"));
+  EXPECT_THAT(check.out,
+              HasSubstr("intact: 14 events, 1 signed checkpoints verified"));
 }
 
 TEST_F(AuditTamperTest, EditedEventIsPinpointed) {
@@ -154,7 +170,8 @@ TEST_F(AuditTamperTest, EditedEventIsPinpointed) {
   std::stringstream text;
   text << err.rdbuf();
   EXPECT_THAT(text.str(), HasSubstr("event 5 was altered"));
-  RunResult check = RunProgram({GatewayBinary(), "--config", gateway_->config_path(), "--check"});
+  RunResult check = RunProgram(
+      {GatewayBinary(), "--config", gateway_->config_path(), "--check"});
   EXPECT_EQ(check.exit_code, 1);
   EXPECT_THAT(check.err, HasSubstr("event 5 was altered"));
 }
@@ -166,10 +183,13 @@ TEST_F(AuditTamperTest, EventsCutAfterASignedCheckpointAreFoundOffline) {
   // The signed checkpoint covers the first 13 events (the 14th records the
   // call that asked for it); cut the trail to 12.
   RawDb(gateway_->db_path()).Exec("DELETE FROM audit_events WHERE seq >= 13");
-  RunResult check = RunProgram({GatewayBinary(), "--config", gateway_->config_path(), "--check"});
+  RunResult check = RunProgram(
+      {GatewayBinary(), "--config", gateway_->config_path(), "--check"});
   EXPECT_EQ(check.exit_code, 1);
-  EXPECT_THAT(check.err, HasSubstr("the signed checkpoint of size 13 does not match the events "
-                                   "1..13 (only 12 events remain)"));
+  EXPECT_THAT(
+      check.err,
+      HasSubstr("the signed checkpoint of size 13 does not match the events "
+                "1..13 (only 12 events remain)"));
 }
 
 TEST_F(AuditTamperTest, DeletedEventIsPinpointed) {
@@ -196,8 +216,9 @@ TEST_F(AuditTamperTest, SwappedEventsArePinpointed) {
   // and so does the offline check.
   EXPECT_EQ(gateway_->Stop(), 0);
   EXPECT_FALSE(gateway_->Restart().ok());
-  EXPECT_THAT(GatewayStderr(), HasSubstr("event 3 was altered or moved: row 3 holds the "
-                                         "canonical bytes of event 4"));
+  EXPECT_THAT(GatewayStderr(),
+              HasSubstr("event 3 was altered or moved: row 3 holds the "
+                        "canonical bytes of event 4"));
   RunResult check = Check();
   EXPECT_EQ(check.exit_code, 1);
   EXPECT_THAT(check.err, HasSubstr("event 3 was altered or moved"));
@@ -223,25 +244,30 @@ TEST_F(AuditTamperTest, EditedAndRehashedEventIsNamedBetweenItsCheckpoints) {
   EXPECT_THAT(r.out, HasSubstr(absl::StrCat("FAILED at sequence ", size, ":")));
   EXPECT_EQ(gateway_->Stop(), 0);
   EXPECT_FALSE(gateway_->Restart().ok());
-  const std::string named = absl::StrCat("event ", size, " was altered, its leaf hash rewritten");
+  const std::string named =
+      absl::StrCat("event ", size, " was altered, its leaf hash rewritten");
   EXPECT_THAT(GatewayStderr(), HasSubstr(named));
   RunResult check = Check();
   EXPECT_EQ(check.exit_code, 1);
   EXPECT_THAT(check.err, HasSubstr(named));
 }
 
-TEST_F(AuditTamperTest, EditedAndRehashedEventAfterTheLastCheckpointIsFoundAtRestart) {
+TEST_F(AuditTamperTest,
+       EditedAndRehashedEventAfterTheLastCheckpointIsFoundAtRestart) {
   EXPECT_EQ(gateway_->Stop(), 0);  // signs a checkpoint of the whole trail
-  RawDb(gateway_->db_path()).EditAndRehash(5, "spiffe://ctg.caf33.fr/caf/33/admin/someone.else");
+  RawDb(gateway_->db_path())
+      .EditAndRehash(5, "spiffe://ctg.caf33.fr/caf/33/admin/someone.else");
   EXPECT_FALSE(gateway_->Restart().ok());
   // No checkpoint before the shutdown one: the first bad event is known to
   // be at sequence 1 or later.
-  EXPECT_THAT(GatewayStderr(), HasSubstr("was altered, inserted or removed, the leaf hashes "
-                                         "rewritten to match (the first bad event is at "
-                                         "sequence 1 or later)"));
+  EXPECT_THAT(GatewayStderr(),
+              HasSubstr("was altered, inserted or removed, the leaf hashes "
+                        "rewritten to match (the first bad event is at "
+                        "sequence 1 or later)"));
   RunResult check = Check();
   EXPECT_EQ(check.exit_code, 1);
-  EXPECT_THAT(check.err, HasSubstr("the first bad event is at sequence 1 or later"));
+  EXPECT_THAT(check.err,
+              HasSubstr("the first bad event is at sequence 1 or later"));
 }
 
 TEST_F(AuditTamperTest, WrongKeyAndCorruptExportAreRefusedClearly) {

@@ -29,7 +29,8 @@ using CallFn = std::function<grpc::Status(const Channel&)>;
 
 template <typename Stub, typename Req, typename Resp>
 grpc::Status Unary(const Channel& ch,
-                   grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*)) {
+                   grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                const Req&, Resp*)) {
   auto stub = std::make_unique<Stub>(ch);
   Resp response;
   return ((*stub).*method)(Deadline().get(), Req(), &response);
@@ -42,16 +43,36 @@ std::map<std::string, CallFn> AllMethods() {
   using CA = ctg::v1::Catalogue::Stub;
   using AU = ctg::v1::Audit::Stub;
   std::map<std::string, CallFn> m;
-  m["/ctg.v1.DataRequests/SubmitRequest"] = [](const Channel& c) { return Unary(c, &DR::SubmitRequest); };
-  m["/ctg.v1.DataRequests/GetRequest"] = [](const Channel& c) { return Unary(c, &DR::GetRequest); };
-  m["/ctg.v1.DataRequests/ListRequests"] = [](const Channel& c) { return Unary(c, &DR::ListRequests); };
-  m["/ctg.v1.DataRequests/AmendRequest"] = [](const Channel& c) { return Unary(c, &DR::AmendRequest); };
-  m["/ctg.v1.DataRequests/WithdrawRequest"] = [](const Channel& c) { return Unary(c, &DR::WithdrawRequest); };
-  m["/ctg.v1.DataRequests/StartStudy"] = [](const Channel& c) { return Unary(c, &DR::StartStudy); };
-  m["/ctg.v1.DataRequests/PreviewFeasibility"] = [](const Channel& c) { return Unary(c, &DR::PreviewFeasibility); };
-  m["/ctg.v1.DataRequests/RequestInformation"] = [](const Channel& c) { return Unary(c, &DR::RequestInformation); };
-  m["/ctg.v1.DataRequests/DecideRequest"] = [](const Channel& c) { return Unary(c, &DR::DecideRequest); };
-  m["/ctg.v1.DataRequests/RevokeRequest"] = [](const Channel& c) { return Unary(c, &DR::RevokeRequest); };
+  m["/ctg.v1.DataRequests/SubmitRequest"] = [](const Channel& c) {
+    return Unary(c, &DR::SubmitRequest);
+  };
+  m["/ctg.v1.DataRequests/GetRequest"] = [](const Channel& c) {
+    return Unary(c, &DR::GetRequest);
+  };
+  m["/ctg.v1.DataRequests/ListRequests"] = [](const Channel& c) {
+    return Unary(c, &DR::ListRequests);
+  };
+  m["/ctg.v1.DataRequests/AmendRequest"] = [](const Channel& c) {
+    return Unary(c, &DR::AmendRequest);
+  };
+  m["/ctg.v1.DataRequests/WithdrawRequest"] = [](const Channel& c) {
+    return Unary(c, &DR::WithdrawRequest);
+  };
+  m["/ctg.v1.DataRequests/StartStudy"] = [](const Channel& c) {
+    return Unary(c, &DR::StartStudy);
+  };
+  m["/ctg.v1.DataRequests/PreviewFeasibility"] = [](const Channel& c) {
+    return Unary(c, &DR::PreviewFeasibility);
+  };
+  m["/ctg.v1.DataRequests/RequestInformation"] = [](const Channel& c) {
+    return Unary(c, &DR::RequestInformation);
+  };
+  m["/ctg.v1.DataRequests/DecideRequest"] = [](const Channel& c) {
+    return Unary(c, &DR::DecideRequest);
+  };
+  m["/ctg.v1.DataRequests/RevokeRequest"] = [](const Channel& c) {
+    return Unary(c, &DR::RevokeRequest);
+  };
   m["/ctg.v1.Extracts/GetExtract"] = [](const Channel& c) {
     auto stub = ctg::v1::Extracts::NewStub(c);
     auto context = Deadline();
@@ -61,15 +82,33 @@ std::map<std::string, CallFn> AllMethods() {
     }
     return reader->Finish();
   };
-  m["/ctg.v1.Catalogue/ListIndicators"] = [](const Channel& c) { return Unary(c, &CA::ListIndicators); };
-  m["/ctg.v1.Catalogue/ListTerritories"] = [](const Channel& c) { return Unary(c, &CA::ListTerritories); };
-  m["/ctg.v1.Catalogue/ListPeriods"] = [](const Channel& c) { return Unary(c, &CA::ListPeriods); };
-  m["/ctg.v1.Conventions/CreateConvention"] = [](const Channel& c) { return Unary(c, &CV::CreateConvention); };
-  m["/ctg.v1.Conventions/GetConvention"] = [](const Channel& c) { return Unary(c, &CV::GetConvention); };
-  m["/ctg.v1.Conventions/ListConventions"] = [](const Channel& c) { return Unary(c, &CV::ListConventions); };
-  m["/ctg.v1.Conventions/SuspendConvention"] = [](const Channel& c) { return Unary(c, &CV::SuspendConvention); };
-  m["/ctg.v1.Conventions/ReinstateConvention"] = [](const Channel& c) { return Unary(c, &CV::ReinstateConvention); };
-  m["/ctg.v1.Conventions/TerminateConvention"] = [](const Channel& c) { return Unary(c, &CV::TerminateConvention); };
+  m["/ctg.v1.Catalogue/ListIndicators"] = [](const Channel& c) {
+    return Unary(c, &CA::ListIndicators);
+  };
+  m["/ctg.v1.Catalogue/ListTerritories"] = [](const Channel& c) {
+    return Unary(c, &CA::ListTerritories);
+  };
+  m["/ctg.v1.Catalogue/ListPeriods"] = [](const Channel& c) {
+    return Unary(c, &CA::ListPeriods);
+  };
+  m["/ctg.v1.Conventions/CreateConvention"] = [](const Channel& c) {
+    return Unary(c, &CV::CreateConvention);
+  };
+  m["/ctg.v1.Conventions/GetConvention"] = [](const Channel& c) {
+    return Unary(c, &CV::GetConvention);
+  };
+  m["/ctg.v1.Conventions/ListConventions"] = [](const Channel& c) {
+    return Unary(c, &CV::ListConventions);
+  };
+  m["/ctg.v1.Conventions/SuspendConvention"] = [](const Channel& c) {
+    return Unary(c, &CV::SuspendConvention);
+  };
+  m["/ctg.v1.Conventions/ReinstateConvention"] = [](const Channel& c) {
+    return Unary(c, &CV::ReinstateConvention);
+  };
+  m["/ctg.v1.Conventions/TerminateConvention"] = [](const Channel& c) {
+    return Unary(c, &CV::TerminateConvention);
+  };
   m["/ctg.v1.Statistics/ImportStatistics"] = [](const Channel& c) {
     auto stub = ctg::v1::Statistics::NewStub(c);
     auto context = Deadline();
@@ -79,17 +118,33 @@ std::map<std::string, CallFn> AllMethods() {
     return writer->Finish();
   };
   using CR = ctg::v1::CafRequests::Stub;
-  m["/ctg.v1.CafRequests/SubmitCafRequest"] = [](const Channel& c) { return Unary(c, &CR::SubmitCafRequest); };
-  m["/ctg.v1.CafRequests/GetCafRequest"] = [](const Channel& c) { return Unary(c, &CR::GetCafRequest); };
-  m["/ctg.v1.CafRequests/ListCafRequests"] = [](const Channel& c) { return Unary(c, &CR::ListCafRequests); };
-  m["/ctg.v1.CafRequests/AmendCafRequest"] = [](const Channel& c) { return Unary(c, &CR::AmendCafRequest); };
-  m["/ctg.v1.CafRequests/WithdrawCafRequest"] = [](const Channel& c) { return Unary(c, &CR::WithdrawCafRequest); };
-  m["/ctg.v1.CafRequests/StartCafRequestStudy"] = [](const Channel& c) { return Unary(c, &CR::StartCafRequestStudy); };
+  m["/ctg.v1.CafRequests/SubmitCafRequest"] = [](const Channel& c) {
+    return Unary(c, &CR::SubmitCafRequest);
+  };
+  m["/ctg.v1.CafRequests/GetCafRequest"] = [](const Channel& c) {
+    return Unary(c, &CR::GetCafRequest);
+  };
+  m["/ctg.v1.CafRequests/ListCafRequests"] = [](const Channel& c) {
+    return Unary(c, &CR::ListCafRequests);
+  };
+  m["/ctg.v1.CafRequests/AmendCafRequest"] = [](const Channel& c) {
+    return Unary(c, &CR::AmendCafRequest);
+  };
+  m["/ctg.v1.CafRequests/WithdrawCafRequest"] = [](const Channel& c) {
+    return Unary(c, &CR::WithdrawCafRequest);
+  };
+  m["/ctg.v1.CafRequests/StartCafRequestStudy"] = [](const Channel& c) {
+    return Unary(c, &CR::StartCafRequestStudy);
+  };
   m["/ctg.v1.CafRequests/RequestCafRequestInformation"] = [](const Channel& c) {
     return Unary(c, &CR::RequestCafRequestInformation);
   };
-  m["/ctg.v1.CafRequests/DecideCafRequest"] = [](const Channel& c) { return Unary(c, &CR::DecideCafRequest); };
-  m["/ctg.v1.CafRequests/RevokeCafRequest"] = [](const Channel& c) { return Unary(c, &CR::RevokeCafRequest); };
+  m["/ctg.v1.CafRequests/DecideCafRequest"] = [](const Channel& c) {
+    return Unary(c, &CR::DecideCafRequest);
+  };
+  m["/ctg.v1.CafRequests/RevokeCafRequest"] = [](const Channel& c) {
+    return Unary(c, &CR::RevokeCafRequest);
+  };
   m["/ctg.v1.CafRequests/UploadCafRequestData"] = [](const Channel& c) {
     auto stub = ctg::v1::CafRequests::NewStub(c);
     auto context = Deadline();
@@ -108,18 +163,15 @@ std::map<std::string, CallFn> AllMethods() {
     return reader->Finish();
   };
   using TA = ctg::v1::TransferAgreements::Stub;
-  m["/ctg.v1.TransferAgreements/RequestTransferAgreement"] = [](const Channel& c) {
-    return Unary(c, &TA::RequestTransferAgreement);
-  };
+  m["/ctg.v1.TransferAgreements/RequestTransferAgreement"] =
+      [](const Channel& c) { return Unary(c, &TA::RequestTransferAgreement); };
   m["/ctg.v1.TransferAgreements/GetTransferAgreement"] = [](const Channel& c) {
     return Unary(c, &TA::GetTransferAgreement);
   };
-  m["/ctg.v1.TransferAgreements/ListTransferAgreements"] = [](const Channel& c) {
-    return Unary(c, &TA::ListTransferAgreements);
-  };
-  m["/ctg.v1.TransferAgreements/DecideTransferAgreement"] = [](const Channel& c) {
-    return Unary(c, &TA::DecideTransferAgreement);
-  };
+  m["/ctg.v1.TransferAgreements/ListTransferAgreements"] =
+      [](const Channel& c) { return Unary(c, &TA::ListTransferAgreements); };
+  m["/ctg.v1.TransferAgreements/DecideTransferAgreement"] =
+      [](const Channel& c) { return Unary(c, &TA::DecideTransferAgreement); };
   m["/ctg.v1.Audit/ListEvents"] = [](const Channel& c) {
     auto stub = ctg::v1::Audit::NewStub(c);
     auto context = Deadline();
@@ -129,21 +181,34 @@ std::map<std::string, CallFn> AllMethods() {
     }
     return reader->Finish();
   };
-  m["/ctg.v1.Audit/GetCheckpoint"] = [](const Channel& c) { return Unary(c, &AU::GetCheckpoint); };
-  m["/ctg.v1.Audit/GetInclusionProof"] = [](const Channel& c) { return Unary(c, &AU::GetInclusionProof); };
-  m["/ctg.v1.Audit/GetConsistencyProof"] = [](const Channel& c) { return Unary(c, &AU::GetConsistencyProof); };
+  m["/ctg.v1.Audit/GetCheckpoint"] = [](const Channel& c) {
+    return Unary(c, &AU::GetCheckpoint);
+  };
+  m["/ctg.v1.Audit/GetInclusionProof"] = [](const Channel& c) {
+    return Unary(c, &AU::GetInclusionProof);
+  };
+  m["/ctg.v1.Audit/GetConsistencyProof"] = [](const Channel& c) {
+    return Unary(c, &AU::GetConsistencyProof);
+  };
   return m;
 }
 
 const char* ClientOf(policy::Role role) {
   switch (role) {
-    case policy::Role::kRequester: return "requester-33069";
-    case policy::Role::kOperator: return "operator-33069";
-    case policy::Role::kReviewer: return "reviewer";
-    case policy::Role::kAdmin: return "admin";
-    case policy::Role::kAuditor: return "auditor";
-    case policy::Role::kCafRequester: return "caf-requester";
-    case policy::Role::kCommuneReviewer: return "commune-reviewer-33069";
+    case policy::Role::kRequester:
+      return "requester-33069";
+    case policy::Role::kOperator:
+      return "operator-33069";
+    case policy::Role::kReviewer:
+      return "reviewer";
+    case policy::Role::kAdmin:
+      return "admin";
+    case policy::Role::kAuditor:
+      return "auditor";
+    case policy::Role::kCafRequester:
+      return "caf-requester";
+    case policy::Role::kCommuneReviewer:
+      return "commune-reviewer-33069";
   }
   return "";
 }
@@ -179,7 +244,8 @@ class AuditTrailTest : public ::testing::Test {
     return events.empty() ? 1 : events.back().sequence() + 1;
   }
   // Runs `call` and returns the events it produced.
-  static std::vector<ctg::v1::AuditEvent> EventsOf(const std::function<void()>& call) {
+  static std::vector<ctg::v1::AuditEvent> EventsOf(
+      const std::function<void()>& call) {
     uint64_t mark = Mark();
     call();
     return EventsAfter(mark);
@@ -195,29 +261,38 @@ TEST_F(AuditTrailTest, EveryMethodRefusedForAWrongRoleLeavesExactlyOneEvent) {
   for (const policy::MethodRule& rule : policy::AuthorizationTable()) {
     std::string method(rule.full_method);
     std::optional<policy::Role> denied;
-    for (policy::Role r : {policy::Role::kOperator, policy::Role::kAuditor, policy::Role::kAdmin,
-                           policy::Role::kRequester, policy::Role::kReviewer}) {
-      if (std::find(rule.roles.begin(), rule.roles.end(), r) == rule.roles.end()) denied = r;
+    for (policy::Role r :
+         {policy::Role::kOperator, policy::Role::kAuditor, policy::Role::kAdmin,
+          policy::Role::kRequester, policy::Role::kReviewer}) {
+      if (std::find(rule.roles.begin(), rule.roles.end(), r) ==
+          rule.roles.end())
+        denied = r;
     }
     if (!denied) continue;  // everyone may call it (the catalogue)
     grpc::Status status;
-    auto events = EventsOf([&] { status = methods[method](gateway_->Channel(ClientOf(*denied))); });
+    auto events = EventsOf([&] {
+      status = methods[method](gateway_->Channel(ClientOf(*denied)));
+    });
     SCOPED_TRACE(method);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(events[0].method(), method);
     EXPECT_EQ(events[0].code(), grpc::StatusCode::PERMISSION_DENIED);
-    EXPECT_THAT(events[0].caller(), HasSubstr(absl::StrCat("/", policy::RoleName(*denied), "/")));
+    EXPECT_THAT(events[0].caller(),
+                HasSubstr(absl::StrCat("/", policy::RoleName(*denied), "/")));
   }
 }
 
-TEST_F(AuditTrailTest, EveryMethodCalledByAnAllowedRoleLeavesExactlyOneEventWithItsOutcome) {
+TEST_F(AuditTrailTest,
+       EveryMethodCalledByAnAllowedRoleLeavesExactlyOneEventWithItsOutcome) {
   auto methods = AllMethods();
   std::set<int> codes_seen;
   for (const policy::MethodRule& rule : policy::AuthorizationTable()) {
     std::string method(rule.full_method);
     grpc::Status status;
-    auto events = EventsOf([&] { status = methods[method](gateway_->Channel(ClientOf(rule.roles[0]))); });
+    auto events = EventsOf([&] {
+      status = methods[method](gateway_->Channel(ClientOf(rule.roles[0])));
+    });
     SCOPED_TRACE(method + ": " + status.error_message());
     EXPECT_NE(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
     EXPECT_NE(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
@@ -235,13 +310,15 @@ TEST_F(AuditTrailTest, EveryMethodCalledByAnAllowedRoleLeavesExactlyOneEventWith
 TEST_F(AuditTrailTest, UnauthenticatedCallsAreRecordedWithWhatIsKnown) {
   grpc::Status status;
   auto events = EventsOf([&] {
-    status = AllMethods()["/ctg.v1.Catalogue/ListIndicators"](gateway_->Channel("unknown-role"));
+    status = AllMethods()["/ctg.v1.Catalogue/ListIndicators"](
+        gateway_->Channel("unknown-role"));
   });
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   ASSERT_EQ(events.size(), 1u);
   // The certificate's SPIFFE ID is a claim, not a verified caller.
   EXPECT_EQ(events[0].caller(), "");
-  EXPECT_EQ(events[0].claimed_caller(), "spiffe://ctg.caf33.fr/caf/33/superuser/mallory");
+  EXPECT_EQ(events[0].claimed_caller(),
+            "spiffe://ctg.caf33.fr/caf/33/superuser/mallory");
   EXPECT_EQ(events[0].cert_sha256().size(), 64u);
   EXPECT_THAT(events[0].peer(), HasSubstr("127.0.0.1"));
   EXPECT_EQ(events[0].code(), grpc::StatusCode::UNAUTHENTICATED);
@@ -249,21 +326,26 @@ TEST_F(AuditTrailTest, UnauthenticatedCallsAreRecordedWithWhatIsKnown) {
 
 TEST_F(AuditTrailTest, ActorListsVerifiedCallsOnlyAndClaimedListsTheClaims) {
   const std::string mallory = "spiffe://ctg.caf33.fr/caf/33/superuser/mallory";
-  AllMethods()["/ctg.v1.Catalogue/ListIndicators"](gateway_->Channel("unknown-role"));
-  RunResult actor = gateway_->Ctg("auditor", {"audit", "events", "--actor", mallory});
+  AllMethods()["/ctg.v1.Catalogue/ListIndicators"](
+      gateway_->Channel("unknown-role"));
+  RunResult actor =
+      gateway_->Ctg("auditor", {"audit", "events", "--actor", mallory});
   ASSERT_EQ(actor.exit_code, 0) << actor.err;
   EXPECT_THAT(actor.out, ::testing::Not(HasSubstr("superuser/mallory")));
-  RunResult claimed = gateway_->Ctg("auditor", {"audit", "events", "--claimed", mallory});
+  RunResult claimed =
+      gateway_->Ctg("auditor", {"audit", "events", "--claimed", mallory});
   ASSERT_EQ(claimed.exit_code, 0) << claimed.err;
   EXPECT_THAT(claimed.out, HasSubstr("(unverified, claimed " + mallory + ")"));
-  RunResult jsonl = gateway_->Ctg("auditor", {"audit", "events", "--claimed", mallory,
-                                              "--format", "jsonl"});
+  RunResult jsonl = gateway_->Ctg("auditor", {"audit", "events", "--claimed",
+                                              mallory, "--format", "jsonl"});
   ASSERT_EQ(jsonl.exit_code, 0) << jsonl.err;
   EXPECT_THAT(jsonl.out, HasSubstr(R"("caller":"",)"));
-  EXPECT_THAT(jsonl.out, HasSubstr(absl::StrCat(R"("claimed_caller":")", mallory, R"(")")));
+  EXPECT_THAT(jsonl.out, HasSubstr(absl::StrCat(R"("claimed_caller":")",
+                                                mallory, R"(")")));
   // The auditor's own calls are verified: --actor lists them.
-  RunResult own = gateway_->Ctg("auditor", {"audit", "events", "--actor",
-                                            "spiffe://ctg.caf33.fr/caf/33/auditor/gaelle.simon"});
+  RunResult own = gateway_->Ctg(
+      "auditor", {"audit", "events", "--actor",
+                  "spiffe://ctg.caf33.fr/caf/33/auditor/gaelle.simon"});
   ASSERT_EQ(own.exit_code, 0) << own.err;
   EXPECT_THAT(own.out, HasSubstr("/ctg.v1.Audit/ListEvents"));
 }

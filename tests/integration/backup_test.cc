@@ -2,6 +2,7 @@
 // the refusals (existing DEST, a trail that does not verify, a database of a
 // newer schema), `--version`, and the systemd readiness notifications.
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -20,8 +21,6 @@
 #include "store/sqlite/schema.h"
 #include "tests/integration/demo_data.h"
 #include "tests/integration/gateway_fixture.h"
-
-#include <sqlite3.h>
 
 namespace ctg::testing {
 namespace {
@@ -49,12 +48,14 @@ void Restore(const TestGateway& gateway, const std::string& copy) {
 }
 
 RunResult Backup(const TestGateway& gateway, const std::string& dest) {
-  return RunProgram({GatewayBinary(), "--config", gateway.config_path(), "backup", dest});
+  return RunProgram(
+      {GatewayBinary(), "--config", gateway.config_path(), "backup", dest});
 }
 
 // The number of audit events, from the `--check` summary of `db`.
 int64_t CheckedEvents(const TestGateway& gateway, const std::string& db) {
-  RunResult check = RunProgram({GatewayBinary(), "--config", gateway.config_path(), "--check", db});
+  RunResult check = RunProgram(
+      {GatewayBinary(), "--config", gateway.config_path(), "--check", db});
   EXPECT_EQ(check.exit_code, 0) << check.err;
   EXPECT_THAT(check.out, HasSubstr("intact"));
   size_t at = check.out.find("intact: ");
@@ -76,7 +77,8 @@ TEST(BackupTest, OnlineCopyWhileServingRestoresIntact) {
   ASSERT_TRUE(LoadDemoData(gw, {"2023"}).ok());
   auto id = SubmitAndApprove(gw, SmallScope(), 2);
   ASSERT_TRUE(id.ok()) << id.status();
-  RunResult extract = gw.Ctg("requester-33069", {"extract", "get", *id, "-o", gw.dir() + "/e.csv"});
+  RunResult extract = gw.Ctg(
+      "requester-33069", {"extract", "get", *id, "-o", gw.dir() + "/e.csv"});
   ASSERT_EQ(extract.exit_code, 0) << extract.err;
 
   // Calls keep coming (each one is an audited write) while the copy is made.
@@ -84,10 +86,12 @@ TEST(BackupTest, OnlineCopyWhileServingRestoresIntact) {
   std::atomic<int> calls = 0;
   std::thread load([&] {
     while (!stop.load()) {
-      if (gw.Ctg("admin", {"admin", "convention", "list"}).exit_code == 0) ++calls;
+      if (gw.Ctg("admin", {"admin", "convention", "list"}).exit_code == 0)
+        ++calls;
     }
   });
-  while (calls.load() < 3) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  while (calls.load() < 3)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   std::string copy = gw.dir() + "/backup.db";
   RunResult backup = Backup(gw, copy);
   int calls_at_backup = calls.load();
@@ -105,7 +109,8 @@ TEST(BackupTest, OnlineCopyWhileServingRestoresIntact) {
   int64_t in_copy = CheckedEvents(gw, copy);
   EXPECT_GT(in_copy, 0);
   ASSERT_EQ(gw.Stop(), 0);
-  EXPECT_GT(CheckedEvents(gw, gw.db_path()), in_copy) << "later calls are not in the copy";
+  EXPECT_GT(CheckedEvents(gw, gw.db_path()), in_copy)
+      << "later calls are not in the copy";
 
   Restore(gw, copy);
   ASSERT_TRUE(gw.Restart().ok());
@@ -115,7 +120,8 @@ TEST(BackupTest, OnlineCopyWhileServingRestoresIntact) {
   EXPECT_EQ(request.exit_code, 0) << request.err;
   EXPECT_THAT(request.out, HasSubstr("APPROVED"));
   EXPECT_THAT(request.out, HasSubstr("downloads 1 of 2"));
-  RunResult again = gw.Ctg("requester-33069", {"extract", "get", *id, "-o", gw.dir() + "/f.csv"});
+  RunResult again = gw.Ctg("requester-33069",
+                           {"extract", "get", *id, "-o", gw.dir() + "/f.csv"});
   EXPECT_EQ(again.exit_code, 0) << again.err;
   ASSERT_EQ(gw.Stop(), 0);
   // The restored trail goes on from the copy's events and still verifies.
@@ -129,7 +135,8 @@ TEST(BackupTest, RefusesAnExistingDestinationAndTouchesNothing) {
   std::ofstream(dest) << "not a database";
   RunResult r = Backup(**gateway, dest);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "ctg-gateway: backup " + dest + ": already exists (choose a new name)\n");
+  EXPECT_EQ(r.err, "ctg-gateway: backup " + dest +
+                       ": already exists (choose a new name)\n");
   std::ifstream in(dest);
   std::string content((std::istreambuf_iterator<char>(in)), {});
   EXPECT_EQ(content, "not a database");
@@ -139,11 +146,13 @@ TEST(BackupTest, ACopyWhoseTrailDoesNotVerifyIsNotKept) {
   auto gateway = TestGateway::Start();
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   TestGateway& gw = **gateway;
-  ASSERT_EQ(gw.Ctg("admin", {"admin", "convention", "list"}).exit_code, 0);  // audited
+  ASSERT_EQ(gw.Ctg("admin", {"admin", "convention", "list"}).exit_code,
+            0);  // audited
   ASSERT_EQ(gw.Stop(), 0);
-  ExecSql(gw.db_path(),
-          "DROP TRIGGER audit_events_append_only_update;"
-          "UPDATE audit_events SET canonical = canonical || X'20' WHERE seq = 1;");
+  ExecSql(
+      gw.db_path(),
+      "DROP TRIGGER audit_events_append_only_update;"
+      "UPDATE audit_events SET canonical = canonical || X'20' WHERE seq = 1;");
   std::string dest = gw.dir() + "/copy.db";
   RunResult r = Backup(gw, dest);
   EXPECT_EQ(r.exit_code, 1);
@@ -151,11 +160,13 @@ TEST(BackupTest, ACopyWhoseTrailDoesNotVerifyIsNotKept) {
   EXPECT_THAT(r.err, HasSubstr("event 1 was altered"));
   EXPECT_FALSE(std::filesystem::exists(dest));
   for (const auto& entry : std::filesystem::directory_iterator(gw.dir())) {
-    EXPECT_THAT(entry.path().filename().string(), ::testing::Not(HasSubstr("partial")));
+    EXPECT_THAT(entry.path().filename().string(),
+                ::testing::Not(HasSubstr("partial")));
   }
 }
 
-TEST(BackupTest, VerifiesCheckpointsSignedBeforeAKeyRotationWithThePreviousKeys) {
+TEST(BackupTest,
+     VerifiesCheckpointsSignedBeforeAKeyRotationWithThePreviousKeys) {
   auto gateway = TestGateway::Start();
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   TestGateway& gw = **gateway;
@@ -163,7 +174,9 @@ TEST(BackupTest, VerifiesCheckpointsSignedBeforeAKeyRotationWithThePreviousKeys)
   ASSERT_EQ(gw.Stop(), 0);  // a checkpoint signed with the first key
   // Rotation as the README describes it: a new key, the gateway restarted.
   std::string new_key = gw.dir() + "/audit-2.key";
-  ASSERT_EQ(RunProgram({"/usr/bin/openssl", "genpkey", "-algorithm", "ed25519", "-out", new_key}).exit_code,
+  ASSERT_EQ(RunProgram({"/usr/bin/openssl", "genpkey", "-algorithm", "ed25519",
+                        "-out", new_key})
+                .exit_code,
             0);
   std::ifstream in(gw.config_path());
   std::string config((std::istreambuf_iterator<char>(in)), {});
@@ -179,7 +192,8 @@ TEST(BackupTest, VerifiesCheckpointsSignedBeforeAKeyRotationWithThePreviousKeys)
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_THAT(refused.err, HasSubstr("checkpoint of size 1"));
   std::ofstream(gw.config_path(), std::ios::app)
-      << "[audit]\nprevious_keys = \"" << gw.pki_dir() << "/audit-signing.pub\"\n";
+      << "[audit]\nprevious_keys = \"" << gw.pki_dir()
+      << "/audit-signing.pub\"\n";
   RunResult backup = Backup(gw, gw.dir() + "/two.db");
   EXPECT_EQ(backup.exit_code, 0) << backup.err;
   EXPECT_THAT(backup.out, HasSubstr("2 events, 2 signed checkpoints verified"));
@@ -194,9 +208,11 @@ TEST(SchemaVersionTest, ADatabaseOfANewerSchemaIsRefusedNamingBothVersions) {
   ExecSql(gw.db_path(), absl::StrCat("PRAGMA user_version = ", newer));
   RunResult r = RunProgram({GatewayBinary(), "--config", gw.config_path()});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, absl::StrCat("ctg-gateway: database ", gw.db_path(), " has schema version ",
-                                newer, ", newer than this gateway's ",
-                                store::sqlite::GatewaySchemaVersion(), ": use a newer gateway\n"));
+  EXPECT_EQ(r.err, absl::StrCat("ctg-gateway: database ", gw.db_path(),
+                                " has schema version ", newer,
+                                ", newer than this gateway's ",
+                                store::sqlite::GatewaySchemaVersion(),
+                                ": use a newer gateway\n"));
   EXPECT_EQ(r.out, "");
 }
 
@@ -208,8 +224,9 @@ TEST(VersionTest, BothBinariesReportTheBuildAndTheGatewayLogsIt) {
   std::vector<std::string> words = absl::StrSplit(gateway.out, ' ');
   ASSERT_GE(words.size(), 2u);
   const std::string version = words[1];
-  EXPECT_EQ(gateway.out, absl::StrCat("ctg-gateway ", version, " (database schema ",
-                                      store::sqlite::GatewaySchemaVersion(), ")\n"));
+  EXPECT_EQ(gateway.out,
+            absl::StrCat("ctg-gateway ", version, " (database schema ",
+                         store::sqlite::GatewaySchemaVersion(), ")\n"));
   EXPECT_EQ(cli.out, "ctg " + version + "\n");
   EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(version[0]))) << version;
 
@@ -219,10 +236,12 @@ TEST(VersionTest, BothBinariesReportTheBuildAndTheGatewayLogsIt) {
   ASSERT_TRUE(gw.ok());
   (*gw)->Stop();
   // The fixture reads stdout itself: start once more by hand to read it.
-  Child child({GatewayBinary(), "--config", (*gw)->config_path()}, dir.path() + "/err");
+  Child child({GatewayBinary(), "--config", (*gw)->config_path()},
+              dir.path() + "/err");
   std::string line;
   ASSERT_TRUE(child.ReadLine(&line, 30000));
-  EXPECT_THAT(line, StartsWith("ctg-gateway " + version + ": listening on 127.0.0.1:"));
+  EXPECT_THAT(
+      line, StartsWith("ctg-gateway " + version + ": listening on 127.0.0.1:"));
   EXPECT_EQ(child.Stop(SIGTERM), 0);
 }
 
@@ -251,14 +270,16 @@ class NotifySocket {
   int fd_ = -1;
 };
 
-TEST(SystemdNotifyTest, ReadyOnceListeningReloadingAroundSighupStoppingAtShutdown) {
+TEST(SystemdNotifyTest,
+     ReadyOnceListeningReloadingAroundSighupStoppingAtShutdown) {
   TempDir dir;
   NotifySocket socket(dir.path() + "/notify");
   auto gateway = TestGateway::Start();
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   (*gateway)->Stop();
   ::setenv("NOTIFY_SOCKET", (dir.path() + "/notify").c_str(), 1);
-  Child child({GatewayBinary(), "--config", (*gateway)->config_path()}, dir.path() + "/err");
+  Child child({GatewayBinary(), "--config", (*gateway)->config_path()},
+              dir.path() + "/err");
   ::unsetenv("NOTIFY_SOCKET");
   std::string line;
   ASSERT_TRUE(child.ReadLine(&line, 30000));

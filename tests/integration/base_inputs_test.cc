@@ -3,14 +3,14 @@
 // two communes is served to each for its own part, convention perimeters are
 // checked against the base when created, and `ctg extract get --format json`
 // writes JSON a strict parser reads back exactly.
+#include <sqlite3.h>
+
 #include <fstream>
 #include <functional>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <sqlite3.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -31,10 +31,10 @@
 namespace ctg::testing {
 namespace {
 
-using ::testing::HasSubstr;
 using statbase::CellId;
 using statbase::CellValue;
 using statbase::TerritoryId;
+using ::testing::HasSubstr;
 
 // ---------------------------------------------------------------------------
 // Helpers.
@@ -46,14 +46,17 @@ struct ExtraTerritory {
   statbase::TerritoryLevel level;
   std::string code, name, parent, copy_of;
 };
-using Adjust = std::function<CellValue(const std::string& code, CellId cell, CellValue value)>;
+using Adjust = std::function<CellValue(const std::string& code, CellId cell,
+                                       CellValue value)>;
 
-absl::StatusOr<statbase::Base> Rebuild(const statbase::Base& base, const Adjust& adjust,
-                                       const std::vector<ExtraTerritory>& extra = {}) {
+absl::StatusOr<statbase::Base> Rebuild(
+    const statbase::Base& base, const Adjust& adjust,
+    const std::vector<ExtraTerritory>& extra = {}) {
   auto builder = statbase::BaseBuilder::Create(base.period());
   if (!builder.ok()) return builder.status();
   const std::vector<statbase::IndicatorId> indicators = base.indicators();
-  auto put = [&](const statbase::TerritoryDecl& decl, TerritoryId from, bool adjusted) {
+  auto put = [&](const statbase::TerritoryDecl& decl, TerritoryId from,
+                 bool adjusted) {
     std::optional<TerritoryId> to = builder->AddTerritory(decl, 0);
     if (!to) return;
     for (statbase::IndicatorId ind : indicators) {
@@ -67,12 +70,14 @@ absl::StatusOr<statbase::Base> Rebuild(const statbase::Base& base, const Adjust&
   };
   for (TerritoryId id : base.sorted_territories()) {
     const statbase::Territory& t = base.territory(id);
-    const std::string parent =
-        t.commune == statbase::kNoTerritory ? "" : base.territory(t.commune).code;
+    const std::string parent = t.commune == statbase::kNoTerritory
+                                   ? ""
+                                   : base.territory(t.commune).code;
     put({t.level, t.code, t.name, parent}, id, true);
   }
   for (const ExtraTerritory& e : extra) {
-    put({e.level, e.code, e.name, e.parent}, *base.FindTerritory(e.copy_of), false);
+    put({e.level, e.code, e.name, e.parent}, *base.FindTerritory(e.copy_of),
+        false);
   }
   return builder->Build("rebuilt base");
 }
@@ -83,17 +88,20 @@ CellId Cell(absl::string_view indicator, absl::string_view breakdown = "",
 }
 
 // Imports `base` with `ctg admin import`.
-RunResult Import(TestGateway& gateway, const statbase::Base& base, const std::string& name) {
+RunResult Import(TestGateway& gateway, const statbase::Base& base,
+                 const std::string& name) {
   std::string path = absl::StrCat(gateway.dir(), "/", name, ".csv");
   std::ofstream(path) << statbase::CanonicalCsv(base);
-  return gateway.Ctg("admin", {"admin", "import", path, "--period", base.period()});
+  return gateway.Ctg("admin",
+                     {"admin", "import", path, "--period", base.period()});
 }
 
 RunResult CreateConvention(TestGateway& gateway, const std::string& commune,
-                           const std::string& name, const std::string& perimeter = "") {
-  std::vector<std::string> args = {"admin", "convention", "create", "--commune", commune,
-                                   "--name", name, "--from", "2020-01-01", "--until",
-                                   "2030-12-31"};
+                           const std::string& name,
+                           const std::string& perimeter = "") {
+  std::vector<std::string> args = {
+      "admin", "convention", "create",     "--commune", commune,     "--name",
+      name,    "--from",     "2020-01-01", "--until",   "2030-12-31"};
   if (!perimeter.empty()) {
     args.push_back("--perimeter");
     args.push_back(perimeter);
@@ -118,7 +126,8 @@ struct Received {
   std::vector<ctg::v1::ExtractCell> cells;
 };
 
-Received GetExtract(TestGateway& gateway, const std::string& client, const std::string& id) {
+Received GetExtract(TestGateway& gateway, const std::string& client,
+                    const std::string& id) {
   auto stub = ctg::v1::Extracts::NewStub(gateway.Channel(client));
   auto context = Deadline(60);
   ctg::v1::GetExtractRequest request;
@@ -134,7 +143,8 @@ Received GetExtract(TestGateway& gateway, const std::string& client, const std::
   return out;
 }
 
-const ctg::v1::ExtractCell* FindCellOf(const Received& got, const std::string& territory,
+const ctg::v1::ExtractCell* FindCellOf(const Received& got,
+                                       const std::string& territory,
                                        const std::string& indicator,
                                        const std::string& breakdown = "",
                                        const std::string& category = "") {
@@ -153,9 +163,11 @@ std::string DumpStatistics(const std::string& db_path) {
   sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
   std::string out;
   for (const char* sql :
-       {"SELECT period, base_version, digest, rows, import_time_us FROM stat_periods ORDER BY 1",
+       {"SELECT period, base_version, digest, rows, import_time_us FROM "
+        "stat_periods ORDER BY 1",
         "SELECT period, commune, part, csv FROM stat_slices ORDER BY 1, 2, 3",
-        "SELECT period, code, name, level, commune FROM stat_territories ORDER BY 1, 2"}) {
+        "SELECT period, code, name, level, commune FROM stat_territories ORDER "
+        "BY 1, 2"}) {
     sqlite3_stmt* stmt;
     sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr);
     while (sqlite3_step(stmt) == SQLITE_ROW) {
@@ -195,12 +207,14 @@ absl::StatusOr<statbase::Base> OneHouseholdMoved(const statbase::Base& base) {
   const TerritoryId iris = *base.FindTerritory("330690101");
   std::string children_category;
   for (const char* c : {"1", "2", "3_plus"}) {
-    if (base.Value(iris, Cell("couples_with_children", "children_count", c))->count > 0) {
+    if (base.Value(iris, Cell("couples_with_children", "children_count", c))
+            ->count > 0) {
       children_category = c;
       break;
     }
   }
-  if (children_category.empty()) return absl::InternalError("no couple with children");
+  if (children_category.empty())
+    return absl::InternalError("no couple with children");
   const std::set<CellId> minus = {
       Cell("allocataires", "family_type", "couple_with_children"),
       Cell("couples_with_children"),
@@ -223,8 +237,8 @@ TEST(RevisionTest, AReleasedPeriodIsFinalAndANeverReleasedOneReimports) {
   const statbase::Base& original = *bases->at("2023");
 
   // A first release of 2023 to Le Bouscat.
-  const ctg::v1::Scope scope =
-      ScopeOf({"allocataires"}, {"33069", "330690101", "330690102"}, {"family_type"});
+  const ctg::v1::Scope scope = ScopeOf(
+      {"allocataires"}, {"33069", "330690101", "330690102"}, {"family_type"});
   auto first_id = SubmitAndApprove(gateway, scope, 1);
   ASSERT_TRUE(first_id.ok()) << first_id.status();
   Received first = GetExtract(gateway, "requester-33069", *first_id);
@@ -239,14 +253,17 @@ TEST(RevisionTest, AReleasedPeriodIsFinalAndANeverReleasedOneReimports) {
   RunResult refused = Import(gateway, *revised, "revised-2023");
   EXPECT_NE(refused.exit_code, 0);
   EXPECT_THAT(refused.err, HasSubstr("FAILED_PRECONDITION"));
-  EXPECT_THAT(refused.err,
-              HasSubstr("period 2023 was already released (1 extract to 1 commune)"));
+  EXPECT_THAT(
+      refused.err,
+      HasSubstr("period 2023 was already released (1 extract to 1 commune)"));
   EXPECT_THAT(refused.err, HasSubstr("Nothing was imported"));
   // Nothing changed, and the refusal is one audit event.
-  EXPECT_TRUE(DumpStatistics(gateway.db_path()) == before) << "the statistics tables changed";
+  EXPECT_TRUE(DumpStatistics(gateway.db_path()) == before)
+      << "the statistics tables changed";
   std::vector<ctg::v1::AuditEvent> events = ImportEvents(gateway);
   ASSERT_EQ(events.size(), events_before + 1);
-  EXPECT_EQ(events.back().code(), static_cast<int>(grpc::StatusCode::FAILED_PRECONDITION));
+  EXPECT_EQ(events.back().code(),
+            static_cast<int>(grpc::StatusCode::FAILED_PRECONDITION));
 
   // The same content again is no revision (a script run twice).
   RunResult same = Import(gateway, original, "same-2023");
@@ -261,10 +278,10 @@ TEST(RevisionTest, AReleasedPeriodIsFinalAndANeverReleasedOneReimports) {
   ASSERT_TRUE(second.status.ok()) << second.status.error_message();
   EXPECT_EQ(second.header.base_version(), first.header.base_version());
   for (const char* category : {"isolated", "couple_with_children"}) {
-    const ctg::v1::ExtractCell* a = FindCellOf(first, "330690101", "allocataires", "family_type",
-                                               category);
-    const ctg::v1::ExtractCell* b = FindCellOf(second, "330690101", "allocataires",
-                                               "family_type", category);
+    const ctg::v1::ExtractCell* a =
+        FindCellOf(first, "330690101", "allocataires", "family_type", category);
+    const ctg::v1::ExtractCell* b = FindCellOf(
+        second, "330690101", "allocataires", "family_type", category);
     ASSERT_NE(a, nullptr);
     ASSERT_NE(b, nullptr);
     EXPECT_EQ(a->DebugString(), b->DebugString()) << category;
@@ -288,17 +305,16 @@ absl::StatusOr<statbase::Base> StraddlingDemo() {
   auto demo = synth::GenerateDemo(synth::kDefaultSeed, "2023");
   if (!demo.ok()) return demo.status();
   const TerritoryId eysines_iris = *demo->FindTerritory("331620101");
-  return Rebuild(
-      *demo,
-      [&](const std::string& code, CellId cell, CellValue v) {
-        if (code != "QN03302M") return v;
-        const CellValue add = *demo->Value(eysines_iris, cell);
-        v.count += add.count;
-        v.amount += add.amount;
-        return v;
-      },
-      {{statbase::TerritoryLevel::kIrisQpv, "331620101+QN03302M",
-        "Eysines Centre / Champ de courses", "33162", "331620101"}});
+  return Rebuild(*demo,
+                 [&](const std::string& code, CellId cell, CellValue v) {
+                   if (code != "QN03302M") return v;
+                   const CellValue add = *demo->Value(eysines_iris, cell);
+                   v.count += add.count;
+                   v.amount += add.amount;
+                   return v;
+                 },
+                 {{statbase::TerritoryLevel::kIrisQpv, "331620101+QN03302M",
+                   "Eysines Centre / Champ de courses", "33162", "331620101"}});
 }
 
 TEST(StraddlingQpvTest, EachCommuneIsServedItsOwnPartOfTheQpv) {
@@ -313,7 +329,8 @@ TEST(StraddlingQpvTest, EachCommuneIsServedItsOwnPartOfTheQpv) {
   ASSERT_EQ(CreateConvention(gateway, "33162", "Eysines").exit_code, 0);
 
   // Eysines's catalogue lists the QPV, as part of Eysines.
-  auto catalogue = ctg::v1::Catalogue::NewStub(gateway.Channel("requester-33162"));
+  auto catalogue =
+      ctg::v1::Catalogue::NewStub(gateway.Channel("requester-33162"));
   ctg::v1::ListTerritoriesRequest list;
   list.set_level(ctg::v1::QPV);
   ctg::v1::ListTerritoriesResponse listed;
@@ -336,7 +353,8 @@ TEST(StraddlingQpvTest, EachCommuneIsServedItsOwnPartOfTheQpv) {
     ctg::v1::PreviewFeasibilityRequest preview_request;
     preview_request.set_id(*id);
     ctg::v1::FeasibilityPreview preview;
-    grpc::Status s = reviewer->PreviewFeasibility(Deadline(60).get(), preview_request, &preview);
+    grpc::Status s = reviewer->PreviewFeasibility(Deadline(60).get(),
+                                                  preview_request, &preview);
     ASSERT_TRUE(s.ok()) << s.error_message();
     EXPECT_GT(preview.cells_total(), 0);
 
@@ -347,7 +365,8 @@ TEST(StraddlingQpvTest, EachCommuneIsServedItsOwnPartOfTheQpv) {
     // pieces (never the whole QPV).
     int checked = 0;
     for (const ctg::v1::ExtractCell& c : got.cells) {
-      if (c.territory() != "QN03302M" || c.status() != ctg::v1::PUBLISHED) continue;
+      if (c.territory() != "QN03302M" || c.status() != ctg::v1::PUBLISHED)
+        continue;
       const CellId cell = Cell(c.indicator(), c.breakdown(), c.category());
       int64_t expected = 0;
       for (TerritoryId t : base->sorted_territories()) {
@@ -367,32 +386,41 @@ TEST(StraddlingQpvTest, EachCommuneIsServedItsOwnPartOfTheQpv) {
 // ---------------------------------------------------------------------------
 // Convention perimeters.
 
-TEST(PerimeterTest, TerritoriesOutsideTheCommuneOrAbsentFromTheBaseAreRefusedAtCreation) {
+TEST(PerimeterTest,
+     TerritoriesOutsideTheCommuneOrAbsentFromTheBaseAreRefusedAtCreation) {
   auto gw = TestGateway::Start();
   ASSERT_TRUE(gw.ok()) << gw.status();
   TestGateway& gateway = **gw;
 
   // No base yet: accepted, and the import reports the gap.
-  RunResult early = CreateConvention(gateway, "33069", "Le Bouscat", "33069,330690101,330690199");
+  RunResult early = CreateConvention(gateway, "33069", "Le Bouscat",
+                                     "33069,330690101,330690199");
   ASSERT_EQ(early.exit_code, 0) << early.err;
   auto demo = synth::GenerateDemo(synth::kDefaultSeed, "2023");
   ASSERT_TRUE(demo.ok());
   RunResult imported = Import(gateway, *demo, "demo-2023");
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
-  EXPECT_THAT(imported.out, HasSubstr("warning: convention CTG-33069-1: the base of 2023 holds "
-                                      "no figures for 330690199 in commune 33069"));
+  EXPECT_THAT(
+      imported.out,
+      HasSubstr("warning: convention CTG-33069-1: the base of 2023 holds "
+                "no figures for 330690199 in commune 33069"));
 
   // With a base: an IRIS it does not hold, a QPV of another commune.
-  RunResult absent = CreateConvention(gateway, "33069", "Le Bouscat", "33069,330690199");
+  RunResult absent =
+      CreateConvention(gateway, "33069", "Le Bouscat", "33069,330690199");
   EXPECT_NE(absent.exit_code, 0);
-  EXPECT_THAT(absent.err, HasSubstr("--perimeter (value 2): territory 330690199 is not in the "
-                                    "statistical base of 2023 for commune 33069"));
-  RunResult outside = CreateConvention(gateway, "33162", "Eysines", "33162,QN03302M");
+  EXPECT_THAT(
+      absent.err,
+      HasSubstr("--perimeter (value 2): territory 330690199 is not in the "
+                "statistical base of 2023 for commune 33069"));
+  RunResult outside =
+      CreateConvention(gateway, "33162", "Eysines", "33162,QN03302M");
   EXPECT_NE(outside.exit_code, 0);
-  EXPECT_THAT(outside.err,
-              HasSubstr("--perimeter (value 2): territory QN03302M lies outside commune 33162"));
+  EXPECT_THAT(outside.err, HasSubstr("--perimeter (value 2): territory "
+                                     "QN03302M lies outside commune 33162"));
   // What the base holds is accepted.
-  RunResult fine = CreateConvention(gateway, "33069", "Le Bouscat", "33069,330690102,QN03302M");
+  RunResult fine = CreateConvention(gateway, "33069", "Le Bouscat",
+                                    "33069,330690102,QN03302M");
   EXPECT_EQ(fine.exit_code, 0) << fine.err;
 }
 
@@ -406,12 +434,14 @@ TEST(ExtractJsonTest, AStrictJsonParserReadsThePurposeBackExactly) {
   ASSERT_TRUE(LoadDemoData(gateway, {"2023"}).ok());
 
   const std::string purpose =
-      "Diagnostic de l'accès aux droits « RSA » : \"quartier\" \\ Champ-de-Courses — été";
+      "Diagnostic de l'accès aux droits « RSA » : \"quartier\" \\ "
+      "Champ-de-Courses — été";
   ctg::v1::SubmitRequestRequest submit =
       SubmitMessage(ScopeOf({"allocataires"}, {"33069"}, {"family_type"}));
   submit.set_purpose(purpose);
   submit.set_objective("Axe I.2 : l'accès aux droits");
-  auto requests = ctg::v1::DataRequests::NewStub(gateway.Channel("requester-33069"));
+  auto requests =
+      ctg::v1::DataRequests::NewStub(gateway.Channel("requester-33069"));
   ctg::v1::DataRequest request;
   grpc::Status s = requests->SubmitRequest(Deadline().get(), submit, &request);
   ASSERT_TRUE(s.ok()) << s.error_message();
@@ -431,8 +461,9 @@ TEST(ExtractJsonTest, AStrictJsonParserReadsThePurposeBackExactly) {
   ASSERT_TRUE(s.ok()) << s.error_message();
 
   const std::string out = gateway.dir() + "/extract.json";
-  RunResult got = gateway.Ctg("requester-33069", {"extract", "get", request.id(), "--format",
-                                                  "json", "--output", out});
+  RunResult got = gateway.Ctg(
+      "requester-33069",
+      {"extract", "get", request.id(), "--format", "json", "--output", out});
   ASSERT_EQ(got.exit_code, 0) << got.err;
   // Python's json module is strict (RFC 8259): "\'" is an error there. The
   // receipt saved beside the extract is JSON too.
@@ -441,8 +472,10 @@ TEST(ExtractJsonTest, AStrictJsonParserReadsThePurposeBackExactly) {
        "import json, sys\n"
        "d = json.load(open(sys.argv[1], encoding='utf-8'))\n"
        "r = json.load(open(sys.argv[1] + '.receipt.json', encoding='utf-8'))\n"
-       "assert r['checkpoint'].count('\\n') >= 3 and r['tree_size'] >= r['audit_sequence']\n"
-       "sys.stdout.write(d['purpose'] + '\\n' + d['objective'] + '\\n' + d['source'] + '\\n' +\n"
+       "assert r['checkpoint'].count('\\n') >= 3 and r['tree_size'] >= "
+       "r['audit_sequence']\n"
+       "sys.stdout.write(d['purpose'] + '\\n' + d['objective'] + '\\n' + "
+       "d['source'] + '\\n' +\n"
        "                 str(len(d['cells'])))\n",
        out});
   ASSERT_EQ(parsed.exit_code, 0) << parsed.err;

@@ -28,8 +28,9 @@ std::string DemoCsv(const std::string& period) {
   return statbase::CanonicalCsv(*base);
 }
 
-grpc::Status Import(TestGateway& gw, const std::string& client, const std::string& period,
-                    const std::string& csv, ctg::v1::ImportStatisticsResponse* response,
+grpc::Status Import(TestGateway& gw, const std::string& client,
+                    const std::string& period, const std::string& csv,
+                    ctg::v1::ImportStatisticsResponse* response,
                     bool cut = false) {
   auto stub = ctg::v1::Statistics::NewStub(gw.Channel(client));
   auto context = Deadline(60);
@@ -56,9 +57,12 @@ std::string DumpStatistics(const std::string& db_path) {
   sqlite3* db = nullptr;
   sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
   std::string out;
-  for (const char* sql : {"SELECT period, base_version, digest, rows FROM stat_periods ORDER BY period",
-                          "SELECT period, commune, part, csv FROM stat_slices ORDER BY 1, 2, 3",
-                          "SELECT period, code, name, level, commune FROM stat_territories ORDER BY 1, 2"}) {
+  for (const char* sql :
+       {"SELECT period, base_version, digest, rows FROM stat_periods ORDER BY "
+        "period",
+        "SELECT period, commune, part, csv FROM stat_slices ORDER BY 1, 2, 3",
+        "SELECT period, code, name, level, commune FROM stat_territories ORDER "
+        "BY 1, 2"}) {
     sqlite3_stmt* stmt;
     sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr);
     while (sqlite3_step(stmt) == SQLITE_ROW) {
@@ -82,15 +86,18 @@ class ConventionsTest : public ::testing::Test {
     ASSERT_TRUE(gw.ok()) << gw.status();
     gateway_ = gw->release();
     ctg::v1::ImportStatisticsResponse response;
-    ASSERT_TRUE(Import(*gateway_, "admin", "2023", DemoCsv("2023"), &response).ok());
+    ASSERT_TRUE(
+        Import(*gateway_, "admin", "2023", DemoCsv("2023"), &response).ok());
   }
   static void TearDownTestSuite() {
     delete gateway_;
     gateway_ = nullptr;
   }
 
-  static grpc::Status Create(const std::string& commune, const std::string& name,
-                             std::vector<std::string> perimeter, ctg::v1::Convention* out) {
+  static grpc::Status Create(const std::string& commune,
+                             const std::string& name,
+                             std::vector<std::string> perimeter,
+                             ctg::v1::Convention* out) {
     auto stub = ctg::v1::Conventions::NewStub(gateway_->Channel("admin"));
     ctg::v1::CreateConventionRequest request;
     ctg::v1::Convention* c = request.mutable_convention();
@@ -101,7 +108,8 @@ class ConventionsTest : public ::testing::Test {
     c->set_valid_until("2030-12-31");
     return stub->CreateConvention(Deadline().get(), request, out);
   }
-  static grpc::Status Get(const std::string& client, const std::string& id, ctg::v1::Convention* out) {
+  static grpc::Status Get(const std::string& client, const std::string& id,
+                          ctg::v1::Convention* out) {
     auto stub = ctg::v1::Conventions::NewStub(gateway_->Channel(client));
     ctg::v1::GetConventionRequest request;
     request.set_id(id);
@@ -112,7 +120,8 @@ class ConventionsTest : public ::testing::Test {
     ctg::v1::ListTerritoriesRequest request;
     request.set_page_size(1000);
     ctg::v1::ListTerritoriesResponse response;
-    EXPECT_TRUE(stub->ListTerritories(Deadline().get(), request, &response).ok());
+    EXPECT_TRUE(
+        stub->ListTerritories(Deadline().get(), request, &response).ok());
     std::vector<std::string> codes;
     for (const auto& t : response.territories()) codes.push_back(t.code());
     return codes;
@@ -125,7 +134,8 @@ TestGateway* ConventionsTest::gateway_ = nullptr;
 TEST_F(ConventionsTest, CommuneReadsOnlyItsOwnConvention) {
   ctg::v1::Convention bouscat, eysines, read;
   ASSERT_TRUE(Create("33069", "Le Bouscat", {"33069"}, &bouscat).ok());
-  ASSERT_TRUE(Create("33162", "Eysines", {"33162", "331620101"}, &eysines).ok());
+  ASSERT_TRUE(
+      Create("33162", "Eysines", {"33162", "331620101"}, &eysines).ok());
   EXPECT_EQ(bouscat.state(), ctg::v1::ACTIVE);
   EXPECT_EQ(bouscat.caf_name(), "Caf de la Gironde");
   EXPECT_TRUE(Get("requester-33069", bouscat.id(), &read).ok());
@@ -133,7 +143,8 @@ TEST_F(ConventionsTest, CommuneReadsOnlyItsOwnConvention) {
   grpc::Status missing = Get("requester-33069", "CTG-33162-99", &read);
   EXPECT_EQ(other.error_code(), grpc::StatusCode::NOT_FOUND);
   // Indistinguishable from a convention that does not exist.
-  EXPECT_EQ(other.error_message(), absl::StrCat("convention ", eysines.id(), " not found"));
+  EXPECT_EQ(other.error_message(),
+            absl::StrCat("convention ", eysines.id(), " not found"));
   EXPECT_EQ(missing.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_TRUE(Get("reviewer", eysines.id(), &read).ok());
   EXPECT_TRUE(Get("auditor", eysines.id(), &read).ok());
@@ -146,9 +157,11 @@ TEST_F(ConventionsTest, CommuneListsOnlyItsPerimeter) {
   std::vector<std::string> bouscat = Territories("requester-33069");
   EXPECT_THAT(bouscat, ::testing::Contains("330690101"));
   EXPECT_THAT(bouscat, ::testing::Contains("QN03302M"));
-  for (const std::string& code : bouscat) EXPECT_TRUE(code == "QN03302M" || code.rfind("33069", 0) == 0) << code;
+  for (const std::string& code : bouscat)
+    EXPECT_TRUE(code == "QN03302M" || code.rfind("33069", 0) == 0) << code;
   // Eysines' perimeter lists two territories explicitly.
-  EXPECT_THAT(Territories("requester-33162"), ::testing::ElementsAre("33162", "331620101"));
+  EXPECT_THAT(Territories("requester-33162"),
+              ::testing::ElementsAre("33162", "331620101"));
   // The Caf sees everything.
   EXPECT_GT(Territories("reviewer").size(), bouscat.size());
 }
@@ -160,8 +173,9 @@ TEST_F(ConventionsTest, SuspendReinstateTerminate) {
   ctg::v1::SuspendConventionRequest suspend;
   suspend.set_id(c.id());
   ctg::v1::Convention out;
-  EXPECT_EQ(stub->SuspendConvention(Deadline().get(), suspend, &out).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);  // a reason is required
+  EXPECT_EQ(
+      stub->SuspendConvention(Deadline().get(), suspend, &out).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);  // a reason is required
   suspend.set_reason("Manquement au secret statistique");
   ASSERT_TRUE(stub->SuspendConvention(Deadline().get(), suspend, &out).ok());
   EXPECT_EQ(out.state(), ctg::v1::SUSPENDED);
@@ -170,14 +184,17 @@ TEST_F(ConventionsTest, SuspendReinstateTerminate) {
   ctg::v1::ReinstateConventionRequest reinstate;
   reinstate.set_id(c.id());
   reinstate.set_reason("Mesures correctives prises");
-  ASSERT_TRUE(stub->ReinstateConvention(Deadline().get(), reinstate, &out).ok());
+  ASSERT_TRUE(
+      stub->ReinstateConvention(Deadline().get(), reinstate, &out).ok());
   EXPECT_EQ(out.state(), ctg::v1::ACTIVE);
   ctg::v1::TerminateConventionRequest terminate;
   terminate.set_id(c.id());
   terminate.set_notice_date("2026-01-15");
   terminate.set_reason("Fin du partenariat");
-  ASSERT_TRUE(stub->TerminateConvention(Deadline().get(), terminate, &out).ok());
-  EXPECT_EQ(out.termination_effective_date(), "2026-04-15");  // R11: three months
+  ASSERT_TRUE(
+      stub->TerminateConvention(Deadline().get(), terminate, &out).ok());
+  EXPECT_EQ(out.termination_effective_date(),
+            "2026-04-15");  // R11: three months
   EXPECT_EQ(out.state(), ctg::v1::ENDED);
   EXPECT_EQ(out.history_size(), 4);
 }
@@ -194,23 +211,28 @@ TEST_F(ConventionsTest, AWrongTerminationIsCorrected) {
   terminate.set_reason("Fin du partenariat");
   terminate.set_correct(true);
   ctg::v1::Convention out;
-  grpc::Status nothing = stub->TerminateConvention(Deadline().get(), terminate, &out);
+  grpc::Status nothing =
+      stub->TerminateConvention(Deadline().get(), terminate, &out);
   EXPECT_EQ(nothing.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(nothing.error_message(), HasSubstr("nothing to correct"));
 
   terminate.set_correct(false);
   terminate.set_notice_date("2025-01-15");  // meant: a year later than today
-  ASSERT_TRUE(stub->TerminateConvention(Deadline().get(), terminate, &out).ok());
+  ASSERT_TRUE(
+      stub->TerminateConvention(Deadline().get(), terminate, &out).ok());
   EXPECT_EQ(out.state(), ctg::v1::ENDED);
-  grpc::Status twice = stub->TerminateConvention(Deadline().get(), terminate, &out);
+  grpc::Status twice =
+      stub->TerminateConvention(Deadline().get(), terminate, &out);
   EXPECT_EQ(twice.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(twice.error_message(), HasSubstr("correct it"));
 
-  const absl::CivilDay next_year = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) + 365;
+  const absl::CivilDay next_year =
+      absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) + 365;
   terminate.set_notice_date(absl::FormatCivilTime(next_year));
   terminate.set_reason("Année de préavis mal saisie");
   terminate.set_correct(true);
-  ASSERT_TRUE(stub->TerminateConvention(Deadline().get(), terminate, &out).ok());
+  ASSERT_TRUE(
+      stub->TerminateConvention(Deadline().get(), terminate, &out).ok());
   EXPECT_EQ(out.termination_notice_date(), absl::FormatCivilTime(next_year));
   EXPECT_NE(out.state(), ctg::v1::ENDED);
   ASSERT_EQ(out.history_size(), 3);
@@ -218,14 +240,17 @@ TEST_F(ConventionsTest, AWrongTerminationIsCorrected) {
   EXPECT_EQ(out.history(2).reason(), "Année de préavis mal saisie");
   // Not an administrator: refused, nothing changed.
   auto reviewer = ctg::v1::Conventions::NewStub(gateway_->Channel("reviewer"));
-  EXPECT_EQ(reviewer->TerminateConvention(Deadline().get(), terminate, &out).error_code(),
+  EXPECT_EQ(reviewer->TerminateConvention(Deadline().get(), terminate, &out)
+                .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(ConventionsTest, BadConventionsAreRefusedByField) {
   ctg::v1::Convention out;
-  EXPECT_THAT(Create("3306", "X", {}, &out).error_message(), HasSubstr("commune"));
-  EXPECT_THAT(Create("33069", "Le Bouscat", {"33069", "331620101"}, &out).error_message(),
+  EXPECT_THAT(Create("3306", "X", {}, &out).error_message(),
+              HasSubstr("commune"));
+  EXPECT_THAT(Create("33069", "Le Bouscat", {"33069", "331620101"}, &out)
+                  .error_message(),
               HasSubstr("perimeter[1]"));
   EXPECT_THAT(Create("33069", "Le\x01 Bouscat", {}, &out).error_message(),
               HasSubstr("convention.commune_name"));
@@ -242,7 +267,8 @@ TEST_F(ConventionsTest, RejectedImportLeavesThePreviousBaseUntouched) {
   EXPECT_THAT(status.error_message(), HasSubstr("field \"count\": \"-3\""));
   EXPECT_EQ(DumpStatistics(gateway_->db_path()), before);
   // A stream cut midway imports nothing, and the gateway keeps serving.
-  status = Import(*gateway_, "admin", "2023", DemoCsv("2023"), &response, /*cut=*/true);
+  status = Import(*gateway_, "admin", "2023", DemoCsv("2023"), &response,
+                  /*cut=*/true);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::CANCELLED);
   EXPECT_EQ(DumpStatistics(gateway_->db_path()), before);
   EXPECT_FALSE(Territories("reviewer").empty());
@@ -254,11 +280,13 @@ TEST_F(ConventionsTest, RejectedImportLeavesThePreviousBaseUntouched) {
 
 TEST_F(ConventionsTest, ReimportReplacesThePeriod) {
   ctg::v1::ImportStatisticsResponse response;
-  ASSERT_TRUE(Import(*gateway_, "admin", "2023", DemoCsv("2023"), &response).ok());
+  ASSERT_TRUE(
+      Import(*gateway_, "admin", "2023", DemoCsv("2023"), &response).ok());
   EXPECT_TRUE(response.replaced());
   EXPECT_EQ(response.period(), "2023");
   EXPECT_GT(response.rows_imported(), 1000);
-  RunResult cli = gateway_->Ctg("admin", {"admin", "import", "/nonexistent.csv", "--period", "2023"});
+  RunResult cli = gateway_->Ctg(
+      "admin", {"admin", "import", "/nonexistent.csv", "--period", "2023"});
   EXPECT_EQ(cli.exit_code, 2);
   EXPECT_THAT(cli.err, HasSubstr("/nonexistent.csv: cannot read the file"));
 }
@@ -276,7 +304,8 @@ TEST_F(ConventionsTest, AdminActionsAreAudited) {
   bool convention_event = false;
   while (reader->Read(&e)) {
     if (e.code() == 0) methods.insert(e.method());
-    if (e.method() == "/ctg.v1.Conventions/CreateConvention" && e.target_id() == c.id()) {
+    if (e.method() == "/ctg.v1.Conventions/CreateConvention" &&
+        e.target_id() == c.id()) {
       convention_event = true;
     }
   }

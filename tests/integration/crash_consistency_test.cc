@@ -38,18 +38,21 @@ struct Acknowledged {
 ctg::v1::Scope SmallScope() {
   ctg::v1::Scope scope;
   scope.add_indicators("allocataires");
-  for (const char* t : {"33069", "330690101", "330690102", "330690103"}) scope.add_territories(t);
+  for (const char* t : {"33069", "330690101", "330690102", "330690103"})
+    scope.add_territories(t);
   scope.add_periods("2023");
   return scope;
 }
 
-std::vector<ctg::v1::DataRequest> ListByState(TestGateway& gw, ctg::v1::RequestState state) {
+std::vector<ctg::v1::DataRequest> ListByState(TestGateway& gw,
+                                              ctg::v1::RequestState state) {
   auto stub = ctg::v1::DataRequests::NewStub(gw.Channel("reviewer"));
   ctg::v1::ListRequestsRequest request;
   request.set_state(state);
   request.set_page_size(20);
   ctg::v1::ListRequestsResponse response;
-  if (!stub->ListRequests(Deadline(5).get(), request, &response).ok()) return {};
+  if (!stub->ListRequests(Deadline(5).get(), request, &response).ok())
+    return {};
   return {response.requests().begin(), response.requests().end()};
 }
 
@@ -58,7 +61,8 @@ std::vector<ctg::v1::DataRequest> ListByState(TestGateway& gw, ctg::v1::RequestS
 // and downloads alike, however slow the build (sanitizers) makes one stage.
 constexpr size_t kBacklog = 3;
 
-void Submitter(TestGateway& gw, Acknowledged& ack, const std::atomic<bool>& stop) {
+void Submitter(TestGateway& gw, Acknowledged& ack,
+               const std::atomic<bool>& stop) {
   auto stub = ctg::v1::DataRequests::NewStub(gw.Channel("requester-33069"));
   while (!stop) {
     if (ListByState(gw, ctg::v1::SUBMITTED).size() >= kBacklog) {
@@ -66,7 +70,9 @@ void Submitter(TestGateway& gw, Acknowledged& ack, const std::atomic<bool>& stop
       continue;
     }
     ctg::v1::DataRequest out;
-    if (stub->SubmitRequest(Deadline(5).get(), SubmitMessage(SmallScope()), &out).ok()) {
+    if (stub->SubmitRequest(Deadline(5).get(), SubmitMessage(SmallScope()),
+                            &out)
+            .ok()) {
       std::lock_guard<std::mutex> lock(ack.mu);
       ack.submitted.insert(out.id());
       ++ack.count;
@@ -74,11 +80,13 @@ void Submitter(TestGateway& gw, Acknowledged& ack, const std::atomic<bool>& stop
   }
 }
 
-void Reviewer(TestGateway& gw, Acknowledged& ack, const std::atomic<bool>& stop) {
+void Reviewer(TestGateway& gw, Acknowledged& ack,
+              const std::atomic<bool>& stop) {
   auto stub = ctg::v1::DataRequests::NewStub(gw.Channel("reviewer"));
   auto not_downloaded = [&gw] {
     size_t n = 0;
-    for (const auto& r : ListByState(gw, ctg::v1::APPROVED)) n += r.approval().downloads_used() == 0;
+    for (const auto& r : ListByState(gw, ctg::v1::APPROVED))
+      n += r.approval().downloads_used() == 0;
     return n;
   };
   while (!stop) {
@@ -108,11 +116,13 @@ void Reviewer(TestGateway& gw, Acknowledged& ack, const std::atomic<bool>& stop)
   }
 }
 
-void Downloader(TestGateway& gw, Acknowledged& ack, const std::atomic<bool>& stop) {
+void Downloader(TestGateway& gw, Acknowledged& ack,
+                const std::atomic<bool>& stop) {
   auto stub = ctg::v1::Extracts::NewStub(gw.Channel("requester2-33069"));
   while (!stop) {
     for (const auto& r : ListByState(gw, ctg::v1::APPROVED)) {
-      if (r.approval().downloads_used() >= r.approval().download_quota()) continue;
+      if (r.approval().downloads_used() >= r.approval().download_quota())
+        continue;
       auto context = Deadline(10);
       ctg::v1::GetExtractRequest request;
       request.set_request_id(r.id());
@@ -141,12 +151,16 @@ TEST(CrashConsistencyTest, TwentyKillsLoseNothingAndLeaveNothingHalfDone) {
   for (int kill = 0; kill < kKills; ++kill) {
     std::atomic<bool> stop{false};
     std::vector<std::thread> workers;
-    workers.emplace_back(Submitter, std::ref(gw), std::ref(ack), std::cref(stop));
-    workers.emplace_back(Reviewer, std::ref(gw), std::ref(ack), std::cref(stop));
-    workers.emplace_back(Downloader, std::ref(gw), std::ref(ack), std::cref(stop));
+    workers.emplace_back(Submitter, std::ref(gw), std::ref(ack),
+                         std::cref(stop));
+    workers.emplace_back(Reviewer, std::ref(gw), std::ref(ack),
+                         std::cref(stop));
+    workers.emplace_back(Downloader, std::ref(gw), std::ref(ack),
+                         std::cref(stop));
     // Kill at a random point: after 2 to 8 more acknowledged calls.
     int target = ack.count + std::uniform_int_distribution<int>(2, 8)(rng);
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    const auto give_up =
+        std::chrono::steady_clock::now() + std::chrono::seconds(120);
     while (ack.count < target && std::chrono::steady_clock::now() < give_up) {
       std::this_thread::yield();
     }
@@ -159,21 +173,25 @@ TEST(CrashConsistencyTest, TwentyKillsLoseNothingAndLeaveNothingHalfDone) {
   }
   int acked_downloads = 0;
   for (const auto& [id, n] : ack.downloads) acked_downloads += n;
-  std::printf("acknowledged before the kills: %zu submissions, %zu approvals, %d downloads\n",
-              ack.submitted.size(), ack.approved.size(), acked_downloads);
+  std::printf(
+      "acknowledged before the kills: %zu submissions, %zu approvals, %d "
+      "downloads\n",
+      ack.submitted.size(), ack.approved.size(), acked_downloads);
   ASSERT_GT(ack.submitted.size(), 5u);
   ASSERT_GT(ack.approved.size(), 2u);
   ASSERT_GT(acked_downloads, 0);
 
   // 1. The audit trail verifies.
   RunResult checkpoint = gw.Ctg("auditor", {"audit", "checkpoint"});
-  RunResult events = gw.Ctg("auditor", {"audit", "events", "--format", "jsonl"});
+  RunResult events =
+      gw.Ctg("auditor", {"audit", "events", "--format", "jsonl"});
   ASSERT_EQ(events.exit_code, 0) << events.err;
   std::ofstream(gw.dir() + "/checkpoint.txt") << checkpoint.out;
   std::ofstream(gw.dir() + "/events.jsonl") << events.out;
-  RunResult verify = RunProgram({CtgBinary(), "audit", "verify", "--events", gw.dir() + "/events.jsonl",
-                                 "--key", DevPki::Get().dir() + "/audit-signing.pub", "--checkpoint",
-                                 gw.dir() + "/checkpoint.txt"});
+  RunResult verify = RunProgram({CtgBinary(), "audit", "verify", "--events",
+                                 gw.dir() + "/events.jsonl", "--key",
+                                 DevPki::Get().dir() + "/audit-signing.pub",
+                                 "--checkpoint", gw.dir() + "/checkpoint.txt"});
   EXPECT_EQ(verify.exit_code, 0) << verify.out;
 
   // 2. Successful events per request and method, as the auditor sees them.
@@ -214,9 +232,11 @@ TEST(CrashConsistencyTest, TwentyKillsLoseNothingAndLeaveNothingHalfDone) {
     EXPECT_EQ(count("DecideRequest"), r.state() == ctg::v1::APPROVED ? 1 : 0);
     auto extracts = methods.find("/ctg.v1.Extracts/GetExtract");
     int released = extracts == methods.end() ? 0 : extracts->second;
-    EXPECT_EQ(r.approval().downloads_used(), released);  // quota = ledger = events
+    EXPECT_EQ(r.approval().downloads_used(),
+              released);  // quota = ledger = events
     EXPECT_EQ(r.approval().release_times_size(), released);
-    EXPECT_LE(r.approval().downloads_used(), std::max(1, r.approval().download_quota()));
+    EXPECT_LE(r.approval().downloads_used(),
+              std::max(1, r.approval().download_quota()));
   }
   for (const std::string& id : ack.submitted) EXPECT_TRUE(all.count(id)) << id;
   for (const std::string& id : ack.approved) {

@@ -93,10 +93,12 @@ class ExtractsTest : public ::testing::Test {
   }
 
   // The release as the commune received it, in model order, for the LP audit.
-  static sdc::Release AsRelease(const sdc::TableModel& model, const Received& got) {
+  static sdc::Release AsRelease(const sdc::TableModel& model,
+                                const Received& got) {
     std::map<sdc::CellKey, const ctg::v1::ExtractCell*> by_key;
     for (const auto& c : got.cells) {
-      by_key[{c.territory(), c.period(), c.indicator(), c.breakdown(), c.category()}] = &c;
+      by_key[{c.territory(), c.period(), c.indicator(), c.breakdown(),
+              c.category()}] = &c;
     }
     sdc::Release release;
     for (const sdc::Cell& cell : model.cells) {
@@ -104,10 +106,13 @@ class ExtractsTest : public ::testing::Test {
       auto it = by_key.find(cell.key);
       EXPECT_NE(it, by_key.end()) << "missing " << cell.key.ToString();
       if (it == by_key.end()) continue;
-      sdc::ReleasedCell rc{.key = cell.key, .value = cell.value, .amount = cell.amount};
-      rc.status = it->second->status() == ctg::v1::PUBLISHED ? sdc::CellStatus::kPublished
-                  : it->second->status() == ctg::v1::EXCLUDED ? sdc::CellStatus::kExcluded
-                                                              : sdc::CellStatus::kMasked;
+      sdc::ReleasedCell rc{
+          .key = cell.key, .value = cell.value, .amount = cell.amount};
+      rc.status = it->second->status() == ctg::v1::PUBLISHED
+                      ? sdc::CellStatus::kPublished
+                  : it->second->status() == ctg::v1::EXCLUDED
+                      ? sdc::CellStatus::kExcluded
+                      : sdc::CellStatus::kMasked;
       release.cells.push_back(rc);
     }
     return release;
@@ -148,13 +153,15 @@ TEST_F(ExtractsTest, ReleasedFiguresMatchTheBaseAndMaskedOnesHaveNone) {
   Received got = Get("requester-33069", id);
   ASSERT_TRUE(got.status.ok()) << got.status.error_message();
   EXPECT_EQ(got.header.source_mention(), "Source : Caf de la Gironde");  // R4
-  EXPECT_EQ(got.header.purpose(), "Diagnostic social territorial par IRIS");  // R2
+  EXPECT_EQ(got.header.purpose(),
+            "Diagnostic social territorial par IRIS");  // R2
   EXPECT_EQ(got.header.cell_count(), static_cast<int64_t>(got.cells.size()));
   const statbase::Base& base = *bases_["2023"];
   int masked = 0, excluded = 0;
   for (const auto& c : got.cells) {
     if (c.status() == ctg::v1::PUBLISHED) {
-      auto v = base.Find(c.territory(), c.indicator(), c.breakdown(), c.category());
+      auto v =
+          base.Find(c.territory(), c.indicator(), c.breakdown(), c.category());
       ASSERT_TRUE(v.ok());
       EXPECT_EQ(c.value(), v->count) << c.ShortDebugString();
     } else {
@@ -175,8 +182,10 @@ TEST_F(ExtractsTest, ReleasedFiguresMatchTheBaseAndMaskedOnesHaveNone) {
       EXPECT_EQ(fields[6], "") << line;
     }
   }
-  RunResult json = gateway_->Ctg("requester-33069", {"extract", "get", id, "--format", "json"});
-  EXPECT_NE(json.exit_code, 0);  // the quota of 2 is spent by the two downloads above
+  RunResult json = gateway_->Ctg("requester-33069",
+                                 {"extract", "get", id, "--format", "json"});
+  EXPECT_NE(json.exit_code,
+            0);  // the quota of 2 is spent by the two downloads above
   EXPECT_THAT(json.err, HasSubstr("download quota"));
 }
 
@@ -188,7 +197,8 @@ TEST_F(ExtractsTest, AnIndependentLpAuditFindsNoMaskedCellRecoverable) {
   gateway::BasesByPeriod bases = {{"2023", bases_["2023"]}};
   auto model = gateway::BuildScopeModel("33069", bases, scope);
   ASSERT_TRUE(model.ok()) << model.status();
-  auto report = sdc::AuditRelease(*model, AsRelease(*model, got), {}, gateway::SdcConfigFrom({}));
+  auto report = sdc::AuditRelease(*model, AsRelease(*model, got), {},
+                                  gateway::SdcConfigFrom({}));
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_TRUE(report->passed());
   EXPECT_GT(report->cells_checked, 0);
@@ -211,15 +221,18 @@ TEST_F(ExtractsTest, TwoOverlappingReleasesRevealNothingTogether) {
   // What the first release disclosed, as the reader knows it.
   sdc::ReleaseMemory known;
   ASSERT_TRUE(known.Record(AsRelease(*model_a, a)).ok());
-  auto report = sdc::AuditRelease(*model_b, AsRelease(*model_b, b), known, gateway::SdcConfigFrom({}));
+  auto report = sdc::AuditRelease(*model_b, AsRelease(*model_b, b), known,
+                                  gateway::SdcConfigFrom({}));
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_TRUE(report->passed());
   // Every cell masked in the first stays masked in the second.
   for (const auto& c : b.cells) {
     for (const auto& x : a.cells) {
       if (x.territory() == c.territory() && x.indicator() == c.indicator() &&
-          x.breakdown() == c.breakdown() && x.category() == c.category() && x.period() == c.period()) {
-        EXPECT_EQ(x.status() == ctg::v1::PUBLISHED, c.status() == ctg::v1::PUBLISHED)
+          x.breakdown() == c.breakdown() && x.category() == c.category() &&
+          x.period() == c.period()) {
+        EXPECT_EQ(x.status() == ctg::v1::PUBLISHED,
+                  c.status() == ctg::v1::PUBLISHED)
             << c.ShortDebugString();
       }
     }
@@ -230,12 +243,14 @@ TEST_F(ExtractsTest, SameTableSameBytesAndAVerifiedReceipt) {
   std::string id = Approved(FullScope(), 3);
   std::string dir = gateway_->dir();
   std::string key = DevPki::Get().dir() + "/audit-signing.pub";
-  RunResult one = gateway_->Ctg("requester-33069",
-                                {"extract", "get", id, "-o", dir + "/one.csv", "--audit-key", key});
+  RunResult one = gateway_->Ctg(
+      "requester-33069",
+      {"extract", "get", id, "-o", dir + "/one.csv", "--audit-key", key});
   ASSERT_EQ(one.exit_code, 0) << one.err;
   EXPECT_THAT(one.err, HasSubstr("receipt verified"));
-  RunResult two = gateway_->Ctg("requester-33069",
-                                {"extract", "get", id, "-o", dir + "/two.csv", "--audit-key", key});
+  RunResult two = gateway_->Ctg(
+      "requester-33069",
+      {"extract", "get", id, "-o", dir + "/two.csv", "--audit-key", key});
   ASSERT_EQ(two.exit_code, 0) << two.err;
   std::ifstream f1(dir + "/one.csv"), f2(dir + "/two.csv");
   std::stringstream b1, b2;
@@ -245,14 +260,16 @@ TEST_F(ExtractsTest, SameTableSameBytesAndAVerifiedReceipt) {
   EXPECT_THAT(b1.str(), HasSubstr("source,Source : Caf de la Gironde\n"));
   // Never overwrites without --force, and spends no download doing so.
   int64_t before = Downloads(id);
-  RunResult refused = gateway_->Ctg("requester-33069", {"extract", "get", id, "-o", dir + "/one.csv"});
+  RunResult refused = gateway_->Ctg(
+      "requester-33069", {"extract", "get", id, "-o", dir + "/one.csv"});
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_THAT(refused.err, HasSubstr("--force"));
   EXPECT_EQ(Downloads(id), before);
   // The auditor finds the release by its digest.
   size_t at = one.err.find("sha256 ") + 7;
   std::string digest = one.err.substr(at, 64);
-  RunResult prove = gateway_->Ctg("auditor", {"audit", "prove", "--extract", digest});
+  RunResult prove =
+      gateway_->Ctg("auditor", {"audit", "prove", "--extract", digest});
   EXPECT_EQ(prove.exit_code, 0) << prove.err;
   EXPECT_THAT(prove.out, HasSubstr("/ctg.v1.Extracts/GetExtract"));
 }
@@ -263,12 +280,16 @@ TEST_F(ExtractsTest, RefusalsReleaseNothingAndAreAudited) {
   std::string id = Approved(scope, 1);
   Received other = Get("requester-33162", id);
   EXPECT_EQ(other.status.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(other.status.error_message(), absl::StrCat("request ", id, " not found"));
-  EXPECT_EQ(Get("requester-33162", "REQ-999999").status.error_message(), "request REQ-999999 not found");
+  EXPECT_EQ(other.status.error_message(),
+            absl::StrCat("request ", id, " not found"));
+  EXPECT_EQ(Get("requester-33162", "REQ-999999").status.error_message(),
+            "request REQ-999999 not found");
   // An operator not declared on the request.
-  EXPECT_EQ(Get("operator-33069", id).status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Get("operator-33069", id).status.error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   // Quota: one download, then FAILED_PRECONDITION.
-  EXPECT_TRUE(Get("requester2-33069", id).status.ok());  // same commune, other requester
+  EXPECT_TRUE(Get("requester2-33069", id)
+                  .status.ok());  // same commune, other requester
   Received spent = Get("requester-33069", id);
   EXPECT_EQ(spent.status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(spent.status.error_message(), HasSubstr("download quota"));
@@ -304,9 +325,11 @@ TEST_F(ExtractsTest, AClientGoneBeforeTheCommitConsumesNothing) {
     std::string id = Approved(FullScope(), 1);
     grpc::Status status = call(id, std::chrono::milliseconds(ms));
     std::vector<ctg::v1::AuditEvent> events;
-    for (int i = 0; i < 40 && events.empty(); ++i) {  // the gateway finishes on its side
+    for (int i = 0; i < 40 && events.empty();
+         ++i) {  // the gateway finishes on its side
       events = ExtractEvents(id);
-      if (events.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (events.empty())
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     if (events.empty()) continue;  // expired before the gateway took the call
     ASSERT_EQ(events.size(), 1u);
@@ -316,14 +339,16 @@ TEST_F(ExtractsTest, AClientGoneBeforeTheCommitConsumesNothing) {
     ++expired_in_the_gateway;
     EXPECT_FALSE(status.ok());
     EXPECT_THAT(events[0].message(), HasSubstr("nothing was recorded"));
-    EXPECT_TRUE(Get("requester-33069", id).status.ok());  // the download is still there
+    EXPECT_TRUE(
+        Get("requester-33069", id).status.ok());  // the download is still there
     EXPECT_EQ(Downloads(id), 1);
   }
   EXPECT_GT(expired_in_the_gateway, 0);
 }
 
 TEST_F(ExtractsTest, NotApprovedWithdrawnRevokedAndSuspendedAreRefused) {
-  auto requests = ctg::v1::DataRequests::NewStub(gateway_->Channel("requester-33069"));
+  auto requests =
+      ctg::v1::DataRequests::NewStub(gateway_->Channel("requester-33069"));
   ctg::v1::SubmitRequestRequest submit;
   submit.set_purpose("Étude des familles");
   submit.set_objective("Axe I.2");
@@ -334,13 +359,16 @@ TEST_F(ExtractsTest, NotApprovedWithdrawnRevokedAndSuspendedAreRefused) {
   ctg::v1::DataRequest pending;
   ASSERT_TRUE(requests->SubmitRequest(Deadline().get(), submit, &pending).ok());
   Received not_approved = Get("requester-33069", pending.id());
-  EXPECT_EQ(not_approved.status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(not_approved.status.error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(not_approved.status.error_message(), HasSubstr("is SUBMITTED"));
   ctg::v1::WithdrawRequestRequest withdraw;
   withdraw.set_id(pending.id());
   withdraw.set_reason("Plus nécessaire");
-  ASSERT_TRUE(requests->WithdrawRequest(Deadline().get(), withdraw, &pending).ok());
-  EXPECT_THAT(Get("requester-33069", pending.id()).status.error_message(), HasSubstr("is WITHDRAWN"));
+  ASSERT_TRUE(
+      requests->WithdrawRequest(Deadline().get(), withdraw, &pending).ok());
+  EXPECT_THAT(Get("requester-33069", pending.id()).status.error_message(),
+              HasSubstr("is WITHDRAWN"));
 
   std::string revoked = Approved(FullScope(), 5);
   auto reviewer = ctg::v1::DataRequests::NewStub(gateway_->Channel("reviewer"));
@@ -349,20 +377,24 @@ TEST_F(ExtractsTest, NotApprovedWithdrawnRevokedAndSuspendedAreRefused) {
   revoke.set_reason("Usage non conforme constaté");
   ctg::v1::DataRequest out;
   ASSERT_TRUE(reviewer->RevokeRequest(Deadline().get(), revoke, &out).ok());
-  EXPECT_THAT(Get("requester-33069", revoked).status.error_message(), HasSubstr("is REVOKED"));
+  EXPECT_THAT(Get("requester-33069", revoked).status.error_message(),
+              HasSubstr("is REVOKED"));
   EXPECT_EQ(Downloads(revoked), 0);
 
   // A suspended convention: refused on the very next call, first check.
   std::string id = Approved(FullScope(), 5);
-  RunResult suspend = gateway_->Ctg("admin", {"admin", "convention", "suspend", "CTG-33069-1",
-                                              "--reason", "Contrôle en cours"});
+  RunResult suspend =
+      gateway_->Ctg("admin", {"admin", "convention", "suspend", "CTG-33069-1",
+                              "--reason", "Contrôle en cours"});
   ASSERT_EQ(suspend.exit_code, 0) << suspend.err;
   Received suspended = Get("requester-33069", id);
-  EXPECT_EQ(suspended.status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(suspended.status.error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(suspended.status.error_message(), HasSubstr("suspended"));
   EXPECT_EQ(Downloads(id), 0);
-  RunResult reinstate = gateway_->Ctg("admin", {"admin", "convention", "reinstate", "CTG-33069-1",
-                                                "--reason", "Contrôle terminé"});
+  RunResult reinstate =
+      gateway_->Ctg("admin", {"admin", "convention", "reinstate", "CTG-33069-1",
+                              "--reason", "Contrôle terminé"});
   ASSERT_EQ(reinstate.exit_code, 0) << reinstate.err;
   EXPECT_TRUE(Get("requester-33069", id).status.ok());
 }
@@ -373,11 +405,13 @@ TEST_F(ExtractsTest, PreviewShowsTheReviewerWhatTheExtractWillRelease) {
   ctg::v1::PreviewFeasibilityRequest request;
   request.set_id(id);
   ctg::v1::FeasibilityPreview preview;
-  grpc::Status s = reviewer->PreviewFeasibility(Deadline(60).get(), request, &preview);
+  grpc::Status s =
+      reviewer->PreviewFeasibility(Deadline(60).get(), request, &preview);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_THAT(preview.excluded_territories(), ::testing::Contains("330690111"));
   EXPECT_TRUE(preview.audit_passed());
-  int64_t masked = preview.cells_masked_small() + preview.cells_masked_secondary() +
+  int64_t masked = preview.cells_masked_small() +
+                   preview.cells_masked_secondary() +
                    preview.cells_masked_earlier();
   EXPECT_EQ(masked, preview.masked_size());
   // The extract releases what the preview announced.
@@ -399,8 +433,10 @@ TEST_F(ExtractsTest, PreviewShowsTheReviewerWhatTheExtractWillRelease) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("scope.indicators[0]"));
   // Communes never see reasons.
-  auto requester = ctg::v1::DataRequests::NewStub(gateway_->Channel("requester-33069"));
-  EXPECT_EQ(requester->PreviewFeasibility(Deadline().get(), request, &preview).error_code(),
+  auto requester =
+      ctg::v1::DataRequests::NewStub(gateway_->Channel("requester-33069"));
+  EXPECT_EQ(requester->PreviewFeasibility(Deadline().get(), request, &preview)
+                .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
@@ -409,7 +445,8 @@ TEST_F(ExtractsTest, DeclaredOperatorMayDownload) {
   operator_recipient.set_kind(ctg::v1::Recipient::OPERATOR);
   operator_recipient.set_name("Compas, analyse des besoins sociaux");
   operator_recipient.set_operator_person("compas-analyse");
-  std::string id = Approved(FullScope(), 1, "requester-33069", &operator_recipient);
+  std::string id =
+      Approved(FullScope(), 1, "requester-33069", &operator_recipient);
   Received got = Get("operator-33069", id);
   EXPECT_TRUE(got.status.ok()) << got.status.error_message();
   ASSERT_EQ(got.header.recipients_size(), 1);

@@ -1,18 +1,18 @@
 // Issue #2 over real mTLS: each role reaches what it may, every bad
 // certificate is refused, roles are enforced, plaintext cannot connect, and
 // every refusal is in the audit trail.
-#include <fstream>
-#include <sstream>
-
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
 #include "ctg/v1/audit.grpc.pb.h"
 #include "ctg/v1/catalogue.grpc.pb.h"
 #include "ctg/v1/conventions.grpc.pb.h"
 #include "ctg/v1/data_requests.grpc.pb.h"
 #include "ctg/v1/statistics.grpc.pb.h"
-#include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
@@ -61,8 +61,9 @@ class FoundationTest : public ::testing::Test {
 TestGateway* FoundationTest::gateway_ = nullptr;
 
 TEST_F(FoundationTest, EveryRoleSucceedsOnAMethodItMayCall) {
-  for (const char* client : {"requester-33069", "requester-33162", "operator-33069",
-                             "reviewer", "admin", "auditor"}) {
+  for (const char* client :
+       {"requester-33069", "requester-33162", "operator-33069", "reviewer",
+        "admin", "auditor"}) {
     grpc::Status s = ListIndicators(client);
     EXPECT_TRUE(s.ok()) << client << ": " << s.error_message();
   }
@@ -72,7 +73,8 @@ TEST_F(FoundationTest, EveryRoleSucceedsOnAMethodItMayCall) {
 TEST_F(FoundationTest, CertificatesRejectedAtTheHandshake) {
   for (const char* client : {"expired", "foreign", "revoked"}) {
     grpc::Status s = ListIndicators(client);
-    EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << client << ": " << s.error_message();
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE)
+        << client << ": " << s.error_message();
   }
 }
 
@@ -108,8 +110,8 @@ TEST_F(FoundationTest, ClientWithoutCertificateCannotConnect) {
 }
 
 TEST_F(FoundationTest, PlaintextClientCannotConnect) {
-  auto stub = grpc::health::v1::Health::NewStub(
-      grpc::CreateChannel(gateway_->address(), grpc::InsecureChannelCredentials()));
+  auto stub = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
+      gateway_->address(), grpc::InsecureChannelCredentials()));
   grpc::health::v1::HealthCheckResponse response;
   grpc::Status s = stub->Check(Deadline(5).get(), {}, &response);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
@@ -118,14 +120,18 @@ TEST_F(FoundationTest, PlaintextClientCannotConnect) {
 TEST_F(FoundationTest, RoleOutsideTheTableIsPermissionDenied) {
   grpc::Status s = GetCheckpoint("requester-33069");
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_THAT(s.error_message(), HasSubstr("role \"requester\" may not call /ctg.v1.Audit/GetCheckpoint"));
+  EXPECT_THAT(
+      s.error_message(),
+      HasSubstr("role \"requester\" may not call /ctg.v1.Audit/GetCheckpoint"));
 
-  auto conventions = ctg::v1::Conventions::NewStub(gateway_->Channel("reviewer"));
+  auto conventions =
+      ctg::v1::Conventions::NewStub(gateway_->Channel("reviewer"));
   ctg::v1::Convention convention;
   s = conventions->CreateConvention(Deadline().get(), {}, &convention);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
 
-  auto requests = ctg::v1::DataRequests::NewStub(gateway_->Channel("operator-33069"));
+  auto requests =
+      ctg::v1::DataRequests::NewStub(gateway_->Channel("operator-33069"));
   ctg::v1::DataRequest request;
   s = requests->SubmitRequest(Deadline().get(), {}, &request);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
@@ -133,9 +139,12 @@ TEST_F(FoundationTest, RoleOutsideTheTableIsPermissionDenied) {
 }
 
 TEST_F(FoundationTest, RefusalsAreAudited) {
-  ASSERT_EQ(GetCheckpoint("admin").error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  ASSERT_EQ(ListIndicators("revoked").error_code(), grpc::StatusCode::UNAVAILABLE);
-  ASSERT_EQ(ListIndicators("two-uris").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  ASSERT_EQ(GetCheckpoint("admin").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_EQ(ListIndicators("revoked").error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  ASSERT_EQ(ListIndicators("two-uris").error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
   bool denied_admin = false, handshake_revoked = false, bad_san = false;
   for (const ctg::v1::AuditEvent& e : Events()) {
     if (e.method() == "/ctg.v1.Audit/GetCheckpoint" && e.code() == 7 &&
@@ -144,7 +153,8 @@ TEST_F(FoundationTest, RefusalsAreAudited) {
     }
     // A refused certificate's SPIFFE ID is a claim, not a caller.
     if (e.method() == "tls-handshake" && e.code() == 16 && e.caller().empty() &&
-        e.claimed_caller() == "spiffe://ctg.caf33.fr/commune/33069/requester/revoked.user") {
+        e.claimed_caller() ==
+            "spiffe://ctg.caf33.fr/commune/33069/requester/revoked.user") {
       EXPECT_THAT(e.message(), HasSubstr("revoked"));
       EXPECT_EQ(e.cert_sha256().size(), 64u);
       handshake_revoked = true;

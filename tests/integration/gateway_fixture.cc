@@ -1,20 +1,19 @@
 #include "tests/integration/gateway_fixture.h"
 
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
 #include <sstream>
-
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -36,7 +35,8 @@ std::string CtgBinary() { return CTG_CLI_BINARY; }
 std::string SourceDir() { return CTG_SOURCE_DIR; }
 
 DevPki::DevPki() {
-  RunResult r = RunProgram({"/bin/bash", SourceDir() + "/certs/make-dev-pki.sh", dir_.path()});
+  RunResult r = RunProgram(
+      {"/bin/bash", SourceDir() + "/certs/make-dev-pki.sh", dir_.path()});
   if (r.exit_code != 0) {
     fprintf(stderr, "make-dev-pki.sh failed: %s\n", r.err.c_str());
     std::abort();
@@ -57,7 +57,8 @@ std::string DevPki::Key(const std::string& client) const {
 
 std::unique_ptr<grpc::ClientContext> Deadline(int seconds) {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::seconds(seconds));
   return context;
 }
 
@@ -78,18 +79,24 @@ absl::StatusOr<std::string> PostgresSection() {
     return url.substr(0, url.rfind('/') + 1) + db;
   };
   static std::atomic<int> counter{0};
-  const std::string db = absl::StrCat("gw", getpid(), "_", counter.fetch_add(1));
+  const std::string db =
+      absl::StrCat("gw", getpid(), "_", counter.fetch_add(1));
   try {
     pqxx::connection admin(env["CTG_TEST_PG_ADMIN_URL"]);
-    pqxx::nontransaction(admin).exec("CREATE DATABASE " + db + " OWNER ctg_owner");
+    pqxx::nontransaction(admin).exec("CREATE DATABASE " + db +
+                                     " OWNER ctg_owner");
   } catch (const std::exception& e) {
-    return absl::UnavailableError(absl::StrCat("test cluster in ", dir, ": ", e.what()));
+    return absl::UnavailableError(
+        absl::StrCat("test cluster in ", dir, ": ", e.what()));
   }
-  return absl::StrCat("[database]\nurl = \"", with_db(env["CTG_TEST_PG_GATEWAY_URL"], db),
-                      "\"\nmigrate_url = \"", with_db(env["CTG_TEST_PG_OWNER_URL"], db), "\"\n");
+  return absl::StrCat("[database]\nurl = \"",
+                      with_db(env["CTG_TEST_PG_GATEWAY_URL"], db),
+                      "\"\nmigrate_url = \"",
+                      with_db(env["CTG_TEST_PG_OWNER_URL"], db), "\"\n");
 }
 
-absl::StatusOr<std::unique_ptr<TestGateway>> TestGateway::Start(const std::string& extra_config) {
+absl::StatusOr<std::unique_ptr<TestGateway>> TestGateway::Start(
+    const std::string& extra_config) {
   return StartWithPki(DevPki::Get().dir(), extra_config);
 }
 
@@ -105,8 +112,9 @@ absl::StatusOr<std::unique_ptr<TestGateway>> TestGateway::StartWithPki(
          << "trust_domain = \"" << kTrustDomain << "\"\n"
          << "caf_id = \"33\"\n"
          << "caf_name = \"Caf de la Gironde\"\n"
-         << (postgres->empty() ? absl::StrCat("database = \"", gw->db_path(), "\"\n")
-                               : *postgres)
+         << (postgres->empty()
+                 ? absl::StrCat("database = \"", gw->db_path(), "\"\n")
+                 : *postgres)
          << "[tls]\n"
          << "ca = \"" << pki << "/ca.pem\"\n"
          << "cert = \"" << pki << "/server.pem\"\n"
@@ -118,7 +126,9 @@ absl::StatusOr<std::unique_ptr<TestGateway>> TestGateway::StartWithPki(
                  ? ""
                  : "checkpoint_interval_seconds = 0\n")
          << "[limits]\n"
-         << (absl::StrContains(extra_config, "calls_per_minute") ? "" : "calls_per_minute = 0\n")
+         << (absl::StrContains(extra_config, "calls_per_minute")
+                 ? ""
+                 : "calls_per_minute = 0\n")
          << extra_config;
   config.close();
   if (absl::Status s = gw->Launch(); !s.ok()) return s;
@@ -136,16 +146,20 @@ absl::StatusOr<std::unique_ptr<TestGateway>> TestGateway::StartReplicaOf(
 
 absl::Status TestGateway::Launch() {
   child_ = std::make_unique<Child>(
-      std::vector<std::string>{GatewayBinary(), "--config", config_path()}, stderr_path());
+      std::vector<std::string>{GatewayBinary(), "--config", config_path()},
+      stderr_path());
   std::string line;
-  if (!child_->ReadLine(&line, 30000) || !absl::StrContains(line, "listening on ")) {
+  if (!child_->ReadLine(&line, 30000) ||
+      !absl::StrContains(line, "listening on ")) {
     child_->Stop(SIGKILL);
-    return absl::UnavailableError(absl::StrCat(
-        "gateway did not start: ", line, " / stderr: ", ReadAll(stderr_path())));
+    return absl::UnavailableError(
+        absl::StrCat("gateway did not start: ", line,
+                     " / stderr: ", ReadAll(stderr_path())));
   }
   std::string rest = line.substr(line.find("listening on ") + 13);
   address_ = rest.substr(0, rest.find(' '));
-  if (size_t web = line.find("web console on https://"); web != std::string::npos) {
+  if (size_t web = line.find("web console on https://");
+      web != std::string::npos) {
     std::string tail = line.substr(web + 23);
     web_address_ = tail.substr(0, tail.find_first_of(" \n"));
   }
@@ -154,7 +168,8 @@ absl::Status TestGateway::Launch() {
   // be an audit event, and tests count events.
   if (!Channel("auditor")->WaitForConnected(std::chrono::system_clock::now() +
                                             std::chrono::seconds(30))) {
-    return absl::UnavailableError(absl::StrCat("gateway not reachable at ", address_));
+    return absl::UnavailableError(
+        absl::StrCat("gateway not reachable at ", address_));
   }
   return absl::OkStatus();
 }
@@ -165,11 +180,14 @@ TestGateway::~TestGateway() {
   if (child_) child_->Stop(SIGTERM);
 }
 
-std::shared_ptr<grpc::Channel> TestGateway::Channel(const std::string& client) const {
+std::shared_ptr<grpc::Channel> TestGateway::Channel(
+    const std::string& client) const {
   grpc::SslCredentialsOptions tls;
   tls.pem_root_certs = ReadAll(pki_dir_ + "/ca.pem");
-  tls.pem_cert_chain = ReadAll(absl::StrCat(pki_dir_, "/clients/", client, ".pem"));
-  tls.pem_private_key = ReadAll(absl::StrCat(pki_dir_, "/clients/", client, ".key"));
+  tls.pem_cert_chain =
+      ReadAll(absl::StrCat(pki_dir_, "/clients/", client, ".pem"));
+  tls.pem_private_key =
+      ReadAll(absl::StrCat(pki_dir_, "/clients/", client, ".key"));
   grpc::ChannelArguments args;
   // A fresh connection per channel, so that each test's certificate is the
   // one presented.
@@ -177,14 +195,16 @@ std::shared_ptr<grpc::Channel> TestGateway::Channel(const std::string& client) c
   return grpc::CreateCustomChannel(address_, grpc::SslCredentials(tls), args);
 }
 
-std::map<std::string, std::string> TestGateway::CliEnv(const std::string& client) const {
+std::map<std::string, std::string> TestGateway::CliEnv(
+    const std::string& client) const {
   return {{"CTG_GATEWAY", address_},
           {"CTG_CA", pki_dir_ + "/ca.pem"},
           {"CTG_CERT", absl::StrCat(pki_dir_, "/clients/", client, ".pem")},
           {"CTG_KEY", absl::StrCat(pki_dir_, "/clients/", client, ".key")}};
 }
 
-RunResult TestGateway::Ctg(const std::string& client, const std::vector<std::string>& args,
+RunResult TestGateway::Ctg(const std::string& client,
+                           const std::vector<std::string>& args,
                            const std::string& input) const {
   std::vector<std::string> argv = {CtgBinary()};
   argv.insert(argv.end(), args.begin(), args.end());

@@ -5,13 +5,13 @@
 #ifndef CTG_TESTS_INTEGRATION_GATEWAY_FIXTURE_H_
 #define CTG_TESTS_INTEGRATION_GATEWAY_FIXTURE_H_
 
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/channel.h>
-#include <grpcpp/client_context.h>
 
 #include "absl/status/statusor.h"
 #include "tests/testing/subprocess.h"
@@ -49,7 +49,8 @@ class TestGateway {
   // Another gateway with `first`'s configuration, so on the same database:
   // a second replica (PostgreSQL only; two processes never share an SQLite
   // file).
-  static absl::StatusOr<std::unique_ptr<TestGateway>> StartReplicaOf(const TestGateway& first);
+  static absl::StatusOr<std::unique_ptr<TestGateway>> StartReplicaOf(
+      const TestGateway& first);
   // Starts again on the same directory and database (after Stop()).
   absl::Status Restart();
   ~TestGateway();

@@ -5,9 +5,9 @@
 #include "ctg/v1/conventions.grpc.pb.h"
 #include "ctg/v1/data_requests.grpc.pb.h"
 #include "ctg/v1/statistics.grpc.pb.h"
-#include "statbase/csv_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "statbase/csv_format.h"
 #include "tests/integration/gateway_fixture.h"
 
 namespace ctg::testing {
@@ -22,7 +22,8 @@ grpc::Status ListIndicators(const std::shared_ptr<grpc::Channel>& channel) {
 }
 
 TEST(LimitsTest, CallsPerIdentityPerMinute) {
-  auto gw = TestGateway::Start("calls_per_minute = 5\n");  // appended to [limits]
+  auto gw =
+      TestGateway::Start("calls_per_minute = 5\n");  // appended to [limits]
   ASSERT_TRUE(gw.ok()) << gw.status();
   auto channel = (*gw)->Channel("requester-33069");
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(ListIndicators(channel).ok()) << i;
@@ -32,14 +33,18 @@ TEST(LimitsTest, CallsPerIdentityPerMinute) {
   // Per identity: another caller is not affected.
   EXPECT_TRUE(ListIndicators((*gw)->Channel("requester-33162")).ok());
   // The refusal is audited like any other.
-  RunResult events = (*gw)->Ctg("auditor", {"audit", "events", "--outcome", "denied"});
-  EXPECT_THAT(events.out, HasSubstr("denied (8) rate limit of 5 calls per minute"));
+  RunResult events =
+      (*gw)->Ctg("auditor", {"audit", "events", "--outcome", "denied"});
+  EXPECT_THAT(events.out,
+              HasSubstr("denied (8) rate limit of 5 calls per minute"));
 }
 
 TEST(LimitsTest, OversizedMessagesAndPageSizes) {
-  auto gw = TestGateway::Start("max_message_bytes = 4096\nmax_page_size = 20\ndefault_page_size = 10\n");
+  auto gw = TestGateway::Start(
+      "max_message_bytes = 4096\nmax_page_size = 20\ndefault_page_size = 10\n");
   ASSERT_TRUE(gw.ok()) << gw.status();
-  auto requests = ctg::v1::DataRequests::NewStub((*gw)->Channel("requester-33069"));
+  auto requests =
+      ctg::v1::DataRequests::NewStub((*gw)->Channel("requester-33069"));
   ctg::v1::SubmitRequestRequest big;
   big.set_purpose(std::string(10000, 'x'));
   ctg::v1::DataRequest out;
@@ -78,9 +83,12 @@ grpc::Status ImportNamed(const TestGateway& gw, const std::string& file_name,
 TEST(LimitsTest, HugeFileNameGetsTheRealErrorBounded) {
   auto gw = TestGateway::Start();
   ASSERT_TRUE(gw.ok()) << gw.status();
-  grpc::Status s = ImportNamed(**gw, std::string(1 << 20, 'f'), "not,the,header\n");
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message().size();
-  EXPECT_THAT(s.error_message(), HasSubstr("the first line must be the header"));
+  grpc::Status s =
+      ImportNamed(**gw, std::string(1 << 20, 'f'), "not,the,header\n");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << s.error_message().size();
+  EXPECT_THAT(s.error_message(),
+              HasSubstr("the first line must be the header"));
   EXPECT_THAT(s.error_message(), HasSubstr("(1048576 bytes) (period 2023)"));
   EXPECT_LT(s.error_message().size(), 1000u);
 }
@@ -100,8 +108,11 @@ TEST(LimitsTest, LongImportReportReachesTheClient) {
                     ",,,1,\n");
   }
   grpc::Status s = ImportNamed(**gw, "base.csv", csv);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message().substr(0, 300) << " (" << s.error_message().size() << " bytes)";
-  EXPECT_THAT(s.error_message(), HasSubstr("base.csv (period 2023): 300 errors"));
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << s.error_message().substr(0, 300) << " (" << s.error_message().size()
+      << " bytes)";
+  EXPECT_THAT(s.error_message(),
+              HasSubstr("base.csv (period 2023): 300 errors"));
   EXPECT_THAT(s.error_message(), HasSubstr("is not a known indicator"));
   EXPECT_THAT(s.error_message(), HasSubstr("(message cut: "));
 }
@@ -109,9 +120,10 @@ TEST(LimitsTest, LongImportReportReachesTheClient) {
 // Runs `openssl s_client` with the given protocol flag and a valid client
 // certificate; returns its combined output.
 RunResult Handshake(const TestGateway& gw, const std::string& protocol) {
-  return RunProgram({"/usr/bin/openssl", "s_client", "-connect", gw.address(), protocol,
-                     "-cert", DevPki::Get().Cert("auditor"), "-key", DevPki::Get().Key("auditor"),
-                     "-CAfile", DevPki::Get().dir() + "/ca.pem", "-brief"},
+  return RunProgram({"/usr/bin/openssl", "s_client", "-connect", gw.address(),
+                     protocol, "-cert", DevPki::Get().Cert("auditor"), "-key",
+                     DevPki::Get().Key("auditor"), "-CAfile",
+                     DevPki::Get().dir() + "/ca.pem", "-brief"},
                     {}, "Q\n");
 }
 
@@ -123,7 +135,8 @@ TEST(LimitsTest, TlsTwelveMinimumThirteenPreferred) {
   RunResult twelve = Handshake(**gw, "-tls1_2");
   EXPECT_THAT(twelve.out + twelve.err, HasSubstr("Protocol version: TLSv1.2"));
   RunResult eleven = Handshake(**gw, "-tls1_1");
-  EXPECT_THAT(eleven.out + eleven.err, ::testing::Not(HasSubstr("Protocol version: TLSv1.1")));
+  EXPECT_THAT(eleven.out + eleven.err,
+              ::testing::Not(HasSubstr("Protocol version: TLSv1.1")));
   EXPECT_NE(eleven.exit_code, 0);
 }
 

@@ -33,7 +33,8 @@ int MetricsPort(const TestGateway& gateway) {
     if (at == std::string::npos) return 0;
     at += std::string("\"metrics_listen\":\"127.0.0.1:").size();
     int port = 0;
-    if (absl::SimpleAtoi(line.substr(at, line.find('"', at) - at), &port)) return port;
+    if (absl::SimpleAtoi(line.substr(at, line.find('"', at) - at), &port))
+      return port;
   }
   return 0;
 }
@@ -43,7 +44,8 @@ double Sample(const std::string& text, const std::string& series) {
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     if (absl::StartsWith(line, series + " ")) {
       double value = 0;
-      if (absl::SimpleAtod(line.substr(series.size() + 1), &value)) return value;
+      if (absl::SimpleAtod(line.substr(series.size() + 1), &value))
+        return value;
     }
   }
   return -1e9;
@@ -56,29 +58,38 @@ TEST(MetricsIntegrationTest, ScrapeCountsCallsAndHealthzServes) {
   int port = MetricsPort(gateway);
   ASSERT_GT(port, 0) << "no metrics port in the start line";
 
-  auto catalogue = ctg::v1::Catalogue::NewStub(gateway.Channel("requester-33069"));
+  auto catalogue =
+      ctg::v1::Catalogue::NewStub(gateway.Channel("requester-33069"));
   ctg::v1::ListIndicatorsResponse indicators;
-  ASSERT_TRUE(catalogue->ListIndicators(Deadline().get(), {}, &indicators).ok());
-  ASSERT_TRUE(catalogue->ListIndicators(Deadline().get(), {}, &indicators).ok());
+  ASSERT_TRUE(
+      catalogue->ListIndicators(Deadline().get(), {}, &indicators).ok());
+  ASSERT_TRUE(
+      catalogue->ListIndicators(Deadline().get(), {}, &indicators).ok());
   // A state-changing call refused for the role: counted, and logged.
-  auto conventions = ctg::v1::Conventions::NewStub(gateway.Channel("requester-33069"));
+  auto conventions =
+      ctg::v1::Conventions::NewStub(gateway.Channel("requester-33069"));
   ctg::v1::Convention created;
-  grpc::Status refused = conventions->CreateConvention(Deadline().get(), {}, &created);
+  grpc::Status refused =
+      conventions->CreateConvention(Deadline().get(), {}, &created);
   ASSERT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
 
   auto scraped = HttpGet(port, "/metrics");
   ASSERT_TRUE(scraped.ok()) << scraped.status();
   ASSERT_EQ(scraped->status, 200);
   const std::string& text = scraped->body;
-  EXPECT_EQ(Sample(text, "ctg_calls_total{code=\"OK\",method=\"/ctg.v1.Catalogue/"
-                         "ListIndicators\",role=\"requester\"}"),
+  EXPECT_EQ(Sample(text,
+                   "ctg_calls_total{code=\"OK\",method=\"/ctg.v1.Catalogue/"
+                   "ListIndicators\",role=\"requester\"}"),
             2)
       << text;
-  EXPECT_EQ(Sample(text, "ctg_calls_total{code=\"PERMISSION_DENIED\",method=\"/ctg.v1."
-                         "Conventions/CreateConvention\",role=\"requester\"}"),
-            1);
-  EXPECT_EQ(Sample(text, "ctg_call_duration_seconds_count{method=\"/ctg.v1.Catalogue/"
-                         "ListIndicators\"}"),
+  EXPECT_EQ(
+      Sample(text,
+             "ctg_calls_total{code=\"PERMISSION_DENIED\",method=\"/ctg.v1."
+             "Conventions/CreateConvention\",role=\"requester\"}"),
+      1);
+  EXPECT_EQ(Sample(text,
+                   "ctg_call_duration_seconds_count{method=\"/ctg.v1.Catalogue/"
+                   "ListIndicators\"}"),
             2);
   EXPECT_GE(Sample(text, "ctg_audit_tree_size"), 3);
   EXPECT_GE(Sample(text, "ctg_audit_write_duration_seconds_count"), 2);
@@ -102,12 +113,16 @@ TEST(MetricsIntegrationTest, ScrapeCountsCallsAndHealthzServes) {
   std::vector<std::string> lines = StderrLines(gateway);
   bool start = false, stop = false, refusal = false;
   for (const std::string& line : lines) {
-    EXPECT_TRUE(absl::StartsWith(line, "{\"ts\":\"") && absl::EndsWith(line, "}")) << line;
+    EXPECT_TRUE(absl::StartsWith(line, "{\"ts\":\"") &&
+                absl::EndsWith(line, "}"))
+        << line;
     start |= absl::StrContains(line, "\"event\":\"start\"");
     stop |= absl::StrContains(line, "\"event\":\"stop\"");
-    refusal |= absl::StrContains(line, "\"level\":\"warning\",\"event\":\"call\","
-                                       "\"method\":\"/ctg.v1.Conventions/CreateConvention\","
-                                       "\"code\":\"PERMISSION_DENIED\",\"caller\":\"spiffe://");
+    refusal |= absl::StrContains(
+        line,
+        "\"level\":\"warning\",\"event\":\"call\","
+        "\"method\":\"/ctg.v1.Conventions/CreateConvention\","
+        "\"code\":\"PERMISSION_DENIED\",\"caller\":\"spiffe://");
   }
   EXPECT_TRUE(start);
   EXPECT_TRUE(stop);
@@ -125,10 +140,11 @@ TEST(MetricsIntegrationTest, BusyMetricsPortRefusesStartNamingTheKey) {
   ASSERT_TRUE(first.ok()) << first.status();
   int port = MetricsPort(**first);
   ASSERT_GT(port, 0);
-  auto second = TestGateway::Start("[metrics]\nlisten = \"127.0.0.1:" + std::to_string(port) +
-                                   "\"\n");
+  auto second = TestGateway::Start(
+      "[metrics]\nlisten = \"127.0.0.1:" + std::to_string(port) + "\"\n");
   ASSERT_FALSE(second.ok());
-  EXPECT_TRUE(absl::StrContains(second.status().message(), "metrics.listen")) << second.status();
+  EXPECT_TRUE(absl::StrContains(second.status().message(), "metrics.listen"))
+      << second.status();
 }
 
 }  // namespace

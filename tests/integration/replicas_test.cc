@@ -19,7 +19,8 @@ namespace {
 
 audit::Hash ToHash(const std::string& bytes) {
   audit::Hash h{};
-  if (bytes.size() == h.size()) std::copy(bytes.begin(), bytes.end(), h.begin());
+  if (bytes.size() == h.size())
+    std::copy(bytes.begin(), bytes.end(), h.begin());
   return h;
 }
 
@@ -27,7 +28,8 @@ class ReplicasTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const char* pg = getenv("CTG_TEST_PG_DIR");
-    if (pg == nullptr || *pg == '\0') GTEST_SKIP() << "needs PostgreSQL (CTG_TEST_PG_DIR)";
+    if (pg == nullptr || *pg == '\0')
+      GTEST_SKIP() << "needs PostgreSQL (CTG_TEST_PG_DIR)";
     auto a = TestGateway::Start();
     ASSERT_TRUE(a.ok()) << a.status();
     a_ = *std::move(a);
@@ -85,8 +87,9 @@ TEST_F(ReplicasTest, TwoReplicasKeepOneTrailAndConsistentCheckpoints) {
   ASSERT_TRUE(s.ok()) << s.error_message();
   std::vector<audit::Hash> hashes;
   for (const std::string& h : proof.hashes()) hashes.push_back(ToHash(h));
-  EXPECT_TRUE(audit::VerifyConsistency(first.tree_size(), second.tree_size(), hashes,
-                                       ToHash(first.root_hash()), ToHash(second.root_hash()))
+  EXPECT_TRUE(audit::VerifyConsistency(first.tree_size(), second.tree_size(),
+                                       hashes, ToHash(first.root_hash()),
+                                       ToHash(second.root_hash()))
                   .ok());
   // A restarted replica checks the shared trail (every leaf, both
   // checkpoints) before serving again.

@@ -5,6 +5,7 @@
 // must open with the current code (its migrations applied at start), with
 // everything in it, and its audit trail must verify (the `--check`
 // verification, with the fixture's public key).
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -24,8 +25,6 @@
 #include "store/sqlite/schema.h"
 #include "tests/integration/demo_data.h"
 #include "tests/integration/gateway_fixture.h"
-
-#include <sqlite3.h>
 
 namespace ctg::testing {
 namespace {
@@ -60,14 +59,16 @@ std::vector<Fixture> Fixtures() {
     std::string file = entry.path().filename().string();
     if (!std::regex_match(file, m, name)) continue;
     std::string stem = FixtureDir() + "/gateway-schema-" + m[1].str();
-    found.push_back({std::stoi(m[1].str()), stem + ".db", stem + ".audit.pub", stem + ".check"});
+    found.push_back({std::stoi(m[1].str()), stem + ".db", stem + ".audit.pub",
+                     stem + ".check"});
   }
   return found;
 }
 
 TEST(SchemaFixtureTest, EveryKeptFixtureOpensIntactWithTheCurrentCode) {
   std::vector<Fixture> fixtures = Fixtures();
-  ASSERT_FALSE(fixtures.empty()) << "no gateway-schema-N.db in " << FixtureDir();
+  ASSERT_FALSE(fixtures.empty())
+      << "no gateway-schema-N.db in " << FixtureDir();
   bool today = false;
   for (const Fixture& fixture : fixtures) {
     SCOPED_TRACE(fixture.db);
@@ -93,21 +94,25 @@ TEST(SchemaFixtureTest, EveryKeptFixtureOpensIntactWithTheCurrentCode) {
     ASSERT_EQ(gw.Stop(), 0);
     std::filesystem::remove(gw.db_path() + "-wal");
     std::filesystem::remove(gw.db_path() + "-shm");
-    std::filesystem::copy_file(fixture.db, gw.db_path(),
-                               std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(
+        fixture.db, gw.db_path(),
+        std::filesystem::copy_options::overwrite_existing);
     chmod(gw.db_path().c_str(), 0600);
     ASSERT_TRUE(gw.Restart().ok()) << Slurp(gw.stderr_path());
 
     RunResult conventions = gw.Ctg("admin", {"admin", "convention", "list"});
     EXPECT_THAT(conventions.out, HasSubstr("CTG-33069-1"));
     EXPECT_THAT(conventions.out, HasSubstr("CTG-33162-1"));
-    RunResult request = gw.Ctg("requester-33069", {"request", "show", "REQ-000001"});
+    RunResult request =
+        gw.Ctg("requester-33069", {"request", "show", "REQ-000001"});
     EXPECT_EQ(request.exit_code, 0) << request.err;
     EXPECT_THAT(request.out, HasSubstr("APPROVED"));
     EXPECT_THAT(request.out, HasSubstr("downloads 1 of 2"));
-    EXPECT_THAT(request.out, HasSubstr("SUBMITTED by spiffe://ctg.caf33.fr/commune/33069/"));
+    EXPECT_THAT(request.out,
+                HasSubstr("SUBMITTED by spiffe://ctg.caf33.fr/commune/33069/"));
     RunResult extract =
-        gw.Ctg("requester-33069", {"extract", "get", "REQ-000001", "-o", gw.dir() + "/e.csv"});
+        gw.Ctg("requester-33069",
+               {"extract", "get", "REQ-000001", "-o", gw.dir() + "/e.csv"});
     EXPECT_EQ(extract.exit_code, 0) << extract.err;
     EXPECT_THAT(Slurp(gw.dir() + "/e.csv"), HasSubstr("allocataires"));
     ASSERT_EQ(gw.Stop(), 0);
@@ -115,7 +120,8 @@ TEST(SchemaFixtureTest, EveryKeptFixtureOpensIntactWithTheCurrentCode) {
     ASSERT_TRUE(upgraded.ok());
     EXPECT_EQ(*upgraded, store::sqlite::GatewaySchemaVersion());
   }
-  EXPECT_TRUE(today) << "no fixture of today's schema " << store::sqlite::GatewaySchemaVersion()
+  EXPECT_TRUE(today) << "no fixture of today's schema "
+                     << store::sqlite::GatewaySchemaVersion()
                      << ": run tests/fixtures/make-schema-fixtures.sh";
 }
 
@@ -136,30 +142,35 @@ TEST(SchemaFixtureWriter, DISABLED_WriteTodaysFixture) {
   auto id = SubmitAndApprove(gw, scope, 2);
   ASSERT_TRUE(id.ok()) << id.status();
   ASSERT_EQ(*id, "REQ-000001");
-  RunResult extract = gw.Ctg("requester-33069", {"extract", "get", *id, "-o", gw.dir() + "/e.csv"});
-  ASSERT_EQ(extract.exit_code, 0) << extract.err;  // a checkpoint covers the release
+  RunResult extract = gw.Ctg(
+      "requester-33069", {"extract", "get", *id, "-o", gw.dir() + "/e.csv"});
+  ASSERT_EQ(extract.exit_code, 0)
+      << extract.err;  // a checkpoint covers the release
   // A read and a refusal (another commune's request) after that checkpoint.
   ASSERT_EQ(gw.Ctg("admin", {"admin", "convention", "list"}).exit_code, 0);
   ASSERT_NE(gw.Ctg("requester-33162", {"request", "show", *id}).exit_code, 0);
   ASSERT_EQ(gw.Stop(), 0);  // signs a final checkpoint
 
-  std::string stem = absl::StrCat(out, "/gateway-schema-", store::sqlite::GatewaySchemaVersion());
+  std::string stem = absl::StrCat(out, "/gateway-schema-",
+                                  store::sqlite::GatewaySchemaVersion());
   std::filesystem::remove(stem + ".db");
-  RunResult backup =
-      RunProgram({GatewayBinary(), "--config", gw.config_path(), "backup", stem + ".db"});
+  RunResult backup = RunProgram(
+      {GatewayBinary(), "--config", gw.config_path(), "backup", stem + ".db"});
   ASSERT_EQ(backup.exit_code, 0) << backup.err;
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(std::string(stem + ".db").c_str(), &db), SQLITE_OK);
   EXPECT_EQ(sqlite3_exec(db, "VACUUM", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
   chmod(std::string(stem + ".db").c_str(), 0644);
-  std::filesystem::copy_file(DevPki::Get().dir() + "/audit-signing.pub", stem + ".audit.pub",
+  std::filesystem::copy_file(DevPki::Get().dir() + "/audit-signing.pub",
+                             stem + ".audit.pub",
                              std::filesystem::copy_options::overwrite_existing);
-  RunResult check =
-      RunProgram({GatewayBinary(), "--config", gw.config_path(), "--check", stem + ".db"});
+  RunResult check = RunProgram(
+      {GatewayBinary(), "--config", gw.config_path(), "--check", stem + ".db"});
   ASSERT_EQ(check.exit_code, 0) << check.err;
   // Named by the file alone: the directory is the writer's.
-  std::ofstream(stem + ".check") << absl::StrReplaceAll(check.out, {{absl::StrCat(out, "/"), ""}});
+  std::ofstream(stem + ".check")
+      << absl::StrReplaceAll(check.out, {{absl::StrCat(out, "/"), ""}});
 }
 
 }  // namespace

@@ -3,15 +3,15 @@
 // service, health and reflection included, gets nothing back, and leaves
 // its trace in the audit trail within the documented bound (the first
 // refusal of each certificate at once, the others in one summary).
+#include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/security/credentials.h>
+
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <map>
 #include <sstream>
-
-#include <grpcpp/create_channel.h>
-#include <grpcpp/generic/generic_stub.h>
-#include <grpcpp/security/credentials.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -53,7 +53,8 @@ using CallFn = std::function<Outcome(const Channel&)>;
 
 template <typename Stub, typename Req, typename Resp>
 Outcome Unary(const Channel& ch,
-              grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*)) {
+              grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&,
+                                           Resp*)) {
   Stub stub(ch);
   Resp response;
   grpc::Status status = (stub.*method)(Deadline(10).get(), Req(), &response);
@@ -68,14 +69,15 @@ Outcome Drain(Reader& reader, Msg& message) {
 }
 
 // Raw bytes to any method, as a client without the proto would send them.
-grpc::Status RawUnary(const Channel& ch, const std::string& method, const std::string& bytes,
-                      bool* answered) {
+grpc::Status RawUnary(const Channel& ch, const std::string& method,
+                      const std::string& bytes, bool* answered) {
   grpc::GenericStub stub(ch);
   grpc::Slice slice(bytes);
   grpc::ByteBuffer request(&slice, 1), response;
   auto context = Deadline(10);
   std::promise<grpc::Status> done;
-  stub.UnaryCall(context.get(), method, grpc::StubOptions(), &request, &response,
+  stub.UnaryCall(context.get(), method, grpc::StubOptions(), &request,
+                 &response,
                  [&](grpc::Status s) { done.set_value(std::move(s)); });
   grpc::Status status = done.get_future().get();
   if (answered != nullptr) *answered = response.Length() > 0;
@@ -119,7 +121,8 @@ std::map<std::string, CallFn> OneMethodOfEveryService() {
     grpc::health::v1::Health::Stub stub(c);
     grpc::health::v1::HealthCheckResponse response;
     grpc::Status status = stub.Check(Deadline(10).get(), {}, &response);
-    return Outcome{status, response.status() != grpc::health::v1::HealthCheckResponse::UNKNOWN};
+    return Outcome{status, response.status() !=
+                               grpc::health::v1::HealthCheckResponse::UNKNOWN};
   };
   m["/grpc.health.v1.Health/Watch"] = [](const Channel& c) {
     grpc::health::v1::Health::Stub stub(c);
@@ -131,17 +134,18 @@ std::map<std::string, CallFn> OneMethodOfEveryService() {
     grpc::Status status = reader->Finish();
     return Outcome{status, answered};
   };
-  m["/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"] = [](const Channel& c) {
-    grpc::reflection::v1alpha::ServerReflection::Stub stub(c);
-    auto context = Deadline(10);
-    auto stream = stub.ServerReflectionInfo(context.get());
-    grpc::reflection::v1alpha::ServerReflectionRequest request;
-    request.set_list_services("");
-    stream->Write(request);
-    stream->WritesDone();
-    grpc::reflection::v1alpha::ServerReflectionResponse response;
-    return Drain(stream, response);
-  };
+  m["/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"] =
+      [](const Channel& c) {
+        grpc::reflection::v1alpha::ServerReflection::Stub stub(c);
+        auto context = Deadline(10);
+        auto stream = stub.ServerReflectionInfo(context.get());
+        grpc::reflection::v1alpha::ServerReflectionRequest request;
+        request.set_list_services("");
+        stream->Write(request);
+        stream->WritesDone();
+        grpc::reflection::v1alpha::ServerReflectionResponse response;
+        return Drain(stream, response);
+      };
   m[kUnknownMethod] = [](const Channel& c) {
     Outcome out;
     out.status = RawUnary(c, kUnknownMethod, "", &out.answered);
@@ -152,18 +156,24 @@ std::map<std::string, CallFn> OneMethodOfEveryService() {
 
 // An identity the gateway must refuse, and how.
 struct Bad {
-  const char* client;     // clients/<client>.pem of the suite's PKI; "no-cert": none
-  StatusCode code;        // UNAVAILABLE: refused at the handshake
-  const char* reason;     // in the audit event's message (and the status, after the handshake)
+  const char*
+      client;       // clients/<client>.pem of the suite's PKI; "no-cert": none
+  StatusCode code;  // UNAVAILABLE: refused at the handshake
+  const char* reason;  // in the audit event's message (and the status, after
+                       // the handshake)
 };
 
 const Bad kBad[] = {
-    {"other-caf-admin", StatusCode::UNAUTHENTICATED, "Caf \"34\" is not this gateway's Caf"},
-    {"other-caf-reviewer", StatusCode::UNAUTHENTICATED, "Caf \"34\" is not this gateway's Caf"},
-    {"other-caf-auditor", StatusCode::UNAUTHENTICATED, "Caf \"34\" is not this gateway's Caf"},
+    {"other-caf-admin", StatusCode::UNAUTHENTICATED,
+     "Caf \"34\" is not this gateway's Caf"},
+    {"other-caf-reviewer", StatusCode::UNAUTHENTICATED,
+     "Caf \"34\" is not this gateway's Caf"},
+    {"other-caf-auditor", StatusCode::UNAUTHENTICATED,
+     "Caf \"34\" is not this gateway's Caf"},
     {"two-uris", StatusCode::UNAUTHENTICATED, "exactly one URI SAN"},
     {"no-uri", StatusCode::UNAUTHENTICATED, "exactly one URI SAN"},
-    {"other-domain", StatusCode::UNAUTHENTICATED, "trust domain \"evil.example\""},
+    {"other-domain", StatusCode::UNAUTHENTICATED,
+     "trust domain \"evil.example\""},
     {"ca-leaf", StatusCode::UNAVAILABLE, "basicConstraints CA:TRUE"},
     {"server-auth-only", StatusCode::UNAVAILABLE, "clientAuth"},
     {"self-signed", StatusCode::UNAVAILABLE, "client certificate refused"},
@@ -174,16 +184,19 @@ class SecurityTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     pki_ = new TempDir();
-    std::filesystem::copy(DevPki::Get().dir(), pki_->path(),
-                          std::filesystem::copy_options::recursive |
-                              std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy(
+        DevPki::Get().dir(), pki_->path(),
+        std::filesystem::copy_options::recursive |
+            std::filesystem::copy_options::overwrite_existing);
     const std::string dir = pki_->path();
     PemPair ca{ReadAll(dir + "/ca.pem"), ReadAll(dir + "/ca.key")};
     const std::string td = absl::StrCat("spiffe://", kTrustDomain);
     const std::string own_admin = td + "/caf/33/admin/fabrice.moreau";
     for (const char* role : {"reviewer", "admin", "auditor"}) {
-      Write(absl::StrCat("other-caf-", role),
-            IssueCertificate(ClientSpec(absl::StrCat(td, "/caf/34/", role, "/mallory")), &ca));
+      Write(
+          absl::StrCat("other-caf-", role),
+          IssueCertificate(
+              ClientSpec(absl::StrCat(td, "/caf/34/", role, "/mallory")), &ca));
     }
     // Issued by the Caf's own CA, with a valid SPIFFE ID, but not an
     // X.509-SVID client leaf.
@@ -218,7 +231,8 @@ class SecurityTest : public ::testing::Test {
     tls.pem_root_certs = ReadAll(pki_->path() + "/ca.pem");
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    return grpc::CreateCustomChannel(gateway_->address(), grpc::SslCredentials(tls), args);
+    return grpc::CreateCustomChannel(gateway_->address(),
+                                     grpc::SslCredentials(tls), args);
   }
 
   // SHA-256 of `client`'s certificate, as events record it ("" for none).
@@ -248,7 +262,8 @@ class SecurityTest : public ::testing::Test {
     return events.empty() ? 1 : events.back().sequence() + 1;
   }
 
-  static std::string Fact(const ctg::v1::AuditEvent& e, const std::string& key) {
+  static std::string Fact(const ctg::v1::AuditEvent& e,
+                          const std::string& key) {
     for (const auto& f : e.facts()) {
       if (f.key() == key) return f.value();
     }
@@ -261,12 +276,14 @@ class SecurityTest : public ::testing::Test {
 TempDir* SecurityTest::pki_ = nullptr;
 TestGateway* SecurityTest::gateway_ = nullptr;
 
-TEST_F(SecurityTest, EveryRefusedIdentityIsRefusedOnEveryServiceWithNothingAnswered) {
+TEST_F(SecurityTest,
+       EveryRefusedIdentityIsRefusedOnEveryServiceWithNothingAnswered) {
   for (const Bad& bad : kBad) {
     for (const auto& [method, call] : OneMethodOfEveryService()) {
       SCOPED_TRACE(absl::StrCat(bad.client, " on ", method));
       Outcome out = call(ChannelOf(bad.client));
-      EXPECT_EQ(out.status.error_code(), bad.code) << out.status.error_message();
+      EXPECT_EQ(out.status.error_code(), bad.code)
+          << out.status.error_message();
       EXPECT_FALSE(out.answered);
       if (bad.code == StatusCode::UNAUTHENTICATED) {
         EXPECT_THAT(out.status.error_message(), HasSubstr(bad.reason));
@@ -289,7 +306,8 @@ TEST_F(SecurityTest, EveryRefusalIsInTheTrailFoldedWithinTheBound) {
   }
   const size_t calls = methods.size();
   std::vector<ctg::v1::AuditEvent> at_once = EventsFrom(first);
-  ASSERT_EQ(gateway_->Stop(), 0);  // folds the window's summaries into the trail
+  ASSERT_EQ(gateway_->Stop(),
+            0);  // folds the window's summaries into the trail
   ASSERT_TRUE(gateway_->Restart().ok());
   std::vector<ctg::v1::AuditEvent> all = EventsFrom(first);
 
@@ -300,9 +318,12 @@ TEST_F(SecurityTest, EveryRefusalIsInTheTrailFoldedWithinTheBound) {
     size_t immediate = 0, summaries = 0;
     uint64_t folded = 0;
     for (const ctg::v1::AuditEvent& e : all) {
-      if (e.cert_sha256() != sha || !absl::StrContains(e.message(), bad.reason)) continue;
-      EXPECT_EQ(e.code(), static_cast<int>(StatusCode::UNAUTHENTICATED)) << e.method();
-      EXPECT_EQ(e.caller(), "") << e.method();  // a refused identity is only a claim
+      if (e.cert_sha256() != sha || !absl::StrContains(e.message(), bad.reason))
+        continue;
+      EXPECT_EQ(e.code(), static_cast<int>(StatusCode::UNAUTHENTICATED))
+          << e.method();
+      EXPECT_EQ(e.caller(), "")
+          << e.method();  // a refused identity is only a claim
       if (e.method() == "refusal-summary") {
         ++summaries;
         uint64_t n = 0;
@@ -310,8 +331,10 @@ TEST_F(SecurityTest, EveryRefusalIsInTheTrailFoldedWithinTheBound) {
         folded += n;
       } else {
         ++immediate;
-        if (handshake) EXPECT_EQ(e.method(), "tls-handshake");
-        else EXPECT_TRUE(methods.count(e.method())) << e.method();
+        if (handshake)
+          EXPECT_EQ(e.method(), "tls-handshake");
+        else
+          EXPECT_TRUE(methods.count(e.method())) << e.method();
       }
     }
     EXPECT_GE(immediate, 1u);
@@ -327,19 +350,22 @@ TEST_F(SecurityTest, EveryRefusalIsInTheTrailFoldedWithinTheBound) {
   // While the gateway ran, only first refusals were written: at most one
   // event per refused certificate and window.
   size_t refusals_at_once = 0;
-  for (const ctg::v1::AuditEvent& e : at_once) refusals_at_once += e.code() != 0;
+  for (const ctg::v1::AuditEvent& e : at_once)
+    refusals_at_once += e.code() != 0;
   EXPECT_GE(refusals_at_once, std::size(kBad));
   EXPECT_LE(refusals_at_once, 2 * std::size(kBad));
 }
 
-TEST_F(SecurityTest, AFloodOfRefusalsFromOneCertificateLeavesOneEventAndOneSummary) {
+TEST_F(SecurityTest,
+       AFloodOfRefusalsFromOneCertificateLeavesOneEventAndOneSummary) {
   ASSERT_EQ(gateway_->Stop(), 0);
   ASSERT_TRUE(gateway_->Restart().ok());
   const uint64_t first = Next() + 1;
   Channel channel = ChannelOf("other-caf-admin");
   constexpr uint64_t kFlood = 300;
   for (uint64_t i = 0; i < kFlood; ++i) {
-    ASSERT_EQ(Unary(channel, &ctg::v1::Catalogue::Stub::ListIndicators).status.error_code(),
+    ASSERT_EQ(Unary(channel, &ctg::v1::Catalogue::Stub::ListIndicators)
+                  .status.error_code(),
               StatusCode::UNAUTHENTICATED);
   }
   ASSERT_EQ(gateway_->Stop(), 0);
@@ -363,7 +389,8 @@ TEST_F(SecurityTest, AFloodOfRefusalsFromOneCertificateLeavesOneEventAndOneSumma
   EXPECT_LE(summaries, 2u);
 }
 
-TEST_F(SecurityTest, AnAcceptedIdentityGetsHealthAndReflectionAndEachCallIsAnEvent) {
+TEST_F(SecurityTest,
+       AnAcceptedIdentityGetsHealthAndReflectionAndEachCallIsAnEvent) {
   const uint64_t first = Next() + 1;  // after the query Next() itself made
   Channel admin = ChannelOf("admin");
   grpc::health::v1::Health::Stub health(admin);
@@ -372,7 +399,8 @@ TEST_F(SecurityTest, AnAcceptedIdentityGetsHealthAndReflectionAndEachCallIsAnEve
   EXPECT_EQ(status.status(), grpc::health::v1::HealthCheckResponse::SERVING);
   grpc::health::v1::HealthCheckRequest unknown;
   unknown.set_service("no.such.Service");
-  EXPECT_EQ(health.Check(Deadline().get(), unknown, &status).error_code(), StatusCode::NOT_FOUND);
+  EXPECT_EQ(health.Check(Deadline().get(), unknown, &status).error_code(),
+            StatusCode::NOT_FOUND);
 
   grpc::reflection::v1alpha::ServerReflection::Stub reflection(admin);
   auto context = Deadline();
@@ -383,15 +411,18 @@ TEST_F(SecurityTest, AnAcceptedIdentityGetsHealthAndReflectionAndEachCallIsAnEve
   grpc::reflection::v1alpha::ServerReflectionResponse response;
   ASSERT_TRUE(stream->Read(&response));
   std::set<std::string> services;
-  for (const auto& s : response.list_services_response().service()) services.insert(s.name());
+  for (const auto& s : response.list_services_response().service())
+    services.insert(s.name());
   EXPECT_TRUE(services.count("ctg.v1.Audit"));
   EXPECT_TRUE(services.count("grpc.health.v1.Health"));
   EXPECT_TRUE(services.count("grpc.reflection.v1alpha.ServerReflection"));
   request.set_file_containing_symbol("ctg.v1.DataRequests.SubmitRequest");
   ASSERT_TRUE(stream->Write(request));
   ASSERT_TRUE(stream->Read(&response));
-  EXPECT_GT(response.file_descriptor_response().file_descriptor_proto_size(), 0);
-  request.set_file_containing_symbol("google.protobuf.Any");  // not a served service's file
+  EXPECT_GT(response.file_descriptor_response().file_descriptor_proto_size(),
+            0);
+  request.set_file_containing_symbol(
+      "google.protobuf.Any");  // not a served service's file
   ASSERT_TRUE(stream->Write(request));
   ASSERT_TRUE(stream->Read(&response));
   EXPECT_EQ(response.error_response().error_code(), StatusCode::NOT_FOUND);
@@ -409,7 +440,8 @@ TEST_F(SecurityTest, AnAcceptedIdentityGetsHealthAndReflectionAndEachCallIsAnEve
   EXPECT_EQ(events[0].method(), "/grpc.health.v1.Health/Check");
   EXPECT_EQ(events[0].code(), 0);
   EXPECT_EQ(events[1].code(), static_cast<int>(StatusCode::NOT_FOUND));
-  EXPECT_EQ(events[2].method(), "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo");
+  EXPECT_EQ(events[2].method(),
+            "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo");
   EXPECT_EQ(events[3].method(), kUnknownMethod);
   EXPECT_EQ(events[3].code(), static_cast<int>(StatusCode::UNIMPLEMENTED));
   for (int i = 0; i < 4; ++i) {
@@ -422,7 +454,8 @@ TEST_F(SecurityTest, ARequestGrpcCannotParseLeavesAnEvent) {
   const uint64_t first = Next() + 1;
   // Field 1 of ListIndicatorsRequest, declared length 100, 2 bytes given.
   grpc::Status status =
-      RawUnary(ChannelOf("admin"), "/ctg.v1.Catalogue/ListIndicators", "\x0a\x64zz", nullptr);
+      RawUnary(ChannelOf("admin"), "/ctg.v1.Catalogue/ListIndicators",
+               "\x0a\x64zz", nullptr);
   EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("could not be parsed"));
   std::vector<ctg::v1::AuditEvent> events = EventsFrom(first);

@@ -47,7 +47,8 @@ int64_t RssKb(int pid) {
   while (std::getline(status, line)) {
     if (line.rfind("VmRSS:", 0) == 0) {
       int64_t kb = 0;
-      absl::SimpleAtoi(absl::StripAsciiWhitespace(line.substr(6, line.size() - 9)), &kb);
+      absl::SimpleAtoi(
+          absl::StripAsciiWhitespace(line.substr(6, line.size() - 9)), &kb);
       return kb;
     }
   }
@@ -71,13 +72,15 @@ struct Tally {
     ++calls;
     if (s.ok()) return;
     std::lock_guard<std::mutex> lock(mu);
-    if (unexpected.size() < 10) unexpected.push_back(absl::StrCat(what, ": ", s.error_message()));
+    if (unexpected.size() < 10)
+      unexpected.push_back(absl::StrCat(what, ": ", s.error_message()));
   }
 };
 
 // Calls `call` until `stop`, or until it has nothing more to do (nullopt).
 void Loop(const std::atomic<bool>& stop, Tally& tally,
-          const std::function<std::optional<grpc::Status>()>& call, const char* what) {
+          const std::function<std::optional<grpc::Status>()>& call,
+          const char* what) {
   while (!stop) {
     std::optional<grpc::Status> status = call();
     if (!status) return;
@@ -101,54 +104,74 @@ TEST(SoakTest, ManyClientsOfEveryRoleForAFixedTime) {
   Tally tally;
   std::atomic<bool> stop{false};
   std::vector<std::thread> clients;
-  auto requester = ctg::v1::DataRequests::NewStub(gw.Channel("requester-33069"));
+  auto requester =
+      ctg::v1::DataRequests::NewStub(gw.Channel("requester-33069"));
   auto reviewer = ctg::v1::DataRequests::NewStub(gw.Channel("reviewer"));
   auto catalogue = ctg::v1::Catalogue::NewStub(gw.Channel("operator-33069"));
   auto audit = ctg::v1::Audit::NewStub(gw.Channel("auditor"));
   auto extracts = ctg::v1::Extracts::NewStub(gw.Channel("requester2-33069"));
   std::atomic<int> downloads{0};
-  clients.emplace_back(Loop, std::cref(stop), std::ref(tally), [&]() -> std::optional<grpc::Status> {
-    ctg::v1::DataRequest out;
-    return requester->SubmitRequest(Deadline().get(), SubmitMessage(scope), &out);
-  }, "submit");
-  clients.emplace_back(Loop, std::cref(stop), std::ref(tally), [&]() -> std::optional<grpc::Status> {
-    ctg::v1::GetRequestRequest get;
-    get.set_id(*approved);
-    ctg::v1::DataRequest out;
-    return reviewer->GetRequest(Deadline().get(), get, &out);
-  }, "get");
-  clients.emplace_back(Loop, std::cref(stop), std::ref(tally), [&]() -> std::optional<grpc::Status> {
-    ctg::v1::ListRequestsRequest list;
-    list.set_page_size(10);
-    ctg::v1::ListRequestsResponse out;
-    return reviewer->ListRequests(Deadline().get(), list, &out);
-  }, "list");
-  clients.emplace_back(Loop, std::cref(stop), std::ref(tally), [&]() -> std::optional<grpc::Status> {
-    ctg::v1::ListTerritoriesResponse out;
-    return catalogue->ListTerritories(Deadline().get(), {}, &out);
-  }, "territories");
-  clients.emplace_back(Loop, std::cref(stop), std::ref(tally), [&]() -> std::optional<grpc::Status> {
-    auto context = Deadline();
-    ctg::v1::ListEventsRequest request;
-    request.set_limit(20);
-    auto reader = audit->ListEvents(context.get(), request);
-    ctg::v1::AuditEvent e;
-    while (reader->Read(&e)) {
-    }
-    return reader->Finish();
-  }, "events");
-  clients.emplace_back(Loop, std::cref(stop), std::ref(tally), [&]() -> std::optional<grpc::Status> {
-    if (downloads >= 90) return std::nullopt;  // stay within the quota
-    auto context = Deadline();
-    ctg::v1::GetExtractRequest request;
-    request.set_request_id(*approved);
-    auto reader = extracts->GetExtract(context.get(), request);
-    ctg::v1::ExtractChunk chunk;
-    while (reader->Read(&chunk)) {
-    }
-    ++downloads;
-    return reader->Finish();
-  }, "extract");
+  clients.emplace_back(
+      Loop, std::cref(stop), std::ref(tally),
+      [&]() -> std::optional<grpc::Status> {
+        ctg::v1::DataRequest out;
+        return requester->SubmitRequest(Deadline().get(), SubmitMessage(scope),
+                                        &out);
+      },
+      "submit");
+  clients.emplace_back(
+      Loop, std::cref(stop), std::ref(tally),
+      [&]() -> std::optional<grpc::Status> {
+        ctg::v1::GetRequestRequest get;
+        get.set_id(*approved);
+        ctg::v1::DataRequest out;
+        return reviewer->GetRequest(Deadline().get(), get, &out);
+      },
+      "get");
+  clients.emplace_back(
+      Loop, std::cref(stop), std::ref(tally),
+      [&]() -> std::optional<grpc::Status> {
+        ctg::v1::ListRequestsRequest list;
+        list.set_page_size(10);
+        ctg::v1::ListRequestsResponse out;
+        return reviewer->ListRequests(Deadline().get(), list, &out);
+      },
+      "list");
+  clients.emplace_back(
+      Loop, std::cref(stop), std::ref(tally),
+      [&]() -> std::optional<grpc::Status> {
+        ctg::v1::ListTerritoriesResponse out;
+        return catalogue->ListTerritories(Deadline().get(), {}, &out);
+      },
+      "territories");
+  clients.emplace_back(
+      Loop, std::cref(stop), std::ref(tally),
+      [&]() -> std::optional<grpc::Status> {
+        auto context = Deadline();
+        ctg::v1::ListEventsRequest request;
+        request.set_limit(20);
+        auto reader = audit->ListEvents(context.get(), request);
+        ctg::v1::AuditEvent e;
+        while (reader->Read(&e)) {
+        }
+        return reader->Finish();
+      },
+      "events");
+  clients.emplace_back(
+      Loop, std::cref(stop), std::ref(tally),
+      [&]() -> std::optional<grpc::Status> {
+        if (downloads >= 90) return std::nullopt;  // stay within the quota
+        auto context = Deadline();
+        ctg::v1::GetExtractRequest request;
+        request.set_request_id(*approved);
+        auto reader = extracts->GetExtract(context.get(), request);
+        ctg::v1::ExtractChunk chunk;
+        while (reader->Read(&chunk)) {
+        }
+        ++downloads;
+        return reader->Finish();
+      },
+      "extract");
   std::this_thread::sleep_for(kWarmUp);  // a fixed-duration load, not a wait
   int64_t rss_warm = RssKb(gw.pid());
   int fds_warm = OpenFds(gw.pid());
@@ -159,10 +182,12 @@ TEST(SoakTest, ManyClientsOfEveryRoleForAFixedTime) {
   stop = true;
   for (auto& c : clients) c.join();
   int64_t calls = tally.calls - calls_warm;
-  std::printf("soak: %lld calls in %lld s (%.0f calls/s), RSS %lld -> %lld kB, fds %d -> %d\n",
-              static_cast<long long>(calls), static_cast<long long>(kSoak.count()),
-              double(calls) / kSoak.count(), static_cast<long long>(rss_warm),
-              static_cast<long long>(rss_end), fds_warm, fds_end);
+  std::printf(
+      "soak: %lld calls in %lld s (%.0f calls/s), RSS %lld -> %lld kB, fds %d "
+      "-> %d\n",
+      static_cast<long long>(calls), static_cast<long long>(kSoak.count()),
+      double(calls) / kSoak.count(), static_cast<long long>(rss_warm),
+      static_cast<long long>(rss_end), fds_warm, fds_end);
   EXPECT_THAT(tally.unexpected, ::testing::IsEmpty());
   EXPECT_GT(calls, 1000);
   ASSERT_GT(rss_warm, 0);

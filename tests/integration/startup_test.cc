@@ -22,11 +22,12 @@ class StartupTest : public ::testing::Test {
  protected:
   std::string GoodConfig() const {
     const std::string& pki = DevPki::Get().dir();
-    return absl::StrCat("listen = \"127.0.0.1:0\"\ntrust_domain = \"ctg.caf33.fr\"\n",
-                        "caf_id = \"33\"\ndatabase = \"", dir_.path(), "/ctg.db\"\n[tls]\n",
-                        "ca = \"", pki, "/ca.pem\"\ncert = \"", pki, "/server.pem\"\n",
-                        "key = \"", pki, "/server.key\"\ncrl = \"", pki, "/crl.pem\"\n",
-                        "[audit]\nsigning_key = \"", pki, "/audit-signing.key\"\n");
+    return absl::StrCat(
+        "listen = \"127.0.0.1:0\"\ntrust_domain = \"ctg.caf33.fr\"\n",
+        "caf_id = \"33\"\ndatabase = \"", dir_.path(), "/ctg.db\"\n[tls]\n",
+        "ca = \"", pki, "/ca.pem\"\ncert = \"", pki, "/server.pem\"\n",
+        "key = \"", pki, "/server.key\"\ncrl = \"", pki, "/crl.pem\"\n",
+        "[audit]\nsigning_key = \"", pki, "/audit-signing.key\"\n");
   }
   // Runs the gateway on `config`; expects a failure whose single stderr
   // line contains `expected`.
@@ -47,7 +48,8 @@ class StartupTest : public ::testing::Test {
 };
 
 TEST_F(StartupTest, MissingConfigFile) {
-  RunResult r = RunProgram({GatewayBinary(), "--config", dir_.path() + "/nope.conf"});
+  RunResult r =
+      RunProgram({GatewayBinary(), "--config", dir_.path() + "/nope.conf"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("nope.conf: cannot read the file"));
 }
@@ -82,13 +84,16 @@ TEST_F(StartupTest, CrlFromAnotherCa) {
 }
 
 TEST_F(StartupTest, InvalidListenAddress) {
-  ExpectRefused(Replace("127.0.0.1:0", "127.0.0.1:99999"), "listen \"127.0.0.1:99999\"");
+  ExpectRefused(Replace("127.0.0.1:0", "127.0.0.1:99999"),
+                "listen \"127.0.0.1:99999\"");
   ExpectRefused(Replace("127.0.0.1:0", "localhost"), "expected HOST:PORT");
-  ExpectRefused(Replace("127.0.0.1:0", "203.0.113.7:0"), "cannot listen on this address");
+  ExpectRefused(Replace("127.0.0.1:0", "203.0.113.7:0"),
+                "cannot listen on this address");
 }
 
 TEST_F(StartupTest, UnknownAndMissingKeys) {
-  ExpectRefused(GoodConfig() + "frobnicate = 1\n", "unknown key audit.frobnicate");
+  ExpectRefused(GoodConfig() + "frobnicate = 1\n",
+                "unknown key audit.frobnicate");
   ExpectRefused(Replace("trust_domain = \"ctg.caf33.fr\"\n", ""),
                 "missing required key trust_domain");
   ExpectRefused(GoodConfig() + "[limits]\nmax_page_size = many\n",
@@ -97,7 +102,8 @@ TEST_F(StartupTest, UnknownAndMissingKeys) {
 
 TEST_F(StartupTest, BadSigningKey) {
   const std::string& pki = DevPki::Get().dir();
-  ExpectRefused(Replace(pki + "/audit-signing.key", pki + "/server.key"), "audit.signing_key");
+  ExpectRefused(Replace(pki + "/audit-signing.key", pki + "/server.key"),
+                "audit.signing_key");
 }
 
 // Starts the gateway on `config` in the background: whether it said it was
@@ -120,7 +126,8 @@ Launch LaunchGateway(const TempDir& dir, const std::string& config) {
   out.listening = child.ReadLine(&line, 30000);
   out.exit_code = out.listening ? child.Stop(SIGKILL) : child.Wait(30000);
   std::ifstream in(err_path);
-  out.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  out.err.assign(std::istreambuf_iterator<char>(in),
+                 std::istreambuf_iterator<char>());
   return out;
 }
 
@@ -135,9 +142,11 @@ TEST_F(StartupTest, SecondGatewayOnTheSamePortIsRefused) {
   Launch second = LaunchGateway(dir_, Replace("127.0.0.1:0", address));
   EXPECT_FALSE(second.listening) << "a second gateway serves the same port";
   EXPECT_EQ(second.exit_code, 1);
-  EXPECT_THAT(second.err, HasSubstr(absl::StrCat("listen \"", address, "\": port ", port,
-                                                 " is already in use")));
-  EXPECT_EQ(std::count(second.err.begin(), second.err.end(), '\n'), 1) << second.err;
+  EXPECT_THAT(second.err,
+              HasSubstr(absl::StrCat("listen \"", address, "\": port ", port,
+                                     " is already in use")));
+  EXPECT_EQ(std::count(second.err.begin(), second.err.end(), '\n'), 1)
+      << second.err;
 }
 
 // Private keys readable by group or others are refused, with the fix.
@@ -145,16 +154,24 @@ TEST_F(StartupTest, KeysReadableByOthersAreRefused) {
   const std::string& pki = DevPki::Get().dir();
   for (const char* name : {"server.key", "audit-signing.key"}) {
     std::string copy = absl::StrCat(dir_.path(), "/", name);
-    ASSERT_EQ(RunProgram({"/bin/cp", absl::StrCat(pki, "/", name), copy}).exit_code, 0);
+    ASSERT_EQ(
+        RunProgram({"/bin/cp", absl::StrCat(pki, "/", name), copy}).exit_code,
+        0);
     ASSERT_EQ(chmod(copy.c_str(), 0640), 0);
-    std::string key = std::string(name) == "server.key" ? "tls.key " : "audit.signing_key ";
-    Launch launch = LaunchGateway(dir_, Replace(absl::StrCat(pki, "/", name), copy));
+    std::string key =
+        std::string(name) == "server.key" ? "tls.key " : "audit.signing_key ";
+    Launch launch =
+        LaunchGateway(dir_, Replace(absl::StrCat(pki, "/", name), copy));
     EXPECT_FALSE(launch.listening) << name;
     EXPECT_EQ(launch.exit_code, 1);
+    EXPECT_THAT(
+        launch.err,
+        HasSubstr(absl::StrCat(
+            key, copy, " is accessible to group or others (mode 0640)")));
     EXPECT_THAT(launch.err,
-                HasSubstr(absl::StrCat(key, copy, " is accessible to group or others (mode 0640)")));
-    EXPECT_THAT(launch.err, HasSubstr(absl::StrCat("fix it with: chmod 600 ", copy)));
-    EXPECT_EQ(std::count(launch.err.begin(), launch.err.end(), '\n'), 1) << launch.err;
+                HasSubstr(absl::StrCat("fix it with: chmod 600 ", copy)));
+    EXPECT_EQ(std::count(launch.err.begin(), launch.err.end(), '\n'), 1)
+        << launch.err;
     ASSERT_EQ(chmod(copy.c_str(), 0600), 0);
   }
 }
@@ -163,8 +180,8 @@ TEST_F(StartupTest, KeysReadableByOthersAreRefused) {
 TEST_F(StartupTest, DatabaseFilesArePrivate) {
   auto gw = TestGateway::Start();
   ASSERT_TRUE(gw.ok()) << gw.status();
-  for (const std::string& file :
-       {(*gw)->db_path(), (*gw)->db_path() + "-wal", (*gw)->db_path() + "-shm"}) {
+  for (const std::string& file : {(*gw)->db_path(), (*gw)->db_path() + "-wal",
+                                  (*gw)->db_path() + "-shm"}) {
     struct stat st;
     ASSERT_EQ(stat(file.c_str(), &st), 0) << file;
     EXPECT_EQ(st.st_mode & 0777, 0600u) << file;

@@ -3,13 +3,12 @@
 // same way; its JSON API leaves exactly the audit event of the gRPC call it
 // stands for (only the peer's port differs); the browser-side defences
 // (CSRF, security headers, body limits) refuse without changing anything.
-#include <httplib.h>
-
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/security/credentials.h>
+#include <httplib.h>
 
 #include <fstream>
 #include <future>
@@ -31,9 +30,9 @@
 namespace ctg::testing {
 namespace {
 
+using grpc::StatusCode;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using grpc::StatusCode;
 
 constexpr char kWebConfig[] = "[web]\nlisten = \"127.0.0.1:0\"\n";
 
@@ -54,10 +53,12 @@ class WebClient {
     int port = 0;
     EXPECT_TRUE(absl::SimpleAtoi(address.substr(colon + 1), &port)) << address;
     if (client.empty()) {
-      http_ = std::make_unique<httplib::SSLClient>(address.substr(0, colon), port);
+      http_ =
+          std::make_unique<httplib::SSLClient>(address.substr(0, colon), port);
     } else {
       http_ = std::make_unique<httplib::SSLClient>(
-          address.substr(0, colon), port, absl::StrCat(gw.pki_dir(), "/clients/", client, ".pem"),
+          address.substr(0, colon), port,
+          absl::StrCat(gw.pki_dir(), "/clients/", client, ".pem"),
           absl::StrCat(gw.pki_dir(), "/clients/", client, ".key"));
     }
     http_->set_ca_cert_path((gw.pki_dir() + "/ca.pem").c_str());
@@ -65,7 +66,9 @@ class WebClient {
     http_->set_read_timeout(30, 0);
   }
 
-  WebAnswer Get(const std::string& path) { return Convert(http_->Get(path.c_str(), Headers())); }
+  WebAnswer Get(const std::string& path) {
+    return Convert(http_->Get(path.c_str(), Headers()));
+  }
 
   // Opens a session: the CSRF cookie and token.
   void OpenSession() {
@@ -74,7 +77,8 @@ class WebClient {
     std::string set_cookie = session.headers.find("Set-Cookie")->second;
     cookie_ = set_cookie.substr(0, set_cookie.find(';'));
     google::protobuf::Struct json;
-    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(session.body, &json).ok());
+    ASSERT_TRUE(
+        google::protobuf::util::JsonStringToMessage(session.body, &json).ok());
     token_ = json.fields().at("csrfToken").string_value();
   }
   void set_token(const std::string& token) { token_ = token; }
@@ -83,8 +87,8 @@ class WebClient {
   const std::string& cookie() const { return cookie_; }
 
   WebAnswer Api(const std::string& method, const std::string& body) {
-    return Convert(http_->Post(absl::StrCat("/api/", method).c_str(), Headers(), body,
-                               "application/json"));
+    return Convert(http_->Post(absl::StrCat("/api/", method).c_str(), Headers(),
+                               body, "application/json"));
   }
 
  private:
@@ -103,7 +107,8 @@ class WebClient {
   std::string cookie_, token_;
 };
 
-std::vector<ctg::v1::AuditEvent> EventsFrom(const TestGateway& gw, uint64_t first) {
+std::vector<ctg::v1::AuditEvent> EventsFrom(const TestGateway& gw,
+                                            uint64_t first) {
   auto audit = ctg::v1::Audit::NewStub(gw.Channel("auditor"));
   ctg::v1::ListEventsRequest request;
   request.set_from_sequence(first);
@@ -144,11 +149,13 @@ grpc::Status StatusOf(const WebAnswer& answer) {
   if (!google::protobuf::util::JsonStringToMessage(answer.body, &json).ok()) {
     return grpc::Status(StatusCode::UNKNOWN, "not JSON: " + answer.body);
   }
-  return grpc::Status(static_cast<StatusCode>(json.fields().at("code").number_value()),
-                      json.fields().at("message").string_value());
+  return grpc::Status(
+      static_cast<StatusCode>(json.fields().at("code").number_value()),
+      json.fields().at("message").string_value());
 }
 
-std::shared_ptr<grpc::Channel> ChannelWithoutCertificate(const TestGateway& gw) {
+std::shared_ptr<grpc::Channel> ChannelWithoutCertificate(
+    const TestGateway& gw) {
   std::ifstream in(gw.pki_dir() + "/ca.pem");
   std::stringstream ca;
   ca << in.rdbuf();
@@ -156,7 +163,8 @@ std::shared_ptr<grpc::Channel> ChannelWithoutCertificate(const TestGateway& gw) 
   tls.pem_root_certs = ca.str();
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(gw.address(), grpc::SslCredentials(tls), args);
+  return grpc::CreateCustomChannel(gw.address(), grpc::SslCredentials(tls),
+                                   args);
 }
 
 class WebConsoleTest : public ::testing::Test {
@@ -173,7 +181,8 @@ class WebConsoleTest : public ::testing::Test {
 TEST_F(WebConsoleTest, PagesCarryTheSecurityHeadersAndTheCookieIsLockedDown) {
   ASSERT_THAT(gw_->web_address(), HasSubstr("127.0.0.1:"));
   WebClient web(*gw_, "requester-33069");
-  for (const std::string path : {"/", "/app.js", "/session", "/lib/chart.umd.min.js", "/nope"}) {
+  for (const std::string path :
+       {"/", "/app.js", "/session", "/lib/chart.umd.min.js", "/nope"}) {
     WebAnswer page = web.Get(path);
     ASSERT_TRUE(page.ok) << path;
     EXPECT_EQ(page.status, path == "/nope" ? 404 : 200) << path;
@@ -187,14 +196,16 @@ TEST_F(WebConsoleTest, PagesCarryTheSecurityHeadersAndTheCookieIsLockedDown) {
     EXPECT_THAT(csp, HasSubstr("frame-ancestors 'none'")) << path;
     EXPECT_THAT(csp, Not(HasSubstr("unsafe"))) << path;
     EXPECT_THAT(csp, Not(HasSubstr("http"))) << path;  // no third-party origin
-    EXPECT_THAT(header("Strict-Transport-Security"), HasSubstr("max-age=")) << path;
+    EXPECT_THAT(header("Strict-Transport-Security"), HasSubstr("max-age="))
+        << path;
     EXPECT_EQ(header("X-Content-Type-Options"), "nosniff") << path;
     EXPECT_EQ(header("Referrer-Policy"), "no-referrer") << path;
   }
   WebAnswer session = web.Get("/session");
   std::string cookie = session.headers.find("Set-Cookie")->second;
   EXPECT_THAT(cookie, HasSubstr("__Host-ctg_csrf="));
-  for (const char* attribute : {"; Secure", "; HttpOnly", "; SameSite=Strict", "; Path=/"}) {
+  for (const char* attribute :
+       {"; Secure", "; HttpOnly", "; SameSite=Strict", "; Path=/"}) {
     EXPECT_THAT(cookie, HasSubstr(attribute));
   }
   EXPECT_THAT(session.body, HasSubstr("\"role\":\"requester\""));
@@ -208,8 +219,10 @@ TEST_F(WebConsoleTest, PagesCarryTheSecurityHeadersAndTheCookieIsLockedDown) {
 // Each refused certificate leaves the same tls-handshake event on the web
 // listener as on the gRPC port (two gateways: the refusal throttle folds a
 // second refusal of the same certificate and reason).
-TEST_F(WebConsoleTest, RefusedCertificatesAreRefusedAndAuditedLikeOnTheGrpcPort) {
-  const std::vector<std::string> refused = {"", "expired", "revoked", "foreign"};
+TEST_F(WebConsoleTest,
+       RefusedCertificatesAreRefusedAndAuditedLikeOnTheGrpcPort) {
+  const std::vector<std::string> refused = {"", "expired", "revoked",
+                                            "foreign"};
   uint64_t first = NextSequence(*gw_);
   for (const std::string& client : refused) {
     WebClient web(*gw_, client);
@@ -222,10 +235,11 @@ TEST_F(WebConsoleTest, RefusedCertificatesAreRefusedAndAuditedLikeOnTheGrpcPort)
   ASSERT_NE(grpc_gw, nullptr);
   first = NextSequence(*grpc_gw);
   for (const std::string& client : refused) {
-    auto channel = client.empty() ? ChannelWithoutCertificate(*grpc_gw) : grpc_gw->Channel(client);
+    auto channel = client.empty() ? ChannelWithoutCertificate(*grpc_gw)
+                                  : grpc_gw->Channel(client);
     ctg::v1::ListIndicatorsResponse response;
-    grpc::Status s = ctg::v1::Catalogue::NewStub(channel)->ListIndicators(Deadline(5).get(), {},
-                                                                           &response);
+    grpc::Status s = ctg::v1::Catalogue::NewStub(channel)->ListIndicators(
+        Deadline(5).get(), {}, &response);
     EXPECT_FALSE(s.ok()) << client;
   }
   std::vector<ctg::v1::AuditEvent> grpc_events = EventsFrom(*grpc_gw, first);
@@ -233,8 +247,10 @@ TEST_F(WebConsoleTest, RefusedCertificatesAreRefusedAndAuditedLikeOnTheGrpcPort)
   ASSERT_EQ(grpc_events.size(), refused.size());
   for (size_t i = 0; i < refused.size(); ++i) {
     EXPECT_EQ(web_events[i].method(), "tls-handshake");
-    EXPECT_EQ(web_events[i].code(), static_cast<int>(StatusCode::UNAUTHENTICATED));
-    EXPECT_EQ(Comparable(web_events[i]), Comparable(grpc_events[i])) << refused[i];
+    EXPECT_EQ(web_events[i].code(),
+              static_cast<int>(StatusCode::UNAUTHENTICATED));
+    EXPECT_EQ(Comparable(web_events[i]), Comparable(grpc_events[i]))
+        << refused[i];
   }
 }
 
@@ -253,7 +269,8 @@ TEST_F(WebConsoleTest, AReadLeavesTheEventOfTheGrpcCall) {
   std::vector<ctg::v1::AuditEvent> events = EventsFrom(*gw_, first);
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(Comparable(events[0]), Comparable(events[1]));
-  EXPECT_EQ(events[0].caller(), "spiffe://ctg.caf33.fr/commune/33069/requester/alice.martin");
+  EXPECT_EQ(events[0].caller(),
+            "spiffe://ctg.caf33.fr/commune/33069/requester/alice.martin");
 }
 
 TEST_F(WebConsoleTest, AnotherCommunesRequestIsNotFoundWithTheSameEvent) {
@@ -267,13 +284,15 @@ TEST_F(WebConsoleTest, AnotherCommunesRequestIsNotFoundWithTheSameEvent) {
   WebClient web(*gw_, "requester-33162");
   web.OpenSession();
   uint64_t first = NextSequence(*gw_);
-  WebAnswer answer = web.Api("ctg.v1.DataRequests/GetRequest", absl::StrCat("{\"id\":\"", *id, "\"}"));
+  WebAnswer answer = web.Api("ctg.v1.DataRequests/GetRequest",
+                             absl::StrCat("{\"id\":\"", *id, "\"}"));
   EXPECT_EQ(answer.status, 404);
   ctg::v1::GetRequestRequest get;
   get.set_id(*id);
   ctg::v1::DataRequest request;
-  grpc::Status over_grpc = ctg::v1::DataRequests::NewStub(gw_->Channel("requester-33162"))
-                               ->GetRequest(Deadline().get(), get, &request);
+  grpc::Status over_grpc =
+      ctg::v1::DataRequests::NewStub(gw_->Channel("requester-33162"))
+          ->GetRequest(Deadline().get(), get, &request);
   EXPECT_EQ(over_grpc.error_code(), StatusCode::NOT_FOUND);
   EXPECT_EQ(StatusOf(answer).error_code(), over_grpc.error_code());
   EXPECT_EQ(StatusOf(answer).error_message(), over_grpc.error_message());
@@ -282,7 +301,8 @@ TEST_F(WebConsoleTest, AnotherCommunesRequestIsNotFoundWithTheSameEvent) {
   EXPECT_EQ(Comparable(events[0]), Comparable(events[1]));
 }
 
-TEST_F(WebConsoleTest, AMethodTheRoleMayNotCallIsRefusedLikeOverGrpcAndChangesNothing) {
+TEST_F(WebConsoleTest,
+       AMethodTheRoleMayNotCallIsRefusedLikeOverGrpcAndChangesNothing) {
   WebClient web(*gw_, "requester-33069");
   web.OpenSession();
   uint64_t first = NextSequence(*gw_);
@@ -292,8 +312,9 @@ TEST_F(WebConsoleTest, AMethodTheRoleMayNotCallIsRefusedLikeOverGrpcAndChangesNo
   ctg::v1::CreateConventionRequest create;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(body, &create).ok());
   ctg::v1::Convention convention;
-  grpc::Status over_grpc = ctg::v1::Conventions::NewStub(gw_->Channel("requester-33069"))
-                               ->CreateConvention(Deadline().get(), create, &convention);
+  grpc::Status over_grpc =
+      ctg::v1::Conventions::NewStub(gw_->Channel("requester-33069"))
+          ->CreateConvention(Deadline().get(), create, &convention);
   EXPECT_EQ(over_grpc.error_code(), StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(StatusOf(answer).error_message(), over_grpc.error_message());
   std::vector<ctg::v1::AuditEvent> events = EventsFrom(*gw_, first);
@@ -306,20 +327,24 @@ TEST_F(WebConsoleTest, AMethodTheRoleMayNotCallIsRefusedLikeOverGrpcAndChangesNo
   EXPECT_EQ(list.conventions_size(), 0);
 }
 
-TEST_F(WebConsoleTest, ABodyThatIsNotTheMethodsMessageIsRefusedLikeAnUnparseableGrpcMessage) {
+TEST_F(WebConsoleTest,
+       ABodyThatIsNotTheMethodsMessageIsRefusedLikeAnUnparseableGrpcMessage) {
   WebClient web(*gw_, "admin");
   web.OpenSession();
   uint64_t first = NextSequence(*gw_);
-  WebAnswer answer = web.Api("ctg.v1.Catalogue/ListIndicators", R"({"notAField": 1})");
+  WebAnswer answer =
+      web.Api("ctg.v1.Catalogue/ListIndicators", R"({"notAField": 1})");
   EXPECT_EQ(answer.status, 400);
-  EXPECT_THAT(answer.body, HasSubstr("notAField"));  // the reason, readable in the page
+  EXPECT_THAT(answer.body,
+              HasSubstr("notAField"));  // the reason, readable in the page
   grpc::GenericStub stub(gw_->Channel("admin"));
   grpc::Slice slice(std::string("\x0a\x64zz"));
   grpc::ByteBuffer request(&slice, 1), response;
   auto context = Deadline(10);
   std::promise<grpc::Status> done;
-  stub.UnaryCall(context.get(), "/ctg.v1.Catalogue/ListIndicators", grpc::StubOptions(), &request,
-                 &response, [&](grpc::Status s) { done.set_value(std::move(s)); });
+  stub.UnaryCall(context.get(), "/ctg.v1.Catalogue/ListIndicators",
+                 grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status s) { done.set_value(std::move(s)); });
   grpc::Status over_grpc = done.get_future().get();
   EXPECT_EQ(over_grpc.error_code(), StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(StatusOf(answer).error_code(), over_grpc.error_code());
@@ -329,9 +354,11 @@ TEST_F(WebConsoleTest, ABodyThatIsNotTheMethodsMessageIsRefusedLikeAnUnparseable
   EXPECT_EQ(Comparable(events[0]), Comparable(events[1]));
 }
 
-TEST_F(WebConsoleTest, AMissingOrForgedCsrfTokenIsRefusedRecordedAndChangesNothing) {
+TEST_F(WebConsoleTest,
+       AMissingOrForgedCsrfTokenIsRefusedRecordedAndChangesNothing) {
   ASSERT_TRUE(LoadDemoData(*gw_).ok());
-  const std::string submit = R"({"purpose":"Diagnostic social territorial par IRIS",
+  const std::string submit =
+      R"({"purpose":"Diagnostic social territorial par IRIS",
       "objective":"Axe I.2 veille sociale territoriale","retentionMonths":12,
       "scope":{"indicators":["allocataires"],"territories":["33069"],"periods":["2023"]}})";
   WebClient other(*gw_, "requester2-33069");
@@ -355,14 +382,16 @@ TEST_F(WebConsoleTest, AMissingOrForgedCsrfTokenIsRefusedRecordedAndChangesNothi
     web.set_cookie(c.cookie);
     WebAnswer answer = web.Api("ctg.v1.DataRequests/SubmitRequest", submit);
     EXPECT_EQ(answer.status, 403) << c.what << ": " << answer.body;
-    EXPECT_EQ(StatusOf(answer).error_code(), StatusCode::PERMISSION_DENIED) << c.what;
+    EXPECT_EQ(StatusOf(answer).error_code(), StatusCode::PERMISSION_DENIED)
+        << c.what;
     EXPECT_THAT(StatusOf(answer).error_message(), HasSubstr("CSRF")) << c.what;
   }
   std::vector<ctg::v1::AuditEvent> events = EventsFrom(*gw_, first);
   ASSERT_EQ(events.size(), 5u);
   for (const auto& e : events) {
     EXPECT_EQ(e.method(), "/ctg.v1.DataRequests/SubmitRequest");
-    EXPECT_EQ(e.caller(), "spiffe://ctg.caf33.fr/commune/33069/requester/alice.martin");
+    EXPECT_EQ(e.caller(),
+              "spiffe://ctg.caf33.fr/commune/33069/requester/alice.martin");
     EXPECT_EQ(e.code(), static_cast<int>(StatusCode::PERMISSION_DENIED));
   }
   ctg::v1::ListRequestsResponse list;
@@ -379,10 +408,11 @@ TEST_F(WebConsoleTest, AMissingOrForgedCsrfTokenIsRefusedRecordedAndChangesNothi
 }
 
 TEST_F(WebConsoleTest, AnOversizedUploadIsRefusedLikeAnOversizedGrpcMessage) {
-  std::unique_ptr<TestGateway> gw = TestGateway::Start(
-                                        "max_message_bytes = 65536\n[web]\nlisten = \"127.0.0.1:0\"\n"
-                                        "max_body_bytes = 1048576\n")
-                                        .value();
+  std::unique_ptr<TestGateway> gw =
+      TestGateway::Start(
+          "max_message_bytes = 65536\n[web]\nlisten = \"127.0.0.1:0\"\n"
+          "max_body_bytes = 1048576\n")
+          .value();
   WebClient web(*gw, "requester-33069");
   web.OpenSession();
   uint64_t first = NextSequence(*gw);
@@ -392,8 +422,9 @@ TEST_F(WebConsoleTest, AnOversizedUploadIsRefusedLikeAnOversizedGrpcMessage) {
   ctg::v1::SubmitRequestRequest submit;
   submit.set_purpose(purpose);
   ctg::v1::DataRequest request;
-  grpc::Status over_grpc = ctg::v1::DataRequests::NewStub(gw->Channel("requester-33069"))
-                               ->SubmitRequest(Deadline().get(), submit, &request);
+  grpc::Status over_grpc =
+      ctg::v1::DataRequests::NewStub(gw->Channel("requester-33069"))
+          ->SubmitRequest(Deadline().get(), submit, &request);
   EXPECT_EQ(over_grpc.error_code(), StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_EQ(answer.status, 429) << answer.body;
   EXPECT_EQ(StatusOf(answer).error_code(), over_grpc.error_code());
@@ -407,7 +438,8 @@ TEST_F(WebConsoleTest, AnOversizedUploadIsRefusedLikeAnOversizedGrpcMessage) {
     EXPECT_EQ(Comparable(events[i]), Comparable(events[i + events.size() / 2]));
   }
   // Beyond web.max_body_bytes the body is not even read.
-  WebAnswer huge = web.Api("ctg.v1.DataRequests/SubmitRequest", std::string(2 << 20, ' '));
+  WebAnswer huge =
+      web.Api("ctg.v1.DataRequests/SubmitRequest", std::string(2 << 20, ' '));
   EXPECT_EQ(huge.status, 413);
   EXPECT_EQ(StatusOf(huge).error_code(), StatusCode::RESOURCE_EXHAUSTED);
 }
@@ -415,18 +447,21 @@ TEST_F(WebConsoleTest, AnOversizedUploadIsRefusedLikeAnOversizedGrpcMessage) {
 // TLS 1.2 and 1.3 only; a client that is not TLS, or too old, is turned
 // away without being recorded as a refused identity (it never got as far
 // as presenting a certificate).
-TEST_F(WebConsoleTest, OnlyTls12AndLaterAreServedAndOtherFailuresAreNotIdentityRefusals) {
+TEST_F(WebConsoleTest,
+       OnlyTls12AndLaterAreServedAndOtherFailuresAreNotIdentityRefusals) {
   uint64_t first = NextSequence(*gw_);
   auto s_client = [&](const std::string& version,
                       const std::string& cipher = "DEFAULT@SECLEVEL=0") {
-    return RunProgram({"/usr/bin/openssl", "s_client", "-connect", gw_->web_address(), version, "-cipher",
-                       cipher, "-CAfile", gw_->pki_dir() + "/ca.pem", "-cert",
-                       gw_->pki_dir() + "/clients/requester-33069.pem", "-key",
-                       gw_->pki_dir() + "/clients/requester-33069.key"},
-                      {}, "");
+    return RunProgram(
+        {"/usr/bin/openssl", "s_client", "-connect", gw_->web_address(),
+         version, "-cipher", cipher, "-CAfile", gw_->pki_dir() + "/ca.pem",
+         "-cert", gw_->pki_dir() + "/clients/requester-33069.pem", "-key",
+         gw_->pki_dir() + "/clients/requester-33069.key"},
+        {}, "");
   };
   RunResult tls11 = s_client("-tls1_1");
-  EXPECT_EQ(tls11.exit_code, 1) << tls11.out;  // the handshake failed (not: no program)
+  EXPECT_EQ(tls11.exit_code, 1)
+      << tls11.out;  // the handshake failed (not: no program)
   EXPECT_THAT(tls11.out + tls11.err, HasSubstr("alert protocol version"));
   // A TLS 1.2 suite without forward secrecy: no shared cipher.
   RunResult weak = s_client("-tls1_2", "AES128-SHA@SECLEVEL=0");

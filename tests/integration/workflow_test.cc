@@ -37,12 +37,15 @@ using ::testing::HasSubstr;
 using Code = grpc::StatusCode;
 using Decision = ctg::v1::DecideRequestRequest;
 
-constexpr char kAlice[] = "spiffe://ctg.caf33.fr/commune/33069/requester/alice.martin";
-constexpr char kBruno[] = "spiffe://ctg.caf33.fr/commune/33069/requester/bruno.petit";
+constexpr char kAlice[] =
+    "spiffe://ctg.caf33.fr/commune/33069/requester/alice.martin";
+constexpr char kBruno[] =
+    "spiffe://ctg.caf33.fr/commune/33069/requester/bruno.petit";
 constexpr char kDenis[] = "spiffe://ctg.caf33.fr/caf/33/reviewer/denis.roux";
 constexpr char kEmma[] = "spiffe://ctg.caf33.fr/caf/33/reviewer/emma.leroy";
 constexpr char kPurpose[] =
-    "Diagnostic social de territoire : repérer les quartiers où la part des familles "
+    "Diagnostic social de territoire : repérer les quartiers où la part des "
+    "familles "
     "monoparentales allocataires progresse, pour orienter l'offre du CCAS.";
 constexpr char kObjective[] = "Axe I.2 veille sociale territoriale";
 
@@ -80,7 +83,8 @@ const std::string& DemoCsv(const std::string& period) {
   if (it == cache->end()) {
     auto base = synth::GenerateDemo(synth::kDefaultSeed, period);
     EXPECT_TRUE(base.ok()) << base.status();
-    it = cache->emplace(period, base.ok() ? statbase::CanonicalCsv(*base) : "").first;
+    it = cache->emplace(period, base.ok() ? statbase::CanonicalCsv(*base) : "")
+             .first;
   }
   return it->second;
 }
@@ -92,7 +96,8 @@ grpc::Status Import(TestGateway& gw, const std::string& period) {
   auto writer = stub->ImportStatistics(context.get(), &response);
   ctg::v1::ImportStatisticsChunk chunk;
   chunk.mutable_header()->set_period(period);
-  chunk.mutable_header()->set_file_name(absl::StrCat("statistics-", period, ".csv"));
+  chunk.mutable_header()->set_file_name(
+      absl::StrCat("statistics-", period, ".csv"));
   writer->Write(chunk);
   const std::string& csv = DemoCsv(period);
   for (size_t i = 0; i < csv.size(); i += 1 << 20) {
@@ -105,7 +110,8 @@ grpc::Status Import(TestGateway& gw, const std::string& period) {
 
 grpc::Status CreateConvention(TestGateway& gw, const std::string& commune,
                               const std::string& name, const std::string& from,
-                              const std::string& until, ctg::v1::Convention* out) {
+                              const std::string& until,
+                              ctg::v1::Convention* out) {
   auto stub = ctg::v1::Conventions::NewStub(gw.Channel("admin"));
   ctg::v1::CreateConventionRequest request;
   ctg::v1::Convention* c = request.mutable_convention();
@@ -119,7 +125,8 @@ grpc::Status CreateConvention(TestGateway& gw, const std::string& commune,
 
 // Starts a gateway and loads the demo; `with_conventions` creates
 // CTG-33069-1 and CTG-33162-1 (2020-03-01 to 2027-12-31).
-TestGateway* StartDemo(const std::string& extra_config, bool with_conventions = true) {
+TestGateway* StartDemo(const std::string& extra_config,
+                       bool with_conventions = true) {
   auto gw = TestGateway::Start(extra_config);
   EXPECT_TRUE(gw.ok()) << gw.status();
   if (!gw.ok()) return nullptr;
@@ -129,9 +136,13 @@ TestGateway* StartDemo(const std::string& extra_config, bool with_conventions = 
   }
   if (with_conventions) {
     ctg::v1::Convention c;
-    EXPECT_TRUE(CreateConvention(**gw, "33069", "Le Bouscat", "2020-03-01", "2027-12-31", &c).ok());
+    EXPECT_TRUE(CreateConvention(**gw, "33069", "Le Bouscat", "2020-03-01",
+                                 "2027-12-31", &c)
+                    .ok());
     EXPECT_EQ(c.id(), "CTG-33069-1");
-    EXPECT_TRUE(CreateConvention(**gw, "33162", "Eysines", "2020-03-01", "2027-12-31", &c).ok());
+    EXPECT_TRUE(CreateConvention(**gw, "33162", "Eysines", "2020-03-01",
+                                 "2027-12-31", &c)
+                    .ok());
     EXPECT_EQ(c.id(), "CTG-33162-1");
   }
   return gw->release();
@@ -146,8 +157,10 @@ ctg::v1::SubmitRequestRequest ValidSubmission() {
   r.set_objective(kObjective);
   r.set_justification("Le CCAS prépare son analyse des besoins sociales 2024.");
   ctg::v1::Scope* s = r.mutable_scope();
-  for (const char* i : {"allocataires", "single_parent_families"}) s->add_indicators(i);
-  for (const char* t : {"33069", "330690101", "330690102", "QN03302M"}) s->add_territories(t);
+  for (const char* i : {"allocataires", "single_parent_families"})
+    s->add_indicators(i);
+  for (const char* t : {"33069", "330690101", "330690102", "QN03302M"})
+    s->add_territories(t);
   for (const char* p : {"2022", "2023"}) s->add_periods(p);
   s->add_breakdowns("family_type");
   ctg::v1::Recipient* own = r.add_recipients();
@@ -169,7 +182,8 @@ ctg::v1::SubmitRequestRequest EysinesSubmission() {
   return r;
 }
 
-ctg::v1::StudyOpinion Opinion(ctg::v1::Opinion value, const std::string& reasoning) {
+ctg::v1::StudyOpinion Opinion(ctg::v1::Opinion value,
+                              const std::string& reasoning) {
   ctg::v1::StudyOpinion o;
   o.set_opinion(value);
   o.set_reasoning(reasoning);
@@ -181,7 +195,8 @@ class Client {
   Client(TestGateway* gw, const std::string& who)
       : stub_(ctg::v1::DataRequests::NewStub(gw->Channel(who))) {}
 
-  grpc::Status Submit(const ctg::v1::SubmitRequestRequest& r, ctg::v1::DataRequest* out = &sink_) {
+  grpc::Status Submit(const ctg::v1::SubmitRequestRequest& r,
+                      ctg::v1::DataRequest* out = &sink_) {
     return stub_->SubmitRequest(Deadline().get(), r, out);
   }
   grpc::Status Get(const std::string& id, ctg::v1::DataRequest* out = &sink_) {
@@ -189,10 +204,12 @@ class Client {
     r.set_id(id);
     return stub_->GetRequest(Deadline().get(), r, out);
   }
-  grpc::Status List(const ctg::v1::ListRequestsRequest& r, ctg::v1::ListRequestsResponse* out) {
+  grpc::Status List(const ctg::v1::ListRequestsRequest& r,
+                    ctg::v1::ListRequestsResponse* out) {
     return stub_->ListRequests(Deadline().get(), r, out);
   }
-  grpc::Status Amend(const ctg::v1::AmendRequestRequest& r, ctg::v1::DataRequest* out = &sink_) {
+  grpc::Status Amend(const ctg::v1::AmendRequestRequest& r,
+                     ctg::v1::DataRequest* out = &sink_) {
     return stub_->AmendRequest(Deadline().get(), r, out);
   }
   grpc::Status Answer(const std::string& id, const std::string& answer,
@@ -209,7 +226,8 @@ class Client {
     r.set_reason(reason);
     return stub_->WithdrawRequest(Deadline().get(), r, out);
   }
-  grpc::Status Start(const std::string& id, ctg::v1::DataRequest* out = &sink_) {
+  grpc::Status Start(const std::string& id,
+                     ctg::v1::DataRequest* out = &sink_) {
     ctg::v1::StartStudyRequest r;
     r.set_id(id);
     return stub_->StartStudy(Deadline().get(), r, out);
@@ -224,12 +242,15 @@ class Client {
   grpc::Status Decide(const Decision& r, ctg::v1::DataRequest* out = &sink_) {
     return stub_->DecideRequest(Deadline().get(), r, out);
   }
-  grpc::Status Approve(const std::string& id, ctg::v1::DataRequest* out = &sink_) {
+  grpc::Status Approve(const std::string& id,
+                       ctg::v1::DataRequest* out = &sink_) {
     Decision r;
     r.set_id(id);
     r.set_decision(Decision::APPROVE);
-    *r.mutable_opportunity() = Opinion(ctg::v1::FAVOURABLE, "Dans l'axe I.2 de la convention.");
-    *r.mutable_feasibility() = Opinion(ctg::v1::FAVOURABLE, "Territoires au-dessus du seuil.");
+    *r.mutable_opportunity() =
+        Opinion(ctg::v1::FAVOURABLE, "Dans l'axe I.2 de la convention.");
+    *r.mutable_feasibility() =
+        Opinion(ctg::v1::FAVOURABLE, "Territoires au-dessus du seuil.");
     return Decide(r, out);
   }
   grpc::Status Reject(const std::string& id, const std::string& reasons,
@@ -263,7 +284,8 @@ uint64_t TreeSize(TestGateway* gw) {
   return checkpoint.tree_size();
 }
 
-std::vector<ctg::v1::AuditEvent> EventsSince(TestGateway* gw, uint64_t tree_size,
+std::vector<ctg::v1::AuditEvent> EventsSince(TestGateway* gw,
+                                             uint64_t tree_size,
                                              const std::string& method) {
   auto stub = ctg::v1::Audit::NewStub(gw->Channel("auditor"));
   ctg::v1::ListEventsRequest request;
@@ -307,15 +329,20 @@ class WorkflowTest : public ::testing::Test {
   static Client As(const std::string& who) { return Client(gateway_, who); }
 
   // A fresh request of Le Bouscat by alice, taken to `state`.
-  static std::string RequestIn(ctg::v1::RequestState state,
-                               const std::string& requester = "requester-33069") {
+  static std::string RequestIn(
+      ctg::v1::RequestState state,
+      const std::string& requester = "requester-33069") {
     ctg::v1::DataRequest r;
-    grpc::Status s = As(requester).Submit(
-        requester == "requester-33162" ? EysinesSubmission() : ValidSubmission(), &r);
+    grpc::Status s = As(requester).Submit(requester == "requester-33162"
+                                              ? EysinesSubmission()
+                                              : ValidSubmission(),
+                                          &r);
     EXPECT_TRUE(s.ok()) << s.error_message();
     const std::string id = r.id();
     Client reviewer = As("reviewer");
-    auto step = [&](grpc::Status st) { EXPECT_TRUE(st.ok()) << st.error_message(); };
+    auto step = [&](grpc::Status st) {
+      EXPECT_TRUE(st.ok()) << st.error_message();
+    };
     switch (state) {
       case ctg::v1::SUBMITTED:
         break;
@@ -369,8 +396,8 @@ class WorkflowTest : public ::testing::Test {
   // `call`, refused on request `id`: the code and message fragment, the
   // request unchanged, and exactly one audit event for `method` with that
   // outcome, about that request.
-  static void ExpectRefused(const std::string& id, const std::string& method, Code code,
-                            const std::string& fragment,
+  static void ExpectRefused(const std::string& id, const std::string& method,
+                            Code code, const std::string& fragment,
                             const std::function<grpc::Status()>& call) {
     SCOPED_TRACE(absl::StrCat(method, " on ", id, " expecting ", fragment));
     ctg::v1::DataRequest before = Read(id);
@@ -378,7 +405,8 @@ class WorkflowTest : public ::testing::Test {
     grpc::Status s = call();
     EXPECT_EQ(s.error_code(), code) << s.error_message();
     EXPECT_THAT(s.error_message(), HasSubstr(fragment));
-    std::vector<ctg::v1::AuditEvent> events = EventsSince(gateway_, mark, method);
+    std::vector<ctg::v1::AuditEvent> events =
+        EventsSince(gateway_, mark, method);
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(events[0].code(), static_cast<int>(code));
     EXPECT_EQ(events[0].message(), s.error_message());
@@ -388,21 +416,23 @@ class WorkflowTest : public ::testing::Test {
     }
     ctg::v1::DataRequest after = Read(id);
     EXPECT_TRUE(MessageDifferencer::Equals(before, after))
-        << "before: " << before.ShortDebugString() << "\nafter: " << after.ShortDebugString();
+        << "before: " << before.ShortDebugString()
+        << "\nafter: " << after.ShortDebugString();
   }
 
   // A refused submission: the code and message, nothing stored, one audit
   // event with the declared purpose.
   static void ExpectSubmitRefused(const std::string& client,
-                                  const ctg::v1::SubmitRequestRequest& request, Code code,
-                                  const std::string& message) {
+                                  const ctg::v1::SubmitRequestRequest& request,
+                                  Code code, const std::string& message) {
     SCOPED_TRACE(message);
     int before = CountRequests();
     uint64_t mark = TreeSize(gateway_);
     grpc::Status s = As(client).Submit(request);
     EXPECT_EQ(s.error_code(), code) << s.error_message();
     EXPECT_THAT(s.error_message(), HasSubstr(message));
-    std::vector<ctg::v1::AuditEvent> events = EventsSince(gateway_, mark, kSubmit);
+    std::vector<ctg::v1::AuditEvent> events =
+        EventsSince(gateway_, mark, kSubmit);
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(events[0].code(), static_cast<int>(code));
     EXPECT_EQ(events[0].message(), s.error_message());
@@ -429,7 +459,8 @@ TEST_F(WorkflowTest, SubmissionToApprovalWithInformationRequestedAndAnswered) {
   EXPECT_EQ(r.retention_months(), 12);
   ASSERT_EQ(r.recipients_size(), 2);
   EXPECT_EQ(r.recipients(1).operator_person(), "compas-analyse");
-  EXPECT_THAT(r.scope().territories(), ElementsAre("33069", "330690101", "330690102", "QN03302M"));
+  EXPECT_THAT(r.scope().territories(),
+              ElementsAre("33069", "330690101", "330690102", "QN03302M"));
   ASSERT_EQ(r.versions_size(), 1);
   EXPECT_EQ(r.versions(0).author(), kAlice);
   EXPECT_THAT(States(r), ElementsAre(ctg::v1::SUBMITTED));
@@ -439,13 +470,15 @@ TEST_F(WorkflowTest, SubmissionToApprovalWithInformationRequestedAndAnswered) {
   ASSERT_TRUE(reviewer.Start(id, &r).ok());
   EXPECT_EQ(r.state(), ctg::v1::UNDER_STUDY);
   ASSERT_TRUE(reviewer
-                  .Ask(id, {"Quel service exploitera les données ?",
-                            "Les QPV sont-ils nécessaires ?"},
+                  .Ask(id,
+                       {"Quel service exploitera les données ?",
+                        "Les QPV sont-ils nécessaires ?"},
                        &r)
                   .ok());
   EXPECT_EQ(r.state(), ctg::v1::INFO_REQUESTED);
-  EXPECT_THAT(r.questions(), ElementsAre("Quel service exploitera les données ?",
-                                         "Les QPV sont-ils nécessaires ?"));
+  EXPECT_THAT(r.questions(),
+              ElementsAre("Quel service exploitera les données ?",
+                          "Les QPV sont-ils nécessaires ?"));
   ctg::v1::AmendRequestRequest amend;
   amend.set_id(id);
   amend.set_answer("Le CCAS ; le QPV n'est pas nécessaire.");
@@ -456,18 +489,22 @@ TEST_F(WorkflowTest, SubmissionToApprovalWithInformationRequestedAndAnswered) {
   EXPECT_EQ(r.state(), ctg::v1::UNDER_STUDY);
   ASSERT_EQ(r.versions_size(), 2);
   EXPECT_EQ(r.versions(1).answer(), "Le CCAS ; le QPV n'est pas nécessaire.");
-  EXPECT_THAT(r.scope().territories(), ElementsAre("33069", "330690101", "330690102"));
+  EXPECT_THAT(r.scope().territories(),
+              ElementsAre("33069", "330690101", "330690102"));
   EXPECT_EQ(r.justification(), ValidSubmission().justification());  // kept
   EXPECT_THAT(r.versions(0).scope().territories(),
-              ElementsAre("33069", "330690101", "330690102", "QN03302M"));  // version 1 kept
+              ElementsAre("33069", "330690101", "330690102",
+                          "QN03302M"));  // version 1 kept
 
   // Approval, narrowed, with an end time and a quota.
   Decision d;
   d.set_id(id);
   d.set_decision(Decision::APPROVE);
   *d.mutable_opportunity() = Opinion(ctg::v1::FAVOURABLE, "Dans l'axe I.2.");
-  *d.mutable_feasibility() = Opinion(ctg::v1::FAVOURABLE, "Au-dessus des seuils.");
-  d.mutable_opportunity()->set_reviewer("spiffe://ctg.caf33.fr/caf/33/reviewer/someone.else");
+  *d.mutable_feasibility() =
+      Opinion(ctg::v1::FAVOURABLE, "Au-dessus des seuils.");
+  d.mutable_opportunity()->set_reviewer(
+      "spiffe://ctg.caf33.fr/caf/33/reviewer/someone.else");
   *d.mutable_scope() = r.scope();
   d.mutable_scope()->clear_periods();
   d.mutable_scope()->add_periods("2023");
@@ -477,24 +514,27 @@ TEST_F(WorkflowTest, SubmissionToApprovalWithInformationRequestedAndAnswered) {
   ASSERT_TRUE(reviewer.Decide(d, &r).ok());
   EXPECT_EQ(r.state(), ctg::v1::APPROVED);
   EXPECT_THAT(r.approval().scope().periods(), ElementsAre("2023"));
-  EXPECT_THAT(r.scope().periods(), ElementsAre("2022", "2023"));  // what was asked
+  EXPECT_THAT(r.scope().periods(),
+              ElementsAre("2022", "2023"));  // what was asked
   EXPECT_EQ(r.approval().end_time().seconds(), end);
   EXPECT_EQ(r.approval().download_quota(), 3);
   EXPECT_EQ(r.approval().downloads_used(), 0);
   EXPECT_EQ(r.opportunity().opinion(), ctg::v1::FAVOURABLE);
-  EXPECT_EQ(r.opportunity().reviewer(), kDenis);  // the caller, not what the client wrote
+  EXPECT_EQ(r.opportunity().reviewer(),
+            kDenis);  // the caller, not what the client wrote
   EXPECT_EQ(r.feasibility().reasoning(), "Au-dessus des seuils.");
   ASSERT_EQ(r.opinions_size(), 2);
   EXPECT_EQ(r.opinions(0).version(), 2);
 
   // The whole history, with who and why.
   EXPECT_THAT(States(r), ElementsAre(ctg::v1::SUBMITTED, ctg::v1::UNDER_STUDY,
-                                     ctg::v1::INFO_REQUESTED, ctg::v1::UNDER_STUDY,
-                                     ctg::v1::APPROVED));
+                                     ctg::v1::INFO_REQUESTED,
+                                     ctg::v1::UNDER_STUDY, ctg::v1::APPROVED));
   EXPECT_EQ(r.history(0).actor(), kAlice);
   EXPECT_EQ(r.history(1).actor(), kDenis);
   EXPECT_EQ(r.history(2).from_state(), ctg::v1::UNDER_STUDY);
-  EXPECT_THAT(r.history(2).reason(), HasSubstr("Les QPV sont-ils nécessaires ?"));
+  EXPECT_THAT(r.history(2).reason(),
+              HasSubstr("Les QPV sont-ils nécessaires ?"));
   EXPECT_THAT(r.history(3).reason(), HasSubstr("Le CCAS"));
   EXPECT_THAT(r.history(4).reason(), HasSubstr("3 download(s)"));
 
@@ -517,7 +557,8 @@ TEST_F(WorkflowTest, SubmissionToApprovalWithInformationRequestedAndAnswered) {
   EXPECT_EQ(decisions[0].caller(), kDenis);
   EXPECT_EQ(Fact(decisions[0], "decision"), "APPROVE");
   EXPECT_EQ(Fact(decisions[0], "opportunity"), "FAVOURABLE: Dans l'axe I.2.");
-  EXPECT_EQ(Fact(decisions[0], "feasibility"), "FAVOURABLE: Au-dessus des seuils.");
+  EXPECT_EQ(Fact(decisions[0], "feasibility"),
+            "FAVOURABLE: Au-dessus des seuils.");
   EXPECT_EQ(Fact(decisions[0], "download_quota"), "3");
   auto amends = EventsSince(gateway_, mark, kAmend);
   ASSERT_EQ(amends.size(), 1u);
@@ -530,10 +571,11 @@ TEST_F(WorkflowTest, ApprovalDefaultsToTheConventionsEndAndOneDownload) {
   // valid_until 2027-12-31: the approval ends at the start of 2028-01-01 in
   // Europe/Paris.
   EXPECT_EQ(r.approval().end_time().seconds(),
-            absl::ToUnixSeconds(absl::FromCivil(absl::CivilDay(2028, 1, 1), Paris())));
+            absl::ToUnixSeconds(
+                absl::FromCivil(absl::CivilDay(2028, 1, 1), Paris())));
   EXPECT_EQ(r.approval().download_quota(), 1);
-  EXPECT_THAT(r.approval().scope().territories(), ElementsAre("33069", "330690101", "330690102",
-                                                              "QN03302M"));
+  EXPECT_THAT(r.approval().scope().territories(),
+              ElementsAre("33069", "330690101", "330690102", "QN03302M"));
 }
 
 TEST_F(WorkflowTest, SubmissionToRejectionWithUnansweredQuestions) {
@@ -541,7 +583,8 @@ TEST_F(WorkflowTest, SubmissionToRejectionWithUnansweredQuestions) {
   Decision d;
   d.set_id(id);
   d.set_decision(Decision::REJECT);
-  *d.mutable_opportunity() = Opinion(ctg::v1::UNFAVOURABLE, "Usage non décrit.");
+  *d.mutable_opportunity() =
+      Opinion(ctg::v1::UNFAVOURABLE, "Usage non décrit.");
   d.set_reasons("Les questions sont restées sans réponse.");
   ctg::v1::DataRequest r;
   ASSERT_TRUE(As("reviewer").Decide(d, &r).ok());
@@ -549,8 +592,9 @@ TEST_F(WorkflowTest, SubmissionToRejectionWithUnansweredQuestions) {
   EXPECT_EQ(r.decision_reasons(), "Les questions sont restées sans réponse.");
   EXPECT_FALSE(r.has_approval());
   EXPECT_EQ(r.opportunity().opinion(), ctg::v1::UNFAVOURABLE);
-  EXPECT_THAT(States(r), ElementsAre(ctg::v1::SUBMITTED, ctg::v1::UNDER_STUDY,
-                                     ctg::v1::INFO_REQUESTED, ctg::v1::REJECTED));
+  EXPECT_THAT(States(r),
+              ElementsAre(ctg::v1::SUBMITTED, ctg::v1::UNDER_STUDY,
+                          ctg::v1::INFO_REQUESTED, ctg::v1::REJECTED));
   EXPECT_EQ(r.history(3).reason(), "Les questions sont restées sans réponse.");
 
   // A rejection without reasons, or an approval with an unfavourable
@@ -562,11 +606,13 @@ TEST_F(WorkflowTest, SubmissionToRejectionWithUnansweredQuestions) {
   unfavourable.set_id(other);
   unfavourable.set_decision(Decision::APPROVE);
   *unfavourable.mutable_opportunity() = Opinion(ctg::v1::FAVOURABLE, "Oui.");
-  *unfavourable.mutable_feasibility() = Opinion(ctg::v1::UNFAVOURABLE, "Trop fin.");
-  ExpectRefused(other, kDecide, Code::INVALID_ARGUMENT,
-                "feasibility.opinion: is UNFAVOURABLE; an approval needs both opinions "
-                "FAVOURABLE (R1)",
-                [&] { return As("reviewer").Decide(unfavourable); });
+  *unfavourable.mutable_feasibility() =
+      Opinion(ctg::v1::UNFAVOURABLE, "Trop fin.");
+  ExpectRefused(
+      other, kDecide, Code::INVALID_ARGUMENT,
+      "feasibility.opinion: is UNFAVOURABLE; an approval needs both opinions "
+      "FAVOURABLE (R1)",
+      [&] { return As("reviewer").Decide(unfavourable); });
   Decision missing;
   missing.set_id(other);
   missing.set_decision(Decision::APPROVE);
@@ -587,7 +633,8 @@ TEST_F(WorkflowTest, SubmissionToRejectionWithUnansweredQuestions) {
 TEST_F(WorkflowTest, WithdrawalAndRevocation) {
   std::string id = RequestIn(ctg::v1::UNDER_STUDY);
   ctg::v1::DataRequest r;
-  ASSERT_TRUE(As("requester-33069").Withdraw(id, "Besoin couvert autrement.", &r).ok());
+  ASSERT_TRUE(
+      As("requester-33069").Withdraw(id, "Besoin couvert autrement.", &r).ok());
   EXPECT_EQ(r.state(), ctg::v1::WITHDRAWN);
   EXPECT_EQ(r.history(2).actor(), kAlice);
   EXPECT_EQ(r.history(2).reason(), "Besoin couvert autrement.");
@@ -595,26 +642,43 @@ TEST_F(WorkflowTest, WithdrawalAndRevocation) {
   std::string approved = RequestIn(ctg::v1::APPROVED);
   ExpectRefused(approved, kRevoke, Code::INVALID_ARGUMENT, "reason: required",
                 [&] { return As("reviewer").Revoke(approved, " "); });
-  ASSERT_TRUE(As("admin").Revoke(approved, "Manquement constaté (R10).", &r).ok());
+  ASSERT_TRUE(
+      As("admin").Revoke(approved, "Manquement constaté (R10).", &r).ok());
   EXPECT_EQ(r.state(), ctg::v1::REVOKED);
   EXPECT_EQ(r.decision_reasons(), "Manquement constaté (R10).");
-  EXPECT_EQ(r.history(3).actor(), "spiffe://ctg.caf33.fr/caf/33/admin/fabrice.moreau");
+  EXPECT_EQ(r.history(3).actor(),
+            "spiffe://ctg.caf33.fr/caf/33/admin/fabrice.moreau");
   EXPECT_TRUE(r.has_approval());  // the terms stay in the record
 }
 
-TEST_F(WorkflowTest, EveryIllegalTransitionIsFailedPreconditionChangesNothingAndIsAudited) {
+TEST_F(WorkflowTest,
+       EveryIllegalTransitionIsFailedPreconditionChangesNothingAndIsAudited) {
   // Every state a request can be stored in, and every action a caller can
   // take that does not apply there.
   auto start = [](const std::string& id) { return As("reviewer").Start(id); };
-  auto ask = [](const std::string& id) { return As("reviewer").Ask(id, {"Pourquoi ?"}); };
-  auto amend = [](const std::string& id) { return As("requester-33069").Answer(id, "Voici."); };
-  auto approve = [](const std::string& id) { return As("reviewer").Approve(id); };
-  auto reject = [](const std::string& id) { return As("reviewer").Reject(id, "Non."); };
-  auto withdraw = [](const std::string& id) { return As("requester-33069").Withdraw(id); };
-  auto revoke = [](const std::string& id) { return As("reviewer").Revoke(id, "Fin."); };
-  const std::vector<std::pair<const char*, std::function<grpc::Status(const std::string&)>>>
-      actions = {{kStart, start},   {kAsk, ask},           {kAmend, amend},  {kDecide, approve},
-                 {kDecide, reject}, {kWithdraw, withdraw}, {kRevoke, revoke}};
+  auto ask = [](const std::string& id) {
+    return As("reviewer").Ask(id, {"Pourquoi ?"});
+  };
+  auto amend = [](const std::string& id) {
+    return As("requester-33069").Answer(id, "Voici.");
+  };
+  auto approve = [](const std::string& id) {
+    return As("reviewer").Approve(id);
+  };
+  auto reject = [](const std::string& id) {
+    return As("reviewer").Reject(id, "Non.");
+  };
+  auto withdraw = [](const std::string& id) {
+    return As("requester-33069").Withdraw(id);
+  };
+  auto revoke = [](const std::string& id) {
+    return As("reviewer").Revoke(id, "Fin.");
+  };
+  const std::vector<
+      std::pair<const char*, std::function<grpc::Status(const std::string&)>>>
+      actions = {{kStart, start},    {kAsk, ask},       {kAmend, amend},
+                 {kDecide, approve}, {kDecide, reject}, {kWithdraw, withdraw},
+                 {kRevoke, revoke}};
   const std::vector<const char*> legal_from = {
       "only SUBMITTED requests can be taken into study",
       "only UNDER_STUDY requests can be sent questions",
@@ -639,8 +703,8 @@ TEST_F(WorkflowTest, EveryIllegalTransitionIsFailedPreconditionChangesNothingAnd
     for (size_t a = 0; a < actions.size(); ++a) {
       if (allowed[a]) continue;
       const std::string expected =
-          absl::StrCat("request ", id, " is ", ctg::v1::RequestState_Name(state), "; ",
-                       legal_from[a]);
+          absl::StrCat("request ", id, " is ",
+                       ctg::v1::RequestState_Name(state), "; ", legal_from[a]);
       ExpectRefused(id, actions[a].first, Code::FAILED_PRECONDITION, expected,
                     [&] { return actions[a].second(id); });
       ++refused;
@@ -652,21 +716,26 @@ TEST_F(WorkflowTest, EveryIllegalTransitionIsFailedPreconditionChangesNothingAnd
 TEST_F(WorkflowTest, WrongRoleForAnActionIsPermissionDenied) {
   std::string id = RequestIn(ctg::v1::UNDER_STUDY);
   // Roles outside the method's row of the authorization table.
-  ExpectRefused(id, kStart, Code::PERMISSION_DENIED,
-                "role \"requester\" may not call /ctg.v1.DataRequests/StartStudy",
-                [&] { return As("requester-33069").Start(id); });
-  ExpectRefused(id, kDecide, Code::PERMISSION_DENIED,
-                "role \"admin\" may not call /ctg.v1.DataRequests/DecideRequest",
-                [&] { return As("admin").Approve(id); });
-  ExpectRefused(id, kAmend, Code::PERMISSION_DENIED,
-                "role \"reviewer\" may not call /ctg.v1.DataRequests/AmendRequest",
-                [&] { return As("reviewer").Answer(id, "x"); });
-  ExpectRefused(id, kWithdraw, Code::PERMISSION_DENIED,
-                "role \"operator\" may not call /ctg.v1.DataRequests/WithdrawRequest",
-                [&] { return As("operator-33069").Withdraw(id); });
-  ExpectRefused(id, kRevoke, Code::PERMISSION_DENIED,
-                "role \"requester\" may not call /ctg.v1.DataRequests/RevokeRequest",
-                [&] { return As("requester-33069").Revoke(id, "x"); });
+  ExpectRefused(
+      id, kStart, Code::PERMISSION_DENIED,
+      "role \"requester\" may not call /ctg.v1.DataRequests/StartStudy",
+      [&] { return As("requester-33069").Start(id); });
+  ExpectRefused(
+      id, kDecide, Code::PERMISSION_DENIED,
+      "role \"admin\" may not call /ctg.v1.DataRequests/DecideRequest",
+      [&] { return As("admin").Approve(id); });
+  ExpectRefused(
+      id, kAmend, Code::PERMISSION_DENIED,
+      "role \"reviewer\" may not call /ctg.v1.DataRequests/AmendRequest",
+      [&] { return As("reviewer").Answer(id, "x"); });
+  ExpectRefused(
+      id, kWithdraw, Code::PERMISSION_DENIED,
+      "role \"operator\" may not call /ctg.v1.DataRequests/WithdrawRequest",
+      [&] { return As("operator-33069").Withdraw(id); });
+  ExpectRefused(
+      id, kRevoke, Code::PERMISSION_DENIED,
+      "role \"requester\" may not call /ctg.v1.DataRequests/RevokeRequest",
+      [&] { return As("requester-33069").Revoke(id, "x"); });
   ExpectRefused(id, kGet, Code::PERMISSION_DENIED,
                 "role \"admin\" may not call /ctg.v1.DataRequests/GetRequest",
                 [&] { return As("admin").Get(id); });
@@ -697,7 +766,8 @@ TEST_F(WorkflowTest, DeclaredOperatorSeesItsRequestsOnly) {
                 absl::StrCat("request ", undeclared.id(), " not found"),
                 [&] { return op.Get(undeclared.id()); });
   std::string other = RequestIn(ctg::v1::SUBMITTED, "requester-33162");
-  ExpectRefused(other, kGet, Code::NOT_FOUND, absl::StrCat("request ", other, " not found"),
+  ExpectRefused(other, kGet, Code::NOT_FOUND,
+                absl::StrCat("request ", other, " not found"),
                 [&] { return op.Get(other); });
 
   mark = TreeSize(gateway_);
@@ -727,27 +797,32 @@ TEST_F(WorkflowTest, DeclaredOperatorSeesItsRequestsOnly) {
 }
 
 TEST_F(WorkflowTest, OperatorCannotSubmit) {
-  ExpectSubmitRefused("operator-33069", ValidSubmission(), Code::PERMISSION_DENIED,
-                      "role \"operator\" may not call /ctg.v1.DataRequests/SubmitRequest");
-  ExpectSubmitRefused("reviewer", ValidSubmission(), Code::PERMISSION_DENIED,
-                      "role \"reviewer\" may not call /ctg.v1.DataRequests/SubmitRequest");
+  ExpectSubmitRefused(
+      "operator-33069", ValidSubmission(), Code::PERMISSION_DENIED,
+      "role \"operator\" may not call /ctg.v1.DataRequests/SubmitRequest");
+  ExpectSubmitRefused(
+      "reviewer", ValidSubmission(), Code::PERMISSION_DENIED,
+      "role \"reviewer\" may not call /ctg.v1.DataRequests/SubmitRequest");
 }
 
 TEST_F(WorkflowTest, OutOfPerimeterTerritoriesAreInvalidArgument) {
-  const char* kOutside[] = {"33162", "331620101", "330699999", "330690101X", "QN03399Z"};
+  const char* kOutside[] = {"33162", "331620101", "330699999", "330690101X",
+                            "QN03399Z"};
   for (const char* territory : kOutside) {
     ctg::v1::SubmitRequestRequest r = ValidSubmission();
     r.mutable_scope()->add_territories(territory);
-    ExpectSubmitRefused("requester-33069", r, Code::INVALID_ARGUMENT,
-                        absl::StrCat("scope.territories[4]: \"", territory,
-                                     "\" is not in the perimeter of convention CTG-33069-1"));
+    ExpectSubmitRefused(
+        "requester-33069", r, Code::INVALID_ARGUMENT,
+        absl::StrCat("scope.territories[4]: \"", territory,
+                     "\" is not in the perimeter of convention CTG-33069-1"));
   }
   // Eysines cannot ask about Le Bouscat either, nor amend towards it.
   ctg::v1::SubmitRequestRequest eysines = EysinesSubmission();
   eysines.mutable_scope()->add_territories("330690101");
-  ExpectSubmitRefused("requester-33162", eysines, Code::INVALID_ARGUMENT,
-                      "scope.territories[2]: \"330690101\" is not in the perimeter of "
-                      "convention CTG-33162-1");
+  ExpectSubmitRefused(
+      "requester-33162", eysines, Code::INVALID_ARGUMENT,
+      "scope.territories[2]: \"330690101\" is not in the perimeter of "
+      "convention CTG-33162-1");
   std::string id = RequestIn(ctg::v1::INFO_REQUESTED);
   ctg::v1::AmendRequestRequest amend;
   amend.set_id(id);
@@ -755,7 +830,8 @@ TEST_F(WorkflowTest, OutOfPerimeterTerritoriesAreInvalidArgument) {
   *amend.mutable_scope() = ValidSubmission().scope();
   amend.mutable_scope()->add_territories("331620105");
   ExpectRefused(id, kAmend, Code::INVALID_ARGUMENT,
-                "scope.territories[4]: \"331620105\" is not in the perimeter of convention "
+                "scope.territories[4]: \"331620105\" is not in the perimeter "
+                "of convention "
                 "CTG-33069-1",
                 [&] { return As("requester-33069").Amend(amend); });
 }
@@ -770,15 +846,18 @@ TEST_F(WorkflowTest, UnknownIndicatorsAndBreakdownsAreInvalidArgument) {
       {[](ctg::v1::Scope* s) { s->set_indicators(0, "Allocataires"); },
        "scope.indicators[0]: \"Allocataires\" is not in the catalogue"},
       {[](ctg::v1::Scope* s) { s->add_breakdowns("nationality"); },
-       "scope.breakdowns[1]: \"nationality\" is not a breakdown in the catalogue"},
+       "scope.breakdowns[1]: \"nationality\" is not a breakdown in the "
+       "catalogue"},
       {[](ctg::v1::Scope* s) { s->add_breakdowns("age_band"); },
-       "scope.breakdowns[1]: \"age_band\" is not a breakdown of any requested indicator "
+       "scope.breakdowns[1]: \"age_band\" is not a breakdown of any requested "
+       "indicator "
        "(allocataires, single_parent_families)"},
   };
   for (const Case& c : cases) {
     ctg::v1::SubmitRequestRequest r = ValidSubmission();
     c.change(r.mutable_scope());
-    ExpectSubmitRefused("requester-33069", r, Code::INVALID_ARGUMENT, c.message);
+    ExpectSubmitRefused("requester-33069", r, Code::INVALID_ARGUMENT,
+                        c.message);
   }
   std::string id = RequestIn(ctg::v1::INFO_REQUESTED);
   ctg::v1::AmendRequestRequest amend;
@@ -786,9 +865,10 @@ TEST_F(WorkflowTest, UnknownIndicatorsAndBreakdownsAreInvalidArgument) {
   amend.set_answer("Ajout.");
   *amend.mutable_scope() = ValidSubmission().scope();
   amend.mutable_scope()->add_indicators("casier_judiciaire");
-  ExpectRefused(id, kAmend, Code::INVALID_ARGUMENT,
-                "scope.indicators[2]: \"casier_judiciaire\" is not in the catalogue",
-                [&] { return As("requester-33069").Amend(amend); });
+  ExpectRefused(
+      id, kAmend, Code::INVALID_ARGUMENT,
+      "scope.indicators[2]: \"casier_judiciaire\" is not in the catalogue",
+      [&] { return As("requester-33069").Amend(amend); });
 }
 
 TEST_F(WorkflowTest, PurposeCannotChangeAfterSubmission) {
@@ -798,7 +878,8 @@ TEST_F(WorkflowTest, PurposeCannotChangeAfterSubmission) {
   amend.set_answer("Nous élargissons l'usage.");
   amend.set_purpose("Contrôle des fraudes aux prestations.");
   ExpectRefused(id, kAmend, Code::INVALID_ARGUMENT,
-                "purpose: the declared purpose cannot change after submission (R2); file a "
+                "purpose: the declared purpose cannot change after submission "
+                "(R2); file a "
                 "new request for another purpose",
                 [&] { return As("requester-33069").Amend(amend); });
   EXPECT_EQ(Read(id).purpose(), kPurpose);
@@ -819,18 +900,23 @@ TEST_F(WorkflowTest, AnotherCommunesRequestIsNotFoundLikeAMissingOne) {
       EXPECT_EQ(s.error_message(), message);  // same words for both
     }
   }
-  ExpectRefused(id, kGet, Code::NOT_FOUND, absl::StrCat("request ", id, " not found"),
+  ExpectRefused(id, kGet, Code::NOT_FOUND,
+                absl::StrCat("request ", id, " not found"),
                 [&] { return As("requester-33069").Get(id); });
-  ExpectRefused(id, kAmend, Code::NOT_FOUND, absl::StrCat("request ", id, " not found"),
+  ExpectRefused(id, kAmend, Code::NOT_FOUND,
+                absl::StrCat("request ", id, " not found"),
                 [&] { return As("requester-33069").Answer(id, "Réponse."); });
-  ExpectRefused(id, kWithdraw, Code::NOT_FOUND, absl::StrCat("request ", id, " not found"),
-                [&] { return As("requester2-33069").Withdraw(id, "Par erreur."); });
+  ExpectRefused(id, kWithdraw, Code::NOT_FOUND,
+                absl::StrCat("request ", id, " not found"), [&] {
+                  return As("requester2-33069").Withdraw(id, "Par erreur.");
+                });
   // Nor is it listed, even when asked for by commune.
   ctg::v1::ListRequestsRequest list;
   list.set_page_size(500);
   ctg::v1::ListRequestsResponse mine;
   ASSERT_TRUE(As("requester-33069").List(list, &mine).ok());
-  for (const auto& r : mine.requests()) EXPECT_EQ(r.commune(), "33069") << r.id();
+  for (const auto& r : mine.requests())
+    EXPECT_EQ(r.commune(), "33069") << r.id();
   list.set_commune("33162");
   ctg::v1::ListRequestsResponse theirs;
   ASSERT_TRUE(As("requester-33069").List(list, &theirs).ok());
@@ -876,11 +962,13 @@ TEST_F(WorkflowTest, BadInputIsInvalidArgumentNamingTheFieldAndStoresNothing) {
       {[](auto* r) { r->set_purpose("Diagnostic \xE2\x80\xAE inversé"); },
        "purpose: control character U+202E at character 11"},
       {[](auto* r) { r->set_objective("Axe I.2\nveille"); },
-       "objective: control character U+000A at character 7; a single line of text is "
+       "objective: control character U+000A at character 7; a single line of "
+       "text is "
        "expected"},
       {[](auto* r) { r->set_objective(""); }, "objective: required"},
       {[](auto* r) { r->mutable_scope()->add_territories("330690101"); },
-       "scope.territories[4]: \"330690101\" is a duplicate of scope.territories[1]"},
+       "scope.territories[4]: \"330690101\" is a duplicate of "
+       "scope.territories[1]"},
       {[](auto* r) { r->mutable_scope()->clear_territories(); },
        "scope.territories: at least one required"},
       {[](auto* r) { r->mutable_scope()->add_periods("2019"); },
@@ -888,26 +976,31 @@ TEST_F(WorkflowTest, BadInputIsInvalidArgumentNamingTheFieldAndStoresNothing) {
       {[](auto* r) { r->mutable_scope()->add_periods("2023-06"); },
        "scope.periods[2]: \"2023-06\" is not in the statistical base"},
       {[](auto* r) {
-         for (int i = 0; i < 197; ++i) r->mutable_scope()->add_territories(absl::StrCat("X", i));
+         for (int i = 0; i < 197; ++i)
+           r->mutable_scope()->add_territories(absl::StrCat("X", i));
        },
        "scope.territories: 201 items, at most 200"},
       {[](auto* r) {
-         for (int i = 0; i < 120; ++i) r->mutable_scope()->add_periods(absl::StrCat(1900 + i));
+         for (int i = 0; i < 120; ++i)
+           r->mutable_scope()->add_periods(absl::StrCat(1900 + i));
        },
        "scope.periods: 122 items, at most 120"},
       {[](auto* r) { r->mutable_recipients(1)->clear_operator_person(); },
        "recipients[1].operator_person: required for an OPERATOR recipient"},
       {[](auto* r) { r->mutable_recipients(0)->set_name("Service\tsocial"); },
        "recipients[0].name: control character U+0009"},
-      {[](auto* r) { r->set_retention_months(0); }, "retention_months: 0 is outside 1..120"},
-      {[](auto* r) { r->set_retention_months(121); }, "retention_months: 121 is outside 1..120"},
+      {[](auto* r) { r->set_retention_months(0); },
+       "retention_months: 0 is outside 1..120"},
+      {[](auto* r) { r->set_retention_months(121); },
+       "retention_months: 121 is outside 1..120"},
       {[](auto* r) { r->set_justification(std::string(4001, 'j')); },
        "justification: 4001 characters, at most 4000"},
   };
   for (const Case& c : cases) {
     ctg::v1::SubmitRequestRequest r = ValidSubmission();
     c.change(&r);
-    ExpectSubmitRefused("requester-33069", r, Code::INVALID_ARGUMENT, c.message);
+    ExpectSubmitRefused("requester-33069", r, Code::INVALID_ARGUMENT,
+                        c.message);
   }
   // Bad ids and page tokens.
   grpc::Status s = As("reviewer").Get("");
@@ -915,22 +1008,28 @@ TEST_F(WorkflowTest, BadInputIsInvalidArgumentNamingTheFieldAndStoresNothing) {
   EXPECT_EQ(s.error_message(), "id: required (e.g. REQ-000042)");
   s = As("reviewer").Start("REQ-1\n");
   EXPECT_EQ(s.error_code(), Code::INVALID_ARGUMENT);
-  EXPECT_EQ(s.error_message(), "id: \"REQ-1\\n\" is not a request id (e.g. REQ-000042)");
+  EXPECT_EQ(s.error_message(),
+            "id: \"REQ-1\\n\" is not a request id (e.g. REQ-000042)");
   ctg::v1::ListRequestsRequest list;
   list.set_page_token("garbage");
   ctg::v1::ListRequestsResponse response;
   s = As("reviewer").List(list, &response);
   EXPECT_EQ(s.error_code(), Code::INVALID_ARGUMENT);
-  EXPECT_EQ(s.error_message(), "page_token: not a token returned by ListRequests");
+  EXPECT_EQ(s.error_message(),
+            "page_token: not a token returned by ListRequests");
   // Questions: none, too many, control characters.
   std::string id = RequestIn(ctg::v1::UNDER_STUDY);
-  ExpectRefused(id, kAsk, Code::INVALID_ARGUMENT, "questions: at least one required",
-                [&] { return As("reviewer").Ask(id, {}); });
-  ExpectRefused(id, kAsk, Code::INVALID_ARGUMENT, "questions: 21 items, at most 20",
-                [&] { return As("reviewer").Ask(id, std::vector<std::string>(21, "?")); });
   ExpectRefused(id, kAsk, Code::INVALID_ARGUMENT,
-                "questions[1]: control character U+001B at character 0",
-                [&] { return As("reviewer").Ask(id, {"Pourquoi ?", "\x1b[2J"}); });
+                "questions: at least one required",
+                [&] { return As("reviewer").Ask(id, {}); });
+  ExpectRefused(
+      id, kAsk, Code::INVALID_ARGUMENT, "questions: 21 items, at most 20", [&] {
+        return As("reviewer").Ask(id, std::vector<std::string>(21, "?"));
+      });
+  ExpectRefused(id, kAsk, Code::INVALID_ARGUMENT,
+                "questions[1]: control character U+001B at character 0", [&] {
+                  return As("reviewer").Ask(id, {"Pourquoi ?", "\x1b[2J"});
+                });
 }
 
 TEST_F(WorkflowTest, ListsNewestFirstByStateWithPaging) {
@@ -969,11 +1068,13 @@ class WorkflowConventionTest : public WorkflowTest {
     gateway_ = StartDemo("", /*with_conventions=*/false);
     if (gateway_ == nullptr) return;
     ctg::v1::Convention c;
-    EXPECT_TRUE(CreateConvention(*gateway_, "33069", "Le Bouscat", "2020-03-01", "2027-12-31", &c)
+    EXPECT_TRUE(CreateConvention(*gateway_, "33069", "Le Bouscat", "2020-03-01",
+                                 "2027-12-31", &c)
                     .ok());
     // Eysines: a convention that ended, then the current one.
-    EXPECT_TRUE(
-        CreateConvention(*gateway_, "33162", "Eysines", "2018-01-01", "2021-12-31", &c).ok());
+    EXPECT_TRUE(CreateConvention(*gateway_, "33162", "Eysines", "2018-01-01",
+                                 "2021-12-31", &c)
+                    .ok());
     EXPECT_EQ(c.id(), "CTG-33162-1");
   }
   static void TearDownTestSuite() { WorkflowTest::TearDownTestSuite(); }
@@ -1002,11 +1103,14 @@ TEST_F(WorkflowConventionTest, SuspensionTakesEffectOnTheVeryNextCall) {
   std::string approved = RequestIn(ctg::v1::APPROVED);
   ASSERT_TRUE(Suspend("CTG-33069-1").ok());
   const std::string suspended =
-      "convention CTG-33069-1 is suspended by the Caf: no request and no release until it is "
+      "convention CTG-33069-1 is suspended by the Caf: no request and no "
+      "release until it is "
       "reinstated";
-  ExpectSubmitRefused("requester-33069", ValidSubmission(), Code::FAILED_PRECONDITION, suspended);
-  ExpectRefused(pending, kAmend, Code::FAILED_PRECONDITION, suspended,
-                [&] { return As("requester-33069").Answer(pending, "Voici."); });
+  ExpectSubmitRefused("requester-33069", ValidSubmission(),
+                      Code::FAILED_PRECONDITION, suspended);
+  ExpectRefused(pending, kAmend, Code::FAILED_PRECONDITION, suspended, [&] {
+    return As("requester-33069").Answer(pending, "Voici.");
+  });
   ExpectRefused(under_study, kDecide, Code::FAILED_PRECONDITION, suspended,
                 [&] { return As("reviewer").Approve(under_study); });
   // Suspension does not expire approvals; a withdrawal is still possible.
@@ -1022,11 +1126,14 @@ TEST_F(WorkflowConventionTest, SuspensionTakesEffectOnTheVeryNextCall) {
 
 TEST_F(WorkflowConventionTest, EndedAndTerminatedConventionsAllowNoRequest) {
   // Eysines' only convention ended on 2021-12-31.
-  ExpectSubmitRefused("requester-33162", EysinesSubmission(), Code::FAILED_PRECONDITION,
-                      "convention CTG-33162-1 ended on 2021-12-31: no request and no release");
+  ExpectSubmitRefused(
+      "requester-33162", EysinesSubmission(), Code::FAILED_PRECONDITION,
+      "convention CTG-33162-1 ended on 2021-12-31: no request and no release");
   // A new convention: requests again; then terminated with immediate effect.
   ctg::v1::Convention c;
-  ASSERT_TRUE(CreateConvention(*gateway_, "33162", "Eysines", "2022-01-01", "2027-12-31", &c).ok());
+  ASSERT_TRUE(CreateConvention(*gateway_, "33162", "Eysines", "2022-01-01",
+                               "2027-12-31", &c)
+                  .ok());
   EXPECT_EQ(c.id(), "CTG-33162-2");
   std::string approved = RequestIn(ctg::v1::APPROVED, "requester-33162");
   std::string pending = RequestIn(ctg::v1::INFO_REQUESTED, "requester-33162");
@@ -1043,9 +1150,11 @@ TEST_F(WorkflowConventionTest, EndedAndTerminatedConventionsAllowNoRequest) {
   absl::CivilDay today = absl::ToCivilDay(absl::Now(), Paris());
   const std::string ended = absl::StrCat("convention CTG-33162-2 ended on ",
                                          absl::FormatCivilTime(today - 1));
-  ExpectSubmitRefused("requester-33162", EysinesSubmission(), Code::FAILED_PRECONDITION, ended);
-  ExpectRefused(pending, kAmend, Code::FAILED_PRECONDITION, ended,
-                [&] { return As("requester-33162").Answer(pending, "Voici."); });
+  ExpectSubmitRefused("requester-33162", EysinesSubmission(),
+                      Code::FAILED_PRECONDITION, ended);
+  ExpectRefused(pending, kAmend, Code::FAILED_PRECONDITION, ended, [&] {
+    return As("requester-33162").Answer(pending, "Voici.");
+  });
   // R11: the approval has expired with the convention, shown with when
   // and why; it can no longer be revoked.
   ctg::v1::DataRequest r = Read(approved);
@@ -1055,11 +1164,13 @@ TEST_F(WorkflowConventionTest, EndedAndTerminatedConventionsAllowNoRequest) {
   EXPECT_EQ(r.history(3).to_state(), ctg::v1::EXPIRED);
   EXPECT_EQ(r.history(3).actor(), "gateway");
   EXPECT_EQ(r.history(3).reason(), "convention CTG-33162-2 ended (R11)");
-  EXPECT_EQ(r.history(3).time().seconds(), absl::ToUnixSeconds(absl::FromCivil(today, Paris())));
-  ExpectRefused(approved, kRevoke, Code::FAILED_PRECONDITION,
-                absl::StrCat("request ", approved,
-                             " is EXPIRED; only APPROVED requests can be revoked"),
-                [&] { return As("reviewer").Revoke(approved, "Fin."); });
+  EXPECT_EQ(r.history(3).time().seconds(),
+            absl::ToUnixSeconds(absl::FromCivil(today, Paris())));
+  ExpectRefused(
+      approved, kRevoke, Code::FAILED_PRECONDITION,
+      absl::StrCat("request ", approved,
+                   " is EXPIRED; only APPROVED requests can be revoked"),
+      [&] { return As("reviewer").Revoke(approved, "Fin."); });
   // Listed as EXPIRED, not APPROVED.
   ctg::v1::ListRequestsRequest list;
   list.set_commune("33162");
@@ -1081,14 +1192,17 @@ TEST_F(WorkflowConventionTest, EndedAndTerminatedConventionsAllowNoRequest) {
 
 class WorkflowFourEyesTest : public WorkflowTest {
  protected:
-  static void SetUpTestSuite() { gateway_ = StartDemo("[workflow]\nfour_eyes = true\n"); }
+  static void SetUpTestSuite() {
+    gateway_ = StartDemo("[workflow]\nfour_eyes = true\n");
+  }
   static void TearDownTestSuite() { WorkflowTest::TearDownTestSuite(); }
 
   static Decision OpinionOnly(const std::string& id, bool opportunity) {
     Decision d;
     d.set_id(id);
     if (opportunity) {
-      *d.mutable_opportunity() = Opinion(ctg::v1::FAVOURABLE, "Dans l'axe I.2.");
+      *d.mutable_opportunity() =
+          Opinion(ctg::v1::FAVOURABLE, "Dans l'axe I.2.");
     } else {
       *d.mutable_feasibility() = Opinion(ctg::v1::FAVOURABLE, "Faisable.");
     }
@@ -1099,7 +1213,8 @@ class WorkflowFourEyesTest : public WorkflowTest {
 TEST_F(WorkflowFourEyesTest, OneReviewerCannotGiveBothOpinions) {
   std::string id = RequestIn(ctg::v1::UNDER_STUDY);
   const std::string rule = absl::StrCat(
-      "four-eyes rule: the opportunity and feasibility opinions must come from two different "
+      "four-eyes rule: the opportunity and feasibility opinions must come from "
+      "two different "
       "reviewers; both come from ",
       kDenis);
   // In one call...
@@ -1142,7 +1257,9 @@ TEST_F(WorkflowFourEyesTest, TwoReviewersCanApprove) {
 
 TEST_F(WorkflowFourEyesTest, OpinionsGivenOnAnEarlierVersionDoNotCount) {
   std::string id = RequestIn(ctg::v1::UNDER_STUDY);
-  ASSERT_TRUE(As("reviewer").Decide(OpinionOnly(id, false)).ok());  // feasibility, version 1
+  ASSERT_TRUE(As("reviewer")
+                  .Decide(OpinionOnly(id, false))
+                  .ok());  // feasibility, version 1
   ASSERT_TRUE(As("reviewer2").Ask(id, {"Pouvez-vous retirer le QPV ?"}).ok());
   ctg::v1::AmendRequestRequest amend;
   amend.set_id(id);
@@ -1161,32 +1278,37 @@ TEST_F(WorkflowFourEyesTest, OpinionsGivenOnAnEarlierVersionDoNotCount) {
                 [&] { return As("reviewer2").Decide(approve); });
   // Opinions are only given while the request can be decided.
   std::string submitted = RequestIn(ctg::v1::SUBMITTED);
-  ExpectRefused(submitted, kDecide, Code::FAILED_PRECONDITION,
-                absl::StrCat("request ", submitted,
-                             " is SUBMITTED; opinions are given on UNDER_STUDY or "
-                             "INFO_REQUESTED requests"),
-                [&] { return As("reviewer").Decide(OpinionOnly(submitted, true)); });
+  ExpectRefused(
+      submitted, kDecide, Code::FAILED_PRECONDITION,
+      absl::StrCat("request ", submitted,
+                   " is SUBMITTED; opinions are given on UNDER_STUDY or "
+                   "INFO_REQUESTED requests"),
+      [&] { return As("reviewer").Decide(OpinionOnly(submitted, true)); });
 }
 
 TEST_F(WorkflowFourEyesTest, CliOpinionThenApprovalByASecondReviewer) {
   std::string id = RequestIn(ctg::v1::UNDER_STUDY);
-  RunResult opinion = gateway_->Ctg("reviewer", {"review", "opinion", id, "--opportunity",
-                                                 "Dans l'axe I.2."});
+  RunResult opinion = gateway_->Ctg(
+      "reviewer",
+      {"review", "opinion", id, "--opportunity", "Dans l'axe I.2."});
   ASSERT_EQ(opinion.exit_code, 0) << opinion.err;
   EXPECT_THAT(opinion.out, HasSubstr("UNDER_STUDY"));
-  EXPECT_THAT(opinion.out, HasSubstr(absl::StrCat("opportunity   FAVOURABLE by ", kDenis)));
-  RunResult same = gateway_->Ctg("reviewer", {"review", "approve", id, "--feasibility",
-                                              "Faisable."});
+  EXPECT_THAT(opinion.out,
+              HasSubstr(absl::StrCat("opportunity   FAVOURABLE by ", kDenis)));
+  RunResult same = gateway_->Ctg(
+      "reviewer", {"review", "approve", id, "--feasibility", "Faisable."});
   EXPECT_EQ(same.exit_code, 1);
   EXPECT_THAT(same.err, HasSubstr("ctg: FAILED_PRECONDITION: four-eyes rule"));
-  RunResult approve = gateway_->Ctg("reviewer2", {"review", "approve", id, "--feasibility",
-                                                  "Faisable."});
+  RunResult approve = gateway_->Ctg(
+      "reviewer2", {"review", "approve", id, "--feasibility", "Faisable."});
   ASSERT_EQ(approve.exit_code, 0) << approve.err;
   EXPECT_THAT(approve.out, HasSubstr("APPROVED"));
-  EXPECT_THAT(approve.out, HasSubstr(absl::StrCat("feasibility   FAVOURABLE by ", kEmma)));
+  EXPECT_THAT(approve.out,
+              HasSubstr(absl::StrCat("feasibility   FAVOURABLE by ", kEmma)));
   RunResult usage = gateway_->Ctg("reviewer", {"review", "opinion", id});
   EXPECT_EQ(usage.exit_code, 2);
-  EXPECT_THAT(usage.err, HasSubstr("give --opportunity REASONING and/or --feasibility"));
+  EXPECT_THAT(usage.err,
+              HasSubstr("give --opportunity REASONING and/or --feasibility"));
 }
 
 // ---------------------------------------------------------------------------
@@ -1202,21 +1324,31 @@ class WorkflowCliTest : public WorkflowTest {
     return gateway_->Ctg(who, args);
   }
   // The id in "REQ-000001  SUBMITTED  ..." (first line of `show`).
-  static std::string IdOf(const RunResult& r) { return r.out.substr(0, r.out.find(' ')); }
+  static std::string IdOf(const RunResult& r) {
+    return r.out.substr(0, r.out.find(' '));
+  }
 };
 
-TEST_F(WorkflowCliTest, RequesterAndReviewerWalkTheWorkflowAndTheReportCountsIt) {
-  RunResult submit = Ctg("requester-33069",
-                         {"request", "submit", "--purpose", kPurpose, "--objective", kObjective,
-                          "--indicator", "allocataires,single_parent_families", "--territory",
-                          "33069,330690101", "--territory", "330690102", "--period", "2022,2023",
-                          "--breakdown", "family_type", "--recipient",
-                          "own:Direction de la cohésion sociale, CCAS", "--recipient",
-                          "operator:compas-analyse:Compas"});
+TEST_F(WorkflowCliTest,
+       RequesterAndReviewerWalkTheWorkflowAndTheReportCountsIt) {
+  RunResult submit =
+      Ctg("requester-33069",
+          {"request",     "submit",
+           "--purpose",   kPurpose,
+           "--objective", kObjective,
+           "--indicator", "allocataires,single_parent_families",
+           "--territory", "33069,330690101",
+           "--territory", "330690102",
+           "--period",    "2022,2023",
+           "--breakdown", "family_type",
+           "--recipient", "own:Direction de la cohésion sociale, CCAS",
+           "--recipient", "operator:compas-analyse:Compas"});
   ASSERT_EQ(submit.exit_code, 0) << submit.err;
   const std::string id = IdOf(submit);
-  EXPECT_THAT(submit.out, HasSubstr("SUBMITTED  commune 33069  convention CTG-33069-1"));
-  EXPECT_THAT(submit.out, HasSubstr("own service Direction de la cohésion sociale, CCAS"));
+  EXPECT_THAT(submit.out,
+              HasSubstr("SUBMITTED  commune 33069  convention CTG-33069-1"));
+  EXPECT_THAT(submit.out,
+              HasSubstr("own service Direction de la cohésion sociale, CCAS"));
   EXPECT_THAT(submit.out, HasSubstr("operator compas-analyse (Compas)"));
   EXPECT_THAT(submit.out, HasSubstr("retention     12 months"));
 
@@ -1226,101 +1358,130 @@ TEST_F(WorkflowCliTest, RequesterAndReviewerWalkTheWorkflowAndTheReportCountsIt)
   EXPECT_THAT(list.out, HasSubstr("SUBMITTED"));
 
   EXPECT_EQ(Ctg("reviewer", {"review", "start", id}).exit_code, 0);
-  RunResult ask = Ctg("reviewer", {"review", "ask", id, "--question",
-                                   "Quel service, et pour combien de temps ?\nLe QPV est-il utile ?"});
+  RunResult ask =
+      Ctg("reviewer",
+          {"review", "ask", id, "--question",
+           "Quel service, et pour combien de temps ?\nLe QPV est-il utile ?"});
   ASSERT_EQ(ask.exit_code, 0) << ask.err;
-  EXPECT_THAT(ask.out, HasSubstr("question 1    Quel service, et pour combien de temps ?"));
+  EXPECT_THAT(
+      ask.out,
+      HasSubstr("question 1    Quel service, et pour combien de temps ?"));
   EXPECT_THAT(ask.out, HasSubstr("question 2    Le QPV est-il utile ?"));
-  RunResult amend = Ctg("requester-33069", {"request", "amend", id, "--answer",
-                                            "Le CCAS, 12 mois.", "--period", "2023"});
+  RunResult amend =
+      Ctg("requester-33069", {"request", "amend", id, "--answer",
+                              "Le CCAS, 12 mois.", "--period", "2023"});
   ASSERT_EQ(amend.exit_code, 0) << amend.err;
   EXPECT_THAT(amend.out, HasSubstr("UNDER_STUDY"));
   EXPECT_THAT(amend.out, HasSubstr("periods 2023"));
-  EXPECT_THAT(amend.out, HasSubstr("territories 33069,330690101,330690102"));  // kept
+  EXPECT_THAT(amend.out,
+              HasSubstr("territories 33069,330690101,330690102"));  // kept
 
-  RunResult purpose = Ctg("requester-33069", {"request", "amend", id, "--answer", "x",
-                                              "--purpose", "Autre chose"});
+  RunResult purpose = Ctg(
+      "requester-33069",
+      {"request", "amend", id, "--answer", "x", "--purpose", "Autre chose"});
   EXPECT_EQ(purpose.exit_code, 1);
-  EXPECT_THAT(purpose.err, HasSubstr("ctg: FAILED_PRECONDITION: request " + id +
-                                     " is UNDER_STUDY; only INFO_REQUESTED requests can be "
-                                     "amended"));
+  EXPECT_THAT(purpose.err,
+              HasSubstr("ctg: FAILED_PRECONDITION: request " + id +
+                        " is UNDER_STUDY; only INFO_REQUESTED requests can be "
+                        "amended"));
 
-  RunResult approve = Ctg("reviewer", {"review", "approve", id, "--opportunity",
-                                       "Dans l'axe I.2.", "--feasibility", "Seuils respectés.",
-                                       "--territory", "330690101,330690102", "--until",
-                                       "2027-06-30", "--downloads", "2"});
+  RunResult approve =
+      Ctg("reviewer",
+          {"review", "approve", id, "--opportunity", "Dans l'axe I.2.",
+           "--feasibility", "Seuils respectés.", "--territory",
+           "330690101,330690102", "--until", "2027-06-30", "--downloads", "2"});
   ASSERT_EQ(approve.exit_code, 0) << approve.err;
   EXPECT_THAT(approve.out, HasSubstr("APPROVED"));
-  EXPECT_THAT(approve.out, HasSubstr("approved      indicators allocataires,single_parent_families; "
-                                     "territories 330690101,330690102; periods 2023"));
-  EXPECT_THAT(approve.out, HasSubstr("until         2027-06-30 included; downloads 0 of 2"));
-  EXPECT_THAT(approve.out, HasSubstr("opportunity   FAVOURABLE by " + std::string(kDenis)));
+  EXPECT_THAT(
+      approve.out,
+      HasSubstr("approved      indicators allocataires,single_parent_families; "
+                "territories 330690101,330690102; periods 2023"));
+  EXPECT_THAT(approve.out,
+              HasSubstr("until         2027-06-30 included; downloads 0 of 2"));
+  EXPECT_THAT(approve.out,
+              HasSubstr("opportunity   FAVOURABLE by " + std::string(kDenis)));
 
   // A second request, rejected; a third, withdrawn; a fourth, pending.
-  RunResult second = Ctg("requester-33069",
-                         {"request", "submit", "--purpose", "Étude des bénéficiaires du RSA.",
-                          "--objective", "Axe II.1 insertion", "--indicator", "rsa",
-                          "--territory", "33069", "--period", "2023", "--retention", "6"});
+  RunResult second =
+      Ctg("requester-33069",
+          {"request", "submit", "--purpose", "Étude des bénéficiaires du RSA.",
+           "--objective", "Axe II.1 insertion", "--indicator", "rsa",
+           "--territory", "33069", "--period", "2023", "--retention", "6"});
   ASSERT_EQ(second.exit_code, 0) << second.err;
   const std::string second_id = IdOf(second);
   EXPECT_EQ(Ctg("reviewer", {"review", "start", second_id}).exit_code, 0);
   RunResult reject = Ctg("reviewer", {"review", "reject", second_id, "--reason",
-                                      "Finalité hors convention.", "--opportunity",
-                                      "Hors des axes."});
+                                      "Finalité hors convention.",
+                                      "--opportunity", "Hors des axes."});
   ASSERT_EQ(reject.exit_code, 0) << reject.err;
   EXPECT_THAT(reject.out, HasSubstr("REJECTED"));
   EXPECT_THAT(reject.out, HasSubstr("reasons       Finalité hors convention."));
   EXPECT_THAT(reject.out, HasSubstr("opportunity   UNFAVOURABLE by"));
   RunResult third = Ctg("requester-33162",
-                        {"request", "submit", "--purpose", "Petite enfance.", "--objective",
-                         "Axe III petite enfance", "--indicator", "paje", "--territory", "33162",
-                         "--period", "2023"});
+                        {"request", "submit", "--purpose", "Petite enfance.",
+                         "--objective", "Axe III petite enfance", "--indicator",
+                         "paje", "--territory", "33162", "--period", "2023"});
   ASSERT_EQ(third.exit_code, 0) << third.err;
-  EXPECT_EQ(Ctg("requester-33162", {"request", "withdraw", IdOf(third)}).exit_code, 0);
-  RunResult fourth = Ctg("requester-33162",
-                         {"request", "submit", "--purpose", "Petite enfance (bis).",
-                          "--objective", "Axe III petite enfance", "--indicator", "paje",
-                          "--territory", "33162", "--period", "2023"});
+  EXPECT_EQ(
+      Ctg("requester-33162", {"request", "withdraw", IdOf(third)}).exit_code,
+      0);
+  RunResult fourth =
+      Ctg("requester-33162",
+          {"request", "submit", "--purpose", "Petite enfance (bis).",
+           "--objective", "Axe III petite enfance", "--indicator", "paje",
+           "--territory", "33162", "--period", "2023"});
   ASSERT_EQ(fourth.exit_code, 0) << fourth.err;
 
   // Refusals print the status and exit 1; usage errors exit 2.
   RunResult refused = Ctg("requester-33069", {"request", "show", IdOf(third)});
   EXPECT_EQ(refused.exit_code, 1);
-  EXPECT_THAT(refused.err, HasSubstr("ctg: NOT_FOUND: request " + IdOf(third) + " not found"));
-  RunResult bad = Ctg("requester-33069", {"request", "submit", "--purpose", "", "--objective",
-                                          "x", "--indicator", "rsa", "--territory", "33069",
-                                          "--period", "2023"});
+  EXPECT_THAT(refused.err, HasSubstr("ctg: NOT_FOUND: request " + IdOf(third) +
+                                     " not found"));
+  RunResult bad =
+      Ctg("requester-33069",
+          {"request", "submit", "--purpose", "", "--objective", "x",
+           "--indicator", "rsa", "--territory", "33069", "--period", "2023"});
   EXPECT_EQ(bad.exit_code, 2);  // checked before calling: the flag is named
   EXPECT_THAT(bad.err, HasSubstr("ctg: --purpose is required"));
-  EXPECT_EQ(Ctg("reviewer", {"review", "list", "--state", "frozen"}).exit_code, 2);
+  EXPECT_EQ(Ctg("reviewer", {"review", "list", "--state", "frozen"}).exit_code,
+            2);
 
-  RunResult review_list = Ctg("reviewer", {"review", "list", "--state", "approved"});
+  RunResult review_list =
+      Ctg("reviewer", {"review", "list", "--state", "approved"});
   ASSERT_EQ(review_list.exit_code, 0) << review_list.err;
   EXPECT_THAT(review_list.out, HasSubstr(id));
   EXPECT_THAT(review_list.out, ::testing::Not(HasSubstr(second_id)));
 
   // R13: per convention and objective, over today.
-  RunResult report = Ctg("auditor", {"review", "report", "--from", Today(), "--to", Today(),
-                                     "--format", "json"});
+  RunResult report = Ctg("auditor", {"review", "report", "--from", Today(),
+                                     "--to", Today(), "--format", "json"});
   ASSERT_EQ(report.exit_code, 0) << report.err;
-  EXPECT_THAT(report.out,
-              HasSubstr("\"total\":{\"filed\":4,\"approved\":1,\"rejected\":1,\"withdrawn\":1,"
-                        "\"pending\":1,"));
-  EXPECT_THAT(report.out, HasSubstr("{\"convention_id\":\"CTG-33069-1\",\"figures\":{\"filed\":2,"
-                                    "\"approved\":1,\"rejected\":1,\"withdrawn\":0,\"pending\":0,"));
-  EXPECT_THAT(report.out, HasSubstr("{\"objective\":\"Axe I.2 veille sociale territoriale\","
-                                    "\"figures\":{\"filed\":1,\"approved\":1,\"rejected\":0,"));
-  EXPECT_THAT(report.out, HasSubstr("{\"convention_id\":\"CTG-33162-1\",\"figures\":{\"filed\":2,"
-                                    "\"approved\":0,\"rejected\":0,\"withdrawn\":1,\"pending\":1,"
-                                    "\"median_days_to_decision\":null,\"releases\":0}"));
-  RunResult table = Ctg("reviewer", {"review", "report", "--from", Today(), "--to", Today()});
+  EXPECT_THAT(report.out, HasSubstr("\"total\":{\"filed\":4,\"approved\":1,"
+                                    "\"rejected\":1,\"withdrawn\":1,"
+                                    "\"pending\":1,"));
+  EXPECT_THAT(
+      report.out,
+      HasSubstr(
+          "{\"convention_id\":\"CTG-33069-1\",\"figures\":{\"filed\":2,"
+          "\"approved\":1,\"rejected\":1,\"withdrawn\":0,\"pending\":0,"));
+  EXPECT_THAT(
+      report.out,
+      HasSubstr("{\"objective\":\"Axe I.2 veille sociale territoriale\","
+                "\"figures\":{\"filed\":1,\"approved\":1,\"rejected\":0,"));
+  EXPECT_THAT(
+      report.out,
+      HasSubstr("{\"convention_id\":\"CTG-33162-1\",\"figures\":{\"filed\":2,"
+                "\"approved\":0,\"rejected\":0,\"withdrawn\":1,\"pending\":1,"
+                "\"median_days_to_decision\":null,\"releases\":0}"));
+  RunResult table =
+      Ctg("reviewer", {"review", "report", "--from", Today(), "--to", Today()});
   ASSERT_EQ(table.exit_code, 0) << table.err;
   EXPECT_THAT(table.out, HasSubstr("CTG-33069-1"));
   EXPECT_THAT(table.out, HasSubstr("Axe II.1 insertion"));
   EXPECT_THAT(table.out, HasSubstr("TOTAL"));
   // Before any request: nothing.
-  RunResult empty = Ctg("reviewer", {"review", "report", "--from", "2021-01-01", "--to",
-                                     "2021-12-31", "--format", "json"});
+  RunResult empty = Ctg("reviewer", {"review", "report", "--from", "2021-01-01",
+                                     "--to", "2021-12-31", "--format", "json"});
   ASSERT_EQ(empty.exit_code, 0) << empty.err;
   EXPECT_THAT(empty.out, HasSubstr("\"total\":{\"filed\":0,"));
   EXPECT_THAT(empty.out, HasSubstr("\"conventions\":[]"));

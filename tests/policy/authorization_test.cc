@@ -14,9 +14,9 @@
 #include "ctg/v1/statistics.grpc.pb.h"
 #include "ctg/v1/transfer_agreements.grpc.pb.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/descriptor.h"
 #include "grpc/health/v1/health.pb.h"
 #include "grpc/reflection/v1alpha/reflection.pb.h"
-#include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
 
@@ -27,10 +27,9 @@ using ::ctg::testing::IsOk;
 using ::ctg::testing::StatusIs;
 using ::testing::HasSubstr;
 
-constexpr Role kAllRoles[] = {Role::kRequester,    Role::kOperator,
-                              Role::kReviewer,     Role::kAdmin,
-                              Role::kAuditor,      Role::kCafRequester,
-                              Role::kCommuneReviewer};
+constexpr Role kAllRoles[] = {
+    Role::kRequester, Role::kOperator,     Role::kReviewer,       Role::kAdmin,
+    Role::kAuditor,   Role::kCafRequester, Role::kCommuneReviewer};
 static_assert(std::size(kAllRoles) == kRoleCount);
 
 // api.md's table, written out independently of the implementation: each
@@ -62,9 +61,11 @@ const std::map<std::string, std::set<Role>>& Expected() {
         R::kCafRequester, R::kCommuneReviewer}},
       {"/ctg.v1.Conventions/CreateConvention", {R::kAdmin}},
       {"/ctg.v1.Conventions/GetConvention",
-       {R::kAdmin, R::kReviewer, R::kAuditor, R::kRequester, R::kCafRequester, R::kCommuneReviewer}},
+       {R::kAdmin, R::kReviewer, R::kAuditor, R::kRequester, R::kCafRequester,
+        R::kCommuneReviewer}},
       {"/ctg.v1.Conventions/ListConventions",
-       {R::kAdmin, R::kReviewer, R::kAuditor, R::kRequester, R::kCafRequester, R::kCommuneReviewer}},
+       {R::kAdmin, R::kReviewer, R::kAuditor, R::kRequester, R::kCafRequester,
+        R::kCommuneReviewer}},
       {"/ctg.v1.Conventions/SuspendConvention", {R::kAdmin}},
       {"/ctg.v1.Conventions/ReinstateConvention", {R::kAdmin}},
       {"/ctg.v1.Conventions/TerminateConvention", {R::kAdmin}},
@@ -82,7 +83,8 @@ const std::map<std::string, std::set<Role>>& Expected() {
       {"/ctg.v1.CafRequests/AmendCafRequest", {R::kCafRequester}},
       {"/ctg.v1.CafRequests/WithdrawCafRequest", {R::kCafRequester}},
       {"/ctg.v1.CafRequests/StartCafRequestStudy", {R::kCommuneReviewer}},
-      {"/ctg.v1.CafRequests/RequestCafRequestInformation", {R::kCommuneReviewer}},
+      {"/ctg.v1.CafRequests/RequestCafRequestInformation",
+       {R::kCommuneReviewer}},
       {"/ctg.v1.CafRequests/DecideCafRequest", {R::kCommuneReviewer}},
       {"/ctg.v1.CafRequests/RevokeCafRequest", {R::kCommuneReviewer}},
       {"/ctg.v1.CafRequests/UploadCafRequestData", {R::kCommuneReviewer}},
@@ -113,7 +115,8 @@ void CollectProtoMethods(std::set<std::string>& methods) {
     ASSERT_EQ(file->service_count(), 1) << file->name();
     const google::protobuf::ServiceDescriptor* service = file->service(0);
     for (int i = 0; i < service->method_count(); ++i) {
-      methods.insert("/" + service->full_name() + "/" + service->method(i)->name());
+      methods.insert("/" + service->full_name() + "/" +
+                     service->method(i)->name());
     }
   }
 }
@@ -156,18 +159,21 @@ TEST(AuthorizationTest, StandardServicesAreOpenToEveryRole) {
   std::set<std::string> expected;
   for (const google::protobuf::FileDescriptor* file :
        {grpc::health::v1::HealthCheckRequest::descriptor()->file(),
-        grpc::reflection::v1alpha::ServerReflectionRequest::descriptor()->file()}) {
+        grpc::reflection::v1alpha::ServerReflectionRequest::descriptor()
+            ->file()}) {
     ASSERT_EQ(file->service_count(), 1) << file->name();
     const google::protobuf::ServiceDescriptor* service = file->service(0);
     for (int i = 0; i < service->method_count(); ++i) {
-      expected.insert("/" + service->full_name() + "/" + service->method(i)->name());
+      expected.insert("/" + service->full_name() + "/" +
+                      service->method(i)->name());
     }
   }
   std::set<std::string> table;
   for (const MethodRule& rule : StandardServicesTable()) {
     table.insert(std::string(rule.full_method));
     for (Role role : kAllRoles) {
-      EXPECT_THAT(Authorize(role, rule.full_method), IsOk()) << rule.full_method;
+      EXPECT_THAT(Authorize(role, rule.full_method), IsOk())
+          << rule.full_method;
     }
   }
   EXPECT_EQ(table, expected);
@@ -178,7 +184,8 @@ TEST(AuthorizationTest, StandardServicesAreOpenToEveryRole) {
 }
 
 TEST(AuthorizationTest, KnownMethodsAreTheTwoTables) {
-  for (const std::string& method : ProtoMethods()) EXPECT_TRUE(IsKnownMethod(method)) << method;
+  for (const std::string& method : ProtoMethods())
+    EXPECT_TRUE(IsKnownMethod(method)) << method;
   EXPECT_FALSE(IsKnownMethod("/ctg.v1.Audit/DeleteEvents"));
   EXPECT_FALSE(IsKnownMethod("/grpc.health.v1.Health/Check/"));
   EXPECT_FALSE(IsKnownMethod(""));

@@ -38,16 +38,19 @@ TEST(CafRequestTest, AcceptsAValidSubmissionWithAndWithoutTemplate) {
 TEST(CafRequestTest, NamesTheFieldOfEachProblem) {
   CafSubmission s = Valid();
   s.description = "  ";
-  EXPECT_THAT(ValidateCafSubmission(s, Perim()),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("description")));
+  EXPECT_THAT(
+      ValidateCafSubmission(s, Perim()),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("description")));
   s = Valid();
   s.purpose = "";
-  EXPECT_THAT(ValidateCafSubmission(s, Perim()),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("purpose")));
+  EXPECT_THAT(
+      ValidateCafSubmission(s, Perim()),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("purpose")));
   s = Valid();
   s.retention_months = 0;
-  EXPECT_THAT(ValidateCafSubmission(s, Perim()),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("retention")));
+  EXPECT_THAT(
+      ValidateCafSubmission(s, Perim()),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("retention")));
 }
 
 // R3: the Caf declares only its own services; operators are the commune's.
@@ -64,26 +67,33 @@ TEST(CafRequestTest, TemplateChecks) {
   EXPECT_THAT(ValidateTemplate({{}, {}, {}}, Perim(), limits),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("data_template.columns: at least one")));
-  EXPECT_THAT(ValidateTemplate({{"territory", "Places"}, {}, {}}, Perim(), limits),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("data_template.columns[1]: \"Places\" is not a column")));
-  EXPECT_THAT(ValidateTemplate({{"a", "a"}, {}, {}}, Perim(), limits),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("duplicate")));
+  EXPECT_THAT(
+      ValidateTemplate({{"territory", "Places"}, {}, {}}, Perim(), limits),
+      StatusIs(
+          absl::StatusCode::kInvalidArgument,
+          HasSubstr("data_template.columns[1]: \"Places\" is not a column")));
+  EXPECT_THAT(
+      ValidateTemplate({{"a", "a"}, {}, {}}, Perim(), limits),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("duplicate")));
   // R1 feasibility: only the convention's territories.
-  EXPECT_THAT(ValidateTemplate({{"territory", "n"}, {"33063"}, {}}, Perim(), limits),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("data_template.territories[0]: \"33063\" is not in the "
-                                 "perimeter of convention CTG-33069")));
-  EXPECT_THAT(ValidateTemplate({{"period", "n"}, {}, {"2023-13"}}, Perim(), limits),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("data_template.periods[0]: \"2023-13\"")));
+  EXPECT_THAT(
+      ValidateTemplate({{"territory", "n"}, {"33063"}, {}}, Perim(), limits),
+      StatusIs(
+          absl::StatusCode::kInvalidArgument,
+          HasSubstr("data_template.territories[0]: \"33063\" is not in the "
+                    "perimeter of convention CTG-33069")));
+  EXPECT_THAT(
+      ValidateTemplate({{"period", "n"}, {}, {"2023-13"}}, Perim(), limits),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("data_template.periods[0]: \"2023-13\"")));
   EXPECT_THAT(ValidateTemplate({{"n"}, {"33069"}, {}}, Perim(), limits),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("a \"territory\" column is required")));
   EXPECT_THAT(ValidateTemplate({{"n"}, {}, {"2023"}}, Perim(), limits),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("a \"period\" column is required")));
-  EXPECT_THAT(ValidateTemplate({{"period", "n"}, {}, {"2023-06", "2024"}}, Perim(), limits),
+  EXPECT_THAT(ValidateTemplate({{"period", "n"}, {}, {"2023-06", "2024"}},
+                               Perim(), limits),
               IsOk());
 }
 
@@ -93,16 +103,19 @@ TEST(CafRequestTest, AmendmentKeepsThePurpose) {
   a.answer = "Les places en micro-crèche sont incluses.";
   EXPECT_THAT(ValidateCafAmendment(a, "p", Perim()), IsOk());
   a.purpose = "autre chose";
-  EXPECT_THAT(ValidateCafAmendment(a, "p", Perim()),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("purpose")));
+  EXPECT_THAT(
+      ValidateCafAmendment(a, "p", Perim()),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("purpose")));
   a.purpose = "";
   a.answer = "";
-  EXPECT_THAT(ValidateCafAmendment(a, "p", Perim()),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("answer")));
+  EXPECT_THAT(
+      ValidateCafAmendment(a, "p", Perim()),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("answer")));
   a.answer = "ok";
   a.data_template = DataTemplate{{"territory"}, {"99999"}, {}};
   EXPECT_THAT(ValidateCafAmendment(a, "p", Perim()),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("territories[0]")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("territories[0]")));
 }
 
 }  // namespace

@@ -202,15 +202,18 @@ namespace {
 
 // R13 counts both directions and the agreements (R1, R3).
 TEST(EvaluationReportTest, CountsCafRequestsAndAgreementsApart) {
-  RequestRecord caf = Record("CTG-33069", "Axe II.1 petite enfance", 10, S::kApproved, 14, {20});
+  RequestRecord caf = Record("CTG-33069", "Axe II.1 petite enfance", 10,
+                             S::kApproved, 14, {20});
   caf.direction = Direction::kCafToCommune;
   RequestRecord caf_rejected =
       Record("CTG-33069", "Axe II.1 petite enfance", 12, S::kRejected, 14);
   caf_rejected.direction = Direction::kCafToCommune;
   std::vector<RequestRecord> records = {
-      Record("CTG-33069", kVeille, 10, S::kApproved, 13, {15}), caf, caf_rejected};
-  std::vector<AgreementRecord> agreements = {
-      {Day(16), true, Day(18)}, {Day(17), false, Day(23)}, {Day(30), false, std::nullopt}};
+      Record("CTG-33069", kVeille, 10, S::kApproved, 13, {15}), caf,
+      caf_rejected};
+  std::vector<AgreementRecord> agreements = {{Day(16), true, Day(18)},
+                                             {Day(17), false, Day(23)},
+                                             {Day(30), false, std::nullopt}};
   auto report = BuildEvaluationReport(records, agreements, Day(0), Day(100));
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->total.filed, 1);
@@ -219,11 +222,13 @@ TEST(EvaluationReportTest, CountsCafRequestsAndAgreementsApart) {
   EXPECT_EQ(report->caf_requests.approved, 1);
   EXPECT_EQ(report->caf_requests.rejected, 1);
   EXPECT_EQ(report->caf_requests.releases, 1);
-  EXPECT_THAT(report->caf_requests.median_days_to_decision, Optional(DoubleEq(3)));
+  EXPECT_THAT(report->caf_requests.median_days_to_decision,
+              Optional(DoubleEq(3)));
   EXPECT_EQ(report->agreements.filed, 3);
   EXPECT_EQ(report->agreements.approved, 1);
   EXPECT_EQ(report->agreements.rejected, 1);
-  EXPECT_THAT(report->agreements.median_days_to_decision, Optional(DoubleEq(4)));
+  EXPECT_THAT(report->agreements.median_days_to_decision,
+              Optional(DoubleEq(4)));
   agreements.push_back({Day(40), true, Day(39)});
   EXPECT_THAT(BuildEvaluationReport(records, agreements, Day(0), Day(100)),
               StatusIs(absl::StatusCode::kInternal));

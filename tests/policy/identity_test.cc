@@ -1,8 +1,8 @@
 #include "policy/identity.h"
-#include "policy/territory_code.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "policy/territory_code.h"
 #include "tests/testing/status_matchers.h"
 
 namespace ctg::policy {
@@ -16,7 +16,8 @@ constexpr absl::string_view kTd = "ctg.caf33.fr";
 TEST(ParseSpiffeIdTest, CommuneRequester) {
   CTG_ASSERT_OK_AND_ASSIGN(
       Identity id,
-      ParseSpiffeId("spiffe://ctg.caf33.fr/commune/33069/requester/alice.martin", kTd));
+      ParseSpiffeId(
+          "spiffe://ctg.caf33.fr/commune/33069/requester/alice.martin", kTd));
   EXPECT_EQ(id.kind, OrganisationKind::kCommune);
   EXPECT_EQ(id.organisation, "33069");
   EXPECT_EQ(id.role, Role::kRequester);
@@ -31,7 +32,8 @@ TEST(ParseSpiffeIdTest, EveryCafRole) {
                             std::pair{"auditor", Role::kAuditor}}) {
     CTG_ASSERT_OK_AND_ASSIGN(
         Identity id,
-        ParseSpiffeId(std::string("spiffe://ctg.caf33.fr/caf/33/") + name + "/p", kTd));
+        ParseSpiffeId(
+            std::string("spiffe://ctg.caf33.fr/caf/33/") + name + "/p", kTd));
     EXPECT_EQ(id.role, role);
     EXPECT_EQ(id.OrganisationPath(), "caf/33");
     EXPECT_EQ(RoleName(id.role), name);
@@ -42,18 +44,21 @@ TEST(ParseSpiffeIdTest, EveryCafRole) {
 // them. Distinct roles, so that the tables keyed by role keep them apart.
 TEST(ParseSpiffeIdTest, RolesOfTheCafsRequests) {
   CTG_ASSERT_OK_AND_ASSIGN(
-      Identity caf, ParseSpiffeId("spiffe://ctg.caf33.fr/caf/33/requester/paul", kTd));
+      Identity caf,
+      ParseSpiffeId("spiffe://ctg.caf33.fr/caf/33/requester/paul", kTd));
   EXPECT_EQ(caf.role, Role::kCafRequester);
   EXPECT_EQ(caf.kind, OrganisationKind::kCaf);
   EXPECT_EQ(RoleName(caf.role), "caf-requester");
   CTG_ASSERT_OK_AND_ASSIGN(
       Identity commune,
-      ParseSpiffeId("spiffe://ctg.caf33.fr/commune/33069/reviewer/claire", kTd));
+      ParseSpiffeId("spiffe://ctg.caf33.fr/commune/33069/reviewer/claire",
+                    kTd));
   EXPECT_EQ(commune.role, Role::kCommuneReviewer);
   EXPECT_TRUE(commune.IsCommune());
   EXPECT_EQ(RoleName(commune.role), "commune-reviewer");
-  EXPECT_THAT(AcceptSpiffeId("spiffe://ctg.caf33.fr/caf/40/requester/paul", kTd, "33"),
-              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("\"40\"")));
+  EXPECT_THAT(
+      AcceptSpiffeId("spiffe://ctg.caf33.fr/caf/40/requester/paul", kTd, "33"),
+      StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("\"40\"")));
 }
 
 TEST(ParseSpiffeIdTest, CorsicanCommune) {
@@ -83,7 +88,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadCase{"https://ctg.caf33.fr/caf/33/admin/x", "not a spiffe:// URI"},
         BadCase{"SPIFFE://ctg.caf33.fr/caf/33/admin/x", "not a spiffe:// URI"},
-        BadCase{"spiffe://evil.example/caf/33/admin/x", "trust domain \"evil.example\""},
+        BadCase{"spiffe://evil.example/caf/33/admin/x",
+                "trust domain \"evil.example\""},
         BadCase{"spiffe://ctg.caf33.fr.evil/caf/33/admin/x", "trust domain"},
         BadCase{"spiffe://ctg.caf33.fr", "has no path"},
         BadCase{"spiffe://ctg.caf33.fr/caf/33/admin", "must be /<kind>"},
@@ -91,17 +97,24 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"spiffe://ctg.caf33.fr/caf/33/admin/", "person must be"},
         BadCase{"spiffe://ctg.caf33.fr/caf/33/admin/..", "person must be"},
         BadCase{"spiffe://ctg.caf33.fr/caf/33/admin/a%20b", "person must be"},
-        BadCase{"spiffe://ctg.caf33.fr/caf/33/superuser/x", "unknown role \"superuser\""},
-        BadCase{"spiffe://ctg.caf33.fr/caf/33/operator/x", "unknown role \"operator\" for a caf"},
-        BadCase{"spiffe://ctg.caf33.fr/commune/33069/admin/x", "unknown role \"admin\" for a commune"},
-        BadCase{"spiffe://ctg.caf33.fr/commune/3306/requester/x", "not an INSEE commune code"},
+        BadCase{"spiffe://ctg.caf33.fr/caf/33/superuser/x",
+                "unknown role \"superuser\""},
+        BadCase{"spiffe://ctg.caf33.fr/caf/33/operator/x",
+                "unknown role \"operator\" for a caf"},
+        BadCase{"spiffe://ctg.caf33.fr/commune/33069/admin/x",
+                "unknown role \"admin\" for a commune"},
+        BadCase{"spiffe://ctg.caf33.fr/commune/3306/requester/x",
+                "not an INSEE commune code"},
         BadCase{"spiffe://ctg.caf33.fr/caf/CAF 33/admin/x", "not a Caf id"},
-        BadCase{"spiffe://ctg.caf33.fr/region/75/admin/x", "unknown organisation kind"}));
+        BadCase{"spiffe://ctg.caf33.fr/region/75/admin/x",
+                "unknown organisation kind"}));
 
 TEST(ParseSpiffeIdTest, RefusesOverlongIds) {
-  std::string uri = "spiffe://ctg.caf33.fr/caf/33/admin/" + std::string(3000, 'a');
-  EXPECT_THAT(ParseSpiffeId(uri, kTd),
-              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("too long")));
+  std::string uri =
+      "spiffe://ctg.caf33.fr/caf/33/admin/" + std::string(3000, 'a');
+  EXPECT_THAT(
+      ParseSpiffeId(uri, kTd),
+      StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("too long")));
 }
 
 // R8: a Caf role is accepted only for this gateway's own Caf.
@@ -109,26 +122,32 @@ TEST(CheckOwnCafTest, AcceptsTheOwnCafsRoles) {
   for (const char* role : {"reviewer", "admin", "auditor"}) {
     CTG_ASSERT_OK_AND_ASSIGN(
         Identity id,
-        AcceptSpiffeId(std::string("spiffe://ctg.caf33.fr/caf/33/") + role + "/p", kTd, "33"));
+        AcceptSpiffeId(
+            std::string("spiffe://ctg.caf33.fr/caf/33/") + role + "/p", kTd,
+            "33"));
     EXPECT_EQ(id.organisation, "33");
   }
 }
 
 TEST(CheckOwnCafTest, RefusesAnotherCafsRolesAsUnauthenticated) {
   for (const char* role : {"reviewer", "admin", "auditor"}) {
-    std::string uri = std::string("spiffe://ctg.caf33.fr/caf/34/") + role + "/mallory";
+    std::string uri =
+        std::string("spiffe://ctg.caf33.fr/caf/34/") + role + "/mallory";
     SCOPED_TRACE(uri);
-    EXPECT_THAT(AcceptSpiffeId(uri, kTd, "33"),
-                StatusIs(absl::StatusCode::kUnauthenticated,
-                         HasSubstr("Caf \"34\" is not this gateway's Caf (\"33\")")));
+    EXPECT_THAT(
+        AcceptSpiffeId(uri, kTd, "33"),
+        StatusIs(absl::StatusCode::kUnauthenticated,
+                 HasSubstr("Caf \"34\" is not this gateway's Caf (\"33\")")));
     CTG_ASSERT_OK_AND_ASSIGN(Identity parsed, ParseSpiffeId(uri, kTd));
-    EXPECT_THAT(CheckOwnCaf(parsed, "33"), StatusIs(absl::StatusCode::kUnauthenticated));
+    EXPECT_THAT(CheckOwnCaf(parsed, "33"),
+                StatusIs(absl::StatusCode::kUnauthenticated));
   }
   // A prefix or an extension of the Caf id is another Caf.
   EXPECT_THAT(AcceptSpiffeId("spiffe://ctg.caf33.fr/caf/3/admin/x", kTd, "33"),
               StatusIs(absl::StatusCode::kUnauthenticated));
-  EXPECT_THAT(AcceptSpiffeId("spiffe://ctg.caf33.fr/caf/333/admin/x", kTd, "33"),
-              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_THAT(
+      AcceptSpiffeId("spiffe://ctg.caf33.fr/caf/333/admin/x", kTd, "33"),
+      StatusIs(absl::StatusCode::kUnauthenticated));
 }
 
 TEST(CheckOwnCafTest, EmptyConfiguredCafRefusesEveryCafRole) {
@@ -137,13 +156,18 @@ TEST(CheckOwnCafTest, EmptyConfiguredCafRefusesEveryCafRole) {
 }
 
 TEST(CheckOwnCafTest, CommunesAreNotTiedToTheCafId) {
-  EXPECT_TRUE(AcceptSpiffeId("spiffe://ctg.caf33.fr/commune/33069/requester/a", kTd, "33").ok());
-  EXPECT_TRUE(AcceptSpiffeId("spiffe://ctg.caf33.fr/commune/75056/operator/b", kTd, "33").ok());
+  EXPECT_TRUE(AcceptSpiffeId("spiffe://ctg.caf33.fr/commune/33069/requester/a",
+                             kTd, "33")
+                  .ok());
+  EXPECT_TRUE(AcceptSpiffeId("spiffe://ctg.caf33.fr/commune/75056/operator/b",
+                             kTd, "33")
+                  .ok());
 }
 
 TEST(CheckOwnCafTest, ParseErrorsComeFirst) {
-  EXPECT_THAT(AcceptSpiffeId("spiffe://evil.example/caf/33/admin/x", kTd, "33"),
-              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("trust domain")));
+  EXPECT_THAT(
+      AcceptSpiffeId("spiffe://evil.example/caf/33/admin/x", kTd, "33"),
+      StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("trust domain")));
 }
 
 }  // namespace

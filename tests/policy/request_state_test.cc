@@ -28,8 +28,8 @@ constexpr S kAllStates[] = {S::kSubmitted, S::kUnderStudy, S::kInfoRequested,
 constexpr A kAllActions[] = {
     A::kStartStudy, A::kRequestInformation, A::kAmend,  A::kApprove,
     A::kReject,     A::kWithdraw,           A::kRevoke, A::kExpire};
-constexpr R kAllRoles[] = {R::kRequester, R::kOperator,     R::kReviewer,
-                           R::kAdmin,     R::kAuditor,      R::kCafRequester,
+constexpr R kAllRoles[] = {R::kRequester,      R::kOperator, R::kReviewer,
+                           R::kAdmin,          R::kAuditor,  R::kCafRequester,
                            R::kCommuneReviewer};
 
 // The and domain.md's lifecycle, written out independently of the
@@ -120,8 +120,9 @@ TEST(RequestStateTest, CafToCommuneUsesTheSameMachineWithTheOtherParty) {
   for (S from : kAllStates) {
     for (A action : kAllActions) {
       for (R role : kAllRoles) {
-        SCOPED_TRACE(absl::StrCat(RequestStateName(from), " ", RequestActionName(action),
-                                  " by ", RoleName(role)));
+        SCOPED_TRACE(absl::StrCat(RequestStateName(from), " ",
+                                  RequestActionName(action), " by ",
+                                  RoleName(role)));
         EXPECT_EQ(MayPerform(role, action, d),
                   ExpectedCafToCommuneRoles().at(action).count(role) > 0);
         auto got = Transition(from, action, role, "CREQ-000001", d);
@@ -139,12 +140,14 @@ TEST(RequestStateTest, CafToCommuneUsesTheSameMachineWithTheOtherParty) {
     }
   }
   EXPECT_EQ(legal, 10);
-  EXPECT_THAT(Transition(S::kUnderStudy, A::kApprove, R::kReviewer, "CREQ-1", d),
-              StatusIs(absl::StatusCode::kPermissionDenied,
-                       HasSubstr("only a reviewer of the commune may")));
-  EXPECT_THAT(Transition(S::kSubmitted, A::kWithdraw, R::kRequester, "CREQ-1", d),
-              StatusIs(absl::StatusCode::kPermissionDenied,
-                       HasSubstr("only a requester of the Caf may")));
+  EXPECT_THAT(
+      Transition(S::kUnderStudy, A::kApprove, R::kReviewer, "CREQ-1", d),
+      StatusIs(absl::StatusCode::kPermissionDenied,
+               HasSubstr("only a reviewer of the commune may")));
+  EXPECT_THAT(
+      Transition(S::kSubmitted, A::kWithdraw, R::kRequester, "CREQ-1", d),
+      StatusIs(absl::StatusCode::kPermissionDenied,
+               HasSubstr("only a requester of the Caf may")));
 }
 
 // R8: tenant isolation holds the other way too: another commune's reviewer
@@ -154,12 +157,13 @@ TEST(RequestStateTest, CafToCommuneOtherCommuneIsNotFound) {
   other.kind = OrganisationKind::kCommune;
   other.organisation = "33063";
   other.role = R::kCommuneReviewer;
-  EXPECT_THAT(Transition(S::kSubmitted, A::kStartStudy, other, "33069", "CREQ-000001",
-                         Direction::kCafToCommune),
-              StatusIs(absl::StatusCode::kNotFound, HasSubstr("request CREQ-000001 not found")));
+  EXPECT_THAT(Transition(S::kSubmitted, A::kStartStudy, other, "33069",
+                         "CREQ-000001", Direction::kCafToCommune),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("request CREQ-000001 not found")));
   other.organisation = "33069";
-  EXPECT_THAT(Transition(S::kSubmitted, A::kStartStudy, other, "33069", "CREQ-000001",
-                         Direction::kCafToCommune),
+  EXPECT_THAT(Transition(S::kSubmitted, A::kStartStudy, other, "33069",
+                         "CREQ-000001", Direction::kCafToCommune),
               IsOk());
 }
 
@@ -357,13 +361,20 @@ TEST(IsDeclaredOperatorTest, OnlyTheOperatorsTheRequestNames) {
   EXPECT_FALSE(IsDeclaredOperator({}, "compas-analyse"));
 }
 
-TEST(MayReadRequestTest, AnOperatorReadsOnlyTheRequestsOfItsCommuneThatDeclareIt) {
-  const Identity op{.kind = OrganisationKind::kCommune, .organisation = "33069",
-                    .role = Role::kOperator, .person = "compas-analyse"};
-  const Identity requester{.kind = OrganisationKind::kCommune, .organisation = "33069",
-                           .role = Role::kRequester, .person = "alice"};
-  const Identity reviewer{.kind = OrganisationKind::kCaf, .organisation = "33",
-                          .role = Role::kReviewer, .person = "bob"};
+TEST(MayReadRequestTest,
+     AnOperatorReadsOnlyTheRequestsOfItsCommuneThatDeclareIt) {
+  const Identity op{.kind = OrganisationKind::kCommune,
+                    .organisation = "33069",
+                    .role = Role::kOperator,
+                    .person = "compas-analyse"};
+  const Identity requester{.kind = OrganisationKind::kCommune,
+                           .organisation = "33069",
+                           .role = Role::kRequester,
+                           .person = "alice"};
+  const Identity reviewer{.kind = OrganisationKind::kCaf,
+                          .organisation = "33",
+                          .role = Role::kReviewer,
+                          .person = "bob"};
   const std::vector<std::string> declared = {"compas-analyse"};
   EXPECT_TRUE(MayReadRequest(op, "33069", "REQ-000001", declared));
   EXPECT_FALSE(MayReadRequest(op, "33069", "REQ-000001", {}));
@@ -374,16 +385,22 @@ TEST(MayReadRequestTest, AnOperatorReadsOnlyTheRequestsOfItsCommuneThatDeclareIt
 }
 
 TEST(CheckMayDownloadTest, AnOperatorDownloadsOnlyWhatDeclaresItR3) {
-  const Identity op{.kind = OrganisationKind::kCommune, .organisation = "33069",
-                    .role = Role::kOperator, .person = "compas-analyse"};
-  const Identity requester{.kind = OrganisationKind::kCommune, .organisation = "33069",
-                           .role = Role::kRequester, .person = "alice"};
+  const Identity op{.kind = OrganisationKind::kCommune,
+                    .organisation = "33069",
+                    .role = Role::kOperator,
+                    .person = "compas-analyse"};
+  const Identity requester{.kind = OrganisationKind::kCommune,
+                           .organisation = "33069",
+                           .role = Role::kRequester,
+                           .person = "alice"};
   const std::vector<std::string> declared = {"compas-analyse"};
   EXPECT_THAT(CheckMayDownload(op, "33069", "REQ-000001", declared), IsOk());
-  EXPECT_THAT(CheckMayDownload(op, "33069", "REQ-000001", {}),
-              StatusIs(absl::StatusCode::kPermissionDenied,
-                       HasSubstr("operator compas-analyse is not declared as a recipient of "
-                                 "request REQ-000001 (R3)")));
+  EXPECT_THAT(
+      CheckMayDownload(op, "33069", "REQ-000001", {}),
+      StatusIs(
+          absl::StatusCode::kPermissionDenied,
+          HasSubstr("operator compas-analyse is not declared as a recipient of "
+                    "request REQ-000001 (R3)")));
   EXPECT_THAT(CheckMayDownload(op, "33162", "REQ-000001", declared),
               StatusIs(absl::StatusCode::kNotFound));
   EXPECT_THAT(CheckMayDownload(requester, "33069", "REQ-000001", {}), IsOk());

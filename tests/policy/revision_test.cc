@@ -14,25 +14,32 @@ using ::testing::HasSubstr;
 
 TEST(RevisionTest, APeriodNeverReleasedMayBeImportedAgain) {
   EXPECT_THAT(CheckNotARevision({.period = "2023"}), IsOk());
-  EXPECT_THAT(CheckNotARevision({.period = "2023-06", .releases = 0, .communes = 0}), IsOk());
+  EXPECT_THAT(
+      CheckNotARevision({.period = "2023-06", .releases = 0, .communes = 0}),
+      IsOk());
 }
 
 TEST(RevisionTest, APeriodReleasedOnceIsFinal) {
-  EXPECT_THAT(CheckNotARevision({.period = "2023", .releases = 1, .communes = 1}),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       AllOf(HasSubstr("period 2023 was already released (1 extract to 1 "
-                                       "commune)"),
-                             HasSubstr("would be a revision"), HasSubstr("Nothing was imported"),
-                             HasSubstr("later period"))));
-  EXPECT_THAT(CheckNotARevision({.period = "2023", .releases = 5, .communes = 2}),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("(5 extracts to 2 communes)")));
+  EXPECT_THAT(
+      CheckNotARevision({.period = "2023", .releases = 1, .communes = 1}),
+      StatusIs(
+          absl::StatusCode::kFailedPrecondition,
+          AllOf(HasSubstr("period 2023 was already released (1 extract to 1 "
+                          "commune)"),
+                HasSubstr("would be a revision"),
+                HasSubstr("Nothing was imported"), HasSubstr("later period"))));
+  EXPECT_THAT(
+      CheckNotARevision({.period = "2023", .releases = 5, .communes = 2}),
+      StatusIs(absl::StatusCode::kFailedPrecondition,
+               HasSubstr("(5 extracts to 2 communes)")));
 }
 
 TEST(RevisionTest, TheSameContentAgainIsNoRevision) {
-  EXPECT_THAT(
-      CheckNotARevision({.period = "2023", .releases = 5, .communes = 2, .same_content = true}),
-      IsOk());
+  EXPECT_THAT(CheckNotARevision({.period = "2023",
+                                 .releases = 5,
+                                 .communes = 2,
+                                 .same_content = true}),
+              IsOk());
 }
 
 }  // namespace

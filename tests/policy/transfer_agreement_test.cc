@@ -24,7 +24,9 @@ Identity Who(OrganisationKind kind, std::string org, Role role) {
 Identity Requester(std::string commune = "33069") {
   return Who(OrganisationKind::kCommune, std::move(commune), Role::kRequester);
 }
-Identity Reviewer() { return Who(OrganisationKind::kCaf, "33", Role::kReviewer); }
+Identity Reviewer() {
+  return Who(OrganisationKind::kCaf, "33", Role::kReviewer);
+}
 
 HeldRelease Release() {
   HeldRelease r;
@@ -34,38 +36,52 @@ HeldRelease Release() {
   return r;
 }
 
-AgreementInput Input() { return {"Centre social de Lignan", "Atelier parentalité"}; }
+AgreementInput Input() {
+  return {"Centre social de Lignan", "Atelier parentalité"};
+}
 
 TEST(TransferAgreementTest, ACommuneAsksOnlyOnItsOwnLiveReleases) {
   EXPECT_THAT(CheckMayAskAgreement(Requester(), Release(), Input()), IsOk());
   EXPECT_THAT(CheckMayAskAgreement(Requester("33063"), Release(), Input()),
-              StatusIs(absl::StatusCode::kNotFound, HasSubstr("release EXT-1 not found")));
-  EXPECT_THAT(CheckMayAskAgreement(Reviewer(), Release(), Input()),
-              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("\"reviewer\"")));
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("release EXT-1 not found")));
+  EXPECT_THAT(
+      CheckMayAskAgreement(Reviewer(), Release(), Input()),
+      StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("\"reviewer\"")));
   HeldRelease revoked = Release();
   revoked.request_revoked = true;
-  EXPECT_THAT(CheckMayAskAgreement(Requester(), revoked, Input()),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("REVOKED")));
+  EXPECT_THAT(
+      CheckMayAskAgreement(Requester(), revoked, Input()),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("REVOKED")));
   HeldRelease ended = Release();
   ended.convention_ended = true;
-  EXPECT_THAT(CheckMayAskAgreement(Requester(), ended, Input()),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("has ended")));
-  EXPECT_THAT(CheckMayAskAgreement(Requester(), Release(), {"", "x"}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("recipient")));
-  EXPECT_THAT(CheckMayAskAgreement(Requester(), Release(), {"x", " "}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("purpose")));
+  EXPECT_THAT(
+      CheckMayAskAgreement(Requester(), ended, Input()),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("has ended")));
+  EXPECT_THAT(
+      CheckMayAskAgreement(Requester(), Release(), {"", "x"}),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("recipient")));
+  EXPECT_THAT(
+      CheckMayAskAgreement(Requester(), Release(), {"x", " "}),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("purpose")));
 }
 
 TEST(TransferAgreementTest, TheCafDecidesWithReasons) {
   StudiedAgreement a{"AGR-000001", "33069", A::kRequested};
-  EXPECT_EQ(DecideAgreement(Reviewer(), a, true, "Partenaire de la CTG").value(), A::kApproved);
-  EXPECT_EQ(DecideAgreement(Reviewer(), a, false, "Hors objectifs").value(), A::kRejected);
-  EXPECT_THAT(DecideAgreement(Reviewer(), a, false, ""),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reasons")));
+  EXPECT_EQ(
+      DecideAgreement(Reviewer(), a, true, "Partenaire de la CTG").value(),
+      A::kApproved);
+  EXPECT_EQ(DecideAgreement(Reviewer(), a, false, "Hors objectifs").value(),
+            A::kRejected);
+  EXPECT_THAT(
+      DecideAgreement(Reviewer(), a, false, ""),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reasons")));
   EXPECT_THAT(DecideAgreement(Requester(), a, true, "x"),
-              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("only a reviewer")));
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       HasSubstr("only a reviewer")));
   EXPECT_THAT(DecideAgreement(Requester("33063"), a, true, "x"),
-              StatusIs(absl::StatusCode::kNotFound, HasSubstr("agreement AGR-000001 not found")));
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("agreement AGR-000001 not found")));
   a.state = A::kEnded;
   EXPECT_THAT(DecideAgreement(Reviewer(), a, true, "x"),
               StatusIs(absl::StatusCode::kFailedPrecondition,
@@ -92,11 +108,14 @@ TEST(TransferAgreementTest, CarrierEndsWithRevocationOrTheConvention) {
   c.id = "CTG-33069-1";
   c.valid_from = absl::CivilDay(2024, 1, 1);
   c.valid_until = absl::CivilDay(2024, 12, 31);
-  AgreementCarrier live = CarrierOf(RequestState::kApproved, c, absl::CivilDay(2024, 6, 1));
+  AgreementCarrier live =
+      CarrierOf(RequestState::kApproved, c, absl::CivilDay(2024, 6, 1));
   EXPECT_FALSE(live.request_revoked);
   EXPECT_FALSE(live.convention_ended);
-  EXPECT_TRUE(CarrierOf(RequestState::kRevoked, c, absl::CivilDay(2024, 6, 1)).request_revoked);
-  EXPECT_TRUE(CarrierOf(RequestState::kApproved, c, absl::CivilDay(2025, 1, 1)).convention_ended);
+  EXPECT_TRUE(CarrierOf(RequestState::kRevoked, c, absl::CivilDay(2024, 6, 1))
+                  .request_revoked);
+  EXPECT_TRUE(CarrierOf(RequestState::kApproved, c, absl::CivilDay(2025, 1, 1))
+                  .convention_ended);
 }
 
 }  // namespace

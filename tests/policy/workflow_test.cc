@@ -21,7 +21,9 @@ const absl::TimeZone& Utc() {
   return zone;
 }
 
-absl::Time At(int y, int m, int d) { return absl::FromCivil(absl::CivilDay(y, m, d), Utc()); }
+absl::Time At(int y, int m, int d) {
+  return absl::FromCivil(absl::CivilDay(y, m, d), Utc());
+}
 
 ConventionTerms Convention() {
   ConventionTerms t;
@@ -67,8 +69,10 @@ Perimeter Perim() { return {"CTG-33069-1", {"33069"}}; }
 // earlier of the two.
 TEST(WorkflowTest, ExpiryByApprovalEndOrConventionEnd) {
   ConventionTerms c = Convention();
-  EXPECT_FALSE(ExpiryOf(S::kApproved, At(2025, 6, 1), c, At(2025, 5, 31), Utc()));
-  auto by_end = ExpiryOf(S::kApproved, At(2025, 6, 1), c, At(2025, 6, 1), Utc());
+  EXPECT_FALSE(
+      ExpiryOf(S::kApproved, At(2025, 6, 1), c, At(2025, 5, 31), Utc()));
+  auto by_end =
+      ExpiryOf(S::kApproved, At(2025, 6, 1), c, At(2025, 6, 1), Utc());
   ASSERT_TRUE(by_end);
   EXPECT_EQ(by_end->time, At(2025, 6, 1));
   EXPECT_THAT(by_end->reason, HasSubstr("end time passed"));
@@ -80,21 +84,23 @@ TEST(WorkflowTest, ExpiryByApprovalEndOrConventionEnd) {
   EXPECT_EQ(by_convention->time, At(2025, 3, 1));
   EXPECT_EQ(by_convention->reason, "convention CTG-33069-1 ended (R11)");
   // The approval ended first: its own end is the instant.
-  auto earlier = ExpiryOf(S::kApproved, At(2025, 2, 1), c, At(2025, 4, 1), Utc());
+  auto earlier =
+      ExpiryOf(S::kApproved, At(2025, 2, 1), c, At(2025, 4, 1), Utc());
   ASSERT_TRUE(earlier);
   EXPECT_EQ(earlier->time, At(2025, 2, 1));
 }
 
 TEST(WorkflowTest, OnlyApprovalsExpireAndSuspensionIsNotAnEnd) {
   ConventionTerms c = Convention();
-  EXPECT_EQ(EffectiveRequestState(S::kUnderStudy, At(2020, 1, 1), c, At(2027, 1, 1), Utc()),
+  EXPECT_EQ(EffectiveRequestState(S::kUnderStudy, At(2020, 1, 1), c,
+                                  At(2027, 1, 1), Utc()),
             S::kUnderStudy);
-  EXPECT_EQ(EffectiveRequestState(S::kApproved, absl::InfiniteFuture(), c, At(2027, 1, 1),
-                                  Utc()),
+  EXPECT_EQ(EffectiveRequestState(S::kApproved, absl::InfiniteFuture(), c,
+                                  At(2027, 1, 1), Utc()),
             S::kExpired);
   c.suspended = true;
-  EXPECT_EQ(EffectiveRequestState(S::kApproved, absl::InfiniteFuture(), c, At(2025, 1, 1),
-                                  Utc()),
+  EXPECT_EQ(EffectiveRequestState(S::kApproved, absl::InfiniteFuture(), c,
+                                  At(2025, 1, 1), Utc()),
             S::kApproved);
 }
 
@@ -127,24 +133,29 @@ TEST(WorkflowTest, OpinionsOnlyWhileTheRequestCanBeDecided) {
   EXPECT_THAT(CheckMayGiveOpinion(Reviewer("a"), r), IsOk());
   for (S s : {S::kSubmitted, S::kApproved, S::kRejected, S::kExpired}) {
     r.state = s;
-    EXPECT_THAT(CheckMayGiveOpinion(Reviewer("a"), r),
-                StatusIs(absl::StatusCode::kFailedPrecondition,
-                         HasSubstr("opinions are given on UNDER_STUDY or INFO_REQUESTED")));
+    EXPECT_THAT(
+        CheckMayGiveOpinion(Reviewer("a"), r),
+        StatusIs(
+            absl::StatusCode::kFailedPrecondition,
+            HasSubstr("opinions are given on UNDER_STUDY or INFO_REQUESTED")));
   }
   Identity admin = Reviewer("a");
   admin.role = Role::kAdmin;
   EXPECT_THAT(CheckMayGiveOpinion(admin, UnderStudy()),
-              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("give an opinion")));
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       HasSubstr("give an opinion")));
 }
 
 TEST(WorkflowTest, RecordOpinionsNeedsAnOpinionAndNoDecisionTerms) {
   DecisionInput input;
   EXPECT_THAT(RecordOpinions(Reviewer("a"), UnderStudy(), input, {}, {}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("decision: required")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("decision: required")));
   input.opportunity = Favourable("a");
   input.reasons = "why";
   EXPECT_THAT(RecordOpinions(Reviewer("a"), UnderStudy(), input, {}, {}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("with scope, end_time")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("with scope, end_time")));
   input.reasons.clear();
   auto given = RecordOpinions(Reviewer("a"), UnderStudy(), input, {}, {});
   ASSERT_THAT(given.status(), IsOk());
@@ -158,12 +169,15 @@ TEST(WorkflowTest, RecordOpinionsChecksFourEyesWithTheRecordedOpinion) {
   r.recorded.opportunity = Favourable("a");
   DecisionInput input;
   input.feasibility = Favourable("a");
-  EXPECT_THAT(RecordOpinions(Reviewer("a"), r, input, {true}, {}),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("four-eyes")));
-  EXPECT_THAT(RecordOpinions(Reviewer("a"), r, input, {false}, {}).status(), IsOk());
+  EXPECT_THAT(
+      RecordOpinions(Reviewer("a"), r, input, {true}, {}),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("four-eyes")));
+  EXPECT_THAT(RecordOpinions(Reviewer("a"), r, input, {false}, {}).status(),
+              IsOk());
   input.feasibility->reasoning = " ";
   EXPECT_THAT(RecordOpinions(Reviewer("a"), r, input, {false}, {}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("feasibility.reasoning")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("feasibility.reasoning")));
 }
 
 TEST(WorkflowTest, ApprovalUsesRecordedOpinionsAndTheConventionsEnd) {
@@ -171,8 +185,8 @@ TEST(WorkflowTest, ApprovalUsesRecordedOpinionsAndTheConventionsEnd) {
   r.recorded = {Favourable("a"), Favourable("b")};
   DecisionInput input;
   input.decision = Decision::kApprove;
-  auto plan = Decide(Reviewer("a"), r, input, Convention(), Catalogue(), Perim(),
-                     At(2025, 1, 1), Utc(), {true}, {});
+  auto plan = Decide(Reviewer("a"), r, input, Convention(), Catalogue(),
+                     Perim(), At(2025, 1, 1), Utc(), {true}, {});
   ASSERT_THAT(plan.status(), IsOk());
   EXPECT_EQ(plan->to, S::kApproved);
   EXPECT_FALSE(plan->to_record.opportunity);
@@ -188,27 +202,30 @@ TEST(WorkflowTest, DecisionChecksTransitionThenConventionThenTerms) {
   ConventionTerms suspended = Convention();
   suspended.suspended = true;
   r.state = S::kSubmitted;
-  EXPECT_THAT(Decide(Reviewer("a"), r, input, suspended, Catalogue(), Perim(), At(2025, 1, 1),
-                     Utc(), {}, {}),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("SUBMITTED")));
+  EXPECT_THAT(
+      Decide(Reviewer("a"), r, input, suspended, Catalogue(), Perim(),
+             At(2025, 1, 1), Utc(), {}, {}),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("SUBMITTED")));
   r.state = S::kUnderStudy;
-  EXPECT_THAT(Decide(Reviewer("a"), r, input, suspended, Catalogue(), Perim(), At(2025, 1, 1),
-                     Utc(), {}, {}),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("suspended")));
-  EXPECT_THAT(Decide(Reviewer("a"), r, input, Convention(), Catalogue(), Perim(),
-                     At(2025, 1, 1), Utc(), {}, {}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("opportunity")));
+  EXPECT_THAT(
+      Decide(Reviewer("a"), r, input, suspended, Catalogue(), Perim(),
+             At(2025, 1, 1), Utc(), {}, {}),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("suspended")));
+  EXPECT_THAT(
+      Decide(Reviewer("a"), r, input, Convention(), Catalogue(), Perim(),
+             At(2025, 1, 1), Utc(), {}, {}),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("opportunity")));
   // A rejection is possible under a suspended convention; reasons required.
   input.decision = Decision::kReject;
   input.reasons = "out of the convention's objectives";
-  auto plan = Decide(Reviewer("a"), r, input, suspended, Catalogue(), Perim(), At(2025, 1, 1),
-                     Utc(), {}, {});
+  auto plan = Decide(Reviewer("a"), r, input, suspended, Catalogue(), Perim(),
+                     At(2025, 1, 1), Utc(), {}, {});
   ASSERT_THAT(plan.status(), IsOk());
   EXPECT_EQ(plan->to, S::kRejected);
   EXPECT_FALSE(plan->approval);
   input.decision = static_cast<Decision>(7);
-  EXPECT_THAT(Decide(Reviewer("a"), r, input, Convention(), Catalogue(), Perim(),
-                     At(2025, 1, 1), Utc(), {}, {}),
+  EXPECT_THAT(Decide(Reviewer("a"), r, input, Convention(), Catalogue(),
+                     Perim(), At(2025, 1, 1), Utc(), {}, {}),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("decision: must be APPROVE or REJECT")));
 }
@@ -219,9 +236,11 @@ TEST(WorkflowTest, DecisionChecksTransitionThenConventionThenTerms) {
 namespace ctg::policy {
 namespace {
 
-Identity CommuneReviewer(const std::string& person, const std::string& commune = "33069") {
+Identity CommuneReviewer(const std::string& person,
+                         const std::string& commune = "33069") {
   Identity id;
-  id.spiffe_id = "spiffe://caf.example/commune/" + commune + "/reviewer/" + person;
+  id.spiffe_id =
+      "spiffe://caf.example/commune/" + commune + "/reviewer/" + person;
   id.kind = OrganisationKind::kCommune;
   id.organisation = commune;
   id.role = Role::kCommuneReviewer;
@@ -254,8 +273,8 @@ TEST(WorkflowTest, CafRequestIsDecidedByTheCommune) {
   input.feasibility = Opinion{OpinionValue::kFavourable, "données disponibles",
                               CommuneReviewer("bruno").spiffe_id};
   DecisionOptions four_eyes{true};
-  auto plan = Decide(CommuneReviewer("anne"), CafRequestUnderStudy(), input, c, {}, {}, now, utc,
-                     four_eyes, RequestLimits());
+  auto plan = Decide(CommuneReviewer("anne"), CafRequestUnderStudy(), input, c,
+                     {}, {}, now, utc, four_eyes, RequestLimits());
   ASSERT_TRUE(plan.ok()) << plan.status();
   EXPECT_EQ(plan->to, RequestState::kApproved);
 
@@ -263,29 +282,32 @@ TEST(WorkflowTest, CafRequestIsDecidedByTheCommune) {
   caf_reviewer.kind = OrganisationKind::kCaf;
   caf_reviewer.organisation = "33";
   caf_reviewer.role = Role::kReviewer;
-  EXPECT_THAT(Decide(caf_reviewer, CafRequestUnderStudy(), input, c, {}, {}, now, utc,
-                     four_eyes, RequestLimits()),
-              ::ctg::testing::StatusIs(absl::StatusCode::kPermissionDenied,
-                                       ::testing::HasSubstr("reviewer of the commune")));
-  EXPECT_THAT(Decide(CommuneReviewer("anne", "33063"), CafRequestUnderStudy(), input, c, {}, {},
+  EXPECT_THAT(Decide(caf_reviewer, CafRequestUnderStudy(), input, c, {}, {},
                      now, utc, four_eyes, RequestLimits()),
+              ::ctg::testing::StatusIs(
+                  absl::StatusCode::kPermissionDenied,
+                  ::testing::HasSubstr("reviewer of the commune")));
+  EXPECT_THAT(Decide(CommuneReviewer("anne", "33063"), CafRequestUnderStudy(),
+                     input, c, {}, {}, now, utc, four_eyes, RequestLimits()),
               ::ctg::testing::StatusIs(absl::StatusCode::kNotFound));
   // Four-eyes: one reviewer cannot give both opinions.
   DecisionInput same = input;
   same.feasibility->reviewer = input.opportunity->reviewer;
-  EXPECT_THAT(Decide(CommuneReviewer("anne"), CafRequestUnderStudy(), same, c, {}, {}, now, utc,
-                     four_eyes, RequestLimits()),
+  EXPECT_THAT(Decide(CommuneReviewer("anne"), CafRequestUnderStudy(), same, c,
+                     {}, {}, now, utc, four_eyes, RequestLimits()),
               ::ctg::testing::StatusIs(absl::StatusCode::kFailedPrecondition));
   // No catalogue scope to narrow.
   DecisionInput narrowed = input;
   narrowed.scope = Scope{};
-  EXPECT_THAT(Decide(CommuneReviewer("anne"), CafRequestUnderStudy(), narrowed, c, {}, {}, now,
-                     utc, four_eyes, RequestLimits()),
+  EXPECT_THAT(Decide(CommuneReviewer("anne"), CafRequestUnderStudy(), narrowed,
+                     c, {}, {}, now, utc, four_eyes, RequestLimits()),
               ::ctg::testing::StatusIs(absl::StatusCode::kInvalidArgument,
                                        ::testing::HasSubstr("scope")));
   EXPECT_THAT(CheckMayGiveOpinion(caf_reviewer, CafRequestUnderStudy()),
               ::ctg::testing::StatusIs(absl::StatusCode::kPermissionDenied));
-  EXPECT_TRUE(CheckMayGiveOpinion(CommuneReviewer("anne"), CafRequestUnderStudy()).ok());
+  EXPECT_TRUE(
+      CheckMayGiveOpinion(CommuneReviewer("anne"), CafRequestUnderStudy())
+          .ok());
 }
 
 }  // namespace

@@ -45,9 +45,9 @@ TEST(BaseTest, Territories) {
   for (TerritoryId id : base.sorted_territories()) {
     codes.push_back(base.territory(id).code);
   }
-  EXPECT_THAT(codes, ElementsAre("33069", "330690101", "330690101+QN03302M",
-                                 "330690102", "330690102+QN03302M",
-                                 "QN03302M"));
+  EXPECT_THAT(codes,
+              ElementsAre("33069", "330690101", "330690101+QN03302M",
+                          "330690102", "330690102+QN03302M", "QN03302M"));
 
   const TerritoryId commune = *base.FindTerritory("33069");
   const TerritoryId iris1 = *base.FindTerritory("330690101");
@@ -162,7 +162,8 @@ TEST(BaseTest, DigestIgnoresPresentationButNotContent) {
   std::vector<Row> rows = Rows();
   std::rotate(rows.begin(), rows.begin() + 13, rows.end());
   rows[3][csv::kCount] = absl::StrCat("00", rows[3][csv::kCount]);
-  for (Row& r : rows) r[csv::kTerritoryName] = "\"" + r[csv::kTerritoryName] + "\"";
+  for (Row& r : rows)
+    r[csv::kTerritoryName] = "\"" + r[csv::kTerritoryName] + "\"";
   CTG_ASSERT_OK_AND_ASSIGN(
       Base same, ImportCsv(absl::StrCat(csv::kBom, Render(rows, "\r\n")),
                            {.period = kPeriod}));
@@ -183,10 +184,10 @@ TEST(BaseTest, DigestIgnoresPresentationButNotContent) {
 
   rows = Rows();  // move one contributor's euros from apl to als in IRIS 1,
   for (int row : {kCommune, kIris1}) {  // and so in the commune
-    rows[row + kAmountApl][csv::kAmountEur] = absl::StrCat(
-        std::stol(rows[row + kAmountApl][csv::kAmountEur]) - 1);
-    rows[row + kAmountAls][csv::kAmountEur] = absl::StrCat(
-        std::stol(rows[row + kAmountAls][csv::kAmountEur]) + 1);
+    rows[row + kAmountApl][csv::kAmountEur] =
+        absl::StrCat(std::stol(rows[row + kAmountApl][csv::kAmountEur]) - 1);
+    rows[row + kAmountAls][csv::kAmountEur] =
+        absl::StrCat(std::stol(rows[row + kAmountAls][csv::kAmountEur]) + 1);
   }
   CTG_ASSERT_OK_AND_ASSIGN(Base moved,
                            ImportCsv(Render(rows), {.period = kPeriod}));
@@ -224,8 +225,8 @@ TEST(BaseBuilderTest, TotalEqualsRelation) {
     EXPECT_THAT(b.Build("test"), IsOk());
   }
   CTG_ASSERT_OK_AND_ASSIGN(BaseBuilder b, BaseBuilder::Create("2023"));
-  const TerritoryId t = *b.AddTerritory(
-      {TerritoryLevel::kCommune, "33069", "Le Bouscat", ""}, 0);
+  const TerritoryId t =
+      *b.AddTerritory({TerritoryLevel::kCommune, "33069", "Le Bouscat", ""}, 0);
   SetAll(b, t, "allocataires", alloc);
   SetAll(b, t, "single_parent_families", {5, 2, 2, 1});
   EXPECT_THAT(b.Build("test"),
@@ -238,8 +239,8 @@ TEST(BaseBuilderTest, TotalEqualsRelation) {
 
 TEST(BaseBuilderTest, BoundedByRelation) {
   CTG_ASSERT_OK_AND_ASSIGN(BaseBuilder b, BaseBuilder::Create("2023"));
-  const TerritoryId t = *b.AddTerritory(
-      {TerritoryLevel::kCommune, "33069", "Le Bouscat", ""}, 0);
+  const TerritoryId t =
+      *b.AddTerritory({TerritoryLevel::kCommune, "33069", "Le Bouscat", ""}, 0);
   SetAll(b, t, "allocataires", {10, 3, 2, 1, 4, 1, 1, 2, 2, 2, 2});
   // More RSA recipients than allocataires among couples without children.
   SetAll(b, t, "rsa", {6, 1, 3, 0, 2});
@@ -269,20 +270,24 @@ TEST(BaseBuilderTest, SumBoundOfPersonsCovered) {
     }
     EXPECT_THAT(
         b.Build("test"),
-        StatusIs(absl::StatusCode::kInvalidArgument,
-                 "test: 1 error\nterritory 33069: indicator \"allocataires\" + indicator "
-                 "\"allocataires\", breakdown \"family_type\", category "
-                 "\"couple_without_children\" + indicator \"allocataires\", breakdown "
-                 "\"family_type\", category \"couple_with_children\" + indicator "
-                 "\"children\" is 19, more than indicator \"persons_covered\" (18)"));
+        StatusIs(
+            absl::StatusCode::kInvalidArgument,
+            "test: 1 error\nterritory 33069: indicator \"allocataires\" + "
+            "indicator "
+            "\"allocataires\", breakdown \"family_type\", category "
+            "\"couple_without_children\" + indicator \"allocataires\", "
+            "breakdown "
+            "\"family_type\", category \"couple_with_children\" + indicator "
+            "\"children\" is 19, more than indicator \"persons_covered\" "
+            "(18)"));
   }
 }
 
 TEST(BaseBuilderTest, RelationsIgnoreAbsentIndicators) {
   // rsa alone: its bound (allocataires) is not in the base.
   CTG_ASSERT_OK_AND_ASSIGN(BaseBuilder b, BaseBuilder::Create("2023"));
-  const TerritoryId t = *b.AddTerritory(
-      {TerritoryLevel::kCommune, "33069", "Le Bouscat", ""}, 0);
+  const TerritoryId t =
+      *b.AddTerritory({TerritoryLevel::kCommune, "33069", "Le Bouscat", ""}, 0);
   SetAll(b, t, "rsa", {6, 1, 3, 0, 2});
   EXPECT_THAT(b.Build("test"), IsOk());
 }
@@ -301,41 +306,47 @@ TEST(BaseBuilderTest, RelationErrorsNameTheLinesOfBothCells) {
   // allocataires on lines 2-12 (single_parent is line 6), then
   // single_parent_families on lines 13-16 and rsa on lines 17-21.
   CTG_ASSERT_OK_AND_ASSIGN(BaseBuilder b, BaseBuilder::Create("2023"));
-  const TerritoryId t = *b.AddTerritory(
-      {TerritoryLevel::kCommune, "33069", "Le Bouscat", ""}, 2);
+  const TerritoryId t =
+      *b.AddTerritory({TerritoryLevel::kCommune, "33069", "Le Bouscat", ""}, 2);
   SetAllOnLines(b, t, "allocataires", {10, 3, 2, 1, 4, 1, 1, 2, 2, 2, 2}, 2);
   SetAllOnLines(b, t, "single_parent_families", {5, 2, 2, 1}, 13);
   SetAllOnLines(b, t, "rsa", {6, 1, 3, 0, 2}, 17);
   EXPECT_THAT(
       b.Build("test"),
-      StatusIs(absl::StatusCode::kInvalidArgument,
-               "test: 2 errors\n"
-               "line 13: territory 33069: indicator \"single_parent_families\" is 5, but "
-               "indicator \"allocataires\", breakdown \"family_type\", category "
-               "\"single_parent\" is 4 (line 6)\n"
-               "line 19: territory 33069, indicator \"rsa\", breakdown \"family_type\", "
-               "category \"couple_without_children\": 3 exceeds indicator \"allocataires\", "
-               "breakdown \"family_type\", category \"couple_without_children\" (2, line 4)"));
+      StatusIs(
+          absl::StatusCode::kInvalidArgument,
+          "test: 2 errors\n"
+          "line 13: territory 33069: indicator \"single_parent_families\" is "
+          "5, but "
+          "indicator \"allocataires\", breakdown \"family_type\", category "
+          "\"single_parent\" is 4 (line 6)\n"
+          "line 19: territory 33069, indicator \"rsa\", breakdown "
+          "\"family_type\", "
+          "category \"couple_without_children\": 3 exceeds indicator "
+          "\"allocataires\", "
+          "breakdown \"family_type\", category \"couple_without_children\" (2, "
+          "line 4)"));
 }
 
 TEST(BaseBuilderTest, BoundsFollowTheChainPastAbsentIndicators) {
   // rsa <= allocataires <= persons_covered: without allocataires in the
   // base, rsa is still bounded by persons_covered.
   CTG_ASSERT_OK_AND_ASSIGN(BaseBuilder b, BaseBuilder::Create("2023"));
-  const TerritoryId t = *b.AddTerritory(
-      {TerritoryLevel::kCommune, "33069", "Le Bouscat", ""}, 0);
+  const TerritoryId t =
+      *b.AddTerritory({TerritoryLevel::kCommune, "33069", "Le Bouscat", ""}, 0);
   SetAll(b, t, "persons_covered", {5});
   SetAll(b, t, "rsa", {6, 1, 3, 0, 2});
-  EXPECT_THAT(b.Build("test"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "test: 1 error\nterritory 33069, indicator \"rsa\": 6 exceeds "
-                       "indicator \"persons_covered\" (5)"));
+  EXPECT_THAT(
+      b.Build("test"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "test: 1 error\nterritory 33069, indicator \"rsa\": 6 exceeds "
+               "indicator \"persons_covered\" (5)"));
 }
 
 TEST(BaseBuilderTest, SetCellChecks) {
   CTG_ASSERT_OK_AND_ASSIGN(BaseBuilder b, BaseBuilder::Create("2023"));
-  const TerritoryId t = *b.AddTerritory(
-      {TerritoryLevel::kCommune, "33069", "Le Bouscat", ""}, 7);
+  const TerritoryId t =
+      *b.AddTerritory({TerritoryLevel::kCommune, "33069", "Le Bouscat", ""}, 7);
   const CellId total = *FindCell("housing_aid", "", "");
   const CellId amount = *FindCell("housing_aid_amount", "", "");
   EXPECT_FALSE(b.SetCell(t, total, kMaxCount + 1, 0, 8));
@@ -347,7 +358,8 @@ TEST(BaseBuilderTest, SetCellChecks) {
   EXPECT_THAT(
       b.errors().kept(),
       ElementsAre(
-          ImportError{8, "count", "4000000001 is too large (maximum 4000000000)"},
+          ImportError{8, "count",
+                      "4000000001 is too large (maximum 4000000000)"},
           ImportError{9, "amount_eur", "must be empty for a count indicator"},
           ImportError{10, "amount_eur",
                       "-5 is out of range (0 to 1000000000000000)"},

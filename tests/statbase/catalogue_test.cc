@@ -11,9 +11,9 @@ namespace {
 
 TEST(CatalogueTest, HasTheIndicatorsTheConventionNames) {
   for (const char* code :
-       {"allocataires", "persons_covered", "children",
-        "single_parent_families", "couples_with_children", "rsa", "aah",
-        "housing_aid", "paje", "low_income", "housing_aid_amount"}) {
+       {"allocataires", "persons_covered", "children", "single_parent_families",
+        "couples_with_children", "rsa", "aah", "housing_aid", "paje",
+        "low_income", "housing_aid_amount"}) {
     EXPECT_NE(FindIndicator(code), nullptr) << code;
   }
   EXPECT_EQ(FindIndicator("nope"), nullptr);
@@ -35,8 +35,7 @@ TEST(CatalogueTest, CodesAreUniqueAndLabelsPresent) {
         EXPECT_TRUE(cats.insert(std::string(c.code)).second);
         EXPECT_FALSE(c.label.empty());
         // Codes are plain: no CSV quoting ever needed.
-        EXPECT_EQ(std::string(c.code).find_first_of(",\" "),
-                  std::string::npos);
+        EXPECT_EQ(std::string(c.code).find_first_of(",\" "), std::string::npos);
       }
     }
   }
@@ -85,8 +84,7 @@ TEST(CatalogueTest, CellNumberingIsDenseAndConsistent) {
     EXPECT_EQ(FindCell(ref.indicator, ref.breakdown, ref.category), cell);
     const CellKey key = KeyOf(cell);
     if (key.breakdown >= 0) {
-      EXPECT_EQ(CategoryCell(key.indicator, key.breakdown, key.category),
-                cell);
+      EXPECT_EQ(CategoryCell(key.indicator, key.breakdown, key.category), cell);
     }
   }
 }
@@ -117,8 +115,7 @@ TEST(CatalogueTest, AmountSlotsOnlyForAmountIndicators) {
 TEST(CatalogueTest, RelationsNameExistingCells) {
   for (const Indicator& ind : Indicators()) {
     if (!ind.total_equals.indicator.empty()) {
-      EXPECT_NE(FindCell(ind.total_equals.indicator,
-                         ind.total_equals.breakdown,
+      EXPECT_NE(FindCell(ind.total_equals.indicator, ind.total_equals.breakdown,
                          ind.total_equals.category),
                 std::nullopt)
           << ind.code;

@@ -50,9 +50,10 @@ std::vector<Row> StraddlingRows() {
 
 std::map<std::string, std::string> Slices(const Base& base) {
   std::map<std::string, std::string> slices;
-  WriteCommuneSlices(base, [&](absl::string_view commune, absl::string_view rows) {
-    slices[std::string(commune)].append(rows.data(), rows.size());
-  });
+  WriteCommuneSlices(
+      base, [&](absl::string_view commune, absl::string_view rows) {
+        slices[std::string(commune)].append(rows.data(), rows.size());
+      });
   return slices;
 }
 
@@ -61,32 +62,39 @@ TEST(CommuneSlicesTest, SlicesOfOneCommuneReimportToTheSameBase) {
   const std::map<std::string, std::string> slices = Slices(base);
   ASSERT_EQ(slices.size(), 1u);
   CTG_ASSERT_OK_AND_ASSIGN(
-      Base again, ImportCsv(absl::StrCat(csv::kHeader, "\n", slices.at("33069")), Options()));
+      Base again,
+      ImportCsv(absl::StrCat(csv::kHeader, "\n", slices.at("33069")),
+                Options()));
   EXPECT_EQ(again.digest(), base.digest());
 }
 
 TEST(CommuneSlicesTest, AStraddlingQpvIsRestrictedToEachCommunesPieces) {
-  CTG_ASSERT_OK_AND_ASSIGN(Base base, ImportCsv(Render(StraddlingRows()), Options()));
+  CTG_ASSERT_OK_AND_ASSIGN(Base base,
+                           ImportCsv(Render(StraddlingRows()), Options()));
   const std::map<std::string, std::string> slices = Slices(base);
   ASSERT_EQ(slices.size(), 2u);
 
   CTG_ASSERT_OK_AND_ASSIGN(
       Base bouscat,
-      ImportCsv(absl::StrCat(csv::kHeader, "\n", slices.at("33069")), Options()));
+      ImportCsv(absl::StrCat(csv::kHeader, "\n", slices.at("33069")),
+                Options()));
   CTG_ASSERT_OK_AND_ASSIGN(
       Base eysines,
-      ImportCsv(absl::StrCat(csv::kHeader, "\n", slices.at("33162")), Options()));
+      ImportCsv(absl::StrCat(csv::kHeader, "\n", slices.at("33162")),
+                Options()));
 
   // Each commune's QPV is the sum of its own pieces, with itself as parent.
   for (const auto& [part, piece, commune] :
-       {std::tuple<const Base*, const char*, const char*>{&bouscat, "330690101+QN03302M", "33069"},
+       {std::tuple<const Base*, const char*, const char*>{
+            &bouscat, "330690101+QN03302M", "33069"},
         {&eysines, "331620101+QN03302M", "33162"}}) {
     const TerritoryId qpv = *part->FindTerritory("QN03302M");
     EXPECT_EQ(part->territory(part->territory(qpv).commune).code, commune);
     EXPECT_EQ(part->territory(qpv).name, "Champ de courses");
     for (CellId cell = 0; cell < CellCount(); ++cell) {
       if (!part->has_indicator(KeyOf(cell).indicator)) continue;
-      EXPECT_EQ(*part->Value(qpv, cell), *base.Value(*base.FindTerritory(piece), cell))
+      EXPECT_EQ(*part->Value(qpv, cell),
+                *base.Value(*base.FindTerritory(piece), cell))
           << commune << " " << DescribeCell(cell);
     }
   }
@@ -95,8 +103,10 @@ TEST(CommuneSlicesTest, AStraddlingQpvIsRestrictedToEachCommunesPieces) {
   EXPECT_EQ(eysines.Find("QN03302M", "housing_aid", "", "")->count, 20u);
 }
 
-TEST(CommuneSlicesTest, CommuneTerritoryCodesIncludeEveryQpvWithAPieceInTheCommune) {
-  CTG_ASSERT_OK_AND_ASSIGN(Base base, ImportCsv(Render(StraddlingRows()), Options()));
+TEST(CommuneSlicesTest,
+     CommuneTerritoryCodesIncludeEveryQpvWithAPieceInTheCommune) {
+  CTG_ASSERT_OK_AND_ASSIGN(Base base,
+                           ImportCsv(Render(StraddlingRows()), Options()));
   EXPECT_THAT(CommuneTerritoryCodes(base, "33069"),
               ElementsAre("33069", "330690101", "QN03302M"));
   EXPECT_THAT(CommuneTerritoryCodes(base, "33162"),
@@ -106,8 +116,10 @@ TEST(CommuneSlicesTest, CommuneTerritoryCodesIncludeEveryQpvWithAPieceInTheCommu
 }
 
 TEST(CommuneSlicesTest, QpvPartsGroupPiecesByCommune) {
-  CTG_ASSERT_OK_AND_ASSIGN(Base base, ImportCsv(Render(StraddlingRows()), Options()));
-  const std::vector<QpvPart> parts = QpvParts(base, *base.FindTerritory("QN03302M"));
+  CTG_ASSERT_OK_AND_ASSIGN(Base base,
+                           ImportCsv(Render(StraddlingRows()), Options()));
+  const std::vector<QpvPart> parts =
+      QpvParts(base, *base.FindTerritory("QN03302M"));
   ASSERT_EQ(parts.size(), 2u);
   EXPECT_EQ(base.territory(parts[0].commune).code, "33069");
   EXPECT_EQ(base.territory(parts[1].commune).code, "33162");

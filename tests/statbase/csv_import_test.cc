@@ -61,8 +61,8 @@ TEST(CsvImportTest, ValidFileImports) {
   EXPECT_EQ(base.territory_count(), 6u);
   EXPECT_EQ(base.row_count(), 48);
   CTG_ASSERT_OK_AND_ASSIGN(
-      CellValue v, base.Find("330690102+QN03302M", "housing_aid_amount",
-                             "aid_type", "apl"));
+      CellValue v,
+      base.Find("330690102+QN03302M", "housing_aid_amount", "aid_type", "apl"));
   EXPECT_EQ(v, (CellValue{14, 3500}));
 }
 
@@ -74,8 +74,10 @@ TEST(CsvImportTest, EchoedClientTextIsBounded) {
   options.file_name = huge_name;
   std::vector<Row> rows = With(0, csv::kCount, std::string(3000, '-'));
   absl::StatusOr<Base> base = ImportCsv(Render(rows), options);
-  ASSERT_THAT(base, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("is negative")));
-  EXPECT_THAT(base.status().message(), HasSubstr("(1048576 bytes) (period 2023): 1 error"));
+  ASSERT_THAT(base, StatusIs(absl::StatusCode::kInvalidArgument,
+                             HasSubstr("is negative")));
+  EXPECT_THAT(base.status().message(),
+              HasSubstr("(1048576 bytes) (period 2023): 1 error"));
   EXPECT_LT(base.status().message().size(), 1000u);
 }
 
@@ -121,13 +123,12 @@ TEST(CsvImportTest, HeaderOnly) {
 TEST(CsvImportTest, MissingHeader) {
   std::string csv = ValidCsv();
   csv = csv.substr(csv.find('\n') + 1);
-  EXPECT_THAT(
-      ErrorsOf(csv),
-      ElementsAre(E(1, "",
-                    absl::StrCat("the first line must be the header \"",
-                                 csv::kHeader,
-                                 "\", found \"2023,commune,33069,Le "
-                                 "Bouscat,,housing_aid,,,160,\""))));
+  EXPECT_THAT(ErrorsOf(csv),
+              ElementsAre(E(1, "",
+                            absl::StrCat("the first line must be the header \"",
+                                         csv::kHeader,
+                                         "\", found \"2023,commune,33069,Le "
+                                         "Bouscat,,housing_aid,,,160,\""))));
 }
 
 TEST(CsvImportTest, WrongHeaderStopsReading) {
@@ -140,9 +141,8 @@ TEST(CsvImportTest, WrongHeaderStopsReading) {
 }
 
 TEST(CsvImportTest, BomIsTolerated) {
-  CTG_ASSERT_OK_AND_ASSIGN(Base with_bom,
-                           ImportCsv(absl::StrCat(csv::kBom, ValidCsv()),
-                                     Options()));
+  CTG_ASSERT_OK_AND_ASSIGN(
+      Base with_bom, ImportCsv(absl::StrCat(csv::kBom, ValidCsv()), Options()));
   CTG_ASSERT_OK_AND_ASSIGN(Base without, ImportCsv(ValidCsv(), Options()));
   EXPECT_EQ(with_bom.digest(), without.digest());
 }
@@ -150,15 +150,15 @@ TEST(CsvImportTest, BomIsTolerated) {
 TEST(CsvImportTest, BomElsewhereIsNotStripped) {
   std::string csv = ValidCsv();
   csv.insert(csv.find('\n') + 1, std::string(csv::kBom));
-  EXPECT_THAT(ErrorsOf(csv),
-              ElementsAre(E(2, "period",
-                            "\"\xEF\xBB\xBF" "2023\" differs from the "
-                            "imported period \"2023\"")));
+  EXPECT_THAT(ErrorsOf(csv), ElementsAre(E(2, "period",
+                                           "\"\xEF\xBB\xBF"
+                                           "2023\" differs from the "
+                                           "imported period \"2023\"")));
 }
 
 TEST(CsvImportTest, CrlfAndMixedLineEndings) {
-  CTG_ASSERT_OK_AND_ASSIGN(Base crlf, ImportCsv(Render(Rows(), "\r\n"),
-                                                Options()));
+  CTG_ASSERT_OK_AND_ASSIGN(Base crlf,
+                           ImportCsv(Render(Rows(), "\r\n"), Options()));
   std::string mixed = Render(Rows(), "\r\n");
   mixed.replace(mixed.find("\r\n"), 2, "\n");
   CTG_ASSERT_OK_AND_ASSIGN(Base mixed_base, ImportCsv(mixed, Options()));
@@ -220,9 +220,9 @@ TEST(CsvImportTest, EmptyLine) {
 
 TEST(CsvImportTest, InvalidUtf8) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"Le Bouscat\xFF", "invalid UTF-8 at byte 30"},        // bad lead
-      {"Le Bouscat\xC3", "invalid UTF-8 at byte 30"},        // cut sequence
-      {"Le Bouscat\xC0\xAF", "invalid UTF-8 at byte 30"},    // overlong
+      {"Le Bouscat\xFF", "invalid UTF-8 at byte 30"},          // bad lead
+      {"Le Bouscat\xC3", "invalid UTF-8 at byte 30"},          // cut sequence
+      {"Le Bouscat\xC0\xAF", "invalid UTF-8 at byte 30"},      // overlong
       {"Le Bouscat\xE0\x80\xAF", "invalid UTF-8 at byte 30"},  // overlong
       {"Le Bouscat\xED\xA0\x80", "invalid UTF-8 at byte 30"},  // surrogate
       {"Le Bouscat\xF4\x90\x80\x80", "invalid UTF-8 at byte 30"},  // > U+10FFFF
@@ -239,8 +239,7 @@ TEST(CsvImportTest, ValidUtf8IsAccepted) {
   std::vector<Row> rows = Rows();
   for (int i = 0; i < 8; ++i) rows[i][csv::kTerritoryName] = "Lé Bôuscat 😀";
   CTG_ASSERT_OK_AND_ASSIGN(Base base, ImportCsv(Render(rows), Options()));
-  EXPECT_EQ(base.territory(*base.FindTerritory("33069")).name,
-            "Lé Bôuscat 😀");
+  EXPECT_EQ(base.territory(*base.FindTerritory("33069")).name, "Lé Bôuscat 😀");
 }
 
 TEST(CsvImportTest, ControlCharacters) {
@@ -248,8 +247,12 @@ TEST(CsvImportTest, ControlCharacters) {
       {std::string("Le\0Bouscat", 10), "control character 0x00 at byte 22"},
       {"Le\tBouscat", "control character 0x09 at byte 22"},
       {"Le\rBouscat", "control character 0x0D at byte 22"},
-      {"Le\x7F" "Bouscat", "control character 0x7F at byte 22"},
-      {"Le\xC2\x85" "Bouscat", "control character U+0085 at byte 22"},
+      {"Le\x7F"
+       "Bouscat",
+       "control character 0x7F at byte 22"},
+      {"Le\xC2\x85"
+       "Bouscat",
+       "control character U+0085 at byte 22"},
   };
   for (const auto& [name, message] : cases) {
     EXPECT_THAT(ErrorsOf(With(0, csv::kTerritoryName, name)),
@@ -262,9 +265,8 @@ TEST(CsvImportTest, OverlongLineIsReportedAndSkipped) {
   rows[0][csv::kTerritoryName] = std::string(5000, 'x');
   rows[9][csv::kCount] = "-1";  // later lines are still read and numbered
   const std::string csv = Render(rows);
-  EXPECT_THAT(ErrorsOf(csv),
-              ElementsAre(E(2, "", "longer than 4096 bytes"),
-                          E(11, "count", "\"-1\" is negative")));
+  EXPECT_THAT(ErrorsOf(csv), ElementsAre(E(2, "", "longer than 4096 bytes"),
+                                         E(11, "count", "\"-1\" is negative")));
   // Same result when the long line arrives in small pieces.
   CTG_ASSERT_OK_AND_ASSIGN(CsvImporter importer,
                            CsvImporter::Create(Options()));
@@ -297,17 +299,15 @@ TEST(CsvImportTest, LineLengthLimitIsExact) {
 TEST(CsvImportTest, TruncatedLastLine) {
   std::string csv = ValidCsv();
   csv.pop_back();  // no final line break
-  EXPECT_THAT(ErrorsOf(csv),
-              ElementsAre(E(49, "",
-                            "the file ends without a line break "
-                            "(truncated?)")));
+  EXPECT_THAT(ErrorsOf(csv), ElementsAre(E(49, "",
+                                           "the file ends without a line break "
+                                           "(truncated?)")));
   // A stream cut in the middle of a row.
   csv = ValidCsv();
   csv.resize(csv.size() - 10);
-  EXPECT_THAT(ErrorsOf(csv),
-              Contains(E(49, "",
-                         "the file ends without a line break "
-                         "(truncated?)")));
+  EXPECT_THAT(ErrorsOf(csv), Contains(E(49, "",
+                                        "the file ends without a line break "
+                                        "(truncated?)")));
 }
 
 TEST(CsvImportTest, AnyChunkingGivesTheSameResult) {
@@ -328,7 +328,8 @@ TEST(CsvImportTest, AnyChunkingGivesTheSameResult) {
 // Fields.
 
 TEST(CsvImportTest, BadPeriodOption) {
-  for (const char* period : {"23", "2023-13", "2023-00", "2023/06", "", "2023-6"}) {
+  for (const char* period :
+       {"23", "2023-13", "2023-00", "2023/06", "", "2023-6"}) {
     EXPECT_THAT(CsvImporter::Create({.period = period}),
                 StatusIs(absl::StatusCode::kInvalidArgument,
                          absl::StrCat("period \"", period,
@@ -442,9 +443,9 @@ TEST(CsvImportTest, QpvParentDiffersBetweenRows) {
 }
 
 TEST(CsvImportTest, UnknownIndicator) {
-  EXPECT_THAT(ErrorsOf(With(0, csv::kIndicator, "housing")),
-              ElementsAre(E(2, "indicator",
-                            "\"housing\" is not a known indicator")));
+  EXPECT_THAT(
+      ErrorsOf(With(0, csv::kIndicator, "housing")),
+      ElementsAre(E(2, "indicator", "\"housing\" is not a known indicator")));
 }
 
 TEST(CsvImportTest, UnknownBreakdown) {
@@ -503,8 +504,8 @@ TEST(CsvImportTest, BadCounts) {
 
 TEST(CsvImportTest, LeadingZerosAreTheSameNumber) {
   CTG_ASSERT_OK_AND_ASSIGN(
-      Base padded, ImportCsv(Render(With(0, csv::kCount, "000160")),
-                             Options()));
+      Base padded,
+      ImportCsv(Render(With(0, csv::kCount, "000160")), Options()));
   CTG_ASSERT_OK_AND_ASSIGN(Base base, ImportCsv(ValidCsv(), Options()));
   EXPECT_EQ(padded.digest(), base.digest());
 }
@@ -530,9 +531,9 @@ TEST(CsvImportTest, AmountOnACountIndicator) {
 TEST(CsvImportTest, AmountMissingOrBad) {
   EXPECT_THAT(ErrorsOf(With(kAmountTotal, csv::kAmountEur, "")),
               ElementsAre(E(6, "amount_eur", "is empty")));
-  EXPECT_THAT(ErrorsOf(With(kAmountTotal, csv::kAmountEur, "40000.50")),
-              ElementsAre(E(6, "amount_eur",
-                            "\"40000.50\" is not an integer")));
+  EXPECT_THAT(
+      ErrorsOf(With(kAmountTotal, csv::kAmountEur, "40000.50")),
+      ElementsAre(E(6, "amount_eur", "\"40000.50\" is not an integer")));
   EXPECT_THAT(ErrorsOf(With(kAmountTotal, csv::kAmountEur, "-40000")),
               ElementsAre(E(6, "amount_eur", "\"-40000\" is negative")));
   EXPECT_THAT(
@@ -557,10 +558,10 @@ TEST(CsvImportTest, SeveralFieldErrorsOnOneLine) {
   rows[0][csv::kCount] = "x";
   EXPECT_THAT(
       ErrorsOf(rows),
-      ElementsAre(E(2, "period",
-                    "\"2022\" differs from the imported period \"2023\""),
-                  E(2, "indicator", "\"nope\" is not a known indicator"),
-                  E(2, "count", "\"x\" is not a non-negative integer")));
+      ElementsAre(
+          E(2, "period", "\"2022\" differs from the imported period \"2023\""),
+          E(2, "indicator", "\"nope\" is not a known indicator"),
+          E(2, "count", "\"x\" is not a non-negative integer")));
 }
 
 TEST(CsvImportTest, DuplicateRow) {
@@ -591,22 +592,21 @@ TEST(CsvImportTest, MissingIndicatorForOneTerritory) {
   rows.erase(rows.begin() + kPiece2 + kAmountTotal, rows.end());
   EXPECT_THAT(
       ErrorsOf(rows),
-      ElementsAre(
-          E(0, "",
-            "territory 330690102+QN03302M: missing row for indicator "
-            "\"housing_aid_amount\""),
-          E(0, "",
-            "territory 330690102+QN03302M: missing row for indicator "
-            "\"housing_aid_amount\", breakdown \"aid_type\", category "
-            "\"apl\""),
-          E(0, "",
-            "territory 330690102+QN03302M: missing row for indicator "
-            "\"housing_aid_amount\", breakdown \"aid_type\", category "
-            "\"alf\""),
-          E(0, "",
-            "territory 330690102+QN03302M: missing row for indicator "
-            "\"housing_aid_amount\", breakdown \"aid_type\", category "
-            "\"als\"")));
+      ElementsAre(E(0, "",
+                    "territory 330690102+QN03302M: missing row for indicator "
+                    "\"housing_aid_amount\""),
+                  E(0, "",
+                    "territory 330690102+QN03302M: missing row for indicator "
+                    "\"housing_aid_amount\", breakdown \"aid_type\", category "
+                    "\"apl\""),
+                  E(0, "",
+                    "territory 330690102+QN03302M: missing row for indicator "
+                    "\"housing_aid_amount\", breakdown \"aid_type\", category "
+                    "\"alf\""),
+                  E(0, "",
+                    "territory 330690102+QN03302M: missing row for indicator "
+                    "\"housing_aid_amount\", breakdown \"aid_type\", category "
+                    "\"als\"")));
 }
 
 TEST(CsvImportTest, CategoriesMustSumToTotal) {
@@ -701,12 +701,13 @@ TEST(CsvImportTest, PiecesMustFitInTheirIris) {
 TEST(CsvImportTest, IrisWithoutItsCommune) {
   std::vector<Row> rows = Rows();
   rows.erase(rows.begin(), rows.begin() + 8);
-  EXPECT_THAT(ErrorsOf(rows),
-              ElementsAre(E(0, "", "iris 330690101: its commune 33069 has no rows"),
-                          E(0, "", "iris 330690102: its commune 33069 has no rows"),
-                          E(0, "",
-                            "qpv QN03302M: its parent commune 33069 has no "
-                            "rows")));
+  EXPECT_THAT(
+      ErrorsOf(rows),
+      ElementsAre(E(0, "", "iris 330690101: its commune 33069 has no rows"),
+                  E(0, "", "iris 330690102: its commune 33069 has no rows"),
+                  E(0, "",
+                    "qpv QN03302M: its parent commune 33069 has no "
+                    "rows")));
 }
 
 TEST(CsvImportTest, PieceWithoutItsIrisOrQpv) {
@@ -813,11 +814,13 @@ TEST(CsvImportTest, SameErrorOnConsecutiveLinesIsOneRun) {
 TEST(CsvImportTest, SummaryIsOneBoundedLine) {
   std::vector<Row> rows = Rows();
   for (Row& row : rows) row[csv::kPeriod] = "2022";
-  CTG_ASSERT_OK_AND_ASSIGN(CsvImporter importer, CsvImporter::Create(Options()));
+  CTG_ASSERT_OK_AND_ASSIGN(CsvImporter importer,
+                           CsvImporter::Create(Options()));
   importer.Feed(Render(rows));
   EXPECT_FALSE(importer.Finish().ok());
   EXPECT_EQ(importer.errors().Summary(),
-            "48 errors; first: lines 2\u201349 (48 lines), field \"period\": \"2022\" "
+            "48 errors; first: lines 2\u201349 (48 lines), field \"period\": "
+            "\"2022\" "
             "differs from the imported period \"2023\"");
   ErrorList long_one;
   long_one.Add(3, "place", std::string(400, 'x') + "\n\u00e9");
@@ -826,24 +829,28 @@ TEST(CsvImportTest, SummaryIsOneBoundedLine) {
   EXPECT_THAT(cut, ::testing::EndsWith("x[...]"));
   ErrorList accent;
   accent.Add(3, "place", "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9");
-  // Never cut inside a character: 49 bytes leave room for half of the third "é".
-  EXPECT_EQ(accent.Summary(49), "1 error; first: line 3, field \"place\": \u00e9\u00e9[...]");
+  // Never cut inside a character: 49 bytes leave room for half of the third
+  // "é".
+  EXPECT_EQ(accent.Summary(49),
+            "1 error; first: line 3, field \"place\": \u00e9\u00e9[...]");
   EXPECT_EQ(ErrorList().Summary(), "");
 }
 
 TEST(CsvImportTest, RunsBreakOnAGapAndInterleaveWithOtherErrors) {
   std::vector<Row> rows = Rows();
   for (int i = 0; i < 48; ++i) rows[i][csv::kPeriod] = "2022";
-  rows[10][csv::kPeriod] = kPeriod;  // line 12 is right: two runs
+  rows[10][csv::kPeriod] = kPeriod;   // line 12 is right: two runs
   rows[3][csv::kIndicator] = "nope";  // line 5: another error inside the run
-  const std::string period_error = "\"2022\" differs from the imported period \"2023\"";
+  const std::string period_error =
+      "\"2022\" differs from the imported period \"2023\"";
   ImportError first = E(2, "period", period_error);
   first.last_line = 11;
   ImportError second = E(13, "period", period_error);
   second.last_line = 49;
-  EXPECT_THAT(ErrorsOf(rows),
-              ElementsAre(first, E(5, "indicator", "\"nope\" is not a known indicator"),
-                          second));
+  EXPECT_THAT(
+      ErrorsOf(rows),
+      ElementsAre(first, E(5, "indicator", "\"nope\" is not a known indicator"),
+                  second));
 }
 
 TEST(CsvImportTest, RunsGrowOnceTheListIsFull) {
@@ -855,7 +862,8 @@ TEST(CsvImportTest, RunsGrowOnceTheListIsFull) {
   errors.Add(4, "period", "p");
   EXPECT_EQ(errors.total(), 5);
   ASSERT_THAT(errors.kept(), SizeIs(2));
-  EXPECT_EQ(errors.kept()[0].ToString(), "lines 2\u20134 (3 lines), field \"period\": p");
+  EXPECT_EQ(errors.kept()[0].ToString(),
+            "lines 2\u20134 (3 lines), field \"period\": p");
   EXPECT_EQ(errors.ToStatus("f").message(),
             "f: 5 errors\nlines 2\u20134 (3 lines), field \"period\": p\n"
             "line 2, field \"count\": c\n... and 1 more error");
@@ -881,7 +889,8 @@ TEST(CsvImportTest, CorruptedFilesFailCleanlyWhateverTheChunking) {
           csv[pos] = static_cast<char>(next(256));
           break;
         case 1:
-          csv.insert(pos, std::string(1 + next(8), static_cast<char>(next(256))));
+          csv.insert(pos,
+                     std::string(1 + next(8), static_cast<char>(next(256))));
           break;
         case 2:
           csv.erase(pos, 1 + next(20));
@@ -928,9 +937,9 @@ TEST(CsvImportTest, TooManyTerritories) {
 }
 
 TEST(CsvImportTest, StatusNamesTheFile) {
-  absl::StatusOr<Base> base = ImportCsv(
-      Render(With(0, csv::kCount, "-3")),
-      {.period = kPeriod, .file_name = "base-2023.csv"});
+  absl::StatusOr<Base> base =
+      ImportCsv(Render(With(0, csv::kCount, "-3")),
+                {.period = kPeriod, .file_name = "base-2023.csv"});
   EXPECT_THAT(base, StatusIs(absl::StatusCode::kInvalidArgument,
                              "base-2023.csv (period 2023): 1 error\nline 2, "
                              "field \"count\": \"-3\" is negative"));

@@ -25,7 +25,8 @@ TEST(BoundedEchoTest, LongTextIsCutWithItsSize) {
   EXPECT_LE(echoed.size(), kMaxEchoBytes + 32);
   EXPECT_THAT(echoed, StartsWith(std::string(kMaxEchoBytes, 'a')));
   EXPECT_THAT(echoed, EndsWith("\u2026 (1048576 bytes)"));
-  EXPECT_EQ(BoundedEcho(std::string(kMaxEchoBytes, 'b')), std::string(kMaxEchoBytes, 'b'));
+  EXPECT_EQ(BoundedEcho(std::string(kMaxEchoBytes, 'b')),
+            std::string(kMaxEchoBytes, 'b'));
 }
 
 TEST(BoundedEchoTest, CutNeverSplitsACharacter) {

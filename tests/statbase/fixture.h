@@ -76,8 +76,8 @@ inline std::vector<Row> Rows() {
   AddTerritory(&rows, "iris", "330690101", "Centre", "33069", h_1, c_1, a_1);
   AddTerritory(&rows, "iris", "330690102", "Hippodrome", "33069", h_2, c_2,
                a_2);
-  AddTerritory(&rows, "qpv", "QN03302M", "Champ de courses", "33069", h_q,
-               c_q, a_q);
+  AddTerritory(&rows, "qpv", "QN03302M", "Champ de courses", "33069", h_q, c_q,
+               a_q);
   AddTerritory(&rows, "iris_qpv", "330690101+QN03302M",
                "Centre / Champ de courses", "33069", h_p1, c_p1, a_p1);
   AddTerritory(&rows, "iris_qpv", "330690102+QN03302M",

@@ -22,15 +22,15 @@ using statbase::TerritoryLevel;
 
 // The digest of the demo for the default seed and 2023. It changes only when
 // the generator's model changes on purpose (then update it, and say so).
-constexpr char kDemo2023Digest[] = 
+constexpr char kDemo2023Digest[] =
     "sha256:61e9fe7ff8a98384f33cf0c29b117b780655a300bab505a9597dd067eca9636c";
 
 TEST(SynthTest, DemoPassesTheImporter) {
   for (const char* period : {"2022", "2023", "2024-06"}) {
     CTG_ASSERT_OK_AND_ASSIGN(Base base, GenerateDemo(kDefaultSeed, period));
     const std::string csv = statbase::CanonicalCsv(base);
-    CTG_ASSERT_OK_AND_ASSIGN(
-        Base imported, statbase::ImportCsv(csv, {.period = period}));
+    CTG_ASSERT_OK_AND_ASSIGN(Base imported,
+                             statbase::ImportCsv(csv, {.period = period}));
     EXPECT_EQ(imported.digest(), base.digest());
     EXPECT_EQ(imported.row_count(), base.row_count());
   }
@@ -43,7 +43,8 @@ TEST(SynthTest, DemoIsDeterministic) {
   EXPECT_EQ(a.digest(), kDemo2023Digest);
   CTG_ASSERT_OK_AND_ASSIGN(Base other_seed, GenerateDemo(7, "2023"));
   EXPECT_NE(other_seed.digest(), a.digest());
-  CTG_ASSERT_OK_AND_ASSIGN(Base other_period, GenerateDemo(kDefaultSeed, "2022"));
+  CTG_ASSERT_OK_AND_ASSIGN(Base other_period,
+                           GenerateDemo(kDefaultSeed, "2022"));
   EXPECT_NE(other_period.digest(), a.digest());
 }
 
@@ -104,7 +105,8 @@ TEST(SynthTest, NationalPassesTheImporter) {
     switch (t.level) {
       case TerritoryLevel::kCommune:
         ++communes;
-        departments.insert(t.code.substr(0, t.code[0] == '9' && t.code[1] == '7' ? 3 : 2));
+        departments.insert(
+            t.code.substr(0, t.code[0] == '9' && t.code[1] == '7' ? 3 : 2));
         break;
       case TerritoryLevel::kIris:
         ++iris;

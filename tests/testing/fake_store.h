@@ -31,7 +31,8 @@ namespace ctg::testing {
 struct FakeData {
   std::map<std::string, store::StoredRequest> requests;  // by id
   std::map<std::string, store::ConventionRow> conventions;
-  std::map<std::string, std::vector<store::ConventionEventRow>> convention_events;
+  std::map<std::string, std::vector<store::ConventionEventRow>>
+      convention_events;
   std::vector<store::LedgerRow> releases;
   std::map<std::string, store::MemoryRow> memories;  // by commune
   std::map<std::string, store::PeriodRow> periods;
@@ -49,10 +50,10 @@ class FakeBackend final : public store::Backend {
   FakeBackend(const FakeBackend&) = delete;
   FakeBackend& operator=(const FakeBackend&) = delete;
 
-  absl::Status Write(absl::FunctionRef<absl::Status(store::WriteSession&)> work) override
-      ABSL_LOCKS_EXCLUDED(mu_);
-  absl::Status Read(absl::FunctionRef<absl::Status(store::ReadSession&)> work) override
-      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status Write(absl::FunctionRef<absl::Status(store::WriteSession&)> work)
+      override ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status Read(absl::FunctionRef<absl::Status(store::ReadSession&)> work)
+      override ABSL_LOCKS_EXCLUDED(mu_);
   void Close() override ABSL_LOCKS_EXCLUDED(mu_);
   absl::StatusOr<int> SchemaVersion() override { return 1; }
   absl::Status CopyTo(const std::string& dest) override;

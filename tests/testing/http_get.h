@@ -34,22 +34,27 @@ inline absl::StatusOr<HttpResponse> HttpGet(int port, const std::string& path) {
     close(fd);
     return absl::UnavailableError(absl::StrCat("connect to port ", port));
   }
-  std::string request = absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
-  if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
+  std::string request =
+      absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+  if (write(fd, request.data(), request.size()) !=
+      static_cast<ssize_t>(request.size())) {
     close(fd);
     return absl::UnavailableError("write");
   }
   std::string raw;
   char buf[4096];
   ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0) raw.append(buf, static_cast<size_t>(n));
+  while ((n = read(fd, buf, sizeof buf)) > 0)
+    raw.append(buf, static_cast<size_t>(n));
   close(fd);
   size_t space = raw.find(' ');
   size_t end = raw.find("\r\n\r\n");
   HttpResponse response;
-  if (raw.rfind("HTTP/1.", 0) != 0 || space == std::string::npos || end == std::string::npos ||
+  if (raw.rfind("HTTP/1.", 0) != 0 || space == std::string::npos ||
+      end == std::string::npos ||
       !absl::SimpleAtoi(raw.substr(space + 1, 3), &response.status)) {
-    return absl::DataLossError(absl::StrCat("not an HTTP answer: ", raw.substr(0, 80)));
+    return absl::DataLossError(
+        absl::StrCat("not an HTTP answer: ", raw.substr(0, 80)));
   }
   response.body = raw.substr(end + 4);
   return response;

@@ -37,16 +37,15 @@ MATCHER_P2(StatusIs, code, message_matcher,
   const absl::Status& s = GetStatus(arg);
   *result_listener << "status is " << s;
   return s.code() == code &&
-         ::testing::ExplainMatchResult(message_matcher,
-                                       std::string(s.message()),
-                                       result_listener);
+         ::testing::ExplainMatchResult(
+             message_matcher, std::string(s.message()), result_listener);
 }
 
 }  // namespace ctg::testing
 
 // ASSERT_OK_AND_ASSIGN(auto v, MakeValue());
-#define CTG_ASSERT_OK_AND_ASSIGN(lhs, rexpr)                              \
-  CTG_ASSERT_OK_AND_ASSIGN_IMPL_(                                         \
+#define CTG_ASSERT_OK_AND_ASSIGN(lhs, rexpr) \
+  CTG_ASSERT_OK_AND_ASSIGN_IMPL_(            \
       CTG_TESTING_CONCAT_(ctg_test_statusor_, __LINE__), lhs, rexpr)
 #define CTG_TESTING_CONCAT_INNER_(a, b) a##b
 #define CTG_TESTING_CONCAT_(a, b) CTG_TESTING_CONCAT_INNER_(a, b)

@@ -36,10 +36,11 @@ int DecodeStatus(int status) {
 }  // namespace
 
 RunResult RunProgram(const std::vector<std::string>& argv,
-              const std::map<std::string, std::string>& env,
-              const std::string& input) {
+                     const std::map<std::string, std::string>& env,
+                     const std::string& input) {
   int out_pipe[2], err_pipe[2], in_pipe[2];
-  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0 || pipe(in_pipe) != 0) std::abort();
+  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0 || pipe(in_pipe) != 0)
+    std::abort();
   pid_t pid = fork();
   if (pid == 0) {
     dup2(in_pipe[0], 0);
@@ -78,7 +79,8 @@ RunResult RunProgram(const std::vector<std::string>& argv,
   return result;
 }
 
-Child::Child(const std::vector<std::string>& argv, const std::string& stderr_path) {
+Child::Child(const std::vector<std::string>& argv,
+             const std::string& stderr_path) {
   int out_pipe[2];
   if (pipe(out_pipe) != 0) std::abort();
   pid_ = fork();
@@ -106,7 +108,8 @@ Child::~Child() {
 }
 
 bool Child::ReadLine(std::string* line, int timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (true) {
     size_t nl = buffer_.find('\n');
     if (nl != std::string::npos) {
@@ -114,9 +117,10 @@ bool Child::ReadLine(std::string* line, int timeout_ms) {
       buffer_.erase(0, nl + 1);
       return true;
     }
-    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    deadline - std::chrono::steady_clock::now())
-                                    .count());
+    int left =
+        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                             deadline - std::chrono::steady_clock::now())
+                             .count());
     if (left <= 0) return false;
     pollfd p{out_fd_, POLLIN, 0};
     if (poll(&p, 1, left) <= 0) return false;
@@ -129,7 +133,8 @@ bool Child::ReadLine(std::string* line, int timeout_ms) {
 
 int Child::Wait(int timeout_ms) {
   if (exited_) return DecodeStatus(status_);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < deadline) {
     if (waitpid(pid_, &status_, WNOHANG) == pid_) {
       exited_ = true;

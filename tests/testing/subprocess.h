@@ -21,8 +21,8 @@ struct RunResult {
 // Runs `argv` with extra environment variables and waits for it. Stdin is
 // /dev/null, or `input` when given.
 RunResult RunProgram(const std::vector<std::string>& argv,
-              const std::map<std::string, std::string>& env = {},
-              const std::string& input = "");
+                     const std::map<std::string, std::string>& env = {},
+                     const std::string& input = "");
 
 // A background child process. Killed (SIGKILL) on destruction if still
 // running.

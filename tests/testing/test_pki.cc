@@ -37,10 +37,12 @@ std::string Pem(int (*write)(BIO*, void*), void* object) {
   return out;
 }
 
-int WriteCert(BIO* bio, void* cert) { return PEM_write_bio_X509(bio, static_cast<X509*>(cert)); }
+int WriteCert(BIO* bio, void* cert) {
+  return PEM_write_bio_X509(bio, static_cast<X509*>(cert));
+}
 int WriteKey(BIO* bio, void* key) {
-  return PEM_write_bio_PrivateKey(bio, static_cast<EVP_PKEY*>(key), nullptr, nullptr, 0,
-                                  nullptr, nullptr);
+  return PEM_write_bio_PrivateKey(bio, static_cast<EVP_PKEY*>(key), nullptr,
+                                  nullptr, 0, nullptr, nullptr);
 }
 
 void AddExtension(X509* cert, X509* issuer, int nid, const std::string& value) {
@@ -74,28 +76,36 @@ PemPair IssueCertificate(const CertSpec& spec, const PemPair* issuer) {
   BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert));
   BN_free(bn);
   X509_gmtime_adj(X509_getm_notBefore(cert), spec.not_before_offset_seconds);
-  X509_gmtime_adj(X509_getm_notAfter(cert), spec.not_before_offset_seconds + spec.valid_seconds);
+  X509_gmtime_adj(X509_getm_notAfter(cert),
+                  spec.not_before_offset_seconds + spec.valid_seconds);
   X509_NAME* name = X509_get_subject_name(cert);
-  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("ctg tests"), -1, -1, 0);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>(spec.common_name.c_str()),
-                             -1, -1, 0);
+  X509_NAME_add_entry_by_txt(
+      name, "O", MBSTRING_ASC,
+      reinterpret_cast<const unsigned char*>("ctg tests"), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(
+      name, "CN", MBSTRING_ASC,
+      reinterpret_cast<const unsigned char*>(spec.common_name.c_str()), -1, -1,
+      0);
   Check(X509_set_pubkey(cert, key) == 1, "X509_set_pubkey");
 
   X509* issuer_cert = cert;
   EVP_PKEY* issuer_key = key;
   if (issuer != nullptr) {
-    BIO* bio = BIO_new_mem_buf(issuer->cert.data(), static_cast<int>(issuer->cert.size()));
+    BIO* bio = BIO_new_mem_buf(issuer->cert.data(),
+                               static_cast<int>(issuer->cert.size()));
     issuer_cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
     BIO_free(bio);
-    bio = BIO_new_mem_buf(issuer->key.data(), static_cast<int>(issuer->key.size()));
+    bio = BIO_new_mem_buf(issuer->key.data(),
+                          static_cast<int>(issuer->key.size()));
     issuer_key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
     BIO_free(bio);
-    Check(issuer_cert != nullptr && issuer_key != nullptr, "reading the issuer");
+    Check(issuer_cert != nullptr && issuer_key != nullptr,
+          "reading the issuer");
   }
-  Check(X509_set_issuer_name(cert, X509_get_subject_name(issuer_cert)) == 1, "issuer name");
-  AddExtension(cert, issuer_cert, NID_basic_constraints, spec.basic_constraints);
+  Check(X509_set_issuer_name(cert, X509_get_subject_name(issuer_cert)) == 1,
+        "issuer name");
+  AddExtension(cert, issuer_cert, NID_basic_constraints,
+               spec.basic_constraints);
   AddExtension(cert, issuer_cert, NID_key_usage, spec.key_usage);
   AddExtension(cert, issuer_cert, NID_ext_key_usage, spec.extended_key_usage);
   AddExtension(cert, issuer_cert, NID_subject_alt_name, spec.subject_alt_name);
@@ -125,7 +135,8 @@ std::string MakeEmptyCrl(const PemPair& ca, long valid_seconds) {
   Check(ca_cert != nullptr && ca_key != nullptr, "reading the CA");
   X509_CRL* crl = X509_CRL_new();
   Check(X509_CRL_set_version(crl, 1) == 1, "X509_CRL_set_version");
-  Check(X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca_cert)) == 1, "CRL issuer");
+  Check(X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca_cert)) == 1,
+        "CRL issuer");
   ASN1_TIME* t = ASN1_TIME_new();
   X509_gmtime_adj(t, -3600);
   X509_CRL_set1_lastUpdate(crl, t);

@@ -37,7 +37,8 @@ CertSpec ClientSpec(const std::string& spiffe_id);
 PemPair IssueCertificate(const CertSpec& spec, const PemPair* issuer);
 
 // An empty CRL (nothing revoked) of `ca`, valid for `valid_seconds`.
-std::string MakeEmptyCrl(const PemPair& ca, long valid_seconds = 30L * 24 * 3600);
+std::string MakeEmptyCrl(const PemPair& ca,
+                         long valid_seconds = 30L * 24 * 3600);
 
 // Writes `pem` to `path` (mode 0600 for keys is the caller's business).
 void WriteFile(const std::string& path, const std::string& content);

@@ -1,9 +1,9 @@
 // ctg-synth: writes deterministic synthetic statistical bases in the
 // statistics CSV format (docs/statistics-csv-format.md).
 //
-//   ctg-synth --mode demo [--seed N] [--periods 2022,2023 | --period P] --out DIR
-//   ctg-synth --mode national [--communes N] [--seed N] [--period P] --out DIR
-//   ctg-synth --check FILE --period P
+//   ctg-synth --mode demo [--seed N] [--periods 2022,2023 | --period P] --out
+//   DIR ctg-synth --mode national [--communes N] [--seed N] [--period P] --out
+//   DIR ctg-synth --check FILE --period P
 //
 // Writes DIR/statistics-<period>.csv for each period and DIR/territories.csv
 // (code, level, name, parent commune, allocataires of the first period), and
@@ -13,17 +13,17 @@
 // validation speed.
 #include <cerrno>
 #include <cstdio>
-#include <filesystem>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "absl/strings/numbers.h"
-#include "absl/time/clock.h"
-#include "absl/time/time.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "statbase/csv_export.h"
 #include "statbase/csv_import.h"
 #include "tools/ctg-synth/synth.h"
@@ -178,9 +178,8 @@ int main(int argc, char** argv) {
   bool first = true;
   for (const std::string& period : periods) {
     absl::StatusOr<ctg::statbase::Base> base =
-        mode == "demo"
-            ? ctg::synth::GenerateDemo(seed, period)
-            : ctg::synth::GenerateNational(seed, communes, period);
+        mode == "demo" ? ctg::synth::GenerateDemo(seed, period)
+                       : ctg::synth::GenerateNational(seed, communes, period);
     if (!base.ok()) {
       std::fprintf(stderr, "ctg-synth: %s\n",
                    std::string(base.status().message()).c_str());
@@ -204,8 +203,8 @@ int main(int argc, char** argv) {
       const std::string tpath = absl::StrCat(out, "/territories.csv");
       File tfile(tpath);
       tfile.Write("code,level,name,parent_commune,allocataires\n");
-      const ctg::statbase::CellId alloc = *ctg::statbase::FindCell(
-          "allocataires", "", "");
+      const ctg::statbase::CellId alloc =
+          *ctg::statbase::FindCell("allocataires", "", "");
       std::string line;
       for (ctg::statbase::TerritoryId id : base->sorted_territories()) {
         const ctg::statbase::Territory& t = base->territory(id);
@@ -222,8 +221,8 @@ int main(int argc, char** argv) {
         tfile.Write(line);
       }
       if (!tfile.Close()) {
-        std::fprintf(stderr, "ctg-synth: cannot write %s: %s\n",
-                     tpath.c_str(), std::strerror(errno));
+        std::fprintf(stderr, "ctg-synth: cannot write %s: %s\n", tpath.c_str(),
+                     std::strerror(errno));
         return 1;
       }
     }

@@ -125,10 +125,9 @@ struct Geography {
 
 // The catalogue cells the simulation fills, looked up once by code.
 struct Cells {
-  CellId alloc, alloc_ft[4], alloc_age[6], persons, children,
-      children_band[4], spf, spf_cc[3], cwc, cwc_cc[3], rsa, rsa_ft[4], aah,
-      aah_age[6], housing, housing_type[3], paje, low, low_ft[4], amount,
-      amount_type[3];
+  CellId alloc, alloc_ft[4], alloc_age[6], persons, children, children_band[4],
+      spf, spf_cc[3], cwc, cwc_cc[3], rsa, rsa_ft[4], aah, aah_age[6], housing,
+      housing_type[3], paje, low, low_ft[4], amount, amount_type[3];
 
   static Cells Get() {
     auto cell = [](absl::string_view i, absl::string_view b = "",
@@ -204,8 +203,7 @@ int AgeBandOfHead(int age) {
   return 5;
 }
 
-void SimulateHousehold(const Cells& c, const Profile& p, Rng& rng,
-                       Figures& f) {
+void SimulateHousehold(const Cells& c, const Profile& p, Rng& rng, Figures& f) {
   const double pov = p.poverty;
   const double w_single = 0.14 + 0.30 * pov;
   const double w_cwc = 0.34 - 0.12 * pov;
@@ -288,7 +286,7 @@ void SimulateHousehold(const Cells& c, const Profile& p, Rng& rng,
   double p_housing = 0.30 + 0.35 * pov + (rsa ? 0.25 : 0.0);
   if (age_band == 0 && ft == kIsolated) p_housing += 0.30;
   if (rng.Chance(std::min(p_housing, 0.95))) {
-    const int type = rng.Chance(p.social_housing) ? 0
+    const int type = rng.Chance(p.social_housing)               ? 0
                      : (ft == kCoupleChildren || ft == kSingle) ? 1
                                                                 : 2;
     f.count[c.housing] += 1;
@@ -355,7 +353,8 @@ absl::StatusOr<Base> Simulate(const Geography& geo, uint64_t seed,
   }
   std::vector<Figures> qpvs(geo.qpvs.size());
   for (size_t a = 0; a < geo.atoms.size(); ++a) {
-    if (piece_of_atom[a] >= 0) qpvs[geo.atoms[a].qpv].Add(pieces[piece_of_atom[a]]);
+    if (piece_of_atom[a] >= 0)
+      qpvs[geo.atoms[a].qpv].Add(pieces[piece_of_atom[a]]);
   }
 
   auto emit = [&](const statbase::TerritoryDecl& decl,
@@ -364,9 +363,8 @@ absl::StatusOr<Base> Simulate(const Geography& geo, uint64_t seed,
     if (!id) return builder.errors().ToStatus(subject);
     for (CellId cell = 0; cell < statbase::CellCount(); ++cell) {
       if (f.count[cell] > statbase::kMaxCount) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(subject, ": a count of ", decl.code,
-                         " does not fit the format"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            subject, ": a count of ", decl.code, " does not fit the format"));
       }
       builder.SetCell(*id, cell, static_cast<uint32_t>(f.count[cell]),
                       statbase::AmountSlotOf(cell) ? f.amount[cell] : 0, 0);
@@ -396,9 +394,9 @@ absl::StatusOr<Base> Simulate(const Geography& geo, uint64_t seed,
     const QpvSpec& q = geo.qpvs[geo.atoms[a].qpv];
     const std::string code = absl::StrCat(ir.code, "+", q.code);
     const std::string name = absl::StrCat(ir.name, " / ", q.name);
-    CTG_RETURN_IF_ERROR(emit({TerritoryLevel::kIrisQpv, code, name,
-                              geo.communes[ir.commune].code},
-                             pieces[piece_of_atom[a]]));
+    CTG_RETURN_IF_ERROR(emit(
+        {TerritoryLevel::kIrisQpv, code, name, geo.communes[ir.commune].code},
+        pieces[piece_of_atom[a]]));
   }
   return builder.Build(subject);
 }
@@ -433,11 +431,16 @@ Geography DemoGeography() {
       {"Tivoli", 300, 0.11, 0.10},
   };
   static constexpr IrisDef kEysines[] = {
-      {"Centre-Bourg", 470, 0.12, 0.15},    {"Le Vigean", 430, 0.14, 0.20},
-      {"Le Pinsan", 440, 0.10, 0.10},       {"Migron", 420, 0.11, 0.12},
-      {"Cantinolle", 460, 0.13, 0.14},      {"Lescombes", 480, 0.16, 0.22},
-      {"Le Grand Caillou", 500, 0.24, 0.40}, {"Carès", 400, 0.12, 0.12},
-      {"La Forêt", 380, 0.09, 0.06},        {"Fontaine de Monjous", 420, 0.12, 0.10},
+      {"Centre-Bourg", 470, 0.12, 0.15},
+      {"Le Vigean", 430, 0.14, 0.20},
+      {"Le Pinsan", 440, 0.10, 0.10},
+      {"Migron", 420, 0.11, 0.12},
+      {"Cantinolle", 460, 0.13, 0.14},
+      {"Lescombes", 480, 0.16, 0.22},
+      {"Le Grand Caillou", 500, 0.24, 0.40},
+      {"Carès", 400, 0.12, 0.12},
+      {"La Forêt", 380, 0.09, 0.06},
+      {"Fontaine de Monjous", 420, 0.12, 0.10},
   };
   g.qpvs = {{"QN03302M", "Champ de courses", 0}};
   // Share of each Le Bouscat IRIS inside the QPV.
@@ -489,18 +492,28 @@ std::string Capitalized(std::string s) {
 }
 
 std::string CommuneName(Rng& rng) {
-  static constexpr const char* kPrefix[] = {
-      "", "", "", "", "", "Saint-", "Sainte-", "La ", "Le ", "Les ",
-      "Villeneuve-", "Mont-"};
+  static constexpr const char* kPrefix[] = {"",
+                                            "",
+                                            "",
+                                            "",
+                                            "",
+                                            "Saint-",
+                                            "Sainte-",
+                                            "La ",
+                                            "Le ",
+                                            "Les ",
+                                            "Villeneuve-",
+                                            "Mont-"};
   static constexpr const char* kRoot[] = {
-      "aub", "bel", "cham", "font", "gra", "lav", "mar", "roc", "sav", "ver",
-      "vil", "cour", "beau", "ros", "bois", "clé", "hér", "pré", "cast", "lus",
-      "mérign", "pess", "tal", "brug", "cen", "lor", "bass", "arc", "gir"};
-  static constexpr const char* kMid[] = {"a", "e", "i", "o", "ou", "é", "ai",
-                                         "", "", ""};
+      "aub", "bel", "cham", "font", "gra",    "lav",  "mar",  "roc",
+      "sav", "ver", "vil",  "cour", "beau",   "ros",  "bois", "clé",
+      "hér", "pré", "cast", "lus",  "mérign", "pess", "tal",  "brug",
+      "cen", "lor", "bass", "arc",  "gir"};
+  static constexpr const char* kMid[] = {"a", "e",  "i", "o", "ou",
+                                         "é", "ai", "",  "",  ""};
   static constexpr const char* kEnd[] = {
-      "ville", "court", "mont", "ac", "an", "ière", "y", "et", "on", "ange",
-      "eux", "ès", "ignac", "ence", "ard", "ouse"};
+      "ville", "court", "mont", "ac", "an",    "ière", "y",   "et",
+      "on",    "ange",  "eux",  "ès", "ignac", "ence", "ard", "ouse"};
   std::string name = absl::StrCat(
       kPrefix[rng.Int(0, std::size(kPrefix) - 1)],
       Capitalized(absl::StrCat(kRoot[rng.Int(0, std::size(kRoot) - 1)],
@@ -508,27 +521,27 @@ std::string CommuneName(Rng& rng) {
                                kEnd[rng.Int(0, std::size(kEnd) - 1)])));
   if (rng.Chance(0.05)) {
     static constexpr const char* kRiver[] = {"Garonne", "Dordogne", "Loire",
-                                             "Seine", "Rhône", "Lot"};
+                                             "Seine",   "Rhône",    "Lot"};
     absl::StrAppend(&name, "-sur-", kRiver[rng.Int(0, std::size(kRiver) - 1)]);
   }
   return name;
 }
 
 constexpr const char* kQuarters[] = {
-    "Centre",     "Gare",        "Nord",         "Sud",        "Est",
-    "Ouest",      "Le Bourg",    "La Plaine",    "Les Coteaux", "Le Port",
-    "Les Prés",   "La Rivière",  "Saint-Jean",   "Les Vignes", "Le Stade",
-    "Les Écoles", "Hôtel de Ville", "Les Jardins", "Le Moulin",  "La Croix"};
+    "Centre",     "Gare",           "Nord",        "Sud",         "Est",
+    "Ouest",      "Le Bourg",       "La Plaine",   "Les Coteaux", "Le Port",
+    "Les Prés",   "La Rivière",     "Saint-Jean",  "Les Vignes",  "Le Stade",
+    "Les Écoles", "Hôtel de Ville", "Les Jardins", "Le Moulin",   "La Croix"};
 constexpr const char* kQpvNames[] = {
-    "Les Tours",      "Le Grand Ensemble", "Cité des Fleurs", "Les Aubiers",
-    "La Source",      "Le Haut-Village",   "Les Hauts",       "Bel-Air",
-    "Les Peupliers",  "Le Parc",           "La Benauge",      "Les Chênes"};
+    "Les Tours",     "Le Grand Ensemble", "Cité des Fleurs", "Les Aubiers",
+    "La Source",     "Le Haut-Village",   "Les Hauts",       "Bel-Air",
+    "Les Peupliers", "Le Parc",           "La Benauge",      "Les Chênes"};
 
 absl::StatusOr<Geography> NationalGeography(uint64_t seed, int communes) {
   if (communes < 1 || communes > kMaxNationalCommunes) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--communes must be between 1 and ",
-                     kMaxNationalCommunes, ", got ", communes));
+        absl::StrCat("--communes must be between 1 and ", kMaxNationalCommunes,
+                     ", got ", communes));
   }
   const std::vector<std::string> depts = Departments();
   // Overseas departments weigh a tenth of a metropolitan one.
@@ -542,8 +555,8 @@ absl::StatusOr<Geography> NationalGeography(uint64_t seed, int communes) {
   int assigned = 0;
   for (size_t i = 0; i < depts.size(); ++i) {
     const int cap = depts[i].size() == 3 ? 99 : 999;
-    per_dept[i] = std::min(
-        cap, static_cast<int>(communes * weight[i] / total_weight));
+    per_dept[i] =
+        std::min(cap, static_cast<int>(communes * weight[i] / total_weight));
     assigned += per_dept[i];
   }
   for (size_t i = 0; assigned < communes; i = (i + 1) % depts.size()) {
@@ -604,8 +617,7 @@ absl::StatusOr<Geography> NationalGeography(uint64_t seed, int communes) {
         for (int q = 0; q < n_qpv && next < n_iris; ++q) {
           const int qpv = static_cast<int>(g.qpvs.size());
           g.qpvs.push_back({absl::StrFormat("QN%s%02d%c", qpv_dept,
-                                            qpv_seq % 100,
-                                            'M' + qpv_seq / 100),
+                                            qpv_seq % 100, 'M' + qpv_seq / 100),
                             kQpvNames[qpv % std::size(kQpvNames)], commune});
           ++qpv_seq;
           const int span = rng.Int(1, 3);

@@ -9,12 +9,18 @@ namespace {
 
 MaskReason ToMaskReason(PrimaryReason r) {
   switch (r) {
-    case PrimaryReason::kNone: return MaskReason::kNone;
-    case PrimaryReason::kExcludedTerritory: return MaskReason::kExcludedTerritory;
-    case PrimaryReason::kSmallCount: return MaskReason::kSmallCount;
-    case PrimaryReason::kDerivedFigure: return MaskReason::kDerivedFigure;
-    case PrimaryReason::kDominance: return MaskReason::kDominance;
-    case PrimaryReason::kGroupDisclosure: return MaskReason::kGroupDisclosure;
+    case PrimaryReason::kNone:
+      return MaskReason::kNone;
+    case PrimaryReason::kExcludedTerritory:
+      return MaskReason::kExcludedTerritory;
+    case PrimaryReason::kSmallCount:
+      return MaskReason::kSmallCount;
+    case PrimaryReason::kDerivedFigure:
+      return MaskReason::kDerivedFigure;
+    case PrimaryReason::kDominance:
+      return MaskReason::kDominance;
+    case PrimaryReason::kGroupDisclosure:
+      return MaskReason::kGroupDisclosure;
   }
   return MaskReason::kNone;
 }
@@ -25,15 +31,20 @@ absl::StatusOr<absl::flat_hash_map<int32_t, const MemoryEntry*>> MatchMemory(
     const TableModel& model, const ReleaseMemory& memory) {
   absl::flat_hash_map<int32_t, const MemoryEntry*> out;
   if (memory.empty()) return out;
-  std::map<BlockKey, std::vector<const std::pair<const CellKey, MemoryEntry>*>> by_block;
-  for (const auto& entry : memory.entries()) by_block[BlockOf(entry.first)].push_back(&entry);
+  std::map<BlockKey, std::vector<const std::pair<const CellKey, MemoryEntry>*>>
+      by_block;
+  for (const auto& entry : memory.entries())
+    by_block[BlockOf(entry.first)].push_back(&entry);
   for (const Block& b : model.blocks) {
     std::vector<const std::pair<const CellKey, MemoryEntry>*> entries;
     for (const std::string* ind = &b.key.indicator; ind != nullptr;) {
       auto it = by_block.find(BlockKey{*ind, b.key.period});
-      if (it != by_block.end()) entries.insert(entries.end(), it->second.begin(), it->second.end());
-      const size_t next = ind == &b.key.indicator ? 0 : (ind - b.linked_indicators.data()) + 1;
-      ind = next < b.linked_indicators.size() ? &b.linked_indicators[next] : nullptr;
+      if (it != by_block.end())
+        entries.insert(entries.end(), it->second.begin(), it->second.end());
+      const size_t next =
+          ind == &b.key.indicator ? 0 : (ind - b.linked_indicators.data()) + 1;
+      ind = next < b.linked_indicators.size() ? &b.linked_indicators[next]
+                                              : nullptr;
     }
     if (entries.empty()) continue;
     absl::flat_hash_map<CellKey, int32_t> index;
@@ -45,7 +56,8 @@ absl::StatusOr<absl::flat_hash_map<int32_t, const MemoryEntry*>> MatchMemory(
       if (found == index.end()) {
         return absl::FailedPreconditionError(absl::StrCat(
             "cell ", entry->first.ToString(),
-            " of an earlier release is not in the current table: the territories or "
+            " of an earlier release is not in the current table: the "
+            "territories or "
             "categories changed; the release cannot be checked against it"));
       }
       out[found->second] = &entry->second;
@@ -65,28 +77,34 @@ absl::StatusOr<std::vector<CellPlan>> PlanBlock(
   if (config.group_disclosure) {
     for (int32_t ci = b.first_cell; ci < b.first_cell + b.num_cells; ++ci) {
       const Cell& c = model.cells[ci];
-      if (c.key.is_total()) totals[{c.key.territory, c.key.indicator}] = c.value;
+      if (c.key.is_total())
+        totals[{c.key.territory, c.key.indicator}] = c.value;
     }
   }
   for (int32_t i = 0; i < b.num_cells; ++i) {
     const int32_t ci = b.first_cell + i;
     const Cell& c = model.cells[ci];
     MaskReason rule = ToMaskReason(ClassifyPrimary(c, b, config));
-    if (rule == MaskReason::kNone && config.group_disclosure && !c.key.is_total() &&
-        IsGroupDisclosure(c.value, totals[{c.key.territory, c.key.indicator}], config)) {
-      rule = MaskReason::kGroupDisclosure;  // R7 option: group attribute disclosure
+    if (rule == MaskReason::kNone && config.group_disclosure &&
+        !c.key.is_total() &&
+        IsGroupDisclosure(c.value, totals[{c.key.territory, c.key.indicator}],
+                          config)) {
+      rule = MaskReason::kGroupDisclosure;  // R7 option: group attribute
+                                            // disclosure
     }
     auto mem = memory.find(ci);
     const MemoryEntry* e = mem == memory.end() ? nullptr : mem->second;
     CellPlan& p = plan[i];
     if (e != nullptr && e->state == MemoryEntry::State::kMasked) {
-      p = {Role::kPrimary, rule != MaskReason::kNone ? rule : MaskReason::kEarlierRelease,
+      p = {Role::kPrimary,
+           rule != MaskReason::kNone ? rule : MaskReason::kEarlierRelease,
            /*seen_masked=*/true};
     } else if (e != nullptr) {
       if (rule != MaskReason::kNone) {
         return absl::FailedPreconditionError(absl::StrCat(
-            "unsafe: cell ", c.key.ToString(), " was published in an earlier release (base ",
-            e->base_version, ", value ", e->value, ") but is now confidential (",
+            "unsafe: cell ", c.key.ToString(),
+            " was published in an earlier release (base ", e->base_version,
+            ", value ", e->value, ") but is now confidential (",
             MaskReasonName(rule), "); the release is refused"));
       }
       p = {Role::kForced, MaskReason::kNone};
@@ -99,7 +117,8 @@ absl::StatusOr<std::vector<CellPlan>> PlanBlock(
   return plan;
 }
 
-Visible VisibleTerritories(const TableModel& model, const ReleaseMemory& memory) {
+Visible VisibleTerritories(const TableModel& model,
+                           const ReleaseMemory& memory) {
   Visible out, territories;
   for (const Cell& c : model.cells) {
     if (c.piece) continue;
@@ -120,17 +139,19 @@ AuditCell MakeAuditCell(const Cell& cell, const Block& block, AuditRole role,
   a.role = role;
   // Status words (reader model 4): excluded <= threshold - 1, shown >= it.
   if (block.allocataire_count && cell.key.is_total() && !cell.piece &&
-      cell.key.indicator == block.key.indicator && cell.territory_population >= 0 &&
+      cell.key.indicator == block.key.indicator &&
+      cell.territory_population >= 0 &&
       visible.contains(std::make_pair(cell.key.territory, cell.key.period))) {
-    a.label = IsExcludedTerritory(cell.territory_population, config) ? Label::kExcluded
-                                                                      : Label::kShown;
+    a.label = IsExcludedTerritory(cell.territory_population, config)
+                  ? Label::kExcluded
+                  : Label::kShown;
   }
   if (role != AuditRole::kMasked) return a;
   const bool excluded = plan.reason == MaskReason::kExcludedTerritory ||
                         IsExcludedTerritory(cell.territory_population, config);
   // Reader model 3: a cell shown "masked" is >= 1 while zeros are figures.
-  a.known_positive = (cell.requested || plan.seen_masked) && !cell.piece && !excluded &&
-                     cell.value >= 1 && !config.mask_zeros;
+  a.known_positive = (cell.requested || plan.seen_masked) && !cell.piece &&
+                     !excluded && cell.value >= 1 && !config.mask_zeros;
   a.required_upper = RequiredUpper(cell, block, config);
   a.required_width = RequiredWidth(cell, block, config);
   return a;

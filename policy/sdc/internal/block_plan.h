@@ -39,7 +39,8 @@ struct CellPlan {
 // requested cells, and territories of the model named by any memory entry
 // of that period, whatever its indicator (pieces never have one).
 using Visible = absl::flat_hash_set<std::pair<std::string, std::string>>;
-Visible VisibleTerritories(const TableModel& model, const ReleaseMemory& memory);
+Visible VisibleTerritories(const TableModel& model,
+                           const ReleaseMemory& memory);
 
 // The memory entries of each block of the model, by global cell index.
 // FailedPrecondition when an entry belongs to a block of the model but names a

@@ -1,8 +1,8 @@
 #include "policy/sdc/internal/block_protector.h"
 
 #include <algorithm>
-#include <memory>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -21,9 +21,12 @@ namespace ctg::policy::sdc::internal {
 namespace {
 
 const char* CriterionText(const std::string& c) {
-  if (c == "C2") return "a small count must keep a feasible maximum of at least the threshold";
+  if (c == "C2")
+    return "a small count must keep a feasible maximum of at least the "
+           "threshold";
   if (c == "C3") {
-    return "an excluded territory's allocataire count must keep a feasible interval of at "
+    return "an excluded territory's allocataire count must keep a feasible "
+           "interval of at "
            "least the minimum width below the threshold";
   }
   return "a masked or excluded figure must not be a single value";
@@ -31,9 +34,9 @@ const char* CriterionText(const std::string& c) {
 
 absl::Status Refuse(const CellInterval& b, absl::string_view why) {
   return absl::FailedPreconditionError(absl::StrCat(
-      "cannot protect cell ", b.key.ToString(), " (criterion ", b.criterion, ": ",
-      CriterionText(b.criterion), "): a reader can bound it to [", b.lower, ", ", b.upper,
-      "] and ", why, "; the release is refused"));
+      "cannot protect cell ", b.key.ToString(), " (criterion ", b.criterion,
+      ": ", CriterionText(b.criterion), "): a reader can bound it to [",
+      b.lower, ", ", b.upper, "] and ", why, "; the release is refused"));
 }
 
 // The state of one block while secondary suppression and audit repair run.
@@ -41,8 +44,12 @@ class BlockProtector {
  public:
   BlockProtector(const TableModel& m, int32_t block, std::vector<CellPlan> plan,
                  const SdcConfig& config)
-      : m_(m), b_(m.blocks[block]), plan_(std::move(plan)), config_(config),
-        suppressed_(b_.num_cells, false), known_(b_.num_cells, false) {
+      : m_(m),
+        b_(m.blocks[block]),
+        plan_(std::move(plan)),
+        config_(config),
+        suppressed_(b_.num_cells, false),
+        known_(b_.num_cells, false) {
     for (const Identity& id : m.identities) {
       if (id.block == block) identities_.push_back(&id);
     }
@@ -59,7 +66,9 @@ class BlockProtector {
 
   // An audit repair: the published cell `ci` becomes a primary (secondary
   // reason); the caller re-runs Gauss().
-  void Suppress(int32_t ci) { plan_[ci - b_.first_cell] = {Role::kPrimary, MaskReason::kSecondary}; }
+  void Suppress(int32_t ci) {
+    plan_[ci - b_.first_cell] = {Role::kPrimary, MaskReason::kSecondary};
+  }
 
   // Before a repair re-runs Gauss: the current secondaries become primaries,
   // so that the published set only shrinks (as SSBtools' interval
@@ -90,7 +99,8 @@ class BlockProtector {
   bool suppressed(int32_t i) const { return suppressed_[i]; }
 
  private:
-  int32_t PickNearest(const CellKey& key, const std::vector<bool>& picked) const {
+  int32_t PickNearest(const CellKey& key,
+                      const std::vector<bool>& picked) const {
     auto cj_of = [&](int32_t j) { return b_.first_cell + j; };
     int32_t best = -1;
     std::vector<std::vector<int32_t>> cells_of_row(b_.num_rows);
@@ -102,7 +112,8 @@ class BlockProtector {
       for (int32_t r : c.rows) cells_of_row[r - b_.first_row].push_back(i);
     }
     if (start < 0) return -1;
-    std::vector<bool> seen_row(b_.num_rows, false), seen_cell(b_.num_cells, false);
+    std::vector<bool> seen_row(b_.num_rows, false),
+        seen_cell(b_.num_cells, false);
     std::vector<int32_t> layer{start};
     seen_cell[start] = true;
     while (!layer.empty()) {
@@ -117,7 +128,8 @@ class BlockProtector {
             next.push_back(j);
             if (picked[cj_of(j)]) return kHandled;
             const int32_t cj = b_.first_cell + j;
-            if (Repairable(cj) && (best < 0 || m_.cells[cj].value < m_.cells[best].value)) {
+            if (Repairable(cj) &&
+                (best < 0 || m_.cells[cj].value < m_.cells[best].value)) {
               best = cj;
             }
           }
@@ -139,8 +151,12 @@ class BlockProtector {
     std::vector<int32_t> forced, cands, prims;
     for (int32_t i = 0; i < b_.num_cells; ++i) {
       switch (plan_[i].role) {
-        case Role::kForced: forced.push_back(i); break;
-        case Role::kCandidate: cands.push_back(i); break;
+        case Role::kForced:
+          forced.push_back(i);
+          break;
+        case Role::kCandidate:
+          cands.push_back(i);
+          break;
         case Role::kPrimary:
           // A zero discloses nobody while zeros are figures: it stays masked
           // (or excluded) but needs no protection from derivation.
@@ -148,19 +164,23 @@ class BlockProtector {
             prims.push_back(i);
           }
           break;
-        case Role::kIgnored: break;
+        case Role::kIgnored:
+          break;
       }
     }
     // Candidate order (design doc §2.2): large cells first, so that small
     // cells are the natural secondaries; ties to cells over more inner cells,
     // then by key for reproducibility across runs and releases.
-    auto cell = [&](int32_t i) -> const Cell& { return m_.cells[b_.first_cell + i]; };
+    auto cell = [&](int32_t i) -> const Cell& {
+      return m_.cells[b_.first_cell + i];
+    };
     // Zeros come first while they are figures (they are almost never worth
     // suppressing, and a masked zero would mislead a reader who knows masked
     // cells are >= 1); they are still checked like any candidate.
     std::sort(cands.begin(), cands.end(), [&](int32_t x, int32_t y) {
       const Cell &a = cell(x), &c = cell(y);
-      if (!config_.mask_zeros && (a.value == 0) != (c.value == 0)) return a.value == 0;
+      if (!config_.mask_zeros && (a.value == 0) != (c.value == 0))
+        return a.value == 0;
       if (a.value != c.value) return a.value > c.value;
       if (a.rows.size() != c.rows.size()) return a.rows.size() > c.rows.size();
       return a.key < c.key;
@@ -218,10 +238,11 @@ class BlockProtector {
     CTG_ASSIGN_OR_RETURN(
         GaussResult g,
         internal::RunGauss(p, basis_.has_value() ? SingletonMethod::kNone
-                                                           : config_.singleton_method));
+                                                 : config_.singleton_method));
     for (int32_t& k : g.unsafe_primaries) {
       // A revealed subSum sum is reported through the cell it sums in.
-      k = k < static_cast<int32_t>(prims.size()) ? prims[k] : virtual_of[k - prims.size()];
+      k = k < static_cast<int32_t>(prims.size()) ? prims[k]
+                                                 : virtual_of[k - prims.size()];
     }
     // A protected cell of value 0 that published figures already pin down
     // (e.g. under a zero total) discloses nobody while zeros are figures.
@@ -246,8 +267,9 @@ class BlockProtector {
         names.push_back(cell(unsafe[k]).key.ToString());
       }
       return absl::FailedPreconditionError(absl::StrCat(
-          "unsafe: earlier releases (with this release's zeros) already reveal ", unsafe.size(),
-          " confidential cell(s) (", absl::StrJoin(names, ", "),
+          "unsafe: earlier releases (with this release's zeros) already "
+          "reveal ",
+          unsafe.size(), " confidential cell(s) (", absl::StrJoin(names, ", "),
           "); the release is refused"));
     }
     std::fill(suppressed_.begin(), suppressed_.end(), false);
@@ -271,9 +293,11 @@ class BlockProtector {
       if (plan_[i].role == Role::kIgnored) continue;
       single.clear();
       for (int32_t r : m_.cells[b_.first_cell + i].rows) {
-        if (IsSingletonRow(m_.inner[r], config_)) single.push_back(r - b_.first_row);
+        if (IsSingletonRow(m_.inner[r], config_))
+          single.push_back(r - b_.first_row);
       }
-      if (single.size() < 2 || single.size() > kMaxSubSum || !seen.insert(single).second) {
+      if (single.size() < 2 || single.size() > kMaxSubSum ||
+          !seen.insert(single).second) {
         continue;
       }
       SparseVec v = basis_->Rows(single);
@@ -289,8 +313,8 @@ class BlockProtector {
   const SdcConfig& config_;
   std::vector<bool> suppressed_;  // candidates made secondary
   std::vector<bool> known_;       // candidates earlier releases already reveal
-  std::vector<const Identity*> identities_;        // linked indicators
-  std::optional<HierarchyBasis> basis_;  // large nested blocks only
+  std::vector<const Identity*> identities_;  // linked indicators
+  std::optional<HierarchyBasis> basis_;      // large nested blocks only
   bool basis_tried_ = false;
 };
 
@@ -298,13 +322,14 @@ class BlockProtector {
 
 absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
     const TableModel& model, const std::vector<int32_t>& blocks,
-    std::vector<std::vector<CellPlan>> plans, const SdcConfig& config, bool audit,
-    const AuditCellFn& audit_cell, AuditReport* report) {
+    std::vector<std::vector<CellPlan>> plans, const SdcConfig& config,
+    bool audit, const AuditCellFn& audit_cell, AuditReport* report) {
   std::vector<std::unique_ptr<BlockProtector>> prot;
   absl::flat_hash_map<int32_t, size_t> index;  // block -> position
   for (size_t k = 0; k < blocks.size(); ++k) {
     index[blocks[k]] = k;
-    prot.push_back(std::make_unique<BlockProtector>(model, blocks[k], std::move(plans[k]), config));
+    prot.push_back(std::make_unique<BlockProtector>(
+        model, blocks[k], std::move(plans[k]), config));
     CTG_RETURN_IF_ERROR(prot.back()->Gauss());
   }
   auto of_cell = [&](int32_t ci) -> BlockProtector& {
@@ -312,7 +337,8 @@ absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
   };
   if (audit) {
     std::vector<AuditCell> cells(model.cells.size());
-    std::vector<bool> passed(model.cells.size(), false), picked(model.cells.size(), false);
+    std::vector<bool> passed(model.cells.size(), false),
+        picked(model.cells.size(), false);
     std::vector<bool> was_published(model.cells.size(), false);
     for (int round = 0;; ++round) {
       bool republished = false;
@@ -325,15 +351,18 @@ absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
           // passed stays passed unless a cell was published again.
           republished = republished || (published && !was_published[ci]);
           was_published[ci] = published;
-          const AuditRole role = published                   ? AuditRole::kPublished
-                                 : p.role == Role::kIgnored ? AuditRole::kIgnored
-                                                            : AuditRole::kMasked;
+          const AuditRole role = published ? AuditRole::kPublished
+                                 : p.role == Role::kIgnored
+                                     ? AuditRole::kIgnored
+                                     : AuditRole::kMasked;
           cells[ci] = audit_cell(ci, role, p);
         }
       }
       if (republished) std::fill(passed.begin(), passed.end(), false);
-      for (size_t ci = 0; ci < cells.size(); ++ci) cells[ci].check = !passed[ci];
-      CTG_ASSIGN_OR_RETURN(BlockAuditResult res, AuditComponent(model, blocks, cells, config));
+      for (size_t ci = 0; ci < cells.size(); ++ci)
+        cells[ci].check = !passed[ci];
+      CTG_ASSIGN_OR_RETURN(BlockAuditResult res,
+                           AuditComponent(model, blocks, cells, config));
       report->cells_checked += res.cells_checked;
       for (size_t ci = 0; ci < cells.size(); ++ci) {
         if (cells[ci].role == AuditRole::kMasked) passed[ci] = true;
@@ -356,26 +385,32 @@ absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
           }
         }
         if (handled) continue;  // a cell picked this round may do
-        if (pick < 0) pick = of_cell(res.breached[k]).Nearest(res.breaches[k].key, picked);
+        if (pick < 0)
+          pick = of_cell(res.breached[k]).Nearest(res.breaches[k].key, picked);
         if (pick == BlockProtector::kHandled) continue;
         if (pick < 0) {
           // The bound comes through another indicator: the smallest
           // repairable cell of the same territory in the component.
           for (int32_t bi : blocks) {
             const Block& b = model.blocks[bi];
-            for (int32_t ci = b.first_cell; ci < b.first_cell + b.num_cells; ++ci) {
-              if (model.cells[ci].key.territory != res.breaches[k].key.territory ||
+            for (int32_t ci = b.first_cell; ci < b.first_cell + b.num_cells;
+                 ++ci) {
+              if (model.cells[ci].key.territory !=
+                      res.breaches[k].key.territory ||
                   !of_cell(ci).Repairable(ci)) {
                 continue;
               }
-              if (pick < 0 || model.cells[ci].value < model.cells[pick].value) pick = ci;
+              if (pick < 0 || model.cells[ci].value < model.cells[pick].value)
+                pick = ci;
             }
           }
         }
-        if (pick < 0) return Refuse(res.breaches[k], "no published cell can be suppressed");
+        if (pick < 0)
+          return Refuse(res.breaches[k], "no published cell can be suppressed");
         of_cell(pick).Suppress(pick);
         picked[pick] = true;
-        touched.push_back(index.at(model.inner[model.cells[pick].rows[0]].block));
+        touched.push_back(
+            index.at(model.inner[model.cells[pick].rows[0]].block));
       }
       std::sort(touched.begin(), touched.end());
       touched.erase(std::unique(touched.begin(), touched.end()), touched.end());

@@ -39,15 +39,16 @@ struct BlockOutcome {
 };
 
 // What the audit sees of cell `ci` (global index) given its role now.
-using AuditCellFn = std::function<AuditCell(int32_t ci, AuditRole role, const CellPlan& plan)>;
+using AuditCellFn =
+    std::function<AuditCell(int32_t ci, AuditRole role, const CellPlan& plan)>;
 
 // `blocks`: the component (Components() in lp_block_audit.h); `plans`: one
 // per block, in the same order. Returns one outcome per block, same order.
 // `report` (not owned) gains the cells checked and the repair rounds.
 absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
     const TableModel& model, const std::vector<int32_t>& blocks,
-    std::vector<std::vector<CellPlan>> plans, const SdcConfig& config, bool audit,
-    const AuditCellFn& audit_cell, AuditReport* report);
+    std::vector<std::vector<CellPlan>> plans, const SdcConfig& config,
+    bool audit, const AuditCellFn& audit_cell, AuditReport* report);
 
 }  // namespace ctg::policy::sdc::internal
 

@@ -11,7 +11,9 @@ namespace ctg::policy::sdc::internal {
 namespace {
 
 template <typename T>
-T Abs(T v) { return v < 0 ? -v : v; }
+T Abs(T v) {
+  return v < 0 ? -v : v;
+}
 
 template <typename T>
 T Gcd(T a, T b) {
@@ -31,7 +33,6 @@ struct Column {
   std::vector<T> vals;
   bool empty() const { return rows.empty(); }
 };
-
 
 template <typename T>
 class Eliminator {
@@ -101,7 +102,8 @@ class Eliminator {
     unsafe_collected_ = true;
     const size_t nc = p_.candidates.size();
     for (size_t k = 0; k < p_.primaries.size(); ++k) {
-      if (cols_[nc + k].empty()) out->unsafe_primaries.push_back(static_cast<int32_t>(k));
+      if (cols_[nc + k].empty())
+        out->unsafe_primaries.push_back(static_cast<int32_t>(k));
     }
   }
 
@@ -112,7 +114,8 @@ class Eliminator {
     uint64_t h = absl::HashOf(c.rows);
     for (T v : c.vals) {
       const T w = flip ? -v : v;
-      h = absl::HashOf(h, static_cast<int64_t>(w), static_cast<int64_t>(w >> 63 >> 1));
+      h = absl::HashOf(h, static_cast<int64_t>(w),
+                       static_cast<int64_t>(w >> 63 >> 1));
     }
     return h;
   }
@@ -121,7 +124,8 @@ class Eliminator {
     if (a.rows != b.rows) return false;
     const bool fa = a.vals[0] < 0, fb = b.vals[0] < 0;
     for (size_t i = 0; i < a.vals.size(); ++i) {
-      if ((fa ? -a.vals[i] : a.vals[i]) != (fb ? -b.vals[i] : b.vals[i])) return false;
+      if ((fa ? -a.vals[i] : a.vals[i]) != (fb ? -b.vals[i] : b.vals[i]))
+        return false;
     }
     return true;
   }
@@ -186,7 +190,8 @@ class Eliminator {
     while (i < t.rows.size() || k < piv.rows.size()) {
       int32_t r;
       T v = 0, x = 0, y = 0;
-      if (k >= piv.rows.size() || (i < t.rows.size() && t.rows[i] < piv.rows[k])) {
+      if (k >= piv.rows.size() ||
+          (i < t.rows.size() && t.rows[i] < piv.rows[k])) {
         r = t.rows[i];
         x = t.vals[i++];
       } else if (i >= t.rows.size() || piv.rows[k] < t.rows[i]) {
@@ -199,7 +204,8 @@ class Eliminator {
         y = piv.vals[k++];
       }
       T u, w;
-      if (__builtin_mul_overflow(x, mt, &u) || __builtin_mul_overflow(y, mp, &w) ||
+      if (__builtin_mul_overflow(x, mt, &u) ||
+          __builtin_mul_overflow(y, mp, &w) ||
           __builtin_sub_overflow(u, w, &v)) {
         return false;
       }
@@ -266,19 +272,20 @@ absl::Status CheckColumns(const std::vector<std::vector<int32_t>>& cols,
                           const std::vector<std::vector<int64_t>>& vals,
                           int32_t num_rows, const char* what) {
   if (!vals.empty() && vals.size() != cols.size()) {
-    return absl::InvalidArgumentError(absl::StrCat(what, " values: wrong count"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " values: wrong count"));
   }
   for (size_t i = 0; i < cols.size(); ++i) {
     if (!vals.empty() && (vals[i].size() != cols[i].size() ||
                           std::count(vals[i].begin(), vals[i].end(), 0) > 0)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(what, " column ", i, ": values must be non-zero, one per row"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          what, " column ", i, ": values must be non-zero, one per row"));
     }
     for (size_t k = 0; k < cols[i].size(); ++k) {
       const int32_t r = cols[i][k];
       if (r < 0 || r >= num_rows || (k > 0 && r <= cols[i][k - 1])) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(what, " column ", i, ": rows out of range or unsorted"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            what, " column ", i, ": rows out of range or unsorted"));
       }
     }
   }
@@ -289,13 +296,14 @@ absl::Status CheckColumns(const std::vector<std::vector<int32_t>>& cols,
 
 absl::StatusOr<GaussResult> RunGauss(const GaussProblem& problem,
                                      SingletonMethod method) {
-  if (absl::Status s = CheckColumns(problem.candidates, problem.candidate_values,
-                                  problem.num_rows, "candidate");
+  if (absl::Status s =
+          CheckColumns(problem.candidates, problem.candidate_values,
+                       problem.num_rows, "candidate");
       !s.ok()) {
     return s;
   }
   if (absl::Status s = CheckColumns(problem.primaries, problem.primary_values,
-                                  problem.num_rows, "primary");
+                                    problem.num_rows, "primary");
       !s.ok()) {
     return s;
   }

@@ -45,9 +45,9 @@ struct GaussProblem {
 };
 
 struct GaussResult {
-  std::vector<bool> secondary;          // one per candidate
+  std::vector<bool> secondary;            // one per candidate
   std::vector<int32_t> unsafe_primaries;  // indices into primaries
-  bool used_wide_integers = false;      // int64 overflowed, __int128 used
+  bool used_wide_integers = false;        // int64 overflowed, __int128 used
 };
 
 // InvalidArgument if a column has a row out of range or unsorted rows;

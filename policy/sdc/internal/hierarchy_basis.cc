@@ -28,8 +28,9 @@ bool Decompose(const std::vector<int32_t>& rows, int32_t per_piece,
   for (size_t i = 0; i < rows.size(); i += width) {
     const int32_t p = rows[i] / per_piece;
     for (size_t k = 0; k < width; ++k) {
-      const int32_t expect = width == 1 ? p * per_piece + *cat
-                                        : p * per_piece + static_cast<int32_t>(k);
+      const int32_t expect = width == 1
+                                 ? p * per_piece + *cat
+                                 : p * per_piece + static_cast<int32_t>(k);
       if (rows[i + k] != expect) return false;
     }
     pieces->push_back(p);
@@ -39,9 +40,11 @@ bool Decompose(const std::vector<int32_t>& rows, int32_t per_piece,
 
 }  // namespace
 
-std::optional<HierarchyBasis> HierarchyBasis::Build(const TableModel& m, const Block& b) {
+std::optional<HierarchyBasis> HierarchyBasis::Build(const TableModel& m,
+                                                    const Block& b) {
   if (b.layout_pieces <= 0 || b.layout_per_piece <= 0 ||
-      static_cast<int64_t>(b.layout_pieces) * b.layout_per_piece != b.num_rows) {
+      static_cast<int64_t>(b.layout_pieces) * b.layout_per_piece !=
+          b.num_rows) {
     return std::nullopt;
   }
   HierarchyBasis h;
@@ -56,7 +59,8 @@ std::optional<HierarchyBasis> HierarchyBasis::Build(const TableModel& m, const B
     for (int32_t& r : rows) r -= b.first_row;
     int32_t cat = 0;
     if (!Decompose(rows, h.per_piece_, &pieces, &cat)) return std::nullopt;
-    auto [it, inserted] = area_index.try_emplace(pieces, static_cast<int32_t>(areas.size()));
+    auto [it, inserted] =
+        area_index.try_emplace(pieces, static_cast<int32_t>(areas.size()));
     if (inserted) areas.push_back(pieces);
     h.cell_node_.push_back(it->second);
     h.cell_cat_.push_back(cat);
@@ -74,9 +78,11 @@ std::optional<HierarchyBasis> HierarchyBasis::Build(const TableModel& m, const B
       return areas[x].size() > areas[y].size();
     });
     for (size_t k = 0; k < c.size(); ++k) {
-      if (k > 0 && areas[c[k]].size() == areas[c[k - 1]].size()) return std::nullopt;
+      if (k > 0 && areas[c[k]].size() == areas[c[k - 1]].size())
+        return std::nullopt;
       const int32_t parent = k == 0 ? -1 : c[k - 1];
-      if (parent_set[c[k]] && h.parent_[c[k]] != parent) return std::nullopt;  // overlay
+      if (parent_set[c[k]] && h.parent_[c[k]] != parent)
+        return std::nullopt;  // overlay
       h.parent_[c[k]] = parent;
       parent_set[c[k]] = true;
     }
@@ -99,7 +105,8 @@ std::optional<HierarchyBasis> HierarchyBasis::Build(const TableModel& m, const B
   }
   h.basis_index_.assign(nodes, 0);
   for (int32_t n = 0; n < nodes; ++n) {
-    if (!h.children_[n].empty()) h.basis_index_[h.children_[n].back()] = -1;  // last child
+    if (!h.children_[n].empty())
+      h.basis_index_[h.children_[n].back()] = -1;  // last child
   }
   for (int32_t n = 0; n < nodes; ++n) {
     if (h.basis_index_[n] >= 0) h.basis_index_[n] = h.num_nodes_basis_++;
@@ -154,7 +161,8 @@ SparseVec HierarchyBasis::Category(int32_t x, bool total) const {
   return c;
 }
 
-SparseVec HierarchyBasis::Product(const SparseVec& t, const SparseVec& c, int32_t per_piece) {
+SparseVec HierarchyBasis::Product(const SparseVec& t, const SparseVec& c,
+                                  int32_t per_piece) {
   SparseVec out;
   for (size_t i = 0; i < t.idx.size(); ++i) {
     for (size_t j = 0; j < c.idx.size(); ++j) {

@@ -36,7 +36,8 @@ struct SparseVec {
 
 class HierarchyBasis {
  public:
-  static std::optional<HierarchyBasis> Build(const TableModel& model, const Block& block);
+  static std::optional<HierarchyBasis> Build(const TableModel& model,
+                                             const Block& block);
 
   int32_t size() const { return num_nodes_basis_ * per_piece_; }
   // The block's cell `local` (0-based within the block) in this basis.
@@ -48,14 +49,15 @@ class HierarchyBasis {
   HierarchyBasis() = default;
   const SparseVec& Expand(int32_t node) const;  // territory node in the basis
   SparseVec Category(int32_t x, bool total) const;
-  static SparseVec Product(const SparseVec& t, const SparseVec& c, int32_t per_piece);
+  static SparseVec Product(const SparseVec& t, const SparseVec& c,
+                           int32_t per_piece);
 
   int32_t per_piece_ = 1;
   int32_t num_nodes_basis_ = 0;
   std::vector<int32_t> cell_node_;  // per cell: its territory node
   std::vector<int32_t> cell_cat_;   // per cell: category index, -1 for total
   std::vector<int32_t> leaf_of_piece_;
-  std::vector<int32_t> parent_;     // per node, -1 for roots
+  std::vector<int32_t> parent_;  // per node, -1 for roots
   std::vector<std::vector<int32_t>> children_;
   std::vector<int32_t> basis_index_;  // per node, -1 for a last child
   mutable std::vector<std::optional<SparseVec>> memo_;

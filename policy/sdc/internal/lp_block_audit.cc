@@ -33,9 +33,14 @@ class ComponentLp {
  public:
   ComponentLp(const TableModel& m, const std::vector<int32_t>& blocks,
               const std::vector<AuditCell>& cells, const SdcConfig& config)
-      : m_(m), blocks_(blocks), cells_(cells), config_(config), lp_(glp_create_prob()) {}
+      : m_(m),
+        blocks_(blocks),
+        cells_(cells),
+        config_(config),
+        lp_(glp_create_prob()) {}
 
-  absl::StatusOr<BlockAuditResult> Run() ABSL_EXCLUSIVE_LOCKS_REQUIRED(glpk_mu) {
+  absl::StatusOr<BlockAuditResult> Run()
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(glpk_mu) {
     Build();
     BlockAuditResult out;
     for (int32_t bi : blocks_) {
@@ -56,7 +61,8 @@ class ComponentLp {
       for (int dir : {GLP_MIN, GLP_MAX}) {
         for (int32_t ci : todo_) SetObjective(m_.cells[ci], 1.0);
         glp_set_obj_dir(lp_.get(), dir);
-        if (glp_simplex(lp_.get(), &smcp_) == 0 && glp_get_status(lp_.get()) == GLP_OPT) {
+        if (glp_simplex(lp_.get(), &smcp_) == 0 &&
+            glp_get_status(lp_.get()) == GLP_OPT) {
           RecordSolution();
         }
         for (int32_t ci : todo_) SetObjective(m_.cells[ci], 0.0);
@@ -81,13 +87,16 @@ class ComponentLp {
     const double up_int = std::isinf(up) ? kInf : std::floor(up + kEps);
     // C1 (and C4): a single value. A zero pinned by published zeros discloses
     // nobody while zeros are figures.
-    const bool pinned_zero = up_exact && !config_.mask_zeros && c.value == 0 && up_int <= 0;
+    const bool pinned_zero =
+        up_exact && !config_.mask_zeros && c.value == 0 && up_int <= 0;
     if (up_int <= lo_int && !pinned_zero) return "C1";
     // C2: a small count must look possibly as large as the threshold.
-    if (a.required_upper > 0 && up_int < static_cast<double>(a.required_upper)) return "C2";
+    if (a.required_upper > 0 && up_int < static_cast<double>(a.required_upper))
+      return "C2";
     // C3: an excluded territory's interval inside what its label allows.
     if (a.required_width > 0 && !pinned_zero) {
-      const double cap = std::min(up_int, static_cast<double>(config_.territory_threshold - 1));
+      const double cap = std::min(
+          up_int, static_cast<double>(config_.territory_threshold - 1));
       if (cap - lo_int < static_cast<double>(a.required_width)) return "C3";
     }
     return nullptr;
@@ -99,13 +108,15 @@ class ComponentLp {
   void RecordSolution() {
     for (size_t k = next_ + 1; k < todo_.size(); ++k) {  // next_ + 1 wraps to 0
       double sum = 0;
-      for (int32_t r : m_.cells[todo_[k]].rows) sum += glp_get_col_prim(lp_.get(), Col(r));
+      for (int32_t r : m_.cells[todo_[k]].rows)
+        sum += glp_get_col_prim(lp_.get(), Col(r));
       witness_[k].first = std::min(witness_[k].first, sum);
       witness_[k].second = std::max(witness_[k].second, sum);
     }
   }
 
-  absl::Status Check(int32_t ci, std::pair<double, double> known, BlockAuditResult* out) {
+  absl::Status Check(int32_t ci, std::pair<double, double> known,
+                     BlockAuditResult* out) {
     const Cell& c = m_.cells[ci];
     const AuditCell& a = cells_[ci];
     bool all_fixed = true;
@@ -115,7 +126,8 @@ class ComponentLp {
       // [known] lies inside the reader's interval: if it already meets the
       // criteria, so does the interval. Otherwise widen it by solving, max
       // first (it decides C2).
-      if (Breach(c, a, known.first, known.second, /*up_exact=*/false) == nullptr) {
+      if (Breach(c, a, known.first, known.second, /*up_exact=*/false) ==
+          nullptr) {
         return absl::OkStatus();
       }
       SetObjective(c, 1.0);
@@ -131,7 +143,8 @@ class ComponentLp {
     }
     const char* criterion = Breach(c, a, lo, up);
     if (criterion != nullptr) {
-      CellInterval br{c.key, lo, up, a.required_upper, a.required_width, true, criterion};
+      CellInterval br{c.key, lo,       up, a.required_upper, a.required_width,
+                      true,  criterion};
       out->breached.push_back(ci);
       out->breaches.push_back(std::move(br));
       std::vector<int32_t> binding;
@@ -147,7 +160,8 @@ class ComponentLp {
         CTG_RETURN_IF_ERROR(Solve(GLP_MAX, c).status());
         AppendBinding(&binding);
         std::sort(binding.begin(), binding.end());
-        binding.erase(std::unique(binding.begin(), binding.end()), binding.end());
+        binding.erase(std::unique(binding.begin(), binding.end()),
+                      binding.end());
       }
       out->binding.push_back(std::move(binding));
     }
@@ -173,7 +187,8 @@ class ComponentLp {
     absl::flat_hash_set<int32_t> in_component(blocks_.begin(), blocks_.end());
     for (int32_t bi : blocks_) {
       const Block& b = m_.blocks[bi];
-      for (int32_t r = b.first_row; r < b.first_row + b.num_rows; ++r) col_of_row_[r] = n++;
+      for (int32_t r = b.first_row; r < b.first_row + b.num_rows; ++r)
+        col_of_row_[r] = n++;
     }
     fixed_zero_.assign(n, false);
     // A published cell of one inner cell fixes that variable (no row: a
@@ -226,10 +241,12 @@ class ComponentLp {
           continue;
         }
         if (a.label == Label::kExcluded) {
-          AddRow(GLP_DB, a.known_positive ? 1.0 : 0.0, threshold - 1, -1, terms);
+          AddRow(GLP_DB, a.known_positive ? 1.0 : 0.0, threshold - 1, -1,
+                 terms);
         } else if (a.label == Label::kShown) {
           AddRow(GLP_LO, threshold, 0.0, -1, terms);
-        } else if (a.role == AuditRole::kMasked && a.known_positive && c.rows.size() == 1 &&
+        } else if (a.role == AuditRole::kMasked && a.known_positive &&
+                   c.rows.size() == 1 &&
                    glp_get_col_type(lp_.get(), Col(c.rows[0])) == GLP_LO) {
           glp_set_col_bnds(lp_.get(), Col(c.rows[0]), GLP_LO, 1.0, 0.0);
         } else if (a.role == AuditRole::kMasked && a.known_positive) {
@@ -260,8 +277,8 @@ class ComponentLp {
       }
       AddRow(GLP_LO, 0.0, 0.0, -1, terms);
     }
-    glp_load_matrix(lp_.get(), static_cast<int>(ia_.size()) - 1, ia_.data(), ja_.data(),
-                    ar_.data());
+    glp_load_matrix(lp_.get(), static_cast<int>(ia_.size()) - 1, ia_.data(),
+                    ja_.data(), ar_.data());
     glp_adv_basis(lp_.get(), 0);  // a better first basis than all slacks
     glp_init_smcp(&smcp_);
     smcp_.msg_lev = GLP_MSG_OFF;
@@ -282,22 +299,24 @@ class ComponentLp {
       ret = glp_simplex(lp_.get(), &smcp_);
     }
     if (ret != 0) {
-      return absl::InternalError(absl::StrCat("LP audit: GLPK failed (code ", ret,
-                                              ") on cell ", c.key.ToString()));
+      return absl::InternalError(absl::StrCat(
+          "LP audit: GLPK failed (code ", ret, ") on cell ", c.key.ToString()));
     }
     const int status = glp_get_status(lp_.get());
     if (status == GLP_UNBND) return dir == GLP_MAX ? kInf : -kInf;
     if (status != GLP_OPT) {
       return absl::InternalError(absl::StrCat(
-          "LP audit: published figures are inconsistent around cell ", c.key.ToString()));
+          "LP audit: published figures are inconsistent around cell ",
+          c.key.ToString()));
     }
     if (!config_.audit.integer) {
       RecordSolution();
       return glp_get_obj_val(lp_.get());
     }
-    if (glp_intopt(lp_.get(), &iocp_) != 0 || glp_mip_status(lp_.get()) != GLP_OPT) {
-      return absl::InternalError(
-          absl::StrCat("LP audit: integer solve failed on cell ", c.key.ToString()));
+    if (glp_intopt(lp_.get(), &iocp_) != 0 ||
+        glp_mip_status(lp_.get()) != GLP_OPT) {
+      return absl::InternalError(absl::StrCat(
+          "LP audit: integer solve failed on cell ", c.key.ToString()));
     }
     return glp_mip_obj_val(lp_.get());
   }
@@ -306,14 +325,16 @@ class ComponentLp {
   void AppendBinding(std::vector<int32_t>* out) const {
     for (size_t j = 0; j < col_cell_.size(); ++j) {
       if (col_cell_[j] < 0) continue;
-      if (std::fabs(glp_get_col_dual(lp_.get(), static_cast<int>(j) + 1)) > 1e-9) {
+      if (std::fabs(glp_get_col_dual(lp_.get(), static_cast<int>(j) + 1)) >
+          1e-9) {
         out->push_back(col_cell_[j]);
       }
     }
     for (size_t row = 1; row < row_cell_.size(); ++row) {
       const int32_t ci = row_cell_[row];
       if (ci < 0 || cells_[ci].role != AuditRole::kPublished) continue;
-      if (std::fabs(glp_get_row_dual(lp_.get(), static_cast<int>(row))) > 1e-9) {
+      if (std::fabs(glp_get_row_dual(lp_.get(), static_cast<int>(row))) >
+          1e-9) {
         out->push_back(ci);
       }
     }
@@ -328,8 +349,8 @@ class ComponentLp {
         const Cell& p = m_.cells[ci];
         if (cells_[ci].role != AuditRole::kPublished) continue;
         std::vector<int32_t> common;
-        std::set_intersection(p.rows.begin(), p.rows.end(), c.rows.begin(), c.rows.end(),
-                              std::back_inserter(common));
+        std::set_intersection(p.rows.begin(), p.rows.end(), c.rows.begin(),
+                              c.rows.end(), std::back_inserter(common));
         if (!common.empty()) out.push_back(ci);
       }
     }
@@ -343,11 +364,13 @@ class ComponentLp {
   std::unique_ptr<glp_prob, ProbDeleter> lp_;
   std::vector<int32_t> col_of_row_;  // global row -> LP column - 1
   std::vector<bool> fixed_zero_;     // by LP column - 1
-  std::vector<int32_t> col_cell_;    // LP column - 1 -> published cell fixing it, or -1
-  std::vector<int32_t> row_cell_;    // GLPK row -> global cell index, or -1
-  std::vector<int32_t> todo_;        // masked cells to check, in order
-  std::vector<std::pair<double, double>> witness_;  // known part of each interval
-  size_t next_ = 0;                  // position in todo_
+  std::vector<int32_t>
+      col_cell_;  // LP column - 1 -> published cell fixing it, or -1
+  std::vector<int32_t> row_cell_;  // GLPK row -> global cell index, or -1
+  std::vector<int32_t> todo_;      // masked cells to check, in order
+  std::vector<std::pair<double, double>>
+      witness_;      // known part of each interval
+  size_t next_ = 0;  // position in todo_
   std::vector<int> ia_, ja_;
   std::vector<double> ar_;
   glp_smcp smcp_;
@@ -356,20 +379,23 @@ class ComponentLp {
 
 }  // namespace
 
-int64_t RequiredUpper(const Cell& cell, const Block& block, const SdcConfig& config) {
+int64_t RequiredUpper(const Cell& cell, const Block& block,
+                      const SdcConfig& config) {
   if (block.kind == IndicatorKind::kCount && IsSmallCount(cell.value, config)) {
     return config.frequency_threshold;
   }
-  if (block.kind == IndicatorKind::kAmount && IsDerivedFigureMasked(cell.value, config)) {
+  if (block.kind == IndicatorKind::kAmount &&
+      IsDerivedFigureMasked(cell.value, config)) {
     return config.frequency_threshold;  // R7, derived figures
   }
   return 0;
 }
 
-int64_t RequiredWidth(const Cell& cell, const Block& block, const SdcConfig& config) {
+int64_t RequiredWidth(const Cell& cell, const Block& block,
+                      const SdcConfig& config) {
   // R6: the allocataire-count total of an excluded territory or piece.
-  if (IsExcludedCell(cell, config) && block.allocataire_count && cell.key.is_total() &&
-      cell.key.indicator == block.key.indicator) {
+  if (IsExcludedCell(cell, config) && block.allocataire_count &&
+      cell.key.is_total() && cell.key.indicator == block.key.indicator) {
     return config.excluded_min_width;
   }
   return 0;
@@ -405,12 +431,12 @@ std::vector<std::vector<int32_t>> Components(const TableModel& model) {
   return out;
 }
 
-absl::StatusOr<BlockAuditResult> AuditComponent(const TableModel& model,
-                                                const std::vector<int32_t>& blocks,
-                                                const std::vector<AuditCell>& cells,
-                                                const SdcConfig& config) {
+absl::StatusOr<BlockAuditResult> AuditComponent(
+    const TableModel& model, const std::vector<int32_t>& blocks,
+    const std::vector<AuditCell>& cells, const SdcConfig& config) {
   if (cells.size() != model.cells.size()) {
-    return absl::InvalidArgumentError("AuditComponent: one AuditCell per cell of the model");
+    return absl::InvalidArgumentError(
+        "AuditComponent: one AuditCell per cell of the model");
   }
   absl::MutexLock lock(&glpk_mu);
   glp_term_out(GLP_OFF);

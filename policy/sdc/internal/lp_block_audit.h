@@ -45,18 +45,20 @@ struct AuditCell {
   AuditRole role = AuditRole::kIgnored;
   bool known_positive = false;  // the reader knows it is >= 1
   Label label = Label::kNone;
-  int64_t required_upper = 0;   // C2; 0: none
-  int64_t required_width = 0;   // C3; 0: none
-  bool check = true;            // kMasked: compute its interval (false: known to pass)
+  int64_t required_upper = 0;  // C2; 0: none
+  int64_t required_width = 0;  // C3; 0: none
+  bool check = true;  // kMasked: compute its interval (false: known to pass)
 };
 
 // The protection a masked cell needs (C2): the R7 frequency threshold for
 // small counts and derived figures, else 0.
-int64_t RequiredUpper(const Cell& cell, const Block& block, const SdcConfig& config);
+int64_t RequiredUpper(const Cell& cell, const Block& block,
+                      const SdcConfig& config);
 
 // C3: W for an R6-excluded territory's (or piece's) allocataire-count total,
 // else 0.
-int64_t RequiredWidth(const Cell& cell, const Block& block, const SdcConfig& config);
+int64_t RequiredWidth(const Cell& cell, const Block& block,
+                      const SdcConfig& config);
 
 // The blocks tied by Bounds, transitively: each component sorted, components
 // ordered by their first block.
@@ -73,10 +75,9 @@ struct BlockAuditResult {
 
 // `cells` has one entry per cell of the model; only the component's blocks
 // are read. Internal if GLPK fails or the published figures are inconsistent.
-absl::StatusOr<BlockAuditResult> AuditComponent(const TableModel& model,
-                                                const std::vector<int32_t>& blocks,
-                                                const std::vector<AuditCell>& cells,
-                                                const SdcConfig& config);
+absl::StatusOr<BlockAuditResult> AuditComponent(
+    const TableModel& model, const std::vector<int32_t>& blocks,
+    const std::vector<AuditCell>& cells, const SdcConfig& config);
 
 }  // namespace ctg::policy::sdc::internal
 

@@ -1,12 +1,11 @@
 // The Gauss step on the design doc's worked example (§5) and its singleton
 // variant, plus the elimination's own guarantees on small direct problems.
-#include "policy/sdc/internal/gauss_eliminator.h"
-
 #include <set>
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "policy/sdc/internal/gauss_eliminator.h"
 #include "policy/sdc/lp_audit.h"
 #include "policy/sdc/suppressor.h"
 #include "tests/policy/sdc/sdc_test_util.h"
@@ -33,7 +32,8 @@ TEST(GaussTest, DesignDocWorkedExample) {
   CTG_ASSERT_OK_AND_ASSIGN(TableModel m, MakeGrid({{20, 3}, {15, 12}, {8, 9}}));
   CTG_ASSERT_OK_AND_ASSIGN(Release r, ProtectTable(m, {}, NoAudit(), "v1"));
   EXPECT_EQ(MaskedWithReason(r, MaskReason::kSmallCount), Names({"A2"}));
-  EXPECT_EQ(MaskedWithReason(r, MaskReason::kSecondary), Names({"A1", "C1", "C2"}));
+  EXPECT_EQ(MaskedWithReason(r, MaskReason::kSecondary),
+            Names({"A1", "C1", "C2"}));
   EXPECT_EQ(r.loss.cells_secondary, 3);
   EXPECT_EQ(r.loss.value_secondary, 20 + 8 + 9);
   // The LP audit agrees: A2 can be anything in [1, 11].
@@ -69,7 +69,9 @@ TEST(GaussTest, SingletonVariantAnySumProtects) {
   CTG_ASSERT_OK_AND_ASSIGN(Release r, ProtectTable(m, {}, NoAudit(), "v1"));
   EXPECT_EQ(Masked(r), Names({"A1", "A2", "B1", "B2", "C1", "C2"}));
   CTG_ASSERT_OK_AND_ASSIGN(AuditReport a, AuditRelease(m, r, {}, SdcConfig{}));
-  EXPECT_TRUE(a.passed()) << (a.breaches.empty() ? "" : a.breaches[0].key.ToString());
+  EXPECT_TRUE(a.passed()) << (a.breaches.empty()
+                                  ? ""
+                                  : a.breaches[0].key.ToString());
 }
 
 TEST(GaussTest, RowWithOneSmallCellNeedsOneMoreInTheRow) {
@@ -79,7 +81,8 @@ TEST(GaussTest, RowWithOneSmallCellNeedsOneMoreInTheRow) {
   CTG_ASSERT_OK_AND_ASSIGN(TableModel m, MakeGrid({{30, 2, 7}, {40, 25, 18}}));
   CTG_ASSERT_OK_AND_ASSIGN(Release r, ProtectTable(m, {}, SdcConfig{}, "v1"));
   EXPECT_EQ(MaskedWithReason(r, MaskReason::kSmallCount), Names({"A2"}));
-  EXPECT_EQ(MaskedWithReason(r, MaskReason::kSecondary), Names({"A3", "B2", "B3"}));
+  EXPECT_EQ(MaskedWithReason(r, MaskReason::kSecondary),
+            Names({"A3", "B2", "B3"}));
   EXPECT_TRUE(r.audit.passed());
 }
 

@@ -23,12 +23,14 @@ TEST(HierarchyBasisTest, GridIsNestedAndCellsAreMostlyBasisVectors) {
   ASSERT_TRUE(h.has_value());
   EXPECT_EQ(h->size(), 6);  // as many as inner cells
   int singles = 0;
-  for (int32_t i = 0; i < m.blocks[0].num_cells; ++i) singles += h->Column(i).idx.size() == 1;
+  for (int32_t i = 0; i < m.blocks[0].num_cells; ++i)
+    singles += h->Column(i).idx.size() == 1;
   EXPECT_GE(singles, 6);
 }
 
 TEST(HierarchyBasisTest, QpvOverlayIsNotNested) {
-  CommuneLayout l{"33069", {Iris(0), Iris(1)}, {{"Q", Iris(0)}, {"Q", Iris(1)}}};
+  CommuneLayout l{
+      "33069", {Iris(0), Iris(1)}, {{"Q", Iris(0)}, {"Q", Iris(1)}}};
   CTG_ASSERT_OK_AND_ASSIGN(Geography g, CommuneGeography(l));
   BlockInput b{"N", "2023", IndicatorKind::kCount, false, {}, {}, {}};
   TableInput in;
@@ -44,13 +46,17 @@ TEST(HierarchyBasisTest, QpvOverlayIsNotNested) {
 TEST(HierarchyBasisTest, SameDecisionsAsTheInnerCellBasis) {
   std::mt19937_64 rng(11);
   for (int trial = 0; trial < 200; ++trial) {
-    const int n_iris = 2 + static_cast<int>(rng() % 5), ncat = 1 + static_cast<int>(rng() % 4);
-    std::vector<std::vector<int64_t>> counts(n_iris, std::vector<int64_t>(ncat));
+    const int n_iris = 2 + static_cast<int>(rng() % 5),
+              ncat = 1 + static_cast<int>(rng() % 4);
+    std::vector<std::vector<int64_t>> counts(n_iris,
+                                             std::vector<int64_t>(ncat));
     std::vector<int64_t> pops;
     for (auto& row : counts) {
       for (int64_t& v : row) {
         const int u = static_cast<int>(rng() % 10);
-        v = u < 2 ? 0 : u < 5 ? 2 + static_cast<int64_t>(rng() % 3) : 5 + rng() % 50;
+        v = u < 2   ? 0
+            : u < 5 ? 2 + static_cast<int64_t>(rng() % 3)
+                    : 5 + rng() % 50;
       }
       pops.push_back(60 + static_cast<int64_t>(rng() % 500));
     }

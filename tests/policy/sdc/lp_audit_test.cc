@@ -24,15 +24,17 @@ Release MaskOnly(const TableModel& m, const std::set<std::string>& names) {
   for (const Cell& c : m.cells) {
     if (!c.requested) continue;
     const bool masked = names.count(ShortName(c.key)) > 0;
-    r.cells.push_back({c.key, masked ? CellStatus::kMasked : CellStatus::kPublished,
-                       masked ? MaskReason::kSecondary : MaskReason::kNone, c.value});
+    r.cells.push_back(
+        {c.key, masked ? CellStatus::kMasked : CellStatus::kPublished,
+         masked ? MaskReason::kSecondary : MaskReason::kNone, c.value});
   }
   return r;
 }
 
 TEST(LpAuditTest, PrimaryAloneIsASingleValue) {
   CTG_ASSERT_OK_AND_ASSIGN(TableModel m, MakeGrid({{20, 3}, {15, 12}, {8, 9}}));
-  CTG_ASSERT_OK_AND_ASSIGN(AuditReport a, AuditRelease(m, MaskOnly(m, {"A2"}), {}, {}));
+  CTG_ASSERT_OK_AND_ASSIGN(AuditReport a,
+                           AuditRelease(m, MaskOnly(m, {"A2"}), {}, {}));
   ASSERT_EQ(a.breaches.size(), 1u);
   EXPECT_EQ(ShortName(a.breaches[0].key), "A2");
   EXPECT_DOUBLE_EQ(a.breaches[0].lower, 3);
@@ -44,7 +46,8 @@ TEST(LpAuditTest, RankCheckAgreesOnANaiveRelease) {
   CTG_ASSERT_OK_AND_ASSIGN(TableModel m, MakeGrid({{20, 3}, {15, 12}, {8, 9}}));
   EXPECT_EQ(testing::DerivableMaskedCells(m, MaskOnly(m, {"A2"}), {}, {}),
             std::vector<std::string>{"330690001/2023/N/k=2"});
-  EXPECT_TRUE(testing::DerivableMaskedCells(m, MaskOnly(m, {"A1", "A2", "C1", "C2"}), {}, {})
+  EXPECT_TRUE(testing::DerivableMaskedCells(
+                  m, MaskOnly(m, {"A1", "A2", "C1", "C2"}), {}, {})
                   .empty());
 }
 
@@ -52,8 +55,9 @@ TEST(LpAuditTest, NarrowRectangleBreachesTheUpperBound) {
   // A2 = 3 in a rectangle where A1 = 2 and C2 = 2 bound A2 by
   // 3 + min(A1, C2) - 1 = 4 < 5 (the reader knows masked cells are >= 1).
   CTG_ASSERT_OK_AND_ASSIGN(TableModel m, MakeGrid({{2, 3}, {15, 12}, {8, 2}}));
-  CTG_ASSERT_OK_AND_ASSIGN(AuditReport a,
-                           AuditRelease(m, MaskOnly(m, {"A1", "A2", "C1", "C2"}), {}, {}));
+  CTG_ASSERT_OK_AND_ASSIGN(
+      AuditReport a,
+      AuditRelease(m, MaskOnly(m, {"A1", "A2", "C1", "C2"}), {}, {}));
   bool a2 = false;
   for (const CellInterval& b : a.breaches) {
     if (ShortName(b.key) == "A2") {
@@ -90,7 +94,8 @@ TEST(LpAuditTest, MismatchedReleaseIsAnError) {
 }
 
 TEST(LpAuditTest, SafeFromSeveralThreads) {
-  CTG_ASSERT_OK_AND_ASSIGN(TableModel m, MakeGrid({{20, 3, 7}, {15, 12, 1}, {8, 9, 30}}));
+  CTG_ASSERT_OK_AND_ASSIGN(TableModel m,
+                           MakeGrid({{20, 3, 7}, {15, 12, 1}, {8, 9, 30}}));
   std::vector<std::thread> threads;
   std::vector<int> ok(4, 0);
   for (int t = 0; t < 4; ++t) {

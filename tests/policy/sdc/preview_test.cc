@@ -17,8 +17,9 @@ using ::testing::HasSubstr;
 
 TEST(PreviewTest, CountsMaskedCellsByReason) {
   // §5 with a fourth IRIS of 60 allocataires.
-  CTG_ASSERT_OK_AND_ASSIGN(TableModel m,
-                           MakeGrid({{20, 3}, {15, 12}, {8, 9}, {30, 25}}, {500, 500, 500, 60}));
+  CTG_ASSERT_OK_AND_ASSIGN(
+      TableModel m,
+      MakeGrid({{20, 3}, {15, 12}, {8, 9}, {30, 25}}, {500, 500, 500, 60}));
   CTG_ASSERT_OK_AND_ASSIGN(Release r, ProtectTable(m, {}, SdcConfig{}, "v1"));
   const FeasibilityPreview p = MakePreview(r);
   EXPECT_EQ(p.cells_total, 15);
@@ -26,12 +27,14 @@ TEST(PreviewTest, CountsMaskedCellsByReason) {
   EXPECT_EQ(p.cells_masked_small, 1);
   EXPECT_EQ(p.cells_masked_earlier, 0);
   EXPECT_EQ(p.cells_published + p.cells_excluded + p.cells_masked_small +
-                p.cells_masked_secondary + p.cells_masked_dominance + p.cells_masked_earlier,
+                p.cells_masked_secondary + p.cells_masked_dominance +
+                p.cells_masked_earlier,
             p.cells_total);
   EXPECT_EQ(p.cells_masked_secondary, r.loss.cells_secondary);
   ASSERT_EQ(p.excluded.size(), 1u);
   EXPECT_EQ(p.excluded[0].territory, Iris(3));
-  EXPECT_EQ(static_cast<int64_t>(p.masked.size()), p.cells_total - p.cells_published);
+  EXPECT_EQ(static_cast<int64_t>(p.masked.size()),
+            p.cells_total - p.cells_published);
   EXPECT_TRUE(p.audit_ran);
   EXPECT_TRUE(p.audit_complete);
   EXPECT_TRUE(p.audit_passed);

@@ -50,11 +50,17 @@ int64_t Count(Rng& rng, double p_zero, double p_small) {
   return Uniform(rng, 5, 60);
 }
 
-BlockInput RandomBlock(Rng& rng, const Geography& geo, const std::string& indicator,
-                       double p_zero, double p_small) {
+BlockInput RandomBlock(Rng& rng, const Geography& geo,
+                       const std::string& indicator, double p_zero,
+                       double p_small) {
   const bool amount = Uniform(rng, 0, 4) == 0;
-  BlockInput b{indicator, "2023", amount ? IndicatorKind::kAmount : IndicatorKind::kCount,
-               false, {}, {}, {}};
+  BlockInput b{indicator,
+               "2023",
+               amount ? IndicatorKind::kAmount : IndicatorKind::kCount,
+               false,
+               {},
+               {},
+               {}};
   const int nb = static_cast<int>(Uniform(rng, 0, 2));
   for (int k = 0; k < nb; ++k) {
     Breakdown bd{absl::StrCat("b", k), {}};
@@ -91,8 +97,9 @@ BlockInput RandomBlock(Rng& rng, const Geography& geo, const std::string& indica
     b.figures.push_back({piece, "", "", total, total_euros});
     for (int k = 0; k < nb; ++k) {
       for (int64_t c = 0; c < ncat[k]; ++c) {
-        b.figures.push_back({piece, b.breakdowns[k].code, b.breakdowns[k].categories[c],
-                             margin[k][c], euros[k][c]});
+        b.figures.push_back({piece, b.breakdowns[k].code,
+                             b.breakdowns[k].categories[c], margin[k][c],
+                             euros[k][c]});
       }
     }
   }
@@ -101,14 +108,16 @@ BlockInput RandomBlock(Rng& rng, const Geography& geo, const std::string& indica
 
 // An indicator whose total equals category c0 of `target`'s first breakdown
 // in every piece (catalogue relation total_equals), split over 0-1 breakdown.
-BlockInput LinkedBlock(Rng& rng, const BlockInput& target, const std::string& indicator) {
+BlockInput LinkedBlock(Rng& rng, const BlockInput& target,
+                       const std::string& indicator) {
   BlockInput b{indicator, "2023", IndicatorKind::kCount, false, {}, {}, {}};
   b.total_equals = {target.indicator, target.breakdowns[0].code,
                     target.breakdowns[0].categories[0]};
   const int nc = static_cast<int>(Uniform(rng, 0, 3));
   if (nc > 1) {
     b.breakdowns.push_back({"k", {}});
-    for (int c = 0; c < nc; ++c) b.breakdowns[0].categories.push_back(absl::StrCat("k", c));
+    for (int c = 0; c < nc; ++c)
+      b.breakdowns[0].categories.push_back(absl::StrCat("k", c));
   }
   for (const Figure& f : target.figures) {
     if (f.breakdown != target.breakdowns[0].code ||
@@ -132,7 +141,8 @@ RandomCommune MakeCommune(Rng& rng) {
   for (int i = 0; i < n_iris; ++i) layout.iris.push_back(testing::Iris(i));
   if (Uniform(rng, 0, 9) < 4) {
     const int first = static_cast<int>(Uniform(rng, 0, n_iris - 1));
-    const int parts = static_cast<int>(Uniform(rng, 1, std::min(3, n_iris - first)));
+    const int parts =
+        static_cast<int>(Uniform(rng, 1, std::min(3, n_iris - first)));
     for (int i = first; i < first + parts; ++i) {
       layout.qpv_parts.push_back({"QN03301M", testing::Iris(i)});
     }
@@ -141,7 +151,8 @@ RandomCommune MakeCommune(Rng& rng) {
   EXPECT_TRUE(geo.ok()) << geo.status();
   RandomCommune rc{*std::move(geo), {}, {}};
   for (const auto& t : rc.geo.territories()) rc.territories.push_back(t.code);
-  const double p_zero = Uniform(rng, 0, 4) * 0.1, p_small = Uniform(rng, 0, 5) * 0.1;
+  const double p_zero = Uniform(rng, 0, 4) * 0.1,
+               p_small = Uniform(rng, 0, 5) * 0.1;
   const int n_blocks = static_cast<int>(Uniform(rng, 1, 2));
   for (int k = 0; k < n_blocks; ++k) {
     rc.input.blocks.push_back(
@@ -165,7 +176,8 @@ void RandomRequest(Rng& rng, RandomCommune* rc) {
   for (const std::string& t : rc->territories) {
     if (Uniform(rng, 0, 2) > 0) in.requested_territories.push_back(t);
   }
-  if (in.requested_territories.empty()) in.requested_territories.push_back(rc->territories[0]);
+  if (in.requested_territories.empty())
+    in.requested_territories.push_back(rc->territories[0]);
   in.requested_breakdowns.clear();
   if (Uniform(rng, 0, 1) == 0) in.requested_breakdowns = {"b0"};
 }
@@ -183,7 +195,8 @@ TEST(PropertyTest, LpAuditNeverFindsABreachOverReleaseSequences) {
       RandomRequest(rng, &rc);
       absl::StatusOr<TableModel> model = BuildTable(rc.geo, rc.input);
       ASSERT_TRUE(model.ok()) << "seed " << seed << ": " << model.status();
-      absl::StatusOr<Release> r = ProtectTable(*model, memory, config, "v1", seed);
+      absl::StatusOr<Release> r =
+          ProtectTable(*model, memory, config, "v1", seed);
       if (!r.ok()) {
         // Refusing is safe; it must be a reasoned refusal, and rare.
         ASSERT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition)
@@ -195,12 +208,14 @@ TEST(PropertyTest, LpAuditNeverFindsABreachOverReleaseSequences) {
           if (std::getenv("SDC_PROPERTY_DUMP") != nullptr) {
             for (const Cell& c : model->cells) {
               const MemoryEntry* e = memory.Find(c.key);
-              std::printf("  %-40s v=%-3lld rows=%zu req=%d piece=%d pop=%lld mem=%s\n",
-                          c.key.ToString().c_str(), static_cast<long long>(c.value),
-                          c.rows.size(), c.requested, c.piece,
-                          static_cast<long long>(c.territory_population),
-                          e == nullptr ? "-"
-                          : e->state == MemoryEntry::State::kPublished ? "P" : "M");
+              std::printf(
+                  "  %-40s v=%-3lld rows=%zu req=%d piece=%d pop=%lld mem=%s\n",
+                  c.key.ToString().c_str(), static_cast<long long>(c.value),
+                  c.rows.size(), c.requested, c.piece,
+                  static_cast<long long>(c.territory_population),
+                  e == nullptr                                 ? "-"
+                  : e->state == MemoryEntry::State::kPublished ? "P"
+                                                               : "M");
             }
           }
         }
@@ -220,7 +235,8 @@ TEST(PropertyTest, LpAuditNeverFindsABreachOverReleaseSequences) {
       const std::vector<std::string> derivable =
           testing::DerivableMaskedCells(*model, *r, memory, config);
       ASSERT_TRUE(derivable.empty()) << "seed " << seed << ": " << derivable[0];
-      for (const ReleasedCell& c : r->cells) masked += c.status != CellStatus::kPublished;
+      for (const ReleasedCell& c : r->cells)
+        masked += c.status != CellStatus::kPublished;
       ASSERT_TRUE(memory.Record(*r).ok()) << "seed " << seed;
     }
   }
@@ -229,8 +245,8 @@ TEST(PropertyTest, LpAuditNeverFindsABreachOverReleaseSequences) {
   EXPECT_GT(masked, 0);
   RecordProperty("releases", releases);
   RecordProperty("refused", refused);
-  std::printf("property: %d tables, %d releases, %d refused, %d masked cells\n", kCases,
-              releases, refused, masked);
+  std::printf("property: %d tables, %d releases, %d refused, %d masked cells\n",
+              kCases, releases, refused, masked);
 }
 
 // A base replaced between two releases (some pieces' figures change): the
@@ -252,13 +268,16 @@ TEST(PropertyTest, ReplacedBaseIsRefusedOrSafe) {
     // Base v2: a third of the pieces get new figures.
     RandomCommune replaced = rc;
     for (size_t k = 0; k < rc.input.blocks.size(); ++k) {
-      if (!rc.input.blocks[k].total_equals.indicator.empty()) continue;  // redone below
-      BlockInput fresh = RandomBlock(rng, rc.geo, rc.input.blocks[k].indicator, 0.2, 0.3);
+      if (!rc.input.blocks[k].total_equals.indicator.empty())
+        continue;  // redone below
+      BlockInput fresh =
+          RandomBlock(rng, rc.geo, rc.input.blocks[k].indicator, 0.2, 0.3);
       fresh.kind = rc.input.blocks[k].kind;
       BlockInput& old = replaced.input.blocks[k];
       bool same_shape = fresh.breakdowns.size() == old.breakdowns.size();
       for (size_t d = 0; same_shape && d < old.breakdowns.size(); ++d) {
-        same_shape = fresh.breakdowns[d].categories == old.breakdowns[d].categories;
+        same_shape =
+            fresh.breakdowns[d].categories == old.breakdowns[d].categories;
       }
       if (!same_shape) continue;
       for (size_t f = 0; f < old.figures.size(); ++f) {
@@ -277,15 +296,16 @@ TEST(PropertyTest, ReplacedBaseIsRefusedOrSafe) {
     ASSERT_TRUE(v2.ok()) << v2.status();
     absl::StatusOr<Release> r2 = ProtectTable(*v2, memory, config, "v2");
     if (!r2.ok()) {
-      ASSERT_EQ(r2.status().code(), absl::StatusCode::kFailedPrecondition) << r2.status();
+      ASSERT_EQ(r2.status().code(), absl::StatusCode::kFailedPrecondition)
+          << r2.status();
       ++refused;
       continue;
     }
     ++safe;
     absl::StatusOr<AuditReport> a = AuditRelease(*v2, *r2, memory, config);
     ASSERT_TRUE(a.ok()) << a.status();
-    EXPECT_TRUE(a->breaches.empty()) << "seed " << seed << ": "
-                                     << a->breaches[0].key.ToString();
+    EXPECT_TRUE(a->breaches.empty())
+        << "seed " << seed << ": " << a->breaches[0].key.ToString();
   }
   EXPECT_GT(safe, 0);
   std::printf("replaced base: %d safe releases, %d refused\n", safe, refused);

@@ -29,7 +29,8 @@ class Echelon {
     for (const auto& [pivot, row] : rows_) {
       if (v[pivot] == 0) continue;
       const int64_t f = v[pivot];
-      for (size_t i = 0; i < n_; ++i) v[i] = ((v[i] - f * row[i]) % kP + kP) % kP;
+      for (size_t i = 0; i < n_; ++i)
+        v[i] = ((v[i] - f * row[i]) % kP + kP) % kP;
     }
     for (int64_t x : v) {
       if (x != 0) return false;
@@ -45,7 +46,8 @@ class Echelon {
     for (auto& [p, row] : rows_) {  // keep the basis fully reduced
       if (row[pivot] == 0) continue;
       const int64_t f = row[pivot];
-      for (size_t i = 0; i < n_; ++i) row[i] = ((row[i] - f * v[i]) % kP + kP) % kP;
+      for (size_t i = 0; i < n_; ++i)
+        row[i] = ((row[i] - f * v[i]) % kP + kP) % kP;
     }
     rows_.emplace(pivot, std::move(v));
   }
@@ -57,7 +59,8 @@ class Echelon {
 
 }  // namespace
 
-std::vector<std::string> DerivableMaskedCells(const TableModel& model, const Release& release,
+std::vector<std::string> DerivableMaskedCells(const TableModel& model,
+                                              const Release& release,
                                               const ReleaseMemory& memory,
                                               const SdcConfig& config) {
   std::map<CellKey, CellStatus> status;
@@ -84,15 +87,17 @@ std::vector<std::string> DerivableMaskedCells(const TableModel& model, const Rel
       const Cell& c = model.cells[ci];
       const MemoryEntry* e = memory.Find(c.key);
       auto s = status.find(c.key);
-      const bool published = (s != status.end() && s->second == CellStatus::kPublished) ||
-                             (e != nullptr && e->state == MemoryEntry::State::kPublished);
+      const bool published =
+          (s != status.end() && s->second == CellStatus::kPublished) ||
+          (e != nullptr && e->state == MemoryEntry::State::kPublished);
       if (published) {
         known.Add(column(c));
         continue;
       }
-      const bool masked = (s != status.end()) ||
-                          (e != nullptr && e->state == MemoryEntry::State::kMasked) ||
-                          ClassifyPrimary(c, b, config) != PrimaryReason::kNone;
+      const bool masked =
+          (s != status.end()) ||
+          (e != nullptr && e->state == MemoryEntry::State::kMasked) ||
+          ClassifyPrimary(c, b, config) != PrimaryReason::kNone;
       if (masked && c.value > 0) protect.push_back(&c);
     }
     for (const Cell* c : protect) {

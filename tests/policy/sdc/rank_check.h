@@ -16,7 +16,8 @@
 
 namespace ctg::policy::sdc::testing {
 
-std::vector<std::string> DerivableMaskedCells(const TableModel& model, const Release& release,
+std::vector<std::string> DerivableMaskedCells(const TableModel& model,
+                                              const Release& release,
                                               const ReleaseMemory& memory,
                                               const SdcConfig& config);
 

@@ -25,8 +25,8 @@ class Lp {
   }
   ~Lp() { glp_delete_prob(p_); }
 
-  void Add(const std::vector<int32_t>& plus, const std::vector<int32_t>& minus, int type,
-           double lo, double up) {
+  void Add(const std::vector<int32_t>& plus, const std::vector<int32_t>& minus,
+           int type, double lo, double up) {
     const int row = glp_add_rows(p_, 1);
     glp_set_row_bnds(p_, row, type, lo, up);
     for (int32_t r : plus) Push(row, r, 1);
@@ -36,7 +36,8 @@ class Lp {
   // min (dir = GLP_MIN) or max of sum(rows).
   double Solve(const std::vector<int32_t>& rows, int dir) {
     if (!loaded_) {
-      glp_load_matrix(p_, static_cast<int>(ia_.size()) - 1, ia_.data(), ja_.data(), ar_.data());
+      glp_load_matrix(p_, static_cast<int>(ia_.size()) - 1, ia_.data(),
+                      ja_.data(), ar_.data());
       loaded_ = true;
     }
     for (int j = 1; j <= glp_get_num_cols(p_); ++j) glp_set_obj_coef(p_, j, 0);
@@ -50,7 +51,7 @@ class Lp {
     const int status = glp_get_status(p_);
     if (status == GLP_UNBND) {
       return dir == GLP_MAX ? std::numeric_limits<double>::infinity()
-                          : -std::numeric_limits<double>::infinity();
+                            : -std::numeric_limits<double>::infinity();
     }
     return glp_get_obj_val(p_);
   }
@@ -69,9 +70,9 @@ class Lp {
 
 }  // namespace
 
-absl::StatusOr<std::vector<std::string>> ReaderBreaches(const TableModel& model,
-                                                        const Release& release,
-                                                        const ReaderModel& reader) {
+absl::StatusOr<std::vector<std::string>> ReaderBreaches(
+    const TableModel& model, const Release& release,
+    const ReaderModel& reader) {
   absl::flat_hash_map<CellKey, const Cell*> cell;
   for (const Cell& c : model.cells) cell[c.key] = &c;
   auto rows = [&](const CellKey& k) -> const std::vector<int32_t>* {
@@ -84,7 +85,8 @@ absl::StatusOr<std::vector<std::string>> ReaderBreaches(const TableModel& model,
     const std::vector<int32_t>* r = rows(c.key);
     if (r == nullptr) return absl::InternalError("release cell not in model");
     if (c.status == CellStatus::kPublished) {
-      lp.Add(*r, {}, GLP_FX, static_cast<double>(c.value), static_cast<double>(c.value));
+      lp.Add(*r, {}, GLP_FX, static_cast<double>(c.value),
+             static_cast<double>(c.value));
       shown.insert({c.key.territory, c.key.period});
     } else if (c.status == CellStatus::kMasked) {
       lp.Add(*r, {}, GLP_LO, 1, 0);  // zeros are figures: masked >= 1
@@ -106,7 +108,8 @@ absl::StatusOr<std::vector<std::string>> ReaderBreaches(const TableModel& model,
   for (const Relation& rel : reader.relations) {
     const std::vector<int32_t>* sub = rows(rel.sub);
     const std::vector<int32_t>* pop = rows(rel.pop);
-    if (sub == nullptr || pop == nullptr) return absl::InternalError("relation cell unknown");
+    if (sub == nullptr || pop == nullptr)
+      return absl::InternalError("relation cell unknown");
     lp.Add(*pop, *sub, GLP_LO, 0, 0);
   }
   std::vector<std::string> out;
@@ -116,10 +119,11 @@ absl::StatusOr<std::vector<std::string>> ReaderBreaches(const TableModel& model,
     const int64_t value = cell.at(c.key)->value;
     const double lo = std::ceil(lp.Solve(r, GLP_MIN) - 1e-6);
     const double up = std::floor(lp.Solve(r, GLP_MAX) + 1e-6);
-    const std::string where = absl::StrCat(c.key.ToString(), " (true ", value, ") in [", lo,
-                                           ", ", up, "]");
+    const std::string where = absl::StrCat(c.key.ToString(), " (true ", value,
+                                           ") in [", lo, ", ", up, "]");
     if (up <= lo && value != 0) out.push_back(absl::StrCat("C1 ", where));
-    if (c.status == CellStatus::kMasked && value > 0 && value < reader.frequency_threshold &&
+    if (c.status == CellStatus::kMasked && value > 0 &&
+        value < reader.frequency_threshold &&
         up < static_cast<double>(reader.frequency_threshold)) {
       out.push_back(absl::StrCat("C2 ", where));
     }

@@ -32,9 +32,8 @@ struct ReaderModel {
 
 // The breaches of C1-C3 a reader finds in `release` (every requested masked
 // or excluded cell; true values from `model`), as readable strings.
-absl::StatusOr<std::vector<std::string>> ReaderBreaches(const TableModel& model,
-                                                        const Release& release,
-                                                        const ReaderModel& reader);
+absl::StatusOr<std::vector<std::string>> ReaderBreaches(
+    const TableModel& model, const Release& release, const ReaderModel& reader);
 
 }  // namespace ctg::policy::sdc::testing
 

@@ -31,11 +31,18 @@ const std::vector<std::string> kFamily = {"iso", "cwoc", "cwc", "sp"};
 
 // Allocataires by family type, one row per IRIS (populations = row sums).
 BlockInput Allocataires(const std::vector<std::vector<int64_t>>& rows) {
-  BlockInput b{"allocataires", "2023", IndicatorKind::kCount, true, {{"family", kFamily}}, {}, {}};
+  BlockInput b{"allocataires",
+               "2023",
+               IndicatorKind::kCount,
+               true,
+               {{"family", kFamily}},
+               {},
+               {}};
   for (size_t i = 0; i < rows.size(); ++i) {
     int64_t total = 0;
     for (size_t c = 0; c < kFamily.size(); ++c) {
-      b.figures.push_back({Iris(static_cast<int>(i)), "family", kFamily[c], rows[i][c]});
+      b.figures.push_back(
+          {Iris(static_cast<int>(i)), "family", kFamily[c], rows[i][c]});
       total += rows[i][c];
     }
     b.figures.push_back({Iris(static_cast<int>(i)), "", "", total});
@@ -57,11 +64,14 @@ BlockInput Rsa(const std::vector<std::vector<int64_t>>& rows) {
 std::vector<Relation> RsaRelations(size_t num_iris) {
   std::vector<Relation> out;
   std::vector<std::string> territories = {"33069"};
-  for (size_t i = 0; i < num_iris; ++i) territories.push_back(Iris(static_cast<int>(i)));
+  for (size_t i = 0; i < num_iris; ++i)
+    territories.push_back(Iris(static_cast<int>(i)));
   for (const std::string& t : territories) {
-    out.push_back({{t, "2023", "rsa", "", ""}, {t, "2023", "allocataires", "", ""}});
+    out.push_back(
+        {{t, "2023", "rsa", "", ""}, {t, "2023", "allocataires", "", ""}});
     for (const std::string& f : kFamily) {
-      out.push_back({{t, "2023", "rsa", "family", f}, {t, "2023", "allocataires", "family", f}});
+      out.push_back({{t, "2023", "rsa", "family", f},
+                     {t, "2023", "allocataires", "family", f}});
     }
   }
   return out;
@@ -75,7 +85,8 @@ TableModel Blind(TableModel m) {
   return m;
 }
 
-std::vector<std::string> Breaches(const TableModel& m, const Release& r, const ReaderModel& rm) {
+std::vector<std::string> Breaches(const TableModel& m, const Release& r,
+                                  const ReaderModel& rm) {
   absl::StatusOr<std::vector<std::string>> b = ReaderBreaches(m, r, rm);
   EXPECT_TRUE(b.ok()) << b.status();
   return b.ok() ? *b : std::vector<std::string>{"reader failed"};
@@ -91,7 +102,8 @@ TEST(ReaderModelTest, SubPopulationBoundDoesNotPinASmallCount) {
     SCOPED_TRACE(small);
     CTG_ASSERT_OK_AND_ASSIGN(Geography g, GridGeography(3));
     TableInput in;
-    in.blocks.push_back(Allocataires({{80, 40, small, 8}, {90, 60, 30, 20}, {70, 50, 25, 15}}));
+    in.blocks.push_back(
+        Allocataires({{80, 40, small, 8}, {90, 60, 30, 20}, {70, 50, 25, 15}}));
     in.blocks.push_back(Rsa({{20, 0, 0, 8}, {30, 5, 10, 12}, {25, 6, 9, 10}}));
     CTG_ASSERT_OK_AND_ASSIGN(TableModel m, BuildTable(g, in));
     ReaderModel reader;
@@ -99,7 +111,8 @@ TEST(ReaderModelTest, SubPopulationBoundDoesNotPinASmallCount) {
     SdcConfig config;
 
     const TableModel blind = Blind(m);
-    CTG_ASSERT_OK_AND_ASSIGN(Release old, ProtectTable(blind, {}, config, "v1"));
+    CTG_ASSERT_OK_AND_ASSIGN(Release old,
+                             ProtectTable(blind, {}, config, "v1"));
     EXPECT_THAT(Breaches(m, old, reader), Not(IsEmpty()));
 
     CTG_ASSERT_OK_AND_ASSIGN(Release r, ProtectTable(m, {}, config, "v1"));
@@ -118,13 +131,16 @@ TEST(ReaderModelTest, StatusWordsDoNotNarrowExcludedTerritories) {
     SCOPED_TRACE(a);
     CTG_ASSERT_OK_AND_ASSIGN(Geography g, GridGeography(4));
     TableInput in;
-    in.blocks.push_back(Allocataires(
-        {{a - 49, 20, 14, 15}, {50, 20, 14, 15}, {200, 120, 100, 80}, {150, 90, 60, 50}}));
+    in.blocks.push_back(Allocataires({{a - 49, 20, 14, 15},
+                                      {50, 20, 14, 15},
+                                      {200, 120, 100, 80},
+                                      {150, 90, 60, 50}}));
     CTG_ASSERT_OK_AND_ASSIGN(TableModel m, BuildTable(g, in));
     ReaderModel reader;
     SdcConfig config;
 
-    CTG_ASSERT_OK_AND_ASSIGN(Release old, ProtectTable(Blind(m), {}, config, "v1"));
+    CTG_ASSERT_OK_AND_ASSIGN(Release old,
+                             ProtectTable(Blind(m), {}, config, "v1"));
     EXPECT_THAT(Breaches(m, old, reader), Not(IsEmpty()));
 
     CTG_ASSERT_OK_AND_ASSIGN(Release r, ProtectTable(m, {}, config, "v1"));
@@ -152,19 +168,22 @@ TEST(ReaderModelTest, BaseContradictingARelationIsRefused) {
 TEST(ReaderModelTest, UnrepairableBreachIsRefusedNamingCellAndCriterion) {
   CTG_ASSERT_OK_AND_ASSIGN(Geography g, GridGeography(3));
   TableInput in;
-  in.blocks.push_back(Allocataires({{80, 40, 3, 8}, {90, 60, 30, 20}, {70, 50, 25, 15}}));
+  in.blocks.push_back(
+      Allocataires({{80, 40, 3, 8}, {90, 60, 30, 20}, {70, 50, 25, 15}}));
   in.blocks.push_back(Rsa({{20, 0, 0, 8}, {30, 5, 10, 12}, {25, 6, 9, 10}}));
   CTG_ASSERT_OK_AND_ASSIGN(TableModel m, BuildTable(g, in));
   SdcConfig config;
-  config.open_data = {{{Iris(0), "2023", "allocataires", "", ""}, 131, 0},
-                      {{Iris(0), "2023", "allocataires", "family", "iso"}, 80, 0},
-                      {{Iris(0), "2023", "allocataires", "family", "cwoc"}, 40, 0},
-                      {{Iris(0), "2023", "rsa", "family", "sp"}, 8, 0}};
-  EXPECT_THAT(ProtectTable(m, {}, config, "v1"),
-              ::ctg::testing::StatusIs(
-                  absl::StatusCode::kFailedPrecondition,
-                  ::testing::AllOf(::testing::HasSubstr("allocataires/family=cwc"),
-                                   ::testing::HasSubstr("criterion C2"))));
+  config.open_data = {
+      {{Iris(0), "2023", "allocataires", "", ""}, 131, 0},
+      {{Iris(0), "2023", "allocataires", "family", "iso"}, 80, 0},
+      {{Iris(0), "2023", "allocataires", "family", "cwoc"}, 40, 0},
+      {{Iris(0), "2023", "rsa", "family", "sp"}, 8, 0}};
+  EXPECT_THAT(
+      ProtectTable(m, {}, config, "v1"),
+      ::ctg::testing::StatusIs(
+          absl::StatusCode::kFailedPrecondition,
+          ::testing::AllOf(::testing::HasSubstr("allocataires/family=cwc"),
+                           ::testing::HasSubstr("criterion C2"))));
   // Without the open data, the same table is released safely.
   config.open_data.clear();
   EXPECT_TRUE(ProtectTable(m, {}, config, "v1").ok());
@@ -175,16 +194,19 @@ TEST(ReaderModelTest, UnrepairableBreachIsRefusedNamingCellAndCriterion) {
 TEST(ReaderModelTest, GroupDisclosureRuleMasksAWholeCategory) {
   CTG_ASSERT_OK_AND_ASSIGN(Geography g, GridGeography(3));
   TableInput in;
-  in.blocks.push_back(Allocataires({{80, 40, 30, 18}, {90, 60, 30, 20}, {70, 50, 25, 15}}));
+  in.blocks.push_back(
+      Allocataires({{80, 40, 30, 18}, {90, 60, 30, 20}, {70, 50, 25, 15}}));
   in.blocks.push_back(Rsa({{0, 0, 0, 12}, {30, 5, 10, 12}, {25, 6, 9, 10}}));
   CTG_ASSERT_OK_AND_ASSIGN(TableModel m, BuildTable(g, in));
   SdcConfig config;
   CTG_ASSERT_OK_AND_ASSIGN(Release off, ProtectTable(m, {}, config, "v1"));
   config.group_disclosure = true;
   CTG_ASSERT_OK_AND_ASSIGN(Release on, ProtectTable(m, {}, config, "v1"));
-  auto status_of = [](const Release& r, const std::string& ind, const std::string& cat) {
+  auto status_of = [](const Release& r, const std::string& ind,
+                      const std::string& cat) {
     for (const ReleasedCell& c : r.cells) {
-      if (c.key.territory == Iris(0) && c.key.indicator == ind && c.key.category == cat) {
+      if (c.key.territory == Iris(0) && c.key.indicator == ind &&
+          c.key.category == cat) {
         return c.status;
       }
     }
@@ -196,7 +218,6 @@ TEST(ReaderModelTest, GroupDisclosureRuleMasksAWholeCategory) {
   reader.relations = RsaRelations(3);
   EXPECT_THAT(Breaches(m, on, reader), IsEmpty());
 }
-
 
 // Persons covered, one figure per IRIS: no breakdown.
 BlockInput Persons(const std::vector<int64_t>& per_iris) {
@@ -210,8 +231,10 @@ BlockInput Persons(const std::vector<int64_t>& per_iris) {
 // allocataires + couples (cwoc, cwc) <= persons: a bound whose sub side
 // names the couples' rows twice (in the total and in their category).
 SumBoundInput PersonsCovered() {
-  return {{{"allocataires", "", ""}, {"allocataires", "family", "cwoc"},
-           {"allocataires", "family", "cwc"}, {"children", "", ""}},
+  return {{{"allocataires", "", ""},
+           {"allocataires", "family", "cwoc"},
+           {"allocataires", "family", "cwc"},
+           {"children", "", ""}},
           "persons"};
 }
 
@@ -220,20 +243,22 @@ TEST(SumBoundTest, OneBoundPerPieceWithCouplesCountedTwice) {
   TableInput in;
   in.blocks.push_back(Allocataires({{10, 5, 6, 4}, {30, 20, 20, 30}}));
   in.blocks.push_back(Persons({36, 140}));  // 25 + 11 = 36; 100 + 40 = 140
-  in.sum_bounds = {PersonsCovered()};        // children: absent, left out
+  in.sum_bounds = {PersonsCovered()};       // children: absent, left out
   CTG_ASSERT_OK_AND_ASSIGN(TableModel m, BuildTable(g, in));
   ASSERT_THAT(m.Validate(), ::ctg::testing::IsOk());
   ASSERT_EQ(m.bounds.size(), 2u);
   const Bound& b = m.bounds[0];
   EXPECT_EQ(b.sub.size(), 6u);  // 4 family rows, then cwoc and cwc again
-  EXPECT_EQ(std::adjacent_find(b.sub.begin(), b.sub.end()) != b.sub.end(), true);
+  EXPECT_EQ(std::adjacent_find(b.sub.begin(), b.sub.end()) != b.sub.end(),
+            true);
   EXPECT_EQ(b.pop.size(), 1u);
   EXPECT_NE(m.inner[b.sub[0]].block, m.inner[b.pop[0]].block);
 
   in.blocks[1] = Persons({35, 140});
   EXPECT_THAT(BuildTable(g, in),
-              ::ctg::testing::StatusIs(absl::StatusCode::kInvalidArgument,
-                                       ::testing::HasSubstr("sum bound does not hold")));
+              ::ctg::testing::StatusIs(
+                  absl::StatusCode::kInvalidArgument,
+                  ::testing::HasSubstr("sum bound does not hold")));
 }
 
 // R7 through a sum bound: IRIS 0 has 100 allocataires, 3 couples without
@@ -245,7 +270,8 @@ TEST(SumBoundTest, OneBoundPerPieceWithCouplesCountedTwice) {
 TEST(SumBoundTest, CouplesCannotBeCappedThroughPersonsCovered) {
   CTG_ASSERT_OK_AND_ASSIGN(Geography g, GridGeography(3));
   TableInput in;
-  in.blocks.push_back(Allocataires({{75, 3, 2, 20}, {90, 60, 30, 20}, {70, 50, 25, 15}}));
+  in.blocks.push_back(
+      Allocataires({{75, 3, 2, 20}, {90, 60, 30, 20}, {70, 50, 25, 15}}));
   in.blocks.push_back(Persons({105, 400, 300}));
   CTG_ASSERT_OK_AND_ASSIGN(TableModel blind, BuildTable(g, in));
   in.sum_bounds = {PersonsCovered()};
@@ -253,7 +279,8 @@ TEST(SumBoundTest, CouplesCannotBeCappedThroughPersonsCovered) {
   SdcConfig config;
 
   CTG_ASSERT_OK_AND_ASSIGN(Release old, ProtectTable(blind, {}, config, "v1"));
-  CTG_ASSERT_OK_AND_ASSIGN(AuditReport old_audit, AuditRelease(m, old, {}, config));
+  CTG_ASSERT_OK_AND_ASSIGN(AuditReport old_audit,
+                           AuditRelease(m, old, {}, config));
   EXPECT_FALSE(old_audit.passed());
 
   CTG_ASSERT_OK_AND_ASSIGN(Release r, ProtectTable(m, {}, config, "v1"));

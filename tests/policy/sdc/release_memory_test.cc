@@ -31,7 +31,8 @@ CellKey Key(const std::string& territory, const std::string& category = "") {
 
 TEST(ReleaseMemoryTest, TextFormIsStableAndRoundTrips) {
   ReleaseMemory m;
-  ASSERT_THAT(m.AddPublished(Key("33069"), 67, 0, "v1"), ::ctg::testing::IsOk());
+  ASSERT_THAT(m.AddPublished(Key("33069"), 67, 0, "v1"),
+              ::ctg::testing::IsOk());
   ASSERT_THAT(m.AddMasked(Key(Iris(0), "2"), "v1"), ::ctg::testing::IsOk());
   ASSERT_THAT(m.AddPublished({"Q\tN", "2023", "N", "", ""}, 5, 7, "v\\2\n"),
               ::ctg::testing::IsOk());
@@ -47,26 +48,34 @@ TEST(ReleaseMemoryTest, TextFormIsStableAndRoundTrips) {
 }
 
 TEST(ReleaseMemoryTest, ParseErrorsNameTheLine) {
-  EXPECT_THAT(ReleaseMemory::Parse("nope\n"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("line 1")));
+  EXPECT_THAT(
+      ReleaseMemory::Parse("nope\n"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("line 1")));
   EXPECT_THAT(ReleaseMemory::Parse("ctg-sdc-memory v1\nP\ta\tb\n"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("line 2: expected 9")));
-  EXPECT_THAT(ReleaseMemory::Parse("ctg-sdc-memory v1\nP\ta\t2023\tN\t\t\tx\t0\tv\n"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("non-negative")));
-  EXPECT_THAT(ReleaseMemory::Parse("ctg-sdc-memory v1\nM\ta\t2023\tN\t\t\t\t\tv\n"
-                                   "M\ta\t2023\tN\t\t\t\t\tv\n"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("line 3: duplicate")));
-  EXPECT_THAT(ReleaseMemory::Parse("ctg-sdc-memory v1\nX\ta\t2023\tN\t\t\t\t\tv\n"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("P or M")));
-  EXPECT_THAT(ReleaseMemory::Parse("ctg-sdc-memory v1\nM\ta\\q\t2023\tN\t\t\t\t\tv\n"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("escape")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("line 2: expected 9")));
+  EXPECT_THAT(
+      ReleaseMemory::Parse("ctg-sdc-memory v1\nP\ta\t2023\tN\t\t\tx\t0\tv\n"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("non-negative")));
+  EXPECT_THAT(
+      ReleaseMemory::Parse("ctg-sdc-memory v1\nM\ta\t2023\tN\t\t\t\t\tv\n"
+                           "M\ta\t2023\tN\t\t\t\t\tv\n"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("line 3: duplicate")));
+  EXPECT_THAT(
+      ReleaseMemory::Parse("ctg-sdc-memory v1\nX\ta\t2023\tN\t\t\t\t\tv\n"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("P or M")));
+  EXPECT_THAT(
+      ReleaseMemory::Parse("ctg-sdc-memory v1\nM\ta\\q\t2023\tN\t\t\t\t\tv\n"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("escape")));
 }
 
 TEST(ReleaseMemoryTest, ContradictionsAreRefused) {
   ReleaseMemory m;
   ASSERT_THAT(m.AddMasked(Key(Iris(0), "2"), "v1"), ::ctg::testing::IsOk());
-  EXPECT_THAT(m.AddPublished(Key(Iris(0), "2"), 3, 0, "v2"),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("was masked")));
+  EXPECT_THAT(
+      m.AddPublished(Key(Iris(0), "2"), 3, 0, "v2"),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("was masked")));
   Release r;
   r.cells.push_back({Key(Iris(0), "2"), CellStatus::kPublished});
   EXPECT_THAT(m.Record(r), StatusIs(absl::StatusCode::kFailedPrecondition));
@@ -86,24 +95,31 @@ TEST(ReleaseMemoryTest, LaterReleaseKeepsEarlierMaskedCellsMasked) {
   ASSERT_THAT(memory.Record(r1), ::ctg::testing::IsOk());
   in.requested_territories.clear();
   CTG_ASSERT_OK_AND_ASSIGN(TableModel second, BuildTable(g, in));
-  CTG_ASSERT_OK_AND_ASSIGN(Release r2, ProtectTable(second, memory, config, "v1"));
-  for (const std::string& name : Masked(r1)) EXPECT_TRUE(Masked(r2).count(name)) << name;
+  CTG_ASSERT_OK_AND_ASSIGN(Release r2,
+                           ProtectTable(second, memory, config, "v1"));
+  for (const std::string& name : Masked(r1))
+    EXPECT_TRUE(Masked(r2).count(name)) << name;
   EXPECT_FALSE(MaskedWithReason(r2, MaskReason::kEarlierRelease).empty());
-  CTG_ASSERT_OK_AND_ASSIGN(AuditReport a, AuditRelease(second, r2, memory, config));
+  CTG_ASSERT_OK_AND_ASSIGN(AuditReport a,
+                           AuditRelease(second, r2, memory, config));
   EXPECT_TRUE(a.passed());
   // The text form survives the round trip the caller makes through SQLite.
-  CTG_ASSERT_OK_AND_ASSIGN(ReleaseMemory back, ReleaseMemory::Parse(memory.Serialize()));
-  CTG_ASSERT_OK_AND_ASSIGN(Release again, ProtectTable(second, back, config, "v1"));
+  CTG_ASSERT_OK_AND_ASSIGN(ReleaseMemory back,
+                           ReleaseMemory::Parse(memory.Serialize()));
+  CTG_ASSERT_OK_AND_ASSIGN(Release again,
+                           ProtectTable(second, back, config, "v1"));
   EXPECT_EQ(Masked(again), Masked(r2));
 }
 
 TEST(ReleaseMemoryTest, BaseReplacedMakingAPublishedCellSmallIsUnsafe) {
   CTG_ASSERT_OK_AND_ASSIGN(TableModel v2, MakeGrid({{20, 3}, {15, 12}}));
   ReleaseMemory memory;
-  ASSERT_THAT(memory.AddPublished(Key(Iris(0), "2"), 6, 0, "v1"), ::ctg::testing::IsOk());
-  EXPECT_THAT(ProtectTable(v2, memory, SdcConfig{}, "v2"),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("unsafe: cell 330690001/2023/N/k=2 was published")));
+  ASSERT_THAT(memory.AddPublished(Key(Iris(0), "2"), 6, 0, "v1"),
+              ::ctg::testing::IsOk());
+  EXPECT_THAT(
+      ProtectTable(v2, memory, SdcConfig{}, "v2"),
+      StatusIs(absl::StatusCode::kFailedPrecondition,
+               HasSubstr("unsafe: cell 330690001/2023/N/k=2 was published")));
 }
 
 TEST(ReleaseMemoryTest, EarlierPublishedCellsThatRevealAMaskedOneAreUnsafe) {
@@ -111,8 +127,10 @@ TEST(ReleaseMemoryTest, EarlierPublishedCellsThatRevealAMaskedOneAreUnsafe) {
   // its margins, but A2 = A. - A1 is known from v1: nothing can protect it.
   CTG_ASSERT_OK_AND_ASSIGN(TableModel v2, MakeGrid({{20, 3}, {15, 12}}));
   ReleaseMemory memory;
-  ASSERT_THAT(memory.AddPublished(Key(Iris(0)), 23, 0, "v1"), ::ctg::testing::IsOk());
-  ASSERT_THAT(memory.AddPublished(Key(Iris(0), "1"), 20, 0, "v1"), ::ctg::testing::IsOk());
+  ASSERT_THAT(memory.AddPublished(Key(Iris(0)), 23, 0, "v1"),
+              ::ctg::testing::IsOk());
+  ASSERT_THAT(memory.AddPublished(Key(Iris(0), "1"), 20, 0, "v1"),
+              ::ctg::testing::IsOk());
   EXPECT_THAT(ProtectTable(v2, memory, SdcConfig{}, "v2"),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("unsafe: earlier releases")));
@@ -122,13 +140,15 @@ TEST(ReleaseMemoryTest, MemoryCellOutsideTheModelIsRefused) {
   CTG_ASSERT_OK_AND_ASSIGN(TableModel m, MakeGrid({{20, 3}, {15, 12}}));
   ReleaseMemory memory;
   ASSERT_THAT(memory.AddMasked(Key("330699999"), "v1"), ::ctg::testing::IsOk());
-  EXPECT_THAT(ProtectTable(m, memory, SdcConfig{}, "v2"),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("330699999")));
+  EXPECT_THAT(
+      ProtectTable(m, memory, SdcConfig{}, "v2"),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("330699999")));
   // Cells of blocks that are not in this release do not matter.
   ReleaseMemory other;
   ASSERT_THAT(other.AddMasked({"330699999", "2019", "N", "", ""}, "v0"),
               ::ctg::testing::IsOk());
-  EXPECT_THAT(ProtectTable(m, other, SdcConfig{}, "v2"), ::ctg::testing::IsOk());
+  EXPECT_THAT(ProtectTable(m, other, SdcConfig{}, "v2"),
+              ::ctg::testing::IsOk());
 }
 
 }  // namespace

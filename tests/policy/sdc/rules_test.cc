@@ -71,10 +71,12 @@ TEST(RulesTest, ClassifyPrimaryOrder) {
   Cell cell;
   cell.value = 3;
   cell.territory_population = 50;
-  EXPECT_EQ(ClassifyPrimary(cell, count, config), PrimaryReason::kExcludedTerritory);
+  EXPECT_EQ(ClassifyPrimary(cell, count, config),
+            PrimaryReason::kExcludedTerritory);
   cell.territory_population = 500;
   EXPECT_EQ(ClassifyPrimary(cell, count, config), PrimaryReason::kSmallCount);
-  EXPECT_EQ(ClassifyPrimary(cell, amount, config), PrimaryReason::kDerivedFigure);
+  EXPECT_EQ(ClassifyPrimary(cell, amount, config),
+            PrimaryReason::kDerivedFigure);
   cell.value = 12;
   cell.amount = 1000;
   cell.top_contributions = {950};
@@ -84,7 +86,8 @@ TEST(RulesTest, ClassifyPrimaryOrder) {
   // A small hidden piece is protected by R6 only with protect_small_pieces.
   cell.piece = true;
   cell.territory_population = 40;
-  EXPECT_EQ(ClassifyPrimary(cell, count, config), PrimaryReason::kExcludedTerritory);
+  EXPECT_EQ(ClassifyPrimary(cell, count, config),
+            PrimaryReason::kExcludedTerritory);
   config.protect_small_pieces = false;
   EXPECT_EQ(ClassifyPrimary(cell, count, config), PrimaryReason::kNone);
 }

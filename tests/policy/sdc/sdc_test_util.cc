@@ -11,7 +11,8 @@ std::string Iris(int i) { return absl::StrFormat("33069%04d", i + 1); }
 
 absl::StatusOr<Geography> GridGeography(size_t num_iris) {
   CommuneLayout layout{"33069", {}, {}};
-  for (size_t i = 0; i < num_iris; ++i) layout.iris.push_back(Iris(static_cast<int>(i)));
+  for (size_t i = 0; i < num_iris; ++i)
+    layout.iris.push_back(Iris(static_cast<int>(i)));
   return CommuneGeography(layout);
 }
 
@@ -19,12 +20,14 @@ TableInput GridInput(const std::vector<std::vector<int64_t>>& counts,
                      std::vector<int64_t> populations) {
   BlockInput b{"N", "2023", IndicatorKind::kCount, false, {{"k", {}}}, {}, {}};
   const size_t ncat = counts.empty() ? 0 : counts[0].size();
-  for (size_t c = 0; c < ncat; ++c) b.breakdowns[0].categories.push_back(absl::StrCat(c + 1));
+  for (size_t c = 0; c < ncat; ++c)
+    b.breakdowns[0].categories.push_back(absl::StrCat(c + 1));
   TableInput in;
   for (size_t i = 0; i < counts.size(); ++i) {
     int64_t total = 0;
     for (size_t c = 0; c < ncat; ++c) {
-      b.figures.push_back({Iris(static_cast<int>(i)), "k", absl::StrCat(c + 1), counts[i][c]});
+      b.figures.push_back(
+          {Iris(static_cast<int>(i)), "k", absl::StrCat(c + 1), counts[i][c]});
       total += counts[i][c];
     }
     b.figures.push_back({Iris(static_cast<int>(i)), "", "", total});
@@ -35,8 +38,9 @@ TableInput GridInput(const std::vector<std::vector<int64_t>>& counts,
   return in;
 }
 
-absl::StatusOr<TableModel> MakeGrid(const std::vector<std::vector<int64_t>>& counts,
-                                    std::vector<int64_t> populations) {
+absl::StatusOr<TableModel> MakeGrid(
+    const std::vector<std::vector<int64_t>>& counts,
+    std::vector<int64_t> populations) {
   absl::StatusOr<Geography> geo = GridGeography(counts.size());
   if (!geo.ok()) return geo.status();
   return BuildTable(*geo, GridInput(counts, std::move(populations)));
@@ -61,7 +65,8 @@ std::set<std::string> Masked(const Release& release) {
   return out;
 }
 
-std::set<std::string> MaskedWithReason(const Release& release, MaskReason reason) {
+std::set<std::string> MaskedWithReason(const Release& release,
+                                       MaskReason reason) {
   std::set<std::string> out;
   for (const ReleasedCell& c : release.cells) {
     if (c.status != CellStatus::kPublished && c.reason == reason) {

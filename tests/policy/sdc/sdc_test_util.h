@@ -21,8 +21,9 @@ std::string Iris(int i);
 // One commune (33069) with one IRIS per row of `counts` and one breakdown "k"
 // whose categories are "1".."n" (the columns). R6 populations default to
 // 1000 per IRIS. Indicator "N", period "2023".
-absl::StatusOr<TableModel> MakeGrid(const std::vector<std::vector<int64_t>>& counts,
-                                    std::vector<int64_t> populations = {});
+absl::StatusOr<TableModel> MakeGrid(
+    const std::vector<std::vector<int64_t>>& counts,
+    std::vector<int64_t> populations = {});
 
 // The same input, for tests that change it before building.
 TableInput GridInput(const std::vector<std::vector<int64_t>>& counts,
@@ -36,7 +37,8 @@ std::string ShortName(const CellKey& key);
 
 // Short names of the masked (or excluded) requested cells.
 std::set<std::string> Masked(const Release& release);
-std::set<std::string> MaskedWithReason(const Release& release, MaskReason reason);
+std::set<std::string> MaskedWithReason(const Release& release,
+                                       MaskReason reason);
 
 }  // namespace ctg::policy::sdc::testing
 

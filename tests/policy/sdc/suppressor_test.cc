@@ -25,14 +25,14 @@ using ::testing::Contains;
 using ::testing::IsSupersetOf;
 using Names = std::set<std::string>;
 
-void ExpectAuditPasses(const TableModel& m, const Release& r, const SdcConfig& c,
-                       const ReleaseMemory& memory = {}) {
+void ExpectAuditPasses(const TableModel& m, const Release& r,
+                       const SdcConfig& c, const ReleaseMemory& memory = {}) {
   EXPECT_TRUE(r.audit.passed());
   absl::StatusOr<AuditReport> a = AuditRelease(m, r, memory, c);
   ASSERT_TRUE(a.ok()) << a.status();
   for (const CellInterval& b : a->breaches) {
-    ADD_FAILURE() << "breach " << b.key.ToString() << " [" << b.lower << ", " << b.upper
-                  << "] needs " << b.required_upper;
+    ADD_FAILURE() << "breach " << b.key.ToString() << " [" << b.lower << ", "
+                  << b.upper << "] needs " << b.required_upper;
   }
 }
 
@@ -46,7 +46,8 @@ TEST(SuppressorTest, CommuneWithOneIrisUnder100) {
   CTG_ASSERT_OK_AND_ASSIGN(TableModel m, BuildTable(g, in));
   SdcConfig config;
   CTG_ASSERT_OK_AND_ASSIGN(Release r, ProtectTable(m, {}, config, "v1"));
-  EXPECT_EQ(MaskedWithReason(r, MaskReason::kExcludedTerritory), Names({"B.", "B1", "B2"}));
+  EXPECT_EQ(MaskedWithReason(r, MaskReason::kExcludedTerritory),
+            Names({"B.", "B1", "B2"}));
   ASSERT_EQ(r.excluded.size(), 1u);
   EXPECT_EQ(r.excluded[0].territory, Iris(1));
   EXPECT_EQ(r.excluded[0].allocataires, 60);
@@ -61,14 +62,18 @@ TEST(SuppressorTest, CommuneWithOneIrisUnder100) {
 TEST(SuppressorTest, QpvOverlayProtectsTheHiddenPiece) {
   CommuneLayout l{"33069", {Iris(0), Iris(1)}, {{"QN03301M", Iris(0)}}};
   CTG_ASSERT_OK_AND_ASSIGN(Geography g, CommuneGeography(l));
-  BlockInput b{"N", "2023", IndicatorKind::kCount, false, {{"k", {"1", "2"}}}, {}, {}};
+  BlockInput b{"N", "2023", IndicatorKind::kCount, false, {{"k", {"1", "2"}}},
+               {},  {}};
   const std::string qpv_part = Iris(0) + "+QN03301M", rest = Iris(0) + "-";
-  b.figures = {{qpv_part, "", "", 150}, {qpv_part, "k", "1", 90}, {qpv_part, "k", "2", 60},
-               {rest, "", "", 43},      {rest, "k", "1", 3},      {rest, "k", "2", 40},
-               {Iris(1), "", "", 210},  {Iris(1), "k", "1", 110}, {Iris(1), "k", "2", 100}};
+  b.figures = {{qpv_part, "", "", 150},  {qpv_part, "k", "1", 90},
+               {qpv_part, "k", "2", 60}, {rest, "", "", 43},
+               {rest, "k", "1", 3},      {rest, "k", "2", 40},
+               {Iris(1), "", "", 210},   {Iris(1), "k", "1", 110},
+               {Iris(1), "k", "2", 100}};
   TableInput in;
   in.blocks.push_back(b);
-  in.allocataires = {{"2023", qpv_part, 400}, {"2023", rest, 300}, {"2023", Iris(1), 500}};
+  in.allocataires = {
+      {"2023", qpv_part, 400}, {"2023", rest, 300}, {"2023", Iris(1), 500}};
   CTG_ASSERT_OK_AND_ASSIGN(TableModel m, BuildTable(g, in));
   SdcConfig config;
   CTG_ASSERT_OK_AND_ASSIGN(Release r, ProtectTable(m, {}, config, "v1"));
@@ -86,7 +91,8 @@ TEST(SuppressorTest, QpvOverlaySmallPieceIsProtectedByR6) {
   CTG_ASSERT_OK_AND_ASSIGN(Geography g, CommuneGeography(l));
   const std::string qpv_part = Iris(0) + "+QN03301M", rest = Iris(0) + "-";
   BlockInput b{"ALLOC", "2023", IndicatorKind::kCount, true, {}, {}, {}};
-  b.figures = {{qpv_part, "", "", 400}, {rest, "", "", 60}, {Iris(1), "", "", 500}};
+  b.figures = {
+      {qpv_part, "", "", 400}, {rest, "", "", 60}, {Iris(1), "", "", 500}};
   TableInput in;
   in.blocks.push_back(b);
   CTG_ASSERT_OK_AND_ASSIGN(TableModel m, BuildTable(g, in));
@@ -106,13 +112,23 @@ TEST(SuppressorTest, QpvOverlaySmallPieceIsProtectedByR6) {
 // A's total (from the age table) minus A's couples.
 TEST(SuppressorTest, TwoLinkedTablesSharingAMargin) {
   CTG_ASSERT_OK_AND_ASSIGN(Geography g, GridGeography(2));
-  BlockInput b{"N", "2023", IndicatorKind::kCount, false,
-               {{"family", {"couple", "single"}}, {"age", {"young", "old"}}}, {}, {}};
-  b.figures = {{Iris(0), "", "", 40},  {Iris(0), "family", "couple", 37},
-               {Iris(0), "family", "single", 3}, {Iris(0), "age", "young", 15},
-               {Iris(0), "age", "old", 25},      {Iris(1), "", "", 60},
-               {Iris(1), "family", "couple", 45}, {Iris(1), "family", "single", 15},
-               {Iris(1), "age", "young", 28},    {Iris(1), "age", "old", 32}};
+  BlockInput b{"N",
+               "2023",
+               IndicatorKind::kCount,
+               false,
+               {{"family", {"couple", "single"}}, {"age", {"young", "old"}}},
+               {},
+               {}};
+  b.figures = {{Iris(0), "", "", 40},
+               {Iris(0), "family", "couple", 37},
+               {Iris(0), "family", "single", 3},
+               {Iris(0), "age", "young", 15},
+               {Iris(0), "age", "old", 25},
+               {Iris(1), "", "", 60},
+               {Iris(1), "family", "couple", 45},
+               {Iris(1), "family", "single", 15},
+               {Iris(1), "age", "young", 28},
+               {Iris(1), "age", "old", 32}};
   TableInput in;
   in.blocks.push_back(b);
   in.allocataires = {{"2023", Iris(0), 500}, {"2023", Iris(1), 500}};
@@ -130,14 +146,25 @@ TEST(SuppressorTest, TwoLinkedTablesSharingAMargin) {
 // must not give the 30 back.
 TEST(SuppressorTest, LinkedIndicatorsShareTheirFigures) {
   CTG_ASSERT_OK_AND_ASSIGN(Geography g, GridGeography(2));
-  BlockInput alloc{"ALLOC", "2023", IndicatorKind::kCount, false,
-                   {{"family", {"couple", "single"}}}, {}, {}};
-  alloc.figures = {{Iris(0), "", "", 32},  {Iris(0), "family", "couple", 2},
-                   {Iris(0), "family", "single", 30}, {Iris(1), "", "", 60},
-                   {Iris(1), "family", "couple", 35}, {Iris(1), "family", "single", 25}};
-  BlockInput spf{"SPF", "2023", IndicatorKind::kCount, false, {{"kids", {"1", "2+"}}}, {}, {}};
-  spf.figures = {{Iris(0), "", "", 30}, {Iris(0), "kids", "1", 18}, {Iris(0), "kids", "2+", 12},
-                 {Iris(1), "", "", 25}, {Iris(1), "kids", "1", 15}, {Iris(1), "kids", "2+", 10}};
+  BlockInput alloc{"ALLOC",
+                   "2023",
+                   IndicatorKind::kCount,
+                   false,
+                   {{"family", {"couple", "single"}}},
+                   {},
+                   {}};
+  alloc.figures = {{Iris(0), "", "", 32},
+                   {Iris(0), "family", "couple", 2},
+                   {Iris(0), "family", "single", 30},
+                   {Iris(1), "", "", 60},
+                   {Iris(1), "family", "couple", 35},
+                   {Iris(1), "family", "single", 25}};
+  BlockInput spf{
+      "SPF", "2023", IndicatorKind::kCount, false, {{"kids", {"1", "2+"}}},
+      {},    {}};
+  spf.figures = {{Iris(0), "", "", 30},       {Iris(0), "kids", "1", 18},
+                 {Iris(0), "kids", "2+", 12}, {Iris(1), "", "", 25},
+                 {Iris(1), "kids", "1", 15},  {Iris(1), "kids", "2+", 10}};
   spf.total_equals = {"ALLOC", "family", "single"};
   TableInput in;
   in.blocks = {alloc, spf};
@@ -154,7 +181,8 @@ TEST(SuppressorTest, LinkedIndicatorsShareTheirFigures) {
   const bool single = masked.count("Asingle") > 0;
   bool spf_a_masked = false;
   for (const ReleasedCell& c : r.cells) {
-    if (c.key.indicator == "SPF" && c.key.territory == Iris(0) && c.key.is_total()) {
+    if (c.key.indicator == "SPF" && c.key.territory == Iris(0) &&
+        c.key.is_total()) {
       spf_a_masked = c.status != CellStatus::kPublished;
     }
   }
@@ -163,10 +191,12 @@ TEST(SuppressorTest, LinkedIndicatorsShareTheirFigures) {
   // Without the link, the second indicator would give the figure away.
   in.blocks[1].total_equals = {};
   CTG_ASSERT_OK_AND_ASSIGN(TableModel unlinked, BuildTable(g, in));
-  CTG_ASSERT_OK_AND_ASSIGN(Release loose, ProtectTable(unlinked, {}, config, "v1"));
+  CTG_ASSERT_OK_AND_ASSIGN(Release loose,
+                           ProtectTable(unlinked, {}, config, "v1"));
   bool spf_published = false;
   for (const ReleasedCell& c : loose.cells) {
-    if (c.key.indicator == "SPF" && c.key.territory == Iris(0) && c.key.is_total()) {
+    if (c.key.indicator == "SPF" && c.key.territory == Iris(0) &&
+        c.key.is_total()) {
       spf_published = c.status == CellStatus::kPublished;
     }
   }
@@ -175,20 +205,30 @@ TEST(SuppressorTest, LinkedIndicatorsShareTheirFigures) {
 
 TEST(SuppressorTest, LinkedIndicatorsMustAgree) {
   CTG_ASSERT_OK_AND_ASSIGN(Geography g, GridGeography(1));
-  BlockInput alloc{"ALLOC", "2023", IndicatorKind::kCount, false,
-                   {{"family", {"couple", "single"}}}, {}, {}};
-  alloc.figures = {{Iris(0), "", "", 32}, {Iris(0), "family", "couple", 2},
+  BlockInput alloc{"ALLOC",
+                   "2023",
+                   IndicatorKind::kCount,
+                   false,
+                   {{"family", {"couple", "single"}}},
+                   {},
+                   {}};
+  alloc.figures = {{Iris(0), "", "", 32},
+                   {Iris(0), "family", "couple", 2},
                    {Iris(0), "family", "single", 30}};
-  BlockInput spf{"SPF", "2023", IndicatorKind::kCount, false, {}, {{Iris(0), "", "", 29}}, {}};
+  BlockInput spf{"SPF", "2023", IndicatorKind::kCount,
+                 false, {},     {{Iris(0), "", "", 29}},
+                 {}};
   spf.total_equals = {"ALLOC", "family", "single"};
   TableInput in;
   in.blocks = {alloc, spf};
   in.allocataires = {{"2023", Iris(0), 500}};
-  EXPECT_THAT(BuildTable(g, in), ::ctg::testing::StatusIs(absl::StatusCode::kInvalidArgument,
-                                                           ::testing::HasSubstr("is 29 but")));
+  EXPECT_THAT(BuildTable(g, in),
+              ::ctg::testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                       ::testing::HasSubstr("is 29 but")));
   in.blocks[1].total_equals = {"RSA", "", ""};
-  EXPECT_THAT(BuildTable(g, in), ::ctg::testing::StatusIs(absl::StatusCode::kInvalidArgument,
-                                                           ::testing::HasSubstr("absent")));
+  EXPECT_THAT(BuildTable(g, in),
+              ::ctg::testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                       ::testing::HasSubstr("absent")));
 }
 
 TEST(SuppressorTest, ZerosArePublishedByDefaultAndMaskedOnRequest) {
@@ -217,10 +257,13 @@ TEST(SuppressorTest, ZeroTotalPinsExcludedTerritoryToZeroWithoutBreach) {
 
 TEST(SuppressorTest, AmountsUseTheContributorPatternAndDominance) {
   CTG_ASSERT_OK_AND_ASSIGN(Geography g, GridGeography(2));
-  BlockInput b{"AMOUNT", "2023", IndicatorKind::kAmount, false, {{"k", {"1", "2"}}}, {}, {}};
-  b.figures = {{Iris(0), "", "", 23, 9000},     {Iris(0), "k", "1", 20, 8000, {5000}},
-               {Iris(0), "k", "2", 3, 1000},    {Iris(1), "", "", 27, 10000},
-               {Iris(1), "k", "1", 15, 6000},   {Iris(1), "k", "2", 12, 4000}};
+  BlockInput b{
+      "AMOUNT", "2023", IndicatorKind::kAmount, false, {{"k", {"1", "2"}}},
+      {},       {}};
+  b.figures = {
+      {Iris(0), "", "", 23, 9000},   {Iris(0), "k", "1", 20, 8000, {5000}},
+      {Iris(0), "k", "2", 3, 1000},  {Iris(1), "", "", 27, 10000},
+      {Iris(1), "k", "1", 15, 6000}, {Iris(1), "k", "2", 12, 4000}};
   TableInput in;
   in.blocks.push_back(b);
   in.allocataires = {{"2023", Iris(0), 500}, {"2023", Iris(1), 500}};
@@ -245,9 +288,12 @@ TEST(SuppressorTest, InvalidModelIsRefused) {
 }
 
 TEST(SuppressorTest, SameInputSameRelease) {
-  CTG_ASSERT_OK_AND_ASSIGN(TableModel m, MakeGrid({{20, 3, 9}, {15, 1, 12}, {8, 9, 2}}));
-  CTG_ASSERT_OK_AND_ASSIGN(Release a, ProtectTable(m, {}, SdcConfig{}, "v1", 7));
-  CTG_ASSERT_OK_AND_ASSIGN(Release b, ProtectTable(m, {}, SdcConfig{}, "v1", 7));
+  CTG_ASSERT_OK_AND_ASSIGN(TableModel m,
+                           MakeGrid({{20, 3, 9}, {15, 1, 12}, {8, 9, 2}}));
+  CTG_ASSERT_OK_AND_ASSIGN(Release a,
+                           ProtectTable(m, {}, SdcConfig{}, "v1", 7));
+  CTG_ASSERT_OK_AND_ASSIGN(Release b,
+                           ProtectTable(m, {}, SdcConfig{}, "v1", 7));
   EXPECT_EQ(Masked(a), Masked(b));
 }
 

@@ -13,15 +13,16 @@
 namespace ctg::policy::sdc {
 namespace {
 
-using ::ctg::testing::StatusIs;
 using ::ctg::policy::sdc::testing::GridGeography;
 using ::ctg::policy::sdc::testing::GridInput;
 using ::ctg::policy::sdc::testing::Iris;
+using ::ctg::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 const Cell* Find(const TableModel& m, const std::string& territory,
-                 const std::string& breakdown = "", const std::string& category = "") {
+                 const std::string& breakdown = "",
+                 const std::string& category = "") {
   for (const Cell& c : m.cells) {
     if (c.key.territory == territory && c.key.breakdown == breakdown &&
         c.key.category == category) {
@@ -32,25 +33,30 @@ const Cell* Find(const TableModel& m, const std::string& territory,
 }
 
 TEST(GeographyTest, CommuneWithQpvOverlayHasCommonRefinement) {
-  CommuneLayout l{"33069", {"330690101", "330690102", "330690103"},
+  CommuneLayout l{"33069",
+                  {"330690101", "330690102", "330690103"},
                   {{"QN03301M", "330690101"}, {"QN03301M", "330690102"}}};
   CTG_ASSERT_OK_AND_ASSIGN(Geography g, CommuneGeography(l));
-  EXPECT_THAT(g.pieces(), ElementsAre("330690101+QN03301M", "330690101-",
-                                      "330690102+QN03301M", "330690102-", "330690103"));
+  EXPECT_THAT(g.pieces(),
+              ElementsAre("330690101+QN03301M", "330690101-",
+                          "330690102+QN03301M", "330690102-", "330690103"));
   // Commune, 3 IRIS, 1 QPV; the four parts of the two cut IRIS are hidden.
   EXPECT_EQ(g.territories().size(), 5u);
   EXPECT_EQ(g.hidden_pieces().size(), 4u);
 }
 
 TEST(GeographyTest, InconsistentHierarchiesAreRejected) {
-  EXPECT_THAT(CommuneGeography({"33069", {"330700101"}, {}}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("330700101")));
-  EXPECT_THAT(CommuneGeography({"33069", {"330690101"}, {{"QN03301M", "330690199"}}}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("330690199")));
+  EXPECT_THAT(
+      CommuneGeography({"33069", {"330700101"}, {}}),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("330700101")));
+  EXPECT_THAT(
+      CommuneGeography({"33069", {"330690101"}, {{"QN03301M", "330690199"}}}),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("330690199")));
   EXPECT_THAT(CommuneGeography({"33069", {"330690101", "330690101"}, {}}),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("twice")));
   EXPECT_THAT(Geography::Create({"a"}, {{"T", {"b"}}}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown piece b")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("unknown piece b")));
 }
 
 TEST(TableBuilderTest, GridHasAllMarginsAndRequestedFlags) {
@@ -69,9 +75,11 @@ TEST(TableBuilderTest, GridHasAllMarginsAndRequestedFlags) {
 
 TEST(TableBuilderTest, MarkRequestedKeepsExactlyTheScope) {
   CTG_ASSERT_OK_AND_ASSIGN(Geography g, GridGeography(2));
-  CTG_ASSERT_OK_AND_ASSIGN(TableModel m, BuildTable(g, GridInput({{20, 3}, {15, 12}})));
+  CTG_ASSERT_OK_AND_ASSIGN(TableModel m,
+                           BuildTable(g, GridInput({{20, 3}, {15, 12}})));
   const std::string indicator = m.cells[0].key.indicator;
-  const std::vector<std::string> territories = {Iris(1)}, indicators = {indicator};
+  const std::vector<std::string> territories = {Iris(1)},
+                                 indicators = {indicator};
   MarkRequested(territories, indicators, {}, m);  // totals only
   EXPECT_TRUE(Find(m, Iris(1))->requested);
   EXPECT_FALSE(Find(m, Iris(1), "k", "2")->requested);
@@ -86,11 +94,18 @@ TEST(TableBuilderTest, MarkRequestedKeepsExactlyTheScope) {
 
 TEST(TableBuilderTest, LinkedBreakdownsShareTheTotalOverCrossCells) {
   CTG_ASSERT_OK_AND_ASSIGN(Geography g, GridGeography(1));
-  BlockInput b{"N", "2023", IndicatorKind::kCount, false,
-               {{"family", {"couple", "single"}}, {"age", {"young", "old"}}}, {}, {}};
+  BlockInput b{"N",
+               "2023",
+               IndicatorKind::kCount,
+               false,
+               {{"family", {"couple", "single"}}, {"age", {"young", "old"}}},
+               {},
+               {}};
   b.figures = {{Iris(0), "", "", 30},
-               {Iris(0), "family", "couple", 28}, {Iris(0), "family", "single", 2},
-               {Iris(0), "age", "young", 10}, {Iris(0), "age", "old", 20}};
+               {Iris(0), "family", "couple", 28},
+               {Iris(0), "family", "single", 2},
+               {Iris(0), "age", "young", 10},
+               {Iris(0), "age", "old", 20}};
   TableInput in;
   in.blocks.push_back(b);
   in.allocataires = {{"2023", Iris(0), 500}};
@@ -105,8 +120,8 @@ TEST(TableBuilderTest, LinkedBreakdownsShareTheTotalOverCrossCells) {
 TEST(TableBuilderTest, BadInputIsAClearError) {
   CTG_ASSERT_OK_AND_ASSIGN(Geography g, GridGeography(2));
   auto expect_error = [&](TableInput in, const std::string& fragment) {
-    EXPECT_THAT(BuildTable(g, in),
-                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(fragment)));
+    EXPECT_THAT(BuildTable(g, in), StatusIs(absl::StatusCode::kInvalidArgument,
+                                            HasSubstr(fragment)));
   };
   TableInput ok = GridInput({{20, 3}, {15, 12}});
   TableInput in = ok;
@@ -143,22 +158,23 @@ TEST(TableBuilderTest, BadInputIsAClearError) {
 
 TEST(TableModelTest, ValidateCatchesHandMadeNonAdditiveTables) {
   CTG_ASSERT_OK_AND_ASSIGN(Geography g, GridGeography(2));
-  CTG_ASSERT_OK_AND_ASSIGN(TableModel m, BuildTable(g, GridInput({{20, 3}, {15, 12}})));
+  CTG_ASSERT_OK_AND_ASSIGN(TableModel m,
+                           BuildTable(g, GridInput({{20, 3}, {15, 12}})));
   TableModel bad = m;
   bad.cells[0].value += 1;
-  EXPECT_THAT(bad.Validate(),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not additive")));
+  EXPECT_THAT(bad.Validate(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                       HasSubstr("not additive")));
   bad = m;
   bad.inner[0].value = -1;
   EXPECT_THAT(bad.Validate(), StatusIs(absl::StatusCode::kInvalidArgument,
                                        HasSubstr("inconsistent")));
   bad = m;
   for (Cell& c : bad.cells) c.requested = false;
-  EXPECT_THAT(bad.Validate(),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("no requested cell")));
+  EXPECT_THAT(bad.Validate(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                       HasSubstr("no requested cell")));
   bad = TableModel{};
-  EXPECT_THAT(bad.Validate(),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("table is empty")));
+  EXPECT_THAT(bad.Validate(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                       HasSubstr("table is empty")));
 }
 
 }  // namespace

@@ -62,7 +62,8 @@ TEST(PgAuditTest, NumbersHandedOutInAGroupFollowTheSequencer) {
         absl::Status s = pg->Write([&](PgTransaction& tx) -> absl::Status {
           uint64_t seq = tx.TakeAuditSeq();
           CTG_RETURN_IF_ERROR(InsertPgAuditRow(tx, Row(seq, "t")));
-          if ((t + i) % 5 == 0) return absl::AbortedError("failed after its event");
+          if ((t + i) % 5 == 0)
+            return absl::AbortedError("failed after its event");
           return absl::OkStatus();
         });
         if (s.ok()) ++ok;
@@ -74,7 +75,8 @@ TEST(PgAuditTest, NumbersHandedOutInAGroupFollowTheSequencer) {
   ASSERT_THAT(pg->Read([&](PgReadSession& s) -> absl::Status {
     CTG_ASSIGN_OR_RETURN(size, PgTrailSize(s));
     return absl::OkStatus();
-  }), IsOk());
+  }),
+              IsOk());
   EXPECT_EQ(size, 1u + ok.load());
   EXPECT_EQ(ok.load(), 8 * 20 - 32);
 }
@@ -88,11 +90,14 @@ TEST(PgAuditTest, ARolledBackEventLeavesNoGap) {
     EXPECT_EQ(seq, 2u);
     CTG_RETURN_IF_ERROR(InsertPgAuditRow(tx, Row(seq, "failed")));
     return absl::AbortedError("the call failed after its event");
-  }), StatusIs(absl::StatusCode::kAborted));
+  }),
+              StatusIs(absl::StatusCode::kAborted));
   absl::StatusOr<uint64_t> next = Append(*pg, "b");
   ASSERT_THAT(next, IsOk());
   EXPECT_EQ(*next, 2u);
-  EXPECT_THAT(pg->Write([&](PgTransaction& tx) { return InsertPgAuditRow(tx, Row(5, "gap")); }),
+  EXPECT_THAT(pg->Write([&](PgTransaction& tx) {
+    return InsertPgAuditRow(tx, Row(5, "gap"));
+  }),
               StatusIs(absl::StatusCode::kAborted, HasSubstr("without gaps")));
 }
 
@@ -114,7 +119,8 @@ TEST(PgAuditTest, ReplicasShareOneDenseTotalOrder) {
         absl::StatusOr<uint64_t> seq = Append(*replica, who);
         ASSERT_THAT(seq, IsOk());
         std::lock_guard<std::mutex> lock(mu);
-        EXPECT_TRUE(acknowledged.emplace(*seq, who).second) << "sequence given twice: " << *seq;
+        EXPECT_TRUE(acknowledged.emplace(*seq, who).second)
+            << "sequence given twice: " << *seq;
       }
     });
   }
@@ -131,9 +137,11 @@ TEST(PgAuditTest, ReplicasShareOneDenseTotalOrder) {
     EXPECT_EQ(size, total);
     CTG_ASSIGN_OR_RETURN(leaves, ReadPgLeafHashes(s, 1, total));
     return absl::OkStatus();
-  }), IsOk());
+  }),
+              IsOk());
   ASSERT_EQ(leaves.size(), total);
-  for (const auto& [seq, who] : acknowledged) EXPECT_EQ(leaves[seq - 1], Leaf(seq, who));
+  for (const auto& [seq, who] : acknowledged)
+    EXPECT_EQ(leaves[seq - 1], Leaf(seq, who));
 }
 
 TEST(PgAuditTest, OneSizeOneRootEverAcrossReplicas) {
@@ -144,23 +152,28 @@ TEST(PgAuditTest, OneSizeOneRootEverAcrossReplicas) {
   const std::string root(32, 'R'), other(32, 'X');
   auto store = [&](PgDatabase& replica, uint64_t size, const std::string& r,
                    const std::string& note) {
-    return replica.Write(
-        [&](PgTransaction& tx) { return StorePgCheckpoint(tx, size, r, 1, note); });
+    return replica.Write([&](PgTransaction& tx) {
+      return StorePgCheckpoint(tx, size, r, 1, note);
+    });
   };
   EXPECT_THAT(store(*a, 2, root, "note-a"), IsOk());
-  // The same root again, from either replica: nothing new, the first note stays.
+  // The same root again, from either replica: nothing new, the first note
+  // stays.
   EXPECT_THAT(store(*b, 2, root, "note-b"), IsOk());
   EXPECT_THAT(store(*b, 2, other, "forged"),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("second root")));
-  EXPECT_THAT(store(*a, 4, root, "beyond"),
-              StatusIs(absl::StatusCode::kAborted, HasSubstr("not in the trail")));
-  EXPECT_THAT(store(*a, 3, std::string(31, 'R'), "short"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("31 bytes")));
+  EXPECT_THAT(
+      store(*a, 4, root, "beyond"),
+      StatusIs(absl::StatusCode::kAborted, HasSubstr("not in the trail")));
+  EXPECT_THAT(
+      store(*a, 3, std::string(31, 'R'), "short"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("31 bytes")));
   std::vector<PgCheckpoint> all;
   ASSERT_THAT(b->Read([&](PgReadSession& s) -> absl::Status {
     CTG_ASSIGN_OR_RETURN(all, AllPgCheckpoints(s));
     return absl::OkStatus();
-  }), IsOk());
+  }),
+              IsOk());
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0].tree_size, 2u);
   EXPECT_EQ(all[0].root, root);
@@ -179,11 +192,15 @@ TEST(PgAuditTest, FilteredScanLookupsAndLatestCheckpoint) {
     const char* sha;
   };
   const Spec specs[] = {
-      {"spiffe://td/commune/33069/requester/a", "commune/33069", "REQ-000001", 0, ""},
-      {"spiffe://td/commune/33069/requester/a", "", "", 16, ""},  // a refused claim
+      {"spiffe://td/commune/33069/requester/a", "commune/33069", "REQ-000001",
+       0, ""},
+      {"spiffe://td/commune/33069/requester/a", "", "", 16,
+       ""},  // a refused claim
       {"spiffe://td/caf/33/reviewer/r", "caf/33", "REQ-000001", 7, ""},
-      {"spiffe://td/commune/33069/requester/a", "commune/33069", "REQ-000001", 0, "d1"},
-      {"spiffe://td/commune/33162/requester/b", "commune/33162", "REQ-000002", 0, ""},
+      {"spiffe://td/commune/33069/requester/a", "commune/33069", "REQ-000001",
+       0, "d1"},
+      {"spiffe://td/commune/33162/requester/b", "commune/33162", "REQ-000002",
+       0, ""},
   };
   for (size_t i = 0; i < std::size(specs); ++i) {
     ASSERT_THAT(pg->Write([&](PgTransaction& tx) {
@@ -195,11 +212,13 @@ TEST(PgAuditTest, FilteredScanLookupsAndLatestCheckpoint) {
       r.code = specs[i].code;
       r.extract_sha256 = specs[i].sha;
       return InsertPgAuditRow(tx, r);
-    }), IsOk());
+    }),
+                IsOk());
   }
   ASSERT_THAT(pg->Write([](PgTransaction& tx) {
     return StorePgCheckpoint(tx, 4, std::string(32, 'r'), 0, "note-4");
-  }), IsOk());
+  }),
+              IsOk());
   auto seqs = [&](const AuditFilter& f) {
     std::vector<uint64_t> out;
     EXPECT_THAT(pg->Read([&](PgReadSession& s) {
@@ -207,31 +226,42 @@ TEST(PgAuditTest, FilteredScanLookupsAndLatestCheckpoint) {
         out.push_back(r.seq);
         return absl::OkStatus();
       });
-    }), IsOk());
+    }),
+                IsOk());
     return out;
   };
   EXPECT_THAT(seqs({}), ElementsAre(1, 2, 3, 4, 5));
-  EXPECT_THAT(seqs({.caller = "spiffe://td/commune/33069/requester/a"}), ElementsAre(1, 4));
-  EXPECT_THAT(seqs({.claimed_caller = "spiffe://td/commune/33069/requester/a"}), ElementsAre(2));
+  EXPECT_THAT(seqs({.caller = "spiffe://td/commune/33069/requester/a"}),
+              ElementsAre(1, 4));
+  EXPECT_THAT(seqs({.claimed_caller = "spiffe://td/commune/33069/requester/a"}),
+              ElementsAre(2));
   EXPECT_THAT(seqs({.organisation = "commune/33069"}), ElementsAre(1, 4));
-  EXPECT_THAT(seqs({.request_id = "REQ-000001", .outcome = AuditFilter::Outcome::kDenied}),
+  EXPECT_THAT(seqs({.request_id = "REQ-000001",
+                    .outcome = AuditFilter::Outcome::kDenied}),
               ElementsAre(3));
-  EXPECT_THAT(seqs({.outcome = AuditFilter::Outcome::kAllowed}), ElementsAre(1, 4, 5));
-  EXPECT_THAT(seqs({.start_time_us = 200, .end_time_us = 500}), ElementsAre(2, 3, 4));
+  EXPECT_THAT(seqs({.outcome = AuditFilter::Outcome::kAllowed}),
+              ElementsAre(1, 4, 5));
+  EXPECT_THAT(seqs({.start_time_us = 200, .end_time_us = 500}),
+              ElementsAre(2, 3, 4));
   EXPECT_THAT(seqs({.from_seq = 2, .to_seq = 4}), ElementsAre(2, 3, 4));
   EXPECT_THAT(seqs({.from_seq = 2, .limit = 2}), ElementsAre(2, 3));
   ASSERT_THAT(pg->Read([&](PgReadSession& s) -> absl::Status {
     CTG_ASSIGN_OR_RETURN(AuditRow four, GetPgAuditRow(s, 4));
     EXPECT_EQ(four.checkpoint, "note-4");
     EXPECT_EQ(four.extract_sha256, "d1");
-    EXPECT_THAT(GetPgAuditRow(s, 9).status(), StatusIs(absl::StatusCode::kNotFound));
+    EXPECT_THAT(GetPgAuditRow(s, 9).status(),
+                StatusIs(absl::StatusCode::kNotFound));
     CTG_ASSIGN_OR_RETURN(uint64_t release, FindPgReleaseSeq(s, "d1"));
     EXPECT_EQ(release, 4u);
-    EXPECT_THAT(FindPgReleaseSeq(s, "d2").status(), StatusIs(absl::StatusCode::kNotFound));
-    CTG_ASSIGN_OR_RETURN(std::optional<PgCheckpoint> latest, LatestPgCheckpoint(s));
-    EXPECT_TRUE(latest.has_value() && latest->tree_size == 4 && latest->note == "note-4");
+    EXPECT_THAT(FindPgReleaseSeq(s, "d2").status(),
+                StatusIs(absl::StatusCode::kNotFound));
+    CTG_ASSIGN_OR_RETURN(std::optional<PgCheckpoint> latest,
+                         LatestPgCheckpoint(s));
+    EXPECT_TRUE(latest.has_value() && latest->tree_size == 4 &&
+                latest->note == "note-4");
     return absl::OkStatus();
-  }), IsOk());
+  }),
+              IsOk());
 }
 
 TEST(PgAuditTest, ScanVisitsEveryEventInOrder) {
@@ -245,8 +275,10 @@ TEST(PgAuditTest, ScanVisitsEveryEventInOrder) {
       EXPECT_EQ(r.leaf_hash, Leaf(r.seq, r.method.substr(13)));
       return absl::OkStatus();
     });
-  }), IsOk());
-  EXPECT_THAT(methods, ElementsAre("1/ctg.v1.Test/x", "2/ctg.v1.Test/y", "3/ctg.v1.Test/z"));
+  }),
+              IsOk());
+  EXPECT_THAT(methods, ElementsAre("1/ctg.v1.Test/x", "2/ctg.v1.Test/y",
+                                   "3/ctg.v1.Test/z"));
 }
 
 }  // namespace

@@ -45,7 +45,8 @@ class Received {
   std::vector<std::string> events_;
 };
 
-absl::StatusOr<int64_t> Bump(PgDatabase& db, const std::string& topic, bool fail = false) {
+absl::StatusOr<int64_t> Bump(PgDatabase& db, const std::string& topic,
+                             bool fail = false) {
   int64_t version = 0;
   absl::Status s = db.Write([&](PgTransaction& tx) -> absl::Status {
     CTG_ASSIGN_OR_RETURN(version, BumpPgVersion(tx, topic));
@@ -61,8 +62,10 @@ TEST(PgChangesTest, AChangeOnOneReplicaReachesTheOtherBeforeItsNextDecision) {
   CTG_ASSERT_OK_AND_ASSIGN(auto b, PgDatabase::Open(GatewayOptions(db)));
   Received on_b;
   CTG_ASSERT_OK_AND_ASSIGN(
-      auto listener, PgChangeListener::Start(GatewayOptions(db), [&](const std::string& t,
-                                                                     int64_t v) { on_b.Add(t, v); }));
+      auto listener,
+      PgChangeListener::Start(
+          GatewayOptions(db),
+          [&](const std::string& t, int64_t v) { on_b.Add(t, v); }));
   ASSERT_TRUE(on_b.WaitFor("@0"));  // listening: reload everything
   // A change rolled back notifies nothing and moves no version.
   EXPECT_FALSE(Bump(*a, "statbase", /*fail=*/true).ok());
@@ -74,11 +77,13 @@ TEST(PgChangesTest, AChangeOnOneReplicaReachesTheOtherBeforeItsNextDecision) {
   ASSERT_THAT(b->Read([&](PgReadSession& s) -> absl::Status {
     CTG_ASSIGN_OR_RETURN(seen, ReadPgVersion(s, "statbase"));
     return absl::OkStatus();
-  }), IsOk());
+  }),
+              IsOk());
   EXPECT_EQ(seen, 1);
   CTG_ASSERT_OK_AND_ASSIGN(v, Bump(*a, "conventions"));
   EXPECT_TRUE(on_b.WaitFor("conventions@1"));
-  EXPECT_THAT(on_b.events(), ::testing::ElementsAre("@0", "statbase@1", "conventions@1"));
+  EXPECT_THAT(on_b.events(),
+              ::testing::ElementsAre("@0", "statbase@1", "conventions@1"));
 }
 
 TEST(PgChangesTest, ALostListenerReconnectsAndAsksForAFullReload) {
@@ -86,8 +91,10 @@ TEST(PgChangesTest, ALostListenerReconnectsAndAsksForAFullReload) {
   CTG_ASSERT_OK_AND_ASSIGN(auto a, PgDatabase::Open(GatewayOptions(db)));
   Received got;
   CTG_ASSERT_OK_AND_ASSIGN(
-      auto listener, PgChangeListener::Start(GatewayOptions(db), [&](const std::string& t,
-                                                                     int64_t v) { got.Add(t, v); }));
+      auto listener,
+      PgChangeListener::Start(
+          GatewayOptions(db),
+          [&](const std::string& t, int64_t v) { got.Add(t, v); }));
   ASSERT_TRUE(got.WaitFor("@0"));
   ASSERT_THAT(TerminateSessions(db), IsOk());
   // The listener notices by itself, reconnects, and asks again for a full

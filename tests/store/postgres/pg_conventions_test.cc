@@ -35,22 +35,30 @@ TEST(PgConventionsTest, StoredAsOnSqlite) {
   CTG_ASSERT_OK_AND_ASSIGN(auto pg, PgDatabase::Open(GatewayOptions(db)));
   ASSERT_THAT(pg->Write([](PgTransaction& tx) -> absl::Status {
     for (const char* id : {"CTG-33069-2", "CTG-33069-1", "CTG-33162-1"}) {
-      CTG_RETURN_IF_ERROR(PgInsertConvention(tx, Convention(id, std::string(id).substr(4, 5))));
+      CTG_RETURN_IF_ERROR(
+          PgInsertConvention(tx, Convention(id, std::string(id).substr(4, 5))));
     }
-    CTG_RETURN_IF_ERROR(PgAppendConventionEvent(tx, "CTG-33069-1", {"created", "admin", 1, ""}));
-    return PgAppendConventionEvent(tx, "CTG-33069-1", {"suspended", "admin", 2, "audit"});
-  }), IsOk());
+    CTG_RETURN_IF_ERROR(PgAppendConventionEvent(tx, "CTG-33069-1",
+                                                {"created", "admin", 1, ""}));
+    return PgAppendConventionEvent(tx, "CTG-33069-1",
+                                   {"suspended", "admin", 2, "audit"});
+  }),
+              IsOk());
   EXPECT_THAT(pg->Write([](PgTransaction& tx) {
     return PgInsertConvention(tx, Convention("CTG-33069-1", "33069"));
-  }), StatusIs(absl::StatusCode::kAborted));
+  }),
+              StatusIs(absl::StatusCode::kAborted));
   ConventionRow suspended = Convention("CTG-33069-1", "33069");
   suspended.suspended = true;
   suspended.suspension_reason = "audit";
-  ASSERT_THAT(pg->Write([&](PgTransaction& tx) { return PgUpdateConventionState(tx, suspended); }),
+  ASSERT_THAT(pg->Write([&](PgTransaction& tx) {
+    return PgUpdateConventionState(tx, suspended);
+  }),
               IsOk());
   EXPECT_THAT(pg->Write([&](PgTransaction& tx) {
     return PgUpdateConventionState(tx, Convention("CTG-00000-1", "00000"));
-  }), StatusIs(absl::StatusCode::kNotFound));
+  }),
+              StatusIs(absl::StatusCode::kNotFound));
   ASSERT_THAT(pg->Read([&](PgReadSession& s) -> absl::Status {
     CTG_ASSIGN_OR_RETURN(ConventionRow got, PgGetConvention(s, "CTG-33069-1"));
     EXPECT_TRUE(got.suspended);
@@ -58,7 +66,8 @@ TEST(PgConventionsTest, StoredAsOnSqlite) {
     EXPECT_THAT(got.perimeter, ElementsAre("33069", "330690101"));
     EXPECT_EQ(got.prior_agreements.size(), 2u);
     EXPECT_EQ(got.prior_agreements[0].description, "échanges annuels");
-    EXPECT_THAT(PgGetConvention(s, "nope").status(), StatusIs(absl::StatusCode::kNotFound));
+    EXPECT_THAT(PgGetConvention(s, "nope").status(),
+                StatusIs(absl::StatusCode::kNotFound));
     CTG_ASSIGN_OR_RETURN(auto page, PgListConventions(s, "33069", "", 1));
     EXPECT_EQ(page.size(), 1u);
     EXPECT_EQ(page[0].id, "CTG-33069-1");
@@ -73,7 +82,8 @@ TEST(PgConventionsTest, StoredAsOnSqlite) {
     EXPECT_EQ(history[0].action, "created");
     EXPECT_EQ(history[1].reason, "audit");
     return absl::OkStatus();
-  }), IsOk());
+  }),
+              IsOk());
 }
 
 }  // namespace

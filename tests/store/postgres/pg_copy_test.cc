@@ -30,9 +30,12 @@ using namespace ::ctg::store::postgres::testing;
 
 // A real gateway's database at schema 4 (tests/fixtures): 9 events, 2
 // signed checkpoints, a request approved and downloaded once.
-constexpr char kFixture[] = CTG_SOURCE_DIR "/tests/fixtures/gateway-schema-4.db";
-constexpr char kFixtureKey[] = CTG_SOURCE_DIR "/tests/fixtures/gateway-schema-4.audit.pub";
-constexpr char kFixtureRoot[] = "763836fea35331ec65d4db00818c271a3638076538080b24e104a4a8b851630b";
+constexpr char kFixture[] =
+    CTG_SOURCE_DIR "/tests/fixtures/gateway-schema-4.db";
+constexpr char kFixtureKey[] =
+    CTG_SOURCE_DIR "/tests/fixtures/gateway-schema-4.audit.pub";
+constexpr char kFixtureRoot[] =
+    "763836fea35331ec65d4db00818c271a3638076538080b24e104a4a8b851630b";
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -65,8 +68,9 @@ struct TrailResult {
   std::string root_hex;
 };
 absl::StatusOr<TrailResult> CheckCopiedTrail(PgDatabase& db) {
-  CTG_ASSIGN_OR_RETURN(audit::NoteVerifier key,
-                       audit::NoteVerifier::FromPublicKeyPem(ReadFile(kFixtureKey)));
+  CTG_ASSIGN_OR_RETURN(
+      audit::NoteVerifier key,
+      audit::NoteVerifier::FromPublicKeyPem(ReadFile(kFixtureKey)));
   std::vector<audit::NoteVerifier> keys = {key};
   TrailResult result;
   CTG_RETURN_IF_ERROR(db.Read([&](PgReadSession& s) -> absl::Status {
@@ -77,23 +81,29 @@ absl::StatusOr<TrailResult> CheckCopiedTrail(PgDatabase& db) {
     audit::MerkleTree tree;
     auto root = [&] { return tree.Root(); };
     CTG_RETURN_IF_ERROR(checker.CheckCheckpointsAt(0, root));
-    CTG_RETURN_IF_ERROR(ScanPgTrail(s, [&](const AuditRow& row) -> absl::Status {
-      audit::StoredColumns columns{.time_us = row.time_us, .caller = row.caller,
-                                   .organisation = row.organisation, .method = row.method,
-                                   .target_kind = row.target_kind, .target_id = row.target_id,
-                                   .code = row.code};
-      CTG_ASSIGN_OR_RETURN(audit::Hash leaf,
-                           checker.CheckEvent(row.seq, row.canonical, row.leaf_hash, &columns));
-      tree.Append(leaf);
-      return checker.CheckCheckpointsAt(tree.size(), root);
-    }));
+    CTG_RETURN_IF_ERROR(
+        ScanPgTrail(s, [&](const AuditRow& row) -> absl::Status {
+          audit::StoredColumns columns{.time_us = row.time_us,
+                                       .caller = row.caller,
+                                       .organisation = row.organisation,
+                                       .method = row.method,
+                                       .target_kind = row.target_kind,
+                                       .target_id = row.target_id,
+                                       .code = row.code};
+          CTG_ASSIGN_OR_RETURN(audit::Hash leaf,
+                               checker.CheckEvent(row.seq, row.canonical,
+                                                  row.leaf_hash, &columns));
+          tree.Append(leaf);
+          return checker.CheckCheckpointsAt(tree.size(), root);
+        }));
     CTG_RETURN_IF_ERROR(checker.Finish(tree.size()));
     // The root column PostgreSQL keeps per size is the tree's.
     for (const PgCheckpoint& c : stored) {
       CTG_ASSIGN_OR_RETURN(audit::Hash at, tree.RootAt(c.tree_size));
       EXPECT_EQ(c.root, std::string(at.begin(), at.end())) << c.tree_size;
     }
-    result = {tree.size(), checker.signatures_verified(), audit::HashToHex(tree.Root())};
+    result = {tree.size(), checker.signatures_verified(),
+              audit::HashToHex(tree.Root())};
     return absl::OkStatus();
   }));
   return result;
@@ -103,7 +113,8 @@ TEST(PgCopyTest, CopiesARealGatewayDatabaseWithItsTrailIntact) {
   ctg::testing::TempDir dir;
   std::string source = FixtureCopy(dir);
   std::string db = NewDatabase();
-  CTG_ASSERT_OK_AND_ASSIGN(CopyReport report, CopySqliteToPg(source, GatewayOptions(db)));
+  CTG_ASSERT_OK_AND_ASSIGN(CopyReport report,
+                           CopySqliteToPg(source, GatewayOptions(db)));
   EXPECT_EQ(report.events, 9u);
   EXPECT_EQ(report.checkpoints, 2u);
   ASSERT_EQ(report.tables.size(), CopiedTables().size());
@@ -125,19 +136,22 @@ TEST(PgCopyTest, CopiesARealGatewayDatabaseWithItsTrailIntact) {
     CTG_ASSIGN_OR_RETURN(uint64_t next, tx.NextAuditSeq());
     EXPECT_EQ(next, 10u);
     return absl::OkStatus();
-  }), IsOk());
+  }),
+              IsOk());
   // The request's state arrived by its transitions; new transitions get
   // numbers after the copied ones.
   EXPECT_THAT(pg->Write([](PgTransaction& tx) -> absl::Status {
-    CTG_ASSIGN_OR_RETURN(pqxx::result r,
-                         tx.Exec("SELECT r.state = (SELECT to_state FROM request_transitions "
-                                 "ORDER BY seq DESC LIMIT 1), nextval(pg_get_serial_sequence("
-                                 "'request_transitions', 'seq')) > (SELECT max(seq) FROM "
-                                 "request_transitions) FROM requests r"));
+    CTG_ASSIGN_OR_RETURN(
+        pqxx::result r,
+        tx.Exec("SELECT r.state = (SELECT to_state FROM request_transitions "
+                "ORDER BY seq DESC LIMIT 1), nextval(pg_get_serial_sequence("
+                "'request_transitions', 'seq')) > (SELECT max(seq) FROM "
+                "request_transitions) FROM requests r"));
     EXPECT_TRUE(r[0][0].as<bool>());
     EXPECT_TRUE(r[0][1].as<bool>());
     return absl::OkStatus();
-  }), IsOk());
+  }),
+              IsOk());
 }
 
 TEST(PgCopyTest, RefusesATargetThatHoldsDataWritingNothing) {
@@ -157,12 +171,14 @@ TEST(PgCopyTest, RefusesASourceOfAnotherSchemaOrNone) {
   ctg::testing::TempDir dir;
   std::string source = FixtureCopy(dir);
   {
-    CTG_ASSERT_OK_AND_ASSIGN(auto conn, sqlite::Connection::Open(source, false));
+    CTG_ASSERT_OK_AND_ASSIGN(auto conn,
+                             sqlite::Connection::Open(source, false));
     ASSERT_THAT(conn->Exec("PRAGMA user_version = 3"), IsOk());
   }
   std::string db = NewDatabase();
   EXPECT_THAT(CopySqliteToPg(source, GatewayOptions(db)),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is at schema 3")));
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("is at schema 3")));
   EXPECT_THAT(CopySqliteToPg(dir.path() + "/none.db", GatewayOptions(db)),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("none.db")));
 }
@@ -175,7 +191,8 @@ TEST(PgCopyTest, RefusesAnotherCafsTarget) {
   PgOptions other = GatewayOptions(db);
   other.caf = "caf40.example/40";
   EXPECT_THAT(CopySqliteToPg(source, other),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("caf33.example/33")));
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("caf33.example/33")));
 }
 
 }  // namespace

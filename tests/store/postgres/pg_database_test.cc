@@ -1,14 +1,14 @@
 #include "store/postgres/pg_database.h"
 
 #include <atomic>
-#include <thread>
-#include <vector>
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
+#include <thread>
+#include <vector>
 
+#include "base/status_macros.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "base/status_macros.h"
 #include "store/postgres/pg_migrate.h"
 #include "store/postgres/pg_schema.h"
 #include "tests/store/postgres/pg_test_cluster.h"
@@ -41,8 +41,10 @@ TEST(PgDatabaseTest, OpensAFreshDatabaseMigratesAndClaimsIt) {
   std::string db = NewDatabase();
   CTG_ASSERT_OK_AND_ASSIGN(auto pg, PgDatabase::Open(GatewayOptions(db)));
   EXPECT_EQ(pg->role(), "ctg_gateway");
-  EXPECT_EQ(AdminQuery(db, "SELECT version FROM ctg_schema"), std::to_string(PgSchemaVersion()));
-  EXPECT_EQ(AdminQuery(db, "SELECT value FROM ctg_meta WHERE key = 'caf'"), "caf33.example/33");
+  EXPECT_EQ(AdminQuery(db, "SELECT version FROM ctg_schema"),
+            std::to_string(PgSchemaVersion()));
+  EXPECT_EQ(AdminQuery(db, "SELECT value FROM ctg_meta WHERE key = 'caf'"),
+            "caf33.example/33");
   EXPECT_THAT(pg->health(), IsOk());
 }
 
@@ -52,7 +54,9 @@ TEST(PgDatabaseTest, ReopensWithoutTheOwnerOnceMigrated) {
   PgOptions o = GatewayOptions(db);
   o.migrate_url.clear();
   CTG_ASSERT_OK_AND_ASSIGN(auto pg, PgDatabase::Open(o));
-  EXPECT_THAT(pg->Read([](PgReadSession& s) { return s.Exec("SELECT 1").status(); }), IsOk());
+  EXPECT_THAT(
+      pg->Read([](PgReadSession& s) { return s.Exec("SELECT 1").status(); }),
+      IsOk());
 }
 
 TEST(PgDatabaseTest, GatewayRoleAloneCannotCreateTheSchemaAndSaysWhatToSet) {
@@ -61,7 +65,8 @@ TEST(PgDatabaseTest, GatewayRoleAloneCannotCreateTheSchemaAndSaysWhatToSet) {
   o.migrate_url.clear();
   EXPECT_THAT(PgDatabase::Open(o).status(),
               StatusIs(absl::StatusCode::kPermissionDenied,
-                       AllOf(HasSubstr("ctg_gateway"), HasSubstr("database.migrate_url"))));
+                       AllOf(HasSubstr("ctg_gateway"),
+                             HasSubstr("database.migrate_url"))));
   EXPECT_EQ(AdminQuery(db, "SELECT to_regclass('ctg_schema')::text"), "");
 }
 
@@ -73,10 +78,11 @@ TEST(PgDatabaseTest, BadCredentialsAreOneLineWithoutThePassword) {
   size_t at = good.find('@');
   o.url = good.substr(0, colon + 1) + "wrongpass" + good.substr(at);
   absl::Status s = PgDatabase::Open(o).status();
-  EXPECT_THAT(s, StatusIs(absl::StatusCode::kPermissionDenied,
-                          AllOf(HasSubstr("database.url"),
-                                HasSubstr("password authentication failed"),
-                                Not(HasSubstr("wrongpass")), Not(HasSubstr("\n")))));
+  EXPECT_THAT(
+      s, StatusIs(absl::StatusCode::kPermissionDenied,
+                  AllOf(HasSubstr("database.url"),
+                        HasSubstr("password authentication failed"),
+                        Not(HasSubstr("wrongpass")), Not(HasSubstr("\n")))));
   EXPECT_EQ(AdminQuery(db, "SELECT to_regclass('ctg_schema')::text"), "");
 }
 
@@ -85,13 +91,16 @@ TEST(PgDatabaseTest, UnreachableServerAndMissingDatabase) {
   o.url = "postgresql://ctg_gateway:x@%2Fnonexistent%2Fdir:5432/ctg";
   EXPECT_THAT(PgDatabase::Open(o).status(),
               StatusIs(absl::StatusCode::kUnavailable,
-                       AllOf(HasSubstr("database.url"), HasSubstr("/nonexistent/dir"))));
+                       AllOf(HasSubstr("database.url"),
+                             HasSubstr("/nonexistent/dir"))));
   o = GatewayOptions("no_such_database");
-  EXPECT_THAT(PgDatabase::Open(o).status(),
-              StatusIs(absl::StatusCode::kNotFound, HasSubstr("no_such_database")));
+  EXPECT_THAT(
+      PgDatabase::Open(o).status(),
+      StatusIs(absl::StatusCode::kNotFound, HasSubstr("no_such_database")));
   o.url = "sqlite:ctg.db";
-  EXPECT_THAT(PgDatabase::Open(o).status(),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("database.url")));
+  EXPECT_THAT(
+      PgDatabase::Open(o).status(),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("database.url")));
 }
 
 TEST(PgDatabaseTest, RefusesANewerSchemaWritingNothing) {
@@ -99,7 +108,8 @@ TEST(PgDatabaseTest, RefusesANewerSchemaWritingNothing) {
   { CTG_ASSERT_OK_AND_ASSIGN(auto pg, PgDatabase::Open(GatewayOptions(db))); }
   ASSERT_THAT(AdminExec(db, "UPDATE ctg_schema SET version = 99"), IsOk());
   PgOptions o = GatewayOptions(db);
-  o.caf = "caf40.example/40";  // would be refused too: the schema is named first
+  o.caf =
+      "caf40.example/40";  // would be refused too: the schema is named first
   EXPECT_THAT(PgDatabase::Open(o).status(),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        AllOf(HasSubstr("version 99"), HasSubstr("newer"))));
@@ -113,7 +123,8 @@ TEST(PgDatabaseTest, RefusesAnotherCafsTrailWritingNothing) {
   o.caf = "caf40.example/40";
   EXPECT_THAT(PgDatabase::Open(o).status(),
               StatusIs(absl::StatusCode::kFailedPrecondition,
-                       AllOf(HasSubstr("caf33.example/33"), HasSubstr("caf40.example/40"))));
+                       AllOf(HasSubstr("caf33.example/33"),
+                             HasSubstr("caf40.example/40"))));
   EXPECT_EQ(AdminQuery(db, "SELECT count(*) FROM ctg_meta"), "1");
 }
 
@@ -122,11 +133,13 @@ TEST(PgDatabaseTest, ReplicasStartingTogetherMigrateOnce) {
   std::vector<absl::Status> results(3);
   std::vector<std::thread> threads;
   for (int i = 0; i < 3; ++i) {
-    threads.emplace_back([&, i] { results[i] = PgDatabase::Open(GatewayOptions(db)).status(); });
+    threads.emplace_back(
+        [&, i] { results[i] = PgDatabase::Open(GatewayOptions(db)).status(); });
   }
   for (auto& t : threads) t.join();
   for (const auto& s : results) EXPECT_THAT(s, IsOk());
-  EXPECT_EQ(AdminQuery(db, "SELECT version FROM ctg_schema"), std::to_string(PgSchemaVersion()));
+  EXPECT_EQ(AdminQuery(db, "SELECT version FROM ctg_schema"),
+            std::to_string(PgSchemaVersion()));
 }
 
 TEST(PgDatabaseTest, AFailedFunctionIsRolledBackAloneInItsGroup) {
@@ -140,8 +153,10 @@ TEST(PgDatabaseTest, AFailedFunctionIsRolledBackAloneInItsGroup) {
       results[i] = pg->Write([&](PgTransaction& tx) -> absl::Status {
         tx.OnCommit([&] { ++committed; });
         tx.OnRollback([&] { ++rolled_back; });
-        absl::Status s = tx.Exec("INSERT INTO ctg_meta (key, value) VALUES ($1, 'v')",
-                                 "k" + std::to_string(i)).status();
+        absl::Status s =
+            tx.Exec("INSERT INTO ctg_meta (key, value) VALUES ($1, 'v')",
+                    "k" + std::to_string(i))
+                .status();
         if (!s.ok()) return s;
         // Every third fails after writing; its row must not survive.
         if (i % 3 == 0) return absl::InvalidArgumentError("refused");
@@ -152,14 +167,16 @@ TEST(PgDatabaseTest, AFailedFunctionIsRolledBackAloneInItsGroup) {
   for (auto& t : threads) t.join();
   for (int i = 0; i < 40; ++i) {
     if (i % 3 == 0) {
-      EXPECT_THAT(results[i], StatusIs(absl::StatusCode::kInvalidArgument)) << i;
+      EXPECT_THAT(results[i], StatusIs(absl::StatusCode::kInvalidArgument))
+          << i;
     } else {
       EXPECT_THAT(results[i], IsOk()) << i;
     }
   }
   EXPECT_EQ(committed.load(), 26);
   EXPECT_EQ(rolled_back.load(), 14);
-  EXPECT_EQ(AdminQuery(db, "SELECT count(*) FROM ctg_meta WHERE key LIKE 'k%'"), "26");
+  EXPECT_EQ(AdminQuery(db, "SELECT count(*) FROM ctg_meta WHERE key LIKE 'k%'"),
+            "26");
 }
 
 TEST(PgDatabaseTest, ReadsSeeOneSnapshot) {
@@ -167,26 +184,35 @@ TEST(PgDatabaseTest, ReadsSeeOneSnapshot) {
   CTG_ASSERT_OK_AND_ASSIGN(auto pg, PgDatabase::Open(GatewayOptions(db)));
   std::string first, second;
   ASSERT_THAT(pg->Read([&](PgReadSession& s) -> absl::Status {
-    CTG_ASSIGN_OR_RETURN(pqxx::result a, s.Exec("SELECT count(*) FROM ctg_meta"));
+    CTG_ASSIGN_OR_RETURN(pqxx::result a,
+                         s.Exec("SELECT count(*) FROM ctg_meta"));
     first = a[0][0].as<std::string>();
     // Committed meanwhile by another session: not seen by this read.
-    CTG_RETURN_IF_ERROR(AdminExec(db, "INSERT INTO ctg_meta VALUES ('x', 'y')"));
-    CTG_ASSIGN_OR_RETURN(pqxx::result b, s.Exec("SELECT count(*) FROM ctg_meta"));
+    CTG_RETURN_IF_ERROR(
+        AdminExec(db, "INSERT INTO ctg_meta VALUES ('x', 'y')"));
+    CTG_ASSIGN_OR_RETURN(pqxx::result b,
+                         s.Exec("SELECT count(*) FROM ctg_meta"));
     second = b[0][0].as<std::string>();
     return absl::OkStatus();
-  }), IsOk());
+  }),
+              IsOk());
   EXPECT_EQ(first, second);
   EXPECT_THAT(pg->Write([](PgTransaction& tx) {
     return tx.Exec("UPDATE ctg_schema SET version = 1").status();
-  }), StatusIs(absl::StatusCode::kPermissionDenied));
+  }),
+              StatusIs(absl::StatusCode::kPermissionDenied));
 }
 
 TEST(PgDatabaseTest, ASessionEndedByTheServerFailsOneCallThenReconnects) {
   std::string db = NewDatabase();
   CTG_ASSERT_OK_AND_ASSIGN(auto pg, PgDatabase::Open(GatewayOptions(db)));
-  auto read = [&] { return pg->Read([](PgReadSession& s) { return s.Exec("SELECT 1").status(); }); };
+  auto read = [&] {
+    return pg->Read(
+        [](PgReadSession& s) { return s.Exec("SELECT 1").status(); });
+  };
   auto write = [&] {
-    return pg->Write([](PgTransaction& tx) { return tx.NextAuditSeq().status(); });
+    return pg->Write(
+        [](PgTransaction& tx) { return tx.NextAuditSeq().status(); });
   };
   ASSERT_THAT(read(), IsOk());
   ASSERT_THAT(write(), IsOk());
@@ -209,9 +235,11 @@ TEST(PgDatabaseTest, ALockHeldTooLongFailsTheWriteInsteadOfHangingIt) {
   pqxx::work hold(holder);
   hold.exec("SELECT ctg_lock_sequencer()");
   EXPECT_THAT(pg->Write([](PgTransaction&) { return absl::OkStatus(); }),
-              StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("statement timeout")));
+              StatusIs(absl::StatusCode::kDeadlineExceeded,
+                       HasSubstr("statement timeout")));
   hold.abort();
-  EXPECT_THAT(pg->Write([](PgTransaction&) { return absl::OkStatus(); }), IsOk());
+  EXPECT_THAT(pg->Write([](PgTransaction&) { return absl::OkStatus(); }),
+              IsOk());
 }
 
 TEST(PgConnectorTest, BacksOffAfterAFailureWithoutTryingMeanwhile) {
@@ -219,21 +247,26 @@ TEST(PgConnectorTest, BacksOffAfterAFailureWithoutTryingMeanwhile) {
   PgOptions o;
   o.reconnect_min = absl::Milliseconds(100);
   o.reconnect_max = absl::Milliseconds(300);
-  PgConnector connector("postgresql://x@%2Fnonexistent%2Fdir:1/ctg", "database.url", o,
-                        [&] { return now; });
+  PgConnector connector("postgresql://x@%2Fnonexistent%2Fdir:1/ctg",
+                        "database.url", o, [&] { return now; });
+  EXPECT_THAT(
+      connector.Connect().status(),
+      StatusIs(absl::StatusCode::kUnavailable, Not(HasSubstr("next attempt"))));
   EXPECT_THAT(connector.Connect().status(),
-              StatusIs(absl::StatusCode::kUnavailable, Not(HasSubstr("next attempt"))));
-  EXPECT_THAT(connector.Connect().status(),
-              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("next attempt in 100 ms")));
+              StatusIs(absl::StatusCode::kUnavailable,
+                       HasSubstr("next attempt in 100 ms")));
   now += absl::Milliseconds(100);
-  EXPECT_THAT(connector.Connect().status(), StatusIs(absl::StatusCode::kUnavailable,
-                                                     Not(HasSubstr("next attempt"))));
+  EXPECT_THAT(
+      connector.Connect().status(),
+      StatusIs(absl::StatusCode::kUnavailable, Not(HasSubstr("next attempt"))));
   EXPECT_THAT(connector.Connect().status(),
-              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("next attempt in 200 ms")));
+              StatusIs(absl::StatusCode::kUnavailable,
+                       HasSubstr("next attempt in 200 ms")));
   now += absl::Milliseconds(200);
   connector.Connect().status().IgnoreError();
   EXPECT_THAT(connector.Connect().status(),
-              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("next attempt in 300 ms")));
+              StatusIs(absl::StatusCode::kUnavailable,
+                       HasSubstr("next attempt in 300 ms")));
 }
 
 }  // namespace

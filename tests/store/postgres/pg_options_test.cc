@@ -14,25 +14,35 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 TEST(PgOptionsTest, AcceptsPostgresUrls) {
-  EXPECT_TRUE(CheckPgUrl("postgresql://ctg:pw@db.caf33.example:5432/ctg?sslmode=verify-full",
-                         "database.url").ok());
+  EXPECT_TRUE(
+      CheckPgUrl(
+          "postgresql://ctg:pw@db.caf33.example:5432/ctg?sslmode=verify-full",
+          "database.url")
+          .ok());
   EXPECT_TRUE(CheckPgUrl("postgres://db/ctg", "database.url").ok());
-  EXPECT_TRUE(CheckPgUrl("postgresql://ctg@%2Frun%2Fpostgresql/ctg", "database.url").ok());
+  EXPECT_TRUE(
+      CheckPgUrl("postgresql://ctg@%2Frun%2Fpostgresql/ctg", "database.url")
+          .ok());
 }
 
 TEST(PgOptionsTest, RefusesWhatIsNotAPostgresUrlNamingTheKey) {
-  EXPECT_THAT(CheckPgUrl("ctg.db", "database.url"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr("database.url"), HasSubstr("postgresql://"))));
+  EXPECT_THAT(
+      CheckPgUrl("ctg.db", "database.url"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("database.url"), HasSubstr("postgresql://"))));
   EXPECT_THAT(CheckPgUrl("postgresql://db:5432", "database.url"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("names no database")));
-  EXPECT_THAT(CheckPgUrl("postgresql://db/?sslmode=require", "database.url"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("names no database")));
-  EXPECT_THAT(CheckPgUrl("postgresql://db/c tg", "database.migrate_url"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr("database.migrate_url"), HasSubstr("space"))));
+                       HasSubstr("names no database")));
+  EXPECT_THAT(CheckPgUrl("postgresql://db/?sslmode=require", "database.url"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("names no database")));
+  EXPECT_THAT(
+      CheckPgUrl("postgresql://db/c tg", "database.migrate_url"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("database.migrate_url"), HasSubstr("space"))));
   EXPECT_THAT(CheckPgUrl("", "database.url"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("database.url is empty")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("database.url is empty")));
 }
 
 TEST(PgOptionsTest, NeverEchoesThePassword) {
@@ -40,18 +50,23 @@ TEST(PgOptionsTest, NeverEchoesThePassword) {
             "postgresql://ctg:****@db:5432/ctg");
   EXPECT_EQ(RedactPgUrl("postgresql://ctg@db/ctg"), "postgresql://ctg@db/ctg");
   EXPECT_EQ(RedactPgUrl("postgres://u:p@w@db/x"), "postgres://u:****@db/x");
-  EXPECT_THAT(CheckPgUrl("postgresql://ctg:s3cret@db:5432", "database.url"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr("ctg:****@db"), Not(HasSubstr("s3cret")))));
+  EXPECT_THAT(
+      CheckPgUrl("postgresql://ctg:s3cret@db:5432", "database.url"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("ctg:****@db"), Not(HasSubstr("s3cret")))));
 }
 
 TEST(PgOptionsTest, ConnectionStringAddsTimeoutAndNameUnlessGiven) {
   PgOptions o;
   o.connect_timeout = absl::Seconds(3);
-  EXPECT_EQ(PgConnectionString("postgresql://db/ctg", o),
-            "postgresql://db/ctg?connect_timeout=3&application_name=ctg-gateway");
-  EXPECT_EQ(PgConnectionString("postgresql://db/ctg?sslmode=require&connect_timeout=9", o),
-            "postgresql://db/ctg?sslmode=require&connect_timeout=9&application_name=ctg-gateway");
+  EXPECT_EQ(
+      PgConnectionString("postgresql://db/ctg", o),
+      "postgresql://db/ctg?connect_timeout=3&application_name=ctg-gateway");
+  EXPECT_EQ(
+      PgConnectionString(
+          "postgresql://db/ctg?sslmode=require&connect_timeout=9", o),
+      "postgresql://db/"
+      "ctg?sslmode=require&connect_timeout=9&application_name=ctg-gateway");
 }
 
 TEST(PgOptionsTest, ChecksEveryOptionNamingIt) {
@@ -59,32 +74,38 @@ TEST(PgOptionsTest, ChecksEveryOptionNamingIt) {
   o.url = "postgresql://db/ctg";
   EXPECT_TRUE(CheckPgOptions(o).ok());
   o.pool_size = 0;
-  EXPECT_THAT(CheckPgOptions(o),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("database.pool_size")));
+  EXPECT_THAT(CheckPgOptions(o), StatusIs(absl::StatusCode::kInvalidArgument,
+                                          HasSubstr("database.pool_size")));
   o.pool_size = 4;
   o.statement_timeout = absl::ZeroDuration();
-  EXPECT_THAT(CheckPgOptions(o), StatusIs(absl::StatusCode::kInvalidArgument,
-                                          HasSubstr("database.statement_timeout_ms")));
+  EXPECT_THAT(CheckPgOptions(o),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("database.statement_timeout_ms")));
   o.statement_timeout = absl::Seconds(1);
   o.migrate_url = "mysql://db/ctg";
-  EXPECT_THAT(CheckPgOptions(o),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("database.migrate_url")));
+  EXPECT_THAT(CheckPgOptions(o), StatusIs(absl::StatusCode::kInvalidArgument,
+                                          HasSubstr("database.migrate_url")));
 }
 
 TEST(PgStatusTest, MapsSqlStatesLikeTheSqliteBackend) {
-  EXPECT_THAT(StatusFromSqlState("P0001", "insert", "ERROR:  audit events are append-only"),
-              StatusIs(absl::StatusCode::kAborted, "insert: audit events are append-only"));
+  EXPECT_THAT(StatusFromSqlState("P0001", "insert",
+                                 "ERROR:  audit events are append-only"),
+              StatusIs(absl::StatusCode::kAborted,
+                       "insert: audit events are append-only"));
   EXPECT_THAT(StatusFromSqlState("23505", "insert", "duplicate key"),
               StatusIs(absl::StatusCode::kAborted));
   EXPECT_THAT(StatusFromSqlState("40001", "x", "could not serialize"),
               StatusIs(absl::StatusCode::kAborted));
-  EXPECT_THAT(StatusFromSqlState("42501", "x", "permission denied for table releases"),
-              StatusIs(absl::StatusCode::kPermissionDenied));
-  EXPECT_THAT(StatusFromSqlState("57014", "x", "canceling statement due to statement timeout"),
+  EXPECT_THAT(
+      StatusFromSqlState("42501", "x", "permission denied for table releases"),
+      StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(StatusFromSqlState(
+                  "57014", "x", "canceling statement due to statement timeout"),
               StatusIs(absl::StatusCode::kDeadlineExceeded));
   EXPECT_THAT(StatusFromSqlState("53100", "x", "could not extend file"),
               StatusIs(absl::StatusCode::kResourceExhausted));
-  absl::Status lost = StatusFromSqlState("57P01", "x", "terminating connection");
+  absl::Status lost =
+      StatusFromSqlState("57P01", "x", "terminating connection");
   EXPECT_THAT(lost, StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_TRUE(IsConnectionLost(lost));
   EXPECT_FALSE(IsConnectionLost(StatusFromSqlState("23505", "x", "dup")));

@@ -3,9 +3,9 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <mutex>
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
-#include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
@@ -32,8 +32,12 @@ constexpr char kCommune[] = "33069";
 constexpr int kQuota = 5;
 
 LedgerRow Release(int download, const std::string& who) {
-  return {.request_id = kRequest, .download = download, .extract_id = "EXT-" + who,
-          .commune = kCommune, .sha256 = who, .base_version = "2023@abc",
+  return {.request_id = kRequest,
+          .download = download,
+          .extract_id = "EXT-" + who,
+          .commune = kCommune,
+          .sha256 = who,
+          .base_version = "2023@abc",
           .recipient = "spiffe://ctg.caf33.fr/commune/33069/requester/" + who};
 }
 
@@ -52,8 +56,10 @@ absl::Status Download(PgDatabase& db, const std::string& who) {
     const std::string after = memory.text + who + ";";
     absl::Status s = db.Write([&](PgTransaction& tx) -> absl::Status {
       CTG_ASSIGN_OR_RETURN(int used, PgCountReleases(tx, kRequest));
-      if (used >= kQuota) return absl::FailedPreconditionError("download quota reached");
-      CTG_RETURN_IF_ERROR(PgPutReleaseMemory(tx, kCommune, after, memory.version));
+      if (used >= kQuota)
+        return absl::FailedPreconditionError("download quota reached");
+      CTG_RETURN_IF_ERROR(
+          PgPutReleaseMemory(tx, kCommune, after, memory.version));
       return PgInsertRelease(tx, Release(used + 1, who));
     });
     if (s.code() != absl::StatusCode::kAborted) return s;
@@ -74,7 +80,8 @@ TEST(PgReleasesTest, ConcurrentDownloadsAcrossReplicasAreSerialisedPerCommune) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kWorkers; ++i) {
     threads.emplace_back([&, i] {
-      results[i] = Download(i % 2 == 0 ? *a : *b, absl::StrCat(i % 2 == 0 ? "a" : "b", i));
+      results[i] = Download(i % 2 == 0 ? *a : *b,
+                            absl::StrCat(i % 2 == 0 ? "a" : "b", i));
     });
   }
   for (auto& t : threads) t.join();
@@ -84,7 +91,8 @@ TEST(PgReleasesTest, ConcurrentDownloadsAcrossReplicasAreSerialisedPerCommune) {
     if (results[i].ok()) {
       released.insert(absl::StrCat(i % 2 == 0 ? "a" : "b", i));
     } else {
-      EXPECT_THAT(results[i], StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("quota")));
+      EXPECT_THAT(results[i], StatusIs(absl::StatusCode::kFailedPrecondition,
+                                       HasSubstr("quota")));
       ++refused;
     }
   }
@@ -96,7 +104,8 @@ TEST(PgReleasesTest, ConcurrentDownloadsAcrossReplicasAreSerialisedPerCommune) {
     CTG_ASSIGN_OR_RETURN(ledger, PgListReleases(s, kRequest));
     CTG_ASSIGN_OR_RETURN(memory, PgGetReleaseMemory(s, kCommune));
     return absl::OkStatus();
-  }), IsOk());
+  }),
+              IsOk());
   // The ledger holds downloads 1..quota, one per released worker; the
   // memory went through one version per release and, built each time on
   // the previous one, names every release exactly once.
@@ -108,8 +117,10 @@ TEST(PgReleasesTest, ConcurrentDownloadsAcrossReplicasAreSerialisedPerCommune) {
   }
   EXPECT_EQ(in_ledger, released);
   EXPECT_EQ(memory.version, kQuota);
-  std::vector<std::string> in_memory = absl::StrSplit(memory.text, ';', absl::SkipEmpty());
-  EXPECT_EQ(std::set<std::string>(in_memory.begin(), in_memory.end()), released);
+  std::vector<std::string> in_memory =
+      absl::StrSplit(memory.text, ';', absl::SkipEmpty());
+  EXPECT_EQ(std::set<std::string>(in_memory.begin(), in_memory.end()),
+            released);
   EXPECT_EQ(in_memory.size(), static_cast<size_t>(kQuota));
   // Each ledger entry's order matches the memory's: the n-th release was
   // computed against the n-1 before it.
@@ -124,10 +135,12 @@ bool SomeSessionWaitsForALock(const std::string& db) {
     absl::Status s = PgCall("pg_stat_activity", [&] {
       pqxx::connection conn(WithDatabase(Cluster().admin_url, "postgres"));
       pqxx::nontransaction tx(conn);
-      waiting = tx.exec_params("SELECT count(*) FROM pg_stat_activity WHERE datname = $1 "
-                               "AND wait_event_type = 'Lock'",
-                               db)[0][0]
-                    .as<int>() > 0;
+      waiting =
+          tx.exec_params(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 "
+                "AND wait_event_type = 'Lock'",
+                db)[0][0]
+              .as<int>() > 0;
     });
     if (s.ok() && waiting) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -156,19 +169,23 @@ TEST(PgReleasesTest, AReleaseInFlightOnOneReplicaMakesTheOtherRecompute) {
   });
   a_inside.get_future().wait();
   std::thread second([&] {
-    b_result = b->Write([&](PgTransaction& tx) { return PgPutReleaseMemory(tx, kCommune, "b;", 0); });
+    b_result = b->Write([&](PgTransaction& tx) {
+      return PgPutReleaseMemory(tx, kCommune, "b;", 0);
+    });
   });
   EXPECT_TRUE(SomeSessionWaitsForALock(db));
   a_may_commit.set_value();
   first.join();
   second.join();
   EXPECT_THAT(a_result, IsOk());
-  EXPECT_THAT(b_result, StatusIs(absl::StatusCode::kAborted, HasSubstr("committed meanwhile")));
+  EXPECT_THAT(b_result, StatusIs(absl::StatusCode::kAborted,
+                                 HasSubstr("committed meanwhile")));
   MemoryRow memory;
   ASSERT_THAT(b->Read([&](PgReadSession& s) -> absl::Status {
     CTG_ASSIGN_OR_RETURN(memory, PgGetReleaseMemory(s, kCommune));
     return absl::OkStatus();
-  }), IsOk());
+  }),
+              IsOk());
   EXPECT_EQ(memory.text, "a;");
   EXPECT_EQ(memory.version, 1);
 }
@@ -176,18 +193,25 @@ TEST(PgReleasesTest, AReleaseInFlightOnOneReplicaMakesTheOtherRecompute) {
 TEST(PgReleasesTest, LedgerRefusesADownloadNumberTwiceAndCountsPeriods) {
   std::string db = NewDatabase();
   CTG_ASSERT_OK_AND_ASSIGN(auto pg, PgDatabase::Open(GatewayOptions(db)));
-  ASSERT_THAT(pg->Write([](PgTransaction& tx) { return PgInsertRelease(tx, Release(1, "x")); }),
+  ASSERT_THAT(pg->Write([](PgTransaction& tx) {
+    return PgInsertRelease(tx, Release(1, "x"));
+  }),
               IsOk());
-  EXPECT_THAT(pg->Write([](PgTransaction& tx) { return PgInsertRelease(tx, Release(1, "y")); }),
-              StatusIs(absl::StatusCode::kAborted));
   EXPECT_THAT(pg->Write([](PgTransaction& tx) {
-    return PgPutReleaseMemory(tx, kCommune, "t", /*expected_version=*/3);
-  }), StatusIs(absl::StatusCode::kAborted, HasSubstr("committed meanwhile")));
+    return PgInsertRelease(tx, Release(1, "y"));
+  }),
+              StatusIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(
+      pg->Write([](PgTransaction& tx) {
+        return PgPutReleaseMemory(tx, kCommune, "t", /*expected_version=*/3);
+      }),
+      StatusIs(absl::StatusCode::kAborted, HasSubstr("committed meanwhile")));
   PeriodReleases period;
   ASSERT_THAT(pg->Read([&](PgReadSession& s) -> absl::Status {
     CTG_ASSIGN_OR_RETURN(period, PgCountReleasesOfPeriod(s, "2023"));
     return absl::OkStatus();
-  }), IsOk());
+  }),
+              IsOk());
   EXPECT_EQ(period.releases, 1);
   EXPECT_EQ(period.communes, 1);
 }

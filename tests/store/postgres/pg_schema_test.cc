@@ -18,7 +18,8 @@ using namespace ::ctg::store::postgres::testing;
 TEST(PgSchemaTest, SameMigrationNumbersAsSqlite) {
   ASSERT_EQ(PgMigrations().size(), sqlite::GatewayMigrations().size());
   for (size_t i = 0; i < PgMigrations().size(); ++i) {
-    EXPECT_EQ(PgMigrations()[i].version, sqlite::GatewayMigrations()[i].version);
+    EXPECT_EQ(PgMigrations()[i].version,
+              sqlite::GatewayMigrations()[i].version);
   }
   EXPECT_EQ(PgSchemaVersion(), sqlite::GatewaySchemaVersion());
 }
@@ -52,7 +53,8 @@ class AppendOnlyTest : public ::testing::Test {
       INSERT INTO transfer_agreements VALUES ('AGR-000001', 1, 'X', 'REQ-000001', '33069',
                                               'CONV-1', 'd', 'third party', 'p', 'r', 0);
       INSERT INTO transfer_agreement_decisions VALUES ('AGR-000001', 2, '', 'rev', 0);
-    )sql"), IsOk());
+    )sql"),
+                IsOk());
   }
   absl::Status Owner(const std::string& sql) {
     return ExecAs(WithDatabase(Cluster().owner_url, db_), sql);
@@ -64,26 +66,32 @@ class AppendOnlyTest : public ::testing::Test {
 };
 
 constexpr const char* kAppendOnly[] = {
-    "audit_events",          "audit_checkpoints",     "convention_history",
-    "releases",              "request_transitions",   "caf_request_transitions",
+    "audit_events",          "audit_checkpoints",
+    "convention_history",    "releases",
+    "request_transitions",   "caf_request_transitions",
     "caf_request_downloads", "transfer_agreement_decisions"};
 
 TEST_F(AppendOnlyTest, GatewayRoleHoldsNoUpdateOrDeleteRight) {
   for (const char* table : kAppendOnly) {
-    EXPECT_THAT(Gateway(std::string("UPDATE ") + table + " SET time_us = 1"),
-                StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr(table)));
-    EXPECT_THAT(Gateway(std::string("DELETE FROM ") + table),
-                StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr(table)));
+    EXPECT_THAT(
+        Gateway(std::string("UPDATE ") + table + " SET time_us = 1"),
+        StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr(table)));
+    EXPECT_THAT(
+        Gateway(std::string("DELETE FROM ") + table),
+        StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr(table)));
   }
-  EXPECT_THAT(Gateway("TRUNCATE audit_events"), StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(Gateway("TRUNCATE audit_events"),
+              StatusIs(absl::StatusCode::kPermissionDenied));
   EXPECT_THAT(Gateway("UPDATE audit_sequencer SET next_seq = 1"),
               StatusIs(absl::StatusCode::kPermissionDenied));
   EXPECT_THAT(Gateway("DROP TRIGGER audit_events_append_only ON audit_events"),
               StatusIs(absl::StatusCode::kPermissionDenied));
   // What it needs stays allowed.
   EXPECT_THAT(Gateway("UPDATE conventions SET suspended = 1"), IsOk());
-  EXPECT_THAT(Gateway("INSERT INTO releases VALUES ('REQ-000001', 2, 'X', '33069', 'd', 'v', "
-                      "1, 0, 0, 0, 'r')"), IsOk());
+  EXPECT_THAT(Gateway("INSERT INTO releases VALUES ('REQ-000001', 2, 'X', "
+                      "'33069', 'd', 'v', "
+                      "1, 0, 0, 0, 'r')"),
+              IsOk());
 }
 
 TEST_F(AppendOnlyTest, TriggersRefuseEvenTheOwner) {
@@ -97,33 +105,45 @@ TEST_F(AppendOnlyTest, TriggersRefuseEvenTheOwner) {
   }
   EXPECT_THAT(Owner("TRUNCATE audit_events"),
               StatusIs(absl::StatusCode::kAborted, HasSubstr("append-only")));
-  EXPECT_THAT(Owner("UPDATE requests SET purpose = 'other'"),
-              StatusIs(absl::StatusCode::kAborted, HasSubstr("immutable (R2)")));
-  EXPECT_THAT(Owner("UPDATE requests SET state = 5"),
-              StatusIs(absl::StatusCode::kAborted, HasSubstr("recorded transition")));
+  EXPECT_THAT(
+      Owner("UPDATE requests SET purpose = 'other'"),
+      StatusIs(absl::StatusCode::kAborted, HasSubstr("immutable (R2)")));
+  EXPECT_THAT(
+      Owner("UPDATE requests SET state = 5"),
+      StatusIs(absl::StatusCode::kAborted, HasSubstr("recorded transition")));
 }
 
 TEST_F(AppendOnlyTest, CafRequestsAndAgreementsKeepTheirDeclaration) {
-  EXPECT_THAT(Owner("UPDATE caf_requests SET purpose = 'other'"),
-              StatusIs(absl::StatusCode::kAborted, HasSubstr("immutable (R2)")));
-  EXPECT_THAT(Owner("UPDATE caf_requests SET state = 5"),
-              StatusIs(absl::StatusCode::kAborted, HasSubstr("recorded transition")));
-  EXPECT_THAT(Owner("UPDATE transfer_agreements SET recipient = 'other'"),
-              StatusIs(absl::StatusCode::kAborted, HasSubstr("immutable (R3)")));
+  EXPECT_THAT(
+      Owner("UPDATE caf_requests SET purpose = 'other'"),
+      StatusIs(absl::StatusCode::kAborted, HasSubstr("immutable (R2)")));
+  EXPECT_THAT(
+      Owner("UPDATE caf_requests SET state = 5"),
+      StatusIs(absl::StatusCode::kAborted, HasSubstr("recorded transition")));
+  EXPECT_THAT(
+      Owner("UPDATE transfer_agreements SET recipient = 'other'"),
+      StatusIs(absl::StatusCode::kAborted, HasSubstr("immutable (R3)")));
   EXPECT_THAT(Gateway("DELETE FROM transfer_agreements"),
               StatusIs(absl::StatusCode::kPermissionDenied));
-  EXPECT_THAT(Gateway("INSERT INTO caf_request_transitions (request_id, from_state, to_state, "
-                      "actor, time_us, reason) VALUES ('CREQ-000001', 0, 2, 'a', 5, '')"),
-              StatusIs(absl::StatusCode::kAborted, HasSubstr("current state")));
+  EXPECT_THAT(
+      Gateway(
+          "INSERT INTO caf_request_transitions (request_id, from_state, "
+          "to_state, "
+          "actor, time_us, reason) VALUES ('CREQ-000001', 0, 2, 'a', 5, '')"),
+      StatusIs(absl::StatusCode::kAborted, HasSubstr("current state")));
 }
 
 TEST_F(AppendOnlyTest, TransitionsChainAndApplyAsInSqlite) {
-  EXPECT_THAT(Gateway("INSERT INTO request_transitions (request_id, from_state, to_state, actor, "
-                      "time_us, reason) VALUES ('REQ-000001', 0, 2, 'a', 5, '')"),
-              StatusIs(absl::StatusCode::kAborted, HasSubstr("current state")));
-  ASSERT_THAT(Gateway("INSERT INTO request_transitions (request_id, from_state, to_state, actor, "
-                      "time_us, reason) VALUES ('REQ-000001', 1, 2, 'a', 7, '')"),
-              IsOk());
+  EXPECT_THAT(
+      Gateway("INSERT INTO request_transitions (request_id, from_state, "
+              "to_state, actor, "
+              "time_us, reason) VALUES ('REQ-000001', 0, 2, 'a', 5, '')"),
+      StatusIs(absl::StatusCode::kAborted, HasSubstr("current state")));
+  ASSERT_THAT(
+      Gateway("INSERT INTO request_transitions (request_id, from_state, "
+              "to_state, actor, "
+              "time_us, reason) VALUES ('REQ-000001', 1, 2, 'a', 7, '')"),
+      IsOk());
   EXPECT_THAT(Owner("DO $$ BEGIN IF (SELECT state FROM requests) <> 2 OR "
                     "(SELECT update_time_us FROM requests) <> 7 THEN "
                     "RAISE EXCEPTION 'not applied'; END IF; END $$"),
@@ -136,12 +156,15 @@ TEST_F(AppendOnlyTest, AuditEventsAreDenseWhoeverInserts) {
                    ", 0, '', '', 'm', '', '', '', '', 0, '\\x01', "
                    "decode(repeat('ab', 32), 'hex'))");
   };
-  EXPECT_THAT(insert(3), StatusIs(absl::StatusCode::kAborted, HasSubstr("without gaps")));
+  EXPECT_THAT(insert(3),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("without gaps")));
   EXPECT_THAT(insert(1), StatusIs(absl::StatusCode::kAborted));
   EXPECT_THAT(insert(2), IsOk());
-  EXPECT_THAT(Gateway("INSERT INTO audit_checkpoints VALUES (3, decode(repeat('ab', 32), 'hex'), "
-                      "0, 'n')"),
-              StatusIs(absl::StatusCode::kAborted, HasSubstr("not in the trail")));
+  EXPECT_THAT(
+      Gateway("INSERT INTO audit_checkpoints VALUES (3, decode(repeat('ab', "
+              "32), 'hex'), "
+              "0, 'n')"),
+      StatusIs(absl::StatusCode::kAborted, HasSubstr("not in the trail")));
 }
 
 }  // namespace

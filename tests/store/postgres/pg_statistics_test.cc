@@ -5,22 +5,23 @@
 #include "base/status_macros.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "store/sqlite/database.h"
-#include "store/sqlite/statistics_table.h"
 #include "store/postgres/pg_database.h"
+#include "store/sqlite/database.h"
 #include "store/sqlite/schema.h"
+#include "store/sqlite/statistics_table.h"
 #include "tests/store/postgres/pg_test_cluster.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace ctg::store {
 bool operator==(const TerritoryRow& a, const TerritoryRow& b) {
-  return a.code == b.code && a.name == b.name && a.level == b.level && a.commune == b.commune;
+  return a.code == b.code && a.name == b.name && a.level == b.level &&
+         a.commune == b.commune;
 }
 bool operator==(const PeriodRow& a, const PeriodRow& b) {
-  return a.period == b.period && a.base_version == b.base_version && a.digest == b.digest &&
-         a.rows == b.rows && a.import_time_us == b.import_time_us &&
-         a.imported_by == b.imported_by;
+  return a.period == b.period && a.base_version == b.base_version &&
+         a.digest == b.digest && a.rows == b.rows &&
+         a.import_time_us == b.import_time_us && a.imported_by == b.imported_by;
 }
 }  // namespace ctg::store
 
@@ -47,35 +48,51 @@ const std::vector<TerritoryRow> kTerritories = {
 class PgStatisticsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    CTG_ASSERT_OK_AND_ASSIGN(sqlite_, Database::Open({.path = dir_.path() + "/ctg.db"},
-                                                     GatewayMigrations()));
-    CTG_ASSERT_OK_AND_ASSIGN(pg_, PgDatabase::Open(GatewayOptions(NewDatabase())));
+    CTG_ASSERT_OK_AND_ASSIGN(
+        sqlite_,
+        Database::Open({.path = dir_.path() + "/ctg.db"}, GatewayMigrations()));
+    CTG_ASSERT_OK_AND_ASSIGN(pg_,
+                             PgDatabase::Open(GatewayOptions(NewDatabase())));
     for (const char* period : {"2022", "2023"}) {
-      PeriodRow p{period, std::string(period) + "@abc", "sha256:abc", 7, 5, "admin"};
+      PeriodRow p{period, std::string(period) + "@abc", "sha256:abc", 7, 5,
+                  "admin"};
       ASSERT_THAT(sqlite_->Write([&](Transaction& tx) -> absl::Status {
         CTG_RETURN_IF_ERROR(ReplacePeriod(tx.conn(), p).status());
-        for (const auto& t : kTerritories) CTG_RETURN_IF_ERROR(InsertTerritory(tx.conn(), period, t));
+        for (const auto& t : kTerritories)
+          CTG_RETURN_IF_ERROR(InsertTerritory(tx.conn(), period, t));
         CTG_RETURN_IF_ERROR(AppendSlice(tx.conn(), period, "33069", "a,1\n"));
         return AppendSlice(tx.conn(), period, "33069", "b,2\n");
-      }), IsOk());
+      }),
+                  IsOk());
       ASSERT_THAT(pg_->Write([&](PgTransaction& tx) -> absl::Status {
         CTG_RETURN_IF_ERROR(PgReplacePeriod(tx, p).status());
-        for (const auto& t : kTerritories) CTG_RETURN_IF_ERROR(PgInsertTerritory(tx, period, t));
+        for (const auto& t : kTerritories)
+          CTG_RETURN_IF_ERROR(PgInsertTerritory(tx, period, t));
         CTG_RETURN_IF_ERROR(PgAppendSlice(tx, period, "33069", "a,1\n"));
         return PgAppendSlice(tx, period, "33069", "b,2\n");
-      }), IsOk());
+      }),
+                  IsOk());
     }
   }
 
   template <typename SqliteFn, typename PgFn>
   void ExpectSame(SqliteFn on_sqlite, PgFn on_pg) {
-    decltype(on_sqlite(std::declval<Connection&>())) a = absl::InternalError("unset");
-    decltype(on_pg(std::declval<PgSession&>())) b = absl::InternalError("unset");
-    ASSERT_THAT(sqlite_->Read([&](Connection& c) { a = on_sqlite(c); return absl::OkStatus(); }),
+    decltype(on_sqlite(std::declval<Connection&>())) a =
+        absl::InternalError("unset");
+    decltype(on_pg(std::declval<PgSession&>())) b =
+        absl::InternalError("unset");
+    ASSERT_THAT(sqlite_->Read([&](Connection& c) {
+      a = on_sqlite(c);
+      return absl::OkStatus();
+    }),
                 IsOk());
-    ASSERT_THAT(pg_->Read([&](PgReadSession& s) { b = on_pg(s); return absl::OkStatus(); }),
+    ASSERT_THAT(pg_->Read([&](PgReadSession& s) {
+      b = on_pg(s);
+      return absl::OkStatus();
+    }),
                 IsOk());
-    ASSERT_EQ(a.status().code(), b.status().code()) << a.status() << " / " << b.status();
+    ASSERT_EQ(a.status().code(), b.status().code())
+        << a.status() << " / " << b.status();
     if (a.ok()) {
       EXPECT_TRUE(*a == *b);
     } else {
@@ -104,13 +121,23 @@ TEST_F(PgStatisticsTest, AnswersAsSqliteDoes) {
       for (const std::string after : {"", "330690101", "Q"}) {
         for (int limit : {1, 100}) {
           SCOPED_TRACE(commune + "/" + std::to_string(level) + "/" + after);
-          ExpectSame([&](Connection& c) { return ListTerritories(c, commune, level, after, limit); },
-                     [&](PgSession& s) { return PgListTerritories(s, commune, level, after, limit); });
+          ExpectSame(
+              [&](Connection& c) {
+                return ListTerritories(c, commune, level, after, limit);
+              },
+              [&](PgSession& s) {
+                return PgListTerritories(s, commune, level, after, limit);
+              });
         }
       }
     }
-    ExpectSame([&](Connection& c) { return ListPeriodTerritories(c, "2022", commune); },
-               [&](PgSession& s) { return PgListPeriodTerritories(s, "2022", commune); });
+    ExpectSame(
+        [&](Connection& c) {
+          return ListPeriodTerritories(c, "2022", commune);
+        },
+        [&](PgSession& s) {
+          return PgListPeriodTerritories(s, "2022", commune);
+        });
   }
   for (const std::string code : {"QN03301Z", "330690102+QN03301Z", "nope"}) {
     ExpectSame([&](Connection& c) { return GetTerritory(c, code); },
@@ -122,13 +149,15 @@ TEST_F(PgStatisticsTest, AnswersAsSqliteDoes) {
   ASSERT_THAT(pg_->Write([&](PgTransaction& tx) {
     existed = PgReplacePeriod(tx, again);
     return existed.status();
-  }), IsOk());
+  }),
+              IsOk());
   EXPECT_TRUE(*existed);
   ASSERT_THAT(pg_->Read([](PgReadSession& s) -> absl::Status {
     EXPECT_THAT(PgCommuneSlice(s, "2023", "33069").status(),
                 StatusIs(absl::StatusCode::kNotFound));
     return absl::OkStatus();
-  }), IsOk());
+  }),
+              IsOk());
 }
 
 }  // namespace

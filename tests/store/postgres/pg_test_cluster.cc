@@ -25,7 +25,8 @@ std::map<std::string, std::string> ReadEnvFile(const std::string& path) {
   std::ifstream in(path);
   std::string line;
   while (std::getline(in, line)) {
-    std::pair<std::string, std::string> kv = absl::StrSplit(line, absl::MaxSplits('=', 1));
+    std::pair<std::string, std::string> kv =
+        absl::StrSplit(line, absl::MaxSplits('=', 1));
     out[kv.first] = kv.second;
   }
   return out;
@@ -43,20 +44,25 @@ class ClusterEnvironment : public ::testing::Environment {
       ASSERT_NE(mkdtemp(pattern), nullptr);
       dir = pattern;
       own_dir_ = dir;
-      std::string cmd = absl::StrCat("CTG_PG_WATCH_PID=", getpid(), " ",
-                                     CTG_PG_TEST_CLUSTER_SCRIPT, " start ", dir, " >&2");
-      ASSERT_EQ(system(cmd.c_str()), 0) << "could not start a PostgreSQL test cluster";
+      std::string cmd =
+          absl::StrCat("CTG_PG_WATCH_PID=", getpid(), " ",
+                       CTG_PG_TEST_CLUSTER_SCRIPT, " start ", dir, " >&2");
+      ASSERT_EQ(system(cmd.c_str()), 0)
+          << "could not start a PostgreSQL test cluster";
     }
     auto env = ReadEnvFile(dir + "/env");
     ASSERT_FALSE(env["CTG_TEST_PG_ADMIN_URL"].empty())
         << dir << "/env lacks the cluster's URLs: is the cluster started?";
-    cluster = new PgTestCluster{dir, env["CTG_TEST_PG_ADMIN_URL"], env["CTG_TEST_PG_OWNER_URL"],
+    cluster = new PgTestCluster{dir, env["CTG_TEST_PG_ADMIN_URL"],
+                                env["CTG_TEST_PG_OWNER_URL"],
                                 env["CTG_TEST_PG_GATEWAY_URL"]};
   }
   void TearDown() override {
     if (!own_dir_.empty()) {
-      std::string cmd = absl::StrCat(CTG_PG_TEST_CLUSTER_SCRIPT, " stop ", own_dir_);
-      if (system(cmd.c_str()) != 0) ADD_FAILURE() << "could not stop the test cluster";
+      std::string cmd =
+          absl::StrCat(CTG_PG_TEST_CLUSTER_SCRIPT, " stop ", own_dir_);
+      if (system(cmd.c_str()) != 0)
+        ADD_FAILURE() << "could not stop the test cluster";
     }
   }
 
@@ -79,7 +85,8 @@ std::string WithDatabase(const std::string& url, const std::string& db) {
 std::string NewDatabase() {
   static std::atomic<int> counter{0};
   std::string name = absl::StrCat("t", getpid(), "_", counter.fetch_add(1));
-  absl::Status s = AdminExec("postgres", absl::StrCat("CREATE DATABASE ", name, " OWNER ctg_owner"));
+  absl::Status s = AdminExec(
+      "postgres", absl::StrCat("CREATE DATABASE ", name, " OWNER ctg_owner"));
   EXPECT_TRUE(s.ok()) << s;
   return name;
 }
@@ -106,9 +113,11 @@ absl::Status AdminExec(const std::string& db, const std::string& sql) {
 }
 
 absl::Status TerminateSessions(const std::string& db) {
-  return AdminExec("postgres",
-                   absl::StrCat("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                "WHERE datname = '", db, "' AND usename <> 'ctg_admin'"));
+  return AdminExec(
+      "postgres",
+      absl::StrCat("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                   "WHERE datname = '",
+                   db, "' AND usename <> 'ctg_admin'"));
 }
 
 }  // namespace ctg::store::postgres::testing

@@ -113,9 +113,11 @@ TEST_F(BackupTest, MissingSourceNamesIt) {
 
 TEST(MigrationsTest, NumbersMustRunFromOneWithoutGaps) {
   ctg::testing::TempDir dir;
-  constexpr Migration kGap[] = {{1, "CREATE TABLE a (x)"}, {3, "CREATE TABLE b (x)"}};
-  EXPECT_THAT(Database::Open({.path = dir.path() + "/gap.db"}, kGap),
-              StatusIs(absl::StatusCode::kInternal, HasSubstr("migration number 3")));
+  constexpr Migration kGap[] = {{1, "CREATE TABLE a (x)"},
+                                {3, "CREATE TABLE b (x)"}};
+  EXPECT_THAT(
+      Database::Open({.path = dir.path() + "/gap.db"}, kGap),
+      StatusIs(absl::StatusCode::kInternal, HasSubstr("migration number 3")));
 }
 
 }  // namespace

@@ -32,7 +32,8 @@ constexpr char kInes[] = "spiffe://ctg.caf33.fr/commune/33069/reviewer/ines";
 class CafRequestsTableTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = Database::Open({.path = dir_.path() + "/ctg.db"}, GatewayMigrations());
+    auto db =
+        Database::Open({.path = dir_.path() + "/ctg.db"}, GatewayMigrations());
     ASSERT_THAT(db, IsOk());
     db_ = std::move(*db);
     ConventionRow c;
@@ -43,7 +44,9 @@ class CafRequestsTableTest : public ::testing::Test {
     c.valid_from = "2020-01-01";
     c.valid_until = "2027-12-31";
     c.caf_name = "Caf de la Gironde";
-    ASSERT_THAT(Write([&](Connection& conn) { return InsertConvention(conn, c); }), IsOk());
+    ASSERT_THAT(
+        Write([&](Connection& conn) { return InsertConvention(conn, c); }),
+        IsOk());
   }
 
   absl::Status Write(absl::FunctionRef<absl::Status(Connection&)> work) {
@@ -52,22 +55,31 @@ class CafRequestsTableTest : public ::testing::Test {
 
   std::string File() {
     std::string id;
-    EXPECT_THAT(Write([&](Connection& c) -> absl::Status {
-                  auto next = NextCafRequestId(c);
-                  if (!next.ok()) return next.status();
-                  id = *next;
-                  CafRequestRow row{id, "33069", "CTG-33069-1", "purpose", "objective", kHugo,
-                                    12, {"Service action sociale"}, 1000};
-                  if (auto s = InsertCafRequest(c, row); !s.ok()) return s;
-                  CafVersionRow v;
-                  v.description = "places";
-                  v.data_template = CafTemplateRow{{"territory", "n"}, {"330690101"}, {}};
-                  v.author = kHugo;
-                  v.time_us = 1000;
-                  if (auto s = AppendCafVersion(c, id, v); !s.ok()) return s.status();
-                  return AppendCafTransition(c, id, {0, 1, kHugo, 1000, "submitted"});
-                }),
-                IsOk());
+    EXPECT_THAT(
+        Write([&](Connection& c) -> absl::Status {
+          auto next = NextCafRequestId(c);
+          if (!next.ok()) return next.status();
+          id = *next;
+          CafRequestRow row{id,
+                            "33069",
+                            "CTG-33069-1",
+                            "purpose",
+                            "objective",
+                            kHugo,
+                            12,
+                            {"Service action sociale"},
+                            1000};
+          if (auto s = InsertCafRequest(c, row); !s.ok()) return s;
+          CafVersionRow v;
+          v.description = "places";
+          v.data_template =
+              CafTemplateRow{{"territory", "n"}, {"330690101"}, {}};
+          v.author = kHugo;
+          v.time_us = 1000;
+          if (auto s = AppendCafVersion(c, id, v); !s.ok()) return s.status();
+          return AppendCafTransition(c, id, {0, 1, kHugo, 1000, "submitted"});
+        }),
+        IsOk());
     return id;
   }
 
@@ -78,27 +90,36 @@ class CafRequestsTableTest : public ::testing::Test {
 TEST_F(CafRequestsTableTest, RoundTripAndHistory) {
   std::string id = File();
   EXPECT_EQ(id, "CREQ-000001");
-  ASSERT_THAT(Write([&](Connection& c) -> absl::Status {
-                if (auto s = AppendCafTransition(c, id, {1, 2, kInes, 2000, "study"}); !s.ok()) {
-                  return s;
-                }
-                if (auto s = AppendCafOpinion(c, id, {1, 1, "ok", kInes, 1, 2100}); !s.ok()) return s;
-                if (auto s = InsertCafApproval(c, id, {std::nullopt, 2, 2200}); !s.ok()) return s;
-                if (auto s = AppendCafTransition(c, id, {2, 4, kInes, 2200, "approved"}); !s.ok()) {
-                  return s;
-                }
-                CafUploadRow u{"ab12", 10, 1, kInes, true, 3000};
-                if (auto s = InsertCafUpload(c, id, u, "territory\n"); !s.ok()) return s;
-                return AppendCafDownload(c, id, kHugo, 4000).status();
-              }),
-              IsOk());
+  ASSERT_THAT(
+      Write([&](Connection& c) -> absl::Status {
+        if (auto s = AppendCafTransition(c, id, {1, 2, kInes, 2000, "study"});
+            !s.ok()) {
+          return s;
+        }
+        if (auto s = AppendCafOpinion(c, id, {1, 1, "ok", kInes, 1, 2100});
+            !s.ok())
+          return s;
+        if (auto s = InsertCafApproval(c, id, {std::nullopt, 2, 2200}); !s.ok())
+          return s;
+        if (auto s =
+                AppendCafTransition(c, id, {2, 4, kInes, 2200, "approved"});
+            !s.ok()) {
+          return s;
+        }
+        CafUploadRow u{"ab12", 10, 1, kInes, true, 3000};
+        if (auto s = InsertCafUpload(c, id, u, "territory\n"); !s.ok())
+          return s;
+        return AppendCafDownload(c, id, kHugo, 4000).status();
+      }),
+      IsOk());
   absl::Status read = db_->Read([&](Connection& c) -> absl::Status {
     auto r = GetCafRequest(c, id);
     if (!r.ok()) return r.status();
     EXPECT_EQ(r->request.state, 4);
     EXPECT_THAT(r->request.recipients, ElementsAre("Service action sociale"));
     EXPECT_EQ(r->versions.size(), 1u);
-    EXPECT_THAT(r->versions[0].data_template->columns, ElementsAre("territory", "n"));
+    EXPECT_THAT(r->versions[0].data_template->columns,
+                ElementsAre("territory", "n"));
     EXPECT_EQ(r->transitions.size(), 3u);
     EXPECT_EQ(r->opinions.size(), 1u);
     EXPECT_EQ(r->approval->download_quota, 2);
@@ -119,22 +140,33 @@ TEST_F(CafRequestsTableTest, RoundTripAndHistory) {
 TEST_F(CafRequestsTableTest, AppendOnlyAndOnce) {
   std::string id = File();
   // A transition that does not start from the current state.
-  EXPECT_THAT(Write([&](Connection& c) { return AppendCafTransition(c, id, {2, 4, kInes, 1, ""}); }),
+  EXPECT_THAT(Write([&](Connection& c) {
+                return AppendCafTransition(c, id, {2, 4, kInes, 1, ""});
+              }),
               StatusIs(absl::StatusCode::kAborted));
   EXPECT_THAT(Write([&](Connection& c) {
                 return c.Exec("UPDATE caf_requests SET purpose = 'other'");
               }),
               StatusIs(absl::StatusCode::kAborted, HasSubstr("immutable")));
-  EXPECT_THAT(Write([&](Connection& c) { return c.Exec("DELETE FROM caf_request_versions"); }),
+  EXPECT_THAT(Write([&](Connection& c) {
+                return c.Exec("DELETE FROM caf_request_versions");
+              }),
               StatusIs(absl::StatusCode::kAborted, HasSubstr("append-only")));
   CafUploadRow u{"cd34", 3, 0, kInes, true, 3000};
-  EXPECT_THAT(Write([&](Connection& c) { return InsertCafUpload(c, id, u, "a\n"); }), IsOk());
-  EXPECT_THAT(Write([&](Connection& c) { return InsertCafUpload(c, id, u, "a\n"); }),
-              StatusIs(absl::StatusCode::kAborted));
-  EXPECT_THAT(Write([&](Connection& c) { return c.Exec("DELETE FROM caf_files"); }),
-              StatusIs(absl::StatusCode::kAborted, HasSubstr("append-only")));
-  EXPECT_THAT(db_->Read([&](Connection& c) { return GetCafRequest(c, "CREQ-000009").status(); }),
-              StatusIs(absl::StatusCode::kNotFound, HasSubstr("request CREQ-000009 not found")));
+  EXPECT_THAT(
+      Write([&](Connection& c) { return InsertCafUpload(c, id, u, "a\n"); }),
+      IsOk());
+  EXPECT_THAT(
+      Write([&](Connection& c) { return InsertCafUpload(c, id, u, "a\n"); }),
+      StatusIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(
+      Write([&](Connection& c) { return c.Exec("DELETE FROM caf_files"); }),
+      StatusIs(absl::StatusCode::kAborted, HasSubstr("append-only")));
+  EXPECT_THAT(db_->Read([&](Connection& c) {
+    return GetCafRequest(c, "CREQ-000009").status();
+  }),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("request CREQ-000009 not found")));
 }
 
 TEST_F(CafRequestsTableTest, AgreementsDecidedOnce) {
@@ -165,15 +197,18 @@ TEST_F(CafRequestsTableTest, AgreementsDecidedOnce) {
                 return InsertRequest(c, r);
               }),
               IsOk());
-  EXPECT_THAT(Write([&](Connection& c) { return InsertAgreement(c, a); }), IsOk());
-  EXPECT_THAT(Write([&](Connection& c) {
-                return InsertAgreementDecision(c, a.id, {2, "ok", "reviewer", 2000});
-              }),
+  EXPECT_THAT(Write([&](Connection& c) { return InsertAgreement(c, a); }),
               IsOk());
-  EXPECT_THAT(Write([&](Connection& c) {
-                return InsertAgreementDecision(c, a.id, {3, "no", "reviewer", 3000});
-              }),
-              StatusIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(
+      Write([&](Connection& c) {
+        return InsertAgreementDecision(c, a.id, {2, "ok", "reviewer", 2000});
+      }),
+      IsOk());
+  EXPECT_THAT(
+      Write([&](Connection& c) {
+        return InsertAgreementDecision(c, a.id, {3, "no", "reviewer", 3000});
+      }),
+      StatusIs(absl::StatusCode::kAborted));
   EXPECT_THAT(Write([&](Connection& c) {
                 return c.Exec("UPDATE transfer_agreements SET recipient = 'x'");
               }),
@@ -185,7 +220,8 @@ TEST_F(CafRequestsTableTest, AgreementsDecidedOnce) {
     EXPECT_EQ(row->decision->reasons, "ok");
     EXPECT_EQ(NextAgreementId(c).value(), "AGR-000002");
     EXPECT_THAT(GetReleaseByExtractId(c, "EXT-1"),
-                StatusIs(absl::StatusCode::kNotFound, HasSubstr("release EXT-1 not found")));
+                StatusIs(absl::StatusCode::kNotFound,
+                         HasSubstr("release EXT-1 not found")));
     return absl::OkStatus();
   });
   EXPECT_THAT(read, IsOk());

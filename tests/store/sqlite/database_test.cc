@@ -29,7 +29,8 @@ constexpr Migration kTestMigrations[] = {
 
 class DatabaseTest : public ::testing::Test {
  protected:
-  std::unique_ptr<Database> OpenDb(absl::Span<const Migration> m = kTestMigrations) {
+  std::unique_ptr<Database> OpenDb(
+      absl::Span<const Migration> m = kTestMigrations) {
     auto db = Database::Open({.path = path_}, m);
     EXPECT_THAT(db, IsOk());
     return db.ok() ? std::move(*db) : nullptr;
@@ -43,7 +44,8 @@ class DatabaseTest : public ::testing::Test {
       if (!row.ok()) return row.status();
       n = stmt->ColumnInt(0);
       return absl::OkStatus();
-    }), IsOk());
+    }),
+                IsOk());
     return n;
   }
   absl::Status Insert(Database& db, const std::string& v) {
@@ -70,13 +72,21 @@ TEST_F(DatabaseTest, OpensInWalModeWithFullSync) {
     row = sync->Step();
     EXPECT_EQ(sync->ColumnInt(0), 2);  // FULL
     return absl::OkStatus();
-  }), IsOk());
+  }),
+              IsOk());
 }
 
 TEST_F(DatabaseTest, AppliesMigrationsOnceAndRefusesDowngrade) {
-  { auto db = OpenDb(); ASSERT_THAT(Insert(*db, "a"), IsOk()); }
-  { auto db = OpenDb(); EXPECT_EQ(Count(*db), 1); }  // reopened, data kept
-  auto old = Database::Open({.path = path_}, absl::MakeSpan(kTestMigrations, 1));
+  {
+    auto db = OpenDb();
+    ASSERT_THAT(Insert(*db, "a"), IsOk());
+  }
+  {
+    auto db = OpenDb();
+    EXPECT_EQ(Count(*db), 1);
+  }  // reopened, data kept
+  auto old =
+      Database::Open({.path = path_}, absl::MakeSpan(kTestMigrations, 1));
   EXPECT_THAT(old, StatusIs(absl::StatusCode::kFailedPrecondition,
                             HasSubstr("newer than this gateway's 1")));
 }
@@ -100,7 +110,8 @@ TEST_F(DatabaseTest, FailedWriteRollsBackAloneWithinItsGroup) {
         return dup->Run();
       });
       if (!s.ok()) {
-        EXPECT_THAT(s, StatusIs(absl::StatusCode::kAborted, HasSubstr("UNIQUE")));
+        EXPECT_THAT(s,
+                    StatusIs(absl::StatusCode::kAborted, HasSubstr("UNIQUE")));
         ++failures;
       }
     });
@@ -117,12 +128,14 @@ TEST_F(DatabaseTest, HooksRunOnCommitOrRollback) {
     tx.OnCommit([&] { log.push_back("commit"); });
     tx.OnRollback([&] { log.push_back("rollback"); });
     return absl::OkStatus();
-  }), IsOk());
+  }),
+              IsOk());
   EXPECT_THAT(db->Write([&](Transaction& tx) {
     tx.OnCommit([&] { log.push_back("commit2"); });
     tx.OnRollback([&] { log.push_back("rollback2"); });
     return absl::InvalidArgumentError("no");
-  }), StatusIs(absl::StatusCode::kInvalidArgument));
+  }),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(log, ::testing::ElementsAre("commit", "rollback2"));
 }
 
@@ -138,7 +151,8 @@ TEST_F(DatabaseTest, NestedSavepointRollsBackInnerOnly) {
     });
     EXPECT_THAT(inner, StatusIs(absl::StatusCode::kFailedPrecondition));
     return absl::OkStatus();
-  }), IsOk());
+  }),
+              IsOk());
   EXPECT_EQ(Count(*db), 1);
 }
 
@@ -168,14 +182,15 @@ TEST_F(DatabaseTest, FailedNestedRollbackAbandonsTheWholeTransaction) {
     // The body ignores the inner failure, but the inner row could not be
     // rolled back: nothing may be committed.
     tx.Savepoint([&]() -> absl::Status {
-      auto stmt = tx.conn().Prepare("INSERT INTO t (v) VALUES ('inner')");
-      if (auto r = stmt->Run(); !r.ok()) return r;
-      if (auto r = tx.conn().Exec("RELEASE sp2"); !r.ok()) return r;
-      return absl::FailedPreconditionError("inner refused");
-    }).IgnoreError();
+        auto stmt = tx.conn().Prepare("INSERT INTO t (v) VALUES ('inner')");
+        if (auto r = stmt->Run(); !r.ok()) return r;
+        if (auto r = tx.conn().Exec("RELEASE sp2"); !r.ok()) return r;
+        return absl::FailedPreconditionError("inner refused");
+      }).IgnoreError();
     return absl::OkStatus();
   });
-  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInternal, HasSubstr("could not be rolled back")));
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInternal,
+                          HasSubstr("could not be rolled back")));
   EXPECT_EQ(Count(*db), 0);
 }
 
@@ -196,7 +211,8 @@ TEST_F(DatabaseTest, ReadIsOneSnapshot) {
     if (auto s = count(c, &before); !s.ok()) return s;
     if (auto s = Insert(*db, "b"); !s.ok()) return s;  // committed meanwhile
     return count(c, &after);
-  }), IsOk());
+  }),
+              IsOk());
   EXPECT_EQ(before, 1);
   EXPECT_EQ(after, 1);
   EXPECT_EQ(Count(*db), 2);  // the next read sees it
@@ -230,23 +246,35 @@ TEST_F(DatabaseTest, WritesAfterCloseAreRefused) {
 }
 
 TEST_F(DatabaseTest, UnopenablePathNamesTheFile) {
-  auto db = Database::Open({.path = dir_.path() + "/missing/dir/x.db"}, kTestMigrations);
-  EXPECT_THAT(db, StatusIs(absl::StatusCode::kUnavailable, HasSubstr("missing/dir/x.db")));
+  auto db = Database::Open({.path = dir_.path() + "/missing/dir/x.db"},
+                           kTestMigrations);
+  EXPECT_THAT(db, StatusIs(absl::StatusCode::kUnavailable,
+                           HasSubstr("missing/dir/x.db")));
 }
 
 TEST_F(DatabaseTest, AuditRowsAreAppendOnly) {
   auto db = Database::Open({.path = path_}, GatewayMigrations());
   ASSERT_THAT(db, IsOk());
-  AuditRow row{.seq = 1, .time_us = 5, .method = "/m", .canonical = "x", .leaf_hash = "h"};
-  ASSERT_THAT((*db)->Write([&](Transaction& tx) { return InsertAuditRow(tx.conn(), row); }),
+  AuditRow row{.seq = 1,
+               .time_us = 5,
+               .method = "/m",
+               .canonical = "x",
+               .leaf_hash = "h"};
+  ASSERT_THAT((*db)->Write([&](Transaction& tx) {
+    return InsertAuditRow(tx.conn(), row);
+  }),
               IsOk());
   EXPECT_THAT((*db)->Write([](Transaction& tx) {
     return tx.conn().Exec("UPDATE audit_events SET code = 7");
-  }), StatusIs(absl::StatusCode::kAborted, HasSubstr("append-only")));
+  }),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("append-only")));
   EXPECT_THAT((*db)->Write([](Transaction& tx) {
     return tx.conn().Exec("DELETE FROM audit_events");
-  }), StatusIs(absl::StatusCode::kAborted, HasSubstr("append-only")));
-  EXPECT_THAT((*db)->Write([&](Transaction& tx) { return InsertAuditRow(tx.conn(), row); }),
+  }),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("append-only")));
+  EXPECT_THAT((*db)->Write([&](Transaction& tx) {
+    return InsertAuditRow(tx.conn(), row);
+  }),
               StatusIs(absl::StatusCode::kAborted));
   std::vector<uint64_t> seen;
   ASSERT_THAT((*db)->Read([&](Connection& c) {
@@ -255,7 +283,8 @@ TEST_F(DatabaseTest, AuditRowsAreAppendOnly) {
       EXPECT_EQ(r.canonical, "x");
       return absl::OkStatus();
     });
-  }), IsOk());
+  }),
+              IsOk());
   EXPECT_THAT(seen, ::testing::ElementsAre(1));
 }
 

@@ -38,7 +38,8 @@ std::vector<std::string> Ids(Backend& backend) {
     if (!rows.ok()) return rows.status();
     for (const ConventionRow& row : *rows) ids.push_back(row.id);
     return absl::OkStatus();
-  }), IsOk());
+  }),
+              IsOk());
   return ids;
 }
 
@@ -59,14 +60,19 @@ TEST_F(SqliteBackendTest, AFailedSavepointUndoesOnlyItsOwnWrites) {
   std::vector<std::string> hooks;
   ASSERT_THAT(backend_->Write([&](WriteSession& tx) -> absl::Status {
     tx.OnCommit([&] { hooks.push_back("commit"); });
-    if (absl::Status s = tx.conventions().Insert(Convention("CTG-33069-1")); !s.ok()) return s;
+    if (absl::Status s = tx.conventions().Insert(Convention("CTG-33069-1"));
+        !s.ok())
+      return s;
     absl::Status inner = tx.Savepoint([&]() -> absl::Status {
-      if (absl::Status s = tx.conventions().Insert(Convention("CTG-33069-2")); !s.ok()) return s;
+      if (absl::Status s = tx.conventions().Insert(Convention("CTG-33069-2"));
+          !s.ok())
+        return s;
       return absl::InvalidArgumentError("refused");
     });
     EXPECT_THAT(inner, StatusIs(absl::StatusCode::kInvalidArgument));
     return absl::OkStatus();
-  }), IsOk());
+  }),
+              IsOk());
   EXPECT_THAT(Ids(*backend_), ElementsAre("CTG-33069-1"));
   EXPECT_THAT(hooks, ElementsAre("commit"));
 }
@@ -75,7 +81,9 @@ TEST_F(SqliteBackendTest, AFailedWriteKeepsNothingAndRunsItsRollbackHooks) {
   bool rolled_back = false;
   absl::Status status = backend_->Write([&](WriteSession& tx) -> absl::Status {
     tx.OnRollback([&] { rolled_back = true; });
-    if (absl::Status s = tx.conventions().Insert(Convention("CTG-33069-1")); !s.ok()) return s;
+    if (absl::Status s = tx.conventions().Insert(Convention("CTG-33069-1"));
+        !s.ok())
+      return s;
     // Reads of the session see its own writes.
     auto row = tx.conventions().Get("CTG-33069-1");
     if (!row.ok()) return row.status();
@@ -89,7 +97,8 @@ TEST_F(SqliteBackendTest, AFailedWriteKeepsNothingAndRunsItsRollbackHooks) {
 TEST_F(SqliteBackendTest, ACopyOpensReadOnlyWithTheSameDataAndSchema) {
   ASSERT_THAT(backend_->Write([](WriteSession& tx) {
     return tx.conventions().Insert(Convention("CTG-33069-1"));
-  }), IsOk());
+  }),
+              IsOk());
   std::string copy = dir_.path() + "/copy.db";
   int fd = open(copy.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0600);
   ASSERT_GE(fd, 0);
@@ -103,8 +112,9 @@ TEST_F(SqliteBackendTest, ACopyOpensReadOnlyWithTheSameDataAndSchema) {
   ASSERT_THAT(schema, IsOk());
   EXPECT_EQ(*schema, GatewaySchemaVersion());
   EXPECT_EQ((*read_only)->name(), copy);
-  EXPECT_THAT((*read_only)->Write([](WriteSession&) { return absl::OkStatus(); }),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("read-only")));
+  EXPECT_THAT(
+      (*read_only)->Write([](WriteSession&) { return absl::OkStatus(); }),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("read-only")));
 }
 
 TEST_F(SqliteBackendTest, WritesFailUnavailableOnceClosed) {
