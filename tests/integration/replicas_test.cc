@@ -409,9 +409,10 @@ TEST_F(ReplicasTest, RacingExtractsOfOneCommuneAreSerialisedByItsMemory) {
 
 // Replica B has the base of 2023 in its cache (a feasibility preview) when
 // replica A re-imports the period with other figures, then suspends the
-// commune's convention, then reinstates it: B's very next extract uses the
-// new figures, is refused, then served again.
-TEST_F(ReplicasTest, AReimportAndASuspensionOnOneReplicaBindTheOtherAtOnce) {
+// commune's convention, reinstates it, terminates it: B's very next extract
+// uses the new figures, is refused, served again, refused.
+TEST_F(ReplicasTest,
+       AReimportASuspensionAndATerminationOnOneReplicaBindTheOther) {
   LoadData();
   std::string id = Approved(BouscatScope(), 3);
   auto reviewer_b = ctg::v1::DataRequests::NewStub(b_->Channel("reviewer"));
@@ -458,6 +459,19 @@ TEST_F(ReplicasTest, AReimportAndASuspensionOnOneReplicaBindTheOtherAtOnce) {
                         "--reason", "Contrôle terminé"});
   ASSERT_EQ(reinstate.exit_code, 0) << reinstate.err;
   EXPECT_TRUE(Download(*b_, id).status.ok());
+  // A termination whose notice ran out long ago ends it at once, on B too.
+  auto conventions = ctg::v1::Conventions::NewStub(a_->Channel("admin"));
+  ctg::v1::TerminateConventionRequest terminate;
+  terminate.set_id("CTG-33069-1");
+  terminate.set_notice_date("2025-01-15");
+  terminate.set_reason("Fin du partenariat");
+  ctg::v1::Convention ended;
+  ASSERT_TRUE(
+      conventions->TerminateConvention(Deadline().get(), terminate, &ended)
+          .ok());
+  got = Download(*b_, id);
+  EXPECT_EQ(got.status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(got.status.error_message(), HasSubstr("ended on"));
   EXPECT_EQ(GetRequest(*a_, id).approval().downloads_used(), 2);
 }
 
