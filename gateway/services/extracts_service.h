@@ -43,6 +43,8 @@ class ExtractsService final : public ctg::v1::Extracts::Service {
   // Engine slot waits and release cache lookups so far (metrics).
   const EngineSlots& engines() const { return engines_; }
   const ReleaseCache& cache() const { return cache_; }
+  // Forgets the releases computed so far (a re-import was announced).
+  void DropCachedReleases() { cache_.Clear(); }
 
  private:
   Dispatcher* const dispatcher_;
