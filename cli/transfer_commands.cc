@@ -1,8 +1,10 @@
 // ctg transfer ...: onward-transfer agreements (R3). A requester of the
 // commune asks, on a release it holds, the Caf's prior agreement to pass it
 // to a named third party; a Caf reviewer approves or rejects with reasons.
-// `ctg transfer show ID --attach FILE` adds the decision's signed receipt
-// to the release's receipt (FILE.receipt.json), where `ctg extract verify
+// An extract downloaded after the Caf approved an agreement lists it in
+// its own receipt (the gateway does); `ctg transfer show ID --attach FILE`
+// adds a decision made since the download to the release's receipt
+// (FILE.receipt.json) without downloading again, where `ctg extract verify
 // FILE` checks and lists it.
 #include <fstream>
 #include <iostream>
@@ -183,6 +185,7 @@ int List(const Args& args) {
   auto stub = ctg::v1::TransferAgreements::NewStub(conn->channel);
   ctg::v1::ListTransferAgreementsRequest request;
   request.set_extract_id(args.Get("extract"));
+  request.set_request_id(args.Get("request"));
   request.set_page_size(500);
   bool json = args.Get("format") == "json";
   Table table({"ID", "STATE", "RELEASE", "REQUEST", "COMMUNE", "RECIPIENT"});
@@ -222,17 +225,21 @@ void RegisterTransferCommands(std::vector<Command>& commands) {
   commands.push_back(
       {"transfer",
        "list",
-       "[--extract EXTRACT_ID]",
-       "Lists the onward-transfer agreements you may see, newest first.",
-       {{"extract"}},
+       "[--extract EXTRACT_ID] [--request REQUEST_ID]",
+       "Lists the onward-transfer agreements you may see, newest first; "
+       "--extract those on one release, --request those on the releases of "
+       "one request.",
+       {{"extract"}, {"request"}},
        List});
   commands.push_back(
       {"transfer",
        "show",
        "ID [--attach EXTRACT_FILE]",
-       "Shows an agreement. --attach adds its decision's signed receipt to "
-       "EXTRACT_FILE.receipt.json, where `ctg extract verify EXTRACT_FILE` "
-       "checks and lists it.",
+       "Shows an agreement. An extract downloaded after the approval lists "
+       "the agreement in its own receipt; for a decision made since your "
+       "download, --attach adds its signed receipt to "
+       "EXTRACT_FILE.receipt.json (no new download), where `ctg extract "
+       "verify EXTRACT_FILE` checks and lists it.",
        {{"attach"}},
        Show});
   commands.push_back(
