@@ -44,9 +44,10 @@ absl::StatusOr<AgreementCarrierNow> AgreementCarrierOf(
   return c;
 }
 
-absl::StatusOr<AgreementState> AgreementStateNow(
-    store::ReadSession& session, const store::AgreementRow& row,
-    absl::Time now, std::string* end_reason) {
+absl::StatusOr<AgreementState> AgreementStateNow(store::ReadSession& session,
+                                                 const store::AgreementRow& row,
+                                                 absl::Time now,
+                                                 std::string* end_reason) {
   CTG_ASSIGN_OR_RETURN(AgreementCarrierNow c,
                        AgreementCarrierOf(session, row.request_id, now));
   AgreementState state = policy::EffectiveAgreementState(
@@ -98,8 +99,9 @@ absl::Status AddAgreementsToReceipt(AuditLog& audit_log, store::Backend& db,
                                     ctg::v1::ReleaseReceipt* receipt) {
   for (const ListedAgreement& a : listed) {
     if (a.decision_event == 0) {
-      return absl::InternalError(absl::StrCat(
-          "agreement ", a.row.id, " is APPROVED but its decision has no event"));
+      return absl::InternalError(
+          absl::StrCat("agreement ", a.row.id,
+                       " is APPROVED but its decision has no event"));
     }
     ctg::v1::ReleaseAgreement* out = receipt->add_agreements();
     out->set_id(a.row.id);

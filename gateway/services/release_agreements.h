@@ -34,15 +34,14 @@ struct AgreementCarrierNow {
 // The carrier of the agreements on request `request_id`'s releases at `now`.
 // Errors: the store's (kNotFound for an unknown request).
 absl::StatusOr<AgreementCarrierNow> AgreementCarrierOf(
-    store::ReadSession& session, const std::string& request_id,
-    absl::Time now);
+    store::ReadSession& session, const std::string& request_id, absl::Time now);
 
 // The state `row` is in at `now` (policy::EffectiveAgreementState); when
 // ENDED and `end_reason` is not null, why (`request REQ-1 was revoked
 // (R10)`, `convention CTG-33069-1 ended (R11)`).
 absl::StatusOr<policy::AgreementState> AgreementStateNow(
-    store::ReadSession& session, const store::AgreementRow& row,
-    absl::Time now, std::string* end_reason = nullptr);
+    store::ReadSession& session, const store::AgreementRow& row, absl::Time now,
+    std::string* end_reason = nullptr);
 
 // An agreement a release's receipt lists, and its decision's audit event.
 struct ListedAgreement {
@@ -53,8 +52,7 @@ struct ListedAgreement {
 // R3: the agreements on release `extract_id` that its receipt lists at
 // `now` (policy::ListedInReleaseReceipt), oldest first.
 absl::StatusOr<std::vector<ListedAgreement>> AgreementsForReceipt(
-    store::ReadSession& session, const std::string& extract_id,
-    absl::Time now);
+    store::ReadSession& session, const std::string& extract_id, absl::Time now);
 
 // The value of the release event's fact "transfer_agreements": the ids of
 // `listed`, separated by commas.
