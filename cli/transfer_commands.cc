@@ -10,8 +10,10 @@
 #include <iostream>
 #include <sstream>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "audit/canonical.h"
 #include "cli/command.h"
 #include "cli/connection.h"
 #include "cli/output.h"
@@ -56,6 +58,15 @@ void Print(const ctg::v1::TransferAgreement& a, bool json) {
   }
 }
 
+// The digest the release event of a saved receipt records ("" if none).
+std::string ReleasedDigest(const google::protobuf::Struct& receipt) {
+  auto hex = receipt.fields().find("event_canonical_hex");
+  if (hex == receipt.fields().end()) return "";
+  auto event = audit::DecodeCanonical(
+      absl::HexStringToBytes(hex->second.string_value()));
+  return event.ok() ? extract::EventFact(*event, "sha256") : "";
+}
+
 // Adds (or replaces) `a` in the "agreements" list of the release receipt
 // at `receipt_path`, with its decision's receipt.
 absl::Status Attach(const ctg::v1::TransferAgreement& a,
@@ -77,6 +88,16 @@ absl::Status Attach(const ctg::v1::TransferAgreement& a,
   if (a.decision_audit_sequence() == 0) {
     return absl::FailedPreconditionError(
         absl::StrCat("agreement ", a.id(), " has no decision to attach yet"));
+  }
+  // Refused before writing: a decision attached to another release's
+  // receipt would only make `ctg extract verify` fail later.
+  const std::string released = ReleasedDigest(receipt);
+  if (released != a.extract_sha256()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--attach: ", receipt_path, " is the receipt of another release (",
+        released.empty() ? "no release event" : "sha256 " + released,
+        "); agreement ", a.id(), " is on release ", a.extract_id(), " (sha256 ",
+        a.extract_sha256(), ")"));
   }
   google::protobuf::Struct decision;
   if (!google::protobuf::util::JsonStringToMessage(

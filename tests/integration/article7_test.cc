@@ -684,6 +684,23 @@ TEST_F(TransferAgreementsTest, ExtractVerifyShowsTheReleasesAgreements) {
   RunResult attached = gateway_->Ctg(
       "requester-33069", {"transfer", "show", after.id(), "--attach", file});
   ASSERT_EQ(attached.exit_code, 0) << attached.err;
+  // An agreement on another release is not attached: the file is unchanged.
+  Release other = Released();
+  ctg::v1::TransferAgreement elsewhere =
+      Approved(other.extract_id, "Autre partenaire");
+  const std::string saved = Slurp(file + ".receipt.json");
+  RunResult misattached =
+      gateway_->Ctg("requester-33069",
+                    {"transfer", "show", elsewhere.id(), "--attach", file});
+  EXPECT_EQ(misattached.exit_code, 1);
+  EXPECT_THAT(
+      misattached.err,
+      HasSubstr(absl::StrCat("--attach: ", file,
+                             ".receipt.json is the receipt of another "
+                             "release (sha256 ",
+                             release.sha256, "); agreement ", elsewhere.id(),
+                             " is on release ", other.extract_id)));
+  EXPECT_EQ(Slurp(file + ".receipt.json"), saved);
 
   RunResult verified =
       gateway_->Ctg("requester-33069",
