@@ -44,12 +44,9 @@ absl::StatusOr<AgreementCarrierNow> AgreementCarrierOf(
   return c;
 }
 
-absl::StatusOr<AgreementState> AgreementStateNow(store::ReadSession& session,
-                                                 const store::AgreementRow& row,
-                                                 absl::Time now,
-                                                 std::string* end_reason) {
-  CTG_ASSIGN_OR_RETURN(AgreementCarrierNow c,
-                       AgreementCarrierOf(session, row.request_id, now));
+AgreementState AgreementStateWith(const store::AgreementRow& row,
+                                  const AgreementCarrierNow& c,
+                                  std::string* end_reason) {
   AgreementState state = policy::EffectiveAgreementState(
       StoredState(row), c.carrier.request_revoked, c.carrier.convention_ended);
   if (state == AgreementState::kEnded && end_reason != nullptr) {
@@ -59,6 +56,15 @@ absl::StatusOr<AgreementState> AgreementStateNow(store::ReadSession& session,
             : absl::StrCat("convention ", c.convention_id, " ended (R11)");
   }
   return state;
+}
+
+absl::StatusOr<AgreementState> AgreementStateNow(store::ReadSession& session,
+                                                 const store::AgreementRow& row,
+                                                 absl::Time now,
+                                                 std::string* end_reason) {
+  CTG_ASSIGN_OR_RETURN(AgreementCarrierNow c,
+                       AgreementCarrierOf(session, row.request_id, now));
+  return AgreementStateWith(row, c, end_reason);
 }
 
 absl::StatusOr<std::vector<ListedAgreement>> AgreementsForReceipt(

@@ -36,6 +36,12 @@ struct AgreementCarrierNow {
 absl::StatusOr<AgreementCarrierNow> AgreementCarrierOf(
     store::ReadSession& session, const std::string& request_id, absl::Time now);
 
+// The state `row` is in given its carrier (policy::EffectiveAgreementState);
+// when ENDED and `end_reason` is not null, why.
+policy::AgreementState AgreementStateWith(const store::AgreementRow& row,
+                                          const AgreementCarrierNow& carrier,
+                                          std::string* end_reason = nullptr);
+
 // The state `row` is in at `now` (policy::EffectiveAgreementState); when
 // ENDED and `end_reason` is not null, why (`request REQ-1 was revoked
 // (R10)`, `convention CTG-33069-1 ended (R11)`).

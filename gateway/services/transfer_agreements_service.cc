@@ -257,8 +257,7 @@ grpc::Status TransferAgreementsService::DecideTransferAgreement(
     call.AddFact("purpose", row.purpose);
     CTG_ASSIGN_OR_RETURN(AgreementCarrierNow carrier,
                          AgreementCarrierOf(tx, row.request_id, call.now()));
-    CTG_ASSIGN_OR_RETURN(AgreementState effective,
-                         AgreementStateNow(tx, row, call.now()));
+    const AgreementState effective = AgreementStateWith(row, carrier);
     const bool approve =
         request->decision() == ctg::v1::DecideTransferAgreementRequest::APPROVE;
     // R3: the Caf's prior agreement, with reasons.
