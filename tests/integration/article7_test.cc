@@ -659,6 +659,26 @@ TEST_F(TransferAgreementsTest, RedownloadedReceiptListsApprovedAgreements) {
       extract::VerifyReleaseAgreements(*event, {}, release.sha256, AuditKey());
   EXPECT_EQ(shortened.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(shortened.status().message(), HasSubstr(approved.id()));
+  // Nor can another decision stand for the listed one.
+  std::vector<ctg::v1::ReleaseAgreement> swapped = carried;
+  *swapped[0].mutable_decision_receipt() = rejected.decision_receipt();
+  auto forged = extract::VerifyReleaseAgreements(*event, swapped,
+                                                 release.sha256, AuditKey());
+  EXPECT_EQ(forged.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(forged.status().message(),
+              HasSubstr("the event is not the Caf's decision on it"));
+  // A rejection attached beside it verifies, as a rejection not listed.
+  std::vector<ctg::v1::ReleaseAgreement> with_rejection = carried;
+  with_rejection.emplace_back();
+  with_rejection.back().set_id(rejected.id());
+  *with_rejection.back().mutable_decision_receipt() =
+      rejected.decision_receipt();
+  auto both = extract::VerifyReleaseAgreements(*event, with_rejection,
+                                               release.sha256, AuditKey());
+  ASSERT_TRUE(both.ok()) << both.status();
+  ASSERT_EQ(both->size(), 2u);
+  EXPECT_FALSE((*both)[1].approved);
+  EXPECT_FALSE((*both)[1].listed_by_release);
 }
 
 // The CLI: `extract get -o` saves the receipt with its agreements and
