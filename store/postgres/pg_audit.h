@@ -14,15 +14,24 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "store/audit_trail_store.h"
 #include "store/postgres/pg_session.h"
 
 namespace ctg::store::postgres {
 
-// Appends one event. Errors: kAborted when row.seq is not the trail's next
-// sequence number (the schema refuses gaps and duplicates), or the
-// session's.
-absl::Status InsertPgAuditRow(PgSession& tx, const AuditRow& row);
+// Appends one event: checked at once, sent with the transaction's next
+// statement or its commit (PgWriteGroup). Errors: kAborted when row.seq is
+// not the trail's next sequence number (the schema refuses gaps and
+// duplicates); kInvalidArgument for a row the table would refuse (leaf
+// hash not 32 bytes, text with NUL or not UTF-8).
+absl::Status InsertPgAuditRow(PgTransaction& tx, const AuditRow& row);
+
+// Inserts `rows` (consecutive, starting at the trail's next sequence
+// number) in as few statements as PostgreSQL allows: what PgWriteGroup
+// sends. Errors: the session's (pg_status.h).
+absl::Status InsertPgAuditRows(pqxx::transaction_base& tx,
+                               absl::Span<const AuditRow> rows);
 
 // Number of events in the trail as this session sees it.
 absl::StatusOr<uint64_t> PgTrailSize(PgSession& session);

@@ -121,30 +121,33 @@ void PgDatabase::RunGroup(std::vector<Job*>& group) {
     }
     return fail_all(begin);
   }
+  PgWriteGroup shared(*work, next_seq);
   std::vector<std::unique_ptr<PgTransaction>> txs;
   txs.reserve(group.size());
   absl::Status abandon;
   for (Job* job : group) {
     PgTransaction& tx =
-        *txs.emplace_back(std::make_unique<PgTransaction>(*work, &next_seq));
-    const uint64_t seq_before = next_seq;
+        *txs.emplace_back(std::make_unique<PgTransaction>(shared));
+    // On error its changes are undone and its audit numbers handed out
+    // again; its in-memory effects are undone by its hooks.
     job->result = tx.Savepoint([&] { return job->work(tx); });
     if (!job->result.ok()) {
-      next_seq = seq_before;
       for (auto it = tx.rollback_hooks_.rbegin();
            it != tx.rollback_hooks_.rend(); ++it)
         (*it)();
       tx.commit_hooks_.clear();
       tx.rollback_hooks_.clear();
     }
-    if (!tx.lost_.ok()) abandon = tx.lost_;
-    if (!tx.abandoned_.ok() && abandon.ok()) abandon = tx.abandoned_;
+    if (!shared.lost().ok()) abandon = shared.lost();
+    if (!shared.abandoned().ok() && abandon.ok()) abandon = shared.abandoned();
     if (!abandon.ok()) {
       for (size_t i = txs.size(); i < group.size(); ++i)
         group[i]->result = abandon;
       break;
     }
   }
+  // The audit rows still held go in one statement, then the commit.
+  if (abandon.ok()) abandon = shared.Flush();
   if (abandon.ok()) {
     abandon = PgCall("COMMIT", [&] { work->commit(); });
   }
