@@ -1,6 +1,5 @@
 #include "store/postgres/pg_audit.h"
 
-#include <pqxx/prepared_statement>
 #include <pqxx/transaction_base>
 
 #include "absl/strings/escaping.h"
@@ -13,49 +12,28 @@ absl::Status InsertPgAuditRow(PgTransaction& tx, const AuditRow& row) {
   return tx.AppendAuditRow(row);
 }
 
-absl::Status InsertPgAuditRows(pqxx::transaction_base& tx,
-                               absl::Span<const AuditRow> rows) {
-  // 12 parameters a row, PostgreSQL taking at most 65535 a statement.
-  constexpr size_t kRowsPerStatement = 1000;
-  constexpr int kColumns = 12;
-  for (size_t first = 0; first < rows.size(); first += kRowsPerStatement) {
-    absl::Span<const AuditRow> chunk = rows.subspan(first, kRowsPerStatement);
-    std::string sql =
-        "INSERT INTO audit_events (seq, time_us, caller, organisation, "
-        "method, target_kind, target_id, request_id, extract_sha256, code, "
-        "canonical, leaf_hash) VALUES ";
-    // Every parameter as text (bytea in hex), in rows of the table's order
-    // (the density trigger sees them in sequence).
-    std::vector<std::string> params;
-    params.reserve(chunk.size() * kColumns);
-    for (size_t i = 0; i < chunk.size(); ++i) {
-      const AuditRow& r = chunk[i];
-      const size_t p = i * kColumns;
-      absl::StrAppend(&sql, i == 0 ? "" : ", ", "($", p + 1, "::bigint, $",
-                      p + 2, "::bigint, $", p + 3, ", $", p + 4, ", $", p + 5,
-                      ", $", p + 6, ", $", p + 7, ", $", p + 8, ", $", p + 9,
-                      ", $", p + 10, "::integer, $", p + 11, "::bytea, $",
-                      p + 12, "::bytea)");
-      params.push_back(absl::StrCat(r.seq));
-      params.push_back(absl::StrCat(r.time_us));
-      params.push_back(r.caller);
-      params.push_back(r.organisation);
-      params.push_back(r.method);
-      params.push_back(r.target_kind);
-      params.push_back(r.target_id);
-      params.push_back(r.request_id);
-      params.push_back(r.extract_sha256);
-      params.push_back(absl::StrCat(r.code));
-      params.push_back(
-          absl::StrCat("\\x", absl::BytesToHexString(r.canonical)));
-      params.push_back(
-          absl::StrCat("\\x", absl::BytesToHexString(r.leaf_hash)));
-    }
-    CTG_RETURN_IF_ERROR(PgCall("INSERT INTO audit_events", [&] {
-      tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
-    }));
+std::string PgAuditRowsInsertSql(const pqxx::transaction_base& tx,
+                                 absl::Span<const AuditRow> rows) {
+  if (rows.empty()) return std::string();
+  std::string sql =
+      "INSERT INTO audit_events (seq, time_us, caller, organisation, method, "
+      "target_kind, target_id, request_id, extract_sha256, code, canonical, "
+      "leaf_hash) VALUES ";
+  auto bytes = [&](const std::string& b) {
+    return tx.quote_raw(reinterpret_cast<const unsigned char*>(b.data()),
+                        b.size());
+  };
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const AuditRow& r = rows[i];
+    absl::StrAppend(&sql, i == 0 ? "(" : ", (", r.seq, ", ", r.time_us, ", ",
+                    tx.quote(r.caller), ", ", tx.quote(r.organisation), ", ",
+                    tx.quote(r.method), ", ", tx.quote(r.target_kind), ", ",
+                    tx.quote(r.target_id), ", ", tx.quote(r.request_id), ", ",
+                    tx.quote(r.extract_sha256), ", ", r.code, ", ",
+                    bytes(r.canonical), ", ", bytes(r.leaf_hash), ")");
   }
-  return absl::OkStatus();
+  sql += ";";
+  return sql;
 }
 
 absl::StatusOr<uint64_t> PgTrailSize(PgSession& session) {

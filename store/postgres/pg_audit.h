@@ -27,11 +27,13 @@ namespace ctg::store::postgres {
 // hash not 32 bytes, text with NUL or not UTF-8).
 absl::Status InsertPgAuditRow(PgTransaction& tx, const AuditRow& row);
 
-// Inserts `rows` (consecutive, starting at the trail's next sequence
-// number) in as few statements as PostgreSQL allows: what PgWriteGroup
-// sends. Errors: the session's (pg_status.h).
-absl::Status InsertPgAuditRows(pqxx::transaction_base& tx,
-                               absl::Span<const AuditRow> rows);
+// The SQL that inserts `rows` (consecutive, from the trail's next sequence
+// number) in one statement, ";"-terminated, values escaped by libpq for
+// `tx`'s connection (PQescapeStringConn, PQescapeByteaConn): what
+// PgWriteGroup sends with the savepoints or the COMMIT that follow, in one
+// round trip. "" for no rows.
+std::string PgAuditRowsInsertSql(const pqxx::transaction_base& tx,
+                                 absl::Span<const AuditRow> rows);
 
 // Number of events in the trail as this session sees it.
 absl::StatusOr<uint64_t> PgTrailSize(PgSession& session);

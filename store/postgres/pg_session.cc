@@ -1,5 +1,7 @@
 #include "store/postgres/pg_session.h"
 
+#include <pqxx/except>
+
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "base/utf8.h"
@@ -59,53 +61,57 @@ absl::Status PgWriteGroup::AppendAuditRow(const AuditRow& row) {
   return absl::OkStatus();
 }
 
-absl::Status PgWriteGroup::SendRows(uint64_t up_to) {
-  if (up_to <= sent_) return absl::OkStatus();
-  const size_t count = up_to - sent_;
-  absl::Status sent =
-      InsertPgAuditRows(base_, absl::MakeConstSpan(held_.data(), count));
-  if (!sent.ok()) {
-    // Inside a savepoint, the function that holds it fails alone (its
-    // savepoint undoes what was sent); outside, the group cannot go on.
-    NoteError(sent);
-    return open_ > 0 ? sent : Abandon(sent);
+// One simple query, so one round trip: the rows appended before each
+// pending savepoint was asked for, the savepoint, ..., then the rest.
+std::string PgWriteGroup::DeferredSql() const {
+  std::string sql;
+  uint64_t next = sent_;
+  auto rows_up_to = [&](uint64_t end) {
+    if (end <= next) return;
+    absl::StrAppend(
+        &sql, PgAuditRowsInsertSql(base_, absl::MakeConstSpan(held_).subspan(
+                                              next - sent_, end - next)));
+    next = end;
+  };
+  for (const PendingSavepoint& p : pending_) {
+    rows_up_to(p.rows_before);
+    absl::StrAppend(&sql, "SAVEPOINT ", p.name, ";");
   }
-  held_.erase(held_.begin(), held_.begin() + static_cast<ptrdiff_t>(count));
-  sent_ = up_to;
+  rows_up_to(appended());
+  return sql;
+}
+
+absl::Status PgWriteGroup::Send(const std::string& what,
+                                const std::string& sql) {
+  absl::Status sent = PgCall(what, [&] { base_.exec(sql); });
+  if (!sent.ok()) return Abandon(sent);
+  pending_.clear();
+  sent_ = appended();
+  held_.clear();
   return absl::OkStatus();
 }
 
 absl::Status PgWriteGroup::SendDeferred() {
   if (!abandoned_.ok()) return abandoned_;
-  // Consecutive savepoints go in one round trip; the rows appended before
-  // a savepoint was asked for are sent before it.
-  std::string sql;
-  int batched = 0;
-  auto open_batch = [&]() -> absl::Status {
-    if (batched == 0) return absl::OkStatus();
-    absl::Status opened = PgCall("SAVEPOINT", [&] { base_.exec(sql); });
-    if (!opened.ok()) return Abandon(opened);
-    open_ += batched;
-    batched = 0;
-    sql.clear();
-    return absl::OkStatus();
-  };
-  for (const PendingSavepoint& p : pending_) {
-    if (p.rows_before > sent_) {
-      CTG_RETURN_IF_ERROR(open_batch());
-      CTG_RETURN_IF_ERROR(SendRows(p.rows_before));
-    }
-    absl::StrAppend(&sql, "SAVEPOINT ", p.name, ";");
-    ++batched;
-  }
-  CTG_RETURN_IF_ERROR(open_batch());
-  pending_.clear();
-  return SendRows(appended());
+  if (pending_.empty() && held_.empty()) return absl::OkStatus();
+  return Send("SAVEPOINT", DeferredSql());
 }
 
-absl::Status PgWriteGroup::Flush() {
-  CTG_RETURN_IF_ERROR(SendDeferred());
-  return abandoned_;
+absl::Status PgWriteGroup::Commit() {
+  if (!abandoned_.ok()) return abandoned_;
+  // A connection lost during this round trip leaves the outcome unknown.
+  absl::Status committed = PgCall("COMMIT", [&] {
+    try {
+      base_.exec(DeferredSql() + "COMMIT");
+    } catch (const pqxx::broken_connection& e) {
+      throw pqxx::in_doubt_error(e.what());
+    }
+  });
+  if (!committed.ok()) return Abandon(committed);
+  pending_.clear();
+  sent_ = appended();
+  held_.clear();
+  return absl::OkStatus();
 }
 
 // A savepoint is plain SQL on the group's transaction (libpqxx's
@@ -124,11 +130,7 @@ absl::Status PgWriteGroup::Savepoint(absl::FunctionRef<absl::Status()> work) {
   // Still pending: nothing of `work` reached the server. (Nested
   // savepoints leave the list as they found it; opening one opens all.)
   const bool opened = pending_.empty() || pending_.back().name != name;
-  if (opened) {
-    --open_;
-  } else {
-    pending_.pop_back();
-  }
+  if (!opened) pending_.pop_back();
   if (result.ok()) return result;
   next_seq_ = seq_before;
   if (sent_ >= rows_before) {

@@ -70,16 +70,20 @@ class PgSession {
 //  - audit events: appended rows are validated at once (the checks the
 //    schema would make on that row: sequence, leaf hash, text), kept, and
 //    sent together in one multi-row INSERT before the next statement or
-//    the commit, whichever comes first. Every statement therefore sees the
-//    events appended before it.
+//    with the COMMIT, whichever comes first. Every statement therefore
+//    sees the events appended before it.
 //
-// Failure isolation stays per function: a row is sent inside the savepoints
-// opened after it was appended, so a failing function's rows are undone (or
-// never sent) with its other changes. Rows sent outside any savepoint
-// (those of earlier functions, and those sent at the commit) passed the
-// per-row checks, so sending them fails only for reasons common to the
-// group (connection lost, timeout, disk full): then the whole group is
-// abandoned, as any failure to commit abandons it.
+// What is deferred goes in one round trip (a simple query: the rows'
+// INSERT, the savepoints, ...), and the group's last rows go with its
+// COMMIT, so a group costs its BEGIN (with the sequencer's lock), one round
+// trip per function that runs statements, and its COMMIT.
+//
+// Failure isolation stays per function: a row is sent after the
+// savepoints asked for before it was appended, so a failing function's
+// rows are undone (or never sent) with its other changes. A row that the
+// table would refuse is refused when appended; sending the rows can then
+// fail only for reasons common to the group (connection lost, timeout,
+// disk full), and abandons the whole group, as a failed commit does.
 class PgWriteGroup {
  public:
   // `next_seq`: the sequencer's value, read when the group locked it.
@@ -88,13 +92,14 @@ class PgWriteGroup {
   PgWriteGroup(const PgWriteGroup&) = delete;
   PgWriteGroup& operator=(const PgWriteGroup&) = delete;
 
-  // Sends the audit rows still held (before the commit). Errors abandon
-  // the group.
-  absl::Status Flush();
+  // Sends what is still deferred and commits, in one round trip. Errors
+  // abandon the group; kUnavailable (outcome unknown) when the connection
+  // was lost meanwhile.
+  absl::Status Commit();
 
-  // Set when the group cannot go on (a savepoint could not be opened or
-  // undone, rows outside any savepoint could not be sent); `lost()` when
-  // the connection was lost meanwhile.
+  // Set when the group cannot go on (what was deferred could not be sent,
+  // a savepoint could not be undone); `lost()` when the connection was
+  // lost meanwhile.
   const absl::Status& abandoned() const { return abandoned_; }
   const absl::Status& lost() const { return lost_; }
   void NoteError(const absl::Status& s) {
@@ -116,9 +121,10 @@ class PgWriteGroup {
   // Checks `row` and holds it until the next statement or the commit.
   absl::Status AppendAuditRow(const AuditRow& row);
   // Opens the pending savepoints and sends the rows held, each row after
-  // the savepoints asked for before it was appended.
+  // the savepoints asked for before it was appended: one round trip.
   absl::Status SendDeferred();
-  absl::Status SendRows(uint64_t up_to);
+  std::string DeferredSql() const;
+  absl::Status Send(const std::string& what, const std::string& sql);
   absl::Status Savepoint(absl::FunctionRef<absl::Status()> work);
 
   pqxx::transaction_base& base_;
@@ -128,7 +134,6 @@ class PgWriteGroup {
   std::vector<AuditRow> held_;  // rows appended after those
   std::vector<PendingSavepoint> pending_;
   int savepoints_ = 0;  // asked for so far (their names: sp1, sp2...)
-  int open_ = 0;        // opened and not yet left
   absl::Status abandoned_;
   absl::Status lost_;
 };
