@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -579,6 +580,62 @@ TEST_F(PgArticle7Test, AgreementLookupsAndListings) {
         return absl::OkStatus();
       }),
       IsOk());
+}
+
+// Two replicas on one database: requests filed at once on both get distinct
+// numbers without gaps, and a transition raced on both is applied once.
+TEST_F(PgArticle7Test, ReplicasNumberOnceAndApplyATransitionOnce) {
+  CTG_ASSERT_OK_AND_ASSIGN(auto other, PgBackend::Open(GatewayOptions(db_)));
+  constexpr int kEach = 10;
+  std::vector<std::thread> threads;
+  std::vector<absl::Status> filed(2 * kEach);
+  for (int i = 0; i < 2 * kEach; ++i) {
+    threads.emplace_back([&, i] {
+      PgBackend& replica = i % 2 == 0 ? *backend_ : *other;
+      filed[i] = replica.Write([&](WriteSession& s) -> absl::Status {
+        CTG_ASSIGN_OR_RETURN(std::string id, s.caf_requests().NextId());
+        CafRequestRow row{id, "33069", "CTG-33069-1", "p", "o", kHugo, 1,
+                          {}, 1};
+        CTG_RETURN_IF_ERROR(s.caf_requests().Insert(row));
+        return s.caf_requests().AppendTransition(id, {0, 1, kHugo, 1, ""});
+      });
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const absl::Status& s : filed) EXPECT_THAT(s, IsOk());
+  std::vector<std::string> ids;
+  ASSERT_THAT(Read([&](ReadSession& s) -> absl::Status {
+                CTG_ASSIGN_OR_RETURN(auto all, s.caf_requests().List({}, 100));
+                for (const StoredCafRequest& r : all)
+                  ids.push_back(r.request.id);
+                return absl::OkStatus();
+              }),
+              IsOk());
+  ASSERT_EQ(ids.size(), 2u * kEach);
+  for (size_t i = 0; i < ids.size(); ++i)
+    EXPECT_EQ(ids[i], CafRequestIdOf(2 * kEach - static_cast<int64_t>(i)));
+
+  std::vector<absl::Status> raced(2);
+  threads.clear();
+  for (int i = 0; i < 2; ++i) {
+    threads.emplace_back([&, i] {
+      PgBackend& replica = i == 0 ? *backend_ : *other;
+      raced[i] = replica.Write([&](WriteSession& s) {
+        return s.caf_requests().AppendTransition(
+            "CREQ-000001", {1, 2, kInes, 2, absl::StrCat("replica ", i)});
+      });
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(raced[0].ok() + raced[1].ok(), 1);
+  for (const absl::Status& s : raced) {
+    if (!s.ok()) {
+      EXPECT_THAT(s, StatusIs(absl::StatusCode::kAborted));
+    }
+  }
+  CTG_ASSERT_OK_AND_ASSIGN(StoredCafRequest r, GetRequest("CREQ-000001"));
+  EXPECT_EQ(r.request.state, 2);
+  EXPECT_EQ(r.transitions.size(), 2u);
 }
 
 }  // namespace
