@@ -1,9 +1,12 @@
 // Durable audit appends on PostgreSQL through the gateway's path (group
-// commit, one SAVEPOINT per call, the audit sequencer locked per group),
+// commit, the audit sequencer locked per group, each call isolated by a
+// savepoint opened with its first statement, events held and sent with the
+// group's COMMIT: store/postgres/pg_session.h),
 // with one and with two replicas on the same database, next to a raw
 // batched insert of the same rows, printed as ratios.
 //
-//   tools/pg-test-cluster.sh run -- build/bench/store/ctg_pg_append_bench
+//   tools/pg-test-cluster.sh run --
+//       build/bench/store/ctg_pg_append_bench --benchmark_min_time=2
 //
 // It needs a cluster made by tools/pg-test-cluster.sh (CTG_TEST_PG_DIR).
 // Target (issue 18): durable appends >= 50 % of the raw batched-insert rate.

@@ -1,22 +1,39 @@
 #include "store/postgres/pg_audit.h"
 
+#include <pqxx/transaction_base>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 
 namespace ctg::store::postgres {
 
-absl::Status InsertPgAuditRow(PgSession& tx, const AuditRow& r) {
-  return tx
-      .Exec(
-          "INSERT INTO audit_events (seq, time_us, caller, organisation, "
-          "method, target_kind, "
-          "target_id, request_id, extract_sha256, code, canonical, leaf_hash) "
-          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-          static_cast<int64_t>(r.seq), r.time_us, r.caller, r.organisation,
-          r.method, r.target_kind, r.target_id, r.request_id, r.extract_sha256,
-          r.code, Bytes(r.canonical), Bytes(r.leaf_hash))
-      .status();
+absl::Status InsertPgAuditRow(PgTransaction& tx, const AuditRow& row) {
+  return tx.AppendAuditRow(row);
+}
+
+std::string PgAuditRowsInsertSql(const pqxx::transaction_base& tx,
+                                 absl::Span<const AuditRow> rows) {
+  if (rows.empty()) return std::string();
+  std::string sql =
+      "INSERT INTO audit_events (seq, time_us, caller, organisation, method, "
+      "target_kind, target_id, request_id, extract_sha256, code, canonical, "
+      "leaf_hash) VALUES ";
+  auto bytes = [&](const std::string& b) {
+    return tx.quote_raw(reinterpret_cast<const unsigned char*>(b.data()),
+                        b.size());
+  };
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const AuditRow& r = rows[i];
+    absl::StrAppend(&sql, i == 0 ? "(" : ", (", r.seq, ", ", r.time_us, ", ",
+                    tx.quote(r.caller), ", ", tx.quote(r.organisation), ", ",
+                    tx.quote(r.method), ", ", tx.quote(r.target_kind), ", ",
+                    tx.quote(r.target_id), ", ", tx.quote(r.request_id), ", ",
+                    tx.quote(r.extract_sha256), ", ", r.code, ", ",
+                    bytes(r.canonical), ", ", bytes(r.leaf_hash), ")");
+  }
+  sql += ";";
+  return sql;
 }
 
 absl::StatusOr<uint64_t> PgTrailSize(PgSession& session) {

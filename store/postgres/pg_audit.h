@@ -14,15 +14,26 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "store/audit_trail_store.h"
 #include "store/postgres/pg_session.h"
 
 namespace ctg::store::postgres {
 
-// Appends one event. Errors: kAborted when row.seq is not the trail's next
-// sequence number (the schema refuses gaps and duplicates), or the
-// session's.
-absl::Status InsertPgAuditRow(PgSession& tx, const AuditRow& row);
+// Appends one event: checked at once, sent with the transaction's next
+// statement or its commit (PgWriteGroup). Errors: kAborted when row.seq is
+// not the trail's next sequence number (the schema refuses gaps and
+// duplicates); kInvalidArgument for a row the table would refuse (leaf
+// hash not 32 bytes, text with NUL or not UTF-8).
+absl::Status InsertPgAuditRow(PgTransaction& tx, const AuditRow& row);
+
+// The SQL that inserts `rows` (consecutive, from the trail's next sequence
+// number) in one statement, ";"-terminated, values escaped by libpq for
+// `tx`'s connection (PQescapeStringConn, PQescapeByteaConn): what
+// PgWriteGroup sends with the savepoints or the COMMIT that follow, in one
+// round trip. "" for no rows.
+std::string PgAuditRowsInsertSql(const pqxx::transaction_base& tx,
+                                 absl::Span<const AuditRow> rows);
 
 // Number of events in the trail as this session sees it.
 absl::StatusOr<uint64_t> PgTrailSize(PgSession& session);

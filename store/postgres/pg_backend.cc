@@ -16,7 +16,9 @@ class PgRead final : public ReadSession {
         conventions_(s),
         releases_(s),
         statistics_(s),
-        audit_(s) {}
+        audit_(s),
+        caf_requests_(s),
+        agreements_(s) {}
   const RequestStore& requests() override { return requests_; }
   const ConventionStore& conventions() override { return conventions_; }
   const ReleaseLedger& releases() override { return releases_; }
@@ -43,7 +45,9 @@ class PgWrite final : public WriteSession {
         conventions_(tx),
         releases_(tx),
         statistics_(tx),
-        audit_(tx) {}
+        audit_(tx),
+        caf_requests_(tx),
+        agreements_(tx) {}
   RequestStore& requests() override { return requests_; }
   ConventionStore& conventions() override { return conventions_; }
   ReleaseLedger& releases() override { return releases_; }

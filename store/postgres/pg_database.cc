@@ -1,6 +1,7 @@
 #include "store/postgres/pg_database.h"
 
 #include <pqxx/connection>
+#include <pqxx/nontransaction>
 #include <pqxx/transaction>
 
 #include "absl/strings/str_cat.h"
@@ -105,51 +106,64 @@ void PgDatabase::RunGroup(std::vector<Job*>& group) {
     if (!conn.ok()) return fail_all(conn.status());
     writer_conn_ = *std::move(conn);
   }
-  std::unique_ptr<pqxx::work> work;
+  // The transaction is driven by hand (BEGIN ... COMMIT on a libpqxx
+  // nontransaction) so that its first and last round trips carry work: the
+  // BEGIN takes the sequencer's lock, the COMMIT the last audit rows.
+  std::unique_ptr<pqxx::nontransaction> work;
   uint64_t next_seq = 0;
+  // A session whose transaction could not be ended is not used again.
+  auto roll_back = [&] {
+    if (!PgCall("ROLLBACK", [&] { work->exec("ROLLBACK"); }).ok()) {
+      work.reset();
+      writer_conn_.reset();
+    }
+  };
   absl::Status begin = PgCall("BEGIN", [&] {
-    work = std::make_unique<pqxx::work>(writer_conn_->raw());
+    work = std::make_unique<pqxx::nontransaction>(writer_conn_->raw());
     // First lock of every write group: the groups of all replicas commit
     // one after another, in audit sequence order.
-    next_seq = work->exec("SELECT ctg_lock_sequencer()")[0][0].as<uint64_t>();
+    next_seq =
+        work->exec("BEGIN; SELECT ctg_lock_sequencer()")[0][0].as<uint64_t>();
   });
   if (!begin.ok()) {
     if (IsConnectionLost(begin)) {
       connector_.ReportLost(begin);
       work.reset();
       writer_conn_.reset();
+    } else if (work != nullptr) {
+      roll_back();
     }
     return fail_all(begin);
   }
+  PgWriteGroup shared(*work, next_seq);
   std::vector<std::unique_ptr<PgTransaction>> txs;
   txs.reserve(group.size());
   absl::Status abandon;
   for (Job* job : group) {
     PgTransaction& tx =
-        *txs.emplace_back(std::make_unique<PgTransaction>(*work, &next_seq));
-    const uint64_t seq_before = next_seq;
+        *txs.emplace_back(std::make_unique<PgTransaction>(shared));
+    // On error its changes are undone and its audit numbers handed out
+    // again; its in-memory effects are undone by its hooks.
     job->result = tx.Savepoint([&] { return job->work(tx); });
     if (!job->result.ok()) {
-      next_seq = seq_before;
       for (auto it = tx.rollback_hooks_.rbegin();
            it != tx.rollback_hooks_.rend(); ++it)
         (*it)();
       tx.commit_hooks_.clear();
       tx.rollback_hooks_.clear();
     }
-    if (!tx.lost_.ok()) abandon = tx.lost_;
-    if (!tx.abandoned_.ok() && abandon.ok()) abandon = tx.abandoned_;
+    if (!shared.lost().ok()) abandon = shared.lost();
+    if (!shared.abandoned().ok() && abandon.ok()) abandon = shared.abandoned();
     if (!abandon.ok()) {
       for (size_t i = txs.size(); i < group.size(); ++i)
         group[i]->result = abandon;
       break;
     }
   }
-  if (abandon.ok()) {
-    abandon = PgCall("COMMIT", [&] { work->commit(); });
-  }
+  // The audit rows still held go with the COMMIT.
+  if (abandon.ok()) abandon = shared.Commit();
   if (!abandon.ok()) {
-    PgCall("ROLLBACK", [&] { work->abort(); }).IgnoreError();
+    if (!IsConnectionLost(abandon)) roll_back();
     work.reset();
     if (IsConnectionLost(abandon)) {
       connector_.ReportLost(abandon);

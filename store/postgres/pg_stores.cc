@@ -127,7 +127,9 @@ absl::StatusOr<std::string> RootOfCheckpointNote(uint64_t tree_size,
 }
 
 absl::Status PgAuditTrailStore::Append(const AuditRow& row) {
-  return InsertPgAuditRow(s_, row);
+  if (tx_ == nullptr)
+    return absl::FailedPreconditionError("audit events are appended in writes");
+  return InsertPgAuditRow(*tx_, row);
 }
 absl::Status PgAuditTrailStore::Scan(
     const AuditFilter& filter,

@@ -89,6 +89,8 @@ class PgStatisticsStore final : public StatisticsStore {
 class PgAuditTrailStore final : public AuditTrailStore {
  public:
   explicit PgAuditTrailStore(PgSession& s) : s_(s) {}
+  // A write session's: Append holds rows in its group (pg_audit.h).
+  explicit PgAuditTrailStore(PgTransaction& tx) : s_(tx), tx_(&tx) {}
   absl::Status Append(const AuditRow& row) override;
   absl::Status Scan(
       const AuditFilter& filter,
@@ -114,6 +116,7 @@ class PgAuditTrailStore final : public AuditTrailStore {
 
  private:
   PgSession& s_;
+  PgTransaction* const tx_ = nullptr;  // null in a read session
 };
 
 // The root a checkpoint note commits to: its third line, base64 of 32

@@ -21,6 +21,7 @@ using ::ctg::testing::IsOk;
 using ::ctg::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using namespace ::ctg::store::postgres::testing;
 
 std::string Leaf(uint64_t seq, const std::string& who) {
@@ -302,6 +303,102 @@ TEST(PgAuditTest, ScanVisitsEveryEventInOrder) {
               IsOk());
   EXPECT_THAT(methods, ElementsAre("1/ctg.v1.Test/x", "2/ctg.v1.Test/y",
                                    "3/ctg.v1.Test/z"));
+}
+
+// Audit rows are held and sent in one statement before the next statement
+// or the commit: a statement sees every event appended before it (a
+// checkpoint needs them in the trail), in order.
+TEST(PgAuditTest, HeldEventsAreSentBeforeTheNextStatement) {
+  std::string db = NewDatabase();
+  CTG_ASSERT_OK_AND_ASSIGN(auto pg, PgDatabase::Open(GatewayOptions(db)));
+  ASSERT_THAT(pg->Write([&](PgTransaction& tx) -> absl::Status {
+    for (const char* who : {"a", "b"})
+      CTG_RETURN_IF_ERROR(InsertPgAuditRow(tx, Row(tx.TakeAuditSeq(), who)));
+    CTG_ASSIGN_OR_RETURN(uint64_t size, PgTrailSize(tx));
+    EXPECT_EQ(size, 2u);
+    CTG_RETURN_IF_ERROR(StorePgCheckpoint(tx, 2, std::string(32, 'R'), 1, "n"));
+    return InsertPgAuditRow(tx, Row(tx.TakeAuditSeq(), "c"));
+  }),
+              IsOk());
+  std::vector<std::string> leaves;
+  ASSERT_THAT(pg->Read([&](PgReadSession& s) -> absl::Status {
+    CTG_ASSIGN_OR_RETURN(leaves, ReadPgLeafHashes(s, 1, 10));
+    return absl::OkStatus();
+  }),
+              IsOk());
+  EXPECT_THAT(leaves, ElementsAre(Leaf(1, "a"), Leaf(2, "b"), Leaf(3, "c")));
+}
+
+// A function (or a nested savepoint) that fails takes its events with it,
+// whether they were sent already (inside its savepoint) or still held, and
+// its numbers are handed out again.
+TEST(PgAuditTest, AFailedSavepointTakesItsEventsAndNumbersWithIt) {
+  std::string db = NewDatabase();
+  CTG_ASSERT_OK_AND_ASSIGN(auto pg, PgDatabase::Open(GatewayOptions(db)));
+  EXPECT_THAT(pg->Write([&](PgTransaction& tx) -> absl::Status {
+    CTG_RETURN_IF_ERROR(InsertPgAuditRow(tx, Row(tx.TakeAuditSeq(), "x")));
+    return tx.Exec("SELECT 1 / 0").status();  // sent, then undone
+  }),
+              Not(IsOk()));
+  ASSERT_THAT(pg->Write([&](PgTransaction& tx) -> absl::Status {
+    for (bool send : {true, false}) {
+      absl::Status nested = tx.Savepoint([&]() -> absl::Status {
+        CTG_RETURN_IF_ERROR(InsertPgAuditRow(tx, Row(tx.TakeAuditSeq(), "y")));
+        if (send) CTG_RETURN_IF_ERROR(tx.Exec("SELECT 1").status());
+        return absl::AbortedError("the nested work failed");
+      });
+      EXPECT_THAT(nested, StatusIs(absl::StatusCode::kAborted));
+    }
+    const uint64_t seq = tx.TakeAuditSeq();
+    EXPECT_EQ(seq, 1u);
+    return InsertPgAuditRow(tx, Row(seq, "z"));
+  }),
+              IsOk());
+  std::vector<std::string> leaves;
+  ASSERT_THAT(pg->Read([&](PgReadSession& s) -> absl::Status {
+    CTG_ASSIGN_OR_RETURN(leaves, ReadPgLeafHashes(s, 1, 10));
+    return absl::OkStatus();
+  }),
+              IsOk());
+  EXPECT_THAT(leaves, ElementsAre(Leaf(1, "z")));
+}
+
+// A row the table would refuse is refused when appended, alone: the other
+// functions of its group (held rows sent together) commit.
+TEST(PgAuditTest, ARowTheTableWouldRefuseFailsAlone) {
+  std::string db = NewDatabase();
+  CTG_ASSERT_OK_AND_ASSIGN(auto pg, PgDatabase::Open(GatewayOptions(db)));
+  constexpr int kCalls = 30;
+  std::vector<absl::Status> results(kCalls);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kCalls; ++i) {
+    threads.emplace_back([&, i] {
+      results[i] = pg->Write([&](PgTransaction& tx) {
+        AuditRow r = Row(tx.TakeAuditSeq(), "ok");
+        if (i % 5 == 1) r.target_id = std::string("REQ\0-1", 6);
+        if (i % 5 == 3) r.leaf_hash.resize(31);
+        return InsertPgAuditRow(tx, r);
+      });
+    });
+  }
+  for (auto& t : threads) t.join();
+  int ok = 0;
+  for (int i = 0; i < kCalls; ++i) {
+    if (i % 5 == 1 || i % 5 == 3) {
+      EXPECT_THAT(results[i], StatusIs(absl::StatusCode::kInvalidArgument))
+          << i;
+    } else {
+      EXPECT_THAT(results[i], IsOk()) << i;
+      ++ok;
+    }
+  }
+  uint64_t size = 0;
+  ASSERT_THAT(pg->Read([&](PgReadSession& s) -> absl::Status {
+    CTG_ASSIGN_OR_RETURN(size, PgTrailSize(s));
+    return absl::OkStatus();
+  }),
+              IsOk());
+  EXPECT_EQ(size, static_cast<uint64_t>(ok));
 }
 
 }  // namespace
