@@ -214,6 +214,10 @@ class Checker:
             '.then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,'
             ' help: v.help}))), e => done([{id: "axe-error", impact: "critical", help: String(e)}]));')
         bad = [v for v in result if v['impact'] in ('serious', 'critical')]
+        stray = d.execute_script("return [...document.getElementById('view').childNodes]"
+                                 ".filter(n => n.nodeType === 3 && /^(null|undefined|false)$/.test(n.textContent.trim()))"
+                                 ".length")
+        check(stray == 0, f'{name}: no stray null/undefined text in the view')
         self.results[name] = {'violations': result, 'serious_or_critical': len(bad)}
         path = os.path.join(self.out, name + '.png')
         d.save_screenshot(path)

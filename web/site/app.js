@@ -108,7 +108,7 @@ function checked(form, name) { return [...form.querySelectorAll('input[name="' +
 function setView(title, ...content) {
   document.getElementById('title').textContent = title;
   document.title = title + ' — Console ctg-gateway';
-  document.getElementById('view').replaceChildren(...content.flat(Infinity));
+  document.getElementById('view').replaceChildren(...content.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
 }
 
 // -------------------------------------------------------------- navigation
@@ -138,6 +138,9 @@ function renderNav() {
 }
 
 async function route() {
+  // Milliseconds from navigation to the start of this view (an in-page
+  // navigation starts here; measured by bench/web/).
+  document.documentElement.dataset.routeStartMs = String(Math.round(performance.now()));
   clearStatus();
   if (!HOME[S.session.role]) { renderNav(); return viewNoPages(); }
   // The query (filters, pages) is the view's own: not part of the route.
@@ -1123,6 +1126,21 @@ async function verifyInclusion(target) {
   document.getElementById('proof').focus && document.getElementById('proof').scrollIntoView();
 }
 
+// Chart.js (200 kB) is loaded by the one page that draws charts, not by
+// every page: a script of this origin, as the CSP allows. Resolves to false
+// if it cannot be loaded (the tables are there without it).
+let chartJs = null;
+function loadChartJs() {
+  if (window.Chart) return Promise.resolve(true);
+  chartJs = chartJs || new Promise((resolve) => {
+    const script = h('script', { src: '/lib/chart.umd.min.js' });
+    script.addEventListener('load', () => resolve(true));
+    script.addEventListener('error', () => { chartJs = null; resolve(false); });
+    document.head.append(script);
+  });
+  return chartJs;
+}
+
 // R13: the evaluation of the exchanges, figures computed by the gateway
 // (policy::BuildEvaluationReport) and shown as tables and charts.
 async function viewReport() {
@@ -1154,7 +1172,7 @@ async function viewReport() {
       h('figcaption', { class: 'source' }, source)),
     h('figure', { class: 'chart' }, canvas, h('figcaption', { class: 'source' }, 'Demandes par convention. ', source)),
     h('figure', { class: 'chart' }, canvas2, h('figcaption', { class: 'source' }, 'Extraits diffusés par convention. ', source)));
-  if (window.Chart) {
+  if (await loadChartJs()) {
     const labels = rep.conventions.map((c) => c.convention_id);
     const common = { responsive: true, animation: false, plugins: { subtitle: { display: true, text: source, position: 'bottom' } } };
     new window.Chart(canvas, { type: 'bar', options: { ...common, plugins: { ...common.plugins, title: { display: true, text: 'Demandes par convention' } } },
