@@ -1,5 +1,7 @@
 #include "gateway/web/evaluation_report_json.h"
 
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/json.h"
@@ -37,33 +39,79 @@ absl::StatusOr<policy::RequestRecord> RecordOf(const ctg::v1::DataRequest& r) {
   return record;
 }
 
+// A request of the Caf to a commune counts as a request of the other
+// direction (R1): same states, history and approval.
+absl::StatusOr<policy::RequestRecord> RecordOf(const ctg::v1::CafRequest& r) {
+  ctg::v1::DataRequest as_request;
+  as_request.set_id(r.id());
+  as_request.set_convention_id(r.convention_id());
+  as_request.set_objective(r.objective());
+  *as_request.mutable_create_time() = r.create_time();
+  as_request.set_state(r.state());
+  *as_request.mutable_history() = r.history();
+  *as_request.mutable_approval() = r.approval();
+  absl::StatusOr<policy::RequestRecord> record = RecordOf(as_request);
+  if (record.ok()) record->direction = policy::Direction::kCafToCommune;
+  return record;
+}
+
+policy::AgreementRecord RecordOf(const ctg::v1::TransferAgreement& a) {
+  policy::AgreementRecord record;
+  record.create_time = TimeOf(a.create_time());
+  if (a.has_decide_time()) {
+    record.decision_time = TimeOf(a.decide_time());
+    // An ENDED agreement was approved if it has a decision.
+    record.approved = a.state() != ctg::v1::AGREEMENT_REJECTED;
+  }
+  return record;
+}
+
+std::string MedianJson(const std::optional<double>& days) {
+  return days ? absl::StrFormat("%.3f", *days) : "null";
+}
+
+std::string AgreementsJson(const policy::AgreementFigures& f) {
+  return absl::StrCat("{\"filed\":", f.filed, ",\"approved\":", f.approved,
+                      ",\"rejected\":", f.rejected,
+                      ",\"median_days_to_decision\":",
+                      MedianJson(f.median_days_to_decision), "}");
+}
+
 std::string FiguresJson(const policy::EvaluationFigures& f) {
   return absl::StrCat(
       "{\"filed\":", f.filed, ",\"approved\":", f.approved,
       ",\"rejected\":", f.rejected, ",\"withdrawn\":", f.withdrawn,
-      ",\"pending\":", f.pending, ",\"median_days_to_decision\":",
-      f.median_days_to_decision
-          ? absl::StrFormat("%.3f", *f.median_days_to_decision)
-          : "null",
+      ",\"pending\":", f.pending,
+      ",\"median_days_to_decision\":", MedianJson(f.median_days_to_decision),
       ",\"releases\":", f.releases, "}");
 }
 
 }  // namespace
 
-absl::StatusOr<std::string> EvaluationReportJson(
-    const std::vector<ctg::v1::DataRequest>& requests, absl::CivilDay from,
-    absl::CivilDay to, absl::TimeZone zone) {
+absl::StatusOr<std::string> EvaluationReportJson(const ReportInputs& inputs,
+                                                 absl::CivilDay from,
+                                                 absl::CivilDay to,
+                                                 absl::TimeZone zone) {
   if (to < from)
     return absl::InvalidArgumentError(
         "to: the last day is before the first (from)");
   std::vector<policy::RequestRecord> records;
-  for (const ctg::v1::DataRequest& r : requests) {
+  for (const ctg::v1::DataRequest& r : inputs.requests) {
     auto record = RecordOf(r);
     if (!record.ok()) return record.status();
     records.push_back(*std::move(record));
   }
-  auto report = policy::BuildEvaluationReport(
-      records, absl::FromCivil(from, zone), absl::FromCivil(to + 1, zone));
+  for (const ctg::v1::CafRequest& r : inputs.caf_requests) {
+    auto record = RecordOf(r);
+    if (!record.ok()) return record.status();
+    records.push_back(*std::move(record));
+  }
+  std::vector<policy::AgreementRecord> agreements;
+  for (const ctg::v1::TransferAgreement& a : inputs.agreements)
+    agreements.push_back(RecordOf(a));
+  auto report = policy::BuildEvaluationReport(records, agreements,
+                                              absl::FromCivil(from, zone),
+                                              absl::FromCivil(to + 1, zone));
   if (!report.ok()) return report.status();
   std::string out = absl::StrCat("{\"from\":\"", absl::FormatCivilTime(from),
                                  "\",\"to\":\"", absl::FormatCivilTime(to),
@@ -82,6 +130,12 @@ absl::StatusOr<std::string> EvaluationReportJson(
     }
     out += "]}";
   }
+  absl::StrAppend(&out,
+                  "],\"caf_requests\":", FiguresJson(report->caf_requests),
+                  ",\"agreements\":", AgreementsJson(report->agreements),
+                  ",\"not_visible\":[");
+  for (size_t i = 0; i < inputs.not_visible.size(); ++i)
+    absl::StrAppend(&out, i ? "," : "", JsonString(inputs.not_visible[i]));
   return absl::StrCat(out, "]}");
 }
 

@@ -339,6 +339,9 @@ def journey(gw, tmp, chk, data):
     aud.wait_css('table.report')
     check('Source : Caf de la Gironde' in aud.css('main').text, 'R13 report carries the source mention')
     check(len(aud.driver.find_elements('css selector', 'figure.chart figcaption.source')) == 2, 'each chart has its source')
+    agreements = [c.text for c in aud.driver.find_elements('css selector', '#agreements-row td')]
+    check(agreements[:4] == ['2', '1', '1', '0'], 'R13 counts the agreements: 2 asked, 1 approved, 1 rejected ' + str(agreements))
+    check(aud.driver.find_elements('id', 'caf-requests-row'), "R13 has the Caf's requests to communes (auditor)")
     chk.page(aud, 'auditor-report')
     aud.close()
 

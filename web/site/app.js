@@ -1165,11 +1165,23 @@ async function viewReport() {
     for (const o of c.objectives) rows.push(h('tr', {}, h('th', { scope: 'row' }, ''), h('td', {}, o.objective), cells(o.figures)));
   }
   rows.push(h('tr', { class: 'total' }, h('th', { scope: 'row' }, 'Total'), h('td', {}, ''), cells(rep.total)));
+  // Article 7 both ways (R1) and the onward-transfer agreements (R3).
+  const hidden = (what) => (rep.not_visible || []).includes(what);
+  const median = (m) => (m === null || m === undefined ? '—' : m.toFixed(1));
+  const ag = rep.agreements || {};
+  const others = h('figure', {},
+    table('Demandes de la Caf aux communes (R1, l\'autre sens)', ['Déposées', 'Approuvées', 'Refusées', 'Retirées', 'En attente', 'Délai médian (jours)', 'Téléchargements par la Caf'],
+      [hidden('caf_requests') ? h('tr', {}, h('td', { colspan: 7 }, 'Non visibles pour ce rôle.')) : h('tr', { id: 'caf-requests-row' }, cells(rep.caf_requests))], { class: 'report' }),
+    table('Accords de transmission à un tiers (R3)', ['Demandés', 'Accordés', 'Refusés', 'En attente', 'Délai médian (jours)'],
+      [hidden('agreements') ? h('tr', {}, h('td', { colspan: 5 }, 'Non visibles pour ce rôle.')) : h('tr', { id: 'agreements-row' },
+        [ag.filed, ag.approved, ag.rejected, ag.filed - ag.approved - ag.rejected, median(ag.median_days_to_decision)].map((v) => h('td', { class: 'num' }, v)))], { class: 'report' }),
+    h('figcaption', { class: 'source' }, source));
   const canvas = h('canvas', { id: 'chart-decisions', role: 'img', 'aria-label': 'Demandes par convention : déposées, approuvées, refusées, en attente. ' + source });
   const canvas2 = h('canvas', { id: 'chart-releases', role: 'img', 'aria-label': 'Extraits diffusés par convention. ' + source });
   setView('Évaluation des échanges (R13)', form,
     h('figure', {}, table('Évaluation du ' + from + ' au ' + to + ' (jours du calendrier de la Caf, ' + S.session.timeZone + ')', ['Convention', 'Objectif', ...cols], rows, { class: 'report' }),
       h('figcaption', { class: 'source' }, source)),
+    others,
     h('figure', { class: 'chart' }, canvas, h('figcaption', { class: 'source' }, 'Demandes par convention. ', source)),
     h('figure', { class: 'chart' }, canvas2, h('figcaption', { class: 'source' }, 'Extraits diffusés par convention. ', source)));
   if (await loadChartJs()) {
