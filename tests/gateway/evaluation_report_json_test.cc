@@ -13,8 +13,8 @@ using ::testing::HasSubstr;
 
 google::protobuf::Timestamp At(int day_of_june) {
   google::protobuf::Timestamp t;
-  t.set_seconds(absl::ToUnixSeconds(
-      absl::FromCivil(absl::CivilDay(2026, 6, day_of_june), absl::UTCTimeZone())));
+  t.set_seconds(absl::ToUnixSeconds(absl::FromCivil(
+      absl::CivilDay(2026, 6, day_of_june), absl::UTCTimeZone())));
   return t;
 }
 
