@@ -148,8 +148,10 @@ def main():
               f'({args.requests / filing:.0f}/s, each an audited SubmitRequest)')
         print('- pages: from navigation start to the view on screen, as the page measures it '
               '(`performance.now()` when the view is drawn: a full load, TLS handshakes, scripts, API calls, '
-              'rendering); the action: from the click to the table on screen, timed by the driver '
-              f'(polling every 10 ms); {args.runs} runs after 2 warm-up runs\n')
+              'rendering); the next page: from the route\'s start (the click\'s `hashchange`) to the rows on screen, '
+              'as the page measures it; the preview: from the click to the table on screen, timed by the driver '
+              '(polling every 10 ms); the API call alone: `ListRequests` of 50 rows over HTTPS kept alive, from Python; '
+              f'{args.runs} runs after 2 warm-up runs\n')
         print('| page / action | p50 | p99 | max |')
         print('|---|---|---|---|')
         for name, v in rows:
