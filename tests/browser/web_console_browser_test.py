@@ -125,19 +125,27 @@ class Browser:
     def __init__(self, gw, client, tmp):
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
-        self.home = os.path.join(tmp, 'home-' + (client or 'none'))
+        # A home of its own, even for a second browser of the same user: NSS's
+        # certutil -N on an existing database asks for its password.
+        base = os.path.join(tmp, 'home-' + (client or 'none'))
+        self.home, n = base, 1
+        while os.path.exists(self.home):
+            n += 1
+            self.home = f'{base}-{n}'
         nssdb = os.path.join(self.home, '.pki/nssdb')
         os.makedirs(nssdb, exist_ok=True)
         db = 'sql:' + nssdb
-        subprocess.run(['certutil', '-N', '-d', db, '--empty-password'], check=True)
-        subprocess.run(['certutil', '-A', '-d', db, '-n', 'ctg-dev-ca', '-t', 'CT,,', '-i', gw.pki + '/ca.pem'], check=True)
+        # No terminal: a tool that would prompt fails instead of waiting.
+        subprocess.run(['certutil', '-N', '-d', db, '--empty-password'], check=True, stdin=subprocess.DEVNULL)
+        subprocess.run(['certutil', '-A', '-d', db, '-n', 'ctg-dev-ca', '-t', 'CT,,', '-i', gw.pki + '/ca.pem'], check=True,
+                       stdin=subprocess.DEVNULL)
         if client:
             p12 = os.path.join(tmp, client + '.p12')
             subprocess.run(['openssl', 'pkcs12', '-export', '-in', f'{gw.pki}/clients/{client}.pem',
                             '-inkey', f'{gw.pki}/clients/{client}.key', '-out', p12, '-passout', 'pass:test',
                             '-name', client], check=True)
             subprocess.run(['pk12util', '-d', db, '-i', p12, '-W', 'test'], check=True,
-                           stdout=subprocess.DEVNULL)
+                           stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
         opts = webdriver.ChromeOptions()
         opts.binary_location = shutil.which('chromium')
         for a in ['--headless=new', '--no-sandbox', '--disable-gpu', '--window-size=1280,1800',
@@ -571,6 +579,19 @@ def caf_journey(gw, tmp, chk):
     caf.wait_css('a[href="#/caf-demande/%s"]' % other)
     chk.page(caf, 'caf-requester-requests')
     caf.close()
+
+    # The auditor reads both lists (no action offered).
+    aud = Browser(gw, 'auditor', tmp)
+    aud.open('#/caf-demandes').wait_title('Demandes de la Caf')
+    aud.wait_css('a[href="#/caf-demande/%s"]' % cid)
+    chk.page(aud, 'auditor-caf-requests')
+    aud.open('#/caf-demande/' + cid).wait_title('Demande de la Caf ' + cid)
+    aud.wait_css('#upload')
+    check(not aud.driver.find_elements('css selector', 'section[aria-label="Actions"]'), 'the auditor gets no action')
+    aud.open('#/accords').wait_title('Accords de transmission')
+    aud.wait_css('table tbody tr a')
+    chk.page(aud, 'auditor-agreements')
+    aud.close()
     return {'caf_request': cid, 'caf_rejected': other}
 
 
