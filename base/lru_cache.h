@@ -50,6 +50,12 @@ class LruCache {
     }
   }
 
+  // Drops every entry.
+  void Clear() {
+    entries_.clear();
+    cost_ = 0;
+  }
+
   // The total cost of the entries kept.
   size_t cost() const { return cost_; }
   size_t size() const { return entries_.size(); }

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "audit/note_key.h"
@@ -160,6 +161,13 @@ int Get(const Args& args) {
     receipt_note = absl::StrCat("receipt verified: audit event ",
                                 event->sequence, " in a checkpoint of ",
                                 trailer->receipt().tree_size(), " events");
+    std::vector<ctg::v1::ReleaseAgreement> agreements(
+        trailer->receipt().agreements().begin(),
+        trailer->receipt().agreements().end());
+    auto verified =
+        extract::VerifyReleaseAgreements(*event, agreements, digest, *key);
+    if (!verified.ok())
+      return ReportError(verified.status(), kExitVerifyFailed);
   }
   std::string body =
       format == "json" ? ExtractJson(header, cells, digest) : csv;
@@ -181,6 +189,13 @@ int Get(const Args& args) {
   std::fprintf(
       stderr, "ctg: cite it as \"%s\"; use it only for the declared purpose.\n",
       header.source_mention().c_str());
+  // R3: the onward transfers the Caf agreed to, in force at this release.
+  for (const ctg::v1::ReleaseAgreement& a : trailer->receipt().agreements()) {
+    std::fprintf(stderr,
+                 "ctg: agreement %s: the Caf agreed to its transfer to %s "
+                 "(%s)\n",
+                 a.id().c_str(), a.recipient().c_str(), a.purpose().c_str());
+  }
   return kExitOk;
 }
 

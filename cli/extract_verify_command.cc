@@ -2,12 +2,14 @@
 // extract saved by `ctg extract get -o FILE` (CSV or JSON) against the
 // signed receipt saved beside it (FILE.receipt.json) and the audit public
 // key: the file's digest is the one the Caf's audit trail records as
-// released, for that request.
+// released, for that request; and the onward-transfer agreements the
+// receipt carries (R3) are the Caf's decisions on that release.
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -103,49 +105,50 @@ absl::StatusOr<ctg::v1::ReleaseReceipt> ParseReceipt(const std::string& text,
   return ReceiptFromStruct(*json, path);
 }
 
-// R3: the onward-transfer agreements attached to the release's receipt
-// (`ctg transfer show ID --attach FILE`). Each one's receipt must verify
-// and record the Caf's successful decision on this very release; printed
-// one per line. Errors (kDataLoss) name the agreement.
+// R3: the onward-transfer agreements the release's receipt carries: those
+// the gateway listed at the release (named by its signed event) and those
+// attached since (`ctg transfer show ID --attach FILE`). Each one's
+// decision receipt must verify and concern this very release, and every
+// agreement the release names must be there; printed one per line.
+// Errors (kDataLoss) name the agreement.
 absl::Status VerifyAgreements(const std::string& receipt_text,
                               const std::string& path,
+                              const audit::Event& release,
                               const std::string& release_sha256,
                               const audit::NoteVerifier& key) {
   auto json = ParseJson(receipt_text, path);
   if (!json.ok()) return json.status();
-  auto list = json->fields().find("agreements");
-  if (list == json->fields().end()) return absl::OkStatus();
-  for (const auto& v : list->second.list_value().values()) {
-    const google::protobuf::Struct& a = v.struct_value();
-    const std::string id = Field(a, "id");
-    auto receipt_field = a.fields().find("receipt");
-    if (receipt_field == a.fields().end()) {
-      return absl::DataLossError(
-          absl::StrCat("agreement ", id, ": no receipt"));
+  std::vector<ctg::v1::ReleaseAgreement> carried;
+  if (auto list = json->fields().find("agreements");
+      list != json->fields().end()) {
+    for (const auto& v : list->second.list_value().values()) {
+      const google::protobuf::Struct& a = v.struct_value();
+      ctg::v1::ReleaseAgreement agreement;
+      agreement.set_id(Field(a, "id"));
+      auto receipt_field = a.fields().find("receipt");
+      if (receipt_field == a.fields().end()) {
+        return absl::DataLossError(
+            absl::StrCat("agreement ", agreement.id(), ": no receipt"));
+      }
+      auto receipt =
+          ReceiptFromStruct(receipt_field->second.struct_value(), path);
+      if (!receipt.ok()) return receipt.status();
+      *agreement.mutable_decision_receipt() = *receipt;
+      carried.push_back(std::move(agreement));
     }
-    auto receipt =
-        ReceiptFromStruct(receipt_field->second.struct_value(), path);
-    if (!receipt.ok()) return receipt.status();
-    auto event = extract::VerifyEventReceipt(*receipt, key);
-    if (!event.ok()) {
-      return absl::DataLossError(
-          absl::StrCat("agreement ", id, ": ", event.status().message()));
-    }
-    if (event->method != "/ctg.v1.TransferAgreements/DecideTransferAgreement" ||
-        event->code != 0 || event->target_id != id) {
-      return absl::DataLossError(absl::StrCat(
-          "agreement ", id, ": the event is not the Caf's decision on it"));
-    }
-    if (extract::EventFact(*event, "extract_sha256") != release_sha256) {
-      return absl::DataLossError(absl::StrCat(
-          "agreement ", id, ": the decision concerns another release"));
-    }
-    const std::string decision = extract::EventFact(*event, "decision");
-    std::cout << "  agreement " << id << ": onward transfer to "
-              << extract::EventFact(*event, "recipient") << " "
-              << (decision == "APPROVE" ? "APPROVED" : "REJECTED")
-              << " by the Caf (" << extract::EventFact(*event, "reasons")
-              << "), audit event " << event->sequence << "\n";
+  }
+  auto verified =
+      extract::VerifyReleaseAgreements(release, carried, release_sha256, key);
+  if (!verified.ok()) return verified.status();
+  for (const extract::VerifiedAgreement& a : *verified) {
+    std::cout << "  agreement " << a.id << ": onward transfer to "
+              << a.recipient << " " << (a.approved ? "APPROVED" : "REJECTED")
+              << " by the Caf (" << a.reasons << "), audit event "
+              << a.decision_sequence << "; "
+              << (a.listed_by_release
+                      ? "in force at the release (listed by its audit event)"
+                      : "attached to the receipt after the release")
+              << "\n";
   }
   return absl::OkStatus();
 }
@@ -314,8 +317,8 @@ int Verify(const Args& args) {
             << ") is the extract released for " << saved->request_id
             << ": audit event " << event->sequence << ", in a checkpoint of "
             << receipt->tree_size() << " events signed by the audit key\n";
-  if (absl::Status s =
-          VerifyAgreements(*receipt_text, receipt_path, saved->sha256, *key);
+  if (absl::Status s = VerifyAgreements(*receipt_text, receipt_path, *event,
+                                        saved->sha256, *key);
       !s.ok()) {
     return ReportError(s, kExitVerifyFailed);
   }
@@ -335,8 +338,10 @@ void RegisterExtractVerifyCommand(std::vector<Command>& commands) {
                       "audit event is the release of that request, and the "
                       "event is in a checkpoint signed "
                       "by the Caf's audit key (--audit-key or CTG_AUDIT_KEY). "
-                      "Exit code 3 when anything "
-                      "differs.",
+                      "Lists the onward-transfer agreements the receipt "
+                      "carries (in force at the release, or attached since "
+                      "with `ctg transfer show ID --attach FILE`), each "
+                      "checked. Exit code 3 when anything differs.",
                       {{"receipt"}, {"audit-key"}},
                       Verify});
 }

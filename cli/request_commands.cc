@@ -2,6 +2,8 @@
 // (file, follow, answer questions, withdraw), and what `ctg review ...`
 // shares with it (request_output.h).
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -15,6 +17,7 @@
 #include "cli/output.h"
 #include "cli/request_output.h"
 #include "cli/time_text.h"
+#include "ctg/v1/transfer_agreements.grpc.pb.h"
 
 namespace ctg::cli {
 namespace {
@@ -380,14 +383,61 @@ absl::StatusOr<std::string> OneRequestId(const Args& args) {
   return args.positionals()[0];
 }
 
+namespace {
+
+// R3: the onward-transfer agreements on the releases of request `id`, one
+// entry each (state, release, third party, purpose, decision, end), under
+// the request. A caller whose role may not list agreements (an operator)
+// sees none. Exit code as every command.
+int PrintRequestAgreements(const Args& args, const std::string& id) {
+  auto conn = Connect(args);
+  if (!conn.ok()) return ReportError(conn.status(), kExitUsage);
+  auto stub = ctg::v1::TransferAgreements::NewStub(conn->channel);
+  ctg::v1::ListTransferAgreementsRequest request;
+  request.set_request_id(id);
+  request.set_page_size(500);
+  std::vector<ctg::v1::TransferAgreement> agreements;
+  do {
+    ctg::v1::ListTransferAgreementsResponse response;
+    auto context = NewContext(args);
+    grpc::Status status =
+        stub->ListTransferAgreements(context.get(), request, &response);
+    if (status.error_code() == grpc::StatusCode::PERMISSION_DENIED)
+      return kExitOk;
+    if (!status.ok()) return ReportRpcError(status);
+    for (const auto& a : response.agreements()) agreements.push_back(a);
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  // Oldest first, as the history.
+  for (auto a = agreements.rbegin(); a != agreements.rend(); ++a) {
+    std::cout << "  agreement     " << a->id() << "  "
+              << ctg::v1::TransferAgreementState_Name(a->state())
+              << "  release " << a->extract_id() << ", to " << a->recipient()
+              << ": " << Indented(a->purpose()) << "\n";
+    if (!a->reviewer().empty()) {
+      std::cout << "                decided " << TimeText(a->decide_time())
+                << " by " << a->reviewer() << ": "
+                << Indented(a->decision_reasons()) << "\n";
+    }
+    if (!a->end_reason().empty())
+      std::cout << "                ended: " << a->end_reason() << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
 int ShowRequestCommand(const Args& args) {
   auto id = OneRequestId(args);
   if (!id.ok()) return ReportError(id.status(), kExitUsage);
   ctg::v1::GetRequestRequest request;
   request.set_id(*id);
-  return RunRequestCall(args, [&](auto& stub, auto* ctx, auto* out) {
+  int code = RunRequestCall(args, [&](auto& stub, auto* ctx, auto* out) {
     return stub.GetRequest(ctx, request, out);
   });
+  // JSON stays one line, the request's: `ctg transfer list --request ID`.
+  if (code != kExitOk || args.Get("format") == "json") return code;
+  return PrintRequestAgreements(args, *id);
 }
 
 void RegisterRequestCommands(std::vector<Command>& commands) {
@@ -430,7 +480,9 @@ void RegisterRequestCommands(std::vector<Command>& commands) {
       {"request",
        "show",
        "ID",
-       "Shows a request with its versions, questions, opinions and history.",
+       "Shows a request with its versions, questions, opinions and history, "
+       "and the onward-transfer agreements asked on its releases (R3: "
+       "state, third party, purpose, the Caf's decision, why one ended).",
        {},
        ShowRequestCommand});
   std::vector<FlagSpec> amend_flags = {

@@ -1,15 +1,19 @@
 // ctg transfer ...: onward-transfer agreements (R3). A requester of the
 // commune asks, on a release it holds, the Caf's prior agreement to pass it
 // to a named third party; a Caf reviewer approves or rejects with reasons.
-// `ctg transfer show ID --attach FILE` adds the decision's signed receipt
-// to the release's receipt (FILE.receipt.json), where `ctg extract verify
+// An extract downloaded after the Caf approved an agreement lists it in
+// its own receipt (the gateway does); `ctg transfer show ID --attach FILE`
+// adds a decision made since the download to the release's receipt
+// (FILE.receipt.json) without downloading again, where `ctg extract verify
 // FILE` checks and lists it.
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "audit/canonical.h"
 #include "cli/command.h"
 #include "cli/connection.h"
 #include "cli/output.h"
@@ -54,6 +58,15 @@ void Print(const ctg::v1::TransferAgreement& a, bool json) {
   }
 }
 
+// The digest the release event of a saved receipt records ("" if none).
+std::string ReleasedDigest(const google::protobuf::Struct& receipt) {
+  auto hex = receipt.fields().find("event_canonical_hex");
+  if (hex == receipt.fields().end()) return "";
+  auto event = audit::DecodeCanonical(
+      absl::HexStringToBytes(hex->second.string_value()));
+  return event.ok() ? extract::EventFact(*event, "sha256") : "";
+}
+
 // Adds (or replaces) `a` in the "agreements" list of the release receipt
 // at `receipt_path`, with its decision's receipt.
 absl::Status Attach(const ctg::v1::TransferAgreement& a,
@@ -75,6 +88,16 @@ absl::Status Attach(const ctg::v1::TransferAgreement& a,
   if (a.decision_audit_sequence() == 0) {
     return absl::FailedPreconditionError(
         absl::StrCat("agreement ", a.id(), " has no decision to attach yet"));
+  }
+  // Refused before writing: a decision attached to another release's
+  // receipt would only make `ctg extract verify` fail later.
+  const std::string released = ReleasedDigest(receipt);
+  if (released != a.extract_sha256()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--attach: ", receipt_path, " is the receipt of another release (",
+        released.empty() ? "no release event" : "sha256 " + released,
+        "); agreement ", a.id(), " is on release ", a.extract_id(), " (sha256 ",
+        a.extract_sha256(), ")"));
   }
   google::protobuf::Struct decision;
   if (!google::protobuf::util::JsonStringToMessage(
@@ -183,6 +206,7 @@ int List(const Args& args) {
   auto stub = ctg::v1::TransferAgreements::NewStub(conn->channel);
   ctg::v1::ListTransferAgreementsRequest request;
   request.set_extract_id(args.Get("extract"));
+  request.set_request_id(args.Get("request"));
   request.set_page_size(500);
   bool json = args.Get("format") == "json";
   Table table({"ID", "STATE", "RELEASE", "REQUEST", "COMMUNE", "RECIPIENT"});
@@ -222,17 +246,21 @@ void RegisterTransferCommands(std::vector<Command>& commands) {
   commands.push_back(
       {"transfer",
        "list",
-       "[--extract EXTRACT_ID]",
-       "Lists the onward-transfer agreements you may see, newest first.",
-       {{"extract"}},
+       "[--extract EXTRACT_ID] [--request REQUEST_ID]",
+       "Lists the onward-transfer agreements you may see, newest first; "
+       "--extract those on one release, --request those on the releases of "
+       "one request.",
+       {{"extract"}, {"request"}},
        List});
   commands.push_back(
       {"transfer",
        "show",
        "ID [--attach EXTRACT_FILE]",
-       "Shows an agreement. --attach adds its decision's signed receipt to "
-       "EXTRACT_FILE.receipt.json, where `ctg extract verify EXTRACT_FILE` "
-       "checks and lists it.",
+       "Shows an agreement. An extract downloaded after the approval lists "
+       "the agreement in its own receipt; for a decision made since your "
+       "download, --attach adds its signed receipt to "
+       "EXTRACT_FILE.receipt.json (no new download), where `ctg extract "
+       "verify EXTRACT_FILE` checks and lists it.",
        {{"attach"}},
        Show});
   commands.push_back(

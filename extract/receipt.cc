@@ -1,10 +1,12 @@
 #include "extract/receipt.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "audit/canonical.h"
 #include "audit/checkpoint.h"
 #include "audit/hash.h"
@@ -75,10 +77,24 @@ absl::StatusOr<audit::Event> VerifyReceipt(
   return *event;
 }
 
-std::string ReceiptJson(const ctg::v1::ReleaseReceipt& receipt) {
+namespace {
+
+constexpr char kDecideMethod[] =
+    "/ctg.v1.TransferAgreements/DecideTransferAgreement";
+
+// The receipt's JSON object, without a line end.
+std::string ReceiptObject(const ctg::v1::ReleaseReceipt& receipt) {
   std::vector<std::string> proof;
   for (const std::string& h : receipt.inclusion_proof()) {
     proof.push_back(JsonString(absl::BytesToHexString(h)));
+  }
+  std::vector<std::string> agreements;
+  for (const ctg::v1::ReleaseAgreement& a : receipt.agreements()) {
+    agreements.push_back(absl::StrCat(
+        "{\"id\":", JsonString(a.id()), ",\"recipient\":",
+        JsonString(a.recipient()), ",\"purpose\":", JsonString(a.purpose()),
+        ",\"state\":\"AGREEMENT_APPROVED\",\"receipt\":",
+        ReceiptObject(a.decision_receipt()), "}"));
   }
   return absl::StrCat("{\"audit_sequence\":", receipt.audit_sequence(),
                       ",\"tree_size\":", receipt.tree_size(),
@@ -86,7 +102,79 @@ std::string ReceiptJson(const ctg::v1::ReleaseReceipt& receipt) {
                       ",\"inclusion_proof\":[", absl::StrJoin(proof, ","), "]",
                       ",\"event_canonical_hex\":",
                       JsonString(absl::BytesToHexString(receipt.event())),
-                      "}\n");
+                      agreements.empty()
+                          ? ""
+                          : absl::StrCat(",\"agreements\":[",
+                                         absl::StrJoin(agreements, ","), "]"),
+                      "}");
+}
+
+absl::Status BadAgreement(absl::string_view id, absl::string_view what) {
+  return absl::DataLossError(absl::StrCat("agreement ", id, ": ", what));
+}
+
+// One agreement's decision receipt, checked against the release.
+absl::StatusOr<VerifiedAgreement> VerifyAgreement(
+    const ctg::v1::ReleaseAgreement& a, const std::string& release_sha256,
+    const audit::NoteVerifier& key) {
+  auto event = VerifyEventReceipt(a.decision_receipt(), key);
+  if (!event.ok()) return BadAgreement(a.id(), event.status().message());
+  if (event->method != kDecideMethod || event->code != 0 ||
+      event->target_id != a.id()) {
+    return BadAgreement(a.id(), "the event is not the Caf's decision on it");
+  }
+  if (FactOf(*event, "extract_sha256") != release_sha256)
+    return BadAgreement(a.id(), "the decision concerns another release");
+  VerifiedAgreement out;
+  out.id = a.id();
+  out.recipient = FactOf(*event, "recipient");
+  out.purpose = FactOf(*event, "purpose");
+  out.reasons = FactOf(*event, "reasons");
+  out.approved = FactOf(*event, "decision") == "APPROVE";
+  out.decision_sequence = event->sequence;
+  return out;
+}
+
+}  // namespace
+
+std::string ReceiptJson(const ctg::v1::ReleaseReceipt& receipt) {
+  return absl::StrCat(ReceiptObject(receipt), "\n");
+}
+
+std::vector<std::string> ReleaseAgreementIds(const audit::Event& release) {
+  const std::string listed = FactOf(release, "transfer_agreements");
+  if (listed.empty()) return {};
+  return absl::StrSplit(listed, ',');
+}
+
+absl::StatusOr<std::vector<VerifiedAgreement>> VerifyReleaseAgreements(
+    const audit::Event& release,
+    const std::vector<ctg::v1::ReleaseAgreement>& agreements,
+    const std::string& release_sha256, const audit::NoteVerifier& key) {
+  const std::vector<std::string> named = ReleaseAgreementIds(release);
+  std::vector<VerifiedAgreement> out;
+  for (const ctg::v1::ReleaseAgreement& a : agreements) {
+    CTG_ASSIGN_OR_RETURN(VerifiedAgreement v,
+                         VerifyAgreement(a, release_sha256, key));
+    v.listed_by_release =
+        std::find(named.begin(), named.end(), v.id) != named.end();
+    if (v.listed_by_release && !v.approved) {
+      return BadAgreement(v.id,
+                          "the release names it but its decision is not an "
+                          "approval");
+    }
+    out.push_back(std::move(v));
+  }
+  // The release's own list is signed: none of it may be missing.
+  for (const std::string& id : named) {
+    bool carried = std::any_of(out.begin(), out.end(),
+                               [&](const auto& v) { return v.id == id; });
+    if (!carried) {
+      return BadAgreement(
+          id, "the release names it but the receipt carries no decision");
+    }
+  }
+  return out;
 }
 
 }  // namespace ctg::extract

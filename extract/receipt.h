@@ -8,7 +8,9 @@
 #ifndef CTG_EXTRACT_RECEIPT_H_
 #define CTG_EXTRACT_RECEIPT_H_
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "audit/event.h"
@@ -38,8 +40,40 @@ std::string EventFact(const audit::Event& event, absl::string_view key);
 
 // The receipt as a JSON object (for a file saved beside the extract):
 // sequence, tree size, checkpoint note, proof hashes (hex), the event's
-// canonical bytes (hex) and the event as an audit export line.
+// canonical bytes (hex); and, for an extract's receipt that lists
+// onward-transfer agreements, "agreements": [{id, recipient, purpose,
+// state, receipt}] (the shape `ctg transfer show --attach` adds).
 std::string ReceiptJson(const ctg::v1::ReleaseReceipt& receipt);
+
+// R3: an onward-transfer agreement carried by a release's receipt (listed
+// by the gateway at the release, or attached later by the commune), once
+// its decision's receipt is checked.
+struct VerifiedAgreement {
+  std::string id;
+  // From the decision's signed event.
+  std::string recipient;
+  std::string purpose;
+  std::string reasons;
+  bool approved = false;
+  uint64_t decision_sequence = 0;
+  // The release event names it (fact "transfer_agreements"): it was
+  // approved and in force when the extract was released.
+  bool listed_by_release = false;
+};
+
+// The agreement ids the release event names (fact "transfer_agreements",
+// separated by commas); none for a release without agreements.
+std::vector<std::string> ReleaseAgreementIds(const audit::Event& release);
+
+// Checks `agreements` against the verified release event `release`: each
+// decision's receipt verifies with `key` and records the Caf's successful
+// decision on that agreement about the release of `release_sha256`; every
+// agreement the release names is there and approved. Errors (kDataLoss)
+// name the agreement.
+absl::StatusOr<std::vector<VerifiedAgreement>> VerifyReleaseAgreements(
+    const audit::Event& release,
+    const std::vector<ctg::v1::ReleaseAgreement>& agreements,
+    const std::string& release_sha256, const audit::NoteVerifier& key);
 
 }  // namespace ctg::extract
 

@@ -21,6 +21,11 @@ absl::StatusOr<CommuneBase> CommuneBases::Get(const std::string& period,
   return out;
 }
 
+void CommuneBases::Clear() {
+  MutexLock lock(&mu_);
+  lru_.Clear();
+}
+
 absl::StatusOr<CommuneBase> CommuneBases::Get(store::ReadSession& session,
                                               const std::string& period,
                                               const std::string& commune) {

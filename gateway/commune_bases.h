@@ -4,7 +4,10 @@
 // A re-import of the period changes its base version and so the cache key.
 // The period's base version and the commune's slice are read in one read
 // transaction, so that a re-import between them cannot label new figures
-// with the old version.
+// with the old version. That read of the version, in the caller's own
+// snapshot, is what keeps every replica sharing a PostgreSQL database from
+// deciding on a base another replica replaced: a lost announcement of the
+// re-import (Clear) costs memory, never a stale figure.
 //
 // Thread-safe.
 #ifndef CTG_GATEWAY_COMMUNE_BASES_H_
@@ -46,6 +49,10 @@ class CommuneBases {
                                   const std::string& period,
                                   const std::string& commune)
       ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Drops every base kept (a re-import was announced: those of the old
+  // version would only wait to be evicted).
+  void Clear() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   store::Backend* const db_;

@@ -68,10 +68,12 @@ struct Server::Impl {
   HealthService* health_service = nullptr;  // owned by `server`
   std::unique_ptr<grpc::Server> server;
   std::string address;
-  const ExtractsService* extracts = nullptr;  // for metrics
-  std::unique_ptr<Metrics> metrics;           // null without [metrics] listen
+  ExtractsService* extracts = nullptr;  // for metrics and re-imports
+  std::unique_ptr<Metrics> metrics;     // null without [metrics] listen
   std::string metrics_address;
   std::unique_ptr<web::WebServer> web;  // null without [web] listen
+  // Null on SQLite. Declared after what it clears: destroyed before them.
+  std::unique_ptr<ReimportWatch> reimports;
 
   absl::Notification stop_background;
   std::thread background;  // periodic checkpoints and trust reloads
@@ -169,6 +171,23 @@ void AddServices(Server::Impl& impl) {
       d, impl.db.get(), &impl.config, impl.audit_log.get()));
   impl.services.push_back(std::make_unique<ReflectionService>(d));
   impl.unknown_methods = std::make_unique<UnknownMethodService>(d);
+}
+
+// With replicas on one PostgreSQL database: a re-import by any of them
+// empties this one's caches of bases and releases at once. (They are keyed
+// by the base versions each call reads, so this frees memory rather than
+// correcting anything.)
+absl::Status WatchOtherReplicas(Server::Impl& impl) {
+  CommuneBases* bases = impl.bases.get();
+  ExtractsService* extracts = impl.extracts;
+  absl::StatusOr<std::unique_ptr<ReimportWatch>> watch =
+      WatchReimports(impl.config, [bases, extracts] {
+        bases->Clear();
+        extracts->DropCachedReleases();
+      });
+  if (!watch.ok()) return watch.status();
+  impl.reimports = *std::move(watch);
+  return absl::OkStatus();
 }
 
 // Health, reflection and unknown methods go through the dispatcher like
@@ -370,6 +389,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
       impl->limiter.get(), impl->health.get());
   impl->bases = std::make_unique<CommuneBases>(impl->db.get(), 64);
   AddServices(*impl);
+  CTG_RETURN_IF_ERROR(WatchOtherReplicas(*impl));
   if (!config.metrics.listen.empty()) CTG_RETURN_IF_ERROR(StartMetrics(*impl));
 
   grpc::ServerBuilder builder;

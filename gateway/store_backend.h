@@ -6,6 +6,7 @@
 #ifndef CTG_GATEWAY_STORE_BACKEND_H_
 #define CTG_GATEWAY_STORE_BACKEND_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -27,6 +28,22 @@ absl::StatusOr<std::unique_ptr<store::Backend>> OpenGatewayStore(
 // cause, nothing written), else SQLite at `config.database` as above.
 absl::StatusOr<std::unique_ptr<store::Backend>> OpenGatewayStore(
     const Config& config);
+
+// Listens, while it lives, for re-imports of the statistical base committed
+// by any gateway sharing the store.
+class ReimportWatch {
+ public:
+  virtual ~ReimportWatch() = default;
+};
+
+// Calls `on_reimport` (on a thread of its own, one call at a time) after
+// each re-import of a period committed on the configuration's PostgreSQL
+// database by any replica, and whenever the watch (re)connects, since
+// announcements may have been missed meanwhile. Null on SQLite: one process
+// owns the file, and its own caches are keyed by what they depend on.
+// Errors: those of opening a PostgreSQL session (kUnavailable...).
+absl::StatusOr<std::unique_ptr<ReimportWatch>> WatchReimports(
+    const Config& config, std::function<void()> on_reimport);
 
 // Opens the store at `database` read-only and as it is (no migration): for
 // `--check` and to check a backup copy. Errors: kUnavailable naming it.

@@ -23,9 +23,12 @@ absl::string_view AgreementStateName(AgreementState state) {
 AgreementCarrier CarrierOf(RequestState request_state,
                            const ConventionTerms& convention,
                            absl::CivilDay today) {
-  // R10: a revoked request; R11: a convention terminated or past its window.
+  // R10: a revoked request; R11: a convention terminated or past its window;
+  // R10: a suspension, which ends nothing but stops every step meanwhile.
+  const ConventionStatus status = EffectiveStatus(convention, today);
   return {request_state == RequestState::kRevoked,
-          EffectiveStatus(convention, today) == ConventionStatus::kEnded};
+          status == ConventionStatus::kEnded,
+          status == ConventionStatus::kSuspended};
 }
 
 absl::Status ReleaseNotFound(absl::string_view extract_id) {
@@ -64,6 +67,13 @@ absl::Status CheckMayAskAgreement(const Identity& who,
         absl::StrCat("the convention of release ", release.extract_id,
                      " has ended; its data may not be passed on"));
   }
+  // R10: "access of that commune stops at once", until reinstated.
+  if (release.convention_suspended) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the convention of release ", release.extract_id,
+        " is suspended by the Caf: no agreement may be asked until it is "
+        "reinstated"));
+  }
   CTG_RETURN_IF_ERROR(ValidateText("recipient", input.recipient,
                                    limits.max_name_chars, Presence::kRequired,
                                    TextKind::kLine));
@@ -100,11 +110,22 @@ absl::StatusOr<AgreementState> DecideAgreement(
         "agreement ", agreement.id, " is ", AgreementStateName(agreement.state),
         "; only REQUESTED agreements can be decided"));
   }
+  // R10: as for requests, no decision while the convention is suspended.
+  if (agreement.convention_suspended) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the convention of agreement ", agreement.id,
+        " is suspended by the Caf: no decision until it is reinstated"));
+  }
   // R3: the Caf records why it agrees or refuses.
   CTG_RETURN_IF_ERROR(ValidateText("reasons", reasons,
                                    limits.max_reasoning_chars,
                                    Presence::kRequired, TextKind::kParagraph));
   return approve ? AgreementState::kApproved : AgreementState::kRejected;
+}
+
+bool ListedInReleaseReceipt(AgreementState effective) {
+  // R3: the Caf's prior agreement, still in force (R10, R11 end it).
+  return effective == AgreementState::kApproved;
 }
 
 absl::Status CheckAgreementVisible(const Identity& who,

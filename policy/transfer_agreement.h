@@ -10,6 +10,11 @@
 //   REQUESTED or APPROVED --the request is REVOKED, or its convention
 //       ended--> ENDED (computed on reading, like EXPIRED, never stored)
 //
+// A suspension of the convention (R10) ends nothing, as it is lifted by a
+// reinstatement; while it lasts no agreement is asked or decided, as no
+// request is filed or decided, and no release (so no receipt) is made.
+// A release's receipt lists the agreements APPROVED on it and in force.
+//
 // Tenant isolation as for requests: a commune sees only its own
 // agreements and releases; another commune's is NOT_FOUND.
 //
@@ -48,9 +53,10 @@ struct HeldRelease {
   std::string request_id;
   std::string commune;  // the commune it was released to
   RequestState request_state =
-      RequestState::kApproved;    // EffectiveRequestState
-  bool request_revoked = false;   // the request is REVOKED (R10)
-  bool convention_ended = false;  // terminated or past its window (R11)
+      RequestState::kApproved;        // EffectiveRequestState
+  bool request_revoked = false;       // the request is REVOKED (R10)
+  bool convention_ended = false;      // terminated or past its window (R11)
+  bool convention_suspended = false;  // suspended by the Caf (R10)
 };
 
 // What an agreement's life depends on (R3 with R10, R11): its request was
@@ -59,6 +65,7 @@ struct HeldRelease {
 struct AgreementCarrier {
   bool request_revoked = false;
   bool convention_ended = false;
+  bool convention_suspended = false;  // not ended: reinstatement lifts it
 };
 AgreementCarrier CarrierOf(RequestState request_state,
                            const ConventionTerms& convention,
@@ -80,7 +87,8 @@ struct AgreementInput {
 // release is the caller's commune's (else kNotFound, as a missing release:
 // a commune asks only about releases it holds); the request not revoked
 // and the convention not ended (kFailedPrecondition: nothing may be passed
-// on any more); recipient and purpose (kInvalidArgument naming the field).
+// on any more) nor suspended (kFailedPrecondition, R10: until it is
+// reinstated); recipient and purpose (kInvalidArgument naming the field).
 absl::Status CheckMayAskAgreement(
     const Identity& who, const HeldRelease& release,
     const AgreementInput& input, const RequestLimits& limits = RequestLimits());
@@ -90,6 +98,7 @@ struct StudiedAgreement {
   std::string id;  // e.g. "AGR-000001"
   std::string commune;
   AgreementState state = AgreementState::kRequested;  // EffectiveAgreementState
+  bool convention_suspended = false;  // R10: no decision until reinstated
 };
 
 // R3: the state an agreement stored as `stored` is in: ENDED when it is
@@ -103,12 +112,17 @@ AgreementState EffectiveAgreementState(AgreementState stored,
 // R3: the state after a Caf reviewer decides. Checks, in order: visible
 // (kNotFound for another commune's identity); a reviewer of the Caf
 // (kPermissionDenied); REQUESTED (kFailedPrecondition `agreement AGR-1 is
-// ENDED; only REQUESTED agreements can be decided`); reasons required for
-// both outcomes (kInvalidArgument naming "reasons", free text of at most
+// ENDED; only REQUESTED agreements can be decided`); its convention not
+// suspended (kFailedPrecondition, R10); reasons required for both outcomes
+// (kInvalidArgument naming "reasons", free text of at most
 // max_reasoning_chars).
 absl::StatusOr<AgreementState> DecideAgreement(
     const Identity& who, const StudiedAgreement& agreement, bool approve,
     absl::string_view reasons, const RequestLimits& limits = RequestLimits());
+
+// R3: whether a release's receipt lists an agreement in `effective` state
+// (EffectiveAgreementState): only an agreement APPROVED and in force.
+bool ListedInReleaseReceipt(AgreementState effective);
 
 // R3, R8: a commune identity sees its own commune's agreements; the Caf
 // sees all. kNotFound as AgreementNotFound otherwise.

@@ -4,8 +4,11 @@
 #   - a request of the Caf to Le Bouscat (CREQ-000001: places in crèches by
 #     IRIS, with a table template), studied and approved by the commune's
 #     reviewer, the commune's file uploaded and downloaded by the Caf;
-#   - a release to Le Bouscat (a request filed, approved and downloaded) and
-#     an onward-transfer agreement on it, approved by a Caf reviewer.
+#   - a release to Le Bouscat (a request filed, approved and downloaded),
+#     two onward-transfer agreements on it, one approved and one rejected by
+#     a Caf reviewer, and the extract downloaded again: its receipt lists
+#     the approved agreement (`ctg extract verify` shows it, `ctg request
+#     show` lists both).
 #
 #   tools/demo-article7.sh DEMO_DIR      (CTG_GATEWAY and CTG_CA must be set)
 set -euo pipefail
@@ -41,13 +44,18 @@ req=$(as requester-33069 request submit \
   --indicator allocataires --territory 33069 --period 2023 | id_of)
 as reviewer review start "$req" >/dev/null
 as reviewer review approve "$req" --opportunity "Dans l'axe I.2" \
-  --feasibility "Commune entière, au-dessus des seuils" >/dev/null
+  --feasibility "Commune entière, au-dessus des seuils" --downloads 2 >/dev/null
 as requester-33069 extract get "$req" -o "$demo/extract-$req.csv" >/dev/null
 extract_id=$(sed -n 's/^extract_id,//p' "$demo/extract-$req.csv")
 agr=$(as requester-33069 transfer ask "$extract_id" --recipient "Centre social du Bouscat" \
   --purpose "Préparer l'atelier parentalité du quartier Champ de courses" | id_of)
 as reviewer transfer approve "$agr" --reason "Partenaire de la CTG, usage dans ses objectifs" \
   >/dev/null
-as requester-33069 transfer show "$agr" --attach "$demo/extract-$req.csv" >/dev/null
+rejected=$(as requester-33069 transfer ask "$extract_id" --recipient "Journal municipal" \
+  --purpose "Publier la carte des familles monoparentales" | id_of)
+as reviewer transfer reject "$rejected" --reason "Diffusion publique : hors de l'usage déclaré" \
+  >/dev/null
+# Downloaded again (the second of two downloads): the receipt lists $agr.
+as requester-33069 extract get "$req" -o "$demo/extract-$req.csv" --force 2>/dev/null
 echo "Article 7 demo: $creq (the Caf's request, uploaded and downloaded), $req released as" \
-  "$extract_id, agreement $agr approved"
+  "$extract_id, agreement $agr approved (listed in the release's receipt), $rejected rejected"

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace ctg::load {
 
@@ -17,6 +18,17 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
+}
+
+Channels::Channels(const std::string& gateways, std::string pki_dir)
+    : gateways_(absl::StrSplit(gateways, ',', absl::SkipEmpty())),
+      pki_dir_(std::move(pki_dir)) {
+  if (gateways_.empty()) gateways_.push_back(gateways);
+}
+
+const std::string& Channels::TargetOf(int worker) const {
+  if (worker < 0) return gateways_.front();
+  return gateways_[static_cast<size_t>(worker) % gateways_.size()];
 }
 
 absl::StatusOr<std::unique_ptr<Channels>> Channels::FromPki(
@@ -75,8 +87,8 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Channels::Get(
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   // Distinct channel arguments also keep channels apart.
   args.SetInt("ctg.load.worker", worker);
-  auto channel =
-      grpc::CreateCustomChannel(gateway_, grpc::SslCredentials(tls), args);
+  auto channel = grpc::CreateCustomChannel(TargetOf(worker),
+                                           grpc::SslCredentials(tls), args);
   channels_.emplace(key, channel);
   return channel;
 }

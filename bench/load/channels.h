@@ -1,5 +1,7 @@
 // mTLS channels to the gateway, one TLS connection per (client, worker), so
 // that N workers are N concurrent connections as N real clients would be.
+// With several gateways (replicas, "HOST:PORT,HOST:PORT"), worker i connects
+// to the (i mod count)-th and set-up calls (negative workers) to the first.
 //
 // Thread-safe.
 #ifndef CTG_BENCH_LOAD_CHANNELS_H_
@@ -11,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -38,13 +41,13 @@ class Channels {
   const std::string& pki_dir() const { return pki_dir_; }
 
  private:
-  Channels(std::string gateway, std::string pki_dir)
-      : gateway_(std::move(gateway)), pki_dir_(std::move(pki_dir)) {}
+  Channels(const std::string& gateways, std::string pki_dir);
+  const std::string& TargetOf(int worker) const;
   std::string CertPath(const std::string& client) const;
   std::string KeyPath(const std::string& client) const;
 
-  const std::string gateway_;
-  const std::string pki_dir_;  // empty with one certificate
+  std::vector<std::string> gateways_;  // at least one
+  const std::string pki_dir_;          // empty with one certificate
   std::string ca_pem_;
   std::string single_cert_, single_key_;  // paths, with one certificate
   absl::Mutex mu_;

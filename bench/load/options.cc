@@ -113,7 +113,9 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
         absl::StrCat("unknown flag --", flags.begin()->first));
   }
   if (o.gateway.empty()) return Bad("gateway", "required");
-  if (absl::Status s = CheckLoopback(o.gateway); !s.ok()) return s;
+  for (const std::string& address : List(o.gateway)) {
+    if (absl::Status s = CheckLoopback(address); !s.ok()) return s;
+  }
   const bool single = !o.ca.empty() || !o.cert.empty() || !o.key.empty();
   if (single == !o.pki.empty())
     return Bad("pki", "give either --pki DIR or --ca, --cert and --key");

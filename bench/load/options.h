@@ -17,7 +17,10 @@ other, and prints for each calls/s, latency p50/p90/p99/p99.9 and its
 throughput as a ratio to grpc.health.v1.Health/Check measured in the same run.
 
 Connection:
-  --gateway HOST:PORT     loopback address of the gateway (127.0.0.1, ::1 or localhost)
+  --gateway HOST:PORT     loopback address of the gateway (127.0.0.1, ::1 or localhost);
+                          several, comma-separated, for replicas on one PostgreSQL
+                          database: worker i talks to the (i mod count)-th, set-up
+                          calls to the first
   --pki DIR               a PKI made by certs/make-dev-pki.sh: CA DIR/ca.pem, clients
                           DIR/clients/<name>.pem/.key; ctg-load sets up what it needs
                           (conventions, approved requests) as admin/requester/reviewer

@@ -7,6 +7,7 @@
 #include "base/status_macros.h"
 #include "gateway/services/audit_proto.h"
 #include "gateway/services/extract_builder.h"
+#include "gateway/services/release_agreements.h"
 #include "store/audit_trail_store.h"
 #include "store/release_ledger.h"
 
@@ -30,6 +31,7 @@ grpc::Status ExtractsService::GetExtract(
     grpc::ServerWriter<ctg::v1::ExtractChunk>* writer) {
   const std::string& id = request->request_id();
   std::shared_ptr<const PreparedExtract> prepared;
+  std::vector<ListedAgreement> agreements;  // R3: listed in the receipt
   auto prepare = [&](Call& call) -> absl::Status {
     call.SetTarget("request", id);
     call.SetRequestId(id);
@@ -94,6 +96,13 @@ grpc::Status ExtractsService::GetExtract(
     call.AddFact("cells_excluded", absl::StrCat(prepared->excluded));
     call.AddFact("base_version", prepared->header.base_version());
     call.AddFact("purpose", prepared->header.purpose());
+    // R3: the onward transfers the Caf agreed to, in force, named in the
+    // release event so that its signed checkpoint covers the list.
+    CTG_ASSIGN_OR_RETURN(
+        agreements,
+        AgreementsForReceipt(tx, prepared->header.extract_id(), call.now()));
+    if (!agreements.empty())
+      call.AddFact("transfer_agreements", AgreementIdsFact(agreements));
     return absl::OkStatus();
   };
   auto stream = [&](Call& call) -> absl::Status {
@@ -134,6 +143,8 @@ grpc::Status ExtractsService::GetExtract(
     for (const audit::Hash& h : proof)
       receipt->add_inclusion_proof(std::string(audit::AsBytes(h)));
     receipt->set_event(row.canonical);
+    CTG_RETURN_IF_ERROR(
+        AddAgreementsToReceipt(*audit_log_, *db_, agreements, receipt));
     if (!writer->Write(trailer))
       return absl::CancelledError("the client went away");
     return absl::OkStatus();

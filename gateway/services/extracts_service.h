@@ -35,7 +35,9 @@ class ExtractsService final : public ctg::v1::Extracts::Service {
   // (not expired nor revoked); a download is left. Another commune's request
   // is NOT_FOUND; an operator not declared on the request is
   // PERMISSION_DENIED. A release that fails leaves no ledger entry and
-  // consumes no download.
+  // consumes no download. The receipt lists the onward-transfer agreements
+  // approved on this release and in force (R3), which the release event
+  // names (release_agreements.h).
   grpc::Status GetExtract(
       grpc::ServerContext* context, const ctg::v1::GetExtractRequest* request,
       grpc::ServerWriter<ctg::v1::ExtractChunk>* writer) override;
@@ -43,6 +45,8 @@ class ExtractsService final : public ctg::v1::Extracts::Service {
   // Engine slot waits and release cache lookups so far (metrics).
   const EngineSlots& engines() const { return engines_; }
   const ReleaseCache& cache() const { return cache_; }
+  // Forgets the releases computed so far (a re-import was announced).
+  void DropCachedReleases() { cache_.Clear(); }
 
  private:
   Dispatcher* const dispatcher_;

@@ -25,6 +25,11 @@ size_t ReleaseCache::bytes() const {
   return lru_.cost();
 }
 
+void ReleaseCache::Clear() {
+  MutexLock lock(&mu_);
+  lru_.Clear();
+}
+
 size_t ReleaseCache::EstimateBytes(const PreparedExtract& value) {
   size_t bytes = sizeof(value) + value.header.SpaceUsedLong() +
                  value.memory_after.capacity();

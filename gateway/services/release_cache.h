@@ -26,6 +26,9 @@ class ReleaseCache {
   void Put(const std::string& key, std::shared_ptr<const PreparedExtract> value)
       ABSL_LOCKS_EXCLUDED(mu_);
   size_t bytes() const ABSL_LOCKS_EXCLUDED(mu_);
+  // Drops every entry (the keys hold the versions they were computed
+  // against, so this only frees memory: see CommuneBases).
+  void Clear() ABSL_LOCKS_EXCLUDED(mu_);
   // Find() calls that found their key, and those that did not (metrics).
   uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
   uint64_t misses() const { return misses_.load(std::memory_order_relaxed); }

@@ -7,14 +7,13 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
-#include "gateway/calendar.h"
-#include "gateway/conventions.h"
 #include "gateway/services/audit_proto.h"
 #include "gateway/services/event_receipt.h"
 #include "gateway/services/paging.h"
+#include "gateway/services/release_agreements.h"
 #include "gateway/services/request_proto.h"
-#include "policy/convention.h"
 #include "policy/transfer_agreement.h"
+#include "store/request_store.h"
 #include "store/session.h"
 #include "store/transfer_agreement_store.h"
 
@@ -23,61 +22,12 @@ namespace {
 
 using policy::AgreementState;
 
-// What an agreement's life depends on: its request and its convention.
-struct Carrier {
-  bool request_revoked = false;
-  bool convention_ended = false;
-  std::string convention_id;
-  policy::RequestState request_state = policy::RequestState::kApproved;
-};
-
-absl::StatusOr<Carrier> CarrierOf(store::ReadSession& session,
-                                  const std::string& request_id,
-                                  absl::Time now) {
-  CTG_ASSIGN_OR_RETURN(store::StoredRequest request,
-                       session.requests().Get(request_id));
-  CTG_ASSIGN_OR_RETURN(
-      store::ConventionRow convention,
-      session.conventions().Get(request.request.convention_id));
-  CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(convention));
-  Carrier c;
-  c.convention_id = convention.id;
-  CTG_ASSIGN_OR_RETURN(c.request_state,
-                       EffectiveRequestState(request, convention, now));
-  policy::AgreementCarrier carrier =
-      policy::CarrierOf(c.request_state, terms, CafDay(now));
-  c.request_revoked = carrier.request_revoked;
-  c.convention_ended = carrier.convention_ended;
-  return c;
-}
-
-AgreementState StoredState(const store::AgreementRow& row) {
-  return row.decision ? static_cast<AgreementState>(row.decision->state)
-                      : AgreementState::kRequested;
-}
-
-absl::StatusOr<AgreementState> StateNow(store::ReadSession& session,
-                                        const store::AgreementRow& row,
-                                        absl::Time now,
-                                        std::string* end_reason) {
-  CTG_ASSIGN_OR_RETURN(Carrier c, CarrierOf(session, row.request_id, now));
-  AgreementState state = policy::EffectiveAgreementState(
-      StoredState(row), c.request_revoked, c.convention_ended);
-  if (state == AgreementState::kEnded && end_reason != nullptr) {
-    *end_reason =
-        c.request_revoked
-            ? absl::StrCat("request ", row.request_id, " was revoked (R10)")
-            : absl::StrCat("convention ", c.convention_id, " ended (R11)");
-  }
-  return state;
-}
-
 absl::Status ToProto(store::ReadSession& session,
                      const store::AgreementRow& row, absl::Time now,
                      ctg::v1::TransferAgreement* out) {
   std::string end_reason;
   CTG_ASSIGN_OR_RETURN(AgreementState state,
-                       StateNow(session, row, now, &end_reason));
+                       AgreementStateNow(session, row, now, &end_reason));
   out->Clear();
   out->set_id(row.id);
   out->set_extract_id(row.extract_id);
@@ -106,6 +56,14 @@ absl::Status CheckAgreementId(const std::string& id) {
   return absl::InvalidArgumentError(
       absl::StrCat("id: \"", absl::CHexEscape(id.substr(0, 64)),
                    "\" is not an agreement id (e.g. AGR-000001)"));
+}
+
+// The request_id filter of ListTransferAgreements.
+absl::Status CheckRequestIdFilter(const std::string& id) {
+  if (store::RequestNumberOf(id)) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("request_id: \"", absl::CHexEscape(id.substr(0, 64)),
+                   "\" is not a request id (e.g. REQ-000042)"));
 }
 
 absl::StatusOr<store::AgreementRow> LoadVisible(store::ReadSession& session,
@@ -158,13 +116,14 @@ grpc::Status TransferAgreementsService::RequestTransferAgreement(
         held.request_id = release->request_id;
         held.commune = release->commune;
         // Another commune's release is refused before its request is read.
-        std::optional<Carrier> carrier;
+        std::optional<AgreementCarrierNow> carrier;
         if (!who.IsCommune() || who.organisation == release->commune) {
-          CTG_ASSIGN_OR_RETURN(carrier,
-                               CarrierOf(tx, release->request_id, call.now()));
+          CTG_ASSIGN_OR_RETURN(
+              carrier, AgreementCarrierOf(tx, release->request_id, call.now()));
           held.request_state = carrier->request_state;
-          held.request_revoked = carrier->request_revoked;
-          held.convention_ended = carrier->convention_ended;
+          held.request_revoked = carrier->carrier.request_revoked;
+          held.convention_ended = carrier->carrier.convention_ended;
+          held.convention_suspended = carrier->carrier.convention_suspended;
         }
         // R3: one policy call decides whether the commune may ask.
         CTG_RETURN_IF_ERROR(policy::CheckMayAskAgreement(
@@ -229,6 +188,11 @@ grpc::Status TransferAgreementsService::ListTransferAgreements(
                              PageSize(request->page_size(), config_->limits));
         store::AgreementFilter filter;
         filter.extract_id = request->extract_id();
+        if (!request->request_id().empty()) {
+          call.AddFact("request_id", request->request_id());
+          CTG_RETURN_IF_ERROR(CheckRequestIdFilter(request->request_id()));
+          filter.request_id = request->request_id();
+        }
         // R8: the commune is the tenant.
         if (call.identity().IsCommune())
           filter.commune = call.identity().organisation;
@@ -291,15 +255,18 @@ grpc::Status TransferAgreementsService::DecideTransferAgreement(
     call.AddFact("extract_sha256", row.extract_sha256);
     call.AddFact("recipient", row.recipient);
     call.AddFact("purpose", row.purpose);
-    CTG_ASSIGN_OR_RETURN(AgreementState effective,
-                         StateNow(tx, row, call.now(), nullptr));
+    CTG_ASSIGN_OR_RETURN(AgreementCarrierNow carrier,
+                         AgreementCarrierOf(tx, row.request_id, call.now()));
+    const AgreementState effective = AgreementStateWith(row, carrier);
     const bool approve =
         request->decision() == ctg::v1::DecideTransferAgreementRequest::APPROVE;
     // R3: the Caf's prior agreement, with reasons.
-    CTG_ASSIGN_OR_RETURN(AgreementState to,
-                         policy::DecideAgreement(
-                             call.identity(), {row.id, row.commune, effective},
-                             approve, request->reasons(), limits_));
+    CTG_ASSIGN_OR_RETURN(
+        AgreementState to,
+        policy::DecideAgreement(call.identity(),
+                                {row.id, row.commune, effective,
+                                 carrier.carrier.convention_suspended},
+                                approve, request->reasons(), limits_));
     CTG_RETURN_IF_ERROR(tx.agreements().InsertDecision(
         row.id, {static_cast<int>(to), request->reasons(),
                  call.identity().spiffe_id, absl::ToUnixMicros(call.now())}));

@@ -32,8 +32,8 @@ class TransferAgreementsService final
 
   // Errors, with one event and nothing stored: a release of another
   // commune or none NOT_FOUND (`release <id> not found`); its request
-  // revoked or its convention ended FAILED_PRECONDITION; recipient or
-  // purpose missing INVALID_ARGUMENT naming the field.
+  // revoked, its convention ended or suspended FAILED_PRECONDITION;
+  // recipient or purpose missing INVALID_ARGUMENT naming the field.
   grpc::Status RequestTransferAgreement(
       grpc::ServerContext* context,
       const ctg::v1::RequestTransferAgreementRequest* request,
@@ -42,10 +42,14 @@ class TransferAgreementsService final
       grpc::ServerContext* context,
       const ctg::v1::GetTransferAgreementRequest* request,
       ctg::v1::TransferAgreement* response) override;
+  // Filtered by release (extract_id) or by request (request_id: one not
+  // shaped as a request id is INVALID_ARGUMENT naming the field).
   grpc::Status ListTransferAgreements(
       grpc::ServerContext* context,
       const ctg::v1::ListTransferAgreementsRequest* request,
       ctg::v1::ListTransferAgreementsResponse* response) override;
+  // Errors, with one event and nothing stored: as policy::DecideAgreement
+  // (ENDED, or the convention suspended: FAILED_PRECONDITION).
   grpc::Status DecideTransferAgreement(
       grpc::ServerContext* context,
       const ctg::v1::DecideTransferAgreementRequest* request,

@@ -32,8 +32,7 @@ class Receiver final : public pqxx::notification_receiver {
 
 }  // namespace
 
-absl::StatusOr<int64_t> BumpPgVersion(PgTransaction& tx,
-                                      const std::string& topic) {
+absl::StatusOr<int64_t> BumpPgVersion(PgSession& tx, const std::string& topic) {
   CTG_ASSIGN_OR_RETURN(
       pqxx::result r,
       tx.Exec("INSERT INTO ctg_versions (topic, version) VALUES ($1, 1) "

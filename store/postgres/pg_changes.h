@@ -28,10 +28,13 @@
 
 namespace ctg::store::postgres {
 
+// The topic of the statistical base: bumped by every re-import of a period.
+inline constexpr char kStatbaseTopic[] = "statbase";
+
 // Increments `topic`'s version (creating it at 1) and notifies at commit.
-// Returns the new version. Errors: the session's.
-absl::StatusOr<int64_t> BumpPgVersion(PgTransaction& tx,
-                                      const std::string& topic);
+// `tx` is a write transaction (a PgTransaction, or a store's session of
+// one). Returns the new version. Errors: the session's.
+absl::StatusOr<int64_t> BumpPgVersion(PgSession& tx, const std::string& topic);
 
 // `topic`'s version as `session` sees it (0 when never bumped).
 absl::StatusOr<int64_t> ReadPgVersion(PgSession& session,

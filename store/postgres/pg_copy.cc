@@ -432,6 +432,9 @@ absl::StatusOr<CopyReport> CopySqliteToPg(const std::string& sqlite_path,
       tx->commit();
     }));
   }
+  // Ends the read snapshot of the source, opened read-only: nothing was
+  // written to it, so a failure here loses nothing. The check below compares
+  // PostgreSQL with the digests taken from this snapshot during the copy.
   sqlite->Exec("COMMIT").IgnoreError();
   // Read back in a fresh snapshot and compare.
   std::unique_ptr<pqxx::transaction<pqxx::isolation_level::repeatable_read,

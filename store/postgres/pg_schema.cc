@@ -558,10 +558,27 @@ CREATE TRIGGER transfer_agreement_decisions_append_only
 CREATE INDEX releases_extract_id ON releases(extract_id);
 )sql";
 
+// The checkpoint of the empty trail (size 0, the empty root) is stored as
+// SQLite stores it: a first GetCheckpoint before any event is answered, and
+// an SQLite file holding one can be copied.
+constexpr char kEmptyTrailCheckpoint[] = R"sql(
+CREATE OR REPLACE FUNCTION ctg_checkpoint_within_trail() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.tree_size < 0 OR NEW.tree_size >= (SELECT next_seq FROM audit_sequencer) THEN
+    RAISE EXCEPTION 'a checkpoint of size % covers events not in the trail', NEW.tree_size;
+  END IF;
+  RETURN NEW;
+END $$;
+)sql";
+
 constexpr PgMigration kMigrations[] = {
-    {1, kAuditTrail},  {2, kConventionsAndStatistics},
-    {3, kRequests},    {4, kReleases},
-    {5, kCafRequests}, {6, kTransferAgreements},
+    {1, kAuditTrail},
+    {2, kConventionsAndStatistics},
+    {3, kRequests},
+    {4, kReleases},
+    {5, kCafRequests},
+    {6, kTransferAgreements},
+    {7, kEmptyTrailCheckpoint},
 };
 
 // Tables and the rights the gateway's role gets on them.

@@ -6,6 +6,7 @@
 #include "absl/strings/str_split.h"
 #include "base/status_macros.h"
 #include "store/postgres/pg_audit.h"
+#include "store/postgres/pg_changes.h"
 #include "store/postgres/pg_conventions.h"
 #include "store/postgres/pg_releases.h"
 #include "store/postgres/pg_statistics.h"
@@ -68,6 +69,10 @@ absl::Status PgReleaseLedger::PutMemory(const std::string& commune,
 
 // Statistical base.
 absl::StatusOr<bool> PgStatisticsStore::ReplacePeriod(const PeriodRow& period) {
+  // Other replicas drop what they cached of the base as soon as this
+  // commits (they would not use it anyway: their caches are keyed by the
+  // period's base_version, read in each decision's own snapshot).
+  CTG_RETURN_IF_ERROR(BumpPgVersion(s_, kStatbaseTopic).status());
   return PgReplacePeriod(s_, period);
 }
 absl::Status PgStatisticsStore::InsertTerritory(const std::string& period,

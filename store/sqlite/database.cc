@@ -1,6 +1,7 @@
 #include "store/sqlite/database.h"
 
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -246,14 +247,36 @@ void Database::RunGroup(std::vector<Job*>& group) {
 }
 
 void Database::AbandonGroup(std::vector<Job*>& group,
-                            std::vector<Transaction>& txs,
-                            const absl::Status& cause) {
-  writer_conn_->Run("ROLLBACK").IgnoreError();
+                            std::vector<Transaction>& txs, absl::Status cause) {
+  absl::Status rolled_back = writer_conn_->Run("ROLLBACK");
+  if (!rolled_back.ok()) {
+    // Said to every job of the group, so that the caller (the audit log
+    // reports its append failures to health) sees it.
+    cause = absl::Status(
+        cause.code(),
+        absl::StrCat(cause.message(), "; and the rollback failed: ",
+                     rolled_back.message(), ResetWriter()));
+  }
   for (size_t i = txs.size(); i-- > 0;) {
-    if (group[i]->result.ok()) group[i]->result = cause;
+    if (group[i]->result.ok() || !rolled_back.ok()) group[i]->result = cause;
     auto& hooks = txs[i].rollback_hooks_;
     for (auto it = hooks.rbegin(); it != hooks.rend(); ++it) (*it)();
   }
+}
+
+std::string Database::ResetWriter() {
+  // A writer left inside its transaction would refuse every later BEGIN
+  // (and hold the write lock): SQLite rolls back a connection's open
+  // transaction when it is closed, so close it and open a fresh one.
+  if (sqlite3_get_autocommit(writer_conn_->raw()) != 0) return "";
+  auto fresh = Connection::Open(path_, false);
+  absl::Status configured = fresh.ok() ? Configure(**fresh) : fresh.status();
+  if (!configured.ok()) {
+    return absl::StrCat("; the writer connection could not be reopened (",
+                        configured.message(), "), it is kept");
+  }
+  writer_conn_ = std::move(*fresh);
+  return "; the writer connection was reopened";
 }
 
 absl::Status Database::Read(absl::FunctionRef<absl::Status(Connection&)> work) {

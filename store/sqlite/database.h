@@ -124,9 +124,14 @@ class Database {
       : path_(std::move(path)), max_group_(max_group) {}
   void WriterLoop();
   void RunGroup(std::vector<Job*>& group);
-  // Rolls back the whole group: every job not failed yet gets `cause`.
+  // Rolls back the whole group: every job not failed yet gets `cause`. If
+  // the rollback itself fails, every job gets `cause` with the rollback's
+  // error, and the writer connection is reset (ResetWriter).
   void AbandonGroup(std::vector<Job*>& group, std::vector<Transaction>& txs,
-                    const absl::Status& cause);
+                    absl::Status cause);
+  // After a failed ROLLBACK: reopens the writer connection if it is still
+  // inside a transaction. Returns what it did, for the error message.
+  std::string ResetWriter();
 
   const std::string path_;
   const int max_group_;

@@ -112,10 +112,19 @@ CREATE TABLE stat_slices (
 );
 )sql";
 
+// Migration 7 lets PostgreSQL store the empty trail's checkpoint, as SQLite
+// always did: nothing changes here, the number keeps both schemas in step.
+constexpr char kEmptyTrailCheckpointSchema[] =
+    "-- the empty trail's checkpoint: already stored by SQLite\n";
+
 constexpr Migration kMigrations[] = {
-    {1, kAuditTrail},        {2, kConventionsAndStatistics},
-    {3, kRequestsSchema},    {4, kReleasesSchema},
-    {5, kCafRequestsSchema}, {6, kTransferAgreementsSchema},
+    {1, kAuditTrail},
+    {2, kConventionsAndStatistics},
+    {3, kRequestsSchema},
+    {4, kReleasesSchema},
+    {5, kCafRequestsSchema},
+    {6, kTransferAgreementsSchema},
+    {7, kEmptyTrailCheckpointSchema},
 };
 
 }  // namespace

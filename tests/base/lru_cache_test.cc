@@ -40,5 +40,17 @@ TEST(LruCacheTest, CostOneBoundsTheCount) {
   EXPECT_EQ(cache.Find("2"), std::nullopt);
 }
 
+TEST(LruCacheTest, ClearDropsEverythingAndKeepsTheBound) {
+  LruCache<int> cache(10);
+  cache.Put("a", 1, 4);
+  cache.Put("b", 2, 4);
+  cache.Clear();
+  EXPECT_EQ(cache.size(), 0u);
+  EXPECT_EQ(cache.cost(), 0u);
+  EXPECT_EQ(cache.Find("a"), std::nullopt);
+  cache.Put("c", 3, 10);  // the whole bound is free again
+  EXPECT_EQ(cache.Find("c"), 3);
+}
+
 }  // namespace
 }  // namespace ctg

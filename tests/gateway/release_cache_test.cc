@@ -65,6 +65,17 @@ TEST(ReleaseCacheTest, CountsHitsAndMisses) {
   EXPECT_EQ(cache.misses(), 1u);
 }
 
+// What a replica does when another one re-imports the base.
+TEST(ReleaseCacheTest, ClearForgetsEveryRelease) {
+  ReleaseCache cache(1 << 20);
+  cache.Put("a", ReleaseOf(10));
+  cache.Put("b", ReleaseOf(10));
+  cache.Clear();
+  EXPECT_EQ(cache.Find("a"), nullptr);
+  EXPECT_EQ(cache.Find("b"), nullptr);
+  EXPECT_EQ(cache.bytes(), 0u);
+}
+
 TEST(EngineSlotsTest, CountsOnlyAcquisitionsThatWait) {
   EngineSlots slots(1);
   auto held = slots.Acquire();

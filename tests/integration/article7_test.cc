@@ -3,30 +3,39 @@
 // a signed receipt; a rejection; tenant isolation (another commune's
 // reviewer: NOT_FOUND); bad uploads refused with the right code, nothing
 // stored and one event each; onward-transfer agreements approved and
-// rejected, with the decision's receipt; revocation ending agreements.
+// rejected, with the decision's receipt, listed in the release's receipt
+// and by `ctg request show`; revocation, the convention's termination and
+// suspension and what they do to agreements.
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "audit/hash.h"
 #include "audit/note_key.h"
 #include "ctg/v1/audit.grpc.pb.h"
 #include "ctg/v1/caf_requests.grpc.pb.h"
+#include "ctg/v1/conventions.grpc.pb.h"
 #include "ctg/v1/data_requests.grpc.pb.h"
 #include "ctg/v1/extracts.grpc.pb.h"
 #include "ctg/v1/transfer_agreements.grpc.pb.h"
 #include "extract/receipt.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "tests/integration/demo_data.h"
 #include "tests/integration/gateway_fixture.h"
+#include "tests/testing/temp_dir.h"
 
 namespace ctg::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using Code = grpc::StatusCode;
 using Decision = ctg::v1::DecideRequestRequest;
 using AgreementDecision = ctg::v1::DecideTransferAgreementRequest;
@@ -430,27 +439,41 @@ class TransferAgreementsTest : public Article7Test {
   struct Release {
     std::string request_id, extract_id, sha256;
   };
-  static Release Released() {
-    ctg::v1::Scope scope;
-    scope.add_indicators("allocataires");
-    scope.add_territories("33069");
-    scope.add_periods("2023");
-    auto id = SubmitAndApprove(*gateway_, scope, 1);
-    EXPECT_TRUE(id.ok()) << id.status();
-    auto stub =
-        ctg::v1::Extracts::NewStub(gateway_->Channel("requester-33069"));
+  // The extract of a request as its commune's requester downloads it.
+  struct Download {
+    grpc::Status status;
+    ctg::v1::ExtractHeader header;
+    ctg::v1::ExtractTrailer trailer;
+  };
+  static Download GetExtract(const std::string& request_id,
+                             const std::string& who = "requester-33069") {
+    auto stub = ctg::v1::Extracts::NewStub(gateway_->Channel(who));
     auto context = Deadline(60);
     ctg::v1::GetExtractRequest request;
-    request.set_request_id(*id);
+    request.set_request_id(request_id);
     auto reader = stub->GetExtract(context.get(), request);
-    Release out{*id, "", ""};
+    Download out;
     ctg::v1::ExtractChunk chunk;
     while (reader->Read(&chunk)) {
-      if (chunk.has_header()) out.extract_id = chunk.header().extract_id();
-      if (chunk.has_trailer()) out.sha256 = chunk.trailer().sha256();
+      if (chunk.has_header()) out.header = chunk.header();
+      if (chunk.has_trailer()) out.trailer = chunk.trailer();
     }
-    EXPECT_TRUE(reader->Finish().ok());
+    out.status = reader->Finish();
     return out;
+  }
+  // A release `commune` holds: a request approved with `quota` downloads,
+  // downloaded once.
+  static Release Released(int quota = 1, const std::string& commune = "33069") {
+    ctg::v1::Scope scope;
+    scope.add_indicators("allocataires");
+    scope.add_territories(commune);
+    scope.add_periods("2023");
+    const std::string requester = "requester-" + commune;
+    auto id = SubmitAndApprove(*gateway_, scope, quota, requester);
+    EXPECT_TRUE(id.ok()) << id.status();
+    Download got = GetExtract(*id, requester);
+    EXPECT_TRUE(got.status.ok()) << got.status.error_message();
+    return {*id, got.header.extract_id(), got.trailer.sha256()};
   }
 
   static grpc::Status Ask(
@@ -475,6 +498,43 @@ class TransferAgreementsTest : public Article7Test {
     r.set_reasons(reasons);
     return Agreements("reviewer")
         ->DecideTransferAgreement(Deadline().get(), r, out);
+  }
+
+  // An agreement asked by `requester` on `extract_id` and approved.
+  static ctg::v1::TransferAgreement Approved(
+      const std::string& extract_id, const std::string& recipient,
+      const std::string& requester = "requester-33069") {
+    ctg::v1::TransferAgreement a;
+    grpc::Status asked = Ask(requester, extract_id, &a, recipient);
+    EXPECT_TRUE(asked.ok()) << asked.error_message();
+    grpc::Status decided = DecideAgreement(a.id(), AgreementDecision::APPROVE,
+                                           "Partenaire de la CTG", &a);
+    EXPECT_TRUE(decided.ok()) << decided.error_message();
+    return a;
+  }
+
+  // The agreements on `extract_id` as the Caf lists them.
+  static int AgreementsOn(const std::string& extract_id) {
+    ctg::v1::ListTransferAgreementsRequest list;
+    list.set_extract_id(extract_id);
+    ctg::v1::ListTransferAgreementsResponse listed;
+    EXPECT_TRUE(Agreements("reviewer")
+                    ->ListTransferAgreements(Deadline().get(), list, &listed)
+                    .ok());
+    return listed.agreements_size();
+  }
+
+  // Events after `mark`, the auditor's own reads aside.
+  static size_t CallsSince(uint64_t mark) {
+    size_t events = 0;
+    for (const auto& e : EventsSince(mark, "")) {
+      if (e.method().rfind("/ctg.v1.Audit/", 0) != 0) ++events;
+    }
+    return events;
+  }
+
+  static std::string AuditKeyPath() {
+    return DevPki::Get().dir() + "/audit-signing.pub";
   }
 
   static ctg::v1::TransferAgreement GetAgreement(const std::string& who,
@@ -550,6 +610,223 @@ TEST_F(TransferAgreementsTest, ApprovedAndRejectedWithReceipts) {
       4u);
 }
 
+// R3, R9: a re-download's receipt lists the agreements the Caf approved on
+// that release and still in force, named by the signed release event, each
+// with its decision's receipt; rejected and pending ones are not listed.
+TEST_F(TransferAgreementsTest, RedownloadedReceiptListsApprovedAgreements) {
+  Release release = Released(2);
+  ctg::v1::TransferAgreement approved =
+      Approved(release.extract_id, "Centre social du Bouscat");
+  ctg::v1::TransferAgreement rejected, pending;
+  ASSERT_TRUE(
+      Ask("requester-33069", release.extract_id, &rejected, "Journal municipal")
+          .ok());
+  ASSERT_TRUE(DecideAgreement(rejected.id(), AgreementDecision::REJECT,
+                              "Diffusion publique", &rejected)
+                  .ok());
+  ASSERT_TRUE(
+      Ask("requester-33069", release.extract_id, &pending, "Autre partenaire")
+          .ok());
+
+  Download again = GetExtract(release.request_id);
+  ASSERT_TRUE(again.status.ok()) << again.status.error_message();
+  EXPECT_EQ(again.header.extract_id(), release.extract_id) << "same release";
+  const ctg::v1::ReleaseReceipt& receipt = again.trailer.receipt();
+  auto event = extract::VerifyReceipt(receipt, release.sha256,
+                                      release.request_id, AuditKey());
+  ASSERT_TRUE(event.ok()) << event.status();
+  EXPECT_EQ(extract::EventFact(*event, "transfer_agreements"), approved.id());
+  ASSERT_EQ(receipt.agreements_size(), 1);
+  EXPECT_EQ(receipt.agreements(0).id(), approved.id());
+  EXPECT_EQ(receipt.agreements(0).recipient(), "Centre social du Bouscat");
+  EXPECT_EQ(receipt.agreements(0).purpose(), approved.purpose());
+  auto decision = extract::VerifyEventReceipt(
+      receipt.agreements(0).decision_receipt(), AuditKey());
+  ASSERT_TRUE(decision.ok()) << decision.status();
+  EXPECT_EQ(decision->target_id, approved.id());
+  EXPECT_EQ(extract::EventFact(*decision, "decision"), "APPROVE");
+  EXPECT_EQ(extract::EventFact(*decision, "extract_sha256"), release.sha256);
+  const std::vector<ctg::v1::ReleaseAgreement> carried(
+      receipt.agreements().begin(), receipt.agreements().end());
+  auto verified = extract::VerifyReleaseAgreements(*event, carried,
+                                                   release.sha256, AuditKey());
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  ASSERT_EQ(verified->size(), 1u);
+  EXPECT_TRUE((*verified)[0].listed_by_release);
+  // The list is signed with the release: a receipt that lost an agreement
+  // does not verify.
+  auto shortened =
+      extract::VerifyReleaseAgreements(*event, {}, release.sha256, AuditKey());
+  EXPECT_EQ(shortened.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(shortened.status().message(), HasSubstr(approved.id()));
+  // Nor can another decision stand for the listed one.
+  std::vector<ctg::v1::ReleaseAgreement> swapped = carried;
+  *swapped[0].mutable_decision_receipt() = rejected.decision_receipt();
+  auto forged = extract::VerifyReleaseAgreements(*event, swapped,
+                                                 release.sha256, AuditKey());
+  EXPECT_EQ(forged.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(forged.status().message(),
+              HasSubstr("the event is not the Caf's decision on it"));
+  // A rejection attached beside it verifies, as a rejection not listed.
+  std::vector<ctg::v1::ReleaseAgreement> with_rejection = carried;
+  with_rejection.emplace_back();
+  with_rejection.back().set_id(rejected.id());
+  *with_rejection.back().mutable_decision_receipt() =
+      rejected.decision_receipt();
+  auto both = extract::VerifyReleaseAgreements(*event, with_rejection,
+                                               release.sha256, AuditKey());
+  ASSERT_TRUE(both.ok()) << both.status();
+  ASSERT_EQ(both->size(), 2u);
+  EXPECT_FALSE((*both)[1].approved);
+  EXPECT_FALSE((*both)[1].listed_by_release);
+}
+
+// The CLI: `extract get -o` saves the receipt with its agreements and
+// `extract verify` checks and lists them; an agreement decided after the
+// download is added with `transfer show --attach`; a receipt whose signed
+// list lost an agreement fails verification.
+TEST_F(TransferAgreementsTest, ExtractVerifyShowsTheReleasesAgreements) {
+  Release release = Released(2);
+  ctg::v1::TransferAgreement before =
+      Approved(release.extract_id, "Centre social du Bouscat");
+  TempDir dir;
+  const std::string file = dir.path() + "/extract.csv";
+  RunResult got = gateway_->Ctg(
+      "requester-33069", {"extract", "get", release.request_id, "-o", file,
+                          "--audit-key", AuditKeyPath()});
+  ASSERT_EQ(got.exit_code, 0) << got.err;
+  EXPECT_THAT(got.err, HasSubstr(absl::StrCat(
+                           "agreement ", before.id(),
+                           ": the Caf agreed to its transfer to Centre "
+                           "social du Bouscat")));
+  ctg::v1::TransferAgreement after =
+      Approved(release.extract_id, "Maison des solidarités");
+  RunResult attached = gateway_->Ctg(
+      "requester-33069", {"transfer", "show", after.id(), "--attach", file});
+  ASSERT_EQ(attached.exit_code, 0) << attached.err;
+  // An agreement on another release is not attached: the file is unchanged.
+  Release other = Released();
+  ctg::v1::TransferAgreement elsewhere =
+      Approved(other.extract_id, "Autre partenaire");
+  const std::string saved = Slurp(file + ".receipt.json");
+  RunResult misattached =
+      gateway_->Ctg("requester-33069",
+                    {"transfer", "show", elsewhere.id(), "--attach", file});
+  EXPECT_EQ(misattached.exit_code, 1);
+  EXPECT_THAT(
+      misattached.err,
+      HasSubstr(absl::StrCat("--attach: ", file,
+                             ".receipt.json is the receipt of another "
+                             "release (sha256 ",
+                             release.sha256, "); agreement ", elsewhere.id(),
+                             " is on release ", other.extract_id)));
+  EXPECT_EQ(Slurp(file + ".receipt.json"), saved);
+
+  RunResult verified =
+      gateway_->Ctg("requester-33069",
+                    {"extract", "verify", file, "--audit-key", AuditKeyPath()});
+  ASSERT_EQ(verified.exit_code, 0) << verified.err;
+  EXPECT_THAT(verified.out,
+              HasSubstr(absl::StrCat(
+                  "agreement ", before.id(),
+                  ": onward transfer to Centre social du Bouscat APPROVED by "
+                  "the Caf (Partenaire de la CTG)")));
+  EXPECT_THAT(verified.out,
+              HasSubstr("in force at the release (listed by its audit event)"));
+  EXPECT_THAT(verified.out,
+              HasSubstr(absl::StrCat(
+                  "agreement ", after.id(),
+                  ": onward transfer to Maison des solidarités APPROVED")));
+  EXPECT_THAT(verified.out,
+              HasSubstr("attached to the receipt after the release"));
+
+  // Drop the agreements from the saved receipt: the release event still
+  // names one, so verification fails (exit 3).
+  google::protobuf::Struct receipt;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
+                  Slurp(file + ".receipt.json"), &receipt)
+                  .ok());
+  receipt.mutable_fields()->erase("agreements");
+  std::string text;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(receipt, &text).ok());
+  std::ofstream(file + ".receipt.json", std::ios::trunc) << text;
+  RunResult tampered =
+      gateway_->Ctg("requester-33069",
+                    {"extract", "verify", file, "--audit-key", AuditKeyPath()});
+  EXPECT_EQ(tampered.exit_code, 3) << tampered.out;
+  EXPECT_THAT(tampered.err,
+              HasSubstr(absl::StrCat("agreement ", before.id(),
+                                     ": the release names it but the receipt "
+                                     "carries no decision")));
+}
+
+// R3: `ctg request show` lists the agreements on the request's releases
+// (ListTransferAgreements filtered by request); a bad filter is refused
+// naming the field, with one event.
+TEST_F(TransferAgreementsTest, RequestShowListsItsAgreements) {
+  Release release = Released();
+  Release other = Released();
+  ctg::v1::TransferAgreement approved =
+      Approved(release.extract_id, "Centre social du Bouscat");
+  ctg::v1::TransferAgreement rejected;
+  ASSERT_TRUE(
+      Ask("requester-33069", release.extract_id, &rejected, "Journal municipal")
+          .ok());
+  ASSERT_TRUE(DecideAgreement(rejected.id(), AgreementDecision::REJECT,
+                              "Diffusion publique : hors de l'usage déclaré",
+                              &rejected)
+                  .ok());
+  ctg::v1::TransferAgreement elsewhere =
+      Approved(other.extract_id, "Autre partenaire");
+
+  ctg::v1::ListTransferAgreementsRequest list;
+  list.set_request_id(release.request_id);
+  ctg::v1::ListTransferAgreementsResponse listed;
+  ASSERT_TRUE(Agreements("requester-33069")
+                  ->ListTransferAgreements(Deadline().get(), list, &listed)
+                  .ok());
+  ASSERT_EQ(listed.agreements_size(), 2);
+  EXPECT_EQ(listed.agreements(0).id(), rejected.id());
+  EXPECT_EQ(listed.agreements(1).id(), approved.id());
+  ASSERT_TRUE(Agreements("requester-33162")
+                  ->ListTransferAgreements(Deadline().get(), list, &listed)
+                  .ok());
+  EXPECT_EQ(listed.agreements_size(), 0) << "another commune sees none";
+
+  RunResult shown =
+      gateway_->Ctg("requester-33069", {"request", "show", release.request_id});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_THAT(shown.out,
+              HasSubstr(absl::StrCat(
+                  "  agreement     ", approved.id(),
+                  "  AGREEMENT_APPROVED  release ", release.extract_id,
+                  ", to Centre social du Bouscat: Préparer l'atelier "
+                  "parentalité du quartier Champ de courses\n")));
+  EXPECT_THAT(shown.out,
+              HasSubstr("by spiffe://ctg.caf33.fr/caf/33/reviewer/denis.roux: "
+                        "Partenaire de la CTG\n"));
+  EXPECT_THAT(shown.out, HasSubstr(absl::StrCat(
+                             "  agreement     ", rejected.id(),
+                             "  AGREEMENT_REJECTED  release ",
+                             release.extract_id, ", to Journal municipal")));
+  EXPECT_THAT(shown.out, HasSubstr("Diffusion publique : hors de l'usage"));
+  EXPECT_THAT(shown.out, Not(HasSubstr(elsewhere.id())));
+  RunResult reviewed =
+      gateway_->Ctg("reviewer", {"review", "show", release.request_id});
+  ASSERT_EQ(reviewed.exit_code, 0) << reviewed.err;
+  EXPECT_THAT(reviewed.out, HasSubstr(approved.id()));
+
+  const uint64_t mark = TreeSize();
+  list.set_request_id("REQ-x");
+  grpc::Status bad =
+      Agreements("requester-33069")
+          ->ListTransferAgreements(Deadline().get(), list, &listed);
+  EXPECT_EQ(bad.error_code(), Code::INVALID_ARGUMENT);
+  EXPECT_EQ(bad.error_message(),
+            "request_id: \"REQ-x\" is not a request id (e.g. REQ-000042)");
+  EXPECT_EQ(CallsSince(mark), 1u);
+}
+
 // Bad input: a release the commune does not hold, unknown, or missing
 // fields: the right code, nothing stored, one event.
 TEST_F(TransferAgreementsTest, OnlyOnReleasesTheCommuneHolds) {
@@ -581,7 +858,7 @@ TEST_F(TransferAgreementsTest, OnlyOnReleasesTheCommuneHolds) {
 // R3 with R10: revoking the request ends the agreements it carries, and
 // no new one may be asked.
 TEST_F(TransferAgreementsTest, RevocationEndsAgreements) {
-  Release release = Released();
+  Release release = Released(2);
   ctg::v1::TransferAgreement approved, pending;
   ASSERT_TRUE(Ask("requester-33069", release.extract_id, &approved).ok());
   ASSERT_TRUE(DecideAgreement(approved.id(), AgreementDecision::APPROVE,
@@ -591,6 +868,7 @@ TEST_F(TransferAgreementsTest, RevocationEndsAgreements) {
       Ask("requester-33069", release.extract_id, &pending, "Autre partenaire")
           .ok());
 
+  const uint64_t mark = TreeSize();
   auto reviewer = ctg::v1::DataRequests::NewStub(gateway_->Channel("reviewer"));
   ctg::v1::RevokeRequestRequest revoke;
   revoke.set_id(release.request_id);
@@ -604,14 +882,208 @@ TEST_F(TransferAgreementsTest, RevocationEndsAgreements) {
   EXPECT_THAT(now.end_reason(), HasSubstr("revoked"));
   EXPECT_EQ(GetAgreement("auditor", pending.id()).state(),
             ctg::v1::AGREEMENT_ENDED);
+  // No release any more, so no receipt lists the agreement as in force.
+  Download again = GetExtract(release.request_id);
+  EXPECT_EQ(again.status.error_code(), Code::FAILED_PRECONDITION);
+  EXPECT_THAT(again.status.error_message(), HasSubstr("REVOKED"));
+  EXPECT_FALSE(again.trailer.has_receipt());
+  // Refused, nothing stored, one event each.
   ctg::v1::TransferAgreement refused;
+  uint64_t step = TreeSize();
   EXPECT_EQ(
       DecideAgreement(pending.id(), AgreementDecision::APPROVE, "x", &refused)
           .error_code(),
       Code::FAILED_PRECONDITION);
+  EXPECT_EQ(CallsSince(step), 1u);
+  EXPECT_TRUE(GetAgreement("reviewer", pending.id()).reviewer().empty());
+  step = TreeSize();
   grpc::Status ask = Ask("requester-33069", release.extract_id, &refused);
   EXPECT_EQ(ask.error_code(), Code::FAILED_PRECONDITION);
   EXPECT_THAT(ask.error_message(), HasSubstr("REVOKED"));
+  EXPECT_EQ(CallsSince(step), 1u);
+  EXPECT_EQ(AgreementsOn(release.extract_id), 2);
+  // The request shows them ended, and why.
+  RunResult shown =
+      gateway_->Ctg("requester-33069", {"request", "show", release.request_id});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_THAT(shown.out,
+              HasSubstr(absl::StrCat("  agreement     ", approved.id(),
+                                     "  AGREEMENT_ENDED")));
+  EXPECT_THAT(shown.out,
+              HasSubstr(absl::StrCat("ended: request ", release.request_id,
+                                     " was revoked (R10)")));
+  // Every step audited.
+  EXPECT_EQ(EventsSince(mark, "/ctg.v1.DataRequests/RevokeRequest").size(), 1u);
+  auto releases = EventsSince(mark, "/ctg.v1.Extracts/GetExtract");
+  ASSERT_EQ(releases.size(), 1u);
+  EXPECT_EQ(releases[0].code(), static_cast<int>(Code::FAILED_PRECONDITION));
+}
+
+// ---------------------------------------------------------------------------
+// R3 with R10, R11: the convention's end and suspension; each test changes a
+// convention, so the suite has a gateway of its own.
+
+class AgreementEndTest : public TransferAgreementsTest {
+ protected:
+  static std::unique_ptr<ctg::v1::Conventions::Stub> Admin() {
+    return ctg::v1::Conventions::NewStub(gateway_->Channel("admin"));
+  }
+  static std::string Today() {
+    absl::TimeZone paris;
+    if (!absl::LoadTimeZone("Europe/Paris", &paris))
+      paris = absl::UTCTimeZone();
+    return absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), paris));
+  }
+};
+
+// R11: notice given, the agreement stays in force (a re-download lists it)
+// until the termination takes effect; then it is ENDED, no release lists
+// it, and asking or deciding is refused with one event and nothing stored.
+TEST_F(AgreementEndTest, TerminationEndsAgreementsWhenItTakesEffect) {
+  Release release = Released(3, "33162");
+  ASSERT_FALSE(release.extract_id.empty());
+  ctg::v1::TransferAgreement live = Approved(
+      release.extract_id, "Centre social d'Eysines", "requester-33162");
+  ctg::v1::TransferAgreement pending;
+  ASSERT_TRUE(
+      Ask("requester-33162", release.extract_id, &pending, "Autre partenaire")
+          .ok());
+  const uint64_t mark = TreeSize();
+
+  ctg::v1::TerminateConventionRequest terminate;
+  terminate.set_id("CTG-33162-1");
+  terminate.set_notice_date(Today());
+  terminate.set_reason("Fin du partenariat");
+  ctg::v1::Convention c;
+  ASSERT_TRUE(
+      Admin()->TerminateConvention(Deadline().get(), terminate, &c).ok());
+  EXPECT_EQ(c.state(), ctg::v1::TERMINATION_NOTIFIED);
+  EXPECT_EQ(GetAgreement("requester-33162", live.id()).state(),
+            ctg::v1::AGREEMENT_APPROVED);
+  Download notified = GetExtract(release.request_id, "requester-33162");
+  ASSERT_TRUE(notified.status.ok()) << notified.status.error_message();
+  ASSERT_EQ(notified.trailer.receipt().agreements_size(), 1);
+  EXPECT_EQ(notified.trailer.receipt().agreements(0).id(), live.id());
+
+  // The parties agree that the termination takes effect today.
+  terminate.set_effective_date(Today());
+  terminate.set_correct(true);
+  terminate.set_reason("Résiliation avancée d'un commun accord");
+  ASSERT_TRUE(
+      Admin()->TerminateConvention(Deadline().get(), terminate, &c).ok());
+  EXPECT_EQ(c.state(), ctg::v1::ENDED);
+  ctg::v1::TransferAgreement ended = GetAgreement("requester-33162", live.id());
+  EXPECT_EQ(ended.state(), ctg::v1::AGREEMENT_ENDED);
+  EXPECT_EQ(ended.end_reason(), "convention CTG-33162-1 ended (R11)");
+  EXPECT_EQ(GetAgreement("reviewer", pending.id()).state(),
+            ctg::v1::AGREEMENT_ENDED);
+  ctg::v1::ListTransferAgreementsRequest list;
+  list.set_extract_id(release.extract_id);
+  list.set_state(ctg::v1::AGREEMENT_APPROVED);
+  ctg::v1::ListTransferAgreementsResponse listed;
+  ASSERT_TRUE(Agreements("reviewer")
+                  ->ListTransferAgreements(Deadline().get(), list, &listed)
+                  .ok());
+  EXPECT_EQ(listed.agreements_size(), 0);
+  // No release after the end, so no receipt lists it as in force.
+  Download after = GetExtract(release.request_id, "requester-33162");
+  EXPECT_EQ(after.status.error_code(), Code::FAILED_PRECONDITION);
+  EXPECT_THAT(after.status.error_message(),
+              HasSubstr("convention CTG-33162-1 ended"));
+  EXPECT_FALSE(after.trailer.has_receipt());
+
+  ctg::v1::TransferAgreement refused;
+  uint64_t step = TreeSize();
+  grpc::Status ask = Ask("requester-33162", release.extract_id, &refused);
+  EXPECT_EQ(ask.error_code(), Code::FAILED_PRECONDITION);
+  EXPECT_EQ(ask.error_message(),
+            absl::StrCat("the convention of release ", release.extract_id,
+                         " has ended; its data may not be passed on"));
+  EXPECT_EQ(CallsSince(step), 1u);
+  EXPECT_EQ(AgreementsOn(release.extract_id), 2);
+  step = TreeSize();
+  grpc::Status decide = DecideAgreement(
+      pending.id(), AgreementDecision::APPROVE, "Partenaire", &refused);
+  EXPECT_EQ(decide.error_code(), Code::FAILED_PRECONDITION);
+  EXPECT_THAT(decide.error_message(),
+              HasSubstr(absl::StrCat("agreement ", pending.id(), " is ENDED")));
+  EXPECT_EQ(CallsSince(step), 1u);
+  EXPECT_TRUE(GetAgreement("reviewer", pending.id()).reviewer().empty());
+
+  EXPECT_EQ(EventsSince(mark, "/ctg.v1.Conventions/TerminateConvention").size(),
+            2u);
+  auto releases = EventsSince(mark, "/ctg.v1.Extracts/GetExtract");
+  ASSERT_EQ(releases.size(), 2u);
+  EXPECT_EQ(releases[0].code(), 0);
+  EXPECT_EQ(releases[1].code(), static_cast<int>(Code::FAILED_PRECONDITION));
+}
+
+// R10: a suspension ends no agreement (a reinstatement lifts it), but while
+// it lasts there is no release, no new agreement and no decision; once
+// reinstated, a re-download lists the agreement again.
+TEST_F(AgreementEndTest, SuspensionStopsAgreementsWithoutEndingThem) {
+  Release release = Released(3);
+  ctg::v1::TransferAgreement live =
+      Approved(release.extract_id, "Centre social du Bouscat");
+  ctg::v1::TransferAgreement pending;
+  ASSERT_TRUE(
+      Ask("requester-33069", release.extract_id, &pending, "Autre partenaire")
+          .ok());
+  const uint64_t mark = TreeSize();
+  ctg::v1::SuspendConventionRequest suspend;
+  suspend.set_id("CTG-33069-1");
+  suspend.set_reason("Manquement au secret statistique constaté");
+  ctg::v1::Convention c;
+  ASSERT_TRUE(Admin()->SuspendConvention(Deadline().get(), suspend, &c).ok());
+
+  ctg::v1::TransferAgreement during =
+      GetAgreement("requester-33069", live.id());
+  EXPECT_EQ(during.state(), ctg::v1::AGREEMENT_APPROVED);
+  EXPECT_EQ(during.end_reason(), "");
+  Download refused_release = GetExtract(release.request_id);
+  EXPECT_EQ(refused_release.status.error_code(), Code::FAILED_PRECONDITION);
+  EXPECT_THAT(refused_release.status.error_message(), HasSubstr("suspended"));
+
+  ctg::v1::TransferAgreement refused;
+  uint64_t step = TreeSize();
+  grpc::Status ask = Ask("requester-33069", release.extract_id, &refused);
+  EXPECT_EQ(ask.error_code(), Code::FAILED_PRECONDITION);
+  EXPECT_EQ(ask.error_message(),
+            absl::StrCat("the convention of release ", release.extract_id,
+                         " is suspended by the Caf: no agreement may be asked "
+                         "until it is reinstated"));
+  EXPECT_EQ(CallsSince(step), 1u);
+  EXPECT_EQ(AgreementsOn(release.extract_id), 2);
+  step = TreeSize();
+  grpc::Status decide = DecideAgreement(
+      pending.id(), AgreementDecision::APPROVE, "Partenaire", &refused);
+  EXPECT_EQ(decide.error_code(), Code::FAILED_PRECONDITION);
+  EXPECT_EQ(decide.error_message(),
+            absl::StrCat("the convention of agreement ", pending.id(),
+                         " is suspended by the Caf: no decision until it is "
+                         "reinstated"));
+  EXPECT_EQ(CallsSince(step), 1u);
+  EXPECT_EQ(GetAgreement("reviewer", pending.id()).state(),
+            ctg::v1::AGREEMENT_REQUESTED);
+
+  ctg::v1::ReinstateConventionRequest reinstate;
+  reinstate.set_id("CTG-33069-1");
+  reinstate.set_reason("Mesures correctives prises");
+  ASSERT_TRUE(
+      Admin()->ReinstateConvention(Deadline().get(), reinstate, &c).ok());
+  Download again = GetExtract(release.request_id);
+  ASSERT_TRUE(again.status.ok()) << again.status.error_message();
+  ASSERT_EQ(again.trailer.receipt().agreements_size(), 1);
+  EXPECT_EQ(again.trailer.receipt().agreements(0).id(), live.id());
+  EXPECT_TRUE(DecideAgreement(pending.id(), AgreementDecision::REJECT,
+                              "Hors objectifs", &refused)
+                  .ok());
+
+  EXPECT_EQ(EventsSince(mark, "/ctg.v1.Conventions/SuspendConvention").size(),
+            1u);
+  EXPECT_EQ(EventsSince(mark, "/ctg.v1.Conventions/ReinstateConvention").size(),
+            1u);
+  EXPECT_EQ(EventsSince(mark, "/ctg.v1.Extracts/GetExtract").size(), 2u);
 }
 
 }  // namespace

@@ -58,6 +58,11 @@ TEST(TransferAgreementTest, ACommuneAsksOnlyOnItsOwnLiveReleases) {
   EXPECT_THAT(
       CheckMayAskAgreement(Requester(), ended, Input()),
       StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("has ended")));
+  HeldRelease suspended = Release();
+  suspended.convention_suspended = true;
+  EXPECT_THAT(CheckMayAskAgreement(Requester(), suspended, Input()),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("suspended by the Caf")));
   EXPECT_THAT(
       CheckMayAskAgreement(Requester(), Release(), {"", "x"}),
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("recipient")));
@@ -82,6 +87,11 @@ TEST(TransferAgreementTest, TheCafDecidesWithReasons) {
   EXPECT_THAT(DecideAgreement(Requester("33063"), a, true, "x"),
               StatusIs(absl::StatusCode::kNotFound,
                        HasSubstr("agreement AGR-000001 not found")));
+  StudiedAgreement suspended = a;
+  suspended.convention_suspended = true;
+  EXPECT_THAT(DecideAgreement(Reviewer(), suspended, false, "Hors objectifs"),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("suspended by the Caf")));
   a.state = A::kEnded;
   EXPECT_THAT(DecideAgreement(Reviewer(), a, true, "x"),
               StatusIs(absl::StatusCode::kFailedPrecondition,
@@ -95,6 +105,14 @@ TEST(TransferAgreementTest, RevocationEndsAgreements) {
   EXPECT_EQ(EffectiveAgreementState(A::kApproved, true, false), A::kEnded);
   EXPECT_EQ(EffectiveAgreementState(A::kRequested, false, true), A::kEnded);
   EXPECT_EQ(EffectiveAgreementState(A::kRejected, true, true), A::kRejected);
+}
+
+// R3: a release's receipt lists only agreements approved and in force.
+TEST(TransferAgreementTest, OnlyApprovedAgreementsAreListedInReceipts) {
+  EXPECT_TRUE(ListedInReleaseReceipt(A::kApproved));
+  EXPECT_FALSE(ListedInReleaseReceipt(A::kRequested));
+  EXPECT_FALSE(ListedInReleaseReceipt(A::kRejected));
+  EXPECT_FALSE(ListedInReleaseReceipt(A::kEnded));
 }
 
 }  // namespace
@@ -116,6 +134,12 @@ TEST(TransferAgreementTest, CarrierEndsWithRevocationOrTheConvention) {
                   .request_revoked);
   EXPECT_TRUE(CarrierOf(RequestState::kApproved, c, absl::CivilDay(2025, 1, 1))
                   .convention_ended);
+  // R10: a suspension is no end.
+  c.suspended = true;
+  AgreementCarrier suspended =
+      CarrierOf(RequestState::kApproved, c, absl::CivilDay(2024, 6, 1));
+  EXPECT_TRUE(suspended.convention_suspended);
+  EXPECT_FALSE(suspended.convention_ended);
 }
 
 }  // namespace

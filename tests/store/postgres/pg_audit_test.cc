@@ -180,6 +180,29 @@ TEST(PgAuditTest, OneSizeOneRootEverAcrossReplicas) {
   EXPECT_EQ(all[0].note, "note-a");
 }
 
+// As on SQLite: the empty trail's checkpoint (size 0) can be stored, once.
+TEST(PgAuditTest, TheEmptyTrailHasACheckpoint) {
+  std::string db = NewDatabase();
+  CTG_ASSERT_OK_AND_ASSIGN(auto a, PgDatabase::Open(GatewayOptions(db)));
+  const std::string empty_root(32, 'E');
+  auto store = [&](uint64_t size, const std::string& note) {
+    return a->Write([&](PgTransaction& tx) {
+      return StorePgCheckpoint(tx, size, empty_root, 1, note);
+    });
+  };
+  ASSERT_THAT(store(0, "note-0"), IsOk());
+  EXPECT_THAT(store(1, "beyond"), StatusIs(absl::StatusCode::kAborted,
+                                           HasSubstr("not in the trail")));
+  std::vector<PgCheckpoint> all;
+  ASSERT_THAT(a->Read([&](PgReadSession& s) -> absl::Status {
+    CTG_ASSIGN_OR_RETURN(all, AllPgCheckpoints(s));
+    return absl::OkStatus();
+  }),
+              IsOk());
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].tree_size, 0u);
+}
+
 // Filters mean what they mean on SQLite (store::ScanAuditRows).
 TEST(PgAuditTest, FilteredScanLookupsAndLatestCheckpoint) {
   std::string db = NewDatabase();

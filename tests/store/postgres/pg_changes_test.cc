@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "store/postgres/pg_database.h"
+#include "store/postgres/pg_stores.h"
 #include "tests/store/postgres/pg_test_cluster.h"
 #include "tests/testing/status_matchers.h"
 
@@ -105,6 +106,37 @@ TEST(PgChangesTest, ALostListenerReconnectsAndAsksForAFullReload) {
   EXPECT_FALSE(Bump(*a, "lost").ok());
   CTG_ASSERT_OK_AND_ASSIGN(int64_t v, Bump(*a, "statbase"));
   EXPECT_TRUE(got.WaitFor("statbase@" + std::to_string(v)));
+}
+
+// What the gateway's replicas listen for: replacing a period of the
+// statistical base announces the topic "statbase" at commit.
+TEST(PgChangesTest, AReimportOfAPeriodAnnouncesTheStatisticalBase) {
+  std::string db = NewDatabase();
+  CTG_ASSERT_OK_AND_ASSIGN(auto a, PgDatabase::Open(GatewayOptions(db)));
+  Received got;
+  CTG_ASSERT_OK_AND_ASSIGN(
+      auto listener,
+      PgChangeListener::Start(
+          GatewayOptions(db),
+          [&](const std::string& t, int64_t v) { got.Add(t, v); }));
+  ASSERT_TRUE(got.WaitFor("@0"));
+  for (const char* version : {"2023@1111", "2023@2222"}) {
+    ASSERT_THAT(a->Write([&](PgTransaction& tx) -> absl::Status {
+      PgStatisticsStore statistics(tx);
+      return statistics
+          .ReplacePeriod({.period = "2023",
+                          .base_version = version,
+                          .digest = "sha256:00",
+                          .rows = 1,
+                          .import_time_us = 1,
+                          .imported_by = "admin"})
+          .status();
+    }),
+                IsOk());
+  }
+  EXPECT_TRUE(got.WaitFor(std::string(kStatbaseTopic) + "@2"));
+  EXPECT_THAT(got.events(),
+              ::testing::ElementsAre("@0", "statbase@1", "statbase@2"));
 }
 
 }  // namespace

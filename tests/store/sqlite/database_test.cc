@@ -194,6 +194,23 @@ TEST_F(DatabaseTest, FailedNestedRollbackAbandonsTheWholeTransaction) {
   EXPECT_EQ(Count(*db), 0);
 }
 
+// A function that ends the group's transaction itself breaks the contract;
+// the failed rollback that follows is said in the error, not swallowed, and
+// the writer keeps working.
+TEST_F(DatabaseTest, FailedGroupRollbackIsReportedAndTheWriterRecovers) {
+  auto db = OpenDb();
+  absl::Status s = db->Write([&](Transaction& tx) -> absl::Status {
+    return tx.Savepoint([&]() -> absl::Status {
+      if (auto r = tx.conn().Exec("COMMIT"); !r.ok()) return r;
+      return absl::FailedPreconditionError("refused after the commit");
+    });
+  });
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInternal,
+                          HasSubstr("the rollback failed")));
+  ASSERT_THAT(Insert(*db, "next"), IsOk());
+  EXPECT_EQ(Count(*db), 1);
+}
+
 // Every statement of one Read() sees the same snapshot, even when a write
 // commits between two of them.
 TEST_F(DatabaseTest, ReadIsOneSnapshot) {
