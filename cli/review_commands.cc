@@ -9,7 +9,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "base/json.h"
 #include "cli/command.h"
 #include "cli/confirm.h"
 #include "cli/connection.h"
@@ -19,6 +18,7 @@
 #include "ctg/v1/caf_requests.grpc.pb.h"
 #include "ctg/v1/transfer_agreements.grpc.pb.h"
 #include "policy/evaluation_report.h"
+#include "report/evaluation_report_proto.h"
 
 namespace ctg::cli {
 namespace {
@@ -226,36 +226,8 @@ int Reject(const Args& args) {
 }
 
 // ---------------------------------------------------------------------------
-// The evaluation report (R13), from the requests and their history.
-
-absl::Time TimeOf(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-}
-
-absl::StatusOr<policy::RequestRecord> RecordOf(const ctg::v1::DataRequest& r) {
-  policy::RequestRecord record;
-  record.convention_id = r.convention_id();
-  record.objective = r.objective();
-  record.create_time = TimeOf(r.create_time());
-  std::optional<policy::RequestState> state =
-      policy::RequestStateFromNumber(r.state());
-  if (!state) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("request ", r.id(), " has no state"));
-  }
-  record.state = *state;
-  // The decision: the last approval, rejection or withdrawal in the history.
-  for (const ctg::v1::Transition& t : r.history()) {
-    if (t.to_state() == ctg::v1::APPROVED ||
-        t.to_state() == ctg::v1::REJECTED ||
-        t.to_state() == ctg::v1::WITHDRAWN) {
-      record.decision_time = TimeOf(t.time());
-    }
-  }
-  for (const auto& t : r.approval().release_times())
-    record.release_times.push_back(TimeOf(t));
-  return record;
-}
+// The evaluation report (R13), from the requests and their history
+// (records and JSON: report/evaluation_report_proto.h).
 
 // R1, R3: the Caf's requests to communes and the onward-transfer
 // agreements, for the report. A role that may not list them (the Caf's
@@ -263,6 +235,7 @@ absl::StatusOr<policy::RequestRecord> RecordOf(const ctg::v1::DataRequest& r) {
 absl::Status AddCafRecords(const Args& args,
                            std::vector<policy::RequestRecord>& records,
                            std::vector<policy::AgreementRecord>& agreements,
+                           std::vector<std::string>* not_visible,
                            std::string* note) {
   auto conn = Connect(args);
   if (!conn.ok()) return conn.status();
@@ -277,21 +250,13 @@ absl::Status AddCafRecords(const Args& args,
       absl::StrAppend(
           note,
           "the Caf's requests to communes are not visible to this role; ");
+      not_visible->push_back("caf_requests");
       break;
     }
     if (!status.ok()) return absl::UnavailableError(status.error_message());
     for (const ctg::v1::CafRequest& r : response.requests()) {
-      ctg::v1::DataRequest as_request;
-      as_request.set_id(r.id());
-      as_request.set_convention_id(r.convention_id());
-      as_request.set_objective(r.objective());
-      *as_request.mutable_create_time() = r.create_time();
-      as_request.set_state(r.state());
-      *as_request.mutable_history() = r.history();
-      *as_request.mutable_approval() = r.approval();
-      auto record = RecordOf(as_request);
+      auto record = ctg::report::RecordOf(r);
       if (!record.ok()) return record.status();
-      record->direction = policy::Direction::kCafToCommune;
       records.push_back(*std::move(record));
     }
     list.set_page_token(response.next_page_token());
@@ -307,32 +272,15 @@ absl::Status AddCafRecords(const Args& args,
     if (status.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
       absl::StrAppend(
           note, "onward-transfer agreements are not visible to this role; ");
+      not_visible->push_back("agreements");
       break;
     }
     if (!status.ok()) return absl::UnavailableError(status.error_message());
-    for (const ctg::v1::TransferAgreement& a : response.agreements()) {
-      policy::AgreementRecord record;
-      record.create_time = TimeOf(a.create_time());
-      if (a.has_decide_time()) {
-        record.decision_time = TimeOf(a.decide_time());
-        // An ENDED agreement was approved if it has a decision.
-        record.approved = a.state() != ctg::v1::AGREEMENT_REJECTED;
-      }
-      agreements.push_back(record);
-    }
+    for (const ctg::v1::TransferAgreement& a : response.agreements())
+      agreements.push_back(ctg::report::RecordOf(a));
     agreements_list.set_page_token(response.next_page_token());
   } while (!agreements_list.page_token().empty());
   return absl::OkStatus();
-}
-
-std::string AgreementsJson(const policy::AgreementFigures& f) {
-  return absl::StrCat("{\"filed\":", f.filed, ",\"approved\":", f.approved,
-                      ",\"rejected\":", f.rejected,
-                      ",\"median_days_to_decision\":",
-                      f.median_days_to_decision
-                          ? absl::StrFormat("%.3f", *f.median_days_to_decision)
-                          : "null",
-                      "}");
 }
 
 std::string Median(const policy::EvaluationFigures& f) {
@@ -353,17 +301,6 @@ std::vector<std::string> Row(const std::string& convention,
           absl::StrCat(f.pending),
           Median(f),
           absl::StrCat(f.releases)};
-}
-
-std::string FiguresJson(const policy::EvaluationFigures& f) {
-  return absl::StrCat(
-      "{\"filed\":", f.filed, ",\"approved\":", f.approved,
-      ",\"rejected\":", f.rejected, ",\"withdrawn\":", f.withdrawn,
-      ",\"pending\":", f.pending, ",\"median_days_to_decision\":",
-      f.median_days_to_decision
-          ? absl::StrFormat("%.3f", *f.median_days_to_decision)
-          : "null",
-      ",\"releases\":", f.releases, "}");
 }
 
 int Report(const Args& args) {
@@ -389,41 +326,24 @@ int Report(const Args& args) {
   }
   std::vector<policy::RequestRecord> records;
   for (const ctg::v1::DataRequest& r : *requests) {
-    auto record = RecordOf(r);
+    auto record = ctg::report::RecordOf(r);
     if (!record.ok()) return ReportError(record.status(), kExitFailed);
     records.push_back(*std::move(record));
   }
   std::vector<policy::AgreementRecord> agreements;
+  std::vector<std::string> not_visible;
   std::string note;
-  if (absl::Status s = AddCafRecords(args, records, agreements, &note);
+  if (absl::Status s =
+          AddCafRecords(args, records, agreements, &not_visible, &note);
       !s.ok()) {
     return ReportError(s, kExitFailed);
   }
   auto report = policy::BuildEvaluationReport(records, agreements, from, to);
   if (!report.ok()) return ReportError(report.status(), kExitFailed);
   if (args.Get("format") == "json") {
-    std::string out = absl::StrCat("{\"from\":", JsonString(args.Get("from")),
-                                   ",\"to\":", JsonString(args.Get("to")),
-                                   ",\"total\":", FiguresJson(report->total),
-                                   ",\"conventions\":[");
-    for (size_t i = 0; i < report->conventions.size(); ++i) {
-      const auto& c = report->conventions[i];
-      absl::StrAppend(&out, i ? "," : "",
-                      "{\"convention_id\":", JsonString(c.convention_id),
-                      ",\"figures\":", FiguresJson(c.figures),
-                      ",\"objectives\":[");
-      for (size_t j = 0; j < c.objectives.size(); ++j) {
-        absl::StrAppend(
-            &out, j ? "," : "",
-            "{\"objective\":", JsonString(c.objectives[j].objective),
-            ",\"figures\":", FiguresJson(c.objectives[j].figures), "}");
-      }
-      out += "]}";
-    }
-    absl::StrAppend(&out,
-                    "],\"caf_requests\":", FiguresJson(report->caf_requests),
-                    ",\"agreements\":", AgreementsJson(report->agreements));
-    std::cout << out << "}\n";
+    std::cout << ctg::report::EvaluationReportJson(*report, *from_day, *to_day,
+                                                   not_visible)
+              << "\n";
     return kExitOk;
   }
   std::cout << "Evaluation of the exchanges from " << args.Get("from") << " to "

@@ -4,15 +4,19 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include <optional>
 #include <thread>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "base/json.h"
 #include "base/status_macros.h"
+#include "ctg/v1/caf_requests.pb.h"
 #include "ctg/v1/data_requests.pb.h"
+#include "ctg/v1/transfer_agreements.pb.h"
 #include "gateway/status_mapping.h"
 #include "gateway/web/assets.h"
 #include "gateway/web/evaluation_report_json.h"
@@ -74,6 +78,38 @@ std::string CertSha256(const std::string& pem) {
 void SetJson(httplib::Response& res, int status, const std::string& json) {
   res.status = status;
   res.set_content(json, "application/json; charset=utf-8");
+}
+
+// Calls the list `method` as `caller` page after page (500 a page), giving
+// each page to `take`. The first answer that is not a page is returned.
+template <typename Page>
+std::optional<ApiAnswer> ForEachPage(const JsonApi& api,
+                                     absl::string_view method,
+                                     const InProcessCallers::Binding& caller,
+                                     absl::FunctionRef<void(Page&)> take) {
+  std::string token;
+  do {
+    ApiAnswer answer = api.Call(method,
+                                absl::StrCat("{\"pageSize\":500,\"pageToken\":",
+                                             JsonString(token), "}"),
+                                caller);
+    if (answer.http_status != 200) return answer;
+    Page page;
+    if (!google::protobuf::util::JsonStringToMessage(answer.json, &page).ok()) {
+      return ApiAnswer{.http_status = 500,
+                       .json = ErrorJson(grpc::Status(
+                           grpc::StatusCode::INTERNAL,
+                           absl::StrCat("unreadable answer of ", method)))};
+    }
+    take(page);
+    token = page.next_page_token();
+  } while (!token.empty());
+  return std::nullopt;
+}
+
+bool IsDenied(const std::optional<ApiAnswer>& answer) {
+  return answer && answer->http_status ==
+                       HttpStatusFor(grpc::StatusCode::PERMISSION_DENIED);
 }
 
 }  // namespace
@@ -177,28 +213,43 @@ void WebServer::Impl::Report(const httplib::Request& req,
   absl::TimeZone zone;
   if (!absl::LoadTimeZone(deps.config->web.time_zone, &zone))
     zone = absl::UTCTimeZone();
-  std::vector<ctg::v1::DataRequest> requests;
-  std::string token;
-  do {
-    ApiAnswer page = api->Call(kList,
-                               absl::StrCat("{\"pageSize\":500,\"pageToken\":",
-                                            JsonString(token), "}"),
-                               caller);
-    if (page.http_status != 200) {
-      SetJson(res, page.http_status, page.json);
-      return;
+  ReportInputs inputs;
+  std::optional<ApiAnswer> failed = ForEachPage<ctg::v1::ListRequestsResponse>(
+      *api, kList, caller, [&](ctg::v1::ListRequestsResponse& page) {
+        for (auto& r : *page.mutable_requests())
+          inputs.requests.push_back(std::move(r));
+      });
+  // R1 the other way and R3: a role that may not list them (a Caf
+  // reviewer and the Caf's own requests) is told so, as by the CLI.
+  if (!failed) {
+    failed = ForEachPage<ctg::v1::ListCafRequestsResponse>(
+        *api, "ctg.v1.CafRequests/ListCafRequests", caller,
+        [&](ctg::v1::ListCafRequestsResponse& page) {
+          for (auto& r : *page.mutable_requests())
+            inputs.caf_requests.push_back(std::move(r));
+        });
+    if (IsDenied(failed)) {
+      inputs.not_visible.push_back("caf_requests");
+      failed.reset();
     }
-    ctg::v1::ListRequestsResponse list;
-    if (!google::protobuf::util::JsonStringToMessage(page.json, &list).ok()) {
-      SetJson(res, 500,
-              ErrorJson(
-                  grpc::Status(grpc::StatusCode::INTERNAL, "unreadable list")));
-      return;
+  }
+  if (!failed) {
+    failed = ForEachPage<ctg::v1::ListTransferAgreementsResponse>(
+        *api, "ctg.v1.TransferAgreements/ListTransferAgreements", caller,
+        [&](ctg::v1::ListTransferAgreementsResponse& page) {
+          for (auto& a : *page.mutable_agreements())
+            inputs.agreements.push_back(std::move(a));
+        });
+    if (IsDenied(failed)) {
+      inputs.not_visible.push_back("agreements");
+      failed.reset();
     }
-    for (auto& r : *list.mutable_requests()) requests.push_back(std::move(r));
-    token = list.next_page_token();
-  } while (!token.empty());
-  auto json = EvaluationReportJson(requests, from, to, zone);
+  }
+  if (failed) {
+    SetJson(res, failed->http_status, failed->json);
+    return;
+  }
+  auto json = EvaluationReportJson(inputs, from, to, zone);
   if (!json.ok()) {
     SetJson(res, 400, ErrorJson(ToGrpcStatus(json.status())));
     return;

@@ -125,19 +125,27 @@ class Browser:
     def __init__(self, gw, client, tmp):
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
-        self.home = os.path.join(tmp, 'home-' + (client or 'none'))
+        # A home of its own, even for a second browser of the same user: NSS's
+        # certutil -N on an existing database asks for its password.
+        base = os.path.join(tmp, 'home-' + (client or 'none'))
+        self.home, n = base, 1
+        while os.path.exists(self.home):
+            n += 1
+            self.home = f'{base}-{n}'
         nssdb = os.path.join(self.home, '.pki/nssdb')
         os.makedirs(nssdb, exist_ok=True)
         db = 'sql:' + nssdb
-        subprocess.run(['certutil', '-N', '-d', db, '--empty-password'], check=True)
-        subprocess.run(['certutil', '-A', '-d', db, '-n', 'ctg-dev-ca', '-t', 'CT,,', '-i', gw.pki + '/ca.pem'], check=True)
+        # No terminal: a tool that would prompt fails instead of waiting.
+        subprocess.run(['certutil', '-N', '-d', db, '--empty-password'], check=True, stdin=subprocess.DEVNULL)
+        subprocess.run(['certutil', '-A', '-d', db, '-n', 'ctg-dev-ca', '-t', 'CT,,', '-i', gw.pki + '/ca.pem'], check=True,
+                       stdin=subprocess.DEVNULL)
         if client:
             p12 = os.path.join(tmp, client + '.p12')
             subprocess.run(['openssl', 'pkcs12', '-export', '-in', f'{gw.pki}/clients/{client}.pem',
                             '-inkey', f'{gw.pki}/clients/{client}.key', '-out', p12, '-passout', 'pass:test',
                             '-name', client], check=True)
             subprocess.run(['pk12util', '-d', db, '-i', p12, '-W', 'test'], check=True,
-                           stdout=subprocess.DEVNULL)
+                           stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
         opts = webdriver.ChromeOptions()
         opts.binary_location = shutil.which('chromium')
         for a in ['--headless=new', '--no-sandbox', '--disable-gpu', '--window-size=1280,1800',
@@ -214,6 +222,10 @@ class Checker:
             '.then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,'
             ' help: v.help}))), e => done([{id: "axe-error", impact: "critical", help: String(e)}]));')
         bad = [v for v in result if v['impact'] in ('serious', 'critical')]
+        stray = d.execute_script("return [...document.getElementById('view').childNodes]"
+                                 ".filter(n => n.nodeType === 3 && /^(null|undefined|false)$/.test(n.textContent.trim()))"
+                                 ".length")
+        check(stray == 0, f'{name}: no stray null/undefined text in the view')
         self.results[name] = {'violations': result, 'serious_or_critical': len(bad)}
         path = os.path.join(self.out, name + '.png')
         d.save_screenshot(path)
@@ -230,6 +242,10 @@ def journey(gw, tmp, chk, data):
     req.open('#/catalogue').wait_title('Catalogue')
     req.wait_css('table tbody tr')
     chk.page(req, 'requester-catalogue')
+    ids['first'] = gw.ctg('requester2-33069', ['request', 'submit', '--purpose', 'Observatoire des familles',
+                                               '--objective', 'Axe I.1', '--indicator', 'allocataires',
+                                               '--territory', '33069', '--period', '2022',
+                                               '--recipient', 'own:CCAS']).stdout.split()[0]
     req.open('#/nouvelle').wait_title('Nouvelle demande')
     req.wait_css('input[name="indicator"]')
     req.type('textarea[name="purpose"]', 'Diagnostic social de territoire : repérer les IRIS prioritaires')
@@ -253,6 +269,7 @@ def journey(gw, tmp, chk, data):
     rev.open('#/file').wait_title("File d'étude")
     rev.wait_css('a[href="#/demande/%s"]' % rid)
     chk.page(rev, 'reviewer-queue')
+    queue_paging(rev, rid, ids['first'])
     rev.open('#/demande/' + rid).wait_title('Demande ' + rid)
     rev.wait_css('#start').click()
     rev.wait(lambda d: "Étude commencée" in d.find_element('id', 'status').text, 'study started')
@@ -301,6 +318,7 @@ def journey(gw, tmp, chk, data):
     check('Source : Caf de la Gironde' in req.css('#extract').text, 'extract carries the source mention')
     req.driver.execute_script("document.getElementById('extract').scrollIntoView()")
     chk.page(req, 'requester-extract-receipt')
+    ids.update(transfer_journey(gw, tmp, chk, req, rev))
     req.open('#/demandes').wait_title('Demandes de la commune')
     req.wait_css('table tbody tr')
     chk.page(req, 'requester-requests')
@@ -329,8 +347,13 @@ def journey(gw, tmp, chk, data):
     aud.wait_css('table.report')
     check('Source : Caf de la Gironde' in aud.css('main').text, 'R13 report carries the source mention')
     check(len(aud.driver.find_elements('css selector', 'figure.chart figcaption.source')) == 2, 'each chart has its source')
+    agreements = [c.text for c in aud.driver.find_elements('css selector', '#agreements-row td')]
+    check(agreements[:4] == ['2', '1', '1', '0'], 'R13 counts the agreements: 2 asked, 1 approved, 1 rejected ' + str(agreements))
+    check(aud.driver.find_elements('id', 'caf-requests-row'), "R13 has the Caf's requests to communes (auditor)")
     chk.page(aud, 'auditor-report')
     aud.close()
+
+    ids.update(caf_journey(gw, tmp, chk))
 
     # ---- administrator: import (a bad file, then the good one), conventions
     adm = Browser(gw, 'admin', tmp)
@@ -369,6 +392,209 @@ def journey(gw, tmp, chk, data):
     return ids
 
 
+def queue_paging(rev, newest, oldest):
+    """The reviewer's queue, paged by the server: one request a page, the
+    pager and the state filter used with the keyboard only."""
+    from selenium.webdriver.common.keys import Keys
+    rows = lambda d: d.find_elements('css selector', 'table tbody tr')
+    rev.open('#/file?n=1').wait_title("File d'étude")
+    rev.wait(lambda d: len(rows(d)) == 1 and newest in rows(d)[0].text, 'page 1 holds the newest request only')
+    rev.css('#next-page').send_keys(Keys.ENTER)
+    rev.wait(lambda d: 'Page 2' in d.find_element('id', 'page-number').text and len(rows(d)) == 1
+             and oldest in rows(d)[0].text, 'page 2 holds the older request')
+    # A full page may end the list: its token then leads to an empty page,
+    # which has no next page.
+    if rev.driver.find_elements('id', 'next-page'):
+        rev.css('#next-page').send_keys(Keys.ENTER)
+        rev.wait(lambda d: 'Page 3' in d.find_element('id', 'page-number').text, 'page 3')
+        check(not rows(rev.driver) and 'Aucune demande' in rev.css('#view').text, 'page 3 is empty: the end')
+    check(not rev.driver.find_elements('id', 'next-page'), 'the last page has no next page')
+    rev.open('#/file?n=1').wait_title("File d'étude")
+    rev.wait_css('#next-page').send_keys(Keys.ENTER)
+    rev.wait(lambda d: 'Page 2' in d.find_element('id', 'page-number').text, 'page 2 again')
+    rev.css('#prev-page').send_keys(Keys.ENTER)
+    rev.wait(lambda d: 'Page 1' in d.find_element('id', 'page-number').text and newest in rows(d)[0].text,
+             'back to page 1 by the previous-page link')
+    select = rev.css('#state-filter')
+    select.send_keys(Keys.END)  # the last state (Expirée): none is
+    rev.css('#list-filters button').send_keys(Keys.ENTER)
+    rev.wait(lambda d: 'Aucune demande.' in d.find_element('id', 'view').text and 'etat=EXPIRED' in d.current_url,
+             'the state filter asks the server: no expired request')
+    check(True, 'queue paged by the server, pager and filter usable from the keyboard')
+
+
+def transfer_journey(gw, tmp, chk, req, rev):
+    """R3: the commune's requester asks the Caf's prior agreement to pass the
+    release it just downloaded on; the Caf's reviewer approves one (its
+    receipt verified in the browser) and rejects another."""
+    from selenium.webdriver.support.ui import Select
+    extract = req.css('#transfer-form input[name="extract"]').get_attribute('value')
+    check(extract.startswith('EXT-'), 'the transfer form names the release just downloaded: ' + extract)
+    req.type('#transfer-form input[name="recipient"]', 'Centre social du Bouscat')
+    req.type('#transfer-form textarea[name="purpose"]', "Préparer l'atelier parentalité du quartier")
+    req.driver.execute_script("document.getElementById('transfer-form').scrollIntoView()")
+    chk.page(req, 'requester-transfer-ask')
+    req.css('#transfer-form button[type="submit"]').click()
+    req.wait_title('Accord AGR-')
+    approved = req.css('#title').text.split()[-1]
+    check('Demandé' in req.css('main').text, approved + ' asked, shown as Demandé')
+    chk.page(req, 'requester-transfer-agreement')
+    # A second one, from the agreements page (the release typed in).
+    req.open('#/accords').wait_title('Accords de transmission')
+    req.wait_css('a[href="#/accord/%s"]' % approved)
+    req.type('#transfer-form input[name="extract"]', extract)
+    req.type('#transfer-form input[name="recipient"]', 'Association de quartier')
+    req.type('#transfer-form textarea[name="purpose"]', 'Publication sur son site')
+    req.css('#transfer-form button[type="submit"]').click()
+    req.wait(lambda d: 'Accord AGR-' in d.find_element('id', 'title').text and
+             approved not in d.find_element('id', 'title').text, 'second agreement asked')
+    rejected = req.css('#title').text.split()[-1]
+    req.open('#/accords').wait_title('Accords de transmission')
+    req.wait_css('a[href="#/accord/%s"]' % rejected)
+    chk.page(req, 'requester-agreements')
+
+    rev.open('#/accords').wait_title('Accords de transmission')
+    rev.wait_css('a[href="#/accord/%s"]' % approved)
+    chk.page(rev, 'reviewer-agreements')
+    for agr, decision, reasons, shown in [(approved, 'APPROVE', 'Partenaire de la CTG, usage dans ses objectifs', 'Accordé'),
+                                          (rejected, 'REJECT', "Diffusion publique : hors de l'usage déclaré", 'Refusé')]:
+        rev.open('#/accord/' + agr).wait_title('Accord ' + agr)
+        Select(rev.wait_css('select[name="decision"]')).select_by_value(decision)
+        rev.type('textarea[name="reasons"]', reasons)
+        if decision == 'APPROVE':
+            chk.page(rev, 'reviewer-agreement-decide')
+        rev.driver.find_element('xpath', "//button[text()='Enregistrer la décision']").click()
+        verdict = rev.wait_css('#agreement-receipt-verdict', 'decision receipt')
+        check(verdict.text == 'Reçu vérifié.', agr + ': the decision receipt is verified in the browser')
+        check(shown in rev.css('main').text and reasons in rev.css('main').text, agr + ' ' + shown + ' with its reasons')
+        if decision == 'APPROVE':
+            chk.page(rev, 'reviewer-agreement-approved')
+    return {'extract': extract, 'agreement_approved': approved, 'agreement_rejected': rejected}
+
+
+def caf_journey(gw, tmp, chk):
+    """Article 7, the other direction: the Caf's requester files a request to
+    Le Bouscat with a table template; the commune's reviewer starts the
+    study and asks, the Caf answers, the commune approves, uploads (a file
+    off the template refused first) with the attestation; the Caf downloads
+    with the receipt verified. Another request is rejected; Eysines'
+    reviewer cannot see Le Bouscat's."""
+    from selenium.webdriver.support.ui import Select
+    caf = Browser(gw, 'caf-requester', tmp)
+    caf.open('#/caf-nouvelle').wait_title('Nouvelle demande de la Caf')
+    Select(caf.wait_css('select[name="commune"]')).select_by_value('33069')
+    caf.type('textarea[name="purpose"]', "Diagnostic partagé de la CTG : offre d'accueil du jeune enfant par IRIS")
+    caf.type('input[name="objective"]', 'Axe II.1 petite enfance')
+    caf.type('textarea[name="description"]', 'Places en crèche municipale par IRIS au 31 décembre 2023')
+    caf.type('input[name="columns"]', 'territory,period,places_creche')
+    caf.type('input[name="territories"]', '330690101,330690102')
+    caf.type('input[name="periods"]', '2023')
+    caf.type('input[name="recipient"]', 'Service action sociale de la Caf')
+    chk.page(caf, 'caf-requester-new-request')
+    caf.css('form button[type="submit"]').click()
+    caf.wait_title('Demande de la Caf CREQ-')
+    cid = caf.css('#title').text.split()[-1]
+    check('territory, period, places_creche' in caf.css('#template').text, cid + ' filed with its template')
+    chk.page(caf, 'caf-requester-request')
+    other = gw.ctg('caf-requester', ['caf-request', 'submit', '--commune', '33069', '--purpose', 'Fréquentation des cantines',
+                                     '--objective', 'Axe III.2', '--description', 'Repas servis par mois',
+                                     '--recipient', 'Service études']).stdout.split()[0]
+
+    com = Browser(gw, 'commune-reviewer-33069', tmp)
+    com.open('#/caf-demandes').wait_title('Demandes de la Caf à la commune')
+    com.wait_css('a[href="#/caf-demande/%s"]' % cid)
+    chk.page(com, 'commune-reviewer-queue')
+    com.open('#/caf-demande/' + cid).wait_title('Demande de la Caf ' + cid)
+    com.wait_css('#caf-start').click()
+    com.wait(lambda d: 'Étude commencée' in d.find_element('id', 'status').text, 'study started')
+    com.type('textarea[name="questions"]', 'Les micro-crèches privées sont-elles incluses ?')
+    com.driver.find_element('xpath', "//button[text()='Envoyer les questions']").click()
+    com.wait(lambda d: 'Questions envoyées' in d.find_element('id', 'status').text, 'questions sent')
+
+    caf.open('#/caf-demande/' + cid).wait_title('Demande de la Caf ' + cid)
+    caf.wait_css('textarea[name="answer"]')
+    check('micro-crèches' in caf.css('.questions').text, 'the Caf sees the question')
+    chk.page(caf, 'caf-requester-answer')
+    caf.type('textarea[name="answer"]', 'Places municipales seulement.')
+    caf.driver.find_element('xpath', "//button[text()='Envoyer la réponse']").click()
+    caf.wait(lambda d: 'Réponse envoyée' in d.find_element('id', 'status').text, 'answer sent')
+
+    com.open('#/caf-demande/' + cid).wait_title('Demande de la Caf ' + cid)
+    Select(com.wait_css('select[name="oppOpinion"]')).select_by_value('FAVOURABLE')
+    com.type('textarea[name="oppReasoning"]', 'Utile au diagnostic partagé de la CTG')
+    Select(com.css('select[name="feaOpinion"]')).select_by_value('FAVOURABLE')
+    com.type('textarea[name="feaReasoning"]', 'Données tenues par le service petite enfance')
+    Select(com.css('select[name="decision"]')).select_by_value('APPROVE')
+    chk.page(com, 'commune-reviewer-study')
+    com.driver.find_element('xpath', "//button[text()='Enregistrer']").click()
+    com.wait(lambda d: 'Décision enregistrée' in d.find_element('id', 'status').text, 'approved')
+    # A file off the template: refused, nothing stored, the form stays.
+    bad = os.path.join(tmp, 'places-bad.csv')
+    with open(bad, 'w') as f:
+        f.write('territory,places_creche\n330690101,48\n')
+    com.wait_css('#upload-form input[name="file"]').send_keys(bad)
+    com.css('#attest').click()
+    com.css('#upload-form button[type="submit"]').click()
+    com.wait(lambda d: 'INVALID_ARGUMENT' in d.find_element('id', 'status').text, 'upload off the template refused')
+    check('template' in com.status(), 'the refusal names the template: ' + com.status())
+    chk.page(com, 'commune-reviewer-upload-refused')
+    good = os.path.join(tmp, 'places-creche-2023.csv')
+    with open(good, 'w') as f:
+        f.write('territory,period,places_creche\n330690101,2023,48\n330690102,2023,36\n')
+    com.open('#/caf-demande/' + cid).wait_title('Demande de la Caf ' + cid)
+    com.wait_css('#upload-form input[name="file"]').send_keys(good)
+    com.css('#attest').click()
+    chk.page(com, 'commune-reviewer-upload')
+    com.css('#upload-form button[type="submit"]').click()
+    com.wait(lambda d: 'Données déposées' in d.find_element('id', 'status').text, 'data uploaded')
+    check('aucune donnée personnelle' in com.css('#upload').text, 'the upload shows the attestation')
+    # The other request: rejected with reasons.
+    com.open('#/caf-demande/' + other).wait_title('Demande de la Caf ' + other)
+    com.wait_css('#caf-start').click()
+    com.wait(lambda d: 'Étude commencée' in d.find_element('id', 'status').text, 'study of the second started')
+    Select(com.wait_css('select[name="oppOpinion"]')).select_by_value('UNFAVOURABLE')
+    com.type('textarea[name="oppReasoning"]', 'Données déjà publiées')
+    Select(com.css('select[name="feaOpinion"]')).select_by_value('FAVOURABLE')
+    com.type('textarea[name="feaReasoning"]', 'Données disponibles')
+    Select(com.css('select[name="decision"]')).select_by_value('REJECT')
+    com.type('textarea[name="reasons"]', 'Données déjà publiées en open data')
+    com.driver.find_element('xpath', "//button[text()='Enregistrer']").click()
+    com.wait(lambda d: 'Décision enregistrée' in d.find_element('id', 'status').text, 'rejected')
+    check('Refusée' in com.css('main').text, other + ' rejected')
+    com.close()
+
+    eys = Browser(gw, 'commune-reviewer-33162', tmp)
+    eys.open('#/caf-demande/' + cid)
+    eys.wait(lambda d: 'NOT_FOUND' in d.find_element('id', 'status').text, 'other commune refused')
+    check('Introuvable' in eys.status(), "Eysines' reviewer: Le Bouscat's request is Introuvable")
+    eys.close()
+
+    caf.open('#/caf-demande/' + cid).wait_title('Demande de la Caf ' + cid)
+    caf.wait_css('#caf-download').click()
+    verdict = caf.wait_css('#caf-receipt-verdict', 'download receipt verdict')
+    check(verdict.text == 'Reçu vérifié.', "the commune's data and the download receipt verified: " + caf.css('#caf-data').text)
+    caf.driver.execute_script("document.getElementById('caf-data').scrollIntoView()")
+    chk.page(caf, 'caf-requester-download-receipt')
+    caf.open('#/caf-demandes').wait_title('Demandes de la Caf')
+    caf.wait_css('a[href="#/caf-demande/%s"]' % other)
+    chk.page(caf, 'caf-requester-requests')
+    caf.close()
+
+    # The auditor reads both lists (no action offered).
+    aud = Browser(gw, 'auditor', tmp)
+    aud.open('#/caf-demandes').wait_title('Demandes de la Caf')
+    aud.wait_css('a[href="#/caf-demande/%s"]' % cid)
+    chk.page(aud, 'auditor-caf-requests')
+    aud.open('#/caf-demande/' + cid).wait_title('Demande de la Caf ' + cid)
+    aud.wait_css('#upload')
+    check(not aud.driver.find_elements('css selector', 'section[aria-label="Actions"]'), 'the auditor gets no action')
+    aud.open('#/accords').wait_title('Accords de transmission')
+    aud.wait_css('table tbody tr a')
+    chk.page(aud, 'auditor-agreements')
+    aud.close()
+    return {'caf_request': cid, 'caf_rejected': other}
+
+
 def refused(gw, tmp):
     for client in ['expired', 'revoked']:
         b = Browser(gw, client, tmp)
@@ -405,6 +631,29 @@ def check_events(gw, ids):
           'the revoked certificate refused by the web listener is in the trail')
     other = [e for e in events if e['method'] == '/ctg.v1.DataRequests/GetRequest' and e['code'] == 5]
     check(len(other) >= 1 and '/commune/33162/' in other[0]['caller'], "another commune's GetRequest: NOT_FOUND recorded")
+    # Article 7 both ways, and R3: each page action left its event.
+    hugo = 'spiffe://ctg.caf33.fr/caf/33/requester/hugo.bernard'
+    ines = 'spiffe://ctg.caf33.fr/commune/33069/reviewer/ines.garcia'
+    denis = 'spiffe://ctg.caf33.fr/caf/33/reviewer/denis.roux'
+    cid, other = ids['caf_request'], ids['caf_rejected']
+    on = lambda m, target, who: [e for e in by(m) if e['target_id'] == target and e['caller'] == who]
+    check(len(on('CafRequests/SubmitCafRequest', cid, hugo)) == 1, 'SubmitCafRequest recorded for the Caf requester')
+    for m, who in [('CafRequests/StartCafRequestStudy', ines), ('CafRequests/RequestCafRequestInformation', ines),
+                   ('CafRequests/AmendCafRequest', hugo), ('CafRequests/DecideCafRequest', ines),
+                   ('CafRequests/UploadCafRequestData', ines), ('CafRequests/GetCafRequestData', hugo)]:
+        check(len(on(m, cid, who)) == 1, m + ' recorded once for ' + cid + ' by ' + who.rsplit('/', 1)[1])
+    check(any(e['method'] == '/ctg.v1.CafRequests/UploadCafRequestData' and e['code'] == 3 and e['target_id'] == cid
+              for e in events), 'the upload off the template is recorded, refused INVALID_ARGUMENT')
+    check(len(on('CafRequests/DecideCafRequest', other, ines)) == 1, 'the rejection of ' + other + ' recorded')
+    check(any(e['method'] == '/ctg.v1.CafRequests/GetCafRequest' and e['code'] == 5 and '/commune/33162/' in e['caller']
+              for e in events), "Eysines' GetCafRequest: NOT_FOUND recorded")
+    agreements = [ids['agreement_approved'], ids['agreement_rejected']]
+    asked = [e for e in by('TransferAgreements/RequestTransferAgreement') if e['caller'] == alice
+             and e['target_id'] in agreements and ids['extract'] in json.dumps(e['facts'])]
+    check(len(asked) == 2, 'two RequestTransferAgreement events by the requester, on ' + ids['extract'])
+    for agr in [ids['agreement_approved'], ids['agreement_rejected']]:
+        check(len(on('TransferAgreements/DecideTransferAgreement', agr, denis)) == 1,
+              'DecideTransferAgreement recorded for ' + agr + ' by the reviewer')
     # The same shape as the CLI's events: the CLI's GetRequest of the request
     # leaves an event with the same fields (but the peer's port and time).
     gw.ctg('requester-33069', ['request', 'show', rid])

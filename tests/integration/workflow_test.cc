@@ -1485,6 +1485,9 @@ TEST_F(WorkflowCliTest,
   ASSERT_EQ(empty.exit_code, 0) << empty.err;
   EXPECT_THAT(empty.out, HasSubstr("\"total\":{\"filed\":0,"));
   EXPECT_THAT(empty.out, HasSubstr("\"conventions\":[]"));
+  // A Caf reviewer may not list the Caf's own requests: said, not counted 0.
+  EXPECT_THAT(empty.out, HasSubstr("\"not_visible\":[\"caf_requests\"]"));
+  EXPECT_THAT(report.out, HasSubstr("\"not_visible\":[]"));
 }
 
 }  // namespace

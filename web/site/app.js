@@ -108,37 +108,43 @@ function checked(form, name) { return [...form.querySelectorAll('input[name="' +
 function setView(title, ...content) {
   document.getElementById('title').textContent = title;
   document.title = title + ' — Console ctg-gateway';
-  document.getElementById('view').replaceChildren(...content.flat());
+  document.getElementById('view').replaceChildren(...content.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
 }
 
 // -------------------------------------------------------------- navigation
 
 const MENUS = {
-  requester: [['#/catalogue', 'Catalogue'], ['#/nouvelle', 'Nouvelle demande'], ['#/demandes', 'Demandes de la commune']],
+  requester: [['#/catalogue', 'Catalogue'], ['#/nouvelle', 'Nouvelle demande'], ['#/demandes', 'Demandes de la commune'], ['#/accords', 'Accords de transmission']],
   operator: [['#/catalogue', 'Catalogue'], ['#/demandes', 'Demandes']],
-  reviewer: [['#/file', "File d'étude"], ['#/catalogue', 'Catalogue']],
+  reviewer: [['#/file', "File d'étude"], ['#/accords', 'Accords de transmission'], ['#/catalogue', 'Catalogue']],
   admin: [['#/conventions', 'Conventions'], ['#/import', 'Import de la base']],
-  auditor: [['#/audit', 'Journal d\'audit'], ['#/rapport', 'Évaluation (R13)'], ['#/file', 'Demandes']],
+  auditor: [['#/audit', 'Journal d\'audit'], ['#/rapport', 'Évaluation (R13)'], ['#/file', 'Demandes'], ['#/caf-demandes', 'Demandes de la Caf'], ['#/accords', 'Accords']],
+  // Article 7, the other direction: the Caf asks a commune for its data.
+  'caf-requester': [['#/caf-nouvelle', 'Nouvelle demande à une commune'], ['#/caf-demandes', 'Demandes de la Caf']],
+  'commune-reviewer': [['#/caf-demandes', 'Demandes de la Caf à la commune']],
 };
-const HOME = { requester: '#/demandes', operator: '#/demandes', reviewer: '#/file', admin: '#/conventions', auditor: '#/audit' };
-// Roles without pages yet (requests from the Caf to a commune): a notice;
-// their methods are in the JSON API (docs/web-api.md).
+const HOME = { requester: '#/demandes', operator: '#/demandes', reviewer: '#/file', admin: '#/conventions', auditor: '#/audit',
+  'caf-requester': '#/caf-demandes', 'commune-reviewer': '#/caf-demandes' };
 function viewNoPages() {
-  setView('Console', h('p', {}, 'La console n\'a pas encore de pages pour le rôle « ' + S.session.role +
+  setView('Console', h('p', {}, 'La console n\'a pas de pages pour le rôle « ' + S.session.role +
     ' ». Utilisez la commande ctg ; les méthodes de ce rôle sont servies par l\'API JSON de la console.'));
 }
 
 function renderNav() {
   const items = MENUS[S.session.role] || [];
-  const here = location.hash.split('/').slice(0, 2).join('/');
+  const here = location.hash.split('?')[0].split('/').slice(0, 2).join('/');
   document.getElementById('nav').replaceChildren(h('ul', {}, items.map(([href, label]) =>
     h('li', {}, h('a', { href, 'aria-current': here === href ? 'page' : null }, label)))));
 }
 
 async function route() {
+  // Milliseconds from navigation to the start of this view (an in-page
+  // navigation starts here; measured by bench/web/).
+  document.documentElement.dataset.routeStartMs = String(Math.round(performance.now()));
   clearStatus();
   if (!HOME[S.session.role]) { renderNav(); return viewNoPages(); }
-  const parts = (location.hash || HOME[S.session.role]).slice(2).split('/');
+  // The query (filters, pages) is the view's own: not part of the route.
+  const parts = (location.hash || HOME[S.session.role]).split('?')[0].slice(2).split('/');
   renderNav();
   const [page, arg] = parts;
   try {
@@ -151,6 +157,11 @@ async function route() {
       case 'import': return viewImport();
       case 'audit': return await viewAudit();
       case 'rapport': return await viewReport();
+      case 'caf-nouvelle': return await viewCafNewRequest();
+      case 'caf-demandes': return await viewCafRequests();
+      case 'caf-demande': return await viewCafRequest(decodeURIComponent(arg));
+      case 'accords': return await viewAgreements();
+      case 'accord': return await viewAgreement(decodeURIComponent(arg));
       default: location.hash = HOME[S.session.role] || '#/catalogue';
     }
   } catch (e) { setView('Erreur'); fail(e); } finally {
@@ -234,31 +245,73 @@ async function viewNewRequest() {
 
 // ------------------------------------------------------------ request lists
 
+// A paged list (server-side: the method's page_size / page_token and its
+// state filter). The fragment holds the filters and the tokens of the pages
+// seen so far, so that every page has an address and "previous" is a link:
+// #/file?etat=UNDER_STUDY&commune=33069&pages=REQ-000951,REQ-000901
+const PAGE_SIZE = 50;
+
+function listParams() {
+  const q = new URLSearchParams(location.hash.split('?')[1] || '');
+  const size = Math.min(500, Math.max(1, Number(q.get('n')) || PAGE_SIZE));
+  return { q, state: q.get('etat') || '', commune: q.get('commune') || '', size,
+    tokens: (q.get('pages') || '').split(',').filter(Boolean) };
+}
+function listHref(page, q, tokens) {
+  const out = new URLSearchParams(q);
+  if (tokens.length) out.set('pages', tokens.join(',')); else out.delete('pages');
+  const s = out.toString();
+  return '#/' + page + (s ? '?' + s : '');
+}
+
+// Filters (state, and the commune for the Caf's roles) and the pager of a
+// paged list; `answer` is the method's response.
+function listControls(page, p, answer, withCommune) {
+  const form = h('form', { class: 'filters', id: 'list-filters' },
+    field('État', h('select', { name: 'etat', id: 'state-filter' }, h('option', { value: '' }, 'Tous les états'),
+      Object.entries(STATE_FR).map(([k, v]) => h('option', { value: k, selected: k === p.state }, v)))),
+    withCommune ? field('Commune (code INSEE)', h('input', { name: 'commune', type: 'text', value: p.commune, pattern: '[0-9AB]{5}', size: 6 })) : null,
+    h('button', { type: 'submit' }, 'Filtrer'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const q = new URLSearchParams();
+    if (form.elements.etat.value) q.set('etat', form.elements.etat.value);
+    if (withCommune && form.elements.commune.value.trim()) q.set('commune', form.elements.commune.value.trim());
+    if (p.size !== PAGE_SIZE) q.set('n', p.size);
+    location.hash = listHref(page, q, []);
+  });
+  // A button applies the filters: moving through the states with the arrow
+  // keys does not reload the list at each step (keyboard use).
+  const prev = p.tokens.length ? h('a', { href: listHref(page, p.q, p.tokens.slice(0, -1)), id: 'prev-page', rel: 'prev' }, '← Page précédente') : null;
+  const next = answer.nextPageToken ? h('a', { href: listHref(page, p.q, [...p.tokens, answer.nextPageToken]), id: 'next-page', rel: 'next' }, 'Page suivante →') : null;
+  const pager = h('nav', { class: 'pager', 'aria-label': 'Pages de la liste' }, prev, ' ', h('span', { id: 'page-number' }, 'Page ' + (p.tokens.length + 1)), ' ', next);
+  return { form, pager };
+}
+
 async function viewRequests(page) {
-  const wanted = new URLSearchParams(location.hash.split('?')[1] || '').get('etat') || '';
-  const all = [];
-  let pageToken = '';
-  do {  // every page (the gateway serves at most limits.max_page_size a call)
-    const list = await api('ctg.v1.DataRequests/ListRequests', { state: wanted || undefined, pageSize: 500, pageToken });
-    all.push(...(list.requests || []));
-    pageToken = list.nextPageToken || '';
-  } while (pageToken && all.length < 20000);
-  const requests = all.sort((a, b) => new Date(a.createTime) - new Date(b.createTime));
-  const filter = h('select', { id: 'state-filter' }, h('option', { value: '' }, 'Tous les états'),
-    Object.entries(STATE_FR).map(([k, v]) => h('option', { value: k, selected: k === wanted }, v)));
-  filter.addEventListener('change', () => { location.hash = '#/' + page + (filter.value ? '?etat=' + filter.value : ''); });
-  const counts = {};
-  for (const r of requests) counts[r.state] = (counts[r.state] || 0) + 1;
+  const p = listParams();
+  const list = await api('ctg.v1.DataRequests/ListRequests', {
+    state: p.state || undefined, commune: p.commune || undefined, pageSize: p.size, pageToken: p.tokens[p.tokens.length - 1] || undefined });
+  const requests = list.requests || [];
+  const caf = ['reviewer', 'auditor'].includes(S.session.role);
+  const { form, pager } = listControls(page, p, list, caf);
   setView(page === 'file' ? "File d'étude des demandes" : 'Demandes de la commune',
-    field('Filtrer par état', filter),
-    h('p', {}, Object.entries(counts).map(([k, n]) => STATE_FR[k] + ' : ' + n).join(' · ') || 'Aucune demande.'),
-    table('Demandes (les plus anciennes d\'abord ; dates en ' + S.session.timeZone + ')',
+    form,
+    table('Demandes, page ' + (p.tokens.length + 1) + ' (' + requests.length + ' ; les plus récentes d\'abord ; dates en ' + S.session.timeZone + ')',
       ['Demande', 'État', 'Commune', 'Déposée le', 'Âge (jours)', 'Mise à jour', 'Finalité'],
       requests.map((r) => h('tr', {},
         h('td', {}, h('a', { href: '#/demande/' + encodeURIComponent(r.id) }, r.id)),
         h('td', {}, stateBadge(r.state)), h('td', {}, r.commune),
         h('td', {}, fmtDate(r.createTime)), h('td', { class: 'num' }, ageDays(r.createTime)),
-        h('td', {}, fmtDate(r.updateTime)), h('td', {}, r.purpose)))));
+        h('td', {}, fmtDate(r.updateTime)), h('td', {}, r.purpose)))),
+    emptyPage(requests, p),
+    pager);
+}
+
+// A page token may lead to an empty page (the previous one ended the list).
+function emptyPage(rows, p) {
+  if (rows.length) return null;
+  return h('p', {}, p.tokens.length ? 'Aucune demande sur cette page : la liste s\'arrête à la page précédente.' : 'Aucune demande.');
 }
 
 // ---------------------------------------------------------- one request
@@ -284,30 +337,15 @@ function requestDetails(r) {
       h('dt', {}, 'Destinataires'), h('dd', {}, (r.recipients || []).map((x) => x.name + (x.kind === 'OPERATOR' ? ' (opérateur ' + x.operatorPerson + ')' : '')).join(' ; ') || '—')),
     h('h2', {}, 'Périmètre demandé'), scopeList(r.scope),
   ];
-  if ((r.questions || []).length) {
-    out.push(h('h2', {}, 'Questions de la Caf'), h('ol', { class: 'questions' }, r.questions.map((q) => h('li', {}, q))));
-  }
-  out.push(h('h2', {}, 'Avis (double regard)'),
-    table('Avis enregistrés : chaque avis porte son auteur', ['Aspect', 'Avis', 'Par', 'Version', 'Le', 'Motivation'],
-      (r.opinions || []).map((o) => h('tr', {}, h('td', {}, o.aspect === 'OPPORTUNITY' ? 'Opportunité' : 'Faisabilité'),
-        h('td', {}, OPINION_FR[o.opinion.opinion]), h('td', {}, o.opinion.reviewer), h('td', { class: 'num' }, o.version),
-        h('td', {}, fmtDate(o.time)), h('td', {}, o.opinion.reasoning)))));
-  const reviewers = new Set((r.opinions || []).map((o) => o.opinion.reviewer));
-  if ((r.opinions || []).length) {
-    out.push(h('p', { class: 'note' }, reviewers.size >= 2 ? 'Double regard : avis de ' + reviewers.size + ' agents différents.' : 'Avis d\'un seul agent à ce jour.'));
-  }
+  out.push(studySections(r, 'de la Caf'));
   if (r.approval && r.approval.downloadQuota !== undefined && r.state === 'APPROVED') {
     out.push(h('p', {}, 'Approbation : jusqu\'au ', fmtDate(r.approval.endTime), ', téléchargements ', r.approval.downloadsUsed, ' / ', r.approval.downloadQuota));
   }
-  if (r.decisionReasons) out.push(h('p', {}, 'Motifs de la décision : ', r.decisionReasons));
   out.push(h('h2', {}, 'Versions'),
     table('Versions de la demande', ['Version', 'Auteur', 'Le', 'Réponse', 'Périmètre'],
       (r.versions || []).map((v) => h('tr', {}, h('td', { class: 'num' }, v.version), h('td', {}, v.author), h('td', {}, fmtDate(v.createTime)),
-        h('td', {}, v.answer || '—'), h('td', {}, [v.scope.indicators, v.scope.territories, v.scope.periods].map((x) => (x || []).join(', ')).join(' | '))))));
-  out.push(h('h2', {}, 'Historique'),
-    table('Historique (dates en ' + S.session.timeZone + ')', ['Le', 'De', 'Vers', 'Par', 'Motif'],
-      (r.history || []).map((t) => h('tr', {}, h('td', {}, fmtDate(t.time)), h('td', {}, STATE_FR[t.fromState] || '—'),
-        h('td', {}, STATE_FR[t.toState] || t.toState), h('td', {}, t.actor), h('td', {}, t.reason || '')))));
+        h('td', {}, v.answer || '—'), h('td', {}, [v.scope.indicators, v.scope.territories, v.scope.periods].map((x) => (x || []).join(', ')).join(' | '))))),
+    historySection(r));
   return out;
 }
 
@@ -388,7 +426,9 @@ function opinionFields(prefix, label) {
     field('Motivation', h('textarea', { name: prefix + 'Reasoning', rows: 2 })));
 }
 
-function decisionForm(r, reload) {
+// The study's decision, for either direction: `method` is DecideRequest or
+// DecideCafRequest (the same fields).
+function decisionForm(r, reload, method) {
   const endDefault = new Date(Date.now() + 365 * 86400000).toISOString().slice(0, 10);
   return actionForm('Avis et décision', [
     opinionFields('opp', "Avis d'opportunité"), opinionFields('fea', 'Avis de faisabilité'),
@@ -405,7 +445,7 @@ function decisionForm(r, reload) {
       if (f.end.value) body.endTime = f.end.value + 'T23:59:59Z';
     }
     if (f.decision.value === 'REJECT') body.reasons = f.reasons.value;
-    await api('ctg.v1.DataRequests/DecideRequest', body);
+    await api(method || 'ctg.v1.DataRequests/DecideRequest', body);
     await reload('Décision enregistrée.');
   });
 }
@@ -535,30 +575,356 @@ async function downloadExtract(id) {
   const link = h('a', { href: URL.createObjectURL(blob), download: header.extractId + '.csv', id: 'csv-link' }, 'Enregistrer le fichier CSV (' + cells.length + ' cases)');
   // The receipt: the release event is in the audit log's tree whose root
   // the gateway signed.
-  const rc = trailer.receipt;
-  const event = b64ToBytes(rc.event);
-  const leaf = await sha256(concat([0], event));
-  const cp = await openCheckpoint(rc.checkpoint);
-  let included = false;
-  try {
-    const root = await rootFromProof(leaf, BigInt(rc.auditSequence) - 1n, BigInt(rc.treeSize), (rc.inclusionProof || []).map(b64ToBytes));
-    included = eq(root, cp.root) && cp.size === BigInt(rc.treeSize);
-  } catch (e) { included = false; }
-  const namesDigest = new TextDecoder().decode(event).includes(trailer.sha256);
-  const ok = fileMatches && included && namesDigest && cp.signature !== false;
+  const rc = await checkReceipt(trailer.receipt, trailer.sha256);
+  const ok = fileMatches && rc.ok;
   document.getElementById('extract').replaceChildren(
     h('p', { class: 'source' }, header.sourceMention),
     h('dl', { class: 'kv' }, h('dt', {}, 'Extrait'), h('dd', {}, header.extractId), h('dt', {}, 'Diffusé le'), h('dd', {}, fmtDate(header.releaseTime) + ' (' + S.session.timeZone + ')'),
       h('dt', {}, 'Version de la base'), h('dd', {}, header.baseVersion), h('dt', {}, 'SHA-256'), h('dd', {}, h('code', {}, trailer.sha256))),
     link,
     h('h4', {}, 'Reçu de diffusion'),
-    verdictList([
-      [fileMatches, 'Le fichier CSV, reconstitué dans le navigateur, a cette empreinte SHA-256'],
-      [namesDigest, "L'événement de diffusion n° " + rc.auditSequence + ' nomme cette empreinte SHA-256'],
-      [included, "Cet événement est dans l'arbre du journal d'audit de taille " + rc.treeSize + ' (preuve d\'inclusion recalculée en SHA-256 dans le navigateur)'],
-      [cp.signature, 'Le point de contrôle est signé (Ed25519, clé ' + cp.keyName + ')' + (cp.signature === null ? ' — ce navigateur ne sait pas vérifier Ed25519' : '')],
-    ]),
+    verdictList([[fileMatches, 'Le fichier CSV, reconstitué dans le navigateur, a cette empreinte SHA-256'], ...rc.verdicts('cette empreinte SHA-256')]),
     h('p', { class: ok ? 'msg ok' : 'msg error', id: 'receipt-verdict' }, ok ? 'Reçu vérifié.' : 'Reçu NON vérifié.'));
+  // R3: passing this release on to a third party needs the Caf's prior
+  // agreement, asked here.
+  if (S.session.role === 'requester') {
+    document.getElementById('extract').append(transferForm(header.extractId));
+  }
+}
+
+// A receipt (ReleaseReceipt): its audit event names `named` (a digest, an
+// id), the event is in the tree of the signed checkpoint (RFC 9162 proof
+// recomputed with WebCrypto), and the checkpoint's Ed25519 signature holds.
+async function checkReceipt(receipt, named) {
+  const event = b64ToBytes(receipt.event);
+  const leaf = await sha256(concat([0], event));
+  const cp = await openCheckpoint(receipt.checkpoint);
+  let included = false;
+  try {
+    const root = await rootFromProof(leaf, BigInt(receipt.auditSequence) - 1n, BigInt(receipt.treeSize), (receipt.inclusionProof || []).map(b64ToBytes));
+    included = eq(root, cp.root) && cp.size === BigInt(receipt.treeSize);
+  } catch (e) { included = false; }
+  const namesIt = new TextDecoder().decode(event).includes(named);
+  return {
+    ok: namesIt && included && cp.signature !== false,
+    verdicts: (what) => [
+      [namesIt, "L'événement d'audit n° " + receipt.auditSequence + ' nomme ' + what],
+      [included, "Cet événement est dans l'arbre du journal d'audit de taille " + receipt.treeSize + ' (preuve d\'inclusion recalculée en SHA-256 dans le navigateur)'],
+      [cp.signature, 'Le point de contrôle est signé (Ed25519, clé ' + cp.keyName + ')' + (cp.signature === null ? ' — ce navigateur ne sait pas vérifier Ed25519' : '')],
+    ],
+  };
+}
+
+// --------------------------------------- Article 7: the Caf asks a commune
+
+// The Caf's requests to communes (ctg.v1.CafRequests): filed by a Caf
+// requester, studied by the commune's reviewers with the same states,
+// opinions and history as the commune's requests; once approved the
+// commune uploads its data, which the Caf downloads with a signed receipt.
+
+function csvList(text) { return text.split(',').map((x) => x.trim()).filter(Boolean); }
+
+async function viewCafNewRequest() {
+  const list = await api('ctg.v1.Conventions/ListConventions', { pageSize: 500 });
+  const open = (list.conventions || []).filter((c) => c.state === 'ACTIVE');
+  const form = h('form', { class: 'stack', novalidate: true },
+    field('Commune sollicitée', h('select', { name: 'commune', required: true },
+      open.map((c) => h('option', { value: c.commune }, c.communeName + ' (' + c.commune + ', convention ' + c.id + ')'))),
+      'Seules les communes dont la convention est active.'),
+    field('Finalité (objet de la demande)', h('textarea', { name: 'purpose', rows: 3, required: true }), 'Elle ne pourra plus changer (R2).'),
+    field('Objectif de la convention servi', h('input', { name: 'objective', type: 'text', required: true })),
+    field('Données demandées (description)', h('textarea', { name: 'description', rows: 3, required: true })),
+    h('fieldset', {}, h('legend', {}, 'Modèle de tableau (facultatif)'),
+      h('p', { class: 'help' }, 'Sans colonnes, la commune dépose le fichier CSV de son choix. Avec des colonnes, son fichier doit avoir cet en-tête, et les colonnes « territory » et « period » ces seules valeurs si elles sont données.'),
+      field('Colonnes (séparées par des virgules)', h('input', { name: 'columns', type: 'text', placeholder: 'territory,period,places_creche' })),
+      field('Territoires (codes séparés par des virgules)', h('input', { name: 'territories', type: 'text' })),
+      field('Périodes (séparées par des virgules)', h('input', { name: 'periods', type: 'text' }))),
+    field('Service destinataire à la Caf', h('input', { name: 'recipient', type: 'text', required: true })),
+    field('Durée de conservation (mois)', h('input', { name: 'retention', type: 'number', min: 1, max: 120, value: 24 })),
+    h('button', { type: 'submit' }, 'Déposer la demande'));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const f = form.elements;
+    const columns = csvList(f.columns.value);
+    const body = { commune: f.commune.value, purpose: f.purpose.value, objective: f.objective.value, description: f.description.value,
+      recipients: f.recipient.value.trim() ? [{ kind: 'OWN_SERVICE', name: f.recipient.value.trim() }] : [],
+      retentionMonths: Number(f.retention.value) || 0 };
+    if (columns.length) body.dataTemplate = { columns, territories: csvList(f.territories.value), periods: csvList(f.periods.value) };
+    try {
+      const r = await api('ctg.v1.CafRequests/SubmitCafRequest', body);
+      location.hash = '#/caf-demande/' + encodeURIComponent(r.id);
+      say('Demande ' + r.id + ' déposée auprès de la commune ' + r.commune + '.', 'ok');
+    } catch (e) { fail(e); }
+  });
+  setView('Nouvelle demande de la Caf à une commune', open.length ? form : h('p', {}, 'Aucune convention active : aucune commune ne peut être sollicitée.'));
+}
+
+async function viewCafRequests() {
+  const p = listParams();
+  const list = await api('ctg.v1.CafRequests/ListCafRequests', {
+    state: p.state || undefined, commune: p.commune || undefined, pageSize: p.size, pageToken: p.tokens[p.tokens.length - 1] || undefined });
+  const requests = list.requests || [];
+  const { form, pager } = listControls('caf-demandes', p, list, S.session.role !== 'commune-reviewer');
+  setView(S.session.role === 'commune-reviewer' ? 'Demandes de la Caf à la commune' : 'Demandes de la Caf aux communes', form,
+    table('Demandes de la Caf, page ' + (p.tokens.length + 1) + ' (' + requests.length + ' ; les plus récentes d\'abord ; dates en ' + S.session.timeZone + ')',
+      ['Demande', 'État', 'Commune', 'Déposée le', 'Âge (jours)', 'Données déposées', 'Finalité'],
+      requests.map((r) => h('tr', {},
+        h('td', {}, h('a', { href: '#/caf-demande/' + encodeURIComponent(r.id) }, r.id)),
+        h('td', {}, stateBadge(r.state)), h('td', {}, r.commune),
+        h('td', {}, fmtDate(r.createTime)), h('td', { class: 'num' }, ageDays(r.createTime)),
+        h('td', {}, r.upload ? 'oui, ' + r.upload.sizeBytes + ' octets' : 'non'), h('td', {}, r.purpose)))),
+    emptyPage(requests, p),
+    pager);
+}
+
+function templateText(t) {
+  if (!t || !(t.columns || []).length) return 'aucun (fichier CSV libre)';
+  return 'colonnes ' + t.columns.join(', ') + ((t.territories || []).length ? ' ; territoires ' + t.territories.join(', ') : '') +
+    ((t.periods || []).length ? ' ; périodes ' + t.periods.join(', ') : '');
+}
+
+// Opinions with their authors (four-eyes visible) and the history: the
+// same for both directions.
+function studySections(r, asker) {
+  const out = [];
+  if ((r.questions || []).length) {
+    out.push(h('h2', {}, 'Questions ' + asker), h('ol', { class: 'questions' }, r.questions.map((q) => h('li', {}, q))));
+  }
+  out.push(h('h2', {}, 'Avis (double regard)'),
+    table('Avis enregistrés : chaque avis porte son auteur', ['Aspect', 'Avis', 'Par', 'Version', 'Le', 'Motivation'],
+      (r.opinions || []).map((o) => h('tr', {}, h('td', {}, o.aspect === 'OPPORTUNITY' ? 'Opportunité' : 'Faisabilité'),
+        h('td', {}, OPINION_FR[o.opinion.opinion]), h('td', {}, o.opinion.reviewer), h('td', { class: 'num' }, o.version),
+        h('td', {}, fmtDate(o.time)), h('td', {}, o.opinion.reasoning)))));
+  const reviewers = new Set((r.opinions || []).map((o) => o.opinion.reviewer));
+  if ((r.opinions || []).length) {
+    out.push(h('p', { class: 'note' }, reviewers.size >= 2 ? 'Double regard : avis de ' + reviewers.size + ' agents différents.' : 'Avis d\'un seul agent à ce jour.'));
+  }
+  if (r.decisionReasons) out.push(h('p', {}, 'Motifs de la décision : ', r.decisionReasons));
+  return out;
+}
+function historySection(r) {
+  return [h('h2', {}, 'Historique'),
+    table('Historique (dates en ' + S.session.timeZone + ')', ['Le', 'De', 'Vers', 'Par', 'Motif'],
+      (r.history || []).map((t) => h('tr', {}, h('td', {}, fmtDate(t.time)), h('td', {}, STATE_FR[t.fromState] || '—'),
+        h('td', {}, STATE_FR[t.toState] || t.toState), h('td', {}, t.actor), h('td', {}, t.reason || ''))))];
+}
+
+function cafRequestDetails(r) {
+  const out = [
+    h('p', {}, 'État : ', stateBadge(r.state), ' — commune ', r.commune, ', convention ', r.conventionId),
+    h('dl', { class: 'kv' },
+      h('dt', {}, 'Finalité'), h('dd', {}, r.purpose),
+      h('dt', {}, 'Objectif'), h('dd', {}, r.objective),
+      h('dt', {}, 'Données demandées'), h('dd', {}, r.description),
+      h('dt', {}, 'Modèle de tableau'), h('dd', { id: 'template' }, templateText(r.dataTemplate)),
+      h('dt', {}, 'Demandeur'), h('dd', {}, r.requester),
+      h('dt', {}, 'Destinataires à la Caf'), h('dd', {}, (r.recipients || []).map((x) => x.name).join(' ; ') || '—'),
+      h('dt', {}, 'Conservation'), h('dd', {}, r.retentionMonths + ' mois')),
+    studySections(r, 'de la commune'),
+  ];
+  if (r.approval && r.state === 'APPROVED') {
+    out.push(h('p', {}, 'Approbation : jusqu\'au ', fmtDate(r.approval.endTime), ', téléchargements ', r.approval.downloadsUsed || 0, ' / ', r.approval.downloadQuota || 1));
+  }
+  if (r.upload) {
+    out.push(h('h2', {}, 'Données déposées par la commune'), h('dl', { class: 'kv', id: 'upload' },
+      h('dt', {}, 'SHA-256'), h('dd', {}, h('code', {}, r.upload.sha256)),
+      h('dt', {}, 'Taille'), h('dd', {}, r.upload.sizeBytes + ' octets, ' + r.upload.rows + ' lignes de données'),
+      h('dt', {}, 'Déposées par'), h('dd', {}, r.upload.uploader + ', le ' + fmtDate(r.upload.uploadTime)),
+      h('dt', {}, 'Attestation'), h('dd', {}, r.upload.noPersonalData ? 'la commune atteste que le fichier ne contient aucune donnée personnelle' : '—')));
+  }
+  out.push(h('h2', {}, 'Versions'),
+    table('Versions de la demande', ['Version', 'Auteur', 'Le', 'Réponse', 'Description', 'Modèle'],
+      (r.versions || []).map((v) => h('tr', {}, h('td', { class: 'num' }, v.version), h('td', {}, v.author), h('td', {}, fmtDate(v.createTime)),
+        h('td', {}, v.answer || '—'), h('td', {}, v.description), h('td', {}, templateText(v.dataTemplate))))),
+    historySection(r));
+  return out;
+}
+
+async function viewCafRequest(id) {
+  const r = await api('ctg.v1.CafRequests/GetCafRequest', { id });
+  const role = S.session.role;
+  const reload = async (msg) => { await viewCafRequest(id); say(msg, 'ok'); };
+  const actions = [];
+  const pending = ['SUBMITTED', 'UNDER_STUDY', 'INFO_REQUESTED'].includes(r.state);
+  if (role === 'caf-requester') {
+    if (r.state === 'INFO_REQUESTED') {
+      actions.push(actionForm('Répondre aux questions de la commune', [
+        field('Réponse', h('textarea', { name: 'answer', rows: 3, required: true })),
+        field('Description des données (peut être précisée)', h('textarea', { name: 'description', rows: 2 }, r.description || '')),
+      ], 'Envoyer la réponse', async (f) => {
+        await api('ctg.v1.CafRequests/AmendCafRequest', { id, answer: f.answer.value, description: f.description.value });
+        await reload('Réponse envoyée.');
+      }));
+    }
+    if (pending) {
+      actions.push(actionForm('Retirer la demande', [field('Motif', h('input', { name: 'reason', type: 'text' }))], 'Retirer', async (f) => {
+        await api('ctg.v1.CafRequests/WithdrawCafRequest', { id, reason: f.reason.value });
+        await reload('Demande retirée.');
+      }));
+    }
+    if (r.state === 'APPROVED') {
+      actions.push(h('div', { class: 'action' }, h('h3', {}, 'Données de la commune'),
+        r.upload ? h('button', { type: 'button', id: 'caf-download', onclick: () => downloadCafData(id).catch(fail) }, 'Télécharger les données et vérifier le reçu')
+          : h('p', {}, 'La commune n\'a pas encore déposé ses données.'),
+        h('div', { id: 'caf-data' })));
+    }
+  }
+  if (role === 'commune-reviewer') {
+    if (r.state === 'SUBMITTED') {
+      actions.push(h('div', { class: 'action' }, h('button', { type: 'button', id: 'caf-start', onclick: async () => {
+        try { await api('ctg.v1.CafRequests/StartCafRequestStudy', { id }); await reload('Étude commencée.'); } catch (e) { fail(e); }
+      } }, "Commencer l'étude")));
+    }
+    if (r.state === 'UNDER_STUDY') {
+      actions.push(actionForm('Poser des questions à la Caf', [
+        field('Questions (une par ligne)', h('textarea', { name: 'questions', rows: 3, required: true })),
+      ], 'Envoyer les questions', async (f) => {
+        await api('ctg.v1.CafRequests/RequestCafRequestInformation', { id, questions: f.questions.value.split('\n').map((q) => q.trim()).filter(Boolean) });
+        await reload('Questions envoyées.');
+      }));
+      actions.push(decisionForm(r, reload, 'ctg.v1.CafRequests/DecideCafRequest'));
+    }
+    if (r.state === 'APPROVED' && !r.upload) actions.push(uploadForm(r, reload));
+    if (r.state === 'APPROVED') {
+      actions.push(actionForm("Révoquer l'approbation", [field('Motif', h('input', { name: 'reason', type: 'text', required: true }))], 'Révoquer', async (f) => {
+        if (!confirm('Révoquer l\'approbation de ' + id + ' ? La Caf ne pourra plus télécharger les données.')) return;
+        await api('ctg.v1.CafRequests/RevokeCafRequest', { id, reason: f.reason.value });
+        await reload('Approbation révoquée.');
+      }));
+    }
+  }
+  setView('Demande de la Caf ' + r.id, cafRequestDetails(r), actions.length ? h('section', { 'aria-label': 'Actions' }, h('h2', {}, 'Actions'), actions) : []);
+}
+
+function bytesToB64(bytes) {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+// The commune's upload: the file's SHA-256 is computed here and sent in the
+// header, so the gateway refuses bytes that changed on the way.
+function uploadForm(r, reload) {
+  const form = actionForm('Déposer les données demandées', [
+    h('p', { class: 'help' }, 'Modèle approuvé : ' + templateText(r.dataTemplate) + '. Un fichier CSV en UTF-8. Les données de la commune ne relèvent pas du secret statistique de la Caf : la passerelle vérifie l\'attestation, le modèle, la taille et le type.'),
+    field('Fichier CSV', h('input', { name: 'file', type: 'file', accept: '.csv,text/csv', required: true })),
+    h('div', { class: 'check' }, h('input', { type: 'checkbox', name: 'attest', id: 'attest', required: true }),
+      h('label', { for: 'attest' }, 'J\'atteste que ce fichier ne contient aucune donnée personnelle (seulement des agrégats).')),
+  ], 'Déposer', async (f) => {
+    const file = f.file.files[0];
+    if (!file) { say('Choisissez un fichier.', 'error'); return; }
+    if (!f.attest.checked) { say('Cochez l\'attestation : le fichier ne doit contenir aucune donnée personnelle.', 'error'); return; }
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const digest = hex(await sha256(bytes));
+    const chunks = [{ header: { requestId: r.id, sha256: digest, noPersonalData: true } }];
+    for (let o = 0; o < bytes.length; o += 1 << 20) chunks.push({ data: bytesToB64(bytes.subarray(o, o + (1 << 20))) });
+    const up = await api('ctg.v1.CafRequests/UploadCafRequestData', chunks);
+    await reload('Données déposées : ' + up.sizeBytes + ' octets, ' + up.rows + ' lignes, SHA-256 ' + up.sha256 + ' (événement d\'audit n° ' + up.receipt.auditSequence + ').');
+  });
+  form.id = 'upload-form';
+  return form;
+}
+
+async function downloadCafData(id) {
+  const chunks = await api('ctg.v1.CafRequests/GetCafRequestData', { requestId: id });
+  const upload = chunks.find((c) => c.upload).upload;
+  const receipt = chunks.find((c) => c.receipt).receipt;
+  const bytes = concat(...chunks.filter((c) => c.data).map((c) => b64ToBytes(c.data)));
+  const digest = hex(await sha256(bytes));
+  const fileMatches = digest === upload.sha256;
+  const rc = await checkReceipt(receipt, upload.sha256);
+  const ok = fileMatches && rc.ok;
+  const blob = new Blob([bytes], { type: 'text/csv;charset=utf-8' });
+  document.getElementById('caf-data').replaceChildren(
+    h('dl', { class: 'kv' }, h('dt', {}, 'SHA-256'), h('dd', {}, h('code', {}, digest)), h('dt', {}, 'Taille'), h('dd', {}, bytes.length + ' octets, ' + upload.rows + ' lignes de données')),
+    h('a', { href: URL.createObjectURL(blob), download: id + '.csv', id: 'caf-csv-link' }, 'Enregistrer le fichier CSV'),
+    h('h4', {}, 'Reçu du téléchargement'),
+    verdictList([[fileMatches, 'Le fichier reçu a l\'empreinte SHA-256 du dépôt de la commune'], ...rc.verdicts('cette empreinte SHA-256')]),
+    h('p', { class: ok ? 'msg ok' : 'msg error', id: 'caf-receipt-verdict' }, ok ? 'Reçu vérifié.' : 'Reçu NON vérifié.'));
+}
+
+// ------------------------------------ onward-transfer agreements (R3)
+
+const AGREEMENT_FR = { AGREEMENT_REQUESTED: 'Demandé', AGREEMENT_APPROVED: 'Accordé', AGREEMENT_REJECTED: 'Refusé', AGREEMENT_ENDED: 'Terminé' };
+function agreementBadge(s) {
+  const css = { AGREEMENT_APPROVED: 'APPROVED', AGREEMENT_REJECTED: 'REJECTED', AGREEMENT_ENDED: 'REVOKED' }[s] || 'SUBMITTED';
+  return h('span', { class: 'badge state-' + css }, AGREEMENT_FR[s] || s);
+}
+
+// A commune requester asks the Caf's prior agreement to pass a release it
+// holds on to a named third party.
+function transferForm(extractId) {
+  const form = actionForm("Demander l'accord préalable de la Caf pour transmettre un extrait (R3)", [
+    h('p', { class: 'help' }, 'Aucune donnée de la Caf ne peut être transmise à un tiers sans son accord préalable (article 7 et annexe 7 de la convention).'),
+    field("Extrait (identifiant de la diffusion)", h('input', { name: 'extract', type: 'text', required: true, value: extractId || '', pattern: 'EXT-[0-9a-f]+' })),
+    field('Tiers destinataire', h('input', { name: 'recipient', type: 'text', required: true })),
+    field('Usage prévu par le tiers', h('textarea', { name: 'purpose', rows: 2, required: true })),
+  ], "Demander l'accord", async (f) => {
+    const a = await api('ctg.v1.TransferAgreements/RequestTransferAgreement', { extractId: f.extract.value.trim(), recipient: f.recipient.value, purpose: f.purpose.value });
+    location.hash = '#/accord/' + encodeURIComponent(a.id);
+    say('Accord ' + a.id + ' demandé à la Caf.', 'ok');
+  });
+  form.id = 'transfer-form';
+  return form;
+}
+
+async function viewAgreements() {
+  const q = new URLSearchParams(location.hash.split('?')[1] || '');
+  const tokens = (q.get('pages') || '').split(',').filter(Boolean);
+  const state = q.get('etat') || '';
+  const list = await api('ctg.v1.TransferAgreements/ListTransferAgreements', {
+    state: state || undefined, pageSize: PAGE_SIZE, pageToken: tokens[tokens.length - 1] || undefined });
+  const rows = list.agreements || [];
+  const form = h('form', { class: 'filters' },
+    field('État', h('select', { name: 'etat', id: 'agreement-filter' }, h('option', { value: '' }, 'Tous les états'),
+      Object.entries(AGREEMENT_FR).map(([k, v]) => h('option', { value: k, selected: k === state }, v)))),
+    h('button', { type: 'submit' }, 'Filtrer'));
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); location.hash = '#/accords' + (form.elements.etat.value ? '?etat=' + form.elements.etat.value : ''); });
+  const pq = new URLSearchParams(q);
+  const pager = h('nav', { class: 'pager', 'aria-label': 'Pages de la liste' },
+    tokens.length ? h('a', { href: listHref('accords', pq, tokens.slice(0, -1)), id: 'prev-page' }, '← Page précédente') : null, ' ',
+    list.nextPageToken ? h('a', { href: listHref('accords', pq, [...tokens, list.nextPageToken]), id: 'next-page' }, 'Page suivante →') : null);
+  setView('Accords de transmission à un tiers (R3)', form,
+    table('Accords (les plus récents d\'abord ; dates en ' + S.session.timeZone + ')', ['Accord', 'État', 'Commune', 'Extrait', 'Demande', 'Tiers', 'Demandé le'],
+      rows.map((a) => h('tr', {}, h('td', {}, h('a', { href: '#/accord/' + encodeURIComponent(a.id) }, a.id)), h('td', {}, agreementBadge(a.state)),
+        h('td', {}, a.commune), h('td', {}, h('code', {}, a.extractId)), h('td', {}, a.requestId), h('td', {}, a.recipient), h('td', {}, fmtDate(a.createTime))))),
+    rows.length ? null : h('p', {}, 'Aucun accord.'),
+    pager,
+    S.session.role === 'requester' ? transferForm('') : null);
+}
+
+async function viewAgreement(id, decided) {
+  const a = decided || await api('ctg.v1.TransferAgreements/GetTransferAgreement', { id });
+  const details = [
+    h('p', {}, 'État : ', agreementBadge(a.state), a.endReason ? ' — ' + a.endReason : ''),
+    h('dl', { class: 'kv' },
+      h('dt', {}, 'Extrait'), h('dd', {}, h('code', {}, a.extractId), ' (SHA-256 ', h('code', {}, a.extractSha256), ')'),
+      h('dt', {}, 'Demande'), h('dd', {}, a.requestId + ' — commune ' + a.commune + ', convention ' + a.conventionId),
+      h('dt', {}, 'Tiers destinataire'), h('dd', {}, a.recipient),
+      h('dt', {}, 'Usage prévu'), h('dd', {}, a.purpose),
+      h('dt', {}, 'Demandé par'), h('dd', {}, a.requester + ', le ' + fmtDate(a.createTime)),
+      h('dt', {}, 'Décision'), h('dd', {}, a.reviewer ? a.reviewer + ', le ' + fmtDate(a.decideTime) + ' : ' + a.decisionReasons : '—'),
+      h('dt', {}, 'Événement de la décision'), h('dd', {}, a.decisionAuditSequence && a.decisionAuditSequence !== '0' ? 'n° ' + a.decisionAuditSequence : '—')),
+  ];
+  const actions = [];
+  if (S.session.role === 'reviewer' && a.state === 'AGREEMENT_REQUESTED') {
+    actions.push(actionForm("Décider de l'accord", [
+      field('Décision', h('select', { name: 'decision', required: true }, h('option', { value: 'APPROVE' }, 'Accorder'), h('option', { value: 'REJECT' }, 'Refuser'))),
+      field('Motifs (obligatoires)', h('textarea', { name: 'reasons', rows: 2, required: true })),
+    ], 'Enregistrer la décision', async (f) => {
+      const out = await api('ctg.v1.TransferAgreements/DecideTransferAgreement', { id, decision: f.decision.value, reasons: f.reasons.value });
+      await viewAgreement(id, out);
+      say('Décision enregistrée : ' + (AGREEMENT_FR[out.state] || out.state) + '.', 'ok');
+    }));
+  }
+  const receipt = [];
+  if (a.decisionReceipt && a.decisionReceipt.event) {
+    // The decision's receipt, in the answer of DecideTransferAgreement.
+    const rc = await checkReceipt(a.decisionReceipt, a.id);
+    receipt.push(h('h2', {}, 'Reçu de la décision'), verdictList(rc.verdicts("l'accord " + a.id)),
+      h('p', { class: rc.ok ? 'msg ok' : 'msg error', id: 'agreement-receipt-verdict' }, rc.ok ? 'Reçu vérifié.' : 'Reçu NON vérifié.'));
+  }
+  setView('Accord ' + a.id, details, receipt, actions.length ? h('section', { 'aria-label': 'Actions' }, h('h2', {}, 'Actions'), actions) : []);
 }
 
 // ---------------------------------------------------------------- admin
@@ -760,6 +1126,21 @@ async function verifyInclusion(target) {
   document.getElementById('proof').focus && document.getElementById('proof').scrollIntoView();
 }
 
+// Chart.js (200 kB) is loaded by the one page that draws charts, not by
+// every page: a script of this origin, as the CSP allows. Resolves to false
+// if it cannot be loaded (the tables are there without it).
+let chartJs = null;
+function loadChartJs() {
+  if (window.Chart) return Promise.resolve(true);
+  chartJs = chartJs || new Promise((resolve) => {
+    const script = h('script', { src: '/lib/chart.umd.min.js' });
+    script.addEventListener('load', () => resolve(true));
+    script.addEventListener('error', () => { chartJs = null; resolve(false); });
+    document.head.append(script);
+  });
+  return chartJs;
+}
+
 // R13: the evaluation of the exchanges, figures computed by the gateway
 // (policy::BuildEvaluationReport) and shown as tables and charts.
 async function viewReport() {
@@ -784,14 +1165,26 @@ async function viewReport() {
     for (const o of c.objectives) rows.push(h('tr', {}, h('th', { scope: 'row' }, ''), h('td', {}, o.objective), cells(o.figures)));
   }
   rows.push(h('tr', { class: 'total' }, h('th', { scope: 'row' }, 'Total'), h('td', {}, ''), cells(rep.total)));
+  // Article 7 both ways (R1) and the onward-transfer agreements (R3).
+  const hidden = (what) => (rep.not_visible || []).includes(what);
+  const median = (m) => (m === null || m === undefined ? '—' : m.toFixed(1));
+  const ag = rep.agreements || {};
+  const others = h('figure', {},
+    table('Demandes de la Caf aux communes (R1, l\'autre sens)', ['Déposées', 'Approuvées', 'Refusées', 'Retirées', 'En attente', 'Délai médian (jours)', 'Téléchargements par la Caf'],
+      [hidden('caf_requests') ? h('tr', {}, h('td', { colspan: 7 }, 'Non visibles pour ce rôle.')) : h('tr', { id: 'caf-requests-row' }, cells(rep.caf_requests))], { class: 'report' }),
+    table('Accords de transmission à un tiers (R3)', ['Demandés', 'Accordés', 'Refusés', 'En attente', 'Délai médian (jours)'],
+      [hidden('agreements') ? h('tr', {}, h('td', { colspan: 5 }, 'Non visibles pour ce rôle.')) : h('tr', { id: 'agreements-row' },
+        [ag.filed, ag.approved, ag.rejected, ag.filed - ag.approved - ag.rejected, median(ag.median_days_to_decision)].map((v) => h('td', { class: 'num' }, v)))], { class: 'report' }),
+    h('figcaption', { class: 'source' }, source));
   const canvas = h('canvas', { id: 'chart-decisions', role: 'img', 'aria-label': 'Demandes par convention : déposées, approuvées, refusées, en attente. ' + source });
   const canvas2 = h('canvas', { id: 'chart-releases', role: 'img', 'aria-label': 'Extraits diffusés par convention. ' + source });
   setView('Évaluation des échanges (R13)', form,
     h('figure', {}, table('Évaluation du ' + from + ' au ' + to + ' (jours du calendrier de la Caf, ' + S.session.timeZone + ')', ['Convention', 'Objectif', ...cols], rows, { class: 'report' }),
       h('figcaption', { class: 'source' }, source)),
+    others,
     h('figure', { class: 'chart' }, canvas, h('figcaption', { class: 'source' }, 'Demandes par convention. ', source)),
     h('figure', { class: 'chart' }, canvas2, h('figcaption', { class: 'source' }, 'Extraits diffusés par convention. ', source)));
-  if (window.Chart) {
+  if (await loadChartJs()) {
     const labels = rep.conventions.map((c) => c.convention_id);
     const common = { responsive: true, animation: false, plugins: { subtitle: { display: true, text: source, position: 'bottom' } } };
     new window.Chart(canvas, { type: 'bar', options: { ...common, plugins: { ...common.plugins, title: { display: true, text: 'Demandes par convention' } } },
@@ -817,7 +1210,7 @@ async function start() {
   }
   S.session = json;
   document.getElementById('caf').textContent = json.cafName;
-  document.getElementById('who').textContent = 'Connecté : ' + json.person + ' — ' + ({ requester: 'demandeur', operator: 'opérateur', reviewer: 'instructeur', admin: 'administrateur', auditor: 'auditeur' }[json.role] || json.role) + ' — ' + json.organisationPath;
+  document.getElementById('who').textContent = 'Connecté : ' + json.person + ' — ' + ({ requester: 'demandeur', operator: 'opérateur', reviewer: 'instructeur', admin: 'administrateur', auditor: 'auditeur', 'caf-requester': 'demandeur de la Caf', 'commune-reviewer': 'instructeur de la commune' }[json.role] || json.role) + ' — ' + json.organisationPath;
   document.getElementById('tz').textContent = 'Dates et heures affichées dans le fuseau de la Caf : ' + json.timeZone + '.';
   window.addEventListener('hashchange', route);
   await route();
