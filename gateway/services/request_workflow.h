@@ -1,0 +1,250 @@
+// The étude's actions on an existing request, shared by both directions of
+// Article 7 (R1): the commune's requests to the Caf (DataRequests) and the
+// Caf's requests to a commune (CafRequests). The policy is one state
+// machine with the direction as data (policy/request_state.h,
+// policy/workflow.h); this is the one service core above it: each action
+// checks the transition, validates the caller's text, appends to the
+// request's history and records the call's facts. The two services are
+// adapters: they load the request of their own store, turn their messages
+// into the plain arguments taken here, and answer with their own message.
+//
+// What differs by direction is data: the LoadedRequest (its
+// policy::StudiedRequest carries the direction and, commune -> Caf only,
+// the requested scope) and the RequestHistory the actions write to.
+//
+// Thread-safe as its arguments are: no state of its own.
+#ifndef CTG_GATEWAY_SERVICES_REQUEST_WORKFLOW_H_
+#define CTG_GATEWAY_SERVICES_REQUEST_WORKFLOW_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "ctg/v1/data_requests.pb.h"
+#include "gateway/dispatcher.h"
+#include "gateway/scope_context.h"
+#include "gateway/services/request_proto.h"
+#include "policy/request_state.h"
+#include "policy/request_validation.h"
+#include "policy/workflow.h"
+#include "store/caf_request_store.h"
+#include "store/convention_store.h"
+#include "store/request_store.h"
+
+namespace ctg::gateway {
+
+// The history of the requests of one direction, as the shared actions
+// append to it. Implemented over each direction's store (below); valid
+// while the write session that handed out the store is. Not thread-safe.
+class RequestHistory {
+ public:
+  virtual ~RequestHistory() = default;
+
+  // Errors: as the store's AppendTransition (kAborted when `transition`
+  // does not start from the request's current state).
+  virtual absl::Status AppendTransition(
+      const std::string& id, const store::TransitionRow& transition) = 0;
+  // Returns the round's number. Errors: as the store's AppendQuestions.
+  virtual absl::StatusOr<int> AppendQuestions(
+      const std::string& id, const std::vector<std::string>& questions,
+      const std::string& author, int64_t time_us) = 0;
+  // Errors: as the store's AppendOpinion.
+  virtual absl::Status AppendOpinion(const std::string& id,
+                                     const store::OpinionRow& opinion) = 0;
+  // Records the approval's terms; a direction without a catalogue scope
+  // keeps none. Errors: as the store's InsertApproval.
+  virtual absl::Status InsertApproval(const std::string& id,
+                                      const policy::ApprovalTerms& terms,
+                                      int64_t time_us) = 0;
+};
+
+// The history of the commune's requests (store/request_store.h).
+class CommuneRequestHistory final : public RequestHistory {
+ public:
+  // `requests` must outlive this object.
+  explicit CommuneRequestHistory(store::RequestStore& requests)
+      : requests_(requests) {}
+  absl::Status AppendTransition(
+      const std::string& id, const store::TransitionRow& transition) override;
+  absl::StatusOr<int> AppendQuestions(const std::string& id,
+                                      const std::vector<std::string>& questions,
+                                      const std::string& author,
+                                      int64_t time_us) override;
+  absl::Status AppendOpinion(const std::string& id,
+                             const store::OpinionRow& opinion) override;
+  absl::Status InsertApproval(const std::string& id,
+                              const policy::ApprovalTerms& terms,
+                              int64_t time_us) override;
+
+ private:
+  store::RequestStore& requests_;
+};
+
+// The history of the Caf's requests (store/caf_request_store.h): the same
+// rows under their own types; an approval has no scope.
+class CafRequestHistory final : public RequestHistory {
+ public:
+  // `requests` must outlive this object.
+  explicit CafRequestHistory(store::CafRequestStore& requests)
+      : requests_(requests) {}
+  absl::Status AppendTransition(
+      const std::string& id, const store::TransitionRow& transition) override;
+  absl::StatusOr<int> AppendQuestions(const std::string& id,
+                                      const std::vector<std::string>& questions,
+                                      const std::string& author,
+                                      int64_t time_us) override;
+  absl::Status AppendOpinion(const std::string& id,
+                             const store::OpinionRow& opinion) override;
+  absl::Status InsertApproval(const std::string& id,
+                              const policy::ApprovalTerms& terms,
+                              int64_t time_us) override;
+
+ private:
+  store::CafRequestStore& requests_;
+};
+
+// A request as a write finds it, whatever its direction.
+struct LoadedRequest {
+  // Id, commune, effective state (R11), requested scope, recorded opinions
+  // and direction: what the workflow's decisions take.
+  policy::StudiedRequest studied;
+  policy::RequestState stored_state = policy::RequestState::kSubmitted;
+  int current_version = 0;
+  store::ConventionRow convention;
+
+  const std::string& id() const { return studied.id; }
+  const std::string& commune() const { return studied.commune; }
+  policy::RequestState effective() const { return studied.state; }
+};
+
+// How the ids of one direction's requests look.
+struct RequestIdForm {
+  absl::string_view noun;     // "a request id" in "... is not a request id"
+  absl::string_view example;  // "REQ-000042"
+  std::optional<int64_t> (*number_of)(const std::string& id);
+};
+
+// The form of an id, checked before it reaches the store or a message;
+// `field` is named in the error. Errors: kInvalidArgument, `<field>:
+// required (e.g. <example>)` or `<field>: "<id>" is not <noun> (e.g.
+// <example>)` (the id escaped, cut at 64 bytes).
+absl::Status CheckRequestId(const std::string& id, absl::string_view field,
+                            const RequestIdForm& form);
+
+// The convention a request names. Errors: kDataLoss when it is not stored.
+absl::StatusOr<store::ConventionRow> RequestConvention(
+    store::ReadSession& session, const std::string& request_id,
+    const std::string& convention_id);
+
+// R10, R11: the convention must allow filings, amendments and approvals
+// today (Caf calendar). Errors: as policy::CheckConventionActive.
+absl::Status CheckConventionActiveNow(const store::ConventionRow& convention,
+                                      absl::Time now);
+
+// A google.protobuf.Timestamp within its documented range (years
+// 1-9999). Errors: kInvalidArgument `<field>: not a valid timestamp`.
+absl::StatusOr<absl::Time> TimeFromProto(const google::protobuf::Timestamp& t,
+                                         absl::string_view field);
+
+// The submission's first transition, 0 -> SUBMITTED, by the caller now.
+absl::Status AppendSubmitted(RequestHistory& history, const std::string& id,
+                             const Call& call);
+
+// The facts of a DecideRequest or DecideCafRequest (R1: the decision and
+// the opinions that ground it).
+void AddDecisionFacts(ctg::v1::DecideRequestRequest::Decision decision,
+                      const ctg::v1::StudyOpinion* opportunity,
+                      const ctg::v1::StudyOpinion* feasibility,
+                      absl::string_view reasons, Call& call);
+
+// The parts of a decide message both directions share, as plain data; the
+// opinions given now are the caller's (whatever reviewer the client
+// wrote). The end time is left to the adapter.
+template <typename DecideMessage>
+policy::DecisionInput DecisionInputFrom(const DecideMessage& request,
+                                        const std::string& reviewer);
+
+// The actions of the étude on a loaded request. Each checks the transition
+// (policy::Transition for the request's direction: visibility, role,
+// state) first, then the caller's input, then appends to `history`; a
+// refusal appends nothing. Thread-safe (immutable).
+class RequestActions {
+ public:
+  RequestActions(const policy::RequestLimits& limits, bool four_eyes)
+      : limits_(limits), options_{four_eyes} {}
+
+  // Withdraw, with an optional reason. Errors: as the transition;
+  // kInvalidArgument naming "reason".
+  absl::Status Withdraw(const LoadedRequest& r, const std::string& reason,
+                        Call& call, RequestHistory& history) const;
+  // Start the study. Errors: as the transition.
+  absl::Status StartStudy(const LoadedRequest& r, Call& call,
+                          RequestHistory& history) const;
+  // One round of questions. Errors: as the transition; kInvalidArgument
+  // naming "questions".
+  absl::Status RequestInformation(const LoadedRequest& r,
+                                  const std::vector<std::string>& questions,
+                                  Call& call, RequestHistory& history) const;
+  // Revoke an approval, with a required reason. Errors: as the transition;
+  // kInvalidArgument naming "reason".
+  absl::Status Revoke(const LoadedRequest& r, const std::string& reason,
+                      Call& call, RequestHistory& history) const;
+  // Answer the questions with a new version: checks the transition and the
+  // convention (CheckConventionActiveNow), then `append_version` validates
+  // the amendment and appends the version, returning its number; then the
+  // transition records `answer`. Errors: as those steps.
+  absl::Status Amend(const LoadedRequest& r, const std::string& answer,
+                     absl::FunctionRef<absl::StatusOr<int>()> append_version,
+                     Call& call, RequestHistory& history) const;
+  // DecideRequest: without a decision, records the opinions given
+  // (policy::RecordOpinions); with one, approves or rejects
+  // (policy::Decide), recording the opinions given with it and the
+  // approval's terms. `load_scope` gives the catalogue and perimeter a
+  // narrower approval scope is checked against (called for a decision
+  // only). Errors: as those policy functions and the store.
+  absl::Status Decide(
+      const LoadedRequest& r, const policy::DecisionInput& input,
+      absl::FunctionRef<absl::StatusOr<ScopeContext>()> load_scope, Call& call,
+      RequestHistory& history) const;
+
+ private:
+  absl::Status RecordOpinions(const LoadedRequest& r,
+                              const policy::DecisionInput& input, Call& call,
+                              RequestHistory& history) const;
+  absl::Status DecideOutcome(
+      const LoadedRequest& r, const policy::DecisionInput& input,
+      absl::FunctionRef<absl::StatusOr<ScopeContext>()> load_scope, Call& call,
+      RequestHistory& history) const;
+
+  const policy::RequestLimits limits_;
+  const policy::DecisionOptions options_;
+};
+
+// ---------------------------------------------------------------------------
+// Implementation details.
+
+template <typename DecideMessage>
+policy::DecisionInput DecisionInputFrom(const DecideMessage& request,
+                                        const std::string& reviewer) {
+  policy::DecisionInput input;
+  input.decision = static_cast<policy::Decision>(request.decision());
+  if (request.has_opportunity()) {
+    input.opportunity = OpinionFromProto(request.opportunity(), reviewer);
+  }
+  if (request.has_feasibility()) {
+    input.feasibility = OpinionFromProto(request.feasibility(), reviewer);
+  }
+  input.download_quota = request.download_quota();
+  input.reasons = request.reasons();
+  return input;
+}
+
+}  // namespace ctg::gateway
+
+#endif  // CTG_GATEWAY_SERVICES_REQUEST_WORKFLOW_H_
