@@ -202,13 +202,7 @@ constexpr char kColumns[] =
 
 CafRequestRow ReadRequest(const Statement& s) {
   CafRequestRow r;
-  r.id = s.ColumnText(0);
-  r.commune = s.ColumnText(1);
-  r.convention_id = s.ColumnText(2);
-  r.purpose = s.ColumnText(3);
-  r.objective = s.ColumnText(4);
-  r.requester = s.ColumnText(5);
-  r.retention_months = static_cast<int>(s.ColumnInt(6));
+  ReadDeclaration(s, r);
   r.recipients = absl::StrSplit(s.ColumnText(7), '\n', absl::SkipEmpty());
   r.create_time_us = s.ColumnInt(8);
   r.state = static_cast<int>(s.ColumnInt(9));
@@ -323,15 +317,8 @@ absl::Status InsertCafRequest(Connection& conn, const CafRequestRow& row) {
                                     "recipients, create_time_us, state, "
                                     "update_time_us) VALUES (?1, ?2, ?3, ?4, "
                                     "?5, ?6, ?7, ?8, ?9, ?10, 0, ?10)"));
-  stmt.Bind(1, row.id)
-      .Bind(2, *number)
-      .Bind(3, row.commune)
-      .Bind(4, row.convention_id)
-      .Bind(5, row.purpose)
-      .Bind(6, row.objective)
-      .Bind(7, row.requester)
-      .Bind(8, int64_t{row.retention_months})
-      .Bind(9, absl::StrJoin(row.recipients, "\n"))
+  BindDeclaration(stmt, row, *number);
+  stmt.Bind(9, absl::StrJoin(row.recipients, "\n"))
       .Bind(10, row.create_time_us);
   return stmt.Run();
 }

@@ -62,6 +62,34 @@ absl::Status ForEachRow(Statement& stmt, Read read) {
   }
 }
 
+// The columns both declarations' tables start with, in this order: id,
+// commune, convention_id, purpose, objective, requester, retention_months.
+// Reads them from columns 0..6 of `s` into `r`. `Row`: store::RequestRow
+// or store::CafRequestRow.
+template <typename Row>
+void ReadDeclaration(const Statement& s, Row& r) {
+  r.id = s.ColumnText(0);
+  r.commune = s.ColumnText(1);
+  r.convention_id = s.ColumnText(2);
+  r.purpose = s.ColumnText(3);
+  r.objective = s.ColumnText(4);
+  r.requester = s.ColumnText(5);
+  r.retention_months = static_cast<int>(s.ColumnInt(6));
+}
+
+// Binds them, with the request's `number` second, at ?1..?8 of `stmt`.
+template <typename Row>
+void BindDeclaration(Statement& stmt, const Row& row, int64_t number) {
+  stmt.Bind(1, row.id)
+      .Bind(2, number)
+      .Bind(3, row.commune)
+      .Bind(4, row.convention_id)
+      .Bind(5, row.purpose)
+      .Bind(6, row.objective)
+      .Bind(7, row.requester)
+      .Bind(8, int64_t{row.retention_months});
+}
+
 // Appends one round of questions (numbered 1, 2, ...) and returns its
 // number. Errors: kNotFound for an unknown request.
 absl::StatusOr<int> AppendQuestionRound(

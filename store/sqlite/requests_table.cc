@@ -189,13 +189,7 @@ ScopeRow ReadScope(const Statement& s, int first) {
 
 RequestRow ReadRequest(const Statement& s) {
   RequestRow r;
-  r.id = s.ColumnText(0);
-  r.commune = s.ColumnText(1);
-  r.convention_id = s.ColumnText(2);
-  r.purpose = s.ColumnText(3);
-  r.objective = s.ColumnText(4);
-  r.requester = s.ColumnText(5);
-  r.retention_months = static_cast<int>(s.ColumnInt(6));
+  ReadDeclaration(s, r);
   r.create_time_us = s.ColumnInt(7);
   r.state = static_cast<int>(s.ColumnInt(8));
   r.update_time_us = s.ColumnInt(9);
@@ -280,15 +274,8 @@ absl::Status InsertRequest(Connection& conn, const RequestRow& row) {
           "objective, "
           "requester, retention_months, create_time_us, state, update_time_us) "
           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?9)"));
-  stmt.Bind(1, row.id)
-      .Bind(2, *number)
-      .Bind(3, row.commune)
-      .Bind(4, row.convention_id)
-      .Bind(5, row.purpose)
-      .Bind(6, row.objective)
-      .Bind(7, row.requester)
-      .Bind(8, int64_t{row.retention_months})
-      .Bind(9, row.create_time_us);
+  BindDeclaration(stmt, row, *number);
+  stmt.Bind(9, row.create_time_us);
   CTG_RETURN_IF_ERROR(stmt.Run());
   for (size_t i = 0; i < row.recipients.size(); ++i) {
     const RecipientRow& r = row.recipients[i];
