@@ -19,6 +19,7 @@
 #include "ctg/v1/caf_requests.grpc.pb.h"
 #include "ctg/v1/transfer_agreements.grpc.pb.h"
 #include "policy/evaluation_report.h"
+#include "report/evaluation_json.h"
 
 namespace ctg::cli {
 namespace {
@@ -228,35 +229,6 @@ int Reject(const Args& args) {
 // ---------------------------------------------------------------------------
 // The evaluation report (R13), from the requests and their history.
 
-absl::Time TimeOf(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-}
-
-absl::StatusOr<policy::RequestRecord> RecordOf(const ctg::v1::DataRequest& r) {
-  policy::RequestRecord record;
-  record.convention_id = r.convention_id();
-  record.objective = r.objective();
-  record.create_time = TimeOf(r.create_time());
-  std::optional<policy::RequestState> state =
-      policy::RequestStateFromNumber(r.state());
-  if (!state) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("request ", r.id(), " has no state"));
-  }
-  record.state = *state;
-  // The decision: the last approval, rejection or withdrawal in the history.
-  for (const ctg::v1::Transition& t : r.history()) {
-    if (t.to_state() == ctg::v1::APPROVED ||
-        t.to_state() == ctg::v1::REJECTED ||
-        t.to_state() == ctg::v1::WITHDRAWN) {
-      record.decision_time = TimeOf(t.time());
-    }
-  }
-  for (const auto& t : r.approval().release_times())
-    record.release_times.push_back(TimeOf(t));
-  return record;
-}
-
 // R1, R3: the Caf's requests to communes and the onward-transfer
 // agreements, for the report. A role that may not list them (the Caf's
 // reviewers do not see the Caf's own requests) gets a note instead.
@@ -289,7 +261,7 @@ absl::Status AddCafRecords(const Args& args,
       as_request.set_state(r.state());
       *as_request.mutable_history() = r.history();
       *as_request.mutable_approval() = r.approval();
-      auto record = RecordOf(as_request);
+      auto record = report::RequestRecordOf(as_request);
       if (!record.ok()) return record.status();
       record->direction = policy::Direction::kCafToCommune;
       records.push_back(*std::move(record));
@@ -312,9 +284,9 @@ absl::Status AddCafRecords(const Args& args,
     if (!status.ok()) return absl::UnavailableError(status.error_message());
     for (const ctg::v1::TransferAgreement& a : response.agreements()) {
       policy::AgreementRecord record;
-      record.create_time = TimeOf(a.create_time());
+      record.create_time = report::TimeOf(a.create_time());
       if (a.has_decide_time()) {
-        record.decision_time = TimeOf(a.decide_time());
+        record.decision_time = report::TimeOf(a.decide_time());
         // An ENDED agreement was approved if it has a decision.
         record.approved = a.state() != ctg::v1::AGREEMENT_REJECTED;
       }
@@ -355,17 +327,6 @@ std::vector<std::string> Row(const std::string& convention,
           absl::StrCat(f.releases)};
 }
 
-std::string FiguresJson(const policy::EvaluationFigures& f) {
-  return absl::StrCat(
-      "{\"filed\":", f.filed, ",\"approved\":", f.approved,
-      ",\"rejected\":", f.rejected, ",\"withdrawn\":", f.withdrawn,
-      ",\"pending\":", f.pending, ",\"median_days_to_decision\":",
-      f.median_days_to_decision
-          ? absl::StrFormat("%.3f", *f.median_days_to_decision)
-          : "null",
-      ",\"releases\":", f.releases, "}");
-}
-
 int Report(const Args& args) {
   if (auto s = RequireFlags(args, {"from", "to"}); !s.ok())
     return ReportError(s, kExitUsage);
@@ -389,7 +350,7 @@ int Report(const Args& args) {
   }
   std::vector<policy::RequestRecord> records;
   for (const ctg::v1::DataRequest& r : *requests) {
-    auto record = RecordOf(r);
+    auto record = report::RequestRecordOf(r);
     if (!record.ok()) return ReportError(record.status(), kExitFailed);
     records.push_back(*std::move(record));
   }
@@ -402,28 +363,16 @@ int Report(const Args& args) {
   auto report = policy::BuildEvaluationReport(records, agreements, from, to);
   if (!report.ok()) return ReportError(report.status(), kExitFailed);
   if (args.Get("format") == "json") {
-    std::string out = absl::StrCat("{\"from\":", JsonString(args.Get("from")),
-                                   ",\"to\":", JsonString(args.Get("to")),
-                                   ",\"total\":", FiguresJson(report->total),
-                                   ",\"conventions\":[");
-    for (size_t i = 0; i < report->conventions.size(); ++i) {
-      const auto& c = report->conventions[i];
-      absl::StrAppend(&out, i ? "," : "",
-                      "{\"convention_id\":", JsonString(c.convention_id),
-                      ",\"figures\":", FiguresJson(c.figures),
-                      ",\"objectives\":[");
-      for (size_t j = 0; j < c.objectives.size(); ++j) {
-        absl::StrAppend(
-            &out, j ? "," : "",
-            "{\"objective\":", JsonString(c.objectives[j].objective),
-            ",\"figures\":", FiguresJson(c.objectives[j].figures), "}");
-      }
-      out += "]}";
-    }
-    absl::StrAppend(&out,
-                    "],\"caf_requests\":", FiguresJson(report->caf_requests),
-                    ",\"agreements\":", AgreementsJson(report->agreements));
-    std::cout << out << "}\n";
+    std::cout << absl::StrCat(
+                     "{\"from\":", JsonString(args.Get("from")),
+                     ",\"to\":", JsonString(args.Get("to")),
+                     ",\"total\":", report::FiguresJson(report->total),
+                     ",\"conventions\":",
+                     report::ConventionsJson(report->conventions),
+                     ",\"caf_requests\":",
+                     report::FiguresJson(report->caf_requests),
+                     ",\"agreements\":", AgreementsJson(report->agreements))
+              << "}\n";
     return kExitOk;
   }
   std::cout << "Evaluation of the exchanges from " << args.Get("from") << " to "

@@ -1,54 +1,10 @@
 #include "gateway/web/evaluation_report_json.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "base/json.h"
 #include "policy/evaluation_report.h"
-#include "policy/request_state.h"
+#include "report/evaluation_json.h"
 
 namespace ctg::gateway::web {
-namespace {
-
-absl::Time TimeOf(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-}
-
-absl::StatusOr<policy::RequestRecord> RecordOf(const ctg::v1::DataRequest& r) {
-  policy::RequestRecord record;
-  record.convention_id = r.convention_id();
-  record.objective = r.objective();
-  record.create_time = TimeOf(r.create_time());
-  std::optional<policy::RequestState> state =
-      policy::RequestStateFromNumber(r.state());
-  if (!state)
-    return absl::InternalError(
-        absl::StrCat("request ", r.id(), " has no state"));
-  record.state = *state;
-  // The decision: the last approval, rejection or withdrawal in the history.
-  for (const ctg::v1::Transition& t : r.history()) {
-    if (t.to_state() == ctg::v1::APPROVED ||
-        t.to_state() == ctg::v1::REJECTED ||
-        t.to_state() == ctg::v1::WITHDRAWN) {
-      record.decision_time = TimeOf(t.time());
-    }
-  }
-  for (const auto& t : r.approval().release_times())
-    record.release_times.push_back(TimeOf(t));
-  return record;
-}
-
-std::string FiguresJson(const policy::EvaluationFigures& f) {
-  return absl::StrCat(
-      "{\"filed\":", f.filed, ",\"approved\":", f.approved,
-      ",\"rejected\":", f.rejected, ",\"withdrawn\":", f.withdrawn,
-      ",\"pending\":", f.pending, ",\"median_days_to_decision\":",
-      f.median_days_to_decision
-          ? absl::StrFormat("%.3f", *f.median_days_to_decision)
-          : "null",
-      ",\"releases\":", f.releases, "}");
-}
-
-}  // namespace
 
 absl::StatusOr<std::string> EvaluationReportJson(
     const std::vector<ctg::v1::DataRequest>& requests, absl::CivilDay from,
@@ -58,31 +14,19 @@ absl::StatusOr<std::string> EvaluationReportJson(
         "to: the last day is before the first (from)");
   std::vector<policy::RequestRecord> records;
   for (const ctg::v1::DataRequest& r : requests) {
-    auto record = RecordOf(r);
-    if (!record.ok()) return record.status();
+    auto record = report::RequestRecordOf(r);
+    // The gateway's own message: a request without a state is its fault.
+    if (!record.ok()) return absl::InternalError(record.status().message());
     records.push_back(*std::move(record));
   }
   auto report = policy::BuildEvaluationReport(
       records, absl::FromCivil(from, zone), absl::FromCivil(to + 1, zone));
   if (!report.ok()) return report.status();
-  std::string out = absl::StrCat("{\"from\":\"", absl::FormatCivilTime(from),
-                                 "\",\"to\":\"", absl::FormatCivilTime(to),
-                                 "\",\"total\":", FiguresJson(report->total),
-                                 ",\"conventions\":[");
-  for (size_t i = 0; i < report->conventions.size(); ++i) {
-    const auto& c = report->conventions[i];
-    absl::StrAppend(
-        &out, i ? "," : "", "{\"convention_id\":", JsonString(c.convention_id),
-        ",\"figures\":", FiguresJson(c.figures), ",\"objectives\":[");
-    for (size_t j = 0; j < c.objectives.size(); ++j) {
-      absl::StrAppend(&out, j ? "," : "",
-                      "{\"objective\":", JsonString(c.objectives[j].objective),
-                      ",\"figures\":", FiguresJson(c.objectives[j].figures),
-                      "}");
-    }
-    out += "]}";
-  }
-  return absl::StrCat(out, "]}");
+  return absl::StrCat(
+      "{\"from\":\"", absl::FormatCivilTime(from), "\",\"to\":\"",
+      absl::FormatCivilTime(to),
+      "\",\"total\":", report::FiguresJson(report->total),
+      ",\"conventions\":", report::ConventionsJson(report->conventions), "}");
 }
 
 }  // namespace ctg::gateway::web
