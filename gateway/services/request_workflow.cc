@@ -68,63 +68,38 @@ absl::StatusOr<RequestState> TransitionBy(const LoadedRequest& r,
 // ---------------------------------------------------------------------------
 // The histories of the two directions.
 
-absl::Status CommuneRequestHistory::AppendTransition(
-    const std::string& id, const store::TransitionRow& transition) {
-  return requests_.AppendTransition(id, transition);
+namespace {
+
+// The terms both directions keep: end (unset when none) and quota.
+template <typename ApprovalRow>
+ApprovalRow ApprovalRowOf(const policy::ApprovalTerms& terms, int64_t time_us) {
+  ApprovalRow approval;
+  if (terms.end_time != absl::InfiniteFuture()) {
+    approval.end_time_us = absl::ToUnixMicros(terms.end_time);
+  }
+  approval.download_quota = terms.download_quota;
+  approval.time_us = time_us;
+  return approval;
 }
 
-absl::StatusOr<int> CommuneRequestHistory::AppendQuestions(
-    const std::string& id, const std::vector<std::string>& questions,
-    const std::string& author, int64_t time_us) {
-  return requests_.AppendQuestions(id, questions, author, time_us);
-}
+}  // namespace
 
-absl::Status CommuneRequestHistory::AppendOpinion(
-    const std::string& id, const store::OpinionRow& opinion) {
-  return requests_.AppendOpinion(id, opinion);
-}
-
-absl::Status CommuneRequestHistory::InsertApproval(
-    const std::string& id, const policy::ApprovalTerms& terms,
-    int64_t time_us) {
-  store::ApprovalRow approval;
+absl::Status InsertApprovalInto(store::RequestStore& requests,
+                                const std::string& id,
+                                const policy::ApprovalTerms& terms,
+                                int64_t time_us) {
+  store::ApprovalRow approval =
+      ApprovalRowOf<store::ApprovalRow>(terms, time_us);
   approval.scope = ScopeToRow(terms.scope);
-  if (terms.end_time != absl::InfiniteFuture()) {
-    approval.end_time_us = absl::ToUnixMicros(terms.end_time);
-  }
-  approval.download_quota = terms.download_quota;
-  approval.time_us = time_us;
-  return requests_.InsertApproval(id, approval);
+  return requests.InsertApproval(id, approval);
 }
 
-absl::Status CafRequestHistory::AppendTransition(
-    const std::string& id, const store::TransitionRow& t) {
-  return requests_.AppendTransition(
-      id, {t.from_state, t.to_state, t.actor, t.time_us, t.reason});
-}
-
-absl::StatusOr<int> CafRequestHistory::AppendQuestions(
-    const std::string& id, const std::vector<std::string>& questions,
-    const std::string& author, int64_t time_us) {
-  return requests_.AppendQuestions(id, questions, author, time_us);
-}
-
-absl::Status CafRequestHistory::AppendOpinion(const std::string& id,
-                                              const store::OpinionRow& o) {
-  return requests_.AppendOpinion(
-      id, {o.aspect, o.value, o.reasoning, o.reviewer, o.version, o.time_us});
-}
-
-absl::Status CafRequestHistory::InsertApproval(
-    const std::string& id, const policy::ApprovalTerms& terms,
-    int64_t time_us) {
-  store::CafApprovalRow approval;
-  if (terms.end_time != absl::InfiniteFuture()) {
-    approval.end_time_us = absl::ToUnixMicros(terms.end_time);
-  }
-  approval.download_quota = terms.download_quota;
-  approval.time_us = time_us;
-  return requests_.InsertApproval(id, approval);
+absl::Status InsertApprovalInto(store::CafRequestStore& requests,
+                                const std::string& id,
+                                const policy::ApprovalTerms& terms,
+                                int64_t time_us) {
+  return requests.InsertApproval(
+      id, ApprovalRowOf<store::CafApprovalRow>(terms, time_us));
 }
 
 // ---------------------------------------------------------------------------
@@ -198,16 +173,22 @@ void AddDecisionFacts(ctg::v1::DecideRequestRequest::Decision decision,
 // ---------------------------------------------------------------------------
 // The actions.
 
+absl::Status RequestActions::TransitionWithReason(
+    const LoadedRequest& r, RequestAction action, const std::string& reason,
+    policy::Presence presence, Call& call, RequestHistory& history) const {
+  call.AddFact("reason", reason);
+  CTG_ASSIGN_OR_RETURN(RequestState to, TransitionBy(r, action, call));
+  CTG_RETURN_IF_ERROR(policy::ValidateText("reason", reason,
+                                           limits_.max_reason_chars, presence,
+                                           policy::TextKind::kParagraph));
+  return AppendTransition(history, r.id(), r.stored_state, to, call, reason);
+}
+
 absl::Status RequestActions::Withdraw(const LoadedRequest& r,
                                       const std::string& reason, Call& call,
                                       RequestHistory& history) const {
-  call.AddFact("reason", reason);
-  CTG_ASSIGN_OR_RETURN(RequestState to,
-                       TransitionBy(r, RequestAction::kWithdraw, call));
-  CTG_RETURN_IF_ERROR(policy::ValidateText(
-      "reason", reason, limits_.max_reason_chars, policy::Presence::kOptional,
-      policy::TextKind::kParagraph));
-  return AppendTransition(history, r.id(), r.stored_state, to, call, reason);
+  return TransitionWithReason(r, RequestAction::kWithdraw, reason,
+                              policy::Presence::kOptional, call, history);
 }
 
 absl::Status RequestActions::StartStudy(const LoadedRequest& r, Call& call,
@@ -238,13 +219,8 @@ absl::Status RequestActions::RequestInformation(
 absl::Status RequestActions::Revoke(const LoadedRequest& r,
                                     const std::string& reason, Call& call,
                                     RequestHistory& history) const {
-  call.AddFact("reason", reason);
-  CTG_ASSIGN_OR_RETURN(RequestState to,
-                       TransitionBy(r, RequestAction::kRevoke, call));
-  CTG_RETURN_IF_ERROR(policy::ValidateText(
-      "reason", reason, limits_.max_reason_chars, policy::Presence::kRequired,
-      policy::TextKind::kParagraph));
-  return AppendTransition(history, r.id(), r.stored_state, to, call, reason);
+  return TransitionWithReason(r, RequestAction::kRevoke, reason,
+                              policy::Presence::kRequired, call, history);
 }
 
 absl::Status RequestActions::Amend(

@@ -32,6 +32,7 @@
 #include "gateway/services/request_proto.h"
 #include "policy/request_state.h"
 #include "policy/request_validation.h"
+#include "policy/text.h"
 #include "policy/workflow.h"
 #include "store/caf_request_store.h"
 #include "store/convention_store.h"
@@ -64,50 +65,55 @@ class RequestHistory {
                                       int64_t time_us) = 0;
 };
 
-// The history of the commune's requests (store/request_store.h).
-class CommuneRequestHistory final : public RequestHistory {
+// Records the approval's terms in each direction's store: the commune's
+// requests keep the approved scope, the Caf's have none. Errors: as the
+// store's InsertApproval.
+absl::Status InsertApprovalInto(store::RequestStore& requests,
+                                const std::string& id,
+                                const policy::ApprovalTerms& terms,
+                                int64_t time_us);
+absl::Status InsertApprovalInto(store::CafRequestStore& requests,
+                                const std::string& id,
+                                const policy::ApprovalTerms& terms,
+                                int64_t time_us);
+
+// The history of the requests kept by `Store`: store::RequestStore (the
+// commune's requests) or store::CafRequestStore (the Caf's). Their rows
+// have the same fields under their own types: rows are built field by
+// field.
+template <typename Store>
+class StoreRequestHistory final : public RequestHistory {
  public:
   // `requests` must outlive this object.
-  explicit CommuneRequestHistory(store::RequestStore& requests)
-      : requests_(requests) {}
-  absl::Status AppendTransition(
-      const std::string& id, const store::TransitionRow& transition) override;
+  explicit StoreRequestHistory(Store& requests) : requests_(requests) {}
+
+  absl::Status AppendTransition(const std::string& id,
+                                const store::TransitionRow& t) override {
+    return requests_.AppendTransition(
+        id, {t.from_state, t.to_state, t.actor, t.time_us, t.reason});
+  }
   absl::StatusOr<int> AppendQuestions(const std::string& id,
                                       const std::vector<std::string>& questions,
                                       const std::string& author,
-                                      int64_t time_us) override;
+                                      int64_t time_us) override {
+    return requests_.AppendQuestions(id, questions, author, time_us);
+  }
   absl::Status AppendOpinion(const std::string& id,
-                             const store::OpinionRow& opinion) override;
+                             const store::OpinionRow& o) override {
+    return requests_.AppendOpinion(
+        id, {o.aspect, o.value, o.reasoning, o.reviewer, o.version, o.time_us});
+  }
   absl::Status InsertApproval(const std::string& id,
                               const policy::ApprovalTerms& terms,
-                              int64_t time_us) override;
+                              int64_t time_us) override {
+    return InsertApprovalInto(requests_, id, terms, time_us);
+  }
 
  private:
-  store::RequestStore& requests_;
+  Store& requests_;
 };
-
-// The history of the Caf's requests (store/caf_request_store.h): the same
-// rows under their own types; an approval has no scope.
-class CafRequestHistory final : public RequestHistory {
- public:
-  // `requests` must outlive this object.
-  explicit CafRequestHistory(store::CafRequestStore& requests)
-      : requests_(requests) {}
-  absl::Status AppendTransition(
-      const std::string& id, const store::TransitionRow& transition) override;
-  absl::StatusOr<int> AppendQuestions(const std::string& id,
-                                      const std::vector<std::string>& questions,
-                                      const std::string& author,
-                                      int64_t time_us) override;
-  absl::Status AppendOpinion(const std::string& id,
-                             const store::OpinionRow& opinion) override;
-  absl::Status InsertApproval(const std::string& id,
-                              const policy::ApprovalTerms& terms,
-                              int64_t time_us) override;
-
- private:
-  store::CafRequestStore& requests_;
-};
+using CommuneRequestHistory = StoreRequestHistory<store::RequestStore>;
+using CafRequestHistory = StoreRequestHistory<store::CafRequestStore>;
 
 // A request as a write finds it, whatever its direction.
 struct LoadedRequest {
@@ -214,6 +220,11 @@ class RequestActions {
       RequestHistory& history) const;
 
  private:
+  absl::Status TransitionWithReason(const LoadedRequest& r,
+                                    policy::RequestAction action,
+                                    const std::string& reason,
+                                    policy::Presence presence, Call& call,
+                                    RequestHistory& history) const;
   absl::Status RecordOpinions(const LoadedRequest& r,
                               const policy::DecisionInput& input, Call& call,
                               RequestHistory& history) const;
