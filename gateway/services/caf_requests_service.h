@@ -91,6 +91,11 @@ class CafRequestsService final : public ctg::v1::CafRequests::Service {
   grpc::Status Act(grpc::ServerContext* context, absl::string_view method,
                    const std::string& id, absl::FunctionRef<ActBody> act,
                    ctg::v1::CafRequest* response);
+  // Request `id` with what the shared actions take (visible to the caller
+  // of `call`). Errors: NOT_FOUND for a request the caller may not see,
+  // INVALID_ARGUMENT for an id that is none, DATA_LOSS for corrupted rows.
+  static absl::StatusOr<Loaded> Load(store::ReadSession& session,
+                                     const std::string& id, const Call& call);
 
   Dispatcher* const dispatcher_;
   store::Backend* const db_;

@@ -130,33 +130,39 @@ DataRequestsService::DataRequestsService(Dispatcher* dispatcher,
       limits_(RequestLimitsFrom(config->limits)),
       actions_(limits_, config->workflow.four_eyes) {}
 
+absl::StatusOr<DataRequestsService::Loaded> DataRequestsService::Load(
+    store::ReadSession& session, const std::string& id, const Call& call) {
+  Loaded r;
+  CTG_ASSIGN_OR_RETURN(r.stored, LoadVisible(session, id, call.identity()));
+  LoadedRequest& facts = r.request;
+  CTG_ASSIGN_OR_RETURN(facts.convention,
+                       ConventionOf(session, r.stored.request));
+  CTG_ASSIGN_OR_RETURN(facts.stored_state, StoredState(r.stored.request));
+  CTG_ASSIGN_OR_RETURN(
+      RequestState effective,
+      EffectiveRequestState(r.stored, facts.convention, call.now()));
+  facts.studied = {id, r.stored.request.commune, effective,
+                   ScopeFromRow(r.current().scope), CurrentOpinions(r.stored)};
+  facts.current_version = r.current().version;
+  return r;
+}
+
 grpc::Status DataRequestsService::Act(grpc::ServerContext* context,
                                       absl::string_view method,
                                       const std::string& id,
                                       absl::FunctionRef<ActBody> act,
                                       ctg::v1::DataRequest* response) {
-  return dispatcher_->Write(
-      context, method,
-      [&](Call& call, store::WriteSession& tx) -> absl::Status {
-        call.SetTarget("request", id);
-        call.SetRequestId(id);
-        Loaded r;
-        CTG_ASSIGN_OR_RETURN(r.stored, LoadVisible(tx, id, call.identity()));
-        LoadedRequest& facts = r.request;
-        CTG_ASSIGN_OR_RETURN(facts.convention,
-                             ConventionOf(tx, r.stored.request));
-        CTG_ASSIGN_OR_RETURN(facts.stored_state, StoredState(r.stored.request));
-        CTG_ASSIGN_OR_RETURN(
-            RequestState effective,
-            EffectiveRequestState(r.stored, facts.convention, call.now()));
-        facts.studied = {id, r.stored.request.commune, effective,
-                         ScopeFromRow(r.current().scope),
-                         CurrentOpinions(r.stored)};
-        facts.current_version = r.current().version;
-        call.AddFact("state", policy::RequestStateName(effective));
+  return WriteOnRequest<Loaded>(
+      *dispatcher_, context, method, "request", id,
+      [&](store::WriteSession& tx, const Call& call) {
+        return Load(tx, id, call);
+      },
+      [&](const Loaded& r, Call& call, store::WriteSession& tx) {
         CommuneRequestHistory history(tx.requests());
-        CTG_RETURN_IF_ERROR(act(r, call, tx, history));
-        return Respond(tx, id, call.now(), response);
+        return act(r, call, tx, history);
+      },
+      [&](store::ReadSession& session, absl::Time now) {
+        return Respond(session, id, now, response);
       });
 }
 

@@ -129,6 +129,37 @@ struct LoadedRequest {
   policy::RequestState effective() const { return studied.state; }
 };
 
+// The frame of a write on an existing request of either direction, in
+// the dispatcher's write transaction: names request `id` (of kind
+// `target_kind`, e.g. "request") as the call's target, `load`s it (the
+// service's rows and their LoadedRequest `request`, visible to the
+// caller), records its effective state as the fact "state", runs `act`,
+// then `respond`s with the request as written. Errors: those of the three
+// steps, refused before anything is written.
+template <typename Loaded>
+grpc::Status WriteOnRequest(
+    Dispatcher& dispatcher, grpc::ServerContext* context,
+    absl::string_view method, absl::string_view target_kind,
+    const std::string& id,
+    absl::FunctionRef<absl::StatusOr<Loaded>(store::WriteSession&, const Call&)>
+        load,
+    absl::FunctionRef<absl::Status(const Loaded&, Call&, store::WriteSession&)>
+        act,
+    absl::FunctionRef<absl::Status(store::ReadSession&, absl::Time now)>
+        respond) {
+  return dispatcher.Write(
+      context, method,
+      [&](Call& call, store::WriteSession& tx) -> absl::Status {
+        call.SetTarget(target_kind, id);
+        call.SetRequestId(id);
+        absl::StatusOr<Loaded> r = load(tx, call);
+        if (!r.ok()) return r.status();
+        call.AddFact("state", policy::RequestStateName(r->request.effective()));
+        if (absl::Status done = act(*r, call, tx); !done.ok()) return done;
+        return respond(tx, call.now());
+      });
+}
+
 // How the ids of one direction's requests look.
 struct RequestIdForm {
   absl::string_view noun;     // "a request id" in "... is not a request id"
