@@ -193,17 +193,10 @@ grpc::Status CafRequestsService::SubmitCafRequest(
         call.SetTarget("caf-request", id);
         call.SetRequestId(id);
         int64_t now_us = absl::ToUnixMicros(call.now());
-        store::CafRequestRow row;
-        row.id = id;
-        row.commune = convention.commune;
-        row.convention_id = convention.id;
-        row.purpose = submission.purpose;
-        row.objective = submission.objective;
-        row.requester = who.spiffe_id;
-        row.retention_months = submission.retention_months;
+        auto row = DeclarationRow<store::CafRequestRow>(
+            id, convention.commune, convention.id, submission, call);
         for (const policy::Recipient& r : submission.recipients)
           row.recipients.push_back(r.name);
-        row.create_time_us = now_us;
         CTG_RETURN_IF_ERROR(tx.caf_requests().Insert(row));
         store::CafVersionRow first;
         first.description = submission.description;

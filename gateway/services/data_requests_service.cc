@@ -192,16 +192,9 @@ grpc::Status DataRequestsService::SubmitRequest(
         call.SetTarget("request", id);
         call.SetRequestId(id);
         int64_t now_us = absl::ToUnixMicros(call.now());
-        store::RequestRow row;
-        row.id = id;
-        row.commune = who.organisation;
-        row.convention_id = convention.id;
-        row.purpose = submission.purpose;
-        row.objective = submission.objective;
-        row.requester = who.spiffe_id;
-        row.retention_months = submission.retention_months;
+        auto row = DeclarationRow<store::RequestRow>(
+            id, who.organisation, convention.id, submission, call);
         row.recipients = RecipientsToRows(submission.recipients);
-        row.create_time_us = now_us;
         CTG_RETURN_IF_ERROR(tx.requests().Insert(row));
         store::VersionRow first;
         first.scope = ScopeToRow(submission.scope);

@@ -189,6 +189,27 @@ absl::Status CheckConventionActiveNow(const store::ConventionRow& convention,
 absl::StatusOr<absl::Time> TimeFromProto(const google::protobuf::Timestamp& t,
                                          absl::string_view field);
 
+// The declaration of a new request `id` to or of `commune` under
+// `convention_id`, filed by the caller now: the fields both directions'
+// rows (store::RequestRow, store::CafRequestRow) and submissions
+// (policy::Submission, policy::CafSubmission) share. The recipients are
+// the caller's to fill.
+template <typename Row, typename Submission>
+Row DeclarationRow(const std::string& id, const std::string& commune,
+                   const std::string& convention_id,
+                   const Submission& submission, const Call& call) {
+  Row row;
+  row.id = id;
+  row.commune = commune;
+  row.convention_id = convention_id;
+  row.purpose = submission.purpose;
+  row.objective = submission.objective;
+  row.requester = call.identity().spiffe_id;
+  row.retention_months = submission.retention_months;
+  row.create_time_us = absl::ToUnixMicros(call.now());
+  return row;
+}
+
 // The submission's first transition, 0 -> SUBMITTED, by the caller now.
 absl::Status AppendSubmitted(RequestHistory& history, const std::string& id,
                              const Call& call);
