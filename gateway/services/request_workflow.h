@@ -135,7 +135,7 @@ struct LoadedRequest {
 // service's rows and their LoadedRequest `request`, visible to the
 // caller), records its effective state as the fact "state", runs `act`,
 // then `respond`s with the request as written. Errors: those of the three
-// steps, refused before anything is written.
+// steps (the dispatcher undoes the writes of a failed call).
 template <typename Loaded>
 grpc::Status WriteOnRequest(
     Dispatcher& dispatcher, grpc::ServerContext* context,
