@@ -14,16 +14,4 @@ packages=(
   libcpp-httplib-dev  # the web console's HTTPS listener (gateway/web/)
 )
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
-    || missing+=("$p")
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-echo "Installing missing packages: ${missing[*]}"
-sudo_cmd=()
-[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-"${sudo_cmd[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq \
-  --no-install-recommends "${missing[@]}" >/dev/null
+exec "$(dirname "$0")/apt-install-missing.sh" "packages" "${packages[@]}"

@@ -5,12 +5,10 @@
 #include "gateway/calendar.h"
 #include "gateway/conventions.h"
 #include "gateway/services/audit_proto.h"
+#include "gateway/services/request_message_parts.h"
 
 namespace ctg::gateway {
 namespace {
-
-constexpr int kOpportunity = 1;
-constexpr int kFeasibility = 2;
 
 policy::DataTemplate TemplateFromProto(const ctg::v1::DataTemplate& in) {
   return {{in.columns().begin(), in.columns().end()},
@@ -28,30 +26,6 @@ void TemplateToProto(const store::CafTemplateRow& in,
   for (const std::string& c : in.columns) out->add_columns(c);
   for (const std::string& t : in.territories) out->add_territories(t);
   for (const std::string& p : in.periods) out->add_periods(p);
-}
-
-absl::Time ApprovalEndOf(const store::StoredCafRequest& request) {
-  if (!request.approval || !request.approval->end_time_us)
-    return absl::InfiniteFuture();
-  return absl::FromUnixMicros(*request.approval->end_time_us);
-}
-
-absl::StatusOr<policy::RequestState> StoredStateOf(
-    const store::CafRequestRow& row) {
-  std::optional<policy::RequestState> s =
-      policy::RequestStateFromNumber(row.state);
-  if (!s) {
-    return absl::DataLossError(absl::StrCat("request ", row.id,
-                                            " has stored state ", row.state,
-                                            ", which is none"));
-  }
-  return *s;
-}
-
-void OpinionToProto(const store::CafOpinionRow& o, ctg::v1::StudyOpinion* out) {
-  out->set_opinion(static_cast<ctg::v1::Opinion>(o.value));
-  out->set_reasoning(o.reasoning);
-  out->set_reviewer(o.reviewer);
 }
 
 }  // namespace
@@ -96,23 +70,15 @@ store::CafTemplateRow TemplateToRow(const policy::DataTemplate& in) {
 }
 
 policy::Opinions CurrentCafOpinions(const store::StoredCafRequest& request) {
-  policy::Opinions out;
-  if (request.versions.empty()) return out;
-  const int version = request.versions.back().version;
-  for (const store::CafOpinionRow& o : request.opinions) {
-    if (o.version != version) continue;
-    policy::Opinion opinion{static_cast<policy::OpinionValue>(o.value),
-                            o.reasoning, o.reviewer};
-    (o.aspect == kOpportunity ? out.opportunity : out.feasibility) = opinion;
-  }
-  return out;
+  return CurrentOpinionsOf(request);
 }
 
 absl::StatusOr<policy::RequestState> EffectiveCafRequestState(
     const store::StoredCafRequest& request,
     const store::ConventionRow& convention, absl::Time now) {
-  CTG_ASSIGN_OR_RETURN(policy::RequestState stored,
-                       StoredStateOf(request.request));
+  CTG_ASSIGN_OR_RETURN(
+      policy::RequestState stored,
+      StoredStateOf(request.request.state, request.request.id));
   CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(convention));
   return policy::EffectiveRequestState(stored, ApprovalEndOf(request), terms,
                                        now, CafTimeZone());
@@ -155,29 +121,18 @@ void UploadToProto(const std::string& request_id,
   out->set_no_personal_data(row.no_personal_data);
 }
 
-absl::Status CafRequestToProto(const store::StoredCafRequest& request,
-                               const store::ConventionRow& convention,
-                               absl::Time now, ctg::v1::CafRequest* out) {
-  const store::CafRequestRow& r = request.request;
-  CTG_ASSIGN_OR_RETURN(policy::RequestState effective,
-                       EffectiveCafRequestState(request, convention, now));
-  out->Clear();
-  out->set_id(r.id);
-  out->set_commune(r.commune);
-  out->set_convention_id(r.convention_id);
-  out->set_purpose(r.purpose);
-  out->set_objective(r.objective);
-  for (const std::string& name : r.recipients) {
-    ctg::v1::Recipient* p = out->add_recipients();
-    p->set_kind(ctg::v1::Recipient::OWN_SERVICE);
-    p->set_name(name);
+namespace {
+
+void VersionsToProto(const std::vector<store::CafVersionRow>& versions,
+                     ctg::v1::CafRequest* out) {
+  if (!versions.empty()) {
+    const store::CafVersionRow& current = versions.back();
+    out->set_description(current.description);
+    if (current.data_template) {
+      TemplateToProto(*current.data_template, out->mutable_data_template());
+    }
   }
-  out->set_retention_months(r.retention_months);
-  out->set_requester(r.requester);
-  out->set_state(static_cast<ctg::v1::RequestState>(effective));
-  SetTimestampMicros(r.create_time_us, out->mutable_create_time());
-  SetTimestampMicros(r.update_time_us, out->mutable_update_time());
-  for (const store::CafVersionRow& v : request.versions) {
+  for (const store::CafVersionRow& v : versions) {
     ctg::v1::CafRequestVersion* p = out->add_versions();
     p->set_version(v.version);
     p->set_description(v.description);
@@ -187,50 +142,41 @@ absl::Status CafRequestToProto(const store::StoredCafRequest& request,
     p->set_author(v.author);
     SetTimestampMicros(v.time_us, p->mutable_create_time());
   }
-  if (!request.versions.empty()) {
-    const store::CafVersionRow& current = request.versions.back();
-    out->set_description(current.description);
-    if (current.data_template) {
-      TemplateToProto(*current.data_template, out->mutable_data_template());
-    }
-    for (const store::CafOpinionRow& o : request.opinions) {
-      ctg::v1::RecordedOpinion* p = out->add_opinions();
-      p->set_aspect(static_cast<ctg::v1::RecordedOpinion::Aspect>(o.aspect));
-      OpinionToProto(o, p->mutable_opinion());
-      p->set_version(o.version);
-      SetTimestampMicros(o.time_us, p->mutable_time());
-      if (o.version == current.version) {
-        OpinionToProto(o, o.aspect == kOpportunity
-                              ? out->mutable_opportunity()
-                              : out->mutable_feasibility());
-      }
-    }
+}
+
+// The approval's terms, with the Caf's downloads under it.
+void ApprovalToProto(const store::CafApprovalRow& approval,
+                     const std::vector<store::CafDownloadRow>& downloads,
+                     ctg::v1::Approval* out) {
+  std::vector<int64_t> download_times;
+  for (const store::CafDownloadRow& d : downloads)
+    download_times.push_back(d.time_us);
+  ApprovalTermsToProto(approval, download_times, out);
+}
+
+}  // namespace
+
+absl::Status CafRequestToProto(const store::StoredCafRequest& request,
+                               const store::ConventionRow& convention,
+                               absl::Time now, ctg::v1::CafRequest* out) {
+  const store::CafRequestRow& r = request.request;
+  CTG_ASSIGN_OR_RETURN(policy::RequestState effective,
+                       EffectiveCafRequestState(request, convention, now));
+  out->Clear();
+  DeclarationToProto(r, effective, out);
+  for (const std::string& name : r.recipients) {
+    ctg::v1::Recipient* p = out->add_recipients();
+    p->set_kind(ctg::v1::Recipient::OWN_SERVICE);
+    p->set_name(name);
   }
-  for (const store::CafQuestionRow& q : request.questions)
-    out->add_questions(q.text);
-  for (const store::CafTransitionRow& t : request.transitions) {
-    ctg::v1::Transition* p = out->add_history();
-    p->set_from_state(static_cast<ctg::v1::RequestState>(t.from_state));
-    p->set_to_state(static_cast<ctg::v1::RequestState>(t.to_state));
-    p->set_actor(t.actor);
-    SetTimestampMicros(t.time_us, p->mutable_time());
-    p->set_reason(t.reason);
-    if (t.to_state == static_cast<int>(policy::RequestState::kRejected) ||
-        t.to_state == static_cast<int>(policy::RequestState::kRevoked)) {
-      out->set_decision_reasons(t.reason);
-    }
-  }
-  if (request.approval) {
-    ctg::v1::Approval* a = out->mutable_approval();
-    if (request.approval->end_time_us) {
-      SetTimestampMicros(*request.approval->end_time_us, a->mutable_end_time());
-    }
-    a->set_download_quota(request.approval->download_quota);
-    a->set_downloads_used(static_cast<int>(request.downloads.size()));
-    for (const store::CafDownloadRow& d : request.downloads) {
-      SetTimestampMicros(d.time_us, a->add_release_times());
-    }
-  }
+  SetTimestampMicros(r.update_time_us, out->mutable_update_time());
+  VersionsToProto(request.versions, out);
+  // An expired request was approved: only REJECTED and REVOKED, shown as
+  // stored, have decision reasons.
+  StudyToProto(request, effective, out);
+  if (request.approval)
+    ApprovalToProto(*request.approval, request.downloads,
+                    out->mutable_approval());
   if (request.upload)
     UploadToProto(r.id, *request.upload, out->mutable_upload());
   return absl::OkStatus();

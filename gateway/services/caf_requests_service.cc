@@ -4,7 +4,6 @@
 #include <optional>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "audit/hash.h"
@@ -16,7 +15,9 @@
 #include "gateway/services/caf_request_proto.h"
 #include "gateway/services/event_receipt.h"
 #include "gateway/services/paging.h"
+#include "gateway/services/request_listing.h"
 #include "gateway/services/request_proto.h"
+#include "gateway/services/request_workflow.h"
 #include "policy/caf_request.h"
 #include "policy/convention.h"
 #include "policy/request_state.h"
@@ -28,44 +29,29 @@
 
 namespace ctg::gateway {
 
-using policy::Direction;
-using policy::RequestAction;
 using policy::RequestState;
 
+// A request as a write finds it: its rows, and what the shared actions take.
 struct CafRequestsService::Loaded {
   store::StoredCafRequest stored;
-  store::ConventionRow convention;
-  RequestState stored_state = RequestState::kSubmitted;
-  RequestState effective = RequestState::kSubmitted;  // R11
+  LoadedRequest request;
 
-  const std::string& id() const { return stored.request.id; }
-  const std::string& commune() const { return stored.request.commune; }
+  const std::string& id() const { return request.id(); }
+  const store::CafVersionRow& current() const { return stored.versions.back(); }
 };
 
 namespace {
 
-constexpr Direction kDirection = Direction::kCafToCommune;
 constexpr int kDataChunkBytes = 64 << 10;
-
-absl::Status CheckId(const std::string& id, absl::string_view field = "id") {
-  if (id.empty())
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": required (e.g. CREQ-000001)"));
-  if (!store::CafRequestNumberOf(id)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": \"", absl::CHexEscape(id.substr(0, 64)),
-                     id.size() > 64 ? "...\"" : "\"",
-                     " is not a request id of the Caf (e.g. CREQ-000001)"));
-  }
-  return absl::OkStatus();
-}
+constexpr RequestIdForm kIdForm = {"a request id of the Caf", "CREQ-000001",
+                                   &store::CafRequestNumberOf};
 
 // The request if the caller may see it; another commune's is NOT_FOUND
 // with the message of a missing one (R8).
 absl::StatusOr<store::StoredCafRequest> LoadVisible(
     store::ReadSession& session, const std::string& id,
     const policy::Identity& caller, absl::string_view field = "id") {
-  CTG_RETURN_IF_ERROR(CheckId(id, field));
+  CTG_RETURN_IF_ERROR(CheckRequestId(id, field, kIdForm));
   absl::StatusOr<store::StoredCafRequest> stored =
       session.caf_requests().Get(id);
   if (absl::IsNotFound(stored.status())) return policy::RequestNotFound(id);
@@ -80,14 +66,7 @@ absl::StatusOr<store::StoredCafRequest> LoadVisible(
 
 absl::StatusOr<store::ConventionRow> ConventionOf(
     store::ReadSession& session, const store::CafRequestRow& request) {
-  absl::StatusOr<store::ConventionRow> row =
-      session.conventions().Get(request.convention_id);
-  if (absl::IsNotFound(row.status())) {
-    return absl::DataLossError(
-        absl::StrCat("request ", request.id, " names convention ",
-                     request.convention_id, ", which is not stored"));
-  }
-  return row;
+  return RequestConvention(session, request.id, request.convention_id);
 }
 
 absl::Status Respond(store::ReadSession& session, const std::string& id,
@@ -99,19 +78,14 @@ absl::Status Respond(store::ReadSession& session, const std::string& id,
   return CafRequestToProto(stored, convention, now, response);
 }
 
-// R10, R11: the convention must allow filings, amendments and approvals today.
-absl::Status CheckActive(const store::ConventionRow& convention,
-                         absl::Time now) {
-  CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(convention));
-  return policy::CheckConventionActive(terms, CafDay(now));
-}
-
-absl::Status AppendTransition(store::WriteSession& tx, const std::string& id,
-                              RequestState from, RequestState to,
-                              const Call& call, const std::string& reason) {
-  return tx.caf_requests().AppendTransition(
-      id, {static_cast<int>(from), static_cast<int>(to),
-           call.identity().spiffe_id, absl::ToUnixMicros(call.now()), reason});
+absl::StatusOr<RequestState> StoredStateOf(const store::CafRequestRow& row) {
+  std::optional<RequestState> stored =
+      policy::RequestStateFromNumber(row.state);
+  if (!stored) {
+    return absl::DataLossError(
+        absl::StrCat("request ", row.id, " has no valid state"));
+  }
+  return *stored;
 }
 
 std::string TemplateSummary(const ctg::v1::DataTemplate& t) {
@@ -120,51 +94,15 @@ std::string TemplateSummary(const ctg::v1::DataTemplate& t) {
                       " periods=", absl::StrJoin(t.periods(), ","));
 }
 
-std::string OpinionFact(const ctg::v1::StudyOpinion& o) {
-  return absl::StrCat(ctg::v1::Opinion_Name(o.opinion()), ": ", o.reasoning());
-}
-
-std::string TimeText(absl::Time t) {
-  if (t == absl::InfiniteFuture()) return "no end";
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
-}
-
-absl::Status AppendOpinions(store::WriteSession& tx, const std::string& id,
-                            int version, const policy::Opinions& opinions,
-                            absl::Time now) {
-  int64_t now_us = absl::ToUnixMicros(now);
-  for (const auto& [aspect, opinion] : {std::pair{1, &opinions.opportunity},
-                                        std::pair{2, &opinions.feasibility}}) {
-    if (!opinion->has_value()) continue;
-    const policy::Opinion& o = **opinion;
-    CTG_RETURN_IF_ERROR(tx.caf_requests().AppendOpinion(
-        id, {aspect, static_cast<int>(o.value), o.reasoning, o.reviewer,
-             version, now_us}));
-  }
-  return absl::OkStatus();
-}
-
+// A DecideCafRequest as plain data; an unreadable end_time is refused.
 absl::StatusOr<policy::DecisionInput> DecisionFrom(
     const ctg::v1::DecideCafRequestRequest& request,
     const std::string& reviewer) {
-  policy::DecisionInput input;
-  input.decision = static_cast<policy::Decision>(request.decision());
-  if (request.has_opportunity()) {
-    input.opportunity = OpinionFromProto(request.opportunity(), reviewer);
-  }
-  if (request.has_feasibility()) {
-    input.feasibility = OpinionFromProto(request.feasibility(), reviewer);
-  }
+  policy::DecisionInput input = DecisionInputFrom(request, reviewer);
   if (request.has_end_time()) {
-    const auto& t = request.end_time();
-    if (t.seconds() < -62135596800 || t.seconds() > 253402300799 ||
-        t.nanos() < 0 || t.nanos() > 999999999) {
-      return absl::InvalidArgumentError("end_time: not a valid timestamp");
-    }
-    input.end_time = absl::FromUnixMicros(TimestampMicros(t));
+    CTG_ASSIGN_OR_RETURN(input.end_time,
+                         TimeFromProto(request.end_time(), "end_time"));
   }
-  input.download_quota = request.download_quota();
-  input.reasons = request.reasons();
   return input;
 }
 
@@ -181,33 +119,41 @@ CafRequestsService::CafRequestsService(Dispatcher* dispatcher,
       db_(db),
       config_(config),
       audit_log_(audit_log),
-      limits_(RequestLimitsFrom(config->limits)) {}
+      limits_(RequestLimitsFrom(config->limits)),
+      actions_(limits_, config->workflow.four_eyes) {}
 
-grpc::Status CafRequestsService::Act(
-    grpc::ServerContext* context, absl::string_view method,
-    const std::string& id,
-    absl::FunctionRef<absl::Status(Loaded&, Call&, store::WriteSession&)> act,
-    ctg::v1::CafRequest* response) {
-  return dispatcher_->Write(
-      context, method,
-      [&](Call& call, store::WriteSession& tx) -> absl::Status {
-        call.SetTarget("caf-request", id);
-        call.SetRequestId(id);
-        Loaded r;
-        CTG_ASSIGN_OR_RETURN(r.stored, LoadVisible(tx, id, call.identity()));
-        CTG_ASSIGN_OR_RETURN(r.convention, ConventionOf(tx, r.stored.request));
-        std::optional<RequestState> stored =
-            policy::RequestStateFromNumber(r.stored.request.state);
-        if (!stored)
-          return absl::DataLossError(
-              absl::StrCat("request ", id, " has no valid state"));
-        r.stored_state = *stored;
-        CTG_ASSIGN_OR_RETURN(
-            r.effective,
-            EffectiveCafRequestState(r.stored, r.convention, call.now()));
-        call.AddFact("state", policy::RequestStateName(r.effective));
-        CTG_RETURN_IF_ERROR(act(r, call, tx));
-        return Respond(tx, id, call.now(), response);
+absl::StatusOr<CafRequestsService::Loaded> CafRequestsService::Load(
+    store::ReadSession& session, const std::string& id, const Call& call) {
+  Loaded r;
+  CTG_ASSIGN_OR_RETURN(r.stored, LoadVisible(session, id, call.identity()));
+  LoadedRequest& facts = r.request;
+  CTG_ASSIGN_OR_RETURN(facts.convention,
+                       ConventionOf(session, r.stored.request));
+  CTG_ASSIGN_OR_RETURN(facts.stored_state, StoredStateOf(r.stored.request));
+  CTG_ASSIGN_OR_RETURN(
+      RequestState effective,
+      EffectiveCafRequestState(r.stored, facts.convention, call.now()));
+  facts.studied = StudiedCafRequest(r.stored, effective);
+  facts.current_version = r.current().version;
+  return r;
+}
+
+grpc::Status CafRequestsService::Act(grpc::ServerContext* context,
+                                     absl::string_view method,
+                                     const std::string& id,
+                                     absl::FunctionRef<ActBody> act,
+                                     ctg::v1::CafRequest* response) {
+  return WriteOnRequest<Loaded>(
+      *dispatcher_, context, method, "caf-request", id,
+      [&](store::WriteSession& tx, const Call& call) {
+        return Load(tx, id, call);
+      },
+      [&](const Loaded& r, Call& call, store::WriteSession& tx) {
+        CafRequestHistory history(tx.caf_requests());
+        return act(r, call, tx, history);
+      },
+      [&](store::ReadSession& session, absl::Time now) {
+        return Respond(session, id, now, response);
       });
 }
 
@@ -236,7 +182,7 @@ grpc::Status CafRequestsService::SubmitCafRequest(
             store::ConventionRow convention,
             CurrentConvention(tx, request->commune(), CafDay(call.now())));
         call.AddFact("convention", convention.id);
-        CTG_RETURN_IF_ERROR(CheckActive(convention, call.now()));
+        CTG_RETURN_IF_ERROR(CheckConventionActiveNow(convention, call.now()));
         CTG_ASSIGN_OR_RETURN(policy::Perimeter perimeter,
                              LoadPerimeter(tx, convention));
         policy::CafSubmission submission = CafSubmissionFromProto(*request);
@@ -247,17 +193,10 @@ grpc::Status CafRequestsService::SubmitCafRequest(
         call.SetTarget("caf-request", id);
         call.SetRequestId(id);
         int64_t now_us = absl::ToUnixMicros(call.now());
-        store::CafRequestRow row;
-        row.id = id;
-        row.commune = convention.commune;
-        row.convention_id = convention.id;
-        row.purpose = submission.purpose;
-        row.objective = submission.objective;
-        row.requester = who.spiffe_id;
-        row.retention_months = submission.retention_months;
+        auto row = DeclarationRow<store::CafRequestRow>(
+            id, convention.commune, convention.id, submission, call);
         for (const policy::Recipient& r : submission.recipients)
           row.recipients.push_back(r.name);
-        row.create_time_us = now_us;
         CTG_RETURN_IF_ERROR(tx.caf_requests().Insert(row));
         store::CafVersionRow first;
         first.description = submission.description;
@@ -267,9 +206,8 @@ grpc::Status CafRequestsService::SubmitCafRequest(
         first.time_us = now_us;
         CTG_RETURN_IF_ERROR(
             tx.caf_requests().AppendVersion(id, first).status());
-        CTG_RETURN_IF_ERROR(tx.caf_requests().AppendTransition(
-            id, {0, static_cast<int>(RequestState::kSubmitted), who.spiffe_id,
-                 now_us, "submitted"}));
+        CafRequestHistory history(tx.caf_requests());
+        CTG_RETURN_IF_ERROR(AppendSubmitted(history, id, call));
         return Respond(tx, id, call.now(), response);
       });
 }
@@ -302,72 +240,49 @@ grpc::Status CafRequestsService::ListCafRequests(
         CTG_ASSIGN_OR_RETURN(int page_size,
                              PageSize(request->page_size(), config_->limits));
         const policy::Identity& who = call.identity();
+        // R8: the commune is the tenant.
+        std::optional<std::string> commune =
+            TenantCommune(who, request->commune());
+        if (!commune) return absl::OkStatus();
         store::CafRequestFilter filter;
-        filter.commune = request->commune();
-        if (who.IsCommune()) {
-          // R8: the commune is the tenant.
-          if (!filter.commune.empty() && filter.commune != who.organisation) {
-            return absl::OkStatus();
-          }
-          filter.commune = who.organisation;
-        }
-        std::optional<RequestState> wanted;
-        if (request->state() != ctg::v1::REQUEST_STATE_UNSPECIFIED) {
-          wanted = policy::RequestStateFromNumber(request->state());
-          if (!wanted) {
-            return absl::InvalidArgumentError(
-                absl::StrCat("state: ", static_cast<int>(request->state()),
-                             " is not a request state"));
-          }
-        }
-        if (!request->page_token().empty()) {
-          std::optional<int64_t> number =
-              store::CafRequestNumberOf(request->page_token());
-          if (!number) {
-            return absl::InvalidArgumentError(
-                "page_token: not a token returned by ListCafRequests");
-          }
-          filter.before_number = *number;
-        }
+        filter.commune = *commune;
+        // The effective state (R11) is compared below, after reading.
+        CTG_ASSIGN_OR_RETURN(std::optional<RequestState> wanted,
+                             WantedState(request->state()));
+        CTG_ASSIGN_OR_RETURN(
+            int64_t before,
+            PageTokenNumber(request->page_token(), &store::CafRequestNumberOf,
+                            "ListCafRequests"));
         return db_->Read([&](store::ReadSession& session) -> absl::Status {
-          std::map<std::string, store::ConventionRow> conventions;
-          bool more = true;
-          while (more && response->requests_size() < page_size) {
-            CTG_ASSIGN_OR_RETURN(
-                std::vector<store::StoredCafRequest> rows,
-                session.caf_requests().List(filter, page_size));
-            more = static_cast<int>(rows.size()) == page_size;
-            for (size_t i = 0; i < rows.size(); ++i) {
-              const store::StoredCafRequest& stored = rows[i];
-              filter.before_number =
-                  *store::CafRequestNumberOf(stored.request.id);
-              if (!policy::CheckRequestVisible(who, stored.request.commune,
-                                               stored.request.id)
-                       .ok()) {
-                continue;
-              }
-              auto it = conventions.find(stored.request.convention_id);
-              if (it == conventions.end()) {
-                CTG_ASSIGN_OR_RETURN(store::ConventionRow c,
-                                     ConventionOf(session, stored.request));
-                it = conventions.emplace(c.id, std::move(c)).first;
-              }
-              CTG_ASSIGN_OR_RETURN(
-                  RequestState effective,
-                  EffectiveCafRequestState(stored, it->second, call.now()));
-              if (wanted && effective != *wanted) continue;
-              CTG_RETURN_IF_ERROR(CafRequestToProto(
-                  stored, it->second, call.now(), response->add_requests()));
-              if (response->requests_size() == page_size) {
-                more = more || i + 1 < rows.size();
-                break;
-              }
+          ConventionCache conventions(session);
+          auto fetch = [&](int64_t below) {
+            filter.before_number = below;
+            return session.caf_requests().List(filter, page_size);
+          };
+          auto number_of = [](const store::StoredCafRequest& stored) {
+            return *store::CafRequestNumberOf(stored.request.id);
+          };
+          auto add =
+              [&](const store::StoredCafRequest& stored,
+                  ctg::v1::ListCafRequestsResponse& out) -> absl::Status {
+            if (!policy::CheckRequestVisible(who, stored.request.commune,
+                                             stored.request.id)
+                     .ok()) {
+              return absl::OkStatus();
             }
-          }
-          if (more && response->requests_size() > 0) {
-            response->set_next_page_token(
-                response->requests(response->requests_size() - 1).id());
-          }
+            CTG_ASSIGN_OR_RETURN(const store::ConventionRow* convention,
+                                 conventions.Get(stored.request.id,
+                                                 stored.request.convention_id));
+            CTG_ASSIGN_OR_RETURN(
+                RequestState effective,
+                EffectiveCafRequestState(stored, *convention, call.now()));
+            if (wanted && effective != *wanted) return absl::OkStatus();
+            return CafRequestToProto(stored, *convention, call.now(),
+                                     out.add_requests());
+          };
+          CTG_RETURN_IF_ERROR((FillPage<store::StoredCafRequest,
+                                        ctg::v1::ListCafRequestsResponse>(
+              page_size, before, fetch, number_of, add, *response)));
           call.AddFact("returned", absl::StrCat(response->requests_size()));
           return absl::OkStatus();
         });
@@ -380,40 +295,33 @@ grpc::Status CafRequestsService::AmendCafRequest(
     ctg::v1::CafRequest* response) {
   return Act(
       context, "/ctg.v1.CafRequests/AmendCafRequest", request->id(),
-      [&](Loaded& r, Call& call, store::WriteSession& tx) -> absl::Status {
+      [&](const Loaded& r, Call& call, store::WriteSession& tx,
+          RequestHistory& history) -> absl::Status {
         call.AddFact("answer", request->answer());
         if (request->has_data_template()) {
           call.AddFact("data_template",
                        TemplateSummary(request->data_template()));
         }
-        CTG_ASSIGN_OR_RETURN(
-            RequestState to,
-            policy::Transition(r.effective, RequestAction::kAmend,
-                               call.identity(), r.commune(), r.id(),
-                               kDirection));
-        CTG_RETURN_IF_ERROR(CheckActive(r.convention, call.now()));
-        CTG_ASSIGN_OR_RETURN(policy::Perimeter perimeter,
-                             LoadPerimeter(tx, r.convention));
-        policy::CafAmendment amendment = CafAmendmentFromProto(*request);
-        CTG_RETURN_IF_ERROR(policy::ValidateCafAmendment(
-            amendment, r.stored.request.purpose, perimeter, limits_));
-        const store::CafVersionRow& current = r.stored.versions.back();
-        store::CafVersionRow version;
-        version.description =
-            policy::TextUnlessBlank(amendment.description, current.description);
-        version.data_template =
-            amendment.data_template
-                ? std::optional(TemplateToRow(*amendment.data_template))
-                : current.data_template;
-        version.answer = amendment.answer;
-        version.author = call.identity().spiffe_id;
-        version.time_us = absl::ToUnixMicros(call.now());
-        CTG_ASSIGN_OR_RETURN(int number,
-                             tx.caf_requests().AppendVersion(r.id(), version));
-        call.AddFact("version", absl::StrCat(number));
-        return AppendTransition(
-            tx, r.id(), r.stored_state, to, call,
-            absl::StrCat("version ", number, ": ", amendment.answer));
+        auto append_version = [&]() -> absl::StatusOr<int> {
+          CTG_ASSIGN_OR_RETURN(policy::Perimeter perimeter,
+                               LoadPerimeter(tx, r.request.convention));
+          policy::CafAmendment amendment = CafAmendmentFromProto(*request);
+          CTG_RETURN_IF_ERROR(policy::ValidateCafAmendment(
+              amendment, r.stored.request.purpose, perimeter, limits_));
+          store::CafVersionRow version;
+          version.description = policy::TextUnlessBlank(
+              amendment.description, r.current().description);
+          version.data_template =
+              amendment.data_template
+                  ? std::optional(TemplateToRow(*amendment.data_template))
+                  : r.current().data_template;
+          version.answer = amendment.answer;
+          version.author = call.identity().spiffe_id;
+          version.time_us = absl::ToUnixMicros(call.now());
+          return tx.caf_requests().AppendVersion(r.id(), version);
+        };
+        return actions_.Amend(r.request, request->answer(), append_version,
+                              call, history);
       },
       response);
 }
@@ -424,18 +332,9 @@ grpc::Status CafRequestsService::WithdrawCafRequest(
     ctg::v1::CafRequest* response) {
   return Act(
       context, "/ctg.v1.CafRequests/WithdrawCafRequest", request->id(),
-      [&](Loaded& r, Call& call, store::WriteSession& tx) -> absl::Status {
-        call.AddFact("reason", request->reason());
-        CTG_ASSIGN_OR_RETURN(
-            RequestState to,
-            policy::Transition(r.effective, RequestAction::kWithdraw,
-                               call.identity(), r.commune(), r.id(),
-                               kDirection));
-        CTG_RETURN_IF_ERROR(policy::ValidateText(
-            "reason", request->reason(), limits_.max_reason_chars,
-            policy::Presence::kOptional, policy::TextKind::kParagraph));
-        return AppendTransition(tx, r.id(), r.stored_state, to, call,
-                                request->reason());
+      [&](const Loaded& r, Call& call, store::WriteSession&,
+          RequestHistory& history) {
+        return actions_.Withdraw(r.request, request->reason(), call, history);
       },
       response);
 }
@@ -446,14 +345,9 @@ grpc::Status CafRequestsService::StartCafRequestStudy(
     ctg::v1::CafRequest* response) {
   return Act(
       context, "/ctg.v1.CafRequests/StartCafRequestStudy", request->id(),
-      [&](Loaded& r, Call& call, store::WriteSession& tx) -> absl::Status {
-        CTG_ASSIGN_OR_RETURN(
-            RequestState to,
-            policy::Transition(r.effective, RequestAction::kStartStudy,
-                               call.identity(), r.commune(), r.id(),
-                               kDirection));
-        return AppendTransition(tx, r.id(), r.stored_state, to, call,
-                                "study started");
+      [&](const Loaded& r, Call& call, store::WriteSession&,
+          RequestHistory& history) {
+        return actions_.StartStudy(r.request, call, history);
       },
       response);
 }
@@ -465,65 +359,14 @@ grpc::Status CafRequestsService::RequestCafRequestInformation(
   return Act(
       context, "/ctg.v1.CafRequests/RequestCafRequestInformation",
       request->id(),
-      [&](Loaded& r, Call& call, store::WriteSession& tx) -> absl::Status {
-        std::vector<std::string> questions(request->questions().begin(),
-                                           request->questions().end());
-        call.AddFact("questions", absl::StrJoin(questions, "\n"));
-        CTG_ASSIGN_OR_RETURN(
-            RequestState to,
-            policy::Transition(r.effective, RequestAction::kRequestInformation,
-                               call.identity(), r.commune(), r.id(),
-                               kDirection));
-        CTG_RETURN_IF_ERROR(policy::ValidateQuestions(questions, limits_));
-        CTG_RETURN_IF_ERROR(tx.caf_requests()
-                                .AppendQuestions(r.id(), questions,
-                                                 call.identity().spiffe_id,
-                                                 absl::ToUnixMicros(call.now()))
-                                .status());
-        return AppendTransition(tx, r.id(), r.stored_state, to, call,
-                                absl::StrJoin(questions, "\n"));
+      [&](const Loaded& r, Call& call, store::WriteSession&,
+          RequestHistory& history) {
+        return actions_.RequestInformation(
+            r.request,
+            {request->questions().begin(), request->questions().end()}, call,
+            history);
       },
       response);
-}
-
-absl::Status CafRequestsService::Decide(
-    const ctg::v1::DecideCafRequestRequest& request, Loaded& r, Call& call,
-    store::WriteSession& tx) {
-  CTG_ASSIGN_OR_RETURN(policy::DecisionInput input,
-                       DecisionFrom(request, call.identity().spiffe_id));
-  const policy::StudiedRequest studied =
-      StudiedCafRequest(r.stored, r.effective);
-  const int version = r.stored.versions.back().version;
-  if (input.decision == policy::Decision::kUnspecified) {
-    CTG_ASSIGN_OR_RETURN(
-        policy::Opinions given,
-        policy::RecordOpinions(call.identity(), studied, input,
-                               {config_->workflow.four_eyes}, limits_));
-    return AppendOpinions(tx, r.id(), version, given, call.now());
-  }
-  CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(r.convention));
-  // R1: the same decision as the other direction; no catalogue scope.
-  CTG_ASSIGN_OR_RETURN(
-      policy::DecisionPlan plan,
-      policy::Decide(call.identity(), studied, input, terms, {}, {}, call.now(),
-                     CafTimeZone(), {config_->workflow.four_eyes}, limits_));
-  CTG_RETURN_IF_ERROR(
-      AppendOpinions(tx, r.id(), version, plan.to_record, call.now()));
-  std::string reason = input.reasons;
-  if (plan.approval) {
-    store::CafApprovalRow approval;
-    if (plan.approval->end_time != absl::InfiniteFuture()) {
-      approval.end_time_us = absl::ToUnixMicros(plan.approval->end_time);
-    }
-    approval.download_quota = plan.approval->download_quota;
-    approval.time_us = absl::ToUnixMicros(call.now());
-    CTG_RETURN_IF_ERROR(tx.caf_requests().InsertApproval(r.id(), approval));
-    reason = absl::StrCat("approved until ", TimeText(plan.approval->end_time),
-                          ", ", approval.download_quota, " download(s)");
-    call.AddFact("end_time", TimeText(plan.approval->end_time));
-    call.AddFact("download_quota", absl::StrCat(approval.download_quota));
-  }
-  return AppendTransition(tx, r.id(), r.stored_state, plan.to, call, reason);
 }
 
 grpc::Status CafRequestsService::DecideCafRequest(
@@ -532,18 +375,20 @@ grpc::Status CafRequestsService::DecideCafRequest(
     ctg::v1::CafRequest* response) {
   return Act(
       context, "/ctg.v1.CafRequests/DecideCafRequest", request->id(),
-      [&](Loaded& r, Call& call, store::WriteSession& tx) -> absl::Status {
-        call.AddFact("decision", ctg::v1::DecideRequestRequest::Decision_Name(
-                                     request->decision()));
-        if (request->has_opportunity()) {
-          call.AddFact("opportunity", OpinionFact(request->opportunity()));
-        }
-        if (request->has_feasibility()) {
-          call.AddFact("feasibility", OpinionFact(request->feasibility()));
-        }
-        if (!request->reasons().empty())
-          call.AddFact("reasons", request->reasons());
-        return Decide(*request, r, call, tx);
+      [&](const Loaded& r, Call& call, store::WriteSession&,
+          RequestHistory& history) -> absl::Status {
+        AddDecisionFacts(
+            request->decision(),
+            request->has_opportunity() ? &request->opportunity() : nullptr,
+            request->has_feasibility() ? &request->feasibility() : nullptr,
+            request->reasons(), call);
+        CTG_ASSIGN_OR_RETURN(policy::DecisionInput input,
+                             DecisionFrom(*request, call.identity().spiffe_id));
+        // R1: the same decision as the other direction; no catalogue scope.
+        auto no_scope = []() -> absl::StatusOr<ScopeContext> {
+          return ScopeContext{};
+        };
+        return actions_.Decide(r.request, input, no_scope, call, history);
       },
       response);
 }
@@ -554,18 +399,9 @@ grpc::Status CafRequestsService::RevokeCafRequest(
     ctg::v1::CafRequest* response) {
   return Act(
       context, "/ctg.v1.CafRequests/RevokeCafRequest", request->id(),
-      [&](Loaded& r, Call& call, store::WriteSession& tx) -> absl::Status {
-        call.AddFact("reason", request->reason());
-        CTG_ASSIGN_OR_RETURN(
-            RequestState to,
-            policy::Transition(r.effective, RequestAction::kRevoke,
-                               call.identity(), r.commune(), r.id(),
-                               kDirection));
-        CTG_RETURN_IF_ERROR(policy::ValidateText(
-            "reason", request->reason(), limits_.max_reason_chars,
-            policy::Presence::kRequired, policy::TextKind::kParagraph));
-        return AppendTransition(tx, r.id(), r.stored_state, to, call,
-                                request->reason());
+      [&](const Loaded& r, Call& call, store::WriteSession&,
+          RequestHistory& history) {
+        return actions_.Revoke(r.request, request->reason(), call, history);
       },
       response);
 }

@@ -3,7 +3,8 @@
 // a request to a commune under its convention; the commune's reviewers
 // study and decide it with the state machine, opinions, four-eyes option
 // (config workflow.four_eyes) and history of DataRequests, the direction
-// being data (policy::Direction::kCafToCommune); once approved the commune
+// being data (policy::Direction::kCafToCommune; the actions are the ones
+// DataRequests uses, request_workflow.h); once approved the commune
 // uploads its file (size-limited by limits.max_upload_bytes, addressed by
 // its SHA-256, checked against the approved template, attested free of
 // personal data: policy/upload.h) and the Caf downloads it with a signed
@@ -24,6 +25,7 @@
 #include "gateway/audit_log.h"
 #include "gateway/config.h"
 #include "gateway/dispatcher.h"
+#include "gateway/services/request_workflow.h"
 #include "policy/request_validation.h"
 #include "store/backend.h"
 
@@ -82,20 +84,25 @@ class CafRequestsService final : public ctg::v1::CafRequests::Service {
  private:
   struct Loaded;
   // Loads request `id` in the write transaction (visible to the caller),
-  // runs `act`, answers with the request as written.
-  grpc::Status Act(
-      grpc::ServerContext* context, absl::string_view method,
-      const std::string& id,
-      absl::FunctionRef<absl::Status(Loaded&, Call&, store::WriteSession&)> act,
-      ctg::v1::CafRequest* response);
-  absl::Status Decide(const ctg::v1::DecideCafRequestRequest& request,
-                      Loaded& r, Call& call, store::WriteSession& tx);
+  // runs `act` with the history it appends to, answers with the request as
+  // written.
+  using ActBody = absl::Status(const Loaded&, Call&, store::WriteSession&,
+                               RequestHistory&);
+  grpc::Status Act(grpc::ServerContext* context, absl::string_view method,
+                   const std::string& id, absl::FunctionRef<ActBody> act,
+                   ctg::v1::CafRequest* response);
+  // Request `id` with what the shared actions take (visible to the caller
+  // of `call`). Errors: NOT_FOUND for a request the caller may not see,
+  // INVALID_ARGUMENT for an id that is none, DATA_LOSS for corrupted rows.
+  static absl::StatusOr<Loaded> Load(store::ReadSession& session,
+                                     const std::string& id, const Call& call);
 
   Dispatcher* const dispatcher_;
   store::Backend* const db_;
   const Config* const config_;
   AuditLog* const audit_log_;
   const policy::RequestLimits limits_;
+  const RequestActions actions_;
 };
 
 }  // namespace ctg::gateway

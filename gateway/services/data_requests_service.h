@@ -4,7 +4,8 @@
 // admins revoke approvals. Thin: every call goes through the Dispatcher
 // (authorization, one audit event per call, writes in its transaction);
 // the rules are policy/request_state.h, policy/request_validation.h and
-// policy/workflow.h, the rows store/request_store.h, the conversions
+// policy/workflow.h, the actions shared with CafRequests
+// request_workflow.h, the rows store/request_store.h, the conversions
 // request_proto.h.
 //
 // Tenant isolation: a commune identity acting on another commune's request
@@ -32,6 +33,7 @@
 #include "gateway/config.h"
 #include "gateway/dispatcher.h"
 #include "gateway/services/request_proto.h"
+#include "gateway/services/request_workflow.h"
 #include "policy/request_validation.h"
 #include "policy/workflow.h"
 #include "store/backend.h"
@@ -41,12 +43,7 @@ namespace ctg::gateway {
 class DataRequestsService final : public ctg::v1::DataRequests::Service {
  public:
   DataRequestsService(Dispatcher* dispatcher, store::Backend* db,
-                      const Config* config, CommuneBases* bases)
-      : dispatcher_(dispatcher),
-        db_(db),
-        config_(config),
-        bases_(bases),
-        limits_(RequestLimitsFrom(config->limits)) {}
+                      const Config* config, CommuneBases* bases);
 
   grpc::Status SubmitRequest(grpc::ServerContext* context,
                              const ctg::v1::SubmitRequestRequest* request,
@@ -83,26 +80,26 @@ class DataRequestsService final : public ctg::v1::DataRequests::Service {
 
  private:
   // A write on an existing request: `act` runs in the transaction once
-  // the request is loaded (and visible to the caller); then `response` is
-  // filled from the stored result.
+  // the request is loaded (and visible to the caller), with the history it
+  // appends to; then `response` is filled from the stored result.
   struct Loaded;
-  grpc::Status Act(
-      grpc::ServerContext* context, absl::string_view method,
-      const std::string& id,
-      absl::FunctionRef<absl::Status(Loaded&, Call&, store::WriteSession&)> act,
-      ctg::v1::DataRequest* response);
-  // The request as a decision finds it (policy/workflow.h).
-  static policy::StudiedRequest Studied(const Loaded& r);
-  absl::Status RecordOpinions(const ctg::v1::DecideRequestRequest& request,
-                              Loaded& r, Call& call, store::WriteSession& tx);
-  absl::Status Decide(const ctg::v1::DecideRequestRequest& request, Loaded& r,
-                      Call& call, store::WriteSession& tx);
+  using ActBody = absl::Status(const Loaded&, Call&, store::WriteSession&,
+                               RequestHistory&);
+  grpc::Status Act(grpc::ServerContext* context, absl::string_view method,
+                   const std::string& id, absl::FunctionRef<ActBody> act,
+                   ctg::v1::DataRequest* response);
+  // Request `id` with what the shared actions take (visible to the caller
+  // of `call`). Errors: NOT_FOUND for a request the caller may not see,
+  // INVALID_ARGUMENT for an id that is none, DATA_LOSS for corrupted rows.
+  static absl::StatusOr<Loaded> Load(store::ReadSession& session,
+                                     const std::string& id, const Call& call);
 
   Dispatcher* const dispatcher_;
   store::Backend* const db_;
   const Config* const config_;
   CommuneBases* const bases_;
   const policy::RequestLimits limits_;
+  const RequestActions actions_;
 };
 
 }  // namespace ctg::gateway

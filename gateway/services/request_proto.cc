@@ -22,21 +22,6 @@ void AddAll(const std::vector<std::string>& in,
   for (const std::string& s : in) out->Add(std::string(s));
 }
 
-void OpinionToProto(const store::OpinionRow& in, ctg::v1::StudyOpinion* out) {
-  out->set_opinion(static_cast<ctg::v1::Opinion>(in.value));
-  out->set_reasoning(in.reasoning);
-  out->set_reviewer(in.reviewer);
-}
-
-// The reason of the last transition into `state`, or "".
-std::string LastReasonInto(const store::StoredRequest& r,
-                           policy::RequestState state) {
-  for (auto it = r.transitions.rbegin(); it != r.transitions.rend(); ++it) {
-    if (it->to_state == static_cast<int>(state)) return it->reason;
-  }
-  return "";
-}
-
 }  // namespace
 
 policy::RequestLimits RequestLimitsFrom(const LimitsConfig& limits) {
@@ -122,35 +107,8 @@ store::OpinionRow OpinionToRow(const policy::Opinion& in, int aspect,
           version,      time_us};
 }
 
-policy::Opinion OpinionFromRow(const store::OpinionRow& in) {
-  return {static_cast<policy::OpinionValue>(in.value), in.reasoning,
-          in.reviewer};
-}
-
-std::optional<store::OpinionRow> CurrentOpinion(
-    const store::StoredRequest& request, int aspect) {
-  int current = request.versions.empty() ? 0 : request.versions.back().version;
-  for (auto it = request.opinions.rbegin(); it != request.opinions.rend();
-       ++it) {
-    if (it->aspect == aspect && it->version == current) return *it;
-  }
-  return std::nullopt;
-}
-
 policy::Opinions CurrentOpinions(const store::StoredRequest& request) {
-  policy::Opinions out;
-  if (auto o = CurrentOpinion(request, kOpportunity))
-    out.opportunity = OpinionFromRow(*o);
-  if (auto f = CurrentOpinion(request, kFeasibility))
-    out.feasibility = OpinionFromRow(*f);
-  return out;
-}
-
-absl::Time ApprovalEnd(const store::StoredRequest& request) {
-  if (request.approval && request.approval->end_time_us) {
-    return absl::FromUnixMicros(*request.approval->end_time_us);
-  }
-  return absl::InfiniteFuture();
+  return CurrentOpinionsOf(request);
 }
 
 absl::StatusOr<absl::Time> ConventionEndTime(const store::ConventionRow& row) {
@@ -159,13 +117,7 @@ absl::StatusOr<absl::Time> ConventionEndTime(const store::ConventionRow& row) {
 }
 
 absl::StatusOr<policy::RequestState> StoredState(const store::RequestRow& row) {
-  std::optional<policy::RequestState> state =
-      policy::RequestStateFromNumber(row.state);
-  if (!state) {
-    return absl::DataLossError(absl::StrCat(
-        "request ", row.id, " has an unknown stored state ", row.state));
-  }
-  return *state;
+  return StoredStateOf(row.state, row.id);
 }
 
 absl::StatusOr<std::optional<policy::Expiry>> ExpiryOf(
@@ -176,7 +128,7 @@ absl::StatusOr<std::optional<policy::Expiry>> ExpiryOf(
   if (stored != policy::RequestState::kApproved)
     return std::optional<policy::Expiry>();
   CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(convention));
-  return policy::ExpiryOf(stored, ApprovalEnd(request), terms, now,
+  return policy::ExpiryOf(stored, ApprovalEndOf(request), terms, now,
                           CafTimeZone());
 }
 
@@ -188,9 +140,64 @@ absl::StatusOr<policy::RequestState> EffectiveRequestState(
   // Only an approval expires: the convention's terms matter for no other state.
   if (stored != policy::RequestState::kApproved) return stored;
   CTG_ASSIGN_OR_RETURN(policy::ConventionTerms terms, TermsOf(convention));
-  return policy::EffectiveRequestState(stored, ApprovalEnd(request), terms, now,
-                                       CafTimeZone());
+  return policy::EffectiveRequestState(stored, ApprovalEndOf(request), terms,
+                                       now, CafTimeZone());
 }
+
+namespace {
+
+void RecipientsToProto(const std::vector<store::RecipientRow>& recipients,
+                       ctg::v1::DataRequest* out) {
+  for (const store::RecipientRow& rec : recipients) {
+    ctg::v1::Recipient* p = out->add_recipients();
+    p->set_kind(static_cast<ctg::v1::Recipient::Kind>(rec.kind));
+    p->set_name(rec.name);
+    p->set_operator_person(rec.operator_person);
+  }
+}
+
+// The current version's text and scope, and every version.
+void VersionsToProto(const std::vector<store::VersionRow>& versions,
+                     ctg::v1::DataRequest* out) {
+  if (!versions.empty()) {
+    const store::VersionRow& current = versions.back();
+    out->set_justification(current.justification);
+    ScopeRowToProto(current.scope, out->mutable_scope());
+  }
+  for (const store::VersionRow& v : versions) {
+    ctg::v1::RequestVersion* p = out->add_versions();
+    p->set_version(v.version);
+    ScopeRowToProto(v.scope, p->mutable_scope());
+    p->set_justification(v.justification);
+    p->set_answer(v.answer);
+    p->set_author(v.author);
+    SetTimestampMicros(v.time_us, p->mutable_create_time());
+  }
+}
+
+// The approval's terms, with the extracts released under it.
+void ApprovalToProto(const store::ApprovalRow& approval,
+                     const std::vector<store::LedgerRow>& releases,
+                     ctg::v1::Approval* out) {
+  ScopeRowToProto(approval.scope, out->mutable_scope());
+  std::vector<int64_t> release_times;
+  for (const store::LedgerRow& release : releases)
+    release_times.push_back(release.time_us);
+  ApprovalTermsToProto(approval, release_times, out);
+}
+
+// R11: the expiry follows from time; it is shown, not stored, as a last
+// transition APPROVED -> EXPIRED by "gateway".
+void ExpiryToProto(const policy::Expiry& expiry, ctg::v1::DataRequest* out) {
+  ctg::v1::Transition* p = out->add_history();
+  p->set_from_state(ctg::v1::APPROVED);
+  p->set_to_state(ctg::v1::EXPIRED);
+  p->set_actor("gateway");
+  SetTimestampMicros(absl::ToUnixMicros(expiry.time), p->mutable_time());
+  p->set_reason(expiry.reason);
+}
+
+}  // namespace
 
 absl::Status RequestToProto(const store::StoredRequest& request,
                             const std::vector<store::LedgerRow>& releases,
@@ -200,84 +207,17 @@ absl::Status RequestToProto(const store::StoredRequest& request,
   CTG_ASSIGN_OR_RETURN(std::optional<policy::Expiry> expiry,
                        ExpiryOf(request, convention, now));
   CTG_ASSIGN_OR_RETURN(policy::RequestState stored, StoredState(r));
-  policy::RequestState state = expiry ? policy::RequestState::kExpired : stored;
-  out->set_id(r.id);
-  out->set_commune(r.commune);
-  out->set_convention_id(r.convention_id);
-  out->set_purpose(r.purpose);
-  out->set_objective(r.objective);
-  for (const store::RecipientRow& rec : r.recipients) {
-    ctg::v1::Recipient* p = out->add_recipients();
-    p->set_kind(static_cast<ctg::v1::Recipient::Kind>(rec.kind));
-    p->set_name(rec.name);
-    p->set_operator_person(rec.operator_person);
-  }
-  out->set_retention_months(r.retention_months);
-  out->set_requester(r.requester);
-  out->set_state(static_cast<ctg::v1::RequestState>(state));
-  if (!request.versions.empty()) {
-    const store::VersionRow& current = request.versions.back();
-    out->set_justification(current.justification);
-    ScopeRowToProto(current.scope, out->mutable_scope());
-  }
-  if (auto o = CurrentOpinion(request, kOpportunity))
-    OpinionToProto(*o, out->mutable_opportunity());
-  if (auto f = CurrentOpinion(request, kFeasibility))
-    OpinionToProto(*f, out->mutable_feasibility());
-  if (request.approval) {
-    ctg::v1::Approval* a = out->mutable_approval();
-    ScopeRowToProto(request.approval->scope, a->mutable_scope());
-    if (request.approval->end_time_us) {
-      SetTimestampMicros(*request.approval->end_time_us, a->mutable_end_time());
-    }
-    a->set_download_quota(request.approval->download_quota);
-    a->set_downloads_used(static_cast<int32_t>(releases.size()));
-    for (const store::LedgerRow& release : releases) {
-      SetTimestampMicros(release.time_us, a->add_release_times());
-    }
-  }
-  if (stored == policy::RequestState::kRejected ||
-      stored == policy::RequestState::kRevoked) {
-    out->set_decision_reasons(LastReasonInto(request, stored));
-  }
-  for (const store::QuestionRow& q : request.questions)
-    out->add_questions(q.text);
-  for (const store::VersionRow& v : request.versions) {
-    ctg::v1::RequestVersion* p = out->add_versions();
-    p->set_version(v.version);
-    ScopeRowToProto(v.scope, p->mutable_scope());
-    p->set_justification(v.justification);
-    p->set_answer(v.answer);
-    p->set_author(v.author);
-    SetTimestampMicros(v.time_us, p->mutable_create_time());
-  }
-  for (const store::TransitionRow& t : request.transitions) {
-    ctg::v1::Transition* p = out->add_history();
-    p->set_from_state(static_cast<ctg::v1::RequestState>(t.from_state));
-    p->set_to_state(static_cast<ctg::v1::RequestState>(t.to_state));
-    p->set_actor(t.actor);
-    SetTimestampMicros(t.time_us, p->mutable_time());
-    p->set_reason(t.reason);
-  }
+  DeclarationToProto(r, expiry ? policy::RequestState::kExpired : stored, out);
+  RecipientsToProto(r.recipients, out);
+  VersionsToProto(request.versions, out);
+  if (request.approval)
+    ApprovalToProto(*request.approval, releases, out->mutable_approval());
+  StudyToProto(request, stored, out);
   int64_t update_us = r.update_time_us;
   if (expiry) {
-    // R11: the expiry follows from time; it is shown, not stored.
-    ctg::v1::Transition* p = out->add_history();
-    p->set_from_state(ctg::v1::APPROVED);
-    p->set_to_state(ctg::v1::EXPIRED);
-    p->set_actor("gateway");
-    SetTimestampMicros(absl::ToUnixMicros(expiry->time), p->mutable_time());
-    p->set_reason(expiry->reason);
+    ExpiryToProto(*expiry, out);
     update_us = std::max(update_us, absl::ToUnixMicros(expiry->time));
   }
-  for (const store::OpinionRow& o : request.opinions) {
-    ctg::v1::RecordedOpinion* p = out->add_opinions();
-    p->set_aspect(static_cast<ctg::v1::RecordedOpinion::Aspect>(o.aspect));
-    OpinionToProto(o, p->mutable_opinion());
-    p->set_version(o.version);
-    SetTimestampMicros(o.time_us, p->mutable_time());
-  }
-  SetTimestampMicros(r.create_time_us, out->mutable_create_time());
   SetTimestampMicros(update_us, out->mutable_update_time());
   return absl::OkStatus();
 }

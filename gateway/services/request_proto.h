@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "ctg/v1/data_requests.pb.h"
 #include "gateway/config.h"
+#include "gateway/services/request_message_parts.h"
 #include "policy/request_state.h"
 #include "policy/request_validation.h"
 #include "policy/workflow.h"
@@ -50,23 +51,9 @@ policy::Opinion OpinionFromProto(const ctg::v1::StudyOpinion& in,
                                  const std::string& reviewer);
 store::OpinionRow OpinionToRow(const policy::Opinion& in, int aspect,
                                int version, int64_t time_us);
-policy::Opinion OpinionFromRow(const store::OpinionRow& in);
-
-// Aspects of RecordedOpinion (and store::OpinionRow::aspect).
-inline constexpr int kOpportunity = 1;
-inline constexpr int kFeasibility = 2;
-
-// The latest opinion of `aspect` given on the request's current (last)
-// version; nullopt when none.
-std::optional<store::OpinionRow> CurrentOpinion(
-    const store::StoredRequest& request, int aspect);
 
 // The latest opinions on the request's current version.
 policy::Opinions CurrentOpinions(const store::StoredRequest& request);
-
-// The end (exclusive) of the request's approval; absl::InfiniteFuture()
-// when it has none or no end time.
-absl::Time ApprovalEnd(const store::StoredRequest& request);
 
 // The instant convention `row` stops applying (policy::ConventionEndTime in
 // the Caf's time zone, Europe/Paris). Errors: kDataLoss for unreadable

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "base/status_macros.h"
+#include "store/sqlite/request_history_tables.h"
 
 namespace ctg::store {
 
@@ -192,36 +193,7 @@ CREATE TRIGGER caf_request_downloads_append_only_delete BEFORE DELETE ON caf_req
 
 namespace {
 
-absl::StatusOr<std::string> JoinCodes(const char* list,
-                                      const std::vector<std::string>& codes) {
-  for (const std::string& code : codes) {
-    bool bad = code.empty();
-    for (char c : code)
-      bad |= absl::ascii_isspace(static_cast<unsigned char>(c));
-    if (bad) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("data_template.", list, ": \"", absl::CEscape(code),
-                       "\" is not a code"));
-    }
-  }
-  return absl::StrJoin(codes, " ");
-}
-
-std::vector<std::string> SplitCodes(const std::string& joined) {
-  return absl::StrSplit(joined, ' ', absl::SkipEmpty());
-}
-
-absl::Status NotFound(const std::string& id) {
-  return absl::NotFoundError(absl::StrCat("request ", id, " not found"));
-}
-
-absl::Status RequireRequest(Connection& conn, const std::string& id) {
-  CTG_ASSIGN_OR_RETURN(
-      Statement stmt, conn.Prepare("SELECT 1 FROM caf_requests WHERE id = ?1"));
-  stmt.Bind(1, id);
-  CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
-  return row ? absl::OkStatus() : NotFound(id);
-}
+constexpr const RequestTables& kTables = kCafRequestTables;
 
 constexpr char kColumns[] =
     "id, commune, convention_id, purpose, objective, requester, "
@@ -230,13 +202,7 @@ constexpr char kColumns[] =
 
 CafRequestRow ReadRequest(const Statement& s) {
   CafRequestRow r;
-  r.id = s.ColumnText(0);
-  r.commune = s.ColumnText(1);
-  r.convention_id = s.ColumnText(2);
-  r.purpose = s.ColumnText(3);
-  r.objective = s.ColumnText(4);
-  r.requester = s.ColumnText(5);
-  r.retention_months = static_cast<int>(s.ColumnInt(6));
+  ReadDeclaration(s, r);
   r.recipients = absl::StrSplit(s.ColumnText(7), '\n', absl::SkipEmpty());
   r.create_time_us = s.ColumnInt(8);
   r.state = static_cast<int>(s.ColumnInt(9));
@@ -244,137 +210,93 @@ CafRequestRow ReadRequest(const Statement& s) {
   return r;
 }
 
-absl::Status LoadHistory(Connection& conn, StoredCafRequest& out) {
-  const std::string& id = out.request.id;
-  {
-    CTG_ASSIGN_OR_RETURN(
-        Statement s,
-        conn.Prepare(
-            "SELECT version, description, has_template, columns, "
-            "territories, periods, answer, author, create_time_us FROM "
-            "caf_request_versions WHERE request_id = ?1 ORDER BY version"));
-    s.Bind(1, id);
-    for (;;) {
-      CTG_ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
-      CafVersionRow v;
-      v.version = static_cast<int>(s.ColumnInt(0));
-      v.description = s.ColumnText(1);
-      if (s.ColumnInt(2) != 0) {
-        v.data_template = CafTemplateRow{SplitCodes(s.ColumnText(3)),
-                                         SplitCodes(s.ColumnText(4)),
-                                         SplitCodes(s.ColumnText(5))};
-      }
-      v.answer = s.ColumnText(6);
-      v.author = s.ColumnText(7);
-      v.time_us = s.ColumnInt(8);
-      out.versions.push_back(std::move(v));
+absl::Status LoadVersions(Connection& conn, StoredCafRequest& out) {
+  CTG_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare(
+          "SELECT version, description, has_template, columns, "
+          "territories, periods, answer, author, create_time_us FROM "
+          "caf_request_versions WHERE request_id = ?1 ORDER BY version"));
+  stmt.Bind(1, out.request.id);
+  return ForEachRow(stmt, [&](const Statement& s) {
+    CafVersionRow v;
+    v.version = static_cast<int>(s.ColumnInt(0));
+    v.description = s.ColumnText(1);
+    if (s.ColumnInt(2) != 0) {
+      v.data_template = CafTemplateRow{SplitCodes(s.ColumnText(3)),
+                                       SplitCodes(s.ColumnText(4)),
+                                       SplitCodes(s.ColumnText(5))};
     }
-  }
-  {
-    CTG_ASSIGN_OR_RETURN(
-        Statement s,
-        conn.Prepare(
-            "SELECT from_state, to_state, actor, time_us, reason FROM "
-            "caf_request_transitions WHERE request_id = ?1 ORDER BY seq"));
-    s.Bind(1, id);
-    for (;;) {
-      CTG_ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
-      out.transitions.push_back(
-          {static_cast<int>(s.ColumnInt(0)), static_cast<int>(s.ColumnInt(1)),
-           s.ColumnText(2), s.ColumnInt(3), s.ColumnText(4)});
-    }
-  }
-  {
-    CTG_ASSIGN_OR_RETURN(
-        Statement s,
-        conn.Prepare(
-            "SELECT round, question, author, time_us FROM "
-            "caf_request_questions WHERE request_id = ?1 ORDER BY seq"));
-    s.Bind(1, id);
-    for (;;) {
-      CTG_ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
-      out.questions.push_back({static_cast<int>(s.ColumnInt(0)),
-                               s.ColumnText(1), s.ColumnText(2),
-                               s.ColumnInt(3)});
-    }
-  }
-  {
-    CTG_ASSIGN_OR_RETURN(
-        Statement s,
-        conn.Prepare(
-            "SELECT aspect, opinion, reasoning, reviewer, version, time_us "
-            "FROM caf_request_opinions WHERE request_id = ?1 ORDER BY seq"));
-    s.Bind(1, id);
-    for (;;) {
-      CTG_ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
-      out.opinions.push_back({static_cast<int>(s.ColumnInt(0)),
-                              static_cast<int>(s.ColumnInt(1)), s.ColumnText(2),
-                              s.ColumnText(3), static_cast<int>(s.ColumnInt(4)),
-                              s.ColumnInt(5)});
-    }
-  }
-  {
-    CTG_ASSIGN_OR_RETURN(
-        Statement s,
-        conn.Prepare("SELECT end_time_us, download_quota, time_us FROM "
-                     "caf_request_approvals WHERE request_id = ?1"));
-    s.Bind(1, id);
-    CTG_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (row) {
-      CafApprovalRow a;
-      if (!s.ColumnIsNull(0)) a.end_time_us = s.ColumnInt(0);
-      a.download_quota = static_cast<int>(s.ColumnInt(1));
-      a.time_us = s.ColumnInt(2);
-      out.approval = a;
-    }
-  }
-  {
-    CTG_ASSIGN_OR_RETURN(
-        Statement s,
-        conn.Prepare(
-            "SELECT sha256, size_bytes, rows, uploader, no_personal_data, "
-            "time_us FROM caf_request_uploads WHERE request_id = ?1"));
-    s.Bind(1, id);
-    CTG_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (row) {
-      CafUploadRow u;
-      u.sha256 = s.ColumnText(0);
-      u.size_bytes = s.ColumnInt(1);
-      u.rows = s.ColumnInt(2);
-      u.uploader = s.ColumnText(3);
-      u.no_personal_data = s.ColumnInt(4) != 0;
-      u.time_us = s.ColumnInt(5);
-      out.upload = u;
-    }
-  }
-  {
-    CTG_ASSIGN_OR_RETURN(
-        Statement s, conn.Prepare("SELECT download, downloader, time_us FROM "
-                                  "caf_request_downloads WHERE request_id = ?1 "
-                                  "ORDER BY download"));
-    s.Bind(1, id);
-    for (;;) {
-      CTG_ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
-      out.downloads.push_back(
-          {static_cast<int>(s.ColumnInt(0)), s.ColumnText(1), s.ColumnInt(2)});
-    }
-  }
+    v.answer = s.ColumnText(6);
+    v.author = s.ColumnText(7);
+    v.time_us = s.ColumnInt(8);
+    out.versions.push_back(std::move(v));
+  });
+}
+
+absl::Status LoadApproval(Connection& conn, StoredCafRequest& out) {
+  CTG_ASSIGN_OR_RETURN(
+      Statement s,
+      conn.Prepare("SELECT end_time_us, download_quota, time_us FROM "
+                   "caf_request_approvals WHERE request_id = ?1"));
+  s.Bind(1, out.request.id);
+  CTG_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return absl::OkStatus();
+  CafApprovalRow a;
+  if (!s.ColumnIsNull(0)) a.end_time_us = s.ColumnInt(0);
+  a.download_quota = static_cast<int>(s.ColumnInt(1));
+  a.time_us = s.ColumnInt(2);
+  out.approval = a;
   return absl::OkStatus();
+}
+
+absl::Status LoadUpload(Connection& conn, StoredCafRequest& out) {
+  CTG_ASSIGN_OR_RETURN(
+      Statement s,
+      conn.Prepare("SELECT sha256, size_bytes, rows, uploader, "
+                   "no_personal_data, time_us FROM caf_request_uploads WHERE "
+                   "request_id = ?1"));
+  s.Bind(1, out.request.id);
+  CTG_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return absl::OkStatus();
+  CafUploadRow u;
+  u.sha256 = s.ColumnText(0);
+  u.size_bytes = s.ColumnInt(1);
+  u.rows = s.ColumnInt(2);
+  u.uploader = s.ColumnText(3);
+  u.no_personal_data = s.ColumnInt(4) != 0;
+  u.time_us = s.ColumnInt(5);
+  out.upload = u;
+  return absl::OkStatus();
+}
+
+absl::Status LoadDownloads(Connection& conn, StoredCafRequest& out) {
+  CTG_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare("SELECT download, downloader, time_us FROM "
+                   "caf_request_downloads WHERE request_id = ?1 ORDER BY "
+                   "download"));
+  stmt.Bind(1, out.request.id);
+  return ForEachRow(stmt, [&](const Statement& s) {
+    out.downloads.push_back(
+        {static_cast<int>(s.ColumnInt(0)), s.ColumnText(1), s.ColumnInt(2)});
+  });
+}
+
+// Fills the history of `out.request.id`.
+absl::Status LoadHistory(Connection& conn, StoredCafRequest& out) {
+  CTG_RETURN_IF_ERROR(LoadVersions(conn, out));
+  CTG_RETURN_IF_ERROR(LoadSharedHistory(conn, kTables, out));
+  CTG_RETURN_IF_ERROR(LoadApproval(conn, out));
+  CTG_RETURN_IF_ERROR(LoadUpload(conn, out));
+  return LoadDownloads(conn, out);
 }
 
 }  // namespace
 
 absl::StatusOr<std::string> NextCafRequestId(Connection& conn) {
-  CTG_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn.Prepare("SELECT coalesce(max(number), 0) + 1 FROM caf_requests"));
-  CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
-  return CafRequestIdOf(row ? stmt.ColumnInt(0) : 1);
+  CTG_ASSIGN_OR_RETURN(int64_t number, NextRequestNumber(conn, kTables));
+  return CafRequestIdOf(number);
 }
 
 absl::Status InsertCafRequest(Connection& conn, const CafRequestRow& row) {
@@ -395,29 +317,25 @@ absl::Status InsertCafRequest(Connection& conn, const CafRequestRow& row) {
                                     "recipients, create_time_us, state, "
                                     "update_time_us) VALUES (?1, ?2, ?3, ?4, "
                                     "?5, ?6, ?7, ?8, ?9, ?10, 0, ?10)"));
-  stmt.Bind(1, row.id)
-      .Bind(2, *number)
-      .Bind(3, row.commune)
-      .Bind(4, row.convention_id)
-      .Bind(5, row.purpose)
-      .Bind(6, row.objective)
-      .Bind(7, row.requester)
-      .Bind(8, int64_t{row.retention_months})
-      .Bind(9, absl::StrJoin(row.recipients, "\n"))
+  BindDeclaration(stmt, row, *number);
+  stmt.Bind(9, absl::StrJoin(row.recipients, "\n"))
       .Bind(10, row.create_time_us);
   return stmt.Run();
 }
 
 absl::StatusOr<int> AppendCafVersion(Connection& conn, const std::string& id,
                                      const CafVersionRow& version) {
-  CTG_RETURN_IF_ERROR(RequireRequest(conn, id));
+  CTG_RETURN_IF_ERROR(CheckRequestExists(conn, kTables, id));
   CafTemplateRow empty;
   const CafTemplateRow& t =
       version.data_template ? *version.data_template : empty;
-  CTG_ASSIGN_OR_RETURN(std::string columns, JoinCodes("columns", t.columns));
-  CTG_ASSIGN_OR_RETURN(std::string territories,
-                       JoinCodes("territories", t.territories));
-  CTG_ASSIGN_OR_RETURN(std::string periods, JoinCodes("periods", t.periods));
+  CTG_ASSIGN_OR_RETURN(std::string columns,
+                       JoinCodes("data_template", "columns", t.columns));
+  CTG_ASSIGN_OR_RETURN(
+      std::string territories,
+      JoinCodes("data_template", "territories", t.territories));
+  CTG_ASSIGN_OR_RETURN(std::string periods,
+                       JoinCodes("data_template", "periods", t.periods));
   CTG_ASSIGN_OR_RETURN(
       Statement stmt,
       conn.Prepare(
@@ -445,76 +363,25 @@ absl::StatusOr<int> AppendCafVersion(Connection& conn, const std::string& id,
 }
 
 absl::Status AppendCafTransition(Connection& conn, const std::string& id,
-                                 const CafTransitionRow& t) {
-  CTG_RETURN_IF_ERROR(RequireRequest(conn, id));
-  CTG_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn.Prepare("INSERT INTO caf_request_transitions (request_id, "
-                   "from_state, to_state, "
-                   "actor, time_us, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
-  stmt.Bind(1, id)
-      .Bind(2, int64_t{t.from_state})
-      .Bind(3, int64_t{t.to_state})
-      .Bind(4, t.actor)
-      .Bind(5, t.time_us)
-      .Bind(6, t.reason);
-  return stmt.Run();
+                                 const CafTransitionRow& transition) {
+  return InsertTransition(conn, kTables, id, transition);
 }
 
 absl::StatusOr<int> AppendCafQuestions(
     Connection& conn, const std::string& id,
     const std::vector<std::string>& questions, const std::string& author,
     int64_t time_us) {
-  CTG_RETURN_IF_ERROR(RequireRequest(conn, id));
-  CTG_ASSIGN_OR_RETURN(
-      Statement next,
-      conn.Prepare("SELECT coalesce(max(round), 0) + 1 FROM "
-                   "caf_request_questions WHERE request_id = ?1"));
-  next.Bind(1, id);
-  CTG_ASSIGN_OR_RETURN(bool row, next.Step());
-  int round = row ? static_cast<int>(next.ColumnInt(0)) : 1;
-  CTG_RETURN_IF_ERROR(next.Run());
-  for (const std::string& q : questions) {
-    CTG_ASSIGN_OR_RETURN(Statement stmt,
-                         conn.Prepare("INSERT INTO caf_request_questions "
-                                      "(request_id, round, question, author, "
-                                      "time_us) VALUES (?1, ?2, ?3, ?4, ?5)"));
-    stmt.Bind(1, id)
-        .Bind(2, int64_t{round})
-        .Bind(3, q)
-        .Bind(4, author)
-        .Bind(5, time_us);
-    CTG_RETURN_IF_ERROR(stmt.Run());
-  }
-  return round;
+  return AppendQuestionRound(conn, kTables, id, questions, author, time_us);
 }
 
 absl::Status AppendCafOpinion(Connection& conn, const std::string& id,
-                              const CafOpinionRow& o) {
-  CTG_RETURN_IF_ERROR(RequireRequest(conn, id));
-  if (o.aspect != 1 && o.aspect != 2) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("aspect ", o.aspect, " is not 1 or 2"));
-  }
-  CTG_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn.Prepare(
-          "INSERT INTO caf_request_opinions (request_id, aspect, opinion, "
-          "reasoning, "
-          "reviewer, version, time_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
-  stmt.Bind(1, id)
-      .Bind(2, int64_t{o.aspect})
-      .Bind(3, int64_t{o.value})
-      .Bind(4, o.reasoning)
-      .Bind(5, o.reviewer)
-      .Bind(6, int64_t{o.version})
-      .Bind(7, o.time_us);
-  return stmt.Run();
+                              const CafOpinionRow& opinion) {
+  return InsertOpinion(conn, kTables, id, opinion);
 }
 
 absl::Status InsertCafApproval(Connection& conn, const std::string& id,
                                const CafApprovalRow& a) {
-  CTG_RETURN_IF_ERROR(RequireRequest(conn, id));
+  CTG_RETURN_IF_ERROR(CheckRequestExists(conn, kTables, id));
   CTG_ASSIGN_OR_RETURN(Statement stmt,
                        conn.Prepare("INSERT INTO caf_request_approvals "
                                     "(request_id, end_time_us, download_quota, "
@@ -532,7 +399,7 @@ absl::Status InsertCafApproval(Connection& conn, const std::string& id,
 absl::Status InsertCafUpload(Connection& conn, const std::string& id,
                              const CafUploadRow& u,
                              const std::string& content) {
-  CTG_RETURN_IF_ERROR(RequireRequest(conn, id));
+  CTG_RETURN_IF_ERROR(CheckRequestExists(conn, kTables, id));
   CTG_ASSIGN_OR_RETURN(
       Statement file,
       conn.Prepare("INSERT OR IGNORE INTO caf_files (sha256, content) "
@@ -569,7 +436,7 @@ absl::StatusOr<std::string> GetCafFile(Connection& conn,
 absl::StatusOr<int> AppendCafDownload(Connection& conn, const std::string& id,
                                       const std::string& downloader,
                                       int64_t time_us) {
-  CTG_RETURN_IF_ERROR(RequireRequest(conn, id));
+  CTG_RETURN_IF_ERROR(CheckRequestExists(conn, kTables, id));
   CTG_ASSIGN_OR_RETURN(
       Statement stmt,
       conn.Prepare("INSERT INTO caf_request_downloads (request_id, download, "
@@ -592,7 +459,7 @@ absl::StatusOr<StoredCafRequest> GetCafRequest(Connection& conn,
                                         " FROM caf_requests WHERE id = ?1")));
   s.Bind(1, id);
   CTG_ASSIGN_OR_RETURN(bool row, s.Step());
-  if (!row) return NotFound(id);
+  if (!row) return RequestNotFoundError(id);
   StoredCafRequest out;
   out.request = ReadRequest(s);
   CTG_RETURN_IF_ERROR(s.Run());
@@ -613,14 +480,10 @@ absl::StatusOr<std::vector<StoredCafRequest>> ListCafRequests(
       .Bind(3, filter.before_number)
       .Bind(4, int64_t{limit});
   std::vector<StoredCafRequest> out;
-  for (;;) {
-    CTG_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    StoredCafRequest r;
-    r.request = ReadRequest(s);
-    out.push_back(std::move(r));
-  }
-  CTG_RETURN_IF_ERROR(s.Run());
+  CTG_RETURN_IF_ERROR(ForEachRow(s, [&](const Statement& row) {
+    out.emplace_back();
+    out.back().request = ReadRequest(row);
+  }));
   for (StoredCafRequest& r : out) CTG_RETURN_IF_ERROR(LoadHistory(conn, r));
   return out;
 }

@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "base/echo.h"
 #include "base/status_macros.h"
+#include "store/sqlite/request_history_tables.h"
 
 namespace ctg::store::sqlite {
 
@@ -159,35 +159,18 @@ constexpr char kRequestColumns[] =
     "id, commune, convention_id, purpose, objective, requester, "
     "retention_months, "
     "create_time_us, state, update_time_us";
-
-absl::StatusOr<std::string> JoinCodes(const char* list,
-                                      const std::vector<std::string>& codes) {
-  for (const std::string& code : codes) {
-    bool bad = code.empty();
-    for (char c : code)
-      bad |= absl::ascii_isspace(static_cast<unsigned char>(c));
-    if (bad) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "scope.", list, ": \"", absl::CEscape(code), "\" is not a code"));
-    }
-  }
-  return absl::StrJoin(codes, " ");
-}
-
-std::vector<std::string> SplitCodes(const std::string& joined) {
-  return absl::StrSplit(joined, ' ', absl::SkipEmpty());
-}
+constexpr const RequestTables& kTables = kCommuneRequestTables;
 
 // Binds the four lists of `scope` at `first`..`first + 3`.
 absl::Status BindScope(Statement& stmt, int first, const ScopeRow& scope) {
   CTG_ASSIGN_OR_RETURN(std::string indicators,
-                       JoinCodes("indicators", scope.indicators));
+                       JoinCodes("scope", "indicators", scope.indicators));
   CTG_ASSIGN_OR_RETURN(std::string territories,
-                       JoinCodes("territories", scope.territories));
+                       JoinCodes("scope", "territories", scope.territories));
   CTG_ASSIGN_OR_RETURN(std::string periods,
-                       JoinCodes("periods", scope.periods));
+                       JoinCodes("scope", "periods", scope.periods));
   CTG_ASSIGN_OR_RETURN(std::string breakdowns,
-                       JoinCodes("breakdowns", scope.breakdowns));
+                       JoinCodes("scope", "breakdowns", scope.breakdowns));
   stmt.Bind(first, indicators)
       .Bind(first + 1, territories)
       .Bind(first + 2, periods)
@@ -204,146 +187,78 @@ ScopeRow ReadScope(const Statement& s, int first) {
   return scope;
 }
 
-absl::Status NotFound(const std::string& id) {
-  return absl::NotFoundError(
-      absl::StrCat("request ", BoundedEcho(id), " not found"));
-}
-
-absl::Status CheckExists(Connection& conn, const std::string& id) {
-  CTG_ASSIGN_OR_RETURN(Statement stmt,
-                       conn.Prepare("SELECT 1 FROM requests WHERE id = ?1"));
-  stmt.Bind(1, id);
-  CTG_ASSIGN_OR_RETURN(bool found, stmt.Step());
-  return found ? absl::OkStatus() : NotFound(id);
-}
-
 RequestRow ReadRequest(const Statement& s) {
   RequestRow r;
-  r.id = s.ColumnText(0);
-  r.commune = s.ColumnText(1);
-  r.convention_id = s.ColumnText(2);
-  r.purpose = s.ColumnText(3);
-  r.objective = s.ColumnText(4);
-  r.requester = s.ColumnText(5);
-  r.retention_months = static_cast<int>(s.ColumnInt(6));
+  ReadDeclaration(s, r);
   r.create_time_us = s.ColumnInt(7);
   r.state = static_cast<int>(s.ColumnInt(8));
   r.update_time_us = s.ColumnInt(9);
   return r;
 }
 
-// Runs `stmt` (already bound) and calls `read` on each row.
-template <typename Read>
-absl::Status ForEachRow(Statement& stmt, Read read) {
-  while (true) {
-    CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) return absl::OkStatus();
-    read(stmt);
-  }
+absl::Status LoadRecipients(Connection& conn, RequestRow& request) {
+  CTG_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare("SELECT kind, name, operator_person FROM request_recipients "
+                   "WHERE request_id = ?1 ORDER BY position"));
+  stmt.Bind(1, request.id);
+  return ForEachRow(stmt, [&](const Statement& s) {
+    request.recipients.push_back(
+        {static_cast<int>(s.ColumnInt(0)), s.ColumnText(1), s.ColumnText(2)});
+  });
+}
+
+absl::Status LoadVersions(Connection& conn, StoredRequest& out) {
+  CTG_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare("SELECT version, indicators, territories, periods, "
+                   "breakdowns, justification, answer, author, create_time_us "
+                   "FROM request_versions WHERE request_id = ?1 ORDER BY "
+                   "version"));
+  stmt.Bind(1, out.request.id);
+  return ForEachRow(stmt, [&](const Statement& s) {
+    VersionRow v;
+    v.version = static_cast<int>(s.ColumnInt(0));
+    v.scope = ReadScope(s, 1);
+    v.justification = s.ColumnText(5);
+    v.answer = s.ColumnText(6);
+    v.author = s.ColumnText(7);
+    v.time_us = s.ColumnInt(8);
+    out.versions.push_back(std::move(v));
+  });
+}
+
+absl::Status LoadApproval(Connection& conn, StoredRequest& out) {
+  CTG_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare("SELECT indicators, territories, periods, breakdowns, "
+                   "end_time_us, download_quota, time_us FROM "
+                   "request_approvals WHERE request_id = ?1"));
+  stmt.Bind(1, out.request.id);
+  CTG_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  if (!found) return absl::OkStatus();
+  ApprovalRow a;
+  a.scope = ReadScope(stmt, 0);
+  if (!stmt.ColumnIsNull(4)) a.end_time_us = stmt.ColumnInt(4);
+  a.download_quota = static_cast<int>(stmt.ColumnInt(5));
+  a.time_us = stmt.ColumnInt(6);
+  out.approval = std::move(a);
+  return absl::OkStatus();
 }
 
 // Fills the history of `out.request.id`.
 absl::Status LoadHistory(Connection& conn, StoredRequest& out) {
-  const std::string& id = out.request.id;
-  {
-    CTG_ASSIGN_OR_RETURN(
-        Statement stmt,
-        conn.Prepare(
-            "SELECT kind, name, operator_person FROM request_recipients "
-            "WHERE request_id = ?1 ORDER BY position"));
-    stmt.Bind(1, id);
-    CTG_RETURN_IF_ERROR(ForEachRow(stmt, [&](const Statement& s) {
-      out.request.recipients.push_back(
-          {static_cast<int>(s.ColumnInt(0)), s.ColumnText(1), s.ColumnText(2)});
-    }));
-  }
-  {
-    CTG_ASSIGN_OR_RETURN(
-        Statement stmt,
-        conn.Prepare(
-            "SELECT version, indicators, territories, periods, breakdowns, "
-            "justification, answer, author, create_time_us FROM "
-            "request_versions "
-            "WHERE request_id = ?1 ORDER BY version"));
-    stmt.Bind(1, id);
-    CTG_RETURN_IF_ERROR(ForEachRow(stmt, [&](const Statement& s) {
-      VersionRow v;
-      v.version = static_cast<int>(s.ColumnInt(0));
-      v.scope = ReadScope(s, 1);
-      v.justification = s.ColumnText(5);
-      v.answer = s.ColumnText(6);
-      v.author = s.ColumnText(7);
-      v.time_us = s.ColumnInt(8);
-      out.versions.push_back(std::move(v));
-    }));
-  }
-  {
-    CTG_ASSIGN_OR_RETURN(
-        Statement stmt,
-        conn.Prepare("SELECT from_state, to_state, actor, time_us, reason FROM "
-                     "request_transitions WHERE request_id = ?1 ORDER BY seq"));
-    stmt.Bind(1, id);
-    CTG_RETURN_IF_ERROR(ForEachRow(stmt, [&](const Statement& s) {
-      out.transitions.push_back(
-          {static_cast<int>(s.ColumnInt(0)), static_cast<int>(s.ColumnInt(1)),
-           s.ColumnText(2), s.ColumnInt(3), s.ColumnText(4)});
-    }));
-  }
-  {
-    CTG_ASSIGN_OR_RETURN(
-        Statement stmt,
-        conn.Prepare("SELECT round, question, author, time_us FROM "
-                     "request_questions WHERE request_id = ?1 ORDER BY seq"));
-    stmt.Bind(1, id);
-    CTG_RETURN_IF_ERROR(ForEachRow(stmt, [&](const Statement& s) {
-      out.questions.push_back({static_cast<int>(s.ColumnInt(0)),
-                               s.ColumnText(1), s.ColumnText(2),
-                               s.ColumnInt(3)});
-    }));
-  }
-  {
-    CTG_ASSIGN_OR_RETURN(
-        Statement stmt,
-        conn.Prepare("SELECT aspect, opinion, reasoning, reviewer, version, "
-                     "time_us FROM "
-                     "request_opinions WHERE request_id = ?1 ORDER BY seq"));
-    stmt.Bind(1, id);
-    CTG_RETURN_IF_ERROR(ForEachRow(stmt, [&](const Statement& s) {
-      out.opinions.push_back({static_cast<int>(s.ColumnInt(0)),
-                              static_cast<int>(s.ColumnInt(1)), s.ColumnText(2),
-                              s.ColumnText(3), static_cast<int>(s.ColumnInt(4)),
-                              s.ColumnInt(5)});
-    }));
-  }
-  {
-    CTG_ASSIGN_OR_RETURN(
-        Statement stmt,
-        conn.Prepare(
-            "SELECT indicators, territories, periods, breakdowns, end_time_us, "
-            "download_quota, time_us FROM request_approvals WHERE request_id = "
-            "?1"));
-    stmt.Bind(1, id);
-    CTG_ASSIGN_OR_RETURN(bool found, stmt.Step());
-    if (found) {
-      ApprovalRow a;
-      a.scope = ReadScope(stmt, 0);
-      if (!stmt.ColumnIsNull(4)) a.end_time_us = stmt.ColumnInt(4);
-      a.download_quota = static_cast<int>(stmt.ColumnInt(5));
-      a.time_us = stmt.ColumnInt(6);
-      out.approval = std::move(a);
-    }
-  }
-  return absl::OkStatus();
+  CTG_RETURN_IF_ERROR(LoadRecipients(conn, out.request));
+  CTG_RETURN_IF_ERROR(LoadVersions(conn, out));
+  CTG_RETURN_IF_ERROR(LoadSharedHistory(conn, kTables, out));
+  return LoadApproval(conn, out);
 }
 
 }  // namespace
 
 absl::StatusOr<std::string> NextRequestId(Connection& conn) {
-  CTG_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn.Prepare("SELECT coalesce(max(number), 0) + 1 FROM requests"));
-  CTG_ASSIGN_OR_RETURN(bool row, stmt.Step());
-  return RequestIdOf(row ? stmt.ColumnInt(0) : 1);
+  CTG_ASSIGN_OR_RETURN(int64_t number, NextRequestNumber(conn, kTables));
+  return RequestIdOf(number);
 }
 
 absl::Status InsertRequest(Connection& conn, const RequestRow& row) {
@@ -359,15 +274,8 @@ absl::Status InsertRequest(Connection& conn, const RequestRow& row) {
           "objective, "
           "requester, retention_months, create_time_us, state, update_time_us) "
           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?9)"));
-  stmt.Bind(1, row.id)
-      .Bind(2, *number)
-      .Bind(3, row.commune)
-      .Bind(4, row.convention_id)
-      .Bind(5, row.purpose)
-      .Bind(6, row.objective)
-      .Bind(7, row.requester)
-      .Bind(8, int64_t{row.retention_months})
-      .Bind(9, row.create_time_us);
+  BindDeclaration(stmt, row, *number);
+  stmt.Bind(9, row.create_time_us);
   CTG_RETURN_IF_ERROR(stmt.Run());
   for (size_t i = 0; i < row.recipients.size(); ++i) {
     const RecipientRow& r = row.recipients[i];
@@ -389,7 +297,7 @@ absl::Status InsertRequest(Connection& conn, const RequestRow& row) {
 absl::StatusOr<int> AppendVersion(Connection& conn,
                                   const std::string& request_id,
                                   const VersionRow& version) {
-  CTG_RETURN_IF_ERROR(CheckExists(conn, request_id));
+  CTG_RETURN_IF_ERROR(CheckRequestExists(conn, kTables, request_id));
   CTG_ASSIGN_OR_RETURN(
       Statement stmt,
       conn.Prepare(
@@ -416,19 +324,7 @@ absl::StatusOr<int> AppendVersion(Connection& conn,
 
 absl::Status AppendTransition(Connection& conn, const std::string& request_id,
                               const TransitionRow& transition) {
-  CTG_RETURN_IF_ERROR(CheckExists(conn, request_id));
-  CTG_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn.Prepare("INSERT INTO request_transitions (request_id, from_state, "
-                   "to_state, actor, "
-                   "time_us, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
-  stmt.Bind(1, request_id)
-      .Bind(2, int64_t{transition.from_state})
-      .Bind(3, int64_t{transition.to_state})
-      .Bind(4, transition.actor)
-      .Bind(5, transition.time_us)
-      .Bind(6, transition.reason);
-  return stmt.Run();
+  return InsertTransition(conn, kTables, request_id, transition);
 }
 
 absl::StatusOr<int> AppendQuestions(Connection& conn,
@@ -436,55 +332,18 @@ absl::StatusOr<int> AppendQuestions(Connection& conn,
                                     const std::vector<std::string>& questions,
                                     const std::string& author,
                                     int64_t time_us) {
-  CTG_RETURN_IF_ERROR(CheckExists(conn, request_id));
-  CTG_ASSIGN_OR_RETURN(
-      Statement last,
-      conn.Prepare("SELECT coalesce(max(round), 0) + 1 FROM request_questions "
-                   "WHERE request_id = ?1"));
-  last.Bind(1, request_id);
-  CTG_ASSIGN_OR_RETURN(bool row, last.Step());
-  int round = row ? static_cast<int>(last.ColumnInt(0)) : 1;
-  for (const std::string& question : questions) {
-    CTG_ASSIGN_OR_RETURN(Statement stmt,
-                         conn.Prepare("INSERT INTO request_questions "
-                                      "(request_id, round, question, author, "
-                                      "time_us) VALUES (?1, ?2, ?3, ?4, ?5)"));
-    stmt.Bind(1, request_id)
-        .Bind(2, int64_t{round})
-        .Bind(3, question)
-        .Bind(4, author)
-        .Bind(5, time_us);
-    CTG_RETURN_IF_ERROR(stmt.Run());
-  }
-  return round;
+  return AppendQuestionRound(conn, kTables, request_id, questions, author,
+                             time_us);
 }
 
 absl::Status AppendOpinion(Connection& conn, const std::string& request_id,
                            const OpinionRow& opinion) {
-  if (opinion.aspect != 1 && opinion.aspect != 2) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("opinion aspect ", opinion.aspect, " is neither 1 nor 2"));
-  }
-  CTG_RETURN_IF_ERROR(CheckExists(conn, request_id));
-  CTG_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn.Prepare(
-          "INSERT INTO request_opinions (request_id, aspect, opinion, "
-          "reasoning, "
-          "reviewer, version, time_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
-  stmt.Bind(1, request_id)
-      .Bind(2, int64_t{opinion.aspect})
-      .Bind(3, int64_t{opinion.value})
-      .Bind(4, opinion.reasoning)
-      .Bind(5, opinion.reviewer)
-      .Bind(6, int64_t{opinion.version})
-      .Bind(7, opinion.time_us);
-  return stmt.Run();
+  return InsertOpinion(conn, kTables, request_id, opinion);
 }
 
 absl::Status InsertApproval(Connection& conn, const std::string& request_id,
                             const ApprovalRow& approval) {
-  CTG_RETURN_IF_ERROR(CheckExists(conn, request_id));
+  CTG_RETURN_IF_ERROR(CheckRequestExists(conn, kTables, request_id));
   CTG_ASSIGN_OR_RETURN(
       Statement stmt,
       conn.Prepare("INSERT INTO request_approvals (request_id, indicators, "
@@ -509,7 +368,7 @@ absl::StatusOr<StoredRequest> GetRequest(Connection& conn,
                                            " FROM requests WHERE id = ?1")));
   stmt.Bind(1, id);
   CTG_ASSIGN_OR_RETURN(bool found, stmt.Step());
-  if (!found) return NotFound(id);
+  if (!found) return RequestNotFoundError(id);
   StoredRequest out;
   out.request = ReadRequest(stmt);
   CTG_RETURN_IF_ERROR(LoadHistory(conn, out));
