@@ -279,6 +279,9 @@ class ComponentLp {
     glp_init_smcp(&smcp_);
     smcp_.msg_lev = GLP_MSG_OFF;
     smcp_.presolve = GLP_OFF;  // it would discard the warm basis
+    // Textbook pricing: the audit's many short re-solves (a few pivots
+    // each) do not repay steepest edge's set-up and updates.
+    smcp_.pricing = GLP_PT_STD;
     glp_init_iocp(&iocp_);
     iocp_.msg_lev = GLP_MSG_OFF;
   }
