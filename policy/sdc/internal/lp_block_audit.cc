@@ -223,7 +223,16 @@ class ComponentLp {
     return absl::OkStatus();
   }
 
+  struct Bnd {
+    int type;
+    double lo, up;
+    bool operator==(const Bnd&) const = default;
+  };
+
   // Columns, the dummy row, identities and Bounds: what no role changes.
+  // Identity and Bound rows wait in `pending_` until one of their columns is
+  // free (Update): a row over fixed columns only is a constant that the
+  // true figures, hence the published ones, satisfy.
   void BuildStatic() {
     int32_t n = 0;
     col_of_row_.assign(m_.inner.size(), -1);
@@ -234,48 +243,37 @@ class ComponentLp {
         col_of_row_[r] = n++;
     }
     glp_add_cols(lp_.get(), n);
-    col_bounds_.assign(n, {-1, 0.0});
+    col_bounds_.assign(n, {-1, 0.0, 0.0});
     for (int32_t j = 0; j < n; ++j) {
       if (config_.audit.integer) glp_set_col_kind(lp_.get(), j + 1, GLP_IV);
     }
     row_of_cell_.assign(m_.cells.size(), 0);
-    row_cell_ = {-1};  // GLPK rows count from 1
-    ia_ = {0};
-    ja_ = {0};
-    ar_ = {0.0};
-    AddStaticRow(GLP_FR, 0.0, {});  // GLPK dislikes empty problems
-    std::vector<std::pair<int32_t, double>> terms;
-    auto ones = [&](const std::vector<int32_t>& rows, double coef) {
-      for (int32_t r : rows) terms.push_back({r, coef});
-    };
+    row_cell_ = {-1, -1};        // GLPK rows count from 1; row 1 is the dummy
+    glp_add_rows(lp_.get(), 1);  // GLPK dislikes empty problems
+    glp_set_row_bnds(lp_.get(), 1, GLP_FR, 0.0, 0.0);
     // Identities of linked indicators: every reader knows them.
     for (const Identity& id : m_.identities) {
       if (!in_component.contains(id.block)) continue;
-      terms.clear();
-      ones(id.plus, 1.0);
-      ones(id.minus, -1.0);
-      AddStaticRow(GLP_FX, 0.0, terms);
+      PendingRow row{GLP_FX, {}};
+      for (int32_t r : id.plus) row.terms.push_back({Col(r), 1.0});
+      for (int32_t r : id.minus) row.terms.push_back({Col(r), -1.0});
+      pending_.push_back(std::move(row));
     }
     // Sub-populations never exceed their populations. A row repeated on the
     // sub side is one term (GLPK refuses a column twice in a row).
     for (const Bound& bound : m_.bounds) {
       if (!in_component.contains(m_.inner[bound.sub[0]].block)) continue;
-      terms.clear();
-      ones(bound.pop, 1.0);
+      PendingRow row{GLP_LO, {}};
+      for (int32_t r : bound.pop) row.terms.push_back({Col(r), 1.0});
       for (int32_t r : bound.sub) {
-        if (!terms.empty() && terms.back().first == r) {
-          terms.back().second -= 1.0;
+        if (row.terms.back().first == Col(r)) {
+          row.terms.back().second -= 1.0;
         } else {
-          terms.push_back({r, -1.0});
+          row.terms.push_back({Col(r), -1.0});
         }
       }
-      AddStaticRow(GLP_LO, 0.0, terms);
+      pending_.push_back(std::move(row));
     }
-    glp_load_matrix(lp_.get(), static_cast<int>(ia_.size()) - 1, ia_.data(),
-                    ja_.data(), ar_.data());
-    ia_.clear();
-    ja_.clear();
-    ar_.clear();
     glp_init_smcp(&smcp_);
     smcp_.msg_lev = GLP_MSG_OFF;
     smcp_.presolve = GLP_OFF;  // it would discard the warm basis
@@ -286,23 +284,42 @@ class ComponentLp {
     iocp_.msg_lev = GLP_MSG_OFF;
   }
 
-  void AddStaticRow(int type, double lo,
-                    const std::vector<std::pair<int32_t, double>>& terms) {
-    const int row = glp_add_rows(lp_.get(), 1);
-    row_cell_.push_back(-1);
-    glp_set_row_bnds(lp_.get(), row, type, lo, 0.0);
-    for (const auto& [r, coef] : terms) {
-      ia_.push_back(row);
-      ja_.push_back(Col(r));
-      ar_.push_back(coef);
-    }
-  }
-
-  struct Bnd {
+  // An identity (= 0) or Bound (>= 0) row not in the LP yet.
+  struct PendingRow {
     int type;
-    double lo, up;
-    bool operator==(const Bnd&) const = default;
+    std::vector<std::pair<int, double>> terms;  // LP column, coefficient
   };
+
+  // Adds the pending rows that have a free column (a new row is basic: the
+  // basis stays valid). `cols`: the columns' bounds for this audit.
+  void AddPendingRows(const std::vector<Bnd>& cols) {
+    size_t kept = 0;
+    std::vector<int> idx;
+    std::vector<double> val;
+    for (size_t k = 0; k < pending_.size(); ++k) {
+      const PendingRow& row = pending_[k];
+      const bool constant = std::all_of(
+          row.terms.begin(), row.terms.end(),
+          [&](const auto& t) { return cols[t.first - 1].type == GLP_FX; });
+      if (constant) {
+        if (kept != k) pending_[kept] = std::move(pending_[k]);
+        ++kept;
+        continue;
+      }
+      const int i = glp_add_rows(lp_.get(), 1);
+      row_cell_.push_back(-1);
+      idx.assign(1, 0);
+      val.assign(1, 0.0);
+      for (const auto& [j, coef] : row.terms) {
+        idx.push_back(j);
+        val.push_back(coef);
+      }
+      glp_set_mat_row(lp_.get(), i, static_cast<int>(idx.size()) - 1,
+                      idx.data(), val.data());
+      glp_set_row_bnds(lp_.get(), i, row.type, 0.0, 0.0);
+    }
+    pending_.resize(kept);
+  }
 
   // The bounds of every column and cell row for the roles now: published
   // cells equal their value (a single inner cell as a fixed column: a
@@ -351,16 +368,20 @@ class ComponentLp {
         SetCellRow(ci, row);
       }
     }
+    std::vector<Bnd> want(n);
     for (int32_t j = 0; j < n; ++j) {
-      Bnd want{GLP_LO, lower[j], 0.0};
+      want[j] = {GLP_LO, lower[j], 0.0};
       if (fixed_zero_[j]) {
-        want = {GLP_FX, 0.0, 0.0};
+        want[j] = {GLP_FX, 0.0, 0.0};
       } else if (fixed[j] >= 0) {
-        want = {GLP_FX, fixed[j], fixed[j]};
+        want[j] = {GLP_FX, fixed[j], fixed[j]};
       }
-      if (col_bounds_[j] == want) continue;
-      col_bounds_[j] = want;
-      glp_set_col_bnds(lp_.get(), j + 1, want.type, want.lo, want.up);
+    }
+    AddPendingRows(want);
+    for (int32_t j = 0; j < n; ++j) {
+      if (col_bounds_[j] == want[j]) continue;
+      col_bounds_[j] = want[j];
+      glp_set_col_bnds(lp_.get(), j + 1, want[j].type, want[j].lo, want[j].up);
     }
   }
 
@@ -483,9 +504,8 @@ class ComponentLp {
   std::vector<int32_t> todo_;      // masked cells to check, in order
   // Known part of each interval.
   std::vector<std::pair<double, double>> witness_;
-  size_t next_ = 0;  // position in todo_
-  std::vector<int> ia_, ja_;
-  std::vector<double> ar_;
+  size_t next_ = 0;                  // position in todo_
+  std::vector<PendingRow> pending_;  // identity and Bound rows not in the LP
   glp_smcp smcp_;
   glp_iocp iocp_;
 };
@@ -542,10 +562,15 @@ std::vector<std::vector<int32_t>> Components(const TableModel& model) {
   return out;
 }
 
+// Auditors alive on this thread: the first takes the GLPK mutex, the last
+// frees the thread's GLPK environment (which deletes every problem of the
+// thread) and releases it.
+thread_local int auditors_on_thread = 0;
+
 ComponentAuditor::ComponentAuditor(
     const TableModel& model, std::vector<int32_t> blocks,
     const SdcConfig& config, Options options) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-  glpk_mu.Lock();  // released by the destructor
+  if (auditors_on_thread++ == 0) glpk_mu.Lock();  // released by the last
   glp_term_out(GLP_OFF);
   lp_ =
       std::make_unique<ComponentLp>(model, std::move(blocks), config, options);
@@ -553,6 +578,7 @@ ComponentAuditor::ComponentAuditor(
 
 ComponentAuditor::~ComponentAuditor() ABSL_NO_THREAD_SAFETY_ANALYSIS {
   lp_.reset();
+  if (--auditors_on_thread > 0) return;
   // Debian's GLPK keeps one environment per thread: free it, or every thread
   // that ever audited would leak it at exit.
   glp_free_env();

@@ -92,9 +92,9 @@ class ComponentLp;
 // optimum is unique); only which optimal basis, hence which binding cells,
 // may differ.
 //
-// Holds the process-wide GLPK mutex from construction to destruction (and
-// frees the thread's GLPK environment at the end): keep it for one repair
-// loop on one thread, never two at once on a thread.
+// The first auditor alive on a thread takes the process-wide GLPK mutex and
+// the last one releases it (after freeing the thread's GLPK environment):
+// use an auditor on the thread that made it; other threads' audits wait.
 class ComponentAuditor {
  public:
   struct Options {
