@@ -94,9 +94,9 @@ class ComponentLp {
          ++extra) {
       SolveSpread(open, GLP_MAX, out);
       std::vector<int32_t> still = Unsettled();
-      // Stop when a solve settles less than a quarter of the open cells: the
+      // Stop when a solve settles less than a tenth of the open cells: the
       // rest are settled cheaper one by one.
-      if (4 * still.size() > 3 * open.size()) break;
+      if (10 * still.size() > 9 * open.size()) break;
       open = std::move(still);
     }
   }
@@ -352,7 +352,14 @@ class ComponentLp {
         const double v = static_cast<double>(c.value);
         Bnd row{GLP_FR, 0.0, 0.0};
         if (a.role == AuditRole::kPublished) {
-          if (c.value > 0 && c.rows.size() > 1) row = {GLP_FX, v, v};
+          // Over fixed columns only, the equation is a constant: no row.
+          const bool constant =
+              std::all_of(c.rows.begin(), c.rows.end(), [&](int32_t r) {
+                return fixed_zero_[Col(r) - 1] || fixed[Col(r) - 1] >= 0;
+              });
+          if (c.value > 0 && c.rows.size() > 1 && !constant) {
+            row = {GLP_FX, v, v};
+          }
         } else if (a.label == Label::kExcluded) {
           row = {GLP_DB, a.known_positive ? 1.0 : 0.0, threshold - 1};
         } else if (a.label == Label::kShown) {
@@ -485,7 +492,7 @@ class ComponentLp {
 
   // Spread solves only pay for more cells than this.
   static constexpr size_t kSpreadMin = 8;
-  static constexpr int kMaxExtraSpreads = 4;
+  static constexpr int kMaxExtraSpreads = 10;
 
   const TableModel& m_;
   const std::vector<int32_t> blocks_;
