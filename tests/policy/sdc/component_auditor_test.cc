@@ -36,7 +36,8 @@ TableModel RandomTable(Rng& rng) {
   const int cats = std::uniform_int_distribution<int>(2, 4)(rng);
   std::vector<std::vector<int64_t>> n(iris, std::vector<int64_t>(cats));
   for (auto& row : n) {
-    for (int64_t& v : row) v = std::uniform_int_distribution<int64_t>(0, 60)(rng);
+    for (int64_t& v : row)
+      v = std::uniform_int_distribution<int64_t>(0, 60)(rng);
   }
   TableInput in = GridInput(n);
   in.blocks[0].allocataire_count = true;
@@ -135,7 +136,8 @@ TEST(ComponentAuditorTest, WarmAuditsMatchColdRebuildsOnRandomTables) {
         ASSERT_EQ(w.intervals[k].first, c.intervals[k].first);
         const auto [wl, wu] = w.intervals[k].second;
         const auto [cl, cu] = c.intervals[k].second;
-        EXPECT_NEAR(wl, cl, 1e-6) << m.cells[c.intervals[k].first].key.ToString();
+        EXPECT_NEAR(wl, cl, 1e-6)
+            << m.cells[c.intervals[k].first].key.ToString();
         if (std::isinf(cu)) {
           EXPECT_TRUE(std::isinf(wu));
         } else {
