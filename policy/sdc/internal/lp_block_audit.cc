@@ -81,13 +81,14 @@ class ComponentLp {
   const AuditCell& cell(int32_t ci) const { return (*cells_)[ci]; }
 
   // Solutions spread out over the cells to check: their witnesses settle
-  // most cells without an LP of their own. First all of them at their
-  // smallest, then at their largest together; then, while that pays, the
-  // largest of the cells still unsettled.
+  // most cells without an LP of their own. All of them at their largest
+  // together, then, while that pays, the largest of the cells still
+  // unsettled. (A first "all at their smallest" solve cost more than it
+  // settled: with the true figures as a known point, most criteria need a
+  // larger value, not a smaller one.)
   void Spread(BlockAuditResult* out) {
     if (todo_.size() <= kSpreadMin || config_.audit.integer) return;
     next_ = static_cast<size_t>(-1);  // RecordSolution updates every cell
-    SolveSpread(todo_, GLP_MIN, out);
     SolveSpread(todo_, GLP_MAX, out);
     std::vector<int32_t> open = Unsettled();
     for (int extra = 0; extra < kMaxExtraSpreads && open.size() > kSpreadMin;
