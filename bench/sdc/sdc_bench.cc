@@ -68,6 +68,7 @@ void BM_CommuneRelease(benchmark::State& state) {
   }
   Report(state, m, r);
   state.counters["repair_rounds"] = static_cast<double>(r.audit.repair_rounds);
+  state.counters["lp_solves"] = static_cast<double>(r.audit.lp_solves);
 }
 BENCHMARK(BM_CommuneRelease)
     ->Args({0, 0})

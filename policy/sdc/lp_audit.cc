@@ -87,6 +87,7 @@ absl::StatusOr<AuditReport> AuditRelease(const TableModel& model,
     CTG_ASSIGN_OR_RETURN(internal::BlockAuditResult res,
                          internal::AuditComponent(model, comp, cells, config));
     report.cells_checked += res.cells_checked;
+    report.lp_solves += res.lp_solves;
     for (CellInterval& br : res.breaches)
       report.breaches.push_back(std::move(br));
     report.blocks_audited += static_cast<int64_t>(comp.size());

@@ -68,6 +68,7 @@ struct AuditReport {
   int64_t blocks_audited = 0;
   int64_t blocks_total = 0;
   int64_t cells_checked = 0;
+  int64_t lp_solves = 0;      // simplex runs of the LP audit
   int64_t repair_rounds = 0;  // extra suppressions added after a breach
   std::vector<CellInterval> breaches;  // empty in any returned Release
   bool passed() const { return ran && breaches.empty(); }

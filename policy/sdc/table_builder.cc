@@ -360,26 +360,31 @@ absl::Status AddBoundedBy(const std::vector<std::string>& codes,
     if (in.bounded_by.empty()) continue;
     const BlockInput* pop = FindBlock(input, in.bounded_by, in.period);
     if (pop == nullptr || pop == &in) continue;
-    std::vector<std::pair<std::string, std::string>> pairs = {{"", ""}};
+    // The categories both indicators have, per breakdown of `in`.
+    std::vector<std::vector<std::pair<std::string, std::string>>> pairs;
     for (const Breakdown& b : in.breakdowns) {
+      pairs.emplace_back();
       for (const Breakdown& pb : pop->breakdowns) {
         if (pb.code != b.code) continue;
         for (const std::string& c : b.categories) {
           if (std::find(pb.categories.begin(), pb.categories.end(), c) !=
               pb.categories.end()) {
-            pairs.push_back({b.code, c});
+            pairs.back().push_back({b.code, c});
           }
         }
       }
     }
     for (const std::string& piece : codes) {
       if (piece.empty()) continue;
-      for (const auto& [breakdown, category] : pairs) {
+      // Checks the bound of one cell; adds it to the model when `add`.
+      auto bound = [&](const std::string& breakdown,
+                       const std::string& category,
+                       bool add) -> absl::StatusOr<bool> {
         auto sub = index.find(
             CellKey{piece, in.period, in.indicator, breakdown, category});
         auto big = index.find(
             CellKey{piece, in.period, pop->indicator, breakdown, category});
-        if (sub == index.end() || big == index.end()) continue;
+        if (sub == index.end() || big == index.end()) return false;
         const Cell& s = m->cells[sub->second];
         const Cell& b = m->cells[big->second];
         if (s.value > b.value) {
@@ -388,8 +393,25 @@ absl::Status AddBoundedBy(const std::vector<std::string>& codes,
                                       " is ", s.value, " but ",
                                       b.key.ToString(), " is ", b.value));
         }
-        m->bounds.push_back(Bound{s.rows, b.rows});
+        if (add) m->bounds.push_back(Bound{s.rows, b.rows});
+        return true;
+      };
+      // The total's bound is the sum of the category bounds of a breakdown
+      // whose every category has one (its categories partition the
+      // sub-population; the population's paired categories are at most its
+      // total): the LP does not need it.
+      bool total_implied = false;
+      for (size_t k = 0; k < pairs.size(); ++k) {
+        size_t added = 0;
+        for (const auto& [breakdown, category] : pairs[k]) {
+          CTG_ASSIGN_OR_RETURN(bool ok, bound(breakdown, category, true));
+          added += ok;
+        }
+        total_implied =
+            total_implied ||
+            (added > 0 && added == in.breakdowns[k].categories.size());
       }
+      CTG_RETURN_IF_ERROR(bound("", "", !total_implied).status());
     }
   }
   return absl::OkStatus();

@@ -336,6 +336,9 @@ absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
     return *prot[index.at(model.inner[model.cells[ci].rows[0]].block)];
   };
   if (audit) {
+    // One LP for the whole loop: each round only relaxes it (fewer published
+    // cells) and starts from the last round's basis.
+    ComponentAuditor auditor(model, blocks, config);
     std::vector<AuditCell> cells(model.cells.size());
     std::vector<bool> passed(model.cells.size(), false),
         picked(model.cells.size(), false);
@@ -361,9 +364,9 @@ absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
       if (republished) std::fill(passed.begin(), passed.end(), false);
       for (size_t ci = 0; ci < cells.size(); ++ci)
         cells[ci].check = !passed[ci];
-      CTG_ASSIGN_OR_RETURN(BlockAuditResult res,
-                           AuditComponent(model, blocks, cells, config));
+      CTG_ASSIGN_OR_RETURN(BlockAuditResult res, auditor.Audit(cells));
       report->cells_checked += res.cells_checked;
+      report->lp_solves += res.lp_solves;
       for (size_t ci = 0; ci < cells.size(); ++ci) {
         if (cells[ci].role == AuditRole::kMasked) passed[ci] = true;
       }

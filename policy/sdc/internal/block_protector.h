@@ -15,8 +15,10 @@
 //
 // Errors: FailedPrecondition when earlier releases reveal a protected cell
 // ("unsafe") or a breach cannot be repaired (the message names the cell and
-// the criterion); whatever RunGauss/AuditComponent return. Pure, thread-safe
-// (GLPK is serialised inside AuditComponent).
+// the criterion); whatever RunGauss/ComponentAuditor return. Pure,
+// thread-safe: the audited repair loop holds the GLPK mutex (one
+// ComponentAuditor for the whole loop), so audited components of several
+// threads run one at a time.
 #ifndef CTG_POLICY_SDC_INTERNAL_BLOCK_PROTECTOR_H_
 #define CTG_POLICY_SDC_INTERNAL_BLOCK_PROTECTOR_H_
 

@@ -29,24 +29,36 @@ struct ProbDeleter {
   void operator()(glp_prob* p) const { glp_delete_prob(p); }
 };
 
+}  // namespace
+
 class ComponentLp {
  public:
-  ComponentLp(const TableModel& m, const std::vector<int32_t>& blocks,
-              const std::vector<AuditCell>& cells, const SdcConfig& config)
+  ComponentLp(const TableModel& m, std::vector<int32_t> blocks,
+              const SdcConfig& config, ComponentAuditor::Options options)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(glpk_mu)
       : m_(m),
-        blocks_(blocks),
-        cells_(cells),
+        blocks_(std::move(blocks)),
         config_(config),
-        lp_(glp_create_prob()) {}
+        options_(options),
+        lp_(glp_create_prob()) {
+    BuildStatic();
+  }
 
-  absl::StatusOr<BlockAuditResult> Run()
+  absl::StatusOr<BlockAuditResult> Audit(const std::vector<AuditCell>& cells)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(glpk_mu) {
-    Build();
+    cells_ = &cells;
+    Update();
+    if (first_audit_) {
+      glp_adv_basis(lp_.get(), 0);  // a better first basis than all slacks
+      first_audit_ = false;
+    }
     BlockAuditResult out;
+    todo_.clear();
+    witness_.clear();
     for (int32_t bi : blocks_) {
       const Block& b = m_.blocks[bi];
       for (int32_t ci = b.first_cell; ci < b.first_cell + b.num_cells; ++ci) {
-        const AuditCell& a = cells_[ci];
+        const AuditCell& a = cells[ci];
         if (a.role != AuditRole::kMasked || !a.check) continue;
         todo_.push_back(ci);
         // The true figures are one solution the reader cannot rule out.
@@ -54,20 +66,7 @@ class ComponentLp {
         witness_.push_back({v, v});
       }
     }
-    // Two spread-out solutions first (all cells to check at their smallest,
-    // then at their largest together): their witnesses settle most cells.
-    if (todo_.size() > 8 && !config_.audit.integer) {
-      next_ = static_cast<size_t>(-1);  // RecordSolution updates every cell
-      for (int dir : {GLP_MIN, GLP_MAX}) {
-        for (int32_t ci : todo_) SetObjective(m_.cells[ci], 1.0);
-        glp_set_obj_dir(lp_.get(), dir);
-        if (glp_simplex(lp_.get(), &smcp_) == 0 &&
-            glp_get_status(lp_.get()) == GLP_OPT) {
-          RecordSolution();
-        }
-        for (int32_t ci : todo_) SetObjective(m_.cells[ci], 0.0);
-      }
-    }
+    if (!options_.exact_intervals) Spread(&out);
     for (next_ = 0; next_ < todo_.size(); ++next_) {
       ++out.cells_checked;
       CTG_RETURN_IF_ERROR(Check(todo_[next_], witness_[next_], &out));
@@ -75,8 +74,58 @@ class ComponentLp {
     return out;
   }
 
+  size_t num_model_cells() const { return m_.cells.size(); }
+
  private:
   int Col(int32_t row) const { return col_of_row_[row] + 1; }
+  const AuditCell& cell(int32_t ci) const { return (*cells_)[ci]; }
+
+  // Solutions spread out over the cells to check: their witnesses settle
+  // most cells without an LP of their own. All of them at their largest
+  // together, then, while that pays, the largest of the cells still
+  // unsettled. (A first "all at their smallest" solve cost more than it
+  // settled: with the true figures as a known point, most criteria need a
+  // larger value, not a smaller one.)
+  void Spread(BlockAuditResult* out) {
+    if (todo_.size() <= kSpreadMin || config_.audit.integer) return;
+    next_ = static_cast<size_t>(-1);  // RecordSolution updates every cell
+    SolveSpread(todo_, GLP_MAX, out);
+    std::vector<int32_t> open = Unsettled();
+    for (int extra = 0; extra < kMaxExtraSpreads && open.size() > kSpreadMin;
+         ++extra) {
+      SolveSpread(open, GLP_MAX, out);
+      std::vector<int32_t> still = Unsettled();
+      // Stop when a solve settles less than a tenth of the open cells: the
+      // rest are settled cheaper one by one.
+      if (10 * still.size() > 9 * open.size()) break;
+      open = std::move(still);
+    }
+  }
+
+  void SolveSpread(const std::vector<int32_t>& cells, int dir,
+                   BlockAuditResult* out) {
+    for (int32_t ci : cells) SetObjective(m_.cells[ci], 1.0);
+    glp_set_obj_dir(lp_.get(), dir);
+    ++out->lp_solves;
+    if (glp_simplex(lp_.get(), &smcp_) == 0 &&
+        glp_get_status(lp_.get()) == GLP_OPT) {
+      RecordSolution();
+    }
+    for (int32_t ci : cells) SetObjective(m_.cells[ci], 0.0);
+  }
+
+  // The cells to check whose known points do not meet their criteria yet.
+  std::vector<int32_t> Unsettled() const {
+    std::vector<int32_t> out;
+    for (size_t k = 0; k < todo_.size(); ++k) {
+      const int32_t ci = todo_[k];
+      if (Breach(m_.cells[ci], cell(ci), witness_[k].first, witness_[k].second,
+                 /*up_exact=*/false) != nullptr) {
+        out.push_back(ci);
+      }
+    }
+    return out;
+  }
 
   // The criterion [lo, up] breaches, or nullptr (C1-C3). `up_exact`: up is
   // the reader's maximum (not only a known point), so a zero it pins is
@@ -118,70 +167,74 @@ class ComponentLp {
   absl::Status Check(int32_t ci, std::pair<double, double> known,
                      BlockAuditResult* out) {
     const Cell& c = m_.cells[ci];
-    const AuditCell& a = cells_[ci];
+    const AuditCell& a = cell(ci);
     bool all_fixed = true;
     for (int32_t r : c.rows) all_fixed = all_fixed && fixed_zero_[Col(r) - 1];
     double lo = 0, up = 0;
+    // The binding published cells of the last max and min solves (only
+    // needed when the cell breaches).
+    std::vector<int32_t> binding_max, binding_min;
+    bool solved_min = false;
     if (!all_fixed) {
       // [known] lies inside the reader's interval: if it already meets the
       // criteria, so does the interval. Otherwise widen it by solving, max
       // first (it decides C2).
-      if (Breach(c, a, known.first, known.second, /*up_exact=*/false) ==
-          nullptr) {
+      if (!options_.exact_intervals && Breach(c, a, known.first, known.second,
+                                              /*up_exact=*/false) == nullptr) {
         return absl::OkStatus();
       }
       SetObjective(c, 1.0);
-      absl::StatusOr<double> u = Solve(GLP_MAX, c);
+      absl::StatusOr<double> u = Solve(GLP_MAX, c, out);
       if (!u.ok()) return u.status();
       up = *u;
       lo = known.first;
-      if (Breach(c, a, lo, up) != nullptr) {
-        absl::StatusOr<double> l = Solve(GLP_MIN, c);
+      if (options_.exact_intervals || Breach(c, a, lo, up) != nullptr) {
+        AppendBinding(&binding_max);
+        absl::StatusOr<double> l = Solve(GLP_MIN, c, out);
         if (!l.ok()) return l.status();
         lo = *l;
+        AppendBinding(&binding_min);
+        solved_min = true;
       }
+      SetObjective(c, 0.0);
     }
+    if (options_.exact_intervals) out->intervals.push_back({ci, {lo, up}});
     const char* criterion = Breach(c, a, lo, up);
-    if (criterion != nullptr) {
-      CellInterval br{c.key, lo,       up, a.required_upper, a.required_width,
-                      true,  criterion};
-      out->breached.push_back(ci);
-      out->breaches.push_back(std::move(br));
-      std::vector<int32_t> binding;
-      if (all_fixed) {
-        binding = ZeroSources(c);
-      } else {
-        // Duals of the direction(s) that make the interval too narrow.
-        const bool need_min = criterion[1] != '2';
-        if (need_min) {
-          CTG_RETURN_IF_ERROR(Solve(GLP_MIN, c).status());
-          AppendBinding(&binding);
-        }
-        CTG_RETURN_IF_ERROR(Solve(GLP_MAX, c).status());
-        AppendBinding(&binding);
-        std::sort(binding.begin(), binding.end());
-        binding.erase(std::unique(binding.begin(), binding.end()),
-                      binding.end());
+    if (criterion == nullptr) return absl::OkStatus();
+    // A breach: the interval is exact here (the min was solved, or the
+    // cell is pinned by zeros).
+    CellInterval br{c.key, lo,       up, a.required_upper, a.required_width,
+                    true,  criterion};
+    out->breached.push_back(ci);
+    out->breaches.push_back(std::move(br));
+    std::vector<int32_t> binding;
+    if (all_fixed) {
+      binding = ZeroSources(c);
+    } else {
+      // Duals of the direction(s) that make the interval too narrow: the
+      // max for C2, both for C1 and C3.
+      binding = std::move(binding_max);
+      if (criterion[1] != '2' && solved_min) {
+        binding.insert(binding.end(), binding_min.begin(), binding_min.end());
       }
-      out->binding.push_back(std::move(binding));
+      std::sort(binding.begin(), binding.end());
+      binding.erase(std::unique(binding.begin(), binding.end()), binding.end());
     }
-    if (!all_fixed) SetObjective(c, 0.0);
+    out->binding.push_back(std::move(binding));
     return absl::OkStatus();
   }
 
-  void AddRow(int bounds_type, double lo, double up, int32_t cell,
-              const std::vector<std::pair<int32_t, double>>& terms) {
-    const int row = glp_add_rows(lp_.get(), 1);
-    row_cell_.push_back(cell);
-    glp_set_row_bnds(lp_.get(), row, bounds_type, lo, up);
-    for (const auto& [r, coef] : terms) {
-      ia_.push_back(row);
-      ja_.push_back(Col(r));
-      ar_.push_back(coef);
-    }
-  }
+  struct Bnd {
+    int type;
+    double lo, up;
+    bool operator==(const Bnd&) const = default;
+  };
 
-  void Build() {
+  // Columns, the dummy row, identities and Bounds: what no role changes.
+  // Identity and Bound rows wait in `pending_` until one of their columns is
+  // free (Update): a row over fixed columns only is a constant that the
+  // true figures, hence the published ones, satisfy.
+  void BuildStatic() {
     int32_t n = 0;
     col_of_row_.assign(m_.inner.size(), -1);
     absl::flat_hash_set<int32_t> in_component(blocks_.begin(), blocks_.end());
@@ -190,16 +243,99 @@ class ComponentLp {
       for (int32_t r = b.first_row; r < b.first_row + b.num_rows; ++r)
         col_of_row_[r] = n++;
     }
+    glp_add_cols(lp_.get(), n);
+    col_bounds_.assign(n, {-1, 0.0, 0.0});
+    for (int32_t j = 0; j < n; ++j) {
+      if (config_.audit.integer) glp_set_col_kind(lp_.get(), j + 1, GLP_IV);
+    }
+    row_of_cell_.assign(m_.cells.size(), 0);
+    row_cell_ = {-1, -1};        // GLPK rows count from 1; row 1 is the dummy
+    glp_add_rows(lp_.get(), 1);  // GLPK dislikes empty problems
+    glp_set_row_bnds(lp_.get(), 1, GLP_FR, 0.0, 0.0);
+    // Identities of linked indicators: every reader knows them.
+    for (const Identity& id : m_.identities) {
+      if (!in_component.contains(id.block)) continue;
+      PendingRow row{GLP_FX, {}};
+      for (int32_t r : id.plus) row.terms.push_back({Col(r), 1.0});
+      for (int32_t r : id.minus) row.terms.push_back({Col(r), -1.0});
+      pending_.push_back(std::move(row));
+    }
+    // Sub-populations never exceed their populations. A row repeated on the
+    // sub side is one term (GLPK refuses a column twice in a row).
+    for (const Bound& bound : m_.bounds) {
+      if (!in_component.contains(m_.inner[bound.sub[0]].block)) continue;
+      PendingRow row{GLP_LO, {}};
+      for (int32_t r : bound.pop) row.terms.push_back({Col(r), 1.0});
+      for (int32_t r : bound.sub) {
+        if (row.terms.back().first == Col(r)) {
+          row.terms.back().second -= 1.0;
+        } else {
+          row.terms.push_back({Col(r), -1.0});
+        }
+      }
+      pending_.push_back(std::move(row));
+    }
+    glp_init_smcp(&smcp_);
+    smcp_.msg_lev = GLP_MSG_OFF;
+    smcp_.presolve = GLP_OFF;  // it would discard the warm basis
+    // Textbook pricing: the audit's many short re-solves (a few pivots
+    // each) do not repay steepest edge's set-up and updates.
+    smcp_.pricing = GLP_PT_STD;
+    glp_init_iocp(&iocp_);
+    iocp_.msg_lev = GLP_MSG_OFF;
+  }
+
+  // An identity (= 0) or Bound (>= 0) row not in the LP yet.
+  struct PendingRow {
+    int type;
+    std::vector<std::pair<int, double>> terms;  // LP column, coefficient
+  };
+
+  // Adds the pending rows that have a free column (a new row is basic: the
+  // basis stays valid). `cols`: the columns' bounds for this audit.
+  void AddPendingRows(const std::vector<Bnd>& cols) {
+    size_t kept = 0;
+    std::vector<int> idx;
+    std::vector<double> val;
+    for (size_t k = 0; k < pending_.size(); ++k) {
+      const PendingRow& row = pending_[k];
+      const bool constant = std::all_of(
+          row.terms.begin(), row.terms.end(),
+          [&](const auto& t) { return cols[t.first - 1].type == GLP_FX; });
+      if (constant) {
+        if (kept != k) pending_[kept] = std::move(pending_[k]);
+        ++kept;
+        continue;
+      }
+      const int i = glp_add_rows(lp_.get(), 1);
+      row_cell_.push_back(-1);
+      idx.assign(1, 0);
+      val.assign(1, 0.0);
+      for (const auto& [j, coef] : row.terms) {
+        idx.push_back(j);
+        val.push_back(coef);
+      }
+      glp_set_mat_row(lp_.get(), i, static_cast<int>(idx.size()) - 1,
+                      idx.data(), val.data());
+      glp_set_row_bnds(lp_.get(), i, row.type, 0.0, 0.0);
+    }
+    pending_.resize(kept);
+  }
+
+  // The bounds of every column and cell row for the roles now: published
+  // cells equal their value (a single inner cell as a fixed column: a
+  // smaller basis; a zero fixes its inner cells), status words on
+  // allocataire totals, masked cells the reader knows to be >= 1.
+  void Update() {
+    const int32_t n = static_cast<int32_t>(col_bounds_.size());
     fixed_zero_.assign(n, false);
-    // A published cell of one inner cell fixes that variable (no row: a
-    // smaller basis); its binding shows as the column's reduced cost.
     col_cell_.assign(n, -1);
-    std::vector<double> fixed(n, -1.0);
+    std::vector<double> fixed(n, -1.0), lower(n, 0.0);
     for (int32_t bi : blocks_) {
       const Block& b = m_.blocks[bi];
       for (int32_t ci = b.first_cell; ci < b.first_cell + b.num_cells; ++ci) {
         const Cell& c = m_.cells[ci];
-        if (cells_[ci].role != AuditRole::kPublished) continue;
+        if (cell(ci).role != AuditRole::kPublished) continue;
         if (c.value == 0) {
           for (int32_t r : c.rows) fixed_zero_[Col(r) - 1] = true;
         } else if (c.rows.size() == 1) {
@@ -208,94 +344,92 @@ class ComponentLp {
         }
       }
     }
-    glp_add_cols(lp_.get(), n);
-    for (int32_t j = 0; j < n; ++j) {
-      if (fixed_zero_[j]) {
-        glp_set_col_bnds(lp_.get(), j + 1, GLP_FX, 0.0, 0.0);
-      } else if (fixed[j] >= 0) {
-        glp_set_col_bnds(lp_.get(), j + 1, GLP_FX, fixed[j], fixed[j]);
-      } else {
-        glp_set_col_bnds(lp_.get(), j + 1, GLP_LO, 0.0, 0.0);
-      }
-      if (config_.audit.integer) glp_set_col_kind(lp_.get(), j + 1, GLP_IV);
-    }
-    ia_ = {0};
-    ja_ = {0};
-    ar_ = {0.0};
-    AddRow(GLP_FR, 0.0, 0.0, -1, {});  // GLPK dislikes empty problems
-    std::vector<std::pair<int32_t, double>> terms;
-    auto ones = [&](const std::vector<int32_t>& rows, double coef) {
-      for (int32_t r : rows) terms.push_back({r, coef});
-    };
     const double threshold = static_cast<double>(config_.territory_threshold);
     for (int32_t bi : blocks_) {
       const Block& b = m_.blocks[bi];
       for (int32_t ci = b.first_cell; ci < b.first_cell + b.num_cells; ++ci) {
-        const AuditCell& a = cells_[ci];
+        const AuditCell& a = cell(ci);
         const Cell& c = m_.cells[ci];
-        terms.clear();
-        ones(c.rows, 1.0);
         const double v = static_cast<double>(c.value);
+        Bnd row{GLP_FR, 0.0, 0.0};
         if (a.role == AuditRole::kPublished) {
-          if (c.value > 0 && c.rows.size() > 1) AddRow(GLP_FX, v, v, ci, terms);
-          continue;
-        }
-        if (a.label == Label::kExcluded) {
-          AddRow(GLP_DB, a.known_positive ? 1.0 : 0.0, threshold - 1, -1,
-                 terms);
+          // Over fixed columns only, the equation is a constant: no row.
+          const bool constant =
+              std::all_of(c.rows.begin(), c.rows.end(), [&](int32_t r) {
+                return fixed_zero_[Col(r) - 1] || fixed[Col(r) - 1] >= 0;
+              });
+          if (c.value > 0 && c.rows.size() > 1 && !constant) {
+            row = {GLP_FX, v, v};
+          }
+        } else if (a.label == Label::kExcluded) {
+          row = {GLP_DB, a.known_positive ? 1.0 : 0.0, threshold - 1};
         } else if (a.label == Label::kShown) {
-          AddRow(GLP_LO, threshold, 0.0, -1, terms);
-        } else if (a.role == AuditRole::kMasked && a.known_positive &&
-                   c.rows.size() == 1 &&
-                   glp_get_col_type(lp_.get(), Col(c.rows[0])) == GLP_LO) {
-          glp_set_col_bnds(lp_.get(), Col(c.rows[0]), GLP_LO, 1.0, 0.0);
+          row = {GLP_LO, threshold, 0.0};
         } else if (a.role == AuditRole::kMasked && a.known_positive) {
-          AddRow(GLP_LO, 1.0, 0.0, -1, terms);
+          const int32_t j = Col(c.rows[0]) - 1;
+          if (c.rows.size() == 1 && !fixed_zero_[j] && fixed[j] < 0) {
+            lower[j] = 1.0;  // no row: a bound on its one column
+          } else {
+            row = {GLP_LO, 1.0, 0.0};
+          }
         }
+        SetCellRow(ci, row);
       }
     }
-    // Identities of linked indicators: every reader knows them.
-    for (const Identity& id : m_.identities) {
-      if (!in_component.contains(id.block)) continue;
-      terms.clear();
-      ones(id.plus, 1.0);
-      ones(id.minus, -1.0);
-      AddRow(GLP_FX, 0.0, 0.0, -1, terms);
-    }
-    // Sub-populations never exceed their populations. A row repeated on the
-    // sub side is one term (GLPK refuses a column twice in a row).
-    for (const Bound& bound : m_.bounds) {
-      if (!in_component.contains(m_.inner[bound.sub[0]].block)) continue;
-      terms.clear();
-      ones(bound.pop, 1.0);
-      for (int32_t r : bound.sub) {
-        if (!terms.empty() && terms.back().first == r) {
-          terms.back().second -= 1.0;
-        } else {
-          terms.push_back({r, -1.0});
-        }
+    std::vector<Bnd> want(n);
+    for (int32_t j = 0; j < n; ++j) {
+      want[j] = {GLP_LO, lower[j], 0.0};
+      if (fixed_zero_[j]) {
+        want[j] = {GLP_FX, 0.0, 0.0};
+      } else if (fixed[j] >= 0) {
+        want[j] = {GLP_FX, fixed[j], fixed[j]};
       }
-      AddRow(GLP_LO, 0.0, 0.0, -1, terms);
     }
-    glp_load_matrix(lp_.get(), static_cast<int>(ia_.size()) - 1, ia_.data(),
-                    ja_.data(), ar_.data());
-    glp_adv_basis(lp_.get(), 0);  // a better first basis than all slacks
-    glp_init_smcp(&smcp_);
-    smcp_.msg_lev = GLP_MSG_OFF;
-    smcp_.presolve = GLP_OFF;
-    glp_init_iocp(&iocp_);
-    iocp_.msg_lev = GLP_MSG_OFF;
+    AddPendingRows(want);
+    for (int32_t j = 0; j < n; ++j) {
+      if (col_bounds_[j] == want[j]) continue;
+      col_bounds_[j] = want[j];
+      glp_set_col_bnds(lp_.get(), j + 1, want[j].type, want[j].lo, want[j].up);
+    }
+  }
+
+  // A cell's row gets `bnd`; the row is made the first time a cell needs
+  // one (a new row is basic: the basis stays valid) and is never removed
+  // (a free row constrains nothing).
+  void SetCellRow(int32_t ci, const Bnd& bnd) {
+    int row = row_of_cell_[ci];
+    if (row == 0) {
+      if (bnd.type == GLP_FR) return;
+      row = glp_add_rows(lp_.get(), 1);
+      row_of_cell_[ci] = row;
+      row_cell_.push_back(ci);
+      std::vector<int> idx{0};
+      std::vector<double> val{0.0};
+      for (int32_t r : m_.cells[ci].rows) {
+        idx.push_back(Col(r));
+        val.push_back(1.0);
+      }
+      glp_set_mat_row(lp_.get(), row, static_cast<int>(idx.size()) - 1,
+                      idx.data(), val.data());
+    } else if (glp_get_row_type(lp_.get(), row) == bnd.type &&
+               glp_get_row_lb(lp_.get(), row) == bnd.lo &&
+               glp_get_row_ub(lp_.get(), row) == bnd.up) {
+      return;
+    }
+    glp_set_row_bnds(lp_.get(), row, bnd.type, bnd.lo, bnd.up);
   }
 
   void SetObjective(const Cell& c, double coef) {
     for (int32_t r : c.rows) glp_set_obj_coef(lp_.get(), Col(r), coef);
   }
 
-  absl::StatusOr<double> Solve(int dir, const Cell& c) {
+  absl::StatusOr<double> Solve(int dir, const Cell& c, BlockAuditResult* out) {
     glp_set_obj_dir(lp_.get(), dir);
+    ++out->lp_solves;
     int ret = glp_simplex(lp_.get(), &smcp_);
     if (ret != 0) {
       glp_std_basis(lp_.get());
+      ++out->lp_solves;
       ret = glp_simplex(lp_.get(), &smcp_);
     }
     if (ret != 0) {
@@ -332,7 +466,7 @@ class ComponentLp {
     }
     for (size_t row = 1; row < row_cell_.size(); ++row) {
       const int32_t ci = row_cell_[row];
-      if (ci < 0 || cells_[ci].role != AuditRole::kPublished) continue;
+      if (ci < 0 || cell(ci).role != AuditRole::kPublished) continue;
       if (std::fabs(glp_get_row_dual(lp_.get(), static_cast<int>(row))) >
           1e-9) {
         out->push_back(ci);
@@ -347,7 +481,7 @@ class ComponentLp {
       const Block& b = m_.blocks[bi];
       for (int32_t ci = b.first_cell; ci < b.first_cell + b.num_cells; ++ci) {
         const Cell& p = m_.cells[ci];
-        if (cells_[ci].role != AuditRole::kPublished) continue;
+        if (cell(ci).role != AuditRole::kPublished) continue;
         std::vector<int32_t> common;
         std::set_intersection(p.rows.begin(), p.rows.end(), c.rows.begin(),
                               c.rows.end(), std::back_inserter(common));
@@ -357,27 +491,32 @@ class ComponentLp {
     return out;
   }
 
+  // Spread solves only pay for more cells than this.
+  static constexpr size_t kSpreadMin = 8;
+  static constexpr int kMaxExtraSpreads = 10;
+
   const TableModel& m_;
-  const std::vector<int32_t>& blocks_;
-  const std::vector<AuditCell>& cells_;
+  const std::vector<int32_t> blocks_;
   const SdcConfig& config_;
+  const ComponentAuditor::Options options_;
   std::unique_ptr<glp_prob, ProbDeleter> lp_;
+  const std::vector<AuditCell>* cells_ = nullptr;  // this audit's roles
+  bool first_audit_ = true;
   std::vector<int32_t> col_of_row_;  // global row -> LP column - 1
+  std::vector<Bnd> col_bounds_;      // by LP column - 1, as set in GLPK
   std::vector<bool> fixed_zero_;     // by LP column - 1
-  std::vector<int32_t>
-      col_cell_;  // LP column - 1 -> published cell fixing it, or -1
+  // LP column - 1 -> published cell fixing it, or -1.
+  std::vector<int32_t> col_cell_;
+  std::vector<int> row_of_cell_;   // global cell -> its GLPK row, or 0
   std::vector<int32_t> row_cell_;  // GLPK row -> global cell index, or -1
   std::vector<int32_t> todo_;      // masked cells to check, in order
-  std::vector<std::pair<double, double>>
-      witness_;      // known part of each interval
-  size_t next_ = 0;  // position in todo_
-  std::vector<int> ia_, ja_;
-  std::vector<double> ar_;
+  // Known part of each interval.
+  std::vector<std::pair<double, double>> witness_;
+  size_t next_ = 0;                  // position in todo_
+  std::vector<PendingRow> pending_;  // identity and Bound rows not in the LP
   glp_smcp smcp_;
   glp_iocp iocp_;
 };
-
-}  // namespace
 
 int64_t RequiredUpper(const Cell& cell, const Block& block,
                       const SdcConfig& config) {
@@ -431,24 +570,43 @@ std::vector<std::vector<int32_t>> Components(const TableModel& model) {
   return out;
 }
 
-absl::StatusOr<BlockAuditResult> AuditComponent(
-    const TableModel& model, const std::vector<int32_t>& blocks,
-    const std::vector<AuditCell>& cells, const SdcConfig& config) {
-  if (cells.size() != model.cells.size()) {
-    return absl::InvalidArgumentError(
-        "AuditComponent: one AuditCell per cell of the model");
-  }
-  absl::MutexLock lock(&glpk_mu);
+// Auditors alive on this thread: the first takes the GLPK mutex, the last
+// frees the thread's GLPK environment (which deletes every problem of the
+// thread) and releases it.
+thread_local int auditors_on_thread = 0;
+
+ComponentAuditor::ComponentAuditor(
+    const TableModel& model, std::vector<int32_t> blocks,
+    const SdcConfig& config, Options options) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  if (auditors_on_thread++ == 0) glpk_mu.Lock();  // released by the last
   glp_term_out(GLP_OFF);
-  absl::StatusOr<BlockAuditResult> result;
-  {
-    ComponentLp lp(model, blocks, cells, config);
-    result = lp.Run();
-  }
+  lp_ =
+      std::make_unique<ComponentLp>(model, std::move(blocks), config, options);
+}
+
+ComponentAuditor::~ComponentAuditor() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  lp_.reset();
+  if (--auditors_on_thread > 0) return;
   // Debian's GLPK keeps one environment per thread: free it, or every thread
   // that ever audited would leak it at exit.
   glp_free_env();
-  return result;
+  glpk_mu.Unlock();
+}
+
+absl::StatusOr<BlockAuditResult> ComponentAuditor::Audit(
+    const std::vector<AuditCell>& cells) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  if (cells.size() != lp_->num_model_cells()) {
+    return absl::InvalidArgumentError(
+        "ComponentAuditor: one AuditCell per cell of the model");
+  }
+  return lp_->Audit(cells);
+}
+
+absl::StatusOr<BlockAuditResult> AuditComponent(
+    const TableModel& model, const std::vector<int32_t>& blocks,
+    const std::vector<AuditCell>& cells, const SdcConfig& config) {
+  ComponentAuditor auditor(model, blocks, config);
+  return auditor.Audit(cells);
 }
 
 }  // namespace ctg::policy::sdc::internal

@@ -16,12 +16,15 @@
 // interval a reader can compute; the criteria C1-C3 are applied to it.
 //
 // Thread-safety: GLPK keeps global (at best thread-local) state, so every
-// call takes one process-wide mutex; concurrent audits are serialised, never
-// unsafe. Each call frees the thread's GLPK environment when it is done.
+// audit holds one process-wide mutex (a ComponentAuditor for its lifetime);
+// concurrent audits are serialised, never unsafe. The thread's GLPK
+// environment is freed when an auditor ends.
 #ifndef CTG_POLICY_SDC_INTERNAL_LP_BLOCK_AUDIT_H_
 #define CTG_POLICY_SDC_INTERNAL_LP_BLOCK_AUDIT_H_
 
 #include <cstdint>
+#include <memory>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -66,15 +69,59 @@ std::vector<std::vector<int32_t>> Components(const TableModel& model);
 
 struct BlockAuditResult {
   int64_t cells_checked = 0;
+  int64_t lp_solves = 0;          // simplex runs (the audit's main cost)
   std::vector<int32_t> breached;  // global cell index of each breach
   std::vector<CellInterval> breaches;
   // For each breach, the published cells (global indices) whose constraint
   // binds the violated bound (non-zero dual): suppressing one relaxes it.
   std::vector<std::vector<int32_t>> binding;
+  // Only with ComponentAuditor::Options::exact_intervals: the reader's exact
+  // [min, max] of every cell checked (global index), in check order.
+  std::vector<std::pair<int32_t, std::pair<double, double>>> intervals;
 };
 
-// `cells` has one entry per cell of the model; only the component's blocks
-// are read. Internal if GLPK fails or the published figures are inconsistent.
+class ComponentLp;
+
+// The LP audit of one component, kept alive across the audits of a repair
+// loop. Columns (inner cells) and the rows of identities and Bounds are built
+// once; an audit only resets the bounds of the cells' rows and columns for
+// their roles now (published equal to their value, masked with what the
+// reader knows), adding a row when a cell first needs one. GLPK's last basis
+// stays valid, so each audit warm-starts from the previous one instead of a
+// cold start. The intervals do not depend on the starting basis (an LP's
+// optimum is unique); only which optimal basis, hence which binding cells,
+// may differ.
+//
+// The first auditor alive on a thread takes the process-wide GLPK mutex and
+// the last one releases it (after freeing the thread's GLPK environment):
+// use an auditor on the thread that made it; other threads' audits wait.
+class ComponentAuditor {
+ public:
+  struct Options {
+    // Testing: solve min and max of every checked cell (no shortcut through
+    // known points) and return them in BlockAuditResult::intervals.
+    bool exact_intervals = false;
+  };
+
+  ComponentAuditor(const TableModel& model, std::vector<int32_t> blocks,
+                   const SdcConfig& config, Options options);
+  ComponentAuditor(const TableModel& model, std::vector<int32_t> blocks,
+                   const SdcConfig& config)
+      : ComponentAuditor(model, std::move(blocks), config, Options{}) {}
+  ~ComponentAuditor();
+  ComponentAuditor(const ComponentAuditor&) = delete;
+  ComponentAuditor& operator=(const ComponentAuditor&) = delete;
+
+  // `cells` has one entry per cell of the model; only the component's blocks
+  // are read. Internal if GLPK fails or the published figures are
+  // inconsistent.
+  absl::StatusOr<BlockAuditResult> Audit(const std::vector<AuditCell>& cells);
+
+ private:
+  std::unique_ptr<ComponentLp> lp_;
+};
+
+// One audit of one component (a fresh ComponentAuditor).
 absl::StatusOr<BlockAuditResult> AuditComponent(
     const TableModel& model, const std::vector<int32_t>& blocks,
     const std::vector<AuditCell>& cells, const SdcConfig& config);
