@@ -25,20 +25,6 @@ bool IsDerivedFigureMasked(int64_t contributors, const SdcConfig& config) {
   return contributors > 0 && contributors < config.frequency_threshold;
 }
 
-// Optional dominance rule (n, k) on amounts.
-bool IsDominated(absl::Span<const int64_t> top, int64_t amount,
-                 const SdcConfig& config) {
-  const DominanceRule& d = config.dominance;
-  if (!d.enabled || amount <= 0 || d.n <= 0 ||
-      static_cast<int>(top.size()) < d.n) {
-    return false;
-  }
-  long double sum = 0;
-  for (int i = 0; i < d.n; ++i) sum += static_cast<long double>(top[i]);
-  return sum * 100.0L >
-         static_cast<long double>(d.k) * static_cast<long double>(amount);
-}
-
 PrimaryReason ClassifyPrimary(const Cell& cell, const Block& block,
                               const SdcConfig& config) {
   if (IsExcludedCell(cell, config)) {  // R6
@@ -50,9 +36,6 @@ PrimaryReason ClassifyPrimary(const Cell& cell, const Block& block,
   }
   if (IsDerivedFigureMasked(cell.value, config))
     return PrimaryReason::kDerivedFigure;
-  if (IsDominated(cell.top_contributions, cell.amount, config)) {
-    return PrimaryReason::kDominance;
-  }
   return PrimaryReason::kNone;
 }
 

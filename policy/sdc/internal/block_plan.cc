@@ -17,8 +17,6 @@ MaskReason ToMaskReason(PrimaryReason r) {
       return MaskReason::kSmallCount;
     case PrimaryReason::kDerivedFigure:
       return MaskReason::kDerivedFigure;
-    case PrimaryReason::kDominance:
-      return MaskReason::kDominance;
     case PrimaryReason::kGroupDisclosure:
       return MaskReason::kGroupDisclosure;
   }
