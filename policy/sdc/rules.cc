@@ -25,18 +25,22 @@ bool IsDerivedFigureMasked(int64_t contributors, const SdcConfig& config) {
   return contributors > 0 && contributors < config.frequency_threshold;
 }
 
+// R7, counts and derived figures.
+bool IsSmallFigure(const Cell& cell, const Block& block,
+                   const SdcConfig& config) {
+  return block.kind == IndicatorKind::kCount
+             ? IsSmallCount(cell.value, config)
+             : IsDerivedFigureMasked(cell.value, config);
+}
+
 PrimaryReason ClassifyPrimary(const Cell& cell, const Block& block,
                               const SdcConfig& config) {
   if (IsExcludedCell(cell, config)) {  // R6
     return PrimaryReason::kExcludedTerritory;
   }
-  if (block.kind == IndicatorKind::kCount) {
-    if (IsSmallCount(cell.value, config)) return PrimaryReason::kSmallCount;
-    return PrimaryReason::kNone;
-  }
-  if (IsDerivedFigureMasked(cell.value, config))
-    return PrimaryReason::kDerivedFigure;
-  return PrimaryReason::kNone;
+  if (!IsSmallFigure(cell, block, config)) return PrimaryReason::kNone;
+  return block.kind == IndicatorKind::kCount ? PrimaryReason::kSmallCount
+                                             : PrimaryReason::kDerivedFigure;
 }
 
 // Group attribute disclosure (optional, R7 in spirit: a figure about every

@@ -114,6 +114,14 @@ bool IsSmallCount(int64_t count, const SdcConfig& config);
 // figure like a zero count, masked only when mask_zeros).
 bool IsDerivedFigureMasked(int64_t contributors, const SdcConfig& config);
 
+// R7 on one cell of `block`, whatever its territory: a small count in a
+// count block (IsSmallCount), a derived figure over too few contributors in
+// an amount block (IsDerivedFigureMasked). Such a cell must keep a feasible
+// maximum of at least frequency_threshold (C2), even when R6 is the reason it
+// is protected.
+bool IsSmallFigure(const Cell& cell, const Block& block,
+                   const SdcConfig& config);
+
 // The primary reason of one cell of `block` (R6 first, then R7 frequency or
 // derived figure).
 PrimaryReason ClassifyPrimary(const Cell& cell, const Block& block,

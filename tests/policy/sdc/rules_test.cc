@@ -51,6 +51,31 @@ TEST(RulesTest, R6OnACellCoversPiecesOnlyWhenAsked) {
   EXPECT_FALSE(IsExcludedCell(cell, c));
 }
 
+// R7 whatever the territory: counts in a count block, contributors in an
+// amount block; a cell of an excluded territory may be one too.
+TEST(RulesTest, SmallFigureIsR7OnCountsAndDerivedFigures) {
+  SdcConfig config;
+  Block count{{"N", "2023"}, IndicatorKind::kCount, false, 0, 1, 0, 1};
+  Block amount = count;
+  amount.kind = IndicatorKind::kAmount;
+  Cell cell;
+  cell.territory_population = 50;  // R6 excludes it
+  for (int64_t v : {1, 4}) {
+    cell.value = v;
+    EXPECT_TRUE(IsSmallFigure(cell, count, config)) << v;
+    EXPECT_TRUE(IsSmallFigure(cell, amount, config)) << v;
+  }
+  for (int64_t v : {0, 5, 120}) {
+    cell.value = v;
+    EXPECT_FALSE(IsSmallFigure(cell, count, config)) << v;
+    EXPECT_FALSE(IsSmallFigure(cell, amount, config)) << v;
+  }
+  config.mask_zeros = true;
+  cell.value = 0;
+  EXPECT_TRUE(IsSmallFigure(cell, count, config));
+  EXPECT_TRUE(IsSmallFigure(cell, amount, config));
+}
+
 TEST(RulesTest, ClassifyPrimaryOrder) {
   SdcConfig config;
   Block count{{"N", "2023"}, IndicatorKind::kCount, false, 0, 1, 0, 1};
