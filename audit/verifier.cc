@@ -1,6 +1,7 @@
 #include "audit/verifier.h"
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "audit/internal/line_analysis.h"
 #include "audit/internal/sequencer.h"
 #include "audit/line_reader.h"
+#include "base/thread_pool.h"
 
 namespace ctg::audit {
 namespace {
@@ -76,113 +78,117 @@ absl::Status RunSerial(LineReader& lines, LineAnalyzer& analyzer,
   }
 }
 
+// A block of whole lines read from the input, and the analysis of each line
+// (filled by a worker of the pool).
+struct AnalyzedBlock {
+  std::string storage;
+  absl::string_view text;
+  std::vector<LineResult> results;
+  bool done = false;  // guarded by the window's mutex
+};
+
+// Blocks read ahead and analysed by a pool of workers (one LineAnalyzer
+// each), handed back in reading order. At most 2 * threads + 2 blocks are in
+// flight; blocks handed back are reused, their buffers keep their capacity
+// (1 MiB allocations would otherwise be mapped and faulted in again each
+// time). Used by one thread, the reader and sequencer.
+class AnalysisWindow {
+ public:
+  AnalysisWindow(BlockReader& blocks, absl::Span<const NoteVerifier> key,
+                 int threads)
+      : blocks_(blocks), max_blocks_(2 * static_cast<size_t>(threads) + 2) {
+    for (int i = 0; i < threads; ++i) {
+      analyzers_.push_back(std::make_unique<LineAnalyzer>(key));
+    }
+    pool_ = std::make_unique<base::ThreadPool>(threads);
+  }
+  // Blocks still queued are skipped, not analysed.
+  ~AnalysisWindow() {
+    cancelled_ = true;
+    pool_.reset();  // joins the workers before the blocks go
+  }
+
+  // The next block in reading order, analysed; nullptr at the end of the
+  // input or when reading failed (status()). The block stays valid until
+  // the next call.
+  AnalyzedBlock* Next() {
+    if (current_ != nullptr) spare_.push_back(std::move(current_));
+    Fill();
+    if (window_.empty()) return nullptr;
+    current_ = std::move(window_.front());
+    window_.pop_front();
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](AnalyzedBlock* b) { return b->done; }, current_.get()));
+    return current_.get();
+  }
+
+  // The read error that ended the input early, or OK.
+  const absl::Status& status() const { return status_; }
+
+ private:
+  // Reads blocks and queues their analysis until the window is full or the
+  // input ends.
+  void Fill() {
+    while (!eof_ && window_.size() < max_blocks_) {
+      std::unique_ptr<AnalyzedBlock> block = TakeSpare();
+      absl::StatusOr<bool> more = blocks_.Next(&block->storage, &block->text);
+      if (!more.ok()) status_ = more.status();
+      if (!more.ok() || !*more) {
+        eof_ = true;
+        return;
+      }
+      AnalyzedBlock* raw = block.get();
+      window_.push_back(std::move(block));
+      pool_->Schedule([this, raw](int worker) {
+        if (!cancelled_)
+          AnalyzeBlock(raw->text, *analyzers_[worker], raw->results);
+        absl::MutexLock lock(&mu_);
+        raw->done = true;
+      });
+    }
+  }
+
+  std::unique_ptr<AnalyzedBlock> TakeSpare() {
+    if (spare_.empty()) return std::make_unique<AnalyzedBlock>();
+    std::unique_ptr<AnalyzedBlock> block = std::move(spare_.back());
+    spare_.pop_back();
+    block->storage.clear();
+    block->done = false;
+    return block;
+  }
+
+  BlockReader& blocks_;
+  const size_t max_blocks_;
+  absl::Status status_;
+  bool eof_ = false;
+  std::atomic<bool> cancelled_{false};
+  absl::Mutex mu_;  // guards AnalyzedBlock::done
+  std::deque<std::unique_ptr<AnalyzedBlock>> window_;  // in reading order
+  std::unique_ptr<AnalyzedBlock> current_;             // handed back by Next()
+  std::vector<std::unique_ptr<AnalyzedBlock>> spare_;
+  std::vector<std::unique_ptr<LineAnalyzer>> analyzers_;  // one per worker
+  std::unique_ptr<base::ThreadPool> pool_;  // last: uses everything above
+};
+
 // Blocks of lines analysed by `threads` workers, sequenced in order on the
 // calling thread (which also reads the input).
 absl::Status RunParallel(BlockReader& blocks,
                          absl::Span<const NoteVerifier> key, int threads,
                          Sequencer& v) {
   if (!v.Start()) return absl::OkStatus();
-  struct Block {
-    std::string storage;
-    absl::string_view text;
-    std::vector<LineResult> results;
-    bool taken = false;
-    bool done = false;
-  };
-  absl::Mutex mu;
-  std::deque<std::unique_ptr<Block>> window;  // guarded by mu
-  bool stop = false;                          // guarded by mu
-  const size_t max_window = 2 * static_cast<size_t>(threads) + 2;
-
-  auto worker = [&] {
-    LineAnalyzer analyzer(key);
-    while (true) {
-      Block* block = nullptr;
-      {
-        absl::MutexLock lock(&mu);
-        auto has_work = [&] {
-          if (stop) return true;
-          for (auto& b : window) {
-            if (!b->taken) return true;
-          }
-          return false;
-        };
-        mu.Await(absl::Condition(&has_work));
-        if (stop) return;
-        for (auto& b : window) {
-          if (!b->taken) {
-            b->taken = true;
-            block = b.get();
-            break;
-          }
-        }
-      }
-      AnalyzeBlock(block->text, analyzer, block->results);
-      absl::MutexLock lock(&mu);
-      block->done = true;
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int i = 0; i < threads; ++i) pool.emplace_back(worker);
-
-  absl::Status status;
-  bool eof = false;
+  AnalysisWindow window(blocks, key, threads);
   uint64_t line_base = 0;  // lines in blocks already sequenced
-  // Sequenced blocks are reused: their buffers keep their capacity (1 MiB
-  // allocations would otherwise be mapped and faulted in again each time).
-  std::vector<std::unique_ptr<Block>> spare;
   bool go_on = true;
   while (go_on) {
-    // Keep the window full.
-    while (!eof) {
-      {
-        absl::MutexLock lock(&mu);
-        if (window.size() >= max_window) break;
-      }
-      std::unique_ptr<Block> block;
-      if (spare.empty()) {
-        block = std::make_unique<Block>();
-      } else {
-        block = std::move(spare.back());
-        spare.pop_back();
-        block->storage.clear();
-        block->taken = block->done = false;
-      }
-      absl::StatusOr<bool> more = blocks.Next(&block->storage, &block->text);
-      if (!more.ok()) {
-        status = more.status();
-        eof = true;
-        break;
-      }
-      if (!*more) {
-        eof = true;
-        break;
-      }
-      absl::MutexLock lock(&mu);
-      window.push_back(std::move(block));
+    const AnalyzedBlock* block = window.Next();
+    if (block == nullptr) break;
+    for (size_t i = 0; i < block->results.size() && go_on; ++i) {
+      go_on = v.OnLine(block->results[i], line_base + i + 1);
     }
-    std::unique_ptr<Block> front;
-    {
-      absl::MutexLock lock(&mu);
-      if (window.empty()) break;
-      Block* first = window.front().get();
-      mu.Await(absl::Condition(
-          +[](Block* b) { return b->done; }, first));
-      front = std::move(window.front());
-      window.pop_front();
-    }
-    for (size_t i = 0; i < front->results.size() && go_on; ++i) {
-      go_on = v.OnLine(front->results[i], line_base + i + 1);
-    }
-    line_base += front->results.size();
-    spare.push_back(std::move(front));
+    line_base += block->results.size();
   }
-  {
-    absl::MutexLock lock(&mu);
-    stop = true;
-  }
-  for (std::thread& t : pool) t.join();
-  if (!status.ok()) return status;
+  if (!window.status().ok()) return window.status();
   if (go_on) v.Finish();
   return absl::OkStatus();
 }

@@ -6,6 +6,8 @@
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -76,43 +78,129 @@ absl::Status WriteFile(const std::string& path, const std::string& bytes) {
   return absl::OkStatus();
 }
 
-int Get(const Args& args) {
+// The format and output options, checked before contacting the gateway: a
+// refused overwrite must not spend a download.
+absl::Status CheckGetOptions(const Args& args, const std::string& format,
+                             const std::string& output) {
   if (args.positionals().size() != 1) {
-    return ReportError(
-        absl::InvalidArgumentError("give exactly one request ID"), kExitUsage);
+    return absl::InvalidArgumentError("give exactly one request ID");
   }
-  std::string format = args.Get("format", "csv");
   if (format != "csv" && format != "json") {
-    return ReportError(absl::InvalidArgumentError(absl::StrCat(
-                           "--format ", format, ": expected csv or json")),
-                       kExitUsage);
+    return absl::InvalidArgumentError(
+        absl::StrCat("--format ", format, ": expected csv or json"));
   }
-  std::string output = args.Get("output");
-  // Checked before contacting the gateway: a refused overwrite must not
-  // spend a download.
   if (!output.empty() && std::filesystem::exists(output) &&
       !args.Has("force")) {
-    return ReportError(absl::InvalidArgumentError(absl::StrCat(
-                           output, " exists: pass --force to overwrite it")),
-                       kExitUsage);
+    return absl::InvalidArgumentError(
+        absl::StrCat(output, " exists: pass --force to overwrite it"));
   }
-  std::optional<audit::NoteVerifier> key;
-  std::string key_path = args.Get(
+  return absl::OkStatus();
+}
+
+// The audit public key of --audit-key or CTG_AUDIT_KEY; nullopt when
+// neither is given.
+absl::StatusOr<std::optional<audit::NoteVerifier>> ReadAuditKey(
+    const Args& args) {
+  const std::string key_path = args.Get(
       "audit-key",
       std::getenv("CTG_AUDIT_KEY") ? std::getenv("CTG_AUDIT_KEY") : "");
-  if (!key_path.empty()) {
-    std::ifstream in(key_path);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto parsed = audit::NoteVerifier::FromKeyText(text.str());
-    if (!in || !parsed.ok()) {
-      return ReportError(
-          absl::InvalidArgumentError(absl::StrCat(
-              "--audit-key ", key_path, ": not a readable public key")),
-          kExitUsage);
-    }
-    key = *parsed;
+  if (key_path.empty()) return std::optional<audit::NoteVerifier>();
+  std::ifstream in(key_path);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto parsed = audit::NoteVerifier::FromKeyText(text.str());
+  if (!in || !parsed.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--audit-key ", key_path, ": not a readable public key"));
   }
+  return std::optional<audit::NoteVerifier>(*std::move(parsed));
+}
+
+// What the gateway streams for one extract.
+struct Download {
+  ctg::v1::ExtractHeader header;
+  std::vector<ctg::v1::ExtractCell> cells;
+  std::optional<ctg::v1::ExtractTrailer> trailer;
+};
+
+// Reads the whole stream; a large extract shows its progress on stderr.
+grpc::Status Receive(grpc::ClientReader<ctg::v1::ExtractChunk>& reader,
+                     Download& out) {
+  ctg::v1::ExtractChunk chunk;
+  while (reader.Read(&chunk)) {
+    if (chunk.has_header()) out.header = chunk.header();
+    if (chunk.has_cells()) {
+      for (const auto& c : chunk.cells().cells()) out.cells.push_back(c);
+      if (out.header.cell_count() >= 20000) {
+        std::fprintf(stderr, "\rctg: received %zu of %lld cells",
+                     out.cells.size(),
+                     static_cast<long long>(out.header.cell_count()));
+      }
+    }
+    if (chunk.has_trailer()) out.trailer = chunk.trailer();
+  }
+  if (out.header.cell_count() >= 20000) std::fprintf(stderr, "\n");
+  return reader.Finish();
+}
+
+// The extract's CSV into `csv`, and its digest, which must be the
+// trailer's. Error: kDataLoss when the extract received does not match.
+absl::StatusOr<std::string> CheckDigest(const Download& d, std::string& csv) {
+  extract::ExtractCsvWriter writer(
+      [&csv](absl::string_view s) { csv.append(s.data(), s.size()); });
+  writer.WriteHeader(d.header);
+  for (const auto& c : d.cells) writer.WriteCell(c);
+  std::string digest = writer.FinishDigest();
+  if (!d.trailer || d.trailer->sha256() != digest ||
+      static_cast<int64_t>(d.cells.size()) != d.header.cell_count()) {
+    return absl::DataLossError(
+        absl::StrCat("the extract received does not match its digest (got ",
+                     digest, "): discard it and download again"));
+  }
+  return digest;
+}
+
+// What to say of the signed receipt: verified with `key`, or not checked.
+// Errors: VerifyReceipt's.
+absl::StatusOr<std::string> CheckReceipt(
+    const Download& d, const std::string& digest,
+    const std::optional<audit::NoteVerifier>& key) {
+  if (!key) return "receipt not verified (give --audit-key or CTG_AUDIT_KEY)";
+  auto event = extract::VerifyReceipt(d.trailer->receipt(), digest,
+                                      d.header.request_id(), *key);
+  if (!event.ok()) return event.status();
+  // R3: every agreement the release names, decided on this release.
+  std::vector<ctg::v1::ReleaseAgreement> agreements(
+      d.trailer->receipt().agreements().begin(),
+      d.trailer->receipt().agreements().end());
+  auto verified =
+      extract::VerifyReleaseAgreements(*event, agreements, digest, *key);
+  if (!verified.ok()) return verified.status();
+  return absl::StrCat("receipt verified: audit event ", event->sequence,
+                      " in a checkpoint of ", d.trailer->receipt().tree_size(),
+                      " events");
+}
+
+// `body` to standard output, or to `output` with the receipt beside it.
+absl::Status Save(const std::string& output, const std::string& body,
+                  const ctg::v1::ExtractTrailer& trailer) {
+  if (output.empty()) {
+    std::cout << body;
+    return absl::OkStatus();
+  }
+  if (auto s = WriteFile(output, body); !s.ok()) return s;
+  return WriteFile(output + ".receipt.json",
+                   extract::ReceiptJson(trailer.receipt()));
+}
+
+int Get(const Args& args) {
+  const std::string format = args.Get("format", "csv");
+  const std::string output = args.Get("output");
+  if (absl::Status s = CheckGetOptions(args, format, output); !s.ok()) {
+    return ReportError(s, kExitUsage);
+  }
+  absl::StatusOr<std::optional<audit::NoteVerifier>> key = ReadAuditKey(args);
+  if (!key.ok()) return ReportError(key.status(), kExitUsage);
   auto conn = Connect(args);
   if (!conn.ok()) return ReportError(conn.status(), kExitUsage);
   auto stub = ctg::v1::Extracts::NewStub(conn->channel);
@@ -120,77 +208,31 @@ int Get(const Args& args) {
   ctg::v1::GetExtractRequest request;
   request.set_request_id(args.positionals()[0]);
   auto reader = stub->GetExtract(context.get(), request);
-  ctg::v1::ExtractChunk chunk;
-  ctg::v1::ExtractHeader header;
-  std::vector<ctg::v1::ExtractCell> cells;
-  std::optional<ctg::v1::ExtractTrailer> trailer;
-  while (reader->Read(&chunk)) {
-    if (chunk.has_header()) header = chunk.header();
-    if (chunk.has_cells()) {
-      for (const auto& c : chunk.cells().cells()) cells.push_back(c);
-      if (header.cell_count() >= 20000) {
-        std::fprintf(stderr, "\rctg: received %zu of %lld cells", cells.size(),
-                     static_cast<long long>(header.cell_count()));
-      }
-    }
-    if (chunk.has_trailer()) trailer = chunk.trailer();
+  Download d;
+  if (grpc::Status status = Receive(*reader, d); !status.ok()) {
+    return ReportRpcError(status);
   }
-  if (header.cell_count() >= 20000) std::fprintf(stderr, "\n");
-  grpc::Status status = reader->Finish();
-  if (!status.ok()) return ReportRpcError(status);
   std::string csv;
-  extract::ExtractCsvWriter writer(
-      [&csv](absl::string_view s) { csv.append(s.data(), s.size()); });
-  writer.WriteHeader(header);
-  for (const auto& c : cells) writer.WriteCell(c);
-  std::string digest = writer.FinishDigest();
-  if (!trailer || trailer->sha256() != digest ||
-      static_cast<int64_t>(cells.size()) != header.cell_count()) {
-    return ReportError(
-        absl::DataLossError(
-            absl::StrCat("the extract received does not match its digest (got ",
-                         digest, "): discard it and download again")),
-        kExitVerifyFailed);
+  absl::StatusOr<std::string> digest = CheckDigest(d, csv);
+  if (!digest.ok()) return ReportError(digest.status(), kExitVerifyFailed);
+  absl::StatusOr<std::string> receipt_note = CheckReceipt(d, *digest, *key);
+  if (!receipt_note.ok()) {
+    return ReportError(receipt_note.status(), kExitVerifyFailed);
   }
-  std::string receipt_note =
-      "receipt not verified (give --audit-key or CTG_AUDIT_KEY)";
-  if (key) {
-    auto event = extract::VerifyReceipt(trailer->receipt(), digest,
-                                        header.request_id(), *key);
-    if (!event.ok()) return ReportError(event.status(), kExitVerifyFailed);
-    receipt_note = absl::StrCat("receipt verified: audit event ",
-                                event->sequence, " in a checkpoint of ",
-                                trailer->receipt().tree_size(), " events");
-    std::vector<ctg::v1::ReleaseAgreement> agreements(
-        trailer->receipt().agreements().begin(),
-        trailer->receipt().agreements().end());
-    auto verified =
-        extract::VerifyReleaseAgreements(*event, agreements, digest, *key);
-    if (!verified.ok())
-      return ReportError(verified.status(), kExitVerifyFailed);
-  }
-  std::string body =
-      format == "json" ? ExtractJson(header, cells, digest) : csv;
-  if (output.empty()) {
-    std::cout << body;
-  } else {
-    if (auto s = WriteFile(output, body); !s.ok())
-      return ReportError(s, kExitFailed);
-    if (auto s = WriteFile(output + ".receipt.json",
-                           extract::ReceiptJson(trailer->receipt()));
-        !s.ok()) {
-      return ReportError(s, kExitFailed);
-    }
+  const std::string body =
+      format == "json" ? ExtractJson(d.header, d.cells, *digest) : csv;
+  if (absl::Status s = Save(output, body, *d.trailer); !s.ok()) {
+    return ReportError(s, kExitFailed);
   }
   std::fprintf(stderr,
                "ctg: extract %s of %s: %zu cells, sha256 %s verified; %s\n",
-               header.extract_id().c_str(), header.request_id().c_str(),
-               cells.size(), digest.c_str(), receipt_note.c_str());
+               d.header.extract_id().c_str(), d.header.request_id().c_str(),
+               d.cells.size(), digest->c_str(), receipt_note->c_str());
   std::fprintf(
       stderr, "ctg: cite it as \"%s\"; use it only for the declared purpose.\n",
-      header.source_mention().c_str());
+      d.header.source_mention().c_str());
   // R3: the onward transfers the Caf agreed to, in force at this release.
-  for (const ctg::v1::ReleaseAgreement& a : trailer->receipt().agreements()) {
+  for (const ctg::v1::ReleaseAgreement& a : d.trailer->receipt().agreements()) {
     std::fprintf(stderr,
                  "ctg: agreement %s: the Caf agreed to its transfer to %s "
                  "(%s)\n",

@@ -22,8 +22,6 @@ std::string ReasonWord(ctg::v1::MaskReason r) {
       return "protects another cell";
     case ctg::v1::EARLIER_RELEASE:
       return "masked in an earlier release";
-    case ctg::v1::DOMINANCE:
-      return "dominance";
     case ctg::v1::GROUP_DISCLOSURE:
       return "one category holds the whole total";
     default:

@@ -1,12 +1,13 @@
 #include "gateway/protection.h"
 
 #include <algorithm>
-#include <set>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "policy/sdc/geography.h"
+#include "policy/sdc/scope_model.h"
 #include "policy/sdc/suppressor.h"
 #include "policy/sdc/table_builder.h"
 #include "statbase/catalogue.h"
@@ -132,49 +133,9 @@ std::vector<sdc::SumBoundInput> SumBoundInputs() {
   return out;
 }
 
-// Requested indicators, the indicators of every earlier release to the
-// commune (their published figures are known to the reader, and a catalogue
-// relation may tie them to a requested cell: a single-parent family total
-// published once is the allocataires' single-parent cell, R7), plus,
-// transitively, the ones they are tied to by a catalogue relation
-// (total_equals: a figure masked in one must not be read in the other;
-// bounded_by: the reader knows a sub-population never exceeds its
-// population, and R6 status words bound the allocataires; a sum bound's
-// population when one of its terms is in), which stay
-// unreleased unless requested. The allocataire count is always in: it
-// carries the R6 status words.
-std::vector<const statbase::Indicator*> ModelIndicators(
-    const policy::Scope& scope, const sdc::ReleaseMemory& memory) {
-  std::set<std::string> codes(scope.indicators.begin(), scope.indicators.end());
-  codes.insert(std::string(statbase::PopulationIndicator().code));
-  for (const auto& [key, entry] : memory.entries()) codes.insert(key.indicator);
-  for (bool grew = true; grew;) {
-    grew = false;
-    for (const std::string& code : std::set<std::string>(codes)) {
-      const statbase::Indicator* i = statbase::FindIndicator(code);
-      if (i == nullptr) continue;
-      for (absl::string_view to : {i->total_equals.indicator, i->bounded_by}) {
-        if (!to.empty() && codes.insert(std::string(to)).second) grew = true;
-      }
-    }
-    for (const statbase::SumBound& bound : statbase::SumBounds()) {
-      for (const statbase::CellRef& term : bound.terms) {
-        if (codes.count(std::string(term.indicator)) &&
-            codes.insert(std::string(bound.population)).second) {
-          grew = true;
-        }
-      }
-    }
-  }
-  std::vector<const statbase::Indicator*> out;
-  for (const statbase::Indicator& i : statbase::Indicators()) {
-    if (codes.count(std::string(i.code))) out.push_back(&i);
-  }
-  return out;
-}
-
-absl::Status AddPopulations(const statbase::Base& base,
-                            const sdc::Geography& geo, sdc::TableInput& input) {
+absl::Status AddPiecePopulations(const statbase::Base& base,
+                                 const sdc::Geography& geo,
+                                 sdc::TableInput& input) {
   const statbase::CellId total =
       statbase::TotalCell(statbase::PopulationIndicatorId());
   for (const std::string& piece : geo.pieces()) {
@@ -183,6 +144,58 @@ absl::Status AddPopulations(const statbase::Base& base,
   }
   return absl::OkStatus();
 }
+
+// The catalogue's relations, as policy/sdc reads them.
+const sdc::ScopeCatalogue& Catalogue() {
+  static const auto* catalogue = [] {
+    auto* out = new sdc::ScopeCatalogue;
+    for (const statbase::Indicator& i : statbase::Indicators()) {
+      out->indicators.push_back({std::string(i.code),
+                                 std::string(i.total_equals.indicator),
+                                 std::string(i.bounded_by)});
+    }
+    out->population = std::string(statbase::PopulationIndicator().code);
+    out->sum_bounds = SumBoundInputs();
+    return out;
+  }();
+  return *catalogue;
+}
+
+// One period's statistical base behind the engine's PeriodSource.
+class BasePeriod final : public sdc::PeriodSource {
+ public:
+  explicit BasePeriod(const statbase::Base& base) : base_(base) {}
+
+  const std::string& period() const override { return base_.period(); }
+  absl::StatusOr<sdc::CommuneLayout> Layout(
+      const std::string& commune) const override {
+    return LayoutOf(base_, commune);
+  }
+  absl::Status CheckTerritory(const std::string& code) const override {
+    return Find(base_, code).status();
+  }
+  bool HasIndicator(const std::string& code) const override {
+    auto id = statbase::FindIndicatorId(code);
+    return id && base_.has_indicator(*id);
+  }
+  absl::StatusOr<sdc::BlockInput> Block(
+      const sdc::Geography& geo, const std::string& indicator) const override {
+    const statbase::Indicator* i = statbase::FindIndicator(indicator);
+    if (i == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("indicator ", indicator,
+                       " is not in the statistical base of ", base_.period()));
+    }
+    return BlockFor(base_, geo, *i);
+  }
+  absl::Status AddPopulations(const sdc::Geography& geo,
+                              sdc::TableInput& input) const override {
+    return AddPiecePopulations(base_, geo, input);
+  }
+
+ private:
+  const statbase::Base& base_;
+};
 
 }  // namespace
 
@@ -198,44 +211,12 @@ sdc::SdcConfig SdcConfigFrom(const SecretStatistiqueConfig& config) {
 absl::StatusOr<sdc::TableModel> BuildScopeModel(
     const std::string& commune, const BasesByPeriod& bases,
     const policy::Scope& scope, const sdc::ReleaseMemory& memory) {
-  if (bases.empty()) return absl::InvalidArgumentError("no period to release");
-  const statbase::Base& first = *bases.begin()->second;
-  CTG_ASSIGN_OR_RETURN(sdc::CommuneLayout layout, LayoutOf(first, commune));
-  for (const auto& [period, base] : bases) {
-    CTG_ASSIGN_OR_RETURN(sdc::CommuneLayout other, LayoutOf(*base, commune));
-    if (other.iris != layout.iris ||
-        other.qpv_parts.size() != layout.qpv_parts.size()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("the territories of commune ", commune,
-                       " differ between ", first.period(), " and ", period,
-                       ": request these periods separately"));
-    }
-  }
-  for (const std::string& code : scope.territories) {
-    CTG_RETURN_IF_ERROR(Find(first, code).status());
-  }
-  CTG_ASSIGN_OR_RETURN(sdc::Geography geo, sdc::CommuneGeography(layout));
-  sdc::TableInput input;
-  input.sum_bounds = SumBoundInputs();
-  for (const auto& [period, base] : bases) {
-    for (const statbase::Indicator* indicator :
-         ModelIndicators(scope, memory)) {
-      // A related indicator the base lacks is knowledge no reader has.
-      auto id = statbase::FindIndicatorId(indicator->code);
-      const bool requested =
-          std::find(scope.indicators.begin(), scope.indicators.end(),
-                    indicator->code) != scope.indicators.end();
-      if (!requested && id && !base->has_indicator(*id)) continue;
-      CTG_ASSIGN_OR_RETURN(sdc::BlockInput block,
-                           BlockFor(*base, geo, *indicator));
-      input.blocks.push_back(std::move(block));
-    }
-    CTG_RETURN_IF_ERROR(AddPopulations(*base, geo, input));
-  }
-  CTG_ASSIGN_OR_RETURN(sdc::TableModel model, sdc::BuildTable(geo, input));
-  sdc::MarkRequested(scope.territories, scope.indicators, scope.breakdowns,
-                     model);
-  return model;
+  std::vector<BasePeriod> periods;
+  periods.reserve(bases.size());
+  for (const auto& [period, base] : bases) periods.emplace_back(*base);
+  std::vector<const sdc::PeriodSource*> sources;
+  for (const BasePeriod& p : periods) sources.push_back(&p);
+  return sdc::BuildScopeModel(commune, sources, Catalogue(), scope, memory);
 }
 
 absl::StatusOr<sdc::Release> ProtectScope(const std::string& commune,

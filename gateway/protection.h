@@ -1,8 +1,8 @@
-// The secret statistique applied to a commune's scope: builds the table
-// model of policy/sdc from the commune's statistical bases (its commune,
-// IRIS, QPVs and the pieces of their common refinement), marks the requested
-// cells, and runs ProtectTable against the commune's release memory. Used by
-// the reviewers' feasibility preview and by extracts.
+// The secret statistique applied to a commune's scope: hands the commune's
+// statistical bases and the catalogue's relations to policy/sdc's
+// BuildScopeModel (which decides the reader model: indicators, territories,
+// pieces, requested cells), and runs ProtectTable against the commune's
+// release memory. Used by the reviewers' feasibility preview and by extracts.
 //
 // Pure apart from its inputs (no I/O); thread-safe.
 #ifndef CTG_GATEWAY_PROTECTION_H_

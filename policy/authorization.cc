@@ -1,6 +1,7 @@
 #include "policy/authorization.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
@@ -15,13 +16,27 @@ constexpr Role kAuditor = Role::kAuditor;
 constexpr Role kCafRequester = Role::kCafRequester;
 constexpr Role kCommuneReviewer = Role::kCommuneReviewer;
 
+using A = RequestAction;
+
+// The lifecycle step of a method on the commune's requests to the Caf, and on
+// the Caf's requests to a commune.
+LifecycleStep ToCaf(std::vector<RequestAction> actions) {
+  return {Direction::kCommuneToCaf, std::move(actions)};
+}
+LifecycleStep ToCommune(std::vector<RequestAction> actions) {
+  return {Direction::kCafToCommune, std::move(actions)};
+}
+
 // R8 least privilege: api.md's "who" column, nothing more. Operators (R3:
 // analysis operators declared on a request) only read the catalogue, read
 // the requests they are declared on and download their extracts. The
 // Caf's requests to a commune (R1, the other direction) are filed by a
 // caf-requester and studied by a commune-reviewer; onward-transfer
 // agreements (R3) are asked by the commune's requester and decided by the
-// Caf's reviewer.
+// Caf's reviewer. The methods that move a request name their lifecycle
+// actions: R1 (the other party studies and decides), R2 (only the filer
+// amends or withdraws), R10 (revocation). No method expires a request (R11:
+// the clock does).
 const std::vector<MethodRule>& Table() {
   static const auto* table = new std::vector<MethodRule>{
       {"/ctg.v1.DataRequests/SubmitRequest", {kRequester}},
@@ -29,13 +44,21 @@ const std::vector<MethodRule>& Table() {
        {kRequester, kOperator, kReviewer, kAuditor}},
       {"/ctg.v1.DataRequests/ListRequests",
        {kRequester, kOperator, kReviewer, kAuditor}},
-      {"/ctg.v1.DataRequests/AmendRequest", {kRequester}},
-      {"/ctg.v1.DataRequests/WithdrawRequest", {kRequester}},
-      {"/ctg.v1.DataRequests/StartStudy", {kReviewer}},
+      {"/ctg.v1.DataRequests/AmendRequest", {kRequester}, ToCaf({A::kAmend})},
+      {"/ctg.v1.DataRequests/WithdrawRequest",
+       {kRequester},
+       ToCaf({A::kWithdraw})},
+      {"/ctg.v1.DataRequests/StartStudy", {kReviewer}, ToCaf({A::kStartStudy})},
       {"/ctg.v1.DataRequests/PreviewFeasibility", {kReviewer}},
-      {"/ctg.v1.DataRequests/RequestInformation", {kReviewer}},
-      {"/ctg.v1.DataRequests/DecideRequest", {kReviewer}},
-      {"/ctg.v1.DataRequests/RevokeRequest", {kReviewer, kAdmin}},
+      {"/ctg.v1.DataRequests/RequestInformation",
+       {kReviewer},
+       ToCaf({A::kRequestInformation})},
+      {"/ctg.v1.DataRequests/DecideRequest",
+       {kReviewer},
+       ToCaf({A::kApprove, A::kReject})},
+      {"/ctg.v1.DataRequests/RevokeRequest",
+       {kReviewer, kAdmin},
+       ToCaf({A::kRevoke})},
       {"/ctg.v1.Extracts/GetExtract", {kRequester, kOperator}},
       {"/ctg.v1.Catalogue/ListIndicators",
        {kRequester, kOperator, kReviewer, kAdmin, kAuditor, kCafRequester,
@@ -66,12 +89,24 @@ const std::vector<MethodRule>& Table() {
        {kCafRequester, kCommuneReviewer, kAuditor}},
       {"/ctg.v1.CafRequests/ListCafRequests",
        {kCafRequester, kCommuneReviewer, kAuditor}},
-      {"/ctg.v1.CafRequests/AmendCafRequest", {kCafRequester}},
-      {"/ctg.v1.CafRequests/WithdrawCafRequest", {kCafRequester}},
-      {"/ctg.v1.CafRequests/StartCafRequestStudy", {kCommuneReviewer}},
-      {"/ctg.v1.CafRequests/RequestCafRequestInformation", {kCommuneReviewer}},
-      {"/ctg.v1.CafRequests/DecideCafRequest", {kCommuneReviewer}},
-      {"/ctg.v1.CafRequests/RevokeCafRequest", {kCommuneReviewer}},
+      {"/ctg.v1.CafRequests/AmendCafRequest",
+       {kCafRequester},
+       ToCommune({A::kAmend})},
+      {"/ctg.v1.CafRequests/WithdrawCafRequest",
+       {kCafRequester},
+       ToCommune({A::kWithdraw})},
+      {"/ctg.v1.CafRequests/StartCafRequestStudy",
+       {kCommuneReviewer},
+       ToCommune({A::kStartStudy})},
+      {"/ctg.v1.CafRequests/RequestCafRequestInformation",
+       {kCommuneReviewer},
+       ToCommune({A::kRequestInformation})},
+      {"/ctg.v1.CafRequests/DecideCafRequest",
+       {kCommuneReviewer},
+       ToCommune({A::kApprove, A::kReject})},
+      {"/ctg.v1.CafRequests/RevokeCafRequest",
+       {kCommuneReviewer},
+       ToCommune({A::kRevoke})},
       {"/ctg.v1.CafRequests/UploadCafRequestData", {kCommuneReviewer}},
       {"/ctg.v1.CafRequests/GetCafRequestData", {kCafRequester}},
       {"/ctg.v1.TransferAgreements/RequestTransferAgreement", {kRequester}},

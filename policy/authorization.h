@@ -7,19 +7,32 @@
 #ifndef CTG_POLICY_AUTHORIZATION_H_
 #define CTG_POLICY_AUTHORIZATION_H_
 
+#include <optional>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "policy/identity.h"
+#include "policy/request_state.h"
 
 namespace ctg::policy {
 
-// One gRPC method and the roles that may call it.
+// What a method does to a request's lifecycle (request_state.h): the
+// actions it performs, on requests of which direction. DecideRequest
+// performs two (approve, reject).
+struct LifecycleStep {
+  Direction direction = Direction::kCommuneToCaf;
+  std::vector<RequestAction> actions;
+};
+
+// One gRPC method and the roles that may call it. This table is the one role
+// matrix: MayPerform (request_state.h) reads who may perform a lifecycle
+// action from the method that performs it.
 struct MethodRule {
   absl::string_view full_method;  // "/ctg.v1.DataRequests/SubmitRequest"
   std::vector<Role> roles;
+  std::optional<LifecycleStep> step;  // nullopt: the method moves no request
 };
 
 // Every method of every ctg.v1 service, in api.md order.

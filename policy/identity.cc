@@ -19,18 +19,6 @@ absl::Status Refuse(absl::string_view why) {
       absl::StrCat("certificate identity refused: ", why));
 }
 
-// SPIFFE path segments: letters, digits, '.', '-', '_' (no percent-encoding).
-bool IsSegment(absl::string_view s, size_t max_length) {
-  if (s.empty() || s.size() > max_length || s == "." || s == "..") return false;
-  for (char c : s) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' &&
-        c != '-' && c != '_') {
-      return false;
-    }
-  }
-  return true;
-}
-
 bool IsCafId(absl::string_view s) {
   if (s.empty() || s.size() > 16) return false;
   for (char c : s) {
@@ -58,6 +46,21 @@ absl::StatusOr<Role> ParseRole(OrganisationKind kind, absl::string_view name) {
 }
 
 }  // namespace
+
+// SPIFFE path segments: letters, digits, '.', '-', '_' (no percent-encoding).
+bool IsPersonSegment(absl::string_view person) {
+  if (person.empty() || person.size() > kMaxPersonLength || person == "." ||
+      person == "..") {
+    return false;
+  }
+  for (char c : person) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' &&
+        c != '-' && c != '_') {
+      return false;
+    }
+  }
+  return true;
+}
 
 absl::string_view RoleName(Role role) {
   switch (role) {
@@ -121,7 +124,7 @@ absl::StatusOr<Identity> ParseSpiffeId(absl::string_view uri,
   }
   auto role = ParseRole(id.kind, parts[2]);
   if (!role.ok()) return role.status();
-  if (!IsSegment(parts[3], 64)) {
+  if (!IsPersonSegment(parts[3])) {
     return Refuse("person must be 1-64 letters, digits, '.', '-' or '_'");
   }
   id.spiffe_id = std::string(uri);

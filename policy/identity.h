@@ -60,6 +60,15 @@ struct Identity {
 // Maximum length of a SPIFFE ID (the SPIFFE spec's limit).
 inline constexpr size_t kMaxSpiffeIdLength = 2048;
 
+// Maximum length of the person segment of a SPIFFE ID.
+inline constexpr size_t kMaxPersonLength = 64;
+
+// True when `person` may be the last segment of a SPIFFE ID, the person:
+// 1 to kMaxPersonLength letters, digits, '.', '-' or '_', and not "." nor
+// "..". The one check for a certificate's person and for an analysis operator
+// a request declares (R3), who must be able to hold a certificate.
+bool IsPersonSegment(absl::string_view person);
+
 // Parses `uri` as a SPIFFE ID of this gateway's `trust_domain`.
 // Errors (all kUnauthenticated, the message says what is wrong): not a
 // spiffe:// URI, another trust domain, a path that is not

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "policy/authorization.h"
 
 namespace ctg::policy {
 namespace {
@@ -197,37 +198,17 @@ absl::string_view DirectionName(Direction direction) {
 }
 
 bool MayPerform(Role role, RequestAction action, Direction direction) {
-  if (direction == Direction::kCafToCommune) {
-    switch (action) {
-      case A::kStartStudy:
-      case A::kRequestInformation:
-      case A::kApprove:
-      case A::kReject:
-      case A::kRevoke:
-        // R1: the other party, the commune, studies, decides and may end
-        // its own approval.
-        return role == Role::kCommuneReviewer;
-      case A::kAmend:
-      case A::kWithdraw:
-        return role == Role::kCafRequester;  // R2: the Caf's own request.
-      case A::kExpire:
-        return false;  // R11: the clock, not a person.
+  // One role matrix: the roles of the method that performs the action (R1:
+  // the other party studies and decides; R2: the filer amends and withdraws;
+  // R10: revocation). No method expires a request (R11: the clock does).
+  for (const MethodRule& rule : AuthorizationTable()) {
+    if (!rule.step.has_value() || rule.step->direction != direction ||
+        std::find(rule.step->actions.begin(), rule.step->actions.end(),
+                  action) == rule.step->actions.end()) {
+      continue;
     }
-    return false;
-  }
-  switch (action) {
-    case A::kStartStudy:
-    case A::kRequestInformation:
-    case A::kApprove:
-    case A::kReject:
-      return role == Role::kReviewer;  // R1: the Caf studies and decides.
-    case A::kAmend:
-    case A::kWithdraw:
-      return role == Role::kRequester;  // R2: the commune's own request.
-    case A::kRevoke:
-      return role == Role::kReviewer || role == Role::kAdmin;  // R10
-    case A::kExpire:
-      return false;  // R11: the clock, not a person.
+    return std::find(rule.roles.begin(), rule.roles.end(), role) !=
+           rule.roles.end();
   }
   return false;
 }

@@ -90,8 +90,9 @@ RequestState TargetState(RequestAction action);
 // True when `action` applies to a request in state `state`.
 bool IsLegalFrom(RequestState state, RequestAction action);
 // True when a caller with `role` may perform `action` on a request of
-// `direction` (tenant aside). Always false for kExpire, which follows from
-// time (R11).
+// `direction` (tenant aside): the roles of the method that performs it in
+// the authorization table (authorization.h), the one role matrix. Always
+// false for kExpire, which follows from time (R11).
 bool MayPerform(Role role, RequestAction action,
                 Direction direction = Direction::kCommuneToCaf);
 

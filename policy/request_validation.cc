@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
+#include "policy/identity.h"
 #include "policy/text.h"
 
 namespace ctg::policy {
@@ -34,17 +35,6 @@ std::string Item(absl::string_view field, size_t index) {
 
 std::string Time(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
-}
-
-bool IsPersonSegment(absl::string_view s) {
-  if (s.empty() || s.size() > 64 || s == "." || s == "..") return false;
-  for (char c : s) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' &&
-        c != '-' && c != '_') {
-      return false;
-    }
-  }
-  return true;
 }
 
 // Count, presence and duplicates of one list; then `known` for each item,

@@ -89,18 +89,31 @@ BaseBuilder::BaseBuilder(std::string period, int64_t max_errors)
 std::optional<TerritoryId> BaseBuilder::AddTerritory(const TerritoryDecl& decl,
                                                      int64_t line) {
   TerritoryId id = kNoTerritory;
+  if (!FindDeclared(decl, line, &id) || !CheckParentAndName(decl, line)) {
+    return std::nullopt;
+  }
+  if (id == kNoTerritory) return AddNew(decl, line);
+  if (!AgreesWithFirstRow(id, decl, line)) return std::nullopt;
+  last_ = id;
+  return id;
+}
+
+bool BaseBuilder::FindDeclared(const TerritoryDecl& decl, int64_t line,
+                               TerritoryId* id) {
   if (last_ != kNoTerritory && territories_[last_].code == decl.code &&
       territories_[last_].level == decl.level) {
-    id = last_;
-  } else {
-    if (!HasLevelShape(decl.level, decl.code)) {
-      errors_.Add(line, "territory_code", ShapeMessage(decl.level, decl.code));
-      return std::nullopt;
-    }
-    auto it = by_code_.find(decl.code);
-    if (it != by_code_.end()) id = it->second;
+    *id = last_;
+    return true;
   }
+  if (!HasLevelShape(decl.level, decl.code)) {
+    errors_.Add(line, "territory_code", ShapeMessage(decl.level, decl.code));
+    return false;
+  }
+  *id = FindCode(decl.code);
+  return true;
+}
 
+bool BaseBuilder::CheckParentAndName(const TerritoryDecl& decl, int64_t line) {
   // The parent must fit the code (or, for a QPV, be a commune code).
   const std::optional<absl::string_view> implied =
       ImpliedParent(decl.level, decl.code);
@@ -116,52 +129,53 @@ std::optional<TerritoryId> BaseBuilder::AddTerritory(const TerritoryDecl& decl,
                                TerritoryLevelName(decl.level), " ", decl.code,
                                " (expected ", *implied, ")"));
     }
-    return std::nullopt;
+    return false;
   }
   if (!implied.has_value() && !IsCommuneCode(decl.parent_commune)) {
     errors_.Add(line, "parent_commune",
                 absl::StrCat("\"", BoundedEcho(decl.parent_commune),
                              "\" is not a commune code"));
-    return std::nullopt;
+    return false;
   }
   if (decl.name.empty()) {
     errors_.Add(line, "territory_name", "is empty");
-    return std::nullopt;
+    return false;
   }
+  return true;
+}
 
-  if (id != kNoTerritory) {
-    // A later row of a known territory: it must agree with the first.
-    const Territory& t = territories_[id];
-    if (decl.name != t.name) {
-      errors_.Add(
-          line, "territory_name",
-          absl::StrCat("\"", BoundedEcho(decl.name), "\" differs from \"",
-                       BoundedEcho(t.name), "\" on line ", first_line_[id],
-                       " for territory ", t.code));
-      return std::nullopt;
-    }
-    if (decl.level == TerritoryLevel::kQpv) {
-      const std::string& first_parent = qpv_parent_[id];
-      if (decl.parent_commune != first_parent) {
-        errors_.Add(line, "parent_commune",
-                    absl::StrCat("\"", BoundedEcho(decl.parent_commune),
-                                 "\" differs from \"",
-                                 BoundedEcho(first_parent), "\" on line ",
-                                 first_line_[id], " for territory ", t.code));
-        return std::nullopt;
-      }
-    }
-    last_ = id;
-    return id;
+bool BaseBuilder::AgreesWithFirstRow(TerritoryId id, const TerritoryDecl& decl,
+                                     int64_t line) {
+  const Territory& t = territories_[id];
+  if (decl.name != t.name) {
+    errors_.Add(line, "territory_name",
+                absl::StrCat("\"", BoundedEcho(decl.name), "\" differs from \"",
+                             BoundedEcho(t.name), "\" on line ",
+                             first_line_[id], " for territory ", t.code));
+    return false;
   }
+  if (decl.level != TerritoryLevel::kQpv) return true;
+  const std::string& first_parent = qpv_parent_[id];
+  if (decl.parent_commune != first_parent) {
+    errors_.Add(line, "parent_commune",
+                absl::StrCat("\"", BoundedEcho(decl.parent_commune),
+                             "\" differs from \"", BoundedEcho(first_parent),
+                             "\" on line ", first_line_[id], " for territory ",
+                             t.code));
+    return false;
+  }
+  return true;
+}
 
+std::optional<TerritoryId> BaseBuilder::AddNew(const TerritoryDecl& decl,
+                                               int64_t line) {
   if (territories_.size() >= csv::kMaxTerritories) {
     errors_.Add(
         line, "",
         absl::StrCat("more than ", csv::kMaxTerritories, " territories"));
     return std::nullopt;
   }
-  id = static_cast<TerritoryId>(territories_.size());
+  const TerritoryId id = static_cast<TerritoryId>(territories_.size());
   Territory& t = territories_.emplace_back();
   t.code = std::string(decl.code);
   t.name = std::string(decl.name);
@@ -175,6 +189,11 @@ std::optional<TerritoryId> BaseBuilder::AddTerritory(const TerritoryDecl& decl,
   lines_.Grow(id);
   last_ = id;
   return id;
+}
+
+TerritoryId BaseBuilder::FindCode(absl::string_view code) const {
+  auto it = by_code_.find(code);
+  return it == by_code_.end() ? kNoTerritory : it->second;
 }
 
 bool BaseBuilder::SetCell(TerritoryId territory, CellId cell, uint32_t count,
@@ -222,59 +241,19 @@ void BaseBuilder::ResolveTerritories() {
     errors_.Add(0, "", "the base has no rows");
     return;
   }
-  auto find = [this](absl::string_view code) -> TerritoryId {
-    auto it = by_code_.find(code);
-    return it == by_code_.end() ? kNoTerritory : it->second;
-  };
   for (TerritoryId id = 0; id < territories_.size(); ++id) {
-    Territory& t = territories_[id];
-    switch (t.level) {
+    switch (territories_[id].level) {
       case TerritoryLevel::kCommune:
         break;
-      case TerritoryLevel::kIris: {
-        const absl::string_view commune = CommuneOfIris(t.code);
-        t.commune = find(commune);
-        if (t.commune == kNoTerritory) {
-          errors_.Add(0, "",
-                      absl::StrCat("iris ", t.code, ": its commune ", commune,
-                                   " has no rows"));
-          break;
-        }
-        territories_[t.commune].parts.push_back(id);
+      case TerritoryLevel::kIris:
+        LinkIris(id);
         break;
-      }
-      case TerritoryLevel::kQpv: {
-        const std::string& parent = qpv_parent_[id];
-        t.commune = find(parent);
-        if (t.commune == kNoTerritory) {
-          errors_.Add(0, "",
-                      absl::StrCat("qpv ", t.code, ": its parent commune ",
-                                   parent, " has no rows"));
-        }
+      case TerritoryLevel::kQpv:
+        LinkQpv(id);
         break;
-      }
-      case TerritoryLevel::kIrisQpv: {
-        const absl::string_view iris = IrisOfPiece(t.code);
-        const absl::string_view qpv = QpvOfPiece(t.code);
-        t.iris = find(iris);
-        t.qpv = find(qpv);
-        t.commune = find(CommuneOfIris(iris));
-        if (t.iris == kNoTerritory) {
-          errors_.Add(0, "",
-                      absl::StrCat("iris_qpv ", t.code, ": its IRIS ", iris,
-                                   " has no rows"));
-        } else {
-          territories_[t.iris].parts.push_back(id);
-        }
-        if (t.qpv == kNoTerritory) {
-          errors_.Add(0, "",
-                      absl::StrCat("iris_qpv ", t.code, ": its QPV ", qpv,
-                                   " has no rows"));
-        } else {
-          territories_[t.qpv].parts.push_back(id);
-        }
+      case TerritoryLevel::kIrisQpv:
+        LinkIrisQpv(id);
         break;
-      }
     }
   }
   for (TerritoryId id = 0; id < territories_.size(); ++id) {
@@ -283,23 +262,73 @@ void BaseBuilder::ResolveTerritories() {
               [this](TerritoryId a, TerritoryId b) {
                 return territories_[a].code < territories_[b].code;
               });
-    if (t.level != TerritoryLevel::kQpv) continue;
-    if (t.parts.empty()) {
-      errors_.Add(0, "",
-                  absl::StrCat("qpv ", t.code, " has no iris_qpv piece"));
-      continue;
-    }
-    if (t.commune == kNoTerritory) continue;
-    const bool touches_parent = std::any_of(
-        t.parts.begin(), t.parts.end(),
-        [&](TerritoryId p) { return territories_[p].commune == t.commune; });
-    if (!touches_parent) {
-      errors_.Add(0, "",
-                  absl::StrCat("qpv ", t.code,
-                               ": none of its pieces lies in its parent "
-                               "commune ",
-                               territories_[t.commune].code));
-    }
+    if (t.level == TerritoryLevel::kQpv) CheckQpvPieces(t);
+  }
+}
+
+void BaseBuilder::LinkIris(TerritoryId id) {
+  Territory& t = territories_[id];
+  const absl::string_view commune = CommuneOfIris(t.code);
+  t.commune = FindCode(commune);
+  if (t.commune == kNoTerritory) {
+    errors_.Add(0, "",
+                absl::StrCat("iris ", t.code, ": its commune ", commune,
+                             " has no rows"));
+    return;
+  }
+  territories_[t.commune].parts.push_back(id);
+}
+
+void BaseBuilder::LinkQpv(TerritoryId id) {
+  Territory& t = territories_[id];
+  const std::string& parent = qpv_parent_[id];
+  t.commune = FindCode(parent);
+  if (t.commune == kNoTerritory) {
+    errors_.Add(0, "",
+                absl::StrCat("qpv ", t.code, ": its parent commune ", parent,
+                             " has no rows"));
+  }
+}
+
+void BaseBuilder::LinkIrisQpv(TerritoryId id) {
+  Territory& t = territories_[id];
+  const absl::string_view iris = IrisOfPiece(t.code);
+  const absl::string_view qpv = QpvOfPiece(t.code);
+  t.iris = FindCode(iris);
+  t.qpv = FindCode(qpv);
+  t.commune = FindCode(CommuneOfIris(iris));
+  if (t.iris == kNoTerritory) {
+    errors_.Add(
+        0, "",
+        absl::StrCat("iris_qpv ", t.code, ": its IRIS ", iris, " has no rows"));
+  } else {
+    territories_[t.iris].parts.push_back(id);
+  }
+  if (t.qpv == kNoTerritory) {
+    errors_.Add(
+        0, "",
+        absl::StrCat("iris_qpv ", t.code, ": its QPV ", qpv, " has no rows"));
+  } else {
+    territories_[t.qpv].parts.push_back(id);
+  }
+}
+
+void BaseBuilder::CheckQpvPieces(const Territory& qpv) {
+  if (qpv.parts.empty()) {
+    errors_.Add(0, "",
+                absl::StrCat("qpv ", qpv.code, " has no iris_qpv piece"));
+    return;
+  }
+  if (qpv.commune == kNoTerritory) return;
+  const bool touches_parent = std::any_of(
+      qpv.parts.begin(), qpv.parts.end(),
+      [&](TerritoryId p) { return territories_[p].commune == qpv.commune; });
+  if (!touches_parent) {
+    errors_.Add(0, "",
+                absl::StrCat("qpv ", qpv.code,
+                             ": none of its pieces lies in its parent "
+                             "commune ",
+                             territories_[qpv.commune].code));
   }
 }
 

@@ -86,8 +86,26 @@ class BaseBuilder {
  private:
   BaseBuilder(std::string period, int64_t max_errors);
 
+  // AddTerritory's steps, each recording its error and returning false (or
+  // nullopt) when the row is refused. FindDeclared: the code's shape, then
+  // *id = the territory already declared with that code, or kNoTerritory.
+  bool FindDeclared(const TerritoryDecl& decl, int64_t line, TerritoryId* id);
+  bool CheckParentAndName(const TerritoryDecl& decl, int64_t line);
+  // A later row of a known territory must agree with its first row.
+  bool AgreesWithFirstRow(TerritoryId id, const TerritoryDecl& decl,
+                          int64_t line);
+  std::optional<TerritoryId> AddNew(const TerritoryDecl& decl, int64_t line);
+  // The territory of `code`, or kNoTerritory.
+  TerritoryId FindCode(absl::string_view code) const;
+
   // Whole-base checks, recording errors.
   void ResolveTerritories();
+  // ResolveTerritories' steps: a territory linked to the ones it lies in,
+  // which list it among their parts; a QPV's pieces checked.
+  void LinkIris(TerritoryId id);
+  void LinkQpv(TerritoryId id);
+  void LinkIrisQpv(TerritoryId id);
+  void CheckQpvPieces(const Territory& qpv);
   void CheckCompleteness();
   void CheckSums();
   void CheckRelations();

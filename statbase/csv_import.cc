@@ -129,6 +129,158 @@ std::optional<std::string> ParseInteger(absl::string_view s, uint64_t max,
   return std::nullopt;
 }
 
+// The errors of one row, each naming its column; ok() until the first.
+class RowErrors {
+ public:
+  RowErrors(ErrorList& errors, int64_t line) : errors_(errors), line_(line) {}
+  void Fail(Column column, std::string message) {
+    errors_.Add(line_, kColumnNames[column], std::move(message));
+    ok_ = false;
+  }
+  bool ok() const { return ok_; }
+
+ private:
+  ErrorList& errors_;
+  const int64_t line_;
+  bool ok_ = true;
+};
+
+// Splits a data row into its kColumnCount fields; false, with the error
+// recorded, when it is not a CSV record of that many fields.
+bool SplitRow(absl::string_view line, int64_t line_no, ErrorList& errors,
+              absl::string_view* fields, std::string* scratch) {
+  int count = 0;
+  if (std::optional<SplitError> e =
+          SplitRecord(line, fields, &count, scratch)) {
+    errors.Add(line_no,
+               e->field >= 0 && e->field < kColumnCount ? kColumnNames[e->field]
+                                                        : absl::string_view(),
+               std::move(e->message));
+    return false;
+  }
+  if (count != kColumnCount) {
+    errors.Add(
+        line_no, "",
+        absl::StrCat("expected ", kColumnCount, " fields, found ", count));
+    return false;
+  }
+  return true;
+}
+
+void CheckPeriod(absl::string_view period, absl::string_view imported,
+                 RowErrors& errors) {
+  if (period != imported) {
+    errors.Fail(csv::kPeriod, absl::StrCat("\"", BoundedEcho(period),
+                                           "\" differs from the imported "
+                                           "period \"",
+                                           BoundedEcho(imported), "\""));
+  }
+}
+
+std::optional<TerritoryLevel> ParseLevel(absl::string_view field,
+                                         RowErrors& errors) {
+  const std::optional<TerritoryLevel> level = ParseTerritoryLevel(field);
+  if (!level) {
+    errors.Fail(csv::kTerritoryLevel,
+                absl::StrCat("\"", BoundedEcho(field),
+                             "\" is not a territory level (commune, iris, qpv, "
+                             "iris_qpv)"));
+  }
+  return level;
+}
+
+std::optional<IndicatorId> ParseIndicator(absl::string_view field,
+                                          RowErrors& errors) {
+  const std::optional<IndicatorId> ind = FindIndicatorId(field);
+  if (!ind) {
+    errors.Fail(csv::kIndicator, absl::StrCat("\"", BoundedEcho(field),
+                                              "\" is not a known indicator"));
+  }
+  return ind;
+}
+
+// The cell of category `category_code` of breakdown `breakdown_code` (not
+// empty) of indicator `ind`.
+std::optional<CellId> CategoryCellOf(IndicatorId ind,
+                                     absl::string_view breakdown_code,
+                                     absl::string_view category_code,
+                                     RowErrors& errors) {
+  const Indicator& indicator = Indicators()[ind];
+  int b = -1;
+  for (size_t i = 0; i < indicator.breakdowns.size(); ++i) {
+    if (indicator.breakdowns[i].code == breakdown_code) {
+      b = static_cast<int>(i);
+    }
+  }
+  if (b < 0) {
+    errors.Fail(csv::kBreakdown,
+                absl::StrCat("\"", BoundedEcho(breakdown_code),
+                             "\" is not a breakdown of indicator \"",
+                             indicator.code, "\""));
+    return std::nullopt;
+  }
+  const auto& categories = indicator.breakdowns[b].categories;
+  int c = -1;
+  for (size_t i = 0; i < categories.size(); ++i) {
+    if (categories[i].code == category_code) c = static_cast<int>(i);
+  }
+  if (c >= 0) return CategoryCell(ind, b, c);
+  if (category_code.empty()) {
+    errors.Fail(csv::kCategory, absl::StrCat("is empty (breakdown \"",
+                                             BoundedEcho(breakdown_code),
+                                             "\" needs a category)"));
+  } else {
+    errors.Fail(csv::kCategory,
+                absl::StrCat("\"", BoundedEcho(category_code),
+                             "\" is not a category of breakdown \"",
+                             BoundedEcho(breakdown_code), "\""));
+  }
+  return std::nullopt;
+}
+
+// The cell a row names: the indicator's total (breakdown and category
+// empty) or one of its categories.
+std::optional<CellId> CellOf(IndicatorId ind, absl::string_view breakdown_code,
+                             absl::string_view category_code,
+                             RowErrors& errors) {
+  if (!breakdown_code.empty()) {
+    return CategoryCellOf(ind, breakdown_code, category_code, errors);
+  }
+  if (category_code.empty()) return TotalCell(ind);
+  errors.Fail(csv::kCategory,
+              absl::StrCat("must be empty when breakdown is empty, found \"",
+                           BoundedEcho(category_code), "\""));
+  return std::nullopt;
+}
+
+struct Figures {
+  uint64_t count = 0;
+  uint64_t amount = 0;  // euros per month; amount indicators only
+};
+
+// The count, and the amount for an amount indicator (which must be empty
+// for a count indicator). `ind` unknown: the amount is not read.
+Figures ParseFigures(absl::string_view count, absl::string_view amount,
+                     std::optional<IndicatorId> ind, RowErrors& errors) {
+  Figures out;
+  if (std::optional<std::string> e =
+          ParseInteger(count, kMaxCount, &out.count)) {
+    errors.Fail(csv::kCount, *std::move(e));
+  }
+  if (!ind) return out;
+  if (Indicators()[*ind].unit == Unit::kEurosPerMonth) {
+    if (std::optional<std::string> e = ParseInteger(
+            amount, static_cast<uint64_t>(kMaxAmount), &out.amount)) {
+      errors.Fail(csv::kAmountEur, *std::move(e));
+    }
+  } else if (!amount.empty()) {
+    errors.Fail(csv::kAmountEur,
+                absl::StrCat("must be empty for a count indicator, found \"",
+                             BoundedEcho(amount), "\""));
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<CsvImporter> CsvImporter::Create(ImportOptions options) {
@@ -266,125 +418,29 @@ bool CsvImporter::CheckEncoding(absl::string_view line) {
 }
 
 void CsvImporter::ProcessRow(absl::string_view line) {
-  ErrorList& errors = builder_.errors();
   absl::string_view f[kColumnCount];
   std::string scratch[kColumnCount];
-  int count = 0;
-  if (std::optional<SplitError> e = SplitRecord(line, f, &count, scratch)) {
-    errors.Add(line_no_,
-               e->field >= 0 && e->field < kColumnCount ? kColumnNames[e->field]
-                                                        : absl::string_view(),
-               std::move(e->message));
-    return;
-  }
-  if (count != kColumnCount) {
-    errors.Add(
-        line_no_, "",
-        absl::StrCat("expected ", kColumnCount, " fields, found ", count));
-    return;
-  }
-
-  bool ok = true;
-  auto fail = [&](Column column, std::string message) {
-    errors.Add(line_no_, kColumnNames[column], std::move(message));
-    ok = false;
-  };
-
-  if (f[csv::kPeriod] != options_.period) {
-    fail(csv::kPeriod, absl::StrCat("\"", BoundedEcho(f[csv::kPeriod]),
-                                    "\" differs from the imported period \"",
-                                    BoundedEcho(options_.period), "\""));
-  }
+  if (!SplitRow(line, line_no_, builder_.errors(), f, scratch)) return;
+  // Every field is checked, so that one row reports all its errors.
+  RowErrors errors(builder_.errors(), line_no_);
+  CheckPeriod(f[csv::kPeriod], options_.period, errors);
   const std::optional<TerritoryLevel> level =
-      ParseTerritoryLevel(f[csv::kTerritoryLevel]);
-  if (!level) {
-    fail(csv::kTerritoryLevel,
-         absl::StrCat("\"", BoundedEcho(f[csv::kTerritoryLevel]),
-                      "\" is not a territory level (commune, iris, qpv, "
-                      "iris_qpv)"));
-  }
-
-  // The cell.
+      ParseLevel(f[csv::kTerritoryLevel], errors);
+  const std::optional<IndicatorId> ind =
+      ParseIndicator(f[csv::kIndicator], errors);
   std::optional<CellId> cell;
-  const absl::string_view breakdown_code = f[csv::kBreakdown];
-  const absl::string_view category_code = f[csv::kCategory];
-  const std::optional<IndicatorId> ind = FindIndicatorId(f[csv::kIndicator]);
-  if (!ind) {
-    fail(csv::kIndicator, absl::StrCat("\"", BoundedEcho(f[csv::kIndicator]),
-                                       "\" is not a known indicator"));
-  } else {
-    const Indicator& indicator = Indicators()[*ind];
-    if (breakdown_code.empty()) {
-      if (category_code.empty()) {
-        cell = TotalCell(*ind);
-      } else {
-        fail(csv::kCategory,
-             absl::StrCat("must be empty when breakdown is empty, found \"",
-                          BoundedEcho(category_code), "\""));
-      }
-    } else {
-      int b = -1;
-      for (size_t i = 0; i < indicator.breakdowns.size(); ++i) {
-        if (indicator.breakdowns[i].code == breakdown_code) {
-          b = static_cast<int>(i);
-        }
-      }
-      if (b < 0) {
-        fail(csv::kBreakdown,
-             absl::StrCat("\"", BoundedEcho(breakdown_code),
-                          "\" is not a breakdown of indicator \"",
-                          indicator.code, "\""));
-      } else {
-        const auto& categories = indicator.breakdowns[b].categories;
-        int c = -1;
-        for (size_t i = 0; i < categories.size(); ++i) {
-          if (categories[i].code == category_code) c = static_cast<int>(i);
-        }
-        if (c >= 0) {
-          cell = CategoryCell(*ind, b, c);
-        } else if (category_code.empty()) {
-          fail(csv::kCategory, absl::StrCat("is empty (breakdown \"",
-                                            BoundedEcho(breakdown_code),
-                                            "\" needs a category)"));
-        } else {
-          fail(csv::kCategory,
-               absl::StrCat("\"", BoundedEcho(category_code),
-                            "\" is not a category of breakdown \"",
-                            BoundedEcho(breakdown_code), "\""));
-        }
-      }
-    }
-  }
-
-  // The figures.
-  uint64_t count_value = 0;
-  if (std::optional<std::string> e =
-          ParseInteger(f[csv::kCount], kMaxCount, &count_value)) {
-    fail(csv::kCount, *std::move(e));
-  }
-  uint64_t amount_value = 0;
-  if (ind) {
-    if (Indicators()[*ind].unit == Unit::kEurosPerMonth) {
-      if (std::optional<std::string> e =
-              ParseInteger(f[csv::kAmountEur],
-                           static_cast<uint64_t>(kMaxAmount), &amount_value)) {
-        fail(csv::kAmountEur, *std::move(e));
-      }
-    } else if (!f[csv::kAmountEur].empty()) {
-      fail(csv::kAmountEur,
-           absl::StrCat("must be empty for a count indicator, found \"",
-                        BoundedEcho(f[csv::kAmountEur]), "\""));
-    }
-  }
-  if (!ok) return;
+  if (ind) cell = CellOf(*ind, f[csv::kBreakdown], f[csv::kCategory], errors);
+  const Figures figures =
+      ParseFigures(f[csv::kCount], f[csv::kAmountEur], ind, errors);
+  if (!errors.ok()) return;
 
   const std::optional<TerritoryId> territory =
       builder_.AddTerritory({*level, f[csv::kTerritoryCode],
                              f[csv::kTerritoryName], f[csv::kParentCommune]},
                             line_no_);
   if (!territory) return;
-  if (builder_.SetCell(*territory, *cell, static_cast<uint32_t>(count_value),
-                       static_cast<int64_t>(amount_value), line_no_)) {
+  if (builder_.SetCell(*territory, *cell, static_cast<uint32_t>(figures.count),
+                       static_cast<int64_t>(figures.amount), line_no_)) {
     ++rows_;
   }
 }

@@ -1,12 +1,12 @@
 #include "bench/load/methods.h"
 
 #include <chrono>
-#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "base/thread_pool.h"
 #include "ctg/v1/audit.grpc.pb.h"
 #include "ctg/v1/data_requests.grpc.pb.h"
 #include "ctg/v1/extracts.grpc.pb.h"
@@ -211,12 +211,13 @@ class ExtractLoad final : public MethodLoad {
   absl::Status Provision(int64_t calls) override {
     const int64_t per_pool = calls / static_cast<int64_t>(pools_.size()) + 1;
     std::vector<absl::Status> results(pools_.size());
-    std::vector<std::thread> threads;
-    for (size_t i = 0; i < pools_.size(); ++i) {
-      threads.emplace_back(
-          [&, i] { results[i] = pools_[i]->Provision(per_pool); });
-    }
-    for (std::thread& t : threads) t.join();
+    {
+      base::ThreadPool workers(static_cast<int>(pools_.size()));
+      for (size_t i = 0; i < pools_.size(); ++i) {
+        workers.Schedule(
+            [&, i](int) { results[i] = pools_[i]->Provision(per_pool); });
+      }
+    }  // joins: every pool is provisioned
     for (const absl::Status& s : results) {
       if (!s.ok()) return s;
     }

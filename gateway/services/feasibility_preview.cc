@@ -77,8 +77,6 @@ ctg::v1::MaskReason MaskReasonToProto(sdc::MaskReason reason) {
       return ctg::v1::SECONDARY;
     case sdc::MaskReason::kEarlierRelease:
       return ctg::v1::EARLIER_RELEASE;
-    case sdc::MaskReason::kDominance:
-      return ctg::v1::DOMINANCE;
     case sdc::MaskReason::kGroupDisclosure:
       return ctg::v1::GROUP_DISCLOSURE;
     case sdc::MaskReason::kNone:

@@ -49,6 +49,7 @@ absl::StatusOr<AuditReport> AuditRelease(const TableModel& model,
       const Cell& c = model.cells[ci];
       AuditRole role = AuditRole::kIgnored;
       internal::CellPlan plan;
+      plan.small_figure = IsSmallFigure(c, b, config);  // R7: C2 applies
       auto m = mem.find(ci);
       if (m != mem.end() && m->second->state == MemoryEntry::State::kMasked) {
         plan.seen_masked = true;

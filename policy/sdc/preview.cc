@@ -28,9 +28,6 @@ FeasibilityPreview MakePreview(const Release& release) {
       case MaskReason::kDerivedFigure:
         ++p.cells_masked_small;
         break;
-      case MaskReason::kDominance:
-        ++p.cells_masked_dominance;
-        break;
       case MaskReason::kSecondary:
         ++p.cells_masked_secondary;
         break;
@@ -53,7 +50,6 @@ std::string FormatPreview(const FeasibilityPreview& p) {
       "\ncells published: ", p.cells_published,
       "\ncells excluded (R6): ", p.cells_excluded,
       "\ncells masked, small count (R7): ", p.cells_masked_small,
-      "\ncells masked, dominance: ", p.cells_masked_dominance,
       "\ncells masked, secondary: ", p.cells_masked_secondary,
       "\ncells masked, earlier release: ", p.cells_masked_earlier,
       "\ncells masked, group disclosure: ", p.cells_masked_group,

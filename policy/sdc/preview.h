@@ -27,9 +27,8 @@ struct FeasibilityPreview {
   std::vector<ExcludedTerritory> excluded;  // R6, (territory, period) pairs
   int64_t cells_total = 0;                  // requested cells
   int64_t cells_published = 0;
-  int64_t cells_excluded = 0;          // cells of excluded territories
-  int64_t cells_masked_small = 0;      // R7 small counts and derived figures
-  int64_t cells_masked_dominance = 0;  // optional dominance rule
+  int64_t cells_excluded = 0;      // cells of excluded territories
+  int64_t cells_masked_small = 0;  // R7 small counts and derived figures
   int64_t cells_masked_secondary = 0;
   int64_t cells_masked_earlier = 0;  // masked because masked earlier
   int64_t cells_masked_group = 0;    // optional group-disclosure rule

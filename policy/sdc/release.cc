@@ -12,8 +12,6 @@ const char* MaskReasonName(MaskReason reason) {
       return "small_count";
     case MaskReason::kDerivedFigure:
       return "derived_figure";
-    case MaskReason::kDominance:
-      return "dominance";
     case MaskReason::kEarlierRelease:
       return "earlier_release";
     case MaskReason::kSecondary:

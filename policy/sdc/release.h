@@ -27,7 +27,6 @@ enum class MaskReason {
   kExcludedTerritory,  // R6
   kSmallCount,         // R7: count 1-4 (or 0 with mask_zeros)
   kDerivedFigure,      // R7: amount or mean over fewer than 5 contributors
-  kDominance,          // optional (n, k) dominance on amounts
   kEarlierRelease,     // masked in an earlier release to the same commune
   kSecondary,          // protects another cell (Gauss step or audit repair)
   kGroupDisclosure,    // optional: one category holds the whole total

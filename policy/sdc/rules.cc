@@ -25,18 +25,12 @@ bool IsDerivedFigureMasked(int64_t contributors, const SdcConfig& config) {
   return contributors > 0 && contributors < config.frequency_threshold;
 }
 
-// Optional dominance rule (n, k) on amounts.
-bool IsDominated(absl::Span<const int64_t> top, int64_t amount,
-                 const SdcConfig& config) {
-  const DominanceRule& d = config.dominance;
-  if (!d.enabled || amount <= 0 || d.n <= 0 ||
-      static_cast<int>(top.size()) < d.n) {
-    return false;
-  }
-  long double sum = 0;
-  for (int i = 0; i < d.n; ++i) sum += static_cast<long double>(top[i]);
-  return sum * 100.0L >
-         static_cast<long double>(d.k) * static_cast<long double>(amount);
+// R7, counts and derived figures.
+bool IsSmallFigure(const Cell& cell, const Block& block,
+                   const SdcConfig& config) {
+  return block.kind == IndicatorKind::kCount
+             ? IsSmallCount(cell.value, config)
+             : IsDerivedFigureMasked(cell.value, config);
 }
 
 PrimaryReason ClassifyPrimary(const Cell& cell, const Block& block,
@@ -44,16 +38,9 @@ PrimaryReason ClassifyPrimary(const Cell& cell, const Block& block,
   if (IsExcludedCell(cell, config)) {  // R6
     return PrimaryReason::kExcludedTerritory;
   }
-  if (block.kind == IndicatorKind::kCount) {
-    if (IsSmallCount(cell.value, config)) return PrimaryReason::kSmallCount;
-    return PrimaryReason::kNone;
-  }
-  if (IsDerivedFigureMasked(cell.value, config))
-    return PrimaryReason::kDerivedFigure;
-  if (IsDominated(cell.top_contributions, cell.amount, config)) {
-    return PrimaryReason::kDominance;
-  }
-  return PrimaryReason::kNone;
+  if (!IsSmallFigure(cell, block, config)) return PrimaryReason::kNone;
+  return block.kind == IndicatorKind::kCount ? PrimaryReason::kSmallCount
+                                             : PrimaryReason::kDerivedFigure;
 }
 
 // Group attribute disclosure (optional, R7 in spirit: a figure about every

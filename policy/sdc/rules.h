@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <vector>
 
-#include "absl/types/span.h"
 #include "policy/sdc/cell_key.h"
 #include "policy/sdc/table_model.h"
 
@@ -44,12 +43,6 @@ enum class SingletonMethod {
             // mixed-sign exception)
 };
 
-struct DominanceRule {
-  bool enabled = false;  // off by default (R7 leaves it to the Caf)
-  int n = 1;             // the n largest contributions...
-  double k = 85.0;       // ...may not exceed k % of the cell's amount
-};
-
 // A figure the Caf publishes openly (commune-level open data): known to every
 // reader, treated like a figure published in an earlier release.
 struct OpenFigure {
@@ -81,7 +74,6 @@ struct SdcConfig {
   bool group_disclosure = false;
   // Figures published openly by the Caf (empty by default).
   std::vector<OpenFigure> open_data;
-  DominanceRule dominance;  // optional (n, k) rule on amounts
   // Apply R6 to hidden pieces of the common refinement (IRIS ∩ QPV, IRIS
   // minus its QPV parts) too, so that a small area cannot be obtained by
   // difference of two released territories.
@@ -103,7 +95,6 @@ enum class PrimaryReason {
   kExcludedTerritory,  // R6
   kSmallCount,         // R7 frequency (and zeros when mask_zeros)
   kDerivedFigure,      // R7 amount/mean over < frequency_threshold
-  kDominance,          // optional (n, k) rule
   kGroupDisclosure,    // optional: one category holds the whole total
 };
 
@@ -123,14 +114,16 @@ bool IsSmallCount(int64_t count, const SdcConfig& config);
 // figure like a zero count, masked only when mask_zeros).
 bool IsDerivedFigureMasked(int64_t contributors, const SdcConfig& config);
 
-// Dominance (n, k): the n largest contributions exceed k % of the amount.
-// `top` holds the largest contributions, descending; fewer than n entries or
-// a disabled rule never dominate.
-bool IsDominated(absl::Span<const int64_t> top, int64_t amount,
-                 const SdcConfig& config);
+// R7 on one cell of `block`, whatever its territory: a small count in a
+// count block (IsSmallCount), a derived figure over too few contributors in
+// an amount block (IsDerivedFigureMasked). Such a cell must keep a feasible
+// maximum of at least frequency_threshold (C2), even when R6 is the reason it
+// is protected.
+bool IsSmallFigure(const Cell& cell, const Block& block,
+                   const SdcConfig& config);
 
 // The primary reason of one cell of `block` (R6 first, then R7 frequency or
-// derived figure, then dominance).
+// derived figure).
 PrimaryReason ClassifyPrimary(const Cell& cell, const Block& block,
                               const SdcConfig& config);
 

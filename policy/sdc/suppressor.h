@@ -4,7 +4,7 @@
 // published, masked or excluded:
 //
 //   1. primary suppression: the rules (rules.h: R6 territories, R7 small
-//      counts and derived figures, optional dominance), plus every cell masked
+//      counts and derived figures), plus every cell masked
 //      in an earlier release (memory);
 //   2. forced publication: cells published in an earlier release (the reader
 //      knows them) and the identities of linked indicators; zero figures are

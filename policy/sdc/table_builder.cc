@@ -22,8 +22,9 @@ struct ParsedBlock {
   int64_t ncross = 1;
   std::vector<int64_t> total, total_amount;         // per piece
   std::vector<std::vector<int64_t>> count, amount;  // [b][piece * ncat + c]
-  absl::flat_hash_map<int64_t, std::vector<int64_t>> top;  // TopKey -> list
-  int64_t TopKey(int32_t b, int32_t p, int32_t c) const {  // b = -1: total
+  // One figure of the input: breakdown b (-1: the total), piece p, category
+  // c.
+  int64_t FigureKey(int32_t b, int32_t p, int32_t c) const {
     return ((static_cast<int64_t>(b) + 1) * (1 << 20) + c) * (1LL << 31) + p;
   }
 };
@@ -90,7 +91,7 @@ absl::StatusOr<ParsedBlock> Parse(const Geography& geo, const BlockInput& in) {
     } else if (!f.category.empty()) {
       return Bad(in, absl::StrCat(where, ": category without breakdown"));
     }
-    if (!seen.insert(pb.TopKey(b, p, c)).second) {
+    if (!seen.insert(pb.FigureKey(b, p, c)).second) {
       return Bad(in, absl::StrCat(where, ": figure given twice"));
     }
     if (b < 0) {
@@ -100,8 +101,6 @@ absl::StatusOr<ParsedBlock> Parse(const Geography& geo, const BlockInput& in) {
       pb.count[b][static_cast<size_t>(p) * pb.ncat[b] + c] = f.count;
       pb.amount[b][static_cast<size_t>(p) * pb.ncat[b] + c] = f.amount;
     }
-    if (!f.top_contributions.empty())
-      pb.top[pb.TopKey(b, p, c)] = f.top_contributions;
   }
   for (size_t p = 0; p < np; ++p) {
     if (pb.total[p] < 0)
@@ -142,21 +141,6 @@ void AddRows(const ParsedBlock& pb, int32_t block, size_t np, TableModel* m) {
       m->inner.push_back(in);
     }
   }
-}
-
-std::vector<int64_t> MergeTop(const ParsedBlock& pb, int32_t b, int32_t c,
-                              const std::vector<int32_t>& pieces) {
-  std::vector<int64_t> all;
-  size_t keep = 0;
-  for (int32_t p : pieces) {
-    auto it = pb.top.find(pb.TopKey(b, p, c));
-    if (it == pb.top.end()) continue;
-    keep = std::max(keep, it->second.size());
-    all.insert(all.end(), it->second.begin(), it->second.end());
-  }
-  std::sort(all.begin(), all.end(), std::greater<int64_t>());
-  if (all.size() > keep) all.resize(keep);
-  return all;
 }
 
 // Blocks of one period linked by total_equals form one model block (the
@@ -287,7 +271,6 @@ absl::Status AddCells(const Geography& geo, const BlockInput& in,
           cell.value += b < 0 ? pb.total[p] : pb.count[b][k];
           cell.amount += b < 0 ? pb.total_amount[p] : pb.amount[b][k];
         }
-        cell.top_contributions = MergeTop(pb, b, c, pieces);
         cell.territory_population = popu;
         cell.requested = wanted;
         cell.piece = is_piece;

@@ -59,8 +59,6 @@ struct Figure {
   std::string category;   // empty iff breakdown is empty
   int64_t count = 0;      // count, or number of contributors (amount blocks)
   int64_t amount = 0;     // euros (amount blocks)
-  // Largest individual contributions, descending (optional; dominance rule).
-  std::vector<int64_t> top_contributions;
 };
 
 // A cell of an indicator, by codes (breakdown and category empty: the total).

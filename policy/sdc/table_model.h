@@ -55,8 +55,6 @@ struct Cell {
   int64_t value = 0;
   // Euros, amount blocks only. Never negative.
   int64_t amount = 0;
-  // Largest individual contributions, descending (optional; dominance rule).
-  std::vector<int64_t> top_contributions;
   // Allocataires of the cell's territory in its period (R6), or -1 when the
   // rule does not apply (the territory is never released nor protected by R6).
   int64_t territory_population = -1;

@@ -17,7 +17,6 @@ TEST(FeasibilityPreviewTest, EveryMaskReasonHasItsOwnProtoValue) {
   EXPECT_EQ(MaskReasonToProto(sdc::MaskReason::kSecondary), ctg::v1::SECONDARY);
   EXPECT_EQ(MaskReasonToProto(sdc::MaskReason::kEarlierRelease),
             ctg::v1::EARLIER_RELEASE);
-  EXPECT_EQ(MaskReasonToProto(sdc::MaskReason::kDominance), ctg::v1::DOMINANCE);
   EXPECT_EQ(MaskReasonToProto(sdc::MaskReason::kGroupDisclosure),
             ctg::v1::GROUP_DISCLOSURE);
   // Not masked cells: a published figure, an excluded territory (listed apart).

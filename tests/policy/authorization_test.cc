@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "ctg/v1/audit.grpc.pb.h"
 #include "ctg/v1/caf_requests.grpc.pb.h"
@@ -152,6 +154,64 @@ TEST(AuthorizationTest, TableCoversExactlyTheProtoMethods) {
   std::set<std::string> expected;
   for (const auto& entry : Expected()) expected.insert(entry.first);
   EXPECT_EQ(expected, ProtoMethods());
+}
+
+// The methods that move a request, and what they do to it, written out
+// independently of the implementation (request_state.h's lifecycle, both
+// directions of R1). Every other method moves nothing.
+TEST(AuthorizationTest, LifecycleMethodsNameTheirActions) {
+  using A = RequestAction;
+  constexpr Direction kToCaf = Direction::kCommuneToCaf;
+  constexpr Direction kToCommune = Direction::kCafToCommune;
+  const std::map<std::string, std::pair<Direction, std::vector<A>>> expected = {
+      {"/ctg.v1.DataRequests/AmendRequest", {kToCaf, {A::kAmend}}},
+      {"/ctg.v1.DataRequests/WithdrawRequest", {kToCaf, {A::kWithdraw}}},
+      {"/ctg.v1.DataRequests/StartStudy", {kToCaf, {A::kStartStudy}}},
+      {"/ctg.v1.DataRequests/RequestInformation",
+       {kToCaf, {A::kRequestInformation}}},
+      {"/ctg.v1.DataRequests/DecideRequest",
+       {kToCaf, {A::kApprove, A::kReject}}},
+      {"/ctg.v1.DataRequests/RevokeRequest", {kToCaf, {A::kRevoke}}},
+      {"/ctg.v1.CafRequests/AmendCafRequest", {kToCommune, {A::kAmend}}},
+      {"/ctg.v1.CafRequests/WithdrawCafRequest", {kToCommune, {A::kWithdraw}}},
+      {"/ctg.v1.CafRequests/StartCafRequestStudy",
+       {kToCommune, {A::kStartStudy}}},
+      {"/ctg.v1.CafRequests/RequestCafRequestInformation",
+       {kToCommune, {A::kRequestInformation}}},
+      {"/ctg.v1.CafRequests/DecideCafRequest",
+       {kToCommune, {A::kApprove, A::kReject}}},
+      {"/ctg.v1.CafRequests/RevokeCafRequest", {kToCommune, {A::kRevoke}}},
+  };
+  std::map<std::string, std::pair<Direction, std::vector<A>>> got;
+  for (const MethodRule& rule : AuthorizationTable()) {
+    if (rule.step.has_value()) {
+      got[std::string(rule.full_method)] = {rule.step->direction,
+                                            rule.step->actions};
+    }
+  }
+  EXPECT_EQ(got, expected);
+}
+
+// The one role matrix: who may perform a lifecycle action is who may call
+// the method performing it, in both directions; nobody expires a request.
+TEST(AuthorizationTest, MayPerformIsTheMethodsRoles) {
+  for (const MethodRule& rule : AuthorizationTable()) {
+    if (!rule.step.has_value()) continue;
+    for (RequestAction action : rule.step->actions) {
+      for (Role role : kAllRoles) {
+        SCOPED_TRACE(std::string(rule.full_method) + " as " +
+                     std::string(RoleName(role)));
+        EXPECT_EQ(MayPerform(role, action, rule.step->direction),
+                  Authorize(role, rule.full_method).ok());
+      }
+    }
+  }
+  for (Role role : kAllRoles) {
+    EXPECT_FALSE(
+        MayPerform(role, RequestAction::kExpire, Direction::kCommuneToCaf));
+    EXPECT_FALSE(
+        MayPerform(role, RequestAction::kExpire, Direction::kCafToCommune));
+  }
 }
 
 // R8: health and reflection answer every accepted identity.

@@ -1,5 +1,7 @@
 #include "policy/identity.h"
 
+#include <string>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "policy/territory_code.h"
@@ -118,6 +120,35 @@ TEST(ParseSpiffeIdTest, RefusesOverlongIds) {
 }
 
 // R8: a Caf role is accepted only for this gateway's own Caf.
+TEST(IsPersonSegmentTest, LettersDigitsDotDashUnderscoreUpTo64) {
+  EXPECT_TRUE(IsPersonSegment("alice.martin"));
+  EXPECT_TRUE(IsPersonSegment("bureau_etudes-2"));
+  EXPECT_TRUE(IsPersonSegment(std::string(kMaxPersonLength, 'a')));
+  EXPECT_TRUE(IsPersonSegment("..."));
+  EXPECT_FALSE(IsPersonSegment(""));
+  EXPECT_FALSE(IsPersonSegment("."));
+  EXPECT_FALSE(IsPersonSegment(".."));
+  EXPECT_FALSE(IsPersonSegment(std::string(kMaxPersonLength + 1, 'a')));
+  EXPECT_FALSE(IsPersonSegment("a b"));
+  EXPECT_FALSE(IsPersonSegment("a/b"));
+  EXPECT_FALSE(IsPersonSegment("a%20b"));
+  EXPECT_FALSE(IsPersonSegment("\xc3\xa9lise"));  // "élise": ASCII only
+}
+
+// The person a certificate may carry is exactly what IsPersonSegment accepts.
+TEST(IsPersonSegmentTest, IsTheCertificatesPersonCheck) {
+  for (const std::string& person :
+       {std::string("alice.martin"), std::string(".."), std::string("a b"),
+        std::string(kMaxPersonLength, 'x'),
+        std::string(kMaxPersonLength + 1, 'x')}) {
+    EXPECT_EQ(ParseSpiffeId("spiffe://ctg.caf33.fr/caf/33/admin/" + person,
+                            "ctg.caf33.fr")
+                  .ok(),
+              IsPersonSegment(person))
+        << person;
+  }
+}
+
 TEST(CheckOwnCafTest, AcceptsTheOwnCafsRoles) {
   for (const char* role : {"reviewer", "admin", "auditor"}) {
     CTG_ASSERT_OK_AND_ASSIGN(

@@ -24,6 +24,10 @@
 #                               policy::sdc::SdcConfig;
 #   requested cells (R5-R7)     no cell marked requested in gateway/:
 #                               policy::sdc::MarkRequested decides;
+#   scope model (R5-R7)         no table model built in gateway/ (BuildTable,
+#                               MarkRequested, CommuneGeography,
+#                               ModelIndicators): policy::sdc::BuildScopeModel
+#                               decides what the reader knows;
 #   declared operator (R3)      no IsDeclaredOperator in gateway/:
 #                               policy::CheckMayDownload decides.
 # KNOWN lists the places that still decide outside policy/, with the rule;
@@ -42,6 +46,7 @@ CHECKS=(
   '"allocataires"@@gateway@@population indicator by name (R6): a catalogue property'
   '\.(territory_threshold|frequency_threshold|min_contributors|excluded_min_width|mask_zeros) *=[^=]@@gateway@@secret statistique setting (R6, R7): policy::sdc::SdcConfig holds it'
   '\.requested *=[^=]@@gateway@@requested cells (R5-R7): policy::sdc::MarkRequested'
+  '\b(BuildTable|MarkRequested|CommuneGeography|ModelIndicators)\(@@gateway@@scope model (R5-R7): policy::sdc::BuildScopeModel'
   '\bIsDeclaredOperator\(@@gateway@@declared operator check (R3): policy::CheckMayDownload'
 )
 

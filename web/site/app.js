@@ -76,7 +76,7 @@ const STATE_FR = {
 };
 const CONV_FR = { ACTIVE: 'Active', NOT_YET_VALID: 'Pas encore valide', SUSPENDED: 'Suspendue', TERMINATION_NOTIFIED: 'Résiliation notifiée', ENDED: 'Terminée' };
 const OPINION_FR = { FAVOURABLE: 'Favorable', UNFAVOURABLE: 'Défavorable', OPINION_UNSPECIFIED: '—' };
-const REASON_FR = { SMALL_COUNT: 'Effectif inférieur à 5 (secret primaire)', SECONDARY: 'Protection d\'une autre case (secret secondaire)', EARLIER_RELEASE: 'Diffusion antérieure', DOMINANCE: 'Dominance', GROUP_DISCLOSURE: 'Catégorie regroupant tous les contributeurs du territoire (divulgation de groupe)' };
+const REASON_FR = { SMALL_COUNT: 'Effectif inférieur à 5 (secret primaire)', SECONDARY: 'Protection d\'une autre case (secret secondaire)', EARLIER_RELEASE: 'Diffusion antérieure', GROUP_DISCLOSURE: 'Catégorie regroupant tous les contributeurs du territoire (divulgation de groupe)' };
 
 function stateBadge(s) { return h('span', { class: 'badge state-' + s }, STATE_FR[s] || s); }
 

@@ -17,8 +17,6 @@ MaskReason ToMaskReason(PrimaryReason r) {
       return MaskReason::kSmallCount;
     case PrimaryReason::kDerivedFigure:
       return MaskReason::kDerivedFigure;
-    case PrimaryReason::kDominance:
-      return MaskReason::kDominance;
     case PrimaryReason::kGroupDisclosure:
       return MaskReason::kGroupDisclosure;
   }
@@ -95,6 +93,7 @@ absl::StatusOr<std::vector<CellPlan>> PlanBlock(
     auto mem = memory.find(ci);
     const MemoryEntry* e = mem == memory.end() ? nullptr : mem->second;
     CellPlan& p = plan[i];
+    const bool small_figure = IsSmallFigure(c, b, config);  // R7
     if (e != nullptr && e->state == MemoryEntry::State::kMasked) {
       p = {Role::kPrimary,
            rule != MaskReason::kNone ? rule : MaskReason::kEarlierRelease,
@@ -113,6 +112,7 @@ absl::StatusOr<std::vector<CellPlan>> PlanBlock(
     } else if (c.requested) {
       p = {Role::kCandidate, MaskReason::kNone};
     }
+    p.small_figure = small_figure;
   }
   return plan;
 }
@@ -152,7 +152,8 @@ AuditCell MakeAuditCell(const Cell& cell, const Block& block, AuditRole role,
   // Reader model 3: a cell shown "masked" is >= 1 while zeros are figures.
   a.known_positive = (cell.requested || plan.seen_masked) && !cell.piece &&
                      !excluded && cell.value >= 1 && !config.mask_zeros;
-  a.required_upper = RequiredUpper(cell, block, config);
+  // C2: the R7 frequency threshold for small counts and derived figures.
+  a.required_upper = plan.small_figure ? config.frequency_threshold : 0;
   a.required_width = RequiredWidth(cell, block, config);
   return a;
 }

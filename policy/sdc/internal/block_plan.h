@@ -33,6 +33,9 @@ struct CellPlan {
   MaskReason reason = MaskReason::kNone;  // primaries only
   // Shown "masked" (not excluded) to this commune in an earlier release.
   bool seen_masked = false;
+  // R7 applies to its value (IsSmallFigure), decided with `reason`: the LP
+  // audit's C2 holds for it even when the reason is R6.
+  bool small_figure = false;
 };
 
 // (territory, period) pairs whose status word a reader sees: territories of
@@ -57,7 +60,8 @@ absl::StatusOr<std::vector<CellPlan>> PlanBlock(
 
 // What the LP audit sees of a cell, given its role: the reader's knowledge
 // (>= 1 when shown masked while zeros are figures; the status word of its
-// territory on the allocataire-count total) and the criteria C2, C3.
+// territory on the allocataire-count total) and the criteria C2 (from the
+// plan's small_figure), C3.
 AuditCell MakeAuditCell(const Cell& cell, const Block& block, AuditRole role,
                         const CellPlan& plan, const Visible& visible,
                         const SdcConfig& config);

@@ -518,18 +518,6 @@ class ComponentLp {
   glp_iocp iocp_;
 };
 
-int64_t RequiredUpper(const Cell& cell, const Block& block,
-                      const SdcConfig& config) {
-  if (block.kind == IndicatorKind::kCount && IsSmallCount(cell.value, config)) {
-    return config.frequency_threshold;
-  }
-  if (block.kind == IndicatorKind::kAmount &&
-      IsDerivedFigureMasked(cell.value, config)) {
-    return config.frequency_threshold;  // R7, derived figures
-  }
-  return 0;
-}
-
 int64_t RequiredWidth(const Cell& cell, const Block& block,
                       const SdcConfig& config) {
   // R6: the allocataire-count total of an excluded territory or piece.

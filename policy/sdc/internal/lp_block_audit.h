@@ -53,11 +53,6 @@ struct AuditCell {
   bool check = true;  // kMasked: compute its interval (false: known to pass)
 };
 
-// The protection a masked cell needs (C2): the R7 frequency threshold for
-// small counts and derived figures, else 0.
-int64_t RequiredUpper(const Cell& cell, const Block& block,
-                      const SdcConfig& config);
-
 // C3: W for an R6-excluded territory's (or piece's) allocataire-count total,
 // else 0.
 int64_t RequiredWidth(const Cell& cell, const Block& block,

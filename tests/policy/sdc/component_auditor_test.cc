@@ -13,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "policy/sdc/internal/lp_block_audit.h"
+#include "policy/sdc/rules.h"
 #include "policy/sdc/table_builder.h"
 #include "tests/policy/sdc/sdc_test_util.h"
 #include "tests/testing/status_matchers.h"
@@ -79,7 +80,8 @@ AuditCell Knowledge(const TableModel& m, int32_t ci, bool published,
   }
   if (!published) {
     a.known_positive = c.value >= 1;
-    a.required_upper = internal::RequiredUpper(c, b, config);
+    a.required_upper =
+        IsSmallFigure(c, b, config) ? config.frequency_threshold : 0;
     a.required_width = internal::RequiredWidth(c, b, config);
   }
   return a;

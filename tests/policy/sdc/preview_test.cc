@@ -27,8 +27,7 @@ TEST(PreviewTest, CountsMaskedCellsByReason) {
   EXPECT_EQ(p.cells_masked_small, 1);
   EXPECT_EQ(p.cells_masked_earlier, 0);
   EXPECT_EQ(p.cells_published + p.cells_excluded + p.cells_masked_small +
-                p.cells_masked_secondary + p.cells_masked_dominance +
-                p.cells_masked_earlier,
+                p.cells_masked_secondary + p.cells_masked_earlier,
             p.cells_total);
   EXPECT_EQ(p.cells_masked_secondary, r.loss.cells_secondary);
   ASSERT_EQ(p.excluded.size(), 1u);

@@ -1,5 +1,4 @@
-// Each primary rule on its own (R6, R7, derived figures, dominance,
-// singletons).
+// Each primary rule on its own (R6, R7, derived figures, singletons).
 #include "policy/sdc/rules.h"
 
 #include "gtest/gtest.h"
@@ -52,15 +51,29 @@ TEST(RulesTest, R6OnACellCoversPiecesOnlyWhenAsked) {
   EXPECT_FALSE(IsExcludedCell(cell, c));
 }
 
-TEST(RulesTest, DominanceIsOffByDefault) {
-  SdcConfig c;
-  const int64_t top[] = {900, 50};
-  EXPECT_FALSE(IsDominated(top, 1000, c));
-  c.dominance.enabled = true;  // (1, 85)
-  EXPECT_TRUE(IsDominated(top, 1000, c));
-  EXPECT_FALSE(IsDominated(top, 2000, c));
-  c.dominance.n = 3;  // fewer contributions known than n: never dominated
-  EXPECT_FALSE(IsDominated(top, 1000, c));
+// R7 whatever the territory: counts in a count block, contributors in an
+// amount block; a cell of an excluded territory may be one too.
+TEST(RulesTest, SmallFigureIsR7OnCountsAndDerivedFigures) {
+  SdcConfig config;
+  Block count{{"N", "2023"}, IndicatorKind::kCount, false, 0, 1, 0, 1};
+  Block amount = count;
+  amount.kind = IndicatorKind::kAmount;
+  Cell cell;
+  cell.territory_population = 50;  // R6 excludes it
+  for (int64_t v : {1, 4}) {
+    cell.value = v;
+    EXPECT_TRUE(IsSmallFigure(cell, count, config)) << v;
+    EXPECT_TRUE(IsSmallFigure(cell, amount, config)) << v;
+  }
+  for (int64_t v : {0, 5, 120}) {
+    cell.value = v;
+    EXPECT_FALSE(IsSmallFigure(cell, count, config)) << v;
+    EXPECT_FALSE(IsSmallFigure(cell, amount, config)) << v;
+  }
+  config.mask_zeros = true;
+  cell.value = 0;
+  EXPECT_TRUE(IsSmallFigure(cell, count, config));
+  EXPECT_TRUE(IsSmallFigure(cell, amount, config));
 }
 
 TEST(RulesTest, ClassifyPrimaryOrder) {
@@ -79,10 +92,7 @@ TEST(RulesTest, ClassifyPrimaryOrder) {
             PrimaryReason::kDerivedFigure);
   cell.value = 12;
   cell.amount = 1000;
-  cell.top_contributions = {950};
   EXPECT_EQ(ClassifyPrimary(cell, amount, config), PrimaryReason::kNone);
-  config.dominance.enabled = true;
-  EXPECT_EQ(ClassifyPrimary(cell, amount, config), PrimaryReason::kDominance);
   // A small hidden piece is protected by R6 only with protect_small_pieces.
   cell.piece = true;
   cell.territory_population = 40;
