@@ -135,7 +135,10 @@ stop_server() {
 start_server() {
   local dir=$1
   [ -d "$dir/data" ] || die "no cluster in $dir"
-  as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 start >/dev/null \
+  # No descriptor of the caller's is left to the server (a caller reading
+  # our output to its end would wait for the server to exit).
+  as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 start \
+    </dev/null >/dev/null 2>>"$dir/postgres.log" \
     || { tail -5 "$dir/postgres.log" >&2; die "the server in $dir did not start"; }
 }
 

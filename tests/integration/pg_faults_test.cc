@@ -303,6 +303,8 @@ TEST_F(PgFaultsTest, RestartingPostgresUnderLoadFailsClosedAndRecovers) {
   auto outcome = [&](const grpc::Status& s) {
     if (s.ok()) return;
     ledger.Failed(s);
+    // Pacing during the outage, so that refusals do not flood the log.
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
     // Fail closed: during the outage, UNAVAILABLE and nothing else.
     if (s.error_code() != grpc::StatusCode::UNAVAILABLE) {
       if (++unexpected <= 5)
