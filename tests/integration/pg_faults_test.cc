@@ -507,6 +507,7 @@ TEST_F(PgFaultsTest, KillingReplicasUnderLoadLosesNoAcknowledgedCall) {
   }
 
   Ledger ledger;
+  const auto load_begin = std::chrono::steady_clock::now();
   std::atomic<bool> stop{false};
   std::atomic<int64_t> skipped{0};
   std::mutex problems_mu;
@@ -582,16 +583,22 @@ TEST_F(PgFaultsTest, KillingReplicasUnderLoadLosesNoAcknowledgedCall) {
       });
       if (!s || !s->ok()) continue;
       ledger.Acked(kStartStudy, id);
+      // Approvals and rejections in turn.
+      const bool approve = ++n % 2 == 0;
       ctg::v1::DecideRequestRequest decide;
       decide.set_id(id);
-      decide.set_decision(++n % 2 == 0 ? ctg::v1::DecideRequestRequest::APPROVE
-                                       : ctg::v1::DecideRequestRequest::REJECT);
+      decide.set_decision(approve ? ctg::v1::DecideRequestRequest::APPROVE
+                                  : ctg::v1::DecideRequestRequest::REJECT);
       decide.mutable_opportunity()->set_opinion(ctg::v1::FAVOURABLE);
       decide.mutable_opportunity()->set_reasoning("Conforme");
       decide.mutable_feasibility()->set_opinion(
-          n % 2 == 0 ? ctg::v1::FAVOURABLE : ctg::v1::UNFAVOURABLE);
+          approve ? ctg::v1::FAVOURABLE : ctg::v1::UNFAVOURABLE);
       decide.mutable_feasibility()->set_reasoning("Examinée");
-      decide.set_download_quota(1);
+      if (approve) {
+        decide.set_download_quota(1);
+      } else {
+        decide.set_reasons("Infaisable sous le secret statistique");
+      }
       s = on_some_replica("reviewer", [&](const auto& ch) {
         return ctg::v1::DataRequests::NewStub(ch)->DecideRequest(
             Deadline().get(), decide, &out);
@@ -633,8 +640,8 @@ TEST_F(PgFaultsTest, KillingReplicasUnderLoadLosesNoAcknowledgedCall) {
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   stop = true;
   for (auto& w : workers) w.join();
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::steady_clock::now() - begin)
+  const auto load_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now() - load_begin)
                            .count();
 
   {
@@ -670,12 +677,17 @@ TEST_F(PgFaultsTest, KillingReplicasUnderLoadLosesNoAcknowledgedCall) {
   std::string by_code;
   for (const auto& [code, n] : failures)
     absl::StrAppend(&by_code, " ", code, ":", n);
+  const auto total_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - begin)
+                            .count();
   std::printf(
-      "kill test: %d replicas, %d SIGKILLs, %lld calls acknowledged, %lld "
-      "failed (by code%s), %lld skipped (replica down), %lld s\n%s",
-      kReplicas, kills, static_cast<long long>(ledger.acked_count()),
+      "kill test: %d replicas, %d SIGKILLs in %.1f s of load, %lld calls "
+      "acknowledged, %lld failed (by gRPC code:%s), %lld not sent (replica "
+      "down); whole test %.1f s\n%s",
+      kReplicas, kills, load_ms / 1000.0,
+      static_cast<long long>(ledger.acked_count()),
       static_cast<long long>(ledger.failed_count()), by_code.c_str(),
-      static_cast<long long>(skipped.load()), static_cast<long long>(seconds),
+      static_cast<long long>(skipped.load()), total_ms / 1000.0,
       check.out.c_str());
 }
 
