@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ctg/v1/audit.grpc.pb.h"
+#include "ctg/v1/caf_requests.grpc.pb.h"
 #include "ctg/v1/conventions.grpc.pb.h"
 #include "ctg/v1/data_requests.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -115,6 +116,35 @@ TEST_F(NulTextTest, EveryStringFieldIsCheckedNestedOnesIncluded) {
   }
   ctg::v1::AuditEvent e = LastEvent("/grpc.health.v1.Health/Check");
   EXPECT_EQ(e.code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  ExpectStillServing();
+}
+
+// A client stream's messages are read by the service itself: the header's
+// id with a NUL is refused by the id's own check, and the event records the
+// id with U+FFFD in place of the NUL (PostgreSQL could not store it, and the
+// call would leave no event).
+TEST_F(NulTextTest, AStreamedHeaderWithANulIsRefusedAndRecorded) {
+  auto stub =
+      ctg::v1::CafRequests::NewStub(gw_->Channel("commune-reviewer-33069"));
+  ctg::v1::CafRequestUpload response;
+  auto context = Deadline();
+  auto writer = stub->UploadCafRequestData(context.get(), &response);
+  ctg::v1::UploadCafRequestDataChunk chunk;
+  chunk.mutable_header()->set_request_id(
+      std::string("CREQ-0\0"
+                  "1",
+                  8));
+  chunk.mutable_header()->set_no_personal_data(true);
+  writer->Write(chunk);
+  writer->WritesDone();
+  grpc::Status s = writer->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("header.request_id: "));
+  ctg::v1::AuditEvent e = LastEvent("/ctg.v1.CafRequests/UploadCafRequestData");
+  EXPECT_EQ(e.code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_EQ(e.target_id(),
+            "CREQ-0\xEF\xBF\xBD"
+            "1");
   ExpectStillServing();
 }
 
