@@ -5,6 +5,10 @@
 // parse (the generated handler answers INTERNAL before any project code
 // runs; the client gets INVALID_ARGUMENT saying so instead).
 //
+// It also hands the request message of every unary or server-streaming
+// call of the gateway's methods to Dispatcher::CheckRequest as it arrives,
+// before the service runs (text with a NUL byte is refused there).
+//
 // What no interceptor sees in gRPC 1.51, so what leaves no event: a
 // message larger than limits.max_message_bytes and metadata larger than
 // gRPC's limit are refused by the transport, which cancels the stream

@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "base/status_macros.h"
 #include "gateway/oplog.h"
+#include "gateway/request_text.h"
 #include "gateway/status_mapping.h"
 #include "policy/authorization.h"
 #include "policy/text.h"
@@ -24,8 +25,9 @@ grpc::Status NotRecorded(const absl::Status& why) {
 }
 
 // Client-supplied text reaches the audit trail (facts, targets, error
-// messages): keep it valid UTF-8 and bounded, so that recording a call can
-// never fail because of what the client sent.
+// messages): keep it valid UTF-8 without NUL (which PostgreSQL's text
+// columns refuse) and bounded, so that recording a call can never fail
+// because of what the client sent, on either backend.
 constexpr size_t kMaxAuditTextBytes = 2048;
 
 std::string ForAudit(absl::string_view text) {
@@ -37,8 +39,8 @@ std::string ForAudit(absl::string_view text) {
       out += "[...]";
       break;
     }
-    if (len == 0) {
-      out += "\xEF\xBF\xBD";  // U+FFFD for an invalid byte
+    if (len == 0 || text[i] == '\0') {
+      out += "\xEF\xBF\xBD";  // U+FFFD for an invalid byte or a NUL
       ++i;
     } else {
       out.append(text.data() + i, len);
@@ -205,8 +207,12 @@ void Dispatcher::FlushRefusals(absl::Time now) {
 absl::Status Dispatcher::Failed(const absl::Status& why,
                                 absl::string_view what) {
   if (health_ != nullptr) {
+    // A database that cannot be reached is refused until it answers again
+    // (the server's probe clears it); any other failure leaves the trail in
+    // doubt until a restart checks it.
     health_->ReportFailure(
-        "audit-append", HealthState::Severity::kIntegrity,
+        db_->IsUnreachable(why) ? kDatabaseComponent : "audit-append",
+        HealthState::Severity::kIntegrity,
         absl::Status(why.code(), absl::StrCat("could not record ", what, ": ",
                                               why.message())));
   }
@@ -240,6 +246,7 @@ std::optional<grpc::Status> Dispatcher::Gate(grpc::ServerContextBase* context,
     }
   }
   absl::Status admitted = Admit(context, call);
+  if (admitted.ok()) admitted = TakeBadInput(context);
   if (admitted.ok()) return std::nullopt;
   RecordRefusal(call, admitted);
   MarkRecorded(context);
@@ -321,6 +328,24 @@ void Dispatcher::Forget(const grpc::ServerContextBase* context) {
   if (!tracking_.load()) return;
   MutexLock lock(&tracked_mu_);
   recorded_.erase(context);
+  bad_input_.erase(context);
+}
+
+void Dispatcher::CheckRequest(const grpc::ServerContextBase* context,
+                              const google::protobuf::Message& request) {
+  absl::Status text = CheckRequestText(request);
+  if (text.ok()) return;
+  MutexLock lock(&tracked_mu_);
+  bad_input_[context] = std::move(text);
+}
+
+absl::Status Dispatcher::TakeBadInput(const grpc::ServerContextBase* context) {
+  MutexLock lock(&tracked_mu_);
+  auto it = bad_input_.find(context);
+  if (it == bad_input_.end()) return absl::OkStatus();
+  absl::Status refusal = std::move(it->second);
+  bad_input_.erase(it);
+  return refusal;
 }
 
 std::optional<grpc::Status> Dispatcher::FinishCall(
@@ -328,6 +353,7 @@ std::optional<grpc::Status> Dispatcher::FinishCall(
     const grpc::Status& sent) {
   {
     MutexLock lock(&tracked_mu_);
+    bad_input_.erase(context);
     if (recorded_.erase(context) > 0) return std::nullopt;
   }
   std::optional<grpc::Status> replaced;

@@ -17,9 +17,17 @@
 // the bound).
 //
 // A failure to append an event is reported to the HealthState as an
-// integrity failure of "audit-append"; while HealthState::IntegrityStatus()
+// integrity failure: of "database" when the database could not be reached
+// (store::Backend::IsUnreachable; cleared by the server's probe once it
+// answers), else of "audit-append". While HealthState::IntegrityStatus()
 // is not OK, every call is refused UNAVAILABLE and nothing is recorded
-// (the trail is in doubt; the cause is in the health state).
+// (the trail is in doubt, or cannot be written; the cause is in the health
+// state).
+//
+// Client text never holds a NUL byte (policy::CheckNoNul): a request
+// message with one in any string field, as the audit interceptor saw it
+// arrive (CheckRequest), is refused INVALID_ARGUMENT naming the field once
+// the caller is admitted, and the refusal recorded.
 //
 // Thread-safe.
 #ifndef CTG_GATEWAY_DISPATCHER_H_
@@ -36,6 +44,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
@@ -49,6 +58,7 @@
 #include "gateway/metrics.h"
 #include "gateway/rate_limiter.h"
 #include "gateway/refusal_throttle.h"
+#include "google/protobuf/message.h"
 #include "policy/identity.h"
 #include "store/backend.h"
 
@@ -171,6 +181,12 @@ class Dispatcher {
       ABSL_LOCKS_EXCLUDED(tracked_mu_);
   void Forget(const grpc::ServerContextBase* context)
       ABSL_LOCKS_EXCLUDED(tracked_mu_);
+  // The request message of a unary or server-streaming call, as received,
+  // before its service runs: text with a NUL byte is refused by the call's
+  // gate (after identity and authorization).
+  void CheckRequest(const grpc::ServerContextBase* context,
+                    const google::protobuf::Message& request)
+      ABSL_LOCKS_EXCLUDED(tracked_mu_);
 
   // Appends the refusal summaries of the windows ended by `now`.
   void FlushRefusals(absl::Time now);
@@ -199,6 +215,9 @@ class Dispatcher {
   absl::Status Failed(const absl::Status& why, absl::string_view what);
   void MarkRecorded(const grpc::ServerContextBase* context)
       ABSL_LOCKS_EXCLUDED(tracked_mu_);
+  // The refusal CheckRequest() found for the call, if any (then forgotten).
+  absl::Status TakeBadInput(const grpc::ServerContextBase* context)
+      ABSL_LOCKS_EXCLUDED(tracked_mu_);
   void FlushLoop();
 
   store::Backend* const db_;
@@ -213,6 +232,8 @@ class Dispatcher {
   std::atomic<bool> tracking_{false};
   Mutex tracked_mu_;
   absl::flat_hash_set<const grpc::ServerContextBase*> recorded_
+      ABSL_GUARDED_BY(tracked_mu_);
+  absl::flat_hash_map<const grpc::ServerContextBase*, absl::Status> bad_input_
       ABSL_GUARDED_BY(tracked_mu_);
 
   absl::Notification stop_flush_;

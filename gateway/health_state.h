@@ -26,6 +26,12 @@
 
 namespace ctg::gateway {
 
+// The component of a database that cannot be reached (a PostgreSQL server
+// down or restarting; store::Backend::IsUnreachable): an integrity problem
+// that the gateway's probe clears once the database answers again, unlike
+// "audit-append" (a trail in doubt), which stays until a restart.
+inline constexpr char kDatabaseComponent[] = "database";
+
 class HealthState {
  public:
   enum class Severity {

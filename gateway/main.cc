@@ -38,8 +38,10 @@ constexpr char kUsage[] =
     "       ctg-gateway --version\n"
     "\n"
     "Serves the ctg.v1 gRPC API over mutually authenticated TLS.\n"
-    "--check verifies the audit trail of the configured database (or of\n"
-    "DATABASE, e.g. a backup copy) without serving or writing, and exits.\n"
+    "--check verifies the audit trail of the configured database (SQLite or\n"
+    "PostgreSQL), or of the SQLite file DATABASE (e.g. a backup copy), "
+    "without\n"
+    "serving or writing, and exits.\n"
     "backup copies the configured database to DEST (a new file, mode 0600)\n"
     "while it serves, then runs the --check verification on the copy.\n"
     "migrate copies an SQLite database (gateways stopped) into the empty\n"
@@ -126,8 +128,9 @@ int main(int argc, char** argv) {
       ctg::gateway::LoadConfig(config_path);
   if (!config.ok()) return Fail(std::string(config.status().message()));
   if (check) {
-    auto summary = ctg::gateway::CheckAuditTrail(
-        *config, check_db.empty() ? config->database : check_db);
+    auto summary = check_db.empty()
+                       ? ctg::gateway::CheckConfiguredAuditTrail(*config)
+                       : ctg::gateway::CheckAuditTrail(*config, check_db);
     if (!summary.ok()) return Fail(std::string(summary.status().message()));
     std::printf("%s\n", summary->c_str());
     return 0;

@@ -10,9 +10,11 @@
 #include "audit/note_key.h"
 #include "audit/stored_trail.h"
 #include "base/status_macros.h"
+#include "gateway/pg_migrate_command.h"
 #include "gateway/store_backend.h"
 #include "gateway/trail_check.h"
 #include "gateway/x509_util.h"
+#include "store/postgres/pg_database.h"
 
 namespace ctg::gateway {
 
@@ -58,6 +60,17 @@ absl::StatusOr<std::string> CheckAuditTrail(const Config& config,
   CTG_ASSIGN_OR_RETURN(std::vector<audit::NoteVerifier> keys,
                        CheckpointKeys(config));
   return CheckAuditTrailWithKeys(keys, db_path);
+}
+
+absl::StatusOr<std::string> CheckConfiguredAuditTrail(const Config& config) {
+  if (config.postgres.url.empty())
+    return CheckAuditTrail(config, config.database);
+  CTG_ASSIGN_OR_RETURN(std::vector<audit::NoteVerifier> keys,
+                       CheckpointKeys(config));
+  CTG_ASSIGN_OR_RETURN(
+      std::unique_ptr<store::postgres::PgDatabase> db,
+      store::postgres::PgDatabase::OpenReadOnly(PgOptionsOf(config)));
+  return CheckPgAuditTrail(*db, keys);
 }
 
 absl::StatusOr<std::string> CheckAuditTrailWithKeys(

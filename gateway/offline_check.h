@@ -1,6 +1,8 @@
-// `ctg-gateway --config FILE --check [DB]`: checks a database file's audit
-// trail without serving and without writing to it (after a restore, or on
-// a backup copy), as the gateway does at start-up (audit/stored_trail.h):
+// `ctg-gateway --config FILE --check [DB]`: checks a database's audit trail
+// without serving and without writing to it (after a restore, or on a
+// backup copy): the SQLite file DB, or the configured database (PostgreSQL
+// when the configuration has a `[database] url`), as the gateway does at
+// start-up (audit/stored_trail.h):
 // dense rows, each event's canonical bytes holding its own sequence number,
 // each stored leaf hash, the filter columns, and every stored checkpoint's
 // signature (with the configured signing key's public half, or one of the
@@ -32,9 +34,15 @@ absl::StatusOr<std::vector<audit::NoteVerifier>> CheckpointKeys(
 absl::StatusOr<std::string> CheckAuditTrail(const Config& config,
                                             const std::string& db_path);
 
-// Same, with the checkpoints' public keys given directly: a checkpoint
-// signed by any of `keys` verifies (a trail signed by other keys than the
-// configured ones, e.g. a test fixture).
+// The configured database's trail: PostgreSQL's when `config.postgres.url`
+// is set (opened read-only: no migration, nothing recorded), else the SQLite
+// file `config.database`. Errors as CheckAuditTrail, and those of opening
+// PostgreSQL (store/postgres/pg_database.h), each one line.
+absl::StatusOr<std::string> CheckConfiguredAuditTrail(const Config& config);
+
+// Same as CheckAuditTrail, with the checkpoints' public keys given directly: a
+// checkpoint signed by any of `keys` verifies (a trail signed by other keys
+// than the configured ones, e.g. a test fixture).
 absl::StatusOr<std::string> CheckAuditTrailWithKeys(
     absl::Span<const audit::NoteVerifier> keys, const std::string& db_path);
 

@@ -82,6 +82,9 @@ struct Server::Impl {
   absl::Notification done;
 
   void Background();
+  // One round trip to the database: reports the "database" component of
+  // `health` failing or working again (logged once each way).
+  void ProbeDatabase();
   // Re-reads the CA bundle and the CRL; reports to `health`.
   absl::Status ReloadTrust();
   // Reports the CRL in force as failing once it is past its nextUpdate.
@@ -227,8 +230,11 @@ absl::Status StartWeb(Server::Impl& impl) {
   return absl::OkStatus();
 }
 
-// Logs each background failure with its cause, on one line.
+// Logs each background failure with its cause, on one line; an
+// unreachable database once, when it goes down (then health-recovered or
+// database-recovered says when it is back).
 void LogProblem(const HealthState::Problem& problem) {
+  if (problem.component == kDatabaseComponent && problem.failures > 1) return;
   oplog::Log(oplog::Level::kError, "health-failure",
              {{"component", problem.component},
               {"severity", problem.severity == HealthState::Severity::kIntegrity
@@ -244,21 +250,21 @@ void LogProblem(const HealthState::Problem& problem) {
 absl::Status StartMetrics(Server::Impl& impl) {
   const Config& config = impl.config;
   const ExtractsService* extracts = impl.extracts;
-  impl.metrics = std::make_unique<Metrics>(
-      MetricsSources{.version = ctg::Version(),
-                     .health = impl.health.get(),
-                     .health_components = {"audit-append", kAuditCheckpoint,
-                                           kCrl, kTrustReload},
-                     .audit = impl.audit_log.get(),
-                     .limiter = impl.limiter.get(),
-                     .crl_path = config.tls.crl,
-                     .cert_path = config.tls.cert,
-                     .extracts = [extracts] {
-                       return MetricsSources::ExtractCounters{
-                           .engine_waits = extracts->engines().waits(),
-                           .cache_hits = extracts->cache().hits(),
-                           .cache_misses = extracts->cache().misses()};
-                     }});
+  impl.metrics = std::make_unique<Metrics>(MetricsSources{
+      .version = ctg::Version(),
+      .health = impl.health.get(),
+      .health_components = {"audit-append", kDatabaseComponent,
+                            kAuditCheckpoint, kCrl, kTrustReload},
+      .audit = impl.audit_log.get(),
+      .limiter = impl.limiter.get(),
+      .crl_path = config.tls.crl,
+      .cert_path = config.tls.cert,
+      .extracts = [extracts] {
+        return MetricsSources::ExtractCounters{
+            .engine_waits = extracts->engines().waits(),
+            .cache_hits = extracts->cache().hits(),
+            .cache_misses = extracts->cache().misses()};
+      }});
   CTG_RETURN_IF_ERROR(impl.metrics->Listen(config.metrics.listen));
   impl.metrics_address = absl::StrCat(
       config.metrics.listen.substr(0, config.metrics.listen.rfind(':')), ":",
@@ -287,6 +293,7 @@ void Server::Impl::Background() {
       ReloadTrust().IgnoreError();  // reported to health, retried next period
       next_reload = now + absl::Seconds(config.tls.reload_seconds);
     }
+    ProbeDatabase();
     UpdateServingStatus();
   }
 }
@@ -331,10 +338,31 @@ absl::Status Server::Impl::Checkpoint() {
   if (status.ok()) {
     health->ReportRecovered(kAuditCheckpoint);
   } else {
-    health->ReportFailure(kAuditCheckpoint, HealthState::Severity::kIntegrity,
-                          status);
+    // Unsigned events wait for the database like every call; the next
+    // checkpoint after it answers signs them.
+    health->ReportFailure(
+        db->IsUnreachable(status) ? kDatabaseComponent : kAuditCheckpoint,
+        HealthState::Severity::kIntegrity, status);
   }
   return status;
+}
+
+void Server::Impl::ProbeDatabase() {
+  absl::Status answer = db->Probe();
+  if (!answer.ok()) {
+    health->ReportFailure(kDatabaseComponent, HealthState::Severity::kIntegrity,
+                          answer);
+    return;
+  }
+  for (const HealthState::Problem& problem : health->Problems()) {
+    if (problem.component != kDatabaseComponent) continue;
+    health->ReportRecovered(kDatabaseComponent);
+    oplog::Log(oplog::Level::kInfo, "database-recovered",
+               {{"database", db->name()},
+                {"failures", absl::StrCat(problem.failures)},
+                {"down_ms", absl::StrCat(absl::ToInt64Milliseconds(
+                                absl::Now() - problem.since))}});
+  }
 }
 
 void Server::Impl::UpdateServingStatus() {

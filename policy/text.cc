@@ -27,6 +27,13 @@ bool IsForbiddenControl(uint32_t c, TextKind kind) {
 
 }  // namespace
 
+absl::Status CheckNoNul(absl::string_view field, absl::string_view text) {
+  size_t at = text.find('\0');
+  if (at == absl::string_view::npos) return absl::OkStatus();
+  return Invalid(field, absl::StrCat("NUL byte (U+0000) at byte ", at,
+                                     "; text may not contain NUL"));
+}
+
 bool IsBlank(absl::string_view text) {
   for (char c : text) {
     if (!absl::ascii_isspace(static_cast<unsigned char>(c))) return false;

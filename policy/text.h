@@ -23,6 +23,13 @@ enum class TextKind { kLine, kParagraph };  // kParagraph allows \n and \t
 absl::Status ValidateText(absl::string_view field, absl::string_view text,
                           size_t max_chars, Presence presence, TextKind kind);
 
+// Client text never holds a NUL byte (U+0000), in any field, free text or
+// identifier: PostgreSQL's text type cannot store one and C strings end at
+// it, so one value could mean different things to different parts of the
+// gateway. Errors: kInvalidArgument "<field>: NUL byte (U+0000) at byte N;
+// text may not contain NUL".
+absl::Status CheckNoNul(absl::string_view field, absl::string_view text);
+
 // True when `text` is empty or ASCII whitespace only: blank text counts as
 // missing.
 bool IsBlank(absl::string_view text);

@@ -69,6 +69,24 @@ class Backend {
   // What to call this store in messages (a file path, a database name:
   // never a secret).
   virtual const std::string& name() const = 0;
+
+  // One round trip to the database (an empty read session), for the
+  // gateway's health: OK while it answers. Errors: those of Read().
+  virtual absl::Status Probe() {
+    return Read([](ReadSession&) { return absl::OkStatus(); });
+  }
+
+  // True when `status`, an error of Write(), Read() or Probe(), says the
+  // database could not be reached: a database server down, restarting or
+  // unreachable, or a session it ended. Such an outage ends by itself and
+  // the backend works again afterwards (its sessions are reopened), with
+  // the stored data as it was: whatever failed was rolled back, or
+  // committed whole. False for any other error, and always for a backend
+  // in a local file (which has no such outage).
+  virtual bool IsUnreachable(const absl::Status& status) const {
+    (void)status;
+    return false;
+  }
 };
 
 }  // namespace ctg::store

@@ -5,6 +5,10 @@
 #   tools/pg-test-cluster.sh stop DIR    # stop and remove DIR
 #   tools/pg-test-cluster.sh run -- CMD  # start in a temporary DIR, run CMD
 #                                        # with CTG_TEST_PG_DIR set, stop
+#   tools/pg-test-cluster.sh stop-server DIR   # stop the server of DIR's
+#   tools/pg-test-cluster.sh start-server DIR  # cluster (fast shutdown) and
+#                                              # start it again, data kept:
+#                                              # an outage, for fault tests
 #
 # The cluster runs as an unprivileged user (postgres refuses root): the
 # current user, or when run as root CTG_PG_USER (default "postgres", the
@@ -119,7 +123,34 @@ EOF
   fi
 }
 
+# The server of the cluster in DIR, stopped (sessions ended at once, as in
+# a restart; data kept) or started again on the same socket.
+stop_server() {
+  local dir=$1
+  [ -f "$dir/data/postmaster.pid" ] || die "no server running in $dir"
+  as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w -t 30 stop >/dev/null \
+    || die "the server in $dir did not stop"
+}
+
+start_server() {
+  local dir=$1
+  [ -d "$dir/data" ] || die "no cluster in $dir"
+  # No descriptor of the caller's is left to the server (a caller reading
+  # our output to its end would wait for the server to exit).
+  as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 start \
+    </dev/null >/dev/null 2>>"$dir/postgres.log" \
+    || { tail -5 "$dir/postgres.log" >&2; die "the server in $dir did not start"; }
+}
+
 case "${1:-}" in
+  stop-server)
+    [ $# -eq 2 ] || die "usage: $0 stop-server DIR"
+    stop_server "$(realpath -m "$2")"
+    ;;
+  start-server)
+    [ $# -eq 2 ] || die "usage: $0 start-server DIR"
+    start_server "$(realpath -m "$2")"
+    ;;
   start)
     [ $# -eq 2 ] || die "usage: $0 start DIR"
     start_cluster "$(realpath -m "$2")" "${CTG_PG_WATCH_PID:-$PPID}"
@@ -140,6 +171,6 @@ case "${1:-}" in
     "$@"
     ;;
   *)
-    die "usage: $0 start DIR | stop DIR | run -- COMMAND..."
+    die "usage: $0 start DIR | stop DIR | run -- COMMAND... | stop-server DIR | start-server DIR"
     ;;
 esac

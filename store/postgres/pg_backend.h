@@ -36,6 +36,11 @@ class PgBackend final : public Backend {
   // Errors: kFailedPrecondition (use pg_basebackup or pg_dump).
   absl::Status CopyTo(const std::string& dest) override;
   const std::string& name() const override { return name_; }
+  // kUnavailable: the server could not be reached, ended the session, or
+  // the outcome of a commit is unknown (pg_status.h).
+  bool IsUnreachable(const absl::Status& status) const override {
+    return status.code() == absl::StatusCode::kUnavailable;
+  }
 
   PgDatabase& database() { return *db_; }
 

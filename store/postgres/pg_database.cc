@@ -45,7 +45,32 @@ absl::StatusOr<std::unique_ptr<PgDatabase>> PgDatabase::Open(
   return db;
 }
 
+absl::StatusOr<std::unique_ptr<PgDatabase>> PgDatabase::OpenReadOnly(
+    const PgOptions& options) {
+  CTG_RETURN_IF_ERROR(CheckPgOptions(options));
+  std::unique_ptr<PgDatabase> db(new PgDatabase(options));
+  db->read_only_ = true;
+  CTG_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn,
+                       db->connector_.Connect());
+  db->role_ = conn->role();
+  CTG_RETURN_IF_ERROR(CheckPgDatabase(*conn, options.caf));
+  CTG_ASSIGN_OR_RETURN(int version, ReadPgSchemaVersion(*conn));
+  if (version == 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "database.url ", RedactPgUrl(options.url),
+        ": the database holds no gateway schema (no trail to check)"));
+  }
+  MutexLock lock(&db->readers_mu_);
+  db->idle_readers_.push_back({std::move(conn), 0});
+  return db;
+}
+
 PgDatabase::~PgDatabase() { Close(); }
+
+void PgDatabase::ReportLost(const absl::Status& cause) {
+  connector_.ReportLost(cause);
+  losses_.fetch_add(1);
+}
 
 void PgDatabase::Close() {
   {
@@ -60,6 +85,10 @@ absl::Status PgDatabase::health() const { return connector_.health(); }
 
 absl::Status PgDatabase::Write(
     absl::FunctionRef<absl::Status(PgTransaction&)> work) {
+  if (read_only_) {
+    return absl::FailedPreconditionError(
+        "the database was opened read-only (for a check)");
+  }
   Job job{work, absl::OkStatus(), false};
   MutexLock lock(&queue_mu_);
   if (closing_) return absl::UnavailableError("database is closed");
@@ -100,11 +129,14 @@ void PgDatabase::RunGroup(std::vector<Job*>& group) {
   auto fail_all = [&](const absl::Status& s) {
     for (Job* job : group) job->result = s;
   };
-  if (writer_conn_ == nullptr || !writer_conn_->is_open()) {
+  if (writer_conn_ == nullptr || !writer_conn_->is_open() ||
+      writer_generation_ != losses_.load()) {
     writer_conn_.reset();
+    const uint64_t generation = losses_.load();
     absl::StatusOr<std::unique_ptr<PgConnection>> conn = connector_.Connect();
     if (!conn.ok()) return fail_all(conn.status());
     writer_conn_ = *std::move(conn);
+    writer_generation_ = generation;
   }
   // The transaction is driven by hand (BEGIN ... COMMIT on a libpqxx
   // nontransaction) so that its first and last round trips carry work: the
@@ -127,7 +159,7 @@ void PgDatabase::RunGroup(std::vector<Job*>& group) {
   });
   if (!begin.ok()) {
     if (IsConnectionLost(begin)) {
-      connector_.ReportLost(begin);
+      ReportLost(begin);
       work.reset();
       writer_conn_.reset();
     } else if (work != nullptr) {
@@ -166,7 +198,7 @@ void PgDatabase::RunGroup(std::vector<Job*>& group) {
     if (!IsConnectionLost(abandon)) roll_back();
     work.reset();
     if (IsConnectionLost(abandon)) {
-      connector_.ReportLost(abandon);
+      ReportLost(abandon);
       writer_conn_.reset();
     }
     for (size_t i = txs.size(); i-- > 0;) {
@@ -182,19 +214,27 @@ void PgDatabase::RunGroup(std::vector<Job*>& group) {
   }
 }
 
-absl::Status PgDatabase::Read(
-    absl::FunctionRef<absl::Status(PgReadSession&)> work) {
-  std::unique_ptr<PgConnection> conn;
+absl::StatusOr<PgDatabase::IdleReader> PgDatabase::TakeReader() {
   {
     MutexLock lock(&readers_mu_);
-    if (!idle_readers_.empty()) {
-      conn = std::move(idle_readers_.back());
+    while (!idle_readers_.empty()) {
+      IdleReader reader = std::move(idle_readers_.back());
       idle_readers_.pop_back();
+      // Older than the last loss: dropped (closing it needs no round trip).
+      if (reader.generation == losses_.load() && reader.conn->is_open())
+        return reader;
     }
   }
-  if (conn == nullptr || !conn->is_open()) {
-    CTG_ASSIGN_OR_RETURN(conn, connector_.Connect());
-  }
+  IdleReader fresh;
+  fresh.generation = losses_.load();
+  CTG_ASSIGN_OR_RETURN(fresh.conn, connector_.Connect());
+  return fresh;
+}
+
+absl::Status PgDatabase::Read(
+    absl::FunctionRef<absl::Status(PgReadSession&)> work) {
+  CTG_ASSIGN_OR_RETURN(IdleReader reader, TakeReader());
+  std::unique_ptr<PgConnection>& conn = reader.conn;
   absl::Status status;
   absl::Status lost;
   std::unique_ptr<pqxx::transaction<pqxx::isolation_level::repeatable_read,
@@ -217,12 +257,12 @@ absl::Status PgDatabase::Read(
   }
   tx.reset();
   if (!lost.ok()) {
-    connector_.ReportLost(lost);
+    ReportLost(lost);
     return status;
   }
   MutexLock lock(&readers_mu_);
   if (static_cast<int>(idle_readers_.size()) < options_.pool_size) {
-    idle_readers_.push_back(std::move(conn));
+    idle_readers_.push_back(std::move(reader));
   }
   return status;
 }
@@ -236,7 +276,7 @@ std::vector<int> PgDatabase::BackendPidsForTesting() {
     if (writer_conn_ != nullptr) pids.push_back(writer_conn_->backend_pid());
   }
   MutexLock lock(&readers_mu_);
-  for (auto& c : idle_readers_) pids.push_back(c->backend_pid());
+  for (auto& r : idle_readers_) pids.push_back(r.conn->backend_pid());
   return pids;
 }
 

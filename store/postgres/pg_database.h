@@ -20,13 +20,17 @@
 //
 // Failures: a lost session is dropped and opened again on next use, with
 // back-off (PgConnector); while the server is unreachable Write() and Read()
-// fail at once with kUnavailable and health() reports it. Nothing is
-// retried behind the caller's back: a call fails closed.
+// fail at once with kUnavailable and health() reports it. Once a session is
+// found lost, every session opened before is renewed before its next use
+// (after a server restart they are all dead: one failed call, not one per
+// pooled session). Nothing is retried behind the caller's back: a call fails
+// closed.
 //
 // Thread-safe: Write() and Read() may be called from any number of threads.
 #ifndef CTG_STORE_POSTGRES_PG_DATABASE_H_
 #define CTG_STORE_POSTGRES_PG_DATABASE_H_
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -54,6 +58,12 @@ class PgDatabase {
   // reached; kFailedPrecondition for a database of a newer schema, one that
   // holds another Caf's trail, or a failed migration.
   static absl::StatusOr<std::unique_ptr<PgDatabase>> Open(
+      const PgOptions& options);
+  // Opens the database to read it only, as it is (`ctg-gateway --check`):
+  // no migration, no claim, no writer (Write() fails with
+  // kFailedPrecondition). Errors: those of Open(), and kFailedPrecondition
+  // for a database without the gateway's schema.
+  static absl::StatusOr<std::unique_ptr<PgDatabase>> OpenReadOnly(
       const PgOptions& options);
   ~PgDatabase();
   PgDatabase(const PgDatabase&) = delete;
@@ -86,9 +96,19 @@ class PgDatabase {
 
  private:
   struct Job;
+  // A read session in the pool, with the loss count when it was opened.
+  struct IdleReader {
+    std::unique_ptr<PgConnection> conn;
+    uint64_t generation = 0;
+  };
   explicit PgDatabase(const PgOptions& options);
   void WriterLoop();
   void RunGroup(std::vector<Job*>& group);
+  // A session was found lost: reported to the connector (health()), and
+  // every session opened before it is renewed before its next use.
+  void ReportLost(const absl::Status& cause);
+  // A pooled read session opened since the last loss, or a new one.
+  absl::StatusOr<IdleReader> TakeReader() ABSL_LOCKS_EXCLUDED(readers_mu_);
 
   const PgOptions options_;
   PgConnector connector_;
@@ -100,12 +120,16 @@ class PgDatabase {
   // Used only by writer_ (and read by BackendPidsForTesting under queue_mu_
   // while no group runs).
   std::unique_ptr<PgConnection> writer_conn_;
+  uint64_t writer_generation_ = 0;  // losses_ when writer_conn_ was opened
   bool group_running_ ABSL_GUARDED_BY(queue_mu_) = false;
   std::thread writer_;
 
   Mutex readers_mu_;
-  std::vector<std::unique_ptr<PgConnection>> idle_readers_
-      ABSL_GUARDED_BY(readers_mu_);
+  std::vector<IdleReader> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
+  // Sessions found lost so far: a session opened when it was lower is
+  // renewed before use.
+  std::atomic<uint64_t> losses_{0};
+  bool read_only_ = false;
 };
 
 }  // namespace ctg::store::postgres

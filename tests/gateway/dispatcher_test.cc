@@ -104,6 +104,56 @@ TEST_F(DispatcherTest, AFailureToRecordAHandshakeRefusalRefusesCalls) {
   EXPECT_FALSE(ran);
 }
 
+// A backend whose database server is down until `up` is set: writes fail
+// with kUnavailable, which it says is an outage (as PostgreSQL's does).
+class OutageBackend final : public store::Backend {
+ public:
+  explicit OutageBackend(store::Backend* real) : real_(real) {}
+  absl::Status Write(
+      absl::FunctionRef<absl::Status(store::WriteSession&)> work) override {
+    if (!up) return absl::UnavailableError("server closed the connection");
+    return real_->Write(work);
+  }
+  absl::Status Read(
+      absl::FunctionRef<absl::Status(store::ReadSession&)> work) override {
+    return real_->Read(work);
+  }
+  void Close() override {}
+  absl::StatusOr<int> SchemaVersion() override {
+    return real_->SchemaVersion();
+  }
+  absl::Status CopyTo(const std::string& dest) override {
+    return real_->CopyTo(dest);
+  }
+  const std::string& name() const override { return real_->name(); }
+  bool IsUnreachable(const absl::Status& status) const override {
+    return absl::IsUnavailable(status);
+  }
+  bool up = false;
+
+ private:
+  store::Backend* real_;
+};
+
+TEST_F(DispatcherTest, AnUnreachableDatabaseIsItsOwnProblemNotTheTrails) {
+  OutageBackend outage(db_.get());
+  Dispatcher dispatcher(
+      &outage, log_.get(), &callers_, nullptr, &health_,
+      Dispatcher::Options{.flush_every = absl::ZeroDuration()});
+  dispatcher.RecordHandshakeRefusal(
+      kSha, "", absl::UnauthenticatedError("no client certificate presented"));
+  EXPECT_EQ(health_.TotalFailures(kDatabaseComponent), 1u);
+  EXPECT_EQ(health_.TotalFailures("audit-append"), 0u);
+  EXPECT_THAT(health_.IntegrityStatus(),
+              ctg::testing::StatusIs(absl::StatusCode::kUnavailable,
+                                     HasSubstr("database")));
+  // Once the server's probe finds it back, calls are served again.
+  outage.up = true;
+  health_.ReportRecovered(kDatabaseComponent);
+  EXPECT_THAT(health_.IntegrityStatus(), IsOk());
+  dispatcher.Shutdown();
+}
+
 TEST_F(DispatcherTest, CallsAreRefusedWhileAnyIntegrityProblemLasts) {
   health_.ReportFailure("audit-checkpoint", HealthState::Severity::kIntegrity,
                         absl::InternalError("disk"));

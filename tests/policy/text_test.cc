@@ -50,5 +50,16 @@ TEST(TextTest, Presence) {
       IsOk());
 }
 
+TEST(TextTest, NulIsRefusedInAnyTextNamingFieldAndOffset) {
+  EXPECT_THAT(CheckNoNul("id", "REQ-000001"), IsOk());
+  EXPECT_THAT(CheckNoNul("id", ""), IsOk());
+  EXPECT_THAT(CheckNoNul("id", absl::string_view("REQ-\0"
+                                                 "01",
+                                                 7)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "id: NUL byte (U+0000) at byte 4; text may not contain "
+                       "NUL"));
+}
+
 }  // namespace
 }  // namespace ctg::policy

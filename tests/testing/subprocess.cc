@@ -38,8 +38,12 @@ int DecodeStatus(int status) {
 RunResult RunProgram(const std::vector<std::string>& argv,
                      const std::map<std::string, std::string>& env,
                      const std::string& input) {
+  // Close-on-exec: only the child's 0, 1 and 2 (dup2 clears the flag) reach
+  // the program, so that a daemon it starts (pg_ctl start) does not keep
+  // our pipes open, and neither does any other child started meanwhile.
   int out_pipe[2], err_pipe[2], in_pipe[2];
-  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0 || pipe(in_pipe) != 0)
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 ||
+      pipe2(in_pipe, O_CLOEXEC) != 0)
     std::abort();
   pid_t pid = fork();
   if (pid == 0) {
@@ -82,7 +86,7 @@ RunResult RunProgram(const std::vector<std::string>& argv,
 Child::Child(const std::vector<std::string>& argv,
              const std::string& stderr_path) {
   int out_pipe[2];
-  if (pipe(out_pipe) != 0) std::abort();
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) std::abort();
   pid_ = fork();
   if (pid_ == 0) {
     int err = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
