@@ -188,13 +188,16 @@ class ComponentLp {
       if (!u.ok()) return u.status();
       up = *u;
       lo = known.first;
-      if (options_.exact_intervals || Breach(c, a, lo, up) != nullptr) {
+      const char* by_max = Breach(c, a, lo, up);
+      if (options_.exact_intervals || (by_max != nullptr && !SkipMin(by_max))) {
         AppendBinding(&binding_max);
         absl::StatusOr<double> l = Solve(GLP_MIN, c, out);
         if (!l.ok()) return l.status();
         lo = *l;
         AppendBinding(&binding_min);
         solved_min = true;
+      } else if (by_max != nullptr) {
+        AppendBinding(&binding_max);
       }
       SetObjective(c, 0.0);
     }
@@ -202,11 +205,12 @@ class ComponentLp {
     const char* criterion = Breach(c, a, lo, up);
     if (criterion == nullptr) return absl::OkStatus();
     // A breach: the interval is exact here (the min was solved, or the
-    // cell is pinned by zeros).
+    // cell is pinned by zeros), but for a C2 breach whose min was skipped.
     CellInterval br{c.key, lo,       up, a.required_upper, a.required_width,
                     true,  criterion};
     out->breached.push_back(ci);
     out->breaches.push_back(std::move(br));
+    out->lower_exact.push_back(all_fixed || solved_min);
     std::vector<int32_t> binding;
     if (all_fixed) {
       binding = ZeroSources(c);
@@ -224,6 +228,30 @@ class ComponentLp {
     return absl::OkStatus();
   }
 
+  // Whether a breach found by the max alone may be reported without its
+  // min: C2 depends on the max only, and a known point as the lower bound
+  // that does not make the interval a single value proves the exact min
+  // does not either (it is no larger), so the criterion is C2 whatever the
+  // min. Its binding cells are the max's.
+  bool SkipMin(const char* criterion) const {
+    return !options_.exact_breach_lower && criterion[1] == '2';
+  }
+
+ public:
+  // The reader's exact minimum of a cell under the last audit's roles.
+  absl::StatusOr<double> ExactLower(int32_t ci) {
+    const Cell& c = m_.cells[ci];
+    bool all_fixed = true;
+    for (int32_t r : c.rows) all_fixed = all_fixed && fixed_zero_[Col(r) - 1];
+    if (all_fixed) return 0.0;
+    BlockAuditResult unused;
+    SetObjective(c, 1.0);
+    absl::StatusOr<double> lo = Solve(GLP_MIN, c, &unused);
+    SetObjective(c, 0.0);
+    return lo;
+  }
+
+ private:
   struct Bnd {
     int type;
     double lo, up;
@@ -600,6 +628,11 @@ absl::StatusOr<BlockAuditResult> ComponentAuditor::Audit(
         "ComponentAuditor: one AuditCell per cell of the model");
   }
   return lp_->Audit(cells);
+}
+
+absl::StatusOr<double> ComponentAuditor::ExactLower(int32_t ci)
+    ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  return lp_->ExactLower(ci);
 }
 
 absl::StatusOr<BlockAuditResult> AuditComponent(

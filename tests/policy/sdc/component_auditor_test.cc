@@ -2,7 +2,8 @@
 // give the reader's exact intervals and the same breaches as a cold LP built
 // for each audit, on random tables with a sub-population bound, status words
 // and "masked >= 1", while the published set shrinks round after round (and
-// once grows back).
+// once grows back); and, in the repair loop's mode, a C2 breach without its
+// min solve, the min given on demand.
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -97,9 +98,36 @@ void ExpectSameBreaches(const BlockAuditResult& warm,
   }
 }
 
+// Without exact_breach_lower (the repair loop), the same cells breach the
+// same criteria with the same upper bounds; a lower bound not solved is a
+// point the reader cannot rule out (>= the exact min, and only on a C2
+// breach), and ExactLower gives the exact one.
+void ExpectSameLazyBreaches(const BlockAuditResult& lazy,
+                            const BlockAuditResult& exact,
+                            ComponentAuditor& auditor, int64_t* lazy_lowers) {
+  ASSERT_EQ(lazy.breached, exact.breached);
+  ASSERT_EQ(lazy.lower_exact.size(), lazy.breaches.size());
+  for (size_t k = 0; k < lazy.breaches.size(); ++k) {
+    EXPECT_EQ(lazy.breaches[k].criterion, exact.breaches[k].criterion);
+    if (!std::isinf(exact.breaches[k].upper)) {
+      EXPECT_NEAR(lazy.breaches[k].upper, exact.breaches[k].upper, 1e-6);
+    }
+    if (lazy.lower_exact[k]) {
+      EXPECT_NEAR(lazy.breaches[k].lower, exact.breaches[k].lower, 1e-6);
+      continue;
+    }
+    ++*lazy_lowers;
+    EXPECT_EQ(lazy.breaches[k].criterion, "C2");
+    EXPECT_GE(lazy.breaches[k].lower, exact.breaches[k].lower - 1e-6);
+    CTG_ASSERT_OK_AND_ASSIGN(double lower,
+                             auditor.ExactLower(lazy.breached[k]));
+    EXPECT_NEAR(lower, exact.breaches[k].lower, 1e-6);
+  }
+}
+
 TEST(ComponentAuditorTest, WarmAuditsMatchColdRebuildsOnRandomTables) {
   const SdcConfig config;
-  int64_t intervals_compared = 0, breaches = 0;
+  int64_t intervals_compared = 0, breaches = 0, lazy_lowers = 0;
   for (uint64_t seed = 1; seed <= 40; ++seed) {
     Rng rng(seed);
     const TableModel m = RandomTable(rng);
@@ -113,6 +141,8 @@ TEST(ComponentAuditorTest, WarmAuditsMatchColdRebuildsOnRandomTables) {
     ComponentAuditor warm_exact(m, comps[0], config, {.exact_intervals = true});
     ComponentAuditor::Options fast;
     ComponentAuditor warm(m, comps[0], config, fast);
+    ComponentAuditor warm_lazy(m, comps[0], config,
+                               {.exact_breach_lower = false});
     for (int round = 0; round < 6; ++round) {
       std::vector<AuditCell> cells(m.cells.size());
       for (size_t ci = 0; ci < m.cells.size(); ++ci) {
@@ -121,6 +151,7 @@ TEST(ComponentAuditorTest, WarmAuditsMatchColdRebuildsOnRandomTables) {
       }
       CTG_ASSERT_OK_AND_ASSIGN(BlockAuditResult w, warm_exact.Audit(cells));
       CTG_ASSERT_OK_AND_ASSIGN(BlockAuditResult w_fast, warm.Audit(cells));
+      CTG_ASSERT_OK_AND_ASSIGN(BlockAuditResult w_lazy, warm_lazy.Audit(cells));
       BlockAuditResult c, c_fast;
       {
         ComponentAuditor cold(m, comps[0], config, {.exact_intervals = true});
@@ -154,6 +185,7 @@ TEST(ComponentAuditorTest, WarmAuditsMatchColdRebuildsOnRandomTables) {
       ExpectSameBreaches(w, c);
       ExpectSameBreaches(w_fast, c_fast);
       ExpectSameBreaches(w_fast, c);
+      ExpectSameLazyBreaches(w_lazy, c, warm_lazy, &lazy_lowers);
       breaches += static_cast<int64_t>(c.breaches.size());
       // Next round: a few more cells masked; once, some published again
       // (the feasible set shrinks: the warm basis may be infeasible).
@@ -170,6 +202,7 @@ TEST(ComponentAuditorTest, WarmAuditsMatchColdRebuildsOnRandomTables) {
   // The comparison is not vacuous.
   EXPECT_GT(intervals_compared, 1000);
   EXPECT_GT(breaches, 20);
+  EXPECT_GT(lazy_lowers, 10);
 }
 
 TEST(ComponentAuditorTest, WrongNumberOfCellsIsRefused) {
