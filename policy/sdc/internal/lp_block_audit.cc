@@ -49,7 +49,11 @@ class ComponentLp {
     cells_ = &cells;
     Update();
     if (first_audit_) {
-      glp_adv_basis(lp_.get(), 0);  // a better first basis than all slacks
+      if (options_.feasible_first_basis) {
+        FeasibleFirstBasis();
+      } else {
+        glp_adv_basis(lp_.get(), 0);
+      }
       first_audit_ = false;
     }
     BlockAuditResult out;
@@ -79,6 +83,37 @@ class ComponentLp {
  private:
   int Col(int32_t row) const { return col_of_row_[row] + 1; }
   const AuditCell& cell(int32_t ci) const { return (*cells_)[ci]; }
+
+  // A primal feasible first basis, found cheaper than by the primal
+  // simplex's own first phase (two thirds of a cold first solve): GLPK's
+  // triangular crash, with the inner cells whose true figure is at their
+  // lower bound kept out of it (the true figures are a feasible point: the
+  // basis starts nearer to it), then the dual simplex on a zero objective,
+  // for which every basis is dual feasible, so that it only removes primal
+  // infeasibilities. Any basis gives the same optimum: this only changes
+  // where the first solve starts (and, among several optimal bases, which
+  // one it ends in).
+  void FeasibleFirstBasis() {
+    std::vector<int> at_lower;
+    for (int32_t j = 0; j < static_cast<int32_t>(col_bounds_.size()); ++j) {
+      const Bnd& bnd = col_bounds_[j];
+      if (bnd.type == GLP_FX || col_true_[j] < 0 || col_true_[j] > bnd.lo)
+        continue;
+      at_lower.push_back(j);
+      glp_set_col_bnds(lp_.get(), j + 1, GLP_FX, bnd.lo, bnd.lo);
+    }
+    glp_adv_basis(lp_.get(), 0);  // a fixed column is left out of the crash
+    for (int j : at_lower) {
+      const Bnd& bnd = col_bounds_[j];
+      glp_set_col_bnds(lp_.get(), j + 1, bnd.type, bnd.lo, bnd.up);
+    }
+    glp_smcp dual = smcp_;
+    dual.meth = GLP_DUAL;
+    glp_set_obj_dir(lp_.get(), GLP_MIN);
+    // The objective is zero between solves. If this fails, the next solve's
+    // primal simplex starts from wherever it stopped.
+    glp_simplex(lp_.get(), &dual);
+  }
 
   // Solutions spread out over the cells to check: their witnesses settle
   // most cells without an LP of their own. All of them at their largest
@@ -273,6 +308,11 @@ class ComponentLp {
     }
     glp_add_cols(lp_.get(), n);
     col_bounds_.assign(n, {-1, 0.0, 0.0});
+    col_true_.assign(n, -1.0);
+    for (size_t r = 0; r < m_.inner.size(); ++r) {
+      if (col_of_row_[r] >= 0 && m_.inner[r].value_known)
+        col_true_[col_of_row_[r]] = static_cast<double>(m_.inner[r].value);
+    }
     for (int32_t j = 0; j < n; ++j) {
       if (config_.audit.integer) glp_set_col_kind(lp_.get(), j + 1, GLP_IV);
     }
@@ -532,6 +572,7 @@ class ComponentLp {
   bool first_audit_ = true;
   std::vector<int32_t> col_of_row_;  // global row -> LP column - 1
   std::vector<Bnd> col_bounds_;      // by LP column - 1, as set in GLPK
+  std::vector<double> col_true_;     // by LP column - 1: true figure, or -1
   std::vector<bool> fixed_zero_;     // by LP column - 1
   // LP column - 1 -> published cell fixing it, or -1.
   std::vector<int32_t> col_cell_;

@@ -109,6 +109,10 @@ class ComponentAuditor {
     // shows it, without solving its min (the repair only needs the max's
     // binding cells); ExactLower gives the min when a refusal names it.
     bool exact_breach_lower = true;
+    // Testing: off starts the first solve from GLPK's plain crash basis
+    // (glp_adv_basis) instead of the feasible basis built from the true
+    // figures and the dual simplex.
+    bool feasible_first_basis = true;
   };
 
   ComponentAuditor(const TableModel& model, std::vector<int32_t> blocks,
