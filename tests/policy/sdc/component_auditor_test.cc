@@ -10,10 +10,13 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "policy/sdc/internal/lp_block_audit.h"
+#include "policy/sdc/lp_audit.h"
+#include "policy/sdc/suppressor.h"
 #include "policy/sdc/table_builder.h"
 #include "tests/policy/sdc/sdc_test_util.h"
 #include "tests/testing/status_matchers.h"
@@ -249,6 +252,44 @@ TEST(ComponentAuditorTest, FeasibleFirstBasisGivesTheIntervalsOfAPlainStart) {
     ExpectSameBreaches(feasible, plain);
   }
   EXPECT_GT(intervals_compared, 500);
+}
+
+// A release refused on a C2 breach names the reader's exact interval, though
+// the repair loop did not solve that cell's min: the same interval as the
+// exact audit of the release the Gauss step alone would make.
+TEST(ComponentAuditorTest, RefusalOnAC2BreachNamesTheExactInterval) {
+  int64_t refusals = 0;
+  for (uint64_t seed = 200; seed < 320; ++seed) {
+    Rng rng(seed);
+    const TableModel m = RandomTable(rng);
+    SdcConfig refuse_at_once;
+    refuse_at_once.audit.max_repair_rounds = 0;
+    absl::StatusOr<Release> refused = ProtectTable(m, {}, refuse_at_once, "v1");
+    if (refused.ok() ||
+        !absl::StrContains(refused.status().message(), "(criterion C2")) {
+      continue;
+    }
+    SdcConfig gauss_only = refuse_at_once;
+    gauss_only.audit.mode = AuditMode::kOff;
+    CTG_ASSERT_OK_AND_ASSIGN(Release r, ProtectTable(m, {}, gauss_only, "v1"));
+    CTG_ASSERT_OK_AND_ASSIGN(AuditReport exact,
+                             AuditRelease(m, r, {}, refuse_at_once));
+    bool named = false;
+    for (const CellInterval& b : exact.breaches) {
+      const std::string expected = absl::StrCat(
+          "cannot protect cell ", b.key.ToString(), " (criterion C2: ");
+      if (!absl::StartsWith(refused.status().message(), expected)) continue;
+      EXPECT_THAT(
+          std::string(refused.status().message()),
+          ::testing::HasSubstr(absl::StrCat("a reader can bound it to [",
+                                            b.lower, ", ", b.upper, "]")))
+          << "seed " << seed;
+      named = true;
+    }
+    EXPECT_TRUE(named) << refused.status();
+    ++refusals;
+  }
+  EXPECT_GT(refusals, 5);
 }
 
 TEST(ComponentAuditorTest, WrongNumberOfCellsIsRefused) {
