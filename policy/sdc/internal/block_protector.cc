@@ -338,7 +338,18 @@ absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
   if (audit) {
     // One LP for the whole loop: each round only relaxes it (fewer published
     // cells) and starts from the last round's basis.
-    ComponentAuditor auditor(model, blocks, config);
+    ComponentAuditor auditor(model, blocks, config,
+                             {.exact_breach_lower = false});
+    // A refusal names the exact interval: the min of a C2 breach was
+    // skipped.
+    auto refuse = [&](const BlockAuditResult& res, size_t k,
+                      absl::string_view why) -> absl::Status {
+      CellInterval breach = res.breaches[k];
+      if (!res.lower_exact[k]) {
+        CTG_ASSIGN_OR_RETURN(breach.lower, auditor.ExactLower(res.breached[k]));
+      }
+      return Refuse(breach, why);
+    };
     std::vector<AuditCell> cells(model.cells.size());
     std::vector<bool> passed(model.cells.size(), false),
         picked(model.cells.size(), false);
@@ -373,7 +384,7 @@ absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
       for (int32_t ci : res.breached) passed[ci] = false;
       if (res.breaches.empty()) break;
       if (round >= config.audit.max_repair_rounds) {
-        return Refuse(res.breaches[0], "too many repair rounds");
+        return refuse(res, 0, "too many repair rounds");
       }
       std::fill(picked.begin(), picked.end(), false);
       std::vector<size_t> touched;
@@ -409,7 +420,7 @@ absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
           }
         }
         if (pick < 0)
-          return Refuse(res.breaches[k], "no published cell can be suppressed");
+          return refuse(res, k, "no published cell can be suppressed");
         of_cell(pick).Suppress(pick);
         picked[pick] = true;
         touched.push_back(

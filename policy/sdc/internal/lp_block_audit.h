@@ -67,6 +67,10 @@ struct BlockAuditResult {
   int64_t lp_solves = 0;          // simplex runs (the audit's main cost)
   std::vector<int32_t> breached;  // global cell index of each breach
   std::vector<CellInterval> breaches;
+  // For each breach, whether its lower bound is the reader's exact minimum;
+  // false only with Options::exact_breach_lower off (a C2 breach whose min
+  // was not solved: its lower bound is a point the reader cannot rule out).
+  std::vector<bool> lower_exact;
   // For each breach, the published cells (global indices) whose constraint
   // binds the violated bound (non-zero dual): suppressing one relaxes it.
   std::vector<std::vector<int32_t>> binding;
@@ -96,6 +100,14 @@ class ComponentAuditor {
     // Testing: solve min and max of every checked cell (no shortcut through
     // known points) and return them in BlockAuditResult::intervals.
     bool exact_intervals = false;
+    // Off (the repair loop): a C2 breach is reported as soon as its max
+    // shows it, without solving its min (the repair only needs the max's
+    // binding cells); ExactLower gives the min when a refusal names it.
+    bool exact_breach_lower = true;
+    // Testing: off starts the first solve from GLPK's plain crash basis
+    // (glp_adv_basis) instead of the feasible basis built from the true
+    // figures and the dual simplex.
+    bool feasible_first_basis = true;
   };
 
   ComponentAuditor(const TableModel& model, std::vector<int32_t> blocks,
@@ -111,6 +123,10 @@ class ComponentAuditor {
   // are read. Internal if GLPK fails or the published figures are
   // inconsistent.
   absl::StatusOr<BlockAuditResult> Audit(const std::vector<AuditCell>& cells);
+
+  // The reader's exact minimum of cell `ci` (global index, of the component)
+  // under the roles of the last Audit.
+  absl::StatusOr<double> ExactLower(int32_t ci);
 
  private:
   std::unique_ptr<ComponentLp> lp_;
