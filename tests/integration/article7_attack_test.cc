@@ -486,5 +486,50 @@ TEST_F(Article7AttackTest, ExtractVerifyCatchesEveryTamperedAgreement) {
   std::ofstream(file + ".receipt.json", std::ios::trunc) << saved;
 }
 
+// The audit trail keeps the first 2 KiB of a fact: an agreement whose
+// purpose is longer still verifies (the receipt's text starts with the
+// signed part), and a change inside the signed part is caught.
+TEST_F(Article7AttackTest, ALongPurposeVerifiesAndItsSignedPartIsChecked) {
+  Release release = Released(2, "33069", "low_income");
+  ctg::v1::RequestTransferAgreementRequest r;
+  r.set_extract_id(release.extract_id);
+  r.set_recipient("Centre social du Bouscat");
+  std::string purpose;
+  for (int i = 0; i < 1500; ++i) purpose += "\u00e9";  // 3000 bytes
+  r.set_purpose(purpose);
+  ctg::v1::TransferAgreement a;
+  grpc::Status asked = Agreements("requester-33069")
+                           ->RequestTransferAgreement(Deadline().get(), r, &a);
+  ASSERT_TRUE(asked.ok()) << asked.error_message();
+  ctg::v1::DecideTransferAgreementRequest decide;
+  decide.set_id(a.id());
+  decide.set_decision(AgreementDecision::APPROVE);
+  decide.set_reasons("Partenaire de la CTG");
+  ASSERT_TRUE(Agreements("reviewer")
+                  ->DecideTransferAgreement(Deadline().get(), decide, &a)
+                  .ok());
+  const std::string key = DevPki::Get().dir() + "/audit-signing.pub";
+  TempDir dir;
+  const std::string file = dir.path() + "/extract.csv";
+  RunResult got = gateway_->Ctg(
+      "requester-33069",
+      {"extract", "get", release.request_id, "-o", file, "--audit-key", key});
+  ASSERT_EQ(got.exit_code, 0) << got.err;
+  RunResult verified = gateway_->Ctg(
+      "requester-33069", {"extract", "verify", file, "--audit-key", key});
+  ASSERT_EQ(verified.exit_code, 0) << verified.err;
+  // "é" becomes "e" at the start: inside the signed part.
+  std::string text = Slurp(file + ".receipt.json");
+  size_t at = text.find("\"purpose\":\"\u00e9");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, std::string("\"purpose\":\"\u00e9").size(),
+               "\"purpose\":\"e");
+  std::ofstream(file + ".receipt.json", std::ios::trunc) << text;
+  RunResult tampered = gateway_->Ctg(
+      "requester-33069", {"extract", "verify", file, "--audit-key", key});
+  EXPECT_EQ(tampered.exit_code, 3) << tampered.out;
+  EXPECT_THAT(tampered.err, HasSubstr("purpose"));
+}
+
 }  // namespace
 }  // namespace ctg::testing
