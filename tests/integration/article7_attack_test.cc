@@ -531,5 +531,99 @@ TEST_F(Article7AttackTest, ALongPurposeVerifiesAndItsSignedPartIsChecked) {
   EXPECT_THAT(tampered.err, HasSubstr("purpose"));
 }
 
+// Role confusion: the Caf's requester is not the commune's requester, the
+// commune's reviewer is not the Caf's reviewer. Every older method they
+// may not call is refused PERMISSION_DENIED with one event, streaming ones
+// included (called here as unary: refused before any message).
+TEST_F(Article7AttackTest, TheNewRolesCallNoneOfTheOlderRolesMethods) {
+  const std::vector<std::string> methods = {"DataRequests/SubmitRequest",
+                                            "DataRequests/GetRequest",
+                                            "DataRequests/ListRequests",
+                                            "DataRequests/AmendRequest",
+                                            "DataRequests/WithdrawRequest",
+                                            "DataRequests/StartStudy",
+                                            "DataRequests/PreviewFeasibility",
+                                            "DataRequests/RequestInformation",
+                                            "DataRequests/DecideRequest",
+                                            "DataRequests/RevokeRequest",
+                                            "Extracts/GetExtract",
+                                            "Conventions/CreateConvention",
+                                            "Conventions/SuspendConvention",
+                                            "Conventions/ReinstateConvention",
+                                            "Conventions/TerminateConvention",
+                                            "Statistics/ImportStatistics",
+                                            "Audit/ListEvents",
+                                            "Audit/GetCheckpoint",
+                                            "Audit/GetInclusionProof",
+                                            "Audit/GetConsistencyProof"};
+  for (const std::string who :
+       {"caf-requester", "commune-reviewer-33069", "commune-reviewer-33162"}) {
+    for (const std::string& method : methods) {
+      SCOPED_TRACE(method + " as " + who);
+      const uint64_t mark = TreeSize();
+      grpc::GenericStub stub(gateway_->Channel(who));
+      grpc::Slice empty("");
+      grpc::ByteBuffer request(&empty, 1), response;
+      auto context = Deadline(10);
+      std::promise<grpc::Status> done;
+      stub.UnaryCall(context.get(), "/ctg.v1." + method, grpc::StubOptions(),
+                     &request, &response,
+                     [&](grpc::Status s) { done.set_value(std::move(s)); });
+      grpc::Status s = done.get_future().get();
+      EXPECT_EQ(s.error_code(), Code::PERMISSION_DENIED) << s.error_message();
+      // The refusal's own event (Audit.* ones are among the auditor's).
+      auto stub_audit = ctg::v1::Audit::NewStub(gateway_->Channel("auditor"));
+      ctg::v1::ListEventsRequest list;
+      list.set_from_sequence(mark + 1);
+      list.set_method("/ctg.v1." + method);
+      auto read = Deadline();
+      auto reader = stub_audit->ListEvents(read.get(), list);
+      std::vector<ctg::v1::AuditEvent> events;
+      ctg::v1::AuditEvent e;
+      while (reader->Read(&e)) {
+        if (!e.caller().empty() &&
+            e.caller().find("/auditor/") == std::string::npos) {
+          events.push_back(e);
+        }
+      }
+      ASSERT_TRUE(reader->Finish().ok());
+      ASSERT_EQ(events.size(), 1u);
+      EXPECT_EQ(events[0].code(), static_cast<int>(Code::PERMISSION_DENIED));
+    }
+  }
+}
+
+// R3, R8 (least privilege): a declared operator may download the extract
+// but the authorization table refuses it Get/ListTransferAgreements; the
+// receipt of its download should then not hand it the commune's
+// agreements either (third parties, purposes, the Caf's reasons and
+// reviewer). DISABLED: today GetExtract lists the release's approved
+// agreements in every downloader's receipt, the operator's included
+// (gateway/services/extracts_service.cc, AgreementsForReceipt). Whether an
+// operator may know the commune's onward transfers is the Caf's call; the
+// table and the receipt disagree.
+TEST_F(Article7AttackTest,
+       DISABLED_AnOperatorsReceiptDoesNotListTheCommunesAgreements) {
+  ctg::v1::Scope scope;
+  scope.add_indicators("allocataires");
+  scope.add_territories("33069");
+  scope.add_periods("2023");
+  ctg::v1::Recipient op;
+  op.set_kind(ctg::v1::Recipient::OPERATOR);
+  op.set_name("Compas");
+  op.set_operator_person("compas-analyse");
+  auto id = SubmitAndApprove(*gateway_, scope, 3, "requester-33069", {op});
+  ASSERT_TRUE(id.ok()) << id.status();
+  Download held = GetExtract(*id, "requester-33069");
+  ASSERT_TRUE(held.status.ok()) << held.status.error_message();
+  Approved(held.header.extract_id(), "Centre social du Bouscat");
+  ctg::v1::ListTransferAgreementsResponse listed;
+  EXPECT_EQ(List("operator-33069", {}, &listed).error_code(),
+            Code::PERMISSION_DENIED);
+  Download got = GetExtract(*id, "operator-33069");
+  ASSERT_TRUE(got.status.ok()) << got.status.error_message();
+  EXPECT_EQ(got.trailer.receipt().agreements_size(), 0);
+}
+
 }  // namespace
 }  // namespace ctg::testing
