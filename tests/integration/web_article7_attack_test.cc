@@ -345,6 +345,11 @@ TEST_F(WebArticle7AttackTest, BadUploadBodiesAndFilesStoreNothing) {
       {"a column off the template",
        UploadBody(id, "territory,period,places_creche\n330690199,2023,4\n"),
        400, "line 2, column territory"},
+      {"a cell a spreadsheet would run as a formula",
+       UploadBody(id,
+                  "territory,period,places_creche\n330690101,2023,"
+                  "\"=HYPERLINK(\"\"http://x\"\")\"\n"),
+       400, "line 2, column places_creche"},
       {"a file over limits.max_upload_bytes",
        UploadBody(id,
                   "territory,period,places_creche\n" + std::string(5000, '1')),
