@@ -186,6 +186,10 @@ grpc::Status TransferAgreementsService::ListTransferAgreements(
       [&](Call& call) -> absl::Status {
         CTG_ASSIGN_OR_RETURN(int page_size,
                              PageSize(request->page_size(), config_->limits));
+        if (!ctg::v1::TransferAgreementState_IsValid(request->state())) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "state: ", request->state(), " is not an agreement state"));
+        }
         store::AgreementFilter filter;
         filter.extract_id = request->extract_id();
         if (!request->request_id().empty()) {

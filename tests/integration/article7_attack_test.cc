@@ -243,6 +243,17 @@ TEST_F(Article7AttackTest, MalformedFiltersAreRefusedNamingTheField) {
       {"", "", "REQ-000001", "page_token"},
       {"", "", "AGR-1", "page_token"},
   };
+  {
+    // A state that is not one: refused like a bad request state.
+    const uint64_t mark = TreeSize();
+    ctg::v1::ListTransferAgreementsRequest r;
+    r.set_state(static_cast<ctg::v1::TransferAgreementState>(99));
+    ctg::v1::ListTransferAgreementsResponse listed;
+    grpc::Status s = List("reviewer", r, &listed);
+    EXPECT_EQ(s.error_code(), Code::INVALID_ARGUMENT) << s.error_message();
+    EXPECT_THAT(s.error_message(), HasSubstr("state: 99"));
+    EXPECT_EQ(CallsSince(mark).size(), 1u);
+  }
   for (const Case& c : cases) {
     SCOPED_TRACE(c.request_id.substr(0, 30) + c.page_token);
     const uint64_t mark = TreeSize();
