@@ -636,5 +636,76 @@ TEST_F(Article7AttackTest,
   EXPECT_EQ(got.trailer.receipt().agreements_size(), 0);
 }
 
+// R8: Eysines's reviewer acts on none of the Caf's requests to Le Bouscat:
+// every action is NOT_FOUND with a missing request's message, one event,
+// nothing changed; asking for Le Bouscat's listing gives an empty one.
+TEST_F(Article7AttackTest, AnotherCommunesReviewerActsOnNoCafRequest) {
+  auto caf = ctg::v1::CafRequests::NewStub(gateway_->Channel("caf-requester"));
+  ctg::v1::SubmitCafRequestRequest submit;
+  submit.set_commune("33069");
+  submit.set_purpose("Diagnostic partagé : places en crèche par IRIS");
+  submit.set_objective("Axe II.1 petite enfance");
+  submit.set_description("Places en crèche municipale");
+  ctg::v1::Recipient* own = submit.add_recipients();
+  own->set_kind(ctg::v1::Recipient::OWN_SERVICE);
+  own->set_name("Service action sociale de la Caf");
+  submit.set_retention_months(12);
+  ctg::v1::CafRequest r;
+  ASSERT_TRUE(caf->SubmitCafRequest(Deadline().get(), submit, &r).ok());
+  const std::string id = r.id();
+  auto bouscat = ctg::v1::CafRequests::NewStub(
+      gateway_->Channel("commune-reviewer-33069"));
+  ctg::v1::StartCafRequestStudyRequest start;
+  start.set_id(id);
+  ASSERT_TRUE(bouscat->StartCafRequestStudy(Deadline().get(), start, &r).ok());
+
+  auto eysines = ctg::v1::CafRequests::NewStub(
+      gateway_->Channel("commune-reviewer-33162"));
+  const std::string missing = "CREQ-999999";
+  auto attempts = [&](const std::string& target) {
+    std::vector<grpc::Status> out;
+    ctg::v1::CafRequest ignored;
+    ctg::v1::RequestCafRequestInformationRequest ask;
+    ask.set_id(target);
+    ask.add_questions("Q ?");
+    out.push_back(
+        eysines->RequestCafRequestInformation(Deadline().get(), ask, &ignored));
+    ctg::v1::DecideCafRequestRequest decide;
+    decide.set_id(target);
+    decide.set_decision(ctg::v1::DecideRequestRequest::REJECT);
+    decide.set_reasons("Non");
+    out.push_back(
+        eysines->DecideCafRequest(Deadline().get(), decide, &ignored));
+    ctg::v1::RevokeCafRequestRequest revoke;
+    revoke.set_id(target);
+    revoke.set_reason("Non");
+    out.push_back(
+        eysines->RevokeCafRequest(Deadline().get(), revoke, &ignored));
+    return out;
+  };
+  const uint64_t mark = TreeSize();
+  std::vector<grpc::Status> theirs = attempts(id);
+  std::vector<grpc::Status> absent = attempts(missing);
+  ASSERT_EQ(theirs.size(), absent.size());
+  for (size_t i = 0; i < theirs.size(); ++i) {
+    EXPECT_EQ(theirs[i].error_code(), Code::NOT_FOUND) << i;
+    EXPECT_EQ(theirs[i].error_message(),
+              absl::StrCat("request ", id, " not found"));
+    EXPECT_EQ(absent[i].error_code(), Code::NOT_FOUND) << i;
+  }
+  EXPECT_EQ(CallsSince(mark).size(), 6u);
+  ctg::v1::ListCafRequestsRequest for_bouscat;
+  for_bouscat.set_commune("33069");
+  ctg::v1::ListCafRequestsResponse listed;
+  ASSERT_TRUE(
+      eysines->ListCafRequests(Deadline().get(), for_bouscat, &listed).ok());
+  EXPECT_EQ(listed.requests_size(), 0);
+  ctg::v1::GetCafRequestRequest get;
+  get.set_id(id);
+  ASSERT_TRUE(caf->GetCafRequest(Deadline().get(), get, &r).ok());
+  EXPECT_EQ(r.state(), ctg::v1::UNDER_STUDY);
+  EXPECT_EQ(r.history_size(), 2);
+}
+
 }  // namespace
 }  // namespace ctg::testing
