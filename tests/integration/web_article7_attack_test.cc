@@ -424,5 +424,42 @@ TEST_F(WebArticle7AttackTest, PageTokensOfOthersOrForgedLeakNothing) {
   EXPECT_THAT(theirs.body, Not(HasSubstr("\"33069\"")));
 }
 
+// R9: what a caller puts in an API URL does not reach the audit trail
+// unchecked: a method name with a line break or other control characters,
+// refused for its missing CSRF token, is recorded without them (a trail
+// read as text must not show forged lines).
+TEST_F(WebArticle7AttackTest, AnApiUrlCannotWriteControlCharactersInTheTrail) {
+  Browser web(*gw_, "requester-33069");
+  const uint64_t mark = TreeSize();
+  for (const std::string path :
+       {"ctg.v1.X%0A2026-12-07T00:00:00Z%20caller=admin/Y",
+        "ctg.v1.DataRequests/SubmitRequest%0D%1B[2J"}) {
+    WebAnswer answer = web.Api(path, "{}", "", web.cookie());
+    EXPECT_NE(answer.status, 200) << answer.body;
+  }
+  // The same through gRPC: an id is the event's target.
+  ctg::v1::GetTransferAgreementRequest get;
+  get.set_id("AGR-000001\n2026-12-07 caller=admin");
+  ctg::v1::TransferAgreement out;
+  EXPECT_EQ(
+      ctg::v1::TransferAgreements::NewStub(gw_->Channel("requester-33069"))
+          ->GetTransferAgreement(Deadline().get(), get, &out)
+          .error_code(),
+      StatusCode::INVALID_ARGUMENT);
+  auto events = CallsSince(mark);
+  ASSERT_EQ(events.size(), 3u);
+  for (const auto& e : events) {
+    for (const std::string& text : {e.method(), e.target_id()}) {
+      for (char c : text) {
+        EXPECT_FALSE(static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            << "control character in event " << e.sequence() << ": "
+            << absl::CEscape(text);
+      }
+    }
+  }
+  EXPECT_EQ(events[0].method(),
+            "/ctg.v1.X\\x0a2026-12-07T00:00:00Z caller=admin/Y");
+}
+
 }  // namespace
 }  // namespace ctg::testing
