@@ -461,5 +461,23 @@ TEST_F(WebArticle7AttackTest, AnApiUrlCannotWriteControlCharactersInTheTrail) {
             "/ctg.v1.X\\x0a2026-12-07T00:00:00Z caller=admin/Y");
 }
 
+// Bad input: an API URL that names no method, sent with a valid CSRF
+// token, is refused and recorded like any other refused call.
+TEST_F(WebArticle7AttackTest, AnApiUrlNamingNoMethodIsRefusedAndRecorded) {
+  Browser web(*gw_, "requester-33069");
+  for (const std::string path :
+       {"ctg.v1.X%0AFAKE/Y", "ctg.v1.CafRequests/List/More", "nothing"}) {
+    SCOPED_TRACE(path);
+    const uint64_t mark = TreeSize();
+    WebAnswer answer = web.Api(path, "{}");
+    EXPECT_NE(answer.status, 200) << answer.body;
+    auto events = CallsSince(mark);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_NE(events[0].code(), 0);
+    EXPECT_EQ(events[0].caller(),
+              "spiffe://ctg.caf33.fr/commune/33069/requester/alice.martin");
+  }
+}
+
 }  // namespace
 }  // namespace ctg::testing
