@@ -119,12 +119,16 @@ absl::Status VerifyAgreements(const std::string& receipt_text,
   auto json = ParseJson(receipt_text, path);
   if (!json.ok()) return json.status();
   std::vector<ctg::v1::ReleaseAgreement> carried;
+  std::vector<std::string> claimed_states;  // as the receipt's text says
   if (auto list = json->fields().find("agreements");
       list != json->fields().end()) {
     for (const auto& v : list->second.list_value().values()) {
       const google::protobuf::Struct& a = v.struct_value();
       ctg::v1::ReleaseAgreement agreement;
       agreement.set_id(Field(a, "id"));
+      agreement.set_recipient(Field(a, "recipient"));
+      agreement.set_purpose(Field(a, "purpose"));
+      claimed_states.push_back(Field(a, "state"));
       auto receipt_field = a.fields().find("receipt");
       if (receipt_field == a.fields().end()) {
         return absl::DataLossError(
@@ -140,6 +144,18 @@ absl::Status VerifyAgreements(const std::string& receipt_text,
   auto verified =
       extract::VerifyReleaseAgreements(release, carried, release_sha256, key);
   if (!verified.ok()) return verified.status();
+  // The state the receipt's text shows agrees with the signed decision
+  // (an approval may have ended since: ENDED is not checked).
+  for (size_t i = 0; i < verified->size(); ++i) {
+    const extract::VerifiedAgreement& a = (*verified)[i];
+    const std::string& claimed = claimed_states[i];
+    if ((claimed == "AGREEMENT_APPROVED" && !a.approved) ||
+        (claimed == "AGREEMENT_REJECTED" && a.approved)) {
+      return absl::DataLossError(absl::StrCat(
+          "agreement ", a.id, ": the receipt shows it ", claimed,
+          " but the Caf's decision was ", a.approved ? "APPROVE" : "REJECT"));
+    }
+  }
   for (const extract::VerifiedAgreement& a : *verified) {
     std::cout << "  agreement " << a.id << ": onward transfer to "
               << a.recipient << " " << (a.approved ? "APPROVED" : "REJECTED")

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -109,6 +110,16 @@ std::string ReceiptObject(const ctg::v1::ReleaseReceipt& receipt) {
                       "}");
 }
 
+// The gateway bounds the text of an audit fact (2 KiB, then "[...]"):
+// `stated` is `signed_text`, or starts with what a cut fact kept.
+bool SameAsSigned(absl::string_view stated, absl::string_view signed_text) {
+  if (stated == signed_text) return true;
+  constexpr absl::string_view kCut = "[...]";
+  return absl::EndsWith(signed_text, kCut) &&
+         absl::StartsWith(
+             stated, signed_text.substr(0, signed_text.size() - kCut.size()));
+}
+
 absl::Status BadAgreement(absl::string_view id, absl::string_view what) {
   return absl::DataLossError(absl::StrCat("agreement ", id, ": ", what));
 }
@@ -129,6 +140,20 @@ absl::StatusOr<VerifiedAgreement> VerifyAgreement(
   out.id = a.id();
   out.recipient = FactOf(*event, "recipient");
   out.purpose = FactOf(*event, "purpose");
+  // The receipt's own text of the third party and the purpose is what a
+  // reader sees first: it must be the one the Caf decided on.
+  if (!a.recipient().empty() && !SameAsSigned(a.recipient(), out.recipient)) {
+    return BadAgreement(
+        a.id(),
+        absl::StrCat("the receipt names the third party \"", a.recipient(),
+                     "\" but the Caf decided on \"", out.recipient, "\""));
+  }
+  if (!a.purpose().empty() && !SameAsSigned(a.purpose(), out.purpose)) {
+    return BadAgreement(
+        a.id(),
+        absl::StrCat("the receipt states the purpose \"", a.purpose(),
+                     "\" but the Caf decided on \"", out.purpose, "\""));
+  }
   out.reasons = FactOf(*event, "reasons");
   out.approved = FactOf(*event, "decision") == "APPROVE";
   out.decision_sequence = event->sequence;

@@ -67,7 +67,8 @@ std::vector<std::string> ReleaseAgreementIds(const audit::Event& release);
 
 // Checks `agreements` against the verified release event `release`: each
 // decision's receipt verifies with `key` and records the Caf's successful
-// decision on that agreement about the release of `release_sha256`; every
+// decision on that agreement about the release of `release_sha256`, on the
+// recipient and purpose the agreement states (when it states them); every
 // agreement the release names is there and approved. Errors (kDataLoss)
 // name the agreement.
 absl::StatusOr<std::vector<VerifiedAgreement>> VerifyReleaseAgreements(

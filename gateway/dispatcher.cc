@@ -50,6 +50,23 @@ std::string ForAudit(absl::string_view text) {
   return out;
 }
 
+// A one-line name from the client (a method, a target id, a request id):
+// ForAudit, with control characters written as \xNN, so that a trail read
+// as text (`ctg audit events`, a terminal) never shows a line the gateway
+// did not write. Facts keep their line breaks: a purpose is a paragraph.
+std::string ForAuditName(absl::string_view text) {
+  std::string out;
+  for (char c : ForAudit(text)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      absl::StrAppend(&out, "\\x", absl::Hex(byte, absl::kZeroPad2));
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 // The operational log line of a call (gateway/oplog.h): state changes
 // (imports, decisions, releases...) at info, refusals at warning, server
 // failures at error with their cause. Reads that succeed are not logged.
@@ -123,14 +140,16 @@ grpc::Status Dispatcher::Observed(const Call& call, grpc::Status sent,
 }
 
 Call::Call(absl::string_view method, Caller caller, absl::Time now)
-    : method_(ForAudit(method)), caller_(std::move(caller)), now_(now) {}
+    : method_(ForAuditName(method)), caller_(std::move(caller)), now_(now) {}
 
 void Call::SetTarget(absl::string_view kind, absl::string_view id) {
-  target_kind_ = ForAudit(kind);
-  target_id_ = ForAudit(id);
+  target_kind_ = ForAuditName(kind);
+  target_id_ = ForAuditName(id);
 }
 
-void Call::SetRequestId(absl::string_view id) { request_id_ = ForAudit(id); }
+void Call::SetRequestId(absl::string_view id) {
+  request_id_ = ForAuditName(id);
+}
 
 void Call::AddFact(absl::string_view key, absl::string_view value) {
   for (audit::Fact& fact : facts_) {

@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
@@ -49,6 +50,40 @@ absl::Status CheckColumnValues(
                                           ": ", Quote(value),
                                           " is not in the approved template (",
                                           absl::StrJoin(allowed, ", "), ")"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// A cell a spreadsheet would run as a formula when the Caf opens the file:
+// it starts with = + - @ (or a tab or carriage return before one) and is
+// not a plain number ("-4", "+0.5", "1e3" and a lone "-" stay accepted).
+bool RunsAsFormula(absl::string_view cell) {
+  if (cell.size() < 2) return false;
+  const char first = cell.front();
+  if (first == '\t' || first == '\r') return true;
+  if (first != '=' && first != '+' && first != '-' && first != '@')
+    return false;
+  double number;
+  return first == '=' || first == '@' || !absl::SimpleAtod(cell, &number);
+}
+
+// R8: no cell of the file runs as a formula in the Caf's spreadsheet (CSV
+// injection from the commune's side). `rows[0]` is the header.
+absl::Status CheckNoFormulaCells(
+    const std::vector<std::vector<std::string>>& rows) {
+  for (size_t r = 0; r < rows.size(); ++r) {
+    for (size_t c = 0; c < rows[r].size(); ++c) {
+      if (!RunsAsFormula(rows[r][c])) continue;
+      std::string column =
+          r == 0 ? absl::StrCat(c + 1) : Quote(rows[0][c]).substr(1);
+      if (r != 0) column.pop_back();  // the name, unquoted
+      return Invalid("data",
+                     absl::StrCat("line ", r + 1, ", column ", column, ": ",
+                                  Quote(rows[r][c]),
+                                  " would run as a formula in a spreadsheet "
+                                  "(CSV injection); cells may not start with "
+                                  "= + - @ unless they are numbers"));
     }
   }
   return absl::OkStatus();
@@ -185,6 +220,7 @@ absl::StatusOr<int64_t> ValidateUpload(
                                   " fields, the header has ", header.size()));
     }
   }
+  CTG_RETURN_IF_ERROR(CheckNoFormulaCells(rows));
   if (data_template) {
     if (header != data_template->columns) {
       return Invalid(

@@ -11,7 +11,10 @@
 //      what it sent, it must equal the digest of what arrived;
 //   4. type: a UTF-8 CSV file (RFC 4180: comma, double-quote quoting, CRLF
 //      or LF line ends), every row with the header's number of fields;
-//   5. when the approved request carries a template
+//   5. no cell a spreadsheet would run as a formula when the Caf opens the
+//      file (CSV injection): none starts with = + - @ (or a tab or carriage
+//      return) unless it is a number;
+//   6. when the approved request carries a template
 //      (policy/caf_request.h): the header is exactly the template's
 //      columns, in order; a "territory" ("period") column holds only the
 //      template's territories (periods), when it lists some.

@@ -186,6 +186,10 @@ grpc::Status TransferAgreementsService::ListTransferAgreements(
       [&](Call& call) -> absl::Status {
         CTG_ASSIGN_OR_RETURN(int page_size,
                              PageSize(request->page_size(), config_->limits));
+        if (!ctg::v1::TransferAgreementState_IsValid(request->state())) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "state: ", request->state(), " is not an agreement state"));
+        }
         store::AgreementFilter filter;
         filter.extract_id = request->extract_id();
         if (!request->request_id().empty()) {
@@ -206,23 +210,36 @@ grpc::Status TransferAgreementsService::ListTransferAgreements(
           filter.before_number = *number;
         }
         return db_->Read([&](store::ReadSession& session) -> absl::Status {
-          CTG_ASSIGN_OR_RETURN(
-              std::vector<store::AgreementRow> rows,
-              session.agreements().List(filter, page_size + 1));
-          for (const store::AgreementRow& row : rows) {
-            if (response->agreements_size() == page_size) {
-              response->set_next_page_token(
-                  response->agreements(response->agreements_size() - 1).id());
-              break;
+          // The state asked for is the effective one, known only once read:
+          // read on until the page is full or the rows run out, so that
+          // rows in other states never hide the ones asked for.
+          bool more = true;
+          while (more && response->agreements_size() < page_size) {
+            CTG_ASSIGN_OR_RETURN(
+                std::vector<store::AgreementRow> rows,
+                session.agreements().List(filter, page_size + 1));
+            more = static_cast<int>(rows.size()) > page_size;
+            if (more) rows.pop_back();  // only tells that more follow
+            for (const store::AgreementRow& row : rows) {
+              filter.before_number = *store::AgreementNumberOf(row.id);
+              ctg::v1::TransferAgreement agreement;
+              CTG_RETURN_IF_ERROR(
+                  ToProto(session, row, call.now(), &agreement));
+              if (request->state() !=
+                      ctg::v1::TRANSFER_AGREEMENT_STATE_UNSPECIFIED &&
+                  agreement.state() != request->state()) {
+                continue;
+              }
+              *response->add_agreements() = std::move(agreement);
+              if (response->agreements_size() == page_size) {
+                more = more || &row != &rows.back();
+                break;
+              }
             }
-            ctg::v1::TransferAgreement agreement;
-            CTG_RETURN_IF_ERROR(ToProto(session, row, call.now(), &agreement));
-            if (request->state() !=
-                    ctg::v1::TRANSFER_AGREEMENT_STATE_UNSPECIFIED &&
-                agreement.state() != request->state()) {
-              continue;
-            }
-            *response->add_agreements() = std::move(agreement);
+          }
+          if (more && response->agreements_size() > 0) {
+            response->set_next_page_token(
+                response->agreements(response->agreements_size() - 1).id());
           }
           call.AddFact("returned", absl::StrCat(response->agreements_size()));
           return absl::OkStatus();

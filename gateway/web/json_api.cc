@@ -47,24 +47,6 @@ std::string FromBuffer(const grpc::ByteBuffer& buffer) {
   return out;
 }
 
-// A method name from a URL: "pkg.Service/Method", letters, digits, '.', '_'.
-bool WellFormedMethod(absl::string_view method) {
-  size_t slash = method.find('/');
-  if (slash == absl::string_view::npos || slash == 0 ||
-      slash + 1 == method.size())
-    return false;
-  if (method.size() > 200 ||
-      method.find('/', slash + 1) != absl::string_view::npos)
-    return false;
-  for (char c : method) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' &&
-        c != '_' && c != '/') {
-      return false;
-    }
-  }
-  return true;
-}
-
 const char* StatusName(grpc::StatusCode code) {
   static const char* const kNames[] = {"OK",
                                        "CANCELLED",
@@ -173,6 +155,23 @@ class BoundContext {
 };
 
 }  // namespace
+
+bool WellFormedMethod(absl::string_view method) {
+  size_t slash = method.find('/');
+  if (slash == absl::string_view::npos || slash == 0 ||
+      slash + 1 == method.size())
+    return false;
+  if (method.size() > 200 ||
+      method.find('/', slash + 1) != absl::string_view::npos)
+    return false;
+  for (char c : method) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' &&
+        c != '_' && c != '/') {
+      return false;
+    }
+  }
+  return true;
+}
 
 int HttpStatusFor(grpc::StatusCode code) {
   switch (code) {

@@ -37,6 +37,10 @@ struct ApiAnswer {
   std::string json;
 };
 
+// True for a method name an API URL may carry: "pkg.Service/Method",
+// letters, digits, '.' and '_' (at most 200 characters).
+bool WellFormedMethod(absl::string_view method);
+
 // The HTTP status standing for a gRPC code (google.rpc's mapping).
 int HttpStatusFor(grpc::StatusCode code);
 // {"code":3,"status":"INVALID_ARGUMENT","message":"...","detail":"..."}.

@@ -189,6 +189,16 @@ void WebServer::Impl::Api(const httplib::Request& req, httplib::Response& res) {
     SetJson(res, HttpStatusFor(refused.error_code()), ErrorJson(refused));
     return;
   }
+  // A URL that names no method is refused and recorded like any bad call
+  // (the name as recorded is escaped: gateway/dispatcher.cc).
+  if (!WellFormedMethod(method)) {
+    grpc::Status refused =
+        Refuse(absl::StrCat("/", method), caller,
+               absl::NotFoundError(
+                   "the API's URLs are /api/<package.Service>/<Method>"));
+    SetJson(res, HttpStatusFor(refused.error_code()), ErrorJson(refused));
+    return;
+  }
   ApiAnswer answer = api->Call(method, req.body, caller);
   SetJson(res, answer.http_status, answer.json);
 }

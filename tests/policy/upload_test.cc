@@ -142,6 +142,29 @@ TEST(UploadTest, RefusalsNameTheProblem) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("empty")));
 }
 
+// R8 (the Caf's side): a commune's file is opened by the Caf's analysts in
+// a spreadsheet; a cell that a spreadsheet would run as a formula (CSV
+// injection) is refused, naming the line and column; numbers, signed
+// ones included, stay accepted.
+TEST(UploadTest, CellsASpreadsheetWouldRunAsFormulasAreRefused) {
+  for (const std::string cell :
+       {"\"=HYPERLINK(\"\"http://x\"\")\"", "+1+cmd|' /C calc'!A0", "-2+3",
+        "@SUM(A1)", "\"=1+1\"", "\t=1", "\r=1"}) {
+    SCOPED_TRACE(cell);
+    EXPECT_THAT(ValidateUpload(File("territory,period,places\n330690101,2023," +
+                                    cell + "\n"),
+                               Approved().data_template, 1000),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr("line 2, column places: ")));
+  }
+  EXPECT_THAT(ValidateUpload(File("=cmd,b\n1,2\n"), std::nullopt, 1000),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("line 1, column 1: ")));
+  EXPECT_THAT(
+      ValidateUpload(File("a,b,c,d\n-4,+5,-0.5,1e3\n"), std::nullopt, 1000),
+      IsOk());
+}
+
 TEST(UploadTest, WhoAndWhenMayDownload) {
   UploadTarget t = Approved();
   t.uploaded = true;
