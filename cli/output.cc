@@ -4,34 +4,13 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_code_name.h"
 #include "cli/command.h"
 #include "cli/connection.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace ctg::cli {
 namespace {
-
-const char* CodeName(grpc::StatusCode code) {
-  static const char* const kNames[] = {"OK",
-                                       "CANCELLED",
-                                       "UNKNOWN",
-                                       "INVALID_ARGUMENT",
-                                       "DEADLINE_EXCEEDED",
-                                       "NOT_FOUND",
-                                       "ALREADY_EXISTS",
-                                       "PERMISSION_DENIED",
-                                       "RESOURCE_EXHAUSTED",
-                                       "FAILED_PRECONDITION",
-                                       "ABORTED",
-                                       "OUT_OF_RANGE",
-                                       "UNIMPLEMENTED",
-                                       "INTERNAL",
-                                       "UNAVAILABLE",
-                                       "DATA_LOSS",
-                                       "UNAUTHENTICATED"};
-  int i = static_cast<int>(code);
-  return i >= 0 && i <= 16 ? kNames[i] : "UNKNOWN";
-}
 
 // Counts code points, so that French labels stay aligned.
 size_t DisplayWidth(const std::string& s) {
@@ -49,7 +28,7 @@ int ReportRpcError(const grpc::Status& status) {
     std::cerr << "ctg: " << why;
     return kExitFailed;
   }
-  std::cerr << "ctg: " << CodeName(status.error_code()) << ": "
+  std::cerr << "ctg: " << StatusCodeName(status.error_code()) << ": "
             << status.error_message() << "\n";
   return kExitFailed;
 }

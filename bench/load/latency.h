@@ -44,9 +44,6 @@ struct Summary {
 // Sorts a copy of the samples; nearest-rank percentiles.
 Summary Summarize(const LatencyLog& log, double seconds);
 
-// "OK" / "UNAVAILABLE" / ... for a gRPC status code number.
-std::string CodeName(int grpc_code);
-
 }  // namespace ctg::load
 
 #endif  // CTG_BENCH_LOAD_LATENCY_H_

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "base/status_code_name.h"
 
 namespace ctg::load {
 namespace {
@@ -35,7 +36,7 @@ void PrintErrors(std::FILE* out, const std::vector<ReportRow>& rows) {
                     row.note);
     for (const auto& [code, n] : r.log.errors()) {
       absl::FPrintF(out, "  %s (%s): %d x %s, e.g. \"%s\"\n", r.method,
-                    Mode(r.options), n, CodeName(code),
+                    Mode(r.options), n, StatusCodeName(code),
                     r.log.error_examples().at(code));
     }
     if (r.unsent > 0) {

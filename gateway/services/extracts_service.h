@@ -7,6 +7,8 @@
 #ifndef CTG_GATEWAY_SERVICES_EXTRACTS_SERVICE_H_
 #define CTG_GATEWAY_SERVICES_EXTRACTS_SERVICE_H_
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "ctg/v1/extracts.grpc.pb.h"
 #include "gateway/audit_log.h"
 #include "gateway/commune_bases.h"
@@ -49,6 +51,19 @@ class ExtractsService final : public ctg::v1::Extracts::Service {
   void DropCachedReleases() { cache_.Clear(); }
 
  private:
+  struct Release;  // one GetExtract call's state, shared by its stages
+  // The stages of a release (Dispatcher::Staged): compute the protected
+  // table outside any write; record it in the ledger, the release memory and
+  // the event inside the write; stream it with its receipt once durable.
+  absl::Status Prepare(Release& release, Call& call);
+  absl::Status Commit(Release& release, Call& call, store::WriteSession& tx);
+  absl::Status Stream(const Release& release, Call& call,
+                      grpc::ServerWriter<ctg::v1::ExtractChunk>& writer);
+  // The receipt of the release event `seq`: a checkpoint signed after it,
+  // the inclusion proof, the event, the agreements it names.
+  absl::StatusOr<ctg::v1::ExtractChunk> Receipt(const Release& release,
+                                                uint64_t seq);
+
   Dispatcher* const dispatcher_;
   store::Backend* const db_;
   const Config* const config_;

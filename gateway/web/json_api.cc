@@ -20,6 +20,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "base/json.h"
+#include "base/status_code_name.h"
 
 namespace ctg::gateway::web {
 namespace {
@@ -45,28 +46,6 @@ std::string FromBuffer(const grpc::ByteBuffer& buffer) {
   for (const grpc::Slice& s : slices)
     out.append(reinterpret_cast<const char*>(s.begin()), s.size());
   return out;
-}
-
-const char* StatusName(grpc::StatusCode code) {
-  static const char* const kNames[] = {"OK",
-                                       "CANCELLED",
-                                       "UNKNOWN",
-                                       "INVALID_ARGUMENT",
-                                       "DEADLINE_EXCEEDED",
-                                       "NOT_FOUND",
-                                       "ALREADY_EXISTS",
-                                       "PERMISSION_DENIED",
-                                       "RESOURCE_EXHAUSTED",
-                                       "FAILED_PRECONDITION",
-                                       "ABORTED",
-                                       "OUT_OF_RANGE",
-                                       "UNIMPLEMENTED",
-                                       "INTERNAL",
-                                       "UNAVAILABLE",
-                                       "DATA_LOSS",
-                                       "UNAUTHENTICATED"};
-  int i = static_cast<int>(code);
-  return i >= 0 && i <= 16 ? kNames[i] : "UNKNOWN";
 }
 
 pb::util::JsonPrintOptions PrintOptions() {
@@ -208,7 +187,7 @@ int HttpStatusFor(grpc::StatusCode code) {
 std::string ErrorJson(const grpc::Status& status, absl::string_view detail) {
   std::string json =
       absl::StrCat("{\"code\":", static_cast<int>(status.error_code()),
-                   ",\"status\":\"", StatusName(status.error_code()),
+                   ",\"status\":\"", StatusCodeName(status.error_code()),
                    "\",\"message\":", JsonString(status.error_message()));
   if (!detail.empty())
     absl::StrAppend(&json, ",\"detail\":", JsonString(detail));
