@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "ctg/v1/audit.grpc.pb.h"
@@ -99,8 +100,13 @@ absl::StatusOr<std::unique_ptr<Fixture>> Fixture::SetUp(const Options& options,
       if (absl::Status s = f->ActiveConvention(c.commune).status(); !s.ok())
         return s;
       if (absl::Status s = f->SetUpCommune(c); !s.ok()) return s;
+      if (c.release_refused) continue;
     }
     f->communes_.push_back(std::move(c));
+  }
+  if (f->communes_.empty()) {
+    return absl::FailedPreconditionError(
+        "every commune's first release was refused: nothing to load");
   }
   if (absl::Status s = f->ReadAuditSize(); !s.ok()) return s;
   return f;
@@ -274,6 +280,12 @@ absl::Status Fixture::CountCells(CommuneSetup& c) {
   int64_t cells = 0;
   while (reader->Read(&chunk)) cells += chunk.cells().cells_size();
   grpc::Status s = reader->Finish();
+  if (s.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+    absl::FPrintF(stderr, "ctg-load: commune %s left out: %s\n", c.commune,
+                  s.error_message());
+    c.release_refused = true;
+    return absl::OkStatus();
+  }
   if (!s.ok()) return Failed("Extracts.GetExtract of " + c.extract_id, s);
   c.first_extract_ms = absl::ToDoubleMilliseconds(absl::Now() - start);
   c.cells = cells;

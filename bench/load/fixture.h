@@ -31,6 +31,9 @@ struct CommuneSetup {
   std::string approved_id;  // an APPROVED request (GetRequest's target), never
                             // downloaded
   std::string extract_id;   // an APPROVED request for extracts, downloaded once
+  // The secret statistique refused that first release (FAILED_PRECONDITION:
+  // no protection found): the commune is left out of the load.
+  bool release_refused = false;
 };
 
 class Fixture {
