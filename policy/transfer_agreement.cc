@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "policy/authorization.h"
 #include "policy/text.h"
 
 namespace ctg::policy {
@@ -126,6 +127,12 @@ absl::StatusOr<AgreementState> DecideAgreement(
 bool ListedInReleaseReceipt(AgreementState effective) {
   // R3: the Caf's prior agreement, still in force (R10, R11 end it).
   return effective == AgreementState::kApproved;
+}
+
+bool ReceiptListsAgreements(const Identity& who) {
+  return Authorize(who.role,
+                   "/ctg.v1.TransferAgreements/ListTransferAgreements")
+      .ok();
 }
 
 absl::Status CheckAgreementVisible(const Identity& who,

@@ -124,6 +124,12 @@ absl::StatusOr<AgreementState> DecideAgreement(
 // (EffectiveAgreementState): only an agreement APPROVED and in force.
 bool ListedInReleaseReceipt(AgreementState effective);
 
+// R3, R8 (least privilege): whether the receipt of a release downloaded by
+// `who` lists the release's agreements: only for a role the authorization
+// table lets read agreements. A declared operator receives the extract but
+// not the commune's onward transfers (third parties, purposes, reasons).
+bool ReceiptListsAgreements(const Identity& who);
+
 // R3, R8: a commune identity sees its own commune's agreements; the Caf
 // sees all. kNotFound as AgreementNotFound otherwise.
 absl::Status CheckAgreementVisible(const Identity& who,

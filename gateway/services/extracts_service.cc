@@ -11,6 +11,7 @@
 #include "gateway/services/audit_proto.h"
 #include "gateway/services/extract_builder.h"
 #include "gateway/services/release_agreements.h"
+#include "policy/transfer_agreement.h"
 #include "store/audit_trail_store.h"
 #include "store/release_ledger.h"
 
@@ -121,7 +122,9 @@ absl::Status ExtractsService::Commit(Release& release, Call& call,
   call.AddFact("base_version", prepared.header.base_version());
   call.AddFact("purpose", prepared.header.purpose());
   // R3: the onward transfers the Caf agreed to, in force, named in the
-  // release event so that its signed checkpoint covers the list.
+  // release event so that its signed checkpoint covers the list; not to a
+  // downloader who may not read agreements (an operator).
+  if (!policy::ReceiptListsAgreements(call.identity())) return absl::OkStatus();
   CTG_ASSIGN_OR_RETURN(
       release.agreements,
       AgreementsForReceipt(tx, prepared.header.extract_id(), call.now()));

@@ -622,15 +622,10 @@ TEST_F(Article7AttackTest, TheNewRolesCallNoneOfTheOlderRolesMethods) {
 
 // R3, R8 (least privilege): a declared operator may download the extract
 // but the authorization table refuses it Get/ListTransferAgreements; the
-// receipt of its download should then not hand it the commune's
-// agreements either (third parties, purposes, the Caf's reasons and
-// reviewer). DISABLED: today GetExtract lists the release's approved
-// agreements in every downloader's receipt, the operator's included
-// (gateway/services/extracts_service.cc, AgreementsForReceipt). Whether an
-// operator may know the commune's onward transfers is the Caf's call; the
-// table and the receipt disagree.
-TEST_F(Article7AttackTest,
-       DISABLED_AnOperatorsReceiptDoesNotListTheCommunesAgreements) {
+// receipt of its download does not hand it the commune's agreements either
+// (third parties, purposes, the Caf's reasons and reviewer), and its
+// release event names none, so that the receipt still verifies.
+TEST_F(Article7AttackTest, AnOperatorsReceiptDoesNotListTheCommunesAgreements) {
   ctg::v1::Scope scope;
   scope.add_indicators("allocataires");
   scope.add_territories("33069");
@@ -650,6 +645,12 @@ TEST_F(Article7AttackTest,
   Download got = GetExtract(*id, "operator-33069");
   ASSERT_TRUE(got.status.ok()) << got.status.error_message();
   EXPECT_EQ(got.trailer.receipt().agreements_size(), 0);
+  EXPECT_EQ(got.trailer.receipt().event().find("transfer_agreements"),
+            std::string::npos);
+  // The commune's own download still lists it.
+  Download again = GetExtract(*id, "requester-33069");
+  ASSERT_TRUE(again.status.ok()) << again.status.error_message();
+  EXPECT_EQ(again.trailer.receipt().agreements_size(), 1);
 }
 
 // R8: Eysines's reviewer acts on none of the Caf's requests to Le Bouscat:

@@ -121,6 +121,14 @@ TEST(TransferAgreementTest, OnlyApprovedAgreementsAreListedInReceipts) {
 namespace ctg::policy {
 namespace {
 
+// R3, R8: the receipt lists the agreements only to whom may read them.
+TEST(TransferAgreementTest, AnOperatorsReceiptListsNoAgreement) {
+  EXPECT_TRUE(ReceiptListsAgreements(Requester()));
+  EXPECT_TRUE(ReceiptListsAgreements(Reviewer()));
+  EXPECT_FALSE(ReceiptListsAgreements(
+      Who(OrganisationKind::kCommune, "33069", Role::kOperator)));
+}
+
 TEST(TransferAgreementTest, CarrierEndsWithRevocationOrTheConvention) {
   ConventionTerms c;
   c.id = "CTG-33069-1";
