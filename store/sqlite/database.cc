@@ -101,10 +101,15 @@ absl::Status Migrate(Connection& conn, absl::Span<const Migration> migrations) {
       s = conn.Exec(absl::StrCat("PRAGMA user_version = ", m.version));
     if (s.ok()) s = conn.Exec("COMMIT");
     if (!s.ok()) {
-      conn.Exec("ROLLBACK").IgnoreError();
-      return absl::FailedPreconditionError(
-          absl::StrCat("database ", conn.path(), ": migration ", m.version,
-                       " failed: ", s.message()));
+      // The gateway does not start; a failed rollback is said with the cause
+      // (SQLite also rolls back when the connection closes).
+      absl::Status rolled_back = conn.Exec("ROLLBACK");
+      return absl::FailedPreconditionError(absl::StrCat(
+          "database ", conn.path(), ": migration ", m.version,
+          " failed: ", s.message(),
+          rolled_back.ok() ? ""
+                           : absl::StrCat("; and the rollback failed: ",
+                                          rolled_back.message())));
     }
   }
   return absl::OkStatus();
