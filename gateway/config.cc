@@ -168,6 +168,8 @@ absl::Status BindPostgres(Parser& p, PostgresConfig& pg) {
                             pg.statement_timeout_ms, 1, 3600000));
   CTG_RETURN_IF_ERROR(p.Int("database.connect_timeout_seconds",
                             pg.connect_timeout_seconds, 1, 600));
+  CTG_RETURN_IF_ERROR(
+      p.Int("database.group_wait_us", pg.group_wait_us, 0, 100000));
   return absl::OkStatus();
 }
 

@@ -81,6 +81,9 @@ struct PostgresConfig {
   int pool_size = 4;        // read sessions per replica
   int statement_timeout_ms = 10000;
   int connect_timeout_seconds = 5;
+  // Longest wait before a commit for the last group's callers to queue
+  // their next write (group commit under load); 0: never wait.
+  int group_wait_us = 500;
 };
 
 // The web console (gateway/web/): its own HTTPS listener, same certificate

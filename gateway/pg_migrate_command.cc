@@ -23,6 +23,7 @@ PgOptions PgOptionsOf(const Config& config) {
   o.statement_timeout =
       absl::Milliseconds(config.postgres.statement_timeout_ms);
   o.connect_timeout = absl::Seconds(config.postgres.connect_timeout_seconds);
+  o.group_wait = absl::Microseconds(config.postgres.group_wait_us);
   o.caf = absl::StrCat(config.trust_domain, "/", config.caf_id);
   return o;
 }

@@ -18,6 +18,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
@@ -111,18 +112,41 @@ struct Replicas {
   std::unique_ptr<PgDatabase> a, b;
 };
 
-Replicas* Shared() {
-  static Replicas* r = [] {
-    auto* out = new Replicas();
-    PgOptions o = NewDatabase("bench_append");
-    out->a = *PgDatabase::Open(o);
-    out->b = *PgDatabase::Open(o);
-    return out;
-  }();
+// Two replicas on one database per writer wait (PgOptions::group_wait),
+// opened on first use and kept for the whole run.
+Replicas* Shared(int group_wait_us) {
+  static std::mutex mu;
+  static std::map<int, Replicas*> by_wait;
+  std::lock_guard<std::mutex> lock(mu);
+  Replicas*& r = by_wait[group_wait_us];
+  if (r == nullptr) {
+    r = new Replicas();
+    PgOptions o = NewDatabase(absl::StrCat("bench_append_", group_wait_us));
+    o.group_wait = absl::Microseconds(group_wait_us);
+    r->a = *PgDatabase::Open(o);
+    r->b = *PgDatabase::Open(o);
+  }
   return r;
 }
 
-void Append(benchmark::State& state, PgDatabase& db) {
+// The mean number of appends per commit across `dbs` since `before`.
+double MeanGroup(const std::vector<PgDatabase::GroupStats>& before,
+                 const std::vector<PgDatabase*>& dbs) {
+  uint64_t groups = 0, writes = 0;
+  for (size_t i = 0; i < dbs.size(); ++i) {
+    groups += dbs[i]->group_stats().groups - before[i].groups;
+    writes += dbs[i]->group_stats().writes - before[i].writes;
+  }
+  return groups == 0 ? 0 : double(writes) / double(groups);
+}
+
+void Append(benchmark::State& state, bool two_replicas) {
+  Replicas* replicas = Shared(static_cast<int>(state.range(0)));
+  PgDatabase& db = two_replicas && state.thread_index() % 2 == 1 ? *replicas->b
+                                                                 : *replicas->a;
+  const std::vector<PgDatabase*> dbs = {replicas->a.get(), replicas->b.get()};
+  std::vector<PgDatabase::GroupStats> before;
+  for (PgDatabase* d : dbs) before.push_back(d->group_stats());
   ctg::store::AuditRow row = SampleRow(1);
   for (auto _ : state) {
     absl::Status s = db.Write([&](PgTransaction& tx) {
@@ -132,20 +156,29 @@ void Append(benchmark::State& state, PgDatabase& db) {
     if (!s.ok()) state.SkipWithError(std::string(s.message()).c_str());
   }
   state.SetItemsProcessed(state.iterations());
+  if (state.thread_index() == 0)
+    state.counters["per_commit"] = MeanGroup(before, dbs);
 }
 
-// One replica: every thread's appends go through one writer.
-void BM_PgDurableAppend(benchmark::State& state) {
-  Append(state, *Shared()->a);
-}
-BENCHMARK(BM_PgDurableAppend)->ThreadRange(1, 64)->UseRealTime();
+// One replica: every thread's appends go through one writer. The argument
+// is the writer's group wait in microseconds (0: commit what is queued).
+void BM_PgDurableAppend(benchmark::State& state) { Append(state, false); }
+BENCHMARK(BM_PgDurableAppend)
+    ->Arg(0)
+    ->Arg(500)
+    ->ThreadRange(1, 64)
+    ->UseRealTime();
 
 // Two replicas on one database: threads alternate between them; their
 // groups take turns on the audit sequencer.
 void BM_PgDurableAppendTwoReplicas(benchmark::State& state) {
-  Append(state, state.thread_index() % 2 == 0 ? *Shared()->a : *Shared()->b);
+  Append(state, true);
 }
-BENCHMARK(BM_PgDurableAppendTwoReplicas)->ThreadRange(2, 64)->UseRealTime();
+BENCHMARK(BM_PgDurableAppendTwoReplicas)
+    ->Arg(0)
+    ->Arg(500)
+    ->ThreadRange(2, 64)
+    ->UseRealTime();
 
 // The same rows inserted by one session in transactions of `batch` rows
 // (prepared INSERT per row): the best a single writer does.
@@ -187,10 +220,11 @@ BENCHMARK(BM_PgRawBatchedInsert)->Arg(64)->Arg(256)->UseRealTime();
 // commit per batch; the statement text the gateway itself sends).
 void BM_PgRawMultiRowInsert(benchmark::State& state) {
   const int batch = static_cast<int>(state.range(0));
-  PgOptions o = NewDatabase(absl::StrCat("bench_multi", batch));
+  const bool dense = state.range(1) != 0;
+  PgOptions o = NewDatabase(absl::StrCat("bench_multi", batch, "_", dense));
   { auto db = *PgDatabase::Open(o); }
   pqxx::connection conn(o.migrate_url);
-  {
+  if (!dense) {
     pqxx::nontransaction tx(conn);
     tx.exec("ALTER TABLE audit_events DISABLE TRIGGER audit_events_dense");
   }
@@ -204,7 +238,12 @@ void BM_PgRawMultiRowInsert(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * batch);
 }
-BENCHMARK(BM_PgRawMultiRowInsert)->Arg(64)->Arg(256)->UseRealTime();
+BENCHMARK(BM_PgRawMultiRowInsert)
+    ->Args({64, 0})
+    ->Args({256, 0})
+    ->Args({64, 1})
+    ->Args({256, 1})
+    ->UseRealTime();
 
 // Collects items/s per run to print the ratios after the usual output.
 class RatioReporter : public benchmark::ConsoleReporter {

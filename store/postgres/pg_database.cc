@@ -1,5 +1,6 @@
 #include "store/postgres/pg_database.h"
 
+#include <algorithm>
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
@@ -98,8 +99,21 @@ absl::Status PgDatabase::Write(
   return job.result;
 }
 
+void PgDatabase::AwaitStragglers(size_t expected) {
+  if (options_.group_wait <= absl::ZeroDuration()) return;
+  const size_t target =
+      std::min(expected, static_cast<size_t>(options_.max_group));
+  if (queue_.size() >= target) return;
+  queue_mu_.AwaitUntil(
+      [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        return closing_ || queue_.size() >= target;
+      },
+      absl::ToChronoTime(absl::Now() + options_.group_wait));
+}
+
 void PgDatabase::WriterLoop() {
   std::vector<Job*> group;
+  size_t last_group = 0;
   while (true) {
     {
       MutexLock lock(&queue_mu_);
@@ -107,6 +121,7 @@ void PgDatabase::WriterLoop() {
         return closing_ || !queue_.empty();
       });
       if (queue_.empty()) return;
+      AwaitStragglers(last_group);
       while (!queue_.empty() &&
              static_cast<int>(group.size()) < options_.max_group) {
         group.push_back(queue_.front());
@@ -114,7 +129,10 @@ void PgDatabase::WriterLoop() {
       }
       group_running_ = true;
     }
+    last_group = group.size();
     RunGroup(group);
+    groups_.fetch_add(1, std::memory_order_relaxed);
+    grouped_writes_.fetch_add(group.size(), std::memory_order_relaxed);
     {
       MutexLock lock(&queue_mu_);
       for (Job* job : group) job->done = true;

@@ -9,11 +9,12 @@
 //
 // Writes: one writer thread per replica runs the functions queued meanwhile
 // in one transaction, each in its own savepoint, and commits them together
-// (group commit). The transaction first locks the audit sequencer row, so
-// the write groups of all replicas commit one after another and audit
-// sequence numbers are dense and in commit order across replicas. Write()
-// returns once the commit is durable (synchronous_commit as configured on
-// the server).
+// (group commit; under load it waits briefly for the callers of the last
+// group to queue their next write: PgOptions::group_wait). The transaction
+// first locks the audit sequencer row, so the write groups of all replicas
+// commit one after another and audit sequence numbers are dense and in commit
+// order across replicas. Write() returns once the commit is durable
+// (synchronous_commit as configured on the server).
 //
 // Reads run on a small pool of sessions, each Read() in one REPEATABLE READ,
 // READ ONLY transaction: one snapshot for all its statements.
@@ -84,6 +85,18 @@ class PgDatabase {
   // OK while the server answers; else the last connection error.
   absl::Status health() const;
 
+  // Write groups committed or failed so far, and the Write() calls they
+  // carried: their ratio is the mean group size (for benchmarks and
+  // metrics).
+  struct GroupStats {
+    uint64_t groups = 0;
+    uint64_t writes = 0;
+  };
+  GroupStats group_stats() const {
+    return {groups_.load(std::memory_order_relaxed),
+            grouped_writes_.load(std::memory_order_relaxed)};
+  }
+
   // The role the gateway's sessions run as.
   const std::string& role() const { return role_; }
 
@@ -103,6 +116,13 @@ class PgDatabase {
   };
   explicit PgDatabase(const PgOptions& options);
   void WriterLoop();
+  // Under load, the callers of the group just committed come back at once
+  // with their next write: waits up to options_.group_wait for the queue to
+  // hold as many writes as that group had (`expected`), so the next commit
+  // carries them all instead of the first few. With one caller at a time
+  // (`expected` is 1) it never waits.
+  void AwaitStragglers(size_t expected)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_);
   void RunGroup(std::vector<Job*>& group);
   // A session was found lost: reported to the connector (health()), and
   // every session opened before it is renewed before its next use.
@@ -130,6 +150,8 @@ class PgDatabase {
   // renewed before use.
   std::atomic<uint64_t> losses_{0};
   bool read_only_ = false;
+  std::atomic<uint64_t> groups_{0};
+  std::atomic<uint64_t> grouped_writes_{0};
 };
 
 }  // namespace ctg::store::postgres

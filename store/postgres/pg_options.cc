@@ -81,6 +81,12 @@ absl::Status CheckPgOptions(const PgOptions& o) {
         "database.statement_timeout_ms: must be at least 1 (statements are "
         "never unbounded)");
   }
+  if (o.group_wait < absl::ZeroDuration() ||
+      o.group_wait > absl::Milliseconds(100)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "database.group_wait_us: ", absl::ToInt64Microseconds(o.group_wait),
+        " is not within 0..100000"));
+  }
   if (o.max_group < 1) {
     return absl::InvalidArgumentError("database max_group: must be at least 1");
   }

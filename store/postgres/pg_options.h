@@ -42,6 +42,11 @@ struct PgOptions {
   absl::Duration reconnect_max = absl::Seconds(5);
   // Most write functions grouped into one commit.
   int max_group = 512;
+  // The longest the writer waits, before a commit, for the callers of the
+  // previous group to queue their next write (only when fewer are queued
+  // than that group had; never with one caller at a time). Zero: commit
+  // whatever is queued at once.
+  absl::Duration group_wait = absl::Microseconds(500);
   // The Caf this gateway serves ("<trust_domain>/<caf_id>"): recorded in the
   // database the first time, and a database holding another Caf's trail is
   // refused. Empty: not checked (tools and tests).

@@ -40,7 +40,8 @@ TEST(ConfigTest, DatabaseSectionSelectsPostgres) {
               "url = \"postgresql://ctg@db.caf33.fr/ctg?sslmode=verify-full\"\n"
               "migrate_url = \"postgresql://ctg_owner@db.caf33.fr/ctg\"\n"
               "pool_size = 8\n"
-              "statement_timeout_ms = 2500"),
+              "statement_timeout_ms = 2500\n"
+              "group_wait_us = 0"),
           "gw.conf", "/srv/ctg"));
   EXPECT_EQ(c.database, "");
   EXPECT_EQ(c.postgres.url,
@@ -49,6 +50,7 @@ TEST(ConfigTest, DatabaseSectionSelectsPostgres) {
   EXPECT_EQ(c.postgres.pool_size, 8);
   EXPECT_EQ(c.postgres.statement_timeout_ms, 2500);
   EXPECT_EQ(c.postgres.connect_timeout_seconds, 5);
+  EXPECT_EQ(c.postgres.group_wait_us, 0);
 }
 
 TEST(ConfigTest, ExactlyOneBackend) {
@@ -72,6 +74,12 @@ TEST(ConfigTest, ExactlyOneBackend) {
           "gw.conf", "/srv"),
       StatusIs(absl::StatusCode::kInvalidArgument,
                HasSubstr("database.pool_size")));
+  EXPECT_THAT(ParseConfig(WithDatabase("[database]\nurl = "
+                                       "postgresql://db/ctg\ngroup_wait_us = "
+                                       "100001"),
+                          "gw.conf", "/srv"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("database.group_wait_us")));
 }
 
 TEST(ConfigTest, MinimalFileGetsDefaultsAndResolvedPaths) {

@@ -82,6 +82,14 @@ TEST(PgOptionsTest, ChecksEveryOptionNamingIt) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("database.statement_timeout_ms")));
   o.statement_timeout = absl::Seconds(1);
+  o.group_wait = absl::Microseconds(-1);
+  EXPECT_THAT(CheckPgOptions(o), StatusIs(absl::StatusCode::kInvalidArgument,
+                                          HasSubstr("database.group_wait_us")));
+  o.group_wait = absl::Microseconds(100001);
+  EXPECT_THAT(CheckPgOptions(o), StatusIs(absl::StatusCode::kInvalidArgument,
+                                          HasSubstr("database.group_wait_us")));
+  o.group_wait = absl::ZeroDuration();
+  EXPECT_TRUE(CheckPgOptions(o).ok());
   o.migrate_url = "mysql://db/ctg";
   EXPECT_THAT(CheckPgOptions(o), StatusIs(absl::StatusCode::kInvalidArgument,
                                           HasSubstr("database.migrate_url")));
