@@ -117,6 +117,11 @@ CREATE TABLE stat_slices (
 constexpr char kEmptyTrailCheckpointSchema[] =
     "-- the empty trail's checkpoint: already stored by SQLite\n";
 
+// Migration 8 checks PostgreSQL's audit numbering once per statement: the
+// SQLite trail is written by one process, nothing changes here.
+constexpr char kDenseByStatementSchema[] =
+    "-- audit numbering checked per statement: PostgreSQL only\n";
+
 constexpr Migration kMigrations[] = {
     {1, kAuditTrail},
     {2, kConventionsAndStatistics},
@@ -125,6 +130,7 @@ constexpr Migration kMigrations[] = {
     {5, kCafRequestsSchema},
     {6, kTransferAgreementsSchema},
     {7, kEmptyTrailCheckpointSchema},
+    {8, kDenseByStatementSchema},
 };
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "store/postgres/pg_schema.h"
 
+#include <string>
+#include <vector>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "store/postgres/pg_database.h"
@@ -160,11 +163,73 @@ TEST_F(AppendOnlyTest, AuditEventsAreDenseWhoeverInserts) {
               StatusIs(absl::StatusCode::kAborted, HasSubstr("without gaps")));
   EXPECT_THAT(insert(1), StatusIs(absl::StatusCode::kAborted));
   EXPECT_THAT(insert(2), IsOk());
+  // Several rows in one statement: checked as one run of numbers.
+  auto insert_many = [&](std::vector<int> seqs) {
+    std::string sql = "INSERT INTO audit_events VALUES ";
+    for (size_t i = 0; i < seqs.size(); ++i) {
+      sql += (i == 0 ? "(" : ", (") + std::to_string(seqs[i]) +
+             ", 0, '', '', 'm', '', '', '', '', 0, '\\x01', "
+             "decode(repeat('ab', 32), 'hex'))";
+    }
+    return Gateway(sql);
+  };
+  EXPECT_THAT(insert_many({3, 5}),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("without gaps")));
+  EXPECT_THAT(insert_many({4, 5}),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("without gaps")));
+  EXPECT_THAT(insert_many({3, 3}), StatusIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(insert_many({5, 4, 3}), IsOk());
+  EXPECT_THAT(insert(6), IsOk());
+  EXPECT_THAT(insert(6), StatusIs(absl::StatusCode::kAborted));
   EXPECT_THAT(
-      Gateway("INSERT INTO audit_checkpoints VALUES (3, decode(repeat('ab', "
+      Gateway("INSERT INTO audit_checkpoints VALUES (7, decode(repeat('ab', "
               "32), 'hex'), "
               "0, 'n')"),
       StatusIs(absl::StatusCode::kAborted, HasSubstr("not in the trail")));
+}
+
+// A database at schema 7 holding events (numbered by the old per-row
+// trigger) is upgraded in place: the numbering goes on where it stopped and
+// is still checked.
+TEST(PgSchemaUpgradeTest, ATrailNumberedPerRowGoesOnAfterMigration8) {
+  const std::string db = NewDatabase();
+  std::string sql =
+      "CREATE TABLE ctg_schema (singleton boolean PRIMARY KEY DEFAULT true "
+      "CHECK (singleton), version integer NOT NULL);"
+      "INSERT INTO ctg_schema VALUES (true, 7);";
+  for (const PgMigration& m : PgMigrations()) {
+    if (m.version <= 7) sql += m.sql;
+  }
+  for (const std::string& grant : PgGatewayGrants("ctg_gateway"))
+    sql += grant + ";";
+  for (int seq = 1; seq <= 3; ++seq) {
+    sql += "INSERT INTO audit_events VALUES (" + std::to_string(seq) +
+           ", 0, '', '', 'm', '', '', '', '', 0, '\\x01', "
+           "decode(repeat('ab', 32), 'hex'));";
+  }
+  ASSERT_THAT(ExecAs(WithDatabase(Cluster().owner_url, db), sql), IsOk());
+  CTG_ASSERT_OK_AND_ASSIGN(auto pg, PgDatabase::Open(GatewayOptions(db)));
+  absl::StatusOr<uint64_t> next = 0;
+  ASSERT_THAT(pg->Write([&](PgTransaction& tx) {
+    next = tx.NextAuditSeq();
+    return next.status();
+  }),
+              IsOk());
+  EXPECT_EQ(*next, 4u);
+  auto insert = [&](int seq) {
+    return ExecAs(WithDatabase(Cluster().gateway_url, db),
+                  "INSERT INTO audit_events VALUES (" + std::to_string(seq) +
+                      ", 0, '', '', 'm', '', '', '', '', 0, '\\x01', "
+                      "decode(repeat('ab', 32), 'hex'))");
+  };
+  EXPECT_THAT(insert(5),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("without gaps")));
+  EXPECT_THAT(insert(4), IsOk());
+  EXPECT_THAT(ExecAs(WithDatabase(Cluster().owner_url, db),
+                     "DO $$ BEGIN IF (SELECT version FROM ctg_schema) <> 8 OR "
+                     "(SELECT next_seq FROM audit_sequencer) <> 5 THEN RAISE "
+                     "EXCEPTION 'not upgraded'; END IF; END $$"),
+              IsOk());
 }
 
 }  // namespace
