@@ -45,7 +45,43 @@ class ABSL_LOCKABLE Mutex {
   void NotifyAll() { cv_.notify_all(); }
 
  private:
+  friend class CondVar;
   std::mutex mu_;
+  std::condition_variable cv_;
+};
+
+// A condition of its own on a Mutex, for waiters that only one kind of
+// change concerns: a notification wakes the waiters of this condition, not
+// every Await() on the mutex (with many waiters, waking all of them at each
+// change costs more than the work they wait for).
+class CondVar {
+ public:
+  CondVar() = default;
+  CondVar(const CondVar&) = delete;
+  CondVar& operator=(const CondVar&) = delete;
+
+  // Blocks until `done()` holds; `mu` must be held, and is released while
+  // waiting. Wakes on this condition's Notify*().
+  template <typename Predicate>
+  void Await(Mutex* mu, Predicate done) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    std::unique_lock<std::mutex> lock(mu->mu_, std::adopt_lock);
+    cv_.wait(lock, done);
+    lock.release();
+  }
+  // As Await(), but gives up at `deadline`; returns whether `done()` holds.
+  template <typename Predicate>
+  bool AwaitUntil(Mutex* mu, Predicate done,
+                  std::chrono::system_clock::time_point deadline)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    std::unique_lock<std::mutex> lock(mu->mu_, std::adopt_lock);
+    const bool held = cv_.wait_until(lock, deadline, done);
+    lock.release();
+    return held;
+  }
+  void NotifyOne() { cv_.notify_one(); }
+  void NotifyAll() { cv_.notify_all(); }
+
+ private:
   std::condition_variable cv_;
 };
 

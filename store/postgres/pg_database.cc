@@ -17,6 +17,7 @@ struct PgDatabase::Job {
   absl::FunctionRef<absl::Status(PgTransaction&)> work;
   absl::Status result;
   bool done = false;
+  CondVar finished;  // notified, under queue_mu_, once `done` is set
 };
 
 PgDatabase::PgDatabase(const PgOptions& options)
@@ -77,7 +78,7 @@ void PgDatabase::Close() {
   {
     MutexLock lock(&queue_mu_);
     closing_ = true;
-    queue_mu_.NotifyAll();
+    work_queued_.NotifyAll();
   }
   if (writer_.joinable()) writer_.join();
 }
@@ -90,12 +91,12 @@ absl::Status PgDatabase::Write(
     return absl::FailedPreconditionError(
         "the database was opened read-only (for a check)");
   }
-  Job job{work, absl::OkStatus(), false};
+  Job job{work, absl::OkStatus(), false, {}};
   MutexLock lock(&queue_mu_);
   if (closing_) return absl::UnavailableError("database is closed");
   queue_.push_back(&job);
-  queue_mu_.NotifyAll();
-  queue_mu_.Await([&job] { return job.done; });
+  work_queued_.NotifyOne();
+  job.finished.Await(&queue_mu_, [&job] { return job.done; });
   return job.result;
 }
 
@@ -104,7 +105,8 @@ void PgDatabase::AwaitStragglers(size_t expected) {
   const size_t target =
       std::min(expected, static_cast<size_t>(options_.max_group));
   if (queue_.size() >= target) return;
-  queue_mu_.AwaitUntil(
+  work_queued_.AwaitUntil(
+      &queue_mu_,
       [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
         return closing_ || queue_.size() >= target;
       },
@@ -117,7 +119,7 @@ void PgDatabase::WriterLoop() {
   while (true) {
     {
       MutexLock lock(&queue_mu_);
-      queue_mu_.Await([this]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+      work_queued_.Await(&queue_mu_, [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
         return closing_ || !queue_.empty();
       });
       if (queue_.empty()) return;
@@ -135,9 +137,12 @@ void PgDatabase::WriterLoop() {
     grouped_writes_.fetch_add(group.size(), std::memory_order_relaxed);
     {
       MutexLock lock(&queue_mu_);
-      for (Job* job : group) job->done = true;
+      for (Job* job : group) {
+        job->done = true;
+        job->finished.NotifyOne();
+      }
       group_running_ = false;
-      queue_mu_.NotifyAll();
+      queue_mu_.NotifyAll();  // BackendPidsForTesting
     }
     group.clear();
   }

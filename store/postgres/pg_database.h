@@ -136,6 +136,10 @@ class PgDatabase {
 
   Mutex queue_mu_;
   std::deque<Job*> queue_ ABSL_GUARDED_BY(queue_mu_);
+  // The writer's condition: a write was queued, or Close() was called.
+  // Each Write() waits on its own job's condition, so that neither a new
+  // write nor a finished group wakes every waiting caller.
+  CondVar work_queued_;
   bool closing_ ABSL_GUARDED_BY(queue_mu_) = false;
   // Used only by writer_ (and read by BackendPidsForTesting under queue_mu_
   // while no group runs).

@@ -18,6 +18,7 @@ struct Database::Job {
   absl::FunctionRef<absl::Status(Transaction&)> work;
   absl::Status result;
   bool done = false;
+  CondVar finished;  // notified, under queue_mu_, once `done` is set
 };
 
 absl::Status Transaction::Savepoint(absl::FunctionRef<absl::Status()> work) {
@@ -170,22 +171,22 @@ void Database::Close() {
       if (!writer_.joinable()) return;
     }
     closing_ = true;
-    queue_mu_.NotifyAll();
+    work_queued_.NotifyAll();
   }
   if (writer_.joinable()) writer_.join();
 }
 
 absl::Status Database::Write(
     absl::FunctionRef<absl::Status(Transaction&)> work) {
-  Job job{work, absl::OkStatus(), false};
+  Job job{work, absl::OkStatus(), false, {}};
   MutexLock lock(&queue_mu_);
   if (closing_) {
     return absl::UnavailableError(
         absl::StrCat("database ", path_, " is closed"));
   }
   queue_.push_back(&job);
-  queue_mu_.NotifyAll();
-  queue_mu_.Await([&job] { return job.done; });
+  work_queued_.NotifyOne();
+  job.finished.Await(&queue_mu_, [&job] { return job.done; });
   return job.result;
 }
 
@@ -194,7 +195,7 @@ void Database::WriterLoop() {
   while (true) {
     {
       MutexLock lock(&queue_mu_);
-      queue_mu_.Await([this]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+      work_queued_.Await(&queue_mu_, [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
         return closing_ || !queue_.empty();
       });
       if (queue_.empty()) return;  // closing, and nothing left to write
@@ -206,8 +207,10 @@ void Database::WriterLoop() {
     RunGroup(group);
     {
       MutexLock lock(&queue_mu_);
-      for (Job* job : group) job->done = true;
-      queue_mu_.NotifyAll();
+      for (Job* job : group) {
+        job->done = true;
+        job->finished.NotifyOne();
+      }
     }
     group.clear();
   }

@@ -140,6 +140,10 @@ class Database {
 
   Mutex queue_mu_;
   std::deque<Job*> queue_ ABSL_GUARDED_BY(queue_mu_);
+  // The writer's condition: a write was queued, or Close() was called.
+  // Each Write() waits on its own job's condition (no wake-up of every
+  // waiting caller at each change).
+  CondVar work_queued_;
   bool closing_ ABSL_GUARDED_BY(queue_mu_) = false;
   std::thread writer_;
 
