@@ -1,6 +1,5 @@
 #include "store/postgres/pg_request_history.h"
 
-
 namespace ctg::store::postgres {
 
 absl::Status CheckRequestExists(PgSession& s, const RequestTables& tables,
@@ -38,8 +37,7 @@ absl::StatusOr<int> AppendQuestionRound(
                    "VALUES ($1, $2, $3, $4, $5)");
   for (const std::string& question : questions) {
     CTG_RETURN_IF_ERROR(
-        s.Exec(insert, id, int64_t{round}, question, author, time_us)
-            .status());
+        s.Exec(insert, id, int64_t{round}, question, author, time_us).status());
   }
   return round;
 }

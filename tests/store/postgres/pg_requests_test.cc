@@ -171,8 +171,8 @@ TEST_F(PgRequestsTest, RoundTripsARequestWithItsHistory) {
 
 TEST_F(PgRequestsTest, ErrorsNameTheProblem) {
   const std::string id = File();
-  const auto not_found = StatusIs(absl::StatusCode::kNotFound,
-                                  "request REQ-000009 not found");
+  const auto not_found =
+      StatusIs(absl::StatusCode::kNotFound, "request REQ-000009 not found");
   EXPECT_THAT(Get("REQ-000009"), not_found);
   EXPECT_THAT(Write([](WriteSession& s) {
                 return s.requests().AppendTransition("REQ-000009",
