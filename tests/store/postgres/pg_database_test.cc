@@ -1,11 +1,13 @@
 #include "store/postgres/pg_database.h"
 
 #include <atomic>
+#include <chrono>
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -275,6 +277,41 @@ TEST(PgDatabaseTest, ASessionLostDuringCommitLeavesTheOutcomeUnknown) {
                        "SELECT string_agg(key, ',' ORDER BY key) FROM "
                        "ctg_meta WHERE key IN ('die', 'k')"),
             "k");
+}
+
+// A write group waiting for the audit sequencer while another replica's
+// group commits gets it and goes on, even on a server whose default
+// isolation is REPEATABLE READ: the group runs READ COMMITTED, so neither
+// the lock nor its statements fail "could not serialize access" (ABORTED),
+// and write groups never meet serialization failures to retry.
+TEST(PgDatabaseTest, AGroupWaitingForTheSequencerIsNotASerializationFailure) {
+  std::string db = NewDatabase();
+  ASSERT_THAT(AdminExec(db, absl::StrCat("ALTER DATABASE ", db,
+                                         " SET default_transaction_isolation = "
+                                         "'repeatable read'")),
+              IsOk());
+  CTG_ASSERT_OK_AND_ASSIGN(auto pg, PgDatabase::Open(GatewayOptions(db)));
+  // The other replica: holds the sequencer and changes its row.
+  pqxx::connection other(WithDatabase(Cluster().admin_url, db));
+  pqxx::work other_group(other);
+  other_group.exec("UPDATE audit_sequencer SET next_seq = next_seq");
+  absl::Status waited;
+  std::thread writer([&] {
+    waited = pg->Write([](PgTransaction& tx) -> absl::Status {
+      return tx.NextAuditSeq().status();
+    });
+  });
+  // Once the writer waits for the lock, the other group commits.
+  while (
+      AdminQuery(db,
+                 "SELECT count(*) FROM pg_stat_activity WHERE "
+                 "wait_event_type = 'Lock' AND datname = current_database()") ==
+      "0") {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  other_group.commit();
+  writer.join();
+  EXPECT_THAT(waited, IsOk());
 }
 
 TEST(PgDatabaseTest, OpenReadOnlyReadsAsItIsAndWritesNothing) {
