@@ -16,14 +16,6 @@
 namespace ctg::gateway {
 namespace {
 
-// A call whose outcome could not be made durable is reported as such; the
-// client must not believe it happened.
-grpc::Status NotRecorded(const absl::Status& why) {
-  return ToGrpcStatus(absl::UnavailableError(absl::StrCat(
-      "the call could not be recorded in the audit trail, nothing was done: ",
-      why.message())));
-}
-
 // Client-supplied text reaches the audit trail (facts, targets, error
 // messages): keep it valid UTF-8 without NUL (which PostgreSQL's text
 // columns refuse) and bounded, so that recording a call can never fail
@@ -410,7 +402,8 @@ grpc::Status Dispatcher::Read(grpc::ServerContextBase* context,
   absl::Status outcome = body(call);
   absl::Status recorded = AppendAlone(call, outcome);
   MarkRecorded(context);
-  if (!recorded.ok()) return Observed(call, NotRecorded(recorded), false);
+  if (!recorded.ok())
+    return Observed(call, NotRecordedStatus(recorded, false), false);
   return Observed(call, ToGrpcStatus(outcome), false);
 }
 
@@ -431,7 +424,8 @@ grpc::Status Dispatcher::Write(
   if (!recorded.ok())
     return Observed(
         call,
-        NotRecorded(Failed(recorded, absl::StrCat("the event of ", method))),
+        NotRecordedStatus(
+            Failed(recorded, absl::StrCat("the event of ", method)), true),
         true);
   return Observed(call, ToGrpcStatus(outcome), true);
 }
@@ -463,7 +457,8 @@ grpc::Status Dispatcher::Staged(
   if (!recorded.ok())
     return Observed(
         call,
-        NotRecorded(Failed(recorded, absl::StrCat("the event of ", method))),
+        NotRecordedStatus(
+            Failed(recorded, absl::StrCat("the event of ", method)), true),
         true);
   if (!outcome.ok()) return Observed(call, ToGrpcStatus(outcome), true);
   return Observed(call, ToGrpcStatus(after(call)), true);

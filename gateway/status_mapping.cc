@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "store/write_outcome.h"
 
 namespace ctg::gateway {
 namespace {
@@ -37,6 +38,26 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
                       Bounded(status.message()));
+}
+
+grpc::Status NotRecordedStatus(const absl::Status& why, bool changes) {
+  absl::string_view said;
+  if (!store::IsOutcomeUnknown(why)) {
+    said =
+        "the call could not be recorded in the audit trail, nothing was done";
+  } else if (changes) {
+    said =
+        "the call may have been done: the database's answer to its commit was "
+        "lost, so whether it was done and recorded in the audit trail is "
+        "unknown; check before retrying it";
+  } else {
+    said =
+        "the call's audit event may or may not have been recorded (the "
+        "database's answer to its commit was lost); its answer is withheld, "
+        "nothing was changed";
+  }
+  return ToGrpcStatus(
+      absl::UnavailableError(absl::StrCat(said, ": ", why.message())));
 }
 
 }  // namespace ctg::gateway

@@ -6,7 +6,10 @@
 //
 // What every backend guarantees (docs/architecture.md, "Adding a backend"):
 //   - Write() is atomic and durable: when it returns OK, everything its
-//     function wrote survives a crash; when it fails, nothing of it is kept.
+//     function wrote survives a crash; when it fails, nothing of it is kept,
+//     except after an error IsOutcomeUnknown (store/write_outcome.h): a
+//     database server whose answer to the COMMIT never came, so the write
+//     may have committed whole, or not at all.
 //   - Writes are serialised: the functions given to Write() run one at a
 //     time, each seeing every write committed before it. The audit trail's
 //     dense sequence numbers rely on this (gateway/audit_log.h). A backend
@@ -40,7 +43,9 @@ class Backend {
   // changes rolled back); the commit's error (kInternal,
   // kResourceExhausted for a full disk); kInternal when the session was
   // abandoned (WriteSession::Savepoint); kFailedPrecondition for a backend
-  // opened read-only; kUnavailable after Close().
+  // opened read-only; kUnavailable after Close(); for a database server,
+  // kUnavailable marked IsOutcomeUnknown when the answer to the COMMIT was
+  // lost (it may have committed).
   virtual absl::Status Write(
       absl::FunctionRef<absl::Status(WriteSession&)> work) = 0;
 

@@ -2,12 +2,12 @@
 
 #include <optional>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "base/status_macros.h"
+#include "store/postgres/pg_request_history.h"
 
 namespace ctg::store::postgres {
 namespace {
@@ -18,38 +18,9 @@ constexpr char kRequestColumns[] =
     "id, commune, convention_id, purpose, objective, requester, "
     "retention_months, recipients, create_time_us, state, update_time_us";
 
-absl::StatusOr<std::string> JoinCodes(const char* list,
-                                      const std::vector<std::string>& codes) {
-  for (const std::string& code : codes) {
-    bool bad = code.empty();
-    for (char c : code)
-      bad |= absl::ascii_isspace(static_cast<unsigned char>(c));
-    if (bad) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("data_template.", list, ": \"", absl::CEscape(code),
-                       "\" is not a code"));
-    }
-  }
-  return absl::StrJoin(codes, " ");
-}
-
-std::vector<std::string> SplitCodes(const pqxx::field& joined) {
-  return absl::StrSplit(joined.as<std::string>(), ' ', absl::SkipEmpty());
-}
-
-absl::Status RequestNotFound(const std::string& id) {
-  return absl::NotFoundError(absl::StrCat("request ", id, " not found"));
-}
-
 CafRequestRow ReadRequest(const pqxx::row& r) {
   CafRequestRow q;
-  q.id = r[0].as<std::string>();
-  q.commune = r[1].as<std::string>();
-  q.convention_id = r[2].as<std::string>();
-  q.purpose = r[3].as<std::string>();
-  q.objective = r[4].as<std::string>();
-  q.requester = r[5].as<std::string>();
-  q.retention_months = r[6].as<int>();
+  ReadDeclaration(r, q);
   q.recipients =
       absl::StrSplit(r[7].as<std::string>(), '\n', absl::SkipEmpty());
   q.create_time_us = r[8].as<int64_t>();
@@ -106,12 +77,6 @@ AgreementRow ReadAgreement(const pqxx::row& r) {
 
 }  // namespace
 
-absl::Status PgCafRequestStore::CheckExists(const std::string& id) const {
-  CTG_ASSIGN_OR_RETURN(pqxx::result r,
-                       s_.Exec("SELECT 1 FROM caf_requests WHERE id = $1", id));
-  return r.empty() ? RequestNotFound(id) : absl::OkStatus();
-}
-
 absl::Status PgCafRequestStore::LoadHistory(StoredCafRequest& out) const {
   const std::string& id = out.request.id;
   CTG_ASSIGN_OR_RETURN(
@@ -121,35 +86,7 @@ absl::Status PgCafRequestStore::LoadHistory(StoredCafRequest& out) const {
               "caf_request_versions WHERE request_id = $1 ORDER BY version",
               id));
   for (const auto& r : versions) out.versions.push_back(ReadVersion(r));
-  CTG_ASSIGN_OR_RETURN(
-      pqxx::result transitions,
-      s_.Exec("SELECT from_state, to_state, actor, time_us, reason FROM "
-              "caf_request_transitions WHERE request_id = $1 ORDER BY seq",
-              id));
-  for (const auto& r : transitions) {
-    out.transitions.push_back({r[0].as<int>(), r[1].as<int>(),
-                               r[2].as<std::string>(), r[3].as<int64_t>(),
-                               r[4].as<std::string>()});
-  }
-  CTG_ASSIGN_OR_RETURN(
-      pqxx::result questions,
-      s_.Exec("SELECT round, question, author, time_us FROM "
-              "caf_request_questions WHERE request_id = $1 ORDER BY seq",
-              id));
-  for (const auto& r : questions) {
-    out.questions.push_back({r[0].as<int>(), r[1].as<std::string>(),
-                             r[2].as<std::string>(), r[3].as<int64_t>()});
-  }
-  CTG_ASSIGN_OR_RETURN(
-      pqxx::result opinions,
-      s_.Exec("SELECT aspect, opinion, reasoning, reviewer, version, time_us "
-              "FROM caf_request_opinions WHERE request_id = $1 ORDER BY seq",
-              id));
-  for (const auto& r : opinions) {
-    out.opinions.push_back({r[0].as<int>(), r[1].as<int>(),
-                            r[2].as<std::string>(), r[3].as<std::string>(),
-                            r[4].as<int>(), r[5].as<int64_t>()});
-  }
+  CTG_RETURN_IF_ERROR(LoadSharedHistory(s_, kCafRequestTables, out));
   CTG_ASSIGN_OR_RETURN(
       pqxx::result approval,
       s_.Exec("SELECT end_time_us, download_quota, time_us FROM "
@@ -192,10 +129,9 @@ absl::Status PgCafRequestStore::LoadHistory(StoredCafRequest& out) const {
 }
 
 absl::StatusOr<std::string> PgCafRequestStore::NextId() const {
-  CTG_ASSIGN_OR_RETURN(
-      pqxx::result r,
-      s_.Exec("SELECT coalesce(max(number), 0) + 1 FROM caf_requests"));
-  return CafRequestIdOf(r[0][0].as<int64_t>());
+  CTG_ASSIGN_OR_RETURN(int64_t number,
+                       NextRequestNumber(s_, kCafRequestTables));
+  return CafRequestIdOf(number);
 }
 
 absl::Status PgCafRequestStore::Insert(const CafRequestRow& row) {
@@ -223,12 +159,15 @@ absl::Status PgCafRequestStore::Insert(const CafRequestRow& row) {
 
 absl::StatusOr<int> PgCafRequestStore::AppendVersion(
     const std::string& id, const CafVersionRow& version) {
-  CTG_RETURN_IF_ERROR(CheckExists(id));
+  CTG_RETURN_IF_ERROR(CheckRequestExists(s_, kCafRequestTables, id));
   const CafTemplateRow t = version.data_template.value_or(CafTemplateRow{});
-  CTG_ASSIGN_OR_RETURN(std::string columns, JoinCodes("columns", t.columns));
-  CTG_ASSIGN_OR_RETURN(std::string territories,
-                       JoinCodes("territories", t.territories));
-  CTG_ASSIGN_OR_RETURN(std::string periods, JoinCodes("periods", t.periods));
+  CTG_ASSIGN_OR_RETURN(std::string columns,
+                       JoinCodes("data_template", "columns", t.columns));
+  CTG_ASSIGN_OR_RETURN(
+      std::string territories,
+      JoinCodes("data_template", "territories", t.territories));
+  CTG_ASSIGN_OR_RETURN(std::string periods,
+                       JoinCodes("data_template", "periods", t.periods));
   CTG_ASSIGN_OR_RETURN(
       pqxx::result r,
       s_.Exec("INSERT INTO caf_request_versions (request_id, version, "
@@ -245,56 +184,24 @@ absl::StatusOr<int> PgCafRequestStore::AppendVersion(
 
 absl::Status PgCafRequestStore::AppendTransition(const std::string& id,
                                                  const CafTransitionRow& t) {
-  CTG_RETURN_IF_ERROR(CheckExists(id));
-  return s_
-      .Exec(
-          "INSERT INTO caf_request_transitions (request_id, from_state, "
-          "to_state, actor, time_us, reason) VALUES ($1, $2, $3, $4, $5, $6)",
-          id, int64_t{t.from_state}, int64_t{t.to_state}, t.actor, t.time_us,
-          t.reason)
-      .status();
+  return InsertTransition(s_, kCafRequestTables, id, t);
 }
 
 absl::StatusOr<int> PgCafRequestStore::AppendQuestions(
     const std::string& id, const std::vector<std::string>& questions,
     const std::string& author, int64_t time_us) {
-  CTG_RETURN_IF_ERROR(CheckExists(id));
-  CTG_ASSIGN_OR_RETURN(
-      pqxx::result next,
-      s_.Exec("SELECT coalesce(max(round), 0) + 1 FROM caf_request_questions "
-              "WHERE request_id = $1",
-              id));
-  const int round = next[0][0].as<int>();
-  for (const std::string& question : questions) {
-    CTG_RETURN_IF_ERROR(
-        s_.Exec("INSERT INTO caf_request_questions (request_id, round, "
-                "question, author, time_us) VALUES ($1, $2, $3, $4, $5)",
-                id, int64_t{round}, question, author, time_us)
-            .status());
-  }
-  return round;
+  return AppendQuestionRound(s_, kCafRequestTables, id, questions, author,
+                             time_us);
 }
 
 absl::Status PgCafRequestStore::AppendOpinion(const std::string& id,
                                               const CafOpinionRow& o) {
-  CTG_RETURN_IF_ERROR(CheckExists(id));
-  if (o.aspect != 1 && o.aspect != 2) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("aspect ", o.aspect, " is not 1 or 2"));
-  }
-  return s_
-      .Exec(
-          "INSERT INTO caf_request_opinions (request_id, aspect, opinion, "
-          "reasoning, reviewer, version, time_us) "
-          "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-          id, int64_t{o.aspect}, int64_t{o.value}, o.reasoning, o.reviewer,
-          int64_t{o.version}, o.time_us)
-      .status();
+  return InsertOpinion(s_, kCafRequestTables, id, o);
 }
 
 absl::Status PgCafRequestStore::InsertApproval(const std::string& id,
                                                const CafApprovalRow& a) {
-  CTG_RETURN_IF_ERROR(CheckExists(id));
+  CTG_RETURN_IF_ERROR(CheckRequestExists(s_, kCafRequestTables, id));
   // No end: NULL (the CASE has no ELSE).
   return s_
       .Exec(
@@ -309,7 +216,7 @@ absl::Status PgCafRequestStore::InsertApproval(const std::string& id,
 absl::Status PgCafRequestStore::InsertUpload(const std::string& id,
                                              const CafUploadRow& u,
                                              const std::string& content) {
-  CTG_RETURN_IF_ERROR(CheckExists(id));
+  CTG_RETURN_IF_ERROR(CheckRequestExists(s_, kCafRequestTables, id));
   // One copy per content: a file uploaded before (for another request) is
   // kept as it is.
   CTG_RETURN_IF_ERROR(
@@ -339,7 +246,7 @@ absl::StatusOr<std::string> PgCafRequestStore::File(
 
 absl::StatusOr<int> PgCafRequestStore::AppendDownload(
     const std::string& id, const std::string& downloader, int64_t time_us) {
-  CTG_RETURN_IF_ERROR(CheckExists(id));
+  CTG_RETURN_IF_ERROR(CheckRequestExists(s_, kCafRequestTables, id));
   CTG_ASSIGN_OR_RETURN(
       pqxx::result r,
       s_.Exec("INSERT INTO caf_request_downloads (request_id, download, "
@@ -356,7 +263,7 @@ absl::StatusOr<StoredCafRequest> PgCafRequestStore::Get(
                        s_.Exec(absl::StrCat("SELECT ", kRequestColumns,
                                             " FROM caf_requests WHERE id = $1"),
                                id));
-  if (r.empty()) return RequestNotFound(id);
+  if (r.empty()) return RequestNotFoundError(id);
   StoredCafRequest out;
   out.request = ReadRequest(r[0]);
   CTG_RETURN_IF_ERROR(LoadHistory(out));

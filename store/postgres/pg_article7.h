@@ -53,7 +53,6 @@ class PgCafRequestStore final : public CafRequestStore {
       const CafRequestFilter& filter, int limit) const override;
 
  private:
-  absl::Status CheckExists(const std::string& id) const;
   absl::Status LoadHistory(StoredCafRequest& out) const;
   PgSession& s_;
 };

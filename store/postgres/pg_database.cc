@@ -176,9 +176,16 @@ void PgDatabase::RunGroup(std::vector<Job*>& group) {
   absl::Status begin = PgCall("BEGIN", [&] {
     work = std::make_unique<pqxx::nontransaction>(writer_conn_->raw());
     // First lock of every write group: the groups of all replicas commit
-    // one after another, in audit sequence order.
-    next_seq =
-        work->exec("BEGIN; SELECT ctg_lock_sequencer()")[0][0].as<uint64_t>();
+    // one after another, in audit sequence order. READ COMMITTED whatever
+    // the server's default_transaction_isolation: each statement then sees
+    // what the group before committed (under REPEATABLE READ or SERIALIZABLE
+    // the snapshot would be taken before the lock is granted, and the lock
+    // itself would fail "could not serialize access" whenever another
+    // replica's group committed meanwhile).
+    next_seq = work->exec(
+                       "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT "
+                       "ctg_lock_sequencer()")[0][0]
+                   .as<uint64_t>();
   });
   if (!begin.ok()) {
     if (IsConnectionLost(begin)) {

@@ -1,12 +1,9 @@
 #include "store/postgres/pg_requests.h"
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
-#include "base/echo.h"
 #include "base/status_macros.h"
+#include "store/postgres/pg_request_history.h"
 
 namespace ctg::store::postgres {
 namespace {
@@ -16,71 +13,36 @@ constexpr char kRequestColumns[] =
     "retention_months, "
     "create_time_us, state, update_time_us";
 
-absl::StatusOr<std::string> JoinCodes(const char* list,
-                                      const std::vector<std::string>& codes) {
-  for (const std::string& code : codes) {
-    bool bad = code.empty();
-    for (char c : code)
-      bad |= absl::ascii_isspace(static_cast<unsigned char>(c));
-    if (bad) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "scope.", list, ": \"", absl::CEscape(code), "\" is not a code"));
-    }
-  }
-  return absl::StrJoin(codes, " ");
-}
-
 struct JoinedScope {
   std::string indicators, territories, periods, breakdowns;
 };
 absl::StatusOr<JoinedScope> Join(const ScopeRow& scope) {
   JoinedScope j;
-  CTG_ASSIGN_OR_RETURN(j.indicators, JoinCodes("indicators", scope.indicators));
+  CTG_ASSIGN_OR_RETURN(j.indicators,
+                       JoinCodes("scope", "indicators", scope.indicators));
   CTG_ASSIGN_OR_RETURN(j.territories,
-                       JoinCodes("territories", scope.territories));
-  CTG_ASSIGN_OR_RETURN(j.periods, JoinCodes("periods", scope.periods));
-  CTG_ASSIGN_OR_RETURN(j.breakdowns, JoinCodes("breakdowns", scope.breakdowns));
+                       JoinCodes("scope", "territories", scope.territories));
+  CTG_ASSIGN_OR_RETURN(j.periods, JoinCodes("scope", "periods", scope.periods));
+  CTG_ASSIGN_OR_RETURN(j.breakdowns,
+                       JoinCodes("scope", "breakdowns", scope.breakdowns));
   return j;
 }
 
-std::vector<std::string> SplitCodes(const std::string& joined) {
-  return absl::StrSplit(joined, ' ', absl::SkipEmpty());
-}
-
 ScopeRow ReadScope(const pqxx::row& r, int first) {
-  return {SplitCodes(r[first].as<std::string>()),
-          SplitCodes(r[first + 1].as<std::string>()),
-          SplitCodes(r[first + 2].as<std::string>()),
-          SplitCodes(r[first + 3].as<std::string>())};
+  return {SplitCodes(r[first]), SplitCodes(r[first + 1]),
+          SplitCodes(r[first + 2]), SplitCodes(r[first + 3])};
 }
 
 RequestRow ReadRequest(const pqxx::row& r) {
   RequestRow q;
-  q.id = r[0].as<std::string>();
-  q.commune = r[1].as<std::string>();
-  q.convention_id = r[2].as<std::string>();
-  q.purpose = r[3].as<std::string>();
-  q.objective = r[4].as<std::string>();
-  q.requester = r[5].as<std::string>();
-  q.retention_months = r[6].as<int>();
+  ReadDeclaration(r, q);
   q.create_time_us = r[7].as<int64_t>();
   q.state = r[8].as<int>();
   q.update_time_us = r[9].as<int64_t>();
   return q;
 }
 
-absl::Status NotFound(const std::string& id) {
-  return absl::NotFoundError(
-      absl::StrCat("request ", BoundedEcho(id), " not found"));
-}
-
 }  // namespace
-
-absl::Status PgRequestStore::CheckExists(const std::string& id) const {
-  CTG_ASSIGN_OR_RETURN(pqxx::result r,
-                       s_.Exec("SELECT 1 FROM requests WHERE id = $1", id));
-  return r.empty() ? NotFound(id) : absl::OkStatus();
-}
 
 absl::Status PgRequestStore::LoadHistory(StoredRequest& out) const {
   const std::string& id = out.request.id;
@@ -109,35 +71,7 @@ absl::Status PgRequestStore::LoadHistory(StoredRequest& out) const {
     v.time_us = r[8].as<int64_t>();
     out.versions.push_back(std::move(v));
   }
-  CTG_ASSIGN_OR_RETURN(
-      pqxx::result transitions,
-      s_.Exec("SELECT from_state, to_state, actor, time_us, reason FROM "
-              "request_transitions WHERE request_id = $1 ORDER BY seq",
-              id));
-  for (const auto& r : transitions) {
-    out.transitions.push_back({r[0].as<int>(), r[1].as<int>(),
-                               r[2].as<std::string>(), r[3].as<int64_t>(),
-                               r[4].as<std::string>()});
-  }
-  CTG_ASSIGN_OR_RETURN(
-      pqxx::result questions,
-      s_.Exec("SELECT round, question, author, time_us FROM request_questions "
-              "WHERE request_id = $1 ORDER BY seq",
-              id));
-  for (const auto& r : questions) {
-    out.questions.push_back({r[0].as<int>(), r[1].as<std::string>(),
-                             r[2].as<std::string>(), r[3].as<int64_t>()});
-  }
-  CTG_ASSIGN_OR_RETURN(
-      pqxx::result opinions,
-      s_.Exec("SELECT aspect, opinion, reasoning, reviewer, version, time_us "
-              "FROM request_opinions WHERE request_id = $1 ORDER BY seq",
-              id));
-  for (const auto& r : opinions) {
-    out.opinions.push_back({r[0].as<int>(), r[1].as<int>(),
-                            r[2].as<std::string>(), r[3].as<std::string>(),
-                            r[4].as<int>(), r[5].as<int64_t>()});
-  }
+  CTG_RETURN_IF_ERROR(LoadSharedHistory(s_, kCommuneRequestTables, out));
   CTG_ASSIGN_OR_RETURN(
       pqxx::result approval,
       s_.Exec("SELECT indicators, territories, periods, breakdowns, "
@@ -157,10 +91,9 @@ absl::Status PgRequestStore::LoadHistory(StoredRequest& out) const {
 }
 
 absl::StatusOr<std::string> PgRequestStore::NextId() const {
-  CTG_ASSIGN_OR_RETURN(
-      pqxx::result r,
-      s_.Exec("SELECT coalesce(max(number), 0) + 1 FROM requests"));
-  return RequestIdOf(r[0][0].as<int64_t>());
+  CTG_ASSIGN_OR_RETURN(int64_t number,
+                       NextRequestNumber(s_, kCommuneRequestTables));
+  return RequestIdOf(number);
 }
 
 absl::Status PgRequestStore::Insert(const RequestRow& row) {
@@ -193,7 +126,8 @@ absl::Status PgRequestStore::Insert(const RequestRow& row) {
 
 absl::StatusOr<int> PgRequestStore::AppendVersion(const std::string& request_id,
                                                   const VersionRow& version) {
-  CTG_RETURN_IF_ERROR(CheckExists(request_id));
+  CTG_RETURN_IF_ERROR(
+      CheckRequestExists(s_, kCommuneRequestTables, request_id));
   CTG_ASSIGN_OR_RETURN(JoinedScope scope, Join(version.scope));
   CTG_ASSIGN_OR_RETURN(
       pqxx::result r,
@@ -212,58 +146,25 @@ absl::StatusOr<int> PgRequestStore::AppendVersion(const std::string& request_id,
 
 absl::Status PgRequestStore::AppendTransition(const std::string& request_id,
                                               const TransitionRow& t) {
-  CTG_RETURN_IF_ERROR(CheckExists(request_id));
-  return s_
-      .Exec(
-          "INSERT INTO request_transitions (request_id, from_state, to_state, "
-          "actor, time_us, "
-          "reason) VALUES ($1, $2, $3, $4, $5, $6)",
-          request_id, int64_t{t.from_state}, int64_t{t.to_state}, t.actor,
-          t.time_us, t.reason)
-      .status();
+  return InsertTransition(s_, kCommuneRequestTables, request_id, t);
 }
 
 absl::StatusOr<int> PgRequestStore::AppendQuestions(
     const std::string& request_id, const std::vector<std::string>& questions,
     const std::string& author, int64_t time_us) {
-  CTG_RETURN_IF_ERROR(CheckExists(request_id));
-  CTG_ASSIGN_OR_RETURN(
-      pqxx::result last,
-      s_.Exec("SELECT coalesce(max(round), 0) + 1 FROM request_questions "
-              "WHERE request_id = $1",
-              request_id));
-  const int round = last[0][0].as<int>();
-  for (const std::string& question : questions) {
-    CTG_RETURN_IF_ERROR(
-        s_.Exec("INSERT INTO request_questions (request_id, round, question, "
-                "author, time_us) VALUES ($1, $2, $3, $4, $5)",
-                request_id, int64_t{round}, question, author, time_us)
-            .status());
-  }
-  return round;
+  return AppendQuestionRound(s_, kCommuneRequestTables, request_id, questions,
+                             author, time_us);
 }
 
 absl::Status PgRequestStore::AppendOpinion(const std::string& request_id,
                                            const OpinionRow& opinion) {
-  if (opinion.aspect != 1 && opinion.aspect != 2) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("opinion aspect ", opinion.aspect, " is neither 1 nor 2"));
-  }
-  CTG_RETURN_IF_ERROR(CheckExists(request_id));
-  return s_
-      .Exec(
-          "INSERT INTO request_opinions (request_id, aspect, opinion, "
-          "reasoning, reviewer, "
-          "version, time_us) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-          request_id, int64_t{opinion.aspect}, int64_t{opinion.value},
-          opinion.reasoning, opinion.reviewer, int64_t{opinion.version},
-          opinion.time_us)
-      .status();
+  return InsertOpinion(s_, kCommuneRequestTables, request_id, opinion);
 }
 
 absl::Status PgRequestStore::InsertApproval(const std::string& request_id,
                                             const ApprovalRow& approval) {
-  CTG_RETURN_IF_ERROR(CheckExists(request_id));
+  CTG_RETURN_IF_ERROR(
+      CheckRequestExists(s_, kCommuneRequestTables, request_id));
   CTG_ASSIGN_OR_RETURN(JoinedScope scope, Join(approval.scope));
   // No end: NULL (the CASE has no ELSE).
   return s_
@@ -285,7 +186,7 @@ absl::StatusOr<StoredRequest> PgRequestStore::Get(const std::string& id) const {
                        s_.Exec(absl::StrCat("SELECT ", kRequestColumns,
                                             " FROM requests WHERE id = $1"),
                                id));
-  if (r.empty()) return NotFound(id);
+  if (r.empty()) return RequestNotFoundError(id);
   StoredRequest out;
   out.request = ReadRequest(r[0]);
   CTG_RETURN_IF_ERROR(LoadHistory(out));

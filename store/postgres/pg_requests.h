@@ -38,7 +38,6 @@ class PgRequestStore final : public RequestStore {
                                                   int limit) const override;
 
  private:
-  absl::Status CheckExists(const std::string& id) const;
   absl::Status LoadHistory(StoredRequest& out) const;
   PgSession& s_;
 };

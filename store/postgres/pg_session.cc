@@ -99,14 +99,13 @@ absl::Status PgWriteGroup::SendDeferred() {
 
 absl::Status PgWriteGroup::Commit() {
   if (!abandoned_.ok()) return abandoned_;
-  // A connection lost during this round trip leaves the outcome unknown.
-  absl::Status committed = PgCall("COMMIT", [&] {
-    try {
-      base_.exec(DeferredSql() + "COMMIT");
-    } catch (const pqxx::broken_connection& e) {
-      throw pqxx::in_doubt_error(e.what());
-    }
-  });
+  absl::Status committed =
+      PgCall("COMMIT", [&] { base_.exec(DeferredSql() + "COMMIT"); });
+  // A connection lost during this round trip leaves the outcome unknown,
+  // whether libpq saw the socket close or the server's FATAL error first
+  // (a fast shutdown ends sessions with 57P01, possibly once the COMMIT
+  // is done).
+  if (IsConnectionLost(committed)) committed = CommitOutcomeUnknown(committed);
   if (!committed.ok()) return Abandon(committed);
   pending_.clear();
   sent_ = appended();

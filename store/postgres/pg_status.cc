@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "store/write_outcome.h"
 
 namespace ctg::store::postgres {
 namespace {
@@ -32,6 +33,14 @@ std::string FirstLine(absl::string_view text) {
 absl::Status Lost(absl::Status s) {
   s.SetPayload(kLostPayload, absl::Cord("1"));
   return s;
+}
+
+absl::Status InDoubt(absl::string_view what, absl::string_view why) {
+  return store::OutcomeUnknown(Lost(absl::UnavailableError(
+      absl::StrCat(what,
+                   ": the connection was lost during COMMIT, whether it "
+                   "committed is unknown: ",
+                   why))));
 }
 
 // Connection failures carry no SQLSTATE in libpqxx 6: classify by libpq's
@@ -99,16 +108,24 @@ bool IsConnectionLost(const absl::Status& status) {
   return status.GetPayload(kLostPayload).has_value();
 }
 
+absl::Status CommitOutcomeUnknown(const absl::Status& lost) {
+  if (store::IsOutcomeUnknown(lost)) return lost;
+  // "COMMIT: <the server's line>": said once.
+  absl::string_view message = lost.message();
+  absl::string_view what = "COMMIT";
+  if (size_t colon = message.find(": "); colon != absl::string_view::npos) {
+    what = message.substr(0, colon);
+    message.remove_prefix(colon + 2);
+  }
+  return InDoubt(what, message);
+}
+
 absl::Status PgCall(absl::string_view what, absl::FunctionRef<void()> f) {
   try {
     f();
     return absl::OkStatus();
   } catch (const pqxx::in_doubt_error& e) {
-    return Lost(absl::UnavailableError(
-        absl::StrCat(what,
-                     ": the connection was lost during COMMIT, whether it "
-                     "committed is unknown: ",
-                     FirstLine(e.what()))));
+    return InDoubt(what, FirstLine(e.what()));
   } catch (const pqxx::broken_connection& e) {
     return FromBrokenConnection(what, e.what());
   } catch (const pqxx::sql_error& e) {

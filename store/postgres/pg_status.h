@@ -9,7 +9,9 @@
 //   40 (serialization failure, deadlock)             -> kAborted
 //   57014 (statement_timeout), 55P03 (lock timeout)  -> kDeadlineExceeded
 //   53 (disk full, out of memory)                    -> kResourceExhausted
-//   a commit whose outcome is unknown                -> kUnavailable, saying so
+//   a commit whose outcome is unknown                -> kUnavailable, saying
+//   so,
+//                                                       store::IsOutcomeUnknown
 //   anything else                                    -> kInternal
 // Messages are one line: "<what>: <server's first line>".
 //
@@ -37,6 +39,13 @@ absl::Status StatusFromSqlState(absl::string_view sqlstate,
 // True for the errors after which the session must be dropped and opened
 // again (the connection is gone or unusable).
 bool IsConnectionLost(const absl::Status& status);
+
+// `lost` (IsConnectionLost), an error of the round trip that carried a
+// COMMIT, as what it means: whether the transaction committed is unknown
+// (the server may have committed before its answer was lost, or before it
+// ended the session with an error). kUnavailable, connection lost,
+// store::IsOutcomeUnknown; the message says so and keeps `lost`'s.
+absl::Status CommitOutcomeUnknown(const absl::Status& lost);
 
 }  // namespace ctg::store::postgres
 

@@ -2,7 +2,8 @@
 // commune's requests (requests_table.h: `requests`, `request_*`) and the
 // Caf's requests to communes (caf_requests_table.h: `caf_requests`,
 // `caf_request_*`) keep their transitions, questions and opinions in tables
-// of the same columns, and their codes as single-space joined lists. The
+// of the same columns, and their codes as single-space joined lists (the
+// names and the codes' helpers: store/request_history_common.h). The
 // functions here read and write those tables for either; the row types of
 // the two store interfaces have the same fields, hence the templates.
 //
@@ -20,31 +21,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "base/status_macros.h"
+#include "store/request_history_common.h"
 #include "store/sqlite/sqlite.h"
 
 namespace ctg::store::sqlite {
 
-// The tables of one direction: the declarations' table and the prefix of
-// its history tables (`<prefix>transitions`, `<prefix>questions`, ...).
-// Constant names, never client text.
-struct RequestTables {
-  absl::string_view requests;  // "requests"
-  absl::string_view prefix;    // "request_"
-};
-inline constexpr RequestTables kCommuneRequestTables = {"requests", "request_"};
-inline constexpr RequestTables kCafRequestTables = {"caf_requests",
-                                                    "caf_request_"};
-
-// `codes` joined by single spaces. Errors: kInvalidArgument `<field>.<list>:
-// "<code>" is not a code` for an empty code or one with white space.
-absl::StatusOr<std::string> JoinCodes(absl::string_view field,
-                                      absl::string_view list,
-                                      const std::vector<std::string>& codes);
-// The codes of a joined list.
-std::vector<std::string> SplitCodes(const std::string& joined);
-
-// kNotFound `request <id> not found` (the id made safe to print).
-absl::Status RequestNotFoundError(const std::string& id);
 // OK when request `id` exists. Errors: RequestNotFoundError.
 absl::Status CheckRequestExists(Connection& conn, const RequestTables& tables,
                                 const std::string& id);

@@ -16,10 +16,20 @@ serious or critical violation. Each page is saved as a screenshot.
 
   web_console_browser_test.py --build BUILD_DIR --source SOURCE_DIR --out OUT_DIR
 
+With CTG_TEST_PG_DIR set (tools/pg-test-cluster.sh run -- ...), the gateway
+runs on a new database of that throw-away PostgreSQL cluster instead of an
+SQLite file (ctest: web_console_browser_on_postgres).
+
 Exits 77 (ctest: skipped) with a message when chromium or chromedriver is
-absent. Must run as root (Chromium's managed policy file under /etc).
+absent. Must run as root (Chromium's managed policy file under /etc). The
+policy file has one name for every run (Chromium reads every file of the
+directory, so two runs' policies could not coexist anyway): runs take an
+exclusive lock (flock on POLICY_LOCK) for as long as the file exists, remove
+a file a killed run left behind, and remove theirs at the end whatever the
+outcome (failures, exceptions, SIGTERM/SIGINT/SIGHUP).
 """
 import argparse
+import fcntl
 import json
 import os
 import shutil
@@ -32,6 +42,7 @@ import time
 SKIP = 77
 POLICY_DIR = '/etc/chromium/policies/managed'
 POLICY_FILE = os.path.join(POLICY_DIR, 'ctg-web-console-test.json')
+POLICY_LOCK = '/run/lock/ctg-web-console-browser-test.lock'
 
 
 def log(*a):
@@ -48,6 +59,34 @@ def check(cond, what):
     log('  ok:', what)
 
 
+def pg_cluster_env():
+    """The connection URLs of the cluster in CTG_TEST_PG_DIR, or None."""
+    d = os.environ.get('CTG_TEST_PG_DIR')
+    if not d:
+        return None
+    env = {}
+    with open(os.path.join(d, 'env')) as f:
+        for line in f:
+            k, sep, v = line.strip().partition('=')
+            if sep:
+                env[k] = v
+    return env
+
+
+def database_section(tmp):
+    """The gateway's database: a new PostgreSQL database of the test cluster
+    (its own, owned by ctg_owner) when there is one, else an SQLite file."""
+    env = pg_cluster_env()
+    if env is None:
+        return f'database = "{tmp}/ctg.db"\n'
+    db = f'browser{os.getpid()}'
+    with_db = lambda url: url[:url.rfind('/') + 1] + db
+    subprocess.run(['psql', '-q', '-v', 'ON_ERROR_STOP=1', env['CTG_TEST_PG_ADMIN_URL'], '-c',
+                    f'CREATE DATABASE {db} OWNER ctg_owner'], check=True, stdout=subprocess.DEVNULL)
+    return (f'[database]\nurl = "{with_db(env["CTG_TEST_PG_GATEWAY_URL"])}"\n'
+            f'migrate_url = "{with_db(env["CTG_TEST_PG_OWNER_URL"])}"\n')
+
+
 class Gateway:
     def __init__(self, build, source, tmp):
         self.build, self.source, self.tmp = build, source, tmp
@@ -60,8 +99,7 @@ class Gateway:
 trust_domain = "ctg.caf33.fr"
 caf_id = "33"
 caf_name = "Caf de la Gironde"
-database = "{tmp}/ctg.db"
-[tls]
+{database_section(tmp)}[tls]
 ca = "{self.pki}/ca.pem"
 cert = "{self.pki}/server.pem"
 key = "{self.pki}/server.key"
@@ -663,6 +701,30 @@ def check_events(gw, ids):
     check(all(web[k] == via_cli[k] for k in keys), 'a web GetRequest and a CLI one leave the same event')
 
 
+class Terminated(Exception):
+    pass
+
+
+def on_signal(signum, frame):
+    raise Terminated(f'signal {signum}')
+
+
+def lock_policy():
+    """Waits for the policy lock (held until this process exits) and removes
+    the file a run killed while holding it left behind."""
+    os.makedirs(os.path.dirname(POLICY_LOCK), exist_ok=True)
+    lock = open(POLICY_LOCK, 'a')
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        log('waiting for another browser test run (lock ' + POLICY_LOCK + ')')
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    if os.path.exists(POLICY_FILE):
+        log('removing ' + POLICY_FILE + ' left by a run that was killed')
+        os.remove(POLICY_FILE)
+    return lock
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--build', required=True)
@@ -684,10 +746,15 @@ def main():
         print('SKIPPED: the browser tests write a Chromium policy under /etc (run as root)', flush=True)
         return SKIP
     os.makedirs(args.out, exist_ok=True)
+    # A run stopped by ctest (timeout) or by hand still cleans up (finally).
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, on_signal)
+    lock = lock_policy()
     tmp = tempfile.mkdtemp(prefix='ctg-browser-')
     gw = None
     try:
         gw = Gateway(args.build, args.source, tmp)
+        log('gateway on ' + ('PostgreSQL (CTG_TEST_PG_DIR)' if pg_cluster_env() else 'SQLite'))
         os.makedirs(POLICY_DIR, exist_ok=True)
         with open(POLICY_FILE, 'w') as f:
             json.dump({'AutoSelectCertificateForUrls': [json.dumps({'pattern': gw.web, 'filter': {}})]}, f)
@@ -702,12 +769,16 @@ def main():
                                      f'{len(v["violations"])} in all' for k, v in chk.results.items()))
         log('PASSED')
         return 0
-    except Failure as e:
+    except (Failure, Terminated) as e:
         log('FAILED:', e)
         return 1
     finally:
+        # Signals no longer interrupt the clean-up itself.
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_IGN)
         if os.path.exists(POLICY_FILE):
             os.remove(POLICY_FILE)
+        lock.close()  # releases the flock
         if gw:
             gw.stop()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -8,6 +8,8 @@
 //     database with its event; the trail verifies.
 //   - `ctg-gateway --check` on a PostgreSQL configuration: a good trail
 //     passes, a tampered one is refused naming the event.
+//   - The session lost during a call's COMMIT: the client is told the call
+//     may have been done (never that nothing was done).
 //   - Replicas SIGKILLed and restarted under concurrent submissions,
 //     decisions and downloads sent to all of them: the others keep serving;
 //     nothing acknowledged is lost; the trail verifies; each quota equals
@@ -435,6 +437,59 @@ TEST_F(PgFaultsTest, CheckVerifiesThePostgresTrailAndFindsTampering) {
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_THAT(bad.err, HasSubstr("event 3"));
   EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
+}
+
+// ---------------------------------------------------------------------------
+// A session lost during COMMIT.
+
+// The database ends the gateway's session while it commits a submission (a
+// deferred trigger terminates its backend at COMMIT, as a fast shutdown or
+// a failover can): whether the call was done is unknown, and the client is
+// told so, never that nothing was done. The gateway then serves again by
+// itself.
+TEST_F(PgFaultsTest, ALostCommitIsReportedAsAnUnknownOutcome) {
+  auto started = TestGateway::Start();
+  ASSERT_TRUE(started.ok()) << started.status();
+  TestGateway& gw = **started;
+  ASSERT_TRUE(LoadDemoData(gw, {"2023"}).ok());
+  auto admin_exec = [&](const std::string& sql) {
+    pqxx::connection admin(AdminUrlOf(gw));
+    pqxx::nontransaction tx(admin);
+    tx.exec(sql);
+  };
+  admin_exec(R"sql(
+      CREATE FUNCTION die_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_terminate_backend(pg_backend_pid());
+        RETURN NULL;
+      END $$;
+      CREATE CONSTRAINT TRIGGER die_at_commit AFTER INSERT ON requests
+        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+        EXECUTE FUNCTION die_at_commit();)sql");
+  auto requests = ctg::v1::DataRequests::NewStub(gw.Channel("requester-33069"));
+  ctg::v1::DataRequest out;
+  grpc::Status lost = requests->SubmitRequest(
+      Deadline().get(), SubmitMessage(SmallScope()), &out);
+  EXPECT_EQ(lost.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(lost.error_message(), HasSubstr("the call may have been done"));
+  EXPECT_THAT(lost.error_message(), HasSubstr("unknown"));
+  EXPECT_THAT(lost.error_message(),
+              ::testing::Not(HasSubstr("nothing was done")));
+
+  admin_exec("DROP TRIGGER die_at_commit ON requests");
+  // Refused (UNAVAILABLE) until the gateway's probe finds the database
+  // again (about a second); then served.
+  grpc::Status again;
+  for (int i = 0; i < 300; ++i) {
+    again = requests->SubmitRequest(Deadline().get(),
+                                    SubmitMessage(SmallScope()), &out);
+    if (again.error_code() != grpc::StatusCode::UNAVAILABLE) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(again.ok()) << again.error_code() << " " << again.error_message();
+  ASSERT_EQ(gw.Stop(), 0);
+  RunResult check = CheckTrail(gw);
+  EXPECT_EQ(check.exit_code, 0) << check.err;
 }
 
 // ---------------------------------------------------------------------------

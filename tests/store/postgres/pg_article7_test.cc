@@ -294,6 +294,9 @@ TEST_F(PgArticle7Test, CafRequestErrorsNameTheProblem) {
   const auto not_found = StatusIs(absl::StatusCode::kNotFound,
                                   HasSubstr("request CREQ-000009 not found"));
   EXPECT_THAT(GetRequest("CREQ-000009"), not_found);
+  // An id echoed in an error is made safe to print, as on SQLite.
+  EXPECT_THAT(GetRequest("CREQ\n9"), StatusIs(absl::StatusCode::kNotFound,
+                                              "request CREQ\\x0A9 not found"));
   EXPECT_THAT(Write([&](WriteSession& s) {
                 return s.caf_requests()
                     .AppendDownload("CREQ-000009", kHugo, 1)

@@ -1,6 +1,7 @@
 #include "store/postgres/pg_database.h"
 
 #include <atomic>
+#include <chrono>
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
 #include <thread>
@@ -12,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "store/postgres/pg_migrate.h"
 #include "store/postgres/pg_schema.h"
+#include "store/write_outcome.h"
 #include "tests/store/postgres/pg_test_cluster.h"
 #include "tests/testing/status_matchers.h"
 
@@ -264,6 +266,90 @@ TEST(PgDatabaseTest, ASessionEndedByTheServerFailsOneCallTheOthersAreRenewed) {
   EXPECT_THAT(write(), IsOk());
   EXPECT_THAT(read(), IsOk());
   EXPECT_THAT(pg->health(), IsOk());
+}
+
+// The server ends the writer's session while it runs the group's COMMIT
+// (a deferred trigger terminates its own backend, as a fast shutdown or a
+// failover would): the write fails kUnavailable and says that whether it
+// committed is unknown (store::IsOutcomeUnknown), for every function of the
+// group. A session lost before the COMMIT fails its write with a plain
+// kUnavailable instead: nothing was done.
+TEST(PgDatabaseTest, ASessionLostDuringCommitLeavesTheOutcomeUnknown) {
+  std::string db = NewDatabase();
+  CTG_ASSERT_OK_AND_ASSIGN(auto pg, PgDatabase::Open(GatewayOptions(db)));
+  ASSERT_THAT(AdminExec(db, R"sql(
+      CREATE FUNCTION die_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.key = 'die' THEN PERFORM pg_terminate_backend(pg_backend_pid());
+        END IF;
+        RETURN NULL;
+      END $$;
+      CREATE CONSTRAINT TRIGGER die_at_commit AFTER INSERT ON ctg_meta
+        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+        EXECUTE FUNCTION die_at_commit();)sql"),
+              IsOk());
+  absl::Status lost_in_commit = pg->Write([](PgTransaction& tx) {
+    return tx.Exec("INSERT INTO ctg_meta (key, value) VALUES ('die', 'v')")
+        .status();
+  });
+  EXPECT_THAT(lost_in_commit,
+              StatusIs(absl::StatusCode::kUnavailable,
+                       HasSubstr("whether it committed is unknown")));
+  EXPECT_TRUE(store::IsOutcomeUnknown(lost_in_commit));
+  EXPECT_TRUE(IsConnectionLost(lost_in_commit));
+
+  // Lost before the COMMIT: known outcome, nothing kept.
+  absl::Status lost_before = pg->Write([](PgTransaction& tx) {
+    return tx.Exec("SELECT pg_terminate_backend(pg_backend_pid())").status();
+  });
+  EXPECT_THAT(lost_before, StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_FALSE(store::IsOutcomeUnknown(lost_before));
+
+  // The next write reconnects and works.
+  EXPECT_THAT(pg->Write([](PgTransaction& tx) {
+    return tx.Exec("INSERT INTO ctg_meta (key, value) VALUES ('k', 'v')")
+        .status();
+  }),
+              IsOk());
+  EXPECT_EQ(AdminQuery(db,
+                       "SELECT string_agg(key, ',' ORDER BY key) FROM "
+                       "ctg_meta WHERE key IN ('die', 'k')"),
+            "k");
+}
+
+// A write group waiting for the audit sequencer while another replica's
+// group commits gets it and goes on, even on a server whose default
+// isolation is REPEATABLE READ: the group runs READ COMMITTED, so neither
+// the lock nor its statements fail "could not serialize access" (ABORTED),
+// and write groups never meet serialization failures to retry.
+TEST(PgDatabaseTest, AGroupWaitingForTheSequencerIsNotASerializationFailure) {
+  std::string db = NewDatabase();
+  ASSERT_THAT(AdminExec(db, absl::StrCat("ALTER DATABASE ", db,
+                                         " SET default_transaction_isolation = "
+                                         "'repeatable read'")),
+              IsOk());
+  CTG_ASSERT_OK_AND_ASSIGN(auto pg, PgDatabase::Open(GatewayOptions(db)));
+  // The other replica: holds the sequencer and changes its row.
+  pqxx::connection other(WithDatabase(Cluster().admin_url, db));
+  pqxx::work other_group(other);
+  other_group.exec("UPDATE audit_sequencer SET next_seq = next_seq");
+  absl::Status waited;
+  std::thread writer([&] {
+    waited = pg->Write([](PgTransaction& tx) -> absl::Status {
+      return tx.NextAuditSeq().status();
+    });
+  });
+  // Once the writer waits for the lock, the other group commits.
+  while (
+      AdminQuery(db,
+                 "SELECT count(*) FROM pg_stat_activity WHERE "
+                 "wait_event_type = 'Lock' AND datname = current_database()") ==
+      "0") {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  other_group.commit();
+  writer.join();
+  EXPECT_THAT(waited, IsOk());
 }
 
 TEST(PgDatabaseTest, OpenReadOnlyReadsAsItIsAndWritesNothing) {

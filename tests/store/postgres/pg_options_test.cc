@@ -1,8 +1,11 @@
 #include "store/postgres/pg_options.h"
 
+#include <pqxx/except>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "store/postgres/pg_status.h"
+#include "store/write_outcome.h"
 #include "tests/testing/status_matchers.h"
 
 namespace ctg::store::postgres {
@@ -117,6 +120,38 @@ TEST(PgStatusTest, MapsSqlStatesLikeTheSqliteBackend) {
   EXPECT_THAT(lost, StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_TRUE(IsConnectionLost(lost));
   EXPECT_FALSE(IsConnectionLost(StatusFromSqlState("23505", "x", "dup")));
+}
+
+// Only a commit whose answer was lost is an unknown outcome: libpqxx's
+// in_doubt_error, or a connection lost during the COMMIT's round trip
+// (CommitOutcomeUnknown); a session lost or refused elsewhere is not.
+TEST(PgStatusTest, OnlyALostCommitHasAnUnknownOutcome) {
+  absl::Status in_doubt = PgCall("COMMIT", [] {
+    throw pqxx::in_doubt_error("server closed the connection");
+  });
+  EXPECT_THAT(in_doubt, StatusIs(absl::StatusCode::kUnavailable,
+                                 HasSubstr("whether it committed is unknown")));
+  EXPECT_TRUE(store::IsOutcomeUnknown(in_doubt));
+  EXPECT_TRUE(IsConnectionLost(in_doubt));
+
+  const absl::Status shut_down = StatusFromSqlState(
+      "57P01", "COMMIT",
+      "FATAL:  terminating connection due to administrator command");
+  EXPECT_FALSE(store::IsOutcomeUnknown(shut_down));
+  const absl::Status unknown = CommitOutcomeUnknown(shut_down);
+  EXPECT_THAT(unknown,
+              StatusIs(absl::StatusCode::kUnavailable,
+                       "COMMIT: the connection was lost during COMMIT, whether "
+                       "it committed is unknown: terminating connection due to "
+                       "administrator command"));
+  EXPECT_TRUE(store::IsOutcomeUnknown(unknown));
+  EXPECT_TRUE(IsConnectionLost(unknown));
+  EXPECT_EQ(CommitOutcomeUnknown(unknown), unknown);  // said once
+
+  EXPECT_FALSE(store::IsOutcomeUnknown(PgCall(
+      "INSERT", [] { throw pqxx::broken_connection("server closed"); })));
+  EXPECT_FALSE(store::IsOutcomeUnknown(
+      StatusFromSqlState("40001", "COMMIT", "could not serialize access")));
 }
 
 }  // namespace
