@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "ctg/v1/audit.grpc.pb.h"
 #include "ctg/v1/catalogue.grpc.pb.h"
 #include "ctg/v1/conventions.grpc.pb.h"
@@ -173,26 +175,37 @@ TEST_F(OversizedMessageTest, AServerStreamingRequestOverTheLimitIsRefused) {
   PadTo(request, kLimit);
   grpc::Status at = ListEvents(request);
   EXPECT_TRUE(at.ok()) << at.error_message();
-  std::vector<ctg::v1::AuditEvent> refused = Events(
-      "/ctg.v1.Audit/ListEvents", grpc::StatusCode::RESOURCE_EXHAUSTED);
+  std::vector<ctg::v1::AuditEvent> refused =
+      Events("/ctg.v1.Audit/ListEvents", grpc::StatusCode::RESOURCE_EXHAUSTED);
   ASSERT_THAT(refused, SizeIs(1));
   EXPECT_THAT(refused[0].caller(), HasSubstr("/caf/33/auditor/"));
   EXPECT_EQ(refused[0].message(), OverTheLimit(kLimit + 1));
 }
 
-// Each message of a client stream is bounded, not only the first: a CSV
-// piece of kLimit - 3 bytes makes a message one byte over the limit (the
-// second of the stream), one of kLimit - 4 bytes a message exactly at it.
+// The length of CSV data that makes an ImportStatisticsChunk `bytes` long.
+size_t CsvPieceFor(size_t bytes) {
+  ctg::v1::ImportStatisticsChunk chunk;
+  size_t piece = bytes;
+  do {
+    chunk.set_csv_data(std::string(--piece, 'x'));
+  } while (chunk.ByteSizeLong() > bytes);
+  EXPECT_EQ(chunk.ByteSizeLong(), bytes);
+  return piece;
+}
+
+// Each message of a client stream is bounded, not only the first: pieces of
+// CSV one byte over the limit once in their message (the second of the
+// stream is the first such), then exactly at it.
 TEST_F(OversizedMessageTest, AClientStreamMessageOverTheLimitIsRefused) {
   auto base = synth::GenerateDemo(synth::kDefaultSeed, "2023");
   ASSERT_TRUE(base.ok()) << base.status();
   const std::string csv = statbase::CanonicalCsv(*base);
   ASSERT_GT(csv.size(), 3u * kLimit);
-  grpc::Status over = Import(csv, kLimit - 3);
+  grpc::Status over = Import(csv, CsvPieceFor(kLimit + 1));
   EXPECT_EQ(over.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  const std::string expected = absl::StrCat(
-      "request: message 2 of the stream is ", kLimit + 1,
-      " bytes, over limits.max_message_bytes = ", kLimit);
+  const std::string expected =
+      absl::StrCat("request: message 2 of the stream is ", kLimit + 1,
+                   " bytes, over limits.max_message_bytes = ", kLimit);
   EXPECT_EQ(over.error_message(), expected);
   EXPECT_EQ(Periods(), 0);  // nothing imported
   const std::string method = "/ctg.v1.Statistics/ImportStatistics";
@@ -202,7 +215,7 @@ TEST_F(OversizedMessageTest, AClientStreamMessageOverTheLimitIsRefused) {
   EXPECT_THAT(refused[0].caller(), HasSubstr("/caf/33/admin/"));
   EXPECT_EQ(refused[0].message(), expected);
   // At the limit, every message is taken.
-  grpc::Status at = Import(csv, kLimit - 4);
+  grpc::Status at = Import(csv, CsvPieceFor(kLimit));
   EXPECT_TRUE(at.ok()) << at.error_message();
   EXPECT_EQ(Periods(), 1);
   EXPECT_THAT(Events(method, grpc::StatusCode::OK), SizeIs(1));
@@ -236,6 +249,7 @@ TEST_F(OversizedMessageTest, BeyondTheTransportCapAClientStreamIsRecordedCut) {
   auto writer = stub->ImportStatistics(context.get(), &response);
   ctg::v1::ImportStatisticsChunk chunk;
   chunk.mutable_header()->set_period("2023");
+  chunk.mutable_header()->set_file_name("a.csv");
   writer->Write(chunk);
   chunk.set_csv_data(std::string(kTransportCap + 1, 'a'));
   writer->Write(chunk);
@@ -243,8 +257,14 @@ TEST_F(OversizedMessageTest, BeyondTheTransportCapAClientStreamIsRecordedCut) {
   grpc::Status s = writer->Finish();
   EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_THAT(s.error_message(), HasSubstr("Received message larger than max"));
-  std::vector<ctg::v1::AuditEvent> cut = Events(
-      "/ctg.v1.Statistics/ImportStatistics", grpc::StatusCode::CANCELLED);
+  // gRPC answered the client at once; the service records the call when
+  // its read fails, which may be later: wait for that event.
+  std::vector<ctg::v1::AuditEvent> cut;
+  for (int i = 0; i < 400 && cut.empty(); ++i) {
+    if (i > 0) absl::SleepFor(absl::Milliseconds(50));
+    cut = Events("/ctg.v1.Statistics/ImportStatistics",
+                 grpc::StatusCode::CANCELLED);
+  }
   ASSERT_THAT(cut, SizeIs(1));
   EXPECT_THAT(cut[0].message(), HasSubstr("the upload was cut before its end"));
   EXPECT_EQ(Periods(), 0);

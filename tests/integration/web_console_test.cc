@@ -477,9 +477,9 @@ TEST_F(WebConsoleTest, AnOversizedMessageIsAnAuditedRefusalLikeOverGrpc) {
                    R"({"csvData":")",
                    absl::Base64Escape(std::string(70000, 'x')), "\"}]"));
   EXPECT_EQ(import.status, 429) << import.body.substr(0, 300);
-  EXPECT_EQ(StatusOf(import).error_message(),
-            absl::StrCat("request: message 2 of the stream is 70004 bytes, ",
-                         limit));
+  EXPECT_EQ(
+      StatusOf(import).error_message(),
+      absl::StrCat("request: message 2 of the stream is 70004 bytes, ", limit));
   events = EventsFrom(*gw, first);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].method(), "/ctg.v1.Statistics/ImportStatistics");
