@@ -21,8 +21,10 @@
 // a connection that fails before or during the TLS handshake for reasons
 // other than its certificate (e.g. plaintext, an unsupported TLS version)
 // is refused by gRPC's TLS layer before the certificate verifier runs. In a
-// client stream such a message ends a call already admitted: the service
-// sees the stream cut and records CANCELLED, not the cause.
+// client stream such a message ends a call already admitted: the service's
+// read fails as at a normal end of stream, and the event records CANCELLED
+// (when gRPC has reported the cancellation by then) or the outcome of the
+// messages received before, not the cause.
 //
 // Thread-safe (one interceptor per call, created by gRPC).
 #ifndef CTG_GATEWAY_AUDIT_INTERCEPTOR_H_
