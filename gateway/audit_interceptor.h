@@ -7,15 +7,24 @@
 //
 // It also hands the request message of every unary or server-streaming
 // call of the gateway's methods to Dispatcher::CheckRequest as it arrives,
-// before the service runs (text with a NUL byte is refused there).
+// before the service runs: a message over limits.max_message_bytes and text
+// with a NUL byte are refused there, audited. (A client stream's messages
+// are read, and bounded, by the service: BoundedStreamReader.)
 //
 // What no interceptor sees in gRPC 1.51, so what leaves no event: a
-// message larger than limits.max_message_bytes and metadata larger than
-// gRPC's limit are refused by the transport, which cancels the stream
-// before a call exists for the server; a connection that fails before or
-// during the TLS handshake for reasons other than its certificate (e.g.
-// plaintext, an unsupported TLS version) is refused by gRPC's TLS layer
-// before the certificate verifier runs.
+// request message of a unary or server-streaming call larger than
+// limits.transport_max_message_bytes (the receive limit the server gives
+// gRPC, above limits.max_message_bytes so that the gateway sees and
+// records what lies between) and metadata larger than gRPC's limit are
+// refused by the transport, which kills the call before it is handed to
+// the server (gRPC exposes no hook where such a refusal could be counted);
+// a connection that fails before or during the TLS handshake for reasons
+// other than its certificate (e.g. plaintext, an unsupported TLS version)
+// is refused by gRPC's TLS layer before the certificate verifier runs. In a
+// client stream such a message ends a call already admitted: the service's
+// read fails as at a normal end of stream, and the event records CANCELLED
+// (when gRPC has reported the cancellation by then) or the outcome of the
+// messages received before, not the cause.
 //
 // Thread-safe (one interceptor per call, created by gRPC).
 #ifndef CTG_GATEWAY_AUDIT_INTERCEPTOR_H_

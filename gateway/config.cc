@@ -1,7 +1,10 @@
 #include "gateway/config.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -195,6 +198,14 @@ absl::Status Bind(Parser& p, Config& c) {
   LimitsConfig& l = c.limits;
   CTG_RETURN_IF_ERROR(
       p.Int("limits.max_message_bytes", l.max_message_bytes, 4096, 1 << 30));
+  CTG_RETURN_IF_ERROR(p.Int("limits.transport_max_message_bytes",
+                            l.transport_max_message_bytes, 4096,
+                            std::numeric_limits<int>::max()));
+  if (l.transport_max_message_bytes == 0) {
+    l.transport_max_message_bytes = static_cast<int>(std::min<int64_t>(
+        int64_t{kTransportMessageFactor} * l.max_message_bytes,
+        std::numeric_limits<int>::max()));
+  }
   CTG_RETURN_IF_ERROR(p.Int("limits.max_cells_per_extract",
                             l.max_cells_per_extract, 1, 50000000));
   CTG_RETURN_IF_ERROR(p.Int("limits.max_page_size", l.max_page_size, 1, 10000));
@@ -279,6 +290,15 @@ absl::Status CheckRequired(const Parser& p, const Config& c) {
   }
   if (c.limits.default_page_size > c.limits.max_page_size) {
     return p.Error(0, "limits.default_page_size exceeds limits.max_page_size");
+  }
+  if (c.limits.transport_max_message_bytes < c.limits.max_message_bytes) {
+    return p.Error(
+        0, absl::StrCat("limits.transport_max_message_bytes (",
+                        c.limits.transport_max_message_bytes,
+                        ") is below limits.max_message_bytes (",
+                        c.limits.max_message_bytes,
+                        "): the transport would refuse, unaudited, messages "
+                        "the gateway accepts"));
   }
   return absl::OkStatus();
 }

@@ -36,8 +36,21 @@ struct AuditConfig {
   std::string previous_keys;
 };
 
+// limits.transport_max_message_bytes when not set: this many times
+// limits.max_message_bytes.
+inline constexpr int kTransportMessageFactor = 4;
+
 struct LimitsConfig {
+  // The largest message the gateway accepts (the request messages it
+  // receives, each message of a client stream, and what it sends). A
+  // received message over it is refused by the gateway itself: an audited
+  // RESOURCE_EXHAUSTED.
   int max_message_bytes = 4 << 20;
+  // The hard cap of gRPC's transport on a received message: one over it is
+  // refused by gRPC before the gateway sees it (no audit event). At least
+  // max_message_bytes; 0 in the file's absence, then resolved by the parser
+  // to kTransportMessageFactor times max_message_bytes (at most 2^31 - 1).
+  int transport_max_message_bytes = 0;
   int max_cells_per_extract = 500000;
   int max_page_size = 500;
   int default_page_size = 50;

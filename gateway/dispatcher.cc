@@ -11,6 +11,7 @@
 #include "gateway/request_text.h"
 #include "gateway/status_mapping.h"
 #include "policy/authorization.h"
+#include "policy/message_size.h"
 #include "policy/text.h"
 
 namespace ctg::gateway {
@@ -344,10 +345,16 @@ void Dispatcher::Forget(const grpc::ServerContextBase* context) {
 
 void Dispatcher::CheckRequest(const grpc::ServerContextBase* context,
                               const google::protobuf::Message& request) {
-  absl::Status text = CheckRequestText(request);
-  if (text.ok()) return;
+  absl::Status refusal = absl::OkStatus();
+  if (options_.max_message_bytes > 0) {
+    refusal =
+        policy::CheckMessageSize(static_cast<int64_t>(request.ByteSizeLong()),
+                                 options_.max_message_bytes);
+  }
+  if (refusal.ok()) refusal = CheckRequestText(request);
+  if (refusal.ok()) return;
   MutexLock lock(&tracked_mu_);
-  bad_input_[context] = std::move(text);
+  bad_input_[context] = std::move(refusal);
 }
 
 absl::Status Dispatcher::TakeBadInput(const grpc::ServerContextBase* context) {

@@ -27,7 +27,10 @@
 // Client text never holds a NUL byte (policy::CheckNoNul): a request
 // message with one in any string field, as the audit interceptor saw it
 // arrive (CheckRequest), is refused INVALID_ARGUMENT naming the field once
-// the caller is admitted, and the refusal recorded.
+// the caller is admitted, and the refusal recorded. A request message
+// larger than limits.max_message_bytes is refused the same way, with
+// RESOURCE_EXHAUSTED (gRPC's transport lets it through up to
+// limits.transport_max_message_bytes so that this refusal is recorded).
 //
 // Thread-safe.
 #ifndef CTG_GATEWAY_DISPATCHER_H_
@@ -118,6 +121,8 @@ class Dispatcher {
     // How often the summaries of ended windows are appended; zero: only by
     // FlushRefusals() and Shutdown() (tests).
     absl::Duration flush_every = absl::Seconds(1);
+    // limits.max_message_bytes, for CheckRequest(); zero: not checked.
+    int64_t max_message_bytes = 0;
   };
 
   // `db`, `audit`, `callers` must outlive the dispatcher; `limiter` and
@@ -182,8 +187,10 @@ class Dispatcher {
   void Forget(const grpc::ServerContextBase* context)
       ABSL_LOCKS_EXCLUDED(tracked_mu_);
   // The request message of a unary or server-streaming call, as received,
-  // before its service runs: text with a NUL byte is refused by the call's
-  // gate (after identity and authorization).
+  // before its service runs: a message larger than
+  // Options::max_message_bytes (policy::CheckMessageSize), or text with a
+  // NUL byte, is refused by the call's gate (after identity and
+  // authorization), and the refusal recorded.
   void CheckRequest(const grpc::ServerContextBase* context,
                     const google::protobuf::Message& request)
       ABSL_LOCKS_EXCLUDED(tracked_mu_);

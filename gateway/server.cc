@@ -172,7 +172,8 @@ void AddServices(Server::Impl& impl) {
       d, impl.db.get(), &impl.config, impl.audit_log.get()));
   impl.services.push_back(std::make_unique<TransferAgreementsService>(
       d, impl.db.get(), &impl.config, impl.audit_log.get()));
-  impl.services.push_back(std::make_unique<ReflectionService>(d));
+  impl.services.push_back(std::make_unique<ReflectionService>(
+      d, impl.config.limits.max_message_bytes));
   impl.unknown_methods = std::make_unique<UnknownMethodService>(d);
 }
 
@@ -414,7 +415,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
   impl->limiter = std::make_unique<RateLimiter>(config.limits.calls_per_minute);
   impl->dispatcher = std::make_unique<Dispatcher>(
       impl->db.get(), impl->audit_log.get(), impl->callers.get(),
-      impl->limiter.get(), impl->health.get());
+      impl->limiter.get(), impl->health.get(),
+      Dispatcher::Options{.max_message_bytes =
+                              config.limits.max_message_bytes});
   impl->bases = std::make_unique<CommuneBases>(impl->db.get(), 64);
   AddServices(*impl);
   CTG_RETURN_IF_ERROR(WatchOtherReplicas(*impl));
@@ -424,7 +427,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Config& config) {
   int port = 0;
   builder.AddListeningPort(config.listen, MakeCredentials(config, *impl),
                            &port);
-  builder.SetMaxReceiveMessageSize(config.limits.max_message_bytes);
+  // R9: gRPC refuses a message over its receive limit before any project
+  // code sees it, leaving no event. Its limit is the hard cap (memory bound)
+  // and the gateway refuses what exceeds limits.max_message_bytes itself,
+  // audited (Dispatcher::CheckRequest, BoundedStreamReader).
+  builder.SetMaxReceiveMessageSize(config.limits.transport_max_message_bytes);
   builder.SetMaxSendMessageSize(config.limits.max_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
                              config.limits.idle_connection_seconds * 1000);

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "audit/hash.h"
 #include "base/status_macros.h"
+#include "gateway/bounded_stream.h"
 #include "gateway/calendar.h"
 #include "gateway/conventions.h"
 #include "gateway/scope_context.h"
@@ -428,8 +429,11 @@ grpc::Status CafRequestsService::UploadCafRequestData(
                                   UploadTargetOf(*out, effective));
   };
   auto prepare = [&](Call& call) -> absl::Status {
+    BoundedStreamReader<ctg::v1::UploadCafRequestDataChunk> stream(
+        reader, config_->limits.max_message_bytes);
     ctg::v1::UploadCafRequestDataChunk chunk;
-    if (!reader->Read(&chunk) || !chunk.has_header()) {
+    CTG_ASSIGN_OR_RETURN(bool first, stream.Next(&chunk));
+    if (!first || !chunk.has_header()) {
       return absl::InvalidArgumentError(
           "header: the first message must be the header");
     }
@@ -443,7 +447,9 @@ grpc::Status CafRequestsService::UploadCafRequestData(
     CTG_RETURN_IF_ERROR(db_->Read([&](store::ReadSession& session) {
       return check(session, call, &stored);
     }));
-    while (reader->Read(&chunk)) {
+    while (true) {
+      CTG_ASSIGN_OR_RETURN(bool more, stream.Next(&chunk));
+      if (!more) break;
       if (!chunk.has_data()) {
         return absl::InvalidArgumentError("data: only data follows the header");
       }

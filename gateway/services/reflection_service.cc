@@ -3,7 +3,11 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/descriptor.pb.h>
 
+#include <limits>
+
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "gateway/bounded_stream.h"
 #include "policy/authorization.h"
 
 namespace ctg::gateway {
@@ -43,8 +47,9 @@ std::string Echo(absl::string_view name) {
 
 }  // namespace
 
-ReflectionService::ReflectionService(Dispatcher* dispatcher)
-    : dispatcher_(dispatcher) {
+ReflectionService::ReflectionService(Dispatcher* dispatcher,
+                                     int64_t max_message_bytes)
+    : dispatcher_(dispatcher), max_message_bytes_(max_message_bytes) {
   std::set<std::string> names;
   for (auto table :
        {policy::AuthorizationTable(), policy::StandardServicesTable()}) {
@@ -154,7 +159,13 @@ grpc::Status ReflectionService::ServerReflectionInfo(
       [&](Call&) -> absl::Status {
         std::set<std::string> sent;
         ServerReflectionRequest request;
-        for (int n = 0; stream->Read(&request); ++n) {
+        BoundedStreamReader<ServerReflectionRequest> requests(
+            stream, max_message_bytes_ > 0
+                        ? max_message_bytes_
+                        : std::numeric_limits<int64_t>::max());
+        for (int n = 0;; ++n) {
+          CTG_ASSIGN_OR_RETURN(bool more, requests.Next(&request));
+          if (!more) break;
           if (n >= kMaxRequestsPerStream) {
             return absl::ResourceExhaustedError(
                 absl::StrCat("reflection: at most ", kMaxRequestsPerStream,

@@ -11,6 +11,7 @@
 #ifndef CTG_GATEWAY_SERVICES_REFLECTION_SERVICE_H_
 #define CTG_GATEWAY_SERVICES_REFLECTION_SERVICE_H_
 
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,8 +24,11 @@ namespace ctg::gateway {
 class ReflectionService final
     : public grpc::reflection::v1alpha::ServerReflection::Service {
  public:
-  // `dispatcher` must outlive the service.
-  explicit ReflectionService(Dispatcher* dispatcher);
+  // `dispatcher` must outlive the service. Each request of a stream is at
+  // most `max_message_bytes` (limits.max_message_bytes; 0: unchecked), else
+  // the stream ends RESOURCE_EXHAUSTED.
+  explicit ReflectionService(Dispatcher* dispatcher,
+                             int64_t max_message_bytes = 0);
 
   grpc::Status ServerReflectionInfo(
       grpc::ServerContext* context,
@@ -42,6 +46,7 @@ class ReflectionService final
       std::set<std::string>& sent) const;
 
   Dispatcher* const dispatcher_;
+  const int64_t max_message_bytes_;
   std::vector<std::string> services_;  // full names, sorted
   std::set<std::string> files_;        // the files they use, transitively
 };

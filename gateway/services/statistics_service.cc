@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "base/echo.h"
 #include "base/status_macros.h"
+#include "gateway/bounded_stream.h"
 #include "gateway/calendar.h"
 #include "gateway/conventions.h"
 #include "policy/convention.h"
@@ -22,13 +23,19 @@
 namespace ctg::gateway {
 namespace {
 
-// Reads the header then feeds every chunk to the importer.
+// Reads the header then feeds every chunk to the importer; each message of
+// the stream is bounded by limits.max_message_bytes, the file by
+// limits.max_import_bytes.
 absl::StatusOr<statbase::Base> ReadBase(
     grpc::ServerContext* context,
     grpc::ServerReader<ctg::v1::ImportStatisticsChunk>* reader,
-    int64_t max_bytes, Call& call) {
+    const LimitsConfig& limits, Call& call) {
+  const int64_t max_bytes = limits.max_import_bytes;
+  BoundedStreamReader<ctg::v1::ImportStatisticsChunk> stream(
+      reader, limits.max_message_bytes);
   ctg::v1::ImportStatisticsChunk chunk;
-  if (!reader->Read(&chunk) || !chunk.has_header()) {
+  CTG_ASSIGN_OR_RETURN(bool first, stream.Next(&chunk));
+  if (!first || !chunk.has_header()) {
     return absl::InvalidArgumentError(
         "the first message must be the header (period and file name)");
   }
@@ -42,7 +49,9 @@ absl::StatusOr<statbase::Base> ReadBase(
       statbase::CsvImporter importer,
       statbase::CsvImporter::Create(
           {.period = header.period(), .file_name = header.file_name()}));
-  while (reader->Read(&chunk)) {
+  while (true) {
+    CTG_ASSIGN_OR_RETURN(bool more, stream.Next(&chunk));
+    if (!more) break;
     if (!chunk.has_csv_data() && chunk.has_header()) {
       return absl::InvalidArgumentError("header sent twice");
     }
@@ -135,9 +144,8 @@ grpc::Status StatisticsService::ImportStatistics(
   return dispatcher_->Staged(
       context, "/ctg.v1.Statistics/ImportStatistics",
       [&](Call& call) -> absl::Status {
-        CTG_ASSIGN_OR_RETURN(
-            statbase::Base read,
-            ReadBase(context, reader, config_->limits.max_import_bytes, call));
+        CTG_ASSIGN_OR_RETURN(statbase::Base read,
+                             ReadBase(context, reader, config_->limits, call));
         base.emplace(std::move(read));
         return absl::OkStatus();
       },

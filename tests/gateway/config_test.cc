@@ -146,8 +146,38 @@ INSTANTIATE_TEST_SUITE_P(
         Bad{"[tls\n", "section header lacks ']'"},
         Bad{"just words\n", "expected key = value"},
         Bad{"caf_name = \"open\n", "unterminated string"},
-        Bad{"[limits]\ndefault_page_size = 900\n",
-            "default_page_size exceeds"}));
+        Bad{"[limits]\ndefault_page_size = 900\n", "default_page_size exceeds"},
+        Bad{"[limits]\nmax_message_bytes = 65536\n"
+            "transport_max_message_bytes = 65535\n",
+            "limits.transport_max_message_bytes (65535) is below "
+            "limits.max_message_bytes (65536)"},
+        Bad{"[limits]\ntransport_max_message_bytes = 0\n",
+            "limits.transport_max_message_bytes must be an integer from "
+            "4096"},
+        Bad{"[limits]\ntransport_max_message_bytes = 2147483648\n",
+            "limits.transport_max_message_bytes must be an integer"},
+        Bad{"[limits]\nmax_message_bytes = 4095\n",
+            "limits.max_message_bytes must be an integer from 4096"}));
+
+// The transport's hard cap defaults to a multiple of the gateway's own
+// limit, bounded by what gRPC can take (an int).
+TEST(ConfigTest, TransportMessageCapDefaultsToFourTimesTheLimit) {
+  CTG_ASSERT_OK_AND_ASSIGN(Config defaults,
+                           ParseConfig(kMinimal, "gw.conf", "/x"));
+  EXPECT_EQ(defaults.limits.max_message_bytes, 4 << 20);
+  EXPECT_EQ(defaults.limits.transport_max_message_bytes, 16 << 20);
+  CTG_ASSERT_OK_AND_ASSIGN(
+      Config huge, ParseConfig(std::string(kMinimal) +
+                                   "[limits]\nmax_message_bytes = 1073741824\n",
+                               "gw.conf", "/x"));
+  EXPECT_EQ(huge.limits.transport_max_message_bytes, 2147483647);
+  CTG_ASSERT_OK_AND_ASSIGN(
+      Config equal, ParseConfig(std::string(kMinimal) +
+                                    "[limits]\nmax_message_bytes = 65536\n"
+                                    "transport_max_message_bytes = 65536\n",
+                                "gw.conf", "/x"));
+  EXPECT_EQ(equal.limits.transport_max_message_bytes, 65536);
+}
 
 TEST(ConfigTest, MissingRequiredKeyIsNamed) {
   EXPECT_THAT(

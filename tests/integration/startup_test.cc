@@ -100,6 +100,18 @@ TEST_F(StartupTest, UnknownAndMissingKeys) {
                 "limits.max_page_size must be an integer");
 }
 
+// The transport's cap under the gateway's own message limit would let gRPC
+// refuse, unaudited, messages the gateway accepts.
+TEST_F(StartupTest, TransportMessageCapBelowTheMessageLimit) {
+  ExpectRefused(GoodConfig() +
+                    "[limits]\nmax_message_bytes = 65536\n"
+                    "transport_max_message_bytes = 8192\n",
+                "limits.transport_max_message_bytes (8192) is below "
+                "limits.max_message_bytes (65536)");
+  ExpectRefused(GoodConfig() + "[limits]\ntransport_max_message_bytes = -1\n",
+                "limits.transport_max_message_bytes must be an integer");
+}
+
 TEST_F(StartupTest, BadSigningKey) {
   const std::string& pki = DevPki::Get().dir();
   ExpectRefused(Replace(pki + "/audit-signing.key", pki + "/server.key"),

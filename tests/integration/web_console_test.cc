@@ -14,6 +14,7 @@
 #include <future>
 #include <sstream>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -407,12 +408,19 @@ TEST_F(WebConsoleTest,
   EXPECT_THAT(accepted.body, HasSubstr("\"state\":\"SUBMITTED\""));
 }
 
-TEST_F(WebConsoleTest, AnOversizedUploadIsRefusedLikeAnOversizedGrpcMessage) {
+// R9: a message over limits.max_message_bytes is the gateway's own refusal
+// through the web API as over gRPC: the same code, message and event, for a
+// unary call and for any message of a client stream; a message at the limit
+// is served. Beyond limits.transport_max_message_bytes gRPC's transport
+// refuses it, unaudited, on both; beyond web.max_body_bytes the body is not
+// even read.
+TEST_F(WebConsoleTest, AnOversizedMessageIsAnAuditedRefusalLikeOverGrpc) {
   std::unique_ptr<TestGateway> gw =
       TestGateway::Start(
           "max_message_bytes = 65536\n[web]\nlisten = \"127.0.0.1:0\"\n"
           "max_body_bytes = 1048576\n")
           .value();
+  const std::string limit = "over limits.max_message_bytes = 65536";
   WebClient web(*gw, "requester-33069");
   web.OpenSession();
   uint64_t first = NextSequence(*gw);
@@ -426,22 +434,79 @@ TEST_F(WebConsoleTest, AnOversizedUploadIsRefusedLikeAnOversizedGrpcMessage) {
       ctg::v1::DataRequests::NewStub(gw->Channel("requester-33069"))
           ->SubmitRequest(Deadline().get(), submit, &request);
   EXPECT_EQ(over_grpc.error_code(), StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(over_grpc.error_message(),
+            absl::StrCat("request: the message is ", submit.ByteSizeLong(),
+                         " bytes, ", limit));
   EXPECT_EQ(answer.status, 429) << answer.body;
   EXPECT_EQ(StatusOf(answer).error_code(), over_grpc.error_code());
   EXPECT_EQ(StatusOf(answer).error_message(), over_grpc.error_message());
-  // gRPC refuses an oversized message in its transport, before any
-  // interceptor: the web call leaves what the gRPC call leaves (today, no
-  // event for either).
+  // One event each, the same.
   std::vector<ctg::v1::AuditEvent> events = EventsFrom(*gw, first);
-  ASSERT_EQ(events.size() % 2, 0u);
-  for (size_t i = 0; i < events.size() / 2; ++i) {
-    EXPECT_EQ(Comparable(events[i]), Comparable(events[i + events.size() / 2]));
-  }
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].method(), "/ctg.v1.DataRequests/SubmitRequest");
+  EXPECT_EQ(events[0].code(), static_cast<int>(StatusCode::RESOURCE_EXHAUSTED));
+  EXPECT_THAT(events[0].caller(), HasSubstr("/commune/33069/requester/"));
+  EXPECT_EQ(Comparable(events[0]), Comparable(events[1]));
+  ctg::v1::ListRequestsResponse list;
+  ASSERT_TRUE(ctg::v1::DataRequests::NewStub(gw->Channel("reviewer"))
+                  ->ListRequests(Deadline().get(), {}, &list)
+                  .ok());
+  EXPECT_EQ(list.requests_size(), 0);
+
+  // At the limit (1 + 3 + 65532 bytes), then one byte over.
+  WebClient auditor(*gw, "auditor");
+  auditor.OpenSession();
+  WebAnswer at = auditor.Api(
+      "ctg.v1.Audit/ListEvents",
+      absl::StrCat(R"({"caller":")", std::string(65532, 'c'), "\"}"));
+  EXPECT_EQ(at.status, 200) << at.body.substr(0, 300);
+  WebAnswer above = auditor.Api(
+      "ctg.v1.Audit/ListEvents",
+      absl::StrCat(R"({"caller":")", std::string(65533, 'c'), "\"}"));
+  EXPECT_EQ(above.status, 429) << above.body.substr(0, 300);
+  EXPECT_EQ(StatusOf(above).error_message(),
+            absl::StrCat("request: the message is 65537 bytes, ", limit));
+
+  // The second message of a client stream (1 + 3 + 70000 bytes).
+  WebClient admin(*gw, "admin");
+  admin.OpenSession();
+  first = NextSequence(*gw);
+  WebAnswer import = admin.Api(
+      "ctg.v1.Statistics/ImportStatistics",
+      absl::StrCat(R"([{"header":{"period":"2023","fileName":"a.csv"}},)",
+                   R"({"csvData":")",
+                   absl::Base64Escape(std::string(70000, 'x')), "\"}]"));
+  EXPECT_EQ(import.status, 429) << import.body.substr(0, 300);
+  EXPECT_EQ(
+      StatusOf(import).error_message(),
+      absl::StrCat("request: message 2 of the stream is 70004 bytes, ", limit));
+  events = EventsFrom(*gw, first);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].method(), "/ctg.v1.Statistics/ImportStatistics");
+  EXPECT_EQ(events[0].code(), static_cast<int>(StatusCode::RESOURCE_EXHAUSTED));
+  EXPECT_THAT(events[0].caller(), HasSubstr("/caf/33/admin/"));
+
+  // Beyond the transport's cap (4 x 65536): gRPC's refusal, no event, on
+  // both.
+  first = NextSequence(*gw);
+  const std::string huge(300000, 'a');
+  WebAnswer beyond = web.Api("ctg.v1.DataRequests/SubmitRequest",
+                             absl::StrCat(R"({"purpose":")", huge, "\"}"));
+  submit.set_purpose(huge);
+  grpc::Status beyond_grpc =
+      ctg::v1::DataRequests::NewStub(gw->Channel("requester-33069"))
+          ->SubmitRequest(Deadline().get(), submit, &request);
+  EXPECT_EQ(beyond_grpc.error_code(), StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(StatusOf(beyond).error_code(), StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(StatusOf(beyond).error_message(),
+              HasSubstr("Received message larger than max"));
+  EXPECT_THAT(EventsFrom(*gw, first), ::testing::IsEmpty());
+
   // Beyond web.max_body_bytes the body is not even read.
-  WebAnswer huge =
+  WebAnswer too_big =
       web.Api("ctg.v1.DataRequests/SubmitRequest", std::string(2 << 20, ' '));
-  EXPECT_EQ(huge.status, 413);
-  EXPECT_EQ(StatusOf(huge).error_code(), StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(too_big.status, 413);
+  EXPECT_EQ(StatusOf(too_big).error_code(), StatusCode::RESOURCE_EXHAUSTED);
 }
 
 // TLS 1.2 and 1.3 only; a client that is not TLS, or too old, is turned
