@@ -10,6 +10,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
@@ -85,6 +86,34 @@ class BlockProtector {
     const int32_t i = ci - b_.first_cell;
     return plan_[i].role == Role::kCandidate && !suppressed_[i] && !known_[i] &&
            (m_.cells[ci].value > 0 || config_.mask_zeros);
+  }
+
+  // A published zero of this release (the repair's last resort): a zero is
+  // a figure while zeros are published, but masking one discloses nobody.
+  bool RepairableZero(int32_t ci) const {
+    const int32_t i = ci - b_.first_cell;
+    return plan_[i].role == Role::kCandidate && !suppressed_[i] && !known_[i] &&
+           m_.cells[ci].value == 0;
+  }
+
+  // A secondary of this release (Gauss or repair), never shown masked
+  // before: it may be published again when the reader pins it anyway.
+  bool SecondaryOfThisRelease(int32_t ci) const {
+    const int32_t i = ci - b_.first_cell;
+    return m_.cells[ci].requested && !plan_[i].seen_masked &&
+           ((plan_[i].role == Role::kPrimary &&
+             plan_[i].reason == MaskReason::kSecondary) ||
+            (plan_[i].role == Role::kCandidate && suppressed_[i]));
+  }
+
+  // A secondary the reader computes exactly anyway (C1/C4 breached by
+  // bounds no repair can relax): masking it protects nothing, so it is
+  // published, as a figure the reader knows (forced), and never picked
+  // again. The caller re-runs Gauss().
+  void Republish(int32_t ci) {
+    const int32_t i = ci - b_.first_cell;
+    plan_[i] = {Role::kForced, MaskReason::kNone};
+    known_[i] = true;
   }
 
   // Fallback when no binding cell is repairable: the nearest repairable cell
@@ -318,6 +347,60 @@ class BlockProtector {
   bool basis_tried_ = false;
 };
 
+using OfCellFn = absl::FunctionRef<BlockProtector&(int32_t)>;
+
+// The smallest of `cells` that `ok` accepts (the first on ties), or -1.
+template <typename Ok>
+int32_t Smallest(const TableModel& m, const std::vector<int32_t>& cells,
+                 Ok ok) {
+  int32_t best = -1;
+  for (int32_t ci : cells) {
+    if (ok(ci) && (best < 0 || m.cells[ci].value < m.cells[best].value))
+      best = ci;
+  }
+  return best;
+}
+
+// Every cell (global index) of the component's blocks.
+std::vector<int32_t> CellsOf(const TableModel& m,
+                             const std::vector<int32_t>& blocks) {
+  std::vector<int32_t> out;
+  for (int32_t bi : blocks) {
+    const Block& b = m.blocks[bi];
+    for (int32_t ci = b.first_cell; ci < b.first_cell + b.num_cells; ++ci)
+      out.push_back(ci);
+  }
+  return out;
+}
+
+// The cell an audit repair suppresses for breach k (C1-C3), in order of
+// preference: the smallest repairable binding cell (its equation bounds
+// the breach); the nearest repairable cell of the breach's block; the
+// smallest repairable cell of the same territory in the component (the
+// bound comes through another indicator); last, a binding zero published
+// by this release. BlockProtector::kHandled if a cell picked this round
+// may do; -1 if none.
+int32_t PickRepair(const TableModel& m, const std::vector<int32_t>& cells,
+                   OfCellFn of, const BlockAuditResult& res, size_t k,
+                   const std::vector<bool>& picked) {
+  const std::vector<int32_t>& binding = res.binding[k];
+  for (int32_t ci : binding) {
+    if (picked[ci]) return BlockProtector::kHandled;
+  }
+  int32_t pick =
+      Smallest(m, binding, [&](int32_t ci) { return of(ci).Repairable(ci); });
+  if (pick >= 0) return pick;
+  pick = of(res.breached[k]).Nearest(res.breaches[k].key, picked);
+  if (pick != -1) return pick;
+  const std::string& territory = res.breaches[k].key.territory;
+  pick = Smallest(m, cells, [&](int32_t ci) {
+    return m.cells[ci].key.territory == territory && of(ci).Repairable(ci);
+  });
+  if (pick >= 0) return pick;
+  return Smallest(m, binding,
+                  [&](int32_t ci) { return of(ci).RepairableZero(ci); });
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
@@ -350,6 +433,7 @@ absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
       }
       return Refuse(breach, why);
     };
+    const std::vector<int32_t> component_cells = CellsOf(model, blocks);
     std::vector<AuditCell> cells(model.cells.size());
     std::vector<bool> passed(model.cells.size(), false),
         picked(model.cells.size(), false);
@@ -389,42 +473,24 @@ absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
       std::fill(picked.begin(), picked.end(), false);
       std::vector<size_t> touched;
       for (size_t k = 0; k < res.breaches.size(); ++k) {
-        int32_t pick = -1;
-        bool handled = false;
-        for (int32_t ci : res.binding[k]) {
-          if (picked[ci]) handled = true;
-          if (of_cell(ci).Repairable(ci) &&
-              (pick < 0 || model.cells[ci].value < model.cells[pick].value)) {
-            pick = ci;
-          }
-        }
-        if (handled) continue;  // a cell picked this round may do
-        if (pick < 0)
-          pick = of_cell(res.breached[k]).Nearest(res.breaches[k].key, picked);
+        const int32_t pick =
+            PickRepair(model, component_cells, of_cell, res, k, picked);
         if (pick == BlockProtector::kHandled) continue;
-        if (pick < 0) {
-          // The bound comes through another indicator: the smallest
-          // repairable cell of the same territory in the component.
-          for (int32_t bi : blocks) {
-            const Block& b = model.blocks[bi];
-            for (int32_t ci = b.first_cell; ci < b.first_cell + b.num_cells;
-                 ++ci) {
-              if (model.cells[ci].key.territory !=
-                      res.breaches[k].key.territory ||
-                  !of_cell(ci).Repairable(ci)) {
-                continue;
-              }
-              if (pick < 0 || model.cells[ci].value < model.cells[pick].value)
-                pick = ci;
-            }
-          }
-        }
-        if (pick < 0)
+        int32_t changed = pick;
+        if (pick >= 0) {
+          of_cell(pick).Suppress(pick);
+          picked[pick] = true;
+        } else if (res.breaches[k].criterion == "C1" &&
+                   of_cell(res.breached[k])
+                       .SecondaryOfThisRelease(res.breached[k])) {
+          // C4: a secondary the reader computes anyway is published.
+          changed = res.breached[k];
+          of_cell(changed).Republish(changed);
+        } else {
           return refuse(res, k, "no published cell can be suppressed");
-        of_cell(pick).Suppress(pick);
-        picked[pick] = true;
+        }
         touched.push_back(
-            index.at(model.inner[model.cells[pick].rows[0]].block));
+            index.at(model.inner[model.cells[changed].rows[0]].block));
       }
       std::sort(touched.begin(), touched.end());
       touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
