@@ -1,6 +1,7 @@
 #include "policy/sdc/internal/block_protector.h"
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -349,6 +350,14 @@ class BlockProtector {
 
 using OfCellFn = absl::FunctionRef<BlockProtector&(int32_t)>;
 
+// A breach's interval rounded inwards to integers, as the criteria read it
+// (two LP solves of the same bound may differ in the last bits).
+std::pair<double, double> IntegerInterval(const CellInterval& b) {
+  constexpr double kEps = 1e-6;
+  return {std::ceil(b.lower - kEps),
+          std::isinf(b.upper) ? b.upper : std::floor(b.upper + kEps)};
+}
+
 // The smallest of `cells` that `ok` accepts (the first on ties), or -1.
 template <typename Ok>
 int32_t Smallest(const TableModel& m, const std::vector<int32_t>& cells,
@@ -374,7 +383,9 @@ std::vector<int32_t> CellsOf(const TableModel& m,
 }
 
 // The cell an audit repair suppresses for breach k (C1-C3), in order of
-// preference: the smallest repairable binding cell (its equation bounds
+// preference: when `stuck` (the last round left its interval unchanged),
+// the smallest repairable binding sibling (the same figure of another
+// territory); the smallest repairable binding cell (its equation bounds
 // the breach); the nearest repairable cell of the breach's block; the
 // smallest repairable cell of the same territory in the component (the
 // bound comes through another indicator); last, a binding zero published
@@ -382,12 +393,28 @@ std::vector<int32_t> CellsOf(const TableModel& m,
 // may do; -1 if none.
 int32_t PickRepair(const TableModel& m, const std::vector<int32_t>& cells,
                    OfCellFn of, const BlockAuditResult& res, size_t k,
-                   const std::vector<bool>& picked) {
+                   const std::vector<bool>& picked, bool stuck) {
   const std::vector<int32_t>& binding = res.binding[k];
   for (int32_t ci : binding) {
     if (picked[ci]) return BlockProtector::kHandled;
   }
-  int32_t pick =
+  int32_t pick = -1;
+  if (stuck) {
+    // The last repair did not widen this interval: the smallest binding
+    // cells are far from the breach (an equation elsewhere takes over).
+    // Its siblings (the same figure of another territory: an IRIS total
+    // for an IRIS total) carry the slack of the margin that bounds it.
+    const CellKey& key = res.breaches[k].key;
+    const int32_t block = m.inner[m.cells[res.breached[k]].rows[0]].block;
+    pick = Smallest(m, binding, [&](int32_t ci) {
+      const Cell& c = m.cells[ci];
+      return m.inner[c.rows[0]].block == block &&
+             c.key.breakdown == key.breakdown &&
+             c.key.category == key.category && of(ci).Repairable(ci);
+    });
+    if (pick >= 0) return pick;
+  }
+  pick =
       Smallest(m, binding, [&](int32_t ci) { return of(ci).Repairable(ci); });
   if (pick >= 0) return pick;
   pick = of(res.breached[k]).Nearest(res.breaches[k].key, picked);
@@ -434,6 +461,9 @@ absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
       return Refuse(breach, why);
     };
     const std::vector<int32_t> component_cells = CellsOf(model, blocks);
+    // Each breach's interval in the last round (cell -> [lower, upper]).
+    using Intervals = absl::flat_hash_map<int32_t, std::pair<double, double>>;
+    Intervals last;
     std::vector<AuditCell> cells(model.cells.size());
     std::vector<bool> passed(model.cells.size(), false),
         picked(model.cells.size(), false);
@@ -472,9 +502,14 @@ absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
       }
       std::fill(picked.begin(), picked.end(), false);
       std::vector<size_t> touched;
+      Intervals now;
       for (size_t k = 0; k < res.breaches.size(); ++k) {
+        const int32_t ci = res.breached[k];
+        now[ci] = IntegerInterval(res.breaches[k]);
+        const auto before = last.find(ci);
+        const bool stuck = before != last.end() && before->second == now[ci];
         const int32_t pick =
-            PickRepair(model, component_cells, of_cell, res, k, picked);
+            PickRepair(model, component_cells, of_cell, res, k, picked, stuck);
         if (pick == BlockProtector::kHandled) continue;
         int32_t changed = pick;
         if (pick >= 0) {
@@ -492,6 +527,7 @@ absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
         touched.push_back(
             index.at(model.inner[model.cells[changed].rows[0]].block));
       }
+      last = std::move(now);
       std::sort(touched.begin(), touched.end());
       touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
       for (size_t k : touched) {
