@@ -386,11 +386,11 @@ std::vector<int32_t> CellsOf(const TableModel& m,
 // preference: when `stuck` (the last round left its interval unchanged),
 // the smallest repairable binding sibling (the same figure of another
 // territory); the smallest repairable binding cell (its equation bounds
-// the breach); the nearest repairable cell of the breach's block; the
-// smallest repairable cell of the same territory in the component (the
-// bound comes through another indicator); last, a binding zero published
-// by this release. BlockProtector::kHandled if a cell picked this round
-// may do; -1 if none.
+// the breach); a binding zero published by this release; the nearest
+// repairable cell of the breach's block; the smallest repairable cell of
+// the same territory in the component (the bound comes through another
+// indicator). BlockProtector::kHandled if a cell picked this round may do;
+// -1 if none.
 int32_t PickRepair(const TableModel& m, const std::vector<int32_t>& cells,
                    OfCellFn of, const BlockAuditResult& res, size_t k,
                    const std::vector<bool>& picked, bool stuck) {
@@ -417,15 +417,18 @@ int32_t PickRepair(const TableModel& m, const std::vector<int32_t>& cells,
   pick =
       Smallest(m, binding, [&](int32_t ci) { return of(ci).Repairable(ci); });
   if (pick >= 0) return pick;
+  // Only earlier figures and zeros of this release bind: a zero (R7 allows
+  // masking it; it discloses nobody) rather than a guess the duals say
+  // cannot relax the bound.
+  pick = Smallest(m, binding,
+                  [&](int32_t ci) { return of(ci).RepairableZero(ci); });
+  if (pick >= 0) return pick;
   pick = of(res.breached[k]).Nearest(res.breaches[k].key, picked);
   if (pick != -1) return pick;
   const std::string& territory = res.breaches[k].key.territory;
-  pick = Smallest(m, cells, [&](int32_t ci) {
+  return Smallest(m, cells, [&](int32_t ci) {
     return m.cells[ci].key.territory == territory && of(ci).Repairable(ci);
   });
-  if (pick >= 0) return pick;
-  return Smallest(m, binding,
-                  [&](int32_t ci) { return of(ci).RepairableZero(ci); });
 }
 
 }  // namespace
