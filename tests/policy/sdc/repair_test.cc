@@ -41,19 +41,20 @@ void ExpectAuditPasses(const TableModel& m, const Release& r,
 // cells that give it by difference after it.
 TEST(RepairTest, AZeroThatPinsAHiddenPieceIsMaskedInsteadOfRefused) {
   const std::string q = "QN03301M";
-  CommuneLayout l{"33069", {Iris(0), Iris(1), Iris(2)}, {{q, Iris(0)}, {q, Iris(1)}}};
+  CommuneLayout l{
+      "33069", {Iris(0), Iris(1), Iris(2)}, {{q, Iris(0)}, {q, Iris(1)}}};
   CTG_ASSERT_OK_AND_ASSIGN(Geography g, CommuneGeography(l));
   const std::string a_in = Iris(0) + "+" + q, a_out = Iris(0) + "-",
                     b_in = Iris(1) + "+" + q, b_out = Iris(1) + "-";
   BlockInput b{"N", "2023", IndicatorKind::kCount, false, {{"k", {"1", "2"}}},
                {},  {}};
-  b.figures = {{a_in, "", "", 50},     {a_in, "k", "1", 0},
-               {a_in, "k", "2", 50},   {a_out, "", "", 60},
-               {a_out, "k", "1", 15},  {a_out, "k", "2", 45},
-               {b_in, "", "", 70},     {b_in, "k", "1", 0},
-               {b_in, "k", "2", 70},   {b_out, "", "", 200},
-               {b_out, "k", "1", 100}, {b_out, "k", "2", 100},
-               {Iris(2), "", "", 300}, {Iris(2), "k", "1", 150},
+  b.figures = {{a_in, "", "", 50},      {a_in, "k", "1", 0},
+               {a_in, "k", "2", 50},    {a_out, "", "", 60},
+               {a_out, "k", "1", 15},   {a_out, "k", "2", 45},
+               {b_in, "", "", 70},      {b_in, "k", "1", 0},
+               {b_in, "k", "2", 70},    {b_out, "", "", 200},
+               {b_out, "k", "1", 100},  {b_out, "k", "2", 100},
+               {Iris(2), "", "", 300},  {Iris(2), "k", "1", 150},
                {Iris(2), "k", "2", 150}};
   TableInput in;
   in.blocks.push_back(b);
@@ -83,8 +84,13 @@ TEST(RepairTest, AZeroThatPinsAHiddenPieceIsMaskedInsteadOfRefused) {
 // masks a sibling of the breached cell (another IRIS total) instead.
 TEST(RepairTest, AStuckBreachIsRepairedThroughASiblingTotal) {
   const std::vector<std::string> family = {"iso", "cwoc", "cwc", "sp"};
-  BlockInput b{"allocataires", "2023", IndicatorKind::kCount, true,
-               {{"family", family}}, {}, {}};
+  BlockInput b{"allocataires",
+               "2023",
+               IndicatorKind::kCount,
+               true,
+               {{"family", family}},
+               {},
+               {}};
   constexpr int kIris = 70;
   for (int i = 0; i < kIris; ++i) {
     const std::vector<int64_t> row =
