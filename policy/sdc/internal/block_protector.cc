@@ -382,28 +382,25 @@ std::vector<int32_t> CellsOf(const TableModel& m,
   return out;
 }
 
-// The cell an audit repair suppresses for breach k (C1-C3), in order of
-// preference: when `stuck` (the last round left its interval unchanged),
-// the smallest repairable binding sibling (the same figure of another
-// territory); the smallest repairable binding cell (its equation bounds
-// the breach); a binding zero published by this release; the nearest
-// repairable cell of the breach's block; the smallest repairable cell of
-// the same territory in the component (the bound comes through another
-// indicator). BlockProtector::kHandled if a cell picked this round may do;
-// -1 if none.
-int32_t PickRepair(const TableModel& m, const std::vector<int32_t>& cells,
-                   OfCellFn of, const BlockAuditResult& res, size_t k,
-                   const std::vector<bool>& picked, bool stuck) {
+// The cell an audit repair suppresses for breach k (C1-C3) that the LP
+// names, in order of preference: when `stuck` (the last round left its
+// interval unchanged), the smallest repairable binding sibling (the same
+// figure of another territory); the smallest repairable binding cell (its
+// equation bounds the breach); a binding zero published by this release
+// (R7 allows masking it: it discloses nobody). BlockProtector::kHandled if a
+// cell picked this round may do; -1 if none.
+int32_t PickBinding(const TableModel& m, OfCellFn of,
+                    const BlockAuditResult& res, size_t k,
+                    const std::vector<bool>& picked, bool stuck) {
   const std::vector<int32_t>& binding = res.binding[k];
   for (int32_t ci : binding) {
     if (picked[ci]) return BlockProtector::kHandled;
   }
   int32_t pick = -1;
   if (stuck) {
-    // The last repair did not widen this interval: the smallest binding
-    // cells are far from the breach (an equation elsewhere takes over).
-    // Its siblings (the same figure of another territory: an IRIS total
-    // for an IRIS total) carry the slack of the margin that bounds it.
+    // The smallest binding cells are far from the breach (an equation
+    // elsewhere takes over); its siblings (an IRIS total for an IRIS
+    // total) carry the slack of the margin that bounds it.
     const CellKey& key = res.breaches[k].key;
     const int32_t block = m.inner[m.cells[res.breached[k]].rows[0]].block;
     pick = Smallest(m, binding, [&](int32_t ci) {
@@ -417,13 +414,18 @@ int32_t PickRepair(const TableModel& m, const std::vector<int32_t>& cells,
   pick =
       Smallest(m, binding, [&](int32_t ci) { return of(ci).Repairable(ci); });
   if (pick >= 0) return pick;
-  // Only earlier figures and zeros of this release bind: a zero (R7 allows
-  // masking it; it discloses nobody) rather than a guess the duals say
-  // cannot relax the bound.
-  pick = Smallest(m, binding,
+  return Smallest(m, binding,
                   [&](int32_t ci) { return of(ci).RepairableZero(ci); });
-  if (pick >= 0) return pick;
-  pick = of(res.breached[k]).Nearest(res.breaches[k].key, picked);
+}
+
+// When the LP names no cell of this release: the nearest repairable cell
+// of the breach's block, then the smallest of the same territory in the
+// component (the bound may come through another indicator). Blind guesses;
+// BlockProtector::kHandled or -1 as PickBinding.
+int32_t PickBlind(const TableModel& m, const std::vector<int32_t>& cells,
+                  OfCellFn of, const BlockAuditResult& res, size_t k,
+                  const std::vector<bool>& picked) {
+  const int32_t pick = of(res.breached[k]).Nearest(res.breaches[k].key, picked);
   if (pick != -1) return pick;
   const std::string& territory = res.breaches[k].key.territory;
   return Smallest(m, cells, [&](int32_t ci) {
@@ -511,21 +513,25 @@ absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
         now[ci] = IntegerInterval(res.breaches[k]);
         const auto before = last.find(ci);
         const bool stuck = before != last.end() && before->second == now[ci];
-        const int32_t pick =
-            PickRepair(model, component_cells, of_cell, res, k, picked, stuck);
+        int32_t pick = PickBinding(model, of_cell, res, k, picked, stuck);
         if (pick == BlockProtector::kHandled) continue;
         int32_t changed = pick;
-        if (pick >= 0) {
+        if (pick < 0 && res.breaches[k].criterion == "C1" &&
+            of_cell(ci).SecondaryOfThisRelease(ci)) {
+          // C4, bound by earlier figures only: a secondary the reader
+          // computes anyway is published again rather than masking more.
+          of_cell(ci).Republish(ci);
+          changed = ci;
+        } else {
+          if (pick < 0) {
+            pick = PickBlind(model, component_cells, of_cell, res, k, picked);
+            if (pick == BlockProtector::kHandled) continue;
+            if (pick < 0)
+              return refuse(res, k, "no published cell can be suppressed");
+          }
           of_cell(pick).Suppress(pick);
           picked[pick] = true;
-        } else if (res.breaches[k].criterion == "C1" &&
-                   of_cell(res.breached[k])
-                       .SecondaryOfThisRelease(res.breached[k])) {
-          // C4: a secondary the reader computes anyway is published.
-          changed = res.breached[k];
-          of_cell(changed).Republish(changed);
-        } else {
-          return refuse(res, k, "no published cell can be suppressed");
+          changed = pick;
         }
         touched.push_back(
             index.at(model.inner[model.cells[changed].rows[0]].block));

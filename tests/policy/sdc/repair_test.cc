@@ -116,5 +116,56 @@ TEST(RepairTest, AStuckBreachIsRepairedThroughASiblingTotal) {
   EXPECT_LE(r.loss.cells_masked, 20);
 }
 
+// Every allocataire of IRIS A receives the AAH (earlier figures, here open
+// data: A's allocataires by age and A's AAH total, 207 both), so a reader
+// knows each AAH-by-age cell of A: AAH <= allocataires cell by cell, and the
+// totals are equal. This release asks for the AAH by age; B's 3 is masked
+// (R7) and the Gauss step masks a rectangle through A's cells. Those
+// secondaries of A are exact for the reader (C4) and nothing of this
+// release binds them: the loop used to mask more cells blindly, then
+// refuse. A secondary the reader computes anyway is now published again.
+TEST(RepairTest, ASecondaryTheReaderComputesAnywayIsPublishedAgain) {
+  const std::vector<std::string> age = {"y", "m", "o"};
+  auto block = [&](const std::string& indicator,
+                   const std::vector<std::vector<int64_t>>& rows) {
+    BlockInput b{indicator,
+                 "2023",
+                 IndicatorKind::kCount,
+                 indicator == "allocataires",
+                 {{"age", age}},
+                 {},
+                 {}};
+    if (indicator != "allocataires") b.bounded_by = "allocataires";
+    for (size_t i = 0; i < rows.size(); ++i) {
+      int64_t total = 0;
+      for (size_t c = 0; c < age.size(); ++c) {
+        b.figures.push_back(
+            {Iris(static_cast<int>(i)), "age", age[c], rows[i][c]});
+        total += rows[i][c];
+      }
+      b.figures.push_back({Iris(static_cast<int>(i)), "", "", total});
+    }
+    return b;
+  };
+  TableInput in;
+  in.blocks.push_back(block("allocataires", {{143, 40, 24}, {50, 60, 30}}));
+  in.blocks.push_back(block("aah", {{143, 40, 24}, {10, 20, 3}}));
+  in.requested_breakdowns = {"age"};
+  CTG_ASSERT_OK_AND_ASSIGN(Geography g, GridGeography(2));
+  CTG_ASSERT_OK_AND_ASSIGN(TableModel m, BuildTable(g, in));
+  MarkRequested({"33069", Iris(0), Iris(1)}, {"aah"}, {"age"}, m);
+  SdcConfig config;
+  config.open_data = {{{Iris(0), "2023", "aah", "", ""}, 207, 0},
+                      {{Iris(0), "2023", "allocataires", "", ""}, 207, 0}};
+  for (size_t c = 0; c < age.size(); ++c) {
+    config.open_data.push_back(
+        {{Iris(0), "2023", "allocataires", "age", age[c]},
+         std::vector<int64_t>{143, 40, 24}[c],
+         0});
+  }
+  CTG_ASSERT_OK_AND_ASSIGN(Release r, ProtectTable(m, {}, config, "v1"));
+  ExpectAuditPasses(m, r, config);
+}
+
 }  // namespace
 }  // namespace ctg::policy::sdc
