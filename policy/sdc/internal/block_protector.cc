@@ -356,13 +356,42 @@ using OfCellFn = absl::FunctionRef<BlockProtector&(int32_t)>;
 // commune 1,129, 1,126 and 1,124.
 constexpr int kStuckRounds = 1;
 
-// A breach's interval rounded inwards to integers, as the criteria read it
-// (two LP solves of the same bound may differ in the last bits).
-std::pair<double, double> IntegerInterval(const CellInterval& b) {
-  constexpr double kEps = 1e-6;
-  return {std::ceil(b.lower - kEps),
-          std::isinf(b.upper) ? b.upper : std::floor(b.upper + kEps)};
-}
+// Whether the repair rounds move each breach's interval.
+class BreachProgress {
+ public:
+  // Records breach k of this round: true when kStuckRounds rounds in a row
+  // left its interval unchanged.
+  bool Stuck(const BlockAuditResult& res, size_t k) {
+    Seen& seen = now_[res.breached[k]];
+    seen.interval = IntegerInterval(res.breaches[k]);
+    const auto before = last_.find(res.breached[k]);
+    if (before != last_.end() && before->second.interval == seen.interval)
+      seen.unchanged = before->second.unchanged + 1;
+    return seen.unchanged >= kStuckRounds;
+  }
+
+  // This round's breaches become the last round's.
+  void EndRound() {
+    last_ = std::move(now_);
+    now_.clear();
+  }
+
+ private:
+  struct Seen {
+    std::pair<double, double> interval;
+    int unchanged = 0;  // rounds in a row
+  };
+
+  // A breach's interval rounded inwards to integers, as the criteria read
+  // it (two LP solves of the same bound may differ in the last bits).
+  static std::pair<double, double> IntegerInterval(const CellInterval& b) {
+    constexpr double kEps = 1e-6;
+    return {std::ceil(b.lower - kEps),
+            std::isinf(b.upper) ? b.upper : std::floor(b.upper + kEps)};
+  }
+
+  absl::flat_hash_map<int32_t, Seen> last_, now_;  // breached cell -> seen
+};
 
 // The smallest of `cells` that `ok` accepts (the first on ties), or -1.
 template <typename Ok>
@@ -472,14 +501,7 @@ absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
       return Refuse(breach, why);
     };
     const std::vector<int32_t> component_cells = CellsOf(model, blocks);
-    // Each breach's interval in the last round (cell -> [lower, upper]) and
-    // for how many rounds in a row it has not changed.
-    struct Seen {
-      std::pair<double, double> interval;
-      int unchanged = 0;
-    };
-    using Intervals = absl::flat_hash_map<int32_t, Seen>;
-    Intervals last;
+    BreachProgress progress;
     std::vector<AuditCell> cells(model.cells.size());
     std::vector<bool> passed(model.cells.size(), false),
         picked(model.cells.size(), false);
@@ -518,15 +540,9 @@ absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
       }
       std::fill(picked.begin(), picked.end(), false);
       std::vector<size_t> touched;
-      Intervals now;
       for (size_t k = 0; k < res.breaches.size(); ++k) {
         const int32_t ci = res.breached[k];
-        Seen& seen = now[ci];
-        seen.interval = IntegerInterval(res.breaches[k]);
-        const auto before = last.find(ci);
-        if (before != last.end() && before->second.interval == seen.interval)
-          seen.unchanged = before->second.unchanged + 1;
-        const bool stuck = seen.unchanged >= kStuckRounds;
+        const bool stuck = progress.Stuck(res, k);
         int32_t pick = PickBinding(model, of_cell, res, k, picked, stuck);
         if (pick == BlockProtector::kHandled) continue;
         int32_t changed = pick;
@@ -550,7 +566,7 @@ absl::StatusOr<std::vector<BlockOutcome>> ProtectComponent(
         touched.push_back(
             index.at(model.inner[model.cells[changed].rows[0]].block));
       }
-      last = std::move(now);
+      progress.EndRound();
       std::sort(touched.begin(), touched.end());
       touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
       for (size_t k : touched) {
