@@ -65,6 +65,10 @@ bool Session::Request(const policy::Scope& scope, const std::string& context) {
       ReleaseThroughEngine(commune_, bases_, scope, memory_, "attack@1");
   if (release.status().code() == absl::StatusCode::kFailedPrecondition) {
     ++counts_.refused;
+    if (std::getenv("CTG_ATTACK_REFUSALS") != nullptr) {
+      std::cout << "[attack] refused: " << context << ": "
+                << release.status().message() << "\n";
+    }
     return true;
   }
   if (!release.ok()) {

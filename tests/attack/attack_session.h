@@ -62,8 +62,9 @@ class Session {
   bool ok() const { return model_.has_value(); }
 
   // Releases `scope` and records it; a refusal (FailedPrecondition) releases
-  // nothing and is counted. False on any other error. With CTG_ATTACK_DUMP
-  // set, prints every released cell (to replay a seed).
+  // nothing and is counted (with CTG_ATTACK_REFUSALS set, its message is
+  // printed). False on any other error. With CTG_ATTACK_DUMP set, prints
+  // every released cell (to replay a seed).
   bool Request(const policy::Scope& scope, const std::string& context);
 
   // The breaches of everything released so far (also counted).

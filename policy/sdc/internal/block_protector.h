@@ -8,8 +8,11 @@
 // of linked indicators are forced first. Gauss sees only equalities. When
 // `audit` is set, the component is audited as one LP (every block, every
 // Bound, the status words; internal/lp_block_audit.h) and, while a breach
-// remains, one more published cell per breach (a binding one, else the
-// nearest) becomes a primary and the Gauss step of its block runs again.
+// remains, one more published cell per breach (a binding one, a sibling of
+// the breached cell when the last round did not widen its interval, a
+// binding zero of this release, else the nearest) becomes a primary and
+// the Gauss step of its block runs again. A secondary the reader computes
+// anyway (C1 with nothing left to suppress) is published again.
 // Cells that passed are not re-checked while the published set only shrinks
 // (fewer equalities only widen intervals).
 //

@@ -398,6 +398,7 @@ class ComponentLp {
     const int32_t n = static_cast<int32_t>(col_bounds_.size());
     fixed_zero_.assign(n, false);
     col_cell_.assign(n, -1);
+    zero_cells_.assign(n, {});
     std::vector<double> fixed(n, -1.0), lower(n, 0.0);
     for (int32_t bi : blocks_) {
       const Block& b = m_.blocks[bi];
@@ -405,7 +406,10 @@ class ComponentLp {
         const Cell& c = m_.cells[ci];
         if (cell(ci).role != AuditRole::kPublished) continue;
         if (c.value == 0) {
-          for (int32_t r : c.rows) fixed_zero_[Col(r) - 1] = true;
+          for (int32_t r : c.rows) {
+            fixed_zero_[Col(r) - 1] = true;
+            zero_cells_[Col(r) - 1].push_back(ci);
+          }
         } else if (c.rows.size() == 1) {
           fixed[Col(c.rows[0]) - 1] = static_cast<double>(c.value);
           col_cell_[Col(c.rows[0]) - 1] = ci;
@@ -526,11 +530,15 @@ class ComponentLp {
   // Published cells whose equality binds the last solution.
   void AppendBinding(std::vector<int32_t>* out) const {
     for (size_t j = 0; j < col_cell_.size(); ++j) {
-      if (col_cell_[j] < 0) continue;
-      if (std::fabs(glp_get_col_dual(lp_.get(), static_cast<int>(j) + 1)) >
+      if (col_cell_[j] < 0 && zero_cells_[j].empty()) continue;
+      if (std::fabs(glp_get_col_dual(lp_.get(), static_cast<int>(j) + 1)) <=
           1e-9) {
-        out->push_back(col_cell_[j]);
+        continue;
       }
+      // A column fixed by a published figure, or to 0 by published zeros
+      // (each of them binds: the repair's last resort).
+      if (col_cell_[j] >= 0) out->push_back(col_cell_[j]);
+      out->insert(out->end(), zero_cells_[j].begin(), zero_cells_[j].end());
     }
     for (size_t row = 1; row < row_cell_.size(); ++row) {
       const int32_t ci = row_cell_[row];
@@ -576,6 +584,8 @@ class ComponentLp {
   std::vector<bool> fixed_zero_;     // by LP column - 1
   // LP column - 1 -> published cell fixing it, or -1.
   std::vector<int32_t> col_cell_;
+  // LP column - 1 -> the published zeros fixing it to 0.
+  std::vector<std::vector<int32_t>> zero_cells_;
   std::vector<int> row_of_cell_;   // global cell -> its GLPK row, or 0
   std::vector<int32_t> row_cell_;  // GLPK row -> global cell index, or -1
   std::vector<int32_t> todo_;      // masked cells to check, in order

@@ -72,7 +72,9 @@ struct BlockAuditResult {
   // was not solved: its lower bound is a point the reader cannot rule out).
   std::vector<bool> lower_exact;
   // For each breach, the published cells (global indices) whose constraint
-  // binds the violated bound (non-zero dual): suppressing one relaxes it.
+  // binds the violated bound (non-zero dual; for a published zero, the
+  // reduced cost of an inner cell it fixes to 0): suppressing one relaxes
+  // it.
   std::vector<std::vector<int32_t>> binding;
   // Only with ComponentAuditor::Options::exact_intervals: the reader's exact
   // [min, max] of every cell checked (global index), in check order.
