@@ -94,6 +94,16 @@ absl::StatusOr<ctg::v1::ReleaseReceipt> ReceiptFromStruct(
       receipt.add_inclusion_proof(bytes);
     }
   }
+  // R11: a release under a termination notice (checked against its event).
+  if (auto it = f.find("convention_end"); it != f.end()) {
+    const google::protobuf::Struct& e = it->second.struct_value();
+    ctg::v1::ConventionEndNotice* end = receipt.mutable_convention_end();
+    end->set_convention_id(Field(e, "convention_id"));
+    end->set_notice_date(Field(e, "notice_date"));
+    end->set_end_date(Field(e, "end_date"));
+    end->set_effective_date(Field(e, "effective_date"));
+    end->set_conditions(Field(e, "conditions"));
+  }
   return receipt;
 }
 

@@ -272,6 +272,12 @@ void PrintRequest(const ctg::v1::DataRequest& r, bool json, std::ostream& out) {
         << (a.has_end_time() ? " included" : "") << "; downloads "
         << a.downloads_used() << " of " << a.download_quota() << "\n";
   }
+  if (r.has_convention_end()) {  // R11: under a termination notice
+    const ctg::v1::ConventionEndNotice& e = r.convention_end();
+    out << "  convention ends " << e.end_date() << " (notice given "
+        << e.notice_date() << ")\n"
+        << "                " << Indented(e.conditions()) << "\n";
+  }
   if (!r.decision_reasons().empty()) {
     out << "  reasons       " << Indented(r.decision_reasons()) << "\n";
   }

@@ -338,6 +338,7 @@ function requestDetails(r) {
     h('h2', {}, 'Périmètre demandé'), scopeList(r.scope),
   ];
   out.push(studySections(r, 'de la Caf'));
+  out.push(conventionEndNotice(r.conventionEnd));
   if (r.approval && r.approval.downloadQuota !== undefined && r.state === 'APPROVED') {
     out.push(h('p', {}, 'Approbation : jusqu\'au ', fmtDate(r.approval.endTime), ', téléchargements ', r.approval.downloadsUsed, ' / ', r.approval.downloadQuota));
   }
@@ -582,14 +583,35 @@ async function downloadExtract(id) {
     h('dl', { class: 'kv' }, h('dt', {}, 'Extrait'), h('dd', {}, header.extractId), h('dt', {}, 'Diffusé le'), h('dd', {}, fmtDate(header.releaseTime) + ' (' + S.session.timeZone + ')'),
       h('dt', {}, 'Version de la base'), h('dd', {}, header.baseVersion), h('dt', {}, 'SHA-256'), h('dd', {}, h('code', {}, trailer.sha256))),
     link,
+    conventionEndNotice(trailer.receipt.conventionEnd),
     h('h4', {}, 'Reçu de diffusion'),
-    verdictList([[fileMatches, 'Le fichier CSV, reconstitué dans le navigateur, a cette empreinte SHA-256'], ...rc.verdicts('cette empreinte SHA-256')]),
+    verdictList([[fileMatches, 'Le fichier CSV, reconstitué dans le navigateur, a cette empreinte SHA-256'], ...rc.verdicts('cette empreinte SHA-256'),
+      ...conventionEndVerdict(trailer.receipt)]),
     h('p', { class: ok ? 'msg ok' : 'msg error', id: 'receipt-verdict' }, ok ? 'Reçu vérifié.' : 'Reçu NON vérifié.'));
   // R3: passing this release on to a third party needs the Caf's prior
   // agreement, asked here.
   if (S.session.role === 'requester') {
     document.getElementById('extract').append(transferForm(header.extractId));
   }
+}
+
+// R11: a release or a request under a termination notice says when the
+// convention ends and what that means for the data released.
+function conventionEndNotice(end) {
+  if (!end) return [];
+  return h('div', { class: 'msg warn', id: 'convention-end' },
+    h('p', {}, 'La convention ', end.conventionId, ' prend fin le ', h('strong', {}, end.endDate),
+      ' (résiliation notifiée le ', end.noticeDate || '—', ') : aucune diffusion à partir du ', end.effectiveDate, '.'),
+    h('p', { lang: 'en' }, end.conditions));
+}
+
+// The end date the receipt tells is the one its signed event records.
+function conventionEndVerdict(receipt) {
+  if (!receipt.conventionEnd) return [];
+  const fact = 'convention_ends';
+  const text = new TextDecoder().decode(b64ToBytes(receipt.event));
+  const recorded = text.includes(fact) && text.includes(receipt.conventionEnd.endDate);
+  return [[recorded, "L'événement d'audit enregistre la fin de la convention le " + receipt.conventionEnd.endDate]];
 }
 
 // A receipt (ReleaseReceipt): its audit event names `named` (a digest, an
