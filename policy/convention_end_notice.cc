@@ -14,8 +14,7 @@ std::string Conditions(const ConventionEndNotice& n) {
   return absl::StrCat(
       "Convention ", n.convention_id, " is terminated with notice",
       n.notice_day ? absl::StrCat(" given on ", FormatDate(*n.notice_day)) : "",
-      ": it ends on ", last,
-      " and from ", FormatDate(n.effective),
+      ": it ends on ", last, " and from ", FormatDate(n.effective),
       " nothing more is released under it (R11, Art. 10). Data released "
       "before the end stay bound by the commitments of their release until "
       "their term (Art. 10: \"les parties seront tenues des engagements pris "

@@ -76,7 +76,8 @@ class ConventionEndTest : public ::testing::Test {
 
   // The trailer of the extract of `request_id` downloaded over gRPC.
   static ctg::v1::ExtractTrailer Download(const std::string& request_id) {
-    auto stub = ctg::v1::Extracts::NewStub(gateway_->Channel("requester-33069"));
+    auto stub =
+        ctg::v1::Extracts::NewStub(gateway_->Channel("requester-33069"));
     auto context = Deadline(60);
     ctg::v1::GetExtractRequest request;
     request.set_request_id(request_id);
@@ -165,26 +166,26 @@ TEST_F(ConventionEndTest, ReleaseUnderTerminationNoticeSaysWhenItEnds) {
   // against the signed event.
   TempDir dir;
   const std::string file = dir.path() + "/extract.csv";
-  RunResult got =
-      gateway_->Ctg("requester-33069", {"extract", "get", id, "-o", file,
-                                        "--audit-key", AuditKeyPath()});
+  RunResult got = gateway_->Ctg(
+      "requester-33069",
+      {"extract", "get", id, "-o", file, "--audit-key", AuditKeyPath()});
   ASSERT_EQ(got.exit_code, 0) << got.err;
   EXPECT_THAT(got.err, HasSubstr("receipt verified"));
   EXPECT_THAT(got.err,
               HasSubstr(absl::StrCat("convention CTG-33069-1 ends on ", end)));
   EXPECT_THAT(Slurp(file + ".receipt.json"),
               HasSubstr(absl::StrCat("\"end_date\":\"", end, "\"")));
-  RunResult verified = gateway_->Ctg(
-      "requester-33069", {"extract", "verify", file, "--audit-key",
-                          AuditKeyPath()});
+  RunResult verified =
+      gateway_->Ctg("requester-33069",
+                    {"extract", "verify", file, "--audit-key", AuditKeyPath()});
   EXPECT_EQ(verified.exit_code, 0) << verified.err;
 
   // `ctg request show` tells it too.
   RunResult shown = gateway_->Ctg("requester-33069", {"request", "show", id});
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
-  EXPECT_THAT(shown.out, HasSubstr(absl::StrCat("convention ends ", end,
-                                                " (notice given ", Today(),
-                                                ")")));
+  EXPECT_THAT(shown.out,
+              HasSubstr(absl::StrCat("convention ends ", end, " (notice given ",
+                                     Today(), ")")));
 }
 
 }  // namespace
