@@ -343,6 +343,12 @@ int Verify(const Args& args) {
             << ") is the extract released for " << saved->request_id
             << ": audit event " << event->sequence << ", in a checkpoint of "
             << receipt->tree_size() << " events signed by the audit key\n";
+  if (receipt->has_convention_end()) {  // R11, checked against the event
+    std::cout << "  released under a termination notice: convention "
+              << receipt->convention_end().convention_id() << " ends on "
+              << receipt->convention_end().end_date()
+              << " (recorded by its audit event)\n";
+  }
   if (absl::Status s = VerifyAgreements(*receipt_text, receipt_path, *event,
                                         saved->sha256, *key);
       !s.ok()) {

@@ -179,6 +179,22 @@ TEST_F(ConventionEndTest, ReleaseUnderTerminationNoticeSaysWhenItEnds) {
       gateway_->Ctg("requester-33069",
                     {"extract", "verify", file, "--audit-key", AuditKeyPath()});
   EXPECT_EQ(verified.exit_code, 0) << verified.err;
+  EXPECT_THAT(verified.out,
+              HasSubstr(absl::StrCat("convention CTG-33069-1 ends on ", end,
+                                     " (recorded by its audit event)")));
+  // A receipt whose end date was edited no longer matches its signed event.
+  std::string edited = Slurp(file + ".receipt.json");
+  const std::string field = absl::StrCat("\"end_date\":\"", end, "\"");
+  edited.replace(edited.find(field), field.size(),
+                 "\"end_date\":\"2099-12-31\"");
+  std::ofstream(file + ".receipt.json") << edited;
+  RunResult tampered =
+      gateway_->Ctg("requester-33069",
+                    {"extract", "verify", file, "--audit-key", AuditKeyPath()});
+  EXPECT_NE(tampered.exit_code, 0);
+  EXPECT_THAT(tampered.err,
+              HasSubstr("the convention end date differs from the release "
+                        "event's"));
 
   // `ctg request show` tells it too.
   RunResult shown = gateway_->Ctg("requester-33069", {"request", "show", id});

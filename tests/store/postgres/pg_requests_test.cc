@@ -129,11 +129,10 @@ TEST_F(PgRequestsTest, ListsInEitherOrderWithFiltersAndPaging) {
   EXPECT_THAT(
       List({.commune = "33069", .after_number = 1, .oldest_first = true}, 10),
       ElementsAre("REQ-000003", "REQ-000005"));
-  EXPECT_THAT(List({.commune = "33069",
-                    .states = {kSubmitted},
-                    .oldest_first = true},
-                   10),
-              ElementsAre("REQ-000001", "REQ-000005"));
+  EXPECT_THAT(
+      List({.commune = "33069", .states = {kSubmitted}, .oldest_first = true},
+           10),
+      ElementsAre("REQ-000001", "REQ-000005"));
   EXPECT_THAT(List({.states = {kUnderStudy}, .oldest_first = true}, 10),
               ElementsAre("REQ-000003"));
 }
