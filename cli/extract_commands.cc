@@ -231,6 +231,14 @@ int Get(const Args& args) {
   std::fprintf(
       stderr, "ctg: cite it as \"%s\"; use it only for the declared purpose.\n",
       d.header.source_mention().c_str());
+  // R11: released under a termination notice: when the convention ends.
+  if (d.trailer->receipt().has_convention_end()) {
+    const ctg::v1::ConventionEndNotice& e =
+        d.trailer->receipt().convention_end();
+    std::fprintf(stderr, "ctg: convention %s ends on %s: %s\n",
+                 e.convention_id().c_str(), e.end_date().c_str(),
+                 e.conditions().c_str());
+  }
   // R3: the onward transfers the Caf agreed to, in force at this release.
   for (const ctg::v1::ReleaseAgreement& a : d.trailer->receipt().agreements()) {
     std::fprintf(stderr,

@@ -94,6 +94,16 @@ absl::StatusOr<ctg::v1::ReleaseReceipt> ReceiptFromStruct(
       receipt.add_inclusion_proof(bytes);
     }
   }
+  // R11: a release under a termination notice (checked against its event).
+  if (auto it = f.find("convention_end"); it != f.end()) {
+    const google::protobuf::Struct& e = it->second.struct_value();
+    ctg::v1::ConventionEndNotice* end = receipt.mutable_convention_end();
+    end->set_convention_id(Field(e, "convention_id"));
+    end->set_notice_date(Field(e, "notice_date"));
+    end->set_end_date(Field(e, "end_date"));
+    end->set_effective_date(Field(e, "effective_date"));
+    end->set_conditions(Field(e, "conditions"));
+  }
   return receipt;
 }
 
@@ -333,6 +343,12 @@ int Verify(const Args& args) {
             << ") is the extract released for " << saved->request_id
             << ": audit event " << event->sequence << ", in a checkpoint of "
             << receipt->tree_size() << " events signed by the audit key\n";
+  if (receipt->has_convention_end()) {  // R11, checked against the event
+    std::cout << "  released under a termination notice: convention "
+              << receipt->convention_end().convention_id() << " ends on "
+              << receipt->convention_end().end_date()
+              << " (recorded by its audit event)\n";
+  }
   if (absl::Status s = VerifyAgreements(*receipt_text, receipt_path, *event,
                                         saved->sha256, *key);
       !s.ok()) {

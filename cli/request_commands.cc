@@ -272,6 +272,12 @@ void PrintRequest(const ctg::v1::DataRequest& r, bool json, std::ostream& out) {
         << (a.has_end_time() ? " included" : "") << "; downloads "
         << a.downloads_used() << " of " << a.download_quota() << "\n";
   }
+  if (r.has_convention_end()) {  // R11: under a termination notice
+    const ctg::v1::ConventionEndNotice& e = r.convention_end();
+    out << "  convention ends " << e.end_date() << " (notice given "
+        << e.notice_date() << ")\n"
+        << "                " << Indented(e.conditions()) << "\n";
+  }
   if (!r.decision_reasons().empty()) {
     out << "  reasons       " << Indented(r.decision_reasons()) << "\n";
   }
@@ -318,7 +324,7 @@ int RunRequestCall(const Args& args,
 
 absl::StatusOr<std::vector<ctg::v1::DataRequest>> FetchRequests(
     const Args& args, ctg::v1::RequestState state, const std::string& commune,
-    grpc::Status* rpc_error) {
+    grpc::Status* rpc_error, bool oldest_first) {
   auto conn = Connect(args);
   if (!conn.ok()) return conn.status();
   auto stub = ctg::v1::DataRequests::NewStub(conn->channel);
@@ -326,6 +332,7 @@ absl::StatusOr<std::vector<ctg::v1::DataRequest>> FetchRequests(
   request.set_state(state);
   request.set_commune(commune);
   request.set_page_size(500);
+  if (oldest_first) request.set_order_by("create_time");
   std::vector<ctg::v1::DataRequest> out;
   do {
     ctg::v1::ListRequestsResponse response;
@@ -352,7 +359,8 @@ int ListRequestsCommand(const Args& args) {
     return ReportError(s, kExitUsage);
   }
   grpc::Status rpc_error;
-  auto requests = FetchRequests(args, state, args.Get("commune"), &rpc_error);
+  auto requests = FetchRequests(args, state, args.Get("commune"), &rpc_error,
+                                args.Has("oldest-first"));
   if (!requests.ok()) {
     if (!rpc_error.ok()) return ReportRpcError(rpc_error);
     return ReportError(requests.status(), kExitUsage);
@@ -472,9 +480,10 @@ void RegisterRequestCommands(std::vector<Command>& commands) {
        submit_flags, Submit});
   commands.push_back({"request",
                       "list",
-                      "[--state STATE]",
-                      "Lists your commune's requests, newest first.",
-                      {{"state"}},
+                      "[--state STATE] [--oldest-first]",
+                      "Lists your commune's requests, newest first (oldest "
+                      "first with --oldest-first).",
+                      {{"state"}, {"oldest-first", false}},
                       ListRequestsCommand});
   commands.push_back(
       {"request",

@@ -59,10 +59,10 @@ int RunRequestCall(const Args& args,
                        ctg::v1::DataRequest*)>& call);
 
 // Every request the caller may see (all pages), filtered by state and
-// commune when given.
+// commune when given, newest first or, with `oldest_first`, oldest first.
 absl::StatusOr<std::vector<ctg::v1::DataRequest>> FetchRequests(
     const Args& args, ctg::v1::RequestState state, const std::string& commune,
-    grpc::Status* rpc_error);
+    grpc::Status* rpc_error, bool oldest_first = false);
 
 // `ctg request list` / `ctg review list`: a table, or JSON lines.
 int ListRequestsCommand(const Args& args);

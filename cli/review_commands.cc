@@ -385,9 +385,11 @@ int Report(const Args& args) {
 void RegisterReviewCommands(std::vector<Command>& commands) {
   commands.push_back({"review",
                       "list",
-                      "[--state STATE] [--commune INSEE]",
-                      "Lists requests of every commune (or one), newest first.",
-                      {{"state"}, {"commune"}},
+                      "[--state STATE] [--commune INSEE] [--oldest-first]",
+                      "Lists requests of every commune (or one), newest first; "
+                      "--oldest-first lists the queue in the order it was "
+                      "filed.",
+                      {{"state"}, {"commune"}, {"oldest-first", false}},
                       ListRequestsCommand});
   commands.push_back(
       {"review",

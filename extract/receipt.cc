@@ -75,6 +75,11 @@ absl::StatusOr<audit::Event> VerifyReceipt(
   }
   if (event->target_id != request_id)
     return Bad("the event records another request");
+  // R11: the end date the receipt tells is the one the release recorded.
+  if (FactOf(*event, "convention_ends") !=
+      receipt.convention_end().end_date()) {
+    return Bad("the convention end date differs from the release event's");
+  }
   return *event;
 }
 
@@ -97,6 +102,17 @@ std::string ReceiptObject(const ctg::v1::ReleaseReceipt& receipt) {
         ",\"state\":\"AGREEMENT_APPROVED\",\"receipt\":",
         ReceiptObject(a.decision_receipt()), "}"));
   }
+  std::string convention_end;
+  if (receipt.has_convention_end()) {
+    const ctg::v1::ConventionEndNotice& e = receipt.convention_end();
+    convention_end =
+        absl::StrCat(",\"convention_end\":{\"convention_id\":",
+                     JsonString(e.convention_id()),
+                     ",\"notice_date\":", JsonString(e.notice_date()),
+                     ",\"end_date\":", JsonString(e.end_date()),
+                     ",\"effective_date\":", JsonString(e.effective_date()),
+                     ",\"conditions\":", JsonString(e.conditions()), "}");
+  }
   return absl::StrCat("{\"audit_sequence\":", receipt.audit_sequence(),
                       ",\"tree_size\":", receipt.tree_size(),
                       ",\"checkpoint\":", JsonString(receipt.checkpoint()),
@@ -107,7 +123,7 @@ std::string ReceiptObject(const ctg::v1::ReleaseReceipt& receipt) {
                           ? ""
                           : absl::StrCat(",\"agreements\":[",
                                          absl::StrJoin(agreements, ","), "]"),
-                      "}");
+                      convention_end, "}");
 }
 
 // The gateway bounds the text of an audit fact (2 KiB, then "[...]"):

@@ -21,7 +21,9 @@ namespace ctg::extract {
 
 // Checks that the checkpoint is signed by `key`, that the event is included
 // in it, and that the event records the successful release of
-// `extract_sha256` for `request_id`. Returns the event. Errors
+// `extract_sha256` for `request_id`, with the convention end date the
+// receipt tells (R11: fact "convention_ends", none without a termination
+// notice). Returns the event. Errors
 // (kDataLoss): each check that fails, named.
 absl::StatusOr<audit::Event> VerifyReceipt(
     const ctg::v1::ReleaseReceipt& receipt, const std::string& extract_sha256,
@@ -40,7 +42,9 @@ std::string EventFact(const audit::Event& event, absl::string_view key);
 
 // The receipt as a JSON object (for a file saved beside the extract):
 // sequence, tree size, checkpoint note, proof hashes (hex), the event's
-// canonical bytes (hex); and, for an extract's receipt that lists
+// canonical bytes (hex); for a release under a termination notice,
+// "convention_end": {convention_id, notice_date, end_date, effective_date,
+// conditions}; and, for an extract's receipt that lists
 // onward-transfer agreements, "agreements": [{id, recipient, purpose,
 // state, receipt}] (the shape `ctg transfer show --attach` adds).
 std::string ReceiptJson(const ctg::v1::ReleaseReceipt& receipt);

@@ -124,6 +124,10 @@ struct RequestFilter {
   std::set<int> states;  // stored states; empty for any
   // Only requests numbered below this (paging, newest first); 0: no bound.
   int64_t before_number = 0;
+  // Only requests numbered above this (paging, oldest first); 0: no bound.
+  int64_t after_number = 0;
+  // List oldest (lowest number) first instead of newest first.
+  bool oldest_first = false;
 };
 
 // "REQ-000042" for 42 (at least six digits).
@@ -180,8 +184,9 @@ class RequestStore {
   // gives, so that a service may return it as is).
   virtual absl::StatusOr<StoredRequest> Get(const std::string& id) const = 0;
 
-  // Requests matching `filter`, newest (highest number) first, at most
-  // `limit`, each with its history.
+  // Requests matching `filter`, newest (highest number) first, or oldest
+  // first with `filter.oldest_first`, at most `limit`, each with its
+  // history.
   virtual absl::StatusOr<std::vector<StoredRequest>> List(
       const RequestFilter& filter, int limit) const = 0;
 };

@@ -247,14 +247,20 @@ grpc::Status DataRequestsService::ListRequests(
         filter.states = {static_cast<int>(*wanted)};
       }
     }
+    CTG_ASSIGN_OR_RETURN(filter.oldest_first, OldestFirst(request->order_by()));
     CTG_ASSIGN_OR_RETURN(
         int64_t before,
-        PageTokenNumber(request->page_token(), &store::RequestNumberOf,
-                        "ListRequests"));
+        OrderedPageTokenNumber(request->page_token(), filter.oldest_first,
+                               &store::RequestNumberOf, "ListRequests"));
     return db_->Read([&](store::ReadSession& session) -> absl::Status {
       ConventionCache conventions(session);
-      auto fetch = [&](int64_t below) {
-        filter.before_number = below;
+      // `last`: the number of the last request read, in the listing's order.
+      auto fetch = [&](int64_t last) {
+        if (filter.oldest_first) {
+          filter.after_number = last;
+        } else {
+          filter.before_number = last;
+        }
         return session.requests().List(filter, page_size);
       };
       auto number_of = [](const store::StoredRequest& stored) {
@@ -276,6 +282,8 @@ grpc::Status DataRequestsService::ListRequests(
       CTG_RETURN_IF_ERROR(
           (FillPage<store::StoredRequest, ctg::v1::ListRequestsResponse>(
               page_size, before, fetch, number_of, add, *response)));
+      response->set_next_page_token(
+          OrderedPageToken(response->next_page_token(), filter.oldest_first));
       call.AddFact("returned", absl::StrCat(response->requests_size()));
       return absl::OkStatus();
     });

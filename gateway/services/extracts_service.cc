@@ -9,8 +9,10 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "gateway/services/audit_proto.h"
+#include "gateway/services/convention_end_proto.h"
 #include "gateway/services/extract_builder.h"
 #include "gateway/services/release_agreements.h"
+#include "gateway/services/release_checks.h"
 #include "policy/transfer_agreement.h"
 #include "store/audit_trail_store.h"
 #include "store/release_ledger.h"
@@ -36,6 +38,8 @@ struct ExtractsService::Release {
   absl::Time deadline;
   std::shared_ptr<const PreparedExtract> prepared;
   std::vector<ListedAgreement> agreements;  // R3: listed in the receipt
+  // R11: the convention's termination notice, told in the receipt.
+  std::optional<policy::ConventionEndNotice> convention_end;
 };
 
 grpc::Status ExtractsService::GetExtract(
@@ -121,6 +125,14 @@ absl::Status ExtractsService::Commit(Release& release, Call& call,
   call.AddFact("cells_excluded", absl::StrCat(prepared.excluded));
   call.AddFact("base_version", prepared.header.base_version());
   call.AddFact("purpose", prepared.header.purpose());
+  // R11: under a termination notice, the end date is a fact of the release
+  // so that the signed checkpoint covers what the receipt tells.
+  CTG_ASSIGN_OR_RETURN(release.convention_end,
+                       ReleaseEndNotice(tx, id, call.now()));
+  if (release.convention_end) {
+    call.AddFact("convention_ends",
+                 policy::FormatDate(release.convention_end->last_day));
+  }
   // R3: the onward transfers the Caf agreed to, in force, named in the
   // release event so that its signed checkpoint covers the list; not to a
   // downloader who may not read agreements (an operator).
@@ -180,6 +192,10 @@ absl::StatusOr<ctg::v1::ExtractChunk> ExtractsService::Receipt(
   for (const audit::Hash& h : proof)
     receipt->add_inclusion_proof(std::string(audit::AsBytes(h)));
   receipt->set_event(row.canonical);
+  if (release.convention_end) {
+    EndNoticeToProto(*release.convention_end,
+                     receipt->mutable_convention_end());
+  }
   CTG_RETURN_IF_ERROR(
       AddAgreementsToReceipt(*audit_log_, *db_, release.agreements, receipt));
   return trailer;

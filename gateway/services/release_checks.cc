@@ -4,6 +4,7 @@
 #include "base/status_macros.h"
 #include "gateway/calendar.h"
 #include "gateway/conventions.h"
+#include "gateway/services/convention_end_proto.h"
 #include "gateway/services/request_proto.h"
 #include "policy/convention.h"
 #include "policy/request_state.h"
@@ -52,6 +53,16 @@ absl::Status CheckReleasable(store::ReadSession& session,
   }
   *download_quota = r.approval->download_quota;
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<policy::ConventionEndNotice>> ReleaseEndNotice(
+    store::ReadSession& session, const std::string& request_id,
+    absl::Time now) {
+  CTG_ASSIGN_OR_RETURN(store::StoredRequest r,
+                       session.requests().Get(request_id));
+  CTG_ASSIGN_OR_RETURN(store::ConventionRow convention,
+                       session.conventions().Get(r.request.convention_id));
+  return EndNoticeAt(convention, now);
 }
 
 }  // namespace ctg::gateway

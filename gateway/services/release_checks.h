@@ -3,11 +3,14 @@
 #ifndef CTG_GATEWAY_SERVICES_RELEASE_CHECKS_H_
 #define CTG_GATEWAY_SERVICES_RELEASE_CHECKS_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "policy/convention_end_notice.h"
 #include "policy/identity.h"
 #include "store/request_store.h"
 #include "store/session.h"
@@ -29,6 +32,13 @@ absl::Status CheckReleasable(store::ReadSession& session,
                              const std::string& request_id,
                              const policy::Identity& caller, absl::Time now,
                              int* download_quota);
+
+// R11: the termination notice a release of request `request_id` at `now`
+// carries (policy::EndNoticeForRelease), unset when its convention is not
+// under one. Errors: the store's (kNotFound for an unknown request),
+// kDataLoss for unreadable stored dates.
+absl::StatusOr<std::optional<policy::ConventionEndNotice>> ReleaseEndNotice(
+    store::ReadSession& session, const std::string& request_id, absl::Time now);
 
 }  // namespace ctg::gateway
 

@@ -2,7 +2,10 @@
 
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "base/status_macros.h"
 #include "gateway/services/request_workflow.h"
 
 namespace ctg::gateway {
@@ -39,6 +42,60 @@ absl::StatusOr<int64_t> PageTokenNumber(
         absl::StrCat("page_token: not a token returned by ", method));
   }
   return *number;
+}
+
+namespace {
+
+// Marks an oldest-first page token (a newest-first one is a bare id).
+constexpr absl::string_view kOldestFirstToken = "asc:";
+
+constexpr absl::string_view kOrderHelp =
+    "give \"create_time desc\" (newest first, the default) or "
+    "\"create_time\" (oldest first)";
+
+std::string OrderName(bool oldest_first) {
+  return oldest_first ? "\"create_time\" (oldest first)"
+                      : "\"create_time desc\" (newest first)";
+}
+
+}  // namespace
+
+absl::StatusOr<bool> OldestFirst(const std::string& order_by) {
+  std::vector<absl::string_view> words =
+      absl::StrSplit(order_by, ' ', absl::SkipEmpty());
+  if (words.empty()) return false;
+  if (words[0] == "create_time") {
+    if (words.size() == 1) return true;
+    if (words.size() == 2 && words[1] == "asc") return true;
+    if (words.size() == 2 && words[1] == "desc") return false;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("order_by: \"", order_by,
+                   "\" is not an order of ListRequests; ", kOrderHelp));
+}
+
+absl::StatusOr<int64_t> OrderedPageTokenNumber(
+    const std::string& token, bool oldest_first,
+    std::optional<int64_t> (*number_of)(const std::string& id),
+    absl::string_view method) {
+  if (token.empty()) return 0;
+  absl::string_view id = token;
+  const bool token_oldest_first = absl::ConsumePrefix(&id, kOldestFirstToken);
+  CTG_ASSIGN_OR_RETURN(int64_t number,
+                       PageTokenNumber(std::string(id), number_of, method));
+  if (token_oldest_first != oldest_first) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "order_by: the page_token was returned for order_by ",
+        OrderName(token_oldest_first), ", not ", OrderName(oldest_first),
+        ": keep the first page's order_by, or start again without "
+        "page_token"));
+  }
+  return number;
+}
+
+std::string OrderedPageToken(const std::string& last_id, bool oldest_first) {
+  if (last_id.empty() || !oldest_first) return last_id;
+  return absl::StrCat(kOldestFirstToken, last_id);
 }
 
 absl::StatusOr<const store::ConventionRow*> ConventionCache::Get(

@@ -45,6 +45,26 @@ absl::StatusOr<int64_t> PageTokenNumber(
     std::optional<int64_t> (*number_of)(const std::string& id),
     absl::string_view method);
 
+// The order of a listing, from ListRequestsRequest.order_by (AIP-132):
+// "" or "create_time desc" newest first; "create_time" or "create_time asc"
+// oldest first. Errors: kInvalidArgument naming `order_by`.
+absl::StatusOr<bool> OldestFirst(const std::string& order_by);
+
+// The number a page token of an ordered listing stands for (0 for no
+// token). Newest-first tokens are the last request's id (as before there
+// was an order); oldest-first ones are marked, so that a token is never
+// replayed in the other order. Errors: kInvalidArgument `page_token: not a
+// token returned by <method>`, or naming `order_by` when the token was
+// returned for the other order.
+absl::StatusOr<int64_t> OrderedPageTokenNumber(
+    const std::string& token, bool oldest_first,
+    std::optional<int64_t> (*number_of)(const std::string& id),
+    absl::string_view method);
+
+// The next page token after request `last_id` in the given order ("" stays
+// "": no more pages).
+std::string OrderedPageToken(const std::string& last_id, bool oldest_first);
+
 // The conventions of the requests of one listing, each read once.
 // Not thread-safe; valid while `session` is.
 class ConventionCache {
@@ -60,8 +80,9 @@ class ConventionCache {
   std::map<std::string, store::ConventionRow> conventions_;
 };
 
-// Fills `response` with one page of at most `page_size` requests, newest
-// first, below number `before` (0: from the newest). `fetch(before)` reads
+// Fills `response` with one page of at most `page_size` requests, after
+// the request numbered `before` in the listing's order (newest first unless
+// `fetch` reads oldest first; 0: from the start). `fetch(before)` reads
 // the store's next `page_size` rows below `before`; `add` adds a row's
 // message to `response` when it belongs in the listing (visible to the
 // caller, in the state asked for). Sets the next page token when more rows

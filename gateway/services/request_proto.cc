@@ -7,6 +7,7 @@
 #include "gateway/calendar.h"
 #include "gateway/conventions.h"
 #include "gateway/services/audit_proto.h"
+#include "gateway/services/convention_end_proto.h"
 #include "policy/convention.h"
 
 namespace ctg::gateway {
@@ -219,6 +220,9 @@ absl::Status RequestToProto(const store::StoredRequest& request,
     update_us = std::max(update_us, absl::ToUnixMicros(expiry->time));
   }
   SetTimestampMicros(update_us, out->mutable_update_time());
+  CTG_ASSIGN_OR_RETURN(std::optional<policy::ConventionEndNotice> end,
+                       EndNoticeAt(convention, now));
+  if (end) EndNoticeToProto(*end, out->mutable_convention_end());  // R11
   return absl::OkStatus();
 }
 

@@ -202,14 +202,16 @@ absl::StatusOr<std::vector<StoredRequest>> PgRequestStore::List(
     absl::StrAppend(&states, states.empty() ? "" : ", ", st);
   CTG_ASSIGN_OR_RETURN(
       pqxx::result r,
-      s_.Exec(absl::StrCat("SELECT ", kRequestColumns,
-                           " FROM requests WHERE ($1 = '' OR commune = $1) AND "
-                           "($2 = 0 OR number < $2)",
-                           states.empty()
-                               ? ""
-                               : absl::StrCat(" AND state IN (", states, ")"),
-                           " ORDER BY number DESC LIMIT $3"),
-              filter.commune, filter.before_number, int64_t{limit}));
+      s_.Exec(absl::StrCat(
+                  "SELECT ", kRequestColumns,
+                  " FROM requests WHERE ($1 = '' OR commune = $1) AND "
+                  "($2 = 0 OR number < $2) AND ($4 = 0 OR number > $4)",
+                  states.empty() ? ""
+                                 : absl::StrCat(" AND state IN (", states, ")"),
+                  " ORDER BY number ", filter.oldest_first ? "ASC" : "DESC",
+                  " LIMIT $3"),
+              filter.commune, filter.before_number, int64_t{limit},
+              filter.after_number));
   std::vector<StoredRequest> out;
   for (const auto& row : r) {
     out.emplace_back();

@@ -385,15 +385,16 @@ absl::StatusOr<std::vector<StoredRequest>> ListRequests(
   std::string sql = absl::StrCat(
       "SELECT ", kRequestColumns,
       " FROM requests WHERE (?1 = '' OR commune = ?1) AND (?2 = 0 OR number < "
-      "?2)",
+      "?2) AND (?4 = 0 OR number > ?4)",
       states.empty() ? "" : absl::StrCat(" AND state IN (", states, ")"),
-      " ORDER BY number DESC LIMIT ?3");
+      " ORDER BY number ", filter.oldest_first ? "ASC" : "DESC", " LIMIT ?3");
   std::vector<StoredRequest> out;
   {
     CTG_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql));
     stmt.Bind(1, filter.commune)
         .Bind(2, filter.before_number)
-        .Bind(3, int64_t{limit});
+        .Bind(3, int64_t{limit})
+        .Bind(4, filter.after_number);
     CTG_RETURN_IF_ERROR(ForEachRow(stmt, [&](const Statement& s) {
       out.emplace_back();
       out.back().request = ReadRequest(s);

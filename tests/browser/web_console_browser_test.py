@@ -432,7 +432,8 @@ def journey(gw, tmp, chk, data):
 
 def queue_paging(rev, newest, oldest):
     """The reviewer's queue, paged by the server: one request a page, the
-    pager and the state filter used with the keyboard only."""
+    pager, the state filter and the order (oldest first) used with the
+    keyboard only."""
     from selenium.webdriver.common.keys import Keys
     rows = lambda d: d.find_elements('css selector', 'table tbody tr')
     rev.open('#/file?n=1').wait_title("File d'étude")
@@ -458,6 +459,18 @@ def queue_paging(rev, newest, oldest):
     rev.css('#list-filters button').send_keys(Keys.ENTER)
     rev.wait(lambda d: 'Aucune demande.' in d.find_element('id', 'view').text and 'etat=EXPIRED' in d.current_url,
              'the state filter asks the server: no expired request')
+    # Oldest first, as a reviewer works the queue: its own address, paged.
+    rev.open('#/file?n=1&ordre=anciennes').wait_title("File d'étude")
+    rev.wait(lambda d: len(rows(d)) == 1 and oldest in rows(d)[0].text, 'oldest first: page 1 holds the older request')
+    rev.css('#next-page').send_keys(Keys.ENTER)
+    rev.wait(lambda d: 'Page 2' in d.find_element('id', 'page-number').text and newest in rows(d)[0].text
+             and 'ordre=anciennes' in d.current_url, 'oldest first: page 2 holds the newer request')
+    rev.open('#/file?n=1').wait_title("File d'étude")
+    rev.wait(lambda d: len(rows(d)) == 1 and newest in rows(d)[0].text, 'newest first again')
+    rev.css('#order-filter').send_keys(Keys.END)  # "Les plus anciennes d'abord"
+    rev.css('#list-filters button').send_keys(Keys.ENTER)
+    rev.wait(lambda d: 'ordre=anciennes' in d.current_url and rows(d) and oldest in rows(d)[0].text,
+             'the order control asks the server oldest first')
     check(True, 'queue paged by the server, pager and filter usable from the keyboard')
 
 

@@ -1058,6 +1058,114 @@ TEST_F(WorkflowTest, ListsNewestFirstByStateWithPaging) {
   EXPECT_EQ(std::count(ids.begin(), ids.end(), b), 0);
 }
 
+// A reviewer works the queue oldest first: order_by "create_time" pages in
+// filing order through more than one page; a page token is refused with
+// the other order (INVALID_ARGUMENT naming order_by, audited) and so is an
+// unknown order.
+TEST_F(WorkflowTest, ListsOldestFirstWithPagingAndRefusesTheOtherOrdersToken) {
+  std::string a = RequestIn(ctg::v1::SUBMITTED);
+  std::string b = RequestIn(ctg::v1::WITHDRAWN);
+  std::string c = RequestIn(ctg::v1::SUBMITTED);
+  ctg::v1::ListRequestsRequest list;
+  list.set_state(ctg::v1::SUBMITTED);
+  list.set_commune("33069");
+  list.set_page_size(1);
+  list.set_order_by("create_time");
+  std::vector<std::string> ids;
+  int pages = 0;
+  std::string oldest_first_token;
+  do {
+    ctg::v1::ListRequestsResponse page;
+    grpc::Status s = As("reviewer").List(list, &page);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    ++pages;
+    ASSERT_LE(page.requests_size(), 1);
+    for (const auto& r : page.requests()) {
+      EXPECT_EQ(r.state(), ctg::v1::SUBMITTED);
+      ids.push_back(r.id());
+    }
+    if (oldest_first_token.empty()) oldest_first_token = page.next_page_token();
+    list.set_page_token(page.next_page_token());
+  } while (!list.page_token().empty() && pages < 1000);
+  ASSERT_GE(pages, 2);
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end())) << ids.size();
+  EXPECT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end());
+  auto at = [&](const std::string& id) {
+    return std::find(ids.begin(), ids.end(), id) - ids.begin();
+  };
+  EXPECT_LT(at(a), at(c));
+  EXPECT_EQ(at(c), static_cast<long>(ids.size()) - 1);  // the newest last
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), b), 0);
+
+  // The same listing newest first holds the same requests, reversed.
+  ctg::v1::ListRequestsRequest newest = list;
+  newest.clear_order_by();
+  newest.clear_page_token();
+  newest.set_page_size(500);
+  ctg::v1::ListRequestsResponse all;
+  ASSERT_TRUE(As("reviewer").List(newest, &all).ok());
+  std::vector<std::string> reversed;
+  for (const auto& r : all.requests())
+    reversed.insert(reversed.begin(), r.id());
+  EXPECT_EQ(reversed, ids);
+
+  // A token is refused with the other order, and the refusal audited.
+  ASSERT_FALSE(oldest_first_token.empty());
+  newest.set_page_size(1);
+  newest.set_page_token(oldest_first_token);
+  uint64_t mark = TreeSize(gateway_);
+  ctg::v1::ListRequestsResponse refused;
+  grpc::Status s = As("reviewer").List(newest, &refused);
+  EXPECT_EQ(s.error_code(), Code::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(),
+            "order_by: the page_token was returned for order_by "
+            "\"create_time\" (oldest first), not \"create_time desc\" "
+            "(newest first): keep the first page's order_by, or start again "
+            "without page_token");
+  EXPECT_EQ(refused.requests_size(), 0);
+  auto events =
+      EventsSince(gateway_, mark, "/ctg.v1.DataRequests/ListRequests");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].code(), static_cast<int>(Code::INVALID_ARGUMENT));
+
+  ctg::v1::ListRequestsResponse first_newest;
+  newest.clear_page_token();
+  ASSERT_TRUE(As("reviewer").List(newest, &first_newest).ok());
+  ASSERT_FALSE(first_newest.next_page_token().empty());
+  list.set_page_token(first_newest.next_page_token());  // order_by create_time
+  s = As("reviewer").List(list, &refused);
+  EXPECT_EQ(s.error_code(), Code::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(),
+              HasSubstr("order_by: the page_token was returned for order_by "
+                        "\"create_time desc\" (newest first), not "
+                        "\"create_time\" (oldest first)"));
+  // "asc" and "desc" are spelled out; anything else is refused.
+  list.clear_page_token();
+  list.set_order_by("create_time asc");
+  ctg::v1::ListRequestsResponse asc;
+  ASSERT_TRUE(As("reviewer").List(list, &asc).ok());
+  ASSERT_EQ(asc.requests_size(), 1);
+  EXPECT_EQ(asc.requests(0).id(), ids[0]);
+  list.set_order_by("purpose");
+  s = As("reviewer").List(list, &refused);
+  EXPECT_EQ(s.error_code(), Code::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(),
+              HasSubstr("order_by: \"purpose\" is not an order of "
+                        "ListRequests"));
+
+  // The CLI: `review list --oldest-first`, and newest first by default.
+  const std::vector<std::string> queue = {"review", "list",    "--commune",
+                                          "33069",  "--state", "submitted"};
+  std::vector<std::string> oldest_args = queue;
+  oldest_args.push_back("--oldest-first");
+  RunResult oldest = gateway_->Ctg("reviewer", oldest_args);
+  ASSERT_EQ(oldest.exit_code, 0) << oldest.err;
+  EXPECT_LT(oldest.out.find(a), oldest.out.find(c));
+  RunResult newest_cli = gateway_->Ctg("reviewer", queue);
+  ASSERT_EQ(newest_cli.exit_code, 0) << newest_cli.err;
+  EXPECT_GT(newest_cli.out.find(a), newest_cli.out.find(c));
+}
+
 // ---------------------------------------------------------------------------
 // Conventions: suspension, expiry and termination (R10, R11). A gateway of
 // its own: these tests change the conventions.

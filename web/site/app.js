@@ -249,12 +249,15 @@ async function viewNewRequest() {
 // state filter). The fragment holds the filters and the tokens of the pages
 // seen so far, so that every page has an address and "previous" is a link:
 // #/file?etat=UNDER_STUDY&commune=33069&pages=REQ-000951,REQ-000901
+// The request lists also have an order (ordre=anciennes: oldest first, the
+// method's order_by "create_time"); a page token belongs to its order.
 const PAGE_SIZE = 50;
 
 function listParams() {
   const q = new URLSearchParams(location.hash.split('?')[1] || '');
   const size = Math.min(500, Math.max(1, Number(q.get('n')) || PAGE_SIZE));
   return { q, state: q.get('etat') || '', commune: q.get('commune') || '', size,
+    oldestFirst: q.get('ordre') === 'anciennes',
     tokens: (q.get('pages') || '').split(',').filter(Boolean) };
 }
 function listHref(page, q, tokens) {
@@ -266,17 +269,21 @@ function listHref(page, q, tokens) {
 
 // Filters (state, and the commune for the Caf's roles) and the pager of a
 // paged list; `answer` is the method's response.
-function listControls(page, p, answer, withCommune) {
+function listControls(page, p, answer, withCommune, withOrder) {
   const form = h('form', { class: 'filters', id: 'list-filters' },
     field('État', h('select', { name: 'etat', id: 'state-filter' }, h('option', { value: '' }, 'Tous les états'),
       Object.entries(STATE_FR).map(([k, v]) => h('option', { value: k, selected: k === p.state }, v)))),
     withCommune ? field('Commune (code INSEE)', h('input', { name: 'commune', type: 'text', value: p.commune, pattern: '[0-9AB]{5}', size: 6 })) : null,
+    withOrder ? field('Ordre', h('select', { name: 'ordre', id: 'order-filter' },
+      h('option', { value: '' }, "Les plus récentes d'abord"),
+      h('option', { value: 'anciennes', selected: p.oldestFirst }, "Les plus anciennes d'abord"))) : null,
     h('button', { type: 'submit' }, 'Filtrer'));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const q = new URLSearchParams();
     if (form.elements.etat.value) q.set('etat', form.elements.etat.value);
     if (withCommune && form.elements.commune.value.trim()) q.set('commune', form.elements.commune.value.trim());
+    if (withOrder && form.elements.ordre.value) q.set('ordre', form.elements.ordre.value);
     if (p.size !== PAGE_SIZE) q.set('n', p.size);
     location.hash = listHref(page, q, []);
   });
@@ -291,13 +298,14 @@ function listControls(page, p, answer, withCommune) {
 async function viewRequests(page) {
   const p = listParams();
   const list = await api('ctg.v1.DataRequests/ListRequests', {
-    state: p.state || undefined, commune: p.commune || undefined, pageSize: p.size, pageToken: p.tokens[p.tokens.length - 1] || undefined });
+    state: p.state || undefined, commune: p.commune || undefined, pageSize: p.size, pageToken: p.tokens[p.tokens.length - 1] || undefined,
+    orderBy: p.oldestFirst ? 'create_time' : undefined });
   const requests = list.requests || [];
   const caf = ['reviewer', 'auditor'].includes(S.session.role);
-  const { form, pager } = listControls(page, p, list, caf);
+  const { form, pager } = listControls(page, p, list, caf, true);
   setView(page === 'file' ? "File d'étude des demandes" : 'Demandes de la commune',
     form,
-    table('Demandes, page ' + (p.tokens.length + 1) + ' (' + requests.length + ' ; les plus récentes d\'abord ; dates en ' + S.session.timeZone + ')',
+    table('Demandes, page ' + (p.tokens.length + 1) + ' (' + requests.length + ' ; ' + (p.oldestFirst ? 'les plus anciennes' : 'les plus récentes') + ' d\'abord ; dates en ' + S.session.timeZone + ')',
       ['Demande', 'État', 'Commune', 'Déposée le', 'Âge (jours)', 'Mise à jour', 'Finalité'],
       requests.map((r) => h('tr', {},
         h('td', {}, h('a', { href: '#/demande/' + encodeURIComponent(r.id) }, r.id)),
@@ -338,6 +346,7 @@ function requestDetails(r) {
     h('h2', {}, 'Périmètre demandé'), scopeList(r.scope),
   ];
   out.push(studySections(r, 'de la Caf'));
+  out.push(conventionEndNotice(r.conventionEnd));
   if (r.approval && r.approval.downloadQuota !== undefined && r.state === 'APPROVED') {
     out.push(h('p', {}, 'Approbation : jusqu\'au ', fmtDate(r.approval.endTime), ', téléchargements ', r.approval.downloadsUsed, ' / ', r.approval.downloadQuota));
   }
@@ -582,14 +591,35 @@ async function downloadExtract(id) {
     h('dl', { class: 'kv' }, h('dt', {}, 'Extrait'), h('dd', {}, header.extractId), h('dt', {}, 'Diffusé le'), h('dd', {}, fmtDate(header.releaseTime) + ' (' + S.session.timeZone + ')'),
       h('dt', {}, 'Version de la base'), h('dd', {}, header.baseVersion), h('dt', {}, 'SHA-256'), h('dd', {}, h('code', {}, trailer.sha256))),
     link,
+    conventionEndNotice(trailer.receipt.conventionEnd),
     h('h4', {}, 'Reçu de diffusion'),
-    verdictList([[fileMatches, 'Le fichier CSV, reconstitué dans le navigateur, a cette empreinte SHA-256'], ...rc.verdicts('cette empreinte SHA-256')]),
+    verdictList([[fileMatches, 'Le fichier CSV, reconstitué dans le navigateur, a cette empreinte SHA-256'], ...rc.verdicts('cette empreinte SHA-256'),
+      ...conventionEndVerdict(trailer.receipt)]),
     h('p', { class: ok ? 'msg ok' : 'msg error', id: 'receipt-verdict' }, ok ? 'Reçu vérifié.' : 'Reçu NON vérifié.'));
   // R3: passing this release on to a third party needs the Caf's prior
   // agreement, asked here.
   if (S.session.role === 'requester') {
     document.getElementById('extract').append(transferForm(header.extractId));
   }
+}
+
+// R11: a release or a request under a termination notice says when the
+// convention ends and what that means for the data released.
+function conventionEndNotice(end) {
+  if (!end) return [];
+  return h('div', { class: 'msg warn', id: 'convention-end' },
+    h('p', {}, 'La convention ', end.conventionId, ' prend fin le ', h('strong', {}, end.endDate),
+      ' (résiliation notifiée le ', end.noticeDate || '—', ') : aucune diffusion à partir du ', end.effectiveDate, '.'),
+    h('p', { lang: 'en' }, end.conditions));
+}
+
+// The end date the receipt tells is the one its signed event records.
+function conventionEndVerdict(receipt) {
+  if (!receipt.conventionEnd) return [];
+  const fact = 'convention_ends';
+  const text = new TextDecoder().decode(b64ToBytes(receipt.event));
+  const recorded = text.includes(fact) && text.includes(receipt.conventionEnd.endDate);
+  return [[recorded, "L'événement d'audit enregistre la fin de la convention le " + receipt.conventionEnd.endDate]];
 }
 
 // A receipt (ReleaseReceipt): its audit event names `named` (a digest, an

@@ -368,7 +368,7 @@ TEST_F(RequestsTableTest, InsertRefusesBadAndDuplicateIds) {
               StatusIs(absl::StatusCode::kAborted));
 }
 
-TEST_F(RequestsTableTest, ListsNewestFirstWithFiltersAndPaging) {
+TEST_F(RequestsTableTest, ListsInEitherOrderWithFiltersAndPaging) {
   for (int i = 0; i < 5; ++i) {
     CTG_ASSERT_OK_AND_ASSIGN(std::string id,
                              File(i % 2 == 0 ? "33069" : "33162", 100 + i));
@@ -407,6 +407,24 @@ TEST_F(RequestsTableTest, ListsNewestFirstWithFiltersAndPaging) {
   EXPECT_THAT(list({.commune = "33069", .states = {kSubmitted}}, 10),
               ElementsAre("REQ-000005", "REQ-000001"));
   EXPECT_THAT(list({.states = {kApproved, 8}}, 10), ElementsAre());
+  // Oldest first (a reviewer's queue), paged after the last number seen,
+  // with the same filters.
+  EXPECT_THAT(list({.oldest_first = true}, 10),
+              ElementsAre("REQ-000001", "REQ-000002", "REQ-000003",
+                          "REQ-000004", "REQ-000005"));
+  EXPECT_THAT(list({.oldest_first = true}, 2),
+              ElementsAre("REQ-000001", "REQ-000002"));
+  EXPECT_THAT(list({.after_number = 2, .oldest_first = true}, 2),
+              ElementsAre("REQ-000003", "REQ-000004"));
+  EXPECT_THAT(list({.after_number = 4, .oldest_first = true}, 2),
+              ElementsAre("REQ-000005"));
+  EXPECT_THAT(
+      list({.commune = "33069", .after_number = 1, .oldest_first = true}, 10),
+      ElementsAre("REQ-000003", "REQ-000005"));
+  EXPECT_THAT(
+      list({.commune = "33069", .states = {kSubmitted}, .oldest_first = true},
+           10),
+      ElementsAre("REQ-000001", "REQ-000005"));
   // The next id follows the highest number.
   std::string next;
   ASSERT_THAT(db_->Read([&](Connection& c) -> absl::Status {
