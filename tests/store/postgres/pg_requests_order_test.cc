@@ -2,8 +2,6 @@
 // requests list as on SQLite (tests/store/sqlite/requests_table_test):
 // newest first by default, oldest first on demand (a reviewer's queue),
 // each order paged by number, with the commune and state filters.
-#include "store/postgres/pg_requests.h"
-
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "store/postgres/pg_backend.h"
+#include "store/postgres/pg_requests.h"
 #include "tests/store/postgres/pg_test_cluster.h"
 #include "tests/testing/status_matchers.h"
 
