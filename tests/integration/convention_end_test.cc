@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -187,6 +188,7 @@ TEST_F(ConventionEndTest, ReleaseUnderTerminationNoticeSaysWhenItEnds) {
   const std::string field = absl::StrCat("\"end_date\":\"", end, "\"");
   edited.replace(edited.find(field), field.size(),
                  "\"end_date\":\"2099-12-31\"");
+  const std::string original = Slurp(file + ".receipt.json");
   std::ofstream(file + ".receipt.json") << edited;
   RunResult tampered =
       gateway_->Ctg("requester-33069",
@@ -195,6 +197,32 @@ TEST_F(ConventionEndTest, ReleaseUnderTerminationNoticeSaysWhenItEnds) {
   EXPECT_THAT(tampered.err,
               HasSubstr("the convention end date differs from the release "
                         "event's"));
+  // Attack: so does one whose other terms were edited by the recipient (the
+  // rules the data stay under, the convention, the notice date), each
+  // printed or read as the receipt's.
+  const std::vector<std::pair<std::string, std::string>> edits = {
+      {"The convention sets no earlier destruction date.",
+       "The data may be kept and passed on freely after the end."},
+      {"\"convention_id\":\"CTG-33069-1\"",
+       "\"convention_id\":\"CTG-33069-9\""},
+      {absl::StrCat("\"notice_date\":\"", Today(), "\""),
+       "\"notice_date\":\"2020-01-01\""},
+  };
+  for (const auto& [from, to] : edits) {
+    std::string other = original;
+    ASSERT_NE(other.find(from), std::string::npos) << from;
+    other.replace(other.find(from), from.size(), to);
+    std::ofstream(file + ".receipt.json") << other;
+    RunResult forged = gateway_->Ctg(
+        "requester-33069",
+        {"extract", "verify", file, "--audit-key", AuditKeyPath()});
+    EXPECT_NE(forged.exit_code, 0) << to << "\n" << forged.out;
+    EXPECT_THAT(forged.err,
+                HasSubstr("the convention end notice differs from the release "
+                          "event's"))
+        << to;
+  }
+  std::ofstream(file + ".receipt.json") << original;
 
   // `ctg request show` tells it too.
   RunResult shown = gateway_->Ctg("requester-33069", {"request", "show", id});
