@@ -120,7 +120,7 @@ class ConventionEndTest : public ::testing::Test {
 TestGateway* ConventionEndTest::gateway_ = nullptr;
 
 TEST_F(ConventionEndTest, ReleaseUnderTerminationNoticeSaysWhenItEnds) {
-  const std::string id = Approved(3);
+  const std::string id = Approved(4);
   ASSERT_FALSE(id.empty());
 
   // Without notice: no end date anywhere.
@@ -133,6 +133,29 @@ TEST_F(ConventionEndTest, ReleaseUnderTerminationNoticeSaysWhenItEnds) {
       gateway_->Ctg("requester-33069", {"request", "show", id});
   ASSERT_EQ(shown_before.exit_code, 0) << shown_before.err;
   EXPECT_THAT(shown_before.out, Not(HasSubstr("convention ends")));
+
+  // Attack: a notice added by its recipient to the receipt of a release
+  // made without one (an empty end date, as the event records none) is
+  // refused, not printed as recorded by the audit event.
+  TempDir plain_dir;
+  const std::string plain = plain_dir.path() + "/plain.csv";
+  RunResult plain_got =
+      gateway_->Ctg("requester-33069", {"extract", "get", id, "-o", plain});
+  ASSERT_EQ(plain_got.exit_code, 0) << plain_got.err;
+  std::string added = Slurp(plain + ".receipt.json");
+  ASSERT_EQ(added.rfind('}'), added.size() - 2) << added;  // "}\n"
+  added.insert(added.size() - 2,
+               ",\"convention_end\":{\"convention_id\":\"CTG-33069-1\","
+               "\"notice_date\":\"\",\"end_date\":\"\",\"effective_date\":"
+               "\"\",\"conditions\":\"Destroy nothing, keep forever.\"}");
+  std::ofstream(plain + ".receipt.json") << added;
+  RunResult added_verified = gateway_->Ctg(
+      "requester-33069",
+      {"extract", "verify", plain, "--audit-key", AuditKeyPath()});
+  EXPECT_NE(added_verified.exit_code, 0) << added_verified.out;
+  EXPECT_THAT(added_verified.err,
+              HasSubstr("the convention end notice differs from the release "
+                        "event's"));
 
   // The Caf gives notice today: three months' notice.
   ctg::v1::TerminateConventionRequest terminate;
