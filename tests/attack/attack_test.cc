@@ -179,9 +179,9 @@ TEST(AttackTest, RandomCommunesShowNoBreach) {
 
 // An adversarial reader's requests, not random ones: every territory alone
 // (all indicators, all breakdowns), then the whole commune at once, then
-// each territory alone again in the reverse order, so that each release can
-// be differenced against the others (the repair loop's republished
-// secondaries, masked zeros and sibling totals included).
+// each indicator alone, then each territory alone again in reverse order, so
+// that each release can be differenced against the others (the repair loop's
+// republished secondaries, masked zeros and sibling totals included).
 std::vector<policy::Scope> DifferencingScopes(const RandomCommune& c) {
   std::vector<std::string> territories = {c.layout.commune};
   territories.insert(territories.end(), c.layout.iris.begin(),
@@ -207,6 +207,16 @@ std::vector<policy::Scope> DifferencingScopes(const RandomCommune& c) {
   for (const std::string& t : territories) alone(t);
   all.territories = territories;
   out.push_back(all);
+  // Each indicator alone over every territory (its own breakdowns only).
+  for (const std::string& code : all.indicators) {
+    policy::Scope one{
+        .indicators = {code}, .territories = territories, .periods = {kPeriod}};
+    for (const statbase::Breakdown& b :
+         statbase::FindIndicator(code)->breakdowns) {
+      one.breakdowns.emplace_back(b.code);
+    }
+    out.push_back(one);
+  }
   for (auto t = territories.rbegin(); t != territories.rend(); ++t) alone(*t);
   return out;
 }
