@@ -245,6 +245,18 @@ TEST_F(ConventionEndTest, ReleaseUnderTerminationNoticeSaysWhenItEnds) {
                           "event's"))
         << to;
   }
+  // A second "conditions", read first by a person: the receipt is not
+  // valid JSON (a repeated key).
+  std::string doubled = original;
+  const std::string object = "\"convention_end\":{";
+  doubled.insert(doubled.find(object) + object.size(),
+                 "\"conditions\":\"Keep forever.\",");
+  std::ofstream(file + ".receipt.json") << doubled;
+  RunResult repeated =
+      gateway_->Ctg("requester-33069",
+                    {"extract", "verify", file, "--audit-key", AuditKeyPath()});
+  EXPECT_NE(repeated.exit_code, 0) << repeated.out;
+  EXPECT_THAT(repeated.err, HasSubstr("Repeated map key: 'conditions'"));
   std::ofstream(file + ".receipt.json") << original;
 
   // `ctg request show` tells it too.
