@@ -20,6 +20,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "statbase/csv_export.h"
 #include "tests/integration/gateway_fixture.h"
@@ -332,6 +333,38 @@ TEST_F(OversizedMessageTest, HealthRequestsOverTheLimitAreRefused) {
   EXPECT_THAT(Events("/grpc.health.v1.Health/Watch",
                      grpc::StatusCode::RESOURCE_EXHAUSTED),
               SizeIs(1));
+}
+
+// Attack: reflection is a bidirectional stream whose messages are bounded
+// too; a message over the limit is refused, and its event records that
+// refusal (not an OK written before the stream was read).
+TEST_F(OversizedMessageTest, AReflectionMessageOverTheLimitIsAnAuditedRefusal) {
+  grpc::reflection::v1alpha::ServerReflection::Stub stub(
+      gw_->Channel("auditor"));
+  auto context = Deadline();
+  auto stream = stub.ServerReflectionInfo(context.get());
+  grpc::reflection::v1alpha::ServerReflectionRequest request;
+  request.set_file_by_filename(std::string(kLimit + 1, 'f'));
+  const size_t size = request.ByteSizeLong();
+  stream->Write(request);
+  stream->WritesDone();
+  grpc::reflection::v1alpha::ServerReflectionResponse response;
+  while (stream->Read(&response)) {
+  }
+  grpc::Status s = stream->Finish();
+  const std::string expected =
+      absl::StrCat("request: message 1 of the stream is ", size,
+                   " bytes, over limits.max_message_bytes = ", kLimit);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(s.error_message(), expected);
+  const std::string method =
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
+  std::vector<ctg::v1::AuditEvent> events = Events(method, std::nullopt);
+  ASSERT_THAT(events, SizeIs(1));
+  EXPECT_EQ(events[0].code(),
+            static_cast<int>(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  EXPECT_EQ(events[0].message(), expected);
+  EXPECT_THAT(events[0].caller(), HasSubstr("/caf/33/auditor/"));
 }
 
 }  // namespace
