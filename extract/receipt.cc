@@ -29,6 +29,16 @@ std::string FactOf(const audit::Event& event, absl::string_view key) {
   return "";
 }
 
+// A termination notice as a JSON object: its text in a receipt, and the
+// bytes of its digest.
+std::string ConventionEndObject(const ctg::v1::ConventionEndNotice& e) {
+  return absl::StrCat("{\"convention_id\":", JsonString(e.convention_id()),
+                      ",\"notice_date\":", JsonString(e.notice_date()),
+                      ",\"end_date\":", JsonString(e.end_date()),
+                      ",\"effective_date\":", JsonString(e.effective_date()),
+                      ",\"conditions\":", JsonString(e.conditions()), "}");
+}
+
 }  // namespace
 
 std::string EventFact(const audit::Event& event, absl::string_view key) {
@@ -76,11 +86,23 @@ absl::StatusOr<audit::Event> VerifyReceipt(
   if (event->target_id != request_id)
     return Bad("the event records another request");
   // R11: the end date the receipt tells is the one the release recorded.
-  if (FactOf(*event, "convention_ends") !=
-      receipt.convention_end().end_date()) {
+  const std::string ends = FactOf(*event, "convention_ends");
+  if (ends != receipt.convention_end().end_date()) {
     return Bad("the convention end date differs from the release event's");
   }
+  // And the rest of the notice (the convention, the notice date, the rules
+  // the data stay under), which the recipient reads as the gateway's: a
+  // notice the release did not record, or one whose digest differs.
+  if (receipt.has_convention_end() &&
+      (ends.empty() || FactOf(*event, kConventionEndDigestFact) !=
+                           ConventionEndDigest(receipt.convention_end()))) {
+    return Bad("the convention end notice differs from the release event's");
+  }
   return *event;
+}
+
+std::string ConventionEndDigest(const ctg::v1::ConventionEndNotice& notice) {
+  return audit::HashToHex(audit::Sha256(ConventionEndObject(notice)));
 }
 
 namespace {
@@ -104,14 +126,8 @@ std::string ReceiptObject(const ctg::v1::ReleaseReceipt& receipt) {
   }
   std::string convention_end;
   if (receipt.has_convention_end()) {
-    const ctg::v1::ConventionEndNotice& e = receipt.convention_end();
-    convention_end =
-        absl::StrCat(",\"convention_end\":{\"convention_id\":",
-                     JsonString(e.convention_id()),
-                     ",\"notice_date\":", JsonString(e.notice_date()),
-                     ",\"end_date\":", JsonString(e.end_date()),
-                     ",\"effective_date\":", JsonString(e.effective_date()),
-                     ",\"conditions\":", JsonString(e.conditions()), "}");
+    convention_end = absl::StrCat(
+        ",\"convention_end\":", ConventionEndObject(receipt.convention_end()));
   }
   return absl::StrCat("{\"audit_sequence\":", receipt.audit_sequence(),
                       ",\"tree_size\":", receipt.tree_size(),

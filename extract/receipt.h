@@ -23,8 +23,10 @@ namespace ctg::extract {
 // in it, and that the event records the successful release of
 // `extract_sha256` for `request_id`, with the convention end date the
 // receipt tells (R11: fact "convention_ends", none without a termination
-// notice). Returns the event. Errors
-// (kDataLoss): each check that fails, named.
+// notice) and the whole notice it tells (fact "convention_end_sha256":
+// ConventionEndDigest), so that a recipient cannot edit the convention,
+// the notice date or the rules the data stay under. Returns the event.
+// Errors (kDataLoss): each check that fails, named.
 absl::StatusOr<audit::Event> VerifyReceipt(
     const ctg::v1::ReleaseReceipt& receipt, const std::string& extract_sha256,
     const std::string& request_id, const audit::NoteVerifier& key);
@@ -36,6 +38,14 @@ absl::StatusOr<audit::Event> VerifyReceipt(
 // (kDataLoss): each check that fails, named.
 absl::StatusOr<audit::Event> VerifyEventReceipt(
     const ctg::v1::ReleaseReceipt& receipt, const audit::NoteVerifier& key);
+
+// R11: the release event's fact holding ConventionEndDigest of the
+// termination notice its receipt carries.
+inline constexpr char kConventionEndDigestFact[] = "convention_end_sha256";
+
+// The SHA-256 (hex) of a termination notice as a receipt's JSON writes it
+// (every field, in order).
+std::string ConventionEndDigest(const ctg::v1::ConventionEndNotice& notice);
 
 // The value of fact `key` of `event`, "" when it has none.
 std::string EventFact(const audit::Event& event, absl::string_view key);

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "extract/receipt.h"
 #include "gateway/services/audit_proto.h"
 #include "gateway/services/convention_end_proto.h"
 #include "gateway/services/extract_builder.h"
@@ -132,6 +133,10 @@ absl::Status ExtractsService::Commit(Release& release, Call& call,
   if (release.convention_end) {
     call.AddFact("convention_ends",
                  policy::FormatDate(release.convention_end->last_day));
+    ctg::v1::ConventionEndNotice told;
+    EndNoticeToProto(*release.convention_end, &told);
+    call.AddFact(extract::kConventionEndDigestFact,
+                 extract::ConventionEndDigest(told));
   }
   // R3: the onward transfers the Caf agreed to, in force, named in the
   // release event so that its signed checkpoint covers the list; not to a

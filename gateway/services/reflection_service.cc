@@ -153,30 +153,29 @@ grpc::Status ReflectionService::ServerReflectionInfo(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<ServerReflectionResponse, ServerReflectionRequest>*
         stream) {
-  return dispatcher_->Staged(
-      context, kMethod, [](Call&) { return absl::OkStatus(); },
-      [](Call&, store::WriteSession&) { return absl::OkStatus(); },
-      [&](Call&) -> absl::Status {
-        std::set<std::string> sent;
-        ServerReflectionRequest request;
-        BoundedStreamReader<ServerReflectionRequest> requests(
-            stream, max_message_bytes_ > 0
-                        ? max_message_bytes_
-                        : std::numeric_limits<int64_t>::max());
-        for (int n = 0;; ++n) {
-          CTG_ASSIGN_OR_RETURN(bool more, requests.Next(&request));
-          if (!more) break;
-          if (n >= kMaxRequestsPerStream) {
-            return absl::ResourceExhaustedError(
-                absl::StrCat("reflection: at most ", kMaxRequestsPerStream,
-                             " requests per stream; open a new one"));
-          }
-          if (!stream->Write(Answer(request, sent))) {
-            return absl::CancelledError("reflection: the client has gone");
-          }
-        }
-        return absl::OkStatus();
-      });
+  // R9: the event is recorded once the stream ends, with its outcome, so
+  // that a message over the limit (or one request too many) is a refusal
+  // in the trail as it is for the client.
+  return dispatcher_->Read(context, kMethod, [&](Call&) -> absl::Status {
+    std::set<std::string> sent;
+    ServerReflectionRequest request;
+    BoundedStreamReader<ServerReflectionRequest> requests(
+        stream, max_message_bytes_ > 0 ? max_message_bytes_
+                                       : std::numeric_limits<int64_t>::max());
+    for (int n = 0;; ++n) {
+      CTG_ASSIGN_OR_RETURN(bool more, requests.Next(&request));
+      if (!more) break;
+      if (n >= kMaxRequestsPerStream) {
+        return absl::ResourceExhaustedError(
+            absl::StrCat("reflection: at most ", kMaxRequestsPerStream,
+                         " requests per stream; open a new one"));
+      }
+      if (!stream->Write(Answer(request, sent))) {
+        return absl::CancelledError("reflection: the client has gone");
+      }
+    }
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace ctg::gateway

@@ -2,7 +2,8 @@
 // the mTLS port, served by the gateway itself so that it follows the same
 // policy as ctg.v1 (R8, R9): only an identity the gateway accepts gets an
 // answer, each stream is rate-limited and is one audit event (recorded when
-// it is admitted; the requests inside a stream are not events of their own).
+// the stream ends, with its outcome: a refused message is a refusal in the
+// trail; the requests inside a stream are not events of their own).
 //
 // It describes the services of the authorization tables (ctg.v1, health,
 // reflection) and the proto files they use, nothing else of the process.

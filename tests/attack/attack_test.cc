@@ -177,5 +177,78 @@ TEST(AttackTest, RandomCommunesShowNoBreach) {
   EXPECT_EQ(counts.total_breaches(), 0) << counts;
 }
 
+// An adversarial reader's requests, not random ones: every territory alone
+// (all indicators, all breakdowns), then the whole commune at once, then
+// each indicator alone, then each territory alone again in reverse order, so
+// that each release can be differenced against the others (the repair loop's
+// republished secondaries, masked zeros and sibling totals included).
+std::vector<policy::Scope> DifferencingScopes(const RandomCommune& c) {
+  std::vector<std::string> territories = {c.layout.commune};
+  territories.insert(territories.end(), c.layout.iris.begin(),
+                     c.layout.iris.end());
+  for (const auto& [qpv, iris] : c.layout.qpvs) territories.push_back(qpv);
+  policy::Scope all{.periods = {kPeriod}};
+  std::set<std::string> breakdowns;
+  for (statbase::IndicatorId id : c.base->indicators()) {
+    const std::string code(statbase::Indicators()[id].code);
+    all.indicators.push_back(code);
+    for (const statbase::Breakdown& b :
+         statbase::FindIndicator(code)->breakdowns) {
+      breakdowns.insert(std::string(b.code));
+    }
+  }
+  all.breakdowns.assign(breakdowns.begin(), breakdowns.end());
+  std::vector<policy::Scope> out;
+  auto alone = [&](const std::string& t) {
+    policy::Scope one = all;
+    one.territories = {t};
+    out.push_back(one);
+  };
+  for (const std::string& t : territories) alone(t);
+  all.territories = territories;
+  out.push_back(all);
+  // Each indicator alone over every territory (its own breakdowns only).
+  for (const std::string& code : all.indicators) {
+    policy::Scope one{
+        .indicators = {code}, .territories = territories, .periods = {kPeriod}};
+    for (const statbase::Breakdown& b :
+         statbase::FindIndicator(code)->breakdowns) {
+      one.breakdowns.emplace_back(b.code);
+    }
+    out.push_back(one);
+  }
+  for (auto t = territories.rbegin(); t != territories.rend(); ++t) alone(*t);
+  return out;
+}
+
+// The attacker with those requests, on other communes than the random run.
+TEST(AttackTest, DifferencingRequestsShowNoBreach) {
+  const int64_t tables = EnvOr("CTG_ATTACK_DIFFERENCING_TABLES", 100);
+  const uint64_t seed =
+      static_cast<uint64_t>(EnvOr("CTG_ATTACK_SEED", 777000001));
+  Counts counts;
+  for (int64_t i = 0; i < tables; ++i) {
+    const uint64_t table_seed = seed + static_cast<uint64_t>(i);
+    const std::string context =
+        absl::StrCat("differencing, table seed ", table_seed);
+    std::mt19937_64 rng(table_seed);
+    absl::StatusOr<RandomCommune> commune = GenerateCommune(
+        rng, absl::StrCat("33", 100 + table_seed % 900), kPeriod);
+    ASSERT_TRUE(commune.ok()) << context << ": " << commune.status();
+    ++counts.tables;
+    Session session(commune->layout.commune, commune->base, counts);
+    ASSERT_TRUE(session.ok()) << context;
+    for (const policy::Scope& scope : DifferencingScopes(*commune)) {
+      if (!session.Request(scope, context)) break;
+    }
+    session.Judge(context);
+  }
+  std::cout << "[attack] differencing, seed " << seed << ": " << counts << "\n";
+  for (const std::string& e : counts.examples)
+    std::cout << "[attack]   " << e << "\n";
+  EXPECT_GT(counts.releases, counts.tables);
+  EXPECT_EQ(counts.total_breaches(), 0) << counts;
+}
+
 }  // namespace
 }  // namespace ctg::attack

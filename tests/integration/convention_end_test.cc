@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -119,7 +120,7 @@ class ConventionEndTest : public ::testing::Test {
 TestGateway* ConventionEndTest::gateway_ = nullptr;
 
 TEST_F(ConventionEndTest, ReleaseUnderTerminationNoticeSaysWhenItEnds) {
-  const std::string id = Approved(3);
+  const std::string id = Approved(4);
   ASSERT_FALSE(id.empty());
 
   // Without notice: no end date anywhere.
@@ -132,6 +133,29 @@ TEST_F(ConventionEndTest, ReleaseUnderTerminationNoticeSaysWhenItEnds) {
       gateway_->Ctg("requester-33069", {"request", "show", id});
   ASSERT_EQ(shown_before.exit_code, 0) << shown_before.err;
   EXPECT_THAT(shown_before.out, Not(HasSubstr("convention ends")));
+
+  // Attack: a notice added by its recipient to the receipt of a release
+  // made without one (an empty end date, as the event records none) is
+  // refused, not printed as recorded by the audit event.
+  TempDir plain_dir;
+  const std::string plain = plain_dir.path() + "/plain.csv";
+  RunResult plain_got =
+      gateway_->Ctg("requester-33069", {"extract", "get", id, "-o", plain});
+  ASSERT_EQ(plain_got.exit_code, 0) << plain_got.err;
+  std::string added = Slurp(plain + ".receipt.json");
+  ASSERT_EQ(added.rfind('}'), added.size() - 2) << added;  // "}\n"
+  added.insert(added.size() - 2,
+               ",\"convention_end\":{\"convention_id\":\"CTG-33069-1\","
+               "\"notice_date\":\"\",\"end_date\":\"\",\"effective_date\":"
+               "\"\",\"conditions\":\"Destroy nothing, keep forever.\"}");
+  std::ofstream(plain + ".receipt.json") << added;
+  RunResult added_verified = gateway_->Ctg(
+      "requester-33069",
+      {"extract", "verify", plain, "--audit-key", AuditKeyPath()});
+  EXPECT_NE(added_verified.exit_code, 0) << added_verified.out;
+  EXPECT_THAT(added_verified.err,
+              HasSubstr("the convention end notice differs from the release "
+                        "event's"));
 
   // The Caf gives notice today: three months' notice.
   ctg::v1::TerminateConventionRequest terminate;
@@ -187,6 +211,7 @@ TEST_F(ConventionEndTest, ReleaseUnderTerminationNoticeSaysWhenItEnds) {
   const std::string field = absl::StrCat("\"end_date\":\"", end, "\"");
   edited.replace(edited.find(field), field.size(),
                  "\"end_date\":\"2099-12-31\"");
+  const std::string original = Slurp(file + ".receipt.json");
   std::ofstream(file + ".receipt.json") << edited;
   RunResult tampered =
       gateway_->Ctg("requester-33069",
@@ -195,6 +220,44 @@ TEST_F(ConventionEndTest, ReleaseUnderTerminationNoticeSaysWhenItEnds) {
   EXPECT_THAT(tampered.err,
               HasSubstr("the convention end date differs from the release "
                         "event's"));
+  // Attack: so does one whose other terms were edited by the recipient (the
+  // rules the data stay under, the convention, the notice date), each
+  // printed or read as the receipt's.
+  const std::vector<std::pair<std::string, std::string>> edits = {
+      {"The convention sets no earlier destruction date.",
+       "The data may be kept and passed on freely after the end."},
+      {"\"convention_id\":\"CTG-33069-1\"",
+       "\"convention_id\":\"CTG-33069-9\""},
+      {absl::StrCat("\"notice_date\":\"", Today(), "\""),
+       "\"notice_date\":\"2020-01-01\""},
+  };
+  for (const auto& [from, to] : edits) {
+    std::string other = original;
+    ASSERT_NE(other.find(from), std::string::npos) << from;
+    other.replace(other.find(from), from.size(), to);
+    std::ofstream(file + ".receipt.json") << other;
+    RunResult forged = gateway_->Ctg(
+        "requester-33069",
+        {"extract", "verify", file, "--audit-key", AuditKeyPath()});
+    EXPECT_NE(forged.exit_code, 0) << to << "\n" << forged.out;
+    EXPECT_THAT(forged.err,
+                HasSubstr("the convention end notice differs from the release "
+                          "event's"))
+        << to;
+  }
+  // A second "conditions", read first by a person: the receipt is not
+  // valid JSON (a repeated key).
+  std::string doubled = original;
+  const std::string object = "\"convention_end\":{";
+  doubled.insert(doubled.find(object) + object.size(),
+                 "\"conditions\":\"Keep forever.\",");
+  std::ofstream(file + ".receipt.json") << doubled;
+  RunResult repeated =
+      gateway_->Ctg("requester-33069",
+                    {"extract", "verify", file, "--audit-key", AuditKeyPath()});
+  EXPECT_NE(repeated.exit_code, 0) << repeated.out;
+  EXPECT_THAT(repeated.err, HasSubstr("Repeated map key: 'conditions'"));
+  std::ofstream(file + ".receipt.json") << original;
 
   // `ctg request show` tells it too.
   RunResult shown = gateway_->Ctg("requester-33069", {"request", "show", id});

@@ -19,6 +19,8 @@
 #include "ctg/v1/statistics.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/unknown_field_set.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "statbase/csv_export.h"
 #include "tests/integration/gateway_fixture.h"
@@ -276,6 +278,93 @@ TEST_F(OversizedMessageTest, BeyondTheTransportCapAClientStreamIsRecordedCut) {
                     static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT)))
       << events[0].message();
   EXPECT_EQ(Periods(), 0);
+}
+
+// Attack: a gzip-compressed request, small on the wire, over the transport
+// cap once decompressed. gRPC must still refuse it at the cap (its
+// message size check applies to the decompressed message), so the memory
+// bound holds whatever the compression; one under the cap but over the
+// limit is the gateway's own audited refusal, as uncompressed.
+TEST_F(OversizedMessageTest, ACompressedRequestIsBoundAsItsDecompressedSize) {
+  auto stub = ctg::v1::DataRequests::NewStub(gw_->Channel("requester-33069"));
+  ctg::v1::SubmitRequestRequest submit;
+  submit.set_purpose(std::string(kLimit + 1, 'x'));
+  const size_t size = submit.ByteSizeLong();
+  ctg::v1::DataRequest out;
+  auto context = Deadline();
+  context->set_compression_algorithm(GRPC_COMPRESS_GZIP);
+  grpc::Status over = stub->SubmitRequest(context.get(), submit, &out);
+  EXPECT_EQ(over.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(over.error_message(), OverTheLimit(size));
+  EXPECT_THAT(Events("/ctg.v1.DataRequests/SubmitRequest",
+                     grpc::StatusCode::RESOURCE_EXHAUSTED),
+              SizeIs(1));
+  submit.set_purpose(std::string(64 * kTransportCap, 'x'));
+  auto big = Deadline();
+  big->set_compression_algorithm(GRPC_COMPRESS_GZIP);
+  grpc::Status beyond = stub->SubmitRequest(big.get(), submit, &out);
+  EXPECT_EQ(beyond.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(beyond.error_message(),
+              HasSubstr("Received message larger than max"));
+}
+
+// Attack: health (unary Check, server-streaming Watch) is a method of the
+// gateway too; a request over the limit is refused and audited.
+TEST_F(OversizedMessageTest, HealthRequestsOverTheLimitAreRefused) {
+  grpc::health::v1::HealthCheckRequest check;
+  check.set_service(std::string(kLimit + 1, 's'));
+  const size_t size = check.ByteSizeLong();
+  grpc::health::v1::HealthCheckResponse answer;
+  grpc::Status s = grpc::health::v1::Health::NewStub(gw_->Channel("auditor"))
+                       ->Check(Deadline().get(), check, &answer);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(s.error_message(), OverTheLimit(size));
+  EXPECT_THAT(Events("/grpc.health.v1.Health/Check",
+                     grpc::StatusCode::RESOURCE_EXHAUSTED),
+              SizeIs(1));
+  auto watch_context = Deadline();
+  auto watch = grpc::health::v1::Health::NewStub(gw_->Channel("auditor"))
+                   ->Watch(watch_context.get(), check);
+  while (watch->Read(&answer)) {
+  }
+  grpc::Status w = watch->Finish();
+  EXPECT_EQ(w.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(w.error_message(), OverTheLimit(size));
+  EXPECT_THAT(Events("/grpc.health.v1.Health/Watch",
+                     grpc::StatusCode::RESOURCE_EXHAUSTED),
+              SizeIs(1));
+}
+
+// Attack: reflection is a bidirectional stream whose messages are bounded
+// too; a message over the limit is refused, and its event records that
+// refusal (not an OK written before the stream was read).
+TEST_F(OversizedMessageTest, AReflectionMessageOverTheLimitIsAnAuditedRefusal) {
+  grpc::reflection::v1alpha::ServerReflection::Stub stub(
+      gw_->Channel("auditor"));
+  auto context = Deadline();
+  auto stream = stub.ServerReflectionInfo(context.get());
+  grpc::reflection::v1alpha::ServerReflectionRequest request;
+  request.set_file_by_filename(std::string(kLimit + 1, 'f'));
+  const size_t size = request.ByteSizeLong();
+  stream->Write(request);
+  stream->WritesDone();
+  grpc::reflection::v1alpha::ServerReflectionResponse response;
+  while (stream->Read(&response)) {
+  }
+  grpc::Status s = stream->Finish();
+  const std::string expected =
+      absl::StrCat("request: message 1 of the stream is ", size,
+                   " bytes, over limits.max_message_bytes = ", kLimit);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(s.error_message(), expected);
+  const std::string method =
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
+  std::vector<ctg::v1::AuditEvent> events = Events(method, std::nullopt);
+  ASSERT_THAT(events, SizeIs(1));
+  EXPECT_EQ(events[0].code(),
+            static_cast<int>(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  EXPECT_EQ(events[0].message(), expected);
+  EXPECT_THAT(events[0].caller(), HasSubstr("/caf/33/auditor/"));
 }
 
 }  // namespace

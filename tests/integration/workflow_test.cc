@@ -1166,6 +1166,61 @@ TEST_F(WorkflowTest, ListsOldestFirstWithPagingAndRefusesTheOtherOrdersToken) {
   EXPECT_GT(newest_cli.out.find(a), newest_cli.out.find(c));
 }
 
+// Attack: a requester pages oldest first with a token taken from another
+// commune's listing (the Caf reviewer's, naming an Eysines request), a
+// forged one and one of another spelling: it sees its own commune's
+// requests only, after the token's number, and never another's; a token
+// that is not a request id is refused naming page_token.
+TEST_F(WorkflowTest, AForeignOrForgedOldestFirstTokenShowsOnlyOwnRequests) {
+  const std::string own_before = RequestIn(ctg::v1::SUBMITTED);
+  const std::string eysines = RequestIn(ctg::v1::SUBMITTED, "requester-33162");
+  const std::string own_after = RequestIn(ctg::v1::SUBMITTED);
+  ctg::v1::ListRequestsRequest theirs;
+  theirs.set_commune("33162");
+  theirs.set_order_by("create_time");
+  theirs.set_page_size(1);
+  theirs.set_page_token(absl::StrCat("asc:", own_before));
+  ctg::v1::ListRequestsResponse caf_page;
+  ASSERT_TRUE(As("reviewer").List(theirs, &caf_page).ok());
+  ASSERT_EQ(caf_page.requests_size(), 1);
+  EXPECT_EQ(caf_page.requests(0).id(), eysines);
+  const std::string foreign = caf_page.next_page_token();
+  ASSERT_EQ(foreign, absl::StrCat("asc:", eysines));
+
+  ctg::v1::ListRequestsRequest mine;
+  mine.set_order_by("create_time");
+  mine.set_page_size(500);
+  for (const std::string& token : {foreign, std::string("asc:REQ-000001")}) {
+    mine.set_page_token(token);
+    for (const std::string commune : {"", "33162"}) {
+      mine.set_commune(commune);
+      ctg::v1::ListRequestsResponse page;
+      grpc::Status s = As("requester-33069").List(mine, &page);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+      for (const auto& r : page.requests()) {
+        EXPECT_EQ(r.commune(), "33069") << token << " " << r.id();
+        EXPECT_NE(r.id(), eysines);
+      }
+      if (commune.empty() && token == foreign) {
+        ASSERT_EQ(page.requests_size(), 1) << token;
+        EXPECT_EQ(page.requests(0).id(), own_after);
+      }
+    }
+  }
+  mine.set_commune("");
+  for (const std::string& bad :
+       {std::string("asc:asc:") + own_before, std::string("asc:REQ-1"),
+        std::string("asc:REQ-000001 OR 1=1"), std::string("desc:") + eysines,
+        std::string("asc:") + "REQ-0000000000000000001"}) {
+    mine.set_page_token(bad);
+    ctg::v1::ListRequestsResponse page;
+    grpc::Status s = As("requester-33069").List(mine, &page);
+    EXPECT_EQ(s.error_code(), Code::INVALID_ARGUMENT) << bad;
+    EXPECT_THAT(s.error_message(), HasSubstr("page_token")) << bad;
+    EXPECT_EQ(page.requests_size(), 0) << bad;
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Conventions: suspension, expiry and termination (R10, R11). A gateway of
 // its own: these tests change the conventions.
