@@ -45,6 +45,7 @@ struct WebServer::Impl {
   absl::Status CheckCsrf(const httplib::Request& req,
                          const InProcessCallers::Binding& caller);
   void Static(const httplib::Request& req, httplib::Response& res);
+  void BodyTooLarge(const httplib::Request& req, httplib::Response& res);
   // Records the refusal of `method` for `why` as the Dispatcher records any
   // refused call of this caller (identity, rate limit and authorization
   // first), without running it.
@@ -215,9 +216,11 @@ void WebServer::Impl::Report(const httplib::Request& req,
   absl::CivilDay from, to;
   if (!absl::ParseCivilTime(req.get_param_value("from"), &from) ||
       !absl::ParseCivilTime(req.get_param_value("to"), &to)) {
-    SetJson(res, 400,
-            ErrorJson(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                   "from, to: days as YYYY-MM-DD")));
+    // R9: a refused report is an event, as the listing it would have run.
+    grpc::Status refused =
+        Refuse(absl::StrCat("/", kList), caller,
+               absl::InvalidArgumentError("from, to: days as YYYY-MM-DD"));
+    SetJson(res, HttpStatusFor(refused.error_code()), ErrorJson(refused));
     return;
   }
   absl::TimeZone zone;
@@ -267,6 +270,33 @@ void WebServer::Impl::Report(const httplib::Request& req,
   SetJson(res, 200, *json);
 }
 
+namespace {
+
+// The method a POST to `path` calls: "/api/<Service>/<Method>" names it,
+// the report runs the requests listing; anything else is recorded by path.
+std::string MethodOfPath(const std::string& path) {
+  if (absl::StartsWith(path, "/api/")) return path.substr(4);
+  if (path == "/report/evaluation") return "/ctg.v1.DataRequests/ListRequests";
+  return path;
+}
+
+}  // namespace
+
+// R9: a body over web.max_body_bytes (not read) is refused and recorded as
+// a refusal of the method it was sent to, with the certificate's identity.
+void WebServer::Impl::BodyTooLarge(const httplib::Request& req,
+                                   httplib::Response& res) {
+  grpc::Status refused =
+      Refuse(MethodOfPath(req.path), BindingOf(req),
+             absl::ResourceExhaustedError(
+                 absl::StrCat("the request body exceeds web.max_body_bytes = ",
+                              deps.config->web.max_body_bytes, " bytes")));
+  const bool ours =
+      refused.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED;
+  SetJson(res, ours ? 413 : HttpStatusFor(refused.error_code()),
+          ErrorJson(refused));
+}
+
 void WebServer::Impl::Static(const httplib::Request& req,
                              httplib::Response& res) {
   std::string path = req.path;
@@ -309,14 +339,10 @@ void WebServer::Impl::Routes() {
              });
   http->Get(R"(/.*)", [this](const httplib::Request& req,
                              httplib::Response& res) { Static(req, res); });
-  http->set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (res.status == 413) {
-      SetJson(res, 413,
-              ErrorJson(
-                  grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                               "the request body exceeds web.max_body_bytes")));
-    }
-  });
+  http->set_error_handler(
+      [this](const httplib::Request& req, httplib::Response& res) {
+        if (res.status == 413) BodyTooLarge(req, res);
+      });
 }
 
 absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(

@@ -87,6 +87,11 @@ class WebClient {
   const std::string& token() const { return token_; }
   const std::string& cookie() const { return cookie_; }
 
+  WebAnswer Post(const std::string& path) {
+    return Convert(
+        http_->Post(path.c_str(), Headers(), "", "application/json"));
+  }
+
   WebAnswer Api(const std::string& method, const std::string& body) {
     return Convert(http_->Post(absl::StrCat("/api/", method).c_str(), Headers(),
                                body, "application/json"));
@@ -502,11 +507,37 @@ TEST_F(WebConsoleTest, AnOversizedMessageIsAnAuditedRefusalLikeOverGrpc) {
               HasSubstr("Received message larger than max"));
   EXPECT_THAT(EventsFrom(*gw, first), ::testing::IsEmpty());
 
-  // Beyond web.max_body_bytes the body is not even read.
+  // Beyond web.max_body_bytes the body is not even read, and the refusal
+  // is recorded with the certificate's identity.
+  first = NextSequence(*gw);
   WebAnswer too_big =
       web.Api("ctg.v1.DataRequests/SubmitRequest", std::string(2 << 20, ' '));
   EXPECT_EQ(too_big.status, 413);
   EXPECT_EQ(StatusOf(too_big).error_code(), StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(StatusOf(too_big).error_message(),
+            "the request body exceeds web.max_body_bytes = 1048576 bytes");
+  events = EventsFrom(*gw, first);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].method(), "/ctg.v1.DataRequests/SubmitRequest");
+  EXPECT_EQ(events[0].code(), static_cast<int>(StatusCode::RESOURCE_EXHAUSTED));
+  EXPECT_THAT(events[0].caller(), HasSubstr("/commune/33069/requester/"));
+}
+
+// R9: a report asked with days that are not days is refused naming them,
+// and the refusal is an event like any refused listing.
+TEST_F(WebConsoleTest, AReportWithBadDaysIsAnAuditedRefusal) {
+  WebClient web(*gw_, "reviewer");
+  web.OpenSession();
+  uint64_t first = NextSequence(*gw_);
+  WebAnswer answer = web.Post("/report/evaluation?from=2026-13-01&to=x");
+  EXPECT_EQ(answer.status, 400) << answer.body;
+  EXPECT_EQ(StatusOf(answer).error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(StatusOf(answer).error_message(), "from, to: days as YYYY-MM-DD");
+  std::vector<ctg::v1::AuditEvent> events = EventsFrom(*gw_, first);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].method(), "/ctg.v1.DataRequests/ListRequests");
+  EXPECT_EQ(events[0].code(), static_cast<int>(StatusCode::INVALID_ARGUMENT));
+  EXPECT_THAT(events[0].caller(), HasSubstr("/caf/33/reviewer/"));
 }
 
 // TLS 1.2 and 1.3 only; a client that is not TLS, or too old, is turned
