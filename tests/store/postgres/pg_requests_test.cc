@@ -3,11 +3,14 @@
 // Caf's requests through pg_request_history), and the errors and refusals
 // are those of SQLite (tests/store/sqlite/requests_table_test): unknown
 // requests, codes with white space, opinions on no aspect, transitions
-// that do not start from the current state.
+// that do not start from the current state; and they list as on SQLite:
+// newest first by default, oldest first on demand (a reviewer's queue),
+// each order paged by number, with the commune and state filters.
 #include "store/postgres/pg_requests.h"
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
@@ -31,22 +34,29 @@ constexpr int kSubmitted = 1, kUnderStudy = 2, kInfoRequested = 3,
 constexpr char kAlice[] = "spiffe://ctg.caf33.fr/commune/33069/requester/alice";
 constexpr char kDenis[] = "spiffe://ctg.caf33.fr/caf/33/reviewer/denis";
 
+ConventionRow Convention(const std::string& commune) {
+  ConventionRow c;
+  c.id = absl::StrCat("CTG-", commune, "-1");
+  c.commune = commune;
+  c.commune_name = "Commune " + commune;
+  c.perimeter = {commune};
+  c.valid_from = "2020-01-01";
+  c.valid_until = "2027-12-31";
+  c.caf_name = "Caf de la Gironde";
+  return c;
+}
+
 class PgRequestsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto backend = PgBackend::Open(GatewayOptions(NewDatabase()));
     ASSERT_THAT(backend, IsOk());
     backend_ = *std::move(backend);
-    ConventionRow c;
-    c.id = "CTG-33069-1";
-    c.commune = "33069";
-    c.commune_name = "Commune 33069";
-    c.perimeter = {"33069"};
-    c.valid_from = "2020-01-01";
-    c.valid_until = "2027-12-31";
-    c.caf_name = "Caf de la Gironde";
     ASSERT_THAT(
-        Write([&](WriteSession& s) { return s.conventions().Insert(c); }),
+        Write([](WriteSession& s) -> absl::Status {
+          CTG_RETURN_IF_ERROR(s.conventions().Insert(Convention("33069")));
+          return s.conventions().Insert(Convention("33162"));
+        }),
         IsOk());
   }
 
@@ -62,17 +72,17 @@ class PgRequestsTest : public ::testing::Test {
     return out;
   }
 
-  // Files a request as the service does: the declaration, version 1 and
-  // the submission transition in one write.
-  std::string File() {
+  // Files a request of `commune` as the service does: the declaration,
+  // version 1 and the submission transition in one write.
+  std::string File(const std::string& commune = "33069") {
     std::string id;
     EXPECT_THAT(Write([&](WriteSession& s) -> absl::Status {
                   RequestStore& store = s.requests();
                   CTG_ASSIGN_OR_RETURN(id, store.NextId());
                   RequestRow row;
                   row.id = id;
-                  row.commune = "33069";
-                  row.convention_id = "CTG-33069-1";
+                  row.commune = commune;
+                  row.convention_id = absl::StrCat("CTG-", commune, "-1");
                   row.purpose = "Diagnostic social de territoire";
                   row.objective = "Axe I.2";
                   row.requester = kAlice;
@@ -83,7 +93,7 @@ class PgRequestsTest : public ::testing::Test {
                   CTG_RETURN_IF_ERROR(store.Insert(row));
                   VersionRow v;
                   v.scope = {{"allocataires", "rsa"},
-                             {"33069", "330690101"},
+                             {commune, commune + "0101"},
                              {"2023"},
                              {"family_type"}};
                   v.justification = "Besoin du CCAS";
@@ -95,6 +105,22 @@ class PgRequestsTest : public ::testing::Test {
                 }),
                 IsOk());
     return id;
+  }
+
+  // The ids `filter` lists, each with its history.
+  std::vector<std::string> List(const RequestFilter& filter, int limit) {
+    std::vector<std::string> ids;
+    EXPECT_THAT(backend_->Read([&](ReadSession& s) -> absl::Status {
+      CTG_ASSIGN_OR_RETURN(std::vector<StoredRequest> rows,
+                           s.requests().List(filter, limit));
+      for (const StoredRequest& r : rows) {
+        EXPECT_EQ(r.versions.size(), 1u);
+        ids.push_back(r.request.id);
+      }
+      return absl::OkStatus();
+    }),
+                IsOk());
+    return ids;
   }
 
   std::unique_ptr<PgBackend> backend_;
@@ -214,6 +240,42 @@ TEST_F(PgRequestsTest, ErrorsNameTheProblem) {
   EXPECT_EQ(r.transitions.size(), 1u);
   EXPECT_TRUE(r.opinions.empty());
   EXPECT_EQ(r.request.state, kSubmitted);
+}
+
+TEST_F(PgRequestsTest, ListsInEitherOrderWithFiltersAndPaging) {
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(File(i % 2 == 0 ? "33069" : "33162"), RequestIdOf(i + 1));
+  }
+  ASSERT_THAT(backend_->Write([](WriteSession& s) {
+    return s.requests().AppendTransition(
+        "REQ-000003", {kSubmitted, kUnderStudy, kAlice, 9, ""});
+  }),
+              IsOk());
+  // Newest first (the default), paged below the last number seen.
+  EXPECT_THAT(List({}, 10),
+              ElementsAre("REQ-000005", "REQ-000004", "REQ-000003",
+                          "REQ-000002", "REQ-000001"));
+  EXPECT_THAT(List({.before_number = 4}, 2),
+              ElementsAre("REQ-000003", "REQ-000002"));
+  // Oldest first, paged above the last number seen.
+  EXPECT_THAT(List({.oldest_first = true}, 10),
+              ElementsAre("REQ-000001", "REQ-000002", "REQ-000003",
+                          "REQ-000004", "REQ-000005"));
+  EXPECT_THAT(List({.oldest_first = true}, 2),
+              ElementsAre("REQ-000001", "REQ-000002"));
+  EXPECT_THAT(List({.after_number = 2, .oldest_first = true}, 2),
+              ElementsAre("REQ-000003", "REQ-000004"));
+  EXPECT_THAT(List({.after_number = 4, .oldest_first = true}, 2),
+              ElementsAre("REQ-000005"));
+  EXPECT_THAT(
+      List({.commune = "33069", .after_number = 1, .oldest_first = true}, 10),
+      ElementsAre("REQ-000003", "REQ-000005"));
+  EXPECT_THAT(
+      List({.commune = "33069", .states = {kSubmitted}, .oldest_first = true},
+           10),
+      ElementsAre("REQ-000001", "REQ-000005"));
+  EXPECT_THAT(List({.states = {kUnderStudy}, .oldest_first = true}, 10),
+              ElementsAre("REQ-000003"));
 }
 
 }  // namespace
