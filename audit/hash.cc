@@ -85,6 +85,32 @@ Hash Sha256Hasher::Node(const Hash& left, const Hash& right) {
   return Run(0, false, buf, sizeof(buf), nullptr, 0);
 }
 
+Sha256Stream::Sha256Stream()
+    : md_(EVP_MD_fetch(nullptr, "SHA256", nullptr)), ctx_(EVP_MD_CTX_new()) {
+  if (md_ == nullptr || ctx_ == nullptr ||
+      EVP_DigestInit_ex2(ctx_, md_, nullptr) != 1) {
+    Die("SHA-256 unavailable");
+  }
+}
+
+Sha256Stream::~Sha256Stream() {
+  EVP_MD_CTX_free(ctx_);
+  EVP_MD_free(md_);
+}
+
+void Sha256Stream::Update(absl::string_view piece) {
+  if (!piece.empty() && EVP_DigestUpdate(ctx_, piece.data(), piece.size()) != 1)
+    Die("SHA-256 update");
+}
+
+Hash Sha256Stream::Finish() {
+  Hash out;
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(ctx_, out.data(), &len) != 1 || len != kHashSize)
+    Die("SHA-256 digest");
+  return out;
+}
+
 Hash Sha256(absl::string_view data) { return ThreadHasher().Digest(data); }
 Hash LeafHash(absl::string_view leaf) { return ThreadHasher().Leaf(leaf); }
 Hash NodeHash(const Hash& left, const Hash& right) {

@@ -59,6 +59,24 @@ class Sha256Hasher {
   EVP_MD_CTX* ctx_;  // owned, reused
 };
 
+// SHA-256 of bytes given piece by piece (a file received in chunks). Not
+// thread-safe.
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  ~Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+
+  void Update(absl::string_view piece);
+  // The digest of every piece given so far; call once.
+  Hash Finish();
+
+ private:
+  EVP_MD* md_;       // owned
+  EVP_MD_CTX* ctx_;  // owned
+};
+
 // Convenience wrappers over a thread-local Sha256Hasher; thread-safe.
 Hash Sha256(absl::string_view data);
 Hash LeafHash(absl::string_view leaf);

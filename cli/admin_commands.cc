@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
+#include "audit/hash.h"
 #include "cli/command.h"
 #include "cli/confirm.h"
 #include "cli/connection.h"
@@ -247,6 +248,19 @@ int Import(const Args& args) {
                            absl::StrCat(path, ": cannot read the file")),
                        kExitUsage);
   }
+  // The file's digest goes in the header: the gateway imports nothing
+  // unless the bytes it received have it (a stream cut short is refused).
+  audit::Sha256Stream digest;
+  std::string buffer(1 << 20, '\0');
+  while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0)
+    digest.Update(absl::string_view(buffer.data(), in.gcount()));
+  if (in.bad()) {
+    return ReportError(absl::InvalidArgumentError(
+                           absl::StrCat(path, ": cannot read the file")),
+                       kExitUsage);
+  }
+  in.clear();
+  in.seekg(0);
   auto conn = Connect(args);
   if (!conn.ok()) return ReportError(conn.status(), kExitUsage);
   auto stub = ctg::v1::Statistics::NewStub(conn->channel);
@@ -257,8 +271,8 @@ int Import(const Args& args) {
   chunk.mutable_header()->set_period(args.Get("period"));
   chunk.mutable_header()->set_file_name(
       path.substr(path.find_last_of('/') + 1));
+  chunk.mutable_header()->set_sha256(audit::HashToHex(digest.Finish()));
   bool open = writer->Write(chunk);
-  std::string buffer(1 << 20, '\0');
   while (open && in) {
     in.read(buffer.data(), buffer.size());
     if (in.gcount() <= 0) break;

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "audit/hash.h"
 #include "base/echo.h"
 #include "base/status_macros.h"
 #include "gateway/bounded_stream.h"
@@ -40,6 +41,16 @@ absl::StatusOr<statbase::Base> ReadBase(
         "the first message must be the header (period and file name)");
   }
   const ctg::v1::ImportHeader header = chunk.header();
+  std::optional<audit::Hash> announced;
+  if (!header.sha256().empty()) {
+    absl::StatusOr<audit::Hash> parsed = audit::HashFromHex(header.sha256());
+    if (!parsed.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("header.sha256: ", parsed.status().message()));
+    }
+    announced = *parsed;
+  }
+  audit::Sha256Stream received;
   // The client's strings are recorded bounded (the importer's errors bound
   // them too).
   call.SetTarget("statistics", BoundedEcho(header.period()));
@@ -56,6 +67,7 @@ absl::StatusOr<statbase::Base> ReadBase(
       return absl::InvalidArgumentError("header sent twice");
     }
     importer.Feed(chunk.csv_data());
+    received.Update(chunk.csv_data());
     if (importer.bytes() > max_bytes) {
       return absl::ResourceExhaustedError(
           absl::StrCat("the file exceeds limits.max_import_bytes (", max_bytes,
@@ -67,6 +79,14 @@ absl::StatusOr<statbase::Base> ReadBase(
         "the upload was cut before its end: nothing imported");
   }
   call.AddFact("bytes", absl::StrCat(importer.bytes()));
+  const audit::Hash digest = received.Finish();
+  call.AddFact("sha256", audit::HashToHex(digest));
+  if (announced && *announced != digest) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "header.sha256: the ", importer.bytes(),
+        " bytes received do not have the SHA-256 the header announced (the "
+        "file was cut or changed on its way): nothing imported"));
+  }
   absl::StatusOr<statbase::Base> base = importer.Finish();
   // The event's message holds the report (bounded); the fact is one line.
   if (!importer.errors().empty())

@@ -4,9 +4,13 @@
 // by perimeter, and every admin action in the audit trail.
 #include <sqlite3.h>
 
+#include <fstream>
+#include <string>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "audit/hash.h"
 #include "ctg/v1/audit.grpc.pb.h"
 #include "ctg/v1/catalogue.grpc.pb.h"
 #include "ctg/v1/conventions.grpc.pb.h"
@@ -31,13 +35,14 @@ std::string DemoCsv(const std::string& period) {
 grpc::Status Import(TestGateway& gw, const std::string& client,
                     const std::string& period, const std::string& csv,
                     ctg::v1::ImportStatisticsResponse* response,
-                    bool cut = false) {
+                    bool cut = false, const std::string& sha256 = "") {
   auto stub = ctg::v1::Statistics::NewStub(gw.Channel(client));
   auto context = Deadline(60);
   auto writer = stub->ImportStatistics(context.get(), response);
   ctg::v1::ImportStatisticsChunk chunk;
   chunk.mutable_header()->set_period(period);
   chunk.mutable_header()->set_file_name("base.csv");
+  chunk.mutable_header()->set_sha256(sha256);
   writer->Write(chunk);
   size_t half = csv.size() / 2;
   for (size_t i = 0; i < csv.size(); i += 4096) {
@@ -276,6 +281,42 @@ TEST_F(ConventionsTest, RejectedImportLeavesThePreviousBaseUntouched) {
   status = Import(*gateway_, "reviewer", "2023", DemoCsv("2023"), &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(DumpStatistics(gateway_->db_path()), before);
+}
+
+// A stream that ends early at a line end is a valid, shorter file: gRPC
+// cannot always tell it from the end of the stream, so the header carries
+// the file's SHA-256 and the gateway imports nothing that does not match.
+TEST_F(ConventionsTest, AnImportWithoutTheAnnouncedDigestImportsNothing) {
+  const std::string before = DumpStatistics(gateway_->db_path());
+  const std::string csv = DemoCsv("2023");
+  const std::string digest = audit::HashToHex(audit::Sha256(csv));
+  const std::string prefix = csv.substr(0, csv.rfind('\n', csv.size() / 2) + 1);
+  ctg::v1::ImportStatisticsResponse response;
+  grpc::Status status = Import(*gateway_, "admin", "2023", prefix, &response,
+                               /*cut=*/false, digest);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("header.sha256: the " + std::to_string(prefix.size()) +
+                        " bytes received do not have the SHA-256 the header "
+                        "announced"));
+  EXPECT_EQ(DumpStatistics(gateway_->db_path()), before);
+  status = Import(*gateway_, "admin", "2023", csv, &response, false, "A1B2");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("header.sha256: "));
+  EXPECT_EQ(DumpStatistics(gateway_->db_path()), before);
+  // The whole file with its digest is imported; so is one sent by the CLI,
+  // which always announces it.
+  ASSERT_TRUE(
+      Import(*gateway_, "admin", "2023", csv, &response, false, digest).ok());
+  const std::string path = ::testing::TempDir() + "/ctg-import-2023.csv";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << csv;
+  }
+  RunResult cli =
+      gateway_->Ctg("admin", {"admin", "import", path, "--period", "2023"});
+  EXPECT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_THAT(cli.out, HasSubstr("period 2023"));
 }
 
 TEST_F(ConventionsTest, ReimportReplacesThePeriod) {
