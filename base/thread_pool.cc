@@ -13,15 +13,17 @@ ThreadPool::ThreadPool(int threads) {
 
 ThreadPool::~ThreadPool() {
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     stopping_ = true;
+    work_or_stop_.NotifyAll();
   }
   for (std::thread& worker : workers_) worker.join();
 }
 
 void ThreadPool::Schedule(Task task) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   queue_.push_back(std::move(task));
+  work_or_stop_.NotifyOne();
 }
 
 bool ThreadPool::HasWorkOrStops() const { return stopping_ || !queue_.empty(); }
@@ -30,8 +32,10 @@ void ThreadPool::Work(int worker) {
   while (true) {
     Task task;
     {
-      absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(this, &ThreadPool::HasWorkOrStops));
+      MutexLock lock(&mu_);
+      work_or_stop_.Await(&mu_, [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        return HasWorkOrStops();
+      });
       // Stopping: the queue is drained before the worker leaves.
       if (queue_.empty()) return;
       task = std::move(queue_.front());

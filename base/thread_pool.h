@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "base/mutex.h"
 
 namespace ctg::base {
 
@@ -41,7 +41,9 @@ class ThreadPool {
   void Work(int worker);
   bool HasWorkOrStops() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  absl::Mutex mu_;
+  // ctg::Mutex, not absl::Mutex: ThreadSanitizer sees it (base/mutex.h).
+  Mutex mu_;
+  CondVar work_or_stop_;  // a task was queued, or the pool stops
   std::deque<Task> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> workers_;
