@@ -35,18 +35,6 @@ constexpr char kHugo[] = "spiffe://ctg.caf33.fr/caf/33/requester/hugo";
 constexpr char kInes[] = "spiffe://ctg.caf33.fr/commune/33069/reviewer/ines";
 constexpr char kAlice[] = "spiffe://ctg.caf33.fr/commune/33069/requester/alice";
 
-ConventionRow Convention(const std::string& commune) {
-  ConventionRow c;
-  c.id = absl::StrCat("CTG-", commune, "-1");
-  c.commune = commune;
-  c.commune_name = "Commune " + commune;
-  c.perimeter = {commune};
-  c.valid_from = "2020-01-01";
-  c.valid_until = "2027-12-31";
-  c.caf_name = "Caf de la Gironde";
-  return c;
-}
-
 class PgArticle7Test : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -34,18 +34,6 @@ constexpr int kSubmitted = 1, kUnderStudy = 2, kInfoRequested = 3,
 constexpr char kAlice[] = "spiffe://ctg.caf33.fr/commune/33069/requester/alice";
 constexpr char kDenis[] = "spiffe://ctg.caf33.fr/caf/33/reviewer/denis";
 
-ConventionRow Convention(const std::string& commune) {
-  ConventionRow c;
-  c.id = absl::StrCat("CTG-", commune, "-1");
-  c.commune = commune;
-  c.commune_name = "Commune " + commune;
-  c.perimeter = {commune};
-  c.valid_from = "2020-01-01";
-  c.valid_until = "2027-12-31";
-  c.caf_name = "Caf de la Gironde";
-  return c;
-}
-
 class PgRequestsTest : public ::testing::Test {
  protected:
   void SetUp() override {

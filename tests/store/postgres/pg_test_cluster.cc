@@ -108,6 +108,18 @@ absl::Status ExecAs(const std::string& url, const std::string& sql) {
   });
 }
 
+ConventionRow Convention(const std::string& commune) {
+  ConventionRow c;
+  c.id = absl::StrCat("CTG-", commune, "-1");
+  c.commune = commune;
+  c.commune_name = "Commune " + commune;
+  c.perimeter = {commune};
+  c.valid_from = "2020-01-01";
+  c.valid_until = "2027-12-31";
+  c.caf_name = "Caf de la Gironde";
+  return c;
+}
+
 absl::Status AdminExec(const std::string& db, const std::string& sql) {
   return ExecAs(WithDatabase(Cluster().admin_url, db), sql);
 }

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "store/convention_store.h"
 #include "store/postgres/pg_options.h"
 
 namespace ctg::store::postgres::testing {
@@ -36,6 +37,10 @@ std::string WithDatabase(const std::string& url, const std::string& db);
 // Options for a gateway on `db`: the gateway role, migrations as the owner,
 // Caf "caf33.example/33".
 PgOptions GatewayOptions(const std::string& db);
+
+// A convention "CTG-<commune>-1" of `commune` covering it whole, in force
+// from 2020 to 2027, for tests that file requests.
+ConventionRow Convention(const std::string& commune);
 
 // Runs `sql` as the superuser (or `url`'s role) on `db`.
 absl::Status AdminExec(const std::string& db, const std::string& sql);
